@@ -1,0 +1,109 @@
+#include "server/grpc_service.h"
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "common/log.h"
+
+namespace hotline {
+namespace {
+
+grpc::Status ToGrpcStatus(const absl::Status& status, const char* method) {
+  if (status.ok()) return grpc::Status::OK;
+  const auto code = static_cast<grpc::StatusCode>(status.code());
+  // Internal failures are logged in full; the caller gets no SQL or paths.
+  if (status.code() == absl::StatusCode::kInternal ||
+      status.code() == absl::StatusCode::kDataLoss ||
+      status.code() == absl::StatusCode::kUnknown) {
+    LogError(absl::StrFormat("%s failed: %s", method, status.ToString()));
+    return grpc::Status(code,
+                        "internal error; the server log has the details");
+  }
+  return grpc::Status(code, std::string(status.message()));
+}
+
+std::string AuthorizationOf(const grpc::CallbackServerContext* context) {
+  const auto& metadata = context->client_metadata();
+  auto it = metadata.find("authorization");
+  if (it == metadata.end()) return "";
+  return std::string(it->second.data(), it->second.size());
+}
+
+}  // namespace
+
+template <typename Response, typename Body>
+grpc::ServerUnaryReactor* HotlineGrpcService::Serve(
+    grpc::CallbackServerContext* context, const char* method,
+    Response* response, Body body) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const absl::Time start = absl::Now();
+  absl::StatusOr<Principal> principal =
+      authenticator_->Authenticate(AuthorizationOf(context));
+  const std::string who = principal.ok() ? principal->ToString() : "-";
+  auto finish = [reactor, response, method, start, who](
+                    absl::StatusOr<Response> result) {
+    if (result.ok()) *response = *std::move(result);
+    const absl::Status& status = result.status();
+    LogInfo(absl::StrFormat("call %s principal=%s code=%s latency_us=%d",
+                            method, who,
+                            absl::StatusCodeToString(status.code()),
+                            absl::ToInt64Microseconds(absl::Now() - start)));
+    reactor->Finish(ToGrpcStatus(status, method));
+  };
+  if (!principal.ok()) {
+    finish(principal.status());
+  } else {
+    body(*principal, std::move(finish));
+  }
+  return reactor;
+}
+
+#define HOTLINE_ASYNC(Method, Service, Request, Response)                    \
+  grpc::ServerUnaryReactor* HotlineGrpcService::Method(                      \
+      grpc::CallbackServerContext* context, const Request* request,          \
+      Response* response) {                                                  \
+    return Serve(context, #Method, response,                                 \
+                 [this, request](const Principal& principal, auto done) {   \
+                   Service->Method(principal, *request, std::move(done));    \
+                 });                                                         \
+  }
+
+#define HOTLINE_SYNC(Method, Service, Request, Response)                     \
+  grpc::ServerUnaryReactor* HotlineGrpcService::Method(                      \
+      grpc::CallbackServerContext* context, const Request* request,          \
+      Response* response) {                                                  \
+    return Serve(context, #Method, response,                                 \
+                 [this, request](const Principal& principal, auto done) {   \
+                   done(Service->Method(principal, *request));               \
+                 });                                                         \
+  }
+
+HOTLINE_ASYNC(CreateTicket, tickets_, v1::CreateTicketRequest, v1::Ticket)
+HOTLINE_SYNC(GetTicket, tickets_, v1::GetTicketRequest, v1::Ticket)
+HOTLINE_SYNC(ListTickets, tickets_, v1::ListTicketsRequest,
+             v1::ListTicketsResponse)
+HOTLINE_ASYNC(DispatchTicket, tickets_, v1::DispatchTicketRequest, v1::Ticket)
+HOTLINE_ASYNC(AcknowledgeTicket, tickets_, v1::AcknowledgeTicketRequest,
+              v1::Ticket)
+HOTLINE_ASYNC(ReturnTicket, tickets_, v1::ReturnTicketRequest, v1::Ticket)
+HOTLINE_ASYNC(ReplyTicket, tickets_, v1::ReplyTicketRequest, v1::Ticket)
+HOTLINE_ASYNC(CloseTicket, tickets_, v1::CloseTicketRequest, v1::Ticket)
+HOTLINE_ASYNC(ReopenTicket, tickets_, v1::ReopenTicketRequest, v1::Ticket)
+HOTLINE_SYNC(ListTicketEvents, tickets_, v1::ListTicketEventsRequest,
+             v1::ListTicketEventsResponse)
+HOTLINE_ASYNC(CreateDepartment, admin_, v1::CreateDepartmentRequest,
+              v1::Department)
+HOTLINE_SYNC(GetDepartment, admin_, v1::GetDepartmentRequest, v1::Department)
+HOTLINE_SYNC(ListDepartments, admin_, v1::ListDepartmentsRequest,
+             v1::ListDepartmentsResponse)
+HOTLINE_ASYNC(CreateToken, admin_, v1::CreateTokenRequest, v1::Token)
+HOTLINE_SYNC(ListTokens, admin_, v1::ListTokensRequest, v1::ListTokensResponse)
+HOTLINE_ASYNC(RevokeToken, admin_, v1::RevokeTokenRequest, v1::Token)
+
+#undef HOTLINE_ASYNC
+#undef HOTLINE_SYNC
+
+}  // namespace hotline

@@ -1,0 +1,94 @@
+// The gRPC edge of the service: authenticates each call from its
+// "authorization" metadata, hands the request to TicketService or
+// AdminService, converts the absl::Status to a grpc::Status with the same
+// code, and logs one line per call (method, principal, code, latency).
+// No workflow rule and no SQL here.
+//
+// Thread-safe: gRPC calls the handlers concurrently.
+#ifndef HOTLINE_SERVER_GRPC_SERVICE_H_
+#define HOTLINE_SERVER_GRPC_SERVICE_H_
+
+#include "hotline/v1/hotline_service.grpc.pb.h"
+#include "server/admin_service.h"
+#include "server/authenticator.h"
+#include "server/ticket_service.h"
+
+namespace hotline {
+
+class HotlineGrpcService final : public v1::HotlineService::CallbackService {
+ public:
+  // Every pointer must outlive the service.
+  HotlineGrpcService(const Authenticator* authenticator, TicketService* tickets,
+                     AdminService* admin)
+      : authenticator_(authenticator), tickets_(tickets), admin_(admin) {}
+
+  grpc::ServerUnaryReactor* CreateTicket(grpc::CallbackServerContext* context,
+                                         const v1::CreateTicketRequest* request,
+                                         v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* GetTicket(grpc::CallbackServerContext* context,
+                                      const v1::GetTicketRequest* request,
+                                      v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* ListTickets(grpc::CallbackServerContext* context,
+                                        const v1::ListTicketsRequest* request,
+                                        v1::ListTicketsResponse* response) override;
+  grpc::ServerUnaryReactor* DispatchTicket(
+      grpc::CallbackServerContext* context,
+      const v1::DispatchTicketRequest* request, v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* AcknowledgeTicket(
+      grpc::CallbackServerContext* context,
+      const v1::AcknowledgeTicketRequest* request,
+      v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* ReturnTicket(grpc::CallbackServerContext* context,
+                                         const v1::ReturnTicketRequest* request,
+                                         v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* ReplyTicket(grpc::CallbackServerContext* context,
+                                        const v1::ReplyTicketRequest* request,
+                                        v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* CloseTicket(grpc::CallbackServerContext* context,
+                                        const v1::CloseTicketRequest* request,
+                                        v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* ReopenTicket(grpc::CallbackServerContext* context,
+                                         const v1::ReopenTicketRequest* request,
+                                         v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* ListTicketEvents(
+      grpc::CallbackServerContext* context,
+      const v1::ListTicketEventsRequest* request,
+      v1::ListTicketEventsResponse* response) override;
+  grpc::ServerUnaryReactor* CreateDepartment(
+      grpc::CallbackServerContext* context,
+      const v1::CreateDepartmentRequest* request,
+      v1::Department* response) override;
+  grpc::ServerUnaryReactor* GetDepartment(
+      grpc::CallbackServerContext* context,
+      const v1::GetDepartmentRequest* request,
+      v1::Department* response) override;
+  grpc::ServerUnaryReactor* ListDepartments(
+      grpc::CallbackServerContext* context,
+      const v1::ListDepartmentsRequest* request,
+      v1::ListDepartmentsResponse* response) override;
+  grpc::ServerUnaryReactor* CreateToken(grpc::CallbackServerContext* context,
+                                        const v1::CreateTokenRequest* request,
+                                        v1::Token* response) override;
+  grpc::ServerUnaryReactor* ListTokens(grpc::CallbackServerContext* context,
+                                       const v1::ListTokensRequest* request,
+                                       v1::ListTokensResponse* response) override;
+  grpc::ServerUnaryReactor* RevokeToken(grpc::CallbackServerContext* context,
+                                        const v1::RevokeTokenRequest* request,
+                                        v1::Token* response) override;
+
+ private:
+  // Runs one unary call: authenticate, then `body(principal, done)`, where
+  // the body calls `done` exactly once, now or later, with the result.
+  template <typename Response, typename Body>
+  grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
+                                  const char* method, Response* response,
+                                  Body body);
+
+  const Authenticator* const authenticator_;
+  TicketService* const tickets_;
+  AdminService* const admin_;
+};
+
+}  // namespace hotline
+
+#endif  // HOTLINE_SERVER_GRPC_SERVICE_H_

@@ -1,0 +1,71 @@
+#include "server/hotline_server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "server/admin_service.h"
+#include "server/authenticator.h"
+#include "server/grpc_service.h"
+#include "server/ticket_service.h"
+
+namespace hotline {
+
+absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
+    const ServerOptions& options, const Clock* clock) {
+  std::unique_ptr<HotlineServer> server(new HotlineServer());
+  absl::StatusOr<std::unique_ptr<storage::Store>> store =
+      storage::Store::Open(options.store);
+  if (!store.ok()) return store.status();
+  server->store_ = *std::move(store);
+  server->authenticator_ = std::make_unique<Authenticator>(server->store_.get());
+  server->tickets_ =
+      std::make_unique<TicketService>(server->store_.get(), clock);
+  server->admin_ = std::make_unique<AdminService>(server->store_.get(), clock);
+  server->service_ = std::make_unique<HotlineGrpcService>(
+      server->authenticator_.get(), server->tickets_.get(),
+      server->admin_.get());
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen_address,
+                           grpc::InsecureServerCredentials(), &server->port_);
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.SetMaxSendMessageSize(options.max_message_bytes);
+  builder.RegisterService(server->service_.get());
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    server->store_->Close();
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.listen_address,
+                     " (in use, or not an address of this machine?)"));
+  }
+  const size_t colon = options.listen_address.rfind(':');
+  server->host_ = options.listen_address.substr(0, colon);
+  if (server->host_.empty() || server->host_ == "0.0.0.0" ||
+      server->host_ == "[::]") {
+    server->host_ = "127.0.0.1";
+  }
+  return server;
+}
+
+HotlineServer::~HotlineServer() { Shutdown(absl::ZeroDuration()); }
+
+std::string HotlineServer::address() const {
+  return absl::StrCat(host_, ":", port_);
+}
+
+void HotlineServer::Shutdown(absl::Duration grace) {
+  if (shut_down_) return;
+  shut_down_ = true;
+  // Returns once every call has finished; writes the calls wait for are
+  // still being committed by the store's writer meanwhile.
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  server_->Wait();
+  store_->Close();
+}
+
+}  // namespace hotline

@@ -1,0 +1,81 @@
+// The assembled service: store, authentication, use cases and the gRPC
+// server with health checking (grpc.health.v1) and server reflection. Used by
+// hotline-server's main and by the tests, which start it on a loopback port.
+//
+//   ServerOptions options;
+//   options.listen_address = "127.0.0.1:0";   // any free port
+//   options.store.path = "/tmp/x/hotline.db";
+//   RealClock clock;
+//   ASSIGN_OR_RETURN(auto server, HotlineServer::Start(options, &clock));
+//   ... connect to server->address() ...
+//   server->Shutdown(absl::Seconds(5));
+//
+// Thread-safe.
+#ifndef HOTLINE_SERVER_HOTLINE_SERVER_H_
+#define HOTLINE_SERVER_HOTLINE_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/workflow/clock.h"
+#include "storage/store.h"
+
+namespace grpc {
+class Server;
+}
+
+namespace hotline {
+
+class AdminService;
+class Authenticator;
+class HotlineGrpcService;
+class TicketService;
+
+struct ServerOptions {
+  // host:port; port 0 picks a free one.
+  std::string listen_address = "127.0.0.1:7345";
+  storage::StoreOptions store;
+  // Largest request or response message, in bytes.
+  int max_message_bytes = 4 << 20;
+};
+
+class HotlineServer final {
+ public:
+  // Opens the store (creating and migrating the file as needed) and starts
+  // serving. `clock` must outlive the server.
+  static absl::StatusOr<std::unique_ptr<HotlineServer>> Start(
+      const ServerOptions& options, const Clock* clock);
+  // Shutdown(zero grace) unless already shut down.
+  ~HotlineServer();
+  HotlineServer(const HotlineServer&) = delete;
+  HotlineServer& operator=(const HotlineServer&) = delete;
+
+  // The port actually bound.
+  int port() const { return port_; }
+  // "host:port" to connect to.
+  std::string address() const;
+
+  // Stops accepting calls, lets calls in flight finish for up to `grace`
+  // (then cancels them), writes what was acknowledged and closes the
+  // database. Idempotent.
+  void Shutdown(absl::Duration grace);
+
+ private:
+  HotlineServer() = default;
+
+  std::string host_;
+  int port_ = 0;
+  bool shut_down_ = false;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<Authenticator> authenticator_;
+  std::unique_ptr<TicketService> tickets_;
+  std::unique_ptr<AdminService> admin_;
+  std::unique_ptr<HotlineGrpcService> service_;
+  std::unique_ptr<grpc::Server> server_;
+};
+
+}  // namespace hotline
+
+#endif  // HOTLINE_SERVER_HOTLINE_SERVER_H_

@@ -1,0 +1,118 @@
+// hotline-server: the 12345 hotline ticket workflow service.
+//
+//   hotline-server --db=var/hotline.db --listen=127.0.0.1:7345
+//   hotline-server --db=var/hotline.db --create_token=bureau   # bootstrap
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "common/log.h"
+#include "server/admin_service.h"
+#include "server/hotline_server.h"
+#include "server/workflow/clock.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:7345",
+          "Address to serve on, host:port. The default accepts only local "
+          "connections; the service has no TLS of its own, so put a TLS "
+          "proxy in front before opening it to a network.");
+ABSL_FLAG(std::string, db, "var/hotline.db",
+          "The SQLite database file; created (with its folder's files "
+          "hotline.db-wal and -shm) when missing.");
+ABSL_FLAG(std::string, sync, "full",
+          "full: every acknowledged write survives power loss (fsync per "
+          "commit group). normal: faster; survives a process crash, may lose "
+          "the last writes on power loss.");
+ABSL_FLAG(int, read_connections, 8, "SQLite connections for reads.");
+ABSL_FLAG(int, max_message_bytes, 4 << 20,
+          "Largest request or response accepted, in bytes.");
+ABSL_FLAG(int, shutdown_grace_seconds, 10,
+          "On SIGINT/SIGTERM, how long calls in flight may take to finish.");
+ABSL_FLAG(std::string, create_token, "",
+          "Instead of serving: create a token for this principal (\"bureau\", "
+          "\"department/{id}\" or \"intake/{id}\") in --db, print its secret "
+          "and exit. This is how the first bureau token is made.");
+ABSL_FLAG(std::string, token_name, "created on the command line",
+          "With --create_token: the token's display name.");
+ABSL_FLAG(bool, quiet, false, "Do not log one line per call.");
+
+namespace {
+
+int CreateToken() {
+  hotline::storage::StoreOptions options;
+  options.path = absl::GetFlag(FLAGS_db);
+  options.read_connections = 1;
+  absl::StatusOr<std::unique_ptr<hotline::storage::Store>> store =
+      hotline::storage::Store::Open(options);
+  if (!store.ok()) {
+    std::cerr << "hotline-server: " << store.status().message() << "\n";
+    return 1;
+  }
+  absl::StatusOr<hotline::v1::Token> token = hotline::CreateTokenDirectly(
+      **store, absl::GetFlag(FLAGS_create_token), absl::GetFlag(FLAGS_token_name),
+      absl::Now());
+  if (!token.ok()) {
+    std::cerr << "hotline-server: " << token.status().message() << "\n";
+    return 1;
+  }
+  // The secret alone on stdout, so scripts can capture it; the rest on stderr.
+  std::cerr << "created " << token->name() << " for " << token->principal()
+            << "; the secret is shown only now:\n";
+  std::cout << token->secret() << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "The 12345 hotline ticket workflow service (gRPC).\n"
+      "  hotline-server --db=var/hotline.db --listen=127.0.0.1:7345\n"
+      "  hotline-server --db=var/hotline.db --create_token=bureau");
+  absl::ParseCommandLine(argc, argv);
+  if (!absl::GetFlag(FLAGS_create_token).empty()) return CreateToken();
+
+  const std::string sync = absl::GetFlag(FLAGS_sync);
+  if (sync != "full" && sync != "normal") {
+    std::cerr << "hotline-server: --sync must be full or normal\n";
+    return 2;
+  }
+  // Signals are taken by sigwait below, never by a handler: block them before
+  // gRPC starts its threads, which inherit the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  hotline::SetInfoLogging(!absl::GetFlag(FLAGS_quiet));
+  hotline::ServerOptions options;
+  options.listen_address = absl::GetFlag(FLAGS_listen);
+  options.store.path = absl::GetFlag(FLAGS_db);
+  options.store.synchronous_full = sync == "full";
+  options.store.read_connections = absl::GetFlag(FLAGS_read_connections);
+  options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  hotline::RealClock clock;
+  absl::StatusOr<std::unique_ptr<hotline::HotlineServer>> server =
+      hotline::HotlineServer::Start(options, &clock);
+  if (!server.ok()) {
+    std::cerr << "hotline-server: " << server.status().message() << "\n";
+    return 1;
+  }
+  hotline::LogInfo(absl::StrFormat(
+      "hotline-server listening on %s, database %s (sync=%s)",
+      (*server)->address(), options.store.path, sync));
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  hotline::LogInfo(absl::StrFormat("signal %d: shutting down", signal_number));
+  (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  hotline::LogInfo("stopped; database closed");
+  return 0;
+}

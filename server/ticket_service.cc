@@ -1,0 +1,433 @@
+#include "server/ticket_service.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/proto_time.h"
+#include "server/paging.h"
+#include "server/ticket_filter.h"
+#include "server/workflow/validation.h"
+#include "storage/queries.h"
+
+namespace hotline {
+namespace {
+
+using storage::Connection;
+
+// Stores one step: the changed ticket and its event.
+absl::Status Save(Connection& db, TicketChange& change) {
+  if (absl::Status s = storage::UpdateTicket(db, &change.ticket); !s.ok()) {
+    return s;
+  }
+  return storage::InsertEvent(db, &change.event);
+}
+
+// Finishes `done` with `*result` once the unit committed.
+storage::WriteDone Deliver(std::shared_ptr<v1::Ticket> result,
+                           TicketDone done) {
+  return [result = std::move(result), done = std::move(done)](
+             absl::Status status) {
+    if (status.ok()) {
+      done(std::move(*result));
+    } else {
+      done(status);
+    }
+  };
+}
+
+absl::Status CheckReason(absl::string_view reason) {
+  return CheckRequiredText(reason, "reason", kMaxReasonChars);
+}
+
+absl::Status CheckEtagSyntax(absl::string_view etag) {
+  return CheckOptionalText(etag, "etag", 32);
+}
+
+}  // namespace
+
+void TicketService::Transition(const Principal& principal, TicketAction action,
+                               const std::string& name, Rule rule,
+                               TicketDone done) {
+  absl::StatusOr<int64_t> id = ParseTicketName(name, "name");
+  if (!id.ok()) return done(id.status());
+  if (absl::Status s = AuthorizeAction(principal, action); !s.ok()) {
+    return done(s);
+  }
+  auto result = std::make_shared<v1::Ticket>();
+  store_->Write(
+      [this, principal, action, name, id = *id, rule = std::move(rule),
+       result](Connection& db) -> absl::Status {
+        absl::StatusOr<std::optional<v1::Ticket>> ticket =
+            storage::LoadTicket(db, id);
+        if (!ticket.ok()) return ticket.status();
+        const v1::Ticket* current = ticket->has_value() ? &**ticket : nullptr;
+        if (absl::Status s =
+                AuthorizeOnTicket(principal, action, name, current);
+            !s.ok()) {
+          return s;
+        }
+        absl::StatusOr<TicketChange> change =
+            rule(db, *current, ActionContext{principal, clock_->Now()});
+        if (!change.ok()) return change.status();
+        if (absl::Status s = Save(db, *change); !s.ok()) return s;
+        *result = ViewFor(principal, change->ticket);
+        return absl::OkStatus();
+      },
+      Deliver(result, std::move(done)));
+}
+
+void TicketService::CreateTicket(const Principal& principal,
+                                 const v1::CreateTicketRequest& request,
+                                 TicketDone done) {
+  if (absl::Status s = ValidateNewTicket(request.ticket(), clock_->Now());
+      !s.ok()) {
+    return done(s);
+  }
+  if (absl::Status s = CheckOptionalText(request.request_id(), "request_id",
+                                         kMaxRequestIdChars);
+      !s.ok()) {
+    return done(s);
+  }
+  std::optional<std::string> department_id;
+  if (!request.dispatch_to().empty()) {
+    absl::StatusOr<std::string> id =
+        ParseDepartmentName(request.dispatch_to(), "dispatch_to");
+    if (!id.ok()) return done(id.status());
+    department_id = *id;
+  }
+  if (absl::Status s = AuthorizeAction(principal, TicketAction::kCreate);
+      !s.ok()) {
+    return done(s);
+  }
+  auto result = std::make_shared<v1::Ticket>();
+  store_->Write(
+      [this, principal, request, department_id,
+       result](Connection& db) -> absl::Status {
+        const std::string caller = principal.ToString();
+        // A retry of an earlier create: answer with what it made.
+        if (!request.request_id().empty()) {
+          absl::StatusOr<std::optional<int64_t>> earlier =
+              storage::FindCreateRequest(db, caller, request.request_id());
+          if (!earlier.ok()) return earlier.status();
+          if (earlier->has_value()) {
+            absl::StatusOr<std::optional<v1::Ticket>> ticket =
+                storage::LoadTicket(db, **earlier);
+            if (!ticket.ok()) return ticket.status();
+            if (!ticket->has_value()) {
+              return absl::InternalError("a recorded create lost its ticket");
+            }
+            *result = ViewFor(principal, **ticket);
+            return absl::OkStatus();
+          }
+        }
+        // The platform's ticket number identifies the ticket too.
+        const std::string& source_id = request.ticket().source_id();
+        if (!source_id.empty()) {
+          absl::StatusOr<std::optional<v1::Ticket>> existing =
+              storage::LoadTicketBySourceId(db, source_id);
+          if (!existing.ok()) return existing.status();
+          if (existing->has_value()) {
+            if ((*existing)->created_by() != caller &&
+                principal.kind != Principal::Kind::kBureau) {
+              return absl::AlreadyExistsError(absl::StrCat(
+                  "a ticket with source_id \"", source_id,
+                  "\" was already created by another source"));
+            }
+            *result = ViewFor(principal, **existing);
+            return absl::OkStatus();
+          }
+        }
+        if (department_id) {
+          absl::StatusOr<std::optional<v1::Department>> department =
+              storage::LoadDepartment(db, *department_id);
+          if (!department.ok()) return department.status();
+          if (!department->has_value()) {
+            return absl::NotFoundError(
+                absl::StrCat("dispatch_to: department ", request.dispatch_to(),
+                             " does not exist; the bureau creates it with "
+                             "CreateDepartment"));
+          }
+        }
+        const ActionContext context{principal, clock_->Now()};
+        TicketChange created = NewTicket(request.ticket(), context);
+        if (absl::Status s = storage::InsertTicket(db, &created.ticket);
+            !s.ok()) {
+          return s;
+        }
+        created.event.set_ticket(created.ticket.name());
+        if (absl::Status s = storage::InsertEvent(db, &created.event);
+            !s.ok()) {
+          return s;
+        }
+        v1::Ticket ticket = created.ticket;
+        if (department_id) {
+          absl::StatusOr<TicketChange> dispatched =
+              Dispatch(ticket, request.dispatch_to(), "", "", context);
+          if (!dispatched.ok()) return dispatched.status();
+          if (absl::Status s = Save(db, *dispatched); !s.ok()) return s;
+          ticket = dispatched->ticket;
+        }
+        if (!request.request_id().empty()) {
+          if (absl::Status s = storage::InsertCreateRequest(
+                  db, caller, request.request_id(), storage::TicketId(ticket),
+                  absl::ToUnixMicros(context.now));
+              !s.ok()) {
+            return s;
+          }
+        }
+        *result = ViewFor(principal, ticket);
+        return absl::OkStatus();
+      },
+      Deliver(result, std::move(done)));
+}
+
+void TicketService::DispatchTicket(const Principal& principal,
+                                   const v1::DispatchTicketRequest& request,
+                                   TicketDone done) {
+  absl::StatusOr<std::string> department_id =
+      ParseDepartmentName(request.department(), "department");
+  if (!department_id.ok()) return done(department_id.status());
+  if (absl::Status s = CheckOptionalText(request.note(), "note",
+                                         kMaxReasonChars);
+      !s.ok()) {
+    return done(s);
+  }
+  if (absl::Status s = CheckEtagSyntax(request.etag()); !s.ok()) {
+    return done(s);
+  }
+  // The department must exist; checked in the unit so that the check and
+  // the dispatch see the same database.
+  Transition(
+      principal, TicketAction::kDispatch, request.name(),
+      [request, department_id = *department_id](
+          Connection& db, const v1::Ticket& ticket,
+          const ActionContext& context) -> absl::StatusOr<TicketChange> {
+        absl::StatusOr<std::optional<v1::Department>> department =
+            storage::LoadDepartment(db, department_id);
+        if (!department.ok()) return department.status();
+        if (!department->has_value()) {
+          return absl::NotFoundError(absl::StrCat(
+              "department ", request.department(),
+              " does not exist; the bureau creates it with CreateDepartment"));
+        }
+        return Dispatch(ticket, request.department(), request.note(),
+                        request.etag(), context);
+      },
+      std::move(done));
+}
+
+void TicketService::AcknowledgeTicket(
+    const Principal& principal, const v1::AcknowledgeTicketRequest& request,
+    TicketDone done) {
+  if (absl::Status s = CheckEtagSyntax(request.etag()); !s.ok()) {
+    return done(s);
+  }
+  Transition(principal, TicketAction::kAcknowledge, request.name(),
+             [etag = request.etag()](Connection&, const v1::Ticket& ticket,
+                                     const ActionContext& context) {
+               return Acknowledge(ticket, etag, context);
+             },
+             std::move(done));
+}
+
+void TicketService::ReturnTicket(const Principal& principal,
+                                 const v1::ReturnTicketRequest& request,
+                                 TicketDone done) {
+  if (absl::Status s = CheckReason(request.reason()); !s.ok()) return done(s);
+  if (absl::Status s = CheckEtagSyntax(request.etag()); !s.ok()) {
+    return done(s);
+  }
+  Transition(principal, TicketAction::kReturn, request.name(),
+             [request](Connection&, const v1::Ticket& ticket,
+                       const ActionContext& context) {
+               return Return(ticket, request.reason(), request.etag(),
+                             context);
+             },
+             std::move(done));
+}
+
+void TicketService::ReplyTicket(const Principal& principal,
+                                const v1::ReplyTicketRequest& request,
+                                TicketDone done) {
+  if (request.reply_text().size() > static_cast<size_t>(kMaxContentBytes)) {
+    return done(absl::InvalidArgumentError(
+        absl::StrCat("reply_text is ", request.reply_text().size(),
+                     " bytes long; at most ", kMaxContentBytes,
+                     " are allowed")));
+  }
+  if (absl::Status s =
+          CheckRequiredText(request.reply_text(), "reply_text", 1 << 30);
+      !s.ok()) {
+    return done(s);
+  }
+  if (absl::Status s = CheckOutcome(request.outcome(), "outcome"); !s.ok()) {
+    return done(s);
+  }
+  if (absl::Status s = CheckEtagSyntax(request.etag()); !s.ok()) {
+    return done(s);
+  }
+  Transition(principal, TicketAction::kReply, request.name(),
+             [request](Connection&, const v1::Ticket& ticket,
+                       const ActionContext& context) {
+               return Reply(ticket, request.reply_text(), request.outcome(),
+                            request.etag(), context);
+             },
+             std::move(done));
+}
+
+void TicketService::CloseTicket(const Principal& principal,
+                                const v1::CloseTicketRequest& request,
+                                TicketDone done) {
+  if (absl::Status s = CheckSatisfaction(request.satisfaction(), "satisfaction");
+      !s.ok()) {
+    return done(s);
+  }
+  if (absl::Status s = CheckEtagSyntax(request.etag()); !s.ok()) {
+    return done(s);
+  }
+  Transition(principal, TicketAction::kClose, request.name(),
+             [request](Connection&, const v1::Ticket& ticket,
+                       const ActionContext& context) {
+               return Close(ticket, request.satisfaction(), request.etag(),
+                            context);
+             },
+             std::move(done));
+}
+
+void TicketService::ReopenTicket(const Principal& principal,
+                                 const v1::ReopenTicketRequest& request,
+                                 TicketDone done) {
+  if (absl::Status s = CheckReason(request.reason()); !s.ok()) return done(s);
+  if (absl::Status s = CheckEtagSyntax(request.etag()); !s.ok()) {
+    return done(s);
+  }
+  Transition(principal, TicketAction::kReopen, request.name(),
+             [request](Connection&, const v1::Ticket& ticket,
+                       const ActionContext& context) {
+               return Reopen(ticket, request.reason(), request.etag(),
+                             context);
+             },
+             std::move(done));
+}
+
+absl::StatusOr<v1::Ticket> TicketService::LoadVisible(
+    const Principal& principal, const std::string& name,
+    absl::string_view field) {
+  absl::StatusOr<int64_t> id = ParseTicketName(name, field);
+  if (!id.ok()) return id.status();
+  if (absl::Status s = AuthorizeAction(principal, TicketAction::kView);
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::optional<v1::Ticket>> ticket =
+      store_->Read<std::optional<v1::Ticket>>(
+          [&](Connection& db) { return storage::LoadTicket(db, *id); });
+  if (!ticket.ok()) return ticket.status();
+  const v1::Ticket* current = ticket->has_value() ? &**ticket : nullptr;
+  if (absl::Status s =
+          AuthorizeOnTicket(principal, TicketAction::kView, name, current);
+      !s.ok()) {
+    return s;
+  }
+  return ViewFor(principal, **ticket);
+}
+
+absl::StatusOr<v1::Ticket> TicketService::GetTicket(
+    const Principal& principal, const v1::GetTicketRequest& request) {
+  return LoadVisible(principal, request.name(), "name");
+}
+
+absl::StatusOr<v1::ListTicketsResponse> TicketService::ListTickets(
+    const Principal& principal, const v1::ListTicketsRequest& request) {
+  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  absl::StatusOr<storage::TicketQuery> query =
+      ParseTicketFilter(request.filter());
+  if (!query.ok()) return query.status();
+  const std::string scope =
+      absl::StrCat("ListTickets\n", request.filter(), "\n",
+                   principal.ToString());
+  absl::StatusOr<std::string> last = DecodePageToken(request.page_token(), scope);
+  if (!last.ok()) return last.status();
+  if (!last->empty() && !absl::SimpleAtoi(*last, &query->after_id)) {
+    return absl::InvalidArgumentError("page_token is malformed");
+  }
+  if (absl::Status s = AuthorizeAction(principal, TicketAction::kView);
+      !s.ok()) {
+    return s;
+  }
+  // Departments and intake list only their own tickets, whatever the filter.
+  if (principal.kind == Principal::Kind::kDepartment) {
+    if (query->department && *query->department != principal.DepartmentName()) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          principal.ToString(), " may list only tickets of ",
+          principal.DepartmentName()));
+    }
+    query->department = principal.DepartmentName();
+  } else if (principal.kind == Principal::Kind::kIntake) {
+    if (query->created_by && *query->created_by != principal.ToString()) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          principal.ToString(), " may list only the tickets it created"));
+    }
+    query->created_by = principal.ToString();
+  }
+  // One row more than asked tells whether another page follows.
+  query->limit = *page_size + 1;
+  absl::StatusOr<std::vector<v1::Ticket>> tickets =
+      store_->Read<std::vector<v1::Ticket>>(
+          [&](Connection& db) { return storage::QueryTickets(db, *query); });
+  if (!tickets.ok()) return tickets.status();
+  v1::ListTicketsResponse response;
+  const bool more = static_cast<int>(tickets->size()) > *page_size;
+  if (more) tickets->resize(*page_size);
+  for (v1::Ticket& ticket : *tickets) {
+    *response.add_tickets() = ViewFor(principal, std::move(ticket));
+  }
+  if (more) {
+    response.set_next_page_token(EncodePageToken(
+        absl::StrCat(storage::TicketId(response.tickets().rbegin()[0])),
+        scope));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ListTicketEventsResponse> TicketService::ListTicketEvents(
+    const Principal& principal, const v1::ListTicketEventsRequest& request) {
+  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  const std::string scope =
+      absl::StrCat("ListTicketEvents\n", request.parent(), "\n",
+                   principal.ToString());
+  absl::StatusOr<std::string> last = DecodePageToken(request.page_token(), scope);
+  if (!last.ok()) return last.status();
+  int64_t after_seq = 0;
+  if (!last->empty() && !absl::SimpleAtoi(*last, &after_seq)) {
+    return absl::InvalidArgumentError("page_token is malformed");
+  }
+  absl::StatusOr<v1::Ticket> ticket =
+      LoadVisible(principal, request.parent(), "parent");
+  if (!ticket.ok()) return ticket.status();
+  const int64_t ticket_id = storage::TicketId(*ticket);
+  absl::StatusOr<std::vector<v1::Event>> events =
+      store_->Read<std::vector<v1::Event>>([&](Connection& db) {
+        return storage::QueryTicketEvents(db, ticket_id, after_seq,
+                                          *page_size + 1);
+      });
+  if (!events.ok()) return events.status();
+  v1::ListTicketEventsResponse response;
+  const bool more = static_cast<int>(events->size()) > *page_size;
+  if (more) events->resize(*page_size);
+  for (v1::Event& event : *events) *response.add_events() = std::move(event);
+  if (more) {
+    response.set_next_page_token(EncodePageToken(
+        absl::StrCat(response.events().rbegin()[0].seq()), scope));
+  }
+  return response;
+}
+
+}  // namespace hotline

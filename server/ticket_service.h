@@ -1,0 +1,83 @@
+// The ticket use cases, between the gRPC handlers and the store: validate the
+// request, check access, run the workflow rule, store the ticket and its
+// event in one unit of work. No gRPC types; results are absl::Status /
+// absl::StatusOr, with the canonical codes the API documents.
+//
+// Writes complete asynchronously: `done` runs once the change is durable (on
+// the store's writer thread, so it must be short). Reads complete before the
+// method returns.
+//
+// Thread-safe: all methods may be called concurrently.
+#ifndef HOTLINE_SERVER_TICKET_SERVICE_H_
+#define HOTLINE_SERVER_TICKET_SERVICE_H_
+
+#include <functional>
+
+#include "absl/status/statusor.h"
+#include "hotline/v1/hotline_service.pb.h"
+#include "server/workflow/access.h"
+#include "server/workflow/clock.h"
+#include "server/workflow/principal.h"
+#include "server/workflow/ticket_rules.h"
+#include "storage/store.h"
+
+namespace hotline {
+
+using TicketDone = std::function<void(absl::StatusOr<v1::Ticket>)>;
+
+class TicketService final {
+ public:
+  // `store` and `clock` must outlive the service.
+  TicketService(storage::Store* store, const Clock* clock)
+      : store_(store), clock_(clock) {}
+  TicketService(const TicketService&) = delete;
+  TicketService& operator=(const TicketService&) = delete;
+
+  void CreateTicket(const Principal& principal,
+                    const v1::CreateTicketRequest& request, TicketDone done);
+  void DispatchTicket(const Principal& principal,
+                      const v1::DispatchTicketRequest& request,
+                      TicketDone done);
+  void AcknowledgeTicket(const Principal& principal,
+                         const v1::AcknowledgeTicketRequest& request,
+                         TicketDone done);
+  void ReturnTicket(const Principal& principal,
+                    const v1::ReturnTicketRequest& request, TicketDone done);
+  void ReplyTicket(const Principal& principal,
+                   const v1::ReplyTicketRequest& request, TicketDone done);
+  void CloseTicket(const Principal& principal,
+                   const v1::CloseTicketRequest& request, TicketDone done);
+  void ReopenTicket(const Principal& principal,
+                    const v1::ReopenTicketRequest& request, TicketDone done);
+
+  absl::StatusOr<v1::Ticket> GetTicket(const Principal& principal,
+                                       const v1::GetTicketRequest& request);
+  absl::StatusOr<v1::ListTicketsResponse> ListTickets(
+      const Principal& principal, const v1::ListTicketsRequest& request);
+  absl::StatusOr<v1::ListTicketEventsResponse> ListTicketEvents(
+      const Principal& principal, const v1::ListTicketEventsRequest& request);
+
+ private:
+  // A step's rule, run inside the unit; `db` is the unit's own connection,
+  // for checks that must see the same database as the change.
+  using Rule = std::function<absl::StatusOr<TicketChange>(
+      storage::Connection& db, const v1::Ticket&, const ActionContext&)>;
+
+  // The shared path of every state change: parse `name`, check the role,
+  // then in one unit load the ticket, check access to it, apply `rule` and
+  // store the ticket and its event.
+  void Transition(const Principal& principal, TicketAction action,
+                  const std::string& name, Rule rule, TicketDone done);
+
+  // Loads a ticket the principal may see (for reads).
+  absl::StatusOr<v1::Ticket> LoadVisible(const Principal& principal,
+                                         const std::string& name,
+                                         absl::string_view field);
+
+  storage::Store* const store_;
+  const Clock* const clock_;
+};
+
+}  // namespace hotline
+
+#endif  // HOTLINE_SERVER_TICKET_SERVICE_H_

@@ -1,0 +1,98 @@
+#include "server/workflow/access.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace hotline {
+
+absl::string_view ActionName(TicketAction action) {
+  switch (action) {
+    case TicketAction::kCreate:
+      return "CreateTicket";
+    case TicketAction::kView:
+      return "reading tickets";
+    case TicketAction::kDispatch:
+      return "DispatchTicket";
+    case TicketAction::kAcknowledge:
+      return "AcknowledgeTicket";
+    case TicketAction::kReturn:
+      return "ReturnTicket";
+    case TicketAction::kReply:
+      return "ReplyTicket";
+    case TicketAction::kClose:
+      return "CloseTicket";
+    case TicketAction::kReopen:
+      return "ReopenTicket";
+  }
+  return "unknown action";
+}
+
+absl::Status AuthorizeAction(const Principal& principal, TicketAction action) {
+  bool allowed = false;
+  switch (principal.kind) {
+    case Principal::Kind::kBureau:
+      allowed = true;
+      break;
+    case Principal::Kind::kDepartment:
+      allowed = action == TicketAction::kView ||
+                action == TicketAction::kAcknowledge ||
+                action == TicketAction::kReturn ||
+                action == TicketAction::kReply;
+      break;
+    case Principal::Kind::kIntake:
+      allowed =
+          action == TicketAction::kCreate || action == TicketAction::kView;
+      break;
+  }
+  if (allowed) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      absl::StrCat(principal.ToString(), " may not call ", ActionName(action),
+                   "; only the bureau may"));
+}
+
+absl::Status AuthorizeOnTicket(const Principal& principal, TicketAction action,
+                               absl::string_view ticket_name,
+                               const v1::Ticket* ticket) {
+  if (absl::Status status = AuthorizeAction(principal, action); !status.ok()) {
+    return status;
+  }
+  bool owns = false;
+  switch (principal.kind) {
+    case Principal::Kind::kBureau:
+      if (ticket == nullptr) {
+        return absl::NotFoundError(
+            absl::StrCat("ticket ", ticket_name, " does not exist"));
+      }
+      return absl::OkStatus();
+    case Principal::Kind::kDepartment:
+      owns = ticket != nullptr &&
+             ticket->department() == principal.DepartmentName();
+      break;
+    case Principal::Kind::kIntake:
+      owns = ticket != nullptr && ticket->created_by() == principal.ToString();
+      break;
+  }
+  if (owns) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat(
+      principal.ToString(), " has no access to ", ticket_name,
+      principal.kind == Principal::Kind::kDepartment
+          ? ": it is not assigned to this department (or does not exist)"
+          : ": it was not created by this intake source (or does not exist)"));
+}
+
+absl::Status AuthorizeBureauOnly(const Principal& principal,
+                                 absl::string_view what) {
+  if (principal.kind == Principal::Kind::kBureau) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat(
+      principal.ToString(), " may not call ", what, "; only the bureau may"));
+}
+
+v1::Ticket ViewFor(const Principal& principal, v1::Ticket ticket) {
+  if (principal.kind == Principal::Kind::kDepartment &&
+      ticket.confidential()) {
+    ticket.clear_caller_name();
+    ticket.clear_caller_phone();
+  }
+  return ticket;
+}
+
+}  // namespace hotline

@@ -1,0 +1,57 @@
+// Who may do what (least privilege):
+//   bureau      every action on every ticket;
+//   department  view, acknowledge (签收), return (退单) and reply on tickets
+//               currently assigned to it, and nothing else;
+//   intake      create tickets, and view the tickets it created.
+// Permission is checked before existence: a department or intake asking for a
+// ticket that is not theirs gets the same PERMISSION_DENIED whether or not the
+// ticket exists, so names cannot be probed.
+//
+// Stateless and thread-safe.
+#ifndef HOTLINE_SERVER_WORKFLOW_ACCESS_H_
+#define HOTLINE_SERVER_WORKFLOW_ACCESS_H_
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "hotline/v1/ticket.pb.h"
+#include "server/workflow/principal.h"
+
+namespace hotline {
+
+enum class TicketAction {
+  kCreate,
+  kView,
+  kDispatch,
+  kAcknowledge,
+  kReturn,
+  kReply,
+  kClose,
+  kReopen,
+};
+
+// The method name a person would recognise, e.g. "AcknowledgeTicket".
+absl::string_view ActionName(TicketAction action);
+
+// May this kind of principal ever take the action? Checked before the ticket
+// is loaded. PERMISSION_DENIED naming the role and the action otherwise.
+absl::Status AuthorizeAction(const Principal& principal, TicketAction action);
+
+// May the principal take the action on this ticket? `ticket` is null when no
+// ticket has that name. Returns PERMISSION_DENIED for a ticket that is not
+// the principal's (or does not exist, for non-bureau principals), NOT_FOUND
+// for the bureau when the ticket does not exist.
+absl::Status AuthorizeOnTicket(const Principal& principal, TicketAction action,
+                               absl::string_view ticket_name,
+                               const v1::Ticket* ticket);
+
+// Only the bureau manages departments and tokens; `what` names the method.
+absl::Status AuthorizeBureauOnly(const Principal& principal,
+                                 absl::string_view what);
+
+// The ticket as the principal may see it: departments never see the caller's
+// name or phone on a confidential ticket.
+v1::Ticket ViewFor(const Principal& principal, v1::Ticket ticket);
+
+}  // namespace hotline
+
+#endif  // HOTLINE_SERVER_WORKFLOW_ACCESS_H_

@@ -1,0 +1,228 @@
+#include "server/workflow/ticket_rules.h"
+
+#include <initializer_list>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/proto_time.h"
+
+namespace hotline {
+namespace {
+
+using v1::Event;
+using v1::Ticket;
+
+// Checks the etag and that the ticket is in one of `allowed` states.
+absl::Status CheckStep(const Ticket& ticket, absl::string_view etag,
+                       absl::string_view method,
+                       std::initializer_list<Ticket::State> allowed) {
+  if (!etag.empty() && etag != ticket.etag()) {
+    return absl::AbortedError(absl::StrCat(
+        ticket.name(), " changed since etag \"", etag, "\" (now \"",
+        ticket.etag(), "\"); read it again and retry"));
+  }
+  for (Ticket::State state : allowed) {
+    if (ticket.state() == state) return absl::OkStatus();
+  }
+  std::string names = absl::StrJoin(
+      allowed, " or ", [](std::string* out, Ticket::State state) {
+        out->append(Ticket::State_Name(state));
+      });
+  return absl::FailedPreconditionError(
+      absl::StrCat(ticket.name(), " is ", Ticket::State_Name(ticket.state()),
+                   "; ", method, " needs it to be ", names));
+}
+
+// Starts the step's change: the ticket moves to `after` at `now`.
+TicketChange Begin(const Ticket& ticket, Event::Type type, Ticket::State after,
+                   const ActionContext& context) {
+  TicketChange change{ticket, Event()};
+  change.ticket.set_state(after);
+  *change.ticket.mutable_update_time() = ToProtoTime(context.now);
+  Event& event = change.event;
+  event.set_ticket(ticket.name());
+  event.set_type(type);
+  event.set_actor(context.actor.ToString());
+  *event.mutable_time() = ToProtoTime(context.now);
+  event.set_state_before(ticket.state());
+  event.set_state_after(after);
+  return change;
+}
+
+// Finishes the event with where the ticket is now, and where it was when
+// that changed.
+void Finish(const Ticket& before, TicketChange& change) {
+  change.event.set_department(change.ticket.department());
+  if (before.department() != change.ticket.department()) {
+    change.event.set_previous_department(before.department());
+  }
+}
+
+}  // namespace
+
+TicketChange NewTicket(const Ticket& draft, const ActionContext& context) {
+  Ticket ticket;
+  ticket.set_source_id(draft.source_id());
+  ticket.set_type(draft.type());
+  ticket.set_topic(draft.topic());
+  ticket.set_urgency(draft.urgency() == Ticket::URGENCY_UNSPECIFIED
+                         ? Ticket::NORMAL
+                         : draft.urgency());
+  ticket.set_title(draft.title());
+  ticket.set_content(draft.content());
+  ticket.set_address(draft.address());
+  ticket.set_caller_name(draft.caller_name());
+  ticket.set_caller_phone(draft.caller_phone());
+  ticket.set_confidential(draft.confidential());
+  ticket.set_created_by(context.actor.ToString());
+  *ticket.mutable_received_at() = draft.has_received_at()
+                                      ? draft.received_at()
+                                      : ToProtoTime(context.now);
+  *ticket.mutable_create_time() = ToProtoTime(context.now);
+
+  // A new ticket comes from no state at all.
+  Ticket nothing;
+  TicketChange change = Begin(nothing, Event::CREATED, Ticket::RECEIVED, context);
+  ticket.set_state(Ticket::RECEIVED);
+  *ticket.mutable_update_time() = ToProtoTime(context.now);
+  change.ticket = std::move(ticket);
+  return change;
+}
+
+absl::StatusOr<TicketChange> Dispatch(const Ticket& ticket,
+                                      absl::string_view department,
+                                      absl::string_view note,
+                                      absl::string_view etag,
+                                      const ActionContext& context) {
+  if (absl::Status s = CheckStep(ticket, etag, "DispatchTicket",
+                                 {Ticket::RECEIVED, Ticket::RETURNED,
+                                  Ticket::DISPATCHED, Ticket::IN_PROGRESS});
+      !s.ok()) {
+    return s;
+  }
+  if (ticket.department() == department) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        ticket.name(), " is already assigned to ", department,
+        "; name another department to reassign it"));
+  }
+  TicketChange change =
+      Begin(ticket, Event::DISPATCHED, Ticket::DISPATCHED, context);
+  Ticket& t = change.ticket;
+  t.set_department(std::string(department));
+  *t.mutable_dispatched_at() = ToProtoTime(context.now);
+  t.clear_acknowledged_at();
+  t.set_due_soon(false);
+  t.set_ack_overdue(false);
+  t.set_dispatch_count(ticket.dispatch_count() + 1);
+  change.event.set_reason(std::string(note));
+  Finish(ticket, change);
+  return change;
+}
+
+absl::StatusOr<TicketChange> Acknowledge(const Ticket& ticket,
+                                         absl::string_view etag,
+                                         const ActionContext& context) {
+  if (absl::Status s =
+          CheckStep(ticket, etag, "AcknowledgeTicket", {Ticket::DISPATCHED});
+      !s.ok()) {
+    return s;
+  }
+  TicketChange change =
+      Begin(ticket, Event::ACKNOWLEDGED, Ticket::IN_PROGRESS, context);
+  *change.ticket.mutable_acknowledged_at() = ToProtoTime(context.now);
+  change.ticket.set_ack_overdue(false);
+  Finish(ticket, change);
+  return change;
+}
+
+absl::StatusOr<TicketChange> Return(const Ticket& ticket,
+                                    absl::string_view reason,
+                                    absl::string_view etag,
+                                    const ActionContext& context) {
+  if (absl::Status s = CheckStep(ticket, etag, "ReturnTicket",
+                                 {Ticket::DISPATCHED, Ticket::IN_PROGRESS});
+      !s.ok()) {
+    return s;
+  }
+  TicketChange change =
+      Begin(ticket, Event::RETURNED, Ticket::RETURNED, context);
+  Ticket& t = change.ticket;
+  t.clear_department();
+  t.clear_acknowledged_at();
+  t.clear_ack_due_at();
+  t.clear_reply_due_at();
+  t.set_due_soon(false);
+  t.set_ack_overdue(false);
+  t.set_return_count(ticket.return_count() + 1);
+  change.event.set_reason(std::string(reason));
+  Finish(ticket, change);
+  return change;
+}
+
+absl::StatusOr<TicketChange> Reply(const Ticket& ticket,
+                                   absl::string_view reply_text,
+                                   Ticket::Outcome outcome,
+                                   absl::string_view etag,
+                                   const ActionContext& context) {
+  if (absl::Status s =
+          CheckStep(ticket, etag, "ReplyTicket", {Ticket::IN_PROGRESS});
+      !s.ok()) {
+    return s;
+  }
+  TicketChange change = Begin(ticket, Event::REPLIED, Ticket::REPLIED, context);
+  Ticket& t = change.ticket;
+  t.set_reply_text(std::string(reply_text));
+  t.set_outcome(outcome);
+  *t.mutable_replied_at() = ToProtoTime(context.now);
+  t.set_due_soon(false);
+  change.event.set_reply_text(std::string(reply_text));
+  change.event.set_outcome(outcome);
+  Finish(ticket, change);
+  return change;
+}
+
+absl::StatusOr<TicketChange> Close(const Ticket& ticket,
+                                   Ticket::Satisfaction satisfaction,
+                                   absl::string_view etag,
+                                   const ActionContext& context) {
+  if (absl::Status s =
+          CheckStep(ticket, etag, "CloseTicket", {Ticket::REPLIED});
+      !s.ok()) {
+    return s;
+  }
+  TicketChange change = Begin(ticket, Event::CLOSED, Ticket::CLOSED, context);
+  change.ticket.set_satisfaction(satisfaction);
+  *change.ticket.mutable_closed_at() = ToProtoTime(context.now);
+  change.event.set_satisfaction(satisfaction);
+  Finish(ticket, change);
+  return change;
+}
+
+absl::StatusOr<TicketChange> Reopen(const Ticket& ticket,
+                                    absl::string_view reason,
+                                    absl::string_view etag,
+                                    const ActionContext& context) {
+  if (absl::Status s = CheckStep(ticket, etag, "ReopenTicket",
+                                 {Ticket::REPLIED, Ticket::CLOSED});
+      !s.ok()) {
+    return s;
+  }
+  TicketChange change =
+      Begin(ticket, Event::REOPENED, Ticket::IN_PROGRESS, context);
+  Ticket& t = change.ticket;
+  // The previous result stays in the history (the REPLIED and CLOSED
+  // events); the ticket shows the work in hand.
+  t.clear_reply_text();
+  t.clear_outcome();
+  t.clear_replied_at();
+  t.clear_closed_at();
+  t.clear_satisfaction();
+  t.set_reopen_count(ticket.reopen_count() + 1);
+  change.event.set_reason(std::string(reason));
+  Finish(ticket, change);
+  return change;
+}
+
+}  // namespace hotline

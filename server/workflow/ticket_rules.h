@@ -1,0 +1,78 @@
+// The ticket lifecycle as pure functions: (ticket, request, actor, now) ->
+// the new ticket and the one event that records the step, or an error. No
+// I/O; the caller stores both in one transaction.
+//
+//  CreateTicket -> RECEIVED -Dispatch-> DISPATCHED -Acknowledge-> IN_PROGRESS
+//  IN_PROGRESS -Reply-> REPLIED -Close-> CLOSED
+//  DISPATCHED | IN_PROGRESS -Return-> RETURNED -Dispatch-> DISPATCHED
+//  DISPATCHED | IN_PROGRESS -Dispatch (reassign)-> DISPATCHED
+//  REPLIED | CLOSED -Reopen-> IN_PROGRESS (same department)
+//
+// A step not allowed from the ticket's state is FAILED_PRECONDITION naming the
+// state; a non-empty etag that differs from the ticket's is ABORTED. The
+// caller checks access (access.h) and field syntax (validation.h) first.
+//
+// Stateless and thread-safe.
+#ifndef HOTLINE_SERVER_WORKFLOW_TICKET_RULES_H_
+#define HOTLINE_SERVER_WORKFLOW_TICKET_RULES_H_
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "hotline/v1/ticket.pb.h"
+#include "server/workflow/principal.h"
+
+namespace hotline {
+
+// Who acts, and when.
+struct ActionContext {
+  Principal actor;
+  absl::Time now;
+};
+
+// The result of one step. The event's seq, and for a new ticket the names,
+// are assigned by the store.
+struct TicketChange {
+  v1::Ticket ticket;
+  v1::Event event;
+};
+
+// A new RECEIVED ticket from the caller-settable fields of `draft` (output
+// only fields are dropped; received_at defaults to now, urgency to NORMAL).
+TicketChange NewTicket(const v1::Ticket& draft, const ActionContext& context);
+
+// Assigns the ticket to `department` ("departments/{id}", known to exist).
+absl::StatusOr<TicketChange> Dispatch(const v1::Ticket& ticket,
+                                      absl::string_view department,
+                                      absl::string_view note,
+                                      absl::string_view etag,
+                                      const ActionContext& context);
+
+absl::StatusOr<TicketChange> Acknowledge(const v1::Ticket& ticket,
+                                         absl::string_view etag,
+                                         const ActionContext& context);
+
+absl::StatusOr<TicketChange> Return(const v1::Ticket& ticket,
+                                    absl::string_view reason,
+                                    absl::string_view etag,
+                                    const ActionContext& context);
+
+absl::StatusOr<TicketChange> Reply(const v1::Ticket& ticket,
+                                   absl::string_view reply_text,
+                                   v1::Ticket::Outcome outcome,
+                                   absl::string_view etag,
+                                   const ActionContext& context);
+
+absl::StatusOr<TicketChange> Close(const v1::Ticket& ticket,
+                                   v1::Ticket::Satisfaction satisfaction,
+                                   absl::string_view etag,
+                                   const ActionContext& context);
+
+absl::StatusOr<TicketChange> Reopen(const v1::Ticket& ticket,
+                                    absl::string_view reason,
+                                    absl::string_view etag,
+                                    const ActionContext& context);
+
+}  // namespace hotline
+
+#endif  // HOTLINE_SERVER_WORKFLOW_TICKET_RULES_H_

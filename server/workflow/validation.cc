@@ -1,0 +1,182 @@
+#include "server/workflow/validation.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/proto_time.h"
+#include "server/workflow/principal.h"
+
+namespace hotline {
+namespace {
+
+absl::StatusOr<int64_t> ParseNumericName(absl::string_view name,
+                                         absl::string_view prefix,
+                                         absl::string_view field) {
+  int64_t id = 0;
+  if (name.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " is required, e.g. \"", prefix, "42\""));
+  }
+  if (!absl::StartsWith(name, prefix) ||
+      !absl::SimpleAtoi(name.substr(prefix.size()), &id) || id <= 0 ||
+      absl::StrCat(prefix, id) != name) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " \"", name, "\" is not a valid name; expected \"", prefix,
+        "{number}\", e.g. \"", prefix, "42\""));
+  }
+  return id;
+}
+
+bool IsBlank(absl::string_view text) {
+  return absl::StripAsciiWhitespace(text).empty();
+}
+
+}  // namespace
+
+int Utf8Length(absl::string_view text) {
+  int count = 0;
+  for (unsigned char c : text) {
+    if ((c & 0xC0) != 0x80) ++count;
+  }
+  return count;
+}
+
+absl::StatusOr<int64_t> ParseTicketName(absl::string_view name,
+                                        absl::string_view field) {
+  return ParseNumericName(name, "tickets/", field);
+}
+
+absl::StatusOr<int64_t> ParseTokenName(absl::string_view name,
+                                       absl::string_view field) {
+  return ParseNumericName(name, "tokens/", field);
+}
+
+absl::StatusOr<std::string> ParseDepartmentName(absl::string_view name,
+                                                absl::string_view field) {
+  constexpr absl::string_view kPrefix = "departments/";
+  if (name.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " is required, e.g. \"departments/housing\""));
+  }
+  if (!absl::StartsWith(name, kPrefix) ||
+      !IsValidResourceId(name.substr(kPrefix.size()))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " \"", name,
+        "\" is not a valid name; expected \"departments/{id}\" with an id of "
+        "lowercase letters, digits and hyphens, e.g. \"departments/housing\""));
+  }
+  return std::string(name.substr(kPrefix.size()));
+}
+
+absl::Status CheckOptionalText(absl::string_view value, absl::string_view field,
+                               int max_chars) {
+  const int length = Utf8Length(value);
+  if (length > max_chars) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " is ", length, " characters long; at most ",
+                     max_chars, " are allowed"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRequiredText(absl::string_view value, absl::string_view field,
+                               int max_chars) {
+  if (IsBlank(value)) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+  }
+  return CheckOptionalText(value, field, max_chars);
+}
+
+absl::Status CheckOutcome(v1::Ticket::Outcome outcome,
+                          absl::string_view field) {
+  if (!v1::Ticket::Outcome_IsValid(outcome) ||
+      outcome == v1::Ticket::OUTCOME_UNSPECIFIED) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field,
+        " must be one of RESOLVED, EXPLAINED, NOT_RESOLVABLE, NOT_OUR_REMIT "
+        "(got ",
+        static_cast<int>(outcome), ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckSatisfaction(v1::Ticket::Satisfaction satisfaction,
+                               absl::string_view field) {
+  if (!v1::Ticket::Satisfaction_IsValid(satisfaction) ||
+      satisfaction == v1::Ticket::SATISFACTION_UNSPECIFIED) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field,
+        " must be one of SATISFIED, BASICALLY_SATISFIED, DISSATISFIED (got ",
+        static_cast<int>(satisfaction), ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateNewTicket(const v1::Ticket& ticket, absl::Time now) {
+  if (!v1::Ticket::Type_IsValid(ticket.type()) ||
+      ticket.type() == v1::Ticket::TYPE_UNSPECIFIED) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "ticket.type must be one of INQUIRY, HELP, SUGGESTION, COMPLAINT, "
+        "REPORT, OTHER (got ",
+        static_cast<int>(ticket.type()), ")"));
+  }
+  if (!v1::Ticket::Urgency_IsValid(ticket.urgency())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "ticket.urgency must be NORMAL, URGENT or CRITICAL (got ",
+        static_cast<int>(ticket.urgency()), ")"));
+  }
+  if (absl::Status s =
+          CheckRequiredText(ticket.topic(), "ticket.topic", kMaxTopicChars);
+      !s.ok())
+    return s;
+  if (absl::Status s =
+          CheckRequiredText(ticket.title(), "ticket.title", kMaxTitleChars);
+      !s.ok())
+    return s;
+  if (IsBlank(ticket.content())) {
+    return absl::InvalidArgumentError("ticket.content is required");
+  }
+  if (ticket.content().size() > static_cast<size_t>(kMaxContentBytes)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("ticket.content is ", ticket.content().size(),
+                     " bytes long; at most ", kMaxContentBytes,
+                     " are allowed"));
+  }
+  if (absl::Status s = CheckOptionalText(ticket.address(), "ticket.address",
+                                         kMaxAddressChars);
+      !s.ok())
+    return s;
+  if (absl::Status s = CheckOptionalText(
+          ticket.caller_name(), "ticket.caller_name", kMaxCallerNameChars);
+      !s.ok())
+    return s;
+  if (absl::Status s = CheckOptionalText(ticket.caller_phone(),
+                                         "ticket.caller_phone", kMaxPhoneChars);
+      !s.ok())
+    return s;
+  for (char c : ticket.caller_phone()) {
+    if (!absl::ascii_isdigit(c) && c != '+' && c != '-' && c != ' ') {
+      return absl::InvalidArgumentError(
+          "ticket.caller_phone may hold only digits, spaces, '+' and '-'");
+    }
+  }
+  if (absl::Status s = CheckOptionalText(ticket.source_id(), "ticket.source_id",
+                                         kMaxSourceIdChars);
+      !s.ok())
+    return s;
+  if (ticket.has_received_at()) {
+    if (!IsValidProtoTime(ticket.received_at())) {
+      return absl::InvalidArgumentError(
+          "ticket.received_at is not a valid timestamp");
+    }
+    if (FromProtoTime(ticket.received_at()) > now) {
+      return absl::InvalidArgumentError(
+          "ticket.received_at is in the future; give the time the platform "
+          "received the call");
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace hotline

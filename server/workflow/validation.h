@@ -1,0 +1,65 @@
+// Field checks shared by every request: resource names, text limits and enum
+// values. Each failure is INVALID_ARGUMENT with a message that names the field
+// and says what would be accepted, e.g.
+//   "ticket.title is 250 characters long; at most 200 are allowed".
+//
+// Stateless and thread-safe.
+#ifndef HOTLINE_SERVER_WORKFLOW_VALIDATION_H_
+#define HOTLINE_SERVER_WORKFLOW_VALIDATION_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "hotline/v1/ticket.pb.h"
+
+namespace hotline {
+
+// Limits, in Unicode characters unless the name says bytes.
+inline constexpr int kMaxTitleChars = 200;
+inline constexpr int kMaxTopicChars = 50;
+inline constexpr int kMaxAddressChars = 500;
+inline constexpr int kMaxCallerNameChars = 100;
+inline constexpr int kMaxPhoneChars = 32;
+inline constexpr int kMaxSourceIdChars = 64;
+inline constexpr int kMaxRequestIdChars = 64;
+inline constexpr int kMaxReasonChars = 2000;
+inline constexpr int kMaxDisplayNameChars = 100;
+inline constexpr int kMaxContentBytes = 20000;
+
+// The number of Unicode code points in valid UTF-8 text.
+int Utf8Length(absl::string_view text);
+
+// "tickets/{id}" -> id (a positive integer). `field` names the request field
+// in the error message.
+absl::StatusOr<int64_t> ParseTicketName(absl::string_view name,
+                                        absl::string_view field);
+// "departments/{id}" -> id.
+absl::StatusOr<std::string> ParseDepartmentName(absl::string_view name,
+                                                absl::string_view field);
+// "tokens/{id}" -> id (a positive integer).
+absl::StatusOr<int64_t> ParseTokenName(absl::string_view name,
+                                       absl::string_view field);
+
+// A required text of at most `max_chars` characters, not blank.
+absl::Status CheckRequiredText(absl::string_view value, absl::string_view field,
+                               int max_chars);
+// An optional text of at most `max_chars` characters.
+absl::Status CheckOptionalText(absl::string_view value, absl::string_view field,
+                               int max_chars);
+
+// The caller-settable fields of a ticket to create: type, topic, title,
+// content required; everything within its limit; known enum values;
+// received_at, when set, a valid time not after `now`.
+absl::Status ValidateNewTicket(const v1::Ticket& ticket, absl::Time now);
+
+// An enum value that is known and not *_UNSPECIFIED.
+absl::Status CheckOutcome(v1::Ticket::Outcome outcome, absl::string_view field);
+absl::Status CheckSatisfaction(v1::Ticket::Satisfaction satisfaction,
+                               absl::string_view field);
+
+}  // namespace hotline
+
+#endif  // HOTLINE_SERVER_WORKFLOW_VALIDATION_H_

@@ -1,0 +1,107 @@
+#include "storage/migrations.h"
+
+#include <iterator>
+
+#include "absl/strings/str_cat.h"
+
+namespace hotline::storage {
+namespace {
+
+// Times are UTC microseconds since the Unix epoch. A ticket's full state is
+// the serialized hotline.v1.Ticket in `body`; the columns beside it copy the
+// fields that lists filter and sort on, so every list is served by an index.
+constexpr const char* kMigrations[] = {
+    // 1: tickets, their events, idempotent creates, departments, tokens.
+    R"sql(
+CREATE TABLE tickets (
+  id          INTEGER PRIMARY KEY,
+  source_id   TEXT UNIQUE,
+  created_by  TEXT NOT NULL,
+  state       INTEGER NOT NULL,
+  department  TEXT,
+  type        INTEGER NOT NULL,
+  topic       TEXT NOT NULL,
+  urgency     INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  version     INTEGER NOT NULL,
+  body        BLOB NOT NULL
+);
+CREATE INDEX tickets_by_state ON tickets(state, id);
+CREATE INDEX tickets_by_department ON tickets(department, state, id);
+CREATE INDEX tickets_by_type ON tickets(type, id);
+CREATE INDEX tickets_by_topic ON tickets(topic, id);
+CREATE INDEX tickets_by_urgency ON tickets(urgency, id);
+CREATE INDEX tickets_by_creator ON tickets(created_by, id);
+CREATE INDEX tickets_by_received ON tickets(received_at, id);
+
+CREATE TABLE events (
+  seq        INTEGER PRIMARY KEY,
+  ticket_id  INTEGER NOT NULL REFERENCES tickets(id),
+  time       INTEGER NOT NULL,
+  type       INTEGER NOT NULL,
+  actor      TEXT NOT NULL,
+  department TEXT,
+  previous_department TEXT,
+  body       BLOB NOT NULL
+);
+CREATE INDEX events_by_ticket ON events(ticket_id, seq);
+
+CREATE TABLE create_requests (
+  principal  TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  ticket_id  INTEGER NOT NULL REFERENCES tickets(id),
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (principal, request_id)
+) WITHOUT ROWID;
+
+CREATE TABLE departments (
+  id           TEXT PRIMARY KEY,
+  display_name TEXT NOT NULL,
+  created_at   INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE tokens (
+  id           INTEGER PRIMARY KEY,
+  secret_hash  BLOB NOT NULL UNIQUE,
+  principal    TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  revoked_at   INTEGER
+);
+)sql",
+};
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
+
+absl::Status Migrate(Connection& connection) {
+  if (absl::Status s = connection.Execute("BEGIN IMMEDIATE"); !s.ok()) return s;
+  auto fail = [&](absl::Status status) {
+    connection.Execute("ROLLBACK").IgnoreError();
+    return status;
+  };
+  absl::StatusOr<int64_t> version = connection.QueryInt64("PRAGMA user_version");
+  if (!version.ok()) return fail(version.status());
+  if (*version > LatestSchemaVersion()) {
+    return fail(absl::FailedPreconditionError(absl::StrCat(
+        "the database has schema version ", *version,
+        ", newer than this build's ", LatestSchemaVersion(),
+        "; run a newer hotline-server")));
+  }
+  for (int next = static_cast<int>(*version); next < LatestSchemaVersion();
+       ++next) {
+    if (absl::Status s = connection.Execute(kMigrations[next]); !s.ok()) {
+      return fail(absl::InternalError(
+          absl::StrCat("migration ", next + 1, " failed: ", s.message())));
+    }
+  }
+  if (absl::Status s = connection.Execute(
+          absl::StrCat("PRAGMA user_version = ", LatestSchemaVersion()));
+      !s.ok()) {
+    return fail(s);
+  }
+  return connection.Execute("COMMIT");
+}
+
+}  // namespace hotline::storage

@@ -1,0 +1,376 @@
+#include "storage/queries.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "common/proto_time.h"
+
+namespace hotline::storage {
+namespace {
+
+constexpr absl::string_view kTicketPrefix = "tickets/";
+constexpr absl::string_view kTokenPrefix = "tokens/";
+
+int64_t NumericId(absl::string_view name, absl::string_view prefix) {
+  int64_t id = 0;
+  if (name.size() <= prefix.size() ||
+      !absl::SimpleAtoi(name.substr(prefix.size()), &id)) {
+    return 0;
+  }
+  return id;
+}
+
+template <typename Message>
+absl::StatusOr<Message> ParseBody(const Statement& stmt, int column,
+                                  absl::string_view what) {
+  Message message;
+  if (!message.ParseFromArray(stmt.ColumnBlob(column).data(),
+                              static_cast<int>(stmt.ColumnBlob(column).size()))) {
+    return absl::DataLossError(
+        absl::StrCat("stored ", what, " cannot be parsed"));
+  }
+  return message;
+}
+
+template <typename Message>
+absl::StatusOr<std::optional<Message>> LoadOneBody(Statement& stmt,
+                                                   absl::string_view what) {
+  absl::StatusOr<bool> row = stmt.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<Message>();
+  absl::StatusOr<Message> message = ParseBody<Message>(stmt, 0, what);
+  if (!message.ok()) return message.status();
+  return std::optional<Message>(*std::move(message));
+}
+
+template <typename Message>
+absl::StatusOr<std::vector<Message>> LoadAllBodies(Statement& stmt,
+                                                   absl::string_view what) {
+  std::vector<Message> out;
+  while (true) {
+    absl::StatusOr<bool> row = stmt.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    absl::StatusOr<Message> message = ParseBody<Message>(stmt, 0, what);
+    if (!message.ok()) return message.status();
+    out.push_back(*std::move(message));
+  }
+}
+
+v1::Department DepartmentFromRow(const Statement& stmt) {
+  v1::Department department;
+  department.set_name(absl::StrCat("departments/", stmt.ColumnText(0)));
+  department.set_display_name(stmt.ColumnText(1));
+  *department.mutable_create_time() =
+      ToProtoTime(absl::FromUnixMicros(stmt.ColumnInt64(2)));
+  return department;
+}
+
+constexpr const char* kTokenColumns =
+    "id, principal, display_name, created_at, revoked_at";
+
+v1::Token TokenFromRow(const Statement& stmt) {
+  v1::Token token;
+  token.set_name(absl::StrCat(kTokenPrefix, stmt.ColumnInt64(0)));
+  token.set_principal(stmt.ColumnText(1));
+  token.set_display_name(stmt.ColumnText(2));
+  *token.mutable_create_time() =
+      ToProtoTime(absl::FromUnixMicros(stmt.ColumnInt64(3)));
+  if (!stmt.ColumnIsNull(4)) {
+    *token.mutable_revoke_time() =
+        ToProtoTime(absl::FromUnixMicros(stmt.ColumnInt64(4)));
+  }
+  return token;
+}
+
+}  // namespace
+
+int64_t TicketId(const v1::Ticket& ticket) {
+  return NumericId(ticket.name(), kTicketPrefix);
+}
+
+absl::StatusOr<std::optional<v1::Ticket>> LoadTicket(Connection& db,
+                                                     int64_t id) {
+  absl::StatusOr<Statement> stmt =
+      db.Prepare("SELECT body FROM tickets WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, id);
+  return LoadOneBody<v1::Ticket>(*stmt, "ticket");
+}
+
+absl::StatusOr<std::optional<v1::Ticket>> LoadTicketBySourceId(
+    Connection& db, const std::string& source_id) {
+  absl::StatusOr<Statement> stmt =
+      db.Prepare("SELECT body FROM tickets WHERE source_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, source_id);
+  return LoadOneBody<v1::Ticket>(*stmt, "ticket");
+}
+
+absl::StatusOr<std::optional<int64_t>> FindCreateRequest(
+    Connection& db, const std::string& principal,
+    const std::string& request_id) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "SELECT ticket_id FROM create_requests WHERE principal = ? AND "
+      "request_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, principal);
+  stmt->BindText(2, request_id);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<int64_t>();
+  return std::optional<int64_t>(stmt->ColumnInt64(0));
+}
+
+absl::StatusOr<std::vector<v1::Ticket>> QueryTickets(Connection& db,
+                                                     const TicketQuery& query) {
+  // The statement text depends only on which fields are set, so the cache
+  // holds at most one statement per combination actually used.
+  std::vector<std::string> where = {"id > ?"};
+  if (query.state) where.push_back("state = ?");
+  if (query.department) where.push_back("department = ?");
+  if (query.type) where.push_back("type = ?");
+  if (query.topic) where.push_back("topic = ?");
+  if (query.urgency) where.push_back("urgency = ?");
+  if (query.source_id) where.push_back("source_id = ?");
+  if (query.created_by) where.push_back("created_by = ?");
+  if (query.received_from_micros) where.push_back("received_at >= ?");
+  if (query.received_until_micros) where.push_back("received_at <= ?");
+  const std::string sql =
+      absl::StrCat("SELECT body FROM tickets WHERE ",
+                   absl::StrJoin(where, " AND "), " ORDER BY id LIMIT ?");
+  absl::StatusOr<Statement> stmt = db.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  int index = 1;
+  stmt->BindInt64(index++, query.after_id);
+  if (query.state) stmt->BindInt64(index++, *query.state);
+  if (query.department) stmt->BindText(index++, *query.department);
+  if (query.type) stmt->BindInt64(index++, *query.type);
+  if (query.topic) stmt->BindText(index++, *query.topic);
+  if (query.urgency) stmt->BindInt64(index++, *query.urgency);
+  if (query.source_id) stmt->BindText(index++, *query.source_id);
+  if (query.created_by) stmt->BindText(index++, *query.created_by);
+  if (query.received_from_micros) {
+    stmt->BindInt64(index++, *query.received_from_micros);
+  }
+  if (query.received_until_micros) {
+    stmt->BindInt64(index++, *query.received_until_micros);
+  }
+  stmt->BindInt64(index++, query.limit);
+  return LoadAllBodies<v1::Ticket>(*stmt, "ticket");
+}
+
+absl::StatusOr<std::vector<v1::Event>> QueryTicketEvents(Connection& db,
+                                                         int64_t ticket_id,
+                                                         int64_t after_seq,
+                                                         int limit) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "SELECT body FROM events WHERE ticket_id = ? AND seq > ? ORDER BY seq "
+      "LIMIT ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, ticket_id);
+  stmt->BindInt64(2, after_seq);
+  stmt->BindInt64(3, limit);
+  return LoadAllBodies<v1::Event>(*stmt, "event");
+}
+
+absl::StatusOr<std::optional<v1::Department>> LoadDepartment(
+    Connection& db, const std::string& id) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "SELECT id, display_name, created_at FROM departments WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, id);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<v1::Department>();
+  return std::optional<v1::Department>(DepartmentFromRow(*stmt));
+}
+
+absl::StatusOr<std::vector<v1::Department>> QueryDepartments(
+    Connection& db, const std::string& after_id, int limit) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "SELECT id, display_name, created_at FROM departments WHERE id > ? "
+      "ORDER BY id LIMIT ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, after_id);
+  stmt->BindInt64(2, limit);
+  std::vector<v1::Department> out;
+  while (true) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    out.push_back(DepartmentFromRow(*stmt));
+  }
+}
+
+absl::StatusOr<std::optional<TokenRecord>> LoadTokenBySecretHash(
+    Connection& db, const std::string& secret_hash) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "SELECT id, principal, revoked_at FROM tokens WHERE secret_hash = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindBlob(1, secret_hash);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<TokenRecord>();
+  return std::optional<TokenRecord>(TokenRecord{
+      stmt->ColumnInt64(0), stmt->ColumnText(1), !stmt->ColumnIsNull(2)});
+}
+
+absl::StatusOr<std::optional<v1::Token>> LoadToken(Connection& db, int64_t id) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      absl::StrCat("SELECT ", kTokenColumns, " FROM tokens WHERE id = ?"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, id);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<v1::Token>();
+  return std::optional<v1::Token>(TokenFromRow(*stmt));
+}
+
+absl::StatusOr<std::vector<v1::Token>> QueryTokens(Connection& db,
+                                                   int64_t after_id,
+                                                   int limit) {
+  absl::StatusOr<Statement> stmt =
+      db.Prepare(absl::StrCat("SELECT ", kTokenColumns,
+                              " FROM tokens WHERE id > ? ORDER BY id LIMIT ?"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, after_id);
+  stmt->BindInt64(2, limit);
+  std::vector<v1::Token> out;
+  while (true) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    out.push_back(TokenFromRow(*stmt));
+  }
+}
+
+absl::Status InsertTicket(Connection& db, v1::Ticket* ticket) {
+  // The writer is the only one inserting, so MAX(id)+1 cannot race; it lets
+  // the name go into the body in the same single INSERT.
+  absl::StatusOr<int64_t> id =
+      db.QueryInt64("SELECT COALESCE(MAX(id), 0) + 1 FROM tickets");
+  if (!id.ok()) return id.status();
+  ticket->set_name(absl::StrCat(kTicketPrefix, *id));
+  ticket->set_etag("1");
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "INSERT INTO tickets (id, source_id, created_by, state, department, "
+      "type, topic, urgency, received_at, version, body) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, *id);
+  stmt->BindTextOrNull(2, ticket->source_id());
+  stmt->BindText(3, ticket->created_by());
+  stmt->BindInt64(4, ticket->state());
+  stmt->BindTextOrNull(5, ticket->department());
+  stmt->BindInt64(6, ticket->type());
+  stmt->BindText(7, ticket->topic());
+  stmt->BindInt64(8, ticket->urgency());
+  stmt->BindInt64(9, ToUnixMicros(ticket->received_at()));
+  stmt->BindBlob(10, ticket->SerializeAsString());
+  return stmt->Run();
+}
+
+absl::Status UpdateTicket(Connection& db, v1::Ticket* ticket) {
+  int64_t version = 0;
+  if (!absl::SimpleAtoi(ticket->etag(), &version)) {
+    return absl::InternalError(
+        absl::StrCat("ticket ", ticket->name(), " has no stored etag"));
+  }
+  const std::string old_etag = ticket->etag();
+  ticket->set_etag(absl::StrCat(version + 1));
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "UPDATE tickets SET state = ?, department = ?, version = ?, body = ? "
+      "WHERE id = ? AND version = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, ticket->state());
+  stmt->BindTextOrNull(2, ticket->department());
+  stmt->BindInt64(3, version + 1);
+  stmt->BindBlob(4, ticket->SerializeAsString());
+  stmt->BindInt64(5, TicketId(*ticket));
+  stmt->BindInt64(6, version);
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  if (db.Changes() != 1) {
+    ticket->set_etag(old_etag);
+    return absl::AbortedError(absl::StrCat(
+        ticket->name(), " changed while it was being updated; retry"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status InsertEvent(Connection& db, v1::Event* event) {
+  // As with tickets, the single writer makes MAX(seq)+1 safe, and knowing
+  // seq first lets the body carry it. A seq of a rolled-back unit was never
+  // visible, so reusing it breaks no reader's order.
+  absl::StatusOr<int64_t> seq =
+      db.QueryInt64("SELECT COALESCE(MAX(seq), 0) + 1 FROM events");
+  if (!seq.ok()) return seq.status();
+  event->set_seq(*seq);
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "INSERT INTO events (seq, ticket_id, time, type, actor, department, "
+      "previous_department, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, *seq);
+  stmt->BindInt64(2, NumericId(event->ticket(), kTicketPrefix));
+  stmt->BindInt64(3, ToUnixMicros(event->time()));
+  stmt->BindInt64(4, event->type());
+  stmt->BindText(5, event->actor());
+  stmt->BindTextOrNull(6, event->department());
+  stmt->BindTextOrNull(7, event->previous_department());
+  stmt->BindBlob(8, event->SerializeAsString());
+  return stmt->Run();
+}
+
+absl::Status InsertCreateRequest(Connection& db, const std::string& principal,
+                                 const std::string& request_id,
+                                 int64_t ticket_id, int64_t created_at_micros) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "INSERT INTO create_requests (principal, request_id, ticket_id, "
+      "created_at) VALUES (?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, principal);
+  stmt->BindText(2, request_id);
+  stmt->BindInt64(3, ticket_id);
+  stmt->BindInt64(4, created_at_micros);
+  return stmt->Run();
+}
+
+absl::Status InsertDepartment(Connection& db, const std::string& id,
+                              const v1::Department& department) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "INSERT INTO departments (id, display_name, created_at) VALUES (?, ?, "
+      "?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, id);
+  stmt->BindText(2, department.display_name());
+  stmt->BindInt64(3, ToUnixMicros(department.create_time()));
+  return stmt->Run();
+}
+
+absl::Status InsertToken(Connection& db, const std::string& secret_hash,
+                         v1::Token* token) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "INSERT INTO tokens (secret_hash, principal, display_name, created_at) "
+      "VALUES (?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindBlob(1, secret_hash);
+  stmt->BindText(2, token->principal());
+  stmt->BindText(3, token->display_name());
+  stmt->BindInt64(4, ToUnixMicros(token->create_time()));
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  token->set_name(absl::StrCat(kTokenPrefix, db.LastInsertRowId()));
+  return absl::OkStatus();
+}
+
+absl::Status MarkTokenRevoked(Connection& db, int64_t id,
+                              int64_t revoked_at_micros) {
+  absl::StatusOr<Statement> stmt =
+      db.Prepare("UPDATE tokens SET revoked_at = ? WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, revoked_at_micros);
+  stmt->BindInt64(2, id);
+  return stmt->Run();
+}
+
+}  // namespace hotline::storage

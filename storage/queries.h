@@ -1,0 +1,98 @@
+// The SQL of the store, as functions over one Connection. Reads run on a
+// pooled read connection or inside a write unit; writes only inside a write
+// unit on the writer's connection (see writer.h). Every query here is served
+// by an index of migrations.cc; none scans a whole table.
+//
+// Not thread-safe beyond the Connection's own rule: one thread at a time.
+#ifndef HOTLINE_STORAGE_QUERIES_H_
+#define HOTLINE_STORAGE_QUERIES_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "hotline/v1/ticket.pb.h"
+#include "storage/sqlite.h"
+
+namespace hotline::storage {
+
+// Which tickets a list returns: every set field must match. Results come in
+// id (creation) order, after `after_id`, at most `limit`.
+struct TicketQuery {
+  std::optional<v1::Ticket::State> state;
+  std::optional<std::string> department;  // "departments/{id}"
+  std::optional<v1::Ticket::Type> type;
+  std::optional<std::string> topic;
+  std::optional<v1::Ticket::Urgency> urgency;
+  std::optional<std::string> source_id;
+  std::optional<std::string> created_by;  // a principal, "intake/{id}"
+  // Inclusive bounds on received_at, in UTC microseconds.
+  std::optional<int64_t> received_from_micros;
+  std::optional<int64_t> received_until_micros;
+  int64_t after_id = 0;
+  int limit = 50;
+};
+
+// A token as authentication needs it.
+struct TokenRecord {
+  int64_t id = 0;
+  std::string principal;
+  bool revoked = false;
+};
+
+// The numeric id in "tickets/{id}" of a stored ticket.
+int64_t TicketId(const v1::Ticket& ticket);
+
+absl::StatusOr<std::optional<v1::Ticket>> LoadTicket(Connection& db,
+                                                     int64_t id);
+absl::StatusOr<std::optional<v1::Ticket>> LoadTicketBySourceId(
+    Connection& db, const std::string& source_id);
+// The ticket an earlier create with this (principal, request_id) made.
+absl::StatusOr<std::optional<int64_t>> FindCreateRequest(
+    Connection& db, const std::string& principal,
+    const std::string& request_id);
+absl::StatusOr<std::vector<v1::Ticket>> QueryTickets(Connection& db,
+                                                     const TicketQuery& query);
+// Events of one ticket with seq > after_seq, oldest first, at most `limit`.
+absl::StatusOr<std::vector<v1::Event>> QueryTicketEvents(Connection& db,
+                                                         int64_t ticket_id,
+                                                         int64_t after_seq,
+                                                         int limit);
+
+absl::StatusOr<std::optional<v1::Department>> LoadDepartment(
+    Connection& db, const std::string& id);
+// Departments with id > after_id in id order, at most `limit`.
+absl::StatusOr<std::vector<v1::Department>> QueryDepartments(
+    Connection& db, const std::string& after_id, int limit);
+
+absl::StatusOr<std::optional<TokenRecord>> LoadTokenBySecretHash(
+    Connection& db, const std::string& secret_hash);
+absl::StatusOr<std::optional<v1::Token>> LoadToken(Connection& db, int64_t id);
+absl::StatusOr<std::vector<v1::Token>> QueryTokens(Connection& db,
+                                                   int64_t after_id, int limit);
+
+// Stores a new ticket: assigns its name "tickets/{id}" and etag.
+// ALREADY_EXISTS when its source_id is taken.
+absl::Status InsertTicket(Connection& db, v1::Ticket* ticket);
+// Stores a changed ticket whose etag is the stored one; sets the new etag.
+// ABORTED when the stored ticket changed meanwhile.
+absl::Status UpdateTicket(Connection& db, v1::Ticket* ticket);
+// Appends an event of a stored ticket (event->ticket names it); sets seq.
+absl::Status InsertEvent(Connection& db, v1::Event* event);
+absl::Status InsertCreateRequest(Connection& db, const std::string& principal,
+                                 const std::string& request_id,
+                                 int64_t ticket_id, int64_t created_at_micros);
+// ALREADY_EXISTS when the id is taken.
+absl::Status InsertDepartment(Connection& db, const std::string& id,
+                              const v1::Department& department);
+// Stores a token with the SHA-256 of its secret; assigns its name.
+absl::Status InsertToken(Connection& db, const std::string& secret_hash,
+                         v1::Token* token);
+absl::Status MarkTokenRevoked(Connection& db, int64_t id,
+                              int64_t revoked_at_micros);
+
+}  // namespace hotline::storage
+
+#endif  // HOTLINE_STORAGE_QUERIES_H_

@@ -1,0 +1,156 @@
+#include "storage/sqlite.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace hotline::storage {
+
+absl::Status SqliteError(sqlite3* db, int code, absl::string_view context) {
+  std::string message =
+      absl::StrCat(context, ": ", db != nullptr ? sqlite3_errmsg(db)
+                                                : sqlite3_errstr(code));
+  switch (code & 0xff) {
+    case SQLITE_CONSTRAINT:
+      if (code == SQLITE_CONSTRAINT_UNIQUE ||
+          code == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return absl::AlreadyExistsError(message);
+      }
+      return absl::FailedPreconditionError(message);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return absl::UnavailableError(message);
+    case SQLITE_FULL:
+      return absl::ResourceExhaustedError(message);
+    default:
+      return absl::InternalError(message);
+  }
+}
+
+Statement::~Statement() {
+  if (stmt_ != nullptr) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+}
+
+void Statement::BindInt64(int index, int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+}
+void Statement::BindText(int index, absl::string_view value) {
+  sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
+                    SQLITE_TRANSIENT);
+}
+void Statement::BindBlob(int index, absl::string_view value) {
+  sqlite3_bind_blob(stmt_, index, value.data(), static_cast<int>(value.size()),
+                    SQLITE_TRANSIENT);
+}
+void Statement::BindNull(int index) { sqlite3_bind_null(stmt_, index); }
+void Statement::BindTextOrNull(int index, absl::string_view value) {
+  if (value.empty()) {
+    BindNull(index);
+  } else {
+    BindText(index, value);
+  }
+}
+
+absl::StatusOr<bool> Statement::Step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  sqlite3* db = sqlite3_db_handle(stmt_);
+  return SqliteError(db, sqlite3_extended_errcode(db), sqlite3_sql(stmt_));
+}
+
+absl::Status Statement::Run() {
+  absl::StatusOr<bool> row = Step();
+  return row.status();
+}
+
+int64_t Statement::ColumnInt64(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
+bool Statement::ColumnIsNull(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+std::string Statement::ColumnText(int column) const {
+  const unsigned char* text = sqlite3_column_text(stmt_, column);
+  if (text == nullptr) return "";
+  return std::string(reinterpret_cast<const char*>(text),
+                     sqlite3_column_bytes(stmt_, column));
+}
+absl::string_view Statement::ColumnBlob(int column) const {
+  const void* data = sqlite3_column_blob(stmt_, column);
+  if (data == nullptr) return {};
+  return absl::string_view(static_cast<const char*>(data),
+                           sqlite3_column_bytes(stmt_, column));
+}
+
+absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
+    const std::string& path, bool read_only) {
+  sqlite3* db = nullptr;
+  const int flags =
+      (read_only ? SQLITE_OPEN_READONLY
+                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+      SQLITE_OPEN_NOMUTEX;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    absl::Status status =
+        SqliteError(db, rc, absl::StrCat("cannot open database ", path));
+    sqlite3_close_v2(db);
+    return status;
+  }
+  sqlite3_extended_result_codes(db, 1);
+  std::unique_ptr<Connection> connection(new Connection(db));
+  // Waits out another process's write (e.g. the bootstrap command) instead
+  // of failing at once.
+  if (absl::Status s = connection->Execute(
+          "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
+      !s.ok()) {
+    return s;
+  }
+  return connection;
+}
+
+Connection::~Connection() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
+
+absl::Status Connection::Execute(absl::string_view sql) {
+  char* error = nullptr;
+  const std::string text(sql);
+  const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
+  if (rc != SQLITE_OK) {
+    std::string message = error != nullptr ? error : sqlite3_errstr(rc);
+    sqlite3_free(error);
+    return SqliteError(nullptr, sqlite3_extended_errcode(db_),
+                       absl::StrCat(message, " in: ", text.substr(0, 120)));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Statement> Connection::Prepare(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end()) return Statement(it->second);
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v3(db_, sql.c_str(), -1,
+                                    SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(db_, rc, sql);
+  cache_.emplace(sql, stmt);
+  return Statement(stmt);
+}
+
+absl::StatusOr<int64_t> Connection::QueryInt64(const std::string& sql) {
+  absl::StatusOr<Statement> stmt = Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::InternalError(absl::StrCat("no row from ", sql));
+  return stmt->ColumnInt64(0);
+}
+
+int64_t Connection::LastInsertRowId() const {
+  return sqlite3_last_insert_rowid(db_);
+}
+int Connection::Changes() const { return sqlite3_changes(db_); }
+
+}  // namespace hotline::storage

@@ -1,0 +1,74 @@
+// The single writer: one thread owns the database's only write connection
+// and runs units of work in submission order. It commits in groups: all
+// units waiting when a transaction starts share it (one fsync), each inside
+// its own SAVEPOINT so a failing unit is rolled back alone.
+//
+//   writer.Submit(
+//       [](Connection& db) { return InsertDepartment(db, "housing", d); },
+//       [](absl::Status status) { /* runs once the group has committed */ });
+//
+// A unit's `done` runs on the writer thread after the commit (or failure) of
+// its group, so it must be short: hand results over, don't do work. A unit
+// must touch the database only through the connection it is given.
+//
+// Thread-safe: Submit may be called from any thread.
+#ifndef HOTLINE_STORAGE_WRITER_H_
+#define HOTLINE_STORAGE_WRITER_H_
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "storage/sqlite.h"
+
+namespace hotline::storage {
+
+using WriteUnit = std::function<absl::Status(Connection&)>;
+using WriteDone = std::function<void(absl::Status)>;
+
+class Writer final {
+ public:
+  // Takes the write connection; starts the thread. `max_batch` caps how many
+  // units share one transaction.
+  Writer(std::unique_ptr<Connection> connection, int max_batch);
+  // Stop()s.
+  ~Writer();
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  // Queues the unit. `done` receives OK once the unit's writes are durable,
+  // the unit's own error (its writes undone), or UNAVAILABLE when the
+  // writer has stopped or the commit failed.
+  void Submit(WriteUnit unit, WriteDone done);
+
+  // Runs every unit already queued, then stops the thread and closes the
+  // connection. Later Submits fail with UNAVAILABLE. Idempotent.
+  void Stop();
+
+ private:
+  struct Pending {
+    WriteUnit unit;
+    WriteDone done;
+  };
+
+  void Run();
+  void RunGroup(std::deque<Pending>& group);
+
+  const int max_batch_;
+
+  absl::Mutex mutex_;
+  std::deque<Pending> queue_ ABSL_GUARDED_BY(mutex_);
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+
+  // Used only by the writer thread (and by Stop after joining it).
+  std::unique_ptr<Connection> connection_;
+  std::thread thread_;
+};
+
+}  // namespace hotline::storage
+
+#endif  // HOTLINE_STORAGE_WRITER_H_
