@@ -1,0 +1,159 @@
+#include "client/hotline_client.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <random>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+
+namespace hotline {
+namespace {
+
+absl::Status FromGrpc(const grpc::Status& status) {
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      status.error_message());
+}
+
+std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options) {
+  grpc::ChannelArguments arguments;
+  arguments.SetMaxReceiveMessageSize(options.max_message_bytes);
+  return grpc::CreateCustomChannel(
+      options.target, grpc::InsecureChannelCredentials(), arguments);
+}
+
+}  // namespace
+
+Client::Client(ClientOptions options)
+    : Client(MakeChannel(options), options) {}
+
+Client::Client(std::shared_ptr<grpc::Channel> channel, ClientOptions options)
+    : options_(std::move(options)),
+      channel_(std::move(channel)),
+      stub_(v1::HotlineService::NewStub(channel_)) {}
+
+Client::~Client() = default;
+
+std::string Client::NewRequestId() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  return absl::StrFormat("%016x%016x", generator(), generator());
+}
+
+template <typename Request, typename Response>
+absl::StatusOr<Response> Client::Invoke(Rpc<Request, Response> rpc,
+                                        const Request& request,
+                                        bool retryable) {
+  thread_local std::mt19937_64 jitter{std::random_device{}()};
+  absl::Duration backoff = options_.initial_backoff;
+  for (int attempt = 1;; ++attempt) {
+    grpc::ClientContext context;
+    context.set_deadline(
+        absl::ToChronoTime(absl::Now() + options_.call_timeout));
+    if (!options_.token.empty()) {
+      context.AddMetadata("authorization",
+                          absl::StrCat("Bearer ", options_.token));
+    }
+    Response response;
+    grpc::Status status = ((*stub_).*rpc)(&context, request, &response);
+    if (status.ok()) return response;
+    if (!retryable || status.error_code() != grpc::StatusCode::UNAVAILABLE ||
+        attempt >= options_.max_attempts) {
+      return FromGrpc(status);
+    }
+    // Full jitter: sleep a random part of the backoff, so that many clients
+    // returning after an outage do not arrive together.
+    std::uniform_int_distribution<int64_t> pick(
+        0, absl::ToInt64Microseconds(backoff));
+    std::this_thread::sleep_for(
+        absl::ToChronoMicroseconds(absl::Microseconds(pick(jitter))));
+    backoff = std::min(backoff * 2, options_.max_backoff);
+  }
+}
+
+absl::StatusOr<v1::Ticket> Client::CreateTicket(
+    v1::CreateTicketRequest request) {
+  if (request.request_id().empty()) request.set_request_id(NewRequestId());
+  return Invoke(&v1::HotlineService::Stub::CreateTicket, request, true);
+}
+absl::StatusOr<v1::Ticket> Client::GetTicket(
+    const v1::GetTicketRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::GetTicket, request, true);
+}
+absl::StatusOr<v1::ListTicketsResponse> Client::ListTickets(
+    const v1::ListTicketsRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::ListTickets, request, true);
+}
+absl::StatusOr<v1::Ticket> Client::DispatchTicket(
+    const v1::DispatchTicketRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::DispatchTicket, request, false);
+}
+absl::StatusOr<v1::Ticket> Client::AcknowledgeTicket(
+    const v1::AcknowledgeTicketRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::AcknowledgeTicket, request, false);
+}
+absl::StatusOr<v1::Ticket> Client::ReturnTicket(
+    const v1::ReturnTicketRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::ReturnTicket, request, false);
+}
+absl::StatusOr<v1::Ticket> Client::ReplyTicket(
+    const v1::ReplyTicketRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::ReplyTicket, request, false);
+}
+absl::StatusOr<v1::Ticket> Client::CloseTicket(
+    const v1::CloseTicketRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::CloseTicket, request, false);
+}
+absl::StatusOr<v1::Ticket> Client::ReopenTicket(
+    const v1::ReopenTicketRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::ReopenTicket, request, false);
+}
+absl::StatusOr<v1::ListTicketEventsResponse> Client::ListTicketEvents(
+    const v1::ListTicketEventsRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::ListTicketEvents, request, true);
+}
+absl::StatusOr<v1::Department> Client::CreateDepartment(
+    const v1::CreateDepartmentRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::CreateDepartment, request, false);
+}
+absl::StatusOr<v1::Department> Client::GetDepartment(
+    const v1::GetDepartmentRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::GetDepartment, request, true);
+}
+absl::StatusOr<v1::ListDepartmentsResponse> Client::ListDepartments(
+    const v1::ListDepartmentsRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::ListDepartments, request, true);
+}
+absl::StatusOr<v1::Token> Client::CreateToken(
+    const v1::CreateTokenRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::CreateToken, request, false);
+}
+absl::StatusOr<v1::ListTokensResponse> Client::ListTokens(
+    const v1::ListTokensRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::ListTokens, request, true);
+}
+absl::StatusOr<v1::Token> Client::RevokeToken(
+    const v1::RevokeTokenRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::RevokeToken, request, false);
+}
+
+absl::Status Client::CheckHealth() {
+  auto health = grpc::health::v1::Health::NewStub(channel_);
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_timeout));
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::Status status = health->Check(&context, request, &response);
+  if (!status.ok()) return FromGrpc(status);
+  if (response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
+    return absl::UnavailableError(absl::StrCat(
+        "the server reports ",
+        grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
+            response.status())));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace hotline

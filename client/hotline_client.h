@@ -1,0 +1,127 @@
+// hotline::Client — the C++ client of the hotline service for department
+// systems and integrators. One object per server; every method is one RPC
+// (see proto/hotline/v1/hotline_service.proto for what each does and who
+// may call it) and returns absl::StatusOr with the server's status code and
+// message.
+//
+//   hotline::ClientOptions options;
+//   options.target = "127.0.0.1:7345";
+//   options.token = std::getenv("HOTLINE_TOKEN");
+//   hotline::Client client(options);
+//
+//   hotline::v1::ListTicketsRequest list;
+//   list.set_filter("state = DISPATCHED");
+//   absl::StatusOr<hotline::v1::ListTicketsResponse> page =
+//       client.ListTickets(list);
+//   for (const auto& ticket : page->tickets()) {
+//     hotline::v1::AcknowledgeTicketRequest ack;
+//     ack.set_name(ticket.name());
+//     absl::StatusOr<hotline::v1::Ticket> signed_for =
+//         client.AcknowledgeTicket(ack);
+//   }
+//
+// Retries: calls that are safe to repeat (reads, and CreateTicket, which the
+// client makes idempotent by giving every request a request_id) are retried
+// with exponential backoff while the server is UNAVAILABLE. State changes
+// are not retried: on UNAVAILABLE, read the ticket and decide.
+//
+// Thread-safe: one Client may serve many threads at once.
+#ifndef HOTLINE_CLIENT_HOTLINE_CLIENT_H_
+#define HOTLINE_CLIENT_HOTLINE_CLIENT_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "hotline/v1/hotline_service.grpc.pb.h"
+
+namespace grpc {
+class Channel;
+}
+
+namespace hotline {
+
+struct ClientOptions {
+  // The server, "host:port".
+  std::string target = "127.0.0.1:7345";
+  // The bearer token's secret; sent as "authorization: Bearer <token>".
+  std::string token;
+  // Deadline of each attempt.
+  absl::Duration call_timeout = absl::Seconds(10);
+  // Attempts of a retryable call in all, and the backoff between them
+  // (doubling from initial to max, with jitter).
+  int max_attempts = 5;
+  absl::Duration initial_backoff = absl::Milliseconds(100);
+  absl::Duration max_backoff = absl::Seconds(3);
+  // Largest message received, in bytes.
+  int max_message_bytes = 4 << 20;
+};
+
+class Client final {
+ public:
+  // Connects lazily: the first call opens the channel.
+  explicit Client(ClientOptions options);
+  // Uses an existing channel (e.g. one with TLS credentials).
+  Client(std::shared_ptr<grpc::Channel> channel, ClientOptions options);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Sets a fresh request_id when the request has none, so that this call's
+  // retries, and only they, return the same ticket.
+  absl::StatusOr<v1::Ticket> CreateTicket(v1::CreateTicketRequest request);
+  absl::StatusOr<v1::Ticket> GetTicket(const v1::GetTicketRequest& request);
+  absl::StatusOr<v1::ListTicketsResponse> ListTickets(
+      const v1::ListTicketsRequest& request);
+  absl::StatusOr<v1::Ticket> DispatchTicket(
+      const v1::DispatchTicketRequest& request);
+  absl::StatusOr<v1::Ticket> AcknowledgeTicket(
+      const v1::AcknowledgeTicketRequest& request);
+  absl::StatusOr<v1::Ticket> ReturnTicket(
+      const v1::ReturnTicketRequest& request);
+  absl::StatusOr<v1::Ticket> ReplyTicket(const v1::ReplyTicketRequest& request);
+  absl::StatusOr<v1::Ticket> CloseTicket(const v1::CloseTicketRequest& request);
+  absl::StatusOr<v1::Ticket> ReopenTicket(
+      const v1::ReopenTicketRequest& request);
+  absl::StatusOr<v1::ListTicketEventsResponse> ListTicketEvents(
+      const v1::ListTicketEventsRequest& request);
+
+  absl::StatusOr<v1::Department> CreateDepartment(
+      const v1::CreateDepartmentRequest& request);
+  absl::StatusOr<v1::Department> GetDepartment(
+      const v1::GetDepartmentRequest& request);
+  absl::StatusOr<v1::ListDepartmentsResponse> ListDepartments(
+      const v1::ListDepartmentsRequest& request);
+
+  absl::StatusOr<v1::Token> CreateToken(const v1::CreateTokenRequest& request);
+  absl::StatusOr<v1::ListTokensResponse> ListTokens(
+      const v1::ListTokensRequest& request);
+  absl::StatusOr<v1::Token> RevokeToken(const v1::RevokeTokenRequest& request);
+
+  // The standard grpc.health.v1 check of the whole server: OK when it is
+  // SERVING, UNAVAILABLE otherwise. Needs no token.
+  absl::Status CheckHealth();
+
+  // A new random request id (128 bits, hex).
+  static std::string NewRequestId();
+
+ private:
+  template <typename Request, typename Response>
+  using Rpc = grpc::Status (v1::HotlineService::Stub::*)(grpc::ClientContext*,
+                                                         const Request&,
+                                                         Response*);
+
+  // One RPC, retried on UNAVAILABLE when `retryable`.
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> Invoke(Rpc<Request, Response> rpc,
+                                  const Request& request, bool retryable);
+
+  const ClientOptions options_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::HotlineService::Stub> stub_;
+};
+
+}  // namespace hotline
+
+#endif  // HOTLINE_CLIENT_HOTLINE_CLIENT_H_

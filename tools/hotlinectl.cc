@@ -1,0 +1,668 @@
+// hotlinectl: the hotline service from a terminal. `hotlinectl help` lists
+// the commands; `hotlinectl COMMAND --help` explains one, with an example.
+//
+// Exit codes: 0 success; 1 other failure; 2 wrong usage; 3 not allowed
+// (UNAUTHENTICATED, PERMISSION_DENIED); 4 NOT_FOUND; 5 refused by the
+// workflow (INVALID_ARGUMENT, FAILED_PRECONDITION, ALREADY_EXISTS, ABORTED);
+// 6 server unreachable (UNAVAILABLE, DEADLINE_EXCEEDED).
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "client/hotline_client.h"
+#include "tools/cli_args.h"
+#include "tools/cli_format.h"
+
+namespace hotline::cli {
+namespace {
+
+constexpr int kExitUsage = 2;
+
+int ExitCodeFor(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kOk:
+      return 0;
+    case absl::StatusCode::kUnauthenticated:
+    case absl::StatusCode::kPermissionDenied:
+      return 3;
+    case absl::StatusCode::kNotFound:
+      return 4;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kOutOfRange:
+      return 5;
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+      return 6;
+    default:
+      return 1;
+  }
+}
+
+int Fail(const absl::Status& status) {
+  std::cerr << "hotlinectl: " << absl::StatusCodeToString(status.code())
+            << ": " << status.message() << "\n";
+  return ExitCodeFor(status.code());
+}
+
+int UsageError(const std::string& message, const std::string& usage) {
+  std::cerr << "hotlinectl: " << message << "\nusage: hotlinectl " << usage
+            << "\n";
+  return kExitUsage;
+}
+
+// "7" -> "tickets/7"; full names pass through.
+std::string TicketName(const std::string& text) {
+  return absl::StartsWith(text, "tickets/") ? text : "tickets/" + text;
+}
+std::string DepartmentName(const std::string& text) {
+  return absl::StartsWith(text, "departments/") ? text : "departments/" + text;
+}
+std::string TokenName(const std::string& text) {
+  return absl::StartsWith(text, "tokens/") ? text : "tokens/" + text;
+}
+std::string ShortDepartment(const std::string& name) {
+  return absl::StartsWith(name, "departments/") ? name.substr(12) : name;
+}
+
+// Parses an enum option by name, in any case. `parse` is the generated
+// *_Parse function; `allowed` lists the names for the error message.
+template <typename Enum>
+absl::StatusOr<Enum> ParseEnum(const std::string& option,
+                               const std::string& text,
+                               bool (*parse)(const std::string&, Enum*),
+                               const std::string& allowed) {
+  Enum value;
+  if (!parse(absl::AsciiStrToUpper(text), &value) ||
+      static_cast<int>(value) == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", option, " \"", text, "\" is not one of ", allowed));
+  }
+  return value;
+}
+
+std::string Truncate(const std::string& text, int max_width) {
+  if (DisplayWidth(text) <= max_width) return text;
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t next = i + 1;
+    while (next < text.size() && (text[next] & 0xC0) == 0x80) ++next;
+    std::string candidate = out + text.substr(i, next - i);
+    if (DisplayWidth(candidate) > max_width - 1) break;
+    out = candidate;
+    i = next;
+  }
+  return out + "…";
+}
+
+std::string Cards(const v1::Ticket& ticket) {
+  std::string cards;
+  if (ticket.yellow_cards() > 0) absl::StrAppend(&cards, ticket.yellow_cards(), "Y");
+  if (ticket.red_cards() > 0) absl::StrAppend(&cards, ticket.red_cards(), "R");
+  return cards;
+}
+
+std::string TicketTable(const google::protobuf::RepeatedPtrField<v1::Ticket>& tickets) {
+  Table table({"TICKET", "STATE", "DEPARTMENT", "TYPE", "TOPIC", "URGENCY",
+               "RECEIVED", "REPLY DUE", "CARDS", "TITLE"});
+  for (const v1::Ticket& t : tickets) {
+    table.AddRow({t.name(), v1::Ticket::State_Name(t.state()),
+                  ShortDepartment(t.department()),
+                  v1::Ticket::Type_Name(t.type()), t.topic(),
+                  v1::Ticket::Urgency_Name(t.urgency()),
+                  FormatTime(t.received_at()), FormatTime(t.reply_due_at()),
+                  Cards(t), Truncate(t.title(), 30)});
+  }
+  return table.Render();
+}
+
+std::string TicketDetails(const v1::Ticket& t) {
+  return KeyValues({
+      {"ticket", t.name()},
+      {"source_id", t.source_id()},
+      {"state", v1::Ticket::State_Name(t.state())},
+      {"department", t.department()},
+      {"type", v1::Ticket::Type_Name(t.type())},
+      {"topic", t.topic()},
+      {"urgency", v1::Ticket::Urgency_Name(t.urgency())},
+      {"title", t.title()},
+      {"content", t.content()},
+      {"address", t.address()},
+      {"caller", t.caller_name()},
+      {"phone", t.caller_phone()},
+      {"confidential", t.confidential() ? "yes" : ""},
+      {"created_by", t.created_by()},
+      {"received", FormatTime(t.received_at())},
+      {"dispatched", FormatTime(t.dispatched_at())},
+      {"acknowledged", FormatTime(t.acknowledged_at())},
+      {"sign-for due", FormatTime(t.ack_due_at())},
+      {"reply due", FormatTime(t.reply_due_at())},
+      {"replied", FormatTime(t.replied_at())},
+      {"outcome", t.outcome() ? v1::Ticket::Outcome_Name(t.outcome()) : ""},
+      {"reply", t.reply_text()},
+      {"closed", FormatTime(t.closed_at())},
+      {"satisfaction",
+       t.satisfaction() ? v1::Ticket::Satisfaction_Name(t.satisfaction()) : ""},
+      {"cards", Cards(t)},
+      {"etag", t.etag()},
+  });
+}
+
+struct Context {
+  Client* client;
+  bool json;
+};
+
+struct Command {
+  std::string name;   // "ticket create"
+  std::string usage;  // after "hotlinectl "
+  std::string help;   // what it does, its options, an example
+  std::set<std::string> options;
+  size_t min_args;
+  size_t max_args;
+  std::function<int(Context&, const Args&, const std::vector<std::string>&)>
+      run;
+};
+
+// Prints a result as JSON or via `human`.
+template <typename Message>
+int Print(Context& context, const absl::StatusOr<Message>& result,
+          const std::function<std::string(const Message&)>& human) {
+  if (!result.ok()) return Fail(result.status());
+  std::cout << (context.json ? ToJson(*result) : human(*result));
+  return 0;
+}
+
+int PrintTicket(Context& context, const absl::StatusOr<v1::Ticket>& ticket) {
+  return Print<v1::Ticket>(context, ticket, TicketDetails);
+}
+
+absl::StatusOr<int> PageSize(const Args& args) {
+  int page_size = 0;
+  if (args.Has("page_size") &&
+      !absl::SimpleAtoi(args.Get("page_size"), &page_size)) {
+    return absl::InvalidArgumentError("--page_size must be a number");
+  }
+  return page_size;
+}
+
+int RunTicketCreate(Context& context, const Args& args,
+                    const std::vector<std::string>&) {
+  v1::CreateTicketRequest request;
+  v1::Ticket& ticket = *request.mutable_ticket();
+  absl::StatusOr<v1::Ticket::Type> type =
+      ParseEnum<v1::Ticket::Type>("type", args.Get("type"),
+                                  &v1::Ticket::Type_Parse,
+                                  "inquiry, help, suggestion, complaint, "
+                                  "report, other");
+  if (!type.ok()) return Fail(type.status());
+  ticket.set_type(*type);
+  if (args.Has("urgency")) {
+    absl::StatusOr<v1::Ticket::Urgency> urgency =
+        ParseEnum<v1::Ticket::Urgency>("urgency", args.Get("urgency"),
+                                       &v1::Ticket::Urgency_Parse,
+                                       "normal, urgent, critical");
+    if (!urgency.ok()) return Fail(urgency.status());
+    ticket.set_urgency(*urgency);
+  }
+  ticket.set_topic(args.Get("topic"));
+  ticket.set_title(args.Get("title"));
+  ticket.set_content(args.Get("content"));
+  ticket.set_address(args.Get("address"));
+  ticket.set_caller_name(args.Get("caller"));
+  ticket.set_caller_phone(args.Get("phone"));
+  ticket.set_confidential(args.Has("confidential"));
+  ticket.set_source_id(args.Get("source_id"));
+  if (args.Has("received_at")) {
+    absl::Time received;
+    std::string error;
+    if (!absl::ParseTime(absl::RFC3339_full, args.Get("received_at"),
+                         &received, &error)) {
+      return Fail(absl::InvalidArgumentError(
+          "--received_at needs an RFC 3339 time, e.g. "
+          "2021-02-10T09:30:00+08:00"));
+    }
+    ticket.mutable_received_at()->set_seconds(absl::ToUnixSeconds(received));
+  }
+  if (args.Has("dispatch_to")) {
+    request.set_dispatch_to(DepartmentName(args.Get("dispatch_to")));
+  }
+  request.set_request_id(args.Get("request_id"));
+  return PrintTicket(context, context.client->CreateTicket(request));
+}
+
+int RunTicketList(Context& context, const Args& args,
+                  const std::vector<std::string>&) {
+  absl::StatusOr<int> page_size = PageSize(args);
+  if (!page_size.ok()) return Fail(page_size.status());
+  v1::ListTicketsRequest request;
+  request.set_filter(args.Get("filter"));
+  request.set_page_size(*page_size);
+  request.set_page_token(args.Get("page_token"));
+  v1::ListTicketsResponse all;
+  // --all follows next_page_token to the end.
+  while (true) {
+    absl::StatusOr<v1::ListTicketsResponse> page =
+        context.client->ListTickets(request);
+    if (!page.ok()) return Fail(page.status());
+    for (v1::Ticket& t : *page->mutable_tickets()) {
+      *all.add_tickets() = std::move(t);
+    }
+    all.set_next_page_token(page->next_page_token());
+    if (!args.Has("all") || page->next_page_token().empty()) break;
+    request.set_page_token(page->next_page_token());
+  }
+  if (context.json) {
+    std::cout << ToJson(all);
+    return 0;
+  }
+  std::cout << TicketTable(all.tickets());
+  if (!all.next_page_token().empty()) {
+    std::cout << "(more: --page_token " << all.next_page_token()
+              << ", or --all)\n";
+  }
+  return 0;
+}
+
+int RunTicketEvents(Context& context, const Args& args,
+                    const std::vector<std::string>& words) {
+  v1::ListTicketEventsRequest request;
+  request.set_parent(TicketName(words[0]));
+  request.set_page_size(500);
+  v1::ListTicketEventsResponse all;
+  while (true) {
+    absl::StatusOr<v1::ListTicketEventsResponse> page =
+        context.client->ListTicketEvents(request);
+    if (!page.ok()) return Fail(page.status());
+    for (v1::Event& e : *page->mutable_events()) {
+      *all.add_events() = std::move(e);
+    }
+    if (page->next_page_token().empty()) break;
+    request.set_page_token(page->next_page_token());
+  }
+  (void)args;
+  if (context.json) {
+    std::cout << ToJson(all);
+    return 0;
+  }
+  Table table({"SEQ", "TIME", "EVENT", "ACTOR", "STATE", "DEPARTMENT",
+               "DETAILS"});
+  for (const v1::Event& e : all.events()) {
+    std::string details = e.reason();
+    if (!e.reply_text().empty()) {
+      details = absl::StrCat(v1::Ticket::Outcome_Name(e.outcome()), ": ",
+                             e.reply_text());
+    }
+    if (e.satisfaction()) {
+      details = v1::Ticket::Satisfaction_Name(e.satisfaction());
+    }
+    table.AddRow({absl::StrCat(e.seq()), FormatTime(e.time()),
+                  v1::Event::Type_Name(e.type()), e.actor(),
+                  absl::StrCat(e.state_before()
+                                   ? v1::Ticket::State_Name(e.state_before())
+                                   : "",
+                               " -> ", v1::Ticket::State_Name(e.state_after())),
+                  ShortDepartment(e.department()), Truncate(details, 40)});
+  }
+  std::cout << table.Render();
+  return 0;
+}
+
+std::vector<Command> Commands() {
+  std::vector<Command> commands;
+  commands.push_back(
+      {"department create", "department create ID --display_name NAME",
+       "Creates a department (bureau only). ID: lowercase letters, digits and "
+       "hyphens.\nExample:\n  hotlinectl department create housing "
+       "--display_name 县住房和城乡建设局",
+       {"display_name"}, 1, 1,
+       [](Context& c, const Args& args, const std::vector<std::string>& w) {
+         v1::CreateDepartmentRequest request;
+         request.set_department_id(w[0]);
+         request.mutable_department()->set_display_name(
+             args.Get("display_name"));
+         return Print<v1::Department>(
+             c, c.client->CreateDepartment(request), [](const auto& d) {
+               return KeyValues({{"department", d.name()},
+                                 {"display_name", d.display_name()}});
+             });
+       }});
+  commands.push_back(
+      {"department list", "department list",
+       "Lists all departments.\nExample:\n  hotlinectl department list",
+       {}, 0, 0,
+       [](Context& c, const Args&, const std::vector<std::string>&) {
+         v1::ListDepartmentsRequest request;
+         request.set_page_size(500);
+         v1::ListDepartmentsResponse all;
+         while (true) {
+           auto page = c.client->ListDepartments(request);
+           if (!page.ok()) return Fail(page.status());
+           for (auto& d : *page->mutable_departments()) {
+             *all.add_departments() = std::move(d);
+           }
+           if (page->next_page_token().empty()) break;
+           request.set_page_token(page->next_page_token());
+         }
+         if (c.json) {
+           std::cout << ToJson(all);
+           return 0;
+         }
+         Table table({"DEPARTMENT", "DISPLAY NAME", "CREATED"});
+         for (const auto& d : all.departments()) {
+           table.AddRow({d.name(), d.display_name(), FormatTime(d.create_time())});
+         }
+         std::cout << table.Render();
+         return 0;
+       }});
+  commands.push_back(
+      {"token create", "token create PRINCIPAL [--display_name TEXT]",
+       "Creates an access token (bureau only) and prints its secret, which is "
+       "never shown again.\nPRINCIPAL: bureau, department/ID or intake/ID.\n"
+       "Example:\n  hotlinectl token create department/housing "
+       "--display_name \"housing ticket system\"",
+       {"display_name"}, 1, 1,
+       [](Context& c, const Args& args, const std::vector<std::string>& w) {
+         v1::CreateTokenRequest request;
+         request.mutable_token()->set_principal(w[0]);
+         request.mutable_token()->set_display_name(args.Get("display_name"));
+         return Print<v1::Token>(
+             c, c.client->CreateToken(request), [](const v1::Token& t) {
+               return KeyValues({{"token", t.name()},
+                                 {"principal", t.principal()},
+                                 {"secret", t.secret()}}) +
+                      "Keep the secret now: the server stores only its hash.\n";
+             });
+       }});
+  commands.push_back(
+      {"token list", "token list",
+       "Lists tokens without their secrets (bureau only).\nExample:\n  "
+       "hotlinectl token list",
+       {}, 0, 0,
+       [](Context& c, const Args&, const std::vector<std::string>&) {
+         v1::ListTokensRequest request;
+         request.set_page_size(500);
+         v1::ListTokensResponse all;
+         while (true) {
+           auto page = c.client->ListTokens(request);
+           if (!page.ok()) return Fail(page.status());
+           for (auto& t : *page->mutable_tokens()) *all.add_tokens() = std::move(t);
+           if (page->next_page_token().empty()) break;
+           request.set_page_token(page->next_page_token());
+         }
+         if (c.json) {
+           std::cout << ToJson(all);
+           return 0;
+         }
+         Table table({"TOKEN", "PRINCIPAL", "DISPLAY NAME", "CREATED", "REVOKED"});
+         for (const auto& t : all.tokens()) {
+           table.AddRow({t.name(), t.principal(), t.display_name(),
+                         FormatTime(t.create_time()), FormatTime(t.revoke_time())});
+         }
+         std::cout << table.Render();
+         return 0;
+       }});
+  commands.push_back(
+      {"token revoke", "token revoke TOKEN",
+       "Revokes a token at once (bureau only).\nExample:\n  hotlinectl token "
+       "revoke tokens/3",
+       {}, 1, 1,
+       [](Context& c, const Args&, const std::vector<std::string>& w) {
+         v1::RevokeTokenRequest request;
+         request.set_name(TokenName(w[0]));
+         return Print<v1::Token>(c, c.client->RevokeToken(request),
+                                 [](const v1::Token& t) {
+                                   return KeyValues({{"revoked", t.name()},
+                                                     {"principal", t.principal()}});
+                                 });
+       }});
+  commands.push_back(
+      {"ticket create",
+       "ticket create --type TYPE --topic TOPIC --title TITLE --content TEXT "
+       "[options]",
+       "Creates a ticket (intake or bureau). A retry with the same "
+       "--request_id or --source_id creates nothing new.\n"
+       "Options: --type inquiry|help|suggestion|complaint|report|other, "
+       "--urgency normal|urgent|critical, --topic, --title, --content, "
+       "--address, --caller, --phone, --confidential, --source_id, "
+       "--received_at RFC3339, --dispatch_to DEPARTMENT, --request_id.\n"
+       "Example:\n  hotlinectl ticket create --type complaint --topic 噪音 "
+       "--title \"工地夜间施工\" --content \"每晚十点后仍在施工\" "
+       "--dispatch_to housing",
+       {"type", "urgency", "topic", "title", "content", "address", "caller",
+        "phone", "confidential", "source_id", "received_at", "dispatch_to",
+        "request_id"},
+       0, 0, RunTicketCreate});
+  commands.push_back(
+      {"ticket get", "ticket get TICKET",
+       "Shows one ticket. TICKET: tickets/7 or 7.\nExample:\n  hotlinectl "
+       "ticket get 7",
+       {}, 1, 1,
+       [](Context& c, const Args&, const std::vector<std::string>& w) {
+         v1::GetTicketRequest request;
+         request.set_name(TicketName(w[0]));
+         return PrintTicket(c, c.client->GetTicket(request));
+       }});
+  commands.push_back(
+      {"ticket list",
+       "ticket list [--filter EXPR] [--page_size N] [--page_token T] [--all]",
+       "Lists tickets you may see, oldest first. Filter fields: state, "
+       "department, type, topic, urgency, source_id, created_by (=) and "
+       "received_at (< <= > >=), joined by AND.\nExample:\n  hotlinectl "
+       "ticket list --filter 'state = IN_PROGRESS AND department = "
+       "\"departments/housing\"' --all",
+       {"filter", "page_size", "page_token", "all"}, 0, 0, RunTicketList});
+  commands.push_back(
+      {"ticket dispatch", "ticket dispatch TICKET DEPARTMENT [--note TEXT] "
+                          "[--etag E]",
+       "Assigns or reassigns a ticket to a department (bureau only).\n"
+       "Example:\n  hotlinectl ticket dispatch 7 housing --note 请尽快核实",
+       {"note", "etag"}, 2, 2,
+       [](Context& c, const Args& args, const std::vector<std::string>& w) {
+         v1::DispatchTicketRequest request;
+         request.set_name(TicketName(w[0]));
+         request.set_department(DepartmentName(w[1]));
+         request.set_note(args.Get("note"));
+         request.set_etag(args.Get("etag"));
+         return PrintTicket(c, c.client->DispatchTicket(request));
+       }});
+  commands.push_back(
+      {"ticket ack", "ticket ack TICKET [--etag E]",
+       "Signs for (签收) a dispatched ticket (its department).\nExample:\n  "
+       "hotlinectl ticket ack 7",
+       {"etag"}, 1, 1,
+       [](Context& c, const Args& args, const std::vector<std::string>& w) {
+         v1::AcknowledgeTicketRequest request;
+         request.set_name(TicketName(w[0]));
+         request.set_etag(args.Get("etag"));
+         return PrintTicket(c, c.client->AcknowledgeTicket(request));
+       }});
+  commands.push_back(
+      {"ticket return", "ticket return TICKET --reason TEXT [--etag E]",
+       "Returns (退单) a ticket that is not the department's own.\nExample:\n"
+       "  hotlinectl ticket return 7 --reason 属于市场监管局职责",
+       {"reason", "etag"}, 1, 1,
+       [](Context& c, const Args& args, const std::vector<std::string>& w) {
+         v1::ReturnTicketRequest request;
+         request.set_name(TicketName(w[0]));
+         request.set_reason(args.Get("reason"));
+         request.set_etag(args.Get("etag"));
+         return PrintTicket(c, c.client->ReturnTicket(request));
+       }});
+  commands.push_back(
+      {"ticket reply",
+       "ticket reply TICKET --outcome OUTCOME --text TEXT [--etag E]",
+       "Replies with the result (its department). OUTCOME: resolved, "
+       "explained, not_resolvable, not_our_remit.\nExample:\n  hotlinectl "
+       "ticket reply 7 --outcome resolved --text 已责令停工整改",
+       {"outcome", "text", "etag"}, 1, 1,
+       [](Context& c, const Args& args, const std::vector<std::string>& w) {
+         absl::StatusOr<v1::Ticket::Outcome> outcome =
+             ParseEnum<v1::Ticket::Outcome>(
+                 "outcome", args.Get("outcome"), &v1::Ticket::Outcome_Parse,
+                 "resolved, explained, not_resolvable, not_our_remit");
+         if (!outcome.ok()) return Fail(outcome.status());
+         v1::ReplyTicketRequest request;
+         request.set_name(TicketName(w[0]));
+         request.set_outcome(*outcome);
+         request.set_reply_text(args.Get("text"));
+         request.set_etag(args.Get("etag"));
+         return PrintTicket(c, c.client->ReplyTicket(request));
+       }});
+  commands.push_back(
+      {"ticket close", "ticket close TICKET --satisfaction S [--etag E]",
+       "Closes a replied ticket with the callback's verdict (bureau only). "
+       "S: satisfied, basically_satisfied, dissatisfied.\nExample:\n  "
+       "hotlinectl ticket close 7 --satisfaction satisfied",
+       {"satisfaction", "etag"}, 1, 1,
+       [](Context& c, const Args& args, const std::vector<std::string>& w) {
+         absl::StatusOr<v1::Ticket::Satisfaction> satisfaction =
+             ParseEnum<v1::Ticket::Satisfaction>(
+                 "satisfaction", args.Get("satisfaction"),
+                 &v1::Ticket::Satisfaction_Parse,
+                 "satisfied, basically_satisfied, dissatisfied");
+         if (!satisfaction.ok()) return Fail(satisfaction.status());
+         v1::CloseTicketRequest request;
+         request.set_name(TicketName(w[0]));
+         request.set_satisfaction(*satisfaction);
+         request.set_etag(args.Get("etag"));
+         return PrintTicket(c, c.client->CloseTicket(request));
+       }});
+  commands.push_back(
+      {"ticket reopen", "ticket reopen TICKET --reason TEXT [--etag E]",
+       "Reopens (重办) a replied or closed ticket for the same department "
+       "(bureau only).\nExample:\n  hotlinectl ticket reopen 7 --reason "
+       "市民反映仍在夜间施工",
+       {"reason", "etag"}, 1, 1,
+       [](Context& c, const Args& args, const std::vector<std::string>& w) {
+         v1::ReopenTicketRequest request;
+         request.set_name(TicketName(w[0]));
+         request.set_reason(args.Get("reason"));
+         request.set_etag(args.Get("etag"));
+         return PrintTicket(c, c.client->ReopenTicket(request));
+       }});
+  commands.push_back({"ticket events", "ticket events TICKET",
+                      "Shows a ticket's full history.\nExample:\n  hotlinectl "
+                      "ticket events 7",
+                      {}, 1, 1, RunTicketEvents});
+  commands.push_back(
+      {"health", "health",
+       "Checks that the server answers and is serving (no token needed).\n"
+       "Example:\n  hotlinectl health",
+       {}, 0, 0,
+       [](Context& c, const Args&, const std::vector<std::string>&) {
+         absl::Status status = c.client->CheckHealth();
+         if (!status.ok()) return Fail(status);
+         std::cout << "SERVING\n";
+         return 0;
+       }});
+  return commands;
+}
+
+const char kGlobalHelp[] =
+    "Global options (before or after the command):\n"
+    "  --server HOST:PORT  the server (env HOTLINE_SERVER; default "
+    "127.0.0.1:7345)\n"
+    "  --token SECRET      your bearer token (env HOTLINE_TOKEN)\n"
+    "  --json              print JSON instead of tables\n"
+    "  --timeout SECONDS   per-call deadline (default 10)\n"
+    "  --help              help on a command\n";
+
+void PrintOverview(const std::vector<Command>& commands) {
+  std::cout << "hotlinectl: the 12345 hotline service from a terminal.\n\n"
+               "Commands:\n";
+  for (const Command& command : commands) {
+    std::cout << "  " << command.usage << "\n";
+  }
+  std::cout << "\n" << kGlobalHelp
+            << "\n`hotlinectl COMMAND --help` explains one command.\n";
+}
+
+int Main(int argc, char** argv) {
+  const std::vector<Command> commands = Commands();
+  absl::StatusOr<Args> args = Args::Parse(
+      std::vector<std::string>(argv + 1, argv + argc),
+      {"json", "help", "confidential", "all"});
+  if (!args.ok()) {
+    std::cerr << "hotlinectl: " << args.status().message() << "\n";
+    return kExitUsage;
+  }
+  const std::vector<std::string>& words = args->positional();
+  if (words.empty() || words[0] == "help") {
+    PrintOverview(commands);
+    return words.empty() && !args->Has("help") ? kExitUsage : 0;
+  }
+  // Commands are one word ("health") or two ("ticket list").
+  const Command* command = nullptr;
+  size_t used = 0;
+  for (const Command& candidate : commands) {
+    const std::vector<std::string> name = absl::StrSplit(candidate.name, ' ');
+    if (words.size() >= name.size() &&
+        std::equal(name.begin(), name.end(), words.begin())) {
+      command = &candidate;
+      used = name.size();
+      break;
+    }
+  }
+  if (command == nullptr) {
+    std::cerr << "hotlinectl: unknown command \"" << absl::StrJoin(words, " ")
+              << "\"; `hotlinectl help` lists the commands\n";
+    return kExitUsage;
+  }
+  if (args->Has("help")) {
+    std::cout << "usage: hotlinectl " << command->usage << "\n\n"
+              << command->help << "\n\n"
+              << kGlobalHelp;
+    return 0;
+  }
+  std::set<std::string> known = command->options;
+  known.insert({"server", "token", "json", "timeout", "help"});
+  std::vector<std::string> unknown = args->Unknown(known);
+  if (!unknown.empty()) {
+    return UsageError(absl::StrCat("unknown option --", unknown[0]),
+                      command->usage);
+  }
+  const std::vector<std::string> operands(words.begin() + used, words.end());
+  if (operands.size() < command->min_args ||
+      operands.size() > command->max_args) {
+    return UsageError("wrong number of arguments", command->usage);
+  }
+
+  ClientOptions options;
+  const char* env_server = std::getenv("HOTLINE_SERVER");
+  const char* env_token = std::getenv("HOTLINE_TOKEN");
+  options.target = args->Get("server", env_server ? env_server : options.target);
+  options.token = args->Get("token", env_token ? env_token : "");
+  if (args->Has("timeout")) {
+    double seconds = 0;
+    if (!absl::SimpleAtod(args->Get("timeout"), &seconds) || seconds <= 0) {
+      return UsageError("--timeout must be a positive number of seconds",
+                        command->usage);
+    }
+    options.call_timeout = absl::Seconds(seconds);
+  }
+  // A person at a terminal wants a quick answer, not a minute of retries.
+  options.max_attempts = 2;
+  Client client(options);
+  Context context{&client, args->Has("json")};
+  return command->run(context, *args, operands);
+}
+
+}  // namespace
+}  // namespace hotline::cli
+
+int main(int argc, char** argv) { return hotline::cli::Main(argc, argv); }
