@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Quick start: installs what is missing, builds in Release and starts
+# hotline-server on 127.0.0.1 with the database var/hotline.db. On the first
+# run it makes a bureau token and keeps it in var/bureau.token (mode 600).
+#
+#   scripts/serve.sh                 # listens on 127.0.0.1:7345
+#   scripts/serve.sh --listen=127.0.0.1:9000 --sync=normal   # extra flags
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
+  >/dev/null
+cmake --build build/release -j"$(nproc)" --target hotline-server hotlinectl
+
+mkdir -p var
+db=var/hotline.db
+if [ ! -s var/bureau.token ]; then
+  (umask 077 && build/release/server/hotline-server --db="$db" \
+    --create_token=bureau --token_name="first bureau token" >var/bureau.token)
+fi
+
+listen=127.0.0.1:7345
+for arg in "$@"; do
+  case "$arg" in --listen=*) listen="${arg#--listen=}" ;; esac
+done
+cat <<MSG
+
+hotline-server is starting on $listen with the database $db.
+In another terminal:
+
+  export HOTLINE_SERVER=$listen
+  export HOTLINE_TOKEN=\$(cat $(pwd)/var/bureau.token)
+  $(pwd)/build/release/tools/hotlinectl health
+  $(pwd)/build/release/tools/hotlinectl help
+
+Stop with Ctrl-C (calls in flight finish, the database is closed cleanly).
+
+MSG
+exec build/release/server/hotline-server --db="$db" --listen="$listen" "$@"
