@@ -54,7 +54,10 @@ absl::StatusOr<std::vector<Token>> Tokenize(absl::string_view filter) {
       const size_t start = i++;
       std::string op(1, c);
       if (i < filter.size() && filter[i] == '=') op.push_back(filter[i++]);
-      if (op == "!") return FilterError(start, "unknown operator \"!\"");
+      if (op[0] == '!') {
+        return FilterError(start, absl::StrCat("unknown operator \"", op,
+                                               "\"; use =, <, <=, > or >="));
+      }
       tokens.push_back({Token::Kind::kOperator, op, start});
     } else {
       const size_t start = i;
@@ -180,21 +183,21 @@ absl::StatusOr<storage::TicketQuery> ParseTicketFilter(
   const std::vector<Token>& t = *tokens;
   size_t i = 0;
   while (i < t.size()) {
-    if (i + 3 > t.size()) {
-      return FilterError(t[i].position,
-                         "incomplete condition; write field = value");
-    }
     const Token& field = t[i];
-    const Token& op = t[i + 1];
-    const Token& value = t[i + 2];
     if (field.kind != Token::Kind::kWord) {
       return FilterError(field.position, "expected a field name");
     }
-    if (op.kind != Token::Kind::kOperator) {
-      return FilterError(op.position,
+    if (i + 1 < t.size() && t[i + 1].kind != Token::Kind::kOperator) {
+      return FilterError(t[i + 1].position,
                          absl::StrCat("expected an operator after ",
                                       field.text, ", e.g. \"=\""));
     }
+    if (i + 3 > t.size()) {
+      return FilterError(field.position,
+                         "incomplete condition; write field = value");
+    }
+    const Token& op = t[i + 1];
+    const Token& value = t[i + 2];
     if (value.kind == Token::Kind::kOperator) {
       return FilterError(value.position, "expected a value");
     }

@@ -55,6 +55,9 @@ absl::StatusOr<std::optional<int64_t>> FindCreateRequest(
     const std::string& request_id);
 absl::StatusOr<std::vector<v1::Ticket>> QueryTickets(Connection& db,
                                                      const TicketQuery& query);
+// The SELECT that QueryTickets runs for this combination of fields (exposed
+// so tests can check its query plan).
+std::string TicketQuerySql(const TicketQuery& query);
 // Events of one ticket with seq > after_seq, oldest first, at most `limit`.
 absl::StatusOr<std::vector<v1::Event>> QueryTicketEvents(Connection& db,
                                                          int64_t ticket_id,

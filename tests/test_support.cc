@@ -1,0 +1,216 @@
+#include "tests/test_support.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/log.h"
+#include "server/admin_service.h"
+#include "storage/store.h"
+
+namespace hotline::testing {
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern =
+      absl::StrCat(base != nullptr ? base : "/tmp", "/hotline-test-XXXXXX");
+  char* made = mkdtemp(pattern.data());
+  if (made == nullptr) std::abort();
+  path_ = made;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+absl::Time SpringFestivalEve() {
+  return absl::FromCivil(absl::CivilSecond(2021, 2, 10, 9, 0, 0),
+                         absl::FixedTimeZone(8 * 3600));
+}
+
+std::string BootstrapToken(const std::string& db_path,
+                           const std::string& principal) {
+  storage::StoreOptions options;
+  options.path = db_path;
+  options.read_connections = 1;
+  absl::StatusOr<std::unique_ptr<storage::Store>> store =
+      storage::Store::Open(options);
+  EXPECT_TRUE(store.ok()) << store.status();
+  if (!store.ok()) return "";
+  absl::StatusOr<v1::Token> token =
+      CreateTokenDirectly(**store, principal, "test", absl::Now());
+  EXPECT_TRUE(token.ok()) << token.status();
+  return token.ok() ? token->secret() : "";
+}
+
+ServerTest::ServerTest()
+    : db_path_(dir_.File("hotline.db")), clock_(SpringFestivalEve()) {}
+
+void ServerTest::SetUp() {
+  SetInfoLogging(false);
+  bureau_token_ = BootstrapToken(db_path_, "bureau");
+  StartServer();
+  bureau_ = Connect(bureau_token_);
+}
+
+void ServerTest::TearDown() { StopServer(); }
+
+void ServerTest::StartServer() {
+  ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.store.path = db_path_;
+  absl::StatusOr<std::unique_ptr<HotlineServer>> server =
+      HotlineServer::Start(options, &clock_);
+  ASSERT_TRUE(server.ok()) << server.status();
+  server_ = *std::move(server);
+}
+
+void ServerTest::StopServer() {
+  if (server_ != nullptr) server_->Shutdown(absl::Seconds(5));
+  server_.reset();
+}
+
+void ServerTest::RestartServer() {
+  const int port = server_->port();
+  StopServer();
+  ServerOptions options;
+  options.listen_address = absl::StrCat("127.0.0.1:", port);
+  options.store.path = db_path_;
+  absl::StatusOr<std::unique_ptr<HotlineServer>> server =
+      HotlineServer::Start(options, &clock_);
+  ASSERT_TRUE(server.ok()) << server.status();
+  server_ = *std::move(server);
+}
+
+std::unique_ptr<Client> ServerTest::Connect(const std::string& token) {
+  ClientOptions options;
+  options.target = server_->address();
+  options.token = token;
+  options.call_timeout = absl::Seconds(10);
+  return std::make_unique<Client>(options);
+}
+
+void ServerTest::CreateDepartment(const std::string& id) {
+  v1::CreateDepartmentRequest request;
+  request.set_department_id(id);
+  request.mutable_department()->set_display_name(id + " bureau");
+  absl::StatusOr<v1::Department> department =
+      bureau().CreateDepartment(request);
+  ASSERT_TRUE(department.ok()) << department.status();
+}
+
+std::string ServerTest::CreateToken(const std::string& principal) {
+  v1::CreateTokenRequest request;
+  request.mutable_token()->set_principal(principal);
+  absl::StatusOr<v1::Token> token = bureau().CreateToken(request);
+  EXPECT_TRUE(token.ok()) << token.status();
+  return token.ok() ? token->secret() : "";
+}
+
+v1::Ticket ServerTest::Draft(v1::Ticket::Type type) {
+  v1::Ticket ticket;
+  ticket.set_type(type);
+  ticket.set_topic("噪音");
+  ticket.set_title("工地夜间施工");
+  ticket.set_content("每晚十点后仍在施工, 影响休息");
+  ticket.set_address("城关镇建设路 12 号");
+  ticket.set_caller_name("张三");
+  ticket.set_caller_phone("138 0000 0000");
+  return ticket;
+}
+
+v1::Ticket ServerTest::CreateTicket(const std::string& department) {
+  v1::CreateTicketRequest request;
+  *request.mutable_ticket() = Draft();
+  if (!department.empty()) {
+    request.set_dispatch_to("departments/" + department);
+  }
+  absl::StatusOr<v1::Ticket> ticket = bureau().CreateTicket(request);
+  EXPECT_TRUE(ticket.ok()) << ticket.status();
+  return ticket.ok() ? *ticket : v1::Ticket();
+}
+
+std::vector<v1::Event> ServerTest::History(const std::string& ticket) {
+  v1::ListTicketEventsRequest request;
+  request.set_parent(ticket);
+  request.set_page_size(500);
+  absl::StatusOr<v1::ListTicketEventsResponse> response =
+      bureau().ListTicketEvents(request);
+  EXPECT_TRUE(response.ok()) << response.status();
+  if (!response.ok()) return {};
+  return {response->events().begin(), response->events().end()};
+}
+
+std::string ServerBinary() { return HOTLINE_SERVER_BINARY; }
+
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+  socklen_t length = sizeof(address);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  const int port = ntohs(address.sin_port);
+  close(fd);
+  return port;
+}
+
+ServerProcess::ServerProcess(const std::string& db_path,
+                             std::vector<std::string> extra_flags) {
+  address_ = absl::StrCat("127.0.0.1:", FreePort());
+  std::vector<std::string> args = {ServerBinary(),
+                                   absl::StrCat("--db=", db_path),
+                                   absl::StrCat("--listen=", address_),
+                                   "--quiet"};
+  args.insert(args.end(), extra_flags.begin(), extra_flags.end());
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  pid_ = fork();
+  if (pid_ == 0) {
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  ClientOptions options;
+  options.target = address_;
+  options.call_timeout = absl::Milliseconds(500);
+  Client client(options);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    if (client.CheckHealth().ok()) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ADD_FAILURE() << "hotline-server did not become healthy on " << address_;
+}
+
+ServerProcess::~ServerProcess() { Kill(); }
+
+void ServerProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+int ServerProcess::Terminate() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return status;
+}
+
+}  // namespace hotline::testing

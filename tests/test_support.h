@@ -1,0 +1,107 @@
+// Real parts for tests: a temporary directory, the real server on a loopback
+// port with a manual clock, clients built with the real client library, and
+// the real hotline-server binary as a child process.
+#ifndef HOTLINE_TESTS_TEST_SUPPORT_H_
+#define HOTLINE_TESTS_TEST_SUPPORT_H_
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "client/hotline_client.h"
+#include "gtest/gtest.h"
+#include "server/hotline_server.h"
+#include "server/workflow/clock.h"
+
+namespace hotline::testing {
+
+// A fresh directory under $TMPDIR (or /tmp), removed with its contents.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// 2021-02-10 09:00 in Beijing time: the eve of the 2021 Spring Festival.
+absl::Time SpringFestivalEve();
+
+// Makes a token directly in the database file, as the bootstrap command
+// does; returns its secret.
+std::string BootstrapToken(const std::string& db_path,
+                           const std::string& principal);
+
+// A test with the real server on 127.0.0.1 (a free port), its database in a
+// temporary directory and a manual clock, plus a bureau token.
+class ServerTest : public ::testing::Test {
+ protected:
+  ServerTest();
+  void SetUp() override;
+  void TearDown() override;
+
+  void StartServer();
+  // Shuts the server down cleanly (the database is closed).
+  void StopServer();
+  void RestartServer();
+
+  // A client with this token; the server's address.
+  std::unique_ptr<Client> Connect(const std::string& token);
+  // A client as the bureau.
+  Client& bureau() { return *bureau_; }
+
+  // Creates a department with the bureau's token (fails the test otherwise).
+  void CreateDepartment(const std::string& id);
+  // Creates a token for `principal` and returns its secret.
+  std::string CreateToken(const std::string& principal);
+  // A valid ticket draft of the given type.
+  static v1::Ticket Draft(v1::Ticket::Type type = v1::Ticket::COMPLAINT);
+  // Creates a ticket as the bureau, dispatched to `department` if not empty.
+  v1::Ticket CreateTicket(const std::string& department = "");
+  // The ticket's full history, as the bureau.
+  std::vector<v1::Event> History(const std::string& ticket);
+
+  TempDir dir_;
+  std::string db_path_;
+  ManualClock clock_;
+  std::string bureau_token_;
+  std::unique_ptr<HotlineServer> server_;
+  std::unique_ptr<Client> bureau_;
+};
+
+// The real hotline-server binary started as a child process.
+class ServerProcess {
+ public:
+  // Starts `hotline-server --db=db_path --listen=127.0.0.1:<free port>` and
+  // waits until it answers health checks.
+  explicit ServerProcess(const std::string& db_path,
+                         std::vector<std::string> extra_flags = {});
+  // Kills it with SIGKILL if still running.
+  ~ServerProcess();
+  const std::string& address() const { return address_; }
+  // SIGKILL: a crash, no clean shutdown.
+  void Kill();
+  // SIGTERM, then waits; returns the exit status.
+  int Terminate();
+
+ private:
+  pid_t pid_ = -1;
+  std::string address_;
+};
+
+// The path of the hotline-server binary built with the tests.
+std::string ServerBinary();
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int FreePort();
+
+}  // namespace hotline::testing
+
+#endif  // HOTLINE_TESTS_TEST_SUPPORT_H_
