@@ -63,12 +63,18 @@ absl::StatusOr<Response> Client::Invoke(Rpc<Request, Response> rpc,
         attempt >= options_.max_attempts) {
       return FromGrpc(status);
     }
-    // Full jitter: sleep a random part of the backoff, so that many clients
-    // returning after an outage do not arrive together.
+    // Full jitter: wait a random part of the backoff, so that many clients
+    // returning after an outage do not arrive together. The wait also drives
+    // the reconnection: a fail-fast call alone leaves nobody polling the new
+    // connection's handshake.
     std::uniform_int_distribution<int64_t> pick(
         0, absl::ToInt64Microseconds(backoff));
-    std::this_thread::sleep_for(
-        absl::ToChronoMicroseconds(absl::Microseconds(pick(jitter))));
+    const absl::Time resume = absl::Now() + absl::Microseconds(pick(jitter));
+    channel_->WaitForConnected(absl::ToChronoTime(resume));
+    const absl::Duration left = resume - absl::Now();
+    if (left > absl::ZeroDuration()) {
+      std::this_thread::sleep_for(absl::ToChronoMicroseconds(left));
+    }
     backoff = std::min(backoff * 2, options_.max_backoff);
   }
 }
@@ -137,6 +143,10 @@ absl::StatusOr<v1::ListTokensResponse> Client::ListTokens(
 absl::StatusOr<v1::Token> Client::RevokeToken(
     const v1::RevokeTokenRequest& request) {
   return Invoke(&v1::HotlineService::Stub::RevokeToken, request, false);
+}
+
+bool Client::WaitForConnected(absl::Duration timeout) {
+  return channel_->WaitForConnected(absl::ToChronoTime(absl::Now() + timeout));
 }
 
 absl::Status Client::CheckHealth() {

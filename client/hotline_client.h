@@ -103,6 +103,10 @@ class Client final {
   // SERVING, UNAVAILABLE otherwise. Needs no token.
   absl::Status CheckHealth();
 
+  // Waits until the channel is connected to the server, at most `timeout`;
+  // true when connected. Useful at start-up, before the first call.
+  bool WaitForConnected(absl::Duration timeout);
+
   // A new random request id (128 bits, hex).
   static std::string NewRequestId();
 

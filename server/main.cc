@@ -113,6 +113,7 @@ int main(int argc, char** argv) {
   sigwait(&signals, &signal_number);
   hotline::LogInfo(absl::StrFormat("signal %d: shutting down", signal_number));
   (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  server->reset();
   hotline::LogInfo("stopped; database closed");
   return 0;
 }

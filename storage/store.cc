@@ -70,10 +70,15 @@ absl::Status Store::WriteAndWait(WriteUnit unit) {
 }
 
 void Store::Close() {
+  {
+    absl::MutexLock lock(&pool_mutex_);
+    closed_ = true;
+    idle_readers_.clear();
+  }
+  // The writer closes last: the last connection to close checkpoints the
+  // write-ahead log into the database file and removes it, which read-only
+  // connections cannot do.
   writer_->Stop();
-  absl::MutexLock lock(&pool_mutex_);
-  closed_ = true;
-  idle_readers_.clear();
 }
 
 Store::Lease::Lease(Store* s) : store(s) {

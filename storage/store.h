@@ -70,8 +70,10 @@ class Store final {
     return read(*lease.connection);
   }
 
-  // Finishes queued writes and closes every idle connection; later reads
-  // and writes fail with UNAVAILABLE. Idempotent.
+  // Closes every idle read connection, finishes queued writes and closes
+  // the write connection, which checkpoints and removes the write-ahead log
+  // when no read is in flight. Later reads and writes fail with UNAVAILABLE.
+  // Idempotent.
   void Close();
 
  private:

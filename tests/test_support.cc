@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -169,30 +170,35 @@ int FreePort() {
 }
 
 ServerProcess::ServerProcess(const std::string& db_path,
-                             std::vector<std::string> extra_flags) {
-  address_ = absl::StrCat("127.0.0.1:", FreePort());
+                             const std::string& address)
+    : address_(address.empty() ? absl::StrCat("127.0.0.1:", FreePort())
+                               : address) {
   std::vector<std::string> args = {ServerBinary(),
                                    absl::StrCat("--db=", db_path),
                                    absl::StrCat("--listen=", address_),
                                    "--quiet"};
-  args.insert(args.end(), extra_flags.begin(), extra_flags.end());
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
-  pid_ = fork();
-  if (pid_ == 0) {
-    execv(argv[0], argv.data());
-    _exit(127);
+  // posix_spawn, not fork: fork runs gRPC's atfork handlers, which disturb
+  // this process's own gRPC polling.
+  if (posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ) !=
+      0) {
+    ADD_FAILURE() << "cannot start " << argv[0];
+    return;
   }
   ClientOptions options;
   options.target = address_;
   options.call_timeout = absl::Milliseconds(500);
   Client client(options);
+  absl::Status health;
   for (int attempt = 0; attempt < 100; ++attempt) {
-    if (client.CheckHealth().ok()) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    client.WaitForConnected(absl::Milliseconds(50));
+    health = client.CheckHealth();
+    if (health.ok()) return;
   }
-  ADD_FAILURE() << "hotline-server did not become healthy on " << address_;
+  ADD_FAILURE() << "hotline-server did not become healthy on " << address_
+                << ": " << health;
 }
 
 ServerProcess::~ServerProcess() { Kill(); }

@@ -43,6 +43,10 @@ std::string BootstrapToken(const std::string& db_path,
 // A test with the real server on 127.0.0.1 (a free port), its database in a
 // temporary directory and a manual clock, plus a bureau token.
 class ServerTest : public ::testing::Test {
+ public:
+  // A valid ticket draft of the given type.
+  static v1::Ticket Draft(v1::Ticket::Type type = v1::Ticket::COMPLAINT);
+
  protected:
   ServerTest();
   void SetUp() override;
@@ -62,8 +66,6 @@ class ServerTest : public ::testing::Test {
   void CreateDepartment(const std::string& id);
   // Creates a token for `principal` and returns its secret.
   std::string CreateToken(const std::string& principal);
-  // A valid ticket draft of the given type.
-  static v1::Ticket Draft(v1::Ticket::Type type = v1::Ticket::COMPLAINT);
   // Creates a ticket as the bureau, dispatched to `department` if not empty.
   v1::Ticket CreateTicket(const std::string& department = "");
   // The ticket's full history, as the bureau.
@@ -80,10 +82,11 @@ class ServerTest : public ::testing::Test {
 // The real hotline-server binary started as a child process.
 class ServerProcess {
  public:
-  // Starts `hotline-server --db=db_path --listen=127.0.0.1:<free port>` and
-  // waits until it answers health checks.
+  // Starts `hotline-server --db=db_path --listen=ADDRESS` and waits until it
+  // answers health checks. ADDRESS is `address`, or 127.0.0.1 with a free
+  // port when empty.
   explicit ServerProcess(const std::string& db_path,
-                         std::vector<std::string> extra_flags = {});
+                         const std::string& address = "");
   // Kills it with SIGKILL if still running.
   ~ServerProcess();
   const std::string& address() const { return address_; }
