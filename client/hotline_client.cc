@@ -27,8 +27,7 @@ std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options) {
 
 }  // namespace
 
-Client::Client(ClientOptions options)
-    : Client(MakeChannel(options), options) {}
+Client::Client(ClientOptions options) : Client(MakeChannel(options), options) {}
 
 Client::Client(std::shared_ptr<grpc::Channel> channel, ClientOptions options)
     : options_(std::move(options)),
@@ -158,10 +157,10 @@ absl::Status Client::CheckHealth() {
   grpc::Status status = health->Check(&context, request, &response);
   if (!status.ok()) return FromGrpc(status);
   if (response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
-    return absl::UnavailableError(absl::StrCat(
-        "the server reports ",
-        grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
-            response.status())));
+    return absl::UnavailableError(
+        absl::StrCat("the server reports ",
+                     grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
+                         response.status())));
   }
   return absl::OkStatus();
 }

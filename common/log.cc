@@ -15,9 +15,10 @@ namespace {
 std::atomic<bool> info_enabled{true};
 
 void Write(char severity, absl::string_view message) {
-  std::string line = absl::StrCat(
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(), absl::UTCTimeZone()),
-      " ", std::string(1, severity), " ", message, "\n");
+  std::string line =
+      absl::StrCat(absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(),
+                                    absl::UTCTimeZone()),
+                   " ", std::string(1, severity), " ", message, "\n");
   // One write(2) per line keeps concurrent lines whole.
   ssize_t ignored = ::write(STDERR_FILENO, line.data(), line.size());
   (void)ignored;

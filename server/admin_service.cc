@@ -23,8 +23,8 @@ using storage::Connection;
 template <typename T>
 storage::WriteDone Deliver(std::shared_ptr<T> result,
                            std::function<void(absl::StatusOr<T>)> done) {
-  return [result = std::move(result), done = std::move(done)](
-             absl::Status status) {
+  return [result = std::move(result),
+          done = std::move(done)](absl::Status status) {
     if (status.ok()) {
       done(std::move(*result));
     } else {
@@ -47,9 +47,8 @@ absl::StatusOr<std::pair<v1::Token, Principal>> PrepareToken(
     return absl::InvalidArgumentError(
         absl::StrCat("token.", principal.status().message()));
   }
-  if (absl::Status s = CheckOptionalText(requested.display_name(),
-                                         "token.display_name",
-                                         kMaxDisplayNameChars);
+  if (absl::Status s = CheckOptionalText(
+          requested.display_name(), "token.display_name", kMaxDisplayNameChars);
       !s.ok()) {
     return s;
   }
@@ -89,9 +88,9 @@ void AdminService::CreateDepartment(const Principal& principal,
         "\" must be 1-63 lowercase letters, digits or hyphens, starting with "
         "a letter, e.g. \"housing\"")));
   }
-  if (absl::Status s = CheckRequiredText(request.department().display_name(),
-                                         "department.display_name",
-                                         kMaxDisplayNameChars);
+  if (absl::Status s =
+          CheckRequiredText(request.department().display_name(),
+                            "department.display_name", kMaxDisplayNameChars);
       !s.ok()) {
     return done(s);
   }
@@ -168,11 +167,9 @@ void AdminService::CreateToken(const Principal& principal,
     return done(s);
   }
   auto result = std::make_shared<v1::Token>(prepared->first);
-  store_->Write(
-      [owner = prepared->second, result](Connection& db) {
-        return StoreToken(db, owner, *result);
-      },
-      Deliver(result, std::move(done)));
+  store_->Write([owner = prepared->second, result](
+                    Connection& db) { return StoreToken(db, owner, *result); },
+                Deliver(result, std::move(done)));
 }
 
 absl::StatusOr<v1::ListTokensResponse> AdminService::ListTokens(
@@ -254,9 +251,8 @@ absl::StatusOr<v1::Token> CreateTokenDirectly(storage::Store& store,
       PrepareToken(requested, now);
   if (!prepared.ok()) return prepared.status();
   v1::Token token = prepared->first;
-  absl::Status status = store.WriteAndWait([&](Connection& db) {
-    return StoreToken(db, prepared->second, token);
-  });
+  absl::Status status = store.WriteAndWait(
+      [&](Connection& db) { return StoreToken(db, prepared->second, token); });
   if (!status.ok()) return status;
   return token;
 }

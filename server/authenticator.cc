@@ -37,9 +37,9 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
   }
   absl::StatusOr<Principal> principal = Principal::Parse((*record)->principal);
   if (!principal.ok()) {
-    return absl::InternalError(absl::StrCat("token ", (*record)->id,
-                                            " has a bad principal: ",
-                                            principal.status().message()));
+    return absl::InternalError(
+        absl::StrCat("token ", (*record)->id,
+                     " has a bad principal: ", principal.status().message()));
   }
   return principal;
 }

@@ -19,8 +19,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status, const char* method) {
       status.code() == absl::StatusCode::kDataLoss ||
       status.code() == absl::StatusCode::kUnknown) {
     LogError(absl::StrFormat("%s failed: %s", method, status.ToString()));
-    return grpc::Status(code,
-                        "internal error; the server log has the details");
+    return grpc::Status(code, "internal error; the server log has the details");
   }
   return grpc::Status(code, std::string(status.message()));
 }
@@ -43,8 +42,8 @@ grpc::ServerUnaryReactor* HotlineGrpcService::Serve(
   absl::StatusOr<Principal> principal =
       authenticator_->Authenticate(AuthorizationOf(context));
   const std::string who = principal.ok() ? principal->ToString() : "-";
-  auto finish = [reactor, response, method, start, who](
-                    absl::StatusOr<Response> result) {
+  auto finish = [reactor, response, method, start,
+                 who](absl::StatusOr<Response> result) {
     if (result.ok()) *response = *std::move(result);
     const absl::Status& status = result.status();
     LogInfo(absl::StrFormat("call %s principal=%s code=%s latency_us=%d",
@@ -61,24 +60,24 @@ grpc::ServerUnaryReactor* HotlineGrpcService::Serve(
   return reactor;
 }
 
-#define HOTLINE_ASYNC(Method, Service, Request, Response)                    \
-  grpc::ServerUnaryReactor* HotlineGrpcService::Method(                      \
-      grpc::CallbackServerContext* context, const Request* request,          \
-      Response* response) {                                                  \
-    return Serve(context, #Method, response,                                 \
-                 [this, request](const Principal& principal, auto done) {   \
-                   Service->Method(principal, *request, std::move(done));    \
-                 });                                                         \
+#define HOTLINE_ASYNC(Method, Service, Request, Response)                 \
+  grpc::ServerUnaryReactor* HotlineGrpcService::Method(                   \
+      grpc::CallbackServerContext* context, const Request* request,       \
+      Response* response) {                                               \
+    return Serve(context, #Method, response,                              \
+                 [this, request](const Principal& principal, auto done) { \
+                   Service->Method(principal, *request, std::move(done)); \
+                 });                                                      \
   }
 
-#define HOTLINE_SYNC(Method, Service, Request, Response)                     \
-  grpc::ServerUnaryReactor* HotlineGrpcService::Method(                      \
-      grpc::CallbackServerContext* context, const Request* request,          \
-      Response* response) {                                                  \
-    return Serve(context, #Method, response,                                 \
-                 [this, request](const Principal& principal, auto done) {   \
-                   done(Service->Method(principal, *request));               \
-                 });                                                         \
+#define HOTLINE_SYNC(Method, Service, Request, Response)                  \
+  grpc::ServerUnaryReactor* HotlineGrpcService::Method(                   \
+      grpc::CallbackServerContext* context, const Request* request,       \
+      Response* response) {                                               \
+    return Serve(context, #Method, response,                              \
+                 [this, request](const Principal& principal, auto done) { \
+                   done(Service->Method(principal, *request));            \
+                 });                                                      \
   }
 
 HOTLINE_ASYNC(CreateTicket, tickets_, v1::CreateTicketRequest, v1::Ticket)

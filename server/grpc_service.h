@@ -28,9 +28,10 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
   grpc::ServerUnaryReactor* GetTicket(grpc::CallbackServerContext* context,
                                       const v1::GetTicketRequest* request,
                                       v1::Ticket* response) override;
-  grpc::ServerUnaryReactor* ListTickets(grpc::CallbackServerContext* context,
-                                        const v1::ListTicketsRequest* request,
-                                        v1::ListTicketsResponse* response) override;
+  grpc::ServerUnaryReactor* ListTickets(
+      grpc::CallbackServerContext* context,
+      const v1::ListTicketsRequest* request,
+      v1::ListTicketsResponse* response) override;
   grpc::ServerUnaryReactor* DispatchTicket(
       grpc::CallbackServerContext* context,
       const v1::DispatchTicketRequest* request, v1::Ticket* response) override;
@@ -69,9 +70,10 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
   grpc::ServerUnaryReactor* CreateToken(grpc::CallbackServerContext* context,
                                         const v1::CreateTokenRequest* request,
                                         v1::Token* response) override;
-  grpc::ServerUnaryReactor* ListTokens(grpc::CallbackServerContext* context,
-                                       const v1::ListTokensRequest* request,
-                                       v1::ListTokensResponse* response) override;
+  grpc::ServerUnaryReactor* ListTokens(
+      grpc::CallbackServerContext* context,
+      const v1::ListTokensRequest* request,
+      v1::ListTokensResponse* response) override;
   grpc::ServerUnaryReactor* RevokeToken(grpc::CallbackServerContext* context,
                                         const v1::RevokeTokenRequest* request,
                                         v1::Token* response) override;

@@ -20,7 +20,8 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
       storage::Store::Open(options.store);
   if (!store.ok()) return store.status();
   server->store_ = *std::move(store);
-  server->authenticator_ = std::make_unique<Authenticator>(server->store_.get());
+  server->authenticator_ =
+      std::make_unique<Authenticator>(server->store_.get());
   server->tickets_ =
       std::make_unique<TicketService>(server->store_.get(), clock);
   server->admin_ = std::make_unique<AdminService>(server->store_.get(), clock);

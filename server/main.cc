@@ -55,8 +55,8 @@ int CreateToken() {
     return 1;
   }
   absl::StatusOr<hotline::v1::Token> token = hotline::CreateTokenDirectly(
-      **store, absl::GetFlag(FLAGS_create_token), absl::GetFlag(FLAGS_token_name),
-      absl::Now());
+      **store, absl::GetFlag(FLAGS_create_token),
+      absl::GetFlag(FLAGS_token_name), absl::Now());
   if (!token.ok()) {
     std::cerr << "hotline-server: " << token.status().message() << "\n";
     return 1;
@@ -105,14 +105,15 @@ int main(int argc, char** argv) {
     std::cerr << "hotline-server: " << server.status().message() << "\n";
     return 1;
   }
-  hotline::LogInfo(absl::StrFormat(
-      "hotline-server listening on %s, database %s (sync=%s)",
-      (*server)->address(), options.store.path, sync));
+  hotline::LogInfo(
+      absl::StrFormat("hotline-server listening on %s, database %s (sync=%s)",
+                      (*server)->address(), options.store.path, sync));
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   hotline::LogInfo(absl::StrFormat("signal %d: shutting down", signal_number));
-  (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  (*server)->Shutdown(
+      absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
   server->reset();
   hotline::LogInfo("stopped; database closed");
   return 0;

@@ -26,9 +26,9 @@ uint64_t Checksum(absl::string_view text) {
 
 absl::StatusOr<int> EffectivePageSize(int page_size) {
   if (page_size < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "page_size must not be negative (got ", page_size,
-        "); use 0 for the default of ", kDefaultPageSize));
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size must not be negative (got ", page_size,
+                     "); use 0 for the default of ", kDefaultPageSize));
   }
   if (page_size == 0) return kDefaultPageSize;
   return page_size > kMaxPageSize ? kMaxPageSize : page_size;

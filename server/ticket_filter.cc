@@ -107,7 +107,8 @@ absl::Status Apply(const Token& field, const Token& op, const Token& value,
       }
     };
     auto lower_until = [&](int64_t until) {
-      if (!query.received_until_micros || *query.received_until_micros > until) {
+      if (!query.received_until_micros ||
+          *query.received_until_micros > until) {
         query.received_until_micros = until;
       }
     };
@@ -137,9 +138,9 @@ absl::Status Apply(const Token& field, const Token& op, const Token& value,
     if (!state.ok()) return state.status();
     query.state = *state;
   } else if (name == "type") {
-    absl::StatusOr<v1::Ticket::Type> type = ParseEnumValue(
-        value, "type", &v1::Ticket::Type_Parse,
-        "INQUIRY, HELP, SUGGESTION, COMPLAINT, REPORT, OTHER");
+    absl::StatusOr<v1::Ticket::Type> type =
+        ParseEnumValue(value, "type", &v1::Ticket::Type_Parse,
+                       "INQUIRY, HELP, SUGGESTION, COMPLAINT, REPORT, OTHER");
     if (!type.ok()) return type.status();
     query.type = *type;
   } else if (name == "urgency") {
@@ -189,8 +190,8 @@ absl::StatusOr<storage::TicketQuery> ParseTicketFilter(
     }
     if (i + 1 < t.size() && t[i + 1].kind != Token::Kind::kOperator) {
       return FilterError(t[i + 1].position,
-                         absl::StrCat("expected an operator after ",
-                                      field.text, ", e.g. \"=\""));
+                         absl::StrCat("expected an operator after ", field.text,
+                                      ", e.g. \"=\""));
     }
     if (i + 3 > t.size()) {
       return FilterError(field.position,

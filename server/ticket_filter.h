@@ -1,8 +1,8 @@
 // The `filter` of ListTickets: conditions joined by AND (AIP-160, a subset).
 //
 //   state = IN_PROGRESS AND department = "departments/housing"
-//   received_at >= "2021-02-01T00:00:00+08:00" AND received_at < "2021-03-01T00:00:00+08:00"
-//   type = COMPLAINT AND topic = "噪音"
+//   received_at >= "2021-02-01T00:00:00+08:00" AND received_at <
+//   "2021-03-01T00:00:00+08:00" type = COMPLAINT AND topic = "噪音"
 //
 // Fields and operators:
 //   state, type, urgency        = an enum name (any case)
@@ -24,7 +24,8 @@ namespace hotline {
 
 // Parses `filter` into the conditions of a ticket query (paging fields are
 // left at their defaults). An empty filter matches every ticket.
-absl::StatusOr<storage::TicketQuery> ParseTicketFilter(absl::string_view filter);
+absl::StatusOr<storage::TicketQuery> ParseTicketFilter(
+    absl::string_view filter);
 
 }  // namespace hotline
 

@@ -30,8 +30,8 @@ absl::Status Save(Connection& db, TicketChange& change) {
 // Finishes `done` with `*result` once the unit committed.
 storage::WriteDone Deliver(std::shared_ptr<v1::Ticket> result,
                            TicketDone done) {
-  return [result = std::move(result), done = std::move(done)](
-             absl::Status status) {
+  return [result = std::move(result),
+          done = std::move(done)](absl::Status status) {
     if (status.ok()) {
       done(std::move(*result));
     } else {
@@ -134,9 +134,9 @@ void TicketService::CreateTicket(const Principal& principal,
           if (existing->has_value()) {
             if ((*existing)->created_by() != caller &&
                 principal.kind != Principal::Kind::kBureau) {
-              return absl::AlreadyExistsError(absl::StrCat(
-                  "a ticket with source_id \"", source_id,
-                  "\" was already created by another source"));
+              return absl::AlreadyExistsError(
+                  absl::StrCat("a ticket with source_id \"", source_id,
+                               "\" was already created by another source"));
             }
             *result = ViewFor(principal, **existing);
             return absl::OkStatus();
@@ -192,8 +192,8 @@ void TicketService::DispatchTicket(const Principal& principal,
   absl::StatusOr<std::string> department_id =
       ParseDepartmentName(request.department(), "department");
   if (!department_id.ok()) return done(department_id.status());
-  if (absl::Status s = CheckOptionalText(request.note(), "note",
-                                         kMaxReasonChars);
+  if (absl::Status s =
+          CheckOptionalText(request.note(), "note", kMaxReasonChars);
       !s.ok()) {
     return done(s);
   }
@@ -227,12 +227,13 @@ void TicketService::AcknowledgeTicket(
   if (absl::Status s = CheckEtagSyntax(request.etag()); !s.ok()) {
     return done(s);
   }
-  Transition(principal, TicketAction::kAcknowledge, request.name(),
-             [etag = request.etag()](Connection&, const v1::Ticket& ticket,
-                                     const ActionContext& context) {
-               return Acknowledge(ticket, etag, context);
-             },
-             std::move(done));
+  Transition(
+      principal, TicketAction::kAcknowledge, request.name(),
+      [etag = request.etag()](Connection&, const v1::Ticket& ticket,
+                              const ActionContext& context) {
+        return Acknowledge(ticket, etag, context);
+      },
+      std::move(done));
 }
 
 void TicketService::ReturnTicket(const Principal& principal,
@@ -242,23 +243,22 @@ void TicketService::ReturnTicket(const Principal& principal,
   if (absl::Status s = CheckEtagSyntax(request.etag()); !s.ok()) {
     return done(s);
   }
-  Transition(principal, TicketAction::kReturn, request.name(),
-             [request](Connection&, const v1::Ticket& ticket,
-                       const ActionContext& context) {
-               return Return(ticket, request.reason(), request.etag(),
-                             context);
-             },
-             std::move(done));
+  Transition(
+      principal, TicketAction::kReturn, request.name(),
+      [request](Connection&, const v1::Ticket& ticket,
+                const ActionContext& context) {
+        return Return(ticket, request.reason(), request.etag(), context);
+      },
+      std::move(done));
 }
 
 void TicketService::ReplyTicket(const Principal& principal,
                                 const v1::ReplyTicketRequest& request,
                                 TicketDone done) {
   if (request.reply_text().size() > static_cast<size_t>(kMaxContentBytes)) {
-    return done(absl::InvalidArgumentError(
-        absl::StrCat("reply_text is ", request.reply_text().size(),
-                     " bytes long; at most ", kMaxContentBytes,
-                     " are allowed")));
+    return done(absl::InvalidArgumentError(absl::StrCat(
+        "reply_text is ", request.reply_text().size(), " bytes long; at most ",
+        kMaxContentBytes, " are allowed")));
   }
   if (absl::Status s =
           CheckRequiredText(request.reply_text(), "reply_text", 1 << 30);
@@ -271,32 +271,34 @@ void TicketService::ReplyTicket(const Principal& principal,
   if (absl::Status s = CheckEtagSyntax(request.etag()); !s.ok()) {
     return done(s);
   }
-  Transition(principal, TicketAction::kReply, request.name(),
-             [request](Connection&, const v1::Ticket& ticket,
-                       const ActionContext& context) {
-               return Reply(ticket, request.reply_text(), request.outcome(),
-                            request.etag(), context);
-             },
-             std::move(done));
+  Transition(
+      principal, TicketAction::kReply, request.name(),
+      [request](Connection&, const v1::Ticket& ticket,
+                const ActionContext& context) {
+        return Reply(ticket, request.reply_text(), request.outcome(),
+                     request.etag(), context);
+      },
+      std::move(done));
 }
 
 void TicketService::CloseTicket(const Principal& principal,
                                 const v1::CloseTicketRequest& request,
                                 TicketDone done) {
-  if (absl::Status s = CheckSatisfaction(request.satisfaction(), "satisfaction");
+  if (absl::Status s =
+          CheckSatisfaction(request.satisfaction(), "satisfaction");
       !s.ok()) {
     return done(s);
   }
   if (absl::Status s = CheckEtagSyntax(request.etag()); !s.ok()) {
     return done(s);
   }
-  Transition(principal, TicketAction::kClose, request.name(),
-             [request](Connection&, const v1::Ticket& ticket,
-                       const ActionContext& context) {
-               return Close(ticket, request.satisfaction(), request.etag(),
-                            context);
-             },
-             std::move(done));
+  Transition(
+      principal, TicketAction::kClose, request.name(),
+      [request](Connection&, const v1::Ticket& ticket,
+                const ActionContext& context) {
+        return Close(ticket, request.satisfaction(), request.etag(), context);
+      },
+      std::move(done));
 }
 
 void TicketService::ReopenTicket(const Principal& principal,
@@ -306,13 +308,13 @@ void TicketService::ReopenTicket(const Principal& principal,
   if (absl::Status s = CheckEtagSyntax(request.etag()); !s.ok()) {
     return done(s);
   }
-  Transition(principal, TicketAction::kReopen, request.name(),
-             [request](Connection&, const v1::Ticket& ticket,
-                       const ActionContext& context) {
-               return Reopen(ticket, request.reason(), request.etag(),
-                             context);
-             },
-             std::move(done));
+  Transition(
+      principal, TicketAction::kReopen, request.name(),
+      [request](Connection&, const v1::Ticket& ticket,
+                const ActionContext& context) {
+        return Reopen(ticket, request.reason(), request.etag(), context);
+      },
+      std::move(done));
 }
 
 absl::StatusOr<v1::Ticket> TicketService::LoadVisible(
@@ -349,10 +351,10 @@ absl::StatusOr<v1::ListTicketsResponse> TicketService::ListTickets(
   absl::StatusOr<storage::TicketQuery> query =
       ParseTicketFilter(request.filter());
   if (!query.ok()) return query.status();
-  const std::string scope =
-      absl::StrCat("ListTickets\n", request.filter(), "\n",
-                   principal.ToString());
-  absl::StatusOr<std::string> last = DecodePageToken(request.page_token(), scope);
+  const std::string scope = absl::StrCat("ListTickets\n", request.filter(),
+                                         "\n", principal.ToString());
+  absl::StatusOr<std::string> last =
+      DecodePageToken(request.page_token(), scope);
   if (!last.ok()) return last.status();
   if (!last->empty() && !absl::SimpleAtoi(*last, &query->after_id)) {
     return absl::InvalidArgumentError("page_token is malformed");
@@ -364,9 +366,9 @@ absl::StatusOr<v1::ListTicketsResponse> TicketService::ListTickets(
   // Departments and intake list only their own tickets, whatever the filter.
   if (principal.kind == Principal::Kind::kDepartment) {
     if (query->department && *query->department != principal.DepartmentName()) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          principal.ToString(), " may list only tickets of ",
-          principal.DepartmentName()));
+      return absl::PermissionDeniedError(
+          absl::StrCat(principal.ToString(), " may list only tickets of ",
+                       principal.DepartmentName()));
     }
     query->department = principal.DepartmentName();
   } else if (principal.kind == Principal::Kind::kIntake) {
@@ -400,10 +402,10 @@ absl::StatusOr<v1::ListTicketEventsResponse> TicketService::ListTicketEvents(
     const Principal& principal, const v1::ListTicketEventsRequest& request) {
   absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
-  const std::string scope =
-      absl::StrCat("ListTicketEvents\n", request.parent(), "\n",
-                   principal.ToString());
-  absl::StatusOr<std::string> last = DecodePageToken(request.page_token(), scope);
+  const std::string scope = absl::StrCat("ListTicketEvents\n", request.parent(),
+                                         "\n", principal.ToString());
+  absl::StatusOr<std::string> last =
+      DecodePageToken(request.page_token(), scope);
   if (!last.ok()) return last.status();
   int64_t after_seq = 0;
   if (!last->empty() && !absl::SimpleAtoi(*last, &after_seq)) {

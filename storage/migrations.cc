@@ -81,13 +81,14 @@ absl::Status Migrate(Connection& connection) {
     connection.Execute("ROLLBACK").IgnoreError();
     return status;
   };
-  absl::StatusOr<int64_t> version = connection.QueryInt64("PRAGMA user_version");
+  absl::StatusOr<int64_t> version =
+      connection.QueryInt64("PRAGMA user_version");
   if (!version.ok()) return fail(version.status());
   if (*version > LatestSchemaVersion()) {
-    return fail(absl::FailedPreconditionError(absl::StrCat(
-        "the database has schema version ", *version,
-        ", newer than this build's ", LatestSchemaVersion(),
-        "; run a newer hotline-server")));
+    return fail(absl::FailedPreconditionError(
+        absl::StrCat("the database has schema version ", *version,
+                     ", newer than this build's ", LatestSchemaVersion(),
+                     "; run a newer hotline-server")));
   }
   for (int next = static_cast<int>(*version); next < LatestSchemaVersion();
        ++next) {

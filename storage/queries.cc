@@ -25,8 +25,9 @@ template <typename Message>
 absl::StatusOr<Message> ParseBody(const Statement& stmt, int column,
                                   absl::string_view what) {
   Message message;
-  if (!message.ParseFromArray(stmt.ColumnBlob(column).data(),
-                              static_cast<int>(stmt.ColumnBlob(column).size()))) {
+  if (!message.ParseFromArray(
+          stmt.ColumnBlob(column).data(),
+          static_cast<int>(stmt.ColumnBlob(column).size()))) {
     return absl::DataLossError(
         absl::StrCat("stored ", what, " cannot be parsed"));
   }

@@ -5,9 +5,8 @@
 namespace hotline::storage {
 
 absl::Status SqliteError(sqlite3* db, int code, absl::string_view context) {
-  std::string message =
-      absl::StrCat(context, ": ", db != nullptr ? sqlite3_errmsg(db)
-                                                : sqlite3_errstr(code));
+  std::string message = absl::StrCat(
+      context, ": ", db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code));
   switch (code & 0xff) {
     case SQLITE_CONSTRAINT:
       if (code == SQLITE_CONSTRAINT_UNIQUE ||
@@ -87,10 +86,9 @@ absl::string_view Statement::ColumnBlob(int column) const {
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
     const std::string& path, bool read_only) {
   sqlite3* db = nullptr;
-  const int flags =
-      (read_only ? SQLITE_OPEN_READONLY
-                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-      SQLITE_OPEN_NOMUTEX;
+  const int flags = (read_only ? SQLITE_OPEN_READONLY
+                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                    SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     absl::Status status =

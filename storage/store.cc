@@ -17,13 +17,13 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   if (!writer.ok()) return writer.status();
   // Debian's SQLite defaults differ from upstream's; say every pragma the
   // durability and speed of the service rest on.
-  if (absl::Status s = (*writer)->Execute(absl::StrCat(
-          "PRAGMA journal_mode = WAL;"
-          "PRAGMA synchronous = ",
-          options.synchronous_full ? "FULL" : "NORMAL",
-          ";"
-          "PRAGMA wal_autocheckpoint = 1000;"
-          "PRAGMA temp_store = MEMORY;"));
+  if (absl::Status s = (*writer)->Execute(
+          absl::StrCat("PRAGMA journal_mode = WAL;"
+                       "PRAGMA synchronous = ",
+                       options.synchronous_full ? "FULL" : "NORMAL",
+                       ";"
+                       "PRAGMA wal_autocheckpoint = 1000;"
+                       "PRAGMA temp_store = MEMORY;"));
       !s.ok()) {
     return s;
   }

@@ -27,13 +27,20 @@ enum class Role {
 
 const char* RoleName(Role role) {
   switch (role) {
-    case Role::kBureau: return "bureau";
-    case Role::kOwnDepartment: return "own department";
-    case Role::kOtherDepartment: return "other department";
-    case Role::kCreatingIntake: return "creating intake";
-    case Role::kOtherIntake: return "other intake";
-    case Role::kRevokedToken: return "revoked token";
-    case Role::kNoToken: return "no token";
+    case Role::kBureau:
+      return "bureau";
+    case Role::kOwnDepartment:
+      return "own department";
+    case Role::kOtherDepartment:
+      return "other department";
+    case Role::kCreatingIntake:
+      return "creating intake";
+    case Role::kOtherIntake:
+      return "other intake";
+    case Role::kRevokedToken:
+      return "revoked token";
+    case Role::kNoToken:
+      return "no token";
   }
   return "";
 }
@@ -59,7 +66,8 @@ class AccessTest : public ServerTest {
     CreateDepartment("market");
     clients_[Role::kBureau] = Connect(bureau_token_);
     clients_[Role::kOwnDepartment] = Connect(CreateToken("department/housing"));
-    clients_[Role::kOtherDepartment] = Connect(CreateToken("department/market"));
+    clients_[Role::kOtherDepartment] =
+        Connect(CreateToken("department/market"));
     clients_[Role::kCreatingIntake] = Connect(CreateToken("intake/city"));
     clients_[Role::kOtherIntake] = Connect(CreateToken("intake/province"));
     v1::CreateTokenRequest request;
@@ -80,7 +88,8 @@ class AccessTest : public ServerTest {
     Client& housing = *clients_[Role::kOwnDepartment];
     v1::CreateTicketRequest create;
     *create.mutable_ticket() = Draft();
-    if (state != Ticket::RECEIVED) create.set_dispatch_to("departments/housing");
+    if (state != Ticket::RECEIVED)
+      create.set_dispatch_to("departments/housing");
     absl::StatusOr<Ticket> ticket = intake.CreateTicket(create);
     EXPECT_TRUE(ticket.ok()) << ticket.status();
     const std::string name = ticket->name();
@@ -111,7 +120,8 @@ std::vector<Method> Methods(int* token_counter, Client* bureau) {
                                             Role::kOwnDepartment};
   const std::set<Role> bureau_only = {Role::kBureau};
   return {
-      {"CreateTicket", std::nullopt,
+      {"CreateTicket",
+       std::nullopt,
        [](Client& c, const std::string&) {
          v1::CreateTicketRequest r;
          *r.mutable_ticket() = ServerTest::Draft();

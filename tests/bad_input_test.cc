@@ -93,7 +93,8 @@ class BadInputTest : public ServerTest {
   v1::Token revoked_token_;
 };
 
-absl::Status Create(Client& client, std::function<void(v1::CreateTicketRequest&)> spoil) {
+absl::Status Create(Client& client,
+                    std::function<void(v1::CreateTicketRequest&)> spoil) {
   v1::CreateTicketRequest request;
   *request.mutable_ticket() = ServerTest::Draft();
   spoil(request);
@@ -108,13 +109,11 @@ TEST_F(BadInputTest, CreateTicket) {
   Check({
       {"no type", create([](auto& r) { r.mutable_ticket()->clear_type(); }),
        Code::kInvalidArgument, "ticket.type"},
-      {"unknown type",
-       create([](auto& r) {
+      {"unknown type", create([](auto& r) {
          r.mutable_ticket()->set_type(static_cast<Ticket::Type>(42));
        }),
        Code::kInvalidArgument, "got 42"},
-      {"unknown urgency",
-       create([](auto& r) {
+      {"unknown urgency", create([](auto& r) {
          r.mutable_ticket()->set_urgency(static_cast<Ticket::Urgency>(7));
        }),
        Code::kInvalidArgument, "ticket.urgency"},
@@ -125,21 +124,18 @@ TEST_F(BadInputTest, CreateTicket) {
       {"no content",
        create([](auto& r) { r.mutable_ticket()->set_content(" \n"); }),
        Code::kInvalidArgument, "ticket.content is required"},
-      {"title too long",
-       create([](auto& r) {
+      {"title too long", create([](auto& r) {
          r.mutable_ticket()->set_title(std::string(201, 'x'));
        }),
        Code::kInvalidArgument, "at most 200"},
-      {"content too long",
-       create([](auto& r) {
+      {"content too long", create([](auto& r) {
          r.mutable_ticket()->set_content(std::string(20001, 'x'));
        }),
        Code::kInvalidArgument, "at most 20000"},
       {"bad phone",
        create([](auto& r) { r.mutable_ticket()->set_caller_phone("abc"); }),
        Code::kInvalidArgument, "caller_phone"},
-      {"received in the future",
-       create([this](auto& r) {
+      {"received in the future", create([this](auto& r) {
          r.mutable_ticket()->mutable_received_at()->set_seconds(
              absl::ToUnixSeconds(clock_.Now()) + 3600);
        }),
@@ -153,8 +149,7 @@ TEST_F(BadInputTest, CreateTicket) {
       {"unknown dispatch_to",
        create([](auto& r) { r.set_dispatch_to("departments/nobody"); }),
        Code::kNotFound, "does not exist"},
-      {"message too large",
-       create([](auto& r) {
+      {"message too large", create([](auto& r) {
          r.mutable_ticket()->set_content(std::string(5 << 20, 'x'));
        }),
        Code::kResourceExhausted, ""},
@@ -203,8 +198,7 @@ TEST_F(BadInputTest, ReadsAndLists) {
       {"list: malformed page token",
        list([](auto& r) { r.set_page_token("garbage!"); }),
        Code::kInvalidArgument, "page_token is malformed"},
-      {"list: token of another filter",
-       list([token](auto& r) {
+      {"list: token of another filter", list([token](auto& r) {
          r.set_page_size(1);
          r.set_filter("state = CLOSED");
          r.set_page_token(token);
@@ -215,16 +209,14 @@ TEST_F(BadInputTest, ReadsAndLists) {
       {"events: no parent", events([](auto&) {}), Code::kInvalidArgument,
        "parent is required"},
       {"events: unknown ticket",
-       events([](auto& r) { r.set_parent("tickets/99999"); }),
-       Code::kNotFound, "does not exist"},
-      {"events: negative page size",
-       events([name](auto& r) {
+       events([](auto& r) { r.set_parent("tickets/99999"); }), Code::kNotFound,
+       "does not exist"},
+      {"events: negative page size", events([name](auto& r) {
          r.set_parent(name);
          r.set_page_size(-1);
        }),
        Code::kInvalidArgument, "page_size"},
-      {"events: malformed token",
-       events([name](auto& r) {
+      {"events: malformed token", events([name](auto& r) {
          r.set_parent(name);
          r.set_page_token("%%%");
        }),
@@ -303,8 +295,9 @@ TEST_F(BadInputTest, StateChanges) {
        Code::kFailedPrecondition, "is CLOSED"},
       {"dispatch: stale etag", dispatch(d, "departments/market", "999"),
        Code::kAborted, "changed since etag"},
-      {"dispatch: unknown ticket", dispatch("tickets/5555", "departments/market"),
-       Code::kNotFound, "does not exist"},
+      {"dispatch: unknown ticket",
+       dispatch("tickets/5555", "departments/market"), Code::kNotFound,
+       "does not exist"},
       {"dispatch: note too long",
        dispatch(d, "departments/market", "", std::string(2001, 'n')),
        Code::kInvalidArgument, "note"},
@@ -405,8 +398,8 @@ TEST_F(BadInputTest, DepartmentsAndTokens) {
        "principal is required"},
       {"token: bad principal", token("root"), Code::kInvalidArgument,
        "must be \"bureau\""},
-      {"token: unknown department", token("department/nobody"),
-       Code::kNotFound, "create it with CreateDepartment"},
+      {"token: unknown department", token("department/nobody"), Code::kNotFound,
+       "create it with CreateDepartment"},
       {"revoke: malformed", revoke("3"), Code::kInvalidArgument,
        "tokens/{number}"},
       {"revoke: unknown", revoke("tokens/777"), Code::kNotFound,

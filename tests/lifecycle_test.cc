@@ -95,8 +95,10 @@ TEST_F(LifecycleTest, FullLifecycleIsRecordedAndSurvivesRestart) {
       "intake/city",        "bureau", "department/housing",
       "department/housing", "bureau", "bureau"};
   const std::vector<absl::Duration> expected_offsets = {
-      absl::ZeroDuration(), absl::Minutes(10),
-      absl::Minutes(70),    absl::Minutes(70) + absl::Hours(20),
+      absl::ZeroDuration(),
+      absl::Minutes(10),
+      absl::Minutes(70),
+      absl::Minutes(70) + absl::Hours(20),
       absl::Minutes(70) + absl::Hours(22),
       absl::Minutes(70) + absl::Hours(46)};
   auto check_history = [&] {
@@ -106,7 +108,8 @@ TEST_F(LifecycleTest, FullLifecycleIsRecordedAndSurvivesRestart) {
       SCOPED_TRACE(i);
       EXPECT_EQ(history[i].type(), expected_types[i]);
       EXPECT_EQ(history[i].actor(), expected_actors[i]);
-      EXPECT_EQ(FromProtoTime(history[i].time()), created + expected_offsets[i]);
+      EXPECT_EQ(FromProtoTime(history[i].time()),
+                created + expected_offsets[i]);
       EXPECT_EQ(history[i].ticket(), name);
       if (i > 0) {
         EXPECT_GT(history[i].seq(), history[i - 1].seq());

@@ -117,9 +117,8 @@ TEST(Names, DepartmentNamesAndPrincipals) {
             "public-security");
   EXPECT_FALSE(ParseDepartmentName("departments/Housing", "d").ok());
   EXPECT_FALSE(ParseDepartmentName("departments/", "d").ok());
-  EXPECT_FALSE(ParseDepartmentName(
-                   "departments/" + std::string(64, 'a'), "d")
-                   .ok());
+  EXPECT_FALSE(
+      ParseDepartmentName("departments/" + std::string(64, 'a'), "d").ok());
   EXPECT_EQ(Principal::Parse("department/housing")->DepartmentName(),
             "departments/housing");
   EXPECT_EQ(Principal::Parse("intake/city")->ToString(), "intake/city");

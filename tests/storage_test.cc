@@ -1,6 +1,4 @@
 // The SQLite store on a real file in a temporary directory.
-#include "storage/store.h"
-
 #include <atomic>
 #include <optional>
 #include <string>
@@ -13,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "storage/migrations.h"
 #include "storage/queries.h"
+#include "storage/store.h"
 #include "tests/test_support.h"
 
 namespace hotline::storage {
@@ -38,7 +37,8 @@ v1::Ticket SampleTicket(const std::string& source_id) {
   ticket.set_urgency(v1::Ticket::NORMAL);
   ticket.set_title("title");
   ticket.set_content("content");
-  *ticket.mutable_received_at() = ToProtoTime(absl::FromUnixSeconds(1612918800));
+  *ticket.mutable_received_at() =
+      ToProtoTime(absl::FromUnixSeconds(1612918800));
   return ticket;
 }
 
@@ -151,9 +151,8 @@ TEST(Storage, UpdateBumpsEtagAndRefusesAStaleOne) {
   ticket.set_state(v1::Ticket::DISPATCHED);
   ticket.set_department("departments/housing");
   ASSERT_TRUE(store
-                  ->WriteAndWait([&](Connection& db) {
-                    return UpdateTicket(db, &ticket);
-                  })
+                  ->WriteAndWait(
+                      [&](Connection& db) { return UpdateTicket(db, &ticket); })
                   .ok());
   EXPECT_EQ(ticket.etag(), "2");
   v1::Ticket stale = ticket;
@@ -199,9 +198,10 @@ TEST(Storage, AFailingUnitIsUndoneAloneInItsGroup) {
   }
   done.Wait();
   for (int i = 0; i < kUnits; ++i) {
-    auto department = ReadOrDie<std::optional<v1::Department>>(
-        *store,
-        [i](Connection& db) { return LoadDepartment(db, absl::StrCat("d", i)); });
+    auto department =
+        ReadOrDie<std::optional<v1::Department>>(*store, [i](Connection& db) {
+          return LoadDepartment(db, absl::StrCat("d", i));
+        });
     if (i % 3 == 0) {
       EXPECT_EQ(results[i].code(), absl::StatusCode::kFailedPrecondition);
       EXPECT_FALSE(department.has_value()) << i;
@@ -229,7 +229,8 @@ TEST(Storage, EventSequenceIsGlobalAndIncreasing) {
   int64_t last = 0;
   for (int64_t id = 1; id <= 5; ++id) {
     auto events = ReadOrDie<std::vector<v1::Event>>(
-        *store, [id](Connection& db) { return QueryTicketEvents(db, id, 0, 10); });
+        *store,
+        [id](Connection& db) { return QueryTicketEvents(db, id, 0, 10); });
     ASSERT_EQ(events.size(), 1u);
     EXPECT_GT(events[0].seq(), last);
     last = events[0].seq();

@@ -173,10 +173,9 @@ ServerProcess::ServerProcess(const std::string& db_path,
                              const std::string& address)
     : address_(address.empty() ? absl::StrCat("127.0.0.1:", FreePort())
                                : address) {
-  std::vector<std::string> args = {ServerBinary(),
-                                   absl::StrCat("--db=", db_path),
-                                   absl::StrCat("--listen=", address_),
-                                   "--quiet"};
+  std::vector<std::string> args = {
+      ServerBinary(), absl::StrCat("--db=", db_path),
+      absl::StrCat("--listen=", address_), "--quiet"};
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);

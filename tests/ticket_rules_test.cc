@@ -41,7 +41,8 @@ const std::map<std::string, Step>& Steps() {
        [](const Ticket& t) {
          return Dispatch(t, "departments/market", "note", "", Bureau());
        }},
-      {"Acknowledge", [](const Ticket& t) { return Acknowledge(t, "", Housing()); }},
+      {"Acknowledge",
+       [](const Ticket& t) { return Acknowledge(t, "", Housing()); }},
       {"Return",
        [](const Ticket& t) { return Return(t, "not ours", "", Housing()); }},
       {"Reply",
@@ -49,7 +50,9 @@ const std::map<std::string, Step>& Steps() {
          return Reply(t, "done", Ticket::RESOLVED, "", Housing());
        }},
       {"Close",
-       [](const Ticket& t) { return Close(t, Ticket::SATISFIED, "", Bureau()); }},
+       [](const Ticket& t) {
+         return Close(t, Ticket::SATISFIED, "", Bureau());
+       }},
       {"Reopen",
        [](const Ticket& t) { return Reopen(t, "again", "", Bureau()); }},
   };
@@ -101,7 +104,8 @@ TEST(TicketRules, EveryStepFromEveryState) {
       } else {
         ++refused_count;
         ASSERT_FALSE(change.ok());
-        EXPECT_EQ(change.status().code(), absl::StatusCode::kFailedPrecondition);
+        EXPECT_EQ(change.status().code(),
+                  absl::StatusCode::kFailedPrecondition);
         // The message names the current state, so a person knows why.
         EXPECT_NE(change.status().message().find(Ticket::State_Name(state)),
                   std::string::npos)
@@ -145,9 +149,8 @@ TEST(TicketRules, NewTicketKeepsPlatformReceiptTime) {
 }
 
 TEST(TicketRules, DispatchRecordsDepartmentAndCount) {
-  absl::StatusOr<TicketChange> change =
-      Dispatch(InState(Ticket::RECEIVED), "departments/market", "请核实", "",
-               Bureau());
+  absl::StatusOr<TicketChange> change = Dispatch(
+      InState(Ticket::RECEIVED), "departments/market", "请核实", "", Bureau());
   ASSERT_TRUE(change.ok());
   EXPECT_EQ(change->ticket.department(), "departments/market");
   EXPECT_EQ(change->ticket.dispatch_count(), 1);
@@ -237,9 +240,10 @@ TEST(Access, RolesAndActions) {
   const Principal department = Principal::Department("housing");
   const Principal intake = Principal::Intake("city");
   const TicketAction all[] = {
-      TicketAction::kCreate,      TicketAction::kView,  TicketAction::kDispatch,
-      TicketAction::kAcknowledge, TicketAction::kReturn, TicketAction::kReply,
-      TicketAction::kClose,       TicketAction::kReopen};
+      TicketAction::kCreate,   TicketAction::kView,
+      TicketAction::kDispatch, TicketAction::kAcknowledge,
+      TicketAction::kReturn,   TicketAction::kReply,
+      TicketAction::kClose,    TicketAction::kReopen};
   const std::set<TicketAction> department_may = {
       TicketAction::kView, TicketAction::kAcknowledge, TicketAction::kReturn,
       TicketAction::kReply};
@@ -265,14 +269,13 @@ TEST(Access, DepartmentSeesOnlyTicketsAssignedToIt) {
   const Principal other = Principal::Department("market");
   EXPECT_TRUE(
       AuthorizeOnTicket(own, TicketAction::kView, "tickets/1", &housing).ok());
-  EXPECT_EQ(
-      AuthorizeOnTicket(other, TicketAction::kView, "tickets/1", &housing)
-          .code(),
-      absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(AuthorizeOnTicket(other, TicketAction::kView, "tickets/1", &housing)
+                .code(),
+            absl::StatusCode::kPermissionDenied);
   // A missing ticket looks exactly like another department's.
-  EXPECT_EQ(
-      AuthorizeOnTicket(other, TicketAction::kView, "tickets/1", nullptr).code(),
-      absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(AuthorizeOnTicket(other, TicketAction::kView, "tickets/1", nullptr)
+                .code(),
+            absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(AuthorizeOnTicket(Principal::Bureau(), TicketAction::kView,
                               "tickets/1", nullptr)
                 .code(),
@@ -284,7 +287,8 @@ TEST(Access, ConfidentialCallerHiddenFromDepartments) {
   ticket.set_caller_name("张三");
   ticket.set_caller_phone("13800000000");
   ticket.set_confidential(true);
-  EXPECT_EQ(ViewFor(Principal::Department("housing"), ticket).caller_name(), "");
+  EXPECT_EQ(ViewFor(Principal::Department("housing"), ticket).caller_name(),
+            "");
   EXPECT_EQ(ViewFor(Principal::Department("housing"), ticket).caller_phone(),
             "");
   EXPECT_EQ(ViewFor(Principal::Bureau(), ticket).caller_name(), "张三");

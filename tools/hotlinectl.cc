@@ -53,8 +53,8 @@ int ExitCodeFor(absl::StatusCode code) {
 }
 
 int Fail(const absl::Status& status) {
-  std::cerr << "hotlinectl: " << absl::StatusCodeToString(status.code())
-            << ": " << status.message() << "\n";
+  std::cerr << "hotlinectl: " << absl::StatusCodeToString(status.code()) << ": "
+            << status.message() << "\n";
   return ExitCodeFor(status.code());
 }
 
@@ -88,8 +88,8 @@ absl::StatusOr<Enum> ParseEnum(const std::string& option,
   Enum value;
   if (!parse(absl::AsciiStrToUpper(text), &value) ||
       static_cast<int>(value) == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--", option, " \"", text, "\" is not one of ", allowed));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", option, " \"", text, "\" is not one of ", allowed));
   }
   return value;
 }
@@ -111,12 +111,14 @@ std::string Truncate(const std::string& text, int max_width) {
 
 std::string Cards(const v1::Ticket& ticket) {
   std::string cards;
-  if (ticket.yellow_cards() > 0) absl::StrAppend(&cards, ticket.yellow_cards(), "Y");
+  if (ticket.yellow_cards() > 0)
+    absl::StrAppend(&cards, ticket.yellow_cards(), "Y");
   if (ticket.red_cards() > 0) absl::StrAppend(&cards, ticket.red_cards(), "R");
   return cards;
 }
 
-std::string TicketTable(const google::protobuf::RepeatedPtrField<v1::Ticket>& tickets) {
+std::string TicketTable(
+    const google::protobuf::RepeatedPtrField<v1::Ticket>& tickets) {
   Table table({"TICKET", "STATE", "DEPARTMENT", "TYPE", "TOPIC", "URGENCY",
                "RECEIVED", "REPLY DUE", "CARDS", "TITLE"});
   for (const v1::Ticket& t : tickets) {
@@ -204,11 +206,10 @@ int RunTicketCreate(Context& context, const Args& args,
                     const std::vector<std::string>&) {
   v1::CreateTicketRequest request;
   v1::Ticket& ticket = *request.mutable_ticket();
-  absl::StatusOr<v1::Ticket::Type> type =
-      ParseEnum<v1::Ticket::Type>("type", args.Get("type"),
-                                  &v1::Ticket::Type_Parse,
-                                  "inquiry, help, suggestion, complaint, "
-                                  "report, other");
+  absl::StatusOr<v1::Ticket::Type> type = ParseEnum<v1::Ticket::Type>(
+      "type", args.Get("type"), &v1::Ticket::Type_Parse,
+      "inquiry, help, suggestion, complaint, "
+      "report, other");
   if (!type.ok()) return Fail(type.status());
   ticket.set_type(*type);
   if (args.Has("urgency")) {
@@ -230,8 +231,8 @@ int RunTicketCreate(Context& context, const Args& args,
   if (args.Has("received_at")) {
     absl::Time received;
     std::string error;
-    if (!absl::ParseTime(absl::RFC3339_full, args.Get("received_at"),
-                         &received, &error)) {
+    if (!absl::ParseTime(absl::RFC3339_full, args.Get("received_at"), &received,
+                         &error)) {
       return Fail(absl::InvalidArgumentError(
           "--received_at needs an RFC 3339 time, e.g. "
           "2021-02-10T09:30:00+08:00"));
@@ -299,8 +300,8 @@ int RunTicketEvents(Context& context, const Args& args,
     std::cout << ToJson(all);
     return 0;
   }
-  Table table({"SEQ", "TIME", "EVENT", "ACTOR", "STATE", "DEPARTMENT",
-               "DETAILS"});
+  Table table(
+      {"SEQ", "TIME", "EVENT", "ACTOR", "STATE", "DEPARTMENT", "DETAILS"});
   for (const v1::Event& e : all.events()) {
     std::string details = e.reason();
     if (!e.reply_text().empty()) {
@@ -310,13 +311,13 @@ int RunTicketEvents(Context& context, const Args& args,
     if (e.satisfaction()) {
       details = v1::Ticket::Satisfaction_Name(e.satisfaction());
     }
-    table.AddRow({absl::StrCat(e.seq()), FormatTime(e.time()),
-                  v1::Event::Type_Name(e.type()), e.actor(),
-                  absl::StrCat(e.state_before()
-                                   ? v1::Ticket::State_Name(e.state_before())
-                                   : "",
-                               " -> ", v1::Ticket::State_Name(e.state_after())),
-                  ShortDepartment(e.department()), Truncate(details, 40)});
+    table.AddRow(
+        {absl::StrCat(e.seq()), FormatTime(e.time()),
+         v1::Event::Type_Name(e.type()), e.actor(),
+         absl::StrCat(
+             e.state_before() ? v1::Ticket::State_Name(e.state_before()) : "",
+             " -> ", v1::Ticket::State_Name(e.state_after())),
+         ShortDepartment(e.department()), Truncate(details, 40)});
   }
   std::cout << table.Render();
   return 0;
@@ -325,11 +326,14 @@ int RunTicketEvents(Context& context, const Args& args,
 std::vector<Command> Commands() {
   std::vector<Command> commands;
   commands.push_back(
-      {"department create", "department create ID --display_name NAME",
+      {"department create",
+       "department create ID --display_name NAME",
        "Creates a department (bureau only). ID: lowercase letters, digits and "
        "hyphens.\nExample:\n  hotlinectl department create housing "
        "--display_name 县住房和城乡建设局",
-       {"display_name"}, 1, 1,
+       {"display_name"},
+       1,
+       1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
          v1::CreateDepartmentRequest request;
          request.set_department_id(w[0]);
@@ -342,9 +346,12 @@ std::vector<Command> Commands() {
              });
        }});
   commands.push_back(
-      {"department list", "department list",
+      {"department list",
+       "department list",
        "Lists all departments.\nExample:\n  hotlinectl department list",
-       {}, 0, 0,
+       {},
+       0,
+       0,
        [](Context& c, const Args&, const std::vector<std::string>&) {
          v1::ListDepartmentsRequest request;
          request.set_page_size(500);
@@ -364,18 +371,22 @@ std::vector<Command> Commands() {
          }
          Table table({"DEPARTMENT", "DISPLAY NAME", "CREATED"});
          for (const auto& d : all.departments()) {
-           table.AddRow({d.name(), d.display_name(), FormatTime(d.create_time())});
+           table.AddRow(
+               {d.name(), d.display_name(), FormatTime(d.create_time())});
          }
          std::cout << table.Render();
          return 0;
        }});
   commands.push_back(
-      {"token create", "token create PRINCIPAL [--display_name TEXT]",
+      {"token create",
+       "token create PRINCIPAL [--display_name TEXT]",
        "Creates an access token (bureau only) and prints its secret, which is "
        "never shown again.\nPRINCIPAL: bureau, department/ID or intake/ID.\n"
        "Example:\n  hotlinectl token create department/housing "
        "--display_name \"housing ticket system\"",
-       {"display_name"}, 1, 1,
+       {"display_name"},
+       1,
+       1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
          v1::CreateTokenRequest request;
          request.mutable_token()->set_principal(w[0]);
@@ -389,10 +400,13 @@ std::vector<Command> Commands() {
              });
        }});
   commands.push_back(
-      {"token list", "token list",
+      {"token list",
+       "token list",
        "Lists tokens without their secrets (bureau only).\nExample:\n  "
        "hotlinectl token list",
-       {}, 0, 0,
+       {},
+       0,
+       0,
        [](Context& c, const Args&, const std::vector<std::string>&) {
          v1::ListTokensRequest request;
          request.set_page_size(500);
@@ -400,7 +414,8 @@ std::vector<Command> Commands() {
          while (true) {
            auto page = c.client->ListTokens(request);
            if (!page.ok()) return Fail(page.status());
-           for (auto& t : *page->mutable_tokens()) *all.add_tokens() = std::move(t);
+           for (auto& t : *page->mutable_tokens())
+             *all.add_tokens() = std::move(t);
            if (page->next_page_token().empty()) break;
            request.set_page_token(page->next_page_token());
          }
@@ -408,27 +423,32 @@ std::vector<Command> Commands() {
            std::cout << ToJson(all);
            return 0;
          }
-         Table table({"TOKEN", "PRINCIPAL", "DISPLAY NAME", "CREATED", "REVOKED"});
+         Table table(
+             {"TOKEN", "PRINCIPAL", "DISPLAY NAME", "CREATED", "REVOKED"});
          for (const auto& t : all.tokens()) {
            table.AddRow({t.name(), t.principal(), t.display_name(),
-                         FormatTime(t.create_time()), FormatTime(t.revoke_time())});
+                         FormatTime(t.create_time()),
+                         FormatTime(t.revoke_time())});
          }
          std::cout << table.Render();
          return 0;
        }});
   commands.push_back(
-      {"token revoke", "token revoke TOKEN",
+      {"token revoke",
+       "token revoke TOKEN",
        "Revokes a token at once (bureau only).\nExample:\n  hotlinectl token "
        "revoke tokens/3",
-       {}, 1, 1,
+       {},
+       1,
+       1,
        [](Context& c, const Args&, const std::vector<std::string>& w) {
          v1::RevokeTokenRequest request;
          request.set_name(TokenName(w[0]));
-         return Print<v1::Token>(c, c.client->RevokeToken(request),
-                                 [](const v1::Token& t) {
-                                   return KeyValues({{"revoked", t.name()},
-                                                     {"principal", t.principal()}});
-                                 });
+         return Print<v1::Token>(
+             c, c.client->RevokeToken(request), [](const v1::Token& t) {
+               return KeyValues(
+                   {{"revoked", t.name()}, {"principal", t.principal()}});
+             });
        }});
   commands.push_back(
       {"ticket create",
@@ -446,12 +466,17 @@ std::vector<Command> Commands() {
        {"type", "urgency", "topic", "title", "content", "address", "caller",
         "phone", "confidential", "source_id", "received_at", "dispatch_to",
         "request_id"},
-       0, 0, RunTicketCreate});
+       0,
+       0,
+       RunTicketCreate});
   commands.push_back(
-      {"ticket get", "ticket get TICKET",
+      {"ticket get",
+       "ticket get TICKET",
        "Shows one ticket. TICKET: tickets/7 or 7.\nExample:\n  hotlinectl "
        "ticket get 7",
-       {}, 1, 1,
+       {},
+       1,
+       1,
        [](Context& c, const Args&, const std::vector<std::string>& w) {
          v1::GetTicketRequest request;
          request.set_name(TicketName(w[0]));
@@ -465,13 +490,19 @@ std::vector<Command> Commands() {
        "received_at (< <= > >=), joined by AND.\nExample:\n  hotlinectl "
        "ticket list --filter 'state = IN_PROGRESS AND department = "
        "\"departments/housing\"' --all",
-       {"filter", "page_size", "page_token", "all"}, 0, 0, RunTicketList});
+       {"filter", "page_size", "page_token", "all"},
+       0,
+       0,
+       RunTicketList});
   commands.push_back(
-      {"ticket dispatch", "ticket dispatch TICKET DEPARTMENT [--note TEXT] "
-                          "[--etag E]",
+      {"ticket dispatch",
+       "ticket dispatch TICKET DEPARTMENT [--note TEXT] "
+       "[--etag E]",
        "Assigns or reassigns a ticket to a department (bureau only).\n"
        "Example:\n  hotlinectl ticket dispatch 7 housing --note 请尽快核实",
-       {"note", "etag"}, 2, 2,
+       {"note", "etag"},
+       2,
+       2,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
          v1::DispatchTicketRequest request;
          request.set_name(TicketName(w[0]));
@@ -481,10 +512,13 @@ std::vector<Command> Commands() {
          return PrintTicket(c, c.client->DispatchTicket(request));
        }});
   commands.push_back(
-      {"ticket ack", "ticket ack TICKET [--etag E]",
+      {"ticket ack",
+       "ticket ack TICKET [--etag E]",
        "Signs for (签收) a dispatched ticket (its department).\nExample:\n  "
        "hotlinectl ticket ack 7",
-       {"etag"}, 1, 1,
+       {"etag"},
+       1,
+       1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
          v1::AcknowledgeTicketRequest request;
          request.set_name(TicketName(w[0]));
@@ -492,10 +526,13 @@ std::vector<Command> Commands() {
          return PrintTicket(c, c.client->AcknowledgeTicket(request));
        }});
   commands.push_back(
-      {"ticket return", "ticket return TICKET --reason TEXT [--etag E]",
+      {"ticket return",
+       "ticket return TICKET --reason TEXT [--etag E]",
        "Returns (退单) a ticket that is not the department's own.\nExample:\n"
        "  hotlinectl ticket return 7 --reason 属于市场监管局职责",
-       {"reason", "etag"}, 1, 1,
+       {"reason", "etag"},
+       1,
+       1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
          v1::ReturnTicketRequest request;
          request.set_name(TicketName(w[0]));
@@ -509,7 +546,9 @@ std::vector<Command> Commands() {
        "Replies with the result (its department). OUTCOME: resolved, "
        "explained, not_resolvable, not_our_remit.\nExample:\n  hotlinectl "
        "ticket reply 7 --outcome resolved --text 已责令停工整改",
-       {"outcome", "text", "etag"}, 1, 1,
+       {"outcome", "text", "etag"},
+       1,
+       1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
          absl::StatusOr<v1::Ticket::Outcome> outcome =
              ParseEnum<v1::Ticket::Outcome>(
@@ -524,11 +563,14 @@ std::vector<Command> Commands() {
          return PrintTicket(c, c.client->ReplyTicket(request));
        }});
   commands.push_back(
-      {"ticket close", "ticket close TICKET --satisfaction S [--etag E]",
+      {"ticket close",
+       "ticket close TICKET --satisfaction S [--etag E]",
        "Closes a replied ticket with the callback's verdict (bureau only). "
        "S: satisfied, basically_satisfied, dissatisfied.\nExample:\n  "
        "hotlinectl ticket close 7 --satisfaction satisfied",
-       {"satisfaction", "etag"}, 1, 1,
+       {"satisfaction", "etag"},
+       1,
+       1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
          absl::StatusOr<v1::Ticket::Satisfaction> satisfaction =
              ParseEnum<v1::Ticket::Satisfaction>(
@@ -543,11 +585,14 @@ std::vector<Command> Commands() {
          return PrintTicket(c, c.client->CloseTicket(request));
        }});
   commands.push_back(
-      {"ticket reopen", "ticket reopen TICKET --reason TEXT [--etag E]",
+      {"ticket reopen",
+       "ticket reopen TICKET --reason TEXT [--etag E]",
        "Reopens (重办) a replied or closed ticket for the same department "
        "(bureau only).\nExample:\n  hotlinectl ticket reopen 7 --reason "
        "市民反映仍在夜间施工",
-       {"reason", "etag"}, 1, 1,
+       {"reason", "etag"},
+       1,
+       1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
          v1::ReopenTicketRequest request;
          request.set_name(TicketName(w[0]));
@@ -555,15 +600,22 @@ std::vector<Command> Commands() {
          request.set_etag(args.Get("etag"));
          return PrintTicket(c, c.client->ReopenTicket(request));
        }});
-  commands.push_back({"ticket events", "ticket events TICKET",
+  commands.push_back({"ticket events",
+                      "ticket events TICKET",
                       "Shows a ticket's full history.\nExample:\n  hotlinectl "
                       "ticket events 7",
-                      {}, 1, 1, RunTicketEvents});
+                      {},
+                      1,
+                      1,
+                      RunTicketEvents});
   commands.push_back(
-      {"health", "health",
+      {"health",
+       "health",
        "Checks that the server answers and is serving (no token needed).\n"
        "Example:\n  hotlinectl health",
-       {}, 0, 0,
+       {},
+       0,
+       0,
        [](Context& c, const Args&, const std::vector<std::string>&) {
          absl::Status status = c.client->CheckHealth();
          if (!status.ok()) return Fail(status);
@@ -588,15 +640,16 @@ void PrintOverview(const std::vector<Command>& commands) {
   for (const Command& command : commands) {
     std::cout << "  " << command.usage << "\n";
   }
-  std::cout << "\n" << kGlobalHelp
+  std::cout << "\n"
+            << kGlobalHelp
             << "\n`hotlinectl COMMAND --help` explains one command.\n";
 }
 
 int Main(int argc, char** argv) {
   const std::vector<Command> commands = Commands();
-  absl::StatusOr<Args> args = Args::Parse(
-      std::vector<std::string>(argv + 1, argv + argc),
-      {"json", "help", "confidential", "all"});
+  absl::StatusOr<Args> args =
+      Args::Parse(std::vector<std::string>(argv + 1, argv + argc),
+                  {"json", "help", "confidential", "all"});
   if (!args.ok()) {
     std::cerr << "hotlinectl: " << args.status().message() << "\n";
     return kExitUsage;
@@ -645,7 +698,8 @@ int Main(int argc, char** argv) {
   ClientOptions options;
   const char* env_server = std::getenv("HOTLINE_SERVER");
   const char* env_token = std::getenv("HOTLINE_TOKEN");
-  options.target = args->Get("server", env_server ? env_server : options.target);
+  options.target =
+      args->Get("server", env_server ? env_server : options.target);
   options.token = args->Get("token", env_token ? env_token : "");
   if (args->Has("timeout")) {
     double seconds = 0;

@@ -87,8 +87,7 @@ absl::Status AuthorizeBureauOnly(const Principal& principal,
 }
 
 v1::Ticket ViewFor(const Principal& principal, v1::Ticket ticket) {
-  if (principal.kind == Principal::Kind::kDepartment &&
-      ticket.confidential()) {
+  if (principal.kind == Principal::Kind::kDepartment && ticket.confidential()) {
     ticket.clear_caller_name();
     ticket.clear_caller_phone();
   }

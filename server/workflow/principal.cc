@@ -10,7 +10,8 @@ bool IsValidResourceId(absl::string_view id) {
   if (id.empty() || id.size() > 63) return false;
   if (id[0] < 'a' || id[0] > 'z') return false;
   for (char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
     if (!ok) return false;
   }
   return true;

@@ -26,8 +26,8 @@ absl::Status CheckStep(const Ticket& ticket, absl::string_view etag,
   for (Ticket::State state : allowed) {
     if (ticket.state() == state) return absl::OkStatus();
   }
-  std::string names = absl::StrJoin(
-      allowed, " or ", [](std::string* out, Ticket::State state) {
+  std::string names =
+      absl::StrJoin(allowed, " or ", [](std::string* out, Ticket::State state) {
         out->append(Ticket::State_Name(state));
       });
   return absl::FailedPreconditionError(
@@ -77,14 +77,14 @@ TicketChange NewTicket(const Ticket& draft, const ActionContext& context) {
   ticket.set_caller_phone(draft.caller_phone());
   ticket.set_confidential(draft.confidential());
   ticket.set_created_by(context.actor.ToString());
-  *ticket.mutable_received_at() = draft.has_received_at()
-                                      ? draft.received_at()
-                                      : ToProtoTime(context.now);
+  *ticket.mutable_received_at() =
+      draft.has_received_at() ? draft.received_at() : ToProtoTime(context.now);
   *ticket.mutable_create_time() = ToProtoTime(context.now);
 
   // A new ticket comes from no state at all.
   Ticket nothing;
-  TicketChange change = Begin(nothing, Event::CREATED, Ticket::RECEIVED, context);
+  TicketChange change =
+      Begin(nothing, Event::CREATED, Ticket::RECEIVED, context);
   ticket.set_state(Ticket::RECEIVED);
   *ticket.mutable_update_time() = ToProtoTime(context.now);
   change.ticket = std::move(ticket);
@@ -103,9 +103,9 @@ absl::StatusOr<TicketChange> Dispatch(const Ticket& ticket,
     return s;
   }
   if (ticket.department() == department) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        ticket.name(), " is already assigned to ", department,
-        "; name another department to reassign it"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(ticket.name(), " is already assigned to ", department,
+                     "; name another department to reassign it"));
   }
   TicketChange change =
       Begin(ticket, Event::DISPATCHED, Ticket::DISPATCHED, context);

@@ -21,9 +21,9 @@ absl::StatusOr<int64_t> ParseNumericName(absl::string_view name,
   if (!absl::StartsWith(name, prefix) ||
       !absl::SimpleAtoi(name.substr(prefix.size()), &id) || id <= 0 ||
       absl::StrCat(prefix, id) != name) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " \"", name, "\" is not a valid name; expected \"", prefix,
-        "{number}\", e.g. \"", prefix, "42\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " \"", name, "\" is not a valid name; expected \"",
+                     prefix, "{number}\", e.g. \"", prefix, "42\""));
   }
   return id;
 }
@@ -56,8 +56,8 @@ absl::StatusOr<std::string> ParseDepartmentName(absl::string_view name,
                                                 absl::string_view field) {
   constexpr absl::string_view kPrefix = "departments/";
   if (name.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " is required, e.g. \"departments/housing\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " is required, e.g. \"departments/housing\""));
   }
   if (!absl::StartsWith(name, kPrefix) ||
       !IsValidResourceId(name.substr(kPrefix.size()))) {
@@ -73,9 +73,9 @@ absl::Status CheckOptionalText(absl::string_view value, absl::string_view field,
                                int max_chars) {
   const int length = Utf8Length(value);
   if (length > max_chars) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " is ", length, " characters long; at most ",
-                     max_chars, " are allowed"));
+    return absl::InvalidArgumentError(absl::StrCat(field, " is ", length,
+                                                   " characters long; at most ",
+                                                   max_chars, " are allowed"));
   }
   return absl::OkStatus();
 }
@@ -122,9 +122,9 @@ absl::Status ValidateNewTicket(const v1::Ticket& ticket, absl::Time now) {
         static_cast<int>(ticket.type()), ")"));
   }
   if (!v1::Ticket::Urgency_IsValid(ticket.urgency())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "ticket.urgency must be NORMAL, URGENT or CRITICAL (got ",
-        static_cast<int>(ticket.urgency()), ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("ticket.urgency must be NORMAL, URGENT or CRITICAL (got ",
+                     static_cast<int>(ticket.urgency()), ")"));
   }
   if (absl::Status s =
           CheckRequiredText(ticket.topic(), "ticket.topic", kMaxTopicChars);
@@ -138,10 +138,9 @@ absl::Status ValidateNewTicket(const v1::Ticket& ticket, absl::Time now) {
     return absl::InvalidArgumentError("ticket.content is required");
   }
   if (ticket.content().size() > static_cast<size_t>(kMaxContentBytes)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("ticket.content is ", ticket.content().size(),
-                     " bytes long; at most ", kMaxContentBytes,
-                     " are allowed"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "ticket.content is ", ticket.content().size(), " bytes long; at most ",
+        kMaxContentBytes, " are allowed"));
   }
   if (absl::Status s = CheckOptionalText(ticket.address(), "ticket.address",
                                          kMaxAddressChars);

@@ -1,0 +1,249 @@
+// hotline-bench: N concurrent clients against a hotline server for a fixed
+// time per operation; prints throughput and p50/p99 latency of CreateTicket,
+// GetTicket and a full lifecycle (create, dispatch, acknowledge, reply,
+// close), beside grpc.health.v1 Check on the same server as the no-work
+// baseline.
+//
+//   hotline-bench                                  # embedded server, temp db
+//   hotline-bench --target=127.0.0.1:7345 --token=$(cat var/bureau.token)
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "client/hotline_client.h"
+#include "common/log.h"
+#include "server/admin_service.h"
+#include "server/hotline_server.h"
+#include "server/workflow/clock.h"
+#include "storage/store.h"
+
+ABSL_FLAG(std::string, target, "",
+          "A running server, host:port. Empty: start one in-process on a "
+          "temporary database.");
+ABSL_FLAG(std::string, token, "", "A bureau token for --target.");
+ABSL_FLAG(int, clients, 8, "Concurrent clients (threads, one channel each).");
+ABSL_FLAG(double, seconds, 5, "How long each operation is measured.");
+ABSL_FLAG(std::string, sync, "full",
+          "Embedded server only: SQLite synchronous mode, full or normal.");
+
+namespace hotline {
+namespace {
+
+struct Result {
+  std::string name;
+  std::vector<absl::Duration> latencies;
+  int64_t errors = 0;
+  absl::Duration wall;
+};
+
+// Runs `op` from every client until time is up.
+Result Measure(const std::string& name,
+               std::vector<std::unique_ptr<Client>>& clients,
+               absl::Duration duration,
+               const std::function<absl::Status(Client&, int)>& op) {
+  std::vector<std::vector<absl::Duration>> per_thread(clients.size());
+  std::atomic<int64_t> errors{0};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  const absl::Time start = absl::Now();
+  for (size_t i = 0; i < clients.size(); ++i) {
+    threads.emplace_back([&, i] {
+      while (!stop.load(std::memory_order_relaxed)) {
+        const absl::Time begin = absl::Now();
+        absl::Status status = op(*clients[i], static_cast<int>(i));
+        per_thread[i].push_back(absl::Now() - begin);
+        if (!status.ok()) {
+          if (errors.fetch_add(1) == 0) {
+            std::cerr << name << ": " << status << "\n";
+          }
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(absl::ToChronoMicroseconds(duration));
+  stop = true;
+  for (std::thread& t : threads) t.join();
+  Result result{name, {}, errors.load(), absl::Now() - start};
+  for (auto& samples : per_thread) {
+    result.latencies.insert(result.latencies.end(), samples.begin(),
+                            samples.end());
+  }
+  std::sort(result.latencies.begin(), result.latencies.end());
+  return result;
+}
+
+std::string Millis(absl::Duration d) {
+  return absl::StrFormat("%.2f", absl::ToDoubleMilliseconds(d));
+}
+
+void Print(const std::vector<Result>& results) {
+  std::cout << absl::StrFormat("%-26s %10s %12s %10s %10s %8s\n", "operation",
+                               "count", "per second", "p50 ms", "p99 ms",
+                               "errors");
+  for (const Result& r : results) {
+    const size_t n = r.latencies.size();
+    if (n == 0) continue;
+    std::cout << absl::StrFormat(
+        "%-26s %10d %12.0f %10s %10s %8d\n", r.name, n,
+        n / absl::ToDoubleSeconds(r.wall), Millis(r.latencies[n / 2]),
+        Millis(r.latencies[std::min(n - 1, n * 99 / 100)]), r.errors);
+  }
+}
+
+int Main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Load generator for hotline-server. See the flags below.");
+  absl::ParseCommandLine(argc, argv);
+  SetInfoLogging(false);
+  const int client_count = std::max(1, absl::GetFlag(FLAGS_clients));
+  const absl::Duration duration = absl::Seconds(absl::GetFlag(FLAGS_seconds));
+
+  std::string target = absl::GetFlag(FLAGS_target);
+  std::string bureau_token = absl::GetFlag(FLAGS_token);
+  RealClock clock;
+  std::unique_ptr<HotlineServer> embedded;
+  std::string temp_dir;
+  if (target.empty()) {
+    char pattern[] = "/tmp/hotline-bench-XXXXXX";
+    temp_dir = mkdtemp(pattern);
+    ServerOptions options;
+    options.listen_address = "127.0.0.1:0";
+    options.store.path = temp_dir + "/bench.db";
+    options.store.synchronous_full = absl::GetFlag(FLAGS_sync) != "normal";
+    {
+      storage::StoreOptions store_options = options.store;
+      auto store = storage::Store::Open(store_options);
+      if (!store.ok()) {
+        std::cerr << store.status() << "\n";
+        return 1;
+      }
+      bureau_token =
+          CreateTokenDirectly(**store, "bureau", "bench", absl::Now())
+              ->secret();
+    }
+    auto server = HotlineServer::Start(options, &clock);
+    if (!server.ok()) {
+      std::cerr << server.status() << "\n";
+      return 1;
+    }
+    embedded = *std::move(server);
+    target = embedded->address();
+  }
+
+  auto connect = [&](const std::string& token) {
+    ClientOptions options;
+    options.target = target;
+    options.token = token;
+    return std::make_unique<Client>(options);
+  };
+  std::unique_ptr<Client> bureau = connect(bureau_token);
+  // A department of this run, and its token, for the lifecycle.
+  const std::string department_id =
+      absl::StrCat("bench-", absl::ToUnixMillis(absl::Now()));
+  v1::CreateDepartmentRequest department;
+  department.set_department_id(department_id);
+  department.mutable_department()->set_display_name("benchmark department");
+  if (absl::Status s = bureau->CreateDepartment(department).status(); !s.ok()) {
+    std::cerr << "cannot create the benchmark department: " << s << "\n";
+    return 1;
+  }
+  v1::CreateTokenRequest token_request;
+  token_request.mutable_token()->set_principal("department/" + department_id);
+  auto department_token = bureau->CreateToken(token_request);
+  if (!department_token.ok()) {
+    std::cerr << department_token.status() << "\n";
+    return 1;
+  }
+
+  std::vector<std::unique_ptr<Client>> bureaus;
+  std::vector<std::unique_ptr<Client>> departments;
+  for (int i = 0; i < client_count; ++i) {
+    bureaus.push_back(connect(bureau_token));
+    departments.push_back(connect(department_token->secret()));
+  }
+  auto draft = [] {
+    v1::CreateTicketRequest request;
+    v1::Ticket& t = *request.mutable_ticket();
+    t.set_type(v1::Ticket::COMPLAINT);
+    t.set_topic("噪音");
+    t.set_title("工地夜间施工");
+    t.set_content("每晚十点后仍在施工, 影响休息, 请有关部门处理。");
+    t.set_address("城关镇建设路 12 号");
+    t.set_caller_name("张三");
+    t.set_caller_phone("13800000000");
+    return request;
+  };
+  // Tickets for GetTicket to read, one per client.
+  std::vector<std::string> existing;
+  for (int i = 0; i < client_count; ++i) {
+    existing.push_back(bureau->CreateTicket(draft())->name());
+  }
+
+  std::cout << absl::StrFormat(
+      "hotline-bench: %d clients, %.1f s per operation, server %s%s\n",
+      client_count, absl::ToDoubleSeconds(duration), target,
+      embedded
+          ? absl::StrCat(" (embedded, sync=", absl::GetFlag(FLAGS_sync), ")")
+          : "");
+  std::vector<Result> results;
+  results.push_back(Measure("health check (baseline)", bureaus, duration,
+                            [](Client& c, int) { return c.CheckHealth(); }));
+  results.push_back(Measure(
+      "CreateTicket", bureaus, duration,
+      [&](Client& c, int) { return c.CreateTicket(draft()).status(); }));
+  results.push_back(
+      Measure("GetTicket", bureaus, duration, [&](Client& c, int i) {
+        v1::GetTicketRequest request;
+        request.set_name(existing[i]);
+        return c.GetTicket(request).status();
+      }));
+  results.push_back(
+      Measure("lifecycle (5 calls)", bureaus, duration, [&](Client& c, int i) {
+        absl::StatusOr<v1::Ticket> t = c.CreateTicket(draft());
+        if (!t.ok()) return t.status();
+        v1::DispatchTicketRequest dispatch;
+        dispatch.set_name(t->name());
+        dispatch.set_department("departments/" + department_id);
+        if (auto s = c.DispatchTicket(dispatch); !s.ok()) return s.status();
+        v1::AcknowledgeTicketRequest ack;
+        ack.set_name(t->name());
+        if (auto s = departments[i]->AcknowledgeTicket(ack); !s.ok()) {
+          return s.status();
+        }
+        v1::ReplyTicketRequest reply;
+        reply.set_name(t->name());
+        reply.set_reply_text("已处理");
+        reply.set_outcome(v1::Ticket::RESOLVED);
+        if (auto s = departments[i]->ReplyTicket(reply); !s.ok()) {
+          return s.status();
+        }
+        v1::CloseTicketRequest close;
+        close.set_name(t->name());
+        close.set_satisfaction(v1::Ticket::SATISFIED);
+        return c.CloseTicket(close).status();
+      }));
+  Print(results);
+  if (embedded) {
+    embedded->Shutdown(absl::Seconds(5));
+    std::string command = "rm -rf " + temp_dir;
+    if (std::system(command.c_str()) != 0) return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace hotline
+
+int main(int argc, char** argv) { return hotline::Main(argc, argv); }
