@@ -17,7 +17,9 @@ mkdir -p var
 db=var/hotline.db
 if [ ! -s var/bureau.token ]; then
   (umask 077 && build/release/server/hotline-server --db="$db" \
-    --create_token=bureau --token_name="first bureau token" >var/bureau.token)
+    --create_token=bureau --token_name="first bureau token" \
+    >var/bureau.token 2>/dev/null)
+  echo "made a first bureau token in var/bureau.token" >&2
 fi
 
 listen=127.0.0.1:7345
