@@ -240,6 +240,60 @@ void AdminService::RevokeToken(const Principal& principal,
       Deliver(result, std::move(done)));
 }
 
+absl::StatusOr<v1::Policy> AdminService::GetPolicy(
+    const Principal& /*principal*/, const v1::GetPolicyRequest& /*request*/) {
+  return policies_->current();
+}
+
+absl::StatusOr<v1::AdvanceClockResponse> AdminService::AdvanceClock(
+    const Principal& principal, const v1::AdvanceClockRequest& request) {
+  if (request.has_by() == request.has_to()) {
+    return absl::InvalidArgumentError(
+        "give exactly one of `by` (a duration) and `to` (an instant)");
+  }
+  if (absl::Status s = AuthorizeBureauOnly(principal, "AdvanceClock"); !s.ok()) {
+    return s;
+  }
+  if (rehearsal_clock_ == nullptr) {
+    return absl::FailedPreconditionError(
+        "AdvanceClock works only in rehearsal mode (hotline-server "
+        "--clock=manual); this server runs on the real clock");
+  }
+  const absl::Time now = rehearsal_clock_->Now();
+  absl::Time target;
+  if (request.has_by()) {
+    const absl::Duration by = absl::Seconds(request.by().seconds()) +
+                              absl::Nanoseconds(request.by().nanos());
+    if (by <= absl::ZeroDuration()) {
+      return absl::InvalidArgumentError("by must be a positive duration");
+    }
+    target = now + by;
+  } else {
+    if (!IsValidProtoTime(request.to())) {
+      return absl::InvalidArgumentError("to is not a valid timestamp");
+    }
+    target = FromProtoTime(request.to());
+    if (target < now) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("to is before the clock's time ",
+                       absl::FormatTime(absl::RFC3339_full, now,
+                                        absl::UTCTimeZone()),
+                       "; the clock only moves forward"));
+    }
+  }
+  rehearsal_clock_->Set(target);
+  absl::StatusOr<Sweeper::Counts> counts = sweeper_->SweepDue(target);
+  if (!counts.ok()) return counts.status();
+  v1::AdvanceClockResponse response;
+  *response.mutable_now() = ToProtoTime(target);
+  response.set_tickets_swept(counts->tickets);
+  response.set_warnings(counts->warnings);
+  response.set_ack_overdue(counts->ack_overdue);
+  response.set_yellow_cards(counts->yellow_cards);
+  response.set_red_cards(counts->red_cards);
+  return response;
+}
+
 absl::StatusOr<v1::Token> CreateTokenDirectly(storage::Store& store,
                                               const std::string& principal_text,
                                               const std::string& display_name,

@@ -10,6 +10,8 @@
 
 #include "absl/status/statusor.h"
 #include "hotline/v1/hotline_service.pb.h"
+#include "server/policy_registry.h"
+#include "server/sweeper.h"
 #include "server/workflow/clock.h"
 #include "server/workflow/principal.h"
 #include "storage/store.h"
@@ -21,9 +23,16 @@ class AdminService final {
   template <typename T>
   using Done = std::function<void(absl::StatusOr<T>)>;
 
-  // `store` and `clock` must outlive the service.
-  AdminService(storage::Store* store, const Clock* clock)
-      : store_(store), clock_(clock) {}
+  // Every pointer must outlive the service. `rehearsal_clock` is the same
+  // clock as `clock` in rehearsal mode, null with the real clock.
+  AdminService(storage::Store* store, const Clock* clock,
+               const PolicyRegistry* policies, Sweeper* sweeper,
+               ManualClock* rehearsal_clock)
+      : store_(store),
+        clock_(clock),
+        policies_(policies),
+        sweeper_(sweeper),
+        rehearsal_clock_(rehearsal_clock) {}
   AdminService(const AdminService&) = delete;
   AdminService& operator=(const AdminService&) = delete;
 
@@ -43,9 +52,20 @@ class AdminService final {
   void RevokeToken(const Principal& principal,
                    const v1::RevokeTokenRequest& request, Done<v1::Token> done);
 
+  // Any authenticated caller.
+  absl::StatusOr<v1::Policy> GetPolicy(const Principal& principal,
+                                       const v1::GetPolicyRequest& request);
+  // Bureau, rehearsal mode only: moves the clock and sweeps. Blocks until
+  // the sweep is durable.
+  absl::StatusOr<v1::AdvanceClockResponse> AdvanceClock(
+      const Principal& principal, const v1::AdvanceClockRequest& request);
+
  private:
   storage::Store* const store_;
   const Clock* const clock_;
+  const PolicyRegistry* const policies_;
+  Sweeper* const sweeper_;
+  ManualClock* const rehearsal_clock_;
 };
 
 // Creates a token for `principal_text` directly in the store, waiting for the

@@ -102,6 +102,20 @@ HOTLINE_ASYNC(CreateToken, admin_, v1::CreateTokenRequest, v1::Token)
 HOTLINE_SYNC(ListTokens, admin_, v1::ListTokensRequest, v1::ListTokensResponse)
 HOTLINE_ASYNC(RevokeToken, admin_, v1::RevokeTokenRequest, v1::Token)
 
+HOTLINE_ASYNC(RequestExtension, tickets_, v1::RequestExtensionRequest,
+              v1::Ticket)
+HOTLINE_ASYNC(ApproveExtension, tickets_, v1::ApproveExtensionRequest,
+              v1::Ticket)
+HOTLINE_ASYNC(RejectExtension, tickets_, v1::RejectExtensionRequest,
+              v1::Ticket)
+HOTLINE_SYNC(ListCards, cards_, v1::ListCardsRequest, v1::ListCardsResponse)
+HOTLINE_ASYNC(IssueCard, cards_, v1::IssueCardRequest, v1::Card)
+HOTLINE_ASYNC(RevokeCard, cards_, v1::RevokeCardRequest, v1::Card)
+HOTLINE_SYNC(GetPolicy, admin_, v1::GetPolicyRequest, v1::Policy)
+// Blocks its callback thread while the sweep commits: rehearsal mode only.
+HOTLINE_SYNC(AdvanceClock, admin_, v1::AdvanceClockRequest,
+             v1::AdvanceClockResponse)
+
 #undef HOTLINE_ASYNC
 #undef HOTLINE_SYNC
 

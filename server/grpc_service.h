@@ -11,6 +11,7 @@
 #include "hotline/v1/hotline_service.grpc.pb.h"
 #include "server/admin_service.h"
 #include "server/authenticator.h"
+#include "server/card_service.h"
 #include "server/ticket_service.h"
 
 namespace hotline {
@@ -19,8 +20,11 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
  public:
   // Every pointer must outlive the service.
   HotlineGrpcService(const Authenticator* authenticator, TicketService* tickets,
-                     AdminService* admin)
-      : authenticator_(authenticator), tickets_(tickets), admin_(admin) {}
+                     CardService* cards, AdminService* admin)
+      : authenticator_(authenticator),
+        tickets_(tickets),
+        cards_(cards),
+        admin_(admin) {}
 
   grpc::ServerUnaryReactor* CreateTicket(grpc::CallbackServerContext* context,
                                          const v1::CreateTicketRequest* request,
@@ -77,6 +81,34 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
   grpc::ServerUnaryReactor* RevokeToken(grpc::CallbackServerContext* context,
                                         const v1::RevokeTokenRequest* request,
                                         v1::Token* response) override;
+  grpc::ServerUnaryReactor* RequestExtension(
+      grpc::CallbackServerContext* context,
+      const v1::RequestExtensionRequest* request,
+      v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* ApproveExtension(
+      grpc::CallbackServerContext* context,
+      const v1::ApproveExtensionRequest* request,
+      v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* RejectExtension(
+      grpc::CallbackServerContext* context,
+      const v1::RejectExtensionRequest* request,
+      v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* ListCards(grpc::CallbackServerContext* context,
+                                      const v1::ListCardsRequest* request,
+                                      v1::ListCardsResponse* response) override;
+  grpc::ServerUnaryReactor* IssueCard(grpc::CallbackServerContext* context,
+                                      const v1::IssueCardRequest* request,
+                                      v1::Card* response) override;
+  grpc::ServerUnaryReactor* RevokeCard(grpc::CallbackServerContext* context,
+                                       const v1::RevokeCardRequest* request,
+                                       v1::Card* response) override;
+  grpc::ServerUnaryReactor* GetPolicy(grpc::CallbackServerContext* context,
+                                      const v1::GetPolicyRequest* request,
+                                      v1::Policy* response) override;
+  grpc::ServerUnaryReactor* AdvanceClock(
+      grpc::CallbackServerContext* context,
+      const v1::AdvanceClockRequest* request,
+      v1::AdvanceClockResponse* response) override;
 
  private:
   // Runs one unary call: authenticate, then `body(principal, done)`, where
@@ -88,6 +120,7 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
 
   const Authenticator* const authenticator_;
   TicketService* const tickets_;
+  CardService* const cards_;
   AdminService* const admin_;
 };
 

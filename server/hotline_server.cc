@@ -8,26 +8,53 @@
 #include "absl/time/clock.h"
 #include "server/admin_service.h"
 #include "server/authenticator.h"
+#include "server/card_service.h"
+#include "server/policy_registry.h"
+#include "server/sweeper.h"
+#include "server/workflow/calendar.h"
+#include "server/workflow/policy.h"
 #include "server/grpc_service.h"
 #include "server/ticket_service.h"
 
 namespace hotline {
 
 absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
-    const ServerOptions& options, const Clock* clock) {
+    const ServerOptions& options, Clock* clock) {
+  absl::StatusOr<WorkingDayCalendar> calendar =
+      WorkingDayCalendar::LoadFile(options.calendar_path, options.time_zone);
+  if (!calendar.ok()) return calendar.status();
   std::unique_ptr<HotlineServer> server(new HotlineServer());
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
       storage::Store::Open(options.store);
   if (!store.ok()) return store.status();
   server->store_ = *std::move(store);
+  absl::StatusOr<std::unique_ptr<PolicyRegistry>> policies =
+      PolicyRegistry::Open(
+          *server->store_, *std::move(calendar),
+          options.policy.version().empty() ? DefaultPolicy() : options.policy,
+          clock->Now());
+  if (!policies.ok()) return policies.status();
+  server->policies_ = *std::move(policies);
+  // A manual clock means rehearsal mode (see the header).
+  ManualClock* rehearsal_clock = dynamic_cast<ManualClock*>(clock);
+  server->sweeper_ = std::make_unique<Sweeper>(server->store_.get(), clock,
+                                               server->policies_.get());
   server->authenticator_ =
       std::make_unique<Authenticator>(server->store_.get());
-  server->tickets_ =
-      std::make_unique<TicketService>(server->store_.get(), clock);
-  server->admin_ = std::make_unique<AdminService>(server->store_.get(), clock);
+  server->tickets_ = std::make_unique<TicketService>(
+      server->store_.get(), clock, server->policies_.get());
+  server->cards_ = std::make_unique<CardService>(server->store_.get(), clock);
+  server->admin_ = std::make_unique<AdminService>(
+      server->store_.get(), clock, server->policies_.get(),
+      server->sweeper_.get(), rehearsal_clock);
   server->service_ = std::make_unique<HotlineGrpcService>(
       server->authenticator_.get(), server->tickets_.get(),
-      server->admin_.get());
+      server->cards_.get(), server->admin_.get());
+  if (rehearsal_clock == nullptr) {
+    Sweeper* sweeper = server->sweeper_.get();
+    server->store_->SetCommitListener([sweeper] { sweeper->Notify(); });
+    sweeper->Start();
+  }
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -39,6 +66,7 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
   builder.RegisterService(server->service_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
+    server->sweeper_->Stop();
     server->store_->Close();
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen_address,
@@ -66,6 +94,7 @@ void HotlineServer::Shutdown(absl::Duration grace) {
   // still being committed by the store's writer meanwhile.
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
+  sweeper_->Stop();
   store_->Close();
 }
 

@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/workflow/clock.h"
+#include "hotline/v1/ticket.pb.h"
 #include "storage/store.h"
 
 namespace grpc {
@@ -30,6 +31,9 @@ namespace hotline {
 
 class AdminService;
 class Authenticator;
+class CardService;
+class PolicyRegistry;
+class Sweeper;
 class HotlineGrpcService;
 class TicketService;
 
@@ -39,14 +43,22 @@ struct ServerOptions {
   storage::StoreOptions store;
   // Largest request or response message, in bytes.
   int max_message_bytes = 4 << 20;
+  // The working-day calendar file and the bureau's time zone.
+  std::string calendar_path = HOTLINE_DEFAULT_CALENDAR;
+  std::string time_zone = "Asia/Shanghai";
+  // The deadline policy to put in force (see workflow/policy.h); the
+  // built-in defaults when its version is empty.
+  v1::Policy policy;
 };
 
 class HotlineServer final {
  public:
-  // Opens the store (creating and migrating the file as needed) and starts
-  // serving. `clock` must outlive the server.
+  // Opens the store (creating and migrating the file as needed), loads the
+  // calendar and policy, and starts serving. `clock` must outlive the
+  // server. A ManualClock puts the server in rehearsal mode: no background
+  // sweeper, and AdvanceClock moves the clock and sweeps.
   static absl::StatusOr<std::unique_ptr<HotlineServer>> Start(
-      const ServerOptions& options, const Clock* clock);
+      const ServerOptions& options, Clock* clock);
   // Shutdown(zero grace) unless already shut down.
   ~HotlineServer();
   HotlineServer(const HotlineServer&) = delete;
@@ -69,8 +81,11 @@ class HotlineServer final {
   int port_ = 0;
   bool shut_down_ = false;
   std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<PolicyRegistry> policies_;
+  std::unique_ptr<Sweeper> sweeper_;
   std::unique_ptr<Authenticator> authenticator_;
   std::unique_ptr<TicketService> tickets_;
+  std::unique_ptr<CardService> cards_;
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<HotlineGrpcService> service_;
   std::unique_ptr<grpc::Server> server_;

@@ -11,6 +11,7 @@
 #include "common/proto_time.h"
 #include "server/paging.h"
 #include "server/ticket_filter.h"
+#include "server/workflow/extension_rules.h"
 #include "server/workflow/validation.h"
 #include "storage/queries.h"
 
@@ -167,7 +168,8 @@ void TicketService::CreateTicket(const Principal& principal,
         v1::Ticket ticket = created.ticket;
         if (department_id) {
           absl::StatusOr<TicketChange> dispatched =
-              Dispatch(ticket, request.dispatch_to(), "", "", context);
+              Dispatch(ticket, request.dispatch_to(), "", "", context,
+                       policies_->CurrentRules());
           if (!dispatched.ok()) return dispatched.status();
           if (absl::Status s = Save(db, *dispatched); !s.ok()) return s;
           ticket = dispatched->ticket;
@@ -204,7 +206,7 @@ void TicketService::DispatchTicket(const Principal& principal,
   // the dispatch see the same database.
   Transition(
       principal, TicketAction::kDispatch, request.name(),
-      [request, department_id = *department_id](
+      [this, request, department_id = *department_id](
           Connection& db, const v1::Ticket& ticket,
           const ActionContext& context) -> absl::StatusOr<TicketChange> {
         absl::StatusOr<std::optional<v1::Department>> department =
@@ -216,7 +218,7 @@ void TicketService::DispatchTicket(const Principal& principal,
               " does not exist; the bureau creates it with CreateDepartment"));
         }
         return Dispatch(ticket, request.department(), request.note(),
-                        request.etag(), context);
+                        request.etag(), context, policies_->CurrentRules());
       },
       std::move(done));
 }
@@ -310,11 +312,63 @@ void TicketService::ReopenTicket(const Principal& principal,
   }
   Transition(
       principal, TicketAction::kReopen, request.name(),
-      [request](Connection&, const v1::Ticket& ticket,
-                const ActionContext& context) {
-        return Reopen(ticket, request.reason(), request.etag(), context);
+      [this, request](Connection&, const v1::Ticket& ticket,
+                      const ActionContext& context) {
+        return Reopen(ticket, request.reason(), request.etag(), context,
+                      policies_->CurrentRules());
       },
       std::move(done));
+}
+
+void TicketService::RequestExtension(
+    const Principal& principal, const v1::RequestExtensionRequest& request,
+    TicketDone done) {
+  if (absl::Status s = CheckReason(request.reason()); !s.ok()) return done(s);
+  if (absl::Status s = CheckEtagSyntax(request.etag()); !s.ok()) {
+    return done(s);
+  }
+  Transition(principal, TicketAction::kRequestExtension, request.name(),
+             [this, request](Connection&, const v1::Ticket& ticket,
+                             const ActionContext& context) {
+               // The limits of the policy that set this ticket's deadlines.
+               return hotline::RequestExtension(
+                   ticket, request.working_days(), request.reason(),
+                   request.etag(), context,
+                   policies_->RulesFor(ticket.policy_version()));
+             },
+             std::move(done));
+}
+
+void TicketService::ApproveExtension(
+    const Principal& principal, const v1::ApproveExtensionRequest& request,
+    TicketDone done) {
+  if (absl::Status s = CheckEtagSyntax(request.etag()); !s.ok()) {
+    return done(s);
+  }
+  Transition(principal, TicketAction::kDecideExtension, request.name(),
+             [this, request](Connection&, const v1::Ticket& ticket,
+                             const ActionContext& context) {
+               return hotline::ApproveExtension(
+                   ticket, request.etag(), context,
+                   policies_->RulesFor(ticket.policy_version()));
+             },
+             std::move(done));
+}
+
+void TicketService::RejectExtension(const Principal& principal,
+                                    const v1::RejectExtensionRequest& request,
+                                    TicketDone done) {
+  if (absl::Status s = CheckReason(request.reason()); !s.ok()) return done(s);
+  if (absl::Status s = CheckEtagSyntax(request.etag()); !s.ok()) {
+    return done(s);
+  }
+  Transition(principal, TicketAction::kDecideExtension, request.name(),
+             [request](Connection&, const v1::Ticket& ticket,
+                       const ActionContext& context) {
+               return hotline::RejectExtension(ticket, request.reason(),
+                                               request.etag(), context);
+             },
+             std::move(done));
 }
 
 absl::StatusOr<v1::Ticket> TicketService::LoadVisible(

@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "hotline/v1/hotline_service.pb.h"
+#include "server/policy_registry.h"
 #include "server/workflow/access.h"
 #include "server/workflow/clock.h"
 #include "server/workflow/principal.h"
@@ -27,9 +28,10 @@ using TicketDone = std::function<void(absl::StatusOr<v1::Ticket>)>;
 
 class TicketService final {
  public:
-  // `store` and `clock` must outlive the service.
-  TicketService(storage::Store* store, const Clock* clock)
-      : store_(store), clock_(clock) {}
+  // Every pointer must outlive the service.
+  TicketService(storage::Store* store, const Clock* clock,
+                const PolicyRegistry* policies)
+      : store_(store), clock_(clock), policies_(policies) {}
   TicketService(const TicketService&) = delete;
   TicketService& operator=(const TicketService&) = delete;
 
@@ -49,6 +51,16 @@ class TicketService final {
                    const v1::CloseTicketRequest& request, TicketDone done);
   void ReopenTicket(const Principal& principal,
                     const v1::ReopenTicketRequest& request, TicketDone done);
+
+  void RequestExtension(const Principal& principal,
+                        const v1::RequestExtensionRequest& request,
+                        TicketDone done);
+  void ApproveExtension(const Principal& principal,
+                        const v1::ApproveExtensionRequest& request,
+                        TicketDone done);
+  void RejectExtension(const Principal& principal,
+                       const v1::RejectExtensionRequest& request,
+                       TicketDone done);
 
   absl::StatusOr<v1::Ticket> GetTicket(const Principal& principal,
                                        const v1::GetTicketRequest& request);
@@ -76,6 +88,7 @@ class TicketService final {
 
   storage::Store* const store_;
   const Clock* const clock_;
+  const PolicyRegistry* const policies_;
 };
 
 }  // namespace hotline

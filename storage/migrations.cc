@@ -69,6 +69,33 @@ CREATE TABLE tokens (
   revoked_at   INTEGER
 );
 )sql",
+    // 2: deadlines and cards. next_due_at is the ticket's nearest pending
+    // deadline (NULL: none), so the sweeper finds due tickets, and the time
+    // to wake up, through an index that holds only open tickets.
+    R"sql(
+ALTER TABLE tickets ADD COLUMN next_due_at INTEGER;
+CREATE INDEX tickets_by_next_due ON tickets(next_due_at)
+  WHERE next_due_at IS NOT NULL;
+
+CREATE TABLE cards (
+  id          INTEGER PRIMARY KEY,
+  ticket_id   INTEGER NOT NULL REFERENCES tickets(id),
+  department  TEXT NOT NULL,
+  color       INTEGER NOT NULL,
+  issued_at   INTEGER NOT NULL,
+  revoked_at  INTEGER,
+  body        BLOB NOT NULL
+);
+CREATE INDEX cards_by_department ON cards(department, id);
+CREATE INDEX cards_by_ticket ON cards(ticket_id, id);
+CREATE INDEX cards_by_issued ON cards(issued_at, id);
+
+CREATE TABLE policies (
+  version        TEXT PRIMARY KEY,
+  effective_from INTEGER NOT NULL,
+  body           BLOB NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

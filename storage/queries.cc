@@ -11,6 +11,7 @@ namespace {
 
 constexpr absl::string_view kTicketPrefix = "tickets/";
 constexpr absl::string_view kTokenPrefix = "tokens/";
+constexpr absl::string_view kCardPrefix = "cards/";
 
 int64_t NumericId(absl::string_view name, absl::string_view prefix) {
   int64_t id = 0;
@@ -85,10 +86,22 @@ v1::Token TokenFromRow(const Statement& stmt) {
   return token;
 }
 
+void BindNextDue(Statement& stmt, int index, const v1::Ticket& ticket) {
+  if (ticket.has_next_due_at()) {
+    stmt.BindInt64(index, ToUnixMicros(ticket.next_due_at()));
+  } else {
+    stmt.BindNull(index);
+  }
+}
+
 }  // namespace
 
 int64_t TicketId(const v1::Ticket& ticket) {
   return NumericId(ticket.name(), kTicketPrefix);
+}
+
+int64_t TicketIdOfName(absl::string_view name) {
+  return NumericId(name, kTicketPrefix);
 }
 
 absl::StatusOr<std::optional<v1::Ticket>> LoadTicket(Connection& db,
@@ -268,8 +281,8 @@ absl::Status InsertTicket(Connection& db, v1::Ticket* ticket) {
   ticket->set_etag("1");
   absl::StatusOr<Statement> stmt = db.Prepare(
       "INSERT INTO tickets (id, source_id, created_by, state, department, "
-      "type, topic, urgency, received_at, version, body) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)");
+      "type, topic, urgency, received_at, version, body, next_due_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)");
   if (!stmt.ok()) return stmt.status();
   stmt->BindInt64(1, *id);
   stmt->BindTextOrNull(2, ticket->source_id());
@@ -281,6 +294,7 @@ absl::Status InsertTicket(Connection& db, v1::Ticket* ticket) {
   stmt->BindInt64(8, ticket->urgency());
   stmt->BindInt64(9, ToUnixMicros(ticket->received_at()));
   stmt->BindBlob(10, ticket->SerializeAsString());
+  BindNextDue(*stmt, 11, *ticket);
   return stmt->Run();
 }
 
@@ -293,15 +307,16 @@ absl::Status UpdateTicket(Connection& db, v1::Ticket* ticket) {
   const std::string old_etag = ticket->etag();
   ticket->set_etag(absl::StrCat(version + 1));
   absl::StatusOr<Statement> stmt = db.Prepare(
-      "UPDATE tickets SET state = ?, department = ?, version = ?, body = ? "
-      "WHERE id = ? AND version = ?");
+      "UPDATE tickets SET state = ?, department = ?, version = ?, body = ?, "
+      "next_due_at = ? WHERE id = ? AND version = ?");
   if (!stmt.ok()) return stmt.status();
   stmt->BindInt64(1, ticket->state());
   stmt->BindTextOrNull(2, ticket->department());
   stmt->BindInt64(3, version + 1);
   stmt->BindBlob(4, ticket->SerializeAsString());
-  stmt->BindInt64(5, TicketId(*ticket));
-  stmt->BindInt64(6, version);
+  BindNextDue(*stmt, 5, *ticket);
+  stmt->BindInt64(6, TicketId(*ticket));
+  stmt->BindInt64(7, version);
   if (absl::Status s = stmt->Run(); !s.ok()) return s;
   if (db.Changes() != 1) {
     ticket->set_etag(old_etag);
@@ -382,6 +397,125 @@ absl::Status MarkTokenRevoked(Connection& db, int64_t id,
   if (!stmt.ok()) return stmt.status();
   stmt->BindInt64(1, revoked_at_micros);
   stmt->BindInt64(2, id);
+  return stmt->Run();
+}
+
+absl::StatusOr<std::vector<int64_t>> QueryDueTicketIds(Connection& db,
+                                                       int64_t now_micros,
+                                                       int limit) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "SELECT id FROM tickets WHERE next_due_at IS NOT NULL AND "
+      "next_due_at <= ? ORDER BY next_due_at LIMIT ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, now_micros);
+  stmt->BindInt64(2, limit);
+  std::vector<int64_t> ids;
+  while (true) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return ids;
+    ids.push_back(stmt->ColumnInt64(0));
+  }
+}
+
+absl::StatusOr<std::optional<int64_t>> EarliestDueMicros(Connection& db) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "SELECT MIN(next_due_at) FROM tickets WHERE next_due_at IS NOT NULL");
+  if (!stmt.ok()) return stmt.status();
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row || stmt->ColumnIsNull(0)) return std::optional<int64_t>();
+  return std::optional<int64_t>(stmt->ColumnInt64(0));
+}
+
+int64_t CardId(const v1::Card& card) { return NumericId(card.name(), kCardPrefix); }
+
+absl::StatusOr<std::optional<v1::Card>> LoadCard(Connection& db, int64_t id) {
+  absl::StatusOr<Statement> stmt =
+      db.Prepare("SELECT body FROM cards WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, id);
+  return LoadOneBody<v1::Card>(*stmt, "card");
+}
+
+absl::StatusOr<std::vector<v1::Card>> QueryCards(Connection& db,
+                                                 const CardQuery& query) {
+  std::vector<std::string> where = {"id > ?"};
+  if (query.department) where.push_back("department = ?");
+  if (query.ticket_id) where.push_back("ticket_id = ?");
+  if (query.color) where.push_back("color = ?");
+  if (query.issued_from_micros) where.push_back("issued_at >= ?");
+  if (query.issued_to_micros) where.push_back("issued_at < ?");
+  if (query.active) {
+    where.push_back(*query.active ? "revoked_at IS NULL"
+                                  : "revoked_at IS NOT NULL");
+  }
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      absl::StrCat("SELECT body FROM cards WHERE ", absl::StrJoin(where, " AND "),
+                   " ORDER BY id LIMIT ?"));
+  if (!stmt.ok()) return stmt.status();
+  int index = 1;
+  stmt->BindInt64(index++, query.after_id);
+  if (query.department) stmt->BindText(index++, *query.department);
+  if (query.ticket_id) stmt->BindInt64(index++, *query.ticket_id);
+  if (query.color) stmt->BindInt64(index++, *query.color);
+  if (query.issued_from_micros) stmt->BindInt64(index++, *query.issued_from_micros);
+  if (query.issued_to_micros) stmt->BindInt64(index++, *query.issued_to_micros);
+  stmt->BindInt64(index++, query.limit);
+  return LoadAllBodies<v1::Card>(*stmt, "card");
+}
+
+absl::Status InsertCard(Connection& db, v1::Card* card) {
+  absl::StatusOr<int64_t> id =
+      db.QueryInt64("SELECT COALESCE(MAX(id), 0) + 1 FROM cards");
+  if (!id.ok()) return id.status();
+  card->set_name(absl::StrCat(kCardPrefix, *id));
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "INSERT INTO cards (id, ticket_id, department, color, issued_at, "
+      "revoked_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, *id);
+  stmt->BindInt64(2, NumericId(card->ticket(), kTicketPrefix));
+  stmt->BindText(3, card->department());
+  stmt->BindInt64(4, card->color());
+  stmt->BindInt64(5, ToUnixMicros(card->issue_time()));
+  if (card->has_revoke_time()) {
+    stmt->BindInt64(6, ToUnixMicros(card->revoke_time()));
+  } else {
+    stmt->BindNull(6);
+  }
+  stmt->BindBlob(7, card->SerializeAsString());
+  return stmt->Run();
+}
+
+absl::Status UpdateCard(Connection& db, const v1::Card& card) {
+  absl::StatusOr<Statement> stmt =
+      db.Prepare("UPDATE cards SET revoked_at = ?, body = ? WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  if (card.has_revoke_time()) {
+    stmt->BindInt64(1, ToUnixMicros(card.revoke_time()));
+  } else {
+    stmt->BindNull(1);
+  }
+  stmt->BindBlob(2, card.SerializeAsString());
+  stmt->BindInt64(3, CardId(card));
+  return stmt->Run();
+}
+
+absl::StatusOr<std::vector<v1::Policy>> LoadPolicies(Connection& db) {
+  absl::StatusOr<Statement> stmt =
+      db.Prepare("SELECT body FROM policies ORDER BY effective_from");
+  if (!stmt.ok()) return stmt.status();
+  return LoadAllBodies<v1::Policy>(*stmt, "policy");
+}
+
+absl::Status InsertPolicy(Connection& db, const v1::Policy& policy) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "INSERT INTO policies (version, effective_from, body) VALUES (?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, policy.version());
+  stmt->BindInt64(2, ToUnixMicros(policy.effective_from()));
+  stmt->BindBlob(3, policy.SerializeAsString());
   return stmt->Run();
 }
 

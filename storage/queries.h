@@ -35,6 +35,20 @@ struct TicketQuery {
   int limit = 50;
 };
 
+// Which cards a list returns; results in id order after `after_id`.
+struct CardQuery {
+  std::optional<std::string> department;  // "departments/{id}"
+  std::optional<int64_t> ticket_id;
+  std::optional<v1::Card::Color> color;
+  // Issued in [issued_from_micros, issued_to_micros).
+  std::optional<int64_t> issued_from_micros;
+  std::optional<int64_t> issued_to_micros;
+  // true: only active; false: only revoked; unset: both.
+  std::optional<bool> active;
+  int64_t after_id = 0;
+  int limit = 50;
+};
+
 // A token as authentication needs it.
 struct TokenRecord {
   int64_t id = 0;
@@ -44,6 +58,8 @@ struct TokenRecord {
 
 // The numeric id in "tickets/{id}" of a stored ticket.
 int64_t TicketId(const v1::Ticket& ticket);
+// The numeric id in a ticket name "tickets/{id}"; 0 when malformed.
+int64_t TicketIdOfName(absl::string_view name);
 
 absl::StatusOr<std::optional<v1::Ticket>> LoadTicket(Connection& db,
                                                      int64_t id);
@@ -75,6 +91,29 @@ absl::StatusOr<std::optional<TokenRecord>> LoadTokenBySecretHash(
 absl::StatusOr<std::optional<v1::Token>> LoadToken(Connection& db, int64_t id);
 absl::StatusOr<std::vector<v1::Token>> QueryTokens(Connection& db,
                                                    int64_t after_id, int limit);
+
+// Ids of open tickets whose next_due_at is at or before `now_micros`, the
+// most overdue first, at most `limit`.
+absl::StatusOr<std::vector<int64_t>> QueryDueTicketIds(Connection& db,
+                                                       int64_t now_micros,
+                                                       int limit);
+// The earliest next_due_at of any ticket, if any.
+absl::StatusOr<std::optional<int64_t>> EarliestDueMicros(Connection& db);
+
+absl::StatusOr<std::optional<v1::Card>> LoadCard(Connection& db, int64_t id);
+absl::StatusOr<std::vector<v1::Card>> QueryCards(Connection& db,
+                                                 const CardQuery& query);
+// Stores a new card; assigns its name "cards/{n}".
+absl::Status InsertCard(Connection& db, v1::Card* card);
+// Stores a changed card (revocation).
+absl::Status UpdateCard(Connection& db, const v1::Card& card);
+// The numeric id in "cards/{n}".
+int64_t CardId(const v1::Card& card);
+
+// Every policy version recorded, oldest first.
+absl::StatusOr<std::vector<v1::Policy>> LoadPolicies(Connection& db);
+// ALREADY_EXISTS when the version is recorded.
+absl::Status InsertPolicy(Connection& db, const v1::Policy& policy);
 
 // Stores a new ticket: assigns its name "tickets/{id}" and etag.
 // ALREADY_EXISTS when its source_id is taken.

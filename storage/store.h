@@ -56,6 +56,11 @@ class Store final {
 
   // Queues a unit of work for the writer; see Writer::Submit.
   void Write(WriteUnit unit, WriteDone done);
+  // See Writer::SetCommitListener. Set once, before the first write.
+  void SetCommitListener(std::function<void()> listener) {
+    writer_->SetCommitListener(std::move(listener));
+  }
+
   // Write, and wait for `done`.
   absl::Status WriteAndWait(WriteUnit unit);
 

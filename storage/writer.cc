@@ -1,5 +1,6 @@
 #include "storage/writer.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -87,7 +88,15 @@ void Writer::RunGroup(std::deque<Pending>& group) {
         absl::StrCat("the write was not saved: ", commit.message())));
     return;
   }
+  const bool any_committed =
+      std::any_of(results.begin(), results.end(),
+                  [](const absl::Status& s) { return s.ok(); });
+  if (any_committed && commit_listener_) commit_listener_();
   for (size_t i = 0; i < group.size(); ++i) group[i].done(results[i]);
+}
+
+void Writer::SetCommitListener(std::function<void()> listener) {
+  commit_listener_ = std::move(listener);
 }
 
 }  // namespace hotline::storage

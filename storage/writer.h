@@ -49,6 +49,11 @@ class Writer final {
   // connection. Later Submits fail with UNAVAILABLE. Idempotent.
   void Stop();
 
+  // Called on the writer thread after every group that committed at least
+  // one unit, before the units' `done`s. Must be short (e.g. wake a thread).
+  // Set once, before the first Submit.
+  void SetCommitListener(std::function<void()> listener);
+
  private:
   struct Pending {
     WriteUnit unit;
@@ -66,6 +71,7 @@ class Writer final {
 
   // Used only by the writer thread (and by Stop after joining it).
   std::unique_ptr<Connection> connection_;
+  std::function<void()> commit_listener_;
   std::thread thread_;
 };
 

@@ -17,6 +17,7 @@
 #include "absl/time/clock.h"
 #include "common/log.h"
 #include "server/admin_service.h"
+#include "server/workflow/policy.h"
 #include "storage/store.h"
 
 namespace hotline::testing {
@@ -38,6 +39,31 @@ TempDir::~TempDir() {
 absl::Time SpringFestivalEve() {
   return absl::FromCivil(absl::CivilSecond(2021, 2, 10, 9, 0, 0),
                          absl::FixedTimeZone(8 * 3600));
+}
+
+absl::Time Beijing(int year, int month, int day, int hour, int minute,
+                   int second) {
+  return absl::FromCivil(
+      absl::CivilSecond(year, month, day, hour, minute, second),
+      ShippedCalendar().zone());
+}
+
+const WorkingDayCalendar& ShippedCalendar() {
+  static const WorkingDayCalendar* calendar = [] {
+    absl::StatusOr<WorkingDayCalendar> loaded = WorkingDayCalendar::LoadFile(
+        HOTLINE_DEFAULT_CALENDAR, "Asia/Shanghai");
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "%s\n", loaded.status().ToString().c_str());
+      std::abort();
+    }
+    return new WorkingDayCalendar(*std::move(loaded));
+  }();
+  return *calendar;
+}
+
+DeadlineRules DefaultRules() {
+  static const v1::Policy* policy = new v1::Policy(DefaultPolicy());
+  return {policy, &ShippedCalendar()};
 }
 
 std::string BootstrapToken(const std::string& db_path,

@@ -14,7 +14,9 @@
 #include "client/hotline_client.h"
 #include "gtest/gtest.h"
 #include "server/hotline_server.h"
+#include "server/workflow/calendar.h"
 #include "server/workflow/clock.h"
+#include "server/workflow/deadlines.h"
 
 namespace hotline::testing {
 
@@ -34,6 +36,15 @@ class TempDir {
 
 // 2021-02-10 09:00 in Beijing time: the eve of the 2021 Spring Festival.
 absl::Time SpringFestivalEve();
+
+// An instant in Beijing time.
+absl::Time Beijing(int year, int month, int day, int hour = 0, int minute = 0,
+                   int second = 0);
+
+// The calendar the project ships (data/cn-holidays-2021-2026.csv), in
+// Asia/Shanghai; and the default policy with it.
+const WorkingDayCalendar& ShippedCalendar();
+DeadlineRules DefaultRules();
 
 // Makes a token directly in the database file, as the bootstrap command
 // does; returns its secret.

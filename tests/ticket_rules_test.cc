@@ -10,6 +10,7 @@
 #include "common/proto_time.h"
 #include "gtest/gtest.h"
 #include "server/workflow/access.h"
+#include "tests/test_support.h"
 
 namespace hotline {
 namespace {
@@ -39,7 +40,8 @@ const std::map<std::string, Step>& Steps() {
   static const auto* steps = new std::map<std::string, Step>{
       {"Dispatch",
        [](const Ticket& t) {
-         return Dispatch(t, "departments/market", "note", "", Bureau());
+         return Dispatch(t, "departments/market", "note", "", Bureau(),
+                         testing::DefaultRules());
        }},
       {"Acknowledge",
        [](const Ticket& t) { return Acknowledge(t, "", Housing()); }},
@@ -54,7 +56,9 @@ const std::map<std::string, Step>& Steps() {
          return Close(t, Ticket::SATISFIED, "", Bureau());
        }},
       {"Reopen",
-       [](const Ticket& t) { return Reopen(t, "again", "", Bureau()); }},
+       [](const Ticket& t) {
+         return Reopen(t, "again", "", Bureau(), testing::DefaultRules());
+       }},
   };
   return *steps;
 }
@@ -150,7 +154,8 @@ TEST(TicketRules, NewTicketKeepsPlatformReceiptTime) {
 
 TEST(TicketRules, DispatchRecordsDepartmentAndCount) {
   absl::StatusOr<TicketChange> change = Dispatch(
-      InState(Ticket::RECEIVED), "departments/market", "请核实", "", Bureau());
+      InState(Ticket::RECEIVED), "departments/market", "请核实", "", Bureau(),
+      testing::DefaultRules());
   ASSERT_TRUE(change.ok());
   EXPECT_EQ(change->ticket.department(), "departments/market");
   EXPECT_EQ(change->ticket.dispatch_count(), 1);
@@ -165,7 +170,8 @@ TEST(TicketRules, ReassignClearsSignForAndNamesPreviousDepartment) {
   Ticket ticket = InState(Ticket::IN_PROGRESS);
   *ticket.mutable_acknowledged_at() = ToProtoTime(kNow - absl::Hours(1));
   absl::StatusOr<TicketChange> change =
-      Dispatch(ticket, "departments/market", "", "", Bureau());
+      Dispatch(ticket, "departments/market", "", "", Bureau(),
+               testing::DefaultRules());
   ASSERT_TRUE(change.ok());
   EXPECT_EQ(change->ticket.state(), Ticket::DISPATCHED);
   EXPECT_FALSE(change->ticket.has_acknowledged_at());
@@ -174,7 +180,8 @@ TEST(TicketRules, ReassignClearsSignForAndNamesPreviousDepartment) {
 
 TEST(TicketRules, DispatchToCurrentDepartmentIsRefused) {
   absl::StatusOr<TicketChange> change = Dispatch(
-      InState(Ticket::DISPATCHED), "departments/housing", "", "", Bureau());
+      InState(Ticket::DISPATCHED), "departments/housing", "", "", Bureau(),
+      testing::DefaultRules());
   EXPECT_EQ(change.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(change.status().message().find("already assigned"),
             std::string::npos);
@@ -214,7 +221,7 @@ TEST(TicketRules, ReopenKeepsDepartmentAndClearsResult) {
   closed.set_outcome(Ticket::EXPLAINED);
   *closed.mutable_closed_at() = ToProtoTime(kNow);
   absl::StatusOr<TicketChange> change =
-      Reopen(closed, "市民不满意", "", Bureau());
+      Reopen(closed, "市民不满意", "", Bureau(), testing::DefaultRules());
   ASSERT_TRUE(change.ok());
   EXPECT_EQ(change->ticket.department(), "departments/housing");
   EXPECT_EQ(change->ticket.reply_text(), "");

@@ -22,6 +22,14 @@ absl::string_view ActionName(TicketAction action) {
       return "CloseTicket";
     case TicketAction::kReopen:
       return "ReopenTicket";
+    case TicketAction::kRequestExtension:
+      return "RequestExtension";
+    case TicketAction::kDecideExtension:
+      return "ApproveExtension or RejectExtension";
+    case TicketAction::kIssueCard:
+      return "IssueCard";
+    case TicketAction::kRevokeCard:
+      return "RevokeCard";
   }
   return "unknown action";
 }
@@ -36,7 +44,8 @@ absl::Status AuthorizeAction(const Principal& principal, TicketAction action) {
       allowed = action == TicketAction::kView ||
                 action == TicketAction::kAcknowledge ||
                 action == TicketAction::kReturn ||
-                action == TicketAction::kReply;
+                action == TicketAction::kReply ||
+                action == TicketAction::kRequestExtension;
       break;
     case Principal::Kind::kIntake:
       allowed =

@@ -27,6 +27,10 @@ enum class TicketAction {
   kReply,
   kClose,
   kReopen,
+  kRequestExtension,
+  kDecideExtension,
+  kIssueCard,
+  kRevokeCard,
 };
 
 // The method name a person would recognise, e.g. "AcknowledgeTicket".

@@ -9,12 +9,9 @@
 #include "common/proto_time.h"
 
 namespace hotline {
-namespace {
-
 using v1::Event;
 using v1::Ticket;
 
-// Checks the etag and that the ticket is in one of `allowed` states.
 absl::Status CheckStep(const Ticket& ticket, absl::string_view etag,
                        absl::string_view method,
                        std::initializer_list<Ticket::State> allowed) {
@@ -26,8 +23,8 @@ absl::Status CheckStep(const Ticket& ticket, absl::string_view etag,
   for (Ticket::State state : allowed) {
     if (ticket.state() == state) return absl::OkStatus();
   }
-  std::string names =
-      absl::StrJoin(allowed, " or ", [](std::string* out, Ticket::State state) {
+  std::string names = absl::StrJoin(
+      allowed, " or ", [](std::string* out, Ticket::State state) {
         out->append(Ticket::State_Name(state));
       });
   return absl::FailedPreconditionError(
@@ -35,9 +32,8 @@ absl::Status CheckStep(const Ticket& ticket, absl::string_view etag,
                    "; ", method, " needs it to be ", names));
 }
 
-// Starts the step's change: the ticket moves to `after` at `now`.
-TicketChange Begin(const Ticket& ticket, Event::Type type, Ticket::State after,
-                   const ActionContext& context) {
+TicketChange BeginStep(const Ticket& ticket, Event::Type type,
+                       Ticket::State after, const ActionContext& context) {
   TicketChange change{ticket, Event()};
   change.ticket.set_state(after);
   *change.ticket.mutable_update_time() = ToProtoTime(context.now);
@@ -51,13 +47,35 @@ TicketChange Begin(const Ticket& ticket, Event::Type type, Ticket::State after,
   return change;
 }
 
-// Finishes the event with where the ticket is now, and where it was when
-// that changed.
-void Finish(const Ticket& before, TicketChange& change) {
+void FinishStep(const Ticket& before, TicketChange& change) {
   change.event.set_department(change.ticket.department());
   if (before.department() != change.ticket.department()) {
     change.event.set_previous_department(before.department());
   }
+  const absl::Time next = NextDue(change.ticket);
+  if (next == absl::InfiniteFuture()) {
+    change.ticket.clear_next_due_at();
+  } else {
+    *change.ticket.mutable_next_due_at() = ToProtoTime(next);
+  }
+}
+
+namespace {
+
+// Clears every deadline and flag of the current assignment.
+void ClearAssignment(Ticket& t) {
+  t.clear_ack_due_at();
+  t.clear_reply_due_at();
+  t.clear_warning_at();
+  t.clear_return_due_at();
+  t.clear_red_card_due_at();
+  t.clear_policy_version();
+  t.set_due_soon(false);
+  t.set_ack_overdue(false);
+  t.set_reply_overdue(false);
+  t.set_long_overdue(false);
+  t.set_extension_count(0);
+  t.clear_pending_extension();
 }
 
 }  // namespace
@@ -84,7 +102,7 @@ TicketChange NewTicket(const Ticket& draft, const ActionContext& context) {
   // A new ticket comes from no state at all.
   Ticket nothing;
   TicketChange change =
-      Begin(nothing, Event::CREATED, Ticket::RECEIVED, context);
+      BeginStep(nothing, Event::CREATED, Ticket::RECEIVED, context);
   ticket.set_state(Ticket::RECEIVED);
   *ticket.mutable_update_time() = ToProtoTime(context.now);
   change.ticket = std::move(ticket);
@@ -95,7 +113,8 @@ absl::StatusOr<TicketChange> Dispatch(const Ticket& ticket,
                                       absl::string_view department,
                                       absl::string_view note,
                                       absl::string_view etag,
-                                      const ActionContext& context) {
+                                      const ActionContext& context,
+                                      const DeadlineRules& rules) {
   if (absl::Status s = CheckStep(ticket, etag, "DispatchTicket",
                                  {Ticket::RECEIVED, Ticket::RETURNED,
                                   Ticket::DISPATCHED, Ticket::IN_PROGRESS});
@@ -108,16 +127,23 @@ absl::StatusOr<TicketChange> Dispatch(const Ticket& ticket,
                      "; name another department to reassign it"));
   }
   TicketChange change =
-      Begin(ticket, Event::DISPATCHED, Ticket::DISPATCHED, context);
+      BeginStep(ticket, Event::DISPATCHED, Ticket::DISPATCHED, context);
   Ticket& t = change.ticket;
   t.set_department(std::string(department));
   *t.mutable_dispatched_at() = ToProtoTime(context.now);
   t.clear_acknowledged_at();
-  t.set_due_soon(false);
-  t.set_ack_overdue(false);
   t.set_dispatch_count(ticket.dispatch_count() + 1);
+  // A fresh clock for the new department (DESIGN.md §3).
+  ClearAssignment(t);
+  const Deadlines deadlines =
+      ComputeDeadlines(t.type(), t.urgency(), context.now, rules);
+  *t.mutable_ack_due_at() = ToProtoTime(deadlines.ack_due);
+  *t.mutable_reply_due_at() = ToProtoTime(deadlines.reply_due);
+  *t.mutable_warning_at() = ToProtoTime(deadlines.warning);
+  *t.mutable_return_due_at() = ToProtoTime(deadlines.return_due);
+  t.set_policy_version(rules.policy->version());
   change.event.set_reason(std::string(note));
-  Finish(ticket, change);
+  FinishStep(ticket, change);
   return change;
 }
 
@@ -130,10 +156,10 @@ absl::StatusOr<TicketChange> Acknowledge(const Ticket& ticket,
     return s;
   }
   TicketChange change =
-      Begin(ticket, Event::ACKNOWLEDGED, Ticket::IN_PROGRESS, context);
+      BeginStep(ticket, Event::ACKNOWLEDGED, Ticket::IN_PROGRESS, context);
   *change.ticket.mutable_acknowledged_at() = ToProtoTime(context.now);
   change.ticket.set_ack_overdue(false);
-  Finish(ticket, change);
+  FinishStep(ticket, change);
   return change;
 }
 
@@ -146,18 +172,25 @@ absl::StatusOr<TicketChange> Return(const Ticket& ticket,
       !s.ok()) {
     return s;
   }
+  if (ticket.has_return_due_at() &&
+      context.now > FromProtoTime(ticket.return_due_at())) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        ticket.name(), ": the return window (退单时限) ended at ",
+        absl::FormatTime("%Y-%m-%d %H:%M:%S %z",
+                         FromProtoTime(ticket.return_due_at()),
+                         absl::FixedTimeZone(8 * 3600)),
+        "; ask the bureau to reassign the ticket instead"));
+  }
   TicketChange change =
-      Begin(ticket, Event::RETURNED, Ticket::RETURNED, context);
+      BeginStep(ticket, Event::RETURNED, Ticket::RETURNED, context);
   Ticket& t = change.ticket;
   t.clear_department();
   t.clear_acknowledged_at();
-  t.clear_ack_due_at();
-  t.clear_reply_due_at();
-  t.set_due_soon(false);
-  t.set_ack_overdue(false);
+  // Time in RETURNED runs on no department's clock.
+  ClearAssignment(t);
   t.set_return_count(ticket.return_count() + 1);
   change.event.set_reason(std::string(reason));
-  Finish(ticket, change);
+  FinishStep(ticket, change);
   return change;
 }
 
@@ -171,15 +204,14 @@ absl::StatusOr<TicketChange> Reply(const Ticket& ticket,
       !s.ok()) {
     return s;
   }
-  TicketChange change = Begin(ticket, Event::REPLIED, Ticket::REPLIED, context);
+  TicketChange change = BeginStep(ticket, Event::REPLIED, Ticket::REPLIED, context);
   Ticket& t = change.ticket;
   t.set_reply_text(std::string(reply_text));
   t.set_outcome(outcome);
   *t.mutable_replied_at() = ToProtoTime(context.now);
-  t.set_due_soon(false);
   change.event.set_reply_text(std::string(reply_text));
   change.event.set_outcome(outcome);
-  Finish(ticket, change);
+  FinishStep(ticket, change);
   return change;
 }
 
@@ -192,25 +224,26 @@ absl::StatusOr<TicketChange> Close(const Ticket& ticket,
       !s.ok()) {
     return s;
   }
-  TicketChange change = Begin(ticket, Event::CLOSED, Ticket::CLOSED, context);
+  TicketChange change = BeginStep(ticket, Event::CLOSED, Ticket::CLOSED, context);
   change.ticket.set_satisfaction(satisfaction);
   *change.ticket.mutable_closed_at() = ToProtoTime(context.now);
   change.event.set_satisfaction(satisfaction);
-  Finish(ticket, change);
+  FinishStep(ticket, change);
   return change;
 }
 
 absl::StatusOr<TicketChange> Reopen(const Ticket& ticket,
                                     absl::string_view reason,
                                     absl::string_view etag,
-                                    const ActionContext& context) {
+                                    const ActionContext& context,
+                                    const DeadlineRules& rules) {
   if (absl::Status s = CheckStep(ticket, etag, "ReopenTicket",
                                  {Ticket::REPLIED, Ticket::CLOSED});
       !s.ok()) {
     return s;
   }
   TicketChange change =
-      Begin(ticket, Event::REOPENED, Ticket::IN_PROGRESS, context);
+      BeginStep(ticket, Event::REOPENED, Ticket::IN_PROGRESS, context);
   Ticket& t = change.ticket;
   // The previous result stays in the history (the REPLIED and CLOSED
   // events); the ticket shows the work in hand.
@@ -220,8 +253,18 @@ absl::StatusOr<TicketChange> Reopen(const Ticket& ticket,
   t.clear_closed_at();
   t.clear_satisfaction();
   t.set_reopen_count(ticket.reopen_count() + 1);
+  // Reopening restarts the department's reply clock; sign-for and return
+  // do not apply again (the ticket is already the department's).
+  const google::protobuf::Timestamp ack_due = t.ack_due_at();
+  ClearAssignment(t);
+  *t.mutable_ack_due_at() = ack_due;
+  const Deadlines deadlines =
+      ComputeReplyDeadline(t.type(), t.urgency(), context.now, rules);
+  *t.mutable_reply_due_at() = ToProtoTime(deadlines.reply_due);
+  *t.mutable_warning_at() = ToProtoTime(deadlines.warning);
+  t.set_policy_version(rules.policy->version());
   change.event.set_reason(std::string(reason));
-  Finish(ticket, change);
+  FinishStep(ticket, change);
   return change;
 }
 

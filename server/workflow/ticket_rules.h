@@ -16,10 +16,13 @@
 #ifndef HOTLINE_SERVER_WORKFLOW_TICKET_RULES_H_
 #define HOTLINE_SERVER_WORKFLOW_TICKET_RULES_H_
 
+#include <initializer_list>
+
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "hotline/v1/ticket.pb.h"
+#include "server/workflow/deadlines.h"
 #include "server/workflow/principal.h"
 
 namespace hotline {
@@ -41,17 +44,20 @@ struct TicketChange {
 // only fields are dropped; received_at defaults to now, urgency to NORMAL).
 TicketChange NewTicket(const v1::Ticket& draft, const ActionContext& context);
 
-// Assigns the ticket to `department` ("departments/{id}", known to exist).
+// Assigns the ticket to `department` ("departments/{id}", known to exist)
+// and gives it a fresh set of deadlines and flags under `rules`.
 absl::StatusOr<TicketChange> Dispatch(const v1::Ticket& ticket,
                                       absl::string_view department,
                                       absl::string_view note,
                                       absl::string_view etag,
-                                      const ActionContext& context);
+                                      const ActionContext& context,
+                                      const DeadlineRules& rules);
 
 absl::StatusOr<TicketChange> Acknowledge(const v1::Ticket& ticket,
                                          absl::string_view etag,
                                          const ActionContext& context);
 
+// Refused once the return window (return_due_at) has passed.
 absl::StatusOr<TicketChange> Return(const v1::Ticket& ticket,
                                     absl::string_view reason,
                                     absl::string_view etag,
@@ -68,10 +74,26 @@ absl::StatusOr<TicketChange> Close(const v1::Ticket& ticket,
                                    absl::string_view etag,
                                    const ActionContext& context);
 
+// Restarts the department's reply clock under `rules`.
 absl::StatusOr<TicketChange> Reopen(const v1::Ticket& ticket,
                                     absl::string_view reason,
                                     absl::string_view etag,
-                                    const ActionContext& context);
+                                    const ActionContext& context,
+                                    const DeadlineRules& rules);
+
+// Building blocks for the other rule files (extension, sweep, card rules).
+//
+// Checks the etag and that the ticket is in one of `allowed` states.
+absl::Status CheckStep(const v1::Ticket& ticket, absl::string_view etag,
+                       absl::string_view method,
+                       std::initializer_list<v1::Ticket::State> allowed);
+// Starts a change: the ticket moves to `after` at `now`, with an event of
+// `type` by the context's actor.
+TicketChange BeginStep(const v1::Ticket& ticket, v1::Event::Type type,
+                       v1::Ticket::State after, const ActionContext& context);
+// Finishes a change: the event records where the ticket is (and was, when
+// that changed); the ticket's next_due_at is brought up to date.
+void FinishStep(const v1::Ticket& before, TicketChange& change);
 
 }  // namespace hotline
 

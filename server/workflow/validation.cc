@@ -47,6 +47,11 @@ absl::StatusOr<int64_t> ParseTicketName(absl::string_view name,
   return ParseNumericName(name, "tickets/", field);
 }
 
+absl::StatusOr<int64_t> ParseCardName(absl::string_view name,
+                                      absl::string_view field) {
+  return ParseNumericName(name, "cards/", field);
+}
+
 absl::StatusOr<int64_t> ParseTokenName(absl::string_view name,
                                        absl::string_view field) {
   return ParseNumericName(name, "tokens/", field);

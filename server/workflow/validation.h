@@ -39,6 +39,9 @@ absl::StatusOr<int64_t> ParseTicketName(absl::string_view name,
 // "departments/{id}" -> id.
 absl::StatusOr<std::string> ParseDepartmentName(absl::string_view name,
                                                 absl::string_view field);
+// "cards/{id}" -> id (a positive integer).
+absl::StatusOr<int64_t> ParseCardName(absl::string_view name,
+                                      absl::string_view field);
 // "tokens/{id}" -> id (a positive integer).
 absl::StatusOr<int64_t> ParseTokenName(absl::string_view name,
                                        absl::string_view field);

@@ -1,0 +1,43 @@
+// Cards (黄牌/红牌) as resources: list them (the bureau all, a department its
+// own), issue one by hand and revoke one (bureau only). Like TicketService:
+// validation, access, one unit of work; no gRPC types.
+//
+// Thread-safe.
+#ifndef HOTLINE_SERVER_CARD_SERVICE_H_
+#define HOTLINE_SERVER_CARD_SERVICE_H_
+
+#include <functional>
+
+#include "absl/status/statusor.h"
+#include "hotline/v1/hotline_service.pb.h"
+#include "server/workflow/clock.h"
+#include "server/workflow/principal.h"
+#include "storage/store.h"
+
+namespace hotline {
+
+class CardService final {
+ public:
+  using CardDone = std::function<void(absl::StatusOr<v1::Card>)>;
+
+  // Every pointer must outlive the service.
+  CardService(storage::Store* store, const Clock* clock)
+      : store_(store), clock_(clock) {}
+  CardService(const CardService&) = delete;
+  CardService& operator=(const CardService&) = delete;
+
+  absl::StatusOr<v1::ListCardsResponse> ListCards(
+      const Principal& principal, const v1::ListCardsRequest& request);
+  void IssueCard(const Principal& principal, const v1::IssueCardRequest& request,
+                 CardDone done);
+  void RevokeCard(const Principal& principal,
+                  const v1::RevokeCardRequest& request, CardDone done);
+
+ private:
+  storage::Store* const store_;
+  const Clock* const clock_;
+};
+
+}  // namespace hotline
+
+#endif  // HOTLINE_SERVER_CARD_SERVICE_H_

@@ -1,0 +1,182 @@
+#include "server/sweeper.h"
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/blocking_counter.h"
+#include "common/log.h"
+#include "common/proto_time.h"
+#include "server/workflow/sweep_rules.h"
+#include "storage/queries.h"
+
+namespace hotline {
+namespace {
+
+constexpr int kBatch = 256;
+// Even with nothing due, look again this often (a calendar or clock change
+// is then noticed without a restart).
+constexpr absl::Duration kLongestSleep = absl::Minutes(1);
+constexpr absl::Duration kNotifyCoalescing = absl::Milliseconds(200);
+
+}  // namespace
+
+Sweeper::~Sweeper() { Stop(); }
+
+absl::StatusOr<Sweeper::Counts> Sweeper::SweepDue(absl::Time now) {
+  absl::MutexLock pass(&pass_mutex_);
+  Counts counts;
+  const int64_t now_micros = absl::ToUnixMicros(now);
+  while (true) {
+    absl::StatusOr<std::vector<int64_t>> due =
+        store_->Read<std::vector<int64_t>>([&](storage::Connection& db) {
+          return storage::QueryDueTicketIds(db, now_micros, kBatch);
+        });
+    if (!due.ok()) return due.status();
+    if (due->empty()) return counts;
+    absl::BlockingCounter pending(static_cast<int>(due->size()));
+    absl::Mutex counts_mutex;
+    std::vector<absl::Status> failures;
+    for (int64_t id : *due) {
+      auto local = std::make_shared<Counts>();
+      store_->Write(
+          [this, id, now, local](storage::Connection& db) -> absl::Status {
+            absl::StatusOr<std::optional<v1::Ticket>> ticket =
+                storage::LoadTicket(db, id);
+            if (!ticket.ok()) return ticket.status();
+            if (!ticket->has_value()) return absl::OkStatus();
+            const DeadlineRules rules =
+                policies_->RulesFor((*ticket)->policy_version());
+            SweepResult result = Sweep(**ticket, now, rules);
+            if (result.steps.empty()) {
+              // Nothing due after all (the index was ahead of the ticket):
+              // store the true next_due_at so the pass moves on.
+              const absl::Time next = NextDue(result.ticket);
+              if (next == absl::InfiniteFuture()) {
+                result.ticket.clear_next_due_at();
+              } else {
+                *result.ticket.mutable_next_due_at() = ToProtoTime(next);
+              }
+            }
+            if (absl::Status s = storage::UpdateTicket(db, &result.ticket);
+                !s.ok()) {
+              return s;
+            }
+            for (SweepStep& step : result.steps) {
+              if (step.card) {
+                if (absl::Status s = storage::InsertCard(db, &*step.card);
+                    !s.ok()) {
+                  return s;
+                }
+                step.event.set_card(step.card->name());
+                if (step.card->color() == v1::Card::YELLOW) {
+                  ++local->yellow_cards;
+                } else {
+                  ++local->red_cards;
+                }
+              } else if (step.event.type() == v1::Event::DUE_SOON) {
+                ++local->warnings;
+              } else if (step.event.type() == v1::Event::ACK_OVERDUE) {
+                ++local->ack_overdue;
+              }
+              if (absl::Status s = storage::InsertEvent(db, &step.event);
+                  !s.ok()) {
+                return s;
+              }
+            }
+            local->tickets = result.steps.empty() ? 0 : 1;
+            return absl::OkStatus();
+          },
+          [&, local](absl::Status status) {
+            {
+              absl::MutexLock lock(&counts_mutex);
+              if (status.ok()) {
+                counts.tickets += local->tickets;
+                counts.warnings += local->warnings;
+                counts.ack_overdue += local->ack_overdue;
+                counts.yellow_cards += local->yellow_cards;
+                counts.red_cards += local->red_cards;
+              } else {
+                failures.push_back(status);
+              }
+            }
+            pending.DecrementCount();
+          });
+    }
+    pending.Wait();
+    if (!failures.empty()) {
+      // A ticket that cannot be swept would stay due; stop this pass rather
+      // than spin, and let the next pass try again.
+      return absl::Status(failures.front().code(),
+                          absl::StrCat("the deadline sweep failed for ",
+                                       failures.size(), " ticket(s): ",
+                                       failures.front().message()));
+    }
+  }
+}
+
+void Sweeper::Start() { thread_ = std::thread([this] { Run(); }); }
+
+void Sweeper::Notify() {
+  absl::MutexLock lock(&mutex_);
+  notified_ = true;
+}
+
+void Sweeper::Stop() {
+  {
+    absl::MutexLock lock(&mutex_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void Sweeper::Run() {
+  while (true) {
+    absl::StatusOr<Counts> counts = SweepDue(clock_->Now());
+    if (!counts.ok()) {
+      LogError(absl::StrCat("deadline sweep: ", counts.status().message()));
+    } else if (counts->tickets > 0) {
+      LogInfo(absl::StrCat("deadline sweep: ", counts->tickets, " tickets, ",
+                           counts->warnings, " warnings, ",
+                           counts->ack_overdue, " sign-for overdue, ",
+                           counts->yellow_cards, " yellow and ",
+                           counts->red_cards, " red cards"));
+    }
+    absl::StatusOr<std::optional<int64_t>> earliest =
+        store_->Read<std::optional<int64_t>>(
+            [](storage::Connection& db) { return storage::EarliestDueMicros(db); });
+    absl::Time wake = clock_->Now() + kLongestSleep;
+    if (!counts.ok()) wake = clock_->Now() + absl::Seconds(5);
+    if (earliest.ok() && earliest->has_value()) {
+      wake = std::min(wake, absl::FromUnixMicros(**earliest));
+    }
+    absl::MutexLock lock(&mutex_);
+    // Wakes at `wake`, on Notify (a commit may have set an earlier due
+    // instant), or on Stop.
+    mutex_.AwaitWithDeadline(
+        absl::Condition(
+            +[](Sweeper* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mutex_) {
+              return s->notified_ || s->stopping_;
+            },
+            this),
+        wake);
+    if (stopping_) return;
+    if (notified_) {
+      notified_ = false;
+      // Under load commits come thousands a second; gather them for a moment
+      // instead of looking after each one.
+      mutex_.AwaitWithTimeout(
+          absl::Condition(
+              +[](Sweeper* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mutex_) {
+                return s->stopping_;
+              },
+              this),
+          kNotifyCoalescing);
+      if (stopping_) return;
+      notified_ = false;
+    }
+  }
+}
+
+}  // namespace hotline

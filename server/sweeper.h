@@ -1,0 +1,78 @@
+// The deadline sweeper: applies the sweep rules (workflow/sweep_rules.h) to
+// every ticket whose next_due_at has come, each ticket in its own unit of
+// work through the store's writer, like a request. It finds due tickets, and
+// the time to wake up, through the next_due_at index: with a million open
+// tickets and nothing due, a pass reads one index entry.
+//
+// With the real clock, Start() runs it on a thread that sleeps until the
+// earliest due instant, and wakes early when a commit may have brought that
+// instant forward. In rehearsal mode nothing runs by itself: AdvanceClock
+// calls SweepDue after moving the manual clock.
+//
+// Running it twice, or after a crash between sweeps, issues nothing twice:
+// the flag each rule sets is stored with the ticket in the same transaction
+// as the rule's event and card.
+//
+// Thread-safe.
+#ifndef HOTLINE_SERVER_SWEEPER_H_
+#define HOTLINE_SERVER_SWEEPER_H_
+
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "server/policy_registry.h"
+#include "server/workflow/clock.h"
+#include "storage/store.h"
+
+namespace hotline {
+
+class Sweeper final {
+ public:
+  struct Counts {
+    int tickets = 0;
+    int warnings = 0;
+    int ack_overdue = 0;
+    int yellow_cards = 0;
+    int red_cards = 0;
+  };
+
+  // Every pointer must outlive the sweeper.
+  Sweeper(storage::Store* store, const Clock* clock,
+          const PolicyRegistry* policies)
+      : store_(store), clock_(clock), policies_(policies) {}
+  ~Sweeper();
+  Sweeper(const Sweeper&) = delete;
+  Sweeper& operator=(const Sweeper&) = delete;
+
+  // Applies every rule due at or before `now` and waits until it is
+  // durable.
+  absl::StatusOr<Counts> SweepDue(absl::Time now);
+
+  // Starts the background thread (real clock only).
+  void Start();
+  // Wakes the background thread to look again (called after commits).
+  void Notify();
+  // Stops the background thread. Idempotent.
+  void Stop();
+
+ private:
+  void Run();
+
+  storage::Store* const store_;
+  const Clock* const clock_;
+  const PolicyRegistry* const policies_;
+
+  absl::Mutex mutex_;
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  bool notified_ ABSL_GUARDED_BY(mutex_) = false;
+  // Serializes passes: the background thread and AdvanceClock.
+  absl::Mutex pass_mutex_;
+  std::thread thread_;
+};
+
+}  // namespace hotline
+
+#endif  // HOTLINE_SERVER_SWEEPER_H_

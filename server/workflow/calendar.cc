@@ -1,0 +1,148 @@
+#include "server/workflow/calendar.h"
+
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace hotline {
+
+absl::StatusOr<WorkingDayCalendar> WorkingDayCalendar::Parse(
+    absl::string_view csv, absl::string_view source, absl::TimeZone zone) {
+  std::map<absl::CivilDay, bool> days;
+  absl::CivilDay last;
+  bool any = false;
+  bool header_seen = false;
+  int line_number = 0;
+  for (absl::string_view raw : absl::StrSplit(csv, '\n')) {
+    ++line_number;
+    absl::string_view line = absl::StripAsciiWhitespace(raw);
+    if (line.empty() || line[0] == '#') continue;
+    auto fail = [&](absl::string_view why) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(source, ":", line_number, ": ", why, ": \"", line, "\""));
+    };
+    if (!header_seen) {
+      header_seen = true;
+      if (absl::StartsWith(line, "date,")) continue;
+      return fail("the first line must be the header date,kind,holiday");
+    }
+    std::vector<absl::string_view> fields = absl::StrSplit(line, ',');
+    if (fields.size() < 2 || fields.size() > 3) {
+      return fail("expected date,kind[,holiday]");
+    }
+    absl::CivilDay day;
+    if (!absl::ParseCivilTime(absl::StripAsciiWhitespace(fields[0]), &day)) {
+      return fail("the date must be YYYY-MM-DD");
+    }
+    const absl::string_view kind = absl::StripAsciiWhitespace(fields[1]);
+    bool working;
+    if (kind == "off") {
+      working = false;
+    } else if (kind == "workday") {
+      working = true;
+    } else {
+      return fail("kind must be \"off\" or \"workday\"");
+    }
+    if (days.count(day) > 0) return fail("the date is listed twice");
+    const absl::Weekday weekday = absl::GetWeekday(day);
+    const bool weekend =
+        weekday == absl::Weekday::saturday || weekday == absl::Weekday::sunday;
+    if (working && !weekend) {
+      return fail("a make-up working day must fall on a weekend");
+    }
+    days[day] = working;
+    if (!any || day > last) last = day;
+    any = true;
+  }
+  if (!header_seen) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": empty calendar; expected the header "
+                             "date,kind,holiday and one line per date"));
+  }
+  // Covered through the end of the last year the file speaks of.
+  const absl::CivilDay covered =
+      any ? absl::CivilDay(last.year(), 12, 31) : absl::CivilDay(1970, 1, 1);
+  return WorkingDayCalendar(zone, std::move(days), covered);
+}
+
+absl::StatusOr<WorkingDayCalendar> WorkingDayCalendar::LoadFile(
+    const std::string& path, const std::string& time_zone) {
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(time_zone, &zone)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown time zone \"", time_zone,
+        "\" (is the tzdata package installed?)"));
+  }
+  std::ifstream in(path);
+  if (!in) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot read the calendar file ", path));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return Parse(text.str(), path, zone);
+}
+
+bool WorkingDayCalendar::IsWorkingDay(absl::CivilDay day) const {
+  auto it = exceptions_.find(day);
+  if (it != exceptions_.end()) return it->second;
+  const absl::Weekday weekday = absl::GetWeekday(day);
+  return weekday != absl::Weekday::saturday &&
+         weekday != absl::Weekday::sunday;
+}
+
+absl::CivilDay WorkingDayCalendar::LocalDay(absl::Time time) const {
+  return absl::ToCivilDay(time, zone_);
+}
+
+absl::Time WorkingDayCalendar::StartOfDay(absl::CivilDay day) const {
+  return absl::FromCivil(day, zone_);
+}
+
+absl::Time WorkingDayCalendar::EndOfWorkingDays(absl::Time start,
+                                                int working_days) const {
+  absl::CivilDay day = LocalDay(start);
+  int counted = 0;
+  while (counted < working_days) {
+    ++day;
+    if (IsWorkingDay(day)) ++counted;
+  }
+  return StartOfDay(day + 1);
+}
+
+absl::Time WorkingDayCalendar::ExtendByWorkingDays(absl::Time deadline,
+                                                   int working_days) const {
+  // A deadline at 24:00 belongs to the day it closes.
+  return EndOfWorkingDays(deadline - absl::Microseconds(1), working_days);
+}
+
+absl::Time WorkingDayCalendar::StartOfLastWorkingDays(absl::Time deadline,
+                                                      int working_days) const {
+  absl::CivilDay day = LocalDay(deadline - absl::Microseconds(1));
+  int counted = 0;
+  while (true) {
+    if (IsWorkingDay(day) && ++counted == working_days) break;
+    --day;
+  }
+  return StartOfDay(day);
+}
+
+absl::Duration WorkingDayCalendar::WorkingTimeBetween(absl::Time from,
+                                                      absl::Time to) const {
+  absl::Duration total;
+  for (absl::CivilDay day = LocalDay(from); StartOfDay(day) < to; ++day) {
+    if (!IsWorkingDay(day)) continue;
+    const absl::Time begin = std::max(from, StartOfDay(day));
+    const absl::Time end = std::min(to, StartOfDay(day + 1));
+    if (end > begin) total += end - begin;
+  }
+  return total;
+}
+
+}  // namespace hotline

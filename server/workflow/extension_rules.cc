@@ -1,0 +1,122 @@
+#include "server/workflow/extension_rules.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "common/proto_time.h"
+
+namespace hotline {
+namespace {
+
+using v1::Event;
+using v1::Ticket;
+
+absl::Status CheckPending(const Ticket& ticket, absl::string_view etag,
+                          absl::string_view method) {
+  if (absl::Status s = CheckStep(ticket, etag, method,
+                                 {Ticket::DISPATCHED, Ticket::IN_PROGRESS});
+      !s.ok()) {
+    return s;
+  }
+  if (!ticket.has_pending_extension()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(ticket.name(), " has no pending extension request"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<TicketChange> RequestExtension(const Ticket& ticket,
+                                              int working_days,
+                                              absl::string_view reason,
+                                              absl::string_view etag,
+                                              const ActionContext& context,
+                                              const DeadlineRules& rules) {
+  const v1::Policy& policy = *rules.policy;
+  if (working_days < 1 || working_days > policy.extension_max_working_days()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("working_days must be 1 to ",
+                     policy.extension_max_working_days(), " (got ",
+                     working_days, ")"));
+  }
+  if (absl::Status s = CheckStep(ticket, etag, "RequestExtension",
+                                 {Ticket::DISPATCHED, Ticket::IN_PROGRESS});
+      !s.ok()) {
+    return s;
+  }
+  if (!ticket.has_reply_due_at() ||
+      context.now >= FromProtoTime(ticket.reply_due_at())) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        ticket.name(),
+        ": the reply deadline has passed; an extension must be asked for "
+        "before it"));
+  }
+  if (ticket.has_pending_extension()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        ticket.name(), " already has an extension request waiting for the "
+                       "bureau"));
+  }
+  if (ticket.extension_count() >= policy.extension_max_count()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        ticket.name(), " had ", ticket.extension_count(),
+        " extensions already; the policy allows at most ",
+        policy.extension_max_count()));
+  }
+  TicketChange change =
+      BeginStep(ticket, Event::EXTENSION_REQUESTED, ticket.state(), context);
+  v1::Extension& extension = *change.ticket.mutable_pending_extension();
+  extension.set_working_days(working_days);
+  extension.set_reason(std::string(reason));
+  extension.set_requested_by(context.actor.ToString());
+  *extension.mutable_request_time() = ToProtoTime(context.now);
+  change.event.set_reason(std::string(reason));
+  change.event.set_extension_working_days(working_days);
+  FinishStep(ticket, change);
+  return change;
+}
+
+absl::StatusOr<TicketChange> ApproveExtension(const Ticket& ticket,
+                                              absl::string_view etag,
+                                              const ActionContext& context,
+                                              const DeadlineRules& rules) {
+  if (absl::Status s = CheckPending(ticket, etag, "ApproveExtension");
+      !s.ok()) {
+    return s;
+  }
+  const int days = ticket.pending_extension().working_days();
+  TicketChange change =
+      BeginStep(ticket, Event::EXTENSION_APPROVED, ticket.state(), context);
+  Ticket& t = change.ticket;
+  const absl::Time reply_due = rules.calendar->ExtendByWorkingDays(
+      FromProtoTime(ticket.reply_due_at()), days);
+  *t.mutable_reply_due_at() = ToProtoTime(reply_due);
+  const absl::Time warning = WarningBefore(reply_due, rules);
+  *t.mutable_warning_at() = ToProtoTime(warning);
+  // A warning already given for the old deadline is withdrawn when the new
+  // warning time is still ahead.
+  if (warning > context.now) t.set_due_soon(false);
+  t.set_extension_count(ticket.extension_count() + 1);
+  t.clear_pending_extension();
+  change.event.set_extension_working_days(days);
+  FinishStep(ticket, change);
+  return change;
+}
+
+absl::StatusOr<TicketChange> RejectExtension(const Ticket& ticket,
+                                             absl::string_view reason,
+                                             absl::string_view etag,
+                                             const ActionContext& context) {
+  if (absl::Status s = CheckPending(ticket, etag, "RejectExtension"); !s.ok()) {
+    return s;
+  }
+  TicketChange change =
+      BeginStep(ticket, Event::EXTENSION_REJECTED, ticket.state(), context);
+  change.event.set_extension_working_days(
+      ticket.pending_extension().working_days());
+  change.event.set_reason(std::string(reason));
+  change.ticket.clear_pending_extension();
+  FinishStep(ticket, change);
+  return change;
+}
+
+}  // namespace hotline

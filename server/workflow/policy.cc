@@ -1,0 +1,152 @@
+#include "server/workflow/policy.h"
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace hotline {
+
+v1::Policy DefaultPolicy() {
+  v1::Policy policy;
+  policy.set_version("default");
+  policy.set_ack_working_days(1);
+  auto& reply = *policy.mutable_reply_working_days();
+  reply["INQUIRY"] = 2;
+  reply["HELP"] = 10;
+  reply["SUGGESTION"] = 10;
+  reply["COMPLAINT"] = 15;
+  reply["REPORT"] = 15;
+  reply["OTHER"] = 15;
+  policy.set_urgent_reply_clock_hours(24);
+  policy.set_critical_reply_clock_hours(2);
+  policy.set_urgent_ack_clock_minutes(120);
+  policy.set_critical_ack_clock_minutes(30);
+  policy.set_return_window_working_days(1);
+  policy.set_extension_max_count(3);
+  policy.set_extension_max_working_days(10);
+  policy.set_warning_working_days(1);
+  policy.set_clock_warning_percent(75);
+  policy.set_red_card_working_days(5);
+  return policy;
+}
+
+absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
+                                       absl::string_view source) {
+  v1::Policy policy = DefaultPolicy();
+  policy.clear_version();
+  using Setter = std::function<void(v1::Policy&, int)>;
+  const std::map<std::string, Setter> numbers = {
+      {"ack_working_days", [](v1::Policy& p, int v) { p.set_ack_working_days(v); }},
+      {"urgent_reply_clock_hours",
+       [](v1::Policy& p, int v) { p.set_urgent_reply_clock_hours(v); }},
+      {"critical_reply_clock_hours",
+       [](v1::Policy& p, int v) { p.set_critical_reply_clock_hours(v); }},
+      {"urgent_ack_clock_minutes",
+       [](v1::Policy& p, int v) { p.set_urgent_ack_clock_minutes(v); }},
+      {"critical_ack_clock_minutes",
+       [](v1::Policy& p, int v) { p.set_critical_ack_clock_minutes(v); }},
+      {"return_window_working_days",
+       [](v1::Policy& p, int v) { p.set_return_window_working_days(v); }},
+      {"extension_max_count",
+       [](v1::Policy& p, int v) { p.set_extension_max_count(v); }},
+      {"extension_max_working_days",
+       [](v1::Policy& p, int v) { p.set_extension_max_working_days(v); }},
+      {"warning_working_days",
+       [](v1::Policy& p, int v) { p.set_warning_working_days(v); }},
+      {"clock_warning_percent",
+       [](v1::Policy& p, int v) { p.set_clock_warning_percent(v); }},
+      {"red_card_working_days",
+       [](v1::Policy& p, int v) { p.set_red_card_working_days(v); }},
+  };
+  int line_number = 0;
+  for (absl::string_view raw : absl::StrSplit(text, '\n')) {
+    ++line_number;
+    absl::string_view line = absl::StripAsciiWhitespace(raw);
+    if (line.empty() || line[0] == '#') continue;
+    auto fail = [&](absl::string_view why) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(source, ":", line_number, ": ", why, ": \"", line, "\""));
+    };
+    std::vector<absl::string_view> parts = absl::StrSplit(line, '=');
+    if (parts.size() != 2) return fail("expected key = value");
+    const std::string key(absl::StripAsciiWhitespace(parts[0]));
+    const std::string value(absl::StripAsciiWhitespace(parts[1]));
+    if (key == "version") {
+      if (value.empty() || value.size() > 64) {
+        return fail("version must be 1 to 64 characters");
+      }
+      policy.set_version(value);
+      continue;
+    }
+    int number = 0;
+    if (!absl::SimpleAtoi(value, &number) || number < 1 || number > 10000) {
+      return fail("the value must be a whole number from 1 to 10000");
+    }
+    if (key == "clock_warning_percent" && number > 99) {
+      return fail("clock_warning_percent must be 1 to 99");
+    }
+    constexpr absl::string_view kReply = "reply_working_days.";
+    if (absl::StartsWith(key, kReply)) {
+      const std::string type = key.substr(kReply.size());
+      v1::Ticket::Type parsed;
+      if (!v1::Ticket::Type_Parse(type, &parsed) ||
+          parsed == v1::Ticket::TYPE_UNSPECIFIED) {
+        return fail(
+            "reply_working_days.TYPE needs TYPE one of INQUIRY, HELP, "
+            "SUGGESTION, COMPLAINT, REPORT, OTHER");
+      }
+      (*policy.mutable_reply_working_days())[type] = number;
+      continue;
+    }
+    auto setter = numbers.find(key);
+    if (setter == numbers.end()) return fail("unknown key");
+    setter->second(policy, number);
+  }
+  if (policy.version().empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": the policy needs a version line, e.g. "
+                             "\"version = 2021-gd\""));
+  }
+  return policy;
+}
+
+absl::StatusOr<v1::Policy> LoadPolicyFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    return absl::NotFoundError(absl::StrCat("cannot read the policy file ", path));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParsePolicy(text.str(), path);
+}
+
+bool SameLimits(const v1::Policy& a, const v1::Policy& b) {
+  v1::Policy x = a;
+  v1::Policy y = b;
+  for (v1::Policy* p : {&x, &y}) {
+    p->clear_effective_from();
+    p->clear_time_zone();
+    p->clear_calendar_covered_through();
+  }
+  // Maps serialize in no fixed order; compare them apart.
+  if (x.reply_working_days().size() != y.reply_working_days().size()) {
+    return false;
+  }
+  for (const auto& [type, days] : x.reply_working_days()) {
+    auto it = y.reply_working_days().find(type);
+    if (it == y.reply_working_days().end() || it->second != days) return false;
+  }
+  x.clear_reply_working_days();
+  y.clear_reply_working_days();
+  return x.SerializeAsString() == y.SerializeAsString();
+}
+
+}  // namespace hotline

@@ -1,0 +1,110 @@
+#include "server/workflow/sweep_rules.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/proto_time.h"
+#include "server/workflow/ticket_rules.h"
+
+namespace hotline {
+namespace {
+
+using v1::Card;
+using v1::Event;
+using v1::Ticket;
+
+std::string Local(absl::Time time, const DeadlineRules& rules) {
+  return absl::FormatTime("%Y-%m-%d %H:%M", time, rules.calendar->zone());
+}
+
+Event MakeEvent(const Ticket& ticket, Event::Type type, absl::Time at) {
+  Event event;
+  event.set_ticket(ticket.name());
+  event.set_type(type);
+  event.set_actor(kSweeperActor);
+  *event.mutable_time() = ToProtoTime(at);
+  event.set_state_before(ticket.state());
+  event.set_state_after(ticket.state());
+  event.set_department(ticket.department());
+  return event;
+}
+
+SweepStep CardStep(Ticket& ticket, Card::Color color, absl::Time at,
+                   std::string reason) {
+  SweepStep step{MakeEvent(ticket, Event::CARD_ISSUED, at), Card()};
+  Card& card = *step.card;
+  card.set_ticket(ticket.name());
+  card.set_department(ticket.department());
+  card.set_color(color);
+  card.set_reason(reason);
+  card.set_issuer(kSweeperActor);
+  *card.mutable_issue_time() = ToProtoTime(at);
+  step.event.set_card_color(color);
+  step.event.set_reason(std::move(reason));
+  if (color == Card::YELLOW) {
+    ticket.set_yellow_cards(ticket.yellow_cards() + 1);
+  } else {
+    ticket.set_red_cards(ticket.red_cards() + 1);
+  }
+  return step;
+}
+
+}  // namespace
+
+SweepResult Sweep(const Ticket& ticket, absl::Time now,
+                  const DeadlineRules& rules) {
+  SweepResult result{ticket, {}};
+  Ticket& t = result.ticket;
+  const bool open =
+      t.state() == Ticket::DISPATCHED || t.state() == Ticket::IN_PROGRESS;
+  if (!open) return result;
+  auto due = [now](const google::protobuf::Timestamp& at) {
+    return IsSet(at) && FromProtoTime(at) <= now;
+  };
+  if (t.state() == Ticket::DISPATCHED && !t.ack_overdue() &&
+      due(t.ack_due_at())) {
+    t.set_ack_overdue(true);
+    SweepStep step{MakeEvent(t, Event::ACK_OVERDUE, FromProtoTime(t.ack_due_at())),
+                   std::nullopt};
+    step.event.set_reason(absl::StrCat("not signed for by ",
+                                       Local(FromProtoTime(t.ack_due_at()), rules)));
+    result.steps.push_back(std::move(step));
+  }
+  if (!t.due_soon() && due(t.warning_at())) {
+    t.set_due_soon(true);
+    SweepStep step{MakeEvent(t, Event::DUE_SOON, FromProtoTime(t.warning_at())),
+                   std::nullopt};
+    step.event.set_reason(absl::StrCat(
+        "reply due by ", Local(FromProtoTime(t.reply_due_at()), rules)));
+    result.steps.push_back(std::move(step));
+  }
+  if (!t.reply_overdue() && due(t.reply_due_at())) {
+    const absl::Time deadline = FromProtoTime(t.reply_due_at());
+    t.set_reply_overdue(true);
+    *t.mutable_red_card_due_at() = ToProtoTime(RedCardPoint(deadline, rules));
+    result.steps.push_back(CardStep(
+        t, Card::YELLOW, deadline,
+        absl::StrCat("no reply by the deadline ", Local(deadline, rules))));
+  }
+  if (t.reply_overdue() && !t.long_overdue() && due(t.red_card_due_at())) {
+    const absl::Time point = FromProtoTime(t.red_card_due_at());
+    t.set_long_overdue(true);
+    result.steps.push_back(CardStep(
+        t, Card::RED, point,
+        absl::StrCat("still no reply ", rules.policy->red_card_working_days(),
+                     " working days after the deadline ",
+                     Local(FromProtoTime(t.reply_due_at()), rules))));
+  }
+  if (!result.steps.empty()) {
+    *t.mutable_update_time() = ToProtoTime(now);
+    const absl::Time next = NextDue(t);
+    if (next == absl::InfiniteFuture()) {
+      t.clear_next_due_at();
+    } else {
+      *t.mutable_next_due_at() = ToProtoTime(next);
+    }
+  }
+  return result;
+}
+
+}  // namespace hotline

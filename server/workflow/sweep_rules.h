@@ -1,0 +1,48 @@
+// The deadline sweeper's rules as a pure function: given a ticket and the
+// time, which flags and cards have fallen due (DESIGN.md §3):
+//   warning (预警)   due_soon once warning_at is reached;
+//   sign-for        ack_overdue once ack_due_at passes while DISPATCHED;
+//   yellow card     once reply_due_at passes with no reply;
+//   red card        once red_card_due_at (set with the yellow card) passes
+//                   with still no reply.
+// "Passes" means at the instant itself: one microsecond before, nothing.
+// Each applies at most once per assignment, because the flag it sets is
+// stored with the ticket in the same transaction; a dispatch resets them.
+// Events and cards carry the instant the rule fell due, not the (later)
+// moment the sweeper ran.
+//
+// Stateless and thread-safe.
+#ifndef HOTLINE_SERVER_WORKFLOW_SWEEP_RULES_H_
+#define HOTLINE_SERVER_WORKFLOW_SWEEP_RULES_H_
+
+#include <optional>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "hotline/v1/ticket.pb.h"
+#include "server/workflow/deadlines.h"
+
+namespace hotline {
+
+// The actor name of events and cards the sweeper makes.
+inline constexpr char kSweeperActor[] = "sweeper";
+
+struct SweepStep {
+  v1::Event event;
+  // For CARD_ISSUED: the card to store (its name is assigned by the store).
+  std::optional<v1::Card> card;
+};
+
+struct SweepResult {
+  v1::Ticket ticket;
+  // In the order they fell due; empty when nothing was due.
+  std::vector<SweepStep> steps;
+};
+
+// `rules` must be those of the ticket's policy version.
+SweepResult Sweep(const v1::Ticket& ticket, absl::Time now,
+                  const DeadlineRules& rules);
+
+}  // namespace hotline
+
+#endif  // HOTLINE_SERVER_WORKFLOW_SWEEP_RULES_H_
