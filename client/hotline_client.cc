@@ -144,6 +144,39 @@ absl::StatusOr<v1::Token> Client::RevokeToken(
   return Invoke(&v1::HotlineService::Stub::RevokeToken, request, false);
 }
 
+absl::StatusOr<v1::Ticket> Client::RequestExtension(
+    const v1::RequestExtensionRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::RequestExtension, request, false);
+}
+absl::StatusOr<v1::Ticket> Client::ApproveExtension(
+    const v1::ApproveExtensionRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::ApproveExtension, request, false);
+}
+absl::StatusOr<v1::Ticket> Client::RejectExtension(
+    const v1::RejectExtensionRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::RejectExtension, request, false);
+}
+absl::StatusOr<v1::ListCardsResponse> Client::ListCards(
+    const v1::ListCardsRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::ListCards, request, true);
+}
+absl::StatusOr<v1::Card> Client::IssueCard(
+    const v1::IssueCardRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::IssueCard, request, false);
+}
+absl::StatusOr<v1::Card> Client::RevokeCard(
+    const v1::RevokeCardRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::RevokeCard, request, false);
+}
+absl::StatusOr<v1::Policy> Client::GetPolicy() {
+  return Invoke(&v1::HotlineService::Stub::GetPolicy, v1::GetPolicyRequest(),
+                true);
+}
+absl::StatusOr<v1::AdvanceClockResponse> Client::AdvanceClock(
+    const v1::AdvanceClockRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::AdvanceClock, request, false);
+}
+
 bool Client::WaitForConnected(absl::Duration timeout) {
   return channel_->WaitForConnected(absl::ToChronoTime(absl::Now() + timeout));
 }

@@ -99,6 +99,23 @@ class Client final {
       const v1::ListTokensRequest& request);
   absl::StatusOr<v1::Token> RevokeToken(const v1::RevokeTokenRequest& request);
 
+  absl::StatusOr<v1::Ticket> RequestExtension(
+      const v1::RequestExtensionRequest& request);
+  absl::StatusOr<v1::Ticket> ApproveExtension(
+      const v1::ApproveExtensionRequest& request);
+  absl::StatusOr<v1::Ticket> RejectExtension(
+      const v1::RejectExtensionRequest& request);
+
+  absl::StatusOr<v1::ListCardsResponse> ListCards(
+      const v1::ListCardsRequest& request);
+  absl::StatusOr<v1::Card> IssueCard(const v1::IssueCardRequest& request);
+  absl::StatusOr<v1::Card> RevokeCard(const v1::RevokeCardRequest& request);
+
+  absl::StatusOr<v1::Policy> GetPolicy();
+  // Rehearsal mode only; see the proto.
+  absl::StatusOr<v1::AdvanceClockResponse> AdvanceClock(
+      const v1::AdvanceClockRequest& request);
+
   // The standard grpc.health.v1 check of the whole server: OK when it is
   // SERVING, UNAVAILABLE otherwise. Needs no token.
   absl::Status CheckHealth();

@@ -10,6 +10,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -17,6 +19,7 @@
 #include "server/admin_service.h"
 #include "server/hotline_server.h"
 #include "server/workflow/clock.h"
+#include "server/workflow/policy.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:7345",
           "Address to serve on, host:port. The default accepts only local "
@@ -41,6 +44,21 @@ ABSL_FLAG(std::string, create_token, "",
 ABSL_FLAG(std::string, token_name, "created on the command line",
           "With --create_token: the token's display name.");
 ABSL_FLAG(bool, quiet, false, "Do not log one line per call.");
+ABSL_FLAG(std::string, calendar, HOTLINE_DEFAULT_CALENDAR,
+          "The working-day calendar: CSV lines date,kind,holiday with kind "
+          "off or workday (see README). A malformed file is refused.");
+ABSL_FLAG(std::string, time_zone, "Asia/Shanghai",
+          "The bureau's time zone (IANA name) for working days and deadlines.");
+ABSL_FLAG(std::string, policy, "",
+          "The deadline policy file (see data/policy.conf). Empty: the "
+          "built-in defaults, version default-1.");
+ABSL_FLAG(std::string, clock, "real",
+          "real, or manual for rehearsal mode: the clock starts at "
+          "--start_time and moves only by the AdvanceClock RPC, which also "
+          "runs the deadline sweeper.");
+ABSL_FLAG(std::string, start_time, "",
+          "With --clock=manual: the starting instant, RFC 3339 (e.g. "
+          "2021-02-10T09:00:00+08:00). Default: now.");
 
 namespace {
 
@@ -75,6 +93,14 @@ int main(int argc, char** argv) {
       "The 12345 hotline ticket workflow service (gRPC).\n"
       "  hotline-server --db=var/hotline.db --listen=127.0.0.1:7345\n"
       "  hotline-server --db=var/hotline.db --create_token=bureau");
+  absl::FlagsUsageConfig usage;
+  // --help lists the flags of this file (absl's default looks for a file
+  // named after the binary).
+  usage.contains_help_flags = [](absl::string_view file) {
+    return absl::EndsWith(file, "server/main.cc");
+  };
+  usage.contains_helpshort_flags = usage.contains_help_flags;
+  absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);
   if (!absl::GetFlag(FLAGS_create_token).empty()) return CreateToken();
 
@@ -92,15 +118,45 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   hotline::SetInfoLogging(!absl::GetFlag(FLAGS_quiet));
+  std::unique_ptr<hotline::Clock> clock;
+  const std::string clock_kind = absl::GetFlag(FLAGS_clock);
+  if (clock_kind == "manual") {
+    absl::Time start = absl::Now();
+    const std::string start_text = absl::GetFlag(FLAGS_start_time);
+    std::string error;
+    if (!start_text.empty() &&
+        !absl::ParseTime(absl::RFC3339_full, start_text, &start, &error)) {
+      std::cerr << "hotline-server: --start_time needs an RFC 3339 time such "
+                   "as 2021-02-10T09:00:00+08:00: "
+                << error << "\n";
+      return 2;
+    }
+    clock = std::make_unique<hotline::ManualClock>(start);
+  } else if (clock_kind == "real") {
+    clock = std::make_unique<hotline::RealClock>();
+  } else {
+    std::cerr << "hotline-server: --clock must be real or manual\n";
+    return 2;
+  }
   hotline::ServerOptions options;
+  if (!absl::GetFlag(FLAGS_policy).empty()) {
+    absl::StatusOr<hotline::v1::Policy> policy =
+        hotline::LoadPolicyFile(absl::GetFlag(FLAGS_policy));
+    if (!policy.ok()) {
+      std::cerr << "hotline-server: " << policy.status().message() << "\n";
+      return 1;
+    }
+    options.policy = *policy;
+  }
+  options.calendar_path = absl::GetFlag(FLAGS_calendar);
+  options.time_zone = absl::GetFlag(FLAGS_time_zone);
   options.listen_address = absl::GetFlag(FLAGS_listen);
   options.store.path = absl::GetFlag(FLAGS_db);
   options.store.synchronous_full = sync == "full";
   options.store.read_connections = absl::GetFlag(FLAGS_read_connections);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
-  hotline::RealClock clock;
   absl::StatusOr<std::unique_ptr<hotline::HotlineServer>> server =
-      hotline::HotlineServer::Start(options, &clock);
+      hotline::HotlineServer::Start(options, clock.get());
   if (!server.ok()) {
     std::cerr << "hotline-server: " << server.status().message() << "\n";
     return 1;

@@ -117,6 +117,105 @@ std::string Cards(const v1::Ticket& ticket) {
   return cards;
 }
 
+std::string Flags(const v1::Ticket& ticket) {
+  std::vector<std::string> flags;
+  if (ticket.due_soon()) flags.push_back("due soon (预警)");
+  if (ticket.ack_overdue()) flags.push_back("sign-for overdue");
+  if (ticket.reply_overdue()) flags.push_back("reply overdue");
+  if (ticket.long_overdue()) flags.push_back("long overdue");
+  return absl::StrJoin(flags, ", ");
+}
+
+std::string CardTable(const google::protobuf::RepeatedPtrField<v1::Card>& cards) {
+  Table table({"CARD", "COLOR", "TICKET", "DEPARTMENT", "ISSUED", "ISSUER",
+               "REVOKED", "REASON"});
+  for (const v1::Card& c : cards) {
+    table.AddRow({c.name(), v1::Card::Color_Name(c.color()), c.ticket(),
+                  ShortDepartment(c.department()), FormatTime(c.issue_time()),
+                  c.issuer(), FormatTime(c.revoke_time()),
+                  Truncate(c.reason(), 40)});
+  }
+  return table.Render();
+}
+
+std::string CardDetails(const v1::Card& c) {
+  return KeyValues({{"card", c.name()},
+                    {"color", v1::Card::Color_Name(c.color())},
+                    {"ticket", c.ticket()},
+                    {"department", c.department()},
+                    {"issued", FormatTime(c.issue_time())},
+                    {"issuer", c.issuer()},
+                    {"reason", c.reason()},
+                    {"revoked", FormatTime(c.revoke_time())},
+                    {"revoked by", c.revoked_by()},
+                    {"revoke reason", c.revoke_reason()}});
+}
+
+// Parses "36h", "90m", "2d" (days of 24 hours) or any absl duration.
+absl::StatusOr<absl::Duration> ParseDurationOption(const std::string& text) {
+  absl::Duration duration;
+  if (!text.empty() && text.back() == 'd') {
+    int days = 0;
+    if (absl::SimpleAtoi(text.substr(0, text.size() - 1), &days)) {
+      return absl::Hours(24 * days);
+    }
+  }
+  if (!absl::ParseDuration(text, &duration)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\" is not a duration like 36h, 90m or 2d"));
+  }
+  return duration;
+}
+
+absl::StatusOr<absl::Time> ParseTimeOption(const std::string& option,
+                                           const std::string& text) {
+  absl::Time time;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &time, &error)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", option, " needs an RFC 3339 time, e.g. 2021-02-10T09:30:00+08:00"));
+  }
+  return time;
+}
+
+std::string PolicyDetails(const v1::Policy& p) {
+  std::vector<std::pair<std::string, std::string>> rows = {
+      {"version", p.version()},
+      {"effective from", FormatTime(p.effective_from())},
+      {"time zone", p.time_zone()},
+      {"calendar covers through", p.calendar_covered_through()},
+      {"sign-for", absl::StrCat(p.ack_working_days(), " working day(s)")}};
+  for (const char* type :
+       {"INQUIRY", "HELP", "SUGGESTION", "COMPLAINT", "REPORT", "OTHER"}) {
+    auto it = p.reply_working_days().find(type);
+    if (it == p.reply_working_days().end()) continue;
+    rows.push_back({absl::StrCat("reply, ", type),
+                    absl::StrCat(it->second, " working days")});
+  }
+  rows.push_back({"urgent", absl::StrCat(p.urgent_reply_clock_hours(),
+                                         " h reply, ",
+                                         p.urgent_ack_clock_minutes(),
+                                         " min sign-for")});
+  rows.push_back({"critical", absl::StrCat(p.critical_reply_clock_hours(),
+                                           " h reply, ",
+                                           p.critical_ack_clock_minutes(),
+                                           " min sign-for")});
+  rows.push_back({"return window", absl::StrCat(p.return_window_working_days(),
+                                                " working day(s)")});
+  rows.push_back({"extensions",
+                  absl::StrCat("at most ", p.extension_max_count(),
+                               ", each at most ",
+                               p.extension_max_working_days(), " working days")});
+  rows.push_back({"warning", absl::StrCat(p.warning_working_days(),
+                                          " working day(s) before; clock "
+                                          "limits at ",
+                                          p.clock_warning_percent(), "%")});
+  rows.push_back({"red card", absl::StrCat(p.red_card_working_days(),
+                                           " working days after the reply "
+                                           "deadline")});
+  return KeyValues(rows);
+}
+
 std::string TicketTable(
     const google::protobuf::RepeatedPtrField<v1::Ticket>& tickets) {
   Table table({"TICKET", "STATE", "DEPARTMENT", "TYPE", "TOPIC", "URGENCY",
@@ -152,7 +251,17 @@ std::string TicketDetails(const v1::Ticket& t) {
       {"dispatched", FormatTime(t.dispatched_at())},
       {"acknowledged", FormatTime(t.acknowledged_at())},
       {"sign-for due", FormatTime(t.ack_due_at())},
+      {"return until", FormatTime(t.return_due_at())},
+      {"warning at", FormatTime(t.warning_at())},
       {"reply due", FormatTime(t.reply_due_at())},
+      {"red card at", FormatTime(t.red_card_due_at())},
+      {"policy", t.policy_version()},
+      {"flags", Flags(t)},
+      {"extension asked",
+       t.has_pending_extension()
+           ? absl::StrCat(t.pending_extension().working_days(),
+                          " working days: ", t.pending_extension().reason())
+           : ""},
       {"replied", FormatTime(t.replied_at())},
       {"outcome", t.outcome() ? v1::Ticket::Outcome_Name(t.outcome()) : ""},
       {"reply", t.reply_text()},
@@ -310,6 +419,14 @@ int RunTicketEvents(Context& context, const Args& args,
     }
     if (e.satisfaction()) {
       details = v1::Ticket::Satisfaction_Name(e.satisfaction());
+    }
+    if (e.card_color()) {
+      details = absl::StrCat(v1::Card::Color_Name(e.card_color()), " ",
+                             e.card(), ": ", e.reason());
+    }
+    if (e.extension_working_days() > 0) {
+      details = absl::StrCat(e.extension_working_days(), " working days ",
+                             e.reason());
     }
     table.AddRow(
         {absl::StrCat(e.seq()), FormatTime(e.time()),
@@ -599,6 +716,179 @@ std::vector<Command> Commands() {
          request.set_reason(args.Get("reason"));
          request.set_etag(args.Get("etag"));
          return PrintTicket(c, c.client->ReopenTicket(request));
+       }});
+  commands.push_back(
+      {"ticket extend", "ticket extend TICKET --days N --reason TEXT [--etag E]",
+       "Asks for an extension (延期) of the reply deadline by N working days, "
+       "before it passes (its department).\nExample:\n  hotlinectl ticket "
+       "extend 7 --days 5 --reason 需协调多个部门现场核查",
+       {"days", "reason", "etag"}, 1, 1,
+       [](Context& c, const Args& args, const std::vector<std::string>& w) {
+         int days = 0;
+         if (!absl::SimpleAtoi(args.Get("days"), &days)) {
+           return Fail(absl::InvalidArgumentError("--days must be a number"));
+         }
+         v1::RequestExtensionRequest request;
+         request.set_name(TicketName(w[0]));
+         request.set_working_days(days);
+         request.set_reason(args.Get("reason"));
+         request.set_etag(args.Get("etag"));
+         return PrintTicket(c, c.client->RequestExtension(request));
+       }});
+  commands.push_back(
+      {"ticket approve-extension", "ticket approve-extension TICKET [--etag E]",
+       "Approves the pending extension: the reply deadline moves (bureau "
+       "only).\nExample:\n  hotlinectl ticket approve-extension 7",
+       {"etag"}, 1, 1,
+       [](Context& c, const Args& args, const std::vector<std::string>& w) {
+         v1::ApproveExtensionRequest request;
+         request.set_name(TicketName(w[0]));
+         request.set_etag(args.Get("etag"));
+         return PrintTicket(c, c.client->ApproveExtension(request));
+       }});
+  commands.push_back(
+      {"ticket reject-extension",
+       "ticket reject-extension TICKET --reason TEXT [--etag E]",
+       "Rejects the pending extension (bureau only).\nExample:\n  hotlinectl "
+       "ticket reject-extension 7 --reason 理由不充分",
+       {"reason", "etag"}, 1, 1,
+       [](Context& c, const Args& args, const std::vector<std::string>& w) {
+         v1::RejectExtensionRequest request;
+         request.set_name(TicketName(w[0]));
+         request.set_reason(args.Get("reason"));
+         request.set_etag(args.Get("etag"));
+         return PrintTicket(c, c.client->RejectExtension(request));
+       }});
+  commands.push_back(
+      {"card list",
+       "card list [--department D] [--ticket T] [--color yellow|red] "
+       "[--which active|revoked] [--from TIME] [--to TIME] [--all]",
+       "Lists cards (黄牌/红牌): the bureau all, a department its own.\n"
+       "Example:\n  hotlinectl card list --department housing --which active",
+       {"department", "ticket", "color", "which", "from", "to", "all",
+        "page_size", "page_token"},
+       0, 0,
+       [](Context& c, const Args& args, const std::vector<std::string>&) {
+         v1::ListCardsRequest request;
+         if (args.Has("department")) {
+           request.set_department(DepartmentName(args.Get("department")));
+         }
+         if (args.Has("ticket")) {
+           request.set_ticket(TicketName(args.Get("ticket")));
+         }
+         if (args.Has("color")) {
+           auto color = ParseEnum<v1::Card::Color>(
+               "color", args.Get("color"), &v1::Card::Color_Parse,
+               "yellow, red");
+           if (!color.ok()) return Fail(color.status());
+           request.set_color(*color);
+         }
+         if (args.Has("which")) {
+           auto which = ParseEnum<v1::ListCardsRequest::Which>(
+               "which", args.Get("which"), &v1::ListCardsRequest::Which_Parse,
+               "active, revoked");
+           if (!which.ok()) return Fail(which.status());
+           request.set_which(*which);
+         }
+         for (const std::string option : {"from", "to"}) {
+           if (!args.Has(option)) continue;
+           auto time = ParseTimeOption(option, args.Get(option));
+           if (!time.ok()) return Fail(time.status());
+           auto* field = option == "from" ? request.mutable_issued_from()
+                                          : request.mutable_issued_to();
+           field->set_seconds(absl::ToUnixSeconds(*time));
+         }
+         absl::StatusOr<int> page_size = PageSize(args);
+         if (!page_size.ok()) return Fail(page_size.status());
+         request.set_page_size(*page_size);
+         request.set_page_token(args.Get("page_token"));
+         v1::ListCardsResponse all;
+         while (true) {
+           auto page = c.client->ListCards(request);
+           if (!page.ok()) return Fail(page.status());
+           for (auto& card : *page->mutable_cards()) {
+             *all.add_cards() = std::move(card);
+           }
+           all.set_next_page_token(page->next_page_token());
+           if (!args.Has("all") || page->next_page_token().empty()) break;
+           request.set_page_token(page->next_page_token());
+         }
+         if (c.json) {
+           std::cout << ToJson(all);
+           return 0;
+         }
+         std::cout << CardTable(all.cards());
+         if (!all.next_page_token().empty()) {
+           std::cout << "(more: --page_token " << all.next_page_token()
+                     << ", or --all)\n";
+         }
+         return 0;
+       }});
+  commands.push_back(
+      {"card issue", "card issue TICKET --color yellow|red --reason TEXT",
+       "Issues a card by hand to the department holding the ticket (bureau "
+       "only).\nExample:\n  hotlinectl card issue 7 --color yellow --reason "
+       "回复内容敷衍",
+       {"color", "reason"}, 1, 1,
+       [](Context& c, const Args& args, const std::vector<std::string>& w) {
+         auto color = ParseEnum<v1::Card::Color>(
+             "color", args.Get("color"), &v1::Card::Color_Parse, "yellow, red");
+         if (!color.ok()) return Fail(color.status());
+         v1::IssueCardRequest request;
+         request.set_ticket(TicketName(w[0]));
+         request.set_color(*color);
+         request.set_reason(args.Get("reason"));
+         return Print<v1::Card>(c, c.client->IssueCard(request), CardDetails);
+       }});
+  commands.push_back(
+      {"card revoke", "card revoke CARD --reason TEXT",
+       "Revokes a card; it stays in history and stops counting (bureau "
+       "only). CARD: cards/3 or 3.\nExample:\n  hotlinectl card revoke 3 "
+       "--reason 节假日顺延计算有误",
+       {"reason"}, 1, 1,
+       [](Context& c, const Args& args, const std::vector<std::string>& w) {
+         v1::RevokeCardRequest request;
+         request.set_name(absl::StartsWith(w[0], "cards/") ? w[0]
+                                                           : "cards/" + w[0]);
+         request.set_reason(args.Get("reason"));
+         return Print<v1::Card>(c, c.client->RevokeCard(request), CardDetails);
+       }});
+  commands.push_back(
+      {"policy", "policy",
+       "Shows the deadline policy in force.\nExample:\n  hotlinectl policy",
+       {}, 0, 0,
+       [](Context& c, const Args&, const std::vector<std::string>&) {
+         return Print<v1::Policy>(c, c.client->GetPolicy(), PolicyDetails);
+       }});
+  commands.push_back(
+      {"clock advance", "clock advance (--by DURATION | --to TIME)",
+       "Rehearsal mode only (hotline-server --clock=manual): moves the clock "
+       "and runs the deadline sweeper (bureau only). DURATION: 36h, 90m, 2d.\n"
+       "Example:\n  hotlinectl clock advance --to 2021-03-05T00:00:00+08:00",
+       {"by", "to"}, 0, 0,
+       [](Context& c, const Args& args, const std::vector<std::string>&) {
+         v1::AdvanceClockRequest request;
+         if (args.Has("by")) {
+           auto by = ParseDurationOption(args.Get("by"));
+           if (!by.ok()) return Fail(by.status());
+           request.mutable_by()->set_seconds(absl::ToInt64Seconds(*by));
+         }
+         if (args.Has("to")) {
+           auto to = ParseTimeOption("to", args.Get("to"));
+           if (!to.ok()) return Fail(to.status());
+           request.mutable_to()->set_seconds(absl::ToUnixSeconds(*to));
+         }
+         return Print<v1::AdvanceClockResponse>(
+             c, c.client->AdvanceClock(request),
+             [](const v1::AdvanceClockResponse& r) {
+               return KeyValues(
+                   {{"now", FormatTime(r.now())},
+                    {"tickets swept", absl::StrCat(r.tickets_swept())},
+                    {"warnings", absl::StrCat(r.warnings())},
+                    {"sign-for overdue", absl::StrCat(r.ack_overdue())},
+                    {"yellow cards", absl::StrCat(r.yellow_cards())},
+                    {"red cards", absl::StrCat(r.red_cards())}});
+             });
        }});
   commands.push_back({"ticket events",
                       "ticket events TICKET",

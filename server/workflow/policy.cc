@@ -16,7 +16,7 @@ namespace hotline {
 
 v1::Policy DefaultPolicy() {
   v1::Policy policy;
-  policy.set_version("default");
+  policy.set_version("default-1");
   policy.set_ack_working_days(1);
   auto& reply = *policy.mutable_reply_working_days();
   reply["INQUIRY"] = 2;

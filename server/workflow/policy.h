@@ -36,7 +36,7 @@
 
 namespace hotline {
 
-// The defaults, under version "default".
+// The defaults, under version "default-1" (data/policy.conf says the same).
 v1::Policy DefaultPolicy();
 
 // Parses a policy file's text; `source` names it in error messages.
