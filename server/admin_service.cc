@@ -251,7 +251,8 @@ absl::StatusOr<v1::AdvanceClockResponse> AdminService::AdvanceClock(
     return absl::InvalidArgumentError(
         "give exactly one of `by` (a duration) and `to` (an instant)");
   }
-  if (absl::Status s = AuthorizeBureauOnly(principal, "AdvanceClock"); !s.ok()) {
+  if (absl::Status s = AuthorizeBureauOnly(principal, "AdvanceClock");
+      !s.ok()) {
     return s;
   }
   if (rehearsal_clock_ == nullptr) {
@@ -274,11 +275,10 @@ absl::StatusOr<v1::AdvanceClockResponse> AdminService::AdvanceClock(
     }
     target = FromProtoTime(request.to());
     if (target < now) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("to is before the clock's time ",
-                       absl::FormatTime(absl::RFC3339_full, now,
-                                        absl::UTCTimeZone()),
-                       "; the clock only moves forward"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "to is before the clock's time ",
+          absl::FormatTime(absl::RFC3339_full, now, absl::UTCTimeZone()),
+          "; the clock only moves forward"));
     }
   }
   rehearsal_clock_->Set(target);

@@ -66,10 +66,11 @@ absl::StatusOr<v1::ListCardsResponse> CardService::ListCards(
   v1::ListCardsRequest scope_request = request;
   scope_request.clear_page_token();
   scope_request.clear_page_size();
-  const std::string scope = absl::StrCat(
-      "ListCards\n", scope_request.SerializeAsString(), "\n",
-      principal.ToString());
-  absl::StatusOr<std::string> last = DecodePageToken(request.page_token(), scope);
+  const std::string scope =
+      absl::StrCat("ListCards\n", scope_request.SerializeAsString(), "\n",
+                   principal.ToString());
+  absl::StatusOr<std::string> last =
+      DecodePageToken(request.page_token(), scope);
   if (!last.ok()) return last.status();
   if (!last->empty() && !absl::SimpleAtoi(*last, &query.after_id)) {
     return absl::InvalidArgumentError("page_token is malformed");
@@ -79,16 +80,17 @@ absl::StatusOr<v1::ListCardsResponse> CardService::ListCards(
       break;
     case Principal::Kind::kDepartment:
       if (query.department && *query.department != principal.DepartmentName()) {
-        return absl::PermissionDeniedError(absl::StrCat(
-            principal.ToString(), " may list only the cards of ",
-            principal.DepartmentName()));
+        return absl::PermissionDeniedError(
+            absl::StrCat(principal.ToString(), " may list only the cards of ",
+                         principal.DepartmentName()));
       }
       query.department = principal.DepartmentName();
       break;
     case Principal::Kind::kIntake:
-      return absl::PermissionDeniedError(absl::StrCat(
-          principal.ToString(), " may not list cards; the bureau and "
-                                "departments may"));
+      return absl::PermissionDeniedError(
+          absl::StrCat(principal.ToString(),
+                       " may not list cards; the bureau and "
+                       "departments may"));
   }
   query.limit = *page_size + 1;
   absl::StatusOr<std::vector<v1::Card>> cards =
@@ -109,7 +111,8 @@ absl::StatusOr<v1::ListCardsResponse> CardService::ListCards(
 void CardService::IssueCard(const Principal& principal,
                             const v1::IssueCardRequest& request,
                             CardDone done) {
-  absl::StatusOr<int64_t> ticket_id = ParseTicketName(request.ticket(), "ticket");
+  absl::StatusOr<int64_t> ticket_id =
+      ParseTicketName(request.ticket(), "ticket");
   if (!ticket_id.ok()) return done(ticket_id.status());
   if (absl::Status s = CheckColor(request.color()); !s.ok()) return done(s);
   if (absl::Status s =
@@ -178,14 +181,15 @@ void CardService::RevokeCard(const Principal& principal,
   store_->Write(
       [this, principal, request, id = *card_id,
        result](Connection& db) -> absl::Status {
-        absl::StatusOr<std::optional<v1::Card>> card = storage::LoadCard(db, id);
+        absl::StatusOr<std::optional<v1::Card>> card =
+            storage::LoadCard(db, id);
         if (!card.ok()) return card.status();
         if (!card->has_value()) {
           return absl::NotFoundError(
               absl::StrCat("card ", request.name(), " does not exist"));
         }
-        absl::StatusOr<std::optional<v1::Ticket>> ticket = storage::LoadTicket(
-            db, storage::TicketIdOfName((*card)->ticket()));
+        absl::StatusOr<std::optional<v1::Ticket>> ticket =
+            storage::LoadTicket(db, storage::TicketIdOfName((*card)->ticket()));
         if (!ticket.ok()) return ticket.status();
         if (!ticket->has_value()) {
           return absl::InternalError("a card's ticket is missing");

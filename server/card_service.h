@@ -28,8 +28,8 @@ class CardService final {
 
   absl::StatusOr<v1::ListCardsResponse> ListCards(
       const Principal& principal, const v1::ListCardsRequest& request);
-  void IssueCard(const Principal& principal, const v1::IssueCardRequest& request,
-                 CardDone done);
+  void IssueCard(const Principal& principal,
+                 const v1::IssueCardRequest& request, CardDone done);
   void RevokeCard(const Principal& principal,
                   const v1::RevokeCardRequest& request, CardDone done);
 

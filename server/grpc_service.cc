@@ -106,8 +106,7 @@ HOTLINE_ASYNC(RequestExtension, tickets_, v1::RequestExtensionRequest,
               v1::Ticket)
 HOTLINE_ASYNC(ApproveExtension, tickets_, v1::ApproveExtensionRequest,
               v1::Ticket)
-HOTLINE_ASYNC(RejectExtension, tickets_, v1::RejectExtensionRequest,
-              v1::Ticket)
+HOTLINE_ASYNC(RejectExtension, tickets_, v1::RejectExtensionRequest, v1::Ticket)
 HOTLINE_SYNC(ListCards, cards_, v1::ListCardsRequest, v1::ListCardsResponse)
 HOTLINE_ASYNC(IssueCard, cards_, v1::IssueCardRequest, v1::Card)
 HOTLINE_ASYNC(RevokeCard, cards_, v1::RevokeCardRequest, v1::Card)

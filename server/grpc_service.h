@@ -91,8 +91,7 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
       v1::Ticket* response) override;
   grpc::ServerUnaryReactor* RejectExtension(
       grpc::CallbackServerContext* context,
-      const v1::RejectExtensionRequest* request,
-      v1::Ticket* response) override;
+      const v1::RejectExtensionRequest* request, v1::Ticket* response) override;
   grpc::ServerUnaryReactor* ListCards(grpc::CallbackServerContext* context,
                                       const v1::ListCardsRequest* request,
                                       v1::ListCardsResponse* response) override;

@@ -9,12 +9,12 @@
 #include "server/admin_service.h"
 #include "server/authenticator.h"
 #include "server/card_service.h"
+#include "server/grpc_service.h"
 #include "server/policy_registry.h"
 #include "server/sweeper.h"
+#include "server/ticket_service.h"
 #include "server/workflow/calendar.h"
 #include "server/workflow/policy.h"
-#include "server/grpc_service.h"
-#include "server/ticket_service.h"
 
 namespace hotline {
 
@@ -66,8 +66,6 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
   builder.RegisterService(server->service_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
-    server->sweeper_->Stop();
-    server->store_->Close();
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen_address,
                      " (in use, or not an address of this machine?)"));
@@ -90,12 +88,15 @@ std::string HotlineServer::address() const {
 void HotlineServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
-  // Returns once every call has finished; writes the calls wait for are
-  // still being committed by the store's writer meanwhile.
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
-  server_->Wait();
-  sweeper_->Stop();
-  store_->Close();
+  // Start may have failed part way: stop only what was started.
+  if (server_ != nullptr) {
+    // Returns once every call has finished; writes the calls wait for are
+    // still being committed by the store's writer meanwhile.
+    server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+    server_->Wait();
+  }
+  if (sweeper_ != nullptr) sweeper_->Stop();
+  if (store_ != nullptr) store_->Close();
 }
 
 }  // namespace hotline

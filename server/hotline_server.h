@@ -19,8 +19,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "server/workflow/clock.h"
 #include "hotline/v1/ticket.pb.h"
+#include "server/workflow/clock.h"
 #include "storage/store.h"
 
 namespace grpc {

@@ -27,8 +27,8 @@ namespace hotline {
 class PolicyRegistry final {
  public:
   static absl::StatusOr<std::unique_ptr<PolicyRegistry>> Open(
-      storage::Store& store, WorkingDayCalendar calendar,
-      v1::Policy requested, absl::Time now);
+      storage::Store& store, WorkingDayCalendar calendar, v1::Policy requested,
+      absl::Time now);
 
   // The policy in force, with its effective_from and the calendar fields.
   const v1::Policy& current() const { return current_; }
@@ -39,7 +39,8 @@ class PolicyRegistry final {
   const WorkingDayCalendar& calendar() const { return calendar_; }
 
  private:
-  PolicyRegistry(WorkingDayCalendar calendar) : calendar_(std::move(calendar)) {}
+  PolicyRegistry(WorkingDayCalendar calendar)
+      : calendar_(std::move(calendar)) {}
 
   const WorkingDayCalendar calendar_;
   v1::Policy current_;

@@ -108,15 +108,17 @@ absl::StatusOr<Sweeper::Counts> Sweeper::SweepDue(absl::Time now) {
     if (!failures.empty()) {
       // A ticket that cannot be swept would stay due; stop this pass rather
       // than spin, and let the next pass try again.
-      return absl::Status(failures.front().code(),
-                          absl::StrCat("the deadline sweep failed for ",
-                                       failures.size(), " ticket(s): ",
-                                       failures.front().message()));
+      return absl::Status(
+          failures.front().code(),
+          absl::StrCat("the deadline sweep failed for ", failures.size(),
+                       " ticket(s): ", failures.front().message()));
     }
   }
 }
 
-void Sweeper::Start() { thread_ = std::thread([this] { Run(); }); }
+void Sweeper::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void Sweeper::Notify() {
   absl::MutexLock lock(&mutex_);
@@ -138,41 +140,40 @@ void Sweeper::Run() {
       LogError(absl::StrCat("deadline sweep: ", counts.status().message()));
     } else if (counts->tickets > 0) {
       LogInfo(absl::StrCat("deadline sweep: ", counts->tickets, " tickets, ",
-                           counts->warnings, " warnings, ",
-                           counts->ack_overdue, " sign-for overdue, ",
-                           counts->yellow_cards, " yellow and ",
-                           counts->red_cards, " red cards"));
+                           counts->warnings, " warnings, ", counts->ack_overdue,
+                           " sign-for overdue, ", counts->yellow_cards,
+                           " yellow and ", counts->red_cards, " red cards"));
     }
     absl::StatusOr<std::optional<int64_t>> earliest =
-        store_->Read<std::optional<int64_t>>(
-            [](storage::Connection& db) { return storage::EarliestDueMicros(db); });
-    absl::Time wake = clock_->Now() + kLongestSleep;
-    if (!counts.ok()) wake = clock_->Now() + absl::Seconds(5);
+        store_->Read<std::optional<int64_t>>([](storage::Connection& db) {
+          return storage::EarliestDueMicros(db);
+        });
+    // How long until the next due instant, on the service's clock; slept
+    // as a duration so that it works on any clock.
+    absl::Duration sleep = counts.ok() ? kLongestSleep : absl::Seconds(5);
     if (earliest.ok() && earliest->has_value()) {
-      wake = std::min(wake, absl::FromUnixMicros(**earliest));
+      sleep = std::min(sleep, absl::FromUnixMicros(**earliest) - clock_->Now());
     }
     absl::MutexLock lock(&mutex_);
-    // Wakes at `wake`, on Notify (a commit may have set an earlier due
-    // instant), or on Stop.
-    mutex_.AwaitWithDeadline(
+    // Wakes when the time comes, on Notify (a commit may have set an earlier
+    // due instant), or on Stop.
+    mutex_.AwaitWithTimeout(
         absl::Condition(
             +[](Sweeper* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mutex_) {
               return s->notified_ || s->stopping_;
             },
             this),
-        wake);
+        std::max(sleep, absl::ZeroDuration()));
     if (stopping_) return;
     if (notified_) {
       notified_ = false;
       // Under load commits come thousands a second; gather them for a moment
       // instead of looking after each one.
-      mutex_.AwaitWithTimeout(
-          absl::Condition(
-              +[](Sweeper* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mutex_) {
-                return s->stopping_;
-              },
-              this),
-          kNotifyCoalescing);
+      mutex_.AwaitWithTimeout(absl::Condition(
+                                  +[](Sweeper* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(
+                                       s->mutex_) { return s->stopping_; },
+                                  this),
+                              kNotifyCoalescing);
       if (stopping_) return;
       notified_ = false;
     }

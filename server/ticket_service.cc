@@ -320,39 +320,40 @@ void TicketService::ReopenTicket(const Principal& principal,
       std::move(done));
 }
 
-void TicketService::RequestExtension(
-    const Principal& principal, const v1::RequestExtensionRequest& request,
-    TicketDone done) {
+void TicketService::RequestExtension(const Principal& principal,
+                                     const v1::RequestExtensionRequest& request,
+                                     TicketDone done) {
   if (absl::Status s = CheckReason(request.reason()); !s.ok()) return done(s);
   if (absl::Status s = CheckEtagSyntax(request.etag()); !s.ok()) {
     return done(s);
   }
-  Transition(principal, TicketAction::kRequestExtension, request.name(),
-             [this, request](Connection&, const v1::Ticket& ticket,
-                             const ActionContext& context) {
-               // The limits of the policy that set this ticket's deadlines.
-               return hotline::RequestExtension(
-                   ticket, request.working_days(), request.reason(),
-                   request.etag(), context,
-                   policies_->RulesFor(ticket.policy_version()));
-             },
-             std::move(done));
+  Transition(
+      principal, TicketAction::kRequestExtension, request.name(),
+      [this, request](Connection&, const v1::Ticket& ticket,
+                      const ActionContext& context) {
+        // The limits of the policy that set this ticket's deadlines.
+        return hotline::RequestExtension(
+            ticket, request.working_days(), request.reason(), request.etag(),
+            context, policies_->RulesFor(ticket.policy_version()));
+      },
+      std::move(done));
 }
 
-void TicketService::ApproveExtension(
-    const Principal& principal, const v1::ApproveExtensionRequest& request,
-    TicketDone done) {
+void TicketService::ApproveExtension(const Principal& principal,
+                                     const v1::ApproveExtensionRequest& request,
+                                     TicketDone done) {
   if (absl::Status s = CheckEtagSyntax(request.etag()); !s.ok()) {
     return done(s);
   }
-  Transition(principal, TicketAction::kDecideExtension, request.name(),
-             [this, request](Connection&, const v1::Ticket& ticket,
-                             const ActionContext& context) {
-               return hotline::ApproveExtension(
-                   ticket, request.etag(), context,
-                   policies_->RulesFor(ticket.policy_version()));
-             },
-             std::move(done));
+  Transition(
+      principal, TicketAction::kDecideExtension, request.name(),
+      [this, request](Connection&, const v1::Ticket& ticket,
+                      const ActionContext& context) {
+        return hotline::ApproveExtension(
+            ticket, request.etag(), context,
+            policies_->RulesFor(ticket.policy_version()));
+      },
+      std::move(done));
 }
 
 void TicketService::RejectExtension(const Principal& principal,
@@ -362,13 +363,14 @@ void TicketService::RejectExtension(const Principal& principal,
   if (absl::Status s = CheckEtagSyntax(request.etag()); !s.ok()) {
     return done(s);
   }
-  Transition(principal, TicketAction::kDecideExtension, request.name(),
-             [request](Connection&, const v1::Ticket& ticket,
-                       const ActionContext& context) {
-               return hotline::RejectExtension(ticket, request.reason(),
-                                               request.etag(), context);
-             },
-             std::move(done));
+  Transition(
+      principal, TicketAction::kDecideExtension, request.name(),
+      [request](Connection&, const v1::Ticket& ticket,
+                const ActionContext& context) {
+        return hotline::RejectExtension(ticket, request.reason(),
+                                        request.etag(), context);
+      },
+      std::move(done));
 }
 
 absl::StatusOr<v1::Ticket> TicketService::LoadVisible(

@@ -428,7 +428,9 @@ absl::StatusOr<std::optional<int64_t>> EarliestDueMicros(Connection& db) {
   return std::optional<int64_t>(stmt->ColumnInt64(0));
 }
 
-int64_t CardId(const v1::Card& card) { return NumericId(card.name(), kCardPrefix); }
+int64_t CardId(const v1::Card& card) {
+  return NumericId(card.name(), kCardPrefix);
+}
 
 absl::StatusOr<std::optional<v1::Card>> LoadCard(Connection& db, int64_t id) {
   absl::StatusOr<Statement> stmt =
@@ -451,15 +453,16 @@ absl::StatusOr<std::vector<v1::Card>> QueryCards(Connection& db,
                                   : "revoked_at IS NOT NULL");
   }
   absl::StatusOr<Statement> stmt = db.Prepare(
-      absl::StrCat("SELECT body FROM cards WHERE ", absl::StrJoin(where, " AND "),
-                   " ORDER BY id LIMIT ?"));
+      absl::StrCat("SELECT body FROM cards WHERE ",
+                   absl::StrJoin(where, " AND "), " ORDER BY id LIMIT ?"));
   if (!stmt.ok()) return stmt.status();
   int index = 1;
   stmt->BindInt64(index++, query.after_id);
   if (query.department) stmt->BindText(index++, *query.department);
   if (query.ticket_id) stmt->BindInt64(index++, *query.ticket_id);
   if (query.color) stmt->BindInt64(index++, *query.color);
-  if (query.issued_from_micros) stmt->BindInt64(index++, *query.issued_from_micros);
+  if (query.issued_from_micros)
+    stmt->BindInt64(index++, *query.issued_from_micros);
   if (query.issued_to_micros) stmt->BindInt64(index++, *query.issued_to_micros);
   stmt->BindInt64(index++, query.limit);
   return LoadAllBodies<v1::Card>(*stmt, "card");

@@ -13,8 +13,8 @@ using testing::ShippedCalendar;
 
 TEST(Calendar, SpringFestival2021) {
   const WorkingDayCalendar& c = ShippedCalendar();
-  EXPECT_TRUE(c.IsWorkingDay(absl::CivilDay(2021, 2, 7)));    // 调休 Sunday
-  EXPECT_TRUE(c.IsWorkingDay(absl::CivilDay(2021, 2, 10)));   // eve, Wednesday
+  EXPECT_TRUE(c.IsWorkingDay(absl::CivilDay(2021, 2, 7)));   // 调休 Sunday
+  EXPECT_TRUE(c.IsWorkingDay(absl::CivilDay(2021, 2, 10)));  // eve, Wednesday
   for (int day = 11; day <= 17; ++day) {
     EXPECT_FALSE(c.IsWorkingDay(absl::CivilDay(2021, 2, day))) << day;
   }
@@ -141,9 +141,11 @@ TEST(Calendar, MalformedFilesAreRefusedWithLineAndReason) {
     EXPECT_NE(calendar.status().message().find(c.says), std::string::npos)
         << calendar.status();
   }
-  EXPECT_FALSE(WorkingDayCalendar::LoadFile("/nonexistent.csv", "Asia/Shanghai").ok());
   EXPECT_FALSE(
-      WorkingDayCalendar::LoadFile(HOTLINE_DEFAULT_CALENDAR, "Mars/Olympus").ok());
+      WorkingDayCalendar::LoadFile("/nonexistent.csv", "Asia/Shanghai").ok());
+  EXPECT_FALSE(
+      WorkingDayCalendar::LoadFile(HOTLINE_DEFAULT_CALENDAR, "Mars/Olympus")
+          .ok());
 }
 
 }  // namespace

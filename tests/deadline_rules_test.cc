@@ -32,9 +32,8 @@ Ticket Dispatched(Ticket::Type type, absl::Time at,
   ticket.set_state(Ticket::RECEIVED);
   ticket.set_type(type);
   ticket.set_urgency(urgency);
-  absl::StatusOr<TicketChange> change =
-      Dispatch(ticket, "departments/housing", "", "", BureauAt(at),
-               DefaultRules());
+  absl::StatusOr<TicketChange> change = Dispatch(
+      ticket, "departments/housing", "", "", BureauAt(at), DefaultRules());
   EXPECT_TRUE(change.ok()) << change.status();
   return change->ticket;
 }
@@ -53,12 +52,12 @@ TEST(Deadlines, EveryTypeDispatchedOnSpringFestivalEve) {
     absl::Time warning;    // 00:00 of the last working day
   };
   const Case cases[] = {
-      {Ticket::INQUIRY, Beijing(2021, 2, 20), Beijing(2021, 2, 19)},    // 2
-      {Ticket::HELP, Beijing(2021, 3, 3), Beijing(2021, 3, 2)},         // 10
-      {Ticket::SUGGESTION, Beijing(2021, 3, 3), Beijing(2021, 3, 2)},   // 10
-      {Ticket::COMPLAINT, Beijing(2021, 3, 10), Beijing(2021, 3, 9)},   // 15
-      {Ticket::REPORT, Beijing(2021, 3, 10), Beijing(2021, 3, 9)},      // 15
-      {Ticket::OTHER, Beijing(2021, 3, 10), Beijing(2021, 3, 9)},       // 15
+      {Ticket::INQUIRY, Beijing(2021, 2, 20), Beijing(2021, 2, 19)},   // 2
+      {Ticket::HELP, Beijing(2021, 3, 3), Beijing(2021, 3, 2)},        // 10
+      {Ticket::SUGGESTION, Beijing(2021, 3, 3), Beijing(2021, 3, 2)},  // 10
+      {Ticket::COMPLAINT, Beijing(2021, 3, 10), Beijing(2021, 3, 9)},  // 15
+      {Ticket::REPORT, Beijing(2021, 3, 10), Beijing(2021, 3, 9)},     // 15
+      {Ticket::OTHER, Beijing(2021, 3, 10), Beijing(2021, 3, 9)},      // 15
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(Ticket::Type_Name(c.type));
@@ -145,8 +144,8 @@ TEST(Sweep, ALateSweepAppliesEverythingDueWithItsOwnInstants) {
   // Saturday), 22, 23, 24, 25.
   EXPECT_EQ(T(result.steps[3].card->issue_time()), Beijing(2021, 2, 26));
   // Sweeping the result again finds nothing: at most once per assignment.
-  EXPECT_TRUE(Sweep(result.ticket, Beijing(2021, 6, 2), DefaultRules())
-                  .steps.empty());
+  EXPECT_TRUE(
+      Sweep(result.ticket, Beijing(2021, 6, 2), DefaultRules()).steps.empty());
 }
 
 TEST(Sweep, NothingForTicketsRepliedReturnedOrClosedInTime) {
@@ -157,20 +156,22 @@ TEST(Sweep, NothingForTicketsRepliedReturnedOrClosedInTime) {
                   HousingAt(Beijing(2021, 2, 18, 10, 0)))
                 ->ticket;
   EXPECT_FALSE(replied.has_next_due_at());
-  EXPECT_TRUE(Sweep(replied, Beijing(2021, 6, 1), DefaultRules()).steps.empty());
+  EXPECT_TRUE(
+      Sweep(replied, Beijing(2021, 6, 1), DefaultRules()).steps.empty());
 
   Ticket returned = Dispatched(Ticket::COMPLAINT, eve);
-  returned = Return(returned, "not ours", "", HousingAt(eve + absl::Hours(2)))
-                 ->ticket;
+  returned =
+      Return(returned, "not ours", "", HousingAt(eve + absl::Hours(2)))->ticket;
   EXPECT_FALSE(returned.has_reply_due_at());
-  EXPECT_TRUE(Sweep(returned, Beijing(2021, 6, 1), DefaultRules()).steps.empty());
+  EXPECT_TRUE(
+      Sweep(returned, Beijing(2021, 6, 1), DefaultRules()).steps.empty());
 }
 
 TEST(Deadlines, ReturnWindowIsEnforced) {
   Ticket t = Dispatched(Ticket::COMPLAINT, Beijing(2021, 2, 10, 9, 0));
-  EXPECT_TRUE(
-      Return(t, "not ours", "", HousingAt(Beijing(2021, 2, 19) - absl::Seconds(1)))
-          .ok());
+  EXPECT_TRUE(Return(t, "not ours", "",
+                     HousingAt(Beijing(2021, 2, 19) - absl::Seconds(1)))
+                  .ok());
   absl::StatusOr<TicketChange> late =
       Return(t, "not ours", "", HousingAt(Beijing(2021, 2, 19, 9, 0)));
   EXPECT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -201,11 +202,11 @@ TEST(Deadlines, RedispatchGivesAFreshClockAndClearsFlags) {
 TEST(Deadlines, ReopenRestartsTheReplyClock) {
   Ticket t = Dispatched(Ticket::HELP, Beijing(2021, 2, 10, 9, 0));
   t = Acknowledge(t, "", HousingAt(Beijing(2021, 2, 18, 9, 0)))->ticket;
-  t = Reply(t, "done", Ticket::RESOLVED, "", HousingAt(Beijing(2021, 2, 19, 9, 0)))
+  t = Reply(t, "done", Ticket::RESOLVED, "",
+            HousingAt(Beijing(2021, 2, 19, 9, 0)))
           ->ticket;
-  absl::StatusOr<TicketChange> reopened =
-      Reopen(t, "again", "", BureauAt(Beijing(2021, 3, 1, 10, 0)),
-             DefaultRules());
+  absl::StatusOr<TicketChange> reopened = Reopen(
+      t, "again", "", BureauAt(Beijing(2021, 3, 1, 10, 0)), DefaultRules());
   ASSERT_TRUE(reopened.ok());
   // 10 working days from Mar 2: Mar 2-5, 8-12, 15 -> end of Mar 15.
   EXPECT_EQ(T(reopened->ticket.reply_due_at()), Beijing(2021, 3, 16));
@@ -215,19 +216,19 @@ TEST(Deadlines, ReopenRestartsTheReplyClock) {
 TEST(Extensions, RequestApproveMovesTheDeadline) {
   Ticket t = Dispatched(Ticket::COMPLAINT, Beijing(2021, 2, 10, 9, 0));
   t = Acknowledge(t, "", HousingAt(Beijing(2021, 2, 18, 9, 0)))->ticket;
-  absl::StatusOr<TicketChange> asked = RequestExtension(
-      t, 5, "需现场核查", "", HousingAt(Beijing(2021, 3, 8, 9, 0)),
-      DefaultRules());
+  absl::StatusOr<TicketChange> asked =
+      RequestExtension(t, 5, "需现场核查", "",
+                       HousingAt(Beijing(2021, 3, 8, 9, 0)), DefaultRules());
   ASSERT_TRUE(asked.ok()) << asked.status();
   EXPECT_EQ(asked->event.type(), Event::EXTENSION_REQUESTED);
   EXPECT_EQ(asked->ticket.pending_extension().working_days(), 5);
   // A second request while one is pending is refused.
-  EXPECT_EQ(RequestExtension(asked->ticket, 2, "more", "",
-                             HousingAt(Beijing(2021, 3, 8, 10, 0)),
-                             DefaultRules())
-                .status()
-                .code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      RequestExtension(asked->ticket, 2, "more", "",
+                       HousingAt(Beijing(2021, 3, 8, 10, 0)), DefaultRules())
+          .status()
+          .code(),
+      absl::StatusCode::kFailedPrecondition);
   absl::StatusOr<TicketChange> approved = ApproveExtension(
       asked->ticket, "", BureauAt(Beijing(2021, 3, 8, 15, 0)), DefaultRules());
   ASSERT_TRUE(approved.ok()) << approved.status();

@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
+#include "common/proto_time.h"
 #include "server/admin_service.h"
 #include "server/workflow/policy.h"
 #include "storage/store.h"
@@ -50,8 +51,8 @@ absl::Time Beijing(int year, int month, int day, int hour, int minute,
 
 const WorkingDayCalendar& ShippedCalendar() {
   static const WorkingDayCalendar* calendar = [] {
-    absl::StatusOr<WorkingDayCalendar> loaded = WorkingDayCalendar::LoadFile(
-        HOTLINE_DEFAULT_CALENDAR, "Asia/Shanghai");
+    absl::StatusOr<WorkingDayCalendar> loaded =
+        WorkingDayCalendar::LoadFile(HOTLINE_DEFAULT_CALENDAR, "Asia/Shanghai");
     if (!loaded.ok()) {
       std::fprintf(stderr, "%s\n", loaded.status().ToString().c_str());
       std::abort();
@@ -94,13 +95,23 @@ void ServerTest::SetUp() {
 void ServerTest::TearDown() { StopServer(); }
 
 void ServerTest::StartServer() {
-  ServerOptions options;
-  options.listen_address = "127.0.0.1:0";
-  options.store.path = db_path_;
+  if (options_.store.path.empty()) {
+    options_.listen_address = "127.0.0.1:0";
+    options_.store.path = db_path_;
+  }
   absl::StatusOr<std::unique_ptr<HotlineServer>> server =
-      HotlineServer::Start(options, &clock_);
+      HotlineServer::Start(options_, &clock_);
   ASSERT_TRUE(server.ok()) << server.status();
   server_ = *std::move(server);
+}
+
+v1::AdvanceClockResponse ServerTest::AdvanceTo(absl::Time time) {
+  v1::AdvanceClockRequest request;
+  *request.mutable_to() = ToProtoTime(time);
+  absl::StatusOr<v1::AdvanceClockResponse> response =
+      bureau().AdvanceClock(request);
+  EXPECT_TRUE(response.ok()) << response.status();
+  return response.ok() ? *response : v1::AdvanceClockResponse();
 }
 
 void ServerTest::StopServer() {
@@ -111,13 +122,8 @@ void ServerTest::StopServer() {
 void ServerTest::RestartServer() {
   const int port = server_->port();
   StopServer();
-  ServerOptions options;
-  options.listen_address = absl::StrCat("127.0.0.1:", port);
-  options.store.path = db_path_;
-  absl::StatusOr<std::unique_ptr<HotlineServer>> server =
-      HotlineServer::Start(options, &clock_);
-  ASSERT_TRUE(server.ok()) << server.status();
-  server_ = *std::move(server);
+  options_.listen_address = absl::StrCat("127.0.0.1:", port);
+  StartServer();
 }
 
 std::unique_ptr<Client> ServerTest::Connect(const std::string& token) {
@@ -196,12 +202,14 @@ int FreePort() {
 }
 
 ServerProcess::ServerProcess(const std::string& db_path,
-                             const std::string& address)
+                             const std::string& address,
+                             std::vector<std::string> flags)
     : address_(address.empty() ? absl::StrCat("127.0.0.1:", FreePort())
                                : address) {
   std::vector<std::string> args = {
       ServerBinary(), absl::StrCat("--db=", db_path),
       absl::StrCat("--listen=", address_), "--quiet"};
+  args.insert(args.end(), flags.begin(), flags.end());
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);

@@ -82,9 +82,15 @@ class ServerTest : public ::testing::Test {
   // The ticket's full history, as the bureau.
   std::vector<v1::Event> History(const std::string& ticket);
 
+  // Advances the rehearsal clock through the API (which runs the sweeper);
+  // returns what the sweeper did.
+  v1::AdvanceClockResponse AdvanceTo(absl::Time time);
+
   TempDir dir_;
   std::string db_path_;
   ManualClock clock_;
+  // What StartServer and RestartServer use; tests may change the policy.
+  ServerOptions options_;
   std::string bureau_token_;
   std::unique_ptr<HotlineServer> server_;
   std::unique_ptr<Client> bureau_;
@@ -93,11 +99,12 @@ class ServerTest : public ::testing::Test {
 // The real hotline-server binary started as a child process.
 class ServerProcess {
  public:
-  // Starts `hotline-server --db=db_path --listen=ADDRESS` and waits until it
-  // answers health checks. ADDRESS is `address`, or 127.0.0.1 with a free
-  // port when empty.
+  // Starts `hotline-server --db=db_path --listen=ADDRESS [flags]` and waits
+  // until it answers health checks. ADDRESS is `address`, or 127.0.0.1 with
+  // a free port when empty.
   explicit ServerProcess(const std::string& db_path,
-                         const std::string& address = "");
+                         const std::string& address = "",
+                         std::vector<std::string> flags = {});
   // Kills it with SIGKILL if still running.
   ~ServerProcess();
   const std::string& address() const { return address_; }

@@ -153,9 +153,9 @@ TEST(TicketRules, NewTicketKeepsPlatformReceiptTime) {
 }
 
 TEST(TicketRules, DispatchRecordsDepartmentAndCount) {
-  absl::StatusOr<TicketChange> change = Dispatch(
-      InState(Ticket::RECEIVED), "departments/market", "请核实", "", Bureau(),
-      testing::DefaultRules());
+  absl::StatusOr<TicketChange> change =
+      Dispatch(InState(Ticket::RECEIVED), "departments/market", "请核实", "",
+               Bureau(), testing::DefaultRules());
   ASSERT_TRUE(change.ok());
   EXPECT_EQ(change->ticket.department(), "departments/market");
   EXPECT_EQ(change->ticket.dispatch_count(), 1);
@@ -169,9 +169,8 @@ TEST(TicketRules, DispatchRecordsDepartmentAndCount) {
 TEST(TicketRules, ReassignClearsSignForAndNamesPreviousDepartment) {
   Ticket ticket = InState(Ticket::IN_PROGRESS);
   *ticket.mutable_acknowledged_at() = ToProtoTime(kNow - absl::Hours(1));
-  absl::StatusOr<TicketChange> change =
-      Dispatch(ticket, "departments/market", "", "", Bureau(),
-               testing::DefaultRules());
+  absl::StatusOr<TicketChange> change = Dispatch(
+      ticket, "departments/market", "", "", Bureau(), testing::DefaultRules());
   ASSERT_TRUE(change.ok());
   EXPECT_EQ(change->ticket.state(), Ticket::DISPATCHED);
   EXPECT_FALSE(change->ticket.has_acknowledged_at());
@@ -179,9 +178,9 @@ TEST(TicketRules, ReassignClearsSignForAndNamesPreviousDepartment) {
 }
 
 TEST(TicketRules, DispatchToCurrentDepartmentIsRefused) {
-  absl::StatusOr<TicketChange> change = Dispatch(
-      InState(Ticket::DISPATCHED), "departments/housing", "", "", Bureau(),
-      testing::DefaultRules());
+  absl::StatusOr<TicketChange> change =
+      Dispatch(InState(Ticket::DISPATCHED), "departments/housing", "", "",
+               Bureau(), testing::DefaultRules());
   EXPECT_EQ(change.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(change.status().message().find("already assigned"),
             std::string::npos);

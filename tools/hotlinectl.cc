@@ -126,7 +126,8 @@ std::string Flags(const v1::Ticket& ticket) {
   return absl::StrJoin(flags, ", ");
 }
 
-std::string CardTable(const google::protobuf::RepeatedPtrField<v1::Card>& cards) {
+std::string CardTable(
+    const google::protobuf::RepeatedPtrField<v1::Card>& cards) {
   Table table({"CARD", "COLOR", "TICKET", "DEPARTMENT", "ISSUED", "ISSUER",
                "REVOKED", "REASON"});
   for (const v1::Card& c : cards) {
@@ -173,7 +174,8 @@ absl::StatusOr<absl::Time> ParseTimeOption(const std::string& option,
   std::string error;
   if (!absl::ParseTime(absl::RFC3339_full, text, &time, &error)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "--", option, " needs an RFC 3339 time, e.g. 2021-02-10T09:30:00+08:00"));
+        "--", option,
+        " needs an RFC 3339 time, e.g. 2021-02-10T09:30:00+08:00"));
   }
   return time;
 }
@@ -192,20 +194,19 @@ std::string PolicyDetails(const v1::Policy& p) {
     rows.push_back({absl::StrCat("reply, ", type),
                     absl::StrCat(it->second, " working days")});
   }
-  rows.push_back({"urgent", absl::StrCat(p.urgent_reply_clock_hours(),
-                                         " h reply, ",
-                                         p.urgent_ack_clock_minutes(),
-                                         " min sign-for")});
-  rows.push_back({"critical", absl::StrCat(p.critical_reply_clock_hours(),
-                                           " h reply, ",
-                                           p.critical_ack_clock_minutes(),
-                                           " min sign-for")});
+  rows.push_back(
+      {"urgent", absl::StrCat(p.urgent_reply_clock_hours(), " h reply, ",
+                              p.urgent_ack_clock_minutes(), " min sign-for")});
+  rows.push_back(
+      {"critical",
+       absl::StrCat(p.critical_reply_clock_hours(), " h reply, ",
+                    p.critical_ack_clock_minutes(), " min sign-for")});
   rows.push_back({"return window", absl::StrCat(p.return_window_working_days(),
                                                 " working day(s)")});
-  rows.push_back({"extensions",
-                  absl::StrCat("at most ", p.extension_max_count(),
-                               ", each at most ",
-                               p.extension_max_working_days(), " working days")});
+  rows.push_back(
+      {"extensions",
+       absl::StrCat("at most ", p.extension_max_count(), ", each at most ",
+                    p.extension_max_working_days(), " working days")});
   rows.push_back({"warning", absl::StrCat(p.warning_working_days(),
                                           " working day(s) before; clock "
                                           "limits at ",
@@ -718,11 +719,14 @@ std::vector<Command> Commands() {
          return PrintTicket(c, c.client->ReopenTicket(request));
        }});
   commands.push_back(
-      {"ticket extend", "ticket extend TICKET --days N --reason TEXT [--etag E]",
+      {"ticket extend",
+       "ticket extend TICKET --days N --reason TEXT [--etag E]",
        "Asks for an extension (延期) of the reply deadline by N working days, "
        "before it passes (its department).\nExample:\n  hotlinectl ticket "
        "extend 7 --days 5 --reason 需协调多个部门现场核查",
-       {"days", "reason", "etag"}, 1, 1,
+       {"days", "reason", "etag"},
+       1,
+       1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
          int days = 0;
          if (!absl::SimpleAtoi(args.Get("days"), &days)) {
@@ -736,10 +740,13 @@ std::vector<Command> Commands() {
          return PrintTicket(c, c.client->RequestExtension(request));
        }});
   commands.push_back(
-      {"ticket approve-extension", "ticket approve-extension TICKET [--etag E]",
+      {"ticket approve-extension",
+       "ticket approve-extension TICKET [--etag E]",
        "Approves the pending extension: the reply deadline moves (bureau "
        "only).\nExample:\n  hotlinectl ticket approve-extension 7",
-       {"etag"}, 1, 1,
+       {"etag"},
+       1,
+       1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
          v1::ApproveExtensionRequest request;
          request.set_name(TicketName(w[0]));
@@ -751,7 +758,9 @@ std::vector<Command> Commands() {
        "ticket reject-extension TICKET --reason TEXT [--etag E]",
        "Rejects the pending extension (bureau only).\nExample:\n  hotlinectl "
        "ticket reject-extension 7 --reason 理由不充分",
-       {"reason", "etag"}, 1, 1,
+       {"reason", "etag"},
+       1,
+       1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
          v1::RejectExtensionRequest request;
          request.set_name(TicketName(w[0]));
@@ -767,7 +776,8 @@ std::vector<Command> Commands() {
        "Example:\n  hotlinectl card list --department housing --which active",
        {"department", "ticket", "color", "which", "from", "to", "all",
         "page_size", "page_token"},
-       0, 0,
+       0,
+       0,
        [](Context& c, const Args& args, const std::vector<std::string>&) {
          v1::ListCardsRequest request;
          if (args.Has("department")) {
@@ -777,9 +787,9 @@ std::vector<Command> Commands() {
            request.set_ticket(TicketName(args.Get("ticket")));
          }
          if (args.Has("color")) {
-           auto color = ParseEnum<v1::Card::Color>(
-               "color", args.Get("color"), &v1::Card::Color_Parse,
-               "yellow, red");
+           auto color = ParseEnum<v1::Card::Color>("color", args.Get("color"),
+                                                   &v1::Card::Color_Parse,
+                                                   "yellow, red");
            if (!color.ok()) return Fail(color.status());
            request.set_color(*color);
          }
@@ -825,11 +835,14 @@ std::vector<Command> Commands() {
          return 0;
        }});
   commands.push_back(
-      {"card issue", "card issue TICKET --color yellow|red --reason TEXT",
+      {"card issue",
+       "card issue TICKET --color yellow|red --reason TEXT",
        "Issues a card by hand to the department holding the ticket (bureau "
        "only).\nExample:\n  hotlinectl card issue 7 --color yellow --reason "
        "回复内容敷衍",
-       {"color", "reason"}, 1, 1,
+       {"color", "reason"},
+       1,
+       1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
          auto color = ParseEnum<v1::Card::Color>(
              "color", args.Get("color"), &v1::Card::Color_Parse, "yellow, red");
@@ -841,11 +854,14 @@ std::vector<Command> Commands() {
          return Print<v1::Card>(c, c.client->IssueCard(request), CardDetails);
        }});
   commands.push_back(
-      {"card revoke", "card revoke CARD --reason TEXT",
+      {"card revoke",
+       "card revoke CARD --reason TEXT",
        "Revokes a card; it stays in history and stops counting (bureau "
        "only). CARD: cards/3 or 3.\nExample:\n  hotlinectl card revoke 3 "
        "--reason 节假日顺延计算有误",
-       {"reason"}, 1, 1,
+       {"reason"},
+       1,
+       1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
          v1::RevokeCardRequest request;
          request.set_name(absl::StartsWith(w[0], "cards/") ? w[0]
@@ -854,18 +870,24 @@ std::vector<Command> Commands() {
          return Print<v1::Card>(c, c.client->RevokeCard(request), CardDetails);
        }});
   commands.push_back(
-      {"policy", "policy",
+      {"policy",
+       "policy",
        "Shows the deadline policy in force.\nExample:\n  hotlinectl policy",
-       {}, 0, 0,
+       {},
+       0,
+       0,
        [](Context& c, const Args&, const std::vector<std::string>&) {
          return Print<v1::Policy>(c, c.client->GetPolicy(), PolicyDetails);
        }});
   commands.push_back(
-      {"clock advance", "clock advance (--by DURATION | --to TIME)",
+      {"clock advance",
+       "clock advance (--by DURATION | --to TIME)",
        "Rehearsal mode only (hotline-server --clock=manual): moves the clock "
        "and runs the deadline sweeper (bureau only). DURATION: 36h, 90m, 2d.\n"
        "Example:\n  hotlinectl clock advance --to 2021-03-05T00:00:00+08:00",
-       {"by", "to"}, 0, 0,
+       {"by", "to"},
+       0,
+       0,
        [](Context& c, const Args& args, const std::vector<std::string>&) {
          v1::AdvanceClockRequest request;
          if (args.Has("by")) {

@@ -24,8 +24,8 @@ absl::StatusOr<WorkingDayCalendar> WorkingDayCalendar::Parse(
     absl::string_view line = absl::StripAsciiWhitespace(raw);
     if (line.empty() || line[0] == '#') continue;
     auto fail = [&](absl::string_view why) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(source, ":", line_number, ": ", why, ": \"", line, "\""));
+      return absl::InvalidArgumentError(absl::StrCat(
+          source, ":", line_number, ": ", why, ": \"", line, "\""));
     };
     if (!header_seen) {
       header_seen = true;
@@ -62,8 +62,9 @@ absl::StatusOr<WorkingDayCalendar> WorkingDayCalendar::Parse(
   }
   if (!header_seen) {
     return absl::InvalidArgumentError(
-        absl::StrCat(source, ": empty calendar; expected the header "
-                             "date,kind,holiday and one line per date"));
+        absl::StrCat(source,
+                     ": empty calendar; expected the header "
+                     "date,kind,holiday and one line per date"));
   }
   // Covered through the end of the last year the file speaks of.
   const absl::CivilDay covered =
@@ -75,9 +76,9 @@ absl::StatusOr<WorkingDayCalendar> WorkingDayCalendar::LoadFile(
     const std::string& path, const std::string& time_zone) {
   absl::TimeZone zone;
   if (!absl::LoadTimeZone(time_zone, &zone)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unknown time zone \"", time_zone,
-        "\" (is the tzdata package installed?)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown time zone \"", time_zone,
+                     "\" (is the tzdata package installed?)"));
   }
   std::ifstream in(path);
   if (!in) {
@@ -93,8 +94,7 @@ bool WorkingDayCalendar::IsWorkingDay(absl::CivilDay day) const {
   auto it = exceptions_.find(day);
   if (it != exceptions_.end()) return it->second;
   const absl::Weekday weekday = absl::GetWeekday(day);
-  return weekday != absl::Weekday::saturday &&
-         weekday != absl::Weekday::sunday;
+  return weekday != absl::Weekday::saturday && weekday != absl::Weekday::sunday;
 }
 
 absl::CivilDay WorkingDayCalendar::LocalDay(absl::Time time) const {

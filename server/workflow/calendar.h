@@ -76,7 +76,8 @@ class WorkingDayCalendar {
  private:
   WorkingDayCalendar(absl::TimeZone zone, std::map<absl::CivilDay, bool> days,
                      absl::CivilDay covered_through)
-      : zone_(zone), exceptions_(std::move(days)),
+      : zone_(zone),
+        exceptions_(std::move(days)),
         covered_through_(covered_through) {}
 
   absl::TimeZone zone_;

@@ -19,9 +19,8 @@ absl::StatusOr<CardChange> IssueCard(const v1::Ticket& ticket,
         " and held by no department; a card is charged to the department "
         "holding the ticket"));
   }
-  CardChange result{BeginStep(ticket, Event::CARD_ISSUED, ticket.state(),
-                              context),
-                    Card()};
+  CardChange result{
+      BeginStep(ticket, Event::CARD_ISSUED, ticket.state(), context), Card()};
   Card& card = result.card;
   card.set_ticket(ticket.name());
   card.set_department(ticket.department());
@@ -49,9 +48,8 @@ absl::StatusOr<CardChange> RevokeCard(const v1::Ticket& ticket,
     return absl::FailedPreconditionError(
         absl::StrCat(card.name(), " is already revoked"));
   }
-  CardChange result{BeginStep(ticket, Event::CARD_REVOKED, ticket.state(),
-                              context),
-                    card};
+  CardChange result{
+      BeginStep(ticket, Event::CARD_REVOKED, ticket.state(), context), card};
   result.card.set_revoke_reason(std::string(reason));
   result.card.set_revoked_by(context.actor.ToString());
   *result.card.mutable_revoke_time() = ToProtoTime(context.now);

@@ -28,12 +28,12 @@ Deadlines ComputeReplyDeadline(v1::Ticket::Type type,
         urgency == v1::Ticket::URGENT ? policy.urgent_reply_clock_hours()
                                       : policy.critical_reply_clock_hours());
     deadlines.reply_due = start + limit;
-    deadlines.warning =
-        start + limit * policy.clock_warning_percent() / 100;
+    deadlines.warning = start + limit * policy.clock_warning_percent() / 100;
   } else {
-    deadlines.reply_due = rules.calendar->EndOfWorkingDays(
-        start, ReplyWorkingDays(type, policy));
-    deadlines.warning = std::max(start, WarningBefore(deadlines.reply_due, rules));
+    deadlines.reply_due =
+        rules.calendar->EndOfWorkingDays(start, ReplyWorkingDays(type, policy));
+    deadlines.warning =
+        std::max(start, WarningBefore(deadlines.reply_due, rules));
   }
   return deadlines;
 }

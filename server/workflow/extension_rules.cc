@@ -34,10 +34,9 @@ absl::StatusOr<TicketChange> RequestExtension(const Ticket& ticket,
                                               const DeadlineRules& rules) {
   const v1::Policy& policy = *rules.policy;
   if (working_days < 1 || working_days > policy.extension_max_working_days()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("working_days must be 1 to ",
-                     policy.extension_max_working_days(), " (got ",
-                     working_days, ")"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "working_days must be 1 to ", policy.extension_max_working_days(),
+        " (got ", working_days, ")"));
   }
   if (absl::Status s = CheckStep(ticket, etag, "RequestExtension",
                                  {Ticket::DISPATCHED, Ticket::IN_PROGRESS});
@@ -52,15 +51,16 @@ absl::StatusOr<TicketChange> RequestExtension(const Ticket& ticket,
         "before it"));
   }
   if (ticket.has_pending_extension()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        ticket.name(), " already has an extension request waiting for the "
-                       "bureau"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(ticket.name(),
+                     " already has an extension request waiting for the "
+                     "bureau"));
   }
   if (ticket.extension_count() >= policy.extension_max_count()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        ticket.name(), " had ", ticket.extension_count(),
-        " extensions already; the policy allows at most ",
-        policy.extension_max_count()));
+    return absl::FailedPreconditionError(
+        absl::StrCat(ticket.name(), " had ", ticket.extension_count(),
+                     " extensions already; the policy allows at most ",
+                     policy.extension_max_count()));
   }
   TicketChange change =
       BeginStep(ticket, Event::EXTENSION_REQUESTED, ticket.state(), context);

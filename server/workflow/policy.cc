@@ -44,7 +44,8 @@ absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
   policy.clear_version();
   using Setter = std::function<void(v1::Policy&, int)>;
   const std::map<std::string, Setter> numbers = {
-      {"ack_working_days", [](v1::Policy& p, int v) { p.set_ack_working_days(v); }},
+      {"ack_working_days",
+       [](v1::Policy& p, int v) { p.set_ack_working_days(v); }},
       {"urgent_reply_clock_hours",
        [](v1::Policy& p, int v) { p.set_urgent_reply_clock_hours(v); }},
       {"critical_reply_clock_hours",
@@ -72,8 +73,8 @@ absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
     absl::string_view line = absl::StripAsciiWhitespace(raw);
     if (line.empty() || line[0] == '#') continue;
     auto fail = [&](absl::string_view why) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(source, ":", line_number, ": ", why, ": \"", line, "\""));
+      return absl::InvalidArgumentError(absl::StrCat(
+          source, ":", line_number, ": ", why, ": \"", line, "\""));
     };
     std::vector<absl::string_view> parts = absl::StrSplit(line, '=');
     if (parts.size() != 2) return fail("expected key = value");
@@ -112,8 +113,9 @@ absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
   }
   if (policy.version().empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat(source, ": the policy needs a version line, e.g. "
-                             "\"version = 2021-gd\""));
+        absl::StrCat(source,
+                     ": the policy needs a version line, e.g. "
+                     "\"version = 2021-gd\""));
   }
   return policy;
 }
@@ -121,7 +123,8 @@ absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
 absl::StatusOr<v1::Policy> LoadPolicyFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) {
-    return absl::NotFoundError(absl::StrCat("cannot read the policy file ", path));
+    return absl::NotFoundError(
+        absl::StrCat("cannot read the policy file ", path));
   }
   std::stringstream text;
   text << in.rdbuf();

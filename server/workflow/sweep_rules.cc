@@ -64,10 +64,11 @@ SweepResult Sweep(const Ticket& ticket, absl::Time now,
   if (t.state() == Ticket::DISPATCHED && !t.ack_overdue() &&
       due(t.ack_due_at())) {
     t.set_ack_overdue(true);
-    SweepStep step{MakeEvent(t, Event::ACK_OVERDUE, FromProtoTime(t.ack_due_at())),
-                   std::nullopt};
-    step.event.set_reason(absl::StrCat("not signed for by ",
-                                       Local(FromProtoTime(t.ack_due_at()), rules)));
+    SweepStep step{
+        MakeEvent(t, Event::ACK_OVERDUE, FromProtoTime(t.ack_due_at())),
+        std::nullopt};
+    step.event.set_reason(absl::StrCat(
+        "not signed for by ", Local(FromProtoTime(t.ack_due_at()), rules)));
     result.steps.push_back(std::move(step));
   }
   if (!t.due_soon() && due(t.warning_at())) {

@@ -23,8 +23,8 @@ absl::Status CheckStep(const Ticket& ticket, absl::string_view etag,
   for (Ticket::State state : allowed) {
     if (ticket.state() == state) return absl::OkStatus();
   }
-  std::string names = absl::StrJoin(
-      allowed, " or ", [](std::string* out, Ticket::State state) {
+  std::string names =
+      absl::StrJoin(allowed, " or ", [](std::string* out, Ticket::State state) {
         out->append(Ticket::State_Name(state));
       });
   return absl::FailedPreconditionError(
@@ -174,12 +174,12 @@ absl::StatusOr<TicketChange> Return(const Ticket& ticket,
   }
   if (ticket.has_return_due_at() &&
       context.now > FromProtoTime(ticket.return_due_at())) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        ticket.name(), ": the return window (退单时限) ended at ",
-        absl::FormatTime("%Y-%m-%d %H:%M:%S %z",
-                         FromProtoTime(ticket.return_due_at()),
-                         absl::FixedTimeZone(8 * 3600)),
-        "; ask the bureau to reassign the ticket instead"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(ticket.name(), ": the return window (退单时限) ended at ",
+                     absl::FormatTime("%Y-%m-%d %H:%M:%S %z",
+                                      FromProtoTime(ticket.return_due_at()),
+                                      absl::FixedTimeZone(8 * 3600)),
+                     "; ask the bureau to reassign the ticket instead"));
   }
   TicketChange change =
       BeginStep(ticket, Event::RETURNED, Ticket::RETURNED, context);
@@ -204,7 +204,8 @@ absl::StatusOr<TicketChange> Reply(const Ticket& ticket,
       !s.ok()) {
     return s;
   }
-  TicketChange change = BeginStep(ticket, Event::REPLIED, Ticket::REPLIED, context);
+  TicketChange change =
+      BeginStep(ticket, Event::REPLIED, Ticket::REPLIED, context);
   Ticket& t = change.ticket;
   t.set_reply_text(std::string(reply_text));
   t.set_outcome(outcome);
@@ -224,7 +225,8 @@ absl::StatusOr<TicketChange> Close(const Ticket& ticket,
       !s.ok()) {
     return s;
   }
-  TicketChange change = BeginStep(ticket, Event::CLOSED, Ticket::CLOSED, context);
+  TicketChange change =
+      BeginStep(ticket, Event::CLOSED, Ticket::CLOSED, context);
   change.ticket.set_satisfaction(satisfaction);
   *change.ticket.mutable_closed_at() = ToProtoTime(context.now);
   change.event.set_satisfaction(satisfaction);
