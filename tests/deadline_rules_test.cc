@@ -115,6 +115,9 @@ TEST(Sweep, EveryRuleAtExactlyItsInstant) {
   EXPECT_EQ(yellow.steps[0].card->department(), "departments/housing");
   EXPECT_EQ(T(yellow.steps[0].card->issue_time()), Beijing(2021, 3, 10));
   EXPECT_EQ(yellow.steps[0].event.actor(), "sweeper");
+  // Reasons state the deadline as the rule does: 24:00 of its last day.
+  EXPECT_EQ(yellow.steps[0].card->reason(),
+            "no reply by the deadline 2021-03-09 24:00");
   t = yellow.ticket;
   EXPECT_EQ(t.yellow_cards(), 1);
   // Red card: 5 working days after the deadline: Mar 10, 11, 12, 15, 16.

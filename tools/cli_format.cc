@@ -122,4 +122,17 @@ std::string FormatTime(const google::protobuf::Timestamp& timestamp) {
   return absl::FormatTime("%Y-%m-%d %H:%M", time, BureauTimeZone());
 }
 
+std::string FormatDeadline(const google::protobuf::Timestamp& timestamp) {
+  if (timestamp.seconds() == 0 && timestamp.nanos() == 0) return "";
+  const absl::Time time = absl::FromUnixSeconds(timestamp.seconds()) +
+                          absl::Nanoseconds(timestamp.nanos());
+  const absl::CivilSecond local = absl::ToCivilSecond(time, BureauTimeZone());
+  if (local.hour() == 0 && local.minute() == 0 && local.second() == 0 &&
+      timestamp.nanos() == 0) {
+    return absl::StrCat(absl::FormatCivilTime(absl::CivilDay(local) - 1),
+                        " 24:00");
+  }
+  return FormatTime(timestamp);
+}
+
 }  // namespace hotline::cli

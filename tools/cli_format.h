@@ -45,6 +45,10 @@ absl::TimeZone BureauTimeZone();
 // "2021-02-10 09:30" in the bureau's time zone; "" when unset.
 std::string FormatTime(const google::protobuf::Timestamp& timestamp);
 
+// A deadline: like FormatTime, but an instant at local midnight is shown as
+// 24:00 of the day before ("2021-03-09 24:00"), as the rules state it.
+std::string FormatDeadline(const google::protobuf::Timestamp& timestamp);
+
 // Display width of UTF-8 text in terminal columns.
 int DisplayWidth(const std::string& text);
 

@@ -226,7 +226,7 @@ std::string TicketTable(
                   ShortDepartment(t.department()),
                   v1::Ticket::Type_Name(t.type()), t.topic(),
                   v1::Ticket::Urgency_Name(t.urgency()),
-                  FormatTime(t.received_at()), FormatTime(t.reply_due_at()),
+                  FormatTime(t.received_at()), FormatDeadline(t.reply_due_at()),
                   Cards(t), Truncate(t.title(), 30)});
   }
   return table.Render();
@@ -251,11 +251,11 @@ std::string TicketDetails(const v1::Ticket& t) {
       {"received", FormatTime(t.received_at())},
       {"dispatched", FormatTime(t.dispatched_at())},
       {"acknowledged", FormatTime(t.acknowledged_at())},
-      {"sign-for due", FormatTime(t.ack_due_at())},
-      {"return until", FormatTime(t.return_due_at())},
+      {"sign-for due", FormatDeadline(t.ack_due_at())},
+      {"return until", FormatDeadline(t.return_due_at())},
       {"warning at", FormatTime(t.warning_at())},
-      {"reply due", FormatTime(t.reply_due_at())},
-      {"red card at", FormatTime(t.red_card_due_at())},
+      {"reply due", FormatDeadline(t.reply_due_at())},
+      {"red card at", FormatDeadline(t.red_card_due_at())},
       {"policy", t.policy_version()},
       {"flags", Flags(t)},
       {"extension asked",

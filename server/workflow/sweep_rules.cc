@@ -13,7 +13,15 @@ using v1::Card;
 using v1::Event;
 using v1::Ticket;
 
+// A deadline as the rules state it: local midnight is 24:00 of the day
+// before.
 std::string Local(absl::Time time, const DeadlineRules& rules) {
+  const absl::CivilSecond local =
+      absl::ToCivilSecond(time, rules.calendar->zone());
+  if (local == absl::CivilSecond(absl::CivilDay(local))) {
+    return absl::StrCat(absl::FormatCivilTime(absl::CivilDay(local) - 1),
+                        " 24:00");
+  }
   return absl::FormatTime("%Y-%m-%d %H:%M", time, rules.calendar->zone());
 }
 
