@@ -293,5 +293,30 @@ TEST(Storage, EveryTicketFilterUsesAnIndex) {
   }
 }
 
+// The sweeper's queries read only the partial index of open tickets with a
+// pending deadline: with a million open tickets and nothing due, a pass
+// reads one index entry.
+TEST(Storage, SweeperQueriesUseTheNextDueIndex) {
+  TempDir dir;
+  const std::string path = dir.File("db");
+  OpenStore(path).reset();
+  absl::StatusOr<std::unique_ptr<Connection>> db =
+      Connection::Open(path, /*read_only=*/true);
+  ASSERT_TRUE(db.ok());
+  for (const char* sql :
+       {"SELECT id FROM tickets WHERE next_due_at IS NOT NULL AND "
+        "next_due_at <= 1 ORDER BY next_due_at LIMIT 10",
+        "SELECT MIN(next_due_at) FROM tickets WHERE next_due_at IS NOT NULL"}) {
+    absl::StatusOr<Statement> plan =
+        (*db)->Prepare(std::string("EXPLAIN QUERY PLAN ") + sql);
+    ASSERT_TRUE(plan.ok()) << plan.status();
+    std::string details;
+    while (*plan->Step()) details += plan->ColumnText(3) + "; ";
+    EXPECT_NE(details.find("tickets_by_next_due"), std::string::npos)
+        << sql << ": " << details;
+    EXPECT_EQ(details.find("SCAN tickets "), std::string::npos) << details;
+  }
+}
+
 }  // namespace
 }  // namespace hotline::storage
