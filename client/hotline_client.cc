@@ -168,6 +168,21 @@ absl::StatusOr<v1::Card> Client::RevokeCard(
     const v1::RevokeCardRequest& request) {
   return Invoke(&v1::HotlineService::Stub::RevokeCard, request, false);
 }
+absl::StatusOr<v1::SubmitDailyReportResponse> Client::SubmitDailyReport(
+    const v1::SubmitDailyReportRequest& request) {
+  // Safe to retry: a day's entries replace themselves.
+  return Invoke(&v1::HotlineService::Stub::SubmitDailyReport, request, true);
+}
+absl::StatusOr<v1::ListDailyReportsResponse> Client::ListDailyReports(
+    const v1::ListDailyReportsRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::ListDailyReports, request, true);
+}
+absl::StatusOr<v1::DailyReportCompliance> Client::GetDailyReportCompliance(
+    const v1::GetDailyReportComplianceRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::GetDailyReportCompliance, request,
+                true);
+}
+
 absl::StatusOr<v1::Policy> Client::GetPolicy() {
   return Invoke(&v1::HotlineService::Stub::GetPolicy, v1::GetPolicyRequest(),
                 true);

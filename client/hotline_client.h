@@ -111,6 +111,13 @@ class Client final {
   absl::StatusOr<v1::Card> IssueCard(const v1::IssueCardRequest& request);
   absl::StatusOr<v1::Card> RevokeCard(const v1::RevokeCardRequest& request);
 
+  absl::StatusOr<v1::SubmitDailyReportResponse> SubmitDailyReport(
+      const v1::SubmitDailyReportRequest& request);
+  absl::StatusOr<v1::ListDailyReportsResponse> ListDailyReports(
+      const v1::ListDailyReportsRequest& request);
+  absl::StatusOr<v1::DailyReportCompliance> GetDailyReportCompliance(
+      const v1::GetDailyReportComplianceRequest& request);
+
   absl::StatusOr<v1::Policy> GetPolicy();
   // Rehearsal mode only; see the proto.
   absl::StatusOr<v1::AdvanceClockResponse> AdvanceClock(

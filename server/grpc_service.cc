@@ -31,7 +31,28 @@ std::string AuthorizationOf(const grpc::CallbackServerContext* context) {
   return std::string(it->second.data(), it->second.size());
 }
 
+// A stream refused before it began.
+class RefusedStream final : public grpc::ServerWriteReactor<v1::Event> {
+ public:
+  explicit RefusedStream(const grpc::Status& status) { Finish(status); }
+  void OnDone() override { delete this; }
+};
+
 }  // namespace
+
+grpc::ServerWriteReactor<v1::Event>* HotlineGrpcService::WatchEvents(
+    grpc::CallbackServerContext* context,
+    const v1::WatchEventsRequest* request) {
+  absl::StatusOr<Principal> principal =
+      authenticator_->Authenticate(AuthorizationOf(context));
+  LogInfo(absl::StrFormat("call WatchEvents principal=%s code=%s",
+                          principal.ok() ? principal->ToString() : "-",
+                          absl::StatusCodeToString(principal.status().code())));
+  if (!principal.ok()) {
+    return new RefusedStream(ToGrpcStatus(principal.status(), "WatchEvents"));
+  }
+  return feed_->Watch(context, *principal, *request);
+}
 
 template <typename Response, typename Body>
 grpc::ServerUnaryReactor* HotlineGrpcService::Serve(
@@ -111,6 +132,12 @@ HOTLINE_SYNC(ListCards, cards_, v1::ListCardsRequest, v1::ListCardsResponse)
 HOTLINE_ASYNC(IssueCard, cards_, v1::IssueCardRequest, v1::Card)
 HOTLINE_ASYNC(RevokeCard, cards_, v1::RevokeCardRequest, v1::Card)
 HOTLINE_SYNC(GetPolicy, admin_, v1::GetPolicyRequest, v1::Policy)
+HOTLINE_ASYNC(SubmitDailyReport, reports_, v1::SubmitDailyReportRequest,
+              v1::SubmitDailyReportResponse)
+HOTLINE_SYNC(ListDailyReports, reports_, v1::ListDailyReportsRequest,
+             v1::ListDailyReportsResponse)
+HOTLINE_SYNC(GetDailyReportCompliance, reports_,
+             v1::GetDailyReportComplianceRequest, v1::DailyReportCompliance)
 // Blocks its callback thread while the sweep commits: rehearsal mode only.
 HOTLINE_SYNC(AdvanceClock, admin_, v1::AdvanceClockRequest,
              v1::AdvanceClockResponse)

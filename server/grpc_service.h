@@ -12,6 +12,8 @@
 #include "server/admin_service.h"
 #include "server/authenticator.h"
 #include "server/card_service.h"
+#include "server/daily_report_service.h"
+#include "server/event_feed.h"
 #include "server/ticket_service.h"
 
 namespace hotline {
@@ -20,10 +22,13 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
  public:
   // Every pointer must outlive the service.
   HotlineGrpcService(const Authenticator* authenticator, TicketService* tickets,
-                     CardService* cards, AdminService* admin)
+                     CardService* cards, DailyReportService* reports,
+                     EventFeed* feed, AdminService* admin)
       : authenticator_(authenticator),
         tickets_(tickets),
         cards_(cards),
+        reports_(reports),
+        feed_(feed),
         admin_(admin) {}
 
   grpc::ServerUnaryReactor* CreateTicket(grpc::CallbackServerContext* context,
@@ -104,6 +109,21 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
   grpc::ServerUnaryReactor* GetPolicy(grpc::CallbackServerContext* context,
                                       const v1::GetPolicyRequest* request,
                                       v1::Policy* response) override;
+  grpc::ServerUnaryReactor* SubmitDailyReport(
+      grpc::CallbackServerContext* context,
+      const v1::SubmitDailyReportRequest* request,
+      v1::SubmitDailyReportResponse* response) override;
+  grpc::ServerUnaryReactor* ListDailyReports(
+      grpc::CallbackServerContext* context,
+      const v1::ListDailyReportsRequest* request,
+      v1::ListDailyReportsResponse* response) override;
+  grpc::ServerUnaryReactor* GetDailyReportCompliance(
+      grpc::CallbackServerContext* context,
+      const v1::GetDailyReportComplianceRequest* request,
+      v1::DailyReportCompliance* response) override;
+  grpc::ServerWriteReactor<v1::Event>* WatchEvents(
+      grpc::CallbackServerContext* context,
+      const v1::WatchEventsRequest* request) override;
   grpc::ServerUnaryReactor* AdvanceClock(
       grpc::CallbackServerContext* context,
       const v1::AdvanceClockRequest* request,
@@ -120,6 +140,8 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
   const Authenticator* const authenticator_;
   TicketService* const tickets_;
   CardService* const cards_;
+  DailyReportService* const reports_;
+  EventFeed* const feed_;
   AdminService* const admin_;
 };
 

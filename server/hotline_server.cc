@@ -9,6 +9,8 @@
 #include "server/admin_service.h"
 #include "server/authenticator.h"
 #include "server/card_service.h"
+#include "server/daily_report_service.h"
+#include "server/event_feed.h"
 #include "server/grpc_service.h"
 #include "server/policy_registry.h"
 #include "server/sweeper.h"
@@ -47,14 +49,24 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
   server->admin_ = std::make_unique<AdminService>(
       server->store_.get(), clock, server->policies_.get(),
       server->sweeper_.get(), rehearsal_clock);
+  server->reports_ = std::make_unique<DailyReportService>(
+      server->store_.get(), clock, server->policies_.get());
+  server->feed_ =
+      std::make_unique<EventFeed>(server->store_.get(), EventFeedOptions());
   server->service_ = std::make_unique<HotlineGrpcService>(
       server->authenticator_.get(), server->tickets_.get(),
-      server->cards_.get(), server->admin_.get());
-  if (rehearsal_clock == nullptr) {
-    Sweeper* sweeper = server->sweeper_.get();
-    server->store_->SetCommitListener([sweeper] { sweeper->Notify(); });
-    sweeper->Start();
-  }
+      server->cards_.get(), server->reports_.get(), server->feed_.get(),
+      server->admin_.get());
+  // After every commit: the feed serves new events; the sweeper (real clock
+  // only) looks for an earlier deadline.
+  Sweeper* sweeper =
+      rehearsal_clock == nullptr ? server->sweeper_.get() : nullptr;
+  EventFeed* feed = server->feed_.get();
+  server->store_->SetCommitListener([sweeper, feed] {
+    feed->Notify();
+    if (sweeper != nullptr) sweeper->Notify();
+  });
+  if (sweeper != nullptr) sweeper->Start();
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -89,6 +101,9 @@ void HotlineServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
   // Start may have failed part way: stop only what was started.
+  // Streams end first (they would otherwise hold Shutdown until its grace
+  // runs out); their clients resume from the seq they were told.
+  if (feed_ != nullptr) feed_->Shutdown();
   if (server_ != nullptr) {
     // Returns once every call has finished; writes the calls wait for are
     // still being committed by the store's writer meanwhile.

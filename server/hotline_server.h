@@ -32,6 +32,8 @@ namespace hotline {
 class AdminService;
 class Authenticator;
 class CardService;
+class DailyReportService;
+class EventFeed;
 class PolicyRegistry;
 class Sweeper;
 class HotlineGrpcService;
@@ -86,6 +88,8 @@ class HotlineServer final {
   std::unique_ptr<Authenticator> authenticator_;
   std::unique_ptr<TicketService> tickets_;
   std::unique_ptr<CardService> cards_;
+  std::unique_ptr<DailyReportService> reports_;
+  std::unique_ptr<EventFeed> feed_;
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<HotlineGrpcService> service_;
   std::unique_ptr<grpc::Server> server_;

@@ -22,6 +22,40 @@ constexpr absl::Duration kNotifyCoalescing = absl::Milliseconds(200);
 
 }  // namespace
 
+absl::Status StoreSweepSteps(storage::Connection& db, int64_t ticket_id,
+                             std::vector<SweepStep>& steps,
+                             SweepCounts* counts) {
+  for (SweepStep& step : steps) {
+    if (step.card) {
+      if (absl::Status s = storage::InsertCard(db, &*step.card); !s.ok()) {
+        return s;
+      }
+      step.event->set_card(step.card->name());
+      if (step.card->color() == v1::Card::YELLOW) {
+        ++counts->yellow_cards;
+      } else {
+        ++counts->red_cards;
+      }
+    }
+    if (step.obligation) {
+      if (absl::Status s = storage::InsertDailyObligation(
+              db, ticket_id, step.obligation->date, step.obligation->department,
+              step.obligation->reported);
+          !s.ok()) {
+        return s;
+      }
+      if (!step.obligation->reported) ++counts->daily_report_misses;
+    }
+    if (!step.event) continue;
+    if (step.event->type() == v1::Event::DUE_SOON) ++counts->warnings;
+    if (step.event->type() == v1::Event::ACK_OVERDUE) ++counts->ack_overdue;
+    if (absl::Status s = storage::InsertEvent(db, &*step.event); !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
 Sweeper::~Sweeper() { Stop(); }
 
 absl::StatusOr<Sweeper::Counts> Sweeper::SweepDue(absl::Time now) {
@@ -63,27 +97,10 @@ absl::StatusOr<Sweeper::Counts> Sweeper::SweepDue(absl::Time now) {
                 !s.ok()) {
               return s;
             }
-            for (SweepStep& step : result.steps) {
-              if (step.card) {
-                if (absl::Status s = storage::InsertCard(db, &*step.card);
-                    !s.ok()) {
-                  return s;
-                }
-                step.event.set_card(step.card->name());
-                if (step.card->color() == v1::Card::YELLOW) {
-                  ++local->yellow_cards;
-                } else {
-                  ++local->red_cards;
-                }
-              } else if (step.event.type() == v1::Event::DUE_SOON) {
-                ++local->warnings;
-              } else if (step.event.type() == v1::Event::ACK_OVERDUE) {
-                ++local->ack_overdue;
-              }
-              if (absl::Status s = storage::InsertEvent(db, &step.event);
-                  !s.ok()) {
-                return s;
-              }
+            if (absl::Status s =
+                    StoreSweepSteps(db, id, result.steps, local.get());
+                !s.ok()) {
+              return s;
             }
             local->tickets = result.steps.empty() ? 0 : 1;
             return absl::OkStatus();
@@ -97,6 +114,7 @@ absl::StatusOr<Sweeper::Counts> Sweeper::SweepDue(absl::Time now) {
                 counts.ack_overdue += local->ack_overdue;
                 counts.yellow_cards += local->yellow_cards;
                 counts.red_cards += local->red_cards;
+                counts.daily_report_misses += local->daily_report_misses;
               } else {
                 failures.push_back(status);
               }

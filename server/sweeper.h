@@ -25,19 +25,31 @@
 #include "absl/time/time.h"
 #include "server/policy_registry.h"
 #include "server/workflow/clock.h"
+#include "server/workflow/sweep_rules.h"
 #include "storage/store.h"
 
 namespace hotline {
 
+// What the sweep rules did, counted.
+struct SweepCounts {
+  int tickets = 0;
+  int warnings = 0;
+  int ack_overdue = 0;
+  int yellow_cards = 0;
+  int red_cards = 0;
+  int daily_report_misses = 0;
+};
+
+// Stores the steps of one ticket's sweep (cards, settled daily-report days,
+// events), in order, inside the caller's unit; adds them to `counts`. The
+// caller stores the ticket.
+absl::Status StoreSweepSteps(storage::Connection& db, int64_t ticket_id,
+                             std::vector<SweepStep>& steps,
+                             SweepCounts* counts);
+
 class Sweeper final {
  public:
-  struct Counts {
-    int tickets = 0;
-    int warnings = 0;
-    int ack_overdue = 0;
-    int yellow_cards = 0;
-    int red_cards = 0;
-  };
+  using Counts = SweepCounts;
 
   // Every pointer must outlive the sweeper.
   Sweeper(storage::Store* store, const Clock* clock,

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/proto_time.h"
 #include "server/paging.h"
+#include "server/sweeper.h"
 #include "server/ticket_filter.h"
 #include "server/workflow/extension_rules.h"
 #include "server/workflow/validation.h"
@@ -72,9 +73,20 @@ void TicketService::Transition(const Principal& principal, TicketAction action,
             !s.ok()) {
           return s;
         }
+        // Whatever fell due before this moment (a card, a missed daily
+        // report) is settled first, so that history stays in time order
+        // even when the sweeper has not run yet.
+        const absl::Time now = clock_->Now();
+        SweepResult due = Sweep(*current, now,
+                                policies_->RulesFor(current->policy_version()));
         absl::StatusOr<TicketChange> change =
-            rule(db, *current, ActionContext{principal, clock_->Now()});
+            rule(db, due.ticket, ActionContext{principal, now});
         if (!change.ok()) return change.status();
+        SweepCounts ignored;
+        if (absl::Status s = StoreSweepSteps(db, id, due.steps, &ignored);
+            !s.ok()) {
+          return s;
+        }
         if (absl::Status s = Save(db, *change); !s.ok()) return s;
         *result = ViewFor(principal, change->ticket);
         return absl::OkStatus();
@@ -231,9 +243,9 @@ void TicketService::AcknowledgeTicket(
   }
   Transition(
       principal, TicketAction::kAcknowledge, request.name(),
-      [etag = request.etag()](Connection&, const v1::Ticket& ticket,
-                              const ActionContext& context) {
-        return Acknowledge(ticket, etag, context);
+      [this, etag = request.etag()](Connection&, const v1::Ticket& ticket,
+                                    const ActionContext& context) {
+        return Acknowledge(ticket, etag, context, policies_->CurrentRules());
       },
       std::move(done));
 }

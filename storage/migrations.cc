@@ -96,6 +96,33 @@ CREATE TABLE policies (
   body           BLOB NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 3: daily reports (一日一报), their settled obligations, and indexes for
+    // the per-department change feed.
+    R"sql(
+CREATE TABLE daily_reports (
+  id           INTEGER PRIMARY KEY,
+  ticket_id    INTEGER NOT NULL REFERENCES tickets(id),
+  date         TEXT NOT NULL,
+  department   TEXT NOT NULL,
+  progress     TEXT NOT NULL,
+  submitted_at INTEGER NOT NULL,
+  UNIQUE (ticket_id, date)
+);
+CREATE INDEX daily_reports_by_department ON daily_reports(department, date);
+
+CREATE TABLE daily_obligations (
+  ticket_id  INTEGER NOT NULL REFERENCES tickets(id),
+  date       TEXT NOT NULL,
+  department TEXT NOT NULL,
+  reported   INTEGER NOT NULL,
+  PRIMARY KEY (ticket_id, date)
+) WITHOUT ROWID;
+CREATE INDEX daily_obligations_by_department
+  ON daily_obligations(department, date);
+
+CREATE INDEX events_by_department ON events(department, seq);
+CREATE INDEX events_by_previous_department ON events(previous_department, seq);
+)sql",
 };
 
 }  // namespace

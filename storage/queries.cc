@@ -522,4 +522,145 @@ absl::Status InsertPolicy(Connection& db, const v1::Policy& policy) {
   return stmt->Run();
 }
 
+absl::Status UpsertDailyReport(Connection& db, const v1::DailyReport& report) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "INSERT INTO daily_reports (ticket_id, date, department, progress, "
+      "submitted_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (ticket_id, date) DO "
+      "UPDATE SET department = excluded.department, progress = "
+      "excluded.progress, submitted_at = excluded.submitted_at");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, TicketIdOfName(report.ticket()));
+  stmt->BindText(2, report.date());
+  stmt->BindText(3, report.department());
+  stmt->BindText(4, report.progress());
+  stmt->BindInt64(5, ToUnixMicros(report.submit_time()));
+  return stmt->Run();
+}
+
+absl::StatusOr<std::vector<std::pair<int64_t, v1::DailyReport>>>
+QueryDailyReports(Connection& db, const DailyReportQuery& query) {
+  std::vector<std::string> where = {"id > ?"};
+  if (query.department) where.push_back("department = ?");
+  if (query.ticket_id) where.push_back("ticket_id = ?");
+  if (query.from_date) where.push_back("date >= ?");
+  if (query.to_date) where.push_back("date <= ?");
+  absl::StatusOr<Statement> stmt = db.Prepare(absl::StrCat(
+      "SELECT id, ticket_id, date, department, progress, submitted_at FROM "
+      "daily_reports WHERE ",
+      absl::StrJoin(where, " AND "), " ORDER BY id LIMIT ?"));
+  if (!stmt.ok()) return stmt.status();
+  int index = 1;
+  stmt->BindInt64(index++, query.after_id);
+  if (query.department) stmt->BindText(index++, *query.department);
+  if (query.ticket_id) stmt->BindInt64(index++, *query.ticket_id);
+  if (query.from_date) stmt->BindText(index++, *query.from_date);
+  if (query.to_date) stmt->BindText(index++, *query.to_date);
+  stmt->BindInt64(index++, query.limit);
+  std::vector<std::pair<int64_t, v1::DailyReport>> out;
+  while (true) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    v1::DailyReport report;
+    report.set_ticket(absl::StrCat(kTicketPrefix, stmt->ColumnInt64(1)));
+    report.set_date(stmt->ColumnText(2));
+    report.set_department(stmt->ColumnText(3));
+    report.set_progress(stmt->ColumnText(4));
+    *report.mutable_submit_time() =
+        ToProtoTime(absl::FromUnixMicros(stmt->ColumnInt64(5)));
+    out.emplace_back(stmt->ColumnInt64(0), std::move(report));
+  }
+}
+
+absl::Status InsertDailyObligation(Connection& db, int64_t ticket_id,
+                                   const std::string& date,
+                                   const std::string& department,
+                                   bool reported) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "INSERT OR IGNORE INTO daily_obligations (ticket_id, date, department, "
+      "reported) VALUES (?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, ticket_id);
+  stmt->BindText(2, date);
+  stmt->BindText(3, department);
+  stmt->BindInt64(4, reported ? 1 : 0);
+  return stmt->Run();
+}
+
+absl::StatusOr<ComplianceCounts> QueryCompliance(Connection& db,
+                                                 const std::string& department,
+                                                 const std::string& from_date,
+                                                 const std::string& to_date,
+                                                 int max_misses) {
+  ComplianceCounts counts;
+  absl::StatusOr<Statement> totals = db.Prepare(
+      "SELECT COUNT(*), COALESCE(SUM(reported), 0) FROM daily_obligations "
+      "WHERE department = ? AND date >= ? AND date <= ?");
+  if (!totals.ok()) return totals.status();
+  totals->BindText(1, department);
+  totals->BindText(2, from_date);
+  totals->BindText(3, to_date);
+  absl::StatusOr<bool> row = totals->Step();
+  if (!row.ok()) return row.status();
+  counts.owed = static_cast<int>(totals->ColumnInt64(0));
+  counts.given = static_cast<int>(totals->ColumnInt64(1));
+  absl::StatusOr<Statement> misses = db.Prepare(
+      "SELECT ticket_id, date FROM daily_obligations WHERE department = ? AND "
+      "date >= ? AND date <= ? AND reported = 0 ORDER BY date, ticket_id "
+      "LIMIT ?");
+  if (!misses.ok()) return misses.status();
+  misses->BindText(1, department);
+  misses->BindText(2, from_date);
+  misses->BindText(3, to_date);
+  misses->BindInt64(4, max_misses);
+  while (true) {
+    absl::StatusOr<bool> next = misses->Step();
+    if (!next.ok()) return next.status();
+    if (!*next) return counts;
+    counts.misses.emplace_back(misses->ColumnInt64(0), misses->ColumnText(1));
+  }
+}
+
+absl::StatusOr<std::vector<v1::Event>> QueryEventFeed(
+    Connection& db, const EventFeedQuery& query) {
+  std::string sql;
+  if (query.ticket_id) {
+    sql = "SELECT body FROM events WHERE ticket_id = ? AND seq > ?";
+  } else if (query.department) {
+    // Two index ranges, merged by seq.
+    sql =
+        "SELECT body FROM events WHERE seq > ? AND (department = ? OR "
+        "previous_department = ?)";
+  } else if (query.created_by) {
+    sql =
+        "SELECT e.body FROM events e JOIN tickets t ON t.id = e.ticket_id "
+        "WHERE e.seq > ? AND t.created_by = ?";
+  } else {
+    sql = "SELECT body FROM events WHERE seq > ?";
+  }
+  absl::StatusOr<Statement> stmt =
+      db.Prepare(absl::StrCat(sql, " ORDER BY seq LIMIT ?"));
+  if (!stmt.ok()) return stmt.status();
+  int index = 1;
+  if (query.ticket_id) {
+    stmt->BindInt64(index++, *query.ticket_id);
+    stmt->BindInt64(index++, query.after_seq);
+  } else if (query.department) {
+    stmt->BindInt64(index++, query.after_seq);
+    stmt->BindText(index++, *query.department);
+    stmt->BindText(index++, *query.department);
+  } else if (query.created_by) {
+    stmt->BindInt64(index++, query.after_seq);
+    stmt->BindText(index++, *query.created_by);
+  } else {
+    stmt->BindInt64(index++, query.after_seq);
+  }
+  stmt->BindInt64(index++, query.limit);
+  return LoadAllBodies<v1::Event>(*stmt, "event");
+}
+
+absl::StatusOr<int64_t> LatestSeq(Connection& db) {
+  return db.QueryInt64("SELECT COALESCE(MAX(seq), 0) FROM events");
+}
+
 }  // namespace hotline::storage

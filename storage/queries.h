@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -47,6 +48,28 @@ struct CardQuery {
   std::optional<bool> active;
   int64_t after_id = 0;
   int limit = 50;
+};
+
+// Which daily reports a list returns, in id order after `after_id`.
+struct DailyReportQuery {
+  std::optional<std::string> department;
+  std::optional<int64_t> ticket_id;
+  std::optional<std::string> from_date;  // inclusive, "YYYY-MM-DD"
+  std::optional<std::string> to_date;    // inclusive
+  int64_t after_id = 0;
+  int limit = 50;
+};
+
+// Which events the change feed returns, in seq order after `after_seq`.
+struct EventFeedQuery {
+  int64_t after_seq = 0;
+  // Events of tickets this department holds or held at the event
+  // (department or previous_department).
+  std::optional<std::string> department;
+  std::optional<int64_t> ticket_id;
+  // Events of tickets created by this principal.
+  std::optional<std::string> created_by;
+  int limit = 100;
 };
 
 // A token as authentication needs it.
@@ -114,6 +137,32 @@ int64_t CardId(const v1::Card& card);
 absl::StatusOr<std::vector<v1::Policy>> LoadPolicies(Connection& db);
 // ALREADY_EXISTS when the version is recorded.
 absl::Status InsertPolicy(Connection& db, const v1::Policy& policy);
+
+// Stores a day's entry, replacing an earlier one for the same ticket and day.
+absl::Status UpsertDailyReport(Connection& db, const v1::DailyReport& report);
+absl::StatusOr<std::vector<std::pair<int64_t, v1::DailyReport>>>
+QueryDailyReports(Connection& db, const DailyReportQuery& query);
+// Records a settled day of a ticket; a day already settled is left as it is.
+absl::Status InsertDailyObligation(Connection& db, int64_t ticket_id,
+                                   const std::string& date,
+                                   const std::string& department,
+                                   bool reported);
+struct ComplianceCounts {
+  int owed = 0;
+  int given = 0;
+  // (ticket id, date) of each miss, by date then ticket.
+  std::vector<std::pair<int64_t, std::string>> misses;
+};
+absl::StatusOr<ComplianceCounts> QueryCompliance(Connection& db,
+                                                 const std::string& department,
+                                                 const std::string& from_date,
+                                                 const std::string& to_date,
+                                                 int max_misses);
+
+absl::StatusOr<std::vector<v1::Event>> QueryEventFeed(
+    Connection& db, const EventFeedQuery& query);
+// The latest seq, 0 when there are no events.
+absl::StatusOr<int64_t> LatestSeq(Connection& db);
 
 // Stores a new ticket: assigns its name "tickets/{id}" and etag.
 // ALREADY_EXISTS when its source_id is taken.

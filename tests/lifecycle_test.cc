@@ -61,6 +61,14 @@ TEST_F(LifecycleTest, FullLifecycleIsRecordedAndSurvivesRestart) {
   EXPECT_EQ(ticket->state(), Ticket::IN_PROGRESS);
   EXPECT_EQ(FromProtoTime(ticket->acknowledged_at()), clock_.Now());
 
+  // In progress at the end of a working day: the day's report (一日一报).
+  v1::SubmitDailyReportRequest report;
+  report.set_date("2021-02-10");
+  auto* entry = report.add_entries();
+  entry->set_ticket(name);
+  entry->set_progress("已联系施工单位");
+  ASSERT_TRUE(housing_->SubmitDailyReport(report).ok());
+
   clock_.Advance(absl::Hours(20));
   v1::ReplyTicketRequest reply;
   reply.set_name(name);
@@ -89,14 +97,20 @@ TEST_F(LifecycleTest, FullLifecycleIsRecordedAndSurvivesRestart) {
   EXPECT_EQ(ticket->reopen_count(), 1);
 
   const std::vector<Event::Type> expected_types = {
-      Event::CREATED, Event::DISPATCHED, Event::ACKNOWLEDGED,
-      Event::REPLIED, Event::CLOSED,     Event::REOPENED};
-  const std::vector<std::string> expected_actors = {
-      "intake/city",        "bureau", "department/housing",
-      "department/housing", "bureau", "bureau"};
+      Event::CREATED,      Event::DISPATCHED, Event::ACKNOWLEDGED,
+      Event::DAILY_REPORT, Event::REPLIED,    Event::CLOSED,
+      Event::REOPENED};
+  const std::vector<std::string> expected_actors = {"intake/city",
+                                                    "bureau",
+                                                    "department/housing",
+                                                    "department/housing",
+                                                    "department/housing",
+                                                    "bureau",
+                                                    "bureau"};
   const std::vector<absl::Duration> expected_offsets = {
       absl::ZeroDuration(),
       absl::Minutes(10),
+      absl::Minutes(70),
       absl::Minutes(70),
       absl::Minutes(70) + absl::Hours(20),
       absl::Minutes(70) + absl::Hours(22),
@@ -117,9 +131,10 @@ TEST_F(LifecycleTest, FullLifecycleIsRecordedAndSurvivesRestart) {
       }
     }
     EXPECT_EQ(history[1].reason(), "请核实处理");
-    EXPECT_EQ(history[3].reply_text(), "已责令施工单位夜间停工");
-    EXPECT_EQ(history[4].satisfaction(), Ticket::SATISFIED);
-    EXPECT_EQ(history[5].reason(), "市民反映仍有夜间施工");
+    EXPECT_EQ(history[3].report_date(), "2021-02-10");
+    EXPECT_EQ(history[4].reply_text(), "已责令施工单位夜间停工");
+    EXPECT_EQ(history[5].satisfaction(), Ticket::SATISFIED);
+    EXPECT_EQ(history[6].reason(), "市民反映仍有夜间施工");
   };
   check_history();
 

@@ -44,7 +44,9 @@ const std::map<std::string, Step>& Steps() {
                          testing::DefaultRules());
        }},
       {"Acknowledge",
-       [](const Ticket& t) { return Acknowledge(t, "", Housing()); }},
+       [](const Ticket& t) {
+         return Acknowledge(t, "", Housing(), testing::DefaultRules());
+       }},
       {"Return",
        [](const Ticket& t) { return Return(t, "not ours", "", Housing()); }},
       {"Reply",
@@ -236,8 +238,8 @@ TEST(TicketRules, StaleEtagIsAbortedBeforeStateCheck) {
   absl::StatusOr<TicketChange> change =
       Close(InState(Ticket::RECEIVED), Ticket::SATISFIED, "4", Bureau());
   EXPECT_EQ(change.status().code(), absl::StatusCode::kAborted);
-  absl::StatusOr<TicketChange> matching =
-      Acknowledge(InState(Ticket::DISPATCHED), "5", Housing());
+  absl::StatusOr<TicketChange> matching = Acknowledge(
+      InState(Ticket::DISPATCHED), "5", Housing(), testing::DefaultRules());
   EXPECT_TRUE(matching.ok()) << matching.status();
 }
 

@@ -30,6 +30,8 @@ absl::string_view ActionName(TicketAction action) {
       return "IssueCard";
     case TicketAction::kRevokeCard:
       return "RevokeCard";
+    case TicketAction::kDailyReport:
+      return "SubmitDailyReport";
   }
   return "unknown action";
 }
@@ -45,7 +47,8 @@ absl::Status AuthorizeAction(const Principal& principal, TicketAction action) {
                 action == TicketAction::kAcknowledge ||
                 action == TicketAction::kReturn ||
                 action == TicketAction::kReply ||
-                action == TicketAction::kRequestExtension;
+                action == TicketAction::kRequestExtension ||
+                action == TicketAction::kDailyReport;
       break;
     case Principal::Kind::kIntake:
       allowed =
@@ -93,6 +96,17 @@ absl::Status AuthorizeBureauOnly(const Principal& principal,
   if (principal.kind == Principal::Kind::kBureau) return absl::OkStatus();
   return absl::PermissionDeniedError(absl::StrCat(
       principal.ToString(), " may not call ", what, "; only the bureau may"));
+}
+
+std::optional<v1::Event> EventViewFor(const Principal& principal,
+                                      v1::Event event) {
+  if (principal.kind != Principal::Kind::kDepartment) return event;
+  const std::string own = principal.DepartmentName();
+  if (event.department() == own) return event;
+  if (event.previous_department() != own) return std::nullopt;
+  event.clear_department();
+  event.clear_reason();
+  return event;
 }
 
 v1::Ticket ViewFor(const Principal& principal, v1::Ticket ticket) {

@@ -11,6 +11,8 @@
 #ifndef HOTLINE_SERVER_WORKFLOW_ACCESS_H_
 #define HOTLINE_SERVER_WORKFLOW_ACCESS_H_
 
+#include <optional>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "hotline/v1/ticket.pb.h"
@@ -31,6 +33,7 @@ enum class TicketAction {
   kDecideExtension,
   kIssueCard,
   kRevokeCard,
+  kDailyReport,
 };
 
 // The method name a person would recognise, e.g. "AcknowledgeTicket".
@@ -51,6 +54,14 @@ absl::Status AuthorizeOnTicket(const Principal& principal, TicketAction action,
 // Only the bureau manages departments and tokens; `what` names the method.
 absl::Status AuthorizeBureauOnly(const Principal& principal,
                                  absl::string_view what);
+
+// The event as a department may see it on the change feed, or nothing: the
+// events of tickets it holds, and the one that takes a ticket away from it
+// (a return or a reassignment) without the new owner or the note meant for
+// them. The bureau and intake (whose feed the store already narrows to the
+// tickets it created) see events whole.
+std::optional<v1::Event> EventViewFor(const Principal& principal,
+                                      v1::Event event);
 
 // The ticket as the principal may see it: departments never see the caller's
 // name or phone on a confidential ticket.

@@ -80,6 +80,8 @@ absl::Time NextDue(const v1::Ticket& ticket) {
   consider(ticket.reply_due_at(), !ticket.reply_overdue());
   consider(ticket.red_card_due_at(),
            ticket.reply_overdue() && !ticket.long_overdue());
+  consider(ticket.daily_report_due_at(),
+           ticket.state() == v1::Ticket::IN_PROGRESS);
   return next;
 }
 

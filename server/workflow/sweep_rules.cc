@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/proto_time.h"
+#include "server/workflow/daily_report_rules.h"
 #include "server/workflow/ticket_rules.h"
 
 namespace hotline {
@@ -39,7 +40,8 @@ Event MakeEvent(const Ticket& ticket, Event::Type type, absl::Time at) {
 
 SweepStep CardStep(Ticket& ticket, Card::Color color, absl::Time at,
                    std::string reason) {
-  SweepStep step{MakeEvent(ticket, Event::CARD_ISSUED, at), Card()};
+  SweepStep step{MakeEvent(ticket, Event::CARD_ISSUED, at), Card(),
+                 std::nullopt};
   Card& card = *step.card;
   card.set_ticket(ticket.name());
   card.set_department(ticket.department());
@@ -47,8 +49,8 @@ SweepStep CardStep(Ticket& ticket, Card::Color color, absl::Time at,
   card.set_reason(reason);
   card.set_issuer(kSweeperActor);
   *card.mutable_issue_time() = ToProtoTime(at);
-  step.event.set_card_color(color);
-  step.event.set_reason(std::move(reason));
+  step.event->set_card_color(color);
+  step.event->set_reason(std::move(reason));
   if (color == Card::YELLOW) {
     ticket.set_yellow_cards(ticket.yellow_cards() + 1);
   } else {
@@ -74,16 +76,16 @@ SweepResult Sweep(const Ticket& ticket, absl::Time now,
     t.set_ack_overdue(true);
     SweepStep step{
         MakeEvent(t, Event::ACK_OVERDUE, FromProtoTime(t.ack_due_at())),
-        std::nullopt};
-    step.event.set_reason(absl::StrCat(
+        std::nullopt, std::nullopt};
+    step.event->set_reason(absl::StrCat(
         "not signed for by ", Local(FromProtoTime(t.ack_due_at()), rules)));
     result.steps.push_back(std::move(step));
   }
   if (!t.due_soon() && due(t.warning_at())) {
     t.set_due_soon(true);
     SweepStep step{MakeEvent(t, Event::DUE_SOON, FromProtoTime(t.warning_at())),
-                   std::nullopt};
-    step.event.set_reason(absl::StrCat(
+                   std::nullopt, std::nullopt};
+    step.event->set_reason(absl::StrCat(
         "reply due by ", Local(FromProtoTime(t.reply_due_at()), rules)));
     result.steps.push_back(std::move(step));
   }
@@ -103,6 +105,25 @@ SweepResult Sweep(const Ticket& ticket, absl::Time now,
         absl::StrCat("still no reply ", rules.policy->red_card_working_days(),
                      " working days after the deadline ",
                      Local(FromProtoTime(t.reply_due_at()), rules))));
+  }
+  // Daily reports: settle every working day that has ended.
+  while (t.state() == Ticket::IN_PROGRESS && due(t.daily_report_due_at())) {
+    const absl::Time end = FromProtoTime(t.daily_report_due_at());
+    const std::string date = absl::FormatCivilTime(
+        rules.calendar->LocalDay(end - absl::Microseconds(1)));
+    SweepStep step{
+        std::nullopt, std::nullopt,
+        DailyObligation{date, t.department(), t.last_report_date() == date}};
+    if (!step.obligation->reported) {
+      t.set_daily_report_misses(t.daily_report_misses() + 1);
+      step.event = MakeEvent(t, Event::DAILY_REPORT_MISSED, end);
+      step.event->set_report_date(date);
+      step.event->set_reason(
+          absl::StrCat("no daily report (一日一报) for ", date));
+    }
+    result.steps.push_back(std::move(step));
+    *t.mutable_daily_report_due_at() =
+        ToProtoTime(NextDailyReportDue(end, *rules.calendar));
   }
   if (!result.steps.empty()) {
     *t.mutable_update_time() = ToProtoTime(now);

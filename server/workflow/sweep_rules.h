@@ -4,7 +4,10 @@
 //   sign-for        ack_overdue once ack_due_at passes while DISPATCHED;
 //   yellow card     once reply_due_at passes with no reply;
 //   red card        once red_card_due_at (set with the yellow card) passes
-//                   with still no reply.
+//                   with still no reply;
+//   daily report    at the end of each working day the ticket is IN_PROGRESS,
+//                   the day is settled: reported, or missed (an event and a
+//                   count on the ticket).
 // "Passes" means at the instant itself: one microsecond before, nothing.
 // Each applies at most once per assignment, because the flag it sets is
 // stored with the ticket in the same transaction; a dispatch resets them.
@@ -16,6 +19,7 @@
 #define HOTLINE_SERVER_WORKFLOW_SWEEP_RULES_H_
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -27,10 +31,20 @@ namespace hotline {
 // The actor name of events and cards the sweeper makes.
 inline constexpr char kSweeperActor[] = "sweeper";
 
+// A settled daily-report obligation (一日一报) of one ticket for one day.
+struct DailyObligation {
+  std::string date;  // "YYYY-MM-DD"
+  std::string department;
+  bool reported = false;
+};
+
+// What one rule produced: an event to store (absent for a day that was
+// reported: only its obligation is recorded), a card, an obligation.
 struct SweepStep {
-  v1::Event event;
+  std::optional<v1::Event> event;
   // For CARD_ISSUED: the card to store (its name is assigned by the store).
   std::optional<v1::Card> card;
+  std::optional<DailyObligation> obligation;
 };
 
 struct SweepResult {

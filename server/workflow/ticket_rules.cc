@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/proto_time.h"
+#include "server/workflow/daily_report_rules.h"
 
 namespace hotline {
 using v1::Event;
@@ -76,6 +77,7 @@ void ClearAssignment(Ticket& t) {
   t.set_long_overdue(false);
   t.set_extension_count(0);
   t.clear_pending_extension();
+  t.clear_daily_report_due_at();
 }
 
 }  // namespace
@@ -149,7 +151,8 @@ absl::StatusOr<TicketChange> Dispatch(const Ticket& ticket,
 
 absl::StatusOr<TicketChange> Acknowledge(const Ticket& ticket,
                                          absl::string_view etag,
-                                         const ActionContext& context) {
+                                         const ActionContext& context,
+                                         const DeadlineRules& rules) {
   if (absl::Status s =
           CheckStep(ticket, etag, "AcknowledgeTicket", {Ticket::DISPATCHED});
       !s.ok()) {
@@ -159,6 +162,8 @@ absl::StatusOr<TicketChange> Acknowledge(const Ticket& ticket,
       BeginStep(ticket, Event::ACKNOWLEDGED, Ticket::IN_PROGRESS, context);
   *change.ticket.mutable_acknowledged_at() = ToProtoTime(context.now);
   change.ticket.set_ack_overdue(false);
+  *change.ticket.mutable_daily_report_due_at() =
+      ToProtoTime(FirstDailyReportDue(context.now, *rules.calendar));
   FinishStep(ticket, change);
   return change;
 }
@@ -210,6 +215,8 @@ absl::StatusOr<TicketChange> Reply(const Ticket& ticket,
   t.set_reply_text(std::string(reply_text));
   t.set_outcome(outcome);
   *t.mutable_replied_at() = ToProtoTime(context.now);
+  // The reply counts as the day's report; nothing more is owed.
+  t.clear_daily_report_due_at();
   change.event.set_reply_text(std::string(reply_text));
   change.event.set_outcome(outcome);
   FinishStep(ticket, change);
@@ -265,6 +272,8 @@ absl::StatusOr<TicketChange> Reopen(const Ticket& ticket,
   *t.mutable_reply_due_at() = ToProtoTime(deadlines.reply_due);
   *t.mutable_warning_at() = ToProtoTime(deadlines.warning);
   t.set_policy_version(rules.policy->version());
+  *t.mutable_daily_report_due_at() =
+      ToProtoTime(FirstDailyReportDue(context.now, *rules.calendar));
   change.event.set_reason(std::string(reason));
   FinishStep(ticket, change);
   return change;

@@ -53,9 +53,11 @@ absl::StatusOr<TicketChange> Dispatch(const v1::Ticket& ticket,
                                       const ActionContext& context,
                                       const DeadlineRules& rules);
 
+// The ticket then owes daily reports (daily_report_rules.h).
 absl::StatusOr<TicketChange> Acknowledge(const v1::Ticket& ticket,
                                          absl::string_view etag,
-                                         const ActionContext& context);
+                                         const ActionContext& context,
+                                         const DeadlineRules& rules);
 
 // Refused once the return window (return_due_at) has passed.
 absl::StatusOr<TicketChange> Return(const v1::Ticket& ticket,

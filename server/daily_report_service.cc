@@ -1,0 +1,259 @@
+#include "server/daily_report_service.h"
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "common/proto_time.h"
+#include "server/paging.h"
+#include "server/sweeper.h"
+#include "server/workflow/access.h"
+#include "server/workflow/daily_report_rules.h"
+#include "server/workflow/sweep_rules.h"
+#include "server/workflow/validation.h"
+#include "storage/queries.h"
+
+namespace hotline {
+namespace {
+
+using storage::Connection;
+
+constexpr int kMaxEntries = 500;
+constexpr int kMaxMisses = 5000;
+
+absl::Status CheckDate(const std::string& date, absl::string_view field) {
+  absl::CivilDay day;
+  if (date.size() != 10 || !absl::ParseCivilTime(date, &day)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " \"", date, "\" must be a day like 2021-02-18"));
+  }
+  return absl::OkStatus();
+}
+
+// The department a request is about: a department's own, or the one the
+// bureau names (required when `required`).
+absl::StatusOr<std::optional<std::string>> ScopeDepartment(
+    const Principal& principal, const std::string& requested, bool required) {
+  if (!requested.empty()) {
+    absl::StatusOr<std::string> id =
+        ParseDepartmentName(requested, "department");
+    if (!id.ok()) return id.status();
+  }
+  switch (principal.kind) {
+    case Principal::Kind::kBureau:
+      if (required && requested.empty()) {
+        return absl::InvalidArgumentError(
+            "department is required, e.g. \"departments/housing\"");
+      }
+      if (requested.empty()) return std::optional<std::string>();
+      return std::optional<std::string>(requested);
+    case Principal::Kind::kDepartment:
+      if (!requested.empty() && requested != principal.DepartmentName()) {
+        return absl::PermissionDeniedError(absl::StrCat(
+            principal.ToString(), " may see only the daily reports of ",
+            principal.DepartmentName()));
+      }
+      return std::optional<std::string>(principal.DepartmentName());
+    case Principal::Kind::kIntake:
+      break;
+  }
+  return absl::PermissionDeniedError(
+      absl::StrCat(principal.ToString(),
+                   " may not read daily reports; the bureau and "
+                   "departments may"));
+}
+
+}  // namespace
+
+void DailyReportService::SubmitDailyReport(
+    const Principal& principal, const v1::SubmitDailyReportRequest& request,
+    SubmitDone done) {
+  if (request.entries().empty() || request.entries_size() > kMaxEntries) {
+    return done(absl::InvalidArgumentError(
+        absl::StrCat("entries must hold 1 to ", kMaxEntries, " entries (got ",
+                     request.entries_size(), ")")));
+  }
+  if (absl::Status s = CheckDate(request.date(), "date"); !s.ok()) {
+    return done(s);
+  }
+  std::set<int64_t> seen;
+  std::vector<int64_t> ids;
+  for (int i = 0; i < request.entries_size(); ++i) {
+    const auto& entry = request.entries(i);
+    const std::string field = absl::StrCat("entries[", i, "]");
+    absl::StatusOr<int64_t> id =
+        ParseTicketName(entry.ticket(), absl::StrCat(field, ".ticket"));
+    if (!id.ok()) return done(id.status());
+    if (!seen.insert(*id).second) {
+      return done(absl::InvalidArgumentError(
+          absl::StrCat(field, ".ticket ", entry.ticket(), " is listed twice")));
+    }
+    if (absl::Status s = CheckRequiredText(entry.progress(),
+                                           absl::StrCat(field, ".progress"),
+                                           kMaxReasonChars);
+        !s.ok()) {
+      return done(s);
+    }
+    ids.push_back(*id);
+  }
+  if (absl::Status s = AuthorizeAction(principal, TicketAction::kDailyReport);
+      !s.ok()) {
+    return done(s);
+  }
+  auto result = std::make_shared<v1::SubmitDailyReportResponse>();
+  store_->Write(
+      [this, principal, request, ids, result](Connection& db) -> absl::Status {
+        const absl::Time now = clock_->Now();
+        absl::StatusOr<absl::CivilDay> day =
+            CheckReportDay(request.date(), now, policies_->calendar());
+        if (!day.ok()) return day.status();
+        for (int i = 0; i < request.entries_size(); ++i) {
+          const auto& entry = request.entries(i);
+          absl::StatusOr<std::optional<v1::Ticket>> ticket =
+              storage::LoadTicket(db, ids[i]);
+          if (!ticket.ok()) return ticket.status();
+          const v1::Ticket* current = ticket->has_value() ? &**ticket : nullptr;
+          if (absl::Status s =
+                  AuthorizeOnTicket(principal, TicketAction::kDailyReport,
+                                    entry.ticket(), current);
+              !s.ok()) {
+            return s;
+          }
+          // Settle any day that ended before this report first.
+          SweepResult due = Sweep(
+              *current, now, policies_->RulesFor(current->policy_version()));
+          absl::StatusOr<TicketChange> change =
+              RecordDailyReport(due.ticket, *day, entry.progress(),
+                                ActionContext{principal, now});
+          if (!change.ok()) return change.status();
+          SweepCounts ignored;
+          if (absl::Status s = StoreSweepSteps(db, ids[i], due.steps, &ignored);
+              !s.ok()) {
+            return s;
+          }
+          if (absl::Status s = storage::UpdateTicket(db, &change->ticket);
+              !s.ok()) {
+            return s;
+          }
+          if (absl::Status s = storage::InsertEvent(db, &change->event);
+              !s.ok()) {
+            return s;
+          }
+          v1::DailyReport& report = *result->add_reports();
+          report.set_ticket(entry.ticket());
+          report.set_department(current->department());
+          report.set_date(request.date());
+          report.set_progress(entry.progress());
+          *report.mutable_submit_time() = ToProtoTime(now);
+          if (absl::Status s = storage::UpsertDailyReport(db, report);
+              !s.ok()) {
+            return s;
+          }
+        }
+        return absl::OkStatus();
+      },
+      [result, done = std::move(done)](absl::Status status) {
+        if (status.ok()) {
+          done(std::move(*result));
+        } else {
+          done(status);
+        }
+      });
+}
+
+absl::StatusOr<v1::ListDailyReportsResponse>
+DailyReportService::ListDailyReports(
+    const Principal& principal, const v1::ListDailyReportsRequest& request) {
+  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  storage::DailyReportQuery query;
+  if (!request.ticket().empty()) {
+    absl::StatusOr<int64_t> id = ParseTicketName(request.ticket(), "ticket");
+    if (!id.ok()) return id.status();
+    query.ticket_id = *id;
+  }
+  for (const auto& [value, field, target] :
+       {std::make_tuple(request.from_date(), "from_date", &query.from_date),
+        std::make_tuple(request.to_date(), "to_date", &query.to_date)}) {
+    if (value.empty()) continue;
+    if (absl::Status s = CheckDate(value, field); !s.ok()) return s;
+    *target = value;
+  }
+  v1::ListDailyReportsRequest scope_request = request;
+  scope_request.clear_page_size();
+  scope_request.clear_page_token();
+  const std::string scope =
+      absl::StrCat("ListDailyReports\n", scope_request.SerializeAsString(),
+                   "\n", principal.ToString());
+  absl::StatusOr<std::string> last =
+      DecodePageToken(request.page_token(), scope);
+  if (!last.ok()) return last.status();
+  if (!last->empty() && !absl::SimpleAtoi(*last, &query.after_id)) {
+    return absl::InvalidArgumentError("page_token is malformed");
+  }
+  absl::StatusOr<std::optional<std::string>> department =
+      ScopeDepartment(principal, request.department(), false);
+  if (!department.ok()) return department.status();
+  query.department = *department;
+  query.limit = *page_size + 1;
+  absl::StatusOr<std::vector<std::pair<int64_t, v1::DailyReport>>> rows =
+      store_->Read<std::vector<std::pair<int64_t, v1::DailyReport>>>(
+          [&](Connection& db) {
+            return storage::QueryDailyReports(db, query);
+          });
+  if (!rows.ok()) return rows.status();
+  v1::ListDailyReportsResponse response;
+  const bool more = static_cast<int>(rows->size()) > *page_size;
+  if (more) rows->resize(*page_size);
+  for (auto& [id, report] : *rows) *response.add_reports() = std::move(report);
+  if (more) {
+    response.set_next_page_token(
+        EncodePageToken(absl::StrCat(rows->back().first), scope));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::DailyReportCompliance>
+DailyReportService::GetDailyReportCompliance(
+    const Principal& principal,
+    const v1::GetDailyReportComplianceRequest& request) {
+  if (absl::Status s = CheckDate(request.from_date(), "from_date"); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckDate(request.to_date(), "to_date"); !s.ok()) {
+    return s;
+  }
+  if (request.to_date() < request.from_date()) {
+    return absl::InvalidArgumentError("to_date is before from_date");
+  }
+  absl::StatusOr<std::optional<std::string>> department =
+      ScopeDepartment(principal, request.department(), true);
+  if (!department.ok()) return department.status();
+  absl::StatusOr<storage::ComplianceCounts> counts =
+      store_->Read<storage::ComplianceCounts>([&](Connection& db) {
+        return storage::QueryCompliance(db, **department, request.from_date(),
+                                        request.to_date(), kMaxMisses);
+      });
+  if (!counts.ok()) return counts.status();
+  v1::DailyReportCompliance compliance;
+  compliance.set_department(**department);
+  compliance.set_from_date(request.from_date());
+  compliance.set_to_date(request.to_date());
+  compliance.set_owed(counts->owed);
+  compliance.set_given(counts->given);
+  compliance.set_missed(counts->owed - counts->given);
+  for (const auto& [ticket_id, date] : counts->misses) {
+    auto* miss = compliance.add_misses();
+    miss->set_ticket(absl::StrCat("tickets/", ticket_id));
+    miss->set_date(date);
+  }
+  return compliance;
+}
+
+}  // namespace hotline

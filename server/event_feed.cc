@@ -1,0 +1,309 @@
+#include "server/event_feed.h"
+
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "server/workflow/access.h"
+#include "server/workflow/validation.h"
+#include "storage/queries.h"
+
+namespace hotline {
+
+// One WatchEvents call. Its mutex guards the write state; the feed thread
+// calls Fill, gRPC calls the On* methods.
+class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
+ public:
+  Stream(EventFeed* feed, Principal principal, v1::WatchEventsRequest request)
+      : feed_(feed),
+        principal_(std::move(principal)),
+        request_(std::move(request)) {
+    for (int type : request_.types()) types_.insert(type);
+  }
+
+  // Checks the request and sets the cursor; a failure finishes the stream.
+  void Start(grpc::CallbackServerContext* context) {
+    absl::Status status = Prepare();
+    if (!status.ok()) {
+      Finish(grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                          std::string(status.message())));
+      return;
+    }
+    // Registered before anything can finish the stream (OnDone
+    // unregisters); no write before the initial metadata (Fill waits for
+    // `started_`).
+    feed_->Register(this);
+    {
+      absl::MutexLock lock(&mutex_);
+      // The client learns where the stream starts even before any event, so
+      // that a reconnect after `from_now` misses nothing.
+      context->AddInitialMetadata("hotline-after-seq", absl::StrCat(cursor_));
+      StartSendInitialMetadata();
+      started_ = true;
+    }
+    feed_->Notify();  // serve its history at once
+  }
+
+  // Feed thread: when idle, reads the next batch and starts writing it.
+  void Fill() {
+    absl::MutexLock lock(&mutex_);
+    if (!started_ || finished_ || writing_) return;
+    absl::StatusOr<int64_t> latest = feed_->store_->Read<int64_t>(
+        [](storage::Connection& db) { return storage::LatestSeq(db); });
+    if (!latest.ok()) return;
+    if (*latest - cursor_ > feed_->options_.max_lag) {
+      FinishLocked(grpc::Status(
+          grpc::StatusCode::RESOURCE_EXHAUSTED,
+          absl::StrCat(
+              "the stream fell ", *latest - cursor_,
+              " events behind; reconnect with after_seq=", last_sent_)));
+      return;
+    }
+    while (buffer_.empty() && cursor_ < *latest) {
+      storage::EventFeedQuery query = query_;
+      query.after_seq = cursor_;
+      query.limit = feed_->options_.batch;
+      absl::StatusOr<std::vector<v1::Event>> events =
+          feed_->store_->Read<std::vector<v1::Event>>(
+              [&](storage::Connection& db) {
+                return storage::QueryEventFeed(db, query);
+              });
+      if (!events.ok() || events->empty()) return;
+      for (v1::Event& event : *events) {
+        cursor_ = event.seq();
+        if (!types_.empty() && types_.count(event.type()) == 0) continue;
+        std::optional<v1::Event> view =
+            EventViewFor(principal_, std::move(event));
+        if (view) buffer_.push_back(*std::move(view));
+      }
+    }
+    if (!buffer_.empty()) {
+      writing_ = true;
+      StartWrite(&buffer_.front());
+    }
+  }
+
+  // Feed shutdown: ends the stream so the client reconnects elsewhere/later.
+  void End() {
+    absl::MutexLock lock(&mutex_);
+    FinishLocked(grpc::Status(
+        grpc::StatusCode::UNAVAILABLE,
+        absl::StrCat("the server is shutting down; reconnect with after_seq=",
+                     last_sent_)));
+  }
+
+  void OnWriteDone(bool ok) override {
+    bool more = false;
+    {
+      absl::MutexLock lock(&mutex_);
+      writing_ = false;
+      if (!ok) {
+        FinishLocked(
+            grpc::Status(grpc::StatusCode::UNAVAILABLE, "the stream broke"));
+        return;
+      }
+      last_sent_ = buffer_.front().seq();
+      buffer_.pop_front();
+      if (!finished_ && !buffer_.empty()) {
+        writing_ = true;
+        StartWrite(&buffer_.front());
+      } else {
+        more = !finished_;
+      }
+    }
+    if (more) feed_->Notify();  // ask the feed thread for the next batch
+  }
+
+  void OnCancel() override {
+    absl::MutexLock lock(&mutex_);
+    FinishLocked(grpc::Status::CANCELLED);
+  }
+
+  void OnDone() override {
+    feed_->Unregister(this);
+    delete this;
+  }
+
+ private:
+  absl::Status Prepare() {
+    if (request_.after_seq() < 0) {
+      return absl::InvalidArgumentError("after_seq must not be negative");
+    }
+    for (int type : request_.types()) {
+      if (!v1::Event::Type_IsValid(type) || type == 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("types: ", type, " is not an event type"));
+      }
+    }
+    if (!request_.department().empty()) {
+      absl::StatusOr<std::string> id =
+          ParseDepartmentName(request_.department(), "department");
+      if (!id.ok()) return id.status();
+    }
+    switch (principal_.kind) {
+      case Principal::Kind::kBureau:
+        if (!request_.department().empty()) {
+          query_.department = request_.department();
+        }
+        break;
+      case Principal::Kind::kDepartment:
+        if (!request_.department().empty() &&
+            request_.department() != principal_.DepartmentName()) {
+          return absl::PermissionDeniedError(absl::StrCat(
+              principal_.ToString(), " may watch only the events of ",
+              principal_.DepartmentName()));
+        }
+        query_.department = principal_.DepartmentName();
+        break;
+      case Principal::Kind::kIntake:
+        if (!request_.department().empty()) {
+          return absl::PermissionDeniedError(
+              "intake may not filter the feed by department");
+        }
+        query_.created_by = principal_.ToString();
+        break;
+    }
+    if (!request_.ticket().empty()) {
+      absl::StatusOr<int64_t> id = ParseTicketName(request_.ticket(), "ticket");
+      if (!id.ok()) return id.status();
+      absl::StatusOr<std::optional<v1::Ticket>> ticket =
+          feed_->store_->Read<std::optional<v1::Ticket>>(
+              [&](storage::Connection& db) {
+                return storage::LoadTicket(db, *id);
+              });
+      if (!ticket.ok()) return ticket.status();
+      // Intake may follow only its own tickets; a department follows any
+      // ticket it is allowed to name, and sees only its part (EventViewFor).
+      if (principal_.kind == Principal::Kind::kIntake &&
+          (!ticket->has_value() ||
+           (*ticket)->created_by() != principal_.ToString())) {
+        return absl::PermissionDeniedError(absl::StrCat(
+            principal_.ToString(), " has no access to ", request_.ticket()));
+      }
+      if (principal_.kind == Principal::Kind::kBureau && !ticket->has_value()) {
+        return absl::NotFoundError(
+            absl::StrCat("ticket ", request_.ticket(), " does not exist"));
+      }
+      query_.ticket_id = *id;
+      query_.created_by.reset();
+    }
+    absl::StatusOr<int64_t> latest = feed_->store_->Read<int64_t>(
+        [](storage::Connection& db) { return storage::LatestSeq(db); });
+    if (!latest.ok()) return latest.status();
+    if (request_.from_now()) {
+      cursor_ = *latest;
+    } else if (request_.after_seq() > *latest) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "after_seq ", request_.after_seq(), " is beyond the latest event ",
+          *latest,
+          " (was the database restored from an older backup?); resync with "
+          "ListTickets and watch from_now"));
+    } else {
+      cursor_ = request_.after_seq();
+    }
+    last_sent_ = cursor_;
+    return absl::OkStatus();
+  }
+
+  void FinishLocked(const grpc::Status& status)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+    if (finished_) return;
+    finished_ = true;
+    Finish(status);
+  }
+
+  EventFeed* const feed_;
+  const Principal principal_;
+  const v1::WatchEventsRequest request_;
+  std::set<int> types_;
+  // Constant after Start.
+  storage::EventFeedQuery query_;
+
+  absl::Mutex mutex_;
+  int64_t cursor_ ABSL_GUARDED_BY(mutex_) = 0;     // last seq read
+  int64_t last_sent_ ABSL_GUARDED_BY(mutex_) = 0;  // last seq written
+  std::deque<v1::Event> buffer_ ABSL_GUARDED_BY(mutex_);
+  bool started_ ABSL_GUARDED_BY(mutex_) = false;
+  bool writing_ ABSL_GUARDED_BY(mutex_) = false;
+  bool finished_ ABSL_GUARDED_BY(mutex_) = false;
+};
+
+EventFeed::EventFeed(storage::Store* store, EventFeedOptions options)
+    : store_(store), options_(options), thread_([this] { Run(); }) {}
+
+EventFeed::~EventFeed() { Shutdown(); }
+
+grpc::ServerWriteReactor<v1::Event>* EventFeed::Watch(
+    grpc::CallbackServerContext* context, const Principal& principal,
+    const v1::WatchEventsRequest& request) {
+  auto* stream = new Stream(this, principal, request);
+  {
+    absl::MutexLock lock(&registry_mutex_);
+    if (shut_down_) {
+      stream->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                  "the server is shutting down"));
+      return stream;
+    }
+  }
+  stream->Start(context);
+  return stream;
+}
+
+void EventFeed::Notify() {
+  absl::MutexLock lock(&signal_mutex_);
+  signaled_ = true;
+}
+
+void EventFeed::Register(Stream* stream) {
+  absl::MutexLock lock(&registry_mutex_);
+  streams_.insert(stream);
+}
+
+void EventFeed::Unregister(Stream* stream) {
+  absl::MutexLock lock(&registry_mutex_);
+  streams_.erase(stream);
+}
+
+int EventFeed::open_streams() {
+  absl::MutexLock lock(&registry_mutex_);
+  return static_cast<int>(streams_.size());
+}
+
+void EventFeed::Run() {
+  while (true) {
+    {
+      absl::MutexLock lock(&signal_mutex_);
+      // A commit, a stream asking for more, or a periodic look (a stream
+      // cut off for lag is then noticed without traffic).
+      signal_mutex_.AwaitWithTimeout(
+          absl::Condition(
+              +[](EventFeed* f) ABSL_EXCLUSIVE_LOCKS_REQUIRED(
+                   f->signal_mutex_) { return f->signaled_ || f->stopping_; },
+              this),
+          absl::Seconds(1));
+      if (stopping_) return;
+      signaled_ = false;
+    }
+    absl::MutexLock lock(&registry_mutex_);
+    for (Stream* stream : streams_) stream->Fill();
+  }
+}
+
+void EventFeed::Shutdown() {
+  {
+    absl::MutexLock lock(&registry_mutex_);
+    if (shut_down_) return;
+    shut_down_ = true;
+    for (Stream* stream : streams_) stream->End();
+  }
+  {
+    absl::MutexLock lock(&signal_mutex_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace hotline

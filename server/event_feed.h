@@ -1,0 +1,90 @@
+// The change feed (WatchEvents): server-streaming reactors fed from the
+// events table. One feed thread reads, after every commit, the next batch of
+// each idle stream (seq > the stream's cursor, through the events indexes)
+// and hands it to the stream, which writes one event at a time. Memory per
+// stream is one batch at most, whatever the client's speed; a stream whose
+// cursor falls more than `max_lag` events behind the latest is ended with
+// RESOURCE_EXHAUSTED, and the client resumes from the last seq it processed.
+//
+// Events are the audit trail and are never deleted, so every seq can be
+// resumed from; a seq beyond the latest (a database restored from an older
+// backup) is refused with FAILED_PRECONDITION: resync with ListTickets.
+//
+// Thread-safe.
+#ifndef HOTLINE_SERVER_EVENT_FEED_H_
+#define HOTLINE_SERVER_EVENT_FEED_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <set>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "hotline/v1/hotline_service.pb.h"
+#include "server/workflow/principal.h"
+#include "storage/store.h"
+
+namespace hotline {
+
+struct EventFeedOptions {
+  // Events read for a stream at a time.
+  int batch = 100;
+  // A stream this far behind the latest event is ended.
+  int64_t max_lag = 100000;
+};
+
+class EventFeed final {
+ public:
+  class Stream;
+
+  // `store` must outlive the feed.
+  EventFeed(storage::Store* store, EventFeedOptions options);
+  // Shutdown()s.
+  ~EventFeed();
+  EventFeed(const EventFeed&) = delete;
+  EventFeed& operator=(const EventFeed&) = delete;
+
+  // A new stream for an authenticated caller; the request was validated by
+  // Start (an invalid one finishes the stream with its status at once).
+  grpc::ServerWriteReactor<v1::Event>* Watch(
+      grpc::CallbackServerContext* context, const Principal& principal,
+      const v1::WatchEventsRequest& request);
+
+  // New events were committed (called from the store's commit listener;
+  // cheap).
+  void Notify();
+
+  // Ends every stream with UNAVAILABLE ("resume from seq N") and stops the
+  // feed thread; new streams are refused. Idempotent.
+  void Shutdown();
+
+  // Streams open now (for tests and logs).
+  int open_streams();
+
+ private:
+  friend class Stream;
+  void Run();
+  void Register(Stream* stream);
+  void Unregister(Stream* stream);
+
+  storage::Store* const store_;
+  const EventFeedOptions options_;
+
+  // Guards the registry; the feed thread holds it while it serves streams,
+  // so a stream is never deleted while being served.
+  absl::Mutex registry_mutex_;
+  std::set<Stream*> streams_ ABSL_GUARDED_BY(registry_mutex_);
+  bool shut_down_ ABSL_GUARDED_BY(registry_mutex_) = false;
+
+  // Wakes the feed thread; taken on its own, never with a stream's mutex.
+  absl::Mutex signal_mutex_;
+  bool signaled_ ABSL_GUARDED_BY(signal_mutex_) = false;
+  bool stopping_ ABSL_GUARDED_BY(signal_mutex_) = false;
+
+  std::thread thread_;
+};
+
+}  // namespace hotline
+
+#endif  // HOTLINE_SERVER_EVENT_FEED_H_

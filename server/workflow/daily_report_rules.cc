@@ -1,0 +1,65 @@
+#include "server/workflow/daily_report_rules.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace hotline {
+
+absl::Time FirstDailyReportDue(absl::Time now,
+                               const WorkingDayCalendar& calendar) {
+  absl::CivilDay day = calendar.LocalDay(now);
+  while (!calendar.IsWorkingDay(day)) ++day;
+  return calendar.StartOfDay(day + 1);
+}
+
+absl::Time NextDailyReportDue(absl::Time due,
+                              const WorkingDayCalendar& calendar) {
+  return calendar.ExtendByWorkingDays(due, 1);
+}
+
+absl::StatusOr<absl::CivilDay> CheckReportDay(
+    absl::string_view date, absl::Time now,
+    const WorkingDayCalendar& calendar) {
+  absl::CivilDay day;
+  if (date.size() != 10 || !absl::ParseCivilTime(date, &day)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("date \"", date, "\" must be a day like \"2021-02-18\""));
+  }
+  const absl::CivilDay today = calendar.LocalDay(now);
+  if (day > today) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("date ", date, " has not begun; report for today, ",
+                     absl::FormatCivilTime(today)));
+  }
+  if (day < today) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the day ", date,
+        " has ended; its reports can no longer be given or amended"));
+  }
+  if (!calendar.IsWorkingDay(day)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(date, " is not a working day; no report is owed for it"));
+  }
+  return day;
+}
+
+absl::StatusOr<TicketChange> RecordDailyReport(const v1::Ticket& ticket,
+                                               absl::CivilDay day,
+                                               absl::string_view progress,
+                                               const ActionContext& context) {
+  if (absl::Status s =
+          CheckStep(ticket, "", "SubmitDailyReport", {v1::Ticket::IN_PROGRESS});
+      !s.ok()) {
+    return s;
+  }
+  TicketChange change =
+      BeginStep(ticket, v1::Event::DAILY_REPORT, ticket.state(), context);
+  const std::string date = absl::FormatCivilTime(day);
+  change.ticket.set_last_report_date(date);
+  change.event.set_report_date(date);
+  change.event.set_reason(std::string(progress));
+  FinishStep(ticket, change);
+  return change;
+}
+
+}  // namespace hotline
