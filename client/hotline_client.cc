@@ -5,6 +5,7 @@
 #include <random>
 #include <thread>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -190,6 +191,91 @@ absl::StatusOr<v1::Policy> Client::GetPolicy() {
 absl::StatusOr<v1::AdvanceClockResponse> Client::AdvanceClock(
     const v1::AdvanceClockRequest& request) {
   return Invoke(&v1::HotlineService::Stub::AdvanceClock, request, false);
+}
+
+void WatchControl::Stop() {
+  absl::MutexLock lock(&mutex_);
+  stopped_ = true;
+  if (context_ != nullptr) context_->TryCancel();
+}
+
+bool WatchControl::stopped() const {
+  absl::MutexLock lock(&mutex_);
+  return stopped_;
+}
+
+absl::Status Client::Watch(
+    v1::WatchEventsRequest request,
+    const std::function<absl::Status(const v1::Event&)>& on_event,
+    WatchControl* control) {
+  thread_local std::mt19937_64 jitter{std::random_device{}()};
+  absl::Duration backoff = options_.initial_backoff;
+  while (true) {
+    grpc::ClientContext context;
+    if (!options_.token.empty()) {
+      context.AddMetadata("authorization",
+                          absl::StrCat("Bearer ", options_.token));
+    }
+    {
+      absl::MutexLock lock(&control->mutex_);
+      if (control->stopped_) return absl::OkStatus();
+      control->context_ = &context;
+    }
+    std::unique_ptr<grpc::ClientReader<v1::Event>> reader =
+        stub_->WatchEvents(&context, request);
+    bool received = false;
+    reader->WaitForInitialMetadata();
+    const auto& metadata = context.GetServerInitialMetadata();
+    auto start = metadata.find("hotline-after-seq");
+    int64_t after_seq = 0;
+    if (start != metadata.end() &&
+        absl::SimpleAtoi(absl::string_view(start->second.data(),
+                                           start->second.size()),
+                         &after_seq)) {
+      // From here on, resume exactly where this stream started.
+      request.set_after_seq(after_seq);
+      request.set_from_now(false);
+    }
+    v1::Event event;
+    absl::Status handler_status;
+    while (reader->Read(&event)) {
+      received = true;
+      handler_status = on_event(event);
+      if (!handler_status.ok()) {
+        context.TryCancel();
+        break;
+      }
+      request.set_after_seq(event.seq());
+    }
+    grpc::Status status = reader->Finish();
+    {
+      absl::MutexLock lock(&control->mutex_);
+      control->context_ = nullptr;
+      if (control->stopped_) return absl::OkStatus();
+    }
+    if (!handler_status.ok()) return handler_status;
+    switch (status.error_code()) {
+      case grpc::StatusCode::OK:
+      case grpc::StatusCode::UNAVAILABLE:
+      case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      case grpc::StatusCode::DEADLINE_EXCEEDED:
+      case grpc::StatusCode::CANCELLED:
+      case grpc::StatusCode::INTERNAL:
+        break;  // reconnect and resume
+      default:
+        return FromGrpc(status);
+    }
+    if (received) backoff = options_.initial_backoff;
+    std::uniform_int_distribution<int64_t> pick(
+        0, absl::ToInt64Microseconds(backoff));
+    const absl::Time resume = absl::Now() + absl::Microseconds(pick(jitter));
+    channel_->WaitForConnected(absl::ToChronoTime(resume));
+    const absl::Duration left = resume - absl::Now();
+    if (left > absl::ZeroDuration()) {
+      std::this_thread::sleep_for(absl::ToChronoMicroseconds(left));
+    }
+    backoff = std::min(backoff * 2, options_.max_backoff);
+  }
 }
 
 bool Client::WaitForConnected(absl::Duration timeout) {

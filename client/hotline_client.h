@@ -32,15 +32,34 @@
 #include <memory>
 #include <string>
 
+#include <functional>
+
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "hotline/v1/hotline_service.grpc.pb.h"
 
 namespace grpc {
 class Channel;
-}
+class ClientContext;
+}  // namespace grpc
 
 namespace hotline {
+
+// Stops a Client::Watch running on another thread. Thread-safe.
+class WatchControl {
+ public:
+  // Ends the watch: its current stream is cancelled and Watch returns OK.
+  void Stop();
+  bool stopped() const;
+
+ private:
+  friend class Client;
+  mutable absl::Mutex mutex_;
+  grpc::ClientContext* context_ ABSL_GUARDED_BY(mutex_) = nullptr;
+  bool stopped_ ABSL_GUARDED_BY(mutex_) = false;
+};
 
 struct ClientOptions {
   // The server, "host:port".
@@ -122,6 +141,18 @@ class Client final {
   // Rehearsal mode only; see the proto.
   absl::StatusOr<v1::AdvanceClockResponse> AdvanceClock(
       const v1::AdvanceClockRequest& request);
+
+  // Follows the change feed (WatchEvents): calls `on_event` for every event
+  // in seq order. When the stream breaks (the server restarts, the network
+  // drops, the server cuts a stream that fell behind) it reconnects with
+  // backoff and resumes right after the last event `on_event` accepted, so
+  // no event is lost or repeated. Returns OK once `control` is stopped,
+  // on_event's own error (that event is not counted as processed), or a
+  // final refusal (e.g. PERMISSION_DENIED, or FAILED_PRECONDITION: resync).
+  // Blocks; run it on a thread of its own.
+  absl::Status Watch(v1::WatchEventsRequest request,
+                     const std::function<absl::Status(const v1::Event&)>& on_event,
+                     WatchControl* control);
 
   // The standard grpc.health.v1 check of the whole server: OK when it is
   // SERVING, UNAVAILABLE otherwise. Needs no token.

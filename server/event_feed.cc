@@ -50,18 +50,21 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
   // Feed thread: when idle, reads the next batch and starts writing it.
   void Fill() {
     absl::MutexLock lock(&mutex_);
-    if (!started_ || finished_ || writing_) return;
+    if (!started_ || finished_) return;
+    if (writing_) {
+      if (absl::Now() - write_started_ > feed_->options_.write_stall_timeout) {
+        FinishLocked(grpc::Status(
+            grpc::StatusCode::RESOURCE_EXHAUSTED,
+            absl::StrCat("the client stopped reading for ",
+                         absl::FormatDuration(
+                             feed_->options_.write_stall_timeout),
+                         "; reconnect with after_seq=", last_sent_)));
+      }
+      return;
+    }
     absl::StatusOr<int64_t> latest = feed_->store_->Read<int64_t>(
         [](storage::Connection& db) { return storage::LatestSeq(db); });
     if (!latest.ok()) return;
-    if (*latest - cursor_ > feed_->options_.max_lag) {
-      FinishLocked(grpc::Status(
-          grpc::StatusCode::RESOURCE_EXHAUSTED,
-          absl::StrCat(
-              "the stream fell ", *latest - cursor_,
-              " events behind; reconnect with after_seq=", last_sent_)));
-      return;
-    }
     while (buffer_.empty() && cursor_ < *latest) {
       storage::EventFeedQuery query = query_;
       query.after_seq = cursor_;
@@ -80,10 +83,7 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
         if (view) buffer_.push_back(*std::move(view));
       }
     }
-    if (!buffer_.empty()) {
-      writing_ = true;
-      StartWrite(&buffer_.front());
-    }
+    if (!buffer_.empty()) WriteFrontLocked();
   }
 
   // Feed shutdown: ends the stream so the client reconnects elsewhere/later.
@@ -108,8 +108,7 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
       last_sent_ = buffer_.front().seq();
       buffer_.pop_front();
       if (!finished_ && !buffer_.empty()) {
-        writing_ = true;
-        StartWrite(&buffer_.front());
+        WriteFrontLocked();
       } else {
         more = !finished_;
       }
@@ -208,6 +207,12 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
     return absl::OkStatus();
   }
 
+  void WriteFrontLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+    writing_ = true;
+    write_started_ = absl::Now();
+    StartWrite(&buffer_.front());
+  }
+
   void FinishLocked(const grpc::Status& status)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
     if (finished_) return;
@@ -228,6 +233,7 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
   std::deque<v1::Event> buffer_ ABSL_GUARDED_BY(mutex_);
   bool started_ ABSL_GUARDED_BY(mutex_) = false;
   bool writing_ ABSL_GUARDED_BY(mutex_) = false;
+  absl::Time write_started_ ABSL_GUARDED_BY(mutex_);
   bool finished_ ABSL_GUARDED_BY(mutex_) = false;
 };
 
@@ -276,14 +282,14 @@ void EventFeed::Run() {
   while (true) {
     {
       absl::MutexLock lock(&signal_mutex_);
-      // A commit, a stream asking for more, or a periodic look (a stream
-      // cut off for lag is then noticed without traffic).
+      // A commit, a stream asking for more, or a periodic look (a stalled
+      // stream is then noticed without traffic).
       signal_mutex_.AwaitWithTimeout(
           absl::Condition(
               +[](EventFeed* f) ABSL_EXCLUSIVE_LOCKS_REQUIRED(
                    f->signal_mutex_) { return f->signaled_ || f->stopping_; },
               this),
-          absl::Seconds(1));
+          std::min(absl::Seconds(1), options_.write_stall_timeout / 2));
       if (stopping_) return;
       signaled_ = false;
     }

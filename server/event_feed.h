@@ -2,9 +2,11 @@
 // events table. One feed thread reads, after every commit, the next batch of
 // each idle stream (seq > the stream's cursor, through the events indexes)
 // and hands it to the stream, which writes one event at a time. Memory per
-// stream is one batch at most, whatever the client's speed; a stream whose
-// cursor falls more than `max_lag` events behind the latest is ended with
-// RESOURCE_EXHAUSTED, and the client resumes from the last seq it processed.
+// stream is one batch (plus gRPC's flow-control window) whatever the
+// client's speed; a client that stops reading, so that a write waits longer
+// than `write_stall_timeout`, has its stream ended with RESOURCE_EXHAUSTED,
+// and resumes from the last seq it processed. A client far behind but
+// reading catches up at its own pace.
 //
 // Events are the audit trail and are never deleted, so every seq can be
 // resumed from; a seq beyond the latest (a database restored from an older
@@ -21,6 +23,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "hotline/v1/hotline_service.pb.h"
 #include "server/workflow/principal.h"
 #include "storage/store.h"
@@ -30,8 +33,8 @@ namespace hotline {
 struct EventFeedOptions {
   // Events read for a stream at a time.
   int batch = 100;
-  // A stream this far behind the latest event is ended.
-  int64_t max_lag = 100000;
+  // A stream whose write has waited this long for the client is ended.
+  absl::Duration write_stall_timeout = absl::Seconds(30);
 };
 
 class EventFeed final {

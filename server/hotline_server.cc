@@ -52,7 +52,7 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
   server->reports_ = std::make_unique<DailyReportService>(
       server->store_.get(), clock, server->policies_.get());
   server->feed_ =
-      std::make_unique<EventFeed>(server->store_.get(), EventFeedOptions());
+      std::make_unique<EventFeed>(server->store_.get(), options.feed);
   server->service_ = std::make_unique<HotlineGrpcService>(
       server->authenticator_.get(), server->tickets_.get(),
       server->cards_.get(), server->reports_.get(), server->feed_.get(),

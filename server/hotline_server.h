@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "hotline/v1/ticket.pb.h"
+#include "server/event_feed.h"
 #include "server/workflow/clock.h"
 #include "storage/store.h"
 
@@ -33,7 +34,6 @@ class AdminService;
 class Authenticator;
 class CardService;
 class DailyReportService;
-class EventFeed;
 class PolicyRegistry;
 class Sweeper;
 class HotlineGrpcService;
@@ -48,6 +48,8 @@ struct ServerOptions {
   // The working-day calendar file and the bureau's time zone.
   std::string calendar_path = HOTLINE_DEFAULT_CALENDAR;
   std::string time_zone = "Asia/Shanghai";
+  // The change feed's batching and stall limits.
+  EventFeedOptions feed;
   // The deadline policy to put in force (see workflow/policy.h); the
   // built-in defaults when its version is empty.
   v1::Policy policy;
