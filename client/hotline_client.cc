@@ -229,9 +229,9 @@ absl::Status Client::Watch(
     auto start = metadata.find("hotline-after-seq");
     int64_t after_seq = 0;
     if (start != metadata.end() &&
-        absl::SimpleAtoi(absl::string_view(start->second.data(),
-                                           start->second.size()),
-                         &after_seq)) {
+        absl::SimpleAtoi(
+            absl::string_view(start->second.data(), start->second.size()),
+            &after_seq)) {
       // From here on, resume exactly where this stream started.
       request.set_after_seq(after_seq);
       request.set_from_now(false);

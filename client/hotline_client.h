@@ -29,10 +29,9 @@
 #ifndef HOTLINE_CLIENT_HOTLINE_CLIENT_H_
 #define HOTLINE_CLIENT_HOTLINE_CLIENT_H_
 
+#include <functional>
 #include <memory>
 #include <string>
-
-#include <functional>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -150,9 +149,10 @@ class Client final {
   // on_event's own error (that event is not counted as processed), or a
   // final refusal (e.g. PERMISSION_DENIED, or FAILED_PRECONDITION: resync).
   // Blocks; run it on a thread of its own.
-  absl::Status Watch(v1::WatchEventsRequest request,
-                     const std::function<absl::Status(const v1::Event&)>& on_event,
-                     WatchControl* control);
+  absl::Status Watch(
+      v1::WatchEventsRequest request,
+      const std::function<absl::Status(const v1::Event&)>& on_event,
+      WatchControl* control);
 
   // The standard grpc.health.v1 check of the whole server: OK when it is
   // SERVING, UNAVAILABLE otherwise. Needs no token.

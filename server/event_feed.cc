@@ -55,10 +55,10 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
       if (absl::Now() - write_started_ > feed_->options_.write_stall_timeout) {
         FinishLocked(grpc::Status(
             grpc::StatusCode::RESOURCE_EXHAUSTED,
-            absl::StrCat("the client stopped reading for ",
-                         absl::FormatDuration(
-                             feed_->options_.write_stall_timeout),
-                         "; reconnect with after_seq=", last_sent_)));
+            absl::StrCat(
+                "the client stopped reading for ",
+                absl::FormatDuration(feed_->options_.write_stall_timeout),
+                "; reconnect with after_seq=", last_sent_)));
       }
       return;
     }

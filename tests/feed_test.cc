@@ -187,8 +187,8 @@ TEST_F(FeedTest, FiltersAndBadRequests) {
   auto refuse = [&](v1::WatchEventsRequest request) {
     WatchControl control;
     return client
-        ->Watch(request, [](const Event&) { return absl::OkStatus(); },
-                &control)
+        ->Watch(
+            request, [](const Event&) { return absl::OkStatus(); }, &control)
         .code();
   };
   v1::WatchEventsRequest ahead;
@@ -203,8 +203,9 @@ TEST_F(FeedTest, FiltersAndBadRequests) {
   std::unique_ptr<Client> anonymous = Connect("");
   WatchControl control;
   EXPECT_EQ(anonymous
-                ->Watch(v1::WatchEventsRequest(),
-                        [](const Event&) { return absl::OkStatus(); }, &control)
+                ->Watch(
+                    v1::WatchEventsRequest(),
+                    [](const Event&) { return absl::OkStatus(); }, &control)
                 .code(),
             absl::StatusCode::kUnauthenticated);
 }

@@ -91,9 +91,10 @@ void Housekeeping(hotline::Client& client, const std::string& department) {
   const int work_seconds = absl::GetFlag(FLAGS_work_seconds);
   while (!watch_control->stopped()) {
     hotline::v1::ListTicketsRequest list;
-    list.set_filter(absl::StrCat("state = IN_PROGRESS AND department = "
-                                 "\"departments/",
-                                 department, "\""));
+    list.set_filter(
+        absl::StrCat("state = IN_PROGRESS AND department = "
+                     "\"departments/",
+                     department, "\""));
     list.set_page_size(500);
     absl::StatusOr<hotline::v1::ListTicketsResponse> open =
         client.ListTickets(list);
@@ -108,8 +109,10 @@ void Housekeeping(hotline::Client& client, const std::string& department) {
           entry->set_progress("处理中: 已安排人员跟进");
         }
         absl::Status status = client.SubmitDailyReport(report).status();
-        if (status.ok()) last_report = absl::Now();
-        else std::cerr << "daily report: " << status << "\n";
+        if (status.ok())
+          last_report = absl::Now();
+        else
+          std::cerr << "daily report: " << status << "\n";
       }
       for (const auto& ticket : open->tickets()) {
         if (work_seconds < 0) break;
@@ -122,7 +125,8 @@ void Housekeeping(hotline::Client& client, const std::string& department) {
         reply.set_reply_text("已处理完毕, 已回访市民");
         reply.set_outcome(hotline::v1::Ticket::RESOLVED);
         absl::Status status = client.ReplyTicket(reply).status();
-        if (!status.ok()) std::cerr << "reply " << ticket.name() << ": " << status << "\n";
+        if (!status.ok())
+          std::cerr << "reply " << ticket.name() << ": " << status << "\n";
       }
     }
     for (int i = 0; i < 10 && !watch_control->stopped(); ++i) {
@@ -183,8 +187,8 @@ int main(int argc, char** argv) {
             return acked;  // not processed; the watch ends and we retry
           }
         }
-        if (!Journal(journal, absl::StrCat(
-                                  event.seq(), " ",
+        if (!Journal(journal,
+                     absl::StrCat(event.seq(), " ",
                                   hotline::v1::Event::Type_Name(event.type()),
                                   " ", event.ticket()))) {
           return absl::InternalError("cannot write the journal");
