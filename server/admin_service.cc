@@ -291,6 +291,7 @@ absl::StatusOr<v1::AdvanceClockResponse> AdminService::AdvanceClock(
   response.set_ack_overdue(counts->ack_overdue);
   response.set_yellow_cards(counts->yellow_cards);
   response.set_red_cards(counts->red_cards);
+  response.set_daily_report_misses(counts->daily_report_misses);
   return response;
 }
 

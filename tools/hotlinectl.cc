@@ -5,6 +5,7 @@
 // (UNAUTHENTICATED, PERMISSION_DENIED); 4 NOT_FOUND; 5 refused by the
 // workflow (INVALID_ARGUMENT, FAILED_PRECONDITION, ALREADY_EXISTS, ABORTED);
 // 6 server unreachable (UNAVAILABLE, DEADLINE_EXCEEDED).
+#include <csignal>
 #include <cstdlib>
 #include <functional>
 #include <iostream>
@@ -21,6 +22,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "client/hotline_client.h"
+#include "google/protobuf/util/json_util.h"
 #include "tools/cli_args.h"
 #include "tools/cli_format.h"
 
@@ -438,6 +440,65 @@ int RunTicketEvents(Context& context, const Args& args,
          ShortDepartment(e.department()), Truncate(details, 40)});
   }
   std::cout << table.Render();
+  return 0;
+}
+
+WatchControl* active_watch = nullptr;
+
+void StopWatch(int) {
+  if (active_watch != nullptr) active_watch->Stop();
+}
+
+int RunWatch(Context& context, const Args& args,
+             const std::vector<std::string>&) {
+  v1::WatchEventsRequest request;
+  if (args.Has("after_seq")) {
+    int64_t after = 0;
+    if (!absl::SimpleAtoi(args.Get("after_seq"), &after)) {
+      return Fail(absl::InvalidArgumentError("--after_seq must be a number"));
+    }
+    request.set_after_seq(after);
+  }
+  request.set_from_now(args.Has("from_now"));
+  if (args.Has("department")) {
+    request.set_department(DepartmentName(args.Get("department")));
+  }
+  if (args.Has("ticket")) request.set_ticket(TicketName(args.Get("ticket")));
+  if (args.Has("type")) {
+    for (absl::string_view name : absl::StrSplit(args.Get("type"), ',')) {
+      auto type = ParseEnum<v1::Event::Type>("type", std::string(name),
+                                             &v1::Event::Type_Parse,
+                                             "an event type such as DISPATCHED");
+      if (!type.ok()) return Fail(type.status());
+      request.add_types(*type);
+    }
+  }
+  WatchControl control;
+  active_watch = &control;
+  std::signal(SIGINT, StopWatch);
+  std::signal(SIGTERM, StopWatch);
+  absl::Status status = context.client->Watch(
+      request,
+      [&](const v1::Event& e) {
+        if (context.json) {
+          google::protobuf::util::JsonPrintOptions options;
+          options.preserve_proto_field_names = true;
+          std::string line;
+          (void)google::protobuf::util::MessageToJsonString(e, &line, options);
+          std::cout << line << std::endl;
+        } else {
+          std::cout << absl::StrCat(e.seq(), "  ", FormatTime(e.time()), "  ",
+                                    v1::Event::Type_Name(e.type()), "  ",
+                                    e.ticket(), "  ", e.actor(), "  ",
+                                    ShortDepartment(e.department()), "  ",
+                                    Truncate(e.reason(), 40))
+                    << std::endl;
+        }
+        return absl::OkStatus();
+      },
+      &control);
+  active_watch = nullptr;
+  if (!status.ok()) return Fail(status);
   return 0;
 }
 
@@ -909,9 +970,122 @@ std::vector<Command> Commands() {
                     {"warnings", absl::StrCat(r.warnings())},
                     {"sign-for overdue", absl::StrCat(r.ack_overdue())},
                     {"yellow cards", absl::StrCat(r.yellow_cards())},
-                    {"red cards", absl::StrCat(r.red_cards())}});
+                    {"red cards", absl::StrCat(r.red_cards())},
+                    {"daily reports missed",
+                     absl::StrCat(r.daily_report_misses())}});
              });
        }});
+  commands.push_back(
+      {"daily submit",
+       "daily submit TICKET... --progress TEXT [--date YYYY-MM-DD]",
+       "Submits today's progress entry (一日一报) for tickets your department "
+       "holds IN_PROGRESS; the same progress text for each. Entries may be "
+       "amended until the day ends. --date defaults to today (Beijing "
+       "time).\nExample:\n  hotlinectl daily submit 7 9 --progress "
+       "已约谈施工方, 明日复查",
+       {"progress", "date"}, 1, 500,
+       [](Context& c, const Args& args, const std::vector<std::string>& w) {
+         v1::SubmitDailyReportRequest request;
+         request.set_date(args.Get(
+             "date", absl::FormatTime("%Y-%m-%d", absl::Now(), BureauTimeZone())));
+         for (const std::string& ticket : w) {
+           auto* entry = request.add_entries();
+           entry->set_ticket(TicketName(ticket));
+           entry->set_progress(args.Get("progress"));
+         }
+         return Print<v1::SubmitDailyReportResponse>(
+             c, c.client->SubmitDailyReport(request),
+             [](const v1::SubmitDailyReportResponse& r) {
+               return absl::StrCat("reported ", r.reports_size(),
+                                   " ticket(s) for ",
+                                   r.reports_size() ? r.reports(0).date() : "",
+                                   "\n");
+             });
+       }});
+  commands.push_back(
+      {"daily list",
+       "daily list [--department D] [--ticket T] [--from DATE] [--to DATE]",
+       "Lists daily report entries: the bureau all, a department its own.\n"
+       "Example:\n  hotlinectl daily list --department housing --from "
+       "2021-02-18 --to 2021-02-26",
+       {"department", "ticket", "from", "to"}, 0, 0,
+       [](Context& c, const Args& args, const std::vector<std::string>&) {
+         v1::ListDailyReportsRequest request;
+         if (args.Has("department")) {
+           request.set_department(DepartmentName(args.Get("department")));
+         }
+         if (args.Has("ticket")) {
+           request.set_ticket(TicketName(args.Get("ticket")));
+         }
+         request.set_from_date(args.Get("from"));
+         request.set_to_date(args.Get("to"));
+         request.set_page_size(500);
+         v1::ListDailyReportsResponse all;
+         while (true) {
+           auto page = c.client->ListDailyReports(request);
+           if (!page.ok()) return Fail(page.status());
+           for (auto& r : *page->mutable_reports()) {
+             *all.add_reports() = std::move(r);
+           }
+           if (page->next_page_token().empty()) break;
+           request.set_page_token(page->next_page_token());
+         }
+         if (c.json) {
+           std::cout << ToJson(all);
+           return 0;
+         }
+         Table table({"DATE", "TICKET", "DEPARTMENT", "SUBMITTED", "PROGRESS"});
+         for (const auto& r : all.reports()) {
+           table.AddRow({r.date(), r.ticket(), ShortDepartment(r.department()),
+                         FormatTime(r.submit_time()), Truncate(r.progress(), 40)});
+         }
+         std::cout << table.Render();
+         return 0;
+       }});
+  commands.push_back(
+      {"daily compliance",
+       "daily compliance --from DATE --to DATE [--department D]",
+       "Daily-report compliance of a department for a period (dates "
+       "inclusive): entries owed, given, missed, and each miss.\nExample:\n"
+       "  hotlinectl daily compliance --department housing --from 2021-02-01 "
+       "--to 2021-02-28",
+       {"department", "from", "to"}, 0, 0,
+       [](Context& c, const Args& args, const std::vector<std::string>&) {
+         v1::GetDailyReportComplianceRequest request;
+         if (args.Has("department")) {
+           request.set_department(DepartmentName(args.Get("department")));
+         }
+         request.set_from_date(args.Get("from"));
+         request.set_to_date(args.Get("to"));
+         return Print<v1::DailyReportCompliance>(
+             c, c.client->GetDailyReportCompliance(request),
+             [](const v1::DailyReportCompliance& r) {
+               std::string out = KeyValues(
+                   {{"department", r.department()},
+                    {"period", absl::StrCat(r.from_date(), " .. ", r.to_date())},
+                    {"owed", absl::StrCat(r.owed())},
+                    {"given", absl::StrCat(r.given())},
+                    {"missed", absl::StrCat(r.missed())}});
+               if (r.misses_size() > 0) {
+                 Table table({"MISSED DAY", "TICKET"});
+                 for (const auto& m : r.misses()) {
+                   table.AddRow({m.date(), m.ticket()});
+                 }
+                 out += "\n" + table.Render();
+               }
+               return out;
+             });
+       }});
+  commands.push_back(
+      {"watch",
+       "watch [--after_seq N | --from_now] [--department D] [--ticket T] "
+       "[--type TYPE,...]",
+       "Follows the change feed, one line per event (JSON lines with --json), "
+       "reconnecting and resuming by itself, until Ctrl-C. Note the last seq "
+       "to resume with --after_seq later.\nExample:\n  hotlinectl watch "
+       "--from_now --type dispatched,card_issued",
+       {"after_seq", "from_now", "department", "ticket", "type"}, 0, 0,
+       RunWatch});
   commands.push_back({"ticket events",
                       "ticket events TICKET",
                       "Shows a ticket's full history.\nExample:\n  hotlinectl "
@@ -961,7 +1135,7 @@ int Main(int argc, char** argv) {
   const std::vector<Command> commands = Commands();
   absl::StatusOr<Args> args =
       Args::Parse(std::vector<std::string>(argv + 1, argv + argc),
-                  {"json", "help", "confidential", "all"});
+                  {"json", "help", "confidential", "all", "from_now"});
   if (!args.ok()) {
     std::cerr << "hotlinectl: " << args.status().message() << "\n";
     return kExitUsage;
