@@ -42,11 +42,27 @@ std::string Client::NewRequestId() {
   return absl::StrFormat("%016x%016x", generator(), generator());
 }
 
+void Client::WaitToRetry(absl::Duration& backoff) {
+  thread_local std::mt19937_64 jitter{std::random_device{}()};
+  // Full jitter: wait a random part of the backoff, so that many clients
+  // returning after an outage do not arrive together. The wait also drives
+  // the reconnection: a fail-fast call alone leaves nobody polling the new
+  // connection's handshake.
+  std::uniform_int_distribution<int64_t> pick(
+      0, absl::ToInt64Microseconds(backoff));
+  const absl::Time resume = absl::Now() + absl::Microseconds(pick(jitter));
+  channel_->WaitForConnected(absl::ToChronoTime(resume));
+  const absl::Duration left = resume - absl::Now();
+  if (left > absl::ZeroDuration()) {
+    std::this_thread::sleep_for(absl::ToChronoMicroseconds(left));
+  }
+  backoff = std::min(backoff * 2, options_.max_backoff);
+}
+
 template <typename Request, typename Response>
 absl::StatusOr<Response> Client::Invoke(Rpc<Request, Response> rpc,
                                         const Request& request,
                                         bool retryable) {
-  thread_local std::mt19937_64 jitter{std::random_device{}()};
   absl::Duration backoff = options_.initial_backoff;
   for (int attempt = 1;; ++attempt) {
     grpc::ClientContext context;
@@ -63,19 +79,7 @@ absl::StatusOr<Response> Client::Invoke(Rpc<Request, Response> rpc,
         attempt >= options_.max_attempts) {
       return FromGrpc(status);
     }
-    // Full jitter: wait a random part of the backoff, so that many clients
-    // returning after an outage do not arrive together. The wait also drives
-    // the reconnection: a fail-fast call alone leaves nobody polling the new
-    // connection's handshake.
-    std::uniform_int_distribution<int64_t> pick(
-        0, absl::ToInt64Microseconds(backoff));
-    const absl::Time resume = absl::Now() + absl::Microseconds(pick(jitter));
-    channel_->WaitForConnected(absl::ToChronoTime(resume));
-    const absl::Duration left = resume - absl::Now();
-    if (left > absl::ZeroDuration()) {
-      std::this_thread::sleep_for(absl::ToChronoMicroseconds(left));
-    }
-    backoff = std::min(backoff * 2, options_.max_backoff);
+    WaitToRetry(backoff);
   }
 }
 
@@ -208,7 +212,6 @@ absl::Status Client::Watch(
     v1::WatchEventsRequest request,
     const std::function<absl::Status(const v1::Event&)>& on_event,
     WatchControl* control) {
-  thread_local std::mt19937_64 jitter{std::random_device{}()};
   absl::Duration backoff = options_.initial_backoff;
   while (true) {
     grpc::ClientContext context;
@@ -266,15 +269,7 @@ absl::Status Client::Watch(
         return FromGrpc(status);
     }
     if (received) backoff = options_.initial_backoff;
-    std::uniform_int_distribution<int64_t> pick(
-        0, absl::ToInt64Microseconds(backoff));
-    const absl::Time resume = absl::Now() + absl::Microseconds(pick(jitter));
-    channel_->WaitForConnected(absl::ToChronoTime(resume));
-    const absl::Duration left = resume - absl::Now();
-    if (left > absl::ZeroDuration()) {
-      std::this_thread::sleep_for(absl::ToChronoMicroseconds(left));
-    }
-    backoff = std::min(backoff * 2, options_.max_backoff);
+    WaitToRetry(backoff);
   }
 }
 

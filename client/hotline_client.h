@@ -176,6 +176,10 @@ class Client final {
   absl::StatusOr<Response> Invoke(Rpc<Request, Response> rpc,
                                   const Request& request, bool retryable);
 
+  // Waits a jittered part of `backoff` (driving the reconnection meanwhile)
+  // and doubles it, up to the maximum.
+  void WaitToRetry(absl::Duration& backoff);
+
   const ClientOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::HotlineService::Stub> stub_;

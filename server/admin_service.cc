@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/proto_time.h"
+#include "server/completion.h"
 #include "server/paging.h"
 #include "server/token_secret.h"
 #include "server/workflow/access.h"
@@ -19,19 +20,6 @@ namespace hotline {
 namespace {
 
 using storage::Connection;
-
-template <typename T>
-storage::WriteDone Deliver(std::shared_ptr<T> result,
-                           std::function<void(absl::StatusOr<T>)> done) {
-  return [result = std::move(result),
-          done = std::move(done)](absl::Status status) {
-    if (status.ok()) {
-      done(std::move(*result));
-    } else {
-      done(status);
-    }
-  };
-}
 
 // Checks the token to create and makes its secret. The unit that stores it
 // checks that a department principal names an existing department.
@@ -111,7 +99,7 @@ void AdminService::CreateDepartment(const Principal& principal,
         }
         return status;
       },
-      Deliver(result, std::move(done)));
+      DeliverWhenDurable(result, std::move(done)));
 }
 
 absl::StatusOr<v1::Department> AdminService::GetDepartment(
@@ -144,8 +132,7 @@ absl::StatusOr<v1::ListDepartmentsResponse> AdminService::ListDepartments(
       });
   if (!departments.ok()) return departments.status();
   v1::ListDepartmentsResponse response;
-  const bool more = static_cast<int>(departments->size()) > *page_size;
-  if (more) departments->resize(*page_size);
+  const bool more = TrimToPage(&*departments, *page_size);
   for (v1::Department& d : *departments) {
     *response.add_departments() = std::move(d);
   }
@@ -169,7 +156,7 @@ void AdminService::CreateToken(const Principal& principal,
   auto result = std::make_shared<v1::Token>(prepared->first);
   store_->Write([owner = prepared->second, result](
                     Connection& db) { return StoreToken(db, owner, *result); },
-                Deliver(result, std::move(done)));
+                DeliverWhenDurable(result, std::move(done)));
 }
 
 absl::StatusOr<v1::ListTokensResponse> AdminService::ListTokens(
@@ -193,8 +180,7 @@ absl::StatusOr<v1::ListTokensResponse> AdminService::ListTokens(
       });
   if (!tokens.ok()) return tokens.status();
   v1::ListTokensResponse response;
-  const bool more = static_cast<int>(tokens->size()) > *page_size;
-  if (more) tokens->resize(*page_size);
+  const bool more = TrimToPage(&*tokens, *page_size);
   for (v1::Token& t : *tokens) *response.add_tokens() = std::move(t);
   if (more) {
     const std::string& last = response.tokens().rbegin()[0].name();
@@ -237,7 +223,7 @@ void AdminService::RevokeToken(const Principal& principal,
         *result->mutable_revoke_time() = ToProtoTime(now);
         return absl::OkStatus();
       },
-      Deliver(result, std::move(done)));
+      DeliverWhenDurable(result, std::move(done)));
 }
 
 absl::StatusOr<v1::Policy> AdminService::GetPolicy(

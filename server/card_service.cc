@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/proto_time.h"
+#include "server/completion.h"
 #include "server/paging.h"
 #include "server/workflow/access.h"
 #include "server/workflow/card_rules.h"
@@ -98,8 +99,7 @@ absl::StatusOr<v1::ListCardsResponse> CardService::ListCards(
           [&](Connection& db) { return storage::QueryCards(db, query); });
   if (!cards.ok()) return cards.status();
   v1::ListCardsResponse response;
-  const bool more = static_cast<int>(cards->size()) > *page_size;
-  if (more) cards->resize(*page_size);
+  const bool more = TrimToPage(&*cards, *page_size);
   for (v1::Card& card : *cards) *response.add_cards() = std::move(card);
   if (more) {
     response.set_next_page_token(EncodePageToken(
@@ -155,13 +155,7 @@ void CardService::IssueCard(const Principal& principal,
         *result = change->card;
         return absl::OkStatus();
       },
-      [result, done = std::move(done)](absl::Status status) {
-        if (status.ok()) {
-          done(std::move(*result));
-        } else {
-          done(status);
-        }
-      });
+      DeliverWhenDurable<v1::Card>(result, std::move(done)));
 }
 
 void CardService::RevokeCard(const Principal& principal,
@@ -214,13 +208,7 @@ void CardService::RevokeCard(const Principal& principal,
         *result = change->card;
         return absl::OkStatus();
       },
-      [result, done = std::move(done)](absl::Status status) {
-        if (status.ok()) {
-          done(std::move(*result));
-        } else {
-          done(status);
-        }
-      });
+      DeliverWhenDurable<v1::Card>(result, std::move(done)));
 }
 
 }  // namespace hotline

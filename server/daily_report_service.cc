@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/proto_time.h"
+#include "server/completion.h"
 #include "server/paging.h"
 #include "server/sweeper.h"
 #include "server/workflow/access.h"
@@ -158,13 +159,8 @@ void DailyReportService::SubmitDailyReport(
         }
         return absl::OkStatus();
       },
-      [result, done = std::move(done)](absl::Status status) {
-        if (status.ok()) {
-          done(std::move(*result));
-        } else {
-          done(status);
-        }
-      });
+      DeliverWhenDurable<v1::SubmitDailyReportResponse>(result,
+                                                        std::move(done)));
 }
 
 absl::StatusOr<v1::ListDailyReportsResponse>
@@ -209,8 +205,7 @@ DailyReportService::ListDailyReports(
           });
   if (!rows.ok()) return rows.status();
   v1::ListDailyReportsResponse response;
-  const bool more = static_cast<int>(rows->size()) > *page_size;
-  if (more) rows->resize(*page_size);
+  const bool more = TrimToPage(&*rows, *page_size);
   for (auto& [id, report] : *rows) *response.add_reports() = std::move(report);
   if (more) {
     response.set_next_page_token(

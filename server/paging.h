@@ -9,6 +9,7 @@
 #define HOTLINE_SERVER_PAGING_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -20,6 +21,15 @@ inline constexpr int kMaxPageSize = 500;
 
 // 0 -> kDefaultPageSize; capped at kMaxPageSize; negative: INVALID_ARGUMENT.
 absl::StatusOr<int> EffectivePageSize(int page_size);
+
+// Lists read one row more than the page holds; this drops that row and says
+// whether there was one, i.e. whether another page follows.
+template <typename T>
+bool TrimToPage(std::vector<T>* rows, int page_size) {
+  if (static_cast<int>(rows->size()) <= page_size) return false;
+  rows->resize(page_size);
+  return true;
+}
 
 // The token that resumes a list after `last_key`. `scope` identifies the
 // query (method, filter, principal).

@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/proto_time.h"
+#include "server/completion.h"
 #include "server/paging.h"
 #include "server/sweeper.h"
 #include "server/ticket_filter.h"
@@ -27,19 +28,6 @@ absl::Status Save(Connection& db, TicketChange& change) {
     return s;
   }
   return storage::InsertEvent(db, &change.event);
-}
-
-// Finishes `done` with `*result` once the unit committed.
-storage::WriteDone Deliver(std::shared_ptr<v1::Ticket> result,
-                           TicketDone done) {
-  return [result = std::move(result),
-          done = std::move(done)](absl::Status status) {
-    if (status.ok()) {
-      done(std::move(*result));
-    } else {
-      done(status);
-    }
-  };
 }
 
 absl::Status CheckReason(absl::string_view reason) {
@@ -91,7 +79,7 @@ void TicketService::Transition(const Principal& principal, TicketAction action,
         *result = ViewFor(principal, change->ticket);
         return absl::OkStatus();
       },
-      Deliver(result, std::move(done)));
+      DeliverWhenDurable<v1::Ticket>(result, std::move(done)));
 }
 
 void TicketService::CreateTicket(const Principal& principal,
@@ -197,7 +185,7 @@ void TicketService::CreateTicket(const Principal& principal,
         *result = ViewFor(principal, ticket);
         return absl::OkStatus();
       },
-      Deliver(result, std::move(done)));
+      DeliverWhenDurable<v1::Ticket>(result, std::move(done)));
 }
 
 void TicketService::DispatchTicket(const Principal& principal,
@@ -453,8 +441,7 @@ absl::StatusOr<v1::ListTicketsResponse> TicketService::ListTickets(
           [&](Connection& db) { return storage::QueryTickets(db, *query); });
   if (!tickets.ok()) return tickets.status();
   v1::ListTicketsResponse response;
-  const bool more = static_cast<int>(tickets->size()) > *page_size;
-  if (more) tickets->resize(*page_size);
+  const bool more = TrimToPage(&*tickets, *page_size);
   for (v1::Ticket& ticket : *tickets) {
     *response.add_tickets() = ViewFor(principal, std::move(ticket));
   }
@@ -490,8 +477,7 @@ absl::StatusOr<v1::ListTicketEventsResponse> TicketService::ListTicketEvents(
       });
   if (!events.ok()) return events.status();
   v1::ListTicketEventsResponse response;
-  const bool more = static_cast<int>(events->size()) > *page_size;
-  if (more) events->resize(*page_size);
+  const bool more = TrimToPage(&*events, *page_size);
   for (v1::Event& event : *events) *response.add_events() = std::move(event);
   if (more) {
     response.set_next_page_token(EncodePageToken(

@@ -46,18 +46,26 @@ absl::StatusOr<std::optional<Message>> LoadOneBody(Statement& stmt,
   return std::optional<Message>(*std::move(message));
 }
 
-template <typename Message>
-absl::StatusOr<std::vector<Message>> LoadAllBodies(Statement& stmt,
-                                                   absl::string_view what) {
-  std::vector<Message> out;
+// Steps through every row, turning each into a T with `from_row`.
+template <typename T, typename FromRow>
+absl::StatusOr<std::vector<T>> CollectRows(Statement& stmt, FromRow from_row) {
+  std::vector<T> out;
   while (true) {
     absl::StatusOr<bool> row = stmt.Step();
     if (!row.ok()) return row.status();
     if (!*row) return out;
-    absl::StatusOr<Message> message = ParseBody<Message>(stmt, 0, what);
-    if (!message.ok()) return message.status();
-    out.push_back(*std::move(message));
+    absl::StatusOr<T> value = from_row(stmt);
+    if (!value.ok()) return value.status();
+    out.push_back(*std::move(value));
   }
+}
+
+template <typename Message>
+absl::StatusOr<std::vector<Message>> LoadAllBodies(Statement& stmt,
+                                                   absl::string_view what) {
+  return CollectRows<Message>(stmt, [what](const Statement& row) {
+    return ParseBody<Message>(row, 0, what);
+  });
 }
 
 v1::Department DepartmentFromRow(const Statement& stmt) {
@@ -220,13 +228,9 @@ absl::StatusOr<std::vector<v1::Department>> QueryDepartments(
   if (!stmt.ok()) return stmt.status();
   stmt->BindText(1, after_id);
   stmt->BindInt64(2, limit);
-  std::vector<v1::Department> out;
-  while (true) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return out;
-    out.push_back(DepartmentFromRow(*stmt));
-  }
+  return CollectRows<v1::Department>(*stmt, [](const Statement& row) {
+    return absl::StatusOr<v1::Department>(DepartmentFromRow(row));
+  });
 }
 
 absl::StatusOr<std::optional<TokenRecord>> LoadTokenBySecretHash(
@@ -262,13 +266,9 @@ absl::StatusOr<std::vector<v1::Token>> QueryTokens(Connection& db,
   if (!stmt.ok()) return stmt.status();
   stmt->BindInt64(1, after_id);
   stmt->BindInt64(2, limit);
-  std::vector<v1::Token> out;
-  while (true) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return out;
-    out.push_back(TokenFromRow(*stmt));
-  }
+  return CollectRows<v1::Token>(*stmt, [](const Statement& row) {
+    return absl::StatusOr<v1::Token>(TokenFromRow(row));
+  });
 }
 
 absl::Status InsertTicket(Connection& db, v1::Ticket* ticket) {
@@ -409,13 +409,9 @@ absl::StatusOr<std::vector<int64_t>> QueryDueTicketIds(Connection& db,
   if (!stmt.ok()) return stmt.status();
   stmt->BindInt64(1, now_micros);
   stmt->BindInt64(2, limit);
-  std::vector<int64_t> ids;
-  while (true) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return ids;
-    ids.push_back(stmt->ColumnInt64(0));
-  }
+  return CollectRows<int64_t>(*stmt, [](const Statement& row) {
+    return absl::StatusOr<int64_t>(row.ColumnInt64(0));
+  });
 }
 
 absl::StatusOr<std::optional<int64_t>> EarliestDueMicros(Connection& db) {
@@ -556,20 +552,17 @@ QueryDailyReports(Connection& db, const DailyReportQuery& query) {
   if (query.from_date) stmt->BindText(index++, *query.from_date);
   if (query.to_date) stmt->BindText(index++, *query.to_date);
   stmt->BindInt64(index++, query.limit);
-  std::vector<std::pair<int64_t, v1::DailyReport>> out;
-  while (true) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return out;
+  using Row = std::pair<int64_t, v1::DailyReport>;
+  return CollectRows<Row>(*stmt, [](const Statement& row) {
     v1::DailyReport report;
-    report.set_ticket(absl::StrCat(kTicketPrefix, stmt->ColumnInt64(1)));
-    report.set_date(stmt->ColumnText(2));
-    report.set_department(stmt->ColumnText(3));
-    report.set_progress(stmt->ColumnText(4));
+    report.set_ticket(absl::StrCat(kTicketPrefix, row.ColumnInt64(1)));
+    report.set_date(row.ColumnText(2));
+    report.set_department(row.ColumnText(3));
+    report.set_progress(row.ColumnText(4));
     *report.mutable_submit_time() =
-        ToProtoTime(absl::FromUnixMicros(stmt->ColumnInt64(5)));
-    out.emplace_back(stmt->ColumnInt64(0), std::move(report));
-  }
+        ToProtoTime(absl::FromUnixMicros(row.ColumnInt64(5)));
+    return absl::StatusOr<Row>(Row(row.ColumnInt64(0), std::move(report)));
+  });
 }
 
 absl::Status InsertDailyObligation(Connection& db, int64_t ticket_id,

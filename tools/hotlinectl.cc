@@ -466,9 +466,9 @@ int RunWatch(Context& context, const Args& args,
   if (args.Has("ticket")) request.set_ticket(TicketName(args.Get("ticket")));
   if (args.Has("type")) {
     for (absl::string_view name : absl::StrSplit(args.Get("type"), ',')) {
-      auto type = ParseEnum<v1::Event::Type>("type", std::string(name),
-                                             &v1::Event::Type_Parse,
-                                             "an event type such as DISPATCHED");
+      auto type = ParseEnum<v1::Event::Type>(
+          "type", std::string(name), &v1::Event::Type_Parse,
+          "an event type such as DISPATCHED");
       if (!type.ok()) return Fail(type.status());
       request.add_types(*type);
     }
@@ -983,11 +983,14 @@ std::vector<Command> Commands() {
        "amended until the day ends. --date defaults to today (Beijing "
        "time).\nExample:\n  hotlinectl daily submit 7 9 --progress "
        "已约谈施工方, 明日复查",
-       {"progress", "date"}, 1, 500,
+       {"progress", "date"},
+       1,
+       500,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
          v1::SubmitDailyReportRequest request;
          request.set_date(args.Get(
-             "date", absl::FormatTime("%Y-%m-%d", absl::Now(), BureauTimeZone())));
+             "date",
+             absl::FormatTime("%Y-%m-%d", absl::Now(), BureauTimeZone())));
          for (const std::string& ticket : w) {
            auto* entry = request.add_entries();
            entry->set_ticket(TicketName(ticket));
@@ -996,10 +999,9 @@ std::vector<Command> Commands() {
          return Print<v1::SubmitDailyReportResponse>(
              c, c.client->SubmitDailyReport(request),
              [](const v1::SubmitDailyReportResponse& r) {
-               return absl::StrCat("reported ", r.reports_size(),
-                                   " ticket(s) for ",
-                                   r.reports_size() ? r.reports(0).date() : "",
-                                   "\n");
+               return absl::StrCat(
+                   "reported ", r.reports_size(), " ticket(s) for ",
+                   r.reports_size() ? r.reports(0).date() : "", "\n");
              });
        }});
   commands.push_back(
@@ -1008,7 +1010,9 @@ std::vector<Command> Commands() {
        "Lists daily report entries: the bureau all, a department its own.\n"
        "Example:\n  hotlinectl daily list --department housing --from "
        "2021-02-18 --to 2021-02-26",
-       {"department", "ticket", "from", "to"}, 0, 0,
+       {"department", "ticket", "from", "to"},
+       0,
+       0,
        [](Context& c, const Args& args, const std::vector<std::string>&) {
          v1::ListDailyReportsRequest request;
          if (args.Has("department")) {
@@ -1037,7 +1041,8 @@ std::vector<Command> Commands() {
          Table table({"DATE", "TICKET", "DEPARTMENT", "SUBMITTED", "PROGRESS"});
          for (const auto& r : all.reports()) {
            table.AddRow({r.date(), r.ticket(), ShortDepartment(r.department()),
-                         FormatTime(r.submit_time()), Truncate(r.progress(), 40)});
+                         FormatTime(r.submit_time()),
+                         Truncate(r.progress(), 40)});
          }
          std::cout << table.Render();
          return 0;
@@ -1049,7 +1054,9 @@ std::vector<Command> Commands() {
        "inclusive): entries owed, given, missed, and each miss.\nExample:\n"
        "  hotlinectl daily compliance --department housing --from 2021-02-01 "
        "--to 2021-02-28",
-       {"department", "from", "to"}, 0, 0,
+       {"department", "from", "to"},
+       0,
+       0,
        [](Context& c, const Args& args, const std::vector<std::string>&) {
          v1::GetDailyReportComplianceRequest request;
          if (args.Has("department")) {
@@ -1060,12 +1067,13 @@ std::vector<Command> Commands() {
          return Print<v1::DailyReportCompliance>(
              c, c.client->GetDailyReportCompliance(request),
              [](const v1::DailyReportCompliance& r) {
-               std::string out = KeyValues(
-                   {{"department", r.department()},
-                    {"period", absl::StrCat(r.from_date(), " .. ", r.to_date())},
-                    {"owed", absl::StrCat(r.owed())},
-                    {"given", absl::StrCat(r.given())},
-                    {"missed", absl::StrCat(r.missed())}});
+               std::string out =
+                   KeyValues({{"department", r.department()},
+                              {"period", absl::StrCat(r.from_date(), " .. ",
+                                                      r.to_date())},
+                              {"owed", absl::StrCat(r.owed())},
+                              {"given", absl::StrCat(r.given())},
+                              {"missed", absl::StrCat(r.missed())}});
                if (r.misses_size() > 0) {
                  Table table({"MISSED DAY", "TICKET"});
                  for (const auto& m : r.misses()) {
@@ -1084,7 +1092,9 @@ std::vector<Command> Commands() {
        "reconnecting and resuming by itself, until Ctrl-C. Note the last seq "
        "to resume with --after_seq later.\nExample:\n  hotlinectl watch "
        "--from_now --type dispatched,card_issued",
-       {"after_seq", "from_now", "department", "ticket", "type"}, 0, 0,
+       {"after_seq", "from_now", "department", "ticket", "type"},
+       0,
+       0,
        RunWatch});
   commands.push_back({"ticket events",
                       "ticket events TICKET",
