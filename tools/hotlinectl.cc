@@ -5,11 +5,15 @@
 // (UNAUTHENTICATED, PERMISSION_DENIED); 4 NOT_FOUND; 5 refused by the
 // workflow (INVALID_ARGUMENT, FAILED_PRECONDITION, ALREADY_EXISTS, ABORTED);
 // 6 server unreachable (UNAVAILABLE, DEADLINE_EXCEEDED).
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -25,6 +29,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "tools/cli_args.h"
 #include "tools/cli_format.h"
+#include "tools/csv_import.h"
 
 namespace hotline::cli {
 namespace {
@@ -500,6 +505,94 @@ int RunWatch(Context& context, const Args& args,
   active_watch = nullptr;
   if (!status.ok()) return Fail(status);
   return 0;
+}
+
+// A filter string literal: quotes and backslashes escaped.
+std::string FilterQuote(const std::string& value) {
+  std::string out = "\"";
+  for (char ch : value) {
+    if (ch == '"' || ch == '\\') out.push_back('\\');
+    out.push_back(ch);
+  }
+  return out + "\"";
+}
+
+int RunImport(Context& context, const Args&,
+              const std::vector<std::string>& words) {
+  std::ifstream in(words[0], std::ios::binary);
+  if (!in) {
+    return Fail(absl::NotFoundError(absl::StrCat("cannot read ", words[0])));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  absl::StatusOr<std::vector<CsvRow>> rows = ParseCsv(text.str());
+  if (!rows.ok()) return Fail(rows.status());
+  if (rows->empty()) {
+    return Fail(absl::InvalidArgumentError(
+        absl::StrCat(words[0], " is empty; it needs a header line")));
+  }
+  absl::StatusOr<ImportColumns> columns = ImportColumns::FromHeader((*rows)[0]);
+  if (!columns.ok()) return Fail(columns.status());
+  const bool terminal = isatty(STDERR_FILENO) != 0;
+  const size_t total = rows->size() - 1;
+  int created = 0, present = 0, failed = 0;
+  for (size_t i = 1; i < rows->size(); ++i) {
+    const CsvRow& row = (*rows)[i];
+    auto report_failure = [&](const absl::Status& status) {
+      ++failed;
+      if (terminal) std::cerr << "\r\033[K";
+      std::cerr << "line " << row.line << ": "
+                << (status.code() == absl::StatusCode::kInvalidArgument &&
+                            absl::StartsWith(status.message(), "line ")
+                        ? std::string(status.message().substr(
+                              status.message().find(": ") + 2))
+                        : absl::StrCat(absl::StatusCodeToString(status.code()),
+                                       ": ", status.message()))
+                << "\n";
+    };
+    absl::StatusOr<v1::CreateTicketRequest> request =
+        RowToRequest(*columns, row);
+    if (!request.ok()) {
+      report_failure(request.status());
+    } else {
+      // Already imported (by this caller)? Then there is nothing to do.
+      v1::ListTicketsRequest existing;
+      existing.set_filter(absl::StrCat(
+          "source_id = ", FilterQuote(request->ticket().source_id())));
+      existing.set_page_size(1);
+      absl::StatusOr<v1::ListTicketsResponse> found =
+          context.client->ListTickets(existing);
+      if (found.ok() && found->tickets_size() > 0) {
+        ++present;
+      } else {
+        absl::StatusOr<v1::Ticket> ticket =
+            context.client->CreateTicket(*request);
+        if (ticket.ok()) {
+          ++created;
+        } else {
+          report_failure(ticket.status());
+        }
+      }
+    }
+    if (terminal) {
+      const int width = 30;
+      const int done = static_cast<int>(width * i / std::max<size_t>(total, 1));
+      std::cerr << "\r[" << std::string(done, '=')
+                << std::string(width - done, ' ') << "] " << i << "/" << total
+                << std::flush;
+    }
+  }
+  if (terminal) std::cerr << "\r\033[K";
+  if (context.json) {
+    std::cout << absl::StrCat("{\"rows\": ", total, ", \"created\": ", created,
+                              ", \"already_present\": ", present,
+                              ", \"failed\": ", failed, "}\n");
+  } else {
+    std::cout << absl::StrCat("imported ", created, " new ticket(s), ", present,
+                              " already present, ", failed,
+                              " row(s) failed, of ", total, "\n");
+  }
+  return failed == 0 ? 0 : 5;
 }
 
 std::vector<Command> Commands() {
@@ -1096,6 +1189,20 @@ std::vector<Command> Commands() {
        0,
        0,
        RunWatch});
+  commands.push_back(
+      {"import",
+       "import FILE.csv",
+       "Creates tickets from the city platform's CSV export, with a progress "
+       "bar on a terminal and a summary. Re-running creates nothing twice; a "
+       "bad row is reported with its line number and the good rows go on. "
+       "Columns (header line, any order): source_id, received_at, type, "
+       "topic, urgency, title, content, address, caller, phone, "
+       "confidential, department (see README). Exit code 5 when any row "
+       "failed.\nExample:\n  hotlinectl import 12345-export-2021-02.csv",
+       {},
+       1,
+       1,
+       RunImport});
   commands.push_back({"ticket events",
                       "ticket events TICKET",
                       "Shows a ticket's full history.\nExample:\n  hotlinectl "
