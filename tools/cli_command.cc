@@ -1,0 +1,99 @@
+#include "tools/cli_command.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "tools/resource_format.h"
+
+namespace hotline::cli {
+
+int ExitCodeFor(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kOk:
+      return 0;
+    case absl::StatusCode::kUnauthenticated:
+    case absl::StatusCode::kPermissionDenied:
+      return 3;
+    case absl::StatusCode::kNotFound:
+      return 4;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kOutOfRange:
+      return 5;
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+      return 6;
+    default:
+      return 1;
+  }
+}
+
+int Fail(const absl::Status& status) {
+  std::cerr << "hotlinectl: " << absl::StatusCodeToString(status.code()) << ": "
+            << status.message() << "\n";
+  return ExitCodeFor(status.code());
+}
+
+int UsageError(const std::string& message, const std::string& usage) {
+  std::cerr << "hotlinectl: " << message << "\nusage: hotlinectl " << usage
+            << "\n";
+  return kExitUsage;
+}
+
+// "7" -> "tickets/7"; full names pass through.
+std::string TicketName(const std::string& text) {
+  return absl::StartsWith(text, "tickets/") ? text : "tickets/" + text;
+}
+std::string DepartmentName(const std::string& text) {
+  return absl::StartsWith(text, "departments/") ? text : "departments/" + text;
+}
+std::string TokenName(const std::string& text) {
+  return absl::StartsWith(text, "tokens/") ? text : "tokens/" + text;
+}
+std::string ShortDepartment(const std::string& name) {
+  return absl::StartsWith(name, "departments/") ? name.substr(12) : name;
+}
+
+// Parses "36h", "90m", "2d" (days of 24 hours) or any absl duration.
+absl::StatusOr<absl::Duration> ParseDurationOption(const std::string& text) {
+  absl::Duration duration;
+  if (!text.empty() && text.back() == 'd') {
+    int days = 0;
+    if (absl::SimpleAtoi(text.substr(0, text.size() - 1), &days)) {
+      return absl::Hours(24 * days);
+    }
+  }
+  if (!absl::ParseDuration(text, &duration)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\" is not a duration like 36h, 90m or 2d"));
+  }
+  return duration;
+}
+
+absl::StatusOr<absl::Time> ParseTimeOption(const std::string& option,
+                                           const std::string& text) {
+  absl::Time time;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &time, &error)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", option,
+        " needs an RFC 3339 time, e.g. 2021-02-10T09:30:00+08:00"));
+  }
+  return time;
+}
+
+absl::StatusOr<int> PageSize(const Args& args) {
+  int page_size = 0;
+  if (args.Has("page_size") &&
+      !absl::SimpleAtoi(args.Get("page_size"), &page_size)) {
+    return absl::InvalidArgumentError("--page_size must be a number");
+  }
+  return page_size;
+}
+
+int PrintTicket(Context& context, const absl::StatusOr<v1::Ticket>& ticket) {
+  return Print<v1::Ticket>(context, ticket, TicketDetails);
+}
+
+}  // namespace hotline::cli

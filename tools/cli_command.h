@@ -1,0 +1,104 @@
+// What every hotlinectl command shares: the command table entry, the
+// context it runs in, output and error helpers, and option parsing. Exit
+// codes: 0 success; 1 other failure; 2 wrong usage; 3 not allowed
+// (UNAUTHENTICATED, PERMISSION_DENIED); 4 NOT_FOUND; 5 refused by the
+// workflow (INVALID_ARGUMENT, FAILED_PRECONDITION, ALREADY_EXISTS, ABORTED);
+// 6 server unreachable (UNAVAILABLE, DEADLINE_EXCEEDED).
+//
+// Thread-compatible: a command runs on the main thread.
+#ifndef HOTLINE_TOOLS_CLI_COMMAND_H_
+#define HOTLINE_TOOLS_CLI_COMMAND_H_
+
+#include <functional>
+#include <iostream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "client/hotline_client.h"
+#include "tools/cli_args.h"
+#include "tools/cli_format.h"
+
+namespace hotline::cli {
+
+inline constexpr int kExitUsage = 2;
+
+// The exit code for a status (see above).
+int ExitCodeFor(absl::StatusCode code);
+// Prints "hotlinectl: CODE: message" to stderr; returns the exit code.
+int Fail(const absl::Status& status);
+// Prints the mistake and the command's usage; returns kExitUsage.
+int UsageError(const std::string& message, const std::string& usage);
+
+// "7" -> "tickets/7", "housing" -> "departments/housing", "3" -> "tokens/3";
+// full names pass through. ShortDepartment is the reverse for display.
+std::string TicketName(const std::string& text);
+std::string DepartmentName(const std::string& text);
+std::string TokenName(const std::string& text);
+std::string ShortDepartment(const std::string& name);
+
+// Parses an enum option by name, in any case. `parse` is the generated
+// *_Parse function; `allowed` lists the names for the error message.
+template <typename Enum>
+absl::StatusOr<Enum> ParseEnum(const std::string& option,
+                               const std::string& text,
+                               bool (*parse)(const std::string&, Enum*),
+                               const std::string& allowed) {
+  Enum value;
+  if (!parse(absl::AsciiStrToUpper(text), &value) ||
+      static_cast<int>(value) == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", option, " \"", text, "\" is not one of ", allowed));
+  }
+  return value;
+}
+
+// "36h", "90m", "2d" (days of 24 hours) or any absl duration.
+absl::StatusOr<absl::Duration> ParseDurationOption(const std::string& text);
+// An RFC 3339 time given to --option.
+absl::StatusOr<absl::Time> ParseTimeOption(const std::string& option,
+                                           const std::string& text);
+// --page_size, 0 when absent.
+absl::StatusOr<int> PageSize(const Args& args);
+
+struct Context {
+  Client* client;
+  bool json;
+};
+
+struct Command {
+  std::string name;   // "ticket create"
+  std::string usage;  // after "hotlinectl "
+  std::string help;   // what it does, its options, an example
+  std::set<std::string> options;
+  size_t min_args;
+  size_t max_args;
+  std::function<int(Context&, const Args&, const std::vector<std::string>&)>
+      run;
+};
+
+// Prints a result as JSON or via `human`.
+template <typename Message>
+int Print(Context& context, const absl::StatusOr<Message>& result,
+          const std::function<std::string(const Message&)>& human) {
+  if (!result.ok()) return Fail(result.status());
+  std::cout << (context.json ? ToJson(*result) : human(*result));
+  return 0;
+}
+
+// Prints a ticket (details, or JSON).
+int PrintTicket(Context& context, const absl::StatusOr<v1::Ticket>& ticket);
+
+// The command groups, each in its own file.
+void AddTicketCommands(std::vector<Command>* commands);
+void AddAdminCommands(std::vector<Command>* commands);
+void AddOversightCommands(std::vector<Command>* commands);
+
+}  // namespace hotline::cli
+
+#endif  // HOTLINE_TOOLS_CLI_COMMAND_H_

@@ -1,0 +1,170 @@
+#include "tools/resource_format.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "tools/cli_command.h"
+#include "tools/cli_format.h"
+
+namespace hotline::cli {
+namespace {
+
+std::string Cards(const v1::Ticket& ticket) {
+  std::string cards;
+  if (ticket.yellow_cards() > 0)
+    absl::StrAppend(&cards, ticket.yellow_cards(), "Y");
+  if (ticket.red_cards() > 0) absl::StrAppend(&cards, ticket.red_cards(), "R");
+  return cards;
+}
+
+std::string Flags(const v1::Ticket& ticket) {
+  std::vector<std::string> flags;
+  if (ticket.due_soon()) flags.push_back("due soon (预警)");
+  if (ticket.ack_overdue()) flags.push_back("sign-for overdue");
+  if (ticket.reply_overdue()) flags.push_back("reply overdue");
+  if (ticket.long_overdue()) flags.push_back("long overdue");
+  return absl::StrJoin(flags, ", ");
+}
+
+}  // namespace
+
+std::string Truncate(const std::string& text, int max_width) {
+  if (DisplayWidth(text) <= max_width) return text;
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t next = i + 1;
+    while (next < text.size() && (text[next] & 0xC0) == 0x80) ++next;
+    std::string candidate = out + text.substr(i, next - i);
+    if (DisplayWidth(candidate) > max_width - 1) break;
+    out = candidate;
+    i = next;
+  }
+  return out + "…";
+}
+
+std::string CardTable(
+    const google::protobuf::RepeatedPtrField<v1::Card>& cards) {
+  Table table({"CARD", "COLOR", "TICKET", "DEPARTMENT", "ISSUED", "ISSUER",
+               "REVOKED", "REASON"});
+  for (const v1::Card& c : cards) {
+    table.AddRow({c.name(), v1::Card::Color_Name(c.color()), c.ticket(),
+                  ShortDepartment(c.department()), FormatTime(c.issue_time()),
+                  c.issuer(), FormatTime(c.revoke_time()),
+                  Truncate(c.reason(), 40)});
+  }
+  return table.Render();
+}
+
+std::string CardDetails(const v1::Card& c) {
+  return KeyValues({{"card", c.name()},
+                    {"color", v1::Card::Color_Name(c.color())},
+                    {"ticket", c.ticket()},
+                    {"department", c.department()},
+                    {"issued", FormatTime(c.issue_time())},
+                    {"issuer", c.issuer()},
+                    {"reason", c.reason()},
+                    {"revoked", FormatTime(c.revoke_time())},
+                    {"revoked by", c.revoked_by()},
+                    {"revoke reason", c.revoke_reason()}});
+}
+
+// Parses "36h", "90m", "2d" (days of 24 hours) or any absl duration.
+
+std::string PolicyDetails(const v1::Policy& p) {
+  std::vector<std::pair<std::string, std::string>> rows = {
+      {"version", p.version()},
+      {"effective from", FormatTime(p.effective_from())},
+      {"time zone", p.time_zone()},
+      {"calendar covers through", p.calendar_covered_through()},
+      {"sign-for", absl::StrCat(p.ack_working_days(), " working day(s)")}};
+  for (const char* type :
+       {"INQUIRY", "HELP", "SUGGESTION", "COMPLAINT", "REPORT", "OTHER"}) {
+    auto it = p.reply_working_days().find(type);
+    if (it == p.reply_working_days().end()) continue;
+    rows.push_back({absl::StrCat("reply, ", type),
+                    absl::StrCat(it->second, " working days")});
+  }
+  rows.push_back(
+      {"urgent", absl::StrCat(p.urgent_reply_clock_hours(), " h reply, ",
+                              p.urgent_ack_clock_minutes(), " min sign-for")});
+  rows.push_back(
+      {"critical",
+       absl::StrCat(p.critical_reply_clock_hours(), " h reply, ",
+                    p.critical_ack_clock_minutes(), " min sign-for")});
+  rows.push_back({"return window", absl::StrCat(p.return_window_working_days(),
+                                                " working day(s)")});
+  rows.push_back(
+      {"extensions",
+       absl::StrCat("at most ", p.extension_max_count(), ", each at most ",
+                    p.extension_max_working_days(), " working days")});
+  rows.push_back({"warning", absl::StrCat(p.warning_working_days(),
+                                          " working day(s) before; clock "
+                                          "limits at ",
+                                          p.clock_warning_percent(), "%")});
+  rows.push_back({"red card", absl::StrCat(p.red_card_working_days(),
+                                           " working days after the reply "
+                                           "deadline")});
+  return KeyValues(rows);
+}
+
+std::string TicketTable(
+    const google::protobuf::RepeatedPtrField<v1::Ticket>& tickets) {
+  Table table({"TICKET", "STATE", "DEPARTMENT", "TYPE", "TOPIC", "URGENCY",
+               "RECEIVED", "REPLY DUE", "CARDS", "TITLE"});
+  for (const v1::Ticket& t : tickets) {
+    table.AddRow({t.name(), v1::Ticket::State_Name(t.state()),
+                  ShortDepartment(t.department()),
+                  v1::Ticket::Type_Name(t.type()), t.topic(),
+                  v1::Ticket::Urgency_Name(t.urgency()),
+                  FormatTime(t.received_at()), FormatDeadline(t.reply_due_at()),
+                  Cards(t), Truncate(t.title(), 30)});
+  }
+  return table.Render();
+}
+
+std::string TicketDetails(const v1::Ticket& t) {
+  return KeyValues({
+      {"ticket", t.name()},
+      {"source_id", t.source_id()},
+      {"state", v1::Ticket::State_Name(t.state())},
+      {"department", t.department()},
+      {"type", v1::Ticket::Type_Name(t.type())},
+      {"topic", t.topic()},
+      {"urgency", v1::Ticket::Urgency_Name(t.urgency())},
+      {"title", t.title()},
+      {"content", t.content()},
+      {"address", t.address()},
+      {"caller", t.caller_name()},
+      {"phone", t.caller_phone()},
+      {"confidential", t.confidential() ? "yes" : ""},
+      {"created_by", t.created_by()},
+      {"received", FormatTime(t.received_at())},
+      {"dispatched", FormatTime(t.dispatched_at())},
+      {"acknowledged", FormatTime(t.acknowledged_at())},
+      {"sign-for due", FormatDeadline(t.ack_due_at())},
+      {"return until", FormatDeadline(t.return_due_at())},
+      {"warning at", FormatTime(t.warning_at())},
+      {"reply due", FormatDeadline(t.reply_due_at())},
+      {"red card at", FormatDeadline(t.red_card_due_at())},
+      {"policy", t.policy_version()},
+      {"flags", Flags(t)},
+      {"extension asked",
+       t.has_pending_extension()
+           ? absl::StrCat(t.pending_extension().working_days(),
+                          " working days: ", t.pending_extension().reason())
+           : ""},
+      {"replied", FormatTime(t.replied_at())},
+      {"outcome", t.outcome() ? v1::Ticket::Outcome_Name(t.outcome()) : ""},
+      {"reply", t.reply_text()},
+      {"closed", FormatTime(t.closed_at())},
+      {"satisfaction",
+       t.satisfaction() ? v1::Ticket::Satisfaction_Name(t.satisfaction()) : ""},
+      {"cards", Cards(t)},
+      {"etag", t.etag()},
+  });
+}
+
+}  // namespace hotline::cli
