@@ -143,12 +143,8 @@ void CardService::IssueCard(const Principal& principal,
         }
         change->ticket_change.event.set_card(change->card.name());
         if (absl::Status s =
-                storage::UpdateTicket(db, &change->ticket_change.ticket);
-            !s.ok()) {
-          return s;
-        }
-        if (absl::Status s =
-                storage::InsertEvent(db, &change->ticket_change.event);
+                storage::StoreTicketChange(db, &change->ticket_change.ticket,
+                                           &change->ticket_change.event);
             !s.ok()) {
           return s;
         }
@@ -196,12 +192,8 @@ void CardService::RevokeCard(const Principal& principal,
           return s;
         }
         if (absl::Status s =
-                storage::UpdateTicket(db, &change->ticket_change.ticket);
-            !s.ok()) {
-          return s;
-        }
-        if (absl::Status s =
-                storage::InsertEvent(db, &change->ticket_change.event);
+                storage::StoreTicketChange(db, &change->ticket_change.ticket,
+                                           &change->ticket_change.event);
             !s.ok()) {
           return s;
         }

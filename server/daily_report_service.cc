@@ -138,11 +138,8 @@ void DailyReportService::SubmitDailyReport(
               !s.ok()) {
             return s;
           }
-          if (absl::Status s = storage::UpdateTicket(db, &change->ticket);
-              !s.ok()) {
-            return s;
-          }
-          if (absl::Status s = storage::InsertEvent(db, &change->event);
+          if (absl::Status s = storage::StoreTicketChange(db, &change->ticket,
+                                                          &change->event);
               !s.ok()) {
             return s;
           }

@@ -24,10 +24,7 @@ using storage::Connection;
 
 // Stores one step: the changed ticket and its event.
 absl::Status Save(Connection& db, TicketChange& change) {
-  if (absl::Status s = storage::UpdateTicket(db, &change.ticket); !s.ok()) {
-    return s;
-  }
-  return storage::InsertEvent(db, &change.event);
+  return storage::StoreTicketChange(db, &change.ticket, &change.event);
 }
 
 absl::Status CheckReason(absl::string_view reason) {

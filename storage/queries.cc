@@ -326,6 +326,12 @@ absl::Status UpdateTicket(Connection& db, v1::Ticket* ticket) {
   return absl::OkStatus();
 }
 
+absl::Status StoreTicketChange(Connection& db, v1::Ticket* ticket,
+                               v1::Event* event) {
+  if (absl::Status s = UpdateTicket(db, ticket); !s.ok()) return s;
+  return InsertEvent(db, event);
+}
+
 absl::Status InsertEvent(Connection& db, v1::Event* event) {
   // As with tickets, the single writer makes MAX(seq)+1 safe, and knowing
   // seq first lets the body carry it. A seq of a rolled-back unit was never

@@ -170,6 +170,10 @@ absl::Status InsertTicket(Connection& db, v1::Ticket* ticket);
 // Stores a changed ticket whose etag is the stored one; sets the new etag.
 // ABORTED when the stored ticket changed meanwhile.
 absl::Status UpdateTicket(Connection& db, v1::Ticket* ticket);
+// Stores one step of a stored ticket: the changed ticket (UpdateTicket) and
+// the event that records it (InsertEvent).
+absl::Status StoreTicketChange(Connection& db, v1::Ticket* ticket,
+                               v1::Event* event);
 // Appends an event of a stored ticket (event->ticket names it); sets seq.
 absl::Status InsertEvent(Connection& db, v1::Event* event);
 absl::Status InsertCreateRequest(Connection& db, const std::string& principal,
