@@ -142,29 +142,11 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
           ParseDepartmentName(request_.department(), "department");
       if (!id.ok()) return id.status();
     }
-    switch (principal_.kind) {
-      case Principal::Kind::kBureau:
-        if (!request_.department().empty()) {
-          query_.department = request_.department();
-        }
-        break;
-      case Principal::Kind::kDepartment:
-        if (!request_.department().empty() &&
-            request_.department() != principal_.DepartmentName()) {
-          return absl::PermissionDeniedError(absl::StrCat(
-              principal_.ToString(), " may watch only the events of ",
-              principal_.DepartmentName()));
-        }
-        query_.department = principal_.DepartmentName();
-        break;
-      case Principal::Kind::kIntake:
-        if (!request_.department().empty()) {
-          return absl::PermissionDeniedError(
-              "intake may not filter the feed by department");
-        }
-        query_.created_by = principal_.ToString();
-        break;
-    }
+    absl::StatusOr<FeedScope> scope =
+        FeedScopeFor(principal_, request_.department());
+    if (!scope.ok()) return scope.status();
+    query_.department = scope->department;
+    query_.created_by = scope->created_by;
     if (!request_.ticket().empty()) {
       absl::StatusOr<int64_t> id = ParseTicketName(request_.ticket(), "ticket");
       if (!id.ok()) return id.status();

@@ -305,5 +305,38 @@ TEST(Access, ConfidentialCallerHiddenFromDepartments) {
             "13800000000");
 }
 
+TEST(Access, FeedScopes) {
+  EXPECT_FALSE(FeedScopeFor(Principal::Bureau(), "")->department.has_value());
+  EXPECT_EQ(*FeedScopeFor(Principal::Bureau(), "departments/x")->department,
+            "departments/x");
+  const Principal housing = Principal::Department("housing");
+  EXPECT_EQ(*FeedScopeFor(housing, "")->department, "departments/housing");
+  EXPECT_EQ(FeedScopeFor(housing, "departments/market").status().code(),
+            absl::StatusCode::kPermissionDenied);
+  const Principal city = Principal::Intake("city");
+  EXPECT_EQ(*FeedScopeFor(city, "")->created_by, "intake/city");
+  EXPECT_EQ(FeedScopeFor(city, "departments/x").status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST(Access, FeedEventsAsADepartmentSeesThem) {
+  const Principal housing = Principal::Department("housing");
+  v1::Event moved;
+  moved.set_type(Event::DISPATCHED);
+  moved.set_department("departments/market");
+  moved.set_previous_department("departments/housing");
+  moved.set_reason("请市场监管局处理");
+  std::optional<v1::Event> view = EventViewFor(housing, moved);
+  ASSERT_TRUE(view.has_value());
+  EXPECT_EQ(view->department(), "");
+  EXPECT_EQ(view->reason(), "");
+  EXPECT_EQ(view->previous_department(), "departments/housing");
+  EXPECT_FALSE(EventViewFor(Principal::Department("parks"), moved).has_value());
+  EXPECT_EQ(EventViewFor(Principal::Department("market"), moved)->reason(),
+            "请市场监管局处理");
+  EXPECT_EQ(EventViewFor(Principal::Bureau(), moved)->department(),
+            "departments/market");
+}
+
 }  // namespace
 }  // namespace hotline

@@ -98,6 +98,35 @@ absl::Status AuthorizeBureauOnly(const Principal& principal,
       principal.ToString(), " may not call ", what, "; only the bureau may"));
 }
 
+absl::StatusOr<FeedScope> FeedScopeFor(
+    const Principal& principal, const std::string& requested_department) {
+  FeedScope scope;
+  switch (principal.kind) {
+    case Principal::Kind::kBureau:
+      if (!requested_department.empty()) {
+        scope.department = requested_department;
+      }
+      break;
+    case Principal::Kind::kDepartment:
+      if (!requested_department.empty() &&
+          requested_department != principal.DepartmentName()) {
+        return absl::PermissionDeniedError(
+            absl::StrCat(principal.ToString(), " may watch only the events of ",
+                         principal.DepartmentName()));
+      }
+      scope.department = principal.DepartmentName();
+      break;
+    case Principal::Kind::kIntake:
+      if (!requested_department.empty()) {
+        return absl::PermissionDeniedError(
+            "intake may not filter the feed by department");
+      }
+      scope.created_by = principal.ToString();
+      break;
+  }
+  return scope;
+}
+
 std::optional<v1::Event> EventViewFor(const Principal& principal,
                                       v1::Event event) {
   if (principal.kind != Principal::Kind::kDepartment) return event;

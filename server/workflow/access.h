@@ -12,8 +12,10 @@
 #define HOTLINE_SERVER_WORKFLOW_ACCESS_H_
 
 #include <optional>
+#include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "hotline/v1/ticket.pb.h"
 #include "server/workflow/principal.h"
@@ -54,6 +56,17 @@ absl::Status AuthorizeOnTicket(const Principal& principal, TicketAction action,
 // Only the bureau manages departments and tokens; `what` names the method.
 absl::Status AuthorizeBureauOnly(const Principal& principal,
                                  absl::string_view what);
+
+// Which events a principal's change feed draws from: the bureau any (or the
+// department it names), a department its own, intake the tickets it created.
+// PERMISSION_DENIED for a department naming another department, or intake
+// naming any.
+struct FeedScope {
+  std::optional<std::string> department;  // "departments/{id}"
+  std::optional<std::string> created_by;  // a principal
+};
+absl::StatusOr<FeedScope> FeedScopeFor(const Principal& principal,
+                                       const std::string& requested_department);
 
 // The event as a department may see it on the change feed, or nothing: the
 // events of tickets it holds, and the one that takes a ticket away from it
