@@ -1,8 +1,10 @@
 // Who may do what (least privilege):
 //   bureau      every action on every ticket;
-//   department  view, acknowledge (签收), return (退单) and reply on tickets
+//   department  view, acknowledge (签收), return (退单), reply, ask for an
+//               extension (延期) and report daily (一日一报) on tickets
 //               currently assigned to it, and nothing else;
 //   intake      create tickets, and view the tickets it created.
+// The change feed follows the same lines (FeedScopeFor, EventViewFor).
 // Permission is checked before existence: a department or intake asking for a
 // ticket that is not theirs gets the same PERMISSION_DENIED whether or not the
 // ticket exists, so names cannot be probed.
