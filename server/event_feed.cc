@@ -255,11 +255,6 @@ void EventFeed::Unregister(Stream* stream) {
   streams_.erase(stream);
 }
 
-int EventFeed::open_streams() {
-  absl::MutexLock lock(&registry_mutex_);
-  return static_cast<int>(streams_.size());
-}
-
 void EventFeed::Run() {
   while (true) {
     {

@@ -62,9 +62,6 @@ class EventFeed final {
   // feed thread; new streams are refused. Idempotent.
   void Shutdown();
 
-  // Streams open now (for tests and logs).
-  int open_streams();
-
  private:
   friend class Stream;
   void Run();

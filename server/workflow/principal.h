@@ -41,10 +41,6 @@ struct Principal {
   // For a department principal, its resource name "departments/{id}".
   std::string DepartmentName() const { return "departments/" + id; }
 
-  bool operator==(const Principal& other) const {
-    return kind == other.kind && id == other.id;
-  }
-
   Kind kind = Kind::kBureau;
   // The department or intake id; empty for the bureau.
   std::string id;
