@@ -47,8 +47,9 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
     feed_->Notify();  // serve its history at once
   }
 
-  // Feed thread: when idle, reads the next batch and starts writing it.
-  void Fill() {
+  // Feed thread: when idle, reads the next batch (up to `latest`, the
+  // newest seq, read once per wake-up for all streams) and starts writing it.
+  void Fill(int64_t latest) {
     absl::MutexLock lock(&mutex_);
     if (!started_ || finished_) return;
     if (writing_) {
@@ -62,10 +63,7 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
       }
       return;
     }
-    absl::StatusOr<int64_t> latest = feed_->store_->Read<int64_t>(
-        [](storage::Connection& db) { return storage::LatestSeq(db); });
-    if (!latest.ok()) return;
-    while (buffer_.empty() && cursor_ < *latest) {
+    while (buffer_.empty() && cursor_ < latest) {
       storage::EventFeedQuery query = query_;
       query.after_seq = cursor_;
       query.limit = feed_->options_.batch;
@@ -270,8 +268,11 @@ void EventFeed::Run() {
       if (stopping_) return;
       signaled_ = false;
     }
+    absl::StatusOr<int64_t> latest = store_->Read<int64_t>(
+        [](storage::Connection& db) { return storage::LatestSeq(db); });
+    if (!latest.ok()) continue;
     absl::MutexLock lock(&registry_mutex_);
-    for (Stream* stream : streams_) stream->Fill();
+    for (Stream* stream : streams_) stream->Fill(*latest);
   }
 }
 
