@@ -154,17 +154,16 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
                 return storage::LoadTicket(db, *id);
               });
       if (!ticket.ok()) return ticket.status();
-      // Intake may follow only its own tickets; a department follows any
-      // ticket it is allowed to name, and sees only its part (EventViewFor).
-      if (principal_.kind == Principal::Kind::kIntake &&
-          (!ticket->has_value() ||
-           (*ticket)->created_by() != principal_.ToString())) {
-        return absl::PermissionDeniedError(absl::StrCat(
-            principal_.ToString(), " has no access to ", request_.ticket()));
-      }
-      if (principal_.kind == Principal::Kind::kBureau && !ticket->has_value()) {
-        return absl::NotFoundError(
-            absl::StrCat("ticket ", request_.ticket(), " does not exist"));
+      // The bureau and intake follow a ticket they may read; a department
+      // follows any ticket it names and sees only its part (EventViewFor),
+      // including a ticket taken away from it since.
+      if (principal_.kind != Principal::Kind::kDepartment) {
+        const v1::Ticket* current = ticket->has_value() ? &**ticket : nullptr;
+        if (absl::Status s = AuthorizeOnTicket(principal_, TicketAction::kView,
+                                               request_.ticket(), current);
+            !s.ok()) {
+          return s;
+        }
       }
       query_.ticket_id = *id;
       query_.created_by.reset();
