@@ -13,10 +13,9 @@
 #include "common/proto_time.h"
 #include "server/completion.h"
 #include "server/paging.h"
-#include "server/sweeper.h"
+#include "server/ticket_step.h"
 #include "server/workflow/access.h"
 #include "server/workflow/daily_report_rules.h"
-#include "server/workflow/sweep_rules.h"
 #include "server/workflow/validation.h"
 #include "storage/queries.h"
 
@@ -116,36 +115,18 @@ void DailyReportService::SubmitDailyReport(
         if (!day.ok()) return day.status();
         for (int i = 0; i < request.entries_size(); ++i) {
           const auto& entry = request.entries(i);
-          absl::StatusOr<std::optional<v1::Ticket>> ticket =
-              storage::LoadTicket(db, ids[i]);
+          absl::StatusOr<v1::Ticket> ticket = ApplyTicketStep(
+              db, *policies_, ActionContext{principal, now},
+              TicketAction::kDailyReport, ids[i], entry.ticket(),
+              [&](Connection&, const v1::Ticket& current,
+                  const ActionContext& context) {
+                return RecordDailyReport(current, *day, entry.progress(),
+                                         context);
+              });
           if (!ticket.ok()) return ticket.status();
-          const v1::Ticket* current = ticket->has_value() ? &**ticket : nullptr;
-          if (absl::Status s =
-                  AuthorizeOnTicket(principal, TicketAction::kDailyReport,
-                                    entry.ticket(), current);
-              !s.ok()) {
-            return s;
-          }
-          // Settle any day that ended before this report first.
-          SweepResult due = Sweep(
-              *current, now, policies_->RulesFor(current->policy_version()));
-          absl::StatusOr<TicketChange> change =
-              RecordDailyReport(due.ticket, *day, entry.progress(),
-                                ActionContext{principal, now});
-          if (!change.ok()) return change.status();
-          SweepCounts ignored;
-          if (absl::Status s = StoreSweepSteps(db, ids[i], due.steps, &ignored);
-              !s.ok()) {
-            return s;
-          }
-          if (absl::Status s = storage::StoreTicketChange(db, &change->ticket,
-                                                          &change->event);
-              !s.ok()) {
-            return s;
-          }
           v1::DailyReport& report = *result->add_reports();
           report.set_ticket(entry.ticket());
-          report.set_department(current->department());
+          report.set_department(ticket->department());
           report.set_date(request.date());
           report.set_progress(entry.progress());
           *report.mutable_submit_time() = ToProtoTime(now);

@@ -11,8 +11,8 @@
 #include "common/proto_time.h"
 #include "server/completion.h"
 #include "server/paging.h"
-#include "server/sweeper.h"
 #include "server/ticket_filter.h"
+#include "server/ticket_step.h"
 #include "server/workflow/extension_rules.h"
 #include "server/workflow/validation.h"
 #include "storage/queries.h"
@@ -49,31 +49,11 @@ void TicketService::Transition(const Principal& principal, TicketAction action,
   store_->Write(
       [this, principal, action, name, id = *id, rule = std::move(rule),
        result](Connection& db) -> absl::Status {
-        absl::StatusOr<std::optional<v1::Ticket>> ticket =
-            storage::LoadTicket(db, id);
+        absl::StatusOr<v1::Ticket> ticket = ApplyTicketStep(
+            db, *policies_, ActionContext{principal, clock_->Now()}, action, id,
+            name, rule);
         if (!ticket.ok()) return ticket.status();
-        const v1::Ticket* current = ticket->has_value() ? &**ticket : nullptr;
-        if (absl::Status s =
-                AuthorizeOnTicket(principal, action, name, current);
-            !s.ok()) {
-          return s;
-        }
-        // Whatever fell due before this moment (a card, a missed daily
-        // report) is settled first, so that history stays in time order
-        // even when the sweeper has not run yet.
-        const absl::Time now = clock_->Now();
-        SweepResult due = Sweep(*current, now,
-                                policies_->RulesFor(current->policy_version()));
-        absl::StatusOr<TicketChange> change =
-            rule(db, due.ticket, ActionContext{principal, now});
-        if (!change.ok()) return change.status();
-        SweepCounts ignored;
-        if (absl::Status s = StoreSweepSteps(db, id, due.steps, &ignored);
-            !s.ok()) {
-          return s;
-        }
-        if (absl::Status s = Save(db, *change); !s.ok()) return s;
-        *result = ViewFor(principal, change->ticket);
+        *result = ViewFor(principal, *ticket);
         return absl::OkStatus();
       },
       DeliverWhenDurable<v1::Ticket>(result, std::move(done)));

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "hotline/v1/hotline_service.pb.h"
 #include "server/policy_registry.h"
+#include "server/ticket_step.h"
 #include "server/workflow/access.h"
 #include "server/workflow/clock.h"
 #include "server/workflow/principal.h"
@@ -70,14 +71,10 @@ class TicketService final {
       const Principal& principal, const v1::ListTicketEventsRequest& request);
 
  private:
-  // A step's rule, run inside the unit; `db` is the unit's own connection,
-  // for checks that must see the same database as the change.
-  using Rule = std::function<absl::StatusOr<TicketChange>(
-      storage::Connection& db, const v1::Ticket&, const ActionContext&)>;
+  using Rule = StepRule;
 
   // The shared path of every state change: parse `name`, check the role,
-  // then in one unit load the ticket, check access to it, apply `rule` and
-  // store the ticket and its event.
+  // then one unit running ApplyTicketStep (ticket_step.h).
   void Transition(const Principal& principal, TicketAction action,
                   const std::string& name, Rule rule, TicketDone done);
 
