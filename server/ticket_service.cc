@@ -22,11 +22,6 @@ namespace {
 
 using storage::Connection;
 
-// Stores one step: the changed ticket and its event.
-absl::Status Save(Connection& db, TicketChange& change) {
-  return storage::StoreTicketChange(db, &change.ticket, &change.event);
-}
-
 absl::Status CheckReason(absl::string_view reason) {
   return CheckRequiredText(reason, "reason", kMaxReasonChars);
 }
@@ -148,7 +143,11 @@ void TicketService::CreateTicket(const Principal& principal,
               Dispatch(ticket, request.dispatch_to(), "", "", context,
                        policies_->CurrentRules());
           if (!dispatched.ok()) return dispatched.status();
-          if (absl::Status s = Save(db, *dispatched); !s.ok()) return s;
+          if (absl::Status s = storage::StoreTicketChange(
+                  db, &dispatched->ticket, &dispatched->event);
+              !s.ok()) {
+            return s;
+          }
           ticket = dispatched->ticket;
         }
         if (!request.request_id().empty()) {
