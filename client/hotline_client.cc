@@ -188,6 +188,11 @@ absl::StatusOr<v1::DailyReportCompliance> Client::GetDailyReportCompliance(
                 true);
 }
 
+absl::StatusOr<v1::Statistics> Client::GetStatistics(
+    const v1::GetStatisticsRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::GetStatistics, request, true);
+}
+
 absl::StatusOr<v1::Policy> Client::GetPolicy() {
   return Invoke(&v1::HotlineService::Stub::GetPolicy, v1::GetPolicyRequest(),
                 true);

@@ -136,6 +136,10 @@ class Client final {
   absl::StatusOr<v1::DailyReportCompliance> GetDailyReportCompliance(
       const v1::GetDailyReportComplianceRequest& request);
 
+  // The bureau's figures for a period (a department: its own).
+  absl::StatusOr<v1::Statistics> GetStatistics(
+      const v1::GetStatisticsRequest& request);
+
   absl::StatusOr<v1::Policy> GetPolicy();
   // Rehearsal mode only; see the proto.
   absl::StatusOr<v1::AdvanceClockResponse> AdvanceClock(

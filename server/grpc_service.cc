@@ -136,6 +136,8 @@ HOTLINE_ASYNC(SubmitDailyReport, reports_, v1::SubmitDailyReportRequest,
               v1::SubmitDailyReportResponse)
 HOTLINE_SYNC(ListDailyReports, reports_, v1::ListDailyReportsRequest,
              v1::ListDailyReportsResponse)
+HOTLINE_SYNC(GetStatistics, statistics_, v1::GetStatisticsRequest,
+             v1::Statistics)
 HOTLINE_SYNC(GetDailyReportCompliance, reports_,
              v1::GetDailyReportComplianceRequest, v1::DailyReportCompliance)
 // Blocks its callback thread while the sweep commits: rehearsal mode only.

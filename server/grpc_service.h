@@ -14,6 +14,7 @@
 #include "server/card_service.h"
 #include "server/daily_report_service.h"
 #include "server/event_feed.h"
+#include "server/statistics_service.h"
 #include "server/ticket_service.h"
 
 namespace hotline {
@@ -23,11 +24,13 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
   // Every pointer must outlive the service.
   HotlineGrpcService(const Authenticator* authenticator, TicketService* tickets,
                      CardService* cards, DailyReportService* reports,
-                     EventFeed* feed, AdminService* admin)
+                     StatisticsService* statistics, EventFeed* feed,
+                     AdminService* admin)
       : authenticator_(authenticator),
         tickets_(tickets),
         cards_(cards),
         reports_(reports),
+        statistics_(statistics),
         feed_(feed),
         admin_(admin) {}
 
@@ -121,6 +124,10 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::GetDailyReportComplianceRequest* request,
       v1::DailyReportCompliance* response) override;
+  grpc::ServerUnaryReactor* GetStatistics(
+      grpc::CallbackServerContext* context,
+      const v1::GetStatisticsRequest* request,
+      v1::Statistics* response) override;
   grpc::ServerWriteReactor<v1::Event>* WatchEvents(
       grpc::CallbackServerContext* context,
       const v1::WatchEventsRequest* request) override;
@@ -141,6 +148,7 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
   TicketService* const tickets_;
   CardService* const cards_;
   DailyReportService* const reports_;
+  StatisticsService* const statistics_;
   EventFeed* const feed_;
   AdminService* const admin_;
 };

@@ -13,6 +13,7 @@
 #include "server/event_feed.h"
 #include "server/grpc_service.h"
 #include "server/policy_registry.h"
+#include "server/statistics_service.h"
 #include "server/sweeper.h"
 #include "server/ticket_service.h"
 #include "server/workflow/calendar.h"
@@ -27,7 +28,11 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
   if (!calendar.ok()) return calendar.status();
   std::unique_ptr<HotlineServer> server(new HotlineServer());
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
-      storage::Store::Open(options.store);
+      storage::Store::Open([&] {
+        storage::StoreOptions store_options = options.store;
+        store_options.time_zone = options.time_zone;
+        return store_options;
+      }());
   if (!store.ok()) return store.status();
   server->store_ = *std::move(store);
   absl::StatusOr<std::unique_ptr<PolicyRegistry>> policies =
@@ -51,12 +56,14 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
       server->sweeper_.get(), rehearsal_clock);
   server->reports_ = std::make_unique<DailyReportService>(
       server->store_.get(), clock, server->policies_.get());
+  server->statistics_ = std::make_unique<StatisticsService>(
+      server->store_.get(), clock, server->policies_->calendar().zone());
   server->feed_ =
       std::make_unique<EventFeed>(server->store_.get(), options.feed);
   server->service_ = std::make_unique<HotlineGrpcService>(
       server->authenticator_.get(), server->tickets_.get(),
-      server->cards_.get(), server->reports_.get(), server->feed_.get(),
-      server->admin_.get());
+      server->cards_.get(), server->reports_.get(), server->statistics_.get(),
+      server->feed_.get(), server->admin_.get());
   // After every commit: the feed serves new events; the sweeper (real clock
   // only) looks for an earlier deadline.
   Sweeper* sweeper =

@@ -35,6 +35,7 @@ class Authenticator;
 class CardService;
 class DailyReportService;
 class PolicyRegistry;
+class StatisticsService;
 class Sweeper;
 class HotlineGrpcService;
 class TicketService;
@@ -91,6 +92,7 @@ class HotlineServer final {
   std::unique_ptr<TicketService> tickets_;
   std::unique_ptr<CardService> cards_;
   std::unique_ptr<DailyReportService> reports_;
+  std::unique_ptr<StatisticsService> statistics_;
   std::unique_ptr<EventFeed> feed_;
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<HotlineGrpcService> service_;

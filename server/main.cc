@@ -66,6 +66,7 @@ int CreateToken() {
   hotline::storage::StoreOptions options;
   options.path = absl::GetFlag(FLAGS_db);
   options.read_connections = 1;
+  options.time_zone = absl::GetFlag(FLAGS_time_zone);
   absl::StatusOr<std::unique_ptr<hotline::storage::Store>> store =
       hotline::storage::Store::Open(options);
   if (!store.ok()) {

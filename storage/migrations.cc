@@ -123,6 +123,69 @@ CREATE INDEX daily_obligations_by_department
 CREATE INDEX events_by_department ON events(department, seq);
 CREATE INDEX events_by_previous_department ON events(previous_department, seq);
 )sql",
+    // 4: statistics sums (storage/stat_rollup.h). Counters are the
+    // StatCounter names of server/workflow/stat_facts.h, in that order.
+    R"sql(
+CREATE TABLE stat_counts (
+  kind INTEGER NOT NULL,
+  a    TEXT NOT NULL,
+  b    TEXT NOT NULL,
+  day  INTEGER NOT NULL,
+  received INTEGER NOT NULL DEFAULT 0,
+  forwarded INTEGER NOT NULL DEFAULT 0,
+  replied INTEGER NOT NULL DEFAULT 0,
+  replied_on_time INTEGER NOT NULL DEFAULT 0,
+  pending_overdue INTEGER NOT NULL DEFAULT 0,
+  returns INTEGER NOT NULL DEFAULT 0,
+  reopens INTEGER NOT NULL DEFAULT 0,
+  satisfied INTEGER NOT NULL DEFAULT 0,
+  basically_satisfied INTEGER NOT NULL DEFAULT 0,
+  dissatisfied INTEGER NOT NULL DEFAULT 0,
+  yellow_cards INTEGER NOT NULL DEFAULT 0,
+  red_cards INTEGER NOT NULL DEFAULT 0,
+  reports_owed INTEGER NOT NULL DEFAULT 0,
+  reports_given INTEGER NOT NULL DEFAULT 0,
+  reports_missed INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (kind, a, b, day)
+) WITHOUT ROWID;
+
+CREATE TABLE stat_day_changes (
+  kind       INTEGER NOT NULL,
+  change_day INTEGER NOT NULL,
+  a          TEXT NOT NULL,
+  b          TEXT NOT NULL,
+  day        INTEGER NOT NULL,
+  received INTEGER NOT NULL DEFAULT 0,
+  forwarded INTEGER NOT NULL DEFAULT 0,
+  replied INTEGER NOT NULL DEFAULT 0,
+  replied_on_time INTEGER NOT NULL DEFAULT 0,
+  pending_overdue INTEGER NOT NULL DEFAULT 0,
+  returns INTEGER NOT NULL DEFAULT 0,
+  reopens INTEGER NOT NULL DEFAULT 0,
+  satisfied INTEGER NOT NULL DEFAULT 0,
+  basically_satisfied INTEGER NOT NULL DEFAULT 0,
+  dissatisfied INTEGER NOT NULL DEFAULT 0,
+  yellow_cards INTEGER NOT NULL DEFAULT 0,
+  red_cards INTEGER NOT NULL DEFAULT 0,
+  reports_owed INTEGER NOT NULL DEFAULT 0,
+  reports_given INTEGER NOT NULL DEFAULT 0,
+  reports_missed INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (kind, change_day, a, b, day)
+) WITHOUT ROWID;
+
+CREATE TABLE stat_log (
+  id     INTEGER PRIMARY KEY,
+  at     INTEGER NOT NULL,
+  before TEXT NOT NULL,
+  after  TEXT NOT NULL
+);
+CREATE INDEX stat_log_by_time ON stat_log(at);
+
+CREATE TABLE stat_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql",
 };
 
 }  // namespace

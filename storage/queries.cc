@@ -5,6 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "common/proto_time.h"
+#include "storage/stat_rollup.h"
 
 namespace hotline::storage {
 namespace {
@@ -295,7 +296,8 @@ absl::Status InsertTicket(Connection& db, v1::Ticket* ticket) {
   stmt->BindInt64(9, ToUnixMicros(ticket->received_at()));
   stmt->BindBlob(10, ticket->SerializeAsString());
   BindNextDue(*stmt, 11, *ticket);
-  return stmt->Run();
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  return RecordTicketStats(db, nullptr, *ticket);
 }
 
 absl::Status UpdateTicket(Connection& db, v1::Ticket* ticket) {
@@ -304,6 +306,9 @@ absl::Status UpdateTicket(Connection& db, v1::Ticket* ticket) {
     return absl::InternalError(
         absl::StrCat("ticket ", ticket->name(), " has no stored etag"));
   }
+  absl::StatusOr<std::optional<v1::Ticket>> before =
+      LoadTicket(db, TicketId(*ticket));
+  if (!before.ok()) return before.status();
   const std::string old_etag = ticket->etag();
   ticket->set_etag(absl::StrCat(version + 1));
   absl::StatusOr<Statement> stmt = db.Prepare(
@@ -323,7 +328,8 @@ absl::Status UpdateTicket(Connection& db, v1::Ticket* ticket) {
     return absl::AbortedError(absl::StrCat(
         ticket->name(), " changed while it was being updated; retry"));
   }
-  return absl::OkStatus();
+  return RecordTicketStats(db, before->has_value() ? &**before : nullptr,
+                           *ticket);
 }
 
 absl::Status StoreTicketChange(Connection& db, v1::Ticket* ticket,
@@ -470,6 +476,51 @@ absl::StatusOr<std::vector<v1::Card>> QueryCards(Connection& db,
   return LoadAllBodies<v1::Card>(*stmt, "card");
 }
 
+namespace {
+
+struct TicketDimensions {
+  v1::Ticket::Type type = v1::Ticket::TYPE_UNSPECIFIED;
+  std::string topic;
+};
+
+absl::StatusOr<TicketDimensions> LoadTicketDimensions(Connection& db,
+                                                      int64_t ticket_id) {
+  absl::StatusOr<Statement> stmt =
+      db.Prepare("SELECT type, topic FROM tickets WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, ticket_id);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) {
+    return absl::InternalError(
+        absl::StrCat("no ticket ", ticket_id, " to count statistics under"));
+  }
+  return TicketDimensions{static_cast<v1::Ticket::Type>(stmt->ColumnInt64(0)),
+                          stmt->ColumnText(1)};
+}
+
+// Records a card's change of contribution: issued (`before` null) or
+// revoked.
+absl::Status RecordCardStats(Connection& db, const v1::Card* before,
+                             const v1::Card& after) {
+  absl::StatusOr<TicketDimensions> ticket =
+      LoadTicketDimensions(db, NumericId(after.ticket(), kTicketPrefix));
+  if (!ticket.ok()) return ticket.status();
+  std::optional<StatFacts> was =
+      before == nullptr
+          ? std::nullopt
+          : CardFacts(*before, ticket->type, ticket->topic, db.zone());
+  std::optional<StatFacts> now =
+      CardFacts(after, ticket->type, ticket->topic, db.zone());
+  if (!was && !now) return absl::OkStatus();
+  const absl::Time at = IsSet(after.revoke_time())
+                            ? FromProtoTime(after.revoke_time())
+                            : FromProtoTime(after.issue_time());
+  return RecordStatChange(db, {at, std::move(was), std::move(now)});
+}
+
+}  // namespace
+
 absl::Status InsertCard(Connection& db, v1::Card* card) {
   absl::StatusOr<int64_t> id =
       db.QueryInt64("SELECT COALESCE(MAX(id), 0) + 1 FROM cards");
@@ -490,10 +541,13 @@ absl::Status InsertCard(Connection& db, v1::Card* card) {
     stmt->BindNull(6);
   }
   stmt->BindBlob(7, card->SerializeAsString());
-  return stmt->Run();
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  return RecordCardStats(db, nullptr, *card);
 }
 
 absl::Status UpdateCard(Connection& db, const v1::Card& card) {
+  absl::StatusOr<std::optional<v1::Card>> before = LoadCard(db, CardId(card));
+  if (!before.ok()) return before.status();
   absl::StatusOr<Statement> stmt =
       db.Prepare("UPDATE cards SET revoked_at = ?, body = ? WHERE id = ?");
   if (!stmt.ok()) return stmt.status();
@@ -504,7 +558,8 @@ absl::Status UpdateCard(Connection& db, const v1::Card& card) {
   }
   stmt->BindBlob(2, card.SerializeAsString());
   stmt->BindInt64(3, CardId(card));
-  return stmt->Run();
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  return RecordCardStats(db, before->has_value() ? &**before : nullptr, card);
 }
 
 absl::StatusOr<std::vector<v1::Policy>> LoadPolicies(Connection& db) {
@@ -583,7 +638,16 @@ absl::Status InsertDailyObligation(Connection& db, int64_t ticket_id,
   stmt->BindText(2, date);
   stmt->BindText(3, department);
   stmt->BindInt64(4, reported ? 1 : 0);
-  return stmt->Run();
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  if (db.Changes() != 1) return absl::OkStatus();  // settled before
+  absl::StatusOr<TicketDimensions> ticket = LoadTicketDimensions(db, ticket_id);
+  if (!ticket.ok()) return ticket.status();
+  StatFacts facts =
+      ObligationFacts(date, department, reported, ticket->type, ticket->topic);
+  // The day is settled when it ends.
+  const absl::Time settled =
+      absl::FromCivil(DayOfNumber(facts.day + 1), db.zone());
+  return RecordStatChange(db, {settled, std::nullopt, std::move(facts)});
 }
 
 absl::StatusOr<ComplianceCounts> QueryCompliance(Connection& db,

@@ -23,6 +23,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace hotline::storage {
 
@@ -85,9 +86,15 @@ class Connection {
   int Changes() const;
   sqlite3* handle() const { return db_; }
 
+  // The bureau's time zone, in which the statistics tables count calendar
+  // days (stat_rollup.h). UTC until set; the Store sets it on its writer.
+  absl::TimeZone zone() const { return zone_; }
+  void set_zone(absl::TimeZone zone) { zone_ = zone; }
+
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
   sqlite3* db_;
+  absl::TimeZone zone_ = absl::UTCTimeZone();
   std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
 };
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "storage/migrations.h"
+#include "storage/stat_rollup.h"
 
 namespace hotline::storage {
 
@@ -41,6 +42,13 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
         *mode, "); put the database on a local file system"));
   }
   if (absl::Status s = Migrate(**writer); !s.ok()) return s;
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(options.time_zone, &zone)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown time zone \"", options.time_zone,
+                     "\"; give an IANA name such as Asia/Shanghai"));
+  }
+  if (absl::Status s = PrepareStatistics(**writer, zone); !s.ok()) return s;
 
   std::unique_ptr<Store> store(new Store());
   for (int i = 0; i < std::max(1, options.read_connections); ++i) {

@@ -43,6 +43,9 @@ struct StoreOptions {
   int read_connections = 4;
   // At most this many write units share one transaction.
   int max_write_batch = 128;
+  // The bureau's IANA time zone: statistics count calendar days in it. A
+  // database keeps the zone it was first opened with.
+  std::string time_zone = "Asia/Shanghai";
 };
 
 class Store final {

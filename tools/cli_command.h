@@ -98,6 +98,7 @@ int PrintTicket(Context& context, const absl::StatusOr<v1::Ticket>& ticket);
 void AddTicketCommands(std::vector<Command>* commands);
 void AddAdminCommands(std::vector<Command>* commands);
 void AddOversightCommands(std::vector<Command>* commands);
+void AddReportCommands(std::vector<Command>* commands);
 
 }  // namespace hotline::cli
 

@@ -24,6 +24,7 @@ std::vector<Command> Commands() {
   AddAdminCommands(&commands);
   AddTicketCommands(&commands);
   AddOversightCommands(&commands);
+  AddReportCommands(&commands);
   return commands;
 }
 

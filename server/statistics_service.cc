@@ -1,0 +1,236 @@
+#include "server/statistics_service.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/proto_time.h"
+#include "server/workflow/statistics.h"
+#include "server/workflow/validation.h"
+#include "storage/queries.h"
+#include "storage/stat_rollup.h"
+
+namespace hotline {
+namespace {
+
+using storage::Connection;
+using storage::StatSumQuery;
+
+constexpr int kDefaultTopTopics = 5;
+constexpr int kMaxTopTopics = 100;
+constexpr size_t kMaxTopicLength = 200;
+
+// The cut a request asks for: which sums give the totals, the department
+// rows and the topics.
+struct Cut {
+  StatSumQuery totals;
+  StatSumQuery departments;
+  StatSumQuery topics;
+};
+
+Cut CutFor(const std::string& department, v1::Ticket::Type type,
+           const std::string& topic) {
+  using storage::StatKind;
+  auto sum = [](StatKind kind, std::optional<std::string> a,
+                StatSumQuery::Group group) {
+    StatSumQuery q;
+    q.kind = kind;
+    q.a = std::move(a);
+    q.group = group;
+    return q;
+  };
+  if (!department.empty()) {
+    return {sum(storage::kStatDepartment, department, StatSumQuery::kByDay),
+            sum(storage::kStatDepartment, department, StatSumQuery::kByA),
+            sum(storage::kStatDeptTopic, department, StatSumQuery::kByB)};
+  }
+  if (type != v1::Ticket::TYPE_UNSPECIFIED) {
+    const std::string name = v1::Ticket::Type_Name(type);
+    return {sum(storage::kStatType, name, StatSumQuery::kByDay),
+            sum(storage::kStatTypeDept, name, StatSumQuery::kByB),
+            sum(storage::kStatTypeTopic, name, StatSumQuery::kByB)};
+  }
+  if (!topic.empty()) {
+    return {sum(storage::kStatTopic, topic, StatSumQuery::kByDay),
+            sum(storage::kStatTopicDept, topic, StatSumQuery::kByB),
+            sum(storage::kStatTopic, topic, StatSumQuery::kByA)};
+  }
+  return {sum(storage::kStatAll, std::string(), StatSumQuery::kByDay),
+          sum(storage::kStatDepartment, std::nullopt, StatSumQuery::kByA),
+          sum(storage::kStatTopic, std::nullopt, StatSumQuery::kByA)};
+}
+
+struct Sums {
+  std::map<std::string, StatVector> per_day;
+  std::map<std::string, StatVector> departments;
+  std::map<std::string, StatVector> topics;
+  std::map<std::string, std::string> display_names;
+};
+
+}  // namespace
+
+absl::StatusOr<v1::Statistics> StatisticsService::GetStatistics(
+    const Principal& principal, const v1::GetStatisticsRequest& request) {
+  if (principal.kind == Principal::Kind::kIntake) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(principal.ToString(),
+                     " may not read statistics; they are for the bureau and "
+                     "for each department's own figures"));
+  }
+  absl::StatusOr<StatPeriod> period =
+      ParseStatPeriod(request.from_date(), request.to_date());
+  if (!period.ok()) return period.status();
+  const int filters = (request.department().empty() ? 0 : 1) +
+                      (request.type() == v1::Ticket::TYPE_UNSPECIFIED ? 0 : 1) +
+                      (request.topic().empty() ? 0 : 1);
+  if (filters > 1) {
+    return absl::InvalidArgumentError(
+        "give at most one of department, type and topic");
+  }
+  if (!v1::Ticket::Type_IsValid(request.type())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("type ", request.type(), " is not a ticket type"));
+  }
+  if (request.topic().size() > kMaxTopicLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("topic is ", request.topic().size(), " bytes; at most ",
+                     kMaxTopicLength));
+  }
+  if (request.top_topics() < 0 || request.top_topics() > kMaxTopTopics) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("top_topics must be between 0 (default ",
+                     kDefaultTopTopics, ") and ", kMaxTopTopics));
+  }
+  if (request.has_as_of() && !IsValidProtoTime(request.as_of())) {
+    return absl::InvalidArgumentError("as_of is not a valid instant");
+  }
+  std::string department = request.department();
+  if (!department.empty()) {
+    absl::StatusOr<std::string> id =
+        ParseDepartmentName(department, "department");
+    if (!id.ok()) return id.status();
+  }
+  if (principal.kind == Principal::Kind::kDepartment) {
+    if (filters > 0 && department != principal.DepartmentName()) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          principal.ToString(), " may read only its own figures (",
+          principal.DepartmentName(),
+          "), not another department's or a cut by type or topic"));
+    }
+    department = principal.DepartmentName();
+  }
+
+  const absl::Time now = clock_->Now();
+  const absl::Time period_end = absl::FromCivil(period->to, zone_);
+  const absl::Time as_of = request.has_as_of()
+                               ? std::min(FromProtoTime(request.as_of()), now)
+                               : std::min(now, period_end);
+  Cut cut = CutFor(department, request.type(), request.topic());
+  for (StatSumQuery* q : {&cut.totals, &cut.departments, &cut.topics}) {
+    q->from_day = DayNumber(period->from);
+    q->to_day = DayNumber(period->to);
+    if (as_of < now) {
+      const absl::CivilDay day = absl::ToCivilDay(as_of, zone_);
+      q->as_of = as_of;
+      q->as_of_day = DayNumber(day);
+      q->as_of_day_start = absl::FromCivil(day, zone_);
+      q->as_of_next_day_start = absl::FromCivil(day + 1, zone_);
+    }
+  }
+
+  absl::StatusOr<Sums> sums =
+      store_->Read<Sums>([&](Connection& db) -> absl::StatusOr<Sums> {
+        // One read transaction: every sum sees the same commits.
+        if (absl::Status s = db.Execute("BEGIN"); !s.ok()) return s;
+        absl::StatusOr<Sums> result = [&]() -> absl::StatusOr<Sums> {
+          Sums out;
+          if (!department.empty()) {
+            absl::StatusOr<std::optional<v1::Department>> known =
+                storage::LoadDepartment(
+                    db, department.substr(department.find('/') + 1));
+            if (!known.ok()) return known.status();
+            if (!known->has_value()) {
+              return absl::NotFoundError(
+                  absl::StrCat("no department ", department,
+                               "; hotlinectl department list shows them"));
+            }
+          }
+          absl::StatusOr<std::vector<v1::Department>> all =
+              storage::QueryDepartments(db, "", 100000);
+          if (!all.ok()) return all.status();
+          for (const v1::Department& d : *all) {
+            out.display_names[d.name()] = d.display_name();
+          }
+          for (auto [query, into] :
+               {std::pair{&cut.totals, &out.per_day},
+                std::pair{&cut.departments, &out.departments},
+                std::pair{&cut.topics, &out.topics}}) {
+            absl::StatusOr<std::map<std::string, StatVector>> got =
+                storage::SumStats(db, *query);
+            if (!got.ok()) return got.status();
+            *into = *std::move(got);
+          }
+          return out;
+        }();
+        db.Execute("COMMIT").IgnoreError();
+        return result;
+      });
+  if (!sums.ok()) return sums.status();
+
+  const int days = period->days();
+  v1::Statistics stats;
+  stats.set_from_date(request.from_date());
+  stats.set_to_date(request.to_date());
+  *stats.mutable_as_of() = ToProtoTime(as_of);
+  stats.set_department(department);
+  stats.set_type(request.type());
+  stats.set_topic(request.topic());
+  stats.set_days(days);
+
+  StatVector total;
+  for (absl::CivilDay day = period->from;
+       day < period->to && absl::FromCivil(day, zone_) < as_of; ++day) {
+    StatVector of_day;
+    auto it = sums->per_day.find(absl::StrCat(DayNumber(day)));
+    if (it != sums->per_day.end()) of_day = it->second;
+    total += of_day;
+    v1::Statistics::Day* row = stats.add_per_day();
+    row->set_date(absl::FormatCivilTime(day));
+    *row->mutable_figures() = MakeFigures(of_day, 1);
+  }
+  *stats.mutable_total() = MakeFigures(total, days);
+
+  for (const auto& [name, counts] : sums->departments) {
+    if (counts.IsZero()) continue;
+    v1::Statistics::DepartmentRow* row = stats.add_departments();
+    row->set_department(name);
+    auto it = sums->display_names.find(name);
+    if (it != sums->display_names.end()) row->set_display_name(it->second);
+    *row->mutable_figures() = MakeFigures(counts, days);
+  }
+
+  std::vector<std::pair<std::string, int64_t>> topics;
+  for (const auto& [topic, counts] : sums->topics) {
+    if (counts[kReceived] > 0) topics.emplace_back(topic, counts[kReceived]);
+  }
+  std::sort(topics.begin(), topics.end(), [](const auto& x, const auto& y) {
+    return x.second != y.second ? x.second > y.second : x.first < y.first;
+  });
+  const size_t limit = request.top_topics() == 0
+                           ? kDefaultTopTopics
+                           : static_cast<size_t>(request.top_topics());
+  for (size_t i = 0; i < topics.size() && i < limit; ++i) {
+    v1::Statistics::TopicCount* top = stats.add_top_topics();
+    top->set_topic(topics[i].first);
+    top->set_received(topics[i].second);
+  }
+  return stats;
+}
+
+}  // namespace hotline

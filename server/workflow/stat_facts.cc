@@ -1,0 +1,148 @@
+#include "server/workflow/stat_facts.h"
+
+#include <algorithm>
+
+#include "common/proto_time.h"
+
+namespace hotline {
+
+using v1::Card;
+using v1::Ticket;
+
+const char* const kStatCounterNames[kStatCounterCount] = {
+    "received",        "forwarded",       "replied",
+    "replied_on_time", "pending_overdue", "returns",
+    "reopens",         "satisfied",       "basically_satisfied",
+    "dissatisfied",    "yellow_cards",    "red_cards",
+    "reports_owed",    "reports_given",   "reports_missed",
+};
+
+StatVector& StatVector::operator+=(const StatVector& other) {
+  for (int i = 0; i < kStatCounterCount; ++i) c[i] += other.c[i];
+  return *this;
+}
+
+StatVector& StatVector::operator-=(const StatVector& other) {
+  for (int i = 0; i < kStatCounterCount; ++i) c[i] -= other.c[i];
+  return *this;
+}
+
+bool StatVector::IsZero() const {
+  return std::all_of(c.begin(), c.end(), [](int64_t v) { return v == 0; });
+}
+
+int64_t DayNumber(absl::CivilDay day) {
+  return day - absl::CivilDay(1970, 1, 1);
+}
+
+absl::CivilDay DayOfNumber(int64_t number) {
+  return absl::CivilDay(1970, 1, 1) + number;
+}
+
+namespace {
+
+int64_t DayOf(absl::Time at, absl::TimeZone zone) {
+  return DayNumber(absl::ToCivilDay(at, zone));
+}
+
+bool Replied(const Ticket& t) {
+  return t.state() == Ticket::REPLIED || t.state() == Ticket::CLOSED;
+}
+
+}  // namespace
+
+StatFacts TicketFacts(const Ticket& t, absl::TimeZone zone) {
+  StatFacts facts;
+  facts.department = t.department();
+  facts.type = Ticket::Type_Name(t.type());
+  facts.topic = t.topic();
+  facts.day = DayOf(FromProtoTime(t.received_at()), zone);
+  StatVector& v = facts.counts;
+  v[kReceived] = 1;
+  v[kForwarded] = t.dispatch_count() > 0 ? 1 : 0;
+  const bool replied = Replied(t);
+  v[kReplied] = replied ? 1 : 0;
+  v[kRepliedOnTime] = replied && (!IsSet(t.reply_due_at()) ||
+                                  FromProtoTime(t.replied_at()) <=
+                                      FromProtoTime(t.reply_due_at()))
+                          ? 1
+                          : 0;
+  v[kPendingOverdue] = !replied && t.reply_overdue() ? 1 : 0;
+  v[kReturns] = t.return_count();
+  v[kReopens] = t.reopen_count();
+  if (t.state() == Ticket::CLOSED) {
+    switch (t.satisfaction()) {
+      case Ticket::SATISFIED:
+        v[kSatisfied] = 1;
+        break;
+      case Ticket::BASICALLY_SATISFIED:
+        v[kBasicallySatisfied] = 1;
+        break;
+      case Ticket::DISSATISFIED:
+        v[kDissatisfied] = 1;
+        break;
+      default:
+        break;
+    }
+  }
+  return facts;
+}
+
+std::optional<StatFacts> CardFacts(const Card& card, Ticket::Type type,
+                                   const std::string& topic,
+                                   absl::TimeZone zone) {
+  if (IsSet(card.revoke_time())) return std::nullopt;
+  StatFacts facts;
+  facts.department = card.department();
+  facts.type = Ticket::Type_Name(type);
+  facts.topic = topic;
+  facts.day = DayOf(FromProtoTime(card.issue_time()), zone);
+  facts.counts[card.color() == Card::RED ? kRedCards : kYellowCards] = 1;
+  return facts;
+}
+
+StatFacts ObligationFacts(const std::string& date,
+                          const std::string& department, bool reported,
+                          Ticket::Type type, const std::string& topic) {
+  StatFacts facts;
+  facts.department = department;
+  facts.type = Ticket::Type_Name(type);
+  facts.topic = topic;
+  absl::CivilDay day;
+  absl::ParseCivilTime(date, &day);
+  facts.day = DayNumber(day);
+  facts.counts[kReportsOwed] = 1;
+  facts.counts[reported ? kReportsGiven : kReportsMissed] = 1;
+  return facts;
+}
+
+std::vector<TimedFacts> TicketStatChanges(const Ticket* before,
+                                          const Ticket& after,
+                                          absl::TimeZone zone) {
+  std::vector<TimedFacts> changes;
+  StatFacts now = TicketFacts(after, zone);
+  if (before == nullptr) {
+    const absl::Time at = std::min(FromProtoTime(after.received_at()),
+                                   FromProtoTime(after.create_time()));
+    changes.push_back({at, std::nullopt, std::move(now)});
+    return changes;
+  }
+  StatFacts was = TicketFacts(*before, zone);
+  if (after.reply_overdue() && !before->reply_overdue() &&
+      IsSet(after.reply_due_at()) && !Replied(*before)) {
+    // The deadline passed before this change was stored: count the ticket
+    // overdue from the deadline on.
+    Ticket overdue = *before;
+    overdue.set_reply_overdue(true);
+    StatFacts mid = TicketFacts(overdue, zone);
+    changes.push_back({FromProtoTime(after.reply_due_at()), was, mid});
+    was = std::move(mid);
+  }
+  if (!was.SameKey(now) || !(StatVector(was.counts) -= now.counts).IsZero()) {
+    changes.push_back(
+        {FromProtoTime(after.update_time()), std::move(was), std::move(now)});
+  }
+  return changes;
+}
+
+}  // namespace hotline

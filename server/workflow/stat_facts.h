@@ -1,0 +1,115 @@
+// What one ticket, card or settled daily report contributes to the bureau's
+// statistics (统计), as a small vector of counters keyed by the dimensions a
+// report can be cut by. The statistics store (storage/stat_rollup.h) keeps
+// sums of these vectors; the figures (statistics.h) are computed from sums.
+//
+// A ticket contributes, on the calendar day it was received:
+//   received 1; forwarded 1 once it was ever dispatched; replied 1 while it
+//   is REPLIED or CLOSED; replied_on_time 1 while replied and its reply came
+//   no later than its reply deadline (the extended one, after an approved
+//   extension); pending_overdue 1 while not replied and the sweeper has
+//   marked its reply deadline passed; returns / reopens its counts; one of
+//   the satisfaction counters while CLOSED with that rating.
+// A card contributes yellow or red 1 on the day it was issued, while not
+// revoked. A settled daily-report day contributes reports_owed 1 and one of
+// reports_given / reports_missed on that day.
+//
+// Stateless and thread-safe.
+#ifndef HOTLINE_SERVER_WORKFLOW_STAT_FACTS_H_
+#define HOTLINE_SERVER_WORKFLOW_STAT_FACTS_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "hotline/v1/ticket.pb.h"
+
+namespace hotline {
+
+enum StatCounter {
+  kReceived = 0,
+  kForwarded,
+  kReplied,
+  kRepliedOnTime,
+  kPendingOverdue,
+  kReturns,
+  kReopens,
+  kSatisfied,
+  kBasicallySatisfied,
+  kDissatisfied,
+  kYellowCards,
+  kRedCards,
+  kReportsOwed,
+  kReportsGiven,
+  kReportsMissed,
+  kStatCounterCount,
+};
+
+// Column names of the counters, in StatCounter order.
+extern const char* const kStatCounterNames[kStatCounterCount];
+
+struct StatVector {
+  std::array<int64_t, kStatCounterCount> c{};
+
+  int64_t operator[](StatCounter i) const { return c[i]; }
+  int64_t& operator[](StatCounter i) { return c[i]; }
+  StatVector& operator+=(const StatVector& other);
+  StatVector& operator-=(const StatVector& other);
+  bool IsZero() const;
+};
+
+// Day numbers count calendar days in the bureau's time zone from 1970-01-01.
+int64_t DayNumber(absl::CivilDay day);
+absl::CivilDay DayOfNumber(int64_t number);
+
+// The dimensions a contribution is counted under, and its vector.
+struct StatFacts {
+  // "departments/{id}"; empty for a ticket nobody holds (RECEIVED or
+  // RETURNED).
+  std::string department;
+  // The ticket type's enum name ("COMPLAINT") and topic.
+  std::string type;
+  std::string topic;
+  int64_t day = 0;
+  StatVector counts;
+
+  bool SameKey(const StatFacts& other) const {
+    return department == other.department && type == other.type &&
+           topic == other.topic && day == other.day;
+  }
+};
+
+StatFacts TicketFacts(const v1::Ticket& ticket, absl::TimeZone zone);
+
+// A card of a ticket with the given type and topic; nullopt when revoked.
+std::optional<StatFacts> CardFacts(const v1::Card& card, v1::Ticket::Type type,
+                                   const std::string& topic,
+                                   absl::TimeZone zone);
+
+// A settled daily-report day (`date` "YYYY-MM-DD") of a ticket.
+StatFacts ObligationFacts(const std::string& date,
+                          const std::string& department, bool reported,
+                          v1::Ticket::Type type, const std::string& topic);
+
+// One change of a ticket's contribution, at the instant it took effect.
+struct TimedFacts {
+  absl::Time at;
+  std::optional<StatFacts> before;
+  std::optional<StatFacts> after;
+};
+
+// The changes that storing `after` in place of `before` (nullopt: a new
+// ticket) makes, in time order. A new ticket counts from its received_at (at
+// the latest its create_time). A reply deadline the sweeper marked passed
+// counts from the deadline itself, however late the sweep ran; everything
+// else from the new update_time.
+std::vector<TimedFacts> TicketStatChanges(const v1::Ticket* before,
+                                          const v1::Ticket& after,
+                                          absl::TimeZone zone);
+
+}  // namespace hotline
+
+#endif  // HOTLINE_SERVER_WORKFLOW_STAT_FACTS_H_

@@ -1,0 +1,80 @@
+#include "server/workflow/statistics.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace hotline {
+namespace {
+
+absl::StatusOr<absl::CivilDay> ParseDay(const std::string& date,
+                                        absl::string_view field) {
+  absl::CivilDay day;
+  if (date.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " is required, a day like 2021-01-01"));
+  }
+  if (date.size() != 10 || !absl::ParseCivilTime(date, &day)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " \"", date, "\" must be a day like 2021-01-01"));
+  }
+  return day;
+}
+
+}  // namespace
+
+absl::StatusOr<StatPeriod> ParseStatPeriod(const std::string& from_date,
+                                           const std::string& to_date) {
+  absl::StatusOr<absl::CivilDay> from = ParseDay(from_date, "from_date");
+  if (!from.ok()) return from.status();
+  absl::StatusOr<absl::CivilDay> to = ParseDay(to_date, "to_date");
+  if (!to.ok()) return to.status();
+  if (*to <= *from) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "to_date ", to_date, " must be after from_date ", from_date,
+        " (the period is [from_date, to_date): to_date is not counted)"));
+  }
+  if (*to - *from > kMaxStatisticsDays) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the period has ", *to - *from, " days; at most ",
+                     kMaxStatisticsDays, " may be asked for at once"));
+  }
+  return StatPeriod{*from, *to};
+}
+
+std::optional<int32_t> FlooredPermille(int64_t part, int64_t whole) {
+  if (whole <= 0) return std::nullopt;
+  return static_cast<int32_t>(part * 1000 / whole);
+}
+
+v1::Figures MakeFigures(const StatVector& s, int days) {
+  v1::Figures f;
+  f.set_received(s[kReceived]);
+  f.set_forwarded(s[kForwarded]);
+  f.set_replied(s[kReplied]);
+  f.set_replied_on_time(s[kRepliedOnTime]);
+  f.set_pending_overdue(s[kPendingOverdue]);
+  f.set_pending_not_overdue(s[kReceived] - s[kReplied] - s[kPendingOverdue]);
+  f.set_yellow_cards(s[kYellowCards]);
+  f.set_red_cards(s[kRedCards]);
+  if (days > 0) {
+    f.set_daily_average(static_cast<double>(s[kReceived] * 10 / days) / 10.0);
+  }
+  if (std::optional<int32_t> rate = FlooredPermille(
+          s[kRepliedOnTime], s[kReplied] + s[kPendingOverdue])) {
+    f.set_on_time_rate_permille(*rate);
+  }
+  f.set_returns(s[kReturns]);
+  f.set_reopens(s[kReopens]);
+  f.set_satisfied(s[kSatisfied]);
+  f.set_basically_satisfied(s[kBasicallySatisfied]);
+  f.set_dissatisfied(s[kDissatisfied]);
+  f.set_reports_owed(s[kReportsOwed]);
+  f.set_reports_given(s[kReportsGiven]);
+  f.set_reports_missed(s[kReportsMissed]);
+  if (std::optional<int32_t> rate =
+          FlooredPermille(s[kReportsGiven], s[kReportsOwed])) {
+    f.set_report_compliance_permille(*rate);
+  }
+  return f;
+}
+
+}  // namespace hotline

@@ -1,0 +1,350 @@
+#include "storage/stat_rollup.h"
+
+#include <array>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/proto_time.h"
+
+namespace hotline::storage {
+namespace {
+
+struct StatKey {
+  StatKind kind;
+  std::string a;
+  std::string b;
+};
+
+// The rows one contribution is counted in, one per StatKind.
+std::array<StatKey, kStatKindCount> KeysOf(const StatFacts& f) {
+  return {{
+      {kStatAll, "", ""},
+      {kStatDepartment, f.department, ""},
+      {kStatType, f.type, ""},
+      {kStatTopic, f.topic, ""},
+      {kStatDeptTopic, f.department, f.topic},
+      {kStatTypeDept, f.type, f.department},
+      {kStatTypeTopic, f.type, f.topic},
+      {kStatTopicDept, f.topic, f.department},
+  }};
+}
+
+std::string CounterColumns(absl::string_view prefix, absl::string_view suffix) {
+  std::vector<std::string> columns;
+  for (const char* name : kStatCounterNames) {
+    columns.push_back(absl::StrCat(prefix, name, suffix));
+  }
+  return absl::StrJoin(columns, ", ");
+}
+
+// INSERT ... ON CONFLICT DO UPDATE adding the counters to one row of
+// `table`, whose key columns are `key_columns`.
+std::string AddSql(absl::string_view table, absl::string_view key_columns,
+                   int key_count) {
+  std::vector<std::string> updates;
+  for (const char* name : kStatCounterNames) {
+    updates.push_back(absl::StrCat(name, " = ", name, " + excluded.", name));
+  }
+  std::vector<std::string> params(key_count + kStatCounterCount, "?");
+  return absl::StrCat(
+      "INSERT INTO ", table, " (", key_columns, ", ", CounterColumns("", ""),
+      ") VALUES (", absl::StrJoin(params, ", "), ") ON CONFLICT (", key_columns,
+      ") DO UPDATE SET ", absl::StrJoin(updates, ", "));
+}
+
+// Adds `counts` to one row of stat_counts, or of stat_day_changes when
+// `change_day` is set.
+absl::Status AddToRow(Connection& db, const StatKey& key, int64_t day,
+                      std::optional<int64_t> change_day,
+                      const StatVector& counts) {
+  static const std::string* const kCounts =
+      new std::string(AddSql("stat_counts", "kind, a, b, day", 4));
+  static const std::string* const kDayChanges = new std::string(
+      AddSql("stat_day_changes", "kind, change_day, a, b, day", 5));
+  absl::StatusOr<Statement> stmt =
+      db.Prepare(change_day ? *kDayChanges : *kCounts);
+  if (!stmt.ok()) return stmt.status();
+  int index = 1;
+  stmt->BindInt64(index++, key.kind);
+  if (change_day) stmt->BindInt64(index++, *change_day);
+  stmt->BindText(index++, key.a);
+  stmt->BindText(index++, key.b);
+  stmt->BindInt64(index++, day);
+  for (int64_t value : counts.c) stmt->BindInt64(index++, value);
+  return stmt->Run();
+}
+
+std::string EncodeFacts(const std::optional<StatFacts>& f) {
+  if (!f) return "";
+  return absl::StrCat(f->department, "\x1f", f->type, "\x1f", f->topic, "\x1f",
+                      f->day, "\x1f", absl::StrJoin(f->counts.c, ","));
+}
+
+absl::StatusOr<std::optional<StatFacts>> DecodeFacts(absl::string_view text) {
+  if (text.empty()) return std::optional<StatFacts>();
+  std::vector<absl::string_view> parts = absl::StrSplit(text, '\x1f');
+  std::vector<absl::string_view> counts;
+  StatFacts f;
+  bool ok = parts.size() == 5 && absl::SimpleAtoi(parts[3], &f.day);
+  if (ok) {
+    counts = absl::StrSplit(parts[4], ',');
+    ok = counts.size() == kStatCounterCount;
+  }
+  for (size_t i = 0; ok && i < counts.size(); ++i) {
+    ok = absl::SimpleAtoi(counts[i], &f.counts.c[i]);
+  }
+  if (!ok) return absl::DataLossError("a stored statistics change is corrupt");
+  f.department = std::string(parts[0]);
+  f.type = std::string(parts[1]);
+  f.topic = std::string(parts[2]);
+  return std::optional<StatFacts>(std::move(f));
+}
+
+// Calls `add(key, day, signed counts)` for every row a change touches.
+template <typename Add>
+absl::Status ForEachRow(const TimedFacts& change, Add add) {
+  if (change.before && change.after && change.before->SameKey(*change.after)) {
+    StatVector delta = change.after->counts;
+    delta -= change.before->counts;
+    if (delta.IsZero()) return absl::OkStatus();
+    for (const StatKey& key : KeysOf(*change.after)) {
+      if (absl::Status s = add(key, change.after->day, delta); !s.ok())
+        return s;
+    }
+    return absl::OkStatus();
+  }
+  if (change.before) {
+    StatVector minus;
+    minus -= change.before->counts;
+    for (const StatKey& key : KeysOf(*change.before)) {
+      if (absl::Status s = add(key, change.before->day, minus); !s.ok()) {
+        return s;
+      }
+    }
+  }
+  if (change.after) {
+    for (const StatKey& key : KeysOf(*change.after)) {
+      if (absl::Status s = add(key, change.after->day, change.after->counts);
+          !s.ok()) {
+        return s;
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Time StartOfDay(int64_t day, absl::TimeZone zone) {
+  return absl::FromCivil(DayOfNumber(day), zone);
+}
+
+}  // namespace
+
+absl::Status RecordStatChange(Connection& db, const TimedFacts& change) {
+  const int64_t change_day = DayNumber(absl::ToCivilDay(change.at, db.zone()));
+  bool touched = false;
+  absl::Status s = ForEachRow(
+      change, [&](const StatKey& key, int64_t day, const StatVector& counts) {
+        touched = true;
+        if (absl::Status s = AddToRow(db, key, day, std::nullopt, counts);
+            !s.ok()) {
+          return s;
+        }
+        return AddToRow(db, key, day, change_day, counts);
+      });
+  if (!s.ok() || !touched) return s;
+  absl::StatusOr<Statement> stmt =
+      db.Prepare("INSERT INTO stat_log (at, before, after) VALUES (?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, absl::ToUnixMicros(change.at));
+  stmt->BindText(2, EncodeFacts(change.before));
+  stmt->BindText(3, EncodeFacts(change.after));
+  return stmt->Run();
+}
+
+absl::Status RecordTicketStats(Connection& db, const v1::Ticket* before,
+                               const v1::Ticket& after) {
+  for (const TimedFacts& change : TicketStatChanges(before, after, db.zone())) {
+    if (absl::Status s = RecordStatChange(db, change); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PrepareStatistics(Connection& db, absl::TimeZone zone) {
+  db.set_zone(zone);
+  absl::StatusOr<Statement> read =
+      db.Prepare("SELECT value FROM stat_meta WHERE key = 'time_zone'");
+  if (!read.ok()) return read.status();
+  absl::StatusOr<bool> row = read->Step();
+  if (!row.ok()) return row.status();
+  if (*row) {
+    const std::string recorded = read->ColumnText(0);
+    if (recorded != zone.name()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the statistics in this database count days in ", recorded, ", not ",
+          zone.name(), "; start the server with --time_zone=", recorded));
+    }
+    return absl::OkStatus();
+  }
+  if (absl::Status s = db.Execute("BEGIN IMMEDIATE"); !s.ok()) return s;
+  auto fail = [&](absl::Status status) {
+    db.Execute("ROLLBACK").IgnoreError();
+    return status;
+  };
+  absl::StatusOr<Statement> record =
+      db.Prepare("INSERT INTO stat_meta (key, value) VALUES ('time_zone', ?)");
+  if (!record.ok()) return fail(record.status());
+  record->BindText(1, zone.name());
+  if (absl::Status s = record->Run(); !s.ok()) return fail(s);
+
+  // Count what an older schema stored, each at the instant it began.
+  absl::StatusOr<Statement> tickets = db.Prepare("SELECT body FROM tickets");
+  if (!tickets.ok()) return fail(tickets.status());
+  std::vector<v1::Ticket> all;
+  while (true) {
+    absl::StatusOr<bool> more = tickets->Step();
+    if (!more.ok()) return fail(more.status());
+    if (!*more) break;
+    v1::Ticket t;
+    absl::string_view body = tickets->ColumnBlob(0);
+    if (!t.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+      return fail(absl::DataLossError("a stored ticket cannot be parsed"));
+    }
+    all.push_back(std::move(t));
+  }
+  for (const v1::Ticket& t : all) {
+    if (absl::Status s = RecordTicketStats(db, nullptr, t); !s.ok()) {
+      return fail(s);
+    }
+  }
+  absl::StatusOr<Statement> cards = db.Prepare(
+      "SELECT c.body, t.type, t.topic FROM cards c JOIN tickets t ON t.id = "
+      "c.ticket_id");
+  if (!cards.ok()) return fail(cards.status());
+  std::vector<TimedFacts> changes;
+  while (true) {
+    absl::StatusOr<bool> more = cards->Step();
+    if (!more.ok()) return fail(more.status());
+    if (!*more) break;
+    v1::Card card;
+    absl::string_view body = cards->ColumnBlob(0);
+    if (!card.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+      return fail(absl::DataLossError("a stored card cannot be parsed"));
+    }
+    std::optional<StatFacts> facts =
+        CardFacts(card, static_cast<v1::Ticket::Type>(cards->ColumnInt64(1)),
+                  cards->ColumnText(2), zone);
+    if (facts) {
+      changes.push_back(
+          {FromProtoTime(card.issue_time()), std::nullopt, std::move(facts)});
+    }
+  }
+  absl::StatusOr<Statement> days = db.Prepare(
+      "SELECT o.date, o.department, o.reported, t.type, t.topic FROM "
+      "daily_obligations o JOIN tickets t ON t.id = o.ticket_id");
+  if (!days.ok()) return fail(days.status());
+  while (true) {
+    absl::StatusOr<bool> more = days->Step();
+    if (!more.ok()) return fail(more.status());
+    if (!*more) break;
+    StatFacts facts = ObligationFacts(
+        days->ColumnText(0), days->ColumnText(1), days->ColumnInt64(2) != 0,
+        static_cast<v1::Ticket::Type>(days->ColumnInt64(3)),
+        days->ColumnText(4));
+    const absl::Time settled = StartOfDay(facts.day + 1, zone);
+    changes.push_back({settled, std::nullopt, std::move(facts)});
+  }
+  for (const TimedFacts& change : changes) {
+    if (absl::Status s = RecordStatChange(db, change); !s.ok()) return fail(s);
+  }
+  return db.Execute("COMMIT");
+}
+
+absl::StatusOr<std::map<std::string, StatVector>> SumStats(
+    Connection& db, const StatSumQuery& q) {
+  const char* group = q.group == StatSumQuery::kByDay ? "day"
+                      : q.group == StatSumQuery::kByA ? "a"
+                                                      : "b";
+  const std::string sums = CounterColumns("SUM(", ")");
+  std::map<std::string, StatVector> out;
+  auto collect = [&](Statement& stmt, int sign) -> absl::Status {
+    while (true) {
+      absl::StatusOr<bool> row = stmt.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return absl::OkStatus();
+      StatVector& v = out[stmt.ColumnText(0)];
+      for (int i = 0; i < kStatCounterCount; ++i) {
+        v.c[i] += sign * stmt.ColumnInt64(i + 1);
+      }
+    }
+  };
+  const std::string filter =
+      absl::StrCat(q.a ? " AND a = ?" : "", " AND day >= ? AND day < ?");
+  {
+    absl::StatusOr<Statement> stmt = db.Prepare(absl::StrCat(
+        "SELECT ", group, ", ", sums, " FROM stat_counts WHERE kind = ?",
+        filter, " GROUP BY ", group));
+    if (!stmt.ok()) return stmt.status();
+    int index = 1;
+    stmt->BindInt64(index++, q.kind);
+    if (q.a) stmt->BindText(index++, *q.a);
+    stmt->BindInt64(index++, q.from_day);
+    stmt->BindInt64(index++, q.to_day);
+    if (absl::Status s = collect(*stmt, 1); !s.ok()) return s;
+  }
+  if (!q.as_of) return out;
+  // Take back what changed at or after the as-of instant: whole days from
+  // the day sums, the rest of the as-of day from the log.
+  const bool at_day_start = *q.as_of == q.as_of_day_start;
+  {
+    absl::StatusOr<Statement> stmt = db.Prepare(absl::StrCat(
+        "SELECT ", group, ", ", sums,
+        " FROM stat_day_changes WHERE kind = ? AND change_day >= ?", filter,
+        " GROUP BY ", group));
+    if (!stmt.ok()) return stmt.status();
+    int index = 1;
+    stmt->BindInt64(index++, q.kind);
+    stmt->BindInt64(index++, at_day_start ? q.as_of_day : q.as_of_day + 1);
+    if (q.a) stmt->BindText(index++, *q.a);
+    stmt->BindInt64(index++, q.from_day);
+    stmt->BindInt64(index++, q.to_day);
+    if (absl::Status s = collect(*stmt, -1); !s.ok()) return s;
+  }
+  if (at_day_start) return out;
+  absl::StatusOr<Statement> log =
+      db.Prepare("SELECT before, after FROM stat_log WHERE at >= ? AND at < ?");
+  if (!log.ok()) return log.status();
+  log->BindInt64(1, absl::ToUnixMicros(*q.as_of));
+  log->BindInt64(2, absl::ToUnixMicros(q.as_of_next_day_start));
+  while (true) {
+    absl::StatusOr<bool> row = log->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    absl::StatusOr<std::optional<StatFacts>> before =
+        DecodeFacts(log->ColumnText(0));
+    absl::StatusOr<std::optional<StatFacts>> after =
+        DecodeFacts(log->ColumnText(1));
+    if (!before.ok()) return before.status();
+    if (!after.ok()) return after.status();
+    TimedFacts change{*q.as_of, *std::move(before), *std::move(after)};
+    absl::Status s = ForEachRow(
+        change, [&](const StatKey& key, int64_t day, const StatVector& counts) {
+          if (key.kind != q.kind || (q.a && key.a != *q.a) ||
+              day < q.from_day || day >= q.to_day) {
+            return absl::OkStatus();
+          }
+          const std::string group_key = q.group == StatSumQuery::kByDay
+                                            ? absl::StrCat(day)
+                                        : q.group == StatSumQuery::kByA ? key.a
+                                                                        : key.b;
+          out[group_key] -= counts;
+          return absl::OkStatus();
+        });
+    if (!s.ok()) return s;
+  }
+}
+
+}  // namespace hotline::storage

@@ -1,0 +1,88 @@
+// The statistics store: sums of the contributions of tickets, cards and
+// settled daily reports (server/workflow/stat_facts.h), kept in the same
+// transaction as the change that caused them, so a report never reads
+// tickets one by one.
+//
+// Three tables:
+//   stat_counts       (kind, a, b, day) -> counters as of now. `day` is the
+//                     day a ticket was received / a card issued / a report
+//                     owed; (kind, a, b) is one way of cutting the figures
+//                     (StatKind): all tickets, by department, type or topic,
+//                     and the pairs a filtered report needs (department x
+//                     topic, type x department, type x topic, topic x
+//                     department). Rows number at most days x dimension
+//                     values, however many tickets there are.
+//   stat_day_changes  the same sums split by the day the change took effect:
+//                     subtracting the changes from a day on gives the counters
+//                     as of that day's start.
+//   stat_log          every change with its exact instant, read only for the
+//                     part of one day after an as-of instant inside it.
+//
+// Functions run on the caller's connection; recording ones belong inside a
+// write unit. Not thread-safe beyond the Connection's own rules.
+#ifndef HOTLINE_STORAGE_STAT_ROLLUP_H_
+#define HOTLINE_STORAGE_STAT_ROLLUP_H_
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "hotline/v1/ticket.pb.h"
+#include "server/workflow/stat_facts.h"
+#include "storage/sqlite.h"
+
+namespace hotline::storage {
+
+enum StatKind {
+  kStatAll = 0,     // a = "", b = ""
+  kStatDepartment,  // a = department
+  kStatType,        // a = type
+  kStatTopic,       // a = topic
+  kStatDeptTopic,   // a = department, b = topic
+  kStatTypeDept,    // a = type, b = department
+  kStatTypeTopic,   // a = type, b = topic
+  kStatTopicDept,   // a = topic, b = department
+  kStatKindCount,
+};
+
+// Records a ticket's change of contribution (`before` null: a new ticket),
+// using the connection's time zone.
+absl::Status RecordTicketStats(Connection& db, const v1::Ticket* before,
+                               const v1::Ticket& after);
+// Records one change of contribution that took effect at `at`.
+absl::Status RecordStatChange(Connection& db, const TimedFacts& change);
+
+// Checks that the statistics tables count days in `zone` (recording it the
+// first time, and then counting every ticket, card and settled daily report
+// already stored). FAILED_PRECONDITION when they were built for another
+// zone.
+absl::Status PrepareStatistics(Connection& db, absl::TimeZone zone);
+
+// One sum of counters over [from_day, to_day) of `kind`, optionally for one
+// value of `a`, grouped by `group`.
+struct StatSumQuery {
+  enum Group { kByDay, kByA, kByB };
+  StatKind kind = kStatAll;
+  std::optional<std::string> a;
+  Group group = kByDay;
+  int64_t from_day = 0;
+  int64_t to_day = 0;
+  // When set: the counters as of this instant (changes at or after it are
+  // left out) instead of as of now. `as_of_day` is its day number and
+  // `as_of_day_start` / `as_of_next_day_start` that day's bounds.
+  std::optional<absl::Time> as_of;
+  int64_t as_of_day = 0;
+  absl::Time as_of_day_start;
+  absl::Time as_of_next_day_start;
+};
+
+// Group key (the day number in decimal for kByDay) -> summed counters.
+absl::StatusOr<std::map<std::string, StatVector>> SumStats(
+    Connection& db, const StatSumQuery& query);
+
+}  // namespace hotline::storage
+
+#endif  // HOTLINE_STORAGE_STAT_ROLLUP_H_

@@ -1,0 +1,251 @@
+#include "tools/report_format.h"
+
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/time/civil_time.h"
+#include "tools/cli_command.h"
+#include "tools/cli_format.h"
+
+namespace hotline::cli {
+namespace {
+
+// One decimal, without a trailing ".0": 3.5 -> "3.5", 12.0 -> "12".
+std::string Decimal(double value) {
+  std::string text = absl::StrFormat("%.1f", value);
+  if (absl::EndsWith(text, ".0")) text.resize(text.size() - 2);
+  return text;
+}
+
+std::string PermilleText(int32_t permille) {
+  return absl::StrFormat("%d.%d%%", permille / 10, permille % 10);
+}
+
+std::string DepartmentLabel(const v1::Statistics::DepartmentRow& row) {
+  if (row.department().empty()) return "(not dispatched)";
+  return ShortDepartment(row.department());
+}
+
+std::string DepartmentLabelZh(const v1::Statistics::DepartmentRow& row) {
+  if (row.department().empty()) return "未转派(含退回)";
+  if (!row.display_name().empty()) return row.display_name();
+  return ShortDepartment(row.department());
+}
+
+// "2021-12-31" -> "2021年12月31日".
+std::string ChineseDate(absl::CivilDay day) {
+  return absl::StrFormat("%d年%d月%d日", day.year(), day.month(), day.day());
+}
+
+std::string TheFilter(const v1::Statistics& s) {
+  if (!s.department().empty()) return ShortDepartment(s.department());
+  if (s.type() != v1::Ticket::TYPE_UNSPECIFIED) {
+    return absl::StrCat("type ", v1::Ticket::Type_Name(s.type()));
+  }
+  if (!s.topic().empty()) return absl::StrCat("topic ", s.topic());
+  return "all tickets";
+}
+
+std::vector<std::string> CsvCells(const std::string& scope,
+                                  const std::string& key,
+                                  const v1::Figures& f) {
+  return {scope,
+          key,
+          absl::StrCat(f.received()),
+          absl::StrCat(f.forwarded()),
+          absl::StrCat(f.replied()),
+          absl::StrCat(f.replied_on_time()),
+          absl::StrCat(f.pending_not_overdue()),
+          absl::StrCat(f.pending_overdue()),
+          absl::StrCat(f.yellow_cards()),
+          absl::StrCat(f.red_cards()),
+          absl::StrFormat("%.1f", f.daily_average()),
+          f.has_on_time_rate_permille()
+              ? absl::StrFormat("%.1f", f.on_time_rate_permille() / 10.0)
+              : "",
+          absl::StrCat(f.returns()),
+          absl::StrCat(f.reopens()),
+          absl::StrCat(f.satisfied()),
+          absl::StrCat(f.basically_satisfied()),
+          absl::StrCat(f.dissatisfied()),
+          absl::StrCat(f.reports_owed()),
+          absl::StrCat(f.reports_given()),
+          absl::StrCat(f.reports_missed()),
+          f.has_report_compliance_permille()
+              ? absl::StrFormat("%.1f", f.report_compliance_permille() / 10.0)
+              : ""};
+}
+
+// A CSV field, quoted when it holds a comma, quote or line break.
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  return absl::StrCat("\"", absl::StrReplaceAll(text, {{"\"", "\"\""}}), "\"");
+}
+
+std::string CsvLine(const std::vector<std::string>& cells) {
+  std::vector<std::string> fields;
+  for (const std::string& cell : cells) fields.push_back(CsvField(cell));
+  return absl::StrCat(absl::StrJoin(fields, ","), "\n");
+}
+
+}  // namespace
+
+std::string FormatPermille(const v1::Figures& f, bool compliance) {
+  if (compliance) {
+    return f.has_report_compliance_permille()
+               ? PermilleText(f.report_compliance_permille())
+               : "-";
+  }
+  return f.has_on_time_rate_permille() ? PermilleText(f.on_time_rate_permille())
+                                       : "-";
+}
+
+std::string ReportTable(const v1::Statistics& s, bool per_day) {
+  const v1::Figures& t = s.total();
+  absl::CivilDay to;
+  absl::ParseCivilTime(s.to_date(), &to);
+  std::string out = KeyValues({
+      {"period",
+       absl::StrCat(s.from_date(), " .. ", absl::FormatCivilTime(to - 1), " (",
+                    s.days(), " days)")},
+      {"as of", FormatTime(s.as_of())},
+      {"scope", TheFilter(s)},
+      {"received", absl::StrCat(t.received())},
+      {"forwarded", absl::StrCat(t.forwarded())},
+      {"replied", absl::StrCat(t.replied())},
+      {"replied on time", absl::StrCat(t.replied_on_time())},
+      {"pending, not overdue", absl::StrCat(t.pending_not_overdue())},
+      {"pending, overdue", absl::StrCat(t.pending_overdue())},
+      {"yellow cards", absl::StrCat(t.yellow_cards())},
+      {"red cards", absl::StrCat(t.red_cards())},
+      {"daily average", absl::StrFormat("%.1f", t.daily_average())},
+      {"on-time rate", FormatPermille(t, false)},
+      {"returns / reopens", absl::StrCat(t.returns(), " / ", t.reopens())},
+      {"satisfied / basically / dissatisfied",
+       absl::StrCat(t.satisfied(), " / ", t.basically_satisfied(), " / ",
+                    t.dissatisfied())},
+      {"daily reports given / owed",
+       absl::StrCat(t.reports_given(), " / ", t.reports_owed(), " (",
+                    FormatPermille(t, true), ")")},
+  });
+  Table departments({"DEPARTMENT", "RECEIVED", "FORWARDED", "REPLIED",
+                     "ON TIME", "PENDING", "OVERDUE", "YELLOW", "RED",
+                     "ON-TIME RATE", "REPORTS"});
+  for (const auto& row : s.departments()) {
+    const v1::Figures& f = row.figures();
+    departments.AddRow(
+        {DepartmentLabel(row), absl::StrCat(f.received()),
+         absl::StrCat(f.forwarded()), absl::StrCat(f.replied()),
+         absl::StrCat(f.replied_on_time()),
+         absl::StrCat(f.pending_not_overdue()),
+         absl::StrCat(f.pending_overdue()), absl::StrCat(f.yellow_cards()),
+         absl::StrCat(f.red_cards()), FormatPermille(f, false),
+         absl::StrCat(f.reports_given(), "/", f.reports_owed())});
+  }
+  absl::StrAppend(&out, "\n", departments.Render());
+  if (s.top_topics_size() > 0) {
+    Table topics({"TOPIC", "RECEIVED"});
+    for (const auto& topic : s.top_topics()) {
+      topics.AddRow({topic.topic(), absl::StrCat(topic.received())});
+    }
+    absl::StrAppend(&out, "\n", topics.Render());
+  }
+  if (per_day) {
+    Table days({"DATE", "RECEIVED", "FORWARDED", "REPLIED", "ON TIME",
+                "PENDING", "OVERDUE", "YELLOW", "RED"});
+    for (const auto& day : s.per_day()) {
+      const v1::Figures& f = day.figures();
+      days.AddRow(
+          {day.date(), absl::StrCat(f.received()), absl::StrCat(f.forwarded()),
+           absl::StrCat(f.replied()), absl::StrCat(f.replied_on_time()),
+           absl::StrCat(f.pending_not_overdue()),
+           absl::StrCat(f.pending_overdue()), absl::StrCat(f.yellow_cards()),
+           absl::StrCat(f.red_cards())});
+    }
+    absl::StrAppend(&out, "\n", days.Render());
+  }
+  return out;
+}
+
+std::string ReportCsv(const v1::Statistics& s) {
+  std::string out = CsvLine({"scope",
+                             "key",
+                             "received",
+                             "forwarded",
+                             "replied",
+                             "replied_on_time",
+                             "pending_not_overdue",
+                             "pending_overdue",
+                             "yellow_cards",
+                             "red_cards",
+                             "daily_average",
+                             "on_time_rate_percent",
+                             "returns",
+                             "reopens",
+                             "satisfied",
+                             "basically_satisfied",
+                             "dissatisfied",
+                             "reports_owed",
+                             "reports_given",
+                             "reports_missed",
+                             "report_compliance_percent"});
+  absl::StrAppend(&out, CsvLine(CsvCells("total", TheFilter(s), s.total())));
+  for (const auto& row : s.departments()) {
+    absl::StrAppend(
+        &out, CsvLine(CsvCells("department", row.department(), row.figures())));
+  }
+  for (const auto& day : s.per_day()) {
+    absl::StrAppend(&out, CsvLine(CsvCells("day", day.date(), day.figures())));
+  }
+  for (const auto& topic : s.top_topics()) {
+    v1::Figures f;
+    f.set_received(topic.received());
+    std::vector<std::string> cells = CsvCells("topic", topic.topic(), f);
+    for (size_t i = 3; i < cells.size(); ++i) cells[i] = "";
+    absl::StrAppend(&out, CsvLine(cells));
+  }
+  return out;
+}
+
+std::string ReportZh(const v1::Statistics& s) {
+  const v1::Figures& t = s.total();
+  absl::CivilDay from;
+  absl::CivilDay to;
+  absl::ParseCivilTime(s.from_date(), &from);
+  absl::ParseCivilTime(s.to_date(), &to);
+  std::vector<std::string> topics;
+  for (const auto& topic : s.top_topics()) topics.push_back(topic.topic());
+  std::string out =
+      absl::StrCat(ChineseDate(from), "至", ChineseDate(to - 1),
+                   ",收到市12345投诉举报平台转派工单", t.received(), "件,黄牌",
+                   t.yellow_cards(), "件,红牌", t.red_cards(), "件,日均受理",
+                   Decimal(t.daily_average()), "件");
+  if (!topics.empty()) {
+    absl::StrAppend(&out, ",主要涉及", absl::StrJoin(topics, "、"), "等问题");
+  }
+  absl::StrAppend(&out, "。已转相关职能部门调处", t.forwarded(),
+                  "件,相关职能部门已处理回复", t.replied(), "件,未超期未回复",
+                  t.pending_not_overdue(), "件,按时办结率为",
+                  t.has_on_time_rate_permille()
+                      ? PermilleText(t.on_time_rate_permille())
+                      : "—(无到期工单)",
+                  "。\n");
+  for (const auto& row : s.departments()) {
+    const v1::Figures& f = row.figures();
+    absl::StrAppend(
+        &out, DepartmentLabelZh(row), ":工单", f.received(), "件,已回复",
+        f.replied(), "件,未超期未回复", f.pending_not_overdue(),
+        "件,超期未回复", f.pending_overdue(), "件,黄牌", f.yellow_cards(),
+        "件,红牌", f.red_cards(), "件,按时办结率",
+        f.has_on_time_rate_permille() ? PermilleText(f.on_time_rate_permille())
+                                      : "—",
+        "。\n");
+  }
+  return out;
+}
+
+}  // namespace hotline::cli
