@@ -21,30 +21,7 @@ namespace {
 using testing::ServerProcess;
 using testing::TempDir;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Quote(const std::string& arg) {
-  std::string out = "'";
-  for (char c : arg) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out + "'";
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using CliRun = testing::ProgramRun;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -56,20 +33,8 @@ class CliTest : public ::testing::Test {
 
   CliRun Cli(const std::vector<std::string>& args,
              const std::string& token = "") {
-    std::vector<std::string> quoted;
-    for (const std::string& arg : args) quoted.push_back(Quote(arg));
-    const std::string out = dir_.File("out"), err = dir_.File("err");
-    const std::string command =
-        absl::StrCat("HOTLINE_SERVER=", server_->address(),
-                     " HOTLINE_TOKEN=", token.empty() ? bureau_token_ : token,
-                     " ", HOTLINE_CLI_BINARY, " ", absl::StrJoin(quoted, " "),
-                     " >", out, " 2>", err);
-    const int status = std::system(command.c_str());
-    CliRun run;
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.out = ReadFile(out);
-    run.err = ReadFile(err);
-    return run;
+    return testing::RunCli(HOTLINE_CLI_BINARY, server_->address(),
+                           token.empty() ? bureau_token_ : token, args, dir_);
   }
 
   TempDir dir_;

@@ -11,9 +11,12 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
 #include "common/proto_time.h"
@@ -22,6 +25,45 @@
 #include "storage/store.h"
 
 namespace hotline::testing {
+namespace {
+
+std::string ShellQuote(const std::string& arg) {
+  std::string out = "'";
+  for (char c : arg) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out + "'";
+}
+
+std::string ReadWholeFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+ProgramRun RunCli(const std::string& cli_binary, const std::string& address,
+                  const std::string& token,
+                  const std::vector<std::string>& args, const TempDir& dir) {
+  std::vector<std::string> quoted;
+  for (const std::string& arg : args) quoted.push_back(ShellQuote(arg));
+  const std::string out = dir.File("cli.out"), err = dir.File("cli.err");
+  const std::string command = absl::StrCat(
+      "HOTLINE_SERVER=", address, " HOTLINE_TOKEN=", ShellQuote(token), " ",
+      cli_binary, " ", absl::StrJoin(quoted, " "), " >", out, " 2>", err);
+  const int status = std::system(command.c_str());
+  ProgramRun run;
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  run.out = ReadWholeFile(out);
+  run.err = ReadWholeFile(err);
+  return run;
+}
 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");

@@ -118,6 +118,20 @@ class ServerProcess {
   std::string address_;
 };
 
+// What a command-line program printed, and how it ended.
+struct ProgramRun {
+  int exit_code = -1;  // -1 when it did not exit normally
+  std::string out;
+  std::string err;
+};
+
+// Runs hotlinectl (`cli_binary`) with `args` against `address` with
+// `token` (through HOTLINE_SERVER / HOTLINE_TOKEN, as a person would),
+// capturing its output in files under `dir`.
+ProgramRun RunCli(const std::string& cli_binary, const std::string& address,
+                  const std::string& token,
+                  const std::vector<std::string>& args, const TempDir& dir);
+
 // The path of the hotline-server binary built with the tests.
 std::string ServerBinary();
 // A TCP port on 127.0.0.1 that was free a moment ago.
