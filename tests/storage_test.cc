@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "storage/migrations.h"
 #include "storage/queries.h"
+#include "storage/stat_rollup.h"
 #include "storage/store.h"
 #include "tests/test_support.h"
 
@@ -316,6 +317,58 @@ TEST(Storage, SweeperQueriesUseTheNextDueIndex) {
         << sql << ": " << details;
     EXPECT_EQ(details.find("SCAN tickets "), std::string::npos) << details;
   }
+}
+
+// The statistics sums of the sample tickets (received 2021-02-10 Beijing).
+StatVector ReceivedOnFeb10(Store& store) {
+  StatSumQuery query;
+  query.kind = kStatAll;
+  query.a = "";
+  query.from_day = DayNumber(absl::CivilDay(2021, 2, 10));
+  query.to_day = query.from_day + 1;
+  std::map<std::string, StatVector> sums =
+      ReadOrDie<std::map<std::string, StatVector>>(
+          store, [&](Connection& db) { return SumStats(db, query); });
+  return sums.empty() ? StatVector() : sums.begin()->second;
+}
+
+TEST(Storage, StatisticsAreRebuiltWhenMissingAndKeepTheirTimeZone) {
+  TempDir dir;
+  const std::string path = dir.File("stats.db");
+  {
+    std::unique_ptr<Store> store = OpenStore(path);
+    ASSERT_NE(store, nullptr);
+    InsertWithEvent(*store, "a");
+    InsertWithEvent(*store, "b");
+    EXPECT_EQ(ReceivedOnFeb10(*store)[kReceived], 2);
+    // As a database from before the statistics tables would be.
+    ASSERT_TRUE(store
+                    ->WriteAndWait([](Connection& db) {
+                      return db.Execute(
+                          "DELETE FROM stat_counts; DELETE FROM "
+                          "stat_day_changes; DELETE FROM stat_log; DELETE "
+                          "FROM stat_meta;");
+                    })
+                    .ok());
+    EXPECT_EQ(ReceivedOnFeb10(*store)[kReceived], 0);
+  }
+  {
+    std::unique_ptr<Store> store = OpenStore(path);  // counts them again
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(ReceivedOnFeb10(*store)[kReceived], 2);
+  }
+  StoreOptions utc;
+  utc.path = path;
+  utc.time_zone = "UTC";
+  absl::StatusOr<std::unique_ptr<Store>> refused = Store::Open(utc);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("--time_zone=Asia/Shanghai"),
+            std::string::npos)
+      << refused.status();
+  utc.time_zone = "Mars/Olympus";
+  EXPECT_EQ(Store::Open(utc).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace
