@@ -24,7 +24,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
                        options.synchronous_full ? "FULL" : "NORMAL",
                        ";"
                        "PRAGMA wal_autocheckpoint = 1000;"
-                       "PRAGMA temp_store = MEMORY;"));
+                       "PRAGMA temp_store = MEMORY;"
+                       "PRAGMA cache_size = -65536;"));
       !s.ok()) {
     return s;
   }

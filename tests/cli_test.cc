@@ -74,6 +74,22 @@ TEST_F(CliTest, ANewcomersFirstSession) {
   CliRun events = Cli({"ticket", "events", "tickets/1"});
   EXPECT_TRUE(absl::StrContains(events.out, "ACKNOWLEDGED")) << events.out;
   EXPECT_TRUE(absl::StrContains(events.out, "department/housing"));
+
+  // The report: this month by default; a department gets its own figures.
+  CliRun mine = Cli({"report", "--format", "csv"}, secret);
+  ASSERT_EQ(mine.exit_code, 0) << mine.err;
+  EXPECT_TRUE(absl::StrContains(mine.out, "\ntotal,housing,1,1,0,0,1,0,0,0,"))
+      << mine.out;
+  CliRun all = Cli({"report", "--format", "zh"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_TRUE(absl::StrContains(
+      all.out, ",收到市12345投诉举报平台转派工单1件,黄牌0件,红牌0件,"))
+      << all.out;
+  CliRun year = Cli({"report", "--year", "2021", "--format", "zh"});
+  EXPECT_TRUE(absl::StartsWith(
+      year.out,
+      "2021年1月1日至2021年12月31日,收到市12345投诉举报平台转派工单0件"))
+      << year.out;
 }
 
 TEST_F(CliTest, EachFailureKindHasItsExitCode) {
@@ -97,6 +113,12 @@ TEST_F(CliTest, EachFailureKindHasItsExitCode) {
       Cli({"ticket", "close", "1", "--satisfaction", "satisfied"}, secret);
   EXPECT_EQ(denied.exit_code, 3);
   EXPECT_TRUE(absl::StrContains(denied.err, "PERMISSION_DENIED")) << denied.err;
+  CliRun two_periods = Cli({"report", "--year", "2021", "--month", "2021-02"});
+  EXPECT_EQ(two_periods.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(two_periods.err, "not several"))
+      << two_periods.err;
+  CliRun others = Cli({"report", "--department", "market"}, secret);
+  EXPECT_EQ(others.exit_code, 3) << others.err;
   CliRun refused = Cli({"ticket", "ack", "1"});
   EXPECT_EQ(refused.exit_code, 5);
   EXPECT_TRUE(absl::StrContains(refused.err, "FAILED_PRECONDITION"));

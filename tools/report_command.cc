@@ -1,16 +1,61 @@
 // hotlinectl report: the bureau's figures for a period.
 #include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
 #include "common/proto_time.h"
 #include "tools/cli_command.h"
 #include "tools/report_format.h"
 
 namespace hotline::cli {
 namespace {
+
+constexpr const char* kUsage =
+    "report [--from DATE --to DATE | --month YYYY-MM | --year YYYY] "
+    "[--department D | --type T | --topic X] [--as_of TIME] "
+    "[--format table|csv|json|zh] [--top N] [--days]";
+
+// [from, to) from --from/--to, --month YYYY-MM or --year YYYY; by default
+// the current month in the bureau's time zone.
+absl::StatusOr<std::pair<std::string, std::string>> ReportPeriod(
+    const Args& args, absl::Time now) {
+  const int given = (args.Has("from") || args.Has("to") ? 1 : 0) +
+                    (args.Has("month") ? 1 : 0) + (args.Has("year") ? 1 : 0);
+  if (given > 1) {
+    return absl::InvalidArgumentError(
+        "give the period as --from/--to, --month or --year, not several");
+  }
+  if (args.Has("from") || args.Has("to")) {
+    if (!args.Has("from") || !args.Has("to")) {
+      return absl::InvalidArgumentError(
+          "--from and --to go together (--to is the first day not counted)");
+    }
+    return std::make_pair(args.Get("from"), args.Get("to"));
+  }
+  absl::CivilMonth month = absl::ToCivilMonth(now, BureauTimeZone());
+  if (args.Has("month")) {
+    if (!absl::ParseCivilTime(args.Get("month"), &month)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--month \"", args.Get("month"), "\" must be like 2021-02"));
+    }
+  }
+  if (args.Has("year")) {
+    absl::CivilYear year;
+    if (!absl::ParseCivilTime(args.Get("year"), &year)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--year \"", args.Get("year"), "\" must be like 2021"));
+    }
+    return std::make_pair(absl::FormatCivilTime(absl::CivilDay(year)),
+                          absl::FormatCivilTime(absl::CivilDay(year + 1)));
+  }
+  return std::make_pair(absl::FormatCivilTime(absl::CivilDay(month)),
+                        absl::FormatCivilTime(absl::CivilDay(month + 1)));
+}
 
 int RunReport(Context& context, const Args& args,
               const std::vector<std::string>&) {
@@ -19,12 +64,17 @@ int RunReport(Context& context, const Args& args,
                    : (args.Has("format") ? args.Get("format") : "table");
   if (format != "table" && format != "csv" && format != "json" &&
       format != "zh") {
-    return Fail(absl::InvalidArgumentError(absl::StrCat(
-        "--format \"", format, "\" is not one of table, csv, json, zh")));
+    return UsageError(absl::StrCat("--format \"", format,
+                                   "\" is not one of table, csv, json, zh"),
+                      kUsage);
   }
   v1::GetStatisticsRequest request;
-  request.set_from_date(args.Get("from"));
-  request.set_to_date(args.Get("to"));
+  absl::StatusOr<std::pair<std::string, std::string>> period =
+      ReportPeriod(args, absl::Now());
+  if (!period.ok())
+    return UsageError(std::string(period.status().message()), kUsage);
+  request.set_from_date(period->first);
+  request.set_to_date(period->second);
   if (args.Has("department")) {
     request.set_department(DepartmentName(args.Get("department")));
   }
@@ -68,20 +118,20 @@ int RunReport(Context& context, const Args& args,
 void AddReportCommands(std::vector<Command>* commands) {
   commands->push_back(
       {"report",
-       "report --from DATE --to DATE [--department D | --type T | --topic X] "
-       "[--as_of TIME] [--format table|csv|json|zh] [--top N] [--days]",
-       "The bureau's figures for the period [--from, --to) (--to is the "
-       "first day NOT counted), as of now or the period's end if earlier "
-       "(--as_of to choose), cut by at most one department, type or topic. "
+       kUsage,
+       "The bureau's figures for a period: [--from, --to) (--to is the "
+       "first day NOT counted), a month, a year, or by default this month; "
+       "as of now or the period's end if earlier (--as_of to choose), cut by "
+       "at most one department, type or topic. "
        "A department's token gets its own figures. --format csv for "
        "spreadsheets, json for scripts, zh for the sentence of the bureau's "
        "report; --days adds a row per day to the table; --top N lists N "
        "topics (default 5). The README defines every figure.\nExamples:\n"
-       "  hotlinectl report --from 2021-01-01 --to 2022-01-01\n"
+       "  hotlinectl report --year 2021 --format zh\n"
        "  hotlinectl report --from 2021-02-01 --to 2021-03-01 --department "
-       "housing --format zh",
-       {"from", "to", "department", "type", "topic", "as_of", "format", "top",
-        "days"},
+       "housing --format csv > housing-2021-02.csv",
+       {"from", "to", "month", "year", "department", "type", "topic", "as_of",
+        "format", "top", "days"},
        0,
        0,
        RunReport});
