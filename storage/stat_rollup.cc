@@ -1,6 +1,7 @@
 #include "storage/stat_rollup.h"
 
 #include <array>
+#include <functional>
 #include <utility>
 #include <vector>
 
@@ -141,6 +142,78 @@ absl::Time StartOfDay(int64_t day, absl::TimeZone zone) {
   return absl::FromCivil(DayOfNumber(day), zone);
 }
 
+// Runs `each` on every row `sql` returns.
+absl::Status ForEachStoredRow(
+    Connection& db, const std::string& sql,
+    const std::function<absl::Status(const Statement&)>& each) {
+  absl::StatusOr<Statement> stmt = db.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  while (true) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::OkStatus();
+    if (absl::Status s = each(*stmt); !s.ok()) return s;
+  }
+}
+
+template <typename Message>
+absl::StatusOr<Message> ParseColumn(const Statement& row, int column,
+                                    absl::string_view what) {
+  Message message;
+  const absl::string_view body = row.ColumnBlob(column);
+  if (!message.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+    return absl::DataLossError(
+        absl::StrCat("a stored ", what, " cannot be parsed"));
+  }
+  return message;
+}
+
+// Counts every ticket, card and settled daily report already stored (by a
+// schema older than the statistics tables), each from when it began.
+absl::Status RecountStoredRows(Connection& db, absl::TimeZone zone) {
+  if (absl::Status s =
+          ForEachStoredRow(db, "SELECT body FROM tickets",
+                           [&](const Statement& row) -> absl::Status {
+                             absl::StatusOr<v1::Ticket> t =
+                                 ParseColumn<v1::Ticket>(row, 0, "ticket");
+                             if (!t.ok()) return t.status();
+                             return RecordTicketStats(db, nullptr, *t);
+                           });
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = ForEachStoredRow(
+          db,
+          "SELECT c.body, t.type, t.topic FROM cards c JOIN tickets t ON t.id "
+          "= c.ticket_id",
+          [&](const Statement& row) -> absl::Status {
+            absl::StatusOr<v1::Card> card =
+                ParseColumn<v1::Card>(row, 0, "card");
+            if (!card.ok()) return card.status();
+            std::optional<StatFacts> facts = CardFacts(
+                *card, static_cast<v1::Ticket::Type>(row.ColumnInt64(1)),
+                row.ColumnText(2), zone);
+            if (!facts) return absl::OkStatus();
+            return RecordStatChange(db, {FromProtoTime(card->issue_time()),
+                                         std::nullopt, std::move(facts)});
+          });
+      !s.ok()) {
+    return s;
+  }
+  return ForEachStoredRow(
+      db,
+      "SELECT o.date, o.department, o.reported, t.type, t.topic FROM "
+      "daily_obligations o JOIN tickets t ON t.id = o.ticket_id",
+      [&](const Statement& row) {
+        StatFacts facts = ObligationFacts(
+            row.ColumnText(0), row.ColumnText(1), row.ColumnInt64(2) != 0,
+            static_cast<v1::Ticket::Type>(row.ColumnInt64(3)),
+            row.ColumnText(4));
+        const absl::Time settled = StartOfDay(facts.day + 1, zone);
+        return RecordStatChange(db, {settled, std::nullopt, std::move(facts)});
+      });
+}
+
 }  // namespace
 
 absl::Status RecordStatChange(Connection& db, const TimedFacts& change) {
@@ -200,66 +273,7 @@ absl::Status PrepareStatistics(Connection& db, absl::TimeZone zone) {
   record->BindText(1, zone.name());
   if (absl::Status s = record->Run(); !s.ok()) return fail(s);
 
-  // Count what an older schema stored, each at the instant it began.
-  absl::StatusOr<Statement> tickets = db.Prepare("SELECT body FROM tickets");
-  if (!tickets.ok()) return fail(tickets.status());
-  std::vector<v1::Ticket> all;
-  while (true) {
-    absl::StatusOr<bool> more = tickets->Step();
-    if (!more.ok()) return fail(more.status());
-    if (!*more) break;
-    v1::Ticket t;
-    absl::string_view body = tickets->ColumnBlob(0);
-    if (!t.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
-      return fail(absl::DataLossError("a stored ticket cannot be parsed"));
-    }
-    all.push_back(std::move(t));
-  }
-  for (const v1::Ticket& t : all) {
-    if (absl::Status s = RecordTicketStats(db, nullptr, t); !s.ok()) {
-      return fail(s);
-    }
-  }
-  absl::StatusOr<Statement> cards = db.Prepare(
-      "SELECT c.body, t.type, t.topic FROM cards c JOIN tickets t ON t.id = "
-      "c.ticket_id");
-  if (!cards.ok()) return fail(cards.status());
-  std::vector<TimedFacts> changes;
-  while (true) {
-    absl::StatusOr<bool> more = cards->Step();
-    if (!more.ok()) return fail(more.status());
-    if (!*more) break;
-    v1::Card card;
-    absl::string_view body = cards->ColumnBlob(0);
-    if (!card.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
-      return fail(absl::DataLossError("a stored card cannot be parsed"));
-    }
-    std::optional<StatFacts> facts =
-        CardFacts(card, static_cast<v1::Ticket::Type>(cards->ColumnInt64(1)),
-                  cards->ColumnText(2), zone);
-    if (facts) {
-      changes.push_back(
-          {FromProtoTime(card.issue_time()), std::nullopt, std::move(facts)});
-    }
-  }
-  absl::StatusOr<Statement> days = db.Prepare(
-      "SELECT o.date, o.department, o.reported, t.type, t.topic FROM "
-      "daily_obligations o JOIN tickets t ON t.id = o.ticket_id");
-  if (!days.ok()) return fail(days.status());
-  while (true) {
-    absl::StatusOr<bool> more = days->Step();
-    if (!more.ok()) return fail(more.status());
-    if (!*more) break;
-    StatFacts facts = ObligationFacts(
-        days->ColumnText(0), days->ColumnText(1), days->ColumnInt64(2) != 0,
-        static_cast<v1::Ticket::Type>(days->ColumnInt64(3)),
-        days->ColumnText(4));
-    const absl::Time settled = StartOfDay(facts.day + 1, zone);
-    changes.push_back({settled, std::nullopt, std::move(facts)});
-  }
-  for (const TimedFacts& change : changes) {
-    if (absl::Status s = RecordStatChange(db, change); !s.ok()) return fail(s);
-  }
+  if (absl::Status s = RecountStoredRows(db, zone); !s.ok()) return fail(s);
   return db.Execute("COMMIT");
 }
 
