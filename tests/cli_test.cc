@@ -48,6 +48,9 @@ TEST_F(CliTest, ANewcomersFirstSession) {
                      "县住房和城乡建设局"});
   ASSERT_EQ(made.exit_code, 0) << made.err;
   EXPECT_TRUE(absl::StrContains(made.out, "departments/housing"));
+  CliRun shown = Cli({"department", "get", "housing"});
+  EXPECT_TRUE(absl::StrContains(shown.out, "display_name: 县住房和城乡建设局"))
+      << shown.out << shown.err;
 
   CliRun token = Cli({"token", "create", "department/housing", "--json"});
   ASSERT_EQ(token.exit_code, 0) << token.err;

@@ -37,6 +37,23 @@ void AddAdminCommands(std::vector<Command>* commands_out) {
              });
        }});
   commands.push_back(
+      {"department get",
+       "department get DEPARTMENT",
+       "Shows one department.\nExample:\n  hotlinectl department get housing",
+       {},
+       1,
+       1,
+       [](Context& c, const Args&, const std::vector<std::string>& w) {
+         v1::GetDepartmentRequest request;
+         request.set_name(DepartmentName(w[0]));
+         return Print<v1::Department>(
+             c, c.client->GetDepartment(request), [](const auto& d) {
+               return KeyValues({{"department", d.name()},
+                                 {"display_name", d.display_name()},
+                                 {"created", FormatTime(d.create_time())}});
+             });
+       }});
+  commands.push_back(
       {"department list",
        "department list",
        "Lists all departments.\nExample:\n  hotlinectl department list",
