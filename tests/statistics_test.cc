@@ -634,6 +634,28 @@ TEST_F(StatisticsTest, ReportInEveryFormat) {
                       "traffic 55 55 15 15 0 40 38 25 27.2% 60/640"}));
 }
 
+TEST_F(StatisticsTest, ALateSweepStillCountsOverdueFromTheDeadline) {
+  // An INQUIRY dispatched Feb 1 is due 24:00 Feb 3. The clock moves past
+  // the deadline without a sweep (as if the sweeper were late), and the
+  // bureau re-dispatches the ticket at once: the step first settles the
+  // yellow card, then clears the overdue flag for the new assignment.
+  const Names ticket = Make(1, Ticket::INQUIRY, "物业管理", "housing");
+  clock_.Set(Beijing(2021, 2, 5, 10, 0));
+  Dispatch(ticket, "market");
+  GetStatisticsRequest between;
+  *between.mutable_as_of() = ToProtoTime(Beijing(2021, 2, 4, 12, 0));
+  const Statistics then = Stats(between);
+  EXPECT_EQ(then.total().pending_overdue(), 1);
+  EXPECT_EQ(then.total().yellow_cards(), 1);
+  ASSERT_EQ(then.departments_size(), 1);
+  EXPECT_EQ(then.departments(0).department(), "departments/housing");
+  const Statistics now = Stats(GetStatisticsRequest());
+  EXPECT_EQ(now.total().pending_overdue(), 0);
+  EXPECT_EQ(now.total().pending_not_overdue(), 1);
+  EXPECT_EQ(Row(now, "departments/market")->figures().received(), 1);
+  EXPECT_EQ(Row(now, "departments/housing")->figures().yellow_cards(), 1);
+}
+
 TEST_F(StatisticsTest, BadRequestsAreRefusedWithAReason) {
   auto code = [&](GetStatisticsRequest request, Client* client = nullptr) {
     absl::StatusOr<Statistics> stats =
