@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -79,10 +80,12 @@ absl::Status AddToRow(Connection& db, const StatKey& key, int64_t day,
   return stmt->Run();
 }
 
+// Fields separated by \x1f; the strings C-escaped, so none holds one.
 std::string EncodeFacts(const std::optional<StatFacts>& f) {
   if (!f) return "";
-  return absl::StrCat(f->department, "\x1f", f->type, "\x1f", f->topic, "\x1f",
-                      f->day, "\x1f", absl::StrJoin(f->counts.c, ","));
+  return absl::StrCat(absl::CEscape(f->department), "\x1f",
+                      absl::CEscape(f->type), "\x1f", absl::CEscape(f->topic),
+                      "\x1f", f->day, "\x1f", absl::StrJoin(f->counts.c, ","));
 }
 
 absl::StatusOr<std::optional<StatFacts>> DecodeFacts(absl::string_view text) {
@@ -98,10 +101,10 @@ absl::StatusOr<std::optional<StatFacts>> DecodeFacts(absl::string_view text) {
   for (size_t i = 0; ok && i < counts.size(); ++i) {
     ok = absl::SimpleAtoi(counts[i], &f.counts.c[i]);
   }
+  ok = ok && absl::CUnescape(parts[0], &f.department) &&
+       absl::CUnescape(parts[1], &f.type) &&
+       absl::CUnescape(parts[2], &f.topic);
   if (!ok) return absl::DataLossError("a stored statistics change is corrupt");
-  f.department = std::string(parts[0]);
-  f.type = std::string(parts[1]);
-  f.topic = std::string(parts[2]);
   return std::optional<StatFacts>(std::move(f));
 }
 

@@ -656,6 +656,24 @@ TEST_F(StatisticsTest, ALateSweepStillCountsOverdueFromTheDeadline) {
   EXPECT_EQ(Row(now, "departments/housing")->figures().yellow_cards(), 1);
 }
 
+TEST_F(StatisticsTest, AnyTopicTextSurvivesTheChangeLog) {
+  // Received 09:00 and replied 10:00; as of 09:30 the reply is taken back
+  // from the day's change log, which must read the odd topic back.
+  const std::string topic = "a\x1f\"b\",\\c";
+  const Names ticket = Make(1, Ticket::INQUIRY, topic, "housing");
+  AdvanceTo(Beijing(2021, 2, 1, 10, 0));
+  Ack(*housing_, ticket);
+  Reply(*housing_, ticket);
+  GetStatisticsRequest early;
+  *early.mutable_as_of() = ToProtoTime(Beijing(2021, 2, 1, 9, 30));
+  const Statistics then = Stats(early);
+  ASSERT_EQ(then.top_topics_size(), 1);
+  EXPECT_EQ(then.top_topics(0).topic(), topic);
+  EXPECT_EQ(then.total().received(), 1);
+  EXPECT_EQ(then.total().replied(), 0);
+  EXPECT_EQ(Stats(GetStatisticsRequest()).total().replied(), 1);
+}
+
 TEST_F(StatisticsTest, BadRequestsAreRefusedWithAReason) {
   auto code = [&](GetStatisticsRequest request, Client* client = nullptr) {
     absl::StatusOr<Statistics> stats =
