@@ -78,16 +78,27 @@ TEST_F(CliTest, ANewcomersFirstSession) {
   EXPECT_TRUE(absl::StrContains(events.out, "ACKNOWLEDGED")) << events.out;
   EXPECT_TRUE(absl::StrContains(events.out, "department/housing"));
 
+  // The sample export the README imports: four rows for housing, two for
+  // the bureau to dispatch.
+  CliRun imported =
+      Cli({"import", HOTLINE_EXAMPLES_DIR "/platform-export.csv"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_TRUE(absl::StrContains(imported.out,
+                                "imported 6 new ticket(s), 0 already present, "
+                                "0 row(s) failed, of 6"))
+      << imported.out;
+
   // The report: this month by default; a department gets its own figures.
   CliRun mine = Cli({"report", "--format", "csv"}, secret);
   ASSERT_EQ(mine.exit_code, 0) << mine.err;
-  EXPECT_TRUE(absl::StrContains(mine.out, "\ntotal,housing,1,1,0,0,1,0,0,0,"))
+  EXPECT_TRUE(absl::StrContains(mine.out, "\ntotal,housing,5,5,0,0,5,0,0,0,"))
       << mine.out;
   CliRun all = Cli({"report", "--format", "zh"});
   ASSERT_EQ(all.exit_code, 0) << all.err;
   EXPECT_TRUE(absl::StrContains(
-      all.out, ",收到市12345投诉举报平台转派工单1件,黄牌0件,红牌0件,"))
+      all.out, ",收到市12345投诉举报平台转派工单7件,黄牌0件,红牌0件,"))
       << all.out;
+  EXPECT_TRUE(absl::StrContains(all.out, "已转相关职能部门调处5件")) << all.out;
   CliRun year = Cli({"report", "--year", "2021", "--format", "zh"});
   EXPECT_TRUE(absl::StartsWith(
       year.out,
