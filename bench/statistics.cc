@@ -21,9 +21,9 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <optional>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -70,7 +70,8 @@ std::string Department(int i) { return absl::StrCat("departments/d", i); }
 // Fills `store` with `count` tickets of 2025; true on success.
 bool Fill(storage::Store& store, int64_t count, absl::Time now) {
   const absl::TimeZone zone = Beijing();
-  const absl::Time year_start = absl::FromCivil(absl::CivilDay(2025, 1, 1), zone);
+  const absl::Time year_start =
+      absl::FromCivil(absl::CivilDay(2025, 1, 1), zone);
   std::mt19937_64 random(20250101);
   auto uniform = [&](int64_t n) {
     return static_cast<int64_t>(random() % static_cast<uint64_t>(n));
@@ -148,9 +149,9 @@ bool Fill(storage::Store& store, int64_t count, absl::Time now) {
     }
     done += batch;
     if (done % 100000 == 0 || done == count) {
-      std::cerr << absl::StrFormat("  %d tickets stored (%.0f/s)\n", done,
-                                   done / absl::ToDoubleSeconds(
-                                              absl::Now() - start));
+      std::cerr << absl::StrFormat(
+          "  %d tickets stored (%.0f/s)\n", done,
+          done / absl::ToDoubleSeconds(absl::Now() - start));
     }
   }
   return true;
@@ -163,12 +164,11 @@ struct Timing {
   int64_t received = 0;
 };
 
-std::optional<Timing> Run(int64_t tickets, const std::string& dir,
-                          int calls) {
+std::optional<Timing> Run(int64_t tickets, const std::string& dir, int calls) {
   const absl::Time now =
       absl::FromCivil(absl::CivilSecond(2026, 1, 10, 9, 0, 0), Beijing());
-  const std::string path = absl::StrCat(dir, "/hotline-stats-bench-",
-                                        tickets, "-", getpid(), ".db");
+  const std::string path =
+      absl::StrCat(dir, "/hotline-stats-bench-", tickets, "-", getpid(), ".db");
   std::cerr << "filling " << path << " with " << tickets << " tickets\n";
   {
     storage::StoreOptions options;
