@@ -25,6 +25,8 @@ using storage::StatSumQuery;
 constexpr int kDefaultTopTopics = 5;
 constexpr int kMaxTopTopics = 100;
 constexpr size_t kMaxTopicLength = 200;
+// More departments than a county has; their names label the rows.
+constexpr int kMaxDepartments = 100000;
 
 // The cut a request asks for: which sums give the totals, the department
 // rows and the topics.
@@ -67,9 +69,9 @@ Cut CutFor(const std::string& department, v1::Ticket::Type type,
 }
 
 struct Sums {
-  std::map<std::string, StatVector> per_day;
-  std::map<std::string, StatVector> departments;
-  std::map<std::string, StatVector> topics;
+  storage::StatSums per_day;
+  storage::StatSums departments;
+  storage::StatSums topics;
   std::map<std::string, std::string> display_names;
 };
 
@@ -112,9 +114,10 @@ absl::StatusOr<v1::Statistics> StatisticsService::GetStatistics(
   }
   std::string department = request.department();
   if (!department.empty()) {
-    absl::StatusOr<std::string> id =
-        ParseDepartmentName(department, "department");
-    if (!id.ok()) return id.status();
+    if (absl::Status s = ParseDepartmentName(department, "department").status();
+        !s.ok()) {
+      return s;
+    }
   }
   if (principal.kind == Principal::Kind::kDepartment) {
     if (filters > 0 && department != principal.DepartmentName()) {
@@ -144,42 +147,30 @@ absl::StatusOr<v1::Statistics> StatisticsService::GetStatistics(
     }
   }
 
+  // Departments are never deleted, so the names need not share the sums'
+  // transaction.
   absl::StatusOr<Sums> sums =
       store_->Read<Sums>([&](Connection& db) -> absl::StatusOr<Sums> {
-        // One read transaction: every sum sees the same commits.
-        if (absl::Status s = db.Execute("BEGIN"); !s.ok()) return s;
-        absl::StatusOr<Sums> result = [&]() -> absl::StatusOr<Sums> {
-          Sums out;
-          if (!department.empty()) {
-            absl::StatusOr<std::optional<v1::Department>> known =
-                storage::LoadDepartment(
-                    db, department.substr(department.find('/') + 1));
-            if (!known.ok()) return known.status();
-            if (!known->has_value()) {
-              return absl::NotFoundError(
-                  absl::StrCat("no department ", department,
-                               "; hotlinectl department list shows them"));
-            }
-          }
-          absl::StatusOr<std::vector<v1::Department>> all =
-              storage::QueryDepartments(db, "", 100000);
-          if (!all.ok()) return all.status();
-          for (const v1::Department& d : *all) {
-            out.display_names[d.name()] = d.display_name();
-          }
-          for (auto [query, into] :
-               {std::pair{&cut.totals, &out.per_day},
-                std::pair{&cut.departments, &out.departments},
-                std::pair{&cut.topics, &out.topics}}) {
-            absl::StatusOr<std::map<std::string, StatVector>> got =
-                storage::SumStats(db, *query);
-            if (!got.ok()) return got.status();
-            *into = *std::move(got);
-          }
-          return out;
-        }();
-        db.Execute("COMMIT").IgnoreError();
-        return result;
+        Sums out;
+        absl::StatusOr<std::vector<v1::Department>> all =
+            storage::QueryDepartments(db, "", kMaxDepartments);
+        if (!all.ok()) return all.status();
+        for (const v1::Department& d : *all) {
+          out.display_names[d.name()] = d.display_name();
+        }
+        if (!department.empty() && out.display_names.count(department) == 0) {
+          return absl::NotFoundError(
+              absl::StrCat("no department ", department,
+                           "; hotlinectl department list shows them"));
+        }
+        absl::StatusOr<std::vector<storage::StatSums>> got =
+            storage::SumStatsTogether(
+                db, {cut.totals, cut.departments, cut.topics});
+        if (!got.ok()) return got.status();
+        out.per_day = std::move((*got)[0]);
+        out.departments = std::move((*got)[1]);
+        out.topics = std::move((*got)[2]);
+        return out;
       });
   if (!sums.ok()) return sums.status();
 

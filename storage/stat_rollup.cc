@@ -280,13 +280,12 @@ absl::Status PrepareStatistics(Connection& db, absl::TimeZone zone) {
   return db.Execute("COMMIT");
 }
 
-absl::StatusOr<std::map<std::string, StatVector>> SumStats(
-    Connection& db, const StatSumQuery& q) {
+absl::StatusOr<StatSums> SumStats(Connection& db, const StatSumQuery& q) {
   const char* group = q.group == StatSumQuery::kByDay ? "day"
                       : q.group == StatSumQuery::kByA ? "a"
                                                       : "b";
   const std::string sums = CounterColumns("SUM(", ")");
-  std::map<std::string, StatVector> out;
+  StatSums out;
   auto collect = [&](Statement& stmt, int sign) -> absl::Status {
     while (true) {
       absl::StatusOr<bool> row = stmt.Step();
@@ -362,6 +361,22 @@ absl::StatusOr<std::map<std::string, StatVector>> SumStats(
         });
     if (!s.ok()) return s;
   }
+}
+
+absl::StatusOr<std::vector<StatSums>> SumStatsTogether(
+    Connection& db, const std::vector<StatSumQuery>& queries) {
+  if (absl::Status s = db.Execute("BEGIN"); !s.ok()) return s;
+  std::vector<StatSums> out;
+  for (const StatSumQuery& query : queries) {
+    absl::StatusOr<StatSums> sums = SumStats(db, query);
+    if (!sums.ok()) {
+      db.Execute("ROLLBACK").IgnoreError();
+      return sums.status();
+    }
+    out.push_back(*std::move(sums));
+  }
+  if (absl::Status s = db.Execute("COMMIT"); !s.ok()) return s;
+  return out;
 }
 
 }  // namespace hotline::storage

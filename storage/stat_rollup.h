@@ -26,6 +26,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -80,8 +81,13 @@ struct StatSumQuery {
 };
 
 // Group key (the day number in decimal for kByDay) -> summed counters.
-absl::StatusOr<std::map<std::string, StatVector>> SumStats(
-    Connection& db, const StatSumQuery& query);
+using StatSums = std::map<std::string, StatVector>;
+absl::StatusOr<StatSums> SumStats(Connection& db, const StatSumQuery& query);
+
+// SumStats for each query, all in one read transaction, so that every sum
+// sees the same commits.
+absl::StatusOr<std::vector<StatSums>> SumStatsTogether(
+    Connection& db, const std::vector<StatSumQuery>& queries);
 
 }  // namespace hotline::storage
 
