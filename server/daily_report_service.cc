@@ -27,15 +27,6 @@ using storage::Connection;
 constexpr int kMaxEntries = 500;
 constexpr int kMaxMisses = 5000;
 
-absl::Status CheckDate(const std::string& date, absl::string_view field) {
-  absl::CivilDay day;
-  if (date.size() != 10 || !absl::ParseCivilTime(date, &day)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " \"", date, "\" must be a day like 2021-02-18"));
-  }
-  return absl::OkStatus();
-}
-
 // The department a request is about: a department's own, or the one the
 // bureau names (required when `required`).
 absl::StatusOr<std::optional<std::string>> ScopeDepartment(
@@ -79,7 +70,7 @@ void DailyReportService::SubmitDailyReport(
         absl::StrCat("entries must hold 1 to ", kMaxEntries, " entries (got ",
                      request.entries_size(), ")")));
   }
-  if (absl::Status s = CheckDate(request.date(), "date"); !s.ok()) {
+  if (absl::Status s = ParseDay(request.date(), "date").status(); !s.ok()) {
     return done(s);
   }
   std::set<int64_t> seen;
@@ -156,7 +147,7 @@ DailyReportService::ListDailyReports(
        {std::make_tuple(request.from_date(), "from_date", &query.from_date),
         std::make_tuple(request.to_date(), "to_date", &query.to_date)}) {
     if (value.empty()) continue;
-    if (absl::Status s = CheckDate(value, field); !s.ok()) return s;
+    if (absl::Status s = ParseDay(value, field).status(); !s.ok()) return s;
     *target = value;
   }
   v1::ListDailyReportsRequest scope_request = request;
@@ -196,10 +187,12 @@ absl::StatusOr<v1::DailyReportCompliance>
 DailyReportService::GetDailyReportCompliance(
     const Principal& principal,
     const v1::GetDailyReportComplianceRequest& request) {
-  if (absl::Status s = CheckDate(request.from_date(), "from_date"); !s.ok()) {
+  if (absl::Status s = ParseDay(request.from_date(), "from_date").status();
+      !s.ok()) {
     return s;
   }
-  if (absl::Status s = CheckDate(request.to_date(), "to_date"); !s.ok()) {
+  if (absl::Status s = ParseDay(request.to_date(), "to_date").status();
+      !s.ok()) {
     return s;
   }
   if (request.to_date() < request.from_date()) {

@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "server/workflow/validation.h"
 
 namespace hotline {
 
@@ -20,11 +21,9 @@ absl::Time NextDailyReportDue(absl::Time due,
 absl::StatusOr<absl::CivilDay> CheckReportDay(
     absl::string_view date, absl::Time now,
     const WorkingDayCalendar& calendar) {
-  absl::CivilDay day;
-  if (date.size() != 10 || !absl::ParseCivilTime(date, &day)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("date \"", date, "\" must be a day like \"2021-02-18\""));
-  }
+  absl::StatusOr<absl::CivilDay> parsed = ParseDay(date, "date");
+  if (!parsed.ok()) return parsed.status();
+  const absl::CivilDay day = *parsed;
   const absl::CivilDay today = calendar.LocalDay(now);
   if (day > today) {
     return absl::InvalidArgumentError(

@@ -1,26 +1,9 @@
 #include "server/workflow/statistics.h"
 
 #include "absl/strings/str_cat.h"
+#include "server/workflow/validation.h"
 
 namespace hotline {
-namespace {
-
-absl::StatusOr<absl::CivilDay> ParseDay(const std::string& date,
-                                        absl::string_view field) {
-  absl::CivilDay day;
-  if (date.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " is required, a day like 2021-01-01"));
-  }
-  if (date.size() != 10 || !absl::ParseCivilTime(date, &day)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " \"", date, "\" must be a day like 2021-01-01"));
-  }
-  return day;
-}
-
-}  // namespace
-
 absl::StatusOr<StatPeriod> ParseStatPeriod(const std::string& from_date,
                                            const std::string& to_date) {
   absl::StatusOr<absl::CivilDay> from = ParseDay(from_date, "from_date");

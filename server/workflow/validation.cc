@@ -57,6 +57,20 @@ absl::StatusOr<int64_t> ParseTokenName(absl::string_view name,
   return ParseNumericName(name, "tokens/", field);
 }
 
+absl::StatusOr<absl::CivilDay> ParseDay(absl::string_view date,
+                                        absl::string_view field) {
+  if (date.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " is required, a day like \"2021-02-18\""));
+  }
+  absl::CivilDay day;
+  if (date.size() != 10 || !absl::ParseCivilTime(date, &day)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " \"", date, "\" must be a day like \"2021-02-18\""));
+  }
+  return day;
+}
+
 absl::StatusOr<std::string> ParseDepartmentName(absl::string_view name,
                                                 absl::string_view field) {
   constexpr absl::string_view kPrefix = "departments/";

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "hotline/v1/ticket.pb.h"
 
 namespace hotline {
@@ -35,6 +36,10 @@ int Utf8Length(absl::string_view text);
 // "tickets/{id}" -> id (a positive integer). `field` names the request field
 // in the error message.
 absl::StatusOr<int64_t> ParseTicketName(absl::string_view name,
+                                        absl::string_view field);
+// A calendar day "YYYY-MM-DD" given in `field`. INVALID_ARGUMENT naming the
+// field when it is empty or not a real day.
+absl::StatusOr<absl::CivilDay> ParseDay(absl::string_view date,
                                         absl::string_view field);
 // "departments/{id}" -> id.
 absl::StatusOr<std::string> ParseDepartmentName(absl::string_view name,
