@@ -5,6 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "common/proto_time.h"
+#include "storage/rows.h"
 #include "storage/stat_rollup.h"
 
 namespace hotline::storage {
@@ -21,19 +22,6 @@ int64_t NumericId(absl::string_view name, absl::string_view prefix) {
     return 0;
   }
   return id;
-}
-
-template <typename Message>
-absl::StatusOr<Message> ParseBody(const Statement& stmt, int column,
-                                  absl::string_view what) {
-  Message message;
-  if (!message.ParseFromArray(
-          stmt.ColumnBlob(column).data(),
-          static_cast<int>(stmt.ColumnBlob(column).size()))) {
-    return absl::DataLossError(
-        absl::StrCat("stored ", what, " cannot be parsed"));
-  }
-  return message;
 }
 
 template <typename Message>

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/proto_time.h"
+#include "storage/rows.h"
 
 namespace hotline::storage {
 namespace {
@@ -108,9 +109,9 @@ absl::StatusOr<std::optional<StatFacts>> DecodeFacts(absl::string_view text) {
   return std::optional<StatFacts>(std::move(f));
 }
 
-// Calls `add(key, day, signed counts)` for every row a change touches.
+// Calls `add(key, day, signed counts)` for every sum row a change touches.
 template <typename Add>
-absl::Status ForEachRow(const TimedFacts& change, Add add) {
+absl::Status ForEachSumRow(const TimedFacts& change, Add add) {
   if (change.before && change.after && change.before->SameKey(*change.after)) {
     StatVector delta = change.after->counts;
     delta -= change.before->counts;
@@ -145,53 +146,25 @@ absl::Time StartOfDay(int64_t day, absl::TimeZone zone) {
   return absl::FromCivil(DayOfNumber(day), zone);
 }
 
-// Runs `each` on every row `sql` returns.
-absl::Status ForEachStoredRow(
-    Connection& db, const std::string& sql,
-    const std::function<absl::Status(const Statement&)>& each) {
-  absl::StatusOr<Statement> stmt = db.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  while (true) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return absl::OkStatus();
-    if (absl::Status s = each(*stmt); !s.ok()) return s;
-  }
-}
-
-template <typename Message>
-absl::StatusOr<Message> ParseColumn(const Statement& row, int column,
-                                    absl::string_view what) {
-  Message message;
-  const absl::string_view body = row.ColumnBlob(column);
-  if (!message.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
-    return absl::DataLossError(
-        absl::StrCat("a stored ", what, " cannot be parsed"));
-  }
-  return message;
-}
-
 // Counts every ticket, card and settled daily report already stored (by a
 // schema older than the statistics tables), each from when it began.
 absl::Status RecountStoredRows(Connection& db, absl::TimeZone zone) {
-  if (absl::Status s =
-          ForEachStoredRow(db, "SELECT body FROM tickets",
-                           [&](const Statement& row) -> absl::Status {
-                             absl::StatusOr<v1::Ticket> t =
-                                 ParseColumn<v1::Ticket>(row, 0, "ticket");
-                             if (!t.ok()) return t.status();
-                             return RecordTicketStats(db, nullptr, *t);
-                           });
+  if (absl::Status s = ForEachRow(db, "SELECT body FROM tickets",
+                                  [&](const Statement& row) -> absl::Status {
+                                    absl::StatusOr<v1::Ticket> t =
+                                        ParseBody<v1::Ticket>(row, 0, "ticket");
+                                    if (!t.ok()) return t.status();
+                                    return RecordTicketStats(db, nullptr, *t);
+                                  });
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = ForEachStoredRow(
+  if (absl::Status s = ForEachRow(
           db,
           "SELECT c.body, t.type, t.topic FROM cards c JOIN tickets t ON t.id "
           "= c.ticket_id",
           [&](const Statement& row) -> absl::Status {
-            absl::StatusOr<v1::Card> card =
-                ParseColumn<v1::Card>(row, 0, "card");
+            absl::StatusOr<v1::Card> card = ParseBody<v1::Card>(row, 0, "card");
             if (!card.ok()) return card.status();
             std::optional<StatFacts> facts = CardFacts(
                 *card, static_cast<v1::Ticket::Type>(row.ColumnInt64(1)),
@@ -203,7 +176,7 @@ absl::Status RecountStoredRows(Connection& db, absl::TimeZone zone) {
       !s.ok()) {
     return s;
   }
-  return ForEachStoredRow(
+  return ForEachRow(
       db,
       "SELECT o.date, o.department, o.reported, t.type, t.topic FROM "
       "daily_obligations o JOIN tickets t ON t.id = o.ticket_id",
@@ -222,7 +195,7 @@ absl::Status RecountStoredRows(Connection& db, absl::TimeZone zone) {
 absl::Status RecordStatChange(Connection& db, const TimedFacts& change) {
   const int64_t change_day = DayNumber(absl::ToCivilDay(change.at, db.zone()));
   bool touched = false;
-  absl::Status s = ForEachRow(
+  absl::Status s = ForEachSumRow(
       change, [&](const StatKey& key, int64_t day, const StatVector& counts) {
         touched = true;
         if (absl::Status s = AddToRow(db, key, day, std::nullopt, counts);
@@ -346,7 +319,7 @@ absl::StatusOr<StatSums> SumStats(Connection& db, const StatSumQuery& q) {
     if (!before.ok()) return before.status();
     if (!after.ok()) return after.status();
     TimedFacts change{*q.as_of, *std::move(before), *std::move(after)};
-    absl::Status s = ForEachRow(
+    absl::Status s = ForEachSumRow(
         change, [&](const StatKey& key, int64_t day, const StatVector& counts) {
           if (key.kind != q.kind || (q.a && key.a != *q.a) ||
               day < q.from_day || day >= q.to_day) {
