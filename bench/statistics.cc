@@ -113,6 +113,7 @@ bool Fill(storage::Store& store, int64_t count, absl::Time now) {
         const absl::Time due = received + absl::Hours(24 * 15);
         *t.mutable_reply_due_at() = ToProtoTime(due);
         if (absl::Status s = storage::InsertTicket(db, &t); !s.ok()) return s;
+        const v1::Ticket inserted = t;
         if (uniform(10) < 8) {
           const absl::Time replied =
               received + absl::Hours(24 * uniform(15) + uniform(10));
@@ -120,7 +121,8 @@ bool Fill(storage::Store& store, int64_t count, absl::Time now) {
             t.set_state(v1::Ticket::REPLIED);
             *t.mutable_replied_at() = ToProtoTime(replied);
             *t.mutable_update_time() = ToProtoTime(replied);
-            if (absl::Status s = storage::UpdateTicket(db, &t); !s.ok()) {
+            if (absl::Status s = storage::UpdateTicket(db, inserted, &t);
+                !s.ok()) {
               return s;
             }
             continue;
@@ -129,7 +131,8 @@ bool Fill(storage::Store& store, int64_t count, absl::Time now) {
         if (due <= now) {
           t.set_reply_overdue(true);
           *t.mutable_update_time() = ToProtoTime(due);
-          if (absl::Status s = storage::UpdateTicket(db, &t); !s.ok()) return s;
+          if (absl::Status s = storage::UpdateTicket(db, inserted, &t); !s.ok())
+            return s;
           v1::Card card;
           card.set_ticket(t.name());
           card.set_department(t.department());

@@ -142,9 +142,9 @@ void CardService::IssueCard(const Principal& principal,
           return s;
         }
         change->ticket_change.event.set_card(change->card.name());
-        if (absl::Status s =
-                storage::StoreTicketChange(db, &change->ticket_change.ticket,
-                                           &change->ticket_change.event);
+        if (absl::Status s = storage::StoreTicketChange(
+                db, **ticket, &change->ticket_change.ticket,
+                &change->ticket_change.event);
             !s.ok()) {
           return s;
         }
@@ -188,12 +188,13 @@ void CardService::RevokeCard(const Principal& principal,
             hotline::RevokeCard(**ticket, **card, request.reason(),
                                 ActionContext{principal, clock_->Now()});
         if (!change.ok()) return change.status();
-        if (absl::Status s = storage::UpdateCard(db, change->card); !s.ok()) {
+        if (absl::Status s = storage::UpdateCard(db, **card, change->card);
+            !s.ok()) {
           return s;
         }
-        if (absl::Status s =
-                storage::StoreTicketChange(db, &change->ticket_change.ticket,
-                                           &change->ticket_change.event);
+        if (absl::Status s = storage::StoreTicketChange(
+                db, **ticket, &change->ticket_change.ticket,
+                &change->ticket_change.event);
             !s.ok()) {
           return s;
         }

@@ -93,7 +93,8 @@ absl::StatusOr<Sweeper::Counts> Sweeper::SweepDue(absl::Time now) {
                 *result.ticket.mutable_next_due_at() = ToProtoTime(next);
               }
             }
-            if (absl::Status s = storage::UpdateTicket(db, &result.ticket);
+            if (absl::Status s =
+                    storage::UpdateTicket(db, **ticket, &result.ticket);
                 !s.ok()) {
               return s;
             }

@@ -144,7 +144,7 @@ void TicketService::CreateTicket(const Principal& principal,
                        policies_->CurrentRules());
           if (!dispatched.ok()) return dispatched.status();
           if (absl::Status s = storage::StoreTicketChange(
-                  db, &dispatched->ticket, &dispatched->event);
+                  db, created.ticket, &dispatched->ticket, &dispatched->event);
               !s.ok()) {
             return s;
           }

@@ -34,13 +34,14 @@ absl::StatusOr<v1::Ticket> ApplyTicketStep(storage::Connection& db,
     // Store what fell due on its own first, so the statistics count it from
     // when it fell due even when this step undoes it (a re-dispatch clears
     // an overdue flag); the step follows as the next version.
-    if (absl::Status s = storage::UpdateTicket(db, &due.ticket); !s.ok()) {
+    if (absl::Status s = storage::UpdateTicket(db, *current, &due.ticket);
+        !s.ok()) {
       return s;
     }
     change->ticket.set_etag(due.ticket.etag());
   }
-  if (absl::Status s =
-          storage::StoreTicketChange(db, &change->ticket, &change->event);
+  if (absl::Status s = storage::StoreTicketChange(
+          db, due.ticket, &change->ticket, &change->event);
       !s.ok()) {
     return s;
   }

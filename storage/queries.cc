@@ -288,15 +288,17 @@ absl::Status InsertTicket(Connection& db, v1::Ticket* ticket) {
   return RecordTicketStats(db, nullptr, *ticket);
 }
 
-absl::Status UpdateTicket(Connection& db, v1::Ticket* ticket) {
+absl::Status UpdateTicket(Connection& db, const v1::Ticket& before,
+                          v1::Ticket* ticket) {
   int64_t version = 0;
   if (!absl::SimpleAtoi(ticket->etag(), &version)) {
     return absl::InternalError(
         absl::StrCat("ticket ", ticket->name(), " has no stored etag"));
   }
-  absl::StatusOr<std::optional<v1::Ticket>> before =
-      LoadTicket(db, TicketId(*ticket));
-  if (!before.ok()) return before.status();
+  if (before.etag() != ticket->etag() || before.name() != ticket->name()) {
+    return absl::InternalError(absl::StrCat(
+        "ticket ", ticket->name(), " is not a change of the version given"));
+  }
   const std::string old_etag = ticket->etag();
   ticket->set_etag(absl::StrCat(version + 1));
   absl::StatusOr<Statement> stmt = db.Prepare(
@@ -316,13 +318,12 @@ absl::Status UpdateTicket(Connection& db, v1::Ticket* ticket) {
     return absl::AbortedError(absl::StrCat(
         ticket->name(), " changed while it was being updated; retry"));
   }
-  return RecordTicketStats(db, before->has_value() ? &**before : nullptr,
-                           *ticket);
+  return RecordTicketStats(db, &before, *ticket);
 }
 
-absl::Status StoreTicketChange(Connection& db, v1::Ticket* ticket,
-                               v1::Event* event) {
-  if (absl::Status s = UpdateTicket(db, ticket); !s.ok()) return s;
+absl::Status StoreTicketChange(Connection& db, const v1::Ticket& before,
+                               v1::Ticket* ticket, v1::Event* event) {
+  if (absl::Status s = UpdateTicket(db, before, ticket); !s.ok()) return s;
   return InsertEvent(db, event);
 }
 
@@ -533,9 +534,8 @@ absl::Status InsertCard(Connection& db, v1::Card* card) {
   return RecordCardStats(db, nullptr, *card);
 }
 
-absl::Status UpdateCard(Connection& db, const v1::Card& card) {
-  absl::StatusOr<std::optional<v1::Card>> before = LoadCard(db, CardId(card));
-  if (!before.ok()) return before.status();
+absl::Status UpdateCard(Connection& db, const v1::Card& before,
+                        const v1::Card& card) {
   absl::StatusOr<Statement> stmt =
       db.Prepare("UPDATE cards SET revoked_at = ?, body = ? WHERE id = ?");
   if (!stmt.ok()) return stmt.status();
@@ -547,7 +547,7 @@ absl::Status UpdateCard(Connection& db, const v1::Card& card) {
   stmt->BindBlob(2, card.SerializeAsString());
   stmt->BindInt64(3, CardId(card));
   if (absl::Status s = stmt->Run(); !s.ok()) return s;
-  return RecordCardStats(db, before->has_value() ? &**before : nullptr, card);
+  return RecordCardStats(db, &before, card);
 }
 
 absl::StatusOr<std::vector<v1::Policy>> LoadPolicies(Connection& db) {

@@ -128,8 +128,10 @@ absl::StatusOr<std::vector<v1::Card>> QueryCards(Connection& db,
                                                  const CardQuery& query);
 // Stores a new card; assigns its name "cards/{n}".
 absl::Status InsertCard(Connection& db, v1::Card* card);
-// Stores a changed card (revocation).
-absl::Status UpdateCard(Connection& db, const v1::Card& card);
+// Stores a changed card (revocation) in place of `before`, as the caller
+// read it.
+absl::Status UpdateCard(Connection& db, const v1::Card& before,
+                        const v1::Card& card);
 // The numeric id in "cards/{n}".
 int64_t CardId(const v1::Card& card);
 
@@ -167,13 +169,15 @@ absl::StatusOr<int64_t> LatestSeq(Connection& db);
 // Stores a new ticket: assigns its name "tickets/{id}" and etag.
 // ALREADY_EXISTS when its source_id is taken.
 absl::Status InsertTicket(Connection& db, v1::Ticket* ticket);
-// Stores a changed ticket whose etag is the stored one; sets the new etag.
-// ABORTED when the stored ticket changed meanwhile.
-absl::Status UpdateTicket(Connection& db, v1::Ticket* ticket);
+// Stores `ticket` in place of `before`, the version it was made from as
+// the caller read it (same etag; the statistics count the difference); sets
+// the new etag. ABORTED when the stored ticket changed meanwhile.
+absl::Status UpdateTicket(Connection& db, const v1::Ticket& before,
+                          v1::Ticket* ticket);
 // Stores one step of a stored ticket: the changed ticket (UpdateTicket) and
 // the event that records it (InsertEvent).
-absl::Status StoreTicketChange(Connection& db, v1::Ticket* ticket,
-                               v1::Event* event);
+absl::Status StoreTicketChange(Connection& db, const v1::Ticket& before,
+                               v1::Ticket* ticket, v1::Event* event);
 // Appends an event of a stored ticket (event->ticket names it); sets seq.
 absl::Status InsertEvent(Connection& db, v1::Event* event);
 absl::Status InsertCreateRequest(Connection& db, const std::string& principal,

@@ -149,17 +149,19 @@ TEST(Storage, UpdateBumpsEtagAndRefusesAStaleOne) {
   TempDir dir;
   std::unique_ptr<Store> store = OpenStore(dir.File("db"));
   v1::Ticket ticket = InsertWithEvent(*store, "");
+  const v1::Ticket inserted = ticket;
   ticket.set_state(v1::Ticket::DISPATCHED);
   ticket.set_department("departments/housing");
   ASSERT_TRUE(store
-                  ->WriteAndWait(
-                      [&](Connection& db) { return UpdateTicket(db, &ticket); })
+                  ->WriteAndWait([&](Connection& db) {
+                    return UpdateTicket(db, inserted, &ticket);
+                  })
                   .ok());
   EXPECT_EQ(ticket.etag(), "2");
   v1::Ticket stale = ticket;
   stale.set_etag("1");
   absl::Status status = store->WriteAndWait(
-      [&](Connection& db) { return UpdateTicket(db, &stale); });
+      [&](Connection& db) { return UpdateTicket(db, inserted, &stale); });
   EXPECT_EQ(status.code(), absl::StatusCode::kAborted);
   // The filter columns follow the body.
   TicketQuery query;
