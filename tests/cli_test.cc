@@ -131,6 +131,15 @@ TEST_F(CliTest, EachFailureKindHasItsExitCode) {
   EXPECT_EQ(two_periods.exit_code, 2);
   EXPECT_TRUE(absl::StrContains(two_periods.err, "not several"))
       << two_periods.err;
+  EXPECT_EQ(Cli({"report", "--format", "pdf"}).exit_code, 2);
+  EXPECT_EQ(Cli({"report", "--from", "2021-03-01"}).exit_code, 2);
+  CliRun backwards =
+      Cli({"report", "--from", "2021-03-01", "--to", "2021-02-01"});
+  EXPECT_EQ(backwards.exit_code, 5);
+  EXPECT_EQ(backwards.err,
+            "hotlinectl: INVALID_ARGUMENT: to_date 2021-02-01 must be after "
+            "from_date 2021-03-01 (the period is [from_date, to_date): "
+            "to_date is not counted)\n");
   CliRun others = Cli({"report", "--department", "market"}, secret);
   EXPECT_EQ(others.exit_code, 3) << others.err;
   CliRun refused = Cli({"ticket", "ack", "1"});
