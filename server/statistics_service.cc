@@ -205,20 +205,11 @@ absl::StatusOr<v1::Statistics> StatisticsService::GetStatistics(
     *row->mutable_figures() = MakeFigures(counts, days);
   }
 
-  std::vector<std::pair<std::string, int64_t>> topics;
-  for (const auto& [topic, counts] : sums->topics) {
-    if (counts[kReceived] > 0) topics.emplace_back(topic, counts[kReceived]);
-  }
-  std::sort(topics.begin(), topics.end(), [](const auto& x, const auto& y) {
-    return x.second != y.second ? x.second > y.second : x.first < y.first;
-  });
   const size_t limit = request.top_topics() == 0
                            ? kDefaultTopTopics
                            : static_cast<size_t>(request.top_topics());
-  for (size_t i = 0; i < topics.size() && i < limit; ++i) {
-    v1::Statistics::TopicCount* top = stats.add_top_topics();
-    top->set_topic(topics[i].first);
-    top->set_received(topics[i].second);
+  for (v1::Statistics::TopicCount& top : TopTopics(sums->topics, limit)) {
+    *stats.add_top_topics() = std::move(top);
   }
   return stats;
 }

@@ -1,9 +1,12 @@
 #include "server/workflow/statistics.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "server/workflow/validation.h"
 
 namespace hotline {
+
 absl::StatusOr<StatPeriod> ParseStatPeriod(const std::string& from_date,
                                            const std::string& to_date) {
   absl::StatusOr<absl::CivilDay> from = ParseDay(from_date, "from_date");
@@ -58,6 +61,23 @@ v1::Figures MakeFigures(const StatVector& s, int days) {
     f.set_report_compliance_permille(*rate);
   }
   return f;
+}
+
+std::vector<v1::Statistics::TopicCount> TopTopics(
+    const std::map<std::string, StatVector>& by_topic, size_t limit) {
+  std::vector<v1::Statistics::TopicCount> topics;
+  for (const auto& [topic, counts] : by_topic) {
+    if (counts[kReceived] <= 0) continue;
+    topics.emplace_back();
+    topics.back().set_topic(topic);
+    topics.back().set_received(counts[kReceived]);
+  }
+  std::sort(topics.begin(), topics.end(), [](const auto& x, const auto& y) {
+    return x.received() != y.received() ? x.received() > y.received()
+                                        : x.topic() < y.topic();
+  });
+  if (topics.size() > limit) topics.resize(limit);
+  return topics;
 }
 
 }  // namespace hotline

@@ -13,8 +13,10 @@
 #define HOTLINE_SERVER_WORKFLOW_STATISTICS_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
@@ -43,6 +45,11 @@ std::optional<int32_t> FlooredPermille(int64_t part, int64_t whole);
 
 // The figures of summed counters over a period of `days` calendar days.
 v1::Figures MakeFigures(const StatVector& sums, int days);
+
+// The `limit` topics received most, most first, ties in code-point order;
+// topics with nothing received are left out.
+std::vector<v1::Statistics::TopicCount> TopTopics(
+    const std::map<std::string, StatVector>& by_topic, size_t limit);
 
 }  // namespace hotline
 
