@@ -1,5 +1,6 @@
 #include "tools/report_format.h"
 
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -50,34 +51,36 @@ std::string TheFilter(const v1::Statistics& s) {
   return "all tickets";
 }
 
+// `first` followed by the ticket counts every row shows: received,
+// forwarded, replied, on time, pending, overdue, yellow, red.
+std::vector<std::string> WithCounts(std::vector<std::string> first,
+                                    const v1::Figures& f) {
+  for (int64_t n : {f.received(), f.forwarded(), f.replied(),
+                    f.replied_on_time(), f.pending_not_overdue(),
+                    f.pending_overdue(), f.yellow_cards(), f.red_cards()}) {
+    first.push_back(absl::StrCat(n));
+  }
+  return first;
+}
+
 std::vector<std::string> CsvCells(const std::string& scope,
                                   const std::string& key,
                                   const v1::Figures& f) {
-  return {scope,
-          key,
-          absl::StrCat(f.received()),
-          absl::StrCat(f.forwarded()),
-          absl::StrCat(f.replied()),
-          absl::StrCat(f.replied_on_time()),
-          absl::StrCat(f.pending_not_overdue()),
-          absl::StrCat(f.pending_overdue()),
-          absl::StrCat(f.yellow_cards()),
-          absl::StrCat(f.red_cards()),
-          absl::StrFormat("%.1f", f.daily_average()),
-          f.has_on_time_rate_permille()
-              ? absl::StrFormat("%.1f", f.on_time_rate_permille() / 10.0)
-              : "",
-          absl::StrCat(f.returns()),
-          absl::StrCat(f.reopens()),
-          absl::StrCat(f.satisfied()),
-          absl::StrCat(f.basically_satisfied()),
-          absl::StrCat(f.dissatisfied()),
-          absl::StrCat(f.reports_owed()),
-          absl::StrCat(f.reports_given()),
-          absl::StrCat(f.reports_missed()),
-          f.has_report_compliance_permille()
-              ? absl::StrFormat("%.1f", f.report_compliance_permille() / 10.0)
-              : ""};
+  std::vector<std::string> cells = WithCounts({scope, key}, f);
+  auto percent = [](bool has, int32_t permille) {
+    return has ? absl::StrFormat("%.1f", permille / 10.0) : std::string();
+  };
+  cells.push_back(absl::StrFormat("%.1f", f.daily_average()));
+  cells.push_back(
+      percent(f.has_on_time_rate_permille(), f.on_time_rate_permille()));
+  for (int64_t n : {f.returns(), f.reopens(), f.satisfied(),
+                    f.basically_satisfied(), f.dissatisfied(), f.reports_owed(),
+                    f.reports_given(), f.reports_missed()}) {
+    cells.push_back(absl::StrCat(n));
+  }
+  cells.push_back(percent(f.has_report_compliance_permille(),
+                          f.report_compliance_permille()));
+  return cells;
 }
 
 // A CSV field, quoted when it holds a comma, quote or line break.
@@ -137,14 +140,10 @@ std::string ReportTable(const v1::Statistics& s, bool per_day) {
                      "ON-TIME RATE", "REPORTS"});
   for (const auto& row : s.departments()) {
     const v1::Figures& f = row.figures();
-    departments.AddRow(
-        {DepartmentLabel(row), absl::StrCat(f.received()),
-         absl::StrCat(f.forwarded()), absl::StrCat(f.replied()),
-         absl::StrCat(f.replied_on_time()),
-         absl::StrCat(f.pending_not_overdue()),
-         absl::StrCat(f.pending_overdue()), absl::StrCat(f.yellow_cards()),
-         absl::StrCat(f.red_cards()), FormatPermille(f, false),
-         absl::StrCat(f.reports_given(), "/", f.reports_owed())});
+    std::vector<std::string> cells = WithCounts({DepartmentLabel(row)}, f);
+    cells.push_back(FormatPermille(f, false));
+    cells.push_back(absl::StrCat(f.reports_given(), "/", f.reports_owed()));
+    departments.AddRow(std::move(cells));
   }
   absl::StrAppend(&out, "\n", departments.Render());
   if (s.top_topics_size() > 0) {
@@ -158,13 +157,7 @@ std::string ReportTable(const v1::Statistics& s, bool per_day) {
     Table days({"DATE", "RECEIVED", "FORWARDED", "REPLIED", "ON TIME",
                 "PENDING", "OVERDUE", "YELLOW", "RED"});
     for (const auto& day : s.per_day()) {
-      const v1::Figures& f = day.figures();
-      days.AddRow(
-          {day.date(), absl::StrCat(f.received()), absl::StrCat(f.forwarded()),
-           absl::StrCat(f.replied()), absl::StrCat(f.replied_on_time()),
-           absl::StrCat(f.pending_not_overdue()),
-           absl::StrCat(f.pending_overdue()), absl::StrCat(f.yellow_cards()),
-           absl::StrCat(f.red_cards())});
+      days.AddRow(WithCounts({day.date()}, day.figures()));
     }
     absl::StrAppend(&out, "\n", days.Render());
   }
