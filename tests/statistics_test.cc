@@ -36,6 +36,8 @@
 //   G7a 20 OTHER    其他     Feb 26, never dispatched.
 //   G7b 12 INQUIRY  噪音扰民 Feb 26 to market, returned the same day.
 //   G8   7 INQUIRY  物业管理 received Mar 1 00:00:00, to housing. Outside.
+#include <map>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -672,6 +674,209 @@ TEST_F(StatisticsTest, AnyTopicTextSurvivesTheChangeLog) {
   EXPECT_EQ(then.total().received(), 1);
   EXPECT_EQ(then.total().replied(), 0);
   EXPECT_EQ(Stats(GetStatisticsRequest()).total().replied(), 1);
+}
+
+// Random work over three months, then the sums must agree with the tickets
+// and cards as they are now, counted one by one from the lists by the
+// README's definitions.
+TEST_F(StatisticsTest, SumsAgreeWithTheTicketsAfterRandomWork) {
+  std::mt19937 random(12345);
+  auto chance = [&](int percent) {
+    return static_cast<int>(random() % 100) < percent;
+  };
+  const std::vector<std::string> departments = {"housing", "market", "traffic"};
+  std::map<std::string, Client*> as = {{"departments/housing", housing_.get()},
+                                       {"departments/market", market_.get()},
+                                       {"departments/traffic", traffic_.get()}};
+  const std::vector<std::string> topics = {"物业管理", "噪音", "道路交通",
+                                           "市场监管"};
+  const std::vector<Ticket::Type> types = {Ticket::INQUIRY, Ticket::HELP,
+                                           Ticket::COMPLAINT};
+  Names tickets;
+  absl::Time now = Beijing(2021, 2, 1, 9, 0);
+  for (int step = 0; step < 700; ++step) {
+    if (step % 5 == 0) {
+      const std::string department =
+          chance(70) ? departments[random() % 3] : "";
+      const Names made = Make(1, types[random() % types.size()],
+                              topics[random() % topics.size()], department,
+                              now - absl::Minutes(random() % (24 * 60)));
+      tickets.insert(tickets.end(), made.begin(), made.end());
+    }
+    if (step % 7 == 0) {
+      now += absl::Hours(1 + random() % 36);
+      AdvanceTo(now);
+    }
+    if (tickets.empty()) continue;
+    v1::GetTicketRequest get;
+    get.set_name(tickets[random() % tickets.size()]);
+    absl::StatusOr<Ticket> t = bureau().GetTicket(get);
+    ASSERT_TRUE(t.ok()) << t.status();
+    const Names one = {t->name()};
+    Client* holder = t->department().empty() ? nullptr : as[t->department()];
+    // A department other than the one holding the ticket.
+    const std::string elsewhere = [&] {
+      std::string d;
+      do {
+        d = departments[random() % 3];
+      } while ("departments/" + d == t->department());
+      return d;
+    }();
+    switch (t->state()) {
+      case Ticket::RECEIVED:
+      case Ticket::RETURNED:
+        Dispatch(one, departments[random() % 3]);
+        break;
+      case Ticket::DISPATCHED:
+        if (chance(70)) {
+          Ack(*holder, one);
+        } else if (chance(50) && IsSet(t->return_due_at()) &&
+                   FromProtoTime(t->return_due_at()) > now) {
+          Return(*holder, one);
+        } else {
+          Dispatch(one, elsewhere);
+        }
+        break;
+      case Ticket::IN_PROGRESS:
+        if (chance(45)) {
+          Reply(*holder, one);
+        } else if (chance(20) && !t->has_pending_extension() &&
+                   t->extension_count() < 2 &&
+                   FromProtoTime(t->reply_due_at()) > now) {
+          Extend(*holder, one, 1 + random() % 3);
+        } else if (chance(40)) {
+          v1::SubmitDailyReportRequest report;
+          report.set_date(absl::FormatCivilTime(
+              absl::ToCivilDay(now, testing::ShippedCalendar().zone())));
+          auto* entry = report.add_entries();
+          entry->set_ticket(t->name());
+          entry->set_progress("进行中");
+          holder->SubmitDailyReport(report).IgnoreError();  // a day off
+        } else if (chance(20)) {
+          Dispatch(one, elsewhere);
+        }
+        break;
+      case Ticket::REPLIED:
+        if (chance(60)) {
+          Close(one, static_cast<Ticket::Satisfaction>(1 + random() % 3));
+        } else {
+          Reopen(one);
+        }
+        break;
+      case Ticket::CLOSED:
+        if (chance(15)) Reopen(one);
+        break;
+      default:
+        FAIL() << t->DebugString();
+    }
+    if (step % 40 == 39) {
+      v1::ListCardsRequest list;
+      list.set_which(v1::ListCardsRequest::ACTIVE);
+      absl::StatusOr<v1::ListCardsResponse> cards = bureau().ListCards(list);
+      ASSERT_TRUE(cards.ok());
+      if (cards->cards_size() > 0) {
+        v1::RevokeCardRequest revoke;
+        revoke.set_name(cards->cards(random() % cards->cards_size()).name());
+        revoke.set_reason("复核撤销");
+        ASSERT_TRUE(bureau().RevokeCard(revoke).ok());
+      }
+    }
+  }
+
+  // Count the figures from the tickets and cards one by one.
+  std::map<std::string, Expected> rows;  // by department
+  v1::ListTicketsRequest list;
+  list.set_page_size(500);
+  int64_t listed = 0;
+  while (true) {
+    absl::StatusOr<v1::ListTicketsResponse> page = bureau().ListTickets(list);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const Ticket& t : page->tickets()) {
+      ++listed;
+      Expected& e = rows[t.department()];
+      const bool replied =
+          t.state() == Ticket::REPLIED || t.state() == Ticket::CLOSED;
+      e.received += 1;
+      e.forwarded += t.dispatch_count() > 0 ? 1 : 0;
+      e.replied += replied ? 1 : 0;
+      e.on_time += replied && FromProtoTime(t.replied_at()) <=
+                                  FromProtoTime(t.reply_due_at())
+                       ? 1
+                       : 0;
+      e.pending_overdue += !replied && t.reply_overdue() ? 1 : 0;
+      e.returns += t.return_count();
+      e.reopens += t.reopen_count();
+      if (t.state() == Ticket::CLOSED) {
+        e.satisfied += t.satisfaction() == Ticket::SATISFIED ? 1 : 0;
+        e.basically += t.satisfaction() == Ticket::BASICALLY_SATISFIED ? 1 : 0;
+        e.dissatisfied += t.satisfaction() == Ticket::DISSATISFIED ? 1 : 0;
+      }
+    }
+    if (page->next_page_token().empty()) break;
+    list.set_page_token(page->next_page_token());
+  }
+  ASSERT_EQ(listed, static_cast<int64_t>(tickets.size()));
+  v1::ListCardsRequest cards;
+  cards.set_which(v1::ListCardsRequest::ACTIVE);
+  cards.set_page_size(500);
+  while (true) {
+    absl::StatusOr<v1::ListCardsResponse> page = bureau().ListCards(cards);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const Card& card : page->cards()) {
+      Expected& e = rows[card.department()];
+      (card.color() == Card::RED ? e.red : e.yellow) += 1;
+    }
+    if (page->next_page_token().empty()) break;
+    cards.set_page_token(page->next_page_token());
+  }
+  for (const std::string& id : departments) {
+    v1::GetDailyReportComplianceRequest compliance;
+    compliance.set_department("departments/" + id);
+    compliance.set_from_date("2021-01-01");
+    compliance.set_to_date("2021-12-31");
+    absl::StatusOr<v1::DailyReportCompliance> c =
+        bureau().GetDailyReportCompliance(compliance);
+    ASSERT_TRUE(c.ok()) << c.status();
+    rows["departments/" + id].owed = c->owed();
+    rows["departments/" + id].given = c->given();
+  }
+  for (auto& [department, e] : rows) {
+    e.pending_not_overdue = e.received - e.replied - e.pending_overdue;
+    e.on_time_permille =
+        e.replied + e.pending_overdue == 0
+            ? -1
+            : static_cast<int>(e.on_time * 1000 /
+                               (e.replied + e.pending_overdue));
+  }
+
+  GetStatisticsRequest year;
+  year.set_from_date("2021-01-01");
+  year.set_to_date("2022-01-01");
+  const Statistics stats = Stats(year);
+  ASSERT_EQ(stats.departments_size(), static_cast<int>(rows.size()));
+  Expected total{};
+  for (const auto& [department, e] : rows) {
+    ExpectFigures(Row(stats, department)->figures(), e, department);
+    for (int64_t Expected::*field :
+         {&Expected::received, &Expected::forwarded, &Expected::replied,
+          &Expected::on_time, &Expected::pending_not_overdue,
+          &Expected::pending_overdue, &Expected::yellow, &Expected::red,
+          &Expected::returns, &Expected::reopens, &Expected::satisfied,
+          &Expected::basically, &Expected::dissatisfied, &Expected::owed,
+          &Expected::given}) {
+      total.*field += e.*field;
+    }
+  }
+  total.on_time_permille = static_cast<int>(
+      total.on_time * 1000 / (total.replied + total.pending_overdue));
+  ExpectFigures(stats.total(), total, "total");
+  // The work touched every path the sums are kept on.
+  EXPECT_GT(total.yellow, 0);
+  EXPECT_GT(total.red, 0);
+  EXPECT_GT(total.returns, 0);
+  EXPECT_GT(total.reopens, 0);
+  EXPECT_GT(total.given, 0);
+  EXPECT_GT(total.owed, total.given);
 }
 
 TEST_F(StatisticsTest, BadRequestsAreRefusedWithAReason) {
