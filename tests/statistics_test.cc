@@ -694,16 +694,131 @@ TEST_F(StatisticsTest, SumsAgreeWithTheTicketsAfterRandomWork) {
                                            Ticket::COMPLAINT};
   Names tickets;
   absl::Time now = Beijing(2021, 2, 1, 9, 0);
+  // The figures counted one by one from the tickets, cards and daily-report
+  // obligations as they are now, by the README's definitions.
+  auto count = [&]() {
+    std::map<std::string, Expected> rows;  // by department
+    v1::ListTicketsRequest list;
+    list.set_page_size(500);
+    int64_t listed = 0;
+    while (true) {
+      absl::StatusOr<v1::ListTicketsResponse> page = bureau().ListTickets(list);
+      if (!page.ok()) {
+        ADD_FAILURE() << page.status();
+        return rows;
+      }
+      for (const Ticket& t : page->tickets()) {
+        ++listed;
+        Expected& e = rows[t.department()];
+        const bool replied =
+            t.state() == Ticket::REPLIED || t.state() == Ticket::CLOSED;
+        e.received += 1;
+        e.forwarded += t.dispatch_count() > 0 ? 1 : 0;
+        e.replied += replied ? 1 : 0;
+        e.on_time += replied && FromProtoTime(t.replied_at()) <=
+                                    FromProtoTime(t.reply_due_at())
+                         ? 1
+                         : 0;
+        e.pending_overdue += !replied && t.reply_overdue() ? 1 : 0;
+        e.returns += t.return_count();
+        e.reopens += t.reopen_count();
+        if (t.state() == Ticket::CLOSED) {
+          e.satisfied += t.satisfaction() == Ticket::SATISFIED ? 1 : 0;
+          e.basically +=
+              t.satisfaction() == Ticket::BASICALLY_SATISFIED ? 1 : 0;
+          e.dissatisfied += t.satisfaction() == Ticket::DISSATISFIED ? 1 : 0;
+        }
+      }
+      if (page->next_page_token().empty()) break;
+      list.set_page_token(page->next_page_token());
+    }
+    EXPECT_EQ(listed, static_cast<int64_t>(tickets.size()));
+    v1::ListCardsRequest cards;
+    cards.set_which(v1::ListCardsRequest::ACTIVE);
+    cards.set_page_size(500);
+    while (true) {
+      absl::StatusOr<v1::ListCardsResponse> page = bureau().ListCards(cards);
+      if (!page.ok()) {
+        ADD_FAILURE() << page.status();
+        return rows;
+      }
+      for (const Card& card : page->cards()) {
+        Expected& e = rows[card.department()];
+        (card.color() == Card::RED ? e.red : e.yellow) += 1;
+      }
+      if (page->next_page_token().empty()) break;
+      cards.set_page_token(page->next_page_token());
+    }
+    for (const std::string& id : departments) {
+      v1::GetDailyReportComplianceRequest compliance;
+      compliance.set_department("departments/" + id);
+      compliance.set_from_date("2021-01-01");
+      compliance.set_to_date("2021-12-31");
+      absl::StatusOr<v1::DailyReportCompliance> c =
+          bureau().GetDailyReportCompliance(compliance);
+      if (!c.ok()) {
+        ADD_FAILURE() << c.status();
+        return rows;
+      }
+      rows["departments/" + id].owed = c->owed();
+      rows["departments/" + id].given = c->given();
+    }
+    for (auto& [department, e] : rows) {
+      e.pending_not_overdue = e.received - e.replied - e.pending_overdue;
+      e.on_time_permille =
+          e.replied + e.pending_overdue == 0
+              ? -1
+              : static_cast<int>(e.on_time * 1000 /
+                                 (e.replied + e.pending_overdue));
+    }
+    return rows;
+  };
+  // Compares a statistics answer for 2021 with counted figures.
+  auto check = [&](const Statistics& stats,
+                   std::map<std::string, Expected> rows,
+                   const std::string& when) {
+    SCOPED_TRACE(when);
+    EXPECT_EQ(stats.departments_size(), static_cast<int>(rows.size()));
+    Expected total{};
+    for (const auto& [department, e] : rows) {
+      if (const auto* row = Row(stats, department)) {
+        ExpectFigures(row->figures(), e, department);
+      }
+      for (int64_t Expected::*field :
+           {&Expected::received, &Expected::forwarded, &Expected::replied,
+            &Expected::on_time, &Expected::pending_not_overdue,
+            &Expected::pending_overdue, &Expected::yellow, &Expected::red,
+            &Expected::returns, &Expected::reopens, &Expected::satisfied,
+            &Expected::basically, &Expected::dissatisfied, &Expected::owed,
+            &Expected::given}) {
+        total.*field += e.*field;
+      }
+    }
+    total.on_time_permille =
+        total.replied + total.pending_overdue == 0
+            ? -1
+            : static_cast<int>(total.on_time * 1000 /
+                               (total.replied + total.pending_overdue));
+    ExpectFigures(stats.total(), total, "total");
+    return total;
+  };
+  GetStatisticsRequest year;
+  year.set_from_date("2021-01-01");
+  year.set_to_date("2022-01-01");
+  // Counted figures at some moments, to compare with the figures as of then.
+  std::vector<std::pair<absl::Time, std::map<std::string, Expected>>> then;
+
   for (int step = 0; step < 700; ++step) {
     if (step % 5 == 0) {
       const std::string department =
           chance(70) ? departments[random() % 3] : "";
       const Names made = Make(1, types[random() % types.size()],
-                              topics[random() % topics.size()], department,
-                              now - absl::Minutes(random() % (24 * 60)));
+                              topics[random() % topics.size()], department);
       tickets.insert(tickets.end(), made.begin(), made.end());
     }
     if (step % 7 == 0) {
+      // Everything so far took effect by `now`; what follows, later.
+      if (step % 161 == 0 && step > 0) then.emplace_back(now, count());
       now += absl::Hours(1 + random() % 36);
       AdvanceTo(now);
     }
@@ -783,93 +898,13 @@ TEST_F(StatisticsTest, SumsAgreeWithTheTicketsAfterRandomWork) {
     }
   }
 
-  // Count the figures from the tickets and cards one by one.
-  std::map<std::string, Expected> rows;  // by department
-  v1::ListTicketsRequest list;
-  list.set_page_size(500);
-  int64_t listed = 0;
-  while (true) {
-    absl::StatusOr<v1::ListTicketsResponse> page = bureau().ListTickets(list);
-    ASSERT_TRUE(page.ok()) << page.status();
-    for (const Ticket& t : page->tickets()) {
-      ++listed;
-      Expected& e = rows[t.department()];
-      const bool replied =
-          t.state() == Ticket::REPLIED || t.state() == Ticket::CLOSED;
-      e.received += 1;
-      e.forwarded += t.dispatch_count() > 0 ? 1 : 0;
-      e.replied += replied ? 1 : 0;
-      e.on_time += replied && FromProtoTime(t.replied_at()) <=
-                                  FromProtoTime(t.reply_due_at())
-                       ? 1
-                       : 0;
-      e.pending_overdue += !replied && t.reply_overdue() ? 1 : 0;
-      e.returns += t.return_count();
-      e.reopens += t.reopen_count();
-      if (t.state() == Ticket::CLOSED) {
-        e.satisfied += t.satisfaction() == Ticket::SATISFIED ? 1 : 0;
-        e.basically += t.satisfaction() == Ticket::BASICALLY_SATISFIED ? 1 : 0;
-        e.dissatisfied += t.satisfaction() == Ticket::DISSATISFIED ? 1 : 0;
-      }
-    }
-    if (page->next_page_token().empty()) break;
-    list.set_page_token(page->next_page_token());
+  const Expected total = check(Stats(year), count(), "now");
+  ASSERT_EQ(then.size(), 4u);
+  for (const auto& [instant, rows] : then) {
+    GetStatisticsRequest past = year;
+    *past.mutable_as_of() = ToProtoTime(instant + absl::Microseconds(1));
+    check(Stats(past), rows, absl::FormatTime(instant));
   }
-  ASSERT_EQ(listed, static_cast<int64_t>(tickets.size()));
-  v1::ListCardsRequest cards;
-  cards.set_which(v1::ListCardsRequest::ACTIVE);
-  cards.set_page_size(500);
-  while (true) {
-    absl::StatusOr<v1::ListCardsResponse> page = bureau().ListCards(cards);
-    ASSERT_TRUE(page.ok()) << page.status();
-    for (const Card& card : page->cards()) {
-      Expected& e = rows[card.department()];
-      (card.color() == Card::RED ? e.red : e.yellow) += 1;
-    }
-    if (page->next_page_token().empty()) break;
-    cards.set_page_token(page->next_page_token());
-  }
-  for (const std::string& id : departments) {
-    v1::GetDailyReportComplianceRequest compliance;
-    compliance.set_department("departments/" + id);
-    compliance.set_from_date("2021-01-01");
-    compliance.set_to_date("2021-12-31");
-    absl::StatusOr<v1::DailyReportCompliance> c =
-        bureau().GetDailyReportCompliance(compliance);
-    ASSERT_TRUE(c.ok()) << c.status();
-    rows["departments/" + id].owed = c->owed();
-    rows["departments/" + id].given = c->given();
-  }
-  for (auto& [department, e] : rows) {
-    e.pending_not_overdue = e.received - e.replied - e.pending_overdue;
-    e.on_time_permille =
-        e.replied + e.pending_overdue == 0
-            ? -1
-            : static_cast<int>(e.on_time * 1000 /
-                               (e.replied + e.pending_overdue));
-  }
-
-  GetStatisticsRequest year;
-  year.set_from_date("2021-01-01");
-  year.set_to_date("2022-01-01");
-  const Statistics stats = Stats(year);
-  ASSERT_EQ(stats.departments_size(), static_cast<int>(rows.size()));
-  Expected total{};
-  for (const auto& [department, e] : rows) {
-    ExpectFigures(Row(stats, department)->figures(), e, department);
-    for (int64_t Expected::*field :
-         {&Expected::received, &Expected::forwarded, &Expected::replied,
-          &Expected::on_time, &Expected::pending_not_overdue,
-          &Expected::pending_overdue, &Expected::yellow, &Expected::red,
-          &Expected::returns, &Expected::reopens, &Expected::satisfied,
-          &Expected::basically, &Expected::dissatisfied, &Expected::owed,
-          &Expected::given}) {
-      total.*field += e.*field;
-    }
-  }
-  total.on_time_permille = static_cast<int>(
-      total.on_time * 1000 / (total.replied + total.pending_overdue));
-  ExpectFigures(stats.total(), total, "total");
   // The work touched every path the sums are kept on.
   EXPECT_GT(total.yellow, 0);
   EXPECT_GT(total.red, 0);
