@@ -139,7 +139,7 @@ bool Fill(storage::Store& store, int64_t count, absl::Time now) {
           card.set_color(v1::Card::YELLOW);
           card.set_issuer("sweeper");
           *card.mutable_issue_time() = ToProtoTime(due);
-          if (absl::Status s = storage::InsertCard(db, &card); !s.ok()) {
+          if (absl::Status s = storage::InsertCard(db, t, &card); !s.ok()) {
             return s;
           }
         }

@@ -138,7 +138,8 @@ void CardService::IssueCard(const Principal& principal,
             hotline::IssueCard(**ticket, request.color(), request.reason(),
                                ActionContext{principal, clock_->Now()});
         if (!change.ok()) return change.status();
-        if (absl::Status s = storage::InsertCard(db, &change->card); !s.ok()) {
+        if (absl::Status s = storage::InsertCard(db, **ticket, &change->card);
+            !s.ok()) {
           return s;
         }
         change->ticket_change.event.set_card(change->card.name());
@@ -188,7 +189,8 @@ void CardService::RevokeCard(const Principal& principal,
             hotline::RevokeCard(**ticket, **card, request.reason(),
                                 ActionContext{principal, clock_->Now()});
         if (!change.ok()) return change.status();
-        if (absl::Status s = storage::UpdateCard(db, **card, change->card);
+        if (absl::Status s =
+                storage::UpdateCard(db, **ticket, **card, change->card);
             !s.ok()) {
           return s;
         }

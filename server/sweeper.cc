@@ -22,12 +22,13 @@ constexpr absl::Duration kNotifyCoalescing = absl::Milliseconds(200);
 
 }  // namespace
 
-absl::Status StoreSweepSteps(storage::Connection& db, int64_t ticket_id,
+absl::Status StoreSweepSteps(storage::Connection& db, const v1::Ticket& ticket,
                              std::vector<SweepStep>& steps,
                              SweepCounts* counts) {
   for (SweepStep& step : steps) {
     if (step.card) {
-      if (absl::Status s = storage::InsertCard(db, &*step.card); !s.ok()) {
+      if (absl::Status s = storage::InsertCard(db, ticket, &*step.card);
+          !s.ok()) {
         return s;
       }
       step.event->set_card(step.card->name());
@@ -39,7 +40,7 @@ absl::Status StoreSweepSteps(storage::Connection& db, int64_t ticket_id,
     }
     if (step.obligation) {
       if (absl::Status s = storage::InsertDailyObligation(
-              db, ticket_id, step.obligation->date, step.obligation->department,
+              db, ticket, step.obligation->date, step.obligation->department,
               step.obligation->reported);
           !s.ok()) {
         return s;
@@ -98,8 +99,8 @@ absl::StatusOr<Sweeper::Counts> Sweeper::SweepDue(absl::Time now) {
                 !s.ok()) {
               return s;
             }
-            if (absl::Status s =
-                    StoreSweepSteps(db, id, result.steps, local.get());
+            if (absl::Status s = StoreSweepSteps(db, result.ticket,
+                                                 result.steps, local.get());
                 !s.ok()) {
               return s;
             }

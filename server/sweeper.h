@@ -42,8 +42,8 @@ struct SweepCounts {
 
 // Stores the steps of one ticket's sweep (cards, settled daily-report days,
 // events), in order, inside the caller's unit; adds them to `counts`. The
-// caller stores the ticket.
-absl::Status StoreSweepSteps(storage::Connection& db, int64_t ticket_id,
+// caller stores the ticket (`ticket`, as swept).
+absl::Status StoreSweepSteps(storage::Connection& db, const v1::Ticket& ticket,
                              std::vector<SweepStep>& steps,
                              SweepCounts* counts);
 

@@ -27,7 +27,8 @@ absl::StatusOr<v1::Ticket> ApplyTicketStep(storage::Connection& db,
   absl::StatusOr<TicketChange> change = rule(db, due.ticket, context);
   if (!change.ok()) return change.status();
   SweepCounts ignored;
-  if (absl::Status s = StoreSweepSteps(db, id, due.steps, &ignored); !s.ok()) {
+  if (absl::Status s = StoreSweepSteps(db, due.ticket, due.steps, &ignored);
+      !s.ok()) {
     return s;
   }
   if (!due.steps.empty()) {

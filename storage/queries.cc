@@ -467,40 +467,16 @@ absl::StatusOr<std::vector<v1::Card>> QueryCards(Connection& db,
 
 namespace {
 
-struct TicketDimensions {
-  v1::Ticket::Type type = v1::Ticket::TYPE_UNSPECIFIED;
-  std::string topic;
-};
-
-absl::StatusOr<TicketDimensions> LoadTicketDimensions(Connection& db,
-                                                      int64_t ticket_id) {
-  absl::StatusOr<Statement> stmt =
-      db.Prepare("SELECT type, topic FROM tickets WHERE id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, ticket_id);
-  absl::StatusOr<bool> row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) {
-    return absl::InternalError(
-        absl::StrCat("no ticket ", ticket_id, " to count statistics under"));
-  }
-  return TicketDimensions{static_cast<v1::Ticket::Type>(stmt->ColumnInt64(0)),
-                          stmt->ColumnText(1)};
-}
-
 // Records a card's change of contribution: issued (`before` null) or
 // revoked.
-absl::Status RecordCardStats(Connection& db, const v1::Card* before,
-                             const v1::Card& after) {
-  absl::StatusOr<TicketDimensions> ticket =
-      LoadTicketDimensions(db, NumericId(after.ticket(), kTicketPrefix));
-  if (!ticket.ok()) return ticket.status();
+absl::Status RecordCardStats(Connection& db, const v1::Ticket& ticket,
+                             const v1::Card* before, const v1::Card& after) {
   std::optional<StatFacts> was =
       before == nullptr
           ? std::nullopt
-          : CardFacts(*before, ticket->type, ticket->topic, db.zone());
+          : CardFacts(*before, ticket.type(), ticket.topic(), db.zone());
   std::optional<StatFacts> now =
-      CardFacts(after, ticket->type, ticket->topic, db.zone());
+      CardFacts(after, ticket.type(), ticket.topic(), db.zone());
   if (!was && !now) return absl::OkStatus();
   const absl::Time at = IsSet(after.revoke_time())
                             ? FromProtoTime(after.revoke_time())
@@ -510,7 +486,8 @@ absl::Status RecordCardStats(Connection& db, const v1::Card* before,
 
 }  // namespace
 
-absl::Status InsertCard(Connection& db, v1::Card* card) {
+absl::Status InsertCard(Connection& db, const v1::Ticket& ticket,
+                        v1::Card* card) {
   absl::StatusOr<int64_t> id =
       db.QueryInt64("SELECT COALESCE(MAX(id), 0) + 1 FROM cards");
   if (!id.ok()) return id.status();
@@ -531,11 +508,11 @@ absl::Status InsertCard(Connection& db, v1::Card* card) {
   }
   stmt->BindBlob(7, card->SerializeAsString());
   if (absl::Status s = stmt->Run(); !s.ok()) return s;
-  return RecordCardStats(db, nullptr, *card);
+  return RecordCardStats(db, ticket, nullptr, *card);
 }
 
-absl::Status UpdateCard(Connection& db, const v1::Card& before,
-                        const v1::Card& card) {
+absl::Status UpdateCard(Connection& db, const v1::Ticket& ticket,
+                        const v1::Card& before, const v1::Card& card) {
   absl::StatusOr<Statement> stmt =
       db.Prepare("UPDATE cards SET revoked_at = ?, body = ? WHERE id = ?");
   if (!stmt.ok()) return stmt.status();
@@ -547,7 +524,7 @@ absl::Status UpdateCard(Connection& db, const v1::Card& before,
   stmt->BindBlob(2, card.SerializeAsString());
   stmt->BindInt64(3, CardId(card));
   if (absl::Status s = stmt->Run(); !s.ok()) return s;
-  return RecordCardStats(db, &before, card);
+  return RecordCardStats(db, ticket, &before, card);
 }
 
 absl::StatusOr<std::vector<v1::Policy>> LoadPolicies(Connection& db) {
@@ -614,7 +591,7 @@ QueryDailyReports(Connection& db, const DailyReportQuery& query) {
   });
 }
 
-absl::Status InsertDailyObligation(Connection& db, int64_t ticket_id,
+absl::Status InsertDailyObligation(Connection& db, const v1::Ticket& ticket,
                                    const std::string& date,
                                    const std::string& department,
                                    bool reported) {
@@ -622,16 +599,14 @@ absl::Status InsertDailyObligation(Connection& db, int64_t ticket_id,
       "INSERT OR IGNORE INTO daily_obligations (ticket_id, date, department, "
       "reported) VALUES (?, ?, ?, ?)");
   if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, ticket_id);
+  stmt->BindInt64(1, TicketId(ticket));
   stmt->BindText(2, date);
   stmt->BindText(3, department);
   stmt->BindInt64(4, reported ? 1 : 0);
   if (absl::Status s = stmt->Run(); !s.ok()) return s;
   if (db.Changes() != 1) return absl::OkStatus();  // settled before
-  absl::StatusOr<TicketDimensions> ticket = LoadTicketDimensions(db, ticket_id);
-  if (!ticket.ok()) return ticket.status();
-  StatFacts facts =
-      ObligationFacts(date, department, reported, ticket->type, ticket->topic);
+  StatFacts facts = ObligationFacts(date, department, reported, ticket.type(),
+                                    ticket.topic());
   // The day is settled when it ends.
   const absl::Time settled =
       absl::FromCivil(DayOfNumber(facts.day + 1), db.zone());

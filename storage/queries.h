@@ -126,12 +126,14 @@ absl::StatusOr<std::optional<int64_t>> EarliestDueMicros(Connection& db);
 absl::StatusOr<std::optional<v1::Card>> LoadCard(Connection& db, int64_t id);
 absl::StatusOr<std::vector<v1::Card>> QueryCards(Connection& db,
                                                  const CardQuery& query);
-// Stores a new card; assigns its name "cards/{n}".
-absl::Status InsertCard(Connection& db, v1::Card* card);
+// Stores a new card of `ticket` (the statistics count it under the ticket's
+// type and topic); assigns its name "cards/{n}".
+absl::Status InsertCard(Connection& db, const v1::Ticket& ticket,
+                        v1::Card* card);
 // Stores a changed card (revocation) in place of `before`, as the caller
 // read it.
-absl::Status UpdateCard(Connection& db, const v1::Card& before,
-                        const v1::Card& card);
+absl::Status UpdateCard(Connection& db, const v1::Ticket& ticket,
+                        const v1::Card& before, const v1::Card& card);
 // The numeric id in "cards/{n}".
 int64_t CardId(const v1::Card& card);
 
@@ -145,7 +147,7 @@ absl::Status UpsertDailyReport(Connection& db, const v1::DailyReport& report);
 absl::StatusOr<std::vector<std::pair<int64_t, v1::DailyReport>>>
 QueryDailyReports(Connection& db, const DailyReportQuery& query);
 // Records a settled day of a ticket; a day already settled is left as it is.
-absl::Status InsertDailyObligation(Connection& db, int64_t ticket_id,
+absl::Status InsertDailyObligation(Connection& db, const v1::Ticket& ticket,
                                    const std::string& date,
                                    const std::string& department,
                                    bool reported);
