@@ -93,7 +93,7 @@ void AddAdminCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"token create",
-       "create an access token and show its secret once (bureau)",
+       "create a token; its secret is shown once (bureau)",
        "token create PRINCIPAL [--display_name TEXT]",
        "Creates an access token (bureau only) and prints its secret, which is "
        "never shown again.\nPRINCIPAL: bureau, department/ID or intake/ID.\n"
@@ -184,7 +184,7 @@ void AddAdminCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"clock advance",
-       "move the rehearsal clock and run the sweeper (bureau)",
+       "move the rehearsal clock, run the sweeper (bureau)",
        "clock advance (--by DURATION | --to TIME)",
        "Rehearsal mode only (hotline-server --clock=manual): moves the clock "
        "and runs the deadline sweeper (bureau only). DURATION: 36h, 90m, 2d.\n"

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,10 +24,10 @@ namespace {
 
 std::vector<Command> Commands() {
   std::vector<Command> commands;
-  AddAdminCommands(&commands);
   AddTicketCommands(&commands);
   AddOversightCommands(&commands);
   AddReportCommands(&commands);
+  AddAdminCommands(&commands);
   return commands;
 }
 
@@ -41,28 +42,37 @@ const char kGlobalHelp[] =
     "  --version           hotlinectl's version\n";
 
 const char kExitCodes[] =
-    "Exit codes: 0 success, 1 other failure, 2 wrong usage (a mistake in "
-    "the command line\nor a local file), 3 not allowed, 4 not found, 5 "
-    "refused by the workflow,\n6 server unreachable.\n";
+    "Exit codes: 0 success, 1 other failure, 2 wrong usage (a mistake in the\n"
+    "command line or a local file), 3 not allowed, 4 not found, 5 refused by\n"
+    "the workflow, 6 server unreachable.\n";
 
 // Options every command takes; those that take no value.
 const std::set<std::string> kGlobalOptions = {"server", "token", "timeout"};
 const std::set<std::string> kGlobalSwitches = {"json", "help", "version"};
 
 // "  ticket create     create a ticket (intake, bureau)" for each command
-// whose name starts with `prefix`, a blank line between groups.
+// whose name starts with `prefix`; a blank line around each group of
+// several commands ("ticket ...").
 std::string CommandList(const std::vector<Command>& commands,
                         const std::string& prefix) {
   size_t width = 0;
+  std::map<std::string, int> group_size;
+  auto group_of = [](const Command& command) {
+    return command.name.substr(0, command.name.find(' '));
+  };
   for (const Command& command : commands) {
     width = std::max(width, command.name.size());
+    ++group_size[group_of(command)];
   }
   std::string out;
   std::string group;
   for (const Command& command : commands) {
     if (!absl::StartsWith(command.name, prefix)) continue;
-    const std::string first = command.name.substr(0, command.name.find(' '));
-    if (!out.empty() && first != group) out += "\n";
+    const std::string first = group_of(command);
+    if (!out.empty() && first != group &&
+        (group_size[first] > 1 || group_size[group] > 1)) {
+      out += "\n";
+    }
     group = first;
     absl::StrAppend(&out, "  ", command.name,
                     std::string(width + 2 - command.name.size(), ' '),

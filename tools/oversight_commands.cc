@@ -298,7 +298,7 @@ void AddOversightCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"daily submit",
-       "submit today's progress entries (一日一报) (department)",
+       "submit today's progress (一日一报) (department)",
        "daily submit TICKET... --progress TEXT [--date YYYY-MM-DD]",
        "Submits today's progress entry (一日一报) for tickets your department "
        "holds IN_PROGRESS; the same progress text for each. Entries may be "

@@ -228,7 +228,7 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"ticket return",
-       "return (退单) a ticket that is not the department's (department)",
+       "return (退单) a ticket that is not yours (department)",
        "ticket return TICKET --reason TEXT [--etag E]",
        "Returns (退单) a ticket that is not the department's own.\nExample:\n"
        "  hotlinectl ticket return 7 --reason 属于市场监管局职责",
@@ -269,7 +269,7 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"ticket close",
-       "close a replied ticket with the callback's verdict (bureau)",
+       "close a replied ticket after the callback (bureau)",
        "ticket close TICKET --satisfaction S [--etag E]",
        "Closes a replied ticket with the callback's verdict (bureau only). "
        "S: satisfied, basically_satisfied, dissatisfied.\nExample:\n  "
@@ -311,7 +311,7 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"ticket extend",
-       "ask for more working days (延期) before the deadline (department)",
+       "ask for an extension (延期) (department)",
        "ticket extend TICKET --days N --reason TEXT [--etag E]",
        "Asks for an extension (延期) of the reply deadline by N working days, "
        "before it passes (its department).\nExample:\n  hotlinectl ticket "
