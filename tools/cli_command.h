@@ -1,6 +1,7 @@
 // What every hotlinectl command shares: the command table entry, the
 // context it runs in, output and error helpers, and option parsing. Exit
-// codes: 0 success; 1 other failure; 2 wrong usage; 3 not allowed
+// codes: 0 success; 1 other failure; 2 wrong usage (a mistake in the
+// command line or a local file, found before any call); 3 not allowed
 // (UNAUTHENTICATED, PERMISSION_DENIED); 4 NOT_FOUND; 5 refused by the
 // workflow (INVALID_ARGUMENT, FAILED_PRECONDITION, ALREADY_EXISTS, ABORTED);
 // 6 server unreachable (UNAVAILABLE, DEADLINE_EXCEEDED).

@@ -1,5 +1,6 @@
 // hotlinectl: the hotline service from a terminal. `hotlinectl help` lists
-// the commands; `hotlinectl COMMAND --help` explains one, with an example.
+// the commands, one line each; `hotlinectl help COMMAND` (or `COMMAND
+// --help`, `-h`) explains one, with an example; `hotlinectl --version`.
 // Exit codes: see tools/cli_command.h.
 #include <algorithm>
 #include <cstdlib>

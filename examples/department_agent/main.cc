@@ -194,8 +194,9 @@ void Housekeeping(hotline::Client& client, const std::string& department) {
       }
       for (const auto& ticket : open->tickets()) {
         if (work_seconds < 0) break;
-        // The daily report above has just moved the etag of every ticket
-        // listed: ReplyWhenDone re-reads and retries.
+        // The daily report above moved the etag of every ticket listed (and
+        // the sweeper or the bureau may have too): ReplyWhenDone re-reads
+        // and retries on ABORTED.
         absl::Status status =
             ReplyWhenDone(client, ticket, department, work_seconds);
         if (!status.ok())
