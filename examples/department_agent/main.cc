@@ -85,8 +85,10 @@ void PrintHelp() {
   std::sort(flags.begin(), flags.end(),
             [](const auto* a, const auto* b) { return a->Name() < b->Name(); });
   for (const absl::CommandLineFlag* flag : flags) {
-    std::cout << "  --" << flag->Name() << "  " << flag->Help()
-              << " (default: \"" << flag->DefaultValue() << "\")\n";
+    const std::string quote = flag->IsOfType<std::string>() ? "\"" : "";
+    std::cout << "  --" << flag->Name() << " (" << flag->Help()
+              << "); default: " << quote << flag->DefaultValue() << quote
+              << ";\n";
   }
 }
 
