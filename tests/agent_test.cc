@@ -205,6 +205,10 @@ TEST(DepartmentAgent, RepliesAfterItsOwnDailyReportMovedTheEtag) {
         weekday == absl::Weekday::sunday) {
       out << today << ",workday,agent test\n";
     }
+    // A date in next year keeps the calendar covering well past today.
+    const absl::CivilDay next_year_saturday = absl::NextWeekday(
+        absl::CivilDay(today.year() + 1, 1, 1), absl::Weekday::saturday);
+    out << next_year_saturday << ",workday,agent test\n";
   }
   const std::string db = dir.File("hotline.db");
   const std::string bureau_token = testing::BootstrapToken(db, "bureau");
