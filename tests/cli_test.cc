@@ -421,3 +421,40 @@ TEST_F(CliTest, SwitchesAreTheCommandsOwn) {
 
 }  // namespace
 }  // namespace hotline
+
+namespace hotline {
+namespace {
+
+// `hotlinectl policy` says when the calendar is about to run out (issue 9,
+// item 3), on stderr as well as in the listing; not otherwise.
+TEST_F(CliTest, PolicyWarnsWhenTheCalendarRunsOut) {
+  server_.reset();
+  server_ = std::make_unique<ServerProcess>(
+      db_, "",
+      std::vector<std::string>{"--clock=manual",
+                               "--start_time=2026-12-01T09:00:00+08:00"});
+  CliRun soon = Cli({"policy"});
+  ASSERT_EQ(soon.exit_code, 0) << soon.err;
+  EXPECT_TRUE(absl::StrContains(soon.out, "WARNING:")) << soon.out;
+  EXPECT_TRUE(
+      absl::StrContains(soon.err,
+                        "hotlinectl: warning: the working-day calendar ends on "
+                        "2026-12-31, in 30 day(s)"))
+      << soon.err;
+}
+
+TEST(CliCalendar, NoWarningWhileTheCalendarCoversWellAhead) {
+  TempDir dir;
+  const std::string db = dir.File("hotline.db");
+  const std::string token = testing::BootstrapToken(db, "bureau");
+  ServerProcess server(
+      db, "", {"--clock=manual", "--start_time=2026-06-01T09:00:00+08:00"});
+  CliRun fine = testing::RunCli(HOTLINE_CLI_BINARY, server.address(), token,
+                                {"policy"}, dir);
+  ASSERT_EQ(fine.exit_code, 0) << fine.err;
+  EXPECT_FALSE(absl::StrContains(fine.out, "WARNING")) << fine.out;
+  EXPECT_EQ(fine.err, "");
+}
+
+}  // namespace
+}  // namespace hotline

@@ -180,7 +180,14 @@ void AddAdminCommands(std::vector<Command>* commands_out) {
        0,
        0,
        [](Context& c, const Args&, const std::vector<std::string>&) {
-         return Print<v1::Policy>(c, c.client->GetPolicy(), PolicyDetails);
+         absl::StatusOr<v1::Policy> policy = c.client->GetPolicy();
+         // The calendar's end is the operator's to act on: said on stderr
+         // too, so it shows beside --json and in scripts' logs.
+         if (policy.ok() && !policy->calendar_warning().empty()) {
+           std::cerr << "hotlinectl: warning: " << policy->calendar_warning()
+                     << "\n";
+         }
+         return Print<v1::Policy>(c, std::move(policy), PolicyDetails);
        }});
   commands.push_back(
       {"clock advance",
