@@ -65,6 +65,31 @@ absl::Status StoreToken(Connection& db, const Principal& principal,
   return storage::InsertToken(db, HashTokenSecret(token.secret()), &token);
 }
 
+bool IsBureau(const std::string& principal_text) {
+  absl::StatusOr<Principal> principal = Principal::Parse(principal_text);
+  return principal.ok() && principal->kind == Principal::Kind::kBureau;
+}
+
+// The bureau tokens that are not revoked. Tokens are few (one or a few per
+// department and integrator), so they are read page by page.
+absl::StatusOr<int> LiveBureauTokens(Connection& db) {
+  int live = 0;
+  int64_t after = 0;
+  while (true) {
+    constexpr int kPage = 500;
+    absl::StatusOr<std::vector<v1::Token>> page =
+        storage::QueryTokens(db, after, kPage);
+    if (!page.ok()) return page.status();
+    for (const v1::Token& token : *page) {
+      if (IsBureau(token.principal()) && !token.has_revoke_time()) ++live;
+    }
+    if (page->size() < kPage) return live;
+    absl::StatusOr<int64_t> last = ParseTokenName(page->back().name(), "name");
+    if (!last.ok()) return last.status();
+    after = *last;
+  }
+}
+
 }  // namespace
 
 void AdminService::CreateDepartment(const Principal& principal,
@@ -212,6 +237,18 @@ void AdminService::RevokeToken(const Principal& principal,
         if ((*token)->has_revoke_time()) {
           return absl::FailedPreconditionError(
               absl::StrCat("token ", name, " is already revoked"));
+        }
+        if (IsBureau((*token)->principal())) {
+          absl::StatusOr<int> live = LiveBureauTokens(db);
+          if (!live.ok()) return live.status();
+          if (*live <= 1) {
+            return absl::FailedPreconditionError(absl::StrCat(
+                "token ", name,
+                " is the last bureau token that is not revoked: without it "
+                "no one could manage tokens, departments or tickets. Create "
+                "another bureau token first (hotlinectl token create bureau), "
+                "then revoke this one"));
+          }
         }
         const absl::Time now = clock_->Now();
         if (absl::Status s =
