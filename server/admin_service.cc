@@ -11,9 +11,12 @@
 #include "absl/strings/str_cat.h"
 #include "common/proto_time.h"
 #include "server/completion.h"
+#include "server/idempotency.h"
 #include "server/paging.h"
+#include "server/rehearsal_clock.h"
 #include "server/token_secret.h"
 #include "server/workflow/access.h"
+#include "server/workflow/calendar_coverage.h"
 #include "server/workflow/validation.h"
 #include "storage/queries.h"
 
@@ -115,6 +118,9 @@ void AdminService::CreateDepartment(const Principal& principal,
       !s.ok()) {
     return done(s);
   }
+  absl::StatusOr<RequestIdentity> identity =
+      IdentifyRequest(principal, request);
+  if (!identity.ok()) return done(identity.status());
   if (absl::Status s = AuthorizeBureauOnly(principal, "CreateDepartment");
       !s.ok()) {
     return done(s);
@@ -123,16 +129,19 @@ void AdminService::CreateDepartment(const Principal& principal,
   result->set_name(absl::StrCat("departments/", request.department_id()));
   result->set_display_name(request.department().display_name());
   *result->mutable_create_time() = ToProtoTime(clock_->Now());
-  store_->Write(
-      [id = request.department_id(), result](Connection& db) -> absl::Status {
-        absl::Status status = storage::InsertDepartment(db, id, *result);
-        if (absl::IsAlreadyExists(status)) {
-          return absl::AlreadyExistsError(
-              absl::StrCat(result->name(), " already exists"));
-        }
-        return status;
-      },
-      DeliverWhenDurable(result, std::move(done)));
+  store_->Write(AnswerRetries<v1::Department>(
+                    *std::move(identity), clock_, result,
+                    [id = request.department_id(),
+                     result](Connection& db) -> absl::Status {
+                      absl::Status status =
+                          storage::InsertDepartment(db, id, *result);
+                      if (absl::IsAlreadyExists(status)) {
+                        return absl::AlreadyExistsError(
+                            absl::StrCat(result->name(), " already exists"));
+                      }
+                      return status;
+                    }),
+                DeliverWhenDurable(result, std::move(done)));
 }
 
 absl::StatusOr<v1::Department> AdminService::GetDepartment(
@@ -183,12 +192,19 @@ void AdminService::CreateToken(const Principal& principal,
   absl::StatusOr<std::pair<v1::Token, Principal>> prepared =
       PrepareToken(request.token(), clock_->Now());
   if (!prepared.ok()) return done(prepared.status());
+  absl::StatusOr<RequestIdentity> identity =
+      IdentifyRequest(principal, request);
+  if (!identity.ok()) return done(identity.status());
   if (absl::Status s = AuthorizeBureauOnly(principal, "CreateToken"); !s.ok()) {
     return done(s);
   }
   auto result = std::make_shared<v1::Token>(prepared->first);
-  store_->Write([owner = prepared->second, result](
-                    Connection& db) { return StoreToken(db, owner, *result); },
+  // A retry after a lost answer gets the same secret back (idempotency.h).
+  store_->Write(AnswerRetries<v1::Token>(
+                    *std::move(identity), clock_, result,
+                    [owner = prepared->second, result](Connection& db) {
+                      return StoreToken(db, owner, *result);
+                    }),
                 DeliverWhenDurable(result, std::move(done)));
 }
 
@@ -273,7 +289,10 @@ void AdminService::RevokeToken(const Principal& principal,
 
 absl::StatusOr<v1::Policy> AdminService::GetPolicy(
     const Principal& /*principal*/, const v1::GetPolicyRequest& /*request*/) {
-  return policies_->current();
+  v1::Policy policy = policies_->current();
+  policy.set_calendar_warning(
+      CoverageWarning(policies_->calendar(), clock_->Now()));
+  return policy;
 }
 
 AdminService::~AdminService() {
@@ -402,6 +421,12 @@ absl::StatusOr<v1::AdvanceClockResponse> AdminService::Advance(
   }
   absl::StatusOr<AdvanceProgress> progress =
       sweeper_->Advance(*rehearsal_clock_, target, kAdvanceStep, stop);
+  // Kept with the data wherever it stopped: a restart resumes here
+  // (rehearsal_clock.h).
+  if (absl::Status s = KeepRehearsalClock(*store_, rehearsal_clock_->Now());
+      !s.ok()) {
+    return s;
+  }
   if (!progress.ok()) {
     return absl::Status(
         progress.status().code(),

@@ -8,11 +8,13 @@
 #include "absl/time/clock.h"
 #include "server/admin_service.h"
 #include "server/authenticator.h"
+#include "server/calendar_update.h"
 #include "server/card_service.h"
 #include "server/daily_report_service.h"
 #include "server/event_feed.h"
 #include "server/grpc_service.h"
 #include "server/policy_registry.h"
+#include "server/rehearsal_clock.h"
 #include "server/statistics_service.h"
 #include "server/sweeper.h"
 #include "server/ticket_service.h"
@@ -35,6 +37,16 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
       }());
   if (!store.ok()) return store.status();
   server->store_ = *std::move(store);
+  // A manual clock means rehearsal mode (see the header); it resumes where
+  // the database's rehearsal stood.
+  ManualClock* rehearsal_clock = dynamic_cast<ManualClock*>(clock);
+  if (rehearsal_clock != nullptr) {
+    if (absl::Status s =
+            ResumeRehearsalClock(*server->store_, *rehearsal_clock);
+        !s.ok()) {
+      return s;
+    }
+  }
   absl::StatusOr<std::unique_ptr<PolicyRegistry>> policies =
       PolicyRegistry::Open(
           *server->store_, *std::move(calendar),
@@ -42,8 +54,11 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
           clock->Now());
   if (!policies.ok()) return policies.status();
   server->policies_ = *std::move(policies);
-  // A manual clock means rehearsal mode (see the header).
-  ManualClock* rehearsal_clock = dynamic_cast<ManualClock*>(clock);
+  if (absl::StatusOr<int> recomputed = ApplyCalendarCoverage(
+          *server->store_, *server->policies_, clock->Now());
+      !recomputed.ok()) {
+    return recomputed.status();
+  }
   server->sweeper_ = std::make_unique<Sweeper>(server->store_.get(), clock,
                                                server->policies_.get());
   server->authenticator_ =
