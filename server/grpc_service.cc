@@ -140,9 +140,24 @@ HOTLINE_SYNC(GetStatistics, statistics_, v1::GetStatisticsRequest,
              v1::Statistics)
 HOTLINE_SYNC(GetDailyReportCompliance, reports_,
              v1::GetDailyReportComplianceRequest, v1::DailyReportCompliance)
-// Blocks its callback thread while the sweep commits: rehearsal mode only.
-HOTLINE_SYNC(AdvanceClock, admin_, v1::AdvanceClockRequest,
-             v1::AdvanceClockResponse)
+
+// The sweep runs on the admin service's own thread; it stops between
+// batches once the caller has gone or its deadline is near.
+grpc::ServerUnaryReactor* HotlineGrpcService::AdvanceClock(
+    grpc::CallbackServerContext* context,
+    const v1::AdvanceClockRequest* request,
+    v1::AdvanceClockResponse* response) {
+  CallLimits call;
+  if (context->deadline() != std::chrono::system_clock::time_point::max()) {
+    call.deadline = absl::FromChrono(context->deadline());
+  }
+  call.cancelled = [context] { return context->IsCancelled(); };
+  return Serve(context, "AdvanceClock", response,
+               [this, request, call](const Principal& principal, auto done) {
+                 admin_->AdvanceClock(principal, *request, call,
+                                      std::move(done));
+               });
+}
 
 #undef HOTLINE_ASYNC
 #undef HOTLINE_SYNC
