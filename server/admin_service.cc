@@ -244,46 +244,53 @@ void AdminService::RevokeToken(const Principal& principal,
                                Done<v1::Token> done) {
   absl::StatusOr<int64_t> id = ParseTokenName(request.name(), "name");
   if (!id.ok()) return done(id.status());
+  absl::StatusOr<RequestIdentity> identity =
+      IdentifyRequest(principal, request);
+  if (!identity.ok()) return done(identity.status());
   if (absl::Status s = AuthorizeBureauOnly(principal, "RevokeToken"); !s.ok()) {
     return done(s);
   }
   auto result = std::make_shared<v1::Token>();
   store_->Write(
-      [this, id = *id, name = request.name(),
-       result](Connection& db) -> absl::Status {
-        absl::StatusOr<std::optional<v1::Token>> token =
-            storage::LoadToken(db, id);
-        if (!token.ok()) return token.status();
-        if (!token->has_value()) {
-          return absl::NotFoundError(
-              absl::StrCat("token ", name, " does not exist"));
-        }
-        if ((*token)->has_revoke_time()) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("token ", name, " is already revoked"));
-        }
-        if (IsBureau((*token)->principal())) {
-          absl::StatusOr<int> live = LiveBureauTokens(db);
-          if (!live.ok()) return live.status();
-          if (*live <= 1) {
-            return absl::FailedPreconditionError(absl::StrCat(
-                "token ", name,
-                " is the last bureau token that is not revoked: without it "
-                "no one could manage tokens, departments or tickets. Create "
-                "another bureau token first (hotlinectl token create bureau), "
-                "then revoke this one"));
-          }
-        }
-        const absl::Time now = clock_->Now();
-        if (absl::Status s =
-                storage::MarkTokenRevoked(db, id, absl::ToUnixMicros(now));
-            !s.ok()) {
-          return s;
-        }
-        *result = **token;
-        *result->mutable_revoke_time() = ToProtoTime(now);
-        return absl::OkStatus();
-      },
+      AnswerRetries<v1::Token>(
+          *std::move(identity), clock_, result,
+          [this, id = *id, name = request.name(),
+           result](Connection& db) -> absl::Status {
+            absl::StatusOr<std::optional<v1::Token>> token =
+                storage::LoadToken(db, id);
+            if (!token.ok()) return token.status();
+            if (!token->has_value()) {
+              return absl::NotFoundError(
+                  absl::StrCat("token ", name, " does not exist"));
+            }
+            if ((*token)->has_revoke_time()) {
+              return absl::FailedPreconditionError(
+                  absl::StrCat("token ", name, " is already revoked"));
+            }
+            if (IsBureau((*token)->principal())) {
+              absl::StatusOr<int> live = LiveBureauTokens(db);
+              if (!live.ok()) return live.status();
+              if (*live <= 1) {
+                return absl::FailedPreconditionError(absl::StrCat(
+                    "token ", name,
+                    " is the last bureau token that is not revoked: without it "
+                    "no one could manage tokens, departments or tickets. "
+                    "Create "
+                    "another bureau token first (hotlinectl token create "
+                    "bureau), "
+                    "then revoke this one"));
+              }
+            }
+            const absl::Time now = clock_->Now();
+            if (absl::Status s =
+                    storage::MarkTokenRevoked(db, id, absl::ToUnixMicros(now));
+                !s.ok()) {
+              return s;
+            }
+            *result = **token;
+            *result->mutable_revoke_time() = ToProtoTime(now);
+            return absl::OkStatus();
+          }),
       DeliverWhenDurable(result, std::move(done)));
 }
 
@@ -362,6 +369,9 @@ void AdminService::AdvanceClock(const Principal& principal,
     return done(absl::InvalidArgumentError(
         "to is not a valid timestamp (years 0001 to 9999)"));
   }
+  absl::StatusOr<RequestIdentity> identity =
+      IdentifyRequest(principal, request);
+  if (!identity.ok()) return done(identity.status());
   if (absl::Status s = AuthorizeBureauOnly(principal, "AdvanceClock");
       !s.ok()) {
     return done(s);
@@ -378,9 +388,40 @@ void AdminService::AdvanceClock(const Principal& principal,
       std::clamp((call.deadline - received) / 5, absl::ZeroDuration(),
                  absl::Milliseconds(500));
   const absl::Time answer_by = call.deadline - margin;
-  RunOnWorker(
-      [this, request, call = std::move(call), answer_by,
-       done = std::move(done)] { done(Advance(request, call, answer_by)); });
+  RunOnWorker([this, identity = *std::move(identity), request,
+               call = std::move(call), answer_by, done = std::move(done)] {
+    done(AdvanceOnce(identity, request, call, answer_by));
+  });
+}
+
+absl::StatusOr<v1::AdvanceClockResponse> AdminService::AdvanceOnce(
+    const RequestIdentity& identity, const v1::AdvanceClockRequest& request,
+    const CallLimits& call, absl::Time answer_by) {
+  if (identity.key.empty()) return Advance(request, call, answer_by);
+  // Calls run one at a time on the worker: nothing records this request
+  // between the look-up and the record below.
+  absl::StatusOr<std::optional<storage::RequestOutcome>> earlier =
+      store_->Read<std::optional<storage::RequestOutcome>>([&](Connection& db) {
+        return storage::FindRequestOutcome(db, identity.key);
+      });
+  if (!earlier.ok()) return earlier.status();
+  auto result = std::make_shared<v1::AdvanceClockResponse>();
+  if (!earlier->has_value()) {
+    absl::StatusOr<v1::AdvanceClockResponse> answer =
+        Advance(request, call, answer_by);
+    // A call stopped short records nothing: its retry goes on from where
+    // the clock stands.
+    if (!answer.ok()) return answer;
+    *result = *std::move(answer);
+  }
+  // Records the outcome, or reads the recorded one back.
+  if (absl::Status s = store_->WriteAndWait(
+          AnswerRetries(identity, clock_, result,
+                        [](Connection&) { return absl::OkStatus(); }));
+      !s.ok()) {
+    return s;
+  }
+  return *result;
 }
 
 absl::StatusOr<v1::AdvanceClockResponse> AdminService::Advance(

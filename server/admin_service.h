@@ -15,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "hotline/v1/hotline_service.pb.h"
+#include "server/idempotency.h"
 #include "server/policy_registry.h"
 #include "server/sweeper.h"
 #include "server/workflow/clock.h"
@@ -93,6 +94,11 @@ class AdminService final {
   absl::StatusOr<v1::AdvanceClockResponse> Advance(
       const v1::AdvanceClockRequest& request, const CallLimits& call,
       absl::Time answer_by);
+  // Advance, answering a retry of a completed call (same request_id) with
+  // its first outcome instead of moving the clock again.
+  absl::StatusOr<v1::AdvanceClockResponse> AdvanceOnce(
+      const RequestIdentity& identity, const v1::AdvanceClockRequest& request,
+      const CallLimits& call, absl::Time answer_by);
   // Runs `job` on the worker thread, after the jobs before it.
   void RunOnWorker(std::function<void()> job);
 

@@ -183,6 +183,41 @@ TEST_F(RetryTest, AMalformedRequestIdIsRefusedNamingTheField) {
   EXPECT_EQ(CountEvents(ticket.name(), Event::ACKNOWLEDGED), 0);
 }
 
+TEST_F(RetryTest, ARetriedClockAdvanceMovesTheClockOnce) {
+  v1::AdvanceClockRequest advance;
+  advance.mutable_by()->set_seconds(3600);
+  advance.set_request_id("advance-1");
+  absl::StatusOr<v1::AdvanceClockResponse> first =
+      bureau().AdvanceClock(advance);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(FromProtoTime(first->now()),
+            testing::SpringFestivalEve() + absl::Hours(1));
+  absl::StatusOr<v1::AdvanceClockResponse> again =
+      bureau().AdvanceClock(advance);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(FromProtoTime(again->now()), FromProtoTime(first->now()));
+  EXPECT_EQ(clock_.Now(), testing::SpringFestivalEve() + absl::Hours(1));
+  advance.mutable_by()->set_seconds(60);
+  EXPECT_EQ(bureau().AdvanceClock(advance).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(RetryTest, ARetriedRevocationAnswersAsTheFirst) {
+  v1::CreateTokenRequest create;
+  create.mutable_token()->set_principal("department/housing");
+  absl::StatusOr<v1::Token> token = bureau().CreateToken(create);
+  ASSERT_TRUE(token.ok()) << token.status();
+  v1::RevokeTokenRequest revoke;
+  revoke.set_name(token->name());
+  revoke.set_request_id("revoke-1");
+  absl::StatusOr<v1::Token> first = bureau().RevokeToken(revoke);
+  ASSERT_TRUE(first.ok()) << first.status();
+  absl::StatusOr<v1::Token> again = bureau().RevokeToken(revoke);
+  ASSERT_TRUE(again.ok()) << again.status();  // not "already revoked"
+  EXPECT_EQ(FromProtoTime(again->revoke_time()),
+            FromProtoTime(first->revoke_time()));
+}
+
 TEST_F(RetryTest, EveryChangeTakesARequestId) {
   // The contract, checked on the messages: each mutating RPC's request has
   // a request_id field (the client library fills it).
