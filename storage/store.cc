@@ -186,7 +186,7 @@ absl::StatusOr<FileKind> InspectFile(const StoreOptions& options,
     std::vector<std::string> some(
         tables->begin(), tables->begin() + std::min<size_t>(tables->size(), 3));
     return Refuse(absl::StrCat(
-        path, " is not a hotline database (application_id ",
+        path, " is not a hotline database (application_id 0x",
         absl::Hex(static_cast<uint32_t>(*application_id)), ", ", tables->size(),
         " table(s)", tables->empty() ? "" : ": ", absl::StrJoin(some, ", "),
         tables->size() > 3 ? ", ..." : "",

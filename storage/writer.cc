@@ -107,6 +107,13 @@ void Writer::RunGroup(std::deque<Pending>& group) {
     if (status.ok()) status = pending.unit(db);
     if (status.ok()) {
       status = db.Execute("RELEASE unit");
+    } else if (sqlite3_get_autocommit(db.handle()) != 0) {
+      // SQLite rolled the whole transaction back itself (it may on a full
+      // disk or a damaged file): nothing of the group was saved.
+      LogError(absl::StrCat("a write transaction was rolled back: ",
+                            status.message()));
+      fail_all(TransactionFailure(status, "the write was not saved: "));
+      return;
     } else {
       // Undo this unit alone; the group goes on.
       db.Execute("ROLLBACK TO unit; RELEASE unit").IgnoreError();
