@@ -215,8 +215,6 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
     server->store_->SetHealthListener([health](storage::StoreHealth state) {
       health->SetServingStatus(state == storage::StoreHealth::kHealthy);
     });
-    health->SetServingStatus(server->store_->health() ==
-                             storage::StoreHealth::kHealthy);
   }
   const size_t colon = options.listen_address.rfind(':');
   server->host_ = options.listen_address.substr(0, colon);

@@ -314,6 +314,7 @@ StoreHealth Store::health() const {
 void Store::SetHealthListener(std::function<void(StoreHealth)> listener) {
   absl::MutexLock lock(&health_mutex_);
   health_listener_ = std::move(listener);
+  if (health_listener_) health_listener_(health_);
 }
 
 void Store::Observe(const absl::Status& status) {

@@ -95,9 +95,9 @@ class Store final {
 
   // Whether the database can serve (see the file comment).
   StoreHealth health() const;
-  // Called with every change of health(), under the store's health lock (so
-  // calls arrive in order); must be short and must not call the store. Set
-  // once, after Open.
+  // Called at once with health(), then with every change of it, under the
+  // store's health lock (so calls arrive in order); must be short and must
+  // not call the store. Set once, after Open.
   void SetHealthListener(std::function<void(StoreHealth)> listener);
 
   // Write, and wait for `done`.

@@ -283,7 +283,8 @@ TEST(Storage, AFullDiskIsResourceExhaustedAndHealthRecoversWithSpace) {
                   ->WriteAndWait(
                       [&](Connection& db) { return InsertTicket(db, &after); })
                   .ok());
-  EXPECT_EQ(changes, (std::vector<StoreHealth>{StoreHealth::kDiskFull,
+  EXPECT_EQ(changes, (std::vector<StoreHealth>{StoreHealth::kHealthy,
+                                               StoreHealth::kDiskFull,
                                                StoreHealth::kHealthy}));
 }
 
