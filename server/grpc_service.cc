@@ -15,8 +15,15 @@ grpc::Status ToGrpcStatus(const absl::Status& status, const char* method) {
   if (status.ok()) return grpc::Status::OK;
   const auto code = static_cast<grpc::StatusCode>(status.code());
   // Internal failures are logged in full; the caller gets no SQL or paths.
+  if (status.code() == absl::StatusCode::kDataLoss) {
+    // Not retryable: the same call would meet the same damage.
+    LogError(absl::StrFormat("%s failed: %s", method, status.ToString()));
+    return grpc::Status(code,
+                        "the server's database file is damaged; the operator "
+                        "must restore it from a backup (the server log has "
+                        "the details)");
+  }
   if (status.code() == absl::StatusCode::kInternal ||
-      status.code() == absl::StatusCode::kDataLoss ||
       status.code() == absl::StatusCode::kUnknown) {
     LogError(absl::StrFormat("%s failed: %s", method, status.ToString()));
     return grpc::Status(code, "internal error; the server log has the details");
