@@ -42,6 +42,19 @@ std::string Client::NewRequestId() {
   return absl::StrFormat("%016x%016x", generator(), generator());
 }
 
+absl::Status Client::CheckToken(absl::string_view token) {
+  for (char c : token) {
+    // gRPC aborts the process on a header value outside visible ASCII.
+    if (c < 0x21 || c > 0x7e) {
+      return absl::InvalidArgumentError(
+          "the token has a character a bearer token cannot have (a space, a "
+          "line break or a non-ASCII letter?): copy the secret alone, "
+          "hl_ and 43 letters, digits, - or _");
+    }
+  }
+  return absl::OkStatus();
+}
+
 void Client::WaitToRetry(absl::Duration& backoff) {
   thread_local std::mt19937_64 jitter{std::random_device{}()};
   // Full jitter: wait a random part of the backoff, so that many clients
@@ -65,6 +78,7 @@ absl::StatusOr<Response> Client::Invoke(Rpc<Request, Response> rpc,
                                         bool retryable) {
   absl::Duration backoff = options_.initial_backoff;
   for (int attempt = 1;; ++attempt) {
+    if (absl::Status s = CheckToken(options_.token); !s.ok()) return s;
     grpc::ClientContext context;
     context.set_deadline(
         absl::ToChronoTime(absl::Now() + options_.call_timeout));
@@ -215,6 +229,7 @@ absl::Status Client::Watch(
     const std::function<absl::Status(const v1::Event&)>& on_event,
     WatchControl* control) {
   absl::Duration backoff = options_.initial_backoff;
+  if (absl::Status s = CheckToken(options_.token); !s.ok()) return s;
   while (true) {
     grpc::ClientContext context;
     if (!options_.token.empty()) {

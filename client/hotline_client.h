@@ -47,6 +47,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "hotline/v1/hotline_service.grpc.pb.h"
@@ -177,6 +178,10 @@ class Client final {
 
   // A new random request id (128 bits, hex).
   static std::string NewRequestId();
+
+  // INVALID_ARGUMENT when `token` has a character no bearer token has (a
+  // line break, a space, a non-ASCII letter); every call checks it first.
+  static absl::Status CheckToken(absl::string_view token);
 
  private:
   template <typename Request, typename Response>

@@ -80,94 +80,105 @@ void TicketService::CreateTicket(const Principal& principal,
     if (!id.ok()) return done(id.status());
     department_id = *id;
   }
+  absl::StatusOr<RequestIdentity> identity =
+      IdentifyRequest(principal, request);
+  if (!identity.ok()) return done(identity.status());
   if (absl::Status s = AuthorizeAction(principal, TicketAction::kCreate);
       !s.ok()) {
     return done(s);
   }
   auto result = std::make_shared<v1::Ticket>();
+  // Within the retention of request outcomes a request_id reused for
+  // another request is refused (idempotency.h); create_requests keeps every
+  // create's id for good, so a late retry still finds its ticket.
   store_->Write(
-      [this, principal, request, department_id,
-       result](Connection& db) -> absl::Status {
-        const std::string caller = principal.ToString();
-        // A retry of an earlier create: answer with what it made.
-        if (!request.request_id().empty()) {
-          absl::StatusOr<std::optional<int64_t>> earlier =
-              storage::FindCreateRequest(db, caller, request.request_id());
-          if (!earlier.ok()) return earlier.status();
-          if (earlier->has_value()) {
-            absl::StatusOr<std::optional<v1::Ticket>> ticket =
-                storage::LoadTicket(db, **earlier);
-            if (!ticket.ok()) return ticket.status();
-            if (!ticket->has_value()) {
-              return absl::InternalError("a recorded create lost its ticket");
+      AnswerRetries<v1::Ticket>(
+          *std::move(identity), clock_, result,
+          [this, principal, request, department_id,
+           result](Connection& db) -> absl::Status {
+            const std::string caller = principal.ToString();
+            // A retry of an earlier create: answer with what it made.
+            if (!request.request_id().empty()) {
+              absl::StatusOr<std::optional<int64_t>> earlier =
+                  storage::FindCreateRequest(db, caller, request.request_id());
+              if (!earlier.ok()) return earlier.status();
+              if (earlier->has_value()) {
+                absl::StatusOr<std::optional<v1::Ticket>> ticket =
+                    storage::LoadTicket(db, **earlier);
+                if (!ticket.ok()) return ticket.status();
+                if (!ticket->has_value()) {
+                  return absl::InternalError(
+                      "a recorded create lost its ticket");
+                }
+                *result = ViewFor(principal, **ticket);
+                return absl::OkStatus();
+              }
             }
-            *result = ViewFor(principal, **ticket);
-            return absl::OkStatus();
-          }
-        }
-        // The platform's ticket number identifies the ticket too.
-        const std::string& source_id = request.ticket().source_id();
-        if (!source_id.empty()) {
-          absl::StatusOr<std::optional<v1::Ticket>> existing =
-              storage::LoadTicketBySourceId(db, source_id);
-          if (!existing.ok()) return existing.status();
-          if (existing->has_value()) {
-            if ((*existing)->created_by() != caller &&
-                principal.kind != Principal::Kind::kBureau) {
-              return absl::AlreadyExistsError(
-                  absl::StrCat("a ticket with source_id \"", source_id,
-                               "\" was already created by another source"));
+            // The platform's ticket number identifies the ticket too.
+            const std::string& source_id = request.ticket().source_id();
+            if (!source_id.empty()) {
+              absl::StatusOr<std::optional<v1::Ticket>> existing =
+                  storage::LoadTicketBySourceId(db, source_id);
+              if (!existing.ok()) return existing.status();
+              if (existing->has_value()) {
+                if ((*existing)->created_by() != caller &&
+                    principal.kind != Principal::Kind::kBureau) {
+                  return absl::AlreadyExistsError(
+                      absl::StrCat("a ticket with source_id \"", source_id,
+                                   "\" was already created by another source"));
+                }
+                *result = ViewFor(principal, **existing);
+                return absl::OkStatus();
+              }
             }
-            *result = ViewFor(principal, **existing);
+            if (department_id) {
+              absl::StatusOr<std::optional<v1::Department>> department =
+                  storage::LoadDepartment(db, *department_id);
+              if (!department.ok()) return department.status();
+              if (!department->has_value()) {
+                return absl::NotFoundError(absl::StrCat(
+                    "dispatch_to: department ", request.dispatch_to(),
+                    " does not exist; the bureau creates it with "
+                    "CreateDepartment"));
+              }
+            }
+            const ActionContext context{principal, clock_->Now()};
+            TicketChange created = NewTicket(request.ticket(), context);
+            if (absl::Status s = storage::InsertTicket(db, &created.ticket);
+                !s.ok()) {
+              return s;
+            }
+            created.event.set_ticket(created.ticket.name());
+            if (absl::Status s = storage::InsertEvent(db, &created.event);
+                !s.ok()) {
+              return s;
+            }
+            v1::Ticket ticket = created.ticket;
+            if (department_id) {
+              absl::StatusOr<TicketChange> dispatched =
+                  Dispatch(ticket, request.dispatch_to(), "", "", context,
+                           policies_->CurrentRules());
+              if (!dispatched.ok()) return dispatched.status();
+              if (absl::Status s = storage::StoreTicketChange(
+                      db, created.ticket, &dispatched->ticket,
+                      &dispatched->event);
+                  !s.ok()) {
+                return s;
+              }
+              ticket = dispatched->ticket;
+            }
+            if (!request.request_id().empty()) {
+              if (absl::Status s = storage::InsertCreateRequest(
+                      db, caller, request.request_id(),
+                      storage::TicketId(ticket),
+                      absl::ToUnixMicros(context.now));
+                  !s.ok()) {
+                return s;
+              }
+            }
+            *result = ViewFor(principal, ticket);
             return absl::OkStatus();
-          }
-        }
-        if (department_id) {
-          absl::StatusOr<std::optional<v1::Department>> department =
-              storage::LoadDepartment(db, *department_id);
-          if (!department.ok()) return department.status();
-          if (!department->has_value()) {
-            return absl::NotFoundError(
-                absl::StrCat("dispatch_to: department ", request.dispatch_to(),
-                             " does not exist; the bureau creates it with "
-                             "CreateDepartment"));
-          }
-        }
-        const ActionContext context{principal, clock_->Now()};
-        TicketChange created = NewTicket(request.ticket(), context);
-        if (absl::Status s = storage::InsertTicket(db, &created.ticket);
-            !s.ok()) {
-          return s;
-        }
-        created.event.set_ticket(created.ticket.name());
-        if (absl::Status s = storage::InsertEvent(db, &created.event);
-            !s.ok()) {
-          return s;
-        }
-        v1::Ticket ticket = created.ticket;
-        if (department_id) {
-          absl::StatusOr<TicketChange> dispatched =
-              Dispatch(ticket, request.dispatch_to(), "", "", context,
-                       policies_->CurrentRules());
-          if (!dispatched.ok()) return dispatched.status();
-          if (absl::Status s = storage::StoreTicketChange(
-                  db, created.ticket, &dispatched->ticket, &dispatched->event);
-              !s.ok()) {
-            return s;
-          }
-          ticket = dispatched->ticket;
-        }
-        if (!request.request_id().empty()) {
-          if (absl::Status s = storage::InsertCreateRequest(
-                  db, caller, request.request_id(), storage::TicketId(ticket),
-                  absl::ToUnixMicros(context.now));
-              !s.ok()) {
-            return s;
-          }
-        }
-        *result = ViewFor(principal, ticket);
-        return absl::OkStatus();
-      },
+          }),
       DeliverWhenDurable<v1::Ticket>(result, std::move(done)));
 }
 

@@ -79,6 +79,9 @@ TEST(CalendarCoverage, RecountsOnlyTheWorkingDaysPastTheOldEnd) {
   ASSERT_EQ(deadlines.reply_due, Beijing(2027, 1, 12));
   MarkProvisionalDeadlines(ticket, old_calendar);
   EXPECT_EQ(ticket.deadlines_provisional_after(), "2026-12-31");
+  // Looking at the deadlines sets none that was not set.
+  EXPECT_FALSE(ticket.has_red_card_due_at());
+  EXPECT_FALSE(ticket.has_daily_report_due_at());
 
   // The new calendar knows 2027-01-01 is a day off: one day later.
   std::optional<TicketChange> moved =
@@ -89,6 +92,8 @@ TEST(CalendarCoverage, RecountsOnlyTheWorkingDaysPastTheOldEnd) {
   // The sign-for deadline (12-22 24:00) was covered: it stays.
   EXPECT_EQ(FromProtoTime(moved->ticket.ack_due_at()), deadlines.ack_due);
   EXPECT_EQ(moved->ticket.deadlines_provisional_after(), "");
+  EXPECT_FALSE(moved->ticket.has_red_card_due_at());
+  EXPECT_FALSE(moved->ticket.has_daily_report_due_at());
   EXPECT_EQ(moved->event.type(), Event::DEADLINES_RECOMPUTED);
   EXPECT_TRUE(absl::StrContains(
       moved->event.reason(), "reply 2027-01-12 24:00 (was 2027-01-11 24:00)"))

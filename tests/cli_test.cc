@@ -432,15 +432,27 @@ TEST_F(CliTest, PolicyWarnsWhenTheCalendarRunsOut) {
   server_ = std::make_unique<ServerProcess>(
       db_, "",
       std::vector<std::string>{"--clock=manual",
-                               "--start_time=2026-12-01T09:00:00+08:00"});
+                               "--start_time=2026-12-21T09:00:00+08:00"});
   CliRun soon = Cli({"policy"});
   ASSERT_EQ(soon.exit_code, 0) << soon.err;
   EXPECT_TRUE(absl::StrContains(soon.out, "WARNING:")) << soon.out;
   EXPECT_TRUE(
       absl::StrContains(soon.err,
                         "hotlinectl: warning: the working-day calendar ends on "
-                        "2026-12-31, in 30 day(s)"))
+                        "2026-12-31, in 10 day(s)"))
       << soon.err;
+  // A deadline computed past the calendar's end is shown as provisional.
+  ASSERT_EQ(Cli({"department", "create", "housing", "--display_name", "住建局"})
+                .exit_code,
+            0);
+  CliRun created = Cli({"ticket", "create", "--type", "complaint", "--topic",
+                        "噪音", "--title", "夜间施工", "--content", "每晚",
+                        "--dispatch_to", "housing"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  CliRun shown = Cli({"ticket", "get", "1"});
+  EXPECT_TRUE(absl::StrContains(shown.out, "PROVISIONAL:")) << shown.out;
+  EXPECT_TRUE(absl::StrContains(shown.out, "deadlines after 2026-12-31"))
+      << shown.out;
 }
 
 TEST(CliCalendar, NoWarningWhileTheCalendarCoversWellAhead) {
@@ -454,6 +466,24 @@ TEST(CliCalendar, NoWarningWhileTheCalendarCoversWellAhead) {
   ASSERT_EQ(fine.exit_code, 0) << fine.err;
   EXPECT_FALSE(absl::StrContains(fine.out, "WARNING")) << fine.out;
   EXPECT_EQ(fine.err, "");
+}
+
+}  // namespace
+}  // namespace hotline
+
+namespace hotline {
+namespace {
+
+// A token pasted with a line break or a non-ASCII letter is a local mistake
+// (exit 2 with one line), not a crash of the gRPC library.
+TEST_F(CliTest, AMangledTokenIsAUsageMistake) {
+  for (const std::string& token :
+       {std::string("hl_abc\nx"), std::string("hl_abc\xC3\xA9"),
+        std::string("hl_abc def")}) {
+    CliRun run = Cli({"ticket", "get", "1"}, token);
+    EXPECT_EQ(run.exit_code, 2) << run.err;
+    EXPECT_TRUE(absl::StrContains(run.err, "HOTLINE_TOKEN")) << run.err;
+  }
 }
 
 }  // namespace

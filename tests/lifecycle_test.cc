@@ -95,6 +95,11 @@ TEST_F(LifecycleTest, FullLifecycleIsRecordedAndSurvivesRestart) {
   EXPECT_EQ(ticket->state(), Ticket::IN_PROGRESS);
   EXPECT_EQ(ticket->department(), "departments/housing");
   EXPECT_EQ(ticket->reopen_count(), 1);
+  // A reopen sets a reply deadline only: no return window, no red-card
+  // point (they stay unset, never 1970).
+  EXPECT_FALSE(ticket->has_return_due_at());
+  EXPECT_FALSE(ticket->has_red_card_due_at());
+  EXPECT_TRUE(ticket->has_reply_due_at());
 
   const std::vector<Event::Type> expected_types = {
       Event::CREATED,      Event::DISPATCHED, Event::ACKNOWLEDGED,

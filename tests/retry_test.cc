@@ -169,6 +169,24 @@ TEST_F(RetryTest, ARequestIdReusedForAnotherRequestIsRefusedAndChangesNothing) {
   EXPECT_TRUE(market_->AcknowledgeTicket(ack).ok());
 }
 
+TEST_F(RetryTest, ACreateRequestIdReusedForAnotherTicketIsRefused) {
+  v1::CreateTicketRequest create;
+  *create.mutable_ticket() = Draft();
+  create.set_request_id("create-1");
+  absl::StatusOr<Ticket> first = bureau().CreateTicket(create);
+  ASSERT_TRUE(first.ok()) << first.status();
+  absl::StatusOr<Ticket> again = bureau().CreateTicket(create);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->name(), first->name());
+  create.mutable_ticket()->set_title("另一件事");
+  EXPECT_EQ(bureau().CreateTicket(create).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  absl::StatusOr<v1::ListTicketsResponse> all =
+      bureau().ListTickets(v1::ListTicketsRequest());
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->tickets_size(), 1);
+}
+
 TEST_F(RetryTest, AMalformedRequestIdIsRefusedNamingTheField) {
   const Ticket ticket = CreateTicket("housing");
   v1::AcknowledgeTicketRequest ack;

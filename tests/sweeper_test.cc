@@ -647,3 +647,31 @@ TEST(SweeperProcess, NoDuplicateCardsAfterACrash) {
 
 }  // namespace
 }  // namespace hotline
+
+namespace hotline {
+namespace {
+
+// One sweep that settles several kinds of rule (cards, missed daily
+// reports) keeps the ticket's history in the order they fell due.
+TEST_F(SweeperTest, OneLongSweepKeepsHistoryInTimeOrder) {
+  AdvanceTo(Beijing(2021, 3, 10, 9));
+  const Ticket ticket = Create(Ticket::INQUIRY, "housing");
+  Ack(*housing_, ticket);
+  AdvanceTo(Beijing(2021, 3, 20, 9));
+  const std::vector<Event> history = History(ticket.name());
+  ASSERT_GT(history.size(), 6u);
+  int cards = 0;
+  for (size_t i = 1; i < history.size(); ++i) {
+    cards += history[i].type() == Event::CARD_ISSUED ? 1 : 0;
+    EXPECT_GE(FromProtoTime(history[i].time()),
+              FromProtoTime(history[i - 1].time()))
+        << "seq " << history[i].seq() << " "
+        << Event::Type_Name(history[i].type()) << " comes before seq "
+        << history[i - 1].seq() << " "
+        << Event::Type_Name(history[i - 1].type());
+  }
+  EXPECT_EQ(cards, 2);
+}
+
+}  // namespace
+}  // namespace hotline

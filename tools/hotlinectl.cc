@@ -245,6 +245,10 @@ int Main(int argc, char** argv) {
   options.target =
       args->Get("server", env_server ? env_server : options.target);
   options.token = args->Get("token", env_token ? env_token : "");
+  if (absl::Status s = Client::CheckToken(options.token); !s.ok()) {
+    return UsageError(*command,
+                      absl::StrCat("--token / HOTLINE_TOKEN: ", s.message()));
+  }
   if (args->Has("timeout")) {
     double seconds = 0;
     if (!absl::SimpleAtod(args->Get("timeout"), &seconds) || seconds <= 0) {

@@ -151,6 +151,13 @@ std::string TicketDetails(const v1::Ticket& t) {
       {"reply due", FormatDeadline(t.reply_due_at())},
       {"red card at", FormatDeadline(t.red_card_due_at())},
       {"policy", t.policy_version()},
+      {"PROVISIONAL",
+       t.deadlines_provisional_after().empty()
+           ? ""
+           : absl::StrCat("deadlines after ", t.deadlines_provisional_after(),
+                          " assume weekends alone: the calendar ends there "
+                          "(they are computed again when a newer calendar "
+                          "is loaded)")},
       {"flags", Flags(t)},
       {"extension asked",
        t.has_pending_extension()

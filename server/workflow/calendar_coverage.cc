@@ -16,23 +16,25 @@ bool IsOpen(const Ticket& t) {
   return t.state() == Ticket::DISPATCHED || t.state() == Ticket::IN_PROGRESS;
 }
 
-// The ticket's deadlines still pending in its state and flags: each one a
-// later calendar may move.
-std::vector<google::protobuf::Timestamp*> PendingDeadlines(Ticket& t) {
-  std::vector<google::protobuf::Timestamp*> pending;
+// The ticket's deadlines still pending in its state and flags (those set):
+// each one a later calendar may move. Never sets a field.
+std::vector<const google::protobuf::Timestamp*> PendingDeadlines(
+    const Ticket& t) {
+  std::vector<const google::protobuf::Timestamp*> pending;
   if (!IsOpen(t)) return pending;
-  if (t.state() == Ticket::DISPATCHED && !t.ack_overdue()) {
-    pending.push_back(t.mutable_ack_due_at());
-  }
-  pending.push_back(t.mutable_return_due_at());
-  if (!t.due_soon()) pending.push_back(t.mutable_warning_at());
-  if (!t.reply_overdue()) pending.push_back(t.mutable_reply_due_at());
-  if (t.reply_overdue() && !t.long_overdue()) {
-    pending.push_back(t.mutable_red_card_due_at());
-  }
-  if (t.state() == Ticket::IN_PROGRESS) {
-    pending.push_back(t.mutable_daily_report_due_at());
-  }
+  auto add = [&pending](bool has, const google::protobuf::Timestamp& at,
+                        bool still_pending) {
+    if (has && still_pending) pending.push_back(&at);
+  };
+  add(t.has_ack_due_at(), t.ack_due_at(),
+      t.state() == Ticket::DISPATCHED && !t.ack_overdue());
+  add(t.has_return_due_at(), t.return_due_at(), true);
+  add(t.has_warning_at(), t.warning_at(), !t.due_soon());
+  add(t.has_reply_due_at(), t.reply_due_at(), !t.reply_overdue());
+  add(t.has_red_card_due_at(), t.red_card_due_at(),
+      t.reply_overdue() && !t.long_overdue());
+  add(t.has_daily_report_due_at(), t.daily_report_due_at(),
+      t.state() == Ticket::IN_PROGRESS);
   return pending;
 }
 
@@ -92,31 +94,36 @@ std::optional<TicketChange> RecomputeProvisionalDeadlines(
   Ticket& t = change.ticket;
   struct Named {
     const char* what;
-    google::protobuf::Timestamp* at;
+    bool has;
+    google::protobuf::Timestamp* (Ticket::*at)();
     bool pending;
   };
   const Named deadlines[] = {
-      {"sign-for", t.mutable_ack_due_at(),
+      {"sign-for", t.has_ack_due_at(), &Ticket::mutable_ack_due_at,
        t.state() == Ticket::DISPATCHED && !t.ack_overdue()},
-      {"return window", t.mutable_return_due_at(), true},
-      {"reply", t.mutable_reply_due_at(), !t.reply_overdue()},
-      {"red card", t.mutable_red_card_due_at(),
+      {"return window", t.has_return_due_at(), &Ticket::mutable_return_due_at,
+       true},
+      {"reply", t.has_reply_due_at(), &Ticket::mutable_reply_due_at,
+       !t.reply_overdue()},
+      {"red card", t.has_red_card_due_at(), &Ticket::mutable_red_card_due_at,
        t.reply_overdue() && !t.long_overdue()},
-      {"daily report", t.mutable_daily_report_due_at(),
-       t.state() == Ticket::IN_PROGRESS},
+      {"daily report", t.has_daily_report_due_at(),
+       &Ticket::mutable_daily_report_due_at, t.state() == Ticket::IN_PROGRESS},
   };
   std::vector<std::string> moved;
   for (const Named& d : deadlines) {
-    if (!d.pending || !IsSet(*d.at)) continue;
-    const absl::Time was = FromProtoTime(*d.at);
+    // Only deadlines that are set: a mutable accessor would create the rest.
+    if (!d.pending || !d.has) continue;
+    google::protobuf::Timestamp* at = (t.*d.at)();
+    const absl::Time was = FromProtoTime(*at);
     if (was <= now) continue;
     const absl::Time is = Recount(was, old_last, calendar);
     if (is == was) continue;
-    *d.at = ToProtoTime(is);
+    *at = ToProtoTime(is);
     moved.push_back(absl::StrCat(d.what, " ", calendar.FormatDeadline(is),
                                  " (was ", calendar.FormatDeadline(was), ")"));
   }
-  if (!t.due_soon() && IsSet(t.reply_due_at()) &&
+  if (!t.due_soon() && t.has_reply_due_at() &&
       FromProtoTime(t.reply_due_at()) != FromProtoTime(ticket.reply_due_at())) {
     *t.mutable_warning_at() =
         ToProtoTime(WarningBefore(FromProtoTime(t.reply_due_at()), rules));

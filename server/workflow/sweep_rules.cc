@@ -138,6 +138,19 @@ SweepResult Sweep(const Ticket& ticket, absl::Time now,
     *t.mutable_daily_report_due_at() =
         ToProtoTime(NextDailyReportDue(end, *rules.calendar));
   }
+  // The rules are applied one kind after another; history is kept in the
+  // order things fell due (a card at 03-13 after the daily report missed on
+  // 03-11), so that no ticket's history runs backwards.
+  auto fell_due = [&rules](const SweepStep& step) {
+    if (step.event) return FromProtoTime(step.event->time());
+    absl::CivilDay day;
+    absl::ParseCivilTime(step.obligation->date, &day);
+    return rules.calendar->StartOfDay(day + 1);
+  };
+  std::stable_sort(result.steps.begin(), result.steps.end(),
+                   [&](const SweepStep& a, const SweepStep& b) {
+                     return fell_due(a) < fell_due(b);
+                   });
   if (!result.steps.empty()) {
     MarkProvisionalDeadlines(t, *rules.calendar);
     *t.mutable_update_time() = ToProtoTime(now);

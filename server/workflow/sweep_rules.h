@@ -15,7 +15,7 @@
 // Each applies at most once per assignment, because the flag it sets is
 // stored with the ticket in the same transaction; a dispatch resets them.
 // Events and cards carry the instant the rule fell due, not the (later)
-// moment the sweeper ran.
+// moment the sweeper ran, and the steps come in that order.
 //
 // Stateless and thread-safe.
 #ifndef HOTLINE_SERVER_WORKFLOW_SWEEP_RULES_H_
