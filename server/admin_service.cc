@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/input_text.h"
 #include "common/proto_time.h"
 #include "server/completion.h"
 #include "server/paging.h"
@@ -72,8 +73,8 @@ void AdminService::CreateDepartment(const Principal& principal,
                                     Done<v1::Department> done) {
   if (!IsValidResourceId(request.department_id())) {
     return done(absl::InvalidArgumentError(absl::StrCat(
-        "department_id \"", request.department_id(),
-        "\" must be 1-63 lowercase letters, digits or hyphens, starting with "
+        "department_id ", QuoteInput(request.department_id()),
+        " must be 1-63 lowercase letters, digits or hyphens, starting with "
         "a letter, e.g. \"housing\"")));
   }
   if (absl::Status s =
