@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
+#include "common/input_text.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/stubs/logging.h"
 
@@ -67,6 +68,15 @@ std::string FieldPath(const google::protobuf::Descriptor* message,
   return "";
 }
 
+// The descriptor of `method` ("/hotline.v1.HotlineService/CreateTicket"),
+// or null when no linked service has it.
+const google::protobuf::MethodDescriptor* MethodOf(absl::string_view method) {
+  const std::string name =
+      absl::StrReplaceAll(absl::StripPrefix(method, "/"), {{"/", "."}});
+  return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+      name);
+}
+
 class ParseErrorInterceptor : public grpc::experimental::Interceptor {
  public:
   explicit ParseErrorInterceptor(std::string method)
@@ -84,8 +94,9 @@ class ParseErrorInterceptor : public grpc::experimental::Interceptor {
       const grpc::Status status = methods->GetSendStatus();
       // The handlers never answer UNIMPLEMENTED without a message; gRPC does
       // when the request could not be parsed.
+      // An unknown method stays UNIMPLEMENTED.
       if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED &&
-          status.error_message().empty()) {
+          status.error_message().empty() && MethodOf(method_) != nullptr) {
         if (bad_field_.empty()) bad_field_ = std::exchange(last_bad_field, "");
         methods->ModifySendStatus(
             grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
@@ -113,13 +124,7 @@ class ParseErrorInterceptorFactory
 
 std::string RequestParseErrorMessage(absl::string_view method,
                                      absl::string_view bad_field) {
-  // "/hotline.v1.HotlineService/CreateTicket" ->
-  // "hotline.v1.HotlineService.CreateTicket"
-  const std::string method_name =
-      absl::StrReplaceAll(absl::StripPrefix(method, "/"), {{"/", "."}});
-  const google::protobuf::MethodDescriptor* descriptor =
-      google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
-          method_name);
+  const google::protobuf::MethodDescriptor* descriptor = MethodOf(method);
   const std::string request_type = descriptor != nullptr
                                        ? descriptor->input_type()->full_name()
                                        : std::string("request message");
@@ -128,7 +133,7 @@ std::string RequestParseErrorMessage(absl::string_view method,
     field = descriptor != nullptr
                 ? FieldPath(descriptor->input_type(), bad_field)
                 : std::string();
-    if (field.empty()) field = std::string(bad_field);
+    if (field.empty()) field = QuoteInput(bad_field);
   }
   if (!field.empty()) {
     return absl::StrCat(field,

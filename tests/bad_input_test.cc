@@ -652,6 +652,12 @@ TEST_F(BadInputTest, StringsThatAreNotUtf8NameTheField) {
     EXPECT_NE(status.message().find("UTF-8"), std::string::npos) << status;
     EXPECT_EQ(Snapshot(), before);
   }
+  // A method the server lacks is still UNIMPLEMENTED.
+  EXPECT_EQ(RawCall(server_->address(), bureau_token_,
+                    "/hotline.v1.HotlineService/NoSuchMethod",
+                    v1::ListTicketsRequest(), "")
+                .code(),
+            Code::kUnimplemented);
   // The same bytes as valid UTF-8 go through.
   v1::CreateDepartmentRequest ok;
   ok.set_department_id("parks");

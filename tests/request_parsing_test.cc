@@ -441,7 +441,8 @@ TEST(RequestParseErrors, NameTheFieldPathInTheRequest) {
       RequestParseErrorMessage("/hotline.v1.HotlineService/ListTickets", "")
           .find("could not be read as a hotline.v1.ListTicketsRequest"),
       std::string::npos);
-  EXPECT_NE(RequestParseErrorMessage("/no.Such/Method", "a.B.c").find("a.B.c"),
+  EXPECT_NE(RequestParseErrorMessage("/no.Such/Method", "a.B.c")
+                .find("\"a.B.c\" is not UTF-8"),
             std::string::npos);
 }
 
