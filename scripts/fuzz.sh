@@ -30,8 +30,7 @@ command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_COMPILER=clang++-14 -DHOTLINE_SANITIZE=ON -DHOTLINE_FUZZ=ON \
   -DBUILD_TESTING=OFF "${launcher[@]}" >/dev/null
-cmake --build build/fuzz -j"$(nproc)" \
-  --target "${TARGETS[@]/%/_fuzzer}"
+cmake --build build/fuzz -j"$(nproc)" --target hotline_fuzzers
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
