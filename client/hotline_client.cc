@@ -85,8 +85,7 @@ absl::StatusOr<Response> Client::Invoke(Rpc<Request, Response> rpc,
 
 absl::StatusOr<v1::Ticket> Client::CreateTicket(
     v1::CreateTicketRequest request) {
-  if (request.request_id().empty()) request.set_request_id(NewRequestId());
-  return Invoke(&v1::HotlineService::Stub::CreateTicket, request, true);
+  return Mutate(&v1::HotlineService::Stub::CreateTicket, std::move(request));
 }
 absl::StatusOr<v1::Ticket> Client::GetTicket(
     const v1::GetTicketRequest& request) {
@@ -97,36 +96,36 @@ absl::StatusOr<v1::ListTicketsResponse> Client::ListTickets(
   return Invoke(&v1::HotlineService::Stub::ListTickets, request, true);
 }
 absl::StatusOr<v1::Ticket> Client::DispatchTicket(
-    const v1::DispatchTicketRequest& request) {
-  return Invoke(&v1::HotlineService::Stub::DispatchTicket, request, false);
+    v1::DispatchTicketRequest request) {
+  return Mutate(&v1::HotlineService::Stub::DispatchTicket, std::move(request));
 }
 absl::StatusOr<v1::Ticket> Client::AcknowledgeTicket(
-    const v1::AcknowledgeTicketRequest& request) {
-  return Invoke(&v1::HotlineService::Stub::AcknowledgeTicket, request, false);
+    v1::AcknowledgeTicketRequest request) {
+  return Mutate(&v1::HotlineService::Stub::AcknowledgeTicket,
+                std::move(request));
 }
 absl::StatusOr<v1::Ticket> Client::ReturnTicket(
-    const v1::ReturnTicketRequest& request) {
-  return Invoke(&v1::HotlineService::Stub::ReturnTicket, request, false);
+    v1::ReturnTicketRequest request) {
+  return Mutate(&v1::HotlineService::Stub::ReturnTicket, std::move(request));
 }
-absl::StatusOr<v1::Ticket> Client::ReplyTicket(
-    const v1::ReplyTicketRequest& request) {
-  return Invoke(&v1::HotlineService::Stub::ReplyTicket, request, false);
+absl::StatusOr<v1::Ticket> Client::ReplyTicket(v1::ReplyTicketRequest request) {
+  return Mutate(&v1::HotlineService::Stub::ReplyTicket, std::move(request));
 }
-absl::StatusOr<v1::Ticket> Client::CloseTicket(
-    const v1::CloseTicketRequest& request) {
-  return Invoke(&v1::HotlineService::Stub::CloseTicket, request, false);
+absl::StatusOr<v1::Ticket> Client::CloseTicket(v1::CloseTicketRequest request) {
+  return Mutate(&v1::HotlineService::Stub::CloseTicket, std::move(request));
 }
 absl::StatusOr<v1::Ticket> Client::ReopenTicket(
-    const v1::ReopenTicketRequest& request) {
-  return Invoke(&v1::HotlineService::Stub::ReopenTicket, request, false);
+    v1::ReopenTicketRequest request) {
+  return Mutate(&v1::HotlineService::Stub::ReopenTicket, std::move(request));
 }
 absl::StatusOr<v1::ListTicketEventsResponse> Client::ListTicketEvents(
     const v1::ListTicketEventsRequest& request) {
   return Invoke(&v1::HotlineService::Stub::ListTicketEvents, request, true);
 }
 absl::StatusOr<v1::Department> Client::CreateDepartment(
-    const v1::CreateDepartmentRequest& request) {
-  return Invoke(&v1::HotlineService::Stub::CreateDepartment, request, false);
+    v1::CreateDepartmentRequest request) {
+  return Mutate(&v1::HotlineService::Stub::CreateDepartment,
+                std::move(request));
 }
 absl::StatusOr<v1::Department> Client::GetDepartment(
     const v1::GetDepartmentRequest& request) {
@@ -136,47 +135,45 @@ absl::StatusOr<v1::ListDepartmentsResponse> Client::ListDepartments(
     const v1::ListDepartmentsRequest& request) {
   return Invoke(&v1::HotlineService::Stub::ListDepartments, request, true);
 }
-absl::StatusOr<v1::Token> Client::CreateToken(
-    const v1::CreateTokenRequest& request) {
-  return Invoke(&v1::HotlineService::Stub::CreateToken, request, false);
+absl::StatusOr<v1::Token> Client::CreateToken(v1::CreateTokenRequest request) {
+  return Mutate(&v1::HotlineService::Stub::CreateToken, std::move(request));
 }
 absl::StatusOr<v1::ListTokensResponse> Client::ListTokens(
     const v1::ListTokensRequest& request) {
   return Invoke(&v1::HotlineService::Stub::ListTokens, request, true);
 }
-absl::StatusOr<v1::Token> Client::RevokeToken(
-    const v1::RevokeTokenRequest& request) {
-  return Invoke(&v1::HotlineService::Stub::RevokeToken, request, false);
+absl::StatusOr<v1::Token> Client::RevokeToken(v1::RevokeTokenRequest request) {
+  return Mutate(&v1::HotlineService::Stub::RevokeToken, std::move(request));
 }
 
 absl::StatusOr<v1::Ticket> Client::RequestExtension(
-    const v1::RequestExtensionRequest& request) {
-  return Invoke(&v1::HotlineService::Stub::RequestExtension, request, false);
+    v1::RequestExtensionRequest request) {
+  return Mutate(&v1::HotlineService::Stub::RequestExtension,
+                std::move(request));
 }
 absl::StatusOr<v1::Ticket> Client::ApproveExtension(
-    const v1::ApproveExtensionRequest& request) {
-  return Invoke(&v1::HotlineService::Stub::ApproveExtension, request, false);
+    v1::ApproveExtensionRequest request) {
+  return Mutate(&v1::HotlineService::Stub::ApproveExtension,
+                std::move(request));
 }
 absl::StatusOr<v1::Ticket> Client::RejectExtension(
-    const v1::RejectExtensionRequest& request) {
-  return Invoke(&v1::HotlineService::Stub::RejectExtension, request, false);
+    v1::RejectExtensionRequest request) {
+  return Mutate(&v1::HotlineService::Stub::RejectExtension, std::move(request));
 }
 absl::StatusOr<v1::ListCardsResponse> Client::ListCards(
     const v1::ListCardsRequest& request) {
   return Invoke(&v1::HotlineService::Stub::ListCards, request, true);
 }
-absl::StatusOr<v1::Card> Client::IssueCard(
-    const v1::IssueCardRequest& request) {
-  return Invoke(&v1::HotlineService::Stub::IssueCard, request, false);
+absl::StatusOr<v1::Card> Client::IssueCard(v1::IssueCardRequest request) {
+  return Mutate(&v1::HotlineService::Stub::IssueCard, std::move(request));
 }
-absl::StatusOr<v1::Card> Client::RevokeCard(
-    const v1::RevokeCardRequest& request) {
-  return Invoke(&v1::HotlineService::Stub::RevokeCard, request, false);
+absl::StatusOr<v1::Card> Client::RevokeCard(v1::RevokeCardRequest request) {
+  return Mutate(&v1::HotlineService::Stub::RevokeCard, std::move(request));
 }
 absl::StatusOr<v1::SubmitDailyReportResponse> Client::SubmitDailyReport(
-    const v1::SubmitDailyReportRequest& request) {
-  // Safe to retry: a day's entries replace themselves.
-  return Invoke(&v1::HotlineService::Stub::SubmitDailyReport, request, true);
+    v1::SubmitDailyReportRequest request) {
+  return Mutate(&v1::HotlineService::Stub::SubmitDailyReport,
+                std::move(request));
 }
 absl::StatusOr<v1::ListDailyReportsResponse> Client::ListDailyReports(
     const v1::ListDailyReportsRequest& request) {
@@ -198,8 +195,8 @@ absl::StatusOr<v1::Policy> Client::GetPolicy() {
                 true);
 }
 absl::StatusOr<v1::AdvanceClockResponse> Client::AdvanceClock(
-    const v1::AdvanceClockRequest& request) {
-  return Invoke(&v1::HotlineService::Stub::AdvanceClock, request, false);
+    v1::AdvanceClockRequest request) {
+  return Mutate(&v1::HotlineService::Stub::AdvanceClock, std::move(request));
 }
 
 void WatchControl::Stop() {

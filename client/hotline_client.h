@@ -20,10 +20,22 @@
 //         client.AcknowledgeTicket(ack);
 //   }
 //
-// Retries: calls that are safe to repeat (reads, and CreateTicket, which the
-// client makes idempotent by giving every request a request_id) are retried
-// with exponential backoff while the server is UNAVAILABLE. State changes
-// are not retried: on UNAVAILABLE, read the ticket and decide.
+// Retries: every call is retried with jittered exponential backoff while the
+// server is UNAVAILABLE (a crash, a restart, a network cut), up to
+// max_attempts. Reads are safe to repeat. Every change (create, dispatch,
+// sign-for, reply, …, token, card, daily report, clock) gets a request_id
+// per logical call, unless the caller set one, and keeps it on its retries:
+// the server answers a repeat with the first outcome and changes nothing,
+// so a change whose answer was lost is neither lost nor made twice — even
+// CreateToken, whose retry returns the same secret. To retry yourself after
+// this client gave up (a process restart, say), send the same request with
+// the same request_id, within 7 days.
+//
+// Etags: a change sent with the ticket's etag is refused with ABORTED when
+// the ticket changed since it was read (another clerk, the sweeper, your own
+// daily report). That is not a failure to retry as it is: read the ticket
+// again, decide again on what it now says, and send the change with the new
+// etag (and a new request_id: it is a new request).
 //
 // Thread-safe: one Client may serve many threads at once.
 #ifndef HOTLINE_CLIENT_HOTLINE_CLIENT_H_
@@ -92,45 +104,42 @@ class Client final {
   absl::StatusOr<v1::Ticket> GetTicket(const v1::GetTicketRequest& request);
   absl::StatusOr<v1::ListTicketsResponse> ListTickets(
       const v1::ListTicketsRequest& request);
-  absl::StatusOr<v1::Ticket> DispatchTicket(
-      const v1::DispatchTicketRequest& request);
+  absl::StatusOr<v1::Ticket> DispatchTicket(v1::DispatchTicketRequest request);
   absl::StatusOr<v1::Ticket> AcknowledgeTicket(
-      const v1::AcknowledgeTicketRequest& request);
-  absl::StatusOr<v1::Ticket> ReturnTicket(
-      const v1::ReturnTicketRequest& request);
-  absl::StatusOr<v1::Ticket> ReplyTicket(const v1::ReplyTicketRequest& request);
-  absl::StatusOr<v1::Ticket> CloseTicket(const v1::CloseTicketRequest& request);
-  absl::StatusOr<v1::Ticket> ReopenTicket(
-      const v1::ReopenTicketRequest& request);
+      v1::AcknowledgeTicketRequest request);
+  absl::StatusOr<v1::Ticket> ReturnTicket(v1::ReturnTicketRequest request);
+  absl::StatusOr<v1::Ticket> ReplyTicket(v1::ReplyTicketRequest request);
+  absl::StatusOr<v1::Ticket> CloseTicket(v1::CloseTicketRequest request);
+  absl::StatusOr<v1::Ticket> ReopenTicket(v1::ReopenTicketRequest request);
   absl::StatusOr<v1::ListTicketEventsResponse> ListTicketEvents(
       const v1::ListTicketEventsRequest& request);
 
   absl::StatusOr<v1::Department> CreateDepartment(
-      const v1::CreateDepartmentRequest& request);
+      v1::CreateDepartmentRequest request);
   absl::StatusOr<v1::Department> GetDepartment(
       const v1::GetDepartmentRequest& request);
   absl::StatusOr<v1::ListDepartmentsResponse> ListDepartments(
       const v1::ListDepartmentsRequest& request);
 
-  absl::StatusOr<v1::Token> CreateToken(const v1::CreateTokenRequest& request);
+  absl::StatusOr<v1::Token> CreateToken(v1::CreateTokenRequest request);
   absl::StatusOr<v1::ListTokensResponse> ListTokens(
       const v1::ListTokensRequest& request);
-  absl::StatusOr<v1::Token> RevokeToken(const v1::RevokeTokenRequest& request);
+  absl::StatusOr<v1::Token> RevokeToken(v1::RevokeTokenRequest request);
 
   absl::StatusOr<v1::Ticket> RequestExtension(
-      const v1::RequestExtensionRequest& request);
+      v1::RequestExtensionRequest request);
   absl::StatusOr<v1::Ticket> ApproveExtension(
-      const v1::ApproveExtensionRequest& request);
+      v1::ApproveExtensionRequest request);
   absl::StatusOr<v1::Ticket> RejectExtension(
-      const v1::RejectExtensionRequest& request);
+      v1::RejectExtensionRequest request);
 
   absl::StatusOr<v1::ListCardsResponse> ListCards(
       const v1::ListCardsRequest& request);
-  absl::StatusOr<v1::Card> IssueCard(const v1::IssueCardRequest& request);
-  absl::StatusOr<v1::Card> RevokeCard(const v1::RevokeCardRequest& request);
+  absl::StatusOr<v1::Card> IssueCard(v1::IssueCardRequest request);
+  absl::StatusOr<v1::Card> RevokeCard(v1::RevokeCardRequest request);
 
   absl::StatusOr<v1::SubmitDailyReportResponse> SubmitDailyReport(
-      const v1::SubmitDailyReportRequest& request);
+      v1::SubmitDailyReportRequest request);
   absl::StatusOr<v1::ListDailyReportsResponse> ListDailyReports(
       const v1::ListDailyReportsRequest& request);
   absl::StatusOr<v1::DailyReportCompliance> GetDailyReportCompliance(
@@ -143,7 +152,7 @@ class Client final {
   absl::StatusOr<v1::Policy> GetPolicy();
   // Rehearsal mode only; see the proto.
   absl::StatusOr<v1::AdvanceClockResponse> AdvanceClock(
-      const v1::AdvanceClockRequest& request);
+      v1::AdvanceClockRequest request);
 
   // Follows the change feed (WatchEvents): calls `on_event` for every event
   // in seq order. When the stream breaks (the server restarts, the network
@@ -179,6 +188,13 @@ class Client final {
   template <typename Request, typename Response>
   absl::StatusOr<Response> Invoke(Rpc<Request, Response> rpc,
                                   const Request& request, bool retryable);
+  // A change: gives the request a request_id unless it has one, so that
+  // every attempt is the same request to the server, then Invoke retrying.
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> Mutate(Rpc<Request, Response> rpc, Request request) {
+    if (request.request_id().empty()) request.set_request_id(NewRequestId());
+    return Invoke(rpc, request, true);
+  }
 
   // Waits a jittered part of `backoff` (driving the reconnection meanwhile)
   // and doubles it, up to the maximum.

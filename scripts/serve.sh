@@ -4,9 +4,33 @@
 # run it makes a bureau token and keeps it in var/bureau.token (mode 600).
 #
 #   scripts/serve.sh                 # listens on 127.0.0.1:7345
-#   scripts/serve.sh --listen=127.0.0.1:9000 --sync=normal   # extra flags
+#   scripts/serve.sh --listen 127.0.0.1:9000 --sync=normal   # extra flags
+#
+# Every argument is passed on to hotline-server (`hotline-server --help`
+# lists its flags); --listen, in either form, also sets the address shown.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The address to show: the last --listen (or -listen, as the server's flag
+# parser also accepts), written --listen=X or --listen X. It is passed on
+# once, with the other arguments in their order.
+listen=127.0.0.1:7345
+server_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --listen=* | -listen=*) listen="${1#*=}" ;;
+    --listen | -listen)
+      if [ $# -lt 2 ]; then
+        echo "serve.sh: $1 needs an address, e.g. $1 127.0.0.1:9000" >&2
+        exit 2
+      fi
+      listen="$2"
+      shift
+      ;;
+    *) server_args+=("$1") ;;
+  esac
+  shift
+done
 
 scripts/install-deps.sh
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
@@ -22,10 +46,6 @@ if [ ! -s var/bureau.token ]; then
   echo "made a first bureau token in var/bureau.token" >&2
 fi
 
-listen=127.0.0.1:7345
-for arg in "$@"; do
-  case "$arg" in --listen=*) listen="${arg#--listen=}" ;; esac
-done
 cat <<MSG
 
 hotline-server is starting on $listen with the database $db.
@@ -39,4 +59,5 @@ In another terminal:
 Stop with Ctrl-C (calls in flight finish, the database is closed cleanly).
 
 MSG
-exec build/release/server/hotline-server --db="$db" --listen="$listen" "$@"
+exec build/release/server/hotline-server --db="$db" --listen="$listen" \
+  "${server_args[@]}"

@@ -1,5 +1,6 @@
 #include "server/admin_service.h"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,9 +12,12 @@
 #include "common/input_text.h"
 #include "common/proto_time.h"
 #include "server/completion.h"
+#include "server/idempotency.h"
 #include "server/paging.h"
+#include "server/rehearsal_clock.h"
 #include "server/token_secret.h"
 #include "server/workflow/access.h"
+#include "server/workflow/calendar_coverage.h"
 #include "server/workflow/validation.h"
 #include "storage/queries.h"
 
@@ -21,6 +25,13 @@ namespace hotline {
 namespace {
 
 using storage::Connection;
+
+// AdvanceClock moves the clock and sweeps a week at a time at most: each
+// ticket's sweep then holds a week of rules (a few events), and a stopped
+// call leaves the clock at most a week past the last complete step. A day
+// would cost a commit per day of rehearsal; a week replays a year with 100
+// tickets in progress in a few seconds.
+constexpr absl::Duration kAdvanceStep = absl::Hours(7 * 24);
 
 // Checks the token to create and makes its secret. The unit that stores it
 // checks that a department principal names an existing department.
@@ -66,6 +77,31 @@ absl::Status StoreToken(Connection& db, const Principal& principal,
   return storage::InsertToken(db, HashTokenSecret(token.secret()), &token);
 }
 
+bool IsBureau(const std::string& principal_text) {
+  absl::StatusOr<Principal> principal = Principal::Parse(principal_text);
+  return principal.ok() && principal->kind == Principal::Kind::kBureau;
+}
+
+// The bureau tokens that are not revoked. Tokens are few (one or a few per
+// department and integrator), so they are read page by page.
+absl::StatusOr<int> LiveBureauTokens(Connection& db) {
+  int live = 0;
+  int64_t after = 0;
+  while (true) {
+    constexpr int kPage = 500;
+    absl::StatusOr<std::vector<v1::Token>> page =
+        storage::QueryTokens(db, after, kPage);
+    if (!page.ok()) return page.status();
+    for (const v1::Token& token : *page) {
+      if (IsBureau(token.principal()) && !token.has_revoke_time()) ++live;
+    }
+    if (page->size() < kPage) return live;
+    absl::StatusOr<int64_t> last = ParseTokenName(page->back().name(), "name");
+    if (!last.ok()) return last.status();
+    after = *last;
+  }
+}
+
 }  // namespace
 
 void AdminService::CreateDepartment(const Principal& principal,
@@ -83,6 +119,9 @@ void AdminService::CreateDepartment(const Principal& principal,
       !s.ok()) {
     return done(s);
   }
+  absl::StatusOr<RequestIdentity> identity =
+      IdentifyRequest(principal, request);
+  if (!identity.ok()) return done(identity.status());
   if (absl::Status s = AuthorizeBureauOnly(principal, "CreateDepartment");
       !s.ok()) {
     return done(s);
@@ -91,16 +130,19 @@ void AdminService::CreateDepartment(const Principal& principal,
   result->set_name(absl::StrCat("departments/", request.department_id()));
   result->set_display_name(request.department().display_name());
   *result->mutable_create_time() = ToProtoTime(clock_->Now());
-  store_->Write(
-      [id = request.department_id(), result](Connection& db) -> absl::Status {
-        absl::Status status = storage::InsertDepartment(db, id, *result);
-        if (absl::IsAlreadyExists(status)) {
-          return absl::AlreadyExistsError(
-              absl::StrCat(result->name(), " already exists"));
-        }
-        return status;
-      },
-      DeliverWhenDurable(result, std::move(done)));
+  store_->Write(AnswerRetries<v1::Department>(
+                    *std::move(identity), clock_, result,
+                    [id = request.department_id(),
+                     result](Connection& db) -> absl::Status {
+                      absl::Status status =
+                          storage::InsertDepartment(db, id, *result);
+                      if (absl::IsAlreadyExists(status)) {
+                        return absl::AlreadyExistsError(
+                            absl::StrCat(result->name(), " already exists"));
+                      }
+                      return status;
+                    }),
+                DeliverWhenDurable(result, std::move(done)));
 }
 
 absl::StatusOr<v1::Department> AdminService::GetDepartment(
@@ -151,12 +193,19 @@ void AdminService::CreateToken(const Principal& principal,
   absl::StatusOr<std::pair<v1::Token, Principal>> prepared =
       PrepareToken(request.token(), clock_->Now());
   if (!prepared.ok()) return done(prepared.status());
+  absl::StatusOr<RequestIdentity> identity =
+      IdentifyRequest(principal, request);
+  if (!identity.ok()) return done(identity.status());
   if (absl::Status s = AuthorizeBureauOnly(principal, "CreateToken"); !s.ok()) {
     return done(s);
   }
   auto result = std::make_shared<v1::Token>(prepared->first);
-  store_->Write([owner = prepared->second, result](
-                    Connection& db) { return StoreToken(db, owner, *result); },
+  // A retry after a lost answer gets the same secret back (idempotency.h).
+  store_->Write(AnswerRetries<v1::Token>(
+                    *std::move(identity), clock_, result,
+                    [owner = prepared->second, result](Connection& db) {
+                      return StoreToken(db, owner, *result);
+                    }),
                 DeliverWhenDurable(result, std::move(done)));
 }
 
@@ -196,89 +245,268 @@ void AdminService::RevokeToken(const Principal& principal,
                                Done<v1::Token> done) {
   absl::StatusOr<int64_t> id = ParseTokenName(request.name(), "name");
   if (!id.ok()) return done(id.status());
+  absl::StatusOr<RequestIdentity> identity =
+      IdentifyRequest(principal, request);
+  if (!identity.ok()) return done(identity.status());
   if (absl::Status s = AuthorizeBureauOnly(principal, "RevokeToken"); !s.ok()) {
     return done(s);
   }
   auto result = std::make_shared<v1::Token>();
   store_->Write(
-      [this, id = *id, name = request.name(),
-       result](Connection& db) -> absl::Status {
-        absl::StatusOr<std::optional<v1::Token>> token =
-            storage::LoadToken(db, id);
-        if (!token.ok()) return token.status();
-        if (!token->has_value()) {
-          return absl::NotFoundError(
-              absl::StrCat("token ", name, " does not exist"));
-        }
-        if ((*token)->has_revoke_time()) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("token ", name, " is already revoked"));
-        }
-        const absl::Time now = clock_->Now();
-        if (absl::Status s =
-                storage::MarkTokenRevoked(db, id, absl::ToUnixMicros(now));
-            !s.ok()) {
-          return s;
-        }
-        *result = **token;
-        *result->mutable_revoke_time() = ToProtoTime(now);
-        return absl::OkStatus();
-      },
+      AnswerRetries<v1::Token>(
+          *std::move(identity), clock_, result,
+          [this, id = *id, name = request.name(),
+           result](Connection& db) -> absl::Status {
+            absl::StatusOr<std::optional<v1::Token>> token =
+                storage::LoadToken(db, id);
+            if (!token.ok()) return token.status();
+            if (!token->has_value()) {
+              return absl::NotFoundError(
+                  absl::StrCat("token ", name, " does not exist"));
+            }
+            if ((*token)->has_revoke_time()) {
+              return absl::FailedPreconditionError(
+                  absl::StrCat("token ", name, " is already revoked"));
+            }
+            if (IsBureau((*token)->principal())) {
+              absl::StatusOr<int> live = LiveBureauTokens(db);
+              if (!live.ok()) return live.status();
+              if (*live <= 1) {
+                return absl::FailedPreconditionError(absl::StrCat(
+                    "token ", name,
+                    " is the last bureau token that is not revoked: without it "
+                    "no one could manage tokens, departments or tickets. "
+                    "Create "
+                    "another bureau token first (hotlinectl token create "
+                    "bureau), "
+                    "then revoke this one"));
+              }
+            }
+            const absl::Time now = clock_->Now();
+            if (absl::Status s =
+                    storage::MarkTokenRevoked(db, id, absl::ToUnixMicros(now));
+                !s.ok()) {
+              return s;
+            }
+            *result = **token;
+            *result->mutable_revoke_time() = ToProtoTime(now);
+            return absl::OkStatus();
+          }),
       DeliverWhenDurable(result, std::move(done)));
 }
 
 absl::StatusOr<v1::Policy> AdminService::GetPolicy(
     const Principal& /*principal*/, const v1::GetPolicyRequest& /*request*/) {
-  return policies_->current();
+  v1::Policy policy = policies_->current();
+  policy.set_calendar_warning(
+      CoverageWarning(policies_->calendar(), clock_->Now()));
+  return policy;
 }
 
-absl::StatusOr<v1::AdvanceClockResponse> AdminService::AdvanceClock(
-    const Principal& principal, const v1::AdvanceClockRequest& request) {
-  if (request.has_by() == request.has_to()) {
-    return absl::InvalidArgumentError(
-        "give exactly one of `by` (a duration) and `to` (an instant)");
+AdminService::~AdminService() {
+  std::thread worker;
+  {
+    absl::MutexLock lock(&worker_mutex_);
+    stopping_ = true;
+    worker = std::move(worker_);
   }
+  if (worker.joinable()) worker.join();
+}
+
+void AdminService::RunOnWorker(std::function<void()> job) {
+  absl::MutexLock lock(&worker_mutex_);
+  jobs_.push_back(std::move(job));
+  if (worker_.joinable()) return;
+  worker_ = std::thread([this] {
+    while (true) {
+      std::function<void()> next;
+      {
+        absl::MutexLock lock(&worker_mutex_);
+        worker_mutex_.Await(absl::Condition(
+            +[](AdminService* s)
+                 ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->worker_mutex_) {
+                   return !s->jobs_.empty() || s->stopping_;
+                 },
+            this));
+        // Jobs still queued are run even when stopping: each has a caller
+        // waiting for its answer.
+        if (jobs_.empty()) return;
+        next = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      next();
+    }
+  });
+}
+
+void AdminService::AdvanceClock(const Principal& principal,
+                                const v1::AdvanceClockRequest& request,
+                                CallLimits call,
+                                Done<v1::AdvanceClockResponse> done) {
+  if (request.has_by() == request.has_to()) {
+    return done(absl::InvalidArgumentError(
+        "give exactly one of `by` (a duration) and `to` (an instant)"));
+  }
+  if (request.has_by()) {
+    const int64_t seconds = request.by().seconds();
+    const int32_t nanos = request.by().nanos();
+    if (nanos <= -1000000000 || nanos >= 1000000000 ||
+        (seconds > 0 && nanos < 0) || (seconds < 0 && nanos > 0)) {
+      return done(absl::InvalidArgumentError(
+          "by is not a valid duration (nanos out of range or of the other "
+          "sign)"));
+    }
+    if (seconds < 0 || (seconds == 0 && nanos <= 0)) {
+      return done(absl::InvalidArgumentError("by must be a positive duration"));
+    }
+    if (absl::Seconds(seconds) + absl::Nanoseconds(nanos) > kMaxClockAdvance) {
+      return done(absl::InvalidArgumentError(absl::StrCat(
+          "by may be at most 400 days (",
+          absl::FormatDuration(kMaxClockAdvance),
+          "); AdvanceClock moves the clock at most 400 days per call: to go "
+          "further, call it again")));
+    }
+  } else if (absl::Status s = CheckTimestamp(request.to(), "to"); !s.ok()) {
+    return done(s);
+  }
+  absl::StatusOr<RequestIdentity> identity =
+      IdentifyRequest(principal, request);
+  if (!identity.ok()) return done(identity.status());
   if (absl::Status s = AuthorizeBureauOnly(principal, "AdvanceClock");
+      !s.ok()) {
+    return done(s);
+  }
+  if (rehearsal_clock_ == nullptr) {
+    return done(absl::FailedPreconditionError(
+        "AdvanceClock works only in rehearsal mode (hotline-server "
+        "--clock=manual); this server runs on the real clock"));
+  }
+  // Answer a little before the caller's deadline, so that it hears where
+  // the clock stands instead of its own timeout.
+  const absl::Time received = absl::Now();
+  const absl::Duration margin =
+      std::clamp((call.deadline - received) / 5, absl::ZeroDuration(),
+                 absl::Milliseconds(500));
+  const absl::Time answer_by = call.deadline - margin;
+  RunOnWorker([this, identity = *std::move(identity), request,
+               call = std::move(call), answer_by, done = std::move(done)] {
+    done(AdvanceOnce(identity, request, call, answer_by));
+  });
+}
+
+absl::StatusOr<v1::AdvanceClockResponse> AdminService::AdvanceOnce(
+    const RequestIdentity& identity, const v1::AdvanceClockRequest& request,
+    const CallLimits& call, absl::Time answer_by) {
+  if (identity.key.empty()) return Advance(request, call, answer_by);
+  // Calls run one at a time on the worker: nothing records this request
+  // between the look-up and the record below.
+  absl::StatusOr<std::optional<storage::RequestOutcome>> earlier =
+      store_->Read<std::optional<storage::RequestOutcome>>([&](Connection& db) {
+        return storage::FindRequestOutcome(db, identity.key);
+      });
+  if (!earlier.ok()) return earlier.status();
+  auto result = std::make_shared<v1::AdvanceClockResponse>();
+  if (!earlier->has_value()) {
+    absl::StatusOr<v1::AdvanceClockResponse> answer =
+        Advance(request, call, answer_by);
+    // A call stopped short records nothing: its retry goes on from where
+    // the clock stands.
+    if (!answer.ok()) return answer;
+    *result = *std::move(answer);
+  }
+  // Records the outcome, or reads the recorded one back.
+  if (absl::Status s = store_->WriteAndWait(
+          AnswerRetries(identity, clock_, result,
+                        [](Connection&) { return absl::OkStatus(); }));
       !s.ok()) {
     return s;
   }
-  if (rehearsal_clock_ == nullptr) {
-    return absl::FailedPreconditionError(
-        "AdvanceClock works only in rehearsal mode (hotline-server "
-        "--clock=manual); this server runs on the real clock");
-  }
+  return *result;
+}
+
+absl::StatusOr<v1::AdvanceClockResponse> AdminService::Advance(
+    const v1::AdvanceClockRequest& request, const CallLimits& call,
+    absl::Time answer_by) {
+  const absl::TimeZone zone = policies_->calendar().zone();
+  auto format = [&](absl::Time t) {
+    return absl::FormatTime(absl::RFC3339_full, t, zone);
+  };
   const absl::Time now = rehearsal_clock_->Now();
+  auto stop = [&] { return call.cancelled() || absl::Now() >= answer_by; };
+  if (stop()) {
+    // It waited for another AdvanceClock call until its caller gave up.
+    return absl::DeadlineExceededError(absl::StrCat(
+        "nothing was done: another AdvanceClock call was moving the clock "
+        "until this call's deadline; the clock stands at ",
+        format(now), ": call AdvanceClock again"));
+  }
   absl::Time target;
   if (request.has_by()) {
-    const absl::Duration by = absl::Seconds(request.by().seconds()) +
-                              absl::Nanoseconds(request.by().nanos());
-    if (by <= absl::ZeroDuration()) {
-      return absl::InvalidArgumentError("by must be a positive duration");
-    }
-    target = now + by;
+    target = now + absl::Seconds(request.by().seconds()) +
+             absl::Nanoseconds(request.by().nanos());
   } else {
-    if (!IsValidProtoTime(request.to())) {
-      return absl::InvalidArgumentError("to is not a valid timestamp");
-    }
     target = FromProtoTime(request.to());
     if (target < now) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("to is before the clock's time ", format(now),
+                       "; the clock only moves forward"));
+    }
+    if (target - now > kMaxClockAdvance) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "to is before the clock's time ",
-          absl::FormatTime(absl::RFC3339_full, now, absl::UTCTimeZone()),
-          "; the clock only moves forward"));
+          "to is ", absl::FormatDuration(target - now),
+          " after the clock's time ", format(now),
+          "; AdvanceClock moves the clock at most 400 days per call: advance "
+          "in steps, e.g. to=",
+          format(now + kMaxClockAdvance), " first"));
     }
   }
-  rehearsal_clock_->Set(target);
-  absl::StatusOr<Sweeper::Counts> counts = sweeper_->SweepDue(target);
-  if (!counts.ok()) return counts.status();
+  absl::StatusOr<AdvanceProgress> progress =
+      sweeper_->Advance(*rehearsal_clock_, target, kAdvanceStep, stop);
+  // Kept with the data wherever it stopped: a restart resumes here
+  // (rehearsal_clock.h).
+  if (absl::Status s = KeepRehearsalClock(*store_, rehearsal_clock_->Now());
+      !s.ok()) {
+    return s;
+  }
+  if (!progress.ok()) {
+    return absl::Status(
+        progress.status().code(),
+        absl::StrCat(progress.status().message(), "; the clock stands at ",
+                     format(rehearsal_clock_->Now())));
+  }
+  const SweepCounts& counts = progress->counts;
+  if (progress->reached < target || !progress->all_due_swept) {
+    const bool gone = call.cancelled();
+    std::string message =
+        absl::StrCat(gone ? "the call was cancelled"
+                          : "stopped to answer before the "
+                            "call's deadline",
+                     ": the clock stands at ", format(progress->reached),
+                     ", not at ", format(target), " as asked");
+    if (!progress->all_due_swept) {
+      absl::StrAppend(&message,
+                      ", and some rules due by then are not applied yet");
+    }
+    absl::StrAppend(
+        &message, ". What was swept on the way stays: ", counts.tickets,
+        " ticket sweep(s), ", counts.warnings, " warning(s), ",
+        counts.ack_overdue, " sign-for overdue, ", counts.yellow_cards,
+        " yellow and ", counts.red_cards, " red card(s), ",
+        counts.daily_report_misses,
+        " daily-report miss(es). To go on, call AdvanceClock again with to=",
+        format(target), ", or give the call a longer deadline");
+    return absl::Status(gone ? absl::StatusCode::kCancelled
+                             : absl::StatusCode::kDeadlineExceeded,
+                        message);
+  }
   v1::AdvanceClockResponse response;
-  *response.mutable_now() = ToProtoTime(target);
-  response.set_tickets_swept(counts->tickets);
-  response.set_warnings(counts->warnings);
-  response.set_ack_overdue(counts->ack_overdue);
-  response.set_yellow_cards(counts->yellow_cards);
-  response.set_red_cards(counts->red_cards);
-  response.set_daily_report_misses(counts->daily_report_misses);
+  *response.mutable_now() = ToProtoTime(progress->reached);
+  response.set_tickets_swept(counts.tickets);
+  response.set_warnings(counts.warnings);
+  response.set_ack_overdue(counts.ack_overdue);
+  response.set_yellow_cards(counts.yellow_cards);
+  response.set_red_cards(counts.red_cards);
+  response.set_daily_report_misses(counts.daily_report_misses);
   return response;
 }
 

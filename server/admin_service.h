@@ -6,10 +6,16 @@
 #ifndef HOTLINE_SERVER_ADMIN_SERVICE_H_
 #define HOTLINE_SERVER_ADMIN_SERVICE_H_
 
+#include <deque>
 #include <functional>
+#include <thread>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "hotline/v1/hotline_service.pb.h"
+#include "server/idempotency.h"
 #include "server/policy_registry.h"
 #include "server/sweeper.h"
 #include "server/workflow/clock.h"
@@ -17,6 +23,17 @@
 #include "storage/store.h"
 
 namespace hotline {
+
+// What a long call learns of its caller while it runs.
+struct CallLimits {
+  // When the caller stops waiting for the answer.
+  absl::Time deadline = absl::InfiniteFuture();
+  // True once the caller has gone (it cancelled, or its deadline passed).
+  std::function<bool()> cancelled = [] { return false; };
+};
+
+// The farthest AdvanceClock moves the clock in one call.
+inline constexpr absl::Duration kMaxClockAdvance = absl::Hours(400 * 24);
 
 class AdminService final {
  public:
@@ -33,6 +50,8 @@ class AdminService final {
         policies_(policies),
         sweeper_(sweeper),
         rehearsal_clock_(rehearsal_clock) {}
+  // Waits for an AdvanceClock under way.
+  ~AdminService();
   AdminService(const AdminService&) = delete;
   AdminService& operator=(const AdminService&) = delete;
 
@@ -55,17 +74,41 @@ class AdminService final {
   // Any authenticated caller.
   absl::StatusOr<v1::Policy> GetPolicy(const Principal& principal,
                                        const v1::GetPolicyRequest& request);
-  // Bureau, rehearsal mode only: moves the clock and sweeps. Blocks until
-  // the sweep is durable.
-  absl::StatusOr<v1::AdvanceClockResponse> AdvanceClock(
-      const Principal& principal, const v1::AdvanceClockRequest& request);
+  // Bureau, rehearsal mode only: moves the clock forward, at most
+  // kMaxClockAdvance, and sweeps on the way (Sweeper::Advance, a day at a
+  // time); `done` gets the answer once the sweep is durable. Calls run one
+  // at a time on a thread of the service's own, not on the caller's. Shortly
+  // before `call.deadline`, or once the caller has gone, the sweep stops
+  // between batches and the answer is DEADLINE_EXCEEDED (or CANCELLED)
+  // saying where the clock stands and what was swept: it stays swept.
+  void AdvanceClock(const Principal& principal,
+                    const v1::AdvanceClockRequest& request, CallLimits call,
+                    Done<v1::AdvanceClockResponse> done);
 
  private:
   storage::Store* const store_;
   const Clock* const clock_;
   const PolicyRegistry* const policies_;
   Sweeper* const sweeper_;
+  // Moves the clock for one AdvanceClock call, on the worker thread.
+  absl::StatusOr<v1::AdvanceClockResponse> Advance(
+      const v1::AdvanceClockRequest& request, const CallLimits& call,
+      absl::Time answer_by);
+  // Advance, answering a retry of a completed call (same request_id) with
+  // its first outcome instead of moving the clock again.
+  absl::StatusOr<v1::AdvanceClockResponse> AdvanceOnce(
+      const RequestIdentity& identity, const v1::AdvanceClockRequest& request,
+      const CallLimits& call, absl::Time answer_by);
+  // Runs `job` on the worker thread, after the jobs before it.
+  void RunOnWorker(std::function<void()> job);
+
   ManualClock* const rehearsal_clock_;
+
+  // The AdvanceClock worker: started on first use, one job at a time.
+  absl::Mutex worker_mutex_;
+  std::deque<std::function<void()>> jobs_ ABSL_GUARDED_BY(worker_mutex_);
+  bool stopping_ ABSL_GUARDED_BY(worker_mutex_) = false;
+  std::thread worker_ ABSL_GUARDED_BY(worker_mutex_);
 };
 
 // Creates a token for `principal_text` directly in the store, waiting for the

@@ -9,6 +9,40 @@
 #include "storage/queries.h"
 
 namespace hotline {
+namespace {
+
+constexpr absl::string_view kScheme = "Bearer ";
+
+}  // namespace
+
+std::string CredentialKey(absl::string_view authorization) {
+  if (!absl::StartsWithIgnoreCase(authorization, kScheme) ||
+      authorization.size() == kScheme.size()) {
+    return "";
+  }
+  return HashTokenSecret(authorization.substr(kScheme.size()));
+}
+
+absl::StatusOr<std::map<std::string, std::string>> RevokedCredentials(
+    storage::Store& store, const std::set<std::string>& keys) {
+  return store.Read<std::map<std::string, std::string>>(
+      [&](storage::Connection& db)
+          -> absl::StatusOr<std::map<std::string, std::string>> {
+        std::map<std::string, std::string> revoked;
+        for (const std::string& key : keys) {
+          absl::StatusOr<std::optional<storage::TokenRecord>> record =
+              storage::LoadTokenBySecretHash(db, key);
+          if (!record.ok()) return record.status();
+          if (!record->has_value()) {
+            revoked[key] = "the token is unknown";
+          } else if ((*record)->revoked) {
+            revoked[key] = absl::StrCat("the token tokens/", (*record)->id,
+                                        " was revoked");
+          }
+        }
+        return revoked;
+      });
+}
 
 absl::StatusOr<Principal> Authenticator::Authenticate(
     absl::string_view authorization) const {
@@ -17,14 +51,12 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
         "no credentials: send the metadata \"authorization: Bearer <token>\" "
         "(hotlinectl: --token or HOTLINE_TOKEN)");
   }
-  constexpr absl::string_view kScheme = "Bearer ";
   if (!absl::StartsWithIgnoreCase(authorization, kScheme) ||
       authorization.size() == kScheme.size()) {
     return absl::UnauthenticatedError(
         "the authorization metadata must be \"Bearer <token>\"");
   }
-  const std::string hash =
-      HashTokenSecret(authorization.substr(kScheme.size()));
+  const std::string hash = CredentialKey(authorization);
   absl::StatusOr<std::optional<storage::TokenRecord>> record =
       store_->Read<std::optional<storage::TokenRecord>>(
           [&](storage::Connection& db) {

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/proto_time.h"
 #include "server/completion.h"
+#include "server/idempotency.h"
 #include "server/paging.h"
 #include "server/workflow/access.h"
 #include "server/workflow/card_rules.h"
@@ -128,39 +129,44 @@ void CardService::IssueCard(const Principal& principal,
       !s.ok()) {
     return done(s);
   }
+  absl::StatusOr<RequestIdentity> identity =
+      IdentifyRequest(principal, request);
+  if (!identity.ok()) return done(identity.status());
   if (absl::Status s = AuthorizeBureauOnly(principal, "IssueCard"); !s.ok()) {
     return done(s);
   }
   auto result = std::make_shared<v1::Card>();
-  store_->Write(
-      [this, principal, request, id = *ticket_id,
-       result](Connection& db) -> absl::Status {
-        absl::StatusOr<std::optional<v1::Ticket>> ticket =
-            storage::LoadTicket(db, id);
-        if (!ticket.ok()) return ticket.status();
-        if (!ticket->has_value()) {
-          return absl::NotFoundError(
-              absl::StrCat("ticket ", request.ticket(), " does not exist"));
-        }
-        absl::StatusOr<CardChange> change =
-            hotline::IssueCard(**ticket, request.color(), request.reason(),
-                               ActionContext{principal, clock_->Now()});
-        if (!change.ok()) return change.status();
-        if (absl::Status s = storage::InsertCard(db, **ticket, &change->card);
-            !s.ok()) {
-          return s;
-        }
-        change->ticket_change.event.set_card(change->card.name());
-        if (absl::Status s = storage::StoreTicketChange(
-                db, **ticket, &change->ticket_change.ticket,
-                &change->ticket_change.event);
-            !s.ok()) {
-          return s;
-        }
-        *result = change->card;
-        return absl::OkStatus();
-      },
-      DeliverWhenDurable<v1::Card>(result, std::move(done)));
+  store_->Write(AnswerRetries<v1::Card>(
+                    *std::move(identity), clock_, result,
+                    [this, principal, request, id = *ticket_id,
+                     result](Connection& db) -> absl::Status {
+                      absl::StatusOr<std::optional<v1::Ticket>> ticket =
+                          storage::LoadTicket(db, id);
+                      if (!ticket.ok()) return ticket.status();
+                      if (!ticket->has_value()) {
+                        return absl::NotFoundError(absl::StrCat(
+                            "ticket ", request.ticket(), " does not exist"));
+                      }
+                      absl::StatusOr<CardChange> change = hotline::IssueCard(
+                          **ticket, request.color(), request.reason(),
+                          ActionContext{principal, clock_->Now()});
+                      if (!change.ok()) return change.status();
+                      if (absl::Status s =
+                              storage::InsertCard(db, **ticket, &change->card);
+                          !s.ok()) {
+                        return s;
+                      }
+                      change->ticket_change.event.set_card(change->card.name());
+                      if (absl::Status s = storage::StoreTicketChange(
+                              db, **ticket, &change->ticket_change.ticket,
+                              &change->ticket_change.event);
+                          !s.ok()) {
+                        return s;
+                      }
+                      *result = change->card;
+                      return absl::OkStatus();
+                    }),
+                DeliverWhenDurable<v1::Card>(result, std::move(done)));
 }
 
 void CardService::RevokeCard(const Principal& principal,
@@ -173,44 +179,50 @@ void CardService::RevokeCard(const Principal& principal,
       !s.ok()) {
     return done(s);
   }
+  absl::StatusOr<RequestIdentity> identity =
+      IdentifyRequest(principal, request);
+  if (!identity.ok()) return done(identity.status());
   if (absl::Status s = AuthorizeBureauOnly(principal, "RevokeCard"); !s.ok()) {
     return done(s);
   }
   auto result = std::make_shared<v1::Card>();
   store_->Write(
-      [this, principal, request, id = *card_id,
-       result](Connection& db) -> absl::Status {
-        absl::StatusOr<std::optional<v1::Card>> card =
-            storage::LoadCard(db, id);
-        if (!card.ok()) return card.status();
-        if (!card->has_value()) {
-          return absl::NotFoundError(
-              absl::StrCat("card ", request.name(), " does not exist"));
-        }
-        absl::StatusOr<std::optional<v1::Ticket>> ticket =
-            storage::LoadTicket(db, storage::TicketIdOfName((*card)->ticket()));
-        if (!ticket.ok()) return ticket.status();
-        if (!ticket->has_value()) {
-          return absl::InternalError("a card's ticket is missing");
-        }
-        absl::StatusOr<CardChange> change =
-            hotline::RevokeCard(**ticket, **card, request.reason(),
-                                ActionContext{principal, clock_->Now()});
-        if (!change.ok()) return change.status();
-        if (absl::Status s =
-                storage::UpdateCard(db, **ticket, **card, change->card);
-            !s.ok()) {
-          return s;
-        }
-        if (absl::Status s = storage::StoreTicketChange(
-                db, **ticket, &change->ticket_change.ticket,
-                &change->ticket_change.event);
-            !s.ok()) {
-          return s;
-        }
-        *result = change->card;
-        return absl::OkStatus();
-      },
+      AnswerRetries<v1::Card>(
+          *std::move(identity), clock_, result,
+          [this, principal, request, id = *card_id,
+           result](Connection& db) -> absl::Status {
+            absl::StatusOr<std::optional<v1::Card>> card =
+                storage::LoadCard(db, id);
+            if (!card.ok()) return card.status();
+            if (!card->has_value()) {
+              return absl::NotFoundError(
+                  absl::StrCat("card ", request.name(), " does not exist"));
+            }
+            absl::StatusOr<std::optional<v1::Ticket>> ticket =
+                storage::LoadTicket(db,
+                                    storage::TicketIdOfName((*card)->ticket()));
+            if (!ticket.ok()) return ticket.status();
+            if (!ticket->has_value()) {
+              return absl::InternalError("a card's ticket is missing");
+            }
+            absl::StatusOr<CardChange> change =
+                hotline::RevokeCard(**ticket, **card, request.reason(),
+                                    ActionContext{principal, clock_->Now()});
+            if (!change.ok()) return change.status();
+            if (absl::Status s =
+                    storage::UpdateCard(db, **ticket, **card, change->card);
+                !s.ok()) {
+              return s;
+            }
+            if (absl::Status s = storage::StoreTicketChange(
+                    db, **ticket, &change->ticket_change.ticket,
+                    &change->ticket_change.event);
+                !s.ok()) {
+              return s;
+            }
+            *result = change->card;
+            return absl::OkStatus();
+          }),
       DeliverWhenDurable<v1::Card>(result, std::move(done)));
 }
 

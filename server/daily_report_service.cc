@@ -12,6 +12,7 @@
 #include "absl/time/civil_time.h"
 #include "common/proto_time.h"
 #include "server/completion.h"
+#include "server/idempotency.h"
 #include "server/paging.h"
 #include "server/ticket_step.h"
 #include "server/workflow/access.h"
@@ -93,41 +94,47 @@ void DailyReportService::SubmitDailyReport(
     }
     ids.push_back(*id);
   }
+  absl::StatusOr<RequestIdentity> identity =
+      IdentifyRequest(principal, request);
+  if (!identity.ok()) return done(identity.status());
   if (absl::Status s = AuthorizeAction(principal, TicketAction::kDailyReport);
       !s.ok()) {
     return done(s);
   }
   auto result = std::make_shared<v1::SubmitDailyReportResponse>();
   store_->Write(
-      [this, principal, request, ids, result](Connection& db) -> absl::Status {
-        const absl::Time now = clock_->Now();
-        absl::StatusOr<absl::CivilDay> day =
-            CheckReportDay(request.date(), now, policies_->calendar());
-        if (!day.ok()) return day.status();
-        for (int i = 0; i < request.entries_size(); ++i) {
-          const auto& entry = request.entries(i);
-          absl::StatusOr<v1::Ticket> ticket = ApplyTicketStep(
-              db, *policies_, ActionContext{principal, now},
-              TicketAction::kDailyReport, ids[i], entry.ticket(),
-              [&](Connection&, const v1::Ticket& current,
-                  const ActionContext& context) {
-                return RecordDailyReport(current, *day, entry.progress(),
-                                         context);
-              });
-          if (!ticket.ok()) return ticket.status();
-          v1::DailyReport& report = *result->add_reports();
-          report.set_ticket(entry.ticket());
-          report.set_department(ticket->department());
-          report.set_date(request.date());
-          report.set_progress(entry.progress());
-          *report.mutable_submit_time() = ToProtoTime(now);
-          if (absl::Status s = storage::UpsertDailyReport(db, report);
-              !s.ok()) {
-            return s;
-          }
-        }
-        return absl::OkStatus();
-      },
+      AnswerRetries<v1::SubmitDailyReportResponse>(
+          *std::move(identity), clock_, result,
+          [this, principal, request, ids,
+           result](Connection& db) -> absl::Status {
+            const absl::Time now = clock_->Now();
+            absl::StatusOr<absl::CivilDay> day =
+                CheckReportDay(request.date(), now, policies_->calendar());
+            if (!day.ok()) return day.status();
+            for (int i = 0; i < request.entries_size(); ++i) {
+              const auto& entry = request.entries(i);
+              absl::StatusOr<v1::Ticket> ticket = ApplyTicketStep(
+                  db, *policies_, ActionContext{principal, now},
+                  TicketAction::kDailyReport, ids[i], entry.ticket(),
+                  [&](Connection&, const v1::Ticket& current,
+                      const ActionContext& context) {
+                    return RecordDailyReport(current, *day, entry.progress(),
+                                             context);
+                  });
+              if (!ticket.ok()) return ticket.status();
+              v1::DailyReport& report = *result->add_reports();
+              report.set_ticket(entry.ticket());
+              report.set_department(ticket->department());
+              report.set_date(request.date());
+              report.set_progress(entry.progress());
+              *report.mutable_submit_time() = ToProtoTime(now);
+              if (absl::Status s = storage::UpsertDailyReport(db, report);
+                  !s.ok()) {
+                return s;
+              }
+            }
+            return absl::OkStatus();
+          }),
       DeliverWhenDurable<v1::SubmitDailyReportResponse>(result,
                                                         std::move(done)));
 }

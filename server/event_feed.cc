@@ -1,12 +1,14 @@
 #include "server/event_feed.h"
 
 #include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "server/authenticator.h"
 #include "server/workflow/access.h"
 #include "server/workflow/validation.h"
 #include "storage/queries.h"
@@ -17,9 +19,11 @@ namespace hotline {
 // calls Fill, gRPC calls the On* methods.
 class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
  public:
-  Stream(EventFeed* feed, Principal principal, v1::WatchEventsRequest request)
+  Stream(EventFeed* feed, Principal principal, std::string credential,
+         v1::WatchEventsRequest request)
       : feed_(feed),
         principal_(std::move(principal)),
+        credential_(std::move(credential)),
         request_(std::move(request)) {
     for (int type : request_.types()) types_.insert(type);
   }
@@ -59,7 +63,7 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
             absl::StrCat(
                 "the client stopped reading for ",
                 absl::FormatDuration(feed_->options_.write_stall_timeout),
-                "; reconnect with after_seq=", last_sent_)));
+                "; reconnect with after_seq=", last_written_)));
       }
       return;
     }
@@ -90,8 +94,22 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
     FinishLocked(grpc::Status(
         grpc::StatusCode::UNAVAILABLE,
         absl::StrCat("the server is shutting down; reconnect with after_seq=",
-                     last_sent_)));
+                     last_written_)));
   }
+
+  // Its token was revoked: ends the stream at once, whatever it was doing.
+  // `why` names the token ("the token tokens/7 was revoked").
+  void EndRevoked(const std::string& why) {
+    absl::MutexLock lock(&mutex_);
+    FinishLocked(grpc::Status(
+        grpc::StatusCode::UNAUTHENTICATED,
+        absl::StrCat(why, "; this stream ended after seq ", last_written_,
+                     ": ask the bureau for a new token, then reconnect with "
+                     "after_seq=",
+                     last_written_)));
+  }
+
+  const std::string& credential() const { return credential_; }
 
   void OnWriteDone(bool ok) override {
     bool more = false;
@@ -103,7 +121,6 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
             grpc::Status(grpc::StatusCode::UNAVAILABLE, "the stream broke"));
         return;
       }
-      last_sent_ = buffer_.front().seq();
       buffer_.pop_front();
       if (!finished_ && !buffer_.empty()) {
         WriteFrontLocked();
@@ -182,13 +199,17 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
     } else {
       cursor_ = request_.after_seq();
     }
-    last_sent_ = cursor_;
+    last_written_ = cursor_;
     return absl::OkStatus();
   }
 
   void WriteFrontLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
     writing_ = true;
     write_started_ = absl::Now();
+    // Counted as written now: gRPC sends a started write before a status
+    // that Finish sends later, so a client that reads the status has the
+    // event (even while the write waits for the client to read).
+    last_written_ = buffer_.front().seq();
     StartWrite(&buffer_.front());
   }
 
@@ -201,14 +222,18 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
 
   EventFeed* const feed_;
   const Principal principal_;
+  // The caller's CredentialKey, checked again while the stream runs.
+  const std::string credential_;
   const v1::WatchEventsRequest request_;
   std::set<int> types_;
   // Constant after Start.
   storage::EventFeedQuery query_;
 
   absl::Mutex mutex_;
-  int64_t cursor_ ABSL_GUARDED_BY(mutex_) = 0;     // last seq read
-  int64_t last_sent_ ABSL_GUARDED_BY(mutex_) = 0;  // last seq written
+  int64_t cursor_ ABSL_GUARDED_BY(mutex_) = 0;  // last seq read
+  // The seq of the last event handed to gRPC to write: the resume point
+  // every status names.
+  int64_t last_written_ ABSL_GUARDED_BY(mutex_) = 0;
   std::deque<v1::Event> buffer_ ABSL_GUARDED_BY(mutex_);
   bool started_ ABSL_GUARDED_BY(mutex_) = false;
   bool writing_ ABSL_GUARDED_BY(mutex_) = false;
@@ -224,7 +249,14 @@ EventFeed::~EventFeed() { Shutdown(); }
 grpc::ServerWriteReactor<v1::Event>* EventFeed::Watch(
     grpc::CallbackServerContext* context, const Principal& principal,
     const v1::WatchEventsRequest& request) {
-  auto* stream = new Stream(this, principal, request);
+  const auto& metadata = context->client_metadata();
+  auto authorization = metadata.find("authorization");
+  std::string credential;
+  if (authorization != metadata.end()) {
+    credential = CredentialKey(absl::string_view(authorization->second.data(),
+                                                 authorization->second.size()));
+  }
+  auto* stream = new Stream(this, principal, std::move(credential), request);
   {
     absl::MutexLock lock(&registry_mutex_);
     if (shut_down_) {
@@ -252,24 +284,60 @@ void EventFeed::Unregister(Stream* stream) {
   streams_.erase(stream);
 }
 
+void EventFeed::EndRevokedStreams() {
+  std::set<std::string> credentials;
+  {
+    absl::MutexLock lock(&registry_mutex_);
+    for (Stream* stream : streams_) credentials.insert(stream->credential());
+  }
+  if (credentials.empty()) return;
+  absl::StatusOr<std::map<std::string, std::string>> revoked =
+      RevokedCredentials(*store_, credentials);
+  if (!revoked.ok()) {
+    LogError(absl::StrCat("change feed: cannot check the streams' tokens: ",
+                          revoked.status().message()));
+    return;
+  }
+  if (revoked->empty()) return;
+  absl::MutexLock lock(&registry_mutex_);
+  for (Stream* stream : streams_) {
+    auto it = revoked->find(stream->credential());
+    if (it != revoked->end()) stream->EndRevoked(it->second);
+  }
+}
+
 void EventFeed::Run() {
+  absl::Time tokens_checked = absl::Now();
+  int64_t tokens_checked_through = -1;
   while (true) {
     {
       absl::MutexLock lock(&signal_mutex_);
       // A commit, a stream asking for more, or a periodic look (a stalled
-      // stream is then noticed without traffic).
+      // stream, or a revoked token, is then noticed without traffic).
       signal_mutex_.AwaitWithTimeout(
           absl::Condition(
               +[](EventFeed* f) ABSL_EXCLUSIVE_LOCKS_REQUIRED(
                    f->signal_mutex_) { return f->signaled_ || f->stopping_; },
               this),
-          std::min(absl::Seconds(1), options_.write_stall_timeout / 2));
+          std::min(options_.token_check_interval,
+                   options_.write_stall_timeout / 2));
       if (stopping_) return;
       signaled_ = false;
     }
     absl::StatusOr<int64_t> latest = store_->Read<int64_t>(
         [](storage::Connection& db) { return storage::LatestSeq(db); });
     if (!latest.ok()) continue;
+    // Checked after reading `latest` and before serving it: a token found
+    // valid now was revoked, if at all, after every event up to `latest`
+    // was committed, so a stream never receives an event committed after
+    // its token's revocation. Without new events, a look now and then ends
+    // streams still catching up on history.
+    if (*latest != tokens_checked_through ||
+        absl::Now() - tokens_checked >= options_.token_check_interval) {
+      tokens_checked = absl::Now();
+      tokens_checked_through = *latest;
+      EndRevokedStreams();
+    }
     absl::MutexLock lock(&registry_mutex_);
     for (Stream* stream : streams_) stream->Fill(*latest);
   }

@@ -8,6 +8,13 @@
 // and resumes from the last seq it processed. A client far behind but
 // reading catches up at its own pace.
 //
+// Every status that ends a stream and names a seq to resume after names the
+// last event written to that stream. A stream whose token is revoked ends
+// with UNAUTHENTICATED and is sent nothing committed after the revocation:
+// the feed thread checks the tokens of the open streams (one read) before
+// serving new events, and every `token_check_interval` meanwhile. Being a
+// read of the store, this also sees a revocation made by another server.
+//
 // Events are the audit trail and are never deleted, so every seq can be
 // resumed from; a seq beyond the latest (a database restored from an older
 // backup) is refused with FAILED_PRECONDITION: resync with ListTickets.
@@ -35,6 +42,8 @@ struct EventFeedOptions {
   int batch = 100;
   // A stream whose write has waited this long for the client is ended.
   absl::Duration write_stall_timeout = absl::Seconds(30);
+  // How often the tokens of open streams are checked for revocation.
+  absl::Duration token_check_interval = absl::Milliseconds(250);
 };
 
 class EventFeed final {
@@ -65,6 +74,8 @@ class EventFeed final {
  private:
   friend class Stream;
   void Run();
+  // Ends, with UNAUTHENTICATED, every stream whose token is now revoked.
+  void EndRevokedStreams();
   void Register(Stream* stream);
   void Unregister(Stream* stream);
 

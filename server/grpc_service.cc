@@ -15,8 +15,15 @@ grpc::Status ToGrpcStatus(const absl::Status& status, const char* method) {
   if (status.ok()) return grpc::Status::OK;
   const auto code = static_cast<grpc::StatusCode>(status.code());
   // Internal failures are logged in full; the caller gets no SQL or paths.
+  if (status.code() == absl::StatusCode::kDataLoss) {
+    // Not retryable: the same call would meet the same damage.
+    LogError(absl::StrFormat("%s failed: %s", method, status.ToString()));
+    return grpc::Status(code,
+                        "the server's database file is damaged; the operator "
+                        "must restore it from a backup (the server log has "
+                        "the details)");
+  }
   if (status.code() == absl::StatusCode::kInternal ||
-      status.code() == absl::StatusCode::kDataLoss ||
       status.code() == absl::StatusCode::kUnknown) {
     LogError(absl::StrFormat("%s failed: %s", method, status.ToString()));
     return grpc::Status(code, "internal error; the server log has the details");
@@ -140,9 +147,24 @@ HOTLINE_SYNC(GetStatistics, statistics_, v1::GetStatisticsRequest,
              v1::Statistics)
 HOTLINE_SYNC(GetDailyReportCompliance, reports_,
              v1::GetDailyReportComplianceRequest, v1::DailyReportCompliance)
-// Blocks its callback thread while the sweep commits: rehearsal mode only.
-HOTLINE_SYNC(AdvanceClock, admin_, v1::AdvanceClockRequest,
-             v1::AdvanceClockResponse)
+
+// The sweep runs on the admin service's own thread; it stops between
+// batches once the caller has gone or its deadline is near.
+grpc::ServerUnaryReactor* HotlineGrpcService::AdvanceClock(
+    grpc::CallbackServerContext* context,
+    const v1::AdvanceClockRequest* request,
+    v1::AdvanceClockResponse* response) {
+  CallLimits call;
+  if (context->deadline() != std::chrono::system_clock::time_point::max()) {
+    call.deadline = absl::FromChrono(context->deadline());
+  }
+  call.cancelled = [context] { return context->IsCancelled(); };
+  return Serve(context, "AdvanceClock", response,
+               [this, request, call](const Principal& principal, auto done) {
+                 admin_->AdvanceClock(principal, *request, call,
+                                      std::move(done));
+               });
+}
 
 #undef HOTLINE_ASYNC
 #undef HOTLINE_SYNC

@@ -3,16 +3,28 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "server/admin_service.h"
 #include "server/authenticator.h"
+#include "server/calendar_update.h"
 #include "server/card_service.h"
 #include "server/daily_report_service.h"
 #include "server/event_feed.h"
 #include "server/grpc_service.h"
 #include "server/policy_registry.h"
+#include "server/rehearsal_clock.h"
 #include "server/request_parse_errors.h"
 #include "server/statistics_service.h"
 #include "server/sweeper.h"
@@ -22,20 +34,120 @@
 
 namespace hotline {
 
+std::vector<std::string> ShippedCalendarCandidates() {
+  std::vector<std::string> candidates;
+  std::error_code error;
+  const std::filesystem::path binary =
+      std::filesystem::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    candidates.push_back((binary.parent_path().parent_path() / "share" /
+                          "hotline" / HOTLINE_CALENDAR_FILE_NAME)
+                             .lexically_normal()
+                             .string());
+  }
+  candidates.push_back(std::string(HOTLINE_SOURCE_DATA_DIR) + "/" +
+                       HOTLINE_CALENDAR_FILE_NAME);
+  return candidates;
+}
+
+absl::StatusOr<std::string> FindCalendar(
+    const std::vector<std::string>& candidates) {
+  for (const std::string& candidate : candidates) {
+    struct stat info;
+    if (stat(candidate.c_str(), &info) == 0) return candidate;
+  }
+  return absl::NotFoundError(absl::StrCat(
+      "no calendar file found (tried ", absl::StrJoin(candidates, ", "),
+      "); install the project's data/ files in <prefix>/share/hotline/ or "
+      "give --calendar=FILE"));
+}
+
+absl::Status CheckCanListen(const std::string& address) {
+  if (absl::StartsWith(address, "unix:")) return absl::OkStatus();
+  const size_t colon = address.rfind(':');
+  if (colon == std::string::npos) return absl::OkStatus();  // gRPC says why
+  std::string host = address.substr(0, colon);
+  const std::string port = address.substr(colon + 1);
+  if (port == "0") return absl::OkStatus();
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  const std::string cannot = absl::StrCat("cannot listen on ", address, ": ");
+  addrinfo hints = {};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  if (const int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(),
+                                 port.c_str(), &hints, &found);
+      rc != 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(cannot, gai_strerror(rc)));
+  }
+  absl::Status result;
+  for (addrinfo* a = found; a != nullptr && result.ok(); a = a->ai_next) {
+    const int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, 0);
+    if (fd < 0) continue;  // e.g. no IPv6 here; gRPC skips it too
+    // As gRPC does: a port left in TIME_WAIT by a stopped server is free.
+    const int on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    if (bind(fd, a->ai_addr, a->ai_addrlen) != 0) {
+      const int error = errno;
+      if (error == EADDRINUSE) {
+        result = absl::FailedPreconditionError(absl::StrCat(
+            cannot,
+            "the port is in use by another process (another hotline-server?); "
+            "stop it, or give --listen another port"));
+      } else if (error == EADDRNOTAVAIL) {
+        result = absl::FailedPreconditionError(
+            absl::StrCat(cannot, "not an address of this machine"));
+      } else {
+        result = absl::FailedPreconditionError(
+            absl::StrCat(cannot, std::strerror(error)));
+      }
+    }
+    close(fd);
+  }
+  freeaddrinfo(found);
+  return result;
+}
+
 absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
     const ServerOptions& options, Clock* clock) {
+  std::string calendar_path = options.calendar_path;
+  if (calendar_path.empty()) {
+    absl::StatusOr<std::string> shipped =
+        FindCalendar(ShippedCalendarCandidates());
+    if (!shipped.ok()) return shipped.status();
+    calendar_path = *shipped;
+  }
   absl::StatusOr<WorkingDayCalendar> calendar =
-      WorkingDayCalendar::LoadFile(options.calendar_path, options.time_zone);
+      WorkingDayCalendar::LoadFile(calendar_path, options.time_zone);
   if (!calendar.ok()) return calendar.status();
+  // Before the database is touched: a refused start changes nothing.
+  if (absl::Status s = CheckCanListen(options.listen_address); !s.ok()) {
+    return s;
+  }
   std::unique_ptr<HotlineServer> server(new HotlineServer());
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
       storage::Store::Open([&] {
         storage::StoreOptions store_options = options.store;
         store_options.time_zone = options.time_zone;
+        store_options.lock = true;  // one server per file
         return store_options;
       }());
   if (!store.ok()) return store.status();
   server->store_ = *std::move(store);
+  // A manual clock means rehearsal mode (see the header); it resumes where
+  // the database's rehearsal stood.
+  ManualClock* rehearsal_clock = dynamic_cast<ManualClock*>(clock);
+  if (rehearsal_clock != nullptr) {
+    if (absl::Status s =
+            ResumeRehearsalClock(*server->store_, *rehearsal_clock);
+        !s.ok()) {
+      return s;
+    }
+  }
   absl::StatusOr<std::unique_ptr<PolicyRegistry>> policies =
       PolicyRegistry::Open(
           *server->store_, *std::move(calendar),
@@ -43,8 +155,11 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
           clock->Now());
   if (!policies.ok()) return policies.status();
   server->policies_ = *std::move(policies);
-  // A manual clock means rehearsal mode (see the header).
-  ManualClock* rehearsal_clock = dynamic_cast<ManualClock*>(clock);
+  if (absl::StatusOr<int> recomputed = ApplyCalendarCoverage(
+          *server->store_, *server->policies_, clock->Now());
+      !recomputed.ok()) {
+    return recomputed.status();
+  }
   server->sweeper_ = std::make_unique<Sweeper>(server->store_.get(), clock,
                                                server->policies_.get());
   server->authenticator_ =
@@ -79,6 +194,9 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  // gRPC's default SO_REUSEPORT lets a second server bind a port in use and
+  // take part of its connections: a port must have one server.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(options.listen_address,
                            grpc::InsecureServerCredentials(), &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
@@ -87,9 +205,18 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
   AddRequestParseErrors(builder);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
-    return absl::UnavailableError(
+    return absl::FailedPreconditionError(
         absl::StrCat("cannot listen on ", options.listen_address,
                      " (in use, or not an address of this machine?)"));
+  }
+  // Health follows the database: NOT_SERVING while its disk is full or once
+  // it is found damaged.
+  grpc::HealthCheckServiceInterface* health =
+      server->server_->GetHealthCheckService();
+  if (health != nullptr) {
+    server->store_->SetHealthListener([health](storage::StoreHealth state) {
+      health->SetServingStatus(state == storage::StoreHealth::kHealthy);
+    });
   }
   const size_t colon = options.listen_address.rfind(':');
   server->host_ = options.listen_address.substr(0, colon);

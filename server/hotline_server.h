@@ -16,6 +16,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -46,8 +47,9 @@ struct ServerOptions {
   storage::StoreOptions store;
   // Largest request or response message, in bytes.
   int max_message_bytes = 4 << 20;
-  // The working-day calendar file and the bureau's time zone.
-  std::string calendar_path = HOTLINE_DEFAULT_CALENDAR;
+  // The working-day calendar file (empty: the shipped one, see
+  // ShippedCalendarCandidates) and the bureau's time zone.
+  std::string calendar_path;
   std::string time_zone = "Asia/Shanghai";
   // The change feed's batching and stall limits.
   EventFeedOptions feed;
@@ -56,12 +58,30 @@ struct ServerOptions {
   v1::Policy policy;
 };
 
+// Where the calendar the project ships is looked for, in order: the
+// binary's install prefix (<prefix>/share/hotline/ beside <prefix>/bin/,
+// found through /proc/self/exe), then the source tree it was built from.
+std::vector<std::string> ShippedCalendarCandidates();
+// The first of `candidates` that exists; NOT_FOUND naming every one tried.
+absl::StatusOr<std::string> FindCalendar(
+    const std::vector<std::string>& candidates);
+
+// OK when a server could listen on `address` (host:port): FAILED_PRECONDITION
+// with a one-line reason when the port is in use (gRPC's SO_REUSEPORT, which
+// would let two servers share it, is off) or the host is not this machine's.
+absl::Status CheckCanListen(const std::string& address);
+
 class HotlineServer final {
  public:
-  // Opens the store (creating and migrating the file as needed), loads the
-  // calendar and policy, and starts serving. `clock` must outlive the
-  // server. A ManualClock puts the server in rehearsal mode: no background
-  // sweeper, and AdvanceClock moves the clock and sweeps.
+  // Loads the calendar and policy, checks that the address is free, opens
+  // the store (locking the file against a second server, checking it, then
+  // creating and migrating it as needed) and starts serving. `clock` must
+  // outlive the server. A ManualClock puts the server in rehearsal mode: no
+  // background sweeper, and AdvanceClock moves the clock and sweeps.
+  //
+  // Health (grpc.health.v1) is SERVING while the store is healthy, and
+  // NOT_SERVING when its file is found damaged (until a restart) or its disk
+  // is full (until a write commits again).
   static absl::StatusOr<std::unique_ptr<HotlineServer>> Start(
       const ServerOptions& options, Clock* clock);
   // Shutdown(zero grace) unless already shut down.

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "absl/flags/flag.h"
+#include "absl/flags/internal/program_name.h"
+#include "absl/flags/internal/usage.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
@@ -26,8 +28,11 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:7345",
           "connections; the service has no TLS of its own, so put a TLS "
           "proxy in front before opening it to a network.");
 ABSL_FLAG(std::string, db, "var/hotline.db",
-          "The SQLite database file; created (with its folder's files "
-          "hotline.db-wal and -shm) when missing.");
+          "The SQLite database file; created (with hotline.db-wal and -shm "
+          "beside it while running) when missing. The server holds a lock "
+          "on hotline.db.lock (holding its pid), so a second server on the "
+          "file is refused. Another application's file, a damaged one or "
+          "one from a newer build is refused and left untouched.");
 ABSL_FLAG(std::string, sync, "full",
           "full: every acknowledged write survives power loss (fsync per "
           "commit group). normal: faster; survives a process crash, may lose "
@@ -44,9 +49,13 @@ ABSL_FLAG(std::string, create_token, "",
 ABSL_FLAG(std::string, token_name, "created on the command line",
           "With --create_token: the token's display name.");
 ABSL_FLAG(bool, quiet, false, "Do not log one line per call.");
-ABSL_FLAG(std::string, calendar, HOTLINE_DEFAULT_CALENDAR,
+ABSL_FLAG(std::string, calendar, "",
           "The working-day calendar: CSV lines date,kind,holiday with kind "
-          "off or workday (see README). A malformed file is refused.");
+          "off or workday (see README). A malformed file is refused. Empty: "
+          "the shipped " HOTLINE_CALENDAR_FILE_NAME
+          ", looked for in "
+          "<prefix>/share/hotline/ (the binary being <prefix>/bin/"
+          "hotline-server), then in the source tree it was built from.");
 ABSL_FLAG(std::string, time_zone, "Asia/Shanghai",
           "The bureau's time zone (IANA name) for working days and deadlines.");
 ABSL_FLAG(std::string, policy, "",
@@ -61,6 +70,19 @@ ABSL_FLAG(std::string, start_time, "",
           "2021-02-10T09:00:00+08:00). Default: now.");
 
 namespace {
+
+constexpr char kUsage[] =
+    "The 12345 hotline ticket workflow service (gRPC).\n"
+    "  hotline-server --db=var/hotline.db --listen=127.0.0.1:7345\n"
+    "  hotline-server --db=var/hotline.db --create_token=bureau\n"
+    "  hotline-server --version";
+
+// True for the arguments that ask for help.
+bool AsksForHelp(absl::string_view arg) {
+  return arg == "--help" || arg == "-help" || arg == "-h" ||
+         arg == "--helpfull" || arg == "-helpfull" || arg == "--helpshort" ||
+         arg == "-helpshort";
+}
 
 int CreateToken() {
   hotline::storage::StoreOptions options;
@@ -90,10 +112,7 @@ int CreateToken() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "The 12345 hotline ticket workflow service (gRPC).\n"
-      "  hotline-server --db=var/hotline.db --listen=127.0.0.1:7345\n"
-      "  hotline-server --db=var/hotline.db --create_token=bureau");
+  absl::SetProgramUsageMessage(kUsage);
   absl::FlagsUsageConfig usage;
   // --help lists the flags of this file (absl's default looks for a file
   // named after the binary).
@@ -101,7 +120,24 @@ int main(int argc, char** argv) {
     return absl::EndsWith(file, "server/main.cc");
   };
   usage.contains_helpshort_flags = usage.contains_help_flags;
+  // The project's version (absl's default names the build type of Debian's
+  // Abseil, not this binary's).
+  usage.version_string = [] {
+    return std::string("hotline-server " HOTLINE_VERSION "\n");
+  };
   absl::SetFlagsUsageConfig(usage);
+  // Asked for, help is a success (absl's --help exits 1): print the flags of
+  // this file to stdout and exit 0.
+  absl::flags_internal::SetProgramInvocationName(argv[0]);
+  for (int i = 1; i < argc; ++i) {
+    if (AsksForHelp(argv[i])) {
+      absl::flags_internal::FlagsHelp(
+          std::cout, "server/main.cc",
+          absl::flags_internal::HelpFormat::kHumanReadable, kUsage);
+      return 0;
+    }
+    if (absl::string_view(argv[i]) == "--") break;
+  }
   absl::ParseCommandLine(argc, argv);
   if (!absl::GetFlag(FLAGS_create_token).empty()) return CreateToken();
 

@@ -1,5 +1,6 @@
 #include "server/sweeper.h"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -62,14 +63,67 @@ Sweeper::~Sweeper() { Stop(); }
 absl::StatusOr<Sweeper::Counts> Sweeper::SweepDue(absl::Time now) {
   absl::MutexLock pass(&pass_mutex_);
   Counts counts;
+  bool stopped = false;
+  absl::Status status = SweepDueLocked(
+      now, [] { return false; }, &counts, &stopped);
+  if (!status.ok()) return status;
+  return counts;
+}
+
+absl::StatusOr<AdvanceProgress> Sweeper::Advance(
+    ManualClock& clock, absl::Time target, absl::Duration step,
+    const std::function<bool()>& stop) {
+  absl::MutexLock pass(&pass_mutex_);
+  AdvanceProgress progress;
+  absl::Time at = clock.Now();
+  progress.reached = at;
+  while (true) {
+    if (stop()) return progress;
+    absl::Time next = std::min(target, at + step);
+    absl::StatusOr<std::optional<int64_t>> earliest =
+        store_->Read<std::optional<int64_t>>([](storage::Connection& db) {
+          return storage::EarliestDueMicros(db);
+        });
+    if (!earliest.ok()) return earliest.status();
+    if (!earliest->has_value()) {
+      next = target;  // nothing pending at all
+    } else if (absl::FromUnixMicros(**earliest) > next) {
+      // Nothing falls due before the earliest pending deadline: one step.
+      next = std::min(target, absl::FromUnixMicros(**earliest));
+    }
+    // The clock moves first, so that a request served meanwhile is never
+    // timed before a rule the sweep applies.
+    clock.Set(next);
+    progress.reached = next;
+    bool stopped = false;
+    absl::Status status =
+        SweepDueLocked(next, stop, &progress.counts, &stopped);
+    if (!status.ok()) return status;
+    if (stopped) {
+      progress.all_due_swept = false;
+      return progress;
+    }
+    at = next;
+    if (at >= target) return progress;
+  }
+}
+
+absl::Status Sweeper::SweepDueLocked(absl::Time now,
+                                     const std::function<bool()>& stop,
+                                     Counts* total, bool* stopped) {
+  Counts& counts = *total;
   const int64_t now_micros = absl::ToUnixMicros(now);
   while (true) {
+    if (stop()) {
+      *stopped = true;
+      return absl::OkStatus();
+    }
     absl::StatusOr<std::vector<int64_t>> due =
         store_->Read<std::vector<int64_t>>([&](storage::Connection& db) {
           return storage::QueryDueTicketIds(db, now_micros, kBatch);
         });
     if (!due.ok()) return due.status();
-    if (due->empty()) return counts;
+    if (due->empty()) return absl::OkStatus();
     absl::BlockingCounter pending(static_cast<int>(due->size()));
     absl::Mutex counts_mutex;
     std::vector<absl::Status> failures;

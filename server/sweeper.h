@@ -7,7 +7,10 @@
 // With the real clock, Start() runs it on a thread that sleeps until the
 // earliest due instant, and wakes early when a commit may have brought that
 // instant forward. In rehearsal mode nothing runs by itself: AdvanceClock
-// calls SweepDue after moving the manual clock.
+// calls Advance, which moves the manual clock a step (at most a day) at a
+// time and sweeps what fell due in each step, in batches of tickets. Memory
+// is one batch, each ticket's sweep covering one step, however far the
+// clock goes; the caller may stop it between batches.
 //
 // Running it twice, or after a crash between sweeps, issues nothing twice:
 // the flag each rule sets is stored with the ticket in the same transaction
@@ -17,6 +20,7 @@
 #ifndef HOTLINE_SERVER_SWEEPER_H_
 #define HOTLINE_SERVER_SWEEPER_H_
 
+#include <functional>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
@@ -47,6 +51,17 @@ absl::Status StoreSweepSteps(storage::Connection& db, const v1::Ticket& ticket,
                              std::vector<SweepStep>& steps,
                              SweepCounts* counts);
 
+// How far Sweeper::Advance went.
+struct AdvanceProgress {
+  SweepCounts counts;
+  // Where the clock stands.
+  absl::Time reached;
+  // Every rule due at or before `reached` has been applied. False when the
+  // caller stopped the sweep in the middle of a step: some tickets still
+  // have rules due by `reached`, applied by the next sweep.
+  bool all_due_swept = true;
+};
+
 class Sweeper final {
  public:
   using Counts = SweepCounts;
@@ -63,6 +78,17 @@ class Sweeper final {
   // durable.
   absl::StatusOr<Counts> SweepDue(absl::Time now);
 
+  // Rehearsal mode: moves `clock` forward to `target` in steps of at most
+  // `step` (a stretch in which nothing falls due is one step), setting the
+  // clock to the end of each step and then sweeping what fell due by then,
+  // durably. `stop` is asked before each batch of tickets; once it says
+  // true, Advance returns where it got: the clock stays at the end of the
+  // step under way, and what was swept stays swept. Reaches `target` unless
+  // stopped. An error leaves the clock where it got too (clock.Now()).
+  absl::StatusOr<AdvanceProgress> Advance(ManualClock& clock, absl::Time target,
+                                          absl::Duration step,
+                                          const std::function<bool()>& stop);
+
   // Starts the background thread (real clock only).
   void Start();
   // Wakes the background thread to look again (called after commits).
@@ -72,6 +98,11 @@ class Sweeper final {
 
  private:
   void Run();
+  // One pass at `now`, in batches; stops (setting *stopped) when `stop`
+  // says so before a batch. Adds what it did to *counts. Needs pass_mutex_.
+  absl::Status SweepDueLocked(absl::Time now, const std::function<bool()>& stop,
+                              Counts* counts, bool* stopped)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(pass_mutex_);
 
   storage::Store* const store_;
   const Clock* const clock_;

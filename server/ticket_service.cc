@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/proto_time.h"
 #include "server/completion.h"
+#include "server/idempotency.h"
 #include "server/paging.h"
 #include "server/ticket_filter.h"
 #include "server/ticket_step.h"
@@ -33,24 +34,30 @@ absl::Status CheckEtagSyntax(absl::string_view etag) {
 }  // namespace
 
 void TicketService::Transition(const Principal& principal, TicketAction action,
-                               const std::string& name, Rule rule,
-                               TicketDone done) {
+                               const std::string& name,
+                               const google::protobuf::Message& request,
+                               Rule rule, TicketDone done) {
   absl::StatusOr<int64_t> id = ParseTicketName(name, "name");
   if (!id.ok()) return done(id.status());
+  absl::StatusOr<RequestIdentity> identity =
+      IdentifyRequest(principal, request);
+  if (!identity.ok()) return done(identity.status());
   if (absl::Status s = AuthorizeAction(principal, action); !s.ok()) {
     return done(s);
   }
   auto result = std::make_shared<v1::Ticket>();
   store_->Write(
-      [this, principal, action, name, id = *id, rule = std::move(rule),
-       result](Connection& db) -> absl::Status {
-        absl::StatusOr<v1::Ticket> ticket = ApplyTicketStep(
-            db, *policies_, ActionContext{principal, clock_->Now()}, action, id,
-            name, rule);
-        if (!ticket.ok()) return ticket.status();
-        *result = ViewFor(principal, *ticket);
-        return absl::OkStatus();
-      },
+      AnswerRetries<v1::Ticket>(
+          *std::move(identity), clock_, result,
+          [this, principal, action, name, id = *id, rule = std::move(rule),
+           result](Connection& db) -> absl::Status {
+            absl::StatusOr<v1::Ticket> ticket = ApplyTicketStep(
+                db, *policies_, ActionContext{principal, clock_->Now()}, action,
+                id, name, rule);
+            if (!ticket.ok()) return ticket.status();
+            *result = ViewFor(principal, *ticket);
+            return absl::OkStatus();
+          }),
       DeliverWhenDurable<v1::Ticket>(result, std::move(done)));
 }
 
@@ -181,7 +188,7 @@ void TicketService::DispatchTicket(const Principal& principal,
   // The department must exist; checked in the unit so that the check and
   // the dispatch see the same database.
   Transition(
-      principal, TicketAction::kDispatch, request.name(),
+      principal, TicketAction::kDispatch, request.name(), request,
       [this, request, department_id = *department_id](
           Connection& db, const v1::Ticket& ticket,
           const ActionContext& context) -> absl::StatusOr<TicketChange> {
@@ -206,7 +213,7 @@ void TicketService::AcknowledgeTicket(
     return done(s);
   }
   Transition(
-      principal, TicketAction::kAcknowledge, request.name(),
+      principal, TicketAction::kAcknowledge, request.name(), request,
       [this, etag = request.etag()](Connection&, const v1::Ticket& ticket,
                                     const ActionContext& context) {
         return Acknowledge(ticket, etag, context, policies_->CurrentRules());
@@ -222,7 +229,7 @@ void TicketService::ReturnTicket(const Principal& principal,
     return done(s);
   }
   Transition(
-      principal, TicketAction::kReturn, request.name(),
+      principal, TicketAction::kReturn, request.name(), request,
       [request](Connection&, const v1::Ticket& ticket,
                 const ActionContext& context) {
         return Return(ticket, request.reason(), request.etag(), context);
@@ -250,7 +257,7 @@ void TicketService::ReplyTicket(const Principal& principal,
     return done(s);
   }
   Transition(
-      principal, TicketAction::kReply, request.name(),
+      principal, TicketAction::kReply, request.name(), request,
       [request](Connection&, const v1::Ticket& ticket,
                 const ActionContext& context) {
         return Reply(ticket, request.reply_text(), request.outcome(),
@@ -271,7 +278,7 @@ void TicketService::CloseTicket(const Principal& principal,
     return done(s);
   }
   Transition(
-      principal, TicketAction::kClose, request.name(),
+      principal, TicketAction::kClose, request.name(), request,
       [request](Connection&, const v1::Ticket& ticket,
                 const ActionContext& context) {
         return Close(ticket, request.satisfaction(), request.etag(), context);
@@ -287,7 +294,7 @@ void TicketService::ReopenTicket(const Principal& principal,
     return done(s);
   }
   Transition(
-      principal, TicketAction::kReopen, request.name(),
+      principal, TicketAction::kReopen, request.name(), request,
       [this, request](Connection&, const v1::Ticket& ticket,
                       const ActionContext& context) {
         return Reopen(ticket, request.reason(), request.etag(), context,
@@ -304,7 +311,7 @@ void TicketService::RequestExtension(const Principal& principal,
     return done(s);
   }
   Transition(
-      principal, TicketAction::kRequestExtension, request.name(),
+      principal, TicketAction::kRequestExtension, request.name(), request,
       [this, request](Connection&, const v1::Ticket& ticket,
                       const ActionContext& context) {
         // The limits of the policy that set this ticket's deadlines.
@@ -322,7 +329,7 @@ void TicketService::ApproveExtension(const Principal& principal,
     return done(s);
   }
   Transition(
-      principal, TicketAction::kDecideExtension, request.name(),
+      principal, TicketAction::kDecideExtension, request.name(), request,
       [this, request](Connection&, const v1::Ticket& ticket,
                       const ActionContext& context) {
         return hotline::ApproveExtension(
@@ -340,7 +347,7 @@ void TicketService::RejectExtension(const Principal& principal,
     return done(s);
   }
   Transition(
-      principal, TicketAction::kDecideExtension, request.name(),
+      principal, TicketAction::kDecideExtension, request.name(), request,
       [request](Connection&, const v1::Ticket& ticket,
                 const ActionContext& context) {
         return hotline::RejectExtension(ticket, request.reason(),

@@ -75,8 +75,12 @@ class TicketService final {
 
   // The shared path of every state change: parse `name`, check the role,
   // then one unit running ApplyTicketStep (ticket_step.h).
+  // `request` is hashed for its request_id (idempotency.h): a retry gets
+  // the first outcome.
   void Transition(const Principal& principal, TicketAction action,
-                  const std::string& name, Rule rule, TicketDone done);
+                  const std::string& name,
+                  const google::protobuf::Message& request, Rule rule,
+                  TicketDone done);
 
   // Loads a ticket the principal may see (for reads).
   absl::StatusOr<v1::Ticket> LoadVisible(const Principal& principal,

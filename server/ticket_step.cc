@@ -46,7 +46,21 @@ absl::StatusOr<v1::Ticket> ApplyTicketStep(storage::Connection& db,
       !s.ok()) {
     return s;
   }
-  return change->ticket;
+  // What the step itself lets fall due at once (a rejected extension
+  // releases a yellow card held past its deadline) is settled in the same
+  // unit, so no reader sees the ticket without it.
+  SweepResult after = Sweep(change->ticket, context.now,
+                            policies.RulesFor(change->ticket.policy_version()));
+  if (after.steps.empty()) return change->ticket;
+  if (absl::Status s = StoreSweepSteps(db, after.ticket, after.steps, &ignored);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = storage::UpdateTicket(db, change->ticket, &after.ticket);
+      !s.ok()) {
+    return s;
+  }
+  return after.ticket;
 }
 
 }  // namespace hotline

@@ -1,7 +1,8 @@
 // One step on one stored ticket, inside a unit of work: load it, check that
 // the actor may take the action on it, settle whatever fell due before now
-// (the sweep rules: cards, missed daily reports), apply the step's rule, and
-// store the settled steps and the change. Every state change of a ticket
+// (the sweep rules: cards, missed daily reports), apply the step's rule,
+// store the settled steps and the change, then settle what the step itself
+// made due at once (a rejected extension's held yellow card). Every state change of a ticket
 // goes through here, so history stays in time order even when the sweeper
 // has not run yet.
 //

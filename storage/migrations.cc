@@ -186,6 +186,29 @@ CREATE TABLE stat_meta (
   value TEXT NOT NULL
 );
 )sql",
+    // 5: the service's own settings kept with the data (the rehearsal
+    // clock, the calendar coverage deadlines were last computed with), and
+    // the outcomes of mutating calls by request_id, so a retry returns the
+    // first outcome. A request is keyed by a hash of (principal,
+    // request_id); outcomes are kept for a retention period
+    // (storage/queries.h), the oldest purged a few at a time as new ones
+    // come.
+    R"sql(
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE request_outcomes (
+  id          INTEGER PRIMARY KEY,
+  request_key BLOB NOT NULL UNIQUE,
+  method      TEXT NOT NULL,
+  fingerprint BLOB NOT NULL,
+  response    BLOB NOT NULL,
+  created_at  INTEGER NOT NULL
+);
+CREATE INDEX request_outcomes_by_age ON request_outcomes(created_at);
+)sql",
 };
 
 }  // namespace

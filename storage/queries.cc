@@ -689,4 +689,12 @@ absl::StatusOr<int64_t> LatestSeq(Connection& db) {
   return db.QueryInt64("SELECT COALESCE(MAX(seq), 0) FROM events");
 }
 
+absl::StatusOr<int64_t> LatestEventTimeMicros(Connection& db) {
+  // The latest event by seq, by the primary key: events are recorded at the
+  // clock's time, so no later event carries a later request time.
+  return db.QueryInt64(
+      "SELECT COALESCE((SELECT time FROM events ORDER BY seq DESC LIMIT 1), "
+      "0)");
+}
+
 }  // namespace hotline::storage

@@ -167,6 +167,8 @@ absl::StatusOr<std::vector<v1::Event>> QueryEventFeed(
     Connection& db, const EventFeedQuery& query);
 // The latest seq, 0 when there are no events.
 absl::StatusOr<int64_t> LatestSeq(Connection& db);
+// The time of the latest event (by seq), UTC microseconds; 0 when none.
+absl::StatusOr<int64_t> LatestEventTimeMicros(Connection& db);
 
 // Stores a new ticket: assigns its name "tickets/{id}" and etag.
 // ALREADY_EXISTS when its source_id is taken.

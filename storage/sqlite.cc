@@ -1,13 +1,60 @@
 #include "storage/sqlite.h"
 
+#include <sys/stat.h>
+
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 
 namespace hotline::storage {
+namespace {
+
+// The status payload that marks a full disk.
+constexpr char kDiskFullPayload[] = "hotline.storage/disk-full";
+
+bool Exists(const std::string& path) {
+  struct stat info;
+  return stat(path.c_str(), &info) == 0;
+}
+
+// `path` as an SQLite URI's path: '%', '?' and '#' are escaped.
+std::string UriPath(const std::string& path) {
+  std::string out;
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      out += absl::StrCat(
+          "%", absl::Hex(static_cast<unsigned char>(c), absl::kZeroPad2));
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool IsDiskFull(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kResourceExhausted &&
+         status.GetPayload(kDiskFullPayload).has_value();
+}
 
 absl::Status SqliteError(sqlite3* db, int code, absl::string_view context) {
-  std::string message = absl::StrCat(
-      context, ": ", db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code));
+  const char* sqlite_message =
+      db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code);
+  std::string message = absl::StrCat(context, ": ", sqlite_message);
   switch (code & 0xff) {
+    case SQLITE_FULL: {
+      // The caller sees this message: no SQL in it.
+      absl::Status full = absl::ResourceExhaustedError(
+          absl::StrCat("disk full: the server cannot save changes (SQLite: ",
+                       sqlite3_errstr(code),
+                       "); free space on the database's disk and retry"));
+      full.SetPayload(kDiskFullPayload, absl::Cord("1"));
+      return full;
+    }
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return absl::DataLossError(
+          absl::StrCat("the database file is damaged: ", message));
     case SQLITE_CONSTRAINT:
       if (code == SQLITE_CONSTRAINT_UNIQUE ||
           code == SQLITE_CONSTRAINT_PRIMARYKEY) {
@@ -17,8 +64,6 @@ absl::Status SqliteError(sqlite3* db, int code, absl::string_view context) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return absl::UnavailableError(message);
-    case SQLITE_FULL:
-      return absl::ResourceExhaustedError(message);
     default:
       return absl::InternalError(message);
   }
@@ -102,6 +147,32 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   // of failing at once.
   if (absl::Status s = connection->Execute(
           "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
+      !s.ok()) {
+    return s;
+  }
+  return connection;
+}
+
+absl::StatusOr<std::unique_ptr<Connection>> Connection::OpenForInspection(
+    const std::string& path) {
+  // Without a log beside it, the file alone is the database: read it as
+  // immutable (no locks, no -shm). With one, SQLite must read the log too.
+  const bool immutable = !Exists(path + "-wal") && !Exists(path + "-journal");
+  const std::string uri =
+      absl::StrCat("file:", UriPath(path), immutable ? "?immutable=1" : "");
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(
+      uri.c_str(), &db,
+      SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    absl::Status status =
+        SqliteError(db, rc, absl::StrCat("cannot open database ", path));
+    sqlite3_close_v2(db);
+    return status;
+  }
+  sqlite3_extended_result_codes(db, 1);
+  std::unique_ptr<Connection> connection(new Connection(db));
+  if (absl::Status s = connection->Execute("PRAGMA busy_timeout = 5000");
       !s.ok()) {
     return s;
   }

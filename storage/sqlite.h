@@ -49,7 +49,8 @@ class Statement {
 
   // Runs one step: true when a row is ready, false when done. A constraint
   // violation is ALREADY_EXISTS (UNIQUE) or FAILED_PRECONDITION; a busy
-  // database UNAVAILABLE; anything else INTERNAL.
+  // database UNAVAILABLE; a full disk RESOURCE_EXHAUSTED (IsDiskFull); a
+  // damaged file DATA_LOSS; anything else INTERNAL.
   absl::StatusOr<bool> Step();
   // Runs a statement that returns no rows.
   absl::Status Run();
@@ -71,6 +72,11 @@ class Connection {
   // busy_timeout and foreign_keys; the caller sets journal and sync pragmas.
   static absl::StatusOr<std::unique_ptr<Connection>> Open(
       const std::string& path, bool read_only);
+  // Opens an existing file to look at it without changing a byte: read-only,
+  // and, when no write-ahead log or rollback journal is beside it, as an
+  // immutable file, so that not even the -wal and -shm files are created.
+  static absl::StatusOr<std::unique_ptr<Connection>> OpenForInspection(
+      const std::string& path);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -98,8 +104,14 @@ class Connection {
   std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
 };
 
-// Converts an SQLite result code and message to a status.
+// Converts an SQLite result code and message to a status. SQLITE_FULL is
+// RESOURCE_EXHAUSTED with a "disk full" message meant for the caller (and
+// IsDiskFull true); SQLITE_CORRUPT and SQLITE_NOTADB are DATA_LOSS.
 absl::Status SqliteError(sqlite3* db, int code, absl::string_view context);
+
+// True for the status of a write refused because the database's disk (or
+// its size limit) is full.
+bool IsDiskFull(const absl::Status& status);
 
 }  // namespace hotline::storage
 

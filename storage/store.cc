@@ -1,18 +1,256 @@
 #include "storage/store.h"
 
-#include <future>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <future>
+#include <vector>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "common/log.h"
 #include "storage/migrations.h"
 #include "storage/stat_rollup.h"
 
 namespace hotline::storage {
+namespace {
+
+// The tables of hotline's first migration: an unmarked file that has them
+// all is a hotline database from before the application_id mark.
+constexpr const char* kHotlineTables[] = {
+    "tickets", "events", "create_requests", "departments", "tokens"};
+
+std::string ErrnoText() { return std::strerror(errno); }
+
+// The first line of a small text file, or "" when it cannot be read.
+std::string FirstLine(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return std::string(absl::StripAsciiWhitespace(line));
+}
+
+// Takes the exclusive lock on `path`.lock and writes this process's id in
+// it; returns the descriptor, which holds the lock until it is closed (by
+// Close, or by the kernel when the process ends, even by SIGKILL: a lock
+// never outlives its holder). Close removes the file before it lets go, so
+// a lock taken on a file that is no longer at that path is let go and
+// taken again on the new one.
+absl::StatusOr<int> LockDatabase(const std::string& path) {
+  const std::string lock_path = path + ".lock";
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const int fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cannot create the lock file ", lock_path, ": ", ErrnoText()));
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      const int error = errno;
+      close(fd);
+      if (error != EWOULDBLOCK) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "cannot lock ", lock_path, ": ", std::strerror(error)));
+      }
+      const std::string pid = FirstLine(lock_path);
+      std::string holder = "another process";
+      if (!pid.empty()) {
+        const std::string name =
+            FirstLine(absl::StrCat("/proc/", pid, "/comm"));
+        holder = absl::StrCat(name.empty() ? "process" : name, " pid ", pid);
+      }
+      return absl::FailedPreconditionError(absl::StrCat(
+          path, " is in use by ", holder, " (it holds ", lock_path,
+          "); stop that server first, or give this one another database"));
+    }
+    struct stat locked;
+    struct stat named;
+    if (fstat(fd, &locked) != 0 || stat(lock_path.c_str(), &named) != 0 ||
+        locked.st_ino != named.st_ino || locked.st_dev != named.st_dev) {
+      close(fd);  // its holder removed it meanwhile: lock the new one
+      continue;
+    }
+    const std::string pid = absl::StrCat(getpid(), "\n");
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, pid.data(), pid.size(), 0) !=
+                                     static_cast<ssize_t>(pid.size())) {
+      LogWarning(absl::StrCat("cannot write the pid in ", lock_path, ": ",
+                              ErrnoText()));
+    }
+    return fd;
+  }
+  return absl::UnavailableError(
+      absl::StrCat("cannot lock ", lock_path, ": it keeps changing"));
+}
+
+enum class FileKind {
+  kNew,       // missing, empty, or an SQLite file with nothing in it
+  kUnmarked,  // hotline's tables, from before the application_id mark
+  kMarked,    // application_id is kApplicationId
+};
+
+absl::Status Refuse(absl::string_view message) {
+  return absl::FailedPreconditionError(message);
+}
+
+// Every row of a one-column query, as text.
+absl::StatusOr<std::vector<std::string>> QueryTexts(Connection& db,
+                                                    const std::string& sql) {
+  absl::StatusOr<Statement> stmt = db.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  std::vector<std::string> rows;
+  while (true) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return rows;
+    rows.push_back(stmt->ColumnText(0));
+  }
+}
+
+// Looks at the file without changing a byte of it (no journal mode, no
+// lock, not even a -wal or -shm file when none is there) and says what it
+// is, or why it is refused.
+absl::StatusOr<FileKind> InspectFile(const StoreOptions& options,
+                                     const absl::TimeZone& zone) {
+  const std::string& path = options.path;
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0) {
+    if (errno == ENOENT) return FileKind::kNew;
+    return Refuse(absl::StrCat("cannot read ", path, ": ", ErrnoText()));
+  }
+  if (!S_ISREG(info.st_mode)) {
+    return Refuse(absl::StrCat(path, " is not a regular file"));
+  }
+  struct stat wal;
+  const bool has_wal =
+      stat((path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0;
+  if (info.st_size == 0 && !has_wal) return FileKind::kNew;
+  if (info.st_size > 0) {
+    char header[16] = {};
+    std::ifstream in(path, std::ios::binary);
+    in.read(header, sizeof(header));
+    if (!in || std::memcmp(header, "SQLite format 3", 16) != 0) {
+      return Refuse(absl::StrCat(
+          path,
+          " is not a hotline database (not an SQLite file, or its first "
+          "page is damaged); start with a new file name or a hotline "
+          "database"));
+    }
+  }
+  const std::string damaged =
+      absl::StrCat(path, " is damaged and cannot be served");
+  const std::string restore =
+      "; the file was left as it is: restore it from a backup";
+  absl::StatusOr<std::unique_ptr<Connection>> db =
+      Connection::OpenForInspection(path);
+  if (!db.ok())
+    return Refuse(
+        absl::StrCat(damaged, " (", db.status().message(), ")", restore));
+  auto failed = [&](const absl::Status& status) {
+    if (status.code() == absl::StatusCode::kDataLoss) {
+      return Refuse(
+          absl::StrCat(damaged, " (", status.message(), ")", restore));
+    }
+    return Refuse(absl::StrCat("cannot read ", path, ": ", status.message()));
+  };
+  absl::StatusOr<int64_t> application_id =
+      (*db)->QueryInt64("PRAGMA application_id");
+  if (!application_id.ok()) return failed(application_id.status());
+  absl::StatusOr<int64_t> version = (*db)->QueryInt64("PRAGMA user_version");
+  if (!version.ok()) return failed(version.status());
+  absl::StatusOr<std::vector<std::string>> tables = QueryTexts(
+      **db,
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE "
+      "'sqlite_%' ORDER BY name");
+  if (!tables.ok()) return failed(tables.status());
+  auto has_table = [&](absl::string_view name) {
+    return std::find(tables->begin(), tables->end(), name) != tables->end();
+  };
+
+  FileKind kind;
+  if (*application_id == kApplicationId) {
+    kind = FileKind::kMarked;
+  } else if (*application_id == 0 && tables->empty() && *version == 0) {
+    kind = FileKind::kNew;
+  } else if (*application_id == 0 &&
+             std::all_of(std::begin(kHotlineTables), std::end(kHotlineTables),
+                         has_table)) {
+    kind = FileKind::kUnmarked;
+  } else {
+    std::vector<std::string> some(
+        tables->begin(), tables->begin() + std::min<size_t>(tables->size(), 3));
+    return Refuse(absl::StrCat(
+        path, " is not a hotline database (application_id 0x",
+        absl::Hex(static_cast<uint32_t>(*application_id)), ", ", tables->size(),
+        " table(s)", tables->empty() ? "" : ": ", absl::StrJoin(some, ", "),
+        tables->size() > 3 ? ", ..." : "",
+        "); start with a new file name or a hotline database"));
+  }
+  if (*version > LatestSchemaVersion()) {
+    return Refuse(absl::StrCat(
+        path, " has schema version ", *version, ", newer than this build's ",
+        LatestSchemaVersion(), "; run a newer hotline-server"));
+  }
+  if (has_table("stat_meta")) {
+    absl::StatusOr<std::vector<std::string>> recorded =
+        QueryTexts(**db, "SELECT value FROM stat_meta WHERE key = 'time_zone'");
+    if (!recorded.ok()) return failed(recorded.status());
+    if (!recorded->empty() && recorded->front() != zone.name()) {
+      return Refuse(absl::StrCat(
+          "the statistics in ", path, " count days in ", recorded->front(),
+          ", not ", zone.name(),
+          "; start the server with --time_zone=", recorded->front()));
+    }
+  }
+  if (options.check_integrity && kind != FileKind::kNew) {
+    absl::StatusOr<std::vector<std::string>> problems =
+        QueryTexts(**db, "PRAGMA quick_check(20)");
+    if (!problems.ok()) return failed(problems.status());
+    if (problems->empty() || problems->front() != "ok") {
+      std::string first = problems->empty() ? "no answer" : problems->front();
+      first = absl::StrReplaceAll(first, {{"\n", " "}, {"\r", " "}});
+      if (first.size() > 160) first = absl::StrCat(first.substr(0, 160), "...");
+      return Refuse(absl::StrCat(damaged, " (PRAGMA quick_check found ",
+                                 problems->size() >= 20
+                                     ? "20 or more"
+                                     : absl::StrCat(problems->size()),
+                                 " problem(s), first: ", first, ")", restore));
+    }
+  }
+  return kind;
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(
     const StoreOptions& options) {
   if (options.path.empty()) {
     return absl::InvalidArgumentError("no database path given");
   }
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(options.time_zone, &zone)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown time zone \"", options.time_zone,
+                     "\"; give an IANA name such as Asia/Shanghai"));
+  }
+  // Closes the lock (and whatever else was opened) when Open fails.
+  std::unique_ptr<Store> store(new Store());
+  store->path_ = options.path;
+  if (options.lock) {
+    absl::StatusOr<int> fd = LockDatabase(options.path);
+    if (!fd.ok()) return fd.status();
+    store->lock_fd_ = *fd;
+  }
+  // Every check passes before anything is written, journal mode included.
+  absl::StatusOr<FileKind> kind = InspectFile(options, zone);
+  if (!kind.ok()) return kind.status();
+
   absl::StatusOr<std::unique_ptr<Connection>> writer =
       Connection::Open(options.path, /*read_only=*/false);
   if (!writer.ok()) return writer.status();
@@ -29,29 +267,30 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
       !s.ok()) {
     return s;
   }
-  absl::StatusOr<std::string> mode = [&]() -> absl::StatusOr<std::string> {
-    absl::StatusOr<Statement> stmt = (*writer)->Prepare("PRAGMA journal_mode");
-    if (!stmt.ok()) return stmt.status();
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    return stmt->ColumnText(0);
-  }();
+  absl::StatusOr<std::vector<std::string>> mode =
+      QueryTexts(**writer, "PRAGMA journal_mode");
   if (!mode.ok()) return mode.status();
-  if (*mode != "wal") {
+  if (mode->empty() || mode->front() != "wal") {
     return absl::FailedPreconditionError(absl::StrCat(
         options.path, " cannot use write-ahead logging (journal_mode is ",
-        *mode, "); put the database on a local file system"));
+        mode->empty() ? "unknown" : mode->front(),
+        "); put the database on a local file system"));
+  }
+  if (*kind != FileKind::kMarked) {
+    // Right before the first migration (an unmarked file: in a transaction
+    // of its own). A crash in between leaves a marked empty file, which is
+    // migrated on the next start.
+    if (absl::Status s = (*writer)->Execute(absl::StrCat(
+            "BEGIN IMMEDIATE; PRAGMA application_id = ", kApplicationId,
+            "; COMMIT;"));
+        !s.ok()) {
+      (*writer)->Execute("ROLLBACK").IgnoreError();
+      return s;
+    }
   }
   if (absl::Status s = Migrate(**writer); !s.ok()) return s;
-  absl::TimeZone zone;
-  if (!absl::LoadTimeZone(options.time_zone, &zone)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown time zone \"", options.time_zone,
-                     "\"; give an IANA name such as Asia/Shanghai"));
-  }
   if (absl::Status s = PrepareStatistics(**writer, zone); !s.ok()) return s;
 
-  std::unique_ptr<Store> store(new Store());
   for (int i = 0; i < std::max(1, options.read_connections); ++i) {
     absl::StatusOr<std::unique_ptr<Connection>> reader =
         Connection::Open(options.path, /*read_only=*/true);
@@ -61,7 +300,57 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   }
   store->writer_ =
       std::make_unique<Writer>(*std::move(writer), options.max_write_batch);
+  Store* self = store.get();
+  store->writer_->SetOutcomeObserver(
+      [self](const absl::Status& status) { self->Observe(status); });
   return store;
+}
+
+StoreHealth Store::health() const {
+  absl::MutexLock lock(&health_mutex_);
+  return health_;
+}
+
+void Store::SetHealthListener(std::function<void(StoreHealth)> listener) {
+  absl::MutexLock lock(&health_mutex_);
+  health_listener_ = std::move(listener);
+  if (health_listener_) health_listener_(health_);
+}
+
+void Store::Observe(const absl::Status& status) {
+  StoreHealth next;
+  if (status.code() == absl::StatusCode::kDataLoss) {
+    next = StoreHealth::kDamaged;
+  } else if (IsDiskFull(status)) {
+    next = StoreHealth::kDiskFull;
+  } else if (status.ok()) {
+    next = StoreHealth::kHealthy;
+  } else {
+    return;
+  }
+  absl::MutexLock lock(&health_mutex_);
+  // Damage is for good: only a restart (which checks the file) clears it.
+  if (health_ == next || health_ == StoreHealth::kDamaged) return;
+  health_ = next;
+  switch (next) {
+    case StoreHealth::kDamaged:
+      LogError(absl::StrCat(
+          path_, " is damaged (", status.message(),
+          "); health is NOT_SERVING and calls that meet the damage get "
+          "DATA_LOSS: stop the server and restore the file from a backup"));
+      break;
+    case StoreHealth::kDiskFull:
+      LogError(absl::StrCat(
+          "disk full: writes to ", path_,
+          " are refused (RESOURCE_EXHAUSTED) and health is NOT_SERVING "
+          "until one commits again; free space on its disk"));
+      break;
+    case StoreHealth::kHealthy:
+      LogWarning(absl::StrCat("writes to ", path_,
+                              " commit again; health is SERVING"));
+      break;
+  }
+  if (health_listener_) health_listener_(next);
 }
 
 Store::~Store() { Close(); }
@@ -87,7 +376,14 @@ void Store::Close() {
   // The writer closes last: the last connection to close checkpoints the
   // write-ahead log into the database file and removes it, which read-only
   // connections cannot do.
-  writer_->Stop();
+  if (writer_ != nullptr) writer_->Stop();
+  // Then another server may have the file. The lock file goes first (a
+  // refused start leaves nothing behind; see LockDatabase).
+  if (lock_fd_ >= 0) {
+    unlink((path_ + ".lock").c_str());
+    close(lock_fd_);
+    lock_fd_ = -1;
+  }
 }
 
 Store::Lease::Lease(Store* s) : store(s) {

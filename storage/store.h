@@ -11,14 +11,24 @@
 //       store->Read<std::optional<v1::Ticket>>(
 //           [&](Connection& db) { return LoadTicket(db, 42); });
 //
-// Open creates the file if needed and applies the migrations. With
-// synchronous=FULL (the default) a write whose `done` reported OK survives a
-// crash or power loss.
+// Open creates the file if needed and applies the migrations, but first
+// checks the file without changing a byte of it: it must be new (missing or
+// empty), or a hotline database (PRAGMA application_id kApplicationId, or an
+// unmarked file with hotline's tables from before the mark) of a schema
+// version this build knows, counting days in the same time zone, that
+// passes PRAGMA quick_check. Anything else is refused with one line naming
+// the file and what to do. With synchronous=FULL (the default) a write whose
+// `done` reported OK survives a crash or power loss.
+//
+// While the store runs, health() says whether the database can serve: a
+// damaged file (DATA_LOSS from any read or write) stays kDamaged until a
+// restart; a full disk is kDiskFull until the next write commits.
 //
 // Thread-safe: every method may be called from any thread.
 #ifndef HOTLINE_STORAGE_STORE_H_
 #define HOTLINE_STORAGE_STORE_H_
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -33,6 +43,9 @@
 
 namespace hotline::storage {
 
+// PRAGMA application_id of a hotline database: "HOTL".
+inline constexpr int32_t kApplicationId = 0x484F544C;
+
 struct StoreOptions {
   // The database file; created when missing.
   std::string path;
@@ -46,6 +59,22 @@ struct StoreOptions {
   // The bureau's IANA time zone: statistics count calendar days in it. A
   // database keeps the zone it was first opened with.
   std::string time_zone = "Asia/Shanghai";
+  // Hold an exclusive lock on "<path>.lock" (which holds this process's id)
+  // while open, so that a second store with `lock` on the same file is
+  // refused, naming the holder. The kernel releases it when the process
+  // ends, however it ends. The server sets it; the bootstrap command does not
+  // (it may run beside a running server).
+  bool lock = false;
+  // Run PRAGMA quick_check before opening (reads the whole file once).
+  bool check_integrity = true;
+};
+
+enum class StoreHealth {
+  kHealthy,
+  // The last write could not be saved because the disk is full.
+  kDiskFull,
+  // SQLite found the file damaged (SQLITE_CORRUPT, SQLITE_NOTADB).
+  kDamaged,
 };
 
 class Store final {
@@ -64,6 +93,13 @@ class Store final {
     writer_->SetCommitListener(std::move(listener));
   }
 
+  // Whether the database can serve (see the file comment).
+  StoreHealth health() const;
+  // Called at once with health(), then with every change of it, under the
+  // store's health lock (so calls arrive in order); must be short and must
+  // not call the store. Set once, after Open.
+  void SetHealthListener(std::function<void(StoreHealth)> listener);
+
   // Write, and wait for `done`.
   absl::Status WriteAndWait(WriteUnit unit);
 
@@ -75,7 +111,11 @@ class Store final {
     if (lease.connection == nullptr) {
       return absl::UnavailableError("the store is closed");
     }
-    return read(*lease.connection);
+    absl::StatusOr<T> result = read(*lease.connection);
+    if (result.status().code() == absl::StatusCode::kDataLoss) {
+      Observe(result.status());
+    }
+    return result;
   }
 
   // Closes every idle read connection, finishes queued writes and closes
@@ -95,6 +135,18 @@ class Store final {
   };
 
   Store() = default;
+
+  // Moves health() as a read or a write group found (see
+  // Writer::SetOutcomeObserver); logs each change.
+  void Observe(const absl::Status& status);
+
+  std::string path_;
+  // The lock file's descriptor while `lock` holds it, else -1.
+  int lock_fd_ = -1;
+  mutable absl::Mutex health_mutex_;
+  StoreHealth health_ ABSL_GUARDED_BY(health_mutex_) = StoreHealth::kHealthy;
+  std::function<void(StoreHealth)> health_listener_
+      ABSL_GUARDED_BY(health_mutex_);
 
   std::unique_ptr<Writer> writer_;
   absl::Mutex pool_mutex_;

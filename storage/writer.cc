@@ -57,15 +57,47 @@ void Writer::Run() {
   }
 }
 
+namespace {
+
+// What a failure says about the database as a whole: DATA_LOSS outranks a
+// full disk, which outranks everything else (nothing to say).
+bool Outranks(const absl::Status& candidate, const absl::Status& current) {
+  auto rank = [](const absl::Status& s) {
+    if (s.code() == absl::StatusCode::kDataLoss) return 2;
+    if (IsDiskFull(s)) return 1;
+    return 0;
+  };
+  return rank(candidate) > rank(current);
+}
+
+// The status a group's units get when the transaction itself failed: a
+// full disk or a damaged file as such (the caller must not retry blindly),
+// anything else UNAVAILABLE.
+absl::Status TransactionFailure(const absl::Status& status,
+                                absl::string_view what) {
+  if (status.code() == absl::StatusCode::kDataLoss || IsDiskFull(status)) {
+    return status;
+  }
+  return absl::UnavailableError(absl::StrCat(what, status.message()));
+}
+
+}  // namespace
+
 void Writer::RunGroup(std::deque<Pending>& group) {
   Connection& db = *connection_;
+  // What this group says about the database (see SetOutcomeObserver).
+  absl::Status condition;
+  auto note = [&](const absl::Status& status) {
+    if (Outranks(status, condition)) condition = status;
+  };
   auto fail_all = [&](const absl::Status& status) {
+    note(status);
+    if (outcome_observer_ && !condition.ok()) outcome_observer_(condition);
     for (Pending& pending : group) pending.done(status);
   };
   if (absl::Status s = db.Execute("BEGIN IMMEDIATE"); !s.ok()) {
     LogError(absl::StrCat("cannot begin a write transaction: ", s.message()));
-    fail_all(absl::UnavailableError(
-        absl::StrCat("the database is not writable now: ", s.message())));
+    fail_all(TransactionFailure(s, "the database is not writable now: "));
     return;
   }
   std::vector<absl::Status> results;
@@ -75,28 +107,43 @@ void Writer::RunGroup(std::deque<Pending>& group) {
     if (status.ok()) status = pending.unit(db);
     if (status.ok()) {
       status = db.Execute("RELEASE unit");
+    } else if (sqlite3_get_autocommit(db.handle()) != 0) {
+      // SQLite rolled the whole transaction back itself (it may on a full
+      // disk or a damaged file): nothing of the group was saved.
+      LogError(absl::StrCat("a write transaction was rolled back: ",
+                            status.message()));
+      fail_all(TransactionFailure(status, "the write was not saved: "));
+      return;
     } else {
       // Undo this unit alone; the group goes on.
       db.Execute("ROLLBACK TO unit; RELEASE unit").IgnoreError();
     }
+    note(status);
     results.push_back(std::move(status));
   }
   if (absl::Status commit = db.Execute("COMMIT"); !commit.ok()) {
     LogError(absl::StrCat("commit failed: ", commit.message()));
     db.Execute("ROLLBACK").IgnoreError();
-    fail_all(absl::UnavailableError(
-        absl::StrCat("the write was not saved: ", commit.message())));
+    fail_all(TransactionFailure(commit, "the write was not saved: "));
     return;
   }
   const bool any_committed =
       std::any_of(results.begin(), results.end(),
                   [](const absl::Status& s) { return s.ok(); });
+  if (outcome_observer_ && (!condition.ok() || any_committed)) {
+    outcome_observer_(condition);
+  }
   if (any_committed && commit_listener_) commit_listener_();
   for (size_t i = 0; i < group.size(); ++i) group[i].done(results[i]);
 }
 
 void Writer::SetCommitListener(std::function<void()> listener) {
   commit_listener_ = std::move(listener);
+}
+
+void Writer::SetOutcomeObserver(
+    std::function<void(const absl::Status&)> observer) {
+  outcome_observer_ = std::move(observer);
 }
 
 }  // namespace hotline::storage

@@ -41,8 +41,9 @@ class Writer final {
   Writer& operator=(const Writer&) = delete;
 
   // Queues the unit. `done` receives OK once the unit's writes are durable,
-  // the unit's own error (its writes undone), or UNAVAILABLE when the
-  // writer has stopped or the commit failed.
+  // the unit's own error (its writes undone), RESOURCE_EXHAUSTED when the
+  // disk is full (IsDiskFull), DATA_LOSS when the file is damaged, or
+  // UNAVAILABLE when the writer has stopped or the commit failed otherwise.
   void Submit(WriteUnit unit, WriteDone done);
 
   // Runs every unit already queued, then stops the thread and closes the
@@ -53,6 +54,14 @@ class Writer final {
   // one unit, before the units' `done`s. Must be short (e.g. wake a thread).
   // Set once, before the first Submit.
   void SetCommitListener(std::function<void()> listener);
+
+  // Called on the writer thread after every group with what it says about
+  // the database: DATA_LOSS when a unit or the transaction found the file
+  // damaged, a disk-full status (IsDiskFull) when it could not grow, else OK
+  // when at least one unit committed (a group whose units all failed for
+  // their own reasons says nothing). Must be short. Set once, before the
+  // first Submit.
+  void SetOutcomeObserver(std::function<void(const absl::Status&)> observer);
 
  private:
   struct Pending {
@@ -72,6 +81,7 @@ class Writer final {
   // Used only by the writer thread (and by Stop after joining it).
   std::unique_ptr<Connection> connection_;
   std::function<void()> commit_listener_;
+  std::function<void(const absl::Status&)> outcome_observer_;
   std::thread thread_;
 };
 

@@ -3,8 +3,10 @@
 // valid token) and changes nothing.
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "tests/test_support.h"
@@ -343,6 +345,58 @@ TEST_F(AccessTest, RevocationTakesEffectAtOnce) {
     }
   }
   EXPECT_TRUE(found);
+}
+
+TEST_F(AccessTest, TheLastBureauTokenCannotBeRevoked) {
+  auto live_bureau_tokens = [&] {
+    std::vector<std::string> names;
+    absl::StatusOr<v1::ListTokensResponse> tokens =
+        bureau().ListTokens(v1::ListTokensRequest());
+    EXPECT_TRUE(tokens.ok()) << tokens.status();
+    if (!tokens.ok()) return names;
+    for (const v1::Token& t : tokens->tokens()) {
+      if (t.principal() == "bureau" && !t.has_revoke_time()) {
+        names.push_back(t.name());
+      }
+    }
+    return names;
+  };
+  const std::vector<std::string> only = live_bureau_tokens();
+  ASSERT_EQ(only.size(), 1u);
+  v1::RevokeTokenRequest revoke;
+  revoke.set_name(only[0]);
+  absl::Status refused = bureau().RevokeToken(revoke).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
+  EXPECT_NE(refused.message().find("last"), std::string::npos) << refused;
+  EXPECT_NE(refused.message().find("another bureau token"), std::string::npos)
+      << refused;
+  // Nothing changed: the bureau still works.
+  ASSERT_EQ(live_bureau_tokens(), only);
+
+  // With a second bureau token, the first may go; the second is then the
+  // last (a revoked bureau token does not count).
+  v1::CreateTokenRequest create;
+  create.mutable_token()->set_principal("bureau");
+  absl::StatusOr<v1::Token> second = bureau().CreateToken(create);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_TRUE(bureau().RevokeToken(revoke).ok());
+  bureau_ = Connect(second->secret());
+  EXPECT_EQ(live_bureau_tokens(), std::vector<std::string>{second->name()});
+  revoke.set_name(second->name());
+  EXPECT_EQ(bureau().RevokeToken(revoke).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(bureau().ListTickets(v1::ListTicketsRequest()).ok());
+  // Other principals' last tokens may be revoked as before.
+  absl::StatusOr<v1::ListTokensResponse> all =
+      bureau().ListTokens(v1::ListTokensRequest());
+  ASSERT_TRUE(all.ok()) << all.status();
+  std::vector<std::string> intake;
+  for (const v1::Token& t : all->tokens()) {
+    if (t.principal() == "intake/city") intake.push_back(t.name());
+  }
+  ASSERT_EQ(intake.size(), 1u);
+  revoke.set_name(intake[0]);
+  EXPECT_TRUE(bureau().RevokeToken(revoke).ok());
 }
 
 TEST_F(AccessTest, MalformedAuthorizationIsUnauthenticated) {

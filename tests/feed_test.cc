@@ -109,6 +109,19 @@ class FeedTest : public ServerTest {
   std::string intake_token_;
 };
 
+// The N of "after_seq=N" in a status message; -1 when absent.
+int64_t ResumePointIn(const std::string& message) {
+  const size_t at = message.find("after_seq=");
+  if (at == std::string::npos) return -1;
+  int64_t seq = 0;
+  size_t i = at + sizeof("after_seq=") - 1;
+  if (i >= message.size() || !isdigit(message[i])) return -1;
+  for (; i < message.size() && isdigit(message[i]); ++i) {
+    seq = seq * 10 + (message[i] - '0');
+  }
+  return seq;
+}
+
 std::vector<int64_t> Seqs(const std::vector<Event>& events) {
   std::vector<int64_t> out;
   for (const Event& e : events) out.push_back(e.seq());
@@ -335,10 +348,166 @@ TEST_F(FeedTest, AClientThatStopsReadingIsCutOff) {
   int read = 0;
   while (reader->Read(&event)) ++read;
   grpc::Status status = reader->Finish();
+  ASSERT_GT(read, 0);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
       << status.error_message();
-  EXPECT_NE(status.error_message().find("after_seq="), std::string::npos);
   EXPECT_LT(read, 80);  // cut before the end
+  // The message names the last event the client actually received, so that
+  // resuming after it neither repeats nor skips one.
+  EXPECT_EQ(ResumePointIn(status.error_message()), event.seq())
+      << status.error_message();
+}
+
+TEST_F(FeedTest, AStreamEndedByShutdownNamesTheLastEventItDelivered) {
+  const std::string note(1900, 'x');
+  for (int i = 0; i < 40; ++i) {
+    Ticket t = CreateTicket();
+    v1::DispatchTicketRequest dispatch;
+    dispatch.set_name(t.name());
+    dispatch.set_department("departments/housing");
+    dispatch.set_note(note);
+    ASSERT_TRUE(bureau().DispatchTicket(dispatch).ok());
+  }
+  grpc::ChannelArguments arguments;
+  arguments.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  arguments.SetInt("grpc.http2.lookahead_bytes", 8192);
+  auto channel = grpc::CreateCustomChannel(
+      server_->address(), grpc::InsecureChannelCredentials(), arguments);
+  auto stub = v1::HotlineService::NewStub(channel);
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + bureau_token_);
+  std::unique_ptr<grpc::ClientReader<Event>> reader =
+      stub->WatchEvents(&context, v1::WatchEventsRequest());
+  Event event;
+  ASSERT_TRUE(reader->Read(&event));  // the stream is up; now stop reading
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // The server stops while a write waits for the client; the client reads
+  // what was sent, then the status.
+  std::thread stopper([&] { StopServer(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  int read = 1;
+  while (reader->Read(&event)) ++read;
+  grpc::Status status = reader->Finish();
+  stopper.join();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << status.error_message();
+  EXPECT_LT(read, 80);  // ended before the end
+  EXPECT_EQ(ResumePointIn(status.error_message()), event.seq())
+      << status.error_message();
+}
+
+// How one watch ended: its status, when, and the seqs it received.
+struct WatchRun {
+  absl::Status status;
+  absl::Time ended = absl::InfiniteFuture();
+  std::vector<int64_t> seqs;
+};
+
+TEST_F(FeedTest, RevokingATokenEndsItsStreamsWithinASecond) {
+  v1::CreateTokenRequest create;
+  create.mutable_token()->set_principal("department/housing");
+  absl::StatusOr<v1::Token> doomed = bureau().CreateToken(create);
+  ASSERT_TRUE(doomed.ok()) << doomed.status();
+  // Two streams of the token to revoke, one of another token of the same
+  // department, one of the bureau.
+  const std::vector<std::string> tokens = {doomed->secret(), doomed->secret(),
+                                           housing_token_, bureau_token_};
+  std::vector<std::unique_ptr<Client>> clients;
+  std::vector<std::unique_ptr<WatchControl>> controls;
+  std::vector<WatchRun> runs(tokens.size());
+  absl::Mutex mutex;
+  for (const std::string& token : tokens) {
+    clients.push_back(Connect(token));
+    controls.push_back(std::make_unique<WatchControl>());
+  }
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    threads.emplace_back([&, i] {
+      v1::WatchEventsRequest request;
+      request.set_from_now(true);
+      absl::Status status = clients[i]->Watch(
+          request,
+          [&, i](const Event& e) {
+            absl::MutexLock lock(&mutex);
+            runs[i].seqs.push_back(e.seq());
+            return absl::OkStatus();
+          },
+          controls[i].get());
+      absl::MutexLock lock(&mutex);
+      runs[i].status = status;
+      runs[i].ended = absl::Now();
+    });
+  }
+  auto seen_by_all = [&](size_t count) {
+    for (int i = 0; i < 200; ++i) {
+      {
+        absl::MutexLock lock(&mutex);
+        bool all = true;
+        for (const WatchRun& run : runs) all = all && run.seqs.size() >= count;
+        if (all) return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    return false;
+  };
+  CreateTicket("housing");  // housing sees DISPATCHED
+  ASSERT_TRUE(seen_by_all(1));
+
+  v1::RevokeTokenRequest revoke;
+  revoke.set_name(doomed->name());
+  ASSERT_TRUE(bureau().RevokeToken(revoke).ok());
+  const absl::Time revoked_at = absl::Now();
+  // The feed goes on for everyone else.
+  CreateTicket("housing");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  CreateTicket("housing");
+  for (int i = 0; i < 100; ++i) {
+    {
+      absl::MutexLock lock(&mutex);
+      if (runs[2].seqs.size() >= 3 && runs[3].seqs.size() >= 6) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  for (auto& control : controls) control->Stop();
+  for (std::thread& t : threads) t.join();
+
+  for (size_t i : {0u, 1u}) {
+    SCOPED_TRACE(absl::StrCat("stream ", i, " of the revoked token"));
+    EXPECT_EQ(runs[i].status.code(), absl::StatusCode::kUnauthenticated)
+        << runs[i].status;
+    EXPECT_NE(runs[i].status.message().find("revoked"), std::string::npos)
+        << runs[i].status;
+    EXPECT_NE(runs[i].status.message().find(doomed->name()), std::string::npos)
+        << runs[i].status;
+    EXPECT_LT(runs[i].ended - revoked_at, absl::Seconds(1));
+    // Nothing committed after the revocation reached it.
+    ASSERT_EQ(runs[i].seqs.size(), 1u);
+    EXPECT_EQ(ResumePointIn(std::string(runs[i].status.message())),
+              runs[i].seqs.back())
+        << runs[i].status;
+  }
+  for (size_t i : {2u, 3u}) {
+    SCOPED_TRACE(absl::StrCat("stream ", i, " of a valid token"));
+    EXPECT_TRUE(runs[i].status.ok()) << runs[i].status;
+  }
+  EXPECT_EQ(runs[2].seqs.size(), 3u);  // three dispatches to housing
+  EXPECT_EQ(runs[3].seqs.size(), 6u);  // and three creations
+}
+
+TEST_F(FeedTest, AStreamOpenedJustAfterRevocationIsRefused) {
+  v1::CreateTokenRequest create;
+  create.mutable_token()->set_principal("intake/city");
+  absl::StatusOr<v1::Token> doomed = bureau().CreateToken(create);
+  ASSERT_TRUE(doomed.ok()) << doomed.status();
+  v1::RevokeTokenRequest revoke;
+  revoke.set_name(doomed->name());
+  ASSERT_TRUE(bureau().RevokeToken(revoke).ok());
+  std::unique_ptr<Client> client = Connect(doomed->secret());
+  WatchControl control;
+  absl::Status status = client->Watch(
+      v1::WatchEventsRequest(), [](const Event&) { return absl::OkStatus(); },
+      &control);
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnauthenticated) << status;
 }
 
 }  // namespace

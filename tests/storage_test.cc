@@ -1,10 +1,18 @@
 // The SQLite store on a real file in a temporary directory.
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <optional>
+#include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/blocking_counter.h"
 #include "common/proto_time.h"
@@ -96,20 +104,243 @@ TEST(Storage, ReopeningAMigratedFileChangesNothing) {
   ASSERT_NE(again, nullptr);
 }
 
-TEST(Storage, RefusesAFileFromANewerBuild) {
-  TempDir dir;
-  const std::string path = dir.File("future.db");
-  {
-    absl::StatusOr<std::unique_ptr<Connection>> db =
-        Connection::Open(path, /*read_only=*/false);
-    ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->Execute("PRAGMA user_version = 999").ok());
+// The whole file, to compare before and after a refused open.
+std::string Bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// The names in `dir`, sorted.
+std::vector<std::string> Files(const TempDir& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    names.push_back(entry.path().filename().string());
   }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// Opens `path` with the server's options (lock and checks); expects it
+// refused with FAILED_PRECONDITION, a one-line message containing `reason`,
+// and the file and its folder exactly as they were.
+void ExpectRefusedUntouched(const TempDir& dir, const std::string& path,
+                            const std::string& reason) {
+  const std::string before = Bytes(path);
+  const std::vector<std::string> files = Files(dir);
   StoreOptions options;
   options.path = path;
+  options.lock = true;
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(options);
+  ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(store.status().message().find("newer"), std::string::npos);
+  EXPECT_NE(store.status().message().find(reason), std::string::npos)
+      << store.status();
+  EXPECT_EQ(store.status().message().find('\n'), std::string::npos)
+      << store.status();
+  EXPECT_TRUE(Bytes(path) == before) << "the refused file was changed";
+  EXPECT_EQ(Files(dir), files);  // no -wal, -shm or lock file left
+}
+
+// A hotline database made by the store, closed; with `tickets` tickets.
+void MakeHotlineFile(const std::string& path, int tickets) {
+  std::unique_ptr<Store> store = OpenStore(path);
+  ASSERT_NE(store, nullptr);
+  for (int i = 0; i < tickets; ++i) {
+    InsertWithEvent(*store, absl::StrCat("SZ-", i));
+  }
+}
+
+// Sets pragmas on `path` directly, as another program would.
+void Pragma(const std::string& path, const std::string& sql) {
+  absl::StatusOr<std::unique_ptr<Connection>> db =
+      Connection::Open(path, /*read_only=*/false);
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->Execute(sql).ok()) << sql;
+}
+
+TEST(Storage, RefusesAFileFromANewerBuildUntouched) {
+  TempDir dir;
+  const std::string path = dir.File("future.db");
+  MakeHotlineFile(path, 1);
+  Pragma(path, "PRAGMA user_version = 99");
+  ExpectRefusedUntouched(dir, path, "newer than this build's");
+  // A file from before the application_id mark is checked the same way.
+  Pragma(path, "PRAGMA application_id = 0");
+  ExpectRefusedUntouched(dir, path, "has schema version 99");
+}
+
+TEST(Storage, RefusesAnotherApplicationsFileUntouched) {
+  TempDir dir;
+  const std::string path = dir.File("other.db");
+  // Rollback journal, as most applications leave their files.
+  Pragma(path,
+         "CREATE TABLE accounts (id INTEGER PRIMARY KEY, name TEXT);"
+         "CREATE TABLE orders (id INTEGER PRIMARY KEY);"
+         "INSERT INTO accounts (name) VALUES ('x');");
+  ExpectRefusedUntouched(dir, path, "is not a hotline database");
+  // Marked by its application: refused even without tables.
+  const std::string marked = dir.File("marked.db");
+  Pragma(marked, "PRAGMA application_id = 1196444237");
+  ExpectRefusedUntouched(dir, marked, "application_id 0x47504a4d");
+  // Not SQLite at all.
+  const std::string text = dir.File("notes.txt");
+  std::ofstream(text) << "not a database\n";
+  ExpectRefusedUntouched(dir, text, "not an SQLite file");
+}
+
+TEST(Storage, RefusesADamagedFileUntouched) {
+  TempDir dir;
+  const std::string path = dir.File("damaged.db");
+  MakeHotlineFile(path, 40);
+  ASSERT_GT(std::filesystem::file_size(path), 8192u + 16384u);
+  // 16 KiB of random bytes over its pages (not the first).
+  std::string noise(16384, '\0');
+  std::mt19937 random(9);
+  for (char& c : noise) c = static_cast<char>(random());
+  {
+    std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(8192);
+    file.write(noise.data(), noise.size());
+  }
+  ExpectRefusedUntouched(dir, path, "is damaged");
+  ExpectRefusedUntouched(dir, path, "quick_check");
+}
+
+TEST(Storage, MarksItsFilesAndAdoptsOnesFromBeforeTheMark) {
+  TempDir dir;
+  const std::string path = dir.File("db");
+  MakeHotlineFile(path, 1);
+  auto application_id = [&] {
+    absl::StatusOr<std::unique_ptr<Connection>> db =
+        Connection::Open(path, /*read_only=*/true);
+    return *(*db)->QueryInt64("PRAGMA application_id");
+  };
+  EXPECT_EQ(application_id(), kApplicationId);
+  Pragma(path, "PRAGMA application_id = 0");  // a file from before the mark
+  MakeHotlineFile(path, 0);
+  EXPECT_EQ(application_id(), kApplicationId);
+  // An empty SQLite file is new.
+  const std::string empty = dir.File("empty.db");
+  Pragma(empty, "PRAGMA page_size = 4096; VACUUM");
+  EXPECT_NE(OpenStore(empty), nullptr);
+}
+
+TEST(Storage, OneLockedStoreAtATimeAndNoLockFileLeft) {
+  TempDir dir;
+  const std::string path = dir.File("db");
+  StoreOptions options;
+  options.path = path;
+  options.lock = true;
+  absl::StatusOr<std::unique_ptr<Store>> first = Store::Open(options);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_TRUE(std::filesystem::exists(path + ".lock"));
+  absl::StatusOr<std::unique_ptr<Store>> second = Store::Open(options);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find(absl::StrCat("pid ", getpid())),
+            std::string::npos)
+      << second.status();
+  // Without the lock (the bootstrap command) the file opens beside it.
+  EXPECT_NE(OpenStore(path), nullptr);
+  (*first)->Close();
+  EXPECT_FALSE(std::filesystem::exists(path + ".lock"));
+  second = Store::Open(options);
+  EXPECT_TRUE(second.ok()) << second.status();
+}
+
+// SQLite's max_page_count stands in for a full disk: the file cannot grow.
+TEST(Storage, AFullDiskIsResourceExhaustedAndHealthRecoversWithSpace) {
+  TempDir dir;
+  std::unique_ptr<Store> store = OpenStore(dir.File("db"));
+  std::vector<StoreHealth> changes;
+  store->SetHealthListener(
+      [&changes](StoreHealth health) { changes.push_back(health); });
+  auto limit_pages = [&](const std::string& count) {
+    return store->WriteAndWait([&](Connection& db) {
+      return db.Execute(absl::StrCat("PRAGMA max_page_count = ", count));
+    });
+  };
+  ASSERT_TRUE(limit_pages("1").ok());  // at least the current page count
+  absl::Status full;
+  for (int i = 0; i < 100 && full.ok(); ++i) {
+    v1::Ticket ticket = SampleTicket(absl::StrCat("big-", i));
+    ticket.set_content(std::string(20000, 'x'));
+    full = store->WriteAndWait(
+        [&](Connection& db) { return InsertTicket(db, &ticket); });
+  }
+  EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted) << full;
+  EXPECT_TRUE(IsDiskFull(full));
+  EXPECT_TRUE(absl::StartsWith(full.message(), "disk full")) << full;
+  EXPECT_EQ(full.message().find("INSERT"), std::string::npos) << full;
+  EXPECT_EQ(store->health(), StoreHealth::kDiskFull);
+  // Space again: the next write commits and health follows.
+  ASSERT_TRUE(limit_pages("1073741823").ok());
+  EXPECT_EQ(store->health(), StoreHealth::kHealthy);
+  v1::Ticket after = SampleTicket("after");
+  EXPECT_TRUE(store
+                  ->WriteAndWait(
+                      [&](Connection& db) { return InsertTicket(db, &after); })
+                  .ok());
+  EXPECT_EQ(changes, (std::vector<StoreHealth>{StoreHealth::kHealthy,
+                                               StoreHealth::kDiskFull,
+                                               StoreHealth::kHealthy}));
+}
+
+// The pages of the tickets table and its indexes, from SQLite's dbstat.
+std::vector<int64_t> TicketPages(const std::string& path) {
+  absl::StatusOr<std::unique_ptr<Connection>> db =
+      Connection::Open(path, /*read_only=*/true);
+  EXPECT_TRUE(db.ok());
+  absl::StatusOr<Statement> stmt = (*db)->Prepare(
+      "SELECT pageno FROM dbstat WHERE name = 'tickets' OR name LIKE "
+      "'tickets_by_%'");
+  EXPECT_TRUE(stmt.ok()) << stmt.status();
+  std::vector<int64_t> pages;
+  while (*stmt->Step()) pages.push_back(stmt->ColumnInt64(0));
+  return pages;
+}
+
+// Random bytes over every page of the tickets table and its indexes.
+void DamageTicketPages(const std::string& path) {
+  const std::vector<int64_t> pages = TicketPages(path);
+  ASSERT_FALSE(pages.empty());
+  std::mt19937 random(9);
+  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+  for (int64_t page : pages) {
+    std::string noise(4096, '\0');
+    for (char& c : noise) c = static_cast<char>(random());
+    file.seekp((page - 1) * 4096);
+    file.write(noise.data(), noise.size());
+  }
+}
+
+TEST(Storage, DamageFoundWhileRunningIsDataLossAndStays) {
+  TempDir dir;
+  const std::string path = dir.File("db");
+  MakeHotlineFile(path, 30);
+  std::unique_ptr<Store> store = OpenStore(path);
+  ASSERT_NE(store, nullptr);
+  DamageTicketPages(path);
+  absl::StatusOr<std::vector<v1::Ticket>> read =
+      store->Read<std::vector<v1::Ticket>>(
+          [](Connection& db) { return QueryTickets(db, TicketQuery()); });
+  EXPECT_EQ(read.status().code(), absl::StatusCode::kDataLoss) << read.status();
+  EXPECT_EQ(store->health(), StoreHealth::kDamaged);
+  v1::Ticket ticket = SampleTicket("new");
+  absl::Status write = store->WriteAndWait(
+      [&](Connection& db) { return InsertTicket(db, &ticket); });
+  EXPECT_EQ(write.code(), absl::StatusCode::kDataLoss) << write;
+  // A write elsewhere commits, but the damage is still there.
+  v1::Department department;
+  department.set_display_name("住建局");
+  EXPECT_TRUE(store
+                  ->WriteAndWait([&](Connection& db) {
+                    return InsertDepartment(db, "housing", department);
+                  })
+                  .ok());
+  EXPECT_EQ(store->health(), StoreHealth::kDamaged);
 }
 
 TEST(Storage, EverythingIsThereAfterCloseAndReopen) {

@@ -2,15 +2,21 @@
 // the client library; AdvanceClock runs the sweeper.
 #include "server/sweeper.h"
 
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
 #include <future>
 #include <map>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/proto_time.h"
 #include "gtest/gtest.h"
+#include "hotline/v1/hotline_service.grpc.pb.h"
 #include "server/admin_service.h"
 #include "server/policy_registry.h"
 #include "server/ticket_service.h"
@@ -308,6 +314,204 @@ TEST_F(SweeperTest, AdvanceClockInputsAndRoles) {
   ASSERT_TRUE(moved.ok());
   EXPECT_EQ(FromProtoTime(moved->now()), Beijing(2021, 2, 10, 10, 0));
   EXPECT_EQ(clock_.Now(), Beijing(2021, 2, 10, 10, 0));
+}
+
+TEST_F(SweeperTest, AdvanceClockMovesAtMost400DaysPerCall) {
+  const absl::Time start = clock_.Now();
+  auto refused = [&](const v1::AdvanceClockRequest& request) {
+    absl::Status status = bureau().AdvanceClock(request).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+    EXPECT_NE(status.message().find("at most 400 days"), std::string::npos)
+        << status;
+    EXPECT_EQ(clock_.Now(), start);  // nothing moved
+  };
+  v1::AdvanceClockRequest huge;  // 292 billion years
+  huge.mutable_by()->set_seconds(INT64_MAX);
+  refused(huge);
+  v1::AdvanceClockRequest far;
+  *far.mutable_to() = ToProtoTime(Beijing(9999, 12, 31));
+  refused(far);
+  v1::AdvanceClockRequest just_over;
+  just_over.mutable_by()->set_seconds(400 * 86400 + 1);
+  refused(just_over);
+  v1::AdvanceClockRequest to_over;
+  *to_over.mutable_to() =
+      ToProtoTime(start + absl::Hours(400 * 24) + absl::Microseconds(1));
+  refused(to_over);
+
+  v1::AdvanceClockRequest most;
+  most.mutable_by()->set_seconds(400 * 86400);
+  absl::StatusOr<v1::AdvanceClockResponse> moved = bureau().AdvanceClock(most);
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(FromProtoTime(moved->now()), start + absl::Hours(400 * 24));
+  v1::AdvanceClockRequest to_most;
+  *to_most.mutable_to() = ToProtoTime(clock_.Now() + absl::Hours(400 * 24));
+  moved = bureau().AdvanceClock(to_most);
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(FromProtoTime(moved->now()), start + absl::Hours(800 * 24));
+}
+
+// Many tickets in progress at housing, each owing a daily report every
+// working day: a long sweep.
+class LongSweepTest : public SweeperTest {
+ protected:
+  static constexpr int kTickets = 100;
+
+  void SetUp() override {
+    SweeperTest::SetUp();
+    for (int i = 0; i < kTickets; ++i) {
+      tickets_.push_back(Create(Ticket::COMPLAINT, "housing"));
+      Ack(*housing_, tickets_.back());
+    }
+  }
+
+  std::unique_ptr<Client> BureauWithTimeout(absl::Duration timeout) {
+    ClientOptions options;
+    options.target = server_->address();
+    options.token = bureau_token_;
+    options.call_timeout = timeout;
+    return std::make_unique<Client>(options);
+  }
+
+  // Working days that ended (24:00) after `from` and at or before `to`, in
+  // the shipped calendar.
+  static int WorkingDaysEnded(absl::Time from, absl::Time to) {
+    const WorkingDayCalendar& calendar = testing::ShippedCalendar();
+    int days = 0;
+    for (absl::CivilDay day = calendar.LocalDay(from);; ++day) {
+      const absl::Time end = calendar.StartOfDay(day + 1);
+      if (end > to) break;
+      if (end > from && calendar.IsWorkingDay(day)) ++days;
+    }
+    return days;
+  }
+
+  // After sweeping to `to`, from the acks at the start: every ticket owes
+  // each working day exactly once, and has one yellow and one red card.
+  void ExpectSweptExactlyOnceThrough(absl::Time from, absl::Time to) {
+    const int days = WorkingDaysEnded(from, to);
+    for (const Ticket& t : tickets_) {
+      const Ticket now = Get(t);
+      ASSERT_EQ(now.daily_report_misses(), days) << t.name();
+      int misses = 0;
+      std::set<std::string> dates;
+      for (const Event& e : History(t.name())) {
+        if (e.type() != Event::DAILY_REPORT_MISSED) continue;
+        ++misses;
+        EXPECT_LE(FromProtoTime(e.time()), to);
+      }
+      EXPECT_EQ(misses, days) << t.name();
+    }
+    v1::ListCardsRequest all;
+    std::multiset<std::string> expected;
+    for (const Ticket& t : tickets_) {
+      expected.insert(t.name() + " YELLOW");
+      expected.insert(t.name() + " RED");
+    }
+    EXPECT_EQ(Summary(Cards(bureau(), all)), expected);
+  }
+
+  std::vector<Ticket> tickets_;
+};
+
+TEST_F(LongSweepTest, AdvanceClockAnswersWithinTheCallersDeadline) {
+  const absl::Time start = clock_.Now();
+  const absl::Time target = start + absl::Hours(400 * 24);
+  // Health answers throughout.
+  std::atomic<bool> done{false};
+  std::atomic<int> health_checks{0};
+  absl::Mutex mutex;
+  std::vector<std::string> health_failures;
+  std::thread health([&] {
+    ClientOptions options;
+    options.target = server_->address();
+    options.call_timeout = absl::Milliseconds(500);
+    Client client(options);
+    while (!done) {
+      const absl::Time asked = absl::Now();
+      absl::Status status = client.CheckHealth();
+      ++health_checks;
+      if (!status.ok() || absl::Now() - asked > absl::Milliseconds(500)) {
+        absl::MutexLock lock(&mutex);
+        health_failures.push_back(
+            absl::StrCat(status.ToString(), " after ",
+                         absl::FormatDuration(absl::Now() - asked)));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
+
+  std::unique_ptr<Client> hurried = BureauWithTimeout(absl::Seconds(1));
+  v1::AdvanceClockRequest request;
+  *request.mutable_to() = ToProtoTime(target);
+  const absl::Time asked = absl::Now();
+  absl::Status status = hurried->AdvanceClock(request).status();
+  const absl::Duration took = absl::Now() - asked;
+  // The server's own answer, before the client gives up: where the clock
+  // stands now, and how to go on.
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+  EXPECT_LT(took, absl::Seconds(1));
+  const absl::Time stood = clock_.Now();
+  EXPECT_GT(stood, start);
+  EXPECT_LT(stood, target);
+  const absl::TimeZone zone = testing::ShippedCalendar().zone();
+  EXPECT_NE(status.message().find(absl::StrCat(
+                "the clock stands at ",
+                absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", stood, zone))),
+            std::string::npos)
+      << status;
+  EXPECT_NE(status.message().find("call AdvanceClock again"), std::string::npos)
+      << status;
+  // It stopped: the clock stays where it stood.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(clock_.Now(), stood);
+
+  // Going on from there sweeps the rest; nothing is swept twice.
+  std::unique_ptr<Client> patient = BureauWithTimeout(absl::Seconds(90));
+  absl::StatusOr<v1::AdvanceClockResponse> rest =
+      patient->AdvanceClock(request);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  EXPECT_EQ(FromProtoTime(rest->now()), target);
+  done = true;
+  health.join();
+  EXPECT_GT(health_checks.load(), 5);
+  EXPECT_TRUE(health_failures.empty())
+      << health_failures.size()
+      << " slow or failed health checks, first: " << health_failures.front();
+  ExpectSweptExactlyOnceThrough(start, target);
+}
+
+TEST_F(LongSweepTest, AdvanceClockStopsWhenTheCallerCancels) {
+  const absl::Time start = clock_.Now();
+  const absl::Time target = start + absl::Hours(400 * 24);
+  auto channel = grpc::CreateChannel(server_->address(),
+                                     grpc::InsecureChannelCredentials());
+  auto stub = v1::HotlineService::NewStub(channel);
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + bureau_token_);
+  v1::AdvanceClockRequest request;
+  *request.mutable_to() = ToProtoTime(target);
+  v1::AdvanceClockResponse response;
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    context.TryCancel();
+  });
+  grpc::Status status = stub->AdvanceClock(&context, request, &response);
+  canceller.join();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::CANCELLED);
+  // The server stops between batches: the clock soon stands still, short
+  // of the target.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const absl::Time stood = clock_.Now();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(clock_.Now(), stood);
+  EXPECT_LT(stood, target);
+  // The next call is served at once and finishes the job.
+  std::unique_ptr<Client> patient = BureauWithTimeout(absl::Seconds(90));
+  absl::StatusOr<v1::AdvanceClockResponse> rest =
+      patient->AdvanceClock(request);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  ExpectSweptExactlyOnceThrough(start, target);
 }
 
 TEST(RealClockServer, RefusesAdvanceClockAndBadCalendars) {

@@ -18,11 +18,13 @@ void AddAdminCommands(std::vector<Command>* commands_out) {
   std::vector<Command>& commands = *commands_out;
   commands.push_back(
       {"department create",
+       "create a department (bureau)",
        "department create ID --display_name NAME",
        "Creates a department (bureau only). ID: lowercase letters, digits and "
        "hyphens.\nExample:\n  hotlinectl department create housing "
        "--display_name 县住房和城乡建设局",
        {"display_name"},
+       {},
        1,
        1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
@@ -38,8 +40,10 @@ void AddAdminCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"department get",
+       "show one department",
        "department get DEPARTMENT",
        "Shows one department.\nExample:\n  hotlinectl department get housing",
+       {},
        {},
        1,
        1,
@@ -55,8 +59,10 @@ void AddAdminCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"department list",
+       "list the departments",
        "department list",
        "Lists all departments.\nExample:\n  hotlinectl department list",
+       {},
        {},
        0,
        0,
@@ -87,12 +93,14 @@ void AddAdminCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"token create",
+       "create a token; its secret is shown once (bureau)",
        "token create PRINCIPAL [--display_name TEXT]",
        "Creates an access token (bureau only) and prints its secret, which is "
        "never shown again.\nPRINCIPAL: bureau, department/ID or intake/ID.\n"
        "Example:\n  hotlinectl token create department/housing "
        "--display_name \"housing ticket system\"",
        {"display_name"},
+       {},
        1,
        1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
@@ -109,9 +117,11 @@ void AddAdminCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"token list",
+       "list the tokens, without their secrets (bureau)",
        "token list",
        "Lists tokens without their secrets (bureau only).\nExample:\n  "
        "hotlinectl token list",
+       {},
        {},
        0,
        0,
@@ -143,9 +153,11 @@ void AddAdminCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"token revoke",
+       "revoke a token at once (bureau)",
        "token revoke TOKEN",
        "Revokes a token at once (bureau only).\nExample:\n  hotlinectl token "
        "revoke tokens/3",
+       {},
        {},
        1,
        1,
@@ -160,33 +172,44 @@ void AddAdminCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"policy",
+       "show the deadline policy in force",
        "policy",
        "Shows the deadline policy in force.\nExample:\n  hotlinectl policy",
+       {},
        {},
        0,
        0,
        [](Context& c, const Args&, const std::vector<std::string>&) {
-         return Print<v1::Policy>(c, c.client->GetPolicy(), PolicyDetails);
+         absl::StatusOr<v1::Policy> policy = c.client->GetPolicy();
+         // The calendar's end is the operator's to act on: said on stderr
+         // too, so it shows beside --json and in scripts' logs.
+         if (policy.ok() && !policy->calendar_warning().empty()) {
+           std::cerr << "hotlinectl: warning: " << policy->calendar_warning()
+                     << "\n";
+         }
+         return Print<v1::Policy>(c, std::move(policy), PolicyDetails);
        }});
   commands.push_back(
       {"clock advance",
+       "move the rehearsal clock, run the sweeper (bureau)",
        "clock advance (--by DURATION | --to TIME)",
        "Rehearsal mode only (hotline-server --clock=manual): moves the clock "
        "and runs the deadline sweeper (bureau only). DURATION: 36h, 90m, 2d.\n"
        "Example:\n  hotlinectl clock advance --to 2021-03-05T00:00:00+08:00",
        {"by", "to"},
+       {},
        0,
        0,
        [](Context& c, const Args& args, const std::vector<std::string>&) {
          v1::AdvanceClockRequest request;
          if (args.Has("by")) {
-           auto by = ParseDurationOption(args.Get("by"));
-           if (!by.ok()) return Fail(by.status());
+           auto by = ParseDurationOption("by", args.Get("by"));
+           if (!by.ok()) return InputError(c, by.status());
            request.mutable_by()->set_seconds(absl::ToInt64Seconds(*by));
          }
          if (args.Has("to")) {
            auto to = ParseTimeOption("to", args.Get("to"));
-           if (!to.ok()) return Fail(to.status());
+           if (!to.ok()) return InputError(c, to.status());
            request.mutable_to()->set_seconds(absl::ToUnixSeconds(*to));
          }
          return Print<v1::AdvanceClockResponse>(
@@ -205,9 +228,11 @@ void AddAdminCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"health",
+       "check that the server answers and is serving",
        "health",
        "Checks that the server answers and is serving (no token needed).\n"
        "Example:\n  hotlinectl health",
+       {},
        {},
        0,
        0,

@@ -1,6 +1,7 @@
 #include "tools/cli_args.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
@@ -12,6 +13,15 @@ absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& argv,
   bool options_ended = false;
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string& word = argv[i];
+    if (!options_ended && word == "-h") {
+      args.options_["help"] = "";
+      continue;
+    }
+    if (!options_ended && word.size() > 1 && word[0] == '-' && word[1] != '-' &&
+        !absl::ascii_isdigit(word[1])) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown option ", word, " (options are written --name)"));
+    }
     if (options_ended || !absl::StartsWith(word, "--")) {
       args.positional_.push_back(word);
       continue;

@@ -4,7 +4,7 @@
 //   -> positional {"ticket", "list"}, options {json: "", filter: "state = ..."}
 //
 // Options are "--name=value", "--name value", or a bare "--name" for the
-// names declared as switches. "--" ends the options.
+// names declared as switches; "-h" is "--help". "--" ends the options.
 //
 // A value type; thread-compatible.
 #ifndef HOTLINE_TOOLS_CLI_ARGS_H_
@@ -21,8 +21,8 @@ namespace hotline::cli {
 
 class Args {
  public:
-  // INVALID_ARGUMENT for "--" followed by nothing, or a value missing after
-  // a non-switch option.
+  // INVALID_ARGUMENT for a value missing after a non-switch option, or a
+  // single-dash option other than -h (a word like "-1" is positional).
   static absl::StatusOr<Args> Parse(const std::vector<std::string>& argv,
                                     const std::set<std::string>& switches);
 

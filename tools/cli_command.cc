@@ -35,10 +35,15 @@ int Fail(const absl::Status& status) {
   return ExitCodeFor(status.code());
 }
 
-int UsageError(const std::string& message, const std::string& usage) {
-  std::cerr << "hotlinectl: " << message << "\nusage: hotlinectl " << usage
-            << "\n";
+int UsageError(const Command& command, const std::string& message) {
+  std::cerr << "hotlinectl: " << message << "\nusage: hotlinectl "
+            << command.usage << "\n(`hotlinectl help " << command.name
+            << "` explains it, with an example)\n";
   return kExitUsage;
+}
+
+int InputError(const Context& context, const absl::Status& status) {
+  return UsageError(*context.command, std::string(status.message()));
 }
 
 // "7" -> "tickets/7"; full names pass through.
@@ -56,7 +61,8 @@ std::string ShortDepartment(const std::string& name) {
 }
 
 // Parses "36h", "90m", "2d" (days of 24 hours) or any absl duration.
-absl::StatusOr<absl::Duration> ParseDurationOption(const std::string& text) {
+absl::StatusOr<absl::Duration> ParseDurationOption(const std::string& option,
+                                                   const std::string& text) {
   absl::Duration duration;
   if (!text.empty() && text.back() == 'd') {
     int days = 0;
@@ -65,8 +71,8 @@ absl::StatusOr<absl::Duration> ParseDurationOption(const std::string& text) {
     }
   }
   if (!absl::ParseDuration(text, &duration)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", text, "\" is not a duration like 36h, 90m or 2d"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", option, " \"", text, "\" is not a duration like 36h, 90m or 2d"));
   }
   return duration;
 }

@@ -1,6 +1,7 @@
 // What every hotlinectl command shares: the command table entry, the
 // context it runs in, output and error helpers, and option parsing. Exit
-// codes: 0 success; 1 other failure; 2 wrong usage; 3 not allowed
+// codes: 0 success; 1 other failure; 2 wrong usage (a mistake in the
+// command line or a local file, found before any call); 3 not allowed
 // (UNAUTHENTICATED, PERMISSION_DENIED); 4 NOT_FOUND; 5 refused by the
 // workflow (INVALID_ARGUMENT, FAILED_PRECONDITION, ALREADY_EXISTS, ABORTED);
 // 6 server unreachable (UNAVAILABLE, DEADLINE_EXCEEDED).
@@ -28,12 +29,18 @@ namespace hotline::cli {
 
 inline constexpr int kExitUsage = 2;
 
-// The exit code for a status (see above).
+struct Command;
+
+// The exit code for a status the server (or the connection to it) gave
+// (see above).
 int ExitCodeFor(absl::StatusCode code);
-// Prints "hotlinectl: CODE: message" to stderr; returns the exit code.
+// Prints "hotlinectl: CODE: message" to stderr; returns the exit code. For
+// the server's answers; mistakes found before calling it are InputError's.
 int Fail(const absl::Status& status);
-// Prints the mistake and the command's usage; returns kExitUsage.
-int UsageError(const std::string& message, const std::string& usage);
+// A mistake in what the person typed or in a local file (an unknown option,
+// a malformed value, an unreadable file): prints the message, the command's
+// usage and where to read more; returns kExitUsage.
+int UsageError(const Command& command, const std::string& message);
 
 // "7" -> "tickets/7", "housing" -> "departments/housing", "3" -> "tokens/3";
 // full names pass through. ShortDepartment is the reverse for display.
@@ -58,8 +65,10 @@ absl::StatusOr<Enum> ParseEnum(const std::string& option,
   return value;
 }
 
-// "36h", "90m", "2d" (days of 24 hours) or any absl duration.
-absl::StatusOr<absl::Duration> ParseDurationOption(const std::string& text);
+// "36h", "90m", "2d" (days of 24 hours) or any absl duration given to
+// --option.
+absl::StatusOr<absl::Duration> ParseDurationOption(const std::string& option,
+                                                   const std::string& text);
 // An RFC 3339 time given to --option.
 absl::StatusOr<absl::Time> ParseTimeOption(const std::string& option,
                                            const std::string& text);
@@ -69,13 +78,19 @@ absl::StatusOr<int> PageSize(const Args& args);
 struct Context {
   Client* client;
   bool json;
+  const Command* command;  // the one running
 };
 
+// UsageError for the running command, with the status's message.
+int InputError(const Context& context, const absl::Status& status);
+
 struct Command {
-  std::string name;   // "ticket create"
-  std::string usage;  // after "hotlinectl "
-  std::string help;   // what it does, its options, an example
-  std::set<std::string> options;
+  std::string name;     // "ticket create"
+  std::string summary;  // one line for `hotlinectl help`, no final period
+  std::string usage;    // after "hotlinectl "
+  std::string help;     // what it does, its options, an example
+  std::set<std::string> options;   // those taking a value: --name VALUE
+  std::set<std::string> switches;  // those taking none: --name
   size_t min_args;
   size_t max_args;
   std::function<int(Context&, const Args&, const std::vector<std::string>&)>

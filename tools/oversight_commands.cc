@@ -2,7 +2,10 @@
 // the department's reporting.
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -35,7 +38,8 @@ int RunWatch(Context& context, const Args& args,
   if (args.Has("after_seq")) {
     int64_t after = 0;
     if (!absl::SimpleAtoi(args.Get("after_seq"), &after)) {
-      return Fail(absl::InvalidArgumentError("--after_seq must be a number"));
+      return InputError(
+          context, absl::InvalidArgumentError("--after_seq must be a number"));
     }
     request.set_after_seq(after);
   }
@@ -49,7 +53,7 @@ int RunWatch(Context& context, const Args& args,
       auto type = ParseEnum<v1::Event::Type>(
           "type", std::string(name), &v1::Event::Type_Parse,
           "an event type such as DISPATCHED");
-      if (!type.ok()) return Fail(type.status());
+      if (!type.ok()) return InputError(context, type.status());
       request.add_types(*type);
     }
   }
@@ -94,20 +98,31 @@ std::string FilterQuote(const std::string& value) {
 
 int RunImport(Context& context, const Args&,
               const std::vector<std::string>& words) {
-  std::ifstream in(words[0], std::ios::binary);
+  // The file is the person's input: a file that cannot be read or is not
+  // CSV with a known header is a usage mistake (exit 2), before any call.
+  const std::string& path = words[0];
+  auto file_error = [&](absl::string_view what) {
+    return UsageError(*context.command, absl::StrCat(path, ": ", what));
+  };
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    return file_error("is a directory; give the CSV file");
+  }
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return Fail(absl::NotFoundError(absl::StrCat("cannot read ", words[0])));
+    return file_error(
+        absl::StrCat("cannot read it: ", errno != 0 ? std::strerror(errno)
+                                                    : "cannot open the file"));
   }
   std::stringstream text;
   text << in.rdbuf();
+  if (in.bad()) return file_error("cannot read it to the end");
   absl::StatusOr<std::vector<CsvRow>> rows = ParseCsv(text.str());
-  if (!rows.ok()) return Fail(rows.status());
-  if (rows->empty()) {
-    return Fail(absl::InvalidArgumentError(
-        absl::StrCat(words[0], " is empty; it needs a header line")));
-  }
+  if (!rows.ok()) return file_error(rows.status().message());
+  if (rows->empty()) return file_error("is empty; it needs a header line");
   absl::StatusOr<ImportColumns> columns = ImportColumns::FromHeader((*rows)[0]);
-  if (!columns.ok()) return Fail(columns.status());
+  if (!columns.ok()) return file_error(columns.status().message());
   const bool terminal = isatty(STDERR_FILENO) != 0;
   const size_t total = rows->size() - 1;
   int created = 0, present = 0, failed = 0;
@@ -176,12 +191,14 @@ void AddOversightCommands(std::vector<Command>* commands_out) {
   std::vector<Command>& commands = *commands_out;
   commands.push_back(
       {"card list",
+       "list yellow and red cards (黄牌/红牌)",
        "card list [--department D] [--ticket T] [--color yellow|red] "
        "[--which active|revoked] [--from TIME] [--to TIME] [--all]",
        "Lists cards (黄牌/红牌): the bureau all, a department its own.\n"
        "Example:\n  hotlinectl card list --department housing --which active",
-       {"department", "ticket", "color", "which", "from", "to", "all",
-        "page_size", "page_token"},
+       {"department", "ticket", "color", "which", "from", "to", "page_size",
+        "page_token"},
+       {"all"},
        0,
        0,
        [](Context& c, const Args& args, const std::vector<std::string>&) {
@@ -196,26 +213,26 @@ void AddOversightCommands(std::vector<Command>* commands_out) {
            auto color = ParseEnum<v1::Card::Color>("color", args.Get("color"),
                                                    &v1::Card::Color_Parse,
                                                    "yellow, red");
-           if (!color.ok()) return Fail(color.status());
+           if (!color.ok()) return InputError(c, color.status());
            request.set_color(*color);
          }
          if (args.Has("which")) {
            auto which = ParseEnum<v1::ListCardsRequest::Which>(
                "which", args.Get("which"), &v1::ListCardsRequest::Which_Parse,
                "active, revoked");
-           if (!which.ok()) return Fail(which.status());
+           if (!which.ok()) return InputError(c, which.status());
            request.set_which(*which);
          }
          for (const std::string option : {"from", "to"}) {
            if (!args.Has(option)) continue;
            auto time = ParseTimeOption(option, args.Get(option));
-           if (!time.ok()) return Fail(time.status());
+           if (!time.ok()) return InputError(c, time.status());
            auto* field = option == "from" ? request.mutable_issued_from()
                                           : request.mutable_issued_to();
            field->set_seconds(absl::ToUnixSeconds(*time));
          }
          absl::StatusOr<int> page_size = PageSize(args);
-         if (!page_size.ok()) return Fail(page_size.status());
+         if (!page_size.ok()) return InputError(c, page_size.status());
          request.set_page_size(*page_size);
          request.set_page_token(args.Get("page_token"));
          v1::ListCardsResponse all;
@@ -242,17 +259,19 @@ void AddOversightCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"card issue",
+       "issue a card by hand (bureau)",
        "card issue TICKET --color yellow|red --reason TEXT",
        "Issues a card by hand to the department holding the ticket (bureau "
        "only).\nExample:\n  hotlinectl card issue 7 --color yellow --reason "
        "回复内容敷衍",
        {"color", "reason"},
+       {},
        1,
        1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
          auto color = ParseEnum<v1::Card::Color>(
              "color", args.Get("color"), &v1::Card::Color_Parse, "yellow, red");
-         if (!color.ok()) return Fail(color.status());
+         if (!color.ok()) return InputError(c, color.status());
          v1::IssueCardRequest request;
          request.set_ticket(TicketName(w[0]));
          request.set_color(*color);
@@ -261,11 +280,13 @@ void AddOversightCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"card revoke",
+       "revoke a card; it stays in history (bureau)",
        "card revoke CARD --reason TEXT",
        "Revokes a card; it stays in history and stops counting (bureau "
        "only). CARD: cards/3 or 3.\nExample:\n  hotlinectl card revoke 3 "
        "--reason 节假日顺延计算有误",
        {"reason"},
+       {},
        1,
        1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
@@ -277,6 +298,7 @@ void AddOversightCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"daily submit",
+       "submit today's progress (一日一报) (department)",
        "daily submit TICKET... --progress TEXT [--date YYYY-MM-DD]",
        "Submits today's progress entry (一日一报) for tickets your department "
        "holds IN_PROGRESS; the same progress text for each. Entries may be "
@@ -284,6 +306,7 @@ void AddOversightCommands(std::vector<Command>* commands_out) {
        "time).\nExample:\n  hotlinectl daily submit 7 9 --progress "
        "已约谈施工方, 明日复查",
        {"progress", "date"},
+       {},
        1,
        500,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
@@ -306,11 +329,13 @@ void AddOversightCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"daily list",
+       "list daily report entries",
        "daily list [--department D] [--ticket T] [--from DATE] [--to DATE]",
        "Lists daily report entries: the bureau all, a department its own.\n"
        "Example:\n  hotlinectl daily list --department housing --from "
        "2021-02-18 --to 2021-02-26",
        {"department", "ticket", "from", "to"},
+       {},
        0,
        0,
        [](Context& c, const Args& args, const std::vector<std::string>&) {
@@ -349,12 +374,14 @@ void AddOversightCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"daily compliance",
+       "daily reports owed, given and missed in a period",
        "daily compliance --from DATE --to DATE [--department D]",
        "Daily-report compliance of a department for a period (dates "
        "inclusive): entries owed, given, missed, and each miss.\nExample:\n"
        "  hotlinectl daily compliance --department housing --from 2021-02-01 "
        "--to 2021-02-28",
        {"department", "from", "to"},
+       {},
        0,
        0,
        [](Context& c, const Args& args, const std::vector<std::string>&) {
@@ -386,18 +413,21 @@ void AddOversightCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"watch",
+       "follow the change feed until Ctrl-C",
        "watch [--after_seq N | --from_now] [--department D] [--ticket T] "
        "[--type TYPE,...]",
        "Follows the change feed, one line per event (JSON lines with --json), "
        "reconnecting and resuming by itself, until Ctrl-C. Note the last seq "
        "to resume with --after_seq later.\nExample:\n  hotlinectl watch "
        "--from_now --type dispatched,card_issued",
-       {"after_seq", "from_now", "department", "ticket", "type"},
+       {"after_seq", "department", "ticket", "type"},
+       {"from_now"},
        0,
        0,
        RunWatch});
   commands.push_back(
       {"import",
+       "create tickets from the city platform's CSV export",
        "import FILE.csv",
        "Creates tickets from the city platform's CSV export, with a progress "
        "bar on a terminal and a summary. Re-running creates nothing twice; a "
@@ -405,7 +435,10 @@ void AddOversightCommands(std::vector<Command>* commands_out) {
        "Columns (header line, any order): source_id, received_at, type, "
        "topic, urgency, title, content, address, caller, phone, "
        "confidential, department (see README). Exit code 5 when any row "
-       "failed.\nExample:\n  hotlinectl import 12345-export-2021-02.csv",
+       "failed; 2, before any ticket is created, when the file cannot be "
+       "read, is not CSV or its header names an unknown column.\nExample:\n  "
+       "hotlinectl import 12345-export-2021-02.csv",
+       {},
        {},
        1,
        1,

@@ -64,15 +64,14 @@ int RunReport(Context& context, const Args& args,
                    : (args.Has("format") ? args.Get("format") : "table");
   if (format != "table" && format != "csv" && format != "json" &&
       format != "zh") {
-    return UsageError(absl::StrCat("--format \"", format,
-                                   "\" is not one of table, csv, json, zh"),
-                      kUsage);
+    return UsageError(*context.command,
+                      absl::StrCat("--format \"", format,
+                                   "\" is not one of table, csv, json, zh"));
   }
   v1::GetStatisticsRequest request;
   absl::StatusOr<std::pair<std::string, std::string>> period =
       ReportPeriod(args, absl::Now());
-  if (!period.ok())
-    return UsageError(std::string(period.status().message()), kUsage);
+  if (!period.ok()) return InputError(context, period.status());
   request.set_from_date(period->first);
   request.set_to_date(period->second);
   if (args.Has("department")) {
@@ -82,20 +81,21 @@ int RunReport(Context& context, const Args& args,
     auto type = ParseEnum<v1::Ticket::Type>(
         "type", args.Get("type"), &v1::Ticket::Type_Parse,
         "inquiry, help, suggestion, complaint, report, other");
-    if (!type.ok()) return Fail(type.status());
+    if (!type.ok()) return InputError(context, type.status());
     request.set_type(*type);
   }
   if (args.Has("topic")) request.set_topic(args.Get("topic"));
   if (args.Has("as_of")) {
     absl::StatusOr<absl::Time> as_of =
         ParseTimeOption("as_of", args.Get("as_of"));
-    if (!as_of.ok()) return Fail(as_of.status());
+    if (!as_of.ok()) return InputError(context, as_of.status());
     *request.mutable_as_of() = ToProtoTime(*as_of);
   }
   if (args.Has("top")) {
     int top = 0;
     if (!absl::SimpleAtoi(args.Get("top"), &top)) {
-      return Fail(absl::InvalidArgumentError("--top must be a number"));
+      return InputError(context,
+                        absl::InvalidArgumentError("--top must be a number"));
     }
     request.set_top_topics(top);
   }
@@ -118,6 +118,7 @@ int RunReport(Context& context, const Args& args,
 void AddReportCommands(std::vector<Command>* commands) {
   commands->push_back(
       {"report",
+       "the bureau's figures for a period (统计)",
        kUsage,
        "The bureau's figures for a period: [--from, --to) (--to is the "
        "first day NOT counted), a month, a year, or by default this month; "
@@ -131,7 +132,8 @@ void AddReportCommands(std::vector<Command>* commands) {
        "  hotlinectl report --from 2021-02-01 --to 2021-03-01 --department "
        "housing --format csv > housing-2021-02.csv",
        {"from", "to", "month", "year", "department", "type", "topic", "as_of",
-        "format", "top", "days"},
+        "format", "top"},
+       {"days"},
        0,
        0,
        RunReport});

@@ -79,6 +79,7 @@ std::string PolicyDetails(const v1::Policy& p) {
       {"effective from", FormatTime(p.effective_from())},
       {"time zone", p.time_zone()},
       {"calendar covers through", p.calendar_covered_through()},
+      {"WARNING", p.calendar_warning()},
       {"sign-for", absl::StrCat(p.ack_working_days(), " working day(s)")}};
   for (const char* type :
        {"INQUIRY", "HELP", "SUGGESTION", "COMPLAINT", "REPORT", "OTHER"}) {

@@ -22,14 +22,14 @@ int RunTicketCreate(Context& context, const Args& args,
       "type", args.Get("type"), &v1::Ticket::Type_Parse,
       "inquiry, help, suggestion, complaint, "
       "report, other");
-  if (!type.ok()) return Fail(type.status());
+  if (!type.ok()) return InputError(context, type.status());
   ticket.set_type(*type);
   if (args.Has("urgency")) {
     absl::StatusOr<v1::Ticket::Urgency> urgency =
         ParseEnum<v1::Ticket::Urgency>("urgency", args.Get("urgency"),
                                        &v1::Ticket::Urgency_Parse,
                                        "normal, urgent, critical");
-    if (!urgency.ok()) return Fail(urgency.status());
+    if (!urgency.ok()) return InputError(context, urgency.status());
     ticket.set_urgency(*urgency);
   }
   ticket.set_topic(args.Get("topic"));
@@ -41,15 +41,10 @@ int RunTicketCreate(Context& context, const Args& args,
   ticket.set_confidential(args.Has("confidential"));
   ticket.set_source_id(args.Get("source_id"));
   if (args.Has("received_at")) {
-    absl::Time received;
-    std::string error;
-    if (!absl::ParseTime(absl::RFC3339_full, args.Get("received_at"), &received,
-                         &error)) {
-      return Fail(absl::InvalidArgumentError(
-          "--received_at needs an RFC 3339 time, e.g. "
-          "2021-02-10T09:30:00+08:00"));
-    }
-    ticket.mutable_received_at()->set_seconds(absl::ToUnixSeconds(received));
+    absl::StatusOr<absl::Time> received =
+        ParseTimeOption("received_at", args.Get("received_at"));
+    if (!received.ok()) return InputError(context, received.status());
+    ticket.mutable_received_at()->set_seconds(absl::ToUnixSeconds(*received));
   }
   if (args.Has("dispatch_to")) {
     request.set_dispatch_to(DepartmentName(args.Get("dispatch_to")));
@@ -61,7 +56,7 @@ int RunTicketCreate(Context& context, const Args& args,
 int RunTicketList(Context& context, const Args& args,
                   const std::vector<std::string>&) {
   absl::StatusOr<int> page_size = PageSize(args);
-  if (!page_size.ok()) return Fail(page_size.status());
+  if (!page_size.ok()) return InputError(context, page_size.status());
   v1::ListTicketsRequest request;
   request.set_filter(args.Get("filter"));
   request.set_page_size(*page_size);
@@ -149,6 +144,7 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
   std::vector<Command>& commands = *commands_out;
   commands.push_back(
       {"ticket create",
+       "create a ticket (intake, bureau)",
        "ticket create --type TYPE --topic TOPIC --title TITLE --content TEXT "
        "[options]",
        "Creates a ticket (intake or bureau). A retry with the same "
@@ -161,16 +157,18 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
        "--title \"工地夜间施工\" --content \"每晚十点后仍在施工\" "
        "--dispatch_to housing",
        {"type", "urgency", "topic", "title", "content", "address", "caller",
-        "phone", "confidential", "source_id", "received_at", "dispatch_to",
-        "request_id"},
+        "phone", "source_id", "received_at", "dispatch_to", "request_id"},
+       {"confidential"},
        0,
        0,
        RunTicketCreate});
   commands.push_back(
       {"ticket get",
+       "show one ticket",
        "ticket get TICKET",
        "Shows one ticket. TICKET: tickets/7 or 7.\nExample:\n  hotlinectl "
        "ticket get 7",
+       {},
        {},
        1,
        1,
@@ -181,23 +179,27 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"ticket list",
+       "list the tickets you may see, optionally filtered",
        "ticket list [--filter EXPR] [--page_size N] [--page_token T] [--all]",
        "Lists tickets you may see, oldest first. Filter fields: state, "
        "department, type, topic, urgency, source_id, created_by (=) and "
        "received_at (< <= > >=), joined by AND.\nExample:\n  hotlinectl "
        "ticket list --filter 'state = IN_PROGRESS AND department = "
        "\"departments/housing\"' --all",
-       {"filter", "page_size", "page_token", "all"},
+       {"filter", "page_size", "page_token"},
+       {"all"},
        0,
        0,
        RunTicketList});
   commands.push_back(
       {"ticket dispatch",
+       "assign or reassign a ticket to a department (bureau)",
        "ticket dispatch TICKET DEPARTMENT [--note TEXT] "
        "[--etag E]",
        "Assigns or reassigns a ticket to a department (bureau only).\n"
        "Example:\n  hotlinectl ticket dispatch 7 housing --note 请尽快核实",
        {"note", "etag"},
+       {},
        2,
        2,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
@@ -210,10 +212,12 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"ticket ack",
+       "sign for (签收) a dispatched ticket (department)",
        "ticket ack TICKET [--etag E]",
        "Signs for (签收) a dispatched ticket (its department).\nExample:\n  "
        "hotlinectl ticket ack 7",
        {"etag"},
+       {},
        1,
        1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
@@ -224,10 +228,12 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"ticket return",
+       "return (退单) a ticket that is not yours (department)",
        "ticket return TICKET --reason TEXT [--etag E]",
        "Returns (退单) a ticket that is not the department's own.\nExample:\n"
        "  hotlinectl ticket return 7 --reason 属于市场监管局职责",
        {"reason", "etag"},
+       {},
        1,
        1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
@@ -239,11 +245,13 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"ticket reply",
+       "reply with the result (department)",
        "ticket reply TICKET --outcome OUTCOME --text TEXT [--etag E]",
        "Replies with the result (its department). OUTCOME: resolved, "
        "explained, not_resolvable, not_our_remit.\nExample:\n  hotlinectl "
        "ticket reply 7 --outcome resolved --text 已责令停工整改",
        {"outcome", "text", "etag"},
+       {},
        1,
        1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
@@ -251,7 +259,7 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
              ParseEnum<v1::Ticket::Outcome>(
                  "outcome", args.Get("outcome"), &v1::Ticket::Outcome_Parse,
                  "resolved, explained, not_resolvable, not_our_remit");
-         if (!outcome.ok()) return Fail(outcome.status());
+         if (!outcome.ok()) return InputError(c, outcome.status());
          v1::ReplyTicketRequest request;
          request.set_name(TicketName(w[0]));
          request.set_outcome(*outcome);
@@ -261,11 +269,13 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"ticket close",
+       "close a replied ticket after the callback (bureau)",
        "ticket close TICKET --satisfaction S [--etag E]",
        "Closes a replied ticket with the callback's verdict (bureau only). "
        "S: satisfied, basically_satisfied, dissatisfied.\nExample:\n  "
        "hotlinectl ticket close 7 --satisfaction satisfied",
        {"satisfaction", "etag"},
+       {},
        1,
        1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
@@ -274,7 +284,7 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
                  "satisfaction", args.Get("satisfaction"),
                  &v1::Ticket::Satisfaction_Parse,
                  "satisfied, basically_satisfied, dissatisfied");
-         if (!satisfaction.ok()) return Fail(satisfaction.status());
+         if (!satisfaction.ok()) return InputError(c, satisfaction.status());
          v1::CloseTicketRequest request;
          request.set_name(TicketName(w[0]));
          request.set_satisfaction(*satisfaction);
@@ -283,11 +293,13 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"ticket reopen",
+       "reopen (重办) a replied or closed ticket (bureau)",
        "ticket reopen TICKET --reason TEXT [--etag E]",
        "Reopens (重办) a replied or closed ticket for the same department "
        "(bureau only).\nExample:\n  hotlinectl ticket reopen 7 --reason "
        "市民反映仍在夜间施工",
        {"reason", "etag"},
+       {},
        1,
        1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
@@ -299,17 +311,20 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"ticket extend",
+       "ask for an extension (延期) (department)",
        "ticket extend TICKET --days N --reason TEXT [--etag E]",
        "Asks for an extension (延期) of the reply deadline by N working days, "
        "before it passes (its department).\nExample:\n  hotlinectl ticket "
        "extend 7 --days 5 --reason 需协调多个部门现场核查",
        {"days", "reason", "etag"},
+       {},
        1,
        1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
          int days = 0;
          if (!absl::SimpleAtoi(args.Get("days"), &days)) {
-           return Fail(absl::InvalidArgumentError("--days must be a number"));
+           return InputError(
+               c, absl::InvalidArgumentError("--days must be a number"));
          }
          v1::RequestExtensionRequest request;
          request.set_name(TicketName(w[0]));
@@ -320,10 +335,12 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"ticket approve-extension",
+       "approve the pending extension (bureau)",
        "ticket approve-extension TICKET [--etag E]",
        "Approves the pending extension: the reply deadline moves (bureau "
        "only).\nExample:\n  hotlinectl ticket approve-extension 7",
        {"etag"},
+       {},
        1,
        1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
@@ -334,10 +351,12 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
        }});
   commands.push_back(
       {"ticket reject-extension",
+       "reject the pending extension (bureau)",
        "ticket reject-extension TICKET --reason TEXT [--etag E]",
        "Rejects the pending extension (bureau only).\nExample:\n  hotlinectl "
        "ticket reject-extension 7 --reason 理由不充分",
        {"reason", "etag"},
+       {},
        1,
        1,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
@@ -348,9 +367,11 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
          return PrintTicket(c, c.client->RejectExtension(request));
        }});
   commands.push_back({"ticket events",
+                      "show a ticket's full history",
                       "ticket events TICKET",
                       "Shows a ticket's full history.\nExample:\n  hotlinectl "
                       "ticket events 7",
+                      {},
                       {},
                       1,
                       1,

@@ -7,6 +7,13 @@
 //   - replies to a ticket once --work_seconds have passed since it was
 //     signed for (a stand-in for the real work; -1: never).
 //
+// State changes are conditional on the etag of the ticket they were decided
+// on. A state change with an etag that gets ABORTED means the ticket changed
+// since it was read (this agent's own daily report, the sweeper's warning,
+// the bureau reassigning it): re-read the ticket, decide again on what it is
+// now, and retry with the new etag. ABORTED is never an error to log or a
+// reason to give up; the decision may now be "nothing to do".
+//
 // Exactly-once processing: each event is acted on, then appended to the
 // journal file (--journal, one "seq type ticket" line each, flushed and
 // fsynced); the journal's last line is where the agent resumes after a crash
@@ -19,16 +26,21 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -50,6 +62,35 @@ ABSL_FLAG(int, work_seconds, -1,
 namespace {
 
 hotline::WatchControl* watch_control = nullptr;
+
+// -h, -help or --help: this program's usage and flags, exit code 0 (absl's
+// own --help exits 1).
+bool WantsHelp(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const absl::string_view arg = argv[i];
+    if (arg == "--") return false;
+    if (arg == "-h" || arg == "-help" || arg == "--help") return true;
+  }
+  return false;
+}
+
+void PrintHelp() {
+  std::cout << absl::ProgramUsageMessage() << "\n\nFlags:\n";
+  std::vector<const absl::CommandLineFlag*> flags;
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    if (absl::EndsWith(flag->Filename(), "department_agent/main.cc")) {
+      flags.push_back(flag);
+    }
+  }
+  std::sort(flags.begin(), flags.end(),
+            [](const auto* a, const auto* b) { return a->Name() < b->Name(); });
+  for (const absl::CommandLineFlag* flag : flags) {
+    const std::string quote = flag->IsOfType<std::string>() ? "\"" : "";
+    std::cout << "  --" << flag->Name() << " (" << flag->Help()
+              << "); default: " << quote << flag->DefaultValue() << quote
+              << ";\n";
+  }
+}
 
 void OnSignal(int) {
   if (watch_control != nullptr) watch_control->Stop();
@@ -84,6 +125,45 @@ std::string Today() {
   return absl::FormatTime("%Y-%m-%d", absl::Now(), zone);
 }
 
+// Whether the work on `ticket` is done: it is still the department's, in
+// progress, and --work_seconds have passed since it was signed for.
+bool WorkDone(const hotline::v1::Ticket& ticket, const std::string& department,
+              int work_seconds) {
+  return ticket.state() == hotline::v1::Ticket::IN_PROGRESS &&
+         ticket.department() == "departments/" + department &&
+         absl::Now() -
+                 absl::FromUnixSeconds(ticket.acknowledged_at().seconds()) >=
+             absl::Seconds(work_seconds);
+}
+
+// Replies to `ticket` (as last read) if its work is done. The reply carries
+// the etag it was decided on; on ABORTED the ticket changed meanwhile, so
+// re-read it, decide again and retry with the new etag. OK when replied or
+// when there is nothing (left) to do.
+absl::Status ReplyWhenDone(hotline::Client& client, hotline::v1::Ticket ticket,
+                           const std::string& department, int work_seconds) {
+  constexpr int kAttempts = 5;
+  for (int attempt = 1;; ++attempt) {
+    if (!WorkDone(ticket, department, work_seconds)) return absl::OkStatus();
+    hotline::v1::ReplyTicketRequest reply;
+    reply.set_name(ticket.name());
+    reply.set_etag(ticket.etag());
+    reply.set_reply_text("已处理完毕, 已回访市民");
+    reply.set_outcome(hotline::v1::Ticket::RESOLVED);
+    absl::Status status = client.ReplyTicket(reply).status();
+    // Not ABORTED, or changing faster than we can read it: the next pass
+    // of the loop tries again.
+    if (!absl::IsAborted(status) || attempt == kAttempts) return status;
+    hotline::v1::GetTicketRequest get;
+    get.set_name(ticket.name());
+    absl::StatusOr<hotline::v1::Ticket> now = client.GetTicket(get);
+    // Reassigned away since: no longer ours to reply to.
+    if (absl::IsPermissionDenied(now.status())) return absl::OkStatus();
+    if (!now.ok()) return now.status();
+    ticket = *std::move(now);
+  }
+}
+
 // Daily reports and replies, every few seconds.
 void Housekeeping(hotline::Client& client, const std::string& department) {
   absl::Time last_report = absl::InfinitePast();
@@ -116,15 +196,11 @@ void Housekeeping(hotline::Client& client, const std::string& department) {
       }
       for (const auto& ticket : open->tickets()) {
         if (work_seconds < 0) break;
-        const absl::Time signed_for =
-            absl::FromUnixSeconds(ticket.acknowledged_at().seconds());
-        if (absl::Now() - signed_for < absl::Seconds(work_seconds)) continue;
-        hotline::v1::ReplyTicketRequest reply;
-        reply.set_name(ticket.name());
-        reply.set_etag(ticket.etag());
-        reply.set_reply_text("已处理完毕, 已回访市民");
-        reply.set_outcome(hotline::v1::Ticket::RESOLVED);
-        absl::Status status = client.ReplyTicket(reply).status();
+        // The daily report above moved the etag of every ticket listed (and
+        // the sweeper or the bureau may have too): ReplyWhenDone re-reads
+        // and retries on ABORTED.
+        absl::Status status =
+            ReplyWhenDone(client, ticket, department, work_seconds);
         if (!status.ok())
           std::cerr << "reply " << ticket.name() << ": " << status << "\n";
       }
@@ -139,7 +215,21 @@ void Housekeeping(hotline::Client& client, const std::string& department) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "A department's ticket-system loop against hotline-server (example).");
+      "A department's ticket-system loop against hotline-server (example).\n"
+      "  department_agent --server=127.0.0.1:7345 --token=hl_... "
+      "--department=housing --journal=var/housing.journal");
+  // --helpfull and --help=SUBSTRING list the flags of this file (absl's
+  // default looks for a file named after the binary).
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = [](absl::string_view file) {
+    return absl::EndsWith(file, "department_agent/main.cc");
+  };
+  usage.contains_helpshort_flags = usage.contains_help_flags;
+  absl::SetFlagsUsageConfig(usage);
+  if (WantsHelp(argc, argv)) {
+    PrintHelp();
+    return 0;
+  }
   absl::ParseCommandLine(argc, argv);
   const std::string department = absl::GetFlag(FLAGS_department);
   if (department.empty()) {

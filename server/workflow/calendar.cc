@@ -142,6 +142,15 @@ absl::Time WorkingDayCalendar::StartOfLastWorkingDays(absl::Time deadline,
   return StartOfDay(day);
 }
 
+std::string WorkingDayCalendar::FormatDeadline(absl::Time time) const {
+  const absl::CivilSecond local = absl::ToCivilSecond(time, zone_);
+  if (local == absl::CivilSecond(absl::CivilDay(local))) {
+    return absl::StrCat(absl::FormatCivilTime(absl::CivilDay(local) - 1),
+                        " 24:00");
+  }
+  return absl::FormatTime("%Y-%m-%d %H:%M", time, zone_);
+}
+
 absl::Duration WorkingDayCalendar::WorkingTimeBetween(absl::Time from,
                                                       absl::Time to) const {
   absl::Duration total;

@@ -70,6 +70,10 @@ class WorkingDayCalendar {
   absl::Time StartOfLastWorkingDays(absl::Time deadline,
                                     int working_days) const;
 
+  // A deadline as the rules state it, in local time: "2021-03-03 24:00" for
+  // local midnight (the end of the day before), else "2021-03-03 14:30".
+  std::string FormatDeadline(absl::Time time) const;
+
   // Time in [from, to) that falls on working days.
   absl::Duration WorkingTimeBetween(absl::Time from, absl::Time to) const;
 

@@ -77,7 +77,10 @@ absl::Time NextDue(const v1::Ticket& ticket) {
   consider(ticket.ack_due_at(),
            ticket.state() == v1::Ticket::DISPATCHED && !ticket.ack_overdue());
   consider(ticket.warning_at(), !ticket.due_soon());
-  consider(ticket.reply_due_at(), !ticket.reply_overdue());
+  // A pending extension was asked before the deadline: it holds the
+  // verdict until the bureau decides.
+  consider(ticket.reply_due_at(),
+           !ticket.reply_overdue() && !ticket.has_pending_extension());
   consider(ticket.red_card_due_at(),
            ticket.reply_overdue() && !ticket.long_overdue());
   consider(ticket.daily_report_due_at(),

@@ -3,6 +3,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/proto_time.h"
+#include "server/workflow/calendar_coverage.h"
 
 namespace hotline {
 namespace {
@@ -97,6 +98,8 @@ absl::StatusOr<TicketChange> ApproveExtension(const Ticket& ticket,
   if (warning > context.now) t.set_due_soon(false);
   t.set_extension_count(ticket.extension_count() + 1);
   t.clear_pending_extension();
+  *t.mutable_extension_decided_at() = ToProtoTime(context.now);
+  MarkProvisionalDeadlines(t, *rules.calendar);
   change.event.set_extension_working_days(days);
   FinishStep(ticket, change);
   return change;
@@ -115,6 +118,7 @@ absl::StatusOr<TicketChange> RejectExtension(const Ticket& ticket,
       ticket.pending_extension().working_days());
   change.event.set_reason(std::string(reason));
   change.ticket.clear_pending_extension();
+  *change.ticket.mutable_extension_decided_at() = ToProtoTime(context.now);
   FinishStep(ticket, change);
   return change;
 }

@@ -3,6 +3,13 @@
 // from the policy that set the ticket's deadlines. Each step is an event; the
 // ticket's state does not change.
 //
+// A request made in time holds the verdict while the bureau decides: no
+// yellow card falls while it is pending (sweep_rules.h). Approval applies
+// the new deadline as if granted in time (the old deadline's passing leaves
+// no card and no overdue interval); rejection after the deadline lets the
+// card fall at the rejection instant, while the figures count the ticket
+// overdue from the original deadline.
+//
 // Stateless and thread-safe.
 #ifndef HOTLINE_SERVER_WORKFLOW_EXTENSION_RULES_H_
 #define HOTLINE_SERVER_WORKFLOW_EXTENSION_RULES_H_
@@ -24,7 +31,8 @@ absl::StatusOr<TicketChange> RequestExtension(const v1::Ticket& ticket,
                                               const ActionContext& context,
                                               const DeadlineRules& rules);
 
-// Moves reply_due_at by the pending extension's working days.
+// Moves reply_due_at by the pending extension's working days, counted from
+// the deadline it replaces (even when the bureau decides after it).
 absl::StatusOr<TicketChange> ApproveExtension(const v1::Ticket& ticket,
                                               absl::string_view etag,
                                               const ActionContext& context,

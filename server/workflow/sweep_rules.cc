@@ -1,9 +1,11 @@
 #include "server/workflow/sweep_rules.h"
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "common/proto_time.h"
+#include "server/workflow/calendar_coverage.h"
 #include "server/workflow/daily_report_rules.h"
 #include "server/workflow/ticket_rules.h"
 
@@ -14,16 +16,8 @@ using v1::Card;
 using v1::Event;
 using v1::Ticket;
 
-// A deadline as the rules state it: local midnight is 24:00 of the day
-// before.
 std::string Local(absl::Time time, const DeadlineRules& rules) {
-  const absl::CivilSecond local =
-      absl::ToCivilSecond(time, rules.calendar->zone());
-  if (local == absl::CivilSecond(absl::CivilDay(local))) {
-    return absl::StrCat(absl::FormatCivilTime(absl::CivilDay(local) - 1),
-                        " 24:00");
-  }
-  return absl::FormatTime("%Y-%m-%d %H:%M", time, rules.calendar->zone());
+  return rules.calendar->FormatDeadline(time);
 }
 
 Event MakeEvent(const Ticket& ticket, Event::Type type, absl::Time at) {
@@ -89,16 +83,35 @@ SweepResult Sweep(const Ticket& ticket, absl::Time now,
         "reply due by ", Local(FromProtoTime(t.reply_due_at()), rules)));
     result.steps.push_back(std::move(step));
   }
-  if (!t.reply_overdue() && due(t.reply_due_at())) {
+  // A pending extension (asked before the deadline) holds the yellow card
+  // until the bureau decides; a card held back falls at the decision.
+  if (!t.reply_overdue() && !t.has_pending_extension() &&
+      due(t.reply_due_at())) {
     const absl::Time deadline = FromProtoTime(t.reply_due_at());
+    const absl::Time falls =
+        IsSet(t.extension_decided_at())
+            ? std::max(deadline, FromProtoTime(t.extension_decided_at()))
+            : deadline;
     t.set_reply_overdue(true);
     *t.mutable_red_card_due_at() = ToProtoTime(RedCardPoint(deadline, rules));
-    result.steps.push_back(CardStep(
-        t, Card::YELLOW, deadline,
-        absl::StrCat("no reply by the deadline ", Local(deadline, rules))));
+    SweepStep card = CardStep(
+        t, Card::YELLOW, falls,
+        absl::StrCat("no reply by the deadline ", Local(deadline, rules)));
+    if (falls > deadline) {
+      card.card->set_reason(absl::StrCat(
+          card.card->reason(), " (held until the extension was rejected at ",
+          Local(falls, rules), ")"));
+      card.event->set_reason(card.card->reason());
+    }
+    result.steps.push_back(std::move(card));
   }
   if (t.reply_overdue() && !t.long_overdue() && due(t.red_card_due_at())) {
-    const absl::Time point = FromProtoTime(t.red_card_due_at());
+    // Never before the yellow card, whose fall a pending extension may have
+    // held past this point.
+    absl::Time point = FromProtoTime(t.red_card_due_at());
+    if (IsSet(t.extension_decided_at())) {
+      point = std::max(point, FromProtoTime(t.extension_decided_at()));
+    }
     t.set_long_overdue(true);
     result.steps.push_back(CardStep(
         t, Card::RED, point,
@@ -126,6 +139,7 @@ SweepResult Sweep(const Ticket& ticket, absl::Time now,
         ToProtoTime(NextDailyReportDue(end, *rules.calendar));
   }
   if (!result.steps.empty()) {
+    MarkProvisionalDeadlines(t, *rules.calendar);
     *t.mutable_update_time() = ToProtoTime(now);
     const absl::Time next = NextDue(t);
     if (next == absl::InfiniteFuture()) {

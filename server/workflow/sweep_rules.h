@@ -2,7 +2,10 @@
 // time, which flags and cards have fallen due (DESIGN.md §3):
 //   warning (预警)   due_soon once warning_at is reached;
 //   sign-for        ack_overdue once ack_due_at passes while DISPATCHED;
-//   yellow card     once reply_due_at passes with no reply;
+//   yellow card     once reply_due_at passes with no reply and no extension
+//                   request pending (one asked in time holds the card until
+//                   the bureau decides; rejected after the deadline, the
+//                   card falls at the rejection);
 //   red card        once red_card_due_at (set with the yellow card) passes
 //                   with still no reply;
 //   daily report    at the end of each working day the ticket is IN_PROGRESS,

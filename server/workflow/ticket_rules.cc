@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/proto_time.h"
+#include "server/workflow/calendar_coverage.h"
 #include "server/workflow/daily_report_rules.h"
 
 namespace hotline {
@@ -49,6 +50,11 @@ TicketChange BeginStep(const Ticket& ticket, Event::Type type,
 }
 
 void FinishStep(const Ticket& before, TicketChange& change) {
+  if (change.ticket.state() != Ticket::DISPATCHED &&
+      change.ticket.state() != Ticket::IN_PROGRESS) {
+    // No deadline is pending: none is provisional either.
+    change.ticket.clear_deadlines_provisional_after();
+  }
   change.event.set_department(change.ticket.department());
   if (before.department() != change.ticket.department()) {
     change.event.set_previous_department(before.department());
@@ -77,6 +83,7 @@ void ClearAssignment(Ticket& t) {
   t.set_long_overdue(false);
   t.set_extension_count(0);
   t.clear_pending_extension();
+  t.clear_extension_decided_at();
   t.clear_daily_report_due_at();
 }
 
@@ -144,6 +151,7 @@ absl::StatusOr<TicketChange> Dispatch(const Ticket& ticket,
   *t.mutable_warning_at() = ToProtoTime(deadlines.warning);
   *t.mutable_return_due_at() = ToProtoTime(deadlines.return_due);
   t.set_policy_version(rules.policy->version());
+  MarkProvisionalDeadlines(t, *rules.calendar);
   change.event.set_reason(std::string(note));
   FinishStep(ticket, change);
   return change;
@@ -164,6 +172,7 @@ absl::StatusOr<TicketChange> Acknowledge(const Ticket& ticket,
   change.ticket.set_ack_overdue(false);
   *change.ticket.mutable_daily_report_due_at() =
       ToProtoTime(FirstDailyReportDue(context.now, *rules.calendar));
+  MarkProvisionalDeadlines(change.ticket, *rules.calendar);
   FinishStep(ticket, change);
   return change;
 }
@@ -274,6 +283,7 @@ absl::StatusOr<TicketChange> Reopen(const Ticket& ticket,
   t.set_policy_version(rules.policy->version());
   *t.mutable_daily_report_due_at() =
       ToProtoTime(FirstDailyReportDue(context.now, *rules.calendar));
+  MarkProvisionalDeadlines(t, *rules.calendar);
   change.event.set_reason(std::string(reason));
   FinishStep(ticket, change);
   return change;

@@ -1,0 +1,112 @@
+// Mutating calls made safe to retry by their request_id (AIP-155).
+//
+//   absl::StatusOr<RequestIdentity> id = IdentifyRequest(principal, request);
+//   if (!id.ok()) return done(id.status());
+//   auto result = std::make_shared<v1::Ticket>();
+//   store->Write(AnswerRetries(*id, clock, result, unit),
+//                DeliverWhenDurable(result, std::move(done)));
+//
+// The wrapped unit first looks the request up: a retry (same caller, same
+// request_id, same request) gets the first outcome in `*result` and writes
+// nothing; the same request_id with another request is INVALID_ARGUMENT;
+// otherwise the unit runs and its outcome is recorded in the same
+// transaction, so the record exists exactly when the change does. A failed
+// call records nothing (it changed nothing), so its retry runs again.
+//
+// The store keeps only hashes of (caller, request_id), never the id itself.
+// A token's secret in a recorded outcome is sealed with a pad derived from
+// the request_id, so the database alone never yields a usable secret, while
+// the caller who lost CreateToken's answer gets the secret back by retrying.
+//
+// Thread-safe (pure functions; the unit runs on the writer thread).
+#ifndef HOTLINE_SERVER_IDEMPOTENCY_H_
+#define HOTLINE_SERVER_IDEMPOTENCY_H_
+
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "google/protobuf/message.h"
+#include "hotline/v1/ticket.pb.h"
+#include "server/workflow/clock.h"
+#include "server/workflow/principal.h"
+#include "storage/request_outcomes.h"
+#include "storage/writer.h"
+
+namespace hotline {
+
+struct RequestIdentity {
+  // The RPC's name, for messages and to tell requests apart.
+  std::string method;
+  // Empty when the request has no request_id: the unit runs as it is.
+  std::string request_id;
+  // SHA-256 of (caller, request_id): the stored key.
+  std::string key;
+  // SHA-256 of the request without its request_id.
+  std::string fingerprint;
+  // SHA-256 of (caller, request_id) under another label: seals secrets.
+  std::string seal;
+};
+
+// Reads `request`'s request_id field (INVALID_ARGUMENT when longer than 64
+// characters or not printable ASCII) and hashes the request. The method is
+// the request message's name without "Request" ("AcknowledgeTicket").
+absl::StatusOr<RequestIdentity> IdentifyRequest(
+    const Principal& principal, const google::protobuf::Message& request);
+
+// `secret` XORed with a pad made from `seal`, in hex (a proto string must be
+// UTF-8); UnsealSecret undoes it.
+std::string SealSecret(absl::string_view secret, absl::string_view seal);
+std::string UnsealSecret(absl::string_view sealed, absl::string_view seal);
+
+// The refusal of a request_id reused for a different request.
+absl::Status RequestIdReused(const RequestIdentity& id,
+                             const std::string& first_method);
+
+template <typename Response>
+storage::WriteUnit AnswerRetries(RequestIdentity id, const Clock* clock,
+                                 std::shared_ptr<Response> result,
+                                 storage::WriteUnit unit) {
+  if (id.key.empty()) return unit;
+  return [id = std::move(id), clock, result = std::move(result),
+          unit = std::move(unit)](storage::Connection& db) -> absl::Status {
+    absl::StatusOr<std::optional<storage::RequestOutcome>> earlier =
+        storage::FindRequestOutcome(db, id.key);
+    if (!earlier.ok()) return earlier.status();
+    if (earlier->has_value()) {
+      const storage::RequestOutcome& outcome = **earlier;
+      if (outcome.method != id.method ||
+          outcome.fingerprint != id.fingerprint) {
+        return RequestIdReused(id, outcome.method);
+      }
+      if (!result->ParseFromString(outcome.response)) {
+        return absl::DataLossError(
+            absl::StrCat("the recorded outcome of request_id ", id.request_id,
+                         " cannot be read"));
+      }
+      if constexpr (std::is_same_v<Response, v1::Token>) {
+        result->set_secret(UnsealSecret(result->secret(), id.seal));
+      }
+      return absl::OkStatus();
+    }
+    if (absl::Status s = unit(db); !s.ok()) return s;
+    storage::RequestOutcome outcome{id.method, id.fingerprint, ""};
+    if constexpr (std::is_same_v<Response, v1::Token>) {
+      Response sealed = *result;
+      sealed.set_secret(SealSecret(sealed.secret(), id.seal));
+      outcome.response = sealed.SerializeAsString();
+    } else {
+      outcome.response = result->SerializeAsString();
+    }
+    return storage::InsertRequestOutcome(db, id.key, outcome,
+                                         absl::ToUnixMicros(clock->Now()));
+  };
+}
+
+}  // namespace hotline
+
+#endif  // HOTLINE_SERVER_IDEMPOTENCY_H_

@@ -1,0 +1,378 @@
+// Starting the real hotline-server binary: one server per port and per
+// database file, refused starts that leave the file as it was, a damaged
+// file or a full disk while serving, --version and --help, and an installed
+// binary that finds its data beside it.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "storage/sqlite.h"
+#include "tests/test_support.h"
+
+extern char** environ;
+
+namespace hotline {
+namespace {
+
+using testing::ServerProcess;
+using testing::ServerTest;
+using testing::TempDir;
+
+std::string Bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+bool Exists(const std::string& path) { return std::filesystem::exists(path); }
+
+struct Finished {
+  // The exit code; -1 killed by a signal; -2 still running after the
+  // timeout (it served when it should have refused), then killed.
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+pid_t Spawn(const std::string& binary, const std::vector<std::string>& args,
+            const std::string& out, const std::string& err) {
+  std::vector<std::string> all = {binary};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& arg : all) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = -1;
+  // posix_spawn, not fork: fork runs gRPC's atfork handlers.
+  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) !=
+      0) {
+    pid = -1;
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+// Runs `binary args` until it exits (or `timeout`), its output in files of
+// a directory of its own.
+Finished RunBinary(const std::string& binary,
+                   const std::vector<std::string>& args,
+                   absl::Duration timeout = absl::Seconds(20)) {
+  TempDir output;
+  const std::string out = output.File("out"), err = output.File("err");
+  Finished run;
+  const pid_t pid = Spawn(binary, args, out, err);
+  if (pid < 0) {
+    ADD_FAILURE() << "cannot start " << binary;
+    return run;
+  }
+  const absl::Time deadline = absl::Now() + timeout;
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (absl::Now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      run.exit_code = -2;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (run.exit_code != -2 && WIFEXITED(status)) {
+    run.exit_code = WEXITSTATUS(status);
+  }
+  run.out = Bytes(out);
+  run.err = Bytes(err);
+  return run;
+}
+
+Finished RunServer(const std::vector<std::string>& args) {
+  return RunBinary(testing::ServerBinary(), args);
+}
+
+// A refusal: exit code 1 and one line on stderr containing `reason`.
+void ExpectRefused(const Finished& run, const std::string& reason) {
+  EXPECT_EQ(run.exit_code, 1)
+      << "-2 means it started serving; stderr: " << run.err;
+  EXPECT_TRUE(absl::StartsWith(run.err, "hotline-server: ")) << run.err;
+  EXPECT_NE(run.err.find(reason), std::string::npos) << run.err;
+  EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+}
+
+std::unique_ptr<Client> ConnectTo(const std::string& address,
+                                  const std::string& token = "") {
+  ClientOptions options;
+  options.target = address;
+  options.token = token;
+  options.call_timeout = absl::Seconds(5);
+  return std::make_unique<Client>(options);
+}
+
+// Runs SQL on a file directly, as another program would.
+void Sql(const std::string& path, const std::string& sql) {
+  absl::StatusOr<std::unique_ptr<storage::Connection>> db =
+      storage::Connection::Open(path, /*read_only=*/false);
+  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_TRUE((*db)->Execute(sql).ok()) << sql;
+}
+
+// A hotline database with a bureau token and `tickets` tickets, made by the
+// real binary and closed cleanly.
+std::string MakeDatabase(const std::string& db, int tickets) {
+  const std::string token = testing::BootstrapToken(db, "bureau");
+  ServerProcess server(db);
+  std::unique_ptr<Client> client = ConnectTo(server.address(), token);
+  for (int i = 0; i < tickets; ++i) {
+    v1::CreateTicketRequest request;
+    *request.mutable_ticket() = ServerTest::Draft();
+    request.mutable_ticket()->set_content(std::string(1000, 'x'));
+    EXPECT_TRUE(client->CreateTicket(request).ok());
+  }
+  client.reset();
+  EXPECT_EQ(server.Terminate(), 0);
+  return token;
+}
+
+void WriteRandomBytes(const std::string& path, int64_t offset, int64_t size) {
+  std::string noise(size, '\0');
+  std::mt19937 random(9);
+  for (char& c : noise) c = static_cast<char>(random());
+  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+  file.seekp(offset);
+  file.write(noise.data(), noise.size());
+}
+
+TEST(Startup, VersionAndHelp) {
+  Finished version = RunServer({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.out, "hotline-server " HOTLINE_VERSION "\n");
+  EXPECT_EQ(version.out.find("Debug"), std::string::npos);
+  Finished help = RunServer({"--help"});
+  EXPECT_EQ(help.exit_code, 0) << help.err;
+  EXPECT_NE(help.out.find("--db"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("--calendar"), std::string::npos) << help.out;
+}
+
+TEST(Startup, ASecondServerOnAPortInUseIsRefused) {
+  TempDir dir;
+  ServerProcess first(dir.File("first.db"));
+  const std::string second_db = dir.File("second.db");
+  Finished second = RunServer(
+      {"--db=" + second_db, "--listen=" + first.address(), "--quiet"});
+  ExpectRefused(second, "the port is in use");
+  EXPECT_NE(second.err.find(first.address()), std::string::npos);
+  EXPECT_FALSE(Exists(second_db));  // refused before the database
+  EXPECT_TRUE(ConnectTo(first.address())->CheckHealth().ok());
+}
+
+TEST(Startup, ASecondServerOnADatabaseInUseIsRefusedNamingItsHolder) {
+  TempDir dir;
+  const std::string db = dir.File("hotline.db");
+  auto first = std::make_unique<ServerProcess>(db);
+  Finished second = RunServer(
+      {"--db=" + db, absl::StrCat("--listen=127.0.0.1:", testing::FreePort()),
+       "--quiet"});
+  ExpectRefused(second, "is in use by hotline-server pid ");
+  EXPECT_NE(second.err.find(db + ".lock"), std::string::npos);
+  // A server killed with SIGKILL leaves its lock file, but not its lock.
+  first->Kill();
+  ASSERT_TRUE(Exists(db + ".lock"));
+  ServerProcess restarted(db);
+  EXPECT_TRUE(ConnectTo(restarted.address())->CheckHealth().ok());
+}
+
+TEST(Startup, RefusedStartsLeaveTheFileAsItWas) {
+  TempDir dir;
+  const std::string good = dir.File("good.db");
+  MakeDatabase(good, 40);
+  struct Case {
+    std::string name;
+    std::string reason;
+  };
+  const std::vector<Case> cases = {
+      {"newer.db", "has schema version 99, newer than this build's"},
+      {"other.db", "is not a hotline database (application_id 0x0"},
+      {"notes.txt", "is not a hotline database (not an SQLite file"},
+      {"damaged.db", "is damaged and cannot be served (PRAGMA quick_check"},
+  };
+  std::filesystem::copy_file(good, dir.File("newer.db"));
+  Sql(dir.File("newer.db"), "PRAGMA user_version = 99");
+  Sql(dir.File("other.db"),
+      "CREATE TABLE accounts (id INTEGER PRIMARY KEY, name TEXT);"
+      "INSERT INTO accounts (name) VALUES ('x');");
+  std::ofstream(dir.File("notes.txt")) << "a text file\n";
+  std::filesystem::copy_file(good, dir.File("damaged.db"));
+  ASSERT_GT(std::filesystem::file_size(good), 8192u + 16384u);
+  WriteRandomBytes(dir.File("damaged.db"), 8192, 16384);
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const std::string path = dir.File(c.name);
+    const std::string before = Bytes(path);
+    Finished run = RunServer(
+        {"--db=" + path,
+         absl::StrCat("--listen=127.0.0.1:", testing::FreePort()), "--quiet"});
+    ExpectRefused(run, c.reason);
+    EXPECT_TRUE(Bytes(path) == before) << "the refused file was changed";
+    for (const char* beside : {"-wal", "-shm", "-journal", ".lock"}) {
+      EXPECT_FALSE(Exists(path + beside)) << beside;
+    }
+  }
+}
+
+TEST(Startup, AnInstalledBinaryFindsItsDataBesideIt) {
+  TempDir dir;
+  const std::string prefix = dir.File("prefix");
+  std::filesystem::create_directories(prefix + "/bin");
+  std::filesystem::create_directories(prefix + "/share/hotline");
+  const std::string binary = prefix + "/bin/hotline-server";
+  std::filesystem::copy_file(testing::ServerBinary(), binary);
+  const std::string calendar =
+      prefix + "/share/hotline/" HOTLINE_CALENDAR_FILE_NAME;
+  // A calendar beside the binary is the one read (this one is malformed).
+  std::ofstream(calendar) << "date,kind,holiday\n2021-02-30,off,x\n";
+  const std::string db = dir.File("hotline.db");
+  Finished refused = RunBinary(
+      binary,
+      {"--db=" + db, absl::StrCat("--listen=127.0.0.1:", testing::FreePort())});
+  ExpectRefused(refused, calendar + ":2");
+  // The shipped one there: it serves.
+  std::filesystem::copy_file(HOTLINE_DEFAULT_CALENDAR, calendar,
+                             std::filesystem::copy_options::overwrite_existing);
+  const std::string address = absl::StrCat("127.0.0.1:", testing::FreePort());
+  const pid_t pid = Spawn(binary, {"--db=" + db, "--listen=" + address},
+                          dir.File("out"), dir.File("err"));
+  ASSERT_GT(pid, 0);
+  std::unique_ptr<Client> client = ConnectTo(address);
+  absl::Status health;
+  for (int i = 0; i < 100; ++i) {
+    client->WaitForConnected(absl::Milliseconds(50));
+    health = client->CheckHealth();
+    if (health.ok()) break;
+  }
+  EXPECT_TRUE(health.ok()) << health << " " << Bytes(dir.File("err"));
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  // Nowhere to be found: the error names every path tried.
+  absl::StatusOr<std::string> none =
+      FindCalendar({dir.File("a/x.csv"), dir.File("b/x.csv")});
+  EXPECT_EQ(none.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(none.status().message().find(dir.File("a/x.csv") + ", " +
+                                         dir.File("b/x.csv")),
+            std::string::npos)
+      << none.status();
+}
+
+// Random bytes over every page of the tickets table and its indexes (found
+// with SQLite's dbstat), under a running server.
+void DamageTicketPages(const std::string& path) {
+  std::vector<int64_t> pages;
+  {
+    absl::StatusOr<std::unique_ptr<storage::Connection>> db =
+        storage::Connection::Open(path, /*read_only=*/true);
+    ASSERT_TRUE(db.ok());
+    absl::StatusOr<storage::Statement> stmt = (*db)->Prepare(
+        "SELECT pageno FROM dbstat WHERE name = 'tickets' OR name LIKE "
+        "'tickets_by_%'");
+    ASSERT_TRUE(stmt.ok()) << stmt.status();
+    while (*stmt->Step()) pages.push_back(stmt->ColumnInt64(0));
+  }
+  ASSERT_FALSE(pages.empty());
+  for (int64_t page : pages) WriteRandomBytes(path, (page - 1) * 4096, 4096);
+}
+
+class ServingTest : public ServerTest {};
+
+TEST_F(ServingTest, DamageFoundWhileServingIsDataLossAndNotServing) {
+  for (int i = 0; i < 30; ++i) CreateTicket();
+  RestartServer();  // the tickets are in the file, no page of them in memory
+  ASSERT_TRUE(bureau().CheckHealth().ok());
+  DamageTicketPages(db_path_);
+  v1::CreateTicketRequest create;
+  *create.mutable_ticket() = Draft();
+  absl::Status write = bureau().CreateTicket(create).status();
+  EXPECT_EQ(write.code(), absl::StatusCode::kDataLoss) << write;
+  EXPECT_NE(write.message().find("damaged"), std::string::npos) << write;
+  absl::Status read = bureau().ListTickets(v1::ListTicketsRequest()).status();
+  EXPECT_EQ(read.code(), absl::StatusCode::kDataLoss) << read;
+  absl::Status health = bureau().CheckHealth();
+  EXPECT_NE(health.message().find("NOT_SERVING"), std::string::npos) << health;
+}
+
+// A real full disk: a small tmpfs, which needs root (skipped otherwise).
+class SmallDisk {
+ public:
+  explicit SmallDisk(const std::string& path) : path_(path) {
+    std::filesystem::create_directories(path);
+    mounted_ = mount("tmpfs", path.c_str(), "tmpfs", 0, "size=8m") == 0;
+  }
+  ~SmallDisk() {
+    if (mounted_) umount2(path_.c_str(), MNT_DETACH);
+  }
+  bool mounted() const { return mounted_; }
+
+ private:
+  std::string path_;
+  bool mounted_ = false;
+};
+
+// Fills the file system of `path` with one file; returns its name.
+std::string FillDisk(const std::string& path) {
+  const std::string filler = path + "/filler";
+  const int fd = open(filler.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  const std::string block(4096, 'f');
+  while (write(fd, block.data(), block.size()) > 0) {
+  }
+  close(fd);
+  return filler;
+}
+
+TEST(Startup, AFullDiskIsResourceExhaustedAndRecoversWhenSpaceIsFreed) {
+  TempDir dir;
+  SmallDisk disk(dir.File("disk"));
+  if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs (not root?)";
+  const std::string db = dir.File("disk/hotline.db");
+  const std::string token = testing::BootstrapToken(db, "bureau");
+  ServerProcess server(db);
+  std::unique_ptr<Client> client = ConnectTo(server.address(), token);
+  auto create = [&](int i) {
+    v1::CreateTicketRequest request;
+    *request.mutable_ticket() = ServerTest::Draft();
+    request.mutable_ticket()->set_source_id(absl::StrCat("full-", i));
+    request.mutable_ticket()->set_content(std::string(19000, 'x'));
+    return client->CreateTicket(request).status();
+  };
+  ASSERT_TRUE(create(0).ok());
+  const std::string filler = FillDisk(dir.File("disk"));
+  absl::Status full;
+  for (int i = 1; i < 500 && full.ok(); ++i) full = create(i);
+  EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted) << full;
+  EXPECT_TRUE(absl::StartsWith(full.message(), "disk full")) << full;
+  absl::Status health = client->CheckHealth();
+  EXPECT_NE(health.message().find("NOT_SERVING"), std::string::npos) << health;
+  // Space freed: writes commit again, and health follows.
+  std::filesystem::remove(filler);
+  EXPECT_TRUE(create(1000).ok());
+  EXPECT_TRUE(client->CheckHealth().ok());
+}
+
+}  // namespace
+}  // namespace hotline
