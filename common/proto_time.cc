@@ -26,15 +26,18 @@ bool IsSet(const google::protobuf::Timestamp& timestamp) {
 }
 
 int64_t ToUnixMicros(const google::protobuf::Timestamp& timestamp) {
-  return timestamp.seconds() * 1000000 + timestamp.nanos() / 1000;
+  // absl::Time saturates at its infinities, and ToUnixMicros maps them to
+  // the int64 limits: no signed overflow for any input.
+  return absl::ToUnixMicros(FromProtoTime(timestamp));
+}
+
+bool IsValidApiTime(absl::Time time) {
+  return time >= kMinApiTime && time < kMaxApiTime;
 }
 
 bool IsValidProtoTime(const google::protobuf::Timestamp& timestamp) {
-  constexpr int64_t kMinSeconds = -62135596800;  // 0001-01-01T00:00:00Z
-  constexpr int64_t kMaxSeconds = 253402300799;  // 9999-12-31T23:59:59Z
-  return timestamp.seconds() >= kMinSeconds &&
-         timestamp.seconds() <= kMaxSeconds && timestamp.nanos() >= 0 &&
-         timestamp.nanos() < 1000000000;
+  return timestamp.nanos() >= 0 && timestamp.nanos() < 1000000000 &&
+         IsValidApiTime(FromProtoTime(timestamp));
 }
 
 }  // namespace hotline

@@ -22,10 +22,22 @@ absl::Time FromProtoTime(const google::protobuf::Timestamp& timestamp);
 bool IsSet(const google::protobuf::Timestamp& timestamp);
 
 // UTC microseconds since the Unix epoch: how the store keeps instants.
+// Saturates (never overflows) for a timestamp outside the API's range.
 int64_t ToUnixMicros(const google::protobuf::Timestamp& timestamp);
 
-// True when the timestamp is within the range RFC 3339 can express
-// (0001-01-01 to 9999-12-31) and its nanos are in [0, 1e9).
+// The instants the API accepts from callers: from 1970-01-01T00:00:00Z
+// through 9999-12-31T23:59:59.999999999Z (kMaxApiTime itself is excluded).
+// Every such instant fits the store's int64 microseconds with room to spare,
+// so +1 / -1 on it cannot overflow.
+inline constexpr absl::Time kMinApiTime = absl::UnixEpoch();
+inline constexpr absl::Time kMaxApiTime =
+    absl::FromUnixSeconds(253402300800);  // 10000-01-01T00:00:00Z
+
+// True when kMinApiTime <= time < kMaxApiTime.
+bool IsValidApiTime(absl::Time time);
+
+// True when the timestamp is within [kMinApiTime, kMaxApiTime) and its nanos
+// are in [0, 1e9).
 bool IsValidProtoTime(const google::protobuf::Timestamp& timestamp);
 
 }  // namespace hotline

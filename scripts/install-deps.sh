@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages hotline needs to build, test and run, only
 # when some are missing. Safe to run any number of times.
+#
+#   scripts/install-deps.sh          # build, test (plain and sanitized), run
+#   scripts/install-deps.sh --fuzz   # and clang-14 with libFuzzer (scripts/fuzz.sh)
 set -euo pipefail
 
 PACKAGES=(
@@ -10,6 +13,19 @@ PACKAGES=(
   libabsl-dev libsqlite3-dev libssl-dev libgtest-dev
   tzdata
 )
+# The libFuzzer targets (fuzz/) are built with clang; the corpus replay in
+# the test suite needs only g++.
+FUZZ_PACKAGES=(clang-14 libfuzzer-14-dev)
+
+for arg in "$@"; do
+  case "$arg" in
+    --fuzz) PACKAGES+=("${FUZZ_PACKAGES[@]}") ;;
+    *)
+      echo "usage: $0 [--fuzz]" >&2
+      exit 2
+      ;;
+  esac
+done
 
 missing=()
 for package in "${PACKAGES[@]}"; do

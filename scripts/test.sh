@@ -1,11 +1,38 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds everything with the tests, and runs the
-# whole suite with ctest. Extra arguments go to ctest (e.g. -R Storage).
+# Installs what is missing, then builds and runs the whole test suite twice
+# with ctest: the plain build (build/test) and the build under
+# AddressSanitizer and UndefinedBehaviorSanitizer (build/asan,
+# -DHOTLINE_SANITIZE=ON). The suite includes the replay of every fuzz
+# corpus (fuzz_replay.*). Extra arguments go to both ctest runs (e.g.
+# -R Storage). HOTLINE_TEST_BUILDS="test" (or "asan") runs only one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
-cmake -S . -B build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build/test -j"$(nproc)"
-cd build/test
-ctest --output-on-failure -j"$(nproc)" "$@"
+jobs="$(nproc)"
+builds="${HOTLINE_TEST_BUILDS:-test asan}"
+
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+
+# Any sanitizer finding ends the program with a report and a failing exit.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+
+for build in $builds; do
+  case "$build" in
+    test) flags=() ;;
+    asan) flags=(-DHOTLINE_SANITIZE=ON) ;;
+    *)
+      echo "unknown build \"$build\" in HOTLINE_TEST_BUILDS; use test, asan" >&2
+      exit 2
+      ;;
+  esac
+  echo "== build/$build" >&2
+  start=$SECONDS
+  cmake -S . -B "build/$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    "${launcher[@]}" "${flags[@]}" >/dev/null
+  cmake --build "build/$build" -j"$jobs"
+  (cd "build/$build" && ctest --output-on-failure -j"$jobs" "$@")
+  echo "== build/$build: built and passed in $((SECONDS - start)) s" >&2
+done

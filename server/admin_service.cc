@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/input_text.h"
 #include "common/proto_time.h"
 #include "server/completion.h"
 #include "server/idempotency.h"
@@ -108,8 +109,8 @@ void AdminService::CreateDepartment(const Principal& principal,
                                     Done<v1::Department> done) {
   if (!IsValidResourceId(request.department_id())) {
     return done(absl::InvalidArgumentError(absl::StrCat(
-        "department_id \"", request.department_id(),
-        "\" must be 1-63 lowercase letters, digits or hyphens, starting with "
+        "department_id ", QuoteInput(request.department_id()),
+        " must be 1-63 lowercase letters, digits or hyphens, starting with "
         "a letter, e.g. \"housing\"")));
   }
   if (absl::Status s =
@@ -365,9 +366,8 @@ void AdminService::AdvanceClock(const Principal& principal,
           "); AdvanceClock moves the clock at most 400 days per call: to go "
           "further, call it again")));
     }
-  } else if (!IsValidProtoTime(request.to())) {
-    return done(absl::InvalidArgumentError(
-        "to is not a valid timestamp (years 0001 to 9999)"));
+  } else if (absl::Status s = CheckTimestamp(request.to(), "to"); !s.ok()) {
+    return done(s);
   }
   absl::StatusOr<RequestIdentity> identity =
       IdentifyRequest(principal, request);

@@ -53,9 +53,17 @@ absl::StatusOr<v1::ListCardsResponse> CardService::ListCards(
     query.color = request.color();
   }
   if (request.has_issued_from()) {
+    if (absl::Status s = CheckTimestamp(request.issued_from(), "issued_from");
+        !s.ok()) {
+      return s;
+    }
     query.issued_from_micros = ToUnixMicros(request.issued_from());
   }
   if (request.has_issued_to()) {
+    if (absl::Status s = CheckTimestamp(request.issued_to(), "issued_to");
+        !s.ok()) {
+      return s;
+    }
     query.issued_to_micros = ToUnixMicros(request.issued_to());
   }
   if (!v1::ListCardsRequest::Which_IsValid(request.which())) {

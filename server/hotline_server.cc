@@ -25,6 +25,7 @@
 #include "server/grpc_service.h"
 #include "server/policy_registry.h"
 #include "server/rehearsal_clock.h"
+#include "server/request_parse_errors.h"
 #include "server/statistics_service.h"
 #include "server/sweeper.h"
 #include "server/ticket_service.h"
@@ -201,6 +202,7 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   builder.RegisterService(server->service_.get());
+  AddRequestParseErrors(builder);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::FailedPreconditionError(

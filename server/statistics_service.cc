@@ -108,8 +108,10 @@ absl::StatusOr<v1::Statistics> StatisticsService::GetStatistics(
         absl::StrCat("top_topics must be between 0 (default ",
                      kDefaultTopTopics, ") and ", kMaxTopTopics));
   }
-  if (request.has_as_of() && !IsValidProtoTime(request.as_of())) {
-    return absl::InvalidArgumentError("as_of is not a valid instant");
+  if (request.has_as_of()) {
+    if (absl::Status s = CheckTimestamp(request.as_of(), "as_of"); !s.ok()) {
+      return s;
+    }
   }
   std::string department = request.department();
   if (!department.empty()) {

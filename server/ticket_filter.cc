@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/input_text.h"
 #include "server/workflow/principal.h"
 #include "server/workflow/validation.h"
 
@@ -55,8 +56,9 @@ absl::StatusOr<std::vector<Token>> Tokenize(absl::string_view filter) {
       std::string op(1, c);
       if (i < filter.size() && filter[i] == '=') op.push_back(filter[i++]);
       if (op[0] == '!') {
-        return FilterError(start, absl::StrCat("unknown operator \"", op,
-                                               "\"; use =, <, <=, > or >="));
+        return FilterError(start,
+                           absl::StrCat("unknown operator ", QuoteInput(op),
+                                        "; use =, <, <=, > or >="));
       }
       tokens.push_back({Token::Kind::kOperator, op, start});
     } else {
@@ -81,7 +83,7 @@ absl::StatusOr<Enum> ParseEnumValue(const Token& value, absl::string_view field,
   if (!parse(absl::AsciiStrToUpper(value.text), &result) ||
       static_cast<int>(result) == 0) {
     return FilterError(value.position,
-                       absl::StrCat("\"", value.text, "\" is not a ", field,
+                       absl::StrCat(QuoteInput(value.text), " is not a ", field,
                                     "; use one of ", allowed));
   }
   return result;
@@ -97,8 +99,14 @@ absl::Status Apply(const Token& field, const Token& op, const Token& value,
       return FilterError(value.position,
                          absl::StrCat("received_at needs an RFC 3339 time "
                                       "such as \"2021-02-10T00:00:00+08:00\", "
-                                      "not \"",
-                                      value.text, "\""));
+                                      "not ",
+                                      QuoteInput(value.text)));
+    }
+    // absl::ParseTime also takes "infinite-future", "infinite-past" and
+    // years far beyond 9999; such a bound would match every ticket, and
+    // +1 / -1 on it would overflow.
+    if (absl::Status s = CheckTime(time, "received_at"); !s.ok()) {
+      return FilterError(value.position, s.message());
     }
     const int64_t micros = absl::ToUnixMicros(time);
     auto raise_from = [&](int64_t from) {
@@ -127,9 +135,10 @@ absl::Status Apply(const Token& field, const Token& op, const Token& value,
     return absl::OkStatus();
   }
   if (op.text != "=") {
-    return FilterError(op.position,
-                       absl::StrCat(name, " supports only \"=\"; \"", op.text,
-                                    "\" works on received_at"));
+    return FilterError(
+        op.position,
+        absl::StrCat(QuoteInput(name), " supports only \"=\"; ",
+                     QuoteInput(op.text), " works on received_at"));
   }
   if (name == "state") {
     absl::StatusOr<v1::Ticket::State> state = ParseEnumValue(
@@ -166,8 +175,8 @@ absl::Status Apply(const Token& field, const Token& op, const Token& value,
     query.created_by = value.text;
   } else {
     return FilterError(field.position,
-                       absl::StrCat("unknown field \"", name,
-                                    "\"; filter on state, department, type, "
+                       absl::StrCat("unknown field ", QuoteInput(name),
+                                    "; filter on state, department, type, "
                                     "topic, urgency, source_id, created_by or "
                                     "received_at"));
   }
@@ -178,6 +187,11 @@ absl::Status Apply(const Token& field, const Token& op, const Token& value,
 
 absl::StatusOr<storage::TicketQuery> ParseTicketFilter(
     absl::string_view filter) {
+  if (filter.size() > static_cast<size_t>(kMaxFilterBytes)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("filter is ", filter.size(), " bytes long; at most ",
+                     kMaxFilterBytes, " are allowed"));
+  }
   absl::StatusOr<std::vector<Token>> tokens = Tokenize(filter);
   if (!tokens.ok()) return tokens.status();
   storage::TicketQuery query;
@@ -190,8 +204,8 @@ absl::StatusOr<storage::TicketQuery> ParseTicketFilter(
     }
     if (i + 1 < t.size() && t[i + 1].kind != Token::Kind::kOperator) {
       return FilterError(t[i + 1].position,
-                         absl::StrCat("expected an operator after ", field.text,
-                                      ", e.g. \"=\""));
+                         absl::StrCat("expected an operator after ",
+                                      QuoteInput(field.text), ", e.g. \"=\""));
     }
     if (i + 3 > t.size()) {
       return FilterError(field.position,

@@ -1,11 +1,18 @@
 // Bad input for every method: each malformed, unknown, out-of-order or
 // too-large request gets the right status code and an actionable message,
 // and changes nothing.
+#include <chrono>
+#include <condition_variable>
 #include <functional>
+#include <limits>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "tests/test_support.h"
 
@@ -407,6 +414,257 @@ TEST_F(BadInputTest, DepartmentsAndTokens) {
       {"revoke: already revoked", revoke(revoked_token_.name()),
        Code::kFailedPrecondition, "already revoked"},
   });
+}
+
+// Sends `request` serialized, with every "MARK" in its bytes replaced by
+// `replacement` (same length), to `method` as `token`: a client that sends
+// what the generated code would refuse to serialize, as any gRPC library in
+// another language can.
+absl::Status RawCall(const std::string& address, const std::string& token,
+                     const std::string& method,
+                     const google::protobuf::Message& request,
+                     const std::string& replacement) {
+  std::string bytes = request.SerializeAsString();
+  bytes = absl::StrReplaceAll(bytes, {{"MARK", replacement}});
+  grpc::GenericStub stub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer in(&slice, 1);
+  grpc::ByteBuffer out;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  grpc::Status status;
+  stub.UnaryCall(&context, method, grpc::StubOptions(), &in, &out,
+                 [&](grpc::Status s) {
+                   std::lock_guard<std::mutex> lock(mu);
+                   status = std::move(s);
+                   done = true;
+                   cv.notify_one();
+                 });
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return done; });
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      status.error_message());
+}
+
+// Item 12 of issue 9: input limits.
+TEST_F(BadInputTest, HugeInputIsRefusedWithAShortEcho) {
+  Client& b = bureau();
+  const std::string huge(9000, 'a');
+  auto short_message = [](const absl::Status& status) {
+    return status.message().size() < 400;
+  };
+  struct Call {
+    std::string label;
+    std::function<absl::Status()> call;
+    std::string says;
+  };
+  const std::vector<Call> calls = {
+      {"get ticket",
+       [&] {
+         v1::GetTicketRequest r;
+         r.set_name("tickets/" + huge);
+         return b.GetTicket(r).status();
+       },
+       "name \"tickets/aaaa"},
+      {"dispatch to",
+       [&] {
+         v1::DispatchTicketRequest r;
+         r.set_name(dispatched_.name());
+         r.set_department("departments/" + huge);
+         return b.DispatchTicket(r).status();
+       },
+       "department \"departments/aaa"},
+      {"create department",
+       [&] {
+         v1::CreateDepartmentRequest r;
+         r.set_department_id(huge);
+         r.mutable_department()->set_display_name("x");
+         return b.CreateDepartment(r).status();
+       },
+       "department_id \"aaa"},
+      {"create token",
+       [&] {
+         v1::CreateTokenRequest r;
+         r.mutable_token()->set_principal("intake/" + huge);
+         return b.CreateToken(r).status();
+       },
+       "principal \"intake/aaa"},
+      {"filter value",
+       [&] {
+         v1::ListTicketsRequest r;
+         r.set_filter("state = " + std::string(3000, 'a'));
+         return b.ListTickets(r).status();
+       },
+       "\"aaaa"},
+      {"filter too long",
+       [&] {
+         v1::ListTicketsRequest r;
+         r.set_filter("topic = " + huge);
+         return b.ListTickets(r).status();
+       },
+       "filter is 9008 bytes long; at most 4000"},
+  };
+  for (const Call& c : calls) {
+    SCOPED_TRACE(c.label);
+    const absl::Status status = c.call();
+    EXPECT_EQ(status.code(), Code::kInvalidArgument) << status.code();
+    EXPECT_NE(status.message().find(c.says), std::string::npos)
+        << status.message().substr(0, 200);
+    EXPECT_TRUE(short_message(status)) << status.message().size();
+  }
+}
+
+TEST_F(BadInputTest, TimesOutOfRange) {
+  Client& b = bureau();
+  auto filter = [&b](std::string f) {
+    return [&b, f] {
+      v1::ListTicketsRequest r;
+      r.set_filter(f);
+      return b.ListTickets(r).status();
+    };
+  };
+  auto cards = [&b](int64_t from_seconds, int64_t to_seconds) {
+    return [&b, from_seconds, to_seconds] {
+      v1::ListCardsRequest r;
+      if (from_seconds != 0) r.mutable_issued_from()->set_seconds(from_seconds);
+      if (to_seconds != 0) r.mutable_issued_to()->set_seconds(to_seconds);
+      return b.ListCards(r).status();
+    };
+  };
+  constexpr int64_t kYear559000 = 17578168992000;  // 559000-01-01T00:00:00Z
+  constexpr int64_t kMaxSeconds = std::numeric_limits<int64_t>::max();
+  Check({
+      {"filter: after infinite-future",
+       filter("received_at > \"infinite-future\""), Code::kInvalidArgument,
+       "received_at infinite-future is out of range"},
+      {"filter: before infinite-past",
+       filter("received_at < \"infinite-past\""), Code::kInvalidArgument,
+       "1970-01-01T00:00:00Z through"},
+      {"filter: year 10000", filter("received_at >= \"10000-01-01T00:00:00Z\""),
+       Code::kInvalidArgument, "out of range"},
+      {"filter: 1969", filter("received_at <= \"1969-12-31T23:59:59Z\""),
+       Code::kInvalidArgument, "out of range"},
+      {"cards: year 559,000", cards(kYear559000, 0), Code::kInvalidArgument,
+       "issued_from 559000-01-01T00:00:00Z is out of range"},
+      {"cards: int64 seconds", cards(0, kMaxSeconds), Code::kInvalidArgument,
+       "issued_to"},
+      {"cards: before 1970", cards(-5, 0), Code::kInvalidArgument,
+       "issued_from"},
+      {"cards: bad nanos",
+       [&b] {
+         v1::ListCardsRequest r;
+         r.mutable_issued_to()->set_seconds(1612918800);
+         r.mutable_issued_to()->set_nanos(-1);
+         return b.ListCards(r).status();
+       },
+       Code::kInvalidArgument, "issued_to.nanos"},
+      {"statistics: as_of year 559,000",
+       [&b] {
+         v1::GetStatisticsRequest r;
+         r.set_from_date("2021-02-01");
+         r.set_to_date("2021-03-01");
+         r.mutable_as_of()->set_seconds(kYear559000);
+         return b.GetStatistics(r).status();
+       },
+       Code::kInvalidArgument, "as_of 559000-01-01T00:00:00Z is out of range"},
+      {"create: received before 1970",
+       [&b] {
+         v1::CreateTicketRequest r;
+         *r.mutable_ticket() = Draft();
+         r.mutable_ticket()->mutable_received_at()->set_seconds(-86400);
+         return b.CreateTicket(r).status();
+       },
+       Code::kInvalidArgument, "ticket.received_at 1969-12-31"},
+  });
+  // The same bounds inside the range still work.
+  v1::ListTicketsRequest all;
+  all.set_filter(
+      "received_at > \"1970-01-01T00:00:00Z\" AND received_at < "
+      "\"9999-12-31T23:59:59Z\"");
+  absl::StatusOr<v1::ListTicketsResponse> listed = b.ListTickets(all);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_EQ(listed->tickets_size(), 3);
+  v1::ListCardsRequest ranged;
+  ranged.mutable_issued_from()->set_seconds(0);
+  ranged.mutable_issued_from()->set_nanos(1);
+  ranged.mutable_issued_to()->set_seconds(253402300799);
+  EXPECT_TRUE(b.ListCards(ranged).ok());
+}
+
+TEST_F(BadInputTest, StringsThatAreNotUtf8NameTheField) {
+  // Each request carries "MARK" in one string field; the bytes sent put
+  // "\xFF\xFE\xC0\x80" (never UTF-8) there instead.
+  struct Raw {
+    std::string method;
+    std::function<std::unique_ptr<google::protobuf::Message>()> make;
+    std::string field;
+  };
+  const std::string d = dispatched_.name();
+  const std::vector<Raw> raws = {
+      {"CreateTicket",
+       [] {
+         auto r = std::make_unique<v1::CreateTicketRequest>();
+         *r->mutable_ticket() = Draft();
+         r->mutable_ticket()->set_title("MARK");
+         return r;
+       },
+       "ticket.title"},
+      {"CreateDepartment",
+       [] {
+         auto r = std::make_unique<v1::CreateDepartmentRequest>();
+         r->set_department_id("parks");
+         r->mutable_department()->set_display_name("MARK");
+         return r;
+       },
+       "department.display_name"},
+      {"ListTickets",
+       [] {
+         auto r = std::make_unique<v1::ListTicketsRequest>();
+         r->set_filter("topic = MARK");
+         return r;
+       },
+       "filter"},
+      {"DispatchTicket",
+       [d] {
+         auto r = std::make_unique<v1::DispatchTicketRequest>();
+         r->set_name(d);
+         r->set_department("departments/market");
+         r->set_note("MARK");
+         return r;
+       },
+       "note"},
+  };
+  for (const Raw& raw : raws) {
+    SCOPED_TRACE(raw.method);
+    const std::string before = Snapshot();
+    const absl::Status status =
+        RawCall(server_->address(), bureau_token_,
+                "/hotline.v1.HotlineService/" + raw.method, *raw.make(),
+                "\xFF\xFE\xC0\x80");
+    EXPECT_EQ(status.code(), Code::kInvalidArgument) << status;
+    EXPECT_NE(status.message().find(raw.field), std::string::npos) << status;
+    EXPECT_NE(status.message().find("UTF-8"), std::string::npos) << status;
+    EXPECT_EQ(Snapshot(), before);
+  }
+  // A method the server lacks is still UNIMPLEMENTED.
+  EXPECT_EQ(RawCall(server_->address(), bureau_token_,
+                    "/hotline.v1.HotlineService/NoSuchMethod",
+                    v1::ListTicketsRequest(), "")
+                .code(),
+            Code::kUnimplemented);
+  // The same bytes as valid UTF-8 go through.
+  v1::CreateDepartmentRequest ok;
+  ok.set_department_id("parks");
+  ok.mutable_department()->set_display_name("MARK");
+  EXPECT_TRUE(RawCall(server_->address(), bureau_token_,
+                      "/hotline.v1.HotlineService/CreateDepartment", ok, "公a")
+                  .ok());
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/input_text.h"
+#include "common/proto_time.h"
 #include "tools/cli_format.h"
 
 namespace hotline::cli {
@@ -89,11 +91,13 @@ absl::StatusOr<ImportColumns> ImportColumns::FromHeader(const CsvRow& header) {
   for (size_t i = 0; i < header.fields.size(); ++i) {
     const std::string name =
         absl::AsciiStrToLower(absl::StripAsciiWhitespace(header.fields[i]));
+    columns.names.push_back(name);
     auto it = names.find(name);
     if (it == names.end()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "line ", header.line, ": unknown column \"", header.fields[i],
-          "\"; the columns are source_id, received_at, type, topic, urgency, "
+          "line ", header.line, ": unknown column ",
+          QuoteInput(header.fields[i]),
+          "; the columns are source_id, received_at, type, topic, urgency, "
           "title, content, address, caller, phone, confidential, department"));
     }
     *it->second = static_cast<int>(i);
@@ -125,6 +129,19 @@ absl::Status RowError(const CsvRow& row, absl::string_view what) {
 
 absl::StatusOr<v1::CreateTicketRequest> RowToRequest(const ImportColumns& c,
                                                      const CsvRow& row) {
+  // Text that is not UTF-8 (say a GBK export) could not be sent at all:
+  // protobuf refuses to serialize it.
+  for (size_t i = 0; i < row.fields.size(); ++i) {
+    const size_t bad = InvalidUtf8Offset(row.fields[i]);
+    if (bad == absl::string_view::npos) continue;
+    const std::string column = i < c.names.size()
+                                   ? absl::StrCat("\"", c.names[i], "\"")
+                                   : absl::StrCat(i + 1);
+    return RowError(
+        row, absl::StrCat("column ", column, ": byte ", bad + 1,
+                          " is not UTF-8 text (", QuoteInput(row.fields[i]),
+                          "); save the file as UTF-8"));
+  }
   v1::CreateTicketRequest request;
   v1::Ticket& t = *request.mutable_ticket();
   const std::string source_id = Field(row, c.source_id);
@@ -145,8 +162,8 @@ absl::StatusOr<v1::CreateTicketRequest> RowToRequest(const ImportColumns& c,
              parsed_type != v1::Ticket::TYPE_UNSPECIFIED) {
     t.set_type(parsed_type);
   } else {
-    return RowError(row, absl::StrCat("type \"", type,
-                                      "\" is not 咨询, 求助, 建议, 投诉, 举报 "
+    return RowError(row, absl::StrCat("type ", QuoteInput(type),
+                                      " is not 咨询, 求助, 建议, 投诉, 举报 "
                                       "or 其他"));
   }
   static const std::map<std::string, v1::Ticket::Urgency> kUrgencies = {
@@ -163,8 +180,8 @@ absl::StatusOr<v1::CreateTicketRequest> RowToRequest(const ImportColumns& c,
              parsed_urgency != v1::Ticket::URGENCY_UNSPECIFIED) {
     t.set_urgency(parsed_urgency);
   } else {
-    return RowError(row, absl::StrCat("urgency \"", urgency,
-                                      "\" is not 普通, 紧急 or 特急"));
+    return RowError(row, absl::StrCat("urgency ", QuoteInput(urgency),
+                                      " is not 普通, 紧急 or 特急"));
   }
   t.set_topic(Field(row, c.topic));
   t.set_title(Field(row, c.title));
@@ -180,8 +197,8 @@ absl::StatusOr<v1::CreateTicketRequest> RowToRequest(const ImportColumns& c,
   } else if (!(confidential.empty() || confidential == "否" ||
                confidential == "no" || confidential == "false" ||
                confidential == "0")) {
-    return RowError(row, absl::StrCat("confidential \"", confidential,
-                                      "\" is not 是 or 否"));
+    return RowError(row, absl::StrCat("confidential ", QuoteInput(confidential),
+                                      " is not 是 or 否"));
   }
   const std::string received = Field(row, c.received_at);
   if (!received.empty()) {
@@ -192,9 +209,14 @@ absl::StatusOr<v1::CreateTicketRequest> RowToRequest(const ImportColumns& c,
                          &error) &&
         !absl::ParseTime("%Y-%m-%d %H:%M", received, BureauTimeZone(), &time,
                          &error)) {
-      return RowError(row, absl::StrCat("received_at \"", received,
-                                        "\" is not a time like 2021-02-10 "
+      return RowError(row, absl::StrCat("received_at ", QuoteInput(received),
+                                        " is not a time like 2021-02-10 "
                                         "09:30"));
+    }
+    if (!IsValidApiTime(time)) {
+      return RowError(row, absl::StrCat("received_at ", QuoteInput(received),
+                                        " is out of range; give a time from "
+                                        "1970 through 9999"));
     }
     t.mutable_received_at()->set_seconds(absl::ToUnixSeconds(time));
   }

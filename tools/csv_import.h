@@ -44,11 +44,14 @@ struct ImportColumns {
   int source_id = -1, received_at = -1, type = -1, topic = -1, urgency = -1,
       title = -1, content = -1, address = -1, caller = -1, phone = -1,
       confidential = -1, department = -1;
+  // The header's column names by position, for messages.
+  std::vector<std::string> names;
 };
 
 // The CreateTicket request for one row, or INVALID_ARGUMENT saying which
-// field is wrong. The request_id is derived from the source_id, so that a
-// re-run, or a retry, creates nothing twice.
+// field is wrong ("line 7: column \"title\": byte 3 is not UTF-8 text" for
+// a file saved in another encoding). The request_id is derived from the
+// source_id, so that a re-run, or a retry, creates nothing twice.
 absl::StatusOr<v1::CreateTicketRequest> RowToRequest(
     const ImportColumns& columns, const CsvRow& row);
 

@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/input_text.h"
 
 namespace hotline {
 
@@ -18,15 +19,23 @@ absl::StatusOr<WorkingDayCalendar> WorkingDayCalendar::Parse(
   absl::CivilDay last;
   bool any = false;
   bool header_seen = false;
+  if (absl::StartsWith(csv, "\xEF\xBB\xBF")) csv.remove_prefix(3);  // BOM
   int line_number = 0;
   for (absl::string_view raw : absl::StrSplit(csv, '\n')) {
     ++line_number;
     absl::string_view line = absl::StripAsciiWhitespace(raw);
-    if (line.empty() || line[0] == '#') continue;
     auto fail = [&](absl::string_view why) {
       return absl::InvalidArgumentError(absl::StrCat(
-          source, ":", line_number, ": ", why, ": \"", line, "\""));
+          source, ":", line_number, ": ", why, ": ", QuoteInput(line)));
     };
+    // Checked before anything else, comments included: text that is not
+    // UTF-8 would otherwise surface later as a protobuf serialization error.
+    if (const size_t bad = InvalidUtf8Offset(raw);
+        bad != absl::string_view::npos) {
+      return fail(absl::StrCat("byte ", bad + 1,
+                               " is not UTF-8 text; save the file as UTF-8"));
+    }
+    if (line.empty() || line[0] == '#') continue;
     if (!header_seen) {
       header_seen = true;
       if (absl::StartsWith(line, "date,")) continue;

@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/input_text.h"
 
 namespace hotline {
 
@@ -67,15 +68,23 @@ absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
       {"red_card_working_days",
        [](v1::Policy& p, int v) { p.set_red_card_working_days(v); }},
   };
+  if (absl::StartsWith(text, "\xEF\xBB\xBF")) text.remove_prefix(3);  // BOM
   int line_number = 0;
   for (absl::string_view raw : absl::StrSplit(text, '\n')) {
     ++line_number;
     absl::string_view line = absl::StripAsciiWhitespace(raw);
-    if (line.empty() || line[0] == '#') continue;
     auto fail = [&](absl::string_view why) {
       return absl::InvalidArgumentError(absl::StrCat(
-          source, ":", line_number, ": ", why, ": \"", line, "\""));
+          source, ":", line_number, ": ", why, ": ", QuoteInput(line)));
     };
+    // Checked before anything else, comments included: text that is not
+    // UTF-8 would otherwise surface later as a protobuf serialization error.
+    if (const size_t bad = InvalidUtf8Offset(raw);
+        bad != absl::string_view::npos) {
+      return fail(absl::StrCat("byte ", bad + 1,
+                               " is not UTF-8 text; save the file as UTF-8"));
+    }
+    if (line.empty() || line[0] == '#') continue;
     std::vector<absl::string_view> parts = absl::StrSplit(line, '=');
     if (parts.size() != 2) return fail("expected key = value");
     const std::string key(absl::StripAsciiWhitespace(parts[0]));

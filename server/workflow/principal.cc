@@ -3,6 +3,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/input_text.h"
 
 namespace hotline {
 
@@ -26,7 +27,7 @@ absl::StatusOr<Principal> Principal::Parse(absl::string_view text) {
       absl::string_view id = text.substr(prefix.size());
       if (!IsValidResourceId(id)) {
         return absl::InvalidArgumentError(absl::StrCat(
-            "principal \"", text, "\": the id after \"", prefix,
+            "principal ", QuoteInput(text), ": the id after \"", prefix,
             "\" must be 1-63 lowercase letters, digits or hyphens, starting "
             "with a letter"));
       }
@@ -34,8 +35,8 @@ absl::StatusOr<Principal> Principal::Parse(absl::string_view text) {
     }
   }
   return absl::InvalidArgumentError(
-      absl::StrCat("principal \"", text,
-                   "\" must be \"bureau\", \"department/{id}\" or "
+      absl::StrCat("principal ", QuoteInput(text),
+                   " must be \"bureau\", \"department/{id}\" or "
                    "\"intake/{id}\""));
 }
 

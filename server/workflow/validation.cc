@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/input_text.h"
 #include "common/proto_time.h"
 #include "server/workflow/principal.h"
 
@@ -21,9 +22,9 @@ absl::StatusOr<int64_t> ParseNumericName(absl::string_view name,
   if (!absl::StartsWith(name, prefix) ||
       !absl::SimpleAtoi(name.substr(prefix.size()), &id) || id <= 0 ||
       absl::StrCat(prefix, id) != name) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " \"", name, "\" is not a valid name; expected \"",
-                     prefix, "{number}\", e.g. \"", prefix, "42\""));
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " ", QuoteInput(name), " is not a valid name; expected \"",
+        prefix, "{number}\", e.g. \"", prefix, "42\""));
   }
   return id;
 }
@@ -40,6 +41,32 @@ int Utf8Length(absl::string_view text) {
     if ((c & 0xC0) != 0x80) ++count;
   }
   return count;
+}
+
+absl::Status CheckTime(absl::Time time, absl::string_view field) {
+  if (IsValidApiTime(time)) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      field, " ",
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", time, absl::UTCTimeZone()),
+      " is out of range; give a time from 1970-01-01T00:00:00Z through "
+      "9999-12-31T23:59:59Z"));
+}
+
+absl::Status CheckTimestamp(const google::protobuf::Timestamp& timestamp,
+                            absl::string_view field) {
+  if (timestamp.nanos() < 0 || timestamp.nanos() > 999999999) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ".nanos is ", timestamp.nanos(), "; it must be 0 to 999999999"));
+  }
+  return CheckTime(FromProtoTime(timestamp), field);
+}
+
+absl::Status CheckUtf8(absl::string_view value, absl::string_view field) {
+  const size_t bad = InvalidUtf8Offset(value);
+  if (bad == absl::string_view::npos) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, " is not UTF-8 text (byte ", bad + 1, " of ",
+                   value.size(), "): ", QuoteInput(value)));
 }
 
 absl::StatusOr<int64_t> ParseTicketName(absl::string_view name,
@@ -66,7 +93,7 @@ absl::StatusOr<absl::CivilDay> ParseDay(absl::string_view date,
   absl::CivilDay day;
   if (date.size() != 10 || !absl::ParseCivilTime(date, &day)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        field, " \"", date, "\" must be a day like \"2021-02-18\""));
+        field, " ", QuoteInput(date), " must be a day like \"2021-02-18\""));
   }
   return day;
 }
@@ -81,8 +108,8 @@ absl::StatusOr<std::string> ParseDepartmentName(absl::string_view name,
   if (!absl::StartsWith(name, kPrefix) ||
       !IsValidResourceId(name.substr(kPrefix.size()))) {
     return absl::InvalidArgumentError(absl::StrCat(
-        field, " \"", name,
-        "\" is not a valid name; expected \"departments/{id}\" with an id of "
+        field, " ", QuoteInput(name),
+        " is not a valid name; expected \"departments/{id}\" with an id of "
         "lowercase letters, digits and hyphens, e.g. \"departments/housing\""));
   }
   return std::string(name.substr(kPrefix.size()));
@@ -184,9 +211,10 @@ absl::Status ValidateNewTicket(const v1::Ticket& ticket, absl::Time now) {
       !s.ok())
     return s;
   if (ticket.has_received_at()) {
-    if (!IsValidProtoTime(ticket.received_at())) {
-      return absl::InvalidArgumentError(
-          "ticket.received_at is not a valid timestamp");
+    if (absl::Status s =
+            CheckTimestamp(ticket.received_at(), "ticket.received_at");
+        !s.ok()) {
+      return s;
     }
     if (FromProtoTime(ticket.received_at()) > now) {
       return absl::InvalidArgumentError(

@@ -14,6 +14,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "hotline/v1/ticket.pb.h"
 
 namespace hotline {
@@ -30,8 +32,25 @@ inline constexpr int kMaxReasonChars = 2000;
 inline constexpr int kMaxDisplayNameChars = 100;
 inline constexpr int kMaxContentBytes = 20000;
 
+// The longest ListTickets filter, in bytes.
+inline constexpr int kMaxFilterBytes = 4000;
+
 // The number of Unicode code points in valid UTF-8 text.
 int Utf8Length(absl::string_view text);
+
+// Every time a request carries (a ticket's received_at, a filter's
+// received_at, ListCards' issued_from / issued_to, GetStatistics' as_of,
+// AdvanceClock's to) must lie from 1970-01-01T00:00:00Z through
+// 9999-12-31T23:59:59Z (kMinApiTime, kMaxApiTime in common/proto_time.h).
+// INVALID_ARGUMENT naming `field` and the accepted range otherwise.
+absl::Status CheckTime(absl::Time time, absl::string_view field);
+// The same for a Timestamp, whose nanos must also be 0 to 999,999,999.
+absl::Status CheckTimestamp(const google::protobuf::Timestamp& timestamp,
+                            absl::string_view field);
+
+// Text that must be well-formed UTF-8 (request strings are, once protobuf
+// has parsed them; this is for text from elsewhere).
+absl::Status CheckUtf8(absl::string_view value, absl::string_view field);
 
 // "tickets/{id}" -> id (a positive integer). `field` names the request field
 // in the error message.
