@@ -112,7 +112,8 @@ void AddAdminCommands(std::vector<Command>* commands_out) {
                return KeyValues({{"token", t.name()},
                                  {"principal", t.principal()},
                                  {"secret", t.secret()}}) +
-                      "Keep the secret now: the server stores only its hash.\n";
+                      "Keep the secret now: it is not shown again (the server "
+                      "keeps only its hash).\n";
              });
        }});
   commands.push_back(
