@@ -37,6 +37,11 @@ absl::Status ResumeRehearsalClock(storage::Store& store, ManualClock& clock) {
         "rehearsal clock resumes at ", absl::FormatTime(resume),
         ", where this database's rehearsal stood (--start_time is earlier)"));
     clock.Set(resume);
+  } else if (resume < clock.Now()) {
+    LogInfo(absl::StrCat("rehearsal clock jumps ahead to --start_time ",
+                         absl::FormatTime(clock.Now()),
+                         " from where this database's rehearsal stood, ",
+                         absl::FormatTime(resume)));
   }
   return absl::OkStatus();
 }
