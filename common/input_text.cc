@@ -88,4 +88,11 @@ std::string QuoteInput(absl::string_view text) {
   return out;
 }
 
+std::string NotUtf8Reason(absl::string_view line) {
+  const size_t bad = InvalidUtf8Offset(line);
+  if (bad == absl::string_view::npos) return "";
+  return absl::StrCat("byte ", bad + 1,
+                      " is not UTF-8 text; save the file as UTF-8");
+}
+
 }  // namespace hotline

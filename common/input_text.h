@@ -32,6 +32,11 @@ inline bool IsValidUtf8(absl::string_view text) {
   return InvalidUtf8Offset(text) == absl::string_view::npos;
 }
 
+// Why a line of a text file is not UTF-8 ("byte 7 is not UTF-8 text; save
+// the file as UTF-8"), or empty when it is. For the parsers of files people
+// edit (policy, calendar), checked before anything else on the line.
+std::string NotUtf8Reason(absl::string_view line);
+
 // `text` in double quotes for an error message: at most kMaxEchoChars
 // characters, cut with "…" and followed by its full length when longer;
 // quotes, backslashes, control characters and bytes that are not UTF-8

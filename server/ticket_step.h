@@ -2,9 +2,9 @@
 // the actor may take the action on it, settle whatever fell due before now
 // (the sweep rules: cards, missed daily reports), apply the step's rule,
 // store the settled steps and the change, then settle what the step itself
-// made due at once (a rejected extension's held yellow card). Every state change of a ticket
-// goes through here, so history stays in time order even when the sweeper
-// has not run yet.
+// made due at once (a rejected extension's held yellow card). Every state
+// change of a ticket goes through here, so history stays in time order even
+// when the sweeper has not run yet.
 //
 // Runs on the writer thread (called from a storage::WriteUnit).
 #ifndef HOTLINE_SERVER_TICKET_STEP_H_

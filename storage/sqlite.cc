@@ -128,13 +128,10 @@ absl::string_view Statement::ColumnBlob(int column) const {
                            sqlite3_column_bytes(stmt_, column));
 }
 
-absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
-    const std::string& path, bool read_only) {
+absl::StatusOr<std::unique_ptr<Connection>> Connection::OpenHandle(
+    const std::string& target, const std::string& path, int flags) {
   sqlite3* db = nullptr;
-  const int flags = (read_only ? SQLITE_OPEN_READONLY
-                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-                    SQLITE_OPEN_NOMUTEX;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  const int rc = sqlite3_open_v2(target.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     absl::Status status =
         SqliteError(db, rc, absl::StrCat("cannot open database ", path));
@@ -142,7 +139,18 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
     return status;
   }
   sqlite3_extended_result_codes(db, 1);
-  std::unique_ptr<Connection> connection(new Connection(db));
+  return std::unique_ptr<Connection>(new Connection(db));
+}
+
+absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
+    const std::string& path, bool read_only) {
+  const int flags = (read_only ? SQLITE_OPEN_READONLY
+                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                    SQLITE_OPEN_NOMUTEX;
+  absl::StatusOr<std::unique_ptr<Connection>> opened =
+      OpenHandle(path, path, flags);
+  if (!opened.ok()) return opened.status();
+  std::unique_ptr<Connection> connection = *std::move(opened);
   // Waits out another process's write (e.g. the bootstrap command) instead
   // of failing at once.
   if (absl::Status s = connection->Execute(
@@ -160,18 +168,10 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::OpenForInspection(
   const bool immutable = !Exists(path + "-wal") && !Exists(path + "-journal");
   const std::string uri =
       absl::StrCat("file:", UriPath(path), immutable ? "?immutable=1" : "");
-  sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(
-      uri.c_str(), &db,
-      SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    absl::Status status =
-        SqliteError(db, rc, absl::StrCat("cannot open database ", path));
-    sqlite3_close_v2(db);
-    return status;
-  }
-  sqlite3_extended_result_codes(db, 1);
-  std::unique_ptr<Connection> connection(new Connection(db));
+  absl::StatusOr<std::unique_ptr<Connection>> opened = OpenHandle(
+      uri, path, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX);
+  if (!opened.ok()) return opened.status();
+  std::unique_ptr<Connection> connection = *std::move(opened);
   if (absl::Status s = connection->Execute("PRAGMA busy_timeout = 5000");
       !s.ok()) {
     return s;

@@ -99,6 +99,11 @@ class Connection {
 
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
+  // Opens `target` (a path or a file: URI) with `flags`, extended result
+  // codes on; errors name `path`.
+  static absl::StatusOr<std::unique_ptr<Connection>> OpenHandle(
+      const std::string& target, const std::string& path, int flags);
+
   sqlite3* db_;
   absl::TimeZone zone_ = absl::UTCTimeZone();
   std::map<std::string, sqlite3_stmt*, std::less<>> cache_;

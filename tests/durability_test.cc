@@ -20,6 +20,7 @@
 namespace hotline {
 namespace {
 
+using testing::ConnectTo;
 using testing::ServerProcess;
 using testing::ServerTest;
 using testing::TempDir;
@@ -36,14 +37,6 @@ std::string BootstrapWithBinary(const std::string& db_path,
   while (fgets(buffer, sizeof(buffer), pipe) != nullptr) out += buffer;
   EXPECT_EQ(pclose(pipe), 0);
   return std::string(absl::StripSuffix(out, "\n"));
-}
-
-std::unique_ptr<Client> ConnectTo(const std::string& address,
-                                  const std::string& token) {
-  ClientOptions options;
-  options.target = address;
-  options.token = token;
-  return std::make_unique<Client>(options);
 }
 
 TEST(Durability, BootstrapCommandPrintsAWorkingBureauToken) {

@@ -14,6 +14,7 @@ namespace hotline {
 namespace {
 
 using testing::Beijing;
+using testing::ConnectTo;
 using testing::ServerProcess;
 using testing::ServerTest;
 using testing::TempDir;
@@ -21,14 +22,6 @@ using v1::Ticket;
 
 const std::vector<std::string> kRehearsalFlags = {
     "--clock=manual", "--start_time=2021-02-10T09:00:00+08:00", "--quiet"};
-
-std::unique_ptr<Client> ConnectTo(const std::string& address,
-                                  const std::string& token) {
-  ClientOptions options;
-  options.target = address;
-  options.token = token;
-  return std::make_unique<Client>(options);
-}
 
 absl::Time AdvanceBy(Client& client, absl::Duration by) {
   v1::AdvanceClockRequest advance;

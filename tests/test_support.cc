@@ -227,6 +227,14 @@ std::vector<v1::Event> ServerTest::History(const std::string& ticket) {
   return {response->events().begin(), response->events().end()};
 }
 
+std::unique_ptr<Client> ConnectTo(const std::string& address,
+                                  const std::string& token) {
+  ClientOptions options;
+  options.target = address;
+  options.token = token;
+  return std::make_unique<Client>(options);
+}
+
 std::string ServerBinary() { return HOTLINE_SERVER_BINARY; }
 
 int FreePort() {

@@ -132,6 +132,10 @@ ProgramRun RunCli(const std::string& cli_binary, const std::string& address,
                   const std::string& token,
                   const std::vector<std::string>& args, const TempDir& dir);
 
+// A client of the server at `address` with `token`, default options.
+std::unique_ptr<Client> ConnectTo(const std::string& address,
+                                  const std::string& token);
+
 // The path of the hotline-server binary built with the tests.
 std::string ServerBinary();
 // A TCP port on 127.0.0.1 that was free a moment ago.

@@ -30,11 +30,7 @@ absl::StatusOr<WorkingDayCalendar> WorkingDayCalendar::Parse(
     };
     // Checked before anything else, comments included: text that is not
     // UTF-8 would otherwise surface later as a protobuf serialization error.
-    if (const size_t bad = InvalidUtf8Offset(raw);
-        bad != absl::string_view::npos) {
-      return fail(absl::StrCat("byte ", bad + 1,
-                               " is not UTF-8 text; save the file as UTF-8"));
-    }
+    if (std::string why = NotUtf8Reason(raw); !why.empty()) return fail(why);
     if (line.empty() || line[0] == '#') continue;
     if (!header_seen) {
       header_seen = true;
