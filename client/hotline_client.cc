@@ -9,12 +9,21 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "common/error_details.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace hotline {
 namespace {
 
+// The status with its google.rpc details (see common/error_details.h), when
+// the server sent them.
 absl::Status FromGrpc(const grpc::Status& status) {
+  google::rpc::Status wire;
+  if (!status.ok() && !status.error_details().empty() &&
+      wire.ParseFromString(status.error_details()) &&
+      wire.code() == static_cast<int>(status.error_code())) {
+    return FromRpcStatus(wire);
+  }
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                       status.error_message());
 }

@@ -9,7 +9,7 @@ set -euo pipefail
 PACKAGES=(
   cmake make g++ pkg-config
   libgrpc++-dev protobuf-compiler protobuf-compiler-grpc libprotobuf-dev
-  grpc-proto
+  grpc-proto golang-github-gogo-googleapis-dev prometheus-cpp-dev
   libabsl-dev libsqlite3-dev libssl-dev libgtest-dev
   tzdata
 )

@@ -6,29 +6,41 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "common/error_details.h"
 #include "common/log.h"
 
 namespace hotline {
 namespace {
 
+// The grpc::Status with the google.rpc.Status details (errors.proto) in
+// its binary details.
+grpc::Status WithDetails(const absl::Status& status) {
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                      std::string(status.message()),
+                      ToRpcStatus(status).SerializeAsString());
+}
+
 grpc::Status ToGrpcStatus(const absl::Status& status, const char* method) {
   if (status.ok()) return grpc::Status::OK;
-  const auto code = static_cast<grpc::StatusCode>(status.code());
   // Internal failures are logged in full; the caller gets no SQL or paths.
   if (status.code() == absl::StatusCode::kDataLoss) {
     // Not retryable: the same call would meet the same damage.
     LogError(absl::StrFormat("%s failed: %s", method, status.ToString()));
-    return grpc::Status(code,
-                        "the server's database file is damaged; the operator "
-                        "must restore it from a backup (the server log has "
-                        "the details)");
+    return WithDetails(WithReason(
+        absl::DataLossError("the server's database file is damaged; the "
+                            "operator must restore it from a backup (the "
+                            "server log has the details)"),
+        v1::DATABASE_DAMAGED));
   }
   if (status.code() == absl::StatusCode::kInternal ||
       status.code() == absl::StatusCode::kUnknown) {
     LogError(absl::StrFormat("%s failed: %s", method, status.ToString()));
-    return grpc::Status(code, "internal error; the server log has the details");
+    return WithDetails(WithReason(
+        absl::Status(status.code(),
+                     "internal error; the server log has the details"),
+        v1::INTERNAL_ERROR));
   }
-  return grpc::Status(code, std::string(status.message()));
+  return WithDetails(status);
 }
 
 std::string AuthorizationOf(const grpc::CallbackServerContext* context) {
