@@ -1,5 +1,6 @@
 #include "server/event_feed.h"
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <optional>
@@ -20,11 +21,12 @@ namespace hotline {
 class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
  public:
   Stream(EventFeed* feed, Principal principal, std::string credential,
-         v1::WatchEventsRequest request)
+         v1::WatchEventsRequest request, StreamDone done)
       : feed_(feed),
         principal_(std::move(principal)),
         credential_(std::move(credential)),
-        request_(std::move(request)) {
+        request_(std::move(request)),
+        done_(std::move(done)) {
     for (int type : request_.types()) types_.insert(type);
   }
 
@@ -32,8 +34,9 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
   void Start(grpc::CallbackServerContext* context) {
     absl::Status status = Prepare();
     if (!status.ok()) {
-      Finish(grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                          std::string(status.message())));
+      absl::MutexLock lock(&mutex_);
+      FinishLocked(grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                                std::string(status.message())));
       return;
     }
     // Registered before anything can finish the stream (OnDone
@@ -111,6 +114,19 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
 
   const std::string& credential() const { return credential_; }
 
+  // The seq this stream has been served through: every event up to it was
+  // written, or skipped as not for it.
+  int64_t ServedThrough() {
+    absl::MutexLock lock(&mutex_);
+    return buffer_.empty() ? cursor_ : buffer_.front().seq() - 1;
+  }
+
+  // Refused before it started (the feed is shutting down).
+  void Refuse(const grpc::Status& status) {
+    absl::MutexLock lock(&mutex_);
+    FinishLocked(status);
+  }
+
   void OnWriteDone(bool ok) override {
     bool more = false;
     {
@@ -122,6 +138,7 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
         return;
       }
       buffer_.pop_front();
+      ++events_delivered_;
       if (!finished_ && !buffer_.empty()) {
         WriteFrontLocked();
       } else {
@@ -138,6 +155,16 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
 
   void OnDone() override {
     feed_->Unregister(this);
+    if (done_) {
+      grpc::Status status;
+      int64_t events = 0;
+      {
+        absl::MutexLock lock(&mutex_);
+        status = final_status_;
+        events = events_delivered_;
+      }
+      done_(status, events);
+    }
     delete this;
   }
 
@@ -217,6 +244,7 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
     if (finished_) return;
     finished_ = true;
+    final_status_ = status;
     Finish(status);
   }
 
@@ -225,6 +253,7 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
   // The caller's CredentialKey, checked again while the stream runs.
   const std::string credential_;
   const v1::WatchEventsRequest request_;
+  const StreamDone done_;
   std::set<int> types_;
   // Constant after Start.
   storage::EventFeedQuery query_;
@@ -239,6 +268,8 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
   bool writing_ ABSL_GUARDED_BY(mutex_) = false;
   absl::Time write_started_ ABSL_GUARDED_BY(mutex_);
   bool finished_ ABSL_GUARDED_BY(mutex_) = false;
+  grpc::Status final_status_ ABSL_GUARDED_BY(mutex_);
+  int64_t events_delivered_ ABSL_GUARDED_BY(mutex_) = 0;
 };
 
 EventFeed::EventFeed(storage::Store* store, EventFeedOptions options)
@@ -248,7 +279,7 @@ EventFeed::~EventFeed() { Shutdown(); }
 
 grpc::ServerWriteReactor<v1::Event>* EventFeed::Watch(
     grpc::CallbackServerContext* context, const Principal& principal,
-    const v1::WatchEventsRequest& request) {
+    const v1::WatchEventsRequest& request, StreamDone done) {
   const auto& metadata = context->client_metadata();
   auto authorization = metadata.find("authorization");
   std::string credential;
@@ -256,17 +287,29 @@ grpc::ServerWriteReactor<v1::Event>* EventFeed::Watch(
     credential = CredentialKey(absl::string_view(authorization->second.data(),
                                                  authorization->second.size()));
   }
-  auto* stream = new Stream(this, principal, std::move(credential), request);
+  auto* stream = new Stream(this, principal, std::move(credential), request,
+                            std::move(done));
   {
     absl::MutexLock lock(&registry_mutex_);
     if (shut_down_) {
-      stream->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+      stream->Refuse(grpc::Status(grpc::StatusCode::UNAVAILABLE,
                                   "the server is shutting down"));
       return stream;
     }
   }
   stream->Start(context);
   return stream;
+}
+
+FeedStats EventFeed::Stats(int64_t head_seq) {
+  FeedStats stats;
+  absl::MutexLock lock(&registry_mutex_);
+  for (Stream* stream : streams_) {
+    ++stats.open_streams;
+    stats.max_lag =
+        std::max(stats.max_lag, head_seq - stream->ServedThrough());
+  }
+  return stats;
 }
 
 void EventFeed::Notify() {

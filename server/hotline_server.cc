@@ -23,6 +23,7 @@
 #include "server/daily_report_service.h"
 #include "server/event_feed.h"
 #include "server/grpc_service.h"
+#include "server/metrics.h"
 #include "server/policy_registry.h"
 #include "server/rehearsal_clock.h"
 #include "server/request_parse_errors.h"
@@ -128,6 +129,13 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
   if (absl::Status s = CheckCanListen(options.listen_address); !s.ok()) {
     return s;
   }
+  if (!options.metrics_listen_address.empty()) {
+    if (absl::Status s = CheckCanListen(options.metrics_listen_address);
+        !s.ok()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("metrics: ", s.message()));
+    }
+  }
   std::unique_ptr<HotlineServer> server(new HotlineServer());
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
       storage::Store::Open([&] {
@@ -176,10 +184,15 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
       server->store_.get(), clock, server->policies_->calendar().zone());
   server->feed_ =
       std::make_unique<EventFeed>(server->store_.get(), options.feed);
+  absl::StatusOr<std::unique_ptr<Metrics>> metrics =
+      Metrics::Start(options.metrics_listen_address,
+                     {server->store_.get(), server->feed_.get(), clock});
+  if (!metrics.ok()) return metrics.status();
+  server->metrics_ = *std::move(metrics);
   server->service_ = std::make_unique<HotlineGrpcService>(
       server->authenticator_.get(), server->tickets_.get(),
       server->cards_.get(), server->reports_.get(), server->statistics_.get(),
-      server->feed_.get(), server->admin_.get());
+      server->feed_.get(), server->admin_.get(), server->metrics_.get());
   // After every commit: the feed serves new events; the sweeper (real clock
   // only) looks for an earlier deadline.
   Sweeper* sweeper =
@@ -215,7 +228,10 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
       server->server_->GetHealthCheckService();
   if (health != nullptr) {
     server->store_->SetHealthListener([health](storage::StoreHealth state) {
-      health->SetServingStatus(state == storage::StoreHealth::kHealthy);
+      const bool serving = state == storage::StoreHealth::kHealthy;
+      health->SetServingStatus(serving);
+      health->SetServingStatus(v1::HotlineService::service_full_name(),
+                               serving);
     });
   }
   const size_t colon = options.listen_address.rfind(':');
@@ -233,10 +249,16 @@ std::string HotlineServer::address() const {
   return absl::StrCat(host_, ":", port_);
 }
 
+int HotlineServer::metrics_port() const {
+  return metrics_ == nullptr ? 0 : metrics_->port();
+}
+
 void HotlineServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
   // Start may have failed part way: stop only what was started.
+  // Scrapes read the store: they stop before it closes.
+  if (metrics_ != nullptr) metrics_->StopServing();
   // Streams end first (they would otherwise hold Shutdown until its grace
   // runs out); their clients resume from the seq they were told.
   if (feed_ != nullptr) feed_->Shutdown();

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/log.h"
 
 namespace hotline::storage {
@@ -40,6 +41,7 @@ void Writer::Stop() {
 void Writer::Run() {
   while (true) {
     std::deque<Pending> group;
+    std::function<void(const CommitGroupStats&)> observer;
     {
       absl::MutexLock lock(&mutex_);
       mutex_.Await(absl::Condition(
@@ -52,8 +54,14 @@ void Writer::Run() {
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      observer = group_observer_;
     }
+    const absl::Time start = absl::Now();
     RunGroup(group);
+    if (observer) {
+      observer(CommitGroupStats{static_cast<int>(group.size()),
+                                absl::Now() - start});
+    }
   }
 }
 
@@ -139,6 +147,17 @@ void Writer::RunGroup(std::deque<Pending>& group) {
 
 void Writer::SetCommitListener(std::function<void()> listener) {
   commit_listener_ = std::move(listener);
+}
+
+void Writer::SetGroupObserver(
+    std::function<void(const CommitGroupStats&)> observer) {
+  absl::MutexLock lock(&mutex_);
+  group_observer_ = std::move(observer);
+}
+
+int Writer::QueueDepth() const {
+  absl::MutexLock lock(&mutex_);
+  return static_cast<int>(queue_.size());
 }
 
 void Writer::SetOutcomeObserver(
