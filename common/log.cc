@@ -45,8 +45,8 @@ void Write(char severity, absl::string_view message) {
                            LevelName(severity),
                            "\",\"message\":", JsonString(message), "}"));
   } else {
-    WriteLine(
-        absl::StrCat(Now(), " ", absl::string_view(&severity, 1), " ", message));
+    WriteLine(absl::StrCat(Now(), " ", absl::string_view(&severity, 1), " ",
+                           message));
   }
 }
 

@@ -44,8 +44,8 @@ void AddOutcome(std::vector<LogField>& fields, const grpc::Status& status) {
 std::string ResourceOf(const google::protobuf::Message& request) {
   const google::protobuf::Descriptor* descriptor = request.GetDescriptor();
   const google::protobuf::Reflection* reflection = request.GetReflection();
-  for (const char* field_name :
-       {"name", "parent", "ticket", "department", "department_id"}) {
+  for (const char* field_name : {"name", "parent", "ticket", "department",
+                                 "department_id", "dispatch_to"}) {
     const google::protobuf::FieldDescriptor* field =
         descriptor->FindFieldByName(field_name);
     if (field == nullptr || field->is_repeated() ||

@@ -13,7 +13,7 @@
 //   credential  the token's or certificate's name, when known ("-" if not)
 //   method      the RPC method ("CreateTicket")
 //   resource    the request's `name`, else its `parent`, `ticket`,
-//               `department` or `department_id`, else "-"
+//               `department`, `department_id` or `dispatch_to`, else "-"
 //   code        the gRPC status code name ("OK", "FAILED_PRECONDITION")
 //   error       the message the caller got; only when code is not OK
 //   latency_us  unary calls: from arrival to the reply, in microseconds

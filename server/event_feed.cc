@@ -306,8 +306,7 @@ FeedStats EventFeed::Stats(int64_t head_seq) {
   absl::MutexLock lock(&registry_mutex_);
   for (Stream* stream : streams_) {
     ++stats.open_streams;
-    stats.max_lag =
-        std::max(stats.max_lag, head_seq - stream->ServedThrough());
+    stats.max_lag = std::max(stats.max_lag, head_seq - stream->ServedThrough());
   }
   return stats;
 }

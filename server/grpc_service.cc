@@ -115,7 +115,7 @@ grpc::ServerUnaryReactor* HotlineGrpcService::Serve(
   grpc::ServerUnaryReactor* HotlineGrpcService::Method(                   \
       grpc::CallbackServerContext* context, const Request* request,       \
       Response* response) {                                               \
-    return Serve(context, #Method, *request, response,                              \
+    return Serve(context, #Method, *request, response,                    \
                  [this, request](const Principal& principal, auto done) { \
                    Service->Method(principal, *request, std::move(done)); \
                  });                                                      \
@@ -125,7 +125,7 @@ grpc::ServerUnaryReactor* HotlineGrpcService::Serve(
   grpc::ServerUnaryReactor* HotlineGrpcService::Method(                   \
       grpc::CallbackServerContext* context, const Request* request,       \
       Response* response) {                                               \
-    return Serve(context, #Method, *request, response,                              \
+    return Serve(context, #Method, *request, response,                    \
                  [this, request](const Principal& principal, auto done) { \
                    done(Service->Method(principal, *request));            \
                  });                                                      \

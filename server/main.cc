@@ -225,9 +225,9 @@ int main(int argc, char** argv) {
                       (*server)->address(), options.store.path, sync));
   if ((*server)->metrics_port() != 0) {
     const std::string& metrics = options.metrics_listen_address;
-    hotline::LogInfo(absl::StrFormat(
-        "metrics on http://%s:%d/metrics", metrics.substr(0, metrics.rfind(':')),
-        (*server)->metrics_port()));
+    hotline::LogInfo(absl::StrFormat("metrics on http://%s:%d/metrics",
+                                     metrics.substr(0, metrics.rfind(':')),
+                                     (*server)->metrics_port()));
   }
 
   int signal_number = 0;

@@ -29,9 +29,8 @@ std::string LowerName(const std::string& enum_name) {
   return absl::AsciiStrToLower(enum_name);
 }
 
-prometheus::ClientMetric Sample(double value,
-                                std::vector<prometheus::ClientMetric::Label>
-                                    labels = {}) {
+prometheus::ClientMetric Sample(
+    double value, std::vector<prometheus::ClientMetric::Label> labels = {}) {
   prometheus::ClientMetric metric;
   metric.label = std::move(labels);
   metric.gauge.value = value;
@@ -67,13 +66,14 @@ class Metrics::Recorded final {
                      .Help("Time from a unary call's arrival to its reply, by "
                            "method and status code")
                      .Register(*registry_)),
-        group_units_(prometheus::BuildHistogram()
-                         .Name("hotline_writer_commit_group_units")
-                         .Help("Units of work that shared one write "
-                               "transaction (one fsync)")
-                         .Register(*registry_)
-                         .Add({}, prometheus::Histogram::BucketBoundaries{
-                                      1, 2, 4, 8, 16, 32, 64, 128})),
+        group_units_(
+            prometheus::BuildHistogram()
+                .Name("hotline_writer_commit_group_units")
+                .Help("Units of work that shared one write "
+                      "transaction (one fsync)")
+                .Register(*registry_)
+                .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 4, 8, 16,
+                                                                 32, 64, 128})),
         commit_duration_(
             prometheus::BuildHistogram()
                 .Name("hotline_writer_commit_duration_seconds")
@@ -89,9 +89,10 @@ class Metrics::Recorded final {
     const prometheus::Labels labels = Labels(method, code);
     requests_.Add(labels).Increment();
     latency_
-        .Add(labels, prometheus::Histogram::BucketBoundaries{
-                         0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-                         0.25, 0.5, 1, 2.5, 5, 10})
+        .Add(labels,
+             prometheus::Histogram::BucketBoundaries{
+                 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                 0.5, 1, 2.5, 5, 10})
         .Observe(absl::ToDoubleSeconds(latency));
   }
 
@@ -144,13 +145,12 @@ class Metrics::ScrapeTime final : public prometheus::Collectable {
         "once it is found damaged",
         MetricType::Gauge,
         {Sample(store.health() == storage::StoreHealth::kHealthy ? 1 : 0)}));
-    families.push_back(Family(
-        "hotline_writer_queue_depth",
-        "Units of work waiting for the writer thread", MetricType::Gauge,
-        {Sample(store.WriteQueueDepth())}));
+    families.push_back(Family("hotline_writer_queue_depth",
+                              "Units of work waiting for the writer thread",
+                              MetricType::Gauge,
+                              {Sample(store.WriteQueueDepth())}));
     absl::StatusOr<storage::OperationalCounts> counts =
-        store.Read<storage::OperationalCounts>(
-            storage::QueryOperationalCounts);
+        store.Read<storage::OperationalCounts>(storage::QueryOperationalCounts);
     if (!counts.ok()) {
       // The families that need the database are left out of this scrape.
       LogWarning(absl::StrCat("metrics: cannot read the database: ",
@@ -167,17 +167,15 @@ class Metrics::ScrapeTime final : public prometheus::Collectable {
                "an open stream (head seq minus the seq it was served "
                "through); 0 without streams",
                MetricType::Gauge, {Sample(static_cast<double>(feed.max_lag))}));
-    families.push_back(
-        Family("hotline_feed_head_seq", "The newest event's seq",
-               MetricType::Gauge,
-               {Sample(static_cast<double>(counts->latest_seq))}));
+    families.push_back(Family(
+        "hotline_feed_head_seq", "The newest event's seq", MetricType::Gauge,
+        {Sample(static_cast<double>(counts->latest_seq))}));
     double sweeper_lag = 0;
     if (counts->earliest_due_micros.has_value()) {
       sweeper_lag = std::max(
-          0.0,
-          absl::ToDoubleSeconds(sources_.clock->Now() -
-                                absl::FromUnixMicros(
-                                    *counts->earliest_due_micros)));
+          0.0, absl::ToDoubleSeconds(
+                   sources_.clock->Now() -
+                   absl::FromUnixMicros(*counts->earliest_due_micros)));
     }
     families.push_back(Family(
         "hotline_sweeper_lag_seconds",
@@ -185,15 +183,16 @@ class Metrics::ScrapeTime final : public prometheus::Collectable {
         "due): how late warnings, cards and overdue marks are",
         MetricType::Gauge, {Sample(sweeper_lag)}));
     std::vector<prometheus::ClientMetric> states;
-    for (int state = v1::Ticket::State_MIN + 1;
-         state <= v1::Ticket::State_MAX; ++state) {
+    for (int state = v1::Ticket::State_MIN + 1; state <= v1::Ticket::State_MAX;
+         ++state) {
       if (!v1::Ticket::State_IsValid(state)) continue;
-      auto it = counts->tickets_by_state.find(
-          static_cast<v1::Ticket::State>(state));
-      states.push_back(Sample(
-          it == counts->tickets_by_state.end() ? 0
-                                               : static_cast<double>(it->second),
-          {{"state", LowerName(v1::Ticket::State_Name(state))}}));
+      auto it =
+          counts->tickets_by_state.find(static_cast<v1::Ticket::State>(state));
+      states.push_back(
+          Sample(it == counts->tickets_by_state.end()
+                     ? 0
+                     : static_cast<double>(it->second),
+                 {{"state", LowerName(v1::Ticket::State_Name(state))}}));
     }
     families.push_back(Family("hotline_tickets", "Tickets in each state",
                               MetricType::Gauge, std::move(states)));
@@ -213,8 +212,8 @@ class Metrics::ScrapeTime final : public prometheus::Collectable {
                                            ? storage::CardCounts()
                                            : it->second;
       const std::string label = LowerName(v1::Card::Color_Name(color));
-      issued.push_back(Sample(static_cast<double>(card.issued),
-                              {{"color", label}}));
+      issued.push_back(
+          Sample(static_cast<double>(card.issued), {{"color", label}}));
       in_force.push_back(Sample(static_cast<double>(card.issued - card.revoked),
                                 {{"color", label}}));
     }
@@ -276,8 +275,7 @@ void Metrics::RecordCall(absl::string_view method, absl::StatusCode code,
   recorded_->RecordCall(method, code, latency);
 }
 
-void Metrics::RecordStreamEnd(absl::string_view method,
-                              absl::StatusCode code) {
+void Metrics::RecordStreamEnd(absl::string_view method, absl::StatusCode code) {
   recorded_->RecordStreamEnd(method, code);
 }
 

@@ -32,9 +32,8 @@ absl::StatusOr<OperationalCounts> QueryOperationalCounts(Connection& db) {
       absl::StatusOr<bool> row = stmt->Step();
       if (!row.ok()) return row.status();
       if (!*row) break;
-      CardCounts& card =
-          counts.cards_by_color[static_cast<v1::Card::Color>(
-              stmt->ColumnInt64(0))];
+      CardCounts& card = counts.cards_by_color[static_cast<v1::Card::Color>(
+          stmt->ColumnInt64(0))];
       card.issued = stmt->ColumnInt64(1);
       card.revoked = stmt->ColumnInt64(2);
     }

@@ -56,12 +56,7 @@ void Writer::Run() {
       }
       observer = group_observer_;
     }
-    const absl::Time start = absl::Now();
-    RunGroup(group);
-    if (observer) {
-      observer(CommitGroupStats{static_cast<int>(group.size()),
-                                absl::Now() - start});
-    }
+    RunGroup(group, observer);
   }
 }
 
@@ -91,8 +86,19 @@ absl::Status TransactionFailure(const absl::Status& status,
 
 }  // namespace
 
-void Writer::RunGroup(std::deque<Pending>& group) {
+void Writer::RunGroup(
+    std::deque<Pending>& group,
+    const std::function<void(const CommitGroupStats&)>& observer) {
   Connection& db = *connection_;
+  const absl::Time start = absl::Now();
+  // Before the units' `done`s, so that whoever was told of a commit finds
+  // it counted.
+  auto report = [&] {
+    if (observer) {
+      observer(CommitGroupStats{static_cast<int>(group.size()),
+                                absl::Now() - start});
+    }
+  };
   // What this group says about the database (see SetOutcomeObserver).
   absl::Status condition;
   auto note = [&](const absl::Status& status) {
@@ -101,6 +107,7 @@ void Writer::RunGroup(std::deque<Pending>& group) {
   auto fail_all = [&](const absl::Status& status) {
     note(status);
     if (outcome_observer_ && !condition.ok()) outcome_observer_(condition);
+    report();
     for (Pending& pending : group) pending.done(status);
   };
   if (absl::Status s = db.Execute("BEGIN IMMEDIATE"); !s.ok()) {
@@ -142,6 +149,7 @@ void Writer::RunGroup(std::deque<Pending>& group) {
     outcome_observer_(condition);
   }
   if (any_committed && commit_listener_) commit_listener_();
+  report();
   for (size_t i = 0; i < group.size(); ++i) group[i].done(results[i]);
 }
 

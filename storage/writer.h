@@ -35,8 +35,7 @@ using WriteDone = std::function<void(absl::Status)>;
 struct CommitGroupStats {
   // Units that shared the transaction (whether they committed or not).
   int units = 0;
-  // From BEGIN to the end of COMMIT (the fsync included) and the units'
-  // `done`s.
+  // From BEGIN to the end of COMMIT (the fsync included).
   absl::Duration duration;
 };
 
@@ -73,8 +72,9 @@ class Writer final {
   // first Submit.
   void SetOutcomeObserver(std::function<void(const absl::Status&)> observer);
 
-  // Called on the writer thread after every group, with what it took. Must
-  // be short. May be set at any time (it applies from the next group).
+  // Called on the writer thread after every group, with what it took,
+  // before the units' `done`s. Must be short. May be set at any time (it
+  // applies from the next group).
   void SetGroupObserver(std::function<void(const CommitGroupStats&)> observer);
 
   // Units queued and not yet taken into a group.
@@ -87,7 +87,8 @@ class Writer final {
   };
 
   void Run();
-  void RunGroup(std::deque<Pending>& group);
+  void RunGroup(std::deque<Pending>& group,
+                const std::function<void(const CommitGroupStats&)>& observer);
 
   const int max_batch_;
 
