@@ -63,7 +63,8 @@ absl::StatusOr<std::string> FindCalendar(
       "give --calendar=FILE"));
 }
 
-absl::Status CheckCanListen(const std::string& address) {
+absl::Status CheckCanListen(const std::string& address,
+                            absl::string_view flag) {
   if (absl::StartsWith(address, "unix:")) return absl::OkStatus();
   const size_t colon = address.rfind(':');
   if (colon == std::string::npos) return absl::OkStatus();  // gRPC says why
@@ -98,7 +99,8 @@ absl::Status CheckCanListen(const std::string& address) {
         result = absl::FailedPreconditionError(absl::StrCat(
             cannot,
             "the port is in use by another process (another hotline-server?); "
-            "stop it, or give --listen another port"));
+            "stop it, or give ",
+            flag, " another port"));
       } else if (error == EADDRNOTAVAIL) {
         result = absl::FailedPreconditionError(
             absl::StrCat(cannot, "not an address of this machine"));
@@ -130,10 +132,10 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
     return s;
   }
   if (!options.metrics_listen_address.empty()) {
-    if (absl::Status s = CheckCanListen(options.metrics_listen_address);
+    if (absl::Status s =
+            CheckCanListen(options.metrics_listen_address, "--metrics_listen");
         !s.ok()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("metrics: ", s.message()));
+      return s;
     }
   }
   std::unique_ptr<HotlineServer> server(new HotlineServer());

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "hotline/v1/ticket.pb.h"
 #include "server/event_feed.h"
@@ -73,7 +74,9 @@ absl::StatusOr<std::string> FindCalendar(
 // OK when a server could listen on `address` (host:port): FAILED_PRECONDITION
 // with a one-line reason when the port is in use (gRPC's SO_REUSEPORT, which
 // would let two servers share it, is off) or the host is not this machine's.
-absl::Status CheckCanListen(const std::string& address);
+// `flag` names the flag to change in that reason.
+absl::Status CheckCanListen(const std::string& address,
+                            absl::string_view flag = "--listen");
 
 class HotlineServer final {
  public:

@@ -19,7 +19,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/log.h"
-#include "server/hotline_server.h"
 #include "storage/operational_counts.h"
 
 namespace hotline {
@@ -244,15 +243,12 @@ absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Start(
         recorded->RecordGroup(group);
       });
   if (listen_address.empty()) return metrics;
-  if (absl::Status s = CheckCanListen(listen_address); !s.ok()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("--metrics_listen: ", s.message()));
-  }
   try {
     metrics->exposer_ = std::make_unique<prometheus::Exposer>(listen_address);
   } catch (const std::exception& e) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "cannot serve metrics on ", listen_address, ": ", e.what()));
+        "cannot serve metrics on ", listen_address,
+        " (in use, or not an address of this machine?): ", e.what()));
   }
   metrics->exposer_->RegisterCollectable(recorded->registry());
   metrics->exposer_->RegisterCollectable(metrics->scrape_time_);

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -376,6 +377,11 @@ TEST_F(MetricsTest, AMetricsPortInUseRefusesToStartAndSaysSo) {
       << second.status();
   EXPECT_NE(second.status().message().find("in use"), std::string::npos)
       << second.status();
+  EXPECT_NE(second.status().message().find("--metrics_listen"),
+            std::string::npos)
+      << second.status();
+  // Refused before the database was touched.
+  EXPECT_FALSE(std::filesystem::exists(other.File("other.db")));
 }
 
 grpc::health::v1::HealthCheckResponse::ServingStatus Health(
