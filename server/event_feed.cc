@@ -1,5 +1,6 @@
 #include "server/event_feed.h"
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <optional>
@@ -39,11 +40,12 @@ std::string TokenNamed(absl::string_view why) {
 class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
  public:
   Stream(EventFeed* feed, Principal principal, std::string credential,
-         v1::WatchEventsRequest request)
+         v1::WatchEventsRequest request, StreamDone done)
       : feed_(feed),
         principal_(std::move(principal)),
         credential_(std::move(credential)),
-        request_(std::move(request)) {
+        request_(std::move(request)),
+        done_(std::move(done)) {
     for (int type : request_.types()) types_.insert(type);
   }
 
@@ -51,7 +53,8 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
   void Start(grpc::CallbackServerContext* context) {
     absl::Status status = Prepare();
     if (!status.ok()) {
-      Finish(GrpcStatusOf(status));
+      absl::MutexLock lock(&mutex_);
+      FinishLocked(GrpcStatusOf(status));
       return;
     }
     // Registered before anything can finish the stream (OnDone
@@ -137,6 +140,19 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
 
   const std::string& credential() const { return credential_; }
 
+  // The seq this stream has been served through: every event up to it was
+  // written, or skipped as not for it.
+  int64_t ServedThrough() {
+    absl::MutexLock lock(&mutex_);
+    return buffer_.empty() ? cursor_ : buffer_.front().seq() - 1;
+  }
+
+  // Refused before it started (the feed is shutting down).
+  void Refuse(const grpc::Status& status) {
+    absl::MutexLock lock(&mutex_);
+    FinishLocked(status);
+  }
+
   void OnWriteDone(bool ok) override {
     bool more = false;
     {
@@ -149,6 +165,7 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
         return;
       }
       buffer_.pop_front();
+      ++events_delivered_;
       if (!finished_ && !buffer_.empty()) {
         WriteFrontLocked();
       } else {
@@ -165,6 +182,16 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
 
   void OnDone() override {
     feed_->Unregister(this);
+    if (done_) {
+      grpc::Status status;
+      int64_t events = 0;
+      {
+        absl::MutexLock lock(&mutex_);
+        status = final_status_;
+        events = events_delivered_;
+      }
+      done_(status, events);
+    }
     delete this;
   }
 
@@ -248,6 +275,7 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
     if (finished_) return;
     finished_ = true;
+    final_status_ = status;
     Finish(status);
   }
 
@@ -256,6 +284,7 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
   // The caller's CredentialKey, checked again while the stream runs.
   const std::string credential_;
   const v1::WatchEventsRequest request_;
+  const StreamDone done_;
   std::set<int> types_;
   // Constant after Start.
   storage::EventFeedQuery query_;
@@ -270,6 +299,8 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
   bool writing_ ABSL_GUARDED_BY(mutex_) = false;
   absl::Time write_started_ ABSL_GUARDED_BY(mutex_);
   bool finished_ ABSL_GUARDED_BY(mutex_) = false;
+  grpc::Status final_status_ ABSL_GUARDED_BY(mutex_);
+  int64_t events_delivered_ ABSL_GUARDED_BY(mutex_) = 0;
 };
 
 EventFeed::EventFeed(storage::Store* store, EventFeedOptions options)
@@ -279,7 +310,7 @@ EventFeed::~EventFeed() { Shutdown(); }
 
 grpc::ServerWriteReactor<v1::Event>* EventFeed::Watch(
     grpc::CallbackServerContext* context, const Principal& principal,
-    const v1::WatchEventsRequest& request) {
+    const v1::WatchEventsRequest& request, StreamDone done) {
   const auto& metadata = context->client_metadata();
   auto authorization = metadata.find("authorization");
   std::string credential;
@@ -287,11 +318,12 @@ grpc::ServerWriteReactor<v1::Event>* EventFeed::Watch(
     credential = CredentialKey(absl::string_view(authorization->second.data(),
                                                  authorization->second.size()));
   }
-  auto* stream = new Stream(this, principal, std::move(credential), request);
+  auto* stream = new Stream(this, principal, std::move(credential), request,
+                            std::move(done));
   {
     absl::MutexLock lock(&registry_mutex_);
     if (shut_down_) {
-      stream->Finish(GrpcStatusOf(WithRetryDelay(
+      stream->Refuse(GrpcStatusOf(WithRetryDelay(
           WithReason(absl::UnavailableError("the server is shutting down"),
                      v1::SERVER_UNAVAILABLE,
                      {{"after_seq", absl::StrCat(request.after_seq())}}),
@@ -301,6 +333,16 @@ grpc::ServerWriteReactor<v1::Event>* EventFeed::Watch(
   }
   stream->Start(context);
   return stream;
+}
+
+FeedStats EventFeed::Stats(int64_t head_seq) {
+  FeedStats stats;
+  absl::MutexLock lock(&registry_mutex_);
+  for (Stream* stream : streams_) {
+    ++stats.open_streams;
+    stats.max_lag = std::max(stats.max_lag, head_seq - stream->ServedThrough());
+  }
+  return stats;
 }
 
 void EventFeed::Notify() {

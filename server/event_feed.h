@@ -25,6 +25,8 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <cstdint>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -36,6 +38,19 @@
 #include "storage/store.h"
 
 namespace hotline {
+
+// What an operator sees of the open streams (metrics).
+struct FeedStats {
+  int open_streams = 0;
+  // The largest of `head_seq` minus the seq a stream has been served
+  // through (events already written, or skipped as not for it); 0 without
+  // streams.
+  int64_t max_lag = 0;
+};
+
+// Told once when a stream ends: its final status and how many events were
+// delivered to the client. Runs on a gRPC thread; must be short.
+using StreamDone = std::function<void(const grpc::Status&, int64_t events)>;
 
 struct EventFeedOptions {
   // Events read for a stream at a time.
@@ -59,9 +74,13 @@ class EventFeed final {
 
   // A new stream for an authenticated caller; the request was validated by
   // Start (an invalid one finishes the stream with its status at once).
+  // `done`, when set, is told how the stream ended.
   grpc::ServerWriteReactor<v1::Event>* Watch(
       grpc::CallbackServerContext* context, const Principal& principal,
-      const v1::WatchEventsRequest& request);
+      const v1::WatchEventsRequest& request, StreamDone done = nullptr);
+
+  // The open streams, and how far behind `head_seq` they are.
+  FeedStats Stats(int64_t head_seq);
 
   // New events were committed (called from the store's commit listener;
   // cheap).

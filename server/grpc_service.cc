@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "common/error_details.h"
 #include "common/log.h"
+#include "server/access_log.h"
 
 namespace hotline {
 namespace {
@@ -62,35 +63,45 @@ class RefusedStream final : public grpc::ServerWriteReactor<v1::Event> {
 grpc::ServerWriteReactor<v1::Event>* HotlineGrpcService::WatchEvents(
     grpc::CallbackServerContext* context,
     const v1::WatchEventsRequest* request) {
+  CallRecord call = BeginCall(context->peer(), "WatchEvents", *request);
   absl::StatusOr<Principal> principal =
       authenticator_->Authenticate(AuthorizationOf(context));
-  LogInfo(absl::StrFormat("call WatchEvents principal=%s code=%s",
-                          principal.ok() ? principal->ToString() : "-",
-                          absl::StatusCodeToString(principal.status().code())));
+  if (principal.ok()) NotePrincipal(call, *principal);
+  LogStreamStart(call);
+  Metrics* metrics = metrics_;
+  auto done = [call, metrics](const grpc::Status& status, int64_t events) {
+    LogStreamEnd(call, status, events);
+    if (metrics != nullptr) {
+      metrics->RecordStreamEnd(
+          "WatchEvents", static_cast<absl::StatusCode>(status.error_code()));
+    }
+  };
   if (!principal.ok()) {
-    return new RefusedStream(ToGrpcStatus(principal.status(), "WatchEvents"));
+    grpc::Status status = ToGrpcStatus(principal.status(), "WatchEvents");
+    done(status, 0);
+    return new RefusedStream(status);
   }
-  return feed_->Watch(context, *principal, *request);
+  return feed_->Watch(context, *principal, *request, std::move(done));
 }
 
 template <typename Response, typename Body>
 grpc::ServerUnaryReactor* HotlineGrpcService::Serve(
     grpc::CallbackServerContext* context, const char* method,
-    Response* response, Body body) {
+    const google::protobuf::Message& request, Response* response, Body body) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  const absl::Time start = absl::Now();
+  CallRecord call = BeginCall(context->peer(), method, request);
   absl::StatusOr<Principal> principal =
       authenticator_->Authenticate(AuthorizationOf(context));
-  const std::string who = principal.ok() ? principal->ToString() : "-";
-  auto finish = [reactor, response, method, start,
-                 who](absl::StatusOr<Response> result) {
+  if (principal.ok()) NotePrincipal(call, *principal);
+  auto finish = [this, reactor, response, method,
+                 call](absl::StatusOr<Response> result) {
     if (result.ok()) *response = *std::move(result);
-    const absl::Status& status = result.status();
-    LogInfo(absl::StrFormat("call %s principal=%s code=%s latency_us=%d",
-                            method, who,
-                            absl::StatusCodeToString(status.code()),
-                            absl::ToInt64Microseconds(absl::Now() - start)));
-    reactor->Finish(ToGrpcStatus(status, method));
+    const grpc::Status status = ToGrpcStatus(result.status(), method);
+    const absl::Duration latency = LogCall(call, status);
+    if (metrics_ != nullptr) {
+      metrics_->RecordCall(method, result.status().code(), latency);
+    }
+    reactor->Finish(status);
   };
   if (!principal.ok()) {
     finish(principal.status());
@@ -104,7 +115,7 @@ grpc::ServerUnaryReactor* HotlineGrpcService::Serve(
   grpc::ServerUnaryReactor* HotlineGrpcService::Method(                   \
       grpc::CallbackServerContext* context, const Request* request,       \
       Response* response) {                                               \
-    return Serve(context, #Method, response,                              \
+    return Serve(context, #Method, *request, response,                    \
                  [this, request](const Principal& principal, auto done) { \
                    Service->Method(principal, *request, std::move(done)); \
                  });                                                      \
@@ -114,7 +125,7 @@ grpc::ServerUnaryReactor* HotlineGrpcService::Serve(
   grpc::ServerUnaryReactor* HotlineGrpcService::Method(                   \
       grpc::CallbackServerContext* context, const Request* request,       \
       Response* response) {                                               \
-    return Serve(context, #Method, response,                              \
+    return Serve(context, #Method, *request, response,                    \
                  [this, request](const Principal& principal, auto done) { \
                    done(Service->Method(principal, *request));            \
                  });                                                      \
@@ -171,7 +182,7 @@ grpc::ServerUnaryReactor* HotlineGrpcService::AdvanceClock(
     call.deadline = absl::FromChrono(context->deadline());
   }
   call.cancelled = [context] { return context->IsCancelled(); };
-  return Serve(context, "AdvanceClock", response,
+  return Serve(context, "AdvanceClock", *request, response,
                [this, request, call](const Principal& principal, auto done) {
                  admin_->AdvanceClock(principal, *request, call,
                                       std::move(done));

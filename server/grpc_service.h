@@ -1,7 +1,8 @@
 // The gRPC edge of the service: authenticates each call from its
 // "authorization" metadata, hands the request to TicketService or
 // AdminService, converts the absl::Status to a grpc::Status with the same
-// code, and logs one line per call (method, principal, code, latency).
+// code, logs one access-log record per call (access_log.h) and records its
+// metrics (metrics.h).
 // No workflow rule and no SQL here.
 //
 // Thread-safe: gRPC calls the handlers concurrently.
@@ -14,6 +15,7 @@
 #include "server/card_service.h"
 #include "server/daily_report_service.h"
 #include "server/event_feed.h"
+#include "server/metrics.h"
 #include "server/statistics_service.h"
 #include "server/ticket_service.h"
 
@@ -25,14 +27,15 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
   HotlineGrpcService(const Authenticator* authenticator, TicketService* tickets,
                      CardService* cards, DailyReportService* reports,
                      StatisticsService* statistics, EventFeed* feed,
-                     AdminService* admin)
+                     AdminService* admin, Metrics* metrics = nullptr)
       : authenticator_(authenticator),
         tickets_(tickets),
         cards_(cards),
         reports_(reports),
         statistics_(statistics),
         feed_(feed),
-        admin_(admin) {}
+        admin_(admin),
+        metrics_(metrics) {}
 
   grpc::ServerUnaryReactor* CreateTicket(grpc::CallbackServerContext* context,
                                          const v1::CreateTicketRequest* request,
@@ -141,8 +144,9 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
   // the body calls `done` exactly once, now or later, with the result.
   template <typename Response, typename Body>
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
-                                  const char* method, Response* response,
-                                  Body body);
+                                  const char* method,
+                                  const google::protobuf::Message& request,
+                                  Response* response, Body body);
 
   const Authenticator* const authenticator_;
   TicketService* const tickets_;
@@ -151,6 +155,7 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
   StatisticsService* const statistics_;
   EventFeed* const feed_;
   AdminService* const admin_;
+  Metrics* const metrics_;  // may be null
 };
 
 }  // namespace hotline

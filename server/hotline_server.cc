@@ -23,6 +23,7 @@
 #include "server/daily_report_service.h"
 #include "server/event_feed.h"
 #include "server/grpc_service.h"
+#include "server/metrics.h"
 #include "server/policy_registry.h"
 #include "server/rehearsal_clock.h"
 #include "server/request_parse_errors.h"
@@ -62,7 +63,8 @@ absl::StatusOr<std::string> FindCalendar(
       "give --calendar=FILE"));
 }
 
-absl::Status CheckCanListen(const std::string& address) {
+absl::Status CheckCanListen(const std::string& address,
+                            absl::string_view flag) {
   if (absl::StartsWith(address, "unix:")) return absl::OkStatus();
   const size_t colon = address.rfind(':');
   if (colon == std::string::npos) return absl::OkStatus();  // gRPC says why
@@ -97,7 +99,8 @@ absl::Status CheckCanListen(const std::string& address) {
         result = absl::FailedPreconditionError(absl::StrCat(
             cannot,
             "the port is in use by another process (another hotline-server?); "
-            "stop it, or give --listen another port"));
+            "stop it, or give ",
+            flag, " another port"));
       } else if (error == EADDRNOTAVAIL) {
         result = absl::FailedPreconditionError(
             absl::StrCat(cannot, "not an address of this machine"));
@@ -127,6 +130,13 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
   // Before the database is touched: a refused start changes nothing.
   if (absl::Status s = CheckCanListen(options.listen_address); !s.ok()) {
     return s;
+  }
+  if (!options.metrics_listen_address.empty()) {
+    if (absl::Status s =
+            CheckCanListen(options.metrics_listen_address, "--metrics_listen");
+        !s.ok()) {
+      return s;
+    }
   }
   std::unique_ptr<HotlineServer> server(new HotlineServer());
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
@@ -176,10 +186,15 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
       server->store_.get(), clock, server->policies_->calendar().zone());
   server->feed_ =
       std::make_unique<EventFeed>(server->store_.get(), options.feed);
+  absl::StatusOr<std::unique_ptr<Metrics>> metrics =
+      Metrics::Start(options.metrics_listen_address,
+                     {server->store_.get(), server->feed_.get(), clock});
+  if (!metrics.ok()) return metrics.status();
+  server->metrics_ = *std::move(metrics);
   server->service_ = std::make_unique<HotlineGrpcService>(
       server->authenticator_.get(), server->tickets_.get(),
       server->cards_.get(), server->reports_.get(), server->statistics_.get(),
-      server->feed_.get(), server->admin_.get());
+      server->feed_.get(), server->admin_.get(), server->metrics_.get());
   // After every commit: the feed serves new events; the sweeper (real clock
   // only) looks for an earlier deadline.
   Sweeper* sweeper =
@@ -215,7 +230,10 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
       server->server_->GetHealthCheckService();
   if (health != nullptr) {
     server->store_->SetHealthListener([health](storage::StoreHealth state) {
-      health->SetServingStatus(state == storage::StoreHealth::kHealthy);
+      const bool serving = state == storage::StoreHealth::kHealthy;
+      health->SetServingStatus(serving);
+      health->SetServingStatus(v1::HotlineService::service_full_name(),
+                               serving);
     });
   }
   const size_t colon = options.listen_address.rfind(':');
@@ -233,10 +251,16 @@ std::string HotlineServer::address() const {
   return absl::StrCat(host_, ":", port_);
 }
 
+int HotlineServer::metrics_port() const {
+  return metrics_ == nullptr ? 0 : metrics_->port();
+}
+
 void HotlineServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
   // Start may have failed part way: stop only what was started.
+  // Scrapes read the store: they stop before it closes.
+  if (metrics_ != nullptr) metrics_->StopServing();
   // Streams end first (they would otherwise hold Shutdown until its grace
   // runs out); their clients resume from the seq they were told.
   if (feed_ != nullptr) feed_->Shutdown();

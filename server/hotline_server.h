@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "hotline/v1/ticket.pb.h"
 #include "server/event_feed.h"
@@ -39,6 +40,7 @@ class PolicyRegistry;
 class StatisticsService;
 class Sweeper;
 class HotlineGrpcService;
+class Metrics;
 class TicketService;
 
 struct ServerOptions {
@@ -56,6 +58,9 @@ struct ServerOptions {
   // The deadline policy to put in force (see workflow/policy.h); the
   // built-in defaults when its version is empty.
   v1::Policy policy;
+  // host:port to serve Prometheus metrics on (HTTP, /metrics; see
+  // metrics.h); empty: not served (they are still recorded).
+  std::string metrics_listen_address;
 };
 
 // Where the calendar the project ships is looked for, in order: the
@@ -69,7 +74,9 @@ absl::StatusOr<std::string> FindCalendar(
 // OK when a server could listen on `address` (host:port): FAILED_PRECONDITION
 // with a one-line reason when the port is in use (gRPC's SO_REUSEPORT, which
 // would let two servers share it, is off) or the host is not this machine's.
-absl::Status CheckCanListen(const std::string& address);
+// `flag` names the flag to change in that reason.
+absl::Status CheckCanListen(const std::string& address,
+                            absl::string_view flag = "--listen");
 
 class HotlineServer final {
  public:
@@ -79,9 +86,10 @@ class HotlineServer final {
   // outlive the server. A ManualClock puts the server in rehearsal mode: no
   // background sweeper, and AdvanceClock moves the clock and sweeps.
   //
-  // Health (grpc.health.v1) is SERVING while the store is healthy, and
-  // NOT_SERVING when its file is found damaged (until a restart) or its disk
-  // is full (until a write commits again).
+  // Health (grpc.health.v1), for "" and for "hotline.v1.HotlineService",
+  // is SERVING while the store is healthy, and NOT_SERVING when its file is
+  // found damaged (until a restart) or its disk is full (until a write
+  // commits again).
   static absl::StatusOr<std::unique_ptr<HotlineServer>> Start(
       const ServerOptions& options, Clock* clock);
   // Shutdown(zero grace) unless already shut down.
@@ -93,6 +101,8 @@ class HotlineServer final {
   int port() const { return port_; }
   // "host:port" to connect to.
   std::string address() const;
+  // The port metrics are served on; 0 when not served.
+  int metrics_port() const;
 
   // Stops accepting calls, lets calls in flight finish for up to `grace`
   // (then cancels them), writes what was acknowledged and closes the
@@ -115,6 +125,7 @@ class HotlineServer final {
   std::unique_ptr<StatisticsService> statistics_;
   std::unique_ptr<EventFeed> feed_;
   std::unique_ptr<AdminService> admin_;
+  std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<HotlineGrpcService> service_;
   std::unique_ptr<grpc::Server> server_;
 };

@@ -48,7 +48,21 @@ ABSL_FLAG(std::string, create_token, "",
           "and exit. This is how the first bureau token is made.");
 ABSL_FLAG(std::string, token_name, "created on the command line",
           "With --create_token: the token's display name.");
-ABSL_FLAG(bool, quiet, false, "Do not log one line per call.");
+ABSL_FLAG(bool, quiet, false,
+          "Do not log the access log (one record per call, and a start and "
+          "an end per WatchEvents stream) or other information lines; "
+          "warnings and errors still print.");
+ABSL_FLAG(std::string, log_format, "text",
+          "text: one readable line per record. json: one JSON object per "
+          "line (JSON lines) with stable keys: time, level, then message, or "
+          "event with its fields (see README). Logs go to stderr.");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "host:port to serve Prometheus metrics on over plain HTTP (GET "
+          "/metrics); empty: not served. They expose request counts and "
+          "latencies by method and status code, writer, feed and sweeper "
+          "figures and ticket and card counts, but no personal data and no "
+          "ticket content, so a non-loopback address (for a Prometheus "
+          "server elsewhere) is allowed.");
 ABSL_FLAG(std::string, calendar, "",
           "The working-day calendar: CSV lines date,kind,holiday with kind "
           "off or workday (see README). A malformed file is refused. Empty: "
@@ -155,6 +169,13 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   hotline::SetInfoLogging(!absl::GetFlag(FLAGS_quiet));
+  const std::string log_format = absl::GetFlag(FLAGS_log_format);
+  if (log_format == "json") {
+    hotline::SetLogFormat(hotline::LogFormat::kJson);
+  } else if (log_format != "text") {
+    std::cerr << "hotline-server: --log_format must be text or json\n";
+    return 2;
+  }
   std::unique_ptr<hotline::Clock> clock;
   const std::string clock_kind = absl::GetFlag(FLAGS_clock);
   if (clock_kind == "manual") {
@@ -192,6 +213,7 @@ int main(int argc, char** argv) {
   options.store.synchronous_full = sync == "full";
   options.store.read_connections = absl::GetFlag(FLAGS_read_connections);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.metrics_listen_address = absl::GetFlag(FLAGS_metrics_listen);
   absl::StatusOr<std::unique_ptr<hotline::HotlineServer>> server =
       hotline::HotlineServer::Start(options, clock.get());
   if (!server.ok()) {
@@ -201,6 +223,12 @@ int main(int argc, char** argv) {
   hotline::LogInfo(
       absl::StrFormat("hotline-server listening on %s, database %s (sync=%s)",
                       (*server)->address(), options.store.path, sync));
+  if ((*server)->metrics_port() != 0) {
+    const std::string& metrics = options.metrics_listen_address;
+    hotline::LogInfo(absl::StrFormat("metrics on http://%s:%d/metrics",
+                                     metrics.substr(0, metrics.rfind(':')),
+                                     (*server)->metrics_port()));
+  }
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);

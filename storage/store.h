@@ -93,6 +93,13 @@ class Store final {
     writer_->SetCommitListener(std::move(listener));
   }
 
+  // See Writer::SetGroupObserver and Writer::QueueDepth.
+  void SetCommitGroupObserver(
+      std::function<void(const CommitGroupStats&)> observer) {
+    writer_->SetGroupObserver(std::move(observer));
+  }
+  int WriteQueueDepth() const { return writer_->QueueDepth(); }
+
   // Whether the database can serve (see the file comment).
   StoreHealth health() const;
   // Called at once with health(), then with every change of it, under the

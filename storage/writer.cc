@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/error_details.h"
 #include "common/log.h"
 
@@ -44,6 +45,7 @@ void Writer::Stop() {
 void Writer::Run() {
   while (true) {
     std::deque<Pending> group;
+    std::function<void(const CommitGroupStats&)> observer;
     {
       absl::MutexLock lock(&mutex_);
       mutex_.Await(absl::Condition(
@@ -56,8 +58,9 @@ void Writer::Run() {
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      observer = group_observer_;
     }
-    RunGroup(group);
+    RunGroup(group, observer);
   }
 }
 
@@ -90,8 +93,19 @@ absl::Status TransactionFailure(const absl::Status& status,
 
 }  // namespace
 
-void Writer::RunGroup(std::deque<Pending>& group) {
+void Writer::RunGroup(
+    std::deque<Pending>& group,
+    const std::function<void(const CommitGroupStats&)>& observer) {
   Connection& db = *connection_;
+  const absl::Time start = absl::Now();
+  // Before the units' `done`s, so that whoever was told of a commit finds
+  // it counted.
+  auto report = [&] {
+    if (observer) {
+      observer(CommitGroupStats{static_cast<int>(group.size()),
+                                absl::Now() - start});
+    }
+  };
   // What this group says about the database (see SetOutcomeObserver).
   absl::Status condition;
   auto note = [&](const absl::Status& status) {
@@ -100,6 +114,7 @@ void Writer::RunGroup(std::deque<Pending>& group) {
   auto fail_all = [&](const absl::Status& status) {
     note(status);
     if (outcome_observer_ && !condition.ok()) outcome_observer_(condition);
+    report();
     for (Pending& pending : group) pending.done(status);
   };
   if (absl::Status s = db.Execute("BEGIN IMMEDIATE"); !s.ok()) {
@@ -141,11 +156,23 @@ void Writer::RunGroup(std::deque<Pending>& group) {
     outcome_observer_(condition);
   }
   if (any_committed && commit_listener_) commit_listener_();
+  report();
   for (size_t i = 0; i < group.size(); ++i) group[i].done(results[i]);
 }
 
 void Writer::SetCommitListener(std::function<void()> listener) {
   commit_listener_ = std::move(listener);
+}
+
+void Writer::SetGroupObserver(
+    std::function<void(const CommitGroupStats&)> observer) {
+  absl::MutexLock lock(&mutex_);
+  group_observer_ = std::move(observer);
+}
+
+int Writer::QueueDepth() const {
+  absl::MutexLock lock(&mutex_);
+  return static_cast<int>(queue_.size());
 }
 
 void Writer::SetOutcomeObserver(

@@ -23,12 +23,21 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "storage/sqlite.h"
 
 namespace hotline::storage {
 
 using WriteUnit = std::function<absl::Status(Connection&)>;
 using WriteDone = std::function<void(absl::Status)>;
+
+// What one commit group took, for an operator's metrics.
+struct CommitGroupStats {
+  // Units that shared the transaction (whether they committed or not).
+  int units = 0;
+  // From BEGIN to the end of COMMIT (the fsync included).
+  absl::Duration duration;
+};
 
 class Writer final {
  public:
@@ -63,6 +72,14 @@ class Writer final {
   // first Submit.
   void SetOutcomeObserver(std::function<void(const absl::Status&)> observer);
 
+  // Called on the writer thread after every group, with what it took,
+  // before the units' `done`s. Must be short. May be set at any time (it
+  // applies from the next group).
+  void SetGroupObserver(std::function<void(const CommitGroupStats&)> observer);
+
+  // Units queued and not yet taken into a group.
+  int QueueDepth() const;
+
  private:
   struct Pending {
     WriteUnit unit;
@@ -70,12 +87,15 @@ class Writer final {
   };
 
   void Run();
-  void RunGroup(std::deque<Pending>& group);
+  void RunGroup(std::deque<Pending>& group,
+                const std::function<void(const CommitGroupStats&)>& observer);
 
   const int max_batch_;
 
-  absl::Mutex mutex_;
+  mutable absl::Mutex mutex_;
   std::deque<Pending> queue_ ABSL_GUARDED_BY(mutex_);
+  std::function<void(const CommitGroupStats&)> group_observer_
+      ABSL_GUARDED_BY(mutex_);
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
 
   // Used only by the writer thread (and by Stop after joining it).

@@ -1,6 +1,7 @@
 #include "tests/test_support.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
@@ -253,7 +254,8 @@ int FreePort() {
 
 ServerProcess::ServerProcess(const std::string& db_path,
                              const std::string& address,
-                             std::vector<std::string> flags)
+                             std::vector<std::string> flags,
+                             const std::string& stderr_path)
     : address_(address.empty() ? absl::StrCat("127.0.0.1:", FreePort())
                                : address) {
   std::vector<std::string> args = {
@@ -265,8 +267,17 @@ ServerProcess::ServerProcess(const std::string& db_path,
   argv.push_back(nullptr);
   // posix_spawn, not fork: fork runs gRPC's atfork handlers, which disturb
   // this process's own gRPC polling.
-  if (posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ) !=
-      0) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (!stderr_path.empty()) {
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO,
+                                     stderr_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  }
+  const int spawned =
+      posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) {
     ADD_FAILURE() << "cannot start " << argv[0];
     return;
   }

@@ -99,12 +99,14 @@ class ServerTest : public ::testing::Test {
 // The real hotline-server binary started as a child process.
 class ServerProcess {
  public:
-  // Starts `hotline-server --db=db_path --listen=ADDRESS [flags]` and waits
-  // until it answers health checks. ADDRESS is `address`, or 127.0.0.1 with
-  // a free port when empty.
+  // Starts `hotline-server --db=db_path --listen=ADDRESS --quiet [flags]`
+  // and waits until it answers health checks. ADDRESS is `address`, or
+  // 127.0.0.1 with a free port when empty. Its stderr goes to
+  // `stderr_path` when not empty (else to this process's stderr).
   explicit ServerProcess(const std::string& db_path,
                          const std::string& address = "",
-                         std::vector<std::string> flags = {});
+                         std::vector<std::string> flags = {},
+                         const std::string& stderr_path = "");
   // Kills it with SIGKILL if still running.
   ~ServerProcess();
   const std::string& address() const { return address_; }
