@@ -11,6 +11,7 @@
 #include "hotline/v1/hotline_service.grpc.pb.h"
 #include "server/admin_service.h"
 #include "server/authenticator.h"
+#include "server/backup_service.h"
 #include "server/card_service.h"
 #include "server/daily_report_service.h"
 #include "server/event_feed.h"
@@ -25,14 +26,15 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
   HotlineGrpcService(const Authenticator* authenticator, TicketService* tickets,
                      CardService* cards, DailyReportService* reports,
                      StatisticsService* statistics, EventFeed* feed,
-                     AdminService* admin)
+                     AdminService* admin, BackupService* backups)
       : authenticator_(authenticator),
         tickets_(tickets),
         cards_(cards),
         reports_(reports),
         statistics_(statistics),
         feed_(feed),
-        admin_(admin) {}
+        admin_(admin),
+        backups_(backups) {}
 
   grpc::ServerUnaryReactor* CreateTicket(grpc::CallbackServerContext* context,
                                          const v1::CreateTicketRequest* request,
@@ -135,6 +137,9 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::AdvanceClockRequest* request,
       v1::AdvanceClockResponse* response) override;
+  grpc::ServerUnaryReactor* CreateBackup(grpc::CallbackServerContext* context,
+                                         const v1::CreateBackupRequest* request,
+                                         v1::Backup* response) override;
 
  private:
   // Runs one unary call: authenticate, then `body(principal, done)`, where
@@ -151,6 +156,7 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
   StatisticsService* const statistics_;
   EventFeed* const feed_;
   AdminService* const admin_;
+  BackupService* const backups_;
 };
 
 }  // namespace hotline

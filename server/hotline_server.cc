@@ -128,6 +128,12 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
   if (absl::Status s = CheckCanListen(options.listen_address); !s.ok()) {
     return s;
   }
+  if (!options.backup.directory.empty()) {
+    if (absl::Status s = PrepareBackupDirectory(options.backup.directory);
+        !s.ok()) {
+      return s;
+    }
+  }
   std::unique_ptr<HotlineServer> server(new HotlineServer());
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
       storage::Store::Open([&] {
@@ -176,10 +182,12 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
       server->store_.get(), clock, server->policies_->calendar().zone());
   server->feed_ =
       std::make_unique<EventFeed>(server->store_.get(), options.feed);
+  server->backups_ =
+      std::make_unique<BackupService>(server->store_.get(), options.backup);
   server->service_ = std::make_unique<HotlineGrpcService>(
       server->authenticator_.get(), server->tickets_.get(),
       server->cards_.get(), server->reports_.get(), server->statistics_.get(),
-      server->feed_.get(), server->admin_.get());
+      server->feed_.get(), server->admin_.get(), server->backups_.get());
   // After every commit: the feed serves new events; the sweeper (real clock
   // only) looks for an earlier deadline.
   Sweeper* sweeper =
@@ -247,6 +255,7 @@ void HotlineServer::Shutdown(absl::Duration grace) {
     server_->Wait();
   }
   if (sweeper_ != nullptr) sweeper_->Stop();
+  if (backups_ != nullptr) backups_->Stop();
   if (store_ != nullptr) store_->Close();
 }
 

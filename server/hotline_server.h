@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "hotline/v1/ticket.pb.h"
+#include "server/backup_service.h"
 #include "server/event_feed.h"
 #include "server/workflow/clock.h"
 #include "storage/store.h"
@@ -56,6 +57,8 @@ struct ServerOptions {
   // The deadline policy to put in force (see workflow/policy.h); the
   // built-in defaults when its version is empty.
   v1::Policy policy;
+  // Online backups (none when backup.directory is empty).
+  BackupOptions backup;
 };
 
 // Where the calendar the project ships is looked for, in order: the
@@ -115,6 +118,7 @@ class HotlineServer final {
   std::unique_ptr<StatisticsService> statistics_;
   std::unique_ptr<EventFeed> feed_;
   std::unique_ptr<AdminService> admin_;
+  std::unique_ptr<BackupService> backups_;
   std::unique_ptr<HotlineGrpcService> service_;
   std::unique_ptr<grpc::Server> server_;
 };
