@@ -146,7 +146,7 @@ absl::StatusOr<v1::Backup> BackupService::BackupNow(const char* why) {
   if (!file.ok()) {
     LogError(absl::StrFormat(
         "%s backup into %s failed%s: %s", why, options_.directory,
-        options_.every > absl::ZeroDuration()
+        absl::string_view(why) == "scheduled"
             ? absl::StrCat(" (next scheduled try in ",
                            absl::FormatDuration(options_.every), ")")
             : "",

@@ -221,6 +221,14 @@ int main(int argc, char** argv) {
   hotline::LogInfo(
       absl::StrFormat("hotline-server listening on %s, database %s (sync=%s)",
                       (*server)->address(), options.store.path, sync));
+  if (!options.backup.directory.empty()) {
+    hotline::LogInfo(absl::StrFormat(
+        "backups into %s: %s, keeping the newest %d", options.backup.directory,
+        options.backup.every > absl::ZeroDuration()
+            ? absl::StrCat("every ", absl::FormatDuration(options.backup.every))
+            : "on request only",
+        options.backup.keep));
+  }
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);

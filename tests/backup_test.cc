@@ -171,6 +171,47 @@ TEST_F(BackupTest, KeepsTheNewestNAndTouchesNothingElse) {
       (std::set<std::string>{"notes.txt", "hotline-old.db", made[2], made[3]}));
 }
 
+// Waits up to 10 s for `directory` to hold `count` backups.
+bool WaitForBackups(const std::string& directory, size_t count) {
+  for (int i = 0; i < 1000; ++i) {
+    size_t backups = 0;
+    std::error_code error;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(directory, error)) {
+      if (storage::IsBackupFileName(entry.path().filename().string())) {
+        ++backups;
+      }
+    }
+    if (backups >= count) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+TEST_F(BackupTest, ScheduledBackupsSurviveAFailureAndResume) {
+  StopServer();
+  options_.backup.every = absl::Milliseconds(100);
+  options_.backup.keep = 3;
+  StartServer();
+  bureau_ = Connect(bureau_token_);
+  CreateTicket();
+  ASSERT_TRUE(WaitForBackups(backup_dir_, 3));
+  // The directory goes away (a full or unmounted disk): the backups fail,
+  // the server keeps serving, and they resume once it is back.
+  std::filesystem::rename(backup_dir_, dir_.File("moved"));
+  std::ofstream(backup_dir_) << "in the way";
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE(bureau().CreateBackup().status().code() ==
+              absl::StatusCode::kFailedPrecondition);
+  CreateTicket();
+  std::filesystem::remove(backup_dir_);
+  std::filesystem::create_directory(backup_dir_);
+  ASSERT_TRUE(WaitForBackups(backup_dir_, 3));
+  // Pruned to the newest 3 as they come.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(FilesIn(backup_dir_).size(), 3u);
+}
+
 TEST_F(BackupTest, RefusedToAnyoneButTheBureau) {
   CreateDepartment("housing");
   std::unique_ptr<Client> department =
