@@ -222,6 +222,11 @@ absl::StatusOr<v1::AdvanceClockResponse> Client::AdvanceClock(
   return Mutate(&v1::HotlineService::Stub::AdvanceClock, std::move(request));
 }
 
+absl::StatusOr<v1::Backup> Client::CreateBackup() {
+  return Invoke(&v1::HotlineService::Stub::CreateBackup,
+                v1::CreateBackupRequest(), false);
+}
+
 void WatchControl::Stop() {
   absl::MutexLock lock(&mutex_);
   stopped_ = true;

@@ -178,6 +178,9 @@ class Client final {
   // Rehearsal mode only; see the proto.
   absl::StatusOr<v1::AdvanceClockResponse> AdvanceClock(
       v1::AdvanceClockRequest request);
+  // Bureau: a backup of the server's database into its --backup_dir; see
+  // the proto. Not retried (a retry would make another copy).
+  absl::StatusOr<v1::Backup> CreateBackup();
 
   // Follows the change feed (WatchEvents): calls `on_event` for every event
   // in seq order. When the stream breaks (the server restarts, the network

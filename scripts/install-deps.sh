@@ -12,6 +12,8 @@ PACKAGES=(
   grpc-proto golang-github-gogo-googleapis-dev prometheus-cpp-dev
   libabsl-dev libsqlite3-dev libssl-dev libgtest-dev
   tzdata
+  # The restore runbook's check; the Python example and its test.
+  sqlite3 python3-grpcio python3-protobuf
 )
 # The libFuzzer targets (fuzz/) are built with clang; the corpus replay in
 # the test suite needs only g++.

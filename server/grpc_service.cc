@@ -170,6 +170,7 @@ HOTLINE_SYNC(GetStatistics, statistics_, v1::GetStatisticsRequest,
              v1::Statistics)
 HOTLINE_SYNC(GetDailyReportCompliance, reports_,
              v1::GetDailyReportComplianceRequest, v1::DailyReportCompliance)
+HOTLINE_ASYNC(CreateBackup, backups_, v1::CreateBackupRequest, v1::Backup)
 
 // The sweep runs on the admin service's own thread; it stops between
 // batches once the caller has gone or its deadline is near.

@@ -12,6 +12,7 @@
 #include "hotline/v1/hotline_service.grpc.pb.h"
 #include "server/admin_service.h"
 #include "server/authenticator.h"
+#include "server/backup_service.h"
 #include "server/card_service.h"
 #include "server/daily_report_service.h"
 #include "server/event_feed.h"
@@ -27,7 +28,8 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
   HotlineGrpcService(const Authenticator* authenticator, TicketService* tickets,
                      CardService* cards, DailyReportService* reports,
                      StatisticsService* statistics, EventFeed* feed,
-                     AdminService* admin, Metrics* metrics = nullptr)
+                     AdminService* admin, BackupService* backups,
+                     Metrics* metrics = nullptr)
       : authenticator_(authenticator),
         tickets_(tickets),
         cards_(cards),
@@ -35,6 +37,7 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
         statistics_(statistics),
         feed_(feed),
         admin_(admin),
+        backups_(backups),
         metrics_(metrics) {}
 
   grpc::ServerUnaryReactor* CreateTicket(grpc::CallbackServerContext* context,
@@ -138,6 +141,9 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::AdvanceClockRequest* request,
       v1::AdvanceClockResponse* response) override;
+  grpc::ServerUnaryReactor* CreateBackup(grpc::CallbackServerContext* context,
+                                         const v1::CreateBackupRequest* request,
+                                         v1::Backup* response) override;
 
  private:
   // Runs one unary call: authenticate, then `body(principal, done)`, where
@@ -155,6 +161,7 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
   StatisticsService* const statistics_;
   EventFeed* const feed_;
   AdminService* const admin_;
+  BackupService* const backups_;
   Metrics* const metrics_;  // may be null
 };
 

@@ -138,6 +138,12 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
       return s;
     }
   }
+  if (!options.backup.directory.empty()) {
+    if (absl::Status s = PrepareBackupDirectory(options.backup.directory);
+        !s.ok()) {
+      return s;
+    }
+  }
   std::unique_ptr<HotlineServer> server(new HotlineServer());
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
       storage::Store::Open([&] {
@@ -191,10 +197,13 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
                      {server->store_.get(), server->feed_.get(), clock});
   if (!metrics.ok()) return metrics.status();
   server->metrics_ = *std::move(metrics);
+  server->backups_ =
+      std::make_unique<BackupService>(server->store_.get(), options.backup);
   server->service_ = std::make_unique<HotlineGrpcService>(
       server->authenticator_.get(), server->tickets_.get(),
       server->cards_.get(), server->reports_.get(), server->statistics_.get(),
-      server->feed_.get(), server->admin_.get(), server->metrics_.get());
+      server->feed_.get(), server->admin_.get(), server->backups_.get(),
+      server->metrics_.get());
   // After every commit: the feed serves new events; the sweeper (real clock
   // only) looks for an earlier deadline.
   Sweeper* sweeper =
@@ -271,6 +280,7 @@ void HotlineServer::Shutdown(absl::Duration grace) {
     server_->Wait();
   }
   if (sweeper_ != nullptr) sweeper_->Stop();
+  if (backups_ != nullptr) backups_->Stop();
   if (store_ != nullptr) store_->Close();
 }
 

@@ -22,6 +22,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "hotline/v1/ticket.pb.h"
+#include "server/backup_service.h"
 #include "server/event_feed.h"
 #include "server/workflow/clock.h"
 #include "storage/store.h"
@@ -61,6 +62,8 @@ struct ServerOptions {
   // host:port to serve Prometheus metrics on (HTTP, /metrics; see
   // metrics.h); empty: not served (they are still recorded).
   std::string metrics_listen_address;
+  // Online backups (none when backup.directory is empty).
+  BackupOptions backup;
 };
 
 // Where the calendar the project ships is looked for, in order: the
@@ -126,6 +129,7 @@ class HotlineServer final {
   std::unique_ptr<EventFeed> feed_;
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<BackupService> backups_;
   std::unique_ptr<HotlineGrpcService> service_;
   std::unique_ptr<grpc::Server> server_;
 };

@@ -82,6 +82,18 @@ ABSL_FLAG(std::string, clock, "real",
 ABSL_FLAG(std::string, start_time, "",
           "With --clock=manual: the starting instant, RFC 3339 (e.g. "
           "2021-02-10T09:00:00+08:00). Default: now.");
+ABSL_FLAG(std::string, backup_dir, "",
+          "Directory for online backups (created, mode 0700, when missing): "
+          "hotline-<UTC time>.db files of mode 0600, made by `hotlinectl "
+          "backup` (the CreateBackup RPC) and by --backup_every. Empty: no "
+          "backups.");
+ABSL_FLAG(absl::Duration, backup_every, absl::ZeroDuration(),
+          "With --backup_dir: make a backup this often (e.g. 24h), the first "
+          "one this long after start; a failed one is logged and tried again "
+          "at the next interval. 0: only on request.");
+ABSL_FLAG(int, backup_keep, 7,
+          "With --backup_dir: keep the newest this many backups (at least "
+          "1); older hotline-*.db backups there are removed after each one.");
 
 namespace {
 
@@ -214,6 +226,14 @@ int main(int argc, char** argv) {
   options.store.read_connections = absl::GetFlag(FLAGS_read_connections);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.metrics_listen_address = absl::GetFlag(FLAGS_metrics_listen);
+  options.backup.directory = absl::GetFlag(FLAGS_backup_dir);
+  options.backup.every = absl::GetFlag(FLAGS_backup_every);
+  options.backup.keep = absl::GetFlag(FLAGS_backup_keep);
+  if (options.backup.keep < 1 || options.backup.every < absl::ZeroDuration()) {
+    std::cerr << "hotline-server: --backup_keep must be at least 1 and "
+                 "--backup_every 0 or more (e.g. 24h)\n";
+    return 2;
+  }
   absl::StatusOr<std::unique_ptr<hotline::HotlineServer>> server =
       hotline::HotlineServer::Start(options, clock.get());
   if (!server.ok()) {
@@ -228,6 +248,14 @@ int main(int argc, char** argv) {
     hotline::LogInfo(absl::StrFormat("metrics on http://%s:%d/metrics",
                                      metrics.substr(0, metrics.rfind(':')),
                                      (*server)->metrics_port()));
+  }
+  if (!options.backup.directory.empty()) {
+    hotline::LogInfo(absl::StrFormat(
+        "backups into %s: %s, keeping the newest %d", options.backup.directory,
+        options.backup.every > absl::ZeroDuration()
+            ? absl::StrCat("every ", absl::FormatDuration(options.backup.every))
+            : "on request only",
+        options.backup.keep));
   }
 
   int signal_number = 0;

@@ -228,6 +228,30 @@ void AddAdminCommands(std::vector<Command>* commands_out) {
              });
        }});
   commands.push_back(
+      {"backup",
+       "back up the server's database now (bureau)",
+       "backup",
+       "Makes a consistent copy of the server's database while it keeps "
+       "serving, into the server's --backup_dir (bureau only), and prints "
+       "its path on the server's machine, its size and the last event seq "
+       "in it. Refused (exit 5) when the server has no --backup_dir. To "
+       "restore, see the README's \"Backup and restore\".\nExample:\n"
+       "  hotlinectl backup",
+       {},
+       {},
+       0,
+       0,
+       [](Context& c, const Args&, const std::vector<std::string>&) {
+         return Print<v1::Backup>(
+             c, c.client->CreateBackup(), [](const v1::Backup& b) {
+               return KeyValues(
+                   {{"path", b.path()},
+                    {"size", absl::StrCat(b.size_bytes(), " bytes")},
+                    {"last seq", absl::StrCat(b.last_seq())},
+                    {"created", FormatTime(b.create_time())}});
+             });
+       }});
+  commands.push_back(
       {"health",
        "check that the server answers and is serving",
        "health",

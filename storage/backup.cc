@@ -1,0 +1,219 @@
+#include "storage/backup.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "storage/queries.h"
+#include "storage/sqlite.h"
+
+namespace hotline::storage {
+namespace {
+
+constexpr absl::string_view kPrefix = "hotline-";
+constexpr absl::string_view kSuffix = "Z.db";
+// A backup being written: "." + its final name + this.
+constexpr absl::string_view kPartialSuffix = ".partial";
+
+bool Exists(const std::string& path) {
+  struct stat info;
+  return lstat(path.c_str(), &info) == 0;
+}
+
+// A file-system failure on `path`: RESOURCE_EXHAUSTED for a full disk,
+// FAILED_PRECONDITION otherwise (the operator must fix the directory).
+absl::Status FileError(absl::string_view what, const std::string& path,
+                       int error) {
+  const std::string message = absl::StrCat("backup: cannot ", what, " ", path,
+                                           ": ", std::strerror(error));
+  if (error == ENOSPC || error == EDQUOT) {
+    return absl::ResourceExhaustedError(message);
+  }
+  return absl::FailedPreconditionError(message);
+}
+
+absl::Status Fsync(const std::string& path, int flags) {
+  const int fd = open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return FileError("open", path, errno);
+  const int rc = fsync(fd);
+  const int error = errno;
+  close(fd);
+  if (rc != 0) return FileError("fsync", path, error);
+  return absl::OkStatus();
+}
+
+// Removes the partial files of backups that never finished (the process
+// died while writing them). Backups run one at a time, so none is in use.
+void RemovePartials(const std::string& directory) {
+  DIR* dir = opendir(directory.c_str());
+  if (dir == nullptr) return;
+  std::vector<std::string> partials;
+  while (const dirent* entry = readdir(dir)) {
+    absl::string_view name = entry->d_name;
+    if (!absl::ConsumePrefix(&name, ".")) continue;
+    absl::ConsumeSuffix(&name, "-journal");  // SQLite's, beside one
+    if (absl::ConsumeSuffix(&name, kPartialSuffix) && IsBackupFileName(name)) {
+      partials.push_back(absl::StrCat(directory, "/", entry->d_name));
+    }
+  }
+  closedir(dir);
+  for (const std::string& path : partials) unlink(path.c_str());
+}
+
+// The quick_check verdict of the copy ("ok" when sound) and its last seq.
+absl::Status CheckCopy(const std::string& path, int64_t* last_seq) {
+  absl::StatusOr<std::unique_ptr<Connection>> copy =
+      Connection::OpenForInspection(path);
+  if (!copy.ok()) return copy.status();
+  absl::StatusOr<Statement> check = (*copy)->Prepare("PRAGMA quick_check");
+  if (!check.ok()) return check.status();
+  absl::StatusOr<bool> row = check->Step();
+  if (!row.ok()) return row.status();
+  const std::string verdict = *row ? check->ColumnText(0) : "no answer";
+  if (verdict != "ok") {
+    return absl::DataLossError(
+        absl::StrCat("backup: the copy failed its check: ", verdict));
+  }
+  absl::StatusOr<int64_t> latest = LatestSeq(**copy);
+  if (!latest.ok()) return latest.status();
+  *last_seq = *latest;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string BackupFileName(absl::Time time) {
+  return absl::StrCat(
+      kPrefix, absl::FormatTime("%Y%m%dT%H%M%E6S", time, absl::UTCTimeZone()),
+      kSuffix);
+}
+
+bool IsBackupFileName(absl::string_view name) {
+  if (!absl::ConsumePrefix(&name, kPrefix) ||
+      !absl::ConsumeSuffix(&name, kSuffix)) {
+    return false;
+  }
+  // YYYYMMDDTHHMMSS.ffffff
+  constexpr absl::string_view kShape = "ddddddddTdddddd.dddddd";
+  if (name.size() != kShape.size()) return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (kShape[i] == 'd' ? !absl::ascii_isdigit(name[i])
+                         : name[i] != kShape[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+absl::StatusOr<BackupFile> WriteBackup(Store& store,
+                                       const std::string& directory,
+                                       absl::Time now) {
+  struct stat info;
+  if (stat(directory.c_str(), &info) != 0) {
+    return FileError("use the directory", directory, errno);
+  }
+  if (!S_ISDIR(info.st_mode)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("backup: ", directory, " is not a directory"));
+  }
+  RemovePartials(directory);
+
+  BackupFile file;
+  file.create_time = absl::FromUnixMicros(absl::ToUnixMicros(now));
+  std::string name = BackupFileName(file.create_time);
+  while (Exists(absl::StrCat(directory, "/", name))) {
+    file.create_time += absl::Microseconds(1);
+    name = BackupFileName(file.create_time);
+  }
+  file.path = absl::StrCat(directory, "/", name);
+  const std::string partial =
+      absl::StrCat(directory, "/.", name, kPartialSuffix);
+
+  // VACUUM INTO accepts an empty target: create it first, so that it is
+  // born 0600 whatever the umask.
+  const int fd =
+      open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return FileError("create", partial, errno);
+  const int chmod_rc = fchmod(fd, 0600);
+  const int chmod_error = errno;
+  close(fd);
+  auto discard = [&partial](absl::Status status) {
+    unlink(partial.c_str());
+    unlink(absl::StrCat(partial, "-journal").c_str());
+    return status;
+  };
+  if (chmod_rc != 0) {
+    return discard(FileError("set mode 0600 on", partial, chmod_error));
+  }
+
+  absl::StatusOr<bool> copied =
+      store.Read<bool>([&partial](Connection& db) -> absl::StatusOr<bool> {
+        absl::StatusOr<Statement> vacuum = db.Prepare("VACUUM INTO ?");
+        if (!vacuum.ok()) return vacuum.status();
+        vacuum->BindText(1, partial);
+        if (absl::Status s = vacuum->Run(); !s.ok()) return s;
+        return true;
+      });
+  if (IsDiskFull(copied.status())) {
+    return discard(absl::ResourceExhaustedError(absl::StrCat(
+        "backup: no room for the copy in ", directory,
+        ": free space there (or keep fewer backups) and try again")));
+  }
+  if (!copied.ok()) return discard(copied.status());
+  if (absl::Status s = CheckCopy(partial, &file.last_seq); !s.ok()) {
+    return discard(s);
+  }
+  if (absl::Status s = Fsync(partial, O_RDONLY); !s.ok()) return discard(s);
+  if (stat(partial.c_str(), &info) != 0) {
+    return discard(FileError("stat", partial, errno));
+  }
+  file.size_bytes = info.st_size;
+  if (rename(partial.c_str(), file.path.c_str()) != 0) {
+    return discard(FileError("rename to", file.path, errno));
+  }
+  // The rename is durable once the directory is.
+  if (absl::Status s = Fsync(directory, O_RDONLY | O_DIRECTORY); !s.ok()) {
+    return s;
+  }
+  return file;
+}
+
+absl::StatusOr<std::vector<std::string>> PruneBackups(
+    const std::string& directory, int keep) {
+  keep = std::max(keep, 1);
+  DIR* dir = opendir(directory.c_str());
+  if (dir == nullptr) return FileError("list", directory, errno);
+  std::vector<std::string> names;
+  while (const dirent* entry = readdir(dir)) {
+    if (IsBackupFileName(entry->d_name)) names.push_back(entry->d_name);
+  }
+  closedir(dir);
+  // Names sort by time.
+  std::sort(names.begin(), names.end());
+  std::vector<std::string> removed;
+  const size_t excess =
+      names.size() > static_cast<size_t>(keep) ? names.size() - keep : 0;
+  for (size_t i = 0; i < excess; ++i) {
+    const std::string path = absl::StrCat(directory, "/", names[i]);
+    if (unlink(path.c_str()) != 0) return FileError("remove", path, errno);
+    removed.push_back(path);
+  }
+  if (!removed.empty()) {
+    if (absl::Status s = Fsync(directory, O_RDONLY | O_DIRECTORY); !s.ok()) {
+      return s;
+    }
+  }
+  return removed;
+}
+
+}  // namespace hotline::storage

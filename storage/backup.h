@@ -1,0 +1,75 @@
+// Online backups of the database: a consistent copy taken while the server
+// keeps serving, written so that a crash never leaves half a backup under a
+// backup's name.
+//
+//   ASSIGN_OR_RETURN(BackupFile file,
+//                    WriteBackup(store, "/var/backups/hotline", absl::Now()));
+//   // file.path: /var/backups/hotline/hotline-20260315T020000.000000Z.db
+//   ASSIGN_OR_RETURN(std::vector<std::string> removed,
+//                    PruneBackups("/var/backups/hotline", 7));
+//
+// How: SQLite's VACUUM INTO on one of the store's read connections. In WAL
+// mode that reads one snapshot (a read transaction) and never blocks the
+// writer; the copy is a complete, compact database with everything
+// committed before the snapshot and nothing after. It goes to a hidden
+// temporary file (".hotline-<time>.db.partial", created empty with mode 0600
+// first, so that the secret-bearing copy is never readable by others), is
+// checked (PRAGMA quick_check), fsynced, renamed to "hotline-<time>.db" (UTC,
+// microseconds) and the directory fsynced.
+//
+// Restoring is copying a backup over the database path while the server is
+// stopped, removing the -wal and -shm files beside it (README, "Backup and
+// restore").
+//
+// Thread-safety: WriteBackup and PruneBackups may run concurrently with any
+// use of the store, but not with each other on the same directory (the
+// server runs its backups one at a time).
+#ifndef HOTLINE_STORAGE_BACKUP_H_
+#define HOTLINE_STORAGE_BACKUP_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "storage/store.h"
+
+namespace hotline::storage {
+
+// One backup file written.
+struct BackupFile {
+  std::string path;
+  int64_t size_bytes = 0;
+  // The last event in the copy (0 when it has none): a feed consumer that
+  // restores this backup resumes after it.
+  int64_t last_seq = 0;
+  // The instant in its name.
+  absl::Time create_time;
+};
+
+// The file name of a backup made at `time`:
+// "hotline-YYYYMMDDTHHMMSS.ffffffZ.db" (UTC), so that names sort by time.
+std::string BackupFileName(absl::Time time);
+// True for a name BackupFileName makes (and so PruneBackups may remove).
+bool IsBackupFileName(absl::string_view name);
+
+// Writes a consistent copy of `store`'s database into `directory` (which
+// must exist), named after `now` (a microsecond later when that name is
+// taken). Removes partial files of earlier backups that crashed. Errors:
+// FAILED_PRECONDITION when the directory cannot be written (naming it and
+// why), RESOURCE_EXHAUSTED when its disk is full; nothing is left behind.
+absl::StatusOr<BackupFile> WriteBackup(Store& store,
+                                       const std::string& directory,
+                                       absl::Time now);
+
+// Removes the oldest backups in `directory` (files named as BackupFileName
+// makes, nothing else) so that at most `keep` (at least 1) remain. Returns
+// the paths removed.
+absl::StatusOr<std::vector<std::string>> PruneBackups(
+    const std::string& directory, int keep);
+
+}  // namespace hotline::storage
+
+#endif  // HOTLINE_STORAGE_BACKUP_H_
