@@ -15,6 +15,7 @@
 #include "server/idempotency.h"
 #include "server/paging.h"
 #include "server/rehearsal_clock.h"
+#include "server/certificate_binding.h"
 #include "server/token_secret.h"
 #include "server/workflow/access.h"
 #include "server/workflow/calendar_coverage.h"
@@ -52,11 +53,19 @@ absl::StatusOr<std::pair<v1::Token, Principal>> PrepareToken(
       !s.ok()) {
     return s;
   }
+  if (absl::Status s =
+          CheckCertificateIdentity(requested.certificate_identity());
+      !s.ok()) {
+    return s;
+  }
   absl::StatusOr<std::string> secret = NewTokenSecret();
   if (!secret.ok()) return secret.status();
   v1::Token token;
   token.set_principal(principal->ToString());
   token.set_display_name(requested.display_name());
+  // A certificate binding has no secret to show: the one stored (hashed)
+  // only fills the column and is forgotten.
+  token.set_certificate_identity(requested.certificate_identity());
   token.set_secret(*secret);
   *token.mutable_create_time() = ToProtoTime(now);
   return std::make_pair(token, *principal);
@@ -74,7 +83,13 @@ absl::Status StoreToken(Connection& db, const Principal& principal,
           " does not exist; create it with CreateDepartment first"));
     }
   }
-  return storage::InsertToken(db, HashTokenSecret(token.secret()), &token);
+  if (!token.certificate_identity().empty()) {
+    if (absl::Status s = CheckCertificateUnbound(db, token); !s.ok()) return s;
+  }
+  absl::Status inserted =
+      storage::InsertToken(db, HashTokenSecret(token.secret()), &token);
+  if (!token.certificate_identity().empty()) token.clear_secret();
+  return inserted;
 }
 
 bool IsBureau(const std::string& principal_text) {

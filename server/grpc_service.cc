@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "common/error_details.h"
 #include "common/log.h"
+#include "server/peer_identity.h"
 
 namespace hotline {
 namespace {
@@ -43,11 +44,17 @@ grpc::Status ToGrpcStatus(const absl::Status& status, const char* method) {
   return WithDetails(status);
 }
 
-std::string AuthorizationOf(const grpc::CallbackServerContext* context) {
+// The call's bearer token and verified client certificate identities.
+CallCredentials CredentialsOf(const grpc::CallbackServerContext* context) {
+  CallCredentials credentials;
   const auto& metadata = context->client_metadata();
   auto it = metadata.find("authorization");
-  if (it == metadata.end()) return "";
-  return std::string(it->second.data(), it->second.size());
+  if (it != metadata.end()) {
+    credentials.authorization.assign(it->second.data(), it->second.size());
+  }
+  credentials.certificate_identities =
+      CertificateIdentitiesOf(context->auth_context().get());
+  return credentials;
 }
 
 // A stream refused before it began.
@@ -63,7 +70,7 @@ grpc::ServerWriteReactor<v1::Event>* HotlineGrpcService::WatchEvents(
     grpc::CallbackServerContext* context,
     const v1::WatchEventsRequest* request) {
   absl::StatusOr<Principal> principal =
-      authenticator_->Authenticate(AuthorizationOf(context));
+      authenticator_->Authenticate(CredentialsOf(context));
   LogInfo(absl::StrFormat("call WatchEvents principal=%s code=%s",
                           principal.ok() ? principal->ToString() : "-",
                           absl::StatusCodeToString(principal.status().code())));
@@ -80,7 +87,7 @@ grpc::ServerUnaryReactor* HotlineGrpcService::Serve(
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const absl::Time start = absl::Now();
   absl::StatusOr<Principal> principal =
-      authenticator_->Authenticate(AuthorizationOf(context));
+      authenticator_->Authenticate(CredentialsOf(context));
   const std::string who = principal.ok() ? principal->ToString() : "-";
   auto finish = [reactor, response, method, start,
                  who](absl::StatusOr<Response> result) {

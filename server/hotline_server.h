@@ -22,6 +22,7 @@
 #include "absl/time/time.h"
 #include "hotline/v1/ticket.pb.h"
 #include "server/event_feed.h"
+#include "server/transport_security.h"
 #include "server/workflow/clock.h"
 #include "storage/store.h"
 
@@ -56,6 +57,9 @@ struct ServerOptions {
   // The deadline policy to put in force (see workflow/policy.h); the
   // built-in defaults when its version is empty.
   v1::Policy policy;
+  // Plaintext (loopback only, unless insecure), TLS or mutual TLS, and how
+  // often certificate files are re-read (see transport_security.h).
+  TransportSecurityOptions transport;
 };
 
 // Where the calendar the project ships is looked for, in order: the

@@ -253,7 +253,8 @@ int FreePort() {
 
 ServerProcess::ServerProcess(const std::string& db_path,
                              const std::string& address,
-                             std::vector<std::string> flags)
+                             std::vector<std::string> flags,
+                             const ClientTlsOptions& tls)
     : address_(address.empty() ? absl::StrCat("127.0.0.1:", FreePort())
                                : address) {
   std::vector<std::string> args = {
@@ -273,6 +274,7 @@ ServerProcess::ServerProcess(const std::string& db_path,
   ClientOptions options;
   options.target = address_;
   options.call_timeout = absl::Milliseconds(500);
+  options.tls = tls;
   Client client(options);
   absl::Status health;
   for (int attempt = 0; attempt < 100; ++attempt) {
@@ -291,6 +293,20 @@ void ServerProcess::Kill() {
   kill(pid_, SIGKILL);
   waitpid(pid_, nullptr, 0);
   pid_ = -1;
+}
+
+void ServerProcess::Signal(int signal) {
+  if (pid_ > 0) kill(pid_, signal);
+}
+
+bool ServerProcess::Running() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    pid_ = -1;
+    return false;
+  }
+  return true;
 }
 
 int ServerProcess::Terminate() {

@@ -100,11 +100,12 @@ class ServerTest : public ::testing::Test {
 class ServerProcess {
  public:
   // Starts `hotline-server --db=db_path --listen=ADDRESS [flags]` and waits
-  // until it answers health checks. ADDRESS is `address`, or 127.0.0.1 with
-  // a free port when empty.
+  // until it answers health checks (over TLS with `tls`, when enabled).
+  // ADDRESS is `address`, or 127.0.0.1 with a free port when empty.
   explicit ServerProcess(const std::string& db_path,
                          const std::string& address = "",
-                         std::vector<std::string> flags = {});
+                         std::vector<std::string> flags = {},
+                         const ClientTlsOptions& tls = {});
   // Kills it with SIGKILL if still running.
   ~ServerProcess();
   const std::string& address() const { return address_; }
@@ -112,6 +113,10 @@ class ServerProcess {
   void Kill();
   // SIGTERM, then waits; returns the exit status.
   int Terminate();
+  // Sends `signal` and returns at once.
+  void Signal(int signal);
+  // True while the process has not exited (it is not waited for).
+  bool Running();
 
  private:
   pid_t pid_ = -1;
