@@ -140,8 +140,8 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
   if (has_token) {
     if (!found->token.has_value()) {
       return Refuse(
-          "the token is unknown; check that the whole secret was copied, or "
-          "ask the bureau for a new one",
+          "the token is unknown or revoked; check that the whole secret was "
+          "copied, or ask the bureau for a new one",
           v1::TOKEN_INVALID);
     }
     const TokenRecord& token = *found->token;

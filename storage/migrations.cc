@@ -217,6 +217,8 @@ CREATE INDEX request_outcomes_by_age ON request_outcomes(created_at);
 ALTER TABLE tokens ADD COLUMN certificate_identity TEXT;
 CREATE UNIQUE INDEX tokens_by_live_certificate ON tokens(certificate_identity)
   WHERE certificate_identity IS NOT NULL AND revoked_at IS NULL;
+CREATE INDEX tokens_by_certificate ON tokens(certificate_identity, id)
+  WHERE certificate_identity IS NOT NULL;
 )sql",
 };
 

@@ -254,7 +254,7 @@ absl::StatusOr<std::optional<TokenRecord>> LoadTokenByCertificateIdentity(
     Connection& db, const std::string& identity) {
   absl::StatusOr<Statement> stmt = db.Prepare(
       "SELECT id, principal, revoked_at FROM tokens "
-      "WHERE certificate_identity = ? "
+      "WHERE certificate_identity = ? AND certificate_identity IS NOT NULL "
       "ORDER BY revoked_at IS NULL DESC, id DESC LIMIT 1");
   if (!stmt.ok()) return stmt.status();
   stmt->BindText(1, identity);
