@@ -113,13 +113,14 @@ double PerSecond(const Result& r) {
   return r.latencies.size() / absl::ToDoubleSeconds(r.wall);
 }
 
-// Health and `create` on a fresh plaintext server, then on a fresh server
+// Health and `create` on a fresh plaintext server and on a fresh server
 // with TLS (mutual TLS optional): bearer token over TLS, and a bound client
-// certificate instead of a token. Channels are kept, as real clients do, so
-// this is the cost of encryption per call, not of handshakes.
-absl::Status MeasureTlsCost(const std::string& dir, int client_count,
-                            absl::Duration duration, bool sync_full,
-                            const std::function<absl::Status(Client&)>& create) {
+// certificate instead of a token; `duration` for each, in turns. Channels
+// are kept, as real clients do, so this is the cost of encryption per call,
+// not of handshakes.
+absl::Status MeasureTlsCost(
+    const std::string& dir, int client_count, absl::Duration duration,
+    bool sync_full, const std::function<absl::Status(Client&)>& create) {
   absl::StatusOr<Pem> ca = MakeCertificateAuthority("hotline-bench CA");
   if (!ca.ok()) return ca.status();
   absl::StatusOr<Pem> server_pem = IssueCertificate(*ca, ServerCertificate());
@@ -138,8 +139,18 @@ absl::Status MeasureTlsCost(const std::string& dir, int client_count,
     return s;
   }
 
+  // Both servers run at once, and the variants take turns in short rounds,
+  // so that a change in the machine's load (it may be shared) falls on all
+  // of them alike.
   RealClock clock;
-  std::vector<Result> results;
+  struct Variant {
+    std::string name;
+    std::vector<std::unique_ptr<Client>> clients;
+    std::function<absl::Status(Client&, int)> op;
+    Result total;
+  };
+  std::vector<std::unique_ptr<HotlineServer>> servers;
+  std::vector<Variant> variants;
   for (const bool tls : {false, true}) {
     ServerOptions options;
     options.listen_address = "127.0.0.1:0";
@@ -161,46 +172,68 @@ absl::Status MeasureTlsCost(const std::string& dir, int client_count,
     }
     auto server = HotlineServer::Start(options, &clock);
     if (!server.ok()) return server.status();
-    auto connect = [&](const std::string& with_token, bool certificate) {
-      ClientOptions client;
-      client.target = (*server)->address();
-      client.token = with_token;
-      if (tls) {
-        client.tls.ca_file = ca_file;
-        if (certificate) {
-          client.tls.cert_file = client_files->certificate_file;
-          client.tls.key_file = client_files->key_file;
+    servers.push_back(*std::move(server));
+    auto clients = [&, address = servers.back()->address()](
+                       const std::string& with_token, bool certificate) {
+      std::vector<std::unique_ptr<Client>> made;
+      for (int i = 0; i < client_count; ++i) {
+        ClientOptions client;
+        client.target = address;
+        client.token = with_token;
+        if (tls) {
+          client.tls.ca_file = ca_file;
+          if (certificate) {
+            client.tls.cert_file = client_files->certificate_file;
+            client.tls.key_file = client_files->key_file;
+          }
         }
+        made.push_back(std::make_unique<Client>(client));
       }
-      return std::make_unique<Client>(client);
+      return made;
     };
-    const char* label = tls ? "TLS" : "plaintext";
-    std::vector<std::unique_ptr<Client>> clients;
-    for (int i = 0; i < client_count; ++i) clients.push_back(connect(token, false));
-    results.push_back(Measure(absl::StrCat("health, ", label), clients,
-                              duration,
-                              [](Client& c, int) { return c.CheckHealth(); }));
-    results.push_back(Measure(absl::StrCat("CreateTicket, ", label), clients,
-                              duration,
-                              [&](Client& c, int) { return create(c); }));
+    const std::string label = tls ? "TLS" : "plaintext";
+    variants.push_back({"health, " + label,
+                        clients(token, false),
+                        [](Client& c, int) { return c.CheckHealth(); },
+                        {}});
+    variants.push_back({"CreateTicket, " + label,
+                        clients(token, false),
+                        [&](Client& c, int) { return create(c); },
+                        {}});
     if (tls) {
       v1::CreateTokenRequest bind;
       bind.mutable_token()->set_principal("bureau");
       bind.mutable_token()->set_certificate_identity("bench-bureau");
-      if (absl::Status s = clients[0]->CreateToken(bind).status(); !s.ok()) {
+      if (absl::Status s =
+              variants.back().clients[0]->CreateToken(bind).status();
+          !s.ok()) {
         return s;
       }
-      std::vector<std::unique_ptr<Client>> by_certificate;
-      for (int i = 0; i < client_count; ++i) {
-        by_certificate.push_back(connect("", true));
-      }
-      results.push_back(Measure("CreateTicket, mTLS cert", by_certificate,
-                                duration,
-                                [&](Client& c, int) { return create(c); }));
+      variants.push_back({"CreateTicket, mTLS cert",
+                          clients("", true),
+                          [&](Client& c, int) { return create(c); },
+                          {}});
     }
-    (*server)->Shutdown(absl::Seconds(5));
   }
-  std::cout << "\nWhat TLS costs (fresh servers, same run, kept channels):\n";
+  constexpr int kRounds = 5;
+  for (int round = 0; round < kRounds; ++round) {
+    for (Variant& v : variants) {
+      Result r = Measure(v.name, v.clients, duration / kRounds, v.op);
+      v.total.name = v.name;
+      v.total.latencies.insert(v.total.latencies.end(), r.latencies.begin(),
+                               r.latencies.end());
+      v.total.errors += r.errors;
+      v.total.wall += r.wall;
+    }
+  }
+  for (auto& server : servers) server->Shutdown(absl::Seconds(5));
+  std::vector<Result> results;
+  for (Variant& v : variants) {
+    std::sort(v.total.latencies.begin(), v.total.latencies.end());
+    results.push_back(std::move(v.total));
+  }
+  std::cout << "\nWhat TLS costs (two fresh servers, in turns, kept "
+               "channels):\n";
   Print(results);
   for (const Result& r : results) {
     if (r.errors > 0) {
@@ -353,7 +386,8 @@ int Main(int argc, char** argv) {
     embedded->Shutdown(absl::Seconds(5));
     embedded.reset();
     if (absl::Status s = MeasureTlsCost(
-            temp_dir, client_count, duration, absl::GetFlag(FLAGS_sync) != "normal",
+            temp_dir, client_count, duration,
+            absl::GetFlag(FLAGS_sync) != "normal",
             [&](Client& c) { return c.CreateTicket(draft()).status(); });
         !s.ok()) {
       std::cerr << "TLS comparison: " << s << "\n";

@@ -51,8 +51,8 @@ absl::StatusOr<Pem> ToPem(X509* certificate, EVP_PKEY* key) {
   if (PEM_write_bio_X509(cert_bio.get(), certificate) != 1) {
     return OpenSslError("PEM_write_bio_X509");
   }
-  if (PEM_write_bio_PrivateKey(key_bio.get(), key, nullptr, nullptr, 0,
-                               nullptr, nullptr) != 1) {
+  if (PEM_write_bio_PrivateKey(key_bio.get(), key, nullptr, nullptr, 0, nullptr,
+                               nullptr) != 1) {
     return OpenSslError("PEM_write_bio_PrivateKey");
   }
   return Pem{BioText(cert_bio.get()), BioText(key_bio.get())};
@@ -109,8 +109,8 @@ absl::Status AddExtension(X509* certificate, X509* issuer, int nid,
   X509_EXTENSION* extension =
       X509V3_EXT_conf_nid(nullptr, &context, nid, value.c_str());
   if (extension == nullptr) {
-    return OpenSslError(absl::StrCat("the extension ", OBJ_nid2sn(nid), "=",
-                                     value));
+    return OpenSslError(
+        absl::StrCat("the extension ", OBJ_nid2sn(nid), "=", value));
   }
   const int added = X509_add_ext(certificate, extension, -1);
   X509_EXTENSION_free(extension);
@@ -205,8 +205,8 @@ absl::StatusOr<Pem> IssueCertificate(const Pem& ca,
 absl::Status WriteFileAtomically(const std::string& path,
                                  absl::string_view content, int mode) {
   const std::string temporary = absl::StrCat(path, ".tmp");
-  const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                      mode);
+  const int fd =
+      open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) {
     return absl::FailedPreconditionError(
         absl::StrCat("cannot write ", temporary));

@@ -12,6 +12,7 @@ PACKAGES=(
   grpc-proto golang-github-gogo-googleapis-dev prometheus-cpp-dev
   libabsl-dev libsqlite3-dev libssl-dev libgtest-dev
   tzdata
+  openssl
 )
 # The libFuzzer targets (fuzz/) are built with clang; the corpus replay in
 # the test suite needs only g++.

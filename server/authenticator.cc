@@ -31,9 +31,9 @@ absl::Status Refuse(std::string message, v1::ErrorReason reason,
 absl::StatusOr<Principal> PrincipalOf(const TokenRecord& record) {
   absl::StatusOr<Principal> principal = Principal::Parse(record.principal);
   if (!principal.ok()) {
-    return absl::InternalError(absl::StrCat("token ", record.id,
-                                            " has a bad principal: ",
-                                            principal.status().message()));
+    return absl::InternalError(
+        absl::StrCat("token ", record.id,
+                     " has a bad principal: ", principal.status().message()));
   }
   principal->credential = TokenName(record.id);
   return principal;
@@ -59,8 +59,7 @@ absl::StatusOr<std::map<std::string, std::string>> RevokedCredentials(
         for (const std::string& credential : credentials) {
           int64_t id = 0;
           if (!absl::StartsWith(credential, kTokenPrefix) ||
-              !absl::SimpleAtoi(credential.substr(kTokenPrefix.size()),
-                                &id)) {
+              !absl::SimpleAtoi(credential.substr(kTokenPrefix.size()), &id)) {
             revoked[credential] = "the credential is unknown";
             continue;
           }

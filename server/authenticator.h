@@ -59,7 +59,8 @@ class Authenticator final {
   absl::StatusOr<Principal> Authenticate(
       const CallCredentials& credentials) const;
   // A call with a bearer token alone.
-  absl::StatusOr<Principal> Authenticate(absl::string_view authorization) const {
+  absl::StatusOr<Principal> Authenticate(
+      absl::string_view authorization) const {
     return Authenticate(CallCredentials{std::string(authorization), {}});
   }
 

@@ -14,9 +14,8 @@ std::vector<std::string> CertificateIdentitiesOf(
     for (const grpc::string_ref& value :
          context->FindPropertyValues(property)) {
       std::string identity(value.data(), value.size());
-      if (!identity.empty() &&
-          std::find(identities.begin(), identities.end(), identity) ==
-              identities.end()) {
+      if (!identity.empty() && std::find(identities.begin(), identities.end(),
+                                         identity) == identities.end()) {
         identities.push_back(std::move(identity));
       }
     }

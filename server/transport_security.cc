@@ -47,7 +47,8 @@ absl::Status CheckFiles(const TransportSecurityOptions& options) {
   absl::StatusOr<std::string> chain =
       ReadFile(options.cert_file, "certificate (--tls_cert)");
   if (!chain.ok()) return chain.status();
-  absl::StatusOr<std::string> key = ReadFile(options.key_file, "key (--tls_key)");
+  absl::StatusOr<std::string> key =
+      ReadFile(options.key_file, "key (--tls_key)");
   if (!key.ok()) return key.status();
   MemoryBio chain_bio(*chain);
   X509* leaf = PEM_read_bio_X509(chain_bio.bio, nullptr, nullptr, nullptr);
@@ -137,8 +138,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
     return grpc::InsecureServerCredentials();
   }
   if (absl::Status s = CheckFiles(options); !s.ok()) return s;
-  const unsigned int refresh_seconds = static_cast<unsigned int>(std::max<
-      int64_t>(1, absl::ToInt64Seconds(options.refresh_interval)));
+  const unsigned int refresh_seconds = static_cast<unsigned int>(
+      std::max<int64_t>(1, absl::ToInt64Seconds(options.refresh_interval)));
   auto provider =
       std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
           options.key_file, options.cert_file, options.client_ca_file,
@@ -197,8 +198,9 @@ std::string DescribeSighup(const TransportSecurityOptions& options) {
   if (options.cert_file.empty()) {
     return "SIGHUP: ignored (plaintext: there are no certificates to reload)";
   }
-  return absl::StrCat("SIGHUP: certificates are re-read from their files every ",
-                      absl::ToInt64Seconds(options.refresh_interval), " s");
+  return absl::StrCat(
+      "SIGHUP: certificates are re-read from their files every ",
+      absl::ToInt64Seconds(options.refresh_interval), " s");
 }
 
 }  // namespace hotline

@@ -92,8 +92,7 @@ class Certificates {
 
 class TlsTest : public ::testing::Test {
  protected:
-  TlsTest()
-      : db_path_(dir_.File("hotline.db")), clock_(SpringFestivalEve()) {}
+  TlsTest() : db_path_(dir_.File("hotline.db")), clock_(SpringFestivalEve()) {}
 
   void SetUp() override {
     SetInfoLogging(false);
@@ -192,10 +191,12 @@ absl::Status ListTickets(Client& client) {
 
 TEST_F(TlsTest, PlaintextClientToTlsServerFails) {
   Start();
-  std::unique_ptr<Client> plaintext = Connect(ClientTlsOptions(), bureau_token_);
+  std::unique_ptr<Client> plaintext =
+      Connect(ClientTlsOptions(), bureau_token_);
   absl::Status status = ListTickets(*plaintext);
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
-  EXPECT_TRUE(plaintext->CheckHealth().code() == absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(plaintext->CheckHealth().code() ==
+              absl::StatusCode::kUnavailable);
   // The same token over TLS works: bearer tokens keep working.
   EXPECT_TRUE(ListTickets(bureau()).ok());
 }
@@ -559,8 +560,8 @@ TEST_F(TlsProcessTest, HotlinectlTakesTlsSettingsFromTheEnvironment) {
   const std::string cli = HOTLINE_CLI_BINARY;
 
   // Without the CA the server cannot be verified: unreachable (exit 6).
-  ProgramRun run = RunCli(cli, server.address(), bureau, {"token", "list"},
-                          dir_);
+  ProgramRun run =
+      RunCli(cli, server.address(), bureau, {"token", "list"}, dir_);
   EXPECT_EQ(run.exit_code, 6) << run.err;
 
   ScopedEnv ca("HOTLINE_TLS_CA", certs_.server_ca_file());

@@ -56,8 +56,8 @@ const char kExitCodes[] =
 
 // Options every command takes; those that take no value.
 const std::set<std::string> kGlobalOptions = {
-    "server",  "token",   "timeout", "tls_ca", "tls_cert",
-    "tls_key", "tls_server_name"};
+    "server",   "token",   "timeout",        "tls_ca",
+    "tls_cert", "tls_key", "tls_server_name"};
 const std::set<std::string> kGlobalSwitches = {"json", "help", "version"};
 
 // "  ticket create     create a ticket (intake, bureau)" for each command

@@ -259,7 +259,8 @@ int main(int argc, char** argv) {
     const char* value = std::getenv(env);
     return !flag.empty() || value == nullptr ? flag : std::string(value);
   };
-  options.tls.ca_file = flag_or_env(absl::GetFlag(FLAGS_tls_ca), "HOTLINE_TLS_CA");
+  options.tls.ca_file =
+      flag_or_env(absl::GetFlag(FLAGS_tls_ca), "HOTLINE_TLS_CA");
   options.tls.cert_file =
       flag_or_env(absl::GetFlag(FLAGS_tls_cert), "HOTLINE_TLS_CERT");
   options.tls.key_file =
