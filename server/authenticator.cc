@@ -57,6 +57,7 @@ absl::StatusOr<std::map<std::string, std::string>> RevokedCredentials(
           -> absl::StatusOr<std::map<std::string, std::string>> {
         std::map<std::string, std::string> revoked;
         for (const std::string& credential : credentials) {
+          if (credential.empty()) continue;  // not from a token: nothing to end
           int64_t id = 0;
           if (!absl::StartsWith(credential, kTokenPrefix) ||
               !absl::SimpleAtoi(credential.substr(kTokenPrefix.size()), &id)) {

@@ -71,8 +71,8 @@ class Authenticator final {
 // Of `credentials` (Principal::credential values, "tokens/{id}", of calls
 // that authenticated), those whose token or certificate binding is now
 // revoked or unknown, each with the reason to end its calls with
-// (UNAUTHENTICATED), naming it: "the token tokens/7 was revoked". One read
-// of the store.
+// (UNAUTHENTICATED), naming it: "the token tokens/7 was revoked". An empty
+// credential is skipped. One read of the store.
 absl::StatusOr<std::map<std::string, std::string>> RevokedCredentials(
     storage::Store& store, const std::set<std::string>& credentials);
 

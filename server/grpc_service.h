@@ -1,8 +1,9 @@
 // The gRPC edge of the service: authenticates each call from its
-// "authorization" metadata, hands the request to TicketService or
-// AdminService, converts the absl::Status to a grpc::Status with the same
-// code, and logs one line per call (method, principal, code, latency).
-// No workflow rule and no SQL here.
+// "authorization" metadata and its verified client certificate (mutual
+// TLS; see peer_identity.h, authenticator.h), hands the request to
+// TicketService or AdminService, converts the absl::Status to a grpc::Status
+// with the same code, and logs one line per call (method, principal, code,
+// latency). No workflow rule and no SQL here.
 //
 // Thread-safe: gRPC calls the handlers concurrently.
 #ifndef HOTLINE_SERVER_GRPC_SERVICE_H_

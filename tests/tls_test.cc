@@ -410,7 +410,7 @@ TEST_F(TlsTest, WatchByCertificateEndsSoonAfterTheBindingIsRevoked) {
   EXPECT_GT(seen, 0);
   EXPECT_EQ(ended.code(), absl::StatusCode::kUnauthenticated) << ended;
   EXPECT_TRUE(absl::StrContains(ended.message(), binding.name())) << ended;
-  EXPECT_LT(ended_at - revoked_at, absl::Seconds(2));
+  EXPECT_LT(ended_at - revoked_at, absl::Seconds(1));
 }
 
 TEST_F(TlsTest, RotatedCertificateFilesTakeEffectWithoutRestart) {
