@@ -37,6 +37,29 @@
 // again, decide again on what it now says, and send the change with the new
 // etag (and a new request_id: it is a new request).
 //
+// Errors a program can read: a refused call's absl::Status carries the
+// server's details (proto/hotline/v1/errors.proto), read with the functions
+// of common/error_details.h, included here:
+//
+//   absl::StatusOr<hotline::v1::Ticket> created = client.CreateTicket(req);
+//   if (hotline::ReasonOf(created.status()) ==
+//       hotline::v1::DUPLICATE_SOURCE_ID) {
+//     // Imported before: the existing ticket's name.
+//     std::string name =
+//         hotline::ErrorMetadataOf(created.status(), "ticket");
+//   }
+//   // ReasonOf: the ErrorReason (ERROR_REASON_UNSPECIFIED when the server
+//   //   sent none, e.g. a status from gRPC itself: act on the code);
+//   // ErrorMetadataOf(status, key): "ticket", "state", "allowed_states",
+//   //   "current_etag", "after_seq", "latest_seq", ... (errors.proto lists
+//   //   each reason's keys);
+//   // FieldViolationsOf: the request fields at fault (INVALID_ARGUMENT),
+//   //   e.g. field "ticket.title";
+//   // RetryDelayOf: how long to wait before the same call may succeed.
+// The message (status.message()) is for people; the reason and metadata
+// are stable. Statuses made by this client itself (a bad token, say) and
+// by gRPC (a deadline, no connection) carry no reason.
+//
 // Thread-safe: one Client may serve many threads at once.
 #ifndef HOTLINE_CLIENT_HOTLINE_CLIENT_H_
 #define HOTLINE_CLIENT_HOTLINE_CLIENT_H_
@@ -51,6 +74,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "client/client_tls.h"
+#include "common/error_details.h"  // IWYU pragma: export
 #include "hotline/v1/hotline_service.grpc.pb.h"
 
 namespace grpc {

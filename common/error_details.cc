@@ -26,7 +26,8 @@ std::optional<Message> PayloadOf(const absl::Status& status) {
 template <typename Message>
 absl::Status WithPayload(absl::Status status, const Message& message) {
   if (status.ok()) return status;
-  status.SetPayload(TypeUrl<Message>(), absl::Cord(message.SerializeAsString()));
+  status.SetPayload(TypeUrl<Message>(),
+                    absl::Cord(message.SerializeAsString()));
   return status;
 }
 
@@ -60,12 +61,18 @@ absl::Status WithFieldViolation(absl::Status status, absl::string_view field,
   return status;
 }
 
+absl::Status InvalidFieldError(absl::string_view field,
+                               absl::string_view message) {
+  return WithFieldViolation(absl::InvalidArgumentError(message), field,
+                            message);
+}
+
 absl::Status WithRetryDelay(absl::Status status, absl::Duration delay) {
   google::rpc::RetryInfo info;
   info.mutable_retry_delay()->set_seconds(absl::ToInt64Seconds(delay));
-  info.mutable_retry_delay()->set_nanos(static_cast<int32_t>(
-      absl::ToInt64Nanoseconds(delay - absl::Seconds(absl::ToInt64Seconds(
-                                           delay)))));
+  info.mutable_retry_delay()->set_nanos(
+      static_cast<int32_t>(absl::ToInt64Nanoseconds(
+          delay - absl::Seconds(absl::ToInt64Seconds(delay)))));
   return WithPayload(std::move(status), info);
 }
 
@@ -91,8 +98,7 @@ v1::ErrorReason ReasonOf(const absl::Status& status) {
   return reason;
 }
 
-std::string ErrorMetadataOf(const absl::Status& status,
-                            absl::string_view key) {
+std::string ErrorMetadataOf(const absl::Status& status, absl::string_view key) {
   std::optional<google::rpc::ErrorInfo> info = ErrorInfoOf(status);
   if (!info.has_value()) return "";
   auto it = info->metadata().find(std::string(key));

@@ -3,7 +3,8 @@
 // refuse without knowing about gRPC, and the edge (gRPC, HTTP) sends them as
 // a google.rpc.Status (see proto/hotline/v1/errors.proto).
 //
-//   return WithReason(absl::FailedPreconditionError("tickets/7 is CLOSED; ..."),
+//   return WithReason(absl::FailedPreconditionError("tickets/7 is CLOSED;
+//   ..."),
 //                     v1::TICKET_STATE,
 //                     {{"ticket", "tickets/7"}, {"state", "CLOSED"}});
 //   return WithFieldViolation(absl::InvalidArgumentError("title is required"),
@@ -50,6 +51,11 @@ absl::Status WithReason(absl::Status status, v1::ErrorReason reason,
 // has a reason already.
 absl::Status WithFieldViolation(absl::Status status, absl::string_view field,
                                 absl::string_view description);
+
+// INVALID_ARGUMENT with `message`, and one field violation naming `field`
+// with the message as its description (and so reason INVALID_FIELD).
+absl::Status InvalidFieldError(absl::string_view field,
+                               absl::string_view message);
 
 // Sets RetryInfo: the same call may succeed after `delay`.
 absl::Status WithRetryDelay(absl::Status status, absl::Duration delay);

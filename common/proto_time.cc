@@ -40,4 +40,9 @@ bool IsValidProtoTime(const google::protobuf::Timestamp& timestamp) {
          IsValidApiTime(FromProtoTime(timestamp));
 }
 
+std::string FormatRfc3339(const google::protobuf::Timestamp& timestamp) {
+  return absl::FormatTime(absl::RFC3339_full, FromProtoTime(timestamp),
+                          absl::UTCTimeZone());
+}
+
 }  // namespace hotline

@@ -9,6 +9,7 @@
 #define HOTLINE_COMMON_PROTO_TIME_H_
 
 #include <cstdint>
+#include <string>
 
 #include "absl/time/time.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -20,6 +21,10 @@ absl::Time FromProtoTime(const google::protobuf::Timestamp& timestamp);
 
 // True unless the timestamp is the default (unset) value.
 bool IsSet(const google::protobuf::Timestamp& timestamp);
+
+// RFC 3339 in UTC, e.g. "2024-05-06T09:00:00Z" (how error metadata states
+// an instant).
+std::string FormatRfc3339(const google::protobuf::Timestamp& timestamp);
 
 // UTC microseconds since the Unix epoch: how the store keeps instants.
 // Saturates (never overflows) for a timestamp outside the API's range.

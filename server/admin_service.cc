@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/error_details.h"
 #include "common/input_text.h"
 #include "common/proto_time.h"
 #include "server/certificate_binding.h"
@@ -39,13 +40,15 @@ constexpr absl::Duration kAdvanceStep = absl::Hours(7 * 24);
 absl::StatusOr<std::pair<v1::Token, Principal>> PrepareToken(
     const v1::Token& requested, absl::Time now) {
   if (requested.principal().empty()) {
-    return absl::InvalidArgumentError(
+    return InvalidFieldError(
+        "token.principal",
         "token.principal is required: \"bureau\", \"department/{id}\" or "
         "\"intake/{id}\"");
   }
   absl::StatusOr<Principal> principal = Principal::Parse(requested.principal());
   if (!principal.ok()) {
-    return absl::InvalidArgumentError(
+    return InvalidFieldError(
+        "token.principal",
         absl::StrCat("token.", principal.status().message()));
   }
   if (absl::Status s = CheckOptionalText(
@@ -78,9 +81,11 @@ absl::Status StoreToken(Connection& db, const Principal& principal,
         storage::LoadDepartment(db, principal.id);
     if (!department.ok()) return department.status();
     if (!department->has_value()) {
-      return absl::NotFoundError(absl::StrCat(
-          "department ", principal.DepartmentName(),
-          " does not exist; create it with CreateDepartment first"));
+      return WithReason(
+          absl::NotFoundError(absl::StrCat(
+              "department ", principal.DepartmentName(),
+              " does not exist; create it with CreateDepartment first")),
+          v1::NOT_FOUND, {{"resource", principal.DepartmentName()}});
     }
   }
   if (!token.certificate_identity().empty()) {
@@ -123,10 +128,12 @@ void AdminService::CreateDepartment(const Principal& principal,
                                     const v1::CreateDepartmentRequest& request,
                                     Done<v1::Department> done) {
   if (!IsValidResourceId(request.department_id())) {
-    return done(absl::InvalidArgumentError(absl::StrCat(
-        "department_id ", QuoteInput(request.department_id()),
-        " must be 1-63 lowercase letters, digits or hyphens, starting with "
-        "a letter, e.g. \"housing\"")));
+    return done(InvalidFieldError(
+        "department_id",
+        absl::StrCat(
+            "department_id ", QuoteInput(request.department_id()),
+            " must be 1-63 lowercase letters, digits or hyphens, starting with "
+            "a letter, e.g. \"housing\"")));
   }
   if (absl::Status s =
           CheckRequiredText(request.department().display_name(),
@@ -152,8 +159,10 @@ void AdminService::CreateDepartment(const Principal& principal,
                       absl::Status status =
                           storage::InsertDepartment(db, id, *result);
                       if (absl::IsAlreadyExists(status)) {
-                        return absl::AlreadyExistsError(
-                            absl::StrCat(result->name(), " already exists"));
+                        return WithReason(
+                            absl::AlreadyExistsError(absl::StrCat(
+                                result->name(), " already exists")),
+                            v1::ALREADY_EXISTS, {{"resource", result->name()}});
                       }
                       return status;
                     }),
@@ -170,8 +179,9 @@ absl::StatusOr<v1::Department> AdminService::GetDepartment(
           [&](Connection& db) { return storage::LoadDepartment(db, *id); });
   if (!department.ok()) return department.status();
   if (!department->has_value()) {
-    return absl::NotFoundError(
-        absl::StrCat("department ", request.name(), " does not exist"));
+    return WithReason(absl::NotFoundError(absl::StrCat(
+                          "department ", request.name(), " does not exist")),
+                      v1::NOT_FOUND, {{"resource", request.name()}});
   }
   return **department;
 }
@@ -234,7 +244,7 @@ absl::StatusOr<v1::ListTokensResponse> AdminService::ListTokens(
   if (!after.ok()) return after.status();
   int64_t after_id = 0;
   if (!after->empty() && !absl::SimpleAtoi(*after, &after_id)) {
-    return absl::InvalidArgumentError("page_token is malformed");
+    return InvalidFieldError("page_token", "page_token is malformed");
   }
   if (absl::Status s = AuthorizeBureauOnly(principal, "ListTokens"); !s.ok()) {
     return s;
@@ -276,25 +286,28 @@ void AdminService::RevokeToken(const Principal& principal,
                 storage::LoadToken(db, id);
             if (!token.ok()) return token.status();
             if (!token->has_value()) {
-              return absl::NotFoundError(
-                  absl::StrCat("token ", name, " does not exist"));
+              return WithReason(absl::NotFoundError(absl::StrCat(
+                                    "token ", name, " does not exist")),
+                                v1::NOT_FOUND, {{"resource", name}});
             }
             if ((*token)->has_revoke_time()) {
-              return absl::FailedPreconditionError(
-                  absl::StrCat("token ", name, " is already revoked"));
+              return WithReason(absl::FailedPreconditionError(absl::StrCat(
+                                    "token ", name, " is already revoked")),
+                                v1::ALREADY_REVOKED, {{"resource", name}});
             }
             if (IsBureau((*token)->principal())) {
               absl::StatusOr<int> live = LiveBureauTokens(db);
               if (!live.ok()) return live.status();
               if (*live <= 1) {
-                return absl::FailedPreconditionError(absl::StrCat(
-                    "token ", name,
-                    " is the last bureau token that is not revoked: without it "
-                    "no one could manage tokens, departments or tickets. "
-                    "Create "
-                    "another bureau token first (hotlinectl token create "
-                    "bureau), "
-                    "then revoke this one"));
+                return WithReason(
+                    absl::FailedPreconditionError(absl::StrCat(
+                        "token ", name,
+                        " is the last bureau token that is not revoked: "
+                        "without it no one could manage tokens, departments "
+                        "or tickets. Create another bureau token first "
+                        "(hotlinectl token create bureau), then revoke this "
+                        "one")),
+                    v1::LAST_BUREAU_TOKEN, {{"token", name}});
               }
             }
             const absl::Time now = clock_->Now();
@@ -359,27 +372,29 @@ void AdminService::AdvanceClock(const Principal& principal,
                                 CallLimits call,
                                 Done<v1::AdvanceClockResponse> done) {
   if (request.has_by() == request.has_to()) {
-    return done(absl::InvalidArgumentError(
-        "give exactly one of `by` (a duration) and `to` (an instant)"));
+    return done(InvalidFieldError(
+        "by", "give exactly one of `by` (a duration) and `to` (an instant)"));
   }
   if (request.has_by()) {
     const int64_t seconds = request.by().seconds();
     const int32_t nanos = request.by().nanos();
     if (nanos <= -1000000000 || nanos >= 1000000000 ||
         (seconds > 0 && nanos < 0) || (seconds < 0 && nanos > 0)) {
-      return done(absl::InvalidArgumentError(
+      return done(InvalidFieldError(
+          "by",
           "by is not a valid duration (nanos out of range or of the other "
           "sign)"));
     }
     if (seconds < 0 || (seconds == 0 && nanos <= 0)) {
-      return done(absl::InvalidArgumentError("by must be a positive duration"));
+      return done(InvalidFieldError("by", "by must be a positive duration"));
     }
     if (absl::Seconds(seconds) + absl::Nanoseconds(nanos) > kMaxClockAdvance) {
-      return done(absl::InvalidArgumentError(absl::StrCat(
-          "by may be at most 400 days (",
-          absl::FormatDuration(kMaxClockAdvance),
-          "); AdvanceClock moves the clock at most 400 days per call: to go "
-          "further, call it again")));
+      return done(InvalidFieldError(
+          "by", absl::StrCat("by may be at most 400 days (",
+                             absl::FormatDuration(kMaxClockAdvance),
+                             "); AdvanceClock moves the clock at most 400 days "
+                             "per call: to go "
+                             "further, call it again")));
     }
   } else if (absl::Status s = CheckTimestamp(request.to(), "to"); !s.ok()) {
     return done(s);
@@ -392,9 +407,11 @@ void AdminService::AdvanceClock(const Principal& principal,
     return done(s);
   }
   if (rehearsal_clock_ == nullptr) {
-    return done(absl::FailedPreconditionError(
-        "AdvanceClock works only in rehearsal mode (hotline-server "
-        "--clock=manual); this server runs on the real clock"));
+    return done(WithReason(
+        absl::FailedPreconditionError(
+            "AdvanceClock works only in rehearsal mode (hotline-server "
+            "--clock=manual); this server runs on the real clock"),
+        v1::NOT_IN_REHEARSAL));
   }
   // Answer a little before the caller's deadline, so that it hears where
   // the clock stands instead of its own timeout.
@@ -450,10 +467,12 @@ absl::StatusOr<v1::AdvanceClockResponse> AdminService::Advance(
   auto stop = [&] { return call.cancelled() || absl::Now() >= answer_by; };
   if (stop()) {
     // It waited for another AdvanceClock call until its caller gave up.
-    return absl::DeadlineExceededError(absl::StrCat(
-        "nothing was done: another AdvanceClock call was moving the clock "
-        "until this call's deadline; the clock stands at ",
-        format(now), ": call AdvanceClock again"));
+    return WithReason(
+        absl::DeadlineExceededError(absl::StrCat(
+            "nothing was done: another AdvanceClock call was moving the clock "
+            "until this call's deadline; the clock stands at ",
+            format(now), ": call AdvanceClock again")),
+        v1::CLOCK_STOPPED_EARLY, {{"now", format(now)}});
   }
   absl::Time target;
   if (request.has_by()) {
@@ -462,17 +481,18 @@ absl::StatusOr<v1::AdvanceClockResponse> AdminService::Advance(
   } else {
     target = FromProtoTime(request.to());
     if (target < now) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("to is before the clock's time ", format(now),
-                       "; the clock only moves forward"));
+      return InvalidFieldError(
+          "to", absl::StrCat("to is before the clock's time ", format(now),
+                             "; the clock only moves forward"));
     }
     if (target - now > kMaxClockAdvance) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "to is ", absl::FormatDuration(target - now),
-          " after the clock's time ", format(now),
-          "; AdvanceClock moves the clock at most 400 days per call: advance "
-          "in steps, e.g. to=",
-          format(now + kMaxClockAdvance), " first"));
+      return InvalidFieldError(
+          "to", absl::StrCat("to is ", absl::FormatDuration(target - now),
+                             " after the clock's time ", format(now),
+                             "; AdvanceClock moves the clock at most 400 days "
+                             "per call: advance "
+                             "in steps, e.g. to=",
+                             format(now + kMaxClockAdvance), " first"));
     }
   }
   absl::StatusOr<AdvanceProgress> progress =
@@ -484,10 +504,12 @@ absl::StatusOr<v1::AdvanceClockResponse> AdminService::Advance(
     return s;
   }
   if (!progress.ok()) {
-    return absl::Status(
-        progress.status().code(),
-        absl::StrCat(progress.status().message(), "; the clock stands at ",
-                     format(rehearsal_clock_->Now())));
+    return CopyDetails(
+        progress.status(),
+        absl::Status(
+            progress.status().code(),
+            absl::StrCat(progress.status().message(), "; the clock stands at ",
+                         format(rehearsal_clock_->Now()))));
   }
   const SweepCounts& counts = progress->counts;
   if (progress->reached < target || !progress->all_due_swept) {
@@ -510,9 +532,11 @@ absl::StatusOr<v1::AdvanceClockResponse> AdminService::Advance(
         counts.daily_report_misses,
         " daily-report miss(es). To go on, call AdvanceClock again with to=",
         format(target), ", or give the call a longer deadline");
-    return absl::Status(gone ? absl::StatusCode::kCancelled
-                             : absl::StatusCode::kDeadlineExceeded,
-                        message);
+    return WithReason(absl::Status(gone ? absl::StatusCode::kCancelled
+                                        : absl::StatusCode::kDeadlineExceeded,
+                                   message),
+                      v1::CLOCK_STOPPED_EARLY,
+                      {{"now", format(progress->reached)}});
   }
   v1::AdvanceClockResponse response;
   *response.mutable_now() = ToProtoTime(progress->reached);

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/error_details.h"
 #include "common/proto_time.h"
 #include "server/completion.h"
 #include "server/idempotency.h"
@@ -24,8 +25,9 @@ using storage::Connection;
 
 absl::Status CheckColor(v1::Card::Color color) {
   if (color != v1::Card::YELLOW && color != v1::Card::RED) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "color must be YELLOW or RED (got ", static_cast<int>(color), ")"));
+    return InvalidFieldError("color",
+                             absl::StrCat("color must be YELLOW or RED (got ",
+                                          static_cast<int>(color), ")"));
   }
   return absl::OkStatus();
 }
@@ -67,8 +69,8 @@ absl::StatusOr<v1::ListCardsResponse> CardService::ListCards(
     query.issued_to_micros = ToUnixMicros(request.issued_to());
   }
   if (!v1::ListCardsRequest::Which_IsValid(request.which())) {
-    return absl::InvalidArgumentError(
-        "which must be WHICH_UNSPECIFIED (all), ACTIVE or REVOKED");
+    return InvalidFieldError(
+        "which", "which must be WHICH_UNSPECIFIED (all), ACTIVE or REVOKED");
   }
   if (request.which() != v1::ListCardsRequest::WHICH_UNSPECIFIED) {
     query.active = request.which() == v1::ListCardsRequest::ACTIVE;
@@ -83,24 +85,31 @@ absl::StatusOr<v1::ListCardsResponse> CardService::ListCards(
       DecodePageToken(request.page_token(), scope);
   if (!last.ok()) return last.status();
   if (!last->empty() && !absl::SimpleAtoi(*last, &query.after_id)) {
-    return absl::InvalidArgumentError("page_token is malformed");
+    return InvalidFieldError("page_token", "page_token is malformed");
   }
   switch (principal.kind) {
     case Principal::Kind::kBureau:
       break;
     case Principal::Kind::kDepartment:
       if (query.department && *query.department != principal.DepartmentName()) {
-        return absl::PermissionDeniedError(
-            absl::StrCat(principal.ToString(), " may list only the cards of ",
-                         principal.DepartmentName()));
+        return WithReason(
+            absl::PermissionDeniedError(absl::StrCat(
+                principal.ToString(), " may list only the cards of ",
+                principal.DepartmentName())),
+            v1::NOT_YOURS,
+            {{"principal", principal.ToString()},
+             {"resource", *query.department}});
       }
       query.department = principal.DepartmentName();
       break;
     case Principal::Kind::kIntake:
-      return absl::PermissionDeniedError(
-          absl::StrCat(principal.ToString(),
-                       " may not list cards; the bureau and "
-                       "departments may"));
+      return WithReason(
+          absl::PermissionDeniedError(
+              absl::StrCat(principal.ToString(),
+                           " may not list cards; the bureau and "
+                           "departments may")),
+          v1::ROLE_NOT_ALLOWED,
+          {{"principal", principal.ToString()}, {"method", "ListCards"}});
   }
   query.limit = *page_size + 1;
   absl::StatusOr<std::vector<v1::Card>> cards =
@@ -136,37 +145,40 @@ void CardService::IssueCard(const Principal& principal,
     return done(s);
   }
   auto result = std::make_shared<v1::Card>();
-  store_->Write(AnswerRetries<v1::Card>(
-                    *std::move(identity), clock_, result,
-                    [this, principal, request, id = *ticket_id,
-                     result](Connection& db) -> absl::Status {
-                      absl::StatusOr<std::optional<v1::Ticket>> ticket =
-                          storage::LoadTicket(db, id);
-                      if (!ticket.ok()) return ticket.status();
-                      if (!ticket->has_value()) {
-                        return absl::NotFoundError(absl::StrCat(
-                            "ticket ", request.ticket(), " does not exist"));
-                      }
-                      absl::StatusOr<CardChange> change = hotline::IssueCard(
-                          **ticket, request.color(), request.reason(),
-                          ActionContext{principal, clock_->Now()});
-                      if (!change.ok()) return change.status();
-                      if (absl::Status s =
-                              storage::InsertCard(db, **ticket, &change->card);
-                          !s.ok()) {
-                        return s;
-                      }
-                      change->ticket_change.event.set_card(change->card.name());
-                      if (absl::Status s = storage::StoreTicketChange(
-                              db, **ticket, &change->ticket_change.ticket,
-                              &change->ticket_change.event);
-                          !s.ok()) {
-                        return s;
-                      }
-                      *result = change->card;
-                      return absl::OkStatus();
-                    }),
-                DeliverWhenDurable<v1::Card>(result, std::move(done)));
+  store_->Write(
+      AnswerRetries<v1::Card>(
+          *std::move(identity), clock_, result,
+          [this, principal, request, id = *ticket_id,
+           result](Connection& db) -> absl::Status {
+            absl::StatusOr<std::optional<v1::Ticket>> ticket =
+                storage::LoadTicket(db, id);
+            if (!ticket.ok()) return ticket.status();
+            if (!ticket->has_value()) {
+              return WithReason(
+                  absl::NotFoundError(absl::StrCat("ticket ", request.ticket(),
+                                                   " does not exist")),
+                  v1::NOT_FOUND, {{"resource", request.ticket()}});
+            }
+            absl::StatusOr<CardChange> change =
+                hotline::IssueCard(**ticket, request.color(), request.reason(),
+                                   ActionContext{principal, clock_->Now()});
+            if (!change.ok()) return change.status();
+            if (absl::Status s =
+                    storage::InsertCard(db, **ticket, &change->card);
+                !s.ok()) {
+              return s;
+            }
+            change->ticket_change.event.set_card(change->card.name());
+            if (absl::Status s = storage::StoreTicketChange(
+                    db, **ticket, &change->ticket_change.ticket,
+                    &change->ticket_change.event);
+                !s.ok()) {
+              return s;
+            }
+            *result = change->card;
+            return absl::OkStatus();
+          }),
+      DeliverWhenDurable<v1::Card>(result, std::move(done)));
 }
 
 void CardService::RevokeCard(const Principal& principal,
@@ -195,8 +207,10 @@ void CardService::RevokeCard(const Principal& principal,
                 storage::LoadCard(db, id);
             if (!card.ok()) return card.status();
             if (!card->has_value()) {
-              return absl::NotFoundError(
-                  absl::StrCat("card ", request.name(), " does not exist"));
+              return WithReason(
+                  absl::NotFoundError(
+                      absl::StrCat("card ", request.name(), " does not exist")),
+                  v1::NOT_FOUND, {{"resource", request.name()}});
             }
             absl::StatusOr<std::optional<v1::Ticket>> ticket =
                 storage::LoadTicket(db,

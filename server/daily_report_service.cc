@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/error_details.h"
 #include "common/proto_time.h"
 #include "server/completion.h"
 #include "server/idempotency.h"
@@ -40,25 +41,32 @@ absl::StatusOr<std::optional<std::string>> ScopeDepartment(
   switch (principal.kind) {
     case Principal::Kind::kBureau:
       if (required && requested.empty()) {
-        return absl::InvalidArgumentError(
+        return InvalidFieldError(
+            "department",
             "department is required, e.g. \"departments/housing\"");
       }
       if (requested.empty()) return std::optional<std::string>();
       return std::optional<std::string>(requested);
     case Principal::Kind::kDepartment:
       if (!requested.empty() && requested != principal.DepartmentName()) {
-        return absl::PermissionDeniedError(absl::StrCat(
-            principal.ToString(), " may see only the daily reports of ",
-            principal.DepartmentName()));
+        return WithReason(
+            absl::PermissionDeniedError(absl::StrCat(
+                principal.ToString(), " may see only the daily reports of ",
+                principal.DepartmentName())),
+            v1::NOT_YOURS,
+            {{"principal", principal.ToString()}, {"resource", requested}});
       }
       return std::optional<std::string>(principal.DepartmentName());
     case Principal::Kind::kIntake:
       break;
   }
-  return absl::PermissionDeniedError(
-      absl::StrCat(principal.ToString(),
-                   " may not read daily reports; the bureau and "
-                   "departments may"));
+  return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                        principal.ToString(),
+                        " may not read daily reports; the bureau and "
+                        "departments may")),
+                    v1::ROLE_NOT_ALLOWED,
+                    {{"principal", principal.ToString()},
+                     {"method", "reading daily reports"}});
 }
 
 }  // namespace
@@ -67,7 +75,8 @@ void DailyReportService::SubmitDailyReport(
     const Principal& principal, const v1::SubmitDailyReportRequest& request,
     SubmitDone done) {
   if (request.entries().empty() || request.entries_size() > kMaxEntries) {
-    return done(absl::InvalidArgumentError(
+    return done(InvalidFieldError(
+        "entries",
         absl::StrCat("entries must hold 1 to ", kMaxEntries, " entries (got ",
                      request.entries_size(), ")")));
   }
@@ -83,7 +92,8 @@ void DailyReportService::SubmitDailyReport(
         ParseTicketName(entry.ticket(), absl::StrCat(field, ".ticket"));
     if (!id.ok()) return done(id.status());
     if (!seen.insert(*id).second) {
-      return done(absl::InvalidArgumentError(
+      return done(InvalidFieldError(
+          absl::StrCat(field, ".ticket"),
           absl::StrCat(field, ".ticket ", entry.ticket(), " is listed twice")));
     }
     if (absl::Status s = CheckRequiredText(entry.progress(),
@@ -167,7 +177,7 @@ DailyReportService::ListDailyReports(
       DecodePageToken(request.page_token(), scope);
   if (!last.ok()) return last.status();
   if (!last->empty() && !absl::SimpleAtoi(*last, &query.after_id)) {
-    return absl::InvalidArgumentError("page_token is malformed");
+    return InvalidFieldError("page_token", "page_token is malformed");
   }
   absl::StatusOr<std::optional<std::string>> department =
       ScopeDepartment(principal, request.department(), false);
@@ -203,7 +213,7 @@ DailyReportService::GetDailyReportCompliance(
     return s;
   }
   if (request.to_date() < request.from_date()) {
-    return absl::InvalidArgumentError("to_date is before from_date");
+    return InvalidFieldError("to_date", "to_date is before from_date");
   }
   absl::StatusOr<std::optional<std::string>> department =
       ScopeDepartment(principal, request.department(), true);

@@ -6,14 +6,33 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/error_details.h"
 #include "common/log.h"
 #include "server/authenticator.h"
+#include "server/grpc_status.h"
 #include "server/workflow/access.h"
 #include "server/workflow/validation.h"
 #include "storage/queries.h"
 
 namespace hotline {
+namespace {
+
+// How soon a client may reconnect after the server ended its stream.
+constexpr absl::Duration kReconnectDelay = absl::Seconds(1);
+
+// The token a revocation message names ("the token tokens/7 was revoked"),
+// or "".
+std::string TokenNamed(absl::string_view why) {
+  const size_t start = why.find("tokens/");
+  if (start == absl::string_view::npos) return "";
+  size_t end = start + sizeof("tokens/") - 1;
+  while (end < why.size() && absl::ascii_isdigit(why[end])) ++end;
+  return std::string(why.substr(start, end - start));
+}
+
+}  // namespace
 
 // One WatchEvents call. Its mutex guards the write state; the feed thread
 // calls Fill, gRPC calls the On* methods.
@@ -32,8 +51,7 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
   void Start(grpc::CallbackServerContext* context) {
     absl::Status status = Prepare();
     if (!status.ok()) {
-      Finish(grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                          std::string(status.message())));
+      Finish(GrpcStatusOf(status));
       return;
     }
     // Registered before anything can finish the stream (OnDone
@@ -58,12 +76,12 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
     if (!started_ || finished_) return;
     if (writing_) {
       if (absl::Now() - write_started_ > feed_->options_.write_stall_timeout) {
-        FinishLocked(grpc::Status(
-            grpc::StatusCode::RESOURCE_EXHAUSTED,
-            absl::StrCat(
+        FinishLocked(GrpcStatusOf(WithReason(
+            absl::ResourceExhaustedError(absl::StrCat(
                 "the client stopped reading for ",
                 absl::FormatDuration(feed_->options_.write_stall_timeout),
-                "; reconnect with after_seq=", last_written_)));
+                "; reconnect with after_seq=", last_written_)),
+            v1::FEED_STALLED, {{"after_seq", absl::StrCat(last_written_)}})));
       }
       return;
     }
@@ -91,22 +109,30 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
   // Feed shutdown: ends the stream so the client reconnects elsewhere/later.
   void End() {
     absl::MutexLock lock(&mutex_);
-    FinishLocked(grpc::Status(
-        grpc::StatusCode::UNAVAILABLE,
-        absl::StrCat("the server is shutting down; reconnect with after_seq=",
-                     last_written_)));
+    FinishLocked(GrpcStatusOf(WithRetryDelay(
+        WithReason(absl::UnavailableError(absl::StrCat(
+                       "the server is shutting down; reconnect with after_seq=",
+                       last_written_)),
+                   v1::SERVER_UNAVAILABLE,
+                   {{"after_seq", absl::StrCat(last_written_)}}),
+        kReconnectDelay)));
   }
 
   // Its token was revoked: ends the stream at once, whatever it was doing.
   // `why` names the token ("the token tokens/7 was revoked").
   void EndRevoked(const std::string& why) {
     absl::MutexLock lock(&mutex_);
-    FinishLocked(grpc::Status(
-        grpc::StatusCode::UNAUTHENTICATED,
-        absl::StrCat(why, "; this stream ended after seq ", last_written_,
-                     ": ask the bureau for a new token, then reconnect with "
-                     "after_seq=",
-                     last_written_)));
+    ErrorMetadata metadata = {{"after_seq", absl::StrCat(last_written_)}};
+    if (std::string token = TokenNamed(why); !token.empty()) {
+      metadata.emplace_back("token", token);
+    }
+    FinishLocked(GrpcStatusOf(
+        WithReason(absl::UnauthenticatedError(absl::StrCat(
+                       why, "; this stream ended after seq ", last_written_,
+                       ": ask the bureau for a new token, then reconnect with "
+                       "after_seq=",
+                       last_written_)),
+                   v1::TOKEN_REVOKED, metadata)));
   }
 
   const std::string& credential() const { return credential_; }
@@ -117,8 +143,9 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
       absl::MutexLock lock(&mutex_);
       writing_ = false;
       if (!ok) {
-        FinishLocked(
-            grpc::Status(grpc::StatusCode::UNAVAILABLE, "the stream broke"));
+        FinishLocked(GrpcStatusOf(WithReason(
+            absl::UnavailableError("the stream broke"), v1::SERVER_UNAVAILABLE,
+            {{"after_seq", absl::StrCat(last_written_)}})));
         return;
       }
       buffer_.pop_front();
@@ -144,12 +171,12 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
  private:
   absl::Status Prepare() {
     if (request_.after_seq() < 0) {
-      return absl::InvalidArgumentError("after_seq must not be negative");
+      return InvalidFieldError("after_seq", "after_seq must not be negative");
     }
     for (int type : request_.types()) {
       if (!v1::Event::Type_IsValid(type) || type == 0) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("types: ", type, " is not an event type"));
+        return InvalidFieldError(
+            "types", absl::StrCat("types: ", type, " is not an event type"));
       }
     }
     if (!request_.department().empty()) {
@@ -191,11 +218,15 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
     if (request_.from_now()) {
       cursor_ = *latest;
     } else if (request_.after_seq() > *latest) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "after_seq ", request_.after_seq(), " is beyond the latest event ",
-          *latest,
-          " (was the database restored from an older backup?); resync with "
-          "ListTickets and watch from_now"));
+      return WithReason(
+          absl::FailedPreconditionError(absl::StrCat(
+              "after_seq ", request_.after_seq(),
+              " is beyond the latest event ", *latest,
+              " (was the database restored from an older backup?); resync "
+              "with ListTickets and watch from_now")),
+          v1::RESUME_FROM,
+          {{"after_seq", absl::StrCat(request_.after_seq())},
+           {"latest_seq", absl::StrCat(*latest)}});
     } else {
       cursor_ = request_.after_seq();
     }
@@ -254,8 +285,11 @@ grpc::ServerWriteReactor<v1::Event>* EventFeed::Watch(
   {
     absl::MutexLock lock(&registry_mutex_);
     if (shut_down_) {
-      stream->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                  "the server is shutting down"));
+      stream->Finish(GrpcStatusOf(WithRetryDelay(
+          WithReason(absl::UnavailableError("the server is shutting down"),
+                     v1::SERVER_UNAVAILABLE,
+                     {{"after_seq", absl::StrCat(request.after_seq())}}),
+          kReconnectDelay)));
       return stream;
     }
   }

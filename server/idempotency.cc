@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/strip.h"
+#include "common/error_details.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -50,13 +51,15 @@ absl::StatusOr<RequestIdentity> IdentifyRequest(
   id.request_id = request.GetReflection()->GetString(request, field);
   if (id.request_id.empty()) return id;
   if (id.request_id.size() > static_cast<size_t>(kMaxRequestIdChars)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "request_id is ", id.request_id.size(), " characters long; at most ",
-        kMaxRequestIdChars, " are allowed"));
+    return InvalidFieldError(
+        "request_id", absl::StrCat("request_id is ", id.request_id.size(),
+                                   " characters long; at most ",
+                                   kMaxRequestIdChars, " are allowed"));
   }
   for (char c : id.request_id) {
     if (!absl::ascii_isgraph(static_cast<unsigned char>(c))) {
-      return absl::InvalidArgumentError(
+      return InvalidFieldError(
+          "request_id",
           "request_id must be printable ASCII without spaces (a UUID, say)");
     }
   }
@@ -94,12 +97,17 @@ std::string UnsealSecret(absl::string_view sealed, absl::string_view seal) {
 
 absl::Status RequestIdReused(const RequestIdentity& id,
                              const std::string& first_method) {
-  return absl::InvalidArgumentError(absl::StrCat(
+  absl::Status status = absl::InvalidArgumentError(absl::StrCat(
       "request_id ", id.request_id, " was already used by this caller for ",
       first_method == id.method ? "another " + id.method + " request"
                                 : "a " + first_method + " request",
       "; a retry must repeat the request unchanged, a new request needs a new "
       "request_id"));
+  status =
+      WithReason(std::move(status), v1::REQUEST_ID_REUSED,
+                 {{"request_id", id.request_id}, {"method", first_method}});
+  return WithFieldViolation(std::move(status), "request_id",
+                            "already used for a different request");
 }
 
 }  // namespace hotline

@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/error_details.h"
 
 namespace hotline {
 namespace {
@@ -26,9 +27,11 @@ uint64_t Checksum(absl::string_view text) {
 
 absl::StatusOr<int> EffectivePageSize(int page_size) {
   if (page_size < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size must not be negative (got ", page_size,
-                     "); use 0 for the default of ", kDefaultPageSize));
+    return WithFieldViolation(
+        absl::InvalidArgumentError(
+            absl::StrCat("page_size must not be negative (got ", page_size,
+                         "); use 0 for the default of ", kDefaultPageSize)),
+        "page_size", "must not be negative");
   }
   if (page_size == 0) return kDefaultPageSize;
   return page_size > kMaxPageSize ? kMaxPageSize : page_size;
@@ -51,14 +54,18 @@ absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
   }
   if (parts.size() != 3 || parts[0] != "1" ||
       !absl::SimpleAtoi(parts[1], &checksum)) {
-    return absl::InvalidArgumentError(
-        "page_token is malformed; pass the next_page_token of the previous "
-        "response unchanged, or none for the first page");
+    return WithFieldViolation(
+        absl::InvalidArgumentError(
+            "page_token is malformed; pass the next_page_token of the previous "
+            "response unchanged, or none for the first page"),
+        "page_token", "malformed");
   }
   if (checksum != Checksum(scope)) {
-    return absl::InvalidArgumentError(
-        "page_token belongs to a different list request; keep the same "
-        "filter while paging, or start again without page_token");
+    return WithFieldViolation(
+        absl::InvalidArgumentError(
+            "page_token belongs to a different list request; keep the same "
+            "filter while paging, or start again without page_token"),
+        "page_token", "belongs to a different list request");
   }
   return parts[2];
 }

@@ -13,9 +13,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
+#include "common/error_details.h"
 #include "common/input_text.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/stubs/logging.h"
+#include "server/grpc_status.h"
 
 namespace hotline {
 namespace {
@@ -98,9 +100,17 @@ class ParseErrorInterceptor : public grpc::experimental::Interceptor {
       if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED &&
           status.error_message().empty() && MethodOf(method_) != nullptr) {
         if (bad_field_.empty()) bad_field_ = std::exchange(last_bad_field, "");
-        methods->ModifySendStatus(
-            grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                         RequestParseErrorMessage(method_, bad_field_)));
+        absl::Status refusal = absl::InvalidArgumentError(
+            RequestParseErrorMessage(method_, bad_field_));
+        const std::string path =
+            bad_field_.empty()
+                ? std::string()
+                : FieldPath(MethodOf(method_)->input_type(), bad_field_);
+        refusal = path.empty()
+                      ? WithReason(std::move(refusal), v1::INVALID_FIELD)
+                      : WithFieldViolation(std::move(refusal), path,
+                                           "not UTF-8 text");
+        methods->ModifySendStatus(GrpcStatusOf(refusal));
       }
     }
     methods->Proceed();

@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/error_details.h"
 #include "common/proto_time.h"
 #include "server/workflow/statistics.h"
 #include "server/workflow/validation.h"
@@ -79,10 +80,13 @@ struct Sums {
 absl::StatusOr<v1::Statistics> StatisticsService::GetStatistics(
     const Principal& principal, const v1::GetStatisticsRequest& request) {
   if (principal.kind == Principal::Kind::kIntake) {
-    return absl::PermissionDeniedError(
-        absl::StrCat(principal.ToString(),
-                     " may not read statistics; they are for the bureau and "
-                     "for each department's own figures"));
+    return WithReason(
+        absl::PermissionDeniedError(absl::StrCat(
+            principal.ToString(),
+            " may not read statistics; they are for the bureau and "
+            "for each department's own figures")),
+        v1::ROLE_NOT_ALLOWED,
+        {{"principal", principal.ToString()}, {"method", "GetStatistics"}});
   }
   absl::StatusOr<StatPeriod> period =
       ParseStatPeriod(request.from_date(), request.to_date());
@@ -91,22 +95,22 @@ absl::StatusOr<v1::Statistics> StatisticsService::GetStatistics(
                       (request.type() == v1::Ticket::TYPE_UNSPECIFIED ? 0 : 1) +
                       (request.topic().empty() ? 0 : 1);
   if (filters > 1) {
-    return absl::InvalidArgumentError(
-        "give at most one of department, type and topic");
+    return InvalidFieldError("department",
+                             "give at most one of department, type and topic");
   }
   if (!v1::Ticket::Type_IsValid(request.type())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("type ", request.type(), " is not a ticket type"));
+    return InvalidFieldError(
+        "type", absl::StrCat("type ", request.type(), " is not a ticket type"));
   }
   if (request.topic().size() > kMaxTopicLength) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("topic is ", request.topic().size(), " bytes; at most ",
-                     kMaxTopicLength));
+    return InvalidFieldError("topic",
+                             absl::StrCat("topic is ", request.topic().size(),
+                                          " bytes; at most ", kMaxTopicLength));
   }
   if (request.top_topics() < 0 || request.top_topics() > kMaxTopTopics) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("top_topics must be between 0 (default ",
-                     kDefaultTopTopics, ") and ", kMaxTopTopics));
+    return InvalidFieldError(
+        "top_topics", absl::StrCat("top_topics must be between 0 (default ",
+                                   kDefaultTopTopics, ") and ", kMaxTopTopics));
   }
   if (request.has_as_of()) {
     if (absl::Status s = CheckTimestamp(request.as_of(), "as_of"); !s.ok()) {
@@ -122,10 +126,14 @@ absl::StatusOr<v1::Statistics> StatisticsService::GetStatistics(
   }
   if (principal.kind == Principal::Kind::kDepartment) {
     if (filters > 0 && department != principal.DepartmentName()) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          principal.ToString(), " may read only its own figures (",
-          principal.DepartmentName(),
-          "), not another department's or a cut by type or topic"));
+      return WithReason(
+          absl::PermissionDeniedError(absl::StrCat(
+              principal.ToString(), " may read only its own figures (",
+              principal.DepartmentName(),
+              "), not another department's or a cut by type or topic")),
+          v1::NOT_YOURS,
+          {{"principal", principal.ToString()},
+           {"resource", department.empty() ? "statistics" : department}});
     }
     department = principal.DepartmentName();
   }
@@ -160,9 +168,10 @@ absl::StatusOr<v1::Statistics> StatisticsService::GetStatistics(
           out.display_names[d.name()] = d.display_name();
         }
         if (!department.empty() && out.display_names.count(department) == 0) {
-          return absl::NotFoundError(
-              absl::StrCat("no department ", department,
-                           "; hotlinectl department list shows them"));
+          return WithReason(absl::NotFoundError(absl::StrCat(
+                                "no department ", department,
+                                "; hotlinectl department list shows them")),
+                            v1::NOT_FOUND, {{"resource", department}});
         }
         absl::StatusOr<std::vector<storage::StatSums>> got =
             storage::SumStatsTogether(

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/error_details.h"
 #include "common/input_text.h"
 #include "server/workflow/principal.h"
 #include "server/workflow/validation.h"
@@ -22,8 +23,10 @@ struct Token {
 };
 
 absl::Status FilterError(size_t position, absl::string_view what) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("filter: ", what, " (at character ", position + 1, ")"));
+  const std::string message =
+      absl::StrCat("filter: ", what, " (at character ", position + 1, ")");
+  return WithFieldViolation(absl::InvalidArgumentError(message), "filter",
+                            message);
 }
 
 absl::StatusOr<std::vector<Token>> Tokenize(absl::string_view filter) {
@@ -188,9 +191,11 @@ absl::Status Apply(const Token& field, const Token& op, const Token& value,
 absl::StatusOr<storage::TicketQuery> ParseTicketFilter(
     absl::string_view filter) {
   if (filter.size() > static_cast<size_t>(kMaxFilterBytes)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("filter is ", filter.size(), " bytes long; at most ",
-                     kMaxFilterBytes, " are allowed"));
+    return WithFieldViolation(
+        absl::InvalidArgumentError(
+            absl::StrCat("filter is ", filter.size(), " bytes long; at most ",
+                         kMaxFilterBytes, " are allowed")),
+        "filter", "too long");
   }
   absl::StatusOr<std::vector<Token>> tokens = Tokenize(filter);
   if (!tokens.ok()) return tokens.status();

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/error_details.h"
 #include "common/proto_time.h"
 #include "server/completion.h"
 #include "server/idempotency.h"
@@ -123,12 +124,22 @@ void TicketService::CreateTicket(const Principal& principal,
               if (existing->has_value()) {
                 if ((*existing)->created_by() != caller &&
                     principal.kind != Principal::Kind::kBureau) {
-                  return absl::AlreadyExistsError(
-                      absl::StrCat("a ticket with source_id \"", source_id,
-                                   "\" was already created by another source"));
+                  // Not this caller's ticket: its name is not told.
+                  return WithReason(
+                      absl::AlreadyExistsError(absl::StrCat(
+                          "a ticket with source_id \"", source_id,
+                          "\" was already created by another source")),
+                      v1::ALREADY_EXISTS, {{"source_id", source_id}});
                 }
-                *result = ViewFor(principal, **existing);
-                return absl::OkStatus();
+                // A re-sent row: nothing new is created, and the caller
+                // learns which ticket it already has (one call a row).
+                return WithReason(
+                    absl::AlreadyExistsError(absl::StrCat(
+                        "source_id \"", source_id, "\" was already created as ",
+                        (*existing)->name(), "; nothing new was created")),
+                    v1::DUPLICATE_SOURCE_ID,
+                    {{"source_id", source_id},
+                     {"ticket", (*existing)->name()}});
               }
             }
             if (department_id) {
@@ -136,10 +147,12 @@ void TicketService::CreateTicket(const Principal& principal,
                   storage::LoadDepartment(db, *department_id);
               if (!department.ok()) return department.status();
               if (!department->has_value()) {
-                return absl::NotFoundError(absl::StrCat(
-                    "dispatch_to: department ", request.dispatch_to(),
-                    " does not exist; the bureau creates it with "
-                    "CreateDepartment"));
+                return WithReason(
+                    absl::NotFoundError(absl::StrCat(
+                        "dispatch_to: department ", request.dispatch_to(),
+                        " does not exist; the bureau creates it with "
+                        "CreateDepartment")),
+                    v1::NOT_FOUND, {{"resource", request.dispatch_to()}});
               }
             }
             const ActionContext context{principal, clock_->Now()};
@@ -207,9 +220,12 @@ void TicketService::DispatchTicket(const Principal& principal,
             storage::LoadDepartment(db, department_id);
         if (!department.ok()) return department.status();
         if (!department->has_value()) {
-          return absl::NotFoundError(absl::StrCat(
-              "department ", request.department(),
-              " does not exist; the bureau creates it with CreateDepartment"));
+          return WithReason(absl::NotFoundError(absl::StrCat(
+                                "department ", request.department(),
+                                " does not exist; the bureau creates it with "
+                                "CreateDepartment")),
+                            v1::NOT_FOUND,
+                            {{"resource", request.department()}});
         }
         return Dispatch(ticket, request.department(), request.note(),
                         request.etag(), context, policies_->CurrentRules());
@@ -252,9 +268,11 @@ void TicketService::ReplyTicket(const Principal& principal,
                                 const v1::ReplyTicketRequest& request,
                                 TicketDone done) {
   if (request.reply_text().size() > static_cast<size_t>(kMaxContentBytes)) {
-    return done(absl::InvalidArgumentError(absl::StrCat(
-        "reply_text is ", request.reply_text().size(), " bytes long; at most ",
-        kMaxContentBytes, " are allowed")));
+    return done(InvalidFieldError(
+        "reply_text",
+        absl::StrCat("reply_text is ", request.reply_text().size(),
+                     " bytes long; at most ", kMaxContentBytes,
+                     " are allowed")));
   }
   if (absl::Status s =
           CheckRequiredText(request.reply_text(), "reply_text", 1 << 30);
@@ -407,7 +425,7 @@ absl::StatusOr<v1::ListTicketsResponse> TicketService::ListTickets(
       DecodePageToken(request.page_token(), scope);
   if (!last.ok()) return last.status();
   if (!last->empty() && !absl::SimpleAtoi(*last, &query->after_id)) {
-    return absl::InvalidArgumentError("page_token is malformed");
+    return InvalidFieldError("page_token", "page_token is malformed");
   }
   if (absl::Status s = AuthorizeAction(principal, TicketAction::kView);
       !s.ok()) {
@@ -416,15 +434,22 @@ absl::StatusOr<v1::ListTicketsResponse> TicketService::ListTickets(
   // Departments and intake list only their own tickets, whatever the filter.
   if (principal.kind == Principal::Kind::kDepartment) {
     if (query->department && *query->department != principal.DepartmentName()) {
-      return absl::PermissionDeniedError(
-          absl::StrCat(principal.ToString(), " may list only tickets of ",
-                       principal.DepartmentName()));
+      return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                            principal.ToString(), " may list only tickets of ",
+                            principal.DepartmentName())),
+                        v1::NOT_YOURS,
+                        {{"principal", principal.ToString()},
+                         {"resource", *query->department}});
     }
     query->department = principal.DepartmentName();
   } else if (principal.kind == Principal::Kind::kIntake) {
     if (query->created_by && *query->created_by != principal.ToString()) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          principal.ToString(), " may list only the tickets it created"));
+      return WithReason(
+          absl::PermissionDeniedError(absl::StrCat(
+              principal.ToString(), " may list only the tickets it created")),
+          v1::NOT_YOURS,
+          {{"principal", principal.ToString()},
+           {"resource", *query->created_by}});
     }
     query->created_by = principal.ToString();
   }
@@ -458,7 +483,7 @@ absl::StatusOr<v1::ListTicketEventsResponse> TicketService::ListTicketEvents(
   if (!last.ok()) return last.status();
   int64_t after_seq = 0;
   if (!last->empty() && !absl::SimpleAtoi(*last, &after_seq)) {
-    return absl::InvalidArgumentError("page_token is malformed");
+    return InvalidFieldError("page_token", "page_token is malformed");
   }
   absl::StatusOr<v1::Ticket> ticket =
       LoadVisible(principal, request.parent(), "parent");

@@ -4,6 +4,7 @@
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "common/error_details.h"
 
 namespace hotline::storage {
 namespace {
@@ -49,7 +50,9 @@ absl::Status SqliteError(sqlite3* db, int code, absl::string_view context) {
                        sqlite3_errstr(code),
                        "); free space on the database's disk and retry"));
       full.SetPayload(kDiskFullPayload, absl::Cord("1"));
-      return full;
+      // The operator frees space; a retry before that fails the same way.
+      return WithRetryDelay(WithReason(std::move(full), v1::DISK_FULL),
+                            absl::Minutes(1));
     }
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
@@ -63,7 +66,9 @@ absl::Status SqliteError(sqlite3* db, int code, absl::string_view context) {
       return absl::FailedPreconditionError(message);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return absl::UnavailableError(message);
+      return WithRetryDelay(
+          WithReason(absl::UnavailableError(message), v1::SERVER_UNAVAILABLE),
+          absl::Seconds(1));
     default:
       return absl::InternalError(message);
   }

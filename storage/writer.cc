@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/error_details.h"
 #include "common/log.h"
 
 namespace hotline::storage {
@@ -24,7 +25,10 @@ void Writer::Submit(WriteUnit unit, WriteDone done) {
       return;
     }
   }
-  done(absl::UnavailableError("the store is shutting down; retry later"));
+  done(WithRetryDelay(WithReason(absl::UnavailableError(
+                                     "the store is shutting down; retry later"),
+                                 v1::SERVER_UNAVAILABLE),
+                      absl::Seconds(1)));
 }
 
 void Writer::Stop() {
@@ -78,7 +82,10 @@ absl::Status TransactionFailure(const absl::Status& status,
   if (status.code() == absl::StatusCode::kDataLoss || IsDiskFull(status)) {
     return status;
   }
-  return absl::UnavailableError(absl::StrCat(what, status.message()));
+  return WithRetryDelay(
+      WithReason(absl::UnavailableError(absl::StrCat(what, status.message())),
+                 v1::SERVER_UNAVAILABLE),
+      absl::Seconds(1));
 }
 
 }  // namespace

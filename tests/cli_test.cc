@@ -137,7 +137,8 @@ TEST_F(CliTest, EachFailureKindHasItsExitCode) {
   CliRun missing = Cli({"ticket", "get", "99"});
   EXPECT_EQ(missing.exit_code, 4);
   EXPECT_EQ(missing.err,
-            "hotlinectl: NOT_FOUND: ticket tickets/99 does not exist\n");
+            "hotlinectl: NOT_FOUND: ticket tickets/99 does not exist "
+            "(reason NOT_FOUND; resource=tickets/99)\n");
   CliRun denied =
       Cli({"ticket", "close", "1", "--satisfaction", "satisfied"}, secret);
   EXPECT_EQ(denied.exit_code, 3);
@@ -154,7 +155,7 @@ TEST_F(CliTest, EachFailureKindHasItsExitCode) {
   EXPECT_EQ(backwards.err,
             "hotlinectl: INVALID_ARGUMENT: to_date 2021-02-01 must be after "
             "from_date 2021-03-01 (the period is [from_date, to_date): "
-            "to_date is not counted)\n");
+            "to_date is not counted) (reason INVALID_FIELD; field to_date)\n");
   CliRun others = Cli({"report", "--department", "market"}, secret);
   EXPECT_EQ(others.exit_code, 3) << others.err;
   CliRun refused = Cli({"ticket", "ack", "1"});
@@ -212,6 +213,9 @@ TEST_F(CliTest, ImportIsIdempotentAndReportsBadRows) {
   EXPECT_EQ(again.out,
             "imported 0 new ticket(s), 4 already present, 2 row(s) failed, of "
             "6\n");
+  // A row imported before is no failure: only the two bad rows are told.
+  EXPECT_FALSE(absl::StrContains(again.err, "ALREADY_EXISTS")) << again.err;
+  EXPECT_FALSE(absl::StrContains(first.err, "ALREADY_EXISTS")) << first.err;
   CliRun listed = Cli({"ticket", "list", "--json"});
   // Three tickets, SZ001-SZ003, none twice.
   size_t tickets = 0;
@@ -230,6 +234,41 @@ TEST_F(CliTest, ImportIsIdempotentAndReportsBadRows) {
       << first_ticket.out;
   EXPECT_TRUE(
       absl::StrContains(first_ticket.out, "department:   departments/housing"));
+}
+
+TEST_F(CliTest, ARefusalPrintsItsReasonAndMetadataAndKeepsItsExitCode) {
+  ASSERT_EQ(Cli({"ticket", "create", "--type", "help", "--topic", "t",
+                 "--title", "t", "--content", "c"})
+                .exit_code,
+            0);
+  CliRun refused = Cli({"ticket", "close", "1", "--satisfaction", "satisfied"});
+  EXPECT_EQ(refused.exit_code, 5);
+  EXPECT_EQ(refused.err,
+            "hotlinectl: FAILED_PRECONDITION: tickets/1 is RECEIVED; "
+            "CloseTicket needs it to be REPLIED (reason TICKET_STATE; "
+            "ticket=tickets/1 state=RECEIVED allowed_states=REPLIED "
+            "method=CloseTicket)\n");
+  CliRun nowhere = Cli({"ticket", "dispatch", "1", "housing"});
+  EXPECT_EQ(nowhere.exit_code, 4);
+  EXPECT_TRUE(absl::StrContains(
+      nowhere.err, "(reason NOT_FOUND; resource=departments/housing)\n"))
+      << nowhere.err;
+  ASSERT_EQ(
+      Cli({"department", "create", "housing", "--display_name", "x"}).exit_code,
+      0);
+  CliRun stale = Cli({"ticket", "dispatch", "1", "housing", "--etag", "stale"});
+  EXPECT_EQ(stale.exit_code, 5) << stale.err;
+  EXPECT_TRUE(absl::StrContains(stale.err,
+                                "(reason ETAG_MISMATCH; "
+                                "ticket=tickets/1 etag=stale "
+                                "current_etag="))
+      << stale.err;
+  CliRun untitled = Cli({"ticket", "create", "--type", "help", "--topic", "t",
+                         "--title", " ", "--content", "c"});
+  EXPECT_EQ(untitled.exit_code, 5);
+  EXPECT_EQ(untitled.err,
+            "hotlinectl: INVALID_ARGUMENT: ticket.title is required "
+            "(reason INVALID_FIELD; field ticket.title)\n");
 }
 
 TEST_F(CliTest, VersionAndHelpAnswerLikeAnyCommandLineTool) {

@@ -183,14 +183,21 @@ TEST_F(LifecycleTest, PlatformTicketNumberIsCreatedOnce) {
   create.mutable_ticket()->set_source_id("SZ-77");
   absl::StatusOr<Ticket> first = intake_->CreateTicket(create);
   ASSERT_TRUE(first.ok());
-  // A re-import with a fresh request id (the client sets one) still finds it.
+  // A re-import with a fresh request id (the client sets one) creates
+  // nothing and names the ticket made before.
   absl::StatusOr<Ticket> again = intake_->CreateTicket(create);
-  ASSERT_TRUE(again.ok());
-  EXPECT_EQ(again->name(), first->name());
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(ReasonOf(again.status()), v1::DUPLICATE_SOURCE_ID);
+  EXPECT_EQ(ErrorMetadataOf(again.status(), "ticket"), first->name());
   // Another intake source may not claim, or read, that number.
   std::unique_ptr<Client> other = Connect(CreateToken("intake/province"));
   absl::StatusOr<Ticket> foreign = other->CreateTicket(create);
   EXPECT_EQ(foreign.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(ErrorMetadataOf(foreign.status(), "ticket"), "");
+  absl::StatusOr<v1::ListTicketsResponse> all =
+      bureau().ListTickets(v1::ListTicketsRequest());
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->tickets_size(), 1);
 }
 
 TEST_F(LifecycleTest, CreateWithDepartmentDispatchesAtOnce) {

@@ -366,6 +366,9 @@ TEST(Startup, AFullDiskIsResourceExhaustedAndRecoversWhenSpaceIsFreed) {
   for (int i = 1; i < 500 && full.ok(); ++i) full = create(i);
   EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted) << full;
   EXPECT_TRUE(absl::StartsWith(full.message(), "disk full")) << full;
+  // Programs read it too: retry once the operator freed space.
+  EXPECT_EQ(ReasonOf(full), v1::DISK_FULL);
+  EXPECT_TRUE(RetryDelayOf(full).has_value());
   absl::Status health = client->CheckHealth();
   EXPECT_NE(health.message().find("NOT_SERVING"), std::string::npos) << health;
   // Space freed: writes commit again, and health follows.

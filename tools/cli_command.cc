@@ -1,7 +1,13 @@
 #include "tools/cli_command.h"
 
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
 #include "tools/resource_format.h"
 
 namespace hotline::cli {
@@ -29,9 +35,62 @@ int ExitCodeFor(absl::StatusCode code) {
   }
 }
 
+std::string ErrorDetailsText(const absl::Status& status) {
+  const std::optional<google::rpc::ErrorInfo> info = ErrorInfoOf(status);
+  const auto violations = FieldViolationsOf(status);
+  const std::optional<absl::Duration> retry = RetryDelayOf(status);
+  if (!info.has_value() && violations.empty() && !retry.has_value()) {
+    return "";
+  }
+  std::vector<std::string> parts;
+  if (info.has_value()) {
+    std::string part = absl::StrCat("reason ", info->reason());
+    // The keys errors.proto lists first in the order it lists them, the
+    // rest by name.
+    static const std::vector<std::string> kFirst = {
+        "ticket",    "resource",     "source_id",      "request_id",
+        "principal", "state",        "allowed_states", "method",
+        "etag",      "current_etag", "after_seq",      "latest_seq"};
+    std::vector<std::string> keys;
+    for (const std::string& key : kFirst) {
+      if (info->metadata().count(key) > 0) keys.push_back(key);
+    }
+    std::vector<std::string> rest;
+    for (const auto& [key, value] : info->metadata()) {
+      if (std::find(kFirst.begin(), kFirst.end(), key) == kFirst.end()) {
+        rest.push_back(key);
+      }
+    }
+    std::sort(rest.begin(), rest.end());
+    keys.insert(keys.end(), rest.begin(), rest.end());
+    std::vector<std::string> pairs;
+    for (const std::string& key : keys) {
+      const std::string& value = info->metadata().at(key);
+      const bool quote = value.empty() || value.find(' ') != value.npos;
+      pairs.push_back(
+          absl::StrCat(key, "=", quote ? "\"" : "", value, quote ? "\"" : ""));
+    }
+    if (!pairs.empty()) {
+      absl::StrAppend(&part, "; ", absl::StrJoin(pairs, " "));
+    }
+    parts.push_back(std::move(part));
+  }
+  for (const auto& violation : violations) {
+    // The description often is the message itself: said once.
+    parts.push_back(violation.description() == status.message()
+                        ? absl::StrCat("field ", violation.field())
+                        : absl::StrCat("field ", violation.field(), ": ",
+                                       violation.description()));
+  }
+  if (retry.has_value()) {
+    parts.push_back(absl::StrCat("retry after ", absl::FormatDuration(*retry)));
+  }
+  return absl::StrCat(" (", absl::StrJoin(parts, "; "), ")");
+}
+
 int Fail(const absl::Status& status) {
   std::cerr << "hotlinectl: " << absl::StatusCodeToString(status.code()) << ": "
-            << status.message() << "\n";
+            << status.message() << ErrorDetailsText(status) << "\n";
   return ExitCodeFor(status.code());
 }
 

@@ -34,8 +34,15 @@ struct Command;
 // The exit code for a status the server (or the connection to it) gave
 // (see above).
 int ExitCodeFor(absl::StatusCode code);
-// Prints "hotlinectl: CODE: message" to stderr; returns the exit code. For
-// the server's answers; mistakes found before calling it are InputError's.
+// What a refusal says to programs (proto/hotline/v1/errors.proto), for
+// people, after the message: " (reason TICKET_STATE; ticket=tickets/7
+// state=CLOSED allowed_states=IN_PROGRESS; field ticket.title: ...; retry
+// after 1s)". Empty when the status carries no details (a status from the
+// client or from gRPC itself).
+std::string ErrorDetailsText(const absl::Status& status);
+// Prints "hotlinectl: CODE: message" and the details (ErrorDetailsText) to
+// stderr; returns the exit code. For the server's answers; mistakes found
+// before calling it are InputError's.
 int Fail(const absl::Status& status);
 // A mistake in what the person typed or in a local file (an unknown option,
 // a malformed value, an unreadable file): prints the message, the command's

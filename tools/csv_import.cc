@@ -147,7 +147,6 @@ absl::StatusOr<v1::CreateTicketRequest> RowToRequest(const ImportColumns& c,
   const std::string source_id = Field(row, c.source_id);
   if (source_id.empty()) return RowError(row, "source_id is empty");
   t.set_source_id(source_id);
-  request.set_request_id(absl::StrCat("import:", source_id));
 
   static const std::map<std::string, v1::Ticket::Type> kTypes = {
       {"咨询", v1::Ticket::INQUIRY},    {"求助", v1::Ticket::HELP},

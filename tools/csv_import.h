@@ -50,8 +50,10 @@ struct ImportColumns {
 
 // The CreateTicket request for one row, or INVALID_ARGUMENT saying which
 // field is wrong ("line 7: column \"title\": byte 3 is not UTF-8 text" for
-// a file saved in another encoding). The request_id is derived from the
-// source_id, so that a re-run, or a retry, creates nothing twice.
+// a file saved in another encoding). It has no request_id (the client
+// library sets one per call and keeps it on its retries): the source_id
+// makes a re-run create nothing twice, answered ALREADY_EXISTS with reason
+// DUPLICATE_SOURCE_ID (a row already imported).
 absl::StatusOr<v1::CreateTicketRequest> RowToRequest(
     const ImportColumns& columns, const CsvRow& row);
 

@@ -86,16 +86,6 @@ int RunWatch(Context& context, const Args& args,
   return 0;
 }
 
-// A filter string literal: quotes and backslashes escaped.
-std::string FilterQuote(const std::string& value) {
-  std::string out = "\"";
-  for (char ch : value) {
-    if (ch == '"' || ch == '\\') out.push_back('\\');
-    out.push_back(ch);
-  }
-  return out + "\"";
-}
-
 int RunImport(Context& context, const Args&,
               const std::vector<std::string>& words) {
   // The file is the person's input: a file that cannot be read or is not
@@ -137,7 +127,8 @@ int RunImport(Context& context, const Args&,
                         ? std::string(status.message().substr(
                               status.message().find(": ") + 2))
                         : absl::StrCat(absl::StatusCodeToString(status.code()),
-                                       ": ", status.message()))
+                                       ": ", status.message(),
+                                       ErrorDetailsText(status)))
                 << "\n";
     };
     absl::StatusOr<v1::CreateTicketRequest> request =
@@ -145,23 +136,17 @@ int RunImport(Context& context, const Args&,
     if (!request.ok()) {
       report_failure(request.status());
     } else {
-      // Already imported (by this caller)? Then there is nothing to do.
-      v1::ListTicketsRequest existing;
-      existing.set_filter(absl::StrCat(
-          "source_id = ", FilterQuote(request->ticket().source_id())));
-      existing.set_page_size(1);
-      absl::StatusOr<v1::ListTicketsResponse> found =
-          context.client->ListTickets(existing);
-      if (found.ok() && found->tickets_size() > 0) {
+      // One call a row: a row imported before (by this caller, or by any
+      // source for the bureau) is refused as DUPLICATE_SOURCE_ID, which
+      // means there is nothing to do.
+      absl::StatusOr<v1::Ticket> ticket =
+          context.client->CreateTicket(*request);
+      if (ticket.ok()) {
+        ++created;
+      } else if (ReasonOf(ticket.status()) == v1::DUPLICATE_SOURCE_ID) {
         ++present;
       } else {
-        absl::StatusOr<v1::Ticket> ticket =
-            context.client->CreateTicket(*request);
-        if (ticket.ok()) {
-          ++created;
-        } else {
-          report_failure(ticket.status());
-        }
+        report_failure(ticket.status());
       }
     }
     if (terminal) {

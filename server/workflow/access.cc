@@ -1,6 +1,7 @@
 #include "server/workflow/access.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/error_details.h"
 
 namespace hotline {
 
@@ -56,9 +57,12 @@ absl::Status AuthorizeAction(const Principal& principal, TicketAction action) {
       break;
   }
   if (allowed) return absl::OkStatus();
-  return absl::PermissionDeniedError(
-      absl::StrCat(principal.ToString(), " may not call ", ActionName(action),
-                   "; only the bureau may"));
+  return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                        principal.ToString(), " may not call ",
+                        ActionName(action), "; only the bureau may")),
+                    v1::ROLE_NOT_ALLOWED,
+                    {{"principal", principal.ToString()},
+                     {"method", std::string(ActionName(action))}});
 }
 
 absl::Status AuthorizeOnTicket(const Principal& principal, TicketAction action,
@@ -71,8 +75,10 @@ absl::Status AuthorizeOnTicket(const Principal& principal, TicketAction action,
   switch (principal.kind) {
     case Principal::Kind::kBureau:
       if (ticket == nullptr) {
-        return absl::NotFoundError(
-            absl::StrCat("ticket ", ticket_name, " does not exist"));
+        return WithReason(absl::NotFoundError(absl::StrCat(
+                              "ticket ", ticket_name, " does not exist")),
+                          v1::NOT_FOUND,
+                          {{"resource", std::string(ticket_name)}});
       }
       return absl::OkStatus();
     case Principal::Kind::kDepartment:
@@ -84,18 +90,27 @@ absl::Status AuthorizeOnTicket(const Principal& principal, TicketAction action,
       break;
   }
   if (owns) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrCat(
-      principal.ToString(), " has no access to ", ticket_name,
-      principal.kind == Principal::Kind::kDepartment
-          ? ": it is not assigned to this department (or does not exist)"
-          : ": it was not created by this intake source (or does not exist)"));
+  return WithReason(
+      absl::PermissionDeniedError(absl::StrCat(
+          principal.ToString(), " has no access to ", ticket_name,
+          principal.kind == Principal::Kind::kDepartment
+              ? ": it is not assigned to this department (or does not exist)"
+              : ": it was not created by this intake source (or does not "
+                "exist)")),
+      v1::NOT_YOURS,
+      {{"principal", principal.ToString()},
+       {"resource", std::string(ticket_name)}});
 }
 
 absl::Status AuthorizeBureauOnly(const Principal& principal,
                                  absl::string_view what) {
   if (principal.kind == Principal::Kind::kBureau) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrCat(
-      principal.ToString(), " may not call ", what, "; only the bureau may"));
+  return WithReason(
+      absl::PermissionDeniedError(absl::StrCat(principal.ToString(),
+                                               " may not call ", what,
+                                               "; only the bureau may")),
+      v1::ROLE_NOT_ALLOWED,
+      {{"principal", principal.ToString()}, {"method", std::string(what)}});
 }
 
 absl::StatusOr<FeedScope> FeedScopeFor(
@@ -110,16 +125,23 @@ absl::StatusOr<FeedScope> FeedScopeFor(
     case Principal::Kind::kDepartment:
       if (!requested_department.empty() &&
           requested_department != principal.DepartmentName()) {
-        return absl::PermissionDeniedError(
-            absl::StrCat(principal.ToString(), " may watch only the events of ",
-                         principal.DepartmentName()));
+        return WithReason(
+            absl::PermissionDeniedError(absl::StrCat(
+                principal.ToString(), " may watch only the events of ",
+                principal.DepartmentName())),
+            v1::NOT_YOURS,
+            {{"principal", principal.ToString()},
+             {"resource", requested_department}});
       }
       scope.department = principal.DepartmentName();
       break;
     case Principal::Kind::kIntake:
       if (!requested_department.empty()) {
-        return absl::PermissionDeniedError(
-            "intake may not filter the feed by department");
+        return WithReason(
+            absl::PermissionDeniedError(
+                "intake may not filter the feed by department"),
+            v1::ROLE_NOT_ALLOWED,
+            {{"principal", principal.ToString()}, {"method", "WatchEvents"}});
       }
       scope.created_by = principal.ToString();
       break;

@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/error_details.h"
 #include "common/proto_time.h"
 
 namespace hotline {
@@ -14,10 +15,14 @@ absl::StatusOr<CardChange> IssueCard(const v1::Ticket& ticket,
                                      absl::string_view reason,
                                      const ActionContext& context) {
   if (ticket.department().empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        ticket.name(), " is ", v1::Ticket::State_Name(ticket.state()),
-        " and held by no department; a card is charged to the department "
-        "holding the ticket"));
+    return WithReason(
+        absl::FailedPreconditionError(absl::StrCat(
+            ticket.name(), " is ", v1::Ticket::State_Name(ticket.state()),
+            " and held by no department; a card is charged to the department "
+            "holding the ticket")),
+        v1::NO_DEPARTMENT_TO_CHARGE,
+        {{"ticket", ticket.name()},
+         {"state", v1::Ticket::State_Name(ticket.state())}});
   }
   CardChange result{
       BeginStep(ticket, Event::CARD_ISSUED, ticket.state(), context), Card()};
@@ -45,8 +50,9 @@ absl::StatusOr<CardChange> RevokeCard(const v1::Ticket& ticket,
                                       absl::string_view reason,
                                       const ActionContext& context) {
   if (card.has_revoke_time()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(card.name(), " is already revoked"));
+    return WithReason(absl::FailedPreconditionError(
+                          absl::StrCat(card.name(), " is already revoked")),
+                      v1::ALREADY_REVOKED, {{"resource", card.name()}});
   }
   CardChange result{
       BeginStep(ticket, Event::CARD_REVOKED, ticket.state(), context), card};

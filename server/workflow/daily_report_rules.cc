@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/error_details.h"
 #include "server/workflow/validation.h"
 
 namespace hotline {
@@ -26,18 +27,24 @@ absl::StatusOr<absl::CivilDay> CheckReportDay(
   const absl::CivilDay day = *parsed;
   const absl::CivilDay today = calendar.LocalDay(now);
   if (day > today) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("date ", date, " has not begun; report for today, ",
-                     absl::FormatCivilTime(today)));
+    return WithFieldViolation(
+        absl::InvalidArgumentError(
+            absl::StrCat("date ", date, " has not begun; report for today, ",
+                         absl::FormatCivilTime(today))),
+        "date", "has not begun");
   }
   if (day < today) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the day ", date,
-        " has ended; its reports can no longer be given or amended"));
+    return WithReason(
+        absl::FailedPreconditionError(absl::StrCat(
+            "the day ", date,
+            " has ended; its reports can no longer be given or amended")),
+        v1::REPORT_DAY_ENDED, {{"date", std::string(date)}});
   }
   if (!calendar.IsWorkingDay(day)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(date, " is not a working day; no report is owed for it"));
+    return WithReason(
+        absl::FailedPreconditionError(absl::StrCat(
+            date, " is not a working day; no report is owed for it")),
+        v1::NOT_A_WORKING_DAY, {{"date", std::string(date)}});
   }
   return day;
 }

@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/error_details.h"
 #include "common/proto_time.h"
 #include "server/workflow/calendar_coverage.h"
 
@@ -19,8 +20,9 @@ absl::Status CheckPending(const Ticket& ticket, absl::string_view etag,
     return s;
   }
   if (!ticket.has_pending_extension()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(ticket.name(), " has no pending extension request"));
+    return WithReason(absl::FailedPreconditionError(absl::StrCat(
+                          ticket.name(), " has no pending extension request")),
+                      v1::EXTENSION_NOT_PENDING, {{"ticket", ticket.name()}});
   }
   return absl::OkStatus();
 }
@@ -35,9 +37,12 @@ absl::StatusOr<TicketChange> RequestExtension(const Ticket& ticket,
                                               const DeadlineRules& rules) {
   const v1::Policy& policy = *rules.policy;
   if (working_days < 1 || working_days > policy.extension_max_working_days()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "working_days must be 1 to ", policy.extension_max_working_days(),
-        " (got ", working_days, ")"));
+    return WithFieldViolation(
+        absl::InvalidArgumentError(absl::StrCat(
+            "working_days must be 1 to ", policy.extension_max_working_days(),
+            " (got ", working_days, ")")),
+        "working_days",
+        absl::StrCat("must be 1 to ", policy.extension_max_working_days()));
   }
   if (absl::Status s = CheckStep(ticket, etag, "RequestExtension",
                                  {Ticket::DISPATCHED, Ticket::IN_PROGRESS});
@@ -46,22 +51,34 @@ absl::StatusOr<TicketChange> RequestExtension(const Ticket& ticket,
   }
   if (!ticket.has_reply_due_at() ||
       context.now >= FromProtoTime(ticket.reply_due_at())) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        ticket.name(),
-        ": the reply deadline has passed; an extension must be asked for "
-        "before it"));
+    return WithReason(
+        absl::FailedPreconditionError(absl::StrCat(
+            ticket.name(),
+            ": the reply deadline has passed; an extension must be asked for "
+            "before it")),
+        v1::EXTENSION_TOO_LATE,
+        {{"ticket", ticket.name()},
+         {"reply_due_at", ticket.has_reply_due_at()
+                              ? FormatRfc3339(ticket.reply_due_at())
+                              : ""}});
   }
   if (ticket.has_pending_extension()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(ticket.name(),
-                     " already has an extension request waiting for the "
-                     "bureau"));
+    return WithReason(absl::FailedPreconditionError(absl::StrCat(
+                          ticket.name(),
+                          " already has an extension request waiting for the "
+                          "bureau")),
+                      v1::EXTENSION_PENDING, {{"ticket", ticket.name()}});
   }
   if (ticket.extension_count() >= policy.extension_max_count()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(ticket.name(), " had ", ticket.extension_count(),
-                     " extensions already; the policy allows at most ",
-                     policy.extension_max_count()));
+    return WithReason(
+        absl::FailedPreconditionError(
+            absl::StrCat(ticket.name(), " had ", ticket.extension_count(),
+                         " extensions already; the policy allows at most ",
+                         policy.extension_max_count())),
+        v1::EXTENSION_LIMIT,
+        {{"ticket", ticket.name()},
+         {"extension_count", absl::StrCat(ticket.extension_count())},
+         {"extension_max_count", absl::StrCat(policy.extension_max_count())}});
   }
   TicketChange change =
       BeginStep(ticket, Event::EXTENSION_REQUESTED, ticket.state(), context);

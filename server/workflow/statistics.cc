@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/error_details.h"
 #include "server/workflow/validation.h"
 
 namespace hotline {
@@ -14,12 +15,15 @@ absl::StatusOr<StatPeriod> ParseStatPeriod(const std::string& from_date,
   absl::StatusOr<absl::CivilDay> to = ParseDay(to_date, "to_date");
   if (!to.ok()) return to.status();
   if (*to <= *from) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "to_date ", to_date, " must be after from_date ", from_date,
-        " (the period is [from_date, to_date): to_date is not counted)"));
+    return InvalidFieldError(
+        "to_date",
+        absl::StrCat(
+            "to_date ", to_date, " must be after from_date ", from_date,
+            " (the period is [from_date, to_date): to_date is not counted)"));
   }
   if (*to - *from > kMaxStatisticsDays) {
-    return absl::InvalidArgumentError(
+    return InvalidFieldError(
+        "to_date",
         absl::StrCat("the period has ", *to - *from, " days; at most ",
                      kMaxStatisticsDays, " may be asked for at once"));
   }

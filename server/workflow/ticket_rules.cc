@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/error_details.h"
 #include "common/proto_time.h"
 #include "server/workflow/calendar_coverage.h"
 #include "server/workflow/daily_report_rules.h"
@@ -18,9 +19,14 @@ absl::Status CheckStep(const Ticket& ticket, absl::string_view etag,
                        absl::string_view method,
                        std::initializer_list<Ticket::State> allowed) {
   if (!etag.empty() && etag != ticket.etag()) {
-    return absl::AbortedError(absl::StrCat(
-        ticket.name(), " changed since etag \"", etag, "\" (now \"",
-        ticket.etag(), "\"); read it again and retry"));
+    return WithReason(
+        absl::AbortedError(absl::StrCat(ticket.name(), " changed since etag \"",
+                                        etag, "\" (now \"", ticket.etag(),
+                                        "\"); read it again and retry")),
+        v1::ETAG_MISMATCH,
+        {{"ticket", ticket.name()},
+         {"etag", std::string(etag)},
+         {"current_etag", ticket.etag()}});
   }
   for (Ticket::State state : allowed) {
     if (ticket.state() == state) return absl::OkStatus();
@@ -29,9 +35,19 @@ absl::Status CheckStep(const Ticket& ticket, absl::string_view etag,
       absl::StrJoin(allowed, " or ", [](std::string* out, Ticket::State state) {
         out->append(Ticket::State_Name(state));
       });
-  return absl::FailedPreconditionError(
-      absl::StrCat(ticket.name(), " is ", Ticket::State_Name(ticket.state()),
-                   "; ", method, " needs it to be ", names));
+  std::string allowed_states =
+      absl::StrJoin(allowed, ",", [](std::string* out, Ticket::State state) {
+        out->append(Ticket::State_Name(state));
+      });
+  return WithReason(
+      absl::FailedPreconditionError(absl::StrCat(
+          ticket.name(), " is ", Ticket::State_Name(ticket.state()), "; ",
+          method, " needs it to be ", names)),
+      v1::TICKET_STATE,
+      {{"ticket", ticket.name()},
+       {"state", Ticket::State_Name(ticket.state())},
+       {"allowed_states", allowed_states},
+       {"method", std::string(method)}});
 }
 
 TicketChange BeginStep(const Ticket& ticket, Event::Type type,
@@ -131,9 +147,12 @@ absl::StatusOr<TicketChange> Dispatch(const Ticket& ticket,
     return s;
   }
   if (ticket.department() == department) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(ticket.name(), " is already assigned to ", department,
-                     "; name another department to reassign it"));
+    return WithReason(
+        absl::FailedPreconditionError(
+            absl::StrCat(ticket.name(), " is already assigned to ", department,
+                         "; name another department to reassign it")),
+        v1::ALREADY_ASSIGNED,
+        {{"ticket", ticket.name()}, {"department", std::string(department)}});
   }
   TicketChange change =
       BeginStep(ticket, Event::DISPATCHED, Ticket::DISPATCHED, context);
@@ -188,12 +207,16 @@ absl::StatusOr<TicketChange> Return(const Ticket& ticket,
   }
   if (ticket.has_return_due_at() &&
       context.now > FromProtoTime(ticket.return_due_at())) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(ticket.name(), ": the return window (退单时限) ended at ",
-                     absl::FormatTime("%Y-%m-%d %H:%M:%S %z",
-                                      FromProtoTime(ticket.return_due_at()),
-                                      absl::FixedTimeZone(8 * 3600)),
-                     "; ask the bureau to reassign the ticket instead"));
+    return WithReason(
+        absl::FailedPreconditionError(absl::StrCat(
+            ticket.name(), ": the return window (退单时限) ended at ",
+            absl::FormatTime("%Y-%m-%d %H:%M:%S %z",
+                             FromProtoTime(ticket.return_due_at()),
+                             absl::FixedTimeZone(8 * 3600)),
+            "; ask the bureau to reassign the ticket instead")),
+        v1::RETURN_WINDOW_CLOSED,
+        {{"ticket", ticket.name()},
+         {"return_due_at", FormatRfc3339(ticket.return_due_at())}});
   }
   TicketChange change =
       BeginStep(ticket, Event::RETURNED, Ticket::RETURNED, context);

@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/error_details.h"
 #include "common/input_text.h"
 #include "common/proto_time.h"
 #include "server/workflow/principal.h"
@@ -16,15 +17,16 @@ absl::StatusOr<int64_t> ParseNumericName(absl::string_view name,
                                          absl::string_view field) {
   int64_t id = 0;
   if (name.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " is required, e.g. \"", prefix, "42\""));
+    return InvalidFieldError(
+        field, absl::StrCat(field, " is required, e.g. \"", prefix, "42\""));
   }
   if (!absl::StartsWith(name, prefix) ||
       !absl::SimpleAtoi(name.substr(prefix.size()), &id) || id <= 0 ||
       absl::StrCat(prefix, id) != name) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " ", QuoteInput(name), " is not a valid name; expected \"",
-        prefix, "{number}\", e.g. \"", prefix, "42\""));
+    return InvalidFieldError(
+        field, absl::StrCat(field, " ", QuoteInput(name),
+                            " is not a valid name; expected \"", prefix,
+                            "{number}\", e.g. \"", prefix, "42\""));
   }
   return id;
 }
@@ -45,18 +47,22 @@ int Utf8Length(absl::string_view text) {
 
 absl::Status CheckTime(absl::Time time, absl::string_view field) {
   if (IsValidApiTime(time)) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      field, " ",
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", time, absl::UTCTimeZone()),
-      " is out of range; give a time from 1970-01-01T00:00:00Z through "
-      "9999-12-31T23:59:59Z"));
+  return InvalidFieldError(
+      field,
+      absl::StrCat(
+          field, " ",
+          absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", time, absl::UTCTimeZone()),
+          " is out of range; give a time from 1970-01-01T00:00:00Z through "
+          "9999-12-31T23:59:59Z"));
 }
 
 absl::Status CheckTimestamp(const google::protobuf::Timestamp& timestamp,
                             absl::string_view field) {
   if (timestamp.nanos() < 0 || timestamp.nanos() > 999999999) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, ".nanos is ", timestamp.nanos(), "; it must be 0 to 999999999"));
+    return InvalidFieldError(
+        absl::StrCat(field, ".nanos"),
+        absl::StrCat(field, ".nanos is ", timestamp.nanos(),
+                     "; it must be 0 to 999999999"));
   }
   return CheckTime(FromProtoTime(timestamp), field);
 }
@@ -64,9 +70,9 @@ absl::Status CheckTimestamp(const google::protobuf::Timestamp& timestamp,
 absl::Status CheckUtf8(absl::string_view value, absl::string_view field) {
   const size_t bad = InvalidUtf8Offset(value);
   if (bad == absl::string_view::npos) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat(field, " is not UTF-8 text (byte ", bad + 1, " of ",
-                   value.size(), "): ", QuoteInput(value)));
+  return InvalidFieldError(
+      field, absl::StrCat(field, " is not UTF-8 text (byte ", bad + 1, " of ",
+                          value.size(), "): ", QuoteInput(value)));
 }
 
 absl::StatusOr<int64_t> ParseTicketName(absl::string_view name,
@@ -87,13 +93,14 @@ absl::StatusOr<int64_t> ParseTokenName(absl::string_view name,
 absl::StatusOr<absl::CivilDay> ParseDay(absl::string_view date,
                                         absl::string_view field) {
   if (date.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " is required, a day like \"2021-02-18\""));
+    return InvalidFieldError(
+        field, absl::StrCat(field, " is required, a day like \"2021-02-18\""));
   }
   absl::CivilDay day;
   if (date.size() != 10 || !absl::ParseCivilTime(date, &day)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " ", QuoteInput(date), " must be a day like \"2021-02-18\""));
+    return InvalidFieldError(
+        field, absl::StrCat(field, " ", QuoteInput(date),
+                            " must be a day like \"2021-02-18\""));
   }
   return day;
 }
@@ -102,15 +109,19 @@ absl::StatusOr<std::string> ParseDepartmentName(absl::string_view name,
                                                 absl::string_view field) {
   constexpr absl::string_view kPrefix = "departments/";
   if (name.empty()) {
-    return absl::InvalidArgumentError(
+    return InvalidFieldError(
+        field,
         absl::StrCat(field, " is required, e.g. \"departments/housing\""));
   }
   if (!absl::StartsWith(name, kPrefix) ||
       !IsValidResourceId(name.substr(kPrefix.size()))) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " ", QuoteInput(name),
-        " is not a valid name; expected \"departments/{id}\" with an id of "
-        "lowercase letters, digits and hyphens, e.g. \"departments/housing\""));
+    return InvalidFieldError(
+        field,
+        absl::StrCat(
+            field, " ", QuoteInput(name),
+            " is not a valid name; expected \"departments/{id}\" with an id of "
+            "lowercase letters, digits and hyphens, e.g. "
+            "\"departments/housing\""));
   }
   return std::string(name.substr(kPrefix.size()));
 }
@@ -119,9 +130,9 @@ absl::Status CheckOptionalText(absl::string_view value, absl::string_view field,
                                int max_chars) {
   const int length = Utf8Length(value);
   if (length > max_chars) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is ", length,
-                                                   " characters long; at most ",
-                                                   max_chars, " are allowed"));
+    return InvalidFieldError(
+        field, absl::StrCat(field, " is ", length, " characters long; at most ",
+                            max_chars, " are allowed"));
   }
   return absl::OkStatus();
 }
@@ -129,7 +140,7 @@ absl::Status CheckOptionalText(absl::string_view value, absl::string_view field,
 absl::Status CheckRequiredText(absl::string_view value, absl::string_view field,
                                int max_chars) {
   if (IsBlank(value)) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+    return InvalidFieldError(field, absl::StrCat(field, " is required"));
   }
   return CheckOptionalText(value, field, max_chars);
 }
@@ -138,11 +149,12 @@ absl::Status CheckOutcome(v1::Ticket::Outcome outcome,
                           absl::string_view field) {
   if (!v1::Ticket::Outcome_IsValid(outcome) ||
       outcome == v1::Ticket::OUTCOME_UNSPECIFIED) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field,
-        " must be one of RESOLVED, EXPLAINED, NOT_RESOLVABLE, NOT_OUR_REMIT "
-        "(got ",
-        static_cast<int>(outcome), ")"));
+    return InvalidFieldError(
+        field, absl::StrCat(field,
+                            " must be one of RESOLVED, EXPLAINED, "
+                            "NOT_RESOLVABLE, NOT_OUR_REMIT "
+                            "(got ",
+                            static_cast<int>(outcome), ")"));
   }
   return absl::OkStatus();
 }
@@ -151,10 +163,11 @@ absl::Status CheckSatisfaction(v1::Ticket::Satisfaction satisfaction,
                                absl::string_view field) {
   if (!v1::Ticket::Satisfaction_IsValid(satisfaction) ||
       satisfaction == v1::Ticket::SATISFACTION_UNSPECIFIED) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field,
-        " must be one of SATISFIED, BASICALLY_SATISFIED, DISSATISFIED (got ",
-        static_cast<int>(satisfaction), ")"));
+    return InvalidFieldError(
+        field, absl::StrCat(field,
+                            " must be one of SATISFIED, "
+                            "BASICALLY_SATISFIED, DISSATISFIED (got ",
+                            static_cast<int>(satisfaction), ")"));
   }
   return absl::OkStatus();
 }
@@ -162,13 +175,16 @@ absl::Status CheckSatisfaction(v1::Ticket::Satisfaction satisfaction,
 absl::Status ValidateNewTicket(const v1::Ticket& ticket, absl::Time now) {
   if (!v1::Ticket::Type_IsValid(ticket.type()) ||
       ticket.type() == v1::Ticket::TYPE_UNSPECIFIED) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "ticket.type must be one of INQUIRY, HELP, SUGGESTION, COMPLAINT, "
-        "REPORT, OTHER (got ",
-        static_cast<int>(ticket.type()), ")"));
+    return InvalidFieldError(
+        "ticket.type",
+        absl::StrCat(
+            "ticket.type must be one of INQUIRY, HELP, SUGGESTION, COMPLAINT, "
+            "REPORT, OTHER (got ",
+            static_cast<int>(ticket.type()), ")"));
   }
   if (!v1::Ticket::Urgency_IsValid(ticket.urgency())) {
-    return absl::InvalidArgumentError(
+    return InvalidFieldError(
+        "ticket.urgency",
         absl::StrCat("ticket.urgency must be NORMAL, URGENT or CRITICAL (got ",
                      static_cast<int>(ticket.urgency()), ")"));
   }
@@ -181,12 +197,14 @@ absl::Status ValidateNewTicket(const v1::Ticket& ticket, absl::Time now) {
       !s.ok())
     return s;
   if (IsBlank(ticket.content())) {
-    return absl::InvalidArgumentError("ticket.content is required");
+    return InvalidFieldError("ticket.content", "ticket.content is required");
   }
   if (ticket.content().size() > static_cast<size_t>(kMaxContentBytes)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "ticket.content is ", ticket.content().size(), " bytes long; at most ",
-        kMaxContentBytes, " are allowed"));
+    return InvalidFieldError(
+        "ticket.content",
+        absl::StrCat("ticket.content is ", ticket.content().size(),
+                     " bytes long; at most ", kMaxContentBytes,
+                     " are allowed"));
   }
   if (absl::Status s = CheckOptionalText(ticket.address(), "ticket.address",
                                          kMaxAddressChars);
@@ -202,7 +220,8 @@ absl::Status ValidateNewTicket(const v1::Ticket& ticket, absl::Time now) {
     return s;
   for (char c : ticket.caller_phone()) {
     if (!absl::ascii_isdigit(c) && c != '+' && c != '-' && c != ' ') {
-      return absl::InvalidArgumentError(
+      return InvalidFieldError(
+          "ticket.caller_phone",
           "ticket.caller_phone may hold only digits, spaces, '+' and '-'");
     }
   }
@@ -217,7 +236,8 @@ absl::Status ValidateNewTicket(const v1::Ticket& ticket, absl::Time now) {
       return s;
     }
     if (FromProtoTime(ticket.received_at()) > now) {
-      return absl::InvalidArgumentError(
+      return InvalidFieldError(
+          "ticket.received_at",
           "ticket.received_at is in the future; give the time the platform "
           "received the call");
     }
