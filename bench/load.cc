@@ -2,7 +2,10 @@
 // time per operation; prints throughput and p50/p99 latency of CreateTicket,
 // GetTicket and a full lifecycle (create, dispatch, acknowledge, reply,
 // close), beside grpc.health.v1 Check on the same server as the no-work
-// baseline.
+// baseline. With the embedded server it then measures what TLS costs: health
+// and CreateTicket on a plaintext server and on a TLS server (bearer token,
+// then mutual TLS with a bound client certificate), same run, same client
+// count, certificates made on the spot; and prints the ratios.
 //
 //   hotline-bench                                  # embedded server, temp db
 //   hotline-bench --target=127.0.0.1:7345 --token=$(cat var/bureau.token)
@@ -23,6 +26,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "client/hotline_client.h"
+#include "common/dev_certificates.h"
 #include "common/log.h"
 #include "server/admin_service.h"
 #include "server/hotline_server.h"
@@ -37,6 +41,9 @@ ABSL_FLAG(int, clients, 8, "Concurrent clients (threads, one channel each).");
 ABSL_FLAG(double, seconds, 5, "How long each operation is measured.");
 ABSL_FLAG(std::string, sync, "full",
           "Embedded server only: SQLite synchronous mode, full or normal.");
+ABSL_FLAG(bool, tls, true,
+          "Embedded server only: also compare plaintext with TLS and mutual "
+          "TLS (health and CreateTicket).");
 
 namespace hotline {
 namespace {
@@ -100,6 +107,146 @@ void Print(const std::vector<Result>& results) {
         n / absl::ToDoubleSeconds(r.wall), Millis(r.latencies[n / 2]),
         Millis(r.latencies[std::min(n - 1, n * 99 / 100)]), r.errors);
   }
+}
+
+double PerSecond(const Result& r) {
+  return r.latencies.size() / absl::ToDoubleSeconds(r.wall);
+}
+
+// Health and `create` on a fresh plaintext server and on a fresh server
+// with TLS (mutual TLS optional): bearer token over TLS, and a bound client
+// certificate instead of a token; `duration` for each, in turns. Channels
+// are kept, as real clients do, so this is the cost of encryption per call,
+// not of handshakes.
+absl::Status MeasureTlsCost(
+    const std::string& dir, int client_count, absl::Duration duration,
+    bool sync_full, const std::function<absl::Status(Client&)>& create) {
+  absl::StatusOr<Pem> ca = MakeCertificateAuthority("hotline-bench CA");
+  if (!ca.ok()) return ca.status();
+  absl::StatusOr<Pem> server_pem = IssueCertificate(*ca, ServerCertificate());
+  if (!server_pem.ok()) return server_pem.status();
+  absl::StatusOr<Pem> client_pem =
+      IssueCertificate(*ca, ClientCertificate("bench-bureau"));
+  if (!client_pem.ok()) return client_pem.status();
+  absl::StatusOr<CertificateFiles> server_files =
+      WritePem(*server_pem, dir, "server");
+  if (!server_files.ok()) return server_files.status();
+  absl::StatusOr<CertificateFiles> client_files =
+      WritePem(*client_pem, dir, "client");
+  if (!client_files.ok()) return client_files.status();
+  const std::string ca_file = dir + "/ca.crt";
+  if (absl::Status s = WriteFileAtomically(ca_file, ca->certificate); !s.ok()) {
+    return s;
+  }
+
+  // Both servers run at once, and the variants take turns in short rounds,
+  // so that a change in the machine's load (it may be shared) falls on all
+  // of them alike.
+  RealClock clock;
+  struct Variant {
+    std::string name;
+    std::vector<std::unique_ptr<Client>> clients;
+    std::function<absl::Status(Client&, int)> op;
+    Result total;
+  };
+  std::vector<std::unique_ptr<HotlineServer>> servers;
+  std::vector<Variant> variants;
+  for (const bool tls : {false, true}) {
+    ServerOptions options;
+    options.listen_address = "127.0.0.1:0";
+    options.store.path = dir + (tls ? "/tls.db" : "/plaintext.db");
+    options.store.synchronous_full = sync_full;
+    if (tls) {
+      options.transport.cert_file = server_files->certificate_file;
+      options.transport.key_file = server_files->key_file;
+      options.transport.client_ca_file = ca_file;
+      options.transport.client_auth = ClientAuth::kOptional;
+    }
+    std::string token;
+    {
+      auto store = storage::Store::Open(options.store);
+      if (!store.ok()) return store.status();
+      auto made = CreateTokenDirectly(**store, "bureau", "bench", absl::Now());
+      if (!made.ok()) return made.status();
+      token = made->secret();
+    }
+    auto server = HotlineServer::Start(options, &clock);
+    if (!server.ok()) return server.status();
+    servers.push_back(*std::move(server));
+    auto clients = [&, address = servers.back()->address()](
+                       const std::string& with_token, bool certificate) {
+      std::vector<std::unique_ptr<Client>> made;
+      for (int i = 0; i < client_count; ++i) {
+        ClientOptions client;
+        client.target = address;
+        client.token = with_token;
+        if (tls) {
+          client.tls.ca_file = ca_file;
+          if (certificate) {
+            client.tls.cert_file = client_files->certificate_file;
+            client.tls.key_file = client_files->key_file;
+          }
+        }
+        made.push_back(std::make_unique<Client>(client));
+      }
+      return made;
+    };
+    const std::string label = tls ? "TLS" : "plaintext";
+    variants.push_back({"health, " + label,
+                        clients(token, false),
+                        [](Client& c, int) { return c.CheckHealth(); },
+                        {}});
+    variants.push_back({"CreateTicket, " + label,
+                        clients(token, false),
+                        [&](Client& c, int) { return create(c); },
+                        {}});
+    if (tls) {
+      v1::CreateTokenRequest bind;
+      bind.mutable_token()->set_principal("bureau");
+      bind.mutable_token()->set_certificate_identity("bench-bureau");
+      if (absl::Status s =
+              variants.back().clients[0]->CreateToken(bind).status();
+          !s.ok()) {
+        return s;
+      }
+      variants.push_back({"CreateTicket, mTLS cert",
+                          clients("", true),
+                          [&](Client& c, int) { return create(c); },
+                          {}});
+    }
+  }
+  constexpr int kRounds = 5;
+  for (int round = 0; round < kRounds; ++round) {
+    for (Variant& v : variants) {
+      Result r = Measure(v.name, v.clients, duration / kRounds, v.op);
+      v.total.name = v.name;
+      v.total.latencies.insert(v.total.latencies.end(), r.latencies.begin(),
+                               r.latencies.end());
+      v.total.errors += r.errors;
+      v.total.wall += r.wall;
+    }
+  }
+  for (auto& server : servers) server->Shutdown(absl::Seconds(5));
+  std::vector<Result> results;
+  for (Variant& v : variants) {
+    std::sort(v.total.latencies.begin(), v.total.latencies.end());
+    results.push_back(std::move(v.total));
+  }
+  std::cout << "\nWhat TLS costs (two fresh servers, in turns, kept "
+               "channels):\n";
+  Print(results);
+  for (const Result& r : results) {
+    if (r.errors > 0) {
+      return absl::InternalError(absl::StrCat(r.name, " had errors"));
+    }
+  }
+  std::cout << absl::StrFormat(
+      "TLS/plaintext throughput: health %.2f, CreateTicket %.2f (token), "
+      "%.2f (mTLS certificate)\n",
+      PerSecond(results[2]) / PerSecond(results[0]),
+      PerSecond(results[3]) / PerSecond(results[1]),
+      PerSecond(results[4]) / PerSecond(results[1]));
+  return absl::OkStatus();
 }
 
 int Main(int argc, char** argv) {
@@ -235,8 +382,20 @@ int Main(int argc, char** argv) {
         return c.CloseTicket(close).status();
       }));
   Print(results);
-  if (embedded) {
+  if (embedded && absl::GetFlag(FLAGS_tls)) {
     embedded->Shutdown(absl::Seconds(5));
+    embedded.reset();
+    if (absl::Status s = MeasureTlsCost(
+            temp_dir, client_count, duration,
+            absl::GetFlag(FLAGS_sync) != "normal",
+            [&](Client& c) { return c.CreateTicket(draft()).status(); });
+        !s.ok()) {
+      std::cerr << "TLS comparison: " << s << "\n";
+      return 1;
+    }
+  }
+  if (!temp_dir.empty()) {
+    if (embedded) embedded->Shutdown(absl::Seconds(5));
     std::string command = "rm -rf " + temp_dir;
     if (std::system(command.c_str()) != 0) return 1;
   }

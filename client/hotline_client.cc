@@ -28,16 +28,29 @@ absl::Status FromGrpc(const grpc::Status& status) {
                       status.error_message());
 }
 
-std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options) {
+// The channel `options` ask for; when the TLS files cannot be read, a
+// channel that is never used and the reason in `status`.
+std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options,
+                                           absl::Status* status) {
   grpc::ChannelArguments arguments;
   arguments.SetMaxReceiveMessageSize(options.max_message_bytes);
-  return grpc::CreateCustomChannel(
-      options.target, grpc::InsecureChannelCredentials(), arguments);
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      ChannelCredentialsFor(options.tls);
+  if (!credentials.ok()) {
+    *status = credentials.status();
+    return grpc::CreateCustomChannel(
+        options.target, grpc::InsecureChannelCredentials(), arguments);
+  }
+  ApplyServerNameOverride(options.tls, &arguments);
+  return grpc::CreateCustomChannel(options.target, *credentials, arguments);
 }
 
 }  // namespace
 
-Client::Client(ClientOptions options) : Client(MakeChannel(options), options) {}
+Client::Client(ClientOptions options)
+    : options_(std::move(options)),
+      channel_(MakeChannel(options_, &channel_status_)),
+      stub_(v1::HotlineService::NewStub(channel_)) {}
 
 Client::Client(std::shared_ptr<grpc::Channel> channel, ClientOptions options)
     : options_(std::move(options)),
@@ -86,6 +99,7 @@ absl::StatusOr<Response> Client::Invoke(Rpc<Request, Response> rpc,
                                         const Request& request,
                                         bool retryable) {
   absl::Duration backoff = options_.initial_backoff;
+  if (!channel_status_.ok()) return channel_status_;
   for (int attempt = 1;; ++attempt) {
     if (absl::Status s = CheckToken(options_.token); !s.ok()) return s;
     grpc::ClientContext context;
@@ -243,6 +257,7 @@ absl::Status Client::Watch(
     const std::function<absl::Status(const v1::Event&)>& on_event,
     WatchControl* control) {
   absl::Duration backoff = options_.initial_backoff;
+  if (!channel_status_.ok()) return channel_status_;
   if (absl::Status s = CheckToken(options_.token); !s.ok()) return s;
   while (true) {
     grpc::ClientContext context;
@@ -309,6 +324,7 @@ bool Client::WaitForConnected(absl::Duration timeout) {
 }
 
 absl::Status Client::CheckHealth() {
+  if (!channel_status_.ok()) return channel_status_;
   auto health = grpc::health::v1::Health::NewStub(channel_);
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_timeout));

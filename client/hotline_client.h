@@ -73,6 +73,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "client/client_tls.h"
 #include "common/error_details.h"  // IWYU pragma: export
 #include "hotline/v1/hotline_service.grpc.pb.h"
 
@@ -111,6 +112,9 @@ struct ClientOptions {
   absl::Duration max_backoff = absl::Seconds(3);
   // Largest message received, in bytes.
   int max_message_bytes = 4 << 20;
+  // TLS and mutual TLS (client_tls.h); plaintext when not enabled. A file
+  // that cannot be read makes every call fail with its reason.
+  ClientTlsOptions tls;
 };
 
 class Client final {
@@ -233,6 +237,9 @@ class Client final {
   void WaitToRetry(absl::Duration& backoff);
 
   const ClientOptions options_;
+  // Why the channel could not be made as asked (a TLS file unreadable);
+  // every call returns it.
+  absl::Status channel_status_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::HotlineService::Stub> stub_;
 };

@@ -13,12 +13,8 @@ namespace {
 
 // The name of the token or certificate the principal was authenticated
 // with, or "" when not known.
-//
-// CREDENTIAL: the one place the credential's name enters the access log.
-// TODO(tls): return principal.credential once Principal carries it.
 std::string CredentialOf(const Principal& principal) {
-  (void)principal;
-  return "";
+  return principal.credential;
 }
 
 std::string CodeName(const grpc::Status& status) {

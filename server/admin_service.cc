@@ -12,6 +12,7 @@
 #include "common/error_details.h"
 #include "common/input_text.h"
 #include "common/proto_time.h"
+#include "server/certificate_binding.h"
 #include "server/completion.h"
 #include "server/idempotency.h"
 #include "server/paging.h"
@@ -55,11 +56,19 @@ absl::StatusOr<std::pair<v1::Token, Principal>> PrepareToken(
       !s.ok()) {
     return s;
   }
+  if (absl::Status s =
+          CheckCertificateIdentity(requested.certificate_identity());
+      !s.ok()) {
+    return s;
+  }
   absl::StatusOr<std::string> secret = NewTokenSecret();
   if (!secret.ok()) return secret.status();
   v1::Token token;
   token.set_principal(principal->ToString());
   token.set_display_name(requested.display_name());
+  // A certificate binding has no secret to show: the one stored (hashed)
+  // only fills the column and is forgotten.
+  token.set_certificate_identity(requested.certificate_identity());
   token.set_secret(*secret);
   *token.mutable_create_time() = ToProtoTime(now);
   return std::make_pair(token, *principal);
@@ -79,7 +88,13 @@ absl::Status StoreToken(Connection& db, const Principal& principal,
           v1::NOT_FOUND, {{"resource", principal.DepartmentName()}});
     }
   }
-  return storage::InsertToken(db, HashTokenSecret(token.secret()), &token);
+  if (!token.certificate_identity().empty()) {
+    if (absl::Status s = CheckCertificateUnbound(db, token); !s.ok()) return s;
+  }
+  absl::Status inserted =
+      storage::InsertToken(db, HashTokenSecret(token.secret()), &token);
+  if (!token.certificate_identity().empty()) token.clear_secret();
+  return inserted;
 }
 
 bool IsBureau(const std::string& principal_text) {

@@ -1,13 +1,29 @@
-// Turns the "authorization" metadata of a call into the calling Principal.
+// Decides who is calling from what the call presented: the "authorization"
+// metadata (a bearer token) and the identities of the client certificate
+// the connection verified (mutual TLS), each looked up in the store.
 //
 //   Authenticator auth(store);
-//   absl::StatusOr<Principal> who = auth.Authenticate("Bearer hl_...");
+//   CallCredentials presented;
+//   presented.authorization = "Bearer hl_...";
+//   presented.certificate_identities = {"agent.housing.example"};
+//   absl::StatusOr<Principal> who = auth.Authenticate(presented);
 //
-// UNAUTHENTICATED, with what to do, when the header is missing or malformed
-// or the token is unknown or revoked. Every call looks the token up in the
-// store, so a revocation takes effect at once. A long-lived call (a
-// WatchEvents stream) keeps its CredentialKey and asks RevokedCredentials
-// again while it runs, so that it ends soon after its token is revoked.
+// The decision (every refusal UNAUTHENTICATED with the errors.proto reason):
+//   - a token: its principal. A token that is malformed or unknown is
+//     TOKEN_INVALID, a revoked one TOKEN_REVOKED (metadata token). If the
+//     certificate is also bound, to a different principal:
+//     CREDENTIALS_CONFLICT (metadata token_principal, certificate_principal).
+//   - no token, a certificate: the principal its identity is bound to (see
+//     Token.certificate_identity); CERTIFICATE_UNBOUND (metadata
+//     certificate_identity) when none is, TOKEN_REVOKED (metadata token) when
+//     its binding was revoked. Two identities of one certificate bound to
+//     different principals: CREDENTIALS_CONFLICT.
+//   - neither: CREDENTIALS_MISSING.
+// The principal's `credential` names the token or binding ("tokens/7").
+// Every call looks the credentials up in the store, so a revocation takes
+// effect at once. A long-lived call (a WatchEvents stream) keeps its
+// principal's credential and asks RevokedCredentials again while it runs,
+// so that it ends soon after its token or binding is revoked.
 //
 // Thread-safe.
 #ifndef HOTLINE_SERVER_AUTHENTICATOR_H_
@@ -16,6 +32,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -24,28 +41,40 @@
 
 namespace hotline {
 
+// What a call presented (the gRPC edge fills it in).
+struct CallCredentials {
+  // The "authorization" metadata value; empty when the call had none.
+  std::string authorization;
+  // The verified client certificate's identities: its subject alternative
+  // names, then its subject's common name. Empty without a client
+  // certificate (plaintext, TLS without one).
+  std::vector<std::string> certificate_identities;
+};
+
 class Authenticator final {
  public:
   // `store` must outlive the authenticator.
   explicit Authenticator(storage::Store* store) : store_(store) {}
 
-  // `authorization` is the metadata value; empty when the call had none.
-  absl::StatusOr<Principal> Authenticate(absl::string_view authorization) const;
+  absl::StatusOr<Principal> Authenticate(
+      const CallCredentials& credentials) const;
+  // A call with a bearer token alone.
+  absl::StatusOr<Principal> Authenticate(
+      absl::string_view authorization) const {
+    return Authenticate(CallCredentials{std::string(authorization), {}});
+  }
 
  private:
   storage::Store* const store_;
 };
 
-// What identifies the token of `authorization` in the store (the SHA-256 of
-// its secret); empty when `authorization` is not "Bearer <secret>".
-std::string CredentialKey(absl::string_view authorization);
-
-// Of `keys` (CredentialKey values of calls that authenticated), those whose
-// token is now revoked or unknown, each with the reason to end its calls
-// with (UNAUTHENTICATED), naming the token: "the token tokens/7 was
-// revoked". One read of the store.
+// Of `credentials` (Principal::credential values, "tokens/{id}", of calls
+// that authenticated), those whose token or certificate binding is now
+// revoked or unknown, each with the reason to end its calls with
+// (UNAUTHENTICATED), naming it: "the token tokens/7 was revoked". An empty
+// credential is skipped. One read of the store.
 absl::StatusOr<std::map<std::string, std::string>> RevokedCredentials(
-    storage::Store& store, const std::set<std::string>& keys);
+    storage::Store& store, const std::set<std::string>& credentials);
 
 }  // namespace hotline
 

@@ -281,7 +281,8 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
 
   EventFeed* const feed_;
   const Principal principal_;
-  // The caller's CredentialKey, checked again while the stream runs.
+  // The caller's token or certificate binding (Principal::credential),
+  // checked again while the stream runs.
   const std::string credential_;
   const v1::WatchEventsRequest request_;
   const StreamDone done_;
@@ -311,14 +312,7 @@ EventFeed::~EventFeed() { Shutdown(); }
 grpc::ServerWriteReactor<v1::Event>* EventFeed::Watch(
     grpc::CallbackServerContext* context, const Principal& principal,
     const v1::WatchEventsRequest& request, StreamDone done) {
-  const auto& metadata = context->client_metadata();
-  auto authorization = metadata.find("authorization");
-  std::string credential;
-  if (authorization != metadata.end()) {
-    credential = CredentialKey(absl::string_view(authorization->second.data(),
-                                                 authorization->second.size()));
-  }
-  auto* stream = new Stream(this, principal, std::move(credential), request,
+  auto* stream = new Stream(this, principal, principal.credential, request,
                             std::move(done));
   {
     absl::MutexLock lock(&registry_mutex_);

@@ -9,17 +9,11 @@
 #include "common/error_details.h"
 #include "common/log.h"
 #include "server/access_log.h"
+#include "server/grpc_status.h"
+#include "server/peer_identity.h"
 
 namespace hotline {
 namespace {
-
-// The grpc::Status with the google.rpc.Status details (errors.proto) in
-// its binary details.
-grpc::Status WithDetails(const absl::Status& status) {
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()),
-                      ToRpcStatus(status).SerializeAsString());
-}
 
 grpc::Status ToGrpcStatus(const absl::Status& status, const char* method) {
   if (status.ok()) return grpc::Status::OK;
@@ -27,7 +21,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status, const char* method) {
   if (status.code() == absl::StatusCode::kDataLoss) {
     // Not retryable: the same call would meet the same damage.
     LogError(absl::StrFormat("%s failed: %s", method, status.ToString()));
-    return WithDetails(WithReason(
+    return GrpcStatusOf(WithReason(
         absl::DataLossError("the server's database file is damaged; the "
                             "operator must restore it from a backup (the "
                             "server log has the details)"),
@@ -36,19 +30,25 @@ grpc::Status ToGrpcStatus(const absl::Status& status, const char* method) {
   if (status.code() == absl::StatusCode::kInternal ||
       status.code() == absl::StatusCode::kUnknown) {
     LogError(absl::StrFormat("%s failed: %s", method, status.ToString()));
-    return WithDetails(WithReason(
+    return GrpcStatusOf(WithReason(
         absl::Status(status.code(),
                      "internal error; the server log has the details"),
         v1::INTERNAL_ERROR));
   }
-  return WithDetails(status);
+  return GrpcStatusOf(status);
 }
 
-std::string AuthorizationOf(const grpc::CallbackServerContext* context) {
+// The call's bearer token and verified client certificate identities.
+CallCredentials CredentialsOf(const grpc::CallbackServerContext* context) {
+  CallCredentials credentials;
   const auto& metadata = context->client_metadata();
   auto it = metadata.find("authorization");
-  if (it == metadata.end()) return "";
-  return std::string(it->second.data(), it->second.size());
+  if (it != metadata.end()) {
+    credentials.authorization.assign(it->second.data(), it->second.size());
+  }
+  credentials.certificate_identities =
+      CertificateIdentitiesOf(context->auth_context().get());
+  return credentials;
 }
 
 // A stream refused before it began.
@@ -65,7 +65,7 @@ grpc::ServerWriteReactor<v1::Event>* HotlineGrpcService::WatchEvents(
     const v1::WatchEventsRequest* request) {
   CallRecord call = BeginCall(context->peer(), "WatchEvents", *request);
   absl::StatusOr<Principal> principal =
-      authenticator_->Authenticate(AuthorizationOf(context));
+      authenticator_->Authenticate(CredentialsOf(context));
   if (principal.ok()) NotePrincipal(call, *principal);
   LogStreamStart(call);
   Metrics* metrics = metrics_;
@@ -91,7 +91,7 @@ grpc::ServerUnaryReactor* HotlineGrpcService::Serve(
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   CallRecord call = BeginCall(context->peer(), method, request);
   absl::StatusOr<Principal> principal =
-      authenticator_->Authenticate(AuthorizationOf(context));
+      authenticator_->Authenticate(CredentialsOf(context));
   if (principal.ok()) NotePrincipal(call, *principal);
   auto finish = [this, reactor, response, method,
                  call](absl::StatusOr<Response> result) {

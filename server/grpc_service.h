@@ -1,8 +1,10 @@
 // The gRPC edge of the service: authenticates each call from its
-// "authorization" metadata, hands the request to TicketService or
-// AdminService, converts the absl::Status to a grpc::Status with the same
-// code, logs one access-log record per call (access_log.h) and records its
-// metrics (metrics.h).
+// The gRPC edge of the service: authenticates each call from its
+// "authorization" metadata and its verified client certificate (mutual
+// TLS; see peer_identity.h, authenticator.h), hands the request to
+// TicketService or AdminService, converts the absl::Status to a grpc::Status
+// with the same code and its google.rpc details, logs one access-log record
+// per call (access_log.h) and records its metrics (metrics.h).
 // No workflow rule and no SQL here.
 //
 // Thread-safe: gRPC calls the handlers concurrently.

@@ -128,6 +128,9 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
       WorkingDayCalendar::LoadFile(calendar_path, options.time_zone);
   if (!calendar.ok()) return calendar.status();
   // Before the database is touched: a refused start changes nothing.
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      MakeServerCredentials(options.listen_address, options.transport);
+  if (!credentials.ok()) return credentials.status();
   if (absl::Status s = CheckCanListen(options.listen_address); !s.ok()) {
     return s;
   }
@@ -221,8 +224,8 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
   // gRPC's default SO_REUSEPORT lets a second server bind a port in use and
   // take part of its connections: a port must have one server.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.AddListeningPort(options.listen_address,
-                           grpc::InsecureServerCredentials(), &server->port_);
+  builder.AddListeningPort(options.listen_address, *credentials,
+                           &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   builder.RegisterService(server->service_.get());

@@ -24,6 +24,7 @@
 #include "hotline/v1/ticket.pb.h"
 #include "server/backup_service.h"
 #include "server/event_feed.h"
+#include "server/transport_security.h"
 #include "server/workflow/clock.h"
 #include "storage/store.h"
 
@@ -64,6 +65,9 @@ struct ServerOptions {
   std::string metrics_listen_address;
   // Online backups (none when backup.directory is empty).
   BackupOptions backup;
+  // Plaintext (loopback only, unless insecure), TLS or mutual TLS, and how
+  // often certificate files are re-read (see transport_security.h).
+  TransportSecurityOptions transport;
 };
 
 // Where the calendar the project ships is looked for, in order: the

@@ -20,13 +20,34 @@
 #include "common/log.h"
 #include "server/admin_service.h"
 #include "server/hotline_server.h"
+#include "server/transport_security.h"
 #include "server/workflow/clock.h"
 #include "server/workflow/policy.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:7345",
           "Address to serve on, host:port. The default accepts only local "
-          "connections; the service has no TLS of its own, so put a TLS "
-          "proxy in front before opening it to a network.");
+          "connections. Any other address needs --tls_cert/--tls_key (or "
+          "--insecure).");
+ABSL_FLAG(std::string, tls_cert, "",
+          "TLS: the server's certificate chain (PEM, its own certificate "
+          "first). With --tls_key. Re-read every --tls_refresh_seconds: "
+          "replace the file (write a new one, rename it over) to rotate.");
+ABSL_FLAG(std::string, tls_key, "", "TLS: the server's private key (PEM).");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "Mutual TLS: the CA certificates (PEM) that sign client "
+          "certificates; client certificates are then asked for and "
+          "verified. Re-read like --tls_cert.");
+ABSL_FLAG(std::string, tls_client_auth, "",
+          "With --tls_client_ca: require (the default; no handshake without "
+          "a client certificate) or optional (callers without one use bearer "
+          "tokens).");
+ABSL_FLAG(int, tls_refresh_seconds, 60,
+          "How often the TLS certificate, key and client CA files are "
+          "re-read.");
+ABSL_FLAG(bool, insecure, false,
+          "Allow plaintext on an address that is not loopback (behind a TLS "
+          "proxy or on a closed network). Without it such a --listen is "
+          "refused.");
 ABSL_FLAG(std::string, db, "var/hotline.db",
           "The SQLite database file; created (with hotline.db-wal and -shm "
           "beside it while running) when missing. The server holds a lock "
@@ -178,6 +199,9 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  // SIGHUP must never kill the server: certificates reload from their files
+  // on their own (see --tls_refresh_seconds), so it is only logged.
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   hotline::SetInfoLogging(!absl::GetFlag(FLAGS_quiet));
@@ -234,15 +258,26 @@ int main(int argc, char** argv) {
                  "--backup_every 0 or more (e.g. 24h)\n";
     return 2;
   }
+  if (absl::Status s = hotline::TransportFromFlags(
+          absl::GetFlag(FLAGS_tls_cert), absl::GetFlag(FLAGS_tls_key),
+          absl::GetFlag(FLAGS_tls_client_ca),
+          absl::GetFlag(FLAGS_tls_client_auth),
+          absl::GetFlag(FLAGS_tls_refresh_seconds),
+          absl::GetFlag(FLAGS_insecure), &options.transport);
+      !s.ok()) {
+    std::cerr << "hotline-server: " << s.message() << "\n";
+    return 2;
+  }
   absl::StatusOr<std::unique_ptr<hotline::HotlineServer>> server =
       hotline::HotlineServer::Start(options, clock.get());
   if (!server.ok()) {
     std::cerr << "hotline-server: " << server.status().message() << "\n";
     return 1;
   }
-  hotline::LogInfo(
-      absl::StrFormat("hotline-server listening on %s, database %s (sync=%s)",
-                      (*server)->address(), options.store.path, sync));
+  hotline::LogInfo(absl::StrFormat(
+      "hotline-server listening on %s (%s), database %s (sync=%s)",
+      (*server)->address(), hotline::DescribeTransport(options.transport),
+      options.store.path, sync));
   if ((*server)->metrics_port() != 0) {
     const std::string& metrics = options.metrics_listen_address;
     hotline::LogInfo(absl::StrFormat("metrics on http://%s:%d/metrics",
@@ -259,7 +294,9 @@ int main(int argc, char** argv) {
   }
 
   int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {
+    hotline::LogInfo(hotline::DescribeSighup(options.transport));
+  }
   hotline::LogInfo(absl::StrFormat("signal %d: shutting down", signal_number));
   (*server)->Shutdown(
       absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));

@@ -209,6 +209,17 @@ CREATE TABLE request_outcomes (
 );
 CREATE INDEX request_outcomes_by_age ON request_outcomes(created_at);
 )sql",
+    // 6: tokens that are client certificate bindings (mutual TLS): the
+    // certificate identity instead of a secret (their secret_hash is that of
+    // a random secret no one is shown). One binding per identity that is not
+    // revoked.
+    R"sql(
+ALTER TABLE tokens ADD COLUMN certificate_identity TEXT;
+CREATE UNIQUE INDEX tokens_by_live_certificate ON tokens(certificate_identity)
+  WHERE certificate_identity IS NOT NULL AND revoked_at IS NULL;
+CREATE INDEX tokens_by_certificate ON tokens(certificate_identity, id)
+  WHERE certificate_identity IS NOT NULL;
+)sql",
 };
 
 }  // namespace

@@ -67,7 +67,8 @@ v1::Department DepartmentFromRow(const Statement& stmt) {
 }
 
 constexpr const char* kTokenColumns =
-    "id, principal, display_name, created_at, revoked_at";
+    "id, principal, display_name, created_at, revoked_at, "
+    "certificate_identity";
 
 v1::Token TokenFromRow(const Statement& stmt) {
   v1::Token token;
@@ -80,6 +81,7 @@ v1::Token TokenFromRow(const Statement& stmt) {
     *token.mutable_revoke_time() =
         ToProtoTime(absl::FromUnixMicros(stmt.ColumnInt64(4)));
   }
+  if (!stmt.ColumnIsNull(5)) token.set_certificate_identity(stmt.ColumnText(5));
   return token;
 }
 
@@ -235,6 +237,39 @@ absl::StatusOr<std::optional<TokenRecord>> LoadTokenBySecretHash(
       stmt->ColumnInt64(0), stmt->ColumnText(1), !stmt->ColumnIsNull(2)});
 }
 
+namespace {
+
+// The first row of `stmt` (id, principal, revoked_at) as a TokenRecord.
+absl::StatusOr<std::optional<TokenRecord>> FirstTokenRecord(Statement& stmt) {
+  absl::StatusOr<bool> row = stmt.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<TokenRecord>();
+  return std::optional<TokenRecord>(TokenRecord{
+      stmt.ColumnInt64(0), stmt.ColumnText(1), !stmt.ColumnIsNull(2)});
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<TokenRecord>> LoadTokenByCertificateIdentity(
+    Connection& db, const std::string& identity) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "SELECT id, principal, revoked_at FROM tokens "
+      "WHERE certificate_identity = ? AND certificate_identity IS NOT NULL "
+      "ORDER BY revoked_at IS NULL DESC, id DESC LIMIT 1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, identity);
+  return FirstTokenRecord(*stmt);
+}
+
+absl::StatusOr<std::optional<TokenRecord>> LoadTokenRecord(Connection& db,
+                                                           int64_t id) {
+  absl::StatusOr<Statement> stmt =
+      db.Prepare("SELECT id, principal, revoked_at FROM tokens WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, id);
+  return FirstTokenRecord(*stmt);
+}
+
 absl::StatusOr<std::optional<v1::Token>> LoadToken(Connection& db, int64_t id) {
   absl::StatusOr<Statement> stmt = db.Prepare(
       absl::StrCat("SELECT ", kTokenColumns, " FROM tokens WHERE id = ?"));
@@ -379,13 +414,18 @@ absl::Status InsertDepartment(Connection& db, const std::string& id,
 absl::Status InsertToken(Connection& db, const std::string& secret_hash,
                          v1::Token* token) {
   absl::StatusOr<Statement> stmt = db.Prepare(
-      "INSERT INTO tokens (secret_hash, principal, display_name, created_at) "
-      "VALUES (?, ?, ?, ?)");
+      "INSERT INTO tokens (secret_hash, principal, display_name, created_at, "
+      "certificate_identity) VALUES (?, ?, ?, ?, ?)");
   if (!stmt.ok()) return stmt.status();
   stmt->BindBlob(1, secret_hash);
   stmt->BindText(2, token->principal());
   stmt->BindText(3, token->display_name());
   stmt->BindInt64(4, ToUnixMicros(token->create_time()));
+  if (token->certificate_identity().empty()) {
+    stmt->BindNull(5);
+  } else {
+    stmt->BindText(5, token->certificate_identity());
+  }
   if (absl::Status s = stmt->Run(); !s.ok()) return s;
   token->set_name(absl::StrCat(kTokenPrefix, db.LastInsertRowId()));
   return absl::OkStatus();

@@ -111,6 +111,13 @@ absl::StatusOr<std::vector<v1::Department>> QueryDepartments(
 
 absl::StatusOr<std::optional<TokenRecord>> LoadTokenBySecretHash(
     Connection& db, const std::string& secret_hash);
+// The binding of a client certificate identity: the one not revoked if
+// there is one, else the latest revoked one; nullopt when none was made.
+absl::StatusOr<std::optional<TokenRecord>> LoadTokenByCertificateIdentity(
+    Connection& db, const std::string& identity);
+// The token of id `id` as authentication needs it; nullopt when unknown.
+absl::StatusOr<std::optional<TokenRecord>> LoadTokenRecord(Connection& db,
+                                                           int64_t id);
 absl::StatusOr<std::optional<v1::Token>> LoadToken(Connection& db, int64_t id);
 absl::StatusOr<std::vector<v1::Token>> QueryTokens(Connection& db,
                                                    int64_t after_id, int limit);
@@ -190,7 +197,9 @@ absl::Status InsertCreateRequest(Connection& db, const std::string& principal,
 // ALREADY_EXISTS when the id is taken.
 absl::Status InsertDepartment(Connection& db, const std::string& id,
                               const v1::Department& department);
-// Stores a token with the SHA-256 of its secret; assigns its name.
+// Stores a token with the SHA-256 of its secret (and its
+// certificate_identity, if set); assigns its name. ALREADY_EXISTS when a
+// binding of the same certificate identity is not revoked.
 absl::Status InsertToken(Connection& db, const std::string& secret_hash,
                          v1::Token* token);
 absl::Status MarkTokenRevoked(Connection& db, int64_t id,

@@ -255,6 +255,7 @@ int FreePort() {
 ServerProcess::ServerProcess(const std::string& db_path,
                              const std::string& address,
                              std::vector<std::string> flags,
+                             const ClientTlsOptions& tls,
                              const std::string& stderr_path)
     : address_(address.empty() ? absl::StrCat("127.0.0.1:", FreePort())
                                : address) {
@@ -284,6 +285,7 @@ ServerProcess::ServerProcess(const std::string& db_path,
   ClientOptions options;
   options.target = address_;
   options.call_timeout = absl::Milliseconds(500);
+  options.tls = tls;
   Client client(options);
   absl::Status health;
   for (int attempt = 0; attempt < 100; ++attempt) {
@@ -302,6 +304,20 @@ void ServerProcess::Kill() {
   kill(pid_, SIGKILL);
   waitpid(pid_, nullptr, 0);
   pid_ = -1;
+}
+
+void ServerProcess::Signal(int signal) {
+  if (pid_ > 0) kill(pid_, signal);
+}
+
+bool ServerProcess::Running() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    pid_ = -1;
+    return false;
+  }
+  return true;
 }
 
 int ServerProcess::Terminate() {

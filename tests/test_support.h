@@ -100,12 +100,14 @@ class ServerTest : public ::testing::Test {
 class ServerProcess {
  public:
   // Starts `hotline-server --db=db_path --listen=ADDRESS --quiet [flags]`
-  // and waits until it answers health checks. ADDRESS is `address`, or
-  // 127.0.0.1 with a free port when empty. Its stderr goes to
-  // `stderr_path` when not empty (else to this process's stderr).
+  // and waits until it answers health checks (over TLS with `tls`, when
+  // enabled). ADDRESS is `address`, or 127.0.0.1 with a free port when
+  // empty. Its stderr goes to `stderr_path` when not empty (else to this
+  // process's stderr).
   explicit ServerProcess(const std::string& db_path,
                          const std::string& address = "",
                          std::vector<std::string> flags = {},
+                         const ClientTlsOptions& tls = {},
                          const std::string& stderr_path = "");
   // Kills it with SIGKILL if still running.
   ~ServerProcess();
@@ -114,6 +116,10 @@ class ServerProcess {
   void Kill();
   // SIGTERM, then waits; returns the exit status.
   int Terminate();
+  // Sends `signal` and returns at once.
+  void Signal(int signal);
+  // True while the process has not exited (it is not waited for).
+  bool Running();
 
  private:
   pid_t pid_ = -1;

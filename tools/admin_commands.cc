@@ -94,12 +94,20 @@ void AddAdminCommands(std::vector<Command>* commands_out) {
   commands.push_back(
       {"token create",
        "create a token; its secret is shown once (bureau)",
-       "token create PRINCIPAL [--display_name TEXT]",
+       "token create PRINCIPAL [--display_name TEXT] "
+       "[--certificate_identity ID]",
        "Creates an access token (bureau only) and prints its secret, which is "
        "never shown again.\nPRINCIPAL: bureau, department/ID or intake/ID.\n"
+       "With --certificate_identity, binds a client certificate identity "
+       "instead (mutual TLS: a SAN DNS name, URI or e-mail, or the subject's "
+       "common name): calls over a connection with that verified certificate "
+       "speak for PRINCIPAL; no secret is made. token revoke ends the "
+       "binding.\n"
        "Example:\n  hotlinectl token create department/housing "
-       "--display_name \"housing ticket system\"",
-       {"display_name"},
+       "--display_name \"housing ticket system\"\n"
+       "  hotlinectl token create department/housing "
+       "--certificate_identity agent.housing.example",
+       {"display_name", "certificate_identity"},
        {},
        1,
        1,
@@ -107,8 +115,16 @@ void AddAdminCommands(std::vector<Command>* commands_out) {
          v1::CreateTokenRequest request;
          request.mutable_token()->set_principal(w[0]);
          request.mutable_token()->set_display_name(args.Get("display_name"));
+         request.mutable_token()->set_certificate_identity(
+             args.Get("certificate_identity"));
          return Print<v1::Token>(
              c, c.client->CreateToken(request), [](const v1::Token& t) {
+               if (!t.certificate_identity().empty()) {
+                 return KeyValues(
+                     {{"token", t.name()},
+                      {"principal", t.principal()},
+                      {"certificate_identity", t.certificate_identity()}});
+               }
                return KeyValues({{"token", t.name()},
                                  {"principal", t.principal()},
                                  {"secret", t.secret()}}) +
@@ -142,11 +158,11 @@ void AddAdminCommands(std::vector<Command>* commands_out) {
            std::cout << ToJson(all);
            return 0;
          }
-         Table table(
-             {"TOKEN", "PRINCIPAL", "DISPLAY NAME", "CREATED", "REVOKED"});
+         Table table({"TOKEN", "PRINCIPAL", "DISPLAY NAME", "CERTIFICATE",
+                      "CREATED", "REVOKED"});
          for (const auto& t : all.tokens()) {
            table.AddRow({t.name(), t.principal(), t.display_name(),
-                         FormatTime(t.create_time()),
+                         t.certificate_identity(), FormatTime(t.create_time()),
                          FormatTime(t.revoke_time())});
          }
          std::cout << table.Render();

@@ -37,6 +37,13 @@ const char kGlobalHelp[] =
     "  --server HOST:PORT  the server (env HOTLINE_SERVER; default "
     "127.0.0.1:7345)\n"
     "  --token SECRET      your bearer token (env HOTLINE_TOKEN)\n"
+    "  --tls_ca FILE       TLS: the CA certificate(s) that verify the server\n"
+    "                      (env HOTLINE_TLS_CA)\n"
+    "  --tls_cert FILE     mutual TLS: your client certificate (env\n"
+    "                      HOTLINE_TLS_CERT), with --tls_key FILE (env\n"
+    "                      HOTLINE_TLS_KEY)\n"
+    "  --tls_server_name NAME  the name the server's certificate must carry\n"
+    "                      when it is not the --server host\n"
     "  --json              print JSON instead of tables\n"
     "  --timeout SECONDS   per-call deadline (default 10)\n"
     "  --help, -h          help on a command\n"
@@ -48,7 +55,9 @@ const char kExitCodes[] =
     "the workflow, 6 server unreachable.\n";
 
 // Options every command takes; those that take no value.
-const std::set<std::string> kGlobalOptions = {"server", "token", "timeout"};
+const std::set<std::string> kGlobalOptions = {
+    "server",   "token",   "timeout",        "tls_ca",
+    "tls_cert", "tls_key", "tls_server_name"};
 const std::set<std::string> kGlobalSwitches = {"json", "help", "version"};
 
 // "  ticket create     create a ticket (intake, bureau)" for each command
@@ -248,6 +257,19 @@ int Main(int argc, char** argv) {
   if (absl::Status s = Client::CheckToken(options.token); !s.ok()) {
     return UsageError(*command,
                       absl::StrCat("--token / HOTLINE_TOKEN: ", s.message()));
+  }
+  auto flag_or_env = [&](const char* flag, const char* env) {
+    const char* value = std::getenv(env);
+    return args->Get(flag, value ? value : "");
+  };
+  options.tls.ca_file = flag_or_env("tls_ca", "HOTLINE_TLS_CA");
+  options.tls.cert_file = flag_or_env("tls_cert", "HOTLINE_TLS_CERT");
+  options.tls.key_file = flag_or_env("tls_key", "HOTLINE_TLS_KEY");
+  options.tls.server_name = args->Get("tls_server_name");
+  if (absl::Status s = ChannelCredentialsFor(options.tls).status(); !s.ok()) {
+    return UsageError(*command, absl::StrCat("--tls_ca/--tls_cert/--tls_key ("
+                                             "HOTLINE_TLS_*): ",
+                                             s.message()));
   }
   if (args->Has("timeout")) {
     double seconds = 0;

@@ -31,7 +31,7 @@ absl::StatusOr<Principal> Principal::Parse(absl::string_view text) {
             "\" must be 1-63 lowercase letters, digits or hyphens, starting "
             "with a letter"));
       }
-      return Principal{kind, std::string(id)};
+      return Principal{kind, std::string(id), ""};
     }
   }
   return absl::InvalidArgumentError(

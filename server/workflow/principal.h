@@ -23,12 +23,12 @@ bool IsValidResourceId(absl::string_view id);
 struct Principal {
   enum class Kind { kBureau, kDepartment, kIntake };
 
-  static Principal Bureau() { return Principal{Kind::kBureau, ""}; }
+  static Principal Bureau() { return Principal{Kind::kBureau, "", ""}; }
   static Principal Department(std::string id) {
-    return Principal{Kind::kDepartment, std::move(id)};
+    return Principal{Kind::kDepartment, std::move(id), ""};
   }
   static Principal Intake(std::string id) {
-    return Principal{Kind::kIntake, std::move(id)};
+    return Principal{Kind::kIntake, std::move(id), ""};
   }
 
   // Parses "bureau", "department/{id}" or "intake/{id}"; INVALID_ARGUMENT
@@ -44,6 +44,11 @@ struct Principal {
   Kind kind = Kind::kBureau;
   // The department or intake id; empty for the bureau.
   std::string id;
+  // What authenticated the call, for logs: the token or certificate
+  // binding's name ("tokens/7"); empty when not known (a principal made
+  // from text). Never a secret. Not part of who the caller is: ToString
+  // and the access rules ignore it.
+  std::string credential;
 };
 
 }  // namespace hotline
