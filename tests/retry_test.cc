@@ -244,10 +244,10 @@ TEST_F(RetryTest, EveryChangeTakesARequestId) {
           "hotline.v1.HotlineService");
   ASSERT_NE(service, nullptr);
   const std::vector<std::string> reads = {
-      "GetTicket",     "ListTickets",     "ListTicketEvents",
-      "GetDepartment", "ListDepartments", "ListTokens",
-      "ListCards",     "GetPolicy",       "ListDailyReports",
-      "WatchEvents",   "GetStatistics",   "GetDailyReportCompliance",
+      "GetTicket", "ListTickets", "ListTicketEvents", "GetDepartment",
+      "ListDepartments", "ListTokens", "ListCards", "GetPolicy",
+      "ListDailyReports", "WatchEvents", "GetStatistics",
+      "GetDailyReportCompliance",
       // Copies the database and changes none of it.
       "CreateBackup"};
   for (int i = 0; i < service->method_count(); ++i) {
