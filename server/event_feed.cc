@@ -16,6 +16,7 @@
 #include "server/workflow/access.h"
 #include "server/workflow/validation.h"
 #include "storage/queries.h"
+#include "storage/restored_history.h"
 
 namespace hotline {
 namespace {
@@ -255,6 +256,24 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
           {{"after_seq", absl::StrCat(request_.after_seq())},
            {"latest_seq", absl::StrCat(*latest)}});
     } else {
+      absl::StatusOr<std::optional<storage::SeqVoid>> lost =
+          feed_->store_->Read<std::optional<storage::SeqVoid>>(
+              [seq = request_.after_seq()](storage::Connection& db) {
+                return storage::SeqVoidContaining(db, seq);
+              });
+      if (!lost.ok()) return lost.status();
+      if (lost->has_value()) {
+        return WithReason(
+            absl::FailedPreconditionError(absl::StrCat(
+                "after_seq ", request_.after_seq(),
+                " names an event of a history lost when the database was "
+                "restored from a backup taken at seq ",
+                (*lost)->first - 1,
+                "; resync with ListTickets and watch from_now")),
+            v1::RESUME_FROM,
+            {{"after_seq", absl::StrCat(request_.after_seq())},
+             {"latest_seq", absl::StrCat(*latest)}});
+      }
       cursor_ = request_.after_seq();
     }
     last_written_ = cursor_;

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "storage/queries.h"
+#include "storage/restored_history.h"
 #include "storage/sqlite.h"
 
 namespace hotline::storage {
@@ -150,6 +151,8 @@ absl::StatusOr<BackupFile> WriteBackup(Store& store,
   auto discard = [&partial](absl::Status status) {
     unlink(partial.c_str());
     unlink(absl::StrCat(partial, "-journal").c_str());
+    unlink(absl::StrCat(partial, "-wal").c_str());
+    unlink(absl::StrCat(partial, "-shm").c_str());
     return status;
   };
   if (chmod_rc != 0) {
@@ -171,6 +174,10 @@ absl::StatusOr<BackupFile> WriteBackup(Store& store,
   }
   if (!copied.ok()) return discard(copied.status());
   if (absl::Status s = CheckCopy(partial, &file.last_seq); !s.ok()) {
+    return discard(s);
+  }
+  // Served again only after a restore, which must know where it stood.
+  if (absl::Status s = MarkBackupCopy(partial, file.last_seq); !s.ok()) {
     return discard(s);
   }
   if (absl::Status s = Fsync(partial, O_RDONLY); !s.ok()) return discard(s);

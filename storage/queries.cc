@@ -5,6 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "common/proto_time.h"
+#include "storage/restored_history.h"
 #include "storage/rows.h"
 #include "storage/stat_rollup.h"
 
@@ -365,9 +366,9 @@ absl::Status StoreTicketChange(Connection& db, const v1::Ticket& before,
 absl::Status InsertEvent(Connection& db, v1::Event* event) {
   // As with tickets, the single writer makes MAX(seq)+1 safe, and knowing
   // seq first lets the body carry it. A seq of a rolled-back unit was never
-  // visible, so reusing it breaks no reader's order.
-  absl::StatusOr<int64_t> seq =
-      db.QueryInt64("SELECT COALESCE(MAX(seq), 0) + 1 FROM events");
+  // visible, so reusing it breaks no reader's order. After a restore from
+  // backup, seqs skip the void of the lost history (restored_history.h).
+  absl::StatusOr<int64_t> seq = NextEventSeq(db);
   if (!seq.ok()) return seq.status();
   event->set_seq(*seq);
   absl::StatusOr<Statement> stmt = db.Prepare(

@@ -18,6 +18,7 @@
 #include "absl/strings/str_replace.h"
 #include "common/log.h"
 #include "storage/migrations.h"
+#include "storage/restored_history.h"
 #include "storage/stat_rollup.h"
 
 namespace hotline::storage {
@@ -290,6 +291,17 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   }
   if (absl::Status s = Migrate(**writer); !s.ok()) return s;
   if (absl::Status s = PrepareStatistics(**writer, zone); !s.ok()) return s;
+  absl::StatusOr<std::optional<SeqVoid>> restored = ApplyRestoreMark(**writer);
+  if (!restored.ok()) return restored.status();
+  if (restored->has_value()) {
+    LogWarning(absl::StrCat(options.path, " is a restored backup taken at seq ",
+                            (*restored)->first - 1,
+                            ": new events start at seq ", (*restored)->last + 1,
+                            "; a feed consumer that resumes after a seq "
+                            "of the lost history (",
+                            (*restored)->first, "..", (*restored)->last,
+                            ") is refused and must resync"));
+  }
 
   for (int i = 0; i < std::max(1, options.read_connections); ++i) {
     absl::StatusOr<std::unique_ptr<Connection>> reader =

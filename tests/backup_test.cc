@@ -13,7 +13,6 @@
 #include <memory>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -25,6 +24,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "storage/restored_history.h"
 #include "storage/sqlite.h"
 #include "tests/test_support.h"
 
@@ -454,16 +454,11 @@ TEST(RestoreRunbook, RestoredServerHasTheBackupsFiguresAndTheFeedIsRefused) {
   EXPECT_THAT(std::string(refused.message()),
               ::testing::HasSubstr(
                   absl::StrCat("beyond the latest event ", backup_last_seq)));
-  // RESUME_FROM once the errors work reaches the feed (none before it).
-  EXPECT_THAT(ReasonOf(refused),
-              ::testing::AnyOf(v1::RESUME_FROM, v1::ERROR_REASON_UNSPECIFIED,
-                               DefaultReason(refused.code())));
-  if (ReasonOf(refused) == v1::RESUME_FROM) {
-    EXPECT_EQ(ErrorMetadataOf(refused, "latest_seq"),
-              absl::StrCat(backup_last_seq));
-  }
+  EXPECT_EQ(ReasonOf(refused), v1::RESUME_FROM);
+  EXPECT_EQ(ErrorMetadataOf(refused, "latest_seq"),
+            absl::StrCat(backup_last_seq));
 
-  // New writes continue the restored history.
+  // New writes continue the restored history past the lost one's seqs.
   v1::CreateTicketRequest create;
   *create.mutable_ticket() = ServerTest::Draft();
   absl::StatusOr<v1::Ticket> ticket = bureau->CreateTicket(create);
@@ -474,7 +469,38 @@ TEST(RestoreRunbook, RestoredServerHasTheBackupsFiguresAndTheFeedIsRefused) {
       bureau->ListTicketEvents(events);
   ASSERT_TRUE(history.ok()) << history.status();
   ASSERT_GT(history->events_size(), 0);
-  EXPECT_EQ(history->events(0).seq(), backup_last_seq + 1);
+  const int64_t first_new = history->events(0).seq();
+  EXPECT_EQ(first_new, backup_last_seq + storage::kRestoreSeqGap + 1);
+
+  // The consumer that comes back only now, when the restored server has
+  // written events again, is still refused: its seq named an event of the
+  // lost history, never one of the new.
+  WatchControl late_control;
+  absl::Status late = housing->Watch(
+      resume, [](const v1::Event&) { return absl::OkStatus(); }, &late_control);
+  EXPECT_EQ(late.code(), absl::StatusCode::kFailedPrecondition) << late;
+  EXPECT_EQ(ReasonOf(late), v1::RESUME_FROM) << late;
+  EXPECT_THAT(std::string(late.message()),
+              ::testing::HasSubstr(absl::StrCat(
+                  "restored from a backup taken at seq ", backup_last_seq)));
+
+  // One that had read no further than the backup goes on, and gets the new
+  // events.
+  v1::WatchEventsRequest in_time;
+  in_time.set_after_seq(backup_last_seq);
+  std::vector<int64_t> seen;
+  WatchControl in_time_control;
+  absl::Status watched = bureau->Watch(
+      in_time,
+      [&](const v1::Event& event) {
+        seen.push_back(event.seq());
+        in_time_control.Stop();
+        return absl::OkStatus();
+      },
+      &in_time_control);
+  EXPECT_TRUE(watched.ok()) << watched;
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.front(), first_new);
 }
 
 }  // namespace

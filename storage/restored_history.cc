@@ -1,0 +1,126 @@
+#include "storage/restored_history.h"
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "storage/queries.h"
+#include "storage/settings.h"
+
+namespace hotline::storage {
+namespace {
+
+// The last seq of the backup this file is (set in copies only).
+constexpr char kBackupLastSeqSetting[] = "backup_last_seq";
+// New events get seqs above this.
+constexpr char kSeqFloorSetting[] = "event_seq_floor";
+// The voids, "first-last" joined by commas.
+constexpr char kSeqVoidsSetting[] = "event_seq_voids";
+
+absl::StatusOr<int64_t> IntSetting(Connection& db, const std::string& key) {
+  absl::StatusOr<std::optional<std::string>> text = LoadSetting(db, key);
+  if (!text.ok()) return text.status();
+  int64_t value = 0;
+  if (text->has_value() && !absl::SimpleAtoi(**text, &value)) {
+    return absl::DataLossError(
+        absl::StrCat("setting ", key, " is not a number: ", **text));
+  }
+  return value;
+}
+
+absl::StatusOr<std::vector<SeqVoid>> LoadVoids(Connection& db) {
+  absl::StatusOr<std::optional<std::string>> text =
+      LoadSetting(db, kSeqVoidsSetting);
+  if (!text.ok()) return text.status();
+  std::vector<SeqVoid> voids;
+  if (!text->has_value()) return voids;
+  for (absl::string_view range : absl::StrSplit(**text, ',')) {
+    std::vector<absl::string_view> ends = absl::StrSplit(range, '-');
+    SeqVoid v;
+    if (ends.size() != 2 || !absl::SimpleAtoi(ends[0], &v.first) ||
+        !absl::SimpleAtoi(ends[1], &v.last)) {
+      return absl::DataLossError(absl::StrCat("setting ", kSeqVoidsSetting,
+                                              " is malformed: ", **text));
+    }
+    voids.push_back(v);
+  }
+  return voids;
+}
+
+}  // namespace
+
+absl::Status MarkBackupCopy(const std::string& path, int64_t last_seq) {
+  absl::StatusOr<std::unique_ptr<Connection>> copy =
+      Connection::Open(path, /*read_only=*/false);
+  if (!copy.ok()) return copy.status();
+  return StoreSetting(**copy, kBackupLastSeqSetting, absl::StrCat(last_seq));
+}
+
+absl::StatusOr<std::optional<SeqVoid>> ApplyRestoreMark(Connection& db) {
+  absl::StatusOr<std::optional<std::string>> mark =
+      LoadSetting(db, kBackupLastSeqSetting);
+  if (!mark.ok()) return mark.status();
+  if (!mark->has_value()) return std::optional<SeqVoid>();
+  int64_t last_seq = 0;
+  if (!absl::SimpleAtoi(**mark, &last_seq)) {
+    return absl::DataLossError(absl::StrCat("setting ", kBackupLastSeqSetting,
+                                            " is not a number: ", **mark));
+  }
+  if (absl::Status s = db.Execute("BEGIN IMMEDIATE"); !s.ok()) return s;
+  auto apply = [&]() -> absl::StatusOr<SeqVoid> {
+    absl::StatusOr<int64_t> floor = IntSetting(db, kSeqFloorSetting);
+    if (!floor.ok()) return floor.status();
+    absl::StatusOr<std::optional<std::string>> voids =
+        LoadSetting(db, kSeqVoidsSetting);
+    if (!voids.ok()) return voids.status();
+    SeqVoid made{last_seq + 1, std::max(last_seq, *floor) + kRestoreSeqGap};
+    const std::string range = absl::StrCat(made.first, "-", made.last);
+    if (absl::Status s = StoreSetting(
+            db, kSeqVoidsSetting,
+            voids->has_value() ? absl::StrCat(**voids, ",", range) : range);
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s =
+            StoreSetting(db, kSeqFloorSetting, absl::StrCat(made.last));
+        !s.ok()) {
+      return s;
+    }
+    absl::StatusOr<Statement> clear =
+        db.Prepare("DELETE FROM settings WHERE key = ?");
+    if (!clear.ok()) return clear.status();
+    clear->BindText(1, kBackupLastSeqSetting);
+    if (absl::Status s = clear->Run(); !s.ok()) return s;
+    if (absl::Status s = db.Execute("COMMIT"); !s.ok()) return s;
+    return made;
+  };
+  absl::StatusOr<SeqVoid> made = apply();
+  if (!made.ok()) {
+    db.Execute("ROLLBACK").IgnoreError();
+    return made.status();
+  }
+  return std::optional<SeqVoid>(*made);
+}
+
+absl::StatusOr<int64_t> NextEventSeq(Connection& db) {
+  absl::StatusOr<int64_t> latest = LatestSeq(db);
+  if (!latest.ok()) return latest.status();
+  absl::StatusOr<int64_t> floor = IntSetting(db, kSeqFloorSetting);
+  if (!floor.ok()) return floor.status();
+  return std::max(*latest, *floor) + 1;
+}
+
+absl::StatusOr<std::optional<SeqVoid>> SeqVoidContaining(Connection& db,
+                                                         int64_t seq) {
+  absl::StatusOr<std::vector<SeqVoid>> voids = LoadVoids(db);
+  if (!voids.ok()) return voids.status();
+  for (const SeqVoid& v : *voids) {
+    if (seq >= v.first && seq <= v.last) return std::optional<SeqVoid>(v);
+  }
+  return std::optional<SeqVoid>();
+}
+
+}  // namespace hotline::storage

@@ -1,0 +1,56 @@
+// Event seqs across a restore from backup.
+//
+// A backup holds the history up to its last seq N. Once it is restored, the
+// seqs after N that the lost history had handed out must never name other
+// events: a feed consumer that had read up to such a seq would resume
+// silently in the middle of a different history. So:
+//   - WriteBackup marks each copy with its last seq (MarkBackupCopy);
+//   - the first open of a marked file (the restore) records the void
+//     (N, F] with F = N + kRestoreSeqGap, makes F the floor of new seqs and
+//     clears the mark (ApplyRestoreMark);
+//   - new events get seqs above every event and the floor (NextEventSeq);
+//   - the feed refuses an after_seq inside a void (SeqVoidContaining).
+// The gap is far more events than any server writes between two backups.
+//
+// Not thread-safe beyond the Connection's own rule: one thread at a time.
+// ApplyRestoreMark and NextEventSeq write: only on the writer's connection.
+#ifndef HOTLINE_STORAGE_RESTORED_HISTORY_H_
+#define HOTLINE_STORAGE_RESTORED_HISTORY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "storage/sqlite.h"
+
+namespace hotline::storage {
+
+inline constexpr int64_t kRestoreSeqGap = 1'000'000'000;
+
+// Seqs first..last (inclusive) named events of a history lost in a restore
+// from a backup taken at seq first - 1.
+struct SeqVoid {
+  int64_t first = 0;
+  int64_t last = 0;
+};
+
+// Marks the backup copy at `path` (closed, not served) as taken at
+// `last_seq`.
+absl::Status MarkBackupCopy(const std::string& path, int64_t last_seq);
+
+// On a marked file: records the void after its last seq, raises the seq
+// floor past it and clears the mark, in one transaction; returns the void.
+// Nothing (nullopt) on a file that is not a restored backup.
+absl::StatusOr<std::optional<SeqVoid>> ApplyRestoreMark(Connection& db);
+
+// The seq for the next event: above every event and the floor.
+absl::StatusOr<int64_t> NextEventSeq(Connection& db);
+
+// The void holding `seq`, if any.
+absl::StatusOr<std::optional<SeqVoid>> SeqVoidContaining(Connection& db,
+                                                         int64_t seq);
+
+}  // namespace hotline::storage
+
+#endif  // HOTLINE_STORAGE_RESTORED_HISTORY_H_
