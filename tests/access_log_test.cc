@@ -23,6 +23,7 @@ namespace hotline {
 namespace {
 
 using testing::ConnectTo;
+using testing::CreateDepartmentWithToken;
 using testing::ServerProcess;
 using testing::ServerTest;
 using testing::TempDir;
@@ -114,16 +115,8 @@ TEST(AccessLog, JsonLinesSayWhoDidWhatToWhichResourceAndNeverASecret) {
     ServerProcess server(db, "", {"--quiet=false", "--log_format=json"}, {},
                          log_path);
     std::unique_ptr<Client> bureau = ConnectTo(server.address(), bureau_secret);
-    v1::CreateDepartmentRequest department;
-    department.set_department_id("housing");
-    department.mutable_department()->set_display_name("住建局");
-    ASSERT_TRUE(bureau->CreateDepartment(department).ok());
-    v1::CreateTokenRequest token;
-    token.mutable_token()->set_principal("department/housing");
-
-    absl::StatusOr<v1::Token> made = bureau->CreateToken(token);
-    ASSERT_TRUE(made.ok()) << made.status();
-    department_secret = made->secret();
+    department_secret = CreateDepartmentWithToken(*bureau, "housing");
+    ASSERT_FALSE(department_secret.empty());
     v1::CreateTicketRequest create;
     *create.mutable_ticket() = ServerTest::Draft();
     create.set_dispatch_to("departments/housing");

@@ -32,6 +32,7 @@ namespace hotline {
 namespace {
 
 using testing::ConnectTo;
+using testing::CreateDepartmentWithToken;
 using testing::ServerProcess;
 using testing::ServerTest;
 using testing::TempDir;
@@ -381,15 +382,8 @@ TEST(RestoreRunbook, RestoredServerHasTheBackupsFiguresAndTheFeedIsRefused) {
   {
     ServerProcess server(db, "", flags);
     std::unique_ptr<Client> bureau = ConnectTo(server.address(), bureau_token);
-    v1::CreateDepartmentRequest department;
-    department.set_department_id("housing");
-    department.mutable_department()->set_display_name("住建局");
-    ASSERT_TRUE(bureau->CreateDepartment(department).ok());
-    v1::CreateTokenRequest token;
-    token.mutable_token()->set_principal("department/housing");
-    absl::StatusOr<v1::Token> made = bureau->CreateToken(token);
-    ASSERT_TRUE(made.ok()) << made.status();
-    housing_token = made->secret();
+    housing_token = CreateDepartmentWithToken(*bureau, "housing");
+    ASSERT_FALSE(housing_token.empty());
     std::unique_ptr<Client> housing =
         ConnectTo(server.address(), housing_token);
     FeedConsumer consumer(server.address(), housing_token);

@@ -32,6 +32,7 @@
 namespace hotline {
 namespace {
 
+using testing::DamageTicketPages;
 using testing::ServerTest;
 using testing::SpringFestivalEve;
 
@@ -402,31 +403,6 @@ grpc::health::v1::HealthCheckResponse::ServingStatus Health(
   grpc::health::v1::HealthCheckResponse response;
   *code = stub->Check(&context, request, &response).error_code();
   return response.status();
-}
-
-// Overwrites the pages of the tickets table and its indexes with noise.
-void DamageTicketPages(const std::string& path) {
-  std::vector<int64_t> pages;
-  {
-    absl::StatusOr<std::unique_ptr<storage::Connection>> db =
-        storage::Connection::Open(path, /*read_only=*/true);
-    ASSERT_TRUE(db.ok());
-    absl::StatusOr<storage::Statement> stmt = (*db)->Prepare(
-        "SELECT pageno FROM dbstat WHERE name = 'tickets' OR name LIKE "
-        "'tickets_by_%'");
-    ASSERT_TRUE(stmt.ok()) << stmt.status();
-    while (*stmt->Step()) pages.push_back(stmt->ColumnInt64(0));
-  }
-  ASSERT_FALSE(pages.empty());
-  FILE* file = fopen(path.c_str(), "r+b");
-  ASSERT_NE(file, nullptr);
-  std::string noise(4096, '\0');
-  for (int64_t page : pages) {
-    for (char& c : noise) c = static_cast<char>(rand());
-    fseek(file, (page - 1) * 4096, SEEK_SET);
-    fwrite(noise.data(), 1, noise.size(), file);
-  }
-  fclose(file);
 }
 
 TEST_F(MetricsTest, HealthAnswersForTheServiceNameAndFollowsTheDatabase) {

@@ -15,6 +15,7 @@ namespace {
 
 using testing::Beijing;
 using testing::ConnectTo;
+using testing::CreateDepartmentWithToken;
 using testing::ServerProcess;
 using testing::ServerTest;
 using testing::TempDir;
@@ -43,15 +44,8 @@ TEST_P(RehearsalRestartTest, TheClockResumesWhereTheRehearsalStood) {
   {
     ServerProcess server(db, "", kRehearsalFlags);
     std::unique_ptr<Client> bureau = ConnectTo(server.address(), bureau_token);
-    v1::CreateDepartmentRequest department;
-    department.set_department_id("housing");
-    department.mutable_department()->set_display_name("住建局");
-    ASSERT_TRUE(bureau->CreateDepartment(department).ok());
-    v1::CreateTokenRequest token;
-    token.mutable_token()->set_principal("department/housing");
-    absl::StatusOr<v1::Token> made = bureau->CreateToken(token);
-    ASSERT_TRUE(made.ok()) << made.status();
-    housing_token = made->secret();
+    housing_token = CreateDepartmentWithToken(*bureau, "housing");
+    ASSERT_FALSE(housing_token.empty());
     v1::CreateTicketRequest create;
     *create.mutable_ticket() = ServerTest::Draft();
     create.set_dispatch_to("departments/housing");

@@ -29,6 +29,7 @@ extern char** environ;
 namespace hotline {
 namespace {
 
+using testing::DamageTicketPages;
 using testing::ServerProcess;
 using testing::ServerTest;
 using testing::TempDir;
@@ -279,24 +280,6 @@ TEST(Startup, AnInstalledBinaryFindsItsDataBesideIt) {
                                          dir.File("b/x.csv")),
             std::string::npos)
       << none.status();
-}
-
-// Random bytes over every page of the tickets table and its indexes (found
-// with SQLite's dbstat), under a running server.
-void DamageTicketPages(const std::string& path) {
-  std::vector<int64_t> pages;
-  {
-    absl::StatusOr<std::unique_ptr<storage::Connection>> db =
-        storage::Connection::Open(path, /*read_only=*/true);
-    ASSERT_TRUE(db.ok());
-    absl::StatusOr<storage::Statement> stmt = (*db)->Prepare(
-        "SELECT pageno FROM dbstat WHERE name = 'tickets' OR name LIKE "
-        "'tickets_by_%'");
-    ASSERT_TRUE(stmt.ok()) << stmt.status();
-    while (*stmt->Step()) pages.push_back(stmt->ColumnInt64(0));
-  }
-  ASSERT_FALSE(pages.empty());
-  for (int64_t page : pages) WriteRandomBytes(path, (page - 1) * 4096, 4096);
 }
 
 class ServingTest : public ServerTest {};

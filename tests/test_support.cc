@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -23,6 +24,7 @@
 #include "common/proto_time.h"
 #include "server/admin_service.h"
 #include "server/workflow/policy.h"
+#include "storage/sqlite.h"
 #include "storage/store.h"
 
 namespace hotline::testing {
@@ -327,6 +329,48 @@ int ServerProcess::Terminate() {
   waitpid(pid_, &status, 0);
   pid_ = -1;
   return status;
+}
+
+std::string CreateDepartmentWithToken(Client& bureau, const std::string& id) {
+  v1::CreateDepartmentRequest department;
+  department.set_department_id(id);
+  department.mutable_department()->set_display_name(id);
+  absl::StatusOr<v1::Department> made = bureau.CreateDepartment(department);
+  if (!made.ok()) {
+    ADD_FAILURE() << "CreateDepartment " << id << ": " << made.status();
+    return "";
+  }
+  v1::CreateTokenRequest token;
+  token.mutable_token()->set_principal("department/" + id);
+  absl::StatusOr<v1::Token> secret = bureau.CreateToken(token);
+  if (!secret.ok()) {
+    ADD_FAILURE() << "CreateToken department/" << id << ": " << secret.status();
+    return "";
+  }
+  return secret->secret();
+}
+
+void DamageTicketPages(const std::string& path) {
+  std::vector<int64_t> pages;
+  {
+    absl::StatusOr<std::unique_ptr<storage::Connection>> db =
+        storage::Connection::Open(path, /*read_only=*/true);
+    ASSERT_TRUE(db.ok()) << db.status();
+    absl::StatusOr<storage::Statement> stmt = (*db)->Prepare(
+        "SELECT pageno FROM dbstat WHERE name = 'tickets' OR name LIKE "
+        "'tickets_by_%'");
+    ASSERT_TRUE(stmt.ok()) << stmt.status();
+    while (*stmt->Step()) pages.push_back(stmt->ColumnInt64(0));
+  }
+  ASSERT_FALSE(pages.empty());
+  std::mt19937 random(9);
+  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+  for (int64_t page : pages) {
+    std::string noise(4096, '\0');
+    for (char& c : noise) c = static_cast<char>(random());
+    file.seekp((page - 1) * 4096);
+    file.write(noise.data(), noise.size());
+  }
 }
 
 }  // namespace hotline::testing

@@ -51,6 +51,16 @@ DeadlineRules DefaultRules();
 std::string BootstrapToken(const std::string& db_path,
                            const std::string& principal);
 
+// As `bureau`: creates the department `id` (its display name is the id)
+// and a token for it; returns the token's secret, or "" after recording a
+// test failure.
+std::string CreateDepartmentWithToken(Client& bureau, const std::string& id);
+
+// Random bytes over every page of the tickets table and its indexes (found
+// with SQLite's dbstat) of the database file at `path`, in place: a damaged
+// file for a server to meet. Records a test failure when none is found.
+void DamageTicketPages(const std::string& path);
+
 // A test with the real server on 127.0.0.1 (a free port), its database in a
 // temporary directory and a manual clock, plus a bureau token.
 class ServerTest : public ::testing::Test {
