@@ -14,8 +14,8 @@ PACKAGES=(
   tzdata
   # The restore runbook's check; the Python example and its test.
   sqlite3 python3-grpcio python3-protobuf
-  # TLS certificates for the README's commands.
-  openssl
+  # The README's commands: TLS certificates, a metrics scrape.
+  openssl curl
 )
 # The libFuzzer targets (fuzz/) are built with clang; the corpus replay in
 # the test suite needs only g++.
