@@ -226,6 +226,62 @@ TEST_F(BackupTest, RefusedToAnyoneButTheBureau) {
   EXPECT_TRUE(FilesIn(backup_dir_).empty());
 }
 
+// The restore runbook's core, twice over: each restore leaves a void of
+// the seqs its lost history had handed out, and every void stays refused.
+TEST_F(BackupTest, EveryRestoreKeepsTheSeqsOfItsLostHistoryRefused) {
+  auto restore = [this](const std::string& backup) {
+    // On the same port, so that the bureau's client finds it again.
+    options_.listen_address = absl::StrCat("127.0.0.1:", server_->port());
+    StopServer();
+    std::filesystem::remove(db_path_ + "-wal");
+    std::filesystem::remove(db_path_ + "-shm");
+    std::filesystem::copy_file(
+        backup, db_path_, std::filesystem::copy_options::overwrite_existing);
+    StartServer();
+  };
+  auto first_seq_of = [this](const v1::Ticket& ticket) -> int64_t {
+    v1::ListTicketEventsRequest request;
+    request.set_parent(ticket.name());
+    absl::StatusOr<v1::ListTicketEventsResponse> events =
+        bureau().ListTicketEvents(request);
+    EXPECT_TRUE(events.ok()) << events.status();
+    return events.ok() && events->events_size() > 0 ? events->events(0).seq()
+                                                    : -1;
+  };
+  auto resume_after = [this](int64_t seq) {
+    v1::WatchEventsRequest request;
+    request.set_after_seq(seq);
+    WatchControl control;
+    return bureau().Watch(
+        request, [](const v1::Event&) { return absl::OkStatus(); }, &control);
+  };
+
+  CreateTicket();
+  absl::StatusOr<v1::Backup> first = bureau().CreateBackup();
+  ASSERT_TRUE(first.ok()) << first.status();
+  const int64_t lost_first = first_seq_of(CreateTicket());
+  EXPECT_EQ(lost_first, first->last_seq() + 1);
+  restore(first->path());
+
+  const int64_t after_first = first_seq_of(CreateTicket());
+  EXPECT_EQ(after_first, first->last_seq() + storage::kRestoreSeqGap + 1);
+  absl::StatusOr<v1::Backup> second = bureau().CreateBackup();
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->last_seq(), after_first);
+  const int64_t lost_second = first_seq_of(CreateTicket());
+  EXPECT_EQ(lost_second, after_first + 1);
+  restore(second->path());
+
+  EXPECT_EQ(first_seq_of(CreateTicket()),
+            second->last_seq() + storage::kRestoreSeqGap + 1);
+  for (int64_t lost : {lost_first, lost_second}) {
+    absl::Status refused = resume_after(lost);
+    EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition)
+        << lost << ": " << refused;
+    EXPECT_EQ(ReasonOf(refused), v1::RESUME_FROM) << lost << ": " << refused;
+  }
+}
+
 TEST_F(ServerTest, CreateBackupWithoutBackupDirIsRefusedWithAReason) {
   absl::StatusOr<v1::Backup> backup = bureau().CreateBackup();
   EXPECT_EQ(backup.status().code(), absl::StatusCode::kFailedPrecondition);
