@@ -19,6 +19,7 @@
 #include "absl/time/clock.h"
 #include "common/log.h"
 #include "server/admin_service.h"
+#include "server/grpc_log.h"
 #include "server/hotline_server.h"
 #include "server/transport_security.h"
 #include "server/workflow/clock.h"
@@ -114,7 +115,7 @@ ABSL_FLAG(absl::Duration, backup_every, absl::ZeroDuration(),
           "at the next interval. 0: only on request.");
 ABSL_FLAG(int, backup_keep, 7,
           "With --backup_dir: keep the newest this many backups (at least "
-          "1); older hotline-*.db backups there are removed after each one.");
+          "1); older hotline-*Z.db backups there are removed after each one.");
 
 namespace {
 
@@ -212,6 +213,7 @@ int main(int argc, char** argv) {
     std::cerr << "hotline-server: --log_format must be text or json\n";
     return 2;
   }
+  hotline::RouteGrpcLogs();
   std::unique_ptr<hotline::Clock> clock;
   const std::string clock_kind = absl::GetFlag(FLAGS_clock);
   if (clock_kind == "manual") {
@@ -274,10 +276,13 @@ int main(int argc, char** argv) {
     std::cerr << "hotline-server: " << server.status().message() << "\n";
     return 1;
   }
+  // The address as bound (0.0.0.0 stays 0.0.0.0: every interface), with
+  // the port actually taken.
+  const std::string& listen = options.listen_address;
   hotline::LogInfo(absl::StrFormat(
-      "hotline-server listening on %s (%s), database %s (sync=%s)",
-      (*server)->address(), hotline::DescribeTransport(options.transport),
-      options.store.path, sync));
+      "hotline-server listening on %s:%d (%s), database %s (sync=%s)",
+      listen.substr(0, listen.rfind(':')), (*server)->port(),
+      hotline::DescribeTransport(options.transport), options.store.path, sync));
   if ((*server)->metrics_port() != 0) {
     const std::string& metrics = options.metrics_listen_address;
     hotline::LogInfo(absl::StrFormat("metrics on http://%s:%d/metrics",

@@ -159,7 +159,9 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
 }
 
 std::string DescribeTransport(const TransportSecurityOptions& options) {
-  if (options.cert_file.empty()) return "plaintext";
+  if (options.cert_file.empty()) {
+    return options.insecure ? "plaintext, --insecure" : "plaintext";
+  }
   if (options.client_ca_file.empty()) return "TLS";
   return options.client_auth == ClientAuth::kRequire
              ? "mutual TLS (client certificate required)"

@@ -252,6 +252,13 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   absl::StatusOr<FileKind> kind = InspectFile(options, zone);
   if (!kind.ok()) return kind.status();
 
+  // A new database holds callers' names and phones: born 0600 (SQLite
+  // gives its -wal and -shm files the database file's mode).
+  if (const int fd = open(options.path.c_str(),
+                          O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      fd >= 0) {
+    close(fd);
+  }
   absl::StatusOr<std::unique_ptr<Connection>> writer =
       Connection::Open(options.path, /*read_only=*/false);
   if (!writer.ok()) return writer.status();

@@ -1,4 +1,5 @@
 // The SQLite store on a real file in a temporary directory.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -94,6 +95,20 @@ TEST(Storage, MigratesAnEmptyFile) {
   ASSERT_TRUE(mode.ok());
   ASSERT_TRUE(*mode->Step());
   EXPECT_EQ(mode->ColumnText(0), "wal");
+}
+
+TEST(Storage, ANewDatabaseAndItsLogAreReadableOnlyByTheServersUser) {
+  TempDir dir;
+  const std::string path = dir.File("new.db");
+  const mode_t umask_before = umask(022);
+  std::unique_ptr<Store> store = OpenStore(path);
+  umask(umask_before);
+  ASSERT_NE(store, nullptr);
+  for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
+    struct stat info;
+    ASSERT_EQ(stat(file.c_str(), &info), 0) << file;
+    EXPECT_EQ(info.st_mode & 0777, 0600) << file;
+  }
 }
 
 TEST(Storage, ReopeningAMigratedFileChangesNothing) {
