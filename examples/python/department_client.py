@@ -13,12 +13,18 @@ The stubs are generated with Debian's protoc and grpc_python_plugin (README,
   export HOTLINE_SERVER=127.0.0.1:7345 HOTLINE_TOKEN=hl_...   # a department's
   PYTHONPATH=build/release/python python3 examples/python/department_client.py
 
+Over TLS, as hotlinectl: HOTLINE_TLS_CA names the CA that signed the
+server's certificate; HOTLINE_TLS_CERT and HOTLINE_TLS_KEY add the
+department's client certificate (mutual TLS; then HOTLINE_TOKEN may be empty
+if the bureau bound the certificate).
+
 Modes:
   (none)          sign for what is DISPATCHED, then follow the feed from now,
                   signing for each ticket dispatched to the department, until
                   Ctrl-C.
   --once          list, sign for and reply to the first DISPATCHED ticket,
-                  print the feed from --after_seq until --events events, exit.
+                  print the feed from --after_seq until --events events, exit
+                  (it waits for them: give no more than the department has).
   --sign_for NAME sign for one ticket and exit.
 Exit codes: 0 done; 1 the server refused (the reason is printed); 2 usage.
 """
@@ -52,13 +58,36 @@ def describe_error(error):
     return text
 
 
+def read_file(variable):
+    """The bytes of the file named by environment variable `variable`."""
+    path = os.environ.get(variable, "")
+    if not path:
+        return None
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def open_channel(server):
+    """Plaintext, or TLS when HOTLINE_TLS_CA names the CA that signed the
+    server's certificate (with HOTLINE_TLS_CERT and HOTLINE_TLS_KEY: mutual
+    TLS with the department's client certificate), as for hotlinectl."""
+    ca = read_file("HOTLINE_TLS_CA")
+    if ca is None:
+        return grpc.insecure_channel(server)
+    credentials = grpc.ssl_channel_credentials(
+        root_certificates=ca,
+        private_key=read_file("HOTLINE_TLS_KEY"),
+        certificate_chain=read_file("HOTLINE_TLS_CERT"))
+    return grpc.secure_channel(server, credentials)
+
+
 class Department:
     """One department's calls, with its token on every call."""
 
     def __init__(self, server, token):
-        self.channel = grpc.insecure_channel(server)
+        self.channel = open_channel(server)
         self.stub = service_grpc.HotlineServiceStub(self.channel)
-        self.metadata = (("authorization", "Bearer " + token),)
+        self.metadata = (("authorization", "Bearer " + token),) if token else ()
 
     def tickets(self, state=None):
         """Every ticket of the department (in `state`, if given)."""
@@ -164,8 +193,10 @@ def main():
                         help="sign for this ticket (tickets/N) and exit")
     args = parser.parse_args()
     token = os.environ.get("HOTLINE_TOKEN", "")
-    if not token:
-        print("department_client: set HOTLINE_TOKEN to the department's token", file=sys.stderr)
+    if not token and not os.environ.get("HOTLINE_TLS_CERT"):
+        print("department_client: set HOTLINE_TOKEN to the department's token "
+              "(or HOTLINE_TLS_CERT and HOTLINE_TLS_KEY to a bound certificate)",
+              file=sys.stderr)
         return 2
     department = Department(os.environ.get("HOTLINE_SERVER", "127.0.0.1:7345"), token)
     try:
