@@ -298,9 +298,10 @@ absl::StatusOr<std::vector<v1::Token>> QueryTokens(Connection& db,
 
 absl::Status InsertTicket(Connection& db, v1::Ticket* ticket) {
   // The writer is the only one inserting, so MAX(id)+1 cannot race; it lets
-  // the name go into the body in the same single INSERT.
-  absl::StatusOr<int64_t> id =
-      db.QueryInt64("SELECT COALESCE(MAX(id), 0) + 1 FROM tickets");
+  // the name go into the body in the same single INSERT. After a restore
+  // from backup, numbers skip those the lost history may have used
+  // (restored_history.h).
+  absl::StatusOr<int64_t> id = NextTicketNumber(db);
   if (!id.ok()) return id.status();
   ticket->set_name(absl::StrCat(kTicketPrefix, *id));
   ticket->set_etag("1");
@@ -529,8 +530,7 @@ absl::Status RecordCardStats(Connection& db, const v1::Ticket& ticket,
 
 absl::Status InsertCard(Connection& db, const v1::Ticket& ticket,
                         v1::Card* card) {
-  absl::StatusOr<int64_t> id =
-      db.QueryInt64("SELECT COALESCE(MAX(id), 0) + 1 FROM cards");
+  absl::StatusOr<int64_t> id = NextCardNumber(db);
   if (!id.ok()) return id.status();
   card->set_name(absl::StrCat(kCardPrefix, *id));
   absl::StatusOr<Statement> stmt = db.Prepare(

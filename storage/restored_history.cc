@@ -19,6 +19,18 @@ constexpr char kBackupLastSeqSetting[] = "backup_last_seq";
 constexpr char kSeqFloorSetting[] = "event_seq_floor";
 // The voids, "first-last" joined by commas.
 constexpr char kSeqVoidsSetting[] = "event_seq_voids";
+// New tickets and cards get numbers above these.
+constexpr char kTicketFloorSetting[] = "ticket_number_floor";
+constexpr char kCardFloorSetting[] = "card_number_floor";
+
+// Above the largest of `table`'s ids and the floor under `floor_key`.
+absl::StatusOr<int64_t> NextNumber(Connection& db, const std::string& table,
+                                   const char* floor_key);
+
+// Raises the floor under `floor_key` to kRestoreNumberGap past the largest
+// of `table`'s ids and the floor.
+absl::Status RaiseNumberFloor(Connection& db, const std::string& table,
+                              const char* floor_key);
 
 absl::StatusOr<int64_t> IntSetting(Connection& db, const std::string& key) {
   absl::StatusOr<std::optional<std::string>> text = LoadSetting(db, key);
@@ -48,6 +60,24 @@ absl::StatusOr<std::vector<SeqVoid>> LoadVoids(Connection& db) {
     voids.push_back(v);
   }
   return voids;
+}
+
+absl::StatusOr<int64_t> NextNumber(Connection& db, const std::string& table,
+                                   const char* floor_key) {
+  absl::StatusOr<int64_t> largest =
+      db.QueryInt64(absl::StrCat("SELECT COALESCE(MAX(id), 0) FROM ", table));
+  if (!largest.ok()) return largest.status();
+  absl::StatusOr<int64_t> floor = IntSetting(db, floor_key);
+  if (!floor.ok()) return floor.status();
+  return std::max(*largest, *floor) + 1;
+}
+
+absl::Status RaiseNumberFloor(Connection& db, const std::string& table,
+                              const char* floor_key) {
+  absl::StatusOr<int64_t> next = NextNumber(db, table, floor_key);
+  if (!next.ok()) return next.status();
+  return StoreSetting(db, floor_key,
+                      absl::StrCat(*next - 1 + kRestoreNumberGap));
 }
 
 }  // namespace
@@ -89,6 +119,14 @@ absl::StatusOr<std::optional<SeqVoid>> ApplyRestoreMark(Connection& db) {
         !s.ok()) {
       return s;
     }
+    if (absl::Status s = RaiseNumberFloor(db, "tickets", kTicketFloorSetting);
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = RaiseNumberFloor(db, "cards", kCardFloorSetting);
+        !s.ok()) {
+      return s;
+    }
     absl::StatusOr<Statement> clear =
         db.Prepare("DELETE FROM settings WHERE key = ?");
     if (!clear.ok()) return clear.status();
@@ -111,6 +149,14 @@ absl::StatusOr<int64_t> NextEventSeq(Connection& db) {
   absl::StatusOr<int64_t> floor = IntSetting(db, kSeqFloorSetting);
   if (!floor.ok()) return floor.status();
   return std::max(*latest, *floor) + 1;
+}
+
+absl::StatusOr<int64_t> NextTicketNumber(Connection& db) {
+  return NextNumber(db, "tickets", kTicketFloorSetting);
+}
+
+absl::StatusOr<int64_t> NextCardNumber(Connection& db) {
+  return NextNumber(db, "cards", kCardFloorSetting);
 }
 
 absl::StatusOr<std::optional<SeqVoid>> SeqVoidContaining(Connection& db,

@@ -11,6 +11,10 @@
 //   - new events get seqs above every event and the floor (NextEventSeq);
 //   - the feed refuses an after_seq inside a void (SeqVoidContaining).
 // The gap is far more events than any server writes between two backups.
+// Ticket and card numbers get the same care, with a smaller gap
+// (kRestoreNumberGap): a ticket or card made after the backup is gone, and
+// its number, which a department's system may have kept, never names
+// another one (NextTicketNumber, NextCardNumber).
 //
 // Not thread-safe beyond the Connection's own rule: one thread at a time.
 // ApplyRestoreMark and NextEventSeq write: only on the writer's connection.
@@ -27,6 +31,7 @@
 namespace hotline::storage {
 
 inline constexpr int64_t kRestoreSeqGap = 1'000'000'000;
+inline constexpr int64_t kRestoreNumberGap = 1'000'000;
 
 // Seqs first..last (inclusive) named events of a history lost in a restore
 // from a backup taken at seq first - 1.
@@ -40,12 +45,18 @@ struct SeqVoid {
 absl::Status MarkBackupCopy(const std::string& path, int64_t last_seq);
 
 // On a marked file: records the void after its last seq, raises the seq
-// floor past it and clears the mark, in one transaction; returns the void.
+// floor past it, raises the ticket and card number floors by
+// kRestoreNumberGap past the largest numbers in the file and clears the
+// mark, in one transaction; returns the seq void.
 // Nothing (nullopt) on a file that is not a restored backup.
 absl::StatusOr<std::optional<SeqVoid>> ApplyRestoreMark(Connection& db);
 
 // The seq for the next event: above every event and the floor.
 absl::StatusOr<int64_t> NextEventSeq(Connection& db);
+// The number of the next ticket (tickets/N) and card (cards/N): above every
+// one and the floor.
+absl::StatusOr<int64_t> NextTicketNumber(Connection& db);
+absl::StatusOr<int64_t> NextCardNumber(Connection& db);
 
 // The void holding `seq`, if any.
 absl::StatusOr<std::optional<SeqVoid>> SeqVoidContaining(Connection& db,

@@ -307,7 +307,9 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
                             "; a feed consumer that resumes after a seq "
                             "of the lost history (",
                             (*restored)->first, "..", (*restored)->last,
-                            ") is refused and must resync"));
+                            ") is refused and must resync; ticket and card "
+                            "numbers skip ",
+                            kRestoreNumberGap, " past the largest ones"));
   }
 
   for (int i = 0; i < std::max(1, options.read_connections); ++i) {

@@ -227,7 +227,8 @@ TEST_F(BackupTest, RefusedToAnyoneButTheBureau) {
 }
 
 // The restore runbook's core, twice over: each restore leaves a void of
-// the seqs its lost history had handed out, and every void stays refused.
+// the seqs its lost history had handed out, and every void stays refused;
+// ticket numbers the lost history may have used are never given again.
 TEST_F(BackupTest, EveryRestoreKeepsTheSeqsOfItsLostHistoryRefused) {
   auto restore = [this](const std::string& backup) {
     // On the same port, so that the bureau's client finds it again.
@@ -256,14 +257,24 @@ TEST_F(BackupTest, EveryRestoreKeepsTheSeqsOfItsLostHistoryRefused) {
         request, [](const v1::Event&) { return absl::OkStatus(); }, &control);
   };
 
-  CreateTicket();
+  EXPECT_EQ(CreateTicket().name(), "tickets/1");
   absl::StatusOr<v1::Backup> first = bureau().CreateBackup();
   ASSERT_TRUE(first.ok()) << first.status();
-  const int64_t lost_first = first_seq_of(CreateTicket());
+  const v1::Ticket lost_ticket = CreateTicket();
+  EXPECT_EQ(lost_ticket.name(), "tickets/2");
+  const int64_t lost_first = first_seq_of(lost_ticket);
   EXPECT_EQ(lost_first, first->last_seq() + 1);
   restore(first->path());
 
-  const int64_t after_first = first_seq_of(CreateTicket());
+  // The lost ticket's number names nothing, and no new ticket takes it.
+  v1::GetTicketRequest get;
+  get.set_name(lost_ticket.name());
+  EXPECT_EQ(bureau().GetTicket(get).status().code(),
+            absl::StatusCode::kNotFound);
+  const v1::Ticket made_after_first = CreateTicket();
+  EXPECT_EQ(made_after_first.name(),
+            absl::StrCat("tickets/", 1 + storage::kRestoreNumberGap + 1));
+  const int64_t after_first = first_seq_of(made_after_first);
   EXPECT_EQ(after_first, first->last_seq() + storage::kRestoreSeqGap + 1);
   absl::StatusOr<v1::Backup> second = bureau().CreateBackup();
   ASSERT_TRUE(second.ok()) << second.status();
@@ -272,7 +283,12 @@ TEST_F(BackupTest, EveryRestoreKeepsTheSeqsOfItsLostHistoryRefused) {
   EXPECT_EQ(lost_second, after_first + 1);
   restore(second->path());
 
-  EXPECT_EQ(first_seq_of(CreateTicket()),
+  const v1::Ticket made_after_second = CreateTicket();
+  // Past the largest number in the second backup (made_after_first's).
+  EXPECT_EQ(made_after_second.name(),
+            absl::StrCat("tickets/", (1 + storage::kRestoreNumberGap + 1) +
+                                         storage::kRestoreNumberGap + 1));
+  EXPECT_EQ(first_seq_of(made_after_second),
             second->last_seq() + storage::kRestoreSeqGap + 1);
   for (int64_t lost : {lost_first, lost_second}) {
     absl::Status refused = resume_after(lost);
