@@ -27,6 +27,7 @@
 namespace hotline::storage {
 namespace {
 
+using hotline::testing::DamageTicketPages;
 using hotline::testing::TempDir;
 
 std::unique_ptr<Store> OpenStore(const std::string& path) {
@@ -301,34 +302,6 @@ TEST(Storage, AFullDiskIsResourceExhaustedAndHealthRecoversWithSpace) {
   EXPECT_EQ(changes, (std::vector<StoreHealth>{StoreHealth::kHealthy,
                                                StoreHealth::kDiskFull,
                                                StoreHealth::kHealthy}));
-}
-
-// The pages of the tickets table and its indexes, from SQLite's dbstat.
-std::vector<int64_t> TicketPages(const std::string& path) {
-  absl::StatusOr<std::unique_ptr<Connection>> db =
-      Connection::Open(path, /*read_only=*/true);
-  EXPECT_TRUE(db.ok());
-  absl::StatusOr<Statement> stmt = (*db)->Prepare(
-      "SELECT pageno FROM dbstat WHERE name = 'tickets' OR name LIKE "
-      "'tickets_by_%'");
-  EXPECT_TRUE(stmt.ok()) << stmt.status();
-  std::vector<int64_t> pages;
-  while (*stmt->Step()) pages.push_back(stmt->ColumnInt64(0));
-  return pages;
-}
-
-// Random bytes over every page of the tickets table and its indexes.
-void DamageTicketPages(const std::string& path) {
-  const std::vector<int64_t> pages = TicketPages(path);
-  ASSERT_FALSE(pages.empty());
-  std::mt19937 random(9);
-  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
-  for (int64_t page : pages) {
-    std::string noise(4096, '\0');
-    for (char& c : noise) c = static_cast<char>(random());
-    file.seekp((page - 1) * 4096);
-    file.write(noise.data(), noise.size());
-  }
 }
 
 TEST(Storage, DamageFoundWhileRunningIsDataLossAndStays) {
