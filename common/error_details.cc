@@ -1,6 +1,7 @@
 #include "common/error_details.h"
 
 #include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/any.pb.h"
 #include "google/protobuf/duration.pb.h"
 
@@ -65,6 +66,14 @@ absl::Status InvalidFieldError(absl::string_view field,
                                absl::string_view message) {
   return WithFieldViolation(absl::InvalidArgumentError(message), field,
                             message);
+}
+
+absl::Status ResourceNotFound(absl::string_view kind, absl::string_view name,
+                              absl::string_view hint) {
+  return WithReason(
+      absl::NotFoundError(absl::StrCat(kind, " ", name, " does not exist",
+                                       hint.empty() ? "" : "; ", hint)),
+      v1::NOT_FOUND, {{"resource", std::string(name)}});
 }
 
 absl::Status WithRetryDelay(absl::Status status, absl::Duration delay) {

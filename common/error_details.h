@@ -57,6 +57,11 @@ absl::Status WithFieldViolation(absl::Status status, absl::string_view field,
 absl::Status InvalidFieldError(absl::string_view field,
                                absl::string_view message);
 
+// NOT_FOUND "<kind> <name> does not exist[; <hint>]" with reason NOT_FOUND
+// and metadata resource=<name>.
+absl::Status ResourceNotFound(absl::string_view kind, absl::string_view name,
+                              absl::string_view hint = "");
+
 // Sets RetryInfo: the same call may succeed after `delay`.
 absl::Status WithRetryDelay(absl::Status status, absl::Duration delay);
 

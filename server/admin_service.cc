@@ -81,11 +81,8 @@ absl::Status StoreToken(Connection& db, const Principal& principal,
         storage::LoadDepartment(db, principal.id);
     if (!department.ok()) return department.status();
     if (!department->has_value()) {
-      return WithReason(
-          absl::NotFoundError(absl::StrCat(
-              "department ", principal.DepartmentName(),
-              " does not exist; create it with CreateDepartment first")),
-          v1::NOT_FOUND, {{"resource", principal.DepartmentName()}});
+      return ResourceNotFound("department", principal.DepartmentName(),
+                              "create it with CreateDepartment first");
     }
   }
   if (!token.certificate_identity().empty()) {
@@ -179,9 +176,7 @@ absl::StatusOr<v1::Department> AdminService::GetDepartment(
           [&](Connection& db) { return storage::LoadDepartment(db, *id); });
   if (!department.ok()) return department.status();
   if (!department->has_value()) {
-    return WithReason(absl::NotFoundError(absl::StrCat(
-                          "department ", request.name(), " does not exist")),
-                      v1::NOT_FOUND, {{"resource", request.name()}});
+    return ResourceNotFound("department", request.name());
   }
   return **department;
 }
@@ -286,9 +281,7 @@ void AdminService::RevokeToken(const Principal& principal,
                 storage::LoadToken(db, id);
             if (!token.ok()) return token.status();
             if (!token->has_value()) {
-              return WithReason(absl::NotFoundError(absl::StrCat(
-                                    "token ", name, " does not exist")),
-                                v1::NOT_FOUND, {{"resource", name}});
+              return ResourceNotFound("token", name);
             }
             if ((*token)->has_revoke_time()) {
               return WithReason(absl::FailedPreconditionError(absl::StrCat(

@@ -145,40 +145,36 @@ void CardService::IssueCard(const Principal& principal,
     return done(s);
   }
   auto result = std::make_shared<v1::Card>();
-  store_->Write(
-      AnswerRetries<v1::Card>(
-          *std::move(identity), clock_, result,
-          [this, principal, request, id = *ticket_id,
-           result](Connection& db) -> absl::Status {
-            absl::StatusOr<std::optional<v1::Ticket>> ticket =
-                storage::LoadTicket(db, id);
-            if (!ticket.ok()) return ticket.status();
-            if (!ticket->has_value()) {
-              return WithReason(
-                  absl::NotFoundError(absl::StrCat("ticket ", request.ticket(),
-                                                   " does not exist")),
-                  v1::NOT_FOUND, {{"resource", request.ticket()}});
-            }
-            absl::StatusOr<CardChange> change =
-                hotline::IssueCard(**ticket, request.color(), request.reason(),
-                                   ActionContext{principal, clock_->Now()});
-            if (!change.ok()) return change.status();
-            if (absl::Status s =
-                    storage::InsertCard(db, **ticket, &change->card);
-                !s.ok()) {
-              return s;
-            }
-            change->ticket_change.event.set_card(change->card.name());
-            if (absl::Status s = storage::StoreTicketChange(
-                    db, **ticket, &change->ticket_change.ticket,
-                    &change->ticket_change.event);
-                !s.ok()) {
-              return s;
-            }
-            *result = change->card;
-            return absl::OkStatus();
-          }),
-      DeliverWhenDurable<v1::Card>(result, std::move(done)));
+  store_->Write(AnswerRetries<v1::Card>(
+                    *std::move(identity), clock_, result,
+                    [this, principal, request, id = *ticket_id,
+                     result](Connection& db) -> absl::Status {
+                      absl::StatusOr<std::optional<v1::Ticket>> ticket =
+                          storage::LoadTicket(db, id);
+                      if (!ticket.ok()) return ticket.status();
+                      if (!ticket->has_value()) {
+                        return ResourceNotFound("ticket", request.ticket());
+                      }
+                      absl::StatusOr<CardChange> change = hotline::IssueCard(
+                          **ticket, request.color(), request.reason(),
+                          ActionContext{principal, clock_->Now()});
+                      if (!change.ok()) return change.status();
+                      if (absl::Status s =
+                              storage::InsertCard(db, **ticket, &change->card);
+                          !s.ok()) {
+                        return s;
+                      }
+                      change->ticket_change.event.set_card(change->card.name());
+                      if (absl::Status s = storage::StoreTicketChange(
+                              db, **ticket, &change->ticket_change.ticket,
+                              &change->ticket_change.event);
+                          !s.ok()) {
+                        return s;
+                      }
+                      *result = change->card;
+                      return absl::OkStatus();
+                    }),
+                DeliverWhenDurable<v1::Card>(result, std::move(done)));
 }
 
 void CardService::RevokeCard(const Principal& principal,
@@ -207,10 +203,7 @@ void CardService::RevokeCard(const Principal& principal,
                 storage::LoadCard(db, id);
             if (!card.ok()) return card.status();
             if (!card->has_value()) {
-              return WithReason(
-                  absl::NotFoundError(
-                      absl::StrCat("card ", request.name(), " does not exist")),
-                  v1::NOT_FOUND, {{"resource", request.name()}});
+              return ResourceNotFound("card", request.name());
             }
             absl::StatusOr<std::optional<v1::Ticket>> ticket =
                 storage::LoadTicket(db,

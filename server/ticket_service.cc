@@ -147,12 +147,9 @@ void TicketService::CreateTicket(const Principal& principal,
                   storage::LoadDepartment(db, *department_id);
               if (!department.ok()) return department.status();
               if (!department->has_value()) {
-                return WithReason(
-                    absl::NotFoundError(absl::StrCat(
-                        "dispatch_to: department ", request.dispatch_to(),
-                        " does not exist; the bureau creates it with "
-                        "CreateDepartment")),
-                    v1::NOT_FOUND, {{"resource", request.dispatch_to()}});
+                return ResourceNotFound(
+                    "dispatch_to: department", request.dispatch_to(),
+                    "the bureau creates it with CreateDepartment");
               }
             }
             const ActionContext context{principal, clock_->Now()};
@@ -220,12 +217,9 @@ void TicketService::DispatchTicket(const Principal& principal,
             storage::LoadDepartment(db, department_id);
         if (!department.ok()) return department.status();
         if (!department->has_value()) {
-          return WithReason(absl::NotFoundError(absl::StrCat(
-                                "department ", request.department(),
-                                " does not exist; the bureau creates it with "
-                                "CreateDepartment")),
-                            v1::NOT_FOUND,
-                            {{"resource", request.department()}});
+          return ResourceNotFound(
+              "department", request.department(),
+              "the bureau creates it with CreateDepartment");
         }
         return Dispatch(ticket, request.department(), request.note(),
                         request.etag(), context, policies_->CurrentRules());

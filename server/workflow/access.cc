@@ -75,10 +75,7 @@ absl::Status AuthorizeOnTicket(const Principal& principal, TicketAction action,
   switch (principal.kind) {
     case Principal::Kind::kBureau:
       if (ticket == nullptr) {
-        return WithReason(absl::NotFoundError(absl::StrCat(
-                              "ticket ", ticket_name, " does not exist")),
-                          v1::NOT_FOUND,
-                          {{"resource", std::string(ticket_name)}});
+        return ResourceNotFound("ticket", ticket_name);
       }
       return absl::OkStatus();
     case Principal::Kind::kDepartment:
