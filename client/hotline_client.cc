@@ -2,6 +2,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <random>
 #include <thread>
 
@@ -34,6 +35,15 @@ std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options,
                                            absl::Status* status) {
   grpc::ChannelArguments arguments;
   arguments.SetMaxReceiveMessageSize(options.max_message_bytes);
+  // gRPC's own reconnection backs off up to 120 s, and channels to one
+  // address share that state: after a server restart a call could fail
+  // fast for minutes. Reconnect on the library's retry schedule instead.
+  arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS,
+                   static_cast<int>(absl::ToInt64Milliseconds(std::max(
+                       options.initial_backoff, absl::Milliseconds(1)))));
+  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
+                   static_cast<int>(absl::ToInt64Milliseconds(
+                       std::max(options.max_backoff, absl::Milliseconds(1)))));
   absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
       ChannelCredentialsFor(options.tls);
   if (!credentials.ok()) {
@@ -79,12 +89,15 @@ absl::Status Client::CheckToken(absl::string_view token) {
 
 void Client::WaitToRetry(absl::Duration& backoff) {
   thread_local std::mt19937_64 jitter{std::random_device{}()};
-  // Full jitter: wait a random part of the backoff, so that many clients
-  // returning after an outage do not arrive together. The wait also drives
+  // Equal jitter: wait between half the backoff and all of it, so that many
+  // clients returning after an outage do not arrive together, while the
+  // attempts still span the schedule's whole length (with full jitter five
+  // attempts could all fall within a server's restart). The wait also drives
   // the reconnection: a fail-fast call alone leaves nobody polling the new
   // connection's handshake.
   std::uniform_int_distribution<int64_t> pick(
-      0, absl::ToInt64Microseconds(backoff));
+      absl::ToInt64Microseconds(backoff) / 2,
+      absl::ToInt64Microseconds(backoff));
   const absl::Time resume = absl::Now() + absl::Microseconds(pick(jitter));
   channel_->WaitForConnected(absl::ToChronoTime(resume));
   const absl::Duration left = resume - absl::Now();

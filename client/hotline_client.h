@@ -106,7 +106,8 @@ struct ClientOptions {
   // Deadline of each attempt.
   absl::Duration call_timeout = absl::Seconds(10);
   // Attempts of a retryable call in all, and the backoff between them
-  // (doubling from initial to max, with jitter).
+  // (doubling from initial to max, with jitter). The same schedule paces
+  // reconnecting to a server that went away.
   int max_attempts = 5;
   absl::Duration initial_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(3);

@@ -169,6 +169,13 @@ void ServerTest::RestartServer() {
   StopServer();
   options_.listen_address = absl::StrCat("127.0.0.1:", port);
   StartServer();
+  // Clients that reconnected while the server was down are backing off; the
+  // test's next call should meet the server, not the tail of that backoff.
+  // Channels with the same settings share their connection, so one probe
+  // that waits for it readies them all.
+  if (server_ != nullptr) {
+    EXPECT_TRUE(Connect("")->WaitForConnected(absl::Seconds(10)));
+  }
 }
 
 std::unique_ptr<Client> ServerTest::Connect(const std::string& token) {
