@@ -11,6 +11,8 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler protobuf-compiler-grpc libprotobuf-dev
   grpc-proto golang-github-gogo-googleapis-dev prometheus-cpp-dev
   libabsl-dev libsqlite3-dev libssl-dev libgtest-dev
+  # The HTTP/JSON gateway.
+  libcpp-httplib-dev
   tzdata
   # The restore runbook's check; the Python example and its test.
   sqlite3 python3-grpcio python3-protobuf

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "common/error_details.h"
 #include "common/input_text.h"
 #include "common/proto_time.h"
@@ -322,6 +323,31 @@ absl::StatusOr<v1::Policy> AdminService::GetPolicy(
   policy.set_calendar_warning(
       CoverageWarning(policies_->calendar(), clock_->Now()));
   return policy;
+}
+
+absl::StatusOr<v1::Caller> AdminService::GetCaller(
+    const Principal& principal, const v1::GetCallerRequest& /*request*/) {
+  v1::Caller caller;
+  caller.set_principal(principal.ToString());
+  caller.set_credential(principal.credential);
+  if (principal.kind == Principal::Kind::kDepartment) {
+    caller.set_department(principal.DepartmentName());
+    absl::StatusOr<std::optional<v1::Department>> department =
+        store_->Read<std::optional<v1::Department>>([&](Connection& db) {
+          return storage::LoadDepartment(db, principal.id);
+        });
+    if (!department.ok()) return department.status();
+    if (department->has_value()) {
+      caller.set_display_name((*department)->display_name());
+    }
+  }
+  const absl::TimeZone zone = policies_->calendar().zone();
+  const absl::Time now = clock_->Now();
+  caller.set_time_zone(zone.name());
+  caller.set_today(absl::FormatCivilTime(absl::ToCivilDay(now, zone)));
+  *caller.mutable_now() = ToProtoTime(now);
+  caller.set_rehearsal(rehearsal_clock_ != nullptr);
+  return caller;
 }
 
 AdminService::~AdminService() {

@@ -74,6 +74,10 @@ class AdminService final {
   // Any authenticated caller.
   absl::StatusOr<v1::Policy> GetPolicy(const Principal& principal,
                                        const v1::GetPolicyRequest& request);
+  // Any authenticated caller: who it is, the bureau's time zone, today and
+  // now, and whether the server rehearses.
+  absl::StatusOr<v1::Caller> GetCaller(const Principal& principal,
+                                       const v1::GetCallerRequest& request);
   // Bureau, rehearsal mode only: moves the clock forward, at most
   // kMaxClockAdvance, and sweeps on the way (Sweeper::Advance, a day at a
   // time); `done` gets the answer once the sweep is durable. Calls run one

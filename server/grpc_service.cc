@@ -162,6 +162,7 @@ HOTLINE_SYNC(ListCards, cards_, v1::ListCardsRequest, v1::ListCardsResponse)
 HOTLINE_ASYNC(IssueCard, cards_, v1::IssueCardRequest, v1::Card)
 HOTLINE_ASYNC(RevokeCard, cards_, v1::RevokeCardRequest, v1::Card)
 HOTLINE_SYNC(GetPolicy, admin_, v1::GetPolicyRequest, v1::Policy)
+HOTLINE_SYNC(GetCaller, admin_, v1::GetCallerRequest, v1::Caller)
 HOTLINE_ASYNC(SubmitDailyReport, reports_, v1::SubmitDailyReportRequest,
               v1::SubmitDailyReportResponse)
 HOTLINE_SYNC(ListDailyReports, reports_, v1::ListDailyReportsRequest,

@@ -51,6 +51,26 @@ std::vector<std::string> ShippedCalendarCandidates() {
   return candidates;
 }
 
+std::string FindShippedWebRoot() {
+  std::vector<std::string> candidates;
+  std::error_code error;
+  const std::filesystem::path binary =
+      std::filesystem::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    candidates.push_back(
+        (binary.parent_path().parent_path() / "share" / "hotline" / "web")
+            .lexically_normal()
+            .string());
+  }
+  candidates.push_back(HOTLINE_SOURCE_WEB_DIR);
+  for (const std::string& candidate : candidates) {
+    struct stat info;
+    const std::string index = candidate + "/index.html";
+    if (stat(index.c_str(), &info) == 0) return candidate;
+  }
+  return "";
+}
+
 absl::StatusOr<std::string> FindCalendar(
     const std::vector<std::string>& candidates) {
   for (const std::string& candidate : candidates) {
@@ -133,6 +153,13 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
   if (!credentials.ok()) return credentials.status();
   if (absl::Status s = CheckCanListen(options.listen_address); !s.ok()) {
     return s;
+  }
+  if (!options.http.listen_address.empty()) {
+    if (absl::Status s =
+            CheckCanListen(options.http.listen_address, "--http_listen");
+        !s.ok()) {
+      return s;
+    }
   }
   if (!options.metrics_listen_address.empty()) {
     if (absl::Status s =
@@ -248,6 +275,24 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
                                serving);
     });
   }
+  if (!options.http.listen_address.empty()) {
+    gateway::HttpGatewayOptions http = options.http;
+    http.tls_cert_file = options.transport.cert_file;
+    http.tls_key_file = options.transport.key_file;
+    http.tls_refresh_interval = options.transport.refresh_interval;
+    http.insecure = options.transport.insecure;
+    http.max_body_bytes = static_cast<size_t>(options.max_message_bytes);
+    grpc::ChannelArguments arguments;
+    arguments.SetMaxReceiveMessageSize(options.max_message_bytes);
+    arguments.SetMaxSendMessageSize(options.max_message_bytes);
+    absl::StatusOr<std::unique_ptr<gateway::HttpGateway>> gateway =
+        gateway::HttpGateway::Start(
+            http, server->server_->InProcessChannel(arguments),
+            google::protobuf::DescriptorPool::generated_pool()
+                ->FindServiceByName(v1::HotlineService::service_full_name()));
+    if (!gateway.ok()) return gateway.status();
+    server->http_ = *std::move(gateway);
+  }
   const size_t colon = options.listen_address.rfind(':');
   server->host_ = options.listen_address.substr(0, colon);
   if (server->host_.empty() || server->host_ == "0.0.0.0" ||
@@ -263,6 +308,10 @@ std::string HotlineServer::address() const {
   return absl::StrCat(host_, ":", port_);
 }
 
+int HotlineServer::http_port() const {
+  return http_ == nullptr ? 0 : http_->port();
+}
+
 int HotlineServer::metrics_port() const {
   return metrics_ == nullptr ? 0 : metrics_->port();
 }
@@ -273,6 +322,9 @@ void HotlineServer::Shutdown(absl::Duration grace) {
   // Start may have failed part way: stop only what was started.
   // Scrapes read the store: they stop before it closes.
   if (metrics_ != nullptr) metrics_->StopServing();
+  // No new HTTP connections; its requests in flight end with the gRPC
+  // calls they wait for.
+  if (http_ != nullptr) http_->BeginShutdown();
   // Streams end first (they would otherwise hold Shutdown until its grace
   // runs out); their clients resume from the seq they were told.
   if (feed_ != nullptr) feed_->Shutdown();
@@ -282,6 +334,7 @@ void HotlineServer::Shutdown(absl::Duration grace) {
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
     server_->Wait();
   }
+  if (http_ != nullptr) http_->Wait();
   if (sweeper_ != nullptr) sweeper_->Stop();
   if (backups_ != nullptr) backups_->Stop();
   if (store_ != nullptr) store_->Close();

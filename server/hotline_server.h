@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "gateway/http_gateway.h"
 #include "hotline/v1/ticket.pb.h"
 #include "server/backup_service.h"
 #include "server/event_feed.h"
@@ -68,7 +69,17 @@ struct ServerOptions {
   // Plaintext (loopback only, unless insecure), TLS or mutual TLS, and how
   // often certificate files are re-read (see transport_security.h).
   TransportSecurityOptions transport;
+  // The HTTP/JSON API and the web console (gateway/http_gateway.h), served
+  // when http.listen_address is set; the console only when http.web_root
+  // is. Its TLS certificate, key, refresh interval and `insecure` are
+  // taken from `transport`.
+  gateway::HttpGatewayOptions http;
 };
+
+// Where the console's files are looked for: <prefix>/share/hotline/web
+// beside the installed binary, then the source tree's web/. The first that
+// exists; empty when none does.
+std::string FindShippedWebRoot();
 
 // Where the calendar the project ships is looked for, in order: the
 // binary's install prefix (<prefix>/share/hotline/ beside <prefix>/bin/,
@@ -110,6 +121,8 @@ class HotlineServer final {
   std::string address() const;
   // The port metrics are served on; 0 when not served.
   int metrics_port() const;
+  // The port the HTTP/JSON API is served on; 0 when not served.
+  int http_port() const;
 
   // Stops accepting calls, lets calls in flight finish for up to `grace`
   // (then cancels them), writes what was acknowledged and closes the
@@ -136,6 +149,7 @@ class HotlineServer final {
   std::unique_ptr<BackupService> backups_;
   std::unique_ptr<HotlineGrpcService> service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<gateway::HttpGateway> http_;
 };
 
 }  // namespace hotline

@@ -85,6 +85,17 @@ ABSL_FLAG(std::string, metrics_listen, "",
           "figures and ticket and card counts, but no personal data and no "
           "ticket content, so a non-loopback address (for a Prometheus "
           "server elsewhere) is allowed.");
+ABSL_FLAG(std::string, http_listen, "",
+          "host:port to serve the HTTP/JSON API (/v1/...) and the web "
+          "console (/console/) on; empty: not served. Secured like --listen: "
+          "HTTPS with --tls_cert/--tls_key, plaintext only on loopback "
+          "unless --insecure. Authentication by bearer token, as for gRPC.");
+ABSL_FLAG(std::string, web_root, "",
+          "The web console's directory; empty: the shipped one "
+          "(<prefix>/share/hotline/web, or the source tree's web/).");
+ABSL_FLAG(int, http_threads, 64,
+          "HTTP worker threads; each open event stream (SSE) holds one, and "
+          "at most half serve streams.");
 ABSL_FLAG(std::string, calendar, "",
           "The working-day calendar: CSV lines date,kind,holiday with kind "
           "off or workday (see README). A malformed file is refused. Empty: "
@@ -252,6 +263,16 @@ int main(int argc, char** argv) {
   options.store.read_connections = absl::GetFlag(FLAGS_read_connections);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.metrics_listen_address = absl::GetFlag(FLAGS_metrics_listen);
+  options.http.listen_address = absl::GetFlag(FLAGS_http_listen);
+  options.http.web_root = absl::GetFlag(FLAGS_web_root);
+  if (options.http.web_root.empty()) {
+    options.http.web_root = hotline::FindShippedWebRoot();
+  }
+  options.http.threads = absl::GetFlag(FLAGS_http_threads);
+  if (options.http.threads < 2) {
+    std::cerr << "hotline-server: --http_threads must be at least 2\n";
+    return 2;
+  }
   options.backup.directory = absl::GetFlag(FLAGS_backup_dir);
   options.backup.every = absl::GetFlag(FLAGS_backup_every);
   options.backup.keep = absl::GetFlag(FLAGS_backup_keep);
@@ -288,6 +309,18 @@ int main(int argc, char** argv) {
     hotline::LogInfo(absl::StrFormat("metrics on http://%s:%d/metrics",
                                      metrics.substr(0, metrics.rfind(':')),
                                      (*server)->metrics_port()));
+  }
+  if ((*server)->http_port() != 0) {
+    const std::string& http = options.http.listen_address;
+    const std::string base = absl::StrFormat(
+        "%s://%s:%d", options.transport.cert_file.empty() ? "http" : "https",
+        http.substr(0, http.rfind(':')), (*server)->http_port());
+    hotline::LogInfo(absl::StrCat(
+        "HTTP/JSON API on ", base, "/v1/",
+        options.http.web_root.empty()
+            ? " (no console: --web_root not found)"
+            : absl::StrCat(", web console on ", base, "/console/ (files in ",
+                           options.http.web_root, ")")));
   }
   if (!options.backup.directory.empty()) {
     hotline::LogInfo(absl::StrFormat(

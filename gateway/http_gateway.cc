@@ -1,0 +1,786 @@
+#include "gateway/http_gateway.h"
+
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+#include <httplib.h>
+
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "common/error_details.h"
+#include "common/log.h"
+#include "gateway/json_transcoding.h"
+#include "gateway/server_certificate.h"
+#include "gateway/static_files.h"
+#include "google/protobuf/dynamic_message.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/rpc/status.pb.h"
+
+namespace hotline::gateway {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::MethodDescriptor;
+
+constexpr char kSessionCookie[] = "hotline_session";
+constexpr char kCsrfHeader[] = "X-CSRF-Token";
+constexpr char kContentSecurityPolicy[] =
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+constexpr absl::Duration kKeepAlive = absl::Seconds(15);
+
+std::string MethodPath(const MethodDescriptor* method) {
+  return absl::StrCat("/", method->service()->full_name(), "/", method->name());
+}
+
+std::unique_ptr<Message> NewMessage(const google::protobuf::Descriptor* type) {
+  return std::unique_ptr<Message>(
+      google::protobuf::MessageFactory::generated_factory()
+          ->GetPrototype(type)
+          ->New());
+}
+
+grpc::ByteBuffer ToBuffer(const Message& message) {
+  std::string bytes = message.SerializeAsString();
+  grpc::Slice slice(bytes);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+bool FromBuffer(const grpc::ByteBuffer& buffer, Message* message) {
+  grpc::Slice slice;
+  if (!buffer.DumpToSingleSlice(&slice).ok()) return false;
+  return message->ParseFromArray(slice.begin(), static_cast<int>(slice.size()));
+}
+
+google::rpc::Status RpcStatusOf(const grpc::Status& status) {
+  google::rpc::Status wire;
+  if (!status.error_details().empty() &&
+      wire.ParseFromString(status.error_details())) {
+    return wire;
+  }
+  return ToRpcStatus(
+      absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                   status.error_message()));
+}
+
+// Header values gRPC accepts: visible ASCII and spaces (anything else would
+// abort the process inside gRPC).
+bool IsHeaderSafe(absl::string_view value) {
+  for (char c : value) {
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+std::string CookieValue(const httplib::Request& request,
+                        absl::string_view name) {
+  for (const auto& [key, value] : request.headers) {
+    if (!absl::EqualsIgnoreCase(key, "Cookie")) continue;
+    for (absl::string_view part : absl::StrSplit(value, ';')) {
+      part = absl::StripAsciiWhitespace(part);
+      if (absl::ConsumePrefix(&part, name) && absl::ConsumePrefix(&part, "=")) {
+        return std::string(part);
+      }
+    }
+  }
+  return "";
+}
+
+void SetStatus(httplib::Response& response, int http_status,
+               const google::rpc::Status& status) {
+  response.status = http_status;
+  response.set_content(StatusJson(status), "application/json");
+}
+
+void SetError(httplib::Response& response, const absl::Status& status,
+              int http_status = 0) {
+  SetStatus(response,
+            http_status != 0 ? http_status : HttpStatusOf(status.code()),
+            ToRpcStatus(status));
+}
+
+void SetGrpcError(httplib::Response& response, const grpc::Status& status) {
+  SetStatus(response,
+            HttpStatusOf(static_cast<absl::StatusCode>(status.error_code())),
+            RpcStatusOf(status));
+}
+
+bool IsJson(const httplib::Request& request) {
+  const std::string type = request.get_header_value("Content-Type");
+  return absl::StartsWithIgnoreCase(type, "application/json");
+}
+
+// host:port → (host, port); brackets around an IPv6 host removed.
+absl::StatusOr<std::pair<std::string, int>> SplitAddress(
+    absl::string_view address) {
+  const size_t colon = address.rfind(':');
+  int port = 0;
+  if (colon == absl::string_view::npos ||
+      !absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 ||
+      port > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--http_listen=", address, " is not host:port (e.g. 127.0.0.1:8080)"));
+  }
+  absl::string_view host = address.substr(0, colon);
+  absl::ConsumePrefix(&host, "[");
+  absl::ConsumeSuffix(&host, "]");
+  return std::make_pair(std::string(host), port);
+}
+
+bool IsLoopbackHost(absl::string_view host) {
+  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+}
+
+// One Server-Sent Events stream: the gRPC server-streaming call behind it.
+struct EventStream {
+  grpc::ClientContext context;
+  grpc::CompletionQueue queue;
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call;
+  bool finished = false;
+  bool read_pending = false;
+  std::atomic<int>* open = nullptr;
+
+  // Waits for the one operation in flight.
+  bool Wait() {
+    void* tag;
+    bool ok = false;
+    queue.Next(&tag, &ok);
+    return ok;
+  }
+  grpc::Status Finish() {
+    if (read_pending) {
+      Wait();
+      read_pending = false;
+    }
+    grpc::Status status;
+    call->Finish(&status, this);
+    Wait();
+    finished = true;
+    return status;
+  }
+  ~EventStream() {
+    if (call != nullptr && !finished) {
+      context.TryCancel();
+      Finish();
+    }
+    queue.Shutdown();
+    void* tag;
+    bool ok;
+    while (queue.Next(&tag, &ok)) {
+    }
+    if (open != nullptr) open->fetch_sub(1);
+  }
+};
+
+}  // namespace
+
+class HttpGateway::Impl {
+ public:
+  Impl(const HttpGatewayOptions& options,
+       std::shared_ptr<grpc::Channel> channel, RouteTable routes,
+       const google::protobuf::ServiceDescriptor* service)
+      : options_(options),
+        channel_(std::move(channel)),
+        stub_(channel_),
+        routes_(std::move(routes)),
+        service_(service),
+        sessions_(options.session_lifetime) {}
+
+  void Install(httplib::Server& server);
+
+  std::unique_ptr<ServerCertificate> certificate;
+  std::unique_ptr<httplib::Server> server;
+  std::atomic<bool> stopping{false};
+
+ private:
+  // What authenticates a request: its Authorization header or its session.
+  struct Credentials {
+    std::string authorization;
+    std::optional<ConsoleSession> session;
+  };
+
+  void Handle(const httplib::Request& request, httplib::Response& response);
+  void HandleApi(const httplib::Request& request, httplib::Response& response);
+  void HandleSession(const httplib::Request& request,
+                     httplib::Response& response);
+  void HandleStatic(const httplib::Request& request,
+                    httplib::Response& response);
+  absl::StatusOr<Credentials> CredentialsOf(const httplib::Request& request);
+  // OK, or the refusal of a change made with a session cookie without its
+  // CSRF header.
+  absl::Status CheckCsrf(const httplib::Request& request,
+                         const Credentials& credentials);
+  grpc::Status CallUnary(const MethodDescriptor* method, const Message& request,
+                         const std::string& authorization, Message* response);
+  void Stream(const httplib::Request& http_request, httplib::Response& response,
+              const MethodDescriptor* method, Message& request,
+              const std::string& authorization);
+  // "id:", "event:" and "data:" lines of one event.
+  std::string EventText(const Message& event) const;
+  void AnswerSession(httplib::Response& response, const ConsoleSession& session,
+                     bool set_cookie);
+
+  const HttpGatewayOptions options_;
+  std::shared_ptr<grpc::Channel> channel_;
+  grpc::GenericStub stub_;
+  const RouteTable routes_;
+  const google::protobuf::ServiceDescriptor* const service_;
+  ConsoleSessions sessions_;
+  std::atomic<int> open_streams_{0};
+};
+
+void HttpGateway::Impl::Install(httplib::Server& http) {
+  auto handler = [this](const httplib::Request& request,
+                        httplib::Response& response) {
+    Handle(request, response);
+  };
+  http.Get(".*", handler);
+  http.Post(".*", handler);
+  http.Put(".*", handler);
+  http.Patch(".*", handler);
+  http.Delete(".*", handler);
+  http.Options(".*", handler);
+  http.set_payload_max_length(options_.max_body_bytes);
+  http.set_keep_alive_max_count(10000);
+  http.set_keep_alive_timeout(30);
+  http.set_read_timeout(30);
+  http.set_write_timeout(30);
+  const int threads = options_.threads;
+  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // Refusals httplib makes itself (a body over the limit, a request it
+  // cannot parse) get a google.rpc.Status body like every other.
+  const size_t limit = options_.max_body_bytes;
+  http.set_error_handler(httplib::Server::HandlerWithResponse(
+      [limit](const httplib::Request&, httplib::Response& response) {
+        if (!response.body.empty())
+          return httplib::Server::HandlerResponse::Unhandled;
+        if (response.status == 413) {
+          SetError(response,
+                   WithReason(absl::ResourceExhaustedError(absl::StrCat(
+                                  "the request body is larger than the server "
+                                  "accepts (",
+                                  limit, " bytes)")),
+                              v1::BODY_TOO_LARGE,
+                              {{"limit_bytes", absl::StrCat(limit)}}),
+                   413);
+        } else {
+          SetError(
+              response,
+              WithReason(absl::InvalidArgumentError(absl::StrCat(
+                             "the server could not read this HTTP request (",
+                             response.status, ")")),
+                         v1::MALFORMED_REQUEST),
+              response.status);
+        }
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  http.set_post_routing_handler(
+      [](const httplib::Request&, httplib::Response& response) {
+        response.set_header("Content-Security-Policy", kContentSecurityPolicy);
+        response.set_header("X-Content-Type-Options", "nosniff");
+        response.set_header("Referrer-Policy", "no-referrer");
+        response.set_header("X-Frame-Options", "DENY");
+      });
+}
+
+void HttpGateway::Impl::Handle(const httplib::Request& request,
+                               httplib::Response& response) {
+  const std::string& path = request.path;
+  if (path == "/v1" || absl::StartsWith(path, "/v1/")) {
+    HandleApi(request, response);
+  } else if (path == "/console/session") {
+    HandleSession(request, response);
+  } else if (path == "/" || path == "/console") {
+    response.set_redirect("/console/");
+  } else if (absl::StartsWith(path, "/console/")) {
+    HandleStatic(request, response);
+  } else {
+    SetError(response, WithReason(absl::NotFoundError(absl::StrCat(
+                                      "nothing is served at ", path,
+                                      ": the API is under /v1/, the console "
+                                      "under /console/")),
+                                  v1::NO_SUCH_ROUTE, {{"path", path}}));
+  }
+}
+
+absl::StatusOr<HttpGateway::Impl::Credentials> HttpGateway::Impl::CredentialsOf(
+    const httplib::Request& request) {
+  Credentials credentials;
+  if (request.has_header("Authorization")) {
+    credentials.authorization = request.get_header_value("Authorization");
+    if (!IsHeaderSafe(credentials.authorization)) {
+      return WithReason(absl::UnauthenticatedError(
+                            "the Authorization header has a character a "
+                            "bearer token cannot have"),
+                        v1::TOKEN_INVALID);
+    }
+    return credentials;
+  }
+  const std::string id = CookieValue(request, kSessionCookie);
+  if (id.empty()) return credentials;  // the service says what is missing
+  credentials.session = sessions_.Find(id, absl::Now());
+  if (!credentials.session.has_value()) {
+    return WithReason(absl::UnauthenticatedError(
+                          "the console session has ended or expired: sign "
+                          "in again"),
+                      v1::SESSION_EXPIRED);
+  }
+  credentials.authorization =
+      absl::StrCat("Bearer ", credentials.session->token);
+  return credentials;
+}
+
+absl::Status HttpGateway::Impl::CheckCsrf(const httplib::Request& request,
+                                          const Credentials& credentials) {
+  if (!credentials.session.has_value()) return absl::OkStatus();
+  if (request.method == "GET" || request.method == "HEAD") {
+    return absl::OkStatus();
+  }
+  if (SecretsEqual(request.get_header_value(kCsrfHeader),
+                   credentials.session->csrf_token)) {
+    return absl::OkStatus();
+  }
+  return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                        "a change made with the console's session needs the "
+                        "session's ",
+                        kCsrfHeader, " header")),
+                    v1::CSRF_TOKEN_MISSING);
+}
+
+grpc::Status HttpGateway::Impl::CallUnary(const MethodDescriptor* method,
+                                          const Message& request,
+                                          const std::string& authorization,
+                                          Message* response) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_timeout));
+  if (!authorization.empty()) {
+    context.AddMetadata("authorization", authorization);
+  }
+  grpc::ByteBuffer request_buffer = ToBuffer(request);
+  grpc::ByteBuffer response_buffer;
+  grpc::Status status;
+  absl::Notification done;
+  stub_.UnaryCall(&context, MethodPath(method), grpc::StubOptions(),
+                  &request_buffer, &response_buffer, [&](grpc::Status s) {
+                    status = std::move(s);
+                    done.Notify();
+                  });
+  done.WaitForNotification();
+  if (status.ok() && !FromBuffer(response_buffer, response)) {
+    return grpc::Status(grpc::StatusCode::INTERNAL,
+                        "the gateway could not read the service's answer");
+  }
+  return status;
+}
+
+void HttpGateway::Impl::HandleApi(const httplib::Request& request,
+                                  httplib::Response& response) {
+  response.set_header("Cache-Control", "no-store");
+  RouteMatch route = routes_.Match(request.method, request.path);
+  if (route.outcome == RouteMatch::Outcome::kNoSuchPath) {
+    SetError(response,
+             WithReason(absl::NotFoundError(absl::StrCat(
+                            "no API method has the path ", request.path,
+                            " (see the google.api.http annotations in "
+                            "hotline/v1/hotline_service.proto)")),
+                        v1::NO_SUCH_ROUTE, {{"path", request.path}}));
+    return;
+  }
+  if (route.outcome == RouteMatch::Outcome::kMethodNotAllowed) {
+    const std::string allowed = absl::StrJoin(route.allowed, ", ");
+    response.set_header("Allow", allowed);
+    SetError(response,
+             WithReason(absl::UnimplementedError(
+                            absl::StrCat(request.path, " takes ", allowed,
+                                         ", not ", request.method)),
+                        v1::HTTP_METHOD_NOT_ALLOWED, {{"allowed", allowed}}),
+             405);
+    return;
+  }
+  absl::StatusOr<Credentials> credentials = CredentialsOf(request);
+  if (!credentials.ok()) return SetError(response, credentials.status());
+  if (absl::Status s = CheckCsrf(request, *credentials); !s.ok()) {
+    return SetError(response, s);
+  }
+  if (!request.body.empty() && !IsJson(request)) {
+    return SetError(
+        response,
+        WithReason(absl::InvalidArgumentError("the body must be JSON: send "
+                                              "Content-Type: application/json"),
+                   v1::UNSUPPORTED_MEDIA_TYPE),
+        415);
+  }
+  std::unique_ptr<Message> message = NewMessage(route.method->input_type());
+  QueryParameters query(request.params.begin(), request.params.end());
+  if (absl::Status s = FillRequest(route, request.body, query, message.get());
+      !s.ok()) {
+    return SetError(response, s);
+  }
+  if (route.method->server_streaming()) {
+    Stream(request, response, route.method, *message,
+           credentials->authorization);
+    return;
+  }
+  std::unique_ptr<Message> answer = NewMessage(route.method->output_type());
+  grpc::Status status = CallUnary(route.method, *message,
+                                  credentials->authorization, answer.get());
+  if (!status.ok()) return SetGrpcError(response, status);
+  response.set_content(ToJson(*answer), "application/json");
+}
+
+std::string HttpGateway::Impl::EventText(const Message& event) const {
+  const google::protobuf::Descriptor* type = event.GetDescriptor();
+  const google::protobuf::Reflection* reflection = event.GetReflection();
+  std::string text;
+  const FieldDescriptor* id = type->FindFieldByName(options_.event_id_field);
+  if (id != nullptr && id->cpp_type() == FieldDescriptor::CPPTYPE_INT64) {
+    absl::StrAppend(&text, "id: ", reflection->GetInt64(event, id), "\n");
+  }
+  const FieldDescriptor* name =
+      type->FindFieldByName(options_.event_name_field);
+  if (name != nullptr && name->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+    absl::StrAppend(&text, "event: ", reflection->GetEnum(event, name)->name(),
+                    "\n");
+  }
+  absl::StrAppend(&text, "data: ", ToJson(event), "\n\n");
+  return text;
+}
+
+void HttpGateway::Impl::Stream(const httplib::Request& http_request,
+                               httplib::Response& response,
+                               const MethodDescriptor* method, Message& request,
+                               const std::string& authorization) {
+  // Resume after the last event the browser saw (EventSource sends it).
+  if (http_request.has_header("Last-Event-ID")) {
+    int64_t after = 0;
+    const FieldDescriptor* resume =
+        request.GetDescriptor()->FindFieldByName(options_.resume_field);
+    if (resume == nullptr ||
+        resume->cpp_type() != FieldDescriptor::CPPTYPE_INT64 ||
+        !absl::SimpleAtoi(http_request.get_header_value("Last-Event-ID"),
+                          &after)) {
+      return SetError(response,
+                      WithReason(absl::InvalidArgumentError(
+                                     "Last-Event-ID must be the id (seq) of "
+                                     "an event this stream sent"),
+                                 v1::MALFORMED_REQUEST));
+    }
+    request.GetReflection()->SetInt64(&request, resume, after);
+    if (const FieldDescriptor* clears =
+            request.GetDescriptor()->FindFieldByName(
+                options_.resume_clears_field)) {
+      request.GetReflection()->ClearField(&request, clears);
+    }
+  }
+  if (open_streams_.fetch_add(1) >= options_.threads / 2) {
+    open_streams_.fetch_sub(1);
+    response.set_header("Retry-After", "5");
+    return SetError(response,
+                    WithRetryDelay(WithReason(absl::UnavailableError(
+                                                  "too many open event "
+                                                  "streams; retry shortly"),
+                                              v1::SERVER_UNAVAILABLE),
+                                   absl::Seconds(5)));
+  }
+  auto stream = std::make_shared<EventStream>();
+  stream->open = &open_streams_;
+  if (!authorization.empty()) {
+    stream->context.AddMetadata("authorization", authorization);
+  }
+  stream->call =
+      stub_.PrepareCall(&stream->context, MethodPath(method), &stream->queue);
+  stream->call->StartCall(stream.get());
+  bool ok = stream->Wait();
+  grpc::ByteBuffer buffer = ToBuffer(request);
+  if (ok) {
+    stream->call->Write(buffer, stream.get());
+    ok = stream->Wait();
+  }
+  if (ok) {
+    stream->call->WritesDone(stream.get());
+    ok = stream->Wait();
+  }
+  // A stream the service accepts sends its initial metadata at once; one it
+  // refuses answers with its status alone.
+  if (ok) {
+    stream->call->ReadInitialMetadata(stream.get());
+    ok = stream->Wait();
+  }
+  if (!ok || stream->context.GetServerInitialMetadata().empty()) {
+    grpc::Status status = stream->Finish();
+    if (!status.ok()) return SetGrpcError(response, status);
+  }
+  response.set_header("Cache-Control", "no-store");
+  response.set_header("X-Accel-Buffering", "no");
+  const MethodDescriptor* const streamed = method;
+  response.set_chunked_content_provider(
+      "text/event-stream",
+      [this, stream, streamed](size_t, httplib::DataSink& sink) {
+        // Tell the browser to come back quickly after a break.
+        bool writable = sink.write("retry: 2000\n\n", 13);
+        absl::Time last_write = absl::Now();
+        bool cancelled = false;
+        auto cancel = [&] {
+          if (!cancelled) stream->context.TryCancel();
+          cancelled = true;
+        };
+        if (!writable) cancel();
+        while (!stream->finished) {
+          grpc::ByteBuffer buffer;
+          stream->call->Read(&buffer, stream.get());
+          stream->read_pending = true;
+          bool ok = false;
+          for (;;) {
+            void* tag;
+            const auto next = stream->queue.AsyncNext(
+                &tag, &ok, absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
+            if (next != grpc::CompletionQueue::TIMEOUT) break;
+            if (stopping.load()) cancel();
+            if (absl::Now() - last_write >= kKeepAlive) {
+              if (!sink.write(": keep-alive\n\n", 14)) cancel();
+              last_write = absl::Now();
+            }
+          }
+          stream->read_pending = false;
+          if (ok) {
+            std::unique_ptr<Message> event =
+                NewMessage(streamed->output_type());
+            if (FromBuffer(buffer, event.get())) {
+              const std::string text = EventText(*event);
+              if (!cancelled && !sink.write(text.data(), text.size())) {
+                cancel();
+              }
+              last_write = absl::Now();
+            }
+            continue;
+          }
+          grpc::Status status = stream->Finish();
+          if (!cancelled && !status.ok()) {
+            const std::string text = absl::StrCat(
+                "event: error\ndata: ", StatusJson(RpcStatusOf(status)),
+                "\n\n");
+            sink.write(text.data(), text.size());
+          }
+        }
+        sink.done();
+        return true;
+      });
+}
+
+void HttpGateway::Impl::AnswerSession(httplib::Response& response,
+                                      const ConsoleSession& session,
+                                      bool set_cookie) {
+  const MethodDescriptor* method =
+      service_->FindMethodByName(options_.session_method);
+  std::unique_ptr<Message> request = NewMessage(method->input_type());
+  std::unique_ptr<Message> caller = NewMessage(method->output_type());
+  grpc::Status status = CallUnary(
+      method, *request, absl::StrCat("Bearer ", session.token), caller.get());
+  if (!status.ok()) {
+    sessions_.End(session.id);
+    return SetGrpcError(response, status);
+  }
+  if (set_cookie) {
+    response.set_header(
+        "Set-Cookie",
+        absl::StrCat(kSessionCookie, "=", session.id,
+                     "; Path=/; HttpOnly; SameSite=Strict; Max-Age=",
+                     absl::ToInt64Seconds(sessions_.lifetime()),
+                     certificate != nullptr ? "; Secure" : ""));
+  }
+  response.set_content(
+      absl::StrCat("{\"caller\":", ToJson(*caller), ",\"csrfToken\":\"",
+                   session.csrf_token, "\"}"),
+      "application/json");
+}
+
+void HttpGateway::Impl::HandleSession(const httplib::Request& request,
+                                      httplib::Response& response) {
+  response.set_header("Cache-Control", "no-store");
+  if (request.method == "POST") {
+    // Sign in. JSON only: a cross-site form cannot send it.
+    if (!IsJson(request)) {
+      return SetError(response,
+                      WithReason(absl::InvalidArgumentError(
+                                     "sign in with a JSON body "
+                                     "{\"token\": \"hl_...\"} and "
+                                     "Content-Type: application/json"),
+                                 v1::UNSUPPORTED_MEDIA_TYPE),
+                      415);
+    }
+    google::protobuf::Struct fields;
+    if (!google::protobuf::util::JsonStringToMessage(request.body, &fields)
+             .ok() ||
+        fields.fields().find("token") == fields.fields().end() ||
+        fields.fields().at("token").kind_case() !=
+            google::protobuf::Value::kStringValue) {
+      return SetError(response,
+                      WithReason(absl::InvalidArgumentError(
+                                     "the body must be {\"token\": "
+                                     "\"hl_...\"}: the secret hotlinectl "
+                                     "token create printed"),
+                                 v1::MALFORMED_REQUEST));
+    }
+    const std::string token(
+        absl::StripAsciiWhitespace(fields.fields().at("token").string_value()));
+    if (token.empty() || !IsHeaderSafe(token)) {
+      return SetError(response,
+                      WithReason(absl::UnauthenticatedError(
+                                     "that is not a token: paste the secret "
+                                     "alone, hl_ and 43 letters, digits, - "
+                                     "or _"),
+                                 v1::TOKEN_INVALID));
+    }
+    ConsoleSession session = sessions_.Create(token, absl::Now());
+    return AnswerSession(response, session, /*set_cookie=*/true);
+  }
+  absl::StatusOr<Credentials> credentials = CredentialsOf(request);
+  if (!credentials.ok()) return SetError(response, credentials.status());
+  if (!credentials->session.has_value()) {
+    return SetError(
+        response,
+        WithReason(absl::UnauthenticatedError("not signed in to the console"),
+                   v1::SESSION_EXPIRED));
+  }
+  if (request.method == "GET") {
+    return AnswerSession(response, *credentials->session, false);
+  }
+  if (request.method == "DELETE") {
+    if (absl::Status s = CheckCsrf(request, *credentials); !s.ok()) {
+      return SetError(response, s);
+    }
+    sessions_.End(credentials->session->id);
+    response.status = 204;
+    response.set_header("Set-Cookie",
+                        absl::StrCat(kSessionCookie,
+                                     "=; Path=/; HttpOnly; SameSite=Strict; "
+                                     "Max-Age=0"));
+    return;
+  }
+  response.set_header("Allow", "GET, POST, DELETE");
+  SetError(response,
+           WithReason(absl::UnimplementedError(
+                          "/console/session takes GET, POST or DELETE"),
+                      v1::HTTP_METHOD_NOT_ALLOWED,
+                      {{"allowed", "GET, POST, DELETE"}}),
+           405);
+}
+
+void HttpGateway::Impl::HandleStatic(const httplib::Request& request,
+                                     httplib::Response& response) {
+  if (request.method != "GET") {
+    response.set_header("Allow", "GET");
+    return SetError(
+        response,
+        WithReason(
+            absl::UnimplementedError("the console's files take GET only"),
+            v1::HTTP_METHOD_NOT_ALLOWED, {{"allowed", "GET"}}),
+        405);
+  }
+  if (options_.web_root.empty()) {
+    return SetError(
+        response,
+        WithReason(absl::NotFoundError("this server runs without the console "
+                                       "(start it with --web_root)"),
+                   v1::NO_SUCH_ROUTE, {{"path", request.path}}));
+  }
+  absl::string_view relative = request.path;
+  absl::ConsumePrefix(&relative, "/console/");
+  absl::StatusOr<StaticFile> file = ReadStaticFile(options_.web_root, relative);
+  if (!file.ok()) {
+    return SetError(response, WithReason(file.status(), v1::NO_SUCH_ROUTE,
+                                         {{"path", request.path}}));
+  }
+  response.set_header("Cache-Control", "no-cache");
+  response.set_content(std::move(file->content), file->content_type);
+}
+
+absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
+    const HttpGatewayOptions& options, std::shared_ptr<grpc::Channel> channel,
+    const google::protobuf::ServiceDescriptor* service) {
+  absl::StatusOr<std::pair<std::string, int>> address =
+      SplitAddress(options.listen_address);
+  if (!address.ok()) return address.status();
+  const bool tls =
+      !options.tls_cert_file.empty() || !options.tls_key_file.empty();
+  if (tls && (options.tls_cert_file.empty() || options.tls_key_file.empty())) {
+    return absl::InvalidArgumentError(
+        "HTTPS needs both --tls_cert and --tls_key");
+  }
+  if (!tls && !options.insecure && !IsLoopbackHost(address->first)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "refusing to serve HTTP in plaintext on ", options.listen_address,
+        ", which is not loopback: give --tls_cert and --tls_key, or "
+        "--insecure if the network is trusted"));
+  }
+  if (service->FindMethodByName(options.session_method) == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        service->full_name(), " has no method ", options.session_method));
+  }
+  absl::StatusOr<RouteTable> routes = RouteTable::ForService(service);
+  if (!routes.ok()) return routes.status();
+  std::unique_ptr<HttpGateway> gateway(new HttpGateway());
+  gateway->impl_ = std::make_unique<Impl>(options, std::move(channel),
+                                          *std::move(routes), service);
+  Impl& impl = *gateway->impl_;
+  if (tls) {
+    absl::StatusOr<std::unique_ptr<ServerCertificate>> certificate =
+        ServerCertificate::Load(options.tls_cert_file, options.tls_key_file,
+                                options.tls_refresh_interval);
+    if (!certificate.ok()) return certificate.status();
+    impl.certificate = *std::move(certificate);
+    ServerCertificate* installed = impl.certificate.get();
+    impl.server =
+        std::make_unique<httplib::SSLServer>([installed](SSL_CTX& context) {
+          installed->InstallIn(&context);
+          return true;
+        });
+  } else {
+    impl.server = std::make_unique<httplib::Server>();
+  }
+  if (!impl.server->is_valid()) {
+    return absl::FailedPreconditionError("cannot set up the HTTPS server");
+  }
+  impl.Install(*impl.server);
+  int port = address->second;
+  bool bound = port == 0
+                   ? (port = impl.server->bind_to_any_port(address->first)) > 0
+                   : impl.server->bind_to_port(address->first, port);
+  if (!bound) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot listen for HTTP on ", options.listen_address,
+        ": the port is in use or the host is not this machine's (change "
+        "--http_listen)"));
+  }
+  gateway->port_ = port;
+  httplib::Server* server = impl.server.get();
+  gateway->thread_ = std::thread([server] { server->listen_after_bind(); });
+  return gateway;
+}
+
+void HttpGateway::BeginShutdown() {
+  if (impl_ == nullptr) return;
+  impl_->stopping.store(true);
+  impl_->server->stop();
+}
+
+void HttpGateway::Wait() {
+  BeginShutdown();
+  if (thread_.joinable()) thread_.join();
+}
+
+HttpGateway::~HttpGateway() { Wait(); }
+
+}  // namespace hotline::gateway

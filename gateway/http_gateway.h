@@ -1,0 +1,115 @@
+// The HTTP/JSON face of a gRPC service, and the web console's home.
+//
+// Routes come from the service's google.api.http annotations (route_table.h);
+// each request becomes the annotated RPC, called through `channel` (the
+// server's in-process channel, so authentication, access rules, access log
+// and metrics are the gRPC service's own), and its answer or refusal comes
+// back as JSON: the message in protobuf's JSON mapping, or the HTTP status
+// of the gRPC code with a google.rpc.Status body, details included.
+// Server-streaming RPCs are sent as Server-Sent Events (see Stream below).
+//
+// Credentials: "Authorization: Bearer <token>", or the console's session
+// cookie (console_sessions.h); a change made with the cookie must carry the
+// session's X-CSRF-Token header. Every response carries a strict
+// Content-Security-Policy, nosniff and no-referrer.
+//
+//   HttpGatewayOptions options;
+//   options.listen_address = "127.0.0.1:8080";
+//   options.web_root = "/usr/share/hotline/web";
+//   ASSIGN_OR_RETURN(auto gateway, HttpGateway::Start(
+//       options, server->InProcessChannel({}),
+//       v1::HotlineService::descriptor()));
+//   ...
+//   gateway->BeginShutdown();   // stop accepting; then end the gRPC server
+//   gateway->Wait();            // requests and streams have finished
+//
+// Thread-safe.
+#ifndef HOTLINE_GATEWAY_HTTP_GATEWAY_H_
+#define HOTLINE_GATEWAY_HTTP_GATEWAY_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "gateway/console_sessions.h"
+#include "gateway/route_table.h"
+#include "google/protobuf/descriptor.h"
+
+namespace grpc {
+class Channel;
+}
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace hotline::gateway {
+
+struct HttpGatewayOptions {
+  // host:port; port 0 picks a free one.
+  std::string listen_address;
+  // TLS: the certificate chain and key (PEM), both or neither; re-read when
+  // they change, checked every `tls_refresh_interval`. Without them the
+  // address must be loopback unless `insecure`.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  absl::Duration tls_refresh_interval = absl::Seconds(60);
+  bool insecure = false;
+  // The largest request body, in bytes (413 beyond it).
+  size_t max_body_bytes = 4 << 20;
+  // Worker threads; each open event stream holds one, and at most half of
+  // them serve streams (503 beyond).
+  int threads = 64;
+  // Deadline of one call.
+  absl::Duration call_timeout = absl::Minutes(2);
+  // The console's directory; empty: no console (only the API).
+  std::string web_root;
+  // How long a console session lasts from sign-in.
+  absl::Duration session_lifetime = absl::Hours(12);
+  // The RPC a console sign-in checks its token with and whose answer it
+  // returns (its request must be empty).
+  std::string session_method = "GetCaller";
+  // Where a Server-Sent Events stream resumes: the request field set from
+  // Last-Event-ID, the field cleared then, and the response field each
+  // event's id is taken from.
+  std::string resume_field = "after_seq";
+  std::string resume_clears_field = "from_now";
+  std::string event_id_field = "seq";
+  std::string event_name_field = "type";
+};
+
+class HttpGateway {
+ public:
+  // Listens and serves on a thread of its own. FAILED_PRECONDITION when the
+  // address cannot be bound, the TLS files cannot be read, or plaintext is
+  // asked for on an address that is not loopback without `insecure`;
+  // INVALID_ARGUMENT when an annotation cannot be read.
+  static absl::StatusOr<std::unique_ptr<HttpGateway>> Start(
+      const HttpGatewayOptions& options, std::shared_ptr<grpc::Channel> channel,
+      const google::protobuf::ServiceDescriptor* service);
+  ~HttpGateway();
+  HttpGateway(const HttpGateway&) = delete;
+  HttpGateway& operator=(const HttpGateway&) = delete;
+
+  int port() const { return port_; }
+  // Stops accepting connections; event streams end within a second.
+  void BeginShutdown();
+  // BeginShutdown, then waits for requests in flight. Idempotent.
+  void Wait();
+
+ private:
+  class Impl;
+  HttpGateway() = default;
+
+  int port_ = 0;
+  std::unique_ptr<Impl> impl_;
+  std::thread thread_;
+};
+
+}  // namespace hotline::gateway
+
+#endif  // HOTLINE_GATEWAY_HTTP_GATEWAY_H_
