@@ -2,13 +2,16 @@
 // time per operation; prints throughput and p50/p99 latency of CreateTicket,
 // GetTicket and a full lifecycle (create, dispatch, acknowledge, reply,
 // close), beside grpc.health.v1 Check on the same server as the no-work
-// baseline. With the embedded server it then measures what TLS costs: health
+// baseline. With the embedded server it then compares GetTicket and
+// CreateTicket over HTTP/JSON with gRPC, and measures what TLS costs: health
 // and CreateTicket on a plaintext server and on a TLS server (bearer token,
 // then mutual TLS with a bound client certificate), same run, same client
 // count, certificates made on the spot; and prints the ratios.
 //
 //   hotline-bench                                  # embedded server, temp db
 //   hotline-bench --target=127.0.0.1:7345 --token=$(cat var/bureau.token)
+#include <httplib.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
@@ -28,6 +31,7 @@
 #include "client/hotline_client.h"
 #include "common/dev_certificates.h"
 #include "common/log.h"
+#include "google/protobuf/util/json_util.h"
 #include "server/admin_service.h"
 #include "server/hotline_server.h"
 #include "server/workflow/clock.h"
@@ -44,6 +48,9 @@ ABSL_FLAG(std::string, sync, "full",
 ABSL_FLAG(bool, tls, true,
           "Embedded server only: also compare plaintext with TLS and mutual "
           "TLS (health and CreateTicket).");
+ABSL_FLAG(bool, http, true,
+          "Embedded server only: also measure GetTicket and CreateTicket "
+          "over the HTTP/JSON API beside gRPC, in turns on the same server.");
 
 namespace hotline {
 namespace {
@@ -55,21 +62,20 @@ struct Result {
   absl::Duration wall;
 };
 
-// Runs `op` from every client until time is up.
-Result Measure(const std::string& name,
-               std::vector<std::unique_ptr<Client>>& clients,
-               absl::Duration duration,
-               const std::function<absl::Status(Client&, int)>& op) {
-  std::vector<std::vector<absl::Duration>> per_thread(clients.size());
+// Runs `op(i)` from `count` threads until time is up.
+Result MeasureThreads(const std::string& name, int count,
+                      absl::Duration duration,
+                      const std::function<absl::Status(int)>& op) {
+  std::vector<std::vector<absl::Duration>> per_thread(count);
   std::atomic<int64_t> errors{0};
   std::atomic<bool> stop{false};
   std::vector<std::thread> threads;
   const absl::Time start = absl::Now();
-  for (size_t i = 0; i < clients.size(); ++i) {
+  for (int i = 0; i < count; ++i) {
     threads.emplace_back([&, i] {
       while (!stop.load(std::memory_order_relaxed)) {
         const absl::Time begin = absl::Now();
-        absl::Status status = op(*clients[i], static_cast<int>(i));
+        absl::Status status = op(i);
         per_thread[i].push_back(absl::Now() - begin);
         if (!status.ok()) {
           if (errors.fetch_add(1) == 0) {
@@ -89,6 +95,36 @@ Result Measure(const std::string& name,
   }
   std::sort(result.latencies.begin(), result.latencies.end());
   return result;
+}
+
+// Runs `op` from every client until time is up.
+Result Measure(const std::string& name,
+               std::vector<std::unique_ptr<Client>>& clients,
+               absl::Duration duration,
+               const std::function<absl::Status(Client&, int)>& op) {
+  return MeasureThreads(name, static_cast<int>(clients.size()), duration,
+                        [&](int i) { return op(*clients[i], i); });
+}
+
+// Sums `rounds` of each measurement taken in turns: a change in the
+// machine's load (it may be shared) falls on all of them alike.
+std::vector<Result> InTurns(
+    int rounds, absl::Duration duration,
+    const std::vector<
+        std::pair<std::string, std::function<Result(absl::Duration)>>>& runs) {
+  std::vector<Result> totals(runs.size());
+  for (int round = 0; round < rounds; ++round) {
+    for (size_t i = 0; i < runs.size(); ++i) {
+      Result r = runs[i].second(duration / rounds);
+      totals[i].name = runs[i].first;
+      totals[i].latencies.insert(totals[i].latencies.end(), r.latencies.begin(),
+                                 r.latencies.end());
+      totals[i].errors += r.errors;
+      totals[i].wall += r.wall;
+    }
+  }
+  for (Result& r : totals) std::sort(r.latencies.begin(), r.latencies.end());
+  return totals;
 }
 
 std::string Millis(absl::Duration d) {
@@ -249,6 +285,83 @@ absl::Status MeasureTlsCost(
   return absl::OkStatus();
 }
 
+// GetTicket and CreateTicket over HTTP/JSON (one keep-alive connection per
+// client) beside the same calls over gRPC (one channel per client), on the
+// same server, in turns; prints the ratios (the goal: HTTP at least half of
+// gRPC's rate).
+absl::Status MeasureHttp(int http_port, const std::string& token,
+                         std::vector<std::unique_ptr<Client>>& grpc_clients,
+                         const std::vector<std::string>& existing,
+                         absl::Duration duration,
+                         const v1::CreateTicketRequest& draft) {
+  const int count = static_cast<int>(grpc_clients.size());
+  std::vector<std::unique_ptr<httplib::Client>> http;
+  for (int i = 0; i < count; ++i) {
+    auto client = std::make_unique<httplib::Client>("127.0.0.1", http_port);
+    client->set_keep_alive(true);
+    client->set_default_headers({{"Authorization", "Bearer " + token}});
+    http.push_back(std::move(client));
+  }
+  std::string body;
+  if (!google::protobuf::util::MessageToJsonString(draft, &body).ok()) {
+    return absl::InternalError("cannot write the draft as JSON");
+  }
+  auto answered = [](const httplib::Result& result) {
+    if (!result) {
+      return absl::UnavailableError(httplib::to_string(result.error()));
+    }
+    if (result->status != 200) {
+      return absl::InternalError(
+          absl::StrCat("HTTP ", result->status, ": ", result->body));
+    }
+    return absl::OkStatus();
+  };
+  auto runs = std::vector<
+      std::pair<std::string, std::function<Result(absl::Duration)>>>{
+      {"GetTicket, gRPC",
+       [&](absl::Duration d) {
+         return Measure("", grpc_clients, d, [&](Client& c, int i) {
+           v1::GetTicketRequest request;
+           request.set_name(existing[i]);
+           return c.GetTicket(request).status();
+         });
+       }},
+      {"GetTicket, HTTP/JSON",
+       [&](absl::Duration d) {
+         return MeasureThreads("", count, d, [&](int i) {
+           return answered(http[i]->Get("/v1/" + existing[i]));
+         });
+       }},
+      {"CreateTicket, gRPC",
+       [&](absl::Duration d) {
+         return Measure("", grpc_clients, d, [&](Client& c, int) {
+           return c.CreateTicket(draft).status();
+         });
+       }},
+      {"CreateTicket, HTTP/JSON",
+       [&](absl::Duration d) {
+         return MeasureThreads("", count, d, [&](int i) {
+           return answered(
+               http[i]->Post("/v1/tickets", body, "application/json"));
+         });
+       }},
+  };
+  std::vector<Result> results = InTurns(5, duration, runs);
+  std::cout << "\nHTTP/JSON beside gRPC (same server, in turns):\n";
+  Print(results);
+  for (const Result& r : results) {
+    if (r.errors > 0) {
+      return absl::InternalError(absl::StrCat(r.name, " had errors"));
+    }
+  }
+  std::cout << absl::StrFormat(
+      "HTTP/gRPC throughput: GetTicket %.2f, CreateTicket %.2f (goal: at "
+      "least 0.50)\n",
+      PerSecond(results[1]) / PerSecond(results[0]),
+      PerSecond(results[3]) / PerSecond(results[2]));
+  return absl::OkStatus();
+}
+
 int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Load generator for hotline-server. See the flags below.");
@@ -269,6 +382,7 @@ int Main(int argc, char** argv) {
     options.listen_address = "127.0.0.1:0";
     options.store.path = temp_dir + "/bench.db";
     options.store.synchronous_full = absl::GetFlag(FLAGS_sync) != "normal";
+    if (absl::GetFlag(FLAGS_http)) options.http.listen_address = "127.0.0.1:0";
     {
       storage::StoreOptions store_options = options.store;
       auto store = storage::Store::Open(store_options);
@@ -382,6 +496,14 @@ int Main(int argc, char** argv) {
         return c.CloseTicket(close).status();
       }));
   Print(results);
+  if (embedded && embedded->http_port() != 0) {
+    if (absl::Status s = MeasureHttp(embedded->http_port(), bureau_token,
+                                     bureaus, existing, duration, draft());
+        !s.ok()) {
+      std::cerr << "HTTP comparison: " << s << "\n";
+      return 1;
+    }
+  }
   if (embedded && absl::GetFlag(FLAGS_tls)) {
     embedded->Shutdown(absl::Seconds(5));
     embedded.reset();

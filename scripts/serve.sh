@@ -3,11 +3,13 @@
 # hotline-server on 127.0.0.1 with the database var/hotline.db. On the first
 # run it makes a bureau token and keeps it in var/bureau.token (mode 600).
 #
-#   scripts/serve.sh                 # listens on 127.0.0.1:7345
+#   scripts/serve.sh                 # gRPC on 127.0.0.1:7345, HTTP/JSON and
+#                                    # the web console on 127.0.0.1:8080
 #   scripts/serve.sh --listen 127.0.0.1:9000 --sync=normal   # extra flags
 #
 # Every argument is passed on to hotline-server (`hotline-server --help`
-# lists its flags); --listen, in either form, also sets the address shown.
+# lists its flags); --listen and --http_listen, in either form, also set the
+# addresses shown.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +17,7 @@ cd "$(dirname "$0")/.."
 # parser also accepts), written --listen=X or --listen X. It is passed on
 # once, with the other arguments in their order.
 listen=127.0.0.1:7345
+http_listen=127.0.0.1:8080
 server_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -25,6 +28,15 @@ while [ $# -gt 0 ]; do
         exit 2
       fi
       listen="$2"
+      shift
+      ;;
+    --http_listen=* | -http_listen=*) http_listen="${1#*=}" ;;
+    --http_listen | -http_listen)
+      if [ $# -lt 2 ]; then
+        echo "serve.sh: $1 needs an address, e.g. $1 127.0.0.1:8081" >&2
+        exit 2
+      fi
+      http_listen="$2"
       shift
       ;;
     *) server_args+=("$1") ;;
@@ -56,8 +68,12 @@ In another terminal:
   $(pwd)/build/release/tools/hotlinectl health
   $(pwd)/build/release/tools/hotlinectl help
 
+The web console: http://$http_listen/console/ (sign in with the token in
+var/bureau.token); the HTTP/JSON API: http://$http_listen/v1/...
+
 Stop with Ctrl-C (calls in flight finish, the database is closed cleanly).
 
 MSG
 exec build/release/server/hotline-server --db="$db" --listen="$listen" \
+  --http_listen="$http_listen" \
   "${server_args[@]}"

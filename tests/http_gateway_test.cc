@@ -1,0 +1,540 @@
+// The HTTP/JSON API as an integrator in any language uses it: a real server
+// on loopback ports, plain HTTP requests (cpp-httplib's client), JSON in and
+// out. Every RPC is called through its google.api.http route; bad input
+// gets its HTTP status and a google.rpc.Status body and changes nothing;
+// the change feed streams as Server-Sent Events and resumes from
+// Last-Event-ID; the console's session cookie and CSRF token hold.
+#include <httplib.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/error_details.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/rpc/status.pb.h"
+#include "gtest/gtest.h"
+#include "hotline/v1/hotline_service.grpc.pb.h"
+#include "tests/test_support.h"
+
+namespace hotline::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct Reply {
+  int status = 0;
+  std::string body;
+  httplib::Headers headers;
+  std::string Header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? "" : it->second;
+  }
+};
+
+// The message `json` holds; fails the test when it is not one.
+template <typename Message>
+Message Parse(const std::string& json) {
+  Message message;
+  const auto parsed =
+      google::protobuf::util::JsonStringToMessage(json, &message);
+  EXPECT_TRUE(parsed.ok()) << parsed.ToString() << " in " << json;
+  return message;
+}
+
+// The refusal a google.rpc.Status body carries, as the client library
+// would see it.
+absl::Status RefusalOf(const Reply& reply) {
+  return FromRpcStatus(Parse<google::rpc::Status>(reply.body));
+}
+
+class HttpGatewayTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    options_.http.listen_address = "127.0.0.1:0";
+    options_.http.web_root = FindShippedWebRoot();
+    options_.backup.directory = dir_.File("backups");
+    ServerTest::SetUp();
+  }
+
+  std::unique_ptr<httplib::Client> NewClient() {
+    auto client =
+        std::make_unique<httplib::Client>("127.0.0.1", server_->http_port());
+    client->set_read_timeout(30);
+    return client;
+  }
+
+  Reply Call(const std::string& method, const std::string& path,
+             const std::string& token, const std::string& body = "",
+             httplib::Headers headers = {}) {
+    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+    httplib::Request request;
+    request.method = method;
+    request.path = path;
+    request.headers = headers;
+    if (!body.empty() || method == "POST") {
+      request.body = body;
+      if (request.headers.find("Content-Type") == request.headers.end()) {
+        request.headers.emplace("Content-Type", "application/json");
+      }
+    }
+    httplib::Result result = NewClient()->send(request);
+    Reply reply;
+    if (!result) {
+      ADD_FAILURE() << method << " " << path << ": "
+                    << httplib::to_string(result.error());
+      return reply;
+    }
+    reply.status = result->status;
+    reply.body = result->body;
+    reply.headers = result->headers;
+    return reply;
+  }
+
+  // Calls and expects 200; records the RPC the route belongs to.
+  template <typename Message>
+  Message Ok(const std::string& rpc, const std::string& method,
+             const std::string& path, const std::string& token,
+             const std::string& body = "") {
+    called_.insert(rpc);
+    Reply reply = Call(method, path, token, body);
+    EXPECT_EQ(reply.status, 200) << rpc << ": " << reply.body;
+    return Parse<Message>(reply.body);
+  }
+
+  v1::Ticket Fetch(const std::string& name) {
+    v1::GetTicketRequest request;
+    request.set_name(name);
+    absl::StatusOr<v1::Ticket> ticket = bureau().GetTicket(request);
+    EXPECT_TRUE(ticket.ok()) << ticket.status();
+    return ticket.ok() ? *ticket : v1::Ticket();
+  }
+
+  int TicketCount() {
+    Reply reply = Call("GET", "/v1/tickets?pageSize=500", bureau_token_);
+    return Parse<v1::ListTicketsResponse>(reply.body).tickets_size();
+  }
+
+  std::set<std::string> called_;
+};
+
+TEST_F(HttpGatewayTest, EveryRpcAnswersThroughItsHttpRoute) {
+  const std::string& bureau = bureau_token_;
+  v1::Caller caller = Ok<v1::Caller>("GetCaller", "GET", "/v1/caller", bureau);
+  EXPECT_EQ(caller.principal(), "bureau");
+  EXPECT_EQ(caller.time_zone(), "Asia/Shanghai");
+  EXPECT_TRUE(caller.rehearsal());
+  // To Thursday 18 February 2021, a working day after the Spring Festival.
+  Ok<v1::AdvanceClockResponse>("AdvanceClock", "POST", "/v1/clock:advance",
+                               bureau, R"({"to":"2021-02-18T01:00:00Z"})");
+  Ok<v1::Department>("CreateDepartment", "POST", "/v1/departments", bureau,
+                     R"({"departmentId":"housing",
+                         "department":{"displayName":"住建局"}})");
+  EXPECT_EQ(Ok<v1::Department>("GetDepartment", "GET",
+                               "/v1/departments/housing", bureau)
+                .display_name(),
+            "住建局");
+  EXPECT_EQ(Ok<v1::ListDepartmentsResponse>("ListDepartments", "GET",
+                                            "/v1/departments", bureau)
+                .departments_size(),
+            1);
+  v1::Token desk = Ok<v1::Token>(
+      "CreateToken", "POST", "/v1/tokens", bureau,
+      R"({"token":{"principal":"department/housing","displayName":"desk"}})");
+  const std::string housing = desk.secret();
+  ASSERT_FALSE(housing.empty());
+  EXPECT_EQ(
+      Ok<v1::Caller>("GetCaller", "GET", "/v1/caller", housing).department(),
+      "departments/housing");
+  EXPECT_GE(
+      Ok<v1::ListTokensResponse>("ListTokens", "GET", "/v1/tokens", bureau)
+          .tokens_size(),
+      2);
+  const std::string draft =
+      R"("ticket":{"type":"COMPLAINT","topic":"噪音","title":"夜间施工",
+                   "content":"每晚十点后仍在施工"})";
+  v1::Ticket one = Ok<v1::Ticket>(
+      "CreateTicket", "POST", "/v1/tickets", bureau,
+      absl::StrCat("{", draft, R"(,"dispatchTo":"departments/housing"})"));
+  EXPECT_EQ(one.name(), "tickets/1");
+  EXPECT_EQ(one.state(), v1::Ticket::DISPATCHED);
+  EXPECT_EQ(
+      Ok<v1::Ticket>("GetTicket", "GET", "/v1/tickets/1", housing).title(),
+      "夜间施工");
+  EXPECT_EQ(
+      Ok<v1::ListTicketsResponse>(
+          "ListTickets", "GET",
+          "/v1/tickets?filter=state%20%3D%20DISPATCHED&pageSize=10", housing)
+          .tickets_size(),
+      1);
+  one = Ok<v1::Ticket>("AcknowledgeTicket", "POST", "/v1/tickets/1:acknowledge",
+                       housing,
+                       absl::StrCat(R"({"etag":")", one.etag(), R"("})"));
+  EXPECT_EQ(one.state(), v1::Ticket::IN_PROGRESS);
+  Ok<v1::SubmitDailyReportResponse>("SubmitDailyReport", "POST",
+                                    "/v1/dailyReports", housing,
+                                    R"({"date":"2021-02-18",
+          "entries":[{"ticket":"tickets/1","progress":"已联系施工方"}]})");
+  EXPECT_EQ(Ok<v1::ListDailyReportsResponse>(
+                "ListDailyReports", "GET", "/v1/dailyReports?ticket=tickets/1",
+                bureau)
+                .reports_size(),
+            1);
+  Ok<v1::DailyReportCompliance>(
+      "GetDailyReportCompliance", "GET",
+      "/v1/dailyReports:compliance?department=departments/housing&"
+      "fromDate=2021-02-18&toDate=2021-02-18",
+      bureau);
+  // The daily report moved the etag: read the ticket again.
+  one = Ok<v1::Ticket>("GetTicket", "GET", "/v1/tickets/1", housing);
+  one = Ok<v1::Ticket>(
+      "RequestExtension", "POST", "/v1/tickets/1:requestExtension", housing,
+      absl::StrCat(R"({"workingDays":2,"reason":"需协调","etag":")", one.etag(),
+                   R"("})"));
+  one = Ok<v1::Ticket>(
+      "RejectExtension", "POST", "/v1/tickets/1:rejectExtension", bureau,
+      absl::StrCat(R"({"reason":"时间充足","etag":")", one.etag(), R"("})"));
+  one =
+      Ok<v1::Ticket>("ReplyTicket", "POST", "/v1/tickets/1:reply", housing,
+                     absl::StrCat(R"({"replyText":"已停工","outcome":"RESOLVED",
+                                        "etag":")",
+                                  one.etag(), R"("})"));
+  EXPECT_EQ(one.state(), v1::Ticket::REPLIED);
+  one = Ok<v1::Ticket>("CloseTicket", "POST", "/v1/tickets/1:close", bureau,
+                       absl::StrCat(R"({"satisfaction":"SATISFIED","etag":")",
+                                    one.etag(), R"("})"));
+  EXPECT_EQ(one.state(), v1::Ticket::CLOSED);
+  one = Ok<v1::Ticket>("ReopenTicket", "POST", "/v1/tickets/1:reopen", bureau,
+                       absl::StrCat(R"({"reason":"市民再次来电","etag":")",
+                                    one.etag(), R"("})"));
+  EXPECT_EQ(one.state(), v1::Ticket::IN_PROGRESS);
+  // A second ticket: requested extension approved, then returned and
+  // dispatched again.
+  v1::Ticket two = Ok<v1::Ticket>(
+      "CreateTicket", "POST", "/v1/tickets", bureau,
+      absl::StrCat("{", draft, R"(,"dispatchTo":"departments/housing"})"));
+  two = Ok<v1::Ticket>("AcknowledgeTicket", "POST", "/v1/tickets/2:acknowledge",
+                       housing,
+                       absl::StrCat(R"({"etag":")", two.etag(), R"("})"));
+  two = Ok<v1::Ticket>(
+      "RequestExtension", "POST", "/v1/tickets/2:requestExtension", housing,
+      absl::StrCat(R"({"workingDays":1,"reason":"需协调","etag":")", two.etag(),
+                   R"("})"));
+  two = Ok<v1::Ticket>("ApproveExtension", "POST",
+                       "/v1/tickets/2:approveExtension", bureau,
+                       absl::StrCat(R"({"etag":")", two.etag(), R"("})"));
+  two = Ok<v1::Ticket>("ReturnTicket", "POST", "/v1/tickets/2:return", housing,
+                       absl::StrCat(R"({"reason":"非本单位职责","etag":")",
+                                    two.etag(), R"("})"));
+  EXPECT_EQ(two.state(), v1::Ticket::RETURNED);
+  two =
+      Ok<v1::Ticket>("DispatchTicket", "POST", "/v1/tickets/2:dispatch", bureau,
+                     absl::StrCat(R"({"department":"departments/housing",
+                                        "etag":")",
+                                  two.etag(), R"("})"));
+  EXPECT_EQ(two.state(), v1::Ticket::DISPATCHED);
+  EXPECT_GE(Ok<v1::ListTicketEventsResponse>("ListTicketEvents", "GET",
+                                             "/v1/tickets/1/events", housing)
+                .events_size(),
+            8);
+  v1::Card card = Ok<v1::Card>(
+      "IssueCard", "POST", "/v1/cards", bureau,
+      R"({"ticket":"tickets/1","color":"YELLOW","reason":"多次催办未果"})");
+  EXPECT_EQ(Ok<v1::ListCardsResponse>("ListCards", "GET",
+                                      "/v1/cards?color=YELLOW", housing)
+                .cards_size(),
+            1);
+  Ok<v1::Card>("RevokeCard", "POST",
+               absl::StrCat("/v1/", card.name(), ":revoke"), bureau,
+               R"({"reason":"误发"})");
+  EXPECT_FALSE(Ok<v1::Policy>("GetPolicy", "GET", "/v1/policy", housing)
+                   .version()
+                   .empty());
+  v1::Statistics statistics = Ok<v1::Statistics>(
+      "GetStatistics", "GET",
+      "/v1/statistics?fromDate=2021-02-01&toDate=2021-03-01", bureau);
+  EXPECT_EQ(statistics.total().received(), 2);
+  EXPECT_FALSE(Ok<v1::Backup>("CreateBackup", "POST", "/v1/backups", bureau)
+                   .path()
+                   .empty());
+  // The feed: the first event, as an event stream.
+  called_.insert("WatchEvents");
+  std::string stream;
+  NewClient()->Get(
+      "/v1/events:watch?afterSeq=0", {{"Authorization", "Bearer " + housing}},
+      [&](const char* data, size_t length) {
+        stream.append(data, length);
+        return stream.find("\n\n", stream.find("id:")) == std::string::npos;
+      });
+  EXPECT_THAT(stream, HasSubstr("event: DISPATCHED\n"));
+  EXPECT_THAT(stream, HasSubstr("\"ticket\":\"tickets/1\""));
+  Ok<v1::Token>("RevokeToken", "POST",
+                absl::StrCat("/v1/", desk.name(), ":revoke"), bureau, "{}");
+  EXPECT_EQ(Call("GET", "/v1/tickets/1", housing).status, 401);
+
+  // Every RPC of the service was called through HTTP above.
+  const google::protobuf::ServiceDescriptor* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          v1::HotlineService::service_full_name());
+  for (int i = 0; i < service->method_count(); ++i) {
+    EXPECT_TRUE(called_.count(service->method(i)->name()))
+        << service->method(i)->name() << " is not called through HTTP here";
+  }
+}
+
+TEST_F(HttpGatewayTest, BadInputGetsItsStatusAndAReasonAndChangesNothing) {
+  CreateDepartment("housing");
+  CreateDepartment("water");
+  const std::string roads = CreateDepartmentWithToken(bureau(), "roads");
+  v1::Ticket ticket = CreateTicket("water");
+  const int before = TicketCount();
+  struct Case {
+    std::string what;
+    std::string method;
+    std::string path;
+    std::string token;
+    std::string body;
+    int status;
+    v1::ErrorReason reason;
+    httplib::Headers headers = {};
+  };
+  const std::string bureau = bureau_token_;
+  const std::vector<Case> cases = {
+      {"malformed JSON", "POST", "/v1/tickets", bureau, R"({"ticket": {)", 400,
+       v1::MALFORMED_REQUEST},
+      {"a wrong field type", "POST", "/v1/tickets", bureau,
+       R"({"ticket": {"title": 5, "type": "COMPLAINT"}})", 400,
+       v1::MALFORMED_REQUEST},
+      {"an unknown field", "POST", "/v1/tickets", bureau,
+       R"({"ticket": {"titel": "x"}})", 400, v1::MALFORMED_REQUEST},
+      {"an enum value that does not exist", "POST", "/v1/tickets", bureau,
+       R"({"ticket": {"type": "GRUMBLE"}})", 400, v1::MALFORMED_REQUEST},
+      {"a query parameter of the wrong type", "GET",
+       "/v1/tickets?pageSize=many", bureau, "", 400, v1::MALFORMED_REQUEST},
+      {"an unknown query parameter", "GET", "/v1/tickets?colour=red", bureau,
+       "", 400, v1::MALFORMED_REQUEST},
+      {"a valid request the service refuses", "POST", "/v1/tickets", bureau,
+       R"({"ticket": {"type": "COMPLAINT"}})", 400, v1::INVALID_FIELD},
+      {"an unknown path", "GET", "/v1/tickets/1/comments", bureau, "", 404,
+       v1::NO_SUCH_ROUTE},
+      {"a path outside the API", "GET", "/wp-admin", bureau, "", 404,
+       v1::NO_SUCH_ROUTE},
+      {"a method the path does not take", "DELETE", "/v1/tickets/1", bureau, "",
+       405, v1::HTTP_METHOD_NOT_ALLOWED},
+      {"GET on a change", "GET", "/v1/tickets/1:close", bureau, "", 405,
+       v1::HTTP_METHOD_NOT_ALLOWED},
+      {"a body that is not JSON",
+       "POST",
+       "/v1/tickets",
+       bureau,
+       "title=x",
+       415,
+       v1::UNSUPPORTED_MEDIA_TYPE,
+       {{"Content-Type", "application/x-www-form-urlencoded"}}},
+      {"no token", "GET", "/v1/tickets", "", "", 401, v1::CREDENTIALS_MISSING},
+      {"a wrong token", "GET", "/v1/tickets", "hl_notatoken", "", 401,
+       v1::TOKEN_INVALID},
+      {"another department's ticket", "GET", "/v1/" + ticket.name(), roads, "",
+       403, v1::NOT_YOURS},
+      {"a change to another department's ticket", "POST",
+       "/v1/" + ticket.name() + ":acknowledge", roads,
+       absl::StrCat(R"({"etag":")", ticket.etag(), R"("})"), 403,
+       v1::NOT_YOURS},
+      {"a department closing", "POST", "/v1/" + ticket.name() + ":close", roads,
+       R"({"satisfaction":"SATISFIED"})", 403, v1::ROLE_NOT_ALLOWED},
+      {"a stale etag", "POST", "/v1/" + ticket.name() + ":dispatch", bureau,
+       R"({"department":"departments/housing","etag":"999"})", 409,
+       v1::ETAG_MISMATCH},
+      {"a ticket that does not exist", "GET", "/v1/tickets/404", bureau, "",
+       404, v1::NOT_FOUND},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    Reply reply = Call(c.method, c.path, c.token, c.body, c.headers);
+    EXPECT_EQ(reply.status, c.status) << reply.body;
+    EXPECT_EQ(reply.Header("Content-Type"), "application/json");
+    absl::Status refusal = RefusalOf(reply);
+    EXPECT_FALSE(refusal.ok());
+    EXPECT_EQ(ReasonOf(refusal), c.reason) << reply.body;
+    EXPECT_FALSE(refusal.message().empty());
+  }
+  // 405 says what the path does take.
+  EXPECT_EQ(Call("DELETE", "/v1/tickets/1", bureau).Header("Allow"), "GET");
+  // A body over the limit (the server's --max_message_bytes).
+  Reply huge = Call("POST", "/v1/tickets", bureau,
+                    std::string(options_.max_message_bytes + 1, ' '));
+  EXPECT_EQ(huge.status, 413);
+  EXPECT_EQ(ReasonOf(RefusalOf(huge)), v1::BODY_TOO_LARGE);
+  // A revoked token.
+  v1::Token revoked =
+      Ok<v1::Token>("CreateToken", "POST", "/v1/tokens", bureau,
+                    R"({"token":{"principal":"department/housing"}})");
+  Ok<v1::Token>("RevokeToken", "POST",
+                absl::StrCat("/v1/", revoked.name(), ":revoke"), bureau, "{}");
+  Reply refused = Call("GET", "/v1/tickets", revoked.secret());
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_EQ(ReasonOf(RefusalOf(refused)), v1::TOKEN_REVOKED);
+  // Nothing changed.
+  EXPECT_EQ(TicketCount(), before);
+  v1::Ticket after =
+      Parse<v1::Ticket>(Call("GET", "/v1/" + ticket.name(), bureau).body);
+  EXPECT_EQ(after.etag(), ticket.etag());
+  EXPECT_EQ(after.state(), v1::Ticket::DISPATCHED);
+}
+
+TEST_F(HttpGatewayTest, TheFeedStreamsAsServerSentEventsAndResumes) {
+  const std::string housing = CreateDepartmentWithToken(bureau(), "housing");
+  for (int i = 0; i < 3; ++i) CreateTicket("housing");
+  // Read two events, then hang up, as a browser losing its connection.
+  std::vector<std::string> ids;
+  std::string stream;
+  NewClient()->Get(
+      "/v1/events:watch?types=DISPATCHED",
+      {{"Authorization", "Bearer " + housing}},
+      [&](const char* data, size_t length) {
+        stream.append(data, length);
+        size_t end;
+        while ((end = stream.find("\n\n")) != std::string::npos) {
+          std::string block = stream.substr(0, end);
+          stream.erase(0, end + 2);
+          for (absl::string_view line : absl::StrSplit(block, '\n')) {
+            if (absl::ConsumePrefix(&line, "id: ")) {
+              ids.push_back(std::string(line));
+            }
+          }
+        }
+        return ids.size() < 2;
+      });
+  ASSERT_EQ(ids.size(), 2u);
+  // More happens while it is away.
+  CreateTicket("housing");
+  // Reconnect as EventSource does, with the last id seen: the rest, once.
+  std::vector<std::string> resumed;
+  std::vector<std::string> names;
+  stream.clear();
+  NewClient()->Get(
+      "/v1/events:watch?types=DISPATCHED&fromNow=true",
+      {{"Authorization", "Bearer " + housing}, {"Last-Event-ID", ids[1]}},
+      [&](const char* data, size_t length) {
+        stream.append(data, length);
+        size_t end;
+        while ((end = stream.find("\n\n")) != std::string::npos) {
+          std::string block = stream.substr(0, end);
+          stream.erase(0, end + 2);
+          for (absl::string_view line : absl::StrSplit(block, '\n')) {
+            if (absl::ConsumePrefix(&line, "id: ")) {
+              resumed.push_back(std::string(line));
+            }
+            if (absl::ConsumePrefix(&line, "data: ")) {
+              names.push_back(Parse<v1::Event>(std::string(line)).ticket());
+            }
+          }
+        }
+        return resumed.size() < 2;
+      });
+  ASSERT_EQ(resumed.size(), 2u);
+  EXPECT_GT(std::stoll(resumed[0]), std::stoll(ids[1]));
+  EXPECT_EQ(names, (std::vector<std::string>{"tickets/3", "tickets/4"}));
+  // A refused stream is an HTTP refusal, not an empty stream.
+  Reply refused = Call("GET", "/v1/events:watch", "");
+  EXPECT_EQ(refused.status, 401);
+  Reply bad = Call("GET", "/v1/events:watch", housing, "",
+                   {{"Last-Event-ID", "yesterday"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(ReasonOf(RefusalOf(bad)), v1::MALFORMED_REQUEST);
+}
+
+TEST_F(HttpGatewayTest, ConsoleSessionsAreCookiesWithACsrfToken) {
+  const std::string housing = CreateDepartmentWithToken(bureau(), "housing");
+  CreateTicket("housing");
+  // A bad token signs nobody in.
+  Reply bad = Call("POST", "/console/session", "", R"({"token":"hl_wrong"})");
+  EXPECT_EQ(bad.status, 401);
+  EXPECT_EQ(bad.Header("Set-Cookie"), "");
+  // A form post (what another site could make a browser send) is refused.
+  Reply form = Call("POST", "/console/session", "", "token=" + housing,
+                    {{"Content-Type", "application/x-www-form-urlencoded"}});
+  EXPECT_EQ(form.status, 415);
+
+  Reply signed_in = Call("POST", "/console/session", "",
+                         absl::StrCat(R"({"token":")", housing, R"("})"));
+  ASSERT_EQ(signed_in.status, 200) << signed_in.body;
+  const std::string cookie_header = signed_in.Header("Set-Cookie");
+  EXPECT_THAT(cookie_header, HasSubstr("HttpOnly"));
+  EXPECT_THAT(cookie_header, HasSubstr("SameSite=Strict"));
+  EXPECT_THAT(signed_in.body,
+              HasSubstr("\"principal\":\"department/housing\""));
+  EXPECT_THAT(signed_in.body, ::testing::Not(HasSubstr(housing)));
+  const std::string cookie = cookie_header.substr(0, cookie_header.find(';'));
+  google::protobuf::Struct session =
+      Parse<google::protobuf::Struct>(signed_in.body);
+  const std::string csrf = session.fields().at("csrfToken").string_value();
+  ASSERT_FALSE(csrf.empty());
+
+  // The cookie reads what the token may read.
+  Reply read = Call("GET", "/v1/tickets/1", "", "", {{"Cookie", cookie}});
+  EXPECT_EQ(read.status, 200) << read.body;
+  // A change with the cookie alone is refused, and changes nothing.
+  Reply forged = Call("POST", "/v1/tickets/1:acknowledge", "",
+                      R"({"etag":"2"})", {{"Cookie", cookie}});
+  EXPECT_EQ(forged.status, 403);
+  EXPECT_EQ(ReasonOf(RefusalOf(forged)), v1::CSRF_TOKEN_MISSING);
+  Reply wrong =
+      Call("POST", "/v1/tickets/1:acknowledge", "", R"({"etag":"2"})",
+           {{"Cookie", cookie}, {"X-CSRF-Token", "0" + csrf.substr(1)}});
+  EXPECT_EQ(wrong.status, 403);
+  EXPECT_EQ(Fetch("tickets/1").state(), v1::Ticket::DISPATCHED);
+  // With the session's CSRF token it goes through.
+  Reply acknowledged =
+      Call("POST", "/v1/tickets/1:acknowledge", "",
+           absl::StrCat(R"({"etag":")", Fetch("tickets/1").etag(), R"("})"),
+           {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  EXPECT_EQ(acknowledged.status, 200) << acknowledged.body;
+  // The session answers who is signed in, with the same CSRF token.
+  Reply again = Call("GET", "/console/session", "", "", {{"Cookie", cookie}});
+  EXPECT_EQ(again.status, 200);
+  EXPECT_THAT(again.body, HasSubstr(csrf));
+  // Signing out ends it.
+  EXPECT_EQ(
+      Call("DELETE", "/console/session", "", "", {{"Cookie", cookie}}).status,
+      403);
+  Reply out = Call("DELETE", "/console/session", "", "",
+                   {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  EXPECT_EQ(out.status, 204);
+  EXPECT_THAT(out.Header("Set-Cookie"), HasSubstr("Max-Age=0"));
+  Reply ended = Call("GET", "/v1/tickets/1", "", "", {{"Cookie", cookie}});
+  EXPECT_EQ(ended.status, 401);
+  EXPECT_EQ(ReasonOf(RefusalOf(ended)), v1::SESSION_EXPIRED);
+}
+
+TEST_F(HttpGatewayTest, TheConsoleIsServedWithAStrictContentSecurityPolicy) {
+  Reply root = Call("GET", "/", "");
+  EXPECT_EQ(root.status, 302);
+  EXPECT_EQ(root.Header("Location"), "/console/");
+  Reply index = Call("GET", "/console/", "");
+  ASSERT_EQ(index.status, 200);
+  EXPECT_THAT(index.Header("Content-Type"), HasSubstr("text/html"));
+  const std::string policy = index.Header("Content-Security-Policy");
+  EXPECT_THAT(policy, HasSubstr("script-src 'self'"));
+  EXPECT_THAT(policy, ::testing::Not(HasSubstr("unsafe-inline")));
+  EXPECT_EQ(index.Header("X-Content-Type-Options"), "nosniff");
+  // No inline script in the page itself.
+  EXPECT_THAT(index.body, ::testing::Not(HasSubstr("<script>")));
+  // Nothing outside the console's directory.
+  EXPECT_EQ(Call("GET", "/console/../CMakeLists.txt", "").status, 404);
+  EXPECT_EQ(Call("GET", "/console/%2e%2e/CMakeLists.txt", "").status, 404);
+  EXPECT_EQ(Call("GET", "/console/.git/config", "").status, 404);
+  EXPECT_EQ(Call("POST", "/console/index.html", "", "{}").status, 405);
+  // API answers carry the policy too, and are not cached.
+  Reply api = Call("GET", "/v1/caller", bureau_token_);
+  EXPECT_THAT(api.Header("Content-Security-Policy"),
+              HasSubstr("default-src 'self'"));
+  EXPECT_EQ(api.Header("Cache-Control"), "no-store");
+}
+
+}  // namespace
+}  // namespace hotline::testing
