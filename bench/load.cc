@@ -299,6 +299,7 @@ absl::Status MeasureHttp(int http_port, const std::string& token,
   for (int i = 0; i < count; ++i) {
     auto client = std::make_unique<httplib::Client>("127.0.0.1", http_port);
     client->set_keep_alive(true);
+    client->set_tcp_nodelay(true);
     client->set_default_headers({{"Authorization", "Bearer " + token}});
     http.push_back(std::move(client));
   }
