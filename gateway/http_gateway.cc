@@ -40,6 +40,12 @@ constexpr char kContentSecurityPolicy[] =
     "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
     "base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 constexpr absl::Duration kKeepAlive = absl::Seconds(15);
+// The HTTP client's address, for the service's access log.
+constexpr char kPeerMetadata[] = "x-hotline-http-peer";
+
+std::string PeerOf(const httplib::Request& request) {
+  return absl::StrCat(request.remote_addr, ":", request.remote_port);
+}
 
 std::string MethodPath(const MethodDescriptor* method) {
   return absl::StrCat("/", method->service()->full_name(), "/", method->name());
@@ -223,13 +229,15 @@ class HttpGateway::Impl {
   absl::Status CheckCsrf(const httplib::Request& request,
                          const Credentials& credentials);
   grpc::Status CallUnary(const MethodDescriptor* method, const Message& request,
-                         const std::string& authorization, Message* response);
+                         const std::string& authorization,
+                         const std::string& peer, Message* response);
   void Stream(const httplib::Request& http_request, httplib::Response& response,
               const MethodDescriptor* method, Message& request,
               const std::string& authorization);
   // "id:", "event:" and "data:" lines of one event.
   std::string EventText(const Message& event) const;
-  void AnswerSession(httplib::Response& response, const ConsoleSession& session,
+  void AnswerSession(const httplib::Request& request,
+                     httplib::Response& response, const ConsoleSession& session,
                      bool set_cookie);
 
   const HttpGatewayOptions options_;
@@ -364,9 +372,11 @@ absl::Status HttpGateway::Impl::CheckCsrf(const httplib::Request& request,
 grpc::Status HttpGateway::Impl::CallUnary(const MethodDescriptor* method,
                                           const Message& request,
                                           const std::string& authorization,
+                                          const std::string& peer,
                                           Message* response) {
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_timeout));
+  context.AddMetadata(kPeerMetadata, peer);
   if (!authorization.empty()) {
     context.AddMetadata("authorization", authorization);
   }
@@ -436,8 +446,9 @@ void HttpGateway::Impl::HandleApi(const httplib::Request& request,
     return;
   }
   std::unique_ptr<Message> answer = NewMessage(route.method->output_type());
-  grpc::Status status = CallUnary(route.method, *message,
-                                  credentials->authorization, answer.get());
+  grpc::Status status =
+      CallUnary(route.method, *message, credentials->authorization,
+                PeerOf(request), answer.get());
   if (!status.ok()) return SetGrpcError(response, status);
   response.set_content(ToJson(*answer), "application/json");
 }
@@ -501,6 +512,7 @@ void HttpGateway::Impl::Stream(const httplib::Request& http_request,
   if (!authorization.empty()) {
     stream->context.AddMetadata("authorization", authorization);
   }
+  stream->context.AddMetadata(kPeerMetadata, PeerOf(http_request));
   stream->call =
       stub_.PrepareCall(&stream->context, MethodPath(method), &stream->queue);
   stream->call->StartCall(stream.get());
@@ -581,15 +593,17 @@ void HttpGateway::Impl::Stream(const httplib::Request& http_request,
       });
 }
 
-void HttpGateway::Impl::AnswerSession(httplib::Response& response,
+void HttpGateway::Impl::AnswerSession(const httplib::Request& http_request,
+                                      httplib::Response& response,
                                       const ConsoleSession& session,
                                       bool set_cookie) {
   const MethodDescriptor* method =
       service_->FindMethodByName(options_.session_method);
   std::unique_ptr<Message> request = NewMessage(method->input_type());
   std::unique_ptr<Message> caller = NewMessage(method->output_type());
-  grpc::Status status = CallUnary(
-      method, *request, absl::StrCat("Bearer ", session.token), caller.get());
+  grpc::Status status =
+      CallUnary(method, *request, absl::StrCat("Bearer ", session.token),
+                PeerOf(http_request), caller.get());
   if (!status.ok()) {
     sessions_.End(session.id);
     return SetGrpcError(response, status);
@@ -646,7 +660,7 @@ void HttpGateway::Impl::HandleSession(const httplib::Request& request,
                                  v1::TOKEN_INVALID));
     }
     ConsoleSession session = sessions_.Create(token, absl::Now());
-    return AnswerSession(response, session, /*set_cookie=*/true);
+    return AnswerSession(request, response, session, /*set_cookie=*/true);
   }
   absl::StatusOr<Credentials> credentials = CredentialsOf(request);
   if (!credentials.ok()) return SetError(response, credentials.status());
@@ -657,7 +671,7 @@ void HttpGateway::Impl::HandleSession(const httplib::Request& request,
                    v1::SESSION_EXPIRED));
   }
   if (request.method == "GET") {
-    return AnswerSession(response, *credentials->session, false);
+    return AnswerSession(request, response, *credentials->session, false);
   }
   if (request.method == "DELETE") {
     if (absl::Status s = CheckCsrf(request, *credentials); !s.ok()) {

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "common/error_details.h"
@@ -51,6 +52,20 @@ CallCredentials CredentialsOf(const grpc::CallbackServerContext* context) {
   return credentials;
 }
 
+// Who called, for the access log: the transport's peer, or for a call the
+// HTTP gateway makes over the in-process channel (whose peer gRPC does not
+// know), the HTTP client's address the gateway passes on. Only the
+// in-process channel is trusted with it: a network client cannot set it.
+std::string PeerOf(const grpc::CallbackServerContext* context) {
+  std::string peer = context->peer();
+  if (peer != "unknown") return peer;
+  const auto& metadata = context->client_metadata();
+  auto it = metadata.find("x-hotline-http-peer");
+  if (it == metadata.end()) return peer;
+  return absl::StrCat("http:",
+                      absl::string_view(it->second.data(), it->second.size()));
+}
+
 // A stream refused before it began.
 class RefusedStream final : public grpc::ServerWriteReactor<v1::Event> {
  public:
@@ -63,7 +78,7 @@ class RefusedStream final : public grpc::ServerWriteReactor<v1::Event> {
 grpc::ServerWriteReactor<v1::Event>* HotlineGrpcService::WatchEvents(
     grpc::CallbackServerContext* context,
     const v1::WatchEventsRequest* request) {
-  CallRecord call = BeginCall(context->peer(), "WatchEvents", *request);
+  CallRecord call = BeginCall(PeerOf(context), "WatchEvents", *request);
   absl::StatusOr<Principal> principal =
       authenticator_->Authenticate(CredentialsOf(context));
   if (principal.ok()) NotePrincipal(call, *principal);
@@ -89,7 +104,7 @@ grpc::ServerUnaryReactor* HotlineGrpcService::Serve(
     grpc::CallbackServerContext* context, const char* method,
     const google::protobuf::Message& request, Response* response, Body body) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  CallRecord call = BeginCall(context->peer(), method, request);
+  CallRecord call = BeginCall(PeerOf(context), method, request);
   absl::StatusOr<Principal> principal =
       authenticator_->Authenticate(CredentialsOf(context));
   if (principal.ok()) NotePrincipal(call, *principal);
