@@ -9,7 +9,7 @@ function figure(title, svg, caption) {
 }
 
 function niceMax(v) {
-  if (v <= 5) return 5;
+  if (v <= 20) return Math.max(4, Math.ceil(v / 4) * 4);
   const p = 10 ** Math.floor(Math.log10(v));
   for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
   return 10 * p;
@@ -21,7 +21,7 @@ export function columnChart(title, items, {unit = '件', cls = 'bar'} = {}) {
   const max = niceMax(Math.max(1, ...items.map((i) => i.value)));
   const n = Math.max(1, items.length);
   const step = (W - L - R) / n;
-  const bw = Math.max(1, step * 0.7);
+  const bw = Math.min(48, Math.max(1, step * 0.7));
   const svg = s('svg', {viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title, class: 'svg-chart'});
   for (let k = 0; k <= 4; k++) {
     const v = (max / 4) * k;

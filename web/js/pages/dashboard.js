@@ -20,12 +20,13 @@ export async function render(ctx) {
     h('span', {class: 'muted', id: 'dash-updated'}));
   const tiles = h('div', {class: 'tiles', id: 'kpis', 'aria-live': 'polite'});
   const charts = h('div', {class: 'charts'});
+  const deptCharts = h('div');
   const deptBox = h('div');
   const cardsBox = h('div');
   const log = h('ol', {class: 'event-log', id: 'event-log', reversed: true});
   const logItems = [];
   const clockBox = h('div');
-  root.append(head, clockBox, tiles, charts,
+  root.append(head, clockBox, tiles, charts, deptCharts,
     panel('各部门(本月)', deptBox),
     h('div', {class: 'two-col'},
       panel('最近的黄红牌', cardsBox),
@@ -92,8 +93,8 @@ export async function render(ctx) {
     }));
     replace(charts,
       deadlineChart('未办结工单按时限', buckets),
-      columnChart(`本月每日受理(${monthStart(today)} 起)`, perDay),
-      departmentChart('各部门本月', rows.filter((r) => r.label !== '未转派(含退回)')));
+      columnChart(`本月每日受理(${monthStart(today)} 起)`, perDay));
+    replace(deptCharts, departmentChart('各部门本月', rows.filter((r) => r.label !== '未转派(含退回)')));
 
     replace(deptBox, table(
       ['部门', '受理', '已回复', '按时回复', '未超期未回复', '超期未回复', '黄牌', '红牌', '按时办结率', '一日一报'],
