@@ -16,6 +16,11 @@ test('a department editing the URL to another department\'s ticket sees a refusa
     const theirs = await api.ticket({title: secret, content: '只属于园林局的内容 XYZZY', callerName: '张三', callerPhone: '13800000000'}, 'departments/parks');
 
     const dept = await openPage(browser, server.base);
+    const bodies = [];
+    dept.page.on('response', async (res) => {
+      if (!res.url().includes('/v1/') || res.url().includes('events:watch')) return;
+      try { bodies.push(await res.text()); } catch { /* no body */ }
+    });
     await signIn(dept.page, housingToken);
     // Its own ticket opens.
     await dept.page.evaluate((id) => { location.hash = `#/tickets/${id}`; }, mine.name.split('/').pop());
@@ -31,6 +36,9 @@ test('a department editing the URL to another department\'s ticket sees a refusa
     assert.equal(await dept.page.$('#ticket-facts'), null);
     assert.equal(await dept.page.$('#ticket-history'), null);
     await screenshot(dept.page, 'department-refused-other-ticket');
+    // Nothing of it reached the browser at all.
+    assert.ok(bodies.some((b) => /"code":\s*7/.test(b)), 'the page asked and was refused');
+    for (const b of bodies) assert.doesNotMatch(b, /秘密标题|XYZZY|张三|13800000000/);
 
     // Also after a reload of that URL (the session survives, the refusal too).
     await dept.page.reload({waitUntil: 'load'});

@@ -4,6 +4,10 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {startServer, launchBrowser, openPage, signIn, screenshot, text, cspViolations} from './harness.mjs';
 
+// Inputs, selects and text areas without a label, as HTML.
+const unlabelled = (page) => page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+  .filter((el) => !el.labels?.length && !el.getAttribute('aria-label')).map((el) => el.outerHTML));
+
 test('a bad token shows an error and makes no session', {timeout: 60000}, async () => {
   const server = await startServer();
   const browser = await launchBrowser();
@@ -43,14 +47,24 @@ test('CSP header is sent and no page of the console violates it; sign out ends t
     await api.ticket({title: '路灯不亮', type: 'HELP', topic: '路灯'});
     await api.ticket({title: '噪音投诉', type: 'COMPLAINT', topic: '噪音'}, 'departments/housing');
 
+    // Keyboard only: the token field has the focus; Enter signs in.
     const bureau = await openPage(browser, server.base);
-    await signIn(bureau.page, server.token);
+    await bureau.page.waitForSelector('#signin-form #token');
+    assert.equal(await bureau.page.evaluate(() => document.activeElement?.id), 'token');
+    await bureau.page.keyboard.type(server.token);
+    await bureau.page.keyboard.press('Enter');
+    await bureau.page.waitForSelector('#live[data-state="open"]', {timeout: 10000});
+    // Tab reaches the navigation links, and every input has a label.
+    await bureau.page.keyboard.press('Tab');
+    await bureau.page.waitForSelector('#kpis .tile');
+
     const pages = [['dashboard', '#kpis .tile'], ['dispatch', '#dispatch-list li'], ['tickets', '#ticket-results table'],
       ['cards', '#cards-table table'], ['extensions', '#extension-list li'], ['report', '#report-zh'], ['admin', '#token-table table']];
     for (const [name, ready] of pages) {
       await bureau.page.evaluate((n) => { location.hash = `#/${n}`; }, name);
       await bureau.page.waitForSelector(ready, {timeout: 10000});
       await screenshot(bureau.page, `bureau-${name}`);
+      assert.deepEqual(await unlabelled(bureau.page), [], `every input on #/${name} has a label`);
     }
     assert.match(await text(bureau.page, 'main'), /部门与令牌/);
     await bureau.page.evaluate(() => { location.hash = '#/report'; });
@@ -71,6 +85,7 @@ test('CSP header is sent and no page of the console violates it; sign out ends t
     for (const [name, ready] of [['desk', '#queue-in-progress'], ['daily', 'main h1'], ['mine', 'main .tiles']]) {
       await dept.page.evaluate((n) => { location.hash = `#/${n}`; }, name);
       await dept.page.waitForSelector(ready, {timeout: 10000});
+      assert.deepEqual(await unlabelled(dept.page), [], `every input on #/${name} has a label`);
     }
 
     assert.deepEqual(await cspViolations(bureau.page), []);

@@ -12,7 +12,7 @@ test('bureau dispatches, department signs for, reports daily and replies live, b
     const {api} = server;
     const housingToken = await api.department('housing', '县住房和城乡建设局');
     await api.department('parks', '县园林局');
-    const ticket = await api.ticket({title: '小区电梯长期停运', type: 'HELP', topic: '电梯', address: '城关镇幸福路 8 号'});
+    const ticket = await api.ticket({title: '小区电梯长期停运', type: 'HELP', topic: '电梯', address: '城关镇幸福路 8 号', content: '3 号楼电梯停运两周,老人上下楼困难。'});
     const id = ticket.name.split('/').pop();
 
     const bureau = await openPage(browser, server.base);

@@ -139,7 +139,9 @@ export class Feed {
 
   start() {
     if (this.source) return;
-    const source = new EventSource('/v1/events:watch?fromNow=true');
+    clearTimeout(this.retry);
+    const url = this.lastSeq ? `/v1/events:watch?afterSeq=${encodeURIComponent(this.lastSeq)}` : '/v1/events:watch?fromNow=true';
+    const source = new EventSource(url);
     this.source = source;
     source.onopen = () => this.onState('open');
     const deliver = (e) => {
@@ -164,11 +166,23 @@ export class Feed {
           return;
         }
       }
-      this.onState(source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting');
+      if (source.readyState === EventSource.CLOSED) {
+        // Not an event stream (e.g. the server was restarting): EventSource
+        // gives up, so start again shortly, resuming after the last seq.
+        this.onState('closed');
+        if (this.source === source) {
+          this.source = null;
+          this.retry = setTimeout(() => this.start(), 5000);
+        }
+      } else {
+        this.onState('reconnecting');
+      }
     });
   }
 
   stop() {
+    clearTimeout(this.retry);
+    this.lastSeq = '';
     if (this.source) this.source.close();
     this.source = null;
     this.onState('off');

@@ -104,6 +104,7 @@ export async function render(ctx) {
       e.preventDefault();
       const done = await act(ctx, b, () => api.post(`/v1/${name}:${path}`, {...body(), etag: t.etag, requestId: api.requestId()}), ok);
       if (done) {
+        if (path === 'return') { ctx.go('#/desk'); return; } // no longer ours to see
         if (done.name === name) t = done;
         f.reset();
         await refresh(true);
