@@ -73,10 +73,14 @@ test('CSP header is sent and no page of the console violates it; sign out ends t
 
     // Phone width.
     await bureau.page.setViewport({width: 390, height: 844, isMobile: true});
+    for (const [name, ready] of pages) {
+      await bureau.page.evaluate((n) => { location.hash = `#/${n}`; }, name);
+      await bureau.page.waitForSelector(ready, {timeout: 10000});
+      const overflow = await bureau.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `no sideways scrolling on #/${name} at phone width (overflow ${overflow}px)`);
+    }
     await bureau.page.evaluate(() => { location.hash = '#/dashboard'; });
     await bureau.page.waitForSelector('#kpis .tile');
-    const overflow = await bureau.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 1, `no sideways scrolling at phone width (overflow ${overflow}px)`);
     await screenshot(bureau.page, 'bureau-dashboard-phone');
     await bureau.page.setViewport({width: 1280, height: 800});
 

@@ -37,6 +37,11 @@ export function currentDue(t) {
 }
 
 export function table(headers, rows, {caption, cls} = {}) {
+  // Each cell knows its column's name: at phone width rows stack as cards
+  // and show it (console.css).
+  for (const row of rows) {
+    [...row.children].forEach((cell, i) => { if (headers[i]) cell.dataset.label = headers[i]; });
+  }
   return h('div', {class: 'table-wrap'},
     h('table', {class: cls || 'grid'},
       caption ? h('caption', null, caption) : null,

@@ -17,6 +17,7 @@ export async function render(ctx) {
 
   let tickets = [];
   let depts = [];
+  const drafts = new Map(); // ticket name -> {department, note}
 
   function matches(t, q) {
     if (!q) return true;
@@ -29,6 +30,12 @@ export async function render(ctx) {
     const options = [{value: '', label: '— 选择部门 —'}, ...depts.map((d) => ({value: d.name, label: d.displayName || d.name}))];
     const dept = select(options, {name: 'department', required: true});
     const note = h('input', {type: 'text', name: 'note', maxlength: 2000, placeholder: '可选'});
+    // What the person chose or typed survives the live refreshes.
+    const kept = drafts.get(t.name);
+    if (kept) { dept.value = kept.department; note.value = kept.note; }
+    const keep = () => drafts.set(t.name, {department: dept.value, note: note.value});
+    dept.addEventListener('change', keep);
+    note.addEventListener('input', keep);
     const button = h('button', {type: 'submit', class: 'primary'}, '派单');
     const form = h('form', {class: 'inline-form dispatch-form'}, field('承办部门', dept), field('派单说明', note), button);
     form.addEventListener('submit', async (e) => {
@@ -37,6 +44,7 @@ export async function render(ctx) {
       const done = await act(ctx, button, () => api.post(`/v1/${t.name}:dispatch`, {
         department: dept.value, note: note.value, etag: t.etag, requestId: api.requestId()}));
       if (done) {
+        drafts.delete(t.name);
         ctx.flash(`工单 #${api.idOf(t.name)} 已派往 ${dept.selectedOptions[0].textContent}`);
         reload();
       }
@@ -54,7 +62,16 @@ export async function render(ctx) {
     const q = search.value.trim();
     const shown = tickets.filter((t) => matches(t, q));
     count.textContent = `共 ${tickets.length} 件${q ? `,匹配 ${shown.length} 件` : ''}`;
+    const active = document.activeElement;
+    const inList = active && list.contains(active) ? active : null;
+    const focusTicket = inList ? inList.closest('li[data-ticket]')?.dataset.ticket : '';
+    const focusName = inList ? inList.getAttribute('name') : '';
     replace(list, shown.length ? shown.map(row) : h('li', {class: 'empty'}, '没有待派的工单。'));
+    if (focusTicket && focusName) {
+      const again = [...list.querySelectorAll('li[data-ticket]')].find((li) => li.dataset.ticket === focusTicket);
+      const el = again && again.querySelector(`[name="${focusName}"]`);
+      if (el) el.focus();
+    }
   }
 
   async function load() {
