@@ -56,7 +56,7 @@ test('extension approved, return re-queued, confidential caller hidden, report C
     const item = `#extension-list li[data-ticket="${slow.name}"]`;
     await bureau.page.waitForSelector(item, {timeout: 10000});
     assert.match(await text(bureau.page, item), /5 个工作日/);
-    await screenshot(bureau.page, 'bureau-extensions');
+    await screenshot(bureau.page, 'bureau-extension-request');
     await bureau.page.click(`${item} button.primary`);
     await bureau.page.waitForSelector('#extension-list li.empty', {timeout: 10000});
     const extended = await api.get(`/v1/${slow.name}`);
