@@ -51,6 +51,17 @@ export function fmtTime(ts) {
   return timeFmt.format(d);
 }
 
+// A deadline: one that falls at midnight is shown as 24:00 of the day
+// before, as the rules say it ("ends at 24:00 of the Nth working day").
+export function fmtDue(ts) {
+  if (!ts) return '—';
+  const d = new Date(ts);
+  if (Number.isNaN(d.getTime())) return ts;
+  const text = timeFmt.format(d);
+  if (!/ 00:00$/.test(text)) return text;
+  return `${timeFmt.format(new Date(d.getTime() - 60e3)).replace(/ 23:59$/, '')} 24:00`;
+}
+
 // The bureau's calendar date ("YYYY-MM-DD") of an instant.
 export function localDate(ts) {
   return isoDateFmt.format(new Date(ts));

@@ -1,7 +1,7 @@
 // Pieces several pages share: badges, ticket rows, tables, small forms.
 import {h} from './dom.js';
 import * as api from './api.js';
-import {STATE, TYPE, URGENCY, label, fmtTime, urgencyOf, remaining} from './format.js';
+import {STATE, TYPE, URGENCY, label, fmtDue, urgencyOf, remaining} from './format.js';
 
 export function stateBadge(state) {
   return h('span', {class: `badge state-${(state || '').toLowerCase()}`}, label(STATE, state));
@@ -11,7 +11,7 @@ export function deadlineBadge(ts, now) {
   const u = urgencyOf(ts, now);
   if (!ts) return h('span', {class: `badge ${u.cls}`}, u.text);
   return h('span', {class: `badge ${u.cls}`, title: u.text},
-    fmtTime(ts), ' · ', remaining(ts, now));
+    fmtDue(ts), ' · ', remaining(ts, now));
 }
 
 export function cardBadges(t) {

@@ -3,7 +3,7 @@
 // page follows the feed for this ticket.
 import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
-import {STATE, TYPE, URGENCY, OUTCOME, SATISFACTION, EVENT, COLOR, label, fmtTime} from '../format.js';
+import {STATE, TYPE, URGENCY, OUTCOME, SATISFACTION, EVENT, COLOR, label, fmtTime, fmtDue} from '../format.js';
 import {stateBadge, deadlineBadge, cardBadges, table, departments, deptName, act, debounced} from '../ui.js';
 
 function dl(pairs) {
@@ -49,8 +49,8 @@ export async function render(ctx) {
       ['受理时间', fmtTime(t.receivedAt)],
       ['派单 / 签收', `${fmtTime(t.dispatchedAt)} / ${fmtTime(t.acknowledgedAt)}`],
       t.state === 'DISPATCHED' ? ['签收时限', deadlineBadge(t.ackDueAt, now)] : null,
-      ['办理时限', t.replyDueAt ? (['DISPATCHED', 'IN_PROGRESS'].includes(t.state) ? deadlineBadge(t.replyDueAt, now) : fmtTime(t.replyDueAt)) : '—'],
-      t.returnDueAt && ['DISPATCHED', 'IN_PROGRESS'].includes(t.state) ? ['退单时限', fmtTime(t.returnDueAt)] : null,
+      ['办理时限', t.replyDueAt ? (['DISPATCHED', 'IN_PROGRESS'].includes(t.state) ? deadlineBadge(t.replyDueAt, now) : fmtDue(t.replyDueAt)) : '—'],
+      t.returnDueAt && ['DISPATCHED', 'IN_PROGRESS'].includes(t.state) ? ['退单时限', fmtDue(t.returnDueAt)] : null,
       t.warningAt ? ['预警时间', fmtTime(t.warningAt)] : null,
       t.state === 'IN_PROGRESS' ? ['一日一报', `最近一次:${t.lastReportDate || '无'};缺报 ${t.dailyReportMisses || 0} 天`] : null,
       t.pendingExtension ? ['延期申请', `${t.pendingExtension.workingDays} 个工作日:${t.pendingExtension.reason || ''}(${fmtTime(t.pendingExtension.requestTime)})`] : null,
@@ -157,7 +157,7 @@ export async function render(ctx) {
     }
     if (isDept) {
       if (st === 'DISPATCHED') {
-        forms.push(actionForm('签收', '签收', [h('p', {class: 'hint'}, `签收时限 ${fmtTime(t.ackDueAt)}`)], () => ({}), {path: 'acknowledge', ok: '已签收。'}));
+        forms.push(actionForm('签收', '签收', [h('p', {class: 'hint'}, `签收时限 ${fmtDue(t.ackDueAt)}`)], () => ({}), {path: 'acknowledge', ok: '已签收。'}));
       }
       if (st === 'IN_PROGRESS') {
         const outcome = select(options(OUTCOME, '— 办理结果 —'), {required: true, name: 'outcome'});
@@ -187,7 +187,7 @@ export async function render(ctx) {
       if (st === 'DISPATCHED' || st === 'IN_PROGRESS') {
         const reason = h('textarea', {required: true, rows: 2, maxlength: 2000, name: 'reason'});
         forms.push(actionForm('退单', '退回局端', [field('退单理由(非本单位职责的依据)', reason),
-          t.returnDueAt ? h('p', {class: 'hint'}, `退单时限 ${fmtTime(t.returnDueAt)}`) : null], () => ({reason: reason.value}),
+          t.returnDueAt ? h('p', {class: 'hint'}, `退单时限 ${fmtDue(t.returnDueAt)}`) : null], () => ({reason: reason.value}),
         {path: 'return', cls: 'danger', ok: '已退单。'}));
       }
     }
