@@ -61,6 +61,19 @@ test('a department editing the URL to another department\'s ticket sees a refusa
     const status = await res.json();
     assert.equal(status.code, 7);
     assert.doesNotMatch(JSON.stringify(status), /XYZZY/);
+
+    // The bureau revokes the department's token: its open page goes back to
+    // sign-in by itself (the feed ends with UNAUTHENTICATED).
+    await dept.page.evaluate(() => { location.hash = '#/desk'; });
+    await dept.page.waitForSelector('#live[data-state="open"]');
+    const tokens = (await api.get('/v1/tokens')).tokens;
+    const housing = tokens.find((x) => x.principal === 'department/housing' && !x.revokeTime);
+    await api.post(`/v1/${housing.name}:revoke`, {});
+    await dept.page.waitForSelector('#signin-form', {timeout: 15000});
+    assert.match(await text(dept.page, '#flash'), /登录已失效/);
+    const gone = await fetch(`${server.base}/v1/caller`, {headers: {cookie: `hotline_session=${session.value}`}});
+    assert.equal(gone.status, 401);
+    await screenshot(dept.page, 'department-signed-out-by-revocation');
   } finally {
     await browser.close();
     await server.stop();

@@ -172,7 +172,14 @@ export class Feed {
         this.onState('closed');
         if (this.source === source) {
           this.source = null;
-          this.retry = setTimeout(() => this.start(), 5000);
+          // Still signed in? An expired session goes back to sign-in
+          // instead of retrying forever.
+          this.retry = setTimeout(() => {
+            resumeSession().then((caller) => {
+              if (caller) this.start();
+              else onUnauthenticated(new ApiError(401, {code: 16, message: '会话已过期'}));
+            }, () => { this.retry = setTimeout(() => this.start(), 5000); });
+          }, 5000);
         }
       } else {
         this.onState('reconnecting');
