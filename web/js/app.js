@@ -176,7 +176,8 @@ async function route() {
   const state = {subs: [], cleanup: null};
   current = state;
   const ctx = {
-    caller, role: role(), main, flash, nowMs, refreshCaller, params: m.slice(1),
+    get caller() { return caller; }, // fresh after refreshCaller()
+    role: role(), main, flash, nowMs, refreshCaller, params: m.slice(1),
     isCurrent: () => seq === renderSeq,
     onFeed(fn) { if (seq === renderSeq) state.subs.push(feed.subscribe(fn)); },
     fail(e) { flash(e && e.message ? e.message : String(e), 'error'); },
