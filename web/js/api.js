@@ -1,0 +1,202 @@
+// The HTTP/JSON API of hotline-server, the console session and the change
+// feed. Bodies follow protobuf's JSON mapping: fields with default values
+// are omitted, int64 arrive as strings.
+
+let csrfToken = '';
+let onUnauthenticated = () => {};
+
+export function setUnauthenticatedHandler(fn) { onUnauthenticated = fn; }
+
+// A refusal from the server: `message` is google.rpc.Status.message, meant
+// to be shown to the person; `reason` the ErrorInfo reason when present.
+export class ApiError extends Error {
+  constructor(status, body) {
+    const message = (body && body.message) || `HTTP ${status}`;
+    super(message);
+    this.status = status;
+    this.code = (body && body.code) || 0;
+    this.body = body || {};
+    const info = (this.body.details || []).find(
+      (d) => d && typeof d['@type'] === 'string' && d['@type'].endsWith('google.rpc.ErrorInfo'));
+    this.reason = info ? info.reason : '';
+    this.metadata = info ? info.metadata || {} : {};
+  }
+}
+
+// A fresh idempotency key for a mutating call (AIP-155).
+export function requestId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function query(params) {
+  const parts = [];
+  for (const [key, value] of Object.entries(params || {})) {
+    if (value === undefined || value === null || value === '') continue;
+    const values = Array.isArray(value) ? value : [value];
+    for (const v of values) parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(v)}`);
+  }
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+async function request(method, path, body, {quiet401 = false} = {}) {
+  const headers = {Accept: 'application/json'};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch (e) {
+    throw new ApiError(0, {code: 14, message: `无法连接服务器:${e.message}`});
+  }
+  if (res.status === 204) return null;
+  const text = await res.text();
+  let data = {};
+  if (text) {
+    try { data = JSON.parse(text); } catch { data = {message: text.slice(0, 300)}; }
+  }
+  if (!res.ok) {
+    const err = new ApiError(res.status, data);
+    if (res.status === 401 && !quiet401) onUnauthenticated(err);
+    throw err;
+  }
+  return data;
+}
+
+export const get = (path, params) => request('GET', path + query(params));
+export const post = (path, body = {}) => request('POST', path, body);
+
+// Every page of a List call, up to `max` items.
+export async function listAll(path, key, params = {}, max = 5000) {
+  const items = [];
+  let pageToken = '';
+  do {
+    const page = await get(path, {...params, pageSize: 500, pageToken});
+    items.push(...(page[key] || []));
+    pageToken = page.nextPageToken || '';
+  } while (pageToken && items.length < max);
+  return {items, more: Boolean(pageToken)};
+}
+
+// ---- the console session ----
+
+export async function signIn(token) {
+  const data = await request('POST', '/console/session', {token}, {quiet401: true});
+  csrfToken = data.csrfToken || '';
+  return data.caller;
+}
+
+export async function resumeSession() {
+  try {
+    const data = await request('GET', '/console/session', undefined, {quiet401: true});
+    csrfToken = data.csrfToken || '';
+    return data.caller;
+  } catch (e) {
+    if (e.status === 401) return null;
+    throw e;
+  }
+}
+
+export async function signOut() {
+  try {
+    await request('DELETE', '/console/session', undefined, {quiet401: true});
+  } finally {
+    csrfToken = '';
+  }
+}
+
+export const getCaller = () => get('/v1/caller');
+
+// "tickets/12" -> "12"
+export const idOf = (name) => (name || '').split('/').pop();
+// "tickets/12" -> "/v1/tickets/12"
+export const v1 = (name) => `/v1/${name}`;
+
+// ---- the change feed (Server-Sent Events) ----
+
+export const EVENT_TYPES = [
+  'CREATED', 'DISPATCHED', 'ACKNOWLEDGED', 'RETURNED', 'REPLIED', 'CLOSED',
+  'REOPENED', 'DUE_SOON', 'ACK_OVERDUE', 'CARD_ISSUED', 'CARD_REVOKED',
+  'EXTENSION_REQUESTED', 'EXTENSION_APPROVED', 'EXTENSION_REJECTED',
+  'DAILY_REPORT', 'DAILY_REPORT_MISSED', 'DEADLINES_RECOMPUTED',
+];
+
+// One EventSource for the whole console; pages subscribe while shown.
+export class Feed {
+  constructor(onState) {
+    this.listeners = new Set();
+    this.onState = onState;
+    this.source = null;
+    this.lastSeq = '';
+  }
+
+  start() {
+    if (this.source) return;
+    clearTimeout(this.retry);
+    const url = this.lastSeq ? `/v1/events:watch?afterSeq=${encodeURIComponent(this.lastSeq)}` : '/v1/events:watch?fromNow=true';
+    const source = new EventSource(url);
+    this.source = source;
+    source.onopen = () => this.onState('open');
+    const deliver = (e) => {
+      let event;
+      try { event = JSON.parse(e.data); } catch { return; }
+      this.lastSeq = e.lastEventId || this.lastSeq;
+      for (const fn of this.listeners) {
+        try { fn(event); } catch (err) { console.warn('feed listener', err); }
+      }
+    };
+    for (const type of EVENT_TYPES) source.addEventListener(type, deliver);
+    source.addEventListener('message', deliver);
+    source.addEventListener('error', (e) => {
+      if (e.data) {
+        // The server ended the stream with a refusal (google.rpc.Status).
+        let status = {};
+        try { status = JSON.parse(e.data); } catch { /* keep {} */ }
+        if (status.code === 16 || status.code === 7) {
+          this.stop();
+          this.onState('refused', status.message || '');
+          if (status.code === 16) onUnauthenticated(new ApiError(401, status));
+          return;
+        }
+      }
+      if (source.readyState === EventSource.CLOSED) {
+        // Not an event stream (e.g. the server was restarting): EventSource
+        // gives up, so start again shortly, resuming after the last seq.
+        this.onState('closed');
+        if (this.source === source) {
+          this.source = null;
+          // Still signed in? An expired session goes back to sign-in
+          // instead of retrying forever.
+          this.retry = setTimeout(() => {
+            resumeSession().then((caller) => {
+              if (caller) this.start();
+              else onUnauthenticated(new ApiError(401, {code: 16, message: '会话已过期'}));
+            }, () => { this.retry = setTimeout(() => this.start(), 5000); });
+          }, 5000);
+        }
+      } else {
+        this.onState('reconnecting');
+      }
+    });
+  }
+
+  stop() {
+    clearTimeout(this.retry);
+    this.lastSeq = '';
+    if (this.source) this.source.close();
+    this.source = null;
+    this.onState('off');
+  }
+
+  subscribe(fn) {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+}

@@ -1,0 +1,238 @@
+// The console's shell: session, navigation by hash (#/dashboard,
+// #/tickets/12, ...), the live feed and the pages.
+import * as api from './api.js';
+import {h, replace, clear} from './dom.js';
+import {setTimeZone, fmtTime} from './format.js';
+import * as signin from './pages/signin.js';
+import * as dashboard from './pages/dashboard.js';
+import * as dispatch from './pages/dispatch.js';
+import * as tickets from './pages/tickets.js';
+import * as ticket from './pages/ticket.js';
+import * as cards from './pages/cards.js';
+import * as extensions from './pages/extensions.js';
+import * as report from './pages/report.js';
+import * as admin from './pages/admin.js';
+import * as desk from './pages/desk.js';
+import * as daily from './pages/daily.js';
+import * as mine from './pages/mine.js';
+
+const BUREAU = 'bureau';
+const DEPARTMENT = 'department';
+const ANY = 'any';
+
+const ROUTES = [
+  {re: /^\/dashboard$/, page: dashboard, who: BUREAU, title: '总览'},
+  {re: /^\/dispatch$/, page: dispatch, who: BUREAU, title: '派单'},
+  {re: /^\/desk$/, page: desk, who: DEPARTMENT, title: '我的工单'},
+  {re: /^\/daily$/, page: daily, who: DEPARTMENT, title: '一日一报'},
+  {re: /^\/tickets$/, page: tickets, who: ANY, title: '工单查询'},
+  {re: /^\/tickets\/(\d+)$/, page: ticket, who: ANY, title: '工单详情'},
+  {re: /^\/cards$/, page: cards, who: BUREAU, title: '黄红牌'},
+  {re: /^\/extensions$/, page: extensions, who: BUREAU, title: '延期审批'},
+  {re: /^\/report$/, page: report, who: BUREAU, title: '统计报表'},
+  {re: /^\/admin$/, page: admin, who: BUREAU, title: '部门与令牌'},
+  {re: /^\/mine$/, page: mine, who: DEPARTMENT, title: '我的统计与黄红牌'},
+];
+
+const NAV = {
+  [BUREAU]: [['#/dashboard', '总览'], ['#/dispatch', '派单'], ['#/tickets', '工单查询'],
+    ['#/cards', '黄红牌'], ['#/extensions', '延期审批'], ['#/report', '统计报表'], ['#/admin', '部门与令牌']],
+  [DEPARTMENT]: [['#/desk', '我的工单'], ['#/daily', '一日一报'], ['#/mine', '我的统计'], ['#/tickets', '工单查询']],
+  intake: [['#/tickets', '工单查询']],
+};
+
+const main = document.getElementById('main');
+const flashBox = document.getElementById('flash');
+const liveBox = document.getElementById('live');
+let caller = null;
+let current = null; // {cleanup, subs}
+let renderSeq = 0;
+let flashTimer = 0;
+let wanted = ''; // the page asked for before signing in
+
+function role() {
+  if (!caller) return '';
+  if (caller.principal === 'bureau') return BUREAU;
+  if ((caller.principal || '').startsWith('department/')) return DEPARTMENT;
+  return 'intake';
+}
+
+function flash(text, kind = 'ok') {
+  clearTimeout(flashTimer);
+  replace(flashBox, h('span', null, text),
+    h('button', {type: 'button', class: 'link', 'aria-label': '关闭提示', on: {click: () => { flashBox.hidden = true; }}}, '×'));
+  flashBox.className = `flash flash-${kind}`;
+  flashBox.hidden = false;
+  if (kind === 'ok') flashTimer = setTimeout(() => { flashBox.hidden = true; }, 6000);
+}
+
+const LIVE_TEXT = {open: '实时:已连接', reconnecting: '实时:重连中', closed: '实时:已断开', refused: '实时:被拒绝', off: '实时:未连接'};
+const feed = new api.Feed((state, message) => {
+  liveBox.textContent = LIVE_TEXT[state] || state;
+  liveBox.className = `live ${state === 'open' ? 'on' : 'off'}`;
+  liveBox.dataset.state = state;
+  if (message) liveBox.title = message;
+});
+
+function nowMs() {
+  if (!caller) return Date.now();
+  if (caller.rehearsal) return Date.parse(caller.now) || Date.now();
+  return Date.now() + (caller.offsetMs || 0);
+}
+
+async function refreshCaller() {
+  const fresh = await api.getCaller();
+  fresh.offsetMs = Date.parse(fresh.now) - Date.now();
+  caller = fresh;
+  setTimeZone(caller.timeZone);
+  showBanner();
+  return caller;
+}
+
+function showBanner() {
+  const banner = document.getElementById('banner');
+  if (caller && caller.rehearsal) {
+    replace(banner, `演练模式:服务器时钟停在 ${fmtTime(caller.now)}(${caller.timeZone}),今天是 ${caller.today}`);
+    banner.hidden = false;
+  } else {
+    banner.hidden = true;
+  }
+}
+
+function showChrome() {
+  const nav = document.getElementById('nav');
+  const who = document.getElementById('who');
+  const signout = document.getElementById('signout');
+  if (!caller) {
+    clear(nav); clear(who); signout.hidden = true;
+    return;
+  }
+  const links = NAV[role()] || [];
+  replace(nav, h('ul', null, links.map(([href, text]) => h('li', null, h('a', {href, 'data-nav': href}, text)))));
+  replace(who, caller.displayName ? `${caller.displayName}(${caller.principal})` : caller.principal);
+  signout.hidden = false;
+}
+
+function markNav(hash) {
+  for (const a of document.querySelectorAll('#nav a')) {
+    const active = hash === a.getAttribute('href') || hash.startsWith(`${a.getAttribute('href')}/`);
+    if (active) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  }
+}
+
+function defaultRoute() {
+  return role() === BUREAU ? '#/dashboard' : role() === DEPARTMENT ? '#/desk' : '#/tickets';
+}
+
+function unauthenticated() {
+  feed.stop();
+  caller = null;
+  showChrome();
+  document.getElementById('banner').hidden = true;
+  if (!location.hash.startsWith('#/signin')) {
+    flash('登录已失效,请重新登录。', 'error');
+    location.hash = '#/signin';
+  }
+}
+api.setUnauthenticatedHandler(unauthenticated);
+
+function teardown() {
+  if (!current) return;
+  for (const unsub of current.subs) unsub();
+  if (typeof current.cleanup === 'function') current.cleanup();
+  current = null;
+}
+
+async function route() {
+  const hash = location.hash || '';
+  if (hash && !hash.startsWith('#/')) return; // an in-page anchor, not a route
+  const path = hash.slice(1) || '/';
+  const seq = ++renderSeq;
+  teardown();
+  clear(main);
+  if (path === '/signin' || !caller) {
+    if (caller) { location.hash = defaultRoute(); return; }
+    if (path !== '/signin') { wanted = hash; location.replace('#/signin'); return; }
+    document.title = '登录 · 12345 工单台';
+    signin.render({main, flash, onSignedIn});
+    return;
+  }
+  if (path === '/') { location.replace(defaultRoute()); return; }
+  const found = ROUTES.map((r) => ({r, m: path.match(r.re)})).find((x) => x.m);
+  markNav(hash);
+  if (!found) {
+    main.appendChild(h('section', {class: 'panel'}, h('h1', null, '找不到此页面'),
+      h('p', null, h('a', {href: defaultRoute()}, '回到首页'))));
+    return;
+  }
+  const {r, m} = found;
+  document.title = `${r.title} · 12345 工单台`;
+  if (r.who !== ANY && r.who !== role()) {
+    main.appendChild(h('section', {class: 'panel refusal', role: 'alert'}, h('h1', null, '无权访问'),
+      h('p', null, r.who === BUREAU ? '此页面仅供局端(bureau)使用。' : '此页面仅供职能部门使用。'),
+      h('p', null, h('a', {href: defaultRoute()}, '回到首页'))));
+    return;
+  }
+  const state = {subs: [], cleanup: null};
+  current = state;
+  const ctx = {
+    get caller() { return caller; }, // fresh after refreshCaller()
+    role: role(), main, flash, nowMs, refreshCaller, params: m.slice(1),
+    isCurrent: () => seq === renderSeq,
+    onFeed(fn) { if (seq === renderSeq) state.subs.push(feed.subscribe(fn)); },
+    fail(e) { flash(e && e.message ? e.message : String(e), 'error'); },
+    go(h2) { location.hash = h2; },
+  };
+  try {
+    state.cleanup = await r.page.render(ctx);
+    if (seq !== renderSeq && typeof state.cleanup === 'function') state.cleanup();
+  } catch (e) {
+    if (seq !== renderSeq) return;
+    if (e instanceof api.ApiError && e.status === 401) return;
+    main.appendChild(h('section', {class: 'panel refusal', role: 'alert'},
+      h('h1', null, e.status === 403 ? '无权查看' : e.status === 404 ? '不存在' : '出错了'),
+      h('p', {class: 'error-message'}, e.message || String(e))));
+  }
+}
+
+async function onSignedIn(c) {
+  c.offsetMs = Date.parse(c.now) - Date.now();
+  caller = c;
+  setTimeZone(caller.timeZone);
+  showChrome();
+  showBanner();
+  feed.start();
+  const next = wanted && wanted !== '#/signin' ? wanted : defaultRoute();
+  wanted = '';
+  location.hash = next;
+}
+
+document.getElementById('signout').addEventListener('click', async () => {
+  try { await api.signOut(); } catch (e) { /* the session ends here either way */ }
+  feed.stop();
+  caller = null;
+  showChrome();
+  document.getElementById('banner').hidden = true;
+  flash('已退出登录。');
+  location.hash = '#/signin';
+});
+document.getElementById('skip').addEventListener('click', () => main.focus());
+window.addEventListener('hashchange', route);
+
+async function boot() {
+  try {
+    const c = await api.resumeSession();
+    if (c) {
+      c.offsetMs = Date.parse(c.now) - Date.now();
+      caller = c;
+      setTimeZone(caller.timeZone);
+      showChrome();
+      showBanner();
+      feed.start();
+    }
+  } catch (e) {
+    flash(e.message, 'error');
+  }
+  route();
+}
+boot();

@@ -1,0 +1,121 @@
+// Words and times as the bureau uses them: Chinese labels for the API's
+// enum names, times in the bureau's time zone (GET /v1/caller: timeZone).
+
+export const STATE = {
+  RECEIVED: '待派单', DISPATCHED: '待签收', IN_PROGRESS: '办理中',
+  REPLIED: '已回复', CLOSED: '已办结', RETURNED: '已退单',
+};
+export const STATE_ORDER = ['RECEIVED', 'RETURNED', 'DISPATCHED', 'IN_PROGRESS', 'REPLIED', 'CLOSED'];
+export const TYPE = {
+  INQUIRY: '咨询', HELP: '求助', SUGGESTION: '建议', COMPLAINT: '投诉', REPORT: '举报', OTHER: '其他',
+};
+export const URGENCY = {NORMAL: '一般', URGENT: '紧急', CRITICAL: '特急'};
+export const OUTCOME = {
+  RESOLVED: '已解决', EXPLAINED: '已解释说明', NOT_RESOLVABLE: '无法解决', NOT_OUR_REMIT: '非本单位职责',
+};
+export const SATISFACTION = {SATISFIED: '满意', BASICALLY_SATISFIED: '基本满意', DISSATISFIED: '不满意'};
+export const COLOR = {YELLOW: '黄牌', RED: '红牌'};
+export const EVENT = {
+  CREATED: '受理', DISPATCHED: '派单', ACKNOWLEDGED: '签收', RETURNED: '退单', REPLIED: '回复',
+  CLOSED: '办结', REOPENED: '重办', DUE_SOON: '预警', ACK_OVERDUE: '签收超时',
+  CARD_ISSUED: '亮牌', CARD_REVOKED: '撤销亮牌', EXTENSION_REQUESTED: '申请延期',
+  EXTENSION_APPROVED: '批准延期', EXTENSION_REJECTED: '驳回延期', DAILY_REPORT: '一日一报',
+  DAILY_REPORT_MISSED: '一日一报缺报', DEADLINES_RECOMPUTED: '时限重算',
+};
+
+export const label = (table, key) => (key && table[key]) || key || '—';
+
+let zone = 'Asia/Shanghai';
+let timeFmt = null;
+let dateFmt = null;
+let isoDateFmt = null;
+
+export function setTimeZone(tz) {
+  zone = tz || 'Asia/Shanghai';
+  timeFmt = new Intl.DateTimeFormat('zh-CN', {
+    timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  });
+  dateFmt = new Intl.DateTimeFormat('zh-CN', {timeZone: zone, month: 'numeric', day: 'numeric'});
+  isoDateFmt = new Intl.DateTimeFormat('en-CA', {timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit'});
+}
+setTimeZone(zone);
+
+export const timeZone = () => zone;
+
+// RFC 3339 -> "2021/02/11 09:00" in the bureau's zone; "—" when unset.
+export function fmtTime(ts) {
+  if (!ts) return '—';
+  const d = new Date(ts);
+  if (Number.isNaN(d.getTime())) return ts;
+  return timeFmt.format(d);
+}
+
+// A deadline: one that falls at midnight is shown as 24:00 of the day
+// before, as the rules say it ("ends at 24:00 of the Nth working day").
+export function fmtDue(ts) {
+  if (!ts) return '—';
+  const d = new Date(ts);
+  if (Number.isNaN(d.getTime())) return ts;
+  const text = timeFmt.format(d);
+  if (!/ 00:00$/.test(text)) return text;
+  return `${timeFmt.format(new Date(d.getTime() - 60e3)).replace(/ 23:59$/, '')} 24:00`;
+}
+
+// The bureau's calendar date ("YYYY-MM-DD") of an instant.
+export function localDate(ts) {
+  return isoDateFmt.format(new Date(ts));
+}
+
+export function shortDate(ts) {
+  return dateFmt.format(new Date(ts));
+}
+
+// Date arithmetic on "YYYY-MM-DD" strings (calendar days, no time zone).
+export function addDays(date, n) {
+  const [y, m, d] = date.split('-').map(Number);
+  const t = new Date(Date.UTC(y, m - 1, d + n));
+  return t.toISOString().slice(0, 10);
+}
+export function monthStart(date) { return `${date.slice(0, 7)}-01`; }
+export function nextMonthStart(date) {
+  const [y, m] = date.split('-').map(Number);
+  const t = new Date(Date.UTC(y, m, 1));
+  return t.toISOString().slice(0, 10);
+}
+export function zhDate(date) {
+  const [y, m, d] = date.split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+}
+
+// permille (int, may be missing) -> "99.9%" or "-"
+export function permille(p) {
+  if (p === undefined || p === null) return '-';
+  return `${Math.floor(p / 10)}.${p % 10}%`;
+}
+export const num = (v) => Number(v || 0);
+
+// How close a deadline is, for colouring: overdue, today (< 24 h),
+// soon (< 3 days), later. `now` in ms.
+export function urgencyOf(dueTs, now) {
+  if (!dueTs) return {cls: 'due-none', text: '无时限'};
+  const left = Date.parse(dueTs) - now;
+  if (left < 0) return {cls: 'due-overdue', text: '已超期'};
+  if (left < 24 * 3600e3) return {cls: 'due-today', text: '24小时内到期'};
+  if (left < 3 * 24 * 3600e3) return {cls: 'due-soon', text: '3日内到期'};
+  return {cls: 'due-later', text: '时限充足'};
+}
+
+// "时长" like "2天3小时" between now and a deadline.
+export function remaining(dueTs, now) {
+  if (!dueTs) return '';
+  let left = Date.parse(dueTs) - now;
+  const sign = left < 0 ? '超期' : '剩余';
+  left = Math.abs(left);
+  const days = Math.floor(left / 86400e3);
+  const hours = Math.floor((left % 86400e3) / 3600e3);
+  const minutes = Math.floor((left % 3600e3) / 60e3);
+  if (days > 0) return `${sign}${days}天${hours}小时`;
+  if (hours > 0) return `${sign}${hours}小时${minutes}分`;
+  return `${sign}${minutes}分钟`;
+}

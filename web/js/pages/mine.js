@@ -1,0 +1,47 @@
+// Department: my figures this month, my daily-report compliance and my
+// cards.
+import {h, replace} from '../dom.js';
+import * as api from '../api.js';
+import {COLOR, label, fmtTime, monthStart, addDays, permille, num} from '../format.js';
+import {table, panel, debounced} from '../ui.js';
+import {columnChart} from '../charts.js';
+
+export async function render(ctx) {
+  const box = h('div');
+  ctx.main.append(h('h1', null, `我的统计 · ${ctx.caller.displayName || ctx.caller.principal}`), box);
+  async function load() {
+    const caller = await ctx.refreshCaller();
+    const today = caller.today;
+    const from = monthStart(today);
+    const [s, cards, compliance] = await Promise.all([
+      api.get('/v1/statistics', {fromDate: from, toDate: addDays(today, 1)}),
+      api.listAll('/v1/cards', 'cards', {}, 2000),
+      api.get('/v1/dailyReports:compliance', {fromDate: from, toDate: today}).catch(() => null),
+    ]);
+    if (!ctx.isCurrent()) return;
+    const f = s.total || {};
+    const tiles = [['收到', f.received], ['已回复', f.replied], ['按时回复', f.repliedOnTime], ['未超期未回复', f.pendingNotOverdue],
+      ['超期未回复', f.pendingOverdue], ['黄牌', f.yellowCards], ['红牌', f.redCards]]
+      .map(([k, v]) => h('div', {class: 'tile'}, h('span', {class: 'tile-title'}, k), h('span', {class: 'value'}, String(num(v)))));
+    tiles.push(h('div', {class: 'tile tile-info'}, h('span', {class: 'tile-title'}, '按时办结率'), h('span', {class: 'value'}, permille(f.onTimeRatePermille))));
+    tiles.push(h('div', {class: 'tile'}, h('span', {class: 'tile-title'}, '一日一报'), h('span', {class: 'value'}, permille(f.reportCompliancePermille)),
+      h('span', {class: 'tile-note'}, `${num(f.reportsGiven)}/${num(f.reportsOwed)}`)));
+    cards.items.sort((a, b) => Date.parse(b.issueTime || 0) - Date.parse(a.issueTime || 0));
+    replace(box,
+      h('p', {class: 'hint'}, `${from} 至 ${today},截至 ${fmtTime(s.asOf)}`),
+      h('div', {class: 'tiles'}, tiles),
+      columnChart('本月每日收到', (s.perDay || []).map((d) => ({label: d.date.slice(5), value: num((d.figures || {}).received)}))),
+      panel('我的黄红牌', table(['牌', '工单', '时间', '原因', '状态'], cards.items.map((c) => h('tr', {dataset: {card: c.name}},
+        h('td', null, h('span', {class: `badge card-${(c.color || '').toLowerCase()}`}, label(COLOR, c.color))),
+        h('td', null, h('a', {href: `#/tickets/${api.idOf(c.ticket)}`}, `#${api.idOf(c.ticket)}`)),
+        h('td', null, fmtTime(c.issueTime)), h('td', null, c.reason || ''),
+        h('td', null, c.revokeTime ? `已撤销:${c.revokeReason || ''}` : '有效'))))),
+      compliance ? panel('一日一报缺报', h('p', null, `应报 ${compliance.owed || 0},已报 ${compliance.given || 0},缺报 ${compliance.missed || 0}`),
+        table(['日期', '工单'], (compliance.misses || []).map((m) => h('tr', null, h('td', null, m.date),
+          h('td', null, h('a', {href: `#/tickets/${api.idOf(m.ticket)}`}, `#${api.idOf(m.ticket)}`)))))) : null);
+  }
+  const reload = debounced(() => load().catch((e) => ctx.isCurrent() && ctx.fail(e)), 500);
+  ctx.onFeed((ev) => { if (['CARD_ISSUED', 'CARD_REVOKED', 'REPLIED', 'DISPATCHED', 'DAILY_REPORT_MISSED'].includes(ev.type)) reload(); });
+  await load();
+  return () => reload.cancel();
+}

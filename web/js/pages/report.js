@@ -1,0 +1,151 @@
+// Bureau: the report (统计) for a period — figures table, the bureau's
+// Chinese wording, charts, and a CSV built here from the figures.
+import {h, replace, select, field} from '../dom.js';
+import * as api from '../api.js';
+import {TYPE, addDays, monthStart, nextMonthStart, zhDate, permille, num, fmtTime} from '../format.js';
+import {table, departments, deptName, panel} from '../ui.js';
+import {columnChart, departmentChart, barList} from '../charts.js';
+
+// One decimal without a trailing ".0", as hotlinectl prints it.
+function decimal(v) {
+  const text = (Math.round(Number(v || 0) * 10) / 10).toFixed(1);
+  return text.endsWith('.0') ? text.slice(0, -2) : text;
+}
+
+function rowLabel(r, depts) {
+  if (!r.department) return '未转派(含退回)';
+  return r.displayName || deptName(depts, r.department);
+}
+
+// The bureau's wording, the same as `hotlinectl report --format zh`.
+export function reportZh(s, depts) {
+  const t = s.total || {};
+  const topics = (s.topTopics || []).map((x) => x.topic);
+  let out = `${zhDate(s.fromDate)}至${zhDate(addDays(s.toDate, -1))},收到市12345投诉举报平台转派工单${num(t.received)}件,`
+    + `黄牌${num(t.yellowCards)}件,红牌${num(t.redCards)}件,日均受理${decimal(t.dailyAverage)}件`;
+  if (topics.length) out += `,主要涉及${topics.join('、')}等问题`;
+  out += `。已转相关职能部门调处${num(t.forwarded)}件,相关职能部门已处理回复${num(t.replied)}件,`
+    + `未超期未回复${num(t.pendingNotOverdue)}件,按时办结率为${t.onTimeRatePermille === undefined ? '—(无到期工单)' : permille(t.onTimeRatePermille)}。\n`;
+  for (const r of s.departments || []) {
+    const f = r.figures || {};
+    out += `${rowLabel(r, depts)}:工单${num(f.received)}件,已回复${num(f.replied)}件,未超期未回复${num(f.pendingNotOverdue)}件,`
+      + `超期未回复${num(f.pendingOverdue)}件,黄牌${num(f.yellowCards)}件,红牌${num(f.redCards)}件,`
+      + `按时办结率${f.onTimeRatePermille === undefined ? '—' : permille(f.onTimeRatePermille)}。\n`;
+  }
+  return out;
+}
+
+const CSV_HEAD = ['scope', 'key', 'received', 'forwarded', 'replied', 'replied_on_time', 'pending_not_overdue',
+  'pending_overdue', 'yellow_cards', 'red_cards', 'daily_average', 'on_time_rate_percent', 'returns', 'reopens',
+  'satisfied', 'basically_satisfied', 'dissatisfied', 'reports_owed', 'reports_given', 'reports_missed',
+  'report_compliance_percent'];
+
+function csvField(text) {
+  const v = String(text);
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+function csvCells(scope, key, f) {
+  const pct = (p) => (p === undefined ? '' : (p / 10).toFixed(1));
+  return [scope, key, num(f.received), num(f.forwarded), num(f.replied), num(f.repliedOnTime), num(f.pendingNotOverdue),
+    num(f.pendingOverdue), num(f.yellowCards), num(f.redCards), Number(f.dailyAverage || 0).toFixed(1),
+    pct(f.onTimeRatePermille), num(f.returns), num(f.reopens), num(f.satisfied), num(f.basicallySatisfied),
+    num(f.dissatisfied), num(f.reportsOwed), num(f.reportsGiven), num(f.reportsMissed), pct(f.reportCompliancePermille)];
+}
+
+// The same columns as `hotlinectl report --format csv`.
+export function reportCsv(s) {
+  const scope = s.department ? s.department.split('/').pop()
+    : s.type ? `type ${s.type}` : s.topic ? `topic ${s.topic}` : 'all tickets';
+  const lines = [CSV_HEAD, csvCells('total', scope, s.total || {})];
+  for (const r of s.departments || []) lines.push(csvCells('department', r.department || '', r.figures || {}));
+  for (const d of s.perDay || []) lines.push(csvCells('day', d.date, d.figures || {}));
+  for (const tp of s.topTopics || []) {
+    const cells = csvCells('topic', tp.topic, {received: tp.received});
+    for (let i = 3; i < cells.length; i++) cells[i] = '';
+    lines.push(cells);
+  }
+  return lines.map((l) => `${l.map(csvField).join(',')}\n`).join('');
+}
+
+function figuresRow(labelText, f, dataset) {
+  return h('tr', {dataset},
+    h('th', {scope: 'row'}, labelText),
+    ...[f.received, f.forwarded, f.replied, f.repliedOnTime, f.pendingNotOverdue, f.pendingOverdue, f.yellowCards, f.redCards]
+      .map((v) => h('td', null, num(v))),
+    h('td', {class: 'rate'}, permille(f.onTimeRatePermille)),
+    h('td', null, `${num(f.returns)} / ${num(f.reopens)}`),
+    h('td', null, `${num(f.satisfied)} / ${num(f.basicallySatisfied)} / ${num(f.dissatisfied)}`),
+    h('td', null, `${num(f.reportsGiven)}/${num(f.reportsOwed)}(${permille(f.reportCompliancePermille)})`));
+}
+
+const HEADERS = ['范围', '收到', '已转派', '已回复', '按时回复', '未超期未回复', '超期未回复', '黄牌', '红牌', '按时办结率',
+  '退单/重办', '满意/基本/不满意', '一日一报'];
+
+export async function render(ctx) {
+  const caller = await ctx.refreshCaller();
+  const depts = await departments();
+  const today = caller.today;
+  const from = h('input', {type: 'date', id: 'report-from', value: monthStart(today), required: true});
+  const to = h('input', {type: 'date', id: 'report-to', value: addDays(nextMonthStart(today), -1), required: true});
+  const cut = select([{value: '', label: '全部'},
+    ...depts.map((d) => ({value: `department:${d.name}`, label: `部门:${d.displayName || d.name}`})),
+    ...Object.entries(TYPE).map(([v, l]) => ({value: `type:${v}`, label: `类型:${l}`}))], {id: 'report-cut'});
+  const presets = h('div', {class: 'presets', role: 'group', 'aria-label': '常用时段'},
+    ...[['本月', monthStart(today), addDays(nextMonthStart(today), -1)],
+      ['上月', monthStart(addDays(monthStart(today), -1)), addDays(monthStart(today), -1)],
+      ['今年', `${today.slice(0, 4)}-01-01`, `${today.slice(0, 4)}-12-31`],
+      ['去年', `${Number(today.slice(0, 4)) - 1}-01-01`, `${Number(today.slice(0, 4)) - 1}-12-31`]]
+      .map(([text, a, b]) => h('button', {type: 'button', on: {click: () => { from.value = a; to.value = b; run(); }}}, text)));
+  const button = h('button', {type: 'submit', class: 'primary'}, '生成报表');
+  const form = h('form', {class: 'toolbar', id: 'report-form'}, field('起始日期', from), field('截止日期(含)', to), field('范围', cut), button);
+  const out = h('div', {id: 'report-output', 'aria-live': 'polite'});
+  ctx.main.append(h('h1', null, '统计报表'), presets, form, out);
+
+  let lastCsv = '';
+  let lastName = '';
+
+  async function run() {
+    if (!from.value || !to.value) return;
+    const params = {fromDate: from.value, toDate: addDays(to.value, 1)};
+    if (cut.value.startsWith('department:')) params.department = cut.value.slice(11);
+    if (cut.value.startsWith('type:')) params.type = cut.value.slice(5);
+    button.disabled = true;
+    try {
+      const s = await api.get('/v1/statistics', params);
+      if (!ctx.isCurrent()) return;
+      lastCsv = reportCsv(s);
+      lastName = `hotline-report-${s.fromDate}-${addDays(s.toDate, -1)}.csv`;
+      const download = h('button', {type: 'button', id: 'report-csv'}, '下载 CSV');
+      download.addEventListener('click', () => {
+        const blob = new Blob(['\ufeff', lastCsv], {type: 'text/csv;charset=utf-8'});
+        const url = URL.createObjectURL(blob);
+        const a = h('a', {href: url, download: lastName, hidden: true});
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 10000);
+      });
+      const perDay = (s.perDay || []).map((d) => ({label: d.date.slice(5), value: num((d.figures || {}).received)}));
+      const deptRows = (s.departments || []).filter((r) => r.department).map((r) => ({
+        label: rowLabel(r, depts), permille: (r.figures || {}).onTimeRatePermille,
+        yellow: num((r.figures || {}).yellowCards), red: num((r.figures || {}).redCards)}));
+      replace(out,
+        panel('报告文字', h('p', {class: 'hint'}, `统计区间 ${s.fromDate} 至 ${addDays(s.toDate, -1)}(${s.days} 天),截至 ${fmtTime(s.asOf)}`),
+          h('pre', {class: 'zh-report', id: 'report-zh'}, reportZh(s, depts)), h('div', {class: 'actions'}, download)),
+        panel('数据表', table(HEADERS, [figuresRow('合计', s.total || {}, {scope: 'total'}),
+          ...(s.departments || []).map((r) => figuresRow(rowLabel(r, depts), r.figures || {}, {scope: 'department', department: r.department || ''}))],
+        {cls: 'grid figures', caption: `日均受理 ${Number((s.total || {}).dailyAverage || 0).toFixed(1)} 件`})),
+        h('div', {class: 'charts'},
+          columnChart('每日受理', perDay),
+          barList('主要问题类别', (s.topTopics || []).map((x) => ({label: x.topic, value: num(x.received)})), {unit: '件'})),
+        departmentChart('各部门', deptRows));
+    } catch (e) {
+      ctx.fail(e);
+    } finally {
+      button.disabled = false;
+    }
+  }
+  form.addEventListener('submit', (e) => { e.preventDefault(); run(); });
+  await run();
+}

@@ -1,0 +1,231 @@
+// One ticket: its fields, the actions the caller may take in its state,
+// its cards and its full history (GET /v1/tickets/{id}/events). Live: the
+// page follows the feed for this ticket.
+import {h, replace, select, field} from '../dom.js';
+import * as api from '../api.js';
+import {STATE, TYPE, URGENCY, OUTCOME, SATISFACTION, EVENT, COLOR, label, fmtTime, fmtDue} from '../format.js';
+import {stateBadge, deadlineBadge, cardBadges, table, departments, deptName, act, debounced} from '../ui.js';
+
+function dl(pairs) {
+  return h('dl', {class: 'facts'}, pairs.filter(Boolean).map(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
+}
+
+function options(table, empty) {
+  return [{value: '', label: empty}, ...Object.entries(table).map(([value, l]) => ({value, label: l}))];
+}
+
+export async function render(ctx) {
+  const id = ctx.params[0];
+  const name = `tickets/${id}`;
+  // Everything is fetched before anything is shown: a refusal shows no data.
+  let t = await api.get(api.v1(name));
+  let {items: events} = await api.listAll(`/v1/${name}/events`, 'events');
+  let cardList = (await api.get('/v1/cards', {ticket: name, pageSize: 100}).catch(() => ({}))).cards || [];
+  const depts = await departments().catch(() => []);
+  if (!ctx.isCurrent()) return undefined;
+
+  const isBureau = ctx.role === 'bureau';
+  const isDept = ctx.role === 'department';
+  const head = h('div', {class: 'page-head'});
+  const facts = h('div', {class: 'panel', id: 'ticket-facts'});
+  const actions = h('div', {class: 'actions-grid', id: 'ticket-actions'});
+  const cardsBox = h('section', {class: 'panel', id: 'ticket-cards'});
+  const history = h('section', {class: 'panel', id: 'ticket-history'});
+  ctx.main.append(head, facts, actions, cardsBox, history);
+
+  function showFacts() {
+    const now = ctx.nowMs();
+    replace(head, h('h1', null, `工单 #${id}:`, t.title || ''), stateBadge(t.state), ...cardBadges(t));
+    const confidential = t.confidential;
+    replace(facts, dl([
+      ['编号', `${t.name}${t.sourceId ? `(平台编号 ${t.sourceId})` : ''}`],
+      ['状态', label(STATE, t.state)],
+      ['类型 / 类别', `${label(TYPE, t.type)} / ${t.topic || '—'}`],
+      ['紧急程度', label(URGENCY, t.urgency || 'NORMAL')],
+      ['诉求内容', h('div', {class: 'content pre'}, t.content || '')],
+      ['地址', t.address || '—'],
+      ['来电人', confidential && !t.callerName ? '保密' : `${t.callerName || '—'} ${t.callerPhone || ''}${confidential ? '(保密)' : ''}`],
+      ['承办部门', t.department ? deptName(depts, t.department) : '—(未派/已退回)'],
+      ['受理时间', fmtTime(t.receivedAt)],
+      ['派单 / 签收', `${fmtTime(t.dispatchedAt)} / ${fmtTime(t.acknowledgedAt)}`],
+      t.state === 'DISPATCHED' ? ['签收时限', deadlineBadge(t.ackDueAt, now)] : null,
+      ['办理时限', t.replyDueAt ? (['DISPATCHED', 'IN_PROGRESS'].includes(t.state) ? deadlineBadge(t.replyDueAt, now) : fmtDue(t.replyDueAt)) : '—'],
+      t.returnDueAt && ['DISPATCHED', 'IN_PROGRESS'].includes(t.state) ? ['退单时限', fmtDue(t.returnDueAt)] : null,
+      t.warningAt ? ['预警时间', fmtTime(t.warningAt)] : null,
+      t.state === 'IN_PROGRESS' ? ['一日一报', `最近一次:${t.lastReportDate || '无'};缺报 ${t.dailyReportMisses || 0} 天`] : null,
+      t.pendingExtension ? ['延期申请', `${t.pendingExtension.workingDays} 个工作日:${t.pendingExtension.reason || ''}(${fmtTime(t.pendingExtension.requestTime)})`] : null,
+      t.extensionCount ? ['已批延期', `${t.extensionCount} 次`] : null,
+      t.replyText ? ['答复', h('div', {class: 'pre'}, `${label(OUTCOME, t.outcome)}:${t.replyText}`)] : null,
+      t.repliedAt ? ['回复时间', fmtTime(t.repliedAt)] : null,
+      t.satisfaction ? ['回访评价', label(SATISFACTION, t.satisfaction)] : null,
+      t.closedAt ? ['办结时间', fmtTime(t.closedAt)] : null,
+      ['派单 / 退单 / 重办', `${t.dispatchCount || 0} / ${t.returnCount || 0} / ${t.reopenCount || 0}`],
+    ]));
+  }
+
+  function showHistory() {
+    replace(history, h('h2', null, '办理过程'), table(['#', '时间', '动作', '操作者', '状态', '部门', '说明'],
+      events.map((e) => h('tr', {dataset: {type: e.type}},
+        h('td', null, e.seq), h('td', null, fmtTime(e.time)), h('td', null, label(EVENT, e.type)),
+        h('td', null, e.actor || ''),
+        h('td', null, e.stateBefore && e.stateAfter && e.stateBefore !== e.stateAfter
+          ? `${label(STATE, e.stateBefore)} → ${label(STATE, e.stateAfter)}` : label(STATE, e.stateAfter)),
+        h('td', null, [e.previousDepartment ? `${deptName(depts, e.previousDepartment)} → ` : '', e.department ? deptName(depts, e.department) : ''].join('')),
+        h('td', {class: 'pre'}, [e.reason, e.replyText ? `${label(OUTCOME, e.outcome)}:${e.replyText}` : '',
+          e.satisfaction ? label(SATISFACTION, e.satisfaction) : '', e.card ? `${label(COLOR, e.cardColor)} ${e.card}` : '',
+          e.extensionWorkingDays ? `${e.extensionWorkingDays} 个工作日` : '', e.reportDate || ''].filter(Boolean).join(' '))))));
+  }
+
+  function showCards() {
+    replace(cardsBox, h('h2', null, '黄红牌'), table(['牌', '部门', '时间', '原因', '状态', ''], cardList.map((c) => {
+      const revoke = isBureau && !c.revokeTime ? revokeForm(c) : null;
+      return h('tr', null, h('td', null, h('span', {class: `badge card-${(c.color || '').toLowerCase()}`}, label(COLOR, c.color))),
+        h('td', null, deptName(depts, c.department)), h('td', null, fmtTime(c.issueTime)), h('td', null, c.reason || ''),
+        h('td', null, c.revokeTime ? `已撤销:${c.revokeReason || ''}` : '有效'), h('td', null, revoke));
+    })));
+  }
+
+  function revokeForm(c) {
+    const reason = h('input', {type: 'text', required: true, maxlength: 2000});
+    const b = h('button', {type: 'submit'}, '撤销');
+    const f = h('form', {class: 'inline-form'}, field('撤销原因', reason), b);
+    f.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      if (await act(ctx, b, () => api.post(`/v1/${c.name}:revoke`, {reason: reason.value, requestId: api.requestId()}), '已撤销。')) reload();
+    });
+    return f;
+  }
+
+  // A small form for one action; `build` returns [fields, body()].
+  function actionForm(title, buttonText, fields, body, {cls = '', path, ok} = {}) {
+    const b = h('button', {type: 'submit', class: cls || 'primary'}, buttonText);
+    const f = h('form', {class: 'panel action', dataset: {action: path}}, h('h2', null, title), ...fields, h('div', {class: 'actions'}, b));
+    f.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const done = await act(ctx, b, () => api.post(`/v1/${name}:${path}`, {...body(), etag: t.etag, requestId: api.requestId()}), ok);
+      if (done) {
+        if (path === 'return') { ctx.go('#/desk'); return; } // no longer ours to see
+        if (done.name === name) t = done;
+        f.reset();
+        await refresh(true);
+      }
+    });
+    return f;
+  }
+
+  function showActions() {
+    const forms = [];
+    const st = t.state;
+    if (isBureau) {
+      if (['RECEIVED', 'RETURNED', 'DISPATCHED', 'IN_PROGRESS'].includes(st)) {
+        const dept = select([{value: '', label: '— 选择部门 —'}, ...depts.filter((d) => d.name !== t.department)
+          .map((d) => ({value: d.name, label: d.displayName || d.name}))], {required: true, name: 'department'});
+        const note = h('input', {type: 'text', maxlength: 2000, name: 'note'});
+        forms.push(actionForm(st === 'RECEIVED' || st === 'RETURNED' ? '派单' : '改派', st === 'RECEIVED' || st === 'RETURNED' ? '派单' : '改派',
+          [field('承办部门', dept), field('派单说明(可选)', note)], () => ({department: dept.value, note: note.value}),
+          {path: 'dispatch', ok: '已派单。'}));
+      }
+      if (st === 'REPLIED') {
+        const sat = select(options(SATISFACTION, '— 回访评价 —'), {required: true, name: 'satisfaction'});
+        forms.push(actionForm('办结(回访后)', '办结', [field('回访评价', sat)], () => ({satisfaction: sat.value}), {path: 'close', ok: '已办结。'}));
+      }
+      if (st === 'REPLIED' || st === 'CLOSED') {
+        const reason = h('textarea', {required: true, maxlength: 2000, rows: 2, name: 'reason'});
+        forms.push(actionForm('重办', '重办', [field('重办原因', reason)], () => ({reason: reason.value}), {path: 'reopen', cls: 'danger', ok: '已重办。'}));
+      }
+      if (t.pendingExtension) {
+        const reason = h('input', {type: 'text', maxlength: 2000, name: 'reason'});
+        const f = actionForm(`延期申请:${t.pendingExtension.workingDays} 个工作日`, '批准', [
+          h('p', null, t.pendingExtension.reason || '')], () => ({}), {path: 'approveExtension', ok: '已批准延期。'});
+        forms.push(f);
+        forms.push(actionForm('驳回延期', '驳回', [field('驳回原因', reason)], () => ({reason: reason.value}), {path: 'rejectExtension', cls: 'danger', ok: '已驳回延期。'}));
+      }
+      if (t.department) {
+        const color = select([{value: 'YELLOW', label: '黄牌'}, {value: 'RED', label: '红牌'}], {name: 'color'});
+        const reason = h('input', {type: 'text', required: true, maxlength: 2000, name: 'reason'});
+        const b = h('button', {type: 'submit', class: 'danger'}, '亮牌');
+        const f = h('form', {class: 'panel action', dataset: {action: 'issueCard'}}, h('h2', null, '人工亮牌'), field('颜色', color), field('原因', reason), h('div', {class: 'actions'}, b));
+        f.addEventListener('submit', async (e) => {
+          e.preventDefault();
+          if (await act(ctx, b, () => api.post('/v1/cards', {ticket: name, color: color.value, reason: reason.value, requestId: api.requestId()}), '已亮牌。')) {
+            f.reset();
+            refresh(true);
+          }
+        });
+        forms.push(f);
+      }
+    }
+    if (isDept) {
+      if (st === 'DISPATCHED') {
+        forms.push(actionForm('签收', '签收', [h('p', {class: 'hint'}, `签收时限 ${fmtDue(t.ackDueAt)}`)], () => ({}), {path: 'acknowledge', ok: '已签收。'}));
+      }
+      if (st === 'IN_PROGRESS') {
+        const outcome = select(options(OUTCOME, '— 办理结果 —'), {required: true, name: 'outcome'});
+        const text = h('textarea', {required: true, rows: 4, name: 'replyText', maxlength: 20000});
+        forms.push(actionForm('回复', '提交回复', [field('办理结果', outcome), field('答复内容', text)],
+          () => ({outcome: outcome.value, replyText: text.value}), {path: 'reply', ok: '已回复。'}));
+        const days = h('input', {type: 'number', min: 1, max: 10, value: 3, required: true, name: 'workingDays'});
+        const reason = h('textarea', {required: true, rows: 2, maxlength: 2000, name: 'reason'});
+        if (!t.pendingExtension) {
+          forms.push(actionForm('申请延期', '提交申请', [field('延长工作日', days), field('理由', reason)],
+            () => ({workingDays: Number(days.value), reason: reason.value}), {path: 'requestExtension', cls: 'secondary', ok: '已提交延期申请。'}));
+        }
+        const progress = h('textarea', {required: true, rows: 2, maxlength: 2000, name: 'progress'});
+        const b = h('button', {type: 'submit', class: 'secondary'}, '提交今日进展');
+        const f = h('form', {class: 'panel action', dataset: {action: 'dailyReport'}}, h('h2', null, `一日一报(${ctx.caller.today})`),
+          field('今日进展', progress), h('div', {class: 'actions'}, b));
+        f.addEventListener('submit', async (e) => {
+          e.preventDefault();
+          const c = await ctx.refreshCaller();
+          if (await act(ctx, b, () => api.post('/v1/dailyReports', {date: c.today, entries: [{ticket: name, progress: progress.value}], requestId: api.requestId()}), '已提交一日一报。')) {
+            f.reset();
+            refresh(true);
+          }
+        });
+        forms.push(f);
+      }
+      if (st === 'DISPATCHED' || st === 'IN_PROGRESS') {
+        const reason = h('textarea', {required: true, rows: 2, maxlength: 2000, name: 'reason'});
+        forms.push(actionForm('退单', '退回局端', [field('退单理由(非本单位职责的依据)', reason),
+          t.returnDueAt ? h('p', {class: 'hint'}, `退单时限 ${fmtDue(t.returnDueAt)}`) : null], () => ({reason: reason.value}),
+        {path: 'return', cls: 'danger', ok: '已退单。'}));
+      }
+    }
+    replace(actions, ...forms);
+  }
+
+  function typing() {
+    return [...actions.querySelectorAll('input[type=text], textarea')].some((x) => x.value.trim());
+  }
+
+  async function refresh(force) {
+    try {
+      const before = t.state;
+      t = await api.get(api.v1(name));
+      events = (await api.listAll(`/v1/${name}/events`, 'events')).items;
+      cardList = (await api.get('/v1/cards', {ticket: name, pageSize: 100}).catch(() => ({}))).cards || [];
+      if (!ctx.isCurrent()) return;
+      showFacts();
+      showHistory();
+      showCards();
+      if (force || before !== t.state || !typing()) showActions();
+    } catch (e) {
+      if (!ctx.isCurrent()) return;
+      if (e.status === 403 || e.status === 404) {
+        // The ticket left this caller (returned, reassigned): show no data.
+        replace(facts, h('p', {class: 'refusal', role: 'alert'}, e.message));
+        replace(actions); replace(cardsBox); replace(history);
+      } else {
+        ctx.fail(e);
+      }
+    }
+  }
+  const reload = debounced(() => refresh(false), 200);
+
+  showFacts();
+  showActions();
+  showCards();
+  showHistory();
+  ctx.onFeed((ev) => { if (ev.ticket === name) reload(); });
+  return () => reload.cancel();
+}
