@@ -696,13 +696,13 @@ void HttpGateway::Impl::HandleSession(const httplib::Request& request,
 
 void HttpGateway::Impl::HandleStatic(const httplib::Request& request,
                                      httplib::Response& response) {
-  if (request.method != "GET") {
-    response.set_header("Allow", "GET");
+  if (request.method != "GET" && request.method != "HEAD") {
+    response.set_header("Allow", "GET, HEAD");
     return SetError(
         response,
         WithReason(
-            absl::UnimplementedError("the console's files take GET only"),
-            v1::HTTP_METHOD_NOT_ALLOWED, {{"allowed", "GET"}}),
+            absl::UnimplementedError("the console's files take GET or HEAD"),
+            v1::HTTP_METHOD_NOT_ALLOWED, {{"allowed", "GET, HEAD"}}),
         405);
   }
   if (options_.web_root.empty()) {

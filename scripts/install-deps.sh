@@ -22,12 +22,23 @@ PACKAGES=(
 # The libFuzzer targets (fuzz/) are built with clang; the corpus replay in
 # the test suite needs only g++.
 FUZZ_PACKAGES=(clang-14 libfuzzer-14-dev)
+# The web console's browser tests (tests/browser): Debian's Chromium, a CJK
+# font for readable screenshots, and node with npm for puppeteer-core (a
+# node that is already installed, from any source, is kept).
+BROWSER_PACKAGES=(chromium fonts-wqy-zenhei)
+command -v node >/dev/null && command -v npm >/dev/null ||
+  BROWSER_PACKAGES+=(nodejs npm)
+browser=false
 
 for arg in "$@"; do
   case "$arg" in
     --fuzz) PACKAGES+=("${FUZZ_PACKAGES[@]}") ;;
+    --browser)
+      PACKAGES+=("${BROWSER_PACKAGES[@]}")
+      browser=true
+      ;;
     *)
-      echo "usage: $0 [--fuzz]" >&2
+      echo "usage: $0 [--fuzz] [--browser]" >&2
       exit 2
       ;;
   esac
@@ -40,17 +51,29 @@ for package in "${PACKAGES[@]}"; do
     missing+=("$package")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-echo "installing: ${missing[*]}" >&2
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null || {
-    echo "need root (or sudo) to install: ${missing[*]}" >&2
-    exit 1
-  }
-  sudo="sudo"
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || {
+      echo "need root (or sudo) to install: ${missing[*]}" >&2
+      exit 1
+    }
+    sudo="sudo"
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+
+# puppeteer-core, exactly as tests/browser/package-lock.json pins it (it
+# drives the system Chromium and never downloads a browser). Before CMake
+# configures: the browser tests are registered only when it is there.
+if $browser; then
+  cd "$(dirname "$0")/../tests/browser"
+  if [ ! -d node_modules/puppeteer-core ] ||
+    [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    echo "installing the browser tests' node modules (npm ci)" >&2
+    PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund >&2
+  fi
+fi

@@ -3,12 +3,13 @@
 # with ctest: the plain build (build/test) and the build under
 # AddressSanitizer and UndefinedBehaviorSanitizer (build/asan,
 # -DHOTLINE_SANITIZE=ON). The suite includes the replay of every fuzz
-# corpus (fuzz_replay.*). Extra arguments go to both ctest runs (e.g.
+# corpus (fuzz_replay.*) and the web console's tests in headless Chromium
+# (browser_*, label browser). Extra arguments go to both ctest runs (e.g.
 # -R Storage). HOTLINE_TEST_BUILDS="test" (or "asan") runs only one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-deps.sh
+scripts/install-deps.sh --browser
 jobs="$(nproc)"
 builds="${HOTLINE_TEST_BUILDS:-test asan}"
 

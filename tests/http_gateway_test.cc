@@ -529,6 +529,7 @@ TEST_F(HttpGatewayTest, TheConsoleIsServedWithAStrictContentSecurityPolicy) {
   EXPECT_EQ(Call("GET", "/console/%2e%2e/CMakeLists.txt", "").status, 404);
   EXPECT_EQ(Call("GET", "/console/.git/config", "").status, 404);
   EXPECT_EQ(Call("POST", "/console/index.html", "", "{}").status, 405);
+  EXPECT_EQ(Call("HEAD", "/console/", "").status, 200);
   // API answers carry the policy too, and are not cached.
   Reply api = Call("GET", "/v1/caller", bureau_token_);
   EXPECT_THAT(api.Header("Content-Security-Policy"),
