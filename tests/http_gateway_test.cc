@@ -6,12 +6,15 @@
 // Last-Event-ID; the console's session cookie and CSRF token hold.
 #include <httplib.h>
 
+#include <chrono>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/dev_certificates.h"
 #include "common/error_details.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
@@ -535,6 +538,96 @@ TEST_F(HttpGatewayTest, TheConsoleIsServedWithAStrictContentSecurityPolicy) {
   EXPECT_THAT(api.Header("Content-Security-Policy"),
               HasSubstr("default-src 'self'"));
   EXPECT_EQ(api.Header("Cache-Control"), "no-store");
+}
+
+// HTTPS with the server's --tls_cert and --tls_key: a client trusting the CA
+// reads over it, plaintext HTTP does not, and replacing the files rotates
+// the certificate without a restart.
+class HttpsTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<Pem> ca = MakeCertificateAuthority("first CA");
+    ASSERT_TRUE(ca.ok()) << ca.status();
+    ca_file_ = dir_.File("first-ca.crt");
+    ASSERT_TRUE(WriteFileAtomically(ca_file_, ca->certificate).ok());
+    absl::StatusOr<Pem> server = IssueCertificate(*ca, ServerCertificate());
+    ASSERT_TRUE(server.ok()) << server.status();
+    absl::StatusOr<CertificateFiles> files =
+        WritePem(*server, dir_.path(), "server");
+    ASSERT_TRUE(files.ok()) << files.status();
+    files_ = *files;
+    options_.transport.cert_file = files_.certificate_file;
+    options_.transport.key_file = files_.key_file;
+    options_.transport.refresh_interval = absl::Seconds(1);
+    options_.http.listen_address = "127.0.0.1:0";
+    // ServerTest's own gRPC client: token over TLS.
+    ServerTest::SetUp();
+  }
+
+  // GET /v1/caller over HTTPS trusting `ca_file`; the HTTP status, or 0
+  // when the connection fails (e.g. the certificate is not trusted).
+  int HttpsStatus(const std::string& ca_file) {
+    httplib::SSLClient client("127.0.0.1", server_->http_port());
+    client.set_ca_cert_path(ca_file);
+    client.enable_server_certificate_verification(true);
+    client.set_connection_timeout(5);
+    httplib::Result result = client.Get(
+        "/v1/caller", {{"Authorization", "Bearer " + bureau_token_}});
+    return result ? result->status : 0;
+  }
+
+  std::string ca_file_;
+  CertificateFiles files_;
+};
+
+TEST_F(HttpsTest, ServesHttpsAndRotatesItsCertificateWithoutARestart) {
+  EXPECT_EQ(HttpsStatus(ca_file_), 200);
+  // Plaintext HTTP to the HTTPS port gets no answer.
+  httplib::Client plain("127.0.0.1", server_->http_port());
+  plain.set_connection_timeout(5);
+  plain.set_read_timeout(5);
+  httplib::Result result = plain.Get("/v1/caller");
+  EXPECT_TRUE(!result || result->status != 200);
+
+  // A certificate from another CA replaces the files.
+  absl::StatusOr<Pem> second_ca = MakeCertificateAuthority("second CA");
+  ASSERT_TRUE(second_ca.ok());
+  const std::string second_ca_file = dir_.File("second-ca.crt");
+  ASSERT_TRUE(WriteFileAtomically(second_ca_file, second_ca->certificate).ok());
+  EXPECT_EQ(HttpsStatus(second_ca_file), 0);  // not yet
+  absl::StatusOr<Pem> rotated =
+      IssueCertificate(*second_ca, ServerCertificate());
+  ASSERT_TRUE(rotated.ok());
+  ASSERT_TRUE(WritePem(*rotated, dir_.path(), "server").ok());
+  bool rotated_in = false;
+  for (int i = 0; i < 50 && !rotated_in; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    rotated_in = HttpsStatus(second_ca_file) == 200;
+  }
+  EXPECT_TRUE(rotated_in) << "the new certificate was not served within 10 s";
+  EXPECT_EQ(HttpsStatus(ca_file_), 0);  // the old one is gone
+}
+
+TEST(HttpGatewayStartTest, PlaintextOnANetworkAddressIsRefusedSayingWhy) {
+  gateway::HttpGatewayOptions options;
+  options.listen_address = "0.0.0.0:0";
+  absl::StatusOr<std::unique_ptr<gateway::HttpGateway>> refused =
+      gateway::HttpGateway::Start(
+          options, nullptr,
+          google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+              v1::HotlineService::service_full_name()));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("--tls_cert"));
+  options.listen_address = "127.0.0.1";
+  EXPECT_EQ(
+      gateway::HttpGateway::Start(
+          options, nullptr,
+          google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+              v1::HotlineService::service_full_name()))
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace
