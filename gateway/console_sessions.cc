@@ -4,6 +4,7 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 
@@ -29,6 +30,20 @@ ConsoleSession ConsoleSessions::Create(absl::string_view token,
   absl::MutexLock lock(&mutex_);
   for (auto it = sessions_.begin(); it != sessions_.end();) {
     it = it->second.expires <= now ? sessions_.erase(it) : std::next(it);
+  }
+  // One token's sessions beyond kMaxPerToken end, oldest first: signing in
+  // over and over with one token cannot push everyone else out.
+  constexpr size_t kMaxPerToken = 20;
+  std::vector<decltype(sessions_)::iterator> same_token;
+  for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
+    if (it->second.token == session.token) same_token.push_back(it);
+  }
+  if (same_token.size() >= kMaxPerToken) {
+    auto oldest = *std::min_element(
+        same_token.begin(), same_token.end(), [](const auto& a, const auto& b) {
+          return a->second.expires < b->second.expires;
+        });
+    sessions_.erase(oldest);
   }
   if (sessions_.size() >= max_sessions_) {
     auto first = std::min_element(sessions_.begin(), sessions_.end(),

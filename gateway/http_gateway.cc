@@ -4,6 +4,9 @@
 #include <grpcpp/grpcpp.h>
 #include <httplib.h>
 
+#include <chrono>
+#include <functional>
+#include <map>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -14,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/error_details.h"
@@ -33,7 +37,11 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::MethodDescriptor;
 
+// Over HTTPS the __Host- prefix makes browsers refuse the cookie unless it
+// is Secure, for this host only and for every path: a sibling subdomain
+// cannot plant one.
 constexpr char kSessionCookie[] = "hotline_session";
+constexpr char kSecureSessionCookie[] = "__Host-hotline_session";
 constexpr char kCsrfHeader[] = "X-CSRF-Token";
 constexpr char kContentSecurityPolicy[] =
     "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -90,18 +98,24 @@ bool IsHeaderSafe(absl::string_view value) {
   return true;
 }
 
+// The value of the cookie `name`; empty when absent. Sent more than once
+// (one may have been planted beside the real one): "\n", which no session
+// id has, so that neither is taken.
 std::string CookieValue(const httplib::Request& request,
                         absl::string_view name) {
+  std::string found;
+  int count = 0;
   for (const auto& [key, value] : request.headers) {
     if (!absl::EqualsIgnoreCase(key, "Cookie")) continue;
     for (absl::string_view part : absl::StrSplit(value, ';')) {
       part = absl::StripAsciiWhitespace(part);
       if (absl::ConsumePrefix(&part, name) && absl::ConsumePrefix(&part, "=")) {
-        return std::string(part);
+        found = std::string(part);
+        ++count;
       }
     }
   }
-  return "";
+  return count > 1 ? "\n" : found;
 }
 
 void SetStatus(httplib::Response& response, int http_status,
@@ -156,7 +170,8 @@ struct EventStream {
   std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call;
   bool finished = false;
   bool read_pending = false;
-  std::atomic<int>* open = nullptr;
+  // Called once the stream is over (releases its place in the limits).
+  std::function<void()> on_close;
 
   // Waits for the one operation in flight.
   bool Wait() {
@@ -186,7 +201,7 @@ struct EventStream {
     bool ok;
     while (queue.Next(&tag, &ok)) {
     }
-    if (open != nullptr) open->fetch_sub(1);
+    if (on_close) on_close();
   }
 };
 
@@ -205,6 +220,9 @@ class HttpGateway::Impl {
         sessions_(options.session_lifetime) {}
 
   void Install(httplib::Server& server);
+  const char* CookieName() const {
+    return certificate != nullptr ? kSecureSessionCookie : kSessionCookie;
+  }
 
   std::unique_ptr<ServerCertificate> certificate;
   std::unique_ptr<httplib::Server> server;
@@ -246,7 +264,9 @@ class HttpGateway::Impl {
   const RouteTable routes_;
   const google::protobuf::ServiceDescriptor* const service_;
   ConsoleSessions sessions_;
-  std::atomic<int> open_streams_{0};
+  absl::Mutex streams_mutex_;
+  int open_streams_ ABSL_GUARDED_BY(streams_mutex_) = 0;
+  std::map<std::string, int> streams_by_caller_ ABSL_GUARDED_BY(streams_mutex_);
 };
 
 void HttpGateway::Impl::Install(httplib::Server& http) {
@@ -264,8 +284,9 @@ void HttpGateway::Impl::Install(httplib::Server& http) {
   // Small answers go out at once (Nagle and delayed ACKs would add 40 ms).
   http.set_tcp_nodelay(true);
   http.set_keep_alive_max_count(10000);
-  http.set_keep_alive_timeout(30);
-  http.set_read_timeout(30);
+  // Every open connection holds a worker: idle ones are let go soon.
+  http.set_keep_alive_timeout(5);
+  http.set_read_timeout(10);
   http.set_write_timeout(30);
   const int threads = options_.threads;
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
@@ -296,6 +317,43 @@ void HttpGateway::Impl::Install(httplib::Server& http) {
         }
         return httplib::Server::HandlerResponse::Handled;
       }));
+  // Before httplib reads a body: only bodies whose length is declared, and
+  // not compressed, so that --max_message_bytes bounds what is read (a
+  // chunked or unterminated body, or a small compressed one, would not be).
+  http.set_pre_routing_handler([](const httplib::Request& request,
+                                  httplib::Response& response) {
+    if (request.has_header("Transfer-Encoding")) {
+      SetError(response,
+               WithReason(absl::InvalidArgumentError(
+                              "send the body with a Content-Length, not "
+                              "Transfer-Encoding"),
+                          v1::MALFORMED_REQUEST),
+               411);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (request.has_header("Content-Encoding")) {
+      SetError(response,
+               WithReason(
+                   absl::InvalidArgumentError("send the body uncompressed (no "
+                                              "Content-Encoding)"),
+                   v1::UNSUPPORTED_MEDIA_TYPE),
+               415);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    const bool may_have_body = request.method == "POST" ||
+                               request.method == "PUT" ||
+                               request.method == "PATCH";
+    if (may_have_body && !request.has_header("Content-Length")) {
+      SetError(response,
+               WithReason(absl::InvalidArgumentError(
+                              "send a Content-Length header (0 for no body; "
+                              "curl: -d '{}')"),
+                          v1::MALFORMED_REQUEST),
+               411);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   http.set_post_routing_handler(
       [](const httplib::Request&, httplib::Response& response) {
         response.set_header("Content-Security-Policy", kContentSecurityPolicy);
@@ -338,7 +396,7 @@ absl::StatusOr<HttpGateway::Impl::Credentials> HttpGateway::Impl::CredentialsOf(
     }
     return credentials;
   }
-  const std::string id = CookieValue(request, kSessionCookie);
+  const std::string id = CookieValue(request, CookieName());
   if (id.empty()) return credentials;  // the service says what is missing
   credentials.session = sessions_.Find(id, absl::Now());
   if (!credentials.session.has_value()) {
@@ -400,7 +458,11 @@ grpc::Status HttpGateway::Impl::CallUnary(const MethodDescriptor* method,
 void HttpGateway::Impl::HandleApi(const httplib::Request& request,
                                   httplib::Response& response) {
   response.set_header("Cache-Control", "no-store");
-  RouteMatch route = routes_.Match(request.method, request.path);
+  // The path as sent (httplib's `path` is decoded already; the routes
+  // decode each segment once, so an encoded '/' or ':' stays data).
+  std::string raw_path = request.target.substr(0, request.target.find('?'));
+  if (raw_path.empty()) raw_path = request.path;
+  RouteMatch route = routes_.Match(request.method, raw_path);
   if (route.outcome == RouteMatch::Outcome::kNoSuchPath) {
     SetError(response,
              WithReason(absl::NotFoundError(absl::StrCat(
@@ -497,18 +559,39 @@ void HttpGateway::Impl::Stream(const httplib::Request& http_request,
       request.GetReflection()->ClearField(&request, clears);
     }
   }
-  if (open_streams_.fetch_add(1) >= options_.threads / 2) {
-    open_streams_.fetch_sub(1);
-    response.set_header("Retry-After", "5");
-    return SetError(response,
-                    WithRetryDelay(WithReason(absl::UnavailableError(
-                                                  "too many open event "
-                                                  "streams; retry shortly"),
-                                              v1::SERVER_UNAVAILABLE),
-                                   absl::Seconds(5)));
+  // At most half the workers stream, and one caller holds at most an eighth
+  // of them: one token cannot take every stream.
+  const int per_caller = std::max(2, options_.threads / 8);
+  {
+    absl::MutexLock lock(&streams_mutex_);
+    int& mine = streams_by_caller_[authorization];
+    if (open_streams_ >= options_.threads / 2 || mine >= per_caller) {
+      response.set_header("Retry-After", "5");
+      return SetError(
+          response,
+          WithRetryDelay(
+              WithReason(
+                  absl::UnavailableError(absl::StrCat(
+                      mine >= per_caller
+                          ? "these credentials have the most event "
+                            "streams open at once ("
+                          : "too many event streams are open (",
+                      mine >= per_caller ? per_caller : options_.threads / 2,
+                      "); close one or retry shortly")),
+                  v1::SERVER_UNAVAILABLE),
+              absl::Seconds(5)));
+    }
+    ++open_streams_;
+    ++mine;
   }
   auto stream = std::make_shared<EventStream>();
-  stream->open = &open_streams_;
+  stream->on_close = [this, authorization] {
+    absl::MutexLock lock(&streams_mutex_);
+    --open_streams_;
+    if (--streams_by_caller_[authorization] <= 0) {
+      streams_by_caller_.erase(authorization);
+    }
+  };
   if (!authorization.empty()) {
     stream->context.AddMetadata("authorization", authorization);
   }
@@ -536,14 +619,29 @@ void HttpGateway::Impl::Stream(const httplib::Request& http_request,
     grpc::Status status = stream->Finish();
     if (!status.ok()) return SetGrpcError(response, status);
   }
+  // Where the stream starts, as an id a reconnecting EventSource sends back
+  // in Last-Event-ID: even a quiet stream then resumes without a gap.
+  std::string start;
+  const auto& initial = stream->context.GetServerInitialMetadata();
+  auto position = initial.find(options_.start_metadata);
+  int64_t start_seq = 0;
+  if (position != initial.end() &&
+      absl::SimpleAtoi(
+          absl::string_view(position->second.data(), position->second.size()),
+          &start_seq)) {
+    start = absl::StrCat("id: ", start_seq, "\nevent: start\ndata: {\"",
+                         options_.event_id_json_name, "\":\"", start_seq,
+                         "\"}\n\n");
+  }
   response.set_header("Cache-Control", "no-store");
   response.set_header("X-Accel-Buffering", "no");
   const MethodDescriptor* const streamed = method;
   response.set_chunked_content_provider(
       "text/event-stream",
-      [this, stream, streamed](size_t, httplib::DataSink& sink) {
+      [this, stream, streamed, start](size_t, httplib::DataSink& sink) {
         // Tell the browser to come back quickly after a break.
-        bool writable = sink.write("retry: 2000\n\n", 13);
+        const std::string opening = absl::StrCat("retry: 2000\n\n", start);
+        bool writable = sink.write(opening.data(), opening.size());
         absl::Time last_write = absl::Now();
         bool cancelled = false;
         auto cancel = [&] {
@@ -611,7 +709,7 @@ void HttpGateway::Impl::AnswerSession(const httplib::Request& http_request,
   if (set_cookie) {
     response.set_header(
         "Set-Cookie",
-        absl::StrCat(kSessionCookie, "=", session.id,
+        absl::StrCat(CookieName(), "=", session.id,
                      "; Path=/; HttpOnly; SameSite=Strict; Max-Age=",
                      absl::ToInt64Seconds(sessions_.lifetime()),
                      certificate != nullptr ? "; Secure" : ""));
@@ -680,9 +778,10 @@ void HttpGateway::Impl::HandleSession(const httplib::Request& request,
     sessions_.End(credentials->session->id);
     response.status = 204;
     response.set_header("Set-Cookie",
-                        absl::StrCat(kSessionCookie,
+                        absl::StrCat(CookieName(),
                                      "=; Path=/; HttpOnly; SameSite=Strict; "
-                                     "Max-Age=0"));
+                                     "Max-Age=0",
+                                     certificate != nullptr ? "; Secure" : ""));
     return;
   }
   response.set_header("Allow", "GET, POST, DELETE");
@@ -783,11 +882,15 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
   gateway->port_ = port;
   httplib::Server* server = impl.server.get();
   gateway->thread_ = std::thread([server] { server->listen_after_bind(); });
+  // stop() before the loop runs would be lost: wait until it runs.
+  for (int i = 0; i < 5000 && !server->is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   return gateway;
 }
 
 void HttpGateway::BeginShutdown() {
-  if (impl_ == nullptr) return;
+  if (impl_ == nullptr || impl_->server == nullptr) return;
   impl_->stopping.store(true);
   impl_->server->stop();
 }

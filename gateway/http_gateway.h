@@ -61,8 +61,10 @@ struct HttpGatewayOptions {
   bool insecure = false;
   // The largest request body, in bytes (413 beyond it).
   size_t max_body_bytes = 4 << 20;
-  // Worker threads; each open event stream holds one, and at most half of
-  // them serve streams (503 beyond).
+  // Worker threads; each open connection holds one while it is open (idle
+  // keep-alive connections are closed after 5 s), at most half of them
+  // serve event streams, and one caller's credentials at most an eighth
+  // (503 beyond).
   int threads = 64;
   // Deadline of one call.
   absl::Duration call_timeout = absl::Minutes(2);
@@ -80,6 +82,12 @@ struct HttpGatewayOptions {
   std::string resume_clears_field = "from_now";
   std::string event_id_field = "seq";
   std::string event_name_field = "type";
+  // The initial metadata in which an accepted stream names where it starts
+  // (the seq it resumes after); sent first as an "id:" with `event: start`
+  // and data {"<event_id_json_name>": "<seq>"}, so that a reconnect after a
+  // quiet spell resumes from there.
+  std::string start_metadata = "hotline-after-seq";
+  std::string event_id_json_name = "seq";
 };
 
 class HttpGateway {

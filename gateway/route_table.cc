@@ -153,9 +153,16 @@ absl::StatusOr<RouteTable::Route> RouteTable::Parse(
     }
   }
   if (!route.body.empty() && route.body != "*") {
-    if (method->input_type()->FindFieldByName(route.body) == nullptr) {
-      return bad(absl::StrCat("body names no field: ", route.body));
+    const FieldDescriptor* field =
+        method->input_type()->FindFieldByName(route.body);
+    if (field == nullptr || field->is_repeated() ||
+        field->type() != FieldDescriptor::TYPE_MESSAGE) {
+      return bad(
+          absl::StrCat("body names no singular message field: ", route.body));
     }
+  }
+  if (method->client_streaming()) {
+    return bad("client-streaming methods have no HTTP mapping here");
   }
   return route;
 }

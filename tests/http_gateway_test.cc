@@ -4,14 +4,20 @@
 // gets its HTTP status and a google.rpc.Status body and changes nothing;
 // the change feed streams as Server-Sent Events and resumes from
 // Last-Event-ID; the console's session cookie and CSRF token hold.
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/dev_certificates.h"
@@ -37,6 +43,42 @@ struct Reply {
     auto it = headers.find(name);
     return it == headers.end() ? "" : it->second;
   }
+};
+
+// A connection that sends `bytes` as they are (no client library fixing
+// them up) and reads the answer's head: the status line and headers.
+class RawConnection {
+ public:
+  RawConnection(int port, const std::string& bytes) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval timeout{10, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+    if (connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) ==
+            0 &&
+        send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+            static_cast<ssize_t>(bytes.size())) {
+      char buffer[4096];
+      while (head_.find("\r\n\r\n") == std::string::npos) {
+        const ssize_t n = recv(fd_, buffer, sizeof(buffer), 0);
+        if (n <= 0) break;
+        head_.append(buffer, static_cast<size_t>(n));
+      }
+    }
+  }
+  ~RawConnection() { close(fd_); }
+  // The status code of the answer; 0 when none came.
+  int status() const {
+    int code = 0;
+    return sscanf(head_.c_str(), "HTTP/1.1 %d", &code) == 1 ? code : 0;
+  }
+
+ private:
+  int fd_ = -1;
+  std::string head_;
 };
 
 // The message `json` holds; fails the test when it is not one.
@@ -271,7 +313,7 @@ TEST_F(HttpGatewayTest, EveryRpcAnswersThroughItsHttpRoute) {
       "/v1/events:watch?afterSeq=0", {{"Authorization", "Bearer " + housing}},
       [&](const char* data, size_t length) {
         stream.append(data, length);
-        return stream.find("\n\n", stream.find("id:")) == std::string::npos;
+        return stream.find("event: DISPATCHED\n") == std::string::npos;
       });
   EXPECT_THAT(stream, HasSubstr("event: DISPATCHED\n"));
   EXPECT_THAT(stream, HasSubstr("\"ticket\":\"tickets/1\""));
@@ -389,6 +431,61 @@ TEST_F(HttpGatewayTest, BadInputGetsItsStatusAndAReasonAndChangesNothing) {
   EXPECT_EQ(after.state(), v1::Ticket::DISPATCHED);
 }
 
+TEST_F(HttpGatewayTest, ABodyMustDeclareItsLengthAndComeUncompressed) {
+  const int port = server_->http_port();
+  const std::string auth = "Authorization: Bearer " + bureau_token_ + "\r\n";
+  const int before = TicketCount();
+  // Chunked: its length is not known before it is read.
+  EXPECT_EQ(
+      RawConnection(port, "POST /v1/tickets HTTP/1.1\r\nHost: x\r\n" + auth +
+                              "Content-Type: application/json\r\n"
+                              "Transfer-Encoding: chunked\r\n\r\n"
+                              "2\r\n{}\r\n0\r\n\r\n")
+          .status(),
+      411);
+  // No length at all: the body would run until the connection closes.
+  EXPECT_EQ(
+      RawConnection(port, "POST /v1/tickets HTTP/1.1\r\nHost: x\r\n" + auth +
+                              "Content-Type: application/json\r\n"
+                              "Connection: close\r\n\r\n{}")
+          .status(),
+      411);
+  // Compressed: a small body could unpack to any size.
+  EXPECT_EQ(
+      RawConnection(port, "POST /v1/tickets HTTP/1.1\r\nHost: x\r\n" + auth +
+                              "Content-Type: application/json\r\n"
+                              "Content-Encoding: gzip\r\n"
+                              "Content-Length: 2\r\n\r\n{}")
+          .status(),
+      415);
+  EXPECT_EQ(TicketCount(), before);
+}
+
+TEST_F(HttpGatewayTest, OneCallerCannotHoldEveryEventStream) {
+  // 16 workers: at most 8 streams, 2 per caller.
+  options_.http.threads = 16;
+  RestartServer();
+  const std::string request =
+      "GET /v1/events:watch?fromNow=true HTTP/1.1\r\n"
+      "Host: x\r\nAuthorization: Bearer " +
+      bureau_token_ + "\r\n\r\n";
+  RawConnection first(server_->http_port(), request);
+  RawConnection second(server_->http_port(), request);
+  EXPECT_EQ(first.status(), 200);
+  EXPECT_EQ(second.status(), 200);
+  Reply third = Call("GET", "/v1/events:watch?fromNow=true", bureau_token_);
+  EXPECT_EQ(third.status, 503);
+  EXPECT_EQ(ReasonOf(RefusalOf(third)), v1::SERVER_UNAVAILABLE);
+  EXPECT_EQ(third.Header("Retry-After"), "5");
+  // Another caller still gets one.
+  const std::string housing = CreateDepartmentWithToken(bureau(), "housing");
+  RawConnection other(server_->http_port(),
+                      "GET /v1/events:watch?fromNow=true HTTP/1.1\r\n"
+                      "Host: x\r\nAuthorization: Bearer " +
+                          housing + "\r\n\r\n");
+  EXPECT_EQ(other.status(), 200);
+}
+
 TEST_F(HttpGatewayTest, TheFeedStreamsAsServerSentEventsAndResumes) {
   const std::string housing = CreateDepartmentWithToken(bureau(), "housing");
   for (int i = 0; i < 3; ++i) CreateTicket("housing");
@@ -404,6 +501,7 @@ TEST_F(HttpGatewayTest, TheFeedStreamsAsServerSentEventsAndResumes) {
         while ((end = stream.find("\n\n")) != std::string::npos) {
           std::string block = stream.substr(0, end);
           stream.erase(0, end + 2);
+          if (!absl::StrContains(block, "event: DISPATCHED")) continue;
           for (absl::string_view line : absl::StrSplit(block, '\n')) {
             if (absl::ConsumePrefix(&line, "id: ")) {
               ids.push_back(std::string(line));
@@ -428,6 +526,7 @@ TEST_F(HttpGatewayTest, TheFeedStreamsAsServerSentEventsAndResumes) {
         while ((end = stream.find("\n\n")) != std::string::npos) {
           std::string block = stream.substr(0, end);
           stream.erase(0, end + 2);
+          if (!absl::StrContains(block, "event: DISPATCHED")) continue;
           for (absl::string_view line : absl::StrSplit(block, '\n')) {
             if (absl::ConsumePrefix(&line, "id: ")) {
               resumed.push_back(std::string(line));
@@ -442,6 +541,41 @@ TEST_F(HttpGatewayTest, TheFeedStreamsAsServerSentEventsAndResumes) {
   ASSERT_EQ(resumed.size(), 2u);
   EXPECT_GT(std::stoll(resumed[0]), std::stoll(ids[1]));
   EXPECT_EQ(names, (std::vector<std::string>{"tickets/3", "tickets/4"}));
+  // A quiet stream still says where it starts, so that a reconnect after
+  // it misses nothing that happened meanwhile.
+  std::string start_id;
+  stream.clear();
+  NewClient()->Get("/v1/events:watch?fromNow=true",
+                   {{"Authorization", "Bearer " + housing}},
+                   [&](const char* data, size_t length) {
+                     stream.append(data, length);
+                     const size_t event = stream.find("event: start\n");
+                     if (event == std::string::npos) return true;
+                     const size_t id = stream.rfind("id: ", event);
+                     start_id = stream.substr(id + 4, event - id - 5);
+                     return false;
+                   });
+  ASSERT_FALSE(start_id.empty());
+  EXPECT_EQ(start_id, resumed.back()) << "starts after the latest event";
+  CreateTicket("housing");  // while nobody watches
+  std::string missed;
+  stream.clear();
+  NewClient()->Get(
+      "/v1/events:watch?fromNow=true&types=DISPATCHED",
+      {{"Authorization", "Bearer " + housing}, {"Last-Event-ID", start_id}},
+      [&](const char* data, size_t length) {
+        stream.append(data, length);
+        const std::string prefix = "event: DISPATCHED\ndata: ";
+        const size_t at = stream.find(prefix);
+        if (at == std::string::npos) return true;
+        const size_t end = stream.find('\n', at + prefix.size());
+        if (end == std::string::npos) return true;
+        const size_t from = at + prefix.size();
+        missed = Parse<v1::Event>(stream.substr(from, end - from)).ticket();
+        return false;
+      });
+  EXPECT_EQ(missed, "tickets/5");
+
   // A refused stream is an HTTP refusal, not an empty stream.
   Reply refused = Call("GET", "/v1/events:watch", "");
   EXPECT_EQ(refused.status, 401);
@@ -497,6 +631,10 @@ TEST_F(HttpGatewayTest, ConsoleSessionsAreCookiesWithACsrfToken) {
            absl::StrCat(R"({"etag":")", Fetch("tickets/1").etag(), R"("})"),
            {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
   EXPECT_EQ(acknowledged.status, 200) << acknowledged.body;
+  // Two session cookies (one could be planted): neither is taken.
+  Reply doubled = Call("GET", "/v1/tickets/1", "", "",
+                       {{"Cookie", cookie + "; hotline_session=planted"}});
+  EXPECT_EQ(doubled.status, 401);
   // The session answers who is signed in, with the same CSRF token.
   Reply again = Call("GET", "/console/session", "", "", {{"Cookie", cookie}});
   EXPECT_EQ(again.status, 200);

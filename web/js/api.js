@@ -152,6 +152,11 @@ export class Feed {
         try { fn(event); } catch (err) { console.warn('feed listener', err); }
       }
     };
+    // The stream's starting position: a reconnect resumes from it even when
+    // no event came yet.
+    source.addEventListener('start', (e) => {
+      this.lastSeq = e.lastEventId || this.lastSeq;
+    });
     for (const type of EVENT_TYPES) source.addEventListener(type, deliver);
     source.addEventListener('message', deliver);
     source.addEventListener('error', (e) => {
