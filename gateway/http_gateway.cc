@@ -306,6 +306,13 @@ void HttpGateway::Impl::Install(httplib::Server& http) {
                               v1::BODY_TOO_LARGE,
                               {{"limit_bytes", absl::StrCat(limit)}}),
                    413);
+        } else if (response.status == 404) {
+          // A method httplib routes nowhere (TRACE, CONNECT, ...).
+          SetError(response,
+                   WithReason(absl::NotFoundError(
+                                  "nothing is served with this HTTP method"),
+                              v1::NO_SUCH_ROUTE),
+                   404);
         } else {
           SetError(
               response,
@@ -462,7 +469,9 @@ void HttpGateway::Impl::HandleApi(const httplib::Request& request,
   // decode each segment once, so an encoded '/' or ':' stays data).
   std::string raw_path = request.target.substr(0, request.target.find('?'));
   if (raw_path.empty()) raw_path = request.path;
-  RouteMatch route = routes_.Match(request.method, raw_path);
+  // HEAD is GET without the body (httplib drops it).
+  RouteMatch route = routes_.Match(
+      request.method == "HEAD" ? "GET" : request.method, raw_path);
   if (route.outcome == RouteMatch::Outcome::kNoSuchPath) {
     SetError(response,
              WithReason(absl::NotFoundError(absl::StrCat(

@@ -407,6 +407,8 @@ TEST_F(HttpGatewayTest, BadInputGetsItsStatusAndAReasonAndChangesNothing) {
     EXPECT_EQ(ReasonOf(refusal), c.reason) << reply.body;
     EXPECT_FALSE(refusal.message().empty());
   }
+  // HEAD reads like GET.
+  EXPECT_EQ(Call("HEAD", "/v1/" + ticket.name(), bureau).status, 200);
   // 405 says what the path does take.
   EXPECT_EQ(Call("DELETE", "/v1/tickets/1", bureau).Header("Allow"), "GET");
   // A body over the limit (the server's --max_message_bytes).
