@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -35,6 +36,7 @@
 #include "server/admin_service.h"
 #include "server/hotline_server.h"
 #include "server/workflow/clock.h"
+#include "storage/disk_measures.h"
 #include "storage/store.h"
 
 ABSL_FLAG(std::string, target, "",
@@ -131,22 +133,31 @@ std::string Millis(absl::Duration d) {
   return absl::StrFormat("%.2f", absl::ToDoubleMilliseconds(d));
 }
 
-void Print(const std::vector<Result>& results) {
-  std::cout << absl::StrFormat("%-26s %10s %12s %10s %10s %8s\n", "operation",
-                               "count", "per second", "p50 ms", "p99 ms",
-                               "errors");
+double PerSecond(const Result& r) {
+  return r.latencies.empty()
+             ? 0
+             : r.latencies.size() / absl::ToDoubleSeconds(r.wall);
+}
+
+// One line per result; with `baseline`, each rate as a ratio of its rate.
+void Print(const std::vector<Result>& results,
+           const Result* baseline = nullptr) {
+  std::cout << absl::StrFormat(
+      "%-26s %10s %12s %10s %10s %8s%s\n", "operation", "count", "per second",
+      "p50 ms", "p99 ms", "errors", baseline != nullptr ? "  vs health" : "");
   for (const Result& r : results) {
     const size_t n = r.latencies.size();
     if (n == 0) continue;
     std::cout << absl::StrFormat(
-        "%-26s %10d %12.0f %10s %10s %8d\n", r.name, n,
-        n / absl::ToDoubleSeconds(r.wall), Millis(r.latencies[n / 2]),
+        "%-26s %10d %12.0f %10s %10s %8d", r.name, n, PerSecond(r),
+        Millis(r.latencies[n / 2]),
         Millis(r.latencies[std::min(n - 1, n * 99 / 100)]), r.errors);
+    if (baseline != nullptr && PerSecond(*baseline) > 0) {
+      std::cout << absl::StrFormat("  %10.2f",
+                                   PerSecond(r) / PerSecond(*baseline));
+    }
+    std::cout << "\n";
   }
-}
-
-double PerSecond(const Result& r) {
-  return r.latencies.size() / absl::ToDoubleSeconds(r.wall);
 }
 
 // Health and `create` on a fresh plaintext server and on a fresh server
@@ -363,6 +374,18 @@ absl::Status MeasureHttp(int http_port, const std::string& token,
   return absl::OkStatus();
 }
 
+// Bytes this process has had written to disk so far (/proc/self/io; 0 when
+// unreadable).
+int64_t ProcessWriteBytes() {
+  std::ifstream io("/proc/self/io");
+  std::string key;
+  int64_t value = 0;
+  while (io >> key >> value) {
+    if (key == "write_bytes:") return value;
+  }
+  return 0;
+}
+
 int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Load generator for hotline-server. See the flags below.");
@@ -462,9 +485,11 @@ int Main(int argc, char** argv) {
   std::vector<Result> results;
   results.push_back(Measure("health check (baseline)", bureaus, duration,
                             [](Client& c, int) { return c.CheckHealth(); }));
+  const int64_t written_before = ProcessWriteBytes();
   results.push_back(Measure(
       "CreateTicket", bureaus, duration,
       [&](Client& c, int) { return c.CreateTicket(draft()).status(); }));
+  const int64_t written = ProcessWriteBytes() - written_before;
   results.push_back(
       Measure("GetTicket", bureaus, duration, [&](Client& c, int i) {
         v1::GetTicketRequest request;
@@ -496,7 +521,13 @@ int Main(int argc, char** argv) {
         close.set_satisfaction(v1::Ticket::SATISFIED);
         return c.CloseTicket(close).status();
       }));
-  Print(results);
+  Print(results, &results[0]);
+  if (embedded && written > 0 && !results[1].latencies.empty()) {
+    std::cout << absl::StrFormat(
+        "bytes written to disk per CreateTicket (WAL and checkpoints, "
+        "/proc/self/io): %.0f\n",
+        static_cast<double>(written) / results[1].latencies.size());
+  }
   if (embedded && embedded->http_port() != 0) {
     if (absl::Status s = MeasureHttp(embedded->http_port(), bureau_token,
                                      bureaus, existing, duration, draft());
@@ -505,9 +536,40 @@ int Main(int argc, char** argv) {
       return 1;
     }
   }
-  if (embedded && absl::GetFlag(FLAGS_tls)) {
+  if (embedded) {
     embedded->Shutdown(absl::Seconds(5));
     embedded.reset();
+    // What the disk takes without the service: one-row transactions, one
+    // thread, same file system, same sync mode.
+    absl::StatusOr<double> raw = storage::MeasureOneRowCommits(
+        temp_dir + "/raw.db", duration, absl::GetFlag(FLAGS_sync) != "normal");
+    if (!raw.ok()) {
+      std::cerr << "raw SQLite commits: " << raw.status() << "\n";
+      return 1;
+    }
+    std::cout << absl::StrFormat(
+        "\nraw SQLite one-row commits on the same disk: %.0f/s; "
+        "CreateTicket/raw: %.2f\n",
+        *raw, PerSecond(results[1]) / *raw);
+    absl::StatusOr<storage::Footprint> footprint =
+        storage::MeasureFootprint(temp_dir + "/bench.db");
+    if (!footprint.ok()) {
+      std::cerr << "footprint: " << footprint.status() << "\n";
+      return 1;
+    }
+    std::cout << absl::StrFormat(
+        "database after a checkpoint: %d bytes for %d tickets, %.0f bytes a "
+        "ticket (this bench's mix: events but no daily reports); largest:\n",
+        footprint->file_bytes, footprint->tickets,
+        footprint->tickets > 0
+            ? static_cast<double>(footprint->file_bytes) / footprint->tickets
+            : 0.0);
+    for (size_t i = 0; i < footprint->tables.size() && i < 8; ++i) {
+      std::cout << absl::StrFormat("  %-40s %12d\n", footprint->tables[i].name,
+                                   footprint->tables[i].bytes);
+    }
+  }
+  if (!temp_dir.empty() && absl::GetFlag(FLAGS_tls)) {
     if (absl::Status s = MeasureTlsCost(
             temp_dir, client_count, duration,
             absl::GetFlag(FLAGS_sync) != "normal",

@@ -1,0 +1,73 @@
+#include "storage/disk_measures.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "storage/sqlite.h"
+
+namespace hotline::storage {
+
+absl::StatusOr<double> MeasureOneRowCommits(const std::string& path,
+                                            absl::Duration duration,
+                                            bool synchronous_full) {
+  absl::StatusOr<std::unique_ptr<Connection>> db =
+      Connection::Open(path, /*read_only=*/false);
+  if (!db.ok()) return db.status();
+  if (absl::Status s = (*db)->Execute(absl::StrCat(
+          "PRAGMA journal_mode=WAL; PRAGMA synchronous=",
+          synchronous_full ? "FULL" : "NORMAL",
+          "; CREATE TABLE rows (id INTEGER PRIMARY KEY, value BLOB);"));
+      !s.ok()) {
+    return s;
+  }
+  const std::string value(200, 'x');  // about a ticket event's size
+  int64_t commits = 0;
+  const absl::Time start = absl::Now();
+  const absl::Time end = start + duration;
+  while (absl::Now() < end) {
+    absl::StatusOr<Statement> insert =
+        (*db)->Prepare("INSERT INTO rows (value) VALUES (?)");
+    if (!insert.ok()) return insert.status();
+    if (absl::Status s = (*db)->Execute("BEGIN IMMEDIATE"); !s.ok()) return s;
+    insert->BindText(1, value);
+    if (absl::Status s = insert->Run(); !s.ok()) return s;
+    if (absl::Status s = (*db)->Execute("COMMIT"); !s.ok()) return s;
+    ++commits;
+  }
+  return commits / absl::ToDoubleSeconds(absl::Now() - start);
+}
+
+absl::StatusOr<Footprint> MeasureFootprint(const std::string& path) {
+  absl::StatusOr<std::unique_ptr<Connection>> db =
+      Connection::Open(path, /*read_only=*/false);
+  if (!db.ok()) return db.status();
+  if (absl::Status s = (*db)->Execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<Statement> query = (*db)->Prepare(
+      "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name "
+      "ORDER BY SUM(pgsize) DESC");
+  if (!query.ok()) return query.status();
+  Footprint footprint;
+  for (;;) {
+    absl::StatusOr<bool> row = query->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    footprint.tables.push_back({query->ColumnText(0), query->ColumnInt64(1)});
+  }
+  absl::StatusOr<int64_t> pages = (*db)->QueryInt64("PRAGMA page_count");
+  if (!pages.ok()) return pages.status();
+  absl::StatusOr<int64_t> page_size = (*db)->QueryInt64("PRAGMA page_size");
+  if (!page_size.ok()) return page_size.status();
+  footprint.file_bytes = *pages * *page_size;
+  absl::StatusOr<int64_t> tickets =
+      (*db)->QueryInt64("SELECT COUNT(*) FROM tickets");
+  if (!tickets.ok()) return tickets.status();
+  footprint.tickets = *tickets;
+  return footprint;
+}
+
+}  // namespace hotline::storage
