@@ -263,7 +263,14 @@ absl::StatusOr<v1::ListTokensResponse> AdminService::ListTokens(
 
 void AdminService::RevokeToken(const Principal& principal,
                                const v1::RevokeTokenRequest& request,
-                               Done<v1::Token> done) {
+                               Done<v1::Token> answer) {
+  // Calls with the token stop being answered from the authenticator's
+  // memory before the revocation is.
+  Done<v1::Token> done =
+      [this, answer = std::move(answer)](absl::StatusOr<v1::Token> result) {
+        if (result.ok() && on_token_revoked_) on_token_revoked_();
+        answer(std::move(result));
+      };
   absl::StatusOr<int64_t> id = ParseTokenName(request.name(), "name");
   if (!id.ok()) return done(id.status());
   absl::StatusOr<RequestIdentity> identity =

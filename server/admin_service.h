@@ -42,14 +42,18 @@ class AdminService final {
 
   // Every pointer must outlive the service. `rehearsal_clock` is the same
   // clock as `clock` in rehearsal mode, null with the real clock.
+  // `on_token_revoked` runs once a RevokeToken is committed, before it is
+  // answered (the authenticator forgets the tokens it remembers).
   AdminService(storage::Store* store, const Clock* clock,
                const PolicyRegistry* policies, Sweeper* sweeper,
-               ManualClock* rehearsal_clock)
+               ManualClock* rehearsal_clock,
+               std::function<void()> on_token_revoked = nullptr)
       : store_(store),
         clock_(clock),
         policies_(policies),
         sweeper_(sweeper),
-        rehearsal_clock_(rehearsal_clock) {}
+        rehearsal_clock_(rehearsal_clock),
+        on_token_revoked_(std::move(on_token_revoked)) {}
   // Waits for an AdvanceClock under way.
   ~AdminService();
   AdminService(const AdminService&) = delete;
@@ -107,6 +111,7 @@ class AdminService final {
   void RunOnWorker(std::function<void()> job);
 
   ManualClock* const rehearsal_clock_;
+  const std::function<void()> on_token_revoked_;
 
   // The AdvanceClock worker: started on first use, one job at a time.
   absl::Mutex worker_mutex_;

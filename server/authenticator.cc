@@ -78,6 +78,12 @@ absl::StatusOr<std::map<std::string, std::string>> RevokedCredentials(
       });
 }
 
+void Authenticator::ForgetTokens() {
+  absl::MutexLock lock(&cache_mutex_);
+  live_tokens_.clear();
+  ++generation_;
+}
+
 absl::StatusOr<Principal> Authenticator::Authenticate(
     const CallCredentials& credentials) const {
   const std::string& authorization = credentials.authorization;
@@ -96,13 +102,24 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
     return Refuse("the authorization metadata must be \"Bearer <token>\"",
                   v1::TOKEN_INVALID);
   }
+  // A token alone that was live when last looked up, and not forgotten
+  // since: no read.
+  const std::string hash =
+      has_token ? HashTokenSecret(authorization.substr(kScheme.size())) : "";
+  const bool cacheable = has_token && identities.empty();
+  uint64_t generation = 0;
+  if (cacheable) {
+    absl::MutexLock lock(&cache_mutex_);
+    auto it = live_tokens_.find(hash);
+    if (it != live_tokens_.end()) return PrincipalOf(it->second);
+    generation = generation_;
+  }
   absl::StatusOr<Found> found = store_->Read<Found>(
       [&](storage::Connection& db) -> absl::StatusOr<Found> {
         Found found;
         if (has_token) {
           absl::StatusOr<std::optional<TokenRecord>> token =
-              storage::LoadTokenBySecretHash(
-                  db, HashTokenSecret(authorization.substr(kScheme.size())));
+              storage::LoadTokenBySecretHash(db, hash);
           if (!token.ok()) return token.status();
           found.token = *std::move(token);
         }
@@ -120,6 +137,13 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
         return found;
       });
   if (!found.ok()) return found.status();
+  if (cacheable && found->token.has_value() && !found->token->revoked) {
+    constexpr size_t kMaxRemembered = 10000;
+    absl::MutexLock lock(&cache_mutex_);
+    if (generation == generation_ && live_tokens_.size() < kMaxRemembered) {
+      live_tokens_.emplace(hash, *found->token);
+    }
+  }
 
   // The principal the certificate speaks for, if it is bound.
   std::optional<TokenRecord> certificate;

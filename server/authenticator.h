@@ -20,10 +20,13 @@
 //     different principals: CREDENTIALS_CONFLICT.
 //   - neither: CREDENTIALS_MISSING.
 // The principal's `credential` names the token or binding ("tokens/7").
-// Every call looks the credentials up in the store, so a revocation takes
-// effect at once. A long-lived call (a WatchEvents stream) keeps its
-// principal's credential and asks RevokedCredentials again while it runs,
-// so that it ends soon after its token or binding is revoked.
+// A live bearer token, once looked up, is remembered (up to 10,000 of them),
+// so a call with a token alone costs no database read; ForgetTokens, which
+// the revocation calls before it answers, drops them all, so a revocation
+// takes effect at once. Certificates are looked up in the store every call. A
+// long-lived call (a WatchEvents stream) keeps its principal's credential and
+// asks RevokedCredentials again while it runs, so that it ends soon after its
+// token or binding is revoked.
 //
 // Thread-safe.
 #ifndef HOTLINE_SERVER_AUTHENTICATOR_H_
@@ -34,9 +37,12 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "server/workflow/principal.h"
+#include "storage/queries.h"
 #include "storage/store.h"
 
 namespace hotline {
@@ -64,8 +70,19 @@ class Authenticator final {
     return Authenticate(CallCredentials{std::string(authorization), {}});
   }
 
+  // Forgets every remembered token: the next call with each is looked up
+  // again. Called once a revocation is committed, before it is answered.
+  void ForgetTokens();
+
  private:
   storage::Store* const store_;
+  // Live tokens by the hash of their secret; `generation_` counts the
+  // ForgetTokens calls, so that a lookup that began before one does not
+  // remember what it read.
+  mutable absl::Mutex cache_mutex_;
+  mutable std::map<std::string, storage::TokenRecord> live_tokens_
+      ABSL_GUARDED_BY(cache_mutex_);
+  mutable uint64_t generation_ ABSL_GUARDED_BY(cache_mutex_) = 0;
 };
 
 // Of `credentials` (Principal::credential values, "tokens/{id}", of calls

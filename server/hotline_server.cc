@@ -215,7 +215,10 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
   server->cards_ = std::make_unique<CardService>(server->store_.get(), clock);
   server->admin_ = std::make_unique<AdminService>(
       server->store_.get(), clock, server->policies_.get(),
-      server->sweeper_.get(), rehearsal_clock);
+      server->sweeper_.get(), rehearsal_clock,
+      [authenticator = server->authenticator_.get()] {
+        authenticator->ForgetTokens();
+      });
   server->reports_ = std::make_unique<DailyReportService>(
       server->store_.get(), clock, server->policies_.get());
   server->statistics_ = std::make_unique<StatisticsService>(
