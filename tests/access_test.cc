@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/error_details.h"
 #include "gtest/gtest.h"
 #include "tests/test_support.h"
 
@@ -272,6 +273,29 @@ TEST_F(AccessTest, EveryRoleAgainstEveryMethod) {
     }
   }
   EXPECT_EQ(checked, 16 * 7);
+}
+
+// A token in use is remembered by the server (no database read per call);
+// its revocation still stops it at once, and stops only it.
+TEST_F(AccessTest, ATokenInUseStopsTheMomentItIsRevoked) {
+  v1::CreateTokenRequest create;
+  create.mutable_token()->set_principal("department/housing");
+  absl::StatusOr<v1::Token> token = bureau().CreateToken(create);
+  ASSERT_TRUE(token.ok()) << token.status();
+  std::unique_ptr<Client> desk = Connect(token->secret());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(desk->ListTickets(v1::ListTicketsRequest()).ok());
+  }
+  v1::RevokeTokenRequest revoke;
+  revoke.set_name(token->name());
+  ASSERT_TRUE(bureau().RevokeToken(revoke).ok());
+  absl::Status after = desk->ListTickets(v1::ListTicketsRequest()).status();
+  EXPECT_EQ(after.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(ReasonOf(after), v1::TOKEN_REVOKED);
+  // The department's other token, remembered too, still works.
+  EXPECT_TRUE(clients_[Role::kOwnDepartment]
+                  ->ListTickets(v1::ListTicketsRequest())
+                  .ok());
 }
 
 TEST_F(AccessTest, DepartmentCannotProbeForTicketsThatAreNotItsOwn) {
