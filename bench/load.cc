@@ -406,7 +406,12 @@ int Main(int argc, char** argv) {
     options.listen_address = "127.0.0.1:0";
     options.store.path = temp_dir + "/bench.db";
     options.store.synchronous_full = absl::GetFlag(FLAGS_sync) != "normal";
-    if (absl::GetFlag(FLAGS_http)) options.http.listen_address = "127.0.0.1:0";
+    if (absl::GetFlag(FLAGS_http)) {
+      options.http.listen_address = "127.0.0.1:0";
+      // Each keep-alive connection holds a worker: more workers than
+      // clients, as a server expecting this many would be given.
+      options.http.threads = std::max(64, 2 * client_count);
+    }
     {
       storage::StoreOptions store_options = options.store;
       auto store = storage::Store::Open(store_options);
