@@ -151,6 +151,63 @@ class HttpGatewayTest : public ServerTest {
     return Parse<Message>(reply.body);
   }
 
+  struct SseEvent {
+    std::string id;
+    std::string type;
+    std::string data;
+  };
+  // Reads the event stream at `path` (as `housing`-style bearer `token`,
+  // with `headers`) until at least `count` events of `type` came; every
+  // event read, the opening "start" included.
+  std::vector<SseEvent> Watch(const std::string& path, const std::string& token,
+                              const std::string& type, size_t count,
+                              httplib::Headers headers = {}) {
+    headers.emplace("Authorization", "Bearer " + token);
+    std::vector<SseEvent> events;
+    size_t matching = 0;
+    std::string stream;
+    NewClient()->Get(path, headers, [&](const char* data, size_t length) {
+      stream.append(data, length);
+      size_t end;
+      while ((end = stream.find("\n\n")) != std::string::npos) {
+        SseEvent event;
+        for (absl::string_view line :
+             absl::StrSplit(stream.substr(0, end), '\n')) {
+          if (absl::ConsumePrefix(&line, "id: ")) event.id = std::string(line);
+          if (absl::ConsumePrefix(&line, "event: ")) {
+            event.type = std::string(line);
+          }
+          if (absl::ConsumePrefix(&line, "data: ")) {
+            event.data = std::string(line);
+          }
+        }
+        stream.erase(0, end + 2);
+        if (event.type.empty()) continue;  // "retry:", keep-alive comments
+        if (event.type == type) ++matching;
+        events.push_back(std::move(event));
+      }
+      return matching < count;
+    });
+    return events;
+  }
+  // The ids (or ticket names) of the events of `type`.
+  static std::vector<std::string> IdsOf(const std::vector<SseEvent>& events,
+                                        const std::string& type) {
+    std::vector<std::string> ids;
+    for (const SseEvent& e : events) {
+      if (e.type == type) ids.push_back(e.id);
+    }
+    return ids;
+  }
+  static std::vector<std::string> TicketsOf(const std::vector<SseEvent>& events,
+                                            const std::string& type) {
+    std::vector<std::string> tickets;
+    for (const SseEvent& e : events) {
+      if (e.type == type) tickets.push_back(Parse<v1::Event>(e.data).ticket());
+    }
+    return tickets;
+  }
+
   v1::Ticket Fetch(const std::string& name) {
     v1::GetTicketRequest request;
     request.set_name(name);
@@ -308,15 +365,10 @@ TEST_F(HttpGatewayTest, EveryRpcAnswersThroughItsHttpRoute) {
                    .empty());
   // The feed: the first event, as an event stream.
   called_.insert("WatchEvents");
-  std::string stream;
-  NewClient()->Get(
-      "/v1/events:watch?afterSeq=0", {{"Authorization", "Bearer " + housing}},
-      [&](const char* data, size_t length) {
-        stream.append(data, length);
-        return stream.find("event: DISPATCHED\n") == std::string::npos;
-      });
-  EXPECT_THAT(stream, HasSubstr("event: DISPATCHED\n"));
-  EXPECT_THAT(stream, HasSubstr("\"ticket\":\"tickets/1\""));
+  std::vector<SseEvent> feed =
+      Watch("/v1/events:watch?afterSeq=0", housing, "DISPATCHED", 1);
+  EXPECT_EQ(TicketsOf(feed, "DISPATCHED"),
+            std::vector<std::string>{"tickets/1"});
   Ok<v1::Token>("RevokeToken", "POST",
                 absl::StrCat("/v1/", desk.name(), ":revoke"), bureau, "{}");
   EXPECT_EQ(Call("GET", "/v1/tickets/1", housing).status, 401);
@@ -492,91 +544,35 @@ TEST_F(HttpGatewayTest, TheFeedStreamsAsServerSentEventsAndResumes) {
   const std::string housing = CreateDepartmentWithToken(bureau(), "housing");
   for (int i = 0; i < 3; ++i) CreateTicket("housing");
   // Read two events, then hang up, as a browser losing its connection.
-  std::vector<std::string> ids;
-  std::string stream;
-  NewClient()->Get(
-      "/v1/events:watch?types=DISPATCHED",
-      {{"Authorization", "Bearer " + housing}},
-      [&](const char* data, size_t length) {
-        stream.append(data, length);
-        size_t end;
-        while ((end = stream.find("\n\n")) != std::string::npos) {
-          std::string block = stream.substr(0, end);
-          stream.erase(0, end + 2);
-          if (!absl::StrContains(block, "event: DISPATCHED")) continue;
-          for (absl::string_view line : absl::StrSplit(block, '\n')) {
-            if (absl::ConsumePrefix(&line, "id: ")) {
-              ids.push_back(std::string(line));
-            }
-          }
-        }
-        return ids.size() < 2;
-      });
+  const std::vector<std::string> ids = IdsOf(
+      Watch("/v1/events:watch?types=DISPATCHED", housing, "DISPATCHED", 2),
+      "DISPATCHED");
   ASSERT_EQ(ids.size(), 2u);
   // More happens while it is away.
   CreateTicket("housing");
   // Reconnect as EventSource does, with the last id seen: the rest, once.
-  std::vector<std::string> resumed;
-  std::vector<std::string> names;
-  stream.clear();
-  NewClient()->Get(
-      "/v1/events:watch?types=DISPATCHED&fromNow=true",
-      {{"Authorization", "Bearer " + housing}, {"Last-Event-ID", ids[1]}},
-      [&](const char* data, size_t length) {
-        stream.append(data, length);
-        size_t end;
-        while ((end = stream.find("\n\n")) != std::string::npos) {
-          std::string block = stream.substr(0, end);
-          stream.erase(0, end + 2);
-          if (!absl::StrContains(block, "event: DISPATCHED")) continue;
-          for (absl::string_view line : absl::StrSplit(block, '\n')) {
-            if (absl::ConsumePrefix(&line, "id: ")) {
-              resumed.push_back(std::string(line));
-            }
-            if (absl::ConsumePrefix(&line, "data: ")) {
-              names.push_back(Parse<v1::Event>(std::string(line)).ticket());
-            }
-          }
-        }
-        return resumed.size() < 2;
-      });
-  ASSERT_EQ(resumed.size(), 2u);
-  EXPECT_GT(std::stoll(resumed[0]), std::stoll(ids[1]));
-  EXPECT_EQ(names, (std::vector<std::string>{"tickets/3", "tickets/4"}));
+  std::vector<SseEvent> resumed =
+      Watch("/v1/events:watch?types=DISPATCHED&fromNow=true", housing,
+            "DISPATCHED", 2, {{"Last-Event-ID", ids[1]}});
+  ASSERT_EQ(IdsOf(resumed, "DISPATCHED").size(), 2u);
+  EXPECT_GT(std::stoll(IdsOf(resumed, "DISPATCHED")[0]), std::stoll(ids[1]));
+  EXPECT_EQ(TicketsOf(resumed, "DISPATCHED"),
+            (std::vector<std::string>{"tickets/3", "tickets/4"}));
+
   // A quiet stream still says where it starts, so that a reconnect after
   // it misses nothing that happened meanwhile.
-  std::string start_id;
-  stream.clear();
-  NewClient()->Get("/v1/events:watch?fromNow=true",
-                   {{"Authorization", "Bearer " + housing}},
-                   [&](const char* data, size_t length) {
-                     stream.append(data, length);
-                     const size_t event = stream.find("event: start\n");
-                     if (event == std::string::npos) return true;
-                     const size_t id = stream.rfind("id: ", event);
-                     start_id = stream.substr(id + 4, event - id - 5);
-                     return false;
-                   });
-  ASSERT_FALSE(start_id.empty());
-  EXPECT_EQ(start_id, resumed.back()) << "starts after the latest event";
+  std::vector<SseEvent> quiet =
+      Watch("/v1/events:watch?fromNow=true", housing, "start", 1);
+  ASSERT_EQ(IdsOf(quiet, "start").size(), 1u);
+  const std::string start_id = IdsOf(quiet, "start")[0];
+  EXPECT_EQ(start_id, IdsOf(resumed, "DISPATCHED").back())
+      << "starts after the latest event";
   CreateTicket("housing");  // while nobody watches
-  std::string missed;
-  stream.clear();
-  NewClient()->Get(
-      "/v1/events:watch?fromNow=true&types=DISPATCHED",
-      {{"Authorization", "Bearer " + housing}, {"Last-Event-ID", start_id}},
-      [&](const char* data, size_t length) {
-        stream.append(data, length);
-        const std::string prefix = "event: DISPATCHED\ndata: ";
-        const size_t at = stream.find(prefix);
-        if (at == std::string::npos) return true;
-        const size_t end = stream.find('\n', at + prefix.size());
-        if (end == std::string::npos) return true;
-        const size_t from = at + prefix.size();
-        missed = Parse<v1::Event>(stream.substr(from, end - from)).ticket();
-        return false;
-      });
-  EXPECT_EQ(missed, "tickets/5");
+  EXPECT_EQ(
+      TicketsOf(Watch("/v1/events:watch?fromNow=true&types=DISPATCHED", housing,
+                      "DISPATCHED", 1, {{"Last-Event-ID", start_id}}),
+                "DISPATCHED"),
+      std::vector<std::string>{"tickets/5"});
 
   // A refused stream is an HTTP refusal, not an empty stream.
   Reply refused = Call("GET", "/v1/events:watch", "");
