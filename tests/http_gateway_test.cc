@@ -620,7 +620,9 @@ TEST_F(HttpGatewayTest, ConsoleSessionsAreCookiesWithACsrfToken) {
   EXPECT_EQ(ReasonOf(RefusalOf(forged)), v1::CSRF_TOKEN_MISSING);
   Reply wrong =
       Call("POST", "/v1/tickets/1:acknowledge", "", R"({"etag":"2"})",
-           {{"Cookie", cookie}, {"X-CSRF-Token", "0" + csrf.substr(1)}});
+           {{"Cookie", cookie},
+            {"X-CSRF-Token",
+             std::string(1, csrf[0] == '0' ? '1' : '0') + csrf.substr(1)}});
   EXPECT_EQ(wrong.status, 403);
   EXPECT_EQ(Fetch("tickets/1").state(), v1::Ticket::DISPATCHED);
   // With the session's CSRF token it goes through.
