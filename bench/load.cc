@@ -35,9 +35,9 @@
 #include "google/protobuf/util/json_util.h"
 #include "server/admin_service.h"
 #include "server/hotline_server.h"
-#include "server/workflow/clock.h"
 #include "storage/disk_measures.h"
 #include "storage/store.h"
+#include "workflow/clock.h"
 
 ABSL_FLAG(std::string, target, "",
           "A running server, host:port. Empty: start one in-process on a "

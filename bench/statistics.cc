@@ -41,9 +41,9 @@
 #include "common/proto_time.h"
 #include "server/admin_service.h"
 #include "server/hotline_server.h"
-#include "server/workflow/clock.h"
 #include "storage/queries.h"
 #include "storage/store.h"
+#include "workflow/clock.h"
 
 ABSL_FLAG(std::string, sizes, "100000,1000000",
           "Ticket counts to measure, comma-separated.");

@@ -4,7 +4,7 @@
 #include <cstdint>
 
 #include "fuzz/fuzz_check.h"
-#include "server/workflow/calendar.h"
+#include "workflow/calendar.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using hotline::fuzz::Require;

@@ -3,7 +3,7 @@
 #include <cstdint>
 
 #include "fuzz/fuzz_check.h"
-#include "server/workflow/policy.h"
+#include "workflow/policy.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using hotline::fuzz::Require;

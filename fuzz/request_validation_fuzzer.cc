@@ -12,8 +12,8 @@
 #include "hotline/v1/hotline_service.pb.h"
 #include "server/paging.h"
 #include "server/request_parse_errors.h"
-#include "server/workflow/principal.h"
-#include "server/workflow/validation.h"
+#include "workflow/principal.h"
+#include "workflow/validation.h"
 
 namespace {
 

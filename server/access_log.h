@@ -34,7 +34,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/support/status.h"
-#include "server/workflow/principal.h"
+#include "workflow/principal.h"
 
 namespace hotline {
 

@@ -19,10 +19,10 @@
 #include "server/paging.h"
 #include "server/rehearsal_clock.h"
 #include "server/token_secret.h"
-#include "server/workflow/access.h"
-#include "server/workflow/calendar_coverage.h"
-#include "server/workflow/validation.h"
 #include "storage/queries.h"
+#include "workflow/access.h"
+#include "workflow/calendar_coverage.h"
+#include "workflow/validation.h"
 
 namespace hotline {
 namespace {

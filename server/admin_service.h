@@ -18,9 +18,9 @@
 #include "server/idempotency.h"
 #include "server/policy_registry.h"
 #include "server/sweeper.h"
-#include "server/workflow/clock.h"
-#include "server/workflow/principal.h"
 #include "storage/store.h"
+#include "workflow/clock.h"
+#include "workflow/principal.h"
 
 namespace hotline {
 

@@ -41,9 +41,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
-#include "server/workflow/principal.h"
 #include "storage/queries.h"
 #include "storage/store.h"
+#include "workflow/principal.h"
 
 namespace hotline {
 

@@ -16,8 +16,8 @@
 #include "common/error_details.h"
 #include "common/log.h"
 #include "common/proto_time.h"
-#include "server/workflow/access.h"
 #include "storage/backup.h"
+#include "workflow/access.h"
 
 namespace hotline {
 

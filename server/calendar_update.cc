@@ -6,9 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
-#include "server/workflow/calendar_coverage.h"
 #include "storage/queries.h"
 #include "storage/settings.h"
+#include "workflow/calendar_coverage.h"
 
 namespace hotline {
 namespace {

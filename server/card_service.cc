@@ -13,10 +13,10 @@
 #include "server/completion.h"
 #include "server/idempotency.h"
 #include "server/paging.h"
-#include "server/workflow/access.h"
-#include "server/workflow/card_rules.h"
-#include "server/workflow/validation.h"
 #include "storage/queries.h"
+#include "workflow/access.h"
+#include "workflow/card_rules.h"
+#include "workflow/validation.h"
 
 namespace hotline {
 namespace {

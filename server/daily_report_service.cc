@@ -16,10 +16,10 @@
 #include "server/idempotency.h"
 #include "server/paging.h"
 #include "server/ticket_step.h"
-#include "server/workflow/access.h"
-#include "server/workflow/daily_report_rules.h"
-#include "server/workflow/validation.h"
 #include "storage/queries.h"
+#include "workflow/access.h"
+#include "workflow/daily_report_rules.h"
+#include "workflow/validation.h"
 
 namespace hotline {
 namespace {

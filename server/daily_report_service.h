@@ -11,9 +11,9 @@
 #include "absl/status/statusor.h"
 #include "hotline/v1/hotline_service.pb.h"
 #include "server/policy_registry.h"
-#include "server/workflow/clock.h"
-#include "server/workflow/principal.h"
 #include "storage/store.h"
+#include "workflow/clock.h"
+#include "workflow/principal.h"
 
 namespace hotline {
 

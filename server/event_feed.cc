@@ -13,10 +13,10 @@
 #include "common/log.h"
 #include "server/authenticator.h"
 #include "server/grpc_status.h"
-#include "server/workflow/access.h"
-#include "server/workflow/validation.h"
 #include "storage/queries.h"
 #include "storage/restored_history.h"
+#include "workflow/access.h"
+#include "workflow/validation.h"
 
 namespace hotline {
 namespace {

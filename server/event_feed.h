@@ -34,8 +34,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "hotline/v1/hotline_service.pb.h"
-#include "server/workflow/principal.h"
 #include "storage/store.h"
+#include "workflow/principal.h"
 
 namespace hotline {
 

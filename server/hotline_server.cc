@@ -30,8 +30,8 @@
 #include "server/statistics_service.h"
 #include "server/sweeper.h"
 #include "server/ticket_service.h"
-#include "server/workflow/calendar.h"
-#include "server/workflow/policy.h"
+#include "workflow/calendar.h"
+#include "workflow/policy.h"
 
 namespace hotline {
 

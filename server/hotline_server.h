@@ -26,8 +26,8 @@
 #include "server/backup_service.h"
 #include "server/event_feed.h"
 #include "server/transport_security.h"
-#include "server/workflow/clock.h"
 #include "storage/store.h"
+#include "workflow/clock.h"
 
 namespace grpc {
 class Server;

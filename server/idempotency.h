@@ -32,10 +32,10 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
 #include "hotline/v1/ticket.pb.h"
-#include "server/workflow/clock.h"
-#include "server/workflow/principal.h"
 #include "storage/request_outcomes.h"
 #include "storage/writer.h"
+#include "workflow/clock.h"
+#include "workflow/principal.h"
 
 namespace hotline {
 

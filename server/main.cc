@@ -22,8 +22,8 @@
 #include "server/grpc_log.h"
 #include "server/hotline_server.h"
 #include "server/transport_security.h"
-#include "server/workflow/clock.h"
-#include "server/workflow/policy.h"
+#include "workflow/clock.h"
+#include "workflow/policy.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:7345",
           "Address to serve on, host:port. The default accepts only local "

@@ -38,8 +38,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "server/event_feed.h"
-#include "server/workflow/clock.h"
 #include "storage/store.h"
+#include "workflow/clock.h"
 
 namespace prometheus {
 class Exposer;

@@ -6,8 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/proto_time.h"
-#include "server/workflow/policy.h"
 #include "storage/queries.h"
+#include "workflow/policy.h"
 
 namespace hotline {
 

@@ -18,9 +18,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "hotline/v1/ticket.pb.h"
-#include "server/workflow/calendar.h"
-#include "server/workflow/deadlines.h"
 #include "storage/store.h"
+#include "workflow/calendar.h"
+#include "workflow/deadlines.h"
 
 namespace hotline {
 

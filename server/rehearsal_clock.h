@@ -11,8 +11,8 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "server/workflow/clock.h"
 #include "storage/store.h"
+#include "workflow/clock.h"
 
 namespace hotline {
 

@@ -11,10 +11,10 @@
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"
 #include "common/proto_time.h"
-#include "server/workflow/statistics.h"
-#include "server/workflow/validation.h"
 #include "storage/queries.h"
 #include "storage/stat_rollup.h"
+#include "workflow/statistics.h"
+#include "workflow/validation.h"
 
 namespace hotline {
 namespace {

@@ -9,8 +9,8 @@
 #include "absl/synchronization/blocking_counter.h"
 #include "common/log.h"
 #include "common/proto_time.h"
-#include "server/workflow/sweep_rules.h"
 #include "storage/queries.h"
+#include "workflow/sweep_rules.h"
 
 namespace hotline {
 namespace {

@@ -28,9 +28,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/policy_registry.h"
-#include "server/workflow/clock.h"
-#include "server/workflow/sweep_rules.h"
 #include "storage/store.h"
+#include "workflow/clock.h"
+#include "workflow/sweep_rules.h"
 
 namespace hotline {
 

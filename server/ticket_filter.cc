@@ -9,8 +9,8 @@
 #include "absl/time/time.h"
 #include "common/error_details.h"
 #include "common/input_text.h"
-#include "server/workflow/principal.h"
-#include "server/workflow/validation.h"
+#include "workflow/principal.h"
+#include "workflow/validation.h"
 
 namespace hotline {
 namespace {

@@ -15,9 +15,9 @@
 #include "server/paging.h"
 #include "server/ticket_filter.h"
 #include "server/ticket_step.h"
-#include "server/workflow/extension_rules.h"
-#include "server/workflow/validation.h"
 #include "storage/queries.h"
+#include "workflow/extension_rules.h"
+#include "workflow/validation.h"
 
 namespace hotline {
 namespace {

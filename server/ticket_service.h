@@ -17,11 +17,11 @@
 #include "hotline/v1/hotline_service.pb.h"
 #include "server/policy_registry.h"
 #include "server/ticket_step.h"
-#include "server/workflow/access.h"
-#include "server/workflow/clock.h"
-#include "server/workflow/principal.h"
-#include "server/workflow/ticket_rules.h"
 #include "storage/store.h"
+#include "workflow/access.h"
+#include "workflow/clock.h"
+#include "workflow/principal.h"
+#include "workflow/ticket_rules.h"
 
 namespace hotline {
 

@@ -3,8 +3,8 @@
 #include <optional>
 
 #include "server/sweeper.h"
-#include "server/workflow/sweep_rules.h"
 #include "storage/queries.h"
+#include "workflow/sweep_rules.h"
 
 namespace hotline {
 

@@ -17,9 +17,9 @@
 #include "absl/status/statusor.h"
 #include "hotline/v1/ticket.pb.h"
 #include "server/policy_registry.h"
-#include "server/workflow/access.h"
-#include "server/workflow/ticket_rules.h"
 #include "storage/sqlite.h"
+#include "workflow/access.h"
+#include "workflow/ticket_rules.h"
 
 namespace hotline {
 

@@ -124,7 +124,7 @@ CREATE INDEX events_by_department ON events(department, seq);
 CREATE INDEX events_by_previous_department ON events(previous_department, seq);
 )sql",
     // 4: statistics sums (storage/stat_rollup.h). Counters are the
-    // StatCounter names of server/workflow/stat_facts.h, in that order.
+    // StatCounter names of workflow/stat_facts.h, in that order.
     R"sql(
 CREATE TABLE stat_counts (
   kind INTEGER NOT NULL,

@@ -1,5 +1,5 @@
 // The statistics store: sums of the contributions of tickets, cards and
-// settled daily reports (server/workflow/stat_facts.h), kept in the same
+// settled daily reports (workflow/stat_facts.h), kept in the same
 // transaction as the change that caused them, so a report never reads
 // tickets one by one.
 //
@@ -32,8 +32,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "hotline/v1/ticket.pb.h"
-#include "server/workflow/stat_facts.h"
 #include "storage/sqlite.h"
+#include "workflow/stat_facts.h"
 
 namespace hotline::storage {
 

@@ -2,7 +2,7 @@
 // 2026-12-31, so a ticket dispatched late in December 2026 gets deadlines
 // computed past it (provisional), the server and GetPolicy warn, and a
 // calendar that covers 2027 moves those deadlines at the next start.
-#include "server/workflow/calendar_coverage.h"
+#include "workflow/calendar_coverage.h"
 
 #include <fstream>
 #include <sstream>

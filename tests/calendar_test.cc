@@ -1,6 +1,6 @@
 // The working-day calendar on the official 2021-2026 schedule the project
 // ships. Every expected date below was counted by hand on a paper calendar.
-#include "server/workflow/calendar.h"
+#include "workflow/calendar.h"
 
 #include "gtest/gtest.h"
 #include "tests/test_support.h"

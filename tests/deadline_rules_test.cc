@@ -4,11 +4,11 @@
 
 #include "common/proto_time.h"
 #include "gtest/gtest.h"
-#include "server/workflow/extension_rules.h"
-#include "server/workflow/policy.h"
-#include "server/workflow/sweep_rules.h"
-#include "server/workflow/ticket_rules.h"
 #include "tests/test_support.h"
+#include "workflow/extension_rules.h"
+#include "workflow/policy.h"
+#include "workflow/sweep_rules.h"
+#include "workflow/ticket_rules.h"
 
 namespace hotline {
 namespace {

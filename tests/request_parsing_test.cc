@@ -11,11 +11,11 @@
 #include "server/paging.h"
 #include "server/request_parse_errors.h"
 #include "server/ticket_filter.h"
-#include "server/workflow/calendar.h"
-#include "server/workflow/policy.h"
-#include "server/workflow/principal.h"
-#include "server/workflow/validation.h"
 #include "tools/csv_import.h"
+#include "workflow/calendar.h"
+#include "workflow/policy.h"
+#include "workflow/principal.h"
+#include "workflow/validation.h"
 
 namespace hotline {
 namespace {

@@ -1,6 +1,6 @@
 // What a ticket contributes to the statistics, and when: the pure rules of
-// server/workflow/stat_facts.h.
-#include "server/workflow/stat_facts.h"
+// workflow/stat_facts.h.
+#include "workflow/stat_facts.h"
 
 #include "common/proto_time.h"
 #include "gtest/gtest.h"

@@ -20,9 +20,9 @@
 #include "server/admin_service.h"
 #include "server/policy_registry.h"
 #include "server/ticket_service.h"
-#include "server/workflow/policy.h"
 #include "storage/queries.h"
 #include "tests/test_support.h"
+#include "workflow/policy.h"
 
 namespace hotline {
 namespace {

@@ -23,9 +23,9 @@
 #include "common/log.h"
 #include "common/proto_time.h"
 #include "server/admin_service.h"
-#include "server/workflow/policy.h"
 #include "storage/sqlite.h"
 #include "storage/store.h"
+#include "workflow/policy.h"
 
 namespace hotline::testing {
 namespace {

@@ -14,9 +14,9 @@
 #include "client/hotline_client.h"
 #include "gtest/gtest.h"
 #include "server/hotline_server.h"
-#include "server/workflow/calendar.h"
-#include "server/workflow/clock.h"
-#include "server/workflow/deadlines.h"
+#include "workflow/calendar.h"
+#include "workflow/clock.h"
+#include "workflow/deadlines.h"
 
 namespace hotline::testing {
 

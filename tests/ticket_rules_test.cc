@@ -1,6 +1,6 @@
 // The lifecycle rules as pure functions: every allowed and every disallowed
 // transition, from every state.
-#include "server/workflow/ticket_rules.h"
+#include "workflow/ticket_rules.h"
 
 #include <functional>
 #include <map>
@@ -9,8 +9,8 @@
 
 #include "common/proto_time.h"
 #include "gtest/gtest.h"
-#include "server/workflow/access.h"
 #include "tests/test_support.h"
+#include "workflow/access.h"
 
 namespace hotline {
 namespace {

@@ -25,8 +25,8 @@
 // number (or a percentage outside 1..99) is refused with the line number.
 //
 // Stateless and thread-safe.
-#ifndef HOTLINE_SERVER_WORKFLOW_POLICY_H_
-#define HOTLINE_SERVER_WORKFLOW_POLICY_H_
+#ifndef HOTLINE_WORKFLOW_POLICY_H_
+#define HOTLINE_WORKFLOW_POLICY_H_
 
 #include <string>
 
@@ -50,4 +50,4 @@ bool SameLimits(const v1::Policy& a, const v1::Policy& b);
 
 }  // namespace hotline
 
-#endif  // HOTLINE_SERVER_WORKFLOW_POLICY_H_
+#endif  // HOTLINE_WORKFLOW_POLICY_H_

@@ -1,4 +1,4 @@
-#include "server/workflow/card_rules.h"
+#include "workflow/card_rules.h"
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"

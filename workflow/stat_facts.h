@@ -15,8 +15,8 @@
 // reports_given / reports_missed on that day.
 //
 // Stateless and thread-safe.
-#ifndef HOTLINE_SERVER_WORKFLOW_STAT_FACTS_H_
-#define HOTLINE_SERVER_WORKFLOW_STAT_FACTS_H_
+#ifndef HOTLINE_WORKFLOW_STAT_FACTS_H_
+#define HOTLINE_WORKFLOW_STAT_FACTS_H_
 
 #include <array>
 #include <cstdint>
@@ -112,4 +112,4 @@ std::vector<TimedFacts> TicketStatChanges(const v1::Ticket* before,
 
 }  // namespace hotline
 
-#endif  // HOTLINE_SERVER_WORKFLOW_STAT_FACTS_H_
+#endif  // HOTLINE_WORKFLOW_STAT_FACTS_H_

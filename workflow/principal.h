@@ -5,8 +5,8 @@
 //   "departments/housing"; p->ToString() == "department/housing".
 //
 // A value type; thread-compatible.
-#ifndef HOTLINE_SERVER_WORKFLOW_PRINCIPAL_H_
-#define HOTLINE_SERVER_WORKFLOW_PRINCIPAL_H_
+#ifndef HOTLINE_WORKFLOW_PRINCIPAL_H_
+#define HOTLINE_WORKFLOW_PRINCIPAL_H_
 
 #include <string>
 
@@ -53,4 +53,4 @@ struct Principal {
 
 }  // namespace hotline
 
-#endif  // HOTLINE_SERVER_WORKFLOW_PRINCIPAL_H_
+#endif  // HOTLINE_WORKFLOW_PRINCIPAL_H_

@@ -11,13 +11,13 @@
 // overdue from the original deadline.
 //
 // Stateless and thread-safe.
-#ifndef HOTLINE_SERVER_WORKFLOW_EXTENSION_RULES_H_
-#define HOTLINE_SERVER_WORKFLOW_EXTENSION_RULES_H_
+#ifndef HOTLINE_WORKFLOW_EXTENSION_RULES_H_
+#define HOTLINE_WORKFLOW_EXTENSION_RULES_H_
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "server/workflow/deadlines.h"
-#include "server/workflow/ticket_rules.h"
+#include "workflow/deadlines.h"
+#include "workflow/ticket_rules.h"
 
 namespace hotline {
 
@@ -45,4 +45,4 @@ absl::StatusOr<TicketChange> RejectExtension(const v1::Ticket& ticket,
 
 }  // namespace hotline
 
-#endif  // HOTLINE_SERVER_WORKFLOW_EXTENSION_RULES_H_
+#endif  // HOTLINE_WORKFLOW_EXTENSION_RULES_H_

@@ -10,12 +10,12 @@
 // from the day after the start.
 //
 // Stateless and thread-safe.
-#ifndef HOTLINE_SERVER_WORKFLOW_DEADLINES_H_
-#define HOTLINE_SERVER_WORKFLOW_DEADLINES_H_
+#ifndef HOTLINE_WORKFLOW_DEADLINES_H_
+#define HOTLINE_WORKFLOW_DEADLINES_H_
 
 #include "absl/time/time.h"
 #include "hotline/v1/ticket.pb.h"
-#include "server/workflow/calendar.h"
+#include "workflow/calendar.h"
 
 namespace hotline {
 
@@ -55,4 +55,4 @@ absl::Time NextDue(const v1::Ticket& ticket);
 
 }  // namespace hotline
 
-#endif  // HOTLINE_SERVER_WORKFLOW_DEADLINES_H_
+#endif  // HOTLINE_WORKFLOW_DEADLINES_H_

@@ -1,4 +1,4 @@
-#include "server/workflow/calendar.h"
+#include "workflow/calendar.h"
 
 #include <fstream>
 #include <sstream>

@@ -1,4 +1,4 @@
-#include "server/workflow/deadlines.h"
+#include "workflow/deadlines.h"
 
 #include <algorithm>
 

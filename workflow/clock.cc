@@ -1,4 +1,4 @@
-#include "server/workflow/clock.h"
+#include "workflow/clock.h"
 
 #include "absl/time/clock.h"
 

@@ -1,13 +1,13 @@
-#include "server/workflow/sweep_rules.h"
+#include "workflow/sweep_rules.h"
 
 #include <algorithm>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "common/proto_time.h"
-#include "server/workflow/calendar_coverage.h"
-#include "server/workflow/daily_report_rules.h"
-#include "server/workflow/ticket_rules.h"
+#include "workflow/calendar_coverage.h"
+#include "workflow/daily_report_rules.h"
+#include "workflow/ticket_rules.h"
 
 namespace hotline {
 namespace {

@@ -1,10 +1,10 @@
-#include "server/workflow/statistics.h"
+#include "workflow/statistics.h"
 
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"
-#include "server/workflow/validation.h"
+#include "workflow/validation.h"
 
 namespace hotline {
 

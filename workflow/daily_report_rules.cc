@@ -1,9 +1,9 @@
-#include "server/workflow/daily_report_rules.h"
+#include "workflow/daily_report_rules.h"
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"
-#include "server/workflow/validation.h"
+#include "workflow/validation.h"
 
 namespace hotline {
 

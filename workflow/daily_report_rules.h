@@ -9,14 +9,14 @@
 // missed.
 //
 // Stateless and thread-safe.
-#ifndef HOTLINE_SERVER_WORKFLOW_DAILY_REPORT_RULES_H_
-#define HOTLINE_SERVER_WORKFLOW_DAILY_REPORT_RULES_H_
+#ifndef HOTLINE_WORKFLOW_DAILY_REPORT_RULES_H_
+#define HOTLINE_WORKFLOW_DAILY_REPORT_RULES_H_
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
-#include "server/workflow/calendar.h"
-#include "server/workflow/ticket_rules.h"
+#include "workflow/calendar.h"
+#include "workflow/ticket_rules.h"
 
 namespace hotline {
 
@@ -44,4 +44,4 @@ absl::StatusOr<TicketChange> RecordDailyReport(const v1::Ticket& ticket,
 
 }  // namespace hotline
 
-#endif  // HOTLINE_SERVER_WORKFLOW_DAILY_REPORT_RULES_H_
+#endif  // HOTLINE_WORKFLOW_DAILY_REPORT_RULES_H_

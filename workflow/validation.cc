@@ -1,4 +1,4 @@
-#include "server/workflow/validation.h"
+#include "workflow/validation.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -7,7 +7,7 @@
 #include "common/error_details.h"
 #include "common/input_text.h"
 #include "common/proto_time.h"
-#include "server/workflow/principal.h"
+#include "workflow/principal.h"
 
 namespace hotline {
 namespace {

@@ -13,8 +13,8 @@
 // caller checks access (access.h) and field syntax (validation.h) first.
 //
 // Stateless and thread-safe.
-#ifndef HOTLINE_SERVER_WORKFLOW_TICKET_RULES_H_
-#define HOTLINE_SERVER_WORKFLOW_TICKET_RULES_H_
+#ifndef HOTLINE_WORKFLOW_TICKET_RULES_H_
+#define HOTLINE_WORKFLOW_TICKET_RULES_H_
 
 #include <initializer_list>
 
@@ -22,8 +22,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "hotline/v1/ticket.pb.h"
-#include "server/workflow/deadlines.h"
-#include "server/workflow/principal.h"
+#include "workflow/deadlines.h"
+#include "workflow/principal.h"
 
 namespace hotline {
 
@@ -99,4 +99,4 @@ void FinishStep(const v1::Ticket& before, TicketChange& change);
 
 }  // namespace hotline
 
-#endif  // HOTLINE_SERVER_WORKFLOW_TICKET_RULES_H_
+#endif  // HOTLINE_WORKFLOW_TICKET_RULES_H_

@@ -6,8 +6,8 @@
 //   clock.Advance(absl::Hours(24));
 //
 // Both implementations are safe for concurrent use from multiple threads.
-#ifndef HOTLINE_SERVER_WORKFLOW_CLOCK_H_
-#define HOTLINE_SERVER_WORKFLOW_CLOCK_H_
+#ifndef HOTLINE_WORKFLOW_CLOCK_H_
+#define HOTLINE_WORKFLOW_CLOCK_H_
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -45,4 +45,4 @@ class ManualClock final : public Clock {
 
 }  // namespace hotline
 
-#endif  // HOTLINE_SERVER_WORKFLOW_CLOCK_H_
+#endif  // HOTLINE_WORKFLOW_CLOCK_H_

@@ -1,10 +1,10 @@
-#include "server/workflow/extension_rules.h"
+#include "workflow/extension_rules.h"
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"
 #include "common/proto_time.h"
-#include "server/workflow/calendar_coverage.h"
+#include "workflow/calendar_coverage.h"
 
 namespace hotline {
 namespace {

@@ -19,8 +19,8 @@
 // (DESIGN.md §3, after Guangdong's published rules).
 //
 // Immutable after construction; safe for concurrent use.
-#ifndef HOTLINE_SERVER_WORKFLOW_CALENDAR_H_
-#define HOTLINE_SERVER_WORKFLOW_CALENDAR_H_
+#ifndef HOTLINE_WORKFLOW_CALENDAR_H_
+#define HOTLINE_WORKFLOW_CALENDAR_H_
 
 #include <map>
 #include <string>
@@ -92,4 +92,4 @@ class WorkingDayCalendar {
 
 }  // namespace hotline
 
-#endif  // HOTLINE_SERVER_WORKFLOW_CALENDAR_H_
+#endif  // HOTLINE_WORKFLOW_CALENDAR_H_

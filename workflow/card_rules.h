@@ -4,12 +4,12 @@
 // counting.
 //
 // Stateless and thread-safe.
-#ifndef HOTLINE_SERVER_WORKFLOW_CARD_RULES_H_
-#define HOTLINE_SERVER_WORKFLOW_CARD_RULES_H_
+#ifndef HOTLINE_WORKFLOW_CARD_RULES_H_
+#define HOTLINE_WORKFLOW_CARD_RULES_H_
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "server/workflow/ticket_rules.h"
+#include "workflow/ticket_rules.h"
 
 namespace hotline {
 
@@ -32,4 +32,4 @@ absl::StatusOr<CardChange> RevokeCard(const v1::Ticket& ticket,
 
 }  // namespace hotline
 
-#endif  // HOTLINE_SERVER_WORKFLOW_CARD_RULES_H_
+#endif  // HOTLINE_WORKFLOW_CARD_RULES_H_

@@ -1,4 +1,4 @@
-#include "server/workflow/stat_facts.h"
+#include "workflow/stat_facts.h"
 
 #include <algorithm>
 

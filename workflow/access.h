@@ -10,8 +10,8 @@
 // ticket exists, so names cannot be probed.
 //
 // Stateless and thread-safe.
-#ifndef HOTLINE_SERVER_WORKFLOW_ACCESS_H_
-#define HOTLINE_SERVER_WORKFLOW_ACCESS_H_
+#ifndef HOTLINE_WORKFLOW_ACCESS_H_
+#define HOTLINE_WORKFLOW_ACCESS_H_
 
 #include <optional>
 #include <string>
@@ -20,7 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "hotline/v1/ticket.pb.h"
-#include "server/workflow/principal.h"
+#include "workflow/principal.h"
 
 namespace hotline {
 
@@ -84,4 +84,4 @@ v1::Ticket ViewFor(const Principal& principal, v1::Ticket ticket);
 
 }  // namespace hotline
 
-#endif  // HOTLINE_SERVER_WORKFLOW_ACCESS_H_
+#endif  // HOTLINE_WORKFLOW_ACCESS_H_

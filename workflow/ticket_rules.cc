@@ -1,4 +1,4 @@
-#include "server/workflow/ticket_rules.h"
+#include "workflow/ticket_rules.h"
 
 #include <initializer_list>
 #include <string>
@@ -8,8 +8,8 @@
 #include "absl/strings/str_join.h"
 #include "common/error_details.h"
 #include "common/proto_time.h"
-#include "server/workflow/calendar_coverage.h"
-#include "server/workflow/daily_report_rules.h"
+#include "workflow/calendar_coverage.h"
+#include "workflow/daily_report_rules.h"
 
 namespace hotline {
 using v1::Event;

@@ -18,8 +18,8 @@
 // moment the sweeper ran, and the steps come in that order.
 //
 // Stateless and thread-safe.
-#ifndef HOTLINE_SERVER_WORKFLOW_SWEEP_RULES_H_
-#define HOTLINE_SERVER_WORKFLOW_SWEEP_RULES_H_
+#ifndef HOTLINE_WORKFLOW_SWEEP_RULES_H_
+#define HOTLINE_WORKFLOW_SWEEP_RULES_H_
 
 #include <optional>
 #include <string>
@@ -27,7 +27,7 @@
 
 #include "absl/time/time.h"
 #include "hotline/v1/ticket.pb.h"
-#include "server/workflow/deadlines.h"
+#include "workflow/deadlines.h"
 
 namespace hotline {
 
@@ -62,4 +62,4 @@ SweepResult Sweep(const v1::Ticket& ticket, absl::Time now,
 
 }  // namespace hotline
 
-#endif  // HOTLINE_SERVER_WORKFLOW_SWEEP_RULES_H_
+#endif  // HOTLINE_WORKFLOW_SWEEP_RULES_H_

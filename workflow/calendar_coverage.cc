@@ -1,4 +1,4 @@
-#include "server/workflow/calendar_coverage.h"
+#include "workflow/calendar_coverage.h"
 
 #include <vector>
 

@@ -4,8 +4,8 @@
 //   "ticket.title is 250 characters long; at most 200 are allowed".
 //
 // Stateless and thread-safe.
-#ifndef HOTLINE_SERVER_WORKFLOW_VALIDATION_H_
-#define HOTLINE_SERVER_WORKFLOW_VALIDATION_H_
+#ifndef HOTLINE_WORKFLOW_VALIDATION_H_
+#define HOTLINE_WORKFLOW_VALIDATION_H_
 
 #include <cstdint>
 #include <string>
@@ -89,4 +89,4 @@ absl::Status CheckSatisfaction(v1::Ticket::Satisfaction satisfaction,
 
 }  // namespace hotline
 
-#endif  // HOTLINE_SERVER_WORKFLOW_VALIDATION_H_
+#endif  // HOTLINE_WORKFLOW_VALIDATION_H_

@@ -1,4 +1,4 @@
-#include "server/workflow/access.h"
+#include "workflow/access.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"

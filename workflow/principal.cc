@@ -1,4 +1,4 @@
-#include "server/workflow/principal.h"
+#include "workflow/principal.h"
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"

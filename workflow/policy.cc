@@ -1,4 +1,4 @@
-#include "server/workflow/policy.h"
+#include "workflow/policy.h"
 
 #include <fstream>
 #include <functional>

@@ -9,8 +9,8 @@
 //   report compliance   = floor(1000 * reports_given / reports_owed) per mille
 //
 // Stateless and thread-safe.
-#ifndef HOTLINE_SERVER_WORKFLOW_STATISTICS_H_
-#define HOTLINE_SERVER_WORKFLOW_STATISTICS_H_
+#ifndef HOTLINE_WORKFLOW_STATISTICS_H_
+#define HOTLINE_WORKFLOW_STATISTICS_H_
 
 #include <cstdint>
 #include <map>
@@ -21,7 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "hotline/v1/hotline_service.pb.h"
-#include "server/workflow/stat_facts.h"
+#include "workflow/stat_facts.h"
 
 namespace hotline {
 
@@ -53,4 +53,4 @@ std::vector<v1::Statistics::TopicCount> TopTopics(
 
 }  // namespace hotline
 
-#endif  // HOTLINE_SERVER_WORKFLOW_STATISTICS_H_
+#endif  // HOTLINE_WORKFLOW_STATISTICS_H_

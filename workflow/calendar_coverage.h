@@ -14,17 +14,17 @@
 // covers further (server/calendar_update.h).
 //
 // Stateless and thread-safe.
-#ifndef HOTLINE_SERVER_WORKFLOW_CALENDAR_COVERAGE_H_
-#define HOTLINE_SERVER_WORKFLOW_CALENDAR_COVERAGE_H_
+#ifndef HOTLINE_WORKFLOW_CALENDAR_COVERAGE_H_
+#define HOTLINE_WORKFLOW_CALENDAR_COVERAGE_H_
 
 #include <optional>
 #include <string>
 
 #include "absl/time/time.h"
 #include "hotline/v1/ticket.pb.h"
-#include "server/workflow/calendar.h"
-#include "server/workflow/deadlines.h"
-#include "server/workflow/ticket_rules.h"
+#include "workflow/calendar.h"
+#include "workflow/deadlines.h"
+#include "workflow/ticket_rules.h"
 
 namespace hotline {
 
@@ -58,4 +58,4 @@ std::string CoverageWarning(const WorkingDayCalendar& calendar, absl::Time now);
 
 }  // namespace hotline
 
-#endif  // HOTLINE_SERVER_WORKFLOW_CALENDAR_COVERAGE_H_
+#endif  // HOTLINE_WORKFLOW_CALENDAR_COVERAGE_H_
