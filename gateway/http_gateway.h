@@ -18,7 +18,8 @@
 //   options.web_root = "/usr/share/hotline/web";
 //   ASSIGN_OR_RETURN(auto gateway, HttpGateway::Start(
 //       options, server->InProcessChannel({}),
-//       v1::HotlineService::descriptor()));
+//       google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+//           "hotline.v1.HotlineService")));
 //   ...
 //   gateway->BeginShutdown();   // stop accepting; then end the gRPC server
 //   gateway->Wait();            // requests and streams have finished
