@@ -194,7 +194,6 @@ absl::Status MeasureTlsCost(
     std::string name;
     std::vector<std::unique_ptr<Client>> clients;
     std::function<absl::Status(Client&, int)> op;
-    Result total;
   };
   std::vector<std::unique_ptr<HotlineServer>> servers;
   std::vector<Variant> variants;
@@ -239,14 +238,10 @@ absl::Status MeasureTlsCost(
       return made;
     };
     const std::string label = tls ? "TLS" : "plaintext";
-    variants.push_back({"health, " + label,
-                        clients(token, false),
-                        [](Client& c, int) { return c.CheckHealth(); },
-                        {}});
-    variants.push_back({"CreateTicket, " + label,
-                        clients(token, false),
-                        [&](Client& c, int) { return create(c); },
-                        {}});
+    variants.push_back({"health, " + label, clients(token, false),
+                        [](Client& c, int) { return c.CheckHealth(); }});
+    variants.push_back({"CreateTicket, " + label, clients(token, false),
+                        [&](Client& c, int) { return create(c); }});
     if (tls) {
       v1::CreateTokenRequest bind;
       bind.mutable_token()->set_principal("bureau");
@@ -256,29 +251,19 @@ absl::Status MeasureTlsCost(
           !s.ok()) {
         return s;
       }
-      variants.push_back({"CreateTicket, mTLS cert",
-                          clients("", true),
-                          [&](Client& c, int) { return create(c); },
-                          {}});
+      variants.push_back({"CreateTicket, mTLS cert", clients("", true),
+                          [&](Client& c, int) { return create(c); }});
     }
   }
-  constexpr int kRounds = 5;
-  for (int round = 0; round < kRounds; ++round) {
-    for (Variant& v : variants) {
-      Result r = Measure(v.name, v.clients, duration / kRounds, v.op);
-      v.total.name = v.name;
-      v.total.latencies.insert(v.total.latencies.end(), r.latencies.begin(),
-                               r.latencies.end());
-      v.total.errors += r.errors;
-      v.total.wall += r.wall;
-    }
-  }
-  for (auto& server : servers) server->Shutdown(absl::Seconds(5));
-  std::vector<Result> results;
+  std::vector<std::pair<std::string, std::function<Result(absl::Duration)>>>
+      runs;
   for (Variant& v : variants) {
-    std::sort(v.total.latencies.begin(), v.total.latencies.end());
-    results.push_back(std::move(v.total));
+    runs.emplace_back(v.name, [&v](absl::Duration d) {
+      return Measure(v.name, v.clients, d, v.op);
+    });
   }
+  std::vector<Result> results = InTurns(5, duration, runs);
+  for (auto& server : servers) server->Shutdown(absl::Seconds(5));
   std::cout << "\nWhat TLS costs (two fresh servers, in turns, kept "
                "channels):\n";
   Print(results);

@@ -22,6 +22,7 @@
 #include "absl/time/clock.h"
 #include "common/error_details.h"
 #include "common/log.h"
+#include "common/loopback_address.h"
 #include "gateway/json_transcoding.h"
 #include "gateway/server_certificate.h"
 #include "gateway/static_files.h"
@@ -157,10 +158,6 @@ absl::StatusOr<std::pair<std::string, int>> SplitAddress(
   absl::ConsumePrefix(&host, "[");
   absl::ConsumeSuffix(&host, "]");
   return std::make_pair(std::string(host), port);
-}
-
-bool IsLoopbackHost(absl::string_view host) {
-  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
 }
 
 // One Server-Sent Events stream: the gRPC server-streaming call behind it.
@@ -638,9 +635,13 @@ void HttpGateway::Impl::Stream(const httplib::Request& http_request,
       absl::SimpleAtoi(
           absl::string_view(position->second.data(), position->second.size()),
           &start_seq)) {
-    start = absl::StrCat("id: ", start_seq, "\nevent: start\ndata: {\"",
-                         options_.event_id_json_name, "\":\"", start_seq,
-                         "\"}\n\n");
+    // The data names the position as the events name theirs.
+    const FieldDescriptor* id_field =
+        method->output_type()->FindFieldByName(options_.event_id_field);
+    start = absl::StrCat(
+        "id: ", start_seq, "\nevent: start\ndata: {\"",
+        id_field != nullptr ? id_field->json_name() : options_.event_id_field,
+        "\":\"", start_seq, "\"}\n\n");
   }
   response.set_header("Cache-Control", "no-store");
   response.set_header("X-Accel-Buffering", "no");
@@ -843,7 +844,7 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
     return absl::InvalidArgumentError(
         "HTTPS needs both --tls_cert and --tls_key");
   }
-  if (!tls && !options.insecure && !IsLoopbackHost(address->first)) {
+  if (!tls && !options.insecure && !IsLoopbackAddress(options.listen_address)) {
     return absl::FailedPreconditionError(absl::StrCat(
         "refusing to serve HTTP in plaintext on ", options.listen_address,
         ", which is not loopback: give --tls_cert and --tls_key, or "

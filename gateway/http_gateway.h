@@ -85,10 +85,9 @@ struct HttpGatewayOptions {
   std::string event_name_field = "type";
   // The initial metadata in which an accepted stream names where it starts
   // (the seq it resumes after); sent first as an "id:" with `event: start`
-  // and data {"<event_id_json_name>": "<seq>"}, so that a reconnect after a
-  // quiet spell resumes from there.
+  // and data {"<event_id_field's JSON name>": "<seq>"}, so that a reconnect
+  // after a quiet spell resumes from there.
   std::string start_metadata = "hotline-after-seq";
-  std::string event_id_json_name = "seq";
 };
 
 class HttpGateway {

@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/loopback_address.h"  // IsLoopbackAddress
 
 namespace grpc {
 class ServerCredentials;
@@ -55,10 +56,6 @@ struct TransportSecurityOptions {
 
 // Parses "optional" or "require"; INVALID_ARGUMENT otherwise.
 absl::StatusOr<ClientAuth> ParseClientAuth(absl::string_view text);
-
-// True when `address` (host:port, or unix:path) accepts only connections
-// from this machine: a unix socket, 127.0.0.0/8, ::1, or "localhost".
-bool IsLoopbackAddress(absl::string_view address);
 
 // The credentials to listen on `address` with. FAILED_PRECONDITION, with a
 // one-line reason, when plaintext is asked for on an address that is not
