@@ -32,6 +32,20 @@ absl::Status CheckColor(v1::Card::Color color) {
   return absl::OkStatus();
 }
 
+// Stores the ticket side of a card change (its new version and event)
+// after the card itself, and hands the card to `result`.
+absl::Status StoreCardTicketChange(Connection& db, const v1::Ticket& before,
+                                   CardChange& change, v1::Card* result) {
+  if (absl::Status s =
+          storage::StoreTicketChange(db, before, &change.ticket_change.ticket,
+                                     &change.ticket_change.event);
+      !s.ok()) {
+    return s;
+  }
+  *result = change.card;
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<v1::ListCardsResponse> CardService::ListCards(
@@ -145,36 +159,30 @@ void CardService::IssueCard(const Principal& principal,
     return done(s);
   }
   auto result = std::make_shared<v1::Card>();
-  store_->Write(AnswerRetries<v1::Card>(
-                    *std::move(identity), clock_, result,
-                    [this, principal, request, id = *ticket_id,
-                     result](Connection& db) -> absl::Status {
-                      absl::StatusOr<std::optional<v1::Ticket>> ticket =
-                          storage::LoadTicket(db, id);
-                      if (!ticket.ok()) return ticket.status();
-                      if (!ticket->has_value()) {
-                        return ResourceNotFound("ticket", request.ticket());
-                      }
-                      absl::StatusOr<CardChange> change = hotline::IssueCard(
-                          **ticket, request.color(), request.reason(),
-                          ActionContext{principal, clock_->Now()});
-                      if (!change.ok()) return change.status();
-                      if (absl::Status s =
-                              storage::InsertCard(db, **ticket, &change->card);
-                          !s.ok()) {
-                        return s;
-                      }
-                      change->ticket_change.event.set_card(change->card.name());
-                      if (absl::Status s = storage::StoreTicketChange(
-                              db, **ticket, &change->ticket_change.ticket,
-                              &change->ticket_change.event);
-                          !s.ok()) {
-                        return s;
-                      }
-                      *result = change->card;
-                      return absl::OkStatus();
-                    }),
-                DeliverWhenDurable<v1::Card>(result, std::move(done)));
+  store_->Write(
+      AnswerRetries<v1::Card>(
+          *std::move(identity), clock_, result,
+          [this, principal, request, id = *ticket_id,
+           result](Connection& db) -> absl::Status {
+            absl::StatusOr<std::optional<v1::Ticket>> ticket =
+                storage::LoadTicket(db, id);
+            if (!ticket.ok()) return ticket.status();
+            if (!ticket->has_value()) {
+              return ResourceNotFound("ticket", request.ticket());
+            }
+            absl::StatusOr<CardChange> change =
+                hotline::IssueCard(**ticket, request.color(), request.reason(),
+                                   ActionContext{principal, clock_->Now()});
+            if (!change.ok()) return change.status();
+            if (absl::Status s =
+                    storage::InsertCard(db, **ticket, &change->card);
+                !s.ok()) {
+              return s;
+            }
+            change->ticket_change.event.set_card(change->card.name());
+            return StoreCardTicketChange(db, **ticket, *change, result.get());
+          }),
+      DeliverWhenDurable<v1::Card>(result, std::move(done)));
 }
 
 void CardService::RevokeCard(const Principal& principal,
@@ -221,14 +229,7 @@ void CardService::RevokeCard(const Principal& principal,
                 !s.ok()) {
               return s;
             }
-            if (absl::Status s = storage::StoreTicketChange(
-                    db, **ticket, &change->ticket_change.ticket,
-                    &change->ticket_change.event);
-                !s.ok()) {
-              return s;
-            }
-            *result = change->card;
-            return absl::OkStatus();
+            return StoreCardTicketChange(db, **ticket, *change, result.get());
           }),
       DeliverWhenDurable<v1::Card>(result, std::move(done)));
 }
