@@ -210,7 +210,7 @@ absl::Status MeasureTlsCost(
     }
     std::string token;
     {
-      auto store = storage::Store::Open(options.store);
+      auto store = storage::OpenStore(options.store);
       if (!store.ok()) return store.status();
       auto made = CreateTokenDirectly(**store, "bureau", "bench", absl::Now());
       if (!made.ok()) return made.status();
@@ -399,7 +399,7 @@ int Main(int argc, char** argv) {
     }
     {
       storage::StoreOptions store_options = options.store;
-      auto store = storage::Store::Open(store_options);
+      auto store = storage::OpenStore(store_options);
       if (!store.ok()) {
         std::cerr << store.status() << "\n";
         return 1;

@@ -41,7 +41,7 @@
 #include "common/proto_time.h"
 #include "server/admin_service.h"
 #include "server/hotline_server.h"
-#include "storage/queries.h"
+#include "server/ticket_changes.h"
 #include "storage/store.h"
 #include "workflow/clock.h"
 
@@ -77,12 +77,12 @@ bool Fill(storage::Store& store, int64_t count, absl::Time now) {
     return static_cast<int64_t>(random() % static_cast<uint64_t>(n));
   };
   for (int i = 0; i < kDepartments; ++i) {
-    absl::Status s = store.WriteAndWait([&](storage::Connection& db) {
-      v1::Department d;
-      d.set_name(Department(i));
-      d.set_display_name(absl::StrCat("部门", i));
-      return storage::InsertDepartment(db, absl::StrCat("d", i), d);
-    });
+    storage::ChangeSet department;
+    v1::Department d;
+    d.set_name(Department(i));
+    d.set_display_name(absl::StrCat("部门", i));
+    department.departments.push_back({absl::StrCat("d", i), d});
+    absl::Status s = store.CommitAndWait(std::move(department));
     if (!s.ok()) {
       std::cerr << s << "\n";
       return false;
@@ -91,7 +91,10 @@ bool Fill(storage::Store& store, int64_t count, absl::Time now) {
   const absl::Time start = absl::Now();
   for (int64_t done = 0; done < count;) {
     const int64_t batch = std::min<int64_t>(kBatch, count - done);
-    absl::Status s = store.WriteAndWait([&](storage::Connection& db) {
+    // One change set a batch, built as the server builds its own.
+    storage::ChangeSet changes;
+    TicketChanges builder(&store, zone, &changes);
+    absl::Status s = [&]() -> absl::Status {
       for (int64_t k = 0; k < batch; ++k) {
         const absl::Time received =
             year_start + absl::Hours(24 * uniform(365) + 8 + uniform(10)) +
@@ -112,7 +115,9 @@ bool Fill(storage::Store& store, int64_t count, absl::Time now) {
         *t.mutable_dispatched_at() = ToProtoTime(received);
         const absl::Time due = received + absl::Hours(24 * 15);
         *t.mutable_reply_due_at() = ToProtoTime(due);
-        if (absl::Status s = storage::InsertTicket(db, &t); !s.ok()) return s;
+        v1::Event created;
+        if (absl::Status s = builder.AddNew(&t, &created); !s.ok()) return s;
+        changes.events.clear();  // the history is not what is measured
         const v1::Ticket inserted = t;
         if (uniform(10) < 8) {
           const absl::Time replied =
@@ -121,31 +126,27 @@ bool Fill(storage::Store& store, int64_t count, absl::Time now) {
             t.set_state(v1::Ticket::REPLIED);
             *t.mutable_replied_at() = ToProtoTime(replied);
             *t.mutable_update_time() = ToProtoTime(replied);
-            if (absl::Status s = storage::UpdateTicket(db, inserted, &t);
-                !s.ok()) {
-              return s;
-            }
+            builder.AddVersion(inserted, &t);
             continue;
           }
         }
         if (due <= now) {
           t.set_reply_overdue(true);
           *t.mutable_update_time() = ToProtoTime(due);
-          if (absl::Status s = storage::UpdateTicket(db, inserted, &t); !s.ok())
-            return s;
+          builder.AddVersion(inserted, &t);
           v1::Card card;
           card.set_ticket(t.name());
           card.set_department(t.department());
           card.set_color(v1::Card::YELLOW);
           card.set_issuer("sweeper");
           *card.mutable_issue_time() = ToProtoTime(due);
-          if (absl::Status s = storage::InsertCard(db, t, &card); !s.ok()) {
+          if (absl::Status s = builder.AddNewCard(t, &card); !s.ok()) {
             return s;
           }
         }
       }
-      return absl::OkStatus();
-    });
+      return store.CommitAndWait(std::move(changes));
+    }();
     if (!s.ok()) {
       std::cerr << s << "\n";
       return false;
@@ -178,7 +179,7 @@ std::optional<Timing> Run(int64_t tickets, const std::string& dir, int calls) {
     options.path = path;
     options.synchronous_full = false;
     absl::StatusOr<std::unique_ptr<storage::Store>> store =
-        storage::Store::Open(options);
+        storage::OpenStore(options);
     if (!store.ok()) {
       std::cerr << store.status() << "\n";
       return std::nullopt;
@@ -190,7 +191,7 @@ std::optional<Timing> Run(int64_t tickets, const std::string& dir, int calls) {
     storage::StoreOptions options;
     options.path = path;
     absl::StatusOr<std::unique_ptr<storage::Store>> store =
-        storage::Store::Open(options);
+        storage::OpenStore(options);
     if (!store.ok()) return std::nullopt;
     absl::StatusOr<v1::Token> made =
         CreateTokenDirectly(**store, "bureau", "bench", absl::Now());

@@ -14,20 +14,18 @@
 #include "common/input_text.h"
 #include "common/proto_time.h"
 #include "server/certificate_binding.h"
-#include "server/completion.h"
 #include "server/idempotency.h"
 #include "server/paging.h"
+#include "server/planned_write.h"
 #include "server/rehearsal_clock.h"
 #include "server/token_secret.h"
-#include "storage/queries.h"
+#include "storage/store.h"
 #include "workflow/access.h"
 #include "workflow/calendar_coverage.h"
 #include "workflow/validation.h"
 
 namespace hotline {
 namespace {
-
-using storage::Connection;
 
 // AdvanceClock moves the clock and sweeps a week at a time at most: each
 // ticket's sweep then holds a week of rules (a few events), and a stopped
@@ -75,11 +73,14 @@ absl::StatusOr<std::pair<v1::Token, Principal>> PrepareToken(
   return std::make_pair(token, *principal);
 }
 
-absl::Status StoreToken(Connection& db, const Principal& principal,
-                        v1::Token& token) {
+// The change set storing a new token (its number reserved, its name set),
+// answered with the token (without a secret for a certificate binding).
+absl::StatusOr<Planned<v1::Token>> PlanToken(storage::Store& store,
+                                             const Principal& principal,
+                                             v1::Token token) {
   if (principal.kind == Principal::Kind::kDepartment) {
     absl::StatusOr<std::optional<v1::Department>> department =
-        storage::LoadDepartment(db, principal.id);
+        store.LoadDepartment(principal.id);
     if (!department.ok()) return department.status();
     if (!department->has_value()) {
       return ResourceNotFound("department", principal.DepartmentName(),
@@ -87,12 +88,20 @@ absl::Status StoreToken(Connection& db, const Principal& principal,
     }
   }
   if (!token.certificate_identity().empty()) {
-    if (absl::Status s = CheckCertificateUnbound(db, token); !s.ok()) return s;
+    if (absl::Status s = CheckCertificateUnbound(store, token); !s.ok()) {
+      return s;
+    }
   }
-  absl::Status inserted =
-      storage::InsertToken(db, HashTokenSecret(token.secret()), &token);
+  absl::StatusOr<int64_t> number =
+      store.ReserveNumbers(storage::NumberKind::kToken, 1);
+  if (!number.ok()) return number.status();
+  token.set_name(absl::StrCat("tokens/", *number));
+  Planned<v1::Token> planned;
+  planned.changes.new_tokens.push_back(
+      {HashTokenSecret(token.secret()), token});
   if (!token.certificate_identity().empty()) token.clear_secret();
-  return inserted;
+  planned.answer = std::move(token);
+  return planned;
 }
 
 bool IsBureau(const std::string& principal_text) {
@@ -102,13 +111,13 @@ bool IsBureau(const std::string& principal_text) {
 
 // The bureau tokens that are not revoked. Tokens are few (one or a few per
 // department and integrator), so they are read page by page.
-absl::StatusOr<int> LiveBureauTokens(Connection& db) {
+absl::StatusOr<int> LiveBureauTokens(storage::Store& store) {
   int live = 0;
   int64_t after = 0;
   while (true) {
     constexpr int kPage = 500;
     absl::StatusOr<std::vector<v1::Token>> page =
-        storage::QueryTokens(db, after, kPage);
+        store.QueryTokens(after, kPage);
     if (!page.ok()) return page.status();
     for (const v1::Token& token : *page) {
       if (IsBureau(token.principal()) && !token.has_revoke_time()) ++live;
@@ -146,25 +155,31 @@ void AdminService::CreateDepartment(const Principal& principal,
       !s.ok()) {
     return done(s);
   }
-  auto result = std::make_shared<v1::Department>();
-  result->set_name(absl::StrCat("departments/", request.department_id()));
-  result->set_display_name(request.department().display_name());
-  *result->mutable_create_time() = ToProtoTime(clock_->Now());
-  store_->Write(AnswerRetries<v1::Department>(
-                    *std::move(identity), clock_, result,
-                    [id = request.department_id(),
-                     result](Connection& db) -> absl::Status {
-                      absl::Status status =
-                          storage::InsertDepartment(db, id, *result);
-                      if (absl::IsAlreadyExists(status)) {
-                        return WithReason(
-                            absl::AlreadyExistsError(absl::StrCat(
-                                result->name(), " already exists")),
-                            v1::ALREADY_EXISTS, {{"resource", result->name()}});
-                      }
-                      return status;
-                    }),
-                DeliverWhenDurable(result, std::move(done)));
+  v1::Department department;
+  department.set_name(absl::StrCat("departments/", request.department_id()));
+  department.set_display_name(request.department().display_name());
+  *department.mutable_create_time() = ToProtoTime(clock_->Now());
+  CommitPlanned<v1::Department>(
+      store_, executor_,
+      AnswerRetries<v1::Department>(
+          *std::move(identity), clock_, store_,
+          [this, id = request.department_id(),
+           department]() -> absl::StatusOr<Planned<v1::Department>> {
+            absl::StatusOr<std::optional<v1::Department>> existing =
+                store_->LoadDepartment(id);
+            if (!existing.ok()) return existing.status();
+            if (existing->has_value()) {
+              return WithReason(absl::AlreadyExistsError(absl::StrCat(
+                                    department.name(), " already exists")),
+                                v1::ALREADY_EXISTS,
+                                {{"resource", department.name()}});
+            }
+            Planned<v1::Department> planned;
+            planned.changes.departments.push_back({id, department});
+            planned.answer = department;
+            return planned;
+          }),
+      std::move(done));
 }
 
 absl::StatusOr<v1::Department> AdminService::GetDepartment(
@@ -173,8 +188,7 @@ absl::StatusOr<v1::Department> AdminService::GetDepartment(
   absl::StatusOr<std::string> id = ParseDepartmentName(request.name(), "name");
   if (!id.ok()) return id.status();
   absl::StatusOr<std::optional<v1::Department>> department =
-      store_->Read<std::optional<v1::Department>>(
-          [&](Connection& db) { return storage::LoadDepartment(db, *id); });
+      store_->LoadDepartment(*id);
   if (!department.ok()) return department.status();
   if (!department->has_value()) {
     return ResourceNotFound("department", request.name());
@@ -191,9 +205,7 @@ absl::StatusOr<v1::ListDepartmentsResponse> AdminService::ListDepartments(
       DecodePageToken(request.page_token(), scope);
   if (!after.ok()) return after.status();
   absl::StatusOr<std::vector<v1::Department>> departments =
-      store_->Read<std::vector<v1::Department>>([&](Connection& db) {
-        return storage::QueryDepartments(db, *after, *page_size + 1);
-      });
+      store_->QueryDepartments(*after, *page_size + 1);
   if (!departments.ok()) return departments.status();
   v1::ListDepartmentsResponse response;
   const bool more = TrimToPage(&*departments, *page_size);
@@ -220,14 +232,15 @@ void AdminService::CreateToken(const Principal& principal,
   if (absl::Status s = AuthorizeBureauOnly(principal, "CreateToken"); !s.ok()) {
     return done(s);
   }
-  auto result = std::make_shared<v1::Token>(prepared->first);
   // A retry after a lost answer gets the same secret back (idempotency.h).
-  store_->Write(AnswerRetries<v1::Token>(
-                    *std::move(identity), clock_, result,
-                    [owner = prepared->second, result](Connection& db) {
-                      return StoreToken(db, owner, *result);
-                    }),
-                DeliverWhenDurable(result, std::move(done)));
+  CommitPlanned<v1::Token>(
+      store_, executor_,
+      AnswerRetries<v1::Token>(
+          *std::move(identity), clock_, store_,
+          [this, owner = prepared->second, token = prepared->first] {
+            return PlanToken(*store_, owner, token);
+          }),
+      std::move(done));
 }
 
 absl::StatusOr<v1::ListTokensResponse> AdminService::ListTokens(
@@ -246,9 +259,7 @@ absl::StatusOr<v1::ListTokensResponse> AdminService::ListTokens(
     return s;
   }
   absl::StatusOr<std::vector<v1::Token>> tokens =
-      store_->Read<std::vector<v1::Token>>([&](Connection& db) {
-        return storage::QueryTokens(db, after_id, *page_size + 1);
-      });
+      store_->QueryTokens(after_id, *page_size + 1);
   if (!tokens.ok()) return tokens.status();
   v1::ListTokensResponse response;
   const bool more = TrimToPage(&*tokens, *page_size);
@@ -279,14 +290,18 @@ void AdminService::RevokeToken(const Principal& principal,
   if (absl::Status s = AuthorizeBureauOnly(principal, "RevokeToken"); !s.ok()) {
     return done(s);
   }
-  auto result = std::make_shared<v1::Token>();
-  store_->Write(
+  // One revocation at a time: the check that a bureau token stays live
+  // and the revocation must not interleave with another's. This runs on
+  // the executor (never a gRPC callback thread), so it may wait.
+  absl::MutexLock lock(&revocations_);
+  done(CommitPlannedAndWait<v1::Token>(
+      store_,
       AnswerRetries<v1::Token>(
-          *std::move(identity), clock_, result,
-          [this, id = *id, name = request.name(),
-           result](Connection& db) -> absl::Status {
+          *std::move(identity), clock_, store_,
+          [this, id = *id,
+           name = request.name()]() -> absl::StatusOr<Planned<v1::Token>> {
             absl::StatusOr<std::optional<v1::Token>> token =
-                storage::LoadToken(db, id);
+                store_->LoadToken(id);
             if (!token.ok()) return token.status();
             if (!token->has_value()) {
               return ResourceNotFound("token", name);
@@ -297,7 +312,7 @@ void AdminService::RevokeToken(const Principal& principal,
                                 v1::ALREADY_REVOKED, {{"resource", name}});
             }
             if (IsBureau((*token)->principal())) {
-              absl::StatusOr<int> live = LiveBureauTokens(db);
+              absl::StatusOr<int> live = LiveBureauTokens(*store_);
               if (!live.ok()) return live.status();
               if (*live <= 1) {
                 return WithReason(
@@ -312,16 +327,13 @@ void AdminService::RevokeToken(const Principal& principal,
               }
             }
             const absl::Time now = clock_->Now();
-            if (absl::Status s =
-                    storage::MarkTokenRevoked(db, id, absl::ToUnixMicros(now));
-                !s.ok()) {
-              return s;
-            }
-            *result = **token;
-            *result->mutable_revoke_time() = ToProtoTime(now);
-            return absl::OkStatus();
-          }),
-      DeliverWhenDurable(result, std::move(done)));
+            Planned<v1::Token> planned;
+            planned.changes.token_revocations.push_back(
+                {id, absl::ToUnixMicros(now)});
+            planned.answer = **token;
+            *planned.answer.mutable_revoke_time() = ToProtoTime(now);
+            return planned;
+          })));
 }
 
 absl::StatusOr<v1::Policy> AdminService::GetPolicy(
@@ -340,9 +352,7 @@ absl::StatusOr<v1::Caller> AdminService::GetCaller(
   if (principal.kind == Principal::Kind::kDepartment) {
     caller.set_department(principal.DepartmentName());
     absl::StatusOr<std::optional<v1::Department>> department =
-        store_->Read<std::optional<v1::Department>>([&](Connection& db) {
-          return storage::LoadDepartment(db, principal.id);
-        });
+        store_->LoadDepartment(principal.id);
     if (!department.ok()) return department.status();
     if (department->has_value()) {
       caller.set_display_name((*department)->display_name());
@@ -459,27 +469,25 @@ absl::StatusOr<v1::AdvanceClockResponse> AdminService::AdvanceOnce(
   // Calls run one at a time on the worker: nothing records this request
   // between the look-up and the record below.
   absl::StatusOr<std::optional<storage::RequestOutcome>> earlier =
-      store_->Read<std::optional<storage::RequestOutcome>>([&](Connection& db) {
-        return storage::FindRequestOutcome(db, identity.key);
-      });
+      store_->FindRequestOutcome(identity.key);
   if (!earlier.ok()) return earlier.status();
-  auto result = std::make_shared<v1::AdvanceClockResponse>();
+  v1::AdvanceClockResponse result;
   if (!earlier->has_value()) {
     absl::StatusOr<v1::AdvanceClockResponse> answer =
         Advance(request, call, answer_by);
     // A call stopped short records nothing: its retry goes on from where
     // the clock stands.
     if (!answer.ok()) return answer;
-    *result = *std::move(answer);
+    result = *std::move(answer);
   }
   // Records the outcome, or reads the recorded one back.
-  if (absl::Status s = store_->WriteAndWait(
-          AnswerRetries(identity, clock_, result,
-                        [](Connection&) { return absl::OkStatus(); }));
-      !s.ok()) {
-    return s;
-  }
-  return *result;
+  return CommitPlannedAndWait<v1::AdvanceClockResponse>(
+      store_,
+      AnswerRetries<v1::AdvanceClockResponse>(
+          identity, clock_, store_,
+          [result]() -> absl::StatusOr<Planned<v1::AdvanceClockResponse>> {
+            return Planned<v1::AdvanceClockResponse>{{}, result};
+          }));
 }
 
 absl::StatusOr<v1::AdvanceClockResponse> AdminService::Advance(
@@ -595,11 +603,9 @@ absl::StatusOr<v1::Token> CreateTokenDirectly(storage::Store& store,
   absl::StatusOr<std::pair<v1::Token, Principal>> prepared =
       PrepareToken(requested, now);
   if (!prepared.ok()) return prepared.status();
-  v1::Token token = prepared->first;
-  absl::Status status = store.WriteAndWait(
-      [&](Connection& db) { return StoreToken(db, prepared->second, token); });
-  if (!status.ok()) return status;
-  return token;
+  return CommitPlannedAndWait<v1::Token>(&store, [&] {
+    return PlanToken(store, prepared->second, prepared->first);
+  });
 }
 
 }  // namespace hotline

@@ -15,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "hotline/v1/hotline_service.pb.h"
+#include "server/executor.h"
 #include "server/idempotency.h"
 #include "server/policy_registry.h"
 #include "server/sweeper.h"
@@ -46,13 +47,14 @@ class AdminService final {
   // answered (the authenticator forgets the tokens it remembers).
   AdminService(storage::Store* store, const Clock* clock,
                const PolicyRegistry* policies, Sweeper* sweeper,
-               ManualClock* rehearsal_clock,
+               ManualClock* rehearsal_clock, Executor* executor,
                std::function<void()> on_token_revoked = nullptr)
       : store_(store),
         clock_(clock),
         policies_(policies),
         sweeper_(sweeper),
         rehearsal_clock_(rehearsal_clock),
+        executor_(executor),
         on_token_revoked_(std::move(on_token_revoked)) {}
   // Waits for an AdvanceClock under way.
   ~AdminService();
@@ -95,6 +97,8 @@ class AdminService final {
 
  private:
   storage::Store* const store_;
+  // Held while a token revocation is planned and committed.
+  absl::Mutex revocations_;
   const Clock* const clock_;
   const PolicyRegistry* const policies_;
   Sweeper* const sweeper_;
@@ -111,6 +115,7 @@ class AdminService final {
   void RunOnWorker(std::function<void()> job);
 
   ManualClock* const rehearsal_clock_;
+  Executor* const executor_;
   const std::function<void()> on_token_revoked_;
 
   // The AdvanceClock worker: started on first use, one job at a time.

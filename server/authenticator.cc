@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"
 #include "server/token_secret.h"
-#include "storage/queries.h"
+#include "storage/store.h"
 
 namespace hotline {
 namespace {
@@ -52,30 +52,28 @@ struct Found {
 
 absl::StatusOr<std::map<std::string, std::string>> RevokedCredentials(
     storage::Store& store, const std::set<std::string>& credentials) {
-  return store.Read<std::map<std::string, std::string>>(
-      [&](storage::Connection& db)
-          -> absl::StatusOr<std::map<std::string, std::string>> {
-        std::map<std::string, std::string> revoked;
-        for (const std::string& credential : credentials) {
-          if (credential.empty()) continue;  // not from a token: nothing to end
-          int64_t id = 0;
-          if (!absl::StartsWith(credential, kTokenPrefix) ||
-              !absl::SimpleAtoi(credential.substr(kTokenPrefix.size()), &id)) {
-            revoked[credential] = "the credential is unknown";
-            continue;
-          }
-          absl::StatusOr<std::optional<TokenRecord>> record =
-              storage::LoadTokenRecord(db, id);
-          if (!record.ok()) return record.status();
-          if (!record->has_value()) {
-            revoked[credential] = "the token is unknown";
-          } else if ((*record)->revoked) {
-            revoked[credential] =
-                absl::StrCat("the token ", credential, " was revoked");
-          }
-        }
-        return revoked;
-      });
+  return [&]() -> absl::StatusOr<std::map<std::string, std::string>> {
+    std::map<std::string, std::string> revoked;
+    for (const std::string& credential : credentials) {
+      if (credential.empty()) continue;  // not from a token: nothing to end
+      int64_t id = 0;
+      if (!absl::StartsWith(credential, kTokenPrefix) ||
+          !absl::SimpleAtoi(credential.substr(kTokenPrefix.size()), &id)) {
+        revoked[credential] = "the credential is unknown";
+        continue;
+      }
+      absl::StatusOr<std::optional<TokenRecord>> record =
+          store.LoadTokenRecord(id);
+      if (!record.ok()) return record.status();
+      if (!record->has_value()) {
+        revoked[credential] = "the token is unknown";
+      } else if ((*record)->revoked) {
+        revoked[credential] =
+            absl::StrCat("the token ", credential, " was revoked");
+      }
+    }
+    return revoked;
+  }();
 }
 
 void Authenticator::ForgetTokens() {
@@ -114,28 +112,27 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
     if (it != live_tokens_.end()) return PrincipalOf(it->second);
     generation = generation_;
   }
-  absl::StatusOr<Found> found = store_->Read<Found>(
-      [&](storage::Connection& db) -> absl::StatusOr<Found> {
-        Found found;
-        if (has_token) {
-          absl::StatusOr<std::optional<TokenRecord>> token =
-              storage::LoadTokenBySecretHash(db, hash);
-          if (!token.ok()) return token.status();
-          found.token = *std::move(token);
-        }
-        for (const std::string& identity : identities) {
-          absl::StatusOr<std::optional<TokenRecord>> binding =
-              storage::LoadTokenByCertificateIdentity(db, identity);
-          if (!binding.ok()) return binding.status();
-          if (!binding->has_value()) continue;
-          if ((*binding)->revoked) {
-            if (!found.revoked_binding) found.revoked_binding = **binding;
-          } else {
-            found.live_bindings.push_back(**binding);
-          }
-        }
-        return found;
-      });
+  absl::StatusOr<Found> found = [&]() -> absl::StatusOr<Found> {
+    Found found;
+    if (has_token) {
+      absl::StatusOr<std::optional<TokenRecord>> token =
+          store_->LoadTokenBySecretHash(hash);
+      if (!token.ok()) return token.status();
+      found.token = *std::move(token);
+    }
+    for (const std::string& identity : identities) {
+      absl::StatusOr<std::optional<TokenRecord>> binding =
+          store_->LoadTokenByCertificateIdentity(identity);
+      if (!binding.ok()) return binding.status();
+      if (!binding->has_value()) continue;
+      if ((*binding)->revoked) {
+        if (!found.revoked_binding) found.revoked_binding = **binding;
+      } else {
+        found.live_bindings.push_back(**binding);
+      }
+    }
+    return found;
+  }();
   if (!found.ok()) return found.status();
   if (cacheable && found->token.has_value() && !found->token->revoked) {
     constexpr size_t kMaxRemembered = 10000;

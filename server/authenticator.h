@@ -41,7 +41,6 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
-#include "storage/queries.h"
 #include "storage/store.h"
 #include "workflow/principal.h"
 

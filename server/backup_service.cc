@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "common/proto_time.h"
 #include "storage/backup.h"
+#include "storage/store.h"
 #include "workflow/access.h"
 
 namespace hotline {
@@ -142,7 +143,7 @@ void BackupService::Run() {
 absl::StatusOr<v1::Backup> BackupService::BackupNow(const char* why) {
   const absl::Time start = absl::Now();
   absl::StatusOr<storage::BackupFile> file =
-      storage::WriteBackup(*store_, options_.directory, start);
+      store_->WriteBackup(options_.directory, start);
   if (!file.ok()) {
     LogError(absl::StrFormat(
         "%s backup into %s failed%s: %s", why, options_.directory,

@@ -6,8 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
-#include "storage/queries.h"
-#include "storage/settings.h"
+#include "server/planned_write.h"
+#include "server/ticket_changes.h"
+#include "storage/store.h"
 #include "workflow/calendar_coverage.h"
 
 namespace hotline {
@@ -25,10 +26,7 @@ absl::StatusOr<std::vector<int64_t>> ProvisionalTickets(
     query.state = state;
     query.limit = 500;
     while (true) {
-      absl::StatusOr<std::vector<Ticket>> page =
-          store.Read<std::vector<Ticket>>([&](storage::Connection& db) {
-            return storage::QueryTickets(db, query);
-          });
+      absl::StatusOr<std::vector<Ticket>> page = store.QueryTickets(query);
       if (!page.ok()) return page.status();
       for (const Ticket& t : *page) {
         absl::CivilDay marked;
@@ -55,9 +53,7 @@ absl::StatusOr<int> ApplyCalendarCoverage(storage::Store& store,
   }
   const std::string covered = absl::FormatCivilTime(calendar.covered_through());
   absl::StatusOr<std::optional<std::string>> recorded =
-      store.Read<std::optional<std::string>>([](storage::Connection& db) {
-        return storage::LoadSetting(db, storage::kCalendarCoverageSetting);
-      });
+      store.LoadSetting(storage::kCalendarCoverageSetting);
   if (!recorded.ok()) return recorded.status();
   if (recorded->has_value() && **recorded == covered) return 0;
 
@@ -66,26 +62,30 @@ absl::StatusOr<int> ApplyCalendarCoverage(storage::Store& store,
   if (!ids.ok()) return ids.status();
   int recomputed = 0;
   for (int64_t id : *ids) {
-    absl::Status s =
-        store.WriteAndWait([&](storage::Connection& db) -> absl::Status {
-          absl::StatusOr<std::optional<Ticket>> ticket =
-              storage::LoadTicket(db, id);
+    bool changed = false;
+    absl::StatusOr<bool> done = CommitPlannedAndWait<bool>(
+        &store, [&]() -> absl::StatusOr<Planned<bool>> {
+          Planned<bool> planned{{}, false};
+          absl::StatusOr<std::optional<Ticket>> ticket = store.LoadTicket(id);
           if (!ticket.ok()) return ticket.status();
-          if (!ticket->has_value()) return absl::OkStatus();
+          if (!ticket->has_value()) return planned;
           std::optional<TicketChange> change = RecomputeProvisionalDeadlines(
               **ticket, now, policies.RulesFor((*ticket)->policy_version()));
-          if (!change) return absl::OkStatus();
-          ++recomputed;
-          return storage::StoreTicketChange(db, **ticket, &change->ticket,
-                                            &change->event);
+          if (!change) return planned;
+          TicketChanges changes(&store, calendar.zone(), &planned.changes);
+          changes.ExpectStored(**ticket);
+          changes.AddVersion(**ticket, &change->ticket);
+          changes.AddEvent(change->event);
+          planned.answer = true;
+          return planned;
         });
-    if (!s.ok()) return s;
+    if (!done.ok()) return done.status();
+    changed = *done;
+    if (changed) ++recomputed;
   }
-  if (absl::Status s = store.WriteAndWait([&](storage::Connection& db) {
-        return storage::StoreSetting(db, storage::kCalendarCoverageSetting,
-                                     covered);
-      });
-      !s.ok()) {
+  storage::ChangeSet setting;
+  setting.settings.emplace_back(storage::kCalendarCoverageSetting, covered);
+  if (absl::Status s = store.CommitAndWait(std::move(setting)); !s.ok()) {
     return s;
   }
   if (recomputed > 0) {

@@ -10,18 +10,17 @@
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"
 #include "common/proto_time.h"
-#include "server/completion.h"
 #include "server/idempotency.h"
 #include "server/paging.h"
-#include "storage/queries.h"
+#include "server/planned_write.h"
+#include "server/ticket_changes.h"
+#include "storage/store.h"
 #include "workflow/access.h"
 #include "workflow/card_rules.h"
 #include "workflow/validation.h"
 
 namespace hotline {
 namespace {
-
-using storage::Connection;
 
 absl::Status CheckColor(v1::Card::Color color) {
   if (color != v1::Card::YELLOW && color != v1::Card::RED) {
@@ -32,18 +31,13 @@ absl::Status CheckColor(v1::Card::Color color) {
   return absl::OkStatus();
 }
 
-// Stores the ticket side of a card change (its new version and event)
-// after the card itself, and hands the card to `result`.
-absl::Status StoreCardTicketChange(Connection& db, const v1::Ticket& before,
-                                   CardChange& change, v1::Card* result) {
-  if (absl::Status s =
-          storage::StoreTicketChange(db, before, &change.ticket_change.ticket,
-                                     &change.ticket_change.event);
-      !s.ok()) {
-    return s;
-  }
-  *result = change.card;
-  return absl::OkStatus();
+// The ticket side of a card change (its new version and event), after the
+// card itself; the card is the answer.
+void PlanCardChange(TicketChanges& changes, const v1::Ticket& before,
+                    CardChange& change) {
+  changes.ExpectStored(before);
+  changes.AddVersion(before, &change.ticket_change.ticket);
+  changes.AddEvent(change.ticket_change.event);
 }
 
 }  // namespace
@@ -126,9 +120,7 @@ absl::StatusOr<v1::ListCardsResponse> CardService::ListCards(
           {{"principal", principal.ToString()}, {"method", "ListCards"}});
   }
   query.limit = *page_size + 1;
-  absl::StatusOr<std::vector<v1::Card>> cards =
-      store_->Read<std::vector<v1::Card>>(
-          [&](Connection& db) { return storage::QueryCards(db, query); });
+  absl::StatusOr<std::vector<v1::Card>> cards = store_->QueryCards(query);
   if (!cards.ok()) return cards.status();
   v1::ListCardsResponse response;
   const bool more = TrimToPage(&*cards, *page_size);
@@ -158,14 +150,14 @@ void CardService::IssueCard(const Principal& principal,
   if (absl::Status s = AuthorizeBureauOnly(principal, "IssueCard"); !s.ok()) {
     return done(s);
   }
-  auto result = std::make_shared<v1::Card>();
-  store_->Write(
+  CommitPlanned<v1::Card>(
+      store_, executor_,
       AnswerRetries<v1::Card>(
-          *std::move(identity), clock_, result,
-          [this, principal, request, id = *ticket_id,
-           result](Connection& db) -> absl::Status {
+          *std::move(identity), clock_, store_,
+          [this, principal, request,
+           id = *ticket_id]() -> absl::StatusOr<Planned<v1::Card>> {
             absl::StatusOr<std::optional<v1::Ticket>> ticket =
-                storage::LoadTicket(db, id);
+                store_->LoadTicket(id);
             if (!ticket.ok()) return ticket.status();
             if (!ticket->has_value()) {
               return ResourceNotFound("ticket", request.ticket());
@@ -174,15 +166,18 @@ void CardService::IssueCard(const Principal& principal,
                 hotline::IssueCard(**ticket, request.color(), request.reason(),
                                    ActionContext{principal, clock_->Now()});
             if (!change.ok()) return change.status();
-            if (absl::Status s =
-                    storage::InsertCard(db, **ticket, &change->card);
+            Planned<v1::Card> planned;
+            TicketChanges changes(store_, zone_, &planned.changes);
+            if (absl::Status s = changes.AddNewCard(**ticket, &change->card);
                 !s.ok()) {
               return s;
             }
             change->ticket_change.event.set_card(change->card.name());
-            return StoreCardTicketChange(db, **ticket, *change, result.get());
+            PlanCardChange(changes, **ticket, *change);
+            planned.answer = change->card;
+            return planned;
           }),
-      DeliverWhenDurable<v1::Card>(result, std::move(done)));
+      std::move(done));
 }
 
 void CardService::RevokeCard(const Principal& principal,
@@ -201,21 +196,19 @@ void CardService::RevokeCard(const Principal& principal,
   if (absl::Status s = AuthorizeBureauOnly(principal, "RevokeCard"); !s.ok()) {
     return done(s);
   }
-  auto result = std::make_shared<v1::Card>();
-  store_->Write(
+  CommitPlanned<v1::Card>(
+      store_, executor_,
       AnswerRetries<v1::Card>(
-          *std::move(identity), clock_, result,
-          [this, principal, request, id = *card_id,
-           result](Connection& db) -> absl::Status {
-            absl::StatusOr<std::optional<v1::Card>> card =
-                storage::LoadCard(db, id);
+          *std::move(identity), clock_, store_,
+          [this, principal, request,
+           id = *card_id]() -> absl::StatusOr<Planned<v1::Card>> {
+            absl::StatusOr<std::optional<v1::Card>> card = store_->LoadCard(id);
             if (!card.ok()) return card.status();
             if (!card->has_value()) {
               return ResourceNotFound("card", request.name());
             }
             absl::StatusOr<std::optional<v1::Ticket>> ticket =
-                storage::LoadTicket(db,
-                                    storage::TicketIdOfName((*card)->ticket()));
+                store_->LoadTicket(storage::TicketIdOfName((*card)->ticket()));
             if (!ticket.ok()) return ticket.status();
             if (!ticket->has_value()) {
               return absl::InternalError("a card's ticket is missing");
@@ -224,14 +217,14 @@ void CardService::RevokeCard(const Principal& principal,
                 hotline::RevokeCard(**ticket, **card, request.reason(),
                                     ActionContext{principal, clock_->Now()});
             if (!change.ok()) return change.status();
-            if (absl::Status s =
-                    storage::UpdateCard(db, **ticket, **card, change->card);
-                !s.ok()) {
-              return s;
-            }
-            return StoreCardTicketChange(db, **ticket, *change, result.get());
+            Planned<v1::Card> planned;
+            TicketChanges changes(store_, zone_, &planned.changes);
+            changes.AddChangedCard(**ticket, **card, change->card);
+            PlanCardChange(changes, **ticket, *change);
+            planned.answer = change->card;
+            return planned;
           }),
-      DeliverWhenDurable<v1::Card>(result, std::move(done)));
+      std::move(done));
 }
 
 }  // namespace hotline

@@ -9,7 +9,9 @@
 #include <functional>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "hotline/v1/hotline_service.pb.h"
+#include "server/executor.h"
 #include "storage/store.h"
 #include "workflow/clock.h"
 #include "workflow/principal.h"
@@ -21,8 +23,10 @@ class CardService final {
   using CardDone = std::function<void(absl::StatusOr<v1::Card>)>;
 
   // Every pointer must outlive the service.
-  CardService(storage::Store* store, const Clock* clock)
-      : store_(store), clock_(clock) {}
+  // Every pointer must outlive the service; `zone` is the bureau's.
+  CardService(storage::Store* store, const Clock* clock, absl::TimeZone zone,
+              Executor* executor)
+      : store_(store), clock_(clock), zone_(zone), executor_(executor) {}
   CardService(const CardService&) = delete;
   CardService& operator=(const CardService&) = delete;
 
@@ -36,6 +40,8 @@ class CardService final {
  private:
   storage::Store* const store_;
   const Clock* const clock_;
+  const absl::TimeZone zone_;
+  Executor* const executor_;
 };
 
 }  // namespace hotline

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"
-#include "storage/queries.h"
+#include "storage/store.h"
 
 namespace hotline {
 
@@ -35,10 +35,10 @@ absl::Status CheckCertificateIdentity(absl::string_view identity) {
   return absl::OkStatus();
 }
 
-absl::Status CheckCertificateUnbound(storage::Connection& db,
+absl::Status CheckCertificateUnbound(storage::Store& store,
                                      const v1::Token& token) {
   absl::StatusOr<std::optional<storage::TokenRecord>> bound =
-      storage::LoadTokenByCertificateIdentity(db, token.certificate_identity());
+      store.LoadTokenByCertificateIdentity(token.certificate_identity());
   if (!bound.ok()) return bound.status();
   if (!bound->has_value() || (*bound)->revoked) return absl::OkStatus();
   const std::string existing = absl::StrCat("tokens/", (*bound)->id);

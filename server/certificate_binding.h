@@ -12,7 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "hotline/v1/ticket.pb.h"
-#include "storage/sqlite.h"
+#include "storage/store.h"
 
 namespace hotline {
 
@@ -27,7 +27,7 @@ absl::Status CheckCertificateIdentity(absl::string_view identity);
 // OK when no binding of token.certificate_identity() is live;
 // ALREADY_EXISTS (reason ALREADY_EXISTS, metadata resource: the live
 // binding's token name) otherwise.
-absl::Status CheckCertificateUnbound(storage::Connection& db,
+absl::Status CheckCertificateUnbound(storage::Store& store,
                                      const v1::Token& token);
 
 }  // namespace hotline

@@ -12,19 +12,16 @@
 #include "absl/time/civil_time.h"
 #include "common/error_details.h"
 #include "common/proto_time.h"
-#include "server/completion.h"
 #include "server/idempotency.h"
 #include "server/paging.h"
 #include "server/ticket_step.h"
-#include "storage/queries.h"
+#include "storage/store.h"
 #include "workflow/access.h"
 #include "workflow/daily_report_rules.h"
 #include "workflow/validation.h"
 
 namespace hotline {
 namespace {
-
-using storage::Connection;
 
 constexpr int kMaxEntries = 500;
 constexpr int kMaxMisses = 5000;
@@ -111,42 +108,41 @@ void DailyReportService::SubmitDailyReport(
       !s.ok()) {
     return done(s);
   }
-  auto result = std::make_shared<v1::SubmitDailyReportResponse>();
-  store_->Write(
-      AnswerRetries<v1::SubmitDailyReportResponse>(
-          *std::move(identity), clock_, result,
-          [this, principal, request, ids,
-           result](Connection& db) -> absl::Status {
+  using Response = v1::SubmitDailyReportResponse;
+  CommitPlanned<Response>(
+      store_, executor_,
+      AnswerRetries<Response>(
+          *std::move(identity), clock_, store_,
+          [this, principal, request,
+           ids]() -> absl::StatusOr<Planned<Response>> {
             const absl::Time now = clock_->Now();
             absl::StatusOr<absl::CivilDay> day =
                 CheckReportDay(request.date(), now, policies_->calendar());
             if (!day.ok()) return day.status();
+            Planned<Response> planned;
             for (int i = 0; i < request.entries_size(); ++i) {
               const auto& entry = request.entries(i);
-              absl::StatusOr<v1::Ticket> ticket = ApplyTicketStep(
-                  db, *policies_, ActionContext{principal, now},
+              absl::StatusOr<Planned<v1::Ticket>> step = PlanTicketStep(
+                  *store_, *policies_, ActionContext{principal, now},
                   TicketAction::kDailyReport, ids[i], entry.ticket(),
-                  [&](Connection&, const v1::Ticket& current,
+                  [&](storage::Store&, const v1::Ticket& current,
                       const ActionContext& context) {
                     return RecordDailyReport(current, *day, entry.progress(),
                                              context);
                   });
-              if (!ticket.ok()) return ticket.status();
-              v1::DailyReport& report = *result->add_reports();
+              if (!step.ok()) return step.status();
+              planned.changes.Append(std::move(step->changes));
+              v1::DailyReport& report = *planned.answer.add_reports();
               report.set_ticket(entry.ticket());
-              report.set_department(ticket->department());
+              report.set_department(step->answer.department());
               report.set_date(request.date());
               report.set_progress(entry.progress());
               *report.mutable_submit_time() = ToProtoTime(now);
-              if (absl::Status s = storage::UpsertDailyReport(db, report);
-                  !s.ok()) {
-                return s;
-              }
+              planned.changes.daily_reports.push_back(report);
             }
-            return absl::OkStatus();
+            return planned;
           }),
-      DeliverWhenDurable<v1::SubmitDailyReportResponse>(result,
-                                                        std::move(done)));
+      std::move(done));
 }
 
 absl::StatusOr<v1::ListDailyReportsResponse>
@@ -185,10 +181,7 @@ DailyReportService::ListDailyReports(
   query.department = *department;
   query.limit = *page_size + 1;
   absl::StatusOr<std::vector<std::pair<int64_t, v1::DailyReport>>> rows =
-      store_->Read<std::vector<std::pair<int64_t, v1::DailyReport>>>(
-          [&](Connection& db) {
-            return storage::QueryDailyReports(db, query);
-          });
+      store_->QueryDailyReports(query);
   if (!rows.ok()) return rows.status();
   v1::ListDailyReportsResponse response;
   const bool more = TrimToPage(&*rows, *page_size);
@@ -218,11 +211,8 @@ DailyReportService::GetDailyReportCompliance(
   absl::StatusOr<std::optional<std::string>> department =
       ScopeDepartment(principal, request.department(), true);
   if (!department.ok()) return department.status();
-  absl::StatusOr<storage::ComplianceCounts> counts =
-      store_->Read<storage::ComplianceCounts>([&](Connection& db) {
-        return storage::QueryCompliance(db, **department, request.from_date(),
-                                        request.to_date(), kMaxMisses);
-      });
+  absl::StatusOr<storage::ComplianceCounts> counts = store_->QueryCompliance(
+      **department, request.from_date(), request.to_date(), kMaxMisses);
   if (!counts.ok()) return counts.status();
   v1::DailyReportCompliance compliance;
   compliance.set_department(**department);

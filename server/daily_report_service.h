@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "hotline/v1/hotline_service.pb.h"
+#include "server/executor.h"
 #include "server/policy_registry.h"
 #include "storage/store.h"
 #include "workflow/clock.h"
@@ -24,8 +25,11 @@ class DailyReportService final {
 
   // Every pointer must outlive the service.
   DailyReportService(storage::Store* store, const Clock* clock,
-                     const PolicyRegistry* policies)
-      : store_(store), clock_(clock), policies_(policies) {}
+                     const PolicyRegistry* policies, Executor* executor)
+      : store_(store),
+        clock_(clock),
+        policies_(policies),
+        executor_(executor) {}
   DailyReportService(const DailyReportService&) = delete;
   DailyReportService& operator=(const DailyReportService&) = delete;
 
@@ -43,6 +47,7 @@ class DailyReportService final {
   storage::Store* const store_;
   const Clock* const clock_;
   const PolicyRegistry* const policies_;
+  Executor* const executor_;
 };
 
 }  // namespace hotline

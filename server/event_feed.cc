@@ -13,8 +13,7 @@
 #include "common/log.h"
 #include "server/authenticator.h"
 #include "server/grpc_status.h"
-#include "storage/queries.h"
-#include "storage/restored_history.h"
+#include "storage/store.h"
 #include "workflow/access.h"
 #include "workflow/validation.h"
 
@@ -94,10 +93,7 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
       query.after_seq = cursor_;
       query.limit = feed_->options_.batch;
       absl::StatusOr<std::vector<v1::Event>> events =
-          feed_->store_->Read<std::vector<v1::Event>>(
-              [&](storage::Connection& db) {
-                return storage::QueryEventFeed(db, query);
-              });
+          feed_->store_->QueryEventFeed(query);
       if (!events.ok() || events->empty()) return;
       for (v1::Event& event : *events) {
         cursor_ = event.seq();
@@ -221,10 +217,7 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
       absl::StatusOr<int64_t> id = ParseTicketName(request_.ticket(), "ticket");
       if (!id.ok()) return id.status();
       absl::StatusOr<std::optional<v1::Ticket>> ticket =
-          feed_->store_->Read<std::optional<v1::Ticket>>(
-              [&](storage::Connection& db) {
-                return storage::LoadTicket(db, *id);
-              });
+          feed_->store_->LoadTicket(*id);
       if (!ticket.ok()) return ticket.status();
       // The bureau and intake follow a ticket they may read; a department
       // follows any ticket it names and sees only its part (EventViewFor),
@@ -240,8 +233,7 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
       query_.ticket_id = *id;
       query_.created_by.reset();
     }
-    absl::StatusOr<int64_t> latest = feed_->store_->Read<int64_t>(
-        [](storage::Connection& db) { return storage::LatestSeq(db); });
+    absl::StatusOr<int64_t> latest = feed_->store_->LatestSeq();
     if (!latest.ok()) return latest.status();
     if (request_.from_now()) {
       cursor_ = *latest;
@@ -257,10 +249,7 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
            {"latest_seq", absl::StrCat(*latest)}});
     } else {
       absl::StatusOr<std::optional<storage::SeqVoid>> lost =
-          feed_->store_->Read<std::optional<storage::SeqVoid>>(
-              [seq = request_.after_seq()](storage::Connection& db) {
-                return storage::SeqVoidContaining(db, seq);
-              });
+          feed_->store_->SeqVoidContaining(request_.after_seq());
       if (!lost.ok()) return lost.status();
       if (lost->has_value()) {
         return WithReason(
@@ -413,8 +402,7 @@ void EventFeed::Run() {
       if (stopping_) return;
       signaled_ = false;
     }
-    absl::StatusOr<int64_t> latest = store_->Read<int64_t>(
-        [](storage::Connection& db) { return storage::LatestSeq(db); });
+    absl::StatusOr<int64_t> latest = store_->LatestSeq();
     if (!latest.ok()) continue;
     // Checked after reading `latest` and before serving it: a token found
     // valid now was revoked, if at all, after every event up to `latest`

@@ -105,24 +105,32 @@ grpc::ServerUnaryReactor* HotlineGrpcService::Serve(
     const google::protobuf::Message& request, Response* response, Body body) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   CallRecord call = BeginCall(PeerOf(context), method, request);
-  absl::StatusOr<Principal> principal =
-      authenticator_->Authenticate(CredentialsOf(context));
-  if (principal.ok()) NotePrincipal(call, *principal);
-  auto finish = [this, reactor, response, method,
-                 call](absl::StatusOr<Response> result) {
-    if (result.ok()) *response = *std::move(result);
-    const grpc::Status status = ToGrpcStatus(result.status(), method);
-    const absl::Duration latency = LogCall(call, status);
-    if (metrics_ != nullptr) {
-      metrics_->RecordCall(method, result.status().code(), latency);
+  CallCredentials credentials = CredentialsOf(context);
+  // The work runs on the executor: authentication may read the store, and
+  // a read may wait for a connection, which must not hold one of gRPC's
+  // callback threads.
+  executor_->Post([this, reactor, response, method, call, credentials,
+                   body = std::move(body)]() mutable {
+    CallRecord record = call;
+    absl::StatusOr<Principal> principal =
+        authenticator_->Authenticate(credentials);
+    if (principal.ok()) NotePrincipal(record, *principal);
+    auto finish = [this, reactor, response, method,
+                   record](absl::StatusOr<Response> result) {
+      if (result.ok()) *response = *std::move(result);
+      const grpc::Status status = ToGrpcStatus(result.status(), method);
+      const absl::Duration latency = LogCall(record, status);
+      if (metrics_ != nullptr) {
+        metrics_->RecordCall(method, result.status().code(), latency);
+      }
+      reactor->Finish(status);
+    };
+    if (!principal.ok()) {
+      finish(principal.status());
+    } else {
+      body(*principal, std::move(finish));
     }
-    reactor->Finish(status);
-  };
-  if (!principal.ok()) {
-    finish(principal.status());
-  } else {
-    body(*principal, std::move(finish));
-  }
+  });
   return reactor;
 }
 

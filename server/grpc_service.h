@@ -18,6 +18,7 @@
 #include "server/card_service.h"
 #include "server/daily_report_service.h"
 #include "server/event_feed.h"
+#include "server/executor.h"
 #include "server/metrics.h"
 #include "server/statistics_service.h"
 #include "server/ticket_service.h"
@@ -31,7 +32,7 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
                      CardService* cards, DailyReportService* reports,
                      StatisticsService* statistics, EventFeed* feed,
                      AdminService* admin, BackupService* backups,
-                     Metrics* metrics = nullptr)
+                     Executor* executor, Metrics* metrics = nullptr)
       : authenticator_(authenticator),
         tickets_(tickets),
         cards_(cards),
@@ -40,6 +41,7 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
         feed_(feed),
         admin_(admin),
         backups_(backups),
+        executor_(executor),
         metrics_(metrics) {}
 
   grpc::ServerUnaryReactor* CreateTicket(grpc::CallbackServerContext* context,
@@ -167,6 +169,8 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
   EventFeed* const feed_;
   AdminService* const admin_;
   BackupService* const backups_;
+  // Runs every call's work (see Serve).
+  Executor* const executor_;
   Metrics* const metrics_;  // may be null
 };
 

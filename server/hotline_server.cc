@@ -34,6 +34,13 @@
 #include "workflow/policy.h"
 
 namespace hotline {
+namespace {
+
+// Threads that run calls (reads wait for one of the store's read
+// connections there).
+constexpr int kCallThreads = 16;
+
+}  // namespace
 
 std::vector<std::string> ShippedCalendarCandidates() {
   std::vector<std::string> candidates;
@@ -176,7 +183,7 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
   }
   std::unique_ptr<HotlineServer> server(new HotlineServer());
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
-      storage::Store::Open([&] {
+      storage::OpenStore([&] {
         storage::StoreOptions store_options = options.store;
         store_options.time_zone = options.time_zone;
         store_options.lock = true;  // one server per file
@@ -206,21 +213,28 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
       !recomputed.ok()) {
     return recomputed.status();
   }
+  // Where calls run (never on gRPC's callback threads, which a read that
+  // waits for a connection would hold) and conflicting writes are planned
+  // again.
+  server->executor_ = std::make_unique<Executor>(kCallThreads);
+  Executor* executor = server->executor_.get();
   server->sweeper_ = std::make_unique<Sweeper>(server->store_.get(), clock,
                                                server->policies_.get());
   server->authenticator_ =
       std::make_unique<Authenticator>(server->store_.get());
   server->tickets_ = std::make_unique<TicketService>(
-      server->store_.get(), clock, server->policies_.get());
-  server->cards_ = std::make_unique<CardService>(server->store_.get(), clock);
+      server->store_.get(), clock, server->policies_.get(), executor);
+  server->cards_ = std::make_unique<CardService>(
+      server->store_.get(), clock, server->policies_->calendar().zone(),
+      executor);
   server->admin_ = std::make_unique<AdminService>(
       server->store_.get(), clock, server->policies_.get(),
-      server->sweeper_.get(), rehearsal_clock,
+      server->sweeper_.get(), rehearsal_clock, executor,
       [authenticator = server->authenticator_.get()] {
         authenticator->ForgetTokens();
       });
   server->reports_ = std::make_unique<DailyReportService>(
-      server->store_.get(), clock, server->policies_.get());
+      server->store_.get(), clock, server->policies_.get(), executor);
   server->statistics_ = std::make_unique<StatisticsService>(
       server->store_.get(), clock, server->policies_->calendar().zone());
   server->feed_ =
@@ -236,16 +250,17 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
       server->authenticator_.get(), server->tickets_.get(),
       server->cards_.get(), server->reports_.get(), server->statistics_.get(),
       server->feed_.get(), server->admin_.get(), server->backups_.get(),
-      server->metrics_.get());
+      executor, server->metrics_.get());
   // After every commit: the feed serves new events; the sweeper (real clock
   // only) looks for an earlier deadline.
   Sweeper* sweeper =
       rehearsal_clock == nullptr ? server->sweeper_.get() : nullptr;
   EventFeed* feed = server->feed_.get();
-  server->store_->SetCommitListener([sweeper, feed] {
-    feed->Notify();
-    if (sweeper != nullptr) sweeper->Notify();
-  });
+  server->store_->SetCommitListener(
+      [sweeper, feed](const std::vector<v1::Event>& /*events*/) {
+        feed->Notify();
+        if (sweeper != nullptr) sweeper->Notify();
+      });
   if (sweeper != nullptr) sweeper->Start();
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -338,6 +353,8 @@ void HotlineServer::Shutdown(absl::Duration grace) {
     server_->Wait();
   }
   if (http_ != nullptr) http_->Wait();
+  // Every call has ended: nothing more is posted.
+  executor_.reset();
   if (sweeper_ != nullptr) sweeper_->Stop();
   if (backups_ != nullptr) backups_->Stop();
   if (store_ != nullptr) store_->Close();

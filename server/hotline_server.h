@@ -25,6 +25,7 @@
 #include "hotline/v1/ticket.pb.h"
 #include "server/backup_service.h"
 #include "server/event_feed.h"
+#include "server/executor.h"
 #include "server/transport_security.h"
 #include "storage/store.h"
 #include "workflow/clock.h"
@@ -150,6 +151,8 @@ class HotlineServer final {
   std::unique_ptr<HotlineGrpcService> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<gateway::HttpGateway> http_;
+  // Last: destroyed first, while what its tasks use still stands.
+  std::unique_ptr<Executor> executor_;
 };
 
 }  // namespace hotline

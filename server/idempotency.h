@@ -2,27 +2,28 @@
 //
 //   absl::StatusOr<RequestIdentity> id = IdentifyRequest(principal, request);
 //   if (!id.ok()) return done(id.status());
-//   auto result = std::make_shared<v1::Ticket>();
-//   store->Write(AnswerRetries(*id, clock, result, unit),
-//                DeliverWhenDurable(result, std::move(done)));
+//   CommitPlanned<v1::Ticket>(store, executor,
+//       AnswerRetries<v1::Ticket>(*id, clock, store, plan), std::move(done));
 //
-// The wrapped unit first looks the request up: a retry (same caller, same
-// request_id, same request) gets the first outcome in `*result` and writes
-// nothing; the same request_id with another request is INVALID_ARGUMENT;
-// otherwise the unit runs and its outcome is recorded in the same
-// transaction, so the record exists exactly when the change does. A failed
-// call records nothing (it changed nothing), so its retry runs again.
+// The wrapped plan first looks the request up: a retry (same caller, same
+// request_id, same request) gets the first outcome and writes nothing; the
+// same request_id with another request is INVALID_ARGUMENT; otherwise the
+// plan runs and its outcome joins its change set, so the record exists
+// exactly when the change does (two racing retries: the second commit is a
+// conflict, is planned again and finds the first's outcome). A failed call
+// records nothing (it changed nothing), so its retry runs again.
 //
 // The store keeps only hashes of (caller, request_id), never the id itself.
 // A token's secret in a recorded outcome is sealed with a pad derived from
 // the request_id, so the database alone never yields a usable secret, while
 // the caller who lost CreateToken's answer gets the secret back by retrying.
 //
-// Thread-safe (pure functions; the unit runs on the writer thread).
+// Thread-safe (pure functions; the plan reads the store).
 #ifndef HOTLINE_SERVER_IDEMPOTENCY_H_
 #define HOTLINE_SERVER_IDEMPOTENCY_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -32,8 +33,8 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
 #include "hotline/v1/ticket.pb.h"
-#include "storage/request_outcomes.h"
-#include "storage/writer.h"
+#include "server/planned_write.h"
+#include "storage/store.h"
 #include "workflow/clock.h"
 #include "workflow/principal.h"
 
@@ -68,14 +69,13 @@ absl::Status RequestIdReused(const RequestIdentity& id,
                              const std::string& first_method);
 
 template <typename Response>
-storage::WriteUnit AnswerRetries(RequestIdentity id, const Clock* clock,
-                                 std::shared_ptr<Response> result,
-                                 storage::WriteUnit unit) {
-  if (id.key.empty()) return unit;
-  return [id = std::move(id), clock, result = std::move(result),
-          unit = std::move(unit)](storage::Connection& db) -> absl::Status {
+PlanFn<Response> AnswerRetries(RequestIdentity id, const Clock* clock,
+                               storage::Store* store, PlanFn<Response> plan) {
+  if (id.key.empty()) return plan;
+  return [id = std::move(id), clock, store,
+          plan = std::move(plan)]() -> absl::StatusOr<Planned<Response>> {
     absl::StatusOr<std::optional<storage::RequestOutcome>> earlier =
-        storage::FindRequestOutcome(db, id.key);
+        store->FindRequestOutcome(id.key);
     if (!earlier.ok()) return earlier.status();
     if (earlier->has_value()) {
       const storage::RequestOutcome& outcome = **earlier;
@@ -83,27 +83,33 @@ storage::WriteUnit AnswerRetries(RequestIdentity id, const Clock* clock,
           outcome.fingerprint != id.fingerprint) {
         return RequestIdReused(id, outcome.method);
       }
-      if (!result->ParseFromString(outcome.response)) {
+      Planned<Response> answered;
+      if (!answered.answer.ParseFromString(outcome.response)) {
         return absl::DataLossError(
             absl::StrCat("the recorded outcome of request_id ", id.request_id,
                          " cannot be read"));
       }
       if constexpr (std::is_same_v<Response, v1::Token>) {
-        result->set_secret(UnsealSecret(result->secret(), id.seal));
+        answered.answer.set_secret(
+            UnsealSecret(answered.answer.secret(), id.seal));
       }
-      return absl::OkStatus();
+      return answered;  // nothing to write
     }
-    if (absl::Status s = unit(db); !s.ok()) return s;
-    storage::RequestOutcome outcome{id.method, id.fingerprint, ""};
+    absl::StatusOr<Planned<Response>> planned = plan();
+    if (!planned.ok()) return planned.status();
+    storage::RequestOutcomeRow row;
+    row.key = id.key;
+    row.outcome = storage::RequestOutcome{id.method, id.fingerprint, ""};
     if constexpr (std::is_same_v<Response, v1::Token>) {
-      Response sealed = *result;
+      Response sealed = planned->answer;
       sealed.set_secret(SealSecret(sealed.secret(), id.seal));
-      outcome.response = sealed.SerializeAsString();
+      row.outcome.response = sealed.SerializeAsString();
     } else {
-      outcome.response = result->SerializeAsString();
+      row.outcome.response = planned->answer.SerializeAsString();
     }
-    return storage::InsertRequestOutcome(db, id.key, outcome,
-                                         absl::ToUnixMicros(clock->Now()));
+    row.created_at_micros = absl::ToUnixMicros(clock->Now());
+    planned->changes.request_outcome = std::move(row);
+    return planned;
   };
 }
 

@@ -149,7 +149,7 @@ int CreateToken() {
   options.read_connections = 1;
   options.time_zone = absl::GetFlag(FLAGS_time_zone);
   absl::StatusOr<std::unique_ptr<hotline::storage::Store>> store =
-      hotline::storage::Store::Open(options);
+      hotline::storage::OpenStore(options);
   if (!store.ok()) {
     std::cerr << "hotline-server: " << store.status().message() << "\n";
     return 1;

@@ -19,7 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/log.h"
-#include "storage/operational_counts.h"
+#include "storage/store.h"
 
 namespace hotline {
 namespace {
@@ -149,7 +149,7 @@ class Metrics::ScrapeTime final : public prometheus::Collectable {
                               MetricType::Gauge,
                               {Sample(store.WriteQueueDepth())}));
     absl::StatusOr<storage::OperationalCounts> counts =
-        store.Read<storage::OperationalCounts>(storage::QueryOperationalCounts);
+        store.QueryOperationalCounts();
     if (!counts.ok()) {
       // The families that need the database are left out of this scrape.
       LogWarning(absl::StrCat("metrics: cannot read the database: ",

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/proto_time.h"
-#include "storage/queries.h"
+#include "storage/store.h"
 #include "workflow/policy.h"
 
 namespace hotline {
@@ -16,9 +16,7 @@ absl::StatusOr<std::unique_ptr<PolicyRegistry>> PolicyRegistry::Open(
     absl::Time now) {
   std::unique_ptr<PolicyRegistry> registry(
       new PolicyRegistry(std::move(calendar)));
-  absl::StatusOr<std::vector<v1::Policy>> recorded =
-      store.Read<std::vector<v1::Policy>>(
-          [](storage::Connection& db) { return storage::LoadPolicies(db); });
+  absl::StatusOr<std::vector<v1::Policy>> recorded = store.LoadPolicies();
   if (!recorded.ok()) return recorded.status();
   for (const v1::Policy& policy : *recorded) {
     registry->by_version_[policy.version()] = policy;
@@ -34,10 +32,9 @@ absl::StatusOr<std::unique_ptr<PolicyRegistry>> PolicyRegistry::Open(
     requested = found->second;
   } else {
     *requested.mutable_effective_from() = ToProtoTime(now);
-    if (absl::Status s = store.WriteAndWait([&](storage::Connection& db) {
-          return storage::InsertPolicy(db, requested);
-        });
-        !s.ok()) {
+    storage::ChangeSet changes;
+    changes.policies.push_back(requested);
+    if (absl::Status s = store.CommitAndWait(std::move(changes)); !s.ok()) {
       return s;
     }
     registry->by_version_[requested.version()] = requested;

@@ -7,28 +7,26 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
-#include "storage/queries.h"
-#include "storage/settings.h"
+#include "storage/store.h"
 
 namespace hotline {
 
 absl::Status ResumeRehearsalClock(storage::Store& store, ManualClock& clock) {
-  absl::StatusOr<int64_t> kept = store.Read<int64_t>(
-      [](storage::Connection& db) -> absl::StatusOr<int64_t> {
-        absl::StatusOr<std::optional<std::string>> value =
-            storage::LoadSetting(db, storage::kRehearsalClockSetting);
-        if (!value.ok()) return value.status();
-        int64_t micros = 0;
-        if (value->has_value() && !absl::SimpleAtoi(**value, &micros)) {
-          return absl::DataLossError(
-              absl::StrCat("the rehearsal clock kept in the database is "
-                           "unreadable: \"",
-                           **value, "\""));
-        }
-        absl::StatusOr<int64_t> latest = storage::LatestEventTimeMicros(db);
-        if (!latest.ok()) return latest.status();
-        return std::max(micros, *latest);
-      });
+  absl::StatusOr<int64_t> kept = [&]() -> absl::StatusOr<int64_t> {
+    absl::StatusOr<std::optional<std::string>> value =
+        store.LoadSetting(storage::kRehearsalClockSetting);
+    if (!value.ok()) return value.status();
+    int64_t micros = 0;
+    if (value->has_value() && !absl::SimpleAtoi(**value, &micros)) {
+      return absl::DataLossError(
+          absl::StrCat("the rehearsal clock kept in the database is "
+                       "unreadable: \"",
+                       **value, "\""));
+    }
+    absl::StatusOr<int64_t> latest = store.LatestEventTimeMicros();
+    if (!latest.ok()) return latest.status();
+    return std::max(micros, *latest);
+  }();
   if (!kept.ok()) return kept.status();
   if (*kept == 0) return absl::OkStatus();
   const absl::Time resume = absl::FromUnixMicros(*kept);
@@ -47,10 +45,10 @@ absl::Status ResumeRehearsalClock(storage::Store& store, ManualClock& clock) {
 }
 
 absl::Status KeepRehearsalClock(storage::Store& store, absl::Time now) {
-  return store.WriteAndWait([now](storage::Connection& db) {
-    return storage::StoreSetting(db, storage::kRehearsalClockSetting,
-                                 absl::StrCat(absl::ToUnixMicros(now)));
-  });
+  storage::ChangeSet changes;
+  changes.settings.emplace_back(storage::kRehearsalClockSetting,
+                                absl::StrCat(absl::ToUnixMicros(now)));
+  return store.CommitAndWait(std::move(changes));
 }
 
 }  // namespace hotline

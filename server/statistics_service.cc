@@ -11,15 +11,13 @@
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"
 #include "common/proto_time.h"
-#include "storage/queries.h"
-#include "storage/stat_rollup.h"
+#include "storage/store.h"
 #include "workflow/statistics.h"
 #include "workflow/validation.h"
 
 namespace hotline {
 namespace {
 
-using storage::Connection;
 using storage::StatSumQuery;
 
 constexpr int kDefaultTopTopics = 5;
@@ -158,30 +156,28 @@ absl::StatusOr<v1::Statistics> StatisticsService::GetStatistics(
 
   // Departments are never deleted, so the names need not share the sums'
   // transaction.
-  absl::StatusOr<Sums> sums =
-      store_->Read<Sums>([&](Connection& db) -> absl::StatusOr<Sums> {
-        Sums out;
-        absl::StatusOr<std::vector<v1::Department>> all =
-            storage::QueryDepartments(db, "", kMaxDepartments);
-        if (!all.ok()) return all.status();
-        for (const v1::Department& d : *all) {
-          out.display_names[d.name()] = d.display_name();
-        }
-        if (!department.empty() && out.display_names.count(department) == 0) {
-          return WithReason(absl::NotFoundError(absl::StrCat(
-                                "no department ", department,
-                                "; hotlinectl department list shows them")),
-                            v1::NOT_FOUND, {{"resource", department}});
-        }
-        absl::StatusOr<std::vector<storage::StatSums>> got =
-            storage::SumStatsTogether(
-                db, {cut.totals, cut.departments, cut.topics});
-        if (!got.ok()) return got.status();
-        out.per_day = std::move((*got)[0]);
-        out.departments = std::move((*got)[1]);
-        out.topics = std::move((*got)[2]);
-        return out;
-      });
+  absl::StatusOr<Sums> sums = [&]() -> absl::StatusOr<Sums> {
+    Sums out;
+    absl::StatusOr<std::vector<v1::Department>> all =
+        store_->QueryDepartments("", kMaxDepartments);
+    if (!all.ok()) return all.status();
+    for (const v1::Department& d : *all) {
+      out.display_names[d.name()] = d.display_name();
+    }
+    if (!department.empty() && out.display_names.count(department) == 0) {
+      return WithReason(absl::NotFoundError(absl::StrCat(
+                            "no department ", department,
+                            "; hotlinectl department list shows them")),
+                        v1::NOT_FOUND, {{"resource", department}});
+    }
+    absl::StatusOr<std::vector<storage::StatSums>> got =
+        store_->SumStats({cut.totals, cut.departments, cut.topics});
+    if (!got.ok()) return got.status();
+    out.per_day = std::move((*got)[0]);
+    out.departments = std::move((*got)[1]);
+    out.topics = std::move((*got)[2]);
+    return out;
+  }();
   if (!sums.ok()) return sums.status();
 
   const int days = period->days();

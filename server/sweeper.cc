@@ -9,7 +9,7 @@
 #include "absl/synchronization/blocking_counter.h"
 #include "common/log.h"
 #include "common/proto_time.h"
-#include "storage/queries.h"
+#include "storage/store.h"
 #include "workflow/sweep_rules.h"
 
 namespace hotline {
@@ -22,41 +22,6 @@ constexpr absl::Duration kLongestSleep = absl::Minutes(1);
 constexpr absl::Duration kNotifyCoalescing = absl::Milliseconds(200);
 
 }  // namespace
-
-absl::Status StoreSweepSteps(storage::Connection& db, const v1::Ticket& ticket,
-                             std::vector<SweepStep>& steps,
-                             SweepCounts* counts) {
-  for (SweepStep& step : steps) {
-    if (step.card) {
-      if (absl::Status s = storage::InsertCard(db, ticket, &*step.card);
-          !s.ok()) {
-        return s;
-      }
-      step.event->set_card(step.card->name());
-      if (step.card->color() == v1::Card::YELLOW) {
-        ++counts->yellow_cards;
-      } else {
-        ++counts->red_cards;
-      }
-    }
-    if (step.obligation) {
-      if (absl::Status s = storage::InsertDailyObligation(
-              db, ticket, step.obligation->date, step.obligation->department,
-              step.obligation->reported);
-          !s.ok()) {
-        return s;
-      }
-      if (!step.obligation->reported) ++counts->daily_report_misses;
-    }
-    if (!step.event) continue;
-    if (step.event->type() == v1::Event::DUE_SOON) ++counts->warnings;
-    if (step.event->type() == v1::Event::ACK_OVERDUE) ++counts->ack_overdue;
-    if (absl::Status s = storage::InsertEvent(db, &*step.event); !s.ok()) {
-      return s;
-    }
-  }
-  return absl::OkStatus();
-}
 
 Sweeper::~Sweeper() { Stop(); }
 
@@ -81,9 +46,7 @@ absl::StatusOr<AdvanceProgress> Sweeper::Advance(
     if (stop()) return progress;
     absl::Time next = std::min(target, at + step);
     absl::StatusOr<std::optional<int64_t>> earliest =
-        store_->Read<std::optional<int64_t>>([](storage::Connection& db) {
-          return storage::EarliestDueMicros(db);
-        });
+        store_->EarliestDueMicros();
     if (!earliest.ok()) return earliest.status();
     if (!earliest->has_value()) {
       next = target;  // nothing pending at all
@@ -108,6 +71,36 @@ absl::StatusOr<AdvanceProgress> Sweeper::Advance(
   }
 }
 
+absl::StatusOr<std::optional<storage::ChangeSet>> Sweeper::PlanSweep(
+    int64_t id, absl::Time now, Counts* local) {
+  absl::StatusOr<std::optional<v1::Ticket>> ticket = store_->LoadTicket(id);
+  if (!ticket.ok()) return ticket.status();
+  if (!ticket->has_value()) return std::optional<storage::ChangeSet>();
+  const DeadlineRules rules = policies_->RulesFor((*ticket)->policy_version());
+  SweepResult result = Sweep(**ticket, now, rules);
+  if (result.steps.empty()) {
+    // Nothing due after all (the index was ahead of the ticket): store the
+    // true next_due_at so the pass moves on.
+    const absl::Time next = NextDue(result.ticket);
+    if (next == absl::InfiniteFuture()) {
+      result.ticket.clear_next_due_at();
+    } else {
+      *result.ticket.mutable_next_due_at() = ToProtoTime(next);
+    }
+  }
+  storage::ChangeSet changes;
+  TicketChanges builder(store_, policies_->calendar().zone(), &changes);
+  builder.ExpectStored(**ticket);
+  builder.AddVersion(**ticket, &result.ticket);
+  if (absl::Status s =
+          builder.AddSweepSteps(result.ticket, result.steps, local);
+      !s.ok()) {
+    return s;
+  }
+  local->tickets = result.steps.empty() ? 0 : 1;
+  return std::optional<storage::ChangeSet>(std::move(changes));
+}
+
 absl::Status Sweeper::SweepDueLocked(absl::Time now,
                                      const std::function<bool()>& stop,
                                      Counts* total, bool* stopped) {
@@ -119,9 +112,7 @@ absl::Status Sweeper::SweepDueLocked(absl::Time now,
       return absl::OkStatus();
     }
     absl::StatusOr<std::vector<int64_t>> due =
-        store_->Read<std::vector<int64_t>>([&](storage::Connection& db) {
-          return storage::QueryDueTicketIds(db, now_micros, kBatch);
-        });
+        store_->QueryDueTicketIds(now_micros, kBatch);
     if (!due.ok()) return due.status();
     if (due->empty()) return absl::OkStatus();
     absl::BlockingCounter pending(static_cast<int>(due->size()));
@@ -129,54 +120,35 @@ absl::Status Sweeper::SweepDueLocked(absl::Time now,
     std::vector<absl::Status> failures;
     for (int64_t id : *due) {
       auto local = std::make_shared<Counts>();
-      store_->Write(
-          [this, id, now, local](storage::Connection& db) -> absl::Status {
-            absl::StatusOr<std::optional<v1::Ticket>> ticket =
-                storage::LoadTicket(db, id);
-            if (!ticket.ok()) return ticket.status();
-            if (!ticket->has_value()) return absl::OkStatus();
-            const DeadlineRules rules =
-                policies_->RulesFor((*ticket)->policy_version());
-            SweepResult result = Sweep(**ticket, now, rules);
-            if (result.steps.empty()) {
-              // Nothing due after all (the index was ahead of the ticket):
-              // store the true next_due_at so the pass moves on.
-              const absl::Time next = NextDue(result.ticket);
-              if (next == absl::InfiniteFuture()) {
-                result.ticket.clear_next_due_at();
-              } else {
-                *result.ticket.mutable_next_due_at() = ToProtoTime(next);
-              }
-            }
-            if (absl::Status s =
-                    storage::UpdateTicket(db, **ticket, &result.ticket);
-                !s.ok()) {
-              return s;
-            }
-            if (absl::Status s = StoreSweepSteps(db, result.ticket,
-                                                 result.steps, local.get());
-                !s.ok()) {
-              return s;
-            }
-            local->tickets = result.steps.empty() ? 0 : 1;
-            return absl::OkStatus();
-          },
-          [&, local](absl::Status status) {
-            {
-              absl::MutexLock lock(&counts_mutex);
-              if (status.ok()) {
-                counts.tickets += local->tickets;
-                counts.warnings += local->warnings;
-                counts.ack_overdue += local->ack_overdue;
-                counts.yellow_cards += local->yellow_cards;
-                counts.red_cards += local->red_cards;
-                counts.daily_report_misses += local->daily_report_misses;
-              } else {
-                failures.push_back(status);
-              }
-            }
-            pending.DecrementCount();
-          });
+      // Planned here, on the sweeper's thread; committed in groups by the
+      // store. A ticket changed meanwhile (a conflict) is still due, and the
+      // next round of this pass takes it again.
+      absl::StatusOr<std::optional<storage::ChangeSet>> plan =
+          PlanSweep(id, now, local.get());
+      if (!plan.ok() || !plan->has_value()) {
+        absl::MutexLock lock(&counts_mutex);
+        if (!plan.ok()) failures.push_back(plan.status());
+        pending.DecrementCount();
+        continue;
+      }
+      store_->Commit(**std::move(plan), [&, local](absl::Status status) {
+        {
+          absl::MutexLock lock(&counts_mutex);
+          if (storage::IsConflict(status)) {
+            // Swept again in the next round.
+          } else if (status.ok()) {
+            counts.tickets += local->tickets;
+            counts.warnings += local->warnings;
+            counts.ack_overdue += local->ack_overdue;
+            counts.yellow_cards += local->yellow_cards;
+            counts.red_cards += local->red_cards;
+            counts.daily_report_misses += local->daily_report_misses;
+          } else {
+            failures.push_back(status);
+          }
+        }
+        pending.DecrementCount();
+      });
     }
     pending.Wait();
     if (!failures.empty()) {
@@ -219,9 +191,7 @@ void Sweeper::Run() {
                            " yellow and ", counts->red_cards, " red cards"));
     }
     absl::StatusOr<std::optional<int64_t>> earliest =
-        store_->Read<std::optional<int64_t>>([](storage::Connection& db) {
-          return storage::EarliestDueMicros(db);
-        });
+        store_->EarliestDueMicros();
     // How long until the next due instant, on the service's clock; slept
     // as a duration so that it works on any clock.
     absl::Duration sleep = counts.ok() ? kLongestSleep : absl::Seconds(5);

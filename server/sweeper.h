@@ -28,28 +28,12 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/policy_registry.h"
+#include "server/ticket_changes.h"
 #include "storage/store.h"
 #include "workflow/clock.h"
 #include "workflow/sweep_rules.h"
 
 namespace hotline {
-
-// What the sweep rules did, counted.
-struct SweepCounts {
-  int tickets = 0;
-  int warnings = 0;
-  int ack_overdue = 0;
-  int yellow_cards = 0;
-  int red_cards = 0;
-  int daily_report_misses = 0;
-};
-
-// Stores the steps of one ticket's sweep (cards, settled daily-report days,
-// events), in order, inside the caller's unit; adds them to `counts`. The
-// caller stores the ticket (`ticket`, as swept).
-absl::Status StoreSweepSteps(storage::Connection& db, const v1::Ticket& ticket,
-                             std::vector<SweepStep>& steps,
-                             SweepCounts* counts);
 
 // How far Sweeper::Advance went.
 struct AdvanceProgress {
@@ -100,6 +84,10 @@ class Sweeper final {
   void Run();
   // One pass at `now`, in batches; stops (setting *stopped) when `stop`
   // says so before a batch. Adds what it did to *counts. Needs pass_mutex_.
+  // The change set of one due ticket's sweep; nullopt when it is gone.
+  absl::StatusOr<std::optional<storage::ChangeSet>> PlanSweep(int64_t id,
+                                                              absl::Time now,
+                                                              Counts* local);
   absl::Status SweepDueLocked(absl::Time now, const std::function<bool()>& stop,
                               Counts* counts, bool* stopped)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(pass_mutex_);

@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "common/error_details.h"
 #include "common/input_text.h"
+#include "storage/store.h"
 #include "workflow/principal.h"
 #include "workflow/validation.h"
 

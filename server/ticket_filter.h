@@ -18,7 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "storage/queries.h"
+#include "storage/records.h"
 
 namespace hotline {
 

@@ -10,19 +10,17 @@
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"
 #include "common/proto_time.h"
-#include "server/completion.h"
 #include "server/idempotency.h"
 #include "server/paging.h"
+#include "server/ticket_changes.h"
 #include "server/ticket_filter.h"
 #include "server/ticket_step.h"
-#include "storage/queries.h"
+#include "storage/store.h"
 #include "workflow/extension_rules.h"
 #include "workflow/validation.h"
 
 namespace hotline {
 namespace {
-
-using storage::Connection;
 
 absl::Status CheckReason(absl::string_view reason) {
   return CheckRequiredText(reason, "reason", kMaxReasonChars);
@@ -46,20 +44,20 @@ void TicketService::Transition(const Principal& principal, TicketAction action,
   if (absl::Status s = AuthorizeAction(principal, action); !s.ok()) {
     return done(s);
   }
-  auto result = std::make_shared<v1::Ticket>();
-  store_->Write(
+  CommitPlanned<v1::Ticket>(
+      store_, executor_,
       AnswerRetries<v1::Ticket>(
-          *std::move(identity), clock_, result,
-          [this, principal, action, name, id = *id, rule = std::move(rule),
-           result](Connection& db) -> absl::Status {
-            absl::StatusOr<v1::Ticket> ticket = ApplyTicketStep(
-                db, *policies_, ActionContext{principal, clock_->Now()}, action,
-                id, name, rule);
-            if (!ticket.ok()) return ticket.status();
-            *result = ViewFor(principal, *ticket);
-            return absl::OkStatus();
+          *std::move(identity), clock_, store_,
+          [this, principal, action, name, id = *id,
+           rule = std::move(rule)]() -> absl::StatusOr<Planned<v1::Ticket>> {
+            absl::StatusOr<Planned<v1::Ticket>> planned = PlanTicketStep(
+                *store_, *policies_, ActionContext{principal, clock_->Now()},
+                action, id, name, rule);
+            if (!planned.ok()) return planned.status();
+            planned->answer = ViewFor(principal, planned->answer);
+            return planned;
           }),
-      DeliverWhenDurable<v1::Ticket>(result, std::move(done)));
+      std::move(done));
 }
 
 void TicketService::CreateTicket(const Principal& principal,
@@ -88,38 +86,39 @@ void TicketService::CreateTicket(const Principal& principal,
       !s.ok()) {
     return done(s);
   }
-  auto result = std::make_shared<v1::Ticket>();
   // Within the retention of request outcomes a request_id reused for
   // another request is refused (idempotency.h); create_requests keeps every
   // create's id for good, so a late retry still finds its ticket.
-  store_->Write(
+  CommitPlanned<v1::Ticket>(
+      store_, executor_,
       AnswerRetries<v1::Ticket>(
-          *std::move(identity), clock_, result,
-          [this, principal, request, department_id,
-           result](Connection& db) -> absl::Status {
+          *std::move(identity), clock_, store_,
+          [this, principal, request,
+           department_id]() -> absl::StatusOr<Planned<v1::Ticket>> {
+            Planned<v1::Ticket> planned;
             const std::string caller = principal.ToString();
             // A retry of an earlier create: answer with what it made.
             if (!request.request_id().empty()) {
               absl::StatusOr<std::optional<int64_t>> earlier =
-                  storage::FindCreateRequest(db, caller, request.request_id());
+                  store_->FindCreateRequest(caller, request.request_id());
               if (!earlier.ok()) return earlier.status();
               if (earlier->has_value()) {
                 absl::StatusOr<std::optional<v1::Ticket>> ticket =
-                    storage::LoadTicket(db, **earlier);
+                    store_->LoadTicket(**earlier);
                 if (!ticket.ok()) return ticket.status();
                 if (!ticket->has_value()) {
                   return absl::InternalError(
                       "a recorded create lost its ticket");
                 }
-                *result = ViewFor(principal, **ticket);
-                return absl::OkStatus();
+                planned.answer = ViewFor(principal, **ticket);
+                return planned;  // nothing to write
               }
             }
             // The platform's ticket number identifies the ticket too.
             const std::string& source_id = request.ticket().source_id();
             if (!source_id.empty()) {
               absl::StatusOr<std::optional<v1::Ticket>> existing =
-                  storage::LoadTicketBySourceId(db, source_id);
+                  store_->LoadTicketBySourceId(source_id);
               if (!existing.ok()) return existing.status();
               if (existing->has_value()) {
                 if ((*existing)->created_by() != caller &&
@@ -144,7 +143,7 @@ void TicketService::CreateTicket(const Principal& principal,
             }
             if (department_id) {
               absl::StatusOr<std::optional<v1::Department>> department =
-                  storage::LoadDepartment(db, *department_id);
+                  store_->LoadDepartment(*department_id);
               if (!department.ok()) return department.status();
               if (!department->has_value()) {
                 return ResourceNotFound(
@@ -154,12 +153,10 @@ void TicketService::CreateTicket(const Principal& principal,
             }
             const ActionContext context{principal, clock_->Now()};
             TicketChange created = NewTicket(request.ticket(), context);
-            if (absl::Status s = storage::InsertTicket(db, &created.ticket);
-                !s.ok()) {
-              return s;
-            }
-            created.event.set_ticket(created.ticket.name());
-            if (absl::Status s = storage::InsertEvent(db, &created.event);
+            TicketChanges changes(store_, policies_->calendar().zone(),
+                                  &planned.changes);
+            if (absl::Status s =
+                    changes.AddNew(&created.ticket, &created.event);
                 !s.ok()) {
               return s;
             }
@@ -169,27 +166,19 @@ void TicketService::CreateTicket(const Principal& principal,
                   Dispatch(ticket, request.dispatch_to(), "", "", context,
                            policies_->CurrentRules());
               if (!dispatched.ok()) return dispatched.status();
-              if (absl::Status s = storage::StoreTicketChange(
-                      db, created.ticket, &dispatched->ticket,
-                      &dispatched->event);
-                  !s.ok()) {
-                return s;
-              }
+              changes.AddVersion(created.ticket, &dispatched->ticket);
+              changes.AddEvent(dispatched->event);
               ticket = dispatched->ticket;
             }
             if (!request.request_id().empty()) {
-              if (absl::Status s = storage::InsertCreateRequest(
-                      db, caller, request.request_id(),
-                      storage::TicketId(ticket),
-                      absl::ToUnixMicros(context.now));
-                  !s.ok()) {
-                return s;
-              }
+              planned.changes.create_requests.push_back(
+                  {caller, request.request_id(), storage::TicketId(ticket),
+                   absl::ToUnixMicros(context.now)});
             }
-            *result = ViewFor(principal, ticket);
-            return absl::OkStatus();
+            planned.answer = ViewFor(principal, ticket);
+            return planned;
           }),
-      DeliverWhenDurable<v1::Ticket>(result, std::move(done)));
+      std::move(done));
 }
 
 void TicketService::DispatchTicket(const Principal& principal,
@@ -211,10 +200,10 @@ void TicketService::DispatchTicket(const Principal& principal,
   Transition(
       principal, TicketAction::kDispatch, request.name(), request,
       [this, request, department_id = *department_id](
-          Connection& db, const v1::Ticket& ticket,
+          storage::Store& store, const v1::Ticket& ticket,
           const ActionContext& context) -> absl::StatusOr<TicketChange> {
         absl::StatusOr<std::optional<v1::Department>> department =
-            storage::LoadDepartment(db, department_id);
+            store.LoadDepartment(department_id);
         if (!department.ok()) return department.status();
         if (!department->has_value()) {
           return ResourceNotFound(
@@ -235,7 +224,7 @@ void TicketService::AcknowledgeTicket(
   }
   Transition(
       principal, TicketAction::kAcknowledge, request.name(), request,
-      [this, etag = request.etag()](Connection&, const v1::Ticket& ticket,
+      [this, etag = request.etag()](storage::Store&, const v1::Ticket& ticket,
                                     const ActionContext& context) {
         return Acknowledge(ticket, etag, context, policies_->CurrentRules());
       },
@@ -251,7 +240,7 @@ void TicketService::ReturnTicket(const Principal& principal,
   }
   Transition(
       principal, TicketAction::kReturn, request.name(), request,
-      [request](Connection&, const v1::Ticket& ticket,
+      [request](storage::Store&, const v1::Ticket& ticket,
                 const ActionContext& context) {
         return Return(ticket, request.reason(), request.etag(), context);
       },
@@ -281,7 +270,7 @@ void TicketService::ReplyTicket(const Principal& principal,
   }
   Transition(
       principal, TicketAction::kReply, request.name(), request,
-      [request](Connection&, const v1::Ticket& ticket,
+      [request](storage::Store&, const v1::Ticket& ticket,
                 const ActionContext& context) {
         return Reply(ticket, request.reply_text(), request.outcome(),
                      request.etag(), context);
@@ -302,7 +291,7 @@ void TicketService::CloseTicket(const Principal& principal,
   }
   Transition(
       principal, TicketAction::kClose, request.name(), request,
-      [request](Connection&, const v1::Ticket& ticket,
+      [request](storage::Store&, const v1::Ticket& ticket,
                 const ActionContext& context) {
         return Close(ticket, request.satisfaction(), request.etag(), context);
       },
@@ -318,7 +307,7 @@ void TicketService::ReopenTicket(const Principal& principal,
   }
   Transition(
       principal, TicketAction::kReopen, request.name(), request,
-      [this, request](Connection&, const v1::Ticket& ticket,
+      [this, request](storage::Store&, const v1::Ticket& ticket,
                       const ActionContext& context) {
         return Reopen(ticket, request.reason(), request.etag(), context,
                       policies_->CurrentRules());
@@ -335,7 +324,7 @@ void TicketService::RequestExtension(const Principal& principal,
   }
   Transition(
       principal, TicketAction::kRequestExtension, request.name(), request,
-      [this, request](Connection&, const v1::Ticket& ticket,
+      [this, request](storage::Store&, const v1::Ticket& ticket,
                       const ActionContext& context) {
         // The limits of the policy that set this ticket's deadlines.
         return hotline::RequestExtension(
@@ -353,7 +342,7 @@ void TicketService::ApproveExtension(const Principal& principal,
   }
   Transition(
       principal, TicketAction::kDecideExtension, request.name(), request,
-      [this, request](Connection&, const v1::Ticket& ticket,
+      [this, request](storage::Store&, const v1::Ticket& ticket,
                       const ActionContext& context) {
         return hotline::ApproveExtension(
             ticket, request.etag(), context,
@@ -371,7 +360,7 @@ void TicketService::RejectExtension(const Principal& principal,
   }
   Transition(
       principal, TicketAction::kDecideExtension, request.name(), request,
-      [request](Connection&, const v1::Ticket& ticket,
+      [request](storage::Store&, const v1::Ticket& ticket,
                 const ActionContext& context) {
         return hotline::RejectExtension(ticket, request.reason(),
                                         request.etag(), context);
@@ -388,9 +377,7 @@ absl::StatusOr<v1::Ticket> TicketService::LoadVisible(
       !s.ok()) {
     return s;
   }
-  absl::StatusOr<std::optional<v1::Ticket>> ticket =
-      store_->Read<std::optional<v1::Ticket>>(
-          [&](Connection& db) { return storage::LoadTicket(db, *id); });
+  absl::StatusOr<std::optional<v1::Ticket>> ticket = store_->LoadTicket(*id);
   if (!ticket.ok()) return ticket.status();
   const v1::Ticket* current = ticket->has_value() ? &**ticket : nullptr;
   if (absl::Status s =
@@ -450,8 +437,7 @@ absl::StatusOr<v1::ListTicketsResponse> TicketService::ListTickets(
   // One row more than asked tells whether another page follows.
   query->limit = *page_size + 1;
   absl::StatusOr<std::vector<v1::Ticket>> tickets =
-      store_->Read<std::vector<v1::Ticket>>(
-          [&](Connection& db) { return storage::QueryTickets(db, *query); });
+      store_->QueryTickets(*query);
   if (!tickets.ok()) return tickets.status();
   v1::ListTicketsResponse response;
   const bool more = TrimToPage(&*tickets, *page_size);
@@ -484,10 +470,7 @@ absl::StatusOr<v1::ListTicketEventsResponse> TicketService::ListTicketEvents(
   if (!ticket.ok()) return ticket.status();
   const int64_t ticket_id = storage::TicketId(*ticket);
   absl::StatusOr<std::vector<v1::Event>> events =
-      store_->Read<std::vector<v1::Event>>([&](Connection& db) {
-        return storage::QueryTicketEvents(db, ticket_id, after_seq,
-                                          *page_size + 1);
-      });
+      store_->QueryTicketEvents(ticket_id, after_seq, *page_size + 1);
   if (!events.ok()) return events.status();
   v1::ListTicketEventsResponse response;
   const bool more = TrimToPage(&*events, *page_size);

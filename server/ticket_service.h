@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "hotline/v1/hotline_service.pb.h"
+#include "server/executor.h"
 #include "server/policy_registry.h"
 #include "server/ticket_step.h"
 #include "storage/store.h"
@@ -31,8 +32,11 @@ class TicketService final {
  public:
   // Every pointer must outlive the service.
   TicketService(storage::Store* store, const Clock* clock,
-                const PolicyRegistry* policies)
-      : store_(store), clock_(clock), policies_(policies) {}
+                const PolicyRegistry* policies, Executor* executor)
+      : store_(store),
+        clock_(clock),
+        policies_(policies),
+        executor_(executor) {}
   TicketService(const TicketService&) = delete;
   TicketService& operator=(const TicketService&) = delete;
 
@@ -74,7 +78,7 @@ class TicketService final {
   using Rule = StepRule;
 
   // The shared path of every state change: parse `name`, check the role,
-  // then one unit running ApplyTicketStep (ticket_step.h).
+  // then PlanTicketStep (ticket_step.h) committed by CommitPlanned.
   // `request` is hashed for its request_id (idempotency.h): a retry gets
   // the first outcome.
   void Transition(const Principal& principal, TicketAction action,
@@ -90,6 +94,7 @@ class TicketService final {
   storage::Store* const store_;
   const Clock* const clock_;
   const PolicyRegistry* const policies_;
+  Executor* const executor_;
 };
 
 }  // namespace hotline

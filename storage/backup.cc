@@ -17,6 +17,7 @@
 #include "storage/queries.h"
 #include "storage/restored_history.h"
 #include "storage/sqlite.h"
+#include "storage/sqlite_store.h"
 
 namespace hotline::storage {
 namespace {
@@ -116,7 +117,7 @@ bool IsBackupFileName(absl::string_view name) {
   return true;
 }
 
-absl::StatusOr<BackupFile> WriteBackup(Store& store,
+absl::StatusOr<BackupFile> WriteBackup(SqliteStore& store,
                                        const std::string& directory,
                                        absl::Time now) {
   struct stat info;

@@ -34,20 +34,11 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "storage/store.h"
+#include "storage/records.h"
 
 namespace hotline::storage {
 
-// One backup file written.
-struct BackupFile {
-  std::string path;
-  int64_t size_bytes = 0;
-  // The last event in the copy (0 when it has none): a feed consumer that
-  // restores this backup resumes after it.
-  int64_t last_seq = 0;
-  // The instant in its name.
-  absl::Time create_time;
-};
+class SqliteStore;
 
 // The file name of a backup made at `time`:
 // "hotline-YYYYMMDDTHHMMSS.ffffffZ.db" (UTC), so that names sort by time.
@@ -60,7 +51,7 @@ bool IsBackupFileName(absl::string_view name);
 // taken). Removes partial files of earlier backups that crashed. Errors:
 // FAILED_PRECONDITION when the directory cannot be written (naming it and
 // why), RESOURCE_EXHAUSTED when its disk is full; nothing is left behind.
-absl::StatusOr<BackupFile> WriteBackup(Store& store,
+absl::StatusOr<BackupFile> WriteBackup(SqliteStore& store,
                                        const std::string& directory,
                                        absl::Time now);
 

@@ -19,30 +19,10 @@
 
 #include "absl/status/statusor.h"
 #include "hotline/v1/ticket.pb.h"
+#include "storage/records.h"
 #include "storage/sqlite.h"
 
 namespace hotline::storage {
-
-struct CardCounts {
-  // Every card ever issued of the color, revoked ones included.
-  int64_t issued = 0;
-  // Of those, the ones revoked since.
-  int64_t revoked = 0;
-};
-
-struct OperationalCounts {
-  // Tickets in each state (states without tickets are absent).
-  std::map<v1::Ticket::State, int64_t> tickets_by_state;
-  // Tickets not replied whose reply deadline the sweeper has found passed
-  // (the statistics' "pending and overdue", over all days).
-  int64_t tickets_overdue = 0;
-  // Cards by color (colors without cards are absent).
-  std::map<v1::Card::Color, CardCounts> cards_by_color;
-  // The newest event's seq (0 without events).
-  int64_t latest_seq = 0;
-  // The earliest pending deadline of any ticket (UTC microseconds), if any.
-  std::optional<int64_t> earliest_due_micros;
-};
 
 absl::StatusOr<OperationalCounts> QueryOperationalCounts(Connection& db);
 

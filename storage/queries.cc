@@ -5,6 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "common/proto_time.h"
+#include "storage/change_set.h"
 #include "storage/restored_history.h"
 #include "storage/rows.h"
 #include "storage/stat_rollup.h"
@@ -296,33 +297,67 @@ absl::StatusOr<std::vector<v1::Token>> QueryTokens(Connection& db,
   });
 }
 
+absl::Status InsertTicketRow(Connection& db, const v1::Ticket& ticket) {
+  const int64_t id = TicketId(ticket);
+  int64_t version = 0;
+  if (id <= 0 || !absl::SimpleAtoi(ticket.etag(), &version)) {
+    return absl::InternalError(absl::StrCat("a new ticket \"", ticket.name(),
+                                            "\" has no number or etag"));
+  }
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "INSERT INTO tickets (id, source_id, created_by, state, department, "
+      "type, topic, urgency, received_at, version, body, next_due_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, id);
+  stmt->BindTextOrNull(2, ticket.source_id());
+  stmt->BindText(3, ticket.created_by());
+  stmt->BindInt64(4, ticket.state());
+  stmt->BindTextOrNull(5, ticket.department());
+  stmt->BindInt64(6, ticket.type());
+  stmt->BindText(7, ticket.topic());
+  stmt->BindInt64(8, ticket.urgency());
+  stmt->BindInt64(9, ToUnixMicros(ticket.received_at()));
+  stmt->BindInt64(10, version);
+  stmt->BindBlob(11, ticket.SerializeAsString());
+  BindNextDue(*stmt, 12, ticket);
+  return stmt->Run();
+}
+
 absl::Status InsertTicket(Connection& db, v1::Ticket* ticket) {
-  // The writer is the only one inserting, so MAX(id)+1 cannot race; it lets
-  // the name go into the body in the same single INSERT. After a restore
-  // from backup, numbers skip those the lost history may have used
-  // (restored_history.h).
+  // After a restore from backup, numbers skip those the lost history may
+  // have used (restored_history.h).
   absl::StatusOr<int64_t> id = NextTicketNumber(db);
   if (!id.ok()) return id.status();
   ticket->set_name(absl::StrCat(kTicketPrefix, *id));
   ticket->set_etag("1");
-  absl::StatusOr<Statement> stmt = db.Prepare(
-      "INSERT INTO tickets (id, source_id, created_by, state, department, "
-      "type, topic, urgency, received_at, version, body, next_due_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, *id);
-  stmt->BindTextOrNull(2, ticket->source_id());
-  stmt->BindText(3, ticket->created_by());
-  stmt->BindInt64(4, ticket->state());
-  stmt->BindTextOrNull(5, ticket->department());
-  stmt->BindInt64(6, ticket->type());
-  stmt->BindText(7, ticket->topic());
-  stmt->BindInt64(8, ticket->urgency());
-  stmt->BindInt64(9, ToUnixMicros(ticket->received_at()));
-  stmt->BindBlob(10, ticket->SerializeAsString());
-  BindNextDue(*stmt, 11, *ticket);
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  if (absl::Status s = InsertTicketRow(db, *ticket); !s.ok()) return s;
   return RecordTicketStats(db, nullptr, *ticket);
+}
+
+absl::Status UpdateTicketRow(Connection& db, const v1::Ticket& ticket) {
+  int64_t version = 0;
+  if (!absl::SimpleAtoi(ticket.etag(), &version) || version < 2) {
+    return absl::InternalError(
+        absl::StrCat("ticket ", ticket.name(), " has no new etag"));
+  }
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "UPDATE tickets SET state = ?, department = ?, version = ?, body = ?, "
+      "next_due_at = ? WHERE id = ? AND version = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, ticket.state());
+  stmt->BindTextOrNull(2, ticket.department());
+  stmt->BindInt64(3, version);
+  stmt->BindBlob(4, ticket.SerializeAsString());
+  BindNextDue(*stmt, 5, ticket);
+  stmt->BindInt64(6, TicketId(ticket));
+  stmt->BindInt64(7, version - 1);
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  if (db.Changes() != 1) {
+    return ConflictError(absl::StrCat(
+        ticket.name(), " changed while it was being updated; retry"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status UpdateTicket(Connection& db, const v1::Ticket& before,
@@ -338,22 +373,9 @@ absl::Status UpdateTicket(Connection& db, const v1::Ticket& before,
   }
   const std::string old_etag = ticket->etag();
   ticket->set_etag(absl::StrCat(version + 1));
-  absl::StatusOr<Statement> stmt = db.Prepare(
-      "UPDATE tickets SET state = ?, department = ?, version = ?, body = ?, "
-      "next_due_at = ? WHERE id = ? AND version = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, ticket->state());
-  stmt->BindTextOrNull(2, ticket->department());
-  stmt->BindInt64(3, version + 1);
-  stmt->BindBlob(4, ticket->SerializeAsString());
-  BindNextDue(*stmt, 5, *ticket);
-  stmt->BindInt64(6, TicketId(*ticket));
-  stmt->BindInt64(7, version);
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
-  if (db.Changes() != 1) {
+  if (absl::Status s = UpdateTicketRow(db, *ticket); !s.ok()) {
     ticket->set_etag(old_etag);
-    return absl::AbortedError(absl::StrCat(
-        ticket->name(), " changed while it was being updated; retry"));
+    return s;
   }
   return RecordTicketStats(db, &before, *ticket);
 }
@@ -365,25 +387,27 @@ absl::Status StoreTicketChange(Connection& db, const v1::Ticket& before,
 }
 
 absl::Status InsertEvent(Connection& db, v1::Event* event) {
-  // As with tickets, the single writer makes MAX(seq)+1 safe, and knowing
-  // seq first lets the body carry it. A seq of a rolled-back unit was never
-  // visible, so reusing it breaks no reader's order. After a restore from
-  // backup, seqs skip the void of the lost history (restored_history.h).
+  // After a restore from backup, seqs skip the void of the lost history
+  // (restored_history.h).
   absl::StatusOr<int64_t> seq = NextEventSeq(db);
   if (!seq.ok()) return seq.status();
   event->set_seq(*seq);
+  return InsertEventRow(db, *event);
+}
+
+absl::Status InsertEventRow(Connection& db, const v1::Event& event) {
   absl::StatusOr<Statement> stmt = db.Prepare(
       "INSERT INTO events (seq, ticket_id, time, type, actor, department, "
       "previous_department, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, *seq);
-  stmt->BindInt64(2, NumericId(event->ticket(), kTicketPrefix));
-  stmt->BindInt64(3, ToUnixMicros(event->time()));
-  stmt->BindInt64(4, event->type());
-  stmt->BindText(5, event->actor());
-  stmt->BindTextOrNull(6, event->department());
-  stmt->BindTextOrNull(7, event->previous_department());
-  stmt->BindBlob(8, event->SerializeAsString());
+  stmt->BindInt64(1, event.seq());
+  stmt->BindInt64(2, NumericId(event.ticket(), kTicketPrefix));
+  stmt->BindInt64(3, ToUnixMicros(event.time()));
+  stmt->BindInt64(4, event.type());
+  stmt->BindText(5, event.actor());
+  stmt->BindTextOrNull(6, event.department());
+  stmt->BindTextOrNull(7, event.previous_department());
+  stmt->BindBlob(8, event.SerializeAsString());
   return stmt->Run();
 }
 
@@ -415,22 +439,30 @@ absl::Status InsertDepartment(Connection& db, const std::string& id,
 
 absl::Status InsertToken(Connection& db, const std::string& secret_hash,
                          v1::Token* token) {
+  absl::StatusOr<int64_t> next =
+      db.QueryInt64("SELECT COALESCE(MAX(id), 0) + 1 FROM tokens");
+  if (!next.ok()) return next.status();
+  token->set_name(absl::StrCat(kTokenPrefix, *next));
+  return InsertTokenRow(db, secret_hash, *token);
+}
+
+absl::Status InsertTokenRow(Connection& db, const std::string& secret_hash,
+                            const v1::Token& token) {
   absl::StatusOr<Statement> stmt = db.Prepare(
-      "INSERT INTO tokens (secret_hash, principal, display_name, created_at, "
-      "certificate_identity) VALUES (?, ?, ?, ?, ?)");
+      "INSERT INTO tokens (id, secret_hash, principal, display_name, "
+      "created_at, certificate_identity) VALUES (?, ?, ?, ?, ?, ?)");
   if (!stmt.ok()) return stmt.status();
-  stmt->BindBlob(1, secret_hash);
-  stmt->BindText(2, token->principal());
-  stmt->BindText(3, token->display_name());
-  stmt->BindInt64(4, ToUnixMicros(token->create_time()));
-  if (token->certificate_identity().empty()) {
-    stmt->BindNull(5);
+  stmt->BindInt64(1, NumericId(token.name(), kTokenPrefix));
+  stmt->BindBlob(2, secret_hash);
+  stmt->BindText(3, token.principal());
+  stmt->BindText(4, token.display_name());
+  stmt->BindInt64(5, ToUnixMicros(token.create_time()));
+  if (token.certificate_identity().empty()) {
+    stmt->BindNull(6);
   } else {
-    stmt->BindText(5, token->certificate_identity());
+    stmt->BindText(6, token.certificate_identity());
   }
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
-  token->set_name(absl::StrCat(kTokenPrefix, db.LastInsertRowId()));
-  return absl::OkStatus();
+  return stmt->Run();
 }
 
 absl::Status MarkTokenRevoked(Connection& db, int64_t id,
@@ -513,47 +545,43 @@ namespace {
 // revoked.
 absl::Status RecordCardStats(Connection& db, const v1::Ticket& ticket,
                              const v1::Card* before, const v1::Card& after) {
-  std::optional<StatFacts> was =
-      before == nullptr
-          ? std::nullopt
-          : CardFacts(*before, ticket.type(), ticket.topic(), db.zone());
-  std::optional<StatFacts> now =
-      CardFacts(after, ticket.type(), ticket.topic(), db.zone());
-  if (!was && !now) return absl::OkStatus();
-  const absl::Time at = IsSet(after.revoke_time())
-                            ? FromProtoTime(after.revoke_time())
-                            : FromProtoTime(after.issue_time());
-  return RecordStatChange(db, {at, std::move(was), std::move(now)});
+  std::optional<TimedFacts> change =
+      CardStatChange(ticket.type(), ticket.topic(), before, after, db.zone());
+  if (!change) return absl::OkStatus();
+  return RecordStatChange(db, *change);
 }
 
 }  // namespace
+
+absl::Status InsertCardRow(Connection& db, const v1::Card& card) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "INSERT INTO cards (id, ticket_id, department, color, issued_at, "
+      "revoked_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, CardId(card));
+  stmt->BindInt64(2, NumericId(card.ticket(), kTicketPrefix));
+  stmt->BindText(3, card.department());
+  stmt->BindInt64(4, card.color());
+  stmt->BindInt64(5, ToUnixMicros(card.issue_time()));
+  if (card.has_revoke_time()) {
+    stmt->BindInt64(6, ToUnixMicros(card.revoke_time()));
+  } else {
+    stmt->BindNull(6);
+  }
+  stmt->BindBlob(7, card.SerializeAsString());
+  return stmt->Run();
+}
 
 absl::Status InsertCard(Connection& db, const v1::Ticket& ticket,
                         v1::Card* card) {
   absl::StatusOr<int64_t> id = NextCardNumber(db);
   if (!id.ok()) return id.status();
   card->set_name(absl::StrCat(kCardPrefix, *id));
-  absl::StatusOr<Statement> stmt = db.Prepare(
-      "INSERT INTO cards (id, ticket_id, department, color, issued_at, "
-      "revoked_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, *id);
-  stmt->BindInt64(2, NumericId(card->ticket(), kTicketPrefix));
-  stmt->BindText(3, card->department());
-  stmt->BindInt64(4, card->color());
-  stmt->BindInt64(5, ToUnixMicros(card->issue_time()));
-  if (card->has_revoke_time()) {
-    stmt->BindInt64(6, ToUnixMicros(card->revoke_time()));
-  } else {
-    stmt->BindNull(6);
-  }
-  stmt->BindBlob(7, card->SerializeAsString());
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  if (absl::Status s = InsertCardRow(db, *card); !s.ok()) return s;
   return RecordCardStats(db, ticket, nullptr, *card);
 }
 
-absl::Status UpdateCard(Connection& db, const v1::Ticket& ticket,
-                        const v1::Card& before, const v1::Card& card) {
+absl::Status UpdateCardRow(Connection& db, const v1::Card& card) {
   absl::StatusOr<Statement> stmt =
       db.Prepare("UPDATE cards SET revoked_at = ?, body = ? WHERE id = ?");
   if (!stmt.ok()) return stmt.status();
@@ -564,7 +592,12 @@ absl::Status UpdateCard(Connection& db, const v1::Ticket& ticket,
   }
   stmt->BindBlob(2, card.SerializeAsString());
   stmt->BindInt64(3, CardId(card));
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  return stmt->Run();
+}
+
+absl::Status UpdateCard(Connection& db, const v1::Ticket& ticket,
+                        const v1::Card& before, const v1::Card& card) {
+  if (absl::Status s = UpdateCardRow(db, card); !s.ok()) return s;
   return RecordCardStats(db, ticket, &before, card);
 }
 
@@ -632,26 +665,33 @@ QueryDailyReports(Connection& db, const DailyReportQuery& query) {
   });
 }
 
-absl::Status InsertDailyObligation(Connection& db, const v1::Ticket& ticket,
-                                   const std::string& date,
-                                   const std::string& department,
-                                   bool reported) {
+absl::StatusOr<bool> InsertDailyObligationRow(Connection& db, int64_t ticket_id,
+                                              const std::string& date,
+                                              const std::string& department,
+                                              bool reported) {
   absl::StatusOr<Statement> stmt = db.Prepare(
       "INSERT OR IGNORE INTO daily_obligations (ticket_id, date, department, "
       "reported) VALUES (?, ?, ?, ?)");
   if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, TicketId(ticket));
+  stmt->BindInt64(1, ticket_id);
   stmt->BindText(2, date);
   stmt->BindText(3, department);
   stmt->BindInt64(4, reported ? 1 : 0);
   if (absl::Status s = stmt->Run(); !s.ok()) return s;
-  if (db.Changes() != 1) return absl::OkStatus();  // settled before
-  StatFacts facts = ObligationFacts(date, department, reported, ticket.type(),
-                                    ticket.topic());
-  // The day is settled when it ends.
-  const absl::Time settled =
-      absl::FromCivil(DayOfNumber(facts.day + 1), db.zone());
-  return RecordStatChange(db, {settled, std::nullopt, std::move(facts)});
+  return db.Changes() == 1;
+}
+
+absl::Status InsertDailyObligation(Connection& db, const v1::Ticket& ticket,
+                                   const std::string& date,
+                                   const std::string& department,
+                                   bool reported) {
+  absl::StatusOr<bool> inserted = InsertDailyObligationRow(
+      db, TicketId(ticket), date, department, reported);
+  if (!inserted.ok()) return inserted.status();
+  if (!*inserted) return absl::OkStatus();  // settled before
+  return RecordStatChange(
+      db, ObligationStatChange(date, department, reported, ticket.type(),
+                               ticket.topic(), db.zone()));
 }
 
 absl::StatusOr<ComplianceCounts> QueryCompliance(Connection& db,

@@ -15,74 +15,10 @@
 
 #include "absl/status/statusor.h"
 #include "hotline/v1/ticket.pb.h"
+#include "storage/records.h"
 #include "storage/sqlite.h"
 
 namespace hotline::storage {
-
-// Which tickets a list returns: every set field must match. Results come in
-// id (creation) order, after `after_id`, at most `limit`.
-struct TicketQuery {
-  std::optional<v1::Ticket::State> state;
-  std::optional<std::string> department;  // "departments/{id}"
-  std::optional<v1::Ticket::Type> type;
-  std::optional<std::string> topic;
-  std::optional<v1::Ticket::Urgency> urgency;
-  std::optional<std::string> source_id;
-  std::optional<std::string> created_by;  // a principal, "intake/{id}"
-  // Inclusive bounds on received_at, in UTC microseconds.
-  std::optional<int64_t> received_from_micros;
-  std::optional<int64_t> received_until_micros;
-  int64_t after_id = 0;
-  int limit = 50;
-};
-
-// Which cards a list returns; results in id order after `after_id`.
-struct CardQuery {
-  std::optional<std::string> department;  // "departments/{id}"
-  std::optional<int64_t> ticket_id;
-  std::optional<v1::Card::Color> color;
-  // Issued in [issued_from_micros, issued_to_micros).
-  std::optional<int64_t> issued_from_micros;
-  std::optional<int64_t> issued_to_micros;
-  // true: only active; false: only revoked; unset: both.
-  std::optional<bool> active;
-  int64_t after_id = 0;
-  int limit = 50;
-};
-
-// Which daily reports a list returns, in id order after `after_id`.
-struct DailyReportQuery {
-  std::optional<std::string> department;
-  std::optional<int64_t> ticket_id;
-  std::optional<std::string> from_date;  // inclusive, "YYYY-MM-DD"
-  std::optional<std::string> to_date;    // inclusive
-  int64_t after_id = 0;
-  int limit = 50;
-};
-
-// Which events the change feed returns, in seq order after `after_seq`.
-struct EventFeedQuery {
-  int64_t after_seq = 0;
-  // Events of tickets this department holds or held at the event
-  // (department or previous_department).
-  std::optional<std::string> department;
-  std::optional<int64_t> ticket_id;
-  // Events of tickets created by this principal.
-  std::optional<std::string> created_by;
-  int limit = 100;
-};
-
-// A token as authentication needs it.
-struct TokenRecord {
-  int64_t id = 0;
-  std::string principal;
-  bool revoked = false;
-};
-
-// The numeric id in "tickets/{id}" of a stored ticket.
-int64_t TicketId(const v1::Ticket& ticket);
-// The numeric id in a ticket name "tickets/{id}"; 0 when malformed.
-int64_t TicketIdOfName(absl::string_view name);
 
 absl::StatusOr<std::optional<v1::Ticket>> LoadTicket(Connection& db,
                                                      int64_t id);
@@ -141,8 +77,6 @@ absl::Status InsertCard(Connection& db, const v1::Ticket& ticket,
 // read it.
 absl::Status UpdateCard(Connection& db, const v1::Ticket& ticket,
                         const v1::Card& before, const v1::Card& card);
-// The numeric id in "cards/{n}".
-int64_t CardId(const v1::Card& card);
 
 // Every policy version recorded, oldest first.
 absl::StatusOr<std::vector<v1::Policy>> LoadPolicies(Connection& db);
@@ -158,12 +92,6 @@ absl::Status InsertDailyObligation(Connection& db, const v1::Ticket& ticket,
                                    const std::string& date,
                                    const std::string& department,
                                    bool reported);
-struct ComplianceCounts {
-  int owed = 0;
-  int given = 0;
-  // (ticket id, date) of each miss, by date then ticket.
-  std::vector<std::pair<int64_t, std::string>> misses;
-};
 absl::StatusOr<ComplianceCounts> QueryCompliance(Connection& db,
                                                  const std::string& department,
                                                  const std::string& from_date,
@@ -176,6 +104,24 @@ absl::StatusOr<std::vector<v1::Event>> QueryEventFeed(
 absl::StatusOr<int64_t> LatestSeq(Connection& db);
 // The time of the latest event (by seq), UTC microseconds; 0 when none.
 absl::StatusOr<int64_t> LatestEventTimeMicros(Connection& db);
+
+// Row writers of change sets (sqlite_store.cc): they write the row as
+// given and record no statistics.
+absl::Status InsertTicketRow(Connection& db, const v1::Ticket& ticket);
+// Stores `ticket` (etag N) in place of version N-1; a conflict (ABORTED,
+// IsConflict) when the stored version is another.
+absl::Status UpdateTicketRow(Connection& db, const v1::Ticket& ticket);
+absl::Status InsertEventRow(Connection& db, const v1::Event& event);
+absl::Status InsertCardRow(Connection& db, const v1::Card& card);
+absl::Status UpdateCardRow(Connection& db, const v1::Card& card);
+// Whether the day was new (a settled day is left as it is).
+absl::StatusOr<bool> InsertDailyObligationRow(Connection& db, int64_t ticket_id,
+                                              const std::string& date,
+                                              const std::string& department,
+                                              bool reported);
+// The token's number comes from its name.
+absl::Status InsertTokenRow(Connection& db, const std::string& secret_hash,
+                            const v1::Token& token);
 
 // Stores a new ticket: assigns its name "tickets/{id}" and etag.
 // ALREADY_EXISTS when its source_id is taken.

@@ -20,18 +20,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "storage/records.h"
 #include "storage/sqlite.h"
 
 namespace hotline::storage {
-
-// How long a request_id is remembered: far longer than any client retries.
-inline constexpr absl::Duration kRequestOutcomeRetention = absl::Hours(24 * 7);
-
-struct RequestOutcome {
-  std::string method;
-  std::string fingerprint;
-  std::string response;
-};
 
 // The outcome recorded under `request_key`, or nullopt.
 absl::StatusOr<std::optional<RequestOutcome>> FindRequestOutcome(

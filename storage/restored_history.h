@@ -26,19 +26,13 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "storage/records.h"
 #include "storage/sqlite.h"
 
 namespace hotline::storage {
 
 inline constexpr int64_t kRestoreSeqGap = 1'000'000'000;
 inline constexpr int64_t kRestoreNumberGap = 1'000'000;
-
-// Seqs first..last (inclusive) named events of a history lost in a restore
-// from a backup taken at seq first - 1.
-struct SeqVoid {
-  int64_t first = 0;
-  int64_t last = 0;
-};
 
 // Marks the backup copy at `path` (closed, not served) as taken at
 // `last_seq`.

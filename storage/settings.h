@@ -13,12 +13,10 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "storage/records.h"
 #include "storage/sqlite.h"
 
 namespace hotline::storage {
-
-inline constexpr char kRehearsalClockSetting[] = "rehearsal_clock";
-inline constexpr char kCalendarCoverageSetting[] = "calendar_covered_through";
 
 // The value stored under `key`, or nullopt.
 absl::StatusOr<std::optional<std::string>> LoadSetting(Connection& db,

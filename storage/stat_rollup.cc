@@ -192,26 +192,64 @@ absl::Status RecountStoredRows(Connection& db, absl::TimeZone zone) {
 
 }  // namespace
 
-absl::Status RecordStatChange(Connection& db, const TimedFacts& change) {
-  const int64_t change_day = DayNumber(absl::ToCivilDay(change.at, db.zone()));
+void StatBatch::Add(const TimedFacts& change) {
+  const int64_t change_day = DayNumber(absl::ToCivilDay(change.at, zone_));
   bool touched = false;
-  absl::Status s = ForEachSumRow(
-      change, [&](const StatKey& key, int64_t day, const StatVector& counts) {
-        touched = true;
-        if (absl::Status s = AddToRow(db, key, day, std::nullopt, counts);
-            !s.ok()) {
-          return s;
-        }
-        return AddToRow(db, key, day, change_day, counts);
-      });
-  if (!s.ok() || !touched) return s;
-  absl::StatusOr<Statement> stmt =
-      db.Prepare("INSERT INTO stat_log (at, before, after) VALUES (?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, absl::ToUnixMicros(change.at));
-  stmt->BindText(2, EncodeFacts(change.before));
-  stmt->BindText(3, EncodeFacts(change.after));
-  return stmt->Run();
+  ForEachSumRow(change, [&](const StatKey& key, int64_t day,
+                            const StatVector& counts) {
+    touched = true;
+    counts_[{key.kind, key.a, key.b, day}] += counts;
+    day_changes_[{key.kind, change_day, key.a, key.b, day}] += counts;
+    return absl::OkStatus();
+  }).IgnoreError();
+  if (!touched) return;
+  log_.push_back({absl::ToUnixMicros(change.at), EncodeFacts(change.before),
+                  EncodeFacts(change.after)});
+}
+
+void StatBatch::Clear() {
+  counts_.clear();
+  day_changes_.clear();
+  log_.clear();
+}
+
+absl::Status StatBatch::Write(Connection& db) const {
+  for (const auto& [key, counts] : counts_) {
+    if (counts.IsZero()) continue;
+    const StatKey row{static_cast<StatKind>(std::get<0>(key)), std::get<1>(key),
+                      std::get<2>(key)};
+    if (absl::Status s =
+            AddToRow(db, row, std::get<3>(key), std::nullopt, counts);
+        !s.ok()) {
+      return s;
+    }
+  }
+  for (const auto& [key, counts] : day_changes_) {
+    if (counts.IsZero()) continue;
+    const StatKey row{static_cast<StatKind>(std::get<0>(key)), std::get<2>(key),
+                      std::get<3>(key)};
+    if (absl::Status s =
+            AddToRow(db, row, std::get<4>(key), std::get<1>(key), counts);
+        !s.ok()) {
+      return s;
+    }
+  }
+  for (const LogRow& entry : log_) {
+    absl::StatusOr<Statement> stmt =
+        db.Prepare("INSERT INTO stat_log (at, before, after) VALUES (?, ?, ?)");
+    if (!stmt.ok()) return stmt.status();
+    stmt->BindInt64(1, entry.at_micros);
+    stmt->BindText(2, entry.before);
+    stmt->BindText(3, entry.after);
+    if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RecordStatChange(Connection& db, const TimedFacts& change) {
+  StatBatch batch(db.zone());
+  batch.Add(change);
+  return batch.Write(db);
 }
 
 absl::Status RecordTicketStats(Connection& db, const v1::Ticket* before,

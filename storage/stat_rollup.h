@@ -26,27 +26,44 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "hotline/v1/ticket.pb.h"
+#include "storage/records.h"
 #include "storage/sqlite.h"
 #include "workflow/stat_facts.h"
 
 namespace hotline::storage {
 
-enum StatKind {
-  kStatAll = 0,     // a = "", b = ""
-  kStatDepartment,  // a = department
-  kStatType,        // a = type
-  kStatTopic,       // a = topic
-  kStatDeptTopic,   // a = department, b = topic
-  kStatTypeDept,    // a = type, b = department
-  kStatTypeTopic,   // a = type, b = topic
-  kStatTopicDept,   // a = topic, b = department
-  kStatKindCount,
+// Statistics changes merged in memory: a commit group adds every change
+// set's changes, then writes each touched sum row once. Not thread-safe.
+class StatBatch {
+ public:
+  explicit StatBatch(absl::TimeZone zone) : zone_(zone) {}
+  void Add(const TimedFacts& change);
+  void Clear();
+  bool empty() const { return log_.empty(); }
+  // Adds the merged sums to the tables and logs every change.
+  absl::Status Write(Connection& db) const;
+
+ private:
+  struct LogRow {
+    int64_t at_micros;
+    std::string before;
+    std::string after;
+  };
+  absl::TimeZone zone_;
+  // (kind, a, b, day) and (kind, change_day, a, b, day) -> counters.
+  std::map<std::tuple<int, std::string, std::string, int64_t>, StatVector>
+      counts_;
+  std::map<std::tuple<int, int64_t, std::string, std::string, int64_t>,
+           StatVector>
+      day_changes_;
+  std::vector<LogRow> log_;
 };
 
 // Records a ticket's change of contribution (`before` null: a new ticket),
@@ -62,26 +79,6 @@ absl::Status RecordStatChange(Connection& db, const TimedFacts& change);
 // zone.
 absl::Status PrepareStatistics(Connection& db, absl::TimeZone zone);
 
-// One sum of counters over [from_day, to_day) of `kind`, optionally for one
-// value of `a`, grouped by `group`.
-struct StatSumQuery {
-  enum Group { kByDay, kByA, kByB };
-  StatKind kind = kStatAll;
-  std::optional<std::string> a;
-  Group group = kByDay;
-  int64_t from_day = 0;
-  int64_t to_day = 0;
-  // When set: the counters as of this instant (changes at or after it are
-  // left out) instead of as of now. `as_of_day` is its day number and
-  // `as_of_day_start` / `as_of_next_day_start` that day's bounds.
-  std::optional<absl::Time> as_of;
-  int64_t as_of_day = 0;
-  absl::Time as_of_day_start;
-  absl::Time as_of_next_day_start;
-};
-
-// Group key (the day number in decimal for kByDay) -> summed counters.
-using StatSums = std::map<std::string, StatVector>;
 absl::StatusOr<StatSums> SumStats(Connection& db, const StatSumQuery& query);
 
 // SumStats for each query, all in one read transaction, so that every sum

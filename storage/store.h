@@ -1,49 +1,54 @@
-// The store: one SQLite file in WAL mode, written only by a single writer
-// thread (writer.h) and read on a pool of read-only connections that never
-// wait for the writer.
+// The store: where tickets, their history, cards, daily reports, the
+// statistics' sums, departments, tokens and settings are kept. An abstract
+// face, in the spirit of LevelDB's DB: reads are domain queries, and every
+// write is one ChangeSet (change_set.h) committed all or nothing. Nothing
+// outside storage/ sees SQL, a connection or a statement.
 //
-//   StoreOptions options;
-//   options.path = "/var/lib/hotline/hotline.db";
-//   ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(options));
-//   store->Write(unit, done);                        // asynchronous
-//   absl::Status s = store->WriteAndWait(unit);      // blocking
-//   absl::StatusOr<std::optional<v1::Ticket>> t =
-//       store->Read<std::optional<v1::Ticket>>(
-//           [&](Connection& db) { return LoadTicket(db, 42); });
+//   ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(options));
+//   absl::StatusOr<std::optional<StoredTicket>> t = store->LoadTicket(42);
+//   ChangeSet changes = ...;  // built by the rules from what was read
+//   store->Commit(std::move(changes), [](absl::Status s) { ... });
 //
-// Open creates the file if needed and applies the migrations, but first
-// checks the file without changing a byte of it: it must be new (missing or
-// empty), or a hotline database (PRAGMA application_id kApplicationId, or an
-// unmarked file with hotline's tables from before the mark) of a schema
-// version this build knows, counting days in the same time zone, that
-// passes PRAGMA quick_check. Anything else is refused with one line naming
-// the file and what to do. With synchronous=FULL (the default) a write whose
-// `done` reported OK survives a crash or power loss.
+// Contract every implementation keeps (tests/store_conformance_test.cc):
+// - A commit whose `done` reported OK is durable; a failed commit wrote
+//   nothing. A commit fails with ABORTED (IsConflict) when a precondition
+//   of its change set no longer holds.
+// - Reads see only committed data; a read started after a commit's `done`
+//   ran sees that commit.
+// - Numbers (tickets, cards, tokens) come from ReserveNumbers: unique and
+//   increasing, never reused, possibly with gaps. Event seqs are assigned
+//   at commit in commit order, so a feed reader that saw seq N never later
+//   finds a new event below N. Both hold for a store shared by several
+//   processes (a sequence per kind, and seq allocation serialised with the
+//   commit).
+// - Statistics sums are exact: a sum read after a commit counts every
+//   change the commits before it carried, once.
 //
-// While the store runs, health() says whether the database can serve: a
-// damaged file (DATA_LOSS from any read or write) stays kDamaged until a
-// restart; a full disk is kDiskFull until the next write commits.
-//
-// Thread-safe: every method may be called from any thread.
+// Thread-safe: every method may be called from any thread. Reads may wait
+// for a free connection; callers that must not block (gRPC callback
+// threads) run them elsewhere (server/executor.h).
 #ifndef HOTLINE_STORAGE_STORE_H_
 #define HOTLINE_STORAGE_STORE_H_
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
-#include "storage/sqlite.h"
-#include "storage/writer.h"
+#include "absl/time/time.h"
+#include "hotline/v1/ticket.pb.h"
+#include "storage/change_set.h"
+#include "storage/records.h"
 
 namespace hotline::storage {
 
-// PRAGMA application_id of a hotline database: "HOTL".
+// PRAGMA application_id of a hotline SQLite database: "HOTL".
 inline constexpr int32_t kApplicationId = 0x484F544C;
 
 struct StoreOptions {
@@ -54,7 +59,7 @@ struct StoreOptions {
   bool synchronous_full = true;
   // Read connections; readers beyond this many wait for one.
   int read_connections = 4;
-  // At most this many write units share one transaction.
+  // At most this many change sets share one transaction.
   int max_write_batch = 128;
   // The bureau's IANA time zone: statistics count calendar days in it. A
   // database keeps the zone it was first opened with.
@@ -73,94 +78,147 @@ enum class StoreHealth {
   kHealthy,
   // The last write could not be saved because the disk is full.
   kDiskFull,
-  // SQLite found the file damaged (SQLITE_CORRUPT, SQLITE_NOTADB).
+  // The store found its data damaged.
   kDamaged,
 };
 
-class Store final {
- public:
-  static absl::StatusOr<std::unique_ptr<Store>> Open(
-      const StoreOptions& options);
-  // Close()s.
-  ~Store();
-  Store(const Store&) = delete;
-  Store& operator=(const Store&) = delete;
-
-  // Queues a unit of work for the writer; see Writer::Submit.
-  void Write(WriteUnit unit, WriteDone done);
-  // See Writer::SetCommitListener. Set once, before the first write.
-  void SetCommitListener(std::function<void()> listener) {
-    writer_->SetCommitListener(std::move(listener));
-  }
-
-  // See Writer::SetGroupObserver and Writer::QueueDepth.
-  void SetCommitGroupObserver(
-      std::function<void(const CommitGroupStats&)> observer) {
-    writer_->SetGroupObserver(std::move(observer));
-  }
-  int WriteQueueDepth() const { return writer_->QueueDepth(); }
-
-  // Whether the database can serve (see the file comment).
-  StoreHealth health() const;
-  // Called at once with health(), then with every change of it, under the
-  // store's health lock (so calls arrive in order); must be short and must
-  // not call the store. Set once, after Open.
-  void SetHealthListener(std::function<void(StoreHealth)> listener);
-
-  // Write, and wait for `done`.
-  absl::Status WriteAndWait(WriteUnit unit);
-
-  // Runs `read` on a read connection, waiting while all are in use.
-  template <typename T>
-  absl::StatusOr<T> Read(
-      const std::function<absl::StatusOr<T>(Connection&)>& read) {
-    Lease lease(this);
-    if (lease.connection == nullptr) {
-      return absl::UnavailableError("the store is closed");
-    }
-    absl::StatusOr<T> result = read(*lease.connection);
-    if (result.status().code() == absl::StatusCode::kDataLoss) {
-      Observe(result.status());
-    }
-    return result;
-  }
-
-  // Closes every idle read connection, finishes queued writes and closes
-  // the write connection, which checkpoints and removes the write-ahead log
-  // when no read is in flight. Later reads and writes fail with UNAVAILABLE.
-  // Idempotent.
-  void Close();
-
- private:
-  // A read connection borrowed from the pool for one scope; `connection` is
-  // null once the store is closed.
-  struct Lease {
-    explicit Lease(Store* store);
-    ~Lease();
-    Store* store;
-    std::unique_ptr<Connection> connection;
-  };
-
-  Store() = default;
-
-  // Moves health() as a read or a write group found (see
-  // Writer::SetOutcomeObserver); logs each change.
-  void Observe(const absl::Status& status);
-
-  std::string path_;
-  // The lock file's descriptor while `lock` holds it, else -1.
-  int lock_fd_ = -1;
-  mutable absl::Mutex health_mutex_;
-  StoreHealth health_ ABSL_GUARDED_BY(health_mutex_) = StoreHealth::kHealthy;
-  std::function<void(StoreHealth)> health_listener_
-      ABSL_GUARDED_BY(health_mutex_);
-
-  std::unique_ptr<Writer> writer_;
-  absl::Mutex pool_mutex_;
-  std::vector<std::unique_ptr<Connection>> idle_readers_
-      ABSL_GUARDED_BY(pool_mutex_);
-  bool closed_ ABSL_GUARDED_BY(pool_mutex_) = false;
+// What one commit group took, for an operator's metrics.
+struct CommitGroupStats {
+  // Change sets that shared the transaction (whether they committed or not).
+  int units = 0;
+  // From the start of the transaction to the end of its commit (the fsync
+  // included).
+  absl::Duration duration;
 };
+
+// Kinds of numbers ReserveNumbers hands out.
+enum class NumberKind { kTicket, kCard, kToken };
+
+// The name of a retryable create: which ticket it made.
+struct StoredCreateRequest {
+  int64_t ticket_id = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // ---- Writing.
+
+  // Commits `changes` (change_set.h). `done` runs once, after the commit is
+  // durable (OK) or failed: the conflict (ABORTED, IsConflict), a full disk
+  // (RESOURCE_EXHAUSTED), damaged data (DATA_LOSS), or UNAVAILABLE. It runs
+  // on the store's thread and must be short: hand results over.
+  virtual void Commit(ChangeSet changes,
+                      std::function<void(absl::Status)> done) = 0;
+  // Commit, and wait for `done`.
+  absl::Status CommitAndWait(ChangeSet changes);
+
+  // Reserves `count` consecutive numbers of `kind`; returns the first.
+  virtual absl::StatusOr<int64_t> ReserveNumbers(NumberKind kind,
+                                                 int count) = 0;
+
+  // Called after every commit group that committed events, with those
+  // events (seq set), in seq order. Must be short. Set once, before the
+  // first commit.
+  virtual void SetCommitListener(
+      std::function<void(const std::vector<v1::Event>&)> listener) = 0;
+  // Called after every commit group with what it took. Must be short.
+  virtual void SetCommitGroupObserver(
+      std::function<void(const CommitGroupStats&)> observer) = 0;
+  // Change sets queued and not yet taken into a group.
+  virtual int WriteQueueDepth() const = 0;
+
+  // ---- Health.
+
+  // Whether the store can serve: damaged data stays kDamaged until a
+  // restart; a full disk is kDiskFull until the next write commits.
+  virtual StoreHealth health() const = 0;
+  // Called at once with health(), then with every change of it, in order;
+  // must be short and must not call the store. Set once.
+  virtual void SetHealthListener(std::function<void(StoreHealth)> listener) = 0;
+
+  // ---- Tickets and events.
+
+  virtual absl::StatusOr<std::optional<v1::Ticket>> LoadTicket(int64_t id) = 0;
+  virtual absl::StatusOr<std::optional<v1::Ticket>> LoadTicketBySourceId(
+      const std::string& source_id) = 0;
+  // The ticket an earlier create with this (principal, request_id) made.
+  virtual absl::StatusOr<std::optional<int64_t>> FindCreateRequest(
+      const std::string& principal, const std::string& request_id) = 0;
+  virtual absl::StatusOr<std::vector<v1::Ticket>> QueryTickets(
+      const TicketQuery& query) = 0;
+  // Events of one ticket with seq > after_seq, oldest first.
+  virtual absl::StatusOr<std::vector<v1::Event>> QueryTicketEvents(
+      int64_t ticket_id, int64_t after_seq, int limit) = 0;
+  virtual absl::StatusOr<std::vector<v1::Event>> QueryEventFeed(
+      const EventFeedQuery& query) = 0;
+  // The latest seq, 0 when there are no events.
+  virtual absl::StatusOr<int64_t> LatestSeq() = 0;
+  // The time of the latest event (by seq), UTC microseconds; 0 when none.
+  virtual absl::StatusOr<int64_t> LatestEventTimeMicros() = 0;
+  // The seqs of history lost to a restore from backup that contain `seq`.
+  virtual absl::StatusOr<std::optional<SeqVoid>> SeqVoidContaining(
+      int64_t seq) = 0;
+  // Open tickets whose next_due_at is at or before `now_micros`, most
+  // overdue first.
+  virtual absl::StatusOr<std::vector<int64_t>> QueryDueTicketIds(
+      int64_t now_micros, int limit) = 0;
+  virtual absl::StatusOr<std::optional<int64_t>> EarliestDueMicros() = 0;
+
+  // ---- Cards and daily reports.
+
+  virtual absl::StatusOr<std::optional<v1::Card>> LoadCard(int64_t id) = 0;
+  virtual absl::StatusOr<std::vector<v1::Card>> QueryCards(
+      const CardQuery& query) = 0;
+  virtual absl::StatusOr<std::vector<std::pair<int64_t, v1::DailyReport>>>
+  QueryDailyReports(const DailyReportQuery& query) = 0;
+  virtual absl::StatusOr<ComplianceCounts> QueryCompliance(
+      const std::string& department, const std::string& from_date,
+      const std::string& to_date, int max_misses) = 0;
+
+  // ---- Statistics.
+
+  // Each query's sums, all seeing the same commits.
+  virtual absl::StatusOr<std::vector<StatSums>> SumStats(
+      const std::vector<StatSumQuery>& queries) = 0;
+  virtual absl::StatusOr<OperationalCounts> QueryOperationalCounts() = 0;
+
+  // ---- Departments, tokens, policies, settings, request outcomes.
+
+  virtual absl::StatusOr<std::optional<v1::Department>> LoadDepartment(
+      const std::string& id) = 0;
+  virtual absl::StatusOr<std::vector<v1::Department>> QueryDepartments(
+      const std::string& after_id, int limit) = 0;
+  virtual absl::StatusOr<std::optional<TokenRecord>> LoadTokenBySecretHash(
+      const std::string& secret_hash) = 0;
+  virtual absl::StatusOr<std::optional<TokenRecord>>
+  LoadTokenByCertificateIdentity(const std::string& identity) = 0;
+  virtual absl::StatusOr<std::optional<TokenRecord>> LoadTokenRecord(
+      int64_t id) = 0;
+  virtual absl::StatusOr<std::optional<v1::Token>> LoadToken(int64_t id) = 0;
+  virtual absl::StatusOr<std::vector<v1::Token>> QueryTokens(int64_t after_id,
+                                                             int limit) = 0;
+  // Every policy version recorded, oldest first.
+  virtual absl::StatusOr<std::vector<v1::Policy>> LoadPolicies() = 0;
+  virtual absl::StatusOr<std::optional<std::string>> LoadSetting(
+      const std::string& key) = 0;
+  virtual absl::StatusOr<std::optional<RequestOutcome>> FindRequestOutcome(
+      const std::string& key) = 0;
+
+  // ---- Operations.
+
+  // Writes a consistent copy of the whole store into `directory`.
+  virtual absl::StatusOr<BackupFile> WriteBackup(const std::string& directory,
+                                                 absl::Time now) = 0;
+
+  // Finishes queued commits and closes; later calls fail with UNAVAILABLE.
+  // Idempotent.
+  virtual void Close() = 0;
+};
+
+// Opens the SQLite store at options.path (sqlite_store.h).
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(const StoreOptions& options);
 
 }  // namespace hotline::storage
 

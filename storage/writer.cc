@@ -112,6 +112,7 @@ void Writer::RunGroup(
     if (Outranks(status, condition)) condition = status;
   };
   auto fail_all = [&](const absl::Status& status) {
+    if (hooks_ != nullptr) hooks_->EndGroup(db, false);
     note(status);
     if (outcome_observer_ && !condition.ok()) outcome_observer_(condition);
     report();
@@ -122,6 +123,7 @@ void Writer::RunGroup(
     fail_all(TransactionFailure(s, "the database is not writable now: "));
     return;
   }
+  if (hooks_ != nullptr) hooks_->BeginGroup();
   std::vector<absl::Status> results;
   results.reserve(group.size());
   for (Pending& pending : group) {
@@ -143,15 +145,25 @@ void Writer::RunGroup(
     note(status);
     results.push_back(std::move(status));
   }
+  const bool any_ok = std::any_of(results.begin(), results.end(),
+                                  [](const absl::Status& s) { return s.ok(); });
+  if (hooks_ != nullptr && any_ok) {
+    if (absl::Status s = hooks_->BeforeCommit(db); !s.ok()) {
+      LogError(
+          absl::StrCat("cannot finish a write transaction: ", s.message()));
+      db.Execute("ROLLBACK").IgnoreError();
+      fail_all(TransactionFailure(s, "the write was not saved: "));
+      return;
+    }
+  }
   if (absl::Status commit = db.Execute("COMMIT"); !commit.ok()) {
     LogError(absl::StrCat("commit failed: ", commit.message()));
     db.Execute("ROLLBACK").IgnoreError();
     fail_all(TransactionFailure(commit, "the write was not saved: "));
     return;
   }
-  const bool any_committed =
-      std::any_of(results.begin(), results.end(),
-                  [](const absl::Status& s) { return s.ok(); });
+  const bool any_committed = any_ok;
+  if (hooks_ != nullptr) hooks_->EndGroup(db, any_committed);
   if (outcome_observer_ && (!condition.ok() || any_committed)) {
     outcome_observer_(condition);
   }

@@ -25,18 +25,25 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "storage/sqlite.h"
+#include "storage/store.h"
 
 namespace hotline::storage {
 
 using WriteUnit = std::function<absl::Status(Connection&)>;
 using WriteDone = std::function<void(absl::Status)>;
 
-// What one commit group took, for an operator's metrics.
-struct CommitGroupStats {
-  // Units that shared the transaction (whether they committed or not).
-  int units = 0;
-  // From BEGIN to the end of COMMIT (the fsync included).
-  absl::Duration duration;
+// What the owner of a writer does around each group, on the writer thread.
+class GroupHooks {
+ public:
+  virtual ~GroupHooks() = default;
+  // Before the group's first unit.
+  virtual void BeginGroup() = 0;
+  // After its units, before COMMIT, in the same transaction (e.g. to write
+  // what the units accumulated). An error fails the whole group.
+  virtual absl::Status BeforeCommit(Connection& db) = 0;
+  // After the group committed (`committed`: at least one unit's writes are
+  // durable) or failed as a whole, before the units' `done`s.
+  virtual void EndGroup(Connection& db, bool committed) = 0;
 };
 
 class Writer final {
@@ -77,6 +84,9 @@ class Writer final {
   // applies from the next group).
   void SetGroupObserver(std::function<void(const CommitGroupStats&)> observer);
 
+  // Set once, before the first Submit; must outlive the writer's thread.
+  void SetGroupHooks(GroupHooks* hooks) { hooks_ = hooks; }
+
   // Units queued and not yet taken into a group.
   int QueueDepth() const;
 
@@ -101,6 +111,7 @@ class Writer final {
   // Used only by the writer thread (and by Stop after joining it).
   std::unique_ptr<Connection> connection_;
   std::function<void()> commit_listener_;
+  GroupHooks* hooks_ = nullptr;
   std::function<void(const absl::Status&)> outcome_observer_;
   std::thread thread_;
 };

@@ -20,8 +20,8 @@
 #include "gtest/gtest.h"
 #include "storage/migrations.h"
 #include "storage/queries.h"
+#include "storage/sqlite_store.h"
 #include "storage/stat_rollup.h"
-#include "storage/store.h"
 #include "tests/test_support.h"
 
 namespace hotline::storage {
@@ -30,10 +30,11 @@ namespace {
 using hotline::testing::DamageTicketPages;
 using hotline::testing::TempDir;
 
-std::unique_ptr<Store> OpenStore(const std::string& path) {
+std::unique_ptr<SqliteStore> OpenStore(const std::string& path) {
   StoreOptions options;
   options.path = path;
-  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(options);
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store =
+      SqliteStore::Open(options);
   EXPECT_TRUE(store.ok()) << store.status();
   return store.ok() ? *std::move(store) : nullptr;
 }
@@ -54,7 +55,7 @@ v1::Ticket SampleTicket(const std::string& source_id) {
 }
 
 // Inserts a ticket and its CREATED event in one unit; returns the ticket.
-v1::Ticket InsertWithEvent(Store& store, const std::string& source_id) {
+v1::Ticket InsertWithEvent(SqliteStore& store, const std::string& source_id) {
   v1::Ticket ticket = SampleTicket(source_id);
   absl::Status status = store.WriteAndWait([&](Connection& db) {
     if (absl::Status s = InsertTicket(db, &ticket); !s.ok()) return s;
@@ -70,7 +71,8 @@ v1::Ticket InsertWithEvent(Store& store, const std::string& source_id) {
 }
 
 template <typename T>
-T ReadOrDie(Store& store, std::function<absl::StatusOr<T>(Connection&)> read) {
+T ReadOrDie(SqliteStore& store,
+            std::function<absl::StatusOr<T>(Connection&)> read) {
   absl::StatusOr<T> value = store.Read<T>(read);
   EXPECT_TRUE(value.ok()) << value.status();
   return value.ok() ? *std::move(value) : T();
@@ -80,7 +82,7 @@ TEST(Storage, MigratesAnEmptyFile) {
   TempDir dir;
   const std::string path = dir.File("new.db");
   {
-    std::unique_ptr<Store> store = OpenStore(path);
+    std::unique_ptr<SqliteStore> store = OpenStore(path);
     ASSERT_NE(store, nullptr);
   }
   absl::StatusOr<std::unique_ptr<Connection>> db =
@@ -102,7 +104,7 @@ TEST(Storage, ANewDatabaseAndItsLogAreReadableOnlyByTheServersUser) {
   TempDir dir;
   const std::string path = dir.File("new.db");
   const mode_t umask_before = umask(022);
-  std::unique_ptr<Store> store = OpenStore(path);
+  std::unique_ptr<SqliteStore> store = OpenStore(path);
   umask(umask_before);
   ASSERT_NE(store, nullptr);
   for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
@@ -116,7 +118,7 @@ TEST(Storage, ReopeningAMigratedFileChangesNothing) {
   TempDir dir;
   const std::string path = dir.File("db");
   OpenStore(path).reset();
-  std::unique_ptr<Store> again = OpenStore(path);
+  std::unique_ptr<SqliteStore> again = OpenStore(path);
   ASSERT_NE(again, nullptr);
 }
 
@@ -148,7 +150,8 @@ void ExpectRefusedUntouched(const TempDir& dir, const std::string& path,
   StoreOptions options;
   options.path = path;
   options.lock = true;
-  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(options);
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store =
+      SqliteStore::Open(options);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(store.status().message().find(reason), std::string::npos)
@@ -161,7 +164,7 @@ void ExpectRefusedUntouched(const TempDir& dir, const std::string& path,
 
 // A hotline database made by the store, closed; with `tickets` tickets.
 void MakeHotlineFile(const std::string& path, int tickets) {
-  std::unique_ptr<Store> store = OpenStore(path);
+  std::unique_ptr<SqliteStore> store = OpenStore(path);
   ASSERT_NE(store, nullptr);
   for (int i = 0; i < tickets; ++i) {
     InsertWithEvent(*store, absl::StrCat("SZ-", i));
@@ -249,10 +252,12 @@ TEST(Storage, OneLockedStoreAtATimeAndNoLockFileLeft) {
   StoreOptions options;
   options.path = path;
   options.lock = true;
-  absl::StatusOr<std::unique_ptr<Store>> first = Store::Open(options);
+  absl::StatusOr<std::unique_ptr<SqliteStore>> first =
+      SqliteStore::Open(options);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_TRUE(std::filesystem::exists(path + ".lock"));
-  absl::StatusOr<std::unique_ptr<Store>> second = Store::Open(options);
+  absl::StatusOr<std::unique_ptr<SqliteStore>> second =
+      SqliteStore::Open(options);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(second.status().message().find(absl::StrCat("pid ", getpid())),
@@ -262,14 +267,14 @@ TEST(Storage, OneLockedStoreAtATimeAndNoLockFileLeft) {
   EXPECT_NE(OpenStore(path), nullptr);
   (*first)->Close();
   EXPECT_FALSE(std::filesystem::exists(path + ".lock"));
-  second = Store::Open(options);
+  second = SqliteStore::Open(options);
   EXPECT_TRUE(second.ok()) << second.status();
 }
 
 // SQLite's max_page_count stands in for a full disk: the file cannot grow.
 TEST(Storage, AFullDiskIsResourceExhaustedAndHealthRecoversWithSpace) {
   TempDir dir;
-  std::unique_ptr<Store> store = OpenStore(dir.File("db"));
+  std::unique_ptr<SqliteStore> store = OpenStore(dir.File("db"));
   std::vector<StoreHealth> changes;
   store->SetHealthListener(
       [&changes](StoreHealth health) { changes.push_back(health); });
@@ -308,7 +313,7 @@ TEST(Storage, DamageFoundWhileRunningIsDataLossAndStays) {
   TempDir dir;
   const std::string path = dir.File("db");
   MakeHotlineFile(path, 30);
-  std::unique_ptr<Store> store = OpenStore(path);
+  std::unique_ptr<SqliteStore> store = OpenStore(path);
   ASSERT_NE(store, nullptr);
   DamageTicketPages(path);
   absl::StatusOr<std::vector<v1::Ticket>> read =
@@ -336,7 +341,7 @@ TEST(Storage, EverythingIsThereAfterCloseAndReopen) {
   const std::string path = dir.File("db");
   std::string name;
   {
-    std::unique_ptr<Store> store = OpenStore(path);
+    std::unique_ptr<SqliteStore> store = OpenStore(path);
     name = InsertWithEvent(*store, "SZ-1").name();
     v1::Department department;
     department.set_display_name("住建局");
@@ -346,7 +351,7 @@ TEST(Storage, EverythingIsThereAfterCloseAndReopen) {
                     })
                     .ok());
   }
-  std::unique_ptr<Store> store = OpenStore(path);
+  std::unique_ptr<SqliteStore> store = OpenStore(path);
   auto ticket = ReadOrDie<std::optional<v1::Ticket>>(
       *store, [](Connection& db) { return LoadTicket(db, 1); });
   ASSERT_TRUE(ticket.has_value());
@@ -366,7 +371,7 @@ TEST(Storage, EverythingIsThereAfterCloseAndReopen) {
 
 TEST(Storage, UpdateBumpsEtagAndRefusesAStaleOne) {
   TempDir dir;
-  std::unique_ptr<Store> store = OpenStore(dir.File("db"));
+  std::unique_ptr<SqliteStore> store = OpenStore(dir.File("db"));
   v1::Ticket ticket = InsertWithEvent(*store, "");
   const v1::Ticket inserted = ticket;
   ticket.set_state(v1::Ticket::DISPATCHED);
@@ -394,7 +399,7 @@ TEST(Storage, UpdateBumpsEtagAndRefusesAStaleOne) {
 
 TEST(Storage, AFailingUnitIsUndoneAloneInItsGroup) {
   TempDir dir;
-  std::unique_ptr<Store> store = OpenStore(dir.File("db"));
+  std::unique_ptr<SqliteStore> store = OpenStore(dir.File("db"));
   // Many writers at once, so units share transactions; every third unit
   // writes and then fails.
   constexpr int kUnits = 60;
@@ -436,7 +441,7 @@ TEST(Storage, AFailingUnitIsUndoneAloneInItsGroup) {
 
 TEST(Storage, DuplicateSourceIdIsAlreadyExists) {
   TempDir dir;
-  std::unique_ptr<Store> store = OpenStore(dir.File("db"));
+  std::unique_ptr<SqliteStore> store = OpenStore(dir.File("db"));
   InsertWithEvent(*store, "SZ-9");
   v1::Ticket again = SampleTicket("SZ-9");
   absl::Status status = store->WriteAndWait(
@@ -446,7 +451,7 @@ TEST(Storage, DuplicateSourceIdIsAlreadyExists) {
 
 TEST(Storage, EventSequenceIsGlobalAndIncreasing) {
   TempDir dir;
-  std::unique_ptr<Store> store = OpenStore(dir.File("db"));
+  std::unique_ptr<SqliteStore> store = OpenStore(dir.File("db"));
   for (int i = 0; i < 5; ++i) InsertWithEvent(*store, absl::StrCat("S", i));
   int64_t last = 0;
   for (int64_t id = 1; id <= 5; ++id) {
@@ -462,7 +467,7 @@ TEST(Storage, EventSequenceIsGlobalAndIncreasing) {
 
 TEST(Storage, WritesAfterCloseAreUnavailable) {
   TempDir dir;
-  std::unique_ptr<Store> store = OpenStore(dir.File("db"));
+  std::unique_ptr<SqliteStore> store = OpenStore(dir.File("db"));
   store->Close();
   absl::Status status =
       store->WriteAndWait([](Connection&) { return absl::OkStatus(); });
@@ -561,7 +566,7 @@ TEST(Storage, SweeperQueriesUseTheNextDueIndex) {
 }
 
 // The statistics sums of the sample tickets (received 2021-02-10 Beijing).
-StatVector ReceivedOnFeb10(Store& store) {
+StatVector ReceivedOnFeb10(SqliteStore& store) {
   StatSumQuery query;
   query.kind = kStatAll;
   query.a = "";
@@ -577,7 +582,7 @@ TEST(Storage, StatisticsAreRebuiltWhenMissingAndKeepTheirTimeZone) {
   TempDir dir;
   const std::string path = dir.File("stats.db");
   {
-    std::unique_ptr<Store> store = OpenStore(path);
+    std::unique_ptr<SqliteStore> store = OpenStore(path);
     ASSERT_NE(store, nullptr);
     InsertWithEvent(*store, "a");
     InsertWithEvent(*store, "b");
@@ -594,21 +599,21 @@ TEST(Storage, StatisticsAreRebuiltWhenMissingAndKeepTheirTimeZone) {
     EXPECT_EQ(ReceivedOnFeb10(*store)[kReceived], 0);
   }
   {
-    std::unique_ptr<Store> store = OpenStore(path);  // counts them again
+    std::unique_ptr<SqliteStore> store = OpenStore(path);  // counts them again
     ASSERT_NE(store, nullptr);
     EXPECT_EQ(ReceivedOnFeb10(*store)[kReceived], 2);
   }
   StoreOptions utc;
   utc.path = path;
   utc.time_zone = "UTC";
-  absl::StatusOr<std::unique_ptr<Store>> refused = Store::Open(utc);
+  absl::StatusOr<std::unique_ptr<SqliteStore>> refused = SqliteStore::Open(utc);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(refused.status().message().find("--time_zone=Asia/Shanghai"),
             std::string::npos)
       << refused.status();
   utc.time_zone = "Mars/Olympus";
-  EXPECT_EQ(Store::Open(utc).status().code(),
+  EXPECT_EQ(SqliteStore::Open(utc).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 

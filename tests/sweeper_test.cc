@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "hotline/v1/hotline_service.grpc.pb.h"
 #include "server/admin_service.h"
+#include "server/executor.h"
 #include "server/policy_registry.h"
 #include "server/ticket_service.h"
 #include "storage/queries.h"
@@ -554,12 +555,14 @@ TEST(SweeperThread, WakesAndSweepsOnItsOwn) {
   testing::TempDir dir;
   storage::StoreOptions store_options;
   store_options.path = dir.File("hotline.db");
-  std::unique_ptr<storage::Store> store = *storage::Store::Open(store_options);
+  std::unique_ptr<storage::Store> store = *storage::OpenStore(store_options);
+  Executor executor(2);
   ManualClock clock(testing::SpringFestivalEve());
   std::unique_ptr<PolicyRegistry> policies = *PolicyRegistry::Open(
       *store, testing::ShippedCalendar(), DefaultPolicy(), clock.Now());
-  AdminService admin(store.get(), &clock, policies.get(), nullptr, nullptr);
-  TicketService tickets(store.get(), &clock, policies.get());
+  AdminService admin(store.get(), &clock, policies.get(), nullptr, nullptr,
+                     &executor);
+  TicketService tickets(store.get(), &clock, policies.get(), &executor);
   v1::CreateDepartmentRequest department;
   department.set_department_id("housing");
   department.mutable_department()->set_display_name("住建局");
@@ -579,19 +582,15 @@ TEST(SweeperThread, WakesAndSweepsOnItsOwn) {
   ASSERT_TRUE(created.get_future().get().ok());
 
   Sweeper sweeper(store.get(), &clock, policies.get());
-  store->SetCommitListener([&sweeper] { sweeper.Notify(); });
+  store->SetCommitListener(
+      [&sweeper](const std::vector<v1::Event>&) { sweeper.Notify(); });
   sweeper.Start();
   clock.Set(Beijing(2021, 2, 20));  // past the reply deadline
   sweeper.Notify();
   int cards = 0;
   for (int i = 0; i < 100 && cards == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    cards = static_cast<int>(
-        store
-            ->Read<std::vector<v1::Card>>([](storage::Connection& db) {
-              return storage::QueryCards(db, storage::CardQuery());
-            })
-            ->size());
+    cards = static_cast<int>(store->QueryCards(storage::CardQuery())->size());
   }
   sweeper.Stop();
   EXPECT_EQ(cards, 1);

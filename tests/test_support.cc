@@ -118,7 +118,7 @@ std::string BootstrapToken(const std::string& db_path,
   options.path = db_path;
   options.read_connections = 1;
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
-      storage::Store::Open(options);
+      storage::OpenStore(options);
   EXPECT_TRUE(store.ok()) << store.status();
   if (!store.ok()) return "";
   absl::StatusOr<v1::Token> token =

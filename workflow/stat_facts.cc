@@ -145,4 +145,28 @@ std::vector<TimedFacts> TicketStatChanges(const Ticket* before,
   return changes;
 }
 
+std::optional<TimedFacts> CardStatChange(v1::Ticket::Type type,
+                                         const std::string& topic,
+                                         const v1::Card* before,
+                                         const v1::Card& after,
+                                         absl::TimeZone zone) {
+  std::optional<StatFacts> was =
+      before == nullptr ? std::nullopt : CardFacts(*before, type, topic, zone);
+  std::optional<StatFacts> now = CardFacts(after, type, topic, zone);
+  if (!was && !now) return std::nullopt;
+  const absl::Time at = IsSet(after.revoke_time())
+                            ? FromProtoTime(after.revoke_time())
+                            : FromProtoTime(after.issue_time());
+  return TimedFacts{at, std::move(was), std::move(now)};
+}
+
+TimedFacts ObligationStatChange(const std::string& date,
+                                const std::string& department, bool reported,
+                                v1::Ticket::Type type, const std::string& topic,
+                                absl::TimeZone zone) {
+  StatFacts facts = ObligationFacts(date, department, reported, type, topic);
+  const absl::Time settled = absl::FromCivil(DayOfNumber(facts.day + 1), zone);
+  return TimedFacts{settled, std::nullopt, std::move(facts)};
+}
+
 }  // namespace hotline

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -109,6 +110,22 @@ struct TimedFacts {
 std::vector<TimedFacts> TicketStatChanges(const v1::Ticket* before,
                                           const v1::Ticket& after,
                                           absl::TimeZone zone);
+
+// The change that issuing (`before` null) or revoking a card of a ticket
+// with the given type and topic makes, at its issue or revoke time;
+// nullopt when it changes nothing.
+std::optional<TimedFacts> CardStatChange(v1::Ticket::Type type,
+                                         const std::string& topic,
+                                         const v1::Card* before,
+                                         const v1::Card& after,
+                                         absl::TimeZone zone);
+
+// The change that settling a daily-report day makes: counted when the day
+// ends.
+TimedFacts ObligationStatChange(const std::string& date,
+                                const std::string& department, bool reported,
+                                v1::Ticket::Type type, const std::string& topic,
+                                absl::TimeZone zone);
 
 }  // namespace hotline
 
