@@ -17,6 +17,7 @@
 #include "storage/store.h"
 #include "workflow/access.h"
 #include "workflow/card_rules.h"
+#include "workflow/scope.h"
 #include "workflow/validation.h"
 
 namespace hotline {
@@ -95,30 +96,10 @@ absl::StatusOr<v1::ListCardsResponse> CardService::ListCards(
   if (!last->empty() && !absl::SimpleAtoi(*last, &query.after_id)) {
     return InvalidFieldError("page_token", "page_token is malformed");
   }
-  switch (principal.kind) {
-    case Principal::Kind::kBureau:
-      break;
-    case Principal::Kind::kDepartment:
-      if (query.department && *query.department != principal.DepartmentName()) {
-        return WithReason(
-            absl::PermissionDeniedError(absl::StrCat(
-                principal.ToString(), " may list only the cards of ",
-                principal.DepartmentName())),
-            v1::NOT_YOURS,
-            {{"principal", principal.ToString()},
-             {"resource", *query.department}});
-      }
-      query.department = principal.DepartmentName();
-      break;
-    case Principal::Kind::kIntake:
-      return WithReason(
-          absl::PermissionDeniedError(
-              absl::StrCat(principal.ToString(),
-                           " may not list cards; the bureau and "
-                           "departments may")),
-          v1::ROLE_NOT_ALLOWED,
-          {{"principal", principal.ToString()}, {"method", "ListCards"}});
-  }
+  absl::StatusOr<Scope> visible =
+      ScopeFor(principal, ScopedRead::kCards, query.department.value_or(""));
+  if (!visible.ok()) return visible.status();
+  query.department = visible->department;
   query.limit = *page_size + 1;
   absl::StatusOr<std::vector<v1::Card>> cards = store_->QueryCards(query);
   if (!cards.ok()) return cards.status();

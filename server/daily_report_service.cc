@@ -18,6 +18,7 @@
 #include "storage/store.h"
 #include "workflow/access.h"
 #include "workflow/daily_report_rules.h"
+#include "workflow/scope.h"
 #include "workflow/validation.h"
 
 namespace hotline {
@@ -35,35 +36,15 @@ absl::StatusOr<std::optional<std::string>> ScopeDepartment(
         ParseDepartmentName(requested, "department");
     if (!id.ok()) return id.status();
   }
-  switch (principal.kind) {
-    case Principal::Kind::kBureau:
-      if (required && requested.empty()) {
-        return InvalidFieldError(
-            "department",
-            "department is required, e.g. \"departments/housing\"");
-      }
-      if (requested.empty()) return std::optional<std::string>();
-      return std::optional<std::string>(requested);
-    case Principal::Kind::kDepartment:
-      if (!requested.empty() && requested != principal.DepartmentName()) {
-        return WithReason(
-            absl::PermissionDeniedError(absl::StrCat(
-                principal.ToString(), " may see only the daily reports of ",
-                principal.DepartmentName())),
-            v1::NOT_YOURS,
-            {{"principal", principal.ToString()}, {"resource", requested}});
-      }
-      return std::optional<std::string>(principal.DepartmentName());
-    case Principal::Kind::kIntake:
-      break;
+  if (principal.kind == Principal::Kind::kBureau && required &&
+      requested.empty()) {
+    return InvalidFieldError(
+        "department", "department is required, e.g. \"departments/housing\"");
   }
-  return WithReason(absl::PermissionDeniedError(absl::StrCat(
-                        principal.ToString(),
-                        " may not read daily reports; the bureau and "
-                        "departments may")),
-                    v1::ROLE_NOT_ALLOWED,
-                    {{"principal", principal.ToString()},
-                     {"method", "reading daily reports"}});
+  absl::StatusOr<Scope> scope =
+      ScopeFor(principal, ScopedRead::kDailyReports, requested);
+  if (!scope.ok()) return scope.status();
+  return scope->department;
 }
 
 }  // namespace

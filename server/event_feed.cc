@@ -15,6 +15,7 @@
 #include "server/grpc_status.h"
 #include "storage/store.h"
 #include "workflow/access.h"
+#include "workflow/scope.h"
 #include "workflow/validation.h"
 
 namespace hotline {
@@ -208,8 +209,8 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
           ParseDepartmentName(request_.department(), "department");
       if (!id.ok()) return id.status();
     }
-    absl::StatusOr<FeedScope> scope =
-        FeedScopeFor(principal_, request_.department());
+    absl::StatusOr<Scope> scope =
+        ScopeFor(principal_, ScopedRead::kFeed, request_.department());
     if (!scope.ok()) return scope.status();
     query_.department = scope->department;
     query_.created_by = scope->created_by;

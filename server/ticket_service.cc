@@ -17,6 +17,7 @@
 #include "server/ticket_step.h"
 #include "storage/store.h"
 #include "workflow/extension_rules.h"
+#include "workflow/scope.h"
 #include "workflow/validation.h"
 
 namespace hotline {
@@ -413,27 +414,12 @@ absl::StatusOr<v1::ListTicketsResponse> TicketService::ListTickets(
     return s;
   }
   // Departments and intake list only their own tickets, whatever the filter.
-  if (principal.kind == Principal::Kind::kDepartment) {
-    if (query->department && *query->department != principal.DepartmentName()) {
-      return WithReason(absl::PermissionDeniedError(absl::StrCat(
-                            principal.ToString(), " may list only tickets of ",
-                            principal.DepartmentName())),
-                        v1::NOT_YOURS,
-                        {{"principal", principal.ToString()},
-                         {"resource", *query->department}});
-    }
-    query->department = principal.DepartmentName();
-  } else if (principal.kind == Principal::Kind::kIntake) {
-    if (query->created_by && *query->created_by != principal.ToString()) {
-      return WithReason(
-          absl::PermissionDeniedError(absl::StrCat(
-              principal.ToString(), " may list only the tickets it created")),
-          v1::NOT_YOURS,
-          {{"principal", principal.ToString()},
-           {"resource", *query->created_by}});
-    }
-    query->created_by = principal.ToString();
-  }
+  absl::StatusOr<Scope> visible =
+      ScopeFor(principal, ScopedRead::kTickets, query->department.value_or(""),
+               query->created_by.value_or(""));
+  if (!visible.ok()) return visible.status();
+  query->department = visible->department;
+  query->created_by = visible->created_by;
   // One row more than asked tells whether another page follows.
   query->limit = *page_size + 1;
   absl::StatusOr<std::vector<v1::Ticket>> tickets =

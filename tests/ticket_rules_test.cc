@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "tests/test_support.h"
 #include "workflow/access.h"
+#include "workflow/scope.h"
 
 namespace hotline {
 namespace {
@@ -306,16 +307,21 @@ TEST(Access, ConfidentialCallerHiddenFromDepartments) {
 }
 
 TEST(Access, FeedScopes) {
-  EXPECT_FALSE(FeedScopeFor(Principal::Bureau(), "")->department.has_value());
-  EXPECT_EQ(*FeedScopeFor(Principal::Bureau(), "departments/x")->department,
+  EXPECT_FALSE(ScopeFor(Principal::Bureau(), ScopedRead::kFeed, "")
+                   ->department.has_value());
+  EXPECT_EQ(*ScopeFor(Principal::Bureau(), ScopedRead::kFeed, "departments/x")
+                 ->department,
             "departments/x");
   const Principal housing = Principal::Department("housing");
-  EXPECT_EQ(*FeedScopeFor(housing, "")->department, "departments/housing");
-  EXPECT_EQ(FeedScopeFor(housing, "departments/market").status().code(),
+  EXPECT_EQ(*ScopeFor(housing, ScopedRead::kFeed, "")->department,
+            "departments/housing");
+  EXPECT_EQ(ScopeFor(housing, ScopedRead::kFeed, "departments/market")
+                .status()
+                .code(),
             absl::StatusCode::kPermissionDenied);
   const Principal city = Principal::Intake("city");
-  EXPECT_EQ(*FeedScopeFor(city, "")->created_by, "intake/city");
-  EXPECT_EQ(FeedScopeFor(city, "departments/x").status().code(),
+  EXPECT_EQ(*ScopeFor(city, ScopedRead::kFeed, "")->created_by, "intake/city");
+  EXPECT_EQ(ScopeFor(city, ScopedRead::kFeed, "departments/x").status().code(),
             absl::StatusCode::kPermissionDenied);
 }
 

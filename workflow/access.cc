@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"
+#include "workflow/scope.h"
 
 namespace hotline {
 
@@ -71,22 +72,15 @@ absl::Status AuthorizeOnTicket(const Principal& principal, TicketAction action,
   if (absl::Status status = AuthorizeAction(principal, action); !status.ok()) {
     return status;
   }
-  bool owns = false;
-  switch (principal.kind) {
-    case Principal::Kind::kBureau:
-      if (ticket == nullptr) {
-        return ResourceNotFound("ticket", ticket_name);
-      }
-      return absl::OkStatus();
-    case Principal::Kind::kDepartment:
-      owns = ticket != nullptr &&
-             ticket->department() == principal.DepartmentName();
-      break;
-    case Principal::Kind::kIntake:
-      owns = ticket != nullptr && ticket->created_by() == principal.ToString();
-      break;
+  if (principal.kind == Principal::Kind::kBureau) {
+    if (ticket == nullptr) return ResourceNotFound("ticket", ticket_name);
+    return absl::OkStatus();
   }
-  if (owns) return absl::OkStatus();
+  // The same line as every list (scope.h).
+  absl::StatusOr<Scope> scope = ScopeFor(principal, ScopedRead::kTickets, "");
+  if (scope.ok() && ticket != nullptr && InScope(*scope, *ticket)) {
+    return absl::OkStatus();
+  }
   return WithReason(
       absl::PermissionDeniedError(absl::StrCat(
           principal.ToString(), " has no access to ", ticket_name,
@@ -108,42 +102,6 @@ absl::Status AuthorizeBureauOnly(const Principal& principal,
                                                "; only the bureau may")),
       v1::ROLE_NOT_ALLOWED,
       {{"principal", principal.ToString()}, {"method", std::string(what)}});
-}
-
-absl::StatusOr<FeedScope> FeedScopeFor(
-    const Principal& principal, const std::string& requested_department) {
-  FeedScope scope;
-  switch (principal.kind) {
-    case Principal::Kind::kBureau:
-      if (!requested_department.empty()) {
-        scope.department = requested_department;
-      }
-      break;
-    case Principal::Kind::kDepartment:
-      if (!requested_department.empty() &&
-          requested_department != principal.DepartmentName()) {
-        return WithReason(
-            absl::PermissionDeniedError(absl::StrCat(
-                principal.ToString(), " may watch only the events of ",
-                principal.DepartmentName())),
-            v1::NOT_YOURS,
-            {{"principal", principal.ToString()},
-             {"resource", requested_department}});
-      }
-      scope.department = principal.DepartmentName();
-      break;
-    case Principal::Kind::kIntake:
-      if (!requested_department.empty()) {
-        return WithReason(
-            absl::PermissionDeniedError(
-                "intake may not filter the feed by department"),
-            v1::ROLE_NOT_ALLOWED,
-            {{"principal", principal.ToString()}, {"method", "WatchEvents"}});
-      }
-      scope.created_by = principal.ToString();
-      break;
-  }
-  return scope;
 }
 
 std::optional<v1::Event> EventViewFor(const Principal& principal,

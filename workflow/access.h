@@ -4,7 +4,8 @@
 //               extension (延期) and report daily (一日一报) on tickets
 //               currently assigned to it, and nothing else;
 //   intake      create tickets, and view the tickets it created.
-// The change feed follows the same lines (FeedScopeFor, EventViewFor).
+// Lists, statistics and the change feed follow the same lines (scope.h;
+// EventViewFor for what a department sees of an event).
 // Permission is checked before existence: a department or intake asking for a
 // ticket that is not theirs gets the same PERMISSION_DENIED whether or not the
 // ticket exists, so names cannot be probed.
@@ -58,17 +59,6 @@ absl::Status AuthorizeOnTicket(const Principal& principal, TicketAction action,
 // Only the bureau manages departments and tokens; `what` names the method.
 absl::Status AuthorizeBureauOnly(const Principal& principal,
                                  absl::string_view what);
-
-// Which events a principal's change feed draws from: the bureau any (or the
-// department it names), a department its own, intake the tickets it created.
-// PERMISSION_DENIED for a department naming another department, or intake
-// naming any.
-struct FeedScope {
-  std::optional<std::string> department;  // "departments/{id}"
-  std::optional<std::string> created_by;  // a principal
-};
-absl::StatusOr<FeedScope> FeedScopeFor(const Principal& principal,
-                                       const std::string& requested_department);
 
 // The event as a department may see it on the change feed, or nothing: the
 // events of tickets it holds, and the one that takes a ticket away from it
