@@ -34,6 +34,23 @@ std::string TokenNamed(absl::string_view why) {
   return std::string(why.substr(start, end - start));
 }
 
+// Whether `query` (the store's feed query) takes `event`, judged from the
+// event alone, with the store's precedence: a ticket, else a department
+// (holding it at the event or losing it by the event), else everything.
+// Not decidable from the event alone for a creator (intake): nullopt.
+std::optional<bool> FeedTakes(const storage::EventFeedQuery& query,
+                              const v1::Event& event) {
+  if (query.ticket_id) {
+    return event.ticket() == absl::StrCat("tickets/", *query.ticket_id);
+  }
+  if (query.department) {
+    return event.department() == *query.department ||
+           event.previous_department() == *query.department;
+  }
+  if (query.created_by) return std::nullopt;
+  return true;
+}
+
 }  // namespace
 
 // One WatchEvents call. Its mutex guards the write state; the feed thread
@@ -73,9 +90,12 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
     feed_->Notify();  // serve its history at once
   }
 
-  // Feed thread: when idle, reads the next batch (up to `latest`, the
-  // newest seq, read once per wake-up for all streams) and starts writing it.
-  void Fill(int64_t latest) {
+  // Feed thread: when idle, takes the next batch (up to `latest`, the
+  // newest seq) and starts writing it: from `tail` (the newest events,
+  // every one after `tail_base`), filtered here, when the stream is caught
+  // up and its filter can be judged from the event; else from the store.
+  void Fill(int64_t latest, const std::deque<v1::Event>& tail,
+            int64_t tail_base) {
     absl::MutexLock lock(&mutex_);
     if (!started_ || finished_) return;
     if (writing_) {
@@ -89,6 +109,22 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
       }
       return;
     }
+    const bool judged_alone = !query_.created_by || query_.ticket_id;
+    if (judged_alone && cursor_ >= tail_base && !tail.empty()) {
+      // The first event after the cursor: seqs increase along the tail.
+      auto it = std::upper_bound(
+          tail.begin(), tail.end(), cursor_,
+          [](int64_t seq, const v1::Event& e) { return seq < e.seq(); });
+      for (; it != tail.end() &&
+             static_cast<int>(buffer_.size()) < feed_->options_.batch;
+           ++it) {
+        cursor_ = it->seq();
+        if (!*FeedTakes(query_, *it)) continue;
+        Take(*it);
+      }
+      if (!buffer_.empty()) WriteFrontLocked();
+      return;
+    }
     while (buffer_.empty() && cursor_ < latest) {
       storage::EventFeedQuery query = query_;
       query.after_seq = cursor_;
@@ -98,10 +134,7 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
       if (!events.ok() || events->empty()) return;
       for (v1::Event& event : *events) {
         cursor_ = event.seq();
-        if (!types_.empty() && types_.count(event.type()) == 0) continue;
-        std::optional<v1::Event> view =
-            EventViewFor(principal_, std::move(event));
-        if (view) buffer_.push_back(*std::move(view));
+        Take(event);
       }
     }
     if (!buffer_.empty()) WriteFrontLocked();
@@ -270,6 +303,13 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
     return absl::OkStatus();
   }
 
+  // Buffers the event as this caller may see it, if it wants its type.
+  void Take(const v1::Event& event) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+    if (!types_.empty() && types_.count(event.type()) == 0) return;
+    std::optional<v1::Event> view = EventViewFor(principal_, event);
+    if (view) buffer_.push_back(*std::move(view));
+  }
+
   void WriteFrontLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
     writing_ = true;
     write_started_ = absl::Now();
@@ -314,7 +354,13 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
 };
 
 EventFeed::EventFeed(storage::Store* store, EventFeedOptions options)
-    : store_(store), options_(options), thread_([this] { Run(); }) {}
+    : store_(store), options_(options) {
+  // Events committed before now are read from the store; later ones are
+  // published (Publish) and kept in the tail.
+  absl::StatusOr<int64_t> latest = store_->LatestSeq();
+  tail_base_ = latest.ok() ? *latest : 0;
+  thread_ = std::thread([this] { Run(); });
+}
 
 EventFeed::~EventFeed() { Shutdown(); }
 
@@ -350,6 +396,12 @@ FeedStats EventFeed::Stats(int64_t head_seq) {
 
 void EventFeed::Notify() {
   absl::MutexLock lock(&signal_mutex_);
+  signaled_ = true;
+}
+
+void EventFeed::Publish(const std::vector<v1::Event>& events) {
+  absl::MutexLock lock(&signal_mutex_);
+  published_.insert(published_.end(), events.begin(), events.end());
   signaled_ = true;
 }
 
@@ -402,9 +454,18 @@ void EventFeed::Run() {
                    options_.write_stall_timeout / 2));
       if (stopping_) return;
       signaled_ = false;
+      // Once per commit group, whatever the number of streams.
+      for (v1::Event& event : published_) {
+        if (event.seq() <= TailEnd()) continue;  // already kept
+        tail_.push_back(std::move(event));
+      }
+      published_.clear();
     }
-    absl::StatusOr<int64_t> latest = store_->LatestSeq();
-    if (!latest.ok()) continue;
+    while (static_cast<int>(tail_.size()) > options_.tail_events) {
+      tail_base_ = tail_.front().seq();
+      tail_.pop_front();
+    }
+    const std::optional<int64_t> latest = TailEnd();
     // Checked after reading `latest` and before serving it: a token found
     // valid now was revoked, if at all, after every event up to `latest`
     // was committed, so a stream never receives an event committed after
@@ -417,7 +478,7 @@ void EventFeed::Run() {
       EndRevokedStreams();
     }
     absl::MutexLock lock(&registry_mutex_);
-    for (Stream* stream : streams_) stream->Fill(*latest);
+    for (Stream* stream : streams_) stream->Fill(*latest, tail_, tail_base_);
   }
 }
 

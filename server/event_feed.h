@@ -1,7 +1,12 @@
 // The change feed (WatchEvents): server-streaming reactors fed from the
-// events table. One feed thread reads, after every commit, the next batch of
-// each idle stream (seq > the stream's cursor, through the events indexes)
-// and hands it to the stream, which writes one event at a time. Memory per
+// events the store commits. The store hands every commit group's events to
+// Publish; one feed thread keeps the newest of them in memory (the tail) and,
+// once per commit group, hands each idle stream its next batch, filtered in
+// memory (its department, ticket and types; what a department may see of
+// each). A stream behind the tail (resuming from long ago), or one whose
+// filter needs the ticket's creator (intake), reads its batches from the
+// store instead (seq > the stream's cursor, through the events indexes).
+// The stream writes one event at a time. Memory per
 // stream is one batch (plus gRPC's flow-control window) whatever the
 // client's speed; a client that stops reading, so that a write waits longer
 // than `write_stall_timeout`, has its stream ended with RESOURCE_EXHAUSTED,
@@ -26,9 +31,11 @@
 #include <grpcpp/grpcpp.h>
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -55,6 +62,8 @@ using StreamDone = std::function<void(const grpc::Status&, int64_t events)>;
 struct EventFeedOptions {
   // Events read for a stream at a time.
   int batch = 100;
+  // The newest events kept in memory for streams that are caught up.
+  int tail_events = 4096;
   // A stream whose write has waited this long for the client is ended.
   absl::Duration write_stall_timeout = absl::Seconds(30);
   // How often the tokens of open streams are checked for revocation.
@@ -82,9 +91,11 @@ class EventFeed final {
   // The open streams, and how far behind `head_seq` they are.
   FeedStats Stats(int64_t head_seq);
 
-  // New events were committed (called from the store's commit listener;
-  // cheap).
+  // Wakes the feed thread (a stream wants more; cheap).
   void Notify();
+  // A commit group's events, in seq order (the store's commit listener;
+  // cheap: a copy, no read).
+  void Publish(const std::vector<v1::Event>& events);
 
   // Ends every stream with UNAVAILABLE ("resume from seq N") and stops the
   // feed thread; new streams are refused. Idempotent.
@@ -111,6 +122,15 @@ class EventFeed final {
   absl::Mutex signal_mutex_;
   bool signaled_ ABSL_GUARDED_BY(signal_mutex_) = false;
   bool stopping_ ABSL_GUARDED_BY(signal_mutex_) = false;
+  std::vector<v1::Event> published_ ABSL_GUARDED_BY(signal_mutex_);
+
+  // The feed thread's own: the newest events, every one after tail_base_.
+  std::deque<v1::Event> tail_;
+  int64_t tail_base_ = 0;
+  // The newest seq the feed knows.
+  int64_t TailEnd() const {
+    return tail_.empty() ? tail_base_ : tail_.back().seq();
+  }
 
   std::thread thread_;
 };

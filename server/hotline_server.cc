@@ -257,8 +257,8 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
       rehearsal_clock == nullptr ? server->sweeper_.get() : nullptr;
   EventFeed* feed = server->feed_.get();
   server->store_->SetCommitListener(
-      [sweeper, feed](const std::vector<v1::Event>& /*events*/) {
-        feed->Notify();
+      [sweeper, feed](const std::vector<v1::Event>& events) {
+        feed->Publish(events);
         if (sweeper != nullptr) sweeper->Notify();
       });
   if (sweeper != nullptr) sweeper->Start();
