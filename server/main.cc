@@ -348,10 +348,10 @@ int main(int argc, char** argv) {
   }
 
   // Ready: every listener is bound. No-op without NOTIFY_SOCKET.
-  sd_notify(0, absl::StrFormat("READY=1\nSTATUS=listening on %s:%d",
-                               listen.substr(0, listen.rfind(':')),
-                               (*server)->port())
-                   .c_str());
+  const std::string ready =
+      absl::StrFormat("READY=1\nSTATUS=listening on %s:%d",
+                      listen.substr(0, listen.rfind(':')), (*server)->port());
+  sd_notify(0, ready.c_str());
 
   int signal_number = 0;
   while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {
