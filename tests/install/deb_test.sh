@@ -72,6 +72,11 @@ flags=/etc/hotline/hotline-server.flags
 
 unit=/usr/lib/systemd/system/hotline-server.service
 [ -f "$unit" ] || fail "no $unit"
+# Enabled by postinst (deb-systemd-helper), to start at the next boot.
+wants=/etc/systemd/system/multi-user.target.wants/hotline-server.service
+if command -v deb-systemd-helper >/dev/null; then
+  [ -L "$wants" ] || fail "postinst did not enable the unit ($wants)"
+fi
 for line in Type=notify User=hotline ProtectSystem=strict \
   ReadWritePaths=/var/lib/hotline NoNewPrivileges=yes; do
   grep -qx "$line" "$unit" || fail "$unit has no $line"
@@ -152,8 +157,9 @@ done
 [ -f /var/lib/hotline/hotline.db ] || fail "dpkg -r removed the database"
 dpkg --purge "${packages[@]}" >"$scratch/dpkg.log" 2>&1 ||
   fail "dpkg --purge failed: $(cat "$scratch/dpkg.log")"
-for path in /etc/hotline /var/lib/hotline; do
-  [ ! -e "$path" ] || fail "$path is left after dpkg --purge"
+for path in /etc/hotline /var/lib/hotline "$wants"; do
+  [ ! -e "$path" ] && [ ! -L "$path" ] ||
+    fail "$path is left after dpkg --purge"
 done
 for package in "${packages[@]}"; do
   ! grep -q '^.[ic]' <<<"$(dpkg-query -W -f='${db:Status-Abbrev}' \
