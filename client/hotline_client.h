@@ -39,7 +39,7 @@
 //
 // Errors a program can read: a refused call's absl::Status carries the
 // server's details (proto/hotline/v1/errors.proto), read with the functions
-// of common/error_details.h, included here:
+// of hotline/common/error_details.h, included here:
 //
 //   absl::StatusOr<hotline::v1::Ticket> created = client.CreateTicket(req);
 //   if (hotline::ReasonOf(created.status()) ==
@@ -73,8 +73,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "client/client_tls.h"
-#include "common/error_details.h"  // IWYU pragma: export
+#include "hotline/client/client_tls.h"
+#include "hotline/common/error_details.h"  // IWYU pragma: export
 #include "hotline/v1/hotline_service.grpc.pb.h"
 
 namespace grpc {

@@ -18,6 +18,9 @@ PACKAGES=(
   sqlite3 python3-grpcio python3-protobuf
   # The README's commands: TLS certificates, a metrics scrape.
   openssl curl
+  # The server's systemd readiness (sd_notify); the Debian packages (cpack -G
+  # DEB finds their dependencies with dpkg-shlibdeps and file).
+  libsystemd-dev dpkg-dev file
 )
 # The libFuzzer targets (fuzz/) are built with clang; the corpus replay in
 # the test suite needs only g++.

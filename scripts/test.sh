@@ -4,8 +4,13 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer (build/asan,
 # -DHOTLINE_SANITIZE=ON). The suite includes the replay of every fuzz
 # corpus (fuzz_replay.*) and the web console's tests in headless Chromium
-# (browser_*, label browser). Extra arguments go to both ctest runs (e.g.
-# -R Storage). HOTLINE_TEST_BUILDS="test" (or "asan") runs only one.
+# (browser_*, label browser) and, in the plain build only, the install
+# tests (install.*, label install: `cmake --install` into a fresh prefix with
+# an outside project built against it, add_subdirectory, and the Debian
+# packages made with cpack, installed with dpkg, run and purged; that one
+# runs only as root, and HOTLINE_TEST_DEB=0 skips it). Extra arguments go to
+# both ctest runs (e.g. -R Storage, -L install). HOTLINE_TEST_BUILDS="test"
+# (or "asan") runs only one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

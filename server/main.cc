@@ -2,6 +2,12 @@
 //
 //   hotline-server --db=var/hotline.db --listen=127.0.0.1:7345
 //   hotline-server --db=var/hotline.db --create_token=bureau   # bootstrap
+//   hotline-server --flagfile=/etc/hotline/hotline-server.flags  # packaged
+//
+// Under systemd (Type=notify) it tells the manager READY=1 once it listens
+// and STOPPING=1 when a signal starts its shutdown.
+#include <systemd/sd-daemon.h>
+
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -18,6 +24,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
+#include "hotline/version.h"
 #include "server/admin_service.h"
 #include "server/grpc_log.h"
 #include "server/hotline_server.h"
@@ -256,6 +263,13 @@ int main(int argc, char** argv) {
     options.policy = *policy;
   }
   options.calendar_path = absl::GetFlag(FLAGS_calendar);
+  if (options.calendar_path.empty()) {
+    // Resolved here to be logged; when none is found, Start refuses with
+    // the paths it tried.
+    absl::StatusOr<std::string> shipped =
+        hotline::FindCalendar(hotline::ShippedCalendarCandidates());
+    if (shipped.ok()) options.calendar_path = *shipped;
+  }
   options.time_zone = absl::GetFlag(FLAGS_time_zone);
   options.listen_address = absl::GetFlag(FLAGS_listen);
   options.store.path = absl::GetFlag(FLAGS_db);
@@ -304,6 +318,8 @@ int main(int argc, char** argv) {
       "hotline-server listening on %s:%d (%s), database %s (sync=%s)",
       listen.substr(0, listen.rfind(':')), (*server)->port(),
       hotline::DescribeTransport(options.transport), options.store.path, sync));
+  hotline::LogInfo(
+      absl::StrCat("working-day calendar ", options.calendar_path));
   if ((*server)->metrics_port() != 0) {
     const std::string& metrics = options.metrics_listen_address;
     hotline::LogInfo(absl::StrFormat("metrics on http://%s:%d/metrics",
@@ -331,10 +347,17 @@ int main(int argc, char** argv) {
         options.backup.keep));
   }
 
+  // Ready: every listener is bound. No-op without NOTIFY_SOCKET.
+  const std::string ready =
+      absl::StrFormat("READY=1\nSTATUS=listening on %s:%d",
+                      listen.substr(0, listen.rfind(':')), (*server)->port());
+  sd_notify(0, ready.c_str());
+
   int signal_number = 0;
   while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {
     hotline::LogInfo(hotline::DescribeSighup(options.transport));
   }
+  sd_notify(0, "STOPPING=1");
   hotline::LogInfo(absl::StrFormat("signal %d: shutting down", signal_number));
   (*server)->Shutdown(
       absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));

@@ -21,6 +21,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "hotline/version.h"
 #include "storage/sqlite.h"
 #include "tests/test_support.h"
 

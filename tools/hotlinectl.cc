@@ -17,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "client/hotline_client.h"
+#include "hotline/version.h"
 #include "tools/cli_args.h"
 #include "tools/cli_command.h"
 

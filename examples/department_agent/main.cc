@@ -50,7 +50,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
-#include "client/hotline_client.h"
+#include "hotline/client/hotline_client.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:7345", "The hotline server.");
 ABSL_FLAG(std::string, token, "",
