@@ -1,6 +1,7 @@
 #include "server/grpc_service.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -99,39 +100,88 @@ grpc::ServerWriteReactor<v1::Event>* HotlineGrpcService::WatchEvents(
   return feed_->Watch(context, *principal, *request, std::move(done));
 }
 
+namespace {
+
+// One unary call in flight. Run(true) serves it on the gRPC thread that
+// received it, with reads that give up rather than wait for a store
+// connection; if one would have waited, nothing was done (reads come before
+// any commit) and the call runs again on the executor, where waiting is
+// allowed.
 template <typename Response, typename Body>
-grpc::ServerUnaryReactor* HotlineGrpcService::Serve(
-    grpc::CallbackServerContext* context, const char* method,
-    const google::protobuf::Message& request, Response* response, Body body) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  CallRecord call = BeginCall(PeerOf(context), method, request);
-  CallCredentials credentials = CredentialsOf(context);
-  // The work runs on the executor: authentication may read the store, and
-  // a read may wait for a connection, which must not hold one of gRPC's
-  // callback threads.
-  executor_->Post([this, reactor, response, method, call, credentials,
-                   body = std::move(body)]() mutable {
-    CallRecord record = call;
+struct UnaryCall : std::enable_shared_from_this<UnaryCall<Response, Body>> {
+  explicit UnaryCall(Body b) : body(std::move(b)) {}
+
+  const Authenticator* authenticator;
+  Metrics* metrics;
+  Executor* executor;
+  grpc::ServerUnaryReactor* reactor;
+  Response* response;
+  const char* method;
+  CallRecord call;
+  CallCredentials credentials;
+  Body body;
+
+  void Run(bool on_grpc_thread) {
+    std::optional<storage::NonBlockingReads> non_blocking;
+    if (on_grpc_thread) non_blocking.emplace();
+    auto self = this->shared_from_this();
     absl::StatusOr<Principal> principal =
-        authenticator_->Authenticate(credentials);
+        authenticator->Authenticate(credentials);
+    if (on_grpc_thread && storage::WouldBlock(principal.status())) {
+      return Again();
+    }
+    CallRecord record = call;
     if (principal.ok()) NotePrincipal(record, *principal);
-    auto finish = [this, reactor, response, method,
-                   record](absl::StatusOr<Response> result) {
-      if (result.ok()) *response = *std::move(result);
-      const grpc::Status status = ToGrpcStatus(result.status(), method);
-      const absl::Duration latency = LogCall(record, status);
-      if (metrics_ != nullptr) {
-        metrics_->RecordCall(method, result.status().code(), latency);
+    auto finish = [self, record,
+                   on_grpc_thread](absl::StatusOr<Response> result) {
+      if (on_grpc_thread && storage::WouldBlock(result.status())) {
+        return self->Again();
       }
-      reactor->Finish(status);
+      if (result.ok()) *self->response = *std::move(result);
+      const grpc::Status status = ToGrpcStatus(result.status(), self->method);
+      const absl::Duration latency = LogCall(record, status);
+      if (self->metrics != nullptr) {
+        self->metrics->RecordCall(self->method, result.status().code(),
+                                  latency);
+      }
+      self->reactor->Finish(status);
     };
     if (!principal.ok()) {
       finish(principal.status());
     } else {
       body(*principal, std::move(finish));
     }
-  });
-  return reactor;
+  }
+
+  void Again() {
+    auto self = this->shared_from_this();
+    executor->Post([self] { self->Run(false); });
+  }
+};
+
+}  // namespace
+
+template <typename Response, typename Body>
+grpc::ServerUnaryReactor* HotlineGrpcService::Serve(
+    grpc::CallbackServerContext* context, const char* method,
+    const google::protobuf::Message& request, Response* response, Body body,
+    bool may_wait) {
+  auto call = std::make_shared<UnaryCall<Response, Body>>(std::move(body));
+  call->authenticator = authenticator_;
+  call->metrics = metrics_;
+  call->executor = executor_;
+  call->reactor = context->DefaultReactor();
+  call->response = response;
+  call->method = method;
+  call->call = BeginCall(PeerOf(context), method, request);
+  call->credentials = CredentialsOf(context);
+  if (may_wait) {
+    // A body that may wait on purpose (a lock, a commit) runs where it may.
+    executor_->Post([call] { call->Run(false); });
+  } else {
+    call->Run(true);
+  }
+  return call->reactor;
 }
 
 #define HOTLINE_ASYNC(Method, Service, Request, Response)                 \
@@ -174,7 +224,17 @@ HOTLINE_SYNC(ListDepartments, admin_, v1::ListDepartmentsRequest,
              v1::ListDepartmentsResponse)
 HOTLINE_ASYNC(CreateToken, admin_, v1::CreateTokenRequest, v1::Token)
 HOTLINE_SYNC(ListTokens, admin_, v1::ListTokensRequest, v1::ListTokensResponse)
-HOTLINE_ASYNC(RevokeToken, admin_, v1::RevokeTokenRequest, v1::Token)
+// Waits for its commit under a lock (one revocation at a time).
+grpc::ServerUnaryReactor* HotlineGrpcService::RevokeToken(
+    grpc::CallbackServerContext* context, const v1::RevokeTokenRequest* request,
+    v1::Token* response) {
+  return Serve(
+      context, "RevokeToken", *request, response,
+      [this, request](const Principal& principal, auto done) {
+        admin_->RevokeToken(principal, *request, std::move(done));
+      },
+      /*may_wait=*/true);
+}
 
 HOTLINE_ASYNC(RequestExtension, tickets_, v1::RequestExtensionRequest,
               v1::Ticket)

@@ -154,12 +154,16 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
 
  private:
   // Runs one unary call: authenticate, then `body(principal, done)`, where
-  // the body calls `done` exactly once, now or later, with the result.
+  // the body calls `done` exactly once, now or later, with the result. It
+  // runs at once on the gRPC thread when no read has to wait for a store
+  // connection (storage::NonBlockingReads), else on the executor; a body
+  // that `may_wait` (a lock, a commit awaited) always on the executor.
   template <typename Response, typename Body>
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
                                   const char* method,
                                   const google::protobuf::Message& request,
-                                  Response* response, Body body);
+                                  Response* response, Body body,
+                                  bool may_wait = false);
 
   const Authenticator* const authenticator_;
   TicketService* const tickets_;

@@ -436,6 +436,11 @@ void SqliteStore::Close() {
 
 SqliteStore::Lease::Lease(SqliteStore* s) : store(s) {
   absl::MutexLock lock(&store->pool_mutex_);
+  if (NonBlockingReads::Active() && store->idle_readers_.empty() &&
+      !store->closed_) {
+    would_block = true;
+    return;
+  }
   store->pool_mutex_.Await(absl::Condition(
       +[](SqliteStore* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->pool_mutex_) {
         return !s->idle_readers_.empty() || s->closed_;

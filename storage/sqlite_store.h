@@ -145,6 +145,7 @@ class SqliteStore final : public Store, private GroupHooks {
   absl::StatusOr<T> Read(
       const std::function<absl::StatusOr<T>(Connection&)>& read) {
     Lease lease(this);
+    if (lease.would_block) return WouldBlockError();
     if (lease.connection == nullptr) {
       return absl::UnavailableError("the store is closed");
     }
@@ -157,12 +158,14 @@ class SqliteStore final : public Store, private GroupHooks {
 
  private:
   // A read connection borrowed from the pool for one scope; `connection` is
-  // null once the store is closed.
+  // null once the store is closed, or when none was free under
+  // NonBlockingReads (`would_block`).
   struct Lease {
     explicit Lease(SqliteStore* store);
     ~Lease();
     SqliteStore* store;
     std::unique_ptr<Connection> connection;
+    bool would_block = false;
   };
 
   explicit SqliteStore(absl::TimeZone zone) : stats_(zone) {}

@@ -3,7 +3,36 @@
 #include <future>
 #include <utility>
 
+#include "absl/strings/cord.h"
+
 namespace hotline::storage {
+
+namespace {
+
+thread_local bool non_blocking_reads = false;
+constexpr char kWouldBlockPayload[] = "hotline.storage/would-block";
+
+}  // namespace
+
+NonBlockingReads::NonBlockingReads() : previous_(non_blocking_reads) {
+  non_blocking_reads = true;
+}
+
+NonBlockingReads::~NonBlockingReads() { non_blocking_reads = previous_; }
+
+bool NonBlockingReads::Active() { return non_blocking_reads; }
+
+absl::Status WouldBlockError() {
+  absl::Status status =
+      absl::UnavailableError("every read connection is busy; retry");
+  status.SetPayload(kWouldBlockPayload, absl::Cord("1"));
+  return status;
+}
+
+bool WouldBlock(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kUnavailable &&
+         status.GetPayload(kWouldBlockPayload).has_value();
+}
 
 absl::Status Store::CommitAndWait(ChangeSet changes) {
   std::promise<absl::Status> promise;

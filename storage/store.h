@@ -25,8 +25,9 @@
 //   change the commits before it carried, once.
 //
 // Thread-safe: every method may be called from any thread. Reads may wait
-// for a free connection; callers that must not block (gRPC callback
-// threads) run them elsewhere (server/executor.h).
+// for a free connection; callers that must not wait (gRPC callback threads)
+// read under NonBlockingReads and go elsewhere (server/executor.h) when a
+// read would wait.
 #ifndef HOTLINE_STORAGE_STORE_H_
 #define HOTLINE_STORAGE_STORE_H_
 
@@ -216,6 +217,26 @@ class Store {
   // Idempotent.
   virtual void Close() = 0;
 };
+
+// Within the scope of a NonBlockingReads object, a read on this thread that
+// would wait for one of a store's connections fails at once (WouldBlock)
+// instead: the caller runs it again where waiting is allowed. For gRPC's
+// callback threads, which serve a call at once when a connection is free.
+class NonBlockingReads {
+ public:
+  NonBlockingReads();
+  ~NonBlockingReads();
+  NonBlockingReads(const NonBlockingReads&) = delete;
+  NonBlockingReads& operator=(const NonBlockingReads&) = delete;
+  // Whether one is in scope on this thread.
+  static bool Active();
+
+ private:
+  bool previous_;
+};
+// The refusal of a read that would have waited under NonBlockingReads.
+absl::Status WouldBlockError();
+bool WouldBlock(const absl::Status& status);
 
 // Opens the SQLite store at options.path (sqlite_store.h).
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(const StoreOptions& options);

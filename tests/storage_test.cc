@@ -16,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/blocking_counter.h"
+#include "absl/synchronization/notification.h"
 #include "common/proto_time.h"
 #include "gtest/gtest.h"
 #include "storage/migrations.h"
@@ -98,6 +99,42 @@ TEST(Storage, MigratesAnEmptyFile) {
   ASSERT_TRUE(mode.ok());
   ASSERT_TRUE(*mode->Step());
   EXPECT_EQ(mode->ColumnText(0), "wal");
+}
+
+// A gRPC thread reads under NonBlockingReads: when every read connection is
+// busy, the read gives up at once (WouldBlock) instead of waiting; outside
+// that scope the same read waits for the connection and succeeds.
+TEST(Storage, ANonBlockingReadGivesUpWhenEveryConnectionIsBusy) {
+  TempDir dir;
+  StoreOptions options;
+  options.path = dir.File("busy.db");
+  options.read_connections = 1;
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store =
+      SqliteStore::Open(options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  absl::Notification holding, release;
+  std::thread holder([&] {
+    (*store)
+        ->Read<int>([&](Connection&) -> absl::StatusOr<int> {
+          holding.Notify();
+          release.WaitForNotification();
+          return 0;
+        })
+        .IgnoreError();
+  });
+  holding.WaitForNotification();
+  {
+    NonBlockingReads non_blocking;
+    absl::StatusOr<int64_t> latest = (*store)->LatestSeq();
+    EXPECT_TRUE(WouldBlock(latest.status())) << latest.status();
+  }
+  std::thread waiter([&] {
+    absl::StatusOr<int64_t> latest = (*store)->LatestSeq();
+    EXPECT_TRUE(latest.ok()) << latest.status();
+  });
+  release.Notify();
+  holder.join();
+  waiter.join();
 }
 
 TEST(Storage, ANewDatabaseAndItsLogAreReadableOnlyByTheServersUser) {
