@@ -8,6 +8,7 @@
 #include <fstream>
 #include <optional>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -515,6 +516,72 @@ TEST(Storage, WritesAfterCloseAreUnavailable) {
 }
 
 // Every list query is served by an index: the plan never scans the table.
+// Daily reports from a date on: the date bound becomes an id bound (reports
+// come in date order), and the page holds exactly the reports of those
+// dates, for the bureau and for one department, page after page.
+TEST(Storage, DailyReportsFromADateAreExactlyThoseDays) {
+  TempDir dir;
+  std::unique_ptr<SqliteStore> store = OpenStore(dir.File("reports.db"));
+  ASSERT_NE(store, nullptr);
+  const std::vector<std::string> dates = {"2025-03-03", "2025-03-04",
+                                          "2025-03-05", "2025-03-06"};
+  std::vector<std::string> tickets;
+  for (int i = 0; i < 24; ++i) {
+    tickets.push_back(InsertWithEvent(*store, absl::StrCat("r-", i)).name());
+  }
+  ASSERT_TRUE(store
+                  ->WriteAndWait([&](Connection& db) -> absl::Status {
+                    size_t ticket = 0;
+                    for (const std::string& date : dates) {
+                      for (int i = 0; i < 6; ++i) {
+                        v1::DailyReport report;
+                        report.set_ticket(tickets[ticket++]);
+                        report.set_date(date);
+                        report.set_department(i % 2 == 0 ? "departments/a"
+                                                         : "departments/b");
+                        report.set_progress("处理中");
+                        if (absl::Status s = UpsertDailyReport(db, report);
+                            !s.ok()) {
+                          return s;
+                        }
+                      }
+                    }
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  for (std::optional<std::string> department :
+       {std::optional<std::string>(),
+        std::optional<std::string>("departments/b")}) {
+    DailyReportQuery query;
+    query.department = department;
+    query.from_date = "2025-03-05";
+    query.limit = 4;
+    std::vector<std::string> seen;
+    while (true) {
+      auto page = ReadOrDie<std::vector<std::pair<int64_t, v1::DailyReport>>>(
+          *store, [&](Connection& db) { return QueryDailyReports(db, query); });
+      for (const auto& [id, report] : page) {
+        EXPECT_GE(report.date(), "2025-03-05");
+        if (department) {
+          EXPECT_EQ(report.department(), *department);
+        }
+        seen.push_back(report.ticket());
+      }
+      if (static_cast<int>(page.size()) < query.limit) break;
+      query.after_id = page.back().first;
+    }
+    EXPECT_EQ(seen.size(), department ? 6u : 12u);
+    EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(),
+              seen.size());
+  }
+  DailyReportQuery none;
+  none.from_date = "2025-04-01";
+  using Rows = std::vector<std::pair<int64_t, v1::DailyReport>>;
+  const Rows later = ReadOrDie<Rows>(
+      *store, [&](Connection& db) { return QueryDailyReports(db, none); });
+  EXPECT_TRUE(later.empty());
+}
+
 TEST(Storage, EveryTicketFilterUsesAnIndex) {
   TempDir dir;
   const std::string path = dir.File("db");
