@@ -14,7 +14,8 @@ namespace hotline::storage {
 Writer::Writer(std::unique_ptr<Connection> connection, int max_batch)
     : max_batch_(max_batch < 1 ? 1 : max_batch),
       connection_(std::move(connection)),
-      thread_([this] { Run(); }) {}
+      thread_([this] { Run(); }),
+      completion_thread_([this] { RunCompletions(); }) {}
 
 Writer::~Writer() { Stop(); }
 
@@ -40,6 +41,34 @@ void Writer::Stop() {
   }
   if (thread_.joinable()) thread_.join();
   connection_.reset();
+  {
+    absl::MutexLock lock(&completion_mutex_);
+    completions_stopping_ = true;
+  }
+  if (completion_thread_.joinable()) completion_thread_.join();
+}
+
+void Writer::Complete(
+    std::vector<std::pair<WriteDone, absl::Status>> outcomes) {
+  absl::MutexLock lock(&completion_mutex_);
+  for (auto& outcome : outcomes) completions_.push_back(std::move(outcome));
+}
+
+void Writer::RunCompletions() {
+  while (true) {
+    std::deque<std::pair<WriteDone, absl::Status>> batch;
+    {
+      absl::MutexLock lock(&completion_mutex_);
+      completion_mutex_.Await(absl::Condition(
+          +[](Writer* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->completion_mutex_) {
+            return !w->completions_.empty() || w->completions_stopping_;
+          },
+          this));
+      if (completions_.empty()) return;  // stopping, and everything ran
+      batch.swap(completions_);
+    }
+    for (auto& [done, status] : batch) done(std::move(status));
+  }
 }
 
 void Writer::Run() {
@@ -116,7 +145,11 @@ void Writer::RunGroup(
     note(status);
     if (outcome_observer_ && !condition.ok()) outcome_observer_(condition);
     report();
-    for (Pending& pending : group) pending.done(status);
+    std::vector<std::pair<WriteDone, absl::Status>> outcomes;
+    for (Pending& pending : group) {
+      outcomes.emplace_back(std::move(pending.done), status);
+    }
+    Complete(std::move(outcomes));
   };
   if (absl::Status s = db.Execute("BEGIN IMMEDIATE"); !s.ok()) {
     LogError(absl::StrCat("cannot begin a write transaction: ", s.message()));
@@ -169,7 +202,11 @@ void Writer::RunGroup(
   }
   if (any_committed && commit_listener_) commit_listener_();
   report();
-  for (size_t i = 0; i < group.size(); ++i) group[i].done(results[i]);
+  std::vector<std::pair<WriteDone, absl::Status>> outcomes;
+  for (size_t i = 0; i < group.size(); ++i) {
+    outcomes.emplace_back(std::move(group[i].done), std::move(results[i]));
+  }
+  Complete(std::move(outcomes));
 }
 
 void Writer::SetCommitListener(std::function<void()> listener) {

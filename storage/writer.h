@@ -7,8 +7,9 @@
 //       [](Connection& db) { return InsertDepartment(db, "housing", d); },
 //       [](absl::Status status) { /* runs once the group has committed */ });
 //
-// A unit's `done` runs on the writer thread after the commit (or failure) of
-// its group, so it must be short: hand results over, don't do work. A unit
+// A unit's `done` runs after the commit (or failure) of its group, on the
+// writer's completion thread (so that answering callers never delays the
+// next group), in submission order; it should be short. A unit
 // must touch the database only through the connection it is given.
 //
 // Thread-safe: Submit may be called from any thread.
@@ -19,6 +20,8 @@
 #include <functional>
 #include <memory>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -97,6 +100,10 @@ class Writer final {
   };
 
   void Run();
+  // Runs the `done`s handed over by RunGroup, in order.
+  void RunCompletions();
+  // Hands a group's outcomes to the completion thread.
+  void Complete(std::vector<std::pair<WriteDone, absl::Status>> outcomes);
   void RunGroup(std::deque<Pending>& group,
                 const std::function<void(const CommitGroupStats&)>& observer);
 
@@ -113,7 +120,14 @@ class Writer final {
   std::function<void()> commit_listener_;
   GroupHooks* hooks_ = nullptr;
   std::function<void(const absl::Status&)> outcome_observer_;
+  // Before the threads, which use them from their first moment.
+  absl::Mutex completion_mutex_;
+  std::deque<std::pair<WriteDone, absl::Status>> completions_
+      ABSL_GUARDED_BY(completion_mutex_);
+  bool completions_stopping_ ABSL_GUARDED_BY(completion_mutex_) = false;
+
   std::thread thread_;
+  std::thread completion_thread_;
 };
 
 }  // namespace hotline::storage
