@@ -1,5 +1,5 @@
 // The bureau's administration use cases: departments and access tokens.
-// Like TicketService: validation, then access, then one unit of work; no
+// Like TicketService: validation, then access, then one change set (planned_write.h); no
 // gRPC types. Writes complete through `done` once durable; reads return.
 //
 // Thread-safe: all methods may be called concurrently.

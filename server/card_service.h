@@ -1,6 +1,6 @@
 // Cards (黄牌/红牌) as resources: list them (the bureau all, a department its
 // own), issue one by hand and revoke one (bureau only). Like TicketService:
-// validation, access, one unit of work; no gRPC types.
+// validation, access, one change set (planned_write.h); no gRPC types.
 //
 // Thread-safe.
 #ifndef HOTLINE_SERVER_CARD_SERVICE_H_

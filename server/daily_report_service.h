@@ -1,6 +1,6 @@
 // Daily reports (一日一报): departments submit the day's entries; the bureau
 // and departments list them and read the compliance figures. Validation,
-// access, one unit of work; no gRPC types.
+// access, one change set (planned_write.h); no gRPC types.
 //
 // Thread-safe.
 #ifndef HOTLINE_SERVER_DAILY_REPORT_SERVICE_H_

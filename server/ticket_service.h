@@ -1,10 +1,10 @@
 // The ticket use cases, between the gRPC handlers and the store: validate the
 // request, check access, run the workflow rule, store the ticket and its
-// event in one unit of work. No gRPC types; results are absl::Status /
-// absl::StatusOr, with the canonical codes the API documents.
+// event as one change set (planned_write.h). No gRPC types; results are
+// absl::Status / absl::StatusOr, with the canonical codes the API documents.
 //
 // Writes complete asynchronously: `done` runs once the change is durable (on
-// the store's writer thread, so it must be short). Reads complete before the
+// the store's completion thread, so it must be short). Reads complete before the
 // method returns.
 //
 // Thread-safe: all methods may be called concurrently.
