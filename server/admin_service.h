@@ -1,6 +1,7 @@
 // The bureau's administration use cases: departments and access tokens.
-// Like TicketService: validation, then access, then one change set (planned_write.h); no
-// gRPC types. Writes complete through `done` once durable; reads return.
+// Like TicketService: validation, then access, then one change set
+// (planned_write.h); no gRPC types. Writes complete through `done` once
+// durable; reads return.
 //
 // Thread-safe: all methods may be called concurrently.
 #ifndef HOTLINE_SERVER_ADMIN_SERVICE_H_

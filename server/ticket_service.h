@@ -4,8 +4,8 @@
 // absl::Status / absl::StatusOr, with the canonical codes the API documents.
 //
 // Writes complete asynchronously: `done` runs once the change is durable (on
-// the store's completion thread, so it must be short). Reads complete before the
-// method returns.
+// the store's completion thread, so it must be short). Reads complete before
+// the method returns.
 //
 // Thread-safe: all methods may be called concurrently.
 #ifndef HOTLINE_SERVER_TICKET_SERVICE_H_
