@@ -243,15 +243,16 @@ class Replay {
   // Adds one ticket's life to `changes`.
   absl::Status Ticket(storage::ChangeSet& changes) {
     TicketChanges builder(store_, calendar_->zone(), &changes);
-    const absl::Time year = absl::FromCivil(absl::CivilDay(2025, 1, 1),
-                                            calendar_->zone());
+    const absl::Time year =
+        absl::FromCivil(absl::CivilDay(2025, 1, 1), calendar_->zone());
     const absl::Time received = year + absl::Hours(24 * Uniform(365)) +
-                                absl::Hours(8) + absl::Seconds(Uniform(12 * 3600));
+                                absl::Hours(8) +
+                                absl::Seconds(Uniform(12 * 3600));
     // 70% come from the 12345 platform's intake (with its id), the rest are
     // typed in by the bureau's operators.
     const bool from_intake = Uniform(10) < 7;
-    const Principal creator = from_intake ? Principal::Intake("platform12345")
-                                          : Principal::Bureau();
+    const Principal creator =
+        from_intake ? Principal::Intake("platform12345") : Principal::Bureau();
     v1::Ticket draft;
     if (from_intake) {
       draft.set_source_id(absl::StrFormat(
@@ -280,9 +281,9 @@ class Replay {
       return s;
     }
     ++counts_->versions;
-    changes.create_requests.push_back(
-        {creator.ToString(), text_.Hex(32), storage::TicketId(created.ticket),
-         absl::ToUnixMicros(now)});
+    changes.create_requests.push_back({creator.ToString(), text_.Hex(32),
+                                       storage::TicketId(created.ticket),
+                                       absl::ToUnixMicros(now)});
     ++counts_->create_requests;
     v1::Ticket t = created.ticket;
 
@@ -296,17 +297,16 @@ class Replay {
     if (Uniform(100) < 5) {
       ++counts_->returned;
       now += absl::Minutes(30 + Uniform(210));
-      if (absl::Status s = Step(builder, t, now, DepartmentActor(department),
-                                [&](const v1::Ticket& x,
-                                    const ActionContext& c) {
-                                  return Return(x, text_.Chinese(20, 40), "",
-                                                c);
-                                });
+      if (absl::Status s =
+              Step(builder, t, now, DepartmentActor(department),
+                   [&](const v1::Ticket& x, const ActionContext& c) {
+                     return Return(x, text_.Chinese(20, 40), "", c);
+                   });
           !s.ok()) {
         return s;
       }
-      department = (department + 1 + static_cast<int>(Uniform(
-                                         CountyDepartments().size() - 1))) %
+      department = (department + 1 +
+                    static_cast<int>(Uniform(CountyDepartments().size() - 1))) %
                    static_cast<int>(CountyDepartments().size());
       now += absl::Minutes(30 + Uniform(150));
       if (absl::Status s = Dispatch(builder, t, department, now); !s.ok()) {
@@ -325,8 +325,8 @@ class Replay {
     // In progress for k working days (a report each, 2% missed), then the
     // reply; a mean of 3.22 days gives ~3.2 reports a ticket.
     const int days = static_cast<int>(Uniform(7)) + (Uniform(1000) < 220);
-    if (absl::Status s = WorkAndReply(builder, changes, t, department, days,
-                                      now);
+    if (absl::Status s =
+            WorkAndReply(builder, changes, t, department, days, now);
         !s.ok()) {
       return s;
     }
@@ -346,9 +346,8 @@ class Replay {
           !s.ok()) {
         return s;
       }
-      if (absl::Status s =
-              WorkAndReply(builder, changes, t, department,
-                           1 + static_cast<int>(Uniform(3)), now);
+      if (absl::Status s = WorkAndReply(builder, changes, t, department,
+                                        1 + static_cast<int>(Uniform(3)), now);
           !s.ok()) {
         return s;
       }
@@ -440,15 +439,15 @@ class Replay {
       const absl::Time end = start + absl::Hours(24) - absl::Minutes(1);
       absl::Time at = start + absl::Hours(16) + absl::Seconds(Uniform(7200));
       at = std::min(std::max(at, now + absl::Minutes(10)), end);
-      if (at <= now) continue;  // acknowledged in the day's last minutes
+      if (at <= now) continue;         // acknowledged in the day's last minutes
       if (Uniform(100) < 2) continue;  // missed: the sweep settles it so
       now = at;
       const std::string progress = text_.Chinese(20, 40);
-      if (absl::Status s = Step(
-              builder, t, now, actor,
-              [&](const v1::Ticket& x, const ActionContext& c) {
-                return RecordDailyReport(x, working[i], progress, c);
-              });
+      if (absl::Status s =
+              Step(builder, t, now, actor,
+                   [&](const v1::Ticket& x, const ActionContext& c) {
+                     return RecordDailyReport(x, working[i], progress, c);
+                   });
           !s.ok()) {
         return s;
       }
@@ -462,8 +461,9 @@ class Replay {
       ++counts_->daily_reports;
     }
     const absl::Time reply_day = calendar_->StartOfDay(working[days]);
-    now = std::max(now + absl::Minutes(30),
-                   reply_day + absl::Hours(9) + absl::Seconds(Uniform(8 * 3600)));
+    now =
+        std::max(now + absl::Minutes(30),
+                 reply_day + absl::Hours(9) + absl::Seconds(Uniform(8 * 3600)));
     const int64_t outcome = Uniform(100);
     const v1::Ticket::Outcome o = outcome < 70   ? v1::Ticket::RESOLVED
                                   : outcome < 90 ? v1::Ticket::EXPLAINED
@@ -600,12 +600,12 @@ int RunFootprint(const std::string& dir) {
       "departments, 50 topics) ==\n"
       "replayed through the Store with the workflow rules in %.0f s "
       "(%.0f tickets/s, synchronous=NORMAL, %d tickets a commit)\n\n",
-      absl::ToDoubleSeconds(fill_time),
-      n / absl::ToDoubleSeconds(fill_time), kBatch);
+      absl::ToDoubleSeconds(fill_time), n / absl::ToDoubleSeconds(fill_time),
+      kBatch);
   std::cout << "rows made:\n";
   auto row = [&](const std::string& what, int64_t count) {
-    std::cout << absl::StrFormat("  %-44s %10d  %6.2f a ticket\n", what,
-                                 count, count / n);
+    std::cout << absl::StrFormat("  %-44s %10d  %6.2f a ticket\n", what, count,
+                                 count / n);
   };
   row("tickets", counts.tickets);
   row("ticket versions written (new + AddVersion)", counts.versions);
@@ -783,15 +783,15 @@ std::vector<ListCase> ListCases(int64_t middle_ticket, int64_t middle_seq) {
   std::vector<ListCase> cases;
   auto tickets = [&](const std::string& name, bool department,
                      const std::string& filter) {
-    cases.push_back({name, department, [filter](Client& c) -> absl::StatusOr<int> {
-                       v1::ListTicketsRequest request;
-                       request.set_page_size(50);
-                       request.set_filter(filter);
-                       absl::StatusOr<v1::ListTicketsResponse> r =
-                           c.ListTickets(request);
-                       if (!r.ok()) return r.status();
-                       return r->tickets_size();
-                     }});
+    cases.push_back(
+        {name, department, [filter](Client& c) -> absl::StatusOr<int> {
+           v1::ListTicketsRequest request;
+           request.set_page_size(50);
+           request.set_filter(filter);
+           absl::StatusOr<v1::ListTicketsResponse> r = c.ListTickets(request);
+           if (!r.ok()) return r.status();
+           return r->tickets_size();
+         }});
   };
   const std::string d3 = "department = \"departments/d3\"";
   const std::string month = "received_at >= \"2025-12-01T00:00:00+08:00\"";
@@ -820,7 +820,8 @@ std::vector<ListCase> ListCases(int64_t middle_ticket, int64_t middle_seq) {
     }
   }
   // One ticket's events.
-  cases.push_back({"bureau ticket events", false, [middle_ticket](Client& c) -> absl::StatusOr<int> {
+  cases.push_back({"bureau ticket events", false,
+                   [middle_ticket](Client& c) -> absl::StatusOr<int> {
                      v1::ListTicketEventsRequest request;
                      request.set_parent(
                          absl::StrCat("tickets/", middle_ticket));
@@ -858,7 +859,8 @@ std::vector<ListCase> ListCases(int64_t middle_ticket, int64_t middle_seq) {
   feed("dept feed from 0", true, 0, "");
   feed("dept feed from middle", true, middle_seq, "");
   auto cards = [&](const std::string& name, bool department,
-                   const std::string& filter_department, v1::Card::Color color) {
+                   const std::string& filter_department,
+                   v1::Card::Color color) {
     cases.push_back({name, department, [=](Client& c) -> absl::StatusOr<int> {
                        v1::ListCardsRequest request;
                        request.set_department(filter_department);
@@ -917,8 +919,7 @@ std::optional<SizeResult> RunListSize(int64_t tickets, const std::string& dir,
   const std::string path = absl::StrCat(dir, "/hotline-storage-bench-lists-",
                                         tickets, "-", getpid(), ".db");
   RemoveDatabase(path);
-  std::cerr << "lists: filling " << path << " with " << tickets
-            << " tickets\n";
+  std::cerr << "lists: filling " << path << " with " << tickets << " tickets\n";
   SizeResult result;
   result.tickets = tickets;
   std::string bureau_token;
@@ -945,8 +946,8 @@ std::optional<SizeResult> RunListSize(int64_t tickets, const std::string& dir,
     absl::StatusOr<v1::Token> department =
         CreateTokenDirectly(**store, "department/d3", "bench d3", absl::Now());
     if (!bureau.ok() || !department.ok()) {
-      std::cerr << "tokens: " << bureau.status() << " "
-                << department.status() << "\n";
+      std::cerr << "tokens: " << bureau.status() << " " << department.status()
+                << "\n";
       return std::nullopt;
     }
     bureau_token = bureau->secret();
@@ -1020,8 +1021,8 @@ std::optional<SizeResult> RunListSize(int64_t tickets, const std::string& dir,
 
 int RunLists(const std::string& dir) {
   std::vector<SizeResult> results;
-  for (absl::string_view size : absl::StrSplit(
-           absl::GetFlag(FLAGS_list_sizes), ',', absl::SkipEmpty())) {
+  for (absl::string_view size : absl::StrSplit(absl::GetFlag(FLAGS_list_sizes),
+                                               ',', absl::SkipEmpty())) {
     int64_t tickets = 0;
     if (!absl::SimpleAtoi(size, &tickets) || tickets <= 0) {
       std::cerr << "--list_sizes: \"" << size << "\" is not a ticket count\n";
@@ -1055,14 +1056,14 @@ int RunLists(const std::string& dir) {
     for (const SizeResult& r : results) {
       auto it = r.medians.find(c.name);
       const int items = r.items.count(c.name) ? r.items.at(c.name) : 0;
-      std::cout << (it == r.medians.end()
-                        ? absl::StrFormat(" %10s", "error")
-                        : absl::StrFormat(
-                              " %10s",
-                              absl::StrFormat(
-                                  "%.2f%s", absl::ToDoubleMilliseconds(it->second),
-                                  items < 50 ? absl::StrCat("(", items, ")")
-                                             : "")));
+      std::cout
+          << (it == r.medians.end()
+                  ? absl::StrFormat(" %10s", "error")
+                  : absl::StrFormat(
+                        " %10s",
+                        absl::StrFormat(
+                            "%.2f%s", absl::ToDoubleMilliseconds(it->second),
+                            items < 50 ? absl::StrCat("(", items, ")") : "")));
     }
     auto a = first.medians.find(c.name);
     auto b = last.medians.find(c.name);
@@ -1079,8 +1080,8 @@ int RunLists(const std::string& dir) {
   std::cout << "(n): the first page held only n items at that size.\n";
   if (results.size() >= 2) {
     std::cout << absl::StrFormat(
-        "%d of the lists grow more than 1.5x from %d to %d tickets.\n",
-        over, first.tickets, last.tickets);
+        "%d of the lists grow more than 1.5x from %d to %d tickets.\n", over,
+        first.tickets, last.tickets);
   }
   for (const SizeResult& r : results) {
     for (const auto& [name, error] : r.errors) {
