@@ -1,9 +1,9 @@
 // hotline-stats-bench: how GetStatistics scales with the tickets stored.
 //
 // For each size (default 100,000 and 1,000,000 tickets) it fills a fresh
-// database with one year (2025) of tickets through the store's own write
-// path (InsertTicket / UpdateTicket / InsertCard, which keep the statistics
-// sums), then starts the real server on it with the clock at 2026-01-10
+// database with one year (2025) of tickets through the Store's change sets
+// (built with TicketChanges, as the server builds them, statistics changes
+// included), then starts the real server on it with the clock at 2026-01-10
 // 09:00 and times the annual report, GetStatistics for [2025-01-01,
 // 2026-01-01) as of the year's end, over gRPC with the real client. Prints
 // the median and worst of the timed calls per size, and the ratio of the

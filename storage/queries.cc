@@ -383,12 +383,6 @@ absl::Status UpdateTicket(Connection& db, const v1::Ticket& before,
   return RecordTicketStats(db, &before, *ticket);
 }
 
-absl::Status StoreTicketChange(Connection& db, const v1::Ticket& before,
-                               v1::Ticket* ticket, v1::Event* event) {
-  if (absl::Status s = UpdateTicket(db, before, ticket); !s.ok()) return s;
-  return InsertEvent(db, event);
-}
-
 absl::Status InsertEvent(Connection& db, v1::Event* event) {
   // After a restore from backup, seqs skip the void of the lost history
   // (restored_history.h).
@@ -438,15 +432,6 @@ absl::Status InsertDepartment(Connection& db, const std::string& id,
   stmt->BindText(2, department.display_name());
   stmt->BindInt64(3, ToUnixMicros(department.create_time()));
   return stmt->Run();
-}
-
-absl::Status InsertToken(Connection& db, const std::string& secret_hash,
-                         v1::Token* token) {
-  absl::StatusOr<int64_t> next =
-      db.QueryInt64("SELECT COALESCE(MAX(id), 0) + 1 FROM tokens");
-  if (!next.ok()) return next.status();
-  token->set_name(absl::StrCat(kTokenPrefix, *next));
-  return InsertTokenRow(db, secret_hash, *token);
 }
 
 absl::Status InsertTokenRow(Connection& db, const std::string& secret_hash,
@@ -542,20 +527,6 @@ absl::StatusOr<std::vector<v1::Card>> QueryCards(Connection& db,
   return LoadAllBodies<v1::Card>(*stmt, "card");
 }
 
-namespace {
-
-// Records a card's change of contribution: issued (`before` null) or
-// revoked.
-absl::Status RecordCardStats(Connection& db, const v1::Ticket& ticket,
-                             const v1::Card* before, const v1::Card& after) {
-  std::optional<TimedFacts> change =
-      CardStatChange(ticket.type(), ticket.topic(), before, after, db.zone());
-  if (!change) return absl::OkStatus();
-  return RecordStatChange(db, *change);
-}
-
-}  // namespace
-
 absl::Status InsertCardRow(Connection& db, const v1::Card& card) {
   absl::StatusOr<Statement> stmt = db.Prepare(
       "INSERT INTO cards (id, ticket_id, department, color, issued_at, "
@@ -575,15 +546,6 @@ absl::Status InsertCardRow(Connection& db, const v1::Card& card) {
   return stmt->Run();
 }
 
-absl::Status InsertCard(Connection& db, const v1::Ticket& ticket,
-                        v1::Card* card) {
-  absl::StatusOr<int64_t> id = NextCardNumber(db);
-  if (!id.ok()) return id.status();
-  card->set_name(absl::StrCat(kCardPrefix, *id));
-  if (absl::Status s = InsertCardRow(db, *card); !s.ok()) return s;
-  return RecordCardStats(db, ticket, nullptr, *card);
-}
-
 absl::Status UpdateCardRow(Connection& db, const v1::Card& card) {
   absl::StatusOr<Statement> stmt =
       db.Prepare("UPDATE cards SET revoked_at = ?, body = ? WHERE id = ?");
@@ -596,12 +558,6 @@ absl::Status UpdateCardRow(Connection& db, const v1::Card& card) {
   stmt->BindBlob(2, card.SerializeAsString());
   stmt->BindInt64(3, CardId(card));
   return stmt->Run();
-}
-
-absl::Status UpdateCard(Connection& db, const v1::Ticket& ticket,
-                        const v1::Card& before, const v1::Card& card) {
-  if (absl::Status s = UpdateCardRow(db, card); !s.ok()) return s;
-  return RecordCardStats(db, ticket, &before, card);
 }
 
 absl::StatusOr<std::vector<v1::Policy>> LoadPolicies(Connection& db) {
@@ -691,19 +647,6 @@ absl::StatusOr<bool> InsertDailyObligationRow(Connection& db, int64_t ticket_id,
   stmt->BindInt64(4, reported ? 1 : 0);
   if (absl::Status s = stmt->Run(); !s.ok()) return s;
   return db.Changes() == 1;
-}
-
-absl::Status InsertDailyObligation(Connection& db, const v1::Ticket& ticket,
-                                   const std::string& date,
-                                   const std::string& department,
-                                   bool reported) {
-  absl::StatusOr<bool> inserted = InsertDailyObligationRow(
-      db, TicketId(ticket), date, department, reported);
-  if (!inserted.ok()) return inserted.status();
-  if (!*inserted) return absl::OkStatus();  // settled before
-  return RecordStatChange(
-      db, ObligationStatChange(date, department, reported, ticket.type(),
-                               ticket.topic(), db.zone()));
 }
 
 absl::StatusOr<ComplianceCounts> QueryCompliance(Connection& db,

@@ -69,14 +69,6 @@ absl::StatusOr<std::optional<int64_t>> EarliestDueMicros(Connection& db);
 absl::StatusOr<std::optional<v1::Card>> LoadCard(Connection& db, int64_t id);
 absl::StatusOr<std::vector<v1::Card>> QueryCards(Connection& db,
                                                  const CardQuery& query);
-// Stores a new card of `ticket` (the statistics count it under the ticket's
-// type and topic); assigns its name "cards/{n}".
-absl::Status InsertCard(Connection& db, const v1::Ticket& ticket,
-                        v1::Card* card);
-// Stores a changed card (revocation) in place of `before`, as the caller
-// read it.
-absl::Status UpdateCard(Connection& db, const v1::Ticket& ticket,
-                        const v1::Card& before, const v1::Card& card);
 
 // Every policy version recorded, oldest first.
 absl::StatusOr<std::vector<v1::Policy>> LoadPolicies(Connection& db);
@@ -87,11 +79,6 @@ absl::Status InsertPolicy(Connection& db, const v1::Policy& policy);
 absl::Status UpsertDailyReport(Connection& db, const v1::DailyReport& report);
 absl::StatusOr<std::vector<std::pair<int64_t, v1::DailyReport>>>
 QueryDailyReports(Connection& db, const DailyReportQuery& query);
-// Records a settled day of a ticket; a day already settled is left as it is.
-absl::Status InsertDailyObligation(Connection& db, const v1::Ticket& ticket,
-                                   const std::string& date,
-                                   const std::string& department,
-                                   bool reported);
 absl::StatusOr<ComplianceCounts> QueryCompliance(Connection& db,
                                                  const std::string& department,
                                                  const std::string& from_date,
@@ -131,10 +118,6 @@ absl::Status InsertTicket(Connection& db, v1::Ticket* ticket);
 // the new etag. ABORTED when the stored ticket changed meanwhile.
 absl::Status UpdateTicket(Connection& db, const v1::Ticket& before,
                           v1::Ticket* ticket);
-// Stores one step of a stored ticket: the changed ticket (UpdateTicket) and
-// the event that records it (InsertEvent).
-absl::Status StoreTicketChange(Connection& db, const v1::Ticket& before,
-                               v1::Ticket* ticket, v1::Event* event);
 // Appends an event of a stored ticket (event->ticket names it); sets seq.
 absl::Status InsertEvent(Connection& db, v1::Event* event);
 absl::Status InsertCreateRequest(Connection& db, const std::string& principal,
@@ -143,11 +126,6 @@ absl::Status InsertCreateRequest(Connection& db, const std::string& principal,
 // ALREADY_EXISTS when the id is taken.
 absl::Status InsertDepartment(Connection& db, const std::string& id,
                               const v1::Department& department);
-// Stores a token with the SHA-256 of its secret (and its
-// certificate_identity, if set); assigns its name. ALREADY_EXISTS when a
-// binding of the same certificate identity is not revoked.
-absl::Status InsertToken(Connection& db, const std::string& secret_hash,
-                         v1::Token* token);
 absl::Status MarkTokenRevoked(Connection& db, int64_t id,
                               int64_t revoked_at_micros);
 

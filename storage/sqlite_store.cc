@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -327,21 +328,9 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   }
   // The counters start above every stored number and seq (and the floors
   // a restore set).
-  absl::StatusOr<int64_t> next_ticket = NextTicketNumber(**writer);
-  if (!next_ticket.ok()) return next_ticket.status();
-  absl::StatusOr<int64_t> next_card = NextCardNumber(**writer);
-  if (!next_card.ok()) return next_card.status();
-  absl::StatusOr<int64_t> next_token =
-      (*writer)->QueryInt64("SELECT COALESCE(MAX(id), 0) + 1 FROM tokens");
-  if (!next_token.ok()) return next_token.status();
+  if (absl::Status s = store->ResyncNumbers(**writer); !s.ok()) return s;
   absl::StatusOr<int64_t> next_seq = NextEventSeq(**writer);
   if (!next_seq.ok()) return next_seq.status();
-  {
-    absl::MutexLock lock(&store->numbers_mutex_);
-    store->next_number_[static_cast<int>(NumberKind::kTicket)] = *next_ticket;
-    store->next_number_[static_cast<int>(NumberKind::kCard)] = *next_card;
-    store->next_number_[static_cast<int>(NumberKind::kToken)] = *next_token;
-  }
   store->next_seq_ = *next_seq;
   store->group_start_seq_ = *next_seq;
 
@@ -495,8 +484,28 @@ absl::Status AsConflict(absl::Status status, absl::string_view what) {
 
 }  // namespace
 
+namespace {
+
+// Whether the change set's first version of the ticket replaces exactly the
+// expected one: its UPDATE ... WHERE version = expected then checks the
+// expectation, and no separate read is needed.
+bool FirstUpdateChecks(const ChangeSet& changes,
+                       const ExpectedVersion& expected) {
+  for (const v1::Ticket& ticket : changes.tickets) {
+    if (TicketId(ticket) != expected.ticket_id) continue;
+    int64_t version = 0;
+    int64_t after = 0;
+    return absl::SimpleAtoi(expected.etag, &version) &&
+           absl::SimpleAtoi(ticket.etag(), &after) && after == version + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
 absl::Status SqliteStore::Apply(Connection& db, ChangeSet& changes) {
   for (const ExpectedVersion& expected : changes.expected_versions) {
+    if (FirstUpdateChecks(changes, expected)) continue;
     absl::StatusOr<Statement> stmt =
         db.Prepare("SELECT version FROM tickets WHERE id = ?");
     if (!stmt.ok()) return stmt.status();
