@@ -62,7 +62,6 @@ absl::StatusOr<int> ApplyCalendarCoverage(storage::Store& store,
   if (!ids.ok()) return ids.status();
   int recomputed = 0;
   for (int64_t id : *ids) {
-    bool changed = false;
     absl::StatusOr<bool> done = CommitPlannedAndWait<bool>(
         &store, [&]() -> absl::StatusOr<Planned<bool>> {
           Planned<bool> planned{{}, false};
@@ -80,8 +79,7 @@ absl::StatusOr<int> ApplyCalendarCoverage(storage::Store& store,
           return planned;
         });
     if (!done.ok()) return done.status();
-    changed = *done;
-    if (changed) ++recomputed;
+    if (*done) ++recomputed;
   }
   storage::ChangeSet setting;
   setting.settings.emplace_back(storage::kCalendarCoverageSetting, covered);
