@@ -30,6 +30,7 @@
 #include "server/grpc_log.h"
 #include "server/hotline_server.h"
 #include "server/transport_security.h"
+#include "storage/postgres.h"
 #include "workflow/clock.h"
 #include "workflow/policy.h"
 
@@ -62,7 +63,10 @@ ABSL_FLAG(std::string, db, "var/hotline.db",
           "beside it while running) when missing. The server holds a lock "
           "on hotline.db.lock (holding its pid), so a second server on the "
           "file is refused. Another application's file, a damaged one or "
-          "one from a newer build is refused and left untouched.");
+          "one from a newer build is refused and left untouched. Or a "
+          "PostgreSQL database, postgresql://USER@HOST[:PORT]/DBNAME (any "
+          "libpq URI; keep the password in ~/.pgpass or PGPASSFILE, not "
+          "here), which any number of servers may share.");
 ABSL_FLAG(std::string, sync, "full",
           "full: every acknowledged write survives power loss (fsync per "
           "commit group). normal: faster; survives a process crash, may lose "
@@ -319,9 +323,13 @@ int main(int argc, char** argv) {
   // the port actually taken.
   const std::string& listen = options.listen_address;
   hotline::LogInfo(absl::StrFormat(
-      "hotline-server listening on %s:%d (%s), database %s (sync=%s)",
+      "hotline-server listening on %s:%d (%s), database %s (%s)",
       listen.substr(0, listen.rfind(':')), (*server)->port(),
-      hotline::DescribeTransport(options.transport), options.store.path, sync));
+      hotline::DescribeTransport(options.transport),
+      hotline::storage::RedactUri(options.store.path),
+      hotline::storage::IsPostgresUri(options.store.path)
+          ? "PostgreSQL"
+          : absl::StrCat("sync=", sync)));
   hotline::LogInfo(
       absl::StrCat("working-day calendar ", options.calendar_path));
   if ((*server)->metrics_port() != 0) {

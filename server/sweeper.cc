@@ -20,6 +20,9 @@ constexpr int kBatch = 256;
 // is then noticed without a restart).
 constexpr absl::Duration kLongestSleep = absl::Minutes(1);
 constexpr absl::Duration kNotifyCoalescing = absl::Milliseconds(200);
+// How often a server that does not lead the sweeps looks whether the
+// leader is gone.
+constexpr absl::Duration kLeaderLookInterval = absl::Seconds(1);
 
 }  // namespace
 
@@ -180,8 +183,23 @@ void Sweeper::Stop() {
 }
 
 void Sweeper::Run() {
+  bool leading = false;
   while (true) {
-    absl::StatusOr<Counts> counts = SweepDue(clock_->Now());
+    // Servers sharing a database sweep one at a time: the leader sweeps, the
+    // others look again now and then, to take over from a leader that ends.
+    absl::StatusOr<bool> lead = store_->HoldLeadership();
+    if (lead.ok() && *lead != leading) {
+      leading = *lead;
+      LogInfo(leading ? "this server leads the deadline sweeps"
+                      : "another server leads the deadline sweeps");
+    } else if (!lead.ok()) {
+      LogError(absl::StrCat("deadline sweep: cannot tell whether this server "
+                            "leads the sweeps: ",
+                            lead.status().message()));
+      leading = false;
+    }
+    absl::StatusOr<Counts> counts =
+        leading ? SweepDue(clock_->Now()) : Counts{};
     if (!counts.ok()) {
       LogError(absl::StrCat("deadline sweep: ", counts.status().message()));
     } else if (counts->tickets > 0) {
@@ -191,10 +209,13 @@ void Sweeper::Run() {
                            " yellow and ", counts->red_cards, " red cards"));
     }
     absl::StatusOr<std::optional<int64_t>> earliest =
-        store_->EarliestDueMicros();
+        leading ? store_->EarliestDueMicros()
+                : absl::StatusOr<std::optional<int64_t>>(std::nullopt);
     // How long until the next due instant, on the service's clock; slept
     // as a duration so that it works on any clock.
-    absl::Duration sleep = counts.ok() ? kLongestSleep : absl::Seconds(5);
+    absl::Duration sleep = !counts.ok() ? absl::Seconds(5)
+                           : leading    ? kLongestSleep
+                                        : kLeaderLookInterval;
     if (earliest.ok() && earliest->has_value()) {
       sleep = std::min(sleep, absl::FromUnixMicros(**earliest) - clock_->Now());
     }

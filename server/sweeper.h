@@ -12,6 +12,11 @@
 // is one batch, each ticket's sweep covering one step, however far the
 // clock goes; the caller may stop it between batches.
 //
+// Servers sharing one database (PostgreSQL) sweep one at a time: the
+// background thread sweeps only while the store says this process leads
+// (Store::HoldLeadership), and otherwise looks again every second, so a
+// leader that ends is replaced within about a second.
+//
 // Running it twice, or after a crash between sweeps, issues nothing twice:
 // the flag each rule sets is stored with the ticket in the same transaction
 // as the rule's event and card.

@@ -75,7 +75,7 @@ void RemovePartials(const std::string& directory) {
 // The quick_check verdict of the copy ("ok" when sound) and its last seq.
 absl::Status CheckCopy(const std::string& path, int64_t* last_seq) {
   absl::StatusOr<std::unique_ptr<Connection>> copy =
-      Connection::OpenForInspection(path);
+      SqliteConnection::OpenForInspection(path);
   if (!copy.ok()) return copy.status();
   absl::StatusOr<Statement> check = (*copy)->Prepare("PRAGMA quick_check");
   if (!check.ok()) return check.status();

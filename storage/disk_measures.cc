@@ -13,7 +13,7 @@ absl::StatusOr<double> MeasureOneRowCommits(const std::string& path,
                                             absl::Duration duration,
                                             bool synchronous_full) {
   absl::StatusOr<std::unique_ptr<Connection>> db =
-      Connection::Open(path, /*read_only=*/false);
+      SqliteConnection::Open(path, /*read_only=*/false);
   if (!db.ok()) return db.status();
   if (absl::Status s = (*db)->Execute(absl::StrCat(
           "PRAGMA journal_mode=WAL; PRAGMA synchronous=",
@@ -41,7 +41,7 @@ absl::StatusOr<double> MeasureOneRowCommits(const std::string& path,
 
 absl::StatusOr<Footprint> MeasureFootprint(const std::string& path) {
   absl::StatusOr<std::unique_ptr<Connection>> db =
-      Connection::Open(path, /*read_only=*/false);
+      SqliteConnection::Open(path, /*read_only=*/false);
   if (!db.ok()) return db.status();
   if (absl::Status s = (*db)->Execute("PRAGMA wal_checkpoint(TRUNCATE)");
       !s.ok()) {

@@ -20,7 +20,7 @@
 #include "absl/status/statusor.h"
 #include "hotline/v1/ticket.pb.h"
 #include "storage/records.h"
-#include "storage/sqlite.h"
+#include "storage/connection.h"
 
 namespace hotline::storage {
 

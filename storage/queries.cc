@@ -600,8 +600,10 @@ QueryDailyReports(Connection& db, const DailyReportQuery& query) {
   // there instead of from the first report ever.
   std::vector<std::string> where = {
       query.from_date
-          ? "id > MAX(?, COALESCE((SELECT id FROM daily_reports WHERE date >= "
-            "? ORDER BY date, id LIMIT 1) - 1, 9223372036854775806))"
+          ? absl::StrCat("id > ", db.Greatest(),
+                         "(?, COALESCE((SELECT id FROM daily_reports WHERE "
+                         "date >= ? ORDER BY date, id LIMIT 1) - 1, "
+                         "9223372036854775806))")
           : "id > ?"};
   if (query.department) where.push_back("department = ?");
   if (query.ticket_id) where.push_back("ticket_id = ?");
@@ -638,8 +640,8 @@ absl::StatusOr<bool> InsertDailyObligationRow(Connection& db, int64_t ticket_id,
                                               const std::string& department,
                                               bool reported) {
   absl::StatusOr<Statement> stmt = db.Prepare(
-      "INSERT OR IGNORE INTO daily_obligations (ticket_id, date, department, "
-      "reported) VALUES (?, ?, ?, ?)");
+      "INSERT INTO daily_obligations (ticket_id, date, department, "
+      "reported) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
   if (!stmt.ok()) return stmt.status();
   stmt->BindInt64(1, ticket_id);
   stmt->BindText(2, date);

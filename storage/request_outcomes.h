@@ -21,7 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "storage/records.h"
-#include "storage/sqlite.h"
+#include "storage/connection.h"
 
 namespace hotline::storage {
 

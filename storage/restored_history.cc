@@ -1,4 +1,5 @@
 #include "storage/restored_history.h"
+#include "storage/sqlite.h"
 
 #include <algorithm>
 #include <memory>
@@ -84,7 +85,7 @@ absl::Status RaiseNumberFloor(Connection& db, const std::string& table,
 
 absl::Status MarkBackupCopy(const std::string& path, int64_t last_seq) {
   absl::StatusOr<std::unique_ptr<Connection>> copy =
-      Connection::Open(path, /*read_only=*/false);
+      SqliteConnection::Open(path, /*read_only=*/false);
   if (!copy.ok()) return copy.status();
   return StoreSetting(**copy, kBackupLastSeqSetting, absl::StrCat(last_seq));
 }
@@ -99,7 +100,7 @@ absl::StatusOr<std::optional<SeqVoid>> ApplyRestoreMark(Connection& db) {
     return absl::DataLossError(absl::StrCat("setting ", kBackupLastSeqSetting,
                                             " is not a number: ", **mark));
   }
-  if (absl::Status s = db.Execute("BEGIN IMMEDIATE"); !s.ok()) return s;
+  if (absl::Status s = db.BeginWrite(); !s.ok()) return s;
   auto apply = [&]() -> absl::StatusOr<SeqVoid> {
     absl::StatusOr<int64_t> floor = IntSetting(db, kSeqFloorSetting);
     if (!floor.ok()) return floor.status();

@@ -12,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "storage/sqlite.h"
+#include "storage/connection.h"
 
 namespace hotline::storage {
 

@@ -14,7 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "storage/records.h"
-#include "storage/sqlite.h"
+#include "storage/connection.h"
 
 namespace hotline::storage {
 

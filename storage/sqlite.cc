@@ -9,9 +9,6 @@
 namespace hotline::storage {
 namespace {
 
-// The status payload that marks a full disk.
-constexpr char kDiskFullPayload[] = "hotline.storage/disk-full";
-
 bool Exists(const std::string& path) {
   struct stat info;
   return stat(path.c_str(), &info) == 0;
@@ -33,27 +30,13 @@ std::string UriPath(const std::string& path) {
 
 }  // namespace
 
-bool IsDiskFull(const absl::Status& status) {
-  return status.code() == absl::StatusCode::kResourceExhausted &&
-         status.GetPayload(kDiskFullPayload).has_value();
-}
-
 absl::Status SqliteError(sqlite3* db, int code, absl::string_view context) {
   const char* sqlite_message =
       db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code);
   std::string message = absl::StrCat(context, ": ", sqlite_message);
   switch (code & 0xff) {
-    case SQLITE_FULL: {
-      // The caller sees this message: no SQL in it.
-      absl::Status full = absl::ResourceExhaustedError(
-          absl::StrCat("disk full: the server cannot save changes (SQLite: ",
-                       sqlite3_errstr(code),
-                       "); free space on the database's disk and retry"));
-      full.SetPayload(kDiskFullPayload, absl::Cord("1"));
-      // The operator frees space; a retry before that fails the same way.
-      return WithRetryDelay(WithReason(std::move(full), v1::DISK_FULL),
-                            absl::Minutes(1));
-    }
+    case SQLITE_FULL:
+      return DiskFullError(absl::StrCat("SQLite: ", sqlite3_errstr(code)));
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       return absl::DataLossError(
@@ -74,66 +57,60 @@ absl::Status SqliteError(sqlite3* db, int code, absl::string_view context) {
   }
 }
 
-Statement::~Statement() {
-  if (stmt_ != nullptr) {
+class SqliteConnection::Prepared final : public PreparedStatement {
+ public:
+  explicit Prepared(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~Prepared() override { sqlite3_finalize(stmt_); }
+
+  void BindInt64(int index, int64_t value) override {
+    sqlite3_bind_int64(stmt_, index, value);
+  }
+  void BindText(int index, absl::string_view value) override {
+    sqlite3_bind_text(stmt_, index, value.data(),
+                      static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  }
+  void BindBlob(int index, absl::string_view value) override {
+    sqlite3_bind_blob(stmt_, index, value.data(),
+                      static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  }
+  void BindNull(int index) override { sqlite3_bind_null(stmt_, index); }
+
+  absl::StatusOr<bool> Step() override {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    sqlite3* db = sqlite3_db_handle(stmt_);
+    return SqliteError(db, sqlite3_extended_errcode(db), sqlite3_sql(stmt_));
+  }
+
+  int64_t ColumnInt64(int column) const override {
+    return sqlite3_column_int64(stmt_, column);
+  }
+  bool ColumnIsNull(int column) const override {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+  }
+  std::string ColumnText(int column) const override {
+    const unsigned char* text = sqlite3_column_text(stmt_, column);
+    if (text == nullptr) return "";
+    return std::string(reinterpret_cast<const char*>(text),
+                       sqlite3_column_bytes(stmt_, column));
+  }
+  absl::string_view ColumnBlob(int column) const override {
+    const void* data = sqlite3_column_blob(stmt_, column);
+    if (data == nullptr) return {};
+    return absl::string_view(static_cast<const char*>(data),
+                             sqlite3_column_bytes(stmt_, column));
+  }
+  void Reset() override {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
   }
-}
 
-void Statement::BindInt64(int index, int64_t value) {
-  sqlite3_bind_int64(stmt_, index, value);
-}
-void Statement::BindText(int index, absl::string_view value) {
-  sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
-                    SQLITE_TRANSIENT);
-}
-void Statement::BindBlob(int index, absl::string_view value) {
-  sqlite3_bind_blob(stmt_, index, value.data(), static_cast<int>(value.size()),
-                    SQLITE_TRANSIENT);
-}
-void Statement::BindNull(int index) { sqlite3_bind_null(stmt_, index); }
-void Statement::BindTextOrNull(int index, absl::string_view value) {
-  if (value.empty()) {
-    BindNull(index);
-  } else {
-    BindText(index, value);
-  }
-}
+ private:
+  sqlite3_stmt* stmt_;
+};
 
-absl::StatusOr<bool> Statement::Step() {
-  const int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  sqlite3* db = sqlite3_db_handle(stmt_);
-  return SqliteError(db, sqlite3_extended_errcode(db), sqlite3_sql(stmt_));
-}
-
-absl::Status Statement::Run() {
-  absl::StatusOr<bool> row = Step();
-  return row.status();
-}
-
-int64_t Statement::ColumnInt64(int column) const {
-  return sqlite3_column_int64(stmt_, column);
-}
-bool Statement::ColumnIsNull(int column) const {
-  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
-}
-std::string Statement::ColumnText(int column) const {
-  const unsigned char* text = sqlite3_column_text(stmt_, column);
-  if (text == nullptr) return "";
-  return std::string(reinterpret_cast<const char*>(text),
-                     sqlite3_column_bytes(stmt_, column));
-}
-absl::string_view Statement::ColumnBlob(int column) const {
-  const void* data = sqlite3_column_blob(stmt_, column);
-  if (data == nullptr) return {};
-  return absl::string_view(static_cast<const char*>(data),
-                           sqlite3_column_bytes(stmt_, column));
-}
-
-absl::StatusOr<std::unique_ptr<Connection>> Connection::OpenHandle(
+absl::StatusOr<std::unique_ptr<Connection>> SqliteConnection::OpenHandle(
     const std::string& target, const std::string& path, int flags) {
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(target.c_str(), &db, flags, nullptr);
@@ -144,10 +121,10 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::OpenHandle(
     return status;
   }
   sqlite3_extended_result_codes(db, 1);
-  return std::unique_ptr<Connection>(new Connection(db));
+  return std::unique_ptr<Connection>(new SqliteConnection(db));
 }
 
-absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
+absl::StatusOr<std::unique_ptr<Connection>> SqliteConnection::Open(
     const std::string& path, bool read_only) {
   const int flags = (read_only ? SQLITE_OPEN_READONLY
                                : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
@@ -166,7 +143,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   return connection;
 }
 
-absl::StatusOr<std::unique_ptr<Connection>> Connection::OpenForInspection(
+absl::StatusOr<std::unique_ptr<Connection>> SqliteConnection::OpenForInspection(
     const std::string& path) {
   // Without a log beside it, the file alone is the database: read it as
   // immutable (no locks, no -shm). With one, SQLite must read the log too.
@@ -184,12 +161,12 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::OpenForInspection(
   return connection;
 }
 
-Connection::~Connection() {
-  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+SqliteConnection::~SqliteConnection() {
+  cache_.clear();  // finalizes every statement before the close
   sqlite3_close_v2(db_);
 }
 
-absl::Status Connection::Execute(absl::string_view sql) {
+absl::Status SqliteConnection::Execute(absl::string_view sql) {
   char* error = nullptr;
   const std::string text(sql);
   const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
@@ -202,29 +179,23 @@ absl::Status Connection::Execute(absl::string_view sql) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<Statement> Connection::Prepare(const std::string& sql) {
+absl::StatusOr<Statement> SqliteConnection::Prepare(const std::string& sql) {
   auto it = cache_.find(sql);
-  if (it != cache_.end()) return Statement(it->second);
+  if (it != cache_.end()) return Statement(it->second.get());
   sqlite3_stmt* stmt = nullptr;
   const int rc = sqlite3_prepare_v3(db_, sql.c_str(), -1,
                                     SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return SqliteError(db_, rc, sql);
-  cache_.emplace(sql, stmt);
-  return Statement(stmt);
+  auto prepared = std::make_unique<Prepared>(stmt);
+  Statement out(prepared.get());
+  cache_.emplace(sql, std::move(prepared));
+  return out;
 }
 
-absl::StatusOr<int64_t> Connection::QueryInt64(const std::string& sql) {
-  absl::StatusOr<Statement> stmt = Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  absl::StatusOr<bool> row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return absl::InternalError(absl::StrCat("no row from ", sql));
-  return stmt->ColumnInt64(0);
-}
+int SqliteConnection::Changes() const { return sqlite3_changes(db_); }
 
-int64_t Connection::LastInsertRowId() const {
-  return sqlite3_last_insert_rowid(db_);
+bool SqliteConnection::InTransaction() const {
+  return sqlite3_get_autocommit(db_) == 0;
 }
-int Connection::Changes() const { return sqlite3_changes(db_); }
 
 }  // namespace hotline::storage

@@ -50,7 +50,8 @@ std::string AddSql(absl::string_view table, absl::string_view key_columns,
                    int key_count) {
   std::vector<std::string> updates;
   for (const char* name : kStatCounterNames) {
-    updates.push_back(absl::StrCat(name, " = ", name, " + excluded.", name));
+    updates.push_back(
+        absl::StrCat(name, " = ", table, ".", name, " + excluded.", name));
   }
   std::vector<std::string> params(key_count + kStatCounterCount, "?");
   return absl::StrCat(
@@ -276,7 +277,7 @@ absl::Status PrepareStatistics(Connection& db, absl::TimeZone zone) {
     }
     return absl::OkStatus();
   }
-  if (absl::Status s = db.Execute("BEGIN IMMEDIATE"); !s.ok()) return s;
+  if (absl::Status s = db.BeginWrite(); !s.ok()) return s;
   auto fail = [&](absl::Status status) {
     db.Execute("ROLLBACK").IgnoreError();
     return status;
@@ -376,7 +377,7 @@ absl::StatusOr<StatSums> SumStats(Connection& db, const StatSumQuery& q) {
 
 absl::StatusOr<std::vector<StatSums>> SumStatsTogether(
     Connection& db, const std::vector<StatSumQuery>& queries) {
-  if (absl::Status s = db.Execute("BEGIN"); !s.ok()) return s;
+  if (absl::Status s = db.BeginRead(); !s.ok()) return s;
   std::vector<StatSums> out;
   for (const StatSumQuery& query : queries) {
     absl::StatusOr<StatSums> sums = SumStats(db, query);

@@ -34,7 +34,7 @@
 #include "absl/time/time.h"
 #include "hotline/v1/ticket.pb.h"
 #include "storage/records.h"
-#include "storage/sqlite.h"
+#include "storage/connection.h"
 #include "workflow/stat_facts.h"
 
 namespace hotline::storage {

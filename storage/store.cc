@@ -4,6 +4,9 @@
 #include <utility>
 
 #include "absl/strings/cord.h"
+#include "storage/postgres.h"
+#include "storage/postgres_store.h"
+#include "storage/sqlite_store.h"
 
 namespace hotline::storage {
 
@@ -40,6 +43,19 @@ absl::Status Store::CommitAndWait(ChangeSet changes) {
   Commit(std::move(changes),
          [&promise](absl::Status status) { promise.set_value(status); });
   return result.get();
+}
+
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
+  if (IsPostgresUri(options.path)) {
+    absl::StatusOr<std::unique_ptr<PostgresStore>> store =
+        PostgresStore::Open(options);
+    if (!store.ok()) return store.status();
+    return std::unique_ptr<Store>(*std::move(store));
+  }
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store =
+      SqliteStore::Open(options);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<Store>(*std::move(store));
 }
 
 }  // namespace hotline::storage

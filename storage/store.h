@@ -53,7 +53,9 @@ namespace hotline::storage {
 inline constexpr int32_t kApplicationId = 0x484F544C;
 
 struct StoreOptions {
-  // The database file; created when missing.
+  // The database file, created when missing; or a PostgreSQL connection
+  // URI (postgresql://[user@]host[:port]/dbname?...), whose database must
+  // exist (the store creates its tables).
   std::string path;
   // synchronous=FULL: every commit is fsynced. NORMAL trades the last
   // commits before a power loss (not a process crash) for speed.
@@ -119,9 +121,10 @@ class Store {
   virtual absl::StatusOr<int64_t> ReserveNumbers(NumberKind kind,
                                                  int count) = 0;
 
-  // Called after every commit group that committed events, with those
-  // events (seq set), in seq order. Must be short. Set once, before the
-  // first commit.
+  // Called with every committed event (seq set), in seq order, each once:
+  // after the commit group that committed it, or, on a store shared by
+  // several processes, shortly after any process committed it (see
+  // postgres_store.h). Must be short. Set once, before the first commit.
   virtual void SetCommitListener(
       std::function<void(const std::vector<v1::Event>&)> listener) = 0;
   // Called after every commit group with what it took. Must be short.
@@ -129,6 +132,13 @@ class Store {
       std::function<void(const CommitGroupStats&)> observer) = 0;
   // Change sets queued and not yet taken into a group.
   virtual int WriteQueueDepth() const = 0;
+
+  // Whether this process leads the work that must run in one process at a
+  // time however many share the store (the deadline sweeps): true while it
+  // holds the store's leadership, which it takes when no other holder is
+  // alive. A holder that ends, however it ends, lets go. UNAVAILABLE when
+  // the store cannot say now.
+  virtual absl::StatusOr<bool> HoldLeadership() = 0;
 
   // ---- Health.
 
@@ -238,7 +248,9 @@ class NonBlockingReads {
 absl::Status WouldBlockError();
 bool WouldBlock(const absl::Status& status);
 
-// Opens the SQLite store at options.path (sqlite_store.h).
+// Opens the store options.path names: a PostgreSQL database for a
+// postgresql:// or postgres:// URI (postgres_store.h), else the SQLite file
+// at that path (sqlite_store.h).
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(const StoreOptions& options);
 
 }  // namespace hotline::storage

@@ -151,12 +151,19 @@ void Writer::RunGroup(
     }
     Complete(std::move(outcomes));
   };
-  if (absl::Status s = db.Execute("BEGIN IMMEDIATE"); !s.ok()) {
+  if (absl::Status s = db.BeginWrite(); !s.ok()) {
     LogError(absl::StrCat("cannot begin a write transaction: ", s.message()));
     fail_all(TransactionFailure(s, "the database is not writable now: "));
     return;
   }
-  if (hooks_ != nullptr) hooks_->BeginGroup();
+  if (hooks_ != nullptr) {
+    if (absl::Status s = hooks_->BeginGroup(db); !s.ok()) {
+      LogError(absl::StrCat("cannot begin a write transaction: ", s.message()));
+      db.Execute("ROLLBACK").IgnoreError();
+      fail_all(TransactionFailure(s, "the database is not writable now: "));
+      return;
+    }
+  }
   std::vector<absl::Status> results;
   results.reserve(group.size());
   for (Pending& pending : group) {
@@ -164,7 +171,7 @@ void Writer::RunGroup(
     if (status.ok()) status = pending.unit(db);
     if (status.ok()) {
       status = db.Execute("RELEASE unit");
-    } else if (sqlite3_get_autocommit(db.handle()) != 0) {
+    } else if (!db.InTransaction()) {
       // SQLite rolled the whole transaction back itself (it may on a full
       // disk or a damaged file): nothing of the group was saved.
       LogError(absl::StrCat("a write transaction was rolled back: ",

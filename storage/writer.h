@@ -27,7 +27,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "storage/sqlite.h"
+#include "storage/connection.h"
 #include "storage/store.h"
 
 namespace hotline::storage {
@@ -39,8 +39,9 @@ using WriteDone = std::function<void(absl::Status)>;
 class GroupHooks {
  public:
   virtual ~GroupHooks() = default;
-  // Before the group's first unit.
-  virtual void BeginGroup() = 0;
+  // Before the group's first unit, in its transaction. An error fails the
+  // whole group.
+  virtual absl::Status BeginGroup(Connection& db) = 0;
   // After its units, before COMMIT, in the same transaction (e.g. to write
   // what the units accumulated). An error fails the whole group.
   virtual absl::Status BeforeCommit(Connection& db) = 0;

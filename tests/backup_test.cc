@@ -53,7 +53,7 @@ int64_t Count(storage::Connection& db, const std::string& sql) {
 
 std::string IntegrityOf(const std::string& path) {
   absl::StatusOr<std::unique_ptr<storage::Connection>> db =
-      storage::Connection::OpenForInspection(path);
+      storage::SqliteConnection::OpenForInspection(path);
   EXPECT_TRUE(db.ok()) << db.status();
   if (!db.ok()) return "cannot open";
   absl::StatusOr<storage::Statement> check =
@@ -104,7 +104,7 @@ TEST_F(BackupTest, CopyTakenDuringWritesIsAConsistentPrefixOfHistory) {
   ASSERT_GE(backups.size(), 2u);
 
   absl::StatusOr<std::unique_ptr<storage::Connection>> live =
-      storage::Connection::Open(db_path_, /*read_only=*/true);
+      storage::SqliteConnection::Open(db_path_, /*read_only=*/true);
   ASSERT_TRUE(live.ok()) << live.status();
   const int64_t final_seq = Count(**live, "SELECT MAX(seq) FROM events");
   int taken_mid_writes = 0;
@@ -112,7 +112,7 @@ TEST_F(BackupTest, CopyTakenDuringWritesIsAConsistentPrefixOfHistory) {
     SCOPED_TRACE(backup.path());
     EXPECT_EQ(IntegrityOf(backup.path()), "ok");
     absl::StatusOr<std::unique_ptr<storage::Connection>> copy =
-        storage::Connection::OpenForInspection(backup.path());
+        storage::SqliteConnection::OpenForInspection(backup.path());
     ASSERT_TRUE(copy.ok()) << copy.status();
     // Exactly the history up to last_seq: every event and ticket committed
     // by then, nothing after, no half of a unit of work.

@@ -132,7 +132,7 @@ std::unique_ptr<Client> ConnectTo(const std::string& address,
 // Runs SQL on a file directly, as another program would.
 void Sql(const std::string& path, const std::string& sql) {
   absl::StatusOr<std::unique_ptr<storage::Connection>> db =
-      storage::Connection::Open(path, /*read_only=*/false);
+      storage::SqliteConnection::Open(path, /*read_only=*/false);
   ASSERT_TRUE(db.ok()) << db.status();
   ASSERT_TRUE((*db)->Execute(sql).ok()) << sql;
 }

@@ -88,7 +88,7 @@ TEST(Storage, MigratesAnEmptyFile) {
     ASSERT_NE(store, nullptr);
   }
   absl::StatusOr<std::unique_ptr<Connection>> db =
-      Connection::Open(path, /*read_only=*/true);
+      SqliteConnection::Open(path, /*read_only=*/true);
   ASSERT_TRUE(db.ok());
   EXPECT_EQ(*(*db)->QueryInt64("PRAGMA user_version"), LatestSchemaVersion());
   EXPECT_EQ(*(*db)->QueryInt64("SELECT COUNT(*) FROM sqlite_schema WHERE "
@@ -212,7 +212,7 @@ void MakeHotlineFile(const std::string& path, int tickets) {
 // Sets pragmas on `path` directly, as another program would.
 void Pragma(const std::string& path, const std::string& sql) {
   absl::StatusOr<std::unique_ptr<Connection>> db =
-      Connection::Open(path, /*read_only=*/false);
+      SqliteConnection::Open(path, /*read_only=*/false);
   ASSERT_TRUE(db.ok());
   ASSERT_TRUE((*db)->Execute(sql).ok()) << sql;
 }
@@ -271,7 +271,7 @@ TEST(Storage, MarksItsFilesAndAdoptsOnesFromBeforeTheMark) {
   MakeHotlineFile(path, 1);
   auto application_id = [&] {
     absl::StatusOr<std::unique_ptr<Connection>> db =
-        Connection::Open(path, /*read_only=*/true);
+        SqliteConnection::Open(path, /*read_only=*/true);
     return *(*db)->QueryInt64("PRAGMA application_id");
   };
   EXPECT_EQ(application_id(), kApplicationId);
@@ -587,7 +587,7 @@ TEST(Storage, EveryTicketFilterUsesAnIndex) {
   const std::string path = dir.File("db");
   OpenStore(path).reset();
   absl::StatusOr<std::unique_ptr<Connection>> db =
-      Connection::Open(path, /*read_only=*/true);
+      SqliteConnection::Open(path, /*read_only=*/true);
   ASSERT_TRUE(db.ok());
   std::vector<std::pair<std::string, TicketQuery>> queries;
   auto add = [&](const std::string& label, auto set) {
@@ -652,7 +652,7 @@ TEST(Storage, SweeperQueriesUseTheNextDueIndex) {
   const std::string path = dir.File("db");
   OpenStore(path).reset();
   absl::StatusOr<std::unique_ptr<Connection>> db =
-      Connection::Open(path, /*read_only=*/true);
+      SqliteConnection::Open(path, /*read_only=*/true);
   ASSERT_TRUE(db.ok());
   for (const char* sql :
        {"SELECT id FROM tickets WHERE next_due_at IS NOT NULL AND "

@@ -24,6 +24,7 @@
 #include "common/proto_time.h"
 #include "server/admin_service.h"
 #include "storage/sqlite.h"
+#include "tests/postgres_support.h"
 #include "storage/store.h"
 #include "workflow/policy.h"
 
@@ -128,7 +129,9 @@ std::string BootstrapToken(const std::string& db_path,
 }
 
 ServerTest::ServerTest()
-    : db_path_(dir_.File("hotline.db")), clock_(SpringFestivalEve()) {}
+    : db_path_(TestsUsePostgres() ? NewPostgresDatabase()
+                                  : dir_.File("hotline.db")),
+      clock_(SpringFestivalEve()) {}
 
 void ServerTest::SetUp() {
   SetInfoLogging(false);
@@ -361,7 +364,7 @@ void DamageTicketPages(const std::string& path) {
   std::vector<int64_t> pages;
   {
     absl::StatusOr<std::unique_ptr<storage::Connection>> db =
-        storage::Connection::Open(path, /*read_only=*/true);
+        storage::SqliteConnection::Open(path, /*read_only=*/true);
     ASSERT_TRUE(db.ok()) << db.status();
     absl::StatusOr<storage::Statement> stmt = (*db)->Prepare(
         "SELECT pageno FROM dbstat WHERE name = 'tickets' OR name LIKE "
