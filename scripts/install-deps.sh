@@ -21,6 +21,9 @@ PACKAGES=(
   # The server's systemd readiness (sd_notify); the Debian packages (cpack -G
   # DEB finds their dependencies with dpkg-shlibdeps and file).
   libsystemd-dev dpkg-dev file
+  # The PostgreSQL store (libpq), and the server the tests run a throwaway
+  # cluster of (initdb, pg_ctl; tests/postgres/cluster.sh).
+  libpq-dev postgresql-15
 )
 # The libFuzzer targets (fuzz/) are built with clang; the corpus replay in
 # the test suite needs only g++.

@@ -193,9 +193,10 @@ void Sweeper::Run() {
       LogInfo(leading ? "this server leads the deadline sweeps"
                       : "another server leads the deadline sweeps");
     } else if (!lead.ok()) {
-      LogError(absl::StrCat("deadline sweep: cannot tell whether this server "
-                            "leads the sweeps: ",
-                            lead.status().message()));
+      LogError(
+          absl::StrCat("deadline sweep: cannot tell whether this server "
+                       "leads the sweeps: ",
+                       lead.status().message()));
       leading = false;
     }
     absl::StatusOr<Counts> counts =

@@ -89,9 +89,7 @@ class Statement {
   // Columns are 0-based.
   int64_t ColumnInt64(int column) const { return stmt_->ColumnInt64(column); }
   bool ColumnIsNull(int column) const { return stmt_->ColumnIsNull(column); }
-  std::string ColumnText(int column) const {
-    return stmt_->ColumnText(column);
-  }
+  std::string ColumnText(int column) const { return stmt_->ColumnText(column); }
   // The column's bytes, valid until the next Step.
   absl::string_view ColumnBlob(int column) const {
     return stmt_->ColumnBlob(column);

@@ -7,8 +7,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/error_details.h"
 #include "storage/change_set.h"
 
@@ -34,11 +34,11 @@ std::string Trimmed(const char* text) {
 // status by its SQLSTATE (PostgreSQL's appendix A).
 absl::Status PgError(PGconn* conn, const PGresult* result,
                      absl::string_view context) {
-  const char* state =
-      result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-  const std::string text = Trimmed(result != nullptr
-                                       ? PQresultErrorMessage(result)
-                                       : PQerrorMessage(conn));
+  const char* state = result != nullptr
+                          ? PQresultErrorField(result, PG_DIAG_SQLSTATE)
+                          : nullptr;
+  const std::string text = Trimmed(
+      result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(conn));
   const std::string message = absl::StrCat(context, ": ", text);
   if (state == nullptr) {
     if (PQstatus(conn) == CONNECTION_BAD) {
@@ -63,8 +63,8 @@ absl::Status PgError(PGconn* conn, const PGresult* result,
   }
   if (absl::StartsWith(code, "08") || absl::StartsWith(code, "53") ||
       absl::StartsWith(code, "57P")) {
-    return Unreachable(absl::StrCat("the PostgreSQL server is unavailable: ",
-                                    text));
+    return Unreachable(
+        absl::StrCat("the PostgreSQL server is unavailable: ", text));
   }
   if (code == "XX001" || code == "XX002") {
     return absl::DataLossError(
@@ -183,7 +183,8 @@ class PgConnection::Prepared final : public PreparedStatement {
     if (result_ != nullptr) PQclear(result_);
     result_ = nullptr;
     blobs_.clear();
-    for (size_t i = 0; i < values_.size(); ++i) BindNull(static_cast<int>(i) + 1);
+    for (size_t i = 0; i < values_.size(); ++i)
+      BindNull(static_cast<int>(i) + 1);
   }
 
  private:
@@ -213,7 +214,8 @@ class PgConnection::Prepared final : public PreparedStatement {
       PGresult* prepared =
           PQprepare(conn, fresh.c_str(), sql_.c_str(), n, types_.data());
       const bool ok = PQresultStatus(prepared) == PGRES_COMMAND_OK;
-      absl::Status status = ok ? absl::OkStatus() : PgError(conn, prepared, sql_);
+      absl::Status status =
+          ok ? absl::OkStatus() : PgError(conn, prepared, sql_);
       PQclear(prepared);
       owner_->NoteTransaction();
       if (!ok) return status;
@@ -280,15 +282,15 @@ absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Open(
   }
   // Warnings (e.g. "there is no transaction in progress") are not errors;
   // libpq would print them on stderr.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   return connection;
 }
 
 void PgConnection::NoteTransaction() {
   const PGTransactionStatusType status = PQtransactionStatus(conn_);
-  transaction_open_ =
-      status == PQTRANS_INTRANS || status == PQTRANS_INERROR ||
-      status == PQTRANS_ACTIVE;
+  transaction_open_ = status == PQTRANS_INTRANS || status == PQTRANS_INERROR ||
+                      status == PQTRANS_ACTIVE;
 }
 
 absl::Status PgConnection::EnsureConnected() {

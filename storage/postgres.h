@@ -70,8 +70,7 @@ class PgConnection final : public Connection {
   // Moves on at every reset, which forgets the server's prepared statements.
   int64_t generation_ = 0;
   int64_t next_statement_ = 0;
-  std::map<std::string, std::unique_ptr<PreparedStatement>, std::less<>>
-      cache_;
+  std::map<std::string, std::unique_ptr<PreparedStatement>, std::less<>> cache_;
 };
 
 // The URI with any password replaced by "***", for messages and logs.

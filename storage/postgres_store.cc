@@ -144,10 +144,10 @@ void PostgresStore::Follow() {
       absl::MutexLock lock(&follow_mutex_);
       follow_mutex_.AwaitWithTimeout(
           absl::Condition(
-              +[](PostgresStore* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(
-                   s->follow_mutex_) {
-                return s->follow_wake_ || s->follow_stop_;
-              },
+              +[](PostgresStore* s)
+                   ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->follow_mutex_) {
+                     return s->follow_wake_ || s->follow_stop_;
+                   },
               this),
           kFollowInterval);
       if (follow_stop_) return;
@@ -162,9 +162,8 @@ void PostgresStore::Follow() {
       if (!events.ok()) {
         if (absl::Now() - complained > absl::Minutes(1)) {
           complained = absl::Now();
-          LogWarning(absl::StrCat("cannot read new events from ",
-                                  description(), ": ",
-                                  events.status().message()));
+          LogWarning(absl::StrCat("cannot read new events from ", description(),
+                                  ": ", events.status().message()));
         }
         break;
       }
@@ -192,9 +191,9 @@ absl::StatusOr<bool> PostgresStore::HoldLeadership() {
     LogWarning(absl::StrCat("lost the lead of ", description(),
                             " with its connection; another server may lead"));
   }
-  absl::StatusOr<int64_t> taken = leader_db_->QueryInt64(absl::StrCat(
-      "SELECT CASE WHEN pg_try_advisory_lock(", kLeaderLockKey,
-      ") THEN 1 ELSE 0 END"));
+  absl::StatusOr<int64_t> taken = leader_db_->QueryInt64(
+      absl::StrCat("SELECT CASE WHEN pg_try_advisory_lock(", kLeaderLockKey,
+                   ") THEN 1 ELSE 0 END"));
   if (!taken.ok()) return taken.status();
   leading_ = *taken == 1;
   leader_generation_ = leader_db_->generation();

@@ -1,5 +1,4 @@
 #include "storage/restored_history.h"
-#include "storage/sqlite.h"
 
 #include <algorithm>
 #include <memory>
@@ -10,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "storage/queries.h"
 #include "storage/settings.h"
+#include "storage/sqlite.h"
 
 namespace hotline::storage {
 namespace {

@@ -67,8 +67,6 @@ void SqlStore::Observe(const absl::Status& status) {
 
 SqlStore::~SqlStore() { Close(); }
 
-
-
 void SqlStore::Write(WriteUnit unit, WriteDone done) {
   writer_->Submit(std::move(unit), std::move(done));
 }
@@ -87,7 +85,7 @@ void SqlStore::SetCommitListener(
 }
 
 void SqlStore::Commit(ChangeSet changes,
-                         std::function<void(absl::Status)> done) {
+                      std::function<void(absl::Status)> done) {
   auto shared = std::make_shared<ChangeSet>(std::move(changes));
   writer_->Submit([this, shared](Connection& db) { return Apply(db, *shared); },
                   std::move(done));
@@ -409,8 +407,8 @@ absl::StatusOr<std::optional<v1::Token>> SqlStore::LoadToken(int64_t id) {
       *this, [&](Connection& db) { return storage::LoadToken(db, id); });
 }
 
-absl::StatusOr<std::vector<v1::Token>> SqlStore::QueryTokens(
-    int64_t after_id, int limit) {
+absl::StatusOr<std::vector<v1::Token>> SqlStore::QueryTokens(int64_t after_id,
+                                                             int limit) {
   return ReadWith<std::vector<v1::Token>>(*this, [&](Connection& db) {
     return storage::QueryTokens(db, after_id, limit);
   });

@@ -396,5 +396,4 @@ absl::StatusOr<BackupFile> SqliteStore::WriteBackup(
   return storage::WriteBackup(*this, directory, now);
 }
 
-
 }  // namespace hotline::storage

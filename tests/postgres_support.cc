@@ -45,12 +45,14 @@ std::string NewPostgresDatabase() {
   const std::string name =
       absl::StrCat("hotline_test_", getpid(), "_", made++, "_",
                    ::testing::UnitTest::GetInstance()->random_seed());
-  if (absl::Status s = (*admin)->Execute(absl::StrCat("CREATE DATABASE ", name));
+  if (absl::Status s =
+          (*admin)->Execute(absl::StrCat("CREATE DATABASE ", name));
       !s.ok()) {
     ADD_FAILURE() << s;
     return "";
   }
-  return absl::StrReplaceAll(base, {{"/postgres?", absl::StrCat("/", name, "?")}});
+  return absl::StrReplaceAll(base,
+                             {{"/postgres?", absl::StrCat("/", name, "?")}});
 }
 
 }  // namespace hotline

@@ -266,7 +266,8 @@ TYPED_TEST(StoreConformance, ConcurrentCommitsKeepSeqOrderAndExactSums) {
   absl::MutexLock lock(&mutex);
   mutex.AwaitWithTimeout(absl::Condition(
                              +[](std::vector<int64_t>* h) {
-                               return h->size() >= static_cast<size_t>(kCommits);
+                               return h->size() >=
+                                      static_cast<size_t>(kCommits);
                              },
                              &heard),
                          absl::Seconds(10));

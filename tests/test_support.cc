@@ -24,8 +24,8 @@
 #include "common/proto_time.h"
 #include "server/admin_service.h"
 #include "storage/sqlite.h"
-#include "tests/postgres_support.h"
 #include "storage/store.h"
+#include "tests/postgres_support.h"
 #include "workflow/policy.h"
 
 namespace hotline::testing {
