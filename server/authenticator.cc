@@ -108,6 +108,15 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
   uint64_t generation = 0;
   if (cacheable) {
     absl::MutexLock lock(&cache_mutex_);
+    // Another server sharing the database may revoke a token: remembered
+    // tokens are looked up again after at most kRememberFor.
+    constexpr absl::Duration kRememberFor = absl::Seconds(2);
+    const absl::Time now = absl::Now();
+    if (now - cleared_at_ >= kRememberFor) {
+      live_tokens_.clear();
+      ++generation_;
+      cleared_at_ = now;
+    }
     auto it = live_tokens_.find(hash);
     if (it != live_tokens_.end()) return PrincipalOf(it->second);
     generation = generation_;

@@ -41,6 +41,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "storage/store.h"
 #include "workflow/principal.h"
 
@@ -82,6 +83,9 @@ class Authenticator final {
   mutable std::map<std::string, storage::TokenRecord> live_tokens_
       ABSL_GUARDED_BY(cache_mutex_);
   mutable uint64_t generation_ ABSL_GUARDED_BY(cache_mutex_) = 0;
+  // When the remembered tokens were last all forgotten: a revocation made
+  // by another server sharing the database counts within two seconds.
+  mutable absl::Time cleared_at_ ABSL_GUARDED_BY(cache_mutex_);
 };
 
 // Of `credentials` (Principal::credential values, "tokens/{id}", of calls
