@@ -284,6 +284,11 @@ absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Open(
   // libpq would print them on stderr.
   PQsetNoticeProcessor(
       conn, [](void*, const char*) {}, nullptr);
+  // ColumnBlob decodes the hex form, whatever the database's default.
+  if (absl::Status s = connection->Execute("SET bytea_output = 'hex'");
+      !s.ok()) {
+    return s;
+  }
   return connection;
 }
 
@@ -309,6 +314,7 @@ absl::Status PgConnection::EnsureConnected() {
                                     Trimmed(PQerrorMessage(conn_))));
   }
   PQsetClientEncoding(conn_, "UTF8");
+  PQclear(PQexec(conn_, "SET bytea_output = 'hex'"));
   ++generation_;
   return absl::OkStatus();
 }
