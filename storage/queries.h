@@ -15,8 +15,8 @@
 
 #include "absl/status/statusor.h"
 #include "hotline/v1/ticket.pb.h"
-#include "storage/records.h"
 #include "storage/connection.h"
+#include "storage/records.h"
 
 namespace hotline::storage {
 

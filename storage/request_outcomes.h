@@ -20,8 +20,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "storage/records.h"
 #include "storage/connection.h"
+#include "storage/records.h"
 
 namespace hotline::storage {
 

@@ -13,8 +13,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "storage/records.h"
 #include "storage/connection.h"
+#include "storage/records.h"
 
 namespace hotline::storage {
 

@@ -33,8 +33,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "hotline/v1/ticket.pb.h"
-#include "storage/records.h"
 #include "storage/connection.h"
+#include "storage/records.h"
 #include "workflow/stat_facts.h"
 
 namespace hotline::storage {
