@@ -17,10 +17,6 @@ constexpr absl::Duration kFollowInterval = absl::Milliseconds(50);
 // Events the follower hands on at a time.
 constexpr int kFollowBatch = 1000;
 
-absl::StatusOr<std::unique_ptr<PgConnection>> Connect(const std::string& uri) {
-  return PgConnection::Open(uri);
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::Open(
@@ -32,7 +28,8 @@ absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::Open(
                      "\"; give an IANA name such as Asia/Shanghai"));
   }
   std::unique_ptr<PostgresStore> store(new PostgresStore(zone, options.path));
-  absl::StatusOr<std::unique_ptr<PgConnection>> writer = Connect(options.path);
+  absl::StatusOr<std::unique_ptr<PgConnection>> writer =
+      PgConnection::Open(options.path);
   if (!writer.ok()) return writer.status();
   // One process at a time migrates and prepares the statistics (their
   // first preparation counts what is stored, once).
@@ -54,12 +51,12 @@ absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::Open(
   std::vector<std::unique_ptr<Connection>> readers;
   for (int i = 0; i < std::max(1, options.read_connections); ++i) {
     absl::StatusOr<std::unique_ptr<PgConnection>> reader =
-        Connect(options.path);
+        PgConnection::Open(options.path);
     if (!reader.ok()) return reader.status();
     readers.push_back(*std::move(reader));
   }
   absl::StatusOr<std::unique_ptr<PgConnection>> follower =
-      Connect(options.path);
+      PgConnection::Open(options.path);
   if (!follower.ok()) return follower.status();
   store->follower_db_ = *std::move(follower);
   store->Start(std::move(readers), *std::move(writer), options.max_write_batch,
@@ -178,7 +175,7 @@ void PostgresStore::Follow() {
 absl::StatusOr<bool> PostgresStore::HoldLeadership() {
   absl::MutexLock lock(&leader_mutex_);
   if (leader_db_ == nullptr) {
-    absl::StatusOr<std::unique_ptr<PgConnection>> db = Connect(uri_);
+    absl::StatusOr<std::unique_ptr<PgConnection>> db = PgConnection::Open(uri_);
     if (!db.ok()) return db.status();
     leader_db_ = *std::move(db);
   }
