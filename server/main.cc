@@ -3,6 +3,7 @@
 //   hotline-server --db=var/hotline.db --listen=127.0.0.1:7345
 //   hotline-server --db=var/hotline.db --create_token=bureau   # bootstrap
 //   hotline-server --flagfile=/etc/hotline/hotline-server.flags  # packaged
+//   hotline-server --db=postgresql://hotline@/hotline --copy_from=hotline.db
 //
 // Under systemd (Type=notify) it tells the manager READY=1 once it listens
 // and STOPPING=1 when a signal starts its shutdown.
@@ -29,8 +30,10 @@
 #include "server/admin_service.h"
 #include "server/grpc_log.h"
 #include "server/hotline_server.h"
+#include "server/store_comparison.h"
 #include "server/transport_security.h"
 #include "storage/postgres.h"
+#include "storage/sqlite_to_postgres.h"
 #include "workflow/clock.h"
 #include "workflow/policy.h"
 
@@ -82,6 +85,11 @@ ABSL_FLAG(std::string, create_token, "",
           "and exit. This is how the first bureau token is made.");
 ABSL_FLAG(std::string, token_name, "created on the command line",
           "With --create_token: the token's display name.");
+ABSL_FLAG(std::string, copy_from, "",
+          "Instead of serving: copy this SQLite database file into the "
+          "empty PostgreSQL database --db names, then check the copy "
+          "(counts, every ticket's history, every report figure) and exit: "
+          "0 when identical. Stop the servers on both first.");
 ABSL_FLAG(bool, quiet, false,
           "Do not log the access log (one record per call, and a start and "
           "an end per WatchEvents stream) or other information lines; "
@@ -146,6 +154,8 @@ constexpr char kUsage[] =
     "The 12345 hotline ticket workflow service (gRPC).\n"
     "  hotline-server --db=var/hotline.db --listen=127.0.0.1:7345\n"
     "  hotline-server --db=var/hotline.db --create_token=bureau\n"
+    "  hotline-server --db=postgresql://hotline@/hotline "
+    "--copy_from=var/hotline.db\n"
     "  hotline-server --version";
 
 // True for the arguments that ask for help.
@@ -177,6 +187,78 @@ int CreateToken() {
   std::cerr << "created " << token->name() << " for " << token->principal()
             << "; the secret is shown only now:\n";
   std::cout << token->secret() << std::endl;
+  return 0;
+}
+
+// Copies --copy_from into --db (PostgreSQL) and checks the copy.
+int CopyDatabase() {
+  const std::string from = absl::GetFlag(FLAGS_copy_from);
+  const std::string to = absl::GetFlag(FLAGS_db);
+  if (!hotline::storage::IsPostgresUri(to)) {
+    std::cerr << "hotline-server: --copy_from copies a SQLite file into "
+                 "PostgreSQL: give --db=postgresql://USER@HOST/DBNAME (an "
+                 "empty database, made with createdb)\n";
+    return 2;
+  }
+  const std::string zone_name = absl::GetFlag(FLAGS_time_zone);
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(zone_name, &zone)) {
+    std::cerr << "hotline-server: unknown --time_zone " << zone_name << "\n";
+    return 2;
+  }
+  const std::string name = hotline::storage::RedactUri(to);
+  std::cerr << "copying " << from << " into " << name << "\n";
+  const absl::Time started = absl::Now();
+  absl::StatusOr<hotline::storage::CopyCounts> copied =
+      hotline::storage::CopySqliteToPostgres(from, to, zone_name);
+  if (!copied.ok()) {
+    std::cerr << "hotline-server: " << copied.status().message()
+              << "\nnothing was copied\n";
+    return 1;
+  }
+  for (const auto& [table, rows] : copied->tables) {
+    std::cout << absl::StrFormat("%-18s %10d rows\n", table, rows);
+  }
+  std::cout << "copied in " << absl::FormatDuration(absl::Now() - started)
+            << "; the next event is seq " << copied->last_seq + 1
+            << ", the next ticket number " << copied->next_ticket << "\n";
+
+  // The check reads both through the stores, as the service would.
+  auto open = [&](const std::string& path, bool lock) {
+    hotline::storage::StoreOptions options;
+    options.path = path;
+    options.read_connections = 1;
+    options.time_zone = zone_name;
+    options.lock = lock;
+    return hotline::storage::OpenStore(options);
+  };
+  absl::StatusOr<std::unique_ptr<hotline::storage::Store>> source =
+      open(from, /*lock=*/true);
+  if (!source.ok()) {
+    std::cerr << "hotline-server: " << source.status().message() << "\n";
+    return 1;
+  }
+  absl::StatusOr<std::unique_ptr<hotline::storage::Store>> copy =
+      open(to, /*lock=*/false);
+  if (!copy.ok()) {
+    std::cerr << "hotline-server: " << copy.status().message() << "\n";
+    return 1;
+  }
+  absl::StatusOr<hotline::ComparedCounts> same =
+      hotline::CompareStores(**source, **copy, zone, absl::Now());
+  if (!same.ok()) {
+    std::cerr << "hotline-server: the copy in " << name << " differs from "
+              << from << ": " << same.status().message()
+              << "\nDo not serve from it: drop it (dropdb), and report "
+                 "this with both databases kept.\n";
+    return 1;
+  }
+  std::cout << "checked, identical: " << same->events << " events, "
+            << same->tickets << " tickets and each one's history, "
+            << same->cards << " cards, " << same->daily_reports
+            << " daily reports, " << same->departments << " departments, "
+            << same->tokens << " tokens, " << same->policies << " policies, "
+            << same->reports << " statistics reports\n";
   return 0;
 }
 
@@ -214,6 +296,7 @@ int main(int argc, char** argv) {
   // aid: a few percent of a busy server's CPU); the tests keep it on.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   if (!absl::GetFlag(FLAGS_create_token).empty()) return CreateToken();
+  if (!absl::GetFlag(FLAGS_copy_from).empty()) return CopyDatabase();
 
   const std::string sync = absl::GetFlag(FLAGS_sync);
   if (sync != "full" && sync != "normal") {

@@ -48,15 +48,24 @@
 #include "absl/strings/str_split.h"
 #include "common/proto_time.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "server/store_comparison.h"
+#include "storage/sqlite_to_postgres.h"
+#include "tests/postgres_support.h"
 #include "tests/test_support.h"
 
 namespace hotline {
 namespace {
 
 using testing::Beijing;
+using testing::ProgramRun;
+using testing::RunCli;
+using testing::ServerBinary;
+using testing::ServerProcess;
 using testing::ServerTest;
 using v1::Card;
+using v1::Event;
 using v1::Figures;
 using v1::GetStatisticsRequest;
 using v1::Statistics;
@@ -964,6 +973,184 @@ TEST_F(StatisticsTest, BadRequestsAreRefusedWithAReason) {
   EXPECT_EQ(code(ok, intake.get()), absl::StatusCode::kPermissionDenied);
   std::unique_ptr<Client> nobody = Connect("hl_not_a_token");
   EXPECT_EQ(code(ok, nobody.get()), absl::StatusCode::kUnauthenticated);
+}
+
+// ---- Copying a SQLite database into PostgreSQL (run with the test cluster,
+// as copy.StatisticsTest.*IntoPostgres*; see tests/CMakeLists.txt).
+
+absl::TimeZone Bureau() {
+  absl::TimeZone zone;
+  EXPECT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &zone));
+  return zone;
+}
+
+storage::StoreOptions OptionsFor(const std::string& path) {
+  storage::StoreOptions options;
+  options.path = path;
+  options.read_connections = 1;
+  return options;
+}
+
+TEST_F(StatisticsTest, CopiedIntoPostgresEveryFigureAndHistoryStays) {
+  ASSERT_FALSE(TestsUsePostgres()) << "this test copies from SQLite";
+  Replay();
+  GetStatisticsRequest february;
+  const Statistics before = Stats(february);
+  GetStatisticsRequest march_as_of_now;
+  march_as_of_now.set_from_date("2021-03-01");
+  march_as_of_now.set_to_date("2021-04-01");
+  march_as_of_now.set_department("departments/housing");
+  const Statistics march_before = Stats(march_as_of_now);
+  const std::vector<Event> g4_history = History(g4_.front());
+  const int port = server_->port();
+  StopServer();
+
+  const std::string uri = NewPostgresDatabase();
+  ASSERT_FALSE(uri.empty());
+  absl::StatusOr<storage::CopyCounts> copied =
+      storage::CopySqliteToPostgres(db_path_, uri, "Asia/Shanghai");
+  ASSERT_TRUE(copied.ok()) << copied.status();
+  std::map<std::string, int64_t> rows(copied->tables.begin(),
+                                      copied->tables.end());
+  EXPECT_EQ(rows["tickets"], kReceived + kG0 + kG8);
+  EXPECT_EQ(rows["departments"], 3);
+  EXPECT_GT(rows["events"], rows["tickets"]);
+  EXPECT_GT(rows["cards"], kYellow);
+  EXPECT_GT(rows["daily_reports"], 0);
+  EXPECT_GT(rows["daily_obligations"], rows["daily_reports"]);
+  EXPECT_GT(rows["stat_counts"], 0);
+  EXPECT_EQ(copied->next_ticket, kReceived + kG0 + kG8 + 1);
+
+  // The check the copy command makes: everything a user reads is the same.
+  {
+    absl::StatusOr<std::unique_ptr<storage::Store>> source =
+        storage::OpenStore(OptionsFor(db_path_));
+    ASSERT_TRUE(source.ok()) << source.status();
+    absl::StatusOr<std::unique_ptr<storage::Store>> copy =
+        storage::OpenStore(OptionsFor(uri));
+    ASSERT_TRUE(copy.ok()) << copy.status();
+    absl::StatusOr<ComparedCounts> same =
+        CompareStores(**source, **copy, Bureau(), clock_.Now());
+    ASSERT_TRUE(same.ok()) << same.status();
+    EXPECT_EQ(same->tickets, rows["tickets"]);
+    EXPECT_EQ(same->events, rows["events"]);
+    EXPECT_EQ(same->cards, rows["cards"]);
+    EXPECT_EQ(same->daily_reports, rows["daily_reports"]);
+    EXPECT_EQ(same->departments, 3);
+    EXPECT_EQ(same->tokens, rows["tokens"]);
+    // The whole span, its three months, three departments and six types.
+    EXPECT_EQ(same->reports, 1 + 3 + 3 + 6);
+  }
+
+  // A server on the copy answers as the SQLite one did, and goes on from
+  // where it stopped: the next number, the next seq.
+  options_.store.path = uri;
+  options_.listen_address = absl::StrCat("127.0.0.1:", port);
+  StartServer();
+  bureau_ = Connect(bureau_token_);
+  const Statistics after = Stats(february);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(before, after))
+      << before.ShortDebugString() << "\n"
+      << after.ShortDebugString();
+  ExpectFigures(after.total(), kFebruary, "February from the copy");
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+      march_before, Stats(march_as_of_now)));
+  const std::vector<Event> g4_copied = History(g4_.front());
+  ASSERT_EQ(g4_copied.size(), g4_history.size());
+  for (size_t i = 0; i < g4_history.size(); ++i) {
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+        g4_history[i], g4_copied[i]));
+  }
+  const Ticket next = CreateTicket("market");
+  EXPECT_EQ(next.name(), absl::StrCat("tickets/", copied->next_ticket));
+  const std::vector<Event> next_history = History(next.name());
+  ASSERT_FALSE(next_history.empty());
+  EXPECT_EQ(next_history.front().seq(), copied->last_seq + 1);
+  StopServer();
+
+  // The comparison sees what differs now.
+  {
+    absl::StatusOr<std::unique_ptr<storage::Store>> source =
+        storage::OpenStore(OptionsFor(db_path_));
+    ASSERT_TRUE(source.ok()) << source.status();
+    absl::StatusOr<std::unique_ptr<storage::Store>> copy =
+        storage::OpenStore(OptionsFor(uri));
+    ASSERT_TRUE(copy.ok()) << copy.status();
+    absl::Status differs =
+        CompareStores(**source, **copy, Bureau(), clock_.Now()).status();
+    EXPECT_EQ(differs.code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_TRUE(absl::StrContains(differs.message(), "latest event"))
+        << differs;
+  }
+
+  // A second copy into the database, which holds data now, is refused and
+  // changes nothing.
+  absl::StatusOr<storage::CopyCounts> again =
+      storage::CopySqliteToPostgres(db_path_, uri, "Asia/Shanghai");
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(
+      absl::StrContains(again.status().message(), "holds hotline data already"))
+      << again.status();
+  absl::StatusOr<std::unique_ptr<storage::Store>> copy =
+      storage::OpenStore(OptionsFor(uri));
+  ASSERT_TRUE(copy.ok()) << copy.status();
+  absl::StatusOr<int64_t> latest = (*copy)->LatestSeq();
+  ASSERT_TRUE(latest.ok());
+  EXPECT_EQ(*latest,
+            copied->last_seq + static_cast<int64_t>(next_history.size()));
+}
+
+TEST_F(StatisticsTest, TheCommandToCopyIntoPostgresChecksAndRefuses) {
+  ASSERT_FALSE(TestsUsePostgres()) << "this test copies from SQLite";
+  Make(3, Ticket::INQUIRY, "物业管理", "housing");
+  Make(2, Ticket::HELP, "道路交通", "");
+  const std::string uri = NewPostgresDatabase();
+  ASSERT_FALSE(uri.empty());
+  auto copy = [&](const std::string& db, const std::string& from) {
+    return RunCli(ServerBinary(), "", "", {"--db=" + db, "--copy_from=" + from},
+                  dir_);
+  };
+
+  // While a server has the SQLite file: refused, naming the holder.
+  ProgramRun running = copy(uri, db_path_);
+  EXPECT_EQ(running.exit_code, 1);
+  EXPECT_TRUE(absl::StrContains(running.err, "nothing was copied"))
+      << running.err;
+  StopServer();
+
+  // Into something that is not PostgreSQL; from a file that is not there.
+  ProgramRun not_postgres = copy(dir_.File("other.db"), db_path_);
+  EXPECT_EQ(not_postgres.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(not_postgres.err, "postgresql://"))
+      << not_postgres.err;
+  ProgramRun missing = copy(uri, dir_.File("missing.db"));
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_TRUE(absl::StrContains(missing.err, "there is no SQLite database"))
+      << missing.err;
+
+  // While a server runs on the destination: refused.
+  {
+    ServerProcess server(uri);
+    ProgramRun busy = copy(uri, db_path_);
+    EXPECT_EQ(busy.exit_code, 1);
+    EXPECT_TRUE(absl::StrContains(busy.err, "a hotline-server is running on"))
+        << busy.err;
+    EXPECT_EQ(server.Terminate(), 0);
+  }
+
+  ProgramRun done = copy(uri, db_path_);
+  EXPECT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_TRUE(absl::StrContains(done.out, "checked, identical: ")) << done.out;
+  EXPECT_TRUE(absl::StrContains(done.out, "5 tickets and each one's history"))
+      << done.out;
+  EXPECT_FALSE(absl::StrContains(done.out + done.err, "password"));
+
+  ProgramRun twice = copy(uri, db_path_);
+  EXPECT_EQ(twice.exit_code, 1);
+  EXPECT_TRUE(absl::StrContains(twice.err,
+                                "holds hotline data already (5 "
+                                "tickets"))
+      << twice.err;
 }
 
 }  // namespace

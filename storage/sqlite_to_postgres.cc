@@ -1,0 +1,333 @@
+#include "storage/sqlite_to_postgres.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <memory>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "storage/postgres.h"
+#include "storage/postgres_schema.h"
+#include "storage/queries.h"
+#include "storage/restored_history.h"
+#include "storage/sqlite.h"
+#include "storage/sqlite_store.h"
+
+namespace hotline::storage {
+namespace {
+
+// Every table of both schemas, parents before the tables that refer to
+// them. A table added to the schemas and not here is refused by name
+// (CheckTables), so a copy can never silently leave one behind.
+constexpr const char* kTables[] = {
+    "tickets",     "events",           "create_requests",
+    "departments", "tokens",           "cards",
+    "policies",    "daily_reports",    "daily_obligations",
+    "stat_counts", "stat_day_changes", "stat_log",
+    "stat_meta",   "settings",         "request_outcomes"};
+
+// PostgreSQL's own tables, which are not copied but set afterwards.
+constexpr const char* kPostgresOnly[] = {"hotline_schema", "feed_head",
+                                         "number_counters"};
+
+// Tables a server fills when it first opens an empty database (the
+// statistics' preparation, the policy it starts with): emptied before the
+// copy. Every other table must be empty: it holds what people did.
+constexpr const char* kPreparedTables[] = {"stat_counts", "stat_day_changes",
+                                           "stat_log",    "stat_meta",
+                                           "settings",    "policies"};
+
+// Tables with an identity id whose sequence must start past the copied ids.
+constexpr const char* kIdentityTables[] = {"daily_reports", "stat_log",
+                                           "request_outcomes"};
+
+enum class ColumnKind { kInteger, kText, kBytes };
+
+struct Column {
+  std::string name;
+  ColumnKind kind;
+};
+
+absl::StatusOr<std::vector<std::string>> Texts(Connection& db,
+                                               const std::string& sql) {
+  absl::StatusOr<Statement> stmt = db.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  std::vector<std::string> out;
+  while (true) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    out.push_back(stmt->ColumnText(0));
+  }
+}
+
+// Refuses when `present` (one database's tables) is not exactly `expected`.
+absl::Status CheckTables(const std::string& database,
+                         std::vector<std::string> present,
+                         std::set<std::string> expected) {
+  std::vector<std::string> extra;
+  for (const std::string& table : present) {
+    if (expected.erase(table) == 0) extra.push_back(table);
+  }
+  if (extra.empty() && expected.empty()) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      database, " does not have this build's tables (",
+      extra.empty() ? ""
+                    : absl::StrCat("not copied: ", absl::StrJoin(extra, ", ")),
+      !extra.empty() && !expected.empty() ? "; " : "",
+      expected.empty()
+          ? ""
+          : absl::StrCat("missing: ", absl::StrJoin(expected, ", ")),
+      "); copy with the hotline-server that last ran on it"));
+}
+
+// The destination's columns of `table`, in order, with their kinds.
+absl::StatusOr<std::vector<Column>> ColumnsOf(Connection& pg,
+                                              const std::string& table) {
+  absl::StatusOr<Statement> stmt = pg.Prepare(
+      "SELECT column_name, data_type FROM information_schema.columns "
+      "WHERE table_schema = current_schema() AND table_name = ? "
+      "ORDER BY ordinal_position");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, table);
+  std::vector<Column> columns;
+  while (true) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    const std::string type = stmt->ColumnText(1);
+    ColumnKind kind = ColumnKind::kText;
+    if (type == "bigint" || type == "integer") {
+      kind = ColumnKind::kInteger;
+    } else if (type == "bytea") {
+      kind = ColumnKind::kBytes;
+    } else if (type != "text") {
+      return absl::InternalError(
+          absl::StrCat("column ", table, ".", stmt->ColumnText(0), " has type ",
+                       type, ", which the copy does not know"));
+    }
+    columns.push_back({stmt->ColumnText(0), kind});
+  }
+  return columns;
+}
+
+// Copies every row of `table` from `from` to `to`; returns how many.
+absl::StatusOr<int64_t> CopyTable(Connection& from, Connection& to,
+                                  const std::string& table) {
+  absl::StatusOr<std::vector<Column>> columns = ColumnsOf(to, table);
+  if (!columns.ok()) return columns.status();
+  std::vector<std::string> names;
+  std::vector<std::string> marks;
+  for (const Column& c : *columns) {
+    names.push_back(c.name);
+    marks.push_back("?");
+  }
+  const std::string list = absl::StrJoin(names, ", ");
+  absl::StatusOr<Statement> read =
+      from.Prepare(absl::StrCat("SELECT ", list, " FROM ", table));
+  if (!read.ok()) return read.status();
+  int64_t rows = 0;
+  while (true) {
+    absl::StatusOr<bool> row = read->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    absl::StatusOr<Statement> write =
+        to.Prepare(absl::StrCat("INSERT INTO ", table, " (", list, ") VALUES (",
+                                absl::StrJoin(marks, ", "), ")"));
+    if (!write.ok()) return write.status();
+    for (int i = 0; i < static_cast<int>(columns->size()); ++i) {
+      if (read->ColumnIsNull(i)) {
+        write->BindNull(i + 1);
+        continue;
+      }
+      switch ((*columns)[i].kind) {
+        case ColumnKind::kInteger:
+          write->BindInt64(i + 1, read->ColumnInt64(i));
+          break;
+        case ColumnKind::kText:
+          write->BindText(i + 1, read->ColumnText(i));
+          break;
+        case ColumnKind::kBytes:
+          write->BindBlob(i + 1, read->ColumnBlob(i));
+          break;
+      }
+    }
+    if (absl::Status s = write->Run(); !s.ok()) {
+      return absl::Status(s.code(),
+                          absl::StrCat("copying ", table, ": ", s.message()));
+    }
+    ++rows;
+  }
+  return rows;
+}
+
+absl::StatusOr<int64_t> Count(Connection& db, const std::string& table) {
+  return db.QueryInt64(absl::StrCat("SELECT COUNT(*) FROM ", table));
+}
+
+// The copy proper, inside both transactions.
+absl::StatusOr<CopyCounts> CopyRows(Connection& sqlite, Connection& pg,
+                                    const std::string& sqlite_path,
+                                    const std::string& postgres_name) {
+  absl::StatusOr<std::vector<std::string>> source_tables = Texts(
+      sqlite,
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE "
+      "'sqlite_%' ORDER BY name");
+  if (!source_tables.ok()) return source_tables.status();
+  const std::set<std::string> copied(std::begin(kTables), std::end(kTables));
+  if (absl::Status s = CheckTables(sqlite_path, *source_tables, copied);
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::vector<std::string>> destination_tables =
+      Texts(pg,
+            "SELECT tablename FROM pg_tables WHERE schemaname = "
+            "current_schema() ORDER BY tablename");
+  if (!destination_tables.ok()) return destination_tables.status();
+  std::set<std::string> expected = copied;
+  expected.insert(std::begin(kPostgresOnly), std::end(kPostgresOnly));
+  if (absl::Status s =
+          CheckTables(postgres_name, *destination_tables, expected);
+      !s.ok()) {
+    return s;
+  }
+
+  // Only the tables a first start prepares may hold rows.
+  const std::set<std::string> prepared(std::begin(kPreparedTables),
+                                       std::end(kPreparedTables));
+  std::vector<std::string> holding;
+  for (const char* table : kTables) {
+    if (prepared.count(table) != 0) continue;
+    absl::StatusOr<int64_t> rows = Count(pg, table);
+    if (!rows.ok()) return rows.status();
+    if (*rows > 0) holding.push_back(absl::StrCat(*rows, " ", table));
+  }
+  if (!holding.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(postgres_name, " holds hotline data already (",
+                     absl::StrJoin(holding, ", "),
+                     "); copy into a new, empty database (createdb)"));
+  }
+  for (const char* table : kPreparedTables) {
+    if (absl::Status s = pg.Execute(absl::StrCat("DELETE FROM ", table));
+        !s.ok()) {
+      return s;
+    }
+  }
+
+  CopyCounts counts;
+  for (const char* table : kTables) {
+    absl::StatusOr<int64_t> rows = CopyTable(sqlite, pg, table);
+    if (!rows.ok()) return rows.status();
+    absl::StatusOr<int64_t> source = Count(sqlite, table);
+    if (!source.ok()) return source.status();
+    absl::StatusOr<int64_t> destination = Count(pg, table);
+    if (!destination.ok()) return destination.status();
+    if (*source != *rows || *destination != *rows) {
+      return absl::DataLossError(absl::StrCat(
+          "table ", table, " has ", *source, " rows in ", sqlite_path, " but ",
+          *destination, " in ", postgres_name, " after copying ", *rows,
+          "; nothing was copied"));
+    }
+    counts.tables.emplace_back(table, *rows);
+  }
+
+  // Past everything copied: the seq (and a restored backup's floor), the
+  // numbers (and their floors), the identities.
+  absl::StatusOr<int64_t> next_seq = NextEventSeq(pg);
+  if (!next_seq.ok()) return next_seq.status();
+  absl::StatusOr<int64_t> next_ticket = NextTicketNumber(pg);
+  if (!next_ticket.ok()) return next_ticket.status();
+  absl::StatusOr<int64_t> next_card = NextCardNumber(pg);
+  if (!next_card.ok()) return next_card.status();
+  absl::StatusOr<int64_t> next_token =
+      pg.QueryInt64("SELECT COALESCE(MAX(id), 0) + 1 FROM tokens");
+  if (!next_token.ok()) return next_token.status();
+  counts.last_seq = *next_seq - 1;
+  counts.next_ticket = *next_ticket;
+  counts.next_card = *next_card;
+  counts.next_token = *next_token;
+  if (absl::Status s = pg.Execute(absl::StrCat(
+          "UPDATE feed_head SET seq = ", counts.last_seq,
+          "; UPDATE number_counters SET next = ", counts.next_ticket,
+          " WHERE kind = ", static_cast<int>(NumberKind::kTicket),
+          "; UPDATE number_counters SET next = ", counts.next_card,
+          " WHERE kind = ", static_cast<int>(NumberKind::kCard),
+          "; UPDATE number_counters SET next = ", counts.next_token,
+          " WHERE kind = ", static_cast<int>(NumberKind::kToken)));
+      !s.ok()) {
+    return s;
+  }
+  for (const char* table : kIdentityTables) {
+    if (absl::Status s = pg.Execute(absl::StrCat(
+            "SELECT setval(pg_get_serial_sequence('", table,
+            "', 'id'), GREATEST(MAX(id), 1), MAX(id) IS NOT NULL) FROM ",
+            table));
+        !s.ok()) {
+      return s;
+    }
+  }
+  return counts;
+}
+
+}  // namespace
+
+absl::StatusOr<CopyCounts> CopySqliteToPostgres(const std::string& sqlite_path,
+                                                const std::string& postgres_uri,
+                                                const std::string& time_zone) {
+  struct stat info;
+  if (stat(sqlite_path.c_str(), &info) != 0) {
+    return absl::NotFoundError(
+        absl::StrCat("there is no SQLite database at ", sqlite_path));
+  }
+  // Opened as a server opens it: migrated, a restored backup's marks
+  // applied, and locked against a server starting on it meanwhile.
+  StoreOptions options;
+  options.path = sqlite_path;
+  options.read_connections = 1;
+  options.time_zone = time_zone;
+  options.lock = true;
+  absl::StatusOr<std::unique_ptr<SqliteStore>> source =
+      SqliteStore::Open(options);
+  if (!source.ok()) return source.status();
+  absl::StatusOr<std::unique_ptr<Connection>> sqlite =
+      SqliteConnection::Open(sqlite_path, /*read_only=*/true);
+  if (!sqlite.ok()) return sqlite.status();
+
+  const std::string postgres_name = RedactUri(postgres_uri);
+  absl::StatusOr<std::unique_ptr<PgConnection>> pg =
+      PgConnection::Open(postgres_uri);
+  if (!pg.ok()) return pg.status();
+  // No server may start (it waits for the setup lock) or run (it would
+  // hold, or soon take, the leader's lock) while the copy runs. Both locks
+  // end with the session.
+  absl::StatusOr<int64_t> setup = (*pg)->QueryInt64(
+      absl::StrCat("SELECT 1 FROM pg_advisory_lock(", kSetupLockKey, ")"));
+  if (!setup.ok()) return setup.status();
+  absl::StatusOr<int64_t> leader = (*pg)->QueryInt64(
+      absl::StrCat("SELECT pg_try_advisory_lock(", kLeaderLockKey, ")::int"));
+  if (!leader.ok()) return leader.status();
+  if (*leader != 1) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("a hotline-server is running on ", postgres_name,
+                     "; stop every server on it before copying"));
+  }
+  if (absl::Status s = MigratePostgres(**pg); !s.ok()) return s;
+
+  if (absl::Status s = (*sqlite)->BeginRead(); !s.ok()) return s;
+  if (absl::Status s = (*pg)->BeginWrite(); !s.ok()) return s;
+  absl::StatusOr<CopyCounts> counts =
+      CopyRows(**sqlite, **pg, sqlite_path, postgres_name);
+  if (!counts.ok()) {
+    (*pg)->Execute("ROLLBACK").IgnoreError();
+    (*sqlite)->Execute("ROLLBACK").IgnoreError();
+    return counts.status();
+  }
+  if (absl::Status s = (*pg)->Execute("COMMIT"); !s.ok()) return s;
+  (*sqlite)->Execute("ROLLBACK").IgnoreError();
+  return counts;
+}
+
+}  // namespace hotline::storage
