@@ -6,10 +6,13 @@
 // CreateTicket over HTTP/JSON with gRPC, and measures what TLS costs: health
 // and CreateTicket on a plaintext server and on a TLS server (bearer token,
 // then mutual TLS with a bound client certificate), same run, same client
-// count, certificates made on the spot; and prints the ratios.
+// count, certificates made on the spot; and prints the ratios. With
+// --postgres it ends with SQLite beside PostgreSQL, one and two servers
+// (engine_comparison.h).
 //
 //   hotline-bench                                  # embedded server, temp db
 //   hotline-bench --target=127.0.0.1:7345 --token=$(cat var/bureau.token)
+//   hotline-bench --tls=false --http=false --postgres=postgresql://...
 #include <httplib.h>
 
 #include <algorithm>
@@ -30,6 +33,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "bench/engine_comparison.h"
+#include "bench/measure.h"
+#include "bench/workload.h"
 #include "client/hotline_client.h"
 #include "common/dev_certificates.h"
 #include "common/log.h"
@@ -51,6 +57,11 @@ ABSL_FLAG(std::string, sync, "full",
 ABSL_FLAG(bool, tls, true,
           "Embedded server only: also compare plaintext with TLS and mutual "
           "TLS (health and CreateTicket).");
+ABSL_FLAG(std::string, postgres, "",
+          "Embedded server only: also compare SQLite with this PostgreSQL "
+          "database (postgresql://...; empty, or used by an earlier run), "
+          "one server and two servers on it, in turns: health, "
+          "CreateTicket, GetTicket and the lifecycle.");
 ABSL_FLAG(bool, http, true,
           "Embedded server only: also measure GetTicket and CreateTicket "
           "over the HTTP/JSON API beside gRPC, in turns on the same server.");
@@ -58,108 +69,12 @@ ABSL_FLAG(bool, http, true,
 namespace hotline {
 namespace {
 
-struct Result {
-  std::string name;
-  std::vector<absl::Duration> latencies;
-  int64_t errors = 0;
-  absl::Duration wall;
-};
-
-// Runs `op(i)` from `count` threads until time is up.
-Result MeasureThreads(const std::string& name, int count,
-                      absl::Duration duration,
-                      const std::function<absl::Status(int)>& op) {
-  std::vector<std::vector<absl::Duration>> per_thread(count);
-  std::atomic<int64_t> errors{0};
-  std::atomic<bool> stop{false};
-  std::vector<std::thread> threads;
-  const absl::Time start = absl::Now();
-  for (int i = 0; i < count; ++i) {
-    threads.emplace_back([&, i] {
-      while (!stop.load(std::memory_order_relaxed)) {
-        const absl::Time begin = absl::Now();
-        absl::Status status = op(i);
-        per_thread[i].push_back(absl::Now() - begin);
-        if (!status.ok()) {
-          if (errors.fetch_add(1) == 0) {
-            std::cerr << name << ": " << status << "\n";
-          }
-        }
-      }
-    });
-  }
-  std::this_thread::sleep_for(absl::ToChronoMicroseconds(duration));
-  stop = true;
-  for (std::thread& t : threads) t.join();
-  Result result{name, {}, errors.load(), absl::Now() - start};
-  for (auto& samples : per_thread) {
-    result.latencies.insert(result.latencies.end(), samples.begin(),
-                            samples.end());
-  }
-  std::sort(result.latencies.begin(), result.latencies.end());
-  return result;
-}
-
-// Runs `op` from every client until time is up.
-Result Measure(const std::string& name,
-               std::vector<std::unique_ptr<Client>>& clients,
-               absl::Duration duration,
-               const std::function<absl::Status(Client&, int)>& op) {
-  return MeasureThreads(name, static_cast<int>(clients.size()), duration,
-                        [&](int i) { return op(*clients[i], i); });
-}
-
-// Sums `rounds` of each measurement taken in turns: a change in the
-// machine's load (it may be shared) falls on all of them alike.
-std::vector<Result> InTurns(
-    int rounds, absl::Duration duration,
-    const std::vector<
-        std::pair<std::string, std::function<Result(absl::Duration)>>>& runs) {
-  std::vector<Result> totals(runs.size());
-  for (int round = 0; round < rounds; ++round) {
-    for (size_t i = 0; i < runs.size(); ++i) {
-      Result r = runs[i].second(duration / rounds);
-      totals[i].name = runs[i].first;
-      totals[i].latencies.insert(totals[i].latencies.end(), r.latencies.begin(),
-                                 r.latencies.end());
-      totals[i].errors += r.errors;
-      totals[i].wall += r.wall;
-    }
-  }
-  for (Result& r : totals) std::sort(r.latencies.begin(), r.latencies.end());
-  return totals;
-}
-
-std::string Millis(absl::Duration d) {
-  return absl::StrFormat("%.2f", absl::ToDoubleMilliseconds(d));
-}
-
-double PerSecond(const Result& r) {
-  return r.latencies.empty()
-             ? 0
-             : r.latencies.size() / absl::ToDoubleSeconds(r.wall);
-}
-
-// One line per result; with `baseline`, each rate as a ratio of its rate.
-void Print(const std::vector<Result>& results,
-           const Result* baseline = nullptr) {
-  std::cout << absl::StrFormat(
-      "%-26s %10s %12s %10s %10s %8s%s\n", "operation", "count", "per second",
-      "p50 ms", "p99 ms", "errors", baseline != nullptr ? "  vs health" : "");
-  for (const Result& r : results) {
-    const size_t n = r.latencies.size();
-    if (n == 0) continue;
-    std::cout << absl::StrFormat(
-        "%-26s %10d %12.0f %10s %10s %8d", r.name, n, PerSecond(r),
-        Millis(r.latencies[n / 2]),
-        Millis(r.latencies[std::min(n - 1, n * 99 / 100)]), r.errors);
-    if (baseline != nullptr && PerSecond(*baseline) > 0) {
-      std::cout << absl::StrFormat("  %10.2f",
-                                   PerSecond(r) / PerSecond(*baseline));
-    }
-    std::cout << "\n";
-  }
-}
+using bench::InTurns;
+using bench::Measure;
+using bench::MeasureThreads;
+using bench::PerSecond;
+using bench::Print;
+using bench::Result;
 
 // Health and `create` on a fresh plaintext server and on a fresh server
 // with TLS (mutual TLS optional): bearer token over TLS, and a bound client
@@ -429,20 +344,9 @@ int Main(int argc, char** argv) {
   };
   std::unique_ptr<Client> bureau = connect(bureau_token);
   // A department of this run, and its token, for the lifecycle.
-  const std::string department_id =
-      absl::StrCat("bench-", absl::ToUnixMillis(absl::Now()));
-  v1::CreateDepartmentRequest department;
-  department.set_department_id(department_id);
-  department.mutable_department()->set_display_name("benchmark department");
-  if (absl::Status s = bureau->CreateDepartment(department).status(); !s.ok()) {
-    std::cerr << "cannot create the benchmark department: " << s << "\n";
-    return 1;
-  }
-  v1::CreateTokenRequest token_request;
-  token_request.mutable_token()->set_principal("department/" + department_id);
-  auto department_token = bureau->CreateToken(token_request);
-  if (!department_token.ok()) {
-    std::cerr << department_token.status() << "\n";
+  absl::StatusOr<bench::Department> department = bench::MakeDepartment(*bureau);
+  if (!department.ok()) {
+    std::cerr << department.status() << "\n";
     return 1;
   }
 
@@ -450,20 +354,9 @@ int Main(int argc, char** argv) {
   std::vector<std::unique_ptr<Client>> departments;
   for (int i = 0; i < client_count; ++i) {
     bureaus.push_back(connect(bureau_token));
-    departments.push_back(connect(department_token->secret()));
+    departments.push_back(connect(department->token));
   }
-  auto draft = [] {
-    v1::CreateTicketRequest request;
-    v1::Ticket& t = *request.mutable_ticket();
-    t.set_type(v1::Ticket::COMPLAINT);
-    t.set_topic("噪音");
-    t.set_title("工地夜间施工");
-    t.set_content("每晚十点后仍在施工, 影响休息, 请有关部门处理。");
-    t.set_address("城关镇建设路 12 号");
-    t.set_caller_name("张三");
-    t.set_caller_phone("13800000000");
-    return request;
-  };
+  auto draft = [] { return bench::Draft(); };
   // Tickets for GetTicket to read, one per client.
   std::vector<std::string> existing;
   for (int i = 0; i < client_count; ++i) {
@@ -492,28 +385,7 @@ int Main(int argc, char** argv) {
       }));
   results.push_back(
       Measure("lifecycle (5 calls)", bureaus, duration, [&](Client& c, int i) {
-        absl::StatusOr<v1::Ticket> t = c.CreateTicket(draft());
-        if (!t.ok()) return t.status();
-        v1::DispatchTicketRequest dispatch;
-        dispatch.set_name(t->name());
-        dispatch.set_department("departments/" + department_id);
-        if (auto s = c.DispatchTicket(dispatch); !s.ok()) return s.status();
-        v1::AcknowledgeTicketRequest ack;
-        ack.set_name(t->name());
-        if (auto s = departments[i]->AcknowledgeTicket(ack); !s.ok()) {
-          return s.status();
-        }
-        v1::ReplyTicketRequest reply;
-        reply.set_name(t->name());
-        reply.set_reply_text("已处理");
-        reply.set_outcome(v1::Ticket::RESOLVED);
-        if (auto s = departments[i]->ReplyTicket(reply); !s.ok()) {
-          return s.status();
-        }
-        v1::CloseTicketRequest close;
-        close.set_name(t->name());
-        close.set_satisfaction(v1::Ticket::SATISFIED);
-        return c.CloseTicket(close).status();
+        return bench::RunLifecycle(c, *departments[i], department->id);
       }));
   Print(results, &results[0]);
   if (embedded && written > 0 && !results[1].latencies.empty()) {
@@ -570,6 +442,15 @@ int Main(int argc, char** argv) {
             [&](Client& c) { return c.CreateTicket(draft()).status(); });
         !s.ok()) {
       std::cerr << "TLS comparison: " << s << "\n";
+      return 1;
+    }
+  }
+  if (!temp_dir.empty() && !absl::GetFlag(FLAGS_postgres).empty()) {
+    if (absl::Status s = bench::CompareEngines(
+            absl::GetFlag(FLAGS_postgres), temp_dir, client_count, duration,
+            absl::GetFlag(FLAGS_sync) != "normal");
+        !s.ok()) {
+      std::cerr << "SQLite and PostgreSQL: " << s << "\n";
       return 1;
     }
   }

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "storage/postgres.h"
 #include "storage/sqlite.h"
 
 namespace hotline::storage {
@@ -68,6 +69,31 @@ absl::StatusOr<Footprint> MeasureFootprint(const std::string& path) {
   if (!tickets.ok()) return tickets.status();
   footprint.tickets = *tickets;
   return footprint;
+}
+
+absl::StatusOr<std::string> DescribePostgresDurability(const std::string& uri) {
+  absl::StatusOr<std::unique_ptr<PgConnection>> db = PgConnection::Open(uri);
+  if (!db.ok()) return db.status();
+  auto setting = [&](const char* name) -> absl::StatusOr<std::string> {
+    absl::StatusOr<Statement> show =
+        (*db)->Prepare(absl::StrCat("SELECT current_setting('", name, "')"));
+    if (!show.ok()) return show.status();
+    absl::StatusOr<bool> row = show->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::InternalError("no answer to current_setting");
+    return show->ColumnText(0);
+  };
+  absl::StatusOr<std::string> version = setting("server_version");
+  if (!version.ok()) return version.status();
+  std::string out = absl::StrCat("PostgreSQL ", *version, ":");
+  const char* separator = " ";
+  for (const char* name : {"fsync", "synchronous_commit", "wal_sync_method"}) {
+    absl::StatusOr<std::string> value = setting(name);
+    if (!value.ok()) return value.status();
+    absl::StrAppend(&out, separator, name, "=", *value);
+    separator = ", ";
+  }
+  return out;
 }
 
 }  // namespace hotline::storage

@@ -1,8 +1,8 @@
 // What the benchmark measures of SQLite itself, beside the service: how
 // many one-row transactions a second the disk takes (the ceiling a write
 // path without group commit would have), and how many bytes each table and
-// index of a hotline database occupies. Benchmark support: the server never
-// calls these.
+// index of a hotline database occupies; and how durable a PostgreSQL
+// server's commits are. Benchmark support: the server never calls these.
 //
 //   ASSIGN_OR_RETURN(double per_second,
 //                    MeasureOneRowCommits("/tmp/x/raw.db", absl::Seconds(3),
@@ -47,6 +47,11 @@ struct Footprint {
 // Checkpoints the database at `path` (its server must be stopped) and
 // measures what it holds.
 absl::StatusOr<Footprint> MeasureFootprint(const std::string& path);
+
+// The PostgreSQL server's version and the settings that decide what a
+// commit waits for, e.g. "PostgreSQL 15.14: fsync=on,
+// synchronous_commit=on, wal_sync_method=fdatasync".
+absl::StatusOr<std::string> DescribePostgresDurability(const std::string& uri);
 
 }  // namespace hotline::storage
 

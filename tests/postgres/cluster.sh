@@ -10,7 +10,8 @@
 # runs as, the unprivileged user "nobody" (the folder is under /tmp so that
 # it can reach it). Test databases are made by the tests (CREATE DATABASE);
 # the cluster trusts local connections as user "hotline". fsync is off: the
-# tests kill hotline servers, never this cluster.
+# tests kill hotline servers, never this cluster. HOTLINE_PG_FSYNC=on turns
+# it on, for a benchmark whose commits must reach the disk.
 set -euo pipefail
 
 command=$1
@@ -46,7 +47,7 @@ case "$command" in
         cat "$folder/initdb.log" >&2; exit 1; }
     as_owner mkdir "$folder/socket"
     as_owner "$bin/pg_ctl" -D "$folder/data" -l "$folder/server.log" -w \
-      -o "-k $folder/socket -c listen_addresses='' -c fsync=off \
+      -o "-k $folder/socket -c listen_addresses='' -c fsync=${HOTLINE_PG_FSYNC:-off} \
           -c max_connections=300 -c shared_buffers=64MB" start > /dev/null || {
         cat "$folder/server.log" >&2; exit 1; }
     # The socket folder must be reachable by the tests (they may be root or
