@@ -99,7 +99,9 @@ class WatchControl {
 };
 
 struct ClientOptions {
-  // The server, "host:port".
+  // The server, "host:port"; or any gRPC target, such as several servers
+  // sharing one PostgreSQL database, "ipv4:10.0.0.1:7345,10.0.0.2:7345"
+  // (calls go to the first that answers, and move on when it goes away).
   std::string target = "127.0.0.1:7345";
   // The bearer token's secret; sent as "authorization: Bearer <token>".
   std::string token;

@@ -130,20 +130,14 @@ absl::StatusOr<ComparedCounts> CompareStores(storage::Store& a,
     first_received =
         std::min(first_received, FromProtoTime(ticket.received_at()));
     const int64_t id = NameNumber(ticket.name());
-    int64_t after = 0;
-    while (true) {
-      absl::StatusOr<std::vector<v1::Event>> left =
-          a.QueryTicketEvents(id, after, kPage);
-      absl::StatusOr<std::vector<v1::Event>> right =
-          b.QueryTicketEvents(id, after, kPage);
-      if (absl::Status s =
-              SameLists(left, right, absl::StrCat(ticket.name(), "'s history"));
-          !s.ok()) {
-        return s;
-      }
-      if (static_cast<int>(left->size()) < kPage) return absl::OkStatus();
-      after = left->back().seq();
-    }
+    int64_t events = 0;
+    return ComparePaged<v1::Event>(
+        a, b,
+        [id](storage::Store& store, int64_t after) {
+          return store.QueryTicketEvents(id, after, kPage);
+        },
+        [](const v1::Event& e) { return e.seq(); },
+        absl::StrCat(ticket.name(), "'s history"), &events);
   };
   if (absl::Status s = ComparePaged<v1::Ticket>(
           a, b,

@@ -23,6 +23,19 @@ absl::StatusOr<int64_t> Connection::QueryInt64(const std::string& sql) {
   return stmt->ColumnInt64(0);
 }
 
+absl::StatusOr<std::vector<std::string>> Connection::QueryTexts(
+    const std::string& sql) {
+  absl::StatusOr<Statement> stmt = Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  std::vector<std::string> rows;
+  while (true) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return rows;
+    rows.push_back(stmt->ColumnText(0));
+  }
+}
+
 bool IsDiskFull(const absl::Status& status) {
   return status.code() == absl::StatusCode::kResourceExhausted &&
          status.GetPayload(kDiskFullPayload).has_value();

@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -109,6 +110,8 @@ class Connection {
   virtual absl::StatusOr<Statement> Prepare(const std::string& sql) = 0;
   // The integer result of a one-row, one-column query.
   absl::StatusOr<int64_t> QueryInt64(const std::string& sql);
+  // Every row of a one-column query, as text.
+  absl::StatusOr<std::vector<std::string>> QueryTexts(const std::string& sql);
   // Rows the last INSERT, UPDATE or DELETE changed.
   virtual int Changes() const = 0;
   // Whether a transaction is open (an engine may end one itself on a full

@@ -1,5 +1,6 @@
 #include "storage/postgres_schema.h"
 
+#include <algorithm>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -218,19 +219,13 @@ std::string Migration(int version) {
 int LatestPostgresSchemaVersion() { return 1; }
 
 absl::Status MigratePostgres(Connection& db) {
-  absl::StatusOr<Statement> tables = db.Prepare(
+  absl::StatusOr<std::vector<std::string>> tables = db.QueryTexts(
       "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
       "ORDER BY tablename");
   if (!tables.ok()) return tables.status();
-  std::vector<std::string> names;
-  bool marked = false;
-  while (true) {
-    absl::StatusOr<bool> row = tables->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    names.push_back(tables->ColumnText(0));
-    if (names.back() == "hotline_schema") marked = true;
-  }
+  std::vector<std::string>& names = *tables;
+  const bool marked =
+      std::find(names.begin(), names.end(), "hotline_schema") != names.end();
   int64_t version = 0;
   if (marked) {
     absl::StatusOr<int64_t> recorded =

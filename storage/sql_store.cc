@@ -146,12 +146,6 @@ absl::Status SqlStore::Apply(Connection& db, ChangeSet& changes) {
   for (const v1::Ticket& ticket : changes.tickets) {
     if (absl::Status s = UpdateTicketRow(db, ticket); !s.ok()) return s;
   }
-  // Seqs in commit order (FirstSeqOfGroup).
-  int64_t seq = next_seq_;
-  for (v1::Event& event : changes.events) {
-    event.set_seq(seq++);
-    if (absl::Status s = InsertEventRow(db, event); !s.ok()) return s;
-  }
   for (const CreateRequestRow& row : changes.create_requests) {
     if (absl::Status s =
             InsertCreateRequest(db, row.principal, row.request_id,
@@ -214,8 +208,8 @@ absl::Status SqlStore::Apply(Connection& db, ChangeSet& changes) {
     if (absl::Status s = StoreSetting(db, key, value); !s.ok()) return s;
   }
   // Nothing can fail from here: what the unit adds to the group's batch
-  // stays only if the unit did.
-  next_seq_ = seq;
+  // stays only if the unit did. Its events get their seqs, and their rows,
+  // in BeforeCommit.
   for (const TimedFacts& change : changes.stat_changes) stats_.Add(change);
   for (const TimedFacts* change : settled) stats_.Add(*change);
   for (v1::Event& event : changes.events) {
@@ -224,19 +218,29 @@ absl::Status SqlStore::Apply(Connection& db, ChangeSet& changes) {
   return absl::OkStatus();
 }
 
-absl::Status SqlStore::BeginGroup(Connection& db) {
+absl::Status SqlStore::BeginGroup(Connection& /*db*/) {
   stats_.Clear();
   group_events_.clear();
-  absl::StatusOr<int64_t> first = FirstSeqOfGroup(db, next_seq_);
-  if (!first.ok()) return first.status();
-  next_seq_ = *first;
-  group_start_seq_ = *first;
+  group_start_seq_ = next_seq_;
   return absl::OkStatus();
 }
 
 absl::Status SqlStore::BeforeCommit(Connection& db) {
+  // The events last, so that an engine that serialises seqs across
+  // processes (FirstSeqOfGroup) holds that for as short a time as it can:
+  // these rows, the sums and the COMMIT.
+  absl::StatusOr<int64_t> first = FirstSeqOfGroup(db, next_seq_);
+  if (!first.ok()) return first.status();
+  group_start_seq_ = *first;
+  int64_t seq = *first;
+  for (v1::Event& event : group_events_) {
+    event.set_seq(seq++);
+    if (absl::Status s = InsertEventRow(db, event); !s.ok()) return s;
+  }
   if (absl::Status s = stats_.Write(db); !s.ok()) return s;
-  return SeqsOfGroupTaken(db, group_start_seq_, next_seq_);
+  if (absl::Status s = SeqsOfGroupTaken(db, *first, seq); !s.ok()) return s;
+  next_seq_ = seq;
+  return absl::OkStatus();
 }
 
 void SqlStore::EndGroup(Connection& db, bool committed) {

@@ -5,9 +5,10 @@
 // merged and written once); reads on a pool of connections; health.
 //
 // Event seqs are given on the writer thread from what FirstSeqOfGroup says,
-// in the group's transaction; an engine shared by several processes
-// serialises that with the commit (postgres_store.h). Everything else an
-// engine does differently is a virtual method below.
+// in the group's transaction, after its change sets: the group's events
+// are written last, then its sums, then COMMIT. An engine shared by several
+// processes serialises that last part with the commit (postgres_store.h).
+// Everything else an engine does differently is a virtual method below.
 //
 // Beyond the Store interface, Read and Write give storage's own code and its
 // tests the connection itself.
@@ -147,9 +148,9 @@ class SqlStore : public Store, private GroupHooks {
 
   // ---- What an engine does differently, on the writer thread.
 
-  // The first seq of the group about to be written, inside its
-  // transaction; `next_in_memory` is the one after the last committed seq
-  // as this process knows it.
+  // The first seq of the group's events, inside its transaction, once its
+  // change sets are written; `next_in_memory` is the one after the last
+  // committed seq as this process knows it.
   virtual absl::StatusOr<int64_t> FirstSeqOfGroup(Connection& db,
                                                   int64_t next_in_memory) = 0;
   // Before the group's COMMIT, when it gave seqs first..next-1.

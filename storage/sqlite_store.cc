@@ -107,20 +107,6 @@ absl::Status Refuse(absl::string_view message) {
   return absl::FailedPreconditionError(message);
 }
 
-// Every row of a one-column query, as text.
-absl::StatusOr<std::vector<std::string>> QueryTexts(Connection& db,
-                                                    const std::string& sql) {
-  absl::StatusOr<Statement> stmt = db.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  std::vector<std::string> rows;
-  while (true) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return rows;
-    rows.push_back(stmt->ColumnText(0));
-  }
-}
-
 // Looks at the file without changing a byte of it (no journal mode, no
 // lock, not even a -wal or -shm file when none is there) and says what it
 // is, or why it is refused.
@@ -172,8 +158,7 @@ absl::StatusOr<FileKind> InspectFile(const StoreOptions& options,
   if (!application_id.ok()) return failed(application_id.status());
   absl::StatusOr<int64_t> version = (*db)->QueryInt64("PRAGMA user_version");
   if (!version.ok()) return failed(version.status());
-  absl::StatusOr<std::vector<std::string>> tables = QueryTexts(
-      **db,
+  absl::StatusOr<std::vector<std::string>> tables = (*db)->QueryTexts(
       "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE "
       "'sqlite_%' ORDER BY name");
   if (!tables.ok()) return failed(tables.status());
@@ -206,8 +191,8 @@ absl::StatusOr<FileKind> InspectFile(const StoreOptions& options,
         LatestSchemaVersion(), "; run a newer hotline-server"));
   }
   if (has_table("stat_meta")) {
-    absl::StatusOr<std::vector<std::string>> recorded =
-        QueryTexts(**db, "SELECT value FROM stat_meta WHERE key = 'time_zone'");
+    absl::StatusOr<std::vector<std::string>> recorded = (*db)->QueryTexts(
+        "SELECT value FROM stat_meta WHERE key = 'time_zone'");
     if (!recorded.ok()) return failed(recorded.status());
     if (!recorded->empty() && recorded->front() != zone.name()) {
       return Refuse(absl::StrCat(
@@ -218,7 +203,7 @@ absl::StatusOr<FileKind> InspectFile(const StoreOptions& options,
   }
   if (options.check_integrity && kind != FileKind::kNew) {
     absl::StatusOr<std::vector<std::string>> problems =
-        QueryTexts(**db, "PRAGMA quick_check(20)");
+        (*db)->QueryTexts("PRAGMA quick_check(20)");
     if (!problems.ok()) return failed(problems.status());
     if (problems->empty() || problems->front() != "ok") {
       std::string first = problems->empty() ? "no answer" : problems->front();
@@ -282,7 +267,7 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     return s;
   }
   absl::StatusOr<std::vector<std::string>> mode =
-      QueryTexts(**writer, "PRAGMA journal_mode");
+      (*writer)->QueryTexts("PRAGMA journal_mode");
   if (!mode.ok()) return mode.status();
   if (mode->empty() || mode->front() != "wal") {
     return absl::FailedPreconditionError(absl::StrCat(

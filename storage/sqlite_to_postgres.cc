@@ -50,19 +50,6 @@ struct Column {
   ColumnKind kind;
 };
 
-absl::StatusOr<std::vector<std::string>> Texts(Connection& db,
-                                               const std::string& sql) {
-  absl::StatusOr<Statement> stmt = db.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  std::vector<std::string> out;
-  while (true) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return out;
-    out.push_back(stmt->ColumnText(0));
-  }
-}
-
 // Refuses when `present` (one database's tables) is not exactly `expected`.
 absl::Status CheckTables(const std::string& database,
                          std::vector<std::string> present,
@@ -171,8 +158,7 @@ absl::StatusOr<int64_t> Count(Connection& db, const std::string& table) {
 absl::StatusOr<CopyCounts> CopyRows(Connection& sqlite, Connection& pg,
                                     const std::string& sqlite_path,
                                     const std::string& postgres_name) {
-  absl::StatusOr<std::vector<std::string>> source_tables = Texts(
-      sqlite,
+  absl::StatusOr<std::vector<std::string>> source_tables = sqlite.QueryTexts(
       "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE "
       "'sqlite_%' ORDER BY name");
   if (!source_tables.ok()) return source_tables.status();
@@ -181,10 +167,9 @@ absl::StatusOr<CopyCounts> CopyRows(Connection& sqlite, Connection& pg,
       !s.ok()) {
     return s;
   }
-  absl::StatusOr<std::vector<std::string>> destination_tables =
-      Texts(pg,
-            "SELECT tablename FROM pg_tables WHERE schemaname = "
-            "current_schema() ORDER BY tablename");
+  absl::StatusOr<std::vector<std::string>> destination_tables = pg.QueryTexts(
+      "SELECT tablename FROM pg_tables WHERE schemaname = "
+      "current_schema() ORDER BY tablename");
   if (!destination_tables.ok()) return destination_tables.status();
   std::set<std::string> expected = copied;
   expected.insert(std::begin(kPostgresOnly), std::end(kPostgresOnly));

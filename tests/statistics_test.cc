@@ -50,6 +50,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "server/admin_service.h"
 #include "server/store_comparison.h"
 #include "storage/sqlite_to_postgres.h"
 #include "tests/postgres_support.h"
@@ -991,6 +992,20 @@ storage::StoreOptions OptionsFor(const std::string& path) {
   return options;
 }
 
+// CompareStores on the stores at `sqlite_path` and `uri`, as of `now`.
+absl::StatusOr<ComparedCounts> CompareDatabases(const std::string& sqlite_path,
+                                                const std::string& uri,
+                                                absl::Time now) {
+  std::vector<std::unique_ptr<storage::Store>> stores;
+  for (const std::string& path : {sqlite_path, uri}) {
+    absl::StatusOr<std::unique_ptr<storage::Store>> store =
+        storage::OpenStore(OptionsFor(path));
+    if (!store.ok()) return store.status();
+    stores.push_back(*std::move(store));
+  }
+  return CompareStores(*stores[0], *stores[1], Bureau(), now);
+}
+
 TEST_F(StatisticsTest, CopiedIntoPostgresEveryFigureAndHistoryStays) {
   ASSERT_FALSE(TestsUsePostgres()) << "this test copies from SQLite";
   Replay();
@@ -1022,25 +1037,32 @@ TEST_F(StatisticsTest, CopiedIntoPostgresEveryFigureAndHistoryStays) {
   EXPECT_EQ(copied->next_ticket, kReceived + kG0 + kG8 + 1);
 
   // The check the copy command makes: everything a user reads is the same.
+  absl::StatusOr<ComparedCounts> same =
+      CompareDatabases(db_path_, uri, clock_.Now());
+  ASSERT_TRUE(same.ok()) << same.status();
+  EXPECT_EQ(same->tickets, rows["tickets"]);
+  EXPECT_EQ(same->events, rows["events"]);
+  EXPECT_EQ(same->cards, rows["cards"]);
+  EXPECT_EQ(same->daily_reports, rows["daily_reports"]);
+  EXPECT_EQ(same->departments, 3);
+  EXPECT_EQ(same->tokens, rows["tokens"]);
+  // The whole span, its three months, three departments and six types.
+  EXPECT_EQ(same->reports, 1 + 3 + 3 + 6);
+
+  // One more token in the copy (no event, no figure) is a difference.
   {
-    absl::StatusOr<std::unique_ptr<storage::Store>> source =
-        storage::OpenStore(OptionsFor(db_path_));
-    ASSERT_TRUE(source.ok()) << source.status();
     absl::StatusOr<std::unique_ptr<storage::Store>> copy =
         storage::OpenStore(OptionsFor(uri));
     ASSERT_TRUE(copy.ok()) << copy.status();
-    absl::StatusOr<ComparedCounts> same =
-        CompareStores(**source, **copy, Bureau(), clock_.Now());
-    ASSERT_TRUE(same.ok()) << same.status();
-    EXPECT_EQ(same->tickets, rows["tickets"]);
-    EXPECT_EQ(same->events, rows["events"]);
-    EXPECT_EQ(same->cards, rows["cards"]);
-    EXPECT_EQ(same->daily_reports, rows["daily_reports"]);
-    EXPECT_EQ(same->departments, 3);
-    EXPECT_EQ(same->tokens, rows["tokens"]);
-    // The whole span, its three months, three departments and six types.
-    EXPECT_EQ(same->reports, 1 + 3 + 3 + 6);
+    ASSERT_TRUE(
+        CreateTokenDirectly(**copy, "bureau", "after the copy", clock_.Now())
+            .ok());
   }
+  absl::Status token_differs =
+      CompareDatabases(db_path_, uri, clock_.Now()).status();
+  EXPECT_EQ(token_differs.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(token_differs.message(), "the tokens: "))
+      << token_differs;
 
   // A server on the copy answers as the SQLite one did, and goes on from
   // where it stopped: the next number, the next seq.
@@ -1068,20 +1090,10 @@ TEST_F(StatisticsTest, CopiedIntoPostgresEveryFigureAndHistoryStays) {
   EXPECT_EQ(next_history.front().seq(), copied->last_seq + 1);
   StopServer();
 
-  // The comparison sees what differs now.
-  {
-    absl::StatusOr<std::unique_ptr<storage::Store>> source =
-        storage::OpenStore(OptionsFor(db_path_));
-    ASSERT_TRUE(source.ok()) << source.status();
-    absl::StatusOr<std::unique_ptr<storage::Store>> copy =
-        storage::OpenStore(OptionsFor(uri));
-    ASSERT_TRUE(copy.ok()) << copy.status();
-    absl::Status differs =
-        CompareStores(**source, **copy, Bureau(), clock_.Now()).status();
-    EXPECT_EQ(differs.code(), absl::StatusCode::kFailedPrecondition);
-    EXPECT_TRUE(absl::StrContains(differs.message(), "latest event"))
-        << differs;
-  }
+  // So is a new ticket, found first by the feed.
+  absl::Status differs = CompareDatabases(db_path_, uri, clock_.Now()).status();
+  EXPECT_EQ(differs.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(differs.message(), "latest event")) << differs;
 
   // A second copy into the database, which holds data now, is refused and
   // changes nothing.
