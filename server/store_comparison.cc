@@ -33,14 +33,21 @@ class FixedClock final : public Clock {
   const absl::Time now_;
 };
 
-// FAILED_PRECONDITION naming `what` and both sides, unless they are equal.
+// FAILED_PRECONDITION naming `what` and the fields that differ (the first
+// few), unless they are equal.
 absl::Status Same(const google::protobuf::Message& a,
                   const google::protobuf::Message& b, absl::string_view what) {
-  if (google::protobuf::util::MessageDifferencer::Equals(a, b)) {
-    return absl::OkStatus();
+  std::string differences;
+  google::protobuf::util::MessageDifferencer differencer;
+  differencer.ReportDifferencesToString(&differences);
+  if (differencer.Compare(a, b)) return absl::OkStatus();
+  constexpr size_t kMostShown = 1000;
+  if (differences.size() > kMostShown) {
+    differences.resize(kMostShown);
+    differences += "...";
   }
   return absl::FailedPreconditionError(absl::StrCat(
-      what, " differs: ", a.ShortDebugString(), " | ", b.ShortDebugString()));
+      what, " differs (first store, then the copy): ", differences));
 }
 
 template <typename T>

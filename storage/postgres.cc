@@ -354,4 +354,69 @@ bool PgConnection::InTransaction() const {
 
 bool PgConnection::Alive() { return Execute("SELECT 1").ok(); }
 
+absl::Status PgConnection::CopyIn(
+    const std::string& copy,
+    const std::function<absl::StatusOr<bool>(std::string*)>& next) {
+  if (absl::Status s = EnsureConnected(); !s.ok()) return s;
+  PGresult* started = PQexec(conn_, copy.c_str());
+  if (PQresultStatus(started) != PGRES_COPY_IN) {
+    absl::Status error = PgError(conn_, started, copy.substr(0, 120));
+    PQclear(started);
+    NoteTransaction();
+    return error;
+  }
+  PQclear(started);
+  absl::Status failed;
+  std::string chunk;
+  while (failed.ok()) {
+    chunk.clear();
+    absl::StatusOr<bool> more = next(&chunk);
+    if (!more.ok()) {
+      failed = more.status();
+      break;
+    }
+    if (!chunk.empty() && PQputCopyData(conn_, chunk.data(),
+                                        static_cast<int>(chunk.size())) != 1) {
+      failed = Unreachable(absl::StrCat("COPY to PostgreSQL failed: ",
+                                        Trimmed(PQerrorMessage(conn_))));
+    }
+    if (!*more) break;
+  }
+  // On an error of ours, the server is told to fail the COPY.
+  PQputCopyEnd(conn_, failed.ok() ? nullptr : "the copy was abandoned");
+  absl::Status out = failed;
+  while (PGresult* result = PQgetResult(conn_)) {
+    if (out.ok() && PQresultStatus(result) != PGRES_COMMAND_OK) {
+      out = PgError(conn_, result, copy.substr(0, 120));
+    }
+    PQclear(result);
+  }
+  NoteTransaction();
+  return out;
+}
+
+std::string CopyText(absl::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (char c : value) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace hotline::storage

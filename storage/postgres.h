@@ -15,6 +15,7 @@
 #include <libpq-fe.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -53,6 +54,16 @@ class PgConnection final : public Connection {
   // The server's process id for this connection (for tests).
   int BackendPid() const { return PQbackendPID(conn_); }
 
+  // Bulk load: runs `copy` (a COPY ... FROM STDIN statement of text format)
+  // and sends it what `next` writes, chunk by chunk, until `next` returns
+  // false; each chunk holds whole lines of COPY's text format (CopyText
+  // escapes a value for it). An error from `next` or from the server ends
+  // the COPY and is returned; in a transaction, the transaction is then
+  // failed and must be rolled back.
+  absl::Status CopyIn(
+      const std::string& copy,
+      const std::function<absl::StatusOr<bool>(std::string*)>& next);
+
  private:
   class Prepared;
   PgConnection(PGconn* conn, std::string uri);
@@ -72,6 +83,10 @@ class PgConnection final : public Connection {
   int64_t next_statement_ = 0;
   std::map<std::string, std::unique_ptr<PreparedStatement>, std::less<>> cache_;
 };
+
+// `value` escaped for a line of COPY's text format (backslash, tab,
+// newline and carriage return); a NULL is written "\\N" by the caller.
+std::string CopyText(absl::string_view value);
 
 // The URI with any password replaced by "***", for messages and logs.
 std::string RedactUri(absl::string_view uri);

@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "storage/postgres.h"
@@ -100,52 +101,55 @@ absl::StatusOr<std::vector<Column>> ColumnsOf(Connection& pg,
   return columns;
 }
 
-// Copies every row of `table` from `from` to `to`; returns how many.
-absl::StatusOr<int64_t> CopyTable(Connection& from, Connection& to,
+// Copies every row of `table` from `from` to `to` (PostgreSQL's COPY, in
+// its text format); returns how many.
+absl::StatusOr<int64_t> CopyTable(Connection& from, PgConnection& to,
                                   const std::string& table) {
   absl::StatusOr<std::vector<Column>> columns = ColumnsOf(to, table);
   if (!columns.ok()) return columns.status();
   std::vector<std::string> names;
-  std::vector<std::string> marks;
-  for (const Column& c : *columns) {
-    names.push_back(c.name);
-    marks.push_back("?");
-  }
+  for (const Column& c : *columns) names.push_back(c.name);
   const std::string list = absl::StrJoin(names, ", ");
   absl::StatusOr<Statement> read =
       from.Prepare(absl::StrCat("SELECT ", list, " FROM ", table));
   if (!read.ok()) return read.status();
   int64_t rows = 0;
-  while (true) {
-    absl::StatusOr<bool> row = read->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    absl::StatusOr<Statement> write =
-        to.Prepare(absl::StrCat("INSERT INTO ", table, " (", list, ") VALUES (",
-                                absl::StrJoin(marks, ", "), ")"));
-    if (!write.ok()) return write.status();
-    for (int i = 0; i < static_cast<int>(columns->size()); ++i) {
-      if (read->ColumnIsNull(i)) {
-        write->BindNull(i + 1);
-        continue;
+  constexpr size_t kChunkBytes = 256 << 10;
+  auto next = [&](std::string* chunk) -> absl::StatusOr<bool> {
+    while (chunk->size() < kChunkBytes) {
+      absl::StatusOr<bool> row = read->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return false;
+      for (int i = 0; i < static_cast<int>(columns->size()); ++i) {
+        if (i > 0) chunk->push_back('\t');
+        if (read->ColumnIsNull(i)) {
+          chunk->append("\\N");
+          continue;
+        }
+        switch ((*columns)[i].kind) {
+          case ColumnKind::kInteger:
+            absl::StrAppend(chunk, read->ColumnInt64(i));
+            break;
+          case ColumnKind::kText:
+            chunk->append(CopyText(read->ColumnText(i)));
+            break;
+          case ColumnKind::kBytes:
+            // bytea's hex input, its backslash escaped for COPY.
+            absl::StrAppend(chunk, "\\\\x",
+                            absl::BytesToHexString(read->ColumnBlob(i)));
+            break;
+        }
       }
-      switch ((*columns)[i].kind) {
-        case ColumnKind::kInteger:
-          write->BindInt64(i + 1, read->ColumnInt64(i));
-          break;
-        case ColumnKind::kText:
-          write->BindText(i + 1, read->ColumnText(i));
-          break;
-        case ColumnKind::kBytes:
-          write->BindBlob(i + 1, read->ColumnBlob(i));
-          break;
-      }
+      chunk->push_back('\n');
+      ++rows;
     }
-    if (absl::Status s = write->Run(); !s.ok()) {
-      return absl::Status(s.code(),
-                          absl::StrCat("copying ", table, ": ", s.message()));
-    }
-    ++rows;
+    return true;
+  };
+  if (absl::Status s = to.CopyIn(
+          absl::StrCat("COPY ", table, " (", list, ") FROM STDIN"), next);
+      !s.ok()) {
+    return absl::Status(s.code(),
+                        absl::StrCat("copying ", table, ": ", s.message()));
   }
   return rows;
 }
@@ -155,7 +159,7 @@ absl::StatusOr<int64_t> Count(Connection& db, const std::string& table) {
 }
 
 // The copy proper, inside both transactions.
-absl::StatusOr<CopyCounts> CopyRows(Connection& sqlite, Connection& pg,
+absl::StatusOr<CopyCounts> CopyRows(Connection& sqlite, PgConnection& pg,
                                     const std::string& sqlite_path,
                                     const std::string& postgres_name) {
   absl::StatusOr<std::vector<std::string>> source_tables = sqlite.QueryTexts(

@@ -1115,7 +1115,13 @@ TEST_F(StatisticsTest, CopiedIntoPostgresEveryFigureAndHistoryStays) {
 TEST_F(StatisticsTest, TheCommandToCopyIntoPostgresChecksAndRefuses) {
   ASSERT_FALSE(TestsUsePostgres()) << "this test copies from SQLite";
   Make(3, Ticket::INQUIRY, "物业管理", "housing");
-  Make(2, Ticket::HELP, "道路交通", "");
+  // Text COPY must escape (a backslash in a text column), and a body with
+  // line breaks and tabs.
+  Make(1, Ticket::HELP, "水电\\燃气", "");
+  v1::CreateTicketRequest odd;
+  *odd.mutable_ticket() = Draft();
+  odd.mutable_ticket()->set_content("第一行\n第二行\t制表\\反斜杠\r\n");
+  ASSERT_TRUE(bureau().CreateTicket(odd).ok());
   const std::string uri = NewPostgresDatabase();
   ASSERT_FALSE(uri.empty());
   auto copy = [&](const std::string& db, const std::string& from) {
