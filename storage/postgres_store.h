@@ -12,12 +12,13 @@
 //   of a ticket names the version it replaces and waits for a concurrent
 //   writer of that row, so two steps on one ticket stay serialised by its
 //   version (the loser is a conflict, ABORTED, and is planned again).
-// - Event seqs: every write transaction first locks the one row of
-//   feed_head (SELECT ... FOR UPDATE), takes its seqs from there and writes
-//   the last one back before COMMIT. The lock is held until the commit is
-//   visible, so transactions that give seqs commit in seq order and the
-//   committed seqs are always 1..N with no hole: a reader that saw N never
-//   later finds a new event below N, on any server. (Commit groups are
+// - Event seqs: every write transaction, once its change sets are written,
+//   locks the one row of feed_head (SELECT ... FOR UPDATE), takes its seqs
+//   from there, writes its events and sums and the last seq back, and
+//   commits. The lock is held until the commit is visible, so transactions
+//   that give seqs commit in seq order and the committed seqs are always
+//   1..N with no hole: a reader that saw N never later finds a new event
+//   below N, on any server. (Only that tail of each commit group is
 //   serialised across processes; each process still puts up to
 //   max_write_batch change sets in one transaction.)
 // - Commit listener: one follower thread per process reads the events
@@ -25,7 +26,8 @@
 //   and every 50 ms for the other processes') and calls the listener with
 //   every committed event, whichever process committed it, in seq order.
 // - Numbers come from number_counters, one short transaction a
-//   reservation: unique and increasing across processes.
+//   reservation (not waiting for the disk: see ReserveNumbers): unique and
+//   increasing across processes.
 // - Statistics sums are upserts that add (x = x + excluded.x) inside the
 //   write transaction: exact under any number of writers.
 // - Leadership (HoldLeadership) is a session advisory lock (kLeaderLockKey)
