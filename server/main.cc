@@ -201,9 +201,11 @@ int CopyDatabase() {
     return 2;
   }
   const std::string zone_name = absl::GetFlag(FLAGS_time_zone);
-  absl::TimeZone zone;
-  if (!absl::LoadTimeZone(zone_name, &zone)) {
-    std::cerr << "hotline-server: unknown --time_zone " << zone_name << "\n";
+  absl::StatusOr<absl::TimeZone> zone =
+      hotline::storage::LoadStoreTimeZone(zone_name);
+  if (!zone.ok()) {
+    std::cerr << "hotline-server: --time_zone: " << zone.status().message()
+              << "\n";
     return 2;
   }
   const std::string name = hotline::storage::RedactUri(to);
@@ -245,7 +247,7 @@ int CopyDatabase() {
     return 1;
   }
   absl::StatusOr<hotline::ComparedCounts> same =
-      hotline::CompareStores(**source, **copy, zone, absl::Now());
+      hotline::CompareStores(**source, **copy, *zone, absl::Now());
   if (!same.ok()) {
     std::cerr << "hotline-server: the copy in " << name << " differs from "
               << from << ": " << same.status().message()

@@ -21,13 +21,9 @@ constexpr int kFollowBatch = 1000;
 
 absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::Open(
     const StoreOptions& options) {
-  absl::TimeZone zone;
-  if (!absl::LoadTimeZone(options.time_zone, &zone)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown time zone \"", options.time_zone,
-                     "\"; give an IANA name such as Asia/Shanghai"));
-  }
-  std::unique_ptr<PostgresStore> store(new PostgresStore(zone, options.path));
+  absl::StatusOr<absl::TimeZone> zone = LoadStoreTimeZone(options.time_zone);
+  if (!zone.ok()) return zone.status();
+  std::unique_ptr<PostgresStore> store(new PostgresStore(*zone, options.path));
   absl::StatusOr<std::unique_ptr<PgConnection>> writer =
       PgConnection::Open(options.path);
   if (!writer.ok()) return writer.status();
@@ -37,7 +33,7 @@ absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::Open(
       absl::StrCat("SELECT 1 FROM pg_advisory_lock(", kSetupLockKey, ")"));
   if (!locked.ok()) return locked.status();
   absl::Status prepared = MigratePostgres(**writer);
-  if (prepared.ok()) prepared = PrepareStatistics(**writer, zone);
+  if (prepared.ok()) prepared = PrepareStatistics(**writer, *zone);
   (*writer)
       ->Execute(absl::StrCat("SELECT pg_advisory_unlock(", kSetupLockKey, ")"))
       .IgnoreError();

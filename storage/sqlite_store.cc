@@ -226,21 +226,17 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   if (options.path.empty()) {
     return absl::InvalidArgumentError("no database path given");
   }
-  absl::TimeZone zone;
-  if (!absl::LoadTimeZone(options.time_zone, &zone)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown time zone \"", options.time_zone,
-                     "\"; give an IANA name such as Asia/Shanghai"));
-  }
+  absl::StatusOr<absl::TimeZone> zone = LoadStoreTimeZone(options.time_zone);
+  if (!zone.ok()) return zone.status();
   // Closes the lock (and whatever else was opened) when Open fails.
-  std::unique_ptr<SqliteStore> store(new SqliteStore(zone, options.path));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(*zone, options.path));
   if (options.lock) {
     absl::StatusOr<int> fd = LockDatabase(options.path);
     if (!fd.ok()) return fd.status();
     store->lock_fd_ = *fd;
   }
   // Every check passes before anything is written, journal mode included.
-  absl::StatusOr<FileKind> kind = InspectFile(options, zone);
+  absl::StatusOr<FileKind> kind = InspectFile(options, *zone);
   if (!kind.ok()) return kind.status();
 
   // A new database holds callers' names and phones: born 0600 (SQLite
@@ -288,7 +284,7 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     }
   }
   if (absl::Status s = Migrate(**writer); !s.ok()) return s;
-  if (absl::Status s = PrepareStatistics(**writer, zone); !s.ok()) return s;
+  if (absl::Status s = PrepareStatistics(**writer, *zone); !s.ok()) return s;
   absl::StatusOr<std::optional<SeqVoid>> restored = ApplyRestoreMark(**writer);
   if (!restored.ok()) return restored.status();
   if (restored->has_value()) {

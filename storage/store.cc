@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
 #include "storage/postgres.h"
 #include "storage/postgres_store.h"
 #include "storage/sqlite_store.h"
@@ -43,6 +44,16 @@ absl::Status Store::CommitAndWait(ChangeSet changes) {
   Commit(std::move(changes),
          [&promise](absl::Status status) { promise.set_value(status); });
   return result.get();
+}
+
+absl::StatusOr<absl::TimeZone> LoadStoreTimeZone(const std::string& name) {
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(name, &zone)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown time zone \"", name,
+                     "\"; give an IANA name such as Asia/Shanghai"));
+  }
+  return zone;
 }
 
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {

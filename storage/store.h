@@ -248,6 +248,10 @@ class NonBlockingReads {
 absl::Status WouldBlockError();
 bool WouldBlock(const absl::Status& status);
 
+// The IANA time zone `name` (StoreOptions::time_zone); INVALID_ARGUMENT
+// naming it when this machine does not know it.
+absl::StatusOr<absl::TimeZone> LoadStoreTimeZone(const std::string& name);
+
 // Opens the store options.path names: a PostgreSQL database for a
 // postgresql:// or postgres:// URI (postgres_store.h), else the SQLite file
 // at that path (sqlite_store.h).
