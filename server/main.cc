@@ -214,8 +214,13 @@ int CopyDatabase() {
   absl::StatusOr<hotline::storage::CopyCounts> copied =
       hotline::storage::CopySqliteToPostgres(from, to, zone_name);
   if (!copied.ok()) {
+    // Only a failed COMMIT leaves the outcome unknown.
+    const bool unknown = absl::StartsWith(copied.status().message(),
+                                          "the commit of the copy failed");
     std::cerr << "hotline-server: " << copied.status().message()
-              << "\nnothing was copied\n";
+              << (unknown ? "\nthe copy may or may not have been saved: "
+                            "look at the destination before trying again\n"
+                          : "\nnothing was copied\n");
     return 1;
   }
   for (const auto& [table, rows] : copied->tables) {

@@ -17,10 +17,14 @@
 namespace hotline::storage {
 
 // The advisory lock keys of a hotline database: the leader's (held for as
-// long as a process leads, store.h HoldLeadership) and the one held while a
-// process migrates or prepares the database at start.
+// long as a process leads, store.h HoldLeadership), the one held while a
+// process migrates or prepares the database at start, and the servers'.
 inline constexpr int64_t kLeaderLockKey = 0x484F544C00000001;
 inline constexpr int64_t kSetupLockKey = 0x484F544C00000002;
+// Held in shared mode by every open store (on its writer's session), so
+// that the copy from SQLite (sqlite_to_postgres.h), which takes it
+// exclusively, can tell that no server has the database open.
+inline constexpr int64_t kServerLockKey = 0x484F544C00000003;
 
 int LatestPostgresSchemaVersion();
 

@@ -32,7 +32,14 @@ absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::Open(
   absl::StatusOr<int64_t> locked = (*writer)->QueryInt64(
       absl::StrCat("SELECT 1 FROM pg_advisory_lock(", kSetupLockKey, ")"));
   if (!locked.ok()) return locked.status();
-  absl::Status prepared = MigratePostgres(**writer);
+  // Under the setup lock, so that a copy that holds it sees this store
+  // once it is open (kServerLockKey).
+  absl::Status prepared =
+      (*writer)
+          ->QueryInt64(absl::StrCat("SELECT 1 FROM pg_advisory_lock_shared(",
+                                    kServerLockKey, ")"))
+          .status();
+  if (prepared.ok()) prepared = MigratePostgres(**writer);
   if (prepared.ok()) prepared = PrepareStatistics(**writer, *zone);
   (*writer)
       ->Execute(absl::StrCat("SELECT pg_advisory_unlock(", kSetupLockKey, ")"))
@@ -85,6 +92,7 @@ absl::StatusOr<int64_t> PostgresStore::ReserveNumbers(NumberKind kind,
     if (absl::Status s =
             db.Execute("BEGIN; SET LOCAL synchronous_commit = off");
         !s.ok()) {
+      db.Execute("ROLLBACK").IgnoreError();
       return s;
     }
     auto fail = [&](absl::Status status) {

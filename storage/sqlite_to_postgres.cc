@@ -21,7 +21,8 @@ namespace {
 
 // Every table of both schemas, parents before the tables that refer to
 // them. A table added to the schemas and not here is refused by name
-// (CheckTables), so a copy can never silently leave one behind.
+// (CheckTables), as is a column only the source has (CopyTable), so a copy
+// can never silently leave one behind.
 constexpr const char* kTables[] = {
     "tickets",     "events",           "create_requests",
     "departments", "tokens",           "cards",
@@ -109,6 +110,21 @@ absl::StatusOr<int64_t> CopyTable(Connection& from, PgConnection& to,
   if (!columns.ok()) return columns.status();
   std::vector<std::string> names;
   for (const Column& c : *columns) names.push_back(c.name);
+  // A column only the source has would be left behind: refuse instead.
+  absl::StatusOr<std::vector<std::string>> source_columns = from.QueryTexts(
+      absl::StrCat("SELECT name FROM pragma_table_info('", table, "')"));
+  if (!source_columns.ok()) return source_columns.status();
+  const std::set<std::string> known(names.begin(), names.end());
+  std::vector<std::string> extra;
+  for (const std::string& name : *source_columns) {
+    if (known.count(name) == 0) extra.push_back(name);
+  }
+  if (!extra.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "table ", table, " has columns the PostgreSQL schema lacks (",
+        absl::StrJoin(extra, ", "),
+        "); copy with the hotline-server that last ran on the file"));
+  }
   const std::string list = absl::StrJoin(names, ", ");
   absl::StatusOr<Statement> read =
       from.Prepare(absl::StrCat("SELECT ", list, " FROM ", table));
@@ -289,16 +305,16 @@ absl::StatusOr<CopyCounts> CopySqliteToPostgres(const std::string& sqlite_path,
   absl::StatusOr<std::unique_ptr<PgConnection>> pg =
       PgConnection::Open(postgres_uri);
   if (!pg.ok()) return pg.status();
-  // No server may start (it waits for the setup lock) or run (it would
-  // hold, or soon take, the leader's lock) while the copy runs. Both locks
-  // end with the session.
+  // No server may start (it waits for the setup lock) or run (it holds
+  // the servers' lock shared) while the copy runs. Both locks end with the
+  // session.
   absl::StatusOr<int64_t> setup = (*pg)->QueryInt64(
       absl::StrCat("SELECT 1 FROM pg_advisory_lock(", kSetupLockKey, ")"));
   if (!setup.ok()) return setup.status();
-  absl::StatusOr<int64_t> leader = (*pg)->QueryInt64(
-      absl::StrCat("SELECT pg_try_advisory_lock(", kLeaderLockKey, ")::int"));
-  if (!leader.ok()) return leader.status();
-  if (*leader != 1) {
+  absl::StatusOr<int64_t> alone = (*pg)->QueryInt64(
+      absl::StrCat("SELECT pg_try_advisory_lock(", kServerLockKey, ")::int"));
+  if (!alone.ok()) return alone.status();
+  if (*alone != 1) {
     return absl::FailedPreconditionError(
         absl::StrCat("a hotline-server is running on ", postgres_name,
                      "; stop every server on it before copying"));
@@ -314,7 +330,10 @@ absl::StatusOr<CopyCounts> CopySqliteToPostgres(const std::string& sqlite_path,
     (*sqlite)->Execute("ROLLBACK").IgnoreError();
     return counts.status();
   }
-  if (absl::Status s = (*pg)->Execute("COMMIT"); !s.ok()) return s;
+  if (absl::Status s = (*pg)->Execute("COMMIT"); !s.ok()) {
+    return absl::Status(
+        s.code(), absl::StrCat("the commit of the copy failed: ", s.message()));
+  }
   (*sqlite)->Execute("ROLLBACK").IgnoreError();
   return counts;
 }

@@ -7,9 +7,10 @@
 // The source is opened as a server opens it (so it is migrated to this
 // build's schema first, and a server running on it is named and refused)
 // and read in one read transaction. The destination must be empty of
-// hotline data, and no hotline-server may be running on it: the copy holds
-// the setup and leader advisory locks (postgres_schema.h) for its whole
-// length, so a server started meanwhile waits. After the rows, the copy
+// hotline data, and no hotline-server may have it open: the copy holds the
+// setup lock and, exclusively, the servers' lock (postgres_schema.h) for
+// its whole length, so a server started meanwhile waits. The locks end
+// when the copy returns. After the rows, the copy
 // moves what PostgreSQL keeps beside them past everything copied:
 // feed_head (the next event gets the next seq, a feed consumer resumes
 // where it was), number_counters (ticket, card and token numbers go on),
@@ -48,11 +49,13 @@ struct CopyCounts {
 //   NOT_FOUND          the SQLite file does not exist;
 //   FAILED_PRECONDITION the destination holds hotline data already, a
 //                       server runs on either database, or the databases'
-//                       tables differ from this build's;
+//                       tables or columns differ from this build's;
 //   UNAVAILABLE        PostgreSQL cannot be reached;
 //   DATA_LOSS          a table's count differs after the copy (nothing is
 //                      committed).
-// On any error the destination is left as it was (empty).
+// On any error the destination is left as it was (empty), except when the
+// COMMIT itself fails ("the commit of the copy failed: ..."): PostgreSQL
+// may then have saved it or not.
 absl::StatusOr<CopyCounts> CopySqliteToPostgres(const std::string& sqlite_path,
                                                 const std::string& postgres_uri,
                                                 const std::string& time_zone);

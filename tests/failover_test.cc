@@ -7,6 +7,7 @@
 // consumer that resumes on the other server sees every event once, in seq
 // order.
 #include <atomic>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -130,6 +131,20 @@ TEST(FailoverTest, ClientsAndAFeedConsumerGoOnOnTheOtherServer) {
       }
     });
   }
+
+  // However the test ends (a failed ASSERT included), the threads stop and
+  // are joined first.
+  struct Cleanup {
+    std::function<void()> run;
+    ~Cleanup() { run(); }
+  } cleanup{[&] {
+    stop = true;
+    for (std::thread& t : writers) {
+      if (t.joinable()) t.join();
+    }
+    watch_control.Stop();
+    if (watcher.joinable()) watcher.join();
+  }};
 
   ASSERT_TRUE(WaitFor([&] { return acknowledged.load() >= kBefore; },
                       absl::Seconds(60)));
