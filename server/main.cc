@@ -237,6 +237,9 @@ int CopyDatabase() {
     options.read_connections = 1;
     options.time_zone = zone_name;
     options.lock = lock;
+    // The copy opened the SQLite file with its integrity check a moment
+    // ago: once is enough.
+    options.check_integrity = false;
     return hotline::storage::OpenStore(options);
   };
   absl::StatusOr<std::unique_ptr<hotline::storage::Store>> source =

@@ -160,6 +160,10 @@ absl::StatusOr<int64_t> NextCardNumber(Connection& db) {
   return NextNumber(db, "cards", kCardFloorSetting);
 }
 
+absl::StatusOr<int64_t> NextTokenNumber(Connection& db) {
+  return db.QueryInt64("SELECT COALESCE(MAX(id), 0) + 1 FROM tokens");
+}
+
 absl::StatusOr<std::optional<SeqVoid>> SeqVoidContaining(Connection& db,
                                                          int64_t seq) {
   absl::StatusOr<std::vector<SeqVoid>> voids = LoadVoids(db);

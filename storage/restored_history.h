@@ -51,6 +51,9 @@ absl::StatusOr<int64_t> NextEventSeq(Connection& db);
 // one and the floor.
 absl::StatusOr<int64_t> NextTicketNumber(Connection& db);
 absl::StatusOr<int64_t> NextCardNumber(Connection& db);
+// The number of the next token (tokens/N): above every one (tokens have no
+// floor: a restored backup keeps its tokens).
+absl::StatusOr<int64_t> NextTokenNumber(Connection& db);
 
 // The void holding `seq`, if any.
 absl::StatusOr<std::optional<SeqVoid>> SeqVoidContaining(Connection& db,

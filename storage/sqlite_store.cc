@@ -358,8 +358,7 @@ absl::Status SqliteStore::ResyncNumbers(Connection& db) {
   if (!ticket.ok()) return ticket.status();
   absl::StatusOr<int64_t> card = NextCardNumber(db);
   if (!card.ok()) return card.status();
-  absl::StatusOr<int64_t> token =
-      db.QueryInt64("SELECT COALESCE(MAX(id), 0) + 1 FROM tokens");
+  absl::StatusOr<int64_t> token = NextTokenNumber(db);
   if (!token.ok()) return token.status();
   absl::MutexLock lock(&numbers_mutex_);
   auto raise = [&](NumberKind kind, int64_t floor) {

@@ -247,8 +247,7 @@ absl::StatusOr<CopyCounts> CopyRows(Connection& sqlite, PgConnection& pg,
   if (!next_ticket.ok()) return next_ticket.status();
   absl::StatusOr<int64_t> next_card = NextCardNumber(pg);
   if (!next_card.ok()) return next_card.status();
-  absl::StatusOr<int64_t> next_token =
-      pg.QueryInt64("SELECT COALESCE(MAX(id), 0) + 1 FROM tokens");
+  absl::StatusOr<int64_t> next_token = NextTokenNumber(pg);
   if (!next_token.ok()) return next_token.status();
   counts.last_seq = *next_seq - 1;
   counts.next_ticket = *next_ticket;
