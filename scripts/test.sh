@@ -10,13 +10,25 @@
 # packages made with cpack, installed with dpkg, run and purged; that one
 # runs only as root, and HOTLINE_TEST_DEB=0 skips it). Extra arguments go to
 # both ctest runs (e.g. -R Storage, -L install). HOTLINE_TEST_BUILDS="test"
-# (or "asan") runs only one.
+# (or "asan") runs only one. Each build is built and tested even when the
+# one before failed (to build or in a test); a summary line per build ends
+# the output, and the exit status is non-zero when either failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+builds="${HOTLINE_TEST_BUILDS:-test asan}"
+for build in $builds; do
+  case "$build" in
+    test | asan) ;;
+    *)
+      echo "unknown build \"$build\" in HOTLINE_TEST_BUILDS; use test, asan" >&2
+      exit 2
+      ;;
+  esac
+done
+
 scripts/install-deps.sh --browser
 jobs="$(nproc)"
-builds="${HOTLINE_TEST_BUILDS:-test asan}"
 
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
@@ -25,20 +37,32 @@ command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
+failed=0
+summary=()
 for build in $builds; do
   case "$build" in
     test) flags=() ;;
     asan) flags=(-DHOTLINE_SANITIZE=ON) ;;
-    *)
-      echo "unknown build \"$build\" in HOTLINE_TEST_BUILDS; use test, asan" >&2
-      exit 2
-      ;;
   esac
   echo "== build/$build" >&2
   start=$SECONDS
-  cmake -S . -B "build/$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    "${launcher[@]}" "${flags[@]}" >/dev/null
-  cmake --build "build/$build" -j"$jobs"
-  (cd "build/$build" && ctest --output-on-failure -j"$jobs" "$@")
-  echo "== build/$build: built and passed in $((SECONDS - start)) s" >&2
+  if ! cmake -S . -B "build/$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    "${launcher[@]}" "${flags[@]}" >/dev/null; then
+    result="FAILED: cmake could not configure it"
+    failed=1
+  elif ! cmake --build "build/$build" -j"$jobs"; then
+    result="FAILED: it did not build"
+    failed=1
+  elif ! (cd "build/$build" && ctest --output-on-failure -j"$jobs" "$@"); then
+    result="FAILED: built, but tests failed (listed above)"
+    failed=1
+  else
+    result="built and passed"
+  fi
+  summary+=("== build/$build: $result ($((SECONDS - start)) s)")
+  echo "${summary[-1]}" >&2
 done
+
+echo "== summary" >&2
+for line in "${summary[@]}"; do echo "$line" >&2; done
+exit "$failed"
