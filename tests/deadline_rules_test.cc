@@ -42,7 +42,8 @@ absl::Time T(const google::protobuf::Timestamp& timestamp) {
   return FromProtoTime(timestamp);
 }
 
-// DESIGN.md §3 on the eve of the 2021 Spring Festival. Working days after
+// The worked example of docs/workflow.md ("Deadlines, warnings and cards"):
+// the eve of the 2021 Spring Festival. Working days after
 // Feb 10: Feb 18, 19, 20 (调休), 22-26, Mar 1-5, 8, 9.
 TEST(Deadlines, EveryTypeDispatchedOnSpringFestivalEve) {
   const absl::Time eve = Beijing(2021, 2, 10, 9, 0);

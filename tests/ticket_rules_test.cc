@@ -66,8 +66,8 @@ const std::map<std::string, Step>& Steps() {
   return *steps;
 }
 
-// DESIGN.md §2's lifecycle: step -> the states it is allowed from, and the
-// state it leads to.
+// The lifecycle of docs/design.md ("The ticket lifecycle"): step -> the
+// states it is allowed from, and the state it leads to.
 struct Allowed {
   std::set<Ticket::State> from;
   Ticket::State to;

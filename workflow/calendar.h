@@ -16,7 +16,8 @@
 //
 // "N working days after an instant" ends at 24:00 local time of the Nth
 // working day, counting from the day after the instant's local date
-// (DESIGN.md §3, after Guangdong's published rules).
+// (docs/workflow.md, "Deadlines, warnings and cards"; after Guangdong's
+// published rules).
 //
 // Immutable after construction; safe for concurrent use.
 #ifndef HOTLINE_WORKFLOW_CALENDAR_H_

@@ -1,5 +1,5 @@
 // Deadlines of one assignment of a ticket, from the policy and the calendar
-// (DESIGN.md §3):
+// (docs/workflow.md, "Deadlines, warnings and cards"):
 //   sign-for   N working days after dispatch (urgent/critical: clock minutes)
 //   reply      N working days by type (urgent/critical: clock hours)
 //   warning    the start of the last `warning_working_days` working days

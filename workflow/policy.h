@@ -1,6 +1,6 @@
 // The deadline policy file: `key = value` lines, '#' comments. Every key but
-// `version` may be left out to keep its default (DESIGN.md §3, after
-// Guangdong's published limits):
+// `version` may be left out to keep its default (docs/workflow.md, "The
+// policy file"; after Guangdong's published limits):
 //
 //   version = gd-2021
 //   ack_working_days = 1

@@ -1,5 +1,6 @@
 // The deadline sweeper's rules as a pure function: given a ticket and the
-// time, which flags and cards have fallen due (DESIGN.md §3):
+// time, which flags and cards have fallen due (docs/workflow.md, "Deadlines,
+// warnings and cards"):
 //   warning (预警)   due_soon once warning_at is reached;
 //   sign-for        ack_overdue once ack_due_at passes while DISPATCHED;
 //   yellow card     once reply_due_at passes with no reply and no extension

@@ -161,7 +161,8 @@ absl::StatusOr<TicketChange> Dispatch(const Ticket& ticket,
   *t.mutable_dispatched_at() = ToProtoTime(context.now);
   t.clear_acknowledged_at();
   t.set_dispatch_count(ticket.dispatch_count() + 1);
-  // A fresh clock for the new department (DESIGN.md §3).
+  // A fresh clock for the new department (docs/workflow.md, "Deadlines,
+  // warnings and cards").
   ClearAssignment(t);
   const Deadlines deadlines =
       ComputeDeadlines(t.type(), t.urgency(), context.now, rules);
