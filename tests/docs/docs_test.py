@@ -23,6 +23,9 @@ to run. The line right before its fence says what this test does with it:
       the block needs what this test does not have (root and dpkg, systemd,
       a PostgreSQL server, a Release build, minutes of load); PATH is the
       test or script that runs it, and must exist and be registered.
+  <!-- doc-test: measured by hand (WHY) -->
+      a benchmark or a fuzzing run: minutes of load whose numbers the docs
+      report, never pass/fail. The test lists these blocks as it runs.
 
 A ```sh block with neither fails the test, as does a command that fails or
 prints something else than shown, and a link between these files to a file
@@ -56,8 +59,7 @@ SCENARIOS = [
     "real",  # docs/operations.md, "Running it for real"
     "rehearsal",  # docs/workflow.md
     "console",  # docs/console.md
-    "http",  # docs/api.md
-    "agent",  # docs/api.md, the department agent example
+    "api",  # docs/api.md: HTTP/JSON, Python
 ]
 
 MARKER = re.compile(r"^<!--\s*doc-test:\s*(.*?)\s*-->\s*$")
@@ -208,11 +210,15 @@ def check_markers(source, blocks):
                                     ", ".join(SCENARIOS)))
             runs.setdefault(m.group(1), []).append(block)
             continue
+        if re.match(r"^measured by hand\s+\(.+\)$", block.marker):
+            print("%s: measured by hand, not run" % block.where(),
+                  file=sys.stderr)
+            continue
         m = re.match(r"^covered by\s+(\S+)\s+\((.+)\)$", block.marker)
         if not m:
-            fail("%s: a doc-test marker must be \"run SCENARIO\" or "
-                 "\"covered by PATH (why not here)\", not \"%s\"" %
-                 (block.where(), block.marker))
+            fail("%s: a doc-test marker must be \"run SCENARIO\", "
+                 "\"covered by PATH (why not here)\" or \"measured by hand "
+                 "(why)\", not \"%s\"" % (block.where(), block.marker))
             continue
         covering = m.group(1)
         if not os.path.exists(os.path.join(source, covering)):
@@ -260,7 +266,8 @@ def split_commands(block):
         if not pending:
             if line.startswith("#    ") and commands and \
                     commands[-1].expected:
-                commands[-1].expected[-1] += line[len("#    "):]
+                # Joined where any white space may stand.
+                commands[-1].expected[-1] += "\0" + line[len("#    "):].strip()
                 continue
             if line.startswith("#   ") and commands:
                 commands[-1].expected.append(line[len("#   "):].strip())
@@ -279,14 +286,17 @@ def split_commands(block):
 
 
 def pattern(shown):
+    """"…" (or "...") stands for any text, a continuation's join for any
+    white space; the rest is matched as written."""
     parts = re.split(r"…|\.\.\.", shown)
-    return re.compile(".*".join(re.escape(part.strip()) for part in parts))
+    return re.compile(".*".join(
+        r"\s*".join(re.escape(piece) for piece in part.strip().split("\0"))
+        for part in parts))
 
 
 SCRIPT_HEAD = r"""
 set -m
 cd "$SCRATCH"
-export PATH="$SCRATCH/build/release/server:$SCRATCH/build/release/tools:$PATH"
 unset HOTLINE_SERVER HOTLINE_TOKEN HOTLINE_TLS_CA HOTLINE_TLS_CERT HOTLINE_TLS_KEY
 __server=
 __stop_server() {
