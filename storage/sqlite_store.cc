@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "common/log.h"
 #include "storage/backup.h"
 #include "storage/change_set.h"
@@ -95,6 +97,58 @@ absl::StatusOr<int> LockDatabase(const std::string& path) {
   }
   return absl::UnavailableError(
       absl::StrCat("cannot lock ", lock_path, ": it keeps changing"));
+}
+
+// The process holding a flock on the file `locked` describes, from
+// /proc/locks ("1: FLOCK ADVISORY WRITE <pid> <major>:<minor>:<inode> ..."),
+// as "hotline-server pid 123"; "another process" when it cannot be told.
+std::string FlockHolder(const struct stat& locked) {
+  std::ifstream locks("/proc/locks");
+  const std::string file = absl::StrCat(
+      absl::Hex(major(locked.st_dev), absl::kZeroPad2), ":",
+      absl::Hex(minor(locked.st_dev), absl::kZeroPad2), ":", locked.st_ino);
+  std::string line;
+  while (std::getline(locks, line)) {
+    const std::vector<std::string> fields =
+        absl::StrSplit(line, ' ', absl::SkipEmpty());
+    // After "N:" come the kind, ADVISORY/MANDATORY, READ/WRITE, pid, file.
+    if (fields.size() < 6 || fields[1] != "FLOCK" || fields[5] != file) {
+      continue;
+    }
+    const std::string& pid = fields[4];
+    const std::string name = FirstLine(absl::StrCat("/proc/", pid, "/comm"));
+    return absl::StrCat(name.empty() ? "process" : name, " pid ", pid);
+  }
+  return "another process";
+}
+
+// Takes an exclusive flock on the database file itself, so that one server
+// serves a file whatever path names it: `<path>.lock` is named after the
+// path, and a hard link or a symbolic link names the same file by another
+// path. Returns the descriptor (held until Close), or -1 when there is no
+// file yet (it is locked once created). SQLite locks with fcntl, which
+// does not meet flock on Linux, so this lock does not disturb SQLite's.
+absl::StatusOr<int> LockDatabaseFile(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return -1;
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot read ", path, ": ", ErrnoText()));
+  }
+  if (flock(fd, LOCK_EX | LOCK_NB) == 0) return fd;
+  const int error = errno;
+  struct stat locked;
+  const bool known = fstat(fd, &locked) == 0;
+  close(fd);
+  if (error != EWOULDBLOCK) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot lock ", path, ": ", std::strerror(error)));
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      path, " is in use by ", known ? FlockHolder(locked) : "another process",
+      ", which serves the same file under another name (a hard link or a "
+      "symbolic link); stop that server first, or give this one another "
+      "database"));
 }
 
 enum class FileKind {
@@ -234,6 +288,9 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     absl::StatusOr<int> fd = LockDatabase(options.path);
     if (!fd.ok()) return fd.status();
     store->lock_fd_ = *fd;
+    absl::StatusOr<int> file_fd = LockDatabaseFile(options.path);
+    if (!file_fd.ok()) return file_fd.status();
+    store->file_lock_fd_ = *file_fd;
   }
   // Every check passes before anything is written, journal mode included.
   absl::StatusOr<FileKind> kind = InspectFile(options, *zone);
@@ -245,6 +302,11 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
                           O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
       fd >= 0) {
     close(fd);
+  }
+  if (options.lock && store->file_lock_fd_ < 0) {
+    absl::StatusOr<int> file_fd = LockDatabaseFile(options.path);
+    if (!file_fd.ok()) return file_fd.status();
+    store->file_lock_fd_ = *file_fd;
   }
   absl::StatusOr<std::unique_ptr<Connection>> writer =
       SqliteConnection::Open(options.path, /*read_only=*/false);
@@ -335,6 +397,10 @@ void SqliteStore::Close() {
   SqlStore::Close();
   // Then another server may have the file. The lock file goes first (a
   // refused start leaves nothing behind; see LockDatabase).
+  if (file_lock_fd_ >= 0) {
+    close(file_lock_fd_);
+    file_lock_fd_ = -1;
+  }
   if (lock_fd_ >= 0) {
     unlink((path_ + ".lock").c_str());
     close(lock_fd_);

@@ -89,6 +89,8 @@ class SqliteStore final : public SqlStore {
   const std::string path_;
   // The lock file's descriptor while `lock` holds it, else -1.
   int lock_fd_ = -1;
+  // The flock on the database file itself (LockDatabaseFile), or -1.
+  int file_lock_fd_ = -1;
 
   absl::Mutex numbers_mutex_;
   // The next number of each NumberKind to hand out.

@@ -69,9 +69,11 @@ struct StoreOptions {
   std::string time_zone = "Asia/Shanghai";
   // Hold an exclusive lock on "<path>.lock" (which holds this process's id)
   // while open, so that a second store with `lock` on the same file is
-  // refused, naming the holder. The kernel releases it when the process
-  // ends, however it ends. The server sets it; the bootstrap command does not
-  // (it may run beside a running server).
+  // refused, naming the holder; and an exclusive flock on the database file
+  // itself, so that a store opened through another name of the same file (a
+  // hard link, a symbolic link) is refused too. The kernel releases both
+  // when the process ends, however it ends. The server sets it; the bootstrap
+  // command does not (it may run beside a running server).
   bool lock = false;
   // Run PRAGMA quick_check before opening (reads the whole file once).
   bool check_integrity = true;

@@ -2,10 +2,13 @@
 // database file, refused starts that leave the file as it was, a damaged
 // file or a full disk while serving, --version and --help, and an installed
 // binary that finds its data beside it.
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -79,7 +82,7 @@ pid_t Spawn(const std::string& binary, const std::vector<std::string>& args,
 // a directory of its own.
 Finished RunBinary(const std::string& binary,
                    const std::vector<std::string>& args,
-                   absl::Duration timeout = absl::Seconds(20)) {
+                   absl::Duration timeout = absl::Seconds(60)) {
   TempDir output;
   const std::string out = output.File("out"), err = output.File("err");
   Finished run;
@@ -200,6 +203,136 @@ TEST(Startup, ASecondServerOnADatabaseInUseIsRefusedNamingItsHolder) {
   ASSERT_TRUE(Exists(db + ".lock"));
   ServerProcess restarted(db);
   EXPECT_TRUE(ConnectTo(restarted.address())->CheckHealth().ok());
+}
+
+// A socket on 127.0.0.1:`port`, or -1.
+int ConnectLoopback(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address = {};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) !=
+      0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// One HTTP request with "Connection: close": the server answers and closes
+// first, so the connection waits in TIME_WAIT on the server's port.
+std::string HttpRequestClosedByServer(int port) {
+  const int fd = ConnectLoopback(port);
+  if (fd < 0) return "";
+  const std::string request =
+      absl::StrCat("GET /v1/nothing HTTP/1.1\r\nHost: 127.0.0.1:", port,
+                   "\r\nConnection: close\r\n\r\n");
+  if (write(fd, request.data(), request.size()) !=
+      static_cast<ssize_t>(request.size())) {
+    close(fd);
+    return "";
+  }
+  std::string answer;
+  char buffer[4096];
+  for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;) {
+    answer.append(buffer, n);
+  }
+  close(fd);
+  return answer;
+}
+
+// A stopped server is restarted at once on both its ports, though its HTTP
+// connections wait in TIME_WAIT; a second live server is still refused.
+TEST(Startup, AStoppedServerRestartsAtOnceAfterHttpTraffic) {
+  TempDir dir;
+  const std::string db = dir.File("hotline.db");
+  const std::string address = absl::StrCat("127.0.0.1:", testing::FreePort());
+  const int http_port = testing::FreePort();
+  const std::string http = absl::StrCat("--http_listen=127.0.0.1:", http_port);
+  for (int round = 0; round < 3; ++round) {
+    SCOPED_TRACE(round);
+    ServerProcess server(db, address, {http});
+    ASSERT_TRUE(ConnectTo(address)->CheckHealth().ok());
+    for (int i = 0; i < 5; ++i) {
+      EXPECT_TRUE(absl::StartsWith(HttpRequestClosedByServer(http_port),
+                                   "HTTP/1.1 404"));
+    }
+    if (round == 0) {
+      const std::string other_db = dir.File("other.db");
+      Finished second =
+          RunServer({"--db=" + other_db,
+                     absl::StrCat("--listen=127.0.0.1:", testing::FreePort()),
+                     http, "--quiet"});
+      ExpectRefused(second, "the port is in use");
+      EXPECT_NE(second.err.find("--http_listen"), std::string::npos);
+      EXPECT_FALSE(Exists(other_db));  // refused before the database
+    }
+    EXPECT_EQ(server.Terminate(), 0);
+  }
+}
+
+// A port that another program's closed connections hold in TIME_WAIT is
+// free for hotline's HTTP listener too (the start-up check and the listener
+// bind alike), and a start is not refused after the database was opened.
+TEST(Startup, AnHttpPortInTimeWaitFromAnotherProgramIsUsable) {
+  TempDir dir;
+  const int port = testing::FreePort();
+  {
+    const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const int on = 1;
+    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    sockaddr_in address = {};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(
+        bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof(address)),
+        0);
+    ASSERT_EQ(listen(listener, 4), 0);
+    const int client = ConnectLoopback(port);
+    ASSERT_GE(client, 0);
+    const int accepted = accept(listener, nullptr, nullptr);
+    ASSERT_GE(accepted, 0);
+    close(accepted);  // this side closes first: its port waits in TIME_WAIT
+    char byte;
+    EXPECT_EQ(read(client, &byte, 1), 0);
+    close(client);
+    close(listener);
+  }
+  const std::string db = dir.File("hotline.db");
+  ServerProcess server(db, "",
+                       {absl::StrCat("--http_listen=127.0.0.1:", port)});
+  EXPECT_TRUE(ConnectTo(server.address())->CheckHealth().ok());
+  EXPECT_TRUE(
+      absl::StartsWith(HttpRequestClosedByServer(port), "HTTP/1.1 404"));
+}
+
+// One server per file, whatever path names it: a hard link or a symbolic
+// link to a database in use is refused, naming the holder, and the file is
+// left as it was.
+TEST(Startup, ASecondServerOnTheSameFileUnderAnotherNameIsRefused) {
+  TempDir dir;
+  const std::string db = dir.File("hotline.db");
+  MakeDatabase(db, 3);
+  ServerProcess first(db);
+  const std::string hard = dir.File("hard.db");
+  const std::string soft = dir.File("soft.db");
+  ASSERT_EQ(link(db.c_str(), hard.c_str()), 0);
+  ASSERT_EQ(symlink(db.c_str(), soft.c_str()), 0);
+  for (const std::string& other : {hard, soft}) {
+    SCOPED_TRACE(other);
+    const std::string before = Bytes(db);
+    Finished second = RunServer(
+        {"--db=" + other,
+         absl::StrCat("--listen=127.0.0.1:", testing::FreePort()), "--quiet"});
+    ExpectRefused(second, "is in use by hotline-server pid ");
+    EXPECT_NE(second.err.find("under another name"), std::string::npos)
+        << second.err;
+    EXPECT_TRUE(Bytes(db) == before) << "the refused start changed the file";
+    EXPECT_FALSE(Exists(other + ".lock"));
+  }
+  EXPECT_TRUE(ConnectTo(first.address())->CheckHealth().ok());
 }
 
 TEST(Startup, RefusedStartsLeaveTheFileAsItWas) {
