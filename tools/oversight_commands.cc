@@ -287,8 +287,9 @@ void AddOversightCommands(std::vector<Command>* commands_out) {
        "daily submit TICKET... --progress TEXT [--date YYYY-MM-DD]",
        "Submits today's progress entry (一日一报) for tickets your department "
        "holds IN_PROGRESS; the same progress text for each. Entries may be "
-       "amended until the day ends. --date defaults to today (Beijing "
-       "time).\nExample:\n  hotlinectl daily submit 7 9 --progress "
+       "amended until the day ends. --date defaults to the server's "
+       "today (in rehearsal mode, the day its manual clock stands "
+       "on).\nExample:\n  hotlinectl daily submit 7 9 --progress "
        "已约谈施工方, 明日复查",
        {"progress", "date"},
        {},
@@ -296,9 +297,15 @@ void AddOversightCommands(std::vector<Command>* commands_out) {
        500,
        [](Context& c, const Args& args, const std::vector<std::string>& w) {
          v1::SubmitDailyReportRequest request;
-         request.set_date(args.Get(
-             "date",
-             absl::FormatTime("%Y-%m-%d", absl::Now(), BureauTimeZone())));
+         if (args.Has("date")) {
+           request.set_date(args.Get("date"));
+         } else {
+           // The server's today, not this machine's: a rehearsal server's
+           // clock is not the wall clock.
+           absl::StatusOr<v1::Caller> caller = c.client->GetCaller();
+           if (!caller.ok()) return Fail(caller.status());
+           request.set_date(caller->today());
+         }
          for (const std::string& ticket : w) {
            auto* entry = request.add_entries();
            entry->set_ticket(TicketName(ticket));

@@ -21,9 +21,9 @@ constexpr const char* kUsage =
     "[--format table|csv|json|zh] [--top N] [--days]";
 
 // [from, to) from --from/--to, --month YYYY-MM or --year YYYY; by default
-// the current month in the bureau's time zone.
+// the month `now` falls in, in `zone`.
 absl::StatusOr<std::pair<std::string, std::string>> ReportPeriod(
-    const Args& args, absl::Time now) {
+    const Args& args, absl::Time now, absl::TimeZone zone) {
   const int given = (args.Has("from") || args.Has("to") ? 1 : 0) +
                     (args.Has("month") ? 1 : 0) + (args.Has("year") ? 1 : 0);
   if (given > 1) {
@@ -37,7 +37,7 @@ absl::StatusOr<std::pair<std::string, std::string>> ReportPeriod(
     }
     return std::make_pair(args.Get("from"), args.Get("to"));
   }
-  absl::CivilMonth month = absl::ToCivilMonth(now, BureauTimeZone());
+  absl::CivilMonth month = absl::ToCivilMonth(now, zone);
   if (args.Has("month")) {
     if (!absl::ParseCivilTime(args.Get("month"), &month)) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -69,8 +69,21 @@ int RunReport(Context& context, const Args& args,
                                    "\" is not one of table, csv, json, zh"));
   }
   v1::GetStatisticsRequest request;
+  // The current month is the server's (a rehearsal server's clock is not
+  // the wall clock); asked only when no period is given.
+  absl::Time now = absl::Now();
+  absl::TimeZone zone = BureauTimeZone();
+  if (!args.Has("from") && !args.Has("to") && !args.Has("month") &&
+      !args.Has("year")) {
+    absl::StatusOr<v1::Caller> caller = context.client->GetCaller();
+    if (!caller.ok()) return Fail(caller.status());
+    now = FromProtoTime(caller->now());
+    if (!absl::LoadTimeZone(caller->time_zone(), &zone)) {
+      zone = BureauTimeZone();
+    }
+  }
   absl::StatusOr<std::pair<std::string, std::string>> period =
-      ReportPeriod(args, absl::Now());
+      ReportPeriod(args, now, zone);
   if (!period.ok()) return InputError(context, period.status());
   request.set_from_date(period->first);
   request.set_to_date(period->second);

@@ -83,10 +83,20 @@ std::vector<std::string> CsvCells(const std::string& scope,
   return cells;
 }
 
-// A CSV field, quoted when it holds a comma, quote or line break.
+// A CSV field, quoted when it holds a comma, quote or line break. A cell a
+// spreadsheet would evaluate as a formula (it starts with =, +, -, @, a tab
+// or a carriage return: a topic like =HYPERLINK(...) typed by a caller) is
+// neutralised as OWASP's CSV injection advice says: a leading apostrophe,
+// and quoted. The figures themselves never start with one of these.
 std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  return absl::StrCat("\"", absl::StrReplaceAll(text, {{"\"", "\"\""}}), "\"");
+  const bool formula =
+      !text.empty() &&
+      absl::string_view("=+-@\t\r").find(text[0]) != absl::string_view::npos;
+  if (!formula && text.find_first_of(",\"\r\n") == std::string::npos) {
+    return text;
+  }
+  return absl::StrCat("\"", formula ? "'" : "",
+                      absl::StrReplaceAll(text, {{"\"", "\"\""}}), "\"");
 }
 
 std::string CsvLine(const std::vector<std::string>& cells) {
@@ -189,7 +199,10 @@ std::string ReportCsv(const v1::Statistics& s) {
   absl::StrAppend(&out, CsvLine(CsvCells("total", TheFilter(s), s.total())));
   for (const auto& row : s.departments()) {
     absl::StrAppend(
-        &out, CsvLine(CsvCells("department", row.department(), row.figures())));
+        &out, CsvLine(CsvCells("department",
+                               row.department().empty() ? "(not dispatched)"
+                                                        : row.department(),
+                               row.figures())));
   }
   for (const auto& day : s.per_day()) {
     absl::StrAppend(&out, CsvLine(CsvCells("day", day.date(), day.figures())));

@@ -68,7 +68,7 @@ StatFacts TicketFacts(const Ticket& t, absl::TimeZone zone) {
                           ? 1
                           : 0;
   v[kPendingOverdue] = !replied && t.reply_overdue() ? 1 : 0;
-  v[kReturns] = t.return_count();
+  // Returns are counted for the returning department (ReturnFacts).
   v[kReopens] = t.reopen_count();
   if (t.state() == Ticket::CLOSED) {
     switch (t.satisfaction()) {
@@ -85,6 +85,18 @@ StatFacts TicketFacts(const Ticket& t, absl::TimeZone zone) {
         break;
     }
   }
+  return facts;
+}
+
+StatFacts ReturnFacts(const Ticket& ticket,
+                      const std::string& returning_department,
+                      absl::TimeZone zone) {
+  StatFacts facts;
+  facts.department = returning_department;
+  facts.type = Ticket::Type_Name(ticket.type());
+  facts.topic = ticket.topic();
+  facts.day = DayOf(FromProtoTime(ticket.received_at()), zone);
+  facts.counts[kReturns] = 1;
   return facts;
 }
 
@@ -138,9 +150,13 @@ std::vector<TimedFacts> TicketStatChanges(const Ticket* before,
     changes.push_back({FromProtoTime(after.reply_due_at()), was, mid});
     was = std::move(mid);
   }
+  const absl::Time updated = FromProtoTime(after.update_time());
+  for (int32_t i = before->return_count(); i < after.return_count(); ++i) {
+    changes.push_back({updated, std::nullopt,
+                       ReturnFacts(after, before->department(), zone)});
+  }
   if (!was.SameKey(now) || !(StatVector(was.counts) -= now.counts).IsZero()) {
-    changes.push_back(
-        {FromProtoTime(after.update_time()), std::move(was), std::move(now)});
+    changes.push_back({updated, std::move(was), std::move(now)});
   }
   return changes;
 }

@@ -8,8 +8,13 @@
 //   is REPLIED or CLOSED; replied_on_time 1 while replied and its reply came
 //   no later than its reply deadline (the extended one, after an approved
 //   extension); pending_overdue 1 while not replied and the sweeper has
-//   marked its reply deadline passed; returns / reopens its counts; one of
-//   the satisfaction counters while CLOSED with that rating.
+//   marked its reply deadline passed; reopens its count; one of the
+//   satisfaction counters while CLOSED with that rating.
+// A return (退单) is the returning department's act: each return contributes
+// returns 1 to the department that returned the ticket (not to whoever
+// holds the ticket afterwards, nor to "not dispatched"), on the day the
+// ticket was received, counted from the moment of the return. A
+// department's return rate is its returns against what it was forwarded.
 // A card contributes yellow or red 1 on the day it was issued, while not
 // revoked. A settled daily-report day contributes reports_owed 1 and one of
 // reports_given / reports_missed on that day.
@@ -85,6 +90,11 @@ struct StatFacts {
 
 StatFacts TicketFacts(const v1::Ticket& ticket, absl::TimeZone zone);
 
+// One return of `ticket` by `returning_department` ("departments/{id}").
+StatFacts ReturnFacts(const v1::Ticket& ticket,
+                      const std::string& returning_department,
+                      absl::TimeZone zone);
+
 // A card of a ticket with the given type and topic; nullopt when revoked.
 std::optional<StatFacts> CardFacts(const v1::Card& card, v1::Ticket::Type type,
                                    const std::string& topic,
@@ -106,7 +116,8 @@ struct TimedFacts {
 // ticket) makes, in time order. A new ticket counts from its received_at (at
 // the latest its create_time). A reply deadline the sweeper marked passed
 // counts from the deadline itself, however late the sweep ran; everything
-// else from the new update_time.
+// else from the new update_time. A return adds ReturnFacts for the
+// department that held the ticket in `before`.
 std::vector<TimedFacts> TicketStatChanges(const v1::Ticket* before,
                                           const v1::Ticket& after,
                                           absl::TimeZone zone);
