@@ -128,6 +128,14 @@ absl::StatusOr<std::string> ParseDepartmentName(absl::string_view name,
 
 absl::Status CheckOptionalText(absl::string_view value, absl::string_view field,
                                int max_chars) {
+  // A NUL is valid UTF-8 but no text a person typed: it cuts strings short
+  // in C programs, spreadsheets and databases downstream.
+  if (const size_t nul = value.find('\0'); nul != absl::string_view::npos) {
+    return InvalidFieldError(
+        field,
+        absl::StrCat(field, " contains a NUL character (byte ", nul + 1, " of ",
+                     value.size(), "): ", QuoteInput(value), "; remove it"));
+  }
   const int length = Utf8Length(value);
   if (length > max_chars) {
     return InvalidFieldError(
@@ -206,6 +214,11 @@ absl::Status ValidateNewTicket(const v1::Ticket& ticket, absl::Time now) {
                      " bytes long; at most ", kMaxContentBytes,
                      " are allowed"));
   }
+  // Its length is checked in bytes above; the other checks of any text.
+  if (absl::Status s = CheckOptionalText(ticket.content(), "ticket.content",
+                                         kMaxContentBytes);
+      !s.ok())
+    return s;
   if (absl::Status s = CheckOptionalText(ticket.address(), "ticket.address",
                                          kMaxAddressChars);
       !s.ok())

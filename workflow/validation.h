@@ -70,10 +70,12 @@ absl::StatusOr<int64_t> ParseCardName(absl::string_view name,
 absl::StatusOr<int64_t> ParseTokenName(absl::string_view name,
                                        absl::string_view field);
 
-// A required text of at most `max_chars` characters, not blank.
+// A required text of at most `max_chars` characters, not blank, without a
+// NUL character.
 absl::Status CheckRequiredText(absl::string_view value, absl::string_view field,
                                int max_chars);
-// An optional text of at most `max_chars` characters.
+// An optional text of at most `max_chars` characters, without a NUL
+// character.
 absl::Status CheckOptionalText(absl::string_view value, absl::string_view field,
                                int max_chars);
 
