@@ -272,40 +272,54 @@ TEST(Startup, AStoppedServerRestartsAtOnceAfterHttpTraffic) {
   }
 }
 
+// Leaves 127.0.0.1:`port` in TIME_WAIT, as another program's closed
+// connection would (its listener closes first, with SO_REUSEADDR).
+void LeaveInTimeWait(int port) {
+  const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int on = 1;
+  setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+  sockaddr_in address = {};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(
+      bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof(address)),
+      0);
+  ASSERT_EQ(listen(listener, 4), 0);
+  const int client = ConnectLoopback(port);
+  ASSERT_GE(client, 0);
+  const int accepted = accept(listener, nullptr, nullptr);
+  ASSERT_GE(accepted, 0);
+  close(accepted);  // this side closes first: its port waits in TIME_WAIT
+  char byte;
+  EXPECT_EQ(read(client, &byte, 1), 0);
+  close(client);
+  close(listener);
+}
+
 // A port that another program's closed connections hold in TIME_WAIT is
-// free for hotline's HTTP listener too (the start-up check and the listener
-// bind alike), and a start is not refused after the database was opened.
-TEST(Startup, AnHttpPortInTimeWaitFromAnotherProgramIsUsable) {
+// free for each of hotline's listeners (the start-up check and the
+// listener's bind agree), so no start is refused after the database was
+// opened.
+TEST(Startup, PortsInTimeWaitFromAnotherProgramAreUsable) {
   TempDir dir;
-  const int port = testing::FreePort();
-  {
-    const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    const int on = 1;
-    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-    sockaddr_in address = {};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(
-        bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof(address)),
-        0);
-    ASSERT_EQ(listen(listener, 4), 0);
-    const int client = ConnectLoopback(port);
-    ASSERT_GE(client, 0);
-    const int accepted = accept(listener, nullptr, nullptr);
-    ASSERT_GE(accepted, 0);
-    close(accepted);  // this side closes first: its port waits in TIME_WAIT
-    char byte;
-    EXPECT_EQ(read(client, &byte, 1), 0);
-    close(client);
-    close(listener);
+  for (const std::string role : {"grpc", "http", "metrics"}) {
+    SCOPED_TRACE(role);
+    const int port = testing::FreePort();
+    LeaveInTimeWait(port);
+    const std::string at = absl::StrCat("127.0.0.1:", port);
+    const std::string db = dir.File(role + ".db");
+    std::vector<std::string> flags;
+    if (role == "http") flags.push_back("--http_listen=" + at);
+    if (role == "metrics") flags.push_back("--metrics_listen=" + at);
+    ServerProcess server(db, role == "grpc" ? at : "", flags);
+    EXPECT_TRUE(ConnectTo(server.address())->CheckHealth().ok());
+    if (role != "grpc") {
+      // Served there (the gateway: no route; the metrics: not /metrics).
+      EXPECT_TRUE(absl::StartsWith(HttpRequestClosedByServer(port), "HTTP/1."))
+          << role;
+    }
   }
-  const std::string db = dir.File("hotline.db");
-  ServerProcess server(db, "",
-                       {absl::StrCat("--http_listen=127.0.0.1:", port)});
-  EXPECT_TRUE(ConnectTo(server.address())->CheckHealth().ok());
-  EXPECT_TRUE(
-      absl::StartsWith(HttpRequestClosedByServer(port), "HTTP/1.1 404"));
 }
 
 // One server per file, whatever path names it: a hard link or a symbolic
