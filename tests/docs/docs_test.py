@@ -430,6 +430,27 @@ def start_serve_script_server(scratch, work):
                      log.read())
 
 
+def check_first_session_untouched(scratch):
+    """After the other scenarios, the first session's server, token and
+    department are as the first session left them: nothing documented
+    later re-creates or overwrites them."""
+    token = open(os.path.join(scratch, "var", "bureau.token")).read().strip()
+    result = subprocess.run([
+        os.path.join(scratch, "build", "release", "tools", "hotlinectl"),
+        "department", "list"
+    ],
+                            cwd=scratch,
+                            env=dict(os.environ,
+                                     HOTLINE_SERVER="127.0.0.1:7345",
+                                     HOTLINE_TOKEN=token),
+                            capture_output=True,
+                            text=True)
+    if result.returncode != 0 or "departments/housing" not in result.stdout:
+        fail("after the other scenarios, var/bureau.token no longer lists "
+             "the first session's departments on 127.0.0.1:7345 (exit %d):"
+             "\n%s%s" % (result.returncode, result.stdout, result.stderr))
+
+
 def network_namespace():
     try:
         result = subprocess.run(
@@ -514,6 +535,8 @@ def main():
             run_scenario(name, runs[name], scratch, work)
             if len(failures) > before:
                 break
+        if not failures:
+            check_first_session_untouched(scratch)
     finally:
         serve.send_signal(2)  # Ctrl-C, as in scripts/serve.sh's terminal
         if serve.wait() != 0:
