@@ -45,6 +45,11 @@ while [ $# -gt 0 ]; do
 done
 
 scripts/install-deps.sh
+if [ ! -x build/release/server/hotline-server ]; then
+  echo "serve.sh: first build of hotline-server and hotlinectl in" \
+    "build/release: about 10 minutes on 2 cores (later starts take" \
+    "seconds)" >&2
+fi
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
   >/dev/null
 cmake --build build/release -j"$(nproc)" --target hotline-server hotlinectl

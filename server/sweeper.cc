@@ -190,8 +190,12 @@ void Sweeper::Run() {
     absl::StatusOr<bool> lead = store_->HoldLeadership();
     if (lead.ok() && *lead != leading) {
       leading = *lead;
-      LogInfo(leading ? "this server leads the deadline sweeps"
-                      : "another server leads the deadline sweeps");
+      // Said only where servers share the store: alone, a server always
+      // leads, and the line would tell nothing.
+      if (store_->Shared()) {
+        LogInfo(leading ? "this server leads the deadline sweeps"
+                        : "another server leads the deadline sweeps");
+      }
     } else if (!lead.ok()) {
       LogError(
           absl::StrCat("deadline sweep: cannot tell whether this server "

@@ -77,6 +77,7 @@ class PostgresStore final : public SqlStore {
   void SetCommitListener(
       std::function<void(const std::vector<v1::Event>&)> listener) override;
   absl::StatusOr<bool> HoldLeadership() override;
+  bool Shared() const override { return true; }
   // FAILED_PRECONDITION: back up with pg_dump or pg_basebackup.
   absl::StatusOr<BackupFile> WriteBackup(const std::string& directory,
                                          absl::Time now) override;

@@ -56,7 +56,9 @@ class SqliteStore final : public SqlStore {
 
   absl::StatusOr<int64_t> ReserveNumbers(NumberKind kind, int count) override;
   // Always true: one process has the file (StoreOptions::lock).
+  // One server per file (StoreOptions::lock): it always leads.
   absl::StatusOr<bool> HoldLeadership() override { return true; }
+  bool Shared() const override { return false; }
   absl::StatusOr<BackupFile> WriteBackup(const std::string& directory,
                                          absl::Time now) override;
   // As SqlStore::Close; the write connection, closing last, checkpoints and

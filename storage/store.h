@@ -141,6 +141,10 @@ class Store {
   // alive. A holder that ends, however it ends, lets go. UNAVAILABLE when
   // the store cannot say now.
   virtual absl::StatusOr<bool> HoldLeadership() = 0;
+  // Whether other processes may share this store (then leadership can pass
+  // between them, and is worth telling an operator about). Constant; false
+  // unless an engine says otherwise.
+  virtual bool Shared() const { return false; }
 
   // ---- Health.
 

@@ -322,6 +322,34 @@ TEST(Startup, PortsInTimeWaitFromAnotherProgramAreUsable) {
   }
 }
 
+// A server alone on its SQLite file always leads the deadline sweeps: its
+// log does not say so (a line that tells nothing), while it still logs
+// what it serves. The sweeper's first turn runs before it stops.
+TEST(Startup, ASqliteServerDoesNotLogThatItLeadsTheSweeps) {
+  TempDir dir;
+  const std::string address = absl::StrCat("127.0.0.1:", testing::FreePort());
+  const pid_t pid =
+      Spawn(testing::ServerBinary(),
+            {"--db=" + dir.File("hotline.db"), "--listen=" + address},
+            dir.File("out"), dir.File("err"));
+  ASSERT_GT(pid, 0);
+  std::unique_ptr<Client> client = ConnectTo(address);
+  bool healthy = false;
+  for (int attempt = 0; attempt < 600 && !healthy; ++attempt) {
+    client->WaitForConnected(absl::Milliseconds(100));
+    healthy = client->CheckHealth().ok();
+  }
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(healthy);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  const std::string err = Bytes(dir.File("err"));
+  EXPECT_NE(err.find("hotline-server listening on"), std::string::npos) << err;
+  EXPECT_NE(err.find("stopped; database closed"), std::string::npos) << err;
+  EXPECT_EQ(err.find("leads the deadline sweeps"), std::string::npos) << err;
+}
+
 // One server per file, whatever path names it: a hard link or a symbolic
 // link to a database in use is refused, naming the holder, and the file is
 // left as it was.
