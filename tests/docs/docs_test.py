@@ -408,6 +408,7 @@ def start_serve_script_server(scratch, work):
         ],
                        cwd=scratch,
                        stdout=token,
+                       stderr=subprocess.DEVNULL,
                        check=True)
     os.umask(old)
     log = open(os.path.join(work, "serve.log"), "w+")
