@@ -18,8 +18,8 @@
 // microseconds) and the directory fsynced.
 //
 // Restoring is copying a backup over the database path while the server is
-// stopped, removing the -wal and -shm files beside it (README, "Backup and
-// restore").
+// stopped, removing the -wal and -shm files beside it (docs/operations.md,
+// "Backup and restore").
 //
 // Thread-safety: WriteBackup and PruneBackups may run concurrently with any
 // use of the store, but not with each other on the same directory (the

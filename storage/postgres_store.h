@@ -38,7 +38,7 @@
 //   lock, so servers starting together migrate once.
 //
 // WriteBackup is refused: a PostgreSQL database is backed up with
-// PostgreSQL's tools (pg_dump, pg_basebackup; see the README).
+// PostgreSQL's tools (pg_dump, pg_basebackup; see docs/operations.md).
 //
 // Thread-safe: every method may be called from any thread.
 #ifndef HOTLINE_STORAGE_POSTGRES_STORE_H_

@@ -1,4 +1,5 @@
-// The statistics' "as of" rule at its boundaries (README "Statistics"):
+// The statistics' "as of" rule at its boundaries (docs/workflow.md,
+// "Statistics"):
 // a ticket's receipt counts from its received_at, the platform's time, even
 // when it is imported later; everything the service records counts from the
 // instant it was recorded. Real server, rehearsal clock, client library.

@@ -690,7 +690,7 @@ TEST_F(StatisticsTest, AnyTopicTextSurvivesTheChangeLog) {
 
 // Random work over three months, then the sums must agree with the tickets
 // and cards as they are now, counted one by one from the lists by the
-// README's definitions.
+// definitions of docs/workflow.md ("Statistics").
 TEST_F(StatisticsTest, SumsAgreeWithTheTicketsAfterRandomWork) {
   std::mt19937 random(12345);
   auto chance = [&](int percent) {
@@ -707,7 +707,7 @@ TEST_F(StatisticsTest, SumsAgreeWithTheTicketsAfterRandomWork) {
   Names tickets;
   absl::Time now = Beijing(2021, 2, 1, 9, 0);
   // The figures counted one by one from the tickets, cards and daily-report
-  // obligations as they are now, by the README's definitions.
+  // obligations as they are now, by the definitions of docs/workflow.md.
   auto count = [&]() {
     std::map<std::string, Expected> rows;  // by department
     v1::ListTicketsRequest list;

@@ -1,6 +1,6 @@
 // The bureau's figures (统计) from summed contributions (stat_facts.h), and
-// the checks on a statistics request's period. The definitions the README
-// gives, in code:
+// the checks on a statistics request's period. The definitions
+// docs/workflow.md ("Statistics") gives, in code:
 //
 //   pending_not_overdue = received - replied - pending_overdue
 //   daily_average       = floor(10 * received / days) / 10

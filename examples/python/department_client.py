@@ -7,8 +7,8 @@ printing each event. Every refusal is printed with its stable reason, read
 from the google.rpc.Status the server sends in the trailing metadata
 "grpc-status-details-bin" (hotline/v1/errors.proto lists the reasons).
 
-The stubs are generated with Debian's protoc and grpc_python_plugin (README,
-"Other languages"; the build does it into <build>/python):
+The stubs are generated with Debian's protoc and grpc_python_plugin
+(docs/api.md, "Other languages"; the build does it into <build>/python):
 
   export HOTLINE_SERVER=127.0.0.1:7345 HOTLINE_TOKEN=hl_...   # a department's
   PYTHONPATH=build/release/python python3 examples/python/department_client.py
