@@ -27,14 +27,13 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "bench/engine_comparison.h"
 #include "bench/measure.h"
+#include "bench/usage.h"
 #include "bench/workload.h"
 #include "client/hotline_client.h"
 #include "common/dev_certificates.h"
@@ -288,9 +287,18 @@ int64_t ProcessWriteBytes() {
 }
 
 int Main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "Load generator for hotline-server. See the flags below.");
-  absl::ParseCommandLine(argc, argv);
+  bench::ParseCommandLine(
+      argc, argv, "bench/load.cc",
+      "Load generator for hotline-server. N concurrent "
+      "clients, a fixed time per operation; prints throughput and p50/p99 "
+      "latency of CreateTicket, GetTicket and a full lifecycle beside a "
+      "health check. With the embedded server (no --target) it also "
+      "compares HTTP/JSON with gRPC, plaintext with TLS, and with "
+      "--postgres SQLite with PostgreSQL.\n\n"
+      "  hotline-bench                      # embedded server, temp db\n"
+      "  hotline-bench --target=127.0.0.1:7345 --token=$(cat "
+      "var/bureau.token)\n"
+      "  hotline-bench --tls=false --http=false --clients=16 --seconds=10");
   // Abseil checks every lock order for cycles unless told not to (a debug
   // aid: a few percent of a busy server's CPU); the tests keep it on.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);

@@ -29,13 +29,12 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "bench/usage.h"
 #include "client/hotline_client.h"
 #include "common/log.h"
 #include "common/proto_time.h"
@@ -245,9 +244,10 @@ std::optional<Timing> Run(int64_t tickets, const std::string& dir, int calls) {
 }  // namespace hotline
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "Times GetStatistics for one year at several database sizes.");
-  absl::ParseCommandLine(argc, argv);
+  hotline::bench::ParseCommandLine(
+      argc, argv, "bench/statistics.cc",
+      "Times GetStatistics for one year at several "
+      "database sizes.\n\n  hotline-stats-bench --sizes=100000 --calls=10");
   hotline::SetInfoLogging(false);
   std::string dir = absl::GetFlag(FLAGS_dir);
   if (dir.empty()) {

@@ -40,14 +40,13 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "bench/usage.h"
 #include "client/hotline_client.h"
 #include "common/log.h"
 #include "common/proto_time.h"
@@ -1096,10 +1095,11 @@ int RunLists(const std::string& dir) {
 }  // namespace hotline
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "Storage footprint of a county's year, and list flatness as the data "
-      "grows. --footprint, --lists (neither: both).");
-  absl::ParseCommandLine(argc, argv);
+  hotline::bench::ParseCommandLine(
+      argc, argv, "bench/storage.cc",
+      "The storage footprint of a county's year, and "
+      "list flatness as the data grows. --footprint, --lists (neither: "
+      "both).\n\n  hotline-storage-bench --lists --list_sizes=10000");
   hotline::SetInfoLogging(false);
   std::string dir = absl::GetFlag(FLAGS_dir);
   if (dir.empty()) {
