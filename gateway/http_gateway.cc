@@ -51,6 +51,9 @@ constexpr char kContentSecurityPolicy[] =
 constexpr absl::Duration kKeepAlive = absl::Seconds(15);
 // The HTTP client's address, for the service's access log.
 constexpr char kPeerMetadata[] = "x-hotline-http-peer";
+// Set by SetError on the gateway's own refusals (the value: the reason),
+// taken off and counted by the post-routing handler: never sent.
+constexpr char kRefusalMarker[] = "X-Hotline-Gateway-Refusal";
 
 std::string PeerOf(const httplib::Request& request) {
   return absl::StrCat(request.remote_addr, ":", request.remote_port);
@@ -125,11 +128,14 @@ void SetStatus(httplib::Response& response, int http_status,
   response.set_content(StatusJson(status), "application/json");
 }
 
+// The gateway's own refusals (an RPC's go through SetGrpcError).
 void SetError(httplib::Response& response, const absl::Status& status,
               int http_status = 0) {
   SetStatus(response,
             http_status != 0 ? http_status : HttpStatusOf(status.code()),
             ToRpcStatus(status));
+  response.headers.erase(kRefusalMarker);
+  response.set_header(kRefusalMarker, v1::ErrorReason_Name(ReasonOf(status)));
 }
 
 void SetGrpcError(httplib::Response& response, const grpc::Status& status) {
@@ -233,6 +239,10 @@ class HttpGateway::Impl {
   };
 
   void Handle(const httplib::Request& request, httplib::Response& response);
+  // Takes off the marker SetError left on a refusal of the gateway's own
+  // and reports it to options_.on_refusal.
+  void CountRefusal(const httplib::Request& request,
+                    httplib::Response& response);
   void HandleApi(const httplib::Request& request, httplib::Response& response);
   void HandleSession(const httplib::Request& request,
                      httplib::Response& response);
@@ -359,12 +369,33 @@ void HttpGateway::Impl::Install(httplib::Server& http) {
     return httplib::Server::HandlerResponse::Unhandled;
   });
   http.set_post_routing_handler(
-      [](const httplib::Request&, httplib::Response& response) {
+      [this](const httplib::Request& request, httplib::Response& response) {
+        CountRefusal(request, response);
         response.set_header("Content-Security-Policy", kContentSecurityPolicy);
         response.set_header("X-Content-Type-Options", "nosniff");
         response.set_header("Referrer-Policy", "no-referrer");
         response.set_header("X-Frame-Options", "DENY");
       });
+}
+
+void HttpGateway::Impl::CountRefusal(const httplib::Request& request,
+                                     httplib::Response& response) {
+  auto marker = response.headers.find(kRefusalMarker);
+  if (marker == response.headers.end()) return;
+  const std::string reason = marker->second;
+  response.headers.erase(kRefusalMarker);
+  if (!options_.on_refusal) return;
+  // A few classes, never the path itself: the counter's series stay few.
+  const std::string& path = request.path;
+  const char* route = "other";
+  if (path == "/v1" || absl::StartsWith(path, "/v1/")) {
+    route = "api";
+  } else if (path == "/console/session") {
+    route = "session";
+  } else if (path == "/console" || absl::StartsWith(path, "/console/")) {
+    route = "console";
+  }
+  options_.on_refusal(response.status, reason, route);
 }
 
 void HttpGateway::Impl::Handle(const httplib::Request& request,

@@ -29,11 +29,13 @@
 #define HOTLINE_GATEWAY_HTTP_GATEWAY_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "gateway/console_sessions.h"
 #include "gateway/route_table.h"
@@ -88,6 +90,17 @@ struct HttpGatewayOptions {
   // and data {"<event_id_field's JSON name>": "<seq>"}, so that a reconnect
   // after a quiet spell resumes from there.
   std::string start_metadata = "hotline-after-seq";
+  // Called once for each request the gateway refuses itself, before any
+  // RPC answers it (no such route, a body too large or not JSON, a request
+  // it cannot read, a stream limit, ...; not an RPC's own refusal): the
+  // HTTP status, the refusal's google.rpc.ErrorInfo reason (a
+  // hotline.v1.ErrorReason name) and the route class: "api" (/v1/...),
+  // "session" (/console/session), "console" (the console's files) or
+  // "other". Called from the gateway's workers, several at once. Empty:
+  // not called.
+  std::function<void(int http_status, absl::string_view reason,
+                     absl::string_view route)>
+      on_refusal;
 };
 
 class HttpGateway {

@@ -18,6 +18,11 @@ PACKAGES=(
   sqlite3 python3-grpcio python3-protobuf
   # The README's commands: TLS certificates, a metrics scrape.
   openssl curl
+  # promtool, which Debian ships in the prometheus package: metrics_test
+  # lints a real scrape with `promtool check metrics`. Under systemd the
+  # package also starts a Prometheus server on port 9090 (the tests do not
+  # need it: `systemctl disable --now prometheus`).
+  prometheus
   # The server's systemd readiness (sd_notify); the Debian packages (cpack -G
   # DEB finds their dependencies with dpkg-shlibdeps and file).
   libsystemd-dev dpkg-dev file

@@ -295,6 +295,13 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
   }
   if (!options.http.listen_address.empty()) {
     gateway::HttpGatewayOptions http = options.http;
+    // The metrics outlive the gateway (members destroyed in reverse order;
+    // Shutdown waits for the gateway).
+    http.on_refusal = [metrics = server->metrics_.get()](
+                          int http_status, absl::string_view reason,
+                          absl::string_view route) {
+      metrics->RecordHttpRefusal(http_status, reason, route);
+    };
     http.tls_cert_file = options.transport.cert_file;
     http.tls_key_file = options.transport.key_file;
     http.tls_refresh_interval = options.transport.refresh_interval;

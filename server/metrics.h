@@ -25,6 +25,18 @@
 //   hotline_cards_issued_total{color}                    counter
 //   hotline_cards_in_force{color}                        gauge
 //   hotline_store_healthy                                gauge (1 or 0)
+//   hotline_http_refusals_total{code,reason,route}       counter
+//   hotline_build_info{version,grpc_version,compiler}    gauge (always 1)
+//   process_cpu_seconds_total                            counter
+//   process_resident_memory_bytes                        gauge
+//   process_virtual_memory_bytes                         gauge
+//   process_open_fds                                     gauge
+//   process_max_fds                                      gauge
+//   process_start_time_seconds                           gauge
+//
+// The process_* series are the ones every Prometheus client library
+// exports under these names (prometheus-cpp has none): read from
+// /proc/self at scrape time, absent where it cannot be read.
 //
 // Thread-safe.
 #ifndef HOTLINE_SERVER_METRICS_H_
@@ -32,6 +44,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -75,6 +88,18 @@ class Metrics final {
   // A stream of `method` ended with `code` (counted, not timed: a stream
   // lasts as long as its client wants).
   void RecordStreamEnd(absl::string_view method, absl::StatusCode code);
+  // The HTTP gateway refused a request itself, before any RPC answered it
+  // (HttpGatewayOptions::on_refusal): `http_status`, `reason` (the name of
+  // a v1::ErrorReason) and `route` ("api", "session", "console" or
+  // "other"). Anything else is counted as code "other", reason
+  // ERROR_REASON_UNSPECIFIED or route "other", so that no request can add
+  // series of its own.
+  void RecordHttpRefusal(int http_status, absl::string_view reason,
+                         absl::string_view route);
+
+  // The upper bounds (seconds) of hotline_grpc_request_duration_seconds'
+  // buckets, ascending (+Inf is added by the histogram).
+  static const std::vector<double>& CallLatencyBuckets();
 
   // The port /metrics is served on; 0 when not served.
   int port() const { return port_; }
@@ -86,6 +111,7 @@ class Metrics final {
  private:
   class Recorded;
   class ScrapeTime;
+  class ProcessAndBuild;
 
   Metrics() = default;
 
@@ -93,6 +119,7 @@ class Metrics final {
   // after the Metrics is gone.
   std::shared_ptr<Recorded> recorded_;
   std::shared_ptr<prometheus::Collectable> scrape_time_;
+  std::shared_ptr<prometheus::Collectable> process_and_build_;
   int port_ = 0;
   // Destroyed first: no scrape runs once it is gone.
   std::unique_ptr<prometheus::Exposer> exposer_;
