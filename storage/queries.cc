@@ -141,7 +141,7 @@ absl::StatusOr<std::optional<int64_t>> FindCreateRequest(
   return std::optional<int64_t>(stmt->ColumnInt64(0));
 }
 
-std::string TicketQuerySql(const TicketQuery& query) {
+std::string TicketQuerySql(const Connection& db, const TicketQuery& query) {
   // The statement text depends only on which fields are set, so the cache
   // holds at most one statement per combination actually used.
   std::vector<std::string> where = {"id > ?"};
@@ -156,19 +156,22 @@ std::string TicketQuerySql(const TicketQuery& query) {
   if (query.received_until_micros) where.push_back("received_at <= ?");
   // With only a received_at range, SQLite prefers walking the primary key
   // (no sort for ORDER BY id), which reads the whole table when the range is
-  // narrow. The received_at index reads just the range, then sorts it.
+  // narrow. The received_at index reads just the range, then sorts it. The
+  // engine says how to ask for that (SQLite's INDEXED BY is not PostgreSQL).
   const bool only_received_range =
       where.size() > 1 && !query.state && !query.department && !query.type &&
       !query.topic && !query.urgency && !query.source_id && !query.created_by;
   return absl::StrCat(
-      "SELECT body FROM tickets ",
-      only_received_range ? "INDEXED BY tickets_by_received " : "", "WHERE ",
-      absl::StrJoin(where, " AND "), " ORDER BY id LIMIT ?");
+      "SELECT body FROM ",
+      only_received_range
+          ? db.TableThroughIndex("tickets", "tickets_by_received")
+          : "tickets",
+      " WHERE ", absl::StrJoin(where, " AND "), " ORDER BY id LIMIT ?");
 }
 
 absl::StatusOr<std::vector<v1::Ticket>> QueryTickets(Connection& db,
                                                      const TicketQuery& query) {
-  const std::string sql = TicketQuerySql(query);
+  const std::string sql = TicketQuerySql(db, query);
   absl::StatusOr<Statement> stmt = db.Prepare(sql);
   if (!stmt.ok()) return stmt.status();
   int index = 1;
@@ -468,7 +471,7 @@ absl::StatusOr<std::vector<int64_t>> QueryDueTicketIds(Connection& db,
                                                        int limit) {
   absl::StatusOr<Statement> stmt = db.Prepare(
       "SELECT id FROM tickets WHERE next_due_at IS NOT NULL AND "
-      "next_due_at <= ? ORDER BY next_due_at LIMIT ?");
+      "next_due_at <= ? ORDER BY next_due_at, id LIMIT ?");
   if (!stmt.ok()) return stmt.status();
   stmt->BindInt64(1, now_micros);
   stmt->BindInt64(2, limit);

@@ -30,9 +30,9 @@ absl::StatusOr<std::optional<int64_t>> FindCreateRequest(
     const std::string& request_id);
 absl::StatusOr<std::vector<v1::Ticket>> QueryTickets(Connection& db,
                                                      const TicketQuery& query);
-// The SELECT that QueryTickets runs for this combination of fields (exposed
-// so tests can check its query plan).
-std::string TicketQuerySql(const TicketQuery& query);
+// The SELECT that QueryTickets runs on `db`'s engine for this combination of
+// fields (exposed so tests can check its query plan).
+std::string TicketQuerySql(const Connection& db, const TicketQuery& query);
 // Events of one ticket with seq > after_seq, oldest first, at most `limit`.
 absl::StatusOr<std::vector<v1::Event>> QueryTicketEvents(Connection& db,
                                                          int64_t ticket_id,
@@ -59,7 +59,8 @@ absl::StatusOr<std::vector<v1::Token>> QueryTokens(Connection& db,
                                                    int64_t after_id, int limit);
 
 // Ids of open tickets whose next_due_at is at or before `now_micros`, the
-// most overdue first, at most `limit`.
+// most overdue first (ties by id, the same on every engine), at most
+// `limit`.
 absl::StatusOr<std::vector<int64_t>> QueryDueTicketIds(Connection& db,
                                                        int64_t now_micros,
                                                        int limit);

@@ -626,7 +626,7 @@ TEST(Storage, EveryTicketFilterUsesAnIndex) {
   });
   for (const auto& [label, query] : queries) {
     absl::StatusOr<Statement> plan =
-        (*db)->Prepare("EXPLAIN QUERY PLAN " + TicketQuerySql(query));
+        (*db)->Prepare("EXPLAIN QUERY PLAN " + TicketQuerySql(**db, query));
     ASSERT_TRUE(plan.ok()) << plan.status();
     std::string details;
     while (*plan->Step()) details += plan->ColumnText(3) + "; ";
@@ -656,7 +656,7 @@ TEST(Storage, SweeperQueriesUseTheNextDueIndex) {
   ASSERT_TRUE(db.ok());
   for (const char* sql :
        {"SELECT id FROM tickets WHERE next_due_at IS NOT NULL AND "
-        "next_due_at <= 1 ORDER BY next_due_at LIMIT 10",
+        "next_due_at <= 1 ORDER BY next_due_at, id LIMIT 10",
         "SELECT MIN(next_due_at) FROM tickets WHERE next_due_at IS NOT NULL"}) {
     absl::StatusOr<Statement> plan =
         (*db)->Prepare(std::string("EXPLAIN QUERY PLAN ") + sql);

@@ -3,16 +3,29 @@
 // opens a store on a fresh location and can open it again (a restart).
 // The SQLite store on a file in a temporary directory, and the PostgreSQL
 // store on a fresh database of the test cluster (ctest's postgres fixture).
+#include <algorithm>
 #include <atomic>
+#include <cctype>
+#include <fstream>
+#include <functional>
 #include <future>
+#include <iostream>
+#include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "common/proto_time.h"
@@ -20,6 +33,8 @@
 #include "storage/change_set.h"
 #include "storage/store.h"
 #include "tests/postgres_support.h"
+#include "tests/store_history.h"
+#include "tests/store_questions.h"
 #include "tests/test_support.h"
 #include "workflow/stat_facts.h"
 
@@ -305,6 +320,97 @@ TYPED_TEST(StoreConformance, SettingsAndDepartmentsRoundTrip) {
   ChangeSet again;
   again.departments.push_back({"housing", d});
   EXPECT_TRUE(storage::IsConflict(this->store_->CommitAndWait(again)));
+}
+
+// ---- Every read, on both engines, against one history.
+//
+// The same history (store_history.h) is committed to a SQLite store and to a
+// PostgreSQL store; every read of storage/store.h is asked of both
+// (store_questions.h): ticket lists with each filter field alone and every
+// pair of fields, every list paged to its end at several page sizes. Each
+// question must get the same answer from both engines, and each answer the
+// history determines must be it. A read that store.h declares and no
+// question asks fails the test, and so does a new Store method that nobody
+// has classed as a read or not.
+
+using conformance::Answers;
+using conformance::History;
+
+// Commits the history to `store`, one change set after another.
+void CommitHistory(Store& store, const History& history,
+                   const std::string& engine) {
+  for (size_t i = 0; i < history.commits.size(); ++i) {
+    absl::Status committed = store.CommitAndWait(history.commits[i]);
+    ASSERT_TRUE(committed.ok())
+        << engine << ": commit " << i << " of the history: " << committed;
+  }
+}
+
+TEST(StoreConformanceAcrossEngines, TheHeaderReaderFindsEveryStoreMethod) {
+  const std::set<std::string> declared =
+      conformance::StoreMethodsDeclared(HOTLINE_STORE_HEADER);
+  // One of each shape: on one line, over two lines, with parentheses in
+  // its parameters, const, and the non-virtual helper left out.
+  for (const char* name : {"LoadTicket", "QueryDailyReports",
+                           "SetCommitListener", "health", "Close"}) {
+    EXPECT_TRUE(declared.count(name))
+        << name << " not found in " << HOTLINE_STORE_HEADER;
+  }
+  EXPECT_FALSE(declared.count("CommitAndWait"));
+  EXPECT_FALSE(declared.count("Store"));
+  EXPECT_GE(declared.size(), 35u);
+  // Every method classed as not a read is still declared.
+  for (const auto& [name, where] : conformance::MethodsThatAreNotReads()) {
+    EXPECT_TRUE(declared.count(name)) << name << " is no longer in store.h";
+  }
+}
+
+TEST(StoreConformanceAcrossEngines, EveryReadAnswersAlikeOnBothEngines) {
+  SqliteFactory sqlite_factory;
+  PostgresFactory postgres_factory;
+  std::unique_ptr<Store> sqlite = sqlite_factory.Open();
+  std::unique_ptr<Store> postgres = postgres_factory.Open();
+  ASSERT_NE(sqlite, nullptr);
+  ASSERT_NE(postgres, nullptr);
+  // Both fresh stores hand out the same first numbers, so the history's
+  // names are the same in both.
+  std::vector<int64_t> firsts;
+  for (storage::NumberKind kind :
+       {storage::NumberKind::kTicket, storage::NumberKind::kCard,
+        storage::NumberKind::kToken}) {
+    absl::StatusOr<int64_t> in_sqlite = sqlite->ReserveNumbers(kind, 200);
+    absl::StatusOr<int64_t> in_postgres = postgres->ReserveNumbers(kind, 200);
+    ASSERT_TRUE(in_sqlite.ok()) << in_sqlite.status();
+    ASSERT_TRUE(in_postgres.ok()) << in_postgres.status();
+    ASSERT_EQ(*in_sqlite, *in_postgres);
+    firsts.push_back(*in_sqlite);
+  }
+  const History history =
+      conformance::RecordHistory(firsts[0], firsts[1], firsts[2]);
+  ASSERT_NO_FATAL_FAILURE(CommitHistory(*sqlite, history, "SQLite"));
+  ASSERT_NO_FATAL_FAILURE(CommitHistory(*postgres, history, "PostgreSQL"));
+
+  std::set<std::string> sqlite_reads;
+  std::set<std::string> postgres_reads;
+  const Answers sqlite_answers =
+      conformance::AskEveryRead(*sqlite, history, "SQLite", &sqlite_reads);
+  const Answers postgres_answers = conformance::AskEveryRead(
+      *postgres, history, "PostgreSQL", &postgres_reads);
+  conformance::ExpectSameAnswers(sqlite_answers, postgres_answers);
+
+  // Every read of store.h was asked, of both.
+  const std::set<std::string> declared =
+      conformance::StoreMethodsDeclared(HOTLINE_STORE_HEADER);
+  ASSERT_FALSE(declared.empty()) << "cannot read " << HOTLINE_STORE_HEADER;
+  for (const std::string& method : declared) {
+    if (conformance::MethodsThatAreNotReads().count(method)) continue;
+    EXPECT_TRUE(sqlite_reads.count(method) && postgres_reads.count(method))
+        << "Store::" << method
+        << " (storage/store.h) has no question in Questions::AskEveryRead: "
+           "add one, or class it in MethodsThatAreNotReads";
+  }
+  std::cout << "asked " << sqlite_answers.size()
+            << " questions of each engine\n";
 }
 
 }  // namespace
