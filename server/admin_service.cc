@@ -454,7 +454,7 @@ void AdminService::AdvanceClock(const Principal& principal,
   const absl::Time received = absl::Now();
   const absl::Duration margin =
       std::clamp((call.deadline - received) / 5, absl::ZeroDuration(),
-                 absl::Milliseconds(500));
+                 kAdvanceClockAnswerMargin);
   const absl::Time answer_by = call.deadline - margin;
   RunOnWorker([this, identity = *std::move(identity), request,
                call = std::move(call), answer_by, done = std::move(done)] {
@@ -504,6 +504,7 @@ absl::StatusOr<v1::AdvanceClockResponse> AdminService::Advance(
   absl::Time last_check = absl::Now();
   absl::Duration longest_batch = absl::ZeroDuration();
   auto stop = [&] {
+    if (batch_hook_) batch_hook_(call);
     const absl::Time checked = absl::Now();
     longest_batch = std::max(longest_batch, checked - last_check);
     last_check = checked;

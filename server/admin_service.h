@@ -36,6 +36,16 @@ struct CallLimits {
 
 // The farthest AdvanceClock moves the clock in one call.
 inline constexpr absl::Duration kMaxClockAdvance = absl::Hours(400 * 24);
+// The most time AdvanceClock keeps before the caller's deadline to stop the
+// sweep, keep the clock and answer (a loaded machine needs it).
+inline constexpr absl::Duration kAdvanceClockAnswerMargin = absl::Seconds(2);
+
+// For tests: runs on AdvanceClock's thread each time the call looks whether
+// to stop (before each batch of its sweep, and before each step), just
+// before it looks; `call` is the call under way. What it does counts as the
+// sweep's own time. A test makes each batch take a known time with it, or
+// acts while the sweep is under way (checks health, cancels the call).
+using AdvanceClockBatchHook = std::function<void(const CallLimits& call)>;
 
 class AdminService final {
  public:
@@ -46,17 +56,21 @@ class AdminService final {
   // clock as `clock` in rehearsal mode, null with the real clock.
   // `on_token_revoked` runs once a RevokeToken is committed, before it is
   // answered (the authenticator forgets the tokens it remembers).
+  // `batch_hook`, for tests, runs during AdvanceClock's sweep (see
+  // AdvanceClockBatchHook); it must be thread-safe.
   AdminService(storage::Store* store, const Clock* clock,
                const PolicyRegistry* policies, Sweeper* sweeper,
                ManualClock* rehearsal_clock, Executor* executor,
-               std::function<void()> on_token_revoked = nullptr)
+               std::function<void()> on_token_revoked = nullptr,
+               AdvanceClockBatchHook batch_hook = nullptr)
       : store_(store),
         clock_(clock),
         policies_(policies),
         sweeper_(sweeper),
         rehearsal_clock_(rehearsal_clock),
         executor_(executor),
-        on_token_revoked_(std::move(on_token_revoked)) {}
+        on_token_revoked_(std::move(on_token_revoked)),
+        batch_hook_(std::move(batch_hook)) {}
   // Waits for an AdvanceClock under way.
   ~AdminService();
   AdminService(const AdminService&) = delete;
@@ -89,9 +103,11 @@ class AdminService final {
   // kMaxClockAdvance, and sweeps on the way (Sweeper::Advance, a day at a
   // time); `done` gets the answer once the sweep is durable. Calls run one
   // at a time on a thread of the service's own, not on the caller's. Shortly
-  // before `call.deadline`, or once the caller has gone, the sweep stops
-  // between batches and the answer is DEADLINE_EXCEEDED (or CANCELLED)
-  // saying where the clock stands and what was swept: it stays swept.
+  // before `call.deadline` (a fifth of the time the caller gave, at most
+  // kAdvanceClockAnswerMargin, is kept to answer in), or once the caller has
+  // gone, the sweep stops between batches and the answer is
+  // DEADLINE_EXCEEDED (or CANCELLED) saying where the clock stands and what
+  // was swept: it stays swept.
   void AdvanceClock(const Principal& principal,
                     const v1::AdvanceClockRequest& request, CallLimits call,
                     Done<v1::AdvanceClockResponse> done);
@@ -118,6 +134,7 @@ class AdminService final {
   ManualClock* const rehearsal_clock_;
   Executor* const executor_;
   const std::function<void()> on_token_revoked_;
+  const AdvanceClockBatchHook batch_hook_;
 
   // The AdvanceClock worker: started on first use, one job at a time.
   absl::Mutex worker_mutex_;

@@ -232,7 +232,8 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
       server->sweeper_.get(), rehearsal_clock, executor,
       [authenticator = server->authenticator_.get()] {
         authenticator->ForgetTokens();
-      });
+      },
+      options.advance_clock_batch_hook);
   server->reports_ = std::make_unique<DailyReportService>(
       server->store_.get(), clock, server->policies_.get(), executor);
   server->statistics_ = std::make_unique<StatisticsService>(

@@ -14,6 +14,7 @@
 #ifndef HOTLINE_SERVER_HOTLINE_SERVER_H_
 #define HOTLINE_SERVER_HOTLINE_SERVER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +39,7 @@ namespace hotline {
 
 class AdminService;
 class Authenticator;
+struct CallLimits;
 class CardService;
 class DailyReportService;
 class PolicyRegistry;
@@ -75,6 +77,10 @@ struct ServerOptions {
   // is. Its TLS certificate, key, refresh interval and `insecure` are
   // taken from `transport`.
   gateway::HttpGatewayOptions http;
+  // For tests only: runs during a rehearsal AdvanceClock's sweep, each time
+  // it looks whether to stop (AdvanceClockBatchHook in admin_service.h).
+  // Must be thread-safe. Empty: nothing runs.
+  std::function<void(const CallLimits& call)> advance_clock_batch_hook;
 };
 
 // Where the console's files are looked for: <prefix>/share/hotline/web
