@@ -1,8 +1,11 @@
 #include "gateway/http_gateway.h"
 
+#include <fcntl.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <httplib.h>
+#include <openssl/ssl.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <functional>
@@ -11,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -23,6 +27,7 @@
 #include "common/error_details.h"
 #include "common/log.h"
 #include "common/loopback_address.h"
+#include "gateway/connection_front.h"
 #include "gateway/json_transcoding.h"
 #include "gateway/server_certificate.h"
 #include "gateway/static_files.h"
@@ -54,6 +59,41 @@ constexpr char kPeerMetadata[] = "x-hotline-http-peer";
 // Set by SetError on the gateway's own refusals (the value: the reason),
 // taken off and counted by the post-routing handler: never sent.
 constexpr char kRefusalMarker[] = "X-Hotline-Gateway-Refusal";
+// HTTPS answers tell browsers to use nothing else for this host for a year
+// (not its subdomains: they may be other services).
+constexpr char kStrictTransportSecurity[] = "max-age=31536000";
+
+// Set while a worker serves a request whose connection must end with the
+// answer: a refusal made before the body was read (the unread body would
+// be taken for the next request), or one httplib makes when it cannot
+// parse the head.
+thread_local bool t_close_after_answer = false;
+
+// httplib's request parser and router, fed one request at a time by the
+// ConnectionFront (its own listener is not used).
+class RequestParser : public httplib::Server {
+ public:
+  // httplib stops a streamed answer when its listening socket is gone;
+  // this one has none, so a placeholder descriptor stands for it.
+  RequestParser() : placeholder_(open("/dev/null", O_RDONLY | O_CLOEXEC)) {
+    svr_sock_ = placeholder_;
+  }
+  ~RequestParser() override {
+    if (placeholder_ >= 0) close(placeholder_);
+  }
+
+  // Reads, routes and answers the request `stream` holds; whether the
+  // connection may carry another.
+  bool ServeOne(httplib::Stream& stream, bool last) {
+    t_close_after_answer = false;
+    bool client_closes = false;
+    const bool answered = process_request(stream, last, client_closes, nullptr);
+    return answered && !last && !client_closes && !t_close_after_answer;
+  }
+
+ private:
+  const int placeholder_;
+};
 
 std::string PeerOf(const httplib::Request& request) {
   return absl::StrCat(request.remote_addr, ":", request.remote_port);
@@ -138,15 +178,51 @@ void SetError(httplib::Response& response, const absl::Status& status,
   response.set_header(kRefusalMarker, v1::ErrorReason_Name(ReasonOf(status)));
 }
 
+// Refuses what the head alone condemns, and ends the connection after.
+httplib::Server::HandlerResponse RefuseHead(httplib::Response& response,
+                                            const absl::Status& status,
+                                            int http_status) {
+  t_close_after_answer = true;
+  response.set_header("Connection", "close");
+  SetError(response, status, http_status);
+  return httplib::Server::HandlerResponse::Handled;
+}
+
 void SetGrpcError(httplib::Response& response, const grpc::Status& status) {
   SetStatus(response,
             HttpStatusOf(static_cast<absl::StatusCode>(status.error_code())),
             RpcStatusOf(status));
 }
 
+// True when the Content-Type is application/json (RFC 8259), type and
+// subtype compared without case, with parameters after ';' of which only a
+// UTF-8 charset is taken (JSON is UTF-8).
 bool IsJson(const httplib::Request& request) {
+  if (request.get_header_value_count("Content-Type") != 1) return false;
   const std::string type = request.get_header_value("Content-Type");
-  return absl::StartsWithIgnoreCase(type, "application/json");
+  const std::vector<absl::string_view> parts = absl::StrSplit(type, ';');
+  if (!absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(parts[0]),
+                              "application/json")) {
+    return false;
+  }
+  for (size_t i = 1; i < parts.size(); ++i) {
+    const absl::string_view parameter = absl::StripAsciiWhitespace(parts[i]);
+    if (parameter.empty()) continue;
+    const size_t equals = parameter.find('=');
+    if (equals == absl::string_view::npos) return false;
+    const absl::string_view name =
+        absl::StripAsciiWhitespace(parameter.substr(0, equals));
+    absl::string_view value =
+        absl::StripAsciiWhitespace(parameter.substr(equals + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    if (absl::EqualsIgnoreCase(name, "charset") &&
+        !absl::EqualsIgnoreCase(value, "utf-8")) {
+      return false;
+    }
+  }
+  return true;
 }
 
 // host:port → (host, port); brackets around an IPv6 host removed.
@@ -228,7 +304,13 @@ class HttpGateway::Impl {
   }
 
   std::unique_ptr<ServerCertificate> certificate;
-  std::unique_ptr<httplib::Server> server;
+  // Over HTTPS: the TLS context handshakes run in (presents `certificate`).
+  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> tls_context{nullptr,
+                                                                &SSL_CTX_free};
+  std::unique_ptr<RequestParser> server;
+  // Owns the listening socket and the connections (declared last: stopped
+  // first).
+  std::unique_ptr<ConnectionFront> front;
   std::atomic<bool> stopping{false};
 
  private:
@@ -258,7 +340,12 @@ class HttpGateway::Impl {
                          const std::string& peer, Message* response);
   void Stream(const httplib::Request& http_request, httplib::Response& response,
               const MethodDescriptor* method, Message& request,
-              const std::string& authorization);
+              const Credentials& credentials);
+  // Who a stream's limits count under: the principal and credential the
+  // service authenticates `authorization` as (however the header spells
+  // it); or the service's refusal.
+  absl::StatusOr<std::string> CallerKey(const std::string& authorization,
+                                        const std::string& peer);
   // "id:", "event:" and "data:" lines of one event.
   std::string EventText(const Message& event) const;
   void AnswerSession(const httplib::Request& request,
@@ -288,22 +375,21 @@ void HttpGateway::Impl::Install(httplib::Server& http) {
   http.Delete(".*", handler);
   http.Options(".*", handler);
   http.set_payload_max_length(options_.max_body_bytes);
-  // Small answers go out at once (Nagle and delayed ACKs would add 40 ms).
-  http.set_tcp_nodelay(true);
   http.set_keep_alive_max_count(10000);
-  // Every open connection holds a worker: idle ones are let go soon.
-  http.set_keep_alive_timeout(5);
-  http.set_read_timeout(10);
-  http.set_write_timeout(30);
-  const int threads = options_.threads;
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  // Refusals httplib makes itself (a body over the limit, a request it
-  // cannot parse) get a google.rpc.Status body like every other.
+  // What the Keep-Alive header announces; the ConnectionFront closes idle
+  // connections.
+  http.set_keep_alive_timeout(std::max<time_t>(
+      1, static_cast<time_t>(absl::ToInt64Seconds(options_.idle_timeout))));
+  // Refusals httplib makes itself (a request it cannot parse) get a
+  // google.rpc.Status body like every other, and end the connection: what
+  // follows an unreadable head cannot be told apart from a next request.
   const size_t limit = options_.max_body_bytes;
   http.set_error_handler(httplib::Server::HandlerWithResponse(
       [limit](const httplib::Request&, httplib::Response& response) {
         if (!response.body.empty())
           return httplib::Server::HandlerResponse::Unhandled;
+        t_close_after_answer = true;
+        response.set_header("Connection", "close");
         if (response.status == 413) {
           SetError(response,
                    WithReason(absl::ResourceExhaustedError(absl::StrCat(
@@ -331,51 +417,93 @@ void HttpGateway::Impl::Install(httplib::Server& http) {
         }
         return httplib::Server::HandlerResponse::Handled;
       }));
-  // Before httplib reads a body: only bodies whose length is declared, and
-  // not compressed, so that --max_message_bytes bounds what is read (a
-  // chunked or unterminated body, or a small compressed one, would not be).
-  http.set_pre_routing_handler([](const httplib::Request& request,
-                                  httplib::Response& response) {
+  // Before httplib reads a body, what the head alone condemns is refused at
+  // once (nothing of the body is read, and the connection ends): a body
+  // must have one Content-Length, a plain number within the limit, and come
+  // uncompressed, so that --max_message_bytes bounds what is read (a
+  // chunked or unterminated body, or a small compressed one, would not be)
+  // and no proxy in front can read another length than this server does.
+  http.set_pre_routing_handler([limit](const httplib::Request& request,
+                                       httplib::Response& response) {
     if (request.has_header("Transfer-Encoding")) {
-      SetError(response,
-               WithReason(absl::InvalidArgumentError(
-                              "send the body with a Content-Length, not "
-                              "Transfer-Encoding"),
-                          v1::MALFORMED_REQUEST),
-               411);
-      return httplib::Server::HandlerResponse::Handled;
+      return RefuseHead(response,
+                        WithReason(absl::InvalidArgumentError(
+                                       "send the body with a Content-Length, "
+                                       "not Transfer-Encoding"),
+                                   v1::MALFORMED_REQUEST),
+                        411);
     }
     if (request.has_header("Content-Encoding")) {
-      SetError(response,
-               WithReason(
-                   absl::InvalidArgumentError("send the body uncompressed (no "
-                                              "Content-Encoding)"),
-                   v1::UNSUPPORTED_MEDIA_TYPE),
-               415);
-      return httplib::Server::HandlerResponse::Handled;
+      return RefuseHead(
+          response,
+          WithReason(absl::InvalidArgumentError("send the body uncompressed "
+                                                "(no Content-Encoding)"),
+                     v1::UNSUPPORTED_MEDIA_TYPE),
+          415);
+    }
+    const size_t lengths = request.get_header_value_count("Content-Length");
+    if (lengths > 1) {
+      return RefuseHead(
+          response,
+          WithReason(absl::InvalidArgumentError(absl::StrCat(
+                         "send one Content-Length header (this request has ",
+                         lengths, ")")),
+                     v1::MALFORMED_REQUEST),
+          400);
+    }
+    if (lengths == 1) {
+      const std::string text = request.get_header_value("Content-Length");
+      uint64_t length = 0;
+      if (text.empty() || text.size() > 18 ||
+          !std::all_of(text.begin(), text.end(),
+                       [](char c) { return absl::ascii_isdigit(c); }) ||
+          !absl::SimpleAtoi(text, &length)) {
+        return RefuseHead(response,
+                          WithReason(absl::InvalidArgumentError(
+                                         "the Content-Length header must be "
+                                         "the body's size in bytes, digits "
+                                         "only"),
+                                     v1::MALFORMED_REQUEST),
+                          400);
+      }
+      if (length > limit) {
+        return RefuseHead(
+            response,
+            WithReason(absl::ResourceExhaustedError(absl::StrCat(
+                           "the request body is larger than the server "
+                           "accepts (",
+                           limit, " bytes)")),
+                       v1::BODY_TOO_LARGE,
+                       {{"limit_bytes", absl::StrCat(limit)}}),
+            413);
+      }
     }
     const bool may_have_body = request.method == "POST" ||
                                request.method == "PUT" ||
                                request.method == "PATCH";
-    if (may_have_body && !request.has_header("Content-Length")) {
-      SetError(response,
-               WithReason(absl::InvalidArgumentError(
-                              "send a Content-Length header (0 for no body; "
-                              "curl: -d '{}')"),
-                          v1::MALFORMED_REQUEST),
-               411);
-      return httplib::Server::HandlerResponse::Handled;
+    if (may_have_body && lengths == 0) {
+      return RefuseHead(response,
+                        WithReason(absl::InvalidArgumentError(
+                                       "send a Content-Length header (0 for "
+                                       "no body; curl: -d '{}')"),
+                                   v1::MALFORMED_REQUEST),
+                        411);
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  http.set_post_routing_handler(
-      [this](const httplib::Request& request, httplib::Response& response) {
-        CountRefusal(request, response);
-        response.set_header("Content-Security-Policy", kContentSecurityPolicy);
-        response.set_header("X-Content-Type-Options", "nosniff");
-        response.set_header("Referrer-Policy", "no-referrer");
-        response.set_header("X-Frame-Options", "DENY");
-      });
+  const bool https = certificate != nullptr;
+  http.set_post_routing_handler([this, https](const httplib::Request& request,
+                                              httplib::Response& response) {
+    CountRefusal(request, response);
+    response.set_header("Content-Security-Policy", kContentSecurityPolicy);
+    response.set_header("X-Content-Type-Options", "nosniff");
+    response.set_header("Referrer-Policy", "no-referrer");
+    response.set_header("X-Frame-Options", "DENY");
+    if (https) {
+      response.set_header("Strict-Transport-Security",
+                          kStrictTransportSecurity);
+    }
+  });
 }
 
 void HttpGateway::Impl::CountRefusal(const httplib::Request& request,
@@ -490,6 +618,33 @@ grpc::Status HttpGateway::Impl::CallUnary(const MethodDescriptor* method,
   return status;
 }
 
+absl::StatusOr<std::string> HttpGateway::Impl::CallerKey(
+    const std::string& authorization, const std::string& peer) {
+  const MethodDescriptor* method =
+      service_->FindMethodByName(options_.session_method);
+  std::unique_ptr<Message> request = NewMessage(method->input_type());
+  std::unique_ptr<Message> caller = NewMessage(method->output_type());
+  grpc::Status status =
+      CallUnary(method, *request, authorization, peer, caller.get());
+  if (!status.ok()) {
+    return FromRpcStatus(RpcStatusOf(status));
+  }
+  // Named fields: the rest of the answer (the clock) changes call to call.
+  std::string key;
+  for (const char* name : {"principal", "credential"}) {
+    const FieldDescriptor* field =
+        caller->GetDescriptor()->FindFieldByName(name);
+    if (field != nullptr &&
+        field->cpp_type() == FieldDescriptor::CPPTYPE_STRING &&
+        !field->is_repeated()) {
+      absl::StrAppend(&key, caller->GetReflection()->GetString(*caller, field),
+                      "\n");
+    }
+  }
+  // A service whose caller names neither: the header, as sent.
+  return key.empty() ? authorization : key;
+}
+
 void HttpGateway::Impl::HandleApi(const httplib::Request& request,
                                   httplib::Response& response) {
   response.set_header("Cache-Control", "no-store");
@@ -540,8 +695,7 @@ void HttpGateway::Impl::HandleApi(const httplib::Request& request,
     return SetError(response, s);
   }
   if (route.method->server_streaming()) {
-    Stream(request, response, route.method, *message,
-           credentials->authorization);
+    Stream(request, response, route.method, *message, *credentials);
     return;
   }
   std::unique_ptr<Message> answer = NewMessage(route.method->output_type());
@@ -573,7 +727,8 @@ std::string HttpGateway::Impl::EventText(const Message& event) const {
 void HttpGateway::Impl::Stream(const httplib::Request& http_request,
                                httplib::Response& response,
                                const MethodDescriptor* method, Message& request,
-                               const std::string& authorization) {
+                               const Credentials& credentials) {
+  const std::string& authorization = credentials.authorization;
   // Resume after the last event the browser saw (EventSource sends it).
   if (http_request.has_header("Last-Event-ID")) {
     int64_t after = 0;
@@ -596,24 +751,30 @@ void HttpGateway::Impl::Stream(const httplib::Request& http_request,
       request.GetReflection()->ClearField(&request, clears);
     }
   }
-  // At most half the workers stream, and one caller holds at most an eighth
-  // of them: one token cannot take every stream.
+  // At most half the workers stream, and one caller (principal and
+  // credential, as the service authenticates them) holds at most an eighth
+  // of them: one token cannot take every stream, however it spells the
+  // header.
+  absl::StatusOr<std::string> caller =
+      CallerKey(authorization, PeerOf(http_request));
+  if (!caller.ok()) return SetError(response, caller.status());
   const int per_caller = std::max(2, options_.threads / 8);
   {
     absl::MutexLock lock(&streams_mutex_);
-    int& mine = streams_by_caller_[authorization];
+    int& mine = streams_by_caller_[*caller];
     if (open_streams_ >= options_.threads / 2 || mine >= per_caller) {
+      const bool caller_full = mine >= per_caller;
+      if (mine == 0) streams_by_caller_.erase(*caller);
       response.set_header("Retry-After", "5");
       return SetError(
           response,
           WithRetryDelay(
               WithReason(
                   absl::UnavailableError(absl::StrCat(
-                      mine >= per_caller
-                          ? "these credentials have the most event "
-                            "streams open at once ("
-                          : "too many event streams are open (",
-                      mine >= per_caller ? per_caller : options_.threads / 2,
+                      caller_full ? "these credentials have the most event "
+                                    "streams open at once ("
+                                  : "too many event streams are open (",
+                      caller_full ? per_caller : options_.threads / 2,
                       "); close one or retry shortly")),
                   v1::SERVER_UNAVAILABLE),
               absl::Seconds(5)));
@@ -622,12 +783,10 @@ void HttpGateway::Impl::Stream(const httplib::Request& http_request,
     ++mine;
   }
   auto stream = std::make_shared<EventStream>();
-  stream->on_close = [this, authorization] {
+  stream->on_close = [this, key = *caller] {
     absl::MutexLock lock(&streams_mutex_);
     --open_streams_;
-    if (--streams_by_caller_[authorization] <= 0) {
-      streams_by_caller_.erase(authorization);
-    }
+    if (--streams_by_caller_[key] <= 0) streams_by_caller_.erase(key);
   };
   if (!authorization.empty()) {
     stream->context.AddMetadata("authorization", authorization);
@@ -677,9 +836,13 @@ void HttpGateway::Impl::Stream(const httplib::Request& http_request,
   response.set_header("Cache-Control", "no-store");
   response.set_header("X-Accel-Buffering", "no");
   const MethodDescriptor* const streamed = method;
+  // A stream opened with a console session ends with the session (sign-out,
+  // expiry), checked every second.
+  std::optional<std::string> session_id;
+  if (credentials.session.has_value()) session_id = credentials.session->id;
   response.set_chunked_content_provider(
-      "text/event-stream",
-      [this, stream, streamed, start](size_t, httplib::DataSink& sink) {
+      "text/event-stream", [this, stream, streamed, start, session_id](
+                               size_t, httplib::DataSink& sink) {
         // Tell the browser to come back quickly after a break.
         const std::string opening = absl::StrCat("retry: 2000\n\n", start);
         bool writable = sink.write(opening.data(), opening.size());
@@ -690,7 +853,16 @@ void HttpGateway::Impl::Stream(const httplib::Request& http_request,
           cancelled = true;
         };
         if (!writable) cancel();
+        bool session_ended = false;
+        auto check_session = [&] {
+          if (session_id.has_value() && !session_ended &&
+              !sessions_.Find(*session_id, absl::Now()).has_value()) {
+            session_ended = true;
+            cancel();
+          }
+        };
         while (!stream->finished) {
+          check_session();
           grpc::ByteBuffer buffer;
           stream->call->Read(&buffer, stream.get());
           stream->read_pending = true;
@@ -701,6 +873,7 @@ void HttpGateway::Impl::Stream(const httplib::Request& http_request,
                 &tag, &ok, absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
             if (next != grpc::CompletionQueue::TIMEOUT) break;
             if (stopping.load()) cancel();
+            check_session();
             if (absl::Now() - last_write >= kKeepAlive) {
               if (!sink.write(": keep-alive\n\n", 14)) cancel();
               last_write = absl::Now();
@@ -720,7 +893,16 @@ void HttpGateway::Impl::Stream(const httplib::Request& http_request,
             continue;
           }
           grpc::Status status = stream->Finish();
-          if (!cancelled && !status.ok()) {
+          if (session_ended) {
+            const std::string text = absl::StrCat(
+                "event: error\ndata: ",
+                StatusJson(ToRpcStatus(WithReason(
+                    absl::UnauthenticatedError(
+                        "the console session has ended: sign in again"),
+                    v1::SESSION_EXPIRED))),
+                "\n\n");
+            sink.write(text.data(), text.size());
+          } else if (!cancelled && !status.ok()) {
             const std::string text = absl::StrCat(
                 "event: error\ndata: ", StatusJson(RpcStatusOf(status)),
                 "\n\n");
@@ -897,48 +1079,60 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
                                 options.tls_refresh_interval);
     if (!certificate.ok()) return certificate.status();
     impl.certificate = *std::move(certificate);
-    ServerCertificate* installed = impl.certificate.get();
-    impl.server =
-        std::make_unique<httplib::SSLServer>([installed](SSL_CTX& context) {
-          installed->InstallIn(&context);
-          return true;
-        });
-  } else {
-    impl.server = std::make_unique<httplib::Server>();
+    impl.tls_context.reset(SSL_CTX_new(TLS_server_method()));
+    if (impl.tls_context == nullptr) {
+      return absl::FailedPreconditionError("cannot set up the HTTPS server");
+    }
+    SSL_CTX_set_options(impl.tls_context.get(),
+                        SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+    // Writes on non-blocking sockets may take part of a buffer, and be
+    // retried from where they stopped.
+    SSL_CTX_set_mode(
+        impl.tls_context.get(),
+        SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    impl.certificate->InstallIn(impl.tls_context.get());
   }
-  if (!impl.server->is_valid()) {
-    return absl::FailedPreconditionError("cannot set up the HTTPS server");
-  }
+  impl.server = std::make_unique<RequestParser>();
   impl.Install(*impl.server);
-  int port = address->second;
-  bool bound = port == 0
-                   ? (port = impl.server->bind_to_any_port(address->first)) > 0
-                   : impl.server->bind_to_port(address->first, port);
-  if (!bound) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot listen for HTTP on ", options.listen_address,
-        ": the port is in use or the host is not this machine's (change "
-        "--http_listen)"));
+  ConnectionFront::Options front;
+  front.host = address->first;
+  front.port = address->second;
+  front.tls = impl.tls_context.get();
+  front.threads = options.threads;
+  front.max_body_bytes = options.max_body_bytes;
+  front.idle_timeout = options.idle_timeout;
+  front.head_timeout = options.head_timeout;
+  front.body_timeout = options.body_timeout;
+  front.max_connections_per_address = options.max_connections_per_address;
+  front.max_connections = options.max_connections;
+  if (options.on_refusal) {
+    front.on_refusal = [on_refusal = options.on_refusal](
+                           int http_status, absl::string_view reason) {
+      on_refusal(http_status, reason, "other");
+    };
   }
-  gateway->port_ = port;
-  httplib::Server* server = impl.server.get();
-  gateway->thread_ = std::thread([server] { server->listen_after_bind(); });
-  // stop() before the loop runs would be lost: wait until it runs.
-  for (int i = 0; i < 5000 && !server->is_running(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  absl::StatusOr<std::unique_ptr<ConnectionFront>> listening =
+      ConnectionFront::Listen(front);
+  if (!listening.ok()) return listening.status();
+  impl.front = *std::move(listening);
+  gateway->port_ = impl.front->port();
+  RequestParser* parser = impl.server.get();
+  impl.front->Serve([parser](httplib::Stream& stream, bool last) {
+    return parser->ServeOne(stream, last);
+  });
   return gateway;
 }
 
 void HttpGateway::BeginShutdown() {
-  if (impl_ == nullptr || impl_->server == nullptr) return;
+  if (impl_ == nullptr || impl_->front == nullptr) return;
   impl_->stopping.store(true);
-  impl_->server->stop();
+  impl_->front->BeginStop();
 }
 
 void HttpGateway::Wait() {
-  BeginShutdown();
-  if (thread_.joinable()) thread_.join();
+  if (impl_ == nullptr || impl_->front == nullptr) return;
+  impl_->stopping.store(true);
+  impl_->front->Stop();
 }
 
 HttpGateway::~HttpGateway() { Wait(); }

@@ -11,7 +11,13 @@
 // Credentials: "Authorization: Bearer <token>", or the console's session
 // cookie (console_sessions.h); a change made with the cookie must carry the
 // session's X-CSRF-Token header. Every response carries a strict
-// Content-Security-Policy, nosniff and no-referrer.
+// Content-Security-Policy, nosniff and no-referrer; HTTPS ones HSTS too.
+//
+// Connections are the ConnectionFront's (connection_front.h): a worker
+// serves a request only once all of it has arrived, so slow clients hold
+// no worker; what the head alone condemns (two Content-Lengths, one that is
+// not a number or is over the limit, chunked or compressed bodies) is
+// refused at once and the connection ends.
 //
 //   HttpGatewayOptions options;
 //   options.listen_address = "127.0.0.1:8080";
@@ -32,7 +38,6 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -64,11 +69,26 @@ struct HttpGatewayOptions {
   bool insecure = false;
   // The largest request body, in bytes (413 beyond it).
   size_t max_body_bytes = 4 << 20;
-  // Worker threads; each open connection holds one while it is open (idle
-  // keep-alive connections are closed after 5 s), at most half of them
-  // serve event streams, and one caller's credentials at most an eighth
-  // (503 beyond).
+  // Worker threads. A worker serves a request once all of it (head and
+  // body) has arrived; at most half of them serve event streams, and one
+  // caller (principal and credential) at most an eighth (503 beyond).
   int threads = 64;
+  // Connections waiting for a request hold no worker, but each must keep
+  // pace: an idle keep-alive connection is closed after `idle_timeout`; a
+  // request's head (a new connection's TLS handshake included) must arrive
+  // within `head_timeout` of its first byte, and its body within
+  // `body_timeout` of the head's end (408 and closed otherwise).
+  absl::Duration idle_timeout = absl::Seconds(5);
+  absl::Duration head_timeout = absl::Seconds(10);
+  absl::Duration body_timeout = absl::Seconds(30);
+  // Connections open at once from one client address (an IPv6 /64 counts
+  // as one address); beyond it a new one is answered 503 and closed. 0: no
+  // limit. Behind a reverse proxy every client has the proxy's address:
+  // raise it, or set 0 and let the proxy limit.
+  int max_connections_per_address = 32;
+  // Connections open at once in all; beyond it new ones wait in the
+  // kernel's accept queue.
+  int max_connections = 1024;
   // Deadline of one call.
   absl::Duration call_timeout = absl::Minutes(2);
   // The console's directory; empty: no console (only the API).
@@ -105,7 +125,7 @@ struct HttpGatewayOptions {
 
 class HttpGateway {
  public:
-  // Listens and serves on a thread of its own. FAILED_PRECONDITION when the
+  // Listens and serves on threads of its own. FAILED_PRECONDITION when the
   // address cannot be bound, the TLS files cannot be read, or plaintext is
   // asked for on an address that is not loopback without `insecure`;
   // INVALID_ARGUMENT when an annotation cannot be read.
@@ -117,7 +137,8 @@ class HttpGateway {
   HttpGateway& operator=(const HttpGateway&) = delete;
 
   int port() const { return port_; }
-  // Stops accepting connections; event streams end within a second.
+  // Stops accepting connections and closes those waiting for a request;
+  // event streams end within a second.
   void BeginShutdown();
   // BeginShutdown, then waits for requests in flight. Idempotent.
   void Wait();
@@ -128,7 +149,6 @@ class HttpGateway {
 
   int port_ = 0;
   std::unique_ptr<Impl> impl_;
-  std::thread thread_;
 };
 
 }  // namespace hotline::gateway

@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -45,6 +46,16 @@ absl::Status NotFound(absl::string_view relative) {
 
 absl::StatusOr<StaticFile> ReadStaticFile(const std::string& root,
                                           absl::string_view relative) {
+  // A control character (a decoded %00 above all) would end the name
+  // early for the file system but not for the type: app.js%00.html would
+  // be app.js served as HTML.
+  if (std::any_of(relative.begin(), relative.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+      })) {
+    return absl::NotFoundError(
+        "the console has no file by that name: names have no control "
+        "characters (%00 and the like)");
+  }
   std::string path(relative);
   if (path.empty() || absl::EndsWith(path, "/")) path += "index.html";
   for (absl::string_view part : absl::StrSplit(path, '/')) {
