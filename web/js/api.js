@@ -1,18 +1,21 @@
 // The HTTP/JSON API of hotline-server, the console session and the change
 // feed. Bodies follow protobuf's JSON mapping: fields with default values
 // are omitted, int64 arrive as strings.
+import {zhMessage} from './errors.js';
 
 let csrfToken = '';
 let onUnauthenticated = () => {};
 
 export function setUnauthenticatedHandler(fn) { onUnauthenticated = fn; }
 
-// A refusal from the server: `message` is google.rpc.Status.message, meant
-// to be shown to the person; `reason` the ErrorInfo reason when present.
+// A refusal from the server: `message` is the Chinese message for its
+// ErrorInfo reason and metadata (errors.js), shown to the person;
+// `serverMessage` the server's own google.rpc.Status.message (English),
+// kept as a detail; `reason` the ErrorInfo reason when present.
 export class ApiError extends Error {
   constructor(status, body) {
-    const message = (body && body.message) || `HTTP ${status}`;
-    super(message);
+    super(zhMessage(status, body));
+    this.serverMessage = (body && body.message) || `HTTP ${status}`;
     this.status = status;
     this.code = (body && body.code) || 0;
     this.body = body || {};
@@ -166,7 +169,7 @@ export class Feed {
         try { status = JSON.parse(e.data); } catch { /* keep {} */ }
         if (status.code === 16 || status.code === 7) {
           this.stop();
-          this.onState('refused', status.message || '');
+          this.onState('refused', zhMessage(0, status));
           if (status.code === 16) onUnauthenticated(new ApiError(401, status));
           return;
         }

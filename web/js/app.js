@@ -2,7 +2,9 @@
 // #/tickets/12, ...), the live feed and the pages.
 import * as api from './api.js';
 import {h, replace, clear} from './dom.js';
-import {setTimeZone, fmtTime} from './format.js';
+import {setTimeZone, fmtTime, zhDate} from './format.js';
+import {serverDetail} from './ui.js';
+import {callerName} from './names.js';
 import * as signin from './pages/signin.js';
 import * as dashboard from './pages/dashboard.js';
 import * as dispatch from './pages/dispatch.js';
@@ -57,9 +59,12 @@ function role() {
   return 'intake';
 }
 
-function flash(text, kind = 'ok') {
+// A message at the foot of the window (it covers nothing the page lays
+// out, so it shifts nothing); `detail`, the server's own text of a
+// refusal, goes under it, folded.
+function flash(text, kind = 'ok', detail = '') {
   clearTimeout(flashTimer);
-  replace(flashBox, h('span', null, text),
+  replace(flashBox, h('div', null, h('span', {class: 'flash-text'}, text), detail ? serverDetail(detail) : null),
     h('button', {type: 'button', class: 'link', 'aria-label': '关闭提示', on: {click: () => { flashBox.hidden = true; }}}, '×'));
   flashBox.className = `flash flash-${kind}`;
   flashBox.hidden = false;
@@ -92,7 +97,7 @@ async function refreshCaller() {
 function showBanner() {
   const banner = document.getElementById('banner');
   if (caller && caller.rehearsal) {
-    replace(banner, `演练模式:服务器时钟停在 ${fmtTime(caller.now)}(${caller.timeZone}),今天是 ${caller.today}`);
+    replace(banner, `演练模式:服务器时钟停在 ${fmtTime(caller.now)}(${caller.timeZone}),今天是 ${zhDate(caller.today)}`);
     banner.hidden = false;
   } else {
     banner.hidden = true;
@@ -109,11 +114,13 @@ function showChrome() {
   }
   const links = NAV[role()] || [];
   replace(nav, h('ul', null, links.map(([href, text]) => h('li', null, h('a', {href, 'data-nav': href}, text)))));
-  replace(who, caller.displayName ? `${caller.displayName}(${caller.principal})` : caller.principal);
+  // The name people know; the principal id only as a detail (tooltip).
+  replace(who, h('span', {title: caller.principal, 'data-principal': caller.principal}, callerName(caller)));
   signout.hidden = false;
 }
 
 function markNav(hash) {
+  hash = hash.split('?')[0];
   for (const a of document.querySelectorAll('#nav a')) {
     const active = hash === a.getAttribute('href') || hash.startsWith(`${a.getAttribute('href')}/`);
     if (active) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
@@ -146,7 +153,8 @@ function teardown() {
 async function route() {
   const hash = location.hash || '';
   if (hash && !hash.startsWith('#/')) return; // an in-page anchor, not a route
-  const path = hash.slice(1) || '/';
+  const [path0, queryText = ''] = (hash.slice(1) || '/').split('?');
+  const path = path0 || '/';
   const seq = ++renderSeq;
   teardown();
   clear(main);
@@ -177,10 +185,10 @@ async function route() {
   current = state;
   const ctx = {
     get caller() { return caller; }, // fresh after refreshCaller()
-    role: role(), main, flash, nowMs, refreshCaller, params: m.slice(1),
+    role: role(), main, flash, nowMs, refreshCaller, params: m.slice(1), query: new URLSearchParams(queryText),
     isCurrent: () => seq === renderSeq,
     onFeed(fn) { if (seq === renderSeq) state.subs.push(feed.subscribe(fn)); },
-    fail(e) { flash(e && e.message ? e.message : String(e), 'error'); },
+    fail(e) { flash(e && e.message ? e.message : String(e), 'error', e && e.serverMessage); },
     go(h2) { location.hash = h2; },
   };
   try {
@@ -191,7 +199,8 @@ async function route() {
     if (e instanceof api.ApiError && e.status === 401) return;
     main.appendChild(h('section', {class: 'panel refusal', role: 'alert'},
       h('h1', null, e.status === 403 ? '无权查看' : e.status === 404 ? '不存在' : '出错了'),
-      h('p', {class: 'error-message'}, e.message || String(e))));
+      h('p', {class: 'error-message'}, e.message || String(e)),
+      e.serverMessage ? serverDetail(e.serverMessage) : null));
   }
 }
 
@@ -231,7 +240,7 @@ async function boot() {
       feed.start();
     }
   } catch (e) {
-    flash(e.message, 'error');
+    flash(e.message, 'error', e.serverMessage);
   }
   route();
 }

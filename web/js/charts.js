@@ -1,35 +1,54 @@
 // Charts drawn by the page itself as SVG: no library, nothing fetched.
-// Colours come from CSS classes (console.css), sizes from the viewBox, so
-// a chart scales with its box at any width.
+// Colours come from CSS classes (console.css). A chart is laid out for the
+// width it will have on the page (`width`, in CSS pixels; the viewBox has
+// the same width), so its text keeps its size on a phone as on a desktop
+// instead of shrinking with the drawing.
 import {h, s} from './dom.js';
+
+// The width to lay a chart out for in a box `avail` pixels wide holding
+// `columns` charts side by side (figure padding and border taken off).
+export function chartWidth(avail, columns = 1) {
+  const gap = 16;
+  const w = (avail - gap * (columns - 1)) / columns - 26;
+  return Math.max(260, Math.round(w || 640));
+}
 
 function figure(title, svg, caption) {
   return h('figure', {class: 'chart'}, h('figcaption', null, title), svg,
     caption ? h('p', {class: 'hint'}, caption) : null);
 }
 
-function niceMax(v) {
-  if (v <= 20) return Math.max(4, Math.ceil(v / 4) * 4);
-  const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
-  return 10 * p;
+// The step between an axis's ticks for counts (tickets, cards): a whole
+// number 1, 2 or 5 times a power of ten, so that at most `ticks` steps
+// reach `max`.
+export function countStep(max, ticks = 4) {
+  const raw = Math.max(1, max) / ticks;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 5, 10]) if (m * p >= raw) return Math.max(1, m * p);
+  return Math.max(1, 10 * p);
 }
 
-// Vertical bars, e.g. daily intake: items [{label, value}].
-export function columnChart(title, items, {unit = '件', cls = 'bar'} = {}) {
-  const W = 640; const H = 220; const L = 36; const B = 28; const T = 12; const R = 8;
+function niceMax(v) {
+  const step = countStep(v);
+  return Math.max(step, Math.ceil(v / step) * step);
+}
+
+// Vertical bars, e.g. daily intake: items [{label, value}] (whole counts).
+export function columnChart(title, items, {unit = '件', cls = 'bar', width = 640} = {}) {
+  const W = Math.round(width); const H = 220; const L = 36; const B = 28; const T = 12; const R = 8;
+  const step0 = countStep(Math.max(1, ...items.map((i) => i.value)));
   const max = niceMax(Math.max(1, ...items.map((i) => i.value)));
   const n = Math.max(1, items.length);
   const step = (W - L - R) / n;
   const bw = Math.min(48, Math.max(1, step * 0.7));
-  const svg = s('svg', {viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title, class: 'svg-chart'});
-  for (let k = 0; k <= 4; k++) {
-    const v = (max / 4) * k;
-    const y = H - B - ((H - B - T) * k) / 4;
+  const svg = s('svg', {viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': title, class: 'svg-chart'});
+  for (let v = 0; v <= max; v += step0) {
+    const y = H - B - ((H - B - T) * v) / max;
     svg.appendChild(s('line', {x1: L, x2: W - R, y1: y, y2: y, class: 'grid'}));
-    svg.appendChild(s('text', {x: L - 4, y: y + 4, class: 'axis', 'text-anchor': 'end'}, String(Math.round(v * 10) / 10)));
+    svg.appendChild(s('text', {x: L - 4, y: y + 4, class: 'axis tick', 'text-anchor': 'end'}, String(v)));
   }
-  const labelEvery = Math.ceil(n / 12);
+  // A label every so many bars, as many as fit (about 44 px each).
+  const labelEvery = Math.ceil(n / Math.max(2, Math.floor((W - L - R) / 44)));
   items.forEach((item, i) => {
     const x = L + i * step + (step - bw) / 2;
     const bh = ((H - B - T) * item.value) / max;
@@ -46,11 +65,13 @@ export function columnChart(title, items, {unit = '件', cls = 'bar'} = {}) {
 
 // Horizontal bars with a value label: items [{label, value, text, cls}],
 // values from 0 to `max`.
-export function barList(title, items, {max, unit = ''} = {}) {
-  const rowH = 26; const L = 150; const W = 640; const R = 90;
+export function barList(title, items, {max, unit = '', width = 640} = {}) {
+  const W = Math.round(width); const rowH = 26; const L = Math.min(150, Math.round(W * 0.36)); const R = Math.min(90, Math.round(W * 0.2));
   const H = Math.max(1, items.length) * rowH + 8;
   const top = max || niceMax(Math.max(1, ...items.map((i) => i.value)));
-  const svg = s('svg', {viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title, class: 'svg-chart'});
+  // Labels cut to what fits their column (CJK characters about 12 px).
+  const chars = Math.max(4, Math.floor((L - 8) / 12));
+  const svg = s('svg', {viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': title, class: 'svg-chart'});
   if (!items.length) {
     svg.appendChild(s('text', {x: 8, y: 20, class: 'axis'}, '暂无数据'));
   }
@@ -58,7 +79,7 @@ export function barList(title, items, {max, unit = ''} = {}) {
     const y = 4 + i * rowH;
     const w = ((W - L - R) * Math.min(item.value, top)) / top;
     svg.appendChild(s('text', {x: L - 6, y: y + 17, class: 'axis', 'text-anchor': 'end'},
-      item.label.length > 12 ? `${item.label.slice(0, 11)}…` : item.label));
+      item.label.length > chars ? `${item.label.slice(0, chars - 1)}…` : item.label));
     svg.appendChild(s('rect', {x: L, y: y + 4, width: W - L - R, height: rowH - 10, class: 'track'}));
     svg.appendChild(s('rect', {x: L, y: y + 4, width: Math.max(0, w), height: rowH - 10, class: item.cls || 'bar'},
       s('title', null, `${item.label}:${item.text ?? item.value}${unit}`)));
@@ -68,7 +89,7 @@ export function barList(title, items, {max, unit = ''} = {}) {
 }
 
 // Each department's on-time rate and its yellow/red cards.
-export function departmentChart(title, rows) {
+export function departmentChart(title, rows, {width = 640} = {}) {
   const rateItems = rows.map((r) => ({
     label: r.label,
     value: r.permille === undefined ? 0 : r.permille / 10,
@@ -81,12 +102,12 @@ export function departmentChart(title, rows) {
     cardItems.push({label: `${r.label} 红牌`, value: r.red, cls: 'bar-red'});
   }
   return h('div', {class: 'chart-pair'},
-    barList(`${title}:按时办结率`, rateItems, {max: 100}),
-    barList(`${title}:黄牌与红牌`, cardItems, {unit: '张'}));
+    barList(`${title}:按时办结率`, rateItems, {max: 100, width}),
+    barList(`${title}:黄牌与红牌`, cardItems, {unit: '张', width}));
 }
 
 // Open tickets by how close their reply deadline is.
-export function deadlineChart(title, buckets) {
+export function deadlineChart(title, buckets, {width = 640} = {}) {
   const items = [
     {label: '已超期', value: buckets.overdue, cls: 'bar-bad'},
     {label: '今日到期', value: buckets.today, cls: 'bar-warn'},
@@ -94,5 +115,5 @@ export function deadlineChart(title, buckets) {
     {label: '更晚', value: buckets.later, cls: 'bar-good'},
     {label: '无时限(未派/退回)', value: buckets.none, cls: 'bar-muted'},
   ];
-  return barList(title, items, {unit: '件'});
+  return barList(title, items, {unit: '件', width});
 }

@@ -87,6 +87,11 @@ export function zhDate(date) {
   const [y, m, d] = date.split('-').map(Number);
   return `${y}年${m}月${d}日`;
 }
+// "YYYY-MM-DD" -> "星期一".
+export function zhWeekday(date) {
+  const [y, m, d] = date.split('-').map(Number);
+  return `星期${'日一二三四五六'[new Date(Date.UTC(y, m - 1, d)).getUTCDay()]}`;
+}
 
 // permille (int, may be missing) -> "99.9%" or "-"
 export function permille(p) {

@@ -37,6 +37,8 @@ export function currentDue(t) {
 }
 
 export function table(headers, rows, {caption, cls} = {}) {
+  // A column of buttons still has a header (screen readers announce it).
+  headers = headers.map((x) => (x === '' ? '操作' : x));
   // Each cell knows its column's name: at phone width rows stack as cards
   // and show it (console.css).
   for (const row of rows) {
@@ -88,6 +90,12 @@ export async function departments() {
 export function deptName(list, name) {
   const d = list.find((x) => x.name === name);
   return d ? d.displayName || name : name || '—';
+}
+
+// The server's own text of a refusal or a stored message (English, for
+// operators), folded under the Chinese one.
+export function serverDetail(text, summary = '服务器原文') {
+  return h('details', {class: 'server-text'}, h('summary', null, summary), h('span', {lang: 'en'}, text));
 }
 
 export function panel(title, ...children) {

@@ -4,6 +4,7 @@ import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
 import {fmtTime} from '../format.js';
 import {table, departments, act, panel} from '../ui.js';
+import {principalLabel} from '../names.js';
 
 export async function render(ctx) {
   const deptBox = h('div', {id: 'dept-table'});
@@ -54,7 +55,7 @@ export async function render(ctx) {
         });
       }
       return h('tr', {dataset: {token: t.name}}, h('td', null, t.name),
-        h('td', null, t.principal), h('td', null, t.displayName || (t.certificateIdentity ? `证书:${t.certificateIdentity}` : '')),
+        h('td', null, principalLabel(t.principal, depts, items), h('small', {class: 'muted'}, ` ${t.principal}`)), h('td', null, t.displayName || (t.certificateIdentity ? `证书:${t.certificateIdentity}` : '')),
         h('td', null, fmtTime(t.createTime)), h('td', null, t.revokeTime ? `已吊销 ${fmtTime(t.revokeTime)}` : '有效'),
         h('td', null, revoke));
     })));
@@ -96,5 +97,6 @@ export async function render(ctx) {
     loadTokens();
   });
 
-  await Promise.all([loadDepts(), loadTokens()]);
+  await loadDepts(); // the token list names departments
+  await loadTokens();
 }

@@ -3,12 +3,17 @@ import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
 import {COLOR, label, fmtTime} from '../format.js';
 import {table, departments, deptName, act, debounced, panel} from '../ui.js';
+import {principalLabel} from '../names.js';
+import {cardNote, noteNodes} from '../texts.js';
 
 export async function render(ctx) {
   const depts = await departments();
   const which = select([{value: 'ACTIVE', label: '有效'}, {value: 'REVOKED', label: '已撤销'}, {value: '', label: '全部'}], {id: 'cards-which'});
   const color = select([{value: '', label: '全部'}, {value: 'YELLOW', label: '黄牌'}, {value: 'RED', label: '红牌'}], {id: 'cards-color'});
   const dept = select([{value: '', label: '全部部门'}, ...depts.map((d) => ({value: d.name, label: d.displayName || d.name}))], {id: 'cards-dept'});
+  // #/cards?color=RED&department=departments/x (the dashboard's tiles).
+  if (['YELLOW', 'RED'].includes(ctx.query.get('color'))) color.value = ctx.query.get('color');
+  if (depts.some((d) => d.name === ctx.query.get('department'))) dept.value = ctx.query.get('department');
   const filters = h('form', {class: 'toolbar'}, field('状态', which), field('颜色', color), field('部门', dept));
   const list = h('div', {id: 'cards-table'});
 
@@ -38,8 +43,8 @@ export async function render(ctx) {
       return h('tr', {dataset: {card: c.name}},
         h('td', null, h('span', {class: `badge card-${(c.color || '').toLowerCase()}`}, label(COLOR, c.color))),
         h('td', null, c.name), h('td', null, h('a', {href: `#/tickets/${api.idOf(c.ticket)}`}, `#${api.idOf(c.ticket)}`)),
-        h('td', null, deptName(depts, c.department)), h('td', null, fmtTime(c.issueTime)), h('td', null, c.issuer === 'sweeper' ? '时限规则' : c.issuer || ''),
-        h('td', null, c.reason || ''), h('td', null, c.revokeTime ? `已撤销(${fmtTime(c.revokeTime)}):${c.revokeReason || ''}` : '有效'),
+        h('td', null, deptName(depts, c.department)), h('td', null, fmtTime(c.issueTime)), h('td', null, principalLabel(c.issuer, depts)),
+        h('td', {class: 'note'}, ...noteNodes(cardNote(c))), h('td', null, c.revokeTime ? `已撤销(${fmtTime(c.revokeTime)}):${c.revokeReason || ''}` : '有效'),
         h('td', null, revoke));
     }), {caption: `${items.length}${more ? '+' : ''} 张`}));
   }

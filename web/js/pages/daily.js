@@ -2,7 +2,7 @@
 // (POST /v1/dailyReports with date = the bureau's today).
 import {h, replace, field} from '../dom.js';
 import * as api from '../api.js';
-import {fmtTime} from '../format.js';
+import {fmtTime, localDate, zhDate, zhWeekday} from '../format.js';
 import {ticketLink, deadlineBadge, act, panel} from '../ui.js';
 
 export async function render(ctx) {
@@ -13,6 +13,17 @@ export async function render(ctx) {
     api.listAll('/v1/dailyReports', 'reports', {fromDate: today, toDate: today}),
   ]);
   if (!ctx.isCurrent()) return;
+  // A ticket in progress owes its next report on the working day its
+  // daily_report_due_at (24:00) closes: not today means today is a day off.
+  const dueDays = items.map((t) => (t.dailyReportDueAt ? localDate(Date.parse(t.dailyReportDueAt) - 1) : '')).filter(Boolean);
+  if (dueDays.length && !dueDays.includes(today)) {
+    const next = dueDays.filter((d) => d > today).sort()[0];
+    ctx.main.append(h('h1', null, `一日一报 · ${zhDate(today)}`),
+      panel('今日无需填报', h('p', {id: 'daily-day-off'},
+        `今天(${zhDate(today)} ${zhWeekday(today)})不是工作日,无需一日一报。`,
+        next ? `下次应报:${zhDate(next)} ${zhWeekday(next)}(当天 24:00 前)。` : '')));
+    return;
+  }
   const given = new Map(reports.items.map((r) => [r.ticket, r]));
   const now = ctx.nowMs();
   const areas = [];

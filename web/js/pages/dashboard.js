@@ -3,12 +3,15 @@ import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
 import {STATE, STATE_ORDER, EVENT, COLOR, label, fmtTime, addDays, monthStart, localDate, permille, num} from '../format.js';
 import {table, debounced, departments, deptName, panel, act} from '../ui.js';
-import {columnChart, departmentChart, deadlineChart} from '../charts.js';
+import {columnChart, departmentChart, deadlineChart, chartWidth} from '../charts.js';
+import {principalLabel} from '../names.js';
+import {cardNote, noteNodes} from '../texts.js';
 
 const OPEN_STATES = ['RECEIVED', 'RETURNED', 'DISPATCHED', 'IN_PROGRESS', 'REPLIED'];
 
-function tile(key, title, value, cls, note) {
-  return h('div', {class: ['tile', cls], 'data-kpi': key},
+// A figure that opens the list it counts.
+function tile(key, title, value, cls, href, note) {
+  return h('a', {class: ['tile', cls], 'data-kpi': key, href},
     h('span', {class: 'tile-title'}, title),
     h('span', {class: 'value'}, String(value)),
     note ? h('span', {class: 'tile-note'}, note) : null);
@@ -16,14 +19,14 @@ function tile(key, title, value, cls, note) {
 
 export async function render(ctx) {
   const root = h('div', {class: 'dashboard'});
-  const head = h('div', {class: 'page-head'}, h('h1', null, '总览'),
-    h('span', {class: 'muted', id: 'dash-updated'}));
+  const updated = h('span', {class: 'muted', id: 'dash-updated'});
+  const head = h('div', {class: 'page-head'}, h('h1', null, '总览'), updated);
   const tiles = h('div', {class: 'tiles', id: 'kpis', 'aria-live': 'polite'});
   const charts = h('div', {class: 'charts'});
   const deptCharts = h('div');
   const deptBox = h('div');
   const cardsBox = h('div');
-  const log = h('ol', {class: 'event-log', id: 'event-log', reversed: true});
+  const log = h('ol', {class: 'event-log', id: 'event-log', reversed: true, 'aria-label': '实时动态'});
   const logItems = [];
   const clockBox = h('div');
   root.append(head, clockBox, tiles, charts, deptCharts,
@@ -31,7 +34,8 @@ export async function render(ctx) {
     h('div', {class: 'two-col'},
       panel('最近的黄红牌', cardsBox),
       panel('实时动态', h('p', {class: 'hint'}, '来自变更推送(SSE),无需刷新页面。'), log)));
-  ctx.main.appendChild(root);
+  // The page goes in once its figures are there: nothing moves as they
+  // arrive (layout shift).
 
   let depts = [];
 
@@ -63,14 +67,14 @@ export async function render(ctx) {
     const month = monthStats.total || {};
 
     replace(tiles,
-      tile('received-today', '今日受理', num((todayStats.total || {}).received), 'tile-info', today),
+      tile('received-today', '今日受理', num((todayStats.total || {}).received), 'tile-info', `#/tickets?received=${today}`, today),
       ...STATE_ORDER.filter((st) => st !== 'CLOSED').map((st) =>
-        tile(`state-${st.toLowerCase()}`, label(STATE, st), count(st), `state-${st.toLowerCase()}`)),
-      tile('due-soon', '预警(临近时限)', dueSoon.length, dueSoon.length ? 'tile-warn' : ''),
-      tile('overdue', '超期未回复', overdue.length, overdue.length ? 'tile-bad' : ''),
-      tile('yellow', '黄牌(有效)', yellow, 'tile-yellow'),
-      tile('red', '红牌(有效)', red, 'tile-red'),
-      tile('on-time', '本月按时办结率', permille(month.onTimeRatePermille), 'tile-info'));
+        tile(`state-${st.toLowerCase()}`, label(STATE, st), count(st), `state-${st.toLowerCase()}`, `#/tickets?state=${st}`)),
+      tile('due-soon', '预警(临近时限)', dueSoon.length, dueSoon.length ? 'tile-warn' : '', '#/tickets?flag=dueSoon'),
+      tile('overdue', '超期未回复', overdue.length, overdue.length ? 'tile-bad' : '', '#/tickets?flag=overdue'),
+      tile('yellow', '黄牌(有效)', yellow, 'tile-yellow', '#/cards?color=YELLOW'),
+      tile('red', '红牌(有效)', red, 'tile-red', '#/cards?color=RED'),
+      tile('on-time', '本月按时办结率', permille(month.onTimeRatePermille), 'tile-info', '#/report'));
 
     // Open tickets by deadline.
     const buckets = {overdue: 0, today: 0, soon: 0, later: 0, none: 0};
@@ -91,10 +95,13 @@ export async function render(ctx) {
       yellow: num((r.figures || {}).yellowCards),
       red: num((r.figures || {}).redCards),
     }));
+    const avail = ctx.main.clientWidth - 40;
+    const pair = avail >= 2 * 380 + 16 ? 2 : 1;
     replace(charts,
-      deadlineChart('未办结工单按时限', buckets),
-      columnChart(`本月每日受理(${monthStart(today)} 起)`, perDay));
-    replace(deptCharts, departmentChart('各部门本月', rows.filter((r) => r.label !== '未转派(含退回)')));
+      deadlineChart('未办结工单按时限', buckets, {width: chartWidth(avail, pair)}),
+      columnChart(`本月每日受理(${monthStart(today)} 起)`, perDay, {width: chartWidth(avail, pair)}));
+    replace(deptCharts, departmentChart('各部门本月', rows.filter((r) => r.label !== '未转派(含退回)'),
+      {width: chartWidth(avail, window.matchMedia('(max-width: 760px)').matches ? 1 : 2)}));
 
     replace(deptBox, table(
       ['部门', '受理', '已回复', '按时回复', '未超期未回复', '超期未回复', '黄牌', '红牌', '按时办结率', '一日一报'],
@@ -110,14 +117,14 @@ export async function render(ctx) {
       }), {caption: `${monthStart(today)} 至 ${today},截至 ${fmtTime(monthStats.asOf)}`}));
 
     const recent = cardList.items.slice().sort((a, b) => Date.parse(b.issueTime || 0) - Date.parse(a.issueTime || 0)).slice(0, 10);
-    replace(cardsBox, table(['牌', '工单', '部门', '时间', '原因'], recent.map((c) => h('tr', {class: `card-row card-${(c.color || '').toLowerCase()}`},
+    replace(cardsBox, table(['牌', '工单', '部门', '时间', '原因'], recent.map((c) => h('tr', {class: 'card-row', dataset: {color: (c.color || '').toLowerCase()}},
       h('td', null, h('span', {class: `badge card-${(c.color || '').toLowerCase()}`}, label(COLOR, c.color))),
       h('td', null, h('a', {href: `#/tickets/${api.idOf(c.ticket)}`}, `#${api.idOf(c.ticket)}`)),
       h('td', null, deptName(depts, c.department)),
       h('td', null, fmtTime(c.issueTime)),
-      h('td', null, c.reason || '')))));
+      h('td', {class: 'note'}, ...noteNodes(cardNote(c)))))));
 
-    document.getElementById('dash-updated').textContent = `更新于 ${fmtTime(caller.now)}`;
+    updated.textContent = `更新于 ${fmtTime(caller.now)}`;
     renderClock(caller);
   }
 
@@ -148,9 +155,11 @@ export async function render(ctx) {
       label(EVENT, e.type),
       e.department ? `→${deptName(depts, e.department)}` : '',
       e.cardColor ? `(${label(COLOR, e.cardColor)})` : '',
-      e.actor ? h('span', {class: 'muted'}, ` · ${e.actor}`) : null)));
+      e.actor ? h('span', {class: 'muted'}, ' · ', principalLabel(e.actor, depts)) : null)));
     reload();
   });
   await load();
+  if (!ctx.isCurrent()) return undefined;
+  ctx.main.appendChild(root);
   return () => reload.cancel();
 }

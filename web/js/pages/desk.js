@@ -1,24 +1,62 @@
-// Department desk: my queue — tickets to sign for, and tickets in progress
-// with their deadlines coloured by how close they are, due soon first.
-// Live: a ticket the bureau dispatches appears without a reload.
+// Department desk: my queue — tickets to sign for, what is due first on
+// top and marked by how close it is; tickets in progress with their
+// deadlines coloured the same way, due soon first; and what today's daily
+// report (一日一报) asks, by the working-day calendar: on a day off nothing
+// is owed, and the desk says when the next report is due. Live: a ticket
+// the bureau dispatches appears without a reload.
 import {h, replace} from '../dom.js';
 import * as api from '../api.js';
-import {fmtTime} from '../format.js';
+import {fmtTime, localDate, zhDate, zhWeekday, urgencyOf, URGENCY, label} from '../format.js';
 import {stateBadge, ticketLink, ticketSummary, deadlineBadge, cardBadges, table, act, debounced, panel} from '../ui.js';
+
+// The first deadline still ahead of a ticket waiting to be signed for: the
+// sign-for one, or the reply one when that comes first (a clock-hour
+// limit of an urgent ticket).
+function firstDue(t) {
+  const due = [t.ackDueAt, t.replyDueAt].filter(Boolean).map((x) => Date.parse(x));
+  return due.length ? Math.min(...due) : Infinity;
+}
+
+// The working day whose report a ticket owes next ("YYYY-MM-DD"): the day
+// its daily_report_due_at (24:00 of that day) closes.
+function reportDay(t) {
+  return t.dailyReportDueAt ? localDate(Date.parse(t.dailyReportDueAt) - 1) : '';
+}
 
 export async function render(ctx) {
   const toSign = h('div', {id: 'queue-dispatched'});
   const working = h('div', {id: 'queue-in-progress'});
   const replied = h('div', {id: 'queue-replied'});
   const counts = h('p', {class: 'muted', id: 'queue-counts', 'aria-live': 'polite'});
-  ctx.main.append(
-    h('div', {class: 'page-head'}, h('h1', null, `我的工单 · ${ctx.caller.displayName || ctx.caller.principal}`), counts),
-    panel('待签收', toSign),
+  const daily = h('p', {class: 'daily-status', id: 'daily-status'});
+  const page = h('div', null,
+    h('div', {class: 'page-head'}, h('h1', null, `我的工单 · ${ctx.caller.displayName || '职能部门'}`), counts),
+    panel('待签收(先到期的在前)', toSign),
     panel('办理中(临近时限的在前)', h('p', {class: 'legend'},
       h('span', {class: 'badge due-overdue'}, '已超期'), h('span', {class: 'badge due-today'}, '24小时内'),
-      h('span', {class: 'badge due-soon'}, '3日内'), h('span', {class: 'badge due-later'}, '时限充足'),
-      ' ', h('a', {href: '#/daily'}, '填写今日一日一报 →')), working),
+      h('span', {class: 'badge due-soon'}, '3日内'), h('span', {class: 'badge due-later'}, '时限充足')), daily, working),
     panel('已回复,待局端办结', replied));
+
+  function showDaily(items, today) {
+    if (!items.length) {
+      replace(daily, '没有办理中的工单,无需一日一报。');
+      return;
+    }
+    const owedToday = items.filter((t) => reportDay(t) === today);
+    if (owedToday.length) {
+      const left = owedToday.filter((t) => t.lastReportDate !== today).length;
+      replace(daily, left
+        ? [`今天(${zhDate(today)})有 ${left} 件工单未报一日一报。`, h('a', {href: '#/daily'}, '填写今日一日一报 →')]
+        : `今天(${zhDate(today)})的一日一报已全部提交。`);
+      daily.dataset.owed = 'today';
+      return;
+    }
+    const next = items.map(reportDay).filter((d) => d && d > today).sort()[0];
+    replace(daily, `今天(${zhDate(today)} ${zhWeekday(today)})不是工作日,无需一日一报`,
+      next ? `;下次应报:${zhDate(next)} ${zhWeekday(next)}。` : '。');
+    daily.dataset.owed = 'none';
+    if (next) daily.dataset.next = next;
+  }
 
   async function load() {
     await ctx.refreshCaller();
@@ -28,14 +66,19 @@ export async function render(ctx) {
     const now = ctx.nowMs();
     const today = ctx.caller.today;
     counts.textContent = `待签收 ${d.items.length} 件 · 办理中 ${p.items.length} 件 · 待办结 ${r.items.length} 件`;
-    replace(toSign, table(['工单', '类型/类别', '派单时间', '签收时限', '办理时限', ''], d.items
-      .sort((a, b) => Date.parse(a.ackDueAt || 0) - Date.parse(b.ackDueAt || 0))
+    replace(toSign, table(['工单', '紧急程度', '类型/类别', '派单时间', '签收时限', '办理时限', ''], d.items
+      .sort((a, b) => firstDue(a) - firstDue(b) || Number(api.idOf(a.name)) - Number(api.idOf(b.name)))
       .map((t) => {
         const sign = h('button', {type: 'button', class: 'primary sign', dataset: {ticket: t.name}}, '签收');
         sign.addEventListener('click', async () => {
           if (await act(ctx, sign, () => api.post(`/v1/${t.name}:acknowledge`, {etag: t.etag, requestId: api.requestId()}), `已签收工单 #${api.idOf(t.name)}。`)) reload();
         });
-        return h('tr', {dataset: {ticket: t.name}}, h('td', null, ticketLink(t)), h('td', null, ticketSummary(t)),
+        const u = urgencyOf(Number.isFinite(firstDue(t)) ? new Date(firstDue(t)).toISOString() : '', now);
+        return h('tr', {class: `due-row row-${u.cls}`, dataset: {ticket: t.name, due: u.cls}},
+          h('td', null, ticketLink(t)),
+          h('td', null, t.urgency && t.urgency !== 'NORMAL'
+            ? h('span', {class: `badge urgency-${t.urgency.toLowerCase()}`}, label(URGENCY, t.urgency)) : '一般'),
+          h('td', null, ticketSummary(t)),
           h('td', null, fmtTime(t.dispatchedAt)), h('td', null, deadlineBadge(t.ackDueAt, now)),
           h('td', null, deadlineBadge(t.replyDueAt, now)), h('td', null, sign));
       })));
@@ -44,13 +87,26 @@ export async function render(ctx) {
       .sort((a, b) => key(a) - key(b))
       .map((t) => h('tr', {dataset: {ticket: t.name}}, h('td', null, ticketLink(t)), h('td', null, ticketSummary(t)),
         h('td', null, deadlineBadge(t.replyDueAt, now)), h('td', null, cardBadges(t)),
-        h('td', null, t.lastReportDate === today ? h('span', {class: 'badge due-later'}, '已报') : h('span', {class: 'badge due-today'}, '未报')),
+        h('td', {class: 'daily-cell'}, dailyBadge(t, today)),
         h('td', null, h('a', {href: `#/tickets/${api.idOf(t.name)}`, class: 'button-link'}, '回复 / 退单 / 延期'))))));
+    showDaily(p.items, today);
     replace(replied, table(['工单', '状态', '回复时间'], r.items.map((t) => h('tr', {dataset: {ticket: t.name}},
       h('td', null, ticketLink(t)), h('td', null, stateBadge(t.state)), h('td', null, fmtTime(t.repliedAt))))));
   }
+
+  function dailyBadge(t, today) {
+    if (t.lastReportDate === today) return h('span', {class: 'badge due-later'}, '已报');
+    const day = reportDay(t);
+    if (!day || day === today) return h('span', {class: 'badge due-today'}, '未报');
+    return h('span', {class: 'badge due-none', title: `下次应报 ${day}`}, `今日无需报 · 下次 ${zhDate(day).replace(/^\d+年/, '')}`);
+  }
+
   const reload = debounced(() => load().catch((e) => ctx.isCurrent() && ctx.fail(e)), 200);
   ctx.onFeed(() => reload());
+  // The page goes in once its lists are there: nothing moves as they
+  // arrive (layout shift).
   await load();
+  if (!ctx.isCurrent()) return undefined;
+  ctx.main.appendChild(page);
   return () => reload.cancel();
 }

@@ -3,10 +3,10 @@
 import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
 import {fmtTime} from '../format.js';
-import {stateBadge, ticketLink, ticketSummary, departments, debounced, act} from '../ui.js';
+import {stateBadge, ticketLink, ticketSummary, departments, deptName, debounced, act} from '../ui.js';
 
 export async function render(ctx) {
-  const search = h('input', {type: 'search', id: 'dispatch-search', placeholder: '编号、标题、内容、地址、类别…'});
+  const search = h('input', {type: 'search', id: 'dispatch-search', class: 'wide-search', placeholder: '编号、标题、内容、地址、类别…'});
   const count = h('span', {class: 'muted', id: 'dispatch-count', 'aria-live': 'polite'});
   const list = h('ul', {class: 'cards-list', id: 'dispatch-list'});
   ctx.main.appendChild(h('div', null,
@@ -18,6 +18,9 @@ export async function render(ctx) {
   let tickets = [];
   let depts = [];
   const drafts = new Map(); // ticket name -> {department, note}
+  // A returned ticket's latest return: {department, reason, time}. The
+  // ticket does not carry it; its history does (RETURNED events).
+  const returns = new Map();
 
   function matches(t, q) {
     if (!q) return true;
@@ -53,9 +56,28 @@ export async function render(ctx) {
       h('div', {class: 'ticket-head'}, stateBadge(t.state), ' ', ticketLink(t)),
       h('div', null, ticketSummary(t), h('span', {class: 'muted'}, ` · 受理于 ${fmtTime(t.receivedAt)}`),
         t.returnCount ? h('span', {class: 'badge state-returned'}, `退单 ${t.returnCount} 次`) : null),
+      returnNote(t),
       t.address ? h('div', {class: 'muted'}, `地址:${t.address}`) : null,
       h('p', {class: 'content'}, (t.content || '').slice(0, 200)),
       form);
+  }
+
+  function returnNote(t) {
+    const r = t.state === 'RETURNED' ? returns.get(t.name) : null;
+    if (!r) return null;
+    return h('div', {class: 'return-note'},
+      h('strong', null, `${r.department ? deptName(depts, r.department) : '承办部门'}退单`),
+      h('span', {class: 'muted'}, `(${fmtTime(r.time)})`), ':', r.reason || '(未说明理由)');
+  }
+
+  async function loadReturns(list) {
+    const missing = list.filter((t) => t.state === 'RETURNED'
+      && (!returns.has(t.name) || returns.get(t.name).etag !== t.etag));
+    await Promise.all(missing.map(async (t) => {
+      const {items} = await api.listAll(`/v1/${t.name}/events`, 'events');
+      const last = items.filter((e) => e.type === 'RETURNED').pop();
+      if (last) returns.set(t.name, {etag: t.etag, department: last.previousDepartment, reason: last.reason, time: last.time});
+    }));
   }
 
   function show() {
@@ -82,6 +104,8 @@ export async function render(ctx) {
     ]);
     if (!ctx.isCurrent()) return;
     depts = d;
+    await loadReturns(returned.items);
+    if (!ctx.isCurrent()) return;
     tickets = [...returned.items, ...received.items];
     show();
   }

@@ -4,7 +4,8 @@ import {h, replace} from '../dom.js';
 import * as api from '../api.js';
 import {COLOR, label, fmtTime, monthStart, addDays, permille, num} from '../format.js';
 import {table, panel, debounced} from '../ui.js';
-import {columnChart} from '../charts.js';
+import {columnChart, chartWidth} from '../charts.js';
+import {cardNote, noteNodes} from '../texts.js';
 
 export async function render(ctx) {
   const box = h('div');
@@ -30,11 +31,12 @@ export async function render(ctx) {
     replace(box,
       h('p', {class: 'hint'}, `${from} 至 ${today},截至 ${fmtTime(s.asOf)}`),
       h('div', {class: 'tiles'}, tiles),
-      columnChart('本月每日收到', (s.perDay || []).map((d) => ({label: d.date.slice(5), value: num((d.figures || {}).received)}))),
+      columnChart('本月每日收到', (s.perDay || []).map((d) => ({label: d.date.slice(5), value: num((d.figures || {}).received)})),
+        {width: chartWidth(ctx.main.clientWidth - 40)}),
       panel('我的黄红牌', table(['牌', '工单', '时间', '原因', '状态'], cards.items.map((c) => h('tr', {dataset: {card: c.name}},
         h('td', null, h('span', {class: `badge card-${(c.color || '').toLowerCase()}`}, label(COLOR, c.color))),
         h('td', null, h('a', {href: `#/tickets/${api.idOf(c.ticket)}`}, `#${api.idOf(c.ticket)}`)),
-        h('td', null, fmtTime(c.issueTime)), h('td', null, c.reason || ''),
+        h('td', null, fmtTime(c.issueTime)), h('td', {class: 'note'}, ...noteNodes(cardNote(c))),
         h('td', null, c.revokeTime ? `已撤销:${c.revokeReason || ''}` : '有效'))))),
       compliance ? panel('一日一报缺报', h('p', null, `应报 ${compliance.owed || 0},已报 ${compliance.given || 0},缺报 ${compliance.missed || 0}`),
         table(['日期', '工单'], (compliance.misses || []).map((m) => h('tr', null, h('td', null, m.date),

@@ -2,6 +2,8 @@
 // HttpOnly session cookie, and the token is forgotten by the page.
 import {h, field} from '../dom.js';
 import * as api from '../api.js';
+import {callerName} from '../names.js';
+import {serverDetail} from '../ui.js';
 
 export function render({main, flash, onSignedIn}) {
   const input = h('input', {type: 'password', id: 'token', name: 'token', autocomplete: 'off',
@@ -29,10 +31,11 @@ export function render({main, flash, onSignedIn}) {
     try {
       const caller = await api.signIn(token);
       input.value = '';
-      flash(`已登录:${caller.displayName || caller.principal}`);
+      flash(`已登录:${callerName(caller)}`);
       onSignedIn(caller);
     } catch (err) {
-      error.textContent = err.status === 401 ? `登录失败:${err.message}` : `登录失败(${err.status || '网络'}):${err.message}`;
+      error.textContent = `登录失败:${err.message}`;
+      if (err.serverMessage) error.append(serverDetail(err.serverMessage));
       error.hidden = false;
       input.select();
       input.focus();

@@ -4,7 +4,9 @@
 import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
 import {STATE, TYPE, URGENCY, OUTCOME, SATISFACTION, EVENT, COLOR, label, fmtTime, fmtDue} from '../format.js';
-import {stateBadge, deadlineBadge, cardBadges, table, departments, deptName, act, debounced} from '../ui.js';
+import {stateBadge, deadlineBadge, cardBadges, table, departments, deptName, act, debounced, serverDetail} from '../ui.js';
+import {principalLabel} from '../names.js';
+import {eventNote, cardNote, noteNodes} from '../texts.js';
 
 function dl(pairs) {
   return h('dl', {class: 'facts'}, pairs.filter(Boolean).map(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
@@ -22,6 +24,8 @@ export async function render(ctx) {
   let {items: events} = await api.listAll(`/v1/${name}/events`, 'events');
   let cardList = (await api.get('/v1/cards', {ticket: name, pageSize: 100}).catch(() => ({}))).cards || [];
   const depts = await departments().catch(() => []);
+  // The bureau names intake sources after their tokens.
+  const tokens = ctx.role === 'bureau' ? (await api.listAll('/v1/tokens', 'tokens').catch(() => ({items: []}))).items : [];
   if (!ctx.isCurrent()) return undefined;
 
   const isBureau = ctx.role === 'bureau';
@@ -38,7 +42,7 @@ export async function render(ctx) {
     replace(head, h('h1', null, `工单 #${id}:`, t.title || ''), stateBadge(t.state), ...cardBadges(t));
     const confidential = t.confidential;
     replace(facts, dl([
-      ['编号', `${t.name}${t.sourceId ? `(平台编号 ${t.sourceId})` : ''}`],
+      ['编号', h('span', {title: t.name}, `#${id}${t.sourceId ? `(平台编号 ${t.sourceId})` : ''}`)],
       ['状态', label(STATE, t.state)],
       ['类型 / 类别', `${label(TYPE, t.type)} / ${t.topic || '—'}`],
       ['紧急程度', label(URGENCY, t.urgency || 'NORMAL')],
@@ -46,6 +50,7 @@ export async function render(ctx) {
       ['地址', t.address || '—'],
       ['来电人', confidential && !t.callerName ? '保密' : `${t.callerName || '—'} ${t.callerPhone || ''}${confidential ? '(保密)' : ''}`],
       ['承办部门', t.department ? deptName(depts, t.department) : '—(未派/已退回)'],
+      t.createdBy ? ['受理', principalLabel(t.createdBy, depts, tokens)] : null,
       ['受理时间', fmtTime(t.receivedAt)],
       ['派单 / 签收', `${fmtTime(t.dispatchedAt)} / ${fmtTime(t.acknowledgedAt)}`],
       t.state === 'DISPATCHED' ? ['签收时限', deadlineBadge(t.ackDueAt, now)] : null,
@@ -63,24 +68,34 @@ export async function render(ctx) {
     ]));
   }
 
+  // The ticket's own steps are numbered 1, 2, 3...; the feed's global seq
+  // (which skips the numbers of other tickets' events) is only a detail.
   function showHistory() {
-    replace(history, h('h2', null, '办理过程'), table(['#', '时间', '动作', '操作者', '状态', '部门', '说明'],
-      events.map((e) => h('tr', {dataset: {type: e.type}},
-        h('td', null, e.seq), h('td', null, fmtTime(e.time)), h('td', null, label(EVENT, e.type)),
-        h('td', null, e.actor || ''),
+    replace(history, h('h2', null, '办理过程'), table(['步骤', '时间', '动作', '操作者', '状态', '部门', '说明'],
+      events.map((e, i) => h('tr', {dataset: {type: e.type, seq: e.seq}},
+        h('td', {class: 'step', title: `事件序号 ${e.seq}`}, String(i + 1)), h('td', null, fmtTime(e.time)), h('td', null, label(EVENT, e.type)),
+        h('td', null, principalLabel(e.actor, depts, tokens)),
         h('td', null, e.stateBefore && e.stateAfter && e.stateBefore !== e.stateAfter
           ? `${label(STATE, e.stateBefore)} → ${label(STATE, e.stateAfter)}` : label(STATE, e.stateAfter)),
         h('td', null, [e.previousDepartment ? `${deptName(depts, e.previousDepartment)} → ` : '', e.department ? deptName(depts, e.department) : ''].join('')),
-        h('td', {class: 'pre'}, [e.reason, e.replyText ? `${label(OUTCOME, e.outcome)}:${e.replyText}` : '',
-          e.satisfaction ? label(SATISFACTION, e.satisfaction) : '', e.card ? `${label(COLOR, e.cardColor)} ${e.card}` : '',
-          e.extensionWorkingDays ? `${e.extensionWorkingDays} 个工作日` : '', e.reportDate || ''].filter(Boolean).join(' '))))));
+        historyNote(e)))));
+  }
+
+  function historyNote(e) {
+    const note = eventNote(e);
+    const rest = [e.replyText ? `${label(OUTCOME, e.outcome)}:${e.replyText}` : '',
+      e.satisfaction ? label(SATISFACTION, e.satisfaction) : '',
+      e.card ? `${label(COLOR, e.cardColor)}(${api.idOf(e.card)} 号)` : '',
+      e.extensionWorkingDays ? `${e.extensionWorkingDays} 个工作日` : '',
+      e.type === 'DAILY_REPORT' && e.reportDate ? `(${e.reportDate})` : ''].filter(Boolean).join(' ');
+    return h('td', {class: 'pre note'}, ...noteNodes({text: [note.text, rest].filter(Boolean).join(' '), stored: note.stored}));
   }
 
   function showCards() {
     replace(cardsBox, h('h2', null, '黄红牌'), table(['牌', '部门', '时间', '原因', '状态', ''], cardList.map((c) => {
       const revoke = isBureau && !c.revokeTime ? revokeForm(c) : null;
       return h('tr', null, h('td', null, h('span', {class: `badge card-${(c.color || '').toLowerCase()}`}, label(COLOR, c.color))),
-        h('td', null, deptName(depts, c.department)), h('td', null, fmtTime(c.issueTime)), h('td', null, c.reason || ''),
+        h('td', null, deptName(depts, c.department)), h('td', null, fmtTime(c.issueTime)), h('td', {class: 'note'}, ...noteNodes(cardNote(c))),
         h('td', null, c.revokeTime ? `已撤销:${c.revokeReason || ''}` : '有效'), h('td', null, revoke));
     })));
   }
@@ -184,7 +199,14 @@ export async function render(ctx) {
         });
         forms.push(f);
       }
-      if (st === 'DISPATCHED' || st === 'IN_PROGRESS') {
+      // The return form only while the return window is open (after it the
+      // server refuses, RETURN_WINDOW_CLOSED): then what to do instead.
+      const returnOpen = !t.returnDueAt || Date.parse(t.returnDueAt) > ctx.nowMs();
+      if ((st === 'DISPATCHED' || st === 'IN_PROGRESS') && !returnOpen) {
+        forms.push(h('section', {class: 'panel action', id: 'return-closed'}, h('h2', null, '退单'),
+          h('p', null, `退单时限(${fmtDue(t.returnDueAt)})已过,不能再退单。如确非本单位职责,请联系局端改派。`)));
+      }
+      if ((st === 'DISPATCHED' || st === 'IN_PROGRESS') && returnOpen) {
         const reason = h('textarea', {required: true, rows: 2, maxlength: 2000, name: 'reason'});
         forms.push(actionForm('退单', '退回局端', [field('退单理由(非本单位职责的依据)', reason),
           t.returnDueAt ? h('p', {class: 'hint'}, `退单时限 ${fmtDue(t.returnDueAt)}`) : null], () => ({reason: reason.value}),
@@ -213,7 +235,7 @@ export async function render(ctx) {
       if (!ctx.isCurrent()) return;
       if (e.status === 403 || e.status === 404) {
         // The ticket left this caller (returned, reassigned): show no data.
-        replace(facts, h('p', {class: 'refusal', role: 'alert'}, e.message));
+        replace(facts, h('p', {class: 'refusal', role: 'alert'}, e.message), e.serverMessage ? serverDetail(e.serverMessage) : null);
         replace(actions); replace(cardsBox); replace(history);
       } else {
         ctx.fail(e);

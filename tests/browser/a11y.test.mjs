@@ -1,0 +1,118 @@
+// Accessibility and layout stability of every page (issue 22 §2): axe-core
+// (from npm, run in Debian's Chromium) finds no serious or critical
+// violation on any page, as the bureau and as a department, at phone
+// (390 px) and desktop (1280 px) width; the desk and the dashboard do not
+// shift their layout as they load (CLS under 0.1, summed from the page's
+// own 'layout-shift' entries).
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {startServer, makeApi, launchBrowser, openPage, signIn, screenshot, writeNote} from './harness.mjs';
+import {axeViolations, recordLayoutShift, layoutShift} from './page_checks.mjs';
+
+const WIDTHS = [390, 1280];
+
+// Departments, and tickets in every state with cards (a red one too), a
+// return, a pending extension and a daily report; the clock past one
+// reply deadline so the sweeper's texts are there.
+async function seed(server) {
+  const {api} = server;
+  const housingToken = await api.department('housing', '县住房和城乡建设局');
+  const housing = makeApi(server.base, housingToken);
+  await api.department('parks', '县园林局');
+  await api.post('/v1/tokens', {token: {principal: 'intake/city-platform', displayName: '市12345平台'}});
+  await api.ticket({title: '新受理的工单'});
+  const returned = await api.ticket({title: '退回的工单'}, 'departments/housing');
+  await housing.post(`/v1/${returned.name}:return`, {reason: '不属于本单位职责。'});
+  const tickets = [];
+  for (let i = 0; i < 4; i++) tickets.push(await api.ticket({title: `办理中的工单 ${i}`, type: 'INQUIRY'}, 'departments/housing'));
+  for (const t of tickets) await housing.post(`/v1/${t.name}:acknowledge`, {});
+  await housing.post('/v1/dailyReports', {date: '2021-02-01', entries: [{ticket: tickets[0].name, progress: '已联系。'}]});
+  await housing.post(`/v1/${tickets[1].name}:requestExtension`, {workingDays: 3, reason: '需要现场核查。'});
+  await api.post('/v1/cards', {ticket: tickets[2].name, color: 'RED', reason: '多次催办不理'});
+  await api.post('/v1/cards', {ticket: tickets[3].name, color: 'YELLOW', reason: '答复敷衍'});
+  const replied = await api.ticket({title: '已回复的工单'}, 'departments/housing');
+  await housing.post(`/v1/${replied.name}:acknowledge`, {});
+  await housing.post(`/v1/${replied.name}:reply`, {outcome: 'RESOLVED', replyText: '已处理。'});
+  for (let i = 0; i < 3; i++) await api.ticket({title: `待签收 ${i}`, urgency: i ? 'NORMAL' : 'URGENT'}, 'departments/housing');
+  // Past tickets[0..3]'s reply deadline (2 working days): yellow cards by the
+  // sweeper; the pending extension holds tickets[1]'s.
+  await api.post('/v1/clock:advance', {to: new Date(Date.parse(tickets[0].replyDueAt) + 3600e3).toISOString()});
+  return {housingToken, ticket: tickets[2], replied};
+}
+
+const BUREAU_PAGES = [
+  ['#/dashboard', '#kpis .tile'], ['#/dispatch', '#dispatch-list li'], ['#/tickets', '#ticket-results table'],
+  ['ticket', '#ticket-history table'], ['#/cards', '#cards-table table'], ['#/extensions', '#extension-list li'],
+  ['#/report', '#report-output #report-zh'], ['#/admin', '#token-table table'],
+];
+const DEPT_PAGES = [
+  ['#/desk', '#queue-in-progress table'], ['#/daily', '#daily-form'], ['#/mine', '.tiles'],
+  ['#/tickets', '#ticket-results table'], ['ticket', '#ticket-history table'],
+];
+
+test('axe: no serious or critical violation on any page, bureau and department, 390 and 1280 px', {timeout: 280000}, async () => {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const {housingToken, ticket} = await seed(server);
+    const found = [];
+    const signin = await openPage(browser, server.base);
+    for (const width of WIDTHS) {
+      await signin.page.setViewport({width, height: 800});
+      await signin.page.waitForSelector('#signin-form');
+      for (const v of await axeViolations(signin.page)) found.push(`signin @${width}: ${v}`);
+    }
+    for (const [who, token, pages] of [['bureau', server.token, BUREAU_PAGES], ['department', housingToken, DEPT_PAGES]]) {
+      const {page} = await openPage(browser, server.base);
+      await signIn(page, token);
+      for (const width of WIDTHS) {
+        await page.setViewport({width, height: 800});
+        for (const [route, ready] of pages) {
+          const hash = route === 'ticket' ? `#/tickets/${ticket.name.split('/').pop()}` : route;
+          await page.evaluate(() => { location.hash = '#/nowhere'; });
+          await page.waitForSelector('main h1');
+          await page.evaluate((x) => { location.hash = x; }, hash);
+          await page.waitForSelector(ready);
+          for (const v of await axeViolations(page)) found.push(`${who} ${hash} @${width}: ${v}`);
+        }
+        await screenshot(page, `a11y-${who}-${width}`);
+      }
+    }
+    await writeNote('a11y-violations', found.join('\n'));
+    assert.deepEqual(found, []);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
+
+test('the desk and the dashboard load without shifting their layout (CLS < 0.1)', {timeout: 280000}, async () => {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const {housingToken} = await seed(server);
+    const measured = [];
+    for (const [token, hash, ready] of [[housingToken, '#/desk', '#queue-in-progress table'], [server.token, '#/dashboard', '#kpis .tile']]) {
+      const signedIn = await openPage(browser, server.base);
+      await signIn(signedIn.page, token);
+      for (const width of WIDTHS) {
+        // A fresh page of the same session, loaded as a person opens it.
+        const page = await signedIn.context.newPage();
+        page.setDefaultTimeout(60000);
+        await recordLayoutShift(page);
+        await page.setViewport({width, height: 800});
+        await page.goto(`${server.base}/console/${hash}`, {waitUntil: 'load'});
+        await page.waitForSelector(ready);
+        await page.waitForSelector('#live[data-state="open"]');
+        const {cls, shifts} = await layoutShift(page);
+        measured.push({hash, width, cls, shifts});
+        await page.close();
+      }
+    }
+    await writeNote('cls', JSON.stringify(measured, null, 1));
+    for (const m of measured) assert.ok(m.cls < 0.1, `${m.hash} at ${m.width} px: CLS ${m.cls.toFixed(3)} ${JSON.stringify(m.shifts)}`);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});

@@ -1,0 +1,128 @@
+// Chinese messages for the server's refusals. Every refusal carries a
+// google.rpc.ErrorInfo whose `reason` names a value of
+// proto/hotline/v1/errors.proto and whose metadata holds the facts (the
+// ticket, its state, a deadline...). The page shows the Chinese message
+// built from those; the server's own text (English, for operators and
+// programs) is kept as a detail.
+import {STATE, label, fmtDue, fmtTime} from './format.js';
+
+// The API's method names (metadata "method") as people say them.
+const METHOD = {
+  CreateTicket: '受理工单', GetTicket: '查看工单', ListTickets: '查询工单', 'reading tickets': '查看工单',
+  DispatchTicket: '派单', AcknowledgeTicket: '签收', ReturnTicket: '退单', ReplyTicket: '回复',
+  CloseTicket: '办结', ReopenTicket: '重办', ListTicketEvents: '查看办理过程',
+  RequestExtension: '申请延期', ApproveExtension: '批准延期', RejectExtension: '驳回延期',
+  'ApproveExtension or RejectExtension': '审批延期', IssueCard: '亮牌', RevokeCard: '撤销亮牌',
+  ListCards: '查看黄红牌', SubmitDailyReport: '提交一日一报', ListDailyReports: '查看一日一报',
+  GetDailyReportCompliance: '查看一日一报情况', CreateDepartment: '创建部门', CreateToken: '创建令牌',
+  ListTokens: '查看令牌', RevokeToken: '吊销令牌', GetStatistics: '查看统计', AdvanceClock: '推进时钟',
+  CreateBackup: '备份数据库', WatchEvents: '接收实时推送',
+};
+
+export function methodName(m) {
+  return (m && METHOD[m]) || (m ? `“${m}”` : '此操作');
+}
+
+// "tickets/12" -> "工单 #12", and so on for the other resources.
+export function resourceName(name) {
+  const n = String(name || '');
+  const [kind, id] = n.split('/');
+  if (!id) return n ? `“${n}”` : '该对象';
+  switch (kind) {
+    case 'tickets': return `工单 #${id}`;
+    case 'cards': return `黄红牌 ${id} 号`;
+    case 'departments': return `部门“${id}”`;
+    case 'tokens': return `令牌 ${id} 号`;
+    case 'department': return `部门“${id}”`;
+    case 'intake': return `受理来源“${id}”`;
+    default: return `“${n}”`;
+  }
+}
+
+const who = (p) => (p === 'bureau' ? '局端' : resourceName(p));
+const states = (list) => String(list || '').split(',').map((s) => label(STATE, s.trim())).filter((s) => s !== '—').join('、');
+const ticketOf = (m) => (m.ticket ? resourceName(m.ticket) : '该工单');
+
+// One entry per ErrorReason value: metadata -> the Chinese message.
+export const REASON_TEXT = {
+  CREDENTIALS_MISSING: () => '请先登录:请求没有携带访问令牌。',
+  TOKEN_INVALID: () => '访问令牌无效:请检查是否完整粘贴,或向局端索取新的令牌。',
+  TOKEN_REVOKED: (m) => `访问令牌${m.token ? `(${resourceName(m.token)})` : ''}已被吊销,请向局端索取新的令牌。`,
+  CERTIFICATE_UNBOUND: (m) => `客户端证书${m.certificate_identity ? `“${m.certificate_identity}”` : ''}未绑定任何身份,请联系局端。`,
+  CREDENTIALS_CONFLICT: () => '令牌与客户端证书代表不同的身份,请只使用其中一种。',
+  ROLE_NOT_ALLOWED: (m) => `您的身份无权${methodName(m.method)}。`,
+  NOT_YOURS: (m) => `${m.resource ? resourceName(m.resource) : '该对象'}不属于您的部门,或不存在,无权查看或操作。`,
+  INVALID_FIELD: () => '填写的内容不符合要求,请检查后重试。',
+  REQUEST_ID_REUSED: () => '请求编号重复(与之前的另一请求相同),请刷新页面后重试。',
+  NOT_FOUND: (m) => `${m.resource ? resourceName(m.resource) : '要找的对象'}不存在。`,
+  RESUME_FROM: () => '实时推送的位置已失效(服务器数据已恢复),请刷新页面。',
+  TICKET_STATE: (m) => `${ticketOf(m)}当前为“${label(STATE, m.state)}”,不能${methodName(m.method)}`
+    + `${m.allowed_states ? `(仅“${states(m.allowed_states)}”时可以)` : ''}。`,
+  ETAG_MISMATCH: (m) => `${ticketOf(m)}刚刚被他人修改过,请查看最新内容后再操作。`,
+  RETURN_WINDOW_CLOSED: (m) => `${ticketOf(m)}的退单时限${m.return_due_at ? `(${fmtDue(m.return_due_at)})` : ''}已过,不能再退单;如确非本单位职责,请联系局端改派。`,
+  EXTENSION_LIMIT: (m) => `${ticketOf(m)}已延期 ${m.extension_count || ''} 次,达到规定上限${m.extension_max_count ? `(${m.extension_max_count} 次)` : ''},不能再申请。`,
+  EXTENSION_TOO_LATE: (m) => `${ticketOf(m)}的办理时限${m.reply_due_at ? `(${fmtDue(m.reply_due_at)})` : ''}已过,不能再申请延期。`,
+  EXTENSION_PENDING: (m) => `${ticketOf(m)}已有一项延期申请等待局端审批。`,
+  EXTENSION_NOT_PENDING: (m) => `${ticketOf(m)}没有待审批的延期申请。`,
+  ALREADY_ASSIGNED: (m) => `${ticketOf(m)}已由该部门承办,无需重复派单。`,
+  DUPLICATE_SOURCE_ID: (m) => `平台编号${m.source_id ? `“${m.source_id}”` : ''}的工单已经受理过${m.ticket ? `(${resourceName(m.ticket)})` : ''},未重复创建。`,
+  ALREADY_EXISTS: (m) => (m.source_id ? `平台编号“${m.source_id}”的工单已由其他受理来源创建。`
+    : `${m.resource ? resourceName(m.resource) : '该对象'}已经存在。`),
+  NO_DEPARTMENT_TO_CHARGE: (m) => `${ticketOf(m)}当前没有承办部门${m.state ? `(${label(STATE, m.state)})` : ''},无法亮牌。`,
+  ALREADY_REVOKED: (m) => `${m.resource ? resourceName(m.resource) : '该对象'}已经撤销。`,
+  LAST_BUREAU_TOKEN: () => '这是最后一个有效的局端令牌,不能吊销:请先创建另一个局端令牌。',
+  REPORT_DAY_ENDED: (m) => `${m.date || '该日'}已经结束,不能再提交或修改当天的一日一报。`,
+  NOT_A_WORKING_DAY: (m) => `${m.date || '今天'}不是工作日,无需一日一报。`,
+  NOT_IN_REHEARSAL: () => '服务器运行在真实时钟上(非演练模式),不能推进时钟。',
+  BACKUP_NOT_CONFIGURED: () => '服务器未配置备份目录(--backup_dir),不能备份。',
+  DISK_FULL: () => '服务器磁盘已满,本次操作未保存。请联系管理员清理空间后重试。',
+  FEED_STALLED: () => '实时推送因长时间未读取而中断,正在重新连接。',
+  SERVER_UNAVAILABLE: () => '服务器正在启动或关闭,请稍后重试。',
+  DATABASE_DAMAGED: () => '服务器数据库文件已损坏,请勿重试,并立即联系管理员恢复备份。',
+  CLOCK_STOPPED_EARLY: (m) => `时钟推进中途停止${m.now ? `,现在停在 ${fmtTime(m.now)}` : ''}。`,
+  INTERNAL_ERROR: () => '服务器内部错误,请稍后重试;如反复出现请联系管理员(详情见服务器日志)。',
+  OTHER: () => '操作未能完成。',
+  MALFORMED_REQUEST: () => '请求格式有误(页面与服务器版本可能不一致),请刷新页面后重试。',
+  NO_SUCH_ROUTE: () => '服务器没有此接口(页面与服务器版本可能不一致),请刷新页面。',
+  HTTP_METHOD_NOT_ALLOWED: () => '服务器不接受这种请求方式(页面与服务器版本可能不一致),请刷新页面。',
+  BODY_TOO_LARGE: (m) => `提交的内容太大${m.limit_bytes ? `(上限 ${m.limit_bytes} 字节)` : ''},请删减后重试。`,
+  UNSUPPORTED_MEDIA_TYPE: () => '请求格式有误(不是 JSON),请刷新页面后重试。',
+  CSRF_TOKEN_MISSING: () => '会话校验失败,请刷新页面后重试。',
+  SESSION_EXPIRED: () => '登录已失效,请重新登录。',
+};
+
+// By gRPC status code, when a refusal has no reason this page knows.
+const CODE_TEXT = {
+  1: '操作已取消。', 2: '服务器出错,请稍后重试。', 3: '填写的内容不符合要求。', 4: '服务器处理超时,请稍后重试。',
+  5: '要找的对象不存在。', 6: '该对象已经存在。', 7: '无权执行此操作。', 8: '服务器繁忙,请稍后重试。',
+  9: '当前状态下不能执行此操作。', 10: '内容已被他人修改,请刷新后重试。', 11: '超出允许的范围。',
+  12: '服务器不支持此操作。', 13: '服务器内部错误,请稍后重试。', 14: '无法连接服务器,请检查网络后重试。',
+  15: '服务器数据出错,请联系管理员。', 16: '请先登录。',
+};
+
+// The field a BadRequest names, in Chinese where the console knows it.
+const FIELD = {
+  reason: '理由', reply_text: '答复内容', replyText: '答复内容', outcome: '办理结果', satisfaction: '回访评价',
+  department: '承办部门', note: '派单说明', working_days: '延长工作日', workingDays: '延长工作日',
+  progress: '进展', entries: '进展', date: '日期', display_name: '名称', department_id: '部门标识',
+  principal: '身份', title: '标题', content: '诉求内容', topic: '类别', type: '类型', ticket: '工单编号',
+  color: '颜色', filter: '查询条件', by: '推进时长', to: '推进到',
+};
+
+// The Chinese message for a google.rpc.Status body.
+export function zhMessage(status, body) {
+  const b = body || {};
+  const details = Array.isArray(b.details) ? b.details : [];
+  const info = details.find((d) => d && typeof d['@type'] === 'string' && d['@type'].endsWith('google.rpc.ErrorInfo'));
+  const reason = info ? info.reason : '';
+  const metadata = (info && info.metadata) || {};
+  const text = REASON_TEXT[reason];
+  let message = text ? text(metadata) : CODE_TEXT[b.code] || (status ? `操作未能完成(HTTP ${status})。` : '操作未能完成。');
+  const bad = details.find((d) => d && typeof d['@type'] === 'string' && d['@type'].endsWith('google.rpc.BadRequest'));
+  const fields = ((bad && bad.fieldViolations) || []).map((v) => v.field).filter(Boolean);
+  if (fields.length && (reason === 'INVALID_FIELD' || reason === 'MALFORMED_REQUEST' || !reason)) {
+    const names = [...new Set(fields.map((f) => FIELD[f.split('.').pop()] || f))];
+    message = `${message.replace(/。$/, '')}:${names.map((n) => `“${n}”`).join('、')}。`;
+  }
+  return message;
+}

@@ -1,0 +1,56 @@
+// Texts the server stores in English (the deadline rules' event and card
+// reasons, a calendar update's note) shown in Chinese by what they are:
+// the event's type, the card's colour and issuer. The stored text stays
+// available as a detail. Reasons people typed (a return, a reopen, a
+// dispatch note, a card issued by hand) are shown as they are.
+import {h} from './dom.js';
+import {zhDate} from './format.js';
+import {serverDetail} from './ui.js';
+
+const SYSTEM_ACTORS = new Set(['sweeper', 'calendar']);
+
+function sweeperCardText(color, stored) {
+  const s = String(stored || '');
+  if (color === 'RED') {
+    const m = s.match(/still no reply (\d+) working days?/);
+    return `超过办理时限${m ? ` ${m[1]} 个工作日` : '后'}仍未回复,亮红牌`;
+  }
+  const held = /held until the extension was rejected/.test(s) ? '(延期申请待批期间暂缓,驳回后亮出)' : '';
+  return `超过办理时限未回复,亮黄牌${held}`;
+}
+
+// {text, stored}: `stored` is set when `text` replaces a server text.
+export function eventNote(e) {
+  const stored = e.reason || '';
+  if (!SYSTEM_ACTORS.has(e.actor)) return {text: stored, stored: ''};
+  let text = '';
+  switch (e.type) {
+    case 'ACK_OVERDUE': text = '超过签收时限未签收'; break;
+    case 'DUE_SOON': text = '办理时限临近(预警)'; break;
+    case 'CARD_ISSUED': text = sweeperCardText(e.cardColor, stored); break;
+    case 'DAILY_REPORT_MISSED': text = e.reportDate ? `${zhDate(e.reportDate)}未报一日一报` : '当日未报一日一报'; break;
+    case 'DEADLINES_RECOMPUTED': {
+      const m = stored.match(/covers through (\d{4}-\d{2}-\d{2})/);
+      text = `工作日历已延至${m ? zhDate(m[1]) : '更晚的日期'},按新日历重新计算时限`;
+      break;
+    }
+    default: text = stored ? '系统记录' : '';
+  }
+  return {text, stored};
+}
+
+// A card's reason: the deadline rules' in Chinese, a person's as given.
+export function cardNote(c) {
+  const stored = c.reason || '';
+  if (c.issuer !== 'sweeper') return {text: stored, stored: ''};
+  return {text: sweeperCardText(c.color, stored), stored};
+}
+
+// The note as nodes: the Chinese text, the stored one folded under it.
+export function noteNodes({text, stored}) {
+  return [text, stored && stored !== text ? serverDetail(stored, '系统原文') : null];
+}
+
+export function noteCell(note, attrs = {}) {
+  return h('td', attrs, ...noteNodes(note));
+}
