@@ -27,10 +27,13 @@ to run. The line right before its fence says what this test does with it:
       a benchmark or a fuzzing run: minutes of load whose numbers the docs
       report, never pass/fail. The test lists these blocks as it runs.
 
-A ```sh block with neither fails the test, as does a command that fails or
-prints something else than shown, and a link between these files to a file
-or a heading that is not there. Blocks fenced otherwise (```, ```console,
-```c++, ...) are transcripts and listings, not commands.
+A ```sh block without a marker fails the test, as does a command that
+fails or prints something else than shown, a link between these files to a
+file or a heading that is not there, and a flag `hotline-server --help`
+lists without a row in the Flags table of docs/operations.md (or a row for
+a flag it does not list). After the scenarios, the first session's token
+must still list its departments on its server. Blocks fenced otherwise
+(```, ```console, ```c++, ...) are transcripts and listings, not commands.
 
 Scenarios run in the order of SCENARIOS below, all in the same scratch
 directory, so that what one leaves in var/ (the first session's server is
@@ -452,6 +455,32 @@ def check_first_session_untouched(scratch):
              "\n%s%s" % (result.returncode, result.stdout, result.stderr))
 
 
+def check_flags_table(source, build):
+    """Every flag `hotline-server --help` lists has a row in the Flags table
+    of docs/operations.md, and every row there is a flag."""
+    help_text = subprocess.run(
+        [os.path.join(build, "server", "hotline-server"), "--help"],
+        capture_output=True,
+        text=True).stdout
+    flags = set(re.findall(r"^    --([a-z_]+) \(", help_text, re.M))
+    if not flags:
+        fail("hotline-server --help listed no flags")
+        return
+    text = open(os.path.join(source, "docs", "operations.md"),
+                encoding="utf-8").read()
+    start = text.index("\n## Flags\n")
+    table = text[start:text.index("\n## ", start + 1)]
+    documented = set()
+    for row in re.findall(r"^\| (`--[^|]*)\|", table, re.M):
+        documented.update(re.findall(r"`--([a-z_]+)`", row))
+    for flag in sorted(flags - documented):
+        fail("docs/operations.md, \"Flags\": no row for --%s, which "
+             "hotline-server --help lists" % flag)
+    for flag in sorted(documented - flags):
+        fail("docs/operations.md, \"Flags\": a row for --%s, which "
+             "hotline-server --help does not list" % flag)
+
+
 def network_namespace():
     try:
         result = subprocess.run(
@@ -510,6 +539,7 @@ def main():
     failures.clear()
 
     build = os.path.abspath(args.build)
+    check_flags_table(source, build)
     work = tempfile.mkdtemp(prefix="hotline-docs-test.")
     scratch = os.path.join(work, "checkout")
     os.makedirs(os.path.join(scratch, "build"))
