@@ -10,9 +10,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -20,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "common/error_details.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -77,12 +80,18 @@ class BackupTest : public ServerTest {
 TEST_F(BackupTest, CopyTakenDuringWritesIsAConsistentPrefixOfHistory) {
   CreateDepartment("housing");
   std::atomic<int> created{0};
+  std::atomic<int> backups_taken{0};
   std::atomic<bool> writers_failed{false};
   std::vector<std::thread> writers;
   for (int w = 0; w < 3; ++w) {
     writers.emplace_back([&, w] {
       std::unique_ptr<Client> client = Connect(bureau_token_);
       for (int i = 0; i < 40; ++i) {
+        // Half way, each writer waits for two backups: however fast the
+        // writes, backups are taken while they are under way.
+        while (i == 20 && backups_taken < 2) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
         v1::CreateTicketRequest request;
         *request.mutable_ticket() = Draft();
         request.mutable_ticket()->set_source_id(absl::StrCat("W", w, "-", i));
@@ -96,8 +105,13 @@ TEST_F(BackupTest, CopyTakenDuringWritesIsAConsistentPrefixOfHistory) {
   std::vector<v1::Backup> backups;
   while (created < 120) {
     absl::StatusOr<v1::Backup> backup = bureau().CreateBackup();
-    ASSERT_TRUE(backup.ok()) << backup.status();
+    if (!backup.ok()) {
+      ADD_FAILURE() << backup.status();
+      backups_taken = 2;  // lets the writers end
+      break;
+    }
     backups.push_back(*backup);
+    ++backups_taken;
   }
   for (std::thread& writer : writers) writer.join();
   ASSERT_FALSE(writers_failed);
@@ -172,21 +186,32 @@ TEST_F(BackupTest, KeepsTheNewestNAndTouchesNothingElse) {
       (std::set<std::string>{"notes.txt", "hotline-old.db", made[2], made[3]}));
 }
 
-// Waits up to 10 s for `directory` to hold `count` backups.
-bool WaitForBackups(const std::string& directory, size_t count) {
-  for (int i = 0; i < 1000; ++i) {
-    size_t backups = 0;
-    std::error_code error;
-    for (const auto& entry :
-         std::filesystem::directory_iterator(directory, error)) {
-      if (storage::IsBackupFileName(entry.path().filename().string())) {
-        ++backups;
-      }
+// The backups in `directory` (none when it cannot be read).
+std::set<std::string> BackupsIn(const std::string& directory) {
+  std::set<std::string> backups;
+  std::error_code error;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(directory, error)) {
+    if (storage::IsBackupFileName(entry.path().filename().string())) {
+      backups.insert(entry.path().filename().string());
     }
-    if (backups >= count) return true;
+  }
+  return backups;
+}
+
+// Waits (generously: 60 s, for a loaded machine) until `done()`.
+bool WaitUntil(const std::function<bool()>& done) {
+  const absl::Time give_up = absl::Now() + absl::Seconds(60);
+  while (!done()) {
+    if (absl::Now() > give_up) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  return false;
+  return true;
+}
+
+// Waits until `directory` holds `count` backups.
+bool WaitForBackups(const std::string& directory, size_t count) {
+  return WaitUntil([&] { return BackupsIn(directory).size() >= count; });
 }
 
 TEST_F(BackupTest, ScheduledBackupsSurviveAFailureAndResume) {
@@ -208,8 +233,17 @@ TEST_F(BackupTest, ScheduledBackupsSurviveAFailureAndResume) {
   std::filesystem::remove(backup_dir_);
   std::filesystem::create_directory(backup_dir_);
   ASSERT_TRUE(WaitForBackups(backup_dir_, 3));
-  // Pruned to the newest 3 as they come.
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Pruned to the newest 3 as they come: once one more has been written,
+  // stop the server (the backup under way finishes, pruning included) and
+  // count.
+  const std::set<std::string> seen = BackupsIn(backup_dir_);
+  ASSERT_TRUE(WaitUntil([&] {
+    for (const std::string& name : BackupsIn(backup_dir_)) {
+      if (seen.count(name) == 0) return true;
+    }
+    return false;
+  }));
+  StopServer();
   EXPECT_EQ(FilesIn(backup_dir_).size(), 3u);
 }
 
@@ -374,10 +408,7 @@ class FeedConsumer {
   ~FeedConsumer() { Stop(); }
   // Waits until it has seen `seq`.
   bool WaitFor(int64_t seq) {
-    for (int i = 0; i < 1000 && last_seq_ < seq; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return last_seq_ >= seq;
+    return WaitUntil([&] { return last_seq_ >= seq; });
   }
   int64_t Stop() {
     control_.Stop();

@@ -127,10 +127,12 @@ TEST(Durability, ARetriedCreateAcrossARestartMakesOneTicket) {
   ClientOptions options;
   options.target = address;
   options.token = secret;
-  options.call_timeout = absl::Milliseconds(500);
-  options.max_attempts = 40;
+  // Retried for as long as a loaded machine may take to start the server
+  // again (about 100 s: 400 attempts, at most 250 ms apart).
+  options.call_timeout = absl::Seconds(1);
+  options.max_attempts = 400;
   options.initial_backoff = absl::Milliseconds(50);
-  options.max_backoff = absl::Milliseconds(200);
+  options.max_backoff = absl::Milliseconds(250);
   Client client(options);
   ASSERT_TRUE(client.ListTickets(v1::ListTicketsRequest()).ok());
   server->Kill();

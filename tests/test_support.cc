@@ -177,7 +177,7 @@ void ServerTest::RestartServer() {
   // Channels with the same settings share their connection, so one probe
   // that waits for it readies them all.
   if (server_ != nullptr) {
-    EXPECT_TRUE(Connect("")->WaitForConnected(absl::Seconds(10)));
+    EXPECT_TRUE(Connect("")->WaitForConnected(absl::Seconds(60)));
   }
 }
 
@@ -185,7 +185,9 @@ std::unique_ptr<Client> ServerTest::Connect(const std::string& token) {
   ClientOptions options;
   options.target = server_->address();
   options.token = token;
-  options.call_timeout = absl::Seconds(10);
+  // Generous: a call on a loaded machine may be slow; no test waits for it
+  // to time out.
+  options.call_timeout = absl::Seconds(30);
   return std::make_unique<Client>(options);
 }
 
@@ -296,17 +298,19 @@ ServerProcess::ServerProcess(const std::string& db_path,
   }
   ClientOptions options;
   options.target = address_;
-  options.call_timeout = absl::Milliseconds(500);
+  options.call_timeout = absl::Seconds(5);
   options.tls = tls;
   Client client(options);
   absl::Status health;
-  for (int attempt = 0; attempt < 100; ++attempt) {
+  // Generous: a loaded machine (or a sanitized build) starts it slowly.
+  const absl::Time give_up = absl::Now() + absl::Seconds(90);
+  while (absl::Now() < give_up) {
     client.WaitForConnected(absl::Milliseconds(50));
     health = client.CheckHealth();
     if (health.ok()) return;
   }
   ADD_FAILURE() << "hotline-server did not become healthy on " << address_
-                << ": " << health;
+                << " within 90 s: " << health;
 }
 
 ServerProcess::~ServerProcess() { Kill(); }
