@@ -46,7 +46,9 @@ case "$command" in
       --encoding=UTF8 --locale=C -N > "$folder/initdb.log" 2>&1 || {
         cat "$folder/initdb.log" >&2; exit 1; }
     as_owner mkdir "$folder/socket"
-    as_owner "$bin/pg_ctl" -D "$folder/data" -l "$folder/server.log" -w \
+    # Waits for it to accept connections: generously (-t), for a loaded
+    # machine.
+    as_owner "$bin/pg_ctl" -D "$folder/data" -l "$folder/server.log" -w -t 150 \
       -o "-k $folder/socket -c listen_addresses='' -c fsync=${HOTLINE_PG_FSYNC:-off} \
           -c max_connections=300 -c shared_buffers=64MB" start > /dev/null || {
         cat "$folder/server.log" >&2; exit 1; }
