@@ -285,7 +285,7 @@ TYPED_TEST(StoreConformance, ConcurrentCommitsKeepSeqOrderAndExactSums) {
                                       static_cast<size_t>(kCommits);
                              },
                              &heard),
-                         absl::Seconds(10));
+                         absl::Seconds(60));
   ASSERT_EQ(heard.size(), static_cast<size_t>(kCommits));
   for (size_t i = 1; i < heard.size(); ++i) {
     EXPECT_LT(heard[i - 1], heard[i]);
