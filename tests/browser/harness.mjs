@@ -65,7 +65,8 @@ export async function startServer({startTime = START_TIME} = {}) {
     child.stderr.on('data', (d) => { log += d; });
     let exited = false;
     child.on('exit', () => { exited = true; });
-    const deadline = Date.now() + 30000;
+    // Generous: a loaded machine starts it slowly.
+    const deadline = Date.now() + 90000;
     let up = false;
     while (Date.now() < deadline && !exited) {
       try {
@@ -150,6 +151,11 @@ export async function launchBrowser() {
 export async function openPage(browser, base) {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
+  // Every wait for the page (a selector, a function, a navigation) may take
+  // this long: generous, for a loaded machine; the waits end as soon as the
+  // page gets there.
+  page.setDefaultTimeout(60000);
+  page.setDefaultNavigationTimeout(60000);
   await page.setViewport({width: 1280, height: 800});
   const problems = [];
   page.on('console', (msg) => {
@@ -171,10 +177,10 @@ export async function signIn(page, token) {
   await page.waitForSelector('#signin-form #token');
   await page.type('#token', token);
   await Promise.all([
-    page.waitForSelector('#signout:not([hidden])', {timeout: 10000}),
+    page.waitForSelector('#signout:not([hidden])'),
     page.click('#signin-form button[type=submit]'),
   ]);
-  await page.waitForSelector('#live[data-state="open"]', {timeout: 10000});
+  await page.waitForSelector('#live[data-state="open"]');
 }
 
 // Text of the first element matching the selector, or ''.

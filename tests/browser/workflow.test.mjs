@@ -5,7 +5,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {startServer, launchBrowser, openPage, signIn, screenshot, text, cspViolations} from './harness.mjs';
 
-test('bureau dispatches, department signs for, reports daily and replies live, bureau closes', {timeout: 120000}, async () => {
+test('bureau dispatches, department signs for, reports daily and replies live, bureau closes', {timeout: 280000}, async () => {
   const server = await startServer();
   const browser = await launchBrowser();
   try {
@@ -34,18 +34,18 @@ test('bureau dispatches, department signs for, reports daily and replies live, b
     await bureau.page.type(`${row} input[name=note]`, '请尽快核实');
     await screenshot(bureau.page, 'bureau-dispatch');
     await bureau.page.click(`${row} button[type=submit]`);
-    await bureau.page.waitForFunction((sel) => !document.querySelector(sel), {timeout: 10000}, row);
+    await bureau.page.waitForFunction((sel) => !document.querySelector(sel), {}, row);
 
     // The department's queue shows it without a reload.
     const queued = `#queue-dispatched tr[data-ticket="${ticket.name}"]`;
-    await dept.page.waitForSelector(queued, {timeout: 10000});
+    await dept.page.waitForSelector(queued);
     assert.equal(await dept.page.evaluate(() => window.__noReload), 'still here', 'the desk page was not reloaded');
     await screenshot(dept.page, 'department-desk-new-ticket');
 
     // Sign for it (签收).
     await dept.page.click(`${queued} button.sign`);
     const working = `#queue-in-progress tr[data-ticket="${ticket.name}"]`;
-    await dept.page.waitForSelector(working, {timeout: 10000});
+    await dept.page.waitForSelector(working);
     assert.match(await text(dept.page, working), /未报/);
 
     // Today's daily report, in the one form for all tickets in progress.
@@ -53,7 +53,7 @@ test('bureau dispatches, department signs for, reports daily and replies live, b
     await dept.page.waitForSelector(`#daily-form textarea[data-ticket="${ticket.name}"]`);
     await dept.page.type(`#daily-form textarea[data-ticket="${ticket.name}"]`, '已联系物业和维保单位,明日更换控制板。');
     await dept.page.click('#daily-form button[type=submit]');
-    await dept.page.waitForFunction(() => /今日已报/.test(document.querySelector('#daily-form')?.textContent || ''), {timeout: 10000});
+    await dept.page.waitForFunction(() => /今日已报/.test(document.querySelector('#daily-form')?.textContent || ''));
     const reports = await api.get(`/v1/dailyReports?ticket=${encodeURIComponent(ticket.name)}`);
     assert.equal(reports.reports?.length, 1);
     assert.equal(reports.reports[0].date, '2021-02-01');
@@ -67,16 +67,16 @@ test('bureau dispatches, department signs for, reports daily and replies live, b
     await dept.page.select(`${reply} select[name=outcome]`, 'RESOLVED');
     await dept.page.type(`${reply} textarea[name=replyText]`, '控制板已更换,电梯恢复运行。');
     await dept.page.click(`${reply} button[type=submit]`);
-    await dept.page.waitForFunction(() => /已回复/.test(document.querySelector('.page-head')?.textContent || ''), {timeout: 10000});
+    await dept.page.waitForFunction(() => /已回复/.test(document.querySelector('.page-head')?.textContent || ''));
     assert.equal((await api.get(`/v1/${ticket.name}`)).state, 'REPLIED');
 
     // The bureau's ticket page follows the feed and offers to close.
     await bureau.page.goto(`${server.base}/console/#/tickets/${id}`);
     const close = '#ticket-actions form[data-action="close"]';
-    await bureau.page.waitForSelector(close, {timeout: 10000});
+    await bureau.page.waitForSelector(close);
     await bureau.page.select(`${close} select[name=satisfaction]`, 'SATISFIED');
     await bureau.page.click(`${close} button[type=submit]`);
-    await bureau.page.waitForFunction(() => /已办结/.test(document.querySelector('.page-head')?.textContent || ''), {timeout: 10000});
+    await bureau.page.waitForFunction(() => /已办结/.test(document.querySelector('.page-head')?.textContent || ''));
     const closed = await api.get(`/v1/${ticket.name}`);
     assert.equal(closed.state, 'CLOSED');
     assert.equal(closed.satisfaction, 'SATISFIED');

@@ -72,6 +72,14 @@ flags=/etc/hotline/hotline-server.flags
 
 unit=/usr/lib/systemd/system/hotline-server.service
 [ -f "$unit" ] || fail "no $unit"
+# The README and the documents it links to, where the unit's Documentation=
+# lines point.
+for doc in README.md docs/operations.md docs/workflow.md docs/api.md; do
+  [ -f "/usr/share/doc/hotline-server/$doc" ] ||
+    fail "the package has no /usr/share/doc/hotline-server/$doc"
+done
+grep -q "^Documentation=file:/usr/share/doc/hotline-server/docs/operations.md$" \
+  "$unit" || fail "$unit does not point at docs/operations.md"
 # Enabled by postinst (deb-systemd-helper), to start at the next boot.
 wants=/etc/systemd/system/multi-user.target.wants/hotline-server.service
 if command -v deb-systemd-helper >/dev/null; then
@@ -118,16 +126,22 @@ with open(sys.argv[2], "a") as out:
 ' "$notify" "$scratch/notify.log" &
 listener=$!
 on_exit "kill $listener"
-until [ -S "$notify" ]; do sleep 0.1; done
+# Waits (generously: a loaded machine is slow) until the command succeeds.
+wait_for() {
+  local waited=0
+  until "$@"; do
+    [ "$waited" -lt 1200 ] || return 1
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+}
+wait_for test -S "$notify" || fail "the NOTIFY_SOCKET listener did not start"
 start_server "$scratch/server.log" env NOTIFY_SOCKET="$notify" \
   "${as_hotline[@]}" "${exec_start[@]}" "${listen[@]}"
 grep -q "working-day calendar /usr/share/hotline/cn-holidays-2021-2026.csv" \
   "$scratch/server.log" || fail "the calendar is not /usr/share/hotline's"
-for _ in $(seq 50); do
-  grep -q '^READY=1' "$scratch/notify.log" 2>/dev/null && break
-  sleep 0.1
-done
-grep -q '^READY=1' "$scratch/notify.log" || fail "no READY=1 on NOTIFY_SOCKET"
+wait_for grep -q '^READY=1' "$scratch/notify.log" ||
+  fail "no READY=1 on NOTIFY_SOCKET"
 [ "$(HOTLINE_SERVER=127.0.0.1:$server_port HOTLINE_TOKEN=$token \
   hotlinectl health)" = SERVING ] || fail "hotlinectl health is not SERVING"
 
@@ -143,7 +157,9 @@ out="$("$scratch/consumer/hotline_consumer" "127.0.0.1:$server_port" "$token")" 
 [ "$out" = "hotline $version is serving; 0 ticket(s) on the first page" ] ||
   fail "hotline_consumer printed: $out"
 stop_server
-grep -q '^STOPPING=1' "$scratch/notify.log" || fail "no STOPPING=1 on NOTIFY_SOCKET"
+# The listener writes what it got on its own time.
+wait_for grep -q '^STOPPING=1' "$scratch/notify.log" ||
+  fail "no STOPPING=1 on NOTIFY_SOCKET"
 
 echo "== dpkg -r, dpkg --purge" >&2
 dpkg -r "${packages[@]}" >"$scratch/dpkg.log" 2>&1 ||
