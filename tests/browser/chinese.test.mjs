@@ -190,6 +190,11 @@ test('on a day off the desk owes no daily report and says when the next one is d
     await dept.page.waitForSelector('#daily-day-off');
     assert.match(await visible(dept.page, '#daily-day-off'), /不是工作日.*下次应报:2021年2月7日/s);
     assert.equal(await dept.page.$('#daily-form'), null, 'no form to submit on a day off');
+    // Nor on the ticket's page.
+    await dept.page.evaluate((id) => { location.hash = `#/tickets/${id}`; }, t.name.split('/').pop());
+    await dept.page.waitForSelector('#ticket-actions form[data-action="reply"]');
+    assert.equal(await dept.page.$('#ticket-actions form[data-action="dailyReport"]'), null);
+    assert.match(await visible(dept.page, '#daily-day-off'), /不是工作日.*下次应报:2021年2月7日/s);
 
     // Sunday 2021-02-07 is a working day: the report is owed.
     await api.post('/v1/clock:advance', {to: '2021-02-07T09:00:00+08:00'});
@@ -198,6 +203,9 @@ test('on a day off the desk owes no daily report and says when the next one is d
     assert.ok(await dept.page.$('#daily-status a[href="#/daily"]'), 'the link to today\'s report is back');
     await dept.page.evaluate(() => { location.hash = '#/daily'; });
     await dept.page.waitForSelector(`#daily-form textarea[data-ticket="${t.name}"]`);
+    await dept.page.evaluate((id) => { location.hash = `#/tickets/${id}`; }, t.name.split('/').pop());
+    await dept.page.waitForSelector('#ticket-actions form[data-action="dailyReport"]');
+    assert.equal(await dept.page.$('#daily-day-off'), null);
   } finally {
     await browser.close();
     await server.stop();

@@ -63,7 +63,15 @@ export function columnChart(title, items, {unit = '件', cls = 'bar', width = 64
   return figure(title, svg, `合计 ${total}${unit}`);
 }
 
-// Horizontal bars with a value label: items [{label, value, text, cls}],
+// A bar's label cut to `chars` characters; its `suffix` (黄牌, 红牌) is
+// never cut, so the bars of one department stay told apart.
+function fitLabel(label, suffix, chars) {
+  const tail = suffix ? ` ${suffix}` : '';
+  if (label.length + tail.length <= chars) return label + tail;
+  return `${label.slice(0, Math.max(1, chars - tail.length - 1))}…${tail}`;
+}
+
+// Horizontal bars with a value label: items [{label, suffix, value, text, cls}],
 // values from 0 to `max`.
 export function barList(title, items, {max, unit = '', width = 640} = {}) {
   const W = Math.round(width); const rowH = 26; const L = Math.min(150, Math.round(W * 0.36)); const R = Math.min(90, Math.round(W * 0.2));
@@ -79,10 +87,10 @@ export function barList(title, items, {max, unit = '', width = 640} = {}) {
     const y = 4 + i * rowH;
     const w = ((W - L - R) * Math.min(item.value, top)) / top;
     svg.appendChild(s('text', {x: L - 6, y: y + 17, class: 'axis', 'text-anchor': 'end'},
-      item.label.length > chars ? `${item.label.slice(0, chars - 1)}…` : item.label));
+      fitLabel(item.label, item.suffix, chars)));
     svg.appendChild(s('rect', {x: L, y: y + 4, width: W - L - R, height: rowH - 10, class: 'track'}));
     svg.appendChild(s('rect', {x: L, y: y + 4, width: Math.max(0, w), height: rowH - 10, class: item.cls || 'bar'},
-      s('title', null, `${item.label}:${item.text ?? item.value}${unit}`)));
+      s('title', null, `${item.label}${item.suffix ? ` ${item.suffix}` : ''}:${item.text ?? item.value}${unit}`)));
     svg.appendChild(s('text', {x: L + Math.max(0, w) + 6, y: y + 17, class: 'value'}, `${item.text ?? item.value}${unit}`));
   });
   return figure(title, svg);
@@ -98,8 +106,8 @@ export function departmentChart(title, rows, {width = 640} = {}) {
   }));
   const cardItems = [];
   for (const r of rows) {
-    cardItems.push({label: `${r.label} 黄牌`, value: r.yellow, cls: 'bar-yellow'});
-    cardItems.push({label: `${r.label} 红牌`, value: r.red, cls: 'bar-red'});
+    cardItems.push({label: r.label, suffix: '黄牌', value: r.yellow, cls: 'bar-yellow'});
+    cardItems.push({label: r.label, suffix: '红牌', value: r.red, cls: 'bar-red'});
   }
   return h('div', {class: 'chart-pair'},
     barList(`${title}:按时办结率`, rateItems, {max: 100, width}),

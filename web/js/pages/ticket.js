@@ -3,7 +3,7 @@
 // page follows the feed for this ticket.
 import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
-import {STATE, TYPE, URGENCY, OUTCOME, SATISFACTION, EVENT, COLOR, label, fmtTime, fmtDue} from '../format.js';
+import {STATE, TYPE, URGENCY, OUTCOME, SATISFACTION, EVENT, COLOR, label, fmtTime, fmtDue, localDate, zhDate, zhWeekday} from '../format.js';
 import {stateBadge, deadlineBadge, cardBadges, table, departments, deptName, act, debounced, serverDetail} from '../ui.js';
 import {principalLabel} from '../names.js';
 import {eventNote, cardNote, noteNodes} from '../texts.js';
@@ -20,6 +20,8 @@ export async function render(ctx) {
   const id = ctx.params[0];
   const name = `tickets/${id}`;
   // Everything is fetched before anything is shown: a refusal shows no data.
+  // The caller first: its clock and today decide which forms are open.
+  await ctx.refreshCaller();
   let t = await api.get(api.v1(name));
   let {items: events} = await api.listAll(`/v1/${name}/events`, 'events');
   let cardList = (await api.get('/v1/cards', {ticket: name, pageSize: 100}).catch(() => ({}))).cards || [];
@@ -185,6 +187,14 @@ export async function render(ctx) {
           forms.push(actionForm('申请延期', '提交申请', [field('延长工作日', days), field('理由', reason)],
             () => ({workingDays: Number(days.value), reason: reason.value}), {path: 'requestExtension', cls: 'secondary', ok: '已提交延期申请。'}));
         }
+        // The working day whose report the ticket owes next: not today
+        // means today is a day off (the calendar), and nothing is owed.
+        const owedDay = t.dailyReportDueAt ? localDate(Date.parse(t.dailyReportDueAt) - 1) : ctx.caller.today;
+        if (owedDay !== ctx.caller.today) {
+          forms.push(h('section', {class: 'panel action', id: 'daily-day-off'}, h('h2', null, '一日一报'),
+            h('p', null, `今天(${zhDate(ctx.caller.today)} ${zhWeekday(ctx.caller.today)})不是工作日,无需一日一报;`
+              + `下次应报:${zhDate(owedDay)} ${zhWeekday(owedDay)}。`)));
+        }
         const progress = h('textarea', {required: true, rows: 2, maxlength: 2000, name: 'progress'});
         const b = h('button', {type: 'submit', class: 'secondary'}, '提交今日进展');
         const f = h('form', {class: 'panel action', dataset: {action: 'dailyReport'}}, h('h2', null, `一日一报(${ctx.caller.today})`),
@@ -197,7 +207,7 @@ export async function render(ctx) {
             refresh(true);
           }
         });
-        forms.push(f);
+        if (owedDay === ctx.caller.today) forms.push(f);
       }
       // The return form only while the return window is open (after it the
       // server refuses, RETURN_WINDOW_CLOSED): then what to do instead.
@@ -223,6 +233,7 @@ export async function render(ctx) {
   async function refresh(force) {
     try {
       const before = t.state;
+      await ctx.refreshCaller();
       t = await api.get(api.v1(name));
       events = (await api.listAll(`/v1/${name}/events`, 'events')).items;
       cardList = (await api.get('/v1/cards', {ticket: name, pageSize: 100}).catch(() => ({}))).cards || [];
