@@ -16,7 +16,7 @@ PACKAGES=(
   tzdata
   # The restore runbook's check; the Python example and its test.
   sqlite3 python3-grpcio python3-protobuf
-  # The README's commands: TLS certificates, a metrics scrape.
+  # The documented commands (docs/): TLS certificates, a metrics scrape.
   openssl curl
   # promtool, which Debian ships in the prometheus package: metrics_test
   # lints a real scrape with `promtool check metrics`. Under systemd the

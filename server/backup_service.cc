@@ -81,7 +81,7 @@ void BackupService::CreateBackup(const Principal& principal,
     return done(WithReason(
         absl::FailedPreconditionError(
             "this server makes no backups: start hotline-server with "
-            "--backup_dir=DIR (README, \"Backup and restore\")"),
+            "--backup_dir=DIR (docs/operations.md, \"Backup and restore\")"),
         v1::BACKUP_NOT_CONFIGURED));
   }
   {

@@ -97,7 +97,8 @@ ABSL_FLAG(bool, quiet, false,
 ABSL_FLAG(std::string, log_format, "text",
           "text: one readable line per record. json: one JSON object per "
           "line (JSON lines) with stable keys: time, level, then message, or "
-          "event with its fields (see README). Logs go to stderr.");
+          "event with its fields (docs/operations.md, \"Logs\"). Logs go "
+          "to stderr.");
 ABSL_FLAG(std::string, metrics_listen, "",
           "host:port to serve Prometheus metrics on over plain HTTP (GET "
           "/metrics); empty: not served. They expose request counts and "
@@ -118,7 +119,8 @@ ABSL_FLAG(int, http_threads, 64,
           "at most half serve streams.");
 ABSL_FLAG(std::string, calendar, "",
           "The working-day calendar: CSV lines date,kind,holiday with kind "
-          "off or workday (see README). A malformed file is refused. Empty: "
+          "off or workday (docs/workflow.md, \"The calendar file\"). A "
+          "malformed file is refused. Empty: "
           "the shipped " HOTLINE_CALENDAR_FILE_NAME
           ", looked for in "
           "<prefix>/share/hotline/ (the binary being <prefix>/bin/"

@@ -223,7 +223,7 @@ absl::StatusOr<BackupFile> PostgresStore::WriteBackup(
   return absl::FailedPreconditionError(
       "this server keeps its data in PostgreSQL, which is backed up with "
       "PostgreSQL's own tools (pg_dump, or pg_basebackup and WAL archiving; "
-      "see the README), not with CreateBackup");
+      "see docs/operations.md, \"PostgreSQL\"), not with CreateBackup");
 }
 
 }  // namespace hotline::storage

@@ -1,6 +1,6 @@
 // Online backups (CreateBackup, hotlinectl backup, --backup_dir) and the
-// restore runbook of the README ("Backup and restore"), end to end with the
-// real binaries.
+// restore runbook of docs/operations.md ("Backup and restore"), end to end with
+// the real binaries.
 #include "storage/backup.h"
 
 #include <sys/stat.h>
@@ -370,7 +370,7 @@ TEST(BackupFileName, SortsByTimeAndIsRecognized) {
       storage::IsBackupFileName("hotline-20210301T010000.123456Z.db-journal"));
 }
 
-// --- The restore runbook, as the README gives it ---
+// --- The restore runbook, as docs/operations.md gives it ---
 
 #ifndef HOTLINE_CLI_BINARY
 #error "HOTLINE_CLI_BINARY must name the hotlinectl binary"

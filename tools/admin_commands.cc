@@ -251,7 +251,7 @@ void AddAdminCommands(std::vector<Command>* commands_out) {
        "serving, into the server's --backup_dir (bureau only), and prints "
        "its path on the server's machine, its size and the last event seq "
        "in it. Refused (exit 5) when the server has no --backup_dir. To "
-       "restore, see the README's \"Backup and restore\".\nExample:\n"
+       "restore, see docs/operations.md, \"Backup and restore\".\nExample:\n"
        "  hotlinectl backup",
        {},
        {},

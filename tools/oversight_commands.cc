@@ -426,7 +426,8 @@ void AddOversightCommands(std::vector<Command>* commands_out) {
        "bad row is reported with its line number and the good rows go on. "
        "Columns (header line, any order): source_id, received_at, type, "
        "topic, urgency, title, content, address, caller, phone, "
-       "confidential, department (see README). Exit code 5 when any row "
+       "confidential, department (docs/workflow.md, \"Importing the platform's "
+       "export\"). Exit code 5 when any row "
        "failed; 2, before any ticket is created, when the file cannot be "
        "read, is not CSV or its header names an unknown column.\nExample:\n  "
        "hotlinectl import 12345-export-2021-02.csv",

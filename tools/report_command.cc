@@ -140,7 +140,8 @@ void AddReportCommands(std::vector<Command>* commands) {
        "A department's token gets its own figures. --format csv for "
        "spreadsheets, json for scripts, zh for the sentence of the bureau's "
        "report; --days adds a row per day to the table; --top N lists N "
-       "topics (default 5). The README defines every figure.\nExamples:\n"
+       "topics (default 5). docs/workflow.md, \"Statistics\", defines every "
+       "figure.\nExamples:\n"
        "  hotlinectl report --year 2021 --format zh\n"
        "  hotlinectl report --from 2021-02-01 --to 2021-03-01 --department "
        "housing --format csv > housing-2021-02.csv",
