@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "tests/postgres_support.h"
 #include "tests/test_support.h"
 
 namespace hotline {
@@ -28,7 +29,8 @@ using CliRun = testing::ProgramRun;
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = dir_.File("hotline.db");
+    // A PostgreSQL database when the tests run there (pg.CliTest.*).
+    db_ = TestsUsePostgres() ? NewPostgresDatabase() : dir_.File("hotline.db");
     bureau_token_ = testing::BootstrapToken(db_, "bureau");
     server_ = std::make_unique<ServerProcess>(db_);
   }
@@ -496,7 +498,8 @@ TEST_F(CliTest, PolicyWarnsWhenTheCalendarRunsOut) {
 
 TEST(CliCalendar, NoWarningWhileTheCalendarCoversWellAhead) {
   TempDir dir;
-  const std::string db = dir.File("hotline.db");
+  const std::string db =
+      TestsUsePostgres() ? NewPostgresDatabase() : dir.File("hotline.db");
   const std::string token = testing::BootstrapToken(db, "bureau");
   ServerProcess server(
       db, "", {"--clock=manual", "--start_time=2026-06-01T09:00:00+08:00"});
@@ -525,6 +528,26 @@ TEST_F(CliTest, AMangledTokenIsAUsageMistake) {
   }
 }
 
+// A list by received time alone (issue 21: on PostgreSQL it was INTERNAL,
+// for SQLite-only syntax in the SQL both engines run).
+TEST_F(CliTest, ListsByReceivedTimeAlone) {
+  for (const char* title : {"夜间施工", "路灯不亮", "停水"}) {
+    CliRun created = Cli({"ticket", "create", "--type", "complaint", "--topic",
+                          "噪音", "--title", title, "--content", "每晚"});
+    ASSERT_EQ(created.exit_code, 0) << created.err;
+  }
+  CliRun since = Cli(
+      {"ticket", "list", "--filter", "received_at > \"2020-01-01T00:00:00Z\""});
+  ASSERT_EQ(since.exit_code, 0) << since.err;
+  for (const char* ticket : {"tickets/1 ", "tickets/2 ", "tickets/3 "}) {
+    EXPECT_TRUE(absl::StrContains(since.out, ticket)) << since.out;
+  }
+  CliRun before = Cli(
+      {"ticket", "list", "--filter", "received_at < \"2020-01-01T00:00:00Z\""});
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  EXPECT_FALSE(absl::StrContains(before.out, "tickets/")) << before.out;
+}
+
 }  // namespace
 }  // namespace hotline
 
@@ -547,7 +570,8 @@ std::vector<std::string> CsvRow(const std::string& csv,
 // spreadsheet would evaluate is neutralised.
 TEST(CliRehearsal, DefaultsComeFromTheServersClock) {
   TempDir dir;
-  const std::string db = dir.File("hotline.db");
+  const std::string db =
+      TestsUsePostgres() ? NewPostgresDatabase() : dir.File("hotline.db");
   const std::string bureau = testing::BootstrapToken(db, "bureau");
   ServerProcess server(
       db, "", {"--clock=manual", "--start_time=2021-03-10T09:00:00+08:00"});

@@ -33,6 +33,7 @@
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
 #include "hotline/v1/hotline_service.grpc.pb.h"
+#include "tests/postgres_support.h"
 #include "tests/test_support.h"
 
 namespace hotline::testing {
@@ -446,9 +447,18 @@ TEST_F(HttpGatewayTest, EveryRpcAnswersThroughItsHttpRoute) {
       "GetStatistics", "GET",
       "/v1/statistics?fromDate=2021-02-01&toDate=2021-03-01", bureau);
   EXPECT_EQ(statistics.total().received(), 2);
-  EXPECT_FALSE(Ok<v1::Backup>("CreateBackup", "POST", "/v1/backups", bureau)
-                   .path()
-                   .empty());
+  if (TestsUsePostgres()) {
+    // PostgreSQL is backed up with its own tools: the route answers with
+    // the refusal that says so.
+    called_.insert("CreateBackup");
+    Reply refused = Call("POST", "/v1/backups", bureau);
+    EXPECT_EQ(refused.status, 400) << refused.body;
+    EXPECT_THAT(refused.body, HasSubstr("pg_dump"));
+  } else {
+    EXPECT_FALSE(Ok<v1::Backup>("CreateBackup", "POST", "/v1/backups", bureau)
+                     .path()
+                     .empty());
+  }
   // The feed: the first event, as an event stream.
   called_.insert("WatchEvents");
   std::vector<SseEvent> feed =
