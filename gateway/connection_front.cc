@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -398,6 +399,16 @@ class ConnectionFront::Loop {
   std::vector<std::unique_ptr<Connection>> waiting_;
   std::map<std::string, int> per_address_;
   int open_ = 0;
+  // The most connections open at once: the option, within the process's
+  // open-files limit.
+  int max_connections_ = 0;
+  // Out of file descriptors: accepting waits until then.
+  absl::Time accept_paused_until_ = absl::InfinitePast();
+  absl::Time next_descriptor_warning_ = absl::InfinitePast();
+  // Bodies being read are held in memory: at most this many bytes in all
+  // (beyond it, connections reading a body wait their turn, their deadline
+  // running).
+  size_t body_budget_ = 0;
 };
 
 absl::Status ConnectionFront::Loop::Listen() {
@@ -445,6 +456,22 @@ absl::Status ConnectionFront::Loop::Listen() {
   socklen_t length = sizeof(bound);
   getsockname(listener_, reinterpret_cast<sockaddr*>(&bound), &length);
   port_ = AddressOf(bound).second;
+  max_connections_ = std::max(1, options_.max_connections);
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 &&
+      files.rlim_cur != RLIM_INFINITY) {
+    // Leave room for the database, gRPC and the rest of the process.
+    const int room = static_cast<int>(files.rlim_cur) - 256;
+    if (room < max_connections_) {
+      max_connections_ = std::max(16, room);
+      LogWarning(absl::StrCat(
+          "HTTP: at most ", max_connections_,
+          " connections at once: the open-files limit is ", files.rlim_cur,
+          " (raise it, e.g. LimitNOFILE= under systemd, for more)"));
+    }
+  }
+  body_budget_ = std::max<size_t>(options_.max_body_bytes, 1 << 20) *
+                 static_cast<size_t>(std::max(1, options_.threads));
   wake_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wake_ < 0) {
     return absl::FailedPreconditionError(
@@ -514,14 +541,26 @@ void ConnectionFront::Loop::Run() {
     polled.clear();
     connections.clear();
     polled.push_back({wake_, POLLIN, 0});
-    const bool accepting = open_ < options_.max_connections;
+    const bool accepting =
+        open_ < max_connections_ && now >= accept_paused_until_;
     if (accepting) polled.push_back({listener_, POLLIN, 0});
     absl::Time next = now + absl::Hours(1);
+    if (!accepting && open_ < max_connections_) {
+      next = std::min(next, accept_paused_until_);
+    }
+    size_t buffered = 0;
     for (const std::unique_ptr<Connection>& c : waiting_) {
-      const short events =
+      if (c->phase == Connection::Phase::kBody) buffered += c->in.size();
+    }
+    for (const std::unique_ptr<Connection>& c : waiting_) {
+      short events =
           c->phase == Connection::Phase::kHandshake && c->handshake_wants_write
               ? POLLOUT
               : POLLIN;
+      // Over the budget, bodies wait (0: poll reports only errors).
+      if (c->phase == Connection::Phase::kBody && buffered >= body_budget_) {
+        events = 0;
+      }
       polled.push_back({c->fd, events, 0});
       connections.push_back(c.get());
       next = std::min(next, c->deadline);
@@ -558,17 +597,24 @@ void ConnectionFront::Loop::Run() {
 }
 
 void ConnectionFront::Loop::AcceptAll(absl::Time now) {
-  while (open_ < options_.max_connections) {
+  while (open_ < max_connections_) {
     sockaddr_storage peer{};
     socklen_t length = sizeof(peer);
     const int fd = accept4(listener_, reinterpret_cast<sockaddr*>(&peer),
                            &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
-      if (errno == EMFILE || errno == ENFILE) {
-        LogWarning(
-            "HTTP: out of file descriptors; new connections wait (raise "
-            "the open-files limit, or lower --http max connections)");
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+          errno == ENOMEM) {
+        // The listener stays readable: without a pause the loop would spin.
+        accept_paused_until_ = now + absl::Milliseconds(100);
+        if (now >= next_descriptor_warning_) {
+          next_descriptor_warning_ = now + absl::Minutes(1);
+          LogWarning(absl::StrCat("HTTP: cannot accept a connection (",
+                                  strerror(errno),
+                                  "); new connections wait (raise the "
+                                  "open-files limit)"));
+        }
       }
       return;
     }

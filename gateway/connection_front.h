@@ -60,7 +60,7 @@ class ConnectionFront {
     // How long one write may wait for the client to take the bytes.
     absl::Duration write_timeout = absl::Seconds(30);
     // 0: no limit.
-    int max_connections_per_address = 32;
+    int max_connections_per_address = 128;
     int max_connections = 1024;
     // Told of each refusal the front makes itself (408, 431, 503), with
     // the hotline.v1.ErrorReason name; on the loop's thread. May be empty.

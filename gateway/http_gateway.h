@@ -82,12 +82,15 @@ struct HttpGatewayOptions {
   absl::Duration head_timeout = absl::Seconds(10);
   absl::Duration body_timeout = absl::Seconds(30);
   // Connections open at once from one client address (an IPv6 /64 counts
-  // as one address); beyond it a new one is answered 503 and closed. 0: no
-  // limit. Behind a reverse proxy every client has the proxy's address:
-  // raise it, or set 0 and let the proxy limit.
-  int max_connections_per_address = 32;
-  // Connections open at once in all; beyond it new ones wait in the
-  // kernel's accept queue.
+  // as one address); beyond it a new one is answered 503 and closed. A
+  // browser holds a few (an office behind one NAT address, a few per
+  // person). 0: no limit. Behind a reverse proxy every client has the
+  // proxy's address: set 0 and let the proxy limit.
+  int max_connections_per_address = 128;
+  // Connections open at once in all (at most the open-files limit less
+  // 256); beyond it new ones wait in the kernel's accept queue. Bodies
+  // being read are held in memory, at most `threads` x `max_body_bytes` in
+  // all.
   int max_connections = 1024;
   // Deadline of one call.
   absl::Duration call_timeout = absl::Minutes(2);
