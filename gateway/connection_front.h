@@ -6,7 +6,12 @@
 // request's head must arrive within the head timeout of its first byte (a
 // new connection's TLS handshake included) and its body within the body
 // timeout of the head's end (408 and closed otherwise). One client address
-// holds at most so many connections (503 and closed beyond).
+// holds at most so many connections (503 and closed beyond); bodies being
+// read take at most threads x max_body_bytes of memory in all. A
+// connection's last answer is followed by a lingering close (no more
+// writes; what the client still sends is read and dropped for up to the
+// body timeout), so that a refusal sent before its body was read reaches
+// a client still sending that body instead of being lost to a reset.
 //
 // Why not cpp-httplib's own listener: it gives each connection a worker from
 // accept to close and bounds only each read, so as many slow clients as

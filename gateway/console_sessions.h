@@ -7,7 +7,8 @@
 // Sessions end on sign-out, after `lifetime` from sign-in, and when the
 // server restarts (the person signs in again). The token's own revocation
 // ends them too: every call made through a session is authenticated with
-// the token afresh.
+// the token afresh. The event streams a session opened end with it (the
+// gateway checks every second, and sends a SESSION_EXPIRED error event).
 //
 // Thread-safe.
 #ifndef HOTLINE_GATEWAY_CONSOLE_SESSIONS_H_
