@@ -87,7 +87,7 @@ export async function render(ctx) {
     const note = eventNote(e);
     const rest = [e.replyText ? `${label(OUTCOME, e.outcome)}:${e.replyText}` : '',
       e.satisfaction ? label(SATISFACTION, e.satisfaction) : '',
-      e.card ? `${label(COLOR, e.cardColor)}(${api.idOf(e.card)} 号)` : '',
+      e.card ? `${note.text.includes(label(COLOR, e.cardColor)) ? '' : label(COLOR, e.cardColor)}(${api.idOf(e.card)} 号牌)` : '',
       e.extensionWorkingDays ? `${e.extensionWorkingDays} 个工作日` : '',
       e.type === 'DAILY_REPORT' && e.reportDate ? `(${e.reportDate})` : ''].filter(Boolean).join(' ');
     return h('td', {class: 'pre note'}, ...noteNodes({text: [note.text, rest].filter(Boolean).join(' '), stored: note.stored}));
