@@ -117,6 +117,11 @@ ABSL_FLAG(std::string, web_root, "",
 ABSL_FLAG(int, http_threads, 64,
           "HTTP worker threads; each open event stream (SSE) holds one, and "
           "at most half serve streams.");
+ABSL_FLAG(int, http_max_connections_per_address, 128,
+          "HTTP connections one client address (an IPv6 /64) may hold open at "
+          "once; beyond it a new one is answered 503. 0: no limit (behind a "
+          "reverse proxy every client has the proxy's address: set 0 and let "
+          "the proxy limit).");
 ABSL_FLAG(std::string, calendar, "",
           "The working-day calendar: CSV lines date,kind,holiday with kind "
           "off or workday (docs/workflow.md, \"The calendar file\"). A "
@@ -388,6 +393,13 @@ int main(int argc, char** argv) {
   options.http.threads = absl::GetFlag(FLAGS_http_threads);
   if (options.http.threads < 2) {
     std::cerr << "hotline-server: --http_threads must be at least 2\n";
+    return 2;
+  }
+  options.http.max_connections_per_address =
+      absl::GetFlag(FLAGS_http_max_connections_per_address);
+  if (options.http.max_connections_per_address < 0) {
+    std::cerr << "hotline-server: --http_max_connections_per_address must be "
+                 "0 (no limit) or more\n";
     return 2;
   }
   options.backup.directory = absl::GetFlag(FLAGS_backup_dir);

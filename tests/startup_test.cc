@@ -177,6 +177,17 @@ TEST(Startup, VersionAndHelp) {
   EXPECT_NE(help.out.find("--calendar"), std::string::npos) << help.out;
 }
 
+TEST(Startup, ANegativeConnectionLimitIsWrongUsage) {
+  TempDir dir;
+  Finished run = RunServer({"--db=" + dir.File("hotline.db"),
+                            "--http_max_connections_per_address=-1"});
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("--http_max_connections_per_address must be 0"),
+            std::string::npos)
+      << run.err;
+  EXPECT_FALSE(Exists(dir.File("hotline.db")));
+}
+
 TEST(Startup, ASecondServerOnAPortInUseIsRefused) {
   TempDir dir;
   ServerProcess first(dir.File("first.db"));
