@@ -23,9 +23,13 @@
 
 namespace hotline::conformance {
 
+// Bytes as hexadecimal.
 std::string Hex(absl::string_view bytes);
+// A list item: `name`, then a digest of all of `message`.
 std::string Item(const google::protobuf::Message& message,
                  absl::string_view name);
+
+// One answer as text: a row in full (a ticket with its name and etag).
 std::string Text(const v1::Ticket& t);
 std::string Text(const v1::Event& e);
 std::string Text(const v1::Card& c);
@@ -61,6 +65,8 @@ std::string Text(const absl::StatusOr<T>& answer) {
   return Text(*answer);
 }
 
+// A list's items, each Item(): the name (a ticket's with its etag, an
+// event's seq, a report's ticket and date) and a digest.
 std::string Items(const std::vector<v1::Ticket>& tickets);
 std::string Items(const std::vector<v1::Event>& events);
 std::string Items(const std::vector<v1::Card>& cards);
@@ -97,8 +103,8 @@ Pages<T> ReadAllPages(Cursor first, int limit, Read read, Key key) {
   return pages;
 }
 
-// The answer a list must give: its items in full pages, then a short one,
-// then an empty one.
+// A list read page by page, as text: the page sizes, then the items (or
+// the error's code).
 template <typename T>
 std::string PagesText(const absl::Status& status, const std::vector<T>& items,
                       const std::vector<size_t>& sizes) {
@@ -111,6 +117,8 @@ template <typename T>
 std::string PagesText(const Pages<T>& pages) {
   return PagesText(pages.status, pages.items, pages.sizes);
 }
+// What PagesText must say of `items` read `limit` at a time: full pages,
+// then a short one, then an empty one.
 template <typename T>
 std::string ExpectedPagesText(const std::vector<T>& items, int limit) {
   std::vector<size_t> sizes;

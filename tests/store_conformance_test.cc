@@ -3,14 +3,11 @@
 // opens a store on a fresh location and can open it again (a restart).
 // The SQLite store on a file in a temporary directory, and the PostgreSQL
 // store on a fresh database of the test cluster (ctest's postgres fixture).
-#include <algorithm>
+// Then every read of the interface asked of both engines holding the same
+// data, their answers compared (StoreConformanceAcrossEngines).
 #include <atomic>
-#include <cctype>
-#include <fstream>
-#include <functional>
 #include <future>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -20,12 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "common/proto_time.h"
