@@ -178,7 +178,7 @@ class Store {
   virtual absl::StatusOr<std::optional<SeqVoid>> SeqVoidContaining(
       int64_t seq) = 0;
   // Open tickets whose next_due_at is at or before `now_micros`, most
-  // overdue first.
+  // overdue first, ties by id (both engines alike).
   virtual absl::StatusOr<std::vector<int64_t>> QueryDueTicketIds(
       int64_t now_micros, int limit) = 0;
   virtual absl::StatusOr<std::optional<int64_t>> EarliestDueMicros() = 0;
