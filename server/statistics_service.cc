@@ -138,22 +138,30 @@ absl::StatusOr<v1::Statistics> StatisticsService::GetStatistics(
   if (!scope.ok()) return scope.status();
   department = scope->department.value_or("");
 
+  // The one rule for every cut (totals, days, department rows, topics): a
+  // change counts only if it took effect before `counted_before`. As of an
+  // instant no later than now (asked for, or the end of a past period),
+  // that is the instant itself. As of now (no period end or as_of before
+  // it), everything recorded so far counts, also what was recorded at this
+  // very instant (a rehearsal clock stands still between AdvanceClock
+  // calls; the sweeper records cards at deadlines, 00:00 of a day): times
+  // are kept in microseconds, so that is before now + 1 us.
   const absl::Time now = clock_->Now();
   const absl::Time period_end = absl::FromCivil(period->to, zone_);
-  const absl::Time as_of = request.has_as_of()
-                               ? std::min(FromProtoTime(request.as_of()), now)
-                               : std::min(now, period_end);
+  const absl::Time asked =
+      request.has_as_of() ? FromProtoTime(request.as_of()) : period_end;
+  const absl::Time as_of = std::min(asked, now);
+  const absl::Time counted_before =
+      asked <= now ? asked : now + absl::Microseconds(1);
   Cut cut = CutFor(department, request.type(), request.topic());
   for (StatSumQuery* q : {&cut.totals, &cut.departments, &cut.topics}) {
     q->from_day = DayNumber(period->from);
     q->to_day = DayNumber(period->to);
-    if (as_of < now) {
-      const absl::CivilDay day = absl::ToCivilDay(as_of, zone_);
-      q->as_of = as_of;
-      q->as_of_day = DayNumber(day);
-      q->as_of_day_start = absl::FromCivil(day, zone_);
-      q->as_of_next_day_start = absl::FromCivil(day + 1, zone_);
-    }
+    const absl::CivilDay day = absl::ToCivilDay(counted_before, zone_);
+    q->as_of = counted_before;
+    q->as_of_day = DayNumber(day);
+    q->as_of_day_start = absl::FromCivil(day, zone_);
+    q->as_of_next_day_start = absl::FromCivil(day + 1, zone_);
   }
 
   // Departments are never deleted, so the names need not share the sums'
@@ -194,7 +202,8 @@ absl::StatusOr<v1::Statistics> StatisticsService::GetStatistics(
 
   StatVector total;
   for (absl::CivilDay day = period->from;
-       day < period->to && absl::FromCivil(day, zone_) < as_of; ++day) {
+       day < period->to && absl::FromCivil(day, zone_) < counted_before;
+       ++day) {
     StatVector of_day;
     auto it = sums->per_day.find(absl::StrCat(DayNumber(day)));
     if (it != sums->per_day.end()) of_day = it->second;

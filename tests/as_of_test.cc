@@ -3,9 +3,16 @@
 // a ticket's receipt counts from its received_at, the platform's time, even
 // when it is imported later; everything the service records counts from the
 // instant it was recorded. Real server, rehearsal clock, client library.
+#include <map>
+#include <optional>
 #include <string>
+#include <tuple>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "common/proto_time.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
 #include "gtest/gtest.h"
 #include "tests/test_support.h"
 
@@ -14,7 +21,45 @@ namespace {
 
 using testing::Beijing;
 using testing::ServerTest;
+using testing::ShippedCalendar;
 using v1::Ticket;
+
+// Every counter of `figures` (its int64 fields), by field name.
+std::map<std::string, int64_t> Counters(const v1::Figures& figures) {
+  std::map<std::string, int64_t> counters;
+  const google::protobuf::Descriptor* descriptor = figures.GetDescriptor();
+  const google::protobuf::Reflection* reflection = figures.GetReflection();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* field = descriptor->field(i);
+    if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_INT64) {
+      continue;
+    }
+    counters[field->name()] = reflection->GetInt64(figures, field);
+  }
+  return counters;
+}
+
+// Checks that the department rows of `stats` add up to its total, and the
+// days too, for every counter.
+void ExpectRowsAddUp(const v1::Statistics& stats, const std::string& what) {
+  SCOPED_TRACE(what);
+  std::map<std::string, int64_t> rows;
+  for (const auto& row : stats.departments()) {
+    for (const auto& [name, value] : Counters(row.figures())) {
+      rows[name] += value;
+    }
+  }
+  std::map<std::string, int64_t> days;
+  for (const auto& day : stats.per_day()) {
+    for (const auto& [name, value] : Counters(day.figures())) {
+      days[name] += value;
+    }
+  }
+  for (const auto& [name, total] : Counters(stats.total())) {
+    EXPECT_EQ(rows[name], total) << "the department rows' " << name;
+    EXPECT_EQ(days[name], total) << "the days' " << name;
+  }
+}
 
 class AsOfTest : public ServerTest {
  protected:
@@ -63,8 +108,12 @@ TEST_F(AsOfTest, ALateImportCountsInTheMonthItWasReceived) {
     EXPECT_EQ(march.forwarded(), 0);
     EXPECT_EQ(march.pending_not_overdue(), 1);
   }
-  // The dispatch counts from when it was recorded.
-  EXPECT_EQ(March(Beijing(2021, 4, 1, 9)).forwarded(), 1);
+  // The dispatch counts from when it was recorded: after that instant, and
+  // as of now (a later as_of), while the clock still stands at it.
+  EXPECT_EQ(March(Beijing(2030, 1, 1)).forwarded(), 1);
+  EXPECT_EQ(March(Beijing(2021, 4, 1, 9) + absl::Microseconds(1)).forwarded(),
+            1);
+  EXPECT_EQ(March(Beijing(2021, 4, 1, 9)).forwarded(), 0);
   EXPECT_EQ(March(Beijing(2021, 4, 1, 8, 59, 59)).forwarded(), 0);
 }
 
@@ -81,6 +130,130 @@ TEST_F(AsOfTest, ReceivedAtTheMonthsEndCountsInTheNextMonth) {
   Import(Beijing(2021, 4, 1), "SZ2021040100001");
   EXPECT_EQ(March(std::nullopt).received(), 0);
   EXPECT_EQ(Month("2021-04-01", "2021-05-01", std::nullopt).received(), 1);
+}
+
+// A report of 2021 (department, type and topic cuts too) with the rows, the
+// days and the total checked against each other for every counter.
+class DayStartTest : public AsOfTest {
+ protected:
+  v1::Statistics Report(std::optional<absl::Time> as_of,
+                        const std::string& department = "",
+                        Ticket::Type type = Ticket::TYPE_UNSPECIFIED,
+                        const std::string& topic = "") {
+    v1::GetStatisticsRequest request;
+    request.set_from_date("2021-01-01");
+    request.set_to_date("2022-01-01");
+    if (as_of) *request.mutable_as_of() = ToProtoTime(*as_of);
+    request.set_department(department);
+    request.set_type(type);
+    request.set_topic(topic);
+    absl::StatusOr<v1::Statistics> stats = bureau().GetStatistics(request);
+    EXPECT_TRUE(stats.ok()) << stats.status();
+    return stats.ok() ? *stats : v1::Statistics();
+  }
+
+  // The figures as of `as_of` (nullopt: now), after checking every cut's
+  // rows and days against its total.
+  v1::Figures Checked(std::optional<absl::Time> as_of) {
+    const std::string at = as_of ? absl::FormatTime(*as_of) : "now";
+    for (const auto& [department, type, topic] :
+         std::vector<std::tuple<std::string, Ticket::Type, std::string>>{
+             {"departments/housing", Ticket::TYPE_UNSPECIFIED, ""},
+             {"departments/market", Ticket::TYPE_UNSPECIFIED, ""},
+             {"", Ticket::COMPLAINT, ""},
+             {"", Ticket::TYPE_UNSPECIFIED, "物业管理"},
+             {"", Ticket::TYPE_UNSPECIFIED, "噪音扰民"}}) {
+      ExpectRowsAddUp(
+          Report(as_of, department, type, topic),
+          absl::StrCat("cut ", department, " ", Ticket::Type_Name(type), " ",
+                       topic, ", as of ", at));
+    }
+    const v1::Statistics all = Report(as_of);
+    ExpectRowsAddUp(all, "all, as of " + at);
+    return all.total();
+  }
+
+  v1::Figures Housing(std::optional<absl::Time> as_of) {
+    return Report(as_of, "departments/housing").total();
+  }
+  v1::Figures Market(std::optional<absl::Time> as_of) {
+    return Report(as_of, "departments/market").total();
+  }
+};
+
+// A dispatch recorded exactly at a day's start, and a yellow card the
+// sweeper issues at a reply deadline (24:00, the next day's 00:00): as of an
+// instant a change counts only if it took effect before it, in every cut; a
+// report as of now counts everything recorded so far, also while the
+// rehearsal clock stands at the instant of the change. The rows and the days
+// always add up to the total.
+TEST_F(DayStartTest, ChangesAtADaysStartCountAlikeInEveryCut) {
+  CreateDepartment("market");
+  AdvanceTo(Beijing(2021, 3, 1, 9));
+  v1::CreateTicketRequest create;
+  *create.mutable_ticket() = Draft(Ticket::COMPLAINT);
+  create.mutable_ticket()->set_topic("物业管理");
+  create.set_dispatch_to("departments/housing");
+  absl::StatusOr<Ticket> late = bureau().CreateTicket(create);
+  ASSERT_TRUE(late.ok()) << late.status();
+  create.clear_dispatch_to();
+  create.mutable_ticket()->set_topic("噪音扰民");
+  absl::StatusOr<Ticket> held = bureau().CreateTicket(create);
+  ASSERT_TRUE(held.ok()) << held.status();
+  const absl::Duration us = absl::Microseconds(1);
+
+  // The dispatch, recorded at 00:00 on Mar 2, with the clock standing there.
+  const absl::Time dispatched = Beijing(2021, 3, 2);
+  AdvanceTo(dispatched);
+  v1::DispatchTicketRequest dispatch;
+  dispatch.set_name(held->name());
+  dispatch.set_department("departments/market");
+  ASSERT_TRUE(bureau().DispatchTicket(dispatch).ok());
+  for (std::optional<absl::Time> now :
+       {std::optional<absl::Time>(),
+        std::optional<absl::Time>(Beijing(2030, 1, 1))}) {
+    EXPECT_EQ(Checked(now).forwarded(), 2);
+    EXPECT_EQ(Market(now).forwarded(), 1);
+  }
+  EXPECT_EQ(Checked(dispatched).forwarded(), 1);
+  EXPECT_EQ(Market(dispatched).forwarded(), 0);
+
+  // The yellow card, issued at the reply deadline, 24:00 of a working day;
+  // the clock stands there.
+  const absl::Time deadline = FromProtoTime(late->reply_due_at());
+  const absl::TimeZone zone = ShippedCalendar().zone();
+  ASSERT_EQ(deadline, absl::FromCivil(absl::ToCivilDay(deadline, zone), zone))
+      << "the reply deadline falls at a day's start";
+  ASSERT_EQ(AdvanceTo(deadline).yellow_cards(), 1);
+  const v1::Figures now = Checked(std::nullopt);
+  EXPECT_EQ(now.yellow_cards(), 1);
+  EXPECT_EQ(now.pending_overdue(), 1);
+  EXPECT_EQ(Housing(std::nullopt).yellow_cards(), 1);
+  const v1::Statistics days = Report(std::nullopt);
+  ASSERT_GT(days.per_day_size(), 0);
+  EXPECT_EQ(days.per_day(days.per_day_size() - 1).date(),
+            absl::FormatCivilTime(absl::ToCivilDay(deadline, zone)));
+  EXPECT_EQ(days.per_day(days.per_day_size() - 1).figures().yellow_cards(), 1);
+
+  // Later, the same instants in the past.
+  AdvanceTo(deadline + absl::Hours(1));
+  struct Instant {
+    absl::Time as_of;
+    int64_t forwarded;
+    int64_t yellow;
+  };
+  for (const Instant& instant :
+       {Instant{dispatched - us, 1, 0}, Instant{dispatched, 1, 0},
+        Instant{dispatched + us, 2, 0}, Instant{deadline - us, 2, 0},
+        Instant{deadline, 2, 0}, Instant{deadline + us, 2, 1}}) {
+    const std::string at = absl::FormatTime(instant.as_of);
+    const v1::Figures total = Checked(instant.as_of);
+    EXPECT_EQ(total.forwarded(), instant.forwarded) << at;
+    EXPECT_EQ(total.yellow_cards(), instant.yellow) << at;
+    EXPECT_EQ(total.pending_overdue(), instant.yellow) << at;
+    EXPECT_EQ(Housing(instant.as_of).yellow_cards(), instant.yellow) << at;
+    EXPECT_EQ(Market(instant.as_of).forwarded(), instant.forwarded - 1) << at;
+  }
 }
 
 }  // namespace
