@@ -143,10 +143,6 @@ absl::Status ForEachSumRow(const TimedFacts& change, Add add) {
   return absl::OkStatus();
 }
 
-absl::Time StartOfDay(int64_t day, absl::TimeZone zone) {
-  return absl::FromCivil(DayOfNumber(day), zone);
-}
-
 // Counts every ticket, card and settled daily report already stored (by a
 // schema older than the statistics tables), each from when it began.
 absl::Status RecountStoredRows(Connection& db, absl::TimeZone zone) {
@@ -201,12 +197,12 @@ absl::Status RecountStoredRows(Connection& db, absl::TimeZone zone) {
       "SELECT o.date, o.department, o.reported, t.type, t.topic FROM "
       "daily_obligations o JOIN tickets t ON t.id = o.ticket_id",
       [&](const Statement& row) {
-        StatFacts facts = ObligationFacts(
-            row.ColumnText(0), row.ColumnText(1), row.ColumnInt64(2) != 0,
-            static_cast<v1::Ticket::Type>(row.ColumnInt64(3)),
-            row.ColumnText(4));
-        const absl::Time settled = StartOfDay(facts.day + 1, zone);
-        return RecordStatChange(db, {settled, std::nullopt, std::move(facts)});
+        return RecordStatChange(
+            db,
+            ObligationStatChange(
+                row.ColumnText(0), row.ColumnText(1), row.ColumnInt64(2) != 0,
+                static_cast<v1::Ticket::Type>(row.ColumnInt64(3)),
+                row.ColumnText(4), zone));
       });
 }
 

@@ -4,6 +4,7 @@
 // when it is imported later; everything the service records counts from the
 // instant it was recorded. Real server, rehearsal clock, client library.
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -254,6 +255,29 @@ TEST_F(DayStartTest, ChangesAtADaysStartCountAlikeInEveryCut) {
     EXPECT_EQ(Housing(instant.as_of).yellow_cards(), instant.yellow) << at;
     EXPECT_EQ(Market(instant.as_of).forwarded(), instant.forwarded - 1) << at;
   }
+}
+
+// A daily report day is settled when it ends, 24:00: the month's last
+// working day counts in the month's report as of its end, as every other day
+// does.
+TEST_F(AsOfTest, TheMonthsLastDayOfDailyReportsCountsInItsReport) {
+  AdvanceTo(Beijing(2021, 3, 31, 9));  // a Wednesday, a working day
+  const Ticket ticket = Import(Beijing(2021, 3, 31, 8), "SZ2021033100003");
+  std::unique_ptr<Client> housing = Connect(CreateToken("department/housing"));
+  v1::AcknowledgeTicketRequest ack;
+  ack.set_name(ticket.name());
+  ASSERT_TRUE(housing->AcknowledgeTicket(ack).ok());
+  AdvanceTo(Beijing(2021, 4, 1, 9));
+  const v1::Figures now = March(Beijing(2030, 1, 1));
+  EXPECT_EQ(now.reports_owed(), 1);
+  EXPECT_EQ(now.reports_missed(), 1);
+  for (const v1::Figures& march :
+       {March(std::nullopt), March(Beijing(2021, 4, 1))}) {
+    EXPECT_EQ(march.reports_owed(), 1);
+    EXPECT_EQ(march.reports_missed(), 1);
+  }
+  // Before the day ended, nothing was settled.
+  EXPECT_EQ(March(Beijing(2021, 3, 31, 23, 59, 59)).reports_owed(), 0);
 }
 
 }  // namespace

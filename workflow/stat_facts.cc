@@ -181,7 +181,9 @@ TimedFacts ObligationStatChange(const std::string& date,
                                 v1::Ticket::Type type, const std::string& topic,
                                 absl::TimeZone zone) {
   StatFacts facts = ObligationFacts(date, department, reported, type, topic);
-  const absl::Time settled = absl::FromCivil(DayOfNumber(facts.day + 1), zone);
+  // The day's last microsecond: as of its end (24:00) the day is settled.
+  const absl::Time settled =
+      absl::FromCivil(DayOfNumber(facts.day + 1), zone) - absl::Microseconds(1);
   return TimedFacts{settled, std::nullopt, std::move(facts)};
 }
 

@@ -132,7 +132,9 @@ std::optional<TimedFacts> CardStatChange(v1::Ticket::Type type,
                                          absl::TimeZone zone);
 
 // The change that settling a daily-report day makes: counted when the day
-// ends.
+// ends, from its last microsecond (24:00 - 1 us), so that a report as of the
+// day's end (the end of a period whose last day it is) counts it, as a
+// change counts as of an instant only if it took effect before it.
 TimedFacts ObligationStatChange(const std::string& date,
                                 const std::string& department, bool reported,
                                 v1::Ticket::Type type, const std::string& topic,
