@@ -30,6 +30,14 @@ class StatisticsService final {
   // Bureau: any cut. Department: its own figures only (a department filter
   // naming another is PERMISSION_DENIED, as are type and topic cuts).
   // Intake: PERMISSION_DENIED.
+  //
+  // The figures are as of `as_of`, or of the period's end when none is
+  // given. As of an instant no later than now, a change counts only if it
+  // took effect before that instant; as of a later one the answer is as of
+  // now (its as_of says now) and counts everything recorded so far, also at
+  // the clock's current instant. One rule for the totals, the days, the
+  // department rows and the topics, so the rows and the days add up to the
+  // total.
   absl::StatusOr<v1::Statistics> GetStatistics(
       const Principal& principal, const v1::GetStatisticsRequest& request);
 
