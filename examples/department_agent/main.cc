@@ -28,6 +28,8 @@
 //       --tls_cert=housing-agent.crt --tls_key=housing-agent.key
 //       --department=housing
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -103,10 +105,6 @@ void PrintHelp() {
               << "); default: " << quote << flag->DefaultValue() << quote
               << ";\n";
   }
-}
-
-void OnSignal(int) {
-  if (watch_control != nullptr) watch_control->Stop();
 }
 
 // The seq on the journal's last line, 0 for a new journal.
@@ -249,6 +247,15 @@ int main(int argc, char** argv) {
     std::cerr << "department_agent: --department is required\n";
     return 2;
   }
+  // SIGINT and SIGTERM are taken by a thread of our own (sigwait below), not
+  // by a handler: stopping the watch locks a mutex and cancels a gRPC call,
+  // which a signal handler may not do. Blocked before gRPC starts threads,
+  // so that every thread inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   hotline::ClientOptions options;
   options.target = absl::GetFlag(FLAGS_server);
   options.token = absl::GetFlag(FLAGS_token);
@@ -282,8 +289,11 @@ int main(int argc, char** argv) {
   }
   hotline::WatchControl control;
   watch_control = &control;
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
+  std::thread signals([&] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    control.Stop();
+  });
   std::cerr << "department_agent: " << department << ", resuming after seq "
             << resume_after << "\n";
 
@@ -316,6 +326,10 @@ int main(int argc, char** argv) {
       &control);
   control.Stop();
   housekeeping.join();
+  // Wakes the signal thread if no signal came (still blocked, SIGTERM then
+  // stays pending and does nothing).
+  kill(getpid(), SIGTERM);
+  signals.join();
   ::close(journal);
   if (!status.ok()) {
     std::cerr << "department_agent: " << status << "\n";
