@@ -197,6 +197,15 @@ void SetGrpcError(httplib::Response& response, const grpc::Status& status) {
 // True when the Content-Type is application/json (RFC 8259), type and
 // subtype compared without case, with parameters after ';' of which only a
 // UTF-8 charset is taken (JSON is UTF-8).
+// The refusal of a body over `limit` bytes, whether httplib or the head's
+// Content-Length found it.
+absl::Status BodyTooLarge(size_t limit) {
+  return WithReason(absl::ResourceExhaustedError(absl::StrCat(
+                        "the request body is larger than the server accepts (",
+                        limit, " bytes)")),
+                    v1::BODY_TOO_LARGE, {{"limit_bytes", absl::StrCat(limit)}});
+}
+
 bool IsJson(const httplib::Request& request) {
   if (request.get_header_value_count("Content-Type") != 1) return false;
   const std::string type = request.get_header_value("Content-Type");
@@ -391,14 +400,7 @@ void HttpGateway::Impl::Install(httplib::Server& http) {
         t_close_after_answer = true;
         response.set_header("Connection", "close");
         if (response.status == 413) {
-          SetError(response,
-                   WithReason(absl::ResourceExhaustedError(absl::StrCat(
-                                  "the request body is larger than the server "
-                                  "accepts (",
-                                  limit, " bytes)")),
-                              v1::BODY_TOO_LARGE,
-                              {{"limit_bytes", absl::StrCat(limit)}}),
-                   413);
+          SetError(response, BodyTooLarge(limit), 413);
         } else if (response.status == 404) {
           // A method httplib routes nowhere (TRACE, CONNECT, ...).
           SetError(response,
@@ -467,15 +469,7 @@ void HttpGateway::Impl::Install(httplib::Server& http) {
                           400);
       }
       if (length > limit) {
-        return RefuseHead(
-            response,
-            WithReason(absl::ResourceExhaustedError(absl::StrCat(
-                           "the request body is larger than the server "
-                           "accepts (",
-                           limit, " bytes)")),
-                       v1::BODY_TOO_LARGE,
-                       {{"limit_bytes", absl::StrCat(limit)}}),
-            413);
+        return RefuseHead(response, BodyTooLarge(limit), 413);
       }
     }
     const bool may_have_body = request.method == "POST" ||
