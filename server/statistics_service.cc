@@ -138,21 +138,13 @@ absl::StatusOr<v1::Statistics> StatisticsService::GetStatistics(
   if (!scope.ok()) return scope.status();
   department = scope->department.value_or("");
 
-  // The one rule for every cut (totals, days, department rows, topics): a
-  // change counts only if it took effect before `counted_before`. As of an
-  // instant no later than now (asked for, or the end of a past period),
-  // that is the instant itself. As of now (no period end or as_of before
-  // it), everything recorded so far counts, also what was recorded at this
-  // very instant (a rehearsal clock stands still between AdvanceClock
-  // calls; the sweeper records cards at deadlines, 00:00 of a day): times
-  // are kept in microseconds, so that is before now + 1 us.
+  // One as-of rule for every cut (workflow/statistics.h, CountedBefore).
   const absl::Time now = clock_->Now();
   const absl::Time period_end = absl::FromCivil(period->to, zone_);
   const absl::Time asked =
       request.has_as_of() ? FromProtoTime(request.as_of()) : period_end;
   const absl::Time as_of = std::min(asked, now);
-  const absl::Time counted_before =
-      asked <= now ? asked : now + absl::Microseconds(1);
+  const absl::Time counted_before = CountedBefore(asked, now);
   Cut cut = CutFor(department, request.type(), request.topic());
   for (StatSumQuery* q : {&cut.totals, &cut.departments, &cut.topics}) {
     q->from_day = DayNumber(period->from);

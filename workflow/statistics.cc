@@ -30,6 +30,10 @@ absl::StatusOr<StatPeriod> ParseStatPeriod(const std::string& from_date,
   return StatPeriod{*from, *to};
 }
 
+absl::Time CountedBefore(absl::Time asked, absl::Time now) {
+  return asked <= now ? asked : now + absl::Microseconds(1);
+}
+
 std::optional<int32_t> FlooredPermille(int64_t part, int64_t whole) {
   if (whole <= 0) return std::nullopt;
   return static_cast<int32_t>(part * 1000 / whole);

@@ -20,6 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "hotline/v1/hotline_service.pb.h"
 #include "workflow/stat_facts.h"
 
@@ -39,6 +40,16 @@ struct StatPeriod {
 // kMaxStatisticsDays apart). INVALID_ARGUMENT naming the field otherwise.
 absl::StatusOr<StatPeriod> ParseStatPeriod(const std::string& from_date,
                                            const std::string& to_date);
+
+// The one as-of rule for every cut of a report (totals, days, department
+// rows, topics): a change counts only if it took effect before the instant
+// this returns. Asked for an instant no later than `now` (an as_of, or the
+// end of a past period), that instant itself; later than now, everything
+// recorded so far, also what was recorded at `now` itself (a rehearsal
+// clock stands still between AdvanceClock calls; the sweeper records
+// cards at deadlines, 00:00 of a day): times are kept in microseconds, so
+// that is `now` + 1 us.
+absl::Time CountedBefore(absl::Time asked, absl::Time now);
 
 // floor(1000 * part / whole); nullopt when whole is 0.
 std::optional<int32_t> FlooredPermille(int64_t part, int64_t whole);
