@@ -47,25 +47,10 @@ using testing::DamageTicketPages;
 using testing::ServerTest;
 using testing::SpringFestivalEve;
 
-// A TCP connection to 127.0.0.1:`port`, or -1.
-int ConnectLoopback(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address = {};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) !=
-      0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 // The body of an HTTP/1.0 GET of `path` on 127.0.0.1:`port`; empty (and a
 // test failure) when the answer is not 200.
 std::string HttpGet(int port, const std::string& path) {
-  const int fd = ConnectLoopback(port);
+  const int fd = testing::ConnectLoopback(port);
   if (fd < 0) {
     ADD_FAILURE() << "cannot connect to the metrics port " << port;
     return "";
@@ -98,7 +83,7 @@ std::string HttpGet(int port, const std::string& path) {
 // connect. The sending side stays open (httplib drops a request whose
 // client has half-closed).
 std::string HttpExchange(int port, const std::string& request) {
-  const int fd = ConnectLoopback(port);
+  const int fd = testing::ConnectLoopback(port);
   if (fd < 0) {
     ADD_FAILURE() << "cannot connect to port " << port;
     return "";

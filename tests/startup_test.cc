@@ -216,25 +216,10 @@ TEST(Startup, ASecondServerOnADatabaseInUseIsRefusedNamingItsHolder) {
   EXPECT_TRUE(ConnectTo(restarted.address())->CheckHealth().ok());
 }
 
-// A socket on 127.0.0.1:`port`, or -1.
-int ConnectLoopback(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address = {};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) !=
-      0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 // One HTTP request with "Connection: close": the server answers and closes
 // first, so the connection waits in TIME_WAIT on the server's port.
 std::string HttpRequestClosedByServer(int port) {
-  const int fd = ConnectLoopback(port);
+  const int fd = testing::ConnectLoopback(port);
   if (fd < 0) return "";
   const std::string request =
       absl::StrCat("GET /v1/nothing HTTP/1.1\r\nHost: 127.0.0.1:", port,
@@ -297,7 +282,7 @@ void LeaveInTimeWait(int port) {
       bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof(address)),
       0);
   ASSERT_EQ(listen(listener, 4), 0);
-  const int client = ConnectLoopback(port);
+  const int client = testing::ConnectLoopback(port);
   ASSERT_GE(client, 0);
   const int accepted = accept(listener, nullptr, nullptr);
   ASSERT_GE(accepted, 0);

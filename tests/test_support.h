@@ -158,6 +158,8 @@ std::unique_ptr<Client> ConnectTo(const std::string& address,
 std::string ServerBinary();
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();
+// A TCP connection to 127.0.0.1:`port` (close it yourself), or -1.
+int ConnectLoopback(int port);
 
 }  // namespace hotline::testing
 
