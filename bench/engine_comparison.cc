@@ -13,7 +13,7 @@
 #include "bench/measure.h"
 #include "bench/workload.h"
 #include "client/hotline_client.h"
-#include "server/admin_service.h"
+#include "app/admin_service.h"
 #include "server/hotline_server.h"
 #include "storage/disk_measures.h"
 #include "storage/store.h"

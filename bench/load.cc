@@ -39,7 +39,7 @@
 #include "common/dev_certificates.h"
 #include "common/log.h"
 #include "google/protobuf/util/json_util.h"
-#include "server/admin_service.h"
+#include "app/admin_service.h"
 #include "server/hotline_server.h"
 #include "storage/disk_measures.h"
 #include "storage/store.h"

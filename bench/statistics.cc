@@ -38,9 +38,9 @@
 #include "client/hotline_client.h"
 #include "common/log.h"
 #include "common/proto_time.h"
-#include "server/admin_service.h"
+#include "app/admin_service.h"
 #include "server/hotline_server.h"
-#include "server/ticket_changes.h"
+#include "app/ticket_changes.h"
 #include "storage/store.h"
 #include "workflow/clock.h"
 

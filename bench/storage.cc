@@ -50,9 +50,9 @@
 #include "client/hotline_client.h"
 #include "common/log.h"
 #include "common/proto_time.h"
-#include "server/admin_service.h"
+#include "app/admin_service.h"
 #include "server/hotline_server.h"
-#include "server/ticket_changes.h"
+#include "app/ticket_changes.h"
 #include "storage/disk_measures.h"
 #include "storage/store.h"
 #include "workflow/calendar.h"
@@ -373,7 +373,7 @@ class Replay {
   using Rule = std::function<absl::StatusOr<TicketChange>(
       const v1::Ticket&, const ActionContext&)>;
 
-  // PlanTicketStep (server/ticket_step.cc) on the ticket as last written:
+  // PlanTicketStep (app/ticket_step.cc) on the ticket as last written:
   // settle what fell due before `now`, apply the rule, settle what the step
   // itself made due; each a version of its own.
   absl::Status Step(TicketChanges& builder, v1::Ticket& t, absl::Time now,

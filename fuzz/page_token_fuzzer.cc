@@ -6,7 +6,7 @@
 
 #include "absl/strings/numbers.h"
 #include "fuzz/fuzz_check.h"
-#include "server/paging.h"
+#include "app/paging.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using hotline::fuzz::Require;

@@ -10,7 +10,7 @@
 #include "fuzz/fuzz_check.h"
 #include "google/protobuf/stubs/logging.h"
 #include "hotline/v1/hotline_service.pb.h"
-#include "server/paging.h"
+#include "app/paging.h"
 #include "server/request_parse_errors.h"
 #include "workflow/principal.h"
 #include "workflow/validation.h"

@@ -5,7 +5,7 @@
 
 #include "common/proto_time.h"
 #include "fuzz/fuzz_check.h"
-#include "server/ticket_filter.h"
+#include "app/ticket_filter.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using hotline::fuzz::Require;

@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"
 #include "common/log.h"
-#include "server/authenticator.h"
+#include "app/authenticator.h"
 #include "server/grpc_status.h"
 #include "storage/store.h"
 #include "workflow/access.h"

@@ -12,16 +12,16 @@
 #define HOTLINE_SERVER_GRPC_SERVICE_H_
 
 #include "hotline/v1/hotline_service.grpc.pb.h"
-#include "server/admin_service.h"
-#include "server/authenticator.h"
-#include "server/backup_service.h"
-#include "server/card_service.h"
-#include "server/daily_report_service.h"
+#include "app/admin_service.h"
+#include "app/authenticator.h"
+#include "app/backup_service.h"
+#include "app/card_service.h"
+#include "app/daily_report_service.h"
 #include "server/event_feed.h"
-#include "server/executor.h"
+#include "app/executor.h"
 #include "server/metrics.h"
-#include "server/statistics_service.h"
-#include "server/ticket_service.h"
+#include "app/statistics_service.h"
+#include "app/ticket_service.h"
 
 namespace hotline {
 

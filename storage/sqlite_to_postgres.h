@@ -18,7 +18,7 @@
 // same transactions; a mismatch rolls everything back.
 //
 // What the copy does not compare (histories, report figures) is for the
-// caller, through the Store interface (server/store_comparison.h).
+// caller, through the Store interface (app/store_comparison.h).
 //
 // Not thread-safe: call from one thread; it opens its own connections.
 #ifndef HOTLINE_STORAGE_SQLITE_TO_POSTGRES_H_

@@ -26,7 +26,7 @@
 //
 // Thread-safe: every method may be called from any thread. Reads may wait
 // for a free connection; callers that must not wait (gRPC callback threads)
-// read under NonBlockingReads and go elsewhere (server/executor.h) when a
+// read under NonBlockingReads and go elsewhere (app/executor.h) when a
 // read would wait.
 #ifndef HOTLINE_STORAGE_STORE_H_
 #define HOTLINE_STORAGE_STORE_H_

@@ -1,6 +1,6 @@
 // Deadlines end to end: the real server in rehearsal mode, driven through
 // the client library; AdvanceClock runs the sweeper.
-#include "server/sweeper.h"
+#include "app/sweeper.h"
 
 #include <grpcpp/grpcpp.h>
 
@@ -18,10 +18,10 @@
 #include "common/proto_time.h"
 #include "gtest/gtest.h"
 #include "hotline/v1/hotline_service.grpc.pb.h"
-#include "server/admin_service.h"
-#include "server/executor.h"
-#include "server/policy_registry.h"
-#include "server/ticket_service.h"
+#include "app/admin_service.h"
+#include "app/executor.h"
+#include "app/policy_registry.h"
+#include "app/ticket_service.h"
 #include "storage/queries.h"
 #include "tests/test_support.h"
 #include "workflow/policy.h"

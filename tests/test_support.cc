@@ -22,7 +22,7 @@
 #include "absl/time/clock.h"
 #include "common/log.h"
 #include "common/proto_time.h"
-#include "server/admin_service.h"
+#include "app/admin_service.h"
 #include "storage/sqlite.h"
 #include "storage/store.h"
 #include "tests/postgres_support.h"

@@ -11,7 +11,7 @@
 // Every rule that computes a deadline (dispatch, reopen, extension, the
 // sweeper's red-card point and daily-report day) marks the ticket; the
 // server recomputes marked tickets when it starts with a calendar that
-// covers further (server/calendar_update.h).
+// covers further (app/calendar_update.h).
 //
 // Stateless and thread-safe.
 #ifndef HOTLINE_WORKFLOW_CALENDAR_COVERAGE_H_

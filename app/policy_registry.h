@@ -1,0 +1,52 @@
+// The deadline policies the service knows: the calendar, the version in
+// force, and every earlier version still referenced by tickets (a ticket
+// keeps the version that set its deadlines; its red-card point and
+// extension limits follow that version).
+//
+// Open records the requested policy in the database the first time its
+// version is seen, effective from `now`; a version already recorded with
+// other limits is refused, so a change can never silently rewrite history.
+//
+// Immutable after Open; safe for concurrent use.
+#ifndef HOTLINE_APP_POLICY_REGISTRY_H_
+#define HOTLINE_APP_POLICY_REGISTRY_H_
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "hotline/v1/ticket.pb.h"
+#include "storage/store.h"
+#include "workflow/calendar.h"
+#include "workflow/deadlines.h"
+
+namespace hotline {
+
+class PolicyRegistry final {
+ public:
+  static absl::StatusOr<std::unique_ptr<PolicyRegistry>> Open(
+      storage::Store& store, WorkingDayCalendar calendar, v1::Policy requested,
+      absl::Time now);
+
+  // The policy in force, with its effective_from and the calendar fields.
+  const v1::Policy& current() const { return current_; }
+  DeadlineRules CurrentRules() const { return {&current_, &calendar_}; }
+  // The rules of a recorded version; the current ones for an unknown or
+  // empty version (tickets dispatched before deadlines existed).
+  DeadlineRules RulesFor(const std::string& version) const;
+  const WorkingDayCalendar& calendar() const { return calendar_; }
+
+ private:
+  PolicyRegistry(WorkingDayCalendar calendar)
+      : calendar_(std::move(calendar)) {}
+
+  const WorkingDayCalendar calendar_;
+  v1::Policy current_;
+  std::map<std::string, v1::Policy> by_version_;
+};
+
+}  // namespace hotline
+
+#endif  // HOTLINE_APP_POLICY_REGISTRY_H_

@@ -1,0 +1,52 @@
+// GetStatistics: the bureau's figures for a period, read from the
+// statistics sums (storage/stat_rollup.h) in one read transaction. The cost
+// grows with the days, departments and topics in the answer, not with the
+// tickets stored. Validation and access here; figures in
+// workflow/statistics.h; no gRPC types.
+//
+// Thread-safe.
+#ifndef HOTLINE_APP_STATISTICS_SERVICE_H_
+#define HOTLINE_APP_STATISTICS_SERVICE_H_
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "hotline/v1/hotline_service.pb.h"
+#include "storage/store.h"
+#include "workflow/clock.h"
+#include "workflow/principal.h"
+
+namespace hotline {
+
+class StatisticsService final {
+ public:
+  // Every pointer must outlive the service. `zone` is the bureau's time
+  // zone, the one the store counts days in.
+  StatisticsService(storage::Store* store, const Clock* clock,
+                    absl::TimeZone zone)
+      : store_(store), clock_(clock), zone_(zone) {}
+  StatisticsService(const StatisticsService&) = delete;
+  StatisticsService& operator=(const StatisticsService&) = delete;
+
+  // Bureau: any cut. Department: its own figures only (a department filter
+  // naming another is PERMISSION_DENIED, as are type and topic cuts).
+  // Intake: PERMISSION_DENIED.
+  //
+  // The figures are as of `as_of`, or of the period's end when none is
+  // given. As of an instant no later than now, a change counts only if it
+  // took effect before that instant; as of a later one the answer is as of
+  // now (its as_of says now) and counts everything recorded so far, also at
+  // the clock's current instant. One rule for the totals, the days, the
+  // department rows and the topics, so the rows and the days add up to the
+  // total.
+  absl::StatusOr<v1::Statistics> GetStatistics(
+      const Principal& principal, const v1::GetStatisticsRequest& request);
+
+ private:
+  storage::Store* const store_;
+  const Clock* const clock_;
+  const absl::TimeZone zone_;
+};
+
+}  // namespace hotline
+
+#endif  // HOTLINE_APP_STATISTICS_SERVICE_H_

@@ -1,0 +1,102 @@
+// The ticket use cases, between the gRPC handlers and the store: validate the
+// request, check access, run the workflow rule, store the ticket and its
+// event as one change set (planned_write.h). No gRPC types; results are
+// absl::Status / absl::StatusOr, with the canonical codes the API documents.
+//
+// Writes complete asynchronously: `done` runs once the change is durable (on
+// the store's completion thread, so it must be short). Reads complete before
+// the method returns.
+//
+// Thread-safe: all methods may be called concurrently.
+#ifndef HOTLINE_APP_TICKET_SERVICE_H_
+#define HOTLINE_APP_TICKET_SERVICE_H_
+
+#include <functional>
+
+#include "absl/status/statusor.h"
+#include "hotline/v1/hotline_service.pb.h"
+#include "app/executor.h"
+#include "app/policy_registry.h"
+#include "app/ticket_step.h"
+#include "storage/store.h"
+#include "workflow/access.h"
+#include "workflow/clock.h"
+#include "workflow/principal.h"
+#include "workflow/ticket_rules.h"
+
+namespace hotline {
+
+using TicketDone = std::function<void(absl::StatusOr<v1::Ticket>)>;
+
+class TicketService final {
+ public:
+  // Every pointer must outlive the service.
+  TicketService(storage::Store* store, const Clock* clock,
+                const PolicyRegistry* policies, Executor* executor)
+      : store_(store),
+        clock_(clock),
+        policies_(policies),
+        executor_(executor) {}
+  TicketService(const TicketService&) = delete;
+  TicketService& operator=(const TicketService&) = delete;
+
+  void CreateTicket(const Principal& principal,
+                    const v1::CreateTicketRequest& request, TicketDone done);
+  void DispatchTicket(const Principal& principal,
+                      const v1::DispatchTicketRequest& request,
+                      TicketDone done);
+  void AcknowledgeTicket(const Principal& principal,
+                         const v1::AcknowledgeTicketRequest& request,
+                         TicketDone done);
+  void ReturnTicket(const Principal& principal,
+                    const v1::ReturnTicketRequest& request, TicketDone done);
+  void ReplyTicket(const Principal& principal,
+                   const v1::ReplyTicketRequest& request, TicketDone done);
+  void CloseTicket(const Principal& principal,
+                   const v1::CloseTicketRequest& request, TicketDone done);
+  void ReopenTicket(const Principal& principal,
+                    const v1::ReopenTicketRequest& request, TicketDone done);
+
+  void RequestExtension(const Principal& principal,
+                        const v1::RequestExtensionRequest& request,
+                        TicketDone done);
+  void ApproveExtension(const Principal& principal,
+                        const v1::ApproveExtensionRequest& request,
+                        TicketDone done);
+  void RejectExtension(const Principal& principal,
+                       const v1::RejectExtensionRequest& request,
+                       TicketDone done);
+
+  absl::StatusOr<v1::Ticket> GetTicket(const Principal& principal,
+                                       const v1::GetTicketRequest& request);
+  absl::StatusOr<v1::ListTicketsResponse> ListTickets(
+      const Principal& principal, const v1::ListTicketsRequest& request);
+  absl::StatusOr<v1::ListTicketEventsResponse> ListTicketEvents(
+      const Principal& principal, const v1::ListTicketEventsRequest& request);
+
+ private:
+  using Rule = StepRule;
+
+  // The shared path of every state change: parse `name`, check the role,
+  // then PlanTicketStep (ticket_step.h) committed by CommitPlanned.
+  // `request` is hashed for its request_id (idempotency.h): a retry gets
+  // the first outcome.
+  void Transition(const Principal& principal, TicketAction action,
+                  const std::string& name,
+                  const google::protobuf::Message& request, Rule rule,
+                  TicketDone done);
+
+  // Loads a ticket the principal may see (for reads).
+  absl::StatusOr<v1::Ticket> LoadVisible(const Principal& principal,
+                                         const std::string& name,
+                                         absl::string_view field);
+
+  storage::Store* const store_;
+  const Clock* const clock_;
+  const PolicyRegistry* const policies_;
+  Executor* const executor_;
+};
+
+}  // namespace hotline
+
+#endif  // HOTLINE_APP_TICKET_SERVICE_H_

@@ -1,0 +1,46 @@
+// One step on one stored ticket, planned on the request's thread: load it,
+// check that the actor may take the action on it, settle whatever fell due
+// before now (the sweep rules: cards, missed daily reports), apply the
+// step's rule, and describe the settled steps and the change as a change
+// set expecting the version read; then settle what the step itself made
+// due at once (a rejected extension's held yellow card). Every state change
+// of a ticket goes through here, so history stays in time order even when
+// the sweeper has not run yet. A concurrent change of the ticket makes the
+// commit a conflict, and the step is planned again (planned_write.h).
+//
+// Thread-safe (reads the store; writes nothing itself).
+#ifndef HOTLINE_APP_TICKET_STEP_H_
+#define HOTLINE_APP_TICKET_STEP_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "hotline/v1/ticket.pb.h"
+#include "app/planned_write.h"
+#include "app/policy_registry.h"
+#include "storage/store.h"
+#include "workflow/access.h"
+#include "workflow/ticket_rules.h"
+
+namespace hotline {
+
+// A step's rule; `store` for checks of other records (departments are
+// never deleted, so a read before the commit stays true).
+using StepRule = std::function<absl::StatusOr<TicketChange>(
+    storage::Store& store, const v1::Ticket&, const ActionContext&)>;
+
+// The change set of the step, answering with the ticket as it will be
+// stored. `name` is the ticket's name ("tickets/{id}") for messages; the
+// role-level check (AuthorizeAction) is the caller's. `extra` (may be
+// null) adds rows that belong to the step (a daily report's entry).
+absl::StatusOr<Planned<v1::Ticket>> PlanTicketStep(
+    storage::Store& store, const PolicyRegistry& policies,
+    const ActionContext& context, TicketAction action, int64_t id,
+    const std::string& name, const StepRule& rule);
+
+}  // namespace hotline
+
+#endif  // HOTLINE_APP_TICKET_STEP_H_
