@@ -1,0 +1,440 @@
+// Every role against every method, through the real server: what is allowed
+// succeeds, what is not is PERMISSION_DENIED (or UNAUTHENTICATED without a
+// valid token) and changes nothing.
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/error_details.h"
+#include "gtest/gtest.h"
+#include "tests/support/test_support.h"
+
+namespace hotline {
+namespace {
+
+using testing::ServerTest;
+using v1::Ticket;
+
+enum class Role {
+  kBureau,
+  kOwnDepartment,    // the ticket is assigned to it
+  kOtherDepartment,  // it is not
+  kCreatingIntake,   // created the ticket
+  kOtherIntake,
+  kRevokedToken,
+  kNoToken,
+};
+
+const char* RoleName(Role role) {
+  switch (role) {
+    case Role::kBureau:
+      return "bureau";
+    case Role::kOwnDepartment:
+      return "own department";
+    case Role::kOtherDepartment:
+      return "other department";
+    case Role::kCreatingIntake:
+      return "creating intake";
+    case Role::kOtherIntake:
+      return "other intake";
+    case Role::kRevokedToken:
+      return "revoked token";
+    case Role::kNoToken:
+      return "no token";
+  }
+  return "";
+}
+
+// The ticket state a method needs to succeed, and the call itself.
+struct Method {
+  std::string name;
+  std::optional<Ticket::State> needs;  // no ticket needed when unset
+  std::function<absl::Status(Client&, const std::string& ticket)> call;
+  std::set<Role> allowed;
+};
+
+template <typename T>
+absl::Status StatusOf(const absl::StatusOr<T>& result) {
+  return result.status();
+}
+
+class AccessTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    ServerTest::SetUp();
+    CreateDepartment("housing");
+    CreateDepartment("market");
+    clients_[Role::kBureau] = Connect(bureau_token_);
+    clients_[Role::kOwnDepartment] = Connect(CreateToken("department/housing"));
+    clients_[Role::kOtherDepartment] =
+        Connect(CreateToken("department/market"));
+    clients_[Role::kCreatingIntake] = Connect(CreateToken("intake/city"));
+    clients_[Role::kOtherIntake] = Connect(CreateToken("intake/province"));
+    v1::CreateTokenRequest request;
+    request.mutable_token()->set_principal("department/housing");
+    absl::StatusOr<v1::Token> revoked = bureau().CreateToken(request);
+    ASSERT_TRUE(revoked.ok());
+    v1::RevokeTokenRequest revoke;
+    revoke.set_name(revoked->name());
+    ASSERT_TRUE(bureau().RevokeToken(revoke).ok());
+    clients_[Role::kRevokedToken] = Connect(revoked->secret());
+    clients_[Role::kNoToken] = Connect("");
+    spare_token_counter_ = 0;
+  }
+
+  // A ticket created by intake/city, brought into `state` at housing.
+  std::string TicketIn(Ticket::State state) {
+    Client& intake = *clients_[Role::kCreatingIntake];
+    Client& housing = *clients_[Role::kOwnDepartment];
+    v1::CreateTicketRequest create;
+    *create.mutable_ticket() = Draft();
+    if (state != Ticket::RECEIVED)
+      create.set_dispatch_to("departments/housing");
+    absl::StatusOr<Ticket> ticket = intake.CreateTicket(create);
+    EXPECT_TRUE(ticket.ok()) << ticket.status();
+    const std::string name = ticket->name();
+    if (state == Ticket::RECEIVED || state == Ticket::DISPATCHED) return name;
+    v1::AcknowledgeTicketRequest ack;
+    ack.set_name(name);
+    EXPECT_TRUE(housing.AcknowledgeTicket(ack).ok());
+    if (state == Ticket::IN_PROGRESS) return name;
+    v1::ReplyTicketRequest reply;
+    reply.set_name(name);
+    reply.set_reply_text("done");
+    reply.set_outcome(Ticket::RESOLVED);
+    EXPECT_TRUE(housing.ReplyTicket(reply).ok());
+    return name;  // REPLIED
+  }
+
+  std::map<Role, std::unique_ptr<Client>> clients_;
+  int spare_token_counter_;
+};
+
+std::vector<Method> Methods(int* token_counter, Client* bureau) {
+  const std::set<Role> everyone_valid = {
+      Role::kBureau, Role::kOwnDepartment, Role::kOtherDepartment,
+      Role::kCreatingIntake, Role::kOtherIntake};
+  const std::set<Role> ticket_readers = {Role::kBureau, Role::kOwnDepartment,
+                                         Role::kCreatingIntake};
+  const std::set<Role> department_actors = {Role::kBureau,
+                                            Role::kOwnDepartment};
+  const std::set<Role> bureau_only = {Role::kBureau};
+  return {
+      {"CreateTicket",
+       std::nullopt,
+       [](Client& c, const std::string&) {
+         v1::CreateTicketRequest r;
+         *r.mutable_ticket() = ServerTest::Draft();
+         return StatusOf(c.CreateTicket(r));
+       },
+       {Role::kBureau, Role::kCreatingIntake, Role::kOtherIntake}},
+      {"GetTicket", Ticket::DISPATCHED,
+       [](Client& c, const std::string& t) {
+         v1::GetTicketRequest r;
+         r.set_name(t);
+         return StatusOf(c.GetTicket(r));
+       },
+       ticket_readers},
+      {"ListTicketEvents", Ticket::DISPATCHED,
+       [](Client& c, const std::string& t) {
+         v1::ListTicketEventsRequest r;
+         r.set_parent(t);
+         return StatusOf(c.ListTicketEvents(r));
+       },
+       ticket_readers},
+      {"ListTickets", std::nullopt,
+       [](Client& c, const std::string&) {
+         return StatusOf(c.ListTickets(v1::ListTicketsRequest()));
+       },
+       everyone_valid},
+      {"DispatchTicket", Ticket::RECEIVED,
+       [](Client& c, const std::string& t) {
+         v1::DispatchTicketRequest r;
+         r.set_name(t);
+         r.set_department("departments/market");
+         return StatusOf(c.DispatchTicket(r));
+       },
+       bureau_only},
+      {"AcknowledgeTicket", Ticket::DISPATCHED,
+       [](Client& c, const std::string& t) {
+         v1::AcknowledgeTicketRequest r;
+         r.set_name(t);
+         return StatusOf(c.AcknowledgeTicket(r));
+       },
+       department_actors},
+      {"ReturnTicket", Ticket::DISPATCHED,
+       [](Client& c, const std::string& t) {
+         v1::ReturnTicketRequest r;
+         r.set_name(t);
+         r.set_reason("not ours");
+         return StatusOf(c.ReturnTicket(r));
+       },
+       department_actors},
+      {"ReplyTicket", Ticket::IN_PROGRESS,
+       [](Client& c, const std::string& t) {
+         v1::ReplyTicketRequest r;
+         r.set_name(t);
+         r.set_reply_text("done");
+         r.set_outcome(Ticket::EXPLAINED);
+         return StatusOf(c.ReplyTicket(r));
+       },
+       department_actors},
+      {"CloseTicket", Ticket::REPLIED,
+       [](Client& c, const std::string& t) {
+         v1::CloseTicketRequest r;
+         r.set_name(t);
+         r.set_satisfaction(Ticket::SATISFIED);
+         return StatusOf(c.CloseTicket(r));
+       },
+       bureau_only},
+      {"ReopenTicket", Ticket::REPLIED,
+       [](Client& c, const std::string& t) {
+         v1::ReopenTicketRequest r;
+         r.set_name(t);
+         r.set_reason("again");
+         return StatusOf(c.ReopenTicket(r));
+       },
+       bureau_only},
+      {"CreateDepartment", std::nullopt,
+       [token_counter](Client& c, const std::string&) {
+         v1::CreateDepartmentRequest r;
+         r.set_department_id("d" + std::to_string(++*token_counter));
+         r.mutable_department()->set_display_name("new");
+         return StatusOf(c.CreateDepartment(r));
+       },
+       bureau_only},
+      {"GetDepartment", std::nullopt,
+       [](Client& c, const std::string&) {
+         v1::GetDepartmentRequest r;
+         r.set_name("departments/housing");
+         return StatusOf(c.GetDepartment(r));
+       },
+       everyone_valid},
+      {"ListDepartments", std::nullopt,
+       [](Client& c, const std::string&) {
+         return StatusOf(c.ListDepartments(v1::ListDepartmentsRequest()));
+       },
+       everyone_valid},
+      {"CreateToken", std::nullopt,
+       [](Client& c, const std::string&) {
+         v1::CreateTokenRequest r;
+         r.mutable_token()->set_principal("intake/new");
+         return StatusOf(c.CreateToken(r));
+       },
+       bureau_only},
+      {"ListTokens", std::nullopt,
+       [](Client& c, const std::string&) {
+         return StatusOf(c.ListTokens(v1::ListTokensRequest()));
+       },
+       bureau_only},
+      {"RevokeToken", std::nullopt,
+       [bureau](Client& c, const std::string&) {
+         v1::CreateTokenRequest create;
+         create.mutable_token()->set_principal("intake/spare");
+         absl::StatusOr<v1::Token> spare = bureau->CreateToken(create);
+         if (!spare.ok()) return spare.status();
+         v1::RevokeTokenRequest r;
+         r.set_name(spare->name());
+         return StatusOf(c.RevokeToken(r));
+       },
+       bureau_only},
+  };
+}
+
+TEST_F(AccessTest, EveryRoleAgainstEveryMethod) {
+  const Role roles[] = {Role::kBureau,          Role::kOwnDepartment,
+                        Role::kOtherDepartment, Role::kCreatingIntake,
+                        Role::kOtherIntake,     Role::kRevokedToken,
+                        Role::kNoToken};
+  int checked = 0;
+  for (const Method& method : Methods(&spare_token_counter_, &bureau())) {
+    for (Role role : roles) {
+      SCOPED_TRACE(method.name + " as " + RoleName(role));
+      const std::string ticket = method.needs ? TicketIn(*method.needs) : "";
+      const size_t history_before = ticket.empty() ? 0 : History(ticket).size();
+      absl::Status status = method.call(*clients_[role], ticket);
+      ++checked;
+      if (method.allowed.count(role) > 0) {
+        EXPECT_TRUE(status.ok()) << status;
+        continue;
+      }
+      const absl::StatusCode expected =
+          role == Role::kRevokedToken || role == Role::kNoToken
+              ? absl::StatusCode::kUnauthenticated
+              : absl::StatusCode::kPermissionDenied;
+      EXPECT_EQ(status.code(), expected) << status;
+      EXPECT_FALSE(status.message().empty());
+      if (!ticket.empty()) {
+        EXPECT_EQ(History(ticket).size(), history_before) << "it changed";
+      }
+    }
+  }
+  EXPECT_EQ(checked, 16 * 7);
+}
+
+// A token in use is remembered by the server (no database read per call);
+// its revocation still stops it at once, and stops only it.
+TEST_F(AccessTest, ATokenInUseStopsTheMomentItIsRevoked) {
+  v1::CreateTokenRequest create;
+  create.mutable_token()->set_principal("department/housing");
+  absl::StatusOr<v1::Token> token = bureau().CreateToken(create);
+  ASSERT_TRUE(token.ok()) << token.status();
+  std::unique_ptr<Client> desk = Connect(token->secret());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(desk->ListTickets(v1::ListTicketsRequest()).ok());
+  }
+  v1::RevokeTokenRequest revoke;
+  revoke.set_name(token->name());
+  ASSERT_TRUE(bureau().RevokeToken(revoke).ok());
+  absl::Status after = desk->ListTickets(v1::ListTicketsRequest()).status();
+  EXPECT_EQ(after.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(ReasonOf(after), v1::TOKEN_REVOKED);
+  // The department's other token, remembered too, still works.
+  EXPECT_TRUE(clients_[Role::kOwnDepartment]
+                  ->ListTickets(v1::ListTicketsRequest())
+                  .ok());
+}
+
+TEST_F(AccessTest, DepartmentCannotProbeForTicketsThatAreNotItsOwn) {
+  const std::string other = TicketIn(Ticket::DISPATCHED);
+  Client& market = *clients_[Role::kOtherDepartment];
+  v1::GetTicketRequest foreign;
+  foreign.set_name(other);
+  v1::GetTicketRequest missing;
+  missing.set_name("tickets/999999");
+  absl::Status a = market.GetTicket(foreign).status();
+  absl::Status b = market.GetTicket(missing).status();
+  EXPECT_EQ(a.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(b.code(), absl::StatusCode::kPermissionDenied);
+  // The bureau, who may see everything, is told what is missing.
+  EXPECT_EQ(bureau().GetTicket(missing).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(AccessTest, ListsAreScopedToTheCaller) {
+  const std::string at_housing = TicketIn(Ticket::DISPATCHED);
+  CreateTicket("market");  // created by the bureau
+  CreateTicket();
+  auto names = [](const absl::StatusOr<v1::ListTicketsResponse>& page) {
+    std::set<std::string> out;
+    if (page.ok()) {
+      for (const Ticket& t : page->tickets()) out.insert(t.name());
+    }
+    return out;
+  };
+  v1::ListTicketsRequest all;
+  EXPECT_EQ(names(clients_[Role::kOwnDepartment]->ListTickets(all)),
+            std::set<std::string>{at_housing});
+  EXPECT_EQ(names(clients_[Role::kCreatingIntake]->ListTickets(all)),
+            std::set<std::string>{at_housing});
+  EXPECT_TRUE(names(clients_[Role::kOtherIntake]->ListTickets(all)).empty());
+  EXPECT_EQ(names(bureau().ListTickets(all)).size(), 3u);
+
+  v1::ListTicketsRequest peek;
+  peek.set_filter("department = \"departments/market\"");
+  EXPECT_EQ(clients_[Role::kOwnDepartment]->ListTickets(peek).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  v1::ListTicketsRequest peek_intake;
+  peek_intake.set_filter("created_by = bureau");
+  EXPECT_EQ(
+      clients_[Role::kCreatingIntake]->ListTickets(peek_intake).status().code(),
+      absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(AccessTest, RevocationTakesEffectAtOnce) {
+  v1::CreateTokenRequest request;
+  request.mutable_token()->set_principal("department/housing");
+  absl::StatusOr<v1::Token> token = bureau().CreateToken(request);
+  ASSERT_TRUE(token.ok());
+  std::unique_ptr<Client> client = Connect(token->secret());
+  EXPECT_TRUE(client->ListTickets(v1::ListTicketsRequest()).ok());
+  v1::RevokeTokenRequest revoke;
+  revoke.set_name(token->name());
+  ASSERT_TRUE(bureau().RevokeToken(revoke).ok());
+  EXPECT_EQ(client->ListTickets(v1::ListTicketsRequest()).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  // Listing shows it revoked and never the secret.
+  absl::StatusOr<v1::ListTokensResponse> tokens =
+      bureau().ListTokens(v1::ListTokensRequest());
+  ASSERT_TRUE(tokens.ok());
+  bool found = false;
+  for (const v1::Token& t : tokens->tokens()) {
+    EXPECT_EQ(t.secret(), "");
+    if (t.name() == token->name()) {
+      found = true;
+      EXPECT_TRUE(t.has_revoke_time());
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(AccessTest, TheLastBureauTokenCannotBeRevoked) {
+  auto live_bureau_tokens = [&] {
+    std::vector<std::string> names;
+    absl::StatusOr<v1::ListTokensResponse> tokens =
+        bureau().ListTokens(v1::ListTokensRequest());
+    EXPECT_TRUE(tokens.ok()) << tokens.status();
+    if (!tokens.ok()) return names;
+    for (const v1::Token& t : tokens->tokens()) {
+      if (t.principal() == "bureau" && !t.has_revoke_time()) {
+        names.push_back(t.name());
+      }
+    }
+    return names;
+  };
+  const std::vector<std::string> only = live_bureau_tokens();
+  ASSERT_EQ(only.size(), 1u);
+  v1::RevokeTokenRequest revoke;
+  revoke.set_name(only[0]);
+  absl::Status refused = bureau().RevokeToken(revoke).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
+  EXPECT_NE(refused.message().find("last"), std::string::npos) << refused;
+  EXPECT_NE(refused.message().find("another bureau token"), std::string::npos)
+      << refused;
+  // Nothing changed: the bureau still works.
+  ASSERT_EQ(live_bureau_tokens(), only);
+
+  // With a second bureau token, the first may go; the second is then the
+  // last (a revoked bureau token does not count).
+  v1::CreateTokenRequest create;
+  create.mutable_token()->set_principal("bureau");
+  absl::StatusOr<v1::Token> second = bureau().CreateToken(create);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_TRUE(bureau().RevokeToken(revoke).ok());
+  bureau_ = Connect(second->secret());
+  EXPECT_EQ(live_bureau_tokens(), std::vector<std::string>{second->name()});
+  revoke.set_name(second->name());
+  EXPECT_EQ(bureau().RevokeToken(revoke).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(bureau().ListTickets(v1::ListTicketsRequest()).ok());
+  // Other principals' last tokens may be revoked as before.
+  absl::StatusOr<v1::ListTokensResponse> all =
+      bureau().ListTokens(v1::ListTokensRequest());
+  ASSERT_TRUE(all.ok()) << all.status();
+  std::vector<std::string> intake;
+  for (const v1::Token& t : all->tokens()) {
+    if (t.principal() == "intake/city") intake.push_back(t.name());
+  }
+  ASSERT_EQ(intake.size(), 1u);
+  revoke.set_name(intake[0]);
+  EXPECT_TRUE(bureau().RevokeToken(revoke).ok());
+}
+
+TEST_F(AccessTest, MalformedAuthorizationIsUnauthenticated) {
+  ClientOptions options;
+  options.target = server_->address();
+  options.token = "hl_not-a-real-token";
+  Client forged(options);
+  absl::Status status = forged.ListTickets(v1::ListTicketsRequest()).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_NE(status.message().find("unknown or revoked"), std::string::npos);
+  std::unique_ptr<Client> none = Connect("");
+  status = none->ListTickets(v1::ListTicketsRequest()).status();
+  EXPECT_NE(status.message().find("Bearer"), std::string::npos) << status;
+}
+
+}  // namespace
+}  // namespace hotline

