@@ -1,10 +1,13 @@
-// Real parts for tests: a temporary directory, the real server on a loopback
-// port with a manual clock, clients built with the real client library, and
-// the real hotline-server binary as a child process.
+// The service layer's test helpers: the real server in this process on a
+// loopback port with a manual clock, its database in a temporary directory
+// (SQLite, or a fresh database in the test cluster for the pg.* tests), and
+// clients built with the real client library. Links the server library and
+// the client; brings the lower layers' helpers (temp_dir.h,
+// workflow_fixtures.h, storage_support.h) along. The binaries as child
+// processes are in programs.h. A ServerTest is used by its test's thread;
+// the server it starts serves any number of clients.
 #ifndef HOTLINE_TESTS_SUPPORT_TEST_SUPPORT_H_
 #define HOTLINE_TESTS_SUPPORT_TEST_SUPPORT_H_
-
-#include <sys/types.h>
 
 #include <memory>
 #include <string>
@@ -14,37 +17,12 @@
 #include "client/hotline_client.h"
 #include "gtest/gtest.h"
 #include "server/hotline_server.h"
-#include "workflow/calendar.h"
+#include "tests/support/storage_support.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/workflow_fixtures.h"
 #include "workflow/clock.h"
-#include "workflow/deadlines.h"
 
 namespace hotline::testing {
-
-// A fresh directory under $TMPDIR (or /tmp), removed with its contents.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-// 2021-02-10 09:00 in Beijing time: the eve of the 2021 Spring Festival.
-absl::Time SpringFestivalEve();
-
-// An instant in Beijing time.
-absl::Time Beijing(int year, int month, int day, int hour = 0, int minute = 0,
-                   int second = 0);
-
-// The calendar the project ships (data/cn-holidays-2021-2026.csv), in
-// Asia/Shanghai; and the default policy with it.
-const WorkingDayCalendar& ShippedCalendar();
-DeadlineRules DefaultRules();
 
 // Makes a token directly in the database file, as the bootstrap command
 // does; returns its secret.
@@ -55,11 +33,6 @@ std::string BootstrapToken(const std::string& db_path,
 // and a token for it; returns the token's secret, or "" after recording a
 // test failure.
 std::string CreateDepartmentWithToken(Client& bureau, const std::string& id);
-
-// Random bytes over every page of the tickets table and its indexes (found
-// with SQLite's dbstat) of the database file at `path`, in place: a damaged
-// file for a server to meet. Records a test failure when none is found.
-void DamageTicketPages(const std::string& path);
 
 // A test with the real server on 127.0.0.1 (a free port), its database in a
 // temporary directory and a manual clock, plus a bureau token.
@@ -106,56 +79,10 @@ class ServerTest : public ::testing::Test {
   std::unique_ptr<Client> bureau_;
 };
 
-// The real hotline-server binary started as a child process.
-class ServerProcess {
- public:
-  // Starts `hotline-server --db=db_path --listen=ADDRESS --quiet [flags]`
-  // and waits until it answers health checks (over TLS with `tls`, when
-  // enabled). ADDRESS is `address`, or 127.0.0.1 with a free port when
-  // empty. Its stderr goes to `stderr_path` when not empty (else to this
-  // process's stderr).
-  explicit ServerProcess(const std::string& db_path,
-                         const std::string& address = "",
-                         std::vector<std::string> flags = {},
-                         const ClientTlsOptions& tls = {},
-                         const std::string& stderr_path = "");
-  // Kills it with SIGKILL if still running.
-  ~ServerProcess();
-  const std::string& address() const { return address_; }
-  // SIGKILL: a crash, no clean shutdown.
-  void Kill();
-  // SIGTERM, then waits; returns the exit status.
-  int Terminate();
-  // Sends `signal` and returns at once.
-  void Signal(int signal);
-  // True while the process has not exited (it is not waited for).
-  bool Running();
-
- private:
-  pid_t pid_ = -1;
-  std::string address_;
-};
-
-// What a command-line program printed, and how it ended.
-struct ProgramRun {
-  int exit_code = -1;  // -1 when it did not exit normally
-  std::string out;
-  std::string err;
-};
-
-// Runs hotlinectl (`cli_binary`) with `args` against `address` with
-// `token` (through HOTLINE_SERVER / HOTLINE_TOKEN, as a person would),
-// capturing its output in files under `dir`.
-ProgramRun RunCli(const std::string& cli_binary, const std::string& address,
-                  const std::string& token,
-                  const std::vector<std::string>& args, const TempDir& dir);
-
 // A client of the server at `address` with `token`, default options.
 std::unique_ptr<Client> ConnectTo(const std::string& address,
                                   const std::string& token);
 
-// The path of the hotline-server binary built with the tests.
-std::string ServerBinary();
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();
 // A TCP connection to 127.0.0.1:`port` (close it yourself), or -1.

@@ -21,6 +21,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "tests/support/programs.h"
 #include "tests/support/test_support.h"
 
 extern char** environ;

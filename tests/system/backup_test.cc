@@ -29,6 +29,7 @@
 #include "gtest/gtest.h"
 #include "storage/sql/restored_history.h"
 #include "storage/sqlite/sqlite.h"
+#include "tests/support/programs.h"
 #include "tests/support/test_support.h"
 
 namespace hotline {

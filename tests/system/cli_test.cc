@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "tests/support/postgres_support.h"
+#include "tests/support/programs.h"
 #include "tests/support/test_support.h"
 
 namespace hotline {

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
+#include "tests/support/programs.h"
 #include "tests/support/test_support.h"
 
 namespace hotline {

@@ -20,6 +20,7 @@
 #include "client/hotline_client.h"
 #include "gtest/gtest.h"
 #include "tests/support/postgres_support.h"
+#include "tests/support/programs.h"
 #include "tests/support/test_support.h"
 
 namespace hotline {

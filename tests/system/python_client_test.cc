@@ -10,6 +10,7 @@
 #include "common/error_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/programs.h"
 #include "tests/support/test_support.h"
 
 #if !defined(HOTLINE_PYTHON3) || !defined(HOTLINE_PYTHON_STUBS) || \

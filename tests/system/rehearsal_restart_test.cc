@@ -8,6 +8,7 @@
 
 #include "common/proto_time.h"
 #include "gtest/gtest.h"
+#include "tests/support/programs.h"
 #include "tests/support/test_support.h"
 
 namespace hotline {

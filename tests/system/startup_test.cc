@@ -26,6 +26,7 @@
 #include "gtest/gtest.h"
 #include "hotline/version.h"
 #include "storage/sqlite/sqlite.h"
+#include "tests/support/programs.h"
 #include "tests/support/test_support.h"
 
 extern char** environ;

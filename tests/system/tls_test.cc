@@ -23,6 +23,7 @@
 #include "common/error_details.h"
 #include "common/log.h"
 #include "gtest/gtest.h"
+#include "tests/support/programs.h"
 #include "tests/support/test_support.h"
 
 namespace hotline::testing {

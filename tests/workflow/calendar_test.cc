@@ -3,7 +3,7 @@
 #include "workflow/calendar.h"
 
 #include "gtest/gtest.h"
-#include "tests/support/test_support.h"
+#include "tests/support/workflow_fixtures.h"
 
 namespace hotline {
 namespace {

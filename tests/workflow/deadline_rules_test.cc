@@ -4,7 +4,7 @@
 
 #include "common/proto_time.h"
 #include "gtest/gtest.h"
-#include "tests/support/test_support.h"
+#include "tests/support/workflow_fixtures.h"
 #include "workflow/extension_rules.h"
 #include "workflow/policy.h"
 #include "workflow/sweep_rules.h"

@@ -9,7 +9,7 @@
 
 #include "common/proto_time.h"
 #include "gtest/gtest.h"
-#include "tests/support/test_support.h"
+#include "tests/support/workflow_fixtures.h"
 #include "workflow/access.h"
 #include "workflow/scope.h"
 
