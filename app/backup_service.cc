@@ -16,7 +16,7 @@
 #include "common/error_details.h"
 #include "common/log.h"
 #include "common/proto_time.h"
-#include "storage/backup.h"
+#include "storage/backup_files.h"
 #include "storage/store.h"
 #include "workflow/access.h"
 

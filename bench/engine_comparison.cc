@@ -15,8 +15,8 @@
 #include "client/hotline_client.h"
 #include "app/admin_service.h"
 #include "server/hotline_server.h"
-#include "storage/disk_measures.h"
-#include "storage/store.h"
+#include "bench/disk_measures.h"
+#include "storage/open_store.h"
 #include "workflow/clock.h"
 
 namespace hotline::bench {
@@ -109,7 +109,7 @@ absl::Status CompareEngines(const std::string& postgres_uri,
   ServerOptions sqlite;
   sqlite.listen_address = "127.0.0.1:0";
   sqlite.store.path = dir + "/engines.db";
-  sqlite.store.synchronous_full = sqlite_sync_full;
+  sqlite.sqlite.synchronous_full = sqlite_sync_full;
   ServerOptions postgres;
   postgres.listen_address = "127.0.0.1:0";
   postgres.store.path = postgres_uri;

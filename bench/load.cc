@@ -41,8 +41,8 @@
 #include "google/protobuf/util/json_util.h"
 #include "app/admin_service.h"
 #include "server/hotline_server.h"
-#include "storage/disk_measures.h"
-#include "storage/store.h"
+#include "bench/disk_measures.h"
+#include "storage/open_store.h"
 #include "workflow/clock.h"
 
 ABSL_FLAG(std::string, target, "",
@@ -116,7 +116,7 @@ absl::Status MeasureTlsCost(
     ServerOptions options;
     options.listen_address = "127.0.0.1:0";
     options.store.path = dir + (tls ? "/tls.db" : "/plaintext.db");
-    options.store.synchronous_full = sync_full;
+    options.sqlite.synchronous_full = sync_full;
     if (tls) {
       options.transport.cert_file = server_files->certificate_file;
       options.transport.key_file = server_files->key_file;
@@ -317,7 +317,7 @@ int Main(int argc, char** argv) {
     ServerOptions options;
     options.listen_address = "127.0.0.1:0";
     options.store.path = temp_dir + "/bench.db";
-    options.store.synchronous_full = absl::GetFlag(FLAGS_sync) != "normal";
+    options.sqlite.synchronous_full = absl::GetFlag(FLAGS_sync) != "normal";
     if (absl::GetFlag(FLAGS_http)) {
       options.http.listen_address = "127.0.0.1:0";
       // Each keep-alive connection holds a worker: more workers than

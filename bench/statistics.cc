@@ -41,7 +41,7 @@
 #include "app/admin_service.h"
 #include "server/hotline_server.h"
 #include "app/ticket_changes.h"
-#include "storage/store.h"
+#include "storage/open_store.h"
 #include "workflow/clock.h"
 
 ABSL_FLAG(std::string, sizes, "100000,1000000",
@@ -176,9 +176,10 @@ std::optional<Timing> Run(int64_t tickets, const std::string& dir, int calls) {
   {
     storage::StoreOptions options;
     options.path = path;
-    options.synchronous_full = false;
+    storage::SqliteOptions sqlite;
+    sqlite.synchronous_full = false;
     absl::StatusOr<std::unique_ptr<storage::Store>> store =
-        storage::OpenStore(options);
+        storage::OpenStore(options, sqlite);
     if (!store.ok()) {
       std::cerr << store.status() << "\n";
       return std::nullopt;

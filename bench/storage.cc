@@ -53,8 +53,8 @@
 #include "app/admin_service.h"
 #include "server/hotline_server.h"
 #include "app/ticket_changes.h"
-#include "storage/disk_measures.h"
-#include "storage/store.h"
+#include "bench/disk_measures.h"
+#include "storage/open_store.h"
 #include "workflow/calendar.h"
 #include "workflow/clock.h"
 #include "workflow/daily_report_rules.h"
@@ -536,9 +536,10 @@ int RunFootprint(const std::string& dir) {
   {
     storage::StoreOptions options;
     options.path = path;
-    options.synchronous_full = false;
+    storage::SqliteOptions sqlite;
+    sqlite.synchronous_full = false;
     absl::StatusOr<std::unique_ptr<storage::Store>> store =
-        storage::OpenStore(options);
+        storage::OpenStore(options, sqlite);
     if (!store.ok()) {
       std::cerr << store.status() << "\n";
       return 1;
@@ -927,9 +928,10 @@ std::optional<SizeResult> RunListSize(int64_t tickets, const std::string& dir,
   {
     storage::StoreOptions options;
     options.path = path;
-    options.synchronous_full = false;
+    storage::SqliteOptions sqlite;
+    sqlite.synchronous_full = false;
     absl::StatusOr<std::unique_ptr<storage::Store>> store =
-        storage::OpenStore(options);
+        storage::OpenStore(options, sqlite);
     if (!store.ok()) {
       std::cerr << store.status() << "\n";
       return std::nullopt;

@@ -28,7 +28,7 @@
 #include "server/event_feed.h"
 #include "app/executor.h"
 #include "server/transport_security.h"
-#include "storage/store.h"
+#include "storage/open_store.h"
 #include "workflow/clock.h"
 
 namespace grpc {
@@ -53,6 +53,8 @@ struct ServerOptions {
   // host:port; port 0 picks a free one.
   std::string listen_address = "127.0.0.1:7345";
   storage::StoreOptions store;
+  // The SQLite store's own options (ignored by a PostgreSQL store).
+  storage::SqliteOptions sqlite;
   // Largest request or response message, in bytes.
   int max_message_bytes = 4 << 20;
   // The working-day calendar file (empty: the shipped one, see

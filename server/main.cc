@@ -32,7 +32,8 @@
 #include "server/hotline_server.h"
 #include "app/store_comparison.h"
 #include "server/transport_security.h"
-#include "storage/postgres.h"
+#include "storage/open_store.h"
+#include "storage/postgres/postgres.h"
 #include "storage/sqlite_to_postgres.h"
 #include "workflow/clock.h"
 #include "workflow/policy.h"
@@ -246,8 +247,9 @@ int CopyDatabase() {
     options.lock = lock;
     // The copy opened the SQLite file with its integrity check a moment
     // ago: once is enough.
-    options.check_integrity = false;
-    return hotline::storage::OpenStore(options);
+    hotline::storage::SqliteOptions sqlite;
+    sqlite.check_integrity = false;
+    return hotline::storage::OpenStore(options, sqlite);
   };
   absl::StatusOr<std::unique_ptr<hotline::storage::Store>> source =
       open(from, /*lock=*/true);
@@ -381,7 +383,7 @@ int main(int argc, char** argv) {
   options.time_zone = absl::GetFlag(FLAGS_time_zone);
   options.listen_address = absl::GetFlag(FLAGS_listen);
   options.store.path = absl::GetFlag(FLAGS_db);
-  options.store.synchronous_full = sync == "full";
+  options.sqlite.synchronous_full = sync == "full";
   options.store.read_connections = absl::GetFlag(FLAGS_read_connections);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.metrics_listen_address = absl::GetFlag(FLAGS_metrics_listen);

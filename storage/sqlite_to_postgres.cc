@@ -9,12 +9,12 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "storage/postgres.h"
-#include "storage/postgres_schema.h"
-#include "storage/queries.h"
-#include "storage/restored_history.h"
-#include "storage/sqlite.h"
-#include "storage/sqlite_store.h"
+#include "storage/postgres/postgres.h"
+#include "storage/postgres/postgres_schema.h"
+#include "storage/sql/queries.h"
+#include "storage/sql/restored_history.h"
+#include "storage/sqlite/sqlite.h"
+#include "storage/sqlite/sqlite_store.h"
 
 namespace hotline::storage {
 namespace {

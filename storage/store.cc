@@ -5,9 +5,6 @@
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
-#include "storage/postgres.h"
-#include "storage/postgres_store.h"
-#include "storage/sqlite_store.h"
 
 namespace hotline::storage {
 
@@ -54,19 +51,6 @@ absl::StatusOr<absl::TimeZone> LoadStoreTimeZone(const std::string& name) {
                      "\"; give an IANA name such as Asia/Shanghai"));
   }
   return zone;
-}
-
-absl::StatusOr<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
-  if (IsPostgresUri(options.path)) {
-    absl::StatusOr<std::unique_ptr<PostgresStore>> store =
-        PostgresStore::Open(options);
-    if (!store.ok()) return store.status();
-    return std::unique_ptr<Store>(*std::move(store));
-  }
-  absl::StatusOr<std::unique_ptr<SqliteStore>> store =
-      SqliteStore::Open(options);
-  if (!store.ok()) return store.status();
-  return std::unique_ptr<Store>(*std::move(store));
 }
 
 }  // namespace hotline::storage

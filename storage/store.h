@@ -4,7 +4,8 @@
 // write is one ChangeSet (change_set.h) committed all or nothing. Nothing
 // outside storage/ sees SQL, a connection or a statement.
 //
-//   ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(options));
+//   ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
+//                    OpenStore(options));  // storage/open_store.h
 //   absl::StatusOr<std::optional<StoredTicket>> t = store->LoadTicket(42);
 //   ChangeSet changes = ...;  // built by the rules from what was read
 //   store->Commit(std::move(changes), [](absl::Status s) { ... });
@@ -49,17 +50,14 @@
 
 namespace hotline::storage {
 
-// PRAGMA application_id of a hotline SQLite database: "HOTL".
-inline constexpr int32_t kApplicationId = 0x484F544C;
-
+// What every engine is told when a store opens (OpenStore,
+// storage/open_store.h); each engine's own options are its own
+// (storage/sqlite/sqlite_options.h).
 struct StoreOptions {
   // The database file, created when missing; or a PostgreSQL connection
   // URI (postgresql://[user@]host[:port]/dbname?...), whose database must
   // exist (the store creates its tables).
   std::string path;
-  // synchronous=FULL: every commit is fsynced. NORMAL trades the last
-  // commits before a power loss (not a process crash) for speed.
-  bool synchronous_full = true;
   // Read connections; readers beyond this many wait for one.
   int read_connections = 4;
   // At most this many change sets share one transaction.
@@ -75,8 +73,6 @@ struct StoreOptions {
   // when the process ends, however it ends. The server sets it; the bootstrap
   // command does not (it may run beside a running server).
   bool lock = false;
-  // Run PRAGMA quick_check before opening (reads the whole file once).
-  bool check_integrity = true;
 };
 
 enum class StoreHealth {
@@ -142,9 +138,8 @@ class Store {
   // the store cannot say now.
   virtual absl::StatusOr<bool> HoldLeadership() = 0;
   // Whether other processes may share this store (then leadership can pass
-  // between them, and is worth telling an operator about). Constant; false
-  // unless an engine says otherwise.
-  virtual bool Shared() const { return false; }
+  // between them, and is worth telling an operator about). Constant.
+  virtual bool Shared() const = 0;
 
   // ---- Health.
 
@@ -257,11 +252,6 @@ bool WouldBlock(const absl::Status& status);
 // The IANA time zone `name` (StoreOptions::time_zone); INVALID_ARGUMENT
 // naming it when this machine does not know it.
 absl::StatusOr<absl::TimeZone> LoadStoreTimeZone(const std::string& name);
-
-// Opens the store options.path names: a PostgreSQL database for a
-// postgresql:// or postgres:// URI (postgres_store.h), else the SQLite file
-// at that path (sqlite_store.h).
-absl::StatusOr<std::unique_ptr<Store>> OpenStore(const StoreOptions& options);
 
 }  // namespace hotline::storage
 

@@ -52,6 +52,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "storage/open_store.h"
 #include "storage/sqlite_to_postgres.h"
 #include "tests/support/postgres_support.h"
 #include "tests/support/test_support.h"
@@ -163,7 +164,7 @@ class StatisticsTest : public ServerTest {
     clock_.Set(Beijing(2021, 2, 1, 9, 0));
     // The scenario makes hundreds of writes; their durability is tested
     // elsewhere.
-    options_.store.synchronous_full = false;
+    options_.sqlite.synchronous_full = false;
   }
 
   void SetUp() override {

@@ -22,7 +22,7 @@
 #include "common/proto_time.h"
 #include "gtest/gtest.h"
 #include "hotline/v1/hotline_service.grpc.pb.h"
-#include "storage/sql/queries.h"
+#include "storage/open_store.h"
 #include "tests/support/test_support.h"
 #include "workflow/policy.h"
 

@@ -2,6 +2,8 @@
 // postgres_store.h): stores opened side by side on one database stand for
 // servers, each with its own connections, writer and follower. Runs on the
 // test cluster (ctest's postgres fixture).
+#include "storage/postgres/postgres_store.h"
+
 #include <atomic>
 #include <future>
 #include <memory>
@@ -17,7 +19,6 @@
 #include "gtest/gtest.h"
 #include "storage/change_set.h"
 #include "storage/postgres/postgres.h"
-#include "storage/store.h"
 #include "tests/support/postgres_support.h"
 #include "workflow/stat_facts.h"
 
@@ -39,7 +40,8 @@ std::unique_ptr<Store> OpenOn(const std::string& uri) {
   storage::StoreOptions options;
   options.path = uri;
   options.time_zone = "Asia/Shanghai";
-  absl::StatusOr<std::unique_ptr<Store>> store = storage::OpenStore(options);
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      storage::PostgresStore::Open(options);
   EXPECT_TRUE(store.ok()) << store.status();
   return store.ok() ? *std::move(store) : nullptr;
 }
@@ -282,7 +284,8 @@ TEST_F(PostgresStoreTest, ADatabaseOfSomethingElseIsRefused) {
   ASSERT_TRUE((*db)->Execute("CREATE TABLE invoices (id BIGINT)").ok());
   storage::StoreOptions options;
   options.path = uri_;
-  absl::StatusOr<std::unique_ptr<Store>> store = storage::OpenStore(options);
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      storage::PostgresStore::Open(options);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(store.status().message().find("invoices"), std::string::npos)
@@ -293,7 +296,8 @@ TEST_F(PostgresStoreTest, AnUnreachableServerIsUnavailableWithoutThePassword) {
   storage::StoreOptions options;
   options.path =
       "postgresql://hotline:s3cret@127.0.0.1:1/hotline?connect_timeout=2";
-  absl::StatusOr<std::unique_ptr<Store>> store = storage::OpenStore(options);
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      storage::PostgresStore::Open(options);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(store.status().message().find("s3cret"), std::string::npos)

@@ -24,7 +24,9 @@
 #include "storage/sql/stat_rollup.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/sqlite_store.h"
-#include "tests/support/test_support.h"
+#include "tests/support/storage_support.h"
+#include "tests/support/temp_dir.h"
+#include "workflow/stat_facts.h"
 
 namespace hotline::storage {
 namespace {
@@ -56,20 +58,50 @@ v1::Ticket SampleTicket(const std::string& source_id) {
   return ticket;
 }
 
-// Inserts a ticket and its CREATED event in one unit; returns the ticket.
+// The zone the stores of these tests count statistics days in.
+absl::TimeZone StoreZone() {
+  absl::StatusOr<absl::TimeZone> zone =
+      LoadStoreTimeZone(StoreOptions().time_zone);
+  EXPECT_TRUE(zone.ok()) << zone.status();
+  return zone.ok() ? *zone : absl::UTCTimeZone();
+}
+
+// What a create commits, as a use case builds it: `ticket` named with a
+// reserved number, its CREATED event and its statistics.
+ChangeSet NewTicketChanges(Store& store, v1::Ticket ticket) {
+  absl::StatusOr<int64_t> number = store.ReserveNumbers(NumberKind::kTicket, 1);
+  EXPECT_TRUE(number.ok()) << number.status();
+  ticket.set_name(absl::StrCat("tickets/", number.ok() ? *number : 0));
+  ticket.set_etag("1");
+  ChangeSet changes;
+  v1::Event event;
+  event.set_ticket(ticket.name());
+  event.set_type(v1::Event::CREATED);
+  event.set_actor("intake/city");
+  event.set_state_after(v1::Ticket::RECEIVED);
+  changes.events.push_back(event);
+  changes.stat_changes = TicketStatChanges(nullptr, ticket, StoreZone());
+  changes.new_tickets.push_back(std::move(ticket));
+  return changes;
+}
+
+// Commits a new ticket and its CREATED event; returns the ticket.
 v1::Ticket InsertWithEvent(SqliteStore& store, const std::string& source_id) {
-  v1::Ticket ticket = SampleTicket(source_id);
-  absl::Status status = store.WriteAndWait([&](Connection& db) {
-    if (absl::Status s = InsertTicket(db, &ticket); !s.ok()) return s;
-    v1::Event event;
-    event.set_ticket(ticket.name());
-    event.set_type(v1::Event::CREATED);
-    event.set_actor("intake/city");
-    event.set_state_after(v1::Ticket::RECEIVED);
-    return InsertEvent(db, &event);
-  });
+  ChangeSet changes = NewTicketChanges(store, SampleTicket(source_id));
+  v1::Ticket ticket = changes.new_tickets.front();
+  absl::Status status = store.CommitAndWait(std::move(changes));
   EXPECT_TRUE(status.ok()) << status;
   return ticket;
+}
+
+// A change set that adds the department `id`.
+ChangeSet NewDepartment(const std::string& id, const std::string& name) {
+  ChangeSet changes;
+  DepartmentRow row;
+  row.id = id;
+  row.department.set_display_name(name);
+  changes.departments.push_back(row);
+  return changes;
 }
 
 template <typename T>
@@ -326,8 +358,7 @@ TEST(Storage, AFullDiskIsResourceExhaustedAndHealthRecoversWithSpace) {
   for (int i = 0; i < 100 && full.ok(); ++i) {
     v1::Ticket ticket = SampleTicket(absl::StrCat("big-", i));
     ticket.set_content(std::string(20000, 'x'));
-    full = store->WriteAndWait(
-        [&](Connection& db) { return InsertTicket(db, &ticket); });
+    full = store->CommitAndWait(NewTicketChanges(*store, ticket));
   }
   EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted) << full;
   EXPECT_TRUE(IsDiskFull(full));
@@ -337,11 +368,9 @@ TEST(Storage, AFullDiskIsResourceExhaustedAndHealthRecoversWithSpace) {
   // Space again: the next write commits and health follows.
   ASSERT_TRUE(limit_pages("1073741823").ok());
   EXPECT_EQ(store->health(), StoreHealth::kHealthy);
-  v1::Ticket after = SampleTicket("after");
-  EXPECT_TRUE(store
-                  ->WriteAndWait(
-                      [&](Connection& db) { return InsertTicket(db, &after); })
-                  .ok());
+  EXPECT_TRUE(
+      store->CommitAndWait(NewTicketChanges(*store, SampleTicket("after")))
+          .ok());
   EXPECT_EQ(changes, (std::vector<StoreHealth>{StoreHealth::kHealthy,
                                                StoreHealth::kDiskFull,
                                                StoreHealth::kHealthy}));
@@ -359,18 +388,11 @@ TEST(Storage, DamageFoundWhileRunningIsDataLossAndStays) {
           [](Connection& db) { return QueryTickets(db, TicketQuery()); });
   EXPECT_EQ(read.status().code(), absl::StatusCode::kDataLoss) << read.status();
   EXPECT_EQ(store->health(), StoreHealth::kDamaged);
-  v1::Ticket ticket = SampleTicket("new");
-  absl::Status write = store->WriteAndWait(
-      [&](Connection& db) { return InsertTicket(db, &ticket); });
+  absl::Status write =
+      store->CommitAndWait(NewTicketChanges(*store, SampleTicket("new")));
   EXPECT_EQ(write.code(), absl::StatusCode::kDataLoss) << write;
   // A write elsewhere commits, but the damage is still there.
-  v1::Department department;
-  department.set_display_name("住建局");
-  EXPECT_TRUE(store
-                  ->WriteAndWait([&](Connection& db) {
-                    return InsertDepartment(db, "housing", department);
-                  })
-                  .ok());
+  EXPECT_TRUE(store->CommitAndWait(NewDepartment("housing", "住建局")).ok());
   EXPECT_EQ(store->health(), StoreHealth::kDamaged);
 }
 
@@ -381,13 +403,7 @@ TEST(Storage, EverythingIsThereAfterCloseAndReopen) {
   {
     std::unique_ptr<SqliteStore> store = OpenStore(path);
     name = InsertWithEvent(*store, "SZ-1").name();
-    v1::Department department;
-    department.set_display_name("住建局");
-    ASSERT_TRUE(store
-                    ->WriteAndWait([&](Connection& db) {
-                      return InsertDepartment(db, "housing", department);
-                    })
-                    .ok());
+    ASSERT_TRUE(store->CommitAndWait(NewDepartment("housing", "住建局")).ok());
   }
   std::unique_ptr<SqliteStore> store = OpenStore(path);
   auto ticket = ReadOrDie<std::optional<v1::Ticket>>(
@@ -407,24 +423,28 @@ TEST(Storage, EverythingIsThereAfterCloseAndReopen) {
   EXPECT_EQ(department->display_name(), "住建局");
 }
 
-TEST(Storage, UpdateBumpsEtagAndRefusesAStaleOne) {
+TEST(Storage, AnUpdateReplacesItsVersionAndAStaleOneIsAConflict) {
   TempDir dir;
   std::unique_ptr<SqliteStore> store = OpenStore(dir.File("db"));
-  v1::Ticket ticket = InsertWithEvent(*store, "");
-  const v1::Ticket inserted = ticket;
+  const v1::Ticket inserted = InsertWithEvent(*store, "");
+  v1::Ticket ticket = inserted;
   ticket.set_state(v1::Ticket::DISPATCHED);
   ticket.set_department("departments/housing");
-  ASSERT_TRUE(store
-                  ->WriteAndWait([&](Connection& db) {
-                    return UpdateTicket(db, inserted, &ticket);
-                  })
-                  .ok());
-  EXPECT_EQ(ticket.etag(), "2");
-  v1::Ticket stale = ticket;
-  stale.set_etag("1");
-  absl::Status status = store->WriteAndWait(
-      [&](Connection& db) { return UpdateTicket(db, inserted, &stale); });
-  EXPECT_EQ(status.code(), absl::StatusCode::kAborted);
+  ticket.set_etag("2");
+  ChangeSet update;
+  update.ExpectVersion(TicketId(ticket), "1");
+  update.tickets.push_back(ticket);
+  update.stat_changes = TicketStatChanges(&inserted, ticket, StoreZone());
+  ASSERT_TRUE(store->CommitAndWait(std::move(update)).ok());
+  // Another change made from version 1, too late: version 2 is stored.
+  v1::Ticket stale = inserted;
+  stale.set_state(v1::Ticket::CLOSED);
+  stale.set_etag("2");
+  ChangeSet late;
+  late.tickets.push_back(stale);
+  absl::Status status = store->CommitAndWait(std::move(late));
+  EXPECT_EQ(status.code(), absl::StatusCode::kAborted) << status;
+  EXPECT_TRUE(IsConflict(status)) << status;
   // The filter columns follow the body.
   TicketQuery query;
   query.department = "departments/housing";
@@ -477,14 +497,15 @@ TEST(Storage, AFailingUnitIsUndoneAloneInItsGroup) {
   }
 }
 
-TEST(Storage, DuplicateSourceIdIsAlreadyExists) {
+TEST(Storage, ATakenSourceIdIsAConflictAndWritesNothing) {
   TempDir dir;
   std::unique_ptr<SqliteStore> store = OpenStore(dir.File("db"));
   InsertWithEvent(*store, "SZ-9");
-  v1::Ticket again = SampleTicket("SZ-9");
-  absl::Status status = store->WriteAndWait(
-      [&](Connection& db) { return InsertTicket(db, &again); });
-  EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists);
+  absl::Status status =
+      store->CommitAndWait(NewTicketChanges(*store, SampleTicket("SZ-9")));
+  EXPECT_TRUE(IsConflict(status)) << status;
+  // Not the second ticket's event either.
+  EXPECT_EQ(*store->LatestSeq(), 1);
 }
 
 TEST(Storage, EventSequenceIsGlobalAndIncreasing) {

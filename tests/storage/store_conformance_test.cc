@@ -23,11 +23,11 @@
 #include "common/proto_time.h"
 #include "gtest/gtest.h"
 #include "storage/change_set.h"
-#include "storage/store.h"
+#include "storage/open_store.h"
 #include "tests/storage/store_history.h"
 #include "tests/storage/store_questions.h"
 #include "tests/support/postgres_support.h"
-#include "tests/support/test_support.h"
+#include "tests/support/temp_dir.h"
 #include "workflow/stat_facts.h"
 
 namespace hotline {

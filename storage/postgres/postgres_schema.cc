@@ -1,0 +1,104 @@
+#include "storage/postgres/postgres_schema.h"
+
+#include <algorithm>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "storage/sql/schema.h"
+
+namespace hotline::storage {
+namespace {
+
+// The tables only a PostgreSQL store has: its schema version, and what
+// several processes sharing the database need (postgres_schema.h).
+constexpr const char* kOwnTables = R"sql(
+CREATE TABLE hotline_schema (version INTEGER NOT NULL);
+
+CREATE TABLE feed_head (
+  id  INTEGER PRIMARY KEY CHECK (id = 1),
+  seq BIGINT NOT NULL
+);
+INSERT INTO feed_head (id, seq) VALUES (1, 0);
+
+CREATE TABLE number_counters (
+  kind INTEGER PRIMARY KEY,
+  next BIGINT NOT NULL
+);
+INSERT INTO number_counters (kind, next) VALUES (0, 1), (1, 1), (2, 1);
+)sql";
+
+// Version 1: the shared migrations released with the PostgreSQL store, in
+// one go, and the store's own tables; each later version one more shared
+// migration (storage/sql/schema.h).
+std::string Migration(int version) {
+  if (version > 1) {
+    return SharedMigration(version - 1 + kSharedMigrationsInPostgresV1,
+                           SqlDialect::kPostgres);
+  }
+  std::string schema;
+  for (int shared = 1; shared <= kSharedMigrationsInPostgresV1; ++shared) {
+    absl::StrAppend(&schema, SharedMigration(shared, SqlDialect::kPostgres));
+  }
+  return absl::StrCat(schema, kOwnTables);
+}
+
+}  // namespace
+
+int LatestPostgresSchemaVersion() {
+  return SharedMigrationCount() - kSharedMigrationsInPostgresV1 + 1;
+}
+
+absl::Status MigratePostgres(Connection& db) {
+  absl::StatusOr<std::vector<std::string>> tables = db.QueryTexts(
+      "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+      "ORDER BY tablename");
+  if (!tables.ok()) return tables.status();
+  std::vector<std::string>& names = *tables;
+  const bool marked =
+      std::find(names.begin(), names.end(), "hotline_schema") != names.end();
+  int64_t version = 0;
+  if (marked) {
+    absl::StatusOr<int64_t> recorded =
+        db.QueryInt64("SELECT MAX(version) FROM hotline_schema");
+    if (!recorded.ok()) return recorded.status();
+    version = *recorded;
+  } else if (!names.empty()) {
+    names.resize(std::min<size_t>(names.size(), 3));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the PostgreSQL database is not a hotline database (it has tables: ",
+        absl::StrJoin(names, ", "),
+        "); give hotline a database of its own (createdb)"));
+  }
+  if (version > LatestPostgresSchemaVersion()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the PostgreSQL database has schema version ", version,
+        ", newer than this build's ", LatestPostgresSchemaVersion(),
+        "; run a newer hotline-server"));
+  }
+  if (version == LatestPostgresSchemaVersion()) return absl::OkStatus();
+  if (absl::Status s = db.BeginWrite(); !s.ok()) return s;
+  auto fail = [&](absl::Status status) {
+    db.Execute("ROLLBACK").IgnoreError();
+    return status;
+  };
+  for (int next = static_cast<int>(version) + 1;
+       next <= LatestPostgresSchemaVersion(); ++next) {
+    if (absl::Status s = db.Execute(Migration(next)); !s.ok()) {
+      return fail(absl::InternalError(
+          absl::StrCat("migration ", next, " failed: ", s.message())));
+    }
+  }
+  if (absl::Status s = db.Execute(
+          absl::StrCat("DELETE FROM hotline_schema; INSERT INTO hotline_schema "
+                       "(version) VALUES (",
+                       LatestPostgresSchemaVersion(), ")"));
+      !s.ok()) {
+    return fail(s);
+  }
+  return db.Execute("COMMIT");
+}
+
+}  // namespace hotline::storage

@@ -1,0 +1,229 @@
+#include "storage/postgres/postgres_store.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "storage/postgres/postgres_schema.h"
+#include "storage/sql/queries.h"
+#include "storage/sql/stat_rollup.h"
+
+namespace hotline::storage {
+namespace {
+
+// How often the follower looks for the other processes' events.
+constexpr absl::Duration kFollowInterval = absl::Milliseconds(50);
+// Events the follower hands on at a time.
+constexpr int kFollowBatch = 1000;
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::Open(
+    const StoreOptions& options) {
+  absl::StatusOr<absl::TimeZone> zone = LoadStoreTimeZone(options.time_zone);
+  if (!zone.ok()) return zone.status();
+  std::unique_ptr<PostgresStore> store(new PostgresStore(*zone, options.path));
+  absl::StatusOr<std::unique_ptr<PgConnection>> writer =
+      PgConnection::Open(options.path);
+  if (!writer.ok()) return writer.status();
+  // One process at a time migrates and prepares the statistics (their
+  // first preparation counts what is stored, once).
+  absl::StatusOr<int64_t> locked = (*writer)->QueryInt64(
+      absl::StrCat("SELECT 1 FROM pg_advisory_lock(", kSetupLockKey, ")"));
+  if (!locked.ok()) return locked.status();
+  // Under the setup lock, so that a copy that holds it sees this store
+  // once it is open (kServerLockKey).
+  absl::Status prepared =
+      (*writer)
+          ->QueryInt64(absl::StrCat("SELECT 1 FROM pg_advisory_lock_shared(",
+                                    kServerLockKey, ")"))
+          .status();
+  if (prepared.ok()) prepared = MigratePostgres(**writer);
+  if (prepared.ok()) prepared = PrepareStatistics(**writer, *zone);
+  (*writer)
+      ->Execute(absl::StrCat("SELECT pg_advisory_unlock(", kSetupLockKey, ")"))
+      .IgnoreError();
+  if (!prepared.ok()) return prepared;
+
+  absl::StatusOr<int64_t> head =
+      (*writer)->QueryInt64("SELECT seq FROM feed_head");
+  if (!head.ok()) return head.status();
+  store->opened_at_seq_ = *head;
+
+  std::vector<std::unique_ptr<Connection>> readers;
+  for (int i = 0; i < std::max(1, options.read_connections); ++i) {
+    absl::StatusOr<std::unique_ptr<PgConnection>> reader =
+        PgConnection::Open(options.path);
+    if (!reader.ok()) return reader.status();
+    readers.push_back(*std::move(reader));
+  }
+  absl::StatusOr<std::unique_ptr<PgConnection>> follower =
+      PgConnection::Open(options.path);
+  if (!follower.ok()) return follower.status();
+  store->follower_db_ = *std::move(follower);
+  store->Start(std::move(readers), *std::move(writer), options.max_write_batch,
+               *head + 1);
+  return store;
+}
+
+PostgresStore::~PostgresStore() { Close(); }
+
+void PostgresStore::Close() {
+  {
+    absl::MutexLock lock(&follow_mutex_);
+    follow_stop_ = true;
+  }
+  if (follower_.joinable()) follower_.join();
+  SqlStore::Close();
+  absl::MutexLock lock(&leader_mutex_);
+  leader_db_.reset();  // ends the session, and its lead
+  leading_ = false;
+}
+
+absl::StatusOr<int64_t> PostgresStore::ReserveNumbers(NumberKind kind,
+                                                      int count) {
+  if (count < 1) return absl::InvalidArgumentError("reserve at least one");
+  // The reservation's commit does not wait for the disk: a number is used
+  // only by a later, synchronous commit, whose WAL flush takes this earlier
+  // record with it (to the disk and to a synchronous standby alike). A
+  // reservation lost in a crash was used by nothing durable.
+  return Read<int64_t>([&](Connection& db) -> absl::StatusOr<int64_t> {
+    if (absl::Status s =
+            db.Execute("BEGIN; SET LOCAL synchronous_commit = off");
+        !s.ok()) {
+      db.Execute("ROLLBACK").IgnoreError();
+      return s;
+    }
+    auto fail = [&](absl::Status status) {
+      db.Execute("ROLLBACK").IgnoreError();
+      return status;
+    };
+    absl::StatusOr<Statement> stmt = db.Prepare(
+        "UPDATE number_counters SET next = next + ? WHERE kind = ? "
+        "RETURNING next");
+    if (!stmt.ok()) return fail(stmt.status());
+    stmt->BindInt64(1, count);
+    stmt->BindInt64(2, static_cast<int>(kind));
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return fail(row.status());
+    if (!*row) {
+      return fail(absl::InternalError("number_counters has no such kind"));
+    }
+    const int64_t next = stmt->ColumnInt64(0);
+    if (absl::Status s = db.Execute("COMMIT"); !s.ok()) return fail(s);
+    return next - count;
+  });
+}
+
+absl::StatusOr<int64_t> PostgresStore::FirstSeqOfGroup(
+    Connection& db, int64_t /*next_in_memory*/) {
+  // Held until this transaction's commit is visible: see the header.
+  absl::StatusOr<int64_t> head =
+      db.QueryInt64("SELECT seq FROM feed_head WHERE id = 1 FOR UPDATE");
+  if (!head.ok()) return head.status();
+  return *head + 1;
+}
+
+absl::Status PostgresStore::SeqsOfGroupTaken(Connection& db, int64_t first,
+                                             int64_t next) {
+  if (next == first) return absl::OkStatus();
+  absl::StatusOr<Statement> stmt =
+      db.Prepare("UPDATE feed_head SET seq = ? WHERE id = 1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, next - 1);
+  return stmt->Run();
+}
+
+void PostgresStore::Committed(const std::vector<v1::Event>& /*events*/) {
+  absl::MutexLock lock(&follow_mutex_);
+  follow_wake_ = true;
+}
+
+void PostgresStore::NumberTaken(Connection& /*db*/) {
+  // The counters are in the database, shared by every process: a number
+  // found taken was written by hand or by a copy that did not move them.
+  LogWarning(
+      "a new ticket, card or token number was taken already: is "
+      "number_counters behind the stored numbers?");
+}
+
+void PostgresStore::SetCommitListener(
+    std::function<void(const std::vector<v1::Event>&)> listener) {
+  SqlStore::SetCommitListener(std::move(listener));
+  follower_ = std::thread([this] { Follow(); });
+}
+
+void PostgresStore::Follow() {
+  int64_t through = opened_at_seq_;
+  absl::Time complained;
+  while (true) {
+    {
+      absl::MutexLock lock(&follow_mutex_);
+      follow_mutex_.AwaitWithTimeout(
+          absl::Condition(
+              +[](PostgresStore* s)
+                   ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->follow_mutex_) {
+                     return s->follow_wake_ || s->follow_stop_;
+                   },
+              this),
+          kFollowInterval);
+      if (follow_stop_) return;
+      follow_wake_ = false;
+    }
+    while (true) {
+      EventFeedQuery query;
+      query.after_seq = through;
+      query.limit = kFollowBatch;
+      absl::StatusOr<std::vector<v1::Event>> events =
+          storage::QueryEventFeed(*follower_db_, query);
+      if (!events.ok()) {
+        if (absl::Now() - complained > absl::Minutes(1)) {
+          complained = absl::Now();
+          LogWarning(absl::StrCat("cannot read new events from ", description(),
+                                  ": ", events.status().message()));
+        }
+        break;
+      }
+      if (events->empty()) break;
+      through = events->back().seq();
+      if (commit_listener()) commit_listener()(*events);
+      if (static_cast<int>(events->size()) < kFollowBatch) break;
+    }
+  }
+}
+
+absl::StatusOr<bool> PostgresStore::HoldLeadership() {
+  absl::MutexLock lock(&leader_mutex_);
+  if (leader_db_ == nullptr) {
+    absl::StatusOr<std::unique_ptr<PgConnection>> db = PgConnection::Open(uri_);
+    if (!db.ok()) return db.status();
+    leader_db_ = *std::move(db);
+  }
+  if (leading_) {
+    // Still the session that took the lock?
+    if (leader_db_->Alive() && leader_db_->generation() == leader_generation_) {
+      return true;
+    }
+    leading_ = false;
+    LogWarning(absl::StrCat("lost the lead of ", description(),
+                            " with its connection; another server may lead"));
+  }
+  absl::StatusOr<int64_t> taken = leader_db_->QueryInt64(
+      absl::StrCat("SELECT CASE WHEN pg_try_advisory_lock(", kLeaderLockKey,
+                   ") THEN 1 ELSE 0 END"));
+  if (!taken.ok()) return taken.status();
+  leading_ = *taken == 1;
+  leader_generation_ = leader_db_->generation();
+  return leading_;
+}
+
+absl::StatusOr<BackupFile> PostgresStore::WriteBackup(
+    const std::string& /*directory*/, absl::Time /*now*/) {
+  return absl::FailedPreconditionError(
+      "this server keeps its data in PostgreSQL, which is backed up with "
+      "PostgreSQL's own tools (pg_dump, or pg_basebackup and WAL archiving; "
+      "see docs/operations.md, \"PostgreSQL\"), not with CreateBackup");
+}
+
+}  // namespace hotline::storage

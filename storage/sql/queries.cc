@@ -1,0 +1,735 @@
+#include "storage/sql/queries.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "common/proto_time.h"
+#include "storage/change_set.h"
+#include "storage/sql/rows.h"
+
+namespace hotline::storage {
+namespace {
+
+constexpr absl::string_view kTicketPrefix = "tickets/";
+constexpr absl::string_view kTokenPrefix = "tokens/";
+
+int64_t NumericId(absl::string_view name, absl::string_view prefix) {
+  int64_t id = 0;
+  if (name.size() <= prefix.size() ||
+      !absl::SimpleAtoi(name.substr(prefix.size()), &id)) {
+    return 0;
+  }
+  return id;
+}
+
+template <typename Message>
+absl::StatusOr<std::optional<Message>> LoadOneBody(Statement& stmt,
+                                                   absl::string_view what) {
+  absl::StatusOr<bool> row = stmt.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<Message>();
+  absl::StatusOr<Message> message = ParseBody<Message>(stmt, 0, what);
+  if (!message.ok()) return message.status();
+  return std::optional<Message>(*std::move(message));
+}
+
+// Steps through every row, turning each into a T with `from_row`.
+template <typename T, typename FromRow>
+absl::StatusOr<std::vector<T>> CollectRows(Statement& stmt, FromRow from_row) {
+  std::vector<T> out;
+  while (true) {
+    absl::StatusOr<bool> row = stmt.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    absl::StatusOr<T> value = from_row(stmt);
+    if (!value.ok()) return value.status();
+    out.push_back(*std::move(value));
+  }
+}
+
+template <typename Message>
+absl::StatusOr<std::vector<Message>> LoadAllBodies(Statement& stmt,
+                                                   absl::string_view what) {
+  return CollectRows<Message>(stmt, [what](const Statement& row) {
+    return ParseBody<Message>(row, 0, what);
+  });
+}
+
+v1::Department DepartmentFromRow(const Statement& stmt) {
+  v1::Department department;
+  department.set_name(absl::StrCat("departments/", stmt.ColumnText(0)));
+  department.set_display_name(stmt.ColumnText(1));
+  *department.mutable_create_time() =
+      ToProtoTime(absl::FromUnixMicros(stmt.ColumnInt64(2)));
+  return department;
+}
+
+constexpr const char* kTokenColumns =
+    "id, principal, display_name, created_at, revoked_at, "
+    "certificate_identity";
+
+v1::Token TokenFromRow(const Statement& stmt) {
+  v1::Token token;
+  token.set_name(absl::StrCat(kTokenPrefix, stmt.ColumnInt64(0)));
+  token.set_principal(stmt.ColumnText(1));
+  token.set_display_name(stmt.ColumnText(2));
+  *token.mutable_create_time() =
+      ToProtoTime(absl::FromUnixMicros(stmt.ColumnInt64(3)));
+  if (!stmt.ColumnIsNull(4)) {
+    *token.mutable_revoke_time() =
+        ToProtoTime(absl::FromUnixMicros(stmt.ColumnInt64(4)));
+  }
+  if (!stmt.ColumnIsNull(5)) token.set_certificate_identity(stmt.ColumnText(5));
+  return token;
+}
+
+void BindNextDue(Statement& stmt, int index, const v1::Ticket& ticket) {
+  if (ticket.has_next_due_at()) {
+    stmt.BindInt64(index, ToUnixMicros(ticket.next_due_at()));
+  } else {
+    stmt.BindNull(index);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<v1::Ticket>> LoadTicket(Connection& db,
+                                                     int64_t id) {
+  absl::StatusOr<Statement> stmt =
+      db.Prepare("SELECT body FROM tickets WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, id);
+  return LoadOneBody<v1::Ticket>(*stmt, "ticket");
+}
+
+absl::StatusOr<std::optional<v1::Ticket>> LoadTicketBySourceId(
+    Connection& db, const std::string& source_id) {
+  absl::StatusOr<Statement> stmt =
+      db.Prepare("SELECT body FROM tickets WHERE source_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, source_id);
+  return LoadOneBody<v1::Ticket>(*stmt, "ticket");
+}
+
+absl::StatusOr<std::optional<int64_t>> FindCreateRequest(
+    Connection& db, const std::string& principal,
+    const std::string& request_id) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "SELECT ticket_id FROM create_requests WHERE principal = ? AND "
+      "request_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, principal);
+  stmt->BindText(2, request_id);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<int64_t>();
+  return std::optional<int64_t>(stmt->ColumnInt64(0));
+}
+
+std::string TicketQuerySql(const Connection& db, const TicketQuery& query) {
+  // The statement text depends only on which fields are set, so the cache
+  // holds at most one statement per combination actually used.
+  std::vector<std::string> where = {"id > ?"};
+  if (query.state) where.push_back("state = ?");
+  if (query.department) where.push_back("department = ?");
+  if (query.type) where.push_back("type = ?");
+  if (query.topic) where.push_back("topic = ?");
+  if (query.urgency) where.push_back("urgency = ?");
+  if (query.source_id) where.push_back("source_id = ?");
+  if (query.created_by) where.push_back("created_by = ?");
+  if (query.received_from_micros) where.push_back("received_at >= ?");
+  if (query.received_until_micros) where.push_back("received_at <= ?");
+  // With only a received_at range, SQLite prefers walking the primary key
+  // (no sort for ORDER BY id), which reads the whole table when the range is
+  // narrow. The received_at index reads just the range, then sorts it. The
+  // engine says how to ask for that (SQLite's INDEXED BY is not PostgreSQL).
+  const bool only_received_range =
+      where.size() > 1 && !query.state && !query.department && !query.type &&
+      !query.topic && !query.urgency && !query.source_id && !query.created_by;
+  return absl::StrCat(
+      "SELECT body FROM ",
+      only_received_range
+          ? db.TableThroughIndex("tickets", "tickets_by_received")
+          : "tickets",
+      " WHERE ", absl::StrJoin(where, " AND "), " ORDER BY id LIMIT ?");
+}
+
+absl::StatusOr<std::vector<v1::Ticket>> QueryTickets(Connection& db,
+                                                     const TicketQuery& query) {
+  const std::string sql = TicketQuerySql(db, query);
+  absl::StatusOr<Statement> stmt = db.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  int index = 1;
+  stmt->BindInt64(index++, query.after_id);
+  if (query.state) stmt->BindInt64(index++, *query.state);
+  if (query.department) stmt->BindText(index++, *query.department);
+  if (query.type) stmt->BindInt64(index++, *query.type);
+  if (query.topic) stmt->BindText(index++, *query.topic);
+  if (query.urgency) stmt->BindInt64(index++, *query.urgency);
+  if (query.source_id) stmt->BindText(index++, *query.source_id);
+  if (query.created_by) stmt->BindText(index++, *query.created_by);
+  if (query.received_from_micros) {
+    stmt->BindInt64(index++, *query.received_from_micros);
+  }
+  if (query.received_until_micros) {
+    stmt->BindInt64(index++, *query.received_until_micros);
+  }
+  stmt->BindInt64(index++, query.limit);
+  return LoadAllBodies<v1::Ticket>(*stmt, "ticket");
+}
+
+absl::StatusOr<std::vector<v1::Event>> QueryTicketEvents(Connection& db,
+                                                         int64_t ticket_id,
+                                                         int64_t after_seq,
+                                                         int limit) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "SELECT body FROM events WHERE ticket_id = ? AND seq > ? ORDER BY seq "
+      "LIMIT ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, ticket_id);
+  stmt->BindInt64(2, after_seq);
+  stmt->BindInt64(3, limit);
+  return LoadAllBodies<v1::Event>(*stmt, "event");
+}
+
+absl::StatusOr<std::optional<v1::Department>> LoadDepartment(
+    Connection& db, const std::string& id) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "SELECT id, display_name, created_at FROM departments WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, id);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<v1::Department>();
+  return std::optional<v1::Department>(DepartmentFromRow(*stmt));
+}
+
+absl::StatusOr<std::vector<v1::Department>> QueryDepartments(
+    Connection& db, const std::string& after_id, int limit) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "SELECT id, display_name, created_at FROM departments WHERE id > ? "
+      "ORDER BY id LIMIT ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, after_id);
+  stmt->BindInt64(2, limit);
+  return CollectRows<v1::Department>(*stmt, [](const Statement& row) {
+    return absl::StatusOr<v1::Department>(DepartmentFromRow(row));
+  });
+}
+
+absl::StatusOr<std::optional<TokenRecord>> LoadTokenBySecretHash(
+    Connection& db, const std::string& secret_hash) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "SELECT id, principal, revoked_at FROM tokens WHERE secret_hash = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindBlob(1, secret_hash);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<TokenRecord>();
+  return std::optional<TokenRecord>(TokenRecord{
+      stmt->ColumnInt64(0), stmt->ColumnText(1), !stmt->ColumnIsNull(2)});
+}
+
+namespace {
+
+// The first row of `stmt` (id, principal, revoked_at) as a TokenRecord.
+absl::StatusOr<std::optional<TokenRecord>> FirstTokenRecord(Statement& stmt) {
+  absl::StatusOr<bool> row = stmt.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<TokenRecord>();
+  return std::optional<TokenRecord>(TokenRecord{
+      stmt.ColumnInt64(0), stmt.ColumnText(1), !stmt.ColumnIsNull(2)});
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<TokenRecord>> LoadTokenByCertificateIdentity(
+    Connection& db, const std::string& identity) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "SELECT id, principal, revoked_at FROM tokens "
+      "WHERE certificate_identity = ? AND certificate_identity IS NOT NULL "
+      "ORDER BY revoked_at IS NULL DESC, id DESC LIMIT 1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, identity);
+  return FirstTokenRecord(*stmt);
+}
+
+absl::StatusOr<std::optional<TokenRecord>> LoadTokenRecord(Connection& db,
+                                                           int64_t id) {
+  absl::StatusOr<Statement> stmt =
+      db.Prepare("SELECT id, principal, revoked_at FROM tokens WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, id);
+  return FirstTokenRecord(*stmt);
+}
+
+absl::StatusOr<std::optional<v1::Token>> LoadToken(Connection& db, int64_t id) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      absl::StrCat("SELECT ", kTokenColumns, " FROM tokens WHERE id = ?"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, id);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<v1::Token>();
+  return std::optional<v1::Token>(TokenFromRow(*stmt));
+}
+
+absl::StatusOr<std::vector<v1::Token>> QueryTokens(Connection& db,
+                                                   int64_t after_id,
+                                                   int limit) {
+  absl::StatusOr<Statement> stmt =
+      db.Prepare(absl::StrCat("SELECT ", kTokenColumns,
+                              " FROM tokens WHERE id > ? ORDER BY id LIMIT ?"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, after_id);
+  stmt->BindInt64(2, limit);
+  return CollectRows<v1::Token>(*stmt, [](const Statement& row) {
+    return absl::StatusOr<v1::Token>(TokenFromRow(row));
+  });
+}
+
+absl::Status InsertTicketRow(Connection& db, const v1::Ticket& ticket) {
+  const int64_t id = TicketId(ticket);
+  int64_t version = 0;
+  if (id <= 0 || !absl::SimpleAtoi(ticket.etag(), &version)) {
+    return absl::InternalError(absl::StrCat("a new ticket \"", ticket.name(),
+                                            "\" has no number or etag"));
+  }
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "INSERT INTO tickets (id, source_id, created_by, state, department, "
+      "type, topic, urgency, received_at, version, body, next_due_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, id);
+  stmt->BindTextOrNull(2, ticket.source_id());
+  stmt->BindText(3, ticket.created_by());
+  stmt->BindInt64(4, ticket.state());
+  stmt->BindTextOrNull(5, ticket.department());
+  stmt->BindInt64(6, ticket.type());
+  stmt->BindText(7, ticket.topic());
+  stmt->BindInt64(8, ticket.urgency());
+  stmt->BindInt64(9, ToUnixMicros(ticket.received_at()));
+  stmt->BindInt64(10, version);
+  stmt->BindBlob(11, ticket.SerializeAsString());
+  BindNextDue(*stmt, 12, ticket);
+  return stmt->Run();
+}
+
+absl::Status UpdateTicketRow(Connection& db, const v1::Ticket& ticket) {
+  int64_t version = 0;
+  if (!absl::SimpleAtoi(ticket.etag(), &version) || version < 2) {
+    return absl::InternalError(
+        absl::StrCat("ticket ", ticket.name(), " has no new etag"));
+  }
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "UPDATE tickets SET state = ?, department = ?, version = ?, body = ?, "
+      "next_due_at = ? WHERE id = ? AND version = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, ticket.state());
+  stmt->BindTextOrNull(2, ticket.department());
+  stmt->BindInt64(3, version);
+  stmt->BindBlob(4, ticket.SerializeAsString());
+  BindNextDue(*stmt, 5, ticket);
+  stmt->BindInt64(6, TicketId(ticket));
+  stmt->BindInt64(7, version - 1);
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  if (db.Changes() != 1) {
+    return ConflictError(absl::StrCat(
+        ticket.name(), " changed while it was being updated; retry"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status InsertEventRow(Connection& db, const v1::Event& event) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "INSERT INTO events (seq, ticket_id, time, type, actor, department, "
+      "previous_department, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, event.seq());
+  stmt->BindInt64(2, NumericId(event.ticket(), kTicketPrefix));
+  stmt->BindInt64(3, ToUnixMicros(event.time()));
+  stmt->BindInt64(4, event.type());
+  stmt->BindText(5, event.actor());
+  stmt->BindTextOrNull(6, event.department());
+  stmt->BindTextOrNull(7, event.previous_department());
+  stmt->BindBlob(8, event.SerializeAsString());
+  return stmt->Run();
+}
+
+absl::Status InsertCreateRequest(Connection& db, const std::string& principal,
+                                 const std::string& request_id,
+                                 int64_t ticket_id, int64_t created_at_micros) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "INSERT INTO create_requests (principal, request_id, ticket_id, "
+      "created_at) VALUES (?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, principal);
+  stmt->BindText(2, request_id);
+  stmt->BindInt64(3, ticket_id);
+  stmt->BindInt64(4, created_at_micros);
+  return stmt->Run();
+}
+
+absl::Status InsertDepartment(Connection& db, const std::string& id,
+                              const v1::Department& department) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "INSERT INTO departments (id, display_name, created_at) VALUES (?, ?, "
+      "?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, id);
+  stmt->BindText(2, department.display_name());
+  stmt->BindInt64(3, ToUnixMicros(department.create_time()));
+  return stmt->Run();
+}
+
+absl::Status InsertTokenRow(Connection& db, const std::string& secret_hash,
+                            const v1::Token& token) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "INSERT INTO tokens (id, secret_hash, principal, display_name, "
+      "created_at, certificate_identity) VALUES (?, ?, ?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, NumericId(token.name(), kTokenPrefix));
+  stmt->BindBlob(2, secret_hash);
+  stmt->BindText(3, token.principal());
+  stmt->BindText(4, token.display_name());
+  stmt->BindInt64(5, ToUnixMicros(token.create_time()));
+  if (token.certificate_identity().empty()) {
+    stmt->BindNull(6);
+  } else {
+    stmt->BindText(6, token.certificate_identity());
+  }
+  return stmt->Run();
+}
+
+absl::Status MarkTokenRevoked(Connection& db, int64_t id,
+                              int64_t revoked_at_micros) {
+  absl::StatusOr<Statement> stmt =
+      db.Prepare("UPDATE tokens SET revoked_at = ? WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, revoked_at_micros);
+  stmt->BindInt64(2, id);
+  return stmt->Run();
+}
+
+absl::StatusOr<std::vector<int64_t>> QueryDueTicketIds(Connection& db,
+                                                       int64_t now_micros,
+                                                       int limit) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "SELECT id FROM tickets WHERE next_due_at IS NOT NULL AND "
+      "next_due_at <= ? ORDER BY next_due_at, id LIMIT ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, now_micros);
+  stmt->BindInt64(2, limit);
+  return CollectRows<int64_t>(*stmt, [](const Statement& row) {
+    return absl::StatusOr<int64_t>(row.ColumnInt64(0));
+  });
+}
+
+absl::StatusOr<std::optional<int64_t>> EarliestDueMicros(Connection& db) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "SELECT MIN(next_due_at) FROM tickets WHERE next_due_at IS NOT NULL");
+  if (!stmt.ok()) return stmt.status();
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row || stmt->ColumnIsNull(0)) return std::optional<int64_t>();
+  return std::optional<int64_t>(stmt->ColumnInt64(0));
+}
+
+absl::StatusOr<std::optional<v1::Card>> LoadCard(Connection& db, int64_t id) {
+  absl::StatusOr<Statement> stmt =
+      db.Prepare("SELECT body FROM cards WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, id);
+  return LoadOneBody<v1::Card>(*stmt, "card");
+}
+
+absl::StatusOr<std::vector<v1::Card>> QueryCards(Connection& db,
+                                                 const CardQuery& query) {
+  std::vector<std::string> where = {"id > ?"};
+  if (query.department) where.push_back("department = ?");
+  if (query.ticket_id) where.push_back("ticket_id = ?");
+  if (query.color) where.push_back("color = ?");
+  if (query.issued_from_micros) where.push_back("issued_at >= ?");
+  if (query.issued_to_micros) where.push_back("issued_at < ?");
+  if (query.active) {
+    where.push_back(*query.active ? "revoked_at IS NULL"
+                                  : "revoked_at IS NOT NULL");
+  }
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      absl::StrCat("SELECT body FROM cards WHERE ",
+                   absl::StrJoin(where, " AND "), " ORDER BY id LIMIT ?"));
+  if (!stmt.ok()) return stmt.status();
+  int index = 1;
+  stmt->BindInt64(index++, query.after_id);
+  if (query.department) stmt->BindText(index++, *query.department);
+  if (query.ticket_id) stmt->BindInt64(index++, *query.ticket_id);
+  if (query.color) stmt->BindInt64(index++, *query.color);
+  if (query.issued_from_micros)
+    stmt->BindInt64(index++, *query.issued_from_micros);
+  if (query.issued_to_micros) stmt->BindInt64(index++, *query.issued_to_micros);
+  stmt->BindInt64(index++, query.limit);
+  return LoadAllBodies<v1::Card>(*stmt, "card");
+}
+
+absl::Status InsertCardRow(Connection& db, const v1::Card& card) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "INSERT INTO cards (id, ticket_id, department, color, issued_at, "
+      "revoked_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, CardId(card));
+  stmt->BindInt64(2, NumericId(card.ticket(), kTicketPrefix));
+  stmt->BindText(3, card.department());
+  stmt->BindInt64(4, card.color());
+  stmt->BindInt64(5, ToUnixMicros(card.issue_time()));
+  if (card.has_revoke_time()) {
+    stmt->BindInt64(6, ToUnixMicros(card.revoke_time()));
+  } else {
+    stmt->BindNull(6);
+  }
+  stmt->BindBlob(7, card.SerializeAsString());
+  return stmt->Run();
+}
+
+absl::Status UpdateCardRow(Connection& db, const v1::Card& card) {
+  absl::StatusOr<Statement> stmt =
+      db.Prepare("UPDATE cards SET revoked_at = ?, body = ? WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  if (card.has_revoke_time()) {
+    stmt->BindInt64(1, ToUnixMicros(card.revoke_time()));
+  } else {
+    stmt->BindNull(1);
+  }
+  stmt->BindBlob(2, card.SerializeAsString());
+  stmt->BindInt64(3, CardId(card));
+  return stmt->Run();
+}
+
+absl::StatusOr<std::vector<v1::Policy>> LoadPolicies(Connection& db) {
+  absl::StatusOr<Statement> stmt =
+      db.Prepare("SELECT body FROM policies ORDER BY effective_from");
+  if (!stmt.ok()) return stmt.status();
+  return LoadAllBodies<v1::Policy>(*stmt, "policy");
+}
+
+absl::Status InsertPolicy(Connection& db, const v1::Policy& policy) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "INSERT INTO policies (version, effective_from, body) VALUES (?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, policy.version());
+  stmt->BindInt64(2, ToUnixMicros(policy.effective_from()));
+  stmt->BindBlob(3, policy.SerializeAsString());
+  return stmt->Run();
+}
+
+absl::Status UpsertDailyReport(Connection& db, const v1::DailyReport& report) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "INSERT INTO daily_reports (ticket_id, date, department, progress, "
+      "submitted_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (ticket_id, date) DO "
+      "UPDATE SET department = excluded.department, progress = "
+      "excluded.progress, submitted_at = excluded.submitted_at");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, TicketIdOfName(report.ticket()));
+  stmt->BindText(2, report.date());
+  stmt->BindText(3, report.department());
+  stmt->BindText(4, report.progress());
+  stmt->BindInt64(5, ToUnixMicros(report.submit_time()));
+  return stmt->Run();
+}
+
+absl::StatusOr<std::vector<std::pair<int64_t, v1::DailyReport>>>
+QueryDailyReports(Connection& db, const DailyReportQuery& query) {
+  // Reports are given for the current day only (and an amendment keeps its
+  // row), so ids grow with dates: the first report of the first date at or
+  // after from_date bounds the ids, and the page is read in id order from
+  // there instead of from the first report ever.
+  std::vector<std::string> where = {
+      query.from_date
+          ? absl::StrCat("id > ", db.Greatest(),
+                         "(?, COALESCE((SELECT id FROM daily_reports WHERE "
+                         "date >= ? ORDER BY date, id LIMIT 1) - 1, "
+                         "9223372036854775806))")
+          : "id > ?"};
+  if (query.department) where.push_back("department = ?");
+  if (query.ticket_id) where.push_back("ticket_id = ?");
+  if (query.from_date) where.push_back("date >= ?");
+  if (query.to_date) where.push_back("date <= ?");
+  absl::StatusOr<Statement> stmt = db.Prepare(absl::StrCat(
+      "SELECT id, ticket_id, date, department, progress, submitted_at FROM "
+      "daily_reports WHERE ",
+      absl::StrJoin(where, " AND "), " ORDER BY id LIMIT ?"));
+  if (!stmt.ok()) return stmt.status();
+  int index = 1;
+  stmt->BindInt64(index++, query.after_id);
+  if (query.from_date) stmt->BindText(index++, *query.from_date);
+  if (query.department) stmt->BindText(index++, *query.department);
+  if (query.ticket_id) stmt->BindInt64(index++, *query.ticket_id);
+  if (query.from_date) stmt->BindText(index++, *query.from_date);
+  if (query.to_date) stmt->BindText(index++, *query.to_date);
+  stmt->BindInt64(index++, query.limit);
+  using Row = std::pair<int64_t, v1::DailyReport>;
+  return CollectRows<Row>(*stmt, [](const Statement& row) {
+    v1::DailyReport report;
+    report.set_ticket(absl::StrCat(kTicketPrefix, row.ColumnInt64(1)));
+    report.set_date(row.ColumnText(2));
+    report.set_department(row.ColumnText(3));
+    report.set_progress(row.ColumnText(4));
+    *report.mutable_submit_time() =
+        ToProtoTime(absl::FromUnixMicros(row.ColumnInt64(5)));
+    return absl::StatusOr<Row>(Row(row.ColumnInt64(0), std::move(report)));
+  });
+}
+
+absl::StatusOr<bool> InsertDailyObligationRow(Connection& db, int64_t ticket_id,
+                                              const std::string& date,
+                                              const std::string& department,
+                                              bool reported) {
+  absl::StatusOr<Statement> stmt = db.Prepare(
+      "INSERT INTO daily_obligations (ticket_id, date, department, "
+      "reported) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt64(1, ticket_id);
+  stmt->BindText(2, date);
+  stmt->BindText(3, department);
+  stmt->BindInt64(4, reported ? 1 : 0);
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  return db.Changes() == 1;
+}
+
+absl::StatusOr<ComplianceCounts> QueryCompliance(Connection& db,
+                                                 const std::string& department,
+                                                 const std::string& from_date,
+                                                 const std::string& to_date,
+                                                 int max_misses) {
+  ComplianceCounts counts;
+  absl::StatusOr<Statement> totals = db.Prepare(
+      "SELECT COUNT(*), COALESCE(SUM(reported), 0) FROM daily_obligations "
+      "WHERE department = ? AND date >= ? AND date <= ?");
+  if (!totals.ok()) return totals.status();
+  totals->BindText(1, department);
+  totals->BindText(2, from_date);
+  totals->BindText(3, to_date);
+  absl::StatusOr<bool> row = totals->Step();
+  if (!row.ok()) return row.status();
+  counts.owed = static_cast<int>(totals->ColumnInt64(0));
+  counts.given = static_cast<int>(totals->ColumnInt64(1));
+  absl::StatusOr<Statement> misses = db.Prepare(
+      "SELECT ticket_id, date FROM daily_obligations WHERE department = ? AND "
+      "date >= ? AND date <= ? AND reported = 0 ORDER BY date, ticket_id "
+      "LIMIT ?");
+  if (!misses.ok()) return misses.status();
+  misses->BindText(1, department);
+  misses->BindText(2, from_date);
+  misses->BindText(3, to_date);
+  misses->BindInt64(4, max_misses);
+  while (true) {
+    absl::StatusOr<bool> next = misses->Step();
+    if (!next.ok()) return next.status();
+    if (!*next) return counts;
+    counts.misses.emplace_back(misses->ColumnInt64(0), misses->ColumnText(1));
+  }
+}
+
+namespace {
+
+// Events of `department` (holding the ticket) or, by the partial index, of
+// the events that took a ticket away from it, each in seq order from its
+// own index, merged: a page costs two index ranges, whatever the history.
+absl::StatusOr<std::vector<v1::Event>> QueryDepartmentFeed(
+    Connection& db, const std::string& department, int64_t after_seq,
+    int limit) {
+  std::vector<std::pair<int64_t, std::string>> rows;
+  for (const char* column : {"department", "previous_department"}) {
+    absl::StatusOr<Statement> stmt =
+        db.Prepare(absl::StrCat("SELECT seq, body FROM events WHERE ", column,
+                                " = ? AND seq > ? ORDER BY seq LIMIT ?"));
+    if (!stmt.ok()) return stmt.status();
+    stmt->BindText(1, department);
+    stmt->BindInt64(2, after_seq);
+    stmt->BindInt64(3, limit);
+    while (true) {
+      absl::StatusOr<bool> row = stmt->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      rows.emplace_back(stmt->ColumnInt64(0), std::string(stmt->ColumnBlob(1)));
+    }
+  }
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end(),
+                         [](const auto& a, const auto& b) {
+                           return a.first == b.first;
+                         }),
+             rows.end());
+  if (static_cast<int>(rows.size()) > limit) rows.resize(limit);
+  std::vector<v1::Event> events;
+  events.reserve(rows.size());
+  for (const auto& [seq, body] : rows) {
+    v1::Event event;
+    if (!event.ParseFromString(body)) {
+      return absl::DataLossError("stored event cannot be parsed");
+    }
+    events.push_back(std::move(event));
+  }
+  return events;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<v1::Event>> QueryEventFeed(
+    Connection& db, const EventFeedQuery& query) {
+  if (!query.ticket_id && query.department) {
+    return QueryDepartmentFeed(db, *query.department, query.after_seq,
+                               query.limit);
+  }
+  std::string sql;
+  if (query.ticket_id) {
+    sql = "SELECT body FROM events WHERE ticket_id = ? AND seq > ?";
+  } else if (query.department) {
+    // Two index ranges, merged by seq.
+    sql =
+        "SELECT body FROM events WHERE seq > ? AND (department = ? OR "
+        "previous_department = ?)";
+  } else if (query.created_by) {
+    sql =
+        "SELECT e.body FROM events e JOIN tickets t ON t.id = e.ticket_id "
+        "WHERE e.seq > ? AND t.created_by = ?";
+  } else {
+    sql = "SELECT body FROM events WHERE seq > ?";
+  }
+  absl::StatusOr<Statement> stmt =
+      db.Prepare(absl::StrCat(sql, " ORDER BY seq LIMIT ?"));
+  if (!stmt.ok()) return stmt.status();
+  int index = 1;
+  if (query.ticket_id) {
+    stmt->BindInt64(index++, *query.ticket_id);
+    stmt->BindInt64(index++, query.after_seq);
+  } else if (query.department) {
+    stmt->BindInt64(index++, query.after_seq);
+    stmt->BindText(index++, *query.department);
+    stmt->BindText(index++, *query.department);
+  } else if (query.created_by) {
+    stmt->BindInt64(index++, query.after_seq);
+    stmt->BindText(index++, *query.created_by);
+  } else {
+    stmt->BindInt64(index++, query.after_seq);
+  }
+  stmt->BindInt64(index++, query.limit);
+  return LoadAllBodies<v1::Event>(*stmt, "event");
+}
+
+absl::StatusOr<int64_t> LatestSeq(Connection& db) {
+  return db.QueryInt64("SELECT COALESCE(MAX(seq), 0) FROM events");
+}
+
+absl::StatusOr<int64_t> LatestEventTimeMicros(Connection& db) {
+  // The latest event by seq, by the primary key: events are recorded at the
+  // clock's time, so no later event carries a later request time.
+  return db.QueryInt64(
+      "SELECT COALESCE((SELECT time FROM events ORDER BY seq DESC LIMIT 1), "
+      "0)");
+}
+
+}  // namespace hotline::storage

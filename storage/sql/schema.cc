@@ -1,0 +1,265 @@
+#include "storage/sql/schema.h"
+
+#include <iterator>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "workflow/stat_facts.h"
+
+namespace hotline::storage {
+namespace {
+
+// Migration 4 made a column for each of these counters. A new counter needs
+// a new migration that adds its column to stat_counts and stat_day_changes
+// (ALTER TABLE ... ADD COLUMN ... INTEGER NOT NULL DEFAULT 0).
+constexpr int kCountersOfMigration4 = 15;
+static_assert(kStatCounterCount == kCountersOfMigration4,
+              "a new statistics counter needs a new shared migration that "
+              "adds its column (storage/sql/schema.cc)");
+
+// Times are UTC microseconds since the Unix epoch. A ticket's full state is
+// the serialized hotline.v1.Ticket in `body`; the columns beside it copy the
+// fields that lists filter and sort on, so every list is served by an index.
+constexpr const char* kSharedMigrations[] = {
+    // 1: tickets, their events, idempotent creates, departments, tokens.
+    R"sql(
+CREATE TABLE tickets (
+  id          INTEGER PRIMARY KEY,
+  source_id   TEXT UNIQUE,
+  created_by  TEXT NOT NULL,
+  state       INTEGER NOT NULL,
+  department  TEXT,
+  type        INTEGER NOT NULL,
+  topic       TEXT NOT NULL,
+  urgency     INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  version     INTEGER NOT NULL,
+  body        BLOB NOT NULL
+);
+CREATE INDEX tickets_by_state ON tickets(state, id);
+CREATE INDEX tickets_by_department ON tickets(department, state, id);
+CREATE INDEX tickets_by_type ON tickets(type, id);
+CREATE INDEX tickets_by_topic ON tickets(topic, id);
+CREATE INDEX tickets_by_urgency ON tickets(urgency, id);
+CREATE INDEX tickets_by_creator ON tickets(created_by, id);
+CREATE INDEX tickets_by_received ON tickets(received_at, id);
+
+CREATE TABLE events (
+  seq        INTEGER PRIMARY KEY,
+  ticket_id  INTEGER NOT NULL REFERENCES tickets(id),
+  time       INTEGER NOT NULL,
+  type       INTEGER NOT NULL,
+  actor      TEXT NOT NULL,
+  department TEXT,
+  previous_department TEXT,
+  body       BLOB NOT NULL
+);
+CREATE INDEX events_by_ticket ON events(ticket_id, seq);
+
+CREATE TABLE create_requests (
+  principal  TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  ticket_id  INTEGER NOT NULL REFERENCES tickets(id),
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (principal, request_id)
+) WITHOUT ROWID;
+
+CREATE TABLE departments (
+  id           TEXT PRIMARY KEY,
+  display_name TEXT NOT NULL,
+  created_at   INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE tokens (
+  id           INTEGER PRIMARY KEY,
+  secret_hash  BLOB NOT NULL UNIQUE,
+  principal    TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  revoked_at   INTEGER
+);
+)sql",
+    // 2: deadlines and cards. next_due_at is the ticket's nearest pending
+    // deadline (NULL: none), so the sweeper finds due tickets, and the time
+    // to wake up, through an index that holds only open tickets.
+    R"sql(
+ALTER TABLE tickets ADD COLUMN next_due_at INTEGER;
+CREATE INDEX tickets_by_next_due ON tickets(next_due_at)
+  WHERE next_due_at IS NOT NULL;
+
+CREATE TABLE cards (
+  id          INTEGER PRIMARY KEY,
+  ticket_id   INTEGER NOT NULL REFERENCES tickets(id),
+  department  TEXT NOT NULL,
+  color       INTEGER NOT NULL,
+  issued_at   INTEGER NOT NULL,
+  revoked_at  INTEGER,
+  body        BLOB NOT NULL
+);
+CREATE INDEX cards_by_department ON cards(department, id);
+CREATE INDEX cards_by_ticket ON cards(ticket_id, id);
+CREATE INDEX cards_by_issued ON cards(issued_at, id);
+
+CREATE TABLE policies (
+  version        TEXT PRIMARY KEY,
+  effective_from INTEGER NOT NULL,
+  body           BLOB NOT NULL
+) WITHOUT ROWID;
+)sql",
+    // 3: daily reports (一日一报), their settled obligations, and indexes for
+    // the per-department change feed.
+    R"sql(
+CREATE TABLE daily_reports (
+  id           {AUTO_ID},
+  ticket_id    INTEGER NOT NULL REFERENCES tickets(id),
+  date         TEXT NOT NULL,
+  department   TEXT NOT NULL,
+  progress     TEXT NOT NULL,
+  submitted_at INTEGER NOT NULL,
+  UNIQUE (ticket_id, date)
+);
+CREATE INDEX daily_reports_by_department ON daily_reports(department, date);
+
+CREATE TABLE daily_obligations (
+  ticket_id  INTEGER NOT NULL REFERENCES tickets(id),
+  date       TEXT NOT NULL,
+  department TEXT NOT NULL,
+  reported   INTEGER NOT NULL,
+  PRIMARY KEY (ticket_id, date)
+) WITHOUT ROWID;
+CREATE INDEX daily_obligations_by_department
+  ON daily_obligations(department, date);
+
+CREATE INDEX events_by_department ON events(department, seq);
+CREATE INDEX events_by_previous_department ON events(previous_department, seq);
+)sql",
+    // 4: statistics sums (storage/sql/stat_rollup.h). {STAT_COUNTERS}: a
+    // column for each of the first kCountersOfMigration4 StatCounter names of
+    // workflow/stat_facts.h, in that order.
+    R"sql(
+CREATE TABLE stat_counts (
+  kind INTEGER NOT NULL,
+  a    TEXT NOT NULL,
+  b    TEXT NOT NULL,
+  day  INTEGER NOT NULL,
+{STAT_COUNTERS}  PRIMARY KEY (kind, a, b, day)
+) WITHOUT ROWID;
+
+CREATE TABLE stat_day_changes (
+  kind       INTEGER NOT NULL,
+  change_day INTEGER NOT NULL,
+  a          TEXT NOT NULL,
+  b          TEXT NOT NULL,
+  day        INTEGER NOT NULL,
+{STAT_COUNTERS}  PRIMARY KEY (kind, change_day, a, b, day)
+) WITHOUT ROWID;
+
+CREATE TABLE stat_log (
+  id     {AUTO_ID},
+  at     INTEGER NOT NULL,
+  before TEXT NOT NULL,
+  after  TEXT NOT NULL
+);
+CREATE INDEX stat_log_by_time ON stat_log(at);
+
+CREATE TABLE stat_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql",
+    // 5: the service's own settings kept with the data (the rehearsal
+    // clock, the calendar coverage deadlines were last computed with), and
+    // the outcomes of mutating calls by request_id, so a retry returns the
+    // first outcome. A request is keyed by a hash of (principal,
+    // request_id); outcomes are kept for a retention period
+    // (storage/sql/request_outcomes.h), the oldest purged a few at a time as
+    // new ones
+    // come.
+    R"sql(
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE request_outcomes (
+  id          {AUTO_ID},
+  request_key BLOB NOT NULL UNIQUE,
+  method      TEXT NOT NULL,
+  fingerprint BLOB NOT NULL,
+  response    BLOB NOT NULL,
+  created_at  INTEGER NOT NULL
+);
+CREATE INDEX request_outcomes_by_age ON request_outcomes(created_at);
+)sql",
+    // 6: tokens that are client certificate bindings (mutual TLS): the
+    // certificate identity instead of a secret (their secret_hash is that of
+    // a random secret no one is shown). One binding per identity that is not
+    // revoked.
+    R"sql(
+ALTER TABLE tokens ADD COLUMN certificate_identity TEXT;
+CREATE UNIQUE INDEX tokens_by_live_certificate ON tokens(certificate_identity)
+  WHERE certificate_identity IS NOT NULL AND revoked_at IS NULL;
+CREATE INDEX tokens_by_certificate ON tokens(certificate_identity, id)
+  WHERE certificate_identity IS NOT NULL;
+)sql",
+    // 7: a department's tickets in id order, so that its lists without a
+    // state filter read one page, not sort all of its tickets
+    // (tickets_by_department, with the state between, serves the filtered
+    // ones).
+    R"sql(
+CREATE INDEX tickets_by_department_id ON tickets(department, id);
+)sql",
+    // 8: first pages that stay flat as the data grows (the storage issue's
+    // list benchmark): a department's daily reports in id order, and the
+    // first report of a date (reports are given for the current day only,
+    // so ids grow with dates: a date bound is an id bound); a department's
+    // tickets by topic or urgency in id order. Events that took a ticket
+    // away from a department are few: only they are indexed by it.
+    R"sql(
+DROP INDEX daily_reports_by_department;
+CREATE INDEX daily_reports_by_department ON daily_reports(department, id);
+CREATE INDEX daily_reports_by_date ON daily_reports(date, id);
+CREATE INDEX tickets_by_department_topic ON tickets(department, topic, id);
+CREATE INDEX tickets_by_department_urgency ON tickets(department, urgency, id);
+DROP INDEX events_by_previous_department;
+CREATE INDEX events_by_previous_department ON events(previous_department, seq)
+  WHERE previous_department IS NOT NULL;
+)sql",
+};
+
+// The counter columns of stat_counts and stat_day_changes, one line each.
+std::string StatCounterColumns() {
+  std::string columns;
+  for (int i = 0; i < kCountersOfMigration4; ++i) {
+    absl::StrAppend(&columns, "  ", kStatCounterNames[i],
+                    " INTEGER NOT NULL DEFAULT 0,\n");
+  }
+  return columns;
+}
+
+}  // namespace
+
+int SharedMigrationCount() {
+  return static_cast<int>(std::size(kSharedMigrations));
+}
+
+std::string SharedMigration(int number, SqlDialect dialect) {
+  if (number < 1 || number > SharedMigrationCount()) return "";
+  if (dialect == SqlDialect::kSqlite) {
+    return absl::StrReplaceAll(kSharedMigrations[number - 1],
+                               {{"{STAT_COUNTERS}", StatCounterColumns()},
+                                {"{AUTO_ID}", "INTEGER PRIMARY KEY"}});
+  }
+  const std::string columns =
+      absl::StrReplaceAll(StatCounterColumns(), {{"INTEGER", "BIGINT"}});
+  return absl::StrReplaceAll(
+      kSharedMigrations[number - 1],
+      {{"{STAT_COUNTERS}", columns},
+       {"{AUTO_ID}", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"},
+       {"INTEGER", "BIGINT"},
+       {"BLOB", "BYTEA"},
+       {"TEXT", "TEXT COLLATE \"C\""},
+       {" WITHOUT ROWID", ""}});
+}
+
+}  // namespace hotline::storage

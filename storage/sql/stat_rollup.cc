@@ -1,0 +1,409 @@
+#include "storage/sql/stat_rollup.h"
+
+#include <array>
+#include <functional>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/proto_time.h"
+#include "storage/sql/rows.h"
+
+namespace hotline::storage {
+namespace {
+
+struct StatKey {
+  StatKind kind;
+  std::string a;
+  std::string b;
+};
+
+// The rows one contribution is counted in, one per StatKind.
+std::array<StatKey, kStatKindCount> KeysOf(const StatFacts& f) {
+  return {{
+      {kStatAll, "", ""},
+      {kStatDepartment, f.department, ""},
+      {kStatType, f.type, ""},
+      {kStatTopic, f.topic, ""},
+      {kStatDeptTopic, f.department, f.topic},
+      {kStatTypeDept, f.type, f.department},
+      {kStatTypeTopic, f.type, f.topic},
+      {kStatTopicDept, f.topic, f.department},
+  }};
+}
+
+std::string CounterColumns(absl::string_view prefix, absl::string_view suffix) {
+  std::vector<std::string> columns;
+  for (const char* name : kStatCounterNames) {
+    columns.push_back(absl::StrCat(prefix, name, suffix));
+  }
+  return absl::StrJoin(columns, ", ");
+}
+
+// INSERT ... ON CONFLICT DO UPDATE adding the counters to one row of
+// `table`, whose key columns are `key_columns`.
+std::string AddSql(absl::string_view table, absl::string_view key_columns,
+                   int key_count) {
+  std::vector<std::string> updates;
+  for (const char* name : kStatCounterNames) {
+    updates.push_back(
+        absl::StrCat(name, " = ", table, ".", name, " + excluded.", name));
+  }
+  std::vector<std::string> params(key_count + kStatCounterCount, "?");
+  return absl::StrCat(
+      "INSERT INTO ", table, " (", key_columns, ", ", CounterColumns("", ""),
+      ") VALUES (", absl::StrJoin(params, ", "), ") ON CONFLICT (", key_columns,
+      ") DO UPDATE SET ", absl::StrJoin(updates, ", "));
+}
+
+// Adds `counts` to one row of stat_counts, or of stat_day_changes when
+// `change_day` is set.
+absl::Status AddToRow(Connection& db, const StatKey& key, int64_t day,
+                      std::optional<int64_t> change_day,
+                      const StatVector& counts) {
+  static const std::string* const kCounts =
+      new std::string(AddSql("stat_counts", "kind, a, b, day", 4));
+  static const std::string* const kDayChanges = new std::string(
+      AddSql("stat_day_changes", "kind, change_day, a, b, day", 5));
+  absl::StatusOr<Statement> stmt =
+      db.Prepare(change_day ? *kDayChanges : *kCounts);
+  if (!stmt.ok()) return stmt.status();
+  int index = 1;
+  stmt->BindInt64(index++, key.kind);
+  if (change_day) stmt->BindInt64(index++, *change_day);
+  stmt->BindText(index++, key.a);
+  stmt->BindText(index++, key.b);
+  stmt->BindInt64(index++, day);
+  for (int64_t value : counts.c) stmt->BindInt64(index++, value);
+  return stmt->Run();
+}
+
+// Fields separated by \x1f; the strings C-escaped, so none holds one.
+std::string EncodeFacts(const std::optional<StatFacts>& f) {
+  if (!f) return "";
+  return absl::StrCat(absl::CEscape(f->department), "\x1f",
+                      absl::CEscape(f->type), "\x1f", absl::CEscape(f->topic),
+                      "\x1f", f->day, "\x1f", absl::StrJoin(f->counts.c, ","));
+}
+
+absl::StatusOr<std::optional<StatFacts>> DecodeFacts(absl::string_view text) {
+  if (text.empty()) return std::optional<StatFacts>();
+  std::vector<absl::string_view> parts = absl::StrSplit(text, '\x1f');
+  std::vector<absl::string_view> counts;
+  StatFacts f;
+  bool ok = parts.size() == 5 && absl::SimpleAtoi(parts[3], &f.day);
+  if (ok) {
+    counts = absl::StrSplit(parts[4], ',');
+    ok = counts.size() == kStatCounterCount;
+  }
+  for (size_t i = 0; ok && i < counts.size(); ++i) {
+    ok = absl::SimpleAtoi(counts[i], &f.counts.c[i]);
+  }
+  ok = ok && absl::CUnescape(parts[0], &f.department) &&
+       absl::CUnescape(parts[1], &f.type) &&
+       absl::CUnescape(parts[2], &f.topic);
+  if (!ok) return absl::DataLossError("a stored statistics change is corrupt");
+  return std::optional<StatFacts>(std::move(f));
+}
+
+// Calls `add(key, day, signed counts)` for every sum row a change touches.
+template <typename Add>
+absl::Status ForEachSumRow(const TimedFacts& change, Add add) {
+  if (change.before && change.after && change.before->SameKey(*change.after)) {
+    StatVector delta = change.after->counts;
+    delta -= change.before->counts;
+    if (delta.IsZero()) return absl::OkStatus();
+    for (const StatKey& key : KeysOf(*change.after)) {
+      if (absl::Status s = add(key, change.after->day, delta); !s.ok())
+        return s;
+    }
+    return absl::OkStatus();
+  }
+  if (change.before) {
+    StatVector minus;
+    minus -= change.before->counts;
+    for (const StatKey& key : KeysOf(*change.before)) {
+      if (absl::Status s = add(key, change.before->day, minus); !s.ok()) {
+        return s;
+      }
+    }
+  }
+  if (change.after) {
+    for (const StatKey& key : KeysOf(*change.after)) {
+      if (absl::Status s = add(key, change.after->day, change.after->counts);
+          !s.ok()) {
+        return s;
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Counts every ticket, card and settled daily report already stored (by a
+// schema older than the statistics tables), each from when it began.
+absl::Status RecountStoredRows(Connection& db, absl::TimeZone zone) {
+  if (absl::Status s = ForEachRow(db, "SELECT body FROM tickets",
+                                  [&](const Statement& row) -> absl::Status {
+                                    absl::StatusOr<v1::Ticket> t =
+                                        ParseBody<v1::Ticket>(row, 0, "ticket");
+                                    if (!t.ok()) return t.status();
+                                    return RecordTicketStats(db, nullptr, *t);
+                                  });
+      !s.ok()) {
+    return s;
+  }
+  // Each return for the department that returned the ticket, from the
+  // RETURNED events (workflow/stat_facts.h).
+  if (absl::Status s = ForEachRow(
+          db,
+          absl::StrCat("SELECT e.time, e.previous_department, t.body FROM "
+                       "events e JOIN tickets t ON t.id = e.ticket_id WHERE "
+                       "e.type = ",
+                       static_cast<int>(v1::Event::RETURNED)),
+          [&](const Statement& row) -> absl::Status {
+            absl::StatusOr<v1::Ticket> t =
+                ParseBody<v1::Ticket>(row, 2, "ticket");
+            if (!t.ok()) return t.status();
+            return RecordStatChange(
+                db, {absl::FromUnixMicros(row.ColumnInt64(0)), std::nullopt,
+                     ReturnFacts(*t, row.ColumnText(1), zone)});
+          });
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = ForEachRow(
+          db,
+          "SELECT c.body, t.type, t.topic FROM cards c JOIN tickets t ON t.id "
+          "= c.ticket_id",
+          [&](const Statement& row) -> absl::Status {
+            absl::StatusOr<v1::Card> card = ParseBody<v1::Card>(row, 0, "card");
+            if (!card.ok()) return card.status();
+            std::optional<StatFacts> facts = CardFacts(
+                *card, static_cast<v1::Ticket::Type>(row.ColumnInt64(1)),
+                row.ColumnText(2), zone);
+            if (!facts) return absl::OkStatus();
+            return RecordStatChange(db, {FromProtoTime(card->issue_time()),
+                                         std::nullopt, std::move(facts)});
+          });
+      !s.ok()) {
+    return s;
+  }
+  return ForEachRow(
+      db,
+      "SELECT o.date, o.department, o.reported, t.type, t.topic FROM "
+      "daily_obligations o JOIN tickets t ON t.id = o.ticket_id",
+      [&](const Statement& row) {
+        return RecordStatChange(
+            db,
+            ObligationStatChange(
+                row.ColumnText(0), row.ColumnText(1), row.ColumnInt64(2) != 0,
+                static_cast<v1::Ticket::Type>(row.ColumnInt64(3)),
+                row.ColumnText(4), zone));
+      });
+}
+
+}  // namespace
+
+void StatBatch::Add(const TimedFacts& change) {
+  const int64_t change_day = DayNumber(absl::ToCivilDay(change.at, zone_));
+  bool touched = false;
+  ForEachSumRow(change, [&](const StatKey& key, int64_t day,
+                            const StatVector& counts) {
+    touched = true;
+    counts_[{key.kind, key.a, key.b, day}] += counts;
+    day_changes_[{key.kind, change_day, key.a, key.b, day}] += counts;
+    return absl::OkStatus();
+  }).IgnoreError();
+  if (!touched) return;
+  log_.push_back({absl::ToUnixMicros(change.at), EncodeFacts(change.before),
+                  EncodeFacts(change.after)});
+}
+
+void StatBatch::Clear() {
+  counts_.clear();
+  day_changes_.clear();
+  log_.clear();
+}
+
+absl::Status StatBatch::Write(Connection& db) const {
+  for (const auto& [key, counts] : counts_) {
+    if (counts.IsZero()) continue;
+    const StatKey row{static_cast<StatKind>(std::get<0>(key)), std::get<1>(key),
+                      std::get<2>(key)};
+    if (absl::Status s =
+            AddToRow(db, row, std::get<3>(key), std::nullopt, counts);
+        !s.ok()) {
+      return s;
+    }
+  }
+  for (const auto& [key, counts] : day_changes_) {
+    if (counts.IsZero()) continue;
+    const StatKey row{static_cast<StatKind>(std::get<0>(key)), std::get<2>(key),
+                      std::get<3>(key)};
+    if (absl::Status s =
+            AddToRow(db, row, std::get<4>(key), std::get<1>(key), counts);
+        !s.ok()) {
+      return s;
+    }
+  }
+  for (const LogRow& entry : log_) {
+    absl::StatusOr<Statement> stmt =
+        db.Prepare("INSERT INTO stat_log (at, before, after) VALUES (?, ?, ?)");
+    if (!stmt.ok()) return stmt.status();
+    stmt->BindInt64(1, entry.at_micros);
+    stmt->BindText(2, entry.before);
+    stmt->BindText(3, entry.after);
+    if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RecordStatChange(Connection& db, const TimedFacts& change) {
+  StatBatch batch(db.zone());
+  batch.Add(change);
+  return batch.Write(db);
+}
+
+absl::Status RecordTicketStats(Connection& db, const v1::Ticket* before,
+                               const v1::Ticket& after) {
+  for (const TimedFacts& change : TicketStatChanges(before, after, db.zone())) {
+    if (absl::Status s = RecordStatChange(db, change); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PrepareStatistics(Connection& db, absl::TimeZone zone) {
+  db.set_zone(zone);
+  absl::StatusOr<Statement> read =
+      db.Prepare("SELECT value FROM stat_meta WHERE key = 'time_zone'");
+  if (!read.ok()) return read.status();
+  absl::StatusOr<bool> row = read->Step();
+  if (!row.ok()) return row.status();
+  if (*row) {
+    const std::string recorded = read->ColumnText(0);
+    if (recorded != zone.name()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the statistics in this database count days in ", recorded, ", not ",
+          zone.name(), "; start the server with --time_zone=", recorded));
+    }
+    return absl::OkStatus();
+  }
+  if (absl::Status s = db.BeginWrite(); !s.ok()) return s;
+  auto fail = [&](absl::Status status) {
+    db.Execute("ROLLBACK").IgnoreError();
+    return status;
+  };
+  absl::StatusOr<Statement> record =
+      db.Prepare("INSERT INTO stat_meta (key, value) VALUES ('time_zone', ?)");
+  if (!record.ok()) return fail(record.status());
+  record->BindText(1, zone.name());
+  if (absl::Status s = record->Run(); !s.ok()) return fail(s);
+
+  if (absl::Status s = RecountStoredRows(db, zone); !s.ok()) return fail(s);
+  return db.Execute("COMMIT");
+}
+
+absl::StatusOr<StatSums> SumStats(Connection& db, const StatSumQuery& q) {
+  const char* group = q.group == StatSumQuery::kByDay ? "day"
+                      : q.group == StatSumQuery::kByA ? "a"
+                                                      : "b";
+  const std::string sums = CounterColumns("SUM(", ")");
+  StatSums out;
+  auto collect = [&](Statement& stmt, int sign) -> absl::Status {
+    while (true) {
+      absl::StatusOr<bool> row = stmt.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return absl::OkStatus();
+      StatVector& v = out[stmt.ColumnText(0)];
+      for (int i = 0; i < kStatCounterCount; ++i) {
+        v.c[i] += sign * stmt.ColumnInt64(i + 1);
+      }
+    }
+  };
+  const std::string filter =
+      absl::StrCat(q.a ? " AND a = ?" : "", " AND day >= ? AND day < ?");
+  {
+    absl::StatusOr<Statement> stmt = db.Prepare(absl::StrCat(
+        "SELECT ", group, ", ", sums, " FROM stat_counts WHERE kind = ?",
+        filter, " GROUP BY ", group));
+    if (!stmt.ok()) return stmt.status();
+    int index = 1;
+    stmt->BindInt64(index++, q.kind);
+    if (q.a) stmt->BindText(index++, *q.a);
+    stmt->BindInt64(index++, q.from_day);
+    stmt->BindInt64(index++, q.to_day);
+    if (absl::Status s = collect(*stmt, 1); !s.ok()) return s;
+  }
+  if (!q.as_of) return out;
+  // Take back what changed at or after the as-of instant: whole days from
+  // the day sums, the rest of the as-of day from the log.
+  const bool at_day_start = *q.as_of == q.as_of_day_start;
+  {
+    absl::StatusOr<Statement> stmt = db.Prepare(absl::StrCat(
+        "SELECT ", group, ", ", sums,
+        " FROM stat_day_changes WHERE kind = ? AND change_day >= ?", filter,
+        " GROUP BY ", group));
+    if (!stmt.ok()) return stmt.status();
+    int index = 1;
+    stmt->BindInt64(index++, q.kind);
+    stmt->BindInt64(index++, at_day_start ? q.as_of_day : q.as_of_day + 1);
+    if (q.a) stmt->BindText(index++, *q.a);
+    stmt->BindInt64(index++, q.from_day);
+    stmt->BindInt64(index++, q.to_day);
+    if (absl::Status s = collect(*stmt, -1); !s.ok()) return s;
+  }
+  if (at_day_start) return out;
+  absl::StatusOr<Statement> log =
+      db.Prepare("SELECT before, after FROM stat_log WHERE at >= ? AND at < ?");
+  if (!log.ok()) return log.status();
+  log->BindInt64(1, absl::ToUnixMicros(*q.as_of));
+  log->BindInt64(2, absl::ToUnixMicros(q.as_of_next_day_start));
+  while (true) {
+    absl::StatusOr<bool> row = log->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    absl::StatusOr<std::optional<StatFacts>> before =
+        DecodeFacts(log->ColumnText(0));
+    absl::StatusOr<std::optional<StatFacts>> after =
+        DecodeFacts(log->ColumnText(1));
+    if (!before.ok()) return before.status();
+    if (!after.ok()) return after.status();
+    TimedFacts change{*q.as_of, *std::move(before), *std::move(after)};
+    absl::Status s = ForEachSumRow(
+        change, [&](const StatKey& key, int64_t day, const StatVector& counts) {
+          if (key.kind != q.kind || (q.a && key.a != *q.a) ||
+              day < q.from_day || day >= q.to_day) {
+            return absl::OkStatus();
+          }
+          const std::string group_key = q.group == StatSumQuery::kByDay
+                                            ? absl::StrCat(day)
+                                        : q.group == StatSumQuery::kByA ? key.a
+                                                                        : key.b;
+          out[group_key] -= counts;
+          return absl::OkStatus();
+        });
+    if (!s.ok()) return s;
+  }
+}
+
+absl::StatusOr<std::vector<StatSums>> SumStatsTogether(
+    Connection& db, const std::vector<StatSumQuery>& queries) {
+  if (absl::Status s = db.BeginRead(); !s.ok()) return s;
+  std::vector<StatSums> out;
+  for (const StatSumQuery& query : queries) {
+    absl::StatusOr<StatSums> sums = SumStats(db, query);
+    if (!sums.ok()) {
+      db.Execute("ROLLBACK").IgnoreError();
+      return sums.status();
+    }
+    out.push_back(*std::move(sums));
+  }
+  if (absl::Status s = db.Execute("COMMIT"); !s.ok()) return s;
+  return out;
+}
+
+}  // namespace hotline::storage

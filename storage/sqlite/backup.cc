@@ -1,0 +1,159 @@
+#include "storage/sqlite/backup.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/status_macros.h"
+#include "storage/sql/queries.h"
+#include "storage/sql/restored_history.h"
+#include "storage/sqlite/sqlite.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace hotline::storage {
+namespace {
+
+// A backup being written: "." + its final name + this.
+constexpr absl::string_view kPartialSuffix = ".partial";
+
+bool Exists(const std::string& path) {
+  struct stat info;
+  return lstat(path.c_str(), &info) == 0;
+}
+
+// Removes the partial files of backups that never finished (the process
+// died while writing them). Backups run one at a time, so none is in use.
+void RemovePartials(const std::string& directory) {
+  DIR* dir = opendir(directory.c_str());
+  if (dir == nullptr) return;
+  std::vector<std::string> partials;
+  while (const dirent* entry = readdir(dir)) {
+    absl::string_view name = entry->d_name;
+    if (!absl::ConsumePrefix(&name, ".")) continue;
+    absl::ConsumeSuffix(&name, "-journal");  // SQLite's, beside one
+    if (absl::ConsumeSuffix(&name, kPartialSuffix) && IsBackupFileName(name)) {
+      partials.push_back(absl::StrCat(directory, "/", entry->d_name));
+    }
+  }
+  closedir(dir);
+  for (const std::string& path : partials) unlink(path.c_str());
+}
+
+// The quick_check verdict of the copy ("ok" when sound) and its last seq.
+absl::Status CheckCopy(const std::string& path, int64_t* last_seq) {
+  absl::StatusOr<std::unique_ptr<Connection>> copy =
+      SqliteConnection::OpenForInspection(path);
+  if (!copy.ok()) return copy.status();
+  absl::StatusOr<Statement> check = (*copy)->Prepare("PRAGMA quick_check");
+  if (!check.ok()) return check.status();
+  absl::StatusOr<bool> row = check->Step();
+  if (!row.ok()) return row.status();
+  const std::string verdict = *row ? check->ColumnText(0) : "no answer";
+  if (verdict != "ok") {
+    return absl::DataLossError(
+        absl::StrCat("backup: the copy failed its check: ", verdict));
+  }
+  absl::StatusOr<int64_t> latest = LatestSeq(**copy);
+  if (!latest.ok()) return latest.status();
+  *last_seq = *latest;
+  return absl::OkStatus();
+}
+
+// Marks the copy at `path` (closed, not served) as a backup taken at
+// `last_seq` (restored_history.h).
+absl::Status MarkCopy(const std::string& path, int64_t last_seq) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> copy,
+                   SqliteConnection::Open(path, /*read_only=*/false));
+  return MarkBackupCopy(*copy, last_seq);
+}
+
+}  // namespace
+
+absl::StatusOr<BackupFile> WriteBackup(SqliteStore& store,
+                                       const std::string& directory,
+                                       absl::Time now) {
+  struct stat info;
+  if (stat(directory.c_str(), &info) != 0) {
+    return BackupFileError("use the directory", directory, errno);
+  }
+  if (!S_ISDIR(info.st_mode)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("backup: ", directory, " is not a directory"));
+  }
+  RemovePartials(directory);
+
+  BackupFile file;
+  file.create_time = absl::FromUnixMicros(absl::ToUnixMicros(now));
+  std::string name = BackupFileName(file.create_time);
+  while (Exists(absl::StrCat(directory, "/", name))) {
+    file.create_time += absl::Microseconds(1);
+    name = BackupFileName(file.create_time);
+  }
+  file.path = absl::StrCat(directory, "/", name);
+  const std::string partial =
+      absl::StrCat(directory, "/.", name, kPartialSuffix);
+
+  // VACUUM INTO accepts an empty target: create it first, so that it is
+  // born 0600 whatever the umask.
+  const int fd =
+      open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return BackupFileError("create", partial, errno);
+  const int chmod_rc = fchmod(fd, 0600);
+  const int chmod_error = errno;
+  close(fd);
+  auto discard = [&partial](absl::Status status) {
+    unlink(partial.c_str());
+    unlink(absl::StrCat(partial, "-journal").c_str());
+    unlink(absl::StrCat(partial, "-wal").c_str());
+    unlink(absl::StrCat(partial, "-shm").c_str());
+    return status;
+  };
+  if (chmod_rc != 0) {
+    return discard(BackupFileError("set mode 0600 on", partial, chmod_error));
+  }
+
+  absl::StatusOr<bool> copied =
+      store.Read<bool>([&partial](Connection& db) -> absl::StatusOr<bool> {
+        absl::StatusOr<Statement> vacuum = db.Prepare("VACUUM INTO ?");
+        if (!vacuum.ok()) return vacuum.status();
+        vacuum->BindText(1, partial);
+        if (absl::Status s = vacuum->Run(); !s.ok()) return s;
+        return true;
+      });
+  if (IsDiskFull(copied.status())) {
+    return discard(absl::ResourceExhaustedError(absl::StrCat(
+        "backup: no room for the copy in ", directory,
+        ": free space there (or keep fewer backups) and try again")));
+  }
+  if (!copied.ok()) return discard(copied.status());
+  if (absl::Status s = CheckCopy(partial, &file.last_seq); !s.ok()) {
+    return discard(s);
+  }
+  // Served again only after a restore, which must know where it stood.
+  if (absl::Status s = MarkCopy(partial, file.last_seq); !s.ok()) {
+    return discard(s);
+  }
+  if (absl::Status s = FsyncPath(partial, O_RDONLY); !s.ok()) return discard(s);
+  if (stat(partial.c_str(), &info) != 0) {
+    return discard(BackupFileError("stat", partial, errno));
+  }
+  file.size_bytes = info.st_size;
+  if (rename(partial.c_str(), file.path.c_str()) != 0) {
+    return discard(BackupFileError("rename to", file.path, errno));
+  }
+  // The rename is durable once the directory is.
+  if (absl::Status s = FsyncPath(directory, O_RDONLY | O_DIRECTORY); !s.ok()) {
+    return s;
+  }
+  return file;
+}
+
+}  // namespace hotline::storage
