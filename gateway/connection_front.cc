@@ -37,6 +37,7 @@
 #include "absl/time/clock.h"
 #include "common/error_details.h"
 #include "common/log.h"
+#include "common/status_macros.h"
 #include "gateway/json_transcoding.h"
 
 namespace hotline::gateway {
@@ -857,7 +858,7 @@ absl::StatusOr<std::unique_ptr<ConnectionFront>> ConnectionFront::Listen(
     const Options& options) {
   std::unique_ptr<ConnectionFront> front(new ConnectionFront());
   front->loop_ = std::make_unique<Loop>(options);
-  if (absl::Status s = front->loop_->Listen(); !s.ok()) return s;
+  RETURN_IF_ERROR(front->loop_->Listen());
   return front;
 }
 

@@ -27,6 +27,7 @@
 #include "common/error_details.h"
 #include "common/log.h"
 #include "common/loopback_address.h"
+#include "common/status_macros.h"
 #include "gateway/connection_front.h"
 #include "gateway/json_transcoding.h"
 #include "gateway/server_certificate.h"
@@ -1042,9 +1043,8 @@ void HttpGateway::Impl::HandleStatic(const httplib::Request& request,
 absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
     const HttpGatewayOptions& options, std::shared_ptr<grpc::Channel> channel,
     const google::protobuf::ServiceDescriptor* service) {
-  absl::StatusOr<std::pair<std::string, int>> address =
-      SplitAddress(options.listen_address);
-  if (!address.ok()) return address.status();
+  // The host and the port.
+  ASSIGN_OR_RETURN(const auto address, SplitAddress(options.listen_address));
   const bool tls =
       !options.tls_cert_file.empty() || !options.tls_key_file.empty();
   if (tls && (options.tls_cert_file.empty() || options.tls_key_file.empty())) {
@@ -1061,18 +1061,16 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
     return absl::InvalidArgumentError(absl::StrCat(
         service->full_name(), " has no method ", options.session_method));
   }
-  absl::StatusOr<RouteTable> routes = RouteTable::ForService(service);
-  if (!routes.ok()) return routes.status();
+  ASSIGN_OR_RETURN(RouteTable routes, RouteTable::ForService(service));
   std::unique_ptr<HttpGateway> gateway(new HttpGateway());
   gateway->impl_ = std::make_unique<Impl>(options, std::move(channel),
-                                          *std::move(routes), service);
+                                          std::move(routes), service);
   Impl& impl = *gateway->impl_;
   if (tls) {
-    absl::StatusOr<std::unique_ptr<ServerCertificate>> certificate =
+    ASSIGN_OR_RETURN(
+        impl.certificate,
         ServerCertificate::Load(options.tls_cert_file, options.tls_key_file,
-                                options.tls_refresh_interval);
-    if (!certificate.ok()) return certificate.status();
-    impl.certificate = *std::move(certificate);
+                                options.tls_refresh_interval));
     impl.tls_context.reset(SSL_CTX_new(TLS_server_method()));
     if (impl.tls_context == nullptr) {
       return absl::FailedPreconditionError("cannot set up the HTTPS server");
@@ -1089,8 +1087,8 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
   impl.server = std::make_unique<RequestParser>();
   impl.Install(*impl.server);
   ConnectionFront::Options front;
-  front.host = address->first;
-  front.port = address->second;
+  front.host = address.first;
+  front.port = address.second;
   front.tls = impl.tls_context.get();
   front.threads = options.threads;
   front.max_body_bytes = options.max_body_bytes;
@@ -1105,10 +1103,7 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
       on_refusal(http_status, reason, "other");
     };
   }
-  absl::StatusOr<std::unique_ptr<ConnectionFront>> listening =
-      ConnectionFront::Listen(front);
-  if (!listening.ok()) return listening.status();
-  impl.front = *std::move(listening);
+  ASSIGN_OR_RETURN(impl.front, ConnectionFront::Listen(front));
   gateway->port_ = impl.front->port();
   RequestParser* parser = impl.server.get();
   impl.front->Serve([parser](httplib::Stream& stream, bool last) {

@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "common/error_details.h"
 #include "common/json_string.h"
+#include "common/status_macros.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace hotline::gateway {
@@ -190,10 +191,10 @@ absl::Status FillRequest(const RouteMatch& route, absl::string_view body,
                                         "\": this method takes its fields in "
                                         "the JSON body"));
     }
-    if (absl::Status s = SetPath(request, name, value); !s.ok()) return s;
+    RETURN_IF_ERROR(SetPath(request, name, value));
   }
   for (const auto& [path, value] : route.bindings) {
-    if (absl::Status s = SetPath(request, path, value); !s.ok()) return s;
+    RETURN_IF_ERROR(SetPath(request, path, value));
   }
   return absl::OkStatus();
 }

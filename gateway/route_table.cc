@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/status_macros.h"
 #include "google/api/annotations.pb.h"
 #include "google/api/http.pb.h"
 
@@ -205,9 +206,8 @@ absl::StatusOr<RouteTable> RouteTable::ForService(
           return absl::InvalidArgumentError(
               absl::StrCat(method->full_name(), ": HTTP rule without a path"));
       }
-      absl::StatusOr<Route> route = Parse(verb, text, rule->body(), method);
-      if (!route.ok()) return route.status();
-      table.routes_.push_back(*std::move(route));
+      ASSIGN_OR_RETURN(Route route, Parse(verb, text, rule->body(), method));
+      table.routes_.push_back(std::move(route));
     }
   }
   return table;

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
+#include "common/status_macros.h"
 
 namespace hotline::gateway {
 
@@ -83,13 +84,12 @@ absl::StatusOr<std::unique_ptr<ServerCertificate>> ServerCertificate::Load(
     absl::Duration refresh_interval) {
   std::unique_ptr<ServerCertificate> certificate(new ServerCertificate());
   const std::string stamp = StampOf(cert_file, key_file);
-  absl::StatusOr<std::shared_ptr<const Pair>> pair = Read(cert_file, key_file);
-  if (!pair.ok()) return pair.status();
+  ASSIGN_OR_RETURN(std::shared_ptr<const Pair> pair, Read(cert_file, key_file));
   certificate->cert_file_ = std::move(cert_file);
   certificate->key_file_ = std::move(key_file);
   certificate->refresh_interval_ = refresh_interval;
   absl::MutexLock lock(&certificate->mutex_);
-  certificate->pair_ = *std::move(pair);
+  certificate->pair_ = std::move(pair);
   certificate->stamp_ = stamp;
   certificate->next_check_ = absl::Now() + refresh_interval;
   return certificate;

@@ -9,9 +9,10 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "app/authenticator.h"
 #include "common/error_details.h"
 #include "common/log.h"
-#include "app/authenticator.h"
+#include "common/status_macros.h"
 #include "server/grpc_status.h"
 #include "storage/store.h"
 #include "workflow/access.h"
@@ -238,64 +239,56 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
       }
     }
     if (!request_.department().empty()) {
-      absl::StatusOr<std::string> id =
-          ParseDepartmentName(request_.department(), "department");
-      if (!id.ok()) return id.status();
+      RETURN_IF_ERROR(
+          ParseDepartmentName(request_.department(), "department").status());
     }
-    absl::StatusOr<Scope> scope =
-        ScopeFor(principal_, ScopedRead::kFeed, request_.department());
-    if (!scope.ok()) return scope.status();
-    query_.department = scope->department;
-    query_.created_by = scope->created_by;
+    ASSIGN_OR_RETURN(Scope scope, ScopeFor(principal_, ScopedRead::kFeed,
+                                           request_.department()));
+    query_.department = scope.department;
+    query_.created_by = scope.created_by;
     if (!request_.ticket().empty()) {
-      absl::StatusOr<int64_t> id = ParseTicketName(request_.ticket(), "ticket");
-      if (!id.ok()) return id.status();
-      absl::StatusOr<std::optional<v1::Ticket>> ticket =
-          feed_->store_->LoadTicket(*id);
-      if (!ticket.ok()) return ticket.status();
+      ASSIGN_OR_RETURN(int64_t id,
+                       ParseTicketName(request_.ticket(), "ticket"));
+      ASSIGN_OR_RETURN(std::optional<v1::Ticket> ticket,
+                       feed_->store_->LoadTicket(id));
       // The bureau and intake follow a ticket they may read; a department
       // follows any ticket it names and sees only its part (EventViewFor),
       // including a ticket taken away from it since.
       if (principal_.kind != Principal::Kind::kDepartment) {
-        const v1::Ticket* current = ticket->has_value() ? &**ticket : nullptr;
-        if (absl::Status s = AuthorizeOnTicket(principal_, TicketAction::kView,
-                                               request_.ticket(), current);
-            !s.ok()) {
-          return s;
-        }
+        const v1::Ticket* current = ticket.has_value() ? &*ticket : nullptr;
+        RETURN_IF_ERROR(AuthorizeOnTicket(principal_, TicketAction::kView,
+                                          request_.ticket(), current));
       }
-      query_.ticket_id = *id;
+      query_.ticket_id = id;
       query_.created_by.reset();
     }
-    absl::StatusOr<int64_t> latest = feed_->store_->LatestSeq();
-    if (!latest.ok()) return latest.status();
+    ASSIGN_OR_RETURN(int64_t latest, feed_->store_->LatestSeq());
     if (request_.from_now()) {
-      cursor_ = *latest;
-    } else if (request_.after_seq() > *latest) {
+      cursor_ = latest;
+    } else if (request_.after_seq() > latest) {
       return WithReason(
           absl::FailedPreconditionError(absl::StrCat(
               "after_seq ", request_.after_seq(),
-              " is beyond the latest event ", *latest,
+              " is beyond the latest event ", latest,
               " (was the database restored from an older backup?); resync "
               "with ListTickets and watch from_now")),
           v1::RESUME_FROM,
           {{"after_seq", absl::StrCat(request_.after_seq())},
-           {"latest_seq", absl::StrCat(*latest)}});
+           {"latest_seq", absl::StrCat(latest)}});
     } else {
-      absl::StatusOr<std::optional<storage::SeqVoid>> lost =
-          feed_->store_->SeqVoidContaining(request_.after_seq());
-      if (!lost.ok()) return lost.status();
-      if (lost->has_value()) {
+      ASSIGN_OR_RETURN(std::optional<storage::SeqVoid> lost,
+                       feed_->store_->SeqVoidContaining(request_.after_seq()));
+      if (lost.has_value()) {
         return WithReason(
             absl::FailedPreconditionError(absl::StrCat(
                 "after_seq ", request_.after_seq(),
                 " names an event of a history lost when the database was "
                 "restored from a backup taken at seq ",
-                (*lost)->first - 1,
+                lost->first - 1,
                 "; resync with ListTickets and watch from_now")),
             v1::RESUME_FROM,
             {{"after_seq", absl::StrCat(request_.after_seq())},
-             {"latest_seq", absl::StrCat(*latest)}});
+             {"latest_seq", absl::StrCat(latest)}});
       }
       cursor_ = request_.after_seq();
     }

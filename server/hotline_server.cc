@@ -21,15 +21,17 @@
 #include "app/calendar_update.h"
 #include "app/card_service.h"
 #include "app/daily_report_service.h"
-#include "server/event_feed.h"
-#include "server/grpc_service.h"
-#include "server/metrics.h"
+#include "app/data_files.h"
 #include "app/policy_registry.h"
 #include "app/rehearsal_clock.h"
-#include "server/request_parse_errors.h"
 #include "app/statistics_service.h"
 #include "app/sweeper.h"
 #include "app/ticket_service.h"
+#include "common/status_macros.h"
+#include "server/event_feed.h"
+#include "server/grpc_service.h"
+#include "server/metrics.h"
+#include "server/request_parse_errors.h"
 #include "workflow/calendar.h"
 #include "workflow/policy.h"
 
@@ -146,73 +148,47 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
     const ServerOptions& options, Clock* clock) {
   std::string calendar_path = options.calendar_path;
   if (calendar_path.empty()) {
-    absl::StatusOr<std::string> shipped =
-        FindCalendar(ShippedCalendarCandidates());
-    if (!shipped.ok()) return shipped.status();
-    calendar_path = *shipped;
+    ASSIGN_OR_RETURN(calendar_path, FindCalendar(ShippedCalendarCandidates()));
   }
-  absl::StatusOr<WorkingDayCalendar> calendar =
-      WorkingDayCalendar::LoadFile(calendar_path, options.time_zone);
-  if (!calendar.ok()) return calendar.status();
+  ASSIGN_OR_RETURN(WorkingDayCalendar calendar,
+                   LoadCalendarFile(calendar_path, options.time_zone));
   // Before the database is touched: a refused start changes nothing.
-  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
-      MakeServerCredentials(options.listen_address, options.transport);
-  if (!credentials.ok()) return credentials.status();
-  if (absl::Status s = CheckCanListen(options.listen_address); !s.ok()) {
-    return s;
-  }
+  ASSIGN_OR_RETURN(
+      std::shared_ptr<grpc::ServerCredentials> credentials,
+      MakeServerCredentials(options.listen_address, options.transport));
+  RETURN_IF_ERROR(CheckCanListen(options.listen_address));
   if (!options.http.listen_address.empty()) {
-    if (absl::Status s =
-            CheckCanListen(options.http.listen_address, "--http_listen");
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(
+        CheckCanListen(options.http.listen_address, "--http_listen"));
   }
   if (!options.metrics_listen_address.empty()) {
-    if (absl::Status s =
-            CheckCanListen(options.metrics_listen_address, "--metrics_listen");
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(
+        CheckCanListen(options.metrics_listen_address, "--metrics_listen"));
   }
   if (!options.backup.directory.empty()) {
-    if (absl::Status s = PrepareBackupDirectory(options.backup.directory);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(PrepareBackupDirectory(options.backup.directory));
   }
   std::unique_ptr<HotlineServer> server(new HotlineServer());
-  absl::StatusOr<std::unique_ptr<storage::Store>> store =
-      storage::OpenStore([&] {
-        storage::StoreOptions store_options = options.store;
-        store_options.time_zone = options.time_zone;
-        store_options.lock = true;  // one server per file
-        return store_options;
-      }());
-  if (!store.ok()) return store.status();
-  server->store_ = *std::move(store);
+  storage::StoreOptions store_options = options.store;
+  store_options.time_zone = options.time_zone;
+  store_options.lock = true;  // one server per file
+  ASSIGN_OR_RETURN(server->store_,
+                   storage::OpenStore(store_options, options.sqlite));
   // A manual clock means rehearsal mode (see the header); it resumes where
   // the database's rehearsal stood.
   ManualClock* rehearsal_clock = dynamic_cast<ManualClock*>(clock);
   if (rehearsal_clock != nullptr) {
-    if (absl::Status s =
-            ResumeRehearsalClock(*server->store_, *rehearsal_clock);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(ResumeRehearsalClock(*server->store_, *rehearsal_clock));
   }
-  absl::StatusOr<std::unique_ptr<PolicyRegistry>> policies =
+  ASSIGN_OR_RETURN(
+      server->policies_,
       PolicyRegistry::Open(
-          *server->store_, *std::move(calendar),
+          *server->store_, std::move(calendar),
           options.policy.version().empty() ? DefaultPolicy() : options.policy,
-          clock->Now());
-  if (!policies.ok()) return policies.status();
-  server->policies_ = *std::move(policies);
-  if (absl::StatusOr<int> recomputed = ApplyCalendarCoverage(
-          *server->store_, *server->policies_, clock->Now());
-      !recomputed.ok()) {
-    return recomputed.status();
-  }
+          clock->Now()));
+  RETURN_IF_ERROR(
+      ApplyCalendarCoverage(*server->store_, *server->policies_, clock->Now())
+          .status());
   // Where calls run (never on gRPC's callback threads, which a read that
   // waits for a connection would hold) and conflicting writes are planned
   // again.
@@ -240,11 +216,10 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
       server->store_.get(), clock, server->policies_->calendar().zone());
   server->feed_ =
       std::make_unique<EventFeed>(server->store_.get(), options.feed);
-  absl::StatusOr<std::unique_ptr<Metrics>> metrics =
+  ASSIGN_OR_RETURN(
+      server->metrics_,
       Metrics::Start(options.metrics_listen_address,
-                     {server->store_.get(), server->feed_.get(), clock});
-  if (!metrics.ok()) return metrics.status();
-  server->metrics_ = *std::move(metrics);
+                     {server->store_.get(), server->feed_.get(), clock}));
   server->backups_ =
       std::make_unique<BackupService>(server->store_.get(), options.backup);
   server->service_ = std::make_unique<HotlineGrpcService>(
@@ -270,8 +245,7 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
   // gRPC's default SO_REUSEPORT lets a second server bind a port in use and
   // take part of its connections: a port must have one server.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.AddListeningPort(options.listen_address, *credentials,
-                           &server->port_);
+  builder.AddListeningPort(options.listen_address, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   builder.RegisterService(server->service_.get());
@@ -311,13 +285,12 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
     grpc::ChannelArguments arguments;
     arguments.SetMaxReceiveMessageSize(options.max_message_bytes);
     arguments.SetMaxSendMessageSize(options.max_message_bytes);
-    absl::StatusOr<std::unique_ptr<gateway::HttpGateway>> gateway =
+    ASSIGN_OR_RETURN(
+        server->http_,
         gateway::HttpGateway::Start(
             http, server->server_->InProcessChannel(arguments),
             google::protobuf::DescriptorPool::generated_pool()
-                ->FindServiceByName(v1::HotlineService::service_full_name()));
-    if (!gateway.ok()) return gateway.status();
-    server->http_ = *std::move(gateway);
+                ->FindServiceByName(v1::HotlineService::service_full_name())));
   }
   const size_t colon = options.listen_address.rfind(':');
   server->host_ = options.listen_address.substr(0, colon);

@@ -16,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/status_macros.h"
 
 namespace hotline {
 namespace {
@@ -44,20 +45,18 @@ struct MemoryBio {
 // given) at least one CA certificate, so that a mistake is refused at start
 // rather than by every handshake.
 absl::Status CheckFiles(const TransportSecurityOptions& options) {
-  absl::StatusOr<std::string> chain =
-      ReadFile(options.cert_file, "certificate (--tls_cert)");
-  if (!chain.ok()) return chain.status();
-  absl::StatusOr<std::string> key =
-      ReadFile(options.key_file, "key (--tls_key)");
-  if (!key.ok()) return key.status();
-  MemoryBio chain_bio(*chain);
+  ASSIGN_OR_RETURN(const std::string chain,
+                   ReadFile(options.cert_file, "certificate (--tls_cert)"));
+  ASSIGN_OR_RETURN(const std::string key,
+                   ReadFile(options.key_file, "key (--tls_key)"));
+  MemoryBio chain_bio(chain);
   X509* leaf = PEM_read_bio_X509(chain_bio.bio, nullptr, nullptr, nullptr);
   if (leaf == nullptr) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the certificate file ", options.cert_file,
         " holds no PEM certificate (-----BEGIN CERTIFICATE-----)"));
   }
-  MemoryBio key_bio(*key);
+  MemoryBio key_bio(key);
   EVP_PKEY* private_key =
       PEM_read_bio_PrivateKey(key_bio.bio, nullptr, nullptr, nullptr);
   absl::Status status;
@@ -73,10 +72,10 @@ absl::Status CheckFiles(const TransportSecurityOptions& options) {
   EVP_PKEY_free(private_key);
   X509_free(leaf);
   if (!status.ok() || options.client_ca_file.empty()) return status;
-  absl::StatusOr<std::string> ca =
-      ReadFile(options.client_ca_file, "client CA (--tls_client_ca)");
-  if (!ca.ok()) return ca.status();
-  MemoryBio ca_bio(*ca);
+  ASSIGN_OR_RETURN(
+      const std::string ca,
+      ReadFile(options.client_ca_file, "client CA (--tls_client_ca)"));
+  MemoryBio ca_bio(ca);
   X509* ca_cert = PEM_read_bio_X509(ca_bio.bio, nullptr, nullptr, nullptr);
   if (ca_cert == nullptr) {
     return absl::FailedPreconditionError(
@@ -116,7 +115,7 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
     }
     return grpc::InsecureServerCredentials();
   }
-  if (absl::Status s = CheckFiles(options); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckFiles(options));
   const unsigned int refresh_seconds = static_cast<unsigned int>(
       std::max<int64_t>(1, absl::ToInt64Seconds(options.refresh_interval)));
   auto provider =
@@ -163,9 +162,7 @@ absl::Status TransportFromFlags(const std::string& cert_file,
           "--tls_client_auth needs --tls_client_ca (the CA that signs client "
           "certificates)");
     }
-    absl::StatusOr<ClientAuth> parsed = ParseClientAuth(client_auth);
-    if (!parsed.ok()) return parsed.status();
-    options->client_auth = *parsed;
+    ASSIGN_OR_RETURN(options->client_auth, ParseClientAuth(client_auth));
   }
   if (refresh_seconds < 1) {
     return absl::InvalidArgumentError(
