@@ -20,6 +20,9 @@
 
 namespace hotline::storage {
 
+// The number after `prefix` in a resource name ("tokens/7", "tokens/" ->
+// 7); 0 when malformed.
+int64_t NumberOfName(absl::string_view name, absl::string_view prefix);
 // The numeric id in "tickets/{id}" of a stored ticket.
 int64_t TicketId(const v1::Ticket& ticket);
 // The numeric id in a ticket name "tickets/{id}"; 0 when malformed.

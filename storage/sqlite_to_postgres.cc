@@ -9,6 +9,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/status_macros.h"
 #include "storage/postgres/postgres.h"
 #include "storage/postgres/postgres_schema.h"
 #include "storage/sql/queries.h"
@@ -75,18 +76,18 @@ absl::Status CheckTables(const std::string& database,
 // The destination's columns of `table`, in order, with their kinds.
 absl::StatusOr<std::vector<Column>> ColumnsOf(Connection& pg,
                                               const std::string& table) {
-  absl::StatusOr<Statement> stmt = pg.Prepare(
-      "SELECT column_name, data_type FROM information_schema.columns "
-      "WHERE table_schema = current_schema() AND table_name = ? "
-      "ORDER BY ordinal_position");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, table);
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      pg.Prepare(
+          "SELECT column_name, data_type FROM information_schema.columns WHERE "
+          "table_schema = current_schema() AND table_name = ? ORDER BY "
+          "ordinal_position"));
+  stmt.BindText(1, table);
   std::vector<Column> columns;
   while (true) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    const std::string type = stmt->ColumnText(1);
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    const std::string type = stmt.ColumnText(1);
     ColumnKind kind = ColumnKind::kText;
     if (type == "bigint" || type == "integer") {
       kind = ColumnKind::kInteger;
@@ -94,10 +95,10 @@ absl::StatusOr<std::vector<Column>> ColumnsOf(Connection& pg,
       kind = ColumnKind::kBytes;
     } else if (type != "text") {
       return absl::InternalError(
-          absl::StrCat("column ", table, ".", stmt->ColumnText(0), " has type ",
+          absl::StrCat("column ", table, ".", stmt.ColumnText(0), " has type ",
                        type, ", which the copy does not know"));
     }
-    columns.push_back({stmt->ColumnText(0), kind});
+    columns.push_back({stmt.ColumnText(0), kind});
   }
   return columns;
 }
@@ -106,17 +107,16 @@ absl::StatusOr<std::vector<Column>> ColumnsOf(Connection& pg,
 // its text format); returns how many.
 absl::StatusOr<int64_t> CopyTable(Connection& from, PgConnection& to,
                                   const std::string& table) {
-  absl::StatusOr<std::vector<Column>> columns = ColumnsOf(to, table);
-  if (!columns.ok()) return columns.status();
+  ASSIGN_OR_RETURN(std::vector<Column> columns, ColumnsOf(to, table));
   std::vector<std::string> names;
-  for (const Column& c : *columns) names.push_back(c.name);
+  for (const Column& c : columns) names.push_back(c.name);
   // A column only the source has would be left behind: refuse instead.
-  absl::StatusOr<std::vector<std::string>> source_columns = from.QueryTexts(
-      absl::StrCat("SELECT name FROM pragma_table_info('", table, "')"));
-  if (!source_columns.ok()) return source_columns.status();
+  ASSIGN_OR_RETURN(std::vector<std::string> source_columns,
+                   from.QueryTexts(absl::StrCat(
+                       "SELECT name FROM pragma_table_info('", table, "')")));
   const std::set<std::string> known(names.begin(), names.end());
   std::vector<std::string> extra;
-  for (const std::string& name : *source_columns) {
+  for (const std::string& name : source_columns) {
     if (known.count(name) == 0) extra.push_back(name);
   }
   if (!extra.empty()) {
@@ -126,33 +126,31 @@ absl::StatusOr<int64_t> CopyTable(Connection& from, PgConnection& to,
         "); copy with the hotline-server that last ran on the file"));
   }
   const std::string list = absl::StrJoin(names, ", ");
-  absl::StatusOr<Statement> read =
-      from.Prepare(absl::StrCat("SELECT ", list, " FROM ", table));
-  if (!read.ok()) return read.status();
+  ASSIGN_OR_RETURN(Statement read, from.Prepare(absl::StrCat("SELECT ", list,
+                                                             " FROM ", table)));
   int64_t rows = 0;
   constexpr size_t kChunkBytes = 256 << 10;
   auto next = [&](std::string* chunk) -> absl::StatusOr<bool> {
     while (chunk->size() < kChunkBytes) {
-      absl::StatusOr<bool> row = read->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) return false;
-      for (int i = 0; i < static_cast<int>(columns->size()); ++i) {
+      ASSIGN_OR_RETURN(bool row, read.Step());
+      if (!row) return false;
+      for (int i = 0; i < static_cast<int>(columns.size()); ++i) {
         if (i > 0) chunk->push_back('\t');
-        if (read->ColumnIsNull(i)) {
+        if (read.ColumnIsNull(i)) {
           chunk->append("\\N");
           continue;
         }
-        switch ((*columns)[i].kind) {
+        switch ((columns)[i].kind) {
           case ColumnKind::kInteger:
-            absl::StrAppend(chunk, read->ColumnInt64(i));
+            absl::StrAppend(chunk, read.ColumnInt64(i));
             break;
           case ColumnKind::kText:
-            chunk->append(CopyText(read->ColumnText(i)));
+            chunk->append(CopyText(read.ColumnText(i)));
             break;
           case ColumnKind::kBytes:
             // bytea's hex input, its backslash escaped for COPY.
             absl::StrAppend(chunk, "\\\\x",
-                            absl::BytesToHexString(read->ColumnBlob(i)));
+                            absl::BytesToHexString(read.ColumnBlob(i)));
             break;
         }
       }
@@ -178,26 +176,19 @@ absl::StatusOr<int64_t> Count(Connection& db, const std::string& table) {
 absl::StatusOr<CopyCounts> CopyRows(Connection& sqlite, PgConnection& pg,
                                     const std::string& sqlite_path,
                                     const std::string& postgres_name) {
-  absl::StatusOr<std::vector<std::string>> source_tables = sqlite.QueryTexts(
-      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE "
-      "'sqlite_%' ORDER BY name");
-  if (!source_tables.ok()) return source_tables.status();
+  ASSIGN_OR_RETURN(
+      std::vector<std::string> source_tables,
+      sqlite.QueryTexts("SELECT name FROM sqlite_schema WHERE type = 'table' "
+                        "AND name NOT LIKE 'sqlite_%' ORDER BY name"));
   const std::set<std::string> copied(std::begin(kTables), std::end(kTables));
-  if (absl::Status s = CheckTables(sqlite_path, *source_tables, copied);
-      !s.ok()) {
-    return s;
-  }
-  absl::StatusOr<std::vector<std::string>> destination_tables = pg.QueryTexts(
-      "SELECT tablename FROM pg_tables WHERE schemaname = "
-      "current_schema() ORDER BY tablename");
-  if (!destination_tables.ok()) return destination_tables.status();
+  RETURN_IF_ERROR(CheckTables(sqlite_path, source_tables, copied));
+  ASSIGN_OR_RETURN(
+      std::vector<std::string> destination_tables,
+      pg.QueryTexts("SELECT tablename FROM pg_tables WHERE schemaname = "
+                    "current_schema() ORDER BY tablename"));
   std::set<std::string> expected = copied;
   expected.insert(std::begin(kPostgresOnly), std::end(kPostgresOnly));
-  if (absl::Status s =
-          CheckTables(postgres_name, *destination_tables, expected);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckTables(postgres_name, destination_tables, expected));
 
   // Only the tables a first start prepares may hold rows.
   const std::set<std::string> prepared(std::begin(kPreparedTables),
@@ -205,9 +196,8 @@ absl::StatusOr<CopyCounts> CopyRows(Connection& sqlite, PgConnection& pg,
   std::vector<std::string> holding;
   for (const char* table : kTables) {
     if (prepared.count(table) != 0) continue;
-    absl::StatusOr<int64_t> rows = Count(pg, table);
-    if (!rows.ok()) return rows.status();
-    if (*rows > 0) holding.push_back(absl::StrCat(*rows, " ", table));
+    ASSIGN_OR_RETURN(int64_t rows, Count(pg, table));
+    if (rows > 0) holding.push_back(absl::StrCat(rows, " ", table));
   }
   if (!holding.empty()) {
     return absl::FailedPreconditionError(
@@ -216,62 +206,45 @@ absl::StatusOr<CopyCounts> CopyRows(Connection& sqlite, PgConnection& pg,
                      "); copy into a new, empty database (createdb)"));
   }
   for (const char* table : kPreparedTables) {
-    if (absl::Status s = pg.Execute(absl::StrCat("DELETE FROM ", table));
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(pg.Execute(absl::StrCat("DELETE FROM ", table)));
   }
 
   CopyCounts counts;
   for (const char* table : kTables) {
-    absl::StatusOr<int64_t> rows = CopyTable(sqlite, pg, table);
-    if (!rows.ok()) return rows.status();
-    absl::StatusOr<int64_t> source = Count(sqlite, table);
-    if (!source.ok()) return source.status();
-    absl::StatusOr<int64_t> destination = Count(pg, table);
-    if (!destination.ok()) return destination.status();
-    if (*source != *rows || *destination != *rows) {
-      return absl::DataLossError(absl::StrCat(
-          "table ", table, " has ", *source, " rows in ", sqlite_path, " but ",
-          *destination, " in ", postgres_name, " after copying ", *rows,
-          "; nothing was copied"));
+    ASSIGN_OR_RETURN(int64_t rows, CopyTable(sqlite, pg, table));
+    ASSIGN_OR_RETURN(int64_t source, Count(sqlite, table));
+    ASSIGN_OR_RETURN(int64_t destination, Count(pg, table));
+    if (source != rows || destination != rows) {
+      return absl::DataLossError(
+          absl::StrCat("table ", table, " has ", source, " rows in ",
+                       sqlite_path, " but ", destination, " in ", postgres_name,
+                       " after copying ", rows, "; nothing was copied"));
     }
-    counts.tables.emplace_back(table, *rows);
+    counts.tables.emplace_back(table, rows);
   }
 
   // Past everything copied: the seq (and a restored backup's floor), the
   // numbers (and their floors), the identities.
-  absl::StatusOr<int64_t> next_seq = NextEventSeq(pg);
-  if (!next_seq.ok()) return next_seq.status();
-  absl::StatusOr<int64_t> next_ticket = NextTicketNumber(pg);
-  if (!next_ticket.ok()) return next_ticket.status();
-  absl::StatusOr<int64_t> next_card = NextCardNumber(pg);
-  if (!next_card.ok()) return next_card.status();
-  absl::StatusOr<int64_t> next_token = NextTokenNumber(pg);
-  if (!next_token.ok()) return next_token.status();
-  counts.last_seq = *next_seq - 1;
-  counts.next_ticket = *next_ticket;
-  counts.next_card = *next_card;
-  counts.next_token = *next_token;
-  if (absl::Status s = pg.Execute(absl::StrCat(
-          "UPDATE feed_head SET seq = ", counts.last_seq,
-          "; UPDATE number_counters SET next = ", counts.next_ticket,
-          " WHERE kind = ", static_cast<int>(NumberKind::kTicket),
-          "; UPDATE number_counters SET next = ", counts.next_card,
-          " WHERE kind = ", static_cast<int>(NumberKind::kCard),
-          "; UPDATE number_counters SET next = ", counts.next_token,
-          " WHERE kind = ", static_cast<int>(NumberKind::kToken)));
-      !s.ok()) {
-    return s;
-  }
+  ASSIGN_OR_RETURN(int64_t next_seq, NextEventSeq(pg));
+  ASSIGN_OR_RETURN(int64_t next_ticket, NextTicketNumber(pg));
+  ASSIGN_OR_RETURN(int64_t next_card, NextCardNumber(pg));
+  ASSIGN_OR_RETURN(int64_t next_token, NextTokenNumber(pg));
+  counts.last_seq = next_seq - 1;
+  counts.next_ticket = next_ticket;
+  counts.next_card = next_card;
+  counts.next_token = next_token;
+  RETURN_IF_ERROR(pg.Execute(
+      absl::StrCat("UPDATE feed_head SET seq = ", counts.last_seq,
+                   "; UPDATE number_counters SET next = ", counts.next_ticket,
+                   " WHERE kind = ", static_cast<int>(NumberKind::kTicket),
+                   "; UPDATE number_counters SET next = ", counts.next_card,
+                   " WHERE kind = ", static_cast<int>(NumberKind::kCard),
+                   "; UPDATE number_counters SET next = ", counts.next_token,
+                   " WHERE kind = ", static_cast<int>(NumberKind::kToken))));
   for (const char* table : kIdentityTables) {
-    if (absl::Status s = pg.Execute(absl::StrCat(
-            "SELECT setval(pg_get_serial_sequence('", table,
-            "', 'id'), GREATEST(MAX(id), 1), MAX(id) IS NOT NULL) FROM ",
-            table));
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(pg.Execute(absl::StrCat(
+        "SELECT setval(pg_get_serial_sequence('", table,
+        "', 'id'), GREATEST(MAX(id), 1), MAX(id) IS NOT NULL) FROM ", table)));
   }
   return counts;
 }
@@ -293,47 +266,44 @@ absl::StatusOr<CopyCounts> CopySqliteToPostgres(const std::string& sqlite_path,
   options.read_connections = 1;
   options.time_zone = time_zone;
   options.lock = true;
-  absl::StatusOr<std::unique_ptr<SqliteStore>> source =
-      SqliteStore::Open(options);
-  if (!source.ok()) return source.status();
-  absl::StatusOr<std::unique_ptr<Connection>> sqlite =
-      SqliteConnection::Open(sqlite_path, /*read_only=*/true);
-  if (!sqlite.ok()) return sqlite.status();
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> source,
+                   SqliteStore::Open(options));
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> sqlite,
+                   SqliteConnection::Open(sqlite_path, /*read_only=*/true));
 
   const std::string postgres_name = RedactUri(postgres_uri);
-  absl::StatusOr<std::unique_ptr<PgConnection>> pg =
-      PgConnection::Open(postgres_uri);
-  if (!pg.ok()) return pg.status();
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> pg,
+                   PgConnection::Open(postgres_uri));
   // No server may start (it waits for the setup lock) or run (it holds
   // the servers' lock shared) while the copy runs. Both locks end with the
   // session.
-  absl::StatusOr<int64_t> setup = (*pg)->QueryInt64(
-      absl::StrCat("SELECT 1 FROM pg_advisory_lock(", kSetupLockKey, ")"));
-  if (!setup.ok()) return setup.status();
-  absl::StatusOr<int64_t> alone = (*pg)->QueryInt64(
-      absl::StrCat("SELECT pg_try_advisory_lock(", kServerLockKey, ")::int"));
-  if (!alone.ok()) return alone.status();
-  if (*alone != 1) {
+  RETURN_IF_ERROR(pg->QueryInt64(absl::StrCat("SELECT 1 FROM pg_advisory_lock(",
+                                              kSetupLockKey, ")"))
+                      .status());
+  ASSIGN_OR_RETURN(int64_t alone,
+                   pg->QueryInt64(absl::StrCat("SELECT pg_try_advisory_lock(",
+                                               kServerLockKey, ")::int")));
+  if (alone != 1) {
     return absl::FailedPreconditionError(
         absl::StrCat("a hotline-server is running on ", postgres_name,
                      "; stop every server on it before copying"));
   }
-  if (absl::Status s = MigratePostgres(**pg); !s.ok()) return s;
+  RETURN_IF_ERROR(MigratePostgres(*pg));
 
-  if (absl::Status s = (*sqlite)->BeginRead(); !s.ok()) return s;
-  if (absl::Status s = (*pg)->BeginWrite(); !s.ok()) return s;
+  RETURN_IF_ERROR(sqlite->BeginRead());
+  RETURN_IF_ERROR(pg->BeginWrite());
   absl::StatusOr<CopyCounts> counts =
-      CopyRows(**sqlite, **pg, sqlite_path, postgres_name);
+      CopyRows(*sqlite, *pg, sqlite_path, postgres_name);
   if (!counts.ok()) {
-    (*pg)->Execute("ROLLBACK").IgnoreError();
-    (*sqlite)->Execute("ROLLBACK").IgnoreError();
+    pg->Execute("ROLLBACK").IgnoreError();
+    sqlite->Execute("ROLLBACK").IgnoreError();
     return counts.status();
   }
-  if (absl::Status s = (*pg)->Execute("COMMIT"); !s.ok()) {
+  if (absl::Status s = pg->Execute("COMMIT"); !s.ok()) {
     return absl::Status(
         s.code(), absl::StrCat("the commit of the copy failed: ", s.message()));
   }
-  (*sqlite)->Execute("ROLLBACK").IgnoreError();
+  sqlite->Execute("ROLLBACK").IgnoreError();
   return counts;
 }
 

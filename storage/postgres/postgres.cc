@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/error_details.h"
+#include "common/status_macros.h"
 #include "storage/change_set.h"
 
 namespace hotline::storage {
@@ -153,7 +154,7 @@ class PgConnection::Prepared final : public PreparedStatement {
 
   absl::StatusOr<bool> Step() override {
     if (result_ == nullptr) {
-      if (absl::Status s = Run(); !s.ok()) return s;
+      RETURN_IF_ERROR(Run());
       row_ = -1;
     }
     blobs_.clear();
@@ -197,7 +198,7 @@ class PgConnection::Prepared final : public PreparedStatement {
   }
 
   absl::Status Run() {
-    if (absl::Status s = owner_->EnsureConnected(); !s.ok()) return s;
+    RETURN_IF_ERROR(owner_->EnsureConnected());
     PGconn* conn = owner_->conn_;
     if (generation_ != owner_->generation_) {
       names_.clear();
@@ -285,10 +286,7 @@ absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Open(
   PQsetNoticeProcessor(
       conn, [](void*, const char*) {}, nullptr);
   // ColumnBlob decodes the hex form, whatever the database's default.
-  if (absl::Status s = connection->Execute("SET bytea_output = 'hex'");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(connection->Execute("SET bytea_output = 'hex'"));
   return connection;
 }
 
@@ -320,7 +318,7 @@ absl::Status PgConnection::EnsureConnected() {
 }
 
 absl::Status PgConnection::Execute(absl::string_view sql) {
-  if (absl::Status s = EnsureConnected(); !s.ok()) return s;
+  RETURN_IF_ERROR(EnsureConnected());
   const std::string text(sql);
   PGresult* result = PQexec(conn_, text.c_str());
   NoteTransaction();
@@ -357,7 +355,7 @@ bool PgConnection::Alive() { return Execute("SELECT 1").ok(); }
 absl::Status PgConnection::CopyIn(
     const std::string& copy,
     const std::function<absl::StatusOr<bool>(std::string*)>& next) {
-  if (absl::Status s = EnsureConnected(); !s.ok()) return s;
+  RETURN_IF_ERROR(EnsureConnected());
   PGresult* started = PQexec(conn_, copy.c_str());
   if (PQresultStatus(started) != PGRES_COPY_IN) {
     absl::Status error = PgError(conn_, started, copy.substr(0, 120));

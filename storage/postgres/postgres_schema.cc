@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/status_macros.h"
 #include "storage/sql/schema.h"
 
 namespace hotline::storage {
@@ -52,19 +53,18 @@ int LatestPostgresSchemaVersion() {
 }
 
 absl::Status MigratePostgres(Connection& db) {
-  absl::StatusOr<std::vector<std::string>> tables = db.QueryTexts(
-      "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
-      "ORDER BY tablename");
-  if (!tables.ok()) return tables.status();
-  std::vector<std::string>& names = *tables;
+  ASSIGN_OR_RETURN(
+      std::vector<std::string> tables,
+      db.QueryTexts("SELECT tablename FROM pg_tables WHERE schemaname = "
+                    "current_schema() ORDER BY tablename"));
+  std::vector<std::string>& names = tables;
   const bool marked =
       std::find(names.begin(), names.end(), "hotline_schema") != names.end();
   int64_t version = 0;
   if (marked) {
-    absl::StatusOr<int64_t> recorded =
-        db.QueryInt64("SELECT MAX(version) FROM hotline_schema");
-    if (!recorded.ok()) return recorded.status();
-    version = *recorded;
+    ASSIGN_OR_RETURN(int64_t recorded,
+                     db.QueryInt64("SELECT MAX(version) FROM hotline_schema"));
+    version = recorded;
   } else if (!names.empty()) {
     names.resize(std::min<size_t>(names.size(), 3));
     return absl::FailedPreconditionError(absl::StrCat(
@@ -79,7 +79,7 @@ absl::Status MigratePostgres(Connection& db) {
         "; run a newer hotline-server"));
   }
   if (version == LatestPostgresSchemaVersion()) return absl::OkStatus();
-  if (absl::Status s = db.BeginWrite(); !s.ok()) return s;
+  RETURN_IF_ERROR(db.BeginWrite());
   auto fail = [&](absl::Status status) {
     db.Execute("ROLLBACK").IgnoreError();
     return status;

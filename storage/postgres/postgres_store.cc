@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/status_macros.h"
 #include "storage/postgres/postgres_schema.h"
 #include "storage/sql/queries.h"
 #include "storage/sql/stat_rollup.h"
@@ -21,49 +22,46 @@ constexpr int kFollowBatch = 1000;
 
 absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::Open(
     const StoreOptions& options) {
-  absl::StatusOr<absl::TimeZone> zone = LoadStoreTimeZone(options.time_zone);
-  if (!zone.ok()) return zone.status();
-  std::unique_ptr<PostgresStore> store(new PostgresStore(*zone, options.path));
-  absl::StatusOr<std::unique_ptr<PgConnection>> writer =
-      PgConnection::Open(options.path);
-  if (!writer.ok()) return writer.status();
+  ASSIGN_OR_RETURN(absl::TimeZone zone, LoadStoreTimeZone(options.time_zone));
+  std::unique_ptr<PostgresStore> store(new PostgresStore(zone, options.path));
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> writer,
+                   PgConnection::Open(options.path));
   // One process at a time migrates and prepares the statistics (their
   // first preparation counts what is stored, once).
-  absl::StatusOr<int64_t> locked = (*writer)->QueryInt64(
-      absl::StrCat("SELECT 1 FROM pg_advisory_lock(", kSetupLockKey, ")"));
-  if (!locked.ok()) return locked.status();
+  RETURN_IF_ERROR(
+      writer
+          ->QueryInt64(absl::StrCat("SELECT 1 FROM pg_advisory_lock(",
+                                    kSetupLockKey, ")"))
+          .status());
   // Under the setup lock, so that a copy that holds it sees this store
-  // once it is open (kServerLockKey).
+  // once it is open kServerLockKey.
   absl::Status prepared =
-      (*writer)
+      writer
           ->QueryInt64(absl::StrCat("SELECT 1 FROM pg_advisory_lock_shared(",
                                     kServerLockKey, ")"))
           .status();
-  if (prepared.ok()) prepared = MigratePostgres(**writer);
-  if (prepared.ok()) prepared = PrepareStatistics(**writer, *zone);
-  (*writer)
+  if (prepared.ok()) prepared = MigratePostgres(*writer);
+  if (prepared.ok()) prepared = PrepareStatistics(*writer, zone);
+  writer
       ->Execute(absl::StrCat("SELECT pg_advisory_unlock(", kSetupLockKey, ")"))
       .IgnoreError();
   if (!prepared.ok()) return prepared;
 
-  absl::StatusOr<int64_t> head =
-      (*writer)->QueryInt64("SELECT seq FROM feed_head");
-  if (!head.ok()) return head.status();
-  store->opened_at_seq_ = *head;
+  ASSIGN_OR_RETURN(int64_t head,
+                   writer->QueryInt64("SELECT seq FROM feed_head"));
+  store->opened_at_seq_ = head;
 
   std::vector<std::unique_ptr<Connection>> readers;
   for (int i = 0; i < std::max(1, options.read_connections); ++i) {
-    absl::StatusOr<std::unique_ptr<PgConnection>> reader =
-        PgConnection::Open(options.path);
-    if (!reader.ok()) return reader.status();
-    readers.push_back(*std::move(reader));
+    ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> reader,
+                     PgConnection::Open(options.path));
+    readers.push_back(std::move(reader));
   }
-  absl::StatusOr<std::unique_ptr<PgConnection>> follower =
-      PgConnection::Open(options.path);
-  if (!follower.ok()) return follower.status();
-  store->follower_db_ = *std::move(follower);
-  store->Start(std::move(readers), *std::move(writer), options.max_write_batch,
-               *head + 1);
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> follower,
+                   PgConnection::Open(options.path));
+  store->follower_db_ = std::move(follower);
+  store->Start(std::move(readers), std::move(writer), options.max_write_batch,
+               head + 1);
   return store;
 }
 
@@ -119,20 +117,19 @@ absl::StatusOr<int64_t> PostgresStore::ReserveNumbers(NumberKind kind,
 absl::StatusOr<int64_t> PostgresStore::FirstSeqOfGroup(
     Connection& db, int64_t /*next_in_memory*/) {
   // Held until this transaction's commit is visible: see the header.
-  absl::StatusOr<int64_t> head =
-      db.QueryInt64("SELECT seq FROM feed_head WHERE id = 1 FOR UPDATE");
-  if (!head.ok()) return head.status();
-  return *head + 1;
+  ASSIGN_OR_RETURN(
+      int64_t head,
+      db.QueryInt64("SELECT seq FROM feed_head WHERE id = 1 FOR UPDATE"));
+  return head + 1;
 }
 
 absl::Status PostgresStore::SeqsOfGroupTaken(Connection& db, int64_t first,
                                              int64_t next) {
   if (next == first) return absl::OkStatus();
-  absl::StatusOr<Statement> stmt =
-      db.Prepare("UPDATE feed_head SET seq = ? WHERE id = 1");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, next - 1);
-  return stmt->Run();
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db.Prepare("UPDATE feed_head SET seq = ? WHERE id = 1"));
+  stmt.BindInt64(1, next - 1);
+  return stmt.Run();
 }
 
 void PostgresStore::Committed(const std::vector<v1::Event>& /*events*/) {
@@ -196,9 +193,9 @@ void PostgresStore::Follow() {
 absl::StatusOr<bool> PostgresStore::HoldLeadership() {
   absl::MutexLock lock(&leader_mutex_);
   if (leader_db_ == nullptr) {
-    absl::StatusOr<std::unique_ptr<PgConnection>> db = PgConnection::Open(uri_);
-    if (!db.ok()) return db.status();
-    leader_db_ = *std::move(db);
+    ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> db,
+                     PgConnection::Open(uri_));
+    leader_db_ = std::move(db);
   }
   if (leading_) {
     // Still the session that took the lock?
@@ -209,11 +206,10 @@ absl::StatusOr<bool> PostgresStore::HoldLeadership() {
     LogWarning(absl::StrCat("lost the lead of ", description(),
                             " with its connection; another server may lead"));
   }
-  absl::StatusOr<int64_t> taken = leader_db_->QueryInt64(
-      absl::StrCat("SELECT CASE WHEN pg_try_advisory_lock(", kLeaderLockKey,
-                   ") THEN 1 ELSE 0 END"));
-  if (!taken.ok()) return taken.status();
-  leading_ = *taken == 1;
+  ASSIGN_OR_RETURN(int64_t taken, leader_db_->QueryInt64(absl::StrCat(
+                                      "SELECT CASE WHEN pg_try_advisory_lock(",
+                                      kLeaderLockKey, ") THEN 1 ELSE 0 END")));
+  leading_ = taken == 1;
   leader_generation_ = leader_db_->generation();
   return leading_;
 }

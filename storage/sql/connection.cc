@@ -5,6 +5,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"
+#include "common/status_macros.h"
 
 namespace hotline::storage {
 namespace {
@@ -15,24 +16,20 @@ constexpr char kDiskFullPayload[] = "hotline.storage/disk-full";
 }  // namespace
 
 absl::StatusOr<int64_t> Connection::QueryInt64(const std::string& sql) {
-  absl::StatusOr<Statement> stmt = Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  absl::StatusOr<bool> row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return absl::InternalError(absl::StrCat("no row from ", sql));
-  return stmt->ColumnInt64(0);
+  ASSIGN_OR_RETURN(Statement stmt, Prepare(sql));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return absl::InternalError(absl::StrCat("no row from ", sql));
+  return stmt.ColumnInt64(0);
 }
 
 absl::StatusOr<std::vector<std::string>> Connection::QueryTexts(
     const std::string& sql) {
-  absl::StatusOr<Statement> stmt = Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
+  ASSIGN_OR_RETURN(Statement stmt, Prepare(sql));
   std::vector<std::string> rows;
   while (true) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return rows;
-    rows.push_back(stmt->ColumnText(0));
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return rows;
+    rows.push_back(stmt.ColumnText(0));
   }
 }
 

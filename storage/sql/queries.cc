@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "common/proto_time.h"
+#include "common/status_macros.h"
 #include "storage/change_set.h"
 #include "storage/sql/rows.h"
 
@@ -17,24 +18,13 @@ namespace {
 constexpr absl::string_view kTicketPrefix = "tickets/";
 constexpr absl::string_view kTokenPrefix = "tokens/";
 
-int64_t NumericId(absl::string_view name, absl::string_view prefix) {
-  int64_t id = 0;
-  if (name.size() <= prefix.size() ||
-      !absl::SimpleAtoi(name.substr(prefix.size()), &id)) {
-    return 0;
-  }
-  return id;
-}
-
 template <typename Message>
 absl::StatusOr<std::optional<Message>> LoadOneBody(Statement& stmt,
                                                    absl::string_view what) {
-  absl::StatusOr<bool> row = stmt.Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::optional<Message>();
-  absl::StatusOr<Message> message = ParseBody<Message>(stmt, 0, what);
-  if (!message.ok()) return message.status();
-  return std::optional<Message>(*std::move(message));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<Message>();
+  ASSIGN_OR_RETURN(Message message, ParseBody<Message>(stmt, 0, what));
+  return std::optional<Message>(std::move(message));
 }
 
 // Steps through every row, turning each into a T with `from_row`.
@@ -42,12 +32,10 @@ template <typename T, typename FromRow>
 absl::StatusOr<std::vector<T>> CollectRows(Statement& stmt, FromRow from_row) {
   std::vector<T> out;
   while (true) {
-    absl::StatusOr<bool> row = stmt.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return out;
-    absl::StatusOr<T> value = from_row(stmt);
-    if (!value.ok()) return value.status();
-    out.push_back(*std::move(value));
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return out;
+    ASSIGN_OR_RETURN(T value, from_row(stmt));
+    out.push_back(std::move(value));
   }
 }
 
@@ -99,35 +87,31 @@ void BindNextDue(Statement& stmt, int index, const v1::Ticket& ticket) {
 
 absl::StatusOr<std::optional<v1::Ticket>> LoadTicket(Connection& db,
                                                      int64_t id) {
-  absl::StatusOr<Statement> stmt =
-      db.Prepare("SELECT body FROM tickets WHERE id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, id);
-  return LoadOneBody<v1::Ticket>(*stmt, "ticket");
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db.Prepare("SELECT body FROM tickets WHERE id = ?"));
+  stmt.BindInt64(1, id);
+  return LoadOneBody<v1::Ticket>(stmt, "ticket");
 }
 
 absl::StatusOr<std::optional<v1::Ticket>> LoadTicketBySourceId(
     Connection& db, const std::string& source_id) {
-  absl::StatusOr<Statement> stmt =
-      db.Prepare("SELECT body FROM tickets WHERE source_id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, source_id);
-  return LoadOneBody<v1::Ticket>(*stmt, "ticket");
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db.Prepare("SELECT body FROM tickets WHERE source_id = ?"));
+  stmt.BindText(1, source_id);
+  return LoadOneBody<v1::Ticket>(stmt, "ticket");
 }
 
 absl::StatusOr<std::optional<int64_t>> FindCreateRequest(
     Connection& db, const std::string& principal,
     const std::string& request_id) {
-  absl::StatusOr<Statement> stmt = db.Prepare(
-      "SELECT ticket_id FROM create_requests WHERE principal = ? AND "
-      "request_id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, principal);
-  stmt->BindText(2, request_id);
-  absl::StatusOr<bool> row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::optional<int64_t>();
-  return std::optional<int64_t>(stmt->ColumnInt64(0));
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db.Prepare("SELECT ticket_id FROM create_requests WHERE "
+                              "principal = ? AND request_id = ?"));
+  stmt.BindText(1, principal);
+  stmt.BindText(2, request_id);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<int64_t>();
+  return std::optional<int64_t>(stmt.ColumnInt64(0));
 }
 
 std::string TicketQuerySql(const Connection& db, const TicketQuery& query) {
@@ -161,86 +145,81 @@ std::string TicketQuerySql(const Connection& db, const TicketQuery& query) {
 absl::StatusOr<std::vector<v1::Ticket>> QueryTickets(Connection& db,
                                                      const TicketQuery& query) {
   const std::string sql = TicketQuerySql(db, query);
-  absl::StatusOr<Statement> stmt = db.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
+  ASSIGN_OR_RETURN(Statement stmt, db.Prepare(sql));
   int index = 1;
-  stmt->BindInt64(index++, query.after_id);
-  if (query.state) stmt->BindInt64(index++, *query.state);
-  if (query.department) stmt->BindText(index++, *query.department);
-  if (query.type) stmt->BindInt64(index++, *query.type);
-  if (query.topic) stmt->BindText(index++, *query.topic);
-  if (query.urgency) stmt->BindInt64(index++, *query.urgency);
-  if (query.source_id) stmt->BindText(index++, *query.source_id);
-  if (query.created_by) stmt->BindText(index++, *query.created_by);
+  stmt.BindInt64(index++, query.after_id);
+  if (query.state) stmt.BindInt64(index++, *query.state);
+  if (query.department) stmt.BindText(index++, *query.department);
+  if (query.type) stmt.BindInt64(index++, *query.type);
+  if (query.topic) stmt.BindText(index++, *query.topic);
+  if (query.urgency) stmt.BindInt64(index++, *query.urgency);
+  if (query.source_id) stmt.BindText(index++, *query.source_id);
+  if (query.created_by) stmt.BindText(index++, *query.created_by);
   if (query.received_from_micros) {
-    stmt->BindInt64(index++, *query.received_from_micros);
+    stmt.BindInt64(index++, *query.received_from_micros);
   }
   if (query.received_until_micros) {
-    stmt->BindInt64(index++, *query.received_until_micros);
+    stmt.BindInt64(index++, *query.received_until_micros);
   }
-  stmt->BindInt64(index++, query.limit);
-  return LoadAllBodies<v1::Ticket>(*stmt, "ticket");
+  stmt.BindInt64(index++, query.limit);
+  return LoadAllBodies<v1::Ticket>(stmt, "ticket");
 }
 
 absl::StatusOr<std::vector<v1::Event>> QueryTicketEvents(Connection& db,
                                                          int64_t ticket_id,
                                                          int64_t after_seq,
                                                          int limit) {
-  absl::StatusOr<Statement> stmt = db.Prepare(
-      "SELECT body FROM events WHERE ticket_id = ? AND seq > ? ORDER BY seq "
-      "LIMIT ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, ticket_id);
-  stmt->BindInt64(2, after_seq);
-  stmt->BindInt64(3, limit);
-  return LoadAllBodies<v1::Event>(*stmt, "event");
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db.Prepare("SELECT body FROM events WHERE ticket_id = ? AND "
+                              "seq > ? ORDER BY seq LIMIT ?"));
+  stmt.BindInt64(1, ticket_id);
+  stmt.BindInt64(2, after_seq);
+  stmt.BindInt64(3, limit);
+  return LoadAllBodies<v1::Event>(stmt, "event");
 }
 
 absl::StatusOr<std::optional<v1::Department>> LoadDepartment(
     Connection& db, const std::string& id) {
-  absl::StatusOr<Statement> stmt = db.Prepare(
-      "SELECT id, display_name, created_at FROM departments WHERE id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, id);
-  absl::StatusOr<bool> row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::optional<v1::Department>();
-  return std::optional<v1::Department>(DepartmentFromRow(*stmt));
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare(
+          "SELECT id, display_name, created_at FROM departments WHERE id = ?"));
+  stmt.BindText(1, id);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<v1::Department>();
+  return std::optional<v1::Department>(DepartmentFromRow(stmt));
 }
 
 absl::StatusOr<std::vector<v1::Department>> QueryDepartments(
     Connection& db, const std::string& after_id, int limit) {
-  absl::StatusOr<Statement> stmt = db.Prepare(
-      "SELECT id, display_name, created_at FROM departments WHERE id > ? "
-      "ORDER BY id LIMIT ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, after_id);
-  stmt->BindInt64(2, limit);
-  return CollectRows<v1::Department>(*stmt, [](const Statement& row) {
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db.Prepare("SELECT id, display_name, created_at FROM "
+                              "departments WHERE id > ? ORDER BY id LIMIT ?"));
+  stmt.BindText(1, after_id);
+  stmt.BindInt64(2, limit);
+  return CollectRows<v1::Department>(stmt, [](const Statement& row) {
     return absl::StatusOr<v1::Department>(DepartmentFromRow(row));
   });
 }
 
 absl::StatusOr<std::optional<TokenRecord>> LoadTokenBySecretHash(
     Connection& db, const std::string& secret_hash) {
-  absl::StatusOr<Statement> stmt = db.Prepare(
-      "SELECT id, principal, revoked_at FROM tokens WHERE secret_hash = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindBlob(1, secret_hash);
-  absl::StatusOr<bool> row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::optional<TokenRecord>();
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db.Prepare("SELECT id, principal, revoked_at FROM tokens "
+                              "WHERE secret_hash = ?"));
+  stmt.BindBlob(1, secret_hash);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<TokenRecord>();
   return std::optional<TokenRecord>(TokenRecord{
-      stmt->ColumnInt64(0), stmt->ColumnText(1), !stmt->ColumnIsNull(2)});
+      stmt.ColumnInt64(0), stmt.ColumnText(1), !stmt.ColumnIsNull(2)});
 }
 
 namespace {
 
 // The first row of `stmt` (id, principal, revoked_at) as a TokenRecord.
 absl::StatusOr<std::optional<TokenRecord>> FirstTokenRecord(Statement& stmt) {
-  absl::StatusOr<bool> row = stmt.Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::optional<TokenRecord>();
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<TokenRecord>();
   return std::optional<TokenRecord>(TokenRecord{
       stmt.ColumnInt64(0), stmt.ColumnText(1), !stmt.ColumnIsNull(2)});
 }
@@ -249,45 +228,44 @@ absl::StatusOr<std::optional<TokenRecord>> FirstTokenRecord(Statement& stmt) {
 
 absl::StatusOr<std::optional<TokenRecord>> LoadTokenByCertificateIdentity(
     Connection& db, const std::string& identity) {
-  absl::StatusOr<Statement> stmt = db.Prepare(
-      "SELECT id, principal, revoked_at FROM tokens "
-      "WHERE certificate_identity = ? AND certificate_identity IS NOT NULL "
-      "ORDER BY revoked_at IS NULL DESC, id DESC LIMIT 1");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, identity);
-  return FirstTokenRecord(*stmt);
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("SELECT id, principal, revoked_at FROM tokens WHERE "
+                 "certificate_identity = ? AND certificate_identity IS NOT "
+                 "NULL ORDER BY revoked_at IS NULL DESC, id DESC LIMIT 1"));
+  stmt.BindText(1, identity);
+  return FirstTokenRecord(stmt);
 }
 
 absl::StatusOr<std::optional<TokenRecord>> LoadTokenRecord(Connection& db,
                                                            int64_t id) {
-  absl::StatusOr<Statement> stmt =
-      db.Prepare("SELECT id, principal, revoked_at FROM tokens WHERE id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, id);
-  return FirstTokenRecord(*stmt);
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("SELECT id, principal, revoked_at FROM tokens WHERE id = ?"));
+  stmt.BindInt64(1, id);
+  return FirstTokenRecord(stmt);
 }
 
 absl::StatusOr<std::optional<v1::Token>> LoadToken(Connection& db, int64_t id) {
-  absl::StatusOr<Statement> stmt = db.Prepare(
-      absl::StrCat("SELECT ", kTokenColumns, " FROM tokens WHERE id = ?"));
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, id);
-  absl::StatusOr<bool> row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::optional<v1::Token>();
-  return std::optional<v1::Token>(TokenFromRow(*stmt));
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db.Prepare(absl::StrCat("SELECT ", kTokenColumns,
+                                           " FROM tokens WHERE id = ?")));
+  stmt.BindInt64(1, id);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<v1::Token>();
+  return std::optional<v1::Token>(TokenFromRow(stmt));
 }
 
 absl::StatusOr<std::vector<v1::Token>> QueryTokens(Connection& db,
                                                    int64_t after_id,
                                                    int limit) {
-  absl::StatusOr<Statement> stmt =
-      db.Prepare(absl::StrCat("SELECT ", kTokenColumns,
-                              " FROM tokens WHERE id > ? ORDER BY id LIMIT ?"));
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, after_id);
-  stmt->BindInt64(2, limit);
-  return CollectRows<v1::Token>(*stmt, [](const Statement& row) {
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db.Prepare(absl::StrCat(
+                       "SELECT ", kTokenColumns,
+                       " FROM tokens WHERE id > ? ORDER BY id LIMIT ?")));
+  stmt.BindInt64(1, after_id);
+  stmt.BindInt64(2, limit);
+  return CollectRows<v1::Token>(stmt, [](const Statement& row) {
     return absl::StatusOr<v1::Token>(TokenFromRow(row));
   });
 }
@@ -299,24 +277,25 @@ absl::Status InsertTicketRow(Connection& db, const v1::Ticket& ticket) {
     return absl::InternalError(absl::StrCat("a new ticket \"", ticket.name(),
                                             "\" has no number or etag"));
   }
-  absl::StatusOr<Statement> stmt = db.Prepare(
-      "INSERT INTO tickets (id, source_id, created_by, state, department, "
-      "type, topic, urgency, received_at, version, body, next_due_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, id);
-  stmt->BindTextOrNull(2, ticket.source_id());
-  stmt->BindText(3, ticket.created_by());
-  stmt->BindInt64(4, ticket.state());
-  stmt->BindTextOrNull(5, ticket.department());
-  stmt->BindInt64(6, ticket.type());
-  stmt->BindText(7, ticket.topic());
-  stmt->BindInt64(8, ticket.urgency());
-  stmt->BindInt64(9, ToUnixMicros(ticket.received_at()));
-  stmt->BindInt64(10, version);
-  stmt->BindBlob(11, ticket.SerializeAsString());
-  BindNextDue(*stmt, 12, ticket);
-  return stmt->Run();
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare(
+          "INSERT INTO tickets (id, source_id, created_by, state, department, "
+          "type, topic, urgency, received_at, version, body, next_due_at) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  stmt.BindInt64(1, id);
+  stmt.BindTextOrNull(2, ticket.source_id());
+  stmt.BindText(3, ticket.created_by());
+  stmt.BindInt64(4, ticket.state());
+  stmt.BindTextOrNull(5, ticket.department());
+  stmt.BindInt64(6, ticket.type());
+  stmt.BindText(7, ticket.topic());
+  stmt.BindInt64(8, ticket.urgency());
+  stmt.BindInt64(9, ToUnixMicros(ticket.received_at()));
+  stmt.BindInt64(10, version);
+  stmt.BindBlob(11, ticket.SerializeAsString());
+  BindNextDue(stmt, 12, ticket);
+  return stmt.Run();
 }
 
 absl::Status UpdateTicketRow(Connection& db, const v1::Ticket& ticket) {
@@ -325,18 +304,18 @@ absl::Status UpdateTicketRow(Connection& db, const v1::Ticket& ticket) {
     return absl::InternalError(
         absl::StrCat("ticket ", ticket.name(), " has no new etag"));
   }
-  absl::StatusOr<Statement> stmt = db.Prepare(
-      "UPDATE tickets SET state = ?, department = ?, version = ?, body = ?, "
-      "next_due_at = ? WHERE id = ? AND version = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, ticket.state());
-  stmt->BindTextOrNull(2, ticket.department());
-  stmt->BindInt64(3, version);
-  stmt->BindBlob(4, ticket.SerializeAsString());
-  BindNextDue(*stmt, 5, ticket);
-  stmt->BindInt64(6, TicketId(ticket));
-  stmt->BindInt64(7, version - 1);
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("UPDATE tickets SET state = ?, department = ?, version = ?, "
+                 "body = ?, next_due_at = ? WHERE id = ? AND version = ?"));
+  stmt.BindInt64(1, ticket.state());
+  stmt.BindTextOrNull(2, ticket.department());
+  stmt.BindInt64(3, version);
+  stmt.BindBlob(4, ticket.SerializeAsString());
+  BindNextDue(stmt, 5, ticket);
+  stmt.BindInt64(6, TicketId(ticket));
+  stmt.BindInt64(7, version - 1);
+  RETURN_IF_ERROR(stmt.Run());
   if (db.Changes() != 1) {
     return ConflictError(absl::StrCat(
         ticket.name(), " changed while it was being updated; retry"));
@@ -345,106 +324,104 @@ absl::Status UpdateTicketRow(Connection& db, const v1::Ticket& ticket) {
 }
 
 absl::Status InsertEventRow(Connection& db, const v1::Event& event) {
-  absl::StatusOr<Statement> stmt = db.Prepare(
-      "INSERT INTO events (seq, ticket_id, time, type, actor, department, "
-      "previous_department, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, event.seq());
-  stmt->BindInt64(2, NumericId(event.ticket(), kTicketPrefix));
-  stmt->BindInt64(3, ToUnixMicros(event.time()));
-  stmt->BindInt64(4, event.type());
-  stmt->BindText(5, event.actor());
-  stmt->BindTextOrNull(6, event.department());
-  stmt->BindTextOrNull(7, event.previous_department());
-  stmt->BindBlob(8, event.SerializeAsString());
-  return stmt->Run();
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare(
+          "INSERT INTO events (seq, ticket_id, time, type, actor, department, "
+          "previous_department, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  stmt.BindInt64(1, event.seq());
+  stmt.BindInt64(2, TicketIdOfName(event.ticket()));
+  stmt.BindInt64(3, ToUnixMicros(event.time()));
+  stmt.BindInt64(4, event.type());
+  stmt.BindText(5, event.actor());
+  stmt.BindTextOrNull(6, event.department());
+  stmt.BindTextOrNull(7, event.previous_department());
+  stmt.BindBlob(8, event.SerializeAsString());
+  return stmt.Run();
 }
 
 absl::Status InsertCreateRequest(Connection& db, const std::string& principal,
                                  const std::string& request_id,
                                  int64_t ticket_id, int64_t created_at_micros) {
-  absl::StatusOr<Statement> stmt = db.Prepare(
-      "INSERT INTO create_requests (principal, request_id, ticket_id, "
-      "created_at) VALUES (?, ?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, principal);
-  stmt->BindText(2, request_id);
-  stmt->BindInt64(3, ticket_id);
-  stmt->BindInt64(4, created_at_micros);
-  return stmt->Run();
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("INSERT INTO create_requests (principal, request_id, "
+                 "ticket_id, created_at) VALUES (?, ?, ?, ?)"));
+  stmt.BindText(1, principal);
+  stmt.BindText(2, request_id);
+  stmt.BindInt64(3, ticket_id);
+  stmt.BindInt64(4, created_at_micros);
+  return stmt.Run();
 }
 
 absl::Status InsertDepartment(Connection& db, const std::string& id,
                               const v1::Department& department) {
-  absl::StatusOr<Statement> stmt = db.Prepare(
-      "INSERT INTO departments (id, display_name, created_at) VALUES (?, ?, "
-      "?)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, id);
-  stmt->BindText(2, department.display_name());
-  stmt->BindInt64(3, ToUnixMicros(department.create_time()));
-  return stmt->Run();
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db.Prepare("INSERT INTO departments (id, display_name, "
+                              "created_at) VALUES (?, ?, ?)"));
+  stmt.BindText(1, id);
+  stmt.BindText(2, department.display_name());
+  stmt.BindInt64(3, ToUnixMicros(department.create_time()));
+  return stmt.Run();
 }
 
 absl::Status InsertTokenRow(Connection& db, const std::string& secret_hash,
                             const v1::Token& token) {
-  absl::StatusOr<Statement> stmt = db.Prepare(
-      "INSERT INTO tokens (id, secret_hash, principal, display_name, "
-      "created_at, certificate_identity) VALUES (?, ?, ?, ?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, NumericId(token.name(), kTokenPrefix));
-  stmt->BindBlob(2, secret_hash);
-  stmt->BindText(3, token.principal());
-  stmt->BindText(4, token.display_name());
-  stmt->BindInt64(5, ToUnixMicros(token.create_time()));
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare(
+          "INSERT INTO tokens (id, secret_hash, principal, display_name, "
+          "created_at, certificate_identity) VALUES (?, ?, ?, ?, ?, ?)"));
+  stmt.BindInt64(1, NumberOfName(token.name(), kTokenPrefix));
+  stmt.BindBlob(2, secret_hash);
+  stmt.BindText(3, token.principal());
+  stmt.BindText(4, token.display_name());
+  stmt.BindInt64(5, ToUnixMicros(token.create_time()));
   if (token.certificate_identity().empty()) {
-    stmt->BindNull(6);
+    stmt.BindNull(6);
   } else {
-    stmt->BindText(6, token.certificate_identity());
+    stmt.BindText(6, token.certificate_identity());
   }
-  return stmt->Run();
+  return stmt.Run();
 }
 
 absl::Status MarkTokenRevoked(Connection& db, int64_t id,
                               int64_t revoked_at_micros) {
-  absl::StatusOr<Statement> stmt =
-      db.Prepare("UPDATE tokens SET revoked_at = ? WHERE id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, revoked_at_micros);
-  stmt->BindInt64(2, id);
-  return stmt->Run();
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db.Prepare("UPDATE tokens SET revoked_at = ? WHERE id = ?"));
+  stmt.BindInt64(1, revoked_at_micros);
+  stmt.BindInt64(2, id);
+  return stmt.Run();
 }
 
 absl::StatusOr<std::vector<int64_t>> QueryDueTicketIds(Connection& db,
                                                        int64_t now_micros,
                                                        int limit) {
-  absl::StatusOr<Statement> stmt = db.Prepare(
-      "SELECT id FROM tickets WHERE next_due_at IS NOT NULL AND "
-      "next_due_at <= ? ORDER BY next_due_at, id LIMIT ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, now_micros);
-  stmt->BindInt64(2, limit);
-  return CollectRows<int64_t>(*stmt, [](const Statement& row) {
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("SELECT id FROM tickets WHERE next_due_at IS NOT NULL AND "
+                 "next_due_at <= ? ORDER BY next_due_at, id LIMIT ?"));
+  stmt.BindInt64(1, now_micros);
+  stmt.BindInt64(2, limit);
+  return CollectRows<int64_t>(stmt, [](const Statement& row) {
     return absl::StatusOr<int64_t>(row.ColumnInt64(0));
   });
 }
 
 absl::StatusOr<std::optional<int64_t>> EarliestDueMicros(Connection& db) {
-  absl::StatusOr<Statement> stmt = db.Prepare(
-      "SELECT MIN(next_due_at) FROM tickets WHERE next_due_at IS NOT NULL");
-  if (!stmt.ok()) return stmt.status();
-  absl::StatusOr<bool> row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row || stmt->ColumnIsNull(0)) return std::optional<int64_t>();
-  return std::optional<int64_t>(stmt->ColumnInt64(0));
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db.Prepare("SELECT MIN(next_due_at) FROM tickets WHERE "
+                              "next_due_at IS NOT NULL"));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row || stmt.ColumnIsNull(0)) return std::optional<int64_t>();
+  return std::optional<int64_t>(stmt.ColumnInt64(0));
 }
 
 absl::StatusOr<std::optional<v1::Card>> LoadCard(Connection& db, int64_t id) {
-  absl::StatusOr<Statement> stmt =
-      db.Prepare("SELECT body FROM cards WHERE id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, id);
-  return LoadOneBody<v1::Card>(*stmt, "card");
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db.Prepare("SELECT body FROM cards WHERE id = ?"));
+  stmt.BindInt64(1, id);
+  return LoadOneBody<v1::Card>(stmt, "card");
 }
 
 absl::StatusOr<std::vector<v1::Card>> QueryCards(Connection& db,
@@ -459,85 +436,86 @@ absl::StatusOr<std::vector<v1::Card>> QueryCards(Connection& db,
     where.push_back(*query.active ? "revoked_at IS NULL"
                                   : "revoked_at IS NOT NULL");
   }
-  absl::StatusOr<Statement> stmt = db.Prepare(
-      absl::StrCat("SELECT body FROM cards WHERE ",
-                   absl::StrJoin(where, " AND "), " ORDER BY id LIMIT ?"));
-  if (!stmt.ok()) return stmt.status();
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db.Prepare(absl::StrCat("SELECT body FROM cards WHERE ",
+                                           absl::StrJoin(where, " AND "),
+                                           " ORDER BY id LIMIT ?")));
   int index = 1;
-  stmt->BindInt64(index++, query.after_id);
-  if (query.department) stmt->BindText(index++, *query.department);
-  if (query.ticket_id) stmt->BindInt64(index++, *query.ticket_id);
-  if (query.color) stmt->BindInt64(index++, *query.color);
+  stmt.BindInt64(index++, query.after_id);
+  if (query.department) stmt.BindText(index++, *query.department);
+  if (query.ticket_id) stmt.BindInt64(index++, *query.ticket_id);
+  if (query.color) stmt.BindInt64(index++, *query.color);
   if (query.issued_from_micros)
-    stmt->BindInt64(index++, *query.issued_from_micros);
-  if (query.issued_to_micros) stmt->BindInt64(index++, *query.issued_to_micros);
-  stmt->BindInt64(index++, query.limit);
-  return LoadAllBodies<v1::Card>(*stmt, "card");
+    stmt.BindInt64(index++, *query.issued_from_micros);
+  if (query.issued_to_micros) stmt.BindInt64(index++, *query.issued_to_micros);
+  stmt.BindInt64(index++, query.limit);
+  return LoadAllBodies<v1::Card>(stmt, "card");
 }
 
 absl::Status InsertCardRow(Connection& db, const v1::Card& card) {
-  absl::StatusOr<Statement> stmt = db.Prepare(
-      "INSERT INTO cards (id, ticket_id, department, color, issued_at, "
-      "revoked_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, CardId(card));
-  stmt->BindInt64(2, NumericId(card.ticket(), kTicketPrefix));
-  stmt->BindText(3, card.department());
-  stmt->BindInt64(4, card.color());
-  stmt->BindInt64(5, ToUnixMicros(card.issue_time()));
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("INSERT INTO cards (id, ticket_id, department, color, "
+                 "issued_at, revoked_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  stmt.BindInt64(1, CardId(card));
+  stmt.BindInt64(2, TicketIdOfName(card.ticket()));
+  stmt.BindText(3, card.department());
+  stmt.BindInt64(4, card.color());
+  stmt.BindInt64(5, ToUnixMicros(card.issue_time()));
   if (card.has_revoke_time()) {
-    stmt->BindInt64(6, ToUnixMicros(card.revoke_time()));
+    stmt.BindInt64(6, ToUnixMicros(card.revoke_time()));
   } else {
-    stmt->BindNull(6);
+    stmt.BindNull(6);
   }
-  stmt->BindBlob(7, card.SerializeAsString());
-  return stmt->Run();
+  stmt.BindBlob(7, card.SerializeAsString());
+  return stmt.Run();
 }
 
 absl::Status UpdateCardRow(Connection& db, const v1::Card& card) {
-  absl::StatusOr<Statement> stmt =
-      db.Prepare("UPDATE cards SET revoked_at = ?, body = ? WHERE id = ?");
-  if (!stmt.ok()) return stmt.status();
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("UPDATE cards SET revoked_at = ?, body = ? WHERE id = ?"));
   if (card.has_revoke_time()) {
-    stmt->BindInt64(1, ToUnixMicros(card.revoke_time()));
+    stmt.BindInt64(1, ToUnixMicros(card.revoke_time()));
   } else {
-    stmt->BindNull(1);
+    stmt.BindNull(1);
   }
-  stmt->BindBlob(2, card.SerializeAsString());
-  stmt->BindInt64(3, CardId(card));
-  return stmt->Run();
+  stmt.BindBlob(2, card.SerializeAsString());
+  stmt.BindInt64(3, CardId(card));
+  return stmt.Run();
 }
 
 absl::StatusOr<std::vector<v1::Policy>> LoadPolicies(Connection& db) {
-  absl::StatusOr<Statement> stmt =
-      db.Prepare("SELECT body FROM policies ORDER BY effective_from");
-  if (!stmt.ok()) return stmt.status();
-  return LoadAllBodies<v1::Policy>(*stmt, "policy");
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("SELECT body FROM policies ORDER BY effective_from"));
+  return LoadAllBodies<v1::Policy>(stmt, "policy");
 }
 
 absl::Status InsertPolicy(Connection& db, const v1::Policy& policy) {
-  absl::StatusOr<Statement> stmt = db.Prepare(
-      "INSERT INTO policies (version, effective_from, body) VALUES (?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, policy.version());
-  stmt->BindInt64(2, ToUnixMicros(policy.effective_from()));
-  stmt->BindBlob(3, policy.SerializeAsString());
-  return stmt->Run();
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db.Prepare("INSERT INTO policies (version, effective_from, "
+                              "body) VALUES (?, ?, ?)"));
+  stmt.BindText(1, policy.version());
+  stmt.BindInt64(2, ToUnixMicros(policy.effective_from()));
+  stmt.BindBlob(3, policy.SerializeAsString());
+  return stmt.Run();
 }
 
 absl::Status UpsertDailyReport(Connection& db, const v1::DailyReport& report) {
-  absl::StatusOr<Statement> stmt = db.Prepare(
-      "INSERT INTO daily_reports (ticket_id, date, department, progress, "
-      "submitted_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (ticket_id, date) DO "
-      "UPDATE SET department = excluded.department, progress = "
-      "excluded.progress, submitted_at = excluded.submitted_at");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, TicketIdOfName(report.ticket()));
-  stmt->BindText(2, report.date());
-  stmt->BindText(3, report.department());
-  stmt->BindText(4, report.progress());
-  stmt->BindInt64(5, ToUnixMicros(report.submit_time()));
-  return stmt->Run();
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare(
+          "INSERT INTO daily_reports (ticket_id, date, department, progress, "
+          "submitted_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (ticket_id, date) "
+          "DO UPDATE SET department = excluded.department, progress = "
+          "excluded.progress, submitted_at = excluded.submitted_at"));
+  stmt.BindInt64(1, TicketIdOfName(report.ticket()));
+  stmt.BindText(2, report.date());
+  stmt.BindText(3, report.department());
+  stmt.BindText(4, report.progress());
+  stmt.BindInt64(5, ToUnixMicros(report.submit_time()));
+  return stmt.Run();
 }
 
 absl::StatusOr<std::vector<std::pair<int64_t, v1::DailyReport>>>
@@ -557,21 +535,21 @@ QueryDailyReports(Connection& db, const DailyReportQuery& query) {
   if (query.ticket_id) where.push_back("ticket_id = ?");
   if (query.from_date) where.push_back("date >= ?");
   if (query.to_date) where.push_back("date <= ?");
-  absl::StatusOr<Statement> stmt = db.Prepare(absl::StrCat(
-      "SELECT id, ticket_id, date, department, progress, submitted_at FROM "
-      "daily_reports WHERE ",
-      absl::StrJoin(where, " AND "), " ORDER BY id LIMIT ?"));
-  if (!stmt.ok()) return stmt.status();
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db.Prepare(absl::StrCat(
+                       "SELECT id, ticket_id, date, department, progress, "
+                       "submitted_at FROM daily_reports WHERE ",
+                       absl::StrJoin(where, " AND "), " ORDER BY id LIMIT ?")));
   int index = 1;
-  stmt->BindInt64(index++, query.after_id);
-  if (query.from_date) stmt->BindText(index++, *query.from_date);
-  if (query.department) stmt->BindText(index++, *query.department);
-  if (query.ticket_id) stmt->BindInt64(index++, *query.ticket_id);
-  if (query.from_date) stmt->BindText(index++, *query.from_date);
-  if (query.to_date) stmt->BindText(index++, *query.to_date);
-  stmt->BindInt64(index++, query.limit);
+  stmt.BindInt64(index++, query.after_id);
+  if (query.from_date) stmt.BindText(index++, *query.from_date);
+  if (query.department) stmt.BindText(index++, *query.department);
+  if (query.ticket_id) stmt.BindInt64(index++, *query.ticket_id);
+  if (query.from_date) stmt.BindText(index++, *query.from_date);
+  if (query.to_date) stmt.BindText(index++, *query.to_date);
+  stmt.BindInt64(index++, query.limit);
   using Row = std::pair<int64_t, v1::DailyReport>;
-  return CollectRows<Row>(*stmt, [](const Statement& row) {
+  return CollectRows<Row>(stmt, [](const Statement& row) {
     v1::DailyReport report;
     report.set_ticket(absl::StrCat(kTicketPrefix, row.ColumnInt64(1)));
     report.set_date(row.ColumnText(2));
@@ -587,15 +565,15 @@ absl::StatusOr<bool> InsertDailyObligationRow(Connection& db, int64_t ticket_id,
                                               const std::string& date,
                                               const std::string& department,
                                               bool reported) {
-  absl::StatusOr<Statement> stmt = db.Prepare(
-      "INSERT INTO daily_obligations (ticket_id, date, department, "
-      "reported) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindInt64(1, ticket_id);
-  stmt->BindText(2, date);
-  stmt->BindText(3, department);
-  stmt->BindInt64(4, reported ? 1 : 0);
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("INSERT INTO daily_obligations (ticket_id, date, department, "
+                 "reported) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+  stmt.BindInt64(1, ticket_id);
+  stmt.BindText(2, date);
+  stmt.BindText(3, department);
+  stmt.BindInt64(4, reported ? 1 : 0);
+  RETURN_IF_ERROR(stmt.Run());
   return db.Changes() == 1;
 }
 
@@ -605,31 +583,30 @@ absl::StatusOr<ComplianceCounts> QueryCompliance(Connection& db,
                                                  const std::string& to_date,
                                                  int max_misses) {
   ComplianceCounts counts;
-  absl::StatusOr<Statement> totals = db.Prepare(
-      "SELECT COUNT(*), COALESCE(SUM(reported), 0) FROM daily_obligations "
-      "WHERE department = ? AND date >= ? AND date <= ?");
-  if (!totals.ok()) return totals.status();
-  totals->BindText(1, department);
-  totals->BindText(2, from_date);
-  totals->BindText(3, to_date);
-  absl::StatusOr<bool> row = totals->Step();
-  if (!row.ok()) return row.status();
-  counts.owed = static_cast<int>(totals->ColumnInt64(0));
-  counts.given = static_cast<int>(totals->ColumnInt64(1));
-  absl::StatusOr<Statement> misses = db.Prepare(
-      "SELECT ticket_id, date FROM daily_obligations WHERE department = ? AND "
-      "date >= ? AND date <= ? AND reported = 0 ORDER BY date, ticket_id "
-      "LIMIT ?");
-  if (!misses.ok()) return misses.status();
-  misses->BindText(1, department);
-  misses->BindText(2, from_date);
-  misses->BindText(3, to_date);
-  misses->BindInt64(4, max_misses);
+  ASSIGN_OR_RETURN(
+      Statement totals,
+      db.Prepare(
+          "SELECT COUNT(*), COALESCE(SUM(reported), 0) FROM daily_obligations "
+          "WHERE department = ? AND date >= ? AND date <= ?"));
+  totals.BindText(1, department);
+  totals.BindText(2, from_date);
+  totals.BindText(3, to_date);
+  RETURN_IF_ERROR(totals.Step().status());
+  counts.owed = static_cast<int>(totals.ColumnInt64(0));
+  counts.given = static_cast<int>(totals.ColumnInt64(1));
+  ASSIGN_OR_RETURN(
+      Statement misses,
+      db.Prepare("SELECT ticket_id, date FROM daily_obligations WHERE "
+                 "department = ? AND date >= ? AND date <= ? AND reported = 0 "
+                 "ORDER BY date, ticket_id LIMIT ?"));
+  misses.BindText(1, department);
+  misses.BindText(2, from_date);
+  misses.BindText(3, to_date);
+  misses.BindInt64(4, max_misses);
   while (true) {
-    absl::StatusOr<bool> next = misses->Step();
-    if (!next.ok()) return next.status();
-    if (!*next) return counts;
-    counts.misses.emplace_back(misses->ColumnInt64(0), misses->ColumnText(1));
+    ASSIGN_OR_RETURN(bool next, misses.Step());
+    if (!next) return counts;
+    counts.misses.emplace_back(misses.ColumnInt64(0), misses.ColumnText(1));
   }
 }
 
@@ -643,18 +620,17 @@ absl::StatusOr<std::vector<v1::Event>> QueryDepartmentFeed(
     int limit) {
   std::vector<std::pair<int64_t, std::string>> rows;
   for (const char* column : {"department", "previous_department"}) {
-    absl::StatusOr<Statement> stmt =
+    ASSIGN_OR_RETURN(
+        Statement stmt,
         db.Prepare(absl::StrCat("SELECT seq, body FROM events WHERE ", column,
-                                " = ? AND seq > ? ORDER BY seq LIMIT ?"));
-    if (!stmt.ok()) return stmt.status();
-    stmt->BindText(1, department);
-    stmt->BindInt64(2, after_seq);
-    stmt->BindInt64(3, limit);
+                                " = ? AND seq > ? ORDER BY seq LIMIT ?")));
+    stmt.BindText(1, department);
+    stmt.BindInt64(2, after_seq);
+    stmt.BindInt64(3, limit);
     while (true) {
-      absl::StatusOr<bool> row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      rows.emplace_back(stmt->ColumnInt64(0), std::string(stmt->ColumnBlob(1)));
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      rows.emplace_back(stmt.ColumnInt64(0), std::string(stmt.ColumnBlob(1)));
     }
   }
   std::sort(rows.begin(), rows.end());
@@ -699,25 +675,24 @@ absl::StatusOr<std::vector<v1::Event>> QueryEventFeed(
   } else {
     sql = "SELECT body FROM events WHERE seq > ?";
   }
-  absl::StatusOr<Statement> stmt =
-      db.Prepare(absl::StrCat(sql, " ORDER BY seq LIMIT ?"));
-  if (!stmt.ok()) return stmt.status();
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db.Prepare(absl::StrCat(sql, " ORDER BY seq LIMIT ?")));
   int index = 1;
   if (query.ticket_id) {
-    stmt->BindInt64(index++, *query.ticket_id);
-    stmt->BindInt64(index++, query.after_seq);
+    stmt.BindInt64(index++, *query.ticket_id);
+    stmt.BindInt64(index++, query.after_seq);
   } else if (query.department) {
-    stmt->BindInt64(index++, query.after_seq);
-    stmt->BindText(index++, *query.department);
-    stmt->BindText(index++, *query.department);
+    stmt.BindInt64(index++, query.after_seq);
+    stmt.BindText(index++, *query.department);
+    stmt.BindText(index++, *query.department);
   } else if (query.created_by) {
-    stmt->BindInt64(index++, query.after_seq);
-    stmt->BindText(index++, *query.created_by);
+    stmt.BindInt64(index++, query.after_seq);
+    stmt.BindText(index++, *query.created_by);
   } else {
-    stmt->BindInt64(index++, query.after_seq);
+    stmt.BindInt64(index++, query.after_seq);
   }
-  stmt->BindInt64(index++, query.limit);
-  return LoadAllBodies<v1::Event>(*stmt, "event");
+  stmt.BindInt64(index++, query.limit);
+  return LoadAllBodies<v1::Event>(stmt, "event");
 }
 
 absl::StatusOr<int64_t> LatestSeq(Connection& db) {

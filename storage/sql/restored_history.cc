@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/status_macros.h"
 #include "storage/sql/queries.h"
 #include "storage/sql/settings.h"
 
@@ -32,29 +33,27 @@ absl::Status RaiseNumberFloor(Connection& db, const std::string& table,
                               const char* floor_key);
 
 absl::StatusOr<int64_t> IntSetting(Connection& db, const std::string& key) {
-  absl::StatusOr<std::optional<std::string>> text = LoadSetting(db, key);
-  if (!text.ok()) return text.status();
+  ASSIGN_OR_RETURN(std::optional<std::string> text, LoadSetting(db, key));
   int64_t value = 0;
-  if (text->has_value() && !absl::SimpleAtoi(**text, &value)) {
+  if (text.has_value() && !absl::SimpleAtoi(*text, &value)) {
     return absl::DataLossError(
-        absl::StrCat("setting ", key, " is not a number: ", **text));
+        absl::StrCat("setting ", key, " is not a number: ", *text));
   }
   return value;
 }
 
 absl::StatusOr<std::vector<SeqVoid>> LoadVoids(Connection& db) {
-  absl::StatusOr<std::optional<std::string>> text =
-      LoadSetting(db, kSeqVoidsSetting);
-  if (!text.ok()) return text.status();
+  ASSIGN_OR_RETURN(std::optional<std::string> text,
+                   LoadSetting(db, kSeqVoidsSetting));
   std::vector<SeqVoid> voids;
-  if (!text->has_value()) return voids;
-  for (absl::string_view range : absl::StrSplit(**text, ',')) {
+  if (!text.has_value()) return voids;
+  for (absl::string_view range : absl::StrSplit(*text, ',')) {
     std::vector<absl::string_view> ends = absl::StrSplit(range, '-');
     SeqVoid v;
     if (ends.size() != 2 || !absl::SimpleAtoi(ends[0], &v.first) ||
         !absl::SimpleAtoi(ends[1], &v.last)) {
-      return absl::DataLossError(absl::StrCat("setting ", kSeqVoidsSetting,
-                                              " is malformed: ", **text));
+      return absl::DataLossError(
+          absl::StrCat("setting ", kSeqVoidsSetting, " is malformed: ", *text));
     }
     voids.push_back(v);
   }
@@ -63,20 +62,18 @@ absl::StatusOr<std::vector<SeqVoid>> LoadVoids(Connection& db) {
 
 absl::StatusOr<int64_t> NextNumber(Connection& db, const std::string& table,
                                    const char* floor_key) {
-  absl::StatusOr<int64_t> largest =
-      db.QueryInt64(absl::StrCat("SELECT COALESCE(MAX(id), 0) FROM ", table));
-  if (!largest.ok()) return largest.status();
-  absl::StatusOr<int64_t> floor = IntSetting(db, floor_key);
-  if (!floor.ok()) return floor.status();
-  return std::max(*largest, *floor) + 1;
+  ASSIGN_OR_RETURN(
+      int64_t largest,
+      db.QueryInt64(absl::StrCat("SELECT COALESCE(MAX(id), 0) FROM ", table)));
+  ASSIGN_OR_RETURN(int64_t floor, IntSetting(db, floor_key));
+  return std::max(largest, floor) + 1;
 }
 
 absl::Status RaiseNumberFloor(Connection& db, const std::string& table,
                               const char* floor_key) {
-  absl::StatusOr<int64_t> next = NextNumber(db, table, floor_key);
-  if (!next.ok()) return next.status();
+  ASSIGN_OR_RETURN(int64_t next, NextNumber(db, table, floor_key));
   return StoreSetting(db, floor_key,
-                      absl::StrCat(*next - 1 + kRestoreNumberGap));
+                      absl::StrCat(next - 1 + kRestoreNumberGap));
 }
 
 }  // namespace
@@ -86,49 +83,33 @@ absl::Status MarkBackupCopy(Connection& copy, int64_t last_seq) {
 }
 
 absl::StatusOr<std::optional<SeqVoid>> ApplyRestoreMark(Connection& db) {
-  absl::StatusOr<std::optional<std::string>> mark =
-      LoadSetting(db, kBackupLastSeqSetting);
-  if (!mark.ok()) return mark.status();
-  if (!mark->has_value()) return std::optional<SeqVoid>();
+  ASSIGN_OR_RETURN(std::optional<std::string> mark,
+                   LoadSetting(db, kBackupLastSeqSetting));
+  if (!mark.has_value()) return std::optional<SeqVoid>();
   int64_t last_seq = 0;
-  if (!absl::SimpleAtoi(**mark, &last_seq)) {
+  if (!absl::SimpleAtoi(*mark, &last_seq)) {
     return absl::DataLossError(absl::StrCat("setting ", kBackupLastSeqSetting,
-                                            " is not a number: ", **mark));
+                                            " is not a number: ", *mark));
   }
-  if (absl::Status s = db.BeginWrite(); !s.ok()) return s;
+  RETURN_IF_ERROR(db.BeginWrite());
   auto apply = [&]() -> absl::StatusOr<SeqVoid> {
-    absl::StatusOr<int64_t> floor = IntSetting(db, kSeqFloorSetting);
-    if (!floor.ok()) return floor.status();
-    absl::StatusOr<std::optional<std::string>> voids =
-        LoadSetting(db, kSeqVoidsSetting);
-    if (!voids.ok()) return voids.status();
-    SeqVoid made{last_seq + 1, std::max(last_seq, *floor) + kRestoreSeqGap};
+    ASSIGN_OR_RETURN(int64_t floor, IntSetting(db, kSeqFloorSetting));
+    ASSIGN_OR_RETURN(std::optional<std::string> voids,
+                     LoadSetting(db, kSeqVoidsSetting));
+    SeqVoid made{last_seq + 1, std::max(last_seq, floor) + kRestoreSeqGap};
     const std::string range = absl::StrCat(made.first, "-", made.last);
-    if (absl::Status s = StoreSetting(
-            db, kSeqVoidsSetting,
-            voids->has_value() ? absl::StrCat(**voids, ",", range) : range);
-        !s.ok()) {
-      return s;
-    }
-    if (absl::Status s =
-            StoreSetting(db, kSeqFloorSetting, absl::StrCat(made.last));
-        !s.ok()) {
-      return s;
-    }
-    if (absl::Status s = RaiseNumberFloor(db, "tickets", kTicketFloorSetting);
-        !s.ok()) {
-      return s;
-    }
-    if (absl::Status s = RaiseNumberFloor(db, "cards", kCardFloorSetting);
-        !s.ok()) {
-      return s;
-    }
-    absl::StatusOr<Statement> clear =
-        db.Prepare("DELETE FROM settings WHERE key = ?");
-    if (!clear.ok()) return clear.status();
-    clear->BindText(1, kBackupLastSeqSetting);
-    if (absl::Status s = clear->Run(); !s.ok()) return s;
-    if (absl::Status s = db.Execute("COMMIT"); !s.ok()) return s;
+    RETURN_IF_ERROR(StoreSetting(
+        db, kSeqVoidsSetting,
+        voids.has_value() ? absl::StrCat(*voids, ",", range) : range));
+    RETURN_IF_ERROR(
+        StoreSetting(db, kSeqFloorSetting, absl::StrCat(made.last)));
+    RETURN_IF_ERROR(RaiseNumberFloor(db, "tickets", kTicketFloorSetting));
+    RETURN_IF_ERROR(RaiseNumberFloor(db, "cards", kCardFloorSetting));
+    ASSIGN_OR_RETURN(Statement clear,
+                     db.Prepare("DELETE FROM settings WHERE key = ?"));
+    clear.BindText(1, kBackupLastSeqSetting);
+    RETURN_IF_ERROR(clear.Run());
+    RETURN_IF_ERROR(db.Execute("COMMIT"));
     return made;
   };
   absl::StatusOr<SeqVoid> made = apply();
@@ -140,11 +121,9 @@ absl::StatusOr<std::optional<SeqVoid>> ApplyRestoreMark(Connection& db) {
 }
 
 absl::StatusOr<int64_t> NextEventSeq(Connection& db) {
-  absl::StatusOr<int64_t> latest = LatestSeq(db);
-  if (!latest.ok()) return latest.status();
-  absl::StatusOr<int64_t> floor = IntSetting(db, kSeqFloorSetting);
-  if (!floor.ok()) return floor.status();
-  return std::max(*latest, *floor) + 1;
+  ASSIGN_OR_RETURN(int64_t latest, LatestSeq(db));
+  ASSIGN_OR_RETURN(int64_t floor, IntSetting(db, kSeqFloorSetting));
+  return std::max(latest, floor) + 1;
 }
 
 absl::StatusOr<int64_t> NextTicketNumber(Connection& db) {
@@ -161,9 +140,8 @@ absl::StatusOr<int64_t> NextTokenNumber(Connection& db) {
 
 absl::StatusOr<std::optional<SeqVoid>> SeqVoidContaining(Connection& db,
                                                          int64_t seq) {
-  absl::StatusOr<std::vector<SeqVoid>> voids = LoadVoids(db);
-  if (!voids.ok()) return voids.status();
-  for (const SeqVoid& v : *voids) {
+  ASSIGN_OR_RETURN(std::vector<SeqVoid> voids, LoadVoids(db));
+  for (const SeqVoid& v : voids) {
     if (seq >= v.first && seq <= v.last) return std::optional<SeqVoid>(v);
   }
   return std::optional<SeqVoid>();

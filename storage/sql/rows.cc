@@ -1,17 +1,17 @@
 #include "storage/sql/rows.h"
 
+#include "common/status_macros.h"
+
 namespace hotline::storage {
 
 absl::Status ForEachRow(
     Connection& db, const std::string& sql,
     const std::function<absl::Status(const Statement&)>& each) {
-  absl::StatusOr<Statement> stmt = db.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
+  ASSIGN_OR_RETURN(Statement stmt, db.Prepare(sql));
   while (true) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return absl::OkStatus();
-    if (absl::Status s = each(*stmt); !s.ok()) return s;
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return absl::OkStatus();
+    RETURN_IF_ERROR(each(stmt));
   }
 }
 

@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/status_macros.h"
 #include "storage/change_set.h"
 #include "storage/sql/operational_counts.h"
 #include "storage/sql/queries.h"
@@ -126,13 +127,11 @@ bool FirstUpdateChecks(const ChangeSet& changes,
 absl::Status SqlStore::Apply(Connection& db, ChangeSet& changes) {
   for (const ExpectedVersion& expected : changes.expected_versions) {
     if (FirstUpdateChecks(changes, expected)) continue;
-    absl::StatusOr<Statement> stmt =
-        db.Prepare("SELECT version FROM tickets WHERE id = ?");
-    if (!stmt.ok()) return stmt.status();
-    stmt->BindInt64(1, expected.ticket_id);
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row || absl::StrCat(stmt->ColumnInt64(0)) != expected.etag) {
+    ASSIGN_OR_RETURN(Statement stmt,
+                     db.Prepare("SELECT version FROM tickets WHERE id = ?"));
+    stmt.BindInt64(1, expected.ticket_id);
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row || absl::StrCat(stmt.ColumnInt64(0)) != expected.etag) {
       return ConflictError(absl::StrCat("tickets/", expected.ticket_id,
                                         " changed meanwhile; retry"));
     }
@@ -144,7 +143,7 @@ absl::Status SqlStore::Apply(Connection& db, ChangeSet& changes) {
     }
   }
   for (const v1::Ticket& ticket : changes.tickets) {
-    if (absl::Status s = UpdateTicketRow(db, ticket); !s.ok()) return s;
+    RETURN_IF_ERROR(UpdateTicketRow(db, ticket));
   }
   for (const CreateRequestRow& row : changes.create_requests) {
     if (absl::Status s =
@@ -161,17 +160,17 @@ absl::Status SqlStore::Apply(Connection& db, ChangeSet& changes) {
     }
   }
   for (const v1::Card& card : changes.cards) {
-    if (absl::Status s = UpdateCardRow(db, card); !s.ok()) return s;
+    RETURN_IF_ERROR(UpdateCardRow(db, card));
   }
   for (const v1::DailyReport& report : changes.daily_reports) {
-    if (absl::Status s = UpsertDailyReport(db, report); !s.ok()) return s;
+    RETURN_IF_ERROR(UpsertDailyReport(db, report));
   }
   std::vector<const TimedFacts*> settled;
   for (const DailyObligationRow& row : changes.obligations) {
-    absl::StatusOr<bool> inserted = InsertDailyObligationRow(
-        db, row.ticket_id, row.date, row.department, row.reported);
-    if (!inserted.ok()) return inserted.status();
-    if (*inserted) settled.push_back(&row.stat_change);
+    ASSIGN_OR_RETURN(bool inserted,
+                     InsertDailyObligationRow(db, row.ticket_id, row.date,
+                                              row.department, row.reported));
+    if (inserted) settled.push_back(&row.stat_change);
   }
   if (changes.request_outcome) {
     if (absl::Status s = InsertRequestOutcome(
@@ -196,16 +195,13 @@ absl::Status SqlStore::Apply(Connection& db, ChangeSet& changes) {
     }
   }
   for (const TokenRevocation& row : changes.token_revocations) {
-    if (absl::Status s = MarkTokenRevoked(db, row.id, row.revoked_at_micros);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(MarkTokenRevoked(db, row.id, row.revoked_at_micros));
   }
   for (const v1::Policy& policy : changes.policies) {
-    if (absl::Status s = InsertPolicy(db, policy); !s.ok()) return s;
+    RETURN_IF_ERROR(InsertPolicy(db, policy));
   }
   for (const auto& [key, value] : changes.settings) {
-    if (absl::Status s = StoreSetting(db, key, value); !s.ok()) return s;
+    RETURN_IF_ERROR(StoreSetting(db, key, value));
   }
   // Nothing can fail from here: what the unit adds to the group's batch
   // stays only if the unit did. Its events get their seqs, and their rows,
@@ -229,16 +225,15 @@ absl::Status SqlStore::BeforeCommit(Connection& db) {
   // The events last, so that an engine that serialises seqs across
   // processes (FirstSeqOfGroup) holds that for as short a time as it can:
   // these rows, the sums and the COMMIT.
-  absl::StatusOr<int64_t> first = FirstSeqOfGroup(db, next_seq_);
-  if (!first.ok()) return first.status();
-  group_start_seq_ = *first;
-  int64_t seq = *first;
+  ASSIGN_OR_RETURN(int64_t first, FirstSeqOfGroup(db, next_seq_));
+  group_start_seq_ = first;
+  int64_t seq = first;
   for (v1::Event& event : group_events_) {
     event.set_seq(seq++);
-    if (absl::Status s = InsertEventRow(db, event); !s.ok()) return s;
+    RETURN_IF_ERROR(InsertEventRow(db, event));
   }
-  if (absl::Status s = stats_.Write(db); !s.ok()) return s;
-  if (absl::Status s = SeqsOfGroupTaken(db, *first, seq); !s.ok()) return s;
+  RETURN_IF_ERROR(stats_.Write(db));
+  RETURN_IF_ERROR(SeqsOfGroupTaken(db, first, seq));
   next_seq_ = seq;
   return absl::OkStatus();
 }

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/proto_time.h"
+#include "common/status_macros.h"
 #include "storage/sql/rows.h"
 
 namespace hotline::storage {
@@ -69,17 +70,16 @@ absl::Status AddToRow(Connection& db, const StatKey& key, int64_t day,
       new std::string(AddSql("stat_counts", "kind, a, b, day", 4));
   static const std::string* const kDayChanges = new std::string(
       AddSql("stat_day_changes", "kind, change_day, a, b, day", 5));
-  absl::StatusOr<Statement> stmt =
-      db.Prepare(change_day ? *kDayChanges : *kCounts);
-  if (!stmt.ok()) return stmt.status();
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db.Prepare(change_day ? *kDayChanges : *kCounts));
   int index = 1;
-  stmt->BindInt64(index++, key.kind);
-  if (change_day) stmt->BindInt64(index++, *change_day);
-  stmt->BindText(index++, key.a);
-  stmt->BindText(index++, key.b);
-  stmt->BindInt64(index++, day);
-  for (int64_t value : counts.c) stmt->BindInt64(index++, value);
-  return stmt->Run();
+  stmt.BindInt64(index++, key.kind);
+  if (change_day) stmt.BindInt64(index++, *change_day);
+  stmt.BindText(index++, key.a);
+  stmt.BindText(index++, key.b);
+  stmt.BindInt64(index++, day);
+  for (int64_t value : counts.c) stmt.BindInt64(index++, value);
+  return stmt.Run();
 }
 
 // Fields separated by \x1f; the strings C-escaped, so none holds one.
@@ -118,8 +118,7 @@ absl::Status ForEachSumRow(const TimedFacts& change, Add add) {
     delta -= change.before->counts;
     if (delta.IsZero()) return absl::OkStatus();
     for (const StatKey& key : KeysOf(*change.after)) {
-      if (absl::Status s = add(key, change.after->day, delta); !s.ok())
-        return s;
+      RETURN_IF_ERROR(add(key, change.after->day, delta));
     }
     return absl::OkStatus();
   }
@@ -127,17 +126,12 @@ absl::Status ForEachSumRow(const TimedFacts& change, Add add) {
     StatVector minus;
     minus -= change.before->counts;
     for (const StatKey& key : KeysOf(*change.before)) {
-      if (absl::Status s = add(key, change.before->day, minus); !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(add(key, change.before->day, minus));
     }
   }
   if (change.after) {
     for (const StatKey& key : KeysOf(*change.after)) {
-      if (absl::Status s = add(key, change.after->day, change.after->counts);
-          !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(add(key, change.after->day, change.after->counts));
     }
   }
   return absl::OkStatus();
@@ -146,52 +140,39 @@ absl::Status ForEachSumRow(const TimedFacts& change, Add add) {
 // Counts every ticket, card and settled daily report already stored (by a
 // schema older than the statistics tables), each from when it began.
 absl::Status RecountStoredRows(Connection& db, absl::TimeZone zone) {
-  if (absl::Status s = ForEachRow(db, "SELECT body FROM tickets",
-                                  [&](const Statement& row) -> absl::Status {
-                                    absl::StatusOr<v1::Ticket> t =
-                                        ParseBody<v1::Ticket>(row, 0, "ticket");
-                                    if (!t.ok()) return t.status();
-                                    return RecordTicketStats(db, nullptr, *t);
-                                  });
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(ForEachRow(
+      db, "SELECT body FROM tickets",
+      [&](const Statement& row) -> absl::Status {
+        ASSIGN_OR_RETURN(v1::Ticket t, ParseBody<v1::Ticket>(row, 0, "ticket"));
+        return RecordTicketStats(db, nullptr, t);
+      }));
   // Each return for the department that returned the ticket, from the
   // RETURNED events (workflow/stat_facts.h).
-  if (absl::Status s = ForEachRow(
-          db,
-          absl::StrCat("SELECT e.time, e.previous_department, t.body FROM "
-                       "events e JOIN tickets t ON t.id = e.ticket_id WHERE "
-                       "e.type = ",
-                       static_cast<int>(v1::Event::RETURNED)),
-          [&](const Statement& row) -> absl::Status {
-            absl::StatusOr<v1::Ticket> t =
-                ParseBody<v1::Ticket>(row, 2, "ticket");
-            if (!t.ok()) return t.status();
-            return RecordStatChange(
-                db, {absl::FromUnixMicros(row.ColumnInt64(0)), std::nullopt,
-                     ReturnFacts(*t, row.ColumnText(1), zone)});
-          });
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = ForEachRow(
-          db,
-          "SELECT c.body, t.type, t.topic FROM cards c JOIN tickets t ON t.id "
-          "= c.ticket_id",
-          [&](const Statement& row) -> absl::Status {
-            absl::StatusOr<v1::Card> card = ParseBody<v1::Card>(row, 0, "card");
-            if (!card.ok()) return card.status();
-            std::optional<StatFacts> facts = CardFacts(
-                *card, static_cast<v1::Ticket::Type>(row.ColumnInt64(1)),
-                row.ColumnText(2), zone);
-            if (!facts) return absl::OkStatus();
-            return RecordStatChange(db, {FromProtoTime(card->issue_time()),
-                                         std::nullopt, std::move(facts)});
-          });
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(ForEachRow(
+      db,
+      absl::StrCat("SELECT e.time, e.previous_department, t.body FROM "
+                   "events e JOIN tickets t ON t.id = e.ticket_id WHERE "
+                   "e.type = ",
+                   static_cast<int>(v1::Event::RETURNED)),
+      [&](const Statement& row) -> absl::Status {
+        ASSIGN_OR_RETURN(v1::Ticket t, ParseBody<v1::Ticket>(row, 2, "ticket"));
+        return RecordStatChange(
+            db, {absl::FromUnixMicros(row.ColumnInt64(0)), std::nullopt,
+                 ReturnFacts(t, row.ColumnText(1), zone)});
+      }));
+  RETURN_IF_ERROR(ForEachRow(
+      db,
+      "SELECT c.body, t.type, t.topic FROM cards c JOIN tickets t ON t.id "
+      "= c.ticket_id",
+      [&](const Statement& row) -> absl::Status {
+        ASSIGN_OR_RETURN(v1::Card card, ParseBody<v1::Card>(row, 0, "card"));
+        std::optional<StatFacts> facts =
+            CardFacts(card, static_cast<v1::Ticket::Type>(row.ColumnInt64(1)),
+                      row.ColumnText(2), zone);
+        if (!facts) return absl::OkStatus();
+        return RecordStatChange(db, {FromProtoTime(card.issue_time()),
+                                     std::nullopt, std::move(facts)});
+      }));
   return ForEachRow(
       db,
       "SELECT o.date, o.department, o.reported, t.type, t.topic FROM "
@@ -234,30 +215,24 @@ absl::Status StatBatch::Write(Connection& db) const {
     if (counts.IsZero()) continue;
     const StatKey row{static_cast<StatKind>(std::get<0>(key)), std::get<1>(key),
                       std::get<2>(key)};
-    if (absl::Status s =
-            AddToRow(db, row, std::get<3>(key), std::nullopt, counts);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(AddToRow(db, row, std::get<3>(key), std::nullopt, counts));
   }
   for (const auto& [key, counts] : day_changes_) {
     if (counts.IsZero()) continue;
     const StatKey row{static_cast<StatKind>(std::get<0>(key)), std::get<2>(key),
                       std::get<3>(key)};
-    if (absl::Status s =
-            AddToRow(db, row, std::get<4>(key), std::get<1>(key), counts);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(
+        AddToRow(db, row, std::get<4>(key), std::get<1>(key), counts));
   }
   for (const LogRow& entry : log_) {
-    absl::StatusOr<Statement> stmt =
-        db.Prepare("INSERT INTO stat_log (at, before, after) VALUES (?, ?, ?)");
-    if (!stmt.ok()) return stmt.status();
-    stmt->BindInt64(1, entry.at_micros);
-    stmt->BindText(2, entry.before);
-    stmt->BindText(3, entry.after);
-    if (absl::Status s = stmt->Run(); !s.ok()) return s;
+    ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare(
+            "INSERT INTO stat_log (at, before, after) VALUES (?, ?, ?)"));
+    stmt.BindInt64(1, entry.at_micros);
+    stmt.BindText(2, entry.before);
+    stmt.BindText(3, entry.after);
+    RETURN_IF_ERROR(stmt.Run());
   }
   return absl::OkStatus();
 }
@@ -271,20 +246,19 @@ absl::Status RecordStatChange(Connection& db, const TimedFacts& change) {
 absl::Status RecordTicketStats(Connection& db, const v1::Ticket* before,
                                const v1::Ticket& after) {
   for (const TimedFacts& change : TicketStatChanges(before, after, db.zone())) {
-    if (absl::Status s = RecordStatChange(db, change); !s.ok()) return s;
+    RETURN_IF_ERROR(RecordStatChange(db, change));
   }
   return absl::OkStatus();
 }
 
 absl::Status PrepareStatistics(Connection& db, absl::TimeZone zone) {
   db.set_zone(zone);
-  absl::StatusOr<Statement> read =
-      db.Prepare("SELECT value FROM stat_meta WHERE key = 'time_zone'");
-  if (!read.ok()) return read.status();
-  absl::StatusOr<bool> row = read->Step();
-  if (!row.ok()) return row.status();
-  if (*row) {
-    const std::string recorded = read->ColumnText(0);
+  ASSIGN_OR_RETURN(
+      Statement read,
+      db.Prepare("SELECT value FROM stat_meta WHERE key = 'time_zone'"));
+  ASSIGN_OR_RETURN(bool row, read.Step());
+  if (row) {
+    const std::string recorded = read.ColumnText(0);
     if (recorded != zone.name()) {
       return absl::FailedPreconditionError(absl::StrCat(
           "the statistics in this database count days in ", recorded, ", not ",
@@ -292,7 +266,7 @@ absl::Status PrepareStatistics(Connection& db, absl::TimeZone zone) {
     }
     return absl::OkStatus();
   }
-  if (absl::Status s = db.BeginWrite(); !s.ok()) return s;
+  RETURN_IF_ERROR(db.BeginWrite());
   auto fail = [&](absl::Status status) {
     db.Execute("ROLLBACK").IgnoreError();
     return status;
@@ -315,9 +289,8 @@ absl::StatusOr<StatSums> SumStats(Connection& db, const StatSumQuery& q) {
   StatSums out;
   auto collect = [&](Statement& stmt, int sign) -> absl::Status {
     while (true) {
-      absl::StatusOr<bool> row = stmt.Step();
-      if (!row.ok()) return row.status();
-      if (!*row) return absl::OkStatus();
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) return absl::OkStatus();
       StatVector& v = out[stmt.ColumnText(0)];
       for (int i = 0; i < kStatCounterCount; ++i) {
         v.c[i] += sign * stmt.ColumnInt64(i + 1);
@@ -327,53 +300,52 @@ absl::StatusOr<StatSums> SumStats(Connection& db, const StatSumQuery& q) {
   const std::string filter =
       absl::StrCat(q.a ? " AND a = ?" : "", " AND day >= ? AND day < ?");
   {
-    absl::StatusOr<Statement> stmt = db.Prepare(absl::StrCat(
-        "SELECT ", group, ", ", sums, " FROM stat_counts WHERE kind = ?",
-        filter, " GROUP BY ", group));
-    if (!stmt.ok()) return stmt.status();
+    ASSIGN_OR_RETURN(Statement stmt,
+                     db.Prepare(absl::StrCat("SELECT ", group, ", ", sums,
+                                             " FROM stat_counts WHERE kind = ?",
+                                             filter, " GROUP BY ", group)));
     int index = 1;
-    stmt->BindInt64(index++, q.kind);
-    if (q.a) stmt->BindText(index++, *q.a);
-    stmt->BindInt64(index++, q.from_day);
-    stmt->BindInt64(index++, q.to_day);
-    if (absl::Status s = collect(*stmt, 1); !s.ok()) return s;
+    stmt.BindInt64(index++, q.kind);
+    if (q.a) stmt.BindText(index++, *q.a);
+    stmt.BindInt64(index++, q.from_day);
+    stmt.BindInt64(index++, q.to_day);
+    RETURN_IF_ERROR(collect(stmt, 1));
   }
   if (!q.as_of) return out;
   // Take back what changed at or after the as-of instant: whole days from
   // the day sums, the rest of the as-of day from the log.
   const bool at_day_start = *q.as_of == q.as_of_day_start;
   {
-    absl::StatusOr<Statement> stmt = db.Prepare(absl::StrCat(
-        "SELECT ", group, ", ", sums,
-        " FROM stat_day_changes WHERE kind = ? AND change_day >= ?", filter,
-        " GROUP BY ", group));
-    if (!stmt.ok()) return stmt.status();
+    ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare(absl::StrCat(
+            "SELECT ", group, ", ", sums,
+            " FROM stat_day_changes WHERE kind = ? AND change_day >= ?", filter,
+            " GROUP BY ", group)));
     int index = 1;
-    stmt->BindInt64(index++, q.kind);
-    stmt->BindInt64(index++, at_day_start ? q.as_of_day : q.as_of_day + 1);
-    if (q.a) stmt->BindText(index++, *q.a);
-    stmt->BindInt64(index++, q.from_day);
-    stmt->BindInt64(index++, q.to_day);
-    if (absl::Status s = collect(*stmt, -1); !s.ok()) return s;
+    stmt.BindInt64(index++, q.kind);
+    stmt.BindInt64(index++, at_day_start ? q.as_of_day : q.as_of_day + 1);
+    if (q.a) stmt.BindText(index++, *q.a);
+    stmt.BindInt64(index++, q.from_day);
+    stmt.BindInt64(index++, q.to_day);
+    RETURN_IF_ERROR(collect(stmt, -1));
   }
   if (at_day_start) return out;
-  absl::StatusOr<Statement> log =
-      db.Prepare("SELECT before, after FROM stat_log WHERE at >= ? AND at < ?");
-  if (!log.ok()) return log.status();
-  log->BindInt64(1, absl::ToUnixMicros(*q.as_of));
-  log->BindInt64(2, absl::ToUnixMicros(q.as_of_next_day_start));
+  ASSIGN_OR_RETURN(
+      Statement log,
+      db.Prepare(
+          "SELECT before, after FROM stat_log WHERE at >= ? AND at < ?"));
+  log.BindInt64(1, absl::ToUnixMicros(*q.as_of));
+  log.BindInt64(2, absl::ToUnixMicros(q.as_of_next_day_start));
   while (true) {
-    absl::StatusOr<bool> row = log->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return out;
-    absl::StatusOr<std::optional<StatFacts>> before =
-        DecodeFacts(log->ColumnText(0));
-    absl::StatusOr<std::optional<StatFacts>> after =
-        DecodeFacts(log->ColumnText(1));
-    if (!before.ok()) return before.status();
-    if (!after.ok()) return after.status();
-    TimedFacts change{*q.as_of, *std::move(before), *std::move(after)};
-    absl::Status s = ForEachSumRow(
+    ASSIGN_OR_RETURN(bool row, log.Step());
+    if (!row) return out;
+    ASSIGN_OR_RETURN(std::optional<StatFacts> before,
+                     DecodeFacts(log.ColumnText(0)));
+    ASSIGN_OR_RETURN(std::optional<StatFacts> after,
+                     DecodeFacts(log.ColumnText(1)));
+    TimedFacts change{*q.as_of, std::move(before), std::move(after)};
+    RETURN_IF_ERROR(ForEachSumRow(
         change, [&](const StatKey& key, int64_t day, const StatVector& counts) {
           if (key.kind != q.kind || (q.a && key.a != *q.a) ||
               day < q.from_day || day >= q.to_day) {
@@ -385,14 +357,13 @@ absl::StatusOr<StatSums> SumStats(Connection& db, const StatSumQuery& q) {
                                                                         : key.b;
           out[group_key] -= counts;
           return absl::OkStatus();
-        });
-    if (!s.ok()) return s;
+        }));
   }
 }
 
 absl::StatusOr<std::vector<StatSums>> SumStatsTogether(
     Connection& db, const std::vector<StatSumQuery>& queries) {
-  if (absl::Status s = db.BeginRead(); !s.ok()) return s;
+  RETURN_IF_ERROR(db.BeginRead());
   std::vector<StatSums> out;
   for (const StatSumQuery& query : queries) {
     absl::StatusOr<StatSums> sums = SumStats(db, query);
@@ -402,7 +373,7 @@ absl::StatusOr<std::vector<StatSums>> SumStatsTogether(
     }
     out.push_back(*std::move(sums));
   }
-  if (absl::Status s = db.Execute("COMMIT"); !s.ok()) return s;
+  RETURN_IF_ERROR(db.Execute("COMMIT"));
   return out;
 }
 

@@ -49,21 +49,17 @@ void RemovePartials(const std::string& directory) {
 
 // The quick_check verdict of the copy ("ok" when sound) and its last seq.
 absl::Status CheckCopy(const std::string& path, int64_t* last_seq) {
-  absl::StatusOr<std::unique_ptr<Connection>> copy =
-      SqliteConnection::OpenForInspection(path);
-  if (!copy.ok()) return copy.status();
-  absl::StatusOr<Statement> check = (*copy)->Prepare("PRAGMA quick_check");
-  if (!check.ok()) return check.status();
-  absl::StatusOr<bool> row = check->Step();
-  if (!row.ok()) return row.status();
-  const std::string verdict = *row ? check->ColumnText(0) : "no answer";
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> copy,
+                   SqliteConnection::OpenForInspection(path));
+  ASSIGN_OR_RETURN(Statement check, copy->Prepare("PRAGMA quick_check"));
+  ASSIGN_OR_RETURN(bool row, check.Step());
+  const std::string verdict = row ? check.ColumnText(0) : "no answer";
   if (verdict != "ok") {
     return absl::DataLossError(
         absl::StrCat("backup: the copy failed its check: ", verdict));
   }
-  absl::StatusOr<int64_t> latest = LatestSeq(**copy);
-  if (!latest.ok()) return latest.status();
-  *last_seq = *latest;
+  ASSIGN_OR_RETURN(int64_t latest, LatestSeq(*copy));
+  *last_seq = latest;
   return absl::OkStatus();
 }
 
@@ -122,10 +118,9 @@ absl::StatusOr<BackupFile> WriteBackup(SqliteStore& store,
 
   absl::StatusOr<bool> copied =
       store.Read<bool>([&partial](Connection& db) -> absl::StatusOr<bool> {
-        absl::StatusOr<Statement> vacuum = db.Prepare("VACUUM INTO ?");
-        if (!vacuum.ok()) return vacuum.status();
-        vacuum->BindText(1, partial);
-        if (absl::Status s = vacuum->Run(); !s.ok()) return s;
+        ASSIGN_OR_RETURN(Statement vacuum, db.Prepare("VACUUM INTO ?"));
+        vacuum.BindText(1, partial);
+        RETURN_IF_ERROR(vacuum.Run());
         return true;
       });
   if (IsDiskFull(copied.status())) {
@@ -150,9 +145,7 @@ absl::StatusOr<BackupFile> WriteBackup(SqliteStore& store,
     return discard(BackupFileError("rename to", file.path, errno));
   }
   // The rename is durable once the directory is.
-  if (absl::Status s = FsyncPath(directory, O_RDONLY | O_DIRECTORY); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(FsyncPath(directory, O_RDONLY | O_DIRECTORY));
   return file;
 }
 

@@ -5,6 +5,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"
+#include "common/status_macros.h"
 
 namespace hotline::storage {
 namespace {
@@ -129,17 +130,13 @@ absl::StatusOr<std::unique_ptr<Connection>> SqliteConnection::Open(
   const int flags = (read_only ? SQLITE_OPEN_READONLY
                                : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
                     SQLITE_OPEN_NOMUTEX;
-  absl::StatusOr<std::unique_ptr<Connection>> opened =
-      OpenHandle(path, path, flags);
-  if (!opened.ok()) return opened.status();
-  std::unique_ptr<Connection> connection = *std::move(opened);
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> opened,
+                   OpenHandle(path, path, flags));
+  std::unique_ptr<Connection> connection = std::move(opened);
   // Waits out another process's write (e.g. the bootstrap command) instead
   // of failing at once.
-  if (absl::Status s = connection->Execute(
-          "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(connection->Execute(
+      "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;"));
   return connection;
 }
 
@@ -150,14 +147,12 @@ absl::StatusOr<std::unique_ptr<Connection>> SqliteConnection::OpenForInspection(
   const bool immutable = !Exists(path + "-wal") && !Exists(path + "-journal");
   const std::string uri =
       absl::StrCat("file:", UriPath(path), immutable ? "?immutable=1" : "");
-  absl::StatusOr<std::unique_ptr<Connection>> opened = OpenHandle(
-      uri, path, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX);
-  if (!opened.ok()) return opened.status();
-  std::unique_ptr<Connection> connection = *std::move(opened);
-  if (absl::Status s = connection->Execute("PRAGMA busy_timeout = 5000");
-      !s.ok()) {
-    return s;
-  }
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<Connection> opened,
+      OpenHandle(uri, path,
+                 SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX));
+  std::unique_ptr<Connection> connection = std::move(opened);
+  RETURN_IF_ERROR(connection->Execute("PRAGMA busy_timeout = 5000"));
   return connection;
 }
 

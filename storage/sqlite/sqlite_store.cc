@@ -20,6 +20,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "common/log.h"
+#include "common/status_macros.h"
 #include "storage/change_set.h"
 #include "storage/sql/operational_counts.h"
 #include "storage/sql/queries.h"
@@ -281,21 +282,17 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   if (options.path.empty()) {
     return absl::InvalidArgumentError("no database path given");
   }
-  absl::StatusOr<absl::TimeZone> zone = LoadStoreTimeZone(options.time_zone);
-  if (!zone.ok()) return zone.status();
+  ASSIGN_OR_RETURN(absl::TimeZone zone, LoadStoreTimeZone(options.time_zone));
   // Closes the lock (and whatever else was opened) when Open fails.
-  std::unique_ptr<SqliteStore> store(new SqliteStore(*zone, options.path));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(zone, options.path));
   if (options.lock) {
-    absl::StatusOr<int> fd = LockDatabase(options.path);
-    if (!fd.ok()) return fd.status();
-    store->lock_fd_ = *fd;
-    absl::StatusOr<int> file_fd = LockDatabaseFile(options.path);
-    if (!file_fd.ok()) return file_fd.status();
-    store->file_lock_fd_ = *file_fd;
+    ASSIGN_OR_RETURN(int fd, LockDatabase(options.path));
+    store->lock_fd_ = fd;
+    ASSIGN_OR_RETURN(int file_fd, LockDatabaseFile(options.path));
+    store->file_lock_fd_ = file_fd;
   }
   // Every check passes before anything is written, journal mode included.
-  absl::StatusOr<FileKind> kind = InspectFile(options, sqlite, *zone);
-  if (!kind.ok()) return kind.status();
+  ASSIGN_OR_RETURN(FileKind kind, InspectFile(options, sqlite, zone));
 
   // A new database holds callers' names and phones: born 0600 (SQLite
   // gives its -wal and -shm files the database file's mode).
@@ -305,58 +302,51 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     close(fd);
   }
   if (options.lock && store->file_lock_fd_ < 0) {
-    absl::StatusOr<int> file_fd = LockDatabaseFile(options.path);
-    if (!file_fd.ok()) return file_fd.status();
-    store->file_lock_fd_ = *file_fd;
+    ASSIGN_OR_RETURN(int file_fd, LockDatabaseFile(options.path));
+    store->file_lock_fd_ = file_fd;
   }
-  absl::StatusOr<std::unique_ptr<Connection>> writer =
-      SqliteConnection::Open(options.path, /*read_only=*/false);
-  if (!writer.ok()) return writer.status();
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
+                   SqliteConnection::Open(options.path, /*read_only=*/false));
   // Debian's SQLite defaults differ from upstream's; say every pragma the
   // durability and speed of the service rest on.
-  if (absl::Status s = (*writer)->Execute(
-          absl::StrCat("PRAGMA journal_mode = WAL;"
-                       "PRAGMA synchronous = ",
-                       sqlite.synchronous_full ? "FULL" : "NORMAL",
-                       ";"
-                       "PRAGMA wal_autocheckpoint = 1000;"
-                       "PRAGMA temp_store = MEMORY;"
-                       "PRAGMA cache_size = -65536;"));
-      !s.ok()) {
-    return s;
-  }
-  absl::StatusOr<std::vector<std::string>> mode =
-      (*writer)->QueryTexts("PRAGMA journal_mode");
-  if (!mode.ok()) return mode.status();
-  if (mode->empty() || mode->front() != "wal") {
+  RETURN_IF_ERROR(
+      writer->Execute(absl::StrCat("PRAGMA journal_mode = WAL;"
+                                   "PRAGMA synchronous = ",
+                                   sqlite.synchronous_full ? "FULL" : "NORMAL",
+                                   ";"
+                                   "PRAGMA wal_autocheckpoint = 1000;"
+                                   "PRAGMA temp_store = MEMORY;"
+                                   "PRAGMA cache_size = -65536;")));
+  ASSIGN_OR_RETURN(std::vector<std::string> mode,
+                   writer->QueryTexts("PRAGMA journal_mode"));
+  if (mode.empty() || mode.front() != "wal") {
     return absl::FailedPreconditionError(absl::StrCat(
         options.path, " cannot use write-ahead logging (journal_mode is ",
-        mode->empty() ? "unknown" : mode->front(),
+        mode.empty() ? "unknown" : mode.front(),
         "); put the database on a local file system"));
   }
-  if (*kind != FileKind::kMarked) {
+  if (kind != FileKind::kMarked) {
     // Right before the first migration (an unmarked file: in a transaction
     // of its own). A crash in between leaves a marked empty file, which is
     // migrated on the next start.
-    if (absl::Status s = (*writer)->Execute(absl::StrCat(
+    if (absl::Status s = writer->Execute(absl::StrCat(
             "BEGIN IMMEDIATE; PRAGMA application_id = ", kApplicationId,
             "; COMMIT;"));
         !s.ok()) {
-      (*writer)->Execute("ROLLBACK").IgnoreError();
+      writer->Execute("ROLLBACK").IgnoreError();
       return s;
     }
   }
-  if (absl::Status s = Migrate(**writer); !s.ok()) return s;
-  if (absl::Status s = PrepareStatistics(**writer, *zone); !s.ok()) return s;
-  absl::StatusOr<std::optional<SeqVoid>> restored = ApplyRestoreMark(**writer);
-  if (!restored.ok()) return restored.status();
-  if (restored->has_value()) {
+  RETURN_IF_ERROR(Migrate(*writer));
+  RETURN_IF_ERROR(PrepareStatistics(*writer, zone));
+  ASSIGN_OR_RETURN(std::optional<SeqVoid> restored, ApplyRestoreMark(*writer));
+  if (restored.has_value()) {
     LogWarning(absl::StrCat(options.path, " is a restored backup taken at seq ",
-                            (*restored)->first - 1,
-                            ": new events start at seq ", (*restored)->last + 1,
+                            restored->first - 1, ": new events start at seq ",
+                            restored->last + 1,
                             "; a feed consumer that resumes after a seq "
                             "of the lost history (",
-                            (*restored)->first, "..", (*restored)->last,
+                            restored->first, "..", restored->last,
                             ") is refused and must resync; ticket and card "
                             "numbers skip ",
                             kRestoreNumberGap, " past the largest ones"));
@@ -364,18 +354,16 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
 
   std::vector<std::unique_ptr<Connection>> readers;
   for (int i = 0; i < std::max(1, options.read_connections); ++i) {
-    absl::StatusOr<std::unique_ptr<Connection>> reader =
-        SqliteConnection::Open(options.path, /*read_only=*/true);
-    if (!reader.ok()) return reader.status();
-    readers.push_back(*std::move(reader));
+    ASSIGN_OR_RETURN(std::unique_ptr<Connection> reader,
+                     SqliteConnection::Open(options.path, /*read_only=*/true));
+    readers.push_back(std::move(reader));
   }
   // The counters start above every stored number and seq (and the floors
   // a restore set).
-  if (absl::Status s = store->ResyncNumbers(**writer); !s.ok()) return s;
-  absl::StatusOr<int64_t> next_seq = NextEventSeq(**writer);
-  if (!next_seq.ok()) return next_seq.status();
-  store->Start(std::move(readers), *std::move(writer), options.max_write_batch,
-               *next_seq);
+  RETURN_IF_ERROR(store->ResyncNumbers(*writer));
+  ASSIGN_OR_RETURN(int64_t next_seq, NextEventSeq(*writer));
+  store->Start(std::move(readers), std::move(writer), options.max_write_batch,
+               next_seq);
   return store;
 }
 
@@ -421,20 +409,17 @@ void SqliteStore::NumberTaken(Connection& db) {
 }
 
 absl::Status SqliteStore::ResyncNumbers(Connection& db) {
-  absl::StatusOr<int64_t> ticket = NextTicketNumber(db);
-  if (!ticket.ok()) return ticket.status();
-  absl::StatusOr<int64_t> card = NextCardNumber(db);
-  if (!card.ok()) return card.status();
-  absl::StatusOr<int64_t> token = NextTokenNumber(db);
-  if (!token.ok()) return token.status();
+  ASSIGN_OR_RETURN(int64_t ticket, NextTicketNumber(db));
+  ASSIGN_OR_RETURN(int64_t card, NextCardNumber(db));
+  ASSIGN_OR_RETURN(int64_t token, NextTokenNumber(db));
   absl::MutexLock lock(&numbers_mutex_);
   auto raise = [&](NumberKind kind, int64_t floor) {
     int64_t& next = next_number_[static_cast<int>(kind)];
     next = std::max(next, floor);
   };
-  raise(NumberKind::kTicket, *ticket);
-  raise(NumberKind::kCard, *card);
-  raise(NumberKind::kToken, *token);
+  raise(NumberKind::kTicket, ticket);
+  raise(NumberKind::kCard, card);
+  raise(NumberKind::kToken, token);
   return absl::OkStatus();
 }
 
