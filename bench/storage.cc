@@ -51,6 +51,7 @@
 #include "common/log.h"
 #include "common/proto_time.h"
 #include "app/admin_service.h"
+#include "app/data_files.h"
 #include "server/hotline_server.h"
 #include "app/ticket_changes.h"
 #include "bench/disk_measures.h"
@@ -522,7 +523,7 @@ int RunFootprint(const std::string& dir) {
     return 1;
   }
   absl::StatusOr<WorkingDayCalendar> calendar =
-      WorkingDayCalendar::LoadFile(*calendar_path, "Asia/Shanghai");
+      LoadCalendarFile(*calendar_path, "Asia/Shanghai");
   if (!calendar.ok()) {
     std::cerr << calendar.status() << "\n";
     return 1;

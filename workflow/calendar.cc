@@ -1,7 +1,5 @@
 #include "workflow/calendar.h"
 
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -75,24 +73,6 @@ absl::StatusOr<WorkingDayCalendar> WorkingDayCalendar::Parse(
   const absl::CivilDay covered =
       any ? absl::CivilDay(last.year(), 12, 31) : absl::CivilDay(1970, 1, 1);
   return WorkingDayCalendar(zone, std::move(days), covered);
-}
-
-absl::StatusOr<WorkingDayCalendar> WorkingDayCalendar::LoadFile(
-    const std::string& path, const std::string& time_zone) {
-  absl::TimeZone zone;
-  if (!absl::LoadTimeZone(time_zone, &zone)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown time zone \"", time_zone,
-                     "\" (is the tzdata package installed?)"));
-  }
-  std::ifstream in(path);
-  if (!in) {
-    return absl::NotFoundError(
-        absl::StrCat("cannot read the calendar file ", path));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  return Parse(text.str(), path, zone);
 }
 
 bool WorkingDayCalendar::IsWorkingDay(absl::CivilDay day) const {

@@ -1,9 +1,9 @@
 // The working-day calendar (工作日历) of the bureau: its time zone, weekends,
 // public holidays and make-up working days (调休).
 //
-//   ASSIGN_OR_RETURN(WorkingDayCalendar calendar,
-//                    WorkingDayCalendar::LoadFile("data/cn-holidays-2021-2026.csv",
-//                                                 "Asia/Shanghai"));
+//   ASSIGN_OR_RETURN(
+//       WorkingDayCalendar calendar,
+//       WorkingDayCalendar::Parse(csv, "holidays.csv", zone));
 //   calendar.IsWorkingDay(absl::CivilDay(2021, 2, 7));   // true: 调休 Sunday
 //   absl::Time due = calendar.EndOfWorkingDays(dispatched_at, 15);
 //
@@ -12,7 +12,8 @@
 // `2021-02-11,off,春节` (a weekday off). Every other date is a working day
 // Monday to Friday and a rest day on Saturday and Sunday. Lines starting
 // with '#' and blank lines are ignored. A malformed file is refused with the
-// line number and the reason.
+// line number and the reason. The file itself is read at the edge
+// (app/data_files.h, LoadCalendarFile): workflow/ opens no files.
 //
 // "N working days after an instant" ends at 24:00 local time of the Nth
 // working day, counting from the day after the instant's local date
@@ -39,10 +40,6 @@ class WorkingDayCalendar {
   static absl::StatusOr<WorkingDayCalendar> Parse(absl::string_view csv,
                                                   absl::string_view source,
                                                   absl::TimeZone zone);
-  // Reads and parses a file; `time_zone` is an IANA name, e.g.
-  // "Asia/Shanghai" (needs the system's tzdata).
-  static absl::StatusOr<WorkingDayCalendar> LoadFile(
-      const std::string& path, const std::string& time_zone);
 
   absl::TimeZone zone() const { return zone_; }
   // The last date the file lists: later dates follow weekends alone, so the

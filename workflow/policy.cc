@@ -1,9 +1,7 @@
 #include "workflow/policy.h"
 
-#include <fstream>
 #include <functional>
 #include <map>
-#include <sstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -123,17 +121,6 @@ absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
                      "\"version = 2021-gd\""));
   }
   return policy;
-}
-
-absl::StatusOr<v1::Policy> LoadPolicyFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return absl::NotFoundError(
-        absl::StrCat("cannot read the policy file ", path));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParsePolicy(text.str(), path);
 }
 
 bool SameLimits(const v1::Policy& a, const v1::Policy& b) {

@@ -39,10 +39,11 @@ namespace hotline {
 // The defaults, under version "default-1" (data/policy.conf says the same).
 v1::Policy DefaultPolicy();
 
-// Parses a policy file's text; `source` names it in error messages.
+// Parses a policy file's text; `source` names it in error messages. The file
+// itself is read at the edge (app/data_files.h, LoadPolicyFile): workflow/
+// opens no files.
 absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
                                        absl::string_view source);
-absl::StatusOr<v1::Policy> LoadPolicyFile(const std::string& path);
 
 // True when the two policies set the same limits (ignoring effective_from
 // and the calendar fields).

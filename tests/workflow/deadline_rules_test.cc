@@ -297,14 +297,6 @@ TEST(Extensions, Limits) {
             absl::StatusCode::kFailedPrecondition);
 }
 
-TEST(Policy, ParsesTheShippedFileAndEqualsTheDefaults) {
-  absl::StatusOr<v1::Policy> shipped =
-      LoadPolicyFile(std::string(HOTLINE_DATA_DIR_FOR_TESTS) + "/policy.conf");
-  ASSERT_TRUE(shipped.ok()) << shipped.status();
-  EXPECT_EQ(shipped->version(), "default-1");
-  EXPECT_TRUE(SameLimits(*shipped, DefaultPolicy()));
-}
-
 TEST(Policy, ChangedLimitsAreNotTheSame) {
   absl::StatusOr<v1::Policy> changed =
       ParsePolicy("version = x\nreply_working_days.INQUIRY = 3\n", "p");

@@ -1,0 +1,48 @@
+#include "app/data_files.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "common/status_macros.h"
+#include "workflow/policy.h"
+
+namespace hotline {
+namespace {
+
+// The whole file's text; `what` names the file in the refusal.
+absl::StatusOr<std::string> ReadText(const std::string& path,
+                                     absl::string_view what) {
+  std::ifstream in(path);
+  if (!in) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot read the ", what, " ", path));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+absl::StatusOr<WorkingDayCalendar> LoadCalendarFile(
+    const std::string& path, const std::string& time_zone) {
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(time_zone, &zone)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown time zone \"", time_zone,
+                     "\" (is the tzdata package installed?)"));
+  }
+  ASSIGN_OR_RETURN(std::string text, ReadText(path, "calendar file"));
+  return WorkingDayCalendar::Parse(text, path, zone);
+}
+
+absl::StatusOr<v1::Policy> LoadPolicyFile(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string text, ReadText(path, "policy file"));
+  return ParsePolicy(text, path);
+}
+
+}  // namespace hotline
