@@ -7,19 +7,23 @@
 #ifndef HOTLINE_APP_ADMIN_SERVICE_H_
 #define HOTLINE_APP_ADMIN_SERVICE_H_
 
+#include <cstdint>
 #include <deque>
 #include <functional>
+#include <string>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "hotline/v1/hotline_service.pb.h"
 #include "app/executor.h"
 #include "app/idempotency.h"
+#include "app/planned_write.h"
 #include "app/policy_registry.h"
 #include "app/sweeper.h"
+#include "app/write.h"
+#include "hotline/v1/hotline_service.pb.h"
 #include "storage/store.h"
 #include "workflow/clock.h"
 #include "workflow/principal.h"
@@ -68,7 +72,7 @@ class AdminService final {
         policies_(policies),
         sweeper_(sweeper),
         rehearsal_clock_(rehearsal_clock),
-        executor_(executor),
+        writer_(store, clock, executor),
         on_token_revoked_(std::move(on_token_revoked)),
         batch_hook_(std::move(batch_hook)) {}
   // Waits for an AdvanceClock under way.
@@ -128,11 +132,15 @@ class AdminService final {
   absl::StatusOr<v1::AdvanceClockResponse> AdvanceOnce(
       const RequestIdentity& identity, const v1::AdvanceClockRequest& request,
       const CallLimits& call, absl::Time answer_by);
+  // RevokeToken's plan: refuses a token already revoked and the last live
+  // bureau token.
+  absl::StatusOr<Planned<v1::Token>> PlanRevokeToken(
+      int64_t id, const std::string& name) const;
   // Runs `job` on the worker thread, after the jobs before it.
   void RunOnWorker(std::function<void()> job);
 
   ManualClock* const rehearsal_clock_;
-  Executor* const executor_;
+  const Writer writer_;
   const std::function<void()> on_token_revoked_;
   const AdvanceClockBatchHook batch_hook_;
 

@@ -6,14 +6,13 @@
 #include <utility>
 
 #include "absl/status/status.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "app/paging.h"
+#include "app/ticket_changes.h"
+#include "app/write.h"
 #include "common/error_details.h"
 #include "common/proto_time.h"
-#include "app/idempotency.h"
-#include "app/paging.h"
-#include "app/planned_write.h"
-#include "app/ticket_changes.h"
+#include "common/status_macros.h"
 #include "storage/store.h"
 #include "workflow/access.h"
 #include "workflow/card_rules.h"
@@ -41,40 +40,30 @@ void PlanCardChange(TicketChanges& changes, const v1::Ticket& before,
   changes.AddEvent(change.ticket_change.event);
 }
 
-}  // namespace
-
-absl::StatusOr<v1::ListCardsResponse> CardService::ListCards(
-    const Principal& principal, const v1::ListCardsRequest& request) {
-  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
+// The cards a list asks for, without its scope and page: INVALID_ARGUMENT
+// naming the first malformed filter.
+absl::StatusOr<storage::CardQuery> CardQueryOf(
+    const v1::ListCardsRequest& request) {
   storage::CardQuery query;
   if (!request.department().empty()) {
-    absl::StatusOr<std::string> id =
-        ParseDepartmentName(request.department(), "department");
-    if (!id.ok()) return id.status();
+    RETURN_IF_ERROR(
+        ParseDepartmentName(request.department(), "department").status());
     query.department = request.department();
   }
   if (!request.ticket().empty()) {
-    absl::StatusOr<int64_t> id = ParseTicketName(request.ticket(), "ticket");
-    if (!id.ok()) return id.status();
-    query.ticket_id = *id;
+    ASSIGN_OR_RETURN(query.ticket_id,
+                     ParseTicketName(request.ticket(), "ticket"));
   }
   if (request.color() != v1::Card::COLOR_UNSPECIFIED) {
-    if (absl::Status s = CheckColor(request.color()); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckColor(request.color()));
     query.color = request.color();
   }
   if (request.has_issued_from()) {
-    if (absl::Status s = CheckTimestamp(request.issued_from(), "issued_from");
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(CheckTimestamp(request.issued_from(), "issued_from"));
     query.issued_from_micros = ToUnixMicros(request.issued_from());
   }
   if (request.has_issued_to()) {
-    if (absl::Status s = CheckTimestamp(request.issued_to(), "issued_to");
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(CheckTimestamp(request.issued_to(), "issued_to"));
     query.issued_to_micros = ToUnixMicros(request.issued_to());
   }
   if (!v1::ListCardsRequest::Which_IsValid(request.which())) {
@@ -84,127 +73,122 @@ absl::StatusOr<v1::ListCardsResponse> CardService::ListCards(
   if (request.which() != v1::ListCardsRequest::WHICH_UNSPECIFIED) {
     query.active = request.which() == v1::ListCardsRequest::ACTIVE;
   }
-  v1::ListCardsRequest scope_request = request;
-  scope_request.clear_page_token();
-  scope_request.clear_page_size();
-  const std::string scope =
-      absl::StrCat("ListCards\n", scope_request.SerializeAsString(), "\n",
-                   principal.ToString());
-  absl::StatusOr<std::string> last =
-      DecodePageToken(request.page_token(), scope);
-  if (!last.ok()) return last.status();
-  if (!last->empty() && !absl::SimpleAtoi(*last, &query.after_id)) {
-    return InvalidFieldError("page_token", "page_token is malformed");
-  }
-  absl::StatusOr<Scope> visible =
-      ScopeFor(principal, ScopedRead::kCards, query.department.value_or(""));
-  if (!visible.ok()) return visible.status();
-  query.department = visible->department;
-  query.limit = *page_size + 1;
-  absl::StatusOr<std::vector<v1::Card>> cards = store_->QueryCards(query);
-  if (!cards.ok()) return cards.status();
+  return query;
+}
+
+// What a page token of ListCards is bound to: the filters and the caller.
+std::string PageScopeOf(const Principal& principal,
+                        const v1::ListCardsRequest& request) {
+  v1::ListCardsRequest filters = request;
+  filters.clear_page_token();
+  filters.clear_page_size();
+  return absl::StrCat("ListCards\n", filters.SerializeAsString(), "\n",
+                      principal.ToString());
+}
+
+absl::StatusOr<int64_t> CheckIssueCard(const v1::IssueCardRequest& request) {
+  ASSIGN_OR_RETURN(int64_t ticket_id,
+                   ParseTicketName(request.ticket(), "ticket"));
+  RETURN_IF_ERROR(CheckColor(request.color()));
+  RETURN_IF_ERROR(
+      CheckRequiredText(request.reason(), "reason", kMaxReasonChars));
+  return ticket_id;
+}
+
+absl::StatusOr<int64_t> CheckRevokeCard(const v1::RevokeCardRequest& request) {
+  ASSIGN_OR_RETURN(int64_t card_id, ParseCardName(request.name(), "name"));
+  RETURN_IF_ERROR(
+      CheckRequiredText(request.reason(), "reason", kMaxReasonChars));
+  return card_id;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ListCardsResponse> CardService::ListCards(
+    const Principal& principal, const v1::ListCardsRequest& request) {
+  ASSIGN_OR_RETURN(int page_size, EffectivePageSize(request.page_size()));
+  ASSIGN_OR_RETURN(storage::CardQuery query, CardQueryOf(request));
+  const std::string page_scope = PageScopeOf(principal, request);
+  ASSIGN_OR_RETURN(query.after_id,
+                   DecodeNumberPageToken(request.page_token(), page_scope));
+  ASSIGN_OR_RETURN(Scope visible, ScopeFor(principal, ScopedRead::kCards,
+                                           query.department.value_or("")));
+  query.department = visible.department;
+  query.limit = page_size + 1;
+  ASSIGN_OR_RETURN(std::vector<v1::Card> cards, store_->QueryCards(query));
   v1::ListCardsResponse response;
-  const bool more = TrimToPage(&*cards, *page_size);
-  for (v1::Card& card : *cards) *response.add_cards() = std::move(card);
+  const bool more = TrimToPage(&cards, page_size);
+  for (v1::Card& card : cards) *response.add_cards() = std::move(card);
   if (more) {
     response.set_next_page_token(EncodePageToken(
-        absl::StrCat(storage::CardId(response.cards().rbegin()[0])), scope));
+        absl::StrCat(storage::CardId(response.cards().rbegin()[0])),
+        page_scope));
   }
   return response;
+}
+
+absl::StatusOr<Planned<v1::Card>> CardService::PlanIssueCard(
+    const Principal& principal, const v1::IssueCardRequest& request,
+    int64_t ticket_id) const {
+  ASSIGN_OR_RETURN(std::optional<v1::Ticket> ticket,
+                   store_->LoadTicket(ticket_id));
+  if (!ticket) return ResourceNotFound("ticket", request.ticket());
+  ASSIGN_OR_RETURN(
+      CardChange change,
+      hotline::IssueCard(*ticket, request.color(), request.reason(),
+                         ActionContext{principal, clock_->Now()}));
+  Planned<v1::Card> planned;
+  TicketChanges changes(store_, zone_, &planned.changes);
+  RETURN_IF_ERROR(changes.AddNewCard(*ticket, &change.card));
+  change.ticket_change.event.set_card(change.card.name());
+  PlanCardChange(changes, *ticket, change);
+  planned.answer = change.card;
+  return planned;
+}
+
+absl::StatusOr<Planned<v1::Card>> CardService::PlanRevokeCard(
+    const Principal& principal, const v1::RevokeCardRequest& request,
+    int64_t card_id) const {
+  ASSIGN_OR_RETURN(std::optional<v1::Card> card, store_->LoadCard(card_id));
+  if (!card) return ResourceNotFound("card", request.name());
+  ASSIGN_OR_RETURN(std::optional<v1::Ticket> ticket,
+                   store_->LoadTicket(storage::TicketIdOfName(card->ticket())));
+  if (!ticket) return absl::InternalError("a card's ticket is missing");
+  ASSIGN_OR_RETURN(
+      CardChange change,
+      hotline::RevokeCard(*ticket, *card, request.reason(),
+                          ActionContext{principal, clock_->Now()}));
+  Planned<v1::Card> planned;
+  TicketChanges changes(store_, zone_, &planned.changes);
+  changes.AddChangedCard(*ticket, *card, change.card);
+  PlanCardChange(changes, *ticket, change);
+  planned.answer = change.card;
+  return planned;
 }
 
 void CardService::IssueCard(const Principal& principal,
                             const v1::IssueCardRequest& request,
                             CardDone done) {
-  absl::StatusOr<int64_t> ticket_id =
-      ParseTicketName(request.ticket(), "ticket");
+  absl::StatusOr<int64_t> ticket_id = CheckIssueCard(request);
   if (!ticket_id.ok()) return done(ticket_id.status());
-  if (absl::Status s = CheckColor(request.color()); !s.ok()) return done(s);
-  if (absl::Status s =
-          CheckRequiredText(request.reason(), "reason", kMaxReasonChars);
-      !s.ok()) {
-    return done(s);
-  }
-  absl::StatusOr<RequestIdentity> identity =
-      IdentifyRequest(principal, request);
-  if (!identity.ok()) return done(identity.status());
-  if (absl::Status s = AuthorizeBureauOnly(principal, "IssueCard"); !s.ok()) {
-    return done(s);
-  }
-  CommitPlanned<v1::Card>(
-      store_, executor_,
-      AnswerRetries<v1::Card>(
-          *std::move(identity), clock_, store_,
-          [this, principal, request,
-           id = *ticket_id]() -> absl::StatusOr<Planned<v1::Card>> {
-            absl::StatusOr<std::optional<v1::Ticket>> ticket =
-                store_->LoadTicket(id);
-            if (!ticket.ok()) return ticket.status();
-            if (!ticket->has_value()) {
-              return ResourceNotFound("ticket", request.ticket());
-            }
-            absl::StatusOr<CardChange> change =
-                hotline::IssueCard(**ticket, request.color(), request.reason(),
-                                   ActionContext{principal, clock_->Now()});
-            if (!change.ok()) return change.status();
-            Planned<v1::Card> planned;
-            TicketChanges changes(store_, zone_, &planned.changes);
-            if (absl::Status s = changes.AddNewCard(**ticket, &change->card);
-                !s.ok()) {
-              return s;
-            }
-            change->ticket_change.event.set_card(change->card.name());
-            PlanCardChange(changes, **ticket, *change);
-            planned.answer = change->card;
-            return planned;
-          }),
+  writer_.Run<v1::Card>(
+      principal, request, WriteAccess::BureauOnly("IssueCard"),
+      [this, principal, request, id = *ticket_id] {
+        return PlanIssueCard(principal, request, id);
+      },
       std::move(done));
 }
 
 void CardService::RevokeCard(const Principal& principal,
                              const v1::RevokeCardRequest& request,
                              CardDone done) {
-  absl::StatusOr<int64_t> card_id = ParseCardName(request.name(), "name");
+  absl::StatusOr<int64_t> card_id = CheckRevokeCard(request);
   if (!card_id.ok()) return done(card_id.status());
-  if (absl::Status s =
-          CheckRequiredText(request.reason(), "reason", kMaxReasonChars);
-      !s.ok()) {
-    return done(s);
-  }
-  absl::StatusOr<RequestIdentity> identity =
-      IdentifyRequest(principal, request);
-  if (!identity.ok()) return done(identity.status());
-  if (absl::Status s = AuthorizeBureauOnly(principal, "RevokeCard"); !s.ok()) {
-    return done(s);
-  }
-  CommitPlanned<v1::Card>(
-      store_, executor_,
-      AnswerRetries<v1::Card>(
-          *std::move(identity), clock_, store_,
-          [this, principal, request,
-           id = *card_id]() -> absl::StatusOr<Planned<v1::Card>> {
-            absl::StatusOr<std::optional<v1::Card>> card = store_->LoadCard(id);
-            if (!card.ok()) return card.status();
-            if (!card->has_value()) {
-              return ResourceNotFound("card", request.name());
-            }
-            absl::StatusOr<std::optional<v1::Ticket>> ticket =
-                store_->LoadTicket(storage::TicketIdOfName((*card)->ticket()));
-            if (!ticket.ok()) return ticket.status();
-            if (!ticket->has_value()) {
-              return absl::InternalError("a card's ticket is missing");
-            }
-            absl::StatusOr<CardChange> change =
-                hotline::RevokeCard(**ticket, **card, request.reason(),
-                                    ActionContext{principal, clock_->Now()});
-            if (!change.ok()) return change.status();
-            Planned<v1::Card> planned;
-            TicketChanges changes(store_, zone_, &planned.changes);
-            changes.AddChangedCard(**ticket, **card, change->card);
-            PlanCardChange(changes, **ticket, *change);
-            planned.answer = change->card;
-            return planned;
-          }),
+  writer_.Run<v1::Card>(
+      principal, request, WriteAccess::BureauOnly("RevokeCard"),
+      [this, principal, request, id = *card_id] {
+        return PlanRevokeCard(principal, request, id);
+      },
       std::move(done));
 }
 

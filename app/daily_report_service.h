@@ -6,12 +6,16 @@
 #ifndef HOTLINE_APP_DAILY_REPORT_SERVICE_H_
 #define HOTLINE_APP_DAILY_REPORT_SERVICE_H_
 
+#include <cstdint>
 #include <functional>
+#include <vector>
 
 #include "absl/status/statusor.h"
-#include "hotline/v1/hotline_service.pb.h"
 #include "app/executor.h"
+#include "app/planned_write.h"
 #include "app/policy_registry.h"
+#include "app/write.h"
+#include "hotline/v1/hotline_service.pb.h"
 #include "storage/store.h"
 #include "workflow/clock.h"
 #include "workflow/principal.h"
@@ -29,7 +33,7 @@ class DailyReportService final {
       : store_(store),
         clock_(clock),
         policies_(policies),
-        executor_(executor) {}
+        writer_(store, clock, executor) {}
   DailyReportService(const DailyReportService&) = delete;
   DailyReportService& operator=(const DailyReportService&) = delete;
 
@@ -44,10 +48,16 @@ class DailyReportService final {
       const v1::GetDailyReportComplianceRequest& request);
 
  private:
+  // SubmitDailyReport's plan: one ticket step per entry (ids[i] is entry
+  // i's ticket), all in one change set.
+  absl::StatusOr<Planned<v1::SubmitDailyReportResponse>> PlanSubmit(
+      const Principal& principal, const v1::SubmitDailyReportRequest& request,
+      const std::vector<int64_t>& ids) const;
+
   storage::Store* const store_;
   const Clock* const clock_;
   const PolicyRegistry* const policies_;
-  Executor* const executor_;
+  const Writer writer_;
 };
 
 }  // namespace hotline

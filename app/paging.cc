@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/error_details.h"
+#include "common/status_macros.h"
 
 namespace hotline {
 namespace {
@@ -68,6 +69,16 @@ absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
         "page_token", "belongs to a different list request");
   }
   return parts[2];
+}
+
+absl::StatusOr<int64_t> DecodeNumberPageToken(absl::string_view token,
+                                              absl::string_view scope) {
+  ASSIGN_OR_RETURN(std::string last, DecodePageToken(token, scope));
+  int64_t number = 0;
+  if (!last.empty() && !absl::SimpleAtoi(last, &number)) {
+    return InvalidFieldError("page_token", "page_token is malformed");
+  }
+  return number;
 }
 
 }  // namespace hotline

@@ -8,6 +8,7 @@
 #ifndef HOTLINE_APP_PAGING_H_
 #define HOTLINE_APP_PAGING_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,12 @@ std::string EncodePageToken(absl::string_view last_key,
 // INVALID_ARGUMENT for a malformed token or one made for another scope.
 absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
                                             absl::string_view scope);
+
+// DecodePageToken for lists keyed by a number (a ticket's, card's, token's
+// id, an event's seq): 0 for the first page; INVALID_ARGUMENT
+// "page_token is malformed" when the key is not a number.
+absl::StatusOr<int64_t> DecodeNumberPageToken(absl::string_view token,
+                                              absl::string_view scope);
 
 }  // namespace hotline
 

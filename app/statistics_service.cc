@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"
 #include "common/proto_time.h"
+#include "common/status_macros.h"
 #include "storage/store.h"
 #include "workflow/scope.h"
 #include "workflow/statistics.h"
@@ -21,9 +22,6 @@ namespace {
 
 using storage::StatSumQuery;
 
-constexpr int kDefaultTopTopics = 5;
-constexpr int kMaxTopTopics = 100;
-constexpr size_t kMaxTopicLength = 200;
 // More departments than a county has; their names label the rows.
 constexpr int kMaxDepartments = 100000;
 
@@ -74,153 +72,115 @@ struct Sums {
   std::map<std::string, std::string> display_names;
 };
 
-}  // namespace
-
-absl::StatusOr<v1::Statistics> StatisticsService::GetStatistics(
-    const Principal& principal, const v1::GetStatisticsRequest& request) {
-  // Who may read which figures: scope.h (checked again below, once the
-  // department asked for is known to be well-formed).
-  if (absl::Status s =
-          ScopeFor(principal, ScopedRead::kStatistics, "").status();
-      !s.ok()) {
-    return s;
-  }
-  absl::StatusOr<StatPeriod> period =
-      ParseStatPeriod(request.from_date(), request.to_date());
-  if (!period.ok()) return period.status();
-  const int filters = (request.department().empty() ? 0 : 1) +
-                      (request.type() == v1::Ticket::TYPE_UNSPECIFIED ? 0 : 1) +
-                      (request.topic().empty() ? 0 : 1);
-  if (filters > 1) {
-    return InvalidFieldError("department",
-                             "give at most one of department, type and topic");
-  }
-  if (!v1::Ticket::Type_IsValid(request.type())) {
-    return InvalidFieldError(
-        "type", absl::StrCat("type ", request.type(), " is not a ticket type"));
-  }
-  if (request.topic().size() > kMaxTopicLength) {
-    return InvalidFieldError("topic",
-                             absl::StrCat("topic is ", request.topic().size(),
-                                          " bytes; at most ", kMaxTopicLength));
-  }
-  if (request.top_topics() < 0 || request.top_topics() > kMaxTopTopics) {
-    return InvalidFieldError(
-        "top_topics", absl::StrCat("top_topics must be between 0 (default ",
-                                   kDefaultTopTopics, ") and ", kMaxTopTopics));
-  }
-  if (request.has_as_of()) {
-    if (absl::Status s = CheckTimestamp(request.as_of(), "as_of"); !s.ok()) {
-      return s;
-    }
-  }
-  std::string department = request.department();
-  if (!department.empty()) {
-    if (absl::Status s = ParseDepartmentName(department, "department").status();
-        !s.ok()) {
-      return s;
-    }
-  }
-  if (principal.kind == Principal::Kind::kDepartment) {
-    if (filters > 0 && department != principal.DepartmentName()) {
-      return WithReason(
-          absl::PermissionDeniedError(absl::StrCat(
-              principal.ToString(), " may read only its own figures (",
-              principal.DepartmentName(),
-              "), not another department's or a cut by type or topic")),
-          v1::NOT_YOURS,
-          {{"principal", principal.ToString()},
-           {"resource", department.empty() ? "statistics" : department}});
-    }
-  }
-  absl::StatusOr<Scope> scope =
-      ScopeFor(principal, ScopedRead::kStatistics, department);
-  if (!scope.ok()) return scope.status();
-  department = scope->department.value_or("");
-
-  // One as-of rule for every cut (workflow/statistics.h, CountedBefore).
-  const absl::Time now = clock_->Now();
-  const absl::Time period_end = absl::FromCivil(period->to, zone_);
-  const absl::Time asked =
-      request.has_as_of() ? FromProtoTime(request.as_of()) : period_end;
-  const absl::Time as_of = std::min(asked, now);
-  const absl::Time counted_before = CountedBefore(asked, now);
-  Cut cut = CutFor(department, request.type(), request.topic());
+// The as-of rule (workflow/statistics.h, CountedBefore) applied to every
+// sum of the cut, over the period.
+void CountBefore(absl::Time counted_before, const StatPeriod& period,
+                 absl::TimeZone zone, Cut& cut) {
+  const absl::CivilDay day = absl::ToCivilDay(counted_before, zone);
   for (StatSumQuery* q : {&cut.totals, &cut.departments, &cut.topics}) {
-    q->from_day = DayNumber(period->from);
-    q->to_day = DayNumber(period->to);
-    const absl::CivilDay day = absl::ToCivilDay(counted_before, zone_);
+    q->from_day = DayNumber(period.from);
+    q->to_day = DayNumber(period.to);
     q->as_of = counted_before;
     q->as_of_day = DayNumber(day);
-    q->as_of_day_start = absl::FromCivil(day, zone_);
-    q->as_of_next_day_start = absl::FromCivil(day + 1, zone_);
+    q->as_of_day_start = absl::FromCivil(day, zone);
+    q->as_of_next_day_start = absl::FromCivil(day + 1, zone);
   }
+}
 
-  // Departments are never deleted, so the names need not share the sums'
-  // transaction.
-  absl::StatusOr<Sums> sums = [&]() -> absl::StatusOr<Sums> {
-    Sums out;
-    absl::StatusOr<std::vector<v1::Department>> all =
-        store_->QueryDepartments("", kMaxDepartments);
-    if (!all.ok()) return all.status();
-    for (const v1::Department& d : *all) {
-      out.display_names[d.name()] = d.display_name();
-    }
-    if (!department.empty() && out.display_names.count(department) == 0) {
-      return WithReason(absl::NotFoundError(absl::StrCat(
-                            "no department ", department,
-                            "; hotlinectl department list shows them")),
-                        v1::NOT_FOUND, {{"resource", department}});
-    }
-    absl::StatusOr<std::vector<storage::StatSums>> got =
-        store_->SumStats({cut.totals, cut.departments, cut.topics});
-    if (!got.ok()) return got.status();
-    out.per_day = std::move((*got)[0]);
-    out.departments = std::move((*got)[1]);
-    out.topics = std::move((*got)[2]);
-    return out;
-  }();
-  if (!sums.ok()) return sums.status();
+// The sums of the cut, and the departments' display names (departments are
+// never deleted, so the names need not share the sums' transaction).
+// NOT_FOUND when `department` ("" for all) does not exist.
+absl::StatusOr<Sums> ReadSums(storage::Store& store,
+                              const std::string& department, const Cut& cut) {
+  Sums out;
+  ASSIGN_OR_RETURN(std::vector<v1::Department> all,
+                   store.QueryDepartments("", kMaxDepartments));
+  for (const v1::Department& d : all) {
+    out.display_names[d.name()] = d.display_name();
+  }
+  if (!department.empty() && out.display_names.count(department) == 0) {
+    return WithReason(absl::NotFoundError(absl::StrCat(
+                          "no department ", department,
+                          "; hotlinectl department list shows them")),
+                      v1::NOT_FOUND, {{"resource", department}});
+  }
+  ASSIGN_OR_RETURN(std::vector<storage::StatSums> got,
+                   store.SumStats({cut.totals, cut.departments, cut.topics}));
+  out.per_day = std::move(got[0]);
+  out.departments = std::move(got[1]);
+  out.topics = std::move(got[2]);
+  return out;
+}
 
-  const int days = period->days();
-  v1::Statistics stats;
-  stats.set_from_date(request.from_date());
-  stats.set_to_date(request.to_date());
-  *stats.mutable_as_of() = ToProtoTime(as_of);
-  stats.set_department(department);
-  stats.set_type(request.type());
-  stats.set_topic(request.topic());
-  stats.set_days(days);
-
+// The days of the period counted so far, one row each, and their total.
+void AddDays(const Sums& sums, const StatPeriod& period,
+             absl::Time counted_before, absl::TimeZone zone,
+             v1::Statistics& stats) {
   StatVector total;
-  for (absl::CivilDay day = period->from;
-       day < period->to && absl::FromCivil(day, zone_) < counted_before;
-       ++day) {
+  for (absl::CivilDay day = period.from;
+       day < period.to && absl::FromCivil(day, zone) < counted_before; ++day) {
     StatVector of_day;
-    auto it = sums->per_day.find(absl::StrCat(DayNumber(day)));
-    if (it != sums->per_day.end()) of_day = it->second;
+    auto it = sums.per_day.find(absl::StrCat(DayNumber(day)));
+    if (it != sums.per_day.end()) of_day = it->second;
     total += of_day;
     v1::Statistics::Day* row = stats.add_per_day();
     row->set_date(absl::FormatCivilTime(day));
     *row->mutable_figures() = MakeFigures(of_day, 1);
   }
-  *stats.mutable_total() = MakeFigures(total, days);
+  *stats.mutable_total() = MakeFigures(total, period.days());
+}
 
-  for (const auto& [name, counts] : sums->departments) {
+// The department rows with anything counted, and the top topics.
+void AddRows(const Sums& sums, int days, int top_topics,
+             v1::Statistics& stats) {
+  for (const auto& [name, counts] : sums.departments) {
     if (counts.IsZero()) continue;
     v1::Statistics::DepartmentRow* row = stats.add_departments();
     row->set_department(name);
-    auto it = sums->display_names.find(name);
-    if (it != sums->display_names.end()) row->set_display_name(it->second);
+    auto it = sums.display_names.find(name);
+    if (it != sums.display_names.end()) row->set_display_name(it->second);
     *row->mutable_figures() = MakeFigures(counts, days);
   }
-
-  const size_t limit = request.top_topics() == 0
-                           ? kDefaultTopTopics
-                           : static_cast<size_t>(request.top_topics());
-  for (v1::Statistics::TopicCount& top : TopTopics(sums->topics, limit)) {
+  const size_t limit =
+      top_topics == 0 ? kDefaultTopTopics : static_cast<size_t>(top_topics);
+  for (v1::Statistics::TopicCount& top : TopTopics(sums.topics, limit)) {
     *stats.add_top_topics() = std::move(top);
   }
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Statistics> StatisticsService::GetStatistics(
+    const Principal& principal, const v1::GetStatisticsRequest& request) {
+  // Who may read statistics at all comes first; the cut is checked once the
+  // request is known to be well-formed (scope.h).
+  RETURN_IF_ERROR(ScopeFor(principal, ScopedRead::kStatistics, "").status());
+  ASSIGN_OR_RETURN(StatPeriod period, CheckStatisticsRequest(request));
+  ASSIGN_OR_RETURN(Scope scope,
+                   ScopeFor(principal, request.department(),
+                            StatisticsCut{request.type(), request.topic()}));
+  const std::string department = scope.department.value_or("");
+
+  // One as-of rule for every cut (workflow/statistics.h, CountedBefore).
+  const absl::Time now = clock_->Now();
+  const absl::Time asked = request.has_as_of()
+                               ? FromProtoTime(request.as_of())
+                               : absl::FromCivil(period.to, zone_);
+  const absl::Time counted_before = CountedBefore(asked, now);
+  Cut cut = CutFor(department, request.type(), request.topic());
+  CountBefore(counted_before, period, zone_, cut);
+  ASSIGN_OR_RETURN(Sums sums, ReadSums(*store_, department, cut));
+
+  v1::Statistics stats;
+  stats.set_from_date(request.from_date());
+  stats.set_to_date(request.to_date());
+  *stats.mutable_as_of() = ToProtoTime(std::min(asked, now));
+  stats.set_department(department);
+  stats.set_type(request.type());
+  stats.set_topic(request.topic());
+  stats.set_days(period.days());
+  AddDays(sums, period, counted_before, zone_, stats);
+  AddRows(sums, period.days(), request.top_topics(), stats);
   return stats;
 }
 

@@ -1,8 +1,9 @@
 // GetStatistics: the bureau's figures for a period, read from the
 // statistics sums (storage/stat_rollup.h) in one read transaction. The cost
 // grows with the days, departments and topics in the answer, not with the
-// tickets stored. Validation and access here; figures in
-// workflow/statistics.h; no gRPC types.
+// tickets stored. The request's checks are workflow/validation.h's
+// (CheckStatisticsRequest), who may cut how workflow/scope.h's (ScopeFor),
+// the figures workflow/statistics.h's; no gRPC types.
 //
 // Thread-safe.
 #ifndef HOTLINE_APP_STATISTICS_SERVICE_H_

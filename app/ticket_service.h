@@ -1,7 +1,8 @@
 // The ticket use cases, between the gRPC handlers and the store: validate the
 // request, check access, run the workflow rule, store the ticket and its
-// event as one change set (planned_write.h). No gRPC types; results are
-// absl::Status / absl::StatusOr, with the canonical codes the API documents.
+// event as one change set (the one shape of a write: app/write.h). No gRPC
+// types; results are absl::Status / absl::StatusOr, with the canonical codes
+// the API documents.
 //
 // Writes complete asynchronously: `done` runs once the change is durable (on
 // the store's completion thread, so it must be short). Reads complete before
@@ -12,12 +13,15 @@
 #define HOTLINE_APP_TICKET_SERVICE_H_
 
 #include <functional>
+#include <optional>
+#include <string>
 
 #include "absl/status/statusor.h"
-#include "hotline/v1/hotline_service.pb.h"
 #include "app/executor.h"
 #include "app/policy_registry.h"
 #include "app/ticket_step.h"
+#include "app/write.h"
+#include "hotline/v1/hotline_service.pb.h"
 #include "storage/store.h"
 #include "workflow/access.h"
 #include "workflow/clock.h"
@@ -36,7 +40,7 @@ class TicketService final {
       : store_(store),
         clock_(clock),
         policies_(policies),
-        executor_(executor) {}
+        writer_(store, clock, executor) {}
   TicketService(const TicketService&) = delete;
   TicketService& operator=(const TicketService&) = delete;
 
@@ -77,14 +81,28 @@ class TicketService final {
  private:
   using Rule = StepRule;
 
-  // The shared path of every state change: parse `name`, check the role,
-  // then PlanTicketStep (ticket_step.h) committed by CommitPlanned.
-  // `request` is hashed for its request_id (idempotency.h): a retry gets
-  // the first outcome.
+  // The shared path of every state change: refuse when the request's own
+  // checks failed (`checked`), parse `name`, then the write (app/write.h)
+  // of PlanTicketStep (ticket_step.h) under `action`. `request` is hashed
+  // for its request_id (idempotency.h): a retry gets the first outcome.
   void Transition(const Principal& principal, TicketAction action,
                   const std::string& name,
-                  const google::protobuf::Message& request, Rule rule,
-                  TicketDone done);
+                  const google::protobuf::Message& request,
+                  const absl::Status& checked, Rule rule, TicketDone done);
+
+  // CreateTicket's plan: an earlier create of the same request_id is
+  // answered again; else the source_id rule (CheckSourceIdFree), the
+  // department to dispatch to, and the new ticket.
+  absl::StatusOr<Planned<v1::Ticket>> PlanCreate(
+      const Principal& principal, const v1::CreateTicketRequest& request) const;
+  // The ticket an earlier create by `principal` with `request_id` made.
+  absl::StatusOr<std::optional<v1::Ticket>> FindCreated(
+      const Principal& principal, const std::string& request_id) const;
+  // Adds the new ticket (dispatched at once when the request asks) to
+  // `change_set`; the ticket as it will be stored.
+  absl::StatusOr<v1::Ticket> PlanNewTicket(
+      const v1::CreateTicketRequest& request, const ActionContext& context,
+      storage::ChangeSet* change_set) const;
 
   // Loads a ticket the principal may see (for reads).
   absl::StatusOr<v1::Ticket> LoadVisible(const Principal& principal,
@@ -94,7 +112,7 @@ class TicketService final {
   storage::Store* const store_;
   const Clock* const clock_;
   const PolicyRegistry* const policies_;
-  Executor* const executor_;
+  const Writer writer_;
 };
 
 }  // namespace hotline

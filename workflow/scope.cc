@@ -113,6 +113,27 @@ absl::StatusOr<Scope> ScopeFor(const Principal& principal, ScopedRead what,
   return absl::InternalError("unknown principal kind");
 }
 
+absl::StatusOr<Scope> ScopeFor(const Principal& principal,
+                               const std::string& requested_department,
+                               const StatisticsCut& cut) {
+  const bool cut_at_all = !requested_department.empty() ||
+                          cut.type != v1::Ticket::TYPE_UNSPECIFIED ||
+                          !cut.topic.empty();
+  if (principal.kind == Principal::Kind::kDepartment && cut_at_all &&
+      requested_department != principal.DepartmentName()) {
+    return WithReason(
+        absl::PermissionDeniedError(absl::StrCat(
+            principal.ToString(), " may read only its own figures (",
+            principal.DepartmentName(),
+            "), not another department's or a cut by type or topic")),
+        v1::NOT_YOURS,
+        {{"principal", principal.ToString()},
+         {"resource",
+          requested_department.empty() ? "statistics" : requested_department}});
+  }
+  return ScopeFor(principal, ScopedRead::kStatistics, requested_department);
+}
+
 bool InScope(const Scope& scope, const v1::Ticket& ticket) {
   if (scope.department && ticket.department() != *scope.department) {
     return false;

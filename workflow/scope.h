@@ -47,6 +47,20 @@ absl::StatusOr<Scope> ScopeFor(const Principal& principal, ScopedRead what,
                                const std::string& requested_department,
                                const std::string& requested_creator = "");
 
+// What a statistics request cuts by besides a department.
+struct StatisticsCut {
+  v1::Ticket::Type type = v1::Ticket::TYPE_UNSPECIFIED;
+  std::string topic;
+};
+
+// The scope of `principal` reading statistics: ScopeFor(principal,
+// kStatistics, requested_department), and a department reads only its own
+// figures whole: naming another department or cutting by type or topic is
+// NOT_YOURS (its figures would be mixed with other departments' otherwise).
+absl::StatusOr<Scope> ScopeFor(const Principal& principal,
+                               const std::string& requested_department,
+                               const StatisticsCut& cut);
+
 // Whether `ticket` lies within `scope` (a ticket a department holds now,
 // or intake created).
 bool InScope(const Scope& scope, const v1::Ticket& ticket);

@@ -8,12 +8,35 @@
 #include "absl/strings/str_join.h"
 #include "common/error_details.h"
 #include "common/proto_time.h"
+#include "common/status_macros.h"
 #include "workflow/calendar_coverage.h"
 #include "workflow/daily_report_rules.h"
 
 namespace hotline {
 using v1::Event;
 using v1::Ticket;
+
+absl::Status CheckSourceIdFree(const Principal& caller,
+                               absl::string_view source_id,
+                               const v1::Ticket* existing) {
+  if (existing == nullptr) return absl::OkStatus();
+  const std::string id(source_id);
+  if (existing->created_by() != caller.ToString() &&
+      caller.kind != Principal::Kind::kBureau) {
+    // Not this caller's ticket: its name is not told.
+    return WithReason(absl::AlreadyExistsError(absl::StrCat(
+                          "a ticket with source_id \"", id,
+                          "\" was already created by another source")),
+                      v1::ALREADY_EXISTS, {{"source_id", id}});
+  }
+  // A re-sent row: nothing new is created, and the caller learns which
+  // ticket it already has (one call a row).
+  return WithReason(absl::AlreadyExistsError(absl::StrCat(
+                        "source_id \"", id, "\" was already created as ",
+                        existing->name(), "; nothing new was created")),
+                    v1::DUPLICATE_SOURCE_ID,
+                    {{"source_id", id}, {"ticket", existing->name()}});
+}
 
 absl::Status CheckStep(const Ticket& ticket, absl::string_view etag,
                        absl::string_view method,
@@ -140,12 +163,9 @@ absl::StatusOr<TicketChange> Dispatch(const Ticket& ticket,
                                       absl::string_view etag,
                                       const ActionContext& context,
                                       const DeadlineRules& rules) {
-  if (absl::Status s = CheckStep(ticket, etag, "DispatchTicket",
-                                 {Ticket::RECEIVED, Ticket::RETURNED,
-                                  Ticket::DISPATCHED, Ticket::IN_PROGRESS});
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckStep(ticket, etag, "DispatchTicket",
+                            {Ticket::RECEIVED, Ticket::RETURNED,
+                             Ticket::DISPATCHED, Ticket::IN_PROGRESS}));
   if (ticket.department() == department) {
     return WithReason(
         absl::FailedPreconditionError(
@@ -181,11 +201,8 @@ absl::StatusOr<TicketChange> Acknowledge(const Ticket& ticket,
                                          absl::string_view etag,
                                          const ActionContext& context,
                                          const DeadlineRules& rules) {
-  if (absl::Status s =
-          CheckStep(ticket, etag, "AcknowledgeTicket", {Ticket::DISPATCHED});
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(
+      CheckStep(ticket, etag, "AcknowledgeTicket", {Ticket::DISPATCHED}));
   TicketChange change =
       BeginStep(ticket, Event::ACKNOWLEDGED, Ticket::IN_PROGRESS, context);
   *change.ticket.mutable_acknowledged_at() = ToProtoTime(context.now);
@@ -201,11 +218,8 @@ absl::StatusOr<TicketChange> Return(const Ticket& ticket,
                                     absl::string_view reason,
                                     absl::string_view etag,
                                     const ActionContext& context) {
-  if (absl::Status s = CheckStep(ticket, etag, "ReturnTicket",
-                                 {Ticket::DISPATCHED, Ticket::IN_PROGRESS});
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckStep(ticket, etag, "ReturnTicket",
+                            {Ticket::DISPATCHED, Ticket::IN_PROGRESS}));
   if (ticket.has_return_due_at() &&
       context.now > FromProtoTime(ticket.return_due_at())) {
     return WithReason(
@@ -237,11 +251,8 @@ absl::StatusOr<TicketChange> Reply(const Ticket& ticket,
                                    Ticket::Outcome outcome,
                                    absl::string_view etag,
                                    const ActionContext& context) {
-  if (absl::Status s =
-          CheckStep(ticket, etag, "ReplyTicket", {Ticket::IN_PROGRESS});
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(
+      CheckStep(ticket, etag, "ReplyTicket", {Ticket::IN_PROGRESS}));
   TicketChange change =
       BeginStep(ticket, Event::REPLIED, Ticket::REPLIED, context);
   Ticket& t = change.ticket;
@@ -260,11 +271,7 @@ absl::StatusOr<TicketChange> Close(const Ticket& ticket,
                                    Ticket::Satisfaction satisfaction,
                                    absl::string_view etag,
                                    const ActionContext& context) {
-  if (absl::Status s =
-          CheckStep(ticket, etag, "CloseTicket", {Ticket::REPLIED});
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckStep(ticket, etag, "CloseTicket", {Ticket::REPLIED}));
   TicketChange change =
       BeginStep(ticket, Event::CLOSED, Ticket::CLOSED, context);
   change.ticket.set_satisfaction(satisfaction);
@@ -279,11 +286,8 @@ absl::StatusOr<TicketChange> Reopen(const Ticket& ticket,
                                     absl::string_view etag,
                                     const ActionContext& context,
                                     const DeadlineRules& rules) {
-  if (absl::Status s = CheckStep(ticket, etag, "ReopenTicket",
-                                 {Ticket::REPLIED, Ticket::CLOSED});
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckStep(ticket, etag, "ReopenTicket",
+                            {Ticket::REPLIED, Ticket::CLOSED}));
   TicketChange change =
       BeginStep(ticket, Event::REOPENED, Ticket::IN_PROGRESS, context);
   Ticket& t = change.ticket;

@@ -44,6 +44,16 @@ struct TicketChange {
 // only fields are dropped; received_at defaults to now, urgency to NORMAL).
 TicketChange NewTicket(const v1::Ticket& draft, const ActionContext& context);
 
+// Who may learn of a ticket by its source_id (the platform's ticket number,
+// unique among tickets): a new ticket whose source_id `existing` already
+// carries is ALREADY_EXISTS and nothing is created. The ticket's creator and
+// the bureau learn which ticket it is (reason DUPLICATE_SOURCE_ID, with its
+// name: a re-sent row); any other caller is not told its name (reason
+// ALREADY_EXISTS). OK when `existing` is null (the source_id is free).
+absl::Status CheckSourceIdFree(const Principal& caller,
+                               absl::string_view source_id,
+                               const v1::Ticket* existing);
+
 // Assigns the ticket to `department` ("departments/{id}", known to exist)
 // and gives it a fresh set of deadlines and flags under `rules`.
 absl::StatusOr<TicketChange> Dispatch(const v1::Ticket& ticket,

@@ -7,6 +7,7 @@
 #include "common/error_details.h"
 #include "common/input_text.h"
 #include "common/proto_time.h"
+#include "common/status_macros.h"
 #include "workflow/principal.h"
 
 namespace hotline {
@@ -196,14 +197,10 @@ absl::Status ValidateNewTicket(const v1::Ticket& ticket, absl::Time now) {
         absl::StrCat("ticket.urgency must be NORMAL, URGENT or CRITICAL (got ",
                      static_cast<int>(ticket.urgency()), ")"));
   }
-  if (absl::Status s =
-          CheckRequiredText(ticket.topic(), "ticket.topic", kMaxTopicChars);
-      !s.ok())
-    return s;
-  if (absl::Status s =
-          CheckRequiredText(ticket.title(), "ticket.title", kMaxTitleChars);
-      !s.ok())
-    return s;
+  RETURN_IF_ERROR(
+      CheckRequiredText(ticket.topic(), "ticket.topic", kMaxTopicChars));
+  RETURN_IF_ERROR(
+      CheckRequiredText(ticket.title(), "ticket.title", kMaxTitleChars));
   if (IsBlank(ticket.content())) {
     return InvalidFieldError("ticket.content", "ticket.content is required");
   }
@@ -215,22 +212,14 @@ absl::Status ValidateNewTicket(const v1::Ticket& ticket, absl::Time now) {
                      " are allowed"));
   }
   // Its length is checked in bytes above; the other checks of any text.
-  if (absl::Status s = CheckOptionalText(ticket.content(), "ticket.content",
-                                         kMaxContentBytes);
-      !s.ok())
-    return s;
-  if (absl::Status s = CheckOptionalText(ticket.address(), "ticket.address",
-                                         kMaxAddressChars);
-      !s.ok())
-    return s;
-  if (absl::Status s = CheckOptionalText(
-          ticket.caller_name(), "ticket.caller_name", kMaxCallerNameChars);
-      !s.ok())
-    return s;
-  if (absl::Status s = CheckOptionalText(ticket.caller_phone(),
-                                         "ticket.caller_phone", kMaxPhoneChars);
-      !s.ok())
-    return s;
+  RETURN_IF_ERROR(
+      CheckOptionalText(ticket.content(), "ticket.content", kMaxContentBytes));
+  RETURN_IF_ERROR(
+      CheckOptionalText(ticket.address(), "ticket.address", kMaxAddressChars));
+  RETURN_IF_ERROR(CheckOptionalText(ticket.caller_name(), "ticket.caller_name",
+                                    kMaxCallerNameChars));
+  RETURN_IF_ERROR(CheckOptionalText(ticket.caller_phone(),
+                                    "ticket.caller_phone", kMaxPhoneChars));
   for (char c : ticket.caller_phone()) {
     if (!absl::ascii_isdigit(c) && c != '+' && c != '-' && c != ' ') {
       return InvalidFieldError(
@@ -238,16 +227,10 @@ absl::Status ValidateNewTicket(const v1::Ticket& ticket, absl::Time now) {
           "ticket.caller_phone may hold only digits, spaces, '+' and '-'");
     }
   }
-  if (absl::Status s = CheckOptionalText(ticket.source_id(), "ticket.source_id",
-                                         kMaxSourceIdChars);
-      !s.ok())
-    return s;
+  RETURN_IF_ERROR(CheckOptionalText(ticket.source_id(), "ticket.source_id",
+                                    kMaxSourceIdChars));
   if (ticket.has_received_at()) {
-    if (absl::Status s =
-            CheckTimestamp(ticket.received_at(), "ticket.received_at");
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(CheckTimestamp(ticket.received_at(), "ticket.received_at"));
     if (FromProtoTime(ticket.received_at()) > now) {
       return InvalidFieldError(
           "ticket.received_at",
@@ -256,6 +239,41 @@ absl::Status ValidateNewTicket(const v1::Ticket& ticket, absl::Time now) {
     }
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<StatPeriod> CheckStatisticsRequest(
+    const v1::GetStatisticsRequest& request) {
+  ASSIGN_OR_RETURN(StatPeriod period,
+                   ParseStatPeriod(request.from_date(), request.to_date()));
+  const int filters = (request.department().empty() ? 0 : 1) +
+                      (request.type() == v1::Ticket::TYPE_UNSPECIFIED ? 0 : 1) +
+                      (request.topic().empty() ? 0 : 1);
+  if (filters > 1) {
+    return InvalidFieldError("department",
+                             "give at most one of department, type and topic");
+  }
+  if (!v1::Ticket::Type_IsValid(request.type())) {
+    return InvalidFieldError(
+        "type", absl::StrCat("type ", request.type(), " is not a ticket type"));
+  }
+  if (request.topic().size() > kMaxStatisticsTopicBytes) {
+    return InvalidFieldError(
+        "topic", absl::StrCat("topic is ", request.topic().size(),
+                              " bytes; at most ", kMaxStatisticsTopicBytes));
+  }
+  if (request.top_topics() < 0 || request.top_topics() > kMaxTopTopics) {
+    return InvalidFieldError(
+        "top_topics", absl::StrCat("top_topics must be between 0 (default ",
+                                   kDefaultTopTopics, ") and ", kMaxTopTopics));
+  }
+  if (request.has_as_of()) {
+    RETURN_IF_ERROR(CheckTimestamp(request.as_of(), "as_of"));
+  }
+  if (!request.department().empty()) {
+    RETURN_IF_ERROR(
+        ParseDepartmentName(request.department(), "department").status());
+  }
+  return period;
 }
 
 }  // namespace hotline

@@ -16,7 +16,9 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "hotline/v1/hotline_service.pb.h"
 #include "hotline/v1/ticket.pb.h"
+#include "workflow/statistics.h"
 
 namespace hotline {
 
@@ -88,6 +90,20 @@ absl::Status ValidateNewTicket(const v1::Ticket& ticket, absl::Time now);
 absl::Status CheckOutcome(v1::Ticket::Outcome outcome, absl::string_view field);
 absl::Status CheckSatisfaction(v1::Ticket::Satisfaction satisfaction,
                                absl::string_view field);
+
+// GetStatistics' limits: the topics ranked (top_topics 0 means the
+// default), and the longest topic to cut by, in bytes.
+inline constexpr int kDefaultTopTopics = 5;
+inline constexpr int kMaxTopTopics = 100;
+inline constexpr size_t kMaxStatisticsTopicBytes = 200;
+
+// A GetStatistics request's fields, in this order: the period
+// (ParseStatPeriod), at most one of department, type and topic, a known
+// type, the topic's length, top_topics within 0..kMaxTopTopics, as_of a
+// valid time, the department's name. Who may cut how is ScopeFor's
+// (scope.h). The period asked for, or INVALID_ARGUMENT naming the field.
+absl::StatusOr<StatPeriod> CheckStatisticsRequest(
+    const v1::GetStatisticsRequest& request);
 
 }  // namespace hotline
 

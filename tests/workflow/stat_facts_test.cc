@@ -2,9 +2,15 @@
 // workflow/stat_facts.h.
 #include "workflow/stat_facts.h"
 
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/error_details.h"
 #include "common/proto_time.h"
 #include "gtest/gtest.h"
 #include "tests/support/workflow_fixtures.h"
+#include "workflow/validation.h"
 
 namespace hotline {
 namespace {
@@ -142,6 +148,64 @@ TEST(StatFacts, ARevokedCardCountsNothing) {
   EXPECT_EQ(active->counts[kYellowCards], 0);
   *card.mutable_revoke_time() = ToProtoTime(Beijing(2021, 2, 11));
   EXPECT_FALSE(CardFacts(card, Ticket::HELP, "道路交通", Zone()).has_value());
+}
+
+v1::GetStatisticsRequest StatisticsRequest() {
+  v1::GetStatisticsRequest request;
+  request.set_from_date("2021-02-01");
+  request.set_to_date("2021-03-01");
+  return request;
+}
+
+// A statistics request's checks (workflow/validation.h): the period asked
+// for, or INVALID_ARGUMENT naming the first field at fault, in the order
+// the API documents.
+TEST(StatisticsRequest, ChecksEachFieldAndNamesIt) {
+  absl::StatusOr<StatPeriod> period =
+      CheckStatisticsRequest(StatisticsRequest());
+  ASSERT_TRUE(period.ok()) << period.status();
+  EXPECT_EQ(period->from, absl::CivilDay(2021, 2, 1));
+  EXPECT_EQ(period->days(), 28);
+
+  struct Case {
+    std::function<void(v1::GetStatisticsRequest&)> change;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {[](auto& r) { r.set_to_date("2021-01-01"); }, "to_date"},
+      {[](auto& r) {
+         r.set_department("departments/housing");
+         r.set_topic("噪音");
+       },
+       "department"},
+      {[](auto& r) { r.set_type(static_cast<Ticket::Type>(99)); }, "type"},
+      {[](auto& r) { r.set_topic(std::string(201, 'x')); }, "topic"},
+      {[](auto& r) { r.set_top_topics(101); }, "top_topics"},
+      {[](auto& r) { r.set_top_topics(-1); }, "top_topics"},
+      {[](auto& r) { r.mutable_as_of()->set_seconds(-1); }, "as_of"},
+      {[](auto& r) { r.set_department("housing"); }, "department"},
+      // The period is checked first, whatever else is wrong.
+      {[](auto& r) {
+         r.set_from_date("2021-13-01");
+         r.set_top_topics(-1);
+       },
+       "from_date"},
+  };
+  for (const Case& c : cases) {
+    v1::GetStatisticsRequest request = StatisticsRequest();
+    c.change(request);
+    absl::Status refused = CheckStatisticsRequest(request).status();
+    EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument)
+        << request.ShortDebugString();
+    std::vector<google::rpc::BadRequest::FieldViolation> fields =
+        FieldViolationsOf(refused);
+    ASSERT_EQ(fields.size(), 1u) << refused;
+    EXPECT_EQ(fields[0].field(), c.field) << refused;
+  }
+  v1::GetStatisticsRequest top = StatisticsRequest();
+  top.set_top_topics(kMaxTopTopics);
+  top.set_type(Ticket::COMPLAINT);
+  EXPECT_TRUE(CheckStatisticsRequest(top).ok());
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "common/error_details.h"
 #include "common/proto_time.h"
 #include "gtest/gtest.h"
 #include "tests/support/workflow_fixtures.h"
@@ -342,6 +343,76 @@ TEST(Access, FeedEventsAsADepartmentSeesThem) {
             "请市场监管局处理");
   EXPECT_EQ(EventViewFor(Principal::Bureau(), moved)->department(),
             "departments/market");
+}
+
+// The source_id owner rule: a platform's ticket number names one ticket.
+// Its creator (a re-sent row) and the bureau learn which; any other caller
+// is refused without being told the ticket's name.
+TEST(TicketRules, SourceIdTakenTellsItsTicketOnlyToItsCreatorAndTheBureau) {
+  const Principal city = Principal::Intake("city");
+  EXPECT_TRUE(CheckSourceIdFree(city, "GD-1", nullptr).ok());
+
+  Ticket existing = InState(Ticket::RECEIVED);
+  existing.set_name("tickets/77");
+  existing.set_source_id("GD-1");
+  existing.set_created_by(city.ToString());
+  for (const Principal& told : {city, Principal::Bureau()}) {
+    absl::Status resent = CheckSourceIdFree(told, "GD-1", &existing);
+    EXPECT_EQ(resent.code(), absl::StatusCode::kAlreadyExists);
+    EXPECT_EQ(ReasonOf(resent), v1::DUPLICATE_SOURCE_ID) << resent;
+    EXPECT_EQ(ErrorMetadataOf(resent, "ticket"), "tickets/77");
+    EXPECT_NE(resent.message().find("tickets/77"), std::string::npos) << resent;
+  }
+  for (const Principal& other :
+       {Principal::Intake("app"), Principal::Department("housing")}) {
+    absl::Status taken = CheckSourceIdFree(other, "GD-1", &existing);
+    EXPECT_EQ(taken.code(), absl::StatusCode::kAlreadyExists);
+    EXPECT_EQ(ReasonOf(taken), v1::ALREADY_EXISTS) << taken;
+    EXPECT_EQ(ErrorMetadataOf(taken, "source_id"), "GD-1");
+    EXPECT_EQ(ErrorMetadataOf(taken, "ticket"), "");
+    EXPECT_EQ(taken.message().find("tickets/77"), std::string::npos) << taken;
+  }
+}
+
+// Statistics: the bureau cuts as it likes; a department reads its own
+// figures whole, never another's nor a cut by type or topic; intake none.
+TEST(Access, StatisticsCuts) {
+  const StatisticsCut whole;
+  const StatisticsCut by_type{Ticket::COMPLAINT, ""};
+  const StatisticsCut by_topic{Ticket::TYPE_UNSPECIFIED, "噪音"};
+
+  EXPECT_FALSE(
+      ScopeFor(Principal::Bureau(), "", by_type)->department.has_value());
+  EXPECT_EQ(
+      *ScopeFor(Principal::Bureau(), "departments/market", whole)->department,
+      "departments/market");
+
+  const Principal housing = Principal::Department("housing");
+  EXPECT_EQ(*ScopeFor(housing, "", whole)->department, "departments/housing");
+  EXPECT_EQ(*ScopeFor(housing, "departments/housing", whole)->department,
+            "departments/housing");
+  struct Refused {
+    std::string department;
+    StatisticsCut cut;
+    std::string resource;
+  };
+  for (const Refused& r :
+       {Refused{"departments/market", whole, "departments/market"},
+        Refused{"", by_type, "statistics"},
+        Refused{"", by_topic, "statistics"}}) {
+    absl::Status refused = ScopeFor(housing, r.department, r.cut).status();
+    EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied);
+    EXPECT_EQ(ReasonOf(refused), v1::NOT_YOURS) << refused;
+    EXPECT_EQ(ErrorMetadataOf(refused, "resource"), r.resource);
+    EXPECT_NE(refused.message().find("not another department's or a cut by "
+                                     "type or topic"),
+              std::string::npos)
+        << refused;
+  }
+
+  absl::Status intake = ScopeFor(Principal::Intake("city"), "", whole).status();
+  EXPECT_EQ(intake.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ReasonOf(intake), v1::ROLE_NOT_ALLOWED) << intake;
 }
 
 }  // namespace
