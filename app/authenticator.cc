@@ -7,8 +7,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/error_details.h"
 #include "app/token_secret.h"
+#include "common/error_details.h"
+#include "common/status_macros.h"
 #include "storage/store.h"
 
 namespace hotline {
@@ -62,12 +63,11 @@ absl::StatusOr<std::map<std::string, std::string>> RevokedCredentials(
         revoked[credential] = "the credential is unknown";
         continue;
       }
-      absl::StatusOr<std::optional<TokenRecord>> record =
-          store.LoadTokenRecord(id);
-      if (!record.ok()) return record.status();
-      if (!record->has_value()) {
+      ASSIGN_OR_RETURN(std::optional<TokenRecord> record,
+                       store.LoadTokenRecord(id));
+      if (!record.has_value()) {
         revoked[credential] = "the token is unknown";
-      } else if ((*record)->revoked) {
+      } else if (record->revoked) {
         revoked[credential] =
             absl::StrCat("the token ", credential, " was revoked");
       }
@@ -124,25 +124,23 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
   absl::StatusOr<Found> found = [&]() -> absl::StatusOr<Found> {
     Found found;
     if (has_token) {
-      absl::StatusOr<std::optional<TokenRecord>> token =
-          store_->LoadTokenBySecretHash(hash);
-      if (!token.ok()) return token.status();
-      found.token = *std::move(token);
+      ASSIGN_OR_RETURN(std::optional<TokenRecord> token,
+                       store_->LoadTokenBySecretHash(hash));
+      found.token = std::move(token);
     }
     for (const std::string& identity : identities) {
-      absl::StatusOr<std::optional<TokenRecord>> binding =
-          store_->LoadTokenByCertificateIdentity(identity);
-      if (!binding.ok()) return binding.status();
-      if (!binding->has_value()) continue;
-      if ((*binding)->revoked) {
-        if (!found.revoked_binding) found.revoked_binding = **binding;
+      ASSIGN_OR_RETURN(std::optional<TokenRecord> binding,
+                       store_->LoadTokenByCertificateIdentity(identity));
+      if (!binding.has_value()) continue;
+      if (binding->revoked) {
+        if (!found.revoked_binding) found.revoked_binding = *binding;
       } else {
-        found.live_bindings.push_back(**binding);
+        found.live_bindings.push_back(*binding);
       }
     }
     return found;
   }();
-  if (!found.ok()) return found.status();
+  RETURN_IF_ERROR(found.status());
   if (cacheable && found->token.has_value() && !found->token->revoked) {
     constexpr size_t kMaxRemembered = 10000;
     absl::MutexLock lock(&cache_mutex_);

@@ -5,9 +5,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/log.h"
 #include "app/planned_write.h"
 #include "app/ticket_changes.h"
+#include "common/log.h"
+#include "common/status_macros.h"
 #include "storage/store.h"
 #include "workflow/calendar_coverage.h"
 
@@ -26,17 +27,16 @@ absl::StatusOr<std::vector<int64_t>> ProvisionalTickets(
     query.state = state;
     query.limit = 500;
     while (true) {
-      absl::StatusOr<std::vector<Ticket>> page = store.QueryTickets(query);
-      if (!page.ok()) return page.status();
-      for (const Ticket& t : *page) {
+      ASSIGN_OR_RETURN(std::vector<Ticket> page, store.QueryTickets(query));
+      for (const Ticket& t : page) {
         absl::CivilDay marked;
         if (absl::ParseCivilTime(t.deadlines_provisional_after(), &marked) &&
             marked < covered_through) {
           ids.push_back(storage::TicketId(t));
         }
       }
-      if (static_cast<int>(page->size()) < query.limit) break;
-      query.after_id = storage::TicketId(page->back());
+      if (static_cast<int>(page.size()) < query.limit) break;
+      query.after_id = storage::TicketId(page.back());
     }
   }
   return ids;
@@ -52,40 +52,35 @@ absl::StatusOr<int> ApplyCalendarCoverage(storage::Store& store,
     LogWarning(warning);
   }
   const std::string covered = absl::FormatCivilTime(calendar.covered_through());
-  absl::StatusOr<std::optional<std::string>> recorded =
-      store.LoadSetting(storage::kCalendarCoverageSetting);
-  if (!recorded.ok()) return recorded.status();
-  if (recorded->has_value() && **recorded == covered) return 0;
+  ASSIGN_OR_RETURN(std::optional<std::string> recorded,
+                   store.LoadSetting(storage::kCalendarCoverageSetting));
+  if (recorded.has_value() && *recorded == covered) return 0;
 
-  absl::StatusOr<std::vector<int64_t>> ids =
-      ProvisionalTickets(store, calendar.covered_through());
-  if (!ids.ok()) return ids.status();
+  ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                   ProvisionalTickets(store, calendar.covered_through()));
   int recomputed = 0;
-  for (int64_t id : *ids) {
+  for (int64_t id : ids) {
     absl::StatusOr<bool> done = CommitPlannedAndWait<bool>(
         &store, [&]() -> absl::StatusOr<Planned<bool>> {
           Planned<bool> planned{{}, false};
-          absl::StatusOr<std::optional<Ticket>> ticket = store.LoadTicket(id);
-          if (!ticket.ok()) return ticket.status();
-          if (!ticket->has_value()) return planned;
+          ASSIGN_OR_RETURN(std::optional<Ticket> ticket, store.LoadTicket(id));
+          if (!ticket.has_value()) return planned;
           std::optional<TicketChange> change = RecomputeProvisionalDeadlines(
-              **ticket, now, policies.RulesFor((*ticket)->policy_version()));
+              *ticket, now, policies.RulesFor(ticket->policy_version()));
           if (!change) return planned;
           TicketChanges changes(&store, calendar.zone(), &planned.changes);
-          changes.ExpectStored(**ticket);
-          changes.AddVersion(**ticket, &change->ticket);
+          changes.ExpectStored(*ticket);
+          changes.AddVersion(*ticket, &change->ticket);
           changes.AddEvent(change->event);
           planned.answer = true;
           return planned;
         });
-    if (!done.ok()) return done.status();
+    RETURN_IF_ERROR(done.status());
     if (*done) ++recomputed;
   }
   storage::ChangeSet setting;
   setting.settings.emplace_back(storage::kCalendarCoverageSetting, covered);
-  if (absl::Status s = store.CommitAndWait(std::move(setting)); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(store.CommitAndWait(std::move(setting)));
   if (recomputed > 0) {
     LogInfo(absl::StrCat("the calendar now covers through ", covered,
                          ": deadlines of ", recomputed,

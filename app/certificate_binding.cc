@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"
+#include "common/status_macros.h"
 #include "storage/store.h"
 
 namespace hotline {
@@ -37,15 +38,15 @@ absl::Status CheckCertificateIdentity(absl::string_view identity) {
 
 absl::Status CheckCertificateUnbound(storage::Store& store,
                                      const v1::Token& token) {
-  absl::StatusOr<std::optional<storage::TokenRecord>> bound =
-      store.LoadTokenByCertificateIdentity(token.certificate_identity());
-  if (!bound.ok()) return bound.status();
-  if (!bound->has_value() || (*bound)->revoked) return absl::OkStatus();
-  const std::string existing = absl::StrCat("tokens/", (*bound)->id);
+  ASSIGN_OR_RETURN(
+      std::optional<storage::TokenRecord> bound,
+      store.LoadTokenByCertificateIdentity(token.certificate_identity()));
+  if (!bound.has_value() || bound->revoked) return absl::OkStatus();
+  const std::string existing = absl::StrCat("tokens/", bound->id);
   return WithReason(
       absl::AlreadyExistsError(absl::StrCat(
           "the certificate identity \"", token.certificate_identity(),
-          "\" is bound already (", existing, ", for ", (*bound)->principal,
+          "\" is bound already (", existing, ", for ", bound->principal,
           "); revoke that binding first to bind it anew")),
       v1::ALREADY_EXISTS, {{"resource", existing}});
 }

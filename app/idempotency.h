@@ -1,9 +1,10 @@
-// Mutating calls made safe to retry by their request_id (AIP-155).
+// Mutating calls made safe to retry by their request_id (AIP-155). A use
+// case does not call these itself: Writer (app/write.h) does, as
 //
-//   absl::StatusOr<RequestIdentity> id = IdentifyRequest(principal, request);
-//   if (!id.ok()) return done(id.status());
+//   ASSIGN_OR_RETURN(RequestIdentity id, IdentifyRequest(principal, request));
+//   ...  // authorize
 //   CommitPlanned<v1::Ticket>(store, executor,
-//       AnswerRetries<v1::Ticket>(*id, clock, store, plan), std::move(done));
+//       AnswerRetries<v1::Ticket>(id, clock, store, plan), std::move(done));
 //
 // The wrapped plan first looks the request up: a retry (same caller, same
 // request_id, same request) gets the first outcome and writes nothing; the
@@ -31,9 +32,10 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "app/planned_write.h"
+#include "common/status_macros.h"
 #include "google/protobuf/message.h"
 #include "hotline/v1/ticket.pb.h"
-#include "app/planned_write.h"
 #include "storage/store.h"
 #include "workflow/clock.h"
 #include "workflow/principal.h"
@@ -74,11 +76,10 @@ PlanFn<Response> AnswerRetries(RequestIdentity id, const Clock* clock,
   if (id.key.empty()) return plan;
   return [id = std::move(id), clock, store,
           plan = std::move(plan)]() -> absl::StatusOr<Planned<Response>> {
-    absl::StatusOr<std::optional<storage::RequestOutcome>> earlier =
-        store->FindRequestOutcome(id.key);
-    if (!earlier.ok()) return earlier.status();
-    if (earlier->has_value()) {
-      const storage::RequestOutcome& outcome = **earlier;
+    ASSIGN_OR_RETURN(std::optional<storage::RequestOutcome> earlier,
+                     store->FindRequestOutcome(id.key));
+    if (earlier.has_value()) {
+      const storage::RequestOutcome& outcome = *earlier;
       if (outcome.method != id.method ||
           outcome.fingerprint != id.fingerprint) {
         return RequestIdReused(id, outcome.method);
@@ -95,20 +96,19 @@ PlanFn<Response> AnswerRetries(RequestIdentity id, const Clock* clock,
       }
       return answered;  // nothing to write
     }
-    absl::StatusOr<Planned<Response>> planned = plan();
-    if (!planned.ok()) return planned.status();
+    ASSIGN_OR_RETURN(Planned<Response> planned, plan());
     storage::RequestOutcomeRow row;
     row.key = id.key;
     row.outcome = storage::RequestOutcome{id.method, id.fingerprint, ""};
     if constexpr (std::is_same_v<Response, v1::Token>) {
-      Response sealed = planned->answer;
+      Response sealed = planned.answer;
       sealed.set_secret(SealSecret(sealed.secret(), id.seal));
       row.outcome.response = sealed.SerializeAsString();
     } else {
-      row.outcome.response = planned->answer.SerializeAsString();
+      row.outcome.response = planned.answer.SerializeAsString();
     }
     row.created_at_micros = absl::ToUnixMicros(clock->Now());
-    planned->changes.request_outcome = std::move(row);
+    planned.changes.request_outcome = std::move(row);
     return planned;
   };
 }

@@ -28,6 +28,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "app/executor.h"
+#include "common/status_macros.h"
 #include "storage/change_set.h"
 #include "storage/store.h"
 
@@ -81,11 +82,10 @@ absl::StatusOr<T> CommitPlannedAndWait(storage::Store* store,
                                        const PlanFn<T>& plan) {
   absl::Status last;
   for (int attempt = 1; attempt <= kMaxPlanAttempts; ++attempt) {
-    absl::StatusOr<Planned<T>> planned = plan();
-    if (!planned.ok()) return planned.status();
-    if (planned->changes.empty()) return std::move(planned->answer);
-    last = store->CommitAndWait(std::move(planned->changes));
-    if (last.ok()) return std::move(planned->answer);
+    ASSIGN_OR_RETURN(Planned<T> planned, plan());
+    if (planned.changes.empty()) return std::move(planned.answer);
+    last = store->CommitAndWait(std::move(planned.changes));
+    if (last.ok()) return std::move(planned.answer);
     if (!storage::IsConflict(last)) return last;
   }
   return absl::AbortedError(

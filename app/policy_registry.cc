@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/proto_time.h"
+#include "common/status_macros.h"
 #include "storage/store.h"
 #include "workflow/policy.h"
 
@@ -16,9 +17,8 @@ absl::StatusOr<std::unique_ptr<PolicyRegistry>> PolicyRegistry::Open(
     absl::Time now) {
   std::unique_ptr<PolicyRegistry> registry(
       new PolicyRegistry(std::move(calendar)));
-  absl::StatusOr<std::vector<v1::Policy>> recorded = store.LoadPolicies();
-  if (!recorded.ok()) return recorded.status();
-  for (const v1::Policy& policy : *recorded) {
+  ASSIGN_OR_RETURN(std::vector<v1::Policy> recorded, store.LoadPolicies());
+  for (const v1::Policy& policy : recorded) {
     registry->by_version_[policy.version()] = policy;
   }
   auto found = registry->by_version_.find(requested.version());
@@ -34,9 +34,7 @@ absl::StatusOr<std::unique_ptr<PolicyRegistry>> PolicyRegistry::Open(
     *requested.mutable_effective_from() = ToProtoTime(now);
     storage::ChangeSet changes;
     changes.policies.push_back(requested);
-    if (absl::Status s = store.CommitAndWait(std::move(changes)); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(store.CommitAndWait(std::move(changes)));
     registry->by_version_[requested.version()] = requested;
   }
   requested.set_time_zone(registry->calendar_.zone().name());

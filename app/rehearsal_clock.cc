@@ -7,27 +7,26 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/status_macros.h"
 #include "storage/store.h"
 
 namespace hotline {
 
 absl::Status ResumeRehearsalClock(storage::Store& store, ManualClock& clock) {
   absl::StatusOr<int64_t> kept = [&]() -> absl::StatusOr<int64_t> {
-    absl::StatusOr<std::optional<std::string>> value =
-        store.LoadSetting(storage::kRehearsalClockSetting);
-    if (!value.ok()) return value.status();
+    ASSIGN_OR_RETURN(std::optional<std::string> value,
+                     store.LoadSetting(storage::kRehearsalClockSetting));
     int64_t micros = 0;
-    if (value->has_value() && !absl::SimpleAtoi(**value, &micros)) {
+    if (value.has_value() && !absl::SimpleAtoi(*value, &micros)) {
       return absl::DataLossError(
           absl::StrCat("the rehearsal clock kept in the database is "
                        "unreadable: \"",
-                       **value, "\""));
+                       *value, "\""));
     }
-    absl::StatusOr<int64_t> latest = store.LatestEventTimeMicros();
-    if (!latest.ok()) return latest.status();
-    return std::max(micros, *latest);
+    ASSIGN_OR_RETURN(int64_t latest, store.LatestEventTimeMicros());
+    return std::max(micros, latest);
   }();
-  if (!kept.ok()) return kept.status();
+  RETURN_IF_ERROR(kept.status());
   if (*kept == 0) return absl::OkStatus();
   const absl::Time resume = absl::FromUnixMicros(*kept);
   if (resume > clock.Now()) {

@@ -9,9 +9,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/proto_time.h"
-#include "google/protobuf/util/message_differencer.h"
 #include "app/statistics_service.h"
+#include "common/proto_time.h"
+#include "common/status_macros.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "workflow/clock.h"
 #include "workflow/principal.h"
 #include "workflow/statistics.h"
@@ -61,7 +62,7 @@ absl::Status SameLists(const absl::StatusOr<std::vector<T>>& a,
         what, ": ", a->size(), " in one store, ", b->size(), " in the other"));
   }
   for (size_t i = 0; i < a->size(); ++i) {
-    if (absl::Status s = Same((*a)[i], (*b)[i], what); !s.ok()) return s;
+    RETURN_IF_ERROR(Same((*a)[i], (*b)[i], what));
   }
   return absl::OkStatus();
 }
@@ -77,10 +78,10 @@ absl::Status ComparePaged(
   while (true) {
     absl::StatusOr<std::vector<T>> left = page(a, after);
     absl::StatusOr<std::vector<T>> right = page(b, after);
-    if (absl::Status s = SameLists(left, right, what); !s.ok()) return s;
+    RETURN_IF_ERROR(SameLists(left, right, what));
     for (const T& item : *left) {
       if (each) {
-        if (absl::Status s = each(item); !s.ok()) return s;
+        RETURN_IF_ERROR(each(item));
       }
       ++*count;
     }
@@ -108,28 +109,23 @@ absl::StatusOr<ComparedCounts> CompareStores(storage::Store& a,
   ComparedCounts counts;
 
   // The change feed, which holds every ticket's history.
-  absl::StatusOr<int64_t> a_seq = a.LatestSeq();
-  absl::StatusOr<int64_t> b_seq = b.LatestSeq();
-  if (!a_seq.ok()) return a_seq.status();
-  if (!b_seq.ok()) return b_seq.status();
-  if (*a_seq != *b_seq) {
+  ASSIGN_OR_RETURN(const int64_t a_seq, a.LatestSeq());
+  ASSIGN_OR_RETURN(const int64_t b_seq, b.LatestSeq());
+  if (a_seq != b_seq) {
     return absl::FailedPreconditionError(
-        absl::StrCat("the latest event is seq ", *a_seq, " in one store, ",
-                     *b_seq, " in the other"));
+        absl::StrCat("the latest event is seq ", a_seq, " in one store, ",
+                     b_seq, " in the other"));
   }
-  if (absl::Status s = ComparePaged<v1::Event>(
-          a, b,
-          [](storage::Store& store, int64_t after) {
-            storage::EventFeedQuery query;
-            query.after_seq = after;
-            query.limit = kPage;
-            return store.QueryEventFeed(query);
-          },
-          [](const v1::Event& e) { return e.seq(); }, "the change feed",
-          &counts.events);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(ComparePaged<v1::Event>(
+      a, b,
+      [](storage::Store& store, int64_t after) {
+        storage::EventFeedQuery query;
+        query.after_seq = after;
+        query.limit = kPage;
+        return store.QueryEventFeed(query);
+      },
+      [](const v1::Event& e) { return e.seq(); }, "the change feed",
+      &counts.events));
 
   // Every ticket, with its own history; and the span of days they cover.
   absl::Time first_received = absl::InfiniteFuture();
@@ -146,61 +142,45 @@ absl::StatusOr<ComparedCounts> CompareStores(storage::Store& a,
         [](const v1::Event& e) { return e.seq(); },
         absl::StrCat(ticket.name(), "'s history"), &events);
   };
-  if (absl::Status s = ComparePaged<v1::Ticket>(
-          a, b,
-          [](storage::Store& store, int64_t after) {
-            storage::TicketQuery query;
-            query.after_id = after;
-            query.limit = kPage;
-            return store.QueryTickets(query);
-          },
-          [](const v1::Ticket& t) { return NameNumber(t.name()); },
-          "the tickets", &counts.tickets, ticket_history);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(ComparePaged<v1::Ticket>(
+      a, b,
+      [](storage::Store& store, int64_t after) {
+        storage::TicketQuery query;
+        query.after_id = after;
+        query.limit = kPage;
+        return store.QueryTickets(query);
+      },
+      [](const v1::Ticket& t) { return NameNumber(t.name()); }, "the tickets",
+      &counts.tickets, ticket_history));
 
-  if (absl::Status s = ComparePaged<v1::Card>(
-          a, b,
-          [](storage::Store& store, int64_t after) {
-            storage::CardQuery query;
-            query.after_id = after;
-            query.limit = kPage;
-            return store.QueryCards(query);
-          },
-          [](const v1::Card& c) { return NameNumber(c.name()); }, "the cards",
-          &counts.cards);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = ComparePaged<v1::Token>(
-          a, b,
-          [](storage::Store& store, int64_t after) {
-            return store.QueryTokens(after, kPage);
-          },
-          [](const v1::Token& t) { return NameNumber(t.name()); }, "the tokens",
-          &counts.tokens);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(ComparePaged<v1::Card>(
+      a, b,
+      [](storage::Store& store, int64_t after) {
+        storage::CardQuery query;
+        query.after_id = after;
+        query.limit = kPage;
+        return store.QueryCards(query);
+      },
+      [](const v1::Card& c) { return NameNumber(c.name()); }, "the cards",
+      &counts.cards));
+  RETURN_IF_ERROR(ComparePaged<v1::Token>(
+      a, b,
+      [](storage::Store& store, int64_t after) {
+        return store.QueryTokens(after, kPage);
+      },
+      [](const v1::Token& t) { return NameNumber(t.name()); }, "the tokens",
+      &counts.tokens));
 
   // Departments page by id (text); daily reports by their row id.
   absl::StatusOr<std::vector<v1::Department>> a_departments =
       a.QueryDepartments("", 1 << 20);
   absl::StatusOr<std::vector<v1::Department>> b_departments =
       b.QueryDepartments("", 1 << 20);
-  if (absl::Status s =
-          SameLists(a_departments, b_departments, "the departments");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(SameLists(a_departments, b_departments, "the departments"));
   counts.departments = static_cast<int64_t>(a_departments->size());
   absl::StatusOr<std::vector<v1::Policy>> a_policies = a.LoadPolicies();
   absl::StatusOr<std::vector<v1::Policy>> b_policies = b.LoadPolicies();
-  if (absl::Status s = SameLists(a_policies, b_policies, "the policies");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(SameLists(a_policies, b_policies, "the policies"));
   counts.policies = static_cast<int64_t>(a_policies->size());
   int64_t after_report = 0;
   while (true) {
@@ -222,12 +202,8 @@ absl::StatusOr<ComparedCounts> CompareStores(storage::Store& a,
             absl::StrCat("daily report #", (*left)[i].first, " is #",
                          (*right)[i].first, " in the other store"));
       }
-      if (absl::Status s =
-              Same((*left)[i].second, (*right)[i].second,
-                   absl::StrCat("daily report #", (*left)[i].first));
-          !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(Same((*left)[i].second, (*right)[i].second,
+                           absl::StrCat("daily report #", (*left)[i].first)));
       ++counts.daily_reports;
     }
     if (static_cast<int>(left->size()) < kPage) break;
@@ -273,18 +249,13 @@ absl::StatusOr<ComparedCounts> CompareStores(storage::Store& a,
     requests.push_back(one);
   }
   for (const v1::GetStatisticsRequest& request : requests) {
-    absl::StatusOr<v1::Statistics> left =
-        a_stats.GetStatistics(Principal::Bureau(), request);
-    absl::StatusOr<v1::Statistics> right =
-        b_stats.GetStatistics(Principal::Bureau(), request);
-    if (!left.ok()) return left.status();
-    if (!right.ok()) return right.status();
-    if (absl::Status s =
-            Same(*left, *right,
-                 absl::StrCat("the report for ", request.ShortDebugString()));
-        !s.ok()) {
-      return s;
-    }
+    ASSIGN_OR_RETURN(v1::Statistics left,
+                     a_stats.GetStatistics(Principal::Bureau(), request));
+    ASSIGN_OR_RETURN(v1::Statistics right,
+                     b_stats.GetStatistics(Principal::Bureau(), request));
+    RETURN_IF_ERROR(
+        Same(left, right,
+             absl::StrCat("the report for ", request.ShortDebugString())));
     ++counts.reports;
   }
   return counts;

@@ -9,6 +9,7 @@
 #include "absl/synchronization/blocking_counter.h"
 #include "common/log.h"
 #include "common/proto_time.h"
+#include "common/status_macros.h"
 #include "storage/store.h"
 #include "workflow/sweep_rules.h"
 
@@ -32,9 +33,8 @@ absl::StatusOr<Sweeper::Counts> Sweeper::SweepDue(absl::Time now) {
   absl::MutexLock pass(&pass_mutex_);
   Counts counts;
   bool stopped = false;
-  absl::Status status = SweepDueLocked(
-      now, [] { return false; }, &counts, &stopped);
-  if (!status.ok()) return status;
+  RETURN_IF_ERROR(SweepDueLocked(
+      now, [] { return false; }, &counts, &stopped));
   return counts;
 }
 
@@ -48,23 +48,20 @@ absl::StatusOr<AdvanceProgress> Sweeper::Advance(
   while (true) {
     if (stop()) return progress;
     absl::Time next = std::min(target, at + step);
-    absl::StatusOr<std::optional<int64_t>> earliest =
-        store_->EarliestDueMicros();
-    if (!earliest.ok()) return earliest.status();
-    if (!earliest->has_value()) {
+    ASSIGN_OR_RETURN(std::optional<int64_t> earliest,
+                     store_->EarliestDueMicros());
+    if (!earliest.has_value()) {
       next = target;  // nothing pending at all
-    } else if (absl::FromUnixMicros(**earliest) > next) {
+    } else if (absl::FromUnixMicros(*earliest) > next) {
       // Nothing falls due before the earliest pending deadline: one step.
-      next = std::min(target, absl::FromUnixMicros(**earliest));
+      next = std::min(target, absl::FromUnixMicros(*earliest));
     }
     // The clock moves first, so that a request served meanwhile is never
     // timed before a rule the sweep applies.
     clock.Set(next);
     progress.reached = next;
     bool stopped = false;
-    absl::Status status =
-        SweepDueLocked(next, stop, &progress.counts, &stopped);
-    if (!status.ok()) return status;
+    RETURN_IF_ERROR(SweepDueLocked(next, stop, &progress.counts, &stopped));
     if (stopped) {
       progress.all_due_swept = false;
       return progress;
@@ -76,11 +73,10 @@ absl::StatusOr<AdvanceProgress> Sweeper::Advance(
 
 absl::StatusOr<std::optional<storage::ChangeSet>> Sweeper::PlanSweep(
     int64_t id, absl::Time now, Counts* local) {
-  absl::StatusOr<std::optional<v1::Ticket>> ticket = store_->LoadTicket(id);
-  if (!ticket.ok()) return ticket.status();
-  if (!ticket->has_value()) return std::optional<storage::ChangeSet>();
-  const DeadlineRules rules = policies_->RulesFor((*ticket)->policy_version());
-  SweepResult result = Sweep(**ticket, now, rules);
+  ASSIGN_OR_RETURN(std::optional<v1::Ticket> ticket, store_->LoadTicket(id));
+  if (!ticket.has_value()) return std::optional<storage::ChangeSet>();
+  const DeadlineRules rules = policies_->RulesFor(ticket->policy_version());
+  SweepResult result = Sweep(*ticket, now, rules);
   if (result.steps.empty()) {
     // Nothing due after all (the index was ahead of the ticket): store the
     // true next_due_at so the pass moves on.
@@ -93,13 +89,9 @@ absl::StatusOr<std::optional<storage::ChangeSet>> Sweeper::PlanSweep(
   }
   storage::ChangeSet changes;
   TicketChanges builder(store_, policies_->calendar().zone(), &changes);
-  builder.ExpectStored(**ticket);
-  builder.AddVersion(**ticket, &result.ticket);
-  if (absl::Status s =
-          builder.AddSweepSteps(result.ticket, result.steps, local);
-      !s.ok()) {
-    return s;
-  }
+  builder.ExpectStored(*ticket);
+  builder.AddVersion(*ticket, &result.ticket);
+  RETURN_IF_ERROR(builder.AddSweepSteps(result.ticket, result.steps, local));
   local->tickets = result.steps.empty() ? 0 : 1;
   return std::optional<storage::ChangeSet>(std::move(changes));
 }
@@ -114,14 +106,13 @@ absl::Status Sweeper::SweepDueLocked(absl::Time now,
       *stopped = true;
       return absl::OkStatus();
     }
-    absl::StatusOr<std::vector<int64_t>> due =
-        store_->QueryDueTicketIds(now_micros, kBatch);
-    if (!due.ok()) return due.status();
-    if (due->empty()) return absl::OkStatus();
-    absl::BlockingCounter pending(static_cast<int>(due->size()));
+    ASSIGN_OR_RETURN(std::vector<int64_t> due,
+                     store_->QueryDueTicketIds(now_micros, kBatch));
+    if (due.empty()) return absl::OkStatus();
+    absl::BlockingCounter pending(static_cast<int>(due.size()));
     absl::Mutex counts_mutex;
     std::vector<absl::Status> failures;
-    for (int64_t id : *due) {
+    for (int64_t id : due) {
       auto local = std::make_shared<Counts>();
       // Planned here, on the sweeper's thread; committed in groups by the
       // store. A ticket changed meanwhile (a conflict) is still due, and the

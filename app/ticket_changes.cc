@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "workflow/stat_facts.h"
 
 namespace hotline {
@@ -13,10 +14,9 @@ void TicketChanges::ExpectStored(const v1::Ticket& ticket) {
 }
 
 absl::Status TicketChanges::AddNew(v1::Ticket* ticket, v1::Event* event) {
-  absl::StatusOr<int64_t> number =
-      store_->ReserveNumbers(storage::NumberKind::kTicket, 1);
-  if (!number.ok()) return number.status();
-  ticket->set_name(absl::StrCat("tickets/", *number));
+  ASSIGN_OR_RETURN(int64_t number,
+                   store_->ReserveNumbers(storage::NumberKind::kTicket, 1));
+  ticket->set_name(absl::StrCat("tickets/", number));
   ticket->set_etag("1");
   event->set_ticket(ticket->name());
   changes_->new_tickets.push_back(*ticket);
@@ -43,10 +43,9 @@ void TicketChanges::AddEvent(v1::Event event) {
 
 absl::Status TicketChanges::AddNewCard(const v1::Ticket& ticket,
                                        v1::Card* card) {
-  absl::StatusOr<int64_t> number =
-      store_->ReserveNumbers(storage::NumberKind::kCard, 1);
-  if (!number.ok()) return number.status();
-  card->set_name(absl::StrCat("cards/", *number));
+  ASSIGN_OR_RETURN(int64_t number,
+                   store_->ReserveNumbers(storage::NumberKind::kCard, 1));
+  card->set_name(absl::StrCat("cards/", number));
   changes_->new_cards.push_back(*card);
   if (std::optional<TimedFacts> change = CardStatChange(
           ticket.type(), ticket.topic(), nullptr, *card, zone_)) {
@@ -70,7 +69,7 @@ absl::Status TicketChanges::AddSweepSteps(const v1::Ticket& ticket,
                                           SweepCounts* counts) {
   for (SweepStep& step : steps) {
     if (step.card) {
-      if (absl::Status s = AddNewCard(ticket, &*step.card); !s.ok()) return s;
+      RETURN_IF_ERROR(AddNewCard(ticket, &*step.card));
       if (step.event) step.event->set_card(step.card->name());
       if (step.card->color() == v1::Card::YELLOW) {
         ++counts->yellow_cards;

@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "common/error_details.h"
 #include "common/input_text.h"
+#include "common/status_macros.h"
 #include "storage/store.h"
 #include "workflow/principal.h"
 #include "workflow/validation.h"
@@ -145,27 +146,27 @@ absl::Status Apply(const Token& field, const Token& op, const Token& value,
                      QuoteInput(op.text), " works on received_at"));
   }
   if (name == "state") {
-    absl::StatusOr<v1::Ticket::State> state = ParseEnumValue(
-        value, "state", &v1::Ticket::State_Parse,
-        "RECEIVED, DISPATCHED, IN_PROGRESS, REPLIED, CLOSED, RETURNED");
-    if (!state.ok()) return state.status();
-    query.state = *state;
+    ASSIGN_OR_RETURN(
+        v1::Ticket::State state,
+        ParseEnumValue(
+            value, "state", &v1::Ticket::State_Parse,
+            "RECEIVED, DISPATCHED, IN_PROGRESS, REPLIED, CLOSED, RETURNED"));
+    query.state = state;
   } else if (name == "type") {
-    absl::StatusOr<v1::Ticket::Type> type =
+    ASSIGN_OR_RETURN(
+        v1::Ticket::Type type,
         ParseEnumValue(value, "type", &v1::Ticket::Type_Parse,
-                       "INQUIRY, HELP, SUGGESTION, COMPLAINT, REPORT, OTHER");
-    if (!type.ok()) return type.status();
-    query.type = *type;
+                       "INQUIRY, HELP, SUGGESTION, COMPLAINT, REPORT, OTHER"));
+    query.type = type;
   } else if (name == "urgency") {
-    absl::StatusOr<v1::Ticket::Urgency> urgency =
+    ASSIGN_OR_RETURN(
+        v1::Ticket::Urgency urgency,
         ParseEnumValue(value, "urgency", &v1::Ticket::Urgency_Parse,
-                       "NORMAL, URGENT, CRITICAL");
-    if (!urgency.ok()) return urgency.status();
-    query.urgency = *urgency;
+                       "NORMAL, URGENT, CRITICAL"));
+    query.urgency = urgency;
   } else if (name == "department") {
-    absl::StatusOr<std::string> id =
-        ParseDepartmentName(value.text, "filter: department");
-    if (!id.ok()) return id.status();
+    ASSIGN_OR_RETURN(std::string id,
+                     ParseDepartmentName(value.text, "filter: department"));
     query.department = value.text;
   } else if (name == "topic") {
     query.topic = value.text;
@@ -198,10 +199,9 @@ absl::StatusOr<storage::TicketQuery> ParseTicketFilter(
                          kMaxFilterBytes, " are allowed")),
         "filter", "too long");
   }
-  absl::StatusOr<std::vector<Token>> tokens = Tokenize(filter);
-  if (!tokens.ok()) return tokens.status();
+  ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(filter));
   storage::TicketQuery query;
-  const std::vector<Token>& t = *tokens;
+  const std::vector<Token>& t = tokens;
   size_t i = 0;
   while (i < t.size()) {
     const Token& field = t[i];
@@ -222,7 +222,7 @@ absl::StatusOr<storage::TicketQuery> ParseTicketFilter(
     if (value.kind == Token::Kind::kOperator) {
       return FilterError(value.position, "expected a value");
     }
-    if (absl::Status s = Apply(field, op, value, query); !s.ok()) return s;
+    RETURN_IF_ERROR(Apply(field, op, value, query));
     i += 3;
     if (i < t.size()) {
       if (t[i].kind != Token::Kind::kWord || t[i].text != "AND") {

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"
+#include "common/status_macros.h"
 #include "workflow/scope.h"
 
 namespace hotline {
@@ -69,9 +70,7 @@ absl::Status AuthorizeAction(const Principal& principal, TicketAction action) {
 absl::Status AuthorizeOnTicket(const Principal& principal, TicketAction action,
                                absl::string_view ticket_name,
                                const v1::Ticket* ticket) {
-  if (absl::Status status = AuthorizeAction(principal, action); !status.ok()) {
-    return status;
-  }
+  RETURN_IF_ERROR(AuthorizeAction(principal, action));
   if (principal.kind == Principal::Kind::kBureau) {
     if (ticket == nullptr) return ResourceNotFound("ticket", ticket_name);
     return absl::OkStatus();

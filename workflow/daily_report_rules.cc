@@ -3,6 +3,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"
+#include "common/status_macros.h"
 #include "workflow/validation.h"
 
 namespace hotline {
@@ -22,9 +23,7 @@ absl::Time NextDailyReportDue(absl::Time due,
 absl::StatusOr<absl::CivilDay> CheckReportDay(
     absl::string_view date, absl::Time now,
     const WorkingDayCalendar& calendar) {
-  absl::StatusOr<absl::CivilDay> parsed = ParseDay(date, "date");
-  if (!parsed.ok()) return parsed.status();
-  const absl::CivilDay day = *parsed;
+  ASSIGN_OR_RETURN(const absl::CivilDay day, ParseDay(date, "date"));
   const absl::CivilDay today = calendar.LocalDay(now);
   if (day > today) {
     return WithFieldViolation(
@@ -53,11 +52,8 @@ absl::StatusOr<TicketChange> RecordDailyReport(const v1::Ticket& ticket,
                                                absl::CivilDay day,
                                                absl::string_view progress,
                                                const ActionContext& context) {
-  if (absl::Status s =
-          CheckStep(ticket, "", "SubmitDailyReport", {v1::Ticket::IN_PROGRESS});
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(
+      CheckStep(ticket, "", "SubmitDailyReport", {v1::Ticket::IN_PROGRESS}));
   TicketChange change =
       BeginStep(ticket, v1::Event::DAILY_REPORT, ticket.state(), context);
   const std::string date = absl::FormatCivilTime(day);

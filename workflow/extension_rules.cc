@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"
 #include "common/proto_time.h"
+#include "common/status_macros.h"
 #include "workflow/calendar_coverage.h"
 
 namespace hotline {
@@ -14,11 +15,8 @@ using v1::Ticket;
 
 absl::Status CheckPending(const Ticket& ticket, absl::string_view etag,
                           absl::string_view method) {
-  if (absl::Status s = CheckStep(ticket, etag, method,
-                                 {Ticket::DISPATCHED, Ticket::IN_PROGRESS});
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckStep(ticket, etag, method,
+                            {Ticket::DISPATCHED, Ticket::IN_PROGRESS}));
   if (!ticket.has_pending_extension()) {
     return WithReason(absl::FailedPreconditionError(absl::StrCat(
                           ticket.name(), " has no pending extension request")),
@@ -44,11 +42,8 @@ absl::StatusOr<TicketChange> RequestExtension(const Ticket& ticket,
         "working_days",
         absl::StrCat("must be 1 to ", policy.extension_max_working_days()));
   }
-  if (absl::Status s = CheckStep(ticket, etag, "RequestExtension",
-                                 {Ticket::DISPATCHED, Ticket::IN_PROGRESS});
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckStep(ticket, etag, "RequestExtension",
+                            {Ticket::DISPATCHED, Ticket::IN_PROGRESS}));
   if (!ticket.has_reply_due_at() ||
       context.now >= FromProtoTime(ticket.reply_due_at())) {
     return WithReason(
@@ -97,10 +92,7 @@ absl::StatusOr<TicketChange> ApproveExtension(const Ticket& ticket,
                                               absl::string_view etag,
                                               const ActionContext& context,
                                               const DeadlineRules& rules) {
-  if (absl::Status s = CheckPending(ticket, etag, "ApproveExtension");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckPending(ticket, etag, "ApproveExtension"));
   const int days = ticket.pending_extension().working_days();
   TicketChange change =
       BeginStep(ticket, Event::EXTENSION_APPROVED, ticket.state(), context);
@@ -126,9 +118,7 @@ absl::StatusOr<TicketChange> RejectExtension(const Ticket& ticket,
                                              absl::string_view reason,
                                              absl::string_view etag,
                                              const ActionContext& context) {
-  if (absl::Status s = CheckPending(ticket, etag, "RejectExtension"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckPending(ticket, etag, "RejectExtension"));
   TicketChange change =
       BeginStep(ticket, Event::EXTENSION_REJECTED, ticket.state(), context);
   change.event.set_extension_working_days(

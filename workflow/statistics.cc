@@ -4,30 +4,29 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"
+#include "common/status_macros.h"
 #include "workflow/validation.h"
 
 namespace hotline {
 
 absl::StatusOr<StatPeriod> ParseStatPeriod(const std::string& from_date,
                                            const std::string& to_date) {
-  absl::StatusOr<absl::CivilDay> from = ParseDay(from_date, "from_date");
-  if (!from.ok()) return from.status();
-  absl::StatusOr<absl::CivilDay> to = ParseDay(to_date, "to_date");
-  if (!to.ok()) return to.status();
-  if (*to <= *from) {
+  ASSIGN_OR_RETURN(absl::CivilDay from, ParseDay(from_date, "from_date"));
+  ASSIGN_OR_RETURN(absl::CivilDay to, ParseDay(to_date, "to_date"));
+  if (to <= from) {
     return InvalidFieldError(
         "to_date",
         absl::StrCat(
             "to_date ", to_date, " must be after from_date ", from_date,
             " (the period is [from_date, to_date): to_date is not counted)"));
   }
-  if (*to - *from > kMaxStatisticsDays) {
+  if (to - from > kMaxStatisticsDays) {
     return InvalidFieldError(
         "to_date",
-        absl::StrCat("the period has ", *to - *from, " days; at most ",
+        absl::StrCat("the period has ", to - from, " days; at most ",
                      kMaxStatisticsDays, " may be asked for at once"));
   }
-  return StatPeriod{*from, *to};
+  return StatPeriod{from, to};
 }
 
 absl::Time CountedBefore(absl::Time asked, absl::Time now) {
