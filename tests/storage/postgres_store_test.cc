@@ -19,6 +19,7 @@
 #include "gtest/gtest.h"
 #include "storage/change_set.h"
 #include "storage/postgres/postgres.h"
+#include "tests/storage/new_ticket.h"
 #include "tests/support/postgres_support.h"
 #include "workflow/stat_facts.h"
 
@@ -29,12 +30,6 @@ using storage::ChangeSet;
 using storage::Store;
 using v1::Event;
 using v1::Ticket;
-
-absl::TimeZone Beijing() {
-  absl::TimeZone zone;
-  absl::LoadTimeZone("Asia/Shanghai", &zone);
-  return zone;
-}
 
 std::unique_ptr<Store> OpenOn(const std::string& uri) {
   storage::StoreOptions options;
@@ -48,32 +43,7 @@ std::unique_ptr<Store> OpenOn(const std::string& uri) {
 
 // A received ticket with its creation event and statistics.
 ChangeSet NewTicket(Store& store, const std::string& source_id) {
-  absl::StatusOr<int64_t> number =
-      store.ReserveNumbers(storage::NumberKind::kTicket, 1);
-  EXPECT_TRUE(number.ok()) << number.status();
-  Ticket t;
-  t.set_name(absl::StrCat("tickets/", number.ok() ? *number : 0));
-  t.set_etag("1");
-  t.set_source_id(source_id);
-  t.set_state(Ticket::RECEIVED);
-  t.set_type(Ticket::COMPLAINT);
-  t.set_topic("noise");
-  t.set_created_by("bureau");
-  const absl::Time at =
-      absl::FromCivil(absl::CivilSecond(2026, 3, 2, 9, 0, 0), Beijing());
-  *t.mutable_received_at() = ToProtoTime(at);
-  *t.mutable_create_time() = ToProtoTime(at);
-  *t.mutable_update_time() = ToProtoTime(at);
-  ChangeSet changes;
-  changes.new_tickets.push_back(t);
-  Event created;
-  created.set_ticket(t.name());
-  created.set_type(Event::CREATED);
-  created.set_actor("bureau");
-  *created.mutable_time() = ToProtoTime(at);
-  changes.events.push_back(created);
-  changes.stat_changes = TicketStatChanges(nullptr, t, Beijing());
-  return changes;
+  return testing::NewTicketChanges(store, source_id);
 }
 
 int64_t ReceivedTotal(Store& store) {

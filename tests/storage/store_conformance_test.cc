@@ -24,6 +24,7 @@
 #include "gtest/gtest.h"
 #include "storage/change_set.h"
 #include "storage/open_store.h"
+#include "tests/storage/new_ticket.h"
 #include "tests/storage/store_history.h"
 #include "tests/storage/store_questions.h"
 #include "tests/support/postgres_support.h"
@@ -100,34 +101,7 @@ class StoreConformance : public ::testing::Test {
   // A received ticket of `source_id` (none when empty), with its creation
   // event and statistics, as a change set; `out` gets the ticket.
   ChangeSet NewTicket(const std::string& source_id, Ticket* out) {
-    absl::StatusOr<int64_t> number =
-        store_->ReserveNumbers(storage::NumberKind::kTicket, 1);
-    EXPECT_TRUE(number.ok()) << number.status();
-    Ticket t;
-    t.set_name(absl::StrCat("tickets/", *number));
-    t.set_etag("1");
-    t.set_source_id(source_id);
-    t.set_state(Ticket::RECEIVED);
-    t.set_type(Ticket::COMPLAINT);
-    t.set_topic("noise");
-    t.set_title("施工噪音");
-    t.set_created_by("bureau");
-    const absl::Time at =
-        absl::FromCivil(absl::CivilSecond(2026, 3, 2, 9, 0, 0), Beijing());
-    *t.mutable_received_at() = ToProtoTime(at);
-    *t.mutable_create_time() = ToProtoTime(at);
-    *t.mutable_update_time() = ToProtoTime(at);
-    ChangeSet changes;
-    changes.new_tickets.push_back(t);
-    Event created;
-    created.set_ticket(t.name());
-    created.set_type(Event::CREATED);
-    created.set_actor("bureau");
-    *created.mutable_time() = ToProtoTime(at);
-    changes.events.push_back(created);
-    changes.stat_changes = TicketStatChanges(nullptr, t, Beijing());
-    if (out != nullptr) *out = t;
-    return changes;
+    return testing::NewTicketChanges(*store_, source_id, out);
   }
 
   int64_t ReceivedTotal() {
