@@ -8,10 +8,10 @@
 // build's schema first, and a server running on it is named and refused)
 // and read in one read transaction. The destination must be empty of
 // hotline data, and no hotline-server may have it open: the copy holds the
-// setup lock and, exclusively, the servers' lock (postgres_schema.h) for
-// its whole length, so a server started meanwhile waits. The locks end
-// when the copy returns. After the rows, the copy
-// moves what PostgreSQL keeps beside them past everything copied:
+// setup lock and, exclusively, the servers' lock
+// (storage/postgres/postgres_schema.h) for its whole length, so a server
+// started meanwhile waits. The locks end when the copy returns. After the rows,
+// the copy moves what PostgreSQL keeps beside them past everything copied:
 // feed_head (the next event gets the next seq, a feed consumer resumes
 // where it was), number_counters (ticket, card and token numbers go on),
 // and the identity sequences. Each table's row count is compared in the

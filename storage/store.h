@@ -122,7 +122,8 @@ class Store {
   // Called with every committed event (seq set), in seq order, each once:
   // after the commit group that committed it, or, on a store shared by
   // several processes, shortly after any process committed it (see
-  // postgres_store.h). Must be short. Set once, before the first commit.
+  // storage/postgres/postgres_store.h). Must be short. Set once, before the
+  // first commit.
   virtual void SetCommitListener(
       std::function<void(const std::vector<v1::Event>&)> listener) = 0;
   // Called after every commit group with what it took. Must be short.

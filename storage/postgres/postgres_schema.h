@@ -23,7 +23,7 @@ namespace hotline::storage {
 inline constexpr int64_t kLeaderLockKey = 0x484F544C00000001;
 inline constexpr int64_t kSetupLockKey = 0x484F544C00000002;
 // Held in shared mode by every open store (on its writer's session), so
-// that the copy from SQLite (sqlite_to_postgres.h), which takes it
+// that the copy from SQLite (storage/sqlite_to_postgres.h), which takes it
 // exclusively, can tell that no server has the database open.
 inline constexpr int64_t kServerLockKey = 0x484F544C00000003;
 

@@ -18,7 +18,8 @@
 // disk RESOURCE_EXHAUSTED (IsDiskFull), damaged data DATA_LOSS, anything
 // else INTERNAL.
 //
-// Implementations: SqliteConnection (sqlite.h), PgConnection (postgres.h).
+// Implementations: SqliteConnection (storage/sqlite/sqlite.h), PgConnection
+// (storage/postgres/postgres.h).
 // A Connection is not thread-safe: one thread uses it at a time.
 #ifndef HOTLINE_STORAGE_SQL_CONNECTION_H_
 #define HOTLINE_STORAGE_SQL_CONNECTION_H_

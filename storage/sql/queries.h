@@ -1,7 +1,7 @@
 // The SQL of the store, as functions over one Connection. Reads run on a
 // pooled read connection or inside a write unit; writes only inside a write
 // unit on the writer's connection (see writer.h). Every query here is served
-// by an index of migrations.cc; none scans a whole table.
+// by an index of the schema (schema.cc); none scans a whole table.
 //
 // Not thread-safe beyond the Connection's own rule: one thread at a time.
 #ifndef HOTLINE_STORAGE_SQL_QUERIES_H_

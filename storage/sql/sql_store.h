@@ -1,13 +1,14 @@
-// What the SQL stores share (the SQLite store, sqlite_store.h, and the
-// PostgreSQL store, postgres_store.h): change sets written by a single
-// writer thread per process (writer.h) in groups (one transaction a group,
-// each change set in its own SAVEPOINT, the group's statistics changes
-// merged and written once); reads on a pool of connections; health.
+// What the SQL stores share (the SQLite store, storage/sqlite/sqlite_store.h,
+// and the PostgreSQL store, storage/postgres/postgres_store.h): change sets
+// written by a single writer thread per process (writer.h) in groups (one
+// transaction a group, each change set in its own SAVEPOINT, the group's
+// statistics changes merged and written once); reads on a pool of connections;
+// health.
 //
 // Event seqs are given on the writer thread from what FirstSeqOfGroup says,
 // in the group's transaction, after its change sets: the group's events
 // are written last, then its sums, then COMMIT. An engine shared by several
-// processes serialises that last part with the commit (postgres_store.h).
+// processes serialises that last part with the commit (PostgresStore).
 // Everything else an engine does differently is a virtual method below.
 //
 // Beyond the Store interface, Read and Write give storage's own code and its
