@@ -1,8 +1,7 @@
 // The SQLite store: one file in WAL mode, written only by a single writer
 // thread (storage/sql/sql_store.h, writer.h) that commits change sets in
-// groups (one
-// fsync a group), and read on a pool of read-only connections that never
-// wait for the writer.
+// groups (one fsync a group), and read on a pool of read-only connections
+// that never wait for the writer.
 //
 //   StoreOptions options;
 //   options.path = "/var/lib/hotline/hotline.db";
