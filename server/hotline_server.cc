@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -144,18 +145,22 @@ absl::Status CheckCanListen(const std::string& address,
   return result;
 }
 
-absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
-    const ServerOptions& options, Clock* clock) {
+namespace {
+
+// What a start may be refused for before anything is touched: the calendar,
+// the transport, the addresses and the backup directory. Returns the
+// calendar and the gRPC credentials.
+absl::Status CheckBeforeStart(
+    const ServerOptions& options, std::optional<WorkingDayCalendar>& calendar,
+    std::shared_ptr<grpc::ServerCredentials>& credentials) {
   std::string calendar_path = options.calendar_path;
   if (calendar_path.empty()) {
     ASSIGN_OR_RETURN(calendar_path, FindCalendar(ShippedCalendarCandidates()));
   }
-  ASSIGN_OR_RETURN(WorkingDayCalendar calendar,
+  ASSIGN_OR_RETURN(calendar,
                    LoadCalendarFile(calendar_path, options.time_zone));
-  // Before the database is touched: a refused start changes nothing.
-  ASSIGN_OR_RETURN(
-      std::shared_ptr<grpc::ServerCredentials> credentials,
-      MakeServerCredentials(options.listen_address, options.transport));
+  ASSIGN_OR_RETURN(credentials, MakeServerCredentials(options.listen_address,
+                                                      options.transport));
   RETURN_IF_ERROR(CheckCanListen(options.listen_address));
   if (!options.http.listen_address.empty()) {
     RETURN_IF_ERROR(
@@ -168,129 +173,23 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
   if (!options.backup.directory.empty()) {
     RETURN_IF_ERROR(PrepareBackupDirectory(options.backup.directory));
   }
-  std::unique_ptr<HotlineServer> server(new HotlineServer());
-  storage::StoreOptions store_options = options.store;
-  store_options.time_zone = options.time_zone;
-  store_options.lock = true;  // one server per file
-  ASSIGN_OR_RETURN(server->store_,
-                   storage::OpenStore(store_options, options.sqlite));
-  // A manual clock means rehearsal mode (see the header); it resumes where
-  // the database's rehearsal stood.
-  ManualClock* rehearsal_clock = dynamic_cast<ManualClock*>(clock);
-  if (rehearsal_clock != nullptr) {
-    RETURN_IF_ERROR(ResumeRehearsalClock(*server->store_, *rehearsal_clock));
-  }
-  ASSIGN_OR_RETURN(
-      server->policies_,
-      PolicyRegistry::Open(
-          *server->store_, std::move(calendar),
-          options.policy.version().empty() ? DefaultPolicy() : options.policy,
-          clock->Now()));
-  RETURN_IF_ERROR(
-      ApplyCalendarCoverage(*server->store_, *server->policies_, clock->Now())
-          .status());
-  // Where calls run (never on gRPC's callback threads, which a read that
-  // waits for a connection would hold) and conflicting writes are planned
-  // again.
-  server->executor_ = std::make_unique<Executor>(kCallThreads);
-  Executor* executor = server->executor_.get();
-  server->sweeper_ = std::make_unique<Sweeper>(server->store_.get(), clock,
-                                               server->policies_.get());
-  server->authenticator_ =
-      std::make_unique<Authenticator>(server->store_.get());
-  server->tickets_ = std::make_unique<TicketService>(
-      server->store_.get(), clock, server->policies_.get(), executor);
-  server->cards_ = std::make_unique<CardService>(
-      server->store_.get(), clock, server->policies_->calendar().zone(),
-      executor);
-  server->admin_ = std::make_unique<AdminService>(
-      server->store_.get(), clock, server->policies_.get(),
-      server->sweeper_.get(), rehearsal_clock, executor,
-      [authenticator = server->authenticator_.get()] {
-        authenticator->ForgetTokens();
-      },
-      options.advance_clock_batch_hook);
-  server->reports_ = std::make_unique<DailyReportService>(
-      server->store_.get(), clock, server->policies_.get(), executor);
-  server->statistics_ = std::make_unique<StatisticsService>(
-      server->store_.get(), clock, server->policies_->calendar().zone());
-  server->feed_ =
-      std::make_unique<EventFeed>(server->store_.get(), options.feed);
-  ASSIGN_OR_RETURN(
-      server->metrics_,
-      Metrics::Start(options.metrics_listen_address,
-                     {server->store_.get(), server->feed_.get(), clock}));
-  server->backups_ =
-      std::make_unique<BackupService>(server->store_.get(), options.backup);
-  server->service_ = std::make_unique<HotlineGrpcService>(
-      server->authenticator_.get(), server->tickets_.get(),
-      server->cards_.get(), server->reports_.get(), server->statistics_.get(),
-      server->feed_.get(), server->admin_.get(), server->backups_.get(),
-      executor, server->metrics_.get());
-  // After every commit: the feed serves new events; the sweeper (real clock
-  // only) looks for an earlier deadline.
-  Sweeper* sweeper =
-      rehearsal_clock == nullptr ? server->sweeper_.get() : nullptr;
-  EventFeed* feed = server->feed_.get();
-  server->store_->SetCommitListener(
-      [sweeper, feed](const std::vector<v1::Event>& events) {
-        feed->Publish(events);
-        if (sweeper != nullptr) sweeper->Notify();
-      });
-  if (sweeper != nullptr) sweeper->Start();
+  return absl::OkStatus();
+}
 
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  grpc::ServerBuilder builder;
-  // gRPC's default SO_REUSEPORT lets a second server bind a port in use and
-  // take part of its connections: a port must have one server.
-  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.AddListeningPort(options.listen_address, credentials, &server->port_);
-  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
-  builder.SetMaxSendMessageSize(options.max_message_bytes);
-  builder.RegisterService(server->service_.get());
-  AddRequestParseErrors(builder);
-  server->server_ = builder.BuildAndStart();
-  if (server->server_ == nullptr || server->port_ == 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot listen on ", options.listen_address,
-                     " (in use, or not an address of this machine?)"));
-  }
-  // Health follows the database: NOT_SERVING while its disk is full or once
-  // it is found damaged.
-  grpc::HealthCheckServiceInterface* health =
-      server->server_->GetHealthCheckService();
-  if (health != nullptr) {
-    server->store_->SetHealthListener([health](storage::StoreHealth state) {
-      const bool serving = state == storage::StoreHealth::kHealthy;
-      health->SetServingStatus(serving);
-      health->SetServingStatus(v1::HotlineService::service_full_name(),
-                               serving);
-    });
-  }
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
+    const ServerOptions& options, Clock* clock) {
+  std::optional<WorkingDayCalendar> calendar;
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  // Before the database is touched: a refused start changes nothing.
+  RETURN_IF_ERROR(CheckBeforeStart(options, calendar, credentials));
+  std::unique_ptr<HotlineServer> server(new HotlineServer());
+  RETURN_IF_ERROR(server->OpenState(options, clock, *std::move(calendar)));
+  RETURN_IF_ERROR(server->MakeServices(options, clock));
+  RETURN_IF_ERROR(server->StartGrpc(options, credentials));
   if (!options.http.listen_address.empty()) {
-    gateway::HttpGatewayOptions http = options.http;
-    // The metrics outlive the gateway (members destroyed in reverse order;
-    // Shutdown waits for the gateway).
-    http.on_refusal = [metrics = server->metrics_.get()](
-                          int http_status, absl::string_view reason,
-                          absl::string_view route) {
-      metrics->RecordHttpRefusal(http_status, reason, route);
-    };
-    http.tls_cert_file = options.transport.cert_file;
-    http.tls_key_file = options.transport.key_file;
-    http.tls_refresh_interval = options.transport.refresh_interval;
-    http.insecure = options.transport.insecure;
-    http.max_body_bytes = static_cast<size_t>(options.max_message_bytes);
-    grpc::ChannelArguments arguments;
-    arguments.SetMaxReceiveMessageSize(options.max_message_bytes);
-    arguments.SetMaxSendMessageSize(options.max_message_bytes);
-    ASSIGN_OR_RETURN(
-        server->http_,
-        gateway::HttpGateway::Start(
-            http, server->server_->InProcessChannel(arguments),
-            google::protobuf::DescriptorPool::generated_pool()
-                ->FindServiceByName(v1::HotlineService::service_full_name())));
+    RETURN_IF_ERROR(server->StartHttp(options));
   }
   const size_t colon = options.listen_address.rfind(':');
   server->host_ = options.listen_address.substr(0, colon);
@@ -299,6 +198,133 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
     server->host_ = "127.0.0.1";
   }
   return server;
+}
+
+absl::Status HotlineServer::OpenState(const ServerOptions& options,
+                                      Clock* clock,
+                                      WorkingDayCalendar calendar) {
+  storage::StoreOptions store_options = options.store;
+  store_options.time_zone = options.time_zone;
+  store_options.lock = true;  // one server per file
+  ASSIGN_OR_RETURN(store_, storage::OpenStore(store_options, options.sqlite));
+  // A manual clock means rehearsal mode (see the header); it resumes where
+  // the database's rehearsal stood.
+  if (auto* rehearsal_clock = dynamic_cast<ManualClock*>(clock)) {
+    RETURN_IF_ERROR(ResumeRehearsalClock(*store_, *rehearsal_clock));
+  }
+  ASSIGN_OR_RETURN(
+      policies_,
+      PolicyRegistry::Open(
+          *store_, std::move(calendar),
+          options.policy.version().empty() ? DefaultPolicy() : options.policy,
+          clock->Now()));
+  return ApplyCalendarCoverage(*store_, *policies_, clock->Now()).status();
+}
+
+absl::Status HotlineServer::MakeServices(const ServerOptions& options,
+                                         Clock* clock) {
+  ManualClock* rehearsal_clock = dynamic_cast<ManualClock*>(clock);
+  // Where calls run (never on gRPC's callback threads, which a read that
+  // waits for a connection would hold) and conflicting writes are planned
+  // again.
+  executor_ = std::make_unique<Executor>(kCallThreads);
+  Executor* executor = executor_.get();
+  sweeper_ = std::make_unique<Sweeper>(store_.get(), clock, policies_.get());
+  authenticator_ = std::make_unique<Authenticator>(store_.get());
+  tickets_ = std::make_unique<TicketService>(store_.get(), clock,
+                                             policies_.get(), executor);
+  cards_ = std::make_unique<CardService>(
+      store_.get(), clock, policies_->calendar().zone(), executor);
+  admin_ = std::make_unique<AdminService>(
+      store_.get(), clock, policies_.get(), sweeper_.get(), rehearsal_clock,
+      executor,
+      [authenticator = authenticator_.get()] { authenticator->ForgetTokens(); },
+      options.advance_clock_batch_hook);
+  reports_ = std::make_unique<DailyReportService>(store_.get(), clock,
+                                                  policies_.get(), executor);
+  statistics_ = std::make_unique<StatisticsService>(
+      store_.get(), clock, policies_->calendar().zone());
+  feed_ = std::make_unique<EventFeed>(store_.get(), options.feed);
+  ASSIGN_OR_RETURN(metrics_,
+                   Metrics::Start(options.metrics_listen_address,
+                                  {store_.get(), feed_.get(), clock}));
+  backups_ = std::make_unique<BackupService>(store_.get(), options.backup);
+  service_ = std::make_unique<HotlineGrpcService>(
+      authenticator_.get(), tickets_.get(), cards_.get(), reports_.get(),
+      statistics_.get(), feed_.get(), admin_.get(), backups_.get(), executor,
+      metrics_.get());
+  // After every commit: the feed serves new events; the sweeper (real clock
+  // only) looks for an earlier deadline.
+  Sweeper* sweeper = rehearsal_clock == nullptr ? sweeper_.get() : nullptr;
+  EventFeed* feed = feed_.get();
+  store_->SetCommitListener(
+      [sweeper, feed](const std::vector<v1::Event>& events) {
+        feed->Publish(events);
+        if (sweeper != nullptr) sweeper->Notify();
+      });
+  if (sweeper != nullptr) sweeper->Start();
+
+  return absl::OkStatus();
+}
+
+absl::Status HotlineServer::StartGrpc(
+    const ServerOptions& options,
+    const std::shared_ptr<grpc::ServerCredentials>& credentials) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  // gRPC's default SO_REUSEPORT lets a second server bind a port in use and
+  // take part of its connections: a port must have one server.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddListeningPort(options.listen_address, credentials, &port_);
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.SetMaxSendMessageSize(options.max_message_bytes);
+  builder.RegisterService(service_.get());
+  AddRequestParseErrors(builder);
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot listen on ", options.listen_address,
+                     " (in use, or not an address of this machine?)"));
+  }
+  // Health follows the database: NOT_SERVING while its disk is full or once
+  // it is found damaged.
+  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+  if (health != nullptr) {
+    store_->SetHealthListener([health](storage::StoreHealth state) {
+      const bool serving = state == storage::StoreHealth::kHealthy;
+      health->SetServingStatus(serving);
+      health->SetServingStatus(v1::HotlineService::service_full_name(),
+                               serving);
+    });
+  }
+  return absl::OkStatus();
+}
+
+absl::Status HotlineServer::StartHttp(const ServerOptions& options) {
+  gateway::HttpGatewayOptions http = options.http;
+  // The metrics outlive the gateway (members destroyed in reverse order;
+  // Shutdown waits for the gateway).
+  http.on_refusal = [metrics = metrics_.get()](int http_status,
+                                               absl::string_view reason,
+                                               absl::string_view route) {
+    metrics->RecordHttpRefusal(http_status, reason, route);
+  };
+  http.tls_cert_file = options.transport.cert_file;
+  http.tls_key_file = options.transport.key_file;
+  http.tls_refresh_interval = options.transport.refresh_interval;
+  http.insecure = options.transport.insecure;
+  http.max_body_bytes = static_cast<size_t>(options.max_message_bytes);
+  grpc::ChannelArguments arguments;
+  arguments.SetMaxReceiveMessageSize(options.max_message_bytes);
+  arguments.SetMaxSendMessageSize(options.max_message_bytes);
+  ASSIGN_OR_RETURN(
+      http_,
+      gateway::HttpGateway::Start(
+          http, server_->InProcessChannel(arguments),
+          google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+              v1::HotlineService::service_full_name())));
+  return absl::OkStatus();
 }
 
 HotlineServer::~HotlineServer() { Shutdown(absl::ZeroDuration()); }

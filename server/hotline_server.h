@@ -22,13 +22,14 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "app/backup_service.h"
+#include "app/executor.h"
 #include "gateway/http_gateway.h"
 #include "hotline/v1/ticket.pb.h"
-#include "app/backup_service.h"
 #include "server/event_feed.h"
-#include "app/executor.h"
 #include "server/transport_security.h"
 #include "storage/open_store.h"
+#include "workflow/calendar.h"
 #include "workflow/clock.h"
 
 namespace grpc {
@@ -140,6 +141,20 @@ class HotlineServer final {
 
  private:
   HotlineServer() = default;
+
+  // Start's steps, in order; each leaves what it made for Shutdown.
+  // The store (locked), the rehearsal clock resumed, the policies.
+  absl::Status OpenState(const ServerOptions& options, Clock* clock,
+                         WorkingDayCalendar calendar);
+  // The executor, the use cases, the feed, the metrics and the gRPC service;
+  // commits reach the feed and (real clock) the sweeper.
+  absl::Status MakeServices(const ServerOptions& options, Clock* clock);
+  // gRPC on options.listen_address; health follows the store.
+  absl::Status StartGrpc(
+      const ServerOptions& options,
+      const std::shared_ptr<grpc::ServerCredentials>& credentials);
+  // The HTTP gateway on options.http.listen_address, over gRPC in process.
+  absl::Status StartHttp(const ServerOptions& options);
 
   std::string host_;
   int port_ = 0;
