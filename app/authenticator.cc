@@ -49,6 +49,118 @@ struct Found {
   std::optional<TokenRecord> revoked_binding;
 };
 
+// Credentials of some kind, and a bearer token of the right form.
+absl::Status CheckPresented(const CallCredentials& credentials) {
+  const std::string& authorization = credentials.authorization;
+  if (authorization.empty() && credentials.certificate_identities.empty()) {
+    return Refuse(
+        "no credentials: send the metadata \"authorization: Bearer <token>\" "
+        "(hotlinectl: --token or HOTLINE_TOKEN), or connect with a client "
+        "certificate bound to a principal",
+        v1::CREDENTIALS_MISSING);
+  }
+  if (!authorization.empty() &&
+      (!absl::StartsWithIgnoreCase(authorization, kScheme) ||
+       authorization.size() == kScheme.size())) {
+    return Refuse("the authorization metadata must be \"Bearer <token>\"",
+                  v1::TOKEN_INVALID);
+  }
+  return absl::OkStatus();
+}
+
+// The token whose secret hashes to `*hash` (when a token was sent), and the
+// bindings of the certificate's identities.
+absl::StatusOr<Found> Lookup(storage::Store& store, const std::string* hash,
+                             const std::vector<std::string>& identities) {
+  Found found;
+  if (hash != nullptr) {
+    ASSIGN_OR_RETURN(found.token, store.LoadTokenBySecretHash(*hash));
+  }
+  for (const std::string& identity : identities) {
+    ASSIGN_OR_RETURN(std::optional<TokenRecord> binding,
+                     store.LoadTokenByCertificateIdentity(identity));
+    if (!binding.has_value()) continue;
+    if (binding->revoked) {
+      if (!found.revoked_binding) found.revoked_binding = *binding;
+    } else {
+      found.live_bindings.push_back(*binding);
+    }
+  }
+  return found;
+}
+
+// The binding the certificate speaks for, if it is bound: refused when its
+// identities are bound to two principals.
+absl::StatusOr<std::optional<TokenRecord>> CertificateBinding(
+    const Found& found) {
+  std::optional<TokenRecord> certificate;
+  for (const TokenRecord& binding : found.live_bindings) {
+    if (certificate && certificate->principal != binding.principal) {
+      return Refuse(
+          absl::StrCat("the client certificate's identities are bound to two "
+                       "principals (",
+                       certificate->principal, ", ", binding.principal,
+                       "); the bureau must revoke one binding"),
+          v1::CREDENTIALS_CONFLICT,
+          {{"certificate_principal",
+            absl::StrCat(certificate->principal, ",", binding.principal)}});
+    }
+    if (!certificate) certificate = binding;
+  }
+  return certificate;
+}
+
+// The principal a live token speaks for, unless the certificate sent with
+// it speaks for another.
+absl::StatusOr<Principal> TokenPrincipal(
+    const Found& found, const std::optional<TokenRecord>& certificate) {
+  if (!found.token.has_value()) {
+    return Refuse(
+        "the token is unknown or revoked; check that the whole secret was "
+        "copied, or ask the bureau for a new one",
+        v1::TOKEN_INVALID);
+  }
+  const TokenRecord& token = *found.token;
+  if (token.revoked) {
+    return Refuse(absl::StrCat("the token ", TokenName(token.id),
+                               " was revoked; ask the bureau for a new one"),
+                  v1::TOKEN_REVOKED, {{"token", TokenName(token.id)}});
+  }
+  if (certificate && certificate->principal != token.principal) {
+    return Refuse(
+        absl::StrCat("the bearer token speaks for ", token.principal,
+                     " but the client certificate for ", certificate->principal,
+                     "; send the credentials of one principal"),
+        v1::CREDENTIALS_CONFLICT,
+        {{"token_principal", token.principal},
+         {"certificate_principal", certificate->principal}});
+  }
+  return PrincipalOf(token);
+}
+
+// Who the credentials found speak for, or why they are refused.
+absl::StatusOr<Principal> Decide(const Found& found, bool has_token,
+                                 const std::vector<std::string>& identities) {
+  ASSIGN_OR_RETURN(const std::optional<TokenRecord> certificate,
+                   CertificateBinding(found));
+  if (has_token) return TokenPrincipal(found, certificate);
+  if (certificate) return PrincipalOf(*certificate);
+  if (found.revoked_binding) {
+    const std::string name = TokenName(found.revoked_binding->id);
+    return Refuse(
+        absl::StrCat("the binding ", name,
+                     " of this client certificate was revoked; ask the bureau "
+                     "to bind it again or for a token"),
+        v1::TOKEN_REVOKED, {{"token", name}});
+  }
+  return Refuse(
+      absl::StrCat("the client certificate \"", identities.front(),
+                   "\" is bound to no principal; the bureau binds it with "
+                   "hotlinectl token create PRINCIPAL --certificate_identity=",
+                   identities.front()),
+      v1::CERTIFICATE_UNBOUND, {{"certificate_identity", identities.front()}});
+}
+
 }  // namespace
 
 absl::StatusOr<std::map<std::string, std::string>> RevokedCredentials(
@@ -84,27 +196,15 @@ void Authenticator::ForgetTokens() {
 
 absl::StatusOr<Principal> Authenticator::Authenticate(
     const CallCredentials& credentials) const {
+  RETURN_IF_ERROR(CheckPresented(credentials));
   const std::string& authorization = credentials.authorization;
-  const std::vector<std::string>& identities =
-      credentials.certificate_identities;
-  if (authorization.empty() && identities.empty()) {
-    return Refuse(
-        "no credentials: send the metadata \"authorization: Bearer <token>\" "
-        "(hotlinectl: --token or HOTLINE_TOKEN), or connect with a client "
-        "certificate bound to a principal",
-        v1::CREDENTIALS_MISSING);
-  }
   const bool has_token = !authorization.empty();
-  if (has_token && (!absl::StartsWithIgnoreCase(authorization, kScheme) ||
-                    authorization.size() == kScheme.size())) {
-    return Refuse("the authorization metadata must be \"Bearer <token>\"",
-                  v1::TOKEN_INVALID);
-  }
   // A token alone that was live when last looked up, and not forgotten
   // since: no read.
   const std::string hash =
       has_token ? HashTokenSecret(authorization.substr(kScheme.size())) : "";
-  const bool cacheable = has_token && identities.empty();
+  const bool cacheable =
+      has_token && credentials.certificate_identities.empty();
   uint64_t generation = 0;
   if (cacheable) {
     absl::MutexLock lock(&cache_mutex_);
@@ -121,90 +221,17 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
     if (it != live_tokens_.end()) return PrincipalOf(it->second);
     generation = generation_;
   }
-  absl::StatusOr<Found> found = [&]() -> absl::StatusOr<Found> {
-    Found found;
-    if (has_token) {
-      ASSIGN_OR_RETURN(std::optional<TokenRecord> token,
-                       store_->LoadTokenBySecretHash(hash));
-      found.token = std::move(token);
-    }
-    for (const std::string& identity : identities) {
-      ASSIGN_OR_RETURN(std::optional<TokenRecord> binding,
-                       store_->LoadTokenByCertificateIdentity(identity));
-      if (!binding.has_value()) continue;
-      if (binding->revoked) {
-        if (!found.revoked_binding) found.revoked_binding = *binding;
-      } else {
-        found.live_bindings.push_back(*binding);
-      }
-    }
-    return found;
-  }();
-  RETURN_IF_ERROR(found.status());
-  if (cacheable && found->token.has_value() && !found->token->revoked) {
+  ASSIGN_OR_RETURN(const Found found,
+                   Lookup(*store_, has_token ? &hash : nullptr,
+                          credentials.certificate_identities));
+  if (cacheable && found.token.has_value() && !found.token->revoked) {
     constexpr size_t kMaxRemembered = 10000;
     absl::MutexLock lock(&cache_mutex_);
     if (generation == generation_ && live_tokens_.size() < kMaxRemembered) {
-      live_tokens_.emplace(hash, *found->token);
+      live_tokens_.emplace(hash, *found.token);
     }
   }
-
-  // The principal the certificate speaks for, if it is bound.
-  std::optional<TokenRecord> certificate;
-  for (const TokenRecord& binding : found->live_bindings) {
-    if (certificate && certificate->principal != binding.principal) {
-      return Refuse(
-          absl::StrCat("the client certificate's identities are bound to two "
-                       "principals (",
-                       certificate->principal, ", ", binding.principal,
-                       "); the bureau must revoke one binding"),
-          v1::CREDENTIALS_CONFLICT,
-          {{"certificate_principal",
-            absl::StrCat(certificate->principal, ",", binding.principal)}});
-    }
-    if (!certificate) certificate = binding;
-  }
-
-  if (has_token) {
-    if (!found->token.has_value()) {
-      return Refuse(
-          "the token is unknown or revoked; check that the whole secret was "
-          "copied, or ask the bureau for a new one",
-          v1::TOKEN_INVALID);
-    }
-    const TokenRecord& token = *found->token;
-    if (token.revoked) {
-      return Refuse(absl::StrCat("the token ", TokenName(token.id),
-                                 " was revoked; ask the bureau for a new one"),
-                    v1::TOKEN_REVOKED, {{"token", TokenName(token.id)}});
-    }
-    if (certificate && certificate->principal != token.principal) {
-      return Refuse(
-          absl::StrCat("the bearer token speaks for ", token.principal,
-                       " but the client certificate for ",
-                       certificate->principal,
-                       "; send the credentials of one principal"),
-          v1::CREDENTIALS_CONFLICT,
-          {{"token_principal", token.principal},
-           {"certificate_principal", certificate->principal}});
-    }
-    return PrincipalOf(token);
-  }
-  if (certificate) return PrincipalOf(*certificate);
-  if (found->revoked_binding) {
-    const std::string name = TokenName(found->revoked_binding->id);
-    return Refuse(
-        absl::StrCat("the binding ", name,
-                     " of this client certificate was revoked; ask the bureau "
-                     "to bind it again or for a token"),
-        v1::TOKEN_REVOKED, {{"token", name}});
-  }
-  return Refuse(
-      absl::StrCat("the client certificate \"", identities.front(),
-                   "\" is bound to no principal; the bureau binds it with "
-                   "hotlinectl token create PRINCIPAL --certificate_identity=",
-                   identities.front()),
-      v1::CERTIFICATE_UNBOUND, {{"certificate_identity", identities.front()}});
+  return Decide(found, has_token, credentials.certificate_identities);
 }
 
 }  // namespace hotline

@@ -100,15 +100,11 @@ int64_t NameNumber(absl::string_view name) {
   return id;
 }
 
-}  // namespace
-
-absl::StatusOr<ComparedCounts> CompareStores(storage::Store& a,
-                                             storage::Store& b,
-                                             absl::TimeZone zone,
-                                             absl::Time now) {
-  ComparedCounts counts;
-
-  // The change feed, which holds every ticket's history.
+// The change feed, and every ticket with its own history, the cards and the
+// tokens; `first_received` becomes the earliest ticket's received_at.
+absl::Status CompareHistories(storage::Store& a, storage::Store& b,
+                              ComparedCounts& counts,
+                              absl::Time& first_received) {
   ASSIGN_OR_RETURN(const int64_t a_seq, a.LatestSeq());
   ASSIGN_OR_RETURN(const int64_t b_seq, b.LatestSeq());
   if (a_seq != b_seq) {
@@ -126,9 +122,6 @@ absl::StatusOr<ComparedCounts> CompareStores(storage::Store& a,
       },
       [](const v1::Event& e) { return e.seq(); }, "the change feed",
       &counts.events));
-
-  // Every ticket, with its own history; and the span of days they cover.
-  absl::Time first_received = absl::InfiniteFuture();
   auto ticket_history = [&](const v1::Ticket& ticket) -> absl::Status {
     first_received =
         std::min(first_received, FromProtoTime(ticket.received_at()));
@@ -152,7 +145,6 @@ absl::StatusOr<ComparedCounts> CompareStores(storage::Store& a,
       },
       [](const v1::Ticket& t) { return NameNumber(t.name()); }, "the tickets",
       &counts.tickets, ticket_history));
-
   RETURN_IF_ERROR(ComparePaged<v1::Card>(
       a, b,
       [](storage::Store& store, int64_t after) {
@@ -163,57 +155,52 @@ absl::StatusOr<ComparedCounts> CompareStores(storage::Store& a,
       },
       [](const v1::Card& c) { return NameNumber(c.name()); }, "the cards",
       &counts.cards));
-  RETURN_IF_ERROR(ComparePaged<v1::Token>(
+  return ComparePaged<v1::Token>(
       a, b,
       [](storage::Store& store, int64_t after) {
         return store.QueryTokens(after, kPage);
       },
       [](const v1::Token& t) { return NameNumber(t.name()); }, "the tokens",
-      &counts.tokens));
+      &counts.tokens);
+}
 
-  // Departments page by id (text); daily reports by their row id.
-  absl::StatusOr<std::vector<v1::Department>> a_departments =
-      a.QueryDepartments("", 1 << 20);
-  absl::StatusOr<std::vector<v1::Department>> b_departments =
-      b.QueryDepartments("", 1 << 20);
-  RETURN_IF_ERROR(SameLists(a_departments, b_departments, "the departments"));
-  counts.departments = static_cast<int64_t>(a_departments->size());
-  absl::StatusOr<std::vector<v1::Policy>> a_policies = a.LoadPolicies();
-  absl::StatusOr<std::vector<v1::Policy>> b_policies = b.LoadPolicies();
-  RETURN_IF_ERROR(SameLists(a_policies, b_policies, "the policies"));
-  counts.policies = static_cast<int64_t>(a_policies->size());
+// The daily reports, page by page by their row id.
+absl::Status CompareDailyReports(storage::Store& a, storage::Store& b,
+                                 int64_t& compared) {
+  using Rows = std::vector<std::pair<int64_t, v1::DailyReport>>;
   int64_t after_report = 0;
   while (true) {
     storage::DailyReportQuery query;
     query.after_id = after_report;
     query.limit = kPage;
-    auto left = a.QueryDailyReports(query);
-    auto right = b.QueryDailyReports(query);
-    if (!left.ok()) return left.status();
-    if (!right.ok()) return right.status();
-    if (left->size() != right->size()) {
+    ASSIGN_OR_RETURN(const Rows left, a.QueryDailyReports(query));
+    ASSIGN_OR_RETURN(const Rows right, b.QueryDailyReports(query));
+    if (left.size() != right.size()) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "the daily reports after #", after_report, ": ", left->size(),
-          " in one store, ", right->size(), " in the other"));
+          "the daily reports after #", after_report, ": ", left.size(),
+          " in one store, ", right.size(), " in the other"));
     }
-    for (size_t i = 0; i < left->size(); ++i) {
-      if ((*left)[i].first != (*right)[i].first) {
+    for (size_t i = 0; i < left.size(); ++i) {
+      if (left[i].first != right[i].first) {
         return absl::FailedPreconditionError(
-            absl::StrCat("daily report #", (*left)[i].first, " is #",
-                         (*right)[i].first, " in the other store"));
+            absl::StrCat("daily report #", left[i].first, " is #",
+                         right[i].first, " in the other store"));
       }
-      RETURN_IF_ERROR(Same((*left)[i].second, (*right)[i].second,
-                           absl::StrCat("daily report #", (*left)[i].first)));
-      ++counts.daily_reports;
+      RETURN_IF_ERROR(Same(left[i].second, right[i].second,
+                           absl::StrCat("daily report #", left[i].first)));
+      ++compared;
     }
-    if (static_cast<int>(left->size()) < kPage) break;
-    after_report = left->back().first;
+    if (static_cast<int>(left.size()) < kPage) return absl::OkStatus();
+    after_report = left.back().first;
   }
+}
 
-  // The report: periods of whole days through today, as of `now`.
-  FixedClock clock(now);
-  StatisticsService a_stats(&a, &clock, zone);
-  StatisticsService b_stats(&b, &clock, zone);
+// The reports compared: periods of whole days from the first ticket's day
+// through today (at most kMaxStatisticsDays): the whole span, each month,
+// each department's and each type's cut.
+std::vector<v1::GetStatisticsRequest> ReportRequests(
+    absl::Time first_received, absl::Time now, absl::TimeZone zone,
+    const std::vector<v1::Department>& departments) {
   const absl::CivilDay today = absl::ToCivilDay(now, zone);
   absl::CivilDay first = today;
   if (first_received != absl::InfiniteFuture()) {
@@ -237,7 +224,7 @@ absl::StatusOr<ComparedCounts> CompareStores(storage::Store& a,
     one.set_to_date(date(std::min(today + 1, absl::CivilDay(month + 1))));
     requests.push_back(one);
   }
-  for (const v1::Department& department : *a_departments) {
+  for (const v1::Department& department : departments) {
     v1::GetStatisticsRequest one = whole;
     one.set_department(department.name());
     requests.push_back(one);
@@ -248,7 +235,39 @@ absl::StatusOr<ComparedCounts> CompareStores(storage::Store& a,
     one.set_type(static_cast<v1::Ticket::Type>(type));
     requests.push_back(one);
   }
-  for (const v1::GetStatisticsRequest& request : requests) {
+  return requests;
+}
+
+}  // namespace
+
+absl::StatusOr<ComparedCounts> CompareStores(storage::Store& a,
+                                             storage::Store& b,
+                                             absl::TimeZone zone,
+                                             absl::Time now) {
+  ComparedCounts counts;
+  // Every ticket's history; and the span of days the tickets cover.
+  absl::Time first_received = absl::InfiniteFuture();
+  RETURN_IF_ERROR(CompareHistories(a, b, counts, first_received));
+
+  // Departments page by id (text); daily reports by their row id.
+  absl::StatusOr<std::vector<v1::Department>> a_departments =
+      a.QueryDepartments("", 1 << 20);
+  absl::StatusOr<std::vector<v1::Department>> b_departments =
+      b.QueryDepartments("", 1 << 20);
+  RETURN_IF_ERROR(SameLists(a_departments, b_departments, "the departments"));
+  counts.departments = static_cast<int64_t>(a_departments->size());
+  absl::StatusOr<std::vector<v1::Policy>> a_policies = a.LoadPolicies();
+  absl::StatusOr<std::vector<v1::Policy>> b_policies = b.LoadPolicies();
+  RETURN_IF_ERROR(SameLists(a_policies, b_policies, "the policies"));
+  counts.policies = static_cast<int64_t>(a_policies->size());
+  RETURN_IF_ERROR(CompareDailyReports(a, b, counts.daily_reports));
+
+  // The report: periods of whole days through today, as of `now`.
+  FixedClock clock(now);
+  StatisticsService a_stats(&a, &clock, zone);
+  StatisticsService b_stats(&b, &clock, zone);
+  for (const v1::GetStatisticsRequest& request :
+       ReportRequests(first_received, now, zone, *a_departments)) {
     ASSIGN_OR_RETURN(v1::Statistics left,
                      a_stats.GetStatistics(Principal::Bureau(), request));
     ASSIGN_OR_RETURN(v1::Statistics right,
