@@ -1,5 +1,6 @@
 #include "workflow/calendar.h"
 
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -7,7 +8,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "common/input_text.h"
+#include "common/status_macros.h"
+#include "workflow/data_lines.h"
 
 namespace hotline {
 
@@ -17,52 +19,39 @@ absl::StatusOr<WorkingDayCalendar> WorkingDayCalendar::Parse(
   absl::CivilDay last;
   bool any = false;
   bool header_seen = false;
-  if (absl::StartsWith(csv, "\xEF\xBB\xBF")) csv.remove_prefix(3);  // BOM
-  int line_number = 0;
-  for (absl::string_view raw : absl::StrSplit(csv, '\n')) {
-    ++line_number;
-    absl::string_view line = absl::StripAsciiWhitespace(raw);
-    auto fail = [&](absl::string_view why) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          source, ":", line_number, ": ", why, ": ", QuoteInput(line)));
-    };
-    // Checked before anything else, comments included: text that is not
-    // UTF-8 would otherwise surface later as a protobuf serialization error.
-    if (std::string why = NotUtf8Reason(raw); !why.empty()) return fail(why);
-    if (line.empty() || line[0] == '#') continue;
-    if (!header_seen) {
-      header_seen = true;
-      if (absl::StartsWith(line, "date,")) continue;
-      return fail("the first line must be the header date,kind,holiday");
-    }
-    std::vector<absl::string_view> fields = absl::StrSplit(line, ',');
-    if (fields.size() < 2 || fields.size() > 3) {
-      return fail("expected date,kind[,holiday]");
-    }
-    absl::CivilDay day;
-    if (!absl::ParseCivilTime(absl::StripAsciiWhitespace(fields[0]), &day)) {
-      return fail("the date must be YYYY-MM-DD");
-    }
-    const absl::string_view kind = absl::StripAsciiWhitespace(fields[1]);
-    bool working;
-    if (kind == "off") {
-      working = false;
-    } else if (kind == "workday") {
-      working = true;
-    } else {
-      return fail("kind must be \"off\" or \"workday\"");
-    }
-    if (days.count(day) > 0) return fail("the date is listed twice");
-    const absl::Weekday weekday = absl::GetWeekday(day);
-    const bool weekend =
-        weekday == absl::Weekday::saturday || weekday == absl::Weekday::sunday;
-    if (working && !weekend) {
-      return fail("a make-up working day must fall on a weekend");
-    }
-    days[day] = working;
-    if (!any || day > last) last = day;
-    any = true;
-  }
+  RETURN_IF_ERROR(
+      ForEachDataLine(csv, source, [&](absl::string_view line) -> std::string {
+        if (!header_seen) {
+          header_seen = true;
+          if (absl::StartsWith(line, "date,")) return "";
+          return "the first line must be the header date,kind,holiday";
+        }
+        std::vector<absl::string_view> fields = absl::StrSplit(line, ',');
+        if (fields.size() < 2 || fields.size() > 3) {
+          return "expected date,kind[,holiday]";
+        }
+        absl::CivilDay day;
+        if (!absl::ParseCivilTime(absl::StripAsciiWhitespace(fields[0]),
+                                  &day)) {
+          return "the date must be YYYY-MM-DD";
+        }
+        const absl::string_view kind = absl::StripAsciiWhitespace(fields[1]);
+        if (kind != "off" && kind != "workday") {
+          return "kind must be \"off\" or \"workday\"";
+        }
+        const bool working = kind == "workday";
+        if (days.count(day) > 0) return "the date is listed twice";
+        const absl::Weekday weekday = absl::GetWeekday(day);
+        const bool weekend = weekday == absl::Weekday::saturday ||
+                             weekday == absl::Weekday::sunday;
+        if (working && !weekend) {
+          return "a make-up working day must fall on a weekend";
+        }
+        days[day] = working;
+        if (!any || day > last) last = day;
+        any = true;
+        return "";
+      }));
   if (!header_seen) {
     return absl::InvalidArgumentError(
         absl::StrCat(source,

@@ -9,7 +9,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "common/input_text.h"
+#include "common/status_macros.h"
+#include "workflow/data_lines.h"
 
 namespace hotline {
 
@@ -66,54 +67,43 @@ absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
       {"red_card_working_days",
        [](v1::Policy& p, int v) { p.set_red_card_working_days(v); }},
   };
-  if (absl::StartsWith(text, "\xEF\xBB\xBF")) text.remove_prefix(3);  // BOM
-  int line_number = 0;
-  for (absl::string_view raw : absl::StrSplit(text, '\n')) {
-    ++line_number;
-    absl::string_view line = absl::StripAsciiWhitespace(raw);
-    auto fail = [&](absl::string_view why) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          source, ":", line_number, ": ", why, ": ", QuoteInput(line)));
-    };
-    // Checked before anything else, comments included: text that is not
-    // UTF-8 would otherwise surface later as a protobuf serialization error.
-    if (std::string why = NotUtf8Reason(raw); !why.empty()) return fail(why);
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<absl::string_view> parts = absl::StrSplit(line, '=');
-    if (parts.size() != 2) return fail("expected key = value");
-    const std::string key(absl::StripAsciiWhitespace(parts[0]));
-    const std::string value(absl::StripAsciiWhitespace(parts[1]));
-    if (key == "version") {
-      if (value.empty() || value.size() > 64) {
-        return fail("version must be 1 to 64 characters");
-      }
-      policy.set_version(value);
-      continue;
-    }
-    int number = 0;
-    if (!absl::SimpleAtoi(value, &number) || number < 1 || number > 10000) {
-      return fail("the value must be a whole number from 1 to 10000");
-    }
-    if (key == "clock_warning_percent" && number > 99) {
-      return fail("clock_warning_percent must be 1 to 99");
-    }
-    constexpr absl::string_view kReply = "reply_working_days.";
-    if (absl::StartsWith(key, kReply)) {
-      const std::string type = key.substr(kReply.size());
-      v1::Ticket::Type parsed;
-      if (!v1::Ticket::Type_Parse(type, &parsed) ||
-          parsed == v1::Ticket::TYPE_UNSPECIFIED) {
-        return fail(
-            "reply_working_days.TYPE needs TYPE one of INQUIRY, HELP, "
-            "SUGGESTION, COMPLAINT, REPORT, OTHER");
-      }
-      (*policy.mutable_reply_working_days())[type] = number;
-      continue;
-    }
-    auto setter = numbers.find(key);
-    if (setter == numbers.end()) return fail("unknown key");
-    setter->second(policy, number);
-  }
+  RETURN_IF_ERROR(
+      ForEachDataLine(text, source, [&](absl::string_view line) -> std::string {
+        std::vector<absl::string_view> parts = absl::StrSplit(line, '=');
+        if (parts.size() != 2) return "expected key = value";
+        const std::string key(absl::StripAsciiWhitespace(parts[0]));
+        const std::string value(absl::StripAsciiWhitespace(parts[1]));
+        if (key == "version") {
+          if (value.empty() || value.size() > 64) {
+            return "version must be 1 to 64 characters";
+          }
+          policy.set_version(value);
+          return "";
+        }
+        int number = 0;
+        if (!absl::SimpleAtoi(value, &number) || number < 1 || number > 10000) {
+          return "the value must be a whole number from 1 to 10000";
+        }
+        if (key == "clock_warning_percent" && number > 99) {
+          return "clock_warning_percent must be 1 to 99";
+        }
+        constexpr absl::string_view kReply = "reply_working_days.";
+        if (absl::StartsWith(key, kReply)) {
+          const std::string type = key.substr(kReply.size());
+          v1::Ticket::Type parsed;
+          if (!v1::Ticket::Type_Parse(type, &parsed) ||
+              parsed == v1::Ticket::TYPE_UNSPECIFIED) {
+            return "reply_working_days.TYPE needs TYPE one of INQUIRY, HELP, "
+                   "SUGGESTION, COMPLAINT, REPORT, OTHER";
+          }
+          (*policy.mutable_reply_working_days())[type] = number;
+          return "";
+        }
+        auto setter = numbers.find(key);
+        if (setter == numbers.end()) return "unknown key";
+        setter->second(policy, number);
+        return "";
+      }));
   if (policy.version().empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat(source,
