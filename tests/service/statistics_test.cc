@@ -55,6 +55,7 @@
 #include "storage/open_store.h"
 #include "storage/sqlite_to_postgres.h"
 #include "tests/support/postgres_support.h"
+#include "tests/support/programs.h"
 #include "tests/support/test_support.h"
 
 namespace hotline {

@@ -23,6 +23,7 @@
 #include "gtest/gtest.h"
 #include "hotline/v1/hotline_service.grpc.pb.h"
 #include "storage/open_store.h"
+#include "tests/support/programs.h"
 #include "tests/support/test_support.h"
 #include "workflow/policy.h"
 
