@@ -1,16 +1,16 @@
 #include "bench/usage.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
-#include "absl/flags/internal/program_name.h"
-#include "absl/flags/internal/usage.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/flags_help.h"
 #include "hotline/version.h"
 
 namespace hotline::bench {
@@ -27,18 +27,18 @@ bool AsksForHelp(absl::string_view arg) {
 void ParseCommandLine(int argc, char** argv, absl::string_view flags_file,
                       absl::string_view usage) {
   absl::SetProgramUsageMessage(usage);
-  absl::flags_internal::SetProgramInvocationName(argv[0]);
-  absl::FlagsUsageConfig config;
-  // Read when absl prints help (--helpon, --helpmatch): the file is kept
-  // by the lambdas, so it must outlive them.
+  // Read when absl prints help (--helpon, --helpmatch) or the version: kept
+  // by the lambdas, so they must outlive them.
   static std::string* const file = new std::string(flags_file);
+  static std::string* const program =
+      new std::string(std::filesystem::path(argv[0]).filename().string());
+  absl::FlagsUsageConfig config;
   config.contains_help_flags = [](absl::string_view path) {
     return absl::EndsWith(path, *file);
   };
   config.contains_helpshort_flags = config.contains_help_flags;
   config.version_string = [] {
-    return absl::StrCat(absl::flags_internal::ShortProgramInvocationName(),
-                        " (hotline " HOTLINE_VERSION ")\n");
+    return absl::StrCat(*program, " (hotline " HOTLINE_VERSION ")\n");
   };
   absl::SetFlagsUsageConfig(config);
   // Asked for, help is a success (absl's --help exits 1).
@@ -46,9 +46,9 @@ void ParseCommandLine(int argc, char** argv, absl::string_view flags_file,
     const absl::string_view arg = argv[i];
     if (arg == "--") break;
     if (AsksForHelp(arg)) {
-      absl::flags_internal::FlagsHelp(
-          std::cout, *file, absl::flags_internal::HelpFormat::kHumanReadable,
-          usage);
+      PrintFlagsHelp(std::cout, *program, usage, [](absl::string_view path) {
+        return absl::EndsWith(path, *file);
+      });
       std::exit(0);
     }
   }

@@ -18,7 +18,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "hotline/version.h"
-#include "server/flags_help.h"
+#include "common/flags_help.h"
 #include "server/main_flags.h"
 #include "server/modes.h"
 

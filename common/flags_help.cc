@@ -1,4 +1,4 @@
-#include "server/flags_help.h"
+#include "common/flags_help.h"
 
 #include <algorithm>
 #include <map>

@@ -10,8 +10,8 @@
 //
 // Thread-safe as far as Abseil's flag registry is: call it after the flags
 // are registered (any time in main).
-#ifndef HOTLINE_SERVER_FLAGS_HELP_H_
-#define HOTLINE_SERVER_FLAGS_HELP_H_
+#ifndef HOTLINE_COMMON_FLAGS_HELP_H_
+#define HOTLINE_COMMON_FLAGS_HELP_H_
 
 #include <functional>
 #include <ostream>
@@ -31,4 +31,4 @@ void PrintFlagsHelp(std::ostream& out, absl::string_view program,
 
 }  // namespace hotline
 
-#endif  // HOTLINE_SERVER_FLAGS_HELP_H_
+#endif  // HOTLINE_COMMON_FLAGS_HELP_H_
