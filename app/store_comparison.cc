@@ -55,8 +55,8 @@ template <typename T>
 absl::Status SameLists(const absl::StatusOr<std::vector<T>>& a,
                        const absl::StatusOr<std::vector<T>>& b,
                        absl::string_view what) {
-  if (!a.ok()) return a.status();
-  if (!b.ok()) return b.status();
+  RETURN_IF_ERROR(a.status());
+  RETURN_IF_ERROR(b.status());
   if (a->size() != b->size()) {
     return absl::FailedPreconditionError(absl::StrCat(
         what, ": ", a->size(), " in one store, ", b->size(), " in the other"));
