@@ -94,51 +94,54 @@ absl::StatusOr<Enum> ParseEnumValue(const Token& value, absl::string_view field,
   return result;
 }
 
+// received_at OP time: narrows the query's range of receipt times.
+absl::Status ApplyReceivedAt(const Token& op, const Token& value,
+                             storage::TicketQuery& query) {
+  absl::Time time;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, value.text, &time, &error)) {
+    return FilterError(value.position,
+                       absl::StrCat("received_at needs an RFC 3339 time "
+                                    "such as \"2021-02-10T00:00:00+08:00\", "
+                                    "not ",
+                                    QuoteInput(value.text)));
+  }
+  // absl::ParseTime also takes "infinite-future", "infinite-past" and
+  // years far beyond 9999; such a bound would match every ticket, and
+  // +1 / -1 on it would overflow.
+  if (absl::Status s = CheckTime(time, "received_at"); !s.ok()) {
+    return FilterError(value.position, s.message());
+  }
+  const int64_t micros = absl::ToUnixMicros(time);
+  auto raise_from = [&](int64_t from) {
+    if (!query.received_from_micros || *query.received_from_micros < from) {
+      query.received_from_micros = from;
+    }
+  };
+  auto lower_until = [&](int64_t until) {
+    if (!query.received_until_micros || *query.received_until_micros > until) {
+      query.received_until_micros = until;
+    }
+  };
+  if (op.text == ">=") {
+    raise_from(micros);
+  } else if (op.text == ">") {
+    raise_from(micros + 1);
+  } else if (op.text == "<=") {
+    lower_until(micros);
+  } else if (op.text == "<") {
+    lower_until(micros - 1);
+  } else {
+    raise_from(micros);
+    lower_until(micros);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Apply(const Token& field, const Token& op, const Token& value,
                    storage::TicketQuery& query) {
   const std::string& name = field.text;
-  if (name == "received_at") {
-    absl::Time time;
-    std::string error;
-    if (!absl::ParseTime(absl::RFC3339_full, value.text, &time, &error)) {
-      return FilterError(value.position,
-                         absl::StrCat("received_at needs an RFC 3339 time "
-                                      "such as \"2021-02-10T00:00:00+08:00\", "
-                                      "not ",
-                                      QuoteInput(value.text)));
-    }
-    // absl::ParseTime also takes "infinite-future", "infinite-past" and
-    // years far beyond 9999; such a bound would match every ticket, and
-    // +1 / -1 on it would overflow.
-    if (absl::Status s = CheckTime(time, "received_at"); !s.ok()) {
-      return FilterError(value.position, s.message());
-    }
-    const int64_t micros = absl::ToUnixMicros(time);
-    auto raise_from = [&](int64_t from) {
-      if (!query.received_from_micros || *query.received_from_micros < from) {
-        query.received_from_micros = from;
-      }
-    };
-    auto lower_until = [&](int64_t until) {
-      if (!query.received_until_micros ||
-          *query.received_until_micros > until) {
-        query.received_until_micros = until;
-      }
-    };
-    if (op.text == ">=") {
-      raise_from(micros);
-    } else if (op.text == ">") {
-      raise_from(micros + 1);
-    } else if (op.text == "<=") {
-      lower_until(micros);
-    } else if (op.text == "<") {
-      lower_until(micros - 1);
-    } else {
-      raise_from(micros);
-      lower_until(micros);
-    }
-    return absl::OkStatus();
-  }
+  if (name == "received_at") return ApplyReceivedAt(op, value, query);
   if (op.text != "=") {
     return FilterError(
         op.position,
@@ -165,8 +168,8 @@ absl::Status Apply(const Token& field, const Token& op, const Token& value,
                        "NORMAL, URGENT, CRITICAL"));
     query.urgency = urgency;
   } else if (name == "department") {
-    ASSIGN_OR_RETURN(std::string id,
-                     ParseDepartmentName(value.text, "filter: department"));
+    RETURN_IF_ERROR(
+        ParseDepartmentName(value.text, "filter: department").status());
     query.department = value.text;
   } else if (name == "topic") {
     query.topic = value.text;
