@@ -3,7 +3,7 @@
 // and one binding per identity that is not revoked.
 //
 //   RETURN_IF_ERROR(CheckCertificateIdentity(token.certificate_identity()));
-//   ... in the write: RETURN_IF_ERROR(CheckCertificateUnbound(db, token));
+//   ... in the write: RETURN_IF_ERROR(CheckCertificateUnbound(store, token));
 //
 // Stateless functions; thread-safe.
 #ifndef HOTLINE_APP_CERTIFICATE_BINDING_H_
