@@ -5,10 +5,11 @@
 // made by the build from before the storage split (commit 80cafdc) and only
 // grows when a new migration is added on purpose.
 //
-//   sqlite_schema.sql     SQLite: PRAGMA user_version and application_id,
+//   sqlite_schema.txt     SQLite: PRAGMA user_version and application_id,
 //                         then every row of sqlite_schema (type, name,
-//                         tbl_name, sql) by name. It is SQL: sqlite3 x.db <
-//                         sqlite_schema.sql makes the same schema.
+//                         tbl_name, sql) by name. Expected output, not code,
+//                         though valid SQL: sqlite3 x.db <
+//                         sqlite_schema.txt makes the same schema.
 //   postgres_schema.txt   PostgreSQL: the schema version, then the tables,
 //                         columns (type, collation, nullability, default,
 //                         identity), indexes and constraints from
@@ -108,7 +109,7 @@ struct Golden {
   const char* file;
   const char* version_prefix;
 };
-constexpr Golden kSqliteGolden = {"sqlite_schema.sql",
+constexpr Golden kSqliteGolden = {"sqlite_schema.txt",
                                   "PRAGMA user_version = "};
 constexpr Golden kPostgresGolden = {"postgres_schema.txt",
                                     "hotline_schema version "};
