@@ -18,9 +18,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "hotline/v1/ticket.pb.h"
 #include "app/planned_write.h"
 #include "app/policy_registry.h"
+#include "hotline/v1/ticket.pb.h"
 #include "storage/store.h"
 #include "workflow/access.h"
 #include "workflow/ticket_rules.h"

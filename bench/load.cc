@@ -31,6 +31,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "app/admin_service.h"
+#include "bench/disk_measures.h"
 #include "bench/engine_comparison.h"
 #include "bench/measure.h"
 #include "bench/usage.h"
@@ -39,9 +41,7 @@
 #include "common/dev_certificates.h"
 #include "common/log.h"
 #include "google/protobuf/util/json_util.h"
-#include "app/admin_service.h"
 #include "server/hotline_server.h"
-#include "bench/disk_measures.h"
 #include "storage/open_store.h"
 #include "workflow/clock.h"
 

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "absl/strings/numbers.h"
-#include "fuzz/fuzz_check.h"
 #include "app/paging.h"
+#include "fuzz/fuzz_check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using hotline::fuzz::Require;

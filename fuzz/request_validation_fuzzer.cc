@@ -6,11 +6,11 @@
 #include <cstring>
 #include <string>
 
+#include "app/paging.h"
 #include "common/proto_time.h"
 #include "fuzz/fuzz_check.h"
 #include "google/protobuf/stubs/logging.h"
 #include "hotline/v1/hotline_service.pb.h"
-#include "app/paging.h"
 #include "server/request_parse_errors.h"
 #include "workflow/principal.h"
 #include "workflow/validation.h"

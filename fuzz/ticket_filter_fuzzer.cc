@@ -3,9 +3,9 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "app/ticket_filter.h"
 #include "common/proto_time.h"
 #include "fuzz/fuzz_check.h"
-#include "app/ticket_filter.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using hotline::fuzz::Require;

@@ -11,17 +11,17 @@
 #ifndef HOTLINE_SERVER_GRPC_SERVICE_H_
 #define HOTLINE_SERVER_GRPC_SERVICE_H_
 
-#include "hotline/v1/hotline_service.grpc.pb.h"
 #include "app/admin_service.h"
 #include "app/authenticator.h"
 #include "app/backup_service.h"
 #include "app/card_service.h"
 #include "app/daily_report_service.h"
-#include "server/event_feed.h"
 #include "app/executor.h"
-#include "server/metrics.h"
 #include "app/statistics_service.h"
 #include "app/ticket_service.h"
+#include "hotline/v1/hotline_service.grpc.pb.h"
+#include "server/event_feed.h"
+#include "server/metrics.h"
 
 namespace hotline {
 

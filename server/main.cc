@@ -17,8 +17,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "hotline/version.h"
 #include "common/flags_help.h"
+#include "hotline/version.h"
 #include "server/main_flags.h"
 #include "server/modes.h"
 
