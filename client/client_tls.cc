@@ -8,6 +8,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 
 namespace hotline {
 namespace {
@@ -39,17 +40,11 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
   if (!tls.enabled()) return grpc::InsecureChannelCredentials();
   grpc::SslCredentialsOptions ssl;
   if (!tls.ca_file.empty()) {
-    absl::StatusOr<std::string> ca = ReadPem(tls.ca_file, "CA");
-    if (!ca.ok()) return ca.status();
-    ssl.pem_root_certs = *std::move(ca);
+    ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPem(tls.ca_file, "CA"));
   }
   if (!tls.cert_file.empty()) {
-    absl::StatusOr<std::string> cert = ReadPem(tls.cert_file, "certificate");
-    if (!cert.ok()) return cert.status();
-    absl::StatusOr<std::string> key = ReadPem(tls.key_file, "key");
-    if (!key.ok()) return key.status();
-    ssl.pem_cert_chain = *std::move(cert);
-    ssl.pem_private_key = *std::move(key);
+    ASSIGN_OR_RETURN(ssl.pem_cert_chain, ReadPem(tls.cert_file, "certificate"));
+    ASSIGN_OR_RETURN(ssl.pem_private_key, ReadPem(tls.key_file, "key"));
   }
   return grpc::SslCredentials(ssl);
 }

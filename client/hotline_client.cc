@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "common/error_details.h"
+#include "common/status_macros.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace hotline {
@@ -112,9 +113,9 @@ absl::StatusOr<Response> Client::Invoke(Rpc<Request, Response> rpc,
                                         const Request& request,
                                         bool retryable) {
   absl::Duration backoff = options_.initial_backoff;
-  if (!channel_status_.ok()) return channel_status_;
+  RETURN_IF_ERROR(channel_status_);
   for (int attempt = 1;; ++attempt) {
-    if (absl::Status s = CheckToken(options_.token); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckToken(options_.token));
     grpc::ClientContext context;
     context.set_deadline(
         absl::ToChronoTime(absl::Now() + options_.call_timeout));
@@ -275,8 +276,8 @@ absl::Status Client::Watch(
     const std::function<absl::Status(const v1::Event&)>& on_event,
     WatchControl* control) {
   absl::Duration backoff = options_.initial_backoff;
-  if (!channel_status_.ok()) return channel_status_;
-  if (absl::Status s = CheckToken(options_.token); !s.ok()) return s;
+  RETURN_IF_ERROR(channel_status_);
+  RETURN_IF_ERROR(CheckToken(options_.token));
   while (true) {
     grpc::ClientContext context;
     if (!options_.token.empty()) {
@@ -342,7 +343,7 @@ bool Client::WaitForConnected(absl::Duration timeout) {
 }
 
 absl::Status Client::CheckHealth() {
-  if (!channel_status_.ok()) return channel_status_;
+  RETURN_IF_ERROR(channel_status_);
   auto health = grpc::health::v1::Health::NewStub(channel_);
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_timeout));

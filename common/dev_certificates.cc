@@ -16,6 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/status_macros.h"
 
 namespace hotline {
 namespace {
@@ -137,40 +138,35 @@ CertificateRequest ClientCertificate(std::string common_name,
 }
 
 absl::StatusOr<Pem> MakeCertificateAuthority(absl::string_view common_name) {
-  absl::StatusOr<Owned<EVP_PKEY>> key = NewKey();
-  if (!key.ok()) return key.status();
-  absl::StatusOr<Owned<X509>> certificate =
-      NewCertificate(key->get(), common_name, absl::Hours(24 * 30));
-  if (!certificate.ok()) return certificate.status();
-  X509* cert = certificate->get();
+  ASSIGN_OR_RETURN(Owned<EVP_PKEY> key, NewKey());
+  ASSIGN_OR_RETURN(
+      Owned<X509> certificate,
+      NewCertificate(key.get(), common_name, absl::Hours(24 * 30)));
+  X509* cert = certificate.get();
   X509_set_issuer_name(cert, X509_get_subject_name(cert));
   for (const auto& [nid, value] :
        {std::pair<int, std::string>{NID_basic_constraints, "critical,CA:TRUE"},
         {NID_key_usage, "critical,keyCertSign,cRLSign"},
         {NID_subject_key_identifier, "hash"}}) {
-    if (absl::Status s = AddExtension(cert, cert, nid, value); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(AddExtension(cert, cert, nid, value));
   }
-  if (X509_sign(cert, key->get(), EVP_sha256()) == 0) {
+  if (X509_sign(cert, key.get(), EVP_sha256()) == 0) {
     return OpenSslError("X509_sign");
   }
-  return ToPem(cert, key->get());
+  return ToPem(cert, key.get());
 }
 
 absl::StatusOr<Pem> IssueCertificate(const Pem& ca,
                                      const CertificateRequest& request) {
-  absl::StatusOr<Owned<X509>> ca_certificate = ParseCertificate(ca.certificate);
-  if (!ca_certificate.ok()) return ca_certificate.status();
-  absl::StatusOr<Owned<EVP_PKEY>> ca_key = ParseKey(ca.key);
-  if (!ca_key.ok()) return ca_key.status();
-  absl::StatusOr<Owned<EVP_PKEY>> key = NewKey();
-  if (!key.ok()) return key.status();
-  absl::StatusOr<Owned<X509>> certificate =
-      NewCertificate(key->get(), request.common_name, request.validity);
-  if (!certificate.ok()) return certificate.status();
-  X509* cert = certificate->get();
-  X509* issuer = ca_certificate->get();
+  ASSIGN_OR_RETURN(Owned<X509> ca_certificate,
+                   ParseCertificate(ca.certificate));
+  ASSIGN_OR_RETURN(Owned<EVP_PKEY> ca_key, ParseKey(ca.key));
+  ASSIGN_OR_RETURN(Owned<EVP_PKEY> key, NewKey());
+  ASSIGN_OR_RETURN(
+      Owned<X509> certificate,
+      NewCertificate(key.get(), request.common_name, request.validity));
+  X509* cert = certificate.get();
+  X509* issuer = ca_certificate.get();
   X509_set_issuer_name(cert, X509_get_subject_name(issuer));
   std::vector<std::pair<int, std::string>> extensions = {
       {NID_basic_constraints, "critical,CA:FALSE"},
@@ -192,14 +188,12 @@ absl::StatusOr<Pem> IssueCertificate(const Pem& ca,
     extensions.push_back({NID_subject_alt_name, absl::StrJoin(names, ",")});
   }
   for (const auto& [nid, value] : extensions) {
-    if (absl::Status s = AddExtension(cert, issuer, nid, value); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(AddExtension(cert, issuer, nid, value));
   }
-  if (X509_sign(cert, ca_key->get(), EVP_sha256()) == 0) {
+  if (X509_sign(cert, ca_key.get(), EVP_sha256()) == 0) {
     return OpenSslError("X509_sign");
   }
-  return ToPem(cert, key->get());
+  return ToPem(cert, key.get());
 }
 
 absl::Status WriteFileAtomically(const std::string& path,
@@ -236,15 +230,8 @@ absl::StatusOr<CertificateFiles> WritePem(const Pem& pem,
                                           absl::string_view base) {
   CertificateFiles files{absl::StrCat(dir, "/", base, ".crt"),
                          absl::StrCat(dir, "/", base, ".key")};
-  if (absl::Status s = WriteFileAtomically(files.key_file, pem.key, 0600);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s =
-          WriteFileAtomically(files.certificate_file, pem.certificate);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(WriteFileAtomically(files.key_file, pem.key, 0600));
+  RETURN_IF_ERROR(WriteFileAtomically(files.certificate_file, pem.certificate));
   return files;
 }
 
