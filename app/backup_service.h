@@ -1,5 +1,5 @@
 // Online backups, on request (CreateBackup, bureau only) and on a schedule:
-// each is a consistent copy of the database written by storage/backup.h
+// each is a consistent copy of the database written by storage/sqlite/backup.h
 // into the backup directory while the server keeps serving; after each, only
 // the newest `keep` backups are kept.
 //

@@ -1,4 +1,4 @@
-// The data files the server reads at start-up, read at the edge so that
+// The data files the server reads at start-up, read in app/ so that
 // workflow/ stays pure (it parses text; it opens no files): the working-day
 // calendar (workflow/calendar.h gives the format) and the deadline policy
 // (workflow/policy.h).

@@ -1,5 +1,5 @@
 // GetStatistics: the bureau's figures for a period, read from the
-// statistics sums (storage/stat_rollup.h) in one read transaction. The cost
+// statistics sums (storage/sql/stat_rollup.h) in one read transaction. The cost
 // grows with the days, departments and topics in the answer, not with the
 // tickets stored. The request's checks are workflow/validation.h's
 // (CheckStatisticsRequest), who may cut how workflow/scope.h's (ScopeFor),

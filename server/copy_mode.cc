@@ -12,7 +12,6 @@
 #include "app/store_comparison.h"
 #include "server/modes.h"
 #include "storage/open_store.h"
-#include "storage/postgres/postgres.h"
 #include "storage/sqlite_to_postgres.h"
 
 namespace hotline {
@@ -74,7 +73,7 @@ int CheckCopy(const std::string& from, const std::string& to,
 
 int CopyMode(const std::string& from, const std::string& to,
              const std::string& time_zone) {
-  if (!storage::IsPostgresUri(to)) {
+  if (!storage::IsPostgresDatabase(to)) {
     std::cerr << "hotline-server: --copy_from copies a SQLite file into "
                  "PostgreSQL: give --db=postgresql://USER@HOST/DBNAME (an "
                  "empty database, made with createdb)\n";
@@ -86,7 +85,7 @@ int CopyMode(const std::string& from, const std::string& to,
               << "\n";
     return 2;
   }
-  const std::string name = storage::RedactUri(to);
+  const std::string name = storage::RedactedDatabase(to);
   std::cerr << "copying " << from << " into " << name << "\n";
   const absl::Time started = absl::Now();
   absl::StatusOr<storage::CopyCounts> copied =

@@ -26,7 +26,7 @@
 #include "server/main_flags.h"
 #include "server/modes.h"
 #include "server/transport_security.h"
-#include "storage/postgres/postgres.h"
+#include "storage/open_store.h"
 #include "workflow/clock.h"
 
 namespace hotline {
@@ -149,8 +149,8 @@ void LogListeners(const ServerOptions& options, const HotlineServer& server) {
       "hotline-server listening on %s:%d (%s), database %s (%s)",
       HostOf(options.listen_address), server.port(),
       DescribeTransport(options.transport),
-      storage::RedactUri(options.store.path),
-      storage::IsPostgresUri(options.store.path)
+      storage::RedactedDatabase(options.store.path),
+      storage::IsPostgresDatabase(options.store.path)
           ? "PostgreSQL"
           : absl::StrCat("sync=", absl::GetFlag(FLAGS_sync))));
   LogInfo(absl::StrCat("working-day calendar ", options.calendar_path));

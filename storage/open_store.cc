@@ -21,4 +21,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(const StoreOptions& options,
   return std::unique_ptr<Store>(std::move(store));
 }
 
+bool IsPostgresDatabase(absl::string_view path) { return IsPostgresUri(path); }
+
+std::string RedactedDatabase(absl::string_view path) { return RedactUri(path); }
+
 }  // namespace hotline::storage

@@ -9,8 +9,10 @@
 #define HOTLINE_STORAGE_OPEN_STORE_H_
 
 #include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "storage/sqlite/sqlite_options.h"
 #include "storage/store.h"
 
@@ -22,6 +24,14 @@ namespace hotline::storage {
 // tunes (a PostgreSQL store ignores it).
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(
     const StoreOptions& options, const SqliteOptions& sqlite = SqliteOptions());
+
+// Whether `path` (a --db value) names a PostgreSQL database
+// (postgresql:// or postgres://) rather than a SQLite file.
+bool IsPostgresDatabase(absl::string_view path);
+
+// `path` as messages and logs may show it: any password in it (a
+// PostgreSQL URI's user:password@ or password=) replaced by "***".
+std::string RedactedDatabase(absl::string_view path);
 
 }  // namespace hotline::storage
 

@@ -10,7 +10,7 @@
 //   ChangeSet changes = ...;  // built by the rules from what was read
 //   store->Commit(std::move(changes), [](absl::Status s) { ... });
 //
-// Contract every implementation keeps (tests/store_conformance_test.cc):
+// Contract every implementation keeps (tests/storage/store_conformance_test.cc):
 // - A commit whose `done` reported OK is durable; a failed commit wrote
 //   nothing. A commit fails with ABORTED (IsConflict) when a precondition
 //   of its change set no longer holds.

@@ -12,7 +12,7 @@
 // `2021-02-11,off,春节` (a weekday off). Every other date is a working day
 // Monday to Friday and a rest day on Saturday and Sunday. Lines starting
 // with '#' and blank lines are ignored. A malformed file is refused with the
-// line number and the reason. The file itself is read at the edge
+// line number and the reason. The file itself is read in app/
 // (app/data_files.h, LoadCalendarFile): workflow/ opens no files.
 //
 // "N working days after an instant" ends at 24:00 local time of the Nth

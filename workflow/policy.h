@@ -40,7 +40,7 @@ namespace hotline {
 v1::Policy DefaultPolicy();
 
 // Parses a policy file's text; `source` names it in error messages. The file
-// itself is read at the edge (app/data_files.h, LoadPolicyFile): workflow/
+// itself is read in app/ (app/data_files.h, LoadPolicyFile): workflow/
 // opens no files.
 absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
                                        absl::string_view source);

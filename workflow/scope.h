@@ -42,7 +42,10 @@ struct Scope {
 // The scope of `principal` reading `what`. `requested_department` and
 // `requested_creator` are what the caller asked for ("" when nothing): the
 // bureau's request narrows its scope; a department's or intake's request
-// must lie within theirs.
+// must lie within theirs. For kStatistics this answers only whether the
+// principal may read figures at all (GetStatistics asks it before checking
+// the request); the scope of the figures is the overload with a
+// StatisticsCut below.
 absl::StatusOr<Scope> ScopeFor(const Principal& principal, ScopedRead what,
                                const std::string& requested_department,
                                const std::string& requested_creator = "");

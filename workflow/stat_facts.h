@@ -1,6 +1,6 @@
 // What one ticket, card or settled daily report contributes to the bureau's
 // statistics (统计), as a small vector of counters keyed by the dimensions a
-// report can be cut by. The statistics store (storage/stat_rollup.h) keeps
+// report can be cut by. The statistics store (storage/sql/stat_rollup.h) keeps
 // sums of these vectors; the figures (statistics.h) are computed from sums.
 //
 // A ticket contributes, on the calendar day it was received:
