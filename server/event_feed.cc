@@ -10,14 +10,12 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "app/authenticator.h"
+#include "app/feed_service.h"
 #include "common/error_details.h"
 #include "common/log.h"
-#include "common/status_macros.h"
 #include "server/grpc_status.h"
 #include "storage/store.h"
 #include "workflow/access.h"
-#include "workflow/scope.h"
-#include "workflow/validation.h"
 
 namespace hotline {
 namespace {
@@ -64,17 +62,25 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
         principal_(std::move(principal)),
         credential_(std::move(credential)),
         request_(std::move(request)),
-        done_(std::move(done)) {
-    for (int type : request_.types()) types_.insert(type);
-  }
+        done_(std::move(done)) {}
 
-  // Checks the request and sets the cursor; a failure finishes the stream.
+  // Plans the stream (PrepareWatch: the request, the caller's scope and
+  // access, the resume point) and sets the cursor; a refusal finishes the
+  // stream with its status.
   void Start(grpc::CallbackServerContext* context) {
-    absl::Status status = Prepare();
-    if (!status.ok()) {
+    absl::StatusOr<WatchPlan> plan =
+        PrepareWatch(principal_, request_, *feed_->store_);
+    if (!plan.ok()) {
       absl::MutexLock lock(&mutex_);
-      FinishLocked(GrpcStatusOf(status));
+      FinishLocked(GrpcStatusOf(plan.status()));
       return;
+    }
+    query_ = std::move(plan->query);
+    types_ = std::move(plan->types);
+    {
+      absl::MutexLock lock(&mutex_);
+      cursor_ = plan->after_seq;
+      last_written_ = cursor_;
     }
     // Registered before anything can finish the stream (OnDone
     // unregisters); no write before the initial metadata (Fill waits for
@@ -228,74 +234,6 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
   }
 
  private:
-  absl::Status Prepare() {
-    if (request_.after_seq() < 0) {
-      return InvalidFieldError("after_seq", "after_seq must not be negative");
-    }
-    for (int type : request_.types()) {
-      if (!v1::Event::Type_IsValid(type) || type == 0) {
-        return InvalidFieldError(
-            "types", absl::StrCat("types: ", type, " is not an event type"));
-      }
-    }
-    if (!request_.department().empty()) {
-      RETURN_IF_ERROR(
-          ParseDepartmentName(request_.department(), "department").status());
-    }
-    ASSIGN_OR_RETURN(Scope scope, ScopeFor(principal_, ScopedRead::kFeed,
-                                           request_.department()));
-    query_.department = scope.department;
-    query_.created_by = scope.created_by;
-    if (!request_.ticket().empty()) {
-      ASSIGN_OR_RETURN(int64_t id,
-                       ParseTicketName(request_.ticket(), "ticket"));
-      ASSIGN_OR_RETURN(std::optional<v1::Ticket> ticket,
-                       feed_->store_->LoadTicket(id));
-      // The bureau and intake follow a ticket they may read; a department
-      // follows any ticket it names and sees only its part (EventViewFor),
-      // including a ticket taken away from it since.
-      if (principal_.kind != Principal::Kind::kDepartment) {
-        const v1::Ticket* current = ticket.has_value() ? &*ticket : nullptr;
-        RETURN_IF_ERROR(AuthorizeOnTicket(principal_, TicketAction::kView,
-                                          request_.ticket(), current));
-      }
-      query_.ticket_id = id;
-      query_.created_by.reset();
-    }
-    ASSIGN_OR_RETURN(int64_t latest, feed_->store_->LatestSeq());
-    if (request_.from_now()) {
-      cursor_ = latest;
-    } else if (request_.after_seq() > latest) {
-      return WithReason(
-          absl::FailedPreconditionError(absl::StrCat(
-              "after_seq ", request_.after_seq(),
-              " is beyond the latest event ", latest,
-              " (was the database restored from an older backup?); resync "
-              "with ListTickets and watch from_now")),
-          v1::RESUME_FROM,
-          {{"after_seq", absl::StrCat(request_.after_seq())},
-           {"latest_seq", absl::StrCat(latest)}});
-    } else {
-      ASSIGN_OR_RETURN(std::optional<storage::SeqVoid> lost,
-                       feed_->store_->SeqVoidContaining(request_.after_seq()));
-      if (lost.has_value()) {
-        return WithReason(
-            absl::FailedPreconditionError(absl::StrCat(
-                "after_seq ", request_.after_seq(),
-                " names an event of a history lost when the database was "
-                "restored from a backup taken at seq ",
-                lost->first - 1,
-                "; resync with ListTickets and watch from_now")),
-            v1::RESUME_FROM,
-            {{"after_seq", absl::StrCat(request_.after_seq())},
-             {"latest_seq", absl::StrCat(latest)}});
-      }
-      cursor_ = request_.after_seq();
-    }
-    last_written_ = cursor_;
-    return absl::OkStatus();
-  }
-
   // Buffers the event as this caller may see it, if it wants its type.
   void Take(const v1::Event& event) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
     if (!types_.empty() && types_.count(event.type()) == 0) return;
@@ -328,8 +266,8 @@ class EventFeed::Stream final : public grpc::ServerWriteReactor<v1::Event> {
   const std::string credential_;
   const v1::WatchEventsRequest request_;
   const StreamDone done_;
+  // Constant after Start (PrepareWatch's plan).
   std::set<int> types_;
-  // Constant after Start.
   storage::EventFeedQuery query_;
 
   absl::Mutex mutex_;

@@ -1,5 +1,10 @@
 // The change feed (WatchEvents): server-streaming reactors fed from the
-// events the store commits. The store hands every commit group's events to
+// events the store commits. This is the edge: the gRPC stream, its flow
+// control and the delivery of events. What a stream follows and where it
+// starts (the request's checks, the caller's scope and access, the resume
+// point and its refusals) is the use case's, app/feed_service.h
+// (PrepareWatch); a refusal finishes the stream with its status at once.
+// The store hands every commit group's events to
 // Publish; one feed thread keeps the newest of them in memory (the tail) and,
 // once per commit group, hands each idle stream its next batch, filtered in
 // memory (its department, ticket and types; what a department may see of
@@ -81,8 +86,9 @@ class EventFeed final {
   EventFeed(const EventFeed&) = delete;
   EventFeed& operator=(const EventFeed&) = delete;
 
-  // A new stream for an authenticated caller; the request was validated by
-  // Start (an invalid one finishes the stream with its status at once).
+  // A new stream for an authenticated caller; the request is planned by
+  // PrepareWatch (app/feed_service.h), and one it refuses finishes the
+  // stream with its status at once.
   // `done`, when set, is told how the stream ended.
   grpc::ServerWriteReactor<v1::Event>* Watch(
       grpc::CallbackServerContext* context, const Principal& principal,
