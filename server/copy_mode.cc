@@ -24,11 +24,11 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenForCheck(
   options.path = path;
   options.read_connections = 1;
   options.time_zone = time_zone;
-  options.lock = lock;
   // The copy opened the SQLite file with its integrity check a moment ago:
   // once is enough.
   storage::SqliteOptions sqlite;
   sqlite.check_integrity = false;
+  sqlite.lock = lock;
   return storage::OpenStore(options, sqlite);
 }
 

@@ -205,8 +205,9 @@ absl::Status HotlineServer::OpenState(const ServerOptions& options,
                                       WorkingDayCalendar calendar) {
   storage::StoreOptions store_options = options.store;
   store_options.time_zone = options.time_zone;
-  store_options.lock = true;  // one server per file
-  ASSIGN_OR_RETURN(store_, storage::OpenStore(store_options, options.sqlite));
+  storage::SqliteOptions sqlite = options.sqlite;
+  sqlite.lock = true;  // one server per file
+  ASSIGN_OR_RETURN(store_, storage::OpenStore(store_options, sqlite));
   // A manual clock means rehearsal mode (see the header); it resumes where
   // the database's rehearsal stood.
   if (auto* rehearsal_clock = dynamic_cast<ManualClock*>(clock)) {

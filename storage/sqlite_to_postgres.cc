@@ -265,9 +265,10 @@ absl::StatusOr<CopyCounts> CopySqliteToPostgres(const std::string& sqlite_path,
   options.path = sqlite_path;
   options.read_connections = 1;
   options.time_zone = time_zone;
-  options.lock = true;
+  SqliteOptions sqlite_options;
+  sqlite_options.lock = true;
   ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> source,
-                   SqliteStore::Open(options));
+                   SqliteStore::Open(options, sqlite_options));
   ASSIGN_OR_RETURN(std::unique_ptr<Connection> sqlite,
                    SqliteConnection::Open(sqlite_path, /*read_only=*/true));
 

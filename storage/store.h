@@ -10,7 +10,8 @@
 //   ChangeSet changes = ...;  // built by the rules from what was read
 //   store->Commit(std::move(changes), [](absl::Status s) { ... });
 //
-// Contract every implementation keeps (tests/storage/store_conformance_test.cc):
+// Contract every implementation keeps
+// (tests/storage/store_conformance_test.cc):
 // - A commit whose `done` reported OK is durable; a failed commit wrote
 //   nothing. A commit fails with ABORTED (IsConflict) when a precondition
 //   of its change set no longer holds.
@@ -65,14 +66,6 @@ struct StoreOptions {
   // The bureau's IANA time zone: statistics count calendar days in it. A
   // database keeps the zone it was first opened with.
   std::string time_zone = "Asia/Shanghai";
-  // Hold an exclusive lock on "<path>.lock" (which holds this process's id)
-  // while open, so that a second store with `lock` on the same file is
-  // refused, naming the holder; and an exclusive flock on the database file
-  // itself, so that a store opened through another name of the same file (a
-  // hard link, a symbolic link) is refused too. The kernel releases both
-  // when the process ends, however it ends. The server sets it; the bootstrap
-  // command does not (it may run beside a running server).
-  bool lock = false;
 };
 
 enum class StoreHealth {

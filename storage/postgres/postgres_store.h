@@ -64,9 +64,8 @@ namespace hotline::storage {
 
 class PostgresStore final : public SqlStore {
  public:
-  // options.path is the connection URI; options.lock does not apply
-  // (several servers share the database; PostgreSQL's synchronous_commit
-  // and its own checks govern durability and integrity).
+  // options.path is the connection URI (PostgreSQL's synchronous_commit and
+  // its own checks govern durability and integrity).
   static absl::StatusOr<std::unique_ptr<PostgresStore>> Open(
       const StoreOptions& options);
   // Close()s.

@@ -17,6 +17,14 @@ struct SqliteOptions {
   bool synchronous_full = true;
   // Run PRAGMA quick_check before opening (reads the whole file once).
   bool check_integrity = true;
+  // Hold an exclusive lock on "<path>.lock" (which holds this process's id)
+  // while open, so that a second store with `lock` on the same file is
+  // refused, naming the holder; and an exclusive flock on the database file
+  // itself, so that a store opened through another name of the same file (a
+  // hard link, a symbolic link) is refused too. The kernel releases both
+  // when the process ends, however it ends. The server sets it; the bootstrap
+  // command does not (it may run beside a running server).
+  bool lock = false;
 };
 
 }  // namespace hotline::storage

@@ -285,7 +285,7 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   ASSIGN_OR_RETURN(absl::TimeZone zone, LoadStoreTimeZone(options.time_zone));
   // Closes the lock (and whatever else was opened) when Open fails.
   std::unique_ptr<SqliteStore> store(new SqliteStore(zone, options.path));
-  if (options.lock) {
+  if (sqlite.lock) {
     ASSIGN_OR_RETURN(int fd, LockDatabase(options.path));
     store->lock_fd_ = fd;
     ASSIGN_OR_RETURN(int file_fd, LockDatabaseFile(options.path));
@@ -301,7 +301,7 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
       fd >= 0) {
     close(fd);
   }
-  if (options.lock && store->file_lock_fd_ < 0) {
+  if (sqlite.lock && store->file_lock_fd_ < 0) {
     ASSIGN_OR_RETURN(int file_fd, LockDatabaseFile(options.path));
     store->file_lock_fd_ = file_fd;
   }

@@ -20,7 +20,7 @@
 //
 // Numbers are reserved from counters kept in memory, read from the file at
 // open (above every stored number and the floors a restore set,
-// restored_history.h). Only one server writes a file (StoreOptions::lock);
+// restored_history.h). Only one server writes a file (SqliteOptions::lock);
 // a bootstrap command writing beside it may take a number first: the
 // commit then fails as a conflict, the counter moves past the stored
 // numbers and the caller's retry takes a fresh one.
@@ -58,8 +58,8 @@ class SqliteStore final : public SqlStore {
   ~SqliteStore() override;
 
   absl::StatusOr<int64_t> ReserveNumbers(NumberKind kind, int count) override;
-  // Always true: one process has the file (StoreOptions::lock).
-  // One server per file (StoreOptions::lock): it always leads.
+  // Always true: one process has the file (SqliteOptions::lock).
+  // One server per file (SqliteOptions::lock): it always leads.
   absl::StatusOr<bool> HoldLeadership() override { return true; }
   bool Shared() const override { return false; }
   absl::StatusOr<BackupFile> WriteBackup(const std::string& directory,

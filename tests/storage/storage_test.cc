@@ -219,9 +219,10 @@ void ExpectRefusedUntouched(const TempDir& dir, const std::string& path,
   const std::vector<std::string> files = Files(dir);
   StoreOptions options;
   options.path = path;
-  options.lock = true;
+  SqliteOptions sqlite;
+  sqlite.lock = true;
   absl::StatusOr<std::unique_ptr<SqliteStore>> store =
-      SqliteStore::Open(options);
+      SqliteStore::Open(options, sqlite);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(store.status().message().find(reason), std::string::npos)
@@ -321,13 +322,14 @@ TEST(Storage, OneLockedStoreAtATimeAndNoLockFileLeft) {
   const std::string path = dir.File("db");
   StoreOptions options;
   options.path = path;
-  options.lock = true;
+  SqliteOptions sqlite;
+  sqlite.lock = true;
   absl::StatusOr<std::unique_ptr<SqliteStore>> first =
-      SqliteStore::Open(options);
+      SqliteStore::Open(options, sqlite);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_TRUE(std::filesystem::exists(path + ".lock"));
   absl::StatusOr<std::unique_ptr<SqliteStore>> second =
-      SqliteStore::Open(options);
+      SqliteStore::Open(options, sqlite);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(second.status().message().find(absl::StrCat("pid ", getpid())),
@@ -337,7 +339,7 @@ TEST(Storage, OneLockedStoreAtATimeAndNoLockFileLeft) {
   EXPECT_NE(OpenStore(path), nullptr);
   (*first)->Close();
   EXPECT_FALSE(std::filesystem::exists(path + ".lock"));
-  second = SqliteStore::Open(options);
+  second = SqliteStore::Open(options, sqlite);
   EXPECT_TRUE(second.ok()) << second.status();
 }
 
