@@ -176,69 +176,83 @@ void Sweeper::Stop() {
 void Sweeper::Run() {
   bool leading = false;
   while (true) {
-    // Servers sharing a database sweep one at a time: the leader sweeps, the
-    // others look again now and then, to take over from a leader that ends.
-    absl::StatusOr<bool> lead = store_->HoldLeadership();
-    if (lead.ok() && *lead != leading) {
-      leading = *lead;
-      // Said only where servers share the store: alone, a server always
-      // leads, and the line would tell nothing.
-      if (store_->Shared()) {
-        LogInfo(leading ? "this server leads the deadline sweeps"
-                        : "another server leads the deadline sweeps");
-      }
-    } else if (!lead.ok()) {
-      LogError(
-          absl::StrCat("deadline sweep: cannot tell whether this server "
-                       "leads the sweeps: ",
-                       lead.status().message()));
-      leading = false;
-    }
-    absl::StatusOr<Counts> counts =
-        leading ? SweepDue(clock_->Now()) : Counts{};
-    if (!counts.ok()) {
-      LogError(absl::StrCat("deadline sweep: ", counts.status().message()));
-    } else if (counts->tickets > 0) {
-      LogInfo(absl::StrCat("deadline sweep: ", counts->tickets, " tickets, ",
-                           counts->warnings, " warnings, ", counts->ack_overdue,
-                           " sign-for overdue, ", counts->yellow_cards,
-                           " yellow and ", counts->red_cards, " red cards"));
-    }
-    absl::StatusOr<std::optional<int64_t>> earliest =
-        leading ? store_->EarliestDueMicros()
-                : absl::StatusOr<std::optional<int64_t>>(std::nullopt);
-    // How long until the next due instant, on the service's clock; slept
-    // as a duration so that it works on any clock.
-    absl::Duration sleep = !counts.ok() ? absl::Seconds(5)
-                           : leading    ? kLongestSleep
-                                        : kLeaderLookInterval;
-    if (earliest.ok() && earliest->has_value()) {
-      sleep = std::min(sleep, absl::FromUnixMicros(**earliest) - clock_->Now());
-    }
-    absl::MutexLock lock(&mutex_);
-    // Wakes when the time comes, on Notify (a commit may have set an earlier
-    // due instant), or on Stop.
-    mutex_.AwaitWithTimeout(
-        absl::Condition(
-            +[](Sweeper* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mutex_) {
-              return s->notified_ || s->stopping_;
-            },
-            this),
-        std::max(sleep, absl::ZeroDuration()));
-    if (stopping_) return;
-    if (notified_) {
-      notified_ = false;
-      // Under load commits come thousands a second; gather them for a moment
-      // instead of looking after each one.
-      mutex_.AwaitWithTimeout(absl::Condition(
-                                  +[](Sweeper* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(
-                                       s->mutex_) { return s->stopping_; },
-                                  this),
-                              kNotifyCoalescing);
-      if (stopping_) return;
-      notified_ = false;
-    }
+    leading = UpdateLeadership(leading);
+    const absl::Duration sleep = SweepAndTimeNext(leading);
+    if (!WaitForWakeUp(sleep)) return;
   }
+}
+
+bool Sweeper::UpdateLeadership(bool leading) {
+  // Servers sharing a database sweep one at a time: the leader sweeps, the
+  // others look again now and then, to take over from a leader that ends.
+  absl::StatusOr<bool> lead = store_->HoldLeadership();
+  if (lead.ok() && *lead != leading) {
+    leading = *lead;
+    // Said only where servers share the store: alone, a server always
+    // leads, and the line would tell nothing.
+    if (store_->Shared()) {
+      LogInfo(leading ? "this server leads the deadline sweeps"
+                      : "another server leads the deadline sweeps");
+    }
+  } else if (!lead.ok()) {
+    LogError(
+        absl::StrCat("deadline sweep: cannot tell whether this server "
+                     "leads the sweeps: ",
+                     lead.status().message()));
+    leading = false;
+  }
+  return leading;
+}
+
+absl::Duration Sweeper::SweepAndTimeNext(bool leading) {
+  absl::StatusOr<Counts> counts = leading ? SweepDue(clock_->Now()) : Counts{};
+  if (!counts.ok()) {
+    LogError(absl::StrCat("deadline sweep: ", counts.status().message()));
+  } else if (counts->tickets > 0) {
+    LogInfo(absl::StrCat("deadline sweep: ", counts->tickets, " tickets, ",
+                         counts->warnings, " warnings, ", counts->ack_overdue,
+                         " sign-for overdue, ", counts->yellow_cards,
+                         " yellow and ", counts->red_cards, " red cards"));
+  }
+  absl::StatusOr<std::optional<int64_t>> earliest =
+      leading ? store_->EarliestDueMicros()
+              : absl::StatusOr<std::optional<int64_t>>(std::nullopt);
+  // How long until the next due instant, on the service's clock; slept
+  // as a duration so that it works on any clock.
+  absl::Duration sleep = !counts.ok() ? absl::Seconds(5)
+                         : leading    ? kLongestSleep
+                                      : kLeaderLookInterval;
+  if (earliest.ok() && earliest->has_value()) {
+    sleep = std::min(sleep, absl::FromUnixMicros(**earliest) - clock_->Now());
+  }
+  return sleep;
+}
+
+bool Sweeper::WaitForWakeUp(absl::Duration sleep) {
+  absl::MutexLock lock(&mutex_);
+  // Wakes when the time comes, on Notify (a commit may have set an earlier
+  // due instant), or on Stop.
+  mutex_.AwaitWithTimeout(
+      absl::Condition(
+          +[](Sweeper* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mutex_) {
+            return s->notified_ || s->stopping_;
+          },
+          this),
+      std::max(sleep, absl::ZeroDuration()));
+  if (stopping_) return false;
+  if (notified_) {
+    notified_ = false;
+    // Under load commits come thousands a second; gather them for a moment
+    // instead of looking after each one.
+    mutex_.AwaitWithTimeout(absl::Condition(
+                                +[](Sweeper* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(
+                                     s->mutex_) { return s->stopping_; },
+                                this),
+                            kNotifyCoalescing);
+    if (stopping_) return false;
+    notified_ = false;
+  }
+  return true;
 }
 
 }  // namespace hotline

@@ -86,13 +86,31 @@ class Sweeper final {
   void Stop();
 
  private:
+  // The background thread's loop, until Stop: each round updates the
+  // leadership, sweeps (when leading) and waits for the next round.
   void Run();
-  // One pass at `now`, in batches; stops (setting *stopped) when `stop`
-  // says so before a batch. Adds what it did to *counts. Needs pass_mutex_.
+  // Background thread only. Asks the store whether this process leads the
+  // sweeps now (`leading`: whether it did); logs a change where servers
+  // share the store, and a failure to tell, which counts as not leading.
+  // Returns whether it leads.
+  bool UpdateLeadership(bool leading);
+  // Background thread only. Sweeps what is due at the clock's now when
+  // `leading` (through SweepDue, so it takes pass_mutex_), logs the outcome,
+  // and returns how long to sleep: until the earliest pending due instant,
+  // at most kLongestSleep when leading, kLeaderLookInterval when not, 5 s
+  // after a failed sweep; negative when a due instant has already passed.
+  absl::Duration SweepAndTimeNext(bool leading);
+  // Background thread only. Waits up to `sleep` (none if negative) for
+  // Notify or Stop; after a Notify, waits kNotifyCoalescing more for
+  // further commits, clearing the notification. Returns false once Stop
+  // was called (the loop ends), true to sweep again.
+  bool WaitForWakeUp(absl::Duration sleep) ABSL_LOCKS_EXCLUDED(mutex_);
   // The change set of one due ticket's sweep; nullopt when it is gone.
   absl::StatusOr<std::optional<storage::ChangeSet>> PlanSweep(int64_t id,
                                                               absl::Time now,
                                                               Counts* local);
+  // One pass at `now`, in batches; stops (setting *stopped) when `stop`
+  // says so before a batch. Adds what it did to *counts. Needs pass_mutex_.
   absl::Status SweepDueLocked(absl::Time now, const std::function<bool()>& stop,
                               Counts* counts, bool* stopped)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(pass_mutex_);

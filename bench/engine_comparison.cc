@@ -15,6 +15,7 @@
 #include "bench/measure.h"
 #include "bench/workload.h"
 #include "client/hotline_client.h"
+#include "common/status_macros.h"
 #include "server/hotline_server.h"
 #include "storage/open_store.h"
 #include "workflow/clock.h"
@@ -40,13 +41,11 @@ struct Deployment {
 
 // A bureau token made directly in the store at `path`.
 absl::StatusOr<std::string> Token(const storage::StoreOptions& options) {
-  absl::StatusOr<std::unique_ptr<storage::Store>> store =
-      storage::OpenStore(options);
-  if (!store.ok()) return store.status();
-  absl::StatusOr<v1::Token> token =
-      CreateTokenDirectly(**store, "bureau", "bench", absl::Now());
-  if (!token.ok()) return token.status();
-  return token->secret();
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store,
+                   storage::OpenStore(options));
+  ASSIGN_OR_RETURN(v1::Token token,
+                   CreateTokenDirectly(*store, "bureau", "bench", absl::Now()));
+  return token.secret();
 }
 
 // Client i talks to servers[i % servers.size()].
@@ -62,14 +61,11 @@ absl::StatusOr<Deployment> Deploy(
     return std::make_unique<Client>(options);
   };
   for (int i = 0; i < client_count; ++i) d.bureaus.push_back(connect(i, token));
-  absl::StatusOr<Department> department = MakeDepartment(*d.bureaus[0]);
-  if (!department.ok()) return department.status();
-  d.department = *department;
+  ASSIGN_OR_RETURN(d.department, MakeDepartment(*d.bureaus[0]));
   for (int i = 0; i < client_count; ++i) {
     d.departments.push_back(connect(i, d.department.token));
-    absl::StatusOr<v1::Ticket> ticket = d.bureaus[i]->CreateTicket(Draft());
-    if (!ticket.ok()) return ticket.status();
-    d.existing.push_back(ticket->name());
+    ASSIGN_OR_RETURN(v1::Ticket ticket, d.bureaus[i]->CreateTicket(Draft()));
+    d.existing.push_back(ticket.name());
   }
   return d;
 }
@@ -101,9 +97,8 @@ Result Run(Deployment& d, int operation, absl::Duration duration) {
 absl::Status CompareEngines(const std::string& postgres_uri,
                             const std::string& dir, int client_count,
                             absl::Duration duration, bool sqlite_sync_full) {
-  absl::StatusOr<std::string> durability =
-      storage::DescribePostgresDurability(postgres_uri);
-  if (!durability.ok()) return durability.status();
+  ASSIGN_OR_RETURN(std::string durability,
+                   storage::DescribePostgresDurability(postgres_uri));
 
   RealClock clock;
   ServerOptions sqlite;
@@ -113,30 +108,26 @@ absl::Status CompareEngines(const std::string& postgres_uri,
   ServerOptions postgres;
   postgres.listen_address = "127.0.0.1:0";
   postgres.store.path = postgres_uri;
-  absl::StatusOr<std::string> sqlite_token = Token(sqlite.store);
-  if (!sqlite_token.ok()) return sqlite_token.status();
-  absl::StatusOr<std::string> postgres_token = Token(postgres.store);
-  if (!postgres_token.ok()) return postgres_token.status();
+  ASSIGN_OR_RETURN(std::string sqlite_token, Token(sqlite.store));
+  ASSIGN_OR_RETURN(std::string postgres_token, Token(postgres.store));
 
   std::vector<std::unique_ptr<HotlineServer>> servers;
   for (const ServerOptions* options : {&sqlite, &postgres, &postgres}) {
-    absl::StatusOr<std::unique_ptr<HotlineServer>> server =
-        HotlineServer::Start(*options, &clock);
-    if (!server.ok()) return server.status();
-    servers.push_back(*std::move(server));
+    ASSIGN_OR_RETURN(std::unique_ptr<HotlineServer> server,
+                     HotlineServer::Start(*options, &clock));
+    servers.push_back(std::move(server));
   }
   std::vector<Deployment> deployments;
   for (auto [name, at, token] :
        std::vector<std::tuple<std::string, std::vector<const HotlineServer*>,
                               std::string>>{
-           {"SQLite, 1 server", {servers[0].get()}, *sqlite_token},
-           {"PostgreSQL, 1 server", {servers[1].get()}, *postgres_token},
+           {"SQLite, 1 server", {servers[0].get()}, sqlite_token},
+           {"PostgreSQL, 1 server", {servers[1].get()}, postgres_token},
            {"PostgreSQL, 2 servers",
             {servers[1].get(), servers[2].get()},
-            *postgres_token}}) {
-    absl::StatusOr<Deployment> d = Deploy(name, at, token, client_count);
-    if (!d.ok()) return d.status();
-    deployments.push_back(*std::move(d));
+            postgres_token}}) {
+    ASSIGN_OR_RETURN(Deployment d, Deploy(name, at, token, client_count));
+    deployments.push_back(std::move(d));
   }
 
   std::vector<std::pair<std::string, std::function<Result(absl::Duration)>>>
@@ -153,7 +144,7 @@ absl::Status CompareEngines(const std::string& postgres_uri,
 
   std::cout << absl::StrFormat(
       "\nSQLite (synchronous=%s) beside %s; %d clients, in turns:\n",
-      sqlite_sync_full ? "FULL" : "NORMAL", *durability, client_count);
+      sqlite_sync_full ? "FULL" : "NORMAL", durability, client_count);
   for (size_t d = 0; d < deployments.size(); ++d) {
     const std::vector<Result> of(results.begin() + 4 * d,
                                  results.begin() + 4 * d + 4);

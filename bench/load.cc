@@ -40,6 +40,7 @@
 #include "client/hotline_client.h"
 #include "common/dev_certificates.h"
 #include "common/log.h"
+#include "common/status_macros.h"
 #include "google/protobuf/util/json_util.h"
 #include "server/hotline_server.h"
 #include "storage/open_store.h"
@@ -83,23 +84,16 @@ using bench::Result;
 absl::Status MeasureTlsCost(
     const std::string& dir, int client_count, absl::Duration duration,
     bool sync_full, const std::function<absl::Status(Client&)>& create) {
-  absl::StatusOr<Pem> ca = MakeCertificateAuthority("hotline-bench CA");
-  if (!ca.ok()) return ca.status();
-  absl::StatusOr<Pem> server_pem = IssueCertificate(*ca, ServerCertificate());
-  if (!server_pem.ok()) return server_pem.status();
-  absl::StatusOr<Pem> client_pem =
-      IssueCertificate(*ca, ClientCertificate("bench-bureau"));
-  if (!client_pem.ok()) return client_pem.status();
-  absl::StatusOr<CertificateFiles> server_files =
-      WritePem(*server_pem, dir, "server");
-  if (!server_files.ok()) return server_files.status();
-  absl::StatusOr<CertificateFiles> client_files =
-      WritePem(*client_pem, dir, "client");
-  if (!client_files.ok()) return client_files.status();
+  ASSIGN_OR_RETURN(Pem ca, MakeCertificateAuthority("hotline-bench CA"));
+  ASSIGN_OR_RETURN(Pem server_pem, IssueCertificate(ca, ServerCertificate()));
+  ASSIGN_OR_RETURN(Pem client_pem,
+                   IssueCertificate(ca, ClientCertificate("bench-bureau")));
+  ASSIGN_OR_RETURN(CertificateFiles server_files,
+                   WritePem(server_pem, dir, "server"));
+  ASSIGN_OR_RETURN(CertificateFiles client_files,
+                   WritePem(client_pem, dir, "client"));
   const std::string ca_file = dir + "/ca.crt";
-  if (absl::Status s = WriteFileAtomically(ca_file, ca->certificate); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(WriteFileAtomically(ca_file, ca.certificate));
 
   // Both servers run at once, and the variants take turns in short rounds,
   // so that a change in the machine's load (it may be shared) falls on all
@@ -118,22 +112,23 @@ absl::Status MeasureTlsCost(
     options.store.path = dir + (tls ? "/tls.db" : "/plaintext.db");
     options.sqlite.synchronous_full = sync_full;
     if (tls) {
-      options.transport.cert_file = server_files->certificate_file;
-      options.transport.key_file = server_files->key_file;
+      options.transport.cert_file = server_files.certificate_file;
+      options.transport.key_file = server_files.key_file;
       options.transport.client_ca_file = ca_file;
       options.transport.client_auth = ClientAuth::kOptional;
     }
     std::string token;
     {
-      auto store = storage::OpenStore(options.store);
-      if (!store.ok()) return store.status();
-      auto made = CreateTokenDirectly(**store, "bureau", "bench", absl::Now());
-      if (!made.ok()) return made.status();
-      token = made->secret();
+      ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store,
+                       storage::OpenStore(options.store));
+      ASSIGN_OR_RETURN(
+          v1::Token made,
+          CreateTokenDirectly(*store, "bureau", "bench", absl::Now()));
+      token = made.secret();
     }
-    auto server = HotlineServer::Start(options, &clock);
-    if (!server.ok()) return server.status();
-    servers.push_back(*std::move(server));
+    ASSIGN_OR_RETURN(std::unique_ptr<HotlineServer> server,
+                     HotlineServer::Start(options, &clock));
+    servers.push_back(std::move(server));
     auto clients = [&, address = servers.back()->address()](
                        const std::string& with_token, bool certificate) {
       std::vector<std::unique_ptr<Client>> made;
@@ -144,8 +139,8 @@ absl::Status MeasureTlsCost(
         if (tls) {
           client.tls.ca_file = ca_file;
           if (certificate) {
-            client.tls.cert_file = client_files->certificate_file;
-            client.tls.key_file = client_files->key_file;
+            client.tls.cert_file = client_files.certificate_file;
+            client.tls.key_file = client_files.key_file;
           }
         }
         made.push_back(std::make_unique<Client>(client));
@@ -161,11 +156,7 @@ absl::Status MeasureTlsCost(
       v1::CreateTokenRequest bind;
       bind.mutable_token()->set_principal("bureau");
       bind.mutable_token()->set_certificate_identity("bench-bureau");
-      if (absl::Status s =
-              variants.back().clients[0]->CreateToken(bind).status();
-          !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(variants.back().clients[0]->CreateToken(bind).status());
       variants.push_back({"CreateTicket, mTLS cert", clients("", true),
                           [&](Client& c, int) { return create(c); }});
     }

@@ -40,6 +40,7 @@
 #include "client/hotline_client.h"
 #include "common/log.h"
 #include "common/proto_time.h"
+#include "common/status_macros.h"
 #include "server/hotline_server.h"
 #include "storage/open_store.h"
 #include "workflow/clock.h"
@@ -115,7 +116,7 @@ bool Fill(storage::Store& store, int64_t count, absl::Time now) {
         const absl::Time due = received + absl::Hours(24 * 15);
         *t.mutable_reply_due_at() = ToProtoTime(due);
         v1::Event created;
-        if (absl::Status s = builder.AddNew(&t, &created); !s.ok()) return s;
+        RETURN_IF_ERROR(builder.AddNew(&t, &created));
         changes.events.clear();  // the history is not what is measured
         const v1::Ticket inserted = t;
         if (uniform(10) < 8) {
@@ -139,9 +140,7 @@ bool Fill(storage::Store& store, int64_t count, absl::Time now) {
           card.set_color(v1::Card::YELLOW);
           card.set_issuer("sweeper");
           *card.mutable_issue_time() = ToProtoTime(due);
-          if (absl::Status s = builder.AddNewCard(t, &card); !s.ok()) {
-            return s;
-          }
+          RETURN_IF_ERROR(builder.AddNewCard(t, &card));
         }
       }
       return store.CommitAndWait(std::move(changes));

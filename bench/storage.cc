@@ -54,6 +54,7 @@
 #include "client/hotline_client.h"
 #include "common/log.h"
 #include "common/proto_time.h"
+#include "common/status_macros.h"
 #include "server/hotline_server.h"
 #include "storage/open_store.h"
 #include "workflow/calendar.h"
@@ -276,10 +277,7 @@ class Replay {
 
     absl::Time now = received + absl::Seconds(30 + Uniform(1800));
     TicketChange created = NewTicket(draft, ActionContext{creator, now});
-    if (absl::Status s = builder.AddNew(&created.ticket, &created.event);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(builder.AddNew(&created.ticket, &created.event));
     ++counts_->versions;
     changes.create_requests.push_back({creator.ToString(), text_.Hex(32),
                                        storage::TicketId(created.ticket),
@@ -291,68 +289,47 @@ class Replay {
     // another department).
     int department = static_cast<int>(Uniform(CountyDepartments().size()));
     now += absl::Minutes(5 + Uniform(115));
-    if (absl::Status s = Dispatch(builder, t, department, now); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(Dispatch(builder, t, department, now));
     if (Uniform(100) < 5) {
       ++counts_->returned;
       now += absl::Minutes(30 + Uniform(210));
-      if (absl::Status s =
-              Step(builder, t, now, DepartmentActor(department),
-                   [&](const v1::Ticket& x, const ActionContext& c) {
-                     return Return(x, text_.Chinese(20, 40), "", c);
-                   });
-          !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(Step(builder, t, now, DepartmentActor(department),
+                           [&](const v1::Ticket& x, const ActionContext& c) {
+                             return Return(x, text_.Chinese(20, 40), "", c);
+                           }));
       department = (department + 1 +
                     static_cast<int>(Uniform(CountyDepartments().size() - 1))) %
                    static_cast<int>(CountyDepartments().size());
       now += absl::Minutes(30 + Uniform(150));
-      if (absl::Status s = Dispatch(builder, t, department, now); !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(Dispatch(builder, t, department, now));
     }
     // Acknowledge (签收).
     now += absl::Minutes(10 + Uniform(290));
-    if (absl::Status s = Step(builder, t, now, DepartmentActor(department),
-                              [&](const v1::Ticket& x, const ActionContext& c) {
-                                return Acknowledge(x, "", c, rules_);
-                              });
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(Step(builder, t, now, DepartmentActor(department),
+                         [&](const v1::Ticket& x, const ActionContext& c) {
+                           return Acknowledge(x, "", c, rules_);
+                         }));
     // In progress for k working days (a report each, 2% missed), then the
     // reply; a mean of 3.22 days gives ~3.2 reports a ticket.
     const int days = static_cast<int>(Uniform(7)) + (Uniform(1000) < 220);
-    if (absl::Status s =
-            WorkAndReply(builder, changes, t, department, days, now);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(WorkAndReply(builder, changes, t, department, days, now));
     if (Uniform(100) < 90) {
-      if (absl::Status s = CloseTicket(builder, t, now); !s.ok()) return s;
+      RETURN_IF_ERROR(CloseTicket(builder, t, now));
     }
     // ~2% are reopened by the bureau (a complaint about the reply), worked
     // on for 1-3 more days, replied and mostly closed again.
     if (Uniform(100) < 2) {
       ++counts_->reopened;
       now += absl::Hours(1 + Uniform(47));
-      if (absl::Status s =
-              Step(builder, t, now, Principal::Bureau(),
-                   [&](const v1::Ticket& x, const ActionContext& c) {
-                     return Reopen(x, text_.Chinese(20, 40), "", c, rules_);
-                   });
-          !s.ok()) {
-        return s;
-      }
-      if (absl::Status s = WorkAndReply(builder, changes, t, department,
-                                        1 + static_cast<int>(Uniform(3)), now);
-          !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(Step(builder, t, now, Principal::Bureau(),
+                           [&](const v1::Ticket& x, const ActionContext& c) {
+                             return Reopen(x, text_.Chinese(20, 40), "", c,
+                                           rules_);
+                           }));
+      RETURN_IF_ERROR(WorkAndReply(builder, changes, t, department,
+                                   1 + static_cast<int>(Uniform(3)), now));
       if (Uniform(100) < 90) {
-        if (absl::Status s = CloseTicket(builder, t, now); !s.ok()) return s;
+        RETURN_IF_ERROR(CloseTicket(builder, t, now));
       }
     }
     ++counts_->tickets;
@@ -381,34 +358,27 @@ class Replay {
                     const Principal& actor, const Rule& rule) {
     const ActionContext context{actor, now};
     SweepResult due = Sweep(t, now, rules_);
-    absl::StatusOr<TicketChange> change = rule(due.ticket, context);
-    if (!change.ok()) return change.status();
+    ASSIGN_OR_RETURN(TicketChange change, rule(due.ticket, context));
     v1::Ticket before = t;
     if (!due.steps.empty()) {
       builder.AddVersion(before, &due.ticket);
       ++counts_->versions;
-      if (absl::Status s =
-              builder.AddSweepSteps(due.ticket, due.steps, &counts_->sweep);
-          !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(
+          builder.AddSweepSteps(due.ticket, due.steps, &counts_->sweep));
       before = due.ticket;
     }
-    builder.AddVersion(before, &change->ticket);
+    builder.AddVersion(before, &change.ticket);
     ++counts_->versions;
-    builder.AddEvent(change->event);
-    SweepResult after = Sweep(change->ticket, now, rules_);
+    builder.AddEvent(change.event);
+    SweepResult after = Sweep(change.ticket, now, rules_);
     if (after.steps.empty()) {
-      t = change->ticket;
+      t = change.ticket;
       return absl::OkStatus();
     }
-    builder.AddVersion(change->ticket, &after.ticket);
+    builder.AddVersion(change.ticket, &after.ticket);
     ++counts_->versions;
-    if (absl::Status s =
-            builder.AddSweepSteps(after.ticket, after.steps, &counts_->sweep);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(
+        builder.AddSweepSteps(after.ticket, after.steps, &counts_->sweep));
     t = after.ticket;
     return absl::OkStatus();
   }
@@ -443,14 +413,11 @@ class Replay {
       if (Uniform(100) < 2) continue;  // missed: the sweep settles it so
       now = at;
       const std::string progress = text_.Chinese(20, 40);
-      if (absl::Status s =
-              Step(builder, t, now, actor,
-                   [&](const v1::Ticket& x, const ActionContext& c) {
-                     return RecordDailyReport(x, working[i], progress, c);
-                   });
-          !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(Step(builder, t, now, actor,
+                           [&](const v1::Ticket& x, const ActionContext& c) {
+                             return RecordDailyReport(x, working[i], progress,
+                                                      c);
+                           }));
       v1::DailyReport report;
       report.set_ticket(t.name());
       report.set_department(t.department());
@@ -660,9 +627,7 @@ absl::Status FillForLists(storage::Store& store, int64_t count) {
   for (int i = 0; i < kListDepartments; ++i) {
     departments.push_back({absl::StrCat("d", i), absl::StrCat("部门", i)});
   }
-  if (absl::Status s = CreateDepartments(store, departments); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CreateDepartments(store, departments));
   const absl::TimeZone zone = Beijing();
   const absl::Time year = absl::FromCivil(absl::CivilDay(2025, 1, 1), zone);
   std::mt19937_64 random(20250102);
@@ -716,7 +681,7 @@ absl::Status FillForLists(storage::Store& store, int64_t count) {
       created.set_actor("bureau");
       *created.mutable_time() = ToProtoTime(received);
       created.set_state_after(v1::Ticket::RECEIVED);
-      if (absl::Status st = builder.AddNew(&t, &created); !st.ok()) return st;
+      RETURN_IF_ERROR(builder.AddNew(&t, &created));
       if (state != v1::Ticket::RECEIVED) {
         v1::Event dispatched;
         dispatched.set_ticket(t.name());
@@ -752,15 +717,11 @@ absl::Status FillForLists(storage::Store& store, int64_t count) {
           card.set_reason(text.Chinese(15, 30));
           *card.mutable_issue_time() =
               ToProtoTime(received + absl::Hours(24 * 15));
-          if (absl::Status st = builder.AddNewCard(t, &card); !st.ok()) {
-            return st;
-          }
+          RETURN_IF_ERROR(builder.AddNewCard(t, &card));
         }
       }
     }
-    if (absl::Status s = store.CommitAndWait(std::move(changes)); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(store.CommitAndWait(std::move(changes)));
     done += batch;
     if (done % 100000 == 0 || done == count) {
       std::cerr << absl::StrFormat(
@@ -789,9 +750,8 @@ std::vector<ListCase> ListCases(int64_t middle_ticket, int64_t middle_seq) {
            v1::ListTicketsRequest request;
            request.set_page_size(50);
            request.set_filter(filter);
-           absl::StatusOr<v1::ListTicketsResponse> r = c.ListTickets(request);
-           if (!r.ok()) return r.status();
-           return r->tickets_size();
+           ASSIGN_OR_RETURN(v1::ListTicketsResponse r, c.ListTickets(request));
+           return r.tickets_size();
          }});
   };
   const std::string d3 = "department = \"departments/d3\"";
@@ -827,10 +787,9 @@ std::vector<ListCase> ListCases(int64_t middle_ticket, int64_t middle_seq) {
                      request.set_parent(
                          absl::StrCat("tickets/", middle_ticket));
                      request.set_page_size(50);
-                     absl::StatusOr<v1::ListTicketEventsResponse> r =
-                         c.ListTicketEvents(request);
-                     if (!r.ok()) return r.status();
-                     return r->events_size();
+                     ASSIGN_OR_RETURN(v1::ListTicketEventsResponse r,
+                                      c.ListTicketEvents(request));
+                     return r.events_size();
                    }});
   // The change feed: the time to the 50th event of a fresh stream.
   auto feed = [&](const std::string& name, bool department, int64_t after,
@@ -841,14 +800,11 @@ std::vector<ListCase> ListCases(int64_t middle_ticket, int64_t middle_seq) {
                        request.set_department(filter_department);
                        WatchControl control;
                        int seen = 0;
-                       absl::Status s = c.Watch(
-                           request,
-                           [&](const v1::Event&) {
-                             if (++seen == 50) control.Stop();
-                             return absl::OkStatus();
-                           },
-                           &control);
-                       if (!s.ok()) return s;
+                       auto on_event = [&](const v1::Event&) {
+                         if (++seen == 50) control.Stop();
+                         return absl::OkStatus();
+                       };
+                       RETURN_IF_ERROR(c.Watch(request, on_event, &control));
                        return seen;
                      }});
   };
@@ -867,10 +823,9 @@ std::vector<ListCase> ListCases(int64_t middle_ticket, int64_t middle_seq) {
                        request.set_department(filter_department);
                        request.set_color(color);
                        request.set_page_size(50);
-                       absl::StatusOr<v1::ListCardsResponse> r =
-                           c.ListCards(request);
-                       if (!r.ok()) return r.status();
-                       return r->cards_size();
+                       ASSIGN_OR_RETURN(v1::ListCardsResponse r,
+                                        c.ListCards(request));
+                       return r.cards_size();
                      }});
   };
   cards("bureau cards", false, "", v1::Card::COLOR_UNSPECIFIED);
@@ -889,10 +844,9 @@ std::vector<ListCase> ListCases(int64_t middle_ticket, int64_t middle_seq) {
                        request.set_department(filter_department);
                        request.set_from_date(from);
                        request.set_page_size(50);
-                       absl::StatusOr<v1::ListDailyReportsResponse> r =
-                           c.ListDailyReports(request);
-                       if (!r.ok()) return r.status();
-                       return r->reports_size();
+                       ASSIGN_OR_RETURN(v1::ListDailyReportsResponse r,
+                                        c.ListDailyReports(request));
+                       return r.reports_size();
                      }});
   };
   reports("bureau reports", false, "", "");

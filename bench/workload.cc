@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/status_macros.h"
 
 namespace hotline::bench {
 
@@ -35,34 +36,28 @@ absl::StatusOr<Department> MakeDepartment(Client& bureau) {
   }
   v1::CreateTokenRequest token;
   token.mutable_token()->set_principal("department/" + out.id);
-  absl::StatusOr<v1::Token> made_token = bureau.CreateToken(token);
-  if (!made_token.ok()) return made_token.status();
-  out.token = made_token->secret();
+  ASSIGN_OR_RETURN(v1::Token made_token, bureau.CreateToken(token));
+  out.token = made_token.secret();
   return out;
 }
 
 absl::Status RunLifecycle(Client& bureau, Client& department_client,
                           const std::string& department) {
-  absl::StatusOr<v1::Ticket> t = bureau.CreateTicket(Draft());
-  if (!t.ok()) return t.status();
+  ASSIGN_OR_RETURN(v1::Ticket t, bureau.CreateTicket(Draft()));
   v1::DispatchTicketRequest dispatch;
-  dispatch.set_name(t->name());
+  dispatch.set_name(t.name());
   dispatch.set_department("departments/" + department);
-  if (auto s = bureau.DispatchTicket(dispatch); !s.ok()) return s.status();
+  RETURN_IF_ERROR(bureau.DispatchTicket(dispatch).status());
   v1::AcknowledgeTicketRequest ack;
-  ack.set_name(t->name());
-  if (auto s = department_client.AcknowledgeTicket(ack); !s.ok()) {
-    return s.status();
-  }
+  ack.set_name(t.name());
+  RETURN_IF_ERROR(department_client.AcknowledgeTicket(ack).status());
   v1::ReplyTicketRequest reply;
-  reply.set_name(t->name());
+  reply.set_name(t.name());
   reply.set_reply_text("已处理");
   reply.set_outcome(v1::Ticket::RESOLVED);
-  if (auto s = department_client.ReplyTicket(reply); !s.ok()) {
-    return s.status();
-  }
+  RETURN_IF_ERROR(department_client.ReplyTicket(reply).status());
   v1::CloseTicketRequest close;
-  close.set_name(t->name());
+  close.set_name(t.name());
   close.set_satisfaction(v1::Ticket::SATISFIED);
   return bureau.CloseTicket(close).status();
 }
