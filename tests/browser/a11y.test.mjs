@@ -12,8 +12,9 @@ import {axeViolations, recordLayoutShift, layoutShift} from './page_checks.mjs';
 const WIDTHS = [390, 1280];
 
 // Departments, and tickets in every state with cards (a red one too), a
-// return, a pending extension and a daily report; the clock past one
-// reply deadline so the sweeper's texts are there.
+// return under review, a pending extension, a pending and an approved
+// suspension (挂起) and a daily report; the clock past one reply deadline
+// so the sweeper's texts are there.
 async function seed(server) {
   const {api} = server;
   const housingToken = await api.department('housing', '县住房和城乡建设局');
@@ -34,27 +35,36 @@ async function seed(server) {
   await housing.post(`/v1/${replied.name}:acknowledge`, {});
   await housing.post(`/v1/${replied.name}:reply`, {outcome: 'RESOLVED', replyText: '已处理。'});
   for (let i = 0; i < 3; i++) await api.ticket({title: `待签收 ${i}`, urgency: i ? 'NORMAL' : 'URGENT'}, 'departments/housing');
+  const waiting = [];
+  for (const title of ['挂起待批的工单', '已挂起的工单']) {
+    const t = await api.ticket({title, type: 'HELP'}, 'departments/housing');
+    await housing.post(`/v1/${t.name}:acknowledge`, {});
+    await housing.post(`/v1/${t.name}:requestSuspension`, {reason: '等待法院判决。', expectedEnd: '2021-05-01T09:00:00Z'});
+    waiting.push(t);
+  }
+  await api.post(`/v1/${waiting[1].name}:approveSuspension`, {});
   // Past tickets[0..3]'s reply deadline (2 working days): yellow cards by the
   // sweeper; the pending extension holds tickets[1]'s.
   await api.post('/v1/clock:advance', {to: new Date(Date.parse(tickets[0].replyDueAt) + 3600e3).toISOString()});
-  return {housingToken, ticket: tickets[2], replied};
+  return {housingToken, ticket: tickets[2], replied, suspended: waiting[1]};
 }
 
 const BUREAU_PAGES = [
   ['#/dashboard', '#kpis .tile'], ['#/dispatch', '#dispatch-list li'], ['#/tickets', '#ticket-results table'],
-  ['ticket', '#ticket-history table'], ['#/cards', '#cards-table table'], ['#/extensions', '#extension-list li'],
+  ['ticket', '#ticket-history table'], ['suspended', '#ticket-history table'], ['#/cards', '#cards-table table'],
+  ['#/extensions', '#suspended-list li'],
   ['#/report', '#report-output #report-zh'], ['#/admin', '#token-table table'],
 ];
 const DEPT_PAGES = [
   ['#/desk', '#queue-in-progress table'], ['#/daily', '#daily-form'], ['#/mine', '.tiles'],
-  ['#/tickets', '#ticket-results table'], ['ticket', '#ticket-history table'],
+  ['#/tickets', '#ticket-results table'], ['ticket', '#ticket-history table'], ['suspended', '#ticket-history table'],
 ];
 
 test('axe: no serious or critical violation on any page, bureau and department, 390 and 1280 px', {timeout: 280000}, async () => {
   const server = await startServer();
   const browser = await launchBrowser();
   try {
-    const {housingToken, ticket} = await seed(server);
+    const {housingToken, ticket, suspended} = await seed(server);
     const found = [];
     const signin = await openPage(browser, server.base);
     for (const width of WIDTHS) {
@@ -68,7 +78,8 @@ test('axe: no serious or critical violation on any page, bureau and department, 
       for (const width of WIDTHS) {
         await page.setViewport({width, height: 800});
         for (const [route, ready] of pages) {
-          const hash = route === 'ticket' ? `#/tickets/${ticket.name.split('/').pop()}` : route;
+          const hash = route === 'ticket' ? `#/tickets/${ticket.name.split('/').pop()}`
+            : route === 'suspended' ? `#/tickets/${suspended.name.split('/').pop()}` : route;
           await page.evaluate(() => { location.hash = '#/nowhere'; });
           await page.waitForSelector('main h1');
           await page.evaluate((x) => { location.hash = x; }, hash);

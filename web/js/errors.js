@@ -17,6 +17,8 @@ const METHOD = {
   GetDailyReportCompliance: '查看一日一报情况', CreateDepartment: '创建部门', CreateToken: '创建令牌',
   ListTokens: '查看令牌', RevokeToken: '吊销令牌', GetStatistics: '查看统计', AdvanceClock: '推进时钟',
   CreateBackup: '备份数据库', WatchEvents: '接收实时推送',
+  RefuseReturn: '驳回退单', RequestSuspension: '申请挂起', ApproveSuspension: '批准挂起',
+  RejectSuspension: '驳回挂起', 'ApproveSuspension or RejectSuspension': '审批挂起', ResumeTicket: '恢复办理',
 };
 
 export function methodName(m) {
@@ -75,6 +77,13 @@ export const REASON_TEXT = {
   NOT_A_WORKING_DAY: (m) => `${m.date || '今天'}不是工作日,无需一日一报。`,
   NOT_IN_REHEARSAL: () => '服务器运行在真实时钟上(非演练模式),不能推进时钟。',
   BACKUP_NOT_CONFIGURED: () => '服务器未配置备份目录(--backup_dir),不能备份。',
+  RETURN_NOT_REVIEWABLE: (m) => `${ticketOf(m)}的退单发生在退单审核启用之前,没有可退回的原承办信息,请直接重新派单。`,
+  SUSPENSION_PENDING: (m) => `${ticketOf(m)}已有一项挂起申请等待局端审批。`,
+  SUSPENSION_NOT_PENDING: (m) => (m.expected_end
+    ? `${ticketOf(m)}的挂起申请预计结束时间(${fmtTime(m.expected_end)})已过,申请已失效,请驳回后由部门重新申请。`
+    : `${ticketOf(m)}没有待审批的挂起申请。`),
+  SUSPENSION_TOO_LONG: (m) => `挂起的预计结束时间${m.expected_end ? `(${fmtTime(m.expected_end)})` : ''}须晚于现在,`
+    + `且自申请时起不超过${m.suspension_max_days ? ` ${m.suspension_max_days} 天` : '规定的最长天数'}。`,
   DISK_FULL: () => '服务器磁盘已满,本次操作未保存。请联系管理员清理空间后重试。',
   FEED_STALLED: () => '实时推送因长时间未读取而中断,正在重新连接。',
   SERVER_UNAVAILABLE: () => '服务器正在启动或关闭,请稍后重试。',
@@ -107,6 +116,7 @@ const FIELD = {
   progress: '进展', entries: '进展', date: '日期', display_name: '名称', department_id: '部门标识',
   principal: '身份', title: '标题', content: '诉求内容', topic: '类别', type: '类型', ticket: '工单编号',
   color: '颜色', filter: '查询条件', by: '推进时长', to: '推进到',
+  expected_end: '预计结束时间', expectedEnd: '预计结束时间',
 };
 
 // The Chinese message for a google.rpc.Status body.

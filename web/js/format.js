@@ -3,9 +3,9 @@
 
 export const STATE = {
   RECEIVED: '待派单', DISPATCHED: '待签收', IN_PROGRESS: '办理中',
-  REPLIED: '已回复', CLOSED: '已办结', RETURNED: '已退单',
+  REPLIED: '已回复', CLOSED: '已办结', RETURNED: '已退单', SUSPENDED: '已挂起',
 };
-export const STATE_ORDER = ['RECEIVED', 'RETURNED', 'DISPATCHED', 'IN_PROGRESS', 'REPLIED', 'CLOSED'];
+export const STATE_ORDER = ['RECEIVED', 'RETURNED', 'DISPATCHED', 'IN_PROGRESS', 'SUSPENDED', 'REPLIED', 'CLOSED'];
 export const TYPE = {
   INQUIRY: '咨询', HELP: '求助', SUGGESTION: '建议', COMPLAINT: '投诉', REPORT: '举报', OTHER: '其他',
 };
@@ -21,6 +21,8 @@ export const EVENT = {
   CARD_ISSUED: '亮牌', CARD_REVOKED: '撤销亮牌', EXTENSION_REQUESTED: '申请延期',
   EXTENSION_APPROVED: '批准延期', EXTENSION_REJECTED: '驳回延期', DAILY_REPORT: '一日一报',
   DAILY_REPORT_MISSED: '一日一报缺报', DEADLINES_RECOMPUTED: '时限重算',
+  RETURN_REFUSED: '驳回退单', SUSPENSION_REQUESTED: '申请挂起', SUSPENSION_APPROVED: '批准挂起',
+  SUSPENSION_REJECTED: '驳回挂起', RESUMED: '恢复办理',
 };
 
 export const label = (table, key) => (key && table[key]) || key || '—';
@@ -29,6 +31,7 @@ let zone = 'Asia/Shanghai';
 let timeFmt = null;
 let dateFmt = null;
 let isoDateFmt = null;
+let partsFmt = null;
 
 export function setTimeZone(tz) {
   zone = tz || 'Asia/Shanghai';
@@ -38,6 +41,8 @@ export function setTimeZone(tz) {
   });
   dateFmt = new Intl.DateTimeFormat('zh-CN', {timeZone: zone, month: 'numeric', day: 'numeric'});
   isoDateFmt = new Intl.DateTimeFormat('en-CA', {timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit'});
+  partsFmt = new Intl.DateTimeFormat('en-CA', {timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23'});
 }
 setTimeZone(zone);
 
@@ -123,4 +128,35 @@ export function remaining(dueTs, now) {
   if (days > 0) return `${sign}${days}天${hours}小时`;
   if (hours > 0) return `${sign}${hours}小时${minutes}分`;
   return `${sign}${minutes}分钟`;
+}
+
+// A wall-clock time in the bureau's zone, as an <input type=datetime-local>
+// holds it ("YYYY-MM-DDTHH:MM"), and back: what the clerk types means the
+// bureau's time whatever zone the browser is in.
+function wallClock(ms) {
+  const p = Object.fromEntries(partsFmt.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return {y: +p.year, mo: +p.month, d: +p.day, h: +p.hour % 24, mi: +p.minute, s: +p.second};
+}
+const pad2 = (n) => String(n).padStart(2, '0');
+
+// ms since the epoch -> "YYYY-MM-DDTHH:MM" in the bureau's zone.
+export function localInputValue(ms) {
+  const w = wallClock(ms);
+  return `${w.y}-${pad2(w.mo)}-${pad2(w.d)}T${pad2(w.h)}:${pad2(w.mi)}`;
+}
+
+// "YYYY-MM-DDTHH:MM" in the bureau's zone -> ms since the epoch; NaN when
+// it is not such a value.
+export function zonedTimeMs(value) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value || '');
+  if (!m) return NaN;
+  const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+  const offset = (ms) => {
+    const w = wallClock(ms);
+    return Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - Math.floor(ms / 1000) * 1000;
+  };
+  // The zone's offset near the wall time, then at the instant found (they
+  // differ only across a change of offset).
+  const guess = wall - offset(wall);
+  return wall - offset(guess);
 }

@@ -28,6 +28,7 @@ export function eventNote(e) {
     case 'ACK_OVERDUE': text = '超过签收时限未签收'; break;
     case 'DUE_SOON': text = '办理时限临近(预警)'; break;
     case 'CARD_ISSUED': text = sweeperCardText(e.cardColor, stored); break;
+    case 'RESUMED': text = '挂起到期,自动恢复办理,时限按剩余工作时间顺延'; break;
     case 'DAILY_REPORT_MISSED': text = e.reportDate ? `${zhDate(e.reportDate)}未报一日一报` : '当日未报一日一报'; break;
     case 'DEADLINES_RECOMPUTED': {
       const m = stored.match(/covers through (\d{4}-\d{2}-\d{2})/);

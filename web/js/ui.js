@@ -20,6 +20,7 @@ export function cardBadges(t) {
     t.redCards ? h('span', {class: 'badge card-red'}, `红牌×${t.redCards}`) : null,
     t.dueSoon ? h('span', {class: 'badge due-today'}, '预警') : null,
     t.pendingExtension ? h('span', {class: 'badge ext'}, '延期待批') : null,
+    t.pendingSuspension ? h('span', {class: 'badge ext'}, '挂起待批') : null,
   ];
 }
 

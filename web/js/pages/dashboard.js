@@ -7,7 +7,7 @@ import {columnChart, departmentChart, deadlineChart, chartWidth} from '../charts
 import {principalLabel} from '../names.js';
 import {cardNote, noteNodes} from '../texts.js';
 
-const OPEN_STATES = ['RECEIVED', 'RETURNED', 'DISPATCHED', 'IN_PROGRESS', 'REPLIED'];
+const OPEN_STATES = ['RECEIVED', 'RETURNED', 'DISPATCHED', 'IN_PROGRESS', 'SUSPENDED', 'REPLIED'];
 
 // A figure that opens the list it counts.
 function tile(key, title, value, cls, href, note) {
@@ -77,9 +77,11 @@ export async function render(ctx) {
       tile('on-time', '本月按时办结率', permille(month.onTimeRatePermille), 'tile-info', '#/report'));
 
     // Open tickets by deadline.
-    const buckets = {overdue: 0, today: 0, soon: 0, later: 0, none: 0};
+    const buckets = {overdue: 0, today: 0, soon: 0, later: 0, none: 0, suspended: 0};
     for (const t of open) {
       if (t.state === 'REPLIED') continue;
+      // Its clock stands: neither due nor overdue.
+      if (t.state === 'SUSPENDED') { buckets.suspended += 1; continue; }
       const due = t.replyDueAt;
       if (!due) { buckets.none += 1; continue; }
       const ms = Date.parse(due);
@@ -103,14 +105,21 @@ export async function render(ctx) {
     replace(deptCharts, departmentChart('各部门本月', rows.filter((r) => r.label !== '未转派(含退回)'),
       {width: chartWidth(avail, window.matchMedia('(max-width: 760px)').matches ? 1 : 2)}));
 
+    // 挂起 and 不当退单 only in a month that has them: a month without
+    // looks as it always did.
+    const showSuspended = num(month.suspended) > 0;
+    const showRefused = num(month.refusedReturns) > 0;
     replace(deptBox, table(
-      ['部门', '受理', '已回复', '按时回复', '未超期未回复', '超期未回复', '黄牌', '红牌', '按时办结率', '一日一报'],
+      ['部门', '受理', '已回复', '按时回复', '未超期未回复', '超期未回复', ...(showSuspended ? ['挂起'] : []),
+        ...(showRefused ? ['不当退单'] : []), '黄牌', '红牌', '按时办结率', '一日一报'],
       (monthStats.departments || []).map((r) => {
         const f = r.figures || {};
         return h('tr', {dataset: {department: r.department || ''}},
           h('th', {scope: 'row'}, r.department ? r.displayName || deptName(depts, r.department) : '未转派(含退回)'),
           h('td', null, num(f.received)), h('td', null, num(f.replied)), h('td', null, num(f.repliedOnTime)),
           h('td', null, num(f.pendingNotOverdue)), h('td', {class: num(f.pendingOverdue) ? 'bad' : ''}, num(f.pendingOverdue)),
+          showSuspended ? h('td', {dataset: {figure: 'suspended'}}, num(f.suspended)) : null,
+          showRefused ? h('td', {dataset: {figure: 'refusedReturns'}}, num(f.refusedReturns)) : null,
           h('td', null, num(f.yellowCards)), h('td', null, num(f.redCards)),
           h('td', {class: 'rate'}, permille(f.onTimeRatePermille)),
           h('td', null, `${num(f.reportsGiven)}/${num(f.reportsOwed)}`));

@@ -2,8 +2,10 @@
 // top and marked by how close it is; tickets in progress with their
 // deadlines coloured the same way, due soon first; and what today's daily
 // report (一日一报) asks, by the working-day calendar: on a day off nothing
-// is owed, and the desk says when the next report is due. Live: a ticket
-// the bureau dispatches appears without a reload.
+// is owed, and the desk says when the next report is due. Suspended
+// tickets (挂起) have a list of their own: their clock stands, so they are
+// neither due nor overdue. Live: a ticket the bureau dispatches appears
+// without a reload.
 import {h, replace} from '../dom.js';
 import * as api from '../api.js';
 import {fmtTime, localDate, zhDate, zhWeekday, urgencyOf, URGENCY, label} from '../format.js';
@@ -27,6 +29,7 @@ export async function render(ctx) {
   const toSign = h('div', {id: 'queue-dispatched'});
   const working = h('div', {id: 'queue-in-progress'});
   const replied = h('div', {id: 'queue-replied'});
+  const suspended = h('div', {id: 'queue-suspended'});
   const counts = h('p', {class: 'muted', id: 'queue-counts', 'aria-live': 'polite'});
   const daily = h('p', {class: 'daily-status', id: 'daily-status'});
   const page = h('div', null,
@@ -35,6 +38,7 @@ export async function render(ctx) {
     panel('办理中(临近时限的在前)', h('p', {class: 'legend'},
       h('span', {class: 'badge due-overdue'}, '已超期'), h('span', {class: 'badge due-today'}, '24小时内'),
       h('span', {class: 'badge due-soon'}, '3日内'), h('span', {class: 'badge due-later'}, '时限充足')), daily, working),
+    panel('已挂起(时限暂停)', suspended),
     panel('已回复,待局端办结', replied));
 
   function showDaily(items, today) {
@@ -60,12 +64,13 @@ export async function render(ctx) {
 
   async function load() {
     await ctx.refreshCaller();
-    const [d, p, r] = await Promise.all(['DISPATCHED', 'IN_PROGRESS', 'REPLIED'].map((st) =>
+    const [d, p, r, s] = await Promise.all(['DISPATCHED', 'IN_PROGRESS', 'REPLIED', 'SUSPENDED'].map((st) =>
       api.listAll('/v1/tickets', 'tickets', {filter: `state = ${st}`}, 2000)));
     if (!ctx.isCurrent()) return;
     const now = ctx.nowMs();
     const today = ctx.caller.today;
-    counts.textContent = `待签收 ${d.items.length} 件 · 办理中 ${p.items.length} 件 · 待办结 ${r.items.length} 件`;
+    counts.textContent = `待签收 ${d.items.length} 件 · 办理中 ${p.items.length} 件`
+      + `${s.items.length ? ` · 已挂起 ${s.items.length} 件` : ''} · 待办结 ${r.items.length} 件`;
     replace(toSign, table(['工单', '紧急程度', '类型/类别', '派单时间', '签收时限', '办理时限', ''], d.items
       .sort((a, b) => firstDue(a) - firstDue(b) || Number(api.idOf(a.name)) - Number(api.idOf(b.name)))
       .map((t) => {
@@ -88,8 +93,15 @@ export async function render(ctx) {
       .map((t) => h('tr', {dataset: {ticket: t.name}}, h('td', null, ticketLink(t)), h('td', null, ticketSummary(t)),
         h('td', null, deadlineBadge(t.replyDueAt, now)), h('td', null, cardBadges(t)),
         h('td', {class: 'daily-cell'}, dailyBadge(t, today)),
-        h('td', null, h('a', {href: `#/tickets/${api.idOf(t.name)}`, class: 'button-link'}, '回复 / 退单 / 延期'))))));
+        h('td', null, h('a', {href: `#/tickets/${api.idOf(t.name)}`, class: 'button-link'}, '回复 / 退单 / 延期 / 挂起'))))));
     showDaily(p.items, today);
+    const end = (t) => Date.parse((t.suspension || {}).expectedEnd || '9999-12-31T00:00:00Z');
+    replace(suspended, table(['工单', '类型/类别', '挂起起始', '预计恢复', '挂起理由', ''], s.items
+      .sort((a, b) => end(a) - end(b))
+      .map((t) => h('tr', {dataset: {ticket: t.name}}, h('td', null, ticketLink(t), ' ', stateBadge(t.state)), h('td', null, ticketSummary(t)),
+        h('td', null, fmtTime((t.suspension || {}).startTime)), h('td', null, fmtTime((t.suspension || {}).expectedEnd)),
+        h('td', {class: 'note'}, (t.suspension || {}).reason || ''),
+        h('td', null, h('a', {href: `#/tickets/${api.idOf(t.name)}`, class: 'button-link'}, '恢复办理'))))));
     replace(replied, table(['工单', '状态', '回复时间'], r.items.map((t) => h('tr', {dataset: {ticket: t.name}},
       h('td', null, ticketLink(t)), h('td', null, stateBadge(t.state)), h('td', null, fmtTime(t.repliedAt))))));
   }

@@ -1,8 +1,12 @@
 // Bureau: the dispatch queue — received and returned tickets to a
-// department, with search.
+// department, with search. A returned ticket (退单) is under review
+// (派单异议审核): the bureau accepts the return by dispatching it to
+// another department (改派), or refuses it (驳回退单, with a reason): the
+// ticket goes back to the department that returned it, its first
+// dispatch's deadlines still running.
 import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
-import {fmtTime} from '../format.js';
+import {STATE, label, fmtTime, fmtDue} from '../format.js';
 import {stateBadge, ticketLink, ticketSummary, departments, deptName, debounced, act} from '../ui.js';
 
 export async function render(ctx) {
@@ -11,15 +15,17 @@ export async function render(ctx) {
   const list = h('ul', {class: 'cards-list', id: 'dispatch-list'});
   ctx.main.appendChild(h('div', null,
     h('div', {class: 'page-head'}, h('h1', null, '派单'), count),
-    h('p', {class: 'hint'}, '待派单(新受理)与已退单的工单。选择承办部门后派单;派单后部门实时收到。'),
+    h('p', {class: 'hint'}, '待派单(新受理)与已退单的工单。选择承办部门后派单;派单后部门实时收到。'
+      + '退单须审核:同意退单则改派其他部门;不同意则填写理由驳回退单,工单退回原部门,时限仍从首次派单起计算。'),
     h('div', {class: 'toolbar'}, field('搜索', search)),
     list));
 
   let tickets = [];
   let depts = [];
-  const drafts = new Map(); // ticket name -> {department, note}
-  // A returned ticket's latest return: {department, reason, time}. The
-  // ticket does not carry it; its history does (RETURNED events).
+  const drafts = new Map(); // ticket name -> {department, note, refusal}
+  // A returned ticket's latest return, {department, reason, time}, for a
+  // return made before returns were kept for review (the ticket has no
+  // pendingReturn): from its history (RETURNED events).
   const returns = new Map();
 
   function matches(t, q) {
@@ -30,17 +36,27 @@ export async function render(ctx) {
   }
 
   function row(t) {
-    const options = [{value: '', label: '— 选择部门 —'}, ...depts.map((d) => ({value: d.name, label: d.displayName || d.name}))];
+    const review = t.state === 'RETURNED' ? t.pendingReturn : null;
+    // Sending a returned ticket back to the department that returned it is
+    // the refusal below (its deadlines keep running), not a new dispatch.
+    const choices = depts.filter((d) => !review || d.name !== review.department);
+    const options = [{value: '', label: '— 选择部门 —'}, ...choices.map((d) => ({value: d.name, label: d.displayName || d.name}))];
     const dept = select(options, {name: 'department', required: true});
     const note = h('input', {type: 'text', name: 'note', maxlength: 2000, placeholder: '可选'});
+    const refusal = review ? h('input', {type: 'text', name: 'refusal', maxlength: 2000, placeholder: '为何属于该部门职责'}) : null;
     // What the person chose or typed survives the live refreshes.
     const kept = drafts.get(t.name);
-    if (kept) { dept.value = kept.department; note.value = kept.note; }
-    const keep = () => drafts.set(t.name, {department: dept.value, note: note.value});
+    if (kept) {
+      dept.value = kept.department;
+      note.value = kept.note;
+      if (refusal) refusal.value = kept.refusal || '';
+    }
+    const keep = () => drafts.set(t.name, {department: dept.value, note: note.value, refusal: refusal ? refusal.value : ''});
     dept.addEventListener('change', keep);
     note.addEventListener('input', keep);
-    const button = h('button', {type: 'submit', class: 'primary'}, '派单');
-    const form = h('form', {class: 'inline-form dispatch-form'}, field('承办部门', dept), field('派单说明', note), button);
+    if (refusal) refusal.addEventListener('input', keep);
+    const button = h('button', {type: 'submit', class: 'primary'}, review ? '改派' : '派单');
+    const form = h('form', {class: 'inline-form dispatch-form'}, field(review ? '改派部门(同意退单)' : '承办部门', dept), field('派单说明', note), button);
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       if (!dept.value) { ctx.flash('请选择承办部门。', 'error'); dept.focus(); return; }
@@ -59,19 +75,47 @@ export async function render(ctx) {
       returnNote(t),
       t.address ? h('div', {class: 'muted'}, `地址:${t.address}`) : null,
       h('p', {class: 'content'}, (t.content || '').slice(0, 200)),
-      form);
+      form,
+      review ? refuseForm(t, review, refusal) : null);
+  }
+
+  // 驳回退单: the ticket goes back to the department that returned it.
+  function refuseForm(t, review, refusal) {
+    const button = h('button', {type: 'submit', class: 'danger'}, '驳回退单');
+    const form = h('form', {class: 'inline-form refuse-form', dataset: {action: 'refuseReturn'}},
+      field(`驳回理由(退回${deptName(depts, review.department)})`, refusal), button);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      if (!refusal.value.trim()) {
+        ctx.flash('驳回退单需要填写理由:说明为何属于该部门职责。', 'error');
+        refusal.focus();
+        return;
+      }
+      const done = await act(ctx, button, () => api.post(`/v1/${t.name}:refuseReturn`, {
+        reason: refusal.value, etag: t.etag, requestId: api.requestId()}));
+      if (done) {
+        drafts.delete(t.name);
+        ctx.flash(`已驳回退单:工单 #${api.idOf(t.name)} 退回 ${deptName(depts, review.department)},原时限继续计算。`);
+        reload();
+      }
+    });
+    return form;
   }
 
   function returnNote(t) {
-    const r = t.state === 'RETURNED' ? returns.get(t.name) : null;
+    if (t.state !== 'RETURNED') return null;
+    const review = t.pendingReturn;
+    const r = review ? {department: review.department, reason: review.reason, time: review.returnTime} : returns.get(t.name);
     if (!r) return null;
     return h('div', {class: 'return-note'},
       h('strong', null, `${r.department ? deptName(depts, r.department) : '承办部门'}退单`),
-      h('span', {class: 'muted'}, `(${fmtTime(r.time)})`), ':', r.reason || '(未说明理由)');
+      h('span', {class: 'muted'}, `(${fmtTime(r.time)})`), ':', r.reason || '(未说明理由)',
+      review ? h('div', {class: 'muted'}, `退单前:${label(STATE, review.state)},办理时限 ${fmtDue(review.replyDueAt)}`
+        + `${review.extensionCount ? `(已延期 ${review.extensionCount} 次)` : ''};驳回后按原时限继续计算。`) : null);
   }
 
   async function loadReturns(list) {
-    const missing = list.filter((t) => t.state === 'RETURNED'
+    const missing = list.filter((t) => t.state === 'RETURNED' && !t.pendingReturn
       && (!returns.has(t.name) || returns.get(t.name).etag !== t.etag));
     await Promise.all(missing.map(async (t) => {
       const {items} = await api.listAll(`/v1/${t.name}/events`, 'events');
@@ -112,7 +156,7 @@ export async function render(ctx) {
 
   search.addEventListener('input', show);
   const reload = debounced(() => load().catch((e) => ctx.isCurrent() && ctx.fail(e)), 300);
-  ctx.onFeed((ev) => { if (['CREATED', 'DISPATCHED', 'RETURNED'].includes(ev.type)) reload(); });
+  ctx.onFeed((ev) => { if (['CREATED', 'DISPATCHED', 'RETURNED', 'RETURN_REFUSED'].includes(ev.type)) reload(); });
   await load();
   return () => reload.cancel();
 }

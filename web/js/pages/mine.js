@@ -22,7 +22,10 @@ export async function render(ctx) {
     if (!ctx.isCurrent()) return;
     const f = s.total || {};
     const tiles = [['收到', f.received], ['已回复', f.replied], ['按时回复', f.repliedOnTime], ['未超期未回复', f.pendingNotOverdue],
-      ['超期未回复', f.pendingOverdue], ['黄牌', f.yellowCards], ['红牌', f.redCards]]
+      ['超期未回复', f.pendingOverdue],
+      // Only in a month that has them.
+      ...(num(f.suspended) ? [['挂起', f.suspended]] : []), ...(num(f.refusedReturns) ? [['不当退单', f.refusedReturns]] : []),
+      ['黄牌', f.yellowCards], ['红牌', f.redCards]]
       .map(([k, v]) => h('div', {class: 'tile'}, h('span', {class: 'tile-title'}, k), h('span', {class: 'value'}, String(num(v)))));
     tiles.push(h('div', {class: 'tile tile-info'}, h('span', {class: 'tile-title'}, '按时办结率'), h('span', {class: 'value'}, permille(f.onTimeRatePermille))));
     tiles.push(h('div', {class: 'tile'}, h('span', {class: 'tile-title'}, '一日一报'), h('span', {class: 'value'}, permille(f.reportCompliancePermille)),
@@ -43,7 +46,10 @@ export async function render(ctx) {
           h('td', null, h('a', {href: `#/tickets/${api.idOf(m.ticket)}`}, `#${api.idOf(m.ticket)}`)))))) : null);
   }
   const reload = debounced(() => load().catch((e) => ctx.isCurrent() && ctx.fail(e)), 500);
-  ctx.onFeed((ev) => { if (['CARD_ISSUED', 'CARD_REVOKED', 'REPLIED', 'DISPATCHED', 'DAILY_REPORT_MISSED'].includes(ev.type)) reload(); });
+  ctx.onFeed((ev) => {
+    if (['CARD_ISSUED', 'CARD_REVOKED', 'REPLIED', 'DISPATCHED', 'DAILY_REPORT_MISSED', 'RETURN_REFUSED',
+      'SUSPENSION_APPROVED', 'RESUMED'].includes(ev.type)) reload();
+  });
   await load();
   return () => reload.cancel();
 }

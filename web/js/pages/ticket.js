@@ -3,7 +3,8 @@
 // page follows the feed for this ticket.
 import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
-import {STATE, TYPE, URGENCY, OUTCOME, SATISFACTION, EVENT, COLOR, label, fmtTime, fmtDue, localDate, zhDate, zhWeekday} from '../format.js';
+import {STATE, TYPE, URGENCY, OUTCOME, SATISFACTION, EVENT, COLOR, label, fmtTime, fmtDue, localDate, zhDate, zhWeekday,
+  localInputValue, zonedTimeMs} from '../format.js';
 import {stateBadge, deadlineBadge, cardBadges, table, departments, deptName, act, debounced, serverDetail} from '../ui.js';
 import {principalLabel} from '../names.js';
 import {eventNote, cardNote, noteNodes} from '../texts.js';
@@ -28,6 +29,9 @@ export async function render(ctx) {
   const depts = await departments().catch(() => []);
   // The bureau names intake sources after their tokens.
   const tokens = ctx.role === 'bureau' ? (await api.listAll('/v1/tokens', 'tokens').catch(() => ({items: []}))).items : [];
+  // The longest suspension (挂起) a department may ask for.
+  const policy = ctx.role === 'department' ? await api.get('/v1/policy').catch(() => ({})) : {};
+  const suspensionMaxDays = policy.suspensionMaxDays || 180;
   if (!ctx.isCurrent()) return undefined;
 
   const isBureau = ctx.role === 'bureau';
@@ -56,12 +60,25 @@ export async function render(ctx) {
       ['受理时间', fmtTime(t.receivedAt)],
       ['派单 / 签收', `${fmtTime(t.dispatchedAt)} / ${fmtTime(t.acknowledgedAt)}`],
       t.state === 'DISPATCHED' ? ['签收时限', deadlineBadge(t.ackDueAt, now)] : null,
-      ['办理时限', t.replyDueAt ? (['DISPATCHED', 'IN_PROGRESS'].includes(t.state) ? deadlineBadge(t.replyDueAt, now) : fmtDue(t.replyDueAt)) : '—'],
+      ['办理时限', t.replyDueAt ? (['DISPATCHED', 'IN_PROGRESS'].includes(t.state) ? deadlineBadge(t.replyDueAt, now)
+        : t.state === 'SUSPENDED' ? `${fmtDue(t.replyDueAt)}(挂起中,时限暂停;恢复办理后按剩余工作时间顺延)` : fmtDue(t.replyDueAt)) : '—'],
       t.returnDueAt && ['DISPATCHED', 'IN_PROGRESS'].includes(t.state) ? ['退单时限', fmtDue(t.returnDueAt)] : null,
-      t.warningAt ? ['预警时间', fmtTime(t.warningAt)] : null,
+      t.warningAt && t.state !== 'SUSPENDED' ? ['预警时间', fmtTime(t.warningAt)] : null,
       t.state === 'IN_PROGRESS' ? ['一日一报', `最近一次:${t.lastReportDate || '无'};缺报 ${t.dailyReportMisses || 0} 天`] : null,
       t.pendingExtension ? ['延期申请', `${t.pendingExtension.workingDays} 个工作日:${t.pendingExtension.reason || ''}(${fmtTime(t.pendingExtension.requestTime)})`] : null,
       t.extensionCount ? ['已批延期', `${t.extensionCount} 次`] : null,
+      t.pendingReturn ? ['退单待审核', h('div', {class: 'return-note', id: 'pending-return'},
+        `${deptName(depts, t.pendingReturn.department)}于 ${fmtTime(t.pendingReturn.returnTime)} 退单:${t.pendingReturn.reason || '(未说明理由)'}`,
+        h('div', {class: 'muted'}, `退单前:${label(STATE, t.pendingReturn.state)},办理时限 ${fmtDue(t.pendingReturn.replyDueAt)};`
+          + '驳回退单则退回该部门,按原时限继续计算。'))] : null,
+      t.pendingSuspension ? ['挂起申请', h('div', {class: 'suspension-note', id: 'pending-suspension'},
+        `申请挂起至 ${fmtTime(t.pendingSuspension.expectedEnd)}:${t.pendingSuspension.reason || ''}`,
+        h('div', {class: 'muted'}, `${fmtTime(t.pendingSuspension.requestTime)} 提出,待局端审批;获批前时限照常计算。`))] : null,
+      t.suspension ? ['挂起', h('div', {class: 'suspension-note', id: 'suspension'},
+        `自 ${fmtTime(t.suspension.startTime)} 起挂起,预计 ${fmtTime(t.suspension.expectedEnd)} 恢复办理:${t.suspension.reason || ''}`,
+        h('div', {class: 'muted'}, '挂起期间不计时限、不亮牌、无需一日一报;到预计结束时间自动恢复。'))] : null,
+      t.refusedReturnCount ? ['退单被驳回', `${t.refusedReturnCount} 次`] : null,
+      t.suspensionCount && !t.suspension ? ['曾挂起', `${t.suspensionCount} 次`] : null,
       t.replyText ? ['答复', h('div', {class: 'pre'}, `${label(OUTCOME, t.outcome)}:${t.replyText}`)] : null,
       t.repliedAt ? ['回复时间', fmtTime(t.repliedAt)] : null,
       t.satisfaction ? ['回访评价', label(SATISFACTION, t.satisfaction)] : null,
@@ -89,6 +106,7 @@ export async function render(ctx) {
       e.satisfaction ? label(SATISFACTION, e.satisfaction) : '',
       e.card ? `${note.text.includes(label(COLOR, e.cardColor)) ? '' : label(COLOR, e.cardColor)}(${api.idOf(e.card)} 号牌)` : '',
       e.extensionWorkingDays ? `${e.extensionWorkingDays} 个工作日` : '',
+      e.suspensionEnd ? `预计至 ${fmtTime(e.suspensionEnd)}` : '',
       e.type === 'DAILY_REPORT' && e.reportDate ? `(${e.reportDate})` : ''].filter(Boolean).join(' ');
     return h('td', {class: 'pre note'}, ...noteNodes({text: [note.text, rest].filter(Boolean).join(' '), stored: note.stored}));
   }
@@ -138,9 +156,21 @@ export async function render(ctx) {
         const dept = select([{value: '', label: '— 选择部门 —'}, ...depts.filter((d) => d.name !== t.department)
           .map((d) => ({value: d.name, label: d.displayName || d.name}))], {required: true, name: 'department'});
         const note = h('input', {type: 'text', maxlength: 2000, name: 'note'});
-        forms.push(actionForm(st === 'RECEIVED' || st === 'RETURNED' ? '派单' : '改派', st === 'RECEIVED' || st === 'RETURNED' ? '派单' : '改派',
+        const review = st === 'RETURNED' ? t.pendingReturn : null;
+        if (review) {
+          // Back to the department that returned it is the refusal below.
+          for (const o of [...dept.options]) if (o.value === review.department) o.remove();
+        }
+        const title = review ? '改派(同意退单)' : st === 'RECEIVED' || st === 'RETURNED' ? '派单' : '改派';
+        forms.push(actionForm(title, review ? '改派' : title,
           [field('承办部门', dept), field('派单说明(可选)', note)], () => ({department: dept.value, note: note.value}),
           {path: 'dispatch', ok: '已派单。'}));
+        if (review) {
+          const reason = h('textarea', {required: true, maxlength: 2000, rows: 2, name: 'reason'});
+          forms.push(actionForm('驳回退单', '驳回退单', [field(`驳回理由(退回${deptName(depts, review.department)})`, reason),
+            h('p', {class: 'hint'}, '工单退回原部门,按首次派单的时限继续计算,计为该部门不当退单。')],
+          () => ({reason: reason.value}), {path: 'refuseReturn', cls: 'danger', ok: '已驳回退单,工单已退回原部门。'}));
+        }
       }
       if (st === 'REPLIED') {
         const sat = select(options(SATISFACTION, '— 回访评价 —'), {required: true, name: 'satisfaction'});
@@ -157,6 +187,15 @@ export async function render(ctx) {
         forms.push(f);
         forms.push(actionForm('驳回延期', '驳回', [field('驳回原因', reason)], () => ({reason: reason.value}), {path: 'rejectExtension', cls: 'danger', ok: '已驳回延期。'}));
       }
+      if (t.pendingSuspension) {
+        const x = t.pendingSuspension;
+        forms.push(actionForm(`挂起申请:至 ${fmtTime(x.expectedEnd)}`, '批准挂起', [h('p', null, x.reason || '')], () => ({}),
+          {path: 'approveSuspension', ok: '已批准挂起,时限暂停。'}));
+        const reason = h('input', {type: 'text', required: true, maxlength: 2000, name: 'reason'});
+        forms.push(actionForm('驳回挂起', '驳回', [field('驳回原因', reason)], () => ({reason: reason.value}),
+          {path: 'rejectSuspension', cls: 'danger', ok: '已驳回挂起申请。'}));
+      }
+      if (st === 'SUSPENDED') forms.push(resumeForm());
       if (t.department) {
         const color = select([{value: 'YELLOW', label: '黄牌'}, {value: 'RED', label: '红牌'}], {name: 'color'});
         const reason = h('input', {type: 'text', required: true, maxlength: 2000, name: 'reason'});
@@ -187,6 +226,7 @@ export async function render(ctx) {
           forms.push(actionForm('申请延期', '提交申请', [field('延长工作日', days), field('理由', reason)],
             () => ({workingDays: Number(days.value), reason: reason.value}), {path: 'requestExtension', cls: 'secondary', ok: '已提交延期申请。'}));
         }
+        if (!t.pendingSuspension) forms.push(suspensionForm());
         // The working day whose report the ticket owes next: not today
         // means today is a day off (the calendar), and nothing is owed.
         const owedDay = t.dailyReportDueAt ? localDate(Date.parse(t.dailyReportDueAt) - 1) : ctx.caller.today;
@@ -209,6 +249,7 @@ export async function render(ctx) {
         });
         if (owedDay === ctx.caller.today) forms.push(f);
       }
+      if (st === 'SUSPENDED') forms.push(resumeForm());
       // The return form only while the return window is open (after it the
       // server refuses, RETURN_WINDOW_CLOSED): then what to do instead.
       const returnOpen = !t.returnDueAt || Date.parse(t.returnDueAt) > ctx.nowMs();
@@ -224,6 +265,29 @@ export async function render(ctx) {
       }
     }
     replace(actions, ...forms);
+  }
+
+  // 申请挂起: a reason and the expected end, typed as the bureau's local
+  // time and sent as an instant (RFC 3339).
+  function suspensionForm() {
+    const now = ctx.nowMs();
+    const reason = h('textarea', {required: true, rows: 2, maxlength: 2000, name: 'suspensionReason'});
+    // No `max`: a later end is refused by the server, in words (the limit is
+    // the policy's, and the hint says it).
+    const end = h('input', {type: 'datetime-local', required: true, name: 'expectedEnd', min: localInputValue(now)});
+    return actionForm('申请挂起', '提交挂起申请', [field('挂起理由(如等待法院裁判、征收结果)', reason),
+      field('预计结束时间', end, `最长 ${suspensionMaxDays} 天,即不晚于 ${fmtTime(now + suspensionMaxDays * 86400e3)};获批前时限照常计算。`)],
+    () => {
+      const ms = zonedTimeMs(end.value);
+      return {reason: reason.value, expectedEnd: Number.isNaN(ms) ? '' : new Date(ms).toISOString()};
+    }, {path: 'requestSuspension', cls: 'secondary', ok: '已提交挂起申请,待局端审批。'});
+  }
+
+  function resumeForm() {
+    const note = h('input', {type: 'text', maxlength: 2000, name: 'note'});
+    return actionForm('恢复办理', '恢复办理', [field('说明(可选)', note),
+      h('p', {class: 'hint'}, `恢复后办理时限按挂起时剩余的工作时间顺延;不恢复则于 ${fmtTime((t.suspension || {}).expectedEnd)} 自动恢复。`)],
+    () => ({note: note.value}), {path: 'resume', cls: 'secondary', ok: '已恢复办理,时限已顺延。'});
   }
 
   function typing() {
