@@ -18,7 +18,8 @@ absl::StatusOr<std::unique_ptr<PolicyRegistry>> PolicyRegistry::Open(
   std::unique_ptr<PolicyRegistry> registry(
       new PolicyRegistry(std::move(calendar)));
   ASSIGN_OR_RETURN(std::vector<v1::Policy> recorded, store.LoadPolicies());
-  for (const v1::Policy& policy : recorded) {
+  for (v1::Policy& policy : recorded) {
+    FillLaterLimits(policy);
     registry->by_version_[policy.version()] = policy;
   }
   auto found = registry->by_version_.find(requested.version());

@@ -153,7 +153,8 @@ absl::Status Apply(const Token& field, const Token& op, const Token& value,
         v1::Ticket::State state,
         ParseEnumValue(
             value, "state", &v1::Ticket::State_Parse,
-            "RECEIVED, DISPATCHED, IN_PROGRESS, REPLIED, CLOSED, RETURNED"));
+            "RECEIVED, DISPATCHED, IN_PROGRESS, REPLIED, CLOSED, RETURNED, "
+            "SUSPENDED"));
     query.state = state;
   } else if (name == "type") {
     ASSIGN_OR_RETURN(

@@ -17,6 +17,7 @@
 #include "common/status_macros.h"
 #include "storage/store.h"
 #include "workflow/extension_rules.h"
+#include "workflow/return_review_rules.h"
 #include "workflow/scope.h"
 #include "workflow/validation.h"
 
@@ -316,6 +317,22 @@ void TicketService::RejectExtension(const Principal& principal,
                 const ActionContext& context) {
         return hotline::RejectExtension(ticket, request.reason(),
                                         request.etag(), context);
+      },
+      std::move(done));
+}
+
+void TicketService::RefuseReturn(const Principal& principal,
+                                 const v1::RefuseReturnRequest& request,
+                                 TicketDone done) {
+  Transition(
+      principal, TicketAction::kRefuseReturn, request.name(), request,
+      CheckReasonAndEtag(request),
+      [this, request](storage::Store&, const v1::Ticket& ticket,
+                      const ActionContext& context) {
+        // The deadlines it gives back are those of the policy that set them.
+        return hotline::RefuseReturn(
+            ticket, request.reason(), request.etag(), context,
+            policies_->RulesFor(ticket.pending_return().policy_version()));
       },
       std::move(done));
 }

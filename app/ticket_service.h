@@ -71,6 +71,23 @@ class TicketService final {
                        const v1::RejectExtensionRequest& request,
                        TicketDone done);
 
+  // Review of returns (派单异议审核); accepting one is DispatchTicket.
+  void RefuseReturn(const Principal& principal,
+                    const v1::RefuseReturnRequest& request, TicketDone done);
+
+  // Suspension of the time limit (挂起), in suspension_steps.cc.
+  void RequestSuspension(const Principal& principal,
+                         const v1::RequestSuspensionRequest& request,
+                         TicketDone done);
+  void ApproveSuspension(const Principal& principal,
+                         const v1::ApproveSuspensionRequest& request,
+                         TicketDone done);
+  void RejectSuspension(const Principal& principal,
+                        const v1::RejectSuspensionRequest& request,
+                        TicketDone done);
+  void ResumeTicket(const Principal& principal,
+                    const v1::ResumeTicketRequest& request, TicketDone done);
+
   absl::StatusOr<v1::Ticket> GetTicket(const Principal& principal,
                                        const v1::GetTicketRequest& request);
   absl::StatusOr<v1::ListTicketsResponse> ListTickets(

@@ -211,6 +211,29 @@ absl::StatusOr<v1::Ticket> Client::RejectExtension(
     v1::RejectExtensionRequest request) {
   return Mutate(&v1::HotlineService::Stub::RejectExtension, std::move(request));
 }
+absl::StatusOr<v1::Ticket> Client::RefuseReturn(
+    v1::RefuseReturnRequest request) {
+  return Mutate(&v1::HotlineService::Stub::RefuseReturn, std::move(request));
+}
+absl::StatusOr<v1::Ticket> Client::RequestSuspension(
+    v1::RequestSuspensionRequest request) {
+  return Mutate(&v1::HotlineService::Stub::RequestSuspension,
+                std::move(request));
+}
+absl::StatusOr<v1::Ticket> Client::ApproveSuspension(
+    v1::ApproveSuspensionRequest request) {
+  return Mutate(&v1::HotlineService::Stub::ApproveSuspension,
+                std::move(request));
+}
+absl::StatusOr<v1::Ticket> Client::RejectSuspension(
+    v1::RejectSuspensionRequest request) {
+  return Mutate(&v1::HotlineService::Stub::RejectSuspension,
+                std::move(request));
+}
+absl::StatusOr<v1::Ticket> Client::ResumeTicket(
+    v1::ResumeTicketRequest request) {
+  return Mutate(&v1::HotlineService::Stub::ResumeTicket, std::move(request));
+}
 absl::StatusOr<v1::ListCardsResponse> Client::ListCards(
     const v1::ListCardsRequest& request) {
   return Invoke(&v1::HotlineService::Stub::ListCards, request, true);

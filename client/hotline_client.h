@@ -165,6 +165,16 @@ class Client final {
   absl::StatusOr<v1::Ticket> RejectExtension(
       v1::RejectExtensionRequest request);
 
+  // Review of returns (退单审核) and suspension (挂起).
+  absl::StatusOr<v1::Ticket> RefuseReturn(v1::RefuseReturnRequest request);
+  absl::StatusOr<v1::Ticket> RequestSuspension(
+      v1::RequestSuspensionRequest request);
+  absl::StatusOr<v1::Ticket> ApproveSuspension(
+      v1::ApproveSuspensionRequest request);
+  absl::StatusOr<v1::Ticket> RejectSuspension(
+      v1::RejectSuspensionRequest request);
+  absl::StatusOr<v1::Ticket> ResumeTicket(v1::ResumeTicketRequest request);
+
   absl::StatusOr<v1::ListCardsResponse> ListCards(
       const v1::ListCardsRequest& request);
   absl::StatusOr<v1::Card> IssueCard(v1::IssueCardRequest request);

@@ -241,6 +241,14 @@ HOTLINE_ASYNC(RequestExtension, tickets_, v1::RequestExtensionRequest,
 HOTLINE_ASYNC(ApproveExtension, tickets_, v1::ApproveExtensionRequest,
               v1::Ticket)
 HOTLINE_ASYNC(RejectExtension, tickets_, v1::RejectExtensionRequest, v1::Ticket)
+HOTLINE_ASYNC(RefuseReturn, tickets_, v1::RefuseReturnRequest, v1::Ticket)
+HOTLINE_ASYNC(RequestSuspension, tickets_, v1::RequestSuspensionRequest,
+              v1::Ticket)
+HOTLINE_ASYNC(ApproveSuspension, tickets_, v1::ApproveSuspensionRequest,
+              v1::Ticket)
+HOTLINE_ASYNC(RejectSuspension, tickets_, v1::RejectSuspensionRequest,
+              v1::Ticket)
+HOTLINE_ASYNC(ResumeTicket, tickets_, v1::ResumeTicketRequest, v1::Ticket)
 HOTLINE_SYNC(ListCards, cards_, v1::ListCardsRequest, v1::ListCardsResponse)
 HOTLINE_ASYNC(IssueCard, cards_, v1::IssueCardRequest, v1::Card)
 HOTLINE_ASYNC(RevokeCard, cards_, v1::RevokeCardRequest, v1::Card)

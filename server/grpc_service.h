@@ -110,6 +110,24 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
   grpc::ServerUnaryReactor* RejectExtension(
       grpc::CallbackServerContext* context,
       const v1::RejectExtensionRequest* request, v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* RefuseReturn(grpc::CallbackServerContext* context,
+                                         const v1::RefuseReturnRequest* request,
+                                         v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* RequestSuspension(
+      grpc::CallbackServerContext* context,
+      const v1::RequestSuspensionRequest* request,
+      v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* ApproveSuspension(
+      grpc::CallbackServerContext* context,
+      const v1::ApproveSuspensionRequest* request,
+      v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* RejectSuspension(
+      grpc::CallbackServerContext* context,
+      const v1::RejectSuspensionRequest* request,
+      v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* ResumeTicket(grpc::CallbackServerContext* context,
+                                         const v1::ResumeTicketRequest* request,
+                                         v1::Ticket* response) override;
   grpc::ServerUnaryReactor* ListCards(grpc::CallbackServerContext* context,
                                       const v1::ListCardsRequest* request,
                                       v1::ListCardsResponse* response) override;

@@ -27,6 +27,7 @@ namespace {
 std::vector<Command> Commands() {
   std::vector<Command> commands;
   AddTicketCommands(&commands);
+  AddReviewCommands(&commands);
   AddOversightCommands(&commands);
   AddReportCommands(&commands);
   AddAdminCommands(&commands);

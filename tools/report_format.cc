@@ -80,6 +80,10 @@ std::vector<std::string> CsvCells(const std::string& scope,
   }
   cells.push_back(percent(f.has_report_compliance_permille(),
                           f.report_compliance_permille()));
+  // Added with suspension and return review: at the end, so that columns
+  // a reader picks by position keep their place.
+  cells.push_back(absl::StrCat(f.suspended()));
+  cells.push_back(absl::StrCat(f.refused_returns()));
   return cells;
 }
 
@@ -97,6 +101,12 @@ std::string CsvField(const std::string& text) {
   }
   return absl::StrCat("\"", formula ? "'" : "",
                       absl::StrReplaceAll(text, {{"\"", "\"\""}}), "\"");
+}
+
+// ",挂起N件" when tickets are suspended (挂起), else nothing: a period
+// without suspensions reads as it always has.
+std::string SuspendedZh(const v1::Figures& f) {
+  return f.suspended() > 0 ? absl::StrCat(",挂起", f.suspended(), "件") : "";
 }
 
 std::string CsvLine(const std::vector<std::string>& cells) {
@@ -133,11 +143,13 @@ std::string ReportTable(const v1::Statistics& s, bool per_day) {
       {"replied on time", absl::StrCat(t.replied_on_time())},
       {"pending, not overdue", absl::StrCat(t.pending_not_overdue())},
       {"pending, overdue", absl::StrCat(t.pending_overdue())},
+      {"suspended", absl::StrCat(t.suspended())},
       {"yellow cards", absl::StrCat(t.yellow_cards())},
       {"red cards", absl::StrCat(t.red_cards())},
       {"daily average", absl::StrFormat("%.1f", t.daily_average())},
       {"on-time rate", FormatPermille(t, false)},
       {"returns / reopens", absl::StrCat(t.returns(), " / ", t.reopens())},
+      {"returns refused", absl::StrCat(t.refused_returns())},
       {"satisfied / basically / dissatisfied",
        absl::StrCat(t.satisfied(), " / ", t.basically_satisfied(), " / ",
                     t.dissatisfied())},
@@ -195,7 +207,9 @@ std::string ReportCsv(const v1::Statistics& s) {
                              "reports_owed",
                              "reports_given",
                              "reports_missed",
-                             "report_compliance_percent"});
+                             "report_compliance_percent",
+                             "suspended",
+                             "refused_returns"});
   absl::StrAppend(&out, CsvLine(CsvCells("total", TheFilter(s), s.total())));
   for (const auto& row : s.departments()) {
     absl::StrAppend(
@@ -235,7 +249,11 @@ std::string ReportZh(const v1::Statistics& s) {
   }
   absl::StrAppend(&out, "。已转相关职能部门调处", t.forwarded(),
                   "件,相关职能部门已处理回复", t.replied(), "件,未超期未回复",
-                  t.pending_not_overdue(), "件,按时办结率为",
+                  t.pending_not_overdue(), "件", SuspendedZh(t),
+                  t.refused_returns() > 0
+                      ? absl::StrCat(",不当退单", t.refused_returns(), "件")
+                      : "",
+                  ",按时办结率为",
                   t.has_on_time_rate_permille()
                       ? PermilleText(t.on_time_rate_permille())
                       : "—(无到期工单)",
@@ -245,8 +263,12 @@ std::string ReportZh(const v1::Statistics& s) {
     absl::StrAppend(
         &out, DepartmentLabelZh(row), ":工单", f.received(), "件,已回复",
         f.replied(), "件,未超期未回复", f.pending_not_overdue(),
-        "件,超期未回复", f.pending_overdue(), "件,黄牌", f.yellow_cards(),
-        "件,红牌", f.red_cards(), "件,按时办结率",
+        "件,超期未回复", f.pending_overdue(), "件", SuspendedZh(f), ",黄牌",
+        f.yellow_cards(), "件,红牌", f.red_cards(), "件",
+        f.refused_returns() > 0
+            ? absl::StrCat(",不当退单", f.refused_returns(), "件")
+            : "",
+        ",按时办结率",
         f.has_on_time_rate_permille() ? PermilleText(f.on_time_rate_permille())
                                       : "—",
         "。\n");

@@ -126,6 +126,10 @@ int RunTicketEvents(Context& context, const Args& args,
       details = absl::StrCat(e.extension_working_days(), " working days ",
                              e.reason());
     }
+    if (e.has_suspension_end()) {
+      details = absl::StrCat("until ", FormatTime(e.suspension_end()), " ",
+                             e.reason());
+    }
     table.AddRow(
         {absl::StrCat(e.seq()), FormatTime(e.time()),
          v1::Event::Type_Name(e.type()), e.actor(),

@@ -35,6 +35,14 @@ absl::string_view ActionName(TicketAction action) {
       return "RevokeCard";
     case TicketAction::kDailyReport:
       return "SubmitDailyReport";
+    case TicketAction::kRefuseReturn:
+      return "RefuseReturn";
+    case TicketAction::kRequestSuspension:
+      return "RequestSuspension";
+    case TicketAction::kDecideSuspension:
+      return "ApproveSuspension or RejectSuspension";
+    case TicketAction::kResume:
+      return "ResumeTicket";
   }
   return "unknown action";
 }
@@ -51,6 +59,8 @@ absl::Status AuthorizeAction(const Principal& principal, TicketAction action) {
                 action == TicketAction::kReturn ||
                 action == TicketAction::kReply ||
                 action == TicketAction::kRequestExtension ||
+                action == TicketAction::kRequestSuspension ||
+                action == TicketAction::kResume ||
                 action == TicketAction::kDailyReport;
       break;
     case Principal::Kind::kIntake:

@@ -1,8 +1,9 @@
 // Who may do what (least privilege):
 //   bureau      every action on every ticket;
 //   department  view, acknowledge (签收), return (退单), reply, ask for an
-//               extension (延期) and report daily (一日一报) on tickets
-//               currently assigned to it, and nothing else;
+//               extension (延期) or a suspension (挂起), resume a suspended
+//               ticket and report daily (一日一报) on tickets currently
+//               assigned to it, and nothing else;
 //   intake      create tickets, and view the tickets it created.
 // Lists, statistics and the change feed follow the same lines (scope.h;
 // EventViewFor for what a department sees of an event).
@@ -39,6 +40,10 @@ enum class TicketAction {
   kIssueCard,
   kRevokeCard,
   kDailyReport,
+  kRefuseReturn,
+  kRequestSuspension,
+  kDecideSuspension,
+  kResume,
 };
 
 // The method name a person would recognise, e.g. "AcknowledgeTicket".

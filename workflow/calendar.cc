@@ -107,6 +107,30 @@ absl::Time WorkingDayCalendar::StartOfLastWorkingDays(absl::Time deadline,
   return StartOfDay(day);
 }
 
+absl::Time WorkingDayCalendar::MoveByPause(absl::Time deadline,
+                                           absl::Time paused,
+                                           absl::Time resumed) const {
+  if (deadline <= paused) return deadline;
+  const absl::CivilSecond local = absl::ToCivilSecond(deadline, zone_);
+  if (local != absl::CivilSecond(absl::CivilDay(local))) {
+    // A clock limit keeps the clock time it had left.
+    return resumed + (deadline - paused);
+  }
+  // A deadline at 24:00 keeps the whole working days it had left after the
+  // day the clock stopped.
+  const absl::CivilDay last = LocalDay(deadline - absl::Microseconds(1));
+  int left = 0;
+  for (absl::CivilDay day = LocalDay(paused) + 1; day <= last; ++day) {
+    if (IsWorkingDay(day)) ++left;
+  }
+  if (left > 0) return EndOfWorkingDays(resumed, left);
+  // Only the rest of the day it stopped on: the end of the first working
+  // day from the resumption on.
+  absl::CivilDay day = LocalDay(resumed);
+  while (!IsWorkingDay(day)) ++day;
+  return StartOfDay(day + 1);
+}
+
 std::string WorkingDayCalendar::FormatDeadline(absl::Time time) const {
   const absl::CivilSecond local = absl::ToCivilSecond(time, zone_);
   if (local == absl::CivilSecond(absl::CivilDay(local))) {

@@ -68,6 +68,15 @@ class WorkingDayCalendar {
   absl::Time StartOfLastWorkingDays(absl::Time deadline,
                                     int working_days) const;
 
+  // `deadline` after a pause of the clock (suspension, 挂起) from `paused`
+  // to `resumed`. One that had passed when the clock stopped stays. One at
+  // 24:00 keeps the working days it had left after the local date of
+  // `paused` (N of them: the end of the Nth working day after `resumed`'s
+  // date; none: the end of the first working day on or after it); one
+  // inside a day (clock-hour limits) keeps the clock time it had left.
+  absl::Time MoveByPause(absl::Time deadline, absl::Time paused,
+                         absl::Time resumed) const;
+
   // A deadline as the rules state it, in local time: "2021-03-03 24:00" for
   // local midnight (the end of the day before), else "2021-03-03 14:30".
   std::string FormatDeadline(absl::Time time) const;

@@ -68,6 +68,12 @@ absl::Time RedCardPoint(absl::Time reply_due, const DeadlineRules& rules) {
 
 absl::Time NextDue(const v1::Ticket& ticket) {
   absl::Time next = absl::InfiniteFuture();
+  if (ticket.state() == v1::Ticket::SUSPENDED) {
+    // Only the approved end of the suspension runs (suspension_rules.h).
+    return IsSet(ticket.suspension().expected_end())
+               ? FromProtoTime(ticket.suspension().expected_end())
+               : next;
+  }
   const bool open = ticket.state() == v1::Ticket::DISPATCHED ||
                     ticket.state() == v1::Ticket::IN_PROGRESS;
   if (!open) return next;

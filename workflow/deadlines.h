@@ -50,7 +50,8 @@ absl::Time WarningBefore(absl::Time reply_due, const DeadlineRules& rules);
 absl::Time RedCardPoint(absl::Time reply_due, const DeadlineRules& rules);
 
 // The nearest instant at which the sweeper has something to do for the
-// ticket in its current state and flags, or absl::InfiniteFuture().
+// ticket in its current state and flags (for a SUSPENDED ticket: the
+// suspension's approved end), or absl::InfiniteFuture().
 absl::Time NextDue(const v1::Ticket& ticket);
 
 }  // namespace hotline

@@ -35,6 +35,7 @@ v1::Policy DefaultPolicy() {
   policy.set_warning_working_days(1);
   policy.set_clock_warning_percent(75);
   policy.set_red_card_working_days(5);
+  policy.set_suspension_max_days(180);
   return policy;
 }
 
@@ -66,6 +67,8 @@ absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
        [](v1::Policy& p, int v) { p.set_clock_warning_percent(v); }},
       {"red_card_working_days",
        [](v1::Policy& p, int v) { p.set_red_card_working_days(v); }},
+      {"suspension_max_days",
+       [](v1::Policy& p, int v) { p.set_suspension_max_days(v); }},
   };
   RETURN_IF_ERROR(
       ForEachDataLine(text, source, [&](absl::string_view line) -> std::string {
@@ -111,6 +114,12 @@ absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
                      "\"version = 2021-gd\""));
   }
   return policy;
+}
+
+void FillLaterLimits(v1::Policy& policy) {
+  if (policy.suspension_max_days() == 0) {
+    policy.set_suspension_max_days(DefaultPolicy().suspension_max_days());
+  }
 }
 
 bool SameLimits(const v1::Policy& a, const v1::Policy& b) {

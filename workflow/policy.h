@@ -45,6 +45,10 @@ v1::Policy DefaultPolicy();
 absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
                                        absl::string_view source);
 
+// A policy recorded before a limit existed gets the limit's default (e.g.
+// suspension_max_days 180), which is what it meant.
+void FillLaterLimits(v1::Policy& policy);
+
 // True when the two policies set the same limits (ignoring effective_from
 // and the calendar fields).
 bool SameLimits(const v1::Policy& a, const v1::Policy& b);

@@ -15,6 +15,7 @@ const char* const kStatCounterNames[kStatCounterCount] = {
     "reopens",         "satisfied",       "basically_satisfied",
     "dissatisfied",    "yellow_cards",    "red_cards",
     "reports_owed",    "reports_given",   "reports_missed",
+    "suspended",       "refused_returns",
 };
 
 StatVector& StatVector::operator+=(const StatVector& other) {
@@ -67,7 +68,9 @@ StatFacts TicketFacts(const Ticket& t, absl::TimeZone zone) {
                                       FromProtoTime(t.reply_due_at()))
                           ? 1
                           : 0;
-  v[kPendingOverdue] = !replied && t.reply_overdue() ? 1 : 0;
+  const bool suspended = t.state() == Ticket::SUSPENDED;
+  v[kPendingOverdue] = !replied && !suspended && t.reply_overdue() ? 1 : 0;
+  v[kSuspended] = suspended ? 1 : 0;
   // Returns are counted for the returning department (ReturnFacts).
   v[kReopens] = t.reopen_count();
   if (t.state() == Ticket::CLOSED) {
@@ -90,13 +93,13 @@ StatFacts TicketFacts(const Ticket& t, absl::TimeZone zone) {
 
 StatFacts ReturnFacts(const Ticket& ticket,
                       const std::string& returning_department,
-                      absl::TimeZone zone) {
+                      absl::TimeZone zone, StatCounter counter) {
   StatFacts facts;
   facts.department = returning_department;
   facts.type = Ticket::Type_Name(ticket.type());
   facts.topic = ticket.topic();
   facts.day = DayOf(FromProtoTime(ticket.received_at()), zone);
-  facts.counts[kReturns] = 1;
+  facts.counts[counter] = 1;
   return facts;
 }
 
@@ -143,17 +146,29 @@ std::vector<TimedFacts> TicketStatChanges(const Ticket* before,
   if (after.reply_overdue() && !before->reply_overdue() &&
       IsSet(after.reply_due_at()) && !Replied(*before)) {
     // The deadline passed before this change was stored: count the ticket
-    // overdue from the deadline on.
+    // overdue from the deadline on (from a refused return on, when the
+    // deadline passed while the ticket was with the bureau).
     Ticket overdue = *before;
     overdue.set_reply_overdue(true);
     StatFacts mid = TicketFacts(overdue, zone);
-    changes.push_back({FromProtoTime(after.reply_due_at()), was, mid});
+    absl::Time from = FromProtoTime(after.reply_due_at());
+    if (IsSet(after.return_refused_at())) {
+      from = std::max(from, FromProtoTime(after.return_refused_at()));
+    }
+    changes.push_back({from, was, mid});
     was = std::move(mid);
   }
   const absl::Time updated = FromProtoTime(after.update_time());
   for (int32_t i = before->return_count(); i < after.return_count(); ++i) {
     changes.push_back({updated, std::nullopt,
                        ReturnFacts(after, before->department(), zone)});
+  }
+  for (int32_t i = before->refused_return_count();
+       i < after.refused_return_count(); ++i) {
+    // The department the refusal gives the ticket back to returned it.
+    changes.push_back(
+        {updated, std::nullopt,
+         ReturnFacts(after, after.department(), zone, kRefusedReturns)});
   }
   if (!was.SameKey(now) || !(StatVector(was.counts) -= now.counts).IsZero()) {
     changes.push_back({updated, std::move(was), std::move(now)});

@@ -10,11 +10,15 @@
 //   extension); pending_overdue 1 while not replied and the sweeper has
 //   marked its reply deadline passed; reopens its count; one of the
 //   satisfaction counters while CLOSED with that rating.
+// A suspended ticket (挂起) contributes suspended 1 and never
+// pending_overdue, while SUSPENDED.
 // A return (退单) is the returning department's act: each return contributes
 // returns 1 to the department that returned the ticket (not to whoever
 // holds the ticket afterwards, nor to "not dispatched"), on the day the
 // ticket was received, counted from the moment of the return. A
 // department's return rate is its returns against what it was forwarded.
+// A return the bureau refused (不当退单) contributes refused_returns 1 to the
+// same department, the same way, counted from the refusal.
 // A card contributes yellow or red 1 on the day it was issued, while not
 // revoked. A settled daily-report day contributes reports_owed 1 and one of
 // reports_given / reports_missed on that day.
@@ -51,6 +55,9 @@ enum StatCounter {
   kReportsOwed,
   kReportsGiven,
   kReportsMissed,
+  // Added by schema migration 9 (storage/sql/schema.cc).
+  kSuspended,
+  kRefusedReturns,
   kStatCounterCount,
 };
 
@@ -90,10 +97,11 @@ struct StatFacts {
 
 StatFacts TicketFacts(const v1::Ticket& ticket, absl::TimeZone zone);
 
-// One return of `ticket` by `returning_department` ("departments/{id}").
+// One return of `ticket` by `returning_department` ("departments/{id}"), or
+// with `counter` kRefusedReturns one return of it that the bureau refused.
 StatFacts ReturnFacts(const v1::Ticket& ticket,
                       const std::string& returning_department,
-                      absl::TimeZone zone);
+                      absl::TimeZone zone, StatCounter counter = kReturns);
 
 // A card of a ticket with the given type and topic; nullopt when revoked.
 std::optional<StatFacts> CardFacts(const v1::Card& card, v1::Ticket::Type type,

@@ -45,7 +45,10 @@ v1::Figures MakeFigures(const StatVector& s, int days) {
   f.set_replied(s[kReplied]);
   f.set_replied_on_time(s[kRepliedOnTime]);
   f.set_pending_overdue(s[kPendingOverdue]);
-  f.set_pending_not_overdue(s[kReceived] - s[kReplied] - s[kPendingOverdue]);
+  f.set_pending_not_overdue(s[kReceived] - s[kReplied] - s[kPendingOverdue] -
+                            s[kSuspended]);
+  f.set_suspended(s[kSuspended]);
+  f.set_refused_returns(s[kRefusedReturns]);
   f.set_yellow_cards(s[kYellowCards]);
   f.set_red_cards(s[kRedCards]);
   if (days > 0) {

@@ -7,6 +7,7 @@
 #include "common/proto_time.h"
 #include "workflow/calendar_coverage.h"
 #include "workflow/daily_report_rules.h"
+#include "workflow/suspension_rules.h"
 #include "workflow/ticket_rules.h"
 
 namespace hotline {
@@ -59,25 +60,50 @@ SweepResult Sweep(const Ticket& ticket, absl::Time now,
                   const DeadlineRules& rules) {
   SweepResult result{ticket, {}};
   Ticket& t = result.ticket;
+  if (t.state() == Ticket::SUSPENDED) {
+    // At its approved end the suspension ends by itself: a step of its own,
+    // stored as made at that instant (its update_time), so that the
+    // figures count the ticket resumed from then on. What falls due after
+    // it is the next sweep's (the ticket is due again at once if so).
+    const absl::Time end = SuspensionEnd(t);
+    if (end > now) return result;
+    absl::StatusOr<TicketChange> resumed =
+        Resume(t, "the approved suspension (挂起) ended", "",
+               ActionContext{Principal::Bureau(), end}, rules);
+    if (!resumed.ok()) return result;
+    resumed->event.set_actor(kSweeperActor);
+    t = std::move(resumed->ticket);
+    result.steps.push_back(
+        SweepStep{std::move(resumed->event), std::nullopt, std::nullopt});
+    return result;
+  }
   const bool open =
       t.state() == Ticket::DISPATCHED || t.state() == Ticket::IN_PROGRESS;
   if (!open) return result;
+
   auto due = [now](const google::protobuf::Timestamp& at) {
     return IsSet(at) && FromProtoTime(at) <= now;
+  };
+  // What fell due while the ticket was with the bureau (a refused return,
+  // return_review_rules.h) falls at the refusal.
+  const absl::Time floor = IsSet(t.return_refused_at())
+                               ? FromProtoTime(t.return_refused_at())
+                               : absl::InfinitePast();
+  auto fell = [floor](const google::protobuf::Timestamp& at) {
+    return std::max(FromProtoTime(at), floor);
   };
   if (t.state() == Ticket::DISPATCHED && !t.ack_overdue() &&
       due(t.ack_due_at())) {
     t.set_ack_overdue(true);
-    SweepStep step{
-        MakeEvent(t, Event::ACK_OVERDUE, FromProtoTime(t.ack_due_at())),
-        std::nullopt, std::nullopt};
+    SweepStep step{MakeEvent(t, Event::ACK_OVERDUE, fell(t.ack_due_at())),
+                   std::nullopt, std::nullopt};
     step.event->set_reason(absl::StrCat(
         "not signed for by ", Local(FromProtoTime(t.ack_due_at()), rules)));
     result.steps.push_back(std::move(step));
   }
   if (!t.due_soon() && due(t.warning_at())) {
     t.set_due_soon(true);
-    SweepStep step{MakeEvent(t, Event::DUE_SOON, FromProtoTime(t.warning_at())),
+    SweepStep step{MakeEvent(t, Event::DUE_SOON, fell(t.warning_at())),
                    std::nullopt, std::nullopt};
     step.event->set_reason(absl::StrCat(
         "reply due by ", Local(FromProtoTime(t.reply_due_at()), rules)));
@@ -90,8 +116,9 @@ SweepResult Sweep(const Ticket& ticket, absl::Time now,
     const absl::Time deadline = FromProtoTime(t.reply_due_at());
     const absl::Time falls =
         IsSet(t.extension_decided_at())
-            ? std::max(deadline, FromProtoTime(t.extension_decided_at()))
-            : deadline;
+            ? std::max(fell(t.reply_due_at()),
+                       FromProtoTime(t.extension_decided_at()))
+            : fell(t.reply_due_at());
     t.set_reply_overdue(true);
     *t.mutable_red_card_due_at() = ToProtoTime(RedCardPoint(deadline, rules));
     SweepStep card = CardStep(
@@ -99,7 +126,10 @@ SweepResult Sweep(const Ticket& ticket, absl::Time now,
         absl::StrCat("no reply by the deadline ", Local(deadline, rules)));
     if (falls > deadline) {
       card.card->set_reason(absl::StrCat(
-          card.card->reason(), " (held until the extension was rejected at ",
+          card.card->reason(),
+          falls == floor ? " (the ticket was with the bureau until its return "
+                           "was refused at "
+                         : " (held until the extension was rejected at ",
           Local(falls, rules), ")"));
       card.event->set_reason(card.card->reason());
     }
@@ -108,7 +138,7 @@ SweepResult Sweep(const Ticket& ticket, absl::Time now,
   if (t.reply_overdue() && !t.long_overdue() && due(t.red_card_due_at())) {
     // Never before the yellow card, whose fall a pending extension may have
     // held past this point.
-    absl::Time point = FromProtoTime(t.red_card_due_at());
+    absl::Time point = fell(t.red_card_due_at());
     if (IsSet(t.extension_decided_at())) {
       point = std::max(point, FromProtoTime(t.extension_decided_at()));
     }

@@ -9,6 +9,10 @@
 //                   card falls at the rejection);
 //   red card        once red_card_due_at (set with the yellow card) passes
 //                   with still no reply;
+//   suspension end  a SUSPENDED ticket resumes at its approved end
+//                   (suspension_rules.h): that step alone, its ticket's
+//                   update_time the resumption; the next sweep applies the
+//                   rules below to the resumed ticket;
 //   daily report    at the end of each working day the ticket is IN_PROGRESS,
 //                   the day is settled: reported, or missed (an event and a
 //                   count on the ticket).
@@ -16,7 +20,9 @@
 // Each applies at most once per assignment, because the flag it sets is
 // stored with the ticket in the same transaction; a dispatch resets them.
 // Events and cards carry the instant the rule fell due, not the (later)
-// moment the sweeper ran, and the steps come in that order.
+// moment the sweeper ran, and the steps come in that order; what fell due
+// while a refused return had the ticket with the bureau falls at the
+// refusal (return_review_rules.h).
 //
 // Stateless and thread-safe.
 #ifndef HOTLINE_WORKFLOW_SWEEP_RULES_H_

@@ -11,6 +11,7 @@
 #include "common/status_macros.h"
 #include "workflow/calendar_coverage.h"
 #include "workflow/daily_report_rules.h"
+#include "workflow/return_review_rules.h"
 
 namespace hotline {
 using v1::Event;
@@ -123,6 +124,7 @@ void ClearAssignment(Ticket& t) {
   t.set_extension_count(0);
   t.clear_pending_extension();
   t.clear_extension_decided_at();
+  t.clear_return_refused_at();
   t.clear_daily_report_due_at();
 }
 
@@ -178,6 +180,8 @@ absl::StatusOr<TicketChange> Dispatch(const Ticket& ticket,
       BeginStep(ticket, Event::DISPATCHED, Ticket::DISPATCHED, context);
   Ticket& t = change.ticket;
   t.set_department(std::string(department));
+  // Dispatching a returned ticket accepts its return.
+  t.clear_pending_return();
   *t.mutable_dispatched_at() = ToProtoTime(context.now);
   t.clear_acknowledged_at();
   t.set_dispatch_count(ticket.dispatch_count() + 1);
@@ -236,6 +240,9 @@ absl::StatusOr<TicketChange> Return(const Ticket& ticket,
   TicketChange change =
       BeginStep(ticket, Event::RETURNED, Ticket::RETURNED, context);
   Ticket& t = change.ticket;
+  // Kept for the bureau's review: a refused return gives it back
+  // (return_review_rules.h).
+  *t.mutable_pending_return() = SaveAssignment(ticket, reason, context.now);
   t.clear_department();
   t.clear_acknowledged_at();
   // Time in RETURNED runs on no department's clock.

@@ -5,6 +5,9 @@
 //  CreateTicket -> RECEIVED -Dispatch-> DISPATCHED -Acknowledge-> IN_PROGRESS
 //  IN_PROGRESS -Reply-> REPLIED -Close-> CLOSED
 //  DISPATCHED | IN_PROGRESS -Return-> RETURNED -Dispatch-> DISPATCHED
+//  RETURNED -RefuseReturn-> DISPATCHED | IN_PROGRESS (return_review_rules.h)
+//  IN_PROGRESS -ApproveSuspension-> SUSPENDED -Resume-> IN_PROGRESS
+//                                                  (suspension_rules.h)
 //  DISPATCHED | IN_PROGRESS -Dispatch (reassign)-> DISPATCHED
 //  REPLIED | CLOSED -Reopen-> IN_PROGRESS (same department)
 //
@@ -69,7 +72,9 @@ absl::StatusOr<TicketChange> Acknowledge(const v1::Ticket& ticket,
                                          const ActionContext& context,
                                          const DeadlineRules& rules);
 
-// Refused once the return window (return_due_at) has passed.
+// Refused once the return window (return_due_at) has passed. The ticket
+// keeps the assignment it leaves as its pending_return, for the bureau's
+// review.
 absl::StatusOr<TicketChange> Return(const v1::Ticket& ticket,
                                     absl::string_view reason,
                                     absl::string_view etag,

@@ -1,7 +1,9 @@
 // department_agent: the loop of a department's ticket system, as a template
 // to copy. It
 //   - follows the department's change feed (Client::Watch), and signs for
-//     (签收) every ticket dispatched to it;
+//     (签收) every ticket dispatched to it (or given back to it unsigned by
+//     a refused return); a SUSPENDED (挂起) ticket is left alone until it
+//     resumes;
 //   - every --report_every_seconds, submits today's progress entry (一日一报)
 //     for each ticket it holds IN_PROGRESS;
 //   - replies to a ticket once --work_seconds have passed since it was
@@ -304,8 +306,13 @@ int main(int argc, char** argv) {
   absl::Status status = client.Watch(
       request,
       [&](const hotline::v1::Event& event) -> absl::Status {
-        if (event.type() == hotline::v1::Event::DISPATCHED &&
-            event.department() == own) {
+        // Dispatched to us, or given back unsigned when the bureau refused
+        // our return (不当退单).
+        const bool to_sign =
+            event.type() == hotline::v1::Event::DISPATCHED ||
+            (event.type() == hotline::v1::Event::RETURN_REFUSED &&
+             event.state_after() == hotline::v1::Ticket::DISPATCHED);
+        if (to_sign && event.department() == own) {
           hotline::v1::AcknowledgeTicketRequest ack;
           ack.set_name(event.ticket());
           absl::Status acked = client.AcknowledgeTicket(ack).status();

@@ -31,10 +31,9 @@ CREATE TABLE number_counters (
 INSERT INTO number_counters (kind, next) VALUES (0, 1), (1, 1), (2, 1);
 )sql";
 
-// Version 1: the shared migrations released with the PostgreSQL store, in
-// one go, and the store's own tables; each later version one more shared
-// migration (storage/sql/schema.h).
-std::string Migration(int version) {
+}  // namespace
+
+std::string PostgresMigration(int version) {
   if (version > 1) {
     return SharedMigration(version - 1 + kSharedMigrationsInPostgresV1,
                            SqlDialect::kPostgres);
@@ -45,8 +44,6 @@ std::string Migration(int version) {
   }
   return absl::StrCat(schema, kOwnTables);
 }
-
-}  // namespace
 
 int LatestPostgresSchemaVersion() {
   return SharedMigrationCount() - kSharedMigrationsInPostgresV1 + 1;
@@ -86,7 +83,7 @@ absl::Status MigratePostgres(Connection& db) {
   };
   for (int next = static_cast<int>(version) + 1;
        next <= LatestPostgresSchemaVersion(); ++next) {
-    if (absl::Status s = db.Execute(Migration(next)); !s.ok()) {
+    if (absl::Status s = db.Execute(PostgresMigration(next)); !s.ok()) {
       return fail(absl::InternalError(
           absl::StrCat("migration ", next, " failed: ", s.message())));
     }

@@ -11,6 +11,7 @@
 #define HOTLINE_STORAGE_POSTGRES_POSTGRES_SCHEMA_H_
 
 #include <cstdint>
+#include <string>
 
 #include "absl/status/status.h"
 #include "storage/sql/connection.h"
@@ -28,6 +29,13 @@ inline constexpr int64_t kSetupLockKey = 0x484F544C00000002;
 inline constexpr int64_t kServerLockKey = 0x484F544C00000003;
 
 int LatestPostgresSchemaVersion();
+
+// The statements that bring a database of schema version `version - 1` to
+// `version` (without recording it in hotline_schema). Version 1: the shared
+// migrations released with the PostgreSQL store, in one go, and the store's
+// own tables; each later version one more shared migration
+// (storage/sql/schema.h).
+std::string PostgresMigration(int version);
 
 // Brings the database to the latest schema (in one transaction): a database
 // without tables gets them all; one with tables that are not hotline's is

@@ -13,7 +13,9 @@ namespace {
 // a new migration that adds its column to stat_counts and stat_day_changes
 // (ALTER TABLE ... ADD COLUMN ... INTEGER NOT NULL DEFAULT 0).
 constexpr int kCountersOfMigration4 = 15;
-static_assert(kStatCounterCount == kCountersOfMigration4,
+// Migration 9 adds the rest; a new counter needs a migration of its own.
+constexpr int kCountersOfMigration9 = 17;
+static_assert(kStatCounterCount == kCountersOfMigration9,
               "a new statistics counter needs a new shared migration that "
               "adds its column (storage/sql/schema.cc)");
 
@@ -224,6 +226,14 @@ CREATE INDEX tickets_by_department_urgency ON tickets(department, urgency, id);
 DROP INDEX events_by_previous_department;
 CREATE INDEX events_by_previous_department ON events(previous_department, seq)
   WHERE previous_department IS NOT NULL;
+)sql",
+    // 9: the counters added after migration 4 (workflow/stat_facts.h:
+    // suspended tickets, refused returns). Older rows count zero.
+    R"sql(
+ALTER TABLE stat_counts ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_counts ADD COLUMN refused_returns INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN refused_returns INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

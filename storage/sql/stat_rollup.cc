@@ -98,7 +98,8 @@ absl::StatusOr<std::optional<StatFacts>> DecodeFacts(absl::string_view text) {
   bool ok = parts.size() == 5 && absl::SimpleAtoi(parts[3], &f.day);
   if (ok) {
     counts = absl::StrSplit(parts[4], ',');
-    ok = counts.size() == kStatCounterCount;
+    // Changes logged before a counter was added have fewer (those count 0).
+    ok = counts.size() <= kStatCounterCount;
   }
   for (size_t i = 0; ok && i < counts.size(); ++i) {
     ok = absl::SimpleAtoi(counts[i], &f.counts.c[i]);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/error_details.h"
+#include "common/proto_time.h"
 #include "gtest/gtest.h"
 #include "tests/support/test_support.h"
 
@@ -54,6 +55,8 @@ struct Method {
   std::optional<Ticket::State> needs;  // no ticket needed when unset
   std::function<absl::Status(Client&, const std::string& ticket)> call;
   std::set<Role> allowed;
+  // The ticket (IN_PROGRESS) has a suspension request waiting.
+  bool pending_suspension = false;
 };
 
 template <typename T>
@@ -86,7 +89,10 @@ class AccessTest : public ServerTest {
   }
 
   // A ticket created by intake/city, brought into `state` at housing.
-  std::string TicketIn(Ticket::State state) {
+  // RETURNED: returned by housing; SUSPENDED: signed for, suspended with
+  // the bureau's approval. With `pending_suspension` an IN_PROGRESS ticket
+  // has a suspension request waiting.
+  std::string TicketIn(Ticket::State state, bool pending_suspension = false) {
     Client& intake = *clients_[Role::kCreatingIntake];
     Client& housing = *clients_[Role::kOwnDepartment];
     v1::CreateTicketRequest create;
@@ -97,9 +103,31 @@ class AccessTest : public ServerTest {
     EXPECT_TRUE(ticket.ok()) << ticket.status();
     const std::string name = ticket->name();
     if (state == Ticket::RECEIVED || state == Ticket::DISPATCHED) return name;
+    if (state == Ticket::RETURNED) {
+      v1::ReturnTicketRequest give_back;
+      give_back.set_name(name);
+      give_back.set_reason("not ours");
+      EXPECT_TRUE(housing.ReturnTicket(give_back).ok());
+      return name;
+    }
     v1::AcknowledgeTicketRequest ack;
     ack.set_name(name);
     EXPECT_TRUE(housing.AcknowledgeTicket(ack).ok());
+    if (state == Ticket::SUSPENDED || pending_suspension) {
+      v1::RequestSuspensionRequest ask;
+      ask.set_name(name);
+      ask.set_reason("waiting for a court ruling");
+      *ask.mutable_expected_end() =
+          ToProtoTime(testing::SpringFestivalEve() + absl::Hours(24 * 30));
+      absl::Status asked = housing.RequestSuspension(ask).status();
+      EXPECT_TRUE(asked.ok()) << asked;
+      if (state == Ticket::IN_PROGRESS) return name;
+      v1::ApproveSuspensionRequest approve;
+      approve.set_name(name);
+      absl::Status approved = bureau().ApproveSuspension(approve).status();
+      EXPECT_TRUE(approved.ok()) << approved;
+      return name;
+    }
     if (state == Ticket::IN_PROGRESS) return name;
     v1::ReplyTicketRequest reply;
     reply.set_name(name);
@@ -198,6 +226,46 @@ std::vector<Method> Methods(int* token_counter, Client* bureau) {
          return StatusOf(c.ReopenTicket(r));
        },
        bureau_only},
+      {"RefuseReturn", Ticket::RETURNED,
+       [](Client& c, const std::string& t) {
+         v1::RefuseReturnRequest r;
+         r.set_name(t);
+         r.set_reason("it is yours");
+         return StatusOf(c.RefuseReturn(r));
+       },
+       bureau_only},
+      {"RequestSuspension", Ticket::IN_PROGRESS,
+       [](Client& c, const std::string& t) {
+         v1::RequestSuspensionRequest r;
+         r.set_name(t);
+         r.set_reason("waiting for a court ruling");
+         *r.mutable_expected_end() =
+             ToProtoTime(testing::SpringFestivalEve() + absl::Hours(24 * 30));
+         return StatusOf(c.RequestSuspension(r));
+       },
+       department_actors},
+      {"ApproveSuspension", Ticket::IN_PROGRESS,
+       [](Client& c, const std::string& t) {
+         v1::ApproveSuspensionRequest r;
+         r.set_name(t);
+         return StatusOf(c.ApproveSuspension(r));
+       },
+       bureau_only, /*pending_suspension=*/true},
+      {"RejectSuspension", Ticket::IN_PROGRESS,
+       [](Client& c, const std::string& t) {
+         v1::RejectSuspensionRequest r;
+         r.set_name(t);
+         r.set_reason("not a long-cycle matter");
+         return StatusOf(c.RejectSuspension(r));
+       },
+       bureau_only, /*pending_suspension=*/true},
+      {"ResumeTicket", Ticket::SUSPENDED,
+       [](Client& c, const std::string& t) {
+         v1::ResumeTicketRequest r;
+         r.set_name(t);
+         return StatusOf(c.ResumeTicket(r));
+       },
+       department_actors},
       {"CreateDepartment", std::nullopt,
        [token_counter](Client& c, const std::string&) {
          v1::CreateDepartmentRequest r;
@@ -253,7 +321,9 @@ TEST_F(AccessTest, EveryRoleAgainstEveryMethod) {
   for (const Method& method : Methods(&spare_token_counter_, &bureau())) {
     for (Role role : roles) {
       SCOPED_TRACE(method.name + " as " + RoleName(role));
-      const std::string ticket = method.needs ? TicketIn(*method.needs) : "";
+      const std::string ticket =
+          method.needs ? TicketIn(*method.needs, method.pending_suspension)
+                       : "";
       const size_t history_before = ticket.empty() ? 0 : History(ticket).size();
       absl::Status status = method.call(*clients_[role], ticket);
       ++checked;
@@ -272,7 +342,7 @@ TEST_F(AccessTest, EveryRoleAgainstEveryMethod) {
       }
     }
   }
-  EXPECT_EQ(checked, 16 * 7);
+  EXPECT_EQ(checked, 21 * 7);
 }
 
 // A token in use is remembered by the server (no database read per call);

@@ -420,6 +420,35 @@ TEST_F(HttpGatewayTest, EveryRpcAnswersThroughItsHttpRoute) {
                        absl::StrCat(R"({"reason":"非本单位职责","etag":")",
                                     two.etag(), R"("})"));
   EXPECT_EQ(two.state(), v1::Ticket::RETURNED);
+  // The return refused, the time limit suspended (挂起) and resumed; then
+  // returned again and dispatched.
+  two = Ok<v1::Ticket>("RefuseReturn", "POST", "/v1/tickets/2:refuseReturn",
+                       bureau,
+                       absl::StrCat(R"({"reason":"属于本单位职责","etag":")",
+                                    two.etag(), R"("})"));
+  EXPECT_EQ(two.state(), v1::Ticket::IN_PROGRESS);
+  const std::string suspend = R"({"reason":"等待法院判决",
+      "expectedEnd":"2021-03-01T00:00:00Z","etag":")";
+  two = Ok<v1::Ticket>("RequestSuspension", "POST",
+                       "/v1/tickets/2:requestSuspension", housing,
+                       absl::StrCat(suspend, two.etag(), R"("})"));
+  two = Ok<v1::Ticket>(
+      "RejectSuspension", "POST", "/v1/tickets/2:rejectSuspension", bureau,
+      absl::StrCat(R"({"reason":"材料不全","etag":")", two.etag(), R"("})"));
+  two = Ok<v1::Ticket>("RequestSuspension", "POST",
+                       "/v1/tickets/2:requestSuspension", housing,
+                       absl::StrCat(suspend, two.etag(), R"("})"));
+  two = Ok<v1::Ticket>("ApproveSuspension", "POST",
+                       "/v1/tickets/2:approveSuspension", bureau,
+                       absl::StrCat(R"({"etag":")", two.etag(), R"("})"));
+  EXPECT_EQ(two.state(), v1::Ticket::SUSPENDED);
+  two = Ok<v1::Ticket>(
+      "ResumeTicket", "POST", "/v1/tickets/2:resume", housing,
+      absl::StrCat(R"({"note":"判决已下达","etag":")", two.etag(), R"("})"));
+  EXPECT_EQ(two.state(), v1::Ticket::IN_PROGRESS);
+  two = Ok<v1::Ticket>("ReturnTicket", "POST", "/v1/tickets/2:return", housing,
+                       absl::StrCat(R"({"reason":"非本单位职责","etag":")",
+                                    two.etag(), R"("})"));
   two =
       Ok<v1::Ticket>("DispatchTicket", "POST", "/v1/tickets/2:dispatch", bureau,
                      absl::StrCat(R"({"department":"departments/housing",

@@ -351,15 +351,60 @@ TEST(PostgresSchemaGolden, AFreshDatabaseHasTheReleasedSchema) {
                SchemaText(**db, kPostgresSchemaQueries));
 }
 
-// PostgreSQL has had one schema version so far (postgres_schema.h: version
-// 1 is the first kSharedMigrationsInPostgresV1 shared migrations and the
-// store's own tables, in one go), so there is no older version to migrate
-// from yet. When version 2 comes, a test like SQLite's above belongs here.
-TEST(PostgresSchemaGolden, ThereIsNoOlderVersionToMigrateFromYet) {
-  EXPECT_EQ(LatestPostgresSchemaVersion(), 1)
-      << "PostgreSQL has a schema version 2 now: add a test that a database "
-         "of version 1 migrated by this build has the golden schema "
-         "(tests/storage/schema_golden_test.cc)";
+// The schema of the PostgreSQL database at `uri`.
+std::string PostgresSchemaOf(const std::string& uri) {
+  absl::StatusOr<std::unique_ptr<PgConnection>> db = PgConnection::Open(uri);
+  EXPECT_TRUE(db.ok()) << db.status();
+  if (!db.ok()) return "";
+  return SchemaText(**db, kPostgresSchemaQueries);
+}
+
+bool OpenAndClosePostgresStore(const std::string& uri) {
+  StoreOptions options;
+  options.path = uri;
+  absl::StatusOr<std::unique_ptr<PostgresStore>> store =
+      PostgresStore::Open(options);
+  EXPECT_TRUE(store.ok()) << store.status();
+  return store.ok();
+}
+
+// As for SQLite: a database an older release made (PostgreSQL schema
+// version k), opened by this build, ends with the same schema as a fresh
+// one.
+TEST(PostgresSchemaGolden, EveryOlderVersionMigratesToTheFreshSchema) {
+  ASSERT_GE(LatestPostgresSchemaVersion(), 2);
+  const std::string fresh_uri = NewPostgresDatabase();
+  ASSERT_FALSE(fresh_uri.empty());
+  ASSERT_TRUE(OpenAndClosePostgresStore(fresh_uri));
+  const std::string fresh = PostgresSchemaOf(fresh_uri);
+  ASSERT_FALSE(fresh.empty());
+  for (int version = 1; version < LatestPostgresSchemaVersion(); ++version) {
+    SCOPED_TRACE(absl::StrCat("from PostgreSQL schema version ", version));
+    const std::string uri = NewPostgresDatabase();
+    ASSERT_FALSE(uri.empty());
+    {
+      absl::StatusOr<std::unique_ptr<PgConnection>> db =
+          PgConnection::Open(uri);
+      ASSERT_TRUE(db.ok()) << db.status();
+      std::string migrations = "BEGIN;";
+      for (int m = 1; m <= version; ++m) {
+        absl::StrAppend(&migrations, PostgresMigration(m), ";");
+      }
+      absl::StrAppend(&migrations,
+                      "INSERT INTO hotline_schema (version) VALUES (", version,
+                      "); COMMIT;");
+      absl::Status made = (*db)->Execute(migrations);
+      ASSERT_TRUE(made.ok()) << made;
+    }
+    ASSERT_NE(PostgresSchemaOf(uri), fresh);
+    ASSERT_TRUE(OpenAndClosePostgresStore(uri));
+    const std::string migrated = PostgresSchemaOf(uri);
+    ASSERT_TRUE(migrated == fresh)
+        << "A PostgreSQL database of schema version " << version
+        << ", migrated by this build, differs from a fresh one (- fresh, + "
+           "migrated):\n"
+        << LineDiff(fresh, migrated);
+  }
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "tests/support/postgres_support.h"
 #include "tests/support/programs.h"
@@ -122,6 +123,72 @@ TEST_F(CliTest, ANewcomersFirstSession) {
       year.out,
       "2021年1月1日至2021年12月31日,收到市12345投诉举报平台转派工单0件"))
       << year.out;
+}
+
+// The bureau refuses a return (不当退单); housing asks for a suspension
+// (挂起), the bureau approves it, housing resumes: all from the command
+// line, as docs/workflow.md shows.
+TEST_F(CliTest, ReturnReviewAndSuspensionFromTheCommandLine) {
+  ASSERT_EQ(
+      Cli({"department", "create", "housing", "--display_name", "x"}).exit_code,
+      0);
+  CliRun token = Cli({"token", "create", "department/housing", "--json"});
+  const size_t at = token.out.find("\"secret\": \"");
+  ASSERT_NE(at, std::string::npos) << token.out;
+  const std::string housing =
+      token.out.substr(at + 11, token.out.find('"', at + 11) - at - 11);
+  ASSERT_EQ(Cli({"ticket", "create", "--type", "complaint", "--topic", "违建",
+                 "--title", "t", "--content", "c", "--dispatch_to", "housing"})
+                .exit_code,
+            0);
+  ASSERT_EQ(Cli({"ticket", "ack", "1"}, housing).exit_code, 0);
+  ASSERT_EQ(Cli({"ticket", "return", "1", "--reason", "属于规划部门"}, housing)
+                .exit_code,
+            0);
+  CliRun refused =
+      Cli({"ticket", "refuse-return", "1", "--reason", "属于本单位职责"});
+  ASSERT_EQ(refused.exit_code, 0) << refused.err;
+  EXPECT_TRUE(absl::StrContains(refused.out, "IN_PROGRESS")) << refused.out;
+
+  // A month from now (the server runs on the real clock).
+  const std::string until =
+      absl::FormatTime(absl::RFC3339_sec, absl::Now() + absl::Hours(24 * 30),
+                       absl::UTCTimeZone());
+  CliRun too_far = Cli({"ticket", "suspend", "1", "--until",
+                        "2099-01-01T00:00:00Z", "--reason", "等待法院判决"},
+                       housing);
+  EXPECT_EQ(too_far.exit_code, 5);
+  EXPECT_TRUE(absl::StrContains(too_far.err, "SUSPENSION_TOO_LONG"))
+      << too_far.err;
+  CliRun asked = Cli(
+      {"ticket", "suspend", "1", "--until", until, "--reason", "等待法院判决"},
+      housing);
+  ASSERT_EQ(asked.exit_code, 0) << asked.err;
+  CliRun approved = Cli({"ticket", "approve-suspension", "1"});
+  ASSERT_EQ(approved.exit_code, 0) << approved.err;
+  EXPECT_TRUE(absl::StrContains(approved.out, "SUSPENDED")) << approved.out;
+  CliRun listed =
+      Cli({"ticket", "list", "--filter", "state = SUSPENDED"}, housing);
+  EXPECT_TRUE(absl::StrContains(listed.out, "tickets/1")) << listed.out;
+  CliRun resumed =
+      Cli({"ticket", "resume", "1", "--note", "判决已下达"}, housing);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_TRUE(absl::StrContains(resumed.out, "IN_PROGRESS")) << resumed.out;
+  CliRun events = Cli({"ticket", "events", "1"});
+  for (const char* type : {"RETURN_REFUSED", "SUSPENSION_REQUESTED",
+                           "SUSPENSION_APPROVED", "RESUMED"}) {
+    EXPECT_TRUE(absl::StrContains(events.out, type)) << type << events.out;
+  }
+  // The CSV's last two columns: suspended, refused returns.
+  CliRun csv = Cli({"report", "--format", "csv"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_TRUE(absl::StrContains(csv.out, ",suspended,refused_returns\n"))
+      << csv.out;
+  EXPECT_TRUE(absl::StrContains(csv.out, "department,departments/housing,"))
+      << csv.out;
+  const size_t row = csv.out.find("department,departments/housing,");
+  const std::string line = csv.out.substr(row, csv.out.find('\n', row) - row);
+  EXPECT_TRUE(absl::EndsWith(line, ",0,1")) << line;
 }
 
 TEST_F(CliTest, EachFailureKindHasItsExitCode) {
@@ -612,7 +679,7 @@ TEST(CliRehearsal, DefaultsComeFromTheServersClock) {
   CliRun mine = cli({"report", "--format", "csv"}, housing);
   ASSERT_EQ(mine.exit_code, 0) << mine.err;
   const std::vector<std::string> total = CsvRow(mine.out, "total,housing,");
-  ASSERT_EQ(total.size(), 21u) << mine.out;
+  ASSERT_EQ(total.size(), 23u) << mine.out;
   EXPECT_EQ(total[2], "1") << mine.out;   // received: ticket 1 is housing's
   EXPECT_EQ(total[12], "1") << mine.out;  // returns: ticket 2
   CliRun zh = cli({"report", "--format", "zh"}, housing);
@@ -623,11 +690,11 @@ TEST(CliRehearsal, DefaultsComeFromTheServersClock) {
   ASSERT_EQ(all.exit_code, 0) << all.err;
   const std::vector<std::string> row =
       CsvRow(all.out, "department,departments/housing,");
-  ASSERT_EQ(row.size(), 21u) << all.out;
+  ASSERT_EQ(row.size(), 23u) << all.out;
   EXPECT_EQ(row[12], "1") << all.out;
   const std::vector<std::string> nobody =
       CsvRow(all.out, "department,(not dispatched),");
-  ASSERT_EQ(nobody.size(), 21u) << all.out;
+  ASSERT_EQ(nobody.size(), 23u) << all.out;
   EXPECT_EQ(nobody[2], "1") << all.out;   // ticket 2, returned
   EXPECT_EQ(nobody[12], "0") << all.out;  // the return is housing's
   EXPECT_TRUE(absl::StrContains(all.out,

@@ -13,6 +13,7 @@
 #include "tests/support/workflow_fixtures.h"
 #include "workflow/access.h"
 #include "workflow/scope.h"
+#include "workflow/suspension_rules.h"
 
 namespace hotline {
 namespace {
@@ -63,6 +64,10 @@ const std::map<std::string, Step>& Steps() {
        [](const Ticket& t) {
          return Reopen(t, "again", "", Bureau(), testing::DefaultRules());
        }},
+      {"Resume",
+       [](const Ticket& t) {
+         return Resume(t, "", "", Housing(), testing::DefaultRules());
+       }},
   };
   return *steps;
 }
@@ -84,6 +89,7 @@ const std::map<std::string, Allowed>& Lifecycle() {
       {"Reply", {{Ticket::IN_PROGRESS}, Ticket::REPLIED}},
       {"Close", {{Ticket::REPLIED}, Ticket::CLOSED}},
       {"Reopen", {{Ticket::REPLIED, Ticket::CLOSED}, Ticket::IN_PROGRESS}},
+      {"Resume", {{Ticket::SUSPENDED}, Ticket::IN_PROGRESS}},
   };
   return *lifecycle;
 }
@@ -91,7 +97,8 @@ const std::map<std::string, Allowed>& Lifecycle() {
 TEST(TicketRules, EveryStepFromEveryState) {
   const Ticket::State states[] = {Ticket::RECEIVED,    Ticket::DISPATCHED,
                                   Ticket::IN_PROGRESS, Ticket::REPLIED,
-                                  Ticket::CLOSED,      Ticket::RETURNED};
+                                  Ticket::CLOSED,      Ticket::RETURNED,
+                                  Ticket::SUSPENDED};
   int allowed_count = 0;
   int refused_count = 0;
   for (const auto& [name, step] : Steps()) {
@@ -121,8 +128,8 @@ TEST(TicketRules, EveryStepFromEveryState) {
       }
     }
   }
-  EXPECT_EQ(allowed_count, 11);
-  EXPECT_EQ(refused_count, 25);
+  EXPECT_EQ(allowed_count, 12);
+  EXPECT_EQ(refused_count, 37);
 }
 
 TEST(TicketRules, NewTicketKeepsOnlyCallerFieldsAndDefaults) {
