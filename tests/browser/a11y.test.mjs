@@ -13,8 +13,9 @@ const WIDTHS = [390, 1280];
 
 // Departments, and tickets in every state with cards (a red one too), a
 // return under review, a pending extension, a pending and an approved
-// suspension (挂起) and a daily report; the clock past one reply deadline
-// so the sweeper's texts are there.
+// suspension (挂起), a pending and an approved final answer (最终答复) and a
+// ticket closed by the approved one, and a daily report; the clock past one
+// reply deadline so the sweeper's texts are there.
 async function seed(server) {
   const {api} = server;
   const housingToken = await api.department('housing', '县住房和城乡建设局');
@@ -34,6 +35,14 @@ async function seed(server) {
   const replied = await api.ticket({title: '已回复的工单'}, 'departments/housing');
   await housing.post(`/v1/${replied.name}:acknowledge`, {});
   await housing.post(`/v1/${replied.name}:reply`, {outcome: 'RESOLVED', replyText: '已处理。'});
+  await housing.post(`/v1/${replied.name}:submitFinalAnswer`, {answer: '经核查,诉求已依法答复到位。', basis: '《信访工作条例》第三十一条。'});
+  const answered = await api.ticket({title: '已有最终答复的工单', callerPhone: '13900000001'}, 'departments/housing');
+  await housing.post(`/v1/${answered.name}:acknowledge`, {});
+  await housing.post(`/v1/${answered.name}:reply`, {outcome: 'EXPLAINED', replyText: '已解释。'});
+  await housing.post(`/v1/${answered.name}:submitFinalAnswer`, {answer: '该路段改造已列入明年计划。', basis: '县政府常务会议纪要。'});
+  await api.post(`/v1/${answered.name}:approveFinalAnswer`, {});
+  const repeat = await api.ticket({title: '同一来电人再次来电', callerPhone: '13900000001'});
+  await api.post(`/v1/${repeat.name}:closeByFinalAnswer`, {finalAnswerTicket: answered.name, note: '同一事项。'});
   for (let i = 0; i < 3; i++) await api.ticket({title: `待签收 ${i}`, urgency: i ? 'NORMAL' : 'URGENT'}, 'departments/housing');
   const waiting = [];
   for (const title of ['挂起待批的工单', '已挂起的工单']) {
@@ -46,25 +55,26 @@ async function seed(server) {
   // Past tickets[0..3]'s reply deadline (2 working days): yellow cards by the
   // sweeper; the pending extension holds tickets[1]'s.
   await api.post('/v1/clock:advance', {to: new Date(Date.parse(tickets[0].replyDueAt) + 3600e3).toISOString()});
-  return {housingToken, ticket: tickets[2], replied, suspended: waiting[1]};
+  return {housingToken, ticket: tickets[2], replied, suspended: waiting[1], repeat};
 }
 
 const BUREAU_PAGES = [
   ['#/dashboard', '#kpis .tile'], ['#/dispatch', '#dispatch-list li'], ['#/tickets', '#ticket-results table'],
-  ['ticket', '#ticket-history table'], ['suspended', '#ticket-history table'], ['#/cards', '#cards-table table'],
-  ['#/extensions', '#suspended-list li'],
+  ['ticket', '#ticket-history table'], ['suspended', '#ticket-history table'], ['final', '#final-answer'],
+  ['repeat', '#closed-by-final-answer'], ['#/cards', '#cards-table table'], ['#/extensions', '#final-answer-list li'],
   ['#/report', '#report-output #report-zh'], ['#/admin', '#token-table table'],
 ];
 const DEPT_PAGES = [
   ['#/desk', '#queue-in-progress table'], ['#/daily', '#daily-form'], ['#/mine', '.tiles'],
   ['#/tickets', '#ticket-results table'], ['ticket', '#ticket-history table'], ['suspended', '#ticket-history table'],
+  ['final', '#final-answer'],
 ];
 
 test('axe: no serious or critical violation on any page, bureau and department, 390 and 1280 px', {timeout: 280000}, async () => {
   const server = await startServer();
   const browser = await launchBrowser();
   try {
-    const {housingToken, ticket, suspended} = await seed(server);
+    const {housingToken, ticket, suspended, replied, repeat} = await seed(server);
     const found = [];
     const signin = await openPage(browser, server.base);
     for (const width of WIDTHS) {
@@ -78,8 +88,8 @@ test('axe: no serious or critical violation on any page, bureau and department, 
       for (const width of WIDTHS) {
         await page.setViewport({width, height: 800});
         for (const [route, ready] of pages) {
-          const hash = route === 'ticket' ? `#/tickets/${ticket.name.split('/').pop()}`
-            : route === 'suspended' ? `#/tickets/${suspended.name.split('/').pop()}` : route;
+          const shown = {ticket, suspended, final: replied, repeat}[route];
+          const hash = shown ? `#/tickets/${shown.name.split('/').pop()}` : route;
           await page.evaluate(() => { location.hash = '#/nowhere'; });
           await page.waitForSelector('main h1');
           await page.evaluate((x) => { location.hash = x; }, hash);

@@ -30,7 +30,7 @@ const ROUTES = [
   {re: /^\/tickets$/, page: tickets, who: ANY, title: '工单查询'},
   {re: /^\/tickets\/(\d+)$/, page: ticket, who: ANY, title: '工单详情'},
   {re: /^\/cards$/, page: cards, who: BUREAU, title: '黄红牌'},
-  {re: /^\/extensions$/, page: extensions, who: BUREAU, title: '延期与挂起审批'},
+  {re: /^\/extensions$/, page: extensions, who: BUREAU, title: '审批'},
   {re: /^\/report$/, page: report, who: BUREAU, title: '统计报表'},
   {re: /^\/admin$/, page: admin, who: BUREAU, title: '部门与令牌'},
   {re: /^\/mine$/, page: mine, who: DEPARTMENT, title: '我的统计与黄红牌'},
@@ -38,7 +38,7 @@ const ROUTES = [
 
 const NAV = {
   [BUREAU]: [['#/dashboard', '总览'], ['#/dispatch', '派单'], ['#/tickets', '工单查询'],
-    ['#/cards', '黄红牌'], ['#/extensions', '延期/挂起审批'], ['#/report', '统计报表'], ['#/admin', '部门与令牌']],
+    ['#/cards', '黄红牌'], ['#/extensions', '审批'], ['#/report', '统计报表'], ['#/admin', '部门与令牌']],
   [DEPARTMENT]: [['#/desk', '我的工单'], ['#/daily', '一日一报'], ['#/mine', '我的统计'], ['#/tickets', '工单查询']],
   intake: [['#/tickets', '工单查询']],
 };

@@ -19,6 +19,8 @@ const METHOD = {
   CreateBackup: '备份数据库', WatchEvents: '接收实时推送',
   RefuseReturn: '驳回退单', RequestSuspension: '申请挂起', ApproveSuspension: '批准挂起',
   RejectSuspension: '驳回挂起', 'ApproveSuspension or RejectSuspension': '审批挂起', ResumeTicket: '恢复办理',
+  SubmitFinalAnswer: '提交最终答复', ApproveFinalAnswer: '批准最终答复', RejectFinalAnswer: '驳回最终答复',
+  'ApproveFinalAnswer or RejectFinalAnswer': '审批最终答复', CloseByFinalAnswer: '以最终答复办结',
 };
 
 export function methodName(m) {
@@ -44,6 +46,18 @@ export function resourceName(name) {
 const who = (p) => (p === 'bureau' ? '局端' : resourceName(p));
 const states = (list) => String(list || '').split(',').map((s) => label(STATE, s.trim())).filter((s) => s !== '—').join('、');
 const ticketOf = (m) => (m.ticket ? resourceName(m.ticket) : '该工单');
+// A refusal of a state the method allows: the server says why in the
+// reason's own words; the one such case is reopening a ticket closed by a
+// final answer (最终答复), which no department ever held.
+const allowedAnyway = (m) => m.state && String(m.allowed_states || '').split(',').map((s) => s.trim()).includes(m.state);
+
+function ticketStateText(m) {
+  if (allowedAnyway(m) && m.method === 'ReopenTicket') {
+    return `${ticketOf(m)}是以最终答复办结的,未曾派单,没有承办部门可以重办;如来电人提出新的诉求,请由平台转派新工单。`;
+  }
+  return `${ticketOf(m)}当前为“${label(STATE, m.state)}”,不能${methodName(m.method)}`
+    + `${m.allowed_states ? `(仅“${states(m.allowed_states)}”时可以)` : ''}。`;
+}
 
 // One entry per ErrorReason value: metadata -> the Chinese message.
 export const REASON_TEXT = {
@@ -58,8 +72,7 @@ export const REASON_TEXT = {
   REQUEST_ID_REUSED: () => '请求编号重复(与之前的另一请求相同),请刷新页面后重试。',
   NOT_FOUND: (m) => `${m.resource ? resourceName(m.resource) : '要找的对象'}不存在。`,
   RESUME_FROM: () => '实时推送的位置已失效(服务器数据已恢复),请刷新页面。',
-  TICKET_STATE: (m) => `${ticketOf(m)}当前为“${label(STATE, m.state)}”,不能${methodName(m.method)}`
-    + `${m.allowed_states ? `(仅“${states(m.allowed_states)}”时可以)` : ''}。`,
+  TICKET_STATE: ticketStateText,
   ETAG_MISMATCH: (m) => `${ticketOf(m)}刚刚被他人修改过,请查看最新内容后再操作。`,
   RETURN_WINDOW_CLOSED: (m) => `${ticketOf(m)}的退单时限${m.return_due_at ? `(${fmtDue(m.return_due_at)})` : ''}已过,不能再退单;如确非本单位职责,请联系局端改派。`,
   EXTENSION_LIMIT: (m) => `${ticketOf(m)}已延期 ${m.extension_count || ''} 次,达到规定上限${m.extension_max_count ? `(${m.extension_max_count} 次)` : ''},不能再申请。`,
@@ -84,6 +97,14 @@ export const REASON_TEXT = {
     : `${ticketOf(m)}没有待审批的挂起申请。`),
   SUSPENSION_TOO_LONG: (m) => `挂起的预计结束时间${m.expected_end ? `(${fmtTime(m.expected_end)})` : ''}须晚于现在,`
     + `且自申请时起不超过${m.suspension_max_days ? ` ${m.suspension_max_days} 天` : '规定的最长天数'}。`,
+  FINAL_ANSWER_EXISTS: (m) => (m.final_answer_state === 'APPROVED'
+    ? `${ticketOf(m)}的最终答复已经局端批准,不能再提交。`
+    : m.final_answer_state === 'PENDING' ? `${ticketOf(m)}已有一份最终答复等待局端审批,审批前不能再提交。`
+      : `${ticketOf(m)}已有最终答复,不能再提交。`),
+  FINAL_ANSWER_NOT_APPROVED: (m) => `${ticketOf(m)}没有可用的最终答复:以最终答复办结只能引用局端已批准的最终答复,`
+    + '审批只能针对待审批的最终答复。',
+  NOT_THE_SAME_CALLER: (m) => `${ticketOf(m)}的来电人与${m.final_answer_ticket ? resourceName(m.final_answer_ticket) : '最终答复所在工单'}`
+    + '的来电人不同(来电号码不一致或缺失),不能以该最终答复办结,请正常派单。',
   DISK_FULL: () => '服务器磁盘已满,本次操作未保存。请联系管理员清理空间后重试。',
   FEED_STALLED: () => '实时推送因长时间未读取而中断,正在重新连接。',
   SERVER_UNAVAILABLE: () => '服务器正在启动或关闭,请稍后重试。',
@@ -112,11 +133,12 @@ const CODE_TEXT = {
 // The field a BadRequest names, in Chinese where the console knows it.
 const FIELD = {
   reason: '理由', reply_text: '答复内容', replyText: '答复内容', outcome: '办理结果', satisfaction: '回访评价',
-  department: '承办部门', note: '派单说明', working_days: '延长工作日', workingDays: '延长工作日',
+  department: '承办部门', note: '说明', working_days: '延长工作日', workingDays: '延长工作日',
   progress: '进展', entries: '进展', date: '日期', display_name: '名称', department_id: '部门标识',
   principal: '身份', title: '标题', content: '诉求内容', topic: '类别', type: '类型', ticket: '工单编号',
   color: '颜色', filter: '查询条件', by: '推进时长', to: '推进到',
   expected_end: '预计结束时间', expectedEnd: '预计结束时间',
+  answer: '最终答复内容', basis: '依据', final_answer_ticket: '最终答复所在工单', finalAnswerTicket: '最终答复所在工单',
 };
 
 // The Chinese message for a google.rpc.Status body.

@@ -23,7 +23,11 @@ export const EVENT = {
   DAILY_REPORT_MISSED: '一日一报缺报', DEADLINES_RECOMPUTED: '时限重算',
   RETURN_REFUSED: '驳回退单', SUSPENSION_REQUESTED: '申请挂起', SUSPENSION_APPROVED: '批准挂起',
   SUSPENSION_REJECTED: '驳回挂起', RESUMED: '恢复办理',
+  FINAL_ANSWER_SUBMITTED: '提交最终答复', FINAL_ANSWER_APPROVED: '批准最终答复', FINAL_ANSWER_REJECTED: '驳回最终答复',
+  CLOSED_BY_FINAL_ANSWER: '以最终答复办结',
 };
+// A final answer's (最终答复) state.
+export const FINAL_ANSWER_STATE = {PENDING: '待审批', APPROVED: '已批准', REJECTED: '已驳回'};
 
 export const label = (table, key) => (key && table[key]) || key || '—';
 

@@ -21,6 +21,7 @@ export function cardBadges(t) {
     t.dueSoon ? h('span', {class: 'badge due-today'}, '预警') : null,
     t.pendingExtension ? h('span', {class: 'badge ext'}, '延期待批') : null,
     t.pendingSuspension ? h('span', {class: 'badge ext'}, '挂起待批') : null,
+    (t.finalAnswer || {}).state === 'PENDING' ? h('span', {class: 'badge ext'}, '最终答复待批') : null,
   ];
 }
 

@@ -105,12 +105,14 @@ export async function render(ctx) {
     replace(deptCharts, departmentChart('各部门本月', rows.filter((r) => r.label !== '未转派(含退回)'),
       {width: chartWidth(avail, window.matchMedia('(max-width: 760px)').matches ? 1 : 2)}));
 
-    // 挂起 and 不当退单 only in a month that has them: a month without
-    // looks as it always did.
+    // 挂起, 以最终答复办结 and 不当退单 only in a month that has them: a
+    // month without looks as it always did.
     const showSuspended = num(month.suspended) > 0;
+    const showClosed = num(month.closedByFinalAnswer) > 0;
     const showRefused = num(month.refusedReturns) > 0;
     replace(deptBox, table(
       ['部门', '受理', '已回复', '按时回复', '未超期未回复', '超期未回复', ...(showSuspended ? ['挂起'] : []),
+        ...(showClosed ? ['以最终答复办结'] : []),
         ...(showRefused ? ['不当退单'] : []), '黄牌', '红牌', '按时办结率', '一日一报'],
       (monthStats.departments || []).map((r) => {
         const f = r.figures || {};
@@ -119,6 +121,7 @@ export async function render(ctx) {
           h('td', null, num(f.received)), h('td', null, num(f.replied)), h('td', null, num(f.repliedOnTime)),
           h('td', null, num(f.pendingNotOverdue)), h('td', {class: num(f.pendingOverdue) ? 'bad' : ''}, num(f.pendingOverdue)),
           showSuspended ? h('td', {dataset: {figure: 'suspended'}}, num(f.suspended)) : null,
+          showClosed ? h('td', {dataset: {figure: 'closedByFinalAnswer'}}, num(f.closedByFinalAnswer)) : null,
           showRefused ? h('td', {dataset: {figure: 'refusedReturns'}}, num(f.refusedReturns)) : null,
           h('td', null, num(f.yellowCards)), h('td', null, num(f.redCards)),
           h('td', {class: 'rate'}, permille(f.onTimeRatePermille)),

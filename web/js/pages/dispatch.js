@@ -4,9 +4,15 @@
 // another department (改派), or refuses it (驳回退单, with a reason): the
 // ticket goes back to the department that returned it, its first
 // dispatch's deadlines still running.
+//
+// A ticket whose caller's demand an approved final answer (最终答复) already
+// answered is closed here without a dispatch (以最终答复办结): the bureau
+// types the number of the ticket that carries the answer, sees the answer
+// (GET) before it closes, and the server checks that the answer is approved
+// and the caller the same.
 import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
-import {STATE, label, fmtTime, fmtDue} from '../format.js';
+import {STATE, FINAL_ANSWER_STATE, label, fmtTime, fmtDue} from '../format.js';
 import {stateBadge, ticketLink, ticketSummary, departments, deptName, debounced, act} from '../ui.js';
 
 export async function render(ctx) {
@@ -22,7 +28,9 @@ export async function render(ctx) {
 
   let tickets = [];
   let depts = [];
-  const drafts = new Map(); // ticket name -> {department, note, refusal}
+  const drafts = new Map(); // ticket name -> {department, note, refusal, answerTicket, closeNote}
+  // A typed ticket number -> {ticket} or {error}: the final answer previews.
+  const answers = new Map();
   // A returned ticket's latest return, {department, reason, time}, for a
   // return made before returns were kept for review (the ticket has no
   // pendingReturn): from its history (RETURNED events).
@@ -47,11 +55,12 @@ export async function render(ctx) {
     // What the person chose or typed survives the live refreshes.
     const kept = drafts.get(t.name);
     if (kept) {
-      dept.value = kept.department;
-      note.value = kept.note;
+      dept.value = kept.department || '';
+      note.value = kept.note || '';
       if (refusal) refusal.value = kept.refusal || '';
     }
-    const keep = () => drafts.set(t.name, {department: dept.value, note: note.value, refusal: refusal ? refusal.value : ''});
+    const keep = () => drafts.set(t.name, {...drafts.get(t.name), department: dept.value, note: note.value,
+      refusal: refusal ? refusal.value : ''});
     dept.addEventListener('change', keep);
     note.addEventListener('input', keep);
     if (refusal) refusal.addEventListener('input', keep);
@@ -76,7 +85,92 @@ export async function render(ctx) {
       t.address ? h('div', {class: 'muted'}, `地址:${t.address}`) : null,
       h('p', {class: 'content'}, (t.content || '').slice(0, 200)),
       form,
-      review ? refuseForm(t, review, refusal) : null);
+      review ? refuseForm(t, review, refusal) : null,
+      closeForm(t, kept, keep));
+  }
+
+  // "#12", "12" or "tickets/12" -> "12"; '' when it is not a number.
+  const ticketNumber = (text) => {
+    const m = /^\s*(?:#|tickets\/)?(\d{1,18})\s*$/.exec(text || '');
+    return m ? String(BigInt(m[1])) : '';
+  };
+
+  // What the preview says of the ticket typed: its final answer's text
+  // when approved, else why it cannot close this ticket.
+  function previewOf(t, number) {
+    if (!number) return [];
+    const got = answers.get(number);
+    if (!got) return [h('span', {class: 'muted'}, `正在读取工单 #${number}…`)];
+    if (got.error) return [h('span', {class: 'refusal'}, got.error)];
+    const other = got.ticket;
+    if (other.name === t.name) return [h('span', {class: 'refusal'}, '不能引用本工单自己。')];
+    const fa = other.finalAnswer;
+    if (!fa || fa.state !== 'APPROVED') {
+      return [h('span', {class: 'refusal'}, `工单 #${number} ${fa ? `的最终答复${label(FINAL_ANSWER_STATE, fa.state)}` : '没有最终答复'},`
+        + '只有局端已批准的最终答复可以用来办结。')];
+    }
+    const samePhone = t.callerPhone && other.callerPhone && t.callerPhone === other.callerPhone;
+    return [
+      h('div', null, h('strong', null, `工单 #${number}「${other.title || ''}」的最终答复`),
+        h('span', {class: 'muted'}, `(${deptName(depts, fa.department)},已批准)`)),
+      h('div', {class: 'pre final-answer-text'}, fa.answer || ''),
+      h('div', {class: 'pre muted'}, `依据:${fa.basis || ''}`),
+      samePhone ? h('div', {class: 'muted'}, '来电号码相同。')
+        : h('div', {class: 'refusal'}, '两张工单的来电号码不同或缺失:只能以同一来电人的最终答复办结。'),
+    ];
+  }
+
+  // 以最终答复办结: the number of the ticket carrying the approved final
+  // answer, an optional note; the answer shown once the number is typed.
+  function closeForm(t, kept, keepOthers) {
+    const number = h('input', {type: 'text', name: 'finalAnswerTicket', inputmode: 'numeric', size: 8, placeholder: '如 12',
+      autocomplete: 'off'});
+    const note = h('input', {type: 'text', name: 'closeNote', maxlength: 2000, placeholder: '可选'});
+    const preview = h('div', {class: 'final-preview', 'aria-live': 'polite'});
+    if (kept) {
+      number.value = kept.answerTicket || '';
+      note.value = kept.closeNote || '';
+    }
+    const keep = () => {
+      keepOthers();
+      drafts.set(t.name, {...drafts.get(t.name), answerTicket: number.value, closeNote: note.value});
+    };
+    const showPreview = () => replace(preview, ...previewOf(t, ticketNumber(number.value)));
+    const fetchPreview = debounced(async () => {
+      const n = ticketNumber(number.value);
+      // A refusal (no such ticket yet) is asked again.
+      if (!n || (answers.has(n) && !answers.get(n).error)) { showPreview(); return; }
+      try {
+        answers.set(n, {ticket: await api.get(`/v1/tickets/${n}`)});
+      } catch (e) {
+        answers.set(n, {error: e.message});
+      }
+      if (ticketNumber(number.value) === n) showPreview();
+    }, 300);
+    number.addEventListener('input', () => { keep(); showPreview(); fetchPreview(); });
+    note.addEventListener('input', keep);
+    showPreview();
+    if (ticketNumber(number.value) && !answers.has(ticketNumber(number.value))) fetchPreview();
+    const button = h('button', {type: 'submit', class: 'secondary'}, '以最终答复办结');
+    const form = h('form', {class: 'inline-form close-final-form', dataset: {action: 'closeByFinalAnswer'}},
+      field('以最终答复办结:引用工单编号', number), field('办结说明', note), button);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const n = ticketNumber(number.value);
+      if (!n) {
+        ctx.flash('请填写载有已批准最终答复的工单编号(数字)。', 'error');
+        number.focus();
+        return;
+      }
+      const done = await act(ctx, button, () => api.post(`/v1/${t.name}:closeByFinalAnswer`, {
+        finalAnswerTicket: `tickets/${n}`, note: note.value, etag: t.etag, requestId: api.requestId()}));
+      if (done) {
+        drafts.delete(t.name);
+        ctx.flash(`工单 #${api.idOf(t.name)} 已以工单 #${n} 的最终答复办结。`);
+        reload();
+      }
+    });
+    return h('div', {class: 'close-final'}, form, preview);
   }
 
   // 驳回退单: the ticket goes back to the department that returned it.
@@ -156,7 +250,12 @@ export async function render(ctx) {
 
   search.addEventListener('input', show);
   const reload = debounced(() => load().catch((e) => ctx.isCurrent() && ctx.fail(e)), 300);
-  ctx.onFeed((ev) => { if (['CREATED', 'DISPATCHED', 'RETURNED', 'RETURN_REFUSED'].includes(ev.type)) reload(); });
+  ctx.onFeed((ev) => {
+    // A final answer decided since it was previewed: read it again.
+    if (ev.type.startsWith('FINAL_ANSWER_')) answers.delete(api.idOf(ev.ticket));
+    if (['CREATED', 'DISPATCHED', 'RETURNED', 'RETURN_REFUSED', 'CLOSED_BY_FINAL_ANSWER'].includes(ev.type)
+      || ev.type.startsWith('FINAL_ANSWER_')) reload();
+  });
   await load();
   return () => reload.cancel();
 }

@@ -24,7 +24,8 @@ export async function render(ctx) {
     const tiles = [['收到', f.received], ['已回复', f.replied], ['按时回复', f.repliedOnTime], ['未超期未回复', f.pendingNotOverdue],
       ['超期未回复', f.pendingOverdue],
       // Only in a month that has them.
-      ...(num(f.suspended) ? [['挂起', f.suspended]] : []), ...(num(f.refusedReturns) ? [['不当退单', f.refusedReturns]] : []),
+      ...(num(f.suspended) ? [['挂起', f.suspended]] : []),
+      ...(num(f.closedByFinalAnswer) ? [['以最终答复办结', f.closedByFinalAnswer]] : []), ...(num(f.refusedReturns) ? [['不当退单', f.refusedReturns]] : []),
       ['黄牌', f.yellowCards], ['红牌', f.redCards]]
       .map(([k, v]) => h('div', {class: 'tile'}, h('span', {class: 'tile-title'}, k), h('span', {class: 'value'}, String(num(v)))));
     tiles.push(h('div', {class: 'tile tile-info'}, h('span', {class: 'tile-title'}, '按时办结率'), h('span', {class: 'value'}, permille(f.onTimeRatePermille))));
@@ -48,7 +49,7 @@ export async function render(ctx) {
   const reload = debounced(() => load().catch((e) => ctx.isCurrent() && ctx.fail(e)), 500);
   ctx.onFeed((ev) => {
     if (['CARD_ISSUED', 'CARD_REVOKED', 'REPLIED', 'DISPATCHED', 'DAILY_REPORT_MISSED', 'RETURN_REFUSED',
-      'SUSPENSION_APPROVED', 'RESUMED'].includes(ev.type)) reload();
+      'SUSPENSION_APPROVED', 'RESUMED', 'FINAL_ANSWER_APPROVED'].includes(ev.type)) reload();
   });
   await load();
   return () => reload.cancel();

@@ -3,8 +3,8 @@
 // page follows the feed for this ticket.
 import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
-import {STATE, TYPE, URGENCY, OUTCOME, SATISFACTION, EVENT, COLOR, label, fmtTime, fmtDue, localDate, zhDate, zhWeekday,
-  localInputValue, zonedTimeMs} from '../format.js';
+import {STATE, TYPE, URGENCY, OUTCOME, SATISFACTION, EVENT, COLOR, FINAL_ANSWER_STATE, label, fmtTime, fmtDue, localDate, zhDate,
+  zhWeekday, localInputValue, zonedTimeMs} from '../format.js';
 import {stateBadge, deadlineBadge, cardBadges, table, departments, deptName, act, debounced, serverDetail} from '../ui.js';
 import {principalLabel} from '../names.js';
 import {eventNote, cardNote, noteNodes} from '../texts.js';
@@ -55,7 +55,7 @@ export async function render(ctx) {
       ['诉求内容', h('div', {class: 'content pre'}, t.content || '')],
       ['地址', t.address || '—'],
       ['来电人', confidential && !t.callerName ? '保密' : `${t.callerName || '—'} ${t.callerPhone || ''}${confidential ? '(保密)' : ''}`],
-      ['承办部门', t.department ? deptName(depts, t.department) : '—(未派/已退回)'],
+      ['承办部门', t.department ? deptName(depts, t.department) : t.closedByFinalAnswer ? '—(以最终答复办结,未派单)' : '—(未派/已退回)'],
       t.createdBy ? ['受理', principalLabel(t.createdBy, depts, tokens)] : null,
       ['受理时间', fmtTime(t.receivedAt)],
       ['派单 / 签收', `${fmtTime(t.dispatchedAt)} / ${fmtTime(t.acknowledgedAt)}`],
@@ -79,12 +79,38 @@ export async function render(ctx) {
         h('div', {class: 'muted'}, '挂起期间不计时限、不亮牌、无需一日一报;到预计结束时间自动恢复。'))] : null,
       t.refusedReturnCount ? ['退单被驳回', `${t.refusedReturnCount} 次`] : null,
       t.suspensionCount && !t.suspension ? ['曾挂起', `${t.suspensionCount} 次`] : null,
-      t.replyText ? ['答复', h('div', {class: 'pre'}, `${label(OUTCOME, t.outcome)}:${t.replyText}`)] : null,
+      t.closedByFinalAnswer ? ['以最终答复办结', closedByNote(t.closedByFinalAnswer)] : null,
+      t.finalAnswer ? ['最终答复', finalAnswerBox(t.finalAnswer)] : null,
+      // Closed by a final answer: the reply is that answer's text, no outcome.
+      t.replyText ? ['答复', h('div', {class: 'pre'}, t.closedByFinalAnswer ? t.replyText : `${label(OUTCOME, t.outcome)}:${t.replyText}`)] : null,
       t.repliedAt ? ['回复时间', fmtTime(t.repliedAt)] : null,
       t.satisfaction ? ['回访评价', label(SATISFACTION, t.satisfaction)] : null,
       t.closedAt ? ['办结时间', fmtTime(t.closedAt)] : null,
       ['派单 / 退单 / 重办', `${t.dispatchCount || 0} / ${t.returnCount || 0} / ${t.reopenCount || 0}`],
     ]));
+  }
+
+  // The final answer (最终答复) given on this ticket, as it stands.
+  function finalAnswerBox(fa) {
+    const state = fa.state || 'PENDING';
+    return h('div', {class: 'final-answer-note', id: 'final-answer', dataset: {state}},
+      h('div', null, h('span', {class: `badge final-${state.toLowerCase()}`}, label(FINAL_ANSWER_STATE, state)),
+        ` ${deptName(depts, fa.department)}于 ${fmtTime(fa.submitTime)} 提交`),
+      h('div', {class: 'pre final-answer-text'}, fa.answer || ''),
+      h('div', {class: 'pre'}, `依据:${fa.basis || ''}`),
+      state === 'PENDING' ? h('div', {class: 'muted'}, '待局端审批。') : null,
+      state === 'APPROVED' ? h('div', {class: 'muted'}, `${principalLabel(fa.decidedBy, depts, tokens)}于 ${fmtTime(fa.decideTime)} 批准。`
+        + `同一来电人就同一事项再次来电的工单,局端可据此办结,无需再派单`
+        + `${isBureau ? `(派单页“以最终答复办结”,填写工单编号 ${id})` : ''}。`) : null,
+      state === 'REJECTED' ? h('div', {class: 'muted'}, `${principalLabel(fa.decidedBy, depts, tokens)}于 ${fmtTime(fa.decideTime)} 驳回:`
+        + `${fa.rejectReason || ''}(部门可重新提交)`) : null);
+  }
+
+  // Which ticket's approved final answer closed this one.
+  function closedByNote(other) {
+    return h('div', {class: 'final-answer-note', id: 'closed-by-final-answer'}, '引用',
+      h('a', {href: `#/tickets/${api.idOf(other)}`}, `工单 #${api.idOf(other)}`),
+      '经局端批准的最终答复办结,未派单;此类工单不能重办。');
   }
 
   // The ticket's own steps are numbered 1, 2, 3...; the feed's global seq
@@ -102,6 +128,14 @@ export async function render(ctx) {
 
   function historyNote(e) {
     const note = eventNote(e);
+    if (e.type === 'FINAL_ANSWER_SUBMITTED') {
+      // The answer and its basis (依据, stored as the event's reason).
+      return h('td', {class: 'pre note'}, `最终答复:${e.replyText || ''}\n依据:${e.reason || ''}`);
+    }
+    if (e.type === 'CLOSED_BY_FINAL_ANSWER' && e.finalAnswerTicket) {
+      return h('td', {class: 'pre note'}, '引用', h('a', {href: `#/tickets/${api.idOf(e.finalAnswerTicket)}`}, `工单 #${api.idOf(e.finalAnswerTicket)}`),
+        `的最终答复办结${e.reason ? `:${e.reason}` : ''}`);
+    }
     const rest = [e.replyText ? `${label(OUTCOME, e.outcome)}:${e.replyText}` : '',
       e.satisfaction ? label(SATISFACTION, e.satisfaction) : '',
       e.card ? `${note.text.includes(label(COLOR, e.cardColor)) ? '' : label(COLOR, e.cardColor)}(${api.idOf(e.card)} 号牌)` : '',
@@ -176,9 +210,21 @@ export async function render(ctx) {
         const sat = select(options(SATISFACTION, '— 回访评价 —'), {required: true, name: 'satisfaction'});
         forms.push(actionForm('办结(回访后)', '办结', [field('回访评价', sat)], () => ({satisfaction: sat.value}), {path: 'close', ok: '已办结。'}));
       }
-      if (st === 'REPLIED' || st === 'CLOSED') {
+      if ((st === 'REPLIED' || st === 'CLOSED') && !t.closedByFinalAnswer) {
         const reason = h('textarea', {required: true, maxlength: 2000, rows: 2, name: 'reason'});
         forms.push(actionForm('重办', '重办', [field('重办原因', reason)], () => ({reason: reason.value}), {path: 'reopen', cls: 'danger', ok: '已重办。'}));
+      }
+      if (t.closedByFinalAnswer) {
+        forms.push(h('section', {class: 'panel action', id: 'reopen-closed'}, h('h2', null, '重办'),
+          h('p', null, '本工单以最终答复办结,未曾派单,没有承办部门可以重办。如来电人提出新的诉求,请由平台转派新工单。')));
+      }
+      if ((t.finalAnswer || {}).state === 'PENDING') {
+        forms.push(actionForm('最终答复待审批', '批准最终答复', [h('p', {class: 'hint'},
+          '批准后,同一来电人就同一事项再次来电的工单可在派单页以此答复办结,无需再派单;工单本身的状态不变。')], () => ({}),
+        {path: 'approveFinalAnswer', ok: '已批准最终答复。'}));
+        const reason = h('input', {type: 'text', required: true, maxlength: 2000, name: 'reason'});
+        forms.push(actionForm('驳回最终答复', '驳回', [field('驳回原因', reason)], () => ({reason: reason.value}),
+          {path: 'rejectFinalAnswer', cls: 'danger', ok: '已驳回最终答复,部门可重新提交。'}));
       }
       if (t.pendingExtension) {
         const reason = h('input', {type: 'text', maxlength: 2000, name: 'reason'});
@@ -250,6 +296,10 @@ export async function render(ctx) {
         if (owedDay === ctx.caller.today) forms.push(f);
       }
       if (st === 'SUSPENDED') forms.push(resumeForm());
+      // 最终答复: once per demand, again after a rejection.
+      if ((st === 'IN_PROGRESS' || st === 'REPLIED') && !['PENDING', 'APPROVED'].includes((t.finalAnswer || {}).state)) {
+        forms.push(finalAnswerForm());
+      }
       // The return form only while the return window is open (after it the
       // server refuses, RETURN_WINDOW_CLOSED): then what to do instead.
       const returnOpen = !t.returnDueAt || Date.parse(t.returnDueAt) > ctx.nowMs();
@@ -281,6 +331,18 @@ export async function render(ctx) {
       const ms = zonedTimeMs(end.value);
       return {reason: reason.value, expectedEnd: Number.isNaN(ms) ? '' : new Date(ms).toISOString()};
     }, {path: 'requestSuspension', cls: 'secondary', ok: '已提交挂起申请,待局端审批。'});
+  }
+
+  // 提交最终答复: the answer and its basis (依据), for the bureau to approve.
+  function finalAnswerForm() {
+    const answer = h('textarea', {required: true, rows: 4, maxlength: 20000, name: 'answer'});
+    const basis = h('textarea', {required: true, rows: 2, maxlength: 2000, name: 'basis'});
+    const rejected = (t.finalAnswer || {}).state === 'REJECTED';
+    return actionForm(rejected ? '重新提交最终答复' : '提交最终答复', '提交最终答复', [
+      h('p', {class: 'hint'}, '诉求已依法依规答复到位的,可提交最终答复,经局端批准后,'
+        + '同一来电人就同一事项再次来电可直接以此答复办结。'),
+      field('最终答复内容', answer, '不超过 20000 字节(约 6600 个汉字)。'), field('依据(法律法规、政策或已作出的决定)', basis)],
+    () => ({answer: answer.value, basis: basis.value}), {path: 'submitFinalAnswer', cls: 'secondary', ok: '已提交最终答复,待局端审批。'});
   }
 
   function resumeForm() {
