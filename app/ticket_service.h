@@ -88,6 +88,20 @@ class TicketService final {
   void ResumeTicket(const Principal& principal,
                     const v1::ResumeTicketRequest& request, TicketDone done);
 
+  // Final answers (最终答复), in final_answer_steps.cc.
+  void SubmitFinalAnswer(const Principal& principal,
+                         const v1::SubmitFinalAnswerRequest& request,
+                         TicketDone done);
+  void ApproveFinalAnswer(const Principal& principal,
+                          const v1::ApproveFinalAnswerRequest& request,
+                          TicketDone done);
+  void RejectFinalAnswer(const Principal& principal,
+                         const v1::RejectFinalAnswerRequest& request,
+                         TicketDone done);
+  void CloseByFinalAnswer(const Principal& principal,
+                          const v1::CloseByFinalAnswerRequest& request,
+                          TicketDone done);
+
   absl::StatusOr<v1::Ticket> GetTicket(const Principal& principal,
                                        const v1::GetTicketRequest& request);
   absl::StatusOr<v1::ListTicketsResponse> ListTickets(

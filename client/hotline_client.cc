@@ -234,6 +234,26 @@ absl::StatusOr<v1::Ticket> Client::ResumeTicket(
     v1::ResumeTicketRequest request) {
   return Mutate(&v1::HotlineService::Stub::ResumeTicket, std::move(request));
 }
+absl::StatusOr<v1::Ticket> Client::SubmitFinalAnswer(
+    v1::SubmitFinalAnswerRequest request) {
+  return Mutate(&v1::HotlineService::Stub::SubmitFinalAnswer,
+                std::move(request));
+}
+absl::StatusOr<v1::Ticket> Client::ApproveFinalAnswer(
+    v1::ApproveFinalAnswerRequest request) {
+  return Mutate(&v1::HotlineService::Stub::ApproveFinalAnswer,
+                std::move(request));
+}
+absl::StatusOr<v1::Ticket> Client::RejectFinalAnswer(
+    v1::RejectFinalAnswerRequest request) {
+  return Mutate(&v1::HotlineService::Stub::RejectFinalAnswer,
+                std::move(request));
+}
+absl::StatusOr<v1::Ticket> Client::CloseByFinalAnswer(
+    v1::CloseByFinalAnswerRequest request) {
+  return Mutate(&v1::HotlineService::Stub::CloseByFinalAnswer,
+                std::move(request));
+}
 absl::StatusOr<v1::ListCardsResponse> Client::ListCards(
     const v1::ListCardsRequest& request) {
   return Invoke(&v1::HotlineService::Stub::ListCards, request, true);

@@ -174,6 +174,15 @@ class Client final {
   absl::StatusOr<v1::Ticket> RejectSuspension(
       v1::RejectSuspensionRequest request);
   absl::StatusOr<v1::Ticket> ResumeTicket(v1::ResumeTicketRequest request);
+  // Final answers (最终答复).
+  absl::StatusOr<v1::Ticket> SubmitFinalAnswer(
+      v1::SubmitFinalAnswerRequest request);
+  absl::StatusOr<v1::Ticket> ApproveFinalAnswer(
+      v1::ApproveFinalAnswerRequest request);
+  absl::StatusOr<v1::Ticket> RejectFinalAnswer(
+      v1::RejectFinalAnswerRequest request);
+  absl::StatusOr<v1::Ticket> CloseByFinalAnswer(
+      v1::CloseByFinalAnswerRequest request);
 
   absl::StatusOr<v1::ListCardsResponse> ListCards(
       const v1::ListCardsRequest& request);

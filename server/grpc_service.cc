@@ -249,6 +249,14 @@ HOTLINE_ASYNC(ApproveSuspension, tickets_, v1::ApproveSuspensionRequest,
 HOTLINE_ASYNC(RejectSuspension, tickets_, v1::RejectSuspensionRequest,
               v1::Ticket)
 HOTLINE_ASYNC(ResumeTicket, tickets_, v1::ResumeTicketRequest, v1::Ticket)
+HOTLINE_ASYNC(SubmitFinalAnswer, tickets_, v1::SubmitFinalAnswerRequest,
+              v1::Ticket)
+HOTLINE_ASYNC(ApproveFinalAnswer, tickets_, v1::ApproveFinalAnswerRequest,
+              v1::Ticket)
+HOTLINE_ASYNC(RejectFinalAnswer, tickets_, v1::RejectFinalAnswerRequest,
+              v1::Ticket)
+HOTLINE_ASYNC(CloseByFinalAnswer, tickets_, v1::CloseByFinalAnswerRequest,
+              v1::Ticket)
 HOTLINE_SYNC(ListCards, cards_, v1::ListCardsRequest, v1::ListCardsResponse)
 HOTLINE_ASYNC(IssueCard, cards_, v1::IssueCardRequest, v1::Card)
 HOTLINE_ASYNC(RevokeCard, cards_, v1::RevokeCardRequest, v1::Card)

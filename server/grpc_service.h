@@ -128,6 +128,22 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
   grpc::ServerUnaryReactor* ResumeTicket(grpc::CallbackServerContext* context,
                                          const v1::ResumeTicketRequest* request,
                                          v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* SubmitFinalAnswer(
+      grpc::CallbackServerContext* context,
+      const v1::SubmitFinalAnswerRequest* request,
+      v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* ApproveFinalAnswer(
+      grpc::CallbackServerContext* context,
+      const v1::ApproveFinalAnswerRequest* request,
+      v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* RejectFinalAnswer(
+      grpc::CallbackServerContext* context,
+      const v1::RejectFinalAnswerRequest* request,
+      v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* CloseByFinalAnswer(
+      grpc::CallbackServerContext* context,
+      const v1::CloseByFinalAnswerRequest* request,
+      v1::Ticket* response) override;
   grpc::ServerUnaryReactor* ListCards(grpc::CallbackServerContext* context,
                                       const v1::ListCardsRequest* request,
                                       v1::ListCardsResponse* response) override;

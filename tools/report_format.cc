@@ -84,6 +84,7 @@ std::vector<std::string> CsvCells(const std::string& scope,
   // a reader picks by position keep their place.
   cells.push_back(absl::StrCat(f.suspended()));
   cells.push_back(absl::StrCat(f.refused_returns()));
+  cells.push_back(absl::StrCat(f.closed_by_final_answer()));
   return cells;
 }
 
@@ -103,10 +104,16 @@ std::string CsvField(const std::string& text) {
                       absl::StrReplaceAll(text, {{"\"", "\"\""}}), "\"");
 }
 
-// ",挂起N件" when tickets are suspended (挂起), else nothing: a period
-// without suspensions reads as it always has.
-std::string SuspendedZh(const v1::Figures& f) {
-  return f.suspended() > 0 ? absl::StrCat(",挂起", f.suspended(), "件") : "";
+// The tickets neither replied nor pending, each clause only when there are
+// any, so that a period without them reads as it always has: ",挂起N件"
+// (suspended, 挂起), ",以最终答复办结N件" (closed by a final answer).
+std::string NotPendingZh(const v1::Figures& f) {
+  std::string text;
+  if (f.suspended() > 0) absl::StrAppend(&text, ",挂起", f.suspended(), "件");
+  if (f.closed_by_final_answer() > 0) {
+    absl::StrAppend(&text, ",以最终答复办结", f.closed_by_final_answer(), "件");
+  }
+  return text;
 }
 
 std::string CsvLine(const std::vector<std::string>& cells) {
@@ -144,6 +151,7 @@ std::string ReportTable(const v1::Statistics& s, bool per_day) {
       {"pending, not overdue", absl::StrCat(t.pending_not_overdue())},
       {"pending, overdue", absl::StrCat(t.pending_overdue())},
       {"suspended", absl::StrCat(t.suspended())},
+      {"closed by final answer", absl::StrCat(t.closed_by_final_answer())},
       {"yellow cards", absl::StrCat(t.yellow_cards())},
       {"red cards", absl::StrCat(t.red_cards())},
       {"daily average", absl::StrFormat("%.1f", t.daily_average())},
@@ -209,7 +217,8 @@ std::string ReportCsv(const v1::Statistics& s) {
                              "reports_missed",
                              "report_compliance_percent",
                              "suspended",
-                             "refused_returns"});
+                             "refused_returns",
+                             "closed_by_final_answer"});
   absl::StrAppend(&out, CsvLine(CsvCells("total", TheFilter(s), s.total())));
   for (const auto& row : s.departments()) {
     absl::StrAppend(
@@ -249,7 +258,7 @@ std::string ReportZh(const v1::Statistics& s) {
   }
   absl::StrAppend(&out, "。已转相关职能部门调处", t.forwarded(),
                   "件,相关职能部门已处理回复", t.replied(), "件,未超期未回复",
-                  t.pending_not_overdue(), "件", SuspendedZh(t),
+                  t.pending_not_overdue(), "件", NotPendingZh(t),
                   t.refused_returns() > 0
                       ? absl::StrCat(",不当退单", t.refused_returns(), "件")
                       : "",
@@ -263,7 +272,7 @@ std::string ReportZh(const v1::Statistics& s) {
     absl::StrAppend(
         &out, DepartmentLabelZh(row), ":工单", f.received(), "件,已回复",
         f.replied(), "件,未超期未回复", f.pending_not_overdue(),
-        "件,超期未回复", f.pending_overdue(), "件", SuspendedZh(f), ",黄牌",
+        "件,超期未回复", f.pending_overdue(), "件", NotPendingZh(f), ",黄牌",
         f.yellow_cards(), "件,红牌", f.red_cards(), "件",
         f.refused_returns() > 0
             ? absl::StrCat(",不当退单", f.refused_returns(), "件")

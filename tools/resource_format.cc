@@ -164,6 +164,31 @@ std::string TicketDetails(const v1::Ticket& t) {
            ? absl::StrCat(t.pending_extension().working_days(),
                           " working days: ", t.pending_extension().reason())
            : ""},
+      {"returned",
+       t.has_pending_return()
+           ? absl::StrCat(
+                 "by ", ShortDepartment(t.pending_return().department()),
+                 ", for the bureau to review: ", t.pending_return().reason())
+           : ""},
+      {"suspension asked",
+       t.has_pending_suspension()
+           ? absl::StrCat("until ",
+                          FormatTime(t.pending_suspension().expected_end()),
+                          ": ", t.pending_suspension().reason())
+           : ""},
+      {"suspended",
+       t.has_suspension()
+           ? absl::StrCat(FormatTime(t.suspension().start_time()), " until ",
+                          FormatTime(t.suspension().expected_end()), ": ",
+                          t.suspension().reason())
+           : ""},
+      {"final answer",
+       t.has_final_answer()
+           ? absl::StrCat(v1::FinalAnswer::State_Name(t.final_answer().state()),
+                          ": ", t.final_answer().answer(),
+                          " (basis: ", t.final_answer().basis(), ")")
+           : ""},
+      {"closed by final answer of", t.closed_by_final_answer()},
       {"replied", FormatTime(t.replied_at())},
       {"outcome", t.outcome() ? v1::Ticket::Outcome_Name(t.outcome()) : ""},
       {"reply", t.reply_text()},

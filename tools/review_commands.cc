@@ -1,5 +1,5 @@
-// hotlinectl ticket ...: the bureau's review of returns (退单审核) and the
-// suspension of a ticket's time limit (挂起).
+// hotlinectl ticket ...: the bureau's review of returns (退单审核), the
+// suspension of a ticket's time limit (挂起) and final answers (最终答复).
 #include <string>
 #include <vector>
 
@@ -56,6 +56,44 @@ int RunResume(Context& c, const Args& args, const std::vector<std::string>& w) {
   request.set_note(args.Get("note"));
   request.set_etag(args.Get("etag"));
   return PrintTicket(c, c.client->ResumeTicket(request));
+}
+
+int RunFinalAnswer(Context& c, const Args& args,
+                   const std::vector<std::string>& w) {
+  v1::SubmitFinalAnswerRequest request;
+  request.set_name(TicketName(w[0]));
+  request.set_answer(args.Get("answer"));
+  request.set_basis(args.Get("basis"));
+  request.set_etag(args.Get("etag"));
+  return PrintTicket(c, c.client->SubmitFinalAnswer(request));
+}
+
+int RunApproveFinalAnswer(Context& c, const Args& args,
+                          const std::vector<std::string>& w) {
+  v1::ApproveFinalAnswerRequest request;
+  request.set_name(TicketName(w[0]));
+  request.set_etag(args.Get("etag"));
+  return PrintTicket(c, c.client->ApproveFinalAnswer(request));
+}
+
+int RunRejectFinalAnswer(Context& c, const Args& args,
+                         const std::vector<std::string>& w) {
+  v1::RejectFinalAnswerRequest request;
+  request.set_name(TicketName(w[0]));
+  request.set_reason(args.Get("reason"));
+  request.set_etag(args.Get("etag"));
+  return PrintTicket(c, c.client->RejectFinalAnswer(request));
+}
+
+int RunCloseByFinalAnswer(Context& c, const Args& args,
+                          const std::vector<std::string>& w) {
+  v1::CloseByFinalAnswerRequest request;
+  request.set_name(TicketName(w[0]));
+  request.set_final_answer_ticket(
+      args.Has("answered_by") ? TicketName(args.Get("answered_by")) : "");
+  request.set_note(args.Get("note"));
+  request.set_etag(args.Get("etag"));
+  return PrintTicket(c, c.client->CloseByFinalAnswer(request));
 }
 
 }  // namespace
@@ -125,6 +163,57 @@ void AddReviewCommands(std::vector<Command>* commands) {
        1,
        1,
        RunResume});
+  commands->push_back(
+      {"ticket final-answer",
+       "give the final answer (最终答复) to a demand (department)",
+       "ticket final-answer TICKET --answer TEXT --basis TEXT [--etag E]",
+       "Gives the final answer (最终答复) to the demand of a ticket you hold "
+       "(in progress or replied), with its basis, for the bureau to "
+       "approve.\nExample:\n  hotlinectl ticket final-answer 7 --answer "
+       "该诉求已依法答复完毕 --basis 《信访工作条例》第三十五条",
+       {"answer", "basis", "etag"},
+       {},
+       1,
+       1,
+       RunFinalAnswer});
+  commands->push_back(
+      {"ticket approve-final-answer",
+       "approve the final answer waiting on a ticket (bureau)",
+       "ticket approve-final-answer TICKET [--etag E]",
+       "Approves the final answer (最终答复) waiting on a ticket (bureau "
+       "only).\nExample:\n  hotlinectl ticket approve-final-answer 7",
+       {"etag"},
+       {},
+       1,
+       1,
+       RunApproveFinalAnswer});
+  commands->push_back(
+      {"ticket reject-final-answer",
+       "reject the final answer waiting on a ticket (bureau)",
+       "ticket reject-final-answer TICKET --reason TEXT [--etag E]",
+       "Rejects the final answer waiting on a ticket (bureau only); the "
+       "department may give another.\nExample:\n  hotlinectl ticket "
+       "reject-final-answer 7 --reason 依据不充分",
+       {"reason", "etag"},
+       {},
+       1,
+       1,
+       RunRejectFinalAnswer});
+  commands->push_back(
+      {"ticket close-by-final-answer",
+       "close a repeat of an answered demand (bureau)",
+       "ticket close-by-final-answer TICKET --answered_by TICKET2 [--note "
+       "TEXT] [--etag E]",
+       "Closes a ticket not dispatched yet (RECEIVED or RETURNED) whose "
+       "caller's demand the approved final answer on TICKET2 already "
+       "answered, without a new dispatch (bureau only; the caller phones "
+       "must match).\nExample:\n  hotlinectl ticket close-by-final-answer 12 "
+       "--answered_by 7",
+       {"answered_by", "note", "etag"},
+       {},
+       1,
+       1,
+       RunCloseByFinalAnswer});
 }
 
 }  // namespace hotline::cli

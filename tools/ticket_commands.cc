@@ -112,8 +112,14 @@ int RunTicketEvents(Context& context, const Args& args,
   for (const v1::Event& e : all.events()) {
     std::string details = e.reason();
     if (!e.reply_text().empty()) {
-      details = absl::StrCat(v1::Ticket::Outcome_Name(e.outcome()), ": ",
-                             e.reply_text());
+      details = e.outcome()
+                    ? absl::StrCat(v1::Ticket::Outcome_Name(e.outcome()), ": ",
+                                   e.reply_text())
+                    : e.reply_text();
+    }
+    if (!e.final_answer_ticket().empty()) {
+      details = absl::StrCat("final answer of ", e.final_answer_ticket(), " ",
+                             e.reason());
     }
     if (e.satisfaction()) {
       details = v1::Ticket::Satisfaction_Name(e.satisfaction());

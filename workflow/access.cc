@@ -43,6 +43,12 @@ absl::string_view ActionName(TicketAction action) {
       return "ApproveSuspension or RejectSuspension";
     case TicketAction::kResume:
       return "ResumeTicket";
+    case TicketAction::kSubmitFinalAnswer:
+      return "SubmitFinalAnswer";
+    case TicketAction::kDecideFinalAnswer:
+      return "ApproveFinalAnswer or RejectFinalAnswer";
+    case TicketAction::kCloseByFinalAnswer:
+      return "CloseByFinalAnswer";
   }
   return "unknown action";
 }
@@ -61,6 +67,7 @@ absl::Status AuthorizeAction(const Principal& principal, TicketAction action) {
                 action == TicketAction::kRequestExtension ||
                 action == TicketAction::kRequestSuspension ||
                 action == TicketAction::kResume ||
+                action == TicketAction::kSubmitFinalAnswer ||
                 action == TicketAction::kDailyReport;
       break;
     case Principal::Kind::kIntake:

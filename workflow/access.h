@@ -2,8 +2,9 @@
 //   bureau      every action on every ticket;
 //   department  view, acknowledge (签收), return (退单), reply, ask for an
 //               extension (延期) or a suspension (挂起), resume a suspended
-//               ticket and report daily (一日一报) on tickets currently
-//               assigned to it, and nothing else;
+//               ticket, give a final answer (最终答复) and report daily
+//               (一日一报) on tickets currently assigned to it, and nothing
+//               else;
 //   intake      create tickets, and view the tickets it created.
 // Lists, statistics and the change feed follow the same lines (scope.h;
 // EventViewFor for what a department sees of an event).
@@ -44,6 +45,9 @@ enum class TicketAction {
   kRequestSuspension,
   kDecideSuspension,
   kResume,
+  kSubmitFinalAnswer,
+  kDecideFinalAnswer,
+  kCloseByFinalAnswer,
 };
 
 // The method name a person would recognise, e.g. "AcknowledgeTicket".

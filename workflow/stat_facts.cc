@@ -15,7 +15,7 @@ const char* const kStatCounterNames[kStatCounterCount] = {
     "reopens",         "satisfied",       "basically_satisfied",
     "dissatisfied",    "yellow_cards",    "red_cards",
     "reports_owed",    "reports_given",   "reports_missed",
-    "suspended",       "refused_returns",
+    "suspended",       "refused_returns", "closed_by_final_answer",
 };
 
 StatVector& StatVector::operator+=(const StatVector& other) {
@@ -61,7 +61,9 @@ StatFacts TicketFacts(const Ticket& t, absl::TimeZone zone) {
   StatVector& v = facts.counts;
   v[kReceived] = 1;
   v[kForwarded] = t.dispatch_count() > 0 ? 1 : 0;
-  const bool replied = Replied(t);
+  const bool by_final_answer = !t.closed_by_final_answer().empty();
+  const bool replied = Replied(t) && !by_final_answer;
+  v[kClosedByFinalAnswer] = by_final_answer ? 1 : 0;
   v[kReplied] = replied ? 1 : 0;
   v[kRepliedOnTime] = replied && (!IsSet(t.reply_due_at()) ||
                                   FromProtoTime(t.replied_at()) <=

@@ -11,7 +11,9 @@
 //   marked its reply deadline passed; reopens its count; one of the
 //   satisfaction counters while CLOSED with that rating.
 // A suspended ticket (挂起) contributes suspended 1 and never
-// pending_overdue, while SUSPENDED.
+// pending_overdue, while SUSPENDED. A ticket the bureau closed by a final
+// answer (最终答复) contributes closed_by_final_answer 1, and neither
+// replied nor pending.
 // A return (退单) is the returning department's act: each return contributes
 // returns 1 to the department that returned the ticket (not to whoever
 // holds the ticket afterwards, nor to "not dispatched"), on the day the
@@ -58,6 +60,8 @@ enum StatCounter {
   // Added by schema migration 9 (storage/sql/schema.cc).
   kSuspended,
   kRefusedReturns,
+  // Added by schema migration 10.
+  kClosedByFinalAnswer,
   kStatCounterCount,
 };
 

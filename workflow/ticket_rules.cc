@@ -295,6 +295,20 @@ absl::StatusOr<TicketChange> Reopen(const Ticket& ticket,
                                     const DeadlineRules& rules) {
   RETURN_IF_ERROR(CheckStep(ticket, etag, "ReopenTicket",
                             {Ticket::REPLIED, Ticket::CLOSED}));
+  if (!ticket.closed_by_final_answer().empty()) {
+    // No department ever held it: there is none to give it back to.
+    return WithReason(
+        absl::FailedPreconditionError(absl::StrCat(
+            ticket.name(), " was closed by the final answer of ",
+            ticket.closed_by_final_answer(),
+            " without a dispatch, so no department can reopen it; if the "
+            "demand is new, have the platform send a new ticket")),
+        v1::TICKET_STATE,
+        {{"ticket", ticket.name()},
+         {"state", Ticket::State_Name(ticket.state())},
+         {"allowed_states", "REPLIED,CLOSED"},
+         {"method", "ReopenTicket"}});
+  }
   TicketChange change =
       BeginStep(ticket, Event::REOPENED, Ticket::IN_PROGRESS, context);
   Ticket& t = change.ticket;

@@ -13,9 +13,10 @@ namespace {
 // a new migration that adds its column to stat_counts and stat_day_changes
 // (ALTER TABLE ... ADD COLUMN ... INTEGER NOT NULL DEFAULT 0).
 constexpr int kCountersOfMigration4 = 15;
-// Migration 9 adds the rest; a new counter needs a migration of its own.
-constexpr int kCountersOfMigration9 = 17;
-static_assert(kStatCounterCount == kCountersOfMigration9,
+// Migrations 9 and 10 add the rest; a new counter needs a migration of its
+// own.
+constexpr int kCountersOfMigration10 = 18;
+static_assert(kStatCounterCount == kCountersOfMigration10,
               "a new statistics counter needs a new shared migration that "
               "adds its column (storage/sql/schema.cc)");
 
@@ -234,6 +235,11 @@ ALTER TABLE stat_counts ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE stat_counts ADD COLUMN refused_returns INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE stat_day_changes ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE stat_day_changes ADD COLUMN refused_returns INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // 10: the counter of tickets closed by a final answer (最终答复).
+    R"sql(
+ALTER TABLE stat_counts ADD COLUMN closed_by_final_answer INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN closed_by_final_answer INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

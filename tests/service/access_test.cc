@@ -57,6 +57,8 @@ struct Method {
   std::set<Role> allowed;
   // The ticket (IN_PROGRESS) has a suspension request waiting.
   bool pending_suspension = false;
+  // The ticket (IN_PROGRESS) has a final answer waiting.
+  bool pending_final_answer = false;
 };
 
 template <typename T>
@@ -92,7 +94,8 @@ class AccessTest : public ServerTest {
   // RETURNED: returned by housing; SUSPENDED: signed for, suspended with
   // the bureau's approval. With `pending_suspension` an IN_PROGRESS ticket
   // has a suspension request waiting.
-  std::string TicketIn(Ticket::State state, bool pending_suspension = false) {
+  std::string TicketIn(Ticket::State state, bool pending_suspension = false,
+                       bool pending_final_answer = false) {
     Client& intake = *clients_[Role::kCreatingIntake];
     Client& housing = *clients_[Role::kOwnDepartment];
     v1::CreateTicketRequest create;
@@ -113,6 +116,15 @@ class AccessTest : public ServerTest {
     v1::AcknowledgeTicketRequest ack;
     ack.set_name(name);
     EXPECT_TRUE(housing.AcknowledgeTicket(ack).ok());
+    if (pending_final_answer) {
+      v1::SubmitFinalAnswerRequest give;
+      give.set_name(name);
+      give.set_answer("answered in full");
+      give.set_basis("the regulations");
+      absl::Status given = housing.SubmitFinalAnswer(give).status();
+      EXPECT_TRUE(given.ok()) << given;
+      return name;
+    }
     if (state == Ticket::SUSPENDED || pending_suspension) {
       v1::RequestSuspensionRequest ask;
       ask.set_name(name);
@@ -266,6 +278,59 @@ std::vector<Method> Methods(int* token_counter, Client* bureau) {
          return StatusOf(c.ResumeTicket(r));
        },
        department_actors},
+      {"SubmitFinalAnswer", Ticket::IN_PROGRESS,
+       [](Client& c, const std::string& t) {
+         v1::SubmitFinalAnswerRequest r;
+         r.set_name(t);
+         r.set_answer("answered in full");
+         r.set_basis("the regulations");
+         return StatusOf(c.SubmitFinalAnswer(r));
+       },
+       department_actors},
+      {"ApproveFinalAnswer", Ticket::IN_PROGRESS,
+       [](Client& c, const std::string& t) {
+         v1::ApproveFinalAnswerRequest r;
+         r.set_name(t);
+         return StatusOf(c.ApproveFinalAnswer(r));
+       },
+       bureau_only, false, /*pending_final_answer=*/true},
+      {"RejectFinalAnswer", Ticket::IN_PROGRESS,
+       [](Client& c, const std::string& t) {
+         v1::RejectFinalAnswerRequest r;
+         r.set_name(t);
+         r.set_reason("no basis");
+         return StatusOf(c.RejectFinalAnswer(r));
+       },
+       bureau_only, false, /*pending_final_answer=*/true},
+      {"CloseByFinalAnswer", Ticket::RECEIVED,
+       [bureau](Client& c, const std::string& t) {
+         // The same caller's earlier ticket, with an approved final answer.
+         v1::CreateTicketRequest create;
+         *create.mutable_ticket() = ServerTest::Draft();
+         create.set_dispatch_to("departments/housing");
+         absl::StatusOr<Ticket> answered = bureau->CreateTicket(create);
+         if (!answered.ok()) return answered.status();
+         v1::AcknowledgeTicketRequest ack;
+         ack.set_name(answered->name());
+         if (!bureau->AcknowledgeTicket(ack).ok())
+           return absl::InternalError("ack");
+         v1::SubmitFinalAnswerRequest give;
+         give.set_name(answered->name());
+         give.set_answer("answered in full");
+         give.set_basis("the regulations");
+         if (!bureau->SubmitFinalAnswer(give).ok())
+           return absl::InternalError("give");
+         v1::ApproveFinalAnswerRequest approve;
+         approve.set_name(answered->name());
+         if (!bureau->ApproveFinalAnswer(approve).ok()) {
+           return absl::InternalError("approve");
+         }
+         v1::CloseByFinalAnswerRequest r;
+         r.set_name(t);
+         r.set_final_answer_ticket(answered->name());
+         return StatusOf(c.CloseByFinalAnswer(r));
+       },
+       bureau_only},
       {"CreateDepartment", std::nullopt,
        [token_counter](Client& c, const std::string&) {
          v1::CreateDepartmentRequest r;
@@ -322,7 +387,8 @@ TEST_F(AccessTest, EveryRoleAgainstEveryMethod) {
     for (Role role : roles) {
       SCOPED_TRACE(method.name + " as " + RoleName(role));
       const std::string ticket =
-          method.needs ? TicketIn(*method.needs, method.pending_suspension)
+          method.needs ? TicketIn(*method.needs, method.pending_suspension,
+                                  method.pending_final_answer)
                        : "";
       const size_t history_before = ticket.empty() ? 0 : History(ticket).size();
       absl::Status status = method.call(*clients_[role], ticket);
@@ -342,7 +408,7 @@ TEST_F(AccessTest, EveryRoleAgainstEveryMethod) {
       }
     }
   }
-  EXPECT_EQ(checked, 21 * 7);
+  EXPECT_EQ(checked, 25 * 7);
 }
 
 // A token in use is remembered by the server (no database read per call);

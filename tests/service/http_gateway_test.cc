@@ -345,7 +345,7 @@ TEST_F(HttpGatewayTest, EveryRpcAnswersThroughItsHttpRoute) {
       2);
   const std::string draft =
       R"("ticket":{"type":"COMPLAINT","topic":"噪音","title":"夜间施工",
-                   "content":"每晚十点后仍在施工"})";
+                   "content":"每晚十点后仍在施工","callerPhone":"13800000000"})";
   v1::Ticket one = Ok<v1::Ticket>(
       "CreateTicket", "POST", "/v1/tickets", bureau,
       absl::StrCat("{", draft, R"(,"dispatchTo":"departments/housing"})"));
@@ -401,28 +401,52 @@ TEST_F(HttpGatewayTest, EveryRpcAnswersThroughItsHttpRoute) {
                        absl::StrCat(R"({"reason":"市民再次来电","etag":")",
                                     one.etag(), R"("})"));
   EXPECT_EQ(one.state(), v1::Ticket::IN_PROGRESS);
+  // A final answer (最终答复) on it, rejected, given again and approved; a
+  // third ticket from the same caller closed with it.
+  const std::string give =
+      R"({"answer":"已依法答复完毕","basis":"条例","etag":")";
+  one = Ok<v1::Ticket>("SubmitFinalAnswer", "POST",
+                       "/v1/tickets/1:submitFinalAnswer", housing,
+                       absl::StrCat(give, one.etag(), R"("})"));
+  one = Ok<v1::Ticket>(
+      "RejectFinalAnswer", "POST", "/v1/tickets/1:rejectFinalAnswer", bureau,
+      absl::StrCat(R"({"reason":"依据不足","etag":")", one.etag(), R"("})"));
+  one = Ok<v1::Ticket>("SubmitFinalAnswer", "POST",
+                       "/v1/tickets/1:submitFinalAnswer", housing,
+                       absl::StrCat(give, one.etag(), R"("})"));
+  one = Ok<v1::Ticket>("ApproveFinalAnswer", "POST",
+                       "/v1/tickets/1:approveFinalAnswer", bureau,
+                       absl::StrCat(R"({"etag":")", one.etag(), R"("})"));
+  EXPECT_EQ(one.final_answer().state(), v1::FinalAnswer::APPROVED);
+  v1::Ticket three = Ok<v1::Ticket>("CreateTicket", "POST", "/v1/tickets",
+                                    bureau, absl::StrCat("{", draft, "}"));
+  EXPECT_EQ(three.name(), "tickets/2");
+  three = Ok<v1::Ticket>(
+      "CloseByFinalAnswer", "POST", "/v1/tickets/2:closeByFinalAnswer", bureau,
+      R"({"finalAnswerTicket":"tickets/1","note":"重复诉求"})");
+  EXPECT_EQ(three.state(), v1::Ticket::CLOSED);
   // A second ticket: requested extension approved, then returned and
   // dispatched again.
   v1::Ticket two = Ok<v1::Ticket>(
       "CreateTicket", "POST", "/v1/tickets", bureau,
       absl::StrCat("{", draft, R"(,"dispatchTo":"departments/housing"})"));
-  two = Ok<v1::Ticket>("AcknowledgeTicket", "POST", "/v1/tickets/2:acknowledge",
+  two = Ok<v1::Ticket>("AcknowledgeTicket", "POST", "/v1/tickets/3:acknowledge",
                        housing,
                        absl::StrCat(R"({"etag":")", two.etag(), R"("})"));
   two = Ok<v1::Ticket>(
-      "RequestExtension", "POST", "/v1/tickets/2:requestExtension", housing,
+      "RequestExtension", "POST", "/v1/tickets/3:requestExtension", housing,
       absl::StrCat(R"({"workingDays":1,"reason":"需协调","etag":")", two.etag(),
                    R"("})"));
   two = Ok<v1::Ticket>("ApproveExtension", "POST",
-                       "/v1/tickets/2:approveExtension", bureau,
+                       "/v1/tickets/3:approveExtension", bureau,
                        absl::StrCat(R"({"etag":")", two.etag(), R"("})"));
-  two = Ok<v1::Ticket>("ReturnTicket", "POST", "/v1/tickets/2:return", housing,
+  two = Ok<v1::Ticket>("ReturnTicket", "POST", "/v1/tickets/3:return", housing,
                        absl::StrCat(R"({"reason":"非本单位职责","etag":")",
                                     two.etag(), R"("})"));
   EXPECT_EQ(two.state(), v1::Ticket::RETURNED);
   // The return refused, the time limit suspended (挂起) and resumed; then
   // returned again and dispatched.
-  two = Ok<v1::Ticket>("RefuseReturn", "POST", "/v1/tickets/2:refuseReturn",
+  two = Ok<v1::Ticket>("RefuseReturn", "POST", "/v1/tickets/3:refuseReturn",
                        bureau,
                        absl::StrCat(R"({"reason":"属于本单位职责","etag":")",
                                     two.etag(), R"("})"));
@@ -430,27 +454,27 @@ TEST_F(HttpGatewayTest, EveryRpcAnswersThroughItsHttpRoute) {
   const std::string suspend = R"({"reason":"等待法院判决",
       "expectedEnd":"2021-03-01T00:00:00Z","etag":")";
   two = Ok<v1::Ticket>("RequestSuspension", "POST",
-                       "/v1/tickets/2:requestSuspension", housing,
+                       "/v1/tickets/3:requestSuspension", housing,
                        absl::StrCat(suspend, two.etag(), R"("})"));
   two = Ok<v1::Ticket>(
-      "RejectSuspension", "POST", "/v1/tickets/2:rejectSuspension", bureau,
+      "RejectSuspension", "POST", "/v1/tickets/3:rejectSuspension", bureau,
       absl::StrCat(R"({"reason":"材料不全","etag":")", two.etag(), R"("})"));
   two = Ok<v1::Ticket>("RequestSuspension", "POST",
-                       "/v1/tickets/2:requestSuspension", housing,
+                       "/v1/tickets/3:requestSuspension", housing,
                        absl::StrCat(suspend, two.etag(), R"("})"));
   two = Ok<v1::Ticket>("ApproveSuspension", "POST",
-                       "/v1/tickets/2:approveSuspension", bureau,
+                       "/v1/tickets/3:approveSuspension", bureau,
                        absl::StrCat(R"({"etag":")", two.etag(), R"("})"));
   EXPECT_EQ(two.state(), v1::Ticket::SUSPENDED);
   two = Ok<v1::Ticket>(
-      "ResumeTicket", "POST", "/v1/tickets/2:resume", housing,
+      "ResumeTicket", "POST", "/v1/tickets/3:resume", housing,
       absl::StrCat(R"({"note":"判决已下达","etag":")", two.etag(), R"("})"));
   EXPECT_EQ(two.state(), v1::Ticket::IN_PROGRESS);
-  two = Ok<v1::Ticket>("ReturnTicket", "POST", "/v1/tickets/2:return", housing,
+  two = Ok<v1::Ticket>("ReturnTicket", "POST", "/v1/tickets/3:return", housing,
                        absl::StrCat(R"({"reason":"非本单位职责","etag":")",
                                     two.etag(), R"("})"));
   two =
-      Ok<v1::Ticket>("DispatchTicket", "POST", "/v1/tickets/2:dispatch", bureau,
+      Ok<v1::Ticket>("DispatchTicket", "POST", "/v1/tickets/3:dispatch", bureau,
                      absl::StrCat(R"({"department":"departments/housing",
                                         "etag":")",
                                   two.etag(), R"("})"));
@@ -475,7 +499,7 @@ TEST_F(HttpGatewayTest, EveryRpcAnswersThroughItsHttpRoute) {
   v1::Statistics statistics = Ok<v1::Statistics>(
       "GetStatistics", "GET",
       "/v1/statistics?fromDate=2021-02-01&toDate=2021-03-01", bureau);
-  EXPECT_EQ(statistics.total().received(), 2);
+  EXPECT_EQ(statistics.total().received(), 3);
   if (TestsUsePostgres()) {
     // PostgreSQL is backed up with its own tools: the route answers with
     // the refusal that says so.

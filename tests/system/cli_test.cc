@@ -126,9 +126,11 @@ TEST_F(CliTest, ANewcomersFirstSession) {
 }
 
 // The bureau refuses a return (不当退单); housing asks for a suspension
-// (挂起), the bureau approves it, housing resumes: all from the command
-// line, as docs/workflow.md shows.
-TEST_F(CliTest, ReturnReviewAndSuspensionFromTheCommandLine) {
+// (挂起), the bureau approves it, housing resumes; housing replies and gives
+// a final answer (最终答复), the bureau approves it and closes the caller's
+// next ticket with it: all from the command line, as docs/workflow.md
+// shows.
+TEST_F(CliTest, ReviewStepsFromTheCommandLine) {
   ASSERT_EQ(
       Cli({"department", "create", "housing", "--display_name", "x"}).exit_code,
       0);
@@ -138,7 +140,8 @@ TEST_F(CliTest, ReturnReviewAndSuspensionFromTheCommandLine) {
   const std::string housing =
       token.out.substr(at + 11, token.out.find('"', at + 11) - at - 11);
   ASSERT_EQ(Cli({"ticket", "create", "--type", "complaint", "--topic", "违建",
-                 "--title", "t", "--content", "c", "--dispatch_to", "housing"})
+                 "--title", "t", "--content", "c", "--phone", "13800000000",
+                 "--dispatch_to", "housing"})
                 .exit_code,
             0);
   ASSERT_EQ(Cli({"ticket", "ack", "1"}, housing).exit_code, 0);
@@ -174,21 +177,50 @@ TEST_F(CliTest, ReturnReviewAndSuspensionFromTheCommandLine) {
       Cli({"ticket", "resume", "1", "--note", "判决已下达"}, housing);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_TRUE(absl::StrContains(resumed.out, "IN_PROGRESS")) << resumed.out;
+  ASSERT_EQ(Cli({"ticket", "reply", "1", "--outcome", "explained", "--text",
+                 "已答复"},
+                housing)
+                .exit_code,
+            0);
+  CliRun given = Cli({"ticket", "final-answer", "1", "--answer",
+                      "该诉求已依法答复完毕", "--basis", "《信访工作条例》"},
+                     housing);
+  ASSERT_EQ(given.exit_code, 0) << given.err;
+  EXPECT_TRUE(absl::StrContains(given.out, "PENDING")) << given.out;
+  ASSERT_EQ(Cli({"ticket", "approve-final-answer", "1"}).exit_code, 0);
+  ASSERT_EQ(
+      Cli({"ticket", "create", "--type", "complaint", "--topic", "违建",
+           "--title", "t", "--content", "again", "--phone", "13800000000"})
+          .exit_code,
+      0);
+  CliRun closed =
+      Cli({"ticket", "close-by-final-answer", "2", "--answered_by", "1"});
+  ASSERT_EQ(closed.exit_code, 0) << closed.err;
+  EXPECT_TRUE(absl::StrContains(closed.out, "closed by final answer of"))
+      << closed.out;
   CliRun events = Cli({"ticket", "events", "1"});
-  for (const char* type : {"RETURN_REFUSED", "SUSPENSION_REQUESTED",
-                           "SUSPENSION_APPROVED", "RESUMED"}) {
+  for (const char* type :
+       {"RETURN_REFUSED", "SUSPENSION_REQUESTED", "SUSPENSION_APPROVED",
+        "RESUMED", "FINAL_ANSWER_SUBMITTED", "FINAL_ANSWER_APPROVED"}) {
     EXPECT_TRUE(absl::StrContains(events.out, type)) << type << events.out;
   }
-  // The CSV's last two columns: suspended, refused returns.
+  // The CSV's last three columns: suspended, refused returns, closed by
+  // final answer.
   CliRun csv = Cli({"report", "--format", "csv"});
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
-  EXPECT_TRUE(absl::StrContains(csv.out, ",suspended,refused_returns\n"))
+  EXPECT_TRUE(absl::StrContains(
+      csv.out, ",suspended,refused_returns,closed_by_final_answer\n"))
       << csv.out;
+  EXPECT_TRUE(absl::StrContains(csv.out, "\ntotal,all tickets,2,")) << csv.out;
   EXPECT_TRUE(absl::StrContains(csv.out, "department,departments/housing,"))
       << csv.out;
   const size_t row = csv.out.find("department,departments/housing,");
   const std::string line = csv.out.substr(row, csv.out.find('\n', row) - row);
-  EXPECT_TRUE(absl::EndsWith(line, ",0,1")) << line;
+  EXPECT_TRUE(absl::EndsWith(line, ",0,1,0")) << line;
+  const size_t total = csv.out.find("total,all tickets,");
+  EXPECT_TRUE(absl::EndsWith(
+      csv.out.substr(total, csv.out.find('\n', total) - total), ",0,1,1"))
+      << csv.out;
 }
 
 TEST_F(CliTest, EachFailureKindHasItsExitCode) {
@@ -679,7 +711,7 @@ TEST(CliRehearsal, DefaultsComeFromTheServersClock) {
   CliRun mine = cli({"report", "--format", "csv"}, housing);
   ASSERT_EQ(mine.exit_code, 0) << mine.err;
   const std::vector<std::string> total = CsvRow(mine.out, "total,housing,");
-  ASSERT_EQ(total.size(), 23u) << mine.out;
+  ASSERT_EQ(total.size(), 24u) << mine.out;
   EXPECT_EQ(total[2], "1") << mine.out;   // received: ticket 1 is housing's
   EXPECT_EQ(total[12], "1") << mine.out;  // returns: ticket 2
   CliRun zh = cli({"report", "--format", "zh"}, housing);
@@ -690,11 +722,11 @@ TEST(CliRehearsal, DefaultsComeFromTheServersClock) {
   ASSERT_EQ(all.exit_code, 0) << all.err;
   const std::vector<std::string> row =
       CsvRow(all.out, "department,departments/housing,");
-  ASSERT_EQ(row.size(), 23u) << all.out;
+  ASSERT_EQ(row.size(), 24u) << all.out;
   EXPECT_EQ(row[12], "1") << all.out;
   const std::vector<std::string> nobody =
       CsvRow(all.out, "department,(not dispatched),");
-  ASSERT_EQ(nobody.size(), 23u) << all.out;
+  ASSERT_EQ(nobody.size(), 24u) << all.out;
   EXPECT_EQ(nobody[2], "1") << all.out;   // ticket 2, returned
   EXPECT_EQ(nobody[12], "0") << all.out;  // the return is housing's
   EXPECT_TRUE(absl::StrContains(all.out,
