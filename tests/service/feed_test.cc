@@ -23,6 +23,7 @@
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "common/proto_time.h"
 #include "gtest/gtest.h"
 #include "hotline/v1/hotline_service.grpc.pb.h"
 #include "tests/support/test_support.h"
@@ -290,6 +291,50 @@ TEST_F(FeedTest, EachRoleSeesOnlyItsOwn) {
   absl::Status status = housing_client->Watch(
       peek, [](const Event&) { return absl::OkStatus(); }, &control);
   EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied);
+}
+
+// A refused return (不当退单) and a suspension (挂起) reach the department
+// whose ticket it is, with the bureau's reason, and no one else.
+TEST_F(FeedTest, ARefusedReturnAndASuspensionReachTheDepartment) {
+  std::unique_ptr<Client> housing = Connect(housing_token_);
+  const Ticket t = CreateTicket("housing");
+  v1::AcknowledgeTicketRequest ack;
+  ack.set_name(t.name());
+  ASSERT_TRUE(housing->AcknowledgeTicket(ack).ok());
+  v1::ReturnTicketRequest give_back;
+  give_back.set_name(t.name());
+  give_back.set_reason("不属本单位");
+  ASSERT_TRUE(housing->ReturnTicket(give_back).ok());
+  v1::RefuseReturnRequest refuse;
+  refuse.set_name(t.name());
+  refuse.set_reason("属于本单位职责");
+  ASSERT_TRUE(bureau().RefuseReturn(refuse).ok());
+  v1::RequestSuspensionRequest ask;
+  ask.set_name(t.name());
+  ask.set_reason("等待法院判决");
+  *ask.mutable_expected_end() =
+      ToProtoTime(testing::SpringFestivalEve() + absl::Hours(24 * 30));
+  ASSERT_TRUE(housing->RequestSuspension(ask).ok());
+  v1::ApproveSuspensionRequest approve;
+  approve.set_name(t.name());
+  ASSERT_TRUE(bureau().ApproveSuspension(approve).ok());
+  v1::ResumeTicketRequest resume;
+  resume.set_name(t.name());
+  ASSERT_TRUE(bureau().ResumeTicket(resume).ok());
+  const int64_t last = LatestSeq();
+
+  std::map<Event::Type, Event> seen;
+  for (const Event& e : Collect(housing_token_, 0, last)) seen[e.type()] = e;
+  ASSERT_EQ(seen.count(Event::RETURN_REFUSED), 1u);
+  EXPECT_EQ(seen[Event::RETURN_REFUSED].reason(), "属于本单位职责");
+  EXPECT_EQ(seen[Event::RETURN_REFUSED].state_after(), Ticket::IN_PROGRESS);
+  for (Event::Type type : {Event::SUSPENSION_REQUESTED,
+                           Event::SUSPENSION_APPROVED, Event::RESUMED}) {
+    EXPECT_EQ(seen.count(type), 1u) << Event::Type_Name(type);
+  }
+  for (const Event& e : Collect(market_token_, 0, last)) {
+    EXPECT_NE(e.ticket(), t.name()) << e.ShortDebugString();
+  }
 }
 
 TEST_F(FeedTest, FiltersAndBadRequests) {
