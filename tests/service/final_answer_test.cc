@@ -81,14 +81,7 @@ class FinalAnswerTest : public ServerTest {
     return ticket.ok() ? *ticket : Ticket();
   }
 
-  v1::Figures March() {
-    v1::GetStatisticsRequest request;
-    request.set_from_date("2021-03-01");
-    request.set_to_date("2021-04-01");
-    absl::StatusOr<v1::Statistics> statistics = bureau().GetStatistics(request);
-    EXPECT_TRUE(statistics.ok()) << statistics.status();
-    return statistics.ok() ? statistics->total() : v1::Figures();
-  }
+  v1::Figures March() { return FiguresOf("2021-03-01", "2021-04-01"); }
 
   std::unique_ptr<Client> housing_;
   std::unique_ptr<Client> market_;

@@ -63,20 +63,9 @@ class ReturnReviewTest : public ServerTest {
     return as.RefuseReturn(refuse);
   }
 
-  // March 2021's row of `department` as of `as_of`.
+  // March 2021's row of `department` (empty: the total) as of `as_of`.
   v1::Figures Row(const std::string& department, absl::Time as_of) {
-    v1::GetStatisticsRequest request;
-    request.set_from_date("2021-03-01");
-    request.set_to_date("2021-04-01");
-    *request.mutable_as_of() = ToProtoTime(as_of);
-    absl::StatusOr<v1::Statistics> statistics = bureau().GetStatistics(request);
-    EXPECT_TRUE(statistics.ok()) << statistics.status();
-    if (!statistics.ok()) return v1::Figures();
-    if (department.empty()) return statistics->total();
-    for (const auto& row : statistics->departments()) {
-      if (row.department() == department) return row.figures();
-    }
-    return v1::Figures();
+    return FiguresOf("2021-03-01", "2021-04-01", as_of, department);
   }
 
   std::unique_ptr<Client> housing_;

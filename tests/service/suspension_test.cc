@@ -66,13 +66,7 @@ class SuspensionTest : public ServerTest {
   }
 
   v1::Figures March(absl::Time as_of) {
-    v1::GetStatisticsRequest request;
-    request.set_from_date("2021-03-01");
-    request.set_to_date("2021-04-01");
-    *request.mutable_as_of() = ToProtoTime(as_of);
-    absl::StatusOr<v1::Statistics> statistics = bureau().GetStatistics(request);
-    EXPECT_TRUE(statistics.ok()) << statistics.status();
-    return statistics.ok() ? statistics->total() : v1::Figures();
+    return FiguresOf("2021-03-01", "2021-04-01", as_of);
   }
 
   std::unique_ptr<Client> housing_;

@@ -67,6 +67,25 @@ v1::AdvanceClockResponse ServerTest::AdvanceTo(absl::Time time) {
   return response.ok() ? *response : v1::AdvanceClockResponse();
 }
 
+v1::Figures ServerTest::FiguresOf(const std::string& from_date,
+                                  const std::string& to_date, absl::Time as_of,
+                                  const std::string& department) {
+  v1::GetStatisticsRequest request;
+  request.set_from_date(from_date);
+  request.set_to_date(to_date);
+  if (as_of != absl::InfiniteFuture()) {
+    *request.mutable_as_of() = ToProtoTime(as_of);
+  }
+  absl::StatusOr<v1::Statistics> statistics = bureau().GetStatistics(request);
+  EXPECT_TRUE(statistics.ok()) << statistics.status();
+  if (!statistics.ok()) return v1::Figures();
+  if (department.empty()) return statistics->total();
+  for (const v1::Statistics::DepartmentRow& row : statistics->departments()) {
+    if (row.department() == department) return row.figures();
+  }
+  return v1::Figures();
+}
+
 void ServerTest::StopServer() {
   if (server_ != nullptr) server_->Shutdown(absl::Seconds(5));
   server_.reset();

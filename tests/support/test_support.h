@@ -69,6 +69,15 @@ class ServerTest : public ::testing::Test {
   // returns what the sweeper did.
   v1::AdvanceClockResponse AdvanceTo(absl::Time time);
 
+  // The bureau's figures for the days [from_date, to_date) as of `as_of`
+  // (InfiniteFuture: the default, now): the total, or `department`'s row
+  // ("departments/{id}"; empty figures when it has none). Records a test
+  // failure when the call fails.
+  v1::Figures FiguresOf(const std::string& from_date,
+                        const std::string& to_date,
+                        absl::Time as_of = absl::InfiniteFuture(),
+                        const std::string& department = "");
+
   TempDir dir_;
   std::string db_path_;
   ManualClock clock_;
