@@ -125,6 +125,8 @@ void ClearAssignment(Ticket& t) {
   t.clear_pending_extension();
   t.clear_extension_decided_at();
   t.clear_return_refused_at();
+  // A suspension request belongs to the assignment that asked for it.
+  t.clear_pending_suspension();
   t.clear_daily_report_due_at();
 }
 
@@ -266,8 +268,10 @@ absl::StatusOr<TicketChange> Reply(const Ticket& ticket,
   t.set_reply_text(std::string(reply_text));
   t.set_outcome(outcome);
   *t.mutable_replied_at() = ToProtoTime(context.now);
-  // The reply counts as the day's report; nothing more is owed.
+  // The reply counts as the day's report; nothing more is owed, and no
+  // clock is left to suspend.
   t.clear_daily_report_due_at();
+  t.clear_pending_suspension();
   change.event.set_reply_text(std::string(reply_text));
   change.event.set_outcome(outcome);
   FinishStep(ticket, change);

@@ -127,6 +127,25 @@ TEST(Suspension, ARequestIsCheckedAndStopsNothing) {
   EXPECT_EQ(ReasonOf(again.status()), v1::TICKET_STATE);
 }
 
+TEST(Suspension, ARequestEndsWithTheAssignmentOrTheReply) {
+  absl::StatusOr<TicketChange> asked =
+      RequestSuspension(InProgress(), "等待法院判决", Beijing(2021, 4, 30), "",
+                        HousingAt(Beijing(2021, 3, 10, 10, 0)), DefaultRules());
+  ASSERT_TRUE(asked.ok());
+  const ActionContext later = BureauAt(Beijing(2021, 3, 10, 11, 0));
+  // Reassigned: the new department does not inherit housing's request.
+  absl::StatusOr<TicketChange> moved = Dispatch(
+      asked->ticket, "departments/market", "", "", later, DefaultRules());
+  ASSERT_TRUE(moved.ok());
+  EXPECT_FALSE(moved->ticket.has_pending_suspension());
+  // Replied: no clock is left to suspend.
+  absl::StatusOr<TicketChange> replied =
+      Reply(asked->ticket, "已处理", Ticket::RESOLVED, "",
+            HousingAt(Beijing(2021, 3, 10, 11, 0)));
+  ASSERT_TRUE(replied.ok());
+  EXPECT_FALSE(replied->ticket.has_pending_suspension());
+}
+
 TEST(Suspension, ApprovalStopsTheClock) {
   const absl::Time end = Beijing(2021, 3, 31);
   const Ticket t = Suspended(InProgress(), end);
