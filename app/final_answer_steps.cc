@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
 #include "app/ticket_service.h"
 #include "common/error_details.h"
 #include "common/status_macros.h"
@@ -16,28 +15,18 @@
 namespace hotline {
 namespace {
 
-absl::Status CheckEtag(absl::string_view etag) {
-  return CheckOptionalText(etag, "etag", 32);
-}
-
 absl::Status CheckSubmitFinalAnswer(
     const v1::SubmitFinalAnswerRequest& request) {
-  if (request.answer().size() > static_cast<size_t>(kMaxContentBytes)) {
-    return InvalidFieldError(
-        "answer", absl::StrCat("answer is ", request.answer().size(),
-                               " bytes long; at most ", kMaxContentBytes,
-                               " are allowed"));
-  }
-  RETURN_IF_ERROR(CheckRequiredText(request.answer(), "answer", 1 << 30));
+  RETURN_IF_ERROR(CheckRequiredLongText(request.answer(), "answer"));
   RETURN_IF_ERROR(CheckRequiredText(request.basis(), "basis", kMaxReasonChars));
-  return CheckEtag(request.etag());
+  return CheckEtagSyntax(request.etag());
 }
 
 absl::Status CheckRejectFinalAnswer(
     const v1::RejectFinalAnswerRequest& request) {
   RETURN_IF_ERROR(
       CheckRequiredText(request.reason(), "reason", kMaxReasonChars));
-  return CheckEtag(request.etag());
+  return CheckEtagSyntax(request.etag());
 }
 
 absl::Status CheckCloseByFinalAnswer(
@@ -46,7 +35,7 @@ absl::Status CheckCloseByFinalAnswer(
       ParseTicketName(request.final_answer_ticket(), "final_answer_ticket")
           .status());
   RETURN_IF_ERROR(CheckOptionalText(request.note(), "note", kMaxReasonChars));
-  return CheckEtag(request.etag());
+  return CheckEtagSyntax(request.etag());
 }
 
 // The ticket that carries the final answer a close refers to.
@@ -81,7 +70,7 @@ void TicketService::ApproveFinalAnswer(
     TicketDone done) {
   Transition(
       principal, TicketAction::kDecideFinalAnswer, request.name(), request,
-      CheckEtag(request.etag()),
+      CheckEtagSyntax(request.etag()),
       [request](storage::Store&, const v1::Ticket& ticket,
                 const ActionContext& context) {
         return hotline::ApproveFinalAnswer(ticket, request.etag(), context);

@@ -13,10 +13,6 @@
 namespace hotline {
 namespace {
 
-absl::Status CheckEtag(absl::string_view etag) {
-  return CheckOptionalText(etag, "etag", 32);
-}
-
 absl::Status CheckRequestSuspension(
     const v1::RequestSuspensionRequest& request) {
   RETURN_IF_ERROR(
@@ -27,18 +23,18 @@ absl::Status CheckRequestSuspension(
                              "expects the cause of the suspension to end");
   }
   RETURN_IF_ERROR(CheckTimestamp(request.expected_end(), "expected_end"));
-  return CheckEtag(request.etag());
+  return CheckEtagSyntax(request.etag());
 }
 
 absl::Status CheckRejectSuspension(const v1::RejectSuspensionRequest& request) {
   RETURN_IF_ERROR(
       CheckRequiredText(request.reason(), "reason", kMaxReasonChars));
-  return CheckEtag(request.etag());
+  return CheckEtagSyntax(request.etag());
 }
 
 absl::Status CheckResumeTicket(const v1::ResumeTicketRequest& request) {
   RETURN_IF_ERROR(CheckOptionalText(request.note(), "note", kMaxReasonChars));
-  return CheckEtag(request.etag());
+  return CheckEtagSyntax(request.etag());
 }
 
 }  // namespace
@@ -64,7 +60,7 @@ void TicketService::ApproveSuspension(
     TicketDone done) {
   Transition(
       principal, TicketAction::kDecideSuspension, request.name(), request,
-      CheckEtag(request.etag()),
+      CheckEtagSyntax(request.etag()),
       [request](storage::Store&, const v1::Ticket& ticket,
                 const ActionContext& context) {
         return hotline::ApproveSuspension(ticket, request.etag(), context);

@@ -28,10 +28,6 @@ absl::Status CheckReason(absl::string_view reason) {
   return CheckRequiredText(reason, "reason", kMaxReasonChars);
 }
 
-absl::Status CheckEtagSyntax(absl::string_view etag) {
-  return CheckOptionalText(etag, "etag", 32);
-}
-
 // A step that takes a reason and an etag (return, reopen, ask for or reject
 // an extension).
 template <typename Request>
@@ -58,15 +54,7 @@ absl::Status CheckDispatchTicket(const v1::DispatchTicketRequest& request) {
 }
 
 absl::Status CheckReplyTicket(const v1::ReplyTicketRequest& request) {
-  if (request.reply_text().size() > static_cast<size_t>(kMaxContentBytes)) {
-    return InvalidFieldError(
-        "reply_text",
-        absl::StrCat("reply_text is ", request.reply_text().size(),
-                     " bytes long; at most ", kMaxContentBytes,
-                     " are allowed"));
-  }
-  RETURN_IF_ERROR(
-      CheckRequiredText(request.reply_text(), "reply_text", 1 << 30));
+  RETURN_IF_ERROR(CheckRequiredLongText(request.reply_text(), "reply_text"));
   RETURN_IF_ERROR(CheckOutcome(request.outcome(), "outcome"));
   return CheckEtagSyntax(request.etag());
 }

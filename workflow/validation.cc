@@ -146,6 +146,22 @@ absl::Status CheckOptionalText(absl::string_view value, absl::string_view field,
   return absl::OkStatus();
 }
 
+absl::Status CheckRequiredLongText(absl::string_view value,
+                                   absl::string_view field) {
+  if (value.size() > static_cast<size_t>(kMaxContentBytes)) {
+    return InvalidFieldError(
+        field,
+        absl::StrCat(field, " is ", value.size(), " bytes long; at most ",
+                     kMaxContentBytes, " are allowed"));
+  }
+  // Its length is checked in bytes above; the other checks of any text.
+  return CheckRequiredText(value, field, 1 << 30);
+}
+
+absl::Status CheckEtagSyntax(absl::string_view etag) {
+  return CheckOptionalText(etag, "etag", 32);
+}
+
 absl::Status CheckRequiredText(absl::string_view value, absl::string_view field,
                                int max_chars) {
   if (IsBlank(value)) {

@@ -80,6 +80,12 @@ absl::Status CheckRequiredText(absl::string_view value, absl::string_view field,
 // character.
 absl::Status CheckOptionalText(absl::string_view value, absl::string_view field,
                                int max_chars);
+// A required long text (a reply, a final answer) of at most
+// kMaxContentBytes bytes, not blank, without a NUL character.
+absl::Status CheckRequiredLongText(absl::string_view value,
+                                   absl::string_view field);
+// An optional etag as a step request carries it: at most 32 characters.
+absl::Status CheckEtagSyntax(absl::string_view etag);
 
 // The caller-settable fields of a ticket to create: type, topic, title,
 // content required; everything within its limit; known enum values;
