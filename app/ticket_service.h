@@ -102,6 +102,20 @@ class TicketService final {
                           const v1::CloseByFinalAnswerRequest& request,
                           TicketDone done);
 
+  // Merged duplicates (并单) and links (关联), in merge_steps.cc.
+  void MergeTicket(const Principal& principal,
+                   const v1::MergeTicketRequest& request, TicketDone done);
+  void UnmergeTicket(const Principal& principal,
+                     const v1::UnmergeTicketRequest& request, TicketDone done);
+  void LinkTickets(const Principal& principal,
+                   const v1::LinkTicketsRequest& request, TicketDone done);
+  void UnlinkTickets(const Principal& principal,
+                     const v1::UnlinkTicketsRequest& request, TicketDone done);
+  // The bureau's: the likely duplicates of a ticket (可能重复).
+  absl::StatusOr<v1::ListDuplicateCandidatesResponse> ListDuplicateCandidates(
+      const Principal& principal,
+      const v1::ListDuplicateCandidatesRequest& request);
+
   absl::StatusOr<v1::Ticket> GetTicket(const Principal& principal,
                                        const v1::GetTicketRequest& request);
   absl::StatusOr<v1::ListTicketsResponse> ListTickets(
@@ -120,6 +134,16 @@ class TicketService final {
                   const std::string& name,
                   const google::protobuf::Message& request,
                   const absl::Status& checked, Rule rule, TicketDone done);
+
+  // Transition for a step that changes two tickets: `name` and `other`
+  // (the request's field `other_field`), by `rule` (ticket_step.h,
+  // PlanPairStep).
+  void PairTransition(const Principal& principal, TicketAction action,
+                      const std::string& name, const std::string& other,
+                      absl::string_view other_field,
+                      const google::protobuf::Message& request,
+                      const absl::Status& checked, PairRule rule,
+                      TicketDone done);
 
   // CreateTicket's plan: an earlier create of the same request_id is
   // answered again; else the source_id rule (CheckSourceIdFree), the

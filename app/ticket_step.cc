@@ -1,50 +1,139 @@
 #include "app/ticket_step.h"
 
 #include <optional>
+#include <utility>
 
 #include "app/ticket_changes.h"
+#include "common/error_details.h"
 #include "common/status_macros.h"
+#include "storage/records.h"
+#include "workflow/merge_rules.h"
 #include "workflow/sweep_rules.h"
 
 namespace hotline {
+namespace {
+
+// One ticket of a step, read and settled: the version stored, and what it
+// is once everything due before now has fallen.
+struct Settled {
+  v1::Ticket stored;
+  SweepResult due;
+};
+
+// Loads ticket `id`, checks the actor's access to it (and that it is not
+// merged, but for an unmerge), expects it unchanged at the commit, and
+// settles what fell due.
+absl::StatusOr<Settled> LoadSettled(storage::Store& store,
+                                    const PolicyRegistry& policies,
+                                    const ActionContext& context,
+                                    TicketAction action, int64_t id,
+                                    const std::string& name,
+                                    TicketChanges& changes) {
+  ASSIGN_OR_RETURN(std::optional<v1::Ticket> ticket, store.LoadTicket(id));
+  const v1::Ticket* current = ticket.has_value() ? &*ticket : nullptr;
+  RETURN_IF_ERROR(AuthorizeOnTicket(context.actor, action, name, current));
+  if (action != TicketAction::kUnmerge) {
+    RETURN_IF_ERROR(CheckNotMerged(*current, ActionName(action)));
+  }
+  changes.ExpectStored(*current);
+  SweepResult due = Sweep(*current, context.now,
+                          policies.RulesFor(current->policy_version()));
+  return Settled{*std::move(ticket), std::move(due)};
+}
+
+// Records `change` of a settled ticket: what fell due first (stored on its
+// own, so the statistics count it from when it fell due even when the step
+// undoes it, e.g. a re-dispatch clears an overdue flag), then the step,
+// then what the step itself lets fall due at once (a rejected extension
+// releases a yellow card held past its deadline), in the same commit so no
+// reader sees the ticket without it. Returns the ticket as stored.
+absl::StatusOr<v1::Ticket> RecordStep(const PolicyRegistry& policies,
+                                      const ActionContext& context,
+                                      Settled& settled, TicketChange& change,
+                                      TicketChanges& changes) {
+  SweepCounts ignored;
+  v1::Ticket before = settled.stored;
+  if (!settled.due.steps.empty()) {
+    changes.AddVersion(before, &settled.due.ticket);
+    RETURN_IF_ERROR(
+        changes.AddSweepSteps(settled.due.ticket, settled.due.steps, &ignored));
+    before = settled.due.ticket;
+  }
+  changes.AddVersion(before, &change.ticket);
+  changes.AddEvent(change.event);
+  SweepResult after = Sweep(change.ticket, context.now,
+                            policies.RulesFor(change.ticket.policy_version()));
+  if (after.steps.empty()) return change.ticket;
+  changes.AddVersion(change.ticket, &after.ticket);
+  RETURN_IF_ERROR(changes.AddSweepSteps(after.ticket, after.steps, &ignored));
+  return after.ticket;
+}
+
+// The steps the tickets merged into a main take after the main's step
+// `main_step` (merge_rules.h, FollowMain), in the same commit.
+absl::Status RecordFollowers(storage::Store& store,
+                             const ActionContext& context,
+                             const TicketChange& main_step,
+                             TicketChanges& changes) {
+  for (const v1::MergedTicket& listed : main_step.ticket.merged()) {
+    ASSIGN_OR_RETURN(
+        std::optional<v1::Ticket> merged,
+        store.LoadTicket(storage::TicketIdOfName(listed.ticket())));
+    if (!merged || merged->merged_into() != main_step.ticket.name()) {
+      return absl::InternalError(
+          absl::StrCat(main_step.ticket.name(), " lists ", listed.ticket(),
+                       " as merged into it, and it is not"));
+    }
+    std::optional<TicketChange> follow =
+        FollowMain(*merged, main_step, context);
+    if (!follow) continue;
+    changes.ExpectStored(*merged);
+    changes.AddVersion(*merged, &follow->ticket);
+    changes.AddEvent(follow->event);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::StatusOr<Planned<v1::Ticket>> PlanTicketStep(
     storage::Store& store, const PolicyRegistry& policies,
     const ActionContext& context, TicketAction action, int64_t id,
     const std::string& name, const StepRule& rule) {
-  ASSIGN_OR_RETURN(std::optional<v1::Ticket> ticket, store.LoadTicket(id));
-  const v1::Ticket* current = ticket.has_value() ? &*ticket : nullptr;
-  RETURN_IF_ERROR(AuthorizeOnTicket(context.actor, action, name, current));
   Planned<v1::Ticket> planned;
   TicketChanges changes(&store, policies.calendar().zone(), &planned.changes);
-  changes.ExpectStored(*current);
-  SweepResult due = Sweep(*current, context.now,
-                          policies.RulesFor(current->policy_version()));
-  ASSIGN_OR_RETURN(TicketChange change, rule(store, due.ticket, context));
-  SweepCounts ignored;
-  v1::Ticket before = *current;
-  if (!due.steps.empty()) {
-    // What fell due is stored on its own first, so the statistics count it
-    // from when it fell due even when this step undoes it (a re-dispatch
-    // clears an overdue flag); the step follows as the next version.
-    changes.AddVersion(before, &due.ticket);
-    RETURN_IF_ERROR(changes.AddSweepSteps(due.ticket, due.steps, &ignored));
-    before = due.ticket;
+  ASSIGN_OR_RETURN(Settled settled, LoadSettled(store, policies, context,
+                                                action, id, name, changes));
+  ASSIGN_OR_RETURN(TicketChange change,
+                   rule(store, settled.due.ticket, context));
+  ASSIGN_OR_RETURN(planned.answer,
+                   RecordStep(policies, context, settled, change, changes));
+  RETURN_IF_ERROR(RecordFollowers(store, context, change, changes));
+  return planned;
+}
+
+absl::StatusOr<Planned<v1::Ticket>> PlanPairStep(
+    storage::Store& store, const PolicyRegistry& policies,
+    const ActionContext& context, TicketAction action, int64_t id,
+    const std::string& name, const OtherTicket& other, const PairRule& rule) {
+  Planned<v1::Ticket> planned;
+  TicketChanges changes(&store, policies.calendar().zone(), &planned.changes);
+  ASSIGN_OR_RETURN(Settled settled, LoadSettled(store, policies, context,
+                                                action, id, name, changes));
+  ASSIGN_OR_RETURN(std::optional<v1::Ticket> stored,
+                   store.LoadTicket(other.id));
+  if (!stored) return ResourceNotFound(other.field + ": ticket", other.name);
+  Settled second{*stored, Sweep(*stored, context.now,
+                                policies.RulesFor(stored->policy_version()))};
+  if (second.stored.name() != settled.stored.name()) {
+    changes.ExpectStored(second.stored);
   }
-  changes.AddVersion(before, &change.ticket);
-  changes.AddEvent(change.event);
-  // What the step itself lets fall due at once (a rejected extension
-  // releases a yellow card held past its deadline) is settled in the same
-  // commit, so no reader sees the ticket without it.
-  SweepResult after = Sweep(change.ticket, context.now,
-                            policies.RulesFor(change.ticket.policy_version()));
-  if (after.steps.empty()) {
-    planned.answer = change.ticket;
-    return planned;
-  }
-  changes.AddVersion(change.ticket, &after.ticket);
-  RETURN_IF_ERROR(changes.AddSweepSteps(after.ticket, after.steps, &ignored));
-  planned.answer = after.ticket;
+  ASSIGN_OR_RETURN(TicketPairChange pair,
+                   rule(settled.due.ticket, second.due.ticket, context));
+  ASSIGN_OR_RETURN(planned.answer, RecordStep(policies, context, settled,
+                                              pair.ticket, changes));
+  RETURN_IF_ERROR(
+      RecordStep(policies, context, second, pair.other, changes).status());
   return planned;
 }
 

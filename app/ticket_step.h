@@ -8,6 +8,11 @@
 // the sweeper has not run yet. A concurrent change of the ticket makes the
 // commit a conflict, and the step is planned again (planned_write.h).
 //
+// Merged tickets (并单, workflow/merge_rules.h): every step but an unmerge
+// is refused on one (TICKET_MERGED); a step of a main ticket carries, in
+// the same commit, what its merged tickets make of it (FollowMain: the
+// main's reply, close and reopen).
+//
 // Thread-safe (reads the store; writes nothing itself).
 #ifndef HOTLINE_APP_TICKET_STEP_H_
 #define HOTLINE_APP_TICKET_STEP_H_
@@ -23,6 +28,7 @@
 #include "hotline/v1/ticket.pb.h"
 #include "storage/store.h"
 #include "workflow/access.h"
+#include "workflow/merge_rules.h"
 #include "workflow/ticket_rules.h"
 
 namespace hotline {
@@ -40,6 +46,24 @@ absl::StatusOr<Planned<v1::Ticket>> PlanTicketStep(
     storage::Store& store, const PolicyRegistry& policies,
     const ActionContext& context, TicketAction action, int64_t id,
     const std::string& name, const StepRule& rule);
+
+// A step's rule on two tickets: the one named and `other` (a merge's main,
+// a link's other end), both settled as above.
+using PairRule = std::function<absl::StatusOr<TicketPairChange>(
+    const v1::Ticket& ticket, const v1::Ticket& other, const ActionContext&)>;
+
+// PlanTicketStep for a step that changes two tickets (`other_id`, named
+// `other_name` in messages; NOT_FOUND, naming `other_field`, when it does
+// not exist), answering with the named ticket as it will be stored.
+struct OtherTicket {
+  int64_t id = 0;
+  std::string name;
+  std::string field;
+};
+absl::StatusOr<Planned<v1::Ticket>> PlanPairStep(
+    storage::Store& store, const PolicyRegistry& policies,
+    const ActionContext& context, TicketAction action, int64_t id,
+    const std::string& name, const OtherTicket& other, const PairRule& rule);
 
 }  // namespace hotline
 

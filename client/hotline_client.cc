@@ -254,6 +254,26 @@ absl::StatusOr<v1::Ticket> Client::CloseByFinalAnswer(
   return Mutate(&v1::HotlineService::Stub::CloseByFinalAnswer,
                 std::move(request));
 }
+absl::StatusOr<v1::Ticket> Client::MergeTicket(v1::MergeTicketRequest request) {
+  return Mutate(&v1::HotlineService::Stub::MergeTicket, std::move(request));
+}
+absl::StatusOr<v1::Ticket> Client::UnmergeTicket(
+    v1::UnmergeTicketRequest request) {
+  return Mutate(&v1::HotlineService::Stub::UnmergeTicket, std::move(request));
+}
+absl::StatusOr<v1::ListDuplicateCandidatesResponse>
+Client::ListDuplicateCandidates(
+    const v1::ListDuplicateCandidatesRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::ListDuplicateCandidates, request,
+                true);
+}
+absl::StatusOr<v1::Ticket> Client::LinkTickets(v1::LinkTicketsRequest request) {
+  return Mutate(&v1::HotlineService::Stub::LinkTickets, std::move(request));
+}
+absl::StatusOr<v1::Ticket> Client::UnlinkTickets(
+    v1::UnlinkTicketsRequest request) {
+  return Mutate(&v1::HotlineService::Stub::UnlinkTickets, std::move(request));
+}
 absl::StatusOr<v1::ListCardsResponse> Client::ListCards(
     const v1::ListCardsRequest& request) {
   return Invoke(&v1::HotlineService::Stub::ListCards, request, true);

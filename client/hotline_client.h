@@ -184,6 +184,14 @@ class Client final {
   absl::StatusOr<v1::Ticket> CloseByFinalAnswer(
       v1::CloseByFinalAnswerRequest request);
 
+  // Merged duplicates (并单) and links (关联), the bureau's.
+  absl::StatusOr<v1::Ticket> MergeTicket(v1::MergeTicketRequest request);
+  absl::StatusOr<v1::Ticket> UnmergeTicket(v1::UnmergeTicketRequest request);
+  absl::StatusOr<v1::ListDuplicateCandidatesResponse> ListDuplicateCandidates(
+      const v1::ListDuplicateCandidatesRequest& request);
+  absl::StatusOr<v1::Ticket> LinkTickets(v1::LinkTicketsRequest request);
+  absl::StatusOr<v1::Ticket> UnlinkTickets(v1::UnlinkTicketsRequest request);
+
   absl::StatusOr<v1::ListCardsResponse> ListCards(
       const v1::ListCardsRequest& request);
   absl::StatusOr<v1::Card> IssueCard(v1::IssueCardRequest request);

@@ -257,6 +257,13 @@ HOTLINE_ASYNC(RejectFinalAnswer, tickets_, v1::RejectFinalAnswerRequest,
               v1::Ticket)
 HOTLINE_ASYNC(CloseByFinalAnswer, tickets_, v1::CloseByFinalAnswerRequest,
               v1::Ticket)
+HOTLINE_ASYNC(MergeTicket, tickets_, v1::MergeTicketRequest, v1::Ticket)
+HOTLINE_ASYNC(UnmergeTicket, tickets_, v1::UnmergeTicketRequest, v1::Ticket)
+HOTLINE_SYNC(ListDuplicateCandidates, tickets_,
+             v1::ListDuplicateCandidatesRequest,
+             v1::ListDuplicateCandidatesResponse)
+HOTLINE_ASYNC(LinkTickets, tickets_, v1::LinkTicketsRequest, v1::Ticket)
+HOTLINE_ASYNC(UnlinkTickets, tickets_, v1::UnlinkTicketsRequest, v1::Ticket)
 HOTLINE_SYNC(ListCards, cards_, v1::ListCardsRequest, v1::ListCardsResponse)
 HOTLINE_ASYNC(IssueCard, cards_, v1::IssueCardRequest, v1::Card)
 HOTLINE_ASYNC(RevokeCard, cards_, v1::RevokeCardRequest, v1::Card)

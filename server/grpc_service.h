@@ -144,6 +144,22 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::CloseByFinalAnswerRequest* request,
       v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* MergeTicket(grpc::CallbackServerContext* context,
+                                        const v1::MergeTicketRequest* request,
+                                        v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* UnmergeTicket(
+      grpc::CallbackServerContext* context,
+      const v1::UnmergeTicketRequest* request, v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* ListDuplicateCandidates(
+      grpc::CallbackServerContext* context,
+      const v1::ListDuplicateCandidatesRequest* request,
+      v1::ListDuplicateCandidatesResponse* response) override;
+  grpc::ServerUnaryReactor* LinkTickets(grpc::CallbackServerContext* context,
+                                        const v1::LinkTicketsRequest* request,
+                                        v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* UnlinkTickets(
+      grpc::CallbackServerContext* context,
+      const v1::UnlinkTicketsRequest* request, v1::Ticket* response) override;
   grpc::ServerUnaryReactor* ListCards(grpc::CallbackServerContext* context,
                                       const v1::ListCardsRequest* request,
                                       v1::ListCardsResponse* response) override;

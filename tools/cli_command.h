@@ -119,6 +119,7 @@ int PrintTicket(Context& context, const absl::StatusOr<v1::Ticket>& ticket);
 // The command groups, each in its own file.
 void AddTicketCommands(std::vector<Command>* commands);
 void AddReviewCommands(std::vector<Command>* commands);
+void AddMergeCommands(std::vector<Command>* commands);
 void AddAdminCommands(std::vector<Command>* commands);
 void AddOversightCommands(std::vector<Command>* commands);
 void AddReportCommands(std::vector<Command>* commands);

@@ -28,6 +28,7 @@ std::vector<Command> Commands() {
   std::vector<Command> commands;
   AddTicketCommands(&commands);
   AddReviewCommands(&commands);
+  AddMergeCommands(&commands);
   AddOversightCommands(&commands);
   AddReportCommands(&commands);
   AddAdminCommands(&commands);

@@ -85,6 +85,7 @@ std::vector<std::string> CsvCells(const std::string& scope,
   cells.push_back(absl::StrCat(f.suspended()));
   cells.push_back(absl::StrCat(f.refused_returns()));
   cells.push_back(absl::StrCat(f.closed_by_final_answer()));
+  cells.push_back(absl::StrCat(f.merged()));
   return cells;
 }
 
@@ -106,13 +107,15 @@ std::string CsvField(const std::string& text) {
 
 // The tickets neither replied nor pending, each clause only when there are
 // any, so that a period without them reads as it always has: ",挂起N件"
-// (suspended, 挂起), ",以最终答复办结N件" (closed by a final answer).
+// (suspended, 挂起), ",以最终答复办结N件" (closed by a final answer),
+// ",并单N件" (merged into a main ticket).
 std::string NotPendingZh(const v1::Figures& f) {
   std::string text;
   if (f.suspended() > 0) absl::StrAppend(&text, ",挂起", f.suspended(), "件");
   if (f.closed_by_final_answer() > 0) {
     absl::StrAppend(&text, ",以最终答复办结", f.closed_by_final_answer(), "件");
   }
+  if (f.merged() > 0) absl::StrAppend(&text, ",并单", f.merged(), "件");
   return text;
 }
 
@@ -152,6 +155,7 @@ std::string ReportTable(const v1::Statistics& s, bool per_day) {
       {"pending, overdue", absl::StrCat(t.pending_overdue())},
       {"suspended", absl::StrCat(t.suspended())},
       {"closed by final answer", absl::StrCat(t.closed_by_final_answer())},
+      {"merged", absl::StrCat(t.merged())},
       {"yellow cards", absl::StrCat(t.yellow_cards())},
       {"red cards", absl::StrCat(t.red_cards())},
       {"daily average", absl::StrFormat("%.1f", t.daily_average())},
@@ -218,7 +222,8 @@ std::string ReportCsv(const v1::Statistics& s) {
                              "report_compliance_percent",
                              "suspended",
                              "refused_returns",
-                             "closed_by_final_answer"});
+                             "closed_by_final_answer",
+                             "merged"});
   absl::StrAppend(&out, CsvLine(CsvCells("total", TheFilter(s), s.total())));
   for (const auto& row : s.departments()) {
     absl::StrAppend(

@@ -19,6 +19,27 @@ std::string Cards(const v1::Ticket& ticket) {
   return cards;
 }
 
+// The tickets merged into a main ticket (并单), with their callers.
+std::string MergedTickets(const v1::Ticket& ticket) {
+  std::vector<std::string> merged;
+  for (const v1::MergedTicket& m : ticket.merged()) {
+    std::string caller =
+        absl::StrJoin({m.caller_name(), m.caller_phone()}, " ");
+    merged.push_back(absl::StrCat(
+        m.ticket(), caller == " " ? "" : absl::StrCat(" (", caller, ")")));
+  }
+  return absl::StrJoin(merged, ", ");
+}
+
+// The tickets linked to this one (关联).
+std::string Links(const v1::Ticket& ticket) {
+  std::vector<std::string> links;
+  for (const v1::TicketLink& link : ticket.links()) {
+    links.push_back(absl::StrCat(link.ticket(), " (", link.reason(), ")"));
+  }
+  return absl::StrJoin(links, ", ");
+}
+
 std::string Flags(const v1::Ticket& ticket) {
   std::vector<std::string> flags;
   if (ticket.due_soon()) flags.push_back("due soon (预警)");
@@ -189,6 +210,12 @@ std::string TicketDetails(const v1::Ticket& t) {
                           " (basis: ", t.final_answer().basis(), ")")
            : ""},
       {"closed by final answer of", t.closed_by_final_answer()},
+      {"merged into",
+       t.merged_into().empty()
+           ? ""
+           : absl::StrCat(t.merged_into(), " (", t.merge().reason(), ")")},
+      {"duplicates", MergedTickets(t)},
+      {"linked to", Links(t)},
       {"replied", FormatTime(t.replied_at())},
       {"outcome", t.outcome() ? v1::Ticket::Outcome_Name(t.outcome()) : ""},
       {"reply", t.reply_text()},

@@ -49,6 +49,12 @@ absl::string_view ActionName(TicketAction action) {
       return "ApproveFinalAnswer or RejectFinalAnswer";
     case TicketAction::kCloseByFinalAnswer:
       return "CloseByFinalAnswer";
+    case TicketAction::kMerge:
+      return "MergeTicket";
+    case TicketAction::kUnmerge:
+      return "UnmergeTicket";
+    case TicketAction::kLink:
+      return "LinkTickets or UnlinkTickets";
   }
   return "unknown action";
 }
@@ -135,6 +141,13 @@ v1::Ticket ViewFor(const Principal& principal, v1::Ticket ticket) {
   if (principal.kind == Principal::Kind::kDepartment && ticket.confidential()) {
     ticket.clear_caller_name();
     ticket.clear_caller_phone();
+  }
+  if (principal.kind == Principal::Kind::kDepartment) {
+    for (v1::MergedTicket& merged : *ticket.mutable_merged()) {
+      if (!merged.confidential()) continue;
+      merged.clear_caller_name();
+      merged.clear_caller_phone();
+    }
   }
   return ticket;
 }

@@ -48,6 +48,9 @@ enum class TicketAction {
   kSubmitFinalAnswer,
   kDecideFinalAnswer,
   kCloseByFinalAnswer,
+  kMerge,
+  kUnmerge,
+  kLink,
 };
 
 // The method name a person would recognise, e.g. "AcknowledgeTicket".
@@ -78,7 +81,8 @@ std::optional<v1::Event> EventViewFor(const Principal& principal,
                                       v1::Event event);
 
 // The ticket as the principal may see it: departments never see the caller's
-// name or phone on a confidential ticket.
+// name or phone on a confidential ticket, nor those of a confidential
+// ticket merged into it (并单).
 v1::Ticket ViewFor(const Principal& principal, v1::Ticket ticket);
 
 }  // namespace hotline

@@ -4,6 +4,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"
 #include "common/proto_time.h"
+#include "common/status_macros.h"
+#include "workflow/merge_rules.h"
 
 namespace hotline {
 
@@ -14,6 +16,8 @@ absl::StatusOr<CardChange> IssueCard(const v1::Ticket& ticket,
                                      Card::Color color,
                                      absl::string_view reason,
                                      const ActionContext& context) {
+  // A merged ticket (并单) earns no card of its own: its main does.
+  RETURN_IF_ERROR(CheckNotMerged(ticket, "IssueCard"));
   if (ticket.department().empty()) {
     return WithReason(
         absl::FailedPreconditionError(absl::StrCat(

@@ -36,6 +36,7 @@ v1::Policy DefaultPolicy() {
   policy.set_clock_warning_percent(75);
   policy.set_red_card_working_days(5);
   policy.set_suspension_max_days(180);
+  policy.set_duplicate_window_days(30);
   return policy;
 }
 
@@ -69,6 +70,8 @@ absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
        [](v1::Policy& p, int v) { p.set_red_card_working_days(v); }},
       {"suspension_max_days",
        [](v1::Policy& p, int v) { p.set_suspension_max_days(v); }},
+      {"duplicate_window_days",
+       [](v1::Policy& p, int v) { p.set_duplicate_window_days(v); }},
   };
   RETURN_IF_ERROR(
       ForEachDataLine(text, source, [&](absl::string_view line) -> std::string {
@@ -119,6 +122,9 @@ absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
 void FillLaterLimits(v1::Policy& policy) {
   if (policy.suspension_max_days() == 0) {
     policy.set_suspension_max_days(DefaultPolicy().suspension_max_days());
+  }
+  if (policy.duplicate_window_days() == 0) {
+    policy.set_duplicate_window_days(DefaultPolicy().duplicate_window_days());
   }
 }
 

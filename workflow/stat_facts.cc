@@ -16,6 +16,7 @@ const char* const kStatCounterNames[kStatCounterCount] = {
     "dissatisfied",    "yellow_cards",    "red_cards",
     "reports_owed",    "reports_given",   "reports_missed",
     "suspended",       "refused_returns", "closed_by_final_answer",
+    "merged",          "merged_replied",
 };
 
 StatVector& StatVector::operator+=(const StatVector& other) {
@@ -71,7 +72,11 @@ StatFacts TicketFacts(const Ticket& t, absl::TimeZone zone) {
                           ? 1
                           : 0;
   const bool suspended = t.state() == Ticket::SUSPENDED;
-  v[kPendingOverdue] = !replied && !suspended && t.reply_overdue() ? 1 : 0;
+  const bool merged = !t.merged_into().empty();
+  v[kMerged] = merged ? 1 : 0;
+  v[kMergedReplied] = merged && replied ? 1 : 0;
+  v[kPendingOverdue] =
+      !replied && !suspended && !merged && t.reply_overdue() ? 1 : 0;
   v[kSuspended] = suspended ? 1 : 0;
   // Returns are counted for the returning department (ReturnFacts).
   v[kReopens] = t.reopen_count();

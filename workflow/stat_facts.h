@@ -13,7 +13,10 @@
 // A suspended ticket (挂起) contributes suspended 1 and never
 // pending_overdue, while SUSPENDED. A ticket the bureau closed by a final
 // answer (最终答复) contributes closed_by_final_answer 1, and neither
-// replied nor pending.
+// replied nor pending. A merged ticket (并单) contributes merged 1 while
+// merged, and never pending_overdue; following its main's reply it is
+// REPLIED with the main's reply time and deadline, so it counts replied
+// (and on time) exactly as its main, and merged_replied 1 then.
 // A return (退单) is the returning department's act: each return contributes
 // returns 1 to the department that returned the ticket (not to whoever
 // holds the ticket afterwards, nor to "not dispatched"), on the day the
@@ -62,6 +65,10 @@ enum StatCounter {
   kRefusedReturns,
   // Added by schema migration 10.
   kClosedByFinalAnswer,
+  // Added by schema migration 11: merged tickets (并单), and those of them
+  // replied (following their main), which pending figures leave out.
+  kMerged,
+  kMergedReplied,
   kStatCounterCount,
 };
 

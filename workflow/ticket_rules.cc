@@ -107,9 +107,6 @@ void FinishStep(const Ticket& before, TicketChange& change) {
   }
 }
 
-namespace {
-
-// Clears every deadline and flag of the current assignment.
 void ClearAssignment(Ticket& t) {
   t.clear_ack_due_at();
   t.clear_reply_due_at();
@@ -129,8 +126,6 @@ void ClearAssignment(Ticket& t) {
   t.clear_pending_suspension();
   t.clear_daily_report_due_at();
 }
-
-}  // namespace
 
 TicketChange NewTicket(const Ticket& draft, const ActionContext& context) {
   Ticket ticket;

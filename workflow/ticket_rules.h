@@ -108,6 +108,9 @@ absl::Status CheckStep(const v1::Ticket& ticket, absl::string_view etag,
 // `type` by the context's actor.
 TicketChange BeginStep(const v1::Ticket& ticket, v1::Event::Type type,
                        v1::Ticket::State after, const ActionContext& context);
+// Clears every deadline and flag of the current assignment (the
+// department and its sign-for time are the caller's).
+void ClearAssignment(v1::Ticket& t);
 // Finishes a change: the event records where the ticket is (and was, when
 // that changed); the ticket's next_due_at is brought up to date.
 void FinishStep(const v1::Ticket& before, TicketChange& change);

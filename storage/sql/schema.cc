@@ -13,10 +13,10 @@ namespace {
 // a new migration that adds its column to stat_counts and stat_day_changes
 // (ALTER TABLE ... ADD COLUMN ... INTEGER NOT NULL DEFAULT 0).
 constexpr int kCountersOfMigration4 = 15;
-// Migrations 9 and 10 add the rest; a new counter needs a migration of its
-// own.
-constexpr int kCountersOfMigration10 = 18;
-static_assert(kStatCounterCount == kCountersOfMigration10,
+// Migrations 9, 10 and 11 add the rest; a new counter needs a migration of
+// its own.
+constexpr int kCountersOfMigration11 = 20;
+static_assert(kStatCounterCount == kCountersOfMigration11,
               "a new statistics counter needs a new shared migration that "
               "adds its column (storage/sql/schema.cc)");
 
@@ -240,6 +240,14 @@ ALTER TABLE stat_day_changes ADD COLUMN refused_returns INTEGER NOT NULL DEFAULT
     R"sql(
 ALTER TABLE stat_counts ADD COLUMN closed_by_final_answer INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE stat_day_changes ADD COLUMN closed_by_final_answer INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // 11: the counters of merged tickets (并单), and of those replied
+    // following their main.
+    R"sql(
+ALTER TABLE stat_counts ADD COLUMN merged INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_counts ADD COLUMN merged_replied INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN merged INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN merged_replied INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

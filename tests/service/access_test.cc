@@ -59,6 +59,8 @@ struct Method {
   bool pending_suspension = false;
   // The ticket (IN_PROGRESS) has a final answer waiting.
   bool pending_final_answer = false;
+  // The ticket is linked (关联) to another (its first link).
+  bool linked = false;
 };
 
 template <typename T>
@@ -93,9 +95,33 @@ class AccessTest : public ServerTest {
   // A ticket created by intake/city, brought into `state` at housing.
   // RETURNED: returned by housing; SUSPENDED: signed for, suspended with
   // the bureau's approval. With `pending_suspension` an IN_PROGRESS ticket
-  // has a suspension request waiting.
+  // has a suspension request waiting. MERGED: dispatched to housing, then
+  // merged by the bureau into a ticket of its own. With `linked` the
+  // ticket is linked to a ticket the bureau created.
   std::string TicketIn(Ticket::State state, bool pending_suspension = false,
-                       bool pending_final_answer = false) {
+                       bool pending_final_answer = false, bool linked = false) {
+    if (state == Ticket::MERGED || linked) {
+      const std::string name =
+          TicketIn(state == Ticket::MERGED ? Ticket::DISPATCHED : state,
+                   pending_suspension, pending_final_answer);
+      const std::string other = CreateTicket().name();
+      absl::Status done;
+      if (linked) {
+        v1::LinkTicketsRequest link;
+        link.set_name(name);
+        link.set_other_ticket(other);
+        link.set_reason("the same site");
+        done = bureau().LinkTickets(link).status();
+      } else {
+        v1::MergeTicketRequest merge;
+        merge.set_name(name);
+        merge.set_main_ticket(other);
+        merge.set_reason("the same demand");
+        done = bureau().MergeTicket(merge).status();
+      }
+      EXPECT_TRUE(done.ok()) << done;
+      return name;
+    }
     Client& intake = *clients_[Role::kCreatingIntake];
     Client& housing = *clients_[Role::kOwnDepartment];
     v1::CreateTicketRequest create;
@@ -331,6 +357,65 @@ std::vector<Method> Methods(int* token_counter, Client* bureau) {
          return StatusOf(c.CloseByFinalAnswer(r));
        },
        bureau_only},
+      {"MergeTicket", Ticket::DISPATCHED,
+       [bureau](Client& c, const std::string& t) {
+         const absl::StatusOr<Ticket> main = bureau->CreateTicket([] {
+           v1::CreateTicketRequest create;
+           *create.mutable_ticket() = ServerTest::Draft();
+           return create;
+         }());
+         if (!main.ok()) return main.status();
+         v1::MergeTicketRequest r;
+         r.set_name(t);
+         r.set_main_ticket(main->name());
+         r.set_reason("the same demand");
+         return StatusOf(c.MergeTicket(r));
+       },
+       bureau_only},
+      {"UnmergeTicket", Ticket::MERGED,
+       [](Client& c, const std::string& t) {
+         v1::UnmergeTicketRequest r;
+         r.set_name(t);
+         r.set_reason("another demand");
+         return StatusOf(c.UnmergeTicket(r));
+       },
+       bureau_only},
+      {"ListDuplicateCandidates", Ticket::RECEIVED,
+       [](Client& c, const std::string& t) {
+         v1::ListDuplicateCandidatesRequest r;
+         r.set_name(t);
+         return StatusOf(c.ListDuplicateCandidates(r));
+       },
+       bureau_only},
+      {"LinkTickets", Ticket::DISPATCHED,
+       [bureau](Client& c, const std::string& t) {
+         const absl::StatusOr<Ticket> other = bureau->CreateTicket([] {
+           v1::CreateTicketRequest create;
+           *create.mutable_ticket() = ServerTest::Draft();
+           return create;
+         }());
+         if (!other.ok()) return other.status();
+         v1::LinkTicketsRequest r;
+         r.set_name(t);
+         r.set_other_ticket(other->name());
+         r.set_reason("the same site");
+         return StatusOf(c.LinkTickets(r));
+       },
+       bureau_only},
+      {"UnlinkTickets", Ticket::DISPATCHED,
+       [bureau](Client& c, const std::string& t) {
+         v1::GetTicketRequest get;
+         get.set_name(t);
+         const absl::StatusOr<Ticket> linked = bureau->GetTicket(get);
+         if (!linked.ok() || linked->links().empty()) {
+           return absl::InternalError("the ticket has no link");
+         }
+         v1::UnlinkTicketsRequest r;
+         r.set_name(t);
+         r.set_other_ticket(linked->links(0).ticket());
+         return StatusOf(c.UnlinkTickets(r));
+       },
+       bureau_only, false, false, true},
       {"CreateDepartment", std::nullopt,
        [token_counter](Client& c, const std::string&) {
          v1::CreateDepartmentRequest r;
@@ -388,7 +473,7 @@ TEST_F(AccessTest, EveryRoleAgainstEveryMethod) {
       SCOPED_TRACE(method.name + " as " + RoleName(role));
       const std::string ticket =
           method.needs ? TicketIn(*method.needs, method.pending_suspension,
-                                  method.pending_final_answer)
+                                  method.pending_final_answer, method.linked)
                        : "";
       const size_t history_before = ticket.empty() ? 0 : History(ticket).size();
       absl::Status status = method.call(*clients_[role], ticket);
@@ -408,7 +493,7 @@ TEST_F(AccessTest, EveryRoleAgainstEveryMethod) {
       }
     }
   }
-  EXPECT_EQ(checked, 25 * 7);
+  EXPECT_EQ(checked, 30 * 7);
 }
 
 // A token in use is remembered by the server (no database read per call);

@@ -479,6 +479,28 @@ TEST_F(HttpGatewayTest, EveryRpcAnswersThroughItsHttpRoute) {
                                         "etag":")",
                                   two.etag(), R"("})"));
   EXPECT_EQ(two.state(), v1::Ticket::DISPATCHED);
+  // A fourth ticket repeats the second: suggested, merged (并单), unmerged,
+  // then linked (关联) to it instead and unlinked.
+  v1::Ticket four = Ok<v1::Ticket>("CreateTicket", "POST", "/v1/tickets",
+                                   bureau, absl::StrCat("{", draft, "}"));
+  EXPECT_EQ(four.name(), "tickets/4");
+  EXPECT_GE(Ok<v1::ListDuplicateCandidatesResponse>(
+                "ListDuplicateCandidates", "GET",
+                "/v1/tickets/4:duplicateCandidates?pageSize=5", bureau)
+                .candidates_size(),
+            1);
+  four = Ok<v1::Ticket>("MergeTicket", "POST", "/v1/tickets/4:merge", bureau,
+                        R"({"mainTicket":"tickets/3","reason":"重复来电"})");
+  EXPECT_EQ(four.state(), v1::Ticket::MERGED);
+  four = Ok<v1::Ticket>("UnmergeTicket", "POST", "/v1/tickets/4:unmerge",
+                        bureau, R"({"reason":"诉求不同"})");
+  EXPECT_EQ(four.state(), v1::Ticket::RECEIVED);
+  four = Ok<v1::Ticket>("LinkTickets", "POST", "/v1/tickets/4:link", bureau,
+                        R"({"otherTicket":"tickets/3","reason":"同一工地"})");
+  EXPECT_EQ(four.links_size(), 1);
+  four = Ok<v1::Ticket>("UnlinkTickets", "POST", "/v1/tickets/4:unlink", bureau,
+                        R"({"otherTicket":"tickets/3"})");
+  EXPECT_EQ(four.links_size(), 0);
   EXPECT_GE(Ok<v1::ListTicketEventsResponse>("ListTicketEvents", "GET",
                                              "/v1/tickets/1/events", housing)
                 .events_size(),
@@ -499,7 +521,7 @@ TEST_F(HttpGatewayTest, EveryRpcAnswersThroughItsHttpRoute) {
   v1::Statistics statistics = Ok<v1::Statistics>(
       "GetStatistics", "GET",
       "/v1/statistics?fromDate=2021-02-01&toDate=2021-03-01", bureau);
-  EXPECT_EQ(statistics.total().received(), 3);
+  EXPECT_EQ(statistics.total().received(), 4);
   if (TestsUsePostgres()) {
     // PostgreSQL is backed up with its own tools: the route answers with
     // the refusal that says so.
