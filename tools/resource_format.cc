@@ -23,10 +23,14 @@ std::string Cards(const v1::Ticket& ticket) {
 std::string MergedTickets(const v1::Ticket& ticket) {
   std::vector<std::string> merged;
   for (const v1::MergedTicket& m : ticket.merged()) {
-    std::string caller =
-        absl::StrJoin({m.caller_name(), m.caller_phone()}, " ");
-    merged.push_back(absl::StrCat(
-        m.ticket(), caller == " " ? "" : absl::StrCat(" (", caller, ")")));
+    std::vector<std::string> caller;
+    for (const std::string& part : {m.caller_name(), m.caller_phone()}) {
+      if (!part.empty()) caller.push_back(part);
+    }
+    merged.push_back(
+        caller.empty()
+            ? m.ticket()
+            : absl::StrCat(m.ticket(), " (", absl::StrJoin(caller, " "), ")"));
   }
   return absl::StrJoin(merged, ", ");
 }

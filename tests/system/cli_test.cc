@@ -204,23 +204,70 @@ TEST_F(CliTest, ReviewStepsFromTheCommandLine) {
         "RESUMED", "FINAL_ANSWER_SUBMITTED", "FINAL_ANSWER_APPROVED"}) {
     EXPECT_TRUE(absl::StrContains(events.out, type)) << type << events.out;
   }
-  // The CSV's last three columns: suspended, refused returns, closed by
-  // final answer.
+  // The CSV's last four columns: suspended, refused returns, closed by
+  // final answer, merged.
   CliRun csv = Cli({"report", "--format", "csv"});
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   EXPECT_TRUE(absl::StrContains(
-      csv.out, ",suspended,refused_returns,closed_by_final_answer\n"))
+      csv.out, ",suspended,refused_returns,closed_by_final_answer,merged\n"))
       << csv.out;
   EXPECT_TRUE(absl::StrContains(csv.out, "\ntotal,all tickets,2,")) << csv.out;
   EXPECT_TRUE(absl::StrContains(csv.out, "department,departments/housing,"))
       << csv.out;
   const size_t row = csv.out.find("department,departments/housing,");
   const std::string line = csv.out.substr(row, csv.out.find('\n', row) - row);
-  EXPECT_TRUE(absl::EndsWith(line, ",0,1,0")) << line;
+  EXPECT_TRUE(absl::EndsWith(line, ",0,1,0,0")) << line;
   const size_t total = csv.out.find("total,all tickets,");
   EXPECT_TRUE(absl::EndsWith(
-      csv.out.substr(total, csv.out.find('\n', total) - total), ",0,1,1"))
+      csv.out.substr(total, csv.out.find('\n', total) - total), ",0,1,1,0"))
       << csv.out;
+}
+
+// Merged duplicates (并单), their suggestions and links from the command
+// line: two more calls about the same building.
+TEST_F(CliTest, MergeStepsFromTheCommandLine) {
+  for (const char* title : {"楼道堆物", "楼道堆物, 再次来电"}) {
+    ASSERT_EQ(Cli({"ticket", "create", "--type", "complaint", "--topic", "消防",
+                   "--title", title, "--content", "堵塞通道", "--phone",
+                   "13900000001"})
+                  .exit_code,
+              0);
+  }
+  CliRun duplicates = Cli({"ticket", "duplicates", "2"});
+  ASSERT_EQ(duplicates.exit_code, 0) << duplicates.err;
+  EXPECT_TRUE(absl::StrContains(duplicates.out, "tickets/1: phone, topic"))
+      << duplicates.out;
+  CliRun merged =
+      Cli({"ticket", "merge", "2", "--into", "1", "--reason", "重复来电"});
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  EXPECT_TRUE(absl::StrContains(merged.out, "MERGED")) << merged.out;
+  EXPECT_TRUE(absl::StrContains(merged.out, "tickets/1 (重复来电)"))
+      << merged.out;
+  CliRun main = Cli({"ticket", "get", "1"});
+  EXPECT_TRUE(absl::StrContains(main.out, "tickets/2 (13900000001)"))
+      << main.out;
+  CliRun csv = Cli({"report", "--format", "csv"});
+  const size_t total = csv.out.find("total,all tickets,");
+  EXPECT_TRUE(absl::EndsWith(
+      csv.out.substr(total, csv.out.find('\n', total) - total), ",0,0,0,1"))
+      << csv.out;
+  // Into itself: refused naming the field, nothing changed.
+  CliRun itself = Cli({"ticket", "merge", "1", "--into", "1", "--reason", "x"});
+  EXPECT_NE(itself.exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(itself.err, "main_ticket")) << itself.err;
+  CliRun unmerged = Cli({"ticket", "unmerge", "2", "--reason", "诉求不同"});
+  ASSERT_EQ(unmerged.exit_code, 0) << unmerged.err;
+  EXPECT_TRUE(absl::StrContains(unmerged.out, "RECEIVED")) << unmerged.out;
+  CliRun linked =
+      Cli({"ticket", "link", "2", "--to", "1", "--reason", "同一楼栋"});
+  ASSERT_EQ(linked.exit_code, 0) << linked.err;
+  EXPECT_TRUE(absl::StrContains(Cli({"ticket", "get", "1"}).out,
+                                "tickets/2 (同一楼栋)"));
+  ASSERT_EQ(Cli({"ticket", "unlink", "2", "--from", "1"}).exit_code, 0);
+  CliRun events = Cli({"ticket", "events", "2"});
+  for (const char* type : {"MERGED", "UNMERGED", "LINKED", "UNLINKED"}) {
+    EXPECT_TRUE(absl::StrContains(events.out, type)) << type << events.out;
+  }
 }
 
 TEST_F(CliTest, EachFailureKindHasItsExitCode) {
@@ -711,7 +758,7 @@ TEST(CliRehearsal, DefaultsComeFromTheServersClock) {
   CliRun mine = cli({"report", "--format", "csv"}, housing);
   ASSERT_EQ(mine.exit_code, 0) << mine.err;
   const std::vector<std::string> total = CsvRow(mine.out, "total,housing,");
-  ASSERT_EQ(total.size(), 24u) << mine.out;
+  ASSERT_EQ(total.size(), 25u) << mine.out;
   EXPECT_EQ(total[2], "1") << mine.out;   // received: ticket 1 is housing's
   EXPECT_EQ(total[12], "1") << mine.out;  // returns: ticket 2
   CliRun zh = cli({"report", "--format", "zh"}, housing);
@@ -722,11 +769,11 @@ TEST(CliRehearsal, DefaultsComeFromTheServersClock) {
   ASSERT_EQ(all.exit_code, 0) << all.err;
   const std::vector<std::string> row =
       CsvRow(all.out, "department,departments/housing,");
-  ASSERT_EQ(row.size(), 24u) << all.out;
+  ASSERT_EQ(row.size(), 25u) << all.out;
   EXPECT_EQ(row[12], "1") << all.out;
   const std::vector<std::string> nobody =
       CsvRow(all.out, "department,(not dispatched),");
-  ASSERT_EQ(nobody.size(), 24u) << all.out;
+  ASSERT_EQ(nobody.size(), 25u) << all.out;
   EXPECT_EQ(nobody[2], "1") << all.out;   // ticket 2, returned
   EXPECT_EQ(nobody[12], "0") << all.out;  // the return is housing's
   EXPECT_TRUE(absl::StrContains(all.out,
