@@ -14,8 +14,10 @@ const WIDTHS = [390, 1280];
 // Departments, and tickets in every state with cards (a red one too), a
 // return under review, a pending extension, a pending and an approved
 // suspension (挂起), a pending and an approved final answer (最终答复) and a
-// ticket closed by the approved one, and a daily report; the clock past one
-// reply deadline so the sweeper's texts are there.
+// ticket closed by the approved one, a ticket merged (并单) into a main that
+// is linked (关联) to another, a received duplicate the dispatch queue
+// suggests (可能重复), and a daily report; the clock past one reply deadline
+// so the sweeper's texts are there.
 async function seed(server) {
   const {api} = server;
   const housingToken = await api.department('housing', '县住房和城乡建设局');
@@ -52,29 +54,37 @@ async function seed(server) {
     waiting.push(t);
   }
   await api.post(`/v1/${waiting[1].name}:approveSuspension`, {});
+  const main = await api.ticket({title: '主工单', callerName: '赵先生', callerPhone: '13700000001', address: '幸福路8号'},
+    'departments/housing');
+  await housing.post(`/v1/${main.name}:acknowledge`, {});
+  const duplicate = await api.ticket({title: '并单的工单', callerName: '钱女士', callerPhone: '13700000002', address: '幸福路8号',
+    confidential: true});
+  await api.post(`/v1/${duplicate.name}:merge`, {mainTicket: main.name, reason: '同一诉求重复来电。'});
+  await api.post(`/v1/${main.name}:link`, {otherTicket: replied.name, reason: '同一路段。'});
+  await api.ticket({title: '可能重复的新工单', callerPhone: '13700000001'});
   // Past tickets[0..3]'s reply deadline (2 working days): yellow cards by the
   // sweeper; the pending extension holds tickets[1]'s.
   await api.post('/v1/clock:advance', {to: new Date(Date.parse(tickets[0].replyDueAt) + 3600e3).toISOString()});
-  return {housingToken, ticket: tickets[2], replied, suspended: waiting[1], repeat};
+  return {housingToken, ticket: tickets[2], replied, suspended: waiting[1], repeat, main, duplicate};
 }
 
 const BUREAU_PAGES = [
-  ['#/dashboard', '#kpis .tile'], ['#/dispatch', '#dispatch-list li'], ['#/tickets', '#ticket-results table'],
+  ['#/dashboard', '#kpis .tile'], ['#/dispatch', '#dispatch-list .dup-list li'], ['#/tickets', '#ticket-results table'],
   ['ticket', '#ticket-history table'], ['suspended', '#ticket-history table'], ['final', '#final-answer'],
-  ['repeat', '#closed-by-final-answer'], ['#/cards', '#cards-table table'], ['#/extensions', '#final-answer-list li'],
+  ['repeat', '#closed-by-final-answer'], ['duplicate', '#merged-into'], ['main', '#merged-list'], ['#/cards', '#cards-table table'], ['#/extensions', '#final-answer-list li'],
   ['#/report', '#report-output #report-zh'], ['#/admin', '#token-table table'],
 ];
 const DEPT_PAGES = [
   ['#/desk', '#queue-in-progress table'], ['#/daily', '#daily-form'], ['#/mine', '.tiles'],
   ['#/tickets', '#ticket-results table'], ['ticket', '#ticket-history table'], ['suspended', '#ticket-history table'],
-  ['final', '#final-answer'],
+  ['final', '#final-answer'], ['main', '#merged-list'],
 ];
 
 test('axe: no serious or critical violation on any page, bureau and department, 390 and 1280 px', {timeout: 280000}, async () => {
   const server = await startServer();
   const browser = await launchBrowser();
   try {
-    const {housingToken, ticket, suspended, replied, repeat} = await seed(server);
+    const {housingToken, ticket, suspended, replied, repeat, main, duplicate} = await seed(server);
     const found = [];
     const signin = await openPage(browser, server.base);
     for (const width of WIDTHS) {
@@ -88,7 +98,7 @@ test('axe: no serious or critical violation on any page, bureau and department, 
       for (const width of WIDTHS) {
         await page.setViewport({width, height: 800});
         for (const [route, ready] of pages) {
-          const shown = {ticket, suspended, final: replied, repeat}[route];
+          const shown = {ticket, suspended, final: replied, repeat, main, duplicate}[route];
           const hash = shown ? `#/tickets/${shown.name.split('/').pop()}` : route;
           await page.evaluate(() => { location.hash = '#/nowhere'; });
           await page.waitForSelector('main h1');

@@ -44,7 +44,7 @@ export function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// Starts hotline-server; returns {base, token, api, stop, log}.
+// Starts hotline-server; returns {base, grpc, token, api, stop, log}.
 export async function startServer({startTime = START_TIME} = {}) {
   if (!SERVER_BIN) throw new Error('HOTLINE_SERVER_BIN is not set (the path of hotline-server)');
   const dir = await mkdtemp(path.join(tmpdir(), 'hotline-browser-'));
@@ -84,6 +84,8 @@ export async function startServer({startTime = START_TIME} = {}) {
     const api = makeApi(base, token);
     return {
       base, token, api, dir,
+      // The gRPC address, for hotlinectl (--server).
+      grpc: `127.0.0.1:${grpcPort}`,
       log: () => log,
       async stop() {
         if (!exited) {

@@ -146,15 +146,15 @@ test('a return refused from the dispatch queue; a suspension asked, refused in C
     assert.equal(await cell('suspended'), '1');
     assert.equal(await cell('refusedReturns'), '1');
     // The CSV carries them as its columns, as `hotlinectl report --format csv`
-    // (closed_by_final_answer after them).
+    // (closed_by_final_answer and merged after them).
     const csv = await bureau.page.evaluate(async () => {
       const report = await import('/console/js/pages/report.js');
       const res = await fetch('/v1/statistics?fromDate=2021-02-01&toDate=2021-03-01', {credentials: 'same-origin'});
       return report.reportCsv(await res.json());
     });
     const lines = csv.trim().split('\n');
-    assert.match(lines[0], /,report_compliance_percent,suspended,refused_returns,closed_by_final_answer$/);
-    assert.match(lines.find((l) => l.startsWith('department,departments/housing,')), /,1,1,0$/);
+    assert.match(lines[0], /,report_compliance_percent,suspended,refused_returns,closed_by_final_answer,merged$/);
+    assert.match(lines.find((l) => l.startsWith('department,departments/housing,')), /,1,1,0,0$/);
     await go(bureau.page, '#/dashboard');
     await bureau.page.waitForSelector('#kpis [data-kpi="state-suspended"]');
     assert.equal(await text(bureau.page, '#kpis [data-kpi="state-suspended"] .value'), '1');

@@ -21,6 +21,9 @@ const METHOD = {
   RejectSuspension: '驳回挂起', 'ApproveSuspension or RejectSuspension': '审批挂起', ResumeTicket: '恢复办理',
   SubmitFinalAnswer: '提交最终答复', ApproveFinalAnswer: '批准最终答复', RejectFinalAnswer: '驳回最终答复',
   'ApproveFinalAnswer or RejectFinalAnswer': '审批最终答复', CloseByFinalAnswer: '以最终答复办结',
+  MergeTicket: '并单', 'MergeTicket (its main ticket)': '作为主工单接受并单', UnmergeTicket: '取消并单',
+  ListDuplicateCandidates: '查看可能重复', LinkTickets: '关联工单', UnlinkTickets: '取消关联',
+  'LinkTickets or UnlinkTickets': '关联或取消关联工单',
 };
 
 export function methodName(m) {
@@ -46,6 +49,8 @@ export function resourceName(name) {
 const who = (p) => (p === 'bureau' ? '局端' : resourceName(p));
 const states = (list) => String(list || '').split(',').map((s) => label(STATE, s.trim())).filter((s) => s !== '—').join('、');
 const ticketOf = (m) => (m.ticket ? resourceName(m.ticket) : '该工单');
+const mainOf = (m) => (m.main_ticket ? resourceName(m.main_ticket) : '主工单');
+const otherOf = (m) => (m.other_ticket ? resourceName(m.other_ticket) : '另一工单');
 // A refusal of a state the method allows: the server says why in the
 // reason's own words; the one such case is reopening a ticket closed by a
 // final answer (最终答复), which no department ever held.
@@ -105,6 +110,14 @@ export const REASON_TEXT = {
     + '审批只能针对待审批的最终答复。',
   NOT_THE_SAME_CALLER: (m) => `${ticketOf(m)}的来电人与${m.final_answer_ticket ? resourceName(m.final_answer_ticket) : '最终答复所在工单'}`
     + '的来电人不同(来电号码不一致或缺失),不能以该最终答复办结,请正常派单。',
+  TICKET_MERGED: (m) => `${ticketOf(m)}已并入${mainOf(m)}(并单),随主工单办理,`
+    + `${m.method ? `不能单独${methodName(m.method)}` : '不能单独操作'}:`
+    + `请在${mainOf(m)}上操作,或先取消并单。`,
+  MERGE_CHAIN: (m) => `${ticketOf(m)}不能并入${mainOf(m)}:不能连环并单。若${mainOf(m)}本身已并入其他工单,请并入它所并入的主工单;`
+    + `若已有工单并入${ticketOf(m)},请先将它们取消并单。`,
+  NOT_MERGED: (m) => `${ticketOf(m)}没有并入其他工单,无需取消并单。`,
+  ALREADY_LINKED: (m) => `${ticketOf(m)}与${otherOf(m)}已经关联,无需重复关联。`,
+  NOT_LINKED: (m) => `${ticketOf(m)}与${otherOf(m)}没有关联,无需取消。`,
   DISK_FULL: () => '服务器磁盘已满,本次操作未保存。请联系管理员清理空间后重试。',
   FEED_STALLED: () => '实时推送因长时间未读取而中断,正在重新连接。',
   SERVER_UNAVAILABLE: () => '服务器正在启动或关闭,请稍后重试。',
@@ -139,6 +152,8 @@ const FIELD = {
   color: '颜色', filter: '查询条件', by: '推进时长', to: '推进到',
   expected_end: '预计结束时间', expectedEnd: '预计结束时间',
   answer: '最终答复内容', basis: '依据', final_answer_ticket: '最终答复所在工单', finalAnswerTicket: '最终答复所在工单',
+  main_ticket: '主工单编号(须为另一张工单)', mainTicket: '主工单编号(须为另一张工单)',
+  other_ticket: '关联工单编号(须为另一张工单)', otherTicket: '关联工单编号(须为另一张工单)',
 };
 
 // The Chinese message for a google.rpc.Status body.

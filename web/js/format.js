@@ -3,9 +3,9 @@
 
 export const STATE = {
   RECEIVED: '待派单', DISPATCHED: '待签收', IN_PROGRESS: '办理中',
-  REPLIED: '已回复', CLOSED: '已办结', RETURNED: '已退单', SUSPENDED: '已挂起',
+  REPLIED: '已回复', CLOSED: '已办结', RETURNED: '已退单', SUSPENDED: '已挂起', MERGED: '已并单',
 };
-export const STATE_ORDER = ['RECEIVED', 'RETURNED', 'DISPATCHED', 'IN_PROGRESS', 'SUSPENDED', 'REPLIED', 'CLOSED'];
+export const STATE_ORDER = ['RECEIVED', 'RETURNED', 'DISPATCHED', 'IN_PROGRESS', 'SUSPENDED', 'MERGED', 'REPLIED', 'CLOSED'];
 export const TYPE = {
   INQUIRY: '咨询', HELP: '求助', SUGGESTION: '建议', COMPLAINT: '投诉', REPORT: '举报', OTHER: '其他',
 };
@@ -25,7 +25,11 @@ export const EVENT = {
   SUSPENSION_REJECTED: '驳回挂起', RESUMED: '恢复办理',
   FINAL_ANSWER_SUBMITTED: '提交最终答复', FINAL_ANSWER_APPROVED: '批准最终答复', FINAL_ANSWER_REJECTED: '驳回最终答复',
   CLOSED_BY_FINAL_ANSWER: '以最终答复办结',
+  MERGED: '并单', UNMERGED: '取消并单', DUPLICATE_MERGED: '并入重复件', DUPLICATE_UNMERGED: '移出重复件',
+  LINKED: '关联', UNLINKED: '取消关联',
 };
+// Why a ticket may duplicate another (可能重复, ListDuplicateCandidates).
+export const MATCH = {SAME_CALLER_PHONE: '同一来电号码', SAME_ADDRESS: '同一地址', SAME_TOPIC: '同一主题'};
 // A final answer's (最终答复) state.
 export const FINAL_ANSWER_STATE = {PENDING: '待审批', APPROVED: '已批准', REJECTED: '已驳回'};
 

@@ -68,7 +68,8 @@ export async function render(ctx) {
 
     replace(tiles,
       tile('received-today', '今日受理', num((todayStats.total || {}).received), 'tile-info', `#/tickets?received=${today}`, today),
-      ...STATE_ORDER.filter((st) => st !== 'CLOSED').map((st) =>
+      // Open states only (a merged ticket, 已并单, follows its main: no tile).
+      ...STATE_ORDER.filter((st) => byState[st]).map((st) =>
         tile(`state-${st.toLowerCase()}`, label(STATE, st), count(st), `state-${st.toLowerCase()}`, `#/tickets?state=${st}`)),
       tile('due-soon', '预警(临近时限)', dueSoon.length, dueSoon.length ? 'tile-warn' : '', '#/tickets?flag=dueSoon'),
       tile('overdue', '超期未回复', overdue.length, overdue.length ? 'tile-bad' : '', '#/tickets?flag=overdue'),
@@ -105,14 +106,15 @@ export async function render(ctx) {
     replace(deptCharts, departmentChart('各部门本月', rows.filter((r) => r.label !== '未转派(含退回)'),
       {width: chartWidth(avail, window.matchMedia('(max-width: 760px)').matches ? 1 : 2)}));
 
-    // 挂起, 以最终答复办结 and 不当退单 only in a month that has them: a
-    // month without looks as it always did.
+    // 挂起, 以最终答复办结, 并单 and 不当退单 only in a month that has
+    // them: a month without looks as it always did.
     const showSuspended = num(month.suspended) > 0;
     const showClosed = num(month.closedByFinalAnswer) > 0;
+    const showMerged = num(month.merged) > 0;
     const showRefused = num(month.refusedReturns) > 0;
     replace(deptBox, table(
       ['部门', '受理', '已回复', '按时回复', '未超期未回复', '超期未回复', ...(showSuspended ? ['挂起'] : []),
-        ...(showClosed ? ['以最终答复办结'] : []),
+        ...(showClosed ? ['以最终答复办结'] : []), ...(showMerged ? ['并单'] : []),
         ...(showRefused ? ['不当退单'] : []), '黄牌', '红牌', '按时办结率', '一日一报'],
       (monthStats.departments || []).map((r) => {
         const f = r.figures || {};
@@ -122,6 +124,7 @@ export async function render(ctx) {
           h('td', null, num(f.pendingNotOverdue)), h('td', {class: num(f.pendingOverdue) ? 'bad' : ''}, num(f.pendingOverdue)),
           showSuspended ? h('td', {dataset: {figure: 'suspended'}}, num(f.suspended)) : null,
           showClosed ? h('td', {dataset: {figure: 'closedByFinalAnswer'}}, num(f.closedByFinalAnswer)) : null,
+          showMerged ? h('td', {dataset: {figure: 'merged'}}, num(f.merged)) : null,
           showRefused ? h('td', {dataset: {figure: 'refusedReturns'}}, num(f.refusedReturns)) : null,
           h('td', null, num(f.yellowCards)), h('td', null, num(f.redCards)),
           h('td', {class: 'rate'}, permille(f.onTimeRatePermille)),

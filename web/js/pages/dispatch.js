@@ -10,10 +10,16 @@
 // types the number of the ticket that carries the answer, sees the answer
 // (GET) before it closes, and the server checks that the answer is approved
 // and the caller the same.
+//
+// Each row shows its likely duplicates (可能重复, ListDuplicateCandidates),
+// fetched only for the rows on screen, a few at a time, and again after
+// the queue changes; one click merges the ticket into one of them (并单)
+// with the reason typed in the row (重复诉求 unless changed).
 import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
 import {STATE, FINAL_ANSWER_STATE, label, fmtTime, fmtDue} from '../format.js';
 import {stateBadge, ticketLink, ticketSummary, departments, deptName, debounced, act} from '../ui.js';
+import {CandidateFetcher, candidatesBox, DEFAULT_MERGE_REASON} from '../duplicates.js';
 
 export async function render(ctx) {
   const search = h('input', {type: 'search', id: 'dispatch-search', class: 'wide-search', placeholder: '编号、标题、内容、地址、类别…'});
@@ -35,6 +41,17 @@ export async function render(ctx) {
   // return made before returns were kept for review (the ticket has no
   // pendingReturn): from its history (RETURNED events).
   const returns = new Map();
+  // Ticket name -> its candidates ({candidates} or {error}), fetched for
+  // the rows on screen; asked again when the queue is read again, the
+  // last answer shown meanwhile (`stale`).
+  const dups = new Map();
+  let stale = new Map();
+  const fetcher = new CandidateFetcher();
+  const asking = new Set();
+  let generation = 0;
+  const onScreen = new IntersectionObserver((entries) => {
+    for (const e of entries) if (e.isIntersecting) askCandidates(e.target.dataset.ticket);
+  });
 
   function matches(t, q) {
     if (!q) return true;
@@ -77,7 +94,7 @@ export async function render(ctx) {
         reload();
       }
     });
-    return h('li', {class: 'ticket-card', dataset: {ticket: t.name}},
+    const li = h('li', {class: 'ticket-card', dataset: {ticket: t.name}},
       h('div', {class: 'ticket-head'}, stateBadge(t.state), ' ', ticketLink(t)),
       h('div', null, ticketSummary(t), h('span', {class: 'muted'}, ` · 受理于 ${fmtTime(t.receivedAt)}`),
         t.returnCount ? h('span', {class: 'badge state-returned'}, `退单 ${t.returnCount} 次`) : null),
@@ -86,7 +103,41 @@ export async function render(ctx) {
       h('p', {class: 'content'}, (t.content || '').slice(0, 200)),
       form,
       review ? refuseForm(t, review, refusal) : null,
-      closeForm(t, kept, keep));
+      closeForm(t, kept, keep),
+      h('div', {class: 'dup-slot'}, dupBox(t)));
+    return li;
+  }
+
+  // The row's 可能重复, with the merge reason the person typed kept.
+  function dupBox(t) {
+    const reason = h('input', {type: 'text', name: 'mergeReason', maxlength: 2000, required: true});
+    const kept = drafts.get(t.name);
+    reason.value = kept && kept.mergeReason !== undefined ? kept.mergeReason : DEFAULT_MERGE_REASON;
+    reason.addEventListener('input', () => drafts.set(t.name, {...drafts.get(t.name), mergeReason: reason.value}));
+    return candidatesBox(ctx, t, dups.get(t.name) || stale.get(t.name), reason, () => {
+      drafts.delete(t.name);
+      reload();
+    });
+  }
+
+  async function askCandidates(name) {
+    if (!name || dups.has(name) || asking.has(name)) return;
+    asking.add(name);
+    const asked = generation;
+    const got = await fetcher.get(name);
+    asking.delete(name);
+    if (!ctx.isCurrent()) return;
+    const li = [...list.querySelectorAll('li[data-ticket]')].find((x) => x.dataset.ticket === name);
+    // The queue was read again meanwhile: ask again for a row still shown.
+    if (asked !== generation) { if (li) askCandidates(name); return; }
+    dups.set(name, got);
+    const t = tickets.find((x) => x.name === name);
+    const slot = li && li.querySelector('.dup-slot');
+    if (!t || !slot) return;
+    // Focus in the slot stays where it was when it is redrawn.
+    const focusName = slot.contains(document.activeElement) ? document.activeElement.getAttribute('name') : '';
+    replace(slot, dupBox(t));
+    if (focusName) slot.querySelector(`[name="${focusName}"]`)?.focus();
   }
 
   // "#12", "12" or "tickets/12" -> "12"; '' when it is not a number.
@@ -226,7 +277,9 @@ export async function render(ctx) {
     const inList = active && list.contains(active) ? active : null;
     const focusTicket = inList ? inList.closest('li[data-ticket]')?.dataset.ticket : '';
     const focusName = inList ? inList.getAttribute('name') : '';
+    onScreen.disconnect();
     replace(list, shown.length ? shown.map(row) : h('li', {class: 'empty'}, '没有待派的工单。'));
+    for (const li of list.querySelectorAll('li[data-ticket]')) onScreen.observe(li);
     if (focusTicket && focusName) {
       const again = [...list.querySelectorAll('li[data-ticket]')].find((li) => li.dataset.ticket === focusTicket);
       const el = again && again.querySelector(`[name="${focusName}"]`);
@@ -245,6 +298,10 @@ export async function render(ctx) {
     await loadReturns(returned.items);
     if (!ctx.isCurrent()) return;
     tickets = [...returned.items, ...received.items];
+    // Any change may add or take away a candidate: asked again on screen.
+    stale = new Map([...stale, ...dups].filter(([n]) => tickets.some((x) => x.name === n)));
+    dups.clear();
+    generation += 1;
     show();
   }
 
@@ -253,9 +310,9 @@ export async function render(ctx) {
   ctx.onFeed((ev) => {
     // A final answer decided since it was previewed: read it again.
     if (ev.type.startsWith('FINAL_ANSWER_')) answers.delete(api.idOf(ev.ticket));
-    if (['CREATED', 'DISPATCHED', 'RETURNED', 'RETURN_REFUSED', 'CLOSED_BY_FINAL_ANSWER'].includes(ev.type)
+    if (['CREATED', 'DISPATCHED', 'RETURNED', 'RETURN_REFUSED', 'CLOSED_BY_FINAL_ANSWER', 'MERGED', 'UNMERGED'].includes(ev.type)
       || ev.type.startsWith('FINAL_ANSWER_')) reload();
   });
   await load();
-  return () => reload.cancel();
+  return () => { reload.cancel(); onScreen.disconnect(); };
 }

@@ -25,7 +25,7 @@ export async function render(ctx) {
       ['超期未回复', f.pendingOverdue],
       // Only in a month that has them.
       ...(num(f.suspended) ? [['挂起', f.suspended]] : []),
-      ...(num(f.closedByFinalAnswer) ? [['以最终答复办结', f.closedByFinalAnswer]] : []), ...(num(f.refusedReturns) ? [['不当退单', f.refusedReturns]] : []),
+      ...(num(f.closedByFinalAnswer) ? [['以最终答复办结', f.closedByFinalAnswer]] : []), ...(num(f.merged) ? [['并单', f.merged]] : []), ...(num(f.refusedReturns) ? [['不当退单', f.refusedReturns]] : []),
       ['黄牌', f.yellowCards], ['红牌', f.redCards]]
       .map(([k, v]) => h('div', {class: 'tile'}, h('span', {class: 'tile-title'}, k), h('span', {class: 'value'}, String(num(v)))));
     tiles.push(h('div', {class: 'tile tile-info'}, h('span', {class: 'tile-title'}, '按时办结率'), h('span', {class: 'value'}, permille(f.onTimeRatePermille))));

@@ -18,9 +18,9 @@ function rowLabel(r, depts) {
 }
 
 // The bureau's wording, the same as `hotlinectl report --format zh`. 挂起
-// (suspended), 以最终答复办结 (closed by a final answer) and 不当退单
-// (refused returns) are said only when not zero: a period without them
-// reads as it always did.
+// (suspended), 以最终答复办结 (closed by a final answer), 并单 (merged)
+// and 不当退单 (refused returns) are said only when not zero: a period
+// without them reads as it always did.
 const also = (n, text) => (num(n) ? `,${text}${num(n)}件` : '');
 
 export function reportZh(s, depts) {
@@ -31,12 +31,14 @@ export function reportZh(s, depts) {
   if (topics.length) out += `,主要涉及${topics.join('、')}等问题`;
   out += `。已转相关职能部门调处${num(t.forwarded)}件,相关职能部门已处理回复${num(t.replied)}件,`
     + `未超期未回复${num(t.pendingNotOverdue)}件${also(t.suspended, '挂起')}${also(t.closedByFinalAnswer, '以最终答复办结')}`
+    + `${also(t.merged, '并单')}`
     + `${also(t.refusedReturns, '不当退单')},`
     + `按时办结率为${t.onTimeRatePermille === undefined ? '—(无到期工单)' : permille(t.onTimeRatePermille)}。\n`;
   for (const r of s.departments || []) {
     const f = r.figures || {};
     out += `${rowLabel(r, depts)}:工单${num(f.received)}件,已回复${num(f.replied)}件,未超期未回复${num(f.pendingNotOverdue)}件,`
-      + `超期未回复${num(f.pendingOverdue)}件${also(f.suspended, '挂起')}${also(f.closedByFinalAnswer, '以最终答复办结')},`
+      + `超期未回复${num(f.pendingOverdue)}件${also(f.suspended, '挂起')}${also(f.closedByFinalAnswer, '以最终答复办结')}`
+      + `${also(f.merged, '并单')},`
       + `黄牌${num(f.yellowCards)}件,红牌${num(f.redCards)}件`
       + `${also(f.refusedReturns, '不当退单')},按时办结率${f.onTimeRatePermille === undefined ? '—' : permille(f.onTimeRatePermille)}。\n`;
   }
@@ -46,7 +48,7 @@ export function reportZh(s, depts) {
 const CSV_HEAD = ['scope', 'key', 'received', 'forwarded', 'replied', 'replied_on_time', 'pending_not_overdue',
   'pending_overdue', 'yellow_cards', 'red_cards', 'daily_average', 'on_time_rate_percent', 'returns', 'reopens',
   'satisfied', 'basically_satisfied', 'dissatisfied', 'reports_owed', 'reports_given', 'reports_missed',
-  'report_compliance_percent', 'suspended', 'refused_returns', 'closed_by_final_answer'];
+  'report_compliance_percent', 'suspended', 'refused_returns', 'closed_by_final_answer', 'merged'];
 
 // Quoted when it holds a comma, quote or line break. A cell a spreadsheet
 // would evaluate as a formula (=, +, -, @, tab, CR first: a topic a caller
@@ -65,7 +67,7 @@ function csvCells(scope, key, f) {
     num(f.pendingOverdue), num(f.yellowCards), num(f.redCards), Number(f.dailyAverage || 0).toFixed(1),
     pct(f.onTimeRatePermille), num(f.returns), num(f.reopens), num(f.satisfied), num(f.basicallySatisfied),
     num(f.dissatisfied), num(f.reportsOwed), num(f.reportsGiven), num(f.reportsMissed), pct(f.reportCompliancePermille),
-    num(f.suspended), num(f.refusedReturns), num(f.closedByFinalAnswer)];
+    num(f.suspended), num(f.refusedReturns), num(f.closedByFinalAnswer), num(f.merged)];
 }
 
 // The same columns as `hotlinectl report --format csv`.
@@ -83,7 +85,7 @@ export function reportCsv(s) {
   return lines.map((l) => `${l.map(csvField).join(',')}\n`).join('');
 }
 
-// `extra`: {suspended, closed, refused}, the columns shown for this period.
+// `extra`: {suspended, closed, merged, refused}, the columns shown for this period.
 function figuresRow(labelText, f, dataset, extra) {
   return h('tr', {dataset},
     h('th', {scope: 'row'}, labelText),
@@ -91,6 +93,7 @@ function figuresRow(labelText, f, dataset, extra) {
       .map((v) => h('td', null, num(v))),
     extra.suspended ? h('td', {dataset: {figure: 'suspended'}}, num(f.suspended)) : null,
     extra.closed ? h('td', {dataset: {figure: 'closedByFinalAnswer'}}, num(f.closedByFinalAnswer)) : null,
+    extra.merged ? h('td', {dataset: {figure: 'merged'}}, num(f.merged)) : null,
     ...[f.yellowCards, f.redCards].map((v) => h('td', null, num(v))),
     h('td', {class: 'rate'}, permille(f.onTimeRatePermille)),
     h('td', null, `${num(f.returns)} / ${num(f.reopens)}`),
@@ -99,11 +102,11 @@ function figuresRow(labelText, f, dataset, extra) {
     h('td', null, `${num(f.reportsGiven)}/${num(f.reportsOwed)}(${permille(f.reportCompliancePermille)})`));
 }
 
-// 挂起, 以最终答复办结 and 不当退单 only for a period that has them: one
-// without looks as it always did.
+// 挂起, 以最终答复办结, 并单 and 不当退单 only for a period that has
+// them: one without looks as it always did.
 function headers(extra) {
   return ['范围', '收到', '已转派', '已回复', '按时回复', '未超期未回复', '超期未回复', ...(extra.suspended ? ['挂起'] : []),
-    ...(extra.closed ? ['以最终答复办结'] : []),
+    ...(extra.closed ? ['以最终答复办结'] : []), ...(extra.merged ? ['并单'] : []),
     '黄牌', '红牌', '按时办结率', '退单/重办', ...(extra.refused ? ['不当退单'] : []), '满意/基本/不满意', '一日一报'];
 }
 
@@ -153,6 +156,7 @@ export async function render(ctx) {
       });
       const perDay = (s.perDay || []).map((d) => ({label: d.date.slice(5), value: num((d.figures || {}).received)}));
       const extra = {suspended: num((s.total || {}).suspended) > 0, closed: num((s.total || {}).closedByFinalAnswer) > 0,
+        merged: num((s.total || {}).merged) > 0,
         refused: num((s.total || {}).refusedReturns) > 0};
       // Charts laid out for the width they get (charts.js).
       const avail = ctx.main.clientWidth - 40;

@@ -1,12 +1,20 @@
 // One ticket: its fields, the actions the caller may take in its state,
 // its cards and its full history (GET /v1/tickets/{id}/events). Live: the
 // page follows the feed for this ticket.
+//
+// Merged duplicates (并单): a merged ticket says which main ticket it
+// follows and offers the bureau only 取消并单; a main lists the tickets
+// merged into it with their callers (as the server shows them to the
+// caller); the bureau merges a ticket by the main's number or from its
+// likely duplicates (可能重复). Links (关联) show on both tickets; the
+// bureau adds and removes them.
 import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
 import {STATE, TYPE, URGENCY, OUTCOME, SATISFACTION, EVENT, COLOR, FINAL_ANSWER_STATE, label, fmtTime, fmtDue, localDate, zhDate,
   zhWeekday, localInputValue, zonedTimeMs} from '../format.js';
 import {stateBadge, deadlineBadge, cardBadges, table, departments, deptName, act, debounced, serverDetail} from '../ui.js';
 import {principalLabel} from '../names.js';
+import {CandidateFetcher, candidatesBox, DEFAULT_MERGE_REASON} from '../duplicates.js';
 import {eventNote, cardNote, noteNodes} from '../texts.js';
 
 function dl(pairs) {
@@ -55,7 +63,8 @@ export async function render(ctx) {
       ['诉求内容', h('div', {class: 'content pre'}, t.content || '')],
       ['地址', t.address || '—'],
       ['来电人', confidential && !t.callerName ? '保密' : `${t.callerName || '—'} ${t.callerPhone || ''}${confidential ? '(保密)' : ''}`],
-      ['承办部门', t.department ? deptName(depts, t.department) : t.closedByFinalAnswer ? '—(以最终答复办结,未派单)' : '—(未派/已退回)'],
+      ['承办部门', t.department ? deptName(depts, t.department) : t.closedByFinalAnswer ? '—(以最终答复办结,未派单)'
+        : t.mergedInto ? '—(已并单,随主工单办理)' : '—(未派/已退回)'],
       t.createdBy ? ['受理', principalLabel(t.createdBy, depts, tokens)] : null,
       ['受理时间', fmtTime(t.receivedAt)],
       ['派单 / 签收', `${fmtTime(t.dispatchedAt)} / ${fmtTime(t.acknowledgedAt)}`],
@@ -80,6 +89,9 @@ export async function render(ctx) {
       t.refusedReturnCount ? ['退单被驳回', `${t.refusedReturnCount} 次`] : null,
       t.suspensionCount && !t.suspension ? ['曾挂起', `${t.suspensionCount} 次`] : null,
       t.closedByFinalAnswer ? ['以最终答复办结', closedByNote(t.closedByFinalAnswer)] : null,
+      t.mergedInto ? ['并单', mergeNote()] : null,
+      (t.merged || []).length ? ['并入的重复件', mergedList()] : null,
+      (t.links || []).length ? ['关联工单', linkList()] : null,
       t.finalAnswer ? ['最终答复', finalAnswerBox(t.finalAnswer)] : null,
       // Closed by a final answer: the reply is that answer's text, no outcome.
       t.replyText ? ['答复', h('div', {class: 'pre'}, t.closedByFinalAnswer ? t.replyText : `${label(OUTCOME, t.outcome)}:${t.replyText}`)] : null,
@@ -106,6 +118,47 @@ export async function render(ctx) {
         + `${fa.rejectReason || ''}(部门可重新提交)`) : null);
   }
 
+  const ref = (other) => h('a', {href: `#/tickets/${api.idOf(other)}`}, `工单 #${api.idOf(other)}`);
+
+  // A merged ticket: its main, how it was merged, what follows.
+  function mergeNote() {
+    const m = t.merge || {};
+    const follows = {MERGED: '主工单回复后本工单随之回复(同一答复),办结、重办亦同步。',
+      REPLIED: '主工单已回复,本工单随之回复;主工单办结、重办时同步。', CLOSED: '主工单已办结,本工单随之办结。'}[t.state] || '';
+    return h('div', {class: 'merge-note', id: 'merged-into'},
+      h('div', null, '已并入 ', ref(t.mergedInto), `,随主工单办理。${follows}`),
+      h('div', {class: 'muted'}, `${fmtTime(m.mergeTime)} `, principalLabel(m.mergedBy, depts, tokens), ` 并单:${m.reason || ''}`),
+      m.department ? h('div', {class: 'muted'}, `并单前承办部门:${deptName(depts, m.department)};取消并单后退回该部门,时限从取消时重新计算。`)
+        : h('div', {class: 'muted'}, '并单前未派单;取消并单后回到待派单。'));
+  }
+
+  // A main ticket: the tickets merged into it and their callers (a
+  // confidential caller is hidden from a department by the server).
+  function mergedList() {
+    return h('ul', {class: 'merged-list', id: 'merged-list'}, t.merged.map((m) => h('li', {dataset: {ticket: m.ticket}},
+      ref(m.ticket), m.sourceId ? `(平台编号 ${m.sourceId})` : '', ':来电人 ',
+      m.confidential && !m.callerName && !m.callerPhone ? '保密'
+        : `${m.callerName || '—'} ${m.callerPhone || ''}${m.confidential ? '(保密)' : ''}`,
+      h('span', {class: 'muted'}, `,${fmtTime(m.mergeTime)} 并入`))));
+  }
+
+  // Links (关联), shown on both tickets; the bureau removes one here.
+  function linkList() {
+    return h('ul', {class: 'link-list', id: 'link-list'}, t.links.map((l) => {
+      const remove = isBureau ? h('button', {type: 'button', class: 'secondary', dataset: {action: 'unlink'},
+        'aria-label': `取消关联(工单 #${api.idOf(l.ticket)})`}, '取消关联') : null;
+      if (remove) {
+        remove.addEventListener('click', async () => {
+          const done = await act(ctx, remove, () => api.post(`/v1/${name}:unlink`, {otherTicket: l.ticket, etag: t.etag,
+            requestId: api.requestId()}), `已取消与工单 #${api.idOf(l.ticket)} 的关联。`);
+          if (done) { t = done; await refresh(true); }
+        });
+      }
+      return h('li', {dataset: {ticket: l.ticket}}, ref(l.ticket), `:${l.reason || ''}`,
+        h('span', {class: 'muted'}, `(`, principalLabel(l.linkedBy, depts, tokens), ` ${fmtTime(l.linkTime)})`), remove);
+    }));
+  }
+
   // Which ticket's approved final answer closed this one.
   function closedByNote(other) {
     return h('div', {class: 'final-answer-note', id: 'closed-by-final-answer'}, '引用',
@@ -126,7 +179,17 @@ export async function render(ctx) {
         historyNote(e)))));
   }
 
+  // The other ticket an event names (并单, 关联, a step that followed the main).
+  const RELATED = {MERGED: '并入', UNMERGED: '取消并入', DUPLICATE_MERGED: '重复件', DUPLICATE_UNMERGED: '移出重复件',
+    LINKED: '关联', UNLINKED: '取消关联'};
   function historyNote(e) {
+    const cell = historyCell(e);
+    if (!e.relatedTicket) return cell;
+    cell.prepend(h('span', {class: 'related'}, `${RELATED[e.type] || '随主工单'} `, ref(e.relatedTicket), e.reason || cell.textContent ? ':' : ''));
+    return cell;
+  }
+
+  function historyCell(e) {
     const note = eventNote(e);
     if (e.type === 'FINAL_ANSWER_SUBMITTED') {
       // The answer and its basis (依据, stored as the event's reason).
@@ -166,11 +229,14 @@ export async function render(ctx) {
   }
 
   // A small form for one action; `build` returns [fields, body()].
-  function actionForm(title, buttonText, fields, body, {cls = '', path, ok} = {}) {
+  // `check()`: a refusal the page gives itself (the request is not sent), or ''.
+  function actionForm(title, buttonText, fields, body, {cls = '', path, ok, check} = {}) {
     const b = h('button', {type: 'submit', class: cls || 'primary'}, buttonText);
     const f = h('form', {class: 'panel action', dataset: {action: path}}, h('h2', null, title), ...fields, h('div', {class: 'actions'}, b));
     f.addEventListener('submit', async (e) => {
       e.preventDefault();
+      const refused = check ? check() : '';
+      if (refused) { ctx.flash(refused, 'error'); return; }
       const done = await act(ctx, b, () => api.post(`/v1/${name}:${path}`, {...body(), etag: t.etag, requestId: api.requestId()}), ok);
       if (done) {
         if (path === 'return') { ctx.go('#/desk'); return; } // no longer ours to see
@@ -185,7 +251,18 @@ export async function render(ctx) {
   function showActions() {
     const forms = [];
     const st = t.state;
+    // A merged ticket follows its main: only unmerging is its own step.
+    if (t.mergedInto) {
+      if (isBureau && st !== 'CLOSED') forms.push(unmergeForm());
+      forms.push(h('section', {class: 'panel action', id: 'merged-actions'}, h('h2', null, '随主工单办理'),
+        h('p', null, '本工单已并单,回复、办结、重办、亮牌等均在主工单上进行:', ref(t.mergedInto),
+          st === 'CLOSED' ? '。主工单已办结,本工单随之办结,不能再取消并单。' : '。')));
+      replace(actions, ...forms);
+      return;
+    }
     if (isBureau) {
+      if (['RECEIVED', 'RETURNED', 'DISPATCHED', 'IN_PROGRESS'].includes(st)) forms.push(mergeForm());
+      forms.push(linkForm());
       if (['RECEIVED', 'RETURNED', 'DISPATCHED', 'IN_PROGRESS'].includes(st)) {
         const dept = select([{value: '', label: '— 选择部门 —'}, ...depts.filter((d) => d.name !== t.department)
           .map((d) => ({value: d.name, label: d.displayName || d.name}))], {required: true, name: 'department'});
@@ -317,6 +394,64 @@ export async function render(ctx) {
     replace(actions, ...forms);
   }
 
+  // "#12", "12" or "tickets/12" -> "12"; '' when it is not a number.
+  const ticketNumber = (text) => {
+    const m = /^\s*(?:#|tickets\/)?(\d{1,18})\s*$/.exec(text || '');
+    return m ? String(BigInt(m[1])) : '';
+  };
+  const otherCheck = (input, what) => () => {
+    const n = ticketNumber(input.value);
+    if (!n) { input.focus(); return `请填写${what}的编号(数字)。`; }
+    if (n === String(BigInt(id))) { input.focus(); return `${what}须为另一张工单,不能是本工单 #${id} 自己。`; }
+    return '';
+  };
+
+  // 并单: into a main ticket typed by number, or one of the likely
+  // duplicates (可能重复) with one click. A ticket others are merged into
+  // is not merged itself (no chains).
+  function mergeForm() {
+    if ((t.merged || []).length) {
+      return h('section', {class: 'panel action', id: 'merge-closed'}, h('h2', null, '并单'),
+        h('p', null, '已有重复件并入本工单,本工单不能再并入其他工单;如确需并入,请先将重复件取消并单。'));
+    }
+    const main = h('input', {type: 'text', name: 'mainTicket', inputmode: 'numeric', size: 8, placeholder: '如 12', autocomplete: 'off'});
+    const reason = h('input', {type: 'text', required: true, maxlength: 2000, name: 'reason'});
+    reason.defaultValue = DEFAULT_MERGE_REASON; // also what a reset restores
+    const found = h('div', {class: 'dup-slot', 'aria-live': 'polite'});
+    const look = h('button', {type: 'button', class: 'secondary', dataset: {action: 'duplicateCandidates'}}, '查看可能重复');
+    look.addEventListener('click', async () => {
+      look.disabled = true;
+      replace(found, candidatesBox(ctx, t, undefined, reason, null, {reasonShown: true}));
+      const got = await new CandidateFetcher().get(name);
+      look.disabled = false;
+      if (!ctx.isCurrent()) return;
+      replace(found, candidatesBox(ctx, t, got, reason, async () => { await refresh(true); }, {reasonShown: true}));
+    });
+    return actionForm('并单', '并入主工单', [
+      h('p', {class: 'hint'}, '同一诉求重复来电的,并入已受理的主工单:本工单离开承办部门,不再单独计时,主工单回复、办结时随之回复、办结。'),
+      field('主工单编号', main), field('并单理由', reason), h('div', {class: 'actions'}, look), found],
+    () => ({mainTicket: `tickets/${ticketNumber(main.value)}`, reason: reason.value}),
+    {path: 'merge', cls: 'secondary', ok: '已并单,本工单随主工单办理。', check: otherCheck(main, '主工单')});
+  }
+
+  function unmergeForm() {
+    const reason = h('textarea', {required: true, rows: 2, maxlength: 2000, name: 'reason'});
+    const back = (t.merge || {}).department;
+    return actionForm('取消并单', '取消并单', [field('理由(如诉求不同)', reason),
+      h('p', {class: 'hint'}, back ? `取消后退回${deptName(depts, back)},重新签收,时限从取消时起算。` : '取消后回到待派单。')],
+    () => ({reason: reason.value}), {path: 'unmerge', cls: 'danger', ok: '已取消并单。'});
+  }
+
+  // 关联: another ticket of the same place or cause, shown on both.
+  function linkForm() {
+    const other = h('input', {type: 'text', name: 'otherTicket', inputmode: 'numeric', size: 8, placeholder: '如 12', autocomplete: 'off'});
+    const reason = h('input', {type: 'text', required: true, maxlength: 2000, name: 'linkReason', placeholder: '如 同一路段积水'});
+    return actionForm('关联工单', '关联', [h('p', {class: 'hint'}, '同一地点、同一原因但非同一诉求的工单互相关联,各自办理、各自计时。'),
+      field('关联工单编号', other), field('关联理由', reason)],
+    () => ({otherTicket: `tickets/${ticketNumber(other.value)}`, reason: reason.value}),
+    {path: 'link', cls: 'secondary', ok: '已关联,两张工单上均可见。', check: otherCheck(other, '关联工单')});
+  }
+
   // 申请挂起: a reason and the expected end, typed as the bureau's local
   // time and sent as an instant (RFC 3339).
   function suspensionForm() {
@@ -353,7 +488,8 @@ export async function render(ctx) {
   }
 
   function typing() {
-    return [...actions.querySelectorAll('input[type=text], textarea')].some((x) => x.value.trim());
+    // A prefilled text left as it was is not typing.
+    return [...actions.querySelectorAll('input[type=text], textarea')].some((x) => x.value.trim() && x.value !== x.defaultValue);
   }
 
   async function refresh(force) {
