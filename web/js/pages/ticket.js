@@ -133,10 +133,11 @@ export async function render(ctx) {
   }
 
   // A main ticket: the tickets merged into it and their callers (a
-  // confidential caller is hidden from a department by the server).
+  // confidential caller is hidden from a department by the server). A
+  // department does not see a merged ticket itself: its number, no link.
   function mergedList() {
     return h('ul', {class: 'merged-list', id: 'merged-list'}, t.merged.map((m) => h('li', {dataset: {ticket: m.ticket}},
-      ref(m.ticket), m.sourceId ? `(平台编号 ${m.sourceId})` : '', ':来电人 ',
+      isBureau ? ref(m.ticket) : `工单 #${api.idOf(m.ticket)}`, m.sourceId ? `(平台编号 ${m.sourceId})` : '', ':来电人 ',
       m.confidential && !m.callerName && !m.callerPhone ? '保密'
         : `${m.callerName || '—'} ${m.callerPhone || ''}${m.confidential ? '(保密)' : ''}`,
       h('span', {class: 'muted'}, `,${fmtTime(m.mergeTime)} 并入`))));
