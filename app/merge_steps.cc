@@ -213,6 +213,13 @@ TicketService::ListDuplicateCandidates(
     for (v1::Ticket& t : batch) seen.push_back(std::move(t));
     if (last) break;
   }
+  if (!ticket->duplicate_of_source_id().empty()) {
+    // The ticket the platform marked it a repeat of, wherever it falls.
+    ASSIGN_OR_RETURN(
+        std::optional<v1::Ticket> marked,
+        store_->LoadTicketBySourceId(ticket->duplicate_of_source_id()));
+    if (marked) seen.push_back(*std::move(marked));
+  }
   v1::ListDuplicateCandidatesResponse response;
   for (v1::DuplicateCandidate& candidate :
        RankDuplicates(*ticket, seen,

@@ -40,6 +40,7 @@ int RunTicketCreate(Context& context, const Args& args,
   ticket.set_caller_phone(args.Get("phone"));
   ticket.set_confidential(args.Has("confidential"));
   ticket.set_source_id(args.Get("source_id"));
+  ticket.set_duplicate_of_source_id(args.Get("duplicate_of"));
   if (args.Has("received_at")) {
     absl::StatusOr<absl::Time> received =
         ParseTimeOption("received_at", args.Get("received_at"));
@@ -162,12 +163,15 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
        "Options: --type inquiry|help|suggestion|complaint|report|other, "
        "--urgency normal|urgent|critical, --topic, --title, --content, "
        "--address, --caller, --phone, --confidential, --source_id, "
-       "--received_at RFC3339, --dispatch_to DEPARTMENT, --request_id.\n"
+       "--duplicate_of SOURCE_ID (the platform marks it a repeat of that "
+       "ticket), --received_at RFC3339, --dispatch_to DEPARTMENT, "
+       "--request_id.\n"
        "Example:\n  hotlinectl ticket create --type complaint --topic 噪音 "
        "--title \"工地夜间施工\" --content \"每晚十点后仍在施工\" "
        "--dispatch_to housing",
        {"type", "urgency", "topic", "title", "content", "address", "caller",
-        "phone", "source_id", "received_at", "dispatch_to", "request_id"},
+        "phone", "source_id", "duplicate_of", "received_at", "dispatch_to",
+        "request_id"},
        {"confidential"},
        0,
        0,

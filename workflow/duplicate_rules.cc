@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "common/proto_time.h"
 
@@ -59,12 +60,14 @@ bool IsSeparator(uint32_t c) {
 // The strength of a match: lower is stronger.
 int Strength(DuplicateCandidate::Match match) {
   switch (match) {
-    case DuplicateCandidate::SAME_CALLER_PHONE:
+    case DuplicateCandidate::PLATFORM_DUPLICATE:
       return 0;
-    case DuplicateCandidate::SAME_ADDRESS:
+    case DuplicateCandidate::SAME_CALLER_PHONE:
       return 1;
-    default:
+    case DuplicateCandidate::SAME_ADDRESS:
       return 2;
+    default:
+      return 3;
   }
 }
 
@@ -91,6 +94,10 @@ std::vector<DuplicateCandidate::Match> DuplicateMatches(
       !candidate.closed_by_final_answer().empty()) {
     return matches;
   }
+  if (!ticket.duplicate_of_source_id().empty() &&
+      ticket.duplicate_of_source_id() == candidate.source_id()) {
+    matches.push_back(DuplicateCandidate::PLATFORM_DUPLICATE);
+  }
   if (!ticket.caller_phone().empty() &&
       ticket.caller_phone() == candidate.caller_phone()) {
     matches.push_back(DuplicateCandidate::SAME_CALLER_PHONE);
@@ -114,7 +121,9 @@ DuplicateWindow DuplicateWindowOf(const Ticket& ticket, int window_days) {
 std::vector<DuplicateCandidate> RankDuplicates(
     const Ticket& ticket, const std::vector<Ticket>& tickets, int limit) {
   std::vector<DuplicateCandidate> found;
+  absl::flat_hash_set<std::string> named;
   for (const Ticket& candidate : tickets) {
+    if (!named.insert(candidate.name()).second) continue;
     std::vector<DuplicateCandidate::Match> matches =
         DuplicateMatches(ticket, candidate);
     if (matches.empty()) continue;

@@ -3,9 +3,11 @@
 // received within the policy's duplicate_window_days of it (before or
 // after), not the ticket itself, not merged, not closed by a final answer,
 // that has the same caller phone, the same address once normalized
-// (NormalizeAddress), or the same topic. Best first: by the strongest match
-// (phone, address, topic), then by the number of matches, then the nearest
-// in received time, then the lower id.
+// (NormalizeAddress), or the same topic; and, wherever it falls in time,
+// the ticket the platform marked it a repeat of (duplicate_of_source_id).
+// Best first: by the strongest match (the platform's mark, phone, address,
+// topic), then by the number of matches, then the nearest in received
+// time, then the lower id.
 //
 // Stateless and thread-safe.
 #ifndef HOTLINE_WORKFLOW_DUPLICATE_RULES_H_
@@ -38,7 +40,8 @@ struct DuplicateWindow {
 };
 DuplicateWindow DuplicateWindowOf(const v1::Ticket& ticket, int window_days);
 
-// The candidates among `tickets` (any order), best first, at most `limit`.
+// The candidates among `tickets` (any order; a ticket listed twice counts
+// once), best first, at most `limit`.
 std::vector<v1::DuplicateCandidate> RankDuplicates(
     const v1::Ticket& ticket, const std::vector<v1::Ticket>& tickets,
     int limit);

@@ -16,7 +16,7 @@ const char* const kStatCounterNames[kStatCounterCount] = {
     "dissatisfied",    "yellow_cards",    "red_cards",
     "reports_owed",    "reports_given",   "reports_missed",
     "suspended",       "refused_returns", "closed_by_final_answer",
-    "merged",          "merged_replied",
+    "merged",          "merged_open",
 };
 
 StatVector& StatVector::operator+=(const StatVector& other) {
@@ -74,7 +74,7 @@ StatFacts TicketFacts(const Ticket& t, absl::TimeZone zone) {
   const bool suspended = t.state() == Ticket::SUSPENDED;
   const bool merged = !t.merged_into().empty();
   v[kMerged] = merged ? 1 : 0;
-  v[kMergedReplied] = merged && replied ? 1 : 0;
+  v[kMergedOpen] = merged && !replied && !by_final_answer ? 1 : 0;
   v[kPendingOverdue] =
       !replied && !suspended && !merged && t.reply_overdue() ? 1 : 0;
   v[kSuspended] = suspended ? 1 : 0;

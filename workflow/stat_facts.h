@@ -16,7 +16,9 @@
 // replied nor pending. A merged ticket (并单) contributes merged 1 while
 // merged, and never pending_overdue; following its main's reply it is
 // REPLIED with the main's reply time and deadline, so it counts replied
-// (and on time) exactly as its main, and merged_replied 1 then.
+// (and on time) exactly as its main. merged_open 1 marks a merged ticket
+// neither replied nor closed by a final answer: the pending figures leave
+// it out.
 // A return (退单) is the returning department's act: each return contributes
 // returns 1 to the department that returned the ticket (not to whoever
 // holds the ticket afterwards, nor to "not dispatched"), on the day the
@@ -66,9 +68,9 @@ enum StatCounter {
   // Added by schema migration 10.
   kClosedByFinalAnswer,
   // Added by schema migration 11: merged tickets (并单), and those of them
-  // replied (following their main), which pending figures leave out.
+  // not answered yet (the pending figures leave them out).
   kMerged,
-  kMergedReplied,
+  kMergedOpen,
   kStatCounterCount,
 };
 

@@ -47,7 +47,7 @@ v1::Figures MakeFigures(const StatVector& s, int days) {
   f.set_pending_overdue(s[kPendingOverdue]);
   f.set_pending_not_overdue(s[kReceived] - s[kReplied] - s[kPendingOverdue] -
                             s[kSuspended] - s[kClosedByFinalAnswer] -
-                            (s[kMerged] - s[kMergedReplied]));
+                            s[kMergedOpen]);
   f.set_merged(s[kMerged]);
   f.set_closed_by_final_answer(s[kClosedByFinalAnswer]);
   f.set_suspended(s[kSuspended]);

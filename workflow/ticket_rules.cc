@@ -130,6 +130,7 @@ void ClearAssignment(Ticket& t) {
 TicketChange NewTicket(const Ticket& draft, const ActionContext& context) {
   Ticket ticket;
   ticket.set_source_id(draft.source_id());
+  ticket.set_duplicate_of_source_id(draft.duplicate_of_source_id());
   ticket.set_type(draft.type());
   ticket.set_topic(draft.topic());
   ticket.set_urgency(draft.urgency() == Ticket::URGENCY_UNSPECIFIED

@@ -245,6 +245,16 @@ absl::Status ValidateNewTicket(const v1::Ticket& ticket, absl::Time now) {
   }
   RETURN_IF_ERROR(CheckOptionalText(ticket.source_id(), "ticket.source_id",
                                     kMaxSourceIdChars));
+  RETURN_IF_ERROR(CheckOptionalText(ticket.duplicate_of_source_id(),
+                                    "ticket.duplicate_of_source_id",
+                                    kMaxSourceIdChars));
+  if (!ticket.duplicate_of_source_id().empty() &&
+      ticket.duplicate_of_source_id() == ticket.source_id()) {
+    return InvalidFieldError("ticket.duplicate_of_source_id",
+                             "ticket.duplicate_of_source_id names the "
+                             "ticket's own source_id; name the ticket it "
+                             "repeats");
+  }
   if (ticket.has_received_at()) {
     RETURN_IF_ERROR(CheckTimestamp(ticket.received_at(), "ticket.received_at"));
     if (FromProtoTime(ticket.received_at()) > now) {

@@ -306,11 +306,16 @@ int main(int argc, char** argv) {
   absl::Status status = client.Watch(
       request,
       [&](const hotline::v1::Event& event) -> absl::Status {
-        // Dispatched to us, or given back unsigned when the bureau refused
-        // our return (不当退单).
+        // Dispatched to us, or given back unsigned: the bureau refused our
+        // return (不当退单), or took a ticket merged away from us out of its
+        // main ticket again (并单 undone). A ticket merged away (MERGED)
+        // is no longer ours to work on: its main's department answers it.
+        const bool given_back =
+            event.type() == hotline::v1::Event::RETURN_REFUSED ||
+            event.type() == hotline::v1::Event::UNMERGED;
         const bool to_sign =
             event.type() == hotline::v1::Event::DISPATCHED ||
-            (event.type() == hotline::v1::Event::RETURN_REFUSED &&
+            (given_back &&
              event.state_after() == hotline::v1::Ticket::DISPATCHED);
         if (to_sign && event.department() == own) {
           hotline::v1::AcknowledgeTicketRequest ack;

@@ -241,13 +241,13 @@ ALTER TABLE stat_day_changes ADD COLUMN refused_returns INTEGER NOT NULL DEFAULT
 ALTER TABLE stat_counts ADD COLUMN closed_by_final_answer INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE stat_day_changes ADD COLUMN closed_by_final_answer INTEGER NOT NULL DEFAULT 0;
 )sql",
-    // 11: the counters of merged tickets (并单), and of those replied
-    // following their main.
+    // 11: the counters of merged tickets (并单), and of those not answered
+    // yet.
     R"sql(
 ALTER TABLE stat_counts ADD COLUMN merged INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE stat_counts ADD COLUMN merged_replied INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_counts ADD COLUMN merged_open INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE stat_day_changes ADD COLUMN merged INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE stat_day_changes ADD COLUMN merged_replied INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN merged_open INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

@@ -29,7 +29,7 @@ class MergeTest : public ServerTest {
     housing_ = Connect(CreateToken("department/housing"));
     market_ = Connect(CreateToken("department/market"));
     AdvanceTo(Beijing(2021, 3, 1, 9));  // a Monday
-    a_ = Create("departments/housing", "138 0000 0000", false);
+    a_ = Create("departments/housing", "138 0000 0000", false, "GD-A");
     v1::AcknowledgeTicketRequest ack;
     ack.set_name(a_);
     ASSERT_TRUE(housing_->AcknowledgeTicket(ack).ok());
@@ -38,9 +38,10 @@ class MergeTest : public ServerTest {
   }
 
   std::string Create(const std::string& department, const std::string& phone,
-                     bool confidential) {
+                     bool confidential, const std::string& source_id = "") {
     v1::CreateTicketRequest create;
     *create.mutable_ticket() = Draft(Ticket::COMPLAINT);
+    create.mutable_ticket()->set_source_id(source_id);
     create.mutable_ticket()->set_caller_phone(phone);
     create.mutable_ticket()->set_confidential(confidential);
     create.set_dispatch_to(department);
@@ -257,6 +258,33 @@ TEST_F(MergeTest, DuplicateCandidatesBestFirst) {
   EXPECT_EQ(
       FromProtoTime(found->window_end()) - FromProtoTime(found->window_start()),
       absl::Hours(24 * 60));
+
+  // The platform marked E a repeat of A (by A's source_id): A comes first
+  // for E, whatever else matches.
+  v1::CreateTicketRequest marked;
+  *marked.mutable_ticket() = Draft(Ticket::INQUIRY);
+  marked.mutable_ticket()->set_caller_phone("135 0000 0005");
+  marked.mutable_ticket()->set_address("别处");
+  marked.mutable_ticket()->set_topic("其他");
+  marked.mutable_ticket()->set_duplicate_of_source_id("GD-A");
+  absl::StatusOr<Ticket> e = bureau().CreateTicket(marked);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(e->duplicate_of_source_id(), "GD-A");
+  v1::ListDuplicateCandidatesRequest for_e;
+  for_e.set_name(e->name());
+  absl::StatusOr<v1::ListDuplicateCandidatesResponse> of_e =
+      bureau().ListDuplicateCandidates(for_e);
+  ASSERT_TRUE(of_e.ok()) << of_e.status();
+  ASSERT_GE(of_e->candidates_size(), 1);
+  EXPECT_EQ(of_e->candidates(0).ticket().name(), a_);
+  EXPECT_EQ(of_e->candidates(0).matches(0),
+            DuplicateCandidate::PLATFORM_DUPLICATE);
+  marked.mutable_ticket()->set_source_id("GD-E");
+  marked.mutable_ticket()->set_duplicate_of_source_id("GD-E");
+  absl::StatusOr<Ticket> self_marked = bureau().CreateTicket(marked);
+  EXPECT_EQ(self_marked.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(self_marked.status().message().find("duplicate_of_source_id"),
+            std::string::npos);
 
   // A merged ticket is no candidate.
   ASSERT_TRUE(Merge(bureau(), b_, a_).ok());

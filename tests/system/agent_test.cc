@@ -142,6 +142,25 @@ TEST(DepartmentAgent, SignsForNewTicketsAndResumesAfterAKill) {
   ASSERT_NE(WaitSignedFor(bureau, third), absl::InfiniteDuration());
   const std::string fourth = dispatch();  // live again
   ASSERT_NE(WaitSignedFor(bureau, fourth), absl::InfiniteDuration());
+  // Merged away (并单) into a ticket of the bureau's, then taken out again:
+  // it comes back to housing unsigned, and the agent signs for it again.
+  {
+    v1::CreateTicketRequest create;
+    *create.mutable_ticket() = ServerTest::Draft();
+    v1::MergeTicketRequest merge;
+    merge.set_name(fourth);
+    merge.set_main_ticket(bureau.CreateTicket(create)->name());
+    merge.set_reason("重复来电");
+    ASSERT_TRUE(bureau.MergeTicket(merge).ok());
+    v1::UnmergeTicketRequest unmerge;
+    unmerge.set_name(fourth);
+    unmerge.set_reason("诉求不同");
+    absl::StatusOr<v1::Ticket> back = bureau.UnmergeTicket(unmerge);
+    ASSERT_TRUE(back.ok()) << back.status();
+    ASSERT_EQ(back->department(), "departments/housing");
+    ASSERT_NE(WaitSignedFor(bureau, fourth), absl::InfiniteDuration())
+        << "the agent did not sign for the ticket given back";
+  }
   // The agent journals its own signing for the fourth (the feed brings it
   // back) before it is stopped.
   int64_t fourth_signed = 0;

@@ -118,6 +118,19 @@ TEST(Duplicates, MatchesAndTheirOrder) {
   EXPECT_EQ(ranked[1].matches(0), DuplicateCandidate::SAME_ADDRESS);
   EXPECT_EQ(ranked[1].matches(1), DuplicateCandidate::SAME_TOPIC);
   EXPECT_EQ(RankDuplicates(ticket, {phone, topic_far}, 1).size(), 1u);
+  // Listed twice, counted once.
+  EXPECT_EQ(RankDuplicates(ticket, {phone, phone}, 10).size(), 1u);
+
+  // The platform's mark comes first, however far in time.
+  Ticket marked = Numbered(2);
+  marked.set_source_id("GD-2");
+  *marked.mutable_received_at() = ToProtoTime(kNow - absl::Hours(24 * 400));
+  ticket.set_duplicate_of_source_id("GD-2");
+  const std::vector<DuplicateCandidate> with_mark =
+      RankDuplicates(ticket, {phone, marked}, 10);
+  ASSERT_EQ(with_mark.size(), 2u);
+  EXPECT_EQ(with_mark[0].ticket().name(), "tickets/2");
+  EXPECT_EQ(with_mark[0].matches(0), DuplicateCandidate::PLATFORM_DUPLICATE);
 
   const DuplicateWindow window = DuplicateWindowOf(ticket, 30);
   EXPECT_EQ(window.start, kNow - absl::Hours(24 * 30));

@@ -295,5 +295,34 @@ TEST(Merge, FiguresOfAMergedTicket) {
   }
 }
 
+// A main closed by a final answer closes its merged tickets likewise: each
+// counts as closed by final answer, and as neither replied nor pending.
+TEST(Merge, AMainClosedByAFinalAnswerClosesItsMergedTicketsLikewise) {
+  const absl::TimeZone zone = testing::ShippedCalendar().zone();
+  absl::StatusOr<TicketPairChange> pair =
+      Merge(Base(3, Ticket::RECEIVED), Base(4, Ticket::RECEIVED), "重复", "",
+            Bureau());
+  ASSERT_TRUE(pair.ok()) << pair.status();
+  TicketChange closed{pair->other.ticket, Event()};
+  closed.ticket.set_state(Ticket::CLOSED);
+  closed.ticket.set_closed_by_final_answer("tickets/1");
+  closed.ticket.set_reply_text("已依法答复完毕");
+  closed.event.set_type(Event::CLOSED_BY_FINAL_ANSWER);
+  std::optional<TicketChange> followed =
+      FollowMain(pair->ticket.ticket, closed, Bureau());
+  ASSERT_TRUE(followed.has_value());
+  EXPECT_EQ(followed->ticket.state(), Ticket::CLOSED);
+  EXPECT_EQ(followed->ticket.closed_by_final_answer(), "tickets/1");
+  EXPECT_EQ(followed->event.type(), Event::CLOSED_BY_FINAL_ANSWER);
+  const v1::Figures f =
+      MakeFigures(TicketFacts(followed->ticket, zone).counts, 1);
+  EXPECT_EQ(f.received(), 1);
+  EXPECT_EQ(f.merged(), 1);
+  EXPECT_EQ(f.closed_by_final_answer(), 1);
+  EXPECT_EQ(f.replied(), 0);
+  EXPECT_EQ(f.pending_not_overdue(), 0);
+  EXPECT_EQ(f.pending_overdue(), 0);
+}
+
 }  // namespace
 }  // namespace hotline
