@@ -1,8 +1,8 @@
 // hotline-bench: N concurrent clients against a hotline server for a fixed
 // time per operation; prints throughput and p50/p99 latency of CreateTicket,
-// GetTicket and a full lifecycle (create, dispatch, acknowledge, reply,
-// close), beside grpc.health.v1 Check on the same server as the no-work
-// baseline. With the embedded server it then compares GetTicket and
+// GetTicket, ListDuplicateCandidates and a full lifecycle (create, dispatch,
+// acknowledge, reply, close), beside grpc.health.v1 Check on the same server as
+// the no-work baseline. With the embedded server it then compares GetTicket and
 // CreateTicket over HTTP/JSON with gRPC, and measures what TLS costs: health
 // and CreateTicket on a plaintext server and on a TLS server (bearer token,
 // then mutual TLS with a bound client certificate), same run, same client
@@ -382,6 +382,18 @@ int Main(int argc, char** argv) {
         request.set_name(existing[i]);
         return c.GetTicket(request).status();
       }));
+  // Every ticket made so far was received within the duplicate window of
+  // the others, with the same caller and topic: the suggestions' worst case
+  // (they compare the whole window), at this run's ticket count.
+  results.push_back(
+      Measure(absl::StrCat("ListDuplicateCandidates (",
+                           results[1].latencies.size() + existing.size(),
+                           " tickets in the window)"),
+              bureaus, duration, [&](Client& c, int i) {
+                v1::ListDuplicateCandidatesRequest request;
+                request.set_name(existing[i]);
+                return c.ListDuplicateCandidates(request).status();
+              }));
   results.push_back(
       Measure("lifecycle (5 calls)", bureaus, duration, [&](Client& c, int i) {
         return bench::RunLifecycle(c, *departments[i], department->id);
