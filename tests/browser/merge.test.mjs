@@ -30,6 +30,12 @@ async function refusal(page, re) {
   }, {}, re.source);
   return visible(page, '#flash');
 }
+// Clicks as a person does, with the element scrolled to the middle of the
+// screen (not under the message shown at the bottom).
+async function click(page, selector) {
+  await page.$eval(selector, (el) => el.scrollIntoView({block: 'center'}));
+  await page.click(selector);
+}
 // Opens a ticket's page and waits until it shows that ticket.
 async function openTicket(page, t) {
   await go(page, `#/tickets/${idOf(t)}`);
@@ -79,7 +85,7 @@ test('可能重复 in the dispatch queue, one-click 并单, the merged ticket fo
       await screenshot(bureau.page, 'bureau-dispatch-duplicates');
 
       // One click: merged into the first, with the prefilled reason.
-      await bureau.page.click(`${candidate} button[data-action="mergeInto"]`);
+      await click(bureau.page, `${candidate} button[data-action="mergeInto"]`);
       await bureau.page.waitForFunction((sel) => !document.querySelector(sel), {}, row);
       const merged = await api.get(`/v1/${second.name}`);
       assert.equal(merged.state, 'MERGED');
@@ -112,7 +118,7 @@ test('可能重复 in the dispatch queue, one-click 并单, the merged ticket fo
       const reply = '#ticket-actions form[data-action="reply"]';
       await dept.page.select(`${reply} select[name=outcome]`, 'RESOLVED');
       await dept.page.type(`${reply} textarea[name=replyText]`, REPLY);
-      await dept.page.click(`${reply} button[type=submit]`);
+      await click(dept.page, `${reply} button[type=submit]`);
       await waitText(dept.page, '.page-head', /已回复/);
       await waitText(bureau.page, '#ticket-facts', new RegExp(REPLY));
       await waitText(bureau.page, '.page-head', /已回复/);
@@ -131,7 +137,7 @@ test('可能重复 in the dispatch queue, one-click 并单, the merged ticket fo
       await bureau.page.waitForSelector(mergeForm);
       const before = await api.get(`/v1/${third.name}`);
       await bureau.page.type(`${mergeForm} input[name=mainTicket]`, idOf(third));
-      await bureau.page.click(`${mergeForm} button[type=submit]`);
+      await click(bureau.page, `${mergeForm} button[type=submit]`);
       const self = await refusal(bureau.page, /另一张工单/);
       assert.match(self, new RegExp(`主工单须为另一张工单,不能是本工单 #${idOf(third)} 自己`));
       // The server refuses it too, and the console words its refusal in Chinese.
@@ -143,7 +149,7 @@ test('可能重复 in the dispatch queue, one-click 并单, the merged ticket fo
       // Into the merged ticket (a chain): the server's refusal, in Chinese.
       await bureau.page.$eval(`${mergeForm} input[name=mainTicket]`, (el) => { el.value = ''; });
       await bureau.page.type(`${mergeForm} input[name=mainTicket]`, `#${idOf(second)}`);
-      await bureau.page.click(`${mergeForm} button[type=submit]`);
+      await click(bureau.page, `${mergeForm} button[type=submit]`);
       const chain = await refusal(bureau.page, /连环并单/);
       assert.match(chain, new RegExp(`工单 #${idOf(third)}不能并入工单 #${idOf(second)}:不能连环并单`));
       assert.doesNotMatch(chain, /[A-Za-z]{4,}/, `no English on the face of it: ${chain}`);
@@ -158,7 +164,7 @@ test('可能重复 in the dispatch queue, one-click 并单, the merged ticket fo
       await bureau.page.waitForSelector(linkForm);
       await bureau.page.type(`${linkForm} input[name=otherTicket]`, idOf(third));
       await bureau.page.type(`${linkForm} input[name=linkReason]`, '同一片区设施维护');
-      await bureau.page.click(`${linkForm} button[type=submit]`);
+      await click(bureau.page, `${linkForm} button[type=submit]`);
       await bureau.page.waitForSelector(`#link-list li[data-ticket="${third.name}"]`);
       assert.match(await visible(bureau.page, '#link-list'), new RegExp(`工单 #${idOf(third)}:同一片区设施维护`));
       await openTicket(bureau.page, third);
@@ -166,7 +172,7 @@ test('可能重复 in the dispatch queue, one-click 并单, the merged ticket fo
       assert.match(await visible(bureau.page, '#link-list'), new RegExp(`工单 #${idOf(first)}:同一片区设施维护`));
       assert.equal(await bureau.page.$eval('#link-list a', (a) => a.getAttribute('href')), `#/tickets/${idOf(first)}`);
       await screenshot(bureau.page, 'bureau-ticket-links');
-      await bureau.page.click(`#link-list li[data-ticket="${first.name}"] button[data-action="unlink"]`);
+      await click(bureau.page, `#link-list li[data-ticket="${first.name}"] button[data-action="unlink"]`);
       await bureau.page.waitForFunction(() => !document.querySelector('#link-list'));
       assert.equal((await api.get(`/v1/${first.name}`)).links, undefined);
       assert.equal((await api.get(`/v1/${third.name}`)).links, undefined);

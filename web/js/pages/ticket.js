@@ -262,8 +262,6 @@ export async function render(ctx) {
       return;
     }
     if (isBureau) {
-      if (['RECEIVED', 'RETURNED', 'DISPATCHED', 'IN_PROGRESS'].includes(st)) forms.push(mergeForm());
-      forms.push(linkForm());
       if (['RECEIVED', 'RETURNED', 'DISPATCHED', 'IN_PROGRESS'].includes(st)) {
         const dept = select([{value: '', label: '— 选择部门 —'}, ...depts.filter((d) => d.name !== t.department)
           .map((d) => ({value: d.name, label: d.displayName || d.name}))], {required: true, name: 'department'});
@@ -334,6 +332,9 @@ export async function render(ctx) {
         });
         forms.push(f);
       }
+      // 并单 and 关联 after the steps of the ticket's own state.
+      if (['RECEIVED', 'RETURNED', 'DISPATCHED', 'IN_PROGRESS'].includes(st)) forms.push(mergeForm());
+      forms.push(linkForm());
     }
     if (isDept) {
       if (st === 'DISPATCHED') {
