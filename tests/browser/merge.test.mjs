@@ -55,13 +55,16 @@ test('可能重复 in the dispatch queue, one-click 并单, the merged ticket fo
       const housingToken = await api.department('housing', '县住房和城乡建设局');
       const housing = makeApi(server.base, housingToken);
       // The first call, dispatched and signed for; the same caller again, not yet dispatched; someone else.
-      const first = await api.ticket({title: '路灯不亮', type: 'COMPLAINT', topic: '路灯', address: '幸福路8号',
+      const first = await api.ticket({title: '路灯不亮', type: 'COMPLAINT', topic: '路灯', address: '幸福路8号', sourceId: 'GD-1001',
         callerName: '王先生', callerPhone: PHONE}, 'departments/housing');
       await housing.post(`/v1/${first.name}:acknowledge`, {});
       const second = await api.ticket({title: '幸福路路灯还是不亮', type: 'COMPLAINT', topic: '路灯', address: '幸福路 8 号',
         callerName: '王先生', callerPhone: PHONE});
       const third = await api.ticket({title: '小区绿化带缺损', type: 'SUGGESTION', topic: '绿化', address: '和平街3号',
         callerName: '李女士', callerPhone: '13900005678'});
+      // One the platform marks as a repeat of the first, nothing else in common.
+      const marked = await api.ticket({title: '夜间路段照明', type: 'INQUIRY', topic: '照明', address: '东门外',
+        callerName: '孙先生', callerPhone: '13600009999', duplicateOfSourceId: 'GD-1001'});
 
       const bureau = await openPage(browser, server.base);
       await signIn(bureau.page, server.token);
@@ -80,7 +83,15 @@ test('可能重复 in the dispatch queue, one-click 并单, the merged ticket fo
       assert.match(shown, /办理中/);
       assert.match(await visible(bureau.page, `${row} .dup-box`), /可能重复 1 件/);
       assert.equal(await bureau.page.$eval(`${row} input[name=mergeReason]`, (el) => el.value), '重复诉求');
+      // The platform's mark comes first, and the row says it.
+      const markedRow = `#dispatch-list li[data-ticket="${marked.name}"]`;
+      // Suggestions are asked for the rows on screen: scroll down to it.
+      await bureau.page.$eval(markedRow, (el) => el.scrollIntoView({block: 'center'}));
+      await bureau.page.waitForSelector(`${markedRow} .dup-list li[data-candidate="${first.name}"]`);
+      assert.match(await visible(bureau.page, `${markedRow} .dup-list li`), /平台标记重复/);
+      assert.match(await visible(bureau.page, markedRow), /平台标记:重复平台编号 GD-1001 的工单/);
       // Someone else's ticket has none.
+      await bureau.page.$eval(`#dispatch-list li[data-ticket="${third.name}"]`, (el) => el.scrollIntoView({block: 'center'}));
       await waitText(bureau.page, `#dispatch-list li[data-ticket="${third.name}"] .dup-box`, /可能重复:无/);
       await screenshot(bureau.page, 'bureau-dispatch-duplicates');
 
@@ -182,8 +193,8 @@ test('可能重复 in the dispatch queue, one-click 并单, the merged ticket fo
       await go(bureau.page, '#/report');
       await bureau.page.waitForSelector('#report-zh');
       const zh = await text(bureau.page, '#report-zh');
-      // The third ticket waits for dispatch; the merged one is replied with its main, never pending by itself.
-      assert.match(zh, /已处理回复2件,未超期未回复1件,并单1件,按时办结率为/);
+      // The third and the marked tickets wait for dispatch; the merged one is replied with its main, never pending by itself.
+      assert.match(zh, /已处理回复2件,未超期未回复2件,并单1件,按时办结率为/);
       assert.match(zh, /县住房和城乡建设局:工单\d+件,已回复2件,未超期未回复0件,超期未回复0件,并单1件,/);
       assert.doesNotMatch(zh, /-\d+件/, 'no figure below zero');
       assert.equal(await text(bureau.page, '#report-output tr[data-scope="total"] td[data-figure="merged"]'), '1');

@@ -29,7 +29,9 @@ export const EVENT = {
   LINKED: '关联', UNLINKED: '取消关联',
 };
 // Why a ticket may duplicate another (可能重复, ListDuplicateCandidates).
-export const MATCH = {SAME_CALLER_PHONE: '同一来电号码', SAME_ADDRESS: '同一地址', SAME_TOPIC: '同一主题'};
+export const MATCH = {
+  PLATFORM_DUPLICATE: '平台标记重复', SAME_CALLER_PHONE: '同一来电号码', SAME_ADDRESS: '同一地址', SAME_TOPIC: '同一主题',
+};
 // A final answer's (最终答复) state.
 export const FINAL_ANSWER_STATE = {PENDING: '待审批', APPROVED: '已批准', REJECTED: '已驳回'};
 

@@ -100,6 +100,7 @@ export async function render(ctx) {
         t.returnCount ? h('span', {class: 'badge state-returned'}, `退单 ${t.returnCount} 次`) : null),
       returnNote(t),
       t.address ? h('div', {class: 'muted'}, `地址:${t.address}`) : null,
+      t.duplicateOfSourceId ? h('div', {class: 'muted'}, `平台标记:重复平台编号 ${t.duplicateOfSourceId} 的工单`) : null,
       h('p', {class: 'content'}, (t.content || '').slice(0, 200)),
       form,
       review ? refuseForm(t, review, refusal) : null,

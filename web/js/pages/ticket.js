@@ -89,6 +89,7 @@ export async function render(ctx) {
       t.refusedReturnCount ? ['退单被驳回', `${t.refusedReturnCount} 次`] : null,
       t.suspensionCount && !t.suspension ? ['曾挂起', `${t.suspensionCount} 次`] : null,
       t.closedByFinalAnswer ? ['以最终答复办结', closedByNote(t.closedByFinalAnswer)] : null,
+      t.duplicateOfSourceId ? ['平台标记重复', `平台标记本工单重复平台编号 ${t.duplicateOfSourceId} 的工单(是否并单由局端决定)`] : null,
       t.mergedInto ? ['并单', mergeNote()] : null,
       (t.merged || []).length ? ['并入的重复件', mergedList()] : null,
       (t.links || []).length ? ['关联工单', linkList()] : null,
