@@ -1,6 +1,7 @@
 // TicketService's merged duplicates (并单) and links (关联): the rules are in
 // workflow/merge_rules.h, link_rules.h and duplicate_rules.h; here the
 // request checks, the two-ticket writes and the candidates' read.
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,7 +12,6 @@
 #include "common/error_details.h"
 #include "common/proto_time.h"
 #include "common/status_macros.h"
-#include "storage/change_set.h"
 #include "storage/records.h"
 #include "workflow/duplicate_rules.h"
 #include "workflow/link_rules.h"
@@ -67,30 +67,27 @@ absl::Status CheckLinkRequest(const Request& request, bool reason_required) {
   return CheckEtagSyntax(request.etag());
 }
 
+// The other ticket as the request names it in `field`.
+OtherOf Named(const std::string& other, const std::string& field) {
+  return [other, field](const v1::Ticket&) -> absl::StatusOr<OtherTicket> {
+    return OtherTicket{other, field};
+  };
+}
+
 }  // namespace
 
 void TicketService::PairTransition(const Principal& principal,
                                    TicketAction action, const std::string& name,
-                                   const std::string& other,
-                                   absl::string_view other_field,
                                    const google::protobuf::Message& request,
-                                   const absl::Status& checked, PairRule rule,
+                                   const absl::Status& checked,
+                                   OtherOf other_of, PairRule rule,
                                    TicketDone done) {
-  if (!checked.ok()) return done(checked);
-  absl::StatusOr<int64_t> id = ParseTicketName(name, "name");
-  if (!id.ok()) return done(id.status());
-  OtherTicket second{storage::TicketIdOfName(other), other,
-                     std::string(other_field)};
-  writer_.Run<v1::Ticket>(
-      principal, request, action,
-      [this, principal, action, name, id = *id, second,
-       rule = std::move(rule)]() -> absl::StatusOr<Planned<v1::Ticket>> {
-        ASSIGN_OR_RETURN(Planned<v1::Ticket> planned,
-                         PlanPairStep(*store_, *policies_,
-                                      ActionContext{principal, clock_->Now()},
-                                      action, id, name, second, rule));
-        planned.answer = ViewFor(principal, planned.answer);
-        return planned;
+  Step(
+      principal, action, name, request, checked,
+      [this, action, name, other_of = std::move(other_of),
+       rule = std::move(rule)](const ActionContext& context, int64_t id) {
+        return PlanPairStep(*store_, *policies_, context, action, id, name,
+                            other_of, rule);
       },
       std::move(done));
 }
@@ -99,8 +96,8 @@ void TicketService::MergeTicket(const Principal& principal,
                                 const v1::MergeTicketRequest& request,
                                 TicketDone done) {
   PairTransition(
-      principal, TicketAction::kMerge, request.name(), request.main_ticket(),
-      "main_ticket", request, CheckMergeTicket(request),
+      principal, TicketAction::kMerge, request.name(), request,
+      CheckMergeTicket(request), Named(request.main_ticket(), "main_ticket"),
       [request](const v1::Ticket& ticket, const v1::Ticket& main,
                 const ActionContext& context) {
         return hotline::Merge(ticket, main, request.reason(), request.etag(),
@@ -112,46 +109,19 @@ void TicketService::MergeTicket(const Principal& principal,
 void TicketService::UnmergeTicket(const Principal& principal,
                                   const v1::UnmergeTicketRequest& request,
                                   TicketDone done) {
-  // The main is read in the plan: a ticket not merged names none, and the
-  // rule refuses it (NOT_MERGED) before the main is looked at.
-  const absl::Status checked = CheckUnmergeTicket(request);
-  if (!checked.ok()) return done(checked);
-  absl::StatusOr<int64_t> id = ParseTicketName(request.name(), "name");
-  if (!id.ok()) return done(id.status());
-  writer_.Run<v1::Ticket>(
-      principal, request, TicketAction::kUnmerge,
-      [this, principal, request,
-       id = *id]() -> absl::StatusOr<Planned<v1::Ticket>> {
-        const ActionContext context{principal, clock_->Now()};
-        ASSIGN_OR_RETURN(std::optional<v1::Ticket> ticket,
-                         store_->LoadTicket(id));
-        std::string main = ticket ? ticket->merged_into() : "";
-        if (main.empty()) {
-          // Refused (NOT_MERGED), after the access check.
-          return PlanTicketStep(
-              *store_, *policies_, context, TicketAction::kUnmerge, id,
-              request.name(),
-              [](storage::Store&, const v1::Ticket& t,
-                 const ActionContext&) -> absl::StatusOr<TicketChange> {
-                RETURN_IF_ERROR(CheckMerged(t));
-                // Merged since it was read: plan again.
-                return storage::ConflictError(t.name());
-              });
-        }
-        const DeadlineRules rules = policies_->CurrentRules();
-        ASSIGN_OR_RETURN(
-            Planned<v1::Ticket> planned,
-            PlanPairStep(
-                *store_, *policies_, context, TicketAction::kUnmerge, id,
-                request.name(),
-                {storage::TicketIdOfName(main), main, "merged_into"},
-                [&request, rules](const v1::Ticket& t, const v1::Ticket& m,
-                                  const ActionContext& c) {
-                  return hotline::Unmerge(t, m, request.reason(),
-                                          request.etag(), c, rules);
-                }));
-        planned.answer = ViewFor(principal, planned.answer);
-        return planned;
+  const DeadlineRules rules = policies_->CurrentRules();
+  PairTransition(
+      principal, TicketAction::kUnmerge, request.name(), request,
+      CheckUnmergeTicket(request),
+      // Its main, as the ticket names it; a ticket not merged names none.
+      [](const v1::Ticket& ticket) -> absl::StatusOr<OtherTicket> {
+        RETURN_IF_ERROR(CheckMerged(ticket));
+        return OtherTicket{ticket.merged_into(), "merged_into"};
+      },
+      [request, rules](const v1::Ticket& ticket, const v1::Ticket& main,
+                       const ActionContext& context) {
+        return hotline::Unmerge(ticket, main, request.reason(), request.etag(),
+                                context, rules);
       },
       std::move(done));
 }
@@ -160,8 +130,9 @@ void TicketService::LinkTickets(const Principal& principal,
                                 const v1::LinkTicketsRequest& request,
                                 TicketDone done) {
   PairTransition(
-      principal, TicketAction::kLink, request.name(), request.other_ticket(),
-      "other_ticket", request, CheckLinkRequest(request, true),
+      principal, TicketAction::kLink, request.name(), request,
+      CheckLinkRequest(request, true),
+      Named(request.other_ticket(), "other_ticket"),
       [request](const v1::Ticket& ticket, const v1::Ticket& other,
                 const ActionContext& context) {
         return hotline::Link(ticket, other, request.reason(), request.etag(),
@@ -174,8 +145,9 @@ void TicketService::UnlinkTickets(const Principal& principal,
                                   const v1::UnlinkTicketsRequest& request,
                                   TicketDone done) {
   PairTransition(
-      principal, TicketAction::kLink, request.name(), request.other_ticket(),
-      "other_ticket", request, CheckLinkRequest(request, false),
+      principal, TicketAction::kLink, request.name(), request,
+      CheckLinkRequest(request, false),
+      Named(request.other_ticket(), "other_ticket"),
       [request](const v1::Ticket& ticket, const v1::Ticket& other,
                 const ActionContext& context) {
         return hotline::Unlink(ticket, other, request.reason(), request.etag(),

@@ -82,24 +82,37 @@ absl::Status CheckDepartmentExists(storage::Store& store,
 
 }  // namespace
 
-void TicketService::Transition(const Principal& principal, TicketAction action,
-                               const std::string& name,
-                               const google::protobuf::Message& request,
-                               const absl::Status& checked, Rule rule,
-                               TicketDone done) {
+void TicketService::Step(const Principal& principal, TicketAction action,
+                         const std::string& name,
+                         const google::protobuf::Message& request,
+                         const absl::Status& checked, StepPlan plan,
+                         TicketDone done) {
   if (!checked.ok()) return done(checked);
   absl::StatusOr<int64_t> id = ParseTicketName(name, "name");
   if (!id.ok()) return done(id.status());
   writer_.Run<v1::Ticket>(
       principal, request, action,
-      [this, principal, action, name, id = *id,
-       rule = std::move(rule)]() -> absl::StatusOr<Planned<v1::Ticket>> {
+      [this, principal, id = *id,
+       plan = std::move(plan)]() -> absl::StatusOr<Planned<v1::Ticket>> {
         ASSIGN_OR_RETURN(Planned<v1::Ticket> planned,
-                         PlanTicketStep(*store_, *policies_,
-                                        ActionContext{principal, clock_->Now()},
-                                        action, id, name, rule));
+                         plan(ActionContext{principal, clock_->Now()}, id));
         planned.answer = ViewFor(principal, planned.answer);
         return planned;
+      },
+      std::move(done));
+}
+
+void TicketService::Transition(const Principal& principal, TicketAction action,
+                               const std::string& name,
+                               const google::protobuf::Message& request,
+                               const absl::Status& checked, Rule rule,
+                               TicketDone done) {
+  Step(
+      principal, action, name, request, checked,
+      [this, action, name, rule = std::move(rule)](const ActionContext& context,
+                                                   int64_t id) {
+        return PlanTicketStep(*store_, *policies_, context, action, id, name,
+                              rule);
       },
       std::move(done));
 }

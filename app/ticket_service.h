@@ -126,24 +126,32 @@ class TicketService final {
  private:
   using Rule = StepRule;
 
+  // A step's plan, given when and by whom, and the named ticket's id.
+  using StepPlan = std::function<absl::StatusOr<Planned<v1::Ticket>>(
+      const ActionContext& context, int64_t id)>;
+
   // The shared path of every state change: refuse when the request's own
   // checks failed (`checked`), parse `name`, then the write (app/write.h)
-  // of PlanTicketStep (ticket_step.h) under `action`. `request` is hashed
-  // for its request_id (idempotency.h): a retry gets the first outcome.
+  // of `plan` under `action`, answering with the ticket as the principal
+  // may see it. `request` is hashed for its request_id (idempotency.h): a
+  // retry gets the first outcome.
+  void Step(const Principal& principal, TicketAction action,
+            const std::string& name, const google::protobuf::Message& request,
+            const absl::Status& checked, StepPlan plan, TicketDone done);
+
+  // Step of one ticket by `rule` (ticket_step.h, PlanTicketStep).
   void Transition(const Principal& principal, TicketAction action,
                   const std::string& name,
                   const google::protobuf::Message& request,
                   const absl::Status& checked, Rule rule, TicketDone done);
 
-  // Transition for a step that changes two tickets: `name` and `other`
-  // (the request's field `other_field`), by `rule` (ticket_step.h,
-  // PlanPairStep).
+  // Step of two tickets, `name` and the one `other_of` names, by `rule`
+  // (ticket_step.h, PlanPairStep).
   void PairTransition(const Principal& principal, TicketAction action,
-                      const std::string& name, const std::string& other,
-                      absl::string_view other_field,
+                      const std::string& name,
                       const google::protobuf::Message& request,
-                      const absl::Status& checked, PairRule rule,
-                      TicketDone done);
+                      const absl::Status& checked, OtherOf other_of,
+                      PairRule rule, TicketDone done);
 
   // CreateTicket's plan: an earlier create of the same request_id is
   // answered again; else the source_id rule (CheckSourceIdFree), the

@@ -115,13 +115,14 @@ absl::StatusOr<Planned<v1::Ticket>> PlanTicketStep(
 absl::StatusOr<Planned<v1::Ticket>> PlanPairStep(
     storage::Store& store, const PolicyRegistry& policies,
     const ActionContext& context, TicketAction action, int64_t id,
-    const std::string& name, const OtherTicket& other, const PairRule& rule) {
+    const std::string& name, const OtherOf& other_of, const PairRule& rule) {
   Planned<v1::Ticket> planned;
   TicketChanges changes(&store, policies.calendar().zone(), &planned.changes);
   ASSIGN_OR_RETURN(Settled settled, LoadSettled(store, policies, context,
                                                 action, id, name, changes));
+  ASSIGN_OR_RETURN(const OtherTicket other, other_of(settled.due.ticket));
   ASSIGN_OR_RETURN(std::optional<v1::Ticket> stored,
-                   store.LoadTicket(other.id));
+                   store.LoadTicket(storage::TicketIdOfName(other.name)));
   if (!stored) return ResourceNotFound(other.field + ": ticket", other.name);
   Settled second{*stored, Sweep(*stored, context.now,
                                 policies.RulesFor(stored->policy_version()))};

@@ -52,18 +52,24 @@ absl::StatusOr<Planned<v1::Ticket>> PlanTicketStep(
 using PairRule = std::function<absl::StatusOr<TicketPairChange>(
     const v1::Ticket& ticket, const v1::Ticket& other, const ActionContext&)>;
 
-// PlanTicketStep for a step that changes two tickets (`other_id`, named
-// `other_name` in messages; NOT_FOUND, naming `other_field`, when it does
-// not exist), answering with the named ticket as it will be stored.
+// The other ticket of a two-ticket step: "tickets/{id}", and the request's
+// field that names it (for NOT_FOUND when it does not exist).
 struct OtherTicket {
-  int64_t id = 0;
   std::string name;
   std::string field;
 };
+// Which other ticket the step changes, once the named one is read and
+// settled: the request names it (a merge's main), or the ticket does (an
+// unmerge's main); an error refuses the step.
+using OtherOf =
+    std::function<absl::StatusOr<OtherTicket>(const v1::Ticket& ticket)>;
+
+// PlanTicketStep for a step that changes two tickets, answering with the
+// named ticket as it will be stored.
 absl::StatusOr<Planned<v1::Ticket>> PlanPairStep(
     storage::Store& store, const PolicyRegistry& policies,
     const ActionContext& context, TicketAction action, int64_t id,
-    const std::string& name, const OtherTicket& other, const PairRule& rule);
+    const std::string& name, const OtherOf& other_of, const PairRule& rule);
 
 }  // namespace hotline
 
