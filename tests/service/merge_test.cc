@@ -164,6 +164,29 @@ TEST_F(MergeTest, AMergedTicketFollowsItsMainsReplyCloseAndReopen) {
   EXPECT_EQ(figures.merged(), 1);
 }
 
+// A merge retried with its request_id (a lost answer) merges once: both
+// tickets have one event of it, and the retry gets the first answer.
+TEST_F(MergeTest, ARetriedMergeMergesOnce) {
+  v1::MergeTicketRequest merge;
+  merge.set_name(b_);
+  merge.set_main_ticket(a_);
+  merge.set_reason("重复来电");
+  merge.set_request_id("merge-b-into-a");
+  absl::StatusOr<Ticket> first = bureau().MergeTicket(merge);
+  ASSERT_TRUE(first.ok()) << first.status();
+  absl::StatusOr<Ticket> again = bureau().MergeTicket(merge);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->etag(), first->etag());
+  auto count = [this](const std::string& ticket, Event::Type type) {
+    int n = 0;
+    for (const Event& e : History(ticket)) n += e.type() == type ? 1 : 0;
+    return n;
+  };
+  EXPECT_EQ(count(b_, Event::MERGED), 1);
+  EXPECT_EQ(count(a_, Event::DUPLICATE_MERGED), 1);
+  EXPECT_EQ(Get(a_).merged_size(), 1);
+}
+
 TEST_F(MergeTest, UnmergeGivesTheTicketBackWithDeadlinesFromTheUnmerge) {
   ASSERT_TRUE(Merge(bureau(), b_, a_).ok());
   // Nothing but an unmerge is taken on it.

@@ -247,7 +247,7 @@ TEST_F(RetryTest, EveryChangeTakesARequestId) {
       "GetTicket", "ListTickets", "ListTicketEvents", "GetDepartment",
       "ListDepartments", "ListTokens", "ListCards", "GetPolicy",
       "ListDailyReports", "WatchEvents", "GetStatistics",
-      "GetDailyReportCompliance", "GetCaller",
+      "GetDailyReportCompliance", "GetCaller", "ListDuplicateCandidates",
       // Copies the database and changes none of it.
       "CreateBackup"};
   for (int i = 0; i < service->method_count(); ++i) {
