@@ -104,6 +104,8 @@ test('axe: no serious or critical violation on any page, bureau and department, 
           await page.waitForSelector('main h1');
           await page.evaluate((x) => { location.hash = x; }, hash);
           await page.waitForSelector(ready);
+          // Folded suggestions (可能重复) are checked unfolded too.
+          await page.$$eval('details.dup-box', (boxes) => boxes.forEach((b) => { b.open = true; }));
           for (const v of await axeViolations(page)) found.push(`${who} ${hash} @${width}: ${v}`);
         }
         await screenshot(page, `a11y-${who}-${width}`);

@@ -75,7 +75,11 @@ test('可能重复 in the dispatch queue, one-click 并单, the merged ticket fo
       await go(bureau.page, '#/dispatch');
       const row = `#dispatch-list li[data-ticket="${second.name}"]`;
       const candidate = `${row} .dup-list li[data-candidate="${first.name}"]`;
-      await bureau.page.waitForSelector(candidate);
+      // Folded under one line until opened: an answer arriving moves nothing.
+      await bureau.page.waitForSelector(`${row} details.dup-box:not([open])`);
+      assert.match(await visible(bureau.page, `${row} .dup-box summary`), /可能重复 1 件/);
+      await click(bureau.page, `${row} .dup-box summary`);
+      await bureau.page.waitForSelector(candidate, {visible: true});
       const shown = await visible(bureau.page, candidate);
       assert.match(shown, new RegExp(`#${idOf(first)} 路灯不亮`));
       assert.match(shown, /同一来电号码/);
@@ -87,7 +91,9 @@ test('可能重复 in the dispatch queue, one-click 并单, the merged ticket fo
       const markedRow = `#dispatch-list li[data-ticket="${marked.name}"]`;
       // Suggestions are asked for the rows on screen: scroll down to it.
       await bureau.page.$eval(markedRow, (el) => el.scrollIntoView({block: 'center'}));
-      await bureau.page.waitForSelector(`${markedRow} .dup-list li[data-candidate="${first.name}"]`);
+      await bureau.page.waitForSelector(`${markedRow} details.dup-box`);
+      await click(bureau.page, `${markedRow} .dup-box summary`);
+      await bureau.page.waitForSelector(`${markedRow} .dup-list li[data-candidate="${first.name}"]`, {visible: true});
       assert.match(await visible(bureau.page, `${markedRow} .dup-list li`), /平台标记重复/);
       assert.match(await visible(bureau.page, markedRow), /平台标记:重复平台编号 GD-1001 的工单/);
       // Someone else's ticket has none.

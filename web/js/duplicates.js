@@ -52,17 +52,26 @@ const MAIN_STATES = new Set(['RECEIVED', 'DISPATCHED', 'IN_PROGRESS', 'RETURNED'
 // The box of one ticket's candidates. `got`: undefined (still looking),
 // {error} or {candidates}. `reason`: the input holding the merge reason,
 // shown in the box unless `reasonShown` elsewhere (the ticket page's form).
-// `onMerged(mainName)` after a merge the server accepted.
-export function candidatesBox(ctx, t, got, reason, onMerged, {reasonShown = false} = {}) {
+// `onMerged(mainName)` after a merge the server accepted. Candidates come
+// folded under a one-line summary (`open` unfolds them; `onToggle(open)`
+// hears the person fold or unfold), so that an answer arriving never moves
+// what is under the person's pointer: every state of the box is one line
+// until the person opens it.
+export function candidatesBox(ctx, t, got, reason, onMerged,
+    {reasonShown = false, open = false, onToggle = null} = {}) {
   if (!got) return h('div', {class: 'dup-box muted'}, '可能重复:正在查找…');
   if (got.error) return h('div', {class: 'dup-box refusal'}, `可能重复:${got.error}`);
   if (!got.candidates.length) return h('div', {class: 'dup-box muted', dataset: {candidates: '0'}}, '可能重复:无');
   const id = api.idOf(t.name);
-  return h('div', {class: 'dup-box', dataset: {candidates: String(got.candidates.length)}},
-    h('div', {class: 'dup-head'}, h('span', {class: 'badge dup'}, `可能重复 ${got.candidates.length} 件`),
-      h('span', {class: 'muted'}, ` 并入其中一件后,工单 #${id} 随该主工单办理,不再单独派单。`)),
+  const box = h('details', {class: 'dup-box', dataset: {candidates: String(got.candidates.length)}},
+    h('summary', {class: 'dup-head'}, h('span', {class: 'badge dup'}, `可能重复 ${got.candidates.length} 件`),
+      h('span', {class: 'muted'}, ' 展开查看与并单')),
+    h('p', {class: 'muted'}, `并入其中一件后,工单 #${id} 随该主工单办理,不再单独派单。`),
     reasonShown ? null : h('div', {class: 'inline-form'}, field('并单理由', reason)),
     h('ul', {class: 'dup-list'}, got.candidates.map((c) => candidateItem(ctx, t, c, reason, onMerged))));
+  box.open = open;
+  if (onToggle) box.addEventListener('toggle', () => onToggle(box.open));
+  return box;
 }
 
 function candidateItem(ctx, t, c, reason, onMerged) {

@@ -118,7 +118,8 @@ export async function render(ctx) {
     return candidatesBox(ctx, t, dups.get(t.name) || stale.get(t.name), reason, () => {
       drafts.delete(t.name);
       reload();
-    });
+    }, {open: Boolean(kept && kept.dupsOpen),
+      onToggle: (open) => drafts.set(t.name, {...drafts.get(t.name), dupsOpen: open})});
   }
 
   async function askCandidates(name) {

@@ -428,7 +428,7 @@ export async function render(ctx) {
       const got = await new CandidateFetcher().get(name);
       look.disabled = false;
       if (!ctx.isCurrent()) return;
-      replace(found, candidatesBox(ctx, t, got, reason, async () => { await refresh(true); }, {reasonShown: true}));
+      replace(found, candidatesBox(ctx, t, got, reason, async () => { await refresh(true); }, {reasonShown: true, open: true}));
     });
     return actionForm('并单', '并入主工单', [
       h('p', {class: 'hint'}, '同一诉求重复来电的,并入已受理的主工单:本工单离开承办部门,不再单独计时,主工单回复、办结时随之回复、办结。'),
