@@ -337,6 +337,48 @@ TEST_F(FeedTest, ARefusedReturnAndASuspensionReachTheDepartment) {
   }
 }
 
+// A ticket merged away (并单) leaves market's feed with the event that takes
+// it (no reason, no new holder); the main's reply reaches housing on the
+// merged ticket too, so each platform number gets its answer on the feed.
+TEST_F(FeedTest, AMergeAndTheMainsReplyReachTheDepartments) {
+  std::unique_ptr<Client> housing = Connect(housing_token_);
+  const Ticket main = CreateTicket("housing");
+  const Ticket repeat = CreateTicket("market");
+  v1::AcknowledgeTicketRequest ack;
+  ack.set_name(main.name());
+  ASSERT_TRUE(housing->AcknowledgeTicket(ack).ok());
+  v1::MergeTicketRequest merge;
+  merge.set_name(repeat.name());
+  merge.set_main_ticket(main.name());
+  merge.set_reason("同一诉求, 并由住建局办理");
+  ASSERT_TRUE(bureau().MergeTicket(merge).ok());
+  v1::ReplyTicketRequest reply;
+  reply.set_name(main.name());
+  reply.set_reply_text("已停工");
+  reply.set_outcome(Ticket::RESOLVED);
+  ASSERT_TRUE(housing->ReplyTicket(reply).ok());
+  const int64_t last = LatestSeq();
+
+  std::vector<Event> market;
+  for (const Event& e : Collect(market_token_, 0, last)) {
+    if (e.ticket() == repeat.name()) market.push_back(e);
+  }
+  ASSERT_EQ(market.size(), 2u);  // dispatched to it, then merged away
+  EXPECT_EQ(market[1].type(), Event::MERGED);
+  EXPECT_TRUE(market[1].reason().empty()) << market[1].ShortDebugString();
+  EXPECT_TRUE(market[1].department().empty());
+
+  std::map<Event::Type, Event> on_repeat;
+  for (const Event& e : Collect(housing_token_, 0, last)) {
+    if (e.ticket() == repeat.name()) on_repeat[e.type()] = e;
+  }
+  ASSERT_EQ(on_repeat.count(Event::REPLIED), 1u);
+  EXPECT_EQ(on_repeat[Event::REPLIED].reply_text(), "已停工");
+  EXPECT_EQ(on_repeat[Event::REPLIED].related_ticket(), main.name());
+  // Nothing of the repeat before it was answered through housing.
+  EXPECT_EQ(on_repeat.size(), 1u);
+}
+
 TEST_F(FeedTest, FiltersAndBadRequests) {
   Script();
   const int64_t last = LatestSeq();
