@@ -6,12 +6,10 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
-import {startServer, makeApi, launchBrowser, openPage, signIn, screenshot, text, cspViolations} from './harness.mjs';
+import {startServer, makeApi, launchBrowser, openPage, signIn, screenshot, text, cspViolations, visible} from './harness.mjs';
 
 const HERE = import.meta.dirname || path.dirname(new URL(import.meta.url).pathname);
 const CJK = /[\u4e00-\u9fff]/;
-// Text a person reads, closed <details> (the server's own text) left out.
-const visible = (page, selector = 'body') => page.$eval(selector, (el) => el.innerText).catch(() => '');
 
 async function errorReasons() {
   const proto = await readFile(path.join(HERE, '../../proto/hotline/v1/errors.proto'), 'utf8');

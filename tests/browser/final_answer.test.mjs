@@ -9,22 +9,10 @@
 // 以最终答复办结 in the report (text, table, CSV) and on the dashboard.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {startServer, makeApi, launchBrowser, openPage, signIn, screenshot, text, cspViolations} from './harness.mjs';
+import {startServer, makeApi, launchBrowser, openPage, signIn, screenshot, text, cspViolations, visible, go, idOf, refusal} from './harness.mjs';
 
-// Text a person reads, closed <details> (the server's own text) left out.
-const visible = (page, selector = 'body') => page.$eval(selector, (el) => el.innerText).catch(() => '');
-const go = (page, hash) => page.evaluate((x) => { location.hash = x; }, hash);
-const idOf = (t) => t.name.split('/').pop();
 const head = (page, re) => page.waitForFunction((src) => new RegExp(src).test(document.querySelector('.page-head')?.textContent || ''),
   {}, re.source);
-// Waits until the error flash says something matching `re`; returns its text.
-async function refusal(page, re) {
-  await page.waitForFunction((src) => {
-    const f = document.querySelector('#flash.flash-error:not([hidden])');
-    return f && new RegExp(src).test(f.innerText);
-  }, {}, re.source);
-  return visible(page, '#flash');
-}
 
 const ANSWER = '经核查,该路段路灯已于2021年1月修复,来电人所诉已依法答复到位,今后按日常养护办理。';
 const BASIS = '《城市照明管理规定》第二十一条;县城管局2021年1月15日维修记录。';

@@ -197,3 +197,23 @@ export async function cspViolations(page) {
 export async function writeNote(name, content) {
   await writeFile(await screenshotPath(name).then((p) => p.replace(/\.png$/, '.txt')), content);
 }
+
+// Page helpers the console tests share.
+
+// Text a person reads, closed <details> (the server's own text) left out.
+export const visible = (page, selector = 'body') => page.$eval(selector, (el) => el.innerText).catch(() => '');
+// Goes to a console route.
+export const go = (page, hash) => page.evaluate((x) => { location.hash = x; }, hash);
+// A ticket's number, from its name "tickets/{id}".
+export const idOf = (t) => t.name.split('/').pop();
+// Waits until the element's text matches `re`.
+export const waitText = (page, selector, re) => page.waitForFunction(
+  (sel, src) => new RegExp(src).test(document.querySelector(sel)?.innerText || ''), {}, selector, re.source);
+// Waits until the error flash says something matching `re`; returns its text.
+export async function refusal(page, re) {
+  await page.waitForFunction((src) => {
+    const f = document.querySelector('#flash.flash-error:not([hidden])');
+    return f && new RegExp(src).test(f.innerText);
+  }, {}, re.source);
+  return visible(page, '#flash');
+}

@@ -11,25 +11,11 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {execFile} from 'node:child_process';
 import {promisify} from 'node:util';
-import {startServer, makeApi, launchBrowser, openPage, signIn, screenshot, text, cspViolations} from './harness.mjs';
+import {startServer, makeApi, launchBrowser, openPage, signIn, screenshot, text, cspViolations, visible, go, idOf, waitText, refusal} from './harness.mjs';
 
 const execFileP = promisify(execFile);
 const CTL_BIN = process.env.HOTLINE_CTL_BIN || '';
 
-// Text a person reads, closed <details> (the server's own text) left out.
-const visible = (page, selector = 'body') => page.$eval(selector, (el) => el.innerText).catch(() => '');
-const go = (page, hash) => page.evaluate((x) => { location.hash = x; }, hash);
-const idOf = (t) => t.name.split('/').pop();
-const waitText = (page, selector, re) => page.waitForFunction((sel, src) => new RegExp(src).test(document.querySelector(sel)?.innerText || ''),
-  {}, selector, re.source);
-// Waits until the error flash says something matching `re`; returns its text.
-async function refusal(page, re) {
-  await page.waitForFunction((src) => {
-    const f = document.querySelector('#flash.flash-error:not([hidden])');
-    return f && new RegExp(src).test(f.innerText);
-  }, {}, re.source);
-  return visible(page, '#flash');
-}
 // Clicks as a person does, with the element scrolled to the middle of the
 // screen (not under the message shown at the bottom).
 async function click(page, selector) {

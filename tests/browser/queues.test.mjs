@@ -6,9 +6,8 @@
 // readable on a phone.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {startServer, makeApi, launchBrowser, openPage, signIn, screenshot, text} from './harness.mjs';
+import {startServer, makeApi, launchBrowser, openPage, signIn, screenshot, text, visible} from './harness.mjs';
 
-const visible = (page, selector = 'body') => page.$eval(selector, (el) => el.innerText).catch(() => '');
 
 // Whether the whole placeholder of an input fits in its box.
 function placeholderFits(page, selector) {

@@ -8,12 +8,8 @@
 // ends a suspension by itself and the history says so in Chinese.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {startServer, makeApi, launchBrowser, openPage, signIn, screenshot, text, cspViolations} from './harness.mjs';
+import {startServer, makeApi, launchBrowser, openPage, signIn, screenshot, text, cspViolations, visible, go, idOf} from './harness.mjs';
 
-// Text a person reads, closed <details> (the server's own text) left out.
-const visible = (page, selector = 'body') => page.$eval(selector, (el) => el.innerText).catch(() => '');
-const go = (page, hash) => page.evaluate((x) => { location.hash = x; }, hash);
-const idOf = (t) => t.name.split('/').pop();
 
 // Types a value into a <input type=datetime-local> as a person would pick it.
 async function setDateTime(page, selector, value) {
