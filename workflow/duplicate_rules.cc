@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
@@ -13,25 +12,6 @@ namespace {
 
 using v1::DuplicateCandidate;
 using v1::Ticket;
-
-// Appends the code point `c` as UTF-8.
-void AppendUtf8(uint32_t c, std::string* out) {
-  if (c < 0x80) {
-    out->push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
 
 // The next code point of `s` from `*i` (advanced past it); a byte that
 // starts no valid sequence stands for itself.
@@ -77,18 +57,26 @@ std::string NormalizeAddress(absl::string_view address) {
   std::string out;
   size_t i = 0;
   while (i < address.size()) {
+    const size_t start = i;
     uint32_t c = NextCodePoint(address, &i);
     // Full-width forms of ASCII (！ to ～) as ASCII.
     if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;
     if (IsSeparator(c)) continue;
-    if (c < 0x80) c = absl::ascii_tolower(static_cast<unsigned char>(c));
-    AppendUtf8(c, &out);
+    if (c < 0x80) {
+      out.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+    } else {
+      out.append(address.data() + start, i - start);  // as it was written
+    }
   }
   return out;
 }
 
+namespace {
+
+// The ways `candidate` matches `ticket` (whose address, normalized, is
+// `address`), strongest first; empty when it is no candidate.
 std::vector<DuplicateCandidate::Match> DuplicateMatches(
-    const Ticket& ticket, const Ticket& candidate) {
+    const Ticket& ticket, const std::string& address, const Ticket& candidate) {
   std::vector<DuplicateCandidate::Match> matches;
   if (candidate.name() == ticket.name() || !candidate.merged_into().empty() ||
       !candidate.closed_by_final_answer().empty()) {
@@ -102,7 +90,6 @@ std::vector<DuplicateCandidate::Match> DuplicateMatches(
       ticket.caller_phone() == candidate.caller_phone()) {
     matches.push_back(DuplicateCandidate::SAME_CALLER_PHONE);
   }
-  const std::string address = NormalizeAddress(ticket.address());
   if (!address.empty() && address == NormalizeAddress(candidate.address())) {
     matches.push_back(DuplicateCandidate::SAME_ADDRESS);
   }
@@ -111,6 +98,8 @@ std::vector<DuplicateCandidate::Match> DuplicateMatches(
   }
   return matches;
 }
+
+}  // namespace
 
 DuplicateWindow DuplicateWindowOf(const Ticket& ticket, int window_days) {
   const absl::Time received = FromProtoTime(ticket.received_at());
@@ -122,10 +111,11 @@ std::vector<DuplicateCandidate> RankDuplicates(
     const Ticket& ticket, const std::vector<Ticket>& tickets, int limit) {
   std::vector<DuplicateCandidate> found;
   absl::flat_hash_set<std::string> named;
+  const std::string address = NormalizeAddress(ticket.address());
   for (const Ticket& candidate : tickets) {
     if (!named.insert(candidate.name()).second) continue;
     std::vector<DuplicateCandidate::Match> matches =
-        DuplicateMatches(ticket, candidate);
+        DuplicateMatches(ticket, address, candidate);
     if (matches.empty()) continue;
     DuplicateCandidate& c = found.emplace_back();
     *c.mutable_ticket() = candidate;

@@ -28,11 +28,6 @@ namespace hotline {
 // letters as ASCII ("城关镇 幸福路１２号，" and "城关镇幸福路12号" are one).
 std::string NormalizeAddress(absl::string_view address);
 
-// The ways `candidate` matches `ticket`, strongest first; empty when it is
-// no candidate.
-std::vector<v1::DuplicateCandidate::Match> DuplicateMatches(
-    const v1::Ticket& ticket, const v1::Ticket& candidate);
-
 // The received times a candidate may have: [start, end].
 struct DuplicateWindow {
   absl::Time start;

@@ -29,17 +29,6 @@ Ticket::State FollowingState(Ticket::State main) {
   return Ticket::MERGED;
 }
 
-// Clears what a reply (its own, or its main's) left on a ticket.
-void ClearReply(Ticket& t) {
-  t.clear_reply_text();
-  t.clear_outcome();
-  t.clear_replied_at();
-  t.clear_reply_due_at();
-  t.clear_closed_at();
-  t.clear_satisfaction();
-  t.clear_closed_by_final_answer();
-}
-
 }  // namespace
 
 absl::Status CheckNotMerged(const Ticket& ticket, absl::string_view method) {

@@ -107,6 +107,16 @@ void FinishStep(const Ticket& before, TicketChange& change) {
   }
 }
 
+void ClearReply(Ticket& t) {
+  t.clear_reply_text();
+  t.clear_outcome();
+  t.clear_replied_at();
+  t.clear_reply_due_at();
+  t.clear_closed_at();
+  t.clear_satisfaction();
+  t.clear_closed_by_final_answer();
+}
+
 void ClearAssignment(Ticket& t) {
   t.clear_ack_due_at();
   t.clear_reply_due_at();
@@ -313,12 +323,9 @@ absl::StatusOr<TicketChange> Reopen(const Ticket& ticket,
       BeginStep(ticket, Event::REOPENED, Ticket::IN_PROGRESS, context);
   Ticket& t = change.ticket;
   // The previous result stays in the history (the REPLIED and CLOSED
-  // events); the ticket shows the work in hand.
-  t.clear_reply_text();
-  t.clear_outcome();
-  t.clear_replied_at();
-  t.clear_closed_at();
-  t.clear_satisfaction();
+  // events); the ticket shows the work in hand, and a new reply deadline
+  // below.
+  ClearReply(t);
   t.set_reopen_count(ticket.reopen_count() + 1);
   // Reopening restarts the department's reply clock; sign-for and return
   // do not apply again (the ticket is already the department's).

@@ -111,6 +111,9 @@ TicketChange BeginStep(const v1::Ticket& ticket, v1::Event::Type type,
 // Clears every deadline and flag of the current assignment (the
 // department and its sign-for time are the caller's).
 void ClearAssignment(v1::Ticket& t);
+// Clears what a reply and a close left on a ticket: the result, its times,
+// the deadline it was judged by, the rating, a final answer's close.
+void ClearReply(v1::Ticket& t);
 // Finishes a change: the event records where the ticket is (and was, when
 // that changed); the ticket's next_due_at is brought up to date.
 void FinishStep(const v1::Ticket& before, TicketChange& change);
