@@ -172,6 +172,10 @@ absl::Status Apply(const Token& field, const Token& op, const Token& value,
     RETURN_IF_ERROR(
         ParseDepartmentName(value.text, "filter: department").status());
     query.department = value.text;
+  } else if (name == "assisting") {
+    RETURN_IF_ERROR(
+        ParseDepartmentName(value.text, "filter: assisting").status());
+    query.assisting_department = value.text;
   } else if (name == "topic") {
     query.topic = value.text;
   } else if (name == "source_id") {
@@ -185,7 +189,8 @@ absl::Status Apply(const Token& field, const Token& op, const Token& value,
   } else {
     return FilterError(field.position,
                        absl::StrCat("unknown field ", QuoteInput(name),
-                                    "; filter on state, department, type, "
+                                    "; filter on state, department, "
+                                    "assisting, type, "
                                     "topic, urgency, source_id, created_by or "
                                     "received_at"));
   }

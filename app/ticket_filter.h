@@ -6,7 +6,9 @@
 //
 // Fields and operators:
 //   state, type, urgency        = an enum name (any case)
-//   department                  = "departments/{id}"
+//   department                  = "departments/{id}" (the lead, 主办)
+//   assisting                   = "departments/{id}" (an assisting
+//                                 department, 协办)
 //   topic, source_id            = a string (quoted when it has spaces)
 //   created_by                  = a principal, e.g. "intake/city-platform"
 //   received_at                 = < <= > >= against an RFC 3339 time

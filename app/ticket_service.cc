@@ -16,6 +16,7 @@
 #include "common/proto_time.h"
 #include "common/status_macros.h"
 #include "storage/store.h"
+#include "workflow/assist_rules.h"
 #include "workflow/extension_rules.h"
 #include "workflow/return_review_rules.h"
 #include "workflow/scope.h"
@@ -42,7 +43,17 @@ absl::StatusOr<std::optional<std::string>> CheckCreateTicket(
   RETURN_IF_ERROR(ValidateNewTicket(request.ticket(), now));
   RETURN_IF_ERROR(CheckOptionalText(request.request_id(), "request_id",
                                     kMaxRequestIdChars));
-  if (request.dispatch_to().empty()) return std::nullopt;
+  if (request.dispatch_to().empty()) {
+    if (!request.assisting_departments().empty()) {
+      return InvalidFieldError(
+          "assisting_departments",
+          "assisting_departments (协办) go with dispatch_to (the lead, 主办); "
+          "name the lead too, or dispatch the ticket later");
+    }
+    return std::nullopt;
+  }
+  RETURN_IF_ERROR(CheckAssistingDepartments(request.assisting_departments(),
+                                            request.dispatch_to()));
   return ParseDepartmentName(request.dispatch_to(), "dispatch_to");
 }
 
@@ -50,12 +61,17 @@ absl::Status CheckDispatchTicket(const v1::DispatchTicketRequest& request) {
   RETURN_IF_ERROR(
       ParseDepartmentName(request.department(), "department").status());
   RETURN_IF_ERROR(CheckOptionalText(request.note(), "note", kMaxReasonChars));
+  RETURN_IF_ERROR(CheckAssistingDepartments(request.assisting_departments(),
+                                            request.department()));
   return CheckEtagSyntax(request.etag());
 }
 
 absl::Status CheckReplyTicket(const v1::ReplyTicketRequest& request) {
   RETURN_IF_ERROR(CheckRequiredLongText(request.reply_text(), "reply_text"));
   RETURN_IF_ERROR(CheckOutcome(request.outcome(), "outcome"));
+  RETURN_IF_ERROR(CheckOptionalText(request.missing_opinions_reason(),
+                                    "missing_opinions_reason",
+                                    kMaxReasonChars));
   return CheckEtagSyntax(request.etag());
 }
 
@@ -63,6 +79,8 @@ absl::Status CheckCloseTicket(const v1::CloseTicketRequest& request) {
   RETURN_IF_ERROR(CheckSatisfaction(request.satisfaction(), "satisfaction"));
   return CheckEtagSyntax(request.etag());
 }
+
+}  // namespace
 
 // The department to dispatch to (`name`, well-formed) must exist: checked
 // in the plan, so that the check and the dispatch see the same database.
@@ -80,7 +98,6 @@ absl::Status CheckDepartmentExists(storage::Store& store,
   return absl::OkStatus();
 }
 
-}  // namespace
 
 void TicketService::Step(const Principal& principal, TicketAction action,
                          const std::string& name,
@@ -166,6 +183,10 @@ absl::StatusOr<Planned<v1::Ticket>> TicketService::PlanCreate(
     RETURN_IF_ERROR(CheckDepartmentExists(*store_, request.dispatch_to(),
                                           "dispatch_to: department"));
   }
+  for (const std::string& assisting : request.assisting_departments()) {
+    RETURN_IF_ERROR(CheckDepartmentExists(*store_, assisting,
+                                          "assisting_departments: department"));
+  }
   const ActionContext context{principal, clock_->Now()};
   ASSIGN_OR_RETURN(v1::Ticket ticket,
                    PlanNewTicket(request, context, &planned.changes));
@@ -185,9 +206,12 @@ absl::StatusOr<v1::Ticket> TicketService::PlanNewTicket(
   TicketChanges changes(store_, policies_->calendar().zone(), change_set);
   RETURN_IF_ERROR(changes.AddNew(&created.ticket, &created.event));
   if (request.dispatch_to().empty()) return created.ticket;
-  ASSIGN_OR_RETURN(TicketChange dispatched,
-                   Dispatch(created.ticket, request.dispatch_to(), "", "",
-                            context, policies_->CurrentRules()));
+  ASSIGN_OR_RETURN(
+      TicketChange dispatched,
+      DispatchWithAssists(created.ticket, request.dispatch_to(),
+                          {request.assisting_departments().begin(),
+                           request.assisting_departments().end()},
+                          "", "", context, policies_->CurrentRules()));
   changes.AddVersion(created.ticket, &dispatched.ticket);
   changes.AddEvent(dispatched.event);
   return dispatched.ticket;
@@ -204,8 +228,16 @@ void TicketService::DispatchTicket(const Principal& principal,
           const ActionContext& context) -> absl::StatusOr<TicketChange> {
         RETURN_IF_ERROR(
             CheckDepartmentExists(store, request.department(), "department"));
-        return Dispatch(ticket, request.department(), request.note(),
-                        request.etag(), context, policies_->CurrentRules());
+        for (const std::string& assisting : request.assisting_departments()) {
+          RETURN_IF_ERROR(CheckDepartmentExists(
+              store, assisting, "assisting_departments: department"));
+        }
+        return DispatchWithAssists(
+            ticket, request.department(),
+            {request.assisting_departments().begin(),
+             request.assisting_departments().end()},
+            request.note(), request.etag(), context,
+            policies_->CurrentRules());
       },
       std::move(done));
 }
@@ -245,7 +277,8 @@ void TicketService::ReplyTicket(const Principal& principal,
       [request](storage::Store&, const v1::Ticket& ticket,
                 const ActionContext& context) {
         return Reply(ticket, request.reply_text(), request.outcome(),
-                     request.etag(), context);
+                     request.etag(), context,
+                     request.missing_opinions_reason());
       },
       std::move(done));
 }
@@ -364,12 +397,22 @@ absl::StatusOr<v1::ListTicketsResponse> TicketService::ListTickets(
   ASSIGN_OR_RETURN(query.after_id,
                    DecodeNumberPageToken(request.page_token(), page_scope));
   RETURN_IF_ERROR(AuthorizeAction(principal, TicketAction::kView));
-  // Departments and intake list only their own tickets, whatever the filter.
-  ASSIGN_OR_RETURN(Scope visible, ScopeFor(principal, ScopedRead::kTickets,
-                                           query.department.value_or(""),
-                                           query.created_by.value_or("")));
-  query.department = visible.department;
-  query.created_by = visible.created_by;
+  // Departments and intake list only their own tickets, whatever the filter:
+  // a department those it leads, or with `assisting` those it assists.
+  if (query.assisting_department) {
+    ASSIGN_OR_RETURN(Scope visible,
+                     ScopeFor(principal, ScopedRead::kTickets,
+                              *query.assisting_department,
+                              query.created_by.value_or("")));
+    query.assisting_department = visible.department;
+    query.created_by = visible.created_by;
+  } else {
+    ASSIGN_OR_RETURN(Scope visible, ScopeFor(principal, ScopedRead::kTickets,
+                                             query.department.value_or(""),
+                                             query.created_by.value_or("")));
+    query.department = visible.department;
+    query.created_by = visible.created_by;
+  }
   // One row more than asked tells whether another page follows.
   query.limit = page_size + 1;
   ASSIGN_OR_RETURN(std::vector<v1::Ticket> tickets,

@@ -102,6 +102,24 @@ class TicketService final {
                           const v1::CloseByFinalAnswerRequest& request,
                           TicketDone done);
 
+  // Assisting departments (协办), in assist_steps.cc: the bureau adds or
+  // removes one; the assisting department signs for, returns or answers
+  // its own part.
+  void AddAssistingDepartment(
+      const Principal& principal,
+      const v1::AddAssistingDepartmentRequest& request, TicketDone done);
+  void RemoveAssistingDepartment(
+      const Principal& principal,
+      const v1::RemoveAssistingDepartmentRequest& request, TicketDone done);
+  void AcknowledgeAssist(const Principal& principal,
+                         const v1::AcknowledgeAssistRequest& request,
+                         TicketDone done);
+  void ReturnAssist(const Principal& principal,
+                    const v1::ReturnAssistRequest& request, TicketDone done);
+  void SubmitAssistOpinion(const Principal& principal,
+                           const v1::SubmitAssistOpinionRequest& request,
+                           TicketDone done);
+
   // Merged duplicates (并单) and links (关联), in merge_steps.cc.
   void MergeTicket(const Principal& principal,
                    const v1::MergeTicketRequest& request, TicketDone done);

@@ -47,6 +47,14 @@ absl::StatusOr<Planned<v1::Ticket>> PlanTicketStep(
     const ActionContext& context, TicketAction action, int64_t id,
     const std::string& name, const StepRule& rule);
 
+// The department `name` (well-formed, "departments/{id}") must exist:
+// checked in the plan, so that the check and the step see the same
+// database. `what` names it in NOT_FOUND ("department", "dispatch_to:
+// department").
+absl::Status CheckDepartmentExists(storage::Store& store,
+                                   const std::string& name,
+                                   absl::string_view what);
+
 // A step's rule on two tickets: the one named and `other` (a merge's main,
 // a link's other end), both settled as above.
 using PairRule = std::function<absl::StatusOr<TicketPairChange>(

@@ -44,7 +44,11 @@ std::optional<bool> FeedTakes(const storage::EventFeedQuery& query,
   }
   if (query.department) {
     return event.department() == *query.department ||
-           event.previous_department() == *query.department;
+           event.previous_department() == *query.department ||
+           event.assist_department() == *query.department ||
+           std::find(event.assisting_departments().begin(),
+                     event.assisting_departments().end(),
+                     *query.department) != event.assisting_departments().end();
   }
   if (query.created_by) return std::nullopt;
   return true;

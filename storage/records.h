@@ -42,6 +42,8 @@ struct TicketQuery {
   std::optional<v1::Ticket::Urgency> urgency;
   std::optional<std::string> source_id;
   std::optional<std::string> created_by;  // a principal, "intake/{id}"
+  // Tickets this department assists (协办: an active part).
+  std::optional<std::string> assisting_department;
   // Inclusive bounds on received_at, in UTC microseconds.
   std::optional<int64_t> received_from_micros;
   std::optional<int64_t> received_until_micros;
@@ -77,7 +79,8 @@ struct DailyReportQuery {
 struct EventFeedQuery {
   int64_t after_seq = 0;
   // Events of tickets this department holds or held at the event
-  // (department or previous_department).
+  // (department or previous_department), or assists (协办) at the event
+  // (assisting_departments or assist_department).
   std::optional<std::string> department;
   std::optional<int64_t> ticket_id;
   // Events of tickets created by this principal.

@@ -29,7 +29,8 @@ constexpr const char* kTables[] = {
     "departments", "tokens",           "cards",
     "policies",    "daily_reports",    "daily_obligations",
     "stat_counts", "stat_day_changes", "stat_log",
-    "stat_meta",   "settings",         "request_outcomes"};
+    "stat_meta",   "settings",         "request_outcomes",
+    "ticket_assists", "event_assists"};
 
 // PostgreSQL's own tables, which are not copied but set afterwards.
 constexpr const char* kPostgresOnly[] = {"hotline_schema", "feed_head",

@@ -8,6 +8,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "tools/resource_format.h"
 
 namespace hotline::cli {
@@ -111,6 +113,16 @@ std::string TicketName(const std::string& text) {
 }
 std::string DepartmentName(const std::string& text) {
   return absl::StartsWith(text, "departments/") ? text : "departments/" + text;
+}
+std::vector<std::string> AssistList(const Args& args) {
+  std::vector<std::string> names;
+  if (!args.Has("assist")) return names;
+  for (absl::string_view part :
+       absl::StrSplit(args.Get("assist"), ',', absl::SkipWhitespace())) {
+    names.push_back(
+        DepartmentName(std::string(absl::StripAsciiWhitespace(part))));
+  }
+  return names;
 }
 std::string TokenName(const std::string& text) {
   return absl::StartsWith(text, "tokens/") ? text : "tokens/" + text;

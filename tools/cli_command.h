@@ -53,6 +53,9 @@ int UsageError(const Command& command, const std::string& message);
 // full names pass through. ShortDepartment is the reverse for display.
 std::string TicketName(const std::string& text);
 std::string DepartmentName(const std::string& text);
+// The departments of --assist ("transport,market" or full names), as
+// "departments/{id}"; none when the option is absent.
+std::vector<std::string> AssistList(const Args& args);
 std::string TokenName(const std::string& text);
 std::string ShortDepartment(const std::string& name);
 
@@ -120,6 +123,7 @@ int PrintTicket(Context& context, const absl::StatusOr<v1::Ticket>& ticket);
 void AddTicketCommands(std::vector<Command>* commands);
 void AddReviewCommands(std::vector<Command>* commands);
 void AddMergeCommands(std::vector<Command>* commands);
+void AddAssistCommands(std::vector<Command>* commands);
 void AddAdminCommands(std::vector<Command>* commands);
 void AddOversightCommands(std::vector<Command>* commands);
 void AddReportCommands(std::vector<Command>* commands);

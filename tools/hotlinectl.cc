@@ -29,6 +29,7 @@ std::vector<Command> Commands() {
   AddTicketCommands(&commands);
   AddReviewCommands(&commands);
   AddMergeCommands(&commands);
+  AddAssistCommands(&commands);
   AddOversightCommands(&commands);
   AddReportCommands(&commands);
   AddAdminCommands(&commands);

@@ -86,6 +86,17 @@ std::vector<std::string> CsvCells(const std::string& scope,
   cells.push_back(absl::StrCat(f.refused_returns()));
   cells.push_back(absl::StrCat(f.closed_by_final_answer()));
   cells.push_back(absl::StrCat(f.merged()));
+  // Assisting departments (协办).
+  for (int64_t n : {f.assists(), f.assist_opinions(), f.assist_opinions_on_time(),
+                    f.assist_overdue()}) {
+    cells.push_back(absl::StrCat(n));
+  }
+  cells.push_back(percent(f.has_assist_on_time_rate_permille(),
+                          f.assist_on_time_rate_permille()));
+  for (int64_t n : {f.assists_returned(), f.assist_yellow_cards(),
+                    f.assist_red_cards()}) {
+    cells.push_back(absl::StrCat(n));
+  }
   return cells;
 }
 
@@ -105,6 +116,25 @@ std::string CsvField(const std::string& text) {
                       absl::StrReplaceAll(text, {{"\"", "\"\""}}), "\"");
 }
 
+// A department's assisting figures (协办), only when it has any, so that a
+// period without them reads as it always has: ",协办N件,按时反馈率X%"
+// with ",协办黄牌N件" / ",协办红牌N件" when such cards fell.
+std::string AssistsZh(const v1::Figures& f) {
+  if (f.assists() + f.assists_returned() == 0) return "";
+  std::string text = absl::StrCat(
+      ",协办", f.assists(), "件,协办按时反馈率",
+      f.has_assist_on_time_rate_permille()
+          ? PermilleText(f.assist_on_time_rate_permille())
+          : "—");
+  if (f.assist_yellow_cards() > 0) {
+    absl::StrAppend(&text, ",协办黄牌", f.assist_yellow_cards(), "件");
+  }
+  if (f.assist_red_cards() > 0) {
+    absl::StrAppend(&text, ",协办红牌", f.assist_red_cards(), "件");
+  }
+  return text;
+}
+
 // The tickets neither replied nor pending, each clause only when there are
 // any, so that a period without them reads as it always has: ",挂起N件"
 // (suspended, 挂起), ",以最终答复办结N件" (closed by a final answer),
@@ -117,6 +147,19 @@ std::string NotPendingZh(const v1::Figures& f) {
   }
   if (f.merged() > 0) absl::StrAppend(&text, ",并单", f.merged(), "件");
   return text;
+}
+
+// The assisting figures (协办) in one line: parts, opinions on time of those
+// due, the rate, returned parts, cards.
+std::string AssistsLine(const v1::Figures& f) {
+  return absl::StrCat(
+      f.assists(), ", opinions on time ", f.assist_opinions_on_time(), " / ",
+      f.assist_opinions() + f.assist_overdue(), " (",
+      f.has_assist_on_time_rate_permille()
+          ? PermilleText(f.assist_on_time_rate_permille())
+          : "-",
+      "), returned ", f.assists_returned(), ", cards ", f.assist_yellow_cards(),
+      " yellow / ", f.assist_red_cards(), " red");
 }
 
 std::string CsvLine(const std::vector<std::string>& cells) {
@@ -168,15 +211,27 @@ std::string ReportTable(const v1::Statistics& s, bool per_day) {
       {"daily reports given / owed",
        absl::StrCat(t.reports_given(), " / ", t.reports_owed(), " (",
                     FormatPermille(t, true), ")")},
+      {"assisting parts (协办)", AssistsLine(t)},
   });
   Table departments({"DEPARTMENT", "RECEIVED", "FORWARDED", "REPLIED",
                      "ON TIME", "PENDING", "OVERDUE", "YELLOW", "RED",
-                     "ON-TIME RATE", "REPORTS"});
+                     "ON-TIME RATE", "REPORTS", "ASSISTS"});
   for (const auto& row : s.departments()) {
     const v1::Figures& f = row.figures();
     std::vector<std::string> cells = WithCounts({DepartmentLabel(row)}, f);
     cells.push_back(FormatPermille(f, false));
     cells.push_back(absl::StrCat(f.reports_given(), "/", f.reports_owed()));
+    // 协办: parts, opinions on time / due, cards.
+    cells.push_back(
+        f.assists() + f.assists_returned() == 0
+            ? "-"
+            : absl::StrCat(f.assists(), " (", f.assist_opinions_on_time(), "/",
+                           f.assist_opinions() + f.assist_overdue(),
+                           f.assist_yellow_cards() + f.assist_red_cards() > 0
+                               ? absl::StrCat(", ", f.assist_yellow_cards(),
+                                              "Y", f.assist_red_cards(), "R")
+                               : "",
+                           ")"));
     departments.AddRow(std::move(cells));
   }
   absl::StrAppend(&out, "\n", departments.Render());
@@ -223,7 +278,15 @@ std::string ReportCsv(const v1::Statistics& s) {
                              "suspended",
                              "refused_returns",
                              "closed_by_final_answer",
-                             "merged"});
+                             "merged",
+                             "assists",
+                             "assist_opinions",
+                             "assist_opinions_on_time",
+                             "assist_overdue",
+                             "assist_on_time_rate_percent",
+                             "assists_returned",
+                             "assist_yellow_cards",
+                             "assist_red_cards"});
   absl::StrAppend(&out, CsvLine(CsvCells("total", TheFilter(s), s.total())));
   for (const auto& row : s.departments()) {
     absl::StrAppend(
@@ -285,7 +348,7 @@ std::string ReportZh(const v1::Statistics& s) {
         ",按时办结率",
         f.has_on_time_rate_permille() ? PermilleText(f.on_time_rate_permille())
                                       : "—",
-        "。\n");
+        AssistsZh(f), "。\n");
   }
   return out;
 }

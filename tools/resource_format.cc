@@ -35,6 +35,23 @@ std::string MergedTickets(const v1::Ticket& ticket) {
   return absl::StrJoin(merged, ", ");
 }
 
+// The assisting departments (协办), each with where its part stands.
+std::string Assists(const v1::Ticket& ticket) {
+  std::vector<std::string> parts;
+  for (const v1::Assist& a : ticket.assists()) {
+    std::string part = absl::StrCat(ShortDepartment(a.department()), " ",
+                                    v1::Assist::State_Name(a.state()));
+    if (a.state() == v1::Assist::DISPATCHED ||
+        a.state() == v1::Assist::ACKNOWLEDGED) {
+      absl::StrAppend(&part, ", opinion due ", FormatTime(a.opinion_due_at()));
+    }
+    if (!a.opinion().empty()) absl::StrAppend(&part, ": ", a.opinion());
+    if (!a.end_reason().empty()) absl::StrAppend(&part, ": ", a.end_reason());
+    parts.push_back(std::move(part));
+  }
+  return absl::StrJoin(parts, "; ");
+}
+
 // The tickets linked to this one (关联).
 std::string Links(const v1::Ticket& ticket) {
   std::vector<std::string> links;
@@ -220,9 +237,11 @@ std::string TicketDetails(const v1::Ticket& t) {
            : absl::StrCat(t.merged_into(), " (", t.merge().reason(), ")")},
       {"duplicates", MergedTickets(t)},
       {"linked to", Links(t)},
+      {"assisting (协办)", Assists(t)},
       {"replied", FormatTime(t.replied_at())},
       {"outcome", t.outcome() ? v1::Ticket::Outcome_Name(t.outcome()) : ""},
       {"reply", t.reply_text()},
+      {"replied without opinions", t.missing_opinions_reason()},
       {"closed", FormatTime(t.closed_at())},
       {"satisfaction",
        t.satisfaction() ? v1::Ticket::Satisfaction_Name(t.satisfaction()) : ""},

@@ -50,6 +50,9 @@ int RunTicketCreate(Context& context, const Args& args,
   if (args.Has("dispatch_to")) {
     request.set_dispatch_to(DepartmentName(args.Get("dispatch_to")));
   }
+  for (const std::string& department : AssistList(args)) {
+    request.add_assisting_departments(department);
+  }
   request.set_request_id(args.Get("request_id"));
   return PrintTicket(context, context.client->CreateTicket(request));
 }
@@ -164,14 +167,15 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
        "--urgency normal|urgent|critical, --topic, --title, --content, "
        "--address, --caller, --phone, --confidential, --source_id, "
        "--duplicate_of SOURCE_ID (the platform marks it a repeat of that "
-       "ticket), --received_at RFC3339, --dispatch_to DEPARTMENT, "
+       "ticket), --received_at RFC3339, --dispatch_to DEPARTMENT, --assist "
+       "DEPARTMENT,... (assisting departments, 协办, with --dispatch_to), "
        "--request_id.\n"
        "Example:\n  hotlinectl ticket create --type complaint --topic 噪音 "
        "--title \"工地夜间施工\" --content \"每晚十点后仍在施工\" "
        "--dispatch_to housing",
        {"type", "urgency", "topic", "title", "content", "address", "caller",
         "phone", "source_id", "duplicate_of", "received_at", "dispatch_to",
-        "request_id"},
+        "assist", "request_id"},
        {"confidential"},
        0,
        0,
@@ -196,7 +200,8 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
        "list the tickets you may see, optionally filtered",
        "ticket list [--filter EXPR] [--page_size N] [--page_token T] [--all]",
        "Lists tickets you may see, oldest first. Filter fields: state, "
-       "department, type, topic, urgency, source_id, created_by (=) and "
+       "department, assisting, type, topic, urgency, source_id, created_by "
+       "(=) and "
        "received_at (< <= > >=), joined by AND.\nExample:\n  hotlinectl "
        "ticket list --filter 'state = IN_PROGRESS AND department = "
        "\"departments/housing\"' --all",
@@ -209,10 +214,12 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
       {"ticket dispatch",
        "assign or reassign a ticket to a department (bureau)",
        "ticket dispatch TICKET DEPARTMENT [--note TEXT] "
-       "[--etag E]",
-       "Assigns or reassigns a ticket to a department (bureau only).\n"
-       "Example:\n  hotlinectl ticket dispatch 7 housing --note 请尽快核实",
-       {"note", "etag"},
+       "[--assist DEPARTMENT,...] [--etag E]",
+       "Assigns or reassigns a ticket to a department, the lead (主办), "
+       "with --assist the assisting departments (协办) (bureau only).\n"
+       "Example:\n  hotlinectl ticket dispatch 7 housing --note 请尽快核实 "
+       "--assist transport,market",
+       {"note", "assist", "etag"},
        {},
        2,
        2,
@@ -221,6 +228,9 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
          request.set_name(TicketName(w[0]));
          request.set_department(DepartmentName(w[1]));
          request.set_note(args.Get("note"));
+         for (const std::string& department : AssistList(args)) {
+           request.add_assisting_departments(department);
+         }
          request.set_etag(args.Get("etag"));
          return PrintTicket(c, c.client->DispatchTicket(request));
        }});
@@ -260,11 +270,15 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
   commands.push_back(
       {"ticket reply",
        "reply with the result (department)",
-       "ticket reply TICKET --outcome OUTCOME --text TEXT [--etag E]",
-       "Replies with the result (its department). OUTCOME: resolved, "
-       "explained, not_resolvable, not_our_remit.\nExample:\n  hotlinectl "
-       "ticket reply 7 --outcome resolved --text 已责令停工整改",
-       {"outcome", "text", "etag"},
+       "ticket reply TICKET --outcome OUTCOME --text TEXT "
+       "[--missing_opinions_reason TEXT] [--etag E]",
+       "Replies with the result (its lead department). OUTCOME: resolved, "
+       "explained, not_resolvable, not_our_remit. While an assisting "
+       "department's opinion (协办意见) is missing, "
+       "--missing_opinions_reason says why the lead replies without "
+       "it.\nExample:\n  hotlinectl ticket reply 7 --outcome resolved --text "
+       "已责令停工整改",
+       {"outcome", "text", "missing_opinions_reason", "etag"},
        {},
        1,
        1,
@@ -278,6 +292,8 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
          request.set_name(TicketName(w[0]));
          request.set_outcome(*outcome);
          request.set_reply_text(args.Get("text"));
+         request.set_missing_opinions_reason(
+             args.Get("missing_opinions_reason"));
          request.set_etag(args.Get("etag"));
          return PrintTicket(c, c.client->ReplyTicket(request));
        }});

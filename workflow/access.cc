@@ -55,6 +55,10 @@ absl::string_view ActionName(TicketAction action) {
       return "UnmergeTicket";
     case TicketAction::kLink:
       return "LinkTickets or UnlinkTickets";
+    case TicketAction::kAssign:
+      return "AddAssistingDepartment or RemoveAssistingDepartment";
+    case TicketAction::kAssistPart:
+      return "AcknowledgeAssist, ReturnAssist or SubmitAssistOpinion";
   }
   return "unknown action";
 }
@@ -63,7 +67,8 @@ absl::Status AuthorizeAction(const Principal& principal, TicketAction action) {
   bool allowed = false;
   switch (principal.kind) {
     case Principal::Kind::kBureau:
-      allowed = true;
+      // An assisting part is the assisting department's own.
+      allowed = action != TicketAction::kAssistPart;
       break;
     case Principal::Kind::kDepartment:
       allowed = action == TicketAction::kView ||
@@ -74,7 +79,8 @@ absl::Status AuthorizeAction(const Principal& principal, TicketAction action) {
                 action == TicketAction::kRequestSuspension ||
                 action == TicketAction::kResume ||
                 action == TicketAction::kSubmitFinalAnswer ||
-                action == TicketAction::kDailyReport;
+                action == TicketAction::kDailyReport ||
+                action == TicketAction::kAssistPart;
       break;
     case Principal::Kind::kIntake:
       allowed =
@@ -84,7 +90,10 @@ absl::Status AuthorizeAction(const Principal& principal, TicketAction action) {
   if (allowed) return absl::OkStatus();
   return WithReason(absl::PermissionDeniedError(absl::StrCat(
                         principal.ToString(), " may not call ",
-                        ActionName(action), "; only the bureau may")),
+                        ActionName(action),
+                        action == TicketAction::kAssistPart
+                            ? "; only an assisting department (协办) may"
+                            : "; only the bureau may")),
                     v1::ROLE_NOT_ALLOWED,
                     {{"principal", principal.ToString()},
                      {"method", std::string(ActionName(action))}});
@@ -101,7 +110,27 @@ absl::Status AuthorizeOnTicket(const Principal& principal, TicketAction action,
   // The same line as every list (scope.h).
   absl::StatusOr<Scope> scope = ScopeFor(principal, ScopedRead::kTickets, "");
   if (scope.ok() && ticket != nullptr && InScope(*scope, *ticket)) {
-    return absl::OkStatus();
+    if (principal.kind != Principal::Kind::kDepartment ||
+        action == TicketAction::kView) {
+      return absl::OkStatus();
+    }
+    // A department that sees the ticket is its lead or assists it; each
+    // acts only in its own role.
+    const bool lead = ticket->department() == principal.DepartmentName();
+    if (lead != (action == TicketAction::kAssistPart)) {
+      return absl::OkStatus();
+    }
+    return WithReason(
+        absl::PermissionDeniedError(absl::StrCat(
+            principal.ToString(),
+            lead ? " is the lead department (主办) of " : " only assists (协办) ",
+            ticket_name, "; ",
+            lead ? "the assisting steps are the assisting departments'"
+                 : absl::StrCat("only the lead department may call ",
+                                ActionName(action)))),
+        v1::NOT_YOURS,
+        {{"principal", principal.ToString()},
+         {"resource", std::string(ticket_name)}});
   }
   return WithReason(
       absl::PermissionDeniedError(absl::StrCat(
@@ -131,6 +160,12 @@ std::optional<v1::Event> EventViewFor(const Principal& principal,
   if (principal.kind != Principal::Kind::kDepartment) return event;
   const std::string own = principal.DepartmentName();
   if (event.department() == own) return event;
+  // An assisting department (协办) sees its tickets' events whole, and the
+  // one that ends its part.
+  for (const std::string& assisting : event.assisting_departments()) {
+    if (assisting == own) return event;
+  }
+  if (event.assist_department() == own) return event;
   if (event.previous_department() != own) return std::nullopt;
   event.clear_department();
   event.clear_reason();

@@ -3,7 +3,9 @@
 //   department  view, acknowledge (签收), return (退单), reply, ask for an
 //               extension (延期) or a suspension (挂起), resume a suspended
 //               ticket, give a final answer (最终答复) and report daily
-//               (一日一报) on tickets currently assigned to it, and nothing
+//               (一日一报) on tickets currently assigned to it (the lead,
+//               主办); view, and work on its own part (sign for, return,
+//               give its opinion) of tickets it assists (协办); nothing
 //               else;
 //   intake      create tickets, and view the tickets it created.
 // Lists, statistics and the change feed follow the same lines (scope.h;
@@ -51,6 +53,10 @@ enum class TicketAction {
   kMerge,
   kUnmerge,
   kLink,
+  // The bureau adds or removes an assisting department (协办).
+  kAssign,
+  // An assisting department's own part: sign for, return, opinion.
+  kAssistPart,
 };
 
 // The method name a person would recognise, e.g. "AcknowledgeTicket".

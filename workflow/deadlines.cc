@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/proto_time.h"
+#include "workflow/assist_rules.h"
 
 namespace hotline {
 namespace {
@@ -91,7 +92,7 @@ absl::Time NextDue(const v1::Ticket& ticket) {
            ticket.reply_overdue() && !ticket.long_overdue());
   consider(ticket.daily_report_due_at(),
            ticket.state() == v1::Ticket::IN_PROGRESS);
-  return next;
+  return std::min(next, NextAssistDue(ticket));
 }
 
 }  // namespace hotline

@@ -7,6 +7,7 @@
 #include "common/error_details.h"
 #include "common/proto_time.h"
 #include "common/status_macros.h"
+#include "workflow/assist_rules.h"
 
 namespace hotline {
 namespace {
@@ -88,6 +89,13 @@ absl::StatusOr<TicketPairChange> Merge(const Ticket& ticket, const Ticket& main,
   t.clear_acknowledged_at();
   t.clear_pending_return();
   ClearAssignment(t);
+  // Its assisting parts (协办) end: the main's departments handle it.
+  for (v1::Assist& part : *t.mutable_assists()) {
+    if (!IsActiveAssist(part)) continue;
+    part.set_state(v1::Assist::REMOVED);
+    part.set_end_reason(absl::StrCat("merged (并单) into ", main.name()));
+    *part.mutable_end_time() = ToProtoTime(context.now);
+  }
   pair.ticket.event.set_reason(std::string(reason));
   pair.ticket.event.set_related_ticket(main.name());
   FinishStep(ticket, pair.ticket);

@@ -37,6 +37,7 @@ v1::Policy DefaultPolicy() {
   policy.set_red_card_working_days(5);
   policy.set_suspension_max_days(180);
   policy.set_duplicate_window_days(30);
+  policy.set_assist_opinion_working_days(5);
   return policy;
 }
 
@@ -72,6 +73,8 @@ absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
        [](v1::Policy& p, int v) { p.set_suspension_max_days(v); }},
       {"duplicate_window_days",
        [](v1::Policy& p, int v) { p.set_duplicate_window_days(v); }},
+      {"assist_opinion_working_days",
+       [](v1::Policy& p, int v) { p.set_assist_opinion_working_days(v); }},
   };
   RETURN_IF_ERROR(
       ForEachDataLine(text, source, [&](absl::string_view line) -> std::string {
@@ -125,6 +128,10 @@ void FillLaterLimits(v1::Policy& policy) {
   }
   if (policy.duplicate_window_days() == 0) {
     policy.set_duplicate_window_days(DefaultPolicy().duplicate_window_days());
+  }
+  if (policy.assist_opinion_working_days() == 0) {
+    policy.set_assist_opinion_working_days(
+        DefaultPolicy().assist_opinion_working_days());
   }
 }
 

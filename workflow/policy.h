@@ -46,7 +46,8 @@ absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
                                        absl::string_view source);
 
 // A policy recorded before a limit existed gets the limit's default (e.g.
-// suspension_max_days 180, duplicate_window_days 30), which is what it
+// suspension_max_days 180, duplicate_window_days 30,
+// assist_opinion_working_days 5), which is what it
 // meant.
 void FillLaterLimits(v1::Policy& policy);
 

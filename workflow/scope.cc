@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"
+#include "workflow/assist_rules.h"
 
 namespace hotline {
 namespace {
@@ -135,7 +136,8 @@ absl::StatusOr<Scope> ScopeFor(const Principal& principal,
 }
 
 bool InScope(const Scope& scope, const v1::Ticket& ticket) {
-  if (scope.department && ticket.department() != *scope.department) {
+  if (scope.department && ticket.department() != *scope.department &&
+      FindActiveAssist(ticket, *scope.department) == nullptr) {
     return false;
   }
   if (scope.created_by && ticket.created_by() != *scope.created_by) {

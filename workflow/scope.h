@@ -64,8 +64,8 @@ absl::StatusOr<Scope> ScopeFor(const Principal& principal,
                                const std::string& requested_department,
                                const StatisticsCut& cut);
 
-// Whether `ticket` lies within `scope` (a ticket a department holds now,
-// or intake created).
+// Whether `ticket` lies within `scope` (a ticket a department holds now or
+// assists (协办, an active part), or intake created).
 bool InScope(const Scope& scope, const v1::Ticket& ticket);
 
 }  // namespace hotline

@@ -16,7 +16,9 @@ const char* const kStatCounterNames[kStatCounterCount] = {
     "dissatisfied",    "yellow_cards",    "red_cards",
     "reports_owed",    "reports_given",   "reports_missed",
     "suspended",       "refused_returns", "closed_by_final_answer",
-    "merged",          "merged_open",
+    "merged",          "merged_open",     "assists",
+    "assist_opinions", "assist_opinions_on_time", "assist_overdue",
+    "assist_yellow_cards", "assist_red_cards", "assists_returned",
 };
 
 StatVector& StatVector::operator+=(const StatVector& other) {
@@ -49,6 +51,58 @@ int64_t DayOf(absl::Time at, absl::TimeZone zone) {
 
 bool Replied(const Ticket& t) {
   return t.state() == Ticket::REPLIED || t.state() == Ticket::CLOSED;
+}
+
+std::optional<StatFacts> FactsOf(const std::vector<StatFacts>& all,
+                                 const std::string& department) {
+  for (const StatFacts& facts : all) {
+    if (facts.department == department) return facts;
+  }
+  return std::nullopt;
+}
+
+// The changes of the assisting parts' contributions between two versions
+// of a ticket, one per department whose contribution changed: at the
+// opinion deadline when the change is that it passed (the sweeper marks it
+// later), else at the new update_time.
+void AddAssistChanges(const Ticket& before, const Ticket& after,
+                      absl::TimeZone zone, std::vector<TimedFacts>& changes) {
+  if (before.assists_size() == 0 && after.assists_size() == 0) return;
+  const std::vector<StatFacts> was_all = AssistFacts(before, zone);
+  const std::vector<StatFacts> now_all = AssistFacts(after, zone);
+  std::vector<std::string> departments;
+  for (const auto* all : {&was_all, &now_all}) {
+    for (const StatFacts& facts : *all) {
+      if (std::find(departments.begin(), departments.end(),
+                    facts.department) == departments.end()) {
+        departments.push_back(facts.department);
+      }
+    }
+  }
+  const absl::Time updated = FromProtoTime(after.update_time());
+  for (const std::string& department : departments) {
+    std::optional<StatFacts> was = FactsOf(was_all, department);
+    std::optional<StatFacts> now = FactsOf(now_all, department);
+    if (was && now && was->SameKey(*now) &&
+        (StatVector(was->counts) -= now->counts).IsZero()) {
+      continue;
+    }
+    absl::Time at = updated;
+    const bool became_overdue =
+        now && now->counts[kAssistOverdue] == 1 &&
+        (!was || was->counts[kAssistOverdue] == 0);
+    if (became_overdue) {
+      for (const v1::Assist& part : after.assists()) {
+        if (part.department() == department) {
+          at = std::min(at, FromProtoTime(part.opinion_due_at()));
+        }
+      }
+    }
+    changes.push_back({at, std::move(was), std::move(now)});
+  }
+  std::stable_sort(
+      changes.begin(), changes.end(),
+      [](const TimedFacts& a, const TimedFacts& b) { return a.at < b.at; });
 }
 
 }  // namespace
@@ -98,6 +152,32 @@ StatFacts TicketFacts(const Ticket& t, absl::TimeZone zone) {
   return facts;
 }
 
+std::vector<StatFacts> AssistFacts(const Ticket& t, absl::TimeZone zone) {
+  std::vector<StatFacts> all;
+  for (const v1::Assist& part : t.assists()) {
+    StatFacts facts;
+    facts.department = part.department();
+    facts.type = Ticket::Type_Name(t.type());
+    facts.topic = t.topic();
+    facts.day = DayOf(FromProtoTime(t.received_at()), zone);
+    StatVector& v = facts.counts;
+    const bool given = part.state() == v1::Assist::OPINION_GIVEN;
+    const bool owing = part.state() == v1::Assist::DISPATCHED ||
+                       part.state() == v1::Assist::ACKNOWLEDGED;
+    v[kAssists] = given || owing ? 1 : 0;
+    v[kAssistOpinions] = given ? 1 : 0;
+    v[kAssistOpinionsOnTime] =
+        given && FromProtoTime(part.opinion_time()) <=
+                     FromProtoTime(part.opinion_due_at())
+            ? 1
+            : 0;
+    v[kAssistOverdue] = owing && part.opinion_overdue() ? 1 : 0;
+    v[kAssistsReturned] = part.state() == v1::Assist::RETURNED ? 1 : 0;
+    if (!v.IsZero()) all.push_back(std::move(facts));
+  }
+  return all;
+}
+
 StatFacts ReturnFacts(const Ticket& ticket,
                       const std::string& returning_department,
                       absl::TimeZone zone, StatCounter counter) {
@@ -119,7 +199,12 @@ std::optional<StatFacts> CardFacts(const Card& card, Ticket::Type type,
   facts.type = Ticket::Type_Name(type);
   facts.topic = topic;
   facts.day = DayOf(FromProtoTime(card.issue_time()), zone);
-  facts.counts[card.color() == Card::RED ? kRedCards : kYellowCards] = 1;
+  if (card.assist()) {
+    facts.counts[card.color() == Card::RED ? kAssistRedCards
+                                           : kAssistYellowCards] = 1;
+  } else {
+    facts.counts[card.color() == Card::RED ? kRedCards : kYellowCards] = 1;
+  }
   return facts;
 }
 
@@ -147,6 +232,10 @@ std::vector<TimedFacts> TicketStatChanges(const Ticket* before,
     const absl::Time at = std::min(FromProtoTime(after.received_at()),
                                    FromProtoTime(after.create_time()));
     changes.push_back({at, std::nullopt, std::move(now)});
+    for (StatFacts& part : AssistFacts(after, zone)) {
+      changes.push_back({FromProtoTime(after.update_time()), std::nullopt,
+                         std::move(part)});
+    }
     return changes;
   }
   StatFacts was = TicketFacts(*before, zone);
@@ -180,6 +269,7 @@ std::vector<TimedFacts> TicketStatChanges(const Ticket* before,
   if (!was.SameKey(now) || !(StatVector(was.counts) -= now.counts).IsZero()) {
     changes.push_back({updated, std::move(was), std::move(now)});
   }
+  AddAssistChanges(*before, after, zone, changes);
   return changes;
 }
 

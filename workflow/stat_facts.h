@@ -26,8 +26,17 @@
 // department's return rate is its returns against what it was forwarded.
 // A return the bureau refused (不当退单) contributes refused_returns 1 to the
 // same department, the same way, counted from the refusal.
+// An assisting part (协办, assist_rules.h) contributes to its assisting
+// department, on the day the ticket was received: assists 1 while active
+// (not returned, not removed); assist_opinions 1 once its opinion is in,
+// assist_opinions_on_time 1 if by its deadline; assist_overdue 1 while its
+// opinion deadline has passed without an opinion (counted from the
+// deadline); assists_returned 1 once the department returned it. None of
+// the ticket's own counters changes: the ticket counts once, for its lead.
 // A card contributes yellow or red 1 on the day it was issued, while not
-// revoked. A settled daily-report day contributes reports_owed 1 and one of
+// revoked; a card charged to an assisting department for a late opinion
+// (Card.assist) contributes assist_yellow_cards or assist_red_cards
+// instead. A settled daily-report day contributes reports_owed 1 and one of
 // reports_given / reports_missed on that day.
 //
 // Stateless and thread-safe.
@@ -71,6 +80,15 @@ enum StatCounter {
   // not answered yet (the pending figures leave them out).
   kMerged,
   kMergedOpen,
+  // Added by schema migration 12: assisting parts (协办) and their cards,
+  // counted for the assisting department (AssistFacts).
+  kAssists,
+  kAssistOpinions,
+  kAssistOpinionsOnTime,
+  kAssistOverdue,
+  kAssistYellowCards,
+  kAssistRedCards,
+  kAssistsReturned,
   kStatCounterCount,
 };
 
@@ -109,6 +127,11 @@ struct StatFacts {
 };
 
 StatFacts TicketFacts(const v1::Ticket& ticket, absl::TimeZone zone);
+
+// What the assisting parts of `ticket` contribute, one per department with
+// anything to count.
+std::vector<StatFacts> AssistFacts(const v1::Ticket& ticket,
+                                   absl::TimeZone zone);
 
 // One return of `ticket` by `returning_department` ("departments/{id}"), or
 // with `counter` kRefusedReturns one return of it that the bureau refused.

@@ -73,6 +73,18 @@ v1::Figures MakeFigures(const StatVector& s, int days) {
           FlooredPermille(s[kReportsGiven], s[kReportsOwed])) {
     f.set_report_compliance_permille(*rate);
   }
+  f.set_assists(s[kAssists]);
+  f.set_assist_opinions(s[kAssistOpinions]);
+  f.set_assist_opinions_on_time(s[kAssistOpinionsOnTime]);
+  f.set_assist_overdue(s[kAssistOverdue]);
+  f.set_assists_returned(s[kAssistsReturned]);
+  if (std::optional<int32_t> rate =
+          FlooredPermille(s[kAssistOpinionsOnTime],
+                          s[kAssistOpinions] + s[kAssistOverdue])) {
+    f.set_assist_on_time_rate_permille(*rate);
+  }
+  f.set_assist_yellow_cards(s[kAssistYellowCards]);
+  f.set_assist_red_cards(s[kAssistRedCards]);
   return f;
 }
 

@@ -8,6 +8,7 @@
 #include "common/error_details.h"
 #include "common/proto_time.h"
 #include "common/status_macros.h"
+#include "workflow/assist_rules.h"
 #include "workflow/calendar_coverage.h"
 #include "workflow/daily_report_rules.h"
 
@@ -138,6 +139,7 @@ absl::StatusOr<TicketChange> Resume(const Ticket& ticket,
   move(t.mutable_warning_at());
   move(t.mutable_return_due_at());
   move(t.mutable_red_card_due_at());
+  MoveAssistDeadlines(t, paused, context.now, rules);
   t.clear_suspension();
   *t.mutable_daily_report_due_at() =
       ToProtoTime(FirstDailyReportDue(context.now, *rules.calendar));

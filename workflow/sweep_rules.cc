@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/proto_time.h"
+#include "workflow/assist_rules.h"
 #include "workflow/calendar_coverage.h"
 #include "workflow/daily_report_rules.h"
 #include "workflow/suspension_rules.h"
@@ -30,6 +31,9 @@ Event MakeEvent(const Ticket& ticket, Event::Type type, absl::Time at) {
   event.set_state_before(ticket.state());
   event.set_state_after(ticket.state());
   event.set_department(ticket.department());
+  for (std::string& department : AssistingDepartments(ticket)) {
+    event.add_assisting_departments(std::move(department));
+  }
   return event;
 }
 
@@ -52,6 +56,13 @@ SweepStep CardStep(Ticket& ticket, Card::Color color, absl::Time at,
     ticket.set_red_cards(ticket.red_cards() + 1);
   }
   return step;
+}
+
+// A card of CardStep charged to the assisting department of a part.
+void AssignToPart(SweepStep& card, const std::string& department) {
+  card.card->set_department(department);
+  card.card->set_assist(true);
+  card.event->set_assist_department(department);
 }
 
 }  // namespace
@@ -148,6 +159,50 @@ SweepResult Sweep(const Ticket& ticket, absl::Time now,
         absl::StrCat("still no reply ", rules.policy->red_card_working_days(),
                      " working days after the deadline ",
                      Local(FromProtoTime(t.reply_due_at()), rules))));
+  }
+  // Assisting parts (协办, assist_rules.h): the sign-for deadline, and the
+  // opinion's cards, charged to the assisting department.
+  for (int i = 0; i < t.assists_size(); ++i) {
+    v1::Assist& part = *t.mutable_assists(i);
+    const bool owing = part.state() == v1::Assist::DISPATCHED ||
+                       part.state() == v1::Assist::ACKNOWLEDGED;
+    if (!owing) continue;
+    if (part.state() == v1::Assist::DISPATCHED && !part.ack_overdue() &&
+        due(part.ack_due_at())) {
+      part.set_ack_overdue(true);
+      SweepStep step{
+          MakeEvent(t, Event::ASSIST_ACK_OVERDUE, fell(part.ack_due_at())),
+          std::nullopt, std::nullopt};
+      step.event->set_assist_department(part.department());
+      step.event->set_reason(
+          absl::StrCat("the assisting part (协办) was not signed for by ",
+                       Local(FromProtoTime(part.ack_due_at()), rules)));
+      result.steps.push_back(std::move(step));
+    }
+    if (!part.opinion_overdue() && due(part.opinion_due_at())) {
+      const absl::Time deadline = FromProtoTime(part.opinion_due_at());
+      part.set_opinion_overdue(true);
+      *part.mutable_red_card_due_at() =
+          ToProtoTime(RedCardPoint(deadline, rules));
+      SweepStep card = CardStep(
+          t, Card::YELLOW, fell(part.opinion_due_at()),
+          absl::StrCat("no assisting opinion (协办意见) by the deadline ",
+                       Local(deadline, rules)));
+      AssignToPart(card, part.department());
+      result.steps.push_back(std::move(card));
+    }
+    if (part.opinion_overdue() && !part.long_overdue() &&
+        due(part.red_card_due_at())) {
+      part.set_long_overdue(true);
+      SweepStep card = CardStep(
+          t, Card::RED, fell(part.red_card_due_at()),
+          absl::StrCat("still no assisting opinion (协办意见) ",
+                       rules.policy->red_card_working_days(),
+                       " working days after the deadline ",
+                       Local(FromProtoTime(part.opinion_due_at()), rules)));
+      AssignToPart(card, part.department());
+      result.steps.push_back(std::move(card));
+    }
   }
   // Daily reports: settle every working day that has ended.
   while (t.state() == Ticket::IN_PROGRESS && due(t.daily_report_due_at())) {

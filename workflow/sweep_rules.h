@@ -9,6 +9,10 @@
 //                   card falls at the rejection);
 //   red card        once red_card_due_at (set with the yellow card) passes
 //                   with still no reply;
+//   assisting part  (协办, assist_rules.h) an event once its sign-for
+//                   deadline passes unsigned; a yellow card to the
+//                   assisting department once its opinion deadline passes
+//                   without an opinion, a red card at its red-card point;
 //   suspension end  a SUSPENDED ticket resumes at its approved end
 //                   (suspension_rules.h): that step alone, its ticket's
 //                   update_time the resumption; the next sweep applies the

@@ -9,6 +9,7 @@
 #include "common/error_details.h"
 #include "common/proto_time.h"
 #include "common/status_macros.h"
+#include "workflow/assist_rules.h"
 #include "workflow/calendar_coverage.h"
 #include "workflow/daily_report_rules.h"
 #include "workflow/return_review_rules.h"
@@ -96,6 +97,10 @@ void FinishStep(const Ticket& before, TicketChange& change) {
     change.ticket.clear_deadlines_provisional_after();
   }
   change.event.set_department(change.ticket.department());
+  change.event.clear_assisting_departments();
+  for (std::string& department : AssistingDepartments(change.ticket)) {
+    change.event.add_assisting_departments(std::move(department));
+  }
   if (before.department() != change.ticket.department()) {
     change.event.set_previous_department(before.department());
   }
@@ -115,6 +120,7 @@ void ClearReply(Ticket& t) {
   t.clear_closed_at();
   t.clear_satisfaction();
   t.clear_closed_by_final_answer();
+  t.clear_missing_opinions_reason();
 }
 
 void ClearAssignment(Ticket& t) {
@@ -265,12 +271,17 @@ absl::StatusOr<TicketChange> Reply(const Ticket& ticket,
                                    absl::string_view reply_text,
                                    Ticket::Outcome outcome,
                                    absl::string_view etag,
-                                   const ActionContext& context) {
+                                   const ActionContext& context,
+                                   absl::string_view missing_opinions_reason) {
   RETURN_IF_ERROR(
       CheckStep(ticket, etag, "ReplyTicket", {Ticket::IN_PROGRESS}));
+  RETURN_IF_ERROR(CheckOpinionsBeforeReply(ticket, missing_opinions_reason));
   TicketChange change =
       BeginStep(ticket, Event::REPLIED, Ticket::REPLIED, context);
   Ticket& t = change.ticket;
+  if (!MissingOpinions(ticket).empty()) {
+    t.set_missing_opinions_reason(std::string(missing_opinions_reason));
+  }
   t.set_reply_text(std::string(reply_text));
   t.set_outcome(outcome);
   *t.mutable_replied_at() = ToProtoTime(context.now);

@@ -80,11 +80,14 @@ absl::StatusOr<TicketChange> Return(const v1::Ticket& ticket,
                                     absl::string_view etag,
                                     const ActionContext& context);
 
-absl::StatusOr<TicketChange> Reply(const v1::Ticket& ticket,
-                                   absl::string_view reply_text,
-                                   v1::Ticket::Outcome outcome,
-                                   absl::string_view etag,
-                                   const ActionContext& context);
+// With assisting departments (assist_rules.h) whose opinion is not in,
+// refused (OPINIONS_MISSING) unless `missing_opinions_reason` says why;
+// the reason is kept on the ticket.
+absl::StatusOr<TicketChange> Reply(
+    const v1::Ticket& ticket, absl::string_view reply_text,
+    v1::Ticket::Outcome outcome, absl::string_view etag,
+    const ActionContext& context,
+    absl::string_view missing_opinions_reason = "");
 
 absl::StatusOr<TicketChange> Close(const v1::Ticket& ticket,
                                    v1::Ticket::Satisfaction satisfaction,

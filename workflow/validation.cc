@@ -302,4 +302,34 @@ absl::StatusOr<StatPeriod> CheckStatisticsRequest(
   return period;
 }
 
+absl::Status CheckAssistingDepartments(
+    const google::protobuf::RepeatedPtrField<std::string>& departments,
+    absl::string_view lead) {
+  constexpr absl::string_view kField = "assisting_departments";
+  if (departments.size() > kMaxAssisting) {
+    return InvalidFieldError(
+        kField, absl::StrCat("at most ", kMaxAssisting,
+                             " assisting departments (协办), not ",
+                             departments.size()));
+  }
+  for (int i = 0; i < departments.size(); ++i) {
+    const std::string& name = departments[i];
+    RETURN_IF_ERROR(ParseDepartmentName(name, kField).status());
+    if (name == lead) {
+      return WithReason(
+          absl::InvalidArgumentError(absl::StrCat(
+              name, " is the lead department (主办); an assisting department "
+                    "(协办) must be another one")),
+          v1::ASSIST_IS_LEAD, {{"department", name}});
+    }
+    for (int j = 0; j < i; ++j) {
+      if (departments[j] == name) {
+        return InvalidFieldError(
+            kField, absl::StrCat(name, " is named twice"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace hotline

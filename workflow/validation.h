@@ -84,6 +84,12 @@ absl::Status CheckOptionalText(absl::string_view value, absl::string_view field,
 // kMaxContentBytes bytes, not blank, without a NUL character.
 absl::Status CheckRequiredLongText(absl::string_view value,
                                    absl::string_view field);
+// A request's assisting departments (协办): at most kMaxAssisting, each
+// "departments/{id}", distinct, none the lead `lead` (ASSIST_IS_LEAD).
+inline constexpr int kMaxAssisting = 20;
+absl::Status CheckAssistingDepartments(
+    const google::protobuf::RepeatedPtrField<std::string>& departments,
+    absl::string_view lead);
 // An optional etag as a step request carries it: at most 32 characters.
 absl::Status CheckEtagSyntax(absl::string_view etag);
 

@@ -138,15 +138,57 @@ std::string Today() {
   return absl::FormatTime("%Y-%m-%d", absl::Now(), zone);
 }
 
+// Whether an assisting department (协办) has still to give its opinion.
+bool OpinionMissing(const hotline::v1::Assist& part) {
+  return part.state() == hotline::v1::Assist::DISPATCHED ||
+         part.state() == hotline::v1::Assist::ACKNOWLEDGED;
+}
+
 // Whether the work on `ticket` is done: it is still the department's, in
-// progress, and --work_seconds have passed since it was signed for.
+// progress, --work_seconds have passed since it was signed for, and every
+// assisting department's opinion is in (the lead replies on them).
 bool WorkDone(const hotline::v1::Ticket& ticket, const std::string& department,
               int work_seconds) {
+  for (const hotline::v1::Assist& part : ticket.assists()) {
+    if (OpinionMissing(part)) return false;
+  }
   return ticket.state() == hotline::v1::Ticket::IN_PROGRESS &&
          ticket.department() == "departments/" + department &&
          absl::Now() -
                  absl::FromUnixSeconds(ticket.acknowledged_at().seconds()) >=
              absl::Seconds(work_seconds);
+}
+
+// As an assisting department: gives the opinion on every part it signed
+// for at least --work_seconds ago. A part ended or answered since is
+// refused (FAILED_PRECONDITION / PERMISSION_DENIED): nothing to do.
+void GiveOpinions(hotline::Client& client, const std::string& department,
+                  int work_seconds) {
+  const std::string own = "departments/" + department;
+  hotline::v1::ListTicketsRequest list;
+  list.set_filter(absl::StrCat("assisting = \"", own, "\""));
+  list.set_page_size(500);
+  absl::StatusOr<hotline::v1::ListTicketsResponse> assisted =
+      client.ListTickets(list);
+  if (!assisted.ok()) return;
+  for (const auto& ticket : assisted->tickets()) {
+    for (const hotline::v1::Assist& part : ticket.assists()) {
+      if (part.department() != own ||
+          part.state() != hotline::v1::Assist::ACKNOWLEDGED ||
+          absl::Now() - absl::FromUnixSeconds(part.acknowledged_at().seconds()) <
+              absl::Seconds(work_seconds)) {
+        continue;
+      }
+      hotline::v1::SubmitAssistOpinionRequest opinion;
+      opinion.set_name(ticket.name());
+      opinion.set_opinion("已配合核查, 同意主办单位的处理意见");
+      absl::Status status = client.SubmitAssistOpinion(opinion).status();
+      if (!status.ok() && !absl::IsFailedPrecondition(status) &&
+          !absl::IsPermissionDenied(status)) {
+        std::cerr << "opinion " << ticket.name() << ": " << status << "\n";
+      }
+    }
+  }
 }
 
 // Replies to `ticket` (as last read) if its work is done. The reply carries
@@ -218,6 +260,7 @@ void Housekeeping(hotline::Client& client, const std::string& department) {
           std::cerr << "reply " << ticket.name() << ": " << status << "\n";
       }
     }
+    if (work_seconds >= 0) GiveOpinions(client, department, work_seconds);
     for (int i = 0; i < 10 && !watch_control->stopped(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
@@ -317,6 +360,24 @@ int main(int argc, char** argv) {
             event.type() == hotline::v1::Event::DISPATCHED ||
             (given_back &&
              event.state_after() == hotline::v1::Ticket::DISPATCHED);
+        // Asked to assist (协办): sign for our part, at dispatch or later.
+        const bool asked_to_assist =
+            (event.type() == hotline::v1::Event::DISPATCHED &&
+             std::find(event.assisting_departments().begin(),
+                       event.assisting_departments().end(),
+                       own) != event.assisting_departments().end()) ||
+            (event.type() == hotline::v1::Event::ASSIST_ADDED &&
+             event.assist_department() == own);
+        if (asked_to_assist) {
+          hotline::v1::AcknowledgeAssistRequest part;
+          part.set_name(event.ticket());
+          absl::Status acked = client.AcknowledgeAssist(part).status();
+          // Signed for already, or the part ended since: nothing to do.
+          if (!acked.ok() && !absl::IsFailedPrecondition(acked) &&
+              !absl::IsPermissionDenied(acked)) {
+            return acked;  // not processed; the watch ends and we retry
+          }
+        }
         if (to_sign && event.department() == own) {
           hotline::v1::AcknowledgeTicketRequest ack;
           ack.set_name(event.ticket());

@@ -125,6 +125,10 @@ std::string TicketQuerySql(const Connection& db, const TicketQuery& query) {
   if (query.urgency) where.push_back("urgency = ?");
   if (query.source_id) where.push_back("source_id = ?");
   if (query.created_by) where.push_back("created_by = ?");
+  if (query.assisting_department) {
+    where.push_back(
+        "id IN (SELECT ticket_id FROM ticket_assists WHERE department = ?)");
+  }
   if (query.received_from_micros) where.push_back("received_at >= ?");
   if (query.received_until_micros) where.push_back("received_at <= ?");
   // With only a received_at range, SQLite prefers walking the primary key
@@ -133,7 +137,8 @@ std::string TicketQuerySql(const Connection& db, const TicketQuery& query) {
   // engine says how to ask for that (SQLite's INDEXED BY is not PostgreSQL).
   const bool only_received_range =
       where.size() > 1 && !query.state && !query.department && !query.type &&
-      !query.topic && !query.urgency && !query.source_id && !query.created_by;
+      !query.topic && !query.urgency && !query.source_id && !query.created_by &&
+      !query.assisting_department;
   return absl::StrCat(
       "SELECT body FROM ",
       only_received_range
@@ -155,6 +160,9 @@ absl::StatusOr<std::vector<v1::Ticket>> QueryTickets(Connection& db,
   if (query.urgency) stmt.BindInt64(index++, *query.urgency);
   if (query.source_id) stmt.BindText(index++, *query.source_id);
   if (query.created_by) stmt.BindText(index++, *query.created_by);
+  if (query.assisting_department) {
+    stmt.BindText(index++, *query.assisting_department);
+  }
   if (query.received_from_micros) {
     stmt.BindInt64(index++, *query.received_from_micros);
   }
@@ -270,6 +278,36 @@ absl::StatusOr<std::vector<v1::Token>> QueryTokens(Connection& db,
   });
 }
 
+namespace {
+
+// Keeps ticket_assists in step with the ticket's active assisting parts
+// (协办). A ticket that never had one has nothing to keep: its parts,
+// once added, stay listed (returned or removed) for good.
+absl::Status SyncTicketAssists(Connection& db, const v1::Ticket& ticket) {
+  if (ticket.assists_size() == 0) return absl::OkStatus();
+  const int64_t id = TicketId(ticket);
+  ASSIGN_OR_RETURN(Statement clear,
+                   db.Prepare("DELETE FROM ticket_assists WHERE ticket_id = ?"));
+  clear.BindInt64(1, id);
+  RETURN_IF_ERROR(clear.Run());
+  for (const v1::Assist& part : ticket.assists()) {
+    if (part.state() != v1::Assist::DISPATCHED &&
+        part.state() != v1::Assist::ACKNOWLEDGED &&
+        part.state() != v1::Assist::OPINION_GIVEN) {
+      continue;
+    }
+    ASSIGN_OR_RETURN(Statement row,
+                     db.Prepare("INSERT INTO ticket_assists (ticket_id, "
+                                "department) VALUES (?, ?)"));
+    row.BindInt64(1, id);
+    row.BindText(2, part.department());
+    RETURN_IF_ERROR(row.Run());
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status InsertTicketRow(Connection& db, const v1::Ticket& ticket) {
   const int64_t id = TicketId(ticket);
   int64_t version = 0;
@@ -295,7 +333,8 @@ absl::Status InsertTicketRow(Connection& db, const v1::Ticket& ticket) {
   stmt.BindInt64(10, version);
   stmt.BindBlob(11, ticket.SerializeAsString());
   BindNextDue(stmt, 12, ticket);
-  return stmt.Run();
+  RETURN_IF_ERROR(stmt.Run());
+  return SyncTicketAssists(db, ticket);
 }
 
 absl::Status UpdateTicketRow(Connection& db, const v1::Ticket& ticket) {
@@ -320,7 +359,7 @@ absl::Status UpdateTicketRow(Connection& db, const v1::Ticket& ticket) {
     return ConflictError(absl::StrCat(
         ticket.name(), " changed while it was being updated; retry"));
   }
-  return absl::OkStatus();
+  return SyncTicketAssists(db, ticket);
 }
 
 absl::Status InsertEventRow(Connection& db, const v1::Event& event) {
@@ -337,7 +376,25 @@ absl::Status InsertEventRow(Connection& db, const v1::Event& event) {
   stmt.BindTextOrNull(6, event.department());
   stmt.BindTextOrNull(7, event.previous_department());
   stmt.BindBlob(8, event.SerializeAsString());
-  return stmt.Run();
+  RETURN_IF_ERROR(stmt.Run());
+  // The assisting departments (协办) that see the event on their feed.
+  std::vector<std::string> audience(event.assisting_departments().begin(),
+                                    event.assisting_departments().end());
+  if (!event.assist_department().empty()) {
+    audience.push_back(event.assist_department());
+  }
+  std::sort(audience.begin(), audience.end());
+  audience.erase(std::unique(audience.begin(), audience.end()),
+                 audience.end());
+  for (const std::string& department : audience) {
+    ASSIGN_OR_RETURN(Statement row,
+                     db.Prepare("INSERT INTO event_assists (department, seq) "
+                                "VALUES (?, ?)"));
+    row.BindText(1, department);
+    row.BindInt64(2, event.seq());
+    RETURN_IF_ERROR(row.Run());
+  }
+  return absl::OkStatus();
 }
 
 absl::Status InsertCreateRequest(Connection& db, const std::string& principal,
@@ -612,18 +669,25 @@ absl::StatusOr<ComplianceCounts> QueryCompliance(Connection& db,
 
 namespace {
 
-// Events of `department` (holding the ticket) or, by the partial index, of
-// the events that took a ticket away from it, each in seq order from its
-// own index, merged: a page costs two index ranges, whatever the history.
+// Events of `department` (holding the ticket), by the partial index of the
+// events that took a ticket away from it, and of the tickets it assists
+// (event_assists), each in seq order from its own index, merged: a page
+// costs three index ranges, whatever the history.
 absl::StatusOr<std::vector<v1::Event>> QueryDepartmentFeed(
     Connection& db, const std::string& department, int64_t after_seq,
     int limit) {
   std::vector<std::pair<int64_t, std::string>> rows;
-  for (const char* column : {"department", "previous_department"}) {
-    ASSIGN_OR_RETURN(
-        Statement stmt,
-        db.Prepare(absl::StrCat("SELECT seq, body FROM events WHERE ", column,
-                                " = ? AND seq > ? ORDER BY seq LIMIT ?")));
+  static const char* const kRanges[] = {
+      "SELECT seq, body FROM events WHERE department = ? AND seq > ? ORDER "
+      "BY seq LIMIT ?",
+      "SELECT seq, body FROM events WHERE previous_department = ? AND seq > "
+      "? ORDER BY seq LIMIT ?",
+      // The events of tickets it assists (协办).
+      "SELECT a.seq, e.body FROM event_assists a JOIN events e ON e.seq = "
+      "a.seq WHERE a.department = ? AND a.seq > ? ORDER BY a.seq LIMIT ?",
+  };
+  for (const char* range : kRanges) {
+    ASSIGN_OR_RETURN(Statement stmt, db.Prepare(range));
     stmt.BindText(1, department);
     stmt.BindInt64(2, after_seq);
     stmt.BindInt64(3, limit);
@@ -664,10 +728,11 @@ absl::StatusOr<std::vector<v1::Event>> QueryEventFeed(
   if (query.ticket_id) {
     sql = "SELECT body FROM events WHERE ticket_id = ? AND seq > ?";
   } else if (query.department) {
-    // Two index ranges, merged by seq.
+    // Index ranges, merged by seq.
     sql =
         "SELECT body FROM events WHERE seq > ? AND (department = ? OR "
-        "previous_department = ?)";
+        "previous_department = ? OR seq IN (SELECT seq FROM event_assists "
+        "WHERE department = ?))";
   } else if (query.created_by) {
     sql =
         "SELECT e.body FROM events e JOIN tickets t ON t.id = e.ticket_id "
@@ -683,6 +748,7 @@ absl::StatusOr<std::vector<v1::Event>> QueryEventFeed(
     stmt.BindInt64(index++, query.after_seq);
   } else if (query.department) {
     stmt.BindInt64(index++, query.after_seq);
+    stmt.BindText(index++, *query.department);
     stmt.BindText(index++, *query.department);
     stmt.BindText(index++, *query.department);
   } else if (query.created_by) {

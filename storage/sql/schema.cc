@@ -13,10 +13,10 @@ namespace {
 // a new migration that adds its column to stat_counts and stat_day_changes
 // (ALTER TABLE ... ADD COLUMN ... INTEGER NOT NULL DEFAULT 0).
 constexpr int kCountersOfMigration4 = 15;
-// Migrations 9, 10 and 11 add the rest; a new counter needs a migration of
-// its own.
-constexpr int kCountersOfMigration11 = 20;
-static_assert(kStatCounterCount == kCountersOfMigration11,
+// Migrations 9, 10, 11 and 12 add the rest; a new counter needs a migration
+// of its own.
+constexpr int kCountersOfMigration12 = 27;
+static_assert(kStatCounterCount == kCountersOfMigration12,
               "a new statistics counter needs a new shared migration that "
               "adds its column (storage/sql/schema.cc)");
 
@@ -248,6 +248,37 @@ ALTER TABLE stat_counts ADD COLUMN merged INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE stat_counts ADD COLUMN merged_open INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE stat_day_changes ADD COLUMN merged INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE stat_day_changes ADD COLUMN merged_open INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // 12: assisting departments (协办): which tickets a department assists
+    // (kept by the writer from Ticket.assists), which events it sees on its
+    // feed (from Event.assisting_departments and assist_department), and
+    // the assisting counters.
+    R"sql(
+CREATE TABLE ticket_assists (
+  ticket_id   INTEGER NOT NULL,
+  department  TEXT NOT NULL,
+  PRIMARY KEY (ticket_id, department)
+);
+CREATE INDEX ticket_assists_by_department ON ticket_assists(department, ticket_id);
+CREATE TABLE event_assists (
+  department  TEXT NOT NULL,
+  seq         INTEGER NOT NULL,
+  PRIMARY KEY (department, seq)
+);
+ALTER TABLE stat_counts ADD COLUMN assists INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_counts ADD COLUMN assist_opinions INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_counts ADD COLUMN assist_opinions_on_time INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_counts ADD COLUMN assist_overdue INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_counts ADD COLUMN assist_yellow_cards INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_counts ADD COLUMN assist_red_cards INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_counts ADD COLUMN assists_returned INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN assists INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN assist_opinions INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN assist_opinions_on_time INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN assist_overdue INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN assist_yellow_cards INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN assist_red_cards INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN assists_returned INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

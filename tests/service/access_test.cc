@@ -61,6 +61,10 @@ struct Method {
   bool pending_final_answer = false;
   // The ticket is linked (关联) to another (its first link).
   bool linked = false;
+  // Market (the other department) assists (协办) the ticket; with
+  // `assist_signed` it has signed for its part.
+  bool assisted = false;
+  bool assist_signed = false;
 };
 
 template <typename T>
@@ -97,9 +101,11 @@ class AccessTest : public ServerTest {
   // the bureau's approval. With `pending_suspension` an IN_PROGRESS ticket
   // has a suspension request waiting. MERGED: dispatched to housing, then
   // merged by the bureau into a ticket of its own. With `linked` the
-  // ticket is linked to a ticket the bureau created.
+  // ticket is linked to a ticket the bureau created. With `assisted`
+  // market assists it (协办), from its dispatch.
   std::string TicketIn(Ticket::State state, bool pending_suspension = false,
-                       bool pending_final_answer = false, bool linked = false) {
+                       bool pending_final_answer = false, bool linked = false,
+                       bool assisted = false, bool assist_signed = false) {
     if (state == Ticket::MERGED || linked) {
       const std::string name =
           TicketIn(state == Ticket::MERGED ? Ticket::DISPATCHED : state,
@@ -128,9 +134,17 @@ class AccessTest : public ServerTest {
     *create.mutable_ticket() = Draft();
     if (state != Ticket::RECEIVED)
       create.set_dispatch_to("departments/housing");
+    if (assisted) create.add_assisting_departments("departments/market");
     absl::StatusOr<Ticket> ticket = intake.CreateTicket(create);
     EXPECT_TRUE(ticket.ok()) << ticket.status();
     const std::string name = ticket->name();
+    if (assist_signed) {
+      v1::AcknowledgeAssistRequest part;
+      part.set_name(name);
+      absl::Status signed_for =
+          clients_[Role::kOtherDepartment]->AcknowledgeAssist(part).status();
+      EXPECT_TRUE(signed_for.ok()) << signed_for;
+    }
     if (state == Ticket::RECEIVED || state == Ticket::DISPATCHED) return name;
     if (state == Ticket::RETURNED) {
       v1::ReturnTicketRequest give_back;
@@ -188,6 +202,7 @@ std::vector<Method> Methods(int* token_counter, Client* bureau) {
   const std::set<Role> department_actors = {Role::kBureau,
                                             Role::kOwnDepartment};
   const std::set<Role> bureau_only = {Role::kBureau};
+  const std::set<Role> assisting = {Role::kOtherDepartment};
   return {
       {"CreateTicket",
        std::nullopt,
@@ -416,6 +431,47 @@ std::vector<Method> Methods(int* token_counter, Client* bureau) {
          return StatusOf(c.UnlinkTickets(r));
        },
        bureau_only, false, false, true},
+      {"AddAssistingDepartment", Ticket::DISPATCHED,
+       [](Client& c, const std::string& t) {
+         v1::AddAssistingDepartmentRequest r;
+         r.set_name(t);
+         r.set_department("departments/market");
+         return StatusOf(c.AddAssistingDepartment(r));
+       },
+       bureau_only},
+      {"RemoveAssistingDepartment", Ticket::DISPATCHED,
+       [](Client& c, const std::string& t) {
+         v1::RemoveAssistingDepartmentRequest r;
+         r.set_name(t);
+         r.set_department("departments/market");
+         r.set_reason("not needed");
+         return StatusOf(c.RemoveAssistingDepartment(r));
+       },
+       bureau_only, false, false, false, true},
+      // An assisting department's own part: market's, and nobody else's.
+      {"AcknowledgeAssist", Ticket::DISPATCHED,
+       [](Client& c, const std::string& t) {
+         v1::AcknowledgeAssistRequest r;
+         r.set_name(t);
+         return StatusOf(c.AcknowledgeAssist(r));
+       },
+       assisting, false, false, false, true},
+      {"ReturnAssist", Ticket::DISPATCHED,
+       [](Client& c, const std::string& t) {
+         v1::ReturnAssistRequest r;
+         r.set_name(t);
+         r.set_reason("not ours");
+         return StatusOf(c.ReturnAssist(r));
+       },
+       assisting, false, false, false, true},
+      {"SubmitAssistOpinion", Ticket::IN_PROGRESS,
+       [](Client& c, const std::string& t) {
+         v1::SubmitAssistOpinionRequest r;
+         r.set_name(t);
+         r.set_opinion("agreed");
+         return StatusOf(c.SubmitAssistOpinion(r));
+       },
+       assisting, false, false, false, true, true},
       {"CreateDepartment", std::nullopt,
        [token_counter](Client& c, const std::string&) {
          v1::CreateDepartmentRequest r;
@@ -473,7 +529,8 @@ TEST_F(AccessTest, EveryRoleAgainstEveryMethod) {
       SCOPED_TRACE(method.name + " as " + RoleName(role));
       const std::string ticket =
           method.needs ? TicketIn(*method.needs, method.pending_suspension,
-                                  method.pending_final_answer, method.linked)
+                                  method.pending_final_answer, method.linked,
+                                  method.assisted, method.assist_signed)
                        : "";
       const size_t history_before = ticket.empty() ? 0 : History(ticket).size();
       absl::Status status = method.call(*clients_[role], ticket);
@@ -493,7 +550,7 @@ TEST_F(AccessTest, EveryRoleAgainstEveryMethod) {
       }
     }
   }
-  EXPECT_EQ(checked, 30 * 7);
+  EXPECT_EQ(checked, 35 * 7);
 }
 
 // A token in use is remembered by the server (no database read per call);

@@ -379,6 +379,57 @@ TEST_F(FeedTest, AMergeAndTheMainsReplyReachTheDepartments) {
   EXPECT_EQ(on_repeat.size(), 1u);
 }
 
+// An assisting department (协办) sees its ticket's events on its feed, from
+// the dispatch that asks it to the step that ends its part (its return),
+// and none after; the lead sees the assisting steps too. Both the stored
+// history (after_seq 0) and the live stream are read.
+TEST_F(FeedTest, AnAssistingDepartmentSeesItsTicketsEventsUntilItsPartEnds) {
+  std::unique_ptr<Client> housing = Connect(housing_token_);
+  std::unique_ptr<Client> market = Connect(market_token_);
+  v1::CreateTicketRequest create;
+  *create.mutable_ticket() = Draft();
+  create.set_dispatch_to("departments/housing");
+  create.add_assisting_departments("departments/market");
+  const absl::StatusOr<Ticket> t = bureau().CreateTicket(create);
+  ASSERT_TRUE(t.ok()) << t.status();
+  v1::AcknowledgeTicketRequest ack;
+  ack.set_name(t->name());
+  ASSERT_TRUE(housing->AcknowledgeTicket(ack).ok());
+  v1::AcknowledgeAssistRequest part;
+  part.set_name(t->name());
+  ASSERT_TRUE(market->AcknowledgeAssist(part).ok());
+  v1::ReturnAssistRequest give_back;
+  give_back.set_name(t->name());
+  give_back.set_reason("非本单位职责");
+  ASSERT_TRUE(market->ReturnAssist(give_back).ok());
+  const int64_t returned = LatestSeq();
+  v1::ReplyTicketRequest reply;
+  reply.set_name(t->name());
+  reply.set_reply_text("已处理");
+  reply.set_outcome(Ticket::RESOLVED);
+  ASSERT_TRUE(housing->ReplyTicket(reply).ok());
+  const int64_t last = LatestSeq();
+
+  std::vector<Event::Type> market_saw;
+  for (const Event& e : Collect(market_token_, 0, last)) {
+    if (e.ticket() != t->name()) continue;
+    market_saw.push_back(e.type());
+    EXPECT_LE(e.seq(), returned) << e.ShortDebugString();
+  }
+  EXPECT_EQ(market_saw,
+            (std::vector<Event::Type>{Event::DISPATCHED, Event::ACKNOWLEDGED,
+                                      Event::ASSIST_ACKNOWLEDGED,
+                                      Event::ASSIST_RETURNED}));
+  std::vector<Event::Type> housing_saw;
+  for (const Event& e : Collect(housing_token_, 0, last)) {
+    if (e.ticket() == t->name()) housing_saw.push_back(e.type());
+  }
+  EXPECT_EQ(housing_saw,
+            (std::vector<Event::Type>{Event::DISPATCHED, Event::ACKNOWLEDGED,
+                                      Event::ASSIST_ACKNOWLEDGED,
+                                      Event::ASSIST_RETURNED, Event::REPLIED}));
+}
+
 TEST_F(FeedTest, FiltersAndBadRequests) {
   Script();
   const int64_t last = LatestSeq();
