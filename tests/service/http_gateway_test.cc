@@ -501,6 +501,30 @@ TEST_F(HttpGatewayTest, EveryRpcAnswersThroughItsHttpRoute) {
   four = Ok<v1::Ticket>("UnlinkTickets", "POST", "/v1/tickets/4:unlink", bureau,
                         R"({"otherTicket":"tickets/3"})");
   EXPECT_EQ(four.links_size(), 0);
+  // Transport assists (协办) with the third ticket: signs for its part and
+  // gives its opinion; the bureau removes it, asks again, and transport
+  // returns its part.
+  const std::string transport =
+      CreateDepartmentWithToken(this->bureau(), "transport");
+  const std::string assist = R"({"department":"departments/transport"})";
+  two = Ok<v1::Ticket>("AddAssistingDepartment", "POST",
+                       "/v1/tickets/3:addAssist", bureau, assist);
+  ASSERT_EQ(two.assists_size(), 1);
+  two = Ok<v1::Ticket>("AcknowledgeAssist", "POST",
+                       "/v1/tickets/3:acknowledgeAssist", transport, "{}");
+  two = Ok<v1::Ticket>("SubmitAssistOpinion", "POST",
+                       "/v1/tickets/3:submitAssistOpinion", transport,
+                       R"({"opinion":"同意主办单位意见"})");
+  EXPECT_EQ(two.assists(0).state(), v1::Assist::OPINION_GIVEN);
+  two = Ok<v1::Ticket>(
+      "RemoveAssistingDepartment", "POST", "/v1/tickets/3:removeAssist", bureau,
+      R"({"department":"departments/transport","reason":"无需协办"})");
+  EXPECT_EQ(two.assists(0).state(), v1::Assist::REMOVED);
+  Ok<v1::Ticket>("AddAssistingDepartment", "POST", "/v1/tickets/3:addAssist",
+                 bureau, assist);
+  two = Ok<v1::Ticket>("ReturnAssist", "POST", "/v1/tickets/3:returnAssist",
+                       transport, R"({"reason":"非本单位职责"})");
+  EXPECT_EQ(two.assists(0).state(), v1::Assist::RETURNED);
   EXPECT_GE(Ok<v1::ListTicketEventsResponse>("ListTicketEvents", "GET",
                                              "/v1/tickets/1/events", housing)
                 .events_size(),

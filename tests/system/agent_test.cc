@@ -161,6 +161,31 @@ TEST(DepartmentAgent, SignsForNewTicketsAndResumesAfterAKill) {
     ASSERT_NE(WaitSignedFor(bureau, fourth), absl::InfiniteDuration())
         << "the agent did not sign for the ticket given back";
   }
+  // Asked to assist (协办) with market's ticket: the agent signs for
+  // housing's part (the lead's sign-for stays market's).
+  {
+    v1::CreateDepartmentRequest market;
+    market.set_department_id("market");
+    market.mutable_department()->set_display_name("市场监管局");
+    ASSERT_TRUE(bureau.CreateDepartment(market).ok());
+    v1::CreateTicketRequest create;
+    *create.mutable_ticket() = ServerTest::Draft();
+    create.set_dispatch_to("departments/market");
+    create.add_assisting_departments("departments/housing");
+    const std::string assisted = bureau.CreateTicket(create)->name();
+    v1::GetTicketRequest get;
+    get.set_name(assisted);
+    v1::Assist::State part = v1::Assist::STATE_UNSPECIFIED;
+    const absl::Time give_up = absl::Now() + kPatience;
+    while (absl::Now() < give_up && part != v1::Assist::ACKNOWLEDGED) {
+      absl::StatusOr<v1::Ticket> t = bureau.GetTicket(get);
+      if (t.ok() && t->assists_size() == 1) part = t->assists(0).state();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_EQ(part, v1::Assist::ACKNOWLEDGED)
+        << "the agent did not sign for its assisting part";
+    EXPECT_EQ(bureau.GetTicket(get)->state(), v1::Ticket::DISPATCHED);
+  }
   // The agent journals its own signing for the fourth (the feed brings it
   // back) before it is stopped.
   int64_t fourth_signed = 0;
