@@ -98,7 +98,6 @@ absl::Status CheckDepartmentExists(storage::Store& store,
   return absl::OkStatus();
 }
 
-
 void TicketService::Step(const Principal& principal, TicketAction action,
                          const std::string& name,
                          const google::protobuf::Message& request,
@@ -232,12 +231,11 @@ void TicketService::DispatchTicket(const Principal& principal,
           RETURN_IF_ERROR(CheckDepartmentExists(
               store, assisting, "assisting_departments: department"));
         }
-        return DispatchWithAssists(
-            ticket, request.department(),
-            {request.assisting_departments().begin(),
-             request.assisting_departments().end()},
-            request.note(), request.etag(), context,
-            policies_->CurrentRules());
+        return DispatchWithAssists(ticket, request.department(),
+                                   {request.assisting_departments().begin(),
+                                    request.assisting_departments().end()},
+                                   request.note(), request.etag(), context,
+                                   policies_->CurrentRules());
       },
       std::move(done));
 }
@@ -400,10 +398,9 @@ absl::StatusOr<v1::ListTicketsResponse> TicketService::ListTickets(
   // Departments and intake list only their own tickets, whatever the filter:
   // a department those it leads, or with `assisting` those it assists.
   if (query.assisting_department) {
-    ASSIGN_OR_RETURN(Scope visible,
-                     ScopeFor(principal, ScopedRead::kTickets,
-                              *query.assisting_department,
-                              query.created_by.value_or("")));
+    ASSIGN_OR_RETURN(Scope visible, ScopeFor(principal, ScopedRead::kTickets,
+                                             *query.assisting_department,
+                                             query.created_by.value_or("")));
     query.assisting_department = visible.department;
     query.created_by = visible.created_by;
   } else {

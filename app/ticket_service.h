@@ -105,9 +105,9 @@ class TicketService final {
   // Assisting departments (协办), in assist_steps.cc: the bureau adds or
   // removes one; the assisting department signs for, returns or answers
   // its own part.
-  void AddAssistingDepartment(
-      const Principal& principal,
-      const v1::AddAssistingDepartmentRequest& request, TicketDone done);
+  void AddAssistingDepartment(const Principal& principal,
+                              const v1::AddAssistingDepartmentRequest& request,
+                              TicketDone done);
   void RemoveAssistingDepartment(
       const Principal& principal,
       const v1::RemoveAssistingDepartmentRequest& request, TicketDone done);

@@ -254,20 +254,29 @@ absl::StatusOr<v1::Ticket> Client::CloseByFinalAnswer(
   return Mutate(&v1::HotlineService::Stub::CloseByFinalAnswer,
                 std::move(request));
 }
-absl::StatusOr<v1::Ticket> Client::AddAssistingDepartment(v1::AddAssistingDepartmentRequest request) {
-  return Mutate(&v1::HotlineService::Stub::AddAssistingDepartment, std::move(request));
+absl::StatusOr<v1::Ticket> Client::AddAssistingDepartment(
+    v1::AddAssistingDepartmentRequest request) {
+  return Mutate(&v1::HotlineService::Stub::AddAssistingDepartment,
+                std::move(request));
 }
-absl::StatusOr<v1::Ticket> Client::RemoveAssistingDepartment(v1::RemoveAssistingDepartmentRequest request) {
-  return Mutate(&v1::HotlineService::Stub::RemoveAssistingDepartment, std::move(request));
+absl::StatusOr<v1::Ticket> Client::RemoveAssistingDepartment(
+    v1::RemoveAssistingDepartmentRequest request) {
+  return Mutate(&v1::HotlineService::Stub::RemoveAssistingDepartment,
+                std::move(request));
 }
-absl::StatusOr<v1::Ticket> Client::AcknowledgeAssist(v1::AcknowledgeAssistRequest request) {
-  return Mutate(&v1::HotlineService::Stub::AcknowledgeAssist, std::move(request));
+absl::StatusOr<v1::Ticket> Client::AcknowledgeAssist(
+    v1::AcknowledgeAssistRequest request) {
+  return Mutate(&v1::HotlineService::Stub::AcknowledgeAssist,
+                std::move(request));
 }
-absl::StatusOr<v1::Ticket> Client::ReturnAssist(v1::ReturnAssistRequest request) {
+absl::StatusOr<v1::Ticket> Client::ReturnAssist(
+    v1::ReturnAssistRequest request) {
   return Mutate(&v1::HotlineService::Stub::ReturnAssist, std::move(request));
 }
-absl::StatusOr<v1::Ticket> Client::SubmitAssistOpinion(v1::SubmitAssistOpinionRequest request) {
-  return Mutate(&v1::HotlineService::Stub::SubmitAssistOpinion, std::move(request));
+absl::StatusOr<v1::Ticket> Client::SubmitAssistOpinion(
+    v1::SubmitAssistOpinionRequest request) {
+  return Mutate(&v1::HotlineService::Stub::SubmitAssistOpinion,
+                std::move(request));
 }
 absl::StatusOr<v1::Ticket> Client::MergeTicket(v1::MergeTicketRequest request) {
   return Mutate(&v1::HotlineService::Stub::MergeTicket, std::move(request));

@@ -187,11 +187,15 @@ class Client final {
   // Merged duplicates (并单) and links (关联), the bureau's.
   // Assisting departments (协办): the bureau's AddAssistingDepartment and
   // RemoveAssistingDepartment; the assisting department's own part.
-  absl::StatusOr<v1::Ticket> AddAssistingDepartment(v1::AddAssistingDepartmentRequest request);
-  absl::StatusOr<v1::Ticket> RemoveAssistingDepartment(v1::RemoveAssistingDepartmentRequest request);
-  absl::StatusOr<v1::Ticket> AcknowledgeAssist(v1::AcknowledgeAssistRequest request);
+  absl::StatusOr<v1::Ticket> AddAssistingDepartment(
+      v1::AddAssistingDepartmentRequest request);
+  absl::StatusOr<v1::Ticket> RemoveAssistingDepartment(
+      v1::RemoveAssistingDepartmentRequest request);
+  absl::StatusOr<v1::Ticket> AcknowledgeAssist(
+      v1::AcknowledgeAssistRequest request);
   absl::StatusOr<v1::Ticket> ReturnAssist(v1::ReturnAssistRequest request);
-  absl::StatusOr<v1::Ticket> SubmitAssistOpinion(v1::SubmitAssistOpinionRequest request);
+  absl::StatusOr<v1::Ticket> SubmitAssistOpinion(
+      v1::SubmitAssistOpinionRequest request);
   absl::StatusOr<v1::Ticket> MergeTicket(v1::MergeTicketRequest request);
   absl::StatusOr<v1::Ticket> UnmergeTicket(v1::UnmergeTicketRequest request);
   absl::StatusOr<v1::ListDuplicateCandidatesResponse> ListDuplicateCandidates(

@@ -264,11 +264,15 @@ HOTLINE_SYNC(ListDuplicateCandidates, tickets_,
              v1::ListDuplicateCandidatesResponse)
 HOTLINE_ASYNC(LinkTickets, tickets_, v1::LinkTicketsRequest, v1::Ticket)
 HOTLINE_ASYNC(UnlinkTickets, tickets_, v1::UnlinkTicketsRequest, v1::Ticket)
-HOTLINE_ASYNC(AddAssistingDepartment, tickets_, v1::AddAssistingDepartmentRequest, v1::Ticket)
-HOTLINE_ASYNC(RemoveAssistingDepartment, tickets_, v1::RemoveAssistingDepartmentRequest, v1::Ticket)
-HOTLINE_ASYNC(AcknowledgeAssist, tickets_, v1::AcknowledgeAssistRequest, v1::Ticket)
+HOTLINE_ASYNC(AddAssistingDepartment, tickets_,
+              v1::AddAssistingDepartmentRequest, v1::Ticket)
+HOTLINE_ASYNC(RemoveAssistingDepartment, tickets_,
+              v1::RemoveAssistingDepartmentRequest, v1::Ticket)
+HOTLINE_ASYNC(AcknowledgeAssist, tickets_, v1::AcknowledgeAssistRequest,
+              v1::Ticket)
 HOTLINE_ASYNC(ReturnAssist, tickets_, v1::ReturnAssistRequest, v1::Ticket)
-HOTLINE_ASYNC(SubmitAssistOpinion, tickets_, v1::SubmitAssistOpinionRequest, v1::Ticket)
+HOTLINE_ASYNC(SubmitAssistOpinion, tickets_, v1::SubmitAssistOpinionRequest,
+              v1::Ticket)
 HOTLINE_SYNC(ListCards, cards_, v1::ListCardsRequest, v1::ListCardsResponse)
 HOTLINE_ASYNC(IssueCard, cards_, v1::IssueCardRequest, v1::Card)
 HOTLINE_ASYNC(RevokeCard, cards_, v1::RevokeCardRequest, v1::Card)

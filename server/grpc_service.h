@@ -144,21 +144,25 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::CloseByFinalAnswerRequest* request,
       v1::Ticket* response) override;
-  grpc::ServerUnaryReactor* AddAssistingDepartment(grpc::CallbackServerContext* context,
-                                 const v1::AddAssistingDepartmentRequest* request,
-                                 v1::Ticket* response) override;
-  grpc::ServerUnaryReactor* RemoveAssistingDepartment(grpc::CallbackServerContext* context,
-                                 const v1::RemoveAssistingDepartmentRequest* request,
-                                 v1::Ticket* response) override;
-  grpc::ServerUnaryReactor* AcknowledgeAssist(grpc::CallbackServerContext* context,
-                                 const v1::AcknowledgeAssistRequest* request,
-                                 v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* AddAssistingDepartment(
+      grpc::CallbackServerContext* context,
+      const v1::AddAssistingDepartmentRequest* request,
+      v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* RemoveAssistingDepartment(
+      grpc::CallbackServerContext* context,
+      const v1::RemoveAssistingDepartmentRequest* request,
+      v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* AcknowledgeAssist(
+      grpc::CallbackServerContext* context,
+      const v1::AcknowledgeAssistRequest* request,
+      v1::Ticket* response) override;
   grpc::ServerUnaryReactor* ReturnAssist(grpc::CallbackServerContext* context,
-                                 const v1::ReturnAssistRequest* request,
-                                 v1::Ticket* response) override;
-  grpc::ServerUnaryReactor* SubmitAssistOpinion(grpc::CallbackServerContext* context,
-                                 const v1::SubmitAssistOpinionRequest* request,
-                                 v1::Ticket* response) override;
+                                         const v1::ReturnAssistRequest* request,
+                                         v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* SubmitAssistOpinion(
+      grpc::CallbackServerContext* context,
+      const v1::SubmitAssistOpinionRequest* request,
+      v1::Ticket* response) override;
   grpc::ServerUnaryReactor* MergeTicket(grpc::CallbackServerContext* context,
                                         const v1::MergeTicketRequest* request,
                                         v1::Ticket* response) override;

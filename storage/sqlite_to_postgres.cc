@@ -25,11 +25,11 @@ namespace {
 // (CheckTables), as is a column only the source has (CopyTable), so a copy
 // can never silently leave one behind.
 constexpr const char* kTables[] = {
-    "tickets",     "events",           "create_requests",
-    "departments", "tokens",           "cards",
-    "policies",    "daily_reports",    "daily_obligations",
-    "stat_counts", "stat_day_changes", "stat_log",
-    "stat_meta",   "settings",         "request_outcomes",
+    "tickets",        "events",           "create_requests",
+    "departments",    "tokens",           "cards",
+    "policies",       "daily_reports",    "daily_obligations",
+    "stat_counts",    "stat_day_changes", "stat_log",
+    "stat_meta",      "settings",         "request_outcomes",
     "ticket_assists", "event_assists"};
 
 // PostgreSQL's own tables, which are not copied but set afterwards.

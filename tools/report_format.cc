@@ -87,14 +87,14 @@ std::vector<std::string> CsvCells(const std::string& scope,
   cells.push_back(absl::StrCat(f.closed_by_final_answer()));
   cells.push_back(absl::StrCat(f.merged()));
   // Assisting departments (协办).
-  for (int64_t n : {f.assists(), f.assist_opinions(), f.assist_opinions_on_time(),
-                    f.assist_overdue()}) {
+  for (int64_t n : {f.assists(), f.assist_opinions(),
+                    f.assist_opinions_on_time(), f.assist_overdue()}) {
     cells.push_back(absl::StrCat(n));
   }
   cells.push_back(percent(f.has_assist_on_time_rate_permille(),
                           f.assist_on_time_rate_permille()));
-  for (int64_t n : {f.assists_returned(), f.assist_yellow_cards(),
-                    f.assist_red_cards()}) {
+  for (int64_t n :
+       {f.assists_returned(), f.assist_yellow_cards(), f.assist_red_cards()}) {
     cells.push_back(absl::StrCat(n));
   }
   return cells;
@@ -121,11 +121,11 @@ std::string CsvField(const std::string& text) {
 // with ",协办黄牌N件" / ",协办红牌N件" when such cards fell.
 std::string AssistsZh(const v1::Figures& f) {
   if (f.assists() + f.assists_returned() == 0) return "";
-  std::string text = absl::StrCat(
-      ",协办", f.assists(), "件,协办按时反馈率",
-      f.has_assist_on_time_rate_permille()
-          ? PermilleText(f.assist_on_time_rate_permille())
-          : "—");
+  std::string text =
+      absl::StrCat(",协办", f.assists(), "件,协办按时反馈率",
+                   f.has_assist_on_time_rate_permille()
+                       ? PermilleText(f.assist_on_time_rate_permille())
+                       : "—");
   if (f.assist_yellow_cards() > 0) {
     absl::StrAppend(&text, ",协办黄牌", f.assist_yellow_cards(), "件");
   }

@@ -88,15 +88,15 @@ absl::Status AuthorizeAction(const Principal& principal, TicketAction action) {
       break;
   }
   if (allowed) return absl::OkStatus();
-  return WithReason(absl::PermissionDeniedError(absl::StrCat(
-                        principal.ToString(), " may not call ",
-                        ActionName(action),
-                        action == TicketAction::kAssistPart
-                            ? "; only an assisting department (协办) may"
-                            : "; only the bureau may")),
-                    v1::ROLE_NOT_ALLOWED,
-                    {{"principal", principal.ToString()},
-                     {"method", std::string(ActionName(action))}});
+  return WithReason(
+      absl::PermissionDeniedError(absl::StrCat(
+          principal.ToString(), " may not call ", ActionName(action),
+          action == TicketAction::kAssistPart
+              ? "; only an assisting department (协办) may"
+              : "; only the bureau may")),
+      v1::ROLE_NOT_ALLOWED,
+      {{"principal", principal.ToString()},
+       {"method", std::string(ActionName(action))}});
 }
 
 absl::Status AuthorizeOnTicket(const Principal& principal, TicketAction action,
@@ -123,7 +123,8 @@ absl::Status AuthorizeOnTicket(const Principal& principal, TicketAction action,
     return WithReason(
         absl::PermissionDeniedError(absl::StrCat(
             principal.ToString(),
-            lead ? " is the lead department (主办) of " : " only assists (协办) ",
+            lead ? " is the lead department (主办) of "
+                 : " only assists (协办) ",
             ticket_name, "; ",
             lead ? "the assisting steps are the assisting departments'"
                  : absl::StrCat("only the lead department may call ",

@@ -10,15 +10,33 @@ using v1::Card;
 using v1::Ticket;
 
 const char* const kStatCounterNames[kStatCounterCount] = {
-    "received",        "forwarded",       "replied",
-    "replied_on_time", "pending_overdue", "returns",
-    "reopens",         "satisfied",       "basically_satisfied",
-    "dissatisfied",    "yellow_cards",    "red_cards",
-    "reports_owed",    "reports_given",   "reports_missed",
-    "suspended",       "refused_returns", "closed_by_final_answer",
-    "merged",          "merged_open",     "assists",
-    "assist_opinions", "assist_opinions_on_time", "assist_overdue",
-    "assist_yellow_cards", "assist_red_cards", "assists_returned",
+    "received",
+    "forwarded",
+    "replied",
+    "replied_on_time",
+    "pending_overdue",
+    "returns",
+    "reopens",
+    "satisfied",
+    "basically_satisfied",
+    "dissatisfied",
+    "yellow_cards",
+    "red_cards",
+    "reports_owed",
+    "reports_given",
+    "reports_missed",
+    "suspended",
+    "refused_returns",
+    "closed_by_final_answer",
+    "merged",
+    "merged_open",
+    "assists",
+    "assist_opinions",
+    "assist_opinions_on_time",
+    "assist_overdue",
+    "assist_yellow_cards",
+    "assist_red_cards",
+    "assists_returned",
 };
 
 StatVector& StatVector::operator+=(const StatVector& other) {
@@ -73,8 +91,8 @@ void AddAssistChanges(const Ticket& before, const Ticket& after,
   std::vector<std::string> departments;
   for (const auto* all : {&was_all, &now_all}) {
     for (const StatFacts& facts : *all) {
-      if (std::find(departments.begin(), departments.end(),
-                    facts.department) == departments.end()) {
+      if (std::find(departments.begin(), departments.end(), facts.department) ==
+          departments.end()) {
         departments.push_back(facts.department);
       }
     }
@@ -88,9 +106,8 @@ void AddAssistChanges(const Ticket& before, const Ticket& after,
       continue;
     }
     absl::Time at = updated;
-    const bool became_overdue =
-        now && now->counts[kAssistOverdue] == 1 &&
-        (!was || was->counts[kAssistOverdue] == 0);
+    const bool became_overdue = now && now->counts[kAssistOverdue] == 1 &&
+                                (!was || was->counts[kAssistOverdue] == 0);
     if (became_overdue) {
       for (const v1::Assist& part : after.assists()) {
         if (part.department() == department) {
@@ -166,11 +183,10 @@ std::vector<StatFacts> AssistFacts(const Ticket& t, absl::TimeZone zone) {
                        part.state() == v1::Assist::ACKNOWLEDGED;
     v[kAssists] = given || owing ? 1 : 0;
     v[kAssistOpinions] = given ? 1 : 0;
-    v[kAssistOpinionsOnTime] =
-        given && FromProtoTime(part.opinion_time()) <=
-                     FromProtoTime(part.opinion_due_at())
-            ? 1
-            : 0;
+    v[kAssistOpinionsOnTime] = given && FromProtoTime(part.opinion_time()) <=
+                                            FromProtoTime(part.opinion_due_at())
+                                   ? 1
+                                   : 0;
     v[kAssistOverdue] = owing && part.opinion_overdue() ? 1 : 0;
     v[kAssistsReturned] = part.state() == v1::Assist::RETURNED ? 1 : 0;
     if (!v.IsZero()) all.push_back(std::move(facts));
@@ -233,8 +249,8 @@ std::vector<TimedFacts> TicketStatChanges(const Ticket* before,
                                    FromProtoTime(after.create_time()));
     changes.push_back({at, std::nullopt, std::move(now)});
     for (StatFacts& part : AssistFacts(after, zone)) {
-      changes.push_back({FromProtoTime(after.update_time()), std::nullopt,
-                         std::move(part)});
+      changes.push_back(
+          {FromProtoTime(after.update_time()), std::nullopt, std::move(part)});
     }
     return changes;
   }

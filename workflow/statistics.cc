@@ -78,9 +78,8 @@ v1::Figures MakeFigures(const StatVector& s, int days) {
   f.set_assist_opinions_on_time(s[kAssistOpinionsOnTime]);
   f.set_assist_overdue(s[kAssistOverdue]);
   f.set_assists_returned(s[kAssistsReturned]);
-  if (std::optional<int32_t> rate =
-          FlooredPermille(s[kAssistOpinionsOnTime],
-                          s[kAssistOpinions] + s[kAssistOverdue])) {
+  if (std::optional<int32_t> rate = FlooredPermille(
+          s[kAssistOpinionsOnTime], s[kAssistOpinions] + s[kAssistOverdue])) {
     f.set_assist_on_time_rate_permille(*rate);
   }
   f.set_assist_yellow_cards(s[kAssistYellowCards]);

@@ -307,10 +307,10 @@ absl::Status CheckAssistingDepartments(
     absl::string_view lead) {
   constexpr absl::string_view kField = "assisting_departments";
   if (departments.size() > kMaxAssisting) {
-    return InvalidFieldError(
-        kField, absl::StrCat("at most ", kMaxAssisting,
-                             " assisting departments (协办), not ",
-                             departments.size()));
+    return InvalidFieldError(kField,
+                             absl::StrCat("at most ", kMaxAssisting,
+                                          " assisting departments (协办), not ",
+                                          departments.size()));
   }
   for (int i = 0; i < departments.size(); ++i) {
     const std::string& name = departments[i];
@@ -318,14 +318,14 @@ absl::Status CheckAssistingDepartments(
     if (name == lead) {
       return WithReason(
           absl::InvalidArgumentError(absl::StrCat(
-              name, " is the lead department (主办); an assisting department "
-                    "(协办) must be another one")),
+              name,
+              " is the lead department (主办); an assisting department "
+              "(协办) must be another one")),
           v1::ASSIST_IS_LEAD, {{"department", name}});
     }
     for (int j = 0; j < i; ++j) {
       if (departments[j] == name) {
-        return InvalidFieldError(
-            kField, absl::StrCat(name, " is named twice"));
+        return InvalidFieldError(kField, absl::StrCat(name, " is named twice"));
       }
     }
   }

@@ -175,7 +175,8 @@ void GiveOpinions(hotline::Client& client, const std::string& department,
     for (const hotline::v1::Assist& part : ticket.assists()) {
       if (part.department() != own ||
           part.state() != hotline::v1::Assist::ACKNOWLEDGED ||
-          absl::Now() - absl::FromUnixSeconds(part.acknowledged_at().seconds()) <
+          absl::Now() -
+                  absl::FromUnixSeconds(part.acknowledged_at().seconds()) <
               absl::Seconds(work_seconds)) {
         continue;
       }

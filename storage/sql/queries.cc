@@ -286,8 +286,9 @@ namespace {
 absl::Status SyncTicketAssists(Connection& db, const v1::Ticket& ticket) {
   if (ticket.assists_size() == 0) return absl::OkStatus();
   const int64_t id = TicketId(ticket);
-  ASSIGN_OR_RETURN(Statement clear,
-                   db.Prepare("DELETE FROM ticket_assists WHERE ticket_id = ?"));
+  ASSIGN_OR_RETURN(
+      Statement clear,
+      db.Prepare("DELETE FROM ticket_assists WHERE ticket_id = ?"));
   clear.BindInt64(1, id);
   RETURN_IF_ERROR(clear.Run());
   for (const v1::Assist& part : ticket.assists()) {
@@ -384,8 +385,7 @@ absl::Status InsertEventRow(Connection& db, const v1::Event& event) {
     audience.push_back(event.assist_department());
   }
   std::sort(audience.begin(), audience.end());
-  audience.erase(std::unique(audience.begin(), audience.end()),
-                 audience.end());
+  audience.erase(std::unique(audience.begin(), audience.end()), audience.end());
   for (const std::string& department : audience) {
     ASSIGN_OR_RETURN(Statement row,
                      db.Prepare("INSERT INTO event_assists (department, seq) "
