@@ -16,7 +16,8 @@ const WIDTHS = [390, 1280];
 // suspension (挂起), a pending and an approved final answer (最终答复) and a
 // ticket closed by the approved one, a ticket merged (并单) into a main that
 // is linked (关联) to another, a received duplicate the dispatch queue
-// suggests (可能重复), and a daily report; the clock past one reply deadline
+// suggests (可能重复), a ticket with assisting departments (协办: one
+// answered, one removed, one still to sign for), and a daily report; the clock past one reply deadline
 // so the sweeper's texts are there.
 async function seed(server) {
   const {api} = server;
@@ -62,29 +63,42 @@ async function seed(server) {
   await api.post(`/v1/${duplicate.name}:merge`, {mainTicket: main.name, reason: '同一诉求重复来电。'});
   await api.post(`/v1/${main.name}:link`, {otherTicket: replied.name, reason: '同一路段。'});
   await api.ticket({title: '可能重复的新工单', callerPhone: '13700000001'});
+  const roadsToken = await api.department('roads', '县交通运输局');
+  const roads = makeApi(server.base, roadsToken);
+  await api.department('market', '县市场监管局');
+  const assisted = await api.post('/v1/tickets', {ticket: {type: 'COMPLAINT', topic: '施工', title: '有协办单位的工单',
+    content: '道路施工夜间扰民。'}, dispatchTo: 'departments/housing', assistingDepartments: ['departments/roads', 'departments/parks']});
+  await housing.post(`/v1/${assisted.name}:acknowledge`, {});
+  await roads.post(`/v1/${assisted.name}:acknowledgeAssist`, {});
+  await roads.post(`/v1/${assisted.name}:submitAssistOpinion`, {opinion: '占道施工许可已暂停。'});
+  await api.post(`/v1/${assisted.name}:addAssist`, {department: 'departments/market', note: '涉及资质。'});
+  await api.post(`/v1/${assisted.name}:removeAssist`, {department: 'departments/market', reason: '无需协办。'});
   // Past tickets[0..3]'s reply deadline (2 working days): yellow cards by the
   // sweeper; the pending extension holds tickets[1]'s.
   await api.post('/v1/clock:advance', {to: new Date(Date.parse(tickets[0].replyDueAt) + 3600e3).toISOString()});
-  return {housingToken, ticket: tickets[2], replied, suspended: waiting[1], repeat, main, duplicate};
+  return {housingToken, roadsToken, ticket: tickets[2], replied, suspended: waiting[1], repeat, main, duplicate, assisted};
 }
 
 const BUREAU_PAGES = [
   ['#/dashboard', '#kpis .tile'], ['#/dispatch', '#dispatch-list .dup-list li'], ['#/tickets', '#ticket-results table'],
   ['ticket', '#ticket-history table'], ['suspended', '#ticket-history table'], ['final', '#final-answer'],
-  ['repeat', '#closed-by-final-answer'], ['duplicate', '#merged-into'], ['main', '#merged-list'], ['#/cards', '#cards-table table'], ['#/extensions', '#final-answer-list li'],
+  ['repeat', '#closed-by-final-answer'], ['duplicate', '#merged-into'], ['main', '#merged-list'], ['assisted', '#ticket-assists table'],
+  ['#/cards', '#cards-table table'], ['#/extensions', '#final-answer-list li'],
   ['#/report', '#report-output #report-zh'], ['#/admin', '#token-table table'],
 ];
 const DEPT_PAGES = [
   ['#/desk', '#queue-in-progress table'], ['#/daily', '#daily-form'], ['#/mine', '.tiles'],
   ['#/tickets', '#ticket-results table'], ['ticket', '#ticket-history table'], ['suspended', '#ticket-history table'],
-  ['final', '#final-answer'], ['main', '#merged-list'],
+  ['final', '#final-answer'], ['main', '#merged-list'], ['assisted', '#reply-opinions'],
 ];
+// The assisting department (协办): its desk's 协办任务 and the ticket it assists.
+const ASSIST_PAGES = [['#/desk', '#assist-tasks li[data-part]'], ['assisted', '#ticket-assists table']];
 
 test('axe: no serious or critical violation on any page, bureau and department, 390 and 1280 px', {timeout: 280000}, async () => {
   const server = await startServer();
   const browser = await launchBrowser();
   try {
-    const {housingToken, ticket, suspended, replied, repeat, main, duplicate} = await seed(server);
+    const {housingToken, roadsToken, ticket, suspended, replied, repeat, main, duplicate, assisted} = await seed(server);
     const found = [];
     const signin = await openPage(browser, server.base);
     for (const width of WIDTHS) {
@@ -92,13 +106,14 @@ test('axe: no serious or critical violation on any page, bureau and department, 
       await signin.page.waitForSelector('#signin-form');
       for (const v of await axeViolations(signin.page)) found.push(`signin @${width}: ${v}`);
     }
-    for (const [who, token, pages] of [['bureau', server.token, BUREAU_PAGES], ['department', housingToken, DEPT_PAGES]]) {
+    for (const [who, token, pages] of [['bureau', server.token, BUREAU_PAGES], ['department', housingToken, DEPT_PAGES],
+      ['assisting', roadsToken, ASSIST_PAGES]]) {
       const {page} = await openPage(browser, server.base);
       await signIn(page, token);
       for (const width of WIDTHS) {
         await page.setViewport({width, height: 800});
         for (const [route, ready] of pages) {
-          const shown = {ticket, suspended, final: replied, repeat, main, duplicate}[route];
+          const shown = {ticket, suspended, final: replied, repeat, main, duplicate, assisted}[route];
           const hash = shown ? `#/tickets/${shown.name.split('/').pop()}` : route;
           await page.evaluate(() => { location.hash = '#/nowhere'; });
           await page.waitForSelector('main h1');

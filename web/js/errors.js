@@ -4,7 +4,7 @@
 // ticket, its state, a deadline...). The page shows the Chinese message
 // built from those; the server's own text (English, for operators and
 // programs) is kept as a detail.
-import {STATE, label, fmtDue, fmtTime} from './format.js';
+import {STATE, ASSIST_STATE, label, fmtDue, fmtTime} from './format.js';
 
 // The API's method names (metadata "method") as people say them.
 const METHOD = {
@@ -24,6 +24,10 @@ const METHOD = {
   MergeTicket: '并单', 'MergeTicket (its main ticket)': '作为主工单接受并单', UnmergeTicket: '取消并单',
   ListDuplicateCandidates: '查看可能重复', LinkTickets: '关联工单', UnlinkTickets: '取消关联',
   'LinkTickets or UnlinkTickets': '关联或取消关联工单',
+  AddAssistingDepartment: '增加协办单位', RemoveAssistingDepartment: '撤销协办单位',
+  'AddAssistingDepartment or RemoveAssistingDepartment': '增加或撤销协办单位',
+  AcknowledgeAssist: '签收协办任务', ReturnAssist: '退回协办任务', SubmitAssistOpinion: '提交协办意见',
+  'AcknowledgeAssist, ReturnAssist or SubmitAssistOpinion': '签收、退回协办任务或提交协办意见',
 };
 
 export function methodName(m) {
@@ -51,6 +55,9 @@ const states = (list) => String(list || '').split(',').map((s) => label(STATE, s
 const ticketOf = (m) => (m.ticket ? resourceName(m.ticket) : '该工单');
 const mainOf = (m) => (m.main_ticket ? resourceName(m.main_ticket) : '主工单');
 const otherOf = (m) => (m.other_ticket ? resourceName(m.other_ticket) : '另一工单');
+const deptOf = (m) => (m.department ? resourceName(m.department) : '该部门');
+// OPINIONS_MISSING's "missing": departments, comma separated.
+const deptList = (list) => String(list || '').split(',').map((d) => d.trim()).filter(Boolean).map(resourceName).join('、');
 // A refusal of a state the method allows: the server says why in the
 // reason's own words; the one such case is reopening a ticket closed by a
 // final answer (最终答复), which no department ever held.
@@ -118,6 +125,14 @@ export const REASON_TEXT = {
   NOT_MERGED: (m) => `${ticketOf(m)}没有并入其他工单,无需取消并单。`,
   ALREADY_LINKED: (m) => `${ticketOf(m)}与${otherOf(m)}已经关联,无需重复关联。`,
   NOT_LINKED: (m) => `${ticketOf(m)}与${otherOf(m)}没有关联,无需取消。`,
+  NOT_ASSISTING: (m) => `${deptOf(m)}不是${ticketOf(m)}的协办单位(或其协办任务已退回、已撤销)。`,
+  ASSIST_IS_LEAD: (m) => `${deptOf(m)}是本工单的主办单位,不能同时作为协办单位;如需改由其协办,请先改派主办单位。`,
+  ALREADY_ASSISTING: (m) => `${deptOf(m)}已是${ticketOf(m)}的协办单位,无需重复增加。`,
+  ASSIST_STATE: (m) => `${deptOf(m)}在${ticketOf(m)}的协办任务${m.assist_state ? `当前为“${label(ASSIST_STATE, m.assist_state)}”,` : ''}不能进行此操作`
+    + '(须先签收才能提交协办意见;签收、退回各只能一次;退回须在退回时限内、提交意见之前)。',
+  OPINIONS_MISSING: (m) => `尚未收齐协办意见${m.missing ? `(${deptList(m.missing)}未反馈)` : ''}:`
+    + '请等协办单位反馈意见后再回复,或填写“未收齐意见说明”后回复。',
+  OPINION_RELIED_ON: (m) => `${ticketOf(m)}的答复引用了${deptOf(m)}的协办意见,不能撤销该协办单位;如确需撤销,请先重办。`,
   DISK_FULL: () => '服务器磁盘已满,本次操作未保存。请联系管理员清理空间后重试。',
   FEED_STALLED: () => '实时推送因长时间未读取而中断,正在重新连接。',
   SERVER_UNAVAILABLE: () => '服务器正在启动或关闭,请稍后重试。',
@@ -154,6 +169,8 @@ const FIELD = {
   answer: '最终答复内容', basis: '依据', final_answer_ticket: '最终答复所在工单', finalAnswerTicket: '最终答复所在工单',
   main_ticket: '主工单编号(须为另一张工单)', mainTicket: '主工单编号(须为另一张工单)',
   other_ticket: '关联工单编号(须为另一张工单)', otherTicket: '关联工单编号(须为另一张工单)',
+  assisting_departments: '协办单位(不能是主办单位,不能重复)', assistingDepartments: '协办单位(不能是主办单位,不能重复)',
+  missing_opinions_reason: '未收齐意见说明', missingOpinionsReason: '未收齐意见说明', opinion: '协办意见',
 };
 
 // The Chinese message for a google.rpc.Status body.

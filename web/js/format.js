@@ -27,6 +27,12 @@ export const EVENT = {
   CLOSED_BY_FINAL_ANSWER: '以最终答复办结',
   MERGED: '并单', UNMERGED: '取消并单', DUPLICATE_MERGED: '并入重复件', DUPLICATE_UNMERGED: '移出重复件',
   LINKED: '关联', UNLINKED: '取消关联',
+  ASSIST_ADDED: '增加协办单位', ASSIST_REMOVED: '撤销协办单位', ASSIST_ACKNOWLEDGED: '协办签收', ASSIST_RETURNED: '协办退回',
+  ASSIST_OPINION: '协办意见', ASSIST_ACK_OVERDUE: '协办签收超时',
+};
+// An assisting department's (协办) part, by its state.
+export const ASSIST_STATE = {
+  DISPATCHED: '待签收', ACKNOWLEDGED: '已签收', OPINION_GIVEN: '已反馈意见', RETURNED: '已退回', REMOVED: '已撤销',
 };
 // Why a ticket may duplicate another (可能重复, ListDuplicateCandidates).
 export const MATCH = {

@@ -9,8 +9,11 @@ import {serverDetail} from './ui.js';
 
 const SYSTEM_ACTORS = new Set(['sweeper', 'calendar']);
 
-function sweeperCardText(color, stored) {
+function sweeperCardText(color, stored, assist) {
   const s = String(stored || '');
+  // A card for a late assisting opinion (协办意见), charged to the
+  // assisting department.
+  if (assist) return `超过协办意见反馈时限未反馈,协办单位亮${color === 'RED' ? '红' : '黄'}牌`;
   if (color === 'RED') {
     const m = s.match(/still no reply (\d+) working days?/);
     return `超过办理时限${m ? ` ${m[1]} 个工作日` : '后'}仍未回复,亮红牌`;
@@ -26,8 +29,9 @@ export function eventNote(e) {
   let text = '';
   switch (e.type) {
     case 'ACK_OVERDUE': text = '超过签收时限未签收'; break;
+    case 'ASSIST_ACK_OVERDUE': text = '协办单位超过签收时限未签收'; break;
     case 'DUE_SOON': text = '办理时限临近(预警)'; break;
-    case 'CARD_ISSUED': text = sweeperCardText(e.cardColor, stored); break;
+    case 'CARD_ISSUED': text = sweeperCardText(e.cardColor, stored, Boolean(e.assistDepartment)); break;
     case 'RESUMED': text = '挂起到期,自动恢复办理,时限按剩余工作时间顺延'; break;
     case 'DAILY_REPORT_MISSED': text = e.reportDate ? `${zhDate(e.reportDate)}未报一日一报` : '当日未报一日一报'; break;
     case 'DEADLINES_RECOMPUTED': {
@@ -44,7 +48,7 @@ export function eventNote(e) {
 export function cardNote(c) {
   const stored = c.reason || '';
   if (c.issuer !== 'sweeper') return {text: stored, stored: ''};
-  return {text: sweeperCardText(c.color, stored), stored};
+  return {text: sweeperCardText(c.color, stored, c.assist), stored};
 }
 
 // The note as nodes: the Chinese text, the stored one folded under it.

@@ -6,6 +6,7 @@ import {table, debounced, departments, deptName, panel, act} from '../ui.js';
 import {columnChart, departmentChart, deadlineChart, chartWidth} from '../charts.js';
 import {principalLabel} from '../names.js';
 import {cardNote, noteNodes} from '../texts.js';
+import {hasAssists, assistCells, ASSIST_HEADERS, scrollable} from './report.js';
 
 const OPEN_STATES = ['RECEIVED', 'RETURNED', 'DISPATCHED', 'IN_PROGRESS', 'SUSPENDED', 'REPLIED'];
 
@@ -112,10 +113,12 @@ export async function render(ctx) {
     const showClosed = num(month.closedByFinalAnswer) > 0;
     const showMerged = num(month.merged) > 0;
     const showRefused = num(month.refusedReturns) > 0;
-    replace(deptBox, table(
+    // 协办 (assisting figures) only in a month that has them.
+    const showAssists = hasAssists(monthStats);
+    replace(deptBox, scrollable(table(
       ['部门', '受理', '已回复', '按时回复', '未超期未回复', '超期未回复', ...(showSuspended ? ['挂起'] : []),
         ...(showClosed ? ['以最终答复办结'] : []), ...(showMerged ? ['并单'] : []),
-        ...(showRefused ? ['不当退单'] : []), '黄牌', '红牌', '按时办结率', '一日一报'],
+        ...(showRefused ? ['不当退单'] : []), '黄牌', '红牌', '按时办结率', '一日一报', ...(showAssists ? ASSIST_HEADERS : [])],
       (monthStats.departments || []).map((r) => {
         const f = r.figures || {};
         return h('tr', {dataset: {department: r.department || ''}},
@@ -128,8 +131,8 @@ export async function render(ctx) {
           showRefused ? h('td', {dataset: {figure: 'refusedReturns'}}, num(f.refusedReturns)) : null,
           h('td', null, num(f.yellowCards)), h('td', null, num(f.redCards)),
           h('td', {class: 'rate'}, permille(f.onTimeRatePermille)),
-          h('td', null, `${num(f.reportsGiven)}/${num(f.reportsOwed)}`));
-      }), {caption: `${monthStart(today)} 至 ${today},截至 ${fmtTime(monthStats.asOf)}`}));
+          h('td', null, `${num(f.reportsGiven)}/${num(f.reportsOwed)}`), ...(showAssists ? assistCells(f) : []));
+      }), {caption: `${monthStart(today)} 至 ${today},截至 ${fmtTime(monthStats.asOf)}`}), '各部门本月'));
 
     const recent = cardList.items.slice().sort((a, b) => Date.parse(b.issueTime || 0) - Date.parse(a.issueTime || 0)).slice(0, 10);
     replace(cardsBox, table(['牌', '工单', '部门', '时间', '原因'], recent.map((c) => h('tr', {class: 'card-row', dataset: {color: (c.color || '').toLowerCase()}},

@@ -6,10 +6,19 @@
 // tickets (挂起) have a list of their own: their clock stands, so they are
 // neither due nor overdue. Live: a ticket the bureau dispatches appears
 // without a reload.
+//
+// 协办任务: the tickets this department assists (ListTickets filter
+// `assisting = "departments/<own>"`; its plain list holds only what it
+// leads), each with the steps its part allows: 签收, 退回 (a reason) and
+// 提交协办意见 (the text), parts waiting for this department first.
 import {h, replace} from '../dom.js';
 import * as api from '../api.js';
 import {fmtTime, localDate, zhDate, zhWeekday, urgencyOf, URGENCY, label} from '../format.js';
-import {stateBadge, ticketLink, ticketSummary, deadlineBadge, cardBadges, table, act, debounced, panel} from '../ui.js';
+import {stateBadge, ticketLink, ticketSummary, deadlineBadge, cardBadges, table, act, debounced, panel, departments, deptName} from '../ui.js';
+import {ownDepartment, ownPart, partActions, assistBadge} from '../assists.js';
+
+// The part's order on the desk: to sign for, to give an opinion, done.
+const PART_ORDER = {DISPATCHED: 0, ACKNOWLEDGED: 1, OPINION_GIVEN: 2};
 
 // The first deadline still ahead of a ticket waiting to be signed for: the
 // sign-for one, or the reply one when that comes first (a clock-hour
@@ -30,6 +39,9 @@ export async function render(ctx) {
   const working = h('div', {id: 'queue-in-progress'});
   const replied = h('div', {id: 'queue-replied'});
   const suspended = h('div', {id: 'queue-suspended'});
+  const assisting = h('ul', {class: 'cards-list', id: 'assist-tasks'});
+  const own = ownDepartment(ctx.caller);
+  let depts = [];
   const counts = h('p', {class: 'muted', id: 'queue-counts', 'aria-live': 'polite'});
   const daily = h('p', {class: 'daily-status', id: 'daily-status'});
   const page = h('div', null,
@@ -38,6 +50,7 @@ export async function render(ctx) {
     panel('办理中(临近时限的在前)', h('p', {class: 'legend'},
       h('span', {class: 'badge due-overdue'}, '已超期'), h('span', {class: 'badge due-today'}, '24小时内'),
       h('span', {class: 'badge due-soon'}, '3日内'), h('span', {class: 'badge due-later'}, '时限充足')), daily, working),
+    panel('协办任务(本单位协办的工单)', assisting),
     panel('已挂起(时限暂停)', suspended),
     panel('已回复,待局端办结', replied));
 
@@ -64,12 +77,17 @@ export async function render(ctx) {
 
   async function load() {
     await ctx.refreshCaller();
-    const [d, p, r, s] = await Promise.all(['DISPATCHED', 'IN_PROGRESS', 'REPLIED', 'SUSPENDED'].map((st) =>
-      api.listAll('/v1/tickets', 'tickets', {filter: `state = ${st}`}, 2000)));
+    const [d, p, r, s, a, ds] = await Promise.all([...['DISPATCHED', 'IN_PROGRESS', 'REPLIED', 'SUSPENDED'].map((st) =>
+      api.listAll('/v1/tickets', 'tickets', {filter: `state = ${st}`}, 2000)),
+    api.listAll('/v1/tickets', 'tickets', {filter: `assisting = "${own}"`}, 2000),
+    departments().catch(() => depts)]);
     if (!ctx.isCurrent()) return;
+    depts = ds;
+    showAssisting(a.items);
     const now = ctx.nowMs();
     const today = ctx.caller.today;
-    counts.textContent = `待签收 ${d.items.length} 件 · 办理中 ${p.items.length} 件`
+    const tasks = a.items.filter((t) => ['DISPATCHED', 'ACKNOWLEDGED'].includes((ownPart(t, own) || {}).state)).length;
+    counts.textContent = `待签收 ${d.items.length} 件 · 办理中 ${p.items.length} 件${tasks ? ` · 协办待办 ${tasks} 件` : ''}`
       + `${s.items.length ? ` · 已挂起 ${s.items.length} 件` : ''} · 待办结 ${r.items.length} 件`;
     replace(toSign, table(['工单', '紧急程度', '类型/类别', '派单时间', '签收时限', '办理时限', ''], d.items
       .sort((a, b) => firstDue(a) - firstDue(b) || Number(api.idOf(a.name)) - Number(api.idOf(b.name)))
@@ -104,6 +122,34 @@ export async function render(ctx) {
         h('td', null, h('a', {href: `#/tickets/${api.idOf(t.name)}`, class: 'button-link'}, '恢复办理'))))));
     replace(replied, table(['工单', '状态', '回复时间'], r.items.map((t) => h('tr', {dataset: {ticket: t.name}},
       h('td', null, ticketLink(t)), h('td', null, stateBadge(t.state)), h('td', null, fmtTime(t.repliedAt))))));
+  }
+
+  // 协办任务: one item per ticket this department assists.
+  function showAssisting(items) {
+    const now = ctx.nowMs();
+    const rank = (t) => PART_ORDER[(ownPart(t, own) || {}).state] ?? 3;
+    const shown = items.filter((t) => ownPart(t, own))
+      .sort((x, y) => rank(x) - rank(y) || Number(api.idOf(x.name)) - Number(api.idOf(y.name)));
+    if (!shown.length) { replace(assisting, h('li', {class: 'empty'}, '暂无协办任务。')); return; }
+    // What the person typed (an opinion, a reason) survives the live redraw.
+    const typed = new Map([...assisting.querySelectorAll('form[data-ticket] textarea')]
+      .map((x) => [`${x.form.dataset.ticket} ${x.name}`, x.value]));
+    replace(assisting, ...shown.map((t) => {
+      const part = ownPart(t, own);
+      const due = part.state === 'DISPATCHED' ? ['签收时限', part.ackDueAt] : part.state === 'ACKNOWLEDGED' ? ['意见反馈时限', part.opinionDueAt] : null;
+      return h('li', {class: 'ticket-card assist-task', dataset: {ticket: t.name, part: part.state}},
+        h('div', {class: 'ticket-head'}, assistBadge(part.state, '本单位协办'), ' ', ticketLink(t), ' ',
+          h('span', {class: 'muted'}, '工单:'), stateBadge(t.state)),
+        h('div', null, ticketSummary(t), h('span', {class: 'muted'}, ` · 主办单位:${deptName(depts, t.department)}`)),
+        part.note ? h('div', {class: 'muted'}, `协办说明:${part.note}`) : null,
+        due ? h('div', null, `${due[0]}:`, deadlineBadge(due[1], now)) : null,
+        part.opinion ? h('div', {class: 'pre note'}, `本单位意见:${part.opinion}`) : null,
+        ...partActions(ctx, t, part, {compact: true, onDone: () => reload()}));
+    }));
+    for (const x of assisting.querySelectorAll('form[data-ticket] textarea')) {
+      const kept = typed.get(`${x.form.dataset.ticket} ${x.name}`);
+      if (kept) x.value = kept;
+    }
   }
 
   function dailyBadge(t, today) {

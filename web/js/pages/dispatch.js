@@ -15,11 +15,15 @@
 // fetched only for the rows on screen, a few at a time, and again after
 // the queue changes; one click merges the ticket into one of them (并单)
 // with the reason typed in the row (重复诉求 unless changed).
+//
+// A dispatch names the lead department (主办) and, folded under it, zero
+// or more assisting departments (协办): any department but the lead.
 import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
 import {STATE, FINAL_ANSWER_STATE, label, fmtTime, fmtDue} from '../format.js';
 import {stateBadge, ticketLink, ticketSummary, departments, deptName, debounced, act} from '../ui.js';
 import {CandidateFetcher, candidatesBox, DEFAULT_MERGE_REASON} from '../duplicates.js';
+import {assistPicker} from '../assists.js';
 
 export async function render(ctx) {
   const search = h('input', {type: 'search', id: 'dispatch-search', class: 'wide-search', placeholder: '编号、标题、内容、地址、类别…'});
@@ -76,21 +80,27 @@ export async function render(ctx) {
       note.value = kept.note || '';
       if (refusal) refusal.value = kept.refusal || '';
     }
+    let picker = null;
     const keep = () => drafts.set(t.name, {...drafts.get(t.name), department: dept.value, note: note.value,
-      refusal: refusal ? refusal.value : ''});
+      refusal: refusal ? refusal.value : '', assists: picker ? picker.values() : []});
+    picker = assistPicker(choices, dept, {kept: (kept && kept.assists) || [], onChange: keep, open: Boolean(kept && kept.assistsOpen),
+      onToggle: (open) => drafts.set(t.name, {...drafts.get(t.name), assistsOpen: open})});
     dept.addEventListener('change', keep);
     note.addEventListener('input', keep);
     if (refusal) refusal.addEventListener('input', keep);
     const button = h('button', {type: 'submit', class: 'primary'}, review ? '改派' : '派单');
-    const form = h('form', {class: 'inline-form dispatch-form'}, field(review ? '改派部门(同意退单)' : '承办部门', dept), field('派单说明', note), button);
+    const form = h('form', {class: 'inline-form dispatch-form'}, field(review ? '改派部门(同意退单)' : '承办部门(主办)', dept),
+      field('派单说明', note), button, picker.el);
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       if (!dept.value) { ctx.flash('请选择承办部门。', 'error'); dept.focus(); return; }
+      const assisting = picker.values();
       const done = await act(ctx, button, () => api.post(`/v1/${t.name}:dispatch`, {
-        department: dept.value, note: note.value, etag: t.etag, requestId: api.requestId()}));
+        department: dept.value, assistingDepartments: assisting, note: note.value, etag: t.etag, requestId: api.requestId()}));
       if (done) {
         drafts.delete(t.name);
-        ctx.flash(`工单 #${api.idOf(t.name)} 已派往 ${dept.selectedOptions[0].textContent}`);
+        ctx.flash(`工单 #${api.idOf(t.name)} 已派往 ${dept.selectedOptions[0].textContent}`
+          + `${assisting.length ? `,协办:${assisting.map((d) => deptName(depts, d)).join('、')}` : ''}`);
         reload();
       }
     });

@@ -29,6 +29,19 @@ export async function render(ctx) {
       ['黄牌', f.yellowCards], ['红牌', f.redCards]]
       .map(([k, v]) => h('div', {class: 'tile'}, h('span', {class: 'tile-title'}, k), h('span', {class: 'value'}, String(num(v)))));
     tiles.push(h('div', {class: 'tile tile-info'}, h('span', {class: 'tile-title'}, '按时办结率'), h('span', {class: 'value'}, permille(f.onTimeRatePermille))));
+    // 协办: this department's assisting figures, in a month that has them
+    // (its own row, or its total when that carries them).
+    const ownRow = (s.departments || []).find((r) => r.department === `departments/${(caller.principal || '').split('/').pop()}`);
+    const af = [ownRow && ownRow.figures, f].find((x) => x && num(x.assists) + num(x.assistsReturned) > 0);
+    if (af) {
+      tiles.push(h('div', {class: 'tile', dataset: {figure: 'assists'}}, h('span', {class: 'tile-title'}, '协办件'), h('span', {class: 'value'}, String(num(af.assists)))));
+      tiles.push(h('div', {class: 'tile tile-info', dataset: {figure: 'assistOnTimeRate'}}, h('span', {class: 'tile-title'}, '协办按时反馈率'),
+        h('span', {class: 'value'}, permille(af.assistOnTimeRatePermille))));
+      if (num(af.assistYellowCards) || num(af.assistRedCards)) {
+        tiles.push(h('div', {class: 'tile', dataset: {figure: 'assistCards'}}, h('span', {class: 'tile-title'}, '协办黄牌/红牌'),
+          h('span', {class: 'value'}, `${num(af.assistYellowCards)} / ${num(af.assistRedCards)}`)));
+      }
+    }
     tiles.push(h('div', {class: 'tile'}, h('span', {class: 'tile-title'}, '一日一报'), h('span', {class: 'value'}, permille(f.reportCompliancePermille)),
       h('span', {class: 'tile-note'}, `${num(f.reportsGiven)}/${num(f.reportsOwed)}`)));
     cards.items.sort((a, b) => Date.parse(b.issueTime || 0) - Date.parse(a.issueTime || 0));
@@ -49,7 +62,7 @@ export async function render(ctx) {
   const reload = debounced(() => load().catch((e) => ctx.isCurrent() && ctx.fail(e)), 500);
   ctx.onFeed((ev) => {
     if (['CARD_ISSUED', 'CARD_REVOKED', 'REPLIED', 'DISPATCHED', 'DAILY_REPORT_MISSED', 'RETURN_REFUSED',
-      'SUSPENSION_APPROVED', 'RESUMED', 'FINAL_ANSWER_APPROVED'].includes(ev.type)) reload();
+      'SUSPENSION_APPROVED', 'RESUMED', 'FINAL_ANSWER_APPROVED'].includes(ev.type) || ev.type.startsWith('ASSIST_')) reload();
   });
   await load();
   return () => reload.cancel();

@@ -20,8 +20,24 @@ function rowLabel(r, depts) {
 // The bureau's wording, the same as `hotlinectl report --format zh`. 挂起
 // (suspended), 以最终答复办结 (closed by a final answer), 并单 (merged)
 // and 不当退单 (refused returns) are said only when not zero: a period
-// without them reads as it always did.
+// without them reads as it always did; so are a department's assisting
+// figures (协办), at the end of its sentence.
 const also = (n, text) => (num(n) ? `,${text}${num(n)}件` : '');
+
+// A department's assisting figures (协办), only when it has any (as
+// hotlinectl's AssistsZh): ",协办N件,协办按时反馈率X%" ("—" when none
+// was due), then ",协办黄牌N件" / ",协办红牌N件" when such cards fell.
+export function assistsZh(f) {
+  if (num(f.assists) + num(f.assistsReturned) === 0) return '';
+  return `,协办${num(f.assists)}件,协办按时反馈率${f.assistOnTimeRatePermille === undefined ? '—' : permille(f.assistOnTimeRatePermille)}`
+    + `${also(f.assistYellowCards, '协办黄牌')}${also(f.assistRedCards, '协办红牌')}`;
+}
+
+// Whether a period has assisting figures anywhere (its columns are shown).
+export function hasAssists(s) {
+  const any = (f) => num((f || {}).assists) + num((f || {}).assistsReturned) > 0;
+  return any(s.total) || (s.departments || []).some((r) => any(r.figures));
+}
 
 export function reportZh(s, depts) {
   const t = s.total || {};
@@ -40,7 +56,8 @@ export function reportZh(s, depts) {
       + `超期未回复${num(f.pendingOverdue)}件${also(f.suspended, '挂起')}${also(f.closedByFinalAnswer, '以最终答复办结')}`
       + `${also(f.merged, '并单')},`
       + `黄牌${num(f.yellowCards)}件,红牌${num(f.redCards)}件`
-      + `${also(f.refusedReturns, '不当退单')},按时办结率${f.onTimeRatePermille === undefined ? '—' : permille(f.onTimeRatePermille)}。\n`;
+      + `${also(f.refusedReturns, '不当退单')},按时办结率${f.onTimeRatePermille === undefined ? '—' : permille(f.onTimeRatePermille)}`
+      + `${assistsZh(f)}。\n`;
   }
   return out;
 }
@@ -48,7 +65,9 @@ export function reportZh(s, depts) {
 const CSV_HEAD = ['scope', 'key', 'received', 'forwarded', 'replied', 'replied_on_time', 'pending_not_overdue',
   'pending_overdue', 'yellow_cards', 'red_cards', 'daily_average', 'on_time_rate_percent', 'returns', 'reopens',
   'satisfied', 'basically_satisfied', 'dissatisfied', 'reports_owed', 'reports_given', 'reports_missed',
-  'report_compliance_percent', 'suspended', 'refused_returns', 'closed_by_final_answer', 'merged'];
+  'report_compliance_percent', 'suspended', 'refused_returns', 'closed_by_final_answer', 'merged',
+  'assists', 'assist_opinions', 'assist_opinions_on_time', 'assist_overdue', 'assist_on_time_rate_percent',
+  'assists_returned', 'assist_yellow_cards', 'assist_red_cards'];
 
 // Quoted when it holds a comma, quote or line break. A cell a spreadsheet
 // would evaluate as a formula (=, +, -, @, tab, CR first: a topic a caller
@@ -67,7 +86,9 @@ function csvCells(scope, key, f) {
     num(f.pendingOverdue), num(f.yellowCards), num(f.redCards), Number(f.dailyAverage || 0).toFixed(1),
     pct(f.onTimeRatePermille), num(f.returns), num(f.reopens), num(f.satisfied), num(f.basicallySatisfied),
     num(f.dissatisfied), num(f.reportsOwed), num(f.reportsGiven), num(f.reportsMissed), pct(f.reportCompliancePermille),
-    num(f.suspended), num(f.refusedReturns), num(f.closedByFinalAnswer), num(f.merged)];
+    num(f.suspended), num(f.refusedReturns), num(f.closedByFinalAnswer), num(f.merged),
+    num(f.assists), num(f.assistOpinions), num(f.assistOpinionsOnTime), num(f.assistOverdue), pct(f.assistOnTimeRatePermille),
+    num(f.assistsReturned), num(f.assistYellowCards), num(f.assistRedCards)];
 }
 
 // The same columns as `hotlinectl report --format csv`.
@@ -85,7 +106,7 @@ export function reportCsv(s) {
   return lines.map((l) => `${l.map(csvField).join(',')}\n`).join('');
 }
 
-// `extra`: {suspended, closed, merged, refused}, the columns shown for this period.
+// `extra`: {suspended, closed, merged, refused, assists}, the columns shown for this period.
 function figuresRow(labelText, f, dataset, extra) {
   return h('tr', {dataset},
     h('th', {scope: 'row'}, labelText),
@@ -99,7 +120,25 @@ function figuresRow(labelText, f, dataset, extra) {
     h('td', null, `${num(f.returns)} / ${num(f.reopens)}`),
     extra.refused ? h('td', {dataset: {figure: 'refusedReturns'}}, num(f.refusedReturns)) : null,
     h('td', null, `${num(f.satisfied)} / ${num(f.basicallySatisfied)} / ${num(f.dissatisfied)}`),
-    h('td', null, `${num(f.reportsGiven)}/${num(f.reportsOwed)}(${permille(f.reportCompliancePermille)})`));
+    h('td', null, `${num(f.reportsGiven)}/${num(f.reportsOwed)}(${permille(f.reportCompliancePermille)})`),
+    ...(extra.assists ? assistCells(f) : []));
+}
+
+// A wide table's frame, reachable by keyboard so that it can be scrolled
+// without a mouse (a period with many columns is wider than the page).
+export function scrollable(wrap, name) {
+  wrap.tabIndex = 0;
+  wrap.setAttribute('role', 'region');
+  wrap.setAttribute('aria-label', name);
+  return wrap;
+}
+
+// 协办件, 协办按时反馈率, 协办黄/红牌: for a period that has them.
+export const ASSIST_HEADERS = ['协办件', '协办按时反馈率', '协办黄牌/红牌'];
+export function assistCells(f) {
+  return [h('td', {dataset: {figure: 'assists'}}, num(f.assists)),
+    h('td', {class: 'rate', dataset: {figure: 'assistOnTimeRate'}}, permille(f.assistOnTimeRatePermille)),
+    h('td', {dataset: {figure: 'assistCards'}}, `${num(f.assistYellowCards)} / ${num(f.assistRedCards)}`)];
 }
 
 // 挂起, 以最终答复办结, 并单 and 不当退单 only for a period that has
@@ -107,7 +146,8 @@ function figuresRow(labelText, f, dataset, extra) {
 function headers(extra) {
   return ['范围', '收到', '已转派', '已回复', '按时回复', '未超期未回复', '超期未回复', ...(extra.suspended ? ['挂起'] : []),
     ...(extra.closed ? ['以最终答复办结'] : []), ...(extra.merged ? ['并单'] : []),
-    '黄牌', '红牌', '按时办结率', '退单/重办', ...(extra.refused ? ['不当退单'] : []), '满意/基本/不满意', '一日一报'];
+    '黄牌', '红牌', '按时办结率', '退单/重办', ...(extra.refused ? ['不当退单'] : []), '满意/基本/不满意', '一日一报',
+    ...(extra.assists ? ASSIST_HEADERS : [])];
 }
 
 export async function render(ctx) {
@@ -157,7 +197,7 @@ export async function render(ctx) {
       const perDay = (s.perDay || []).map((d) => ({label: d.date.slice(5), value: num((d.figures || {}).received)}));
       const extra = {suspended: num((s.total || {}).suspended) > 0, closed: num((s.total || {}).closedByFinalAnswer) > 0,
         merged: num((s.total || {}).merged) > 0,
-        refused: num((s.total || {}).refusedReturns) > 0};
+        refused: num((s.total || {}).refusedReturns) > 0, assists: hasAssists(s)};
       // Charts laid out for the width they get (charts.js).
       const avail = ctx.main.clientWidth - 40;
       const pair = avail >= 2 * 380 + 16 ? 2 : 1;
@@ -168,9 +208,9 @@ export async function render(ctx) {
       replace(out,
         panel('报告文字', h('p', {class: 'hint'}, `统计区间 ${s.fromDate} 至 ${addDays(s.toDate, -1)}(${s.days} 天),截至 ${fmtTime(s.asOf)}`),
           h('pre', {class: 'zh-report', id: 'report-zh'}, reportZh(s, depts)), h('div', {class: 'actions'}, download)),
-        panel('数据表', table(headers(extra), [figuresRow('合计', s.total || {}, {scope: 'total'}, extra),
+        panel('数据表', scrollable(table(headers(extra), [figuresRow('合计', s.total || {}, {scope: 'total'}, extra),
           ...(s.departments || []).map((r) => figuresRow(rowLabel(r, depts), r.figures || {}, {scope: 'department', department: r.department || ''}, extra))],
-        {cls: 'grid figures', caption: `日均受理 ${Number((s.total || {}).dailyAverage || 0).toFixed(1)} 件`})),
+        {cls: 'grid figures', caption: `日均受理 ${Number((s.total || {}).dailyAverage || 0).toFixed(1)} 件`}), '数据表')),
         h('div', {class: 'charts'},
           columnChart('每日受理', perDay, {width: chartWidth(avail, pair)}),
           barList('主要问题类别', (s.topTopics || []).map((x) => ({label: x.topic, value: num(x.received)})), {unit: '件', width: chartWidth(avail, pair)})),

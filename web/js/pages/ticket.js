@@ -8,6 +8,15 @@
 // caller); the bureau merges a ticket by the main's number or from its
 // likely duplicates (可能重复). Links (关联) show on both tickets; the
 // bureau adds and removes them.
+//
+// Lead and assisting departments (主办/协办): the parts table (each
+// assisting department's state, deadlines, opinion and reasons) for all
+// who see the ticket; the bureau picks assisting departments when it
+// dispatches, adds one (增加协办单位) to an open ticket and ends a part
+// (撤销, with a reason). An assisting department gets only its part's
+// steps (签收, 退回, 提交协办意见), never the lead's (reply, return,
+// report...). The lead's reply names the opinions still missing and then
+// needs 未收齐意见说明; the replied ticket shows the opinions it rests on.
 import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
 import {STATE, TYPE, URGENCY, OUTCOME, SATISFACTION, EVENT, COLOR, FINAL_ANSWER_STATE, label, fmtTime, fmtDue, localDate, zhDate,
@@ -16,6 +25,8 @@ import {stateBadge, deadlineBadge, cardBadges, table, departments, deptName, act
 import {principalLabel} from '../names.js';
 import {CandidateFetcher, candidatesBox, DEFAULT_MERGE_REASON} from '../duplicates.js';
 import {eventNote, cardNote, noteNodes} from '../texts.js';
+import {ownDepartment, ownPart, liveParts, missingParts, partsTable, opinionsBox, partActions, assistPicker,
+  PART_OPEN_STATES} from '../assists.js';
 
 function dl(pairs) {
   return h('dl', {class: 'facts'}, pairs.filter(Boolean).map(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
@@ -44,12 +55,18 @@ export async function render(ctx) {
 
   const isBureau = ctx.role === 'bureau';
   const isDept = ctx.role === 'department';
+  // The caller's department; the lead (主办) is the ticket's department.
+  const own = ownDepartment(ctx.caller);
+  const isLead = () => isDept && t.department === own;
+  // A department that sees the ticket as an assisting one, not its lead.
+  const assisting = () => isDept && !isLead();
   const head = h('div', {class: 'page-head'});
   const facts = h('div', {class: 'panel', id: 'ticket-facts'});
+  const assistsBox = h('section', {class: 'panel', id: 'ticket-assists'});
   const actions = h('div', {class: 'actions-grid', id: 'ticket-actions'});
   const cardsBox = h('section', {class: 'panel', id: 'ticket-cards'});
   const history = h('section', {class: 'panel', id: 'ticket-history'});
-  ctx.main.append(head, facts, actions, cardsBox, history);
+  ctx.main.append(head, facts, assistsBox, actions, cardsBox, history);
 
   function showFacts() {
     const now = ctx.nowMs();
@@ -63,17 +80,19 @@ export async function render(ctx) {
       ['诉求内容', h('div', {class: 'content pre'}, t.content || '')],
       ['地址', t.address || '—'],
       ['来电人', confidential && !t.callerName ? '保密' : `${t.callerName || '—'} ${t.callerPhone || ''}${confidential ? '(保密)' : ''}`],
-      ['承办部门', t.department ? deptName(depts, t.department) : t.closedByFinalAnswer ? '—(以最终答复办结,未派单)'
+      [(t.assists || []).length ? '承办部门(主办)' : '承办部门', t.department ? deptName(depts, t.department) : t.closedByFinalAnswer ? '—(以最终答复办结,未派单)'
         : t.mergedInto ? '—(已并单,随主工单办理)' : '—(未派/已退回)'],
+      liveParts(t).length ? ['协办单位', h('span', {id: 'assist-names'}, liveParts(t).map((a) => deptName(depts, a.department)).join('、'))] : null,
+      assisting() && ownPart(t, own) ? ['本单位', h('span', {id: 'own-role'}, '协办单位:签收后向主办单位反馈协办意见;回复、退单、一日一报由主办单位办理。')] : null,
       t.createdBy ? ['受理', principalLabel(t.createdBy, depts, tokens)] : null,
       ['受理时间', fmtTime(t.receivedAt)],
       ['派单 / 签收', `${fmtTime(t.dispatchedAt)} / ${fmtTime(t.acknowledgedAt)}`],
       t.state === 'DISPATCHED' ? ['签收时限', deadlineBadge(t.ackDueAt, now)] : null,
       ['办理时限', t.replyDueAt ? (['DISPATCHED', 'IN_PROGRESS'].includes(t.state) ? deadlineBadge(t.replyDueAt, now)
         : t.state === 'SUSPENDED' ? `${fmtDue(t.replyDueAt)}(挂起中,时限暂停;恢复办理后按剩余工作时间顺延)` : fmtDue(t.replyDueAt)) : '—'],
-      t.returnDueAt && ['DISPATCHED', 'IN_PROGRESS'].includes(t.state) ? ['退单时限', fmtDue(t.returnDueAt)] : null,
+      t.returnDueAt && ['DISPATCHED', 'IN_PROGRESS'].includes(t.state) && !assisting() ? ['退单时限', fmtDue(t.returnDueAt)] : null,
       t.warningAt && t.state !== 'SUSPENDED' ? ['预警时间', fmtTime(t.warningAt)] : null,
-      t.state === 'IN_PROGRESS' ? ['一日一报', `最近一次:${t.lastReportDate || '无'};缺报 ${t.dailyReportMisses || 0} 天`] : null,
+      t.state === 'IN_PROGRESS' && !assisting() ? ['一日一报', `最近一次:${t.lastReportDate || '无'};缺报 ${t.dailyReportMisses || 0} 天`] : null,
       t.pendingExtension ? ['延期申请', `${t.pendingExtension.workingDays} 个工作日:${t.pendingExtension.reason || ''}(${fmtTime(t.pendingExtension.requestTime)})`] : null,
       t.extensionCount ? ['已批延期', `${t.extensionCount} 次`] : null,
       t.pendingReturn ? ['退单待审核', h('div', {class: 'return-note', id: 'pending-return'},
@@ -96,11 +115,41 @@ export async function render(ctx) {
       t.finalAnswer ? ['最终答复', finalAnswerBox(t.finalAnswer)] : null,
       // Closed by a final answer: the reply is that answer's text, no outcome.
       t.replyText ? ['答复', h('div', {class: 'pre'}, t.closedByFinalAnswer ? t.replyText : `${label(OUTCOME, t.outcome)}:${t.replyText}`)] : null,
+      t.replyText && opinionsBox(t, depts) ? ['答复所依据的协办意见', opinionsBox(t, depts)] : null,
       t.repliedAt ? ['回复时间', fmtTime(t.repliedAt)] : null,
       t.satisfaction ? ['回访评价', label(SATISFACTION, t.satisfaction)] : null,
       t.closedAt ? ['办结时间', fmtTime(t.closedAt)] : null,
       ['派单 / 退单 / 重办', `${t.dispatchCount || 0} / ${t.returnCount || 0} / ${t.reopenCount || 0}`],
     ]));
+  }
+
+  // The assisting parts (协办); the bureau ends a live one here (撤销).
+  function showAssists() {
+    if (!(t.assists || []).length) { replace(assistsBox); assistsBox.hidden = true; return; }
+    assistsBox.hidden = false;
+    // A reason being typed survives the live redraw, focus included.
+    const typed = new Map([...assistsBox.querySelectorAll('form[data-department] input')].map((x) => [x.form.dataset.department, x.value]));
+    const focused = assistsBox.contains(document.activeElement) ? document.activeElement.closest('form[data-department]') : null;
+    const focusDept = focused ? focused.dataset.department : '';
+    replace(assistsBox, h('h2', null, '协办单位'),
+      partsTable(t, depts, ctx.nowMs(), {removeForm: isBureau && t.state !== 'CLOSED' ? removeAssistForm : null}));
+    for (const x of assistsBox.querySelectorAll('form[data-department] input')) {
+      if (typed.get(x.form.dataset.department)) x.value = typed.get(x.form.dataset.department);
+      if (x.form.dataset.department === focusDept) x.focus();
+    }
+  }
+
+  function removeAssistForm(a) {
+    const reason = h('input', {type: 'text', required: true, maxlength: 2000, name: 'removeReason', size: 12});
+    const b = h('button', {type: 'submit', class: 'danger', 'aria-label': `撤销协办单位 ${deptName(depts, a.department)}`}, '撤销');
+    const f = h('form', {class: 'inline-form', dataset: {action: 'removeAssist', department: a.department}}, field('撤销理由', reason), b);
+    f.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const done = await act(ctx, b, () => api.post(`/v1/${name}:removeAssist`, {department: a.department, reason: reason.value,
+        etag: t.etag, requestId: api.requestId()}), `已撤销协办单位 ${deptName(depts, a.department)}。`);
+      if (done) { t = done; await refresh(true); }
+    });
+    return f;
   }
 
   // The final answer (最终答复) given on this ticket, as it stands.
@@ -177,7 +226,10 @@ export async function render(ctx) {
         h('td', null, principalLabel(e.actor, depts, tokens)),
         h('td', null, e.stateBefore && e.stateAfter && e.stateBefore !== e.stateAfter
           ? `${label(STATE, e.stateBefore)} → ${label(STATE, e.stateAfter)}` : label(STATE, e.stateAfter)),
-        h('td', null, [e.previousDepartment ? `${deptName(depts, e.previousDepartment)} → ` : '', e.department ? deptName(depts, e.department) : ''].join('')),
+        h('td', null, [e.previousDepartment ? `${deptName(depts, e.previousDepartment)} → ` : '', e.department ? deptName(depts, e.department) : '',
+          e.assistDepartment ? `${e.department ? ';' : ''}协办:${deptName(depts, e.assistDepartment)}` : '',
+          e.type === 'DISPATCHED' && (e.assistingDepartments || []).length
+            ? `(协办:${e.assistingDepartments.map((d) => deptName(depts, d)).join('、')})` : ''].join('')),
         historyNote(e)))));
   }
 
@@ -201,6 +253,7 @@ export async function render(ctx) {
       return h('td', {class: 'pre note'}, '引用', h('a', {href: `#/tickets/${api.idOf(e.finalAnswerTicket)}`}, `工单 #${api.idOf(e.finalAnswerTicket)}`),
         `的最终答复办结${e.reason ? `:${e.reason}` : ''}`);
     }
+    if (e.type === 'ASSIST_OPINION') return h('td', {class: 'pre note'}, `协办意见:${e.replyText || ''}`);
     const rest = [e.replyText ? `${label(OUTCOME, e.outcome)}:${e.replyText}` : '',
       e.satisfaction ? label(SATISFACTION, e.satisfaction) : '',
       e.card ? `${note.text.includes(label(COLOR, e.cardColor)) ? '' : label(COLOR, e.cardColor)}(${api.idOf(e.card)} 号牌)` : '',
@@ -273,8 +326,11 @@ export async function render(ctx) {
           for (const o of [...dept.options]) if (o.value === review.department) o.remove();
         }
         const title = review ? '改派(同意退单)' : st === 'RECEIVED' || st === 'RETURNED' ? '派单' : '改派';
+        // 协办: any department but the lead chosen; those assisting already stay.
+        const picker = assistPicker(depts, dept, {exclude: liveParts(t).map((a) => a.department)});
         forms.push(actionForm(title, review ? '改派' : title,
-          [field('承办部门', dept), field('派单说明(可选)', note)], () => ({department: dept.value, note: note.value}),
+          [field('承办部门(主办)', dept), picker.el, field('派单说明(可选)', note)], () => ({department: dept.value, note: note.value,
+            assistingDepartments: picker.values()}),
           {path: 'dispatch', ok: '已派单。'}));
         if (review) {
           const reason = h('textarea', {required: true, maxlength: 2000, rows: 2, name: 'reason'});
@@ -333,19 +389,42 @@ export async function render(ctx) {
         });
         forms.push(f);
       }
+      if (st === 'DISPATCHED' || st === 'IN_PROGRESS') forms.push(addAssistForm());
       // 并单 and 关联 after the steps of the ticket's own state.
       if (['RECEIVED', 'RETURNED', 'DISPATCHED', 'IN_PROGRESS'].includes(st)) forms.push(mergeForm());
       forms.push(linkForm());
     }
-    if (isDept) {
+    if (isDept && !isLead()) {
+      // An assisting department (协办): its part's steps only.
+      const part = ownPart(t, own);
+      const steps = partActions(ctx, t, part, {onDone: async (done) => {
+        if (done.name === name) t = done;
+        // A returned part: the ticket is no longer this department's to see.
+        if (!ownPart(t, own)) { ctx.go('#/desk'); return; }
+        await refresh(true);
+      }});
+      forms.push(...steps);
+      if (part && !steps.length) {
+        forms.push(h('section', {class: 'panel action', id: 'assist-done'}, h('h2', null, '协办任务'),
+          h('p', null, part.state === 'OPINION_GIVEN' ? `本单位已于 ${fmtTime(part.opinionTime)} 反馈协办意见。`
+            : PART_OPEN_STATES.has(st) ? '' : '主办单位已回复,协办任务已结束。')));
+      }
+    }
+    if (isDept && isLead()) {
       if (st === 'DISPATCHED') {
         forms.push(actionForm('签收', '签收', [h('p', {class: 'hint'}, `签收时限 ${fmtDue(t.ackDueAt)}`)], () => ({}), {path: 'acknowledge', ok: '已签收。'}));
       }
       if (st === 'IN_PROGRESS') {
         const outcome = select(options(OUTCOME, '— 办理结果 —'), {required: true, name: 'outcome'});
         const text = h('textarea', {required: true, rows: 4, name: 'replyText', maxlength: 20000});
-        forms.push(actionForm('回复', '提交回复', [field('办理结果', outcome), field('答复内容', text)],
-          () => ({outcome: outcome.value, replyText: text.value}), {path: 'reply', ok: '已回复。'}));
+        forms.push(actionForm('回复', '提交回复', [field('办理结果', outcome), ...replyAssistFields(), field('答复内容', text)],
+          () => ({outcome: outcome.value, replyText: text.value, missingOpinionsReason: missingReason ? missingReason.value : ''}),
+          {path: 'reply', ok: '已回复。', check: () => {
+            if (!missingReason || missingReason.value.trim()) return '';
+            missingReason.focus();
+            return `尚未收齐协办意见(${missingParts(t).map((a) => deptName(depts, a.department)).join('、')}未反馈):`
+              + '请等协办单位反馈意见后再回复,或填写“未收齐意见说明”后回复。';
+          }}));
         const days = h('input', {type: 'number', min: 1, max: 10, value: 3, required: true, name: 'workingDays'});
         const reason = h('textarea', {required: true, rows: 2, maxlength: 2000, name: 'reason'});
         if (!t.pendingExtension) {
@@ -395,6 +474,37 @@ export async function render(ctx) {
       }
     }
     replace(actions, ...forms);
+  }
+
+  // The reply form's part about assisting opinions: those in (the reply
+  // rests on them) and those missing, which need 未收齐意见说明.
+  let missingReason = null;
+  function replyAssistFields() {
+    missingReason = null;
+    if (!(t.assists || []).length) return [];
+    const given = (t.assists || []).filter((a) => a.opinion);
+    const missing = missingParts(t);
+    const out = [];
+    if (given.length) out.push(h('div', {class: 'hint', id: 'reply-opinions'}, '答复将引用的协办意见:', opinionsBox(t, depts)));
+    if (missing.length) {
+      missingReason = h('textarea', {rows: 2, maxlength: 2000, name: 'missingOpinionsReason'});
+      out.push(h('div', {class: 'assist-missing', id: 'reply-missing'},
+        h('p', null, `尚未收到协办意见:${missing.map((a) => `${deptName(depts, a.department)}(反馈时限 ${fmtDue(a.opinionDueAt)})`).join('、')}。`
+          + '可等待协办意见后回复;现在回复须说明理由。'),
+        field('未收齐意见说明', missingReason)));
+    }
+    return out;
+  }
+
+  // 增加协办单位: a department other than the lead and those assisting.
+  function addAssistForm() {
+    const taken = [t.department, ...liveParts(t).map((a) => a.department)];
+    const dept = select([{value: '', label: '— 选择部门 —'}, ...depts.filter((d) => !taken.includes(d.name))
+      .map((d) => ({value: d.name, label: d.displayName || d.name}))], {required: true, name: 'assistDepartment'});
+    const note = h('input', {type: 'text', maxlength: 2000, name: 'assistNote'});
+    return actionForm('增加协办单位', '增加协办', [h('p', {class: 'hint'}, '协办单位签收后在意见反馈时限内向主办单位反馈协办意见。'),
+      field('协办单位', dept), field('协办说明(可选)', note)], () => ({department: dept.value, note: note.value}),
+    {path: 'addAssist', cls: 'secondary', ok: '已增加协办单位。'});
   }
 
   // "#12", "12" or "tickets/12" -> "12"; '' when it is not a number.
@@ -504,6 +614,7 @@ export async function render(ctx) {
       cardList = (await api.get('/v1/cards', {ticket: name, pageSize: 100}).catch(() => ({}))).cards || [];
       if (!ctx.isCurrent()) return;
       showFacts();
+      showAssists();
       showHistory();
       showCards();
       if (force || before !== t.state || !typing()) showActions();
@@ -521,6 +632,7 @@ export async function render(ctx) {
   const reload = debounced(() => refresh(false), 200);
 
   showFacts();
+  showAssists();
   showActions();
   showCards();
   showHistory();
