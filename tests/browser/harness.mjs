@@ -217,3 +217,16 @@ export async function refusal(page, re) {
   }, {}, re.source);
   return visible(page, '#flash');
 }
+
+// The report CSV's row that starts with `prefix` ("total,", "department,
+// departments/housing,"), as {column name: cell}: read by name, so that
+// columns added at the end leave the checks of earlier ones alone. The
+// rows read this way hold no quoted commas.
+export function csvRow(csv, prefix) {
+  const lines = csv.trim().split('\n').map((l) => l.replace(/\r$/, ''));
+  const head = lines[0].split(',');
+  const line = lines.find((l) => l.startsWith(prefix));
+  if (!line) return null;
+  const cells = line.split(',');
+  return Object.fromEntries(head.map((name, i) => [name, cells[i]]));
+}
