@@ -235,7 +235,7 @@ test('dispatch with 协办, the assisting desk signs for and answers, the lead r
           const res = await fetch('/v1/statistics?fromDate=2021-02-01&toDate=2021-03-01', {credentials: 'same-origin'});
           return report.reportCsv(await res.json());
         });
-        assert.equal(csvPage.split('\n')[0], csvCtl.stdout.split('\n')[0].replace(/\r$/, ''), 'the same CSV columns');
+        assert.equal(csvPage.split('\n')[0], csvCtl.stdout.split('\n')[0].replace(/\r$/, ''), 'the console\'s CSV (web/js/pages/report.js) has hotlinectl\'s columns');
         const ctlRow = csvCtl.stdout.split('\n').find((l) => l.startsWith('department,departments/transport,'));
         const pageRow = csvPage.split('\n').find((l) => l.startsWith('department,departments/transport,'));
         assert.equal(pageRow, ctlRow.replace(/\r$/, ''));

@@ -126,7 +126,8 @@ export const REASON_TEXT = {
   ALREADY_LINKED: (m) => `${ticketOf(m)}与${otherOf(m)}已经关联,无需重复关联。`,
   NOT_LINKED: (m) => `${ticketOf(m)}与${otherOf(m)}没有关联,无需取消。`,
   NOT_ASSISTING: (m) => `${deptOf(m)}不是${ticketOf(m)}的协办单位(或其协办任务已退回、已撤销)。`,
-  ASSIST_IS_LEAD: (m) => `${deptOf(m)}是本工单的主办单位,不能同时作为协办单位;如需改由其协办,请先改派主办单位。`,
+  ASSIST_IS_LEAD: (m) => `${deptOf(m)}不能既是主办单位又是协办单位:协办单位须不同于主办单位;`
+    + '如要改由某协办单位主办,请先撤销其协办。',
   ALREADY_ASSISTING: (m) => `${deptOf(m)}已是${ticketOf(m)}的协办单位,无需重复增加。`,
   ASSIST_STATE: (m) => `${deptOf(m)}在${ticketOf(m)}的协办任务${m.assist_state ? `当前为“${label(ASSIST_STATE, m.assist_state)}”,` : ''}不能进行此操作`
     + '(须先签收才能提交协办意见;签收、退回各只能一次;退回须在退回时限内、提交意见之前)。',
