@@ -18,6 +18,7 @@
 #include "storage/store.h"
 #include "workflow/assist_rules.h"
 #include "workflow/extension_rules.h"
+#include "workflow/reply_review_rules.h"
 #include "workflow/return_review_rules.h"
 #include "workflow/scope.h"
 #include "workflow/validation.h"
@@ -272,11 +273,15 @@ void TicketService::ReplyTicket(const Principal& principal,
   Transition(
       principal, TicketAction::kReply, request.name(), request,
       CheckReplyTicket(request),
-      [request](storage::Store&, const v1::Ticket& ticket,
-                const ActionContext& context) {
-        return Reply(ticket, request.reply_text(), request.outcome(),
-                     request.etag(), context,
-                     request.missing_opinions_reason());
+      [this, request](
+          storage::Store&, const v1::Ticket& ticket,
+          const ActionContext& context) -> absl::StatusOr<TicketChange> {
+        ASSIGN_OR_RETURN(
+            TicketChange change,
+            Reply(ticket, request.reply_text(), request.outcome(),
+                  request.etag(), context, request.missing_opinions_reason()));
+        RequireReview(change, *policies_->CurrentRules().policy);
+        return change;
       },
       std::move(done));
 }

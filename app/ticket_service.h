@@ -120,6 +120,12 @@ class TicketService final {
                            const v1::SubmitAssistOpinionRequest& request,
                            TicketDone done);
 
+  // Reply review (办结审核), the bureau's, in reply_review_steps.cc.
+  void AcceptReply(const Principal& principal,
+                   const v1::AcceptReplyRequest& request, TicketDone done);
+  void SendBackReply(const Principal& principal,
+                     const v1::SendBackReplyRequest& request, TicketDone done);
+
   // Merged duplicates (并单) and links (关联), in merge_steps.cc.
   void MergeTicket(const Principal& principal,
                    const v1::MergeTicketRequest& request, TicketDone done);

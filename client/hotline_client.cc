@@ -278,6 +278,13 @@ absl::StatusOr<v1::Ticket> Client::SubmitAssistOpinion(
   return Mutate(&v1::HotlineService::Stub::SubmitAssistOpinion,
                 std::move(request));
 }
+absl::StatusOr<v1::Ticket> Client::AcceptReply(v1::AcceptReplyRequest request) {
+  return Mutate(&v1::HotlineService::Stub::AcceptReply, std::move(request));
+}
+absl::StatusOr<v1::Ticket> Client::SendBackReply(
+    v1::SendBackReplyRequest request) {
+  return Mutate(&v1::HotlineService::Stub::SendBackReply, std::move(request));
+}
 absl::StatusOr<v1::Ticket> Client::MergeTicket(v1::MergeTicketRequest request) {
   return Mutate(&v1::HotlineService::Stub::MergeTicket, std::move(request));
 }

@@ -196,6 +196,9 @@ class Client final {
   absl::StatusOr<v1::Ticket> ReturnAssist(v1::ReturnAssistRequest request);
   absl::StatusOr<v1::Ticket> SubmitAssistOpinion(
       v1::SubmitAssistOpinionRequest request);
+  // Reply review (办结审核), the bureau's.
+  absl::StatusOr<v1::Ticket> AcceptReply(v1::AcceptReplyRequest request);
+  absl::StatusOr<v1::Ticket> SendBackReply(v1::SendBackReplyRequest request);
   absl::StatusOr<v1::Ticket> MergeTicket(v1::MergeTicketRequest request);
   absl::StatusOr<v1::Ticket> UnmergeTicket(v1::UnmergeTicketRequest request);
   absl::StatusOr<v1::ListDuplicateCandidatesResponse> ListDuplicateCandidates(

@@ -271,6 +271,8 @@ HOTLINE_ASYNC(RemoveAssistingDepartment, tickets_,
 HOTLINE_ASYNC(AcknowledgeAssist, tickets_, v1::AcknowledgeAssistRequest,
               v1::Ticket)
 HOTLINE_ASYNC(ReturnAssist, tickets_, v1::ReturnAssistRequest, v1::Ticket)
+HOTLINE_ASYNC(AcceptReply, tickets_, v1::AcceptReplyRequest, v1::Ticket)
+HOTLINE_ASYNC(SendBackReply, tickets_, v1::SendBackReplyRequest, v1::Ticket)
 HOTLINE_ASYNC(SubmitAssistOpinion, tickets_, v1::SubmitAssistOpinionRequest,
               v1::Ticket)
 HOTLINE_SYNC(ListCards, cards_, v1::ListCardsRequest, v1::ListCardsResponse)

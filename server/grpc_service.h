@@ -163,6 +163,12 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::SubmitAssistOpinionRequest* request,
       v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* AcceptReply(grpc::CallbackServerContext* context,
+                                        const v1::AcceptReplyRequest* request,
+                                        v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* SendBackReply(
+      grpc::CallbackServerContext* context,
+      const v1::SendBackReplyRequest* request, v1::Ticket* response) override;
   grpc::ServerUnaryReactor* MergeTicket(grpc::CallbackServerContext* context,
                                         const v1::MergeTicketRequest* request,
                                         v1::Ticket* response) override;

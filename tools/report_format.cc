@@ -97,6 +97,12 @@ std::vector<std::string> CsvCells(const std::string& scope,
        {f.assists_returned(), f.assist_yellow_cards(), f.assist_red_cards()}) {
     cells.push_back(absl::StrCat(n));
   }
+  // Replies sent back by the review (退回重办), in all and by reason.
+  for (int64_t n : {f.replies_sent_back(), f.sent_back_nonstandard(),
+                    f.sent_back_unresolved(), f.sent_back_not_contacted(),
+                    f.sent_back_no_evidence(), f.sent_back_other()}) {
+    cells.push_back(absl::StrCat(n));
+  }
   return cells;
 }
 
@@ -286,7 +292,13 @@ std::string ReportCsv(const v1::Statistics& s) {
                              "assist_on_time_rate_percent",
                              "assists_returned",
                              "assist_yellow_cards",
-                             "assist_red_cards"});
+                             "assist_red_cards",
+                             "replies_sent_back",
+                             "sent_back_nonstandard",
+                             "sent_back_unresolved",
+                             "sent_back_not_contacted",
+                             "sent_back_no_evidence",
+                             "sent_back_other"});
   absl::StrAppend(&out, CsvLine(CsvCells("total", TheFilter(s), s.total())));
   for (const auto& row : s.departments()) {
     absl::StrAppend(
@@ -348,7 +360,11 @@ std::string ReportZh(const v1::Statistics& s) {
         ",按时办结率",
         f.has_on_time_rate_permille() ? PermilleText(f.on_time_rate_permille())
                                       : "—",
-        AssistsZh(f), "。\n");
+        AssistsZh(f),
+        f.replies_sent_back() > 0
+            ? absl::StrCat(",答复被退回重办", f.replies_sent_back(), "件")
+            : "",
+        "。\n");
   }
   return out;
 }

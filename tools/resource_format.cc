@@ -242,6 +242,22 @@ std::string TicketDetails(const v1::Ticket& t) {
       {"outcome", t.outcome() ? v1::Ticket::Outcome_Name(t.outcome()) : ""},
       {"reply", t.reply_text()},
       {"replied without opinions", t.missing_opinions_reason()},
+      {"reply review",
+       t.reply_review().state() == v1::ReplyReview::STATE_UNSPECIFIED
+           ? ""
+           : v1::ReplyReview::State_Name(t.reply_review().state())},
+      {"sent back",
+       t.send_back_count() == 0
+           ? ""
+           : absl::StrCat(t.send_back_count(), "x, last: ",
+                          absl::StrJoin(t.last_send_back().reasons(), ", ",
+                                        [](std::string* out, int reason) {
+                                          out->append(v1::SendBackReason_Name(
+                                              static_cast<v1::SendBackReason>(
+                                                  reason)));
+                                        }),
+                          t.last_send_back().note().empty() ? "" : ": ",
+                          t.last_send_back().note())},
       {"closed", FormatTime(t.closed_at())},
       {"satisfaction",
        t.satisfaction() ? v1::Ticket::Satisfaction_Name(t.satisfaction()) : ""},

@@ -1,8 +1,10 @@
-// hotlinectl ticket ...: the bureau's review of returns (退单审核), the
-// suspension of a ticket's time limit (挂起) and final answers (最终答复).
+// hotlinectl ticket ...: the bureau's review of returns (退单审核) and of
+// replies (办结审核), the suspension of a ticket's time limit (挂起) and
+// final answers (最终答复).
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "tools/cli_command.h"
 
@@ -96,9 +98,63 @@ int RunCloseByFinalAnswer(Context& c, const Args& args,
   return PrintTicket(c, c.client->CloseByFinalAnswer(request));
 }
 
+int RunAcceptReply(Context& c, const Args& args,
+                   const std::vector<std::string>& w) {
+  v1::AcceptReplyRequest request;
+  request.set_name(TicketName(w[0]));
+  request.set_etag(args.Get("etag"));
+  return PrintTicket(c, c.client->AcceptReply(request));
+}
+
+int RunSendBack(Context& c, const Args& args,
+                const std::vector<std::string>& w) {
+  v1::SendBackReplyRequest request;
+  request.set_name(TicketName(w[0]));
+  for (absl::string_view part :
+       absl::StrSplit(args.Get("reasons"), ',', absl::SkipWhitespace())) {
+    absl::StatusOr<v1::SendBackReason> reason = ParseEnum<v1::SendBackReason>(
+        "reasons", std::string(part), &v1::SendBackReason_Parse,
+        "nonstandard_reply, demand_unresolved, caller_not_contacted, "
+        "insufficient_evidence, other_send_back_reason");
+    if (!reason.ok()) return InputError(c, reason.status());
+    request.add_reasons(*reason);
+  }
+  request.set_note(args.Get("note"));
+  request.set_etag(args.Get("etag"));
+  return PrintTicket(c, c.client->SendBackReply(request));
+}
+
 }  // namespace
 
 void AddReviewCommands(std::vector<Command>* commands) {
+  commands->push_back(
+      {"ticket accept-reply",
+       "accept a reply that waits for review (办结审核) (bureau)",
+       "ticket accept-reply TICKET [--etag E]",
+       "Accepts the department's reply when the policy reviews replies; "
+       "the ticket goes on to the callback and close (bureau "
+       "only).\nExample:\n  hotlinectl ticket accept-reply 7",
+       {"etag"},
+       {},
+       1,
+       1,
+       RunAcceptReply});
+  commands->push_back(
+      {"ticket send-back",
+       "send a reply back to the department (退回重办) (bureau)",
+       "ticket send-back TICKET --reasons R1,R2 [--note TEXT] [--etag E]",
+       "Sends a reply that waits for review back to its department, which "
+       "gets the policy's send_back_reply_working_days for a new reply "
+       "(bureau only). Reasons: nonstandard_reply (答复不规范), "
+       "demand_unresolved (诉求未解决), caller_not_contacted (未联系诉求人), "
+       "insufficient_evidence (佐证不足), other_send_back_reason "
+       "(其他).\nExample:\n  hotlinectl ticket send-back 7 --reasons "
+       "caller_not_contacted --note 请联系诉求人",
+       {"reasons", "note", "etag"},
+       {},
+       1,
+       1,
+       RunSendBack});
   commands->push_back(
       {"ticket refuse-return",
        "refuse a department's return (不当退单) (bureau)",

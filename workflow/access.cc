@@ -59,6 +59,8 @@ absl::string_view ActionName(TicketAction action) {
       return "AddAssistingDepartment or RemoveAssistingDepartment";
     case TicketAction::kAssistPart:
       return "AcknowledgeAssist, ReturnAssist or SubmitAssistOpinion";
+    case TicketAction::kReviewReply:
+      return "AcceptReply or SendBackReply";
   }
   return "unknown action";
 }

@@ -57,6 +57,8 @@ enum class TicketAction {
   kAssign,
   // An assisting department's own part: sign for, return, opinion.
   kAssistPart,
+  // The bureau's reply review (办结审核): accept or send back.
+  kReviewReply,
 };
 
 // The method name a person would recognise, e.g. "AcknowledgeTicket".

@@ -38,6 +38,8 @@ v1::Policy DefaultPolicy() {
   policy.set_suspension_max_days(180);
   policy.set_duplicate_window_days(30);
   policy.set_assist_opinion_working_days(5);
+  policy.set_review_replies(false);
+  policy.set_send_back_reply_working_days(5);
   return policy;
 }
 
@@ -75,6 +77,8 @@ absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
        [](v1::Policy& p, int v) { p.set_duplicate_window_days(v); }},
       {"assist_opinion_working_days",
        [](v1::Policy& p, int v) { p.set_assist_opinion_working_days(v); }},
+      {"send_back_reply_working_days",
+       [](v1::Policy& p, int v) { p.set_send_back_reply_working_days(v); }},
   };
   RETURN_IF_ERROR(
       ForEachDataLine(text, source, [&](absl::string_view line) -> std::string {
@@ -87,6 +91,15 @@ absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
             return "version must be 1 to 64 characters";
           }
           policy.set_version(value);
+          return "";
+        }
+        if (key == "review_replies") {
+          // A switch: 0 (the default) or 1.
+          if (value != "0" && value != "1") {
+            return "review_replies must be 0 (no review) or 1 (the bureau "
+                   "reviews every reply)";
+          }
+          policy.set_review_replies(value == "1");
           return "";
         }
         int number = 0;
@@ -128,6 +141,10 @@ void FillLaterLimits(v1::Policy& policy) {
   }
   if (policy.duplicate_window_days() == 0) {
     policy.set_duplicate_window_days(DefaultPolicy().duplicate_window_days());
+  }
+  if (policy.send_back_reply_working_days() == 0) {
+    policy.set_send_back_reply_working_days(
+        DefaultPolicy().send_back_reply_working_days());
   }
   if (policy.assist_opinion_working_days() == 0) {
     policy.set_assist_opinion_working_days(

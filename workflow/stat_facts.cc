@@ -37,6 +37,12 @@ const char* const kStatCounterNames[kStatCounterCount] = {
     "assist_yellow_cards",
     "assist_red_cards",
     "assists_returned",
+    "replies_sent_back",
+    "sent_back_nonstandard",
+    "sent_back_unresolved",
+    "sent_back_not_contacted",
+    "sent_back_no_evidence",
+    "sent_back_other",
 };
 
 StatVector& StatVector::operator+=(const StatVector& other) {
@@ -194,6 +200,32 @@ std::vector<StatFacts> AssistFacts(const Ticket& t, absl::TimeZone zone) {
   return all;
 }
 
+StatFacts SendBackFacts(const Ticket& ticket, const std::string& department,
+                        const std::vector<v1::SendBackReason>& reasons,
+                        absl::TimeZone zone) {
+  StatFacts facts = ReturnFacts(ticket, department, zone, kRepliesSentBack);
+  for (v1::SendBackReason reason : reasons) {
+    switch (reason) {
+      case v1::NONSTANDARD_REPLY:
+        facts.counts[kSentBackNonstandard] += 1;
+        break;
+      case v1::DEMAND_UNRESOLVED:
+        facts.counts[kSentBackUnresolved] += 1;
+        break;
+      case v1::CALLER_NOT_CONTACTED:
+        facts.counts[kSentBackNotContacted] += 1;
+        break;
+      case v1::INSUFFICIENT_EVIDENCE:
+        facts.counts[kSentBackNoEvidence] += 1;
+        break;
+      default:
+        facts.counts[kSentBackOther] += 1;
+        break;
+    }
+  }
+  return facts;
+}
+
 StatFacts ReturnFacts(const Ticket& ticket,
                       const std::string& returning_department,
                       absl::TimeZone zone, StatCounter counter) {
@@ -274,6 +306,17 @@ std::vector<TimedFacts> TicketStatChanges(const Ticket* before,
   for (int32_t i = before->return_count(); i < after.return_count(); ++i) {
     changes.push_back({updated, std::nullopt,
                        ReturnFacts(after, before->department(), zone)});
+  }
+  if (after.send_back_count() > before->send_back_count()) {
+    // One send-back per step: the department that replied, the reasons
+    // given.
+    std::vector<v1::SendBackReason> reasons;
+    for (int reason : after.last_send_back().reasons()) {
+      reasons.push_back(static_cast<v1::SendBackReason>(reason));
+    }
+    changes.push_back(
+        {updated, std::nullopt,
+         SendBackFacts(after, after.department(), reasons, zone)});
   }
   for (int32_t i = before->refused_return_count();
        i < after.refused_return_count(); ++i) {

@@ -33,6 +33,10 @@
 // opinion deadline has passed without an opinion (counted from the
 // deadline); assists_returned 1 once the department returned it. None of
 // the ticket's own counters changes: the ticket counts once, for its lead.
+// A reply the bureau's review sent back (退回重办) contributes
+// replies_sent_back 1, and 1 to the counter of each of its reasons, to the
+// department that replied, on the day the ticket was received, counted
+// from the send-back.
 // A card contributes yellow or red 1 on the day it was issued, while not
 // revoked; a card charged to an assisting department for a late opinion
 // (Card.assist) contributes assist_yellow_cards or assist_red_cards
@@ -89,6 +93,14 @@ enum StatCounter {
   kAssistYellowCards,
   kAssistRedCards,
   kAssistsReturned,
+  // Added by schema migration 13: replies the bureau's review sent back
+  // (退回重办), and by reason (SendBackFacts).
+  kRepliesSentBack,
+  kSentBackNonstandard,
+  kSentBackUnresolved,
+  kSentBackNotContacted,
+  kSentBackNoEvidence,
+  kSentBackOther,
   kStatCounterCount,
 };
 
@@ -132,6 +144,12 @@ StatFacts TicketFacts(const v1::Ticket& ticket, absl::TimeZone zone);
 // anything to count.
 std::vector<StatFacts> AssistFacts(const v1::Ticket& ticket,
                                    absl::TimeZone zone);
+
+// One send-back of the reply of `ticket` by `department` for `reasons`.
+StatFacts SendBackFacts(const v1::Ticket& ticket,
+                        const std::string& department,
+                        const std::vector<v1::SendBackReason>& reasons,
+                        absl::TimeZone zone);
 
 // One return of `ticket` by `returning_department` ("departments/{id}"), or
 // with `counter` kRefusedReturns one return of it that the bureau refused.

@@ -84,6 +84,12 @@ v1::Figures MakeFigures(const StatVector& s, int days) {
   }
   f.set_assist_yellow_cards(s[kAssistYellowCards]);
   f.set_assist_red_cards(s[kAssistRedCards]);
+  f.set_replies_sent_back(s[kRepliesSentBack]);
+  f.set_sent_back_nonstandard(s[kSentBackNonstandard]);
+  f.set_sent_back_unresolved(s[kSentBackUnresolved]);
+  f.set_sent_back_not_contacted(s[kSentBackNotContacted]);
+  f.set_sent_back_no_evidence(s[kSentBackNoEvidence]);
+  f.set_sent_back_other(s[kSentBackOther]);
   return f;
 }
 

@@ -12,6 +12,7 @@
 #include "workflow/assist_rules.h"
 #include "workflow/calendar_coverage.h"
 #include "workflow/daily_report_rules.h"
+#include "workflow/reply_review_rules.h"
 #include "workflow/return_review_rules.h"
 
 namespace hotline {
@@ -121,6 +122,7 @@ void ClearReply(Ticket& t) {
   t.clear_satisfaction();
   t.clear_closed_by_final_answer();
   t.clear_missing_opinions_reason();
+  t.clear_reply_review();
 }
 
 void ClearAssignment(Ticket& t) {
@@ -300,6 +302,7 @@ absl::StatusOr<TicketChange> Close(const Ticket& ticket,
                                    absl::string_view etag,
                                    const ActionContext& context) {
   RETURN_IF_ERROR(CheckStep(ticket, etag, "CloseTicket", {Ticket::REPLIED}));
+  RETURN_IF_ERROR(CheckReviewedForClose(ticket));
   TicketChange change =
       BeginStep(ticket, Event::CLOSED, Ticket::CLOSED, context);
   change.ticket.set_satisfaction(satisfaction);

@@ -10,6 +10,8 @@
 //                                                  (suspension_rules.h)
 //  DISPATCHED | IN_PROGRESS -Dispatch (reassign)-> DISPATCHED
 //  REPLIED | CLOSED -Reopen-> IN_PROGRESS (same department)
+//  REPLIED (review pending) -SendBackReply-> IN_PROGRESS
+//                                                  (reply_review_rules.h)
 //
 // A step not allowed from the ticket's state is FAILED_PRECONDITION naming the
 // state; a non-empty etag that differs from the ticket's is ABORTED. The

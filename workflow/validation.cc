@@ -332,4 +332,33 @@ absl::Status CheckAssistingDepartments(
   return absl::OkStatus();
 }
 
+absl::Status CheckSendBackReasons(
+    const google::protobuf::RepeatedField<int>& reasons) {
+  constexpr absl::string_view kField = "reasons";
+  if (reasons.empty()) {
+    return InvalidFieldError(
+        kField,
+        "give at least one reason for sending the reply back (退回重办): "
+        "NONSTANDARD_REPLY, DEMAND_UNRESOLVED, CALLER_NOT_CONTACTED, "
+        "INSUFFICIENT_EVIDENCE or OTHER_SEND_BACK_REASON");
+  }
+  for (int i = 0; i < reasons.size(); ++i) {
+    if (!v1::SendBackReason_IsValid(reasons[i]) ||
+        reasons[i] == v1::SEND_BACK_REASON_UNSPECIFIED) {
+      return InvalidFieldError(
+          kField, absl::StrCat(reasons[i], " is not a send-back reason"));
+    }
+    for (int j = 0; j < i; ++j) {
+      if (reasons[j] == reasons[i]) {
+        return InvalidFieldError(
+            kField,
+            absl::StrCat(v1::SendBackReason_Name(
+                             static_cast<v1::SendBackReason>(reasons[i])),
+                         " is given twice"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace hotline

@@ -90,6 +90,10 @@ inline constexpr int kMaxAssisting = 20;
 absl::Status CheckAssistingDepartments(
     const google::protobuf::RepeatedPtrField<std::string>& departments,
     absl::string_view lead);
+// SendBackReply's reasons (退回重办): at least one, each a known
+// SendBackReason other than unspecified, none twice.
+absl::Status CheckSendBackReasons(
+    const google::protobuf::RepeatedField<int>& reasons);
 // An optional etag as a step request carries it: at most 32 characters.
 absl::Status CheckEtagSyntax(absl::string_view etag);
 

@@ -13,10 +13,10 @@ namespace {
 // a new migration that adds its column to stat_counts and stat_day_changes
 // (ALTER TABLE ... ADD COLUMN ... INTEGER NOT NULL DEFAULT 0).
 constexpr int kCountersOfMigration4 = 15;
-// Migrations 9, 10, 11 and 12 add the rest; a new counter needs a migration
+// Migrations 9 to 13 add the rest; a new counter needs a migration
 // of its own.
-constexpr int kCountersOfMigration12 = 27;
-static_assert(kStatCounterCount == kCountersOfMigration12,
+constexpr int kCountersOfMigration13 = 33;
+static_assert(kStatCounterCount == kCountersOfMigration13,
               "a new statistics counter needs a new shared migration that "
               "adds its column (storage/sql/schema.cc)");
 
@@ -279,6 +279,22 @@ ALTER TABLE stat_day_changes ADD COLUMN assist_overdue INTEGER NOT NULL DEFAULT 
 ALTER TABLE stat_day_changes ADD COLUMN assist_yellow_cards INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE stat_day_changes ADD COLUMN assist_red_cards INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE stat_day_changes ADD COLUMN assists_returned INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // 13: the counters of replies sent back by the bureau's review
+    // (办结审核, 退回重办), in all and by reason.
+    R"sql(
+ALTER TABLE stat_counts ADD COLUMN replies_sent_back INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_counts ADD COLUMN sent_back_nonstandard INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_counts ADD COLUMN sent_back_unresolved INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_counts ADD COLUMN sent_back_not_contacted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_counts ADD COLUMN sent_back_no_evidence INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_counts ADD COLUMN sent_back_other INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN replies_sent_back INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN sent_back_nonstandard INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN sent_back_unresolved INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN sent_back_not_contacted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN sent_back_no_evidence INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN sent_back_other INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

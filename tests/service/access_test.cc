@@ -12,6 +12,7 @@
 #include "common/proto_time.h"
 #include "gtest/gtest.h"
 #include "tests/support/test_support.h"
+#include "workflow/policy.h"
 
 namespace hotline {
 namespace {
@@ -65,6 +66,9 @@ struct Method {
   // `assist_signed` it has signed for its part.
   bool assisted = false;
   bool assist_signed = false;
+  // A REPLIED ticket's reply still waits for the bureau's review (办结审核;
+  // the bureau accepts it otherwise).
+  bool review_pending = false;
 };
 
 template <typename T>
@@ -75,6 +79,11 @@ absl::Status StatusOf(const absl::StatusOr<T>& result) {
 class AccessTest : public ServerTest {
  protected:
   void SetUp() override {
+    // Replies are reviewed (办结审核), so AcceptReply and SendBackReply have
+    // a reply to decide.
+    options_.policy = DefaultPolicy();
+    options_.policy.set_version("reviewed-1");
+    options_.policy.set_review_replies(true);
     ServerTest::SetUp();
     CreateDepartment("housing");
     CreateDepartment("market");
@@ -105,7 +114,8 @@ class AccessTest : public ServerTest {
   // market assists it (协办), from its dispatch.
   std::string TicketIn(Ticket::State state, bool pending_suspension = false,
                        bool pending_final_answer = false, bool linked = false,
-                       bool assisted = false, bool assist_signed = false) {
+                       bool assisted = false, bool assist_signed = false,
+                       bool review_pending = false) {
     if (state == Ticket::MERGED || linked) {
       const std::string name =
           TicketIn(state == Ticket::MERGED ? Ticket::DISPATCHED : state,
@@ -186,6 +196,12 @@ class AccessTest : public ServerTest {
     reply.set_reply_text("done");
     reply.set_outcome(Ticket::RESOLVED);
     EXPECT_TRUE(housing.ReplyTicket(reply).ok());
+    if (!review_pending) {
+      v1::AcceptReplyRequest accept;
+      accept.set_name(name);
+      absl::Status accepted = bureau().AcceptReply(accept).status();
+      EXPECT_TRUE(accepted.ok()) << accepted;
+    }
     return name;  // REPLIED
   }
 
@@ -472,6 +488,21 @@ std::vector<Method> Methods(int* token_counter, Client* bureau) {
          return StatusOf(c.SubmitAssistOpinion(r));
        },
        assisting, false, false, false, true, true},
+      {"AcceptReply", Ticket::REPLIED,
+       [](Client& c, const std::string& t) {
+         v1::AcceptReplyRequest r;
+         r.set_name(t);
+         return StatusOf(c.AcceptReply(r));
+       },
+       bureau_only, false, false, false, false, false, true},
+      {"SendBackReply", Ticket::REPLIED,
+       [](Client& c, const std::string& t) {
+         v1::SendBackReplyRequest r;
+         r.set_name(t);
+         r.add_reasons(v1::NONSTANDARD_REPLY);
+         return StatusOf(c.SendBackReply(r));
+       },
+       bureau_only, false, false, false, false, false, true},
       {"CreateDepartment", std::nullopt,
        [token_counter](Client& c, const std::string&) {
          v1::CreateDepartmentRequest r;
@@ -530,7 +561,8 @@ TEST_F(AccessTest, EveryRoleAgainstEveryMethod) {
       const std::string ticket =
           method.needs ? TicketIn(*method.needs, method.pending_suspension,
                                   method.pending_final_answer, method.linked,
-                                  method.assisted, method.assist_signed)
+                                  method.assisted, method.assist_signed,
+                                  method.review_pending)
                        : "";
       const size_t history_before = ticket.empty() ? 0 : History(ticket).size();
       absl::Status status = method.call(*clients_[role], ticket);
@@ -550,7 +582,7 @@ TEST_F(AccessTest, EveryRoleAgainstEveryMethod) {
       }
     }
   }
-  EXPECT_EQ(checked, 35 * 7);
+  EXPECT_EQ(checked, 37 * 7);
 }
 
 // A token in use is remembered by the server (no database read per call);

