@@ -45,10 +45,19 @@ export function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Starts hotline-server; returns {base, grpc, token, api, stop, log}.
-export async function startServer({startTime = START_TIME} = {}) {
+// `policy`: the text of a policy file (data/policy.conf's keys, e.g.
+// "version = reviewed-1\nreview_replies = 1\n"), written into the
+// server's temp dir and passed as --policy; the built-in policy without.
+export async function startServer({startTime = START_TIME, policy = ''} = {}) {
   if (!SERVER_BIN) throw new Error('HOTLINE_SERVER_BIN is not set (the path of hotline-server)');
   const dir = await mkdtemp(path.join(tmpdir(), 'hotline-browser-'));
   const db = path.join(dir, 'hotline.db');
+  const policyArgs = [];
+  if (policy) {
+    const file = path.join(dir, 'policy.conf');
+    await writeFile(file, policy);
+    policyArgs.push(`--policy=${file}`);
+  }
   const {stdout} = await execFileP(SERVER_BIN, [`--db=${db}`, '--create_token=bureau']);
   const token = stdout.trim().split(/\s+/).find((w) => w.startsWith('hl_')) || stdout.trim();
   let lastError = null;
@@ -59,7 +68,7 @@ export async function startServer({startTime = START_TIME} = {}) {
     let log = '';
     const child = spawn(SERVER_BIN, [
       `--db=${db}`, `--listen=127.0.0.1:${grpcPort}`, `--http_listen=127.0.0.1:${httpPort}`,
-      `--web_root=${WEB_ROOT}`, '--clock=manual', `--start_time=${startTime}`,
+      `--web_root=${WEB_ROOT}`, '--clock=manual', `--start_time=${startTime}`, ...policyArgs,
     ], {stdio: ['ignore', 'pipe', 'pipe']});
     child.stdout.on('data', (d) => { log += d; });
     child.stderr.on('data', (d) => { log += d; });

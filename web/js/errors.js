@@ -28,6 +28,7 @@ const METHOD = {
   'AddAssistingDepartment or RemoveAssistingDepartment': '增加或撤销协办单位',
   AcknowledgeAssist: '签收协办任务', ReturnAssist: '退回协办任务', SubmitAssistOpinion: '提交协办意见',
   'AcknowledgeAssist, ReturnAssist or SubmitAssistOpinion': '签收、退回协办任务或提交协办意见',
+  AcceptReply: '审核通过答复', SendBackReply: '退回重办', 'AcceptReply or SendBackReply': '审核答复(通过或退回重办)',
 };
 
 export function methodName(m) {
@@ -134,6 +135,9 @@ export const REASON_TEXT = {
   OPINIONS_MISSING: (m) => `尚未收齐协办意见${m.missing ? `(${deptList(m.missing)}未反馈)` : ''}:`
     + '请等协办单位反馈意见后再回复,或填写“未收齐意见说明”后回复。',
   OPINION_RELIED_ON: (m) => `${ticketOf(m)}的答复引用了${deptOf(m)}的协办意见,不能撤销该协办单位;如确需撤销,请先重办。`,
+  REPLY_NOT_REVIEWED: (m) => `${ticketOf(m)}的答复尚待局端审核(办结审核),审核通过后才能办结:`
+    + '请先审核通过答复,或退回重办。',
+  REVIEW_NOT_PENDING: (m) => `${ticketOf(m)}没有待审核的答复(已审核通过、已退回重办,或尚未回复),无需再审核:请刷新页面查看最新状态。`,
   DISK_FULL: () => '服务器磁盘已满,本次操作未保存。请联系管理员清理空间后重试。',
   FEED_STALLED: () => '实时推送因长时间未读取而中断,正在重新连接。',
   SERVER_UNAVAILABLE: () => '服务器正在启动或关闭,请稍后重试。',
@@ -172,6 +176,7 @@ const FIELD = {
   other_ticket: '关联工单编号(须为另一张工单)', otherTicket: '关联工单编号(须为另一张工单)',
   assisting_departments: '协办单位(不能是主办单位,不能重复)', assistingDepartments: '协办单位(不能是主办单位,不能重复)',
   missing_opinions_reason: '未收齐意见说明', missingOpinionsReason: '未收齐意见说明', opinion: '协办意见',
+  reasons: '退回理由(至少选一项,不能重复)',
 };
 
 // The Chinese message for a google.rpc.Status body.

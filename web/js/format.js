@@ -29,6 +29,13 @@ export const EVENT = {
   LINKED: '关联', UNLINKED: '取消关联',
   ASSIST_ADDED: '增加协办单位', ASSIST_REMOVED: '撤销协办单位', ASSIST_ACKNOWLEDGED: '协办签收', ASSIST_RETURNED: '协办退回',
   ASSIST_OPINION: '协办意见', ASSIST_ACK_OVERDUE: '协办签收超时',
+  REPLY_ACCEPTED: '审核通过', REPLY_SENT_BACK: '退回重办',
+};
+// Reply review (办结审核): the review's state and the send-back reasons' catalogue.
+export const REVIEW_STATE = {PENDING: '待审核', ACCEPTED: '已通过'};
+export const SEND_BACK_REASON = {
+  NONSTANDARD_REPLY: '答复不规范', DEMAND_UNRESOLVED: '诉求未解决', CALLER_NOT_CONTACTED: '未联系诉求人',
+  INSUFFICIENT_EVIDENCE: '佐证不足', OTHER_SEND_BACK_REASON: '其他',
 };
 // An assisting department's (协办) part, by its state.
 export const ASSIST_STATE = {

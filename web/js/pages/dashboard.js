@@ -6,7 +6,8 @@ import {table, debounced, departments, deptName, panel, act} from '../ui.js';
 import {columnChart, departmentChart, deadlineChart, chartWidth} from '../charts.js';
 import {principalLabel} from '../names.js';
 import {cardNote, noteNodes} from '../texts.js';
-import {hasAssists, assistCells, ASSIST_HEADERS, scrollable} from './report.js';
+import {hasAssists, assistCells, ASSIST_HEADERS, scrollable, hasSentBack} from './report.js';
+import {reviewPending} from '../review.js';
 
 const OPEN_STATES = ['RECEIVED', 'RETURNED', 'DISPATCHED', 'IN_PROGRESS', 'SUSPENDED', 'REPLIED'];
 
@@ -66,12 +67,15 @@ export async function render(ctx) {
     const yellow = cardList.items.filter((c) => c.color === 'YELLOW').length;
     const red = cardList.items.filter((c) => c.color === 'RED').length;
     const month = monthStats.total || {};
+    // 办结审核: replies waiting for the bureau (a tile only while there are any).
+    const toReview = open.filter(reviewPending).length;
 
     replace(tiles,
       tile('received-today', '今日受理', num((todayStats.total || {}).received), 'tile-info', `#/tickets?received=${today}`, today),
       // Open states only (a merged ticket, 已并单, follows its main: no tile).
       ...STATE_ORDER.filter((st) => byState[st]).map((st) =>
         tile(`state-${st.toLowerCase()}`, label(STATE, st), count(st), `state-${st.toLowerCase()}`, `#/tickets?state=${st}`)),
+      toReview ? tile('review-pending', '待审核(办结审核)', toReview, 'tile-warn', '#/tickets?flag=reviewPending') : null,
       tile('due-soon', '预警(临近时限)', dueSoon.length, dueSoon.length ? 'tile-warn' : '', '#/tickets?flag=dueSoon'),
       tile('overdue', '超期未回复', overdue.length, overdue.length ? 'tile-bad' : '', '#/tickets?flag=overdue'),
       tile('yellow', '黄牌(有效)', yellow, 'tile-yellow', '#/cards?color=YELLOW'),
@@ -115,10 +119,13 @@ export async function render(ctx) {
     const showRefused = num(month.refusedReturns) > 0;
     // 协办 (assisting figures) only in a month that has them.
     const showAssists = hasAssists(monthStats);
+    // 退回重办 (replies the review sent back) only in a month that has them.
+    const showSentBack = hasSentBack(monthStats);
     replace(deptBox, scrollable(table(
       ['部门', '受理', '已回复', '按时回复', '未超期未回复', '超期未回复', ...(showSuspended ? ['挂起'] : []),
         ...(showClosed ? ['以最终答复办结'] : []), ...(showMerged ? ['并单'] : []),
-        ...(showRefused ? ['不当退单'] : []), '黄牌', '红牌', '按时办结率', '一日一报', ...(showAssists ? ASSIST_HEADERS : [])],
+        ...(showRefused ? ['不当退单'] : []), '黄牌', '红牌', '按时办结率', '一日一报', ...(showAssists ? ASSIST_HEADERS : []),
+        ...(showSentBack ? ['退回重办'] : [])],
       (monthStats.departments || []).map((r) => {
         const f = r.figures || {};
         return h('tr', {dataset: {department: r.department || ''}},
@@ -131,7 +138,8 @@ export async function render(ctx) {
           showRefused ? h('td', {dataset: {figure: 'refusedReturns'}}, num(f.refusedReturns)) : null,
           h('td', null, num(f.yellowCards)), h('td', null, num(f.redCards)),
           h('td', {class: 'rate'}, permille(f.onTimeRatePermille)),
-          h('td', null, `${num(f.reportsGiven)}/${num(f.reportsOwed)}`), ...(showAssists ? assistCells(f) : []));
+          h('td', null, `${num(f.reportsGiven)}/${num(f.reportsOwed)}`), ...(showAssists ? assistCells(f) : []),
+          showSentBack ? h('td', {dataset: {figure: 'repliesSentBack'}}, num(f.repliesSentBack)) : null);
       }), {caption: `${monthStart(today)} 至 ${today},截至 ${fmtTime(monthStats.asOf)}`}), '各部门本月'));
 
     const recent = cardList.items.slice().sort((a, b) => Date.parse(b.issueTime || 0) - Date.parse(a.issueTime || 0)).slice(0, 10);

@@ -11,11 +11,16 @@
 // `assisting = "departments/<own>"`; its plain list holds only what it
 // leads), each with the steps its part allows: 签收, 退回 (a reason) and
 // 提交协办意见 (the text), parts waiting for this department first.
+//
+// 退回重办 (reply review): a ticket the bureau sent back shows its reasons
+// and note in the in-progress list, on top; replied tickets say whether
+// their reply waits for the bureau's review.
 import {h, replace} from '../dom.js';
 import * as api from '../api.js';
 import {fmtTime, localDate, zhDate, zhWeekday, urgencyOf, URGENCY, label} from '../format.js';
 import {stateBadge, ticketLink, ticketSummary, deadlineBadge, cardBadges, table, act, debounced, panel, departments, deptName} from '../ui.js';
 import {ownDepartment, ownPart, partActions, assistBadge} from '../assists.js';
+import {reviewBadge, reasonsText} from '../review.js';
 
 // The part's order on the desk: to sign for, to give an opinion, done.
 const PART_ORDER = {DISPATCHED: 0, ACKNOWLEDGED: 1, OPINION_GIVEN: 2};
@@ -105,10 +110,11 @@ export async function render(ctx) {
           h('td', null, fmtTime(t.dispatchedAt)), h('td', null, deadlineBadge(t.ackDueAt, now)),
           h('td', null, deadlineBadge(t.replyDueAt, now)), h('td', null, sign));
       })));
-    const key = (t) => (t.replyOverdue || t.dueSoon ? 0 : 1) * 1e15 + Date.parse(t.replyDueAt || '9999-12-31T00:00:00Z');
+    // Sent back (退回重办) with the overdue and due-soon ones, first.
+    const key = (t) => (t.replyOverdue || t.dueSoon || sentBack(t) ? 0 : 1) * 1e15 + Date.parse(t.replyDueAt || '9999-12-31T00:00:00Z');
     replace(working, table(['工单', '类型/类别', '办理时限', '标记', '今日一日一报', ''], p.items
       .sort((a, b) => key(a) - key(b))
-      .map((t) => h('tr', {dataset: {ticket: t.name}}, h('td', null, ticketLink(t)), h('td', null, ticketSummary(t)),
+      .map((t) => h('tr', {dataset: {ticket: t.name}}, h('td', null, ticketLink(t)), h('td', null, ticketSummary(t), sentBackNote(t)),
         h('td', null, deadlineBadge(t.replyDueAt, now)), h('td', null, cardBadges(t)),
         h('td', {class: 'daily-cell'}, dailyBadge(t, today)),
         h('td', null, h('a', {href: `#/tickets/${api.idOf(t.name)}`, class: 'button-link'}, '回复 / 退单 / 延期 / 挂起'))))));
@@ -121,7 +127,16 @@ export async function render(ctx) {
         h('td', {class: 'note'}, (t.suspension || {}).reason || ''),
         h('td', null, h('a', {href: `#/tickets/${api.idOf(t.name)}`, class: 'button-link'}, '恢复办理'))))));
     replace(replied, table(['工单', '状态', '回复时间'], r.items.map((t) => h('tr', {dataset: {ticket: t.name}},
-      h('td', null, ticketLink(t)), h('td', null, stateBadge(t.state)), h('td', null, fmtTime(t.repliedAt))))));
+      h('td', null, ticketLink(t)), h('td', null, stateBadge(t.state), ' ', reviewBadge(t)), h('td', null, fmtTime(t.repliedAt))))));
+  }
+
+  // A ticket in progress again because the bureau sent its reply back.
+  const sentBack = (t) => t.state === 'IN_PROGRESS' && Boolean(t.lastSendBack) && !t.repliedAt;
+  function sentBackNote(t) {
+    if (!sentBack(t)) return null;
+    const sb = t.lastSendBack;
+    return h('div', {class: 'send-back-note compact', dataset: {sentBack: 'true'}},
+      h('strong', null, '局端退回重办:'), reasonsText(sb.reasons), sb.note ? h('div', {class: 'pre'}, `说明:${sb.note}`) : null);
   }
 
   // 协办任务: one item per ticket this department assists.

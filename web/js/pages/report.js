@@ -21,7 +21,8 @@ function rowLabel(r, depts) {
 // (suspended), 以最终答复办结 (closed by a final answer), 并单 (merged)
 // and 不当退单 (refused returns) are said only when not zero: a period
 // without them reads as it always did; so are a department's assisting
-// figures (协办), at the end of its sentence.
+// figures (协办), at the end of its sentence, and its replies the bureau's
+// review sent back (退回重办) after them.
 const also = (n, text) => (num(n) ? `,${text}${num(n)}件` : '');
 
 // A department's assisting figures (协办), only when it has any (as
@@ -57,7 +58,7 @@ export function reportZh(s, depts) {
       + `${also(f.merged, '并单')},`
       + `黄牌${num(f.yellowCards)}件,红牌${num(f.redCards)}件`
       + `${also(f.refusedReturns, '不当退单')},按时办结率${f.onTimeRatePermille === undefined ? '—' : permille(f.onTimeRatePermille)}`
-      + `${assistsZh(f)}。\n`;
+      + `${assistsZh(f)}${also(f.repliesSentBack, '答复被退回重办')}。\n`;
   }
   return out;
 }
@@ -67,7 +68,9 @@ const CSV_HEAD = ['scope', 'key', 'received', 'forwarded', 'replied', 'replied_o
   'satisfied', 'basically_satisfied', 'dissatisfied', 'reports_owed', 'reports_given', 'reports_missed',
   'report_compliance_percent', 'suspended', 'refused_returns', 'closed_by_final_answer', 'merged',
   'assists', 'assist_opinions', 'assist_opinions_on_time', 'assist_overdue', 'assist_on_time_rate_percent',
-  'assists_returned', 'assist_yellow_cards', 'assist_red_cards'];
+  'assists_returned', 'assist_yellow_cards', 'assist_red_cards',
+  'replies_sent_back', 'sent_back_nonstandard', 'sent_back_unresolved', 'sent_back_not_contacted',
+  'sent_back_no_evidence', 'sent_back_other'];
 
 // Quoted when it holds a comma, quote or line break. A cell a spreadsheet
 // would evaluate as a formula (=, +, -, @, tab, CR first: a topic a caller
@@ -88,7 +91,9 @@ function csvCells(scope, key, f) {
     num(f.dissatisfied), num(f.reportsOwed), num(f.reportsGiven), num(f.reportsMissed), pct(f.reportCompliancePermille),
     num(f.suspended), num(f.refusedReturns), num(f.closedByFinalAnswer), num(f.merged),
     num(f.assists), num(f.assistOpinions), num(f.assistOpinionsOnTime), num(f.assistOverdue), pct(f.assistOnTimeRatePermille),
-    num(f.assistsReturned), num(f.assistYellowCards), num(f.assistRedCards)];
+    num(f.assistsReturned), num(f.assistYellowCards), num(f.assistRedCards),
+    num(f.repliesSentBack), num(f.sentBackNonstandard), num(f.sentBackUnresolved), num(f.sentBackNotContacted),
+    num(f.sentBackNoEvidence), num(f.sentBackOther)];
 }
 
 // The same columns as `hotlinectl report --format csv`.
@@ -106,7 +111,7 @@ export function reportCsv(s) {
   return lines.map((l) => `${l.map(csvField).join(',')}\n`).join('');
 }
 
-// `extra`: {suspended, closed, merged, refused, assists}, the columns shown for this period.
+// `extra`: {suspended, closed, merged, refused, assists, sentBack}, the columns shown for this period.
 function figuresRow(labelText, f, dataset, extra) {
   return h('tr', {dataset},
     h('th', {scope: 'row'}, labelText),
@@ -121,7 +126,21 @@ function figuresRow(labelText, f, dataset, extra) {
     extra.refused ? h('td', {dataset: {figure: 'refusedReturns'}}, num(f.refusedReturns)) : null,
     h('td', null, `${num(f.satisfied)} / ${num(f.basicallySatisfied)} / ${num(f.dissatisfied)}`),
     h('td', null, `${num(f.reportsGiven)}/${num(f.reportsOwed)}(${permille(f.reportCompliancePermille)})`),
-    ...(extra.assists ? assistCells(f) : []));
+    ...(extra.assists ? assistCells(f) : []),
+    extra.sentBack ? h('td', {dataset: {figure: 'repliesSentBack'}, title: sentBackTitle(f)}, num(f.repliesSentBack)) : null);
+}
+
+// Why replies were sent back (退回重办), by reason, for a cell's title.
+function sentBackTitle(f) {
+  if (!num(f.repliesSentBack)) return '';
+  return [['答复不规范', f.sentBackNonstandard], ['诉求未解决', f.sentBackUnresolved], ['未联系诉求人', f.sentBackNotContacted],
+    ['佐证不足', f.sentBackNoEvidence], ['其他', f.sentBackOther]].filter(([, n]) => num(n)).map(([t, n]) => `${t}${num(n)}件`).join(',');
+}
+
+// Whether a period has replies sent back (退回重办) anywhere.
+export function hasSentBack(s) {
+  const any = (f) => num((f || {}).repliesSentBack) > 0;
+  return any(s.total) || (s.departments || []).some((r) => any(r.figures));
 }
 
 // A wide table's frame, reachable by keyboard so that it can be scrolled
@@ -147,7 +166,7 @@ function headers(extra) {
   return ['范围', '收到', '已转派', '已回复', '按时回复', '未超期未回复', '超期未回复', ...(extra.suspended ? ['挂起'] : []),
     ...(extra.closed ? ['以最终答复办结'] : []), ...(extra.merged ? ['并单'] : []),
     '黄牌', '红牌', '按时办结率', '退单/重办', ...(extra.refused ? ['不当退单'] : []), '满意/基本/不满意', '一日一报',
-    ...(extra.assists ? ASSIST_HEADERS : [])];
+    ...(extra.assists ? ASSIST_HEADERS : []), ...(extra.sentBack ? ['退回重办'] : [])];
 }
 
 export async function render(ctx) {
@@ -197,7 +216,7 @@ export async function render(ctx) {
       const perDay = (s.perDay || []).map((d) => ({label: d.date.slice(5), value: num((d.figures || {}).received)}));
       const extra = {suspended: num((s.total || {}).suspended) > 0, closed: num((s.total || {}).closedByFinalAnswer) > 0,
         merged: num((s.total || {}).merged) > 0,
-        refused: num((s.total || {}).refusedReturns) > 0, assists: hasAssists(s)};
+        refused: num((s.total || {}).refusedReturns) > 0, assists: hasAssists(s), sentBack: hasSentBack(s)};
       // Charts laid out for the width they get (charts.js).
       const avail = ctx.main.clientWidth - 40;
       const pair = avail >= 2 * 380 + 16 ? 2 : 1;

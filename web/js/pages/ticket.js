@@ -17,6 +17,12 @@
 // steps (签收, 退回, 提交协办意见), never the lead's (reply, return,
 // report...). The lead's reply names the opinions still missing and then
 // needs 未收齐意见说明; the replied ticket shows the opinions it rests on.
+//
+// Reply review (办结审核, review.js): everyone who sees the ticket sees the
+// review's state and the last send-back (reasons, note, the reply sent
+// back), the department that redoes it near the top; on a reply waiting
+// for review the bureau gets 审核通过 and 退回重办 (reasons from the
+// catalogue, at least one, and a note) and no close form until accepted.
 import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
 import {STATE, TYPE, URGENCY, OUTCOME, SATISFACTION, EVENT, COLOR, FINAL_ANSWER_STATE, label, fmtTime, fmtDue, localDate, zhDate,
@@ -27,6 +33,7 @@ import {CandidateFetcher, candidatesBox, DEFAULT_MERGE_REASON} from '../duplicat
 import {eventNote, cardNote, noteNodes} from '../texts.js';
 import {ownDepartment, ownPart, liveParts, missingParts, partsTable, opinionsBox, partActions, assistPicker,
   PART_OPEN_STATES} from '../assists.js';
+import {reviewPending, reviewBadge, reviewNote, sendBackBox, reasonsText, reasonPicker} from '../review.js';
 
 function dl(pairs) {
   return h('dl', {class: 'facts'}, pairs.filter(Boolean).map(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
@@ -70,11 +77,12 @@ export async function render(ctx) {
 
   function showFacts() {
     const now = ctx.nowMs();
-    replace(head, h('h1', null, `工单 #${id}:`, t.title || ''), stateBadge(t.state), ...cardBadges(t));
+    replace(head, h('h1', null, `工单 #${id}:`, t.title || ''), stateBadge(t.state), reviewBadge(t), ...cardBadges(t));
     const confidential = t.confidential;
     replace(facts, dl([
       ['编号', h('span', {title: t.name}, `#${id}${t.sourceId ? `(平台编号 ${t.sourceId})` : ''}`)],
       ['状态', label(STATE, t.state)],
+      t.lastSendBack ? ['退回重办', sendBackBox(t, depts, tokens, {lead: isLead()})] : null,
       ['类型 / 类别', `${label(TYPE, t.type)} / ${t.topic || '—'}`],
       ['紧急程度', label(URGENCY, t.urgency || 'NORMAL')],
       ['诉求内容', h('div', {class: 'content pre'}, t.content || '')],
@@ -117,6 +125,7 @@ export async function render(ctx) {
       t.replyText ? ['答复', h('div', {class: 'pre'}, t.closedByFinalAnswer ? t.replyText : `${label(OUTCOME, t.outcome)}:${t.replyText}`)] : null,
       t.replyText && opinionsBox(t, depts) ? ['答复所依据的协办意见', opinionsBox(t, depts)] : null,
       t.repliedAt ? ['回复时间', fmtTime(t.repliedAt)] : null,
+      t.state === 'REPLIED' && reviewNote(t, depts, tokens) ? ['办结审核', reviewNote(t, depts, tokens)] : null,
       t.satisfaction ? ['回访评价', label(SATISFACTION, t.satisfaction)] : null,
       t.closedAt ? ['办结时间', fmtTime(t.closedAt)] : null,
       ['派单 / 退单 / 重办', `${t.dispatchCount || 0} / ${t.returnCount || 0} / ${t.reopenCount || 0}`],
@@ -254,6 +263,11 @@ export async function render(ctx) {
         `的最终答复办结${e.reason ? `:${e.reason}` : ''}`);
     }
     if (e.type === 'ASSIST_OPINION') return h('td', {class: 'pre note'}, `协办意见:${e.replyText || ''}`);
+    if (e.type === 'REPLY_SENT_BACK') {
+      // The reasons, the note (stored as the event's reason), the reply sent back.
+      return h('td', {class: 'pre note'}, `退回理由:${reasonsText(e.sendBackReasons)}${e.reason ? `\n说明:${e.reason}` : ''}`,
+        e.replyText ? h('details', null, h('summary', null, '被退回的答复'), `${e.outcome ? `${label(OUTCOME, e.outcome)}:` : ''}${e.replyText}`) : null);
+    }
     const rest = [e.replyText ? `${label(OUTCOME, e.outcome)}:${e.replyText}` : '',
       e.satisfaction ? label(SATISFACTION, e.satisfaction) : '',
       e.card ? `${note.text.includes(label(COLOR, e.cardColor)) ? '' : label(COLOR, e.cardColor)}(${api.idOf(e.card)} 号牌)` : '',
@@ -339,7 +353,23 @@ export async function render(ctx) {
           () => ({reason: reason.value}), {path: 'refuseReturn', cls: 'danger', ok: '已驳回退单,工单已退回原部门。'}));
         }
       }
-      if (st === 'REPLIED') {
+      if (reviewPending(t)) {
+        // 办结审核: accept, or send back with reasons; the close waits.
+        forms.push(actionForm('办结审核:审核通过', '审核通过', [h('p', {class: 'hint'},
+          '答复符合要求的审核通过,之后回访、办结。')], () => ({}), {path: 'acceptReply', ok: '已审核通过,可回访后办结。'}));
+        const picker = reasonPicker();
+        const note = h('textarea', {rows: 2, maxlength: 2000, name: 'sendBackNote'});
+        forms.push(actionForm('退回重办', '退回重办', [picker.el, field('说明(要求部门怎样改进,可选)', note),
+          h('p', {class: 'hint'}, '退回后工单回到原承办部门办理中,答复清空,按新的办理时限重新回复,重新回复后再审核。')],
+        () => ({reasons: picker.values(), note: note.value}), {path: 'sendBackReply', cls: 'danger', ok: '已退回重办,工单回到原承办部门。',
+          check: () => {
+            if (picker.values().length) return '';
+            picker.first.focus();
+            return '请至少选择一项退回理由(答复不规范、诉求未解决、未联系诉求人、佐证不足或其他)。';
+          }}));
+        forms.push(h('section', {class: 'panel action', id: 'close-waits-review'}, h('h2', null, '办结(回访后)'),
+          h('p', null, '答复尚待办结审核:审核通过后才能回访、办结。')));
+      } else if (st === 'REPLIED') {
         const sat = select(options(SATISFACTION, '— 回访评价 —'), {required: true, name: 'satisfaction'});
         forms.push(actionForm('办结(回访后)', '办结', [field('回访评价', sat)], () => ({satisfaction: sat.value}), {path: 'close', ok: '已办结。'}));
       }
@@ -602,7 +632,8 @@ export async function render(ctx) {
 
   function typing() {
     // A prefilled text left as it was is not typing.
-    return [...actions.querySelectorAll('input[type=text], textarea')].some((x) => x.value.trim() && x.value !== x.defaultValue);
+    return [...actions.querySelectorAll('input[type=text], textarea')].some((x) => x.value.trim() && x.value !== x.defaultValue)
+      || Boolean(actions.querySelector('input[name=sendBackReason]:checked'));
   }
 
   async function refresh(force) {

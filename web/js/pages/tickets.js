@@ -2,15 +2,21 @@
 // department sees its own tickets only). The dashboard's tiles open it
 // with the matching filter in the address: #/tickets?state=DISPATCHED,
 // ?received=YYYY-MM-DD (received that day), ?flag=dueSoon or ?flag=overdue
-// (open tickets near or past their reply deadline).
+// (open tickets near or past their reply deadline), ?flag=reviewPending
+// (待审核: replies waiting for the bureau's review, 办结审核).
 import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
 import {STATE, TYPE, URGENCY, STATE_ORDER, fmtTime, label, zhDate, addDays, timeZone} from '../format.js';
+import {reviewPending, reviewBadge} from '../review.js';
 import {table, stateBadge, ticketLink, ticketSummary, deadlineBadge, currentDue, cardBadges, departments, deptName} from '../ui.js';
 
+// `states`: the server's filter the flag's test runs over, client side.
+const OPEN = ['DISPATCHED', 'IN_PROGRESS'];
 const FLAGS = {
-  dueSoon: {text: '预警(临近办理时限)', test: (t, now) => t.dueSoon && !overdue(t, now)},
-  overdue: {text: '超期未回复', test: (t, now) => overdue(t, now)},
+  dueSoon: {text: '预警(临近办理时限)', states: OPEN, test: (t, now) => t.dueSoon && !overdue(t, now)},
+  overdue: {text: '超期未回复', states: OPEN, test: (t, now) => overdue(t, now)},
+  reviewPending: {text: '待审核(答复待局端办结审核)', states: ['REPLIED'], test: (t) => reviewPending(t),
+    order: (a, b) => Date.parse(a.repliedAt || 0) - Date.parse(b.repliedAt || 0)},
 };
 function overdue(t, now) {
   return Boolean(t.replyOverdue || (t.replyDueAt && Date.parse(t.replyDueAt) < now));
@@ -64,7 +70,7 @@ export async function render(ctx) {
 
   function row(t, now) {
     return h('tr', {dataset: {ticket: t.name}},
-      h('td', null, ticketLink(t)), h('td', null, stateBadge(t.state)), h('td', null, ticketSummary(t)),
+      h('td', null, ticketLink(t)), h('td', null, stateBadge(t.state), ' ', reviewBadge(t)), h('td', null, ticketSummary(t)),
       h('td', {class: 'dept'}, t.department ? deptName(depts, t.department) : '—'),
       h('td', null, fmtTime(t.receivedAt)), h('td', null, currentDue(t) ? deadlineBadge(currentDue(t), now) : '—'),
       h('td', null, cardBadges(t)));
@@ -83,11 +89,11 @@ export async function render(ctx) {
       const now = ctx.nowMs();
       if (flag) {
         // No server filter for these: the open tickets, checked here.
-        const lists = await Promise.all(['DISPATCHED', 'IN_PROGRESS'].map((st) =>
+        const lists = await Promise.all(FLAGS[flag].states.map((st) =>
           api.listAll('/v1/tickets', 'tickets', {filter: [`state = ${st}`, filter()].filter(Boolean).join(' AND ')}, 2000)));
         if (!ctx.isCurrent()) return;
         rows = lists.flatMap((l) => l.items).filter((t) => FLAGS[flag].test(t, now))
-          .sort((a, b) => Date.parse(a.replyDueAt || 0) - Date.parse(b.replyDueAt || 0)).map((t) => row(t, now));
+          .sort(FLAGS[flag].order || ((a, b) => Date.parse(a.replyDueAt || 0) - Date.parse(b.replyDueAt || 0))).map((t) => row(t, now));
         pageToken = '';
       } else {
         const page = await api.get('/v1/tickets', {filter: filter(), pageSize: 50, pageToken});
