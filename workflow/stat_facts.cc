@@ -73,6 +73,18 @@ int64_t DayOf(absl::Time at, absl::TimeZone zone) {
   return DayNumber(absl::ToCivilDay(at, zone));
 }
 
+// No counts yet, under the dimensions of `t` counted for `department`, on
+// the day `t` was received.
+StatFacts EmptyFacts(const Ticket& t, const std::string& department,
+                     absl::TimeZone zone) {
+  StatFacts facts;
+  facts.department = department;
+  facts.type = Ticket::Type_Name(t.type());
+  facts.topic = t.topic();
+  facts.day = DayOf(FromProtoTime(t.received_at()), zone);
+  return facts;
+}
+
 bool Replied(const Ticket& t) {
   return t.state() == Ticket::REPLIED || t.state() == Ticket::CLOSED;
 }
@@ -131,11 +143,7 @@ void AddAssistChanges(const Ticket& before, const Ticket& after,
 }  // namespace
 
 StatFacts TicketFacts(const Ticket& t, absl::TimeZone zone) {
-  StatFacts facts;
-  facts.department = t.department();
-  facts.type = Ticket::Type_Name(t.type());
-  facts.topic = t.topic();
-  facts.day = DayOf(FromProtoTime(t.received_at()), zone);
+  StatFacts facts = EmptyFacts(t, t.department(), zone);
   StatVector& v = facts.counts;
   v[kReceived] = 1;
   v[kForwarded] = t.dispatch_count() > 0 ? 1 : 0;
@@ -178,11 +186,7 @@ StatFacts TicketFacts(const Ticket& t, absl::TimeZone zone) {
 std::vector<StatFacts> AssistFacts(const Ticket& t, absl::TimeZone zone) {
   std::vector<StatFacts> all;
   for (const v1::Assist& part : t.assists()) {
-    StatFacts facts;
-    facts.department = part.department();
-    facts.type = Ticket::Type_Name(t.type());
-    facts.topic = t.topic();
-    facts.day = DayOf(FromProtoTime(t.received_at()), zone);
+    StatFacts facts = EmptyFacts(t, part.department(), zone);
     StatVector& v = facts.counts;
     const bool given = part.state() == v1::Assist::OPINION_GIVEN;
     const bool owing = part.state() == v1::Assist::DISPATCHED ||
@@ -229,11 +233,7 @@ StatFacts SendBackFacts(const Ticket& ticket, const std::string& department,
 StatFacts ReturnFacts(const Ticket& ticket,
                       const std::string& returning_department,
                       absl::TimeZone zone, StatCounter counter) {
-  StatFacts facts;
-  facts.department = returning_department;
-  facts.type = Ticket::Type_Name(ticket.type());
-  facts.topic = ticket.topic();
-  facts.day = DayOf(FromProtoTime(ticket.received_at()), zone);
+  StatFacts facts = EmptyFacts(ticket, returning_department, zone);
   facts.counts[counter] = 1;
   return facts;
 }

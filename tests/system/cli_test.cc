@@ -913,12 +913,9 @@ TEST(CliReview, SendBackAndAcceptAReply) {
                 bureau)
                 .exit_code,
             0);
-  CliRun token =
-      cli({"token", "create", "department/housing", "--json"}, bureau);
-  const size_t at = token.out.find("\"secret\": \"");
-  ASSERT_NE(at, std::string::npos) << token.out;
-  const std::string housing =
-      token.out.substr(at + 11, token.out.find('"', at + 11) - at - 11);
+  const std::string housing = SecretOf(
+      cli({"token", "create", "department/housing", "--json"}, bureau));
+  ASSERT_FALSE(housing.empty());
   ASSERT_EQ(cli({"ticket", "create", "--type", "complaint", "--topic", "噪音",
                  "--title", "夜间施工", "--content", "每晚", "--dispatch_to",
                  "housing"},
