@@ -163,7 +163,8 @@ test('a reply waits for review: sent back with reasons (none refused in Chinese)
       await openTicket(lead.page, ticket);
       await lead.page.waitForSelector('#last-send-back');
       const why = await visible(lead.page, '#last-send-back');
-      assert.match(why, /答复被局端退回重办[\s\S]*退回理由:未联系诉求人、佐证不足[\s\S]*说明:请联系来电人/);
+      assert.match(why, /答复被局端退回重办[\s\S]*局端于 2021\/02\/01 09:00[\s\S]*退回理由:未联系诉求人、佐证不足[\s\S]*说明:请联系来电人/);
+      assert.doesNotMatch(why, /[A-Za-z]{4,}/, `no English on the face of it: ${why}`);
       assert.match(await lead.page.$eval('#last-send-back details.send-back-reply', (el) => el.textContent), new RegExp(FIRST));
       await screenshot(lead.page, 'review-ticket-sent-back');
       // It replies again.
@@ -185,6 +186,9 @@ test('a reply waits for review: sent back with reasons (none refused in Chinese)
       const closeForm = '#ticket-actions form[data-action="close"]';
       await bureau.page.waitForSelector(closeForm);
       await waitText(bureau.page, '#ticket-facts', /办结审核\s+已通过/);
+      const accepted = await visible(bureau.page, '#reply-review');
+      assert.match(accepted, /局端于 2021\/02\/01 09:00 审核通过/);
+      assert.doesNotMatch(accepted, /[A-Za-z]{4,}/, `no English on the face of it: ${accepted}`);
       assert.equal(await bureau.page.$('#ticket-actions form[data-action="sendBackReply"]'), null, 'an accepted reply is not sent back');
       assert.equal((await api.get(`/v1/${ticket.name}`)).replyReview.state, 'ACCEPTED');
       await bureau.page.waitForSelector('#ticket-history tr[data-type="REPLY_ACCEPTED"]');

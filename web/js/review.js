@@ -32,7 +32,7 @@ export function reviewNote(t, depts, tokens) {
   return h('div', {class: 'review-note', id: 'reply-review', dataset: {review: r.state}},
     h('span', {class: `badge review-${r.state.toLowerCase()}`}, label(REVIEW_STATE, r.state)),
     r.state === 'PENDING' ? ' 答复待局端审核:审核通过后回访、办结;不通过则退回重办。'
-      : h('span', {class: 'muted'}, ` ${principalLabel(r.reviewedBy, depts, tokens)}于 ${fmtTime(r.reviewTime)} 审核通过。`));
+      : h('span', {class: 'muted'}, ' ', principalLabel(r.reviewedBy, depts, tokens), `于 ${fmtTime(r.reviewTime)} 审核通过。`));
 }
 
 // The last send-back (退回重办): reasons, note, who and when, and the reply
@@ -44,7 +44,7 @@ export function sendBackBox(t, depts, tokens, {lead = false, id = 'last-send-bac
   return h('div', {class: 'send-back-note', id, dataset: {count: String(t.sendBackCount || 1)}},
     h('div', {class: 'send-back-head'}, h('strong', null, redo ? '答复被局端退回重办' : '最近一次退回重办'),
       t.sendBackCount > 1 ? `(共退回 ${t.sendBackCount} 次)` : '',
-      h('span', {class: 'muted'}, ` ${principalLabel(sb.sentBy, depts, tokens)}于 ${fmtTime(sb.sendTime)}`)),
+      h('span', {class: 'muted'}, ' ', principalLabel(sb.sentBy, depts, tokens), `于 ${fmtTime(sb.sendTime)}`)),
     h('div', {class: 'send-back-reasons'}, '退回理由:', h('span', {class: 'reasons'}, reasonsText(sb.reasons))),
     sb.note ? h('div', {class: 'pre send-back-text'}, `说明:${sb.note}`) : null,
     sb.replyText ? h('details', {class: 'send-back-reply'}, h('summary', null, '被退回的答复'), h('div', {class: 'pre'}, sb.replyText)) : null,
