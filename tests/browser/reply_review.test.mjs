@@ -224,6 +224,10 @@ test('a reply waits for review: sent back with reasons (none refused in Chinese)
         assert.equal(csvPage.split('\n').find((l) => l.startsWith('department,departments/housing,')), ctlRow.replace(/\r$/, ''));
       }
       await screenshot(bureau.page, 'review-report');
+      // Housing's own figures (我的统计): the send-back and its reasons.
+      await go(lead.page, '#/mine');
+      await lead.page.waitForSelector('[data-figure="repliesSentBack"]');
+      assert.match(await visible(lead.page, '[data-figure="repliesSentBack"]'), /答复被退回重办\s+1\s+未联系诉求人1、佐证不足1/);
 
       assert.deepEqual(await cspViolations(bureau.page), []);
       assert.deepEqual(await cspViolations(lead.page), []);

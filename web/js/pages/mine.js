@@ -42,6 +42,15 @@ export async function render(ctx) {
           h('span', {class: 'value'}, `${num(af.assistYellowCards)} / ${num(af.assistRedCards)}`)));
       }
     }
+    // 退回重办: replies of this department the bureau's review sent back,
+    // in a month that has any, with the reasons as its note.
+    const sb = [ownRow && ownRow.figures, f].find((x) => x && num(x.repliesSentBack) > 0);
+    if (sb) {
+      const why = [['答复不规范', sb.sentBackNonstandard], ['诉求未解决', sb.sentBackUnresolved], ['未联系诉求人', sb.sentBackNotContacted],
+        ['佐证不足', sb.sentBackNoEvidence], ['其他', sb.sentBackOther]].filter(([, n]) => num(n)).map(([k, n]) => `${k}${num(n)}`).join('、');
+      tiles.push(h('div', {class: 'tile tile-warn', dataset: {figure: 'repliesSentBack'}}, h('span', {class: 'tile-title'}, '答复被退回重办'),
+        h('span', {class: 'value'}, String(num(sb.repliesSentBack))), why ? h('span', {class: 'tile-note'}, why) : null));
+    }
     tiles.push(h('div', {class: 'tile'}, h('span', {class: 'tile-title'}, '一日一报'), h('span', {class: 'value'}, permille(f.reportCompliancePermille)),
       h('span', {class: 'tile-note'}, `${num(f.reportsGiven)}/${num(f.reportsOwed)}`)));
     cards.items.sort((a, b) => Date.parse(b.issueTime || 0) - Date.parse(a.issueTime || 0));
