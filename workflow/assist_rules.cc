@@ -245,8 +245,12 @@ absl::StatusOr<TicketChange> AcknowledgeAssist(const Ticket& ticket,
   part->set_state(Assist::ACKNOWLEDGED);
   *part->mutable_acknowledged_at() = ToProtoTime(context.now);
   if (!part->opinion_overdue()) {
+    // From the sign-for, or from its deadline when it came later: a late
+    // sign-for does not buy a later opinion deadline.
+    const absl::Time from =
+        std::min(context.now, FromProtoTime(part->ack_due_at()));
     *part->mutable_opinion_due_at() =
-        ToProtoTime(OpinionDue(ticket, context.now, rules));
+        ToProtoTime(OpinionDue(ticket, from, rules));
   }
   FinishStep(ticket, change);
   return change;

@@ -10,9 +10,10 @@
 // A part's deadlines (docs/workflow.md, "Lead and assisting departments"):
 //   sign-for   as a lead's, from when the part was added;
 //   return     the policy's return window, from when it was added;
-//   opinion    assist_opinion_working_days after the sign-for (until the
-//              sign-for, after the sign-for deadline), never after the
-//              lead's reply deadline;
+//   opinion    assist_opinion_working_days after the sign-for, or after
+//              the sign-for deadline when that is earlier (until the
+//              sign-for, and for a late sign-for), never after the lead's
+//              reply deadline;
 //   cards      a yellow card to the assisting department when its opinion
 //              deadline passes without an opinion, a red card
 //              red_card_working_days later, as the lead's.

@@ -172,6 +172,16 @@ TEST(Assist, SignForThenOpinionAndTheRefusalsOutOfOrder) {
       v1::ASSIST_STATE);
 }
 
+TEST(Assist, ALateSignForDoesNotPostponeTheOpinion) {
+  const Ticket t = Dispatched().ticket;
+  // Market signs on Monday 03-08, after its deadline (end of 03-02): its
+  // opinion stays due 5 working days after that deadline, 03-10's end.
+  const Ticket late = Ok(AcknowledgeAssist(
+      t, "", As("market", Beijing(2021, 3, 8, 10, 0)), DefaultRules()));
+  EXPECT_EQ(FromProtoTime(PartOf(late, kMarket).opinion_due_at()),
+            Beijing(2021, 3, 11));
+}
+
 TEST(Assist, TheOpinionIsNeverDueAfterTheLeadsReply) {
   Ticket urgent = Received();
   urgent.set_urgency(Ticket::URGENT);  // the lead has 24 clock hours
