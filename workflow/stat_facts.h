@@ -146,8 +146,7 @@ std::vector<StatFacts> AssistFacts(const v1::Ticket& ticket,
                                    absl::TimeZone zone);
 
 // One send-back of the reply of `ticket` by `department` for `reasons`.
-StatFacts SendBackFacts(const v1::Ticket& ticket,
-                        const std::string& department,
+StatFacts SendBackFacts(const v1::Ticket& ticket, const std::string& department,
                         const std::vector<v1::SendBackReason>& reasons,
                         absl::TimeZone zone);
 
