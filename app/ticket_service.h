@@ -126,6 +126,19 @@ class TicketService final {
   void SendBackReply(const Principal& principal,
                      const v1::SendBackReplyRequest& request, TicketDone done);
 
+  // Urging notices (催办通知, 督办), in notice_steps.cc: the bureau issues
+  // one; the lead department signs for and answers it; lists (the bureau
+  // all, a department those addressed to it).
+  void IssueNotice(const Principal& principal,
+                   const v1::IssueNoticeRequest& request, TicketDone done);
+  void AcknowledgeNotice(const Principal& principal,
+                         const v1::AcknowledgeNoticeRequest& request,
+                         TicketDone done);
+  void AnswerNotice(const Principal& principal,
+                    const v1::AnswerNoticeRequest& request, TicketDone done);
+  absl::StatusOr<v1::ListNoticesResponse> ListNotices(
+      const Principal& principal, const v1::ListNoticesRequest& request);
+
   // Merged duplicates (并单) and links (关联), in merge_steps.cc.
   void MergeTicket(const Principal& principal,
                    const v1::MergeTicketRequest& request, TicketDone done);

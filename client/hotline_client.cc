@@ -285,6 +285,22 @@ absl::StatusOr<v1::Ticket> Client::SendBackReply(
     v1::SendBackReplyRequest request) {
   return Mutate(&v1::HotlineService::Stub::SendBackReply, std::move(request));
 }
+absl::StatusOr<v1::Ticket> Client::IssueNotice(v1::IssueNoticeRequest request) {
+  return Mutate(&v1::HotlineService::Stub::IssueNotice, std::move(request));
+}
+absl::StatusOr<v1::Ticket> Client::AcknowledgeNotice(
+    v1::AcknowledgeNoticeRequest request) {
+  return Mutate(&v1::HotlineService::Stub::AcknowledgeNotice,
+                std::move(request));
+}
+absl::StatusOr<v1::Ticket> Client::AnswerNotice(
+    v1::AnswerNoticeRequest request) {
+  return Mutate(&v1::HotlineService::Stub::AnswerNotice, std::move(request));
+}
+absl::StatusOr<v1::ListNoticesResponse> Client::ListNotices(
+    const v1::ListNoticesRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::ListNotices, request, true);
+}
 absl::StatusOr<v1::Ticket> Client::MergeTicket(v1::MergeTicketRequest request) {
   return Mutate(&v1::HotlineService::Stub::MergeTicket, std::move(request));
 }

@@ -199,6 +199,14 @@ class Client final {
   // Reply review (办结审核), the bureau's.
   absl::StatusOr<v1::Ticket> AcceptReply(v1::AcceptReplyRequest request);
   absl::StatusOr<v1::Ticket> SendBackReply(v1::SendBackReplyRequest request);
+  // Urging notices (催办通知): the bureau issues; the lead department signs
+  // for and answers; lists.
+  absl::StatusOr<v1::Ticket> IssueNotice(v1::IssueNoticeRequest request);
+  absl::StatusOr<v1::Ticket> AcknowledgeNotice(
+      v1::AcknowledgeNoticeRequest request);
+  absl::StatusOr<v1::Ticket> AnswerNotice(v1::AnswerNoticeRequest request);
+  absl::StatusOr<v1::ListNoticesResponse> ListNotices(
+      const v1::ListNoticesRequest& request);
   absl::StatusOr<v1::Ticket> MergeTicket(v1::MergeTicketRequest request);
   absl::StatusOr<v1::Ticket> UnmergeTicket(v1::UnmergeTicketRequest request);
   absl::StatusOr<v1::ListDuplicateCandidatesResponse> ListDuplicateCandidates(

@@ -273,6 +273,12 @@ HOTLINE_ASYNC(AcknowledgeAssist, tickets_, v1::AcknowledgeAssistRequest,
 HOTLINE_ASYNC(ReturnAssist, tickets_, v1::ReturnAssistRequest, v1::Ticket)
 HOTLINE_ASYNC(AcceptReply, tickets_, v1::AcceptReplyRequest, v1::Ticket)
 HOTLINE_ASYNC(SendBackReply, tickets_, v1::SendBackReplyRequest, v1::Ticket)
+HOTLINE_ASYNC(IssueNotice, tickets_, v1::IssueNoticeRequest, v1::Ticket)
+HOTLINE_ASYNC(AcknowledgeNotice, tickets_, v1::AcknowledgeNoticeRequest,
+              v1::Ticket)
+HOTLINE_ASYNC(AnswerNotice, tickets_, v1::AnswerNoticeRequest, v1::Ticket)
+HOTLINE_SYNC(ListNotices, tickets_, v1::ListNoticesRequest,
+             v1::ListNoticesResponse)
 HOTLINE_ASYNC(SubmitAssistOpinion, tickets_, v1::SubmitAssistOpinionRequest,
               v1::Ticket)
 HOTLINE_SYNC(ListCards, cards_, v1::ListCardsRequest, v1::ListCardsResponse)

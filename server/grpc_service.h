@@ -169,6 +169,20 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
   grpc::ServerUnaryReactor* SendBackReply(
       grpc::CallbackServerContext* context,
       const v1::SendBackReplyRequest* request, v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* IssueNotice(grpc::CallbackServerContext* context,
+                                        const v1::IssueNoticeRequest* request,
+                                        v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* AcknowledgeNotice(
+      grpc::CallbackServerContext* context,
+      const v1::AcknowledgeNoticeRequest* request,
+      v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* AnswerNotice(grpc::CallbackServerContext* context,
+                                         const v1::AnswerNoticeRequest* request,
+                                         v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* ListNotices(
+      grpc::CallbackServerContext* context,
+      const v1::ListNoticesRequest* request,
+      v1::ListNoticesResponse* response) override;
   grpc::ServerUnaryReactor* MergeTicket(grpc::CallbackServerContext* context,
                                         const v1::MergeTicketRequest* request,
                                         v1::Ticket* response) override;

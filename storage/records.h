@@ -65,6 +65,22 @@ struct CardQuery {
   int limit = 50;
 };
 
+// Which urging notices (催办通知) a list returns; results in (ticket,
+// number) order after (after_ticket_id, after_number).
+struct NoticeQuery {
+  std::optional<std::string> department;  // "departments/{id}"
+  std::optional<int64_t> ticket_id;
+  std::optional<v1::Notice::Level> level;
+  // Any of these states; all when empty.
+  std::vector<v1::Notice::State> states;
+  // Answer due in [due_from_micros, due_to_micros).
+  std::optional<int64_t> due_from_micros;
+  std::optional<int64_t> due_to_micros;
+  int64_t after_ticket_id = 0;
+  int after_number = 0;
+  int limit = 50;
+};
+
 // Which daily reports a list returns, in id order after `after_id`.
 struct DailyReportQuery {
   std::optional<std::string> department;

@@ -30,7 +30,7 @@ constexpr const char* kTables[] = {
     "policies",       "daily_reports",    "daily_obligations",
     "stat_counts",    "stat_day_changes", "stat_log",
     "stat_meta",      "settings",         "request_outcomes",
-    "ticket_assists", "event_assists"};
+    "ticket_assists", "event_assists",    "ticket_notices"};
 
 // PostgreSQL's own tables, which are not copied but set afterwards.
 constexpr const char* kPostgresOnly[] = {"hotline_schema", "feed_head",

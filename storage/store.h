@@ -177,6 +177,8 @@ class Store {
   virtual absl::StatusOr<std::optional<v1::Card>> LoadCard(int64_t id) = 0;
   virtual absl::StatusOr<std::vector<v1::Card>> QueryCards(
       const CardQuery& query) = 0;
+  virtual absl::StatusOr<std::vector<v1::Notice>> QueryNotices(
+      const NoticeQuery& query) = 0;
   virtual absl::StatusOr<std::vector<std::pair<int64_t, v1::DailyReport>>>
   QueryDailyReports(const DailyReportQuery& query) = 0;
   virtual absl::StatusOr<ComplianceCounts> QueryCompliance(

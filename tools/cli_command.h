@@ -124,6 +124,7 @@ void AddTicketCommands(std::vector<Command>* commands);
 void AddReviewCommands(std::vector<Command>* commands);
 void AddMergeCommands(std::vector<Command>* commands);
 void AddAssistCommands(std::vector<Command>* commands);
+void AddNoticeCommands(std::vector<Command>* commands);
 void AddAdminCommands(std::vector<Command>* commands);
 void AddOversightCommands(std::vector<Command>* commands);
 void AddReportCommands(std::vector<Command>* commands);

@@ -30,6 +30,7 @@ std::vector<Command> Commands() {
   AddReviewCommands(&commands);
   AddMergeCommands(&commands);
   AddAssistCommands(&commands);
+  AddNoticeCommands(&commands);
   AddOversightCommands(&commands);
   AddReportCommands(&commands);
   AddAdminCommands(&commands);

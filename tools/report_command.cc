@@ -1,5 +1,6 @@
 // hotlinectl report: the bureau's figures for a period.
 #include <iostream>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "common/proto_time.h"
+#include "tools/circular_format.h"
 #include "tools/cli_command.h"
 #include "tools/report_format.h"
 
@@ -126,6 +128,121 @@ int RunReport(Context& context, const Args& args,
   return 0;
 }
 
+// The source_id and title of `ticket`, read once each; empty when the
+// caller may not read it (a department's ticket since dispatched
+// elsewhere).
+class TicketLabels {
+ public:
+  explicit TicketLabels(Client* client) : client_(client) {}
+  const v1::Ticket& Of(const std::string& ticket) {
+    auto [it, added] = tickets_.try_emplace(ticket);
+    if (added) {
+      v1::GetTicketRequest get;
+      get.set_name(ticket);
+      absl::StatusOr<v1::Ticket> read = client_->GetTicket(get);
+      if (read.ok()) it->second = *std::move(read);
+    }
+    return it->second;
+  }
+
+ private:
+  Client* const client_;
+  std::map<std::string, v1::Ticket> tickets_;
+};
+
+int RunCircular(Context& context, const Args& args,
+                const std::vector<std::string>&) {
+  const std::string format = args.Has("format") ? args.Get("format") : "zh";
+  if (format != "zh" && format != "csv") {
+    return UsageError(
+        *context.command,
+        absl::StrCat("--format \"", format, "\" is not one of zh, csv"));
+  }
+  if (!args.Has("department")) {
+    return UsageError(*context.command, "--department is required");
+  }
+  absl::Time now = absl::Now();
+  absl::TimeZone zone = BureauTimeZone();
+  if (!args.Has("from") && !args.Has("to") && !args.Has("month") &&
+      !args.Has("year")) {
+    absl::StatusOr<v1::Caller> caller = context.client->GetCaller();
+    if (!caller.ok()) return Fail(caller.status());
+    now = FromProtoTime(caller->now());
+  }
+  absl::StatusOr<std::pair<std::string, std::string>> period =
+      ReportPeriod(args, now, zone);
+  if (!period.ok()) return InputError(context, period.status());
+  absl::CivilDay from;
+  absl::CivilDay to;
+  if (!absl::ParseCivilTime(period->first, &from) ||
+      !absl::ParseCivilTime(period->second, &to) || !(from < to)) {
+    return InputError(context,
+                      absl::InvalidArgumentError(
+                          "--from and --to must be days like 2021-03-01, "
+                          "--from before --to"));
+  }
+  Circular circular;
+  circular.department = DepartmentName(args.Get("department"));
+  circular.from_date = period->first;
+  circular.to_date = period->second;
+  v1::GetDepartmentRequest department;
+  department.set_name(circular.department);
+  absl::StatusOr<v1::Department> found =
+      context.client->GetDepartment(department);
+  if (!found.ok()) return Fail(found.status());
+  circular.display_name = found->display_name();
+  TicketLabels labels(context.client);
+
+  // Overdue tickets: the department's cards issued in the period.
+  v1::ListCardsRequest cards;
+  cards.set_department(circular.department);
+  cards.set_which(v1::ListCardsRequest::ACTIVE);
+  *cards.mutable_issued_from() = ToProtoTime(absl::FromCivil(from, zone));
+  *cards.mutable_issued_to() = ToProtoTime(absl::FromCivil(to, zone));
+  cards.set_page_size(500);
+  std::map<std::string, size_t> row_of;
+  while (true) {
+    absl::StatusOr<v1::ListCardsResponse> page =
+        context.client->ListCards(cards);
+    if (!page.ok()) return Fail(page.status());
+    for (const v1::Card& card : page->cards()) {
+      if (card.assist()) continue;  // an assisting part's, not a ticket's
+      auto [it, added] =
+          row_of.try_emplace(card.ticket(), circular.overdue.size());
+      if (added) {
+        const v1::Ticket& ticket = labels.Of(card.ticket());
+        circular.overdue.push_back(
+            {card.ticket(), ticket.source_id(), ticket.title(), {}});
+      }
+      circular.overdue[it->second].cards.push_back(card);
+    }
+    if (page->next_page_token().empty()) break;
+    cards.set_page_token(page->next_page_token());
+  }
+  // Notices due in the period and not answered by their deadline.
+  v1::ListNoticesRequest notices;
+  notices.set_department(circular.department);
+  *notices.mutable_due_from() = ToProtoTime(absl::FromCivil(from, zone));
+  *notices.mutable_due_to() = ToProtoTime(absl::FromCivil(to, zone));
+  notices.set_page_size(500);
+  while (true) {
+    absl::StatusOr<v1::ListNoticesResponse> page =
+        context.client->ListNotices(notices);
+    if (!page.ok()) return Fail(page.status());
+    for (const v1::Notice& notice : page->notices()) {
+      if (!notice.overdue()) continue;
+      const v1::Ticket& ticket =
+          labels.Of(notice.name().substr(0, notice.name().find("/notices/")));
+      circular.unanswered.push_back(
+          {ticket.source_id(), ticket.title(), notice});
+    }
+    if (page->next_page_token().empty()) break;
+    notices.set_page_token(page->next_page_token());
+  }
+  std::cout << (format == "csv" ? CircularCsv(circular) : CircularZh(circular));
+  return 0;
+}
+
 }  // namespace
 
 void AddReportCommands(std::vector<Command>* commands) {
@@ -151,6 +268,23 @@ void AddReportCommands(std::vector<Command>* commands) {
        0,
        0,
        RunReport});
+  commands->push_back(
+      {"circular",
+       "a department's overdue tickets and unanswered notices (通报)",
+       "circular --department D [--from DATE --to DATE | --month YYYY-MM | "
+       "--year YYYY] [--format zh|csv]",
+       "The circulated notice (通报) of one department for a period (by "
+       "default this month): its tickets that earned a card (黄牌/红牌) in "
+       "the period, and its urging notices (催办通知, 督办) due in the "
+       "period and not answered by their deadline. --format zh (the "
+       "default) for the bureau's text, csv for spreadsheets. A "
+       "department's token gets its own.\nExample:\n"
+       "  hotlinectl circular --department housing --month 2021-03",
+       {"from", "to", "month", "year", "department", "format"},
+       {},
+       0,
+       0,
+       RunCircular});
 }
 
 }  // namespace hotline::cli

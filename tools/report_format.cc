@@ -37,11 +37,6 @@ std::string DepartmentLabelZh(const v1::Statistics::DepartmentRow& row) {
   return ShortDepartment(row.department());
 }
 
-// "2021-12-31" -> "2021年12月31日".
-std::string ChineseDate(absl::CivilDay day) {
-  return absl::StrFormat("%d年%d月%d日", day.year(), day.month(), day.day());
-}
-
 std::string TheFilter(const v1::Statistics& s) {
   if (!s.department().empty()) return ShortDepartment(s.department());
   if (s.type() != v1::Ticket::TYPE_UNSPECIFIED) {
@@ -100,7 +95,10 @@ std::vector<std::string> CsvCells(const std::string& scope,
   // Replies sent back by the review (退回重办), in all and by reason.
   for (int64_t n : {f.replies_sent_back(), f.sent_back_nonstandard(),
                     f.sent_back_unresolved(), f.sent_back_not_contacted(),
-                    f.sent_back_no_evidence(), f.sent_back_other()}) {
+                    f.sent_back_no_evidence(), f.sent_back_other(),
+                    // Urging notices (催办通知).
+                    f.notices(), f.notices_answered_on_time(),
+                    f.notices_overdue(), f.notices_escalated()}) {
     cells.push_back(absl::StrCat(n));
   }
   return cells;
@@ -168,13 +166,26 @@ std::string AssistsLine(const v1::Figures& f) {
       " yellow / ", f.assist_red_cards(), " red");
 }
 
+// A department's urging notices (催办通知), only when it has any:
+// ",收到催办通知N件,按期反馈N件,逾期未反馈N件".
+std::string NoticesZh(const v1::Figures& f) {
+  if (f.notices() == 0) return "";
+  return absl::StrCat(",收到催办通知", f.notices(), "件,按期反馈",
+                      f.notices_answered_on_time(), "件,逾期未反馈",
+                      f.notices_overdue(), "件");
+}
+
+}  // namespace
+
+std::string ChineseDate(absl::CivilDay day) {
+  return absl::StrFormat("%d年%d月%d日", day.year(), day.month(), day.day());
+}
+
 std::string CsvLine(const std::vector<std::string>& cells) {
   std::vector<std::string> fields;
   for (const std::string& cell : cells) fields.push_back(CsvField(cell));
   return absl::StrCat(absl::StrJoin(fields, ","), "\n");
 }
-
-}  // namespace
 
 std::string FormatPermille(const v1::Figures& f, bool compliance) {
   if (compliance) {
@@ -298,7 +309,11 @@ std::string ReportCsv(const v1::Statistics& s) {
                              "sent_back_unresolved",
                              "sent_back_not_contacted",
                              "sent_back_no_evidence",
-                             "sent_back_other"});
+                             "sent_back_other",
+                             "notices",
+                             "notices_answered_on_time",
+                             "notices_overdue",
+                             "notices_escalated"});
   absl::StrAppend(&out, CsvLine(CsvCells("total", TheFilter(s), s.total())));
   for (const auto& row : s.departments()) {
     absl::StrAppend(
@@ -364,7 +379,7 @@ std::string ReportZh(const v1::Statistics& s) {
         f.replies_sent_back() > 0
             ? absl::StrCat(",答复被退回重办", f.replies_sent_back(), "件")
             : "",
-        "。\n");
+        NoticesZh(f), "。\n");
   }
   return out;
 }

@@ -7,10 +7,19 @@
 #define HOTLINE_TOOLS_REPORT_FORMAT_H_
 
 #include <string>
+#include <vector>
 
+#include "absl/time/civil_time.h"
 #include "hotline/v1/hotline_service.pb.h"
 
 namespace hotline::cli {
+
+// "2021-12-31" -> "2021年12月31日".
+std::string ChineseDate(absl::CivilDay day);
+
+// One CSV line of `cells` (quoted where needed; a cell a spreadsheet would
+// take for a formula neutralised), ending in a newline.
+std::string CsvLine(const std::vector<std::string>& cells);
 
 // "98.5%"; "-" when unset (no ticket was due).
 std::string FormatPermille(const v1::Figures& figures, bool compliance);

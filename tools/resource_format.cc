@@ -52,6 +52,23 @@ std::string Assists(const v1::Ticket& ticket) {
   return absl::StrJoin(parts, "; ");
 }
 
+// The urging notices (催办通知), one per line below the key.
+std::string Notices(const v1::Ticket& ticket) {
+  std::vector<std::string> lines;
+  for (const v1::Notice& n : ticket.notices()) {
+    std::string line =
+        absl::StrCat("#", n.number(), " ", v1::Notice::Level_Name(n.level()),
+                     " ", v1::Notice::State_Name(n.state()), ", ",
+                     ShortDepartment(n.department()), ", answer due ",
+                     FormatDeadline(n.answer_due_at()));
+    if (n.overdue()) absl::StrAppend(&line, " (overdue)");
+    if (!n.answer().empty()) absl::StrAppend(&line, ": ", n.answer());
+    if (!n.end_reason().empty()) absl::StrAppend(&line, ": ", n.end_reason());
+    lines.push_back(std::move(line));
+  }
+  return absl::StrJoin(lines, "; ");
+}
+
 // The tickets linked to this one (关联).
 std::string Links(const v1::Ticket& ticket) {
   std::vector<std::string> links;
@@ -238,6 +255,7 @@ std::string TicketDetails(const v1::Ticket& t) {
       {"duplicates", MergedTickets(t)},
       {"linked to", Links(t)},
       {"assisting (协办)", Assists(t)},
+      {"notices (催办)", Notices(t)},
       {"replied", FormatTime(t.replied_at())},
       {"outcome", t.outcome() ? v1::Ticket::Outcome_Name(t.outcome()) : ""},
       {"reply", t.reply_text()},

@@ -61,6 +61,10 @@ absl::string_view ActionName(TicketAction action) {
       return "AcknowledgeAssist, ReturnAssist or SubmitAssistOpinion";
     case TicketAction::kReviewReply:
       return "AcceptReply or SendBackReply";
+    case TicketAction::kUrge:
+      return "IssueNotice";
+    case TicketAction::kAnswerNotice:
+      return "AcknowledgeNotice or AnswerNotice";
   }
   return "unknown action";
 }
@@ -69,8 +73,10 @@ absl::Status AuthorizeAction(const Principal& principal, TicketAction action) {
   bool allowed = false;
   switch (principal.kind) {
     case Principal::Kind::kBureau:
-      // An assisting part is the assisting department's own.
-      allowed = action != TicketAction::kAssistPart;
+      // An assisting part, and the answer to a notice, are the
+      // department's own.
+      allowed = action != TicketAction::kAssistPart &&
+                action != TicketAction::kAnswerNotice;
       break;
     case Principal::Kind::kDepartment:
       allowed = action == TicketAction::kView ||
@@ -82,7 +88,8 @@ absl::Status AuthorizeAction(const Principal& principal, TicketAction action) {
                 action == TicketAction::kResume ||
                 action == TicketAction::kSubmitFinalAnswer ||
                 action == TicketAction::kDailyReport ||
-                action == TicketAction::kAssistPart;
+                action == TicketAction::kAssistPart ||
+                action == TicketAction::kAnswerNotice;
       break;
     case Principal::Kind::kIntake:
       allowed =
@@ -95,6 +102,8 @@ absl::Status AuthorizeAction(const Principal& principal, TicketAction action) {
           principal.ToString(), " may not call ", ActionName(action),
           action == TicketAction::kAssistPart
               ? "; only an assisting department (协办) may"
+          : action == TicketAction::kAnswerNotice
+              ? "; only the department the notice is addressed to may"
               : "; only the bureau may")),
       v1::ROLE_NOT_ALLOWED,
       {{"principal", principal.ToString()},

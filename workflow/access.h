@@ -3,10 +3,10 @@
 //   department  view, acknowledge (签收), return (退单), reply, ask for an
 //               extension (延期) or a suspension (挂起), resume a suspended
 //               ticket, give a final answer (最终答复) and report daily
-//               (一日一报) on tickets currently assigned to it (the lead,
-//               主办); view, and work on its own part (sign for, return,
-//               give its opinion) of tickets it assists (协办); nothing
-//               else;
+//               (一日一报), sign for and answer urging notices (催办) on
+//               tickets currently assigned to it (the lead, 主办); view, and
+//               work on its own part (sign for, return, give its opinion) of
+//               tickets it assists (协办); nothing else;
 //   intake      create tickets, and view the tickets it created.
 // Lists, statistics and the change feed follow the same lines (scope.h;
 // EventViewFor for what a department sees of an event).
@@ -59,6 +59,10 @@ enum class TicketAction {
   kAssistPart,
   // The bureau's reply review (办结审核): accept or send back.
   kReviewReply,
+  // The bureau issues an urging notice (催办通知, 督办).
+  kUrge,
+  // The lead department signs for and answers a notice (反馈).
+  kAnswerNotice,
 };
 
 // The method name a person would recognise, e.g. "AcknowledgeTicket".

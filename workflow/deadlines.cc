@@ -4,6 +4,7 @@
 
 #include "common/proto_time.h"
 #include "workflow/assist_rules.h"
+#include "workflow/notice_rules.h"
 
 namespace hotline {
 namespace {
@@ -92,7 +93,7 @@ absl::Time NextDue(const v1::Ticket& ticket) {
            ticket.reply_overdue() && !ticket.long_overdue());
   consider(ticket.daily_report_due_at(),
            ticket.state() == v1::Ticket::IN_PROGRESS);
-  return std::min(next, NextAssistDue(ticket));
+  return std::min({next, NextAssistDue(ticket), NextNoticeDue(ticket)});
 }
 
 }  // namespace hotline

@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <map>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -40,6 +41,10 @@ v1::Policy DefaultPolicy() {
   policy.set_assist_opinion_working_days(5);
   policy.set_review_replies(false);
   policy.set_send_back_reply_working_days(5);
+  policy.set_notice_answer_working_days(1);
+  policy.set_urge_at_warning(false);
+  policy.set_urge_at_yellow_card(false);
+  policy.set_notice_top_level(v1::Notice::CIRCULATED_CRITICISM);
   return policy;
 }
 
@@ -79,6 +84,23 @@ absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
        [](v1::Policy& p, int v) { p.set_assist_opinion_working_days(v); }},
       {"send_back_reply_working_days",
        [](v1::Policy& p, int v) { p.set_send_back_reply_working_days(v); }},
+      {"notice_answer_working_days",
+       [](v1::Policy& p, int v) { p.set_notice_answer_working_days(v); }},
+      {"notice_top_level",
+       [](v1::Policy& p, int v) { p.set_notice_top_level(v); }},
+  };
+  // Switches: 0 (off, the default) or 1, and what 1 means.
+  using Switch = std::function<void(v1::Policy&, bool)>;
+  const std::map<std::string, std::pair<Switch, const char*>> switches = {
+      {"review_replies",
+       {[](v1::Policy& p, bool v) { p.set_review_replies(v); },
+        "the bureau reviews every reply"}},
+      {"urge_at_warning",
+       {[](v1::Policy& p, bool v) { p.set_urge_at_warning(v); },
+        "an urging notice at the warning"}},
+      {"urge_at_yellow_card",
+       {[](v1::Policy& p, bool v) { p.set_urge_at_yellow_card(v); },
+        "an urging notice with the yellow card"}},
   };
   RETURN_IF_ERROR(
       ForEachDataLine(text, source, [&](absl::string_view line) -> std::string {
@@ -93,13 +115,12 @@ absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
           policy.set_version(value);
           return "";
         }
-        if (key == "review_replies") {
-          // A switch: 0 (the default) or 1.
+        if (auto on = switches.find(key); on != switches.end()) {
           if (value != "0" && value != "1") {
-            return "review_replies must be 0 (no review) or 1 (the bureau "
-                   "reviews every reply)";
+            return absl::StrCat(key, " must be 0 (off) or 1 (",
+                                on->second.second, ")");
           }
-          policy.set_review_replies(value == "1");
+          on->second.first(policy, value == "1");
           return "";
         }
         int number = 0;
@@ -108,6 +129,10 @@ absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
         }
         if (key == "clock_warning_percent" && number > 99) {
           return "clock_warning_percent must be 1 to 99";
+        }
+        if (key == "notice_top_level" && number > 4) {
+          return "notice_top_level must be 1 (URGING: no escalation) to 4 "
+                 "(CIRCULATED_CRITICISM: the whole ladder)";
         }
         constexpr absl::string_view kReply = "reply_working_days.";
         if (absl::StartsWith(key, kReply)) {
@@ -145,6 +170,13 @@ void FillLaterLimits(v1::Policy& policy) {
   if (policy.send_back_reply_working_days() == 0) {
     policy.set_send_back_reply_working_days(
         DefaultPolicy().send_back_reply_working_days());
+  }
+  if (policy.notice_answer_working_days() == 0) {
+    policy.set_notice_answer_working_days(
+        DefaultPolicy().notice_answer_working_days());
+  }
+  if (policy.notice_top_level() == 0) {
+    policy.set_notice_top_level(DefaultPolicy().notice_top_level());
   }
   if (policy.assist_opinion_working_days() == 0) {
     policy.set_assist_opinion_working_days(

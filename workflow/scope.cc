@@ -19,6 +19,8 @@ ReadNames NamesOf(ScopedRead what) {
       return {"list only tickets of", "ListTickets"};
     case ScopedRead::kCards:
       return {"list only the cards of", "ListCards"};
+    case ScopedRead::kNotices:
+      return {"list only the notices addressed to", "ListNotices"};
     case ScopedRead::kDailyReports:
       return {"see only the daily reports of", "reading daily reports"};
     case ScopedRead::kStatistics:
@@ -73,6 +75,10 @@ absl::StatusOr<Scope> ScopeFor(const Principal& principal, ScopedRead what,
         case ScopedRead::kCards:
           return RoleNotAllowed(principal, what,
                                 "may not list cards; the bureau and "
+                                "departments may");
+        case ScopedRead::kNotices:
+          return RoleNotAllowed(principal, what,
+                                "may not list urging notices; the bureau and "
                                 "departments may");
         case ScopedRead::kDailyReports:
           return RoleNotAllowed(principal, what,

@@ -27,6 +27,9 @@ namespace hotline {
 enum class ScopedRead {
   kTickets,
   kCards,
+  // Urging notices (催办通知): the bureau all, a department those addressed
+  // to it.
+  kNotices,
   kDailyReports,
   kStatistics,
   kFeed,

@@ -1,6 +1,7 @@
 #include "workflow/stat_facts.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "common/proto_time.h"
 
@@ -43,6 +44,10 @@ const char* const kStatCounterNames[kStatCounterCount] = {
     "sent_back_not_contacted",
     "sent_back_no_evidence",
     "sent_back_other",
+    "notices",
+    "notices_answered_on_time",
+    "notices_overdue",
+    "notices_escalated",
 };
 
 StatVector& StatVector::operator+=(const StatVector& other) {
@@ -97,15 +102,17 @@ std::optional<StatFacts> FactsOf(const std::vector<StatFacts>& all,
   return std::nullopt;
 }
 
-// The changes of the assisting parts' contributions between two versions
-// of a ticket, one per department whose contribution changed: at the
-// opinion deadline when the change is that it passed (the sweeper marks it
-// later), else at the new update_time.
-void AddAssistChanges(const Ticket& before, const Ticket& after,
-                      absl::TimeZone zone, std::vector<TimedFacts>& changes) {
-  if (before.assists_size() == 0 && after.assists_size() == 0) return;
-  const std::vector<StatFacts> was_all = AssistFacts(before, zone);
-  const std::vector<StatFacts> now_all = AssistFacts(after, zone);
+// The changes between two versions of per-department contributions (the
+// assisting parts', the notices'), one per department whose contribution
+// changed: at `updated`, or earlier at what `fell_at` gives for it (a
+// deadline that passed before the sweeper marked it).
+void AddDepartmentChanges(
+    const std::vector<StatFacts>& was_all,
+    const std::vector<StatFacts>& now_all, absl::Time updated,
+    const std::function<absl::Time(
+        const std::string& department, const std::optional<StatFacts>& was,
+        const std::optional<StatFacts>& now)>& fell_at,
+    std::vector<TimedFacts>& changes) {
   std::vector<std::string> departments;
   for (const auto* all : {&was_all, &now_all}) {
     for (const StatFacts& facts : *all) {
@@ -115,7 +122,6 @@ void AddAssistChanges(const Ticket& before, const Ticket& after,
       }
     }
   }
-  const absl::Time updated = FromProtoTime(after.update_time());
   for (const std::string& department : departments) {
     std::optional<StatFacts> was = FactsOf(was_all, department);
     std::optional<StatFacts> now = FactsOf(now_all, department);
@@ -123,21 +129,63 @@ void AddAssistChanges(const Ticket& before, const Ticket& after,
         (StatVector(was->counts) -= now->counts).IsZero()) {
       continue;
     }
-    absl::Time at = updated;
-    const bool became_overdue = now && now->counts[kAssistOverdue] == 1 &&
-                                (!was || was->counts[kAssistOverdue] == 0);
-    if (became_overdue) {
-      for (const v1::Assist& part : after.assists()) {
-        if (part.department() == department) {
-          at = std::min(at, FromProtoTime(part.opinion_due_at()));
-        }
-      }
-    }
+    const absl::Time at = std::min(updated, fell_at(department, was, now));
     changes.push_back({at, std::move(was), std::move(now)});
   }
-  std::stable_sort(
-      changes.begin(), changes.end(),
-      [](const TimedFacts& a, const TimedFacts& b) { return a.at < b.at; });
+}
+
+// True when `counter` went from 0 (or no contribution) to more.
+bool Became(StatCounter counter, const std::optional<StatFacts>& was,
+            const std::optional<StatFacts>& now) {
+  return now && now->counts[counter] > (was ? was->counts[counter] : 0);
+}
+
+void AddAssistChanges(const Ticket& before, const Ticket& after,
+                      absl::TimeZone zone, std::vector<TimedFacts>& changes) {
+  if (before.assists_size() == 0 && after.assists_size() == 0) return;
+  AddDepartmentChanges(
+      AssistFacts(before, zone), AssistFacts(after, zone),
+      FromProtoTime(after.update_time()),
+      [&after](const std::string& department,
+               const std::optional<StatFacts>& was,
+               const std::optional<StatFacts>& now) {
+        absl::Time at = absl::InfiniteFuture();
+        if (!Became(kAssistOverdue, was, now)) return at;
+        for (const v1::Assist& part : after.assists()) {
+          if (part.department() == department) {
+            at = std::min(at, FromProtoTime(part.opinion_due_at()));
+          }
+        }
+        return at;
+      },
+      changes);
+}
+
+// A notice's overdue counts from its deadline; the escalation issued then
+// with it.
+void AddNoticeChanges(const Ticket& before, const Ticket& after,
+                      absl::TimeZone zone, std::vector<TimedFacts>& changes) {
+  if (after.notices_size() == 0) return;
+  AddDepartmentChanges(
+      NoticeFacts(before, zone), NoticeFacts(after, zone),
+      FromProtoTime(after.update_time()),
+      [&before, &after](const std::string& department,
+                        const std::optional<StatFacts>& was,
+                        const std::optional<StatFacts>& now) {
+        absl::Time at = absl::InfiniteFuture();
+        if (!Became(kNoticesOverdue, was, now)) return at;
+        for (int i = 0; i < after.notices_size(); ++i) {
+          const v1::Notice& notice = after.notices(i);
+          const bool was_overdue =
+              i < before.notices_size() && before.notices(i).overdue();
+          if (notice.department() == department && notice.overdue() &&
+              !was_overdue) {
+            at = std::min(at, FromProtoTime(notice.answer_due_at()));
+          }
+        }
+        return at;
+      },
+      changes);
 }
 
 }  // namespace
@@ -200,6 +248,27 @@ std::vector<StatFacts> AssistFacts(const Ticket& t, absl::TimeZone zone) {
     v[kAssistOverdue] = owing && part.opinion_overdue() ? 1 : 0;
     v[kAssistsReturned] = part.state() == v1::Assist::RETURNED ? 1 : 0;
     if (!v.IsZero()) all.push_back(std::move(facts));
+  }
+  return all;
+}
+
+std::vector<StatFacts> NoticeFacts(const Ticket& t, absl::TimeZone zone) {
+  std::vector<StatFacts> all;
+  for (const v1::Notice& notice : t.notices()) {
+    auto facts = std::find_if(all.begin(), all.end(), [&](const StatFacts& f) {
+      return f.department == notice.department();
+    });
+    if (facts == all.end()) {
+      all.push_back(EmptyFacts(t, notice.department(), zone));
+      facts = all.end() - 1;
+    }
+    StatVector& v = facts->counts;
+    v[kNotices] += 1;
+    if (notice.state() == v1::Notice::ANSWERED && !notice.overdue()) {
+      v[kNoticesAnsweredOnTime] += 1;
+    }
+    if (notice.overdue()) v[kNoticesOverdue] += 1;
+    if (notice.state() == v1::Notice::ESCALATED) v[kNoticesEscalated] += 1;
   }
   return all;
 }
@@ -329,6 +398,10 @@ std::vector<TimedFacts> TicketStatChanges(const Ticket* before,
     changes.push_back({updated, std::move(was), std::move(now)});
   }
   AddAssistChanges(*before, after, zone, changes);
+  AddNoticeChanges(*before, after, zone, changes);
+  std::stable_sort(
+      changes.begin(), changes.end(),
+      [](const TimedFacts& a, const TimedFacts& b) { return a.at < b.at; });
   return changes;
 }
 

@@ -37,6 +37,12 @@
 // replies_sent_back 1, and 1 to the counter of each of its reasons, to the
 // department that replied, on the day the ticket was received, counted
 // from the send-back.
+// The urging notices (催办通知, notice_rules.h) of a ticket contribute to
+// the department each was addressed to, on the day the ticket was
+// received: notices 1 each; notices_answered_on_time 1 each answered by
+// its deadline; notices_overdue 1 each whose deadline passed without an
+// answer (counted from the deadline); notices_escalated 1 each replaced by
+// a notice one level up.
 // A card contributes yellow or red 1 on the day it was issued, while not
 // revoked; a card charged to an assisting department for a late opinion
 // (Card.assist) contributes assist_yellow_cards or assist_red_cards
@@ -101,6 +107,11 @@ enum StatCounter {
   kSentBackNotContacted,
   kSentBackNoEvidence,
   kSentBackOther,
+  // Added by schema migration 14: urging notices (催办通知, NoticeFacts).
+  kNotices,
+  kNoticesAnsweredOnTime,
+  kNoticesOverdue,
+  kNoticesEscalated,
   kStatCounterCount,
 };
 
@@ -143,6 +154,11 @@ StatFacts TicketFacts(const v1::Ticket& ticket, absl::TimeZone zone);
 // What the assisting parts of `ticket` contribute, one per department with
 // anything to count.
 std::vector<StatFacts> AssistFacts(const v1::Ticket& ticket,
+                                   absl::TimeZone zone);
+
+// What the urging notices of `ticket` contribute, one per department with
+// any.
+std::vector<StatFacts> NoticeFacts(const v1::Ticket& ticket,
                                    absl::TimeZone zone);
 
 // One send-back of the reply of `ticket` by `department` for `reasons`.

@@ -90,6 +90,10 @@ v1::Figures MakeFigures(const StatVector& s, int days) {
   f.set_sent_back_not_contacted(s[kSentBackNotContacted]);
   f.set_sent_back_no_evidence(s[kSentBackNoEvidence]);
   f.set_sent_back_other(s[kSentBackOther]);
+  f.set_notices(s[kNotices]);
+  f.set_notices_answered_on_time(s[kNoticesAnsweredOnTime]);
+  f.set_notices_overdue(s[kNoticesOverdue]);
+  f.set_notices_escalated(s[kNoticesEscalated]);
   return f;
 }
 

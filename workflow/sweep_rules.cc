@@ -8,6 +8,7 @@
 #include "workflow/assist_rules.h"
 #include "workflow/calendar_coverage.h"
 #include "workflow/daily_report_rules.h"
+#include "workflow/notice_rules.h"
 #include "workflow/suspension_rules.h"
 #include "workflow/ticket_rules.h"
 
@@ -65,6 +66,35 @@ void AssignToPart(SweepStep& card, const std::string& department) {
   card.event->set_assist_department(department);
 }
 
+// What fell due of the notices by `until` (notice_rules.h): unanswered
+// at their deadline, and the escalations that follow.
+void SettleNotices(Ticket& t, absl::Time until, const DeadlineRules& rules,
+                   std::vector<SweepStep>& steps) {
+  for (NoticeFall& fall : SweepNotices(t, until, kSweeperActor, rules)) {
+    SweepStep step{MakeEvent(t, fall.type, fall.at), std::nullopt,
+                   std::nullopt};
+    DescribeNotice(t.notices(fall.index), *step.event);
+    step.event->set_reason(std::move(fall.reason));
+    steps.push_back(std::move(step));
+  }
+}
+
+// The NOTICE_ISSUED step of the policy's own notice (urge_at_warning,
+// urge_at_yellow_card) at `at`, unless one is still open then.
+void UrgeByPolicy(Ticket& t, v1::Notice::Trigger trigger, absl::Time at,
+                  std::string reason, const DeadlineRules& rules,
+                  std::vector<SweepStep>& steps) {
+  SettleNotices(t, at, rules, steps);
+  if (OpenNotice(t) != nullptr) return;
+  const v1::Notice& notice = AddNotice(t, v1::Notice::URGING, trigger, reason,
+                                       "", kSweeperActor, at, rules);
+  SweepStep step{MakeEvent(t, Event::NOTICE_ISSUED, at), std::nullopt,
+                 std::nullopt};
+  DescribeNotice(notice, *step.event);
+  step.event->set_reason(std::move(reason));
+  steps.push_back(std::move(step));
+}
+
 }  // namespace
 
 SweepResult Sweep(const Ticket& ticket, absl::Time now,
@@ -119,6 +149,12 @@ SweepResult Sweep(const Ticket& ticket, absl::Time now,
     step.event->set_reason(absl::StrCat(
         "reply due by ", Local(FromProtoTime(t.reply_due_at()), rules)));
     result.steps.push_back(std::move(step));
+    if (rules.policy->urge_at_warning()) {
+      UrgeByPolicy(t, v1::Notice::AT_WARNING, fell(t.warning_at()),
+                   absl::StrCat("答复期限将至: reply due by ",
+                                Local(FromProtoTime(t.reply_due_at()), rules)),
+                   rules, result.steps);
+    }
   }
   // A pending extension (asked before the deadline) holds the yellow card
   // until the bureau decides; a card held back falls at the decision.
@@ -144,7 +180,12 @@ SweepResult Sweep(const Ticket& ticket, absl::Time now,
           Local(falls, rules), ")"));
       card.event->set_reason(card.card->reason());
     }
+    std::string urge = absl::StrCat("已超期: ", card.card->reason());
     result.steps.push_back(std::move(card));
+    if (rules.policy->urge_at_yellow_card()) {
+      UrgeByPolicy(t, v1::Notice::AT_YELLOW_CARD, falls, std::move(urge), rules,
+                   result.steps);
+    }
   }
   if (t.reply_overdue() && !t.long_overdue() && due(t.red_card_due_at())) {
     // Never before the yellow card, whose fall a pending extension may have
@@ -204,6 +245,7 @@ SweepResult Sweep(const Ticket& ticket, absl::Time now,
       result.steps.push_back(std::move(card));
     }
   }
+  SettleNotices(t, now, rules, result.steps);
   // Daily reports: settle every working day that has ended.
   while (t.state() == Ticket::IN_PROGRESS && due(t.daily_report_due_at())) {
     const absl::Time end = FromProtoTime(t.daily_report_due_at());

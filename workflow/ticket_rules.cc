@@ -12,6 +12,7 @@
 #include "workflow/assist_rules.h"
 #include "workflow/calendar_coverage.h"
 #include "workflow/daily_report_rules.h"
+#include "workflow/notice_rules.h"
 #include "workflow/reply_review_rules.h"
 #include "workflow/return_review_rules.h"
 
@@ -97,6 +98,8 @@ void FinishStep(const Ticket& before, TicketChange& change) {
     // No deadline is pending: none is provisional either.
     change.ticket.clear_deadlines_provisional_after();
   }
+  LapseNotices(change.ticket, FromProtoTime(change.event.time()),
+               Event::Type_Name(change.event.type()));
   change.event.set_department(change.ticket.department());
   change.event.clear_assisting_departments();
   for (std::string& department : AssistingDepartments(change.ticket)) {

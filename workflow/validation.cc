@@ -86,6 +86,33 @@ absl::StatusOr<int64_t> ParseCardName(absl::string_view name,
   return ParseNumericName(name, "cards/", field);
 }
 
+absl::StatusOr<NoticeName> ParseNoticeName(absl::string_view name,
+                                           absl::string_view field) {
+  constexpr absl::string_view kPart = "/notices/";
+  const size_t at = name.find(kPart);
+  int number = 0;
+  if (name.empty() || at == absl::string_view::npos ||
+      !ParseTicketName(name.substr(0, at), field).ok() ||
+      !absl::SimpleAtoi(name.substr(at + kPart.size()), &number) ||
+      number <= 0 || absl::StrCat(name.substr(0, at), kPart, number) != name) {
+    return InvalidFieldError(
+        field, absl::StrCat(field, " ", QuoteInput(name),
+                            " is not a valid notice name; expected "
+                            "\"tickets/{id}/notices/{number}\", e.g. "
+                            "\"tickets/42/notices/1\""));
+  }
+  return NoticeName{std::string(name.substr(0, at)), number};
+}
+
+absl::Status CheckNoticeLevel(int level, absl::string_view field) {
+  if (v1::Notice::Level_IsValid(level)) return absl::OkStatus();
+  return InvalidFieldError(
+      field, absl::StrCat(field, " ", level,
+                          " is not a level; use URGING (催办), SUPERVISION "
+                          "(督办), ESCALATED_SUPERVISION (提级督办) or "
+                          "CIRCULATED_CRITICISM (通报批评)"));
+}
+
 absl::StatusOr<int64_t> ParseTokenName(absl::string_view name,
                                        absl::string_view field) {
   return ParseNumericName(name, "tokens/", field);

@@ -68,6 +68,16 @@ absl::StatusOr<std::string> ParseDepartmentName(absl::string_view name,
 // "cards/{id}" -> id (a positive integer).
 absl::StatusOr<int64_t> ParseCardName(absl::string_view name,
                                       absl::string_view field);
+// "tickets/{id}/notices/{number}" -> the ticket's name and the number
+// (positive integers).
+struct NoticeName {
+  std::string ticket;
+  int number = 0;
+};
+absl::StatusOr<NoticeName> ParseNoticeName(absl::string_view name,
+                                           absl::string_view field);
+// A notice level (Notice.Level): unspecified (the default) or a known one.
+absl::Status CheckNoticeLevel(int level, absl::string_view field);
 // "tokens/{id}" -> id (a positive integer).
 absl::StatusOr<int64_t> ParseTokenName(absl::string_view name,
                                        absl::string_view field);

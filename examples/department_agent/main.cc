@@ -7,7 +7,10 @@
 //   - every --report_every_seconds, submits today's progress entry (一日一报)
 //     for each ticket it holds IN_PROGRESS;
 //   - replies to a ticket once --work_seconds have passed since it was
-//     signed for (a stand-in for the real work; -1: never).
+//     signed for (a stand-in for the real work; -1: never);
+//   - signs for every urging notice (催办通知, 督办) addressed to it and
+//     answers it (反馈) at once, so that no notice escalates for want of an
+//     answer.
 //
 // State changes are conditional on the etag of the ticket they were decided
 // on. A state change with an etag that gets ABORTED means the ticket changed
@@ -377,6 +380,25 @@ int main(int argc, char** argv) {
           if (!acked.ok() && !absl::IsFailedPrecondition(acked) &&
               !absl::IsPermissionDenied(acked)) {
             return acked;  // not processed; the watch ends and we retry
+          }
+        }
+        // Urged (催办, 督办): sign for the notice and answer it.
+        if (event.type() == hotline::v1::Event::NOTICE_ISSUED &&
+            event.department() == own) {
+          hotline::v1::AcknowledgeNoticeRequest sign;
+          sign.set_name(event.notice());
+          absl::Status done = client.AcknowledgeNotice(sign).status();
+          if (done.ok()) {
+            hotline::v1::AnswerNoticeRequest answer;
+            answer.set_name(event.notice());
+            answer.set_answer("已收到, 正在加快办理, 将按期答复");
+            done = client.AnswerNotice(answer).status();
+          }
+          // Signed for or answered already, or lapsed since (the ticket
+          // left us): nothing to do.
+          if (!done.ok() && !absl::IsFailedPrecondition(done) &&
+              !absl::IsPermissionDenied(done)) {
+            return done;  // not processed; the watch ends and we retry
           }
         }
         if (to_sign && event.department() == own) {

@@ -307,6 +307,39 @@ absl::Status SyncTicketAssists(Connection& db, const v1::Ticket& ticket) {
   return absl::OkStatus();
 }
 
+// Keeps ticket_notices in step with the ticket's urging notices (催办通知).
+// A ticket that never had one has nothing to keep.
+absl::Status SyncTicketNotices(Connection& db, const v1::Ticket& ticket) {
+  if (ticket.notices_size() == 0) return absl::OkStatus();
+  const int64_t id = TicketId(ticket);
+  ASSIGN_OR_RETURN(
+      Statement clear,
+      db.Prepare("DELETE FROM ticket_notices WHERE ticket_id = ?"));
+  clear.BindInt64(1, id);
+  RETURN_IF_ERROR(clear.Run());
+  for (const v1::Notice& notice : ticket.notices()) {
+    ASSIGN_OR_RETURN(
+        Statement row,
+        db.Prepare("INSERT INTO ticket_notices (ticket_id, number, department, "
+                   "level, state, due_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    row.BindInt64(1, id);
+    row.BindInt64(2, notice.number());
+    row.BindText(3, notice.department());
+    row.BindInt64(4, notice.level());
+    row.BindInt64(5, notice.state());
+    row.BindInt64(6, ToUnixMicros(notice.answer_due_at()));
+    row.BindBlob(7, notice.SerializeAsString());
+    RETURN_IF_ERROR(row.Run());
+  }
+  return absl::OkStatus();
+}
+
+// The rows of a ticket's parts and notices, after its own row.
+absl::Status SyncTicketParts(Connection& db, const v1::Ticket& ticket) {
+  RETURN_IF_ERROR(SyncTicketAssists(db, ticket));
+  return SyncTicketNotices(db, ticket);
+}
+
 }  // namespace
 
 absl::Status InsertTicketRow(Connection& db, const v1::Ticket& ticket) {
@@ -335,7 +368,7 @@ absl::Status InsertTicketRow(Connection& db, const v1::Ticket& ticket) {
   stmt.BindBlob(11, ticket.SerializeAsString());
   BindNextDue(stmt, 12, ticket);
   RETURN_IF_ERROR(stmt.Run());
-  return SyncTicketAssists(db, ticket);
+  return SyncTicketParts(db, ticket);
 }
 
 absl::Status UpdateTicketRow(Connection& db, const v1::Ticket& ticket) {
@@ -360,7 +393,7 @@ absl::Status UpdateTicketRow(Connection& db, const v1::Ticket& ticket) {
     return ConflictError(absl::StrCat(
         ticket.name(), " changed while it was being updated; retry"));
   }
-  return SyncTicketAssists(db, ticket);
+  return SyncTicketParts(db, ticket);
 }
 
 absl::Status InsertEventRow(Connection& db, const v1::Event& event) {
@@ -507,6 +540,38 @@ absl::StatusOr<std::vector<v1::Card>> QueryCards(Connection& db,
   if (query.issued_to_micros) stmt.BindInt64(index++, *query.issued_to_micros);
   stmt.BindInt64(index++, query.limit);
   return LoadAllBodies<v1::Card>(stmt, "card");
+}
+
+absl::StatusOr<std::vector<v1::Notice>> QueryNotices(Connection& db,
+                                                     const NoticeQuery& query) {
+  std::vector<std::string> where = {
+      "(ticket_id > ? OR (ticket_id = ? AND number > ?))"};
+  if (query.department) where.push_back("department = ?");
+  if (query.ticket_id) where.push_back("ticket_id = ?");
+  if (query.level) where.push_back("level = ?");
+  if (!query.states.empty()) {
+    std::vector<std::string> marks(query.states.size(), "?");
+    where.push_back(
+        absl::StrCat("state IN (", absl::StrJoin(marks, ", "), ")"));
+  }
+  if (query.due_from_micros) where.push_back("due_at >= ?");
+  if (query.due_to_micros) where.push_back("due_at < ?");
+  ASSIGN_OR_RETURN(Statement stmt, db.Prepare(absl::StrCat(
+                                       "SELECT body FROM ticket_notices WHERE ",
+                                       absl::StrJoin(where, " AND "),
+                                       " ORDER BY ticket_id, number LIMIT ?")));
+  int index = 1;
+  stmt.BindInt64(index++, query.after_ticket_id);
+  stmt.BindInt64(index++, query.after_ticket_id);
+  stmt.BindInt64(index++, query.after_number);
+  if (query.department) stmt.BindText(index++, *query.department);
+  if (query.ticket_id) stmt.BindInt64(index++, *query.ticket_id);
+  if (query.level) stmt.BindInt64(index++, *query.level);
+  for (v1::Notice::State state : query.states) stmt.BindInt64(index++, state);
+  if (query.due_from_micros) stmt.BindInt64(index++, *query.due_from_micros);
+  if (query.due_to_micros) stmt.BindInt64(index++, *query.due_to_micros);
+  stmt.BindInt64(index++, query.limit);
+  return LoadAllBodies<v1::Notice>(stmt, "notice");
 }
 
 absl::Status InsertCardRow(Connection& db, const v1::Card& card) {

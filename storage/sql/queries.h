@@ -70,6 +70,8 @@ absl::StatusOr<std::optional<int64_t>> EarliestDueMicros(Connection& db);
 absl::StatusOr<std::optional<v1::Card>> LoadCard(Connection& db, int64_t id);
 absl::StatusOr<std::vector<v1::Card>> QueryCards(Connection& db,
                                                  const CardQuery& query);
+absl::StatusOr<std::vector<v1::Notice>> QueryNotices(Connection& db,
+                                                     const NoticeQuery& query);
 
 // Every policy version recorded, oldest first.
 absl::StatusOr<std::vector<v1::Policy>> LoadPolicies(Connection& db);

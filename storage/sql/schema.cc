@@ -13,10 +13,10 @@ namespace {
 // a new migration that adds its column to stat_counts and stat_day_changes
 // (ALTER TABLE ... ADD COLUMN ... INTEGER NOT NULL DEFAULT 0).
 constexpr int kCountersOfMigration4 = 15;
-// Migrations 9 to 13 add the rest; a new counter needs a migration
+// Migrations 9 to 14 add the rest; a new counter needs a migration
 // of its own.
-constexpr int kCountersOfMigration13 = 33;
-static_assert(kStatCounterCount == kCountersOfMigration13,
+constexpr int kCountersOfMigration14 = 37;
+static_assert(kStatCounterCount == kCountersOfMigration14,
               "a new statistics counter needs a new shared migration that "
               "adds its column (storage/sql/schema.cc)");
 
@@ -295,6 +295,30 @@ ALTER TABLE stat_day_changes ADD COLUMN sent_back_unresolved INTEGER NOT NULL DE
 ALTER TABLE stat_day_changes ADD COLUMN sent_back_not_contacted INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE stat_day_changes ADD COLUMN sent_back_no_evidence INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE stat_day_changes ADD COLUMN sent_back_other INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // 14: urging notices (催办通知, 督办): each ticket's notices (kept by the
+    // writer from Ticket.notices) for ListNotices, and their counters.
+    R"sql(
+CREATE TABLE ticket_notices (
+  ticket_id   INTEGER NOT NULL,
+  number      INTEGER NOT NULL,
+  department  TEXT NOT NULL,
+  level       INTEGER NOT NULL,
+  state       INTEGER NOT NULL,
+  due_at      INTEGER NOT NULL,
+  body        BLOB NOT NULL,
+  PRIMARY KEY (ticket_id, number)
+);
+CREATE INDEX ticket_notices_by_department ON ticket_notices(department, ticket_id, number);
+CREATE INDEX ticket_notices_by_due ON ticket_notices(due_at);
+ALTER TABLE stat_counts ADD COLUMN notices INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_counts ADD COLUMN notices_answered_on_time INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_counts ADD COLUMN notices_overdue INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_counts ADD COLUMN notices_escalated INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN notices INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN notices_answered_on_time INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN notices_overdue INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN notices_escalated INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

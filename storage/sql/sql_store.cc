@@ -339,6 +339,12 @@ absl::StatusOr<std::vector<v1::Card>> SqlStore::QueryCards(
       *this, [&](Connection& db) { return storage::QueryCards(db, query); });
 }
 
+absl::StatusOr<std::vector<v1::Notice>> SqlStore::QueryNotices(
+    const NoticeQuery& query) {
+  return ReadWith<std::vector<v1::Notice>>(
+      *this, [&](Connection& db) { return storage::QueryNotices(db, query); });
+}
+
 absl::StatusOr<std::vector<std::pair<int64_t, v1::DailyReport>>>
 SqlStore::QueryDailyReports(const DailyReportQuery& query) {
   return ReadWith<std::vector<std::pair<int64_t, v1::DailyReport>>>(

@@ -81,6 +81,8 @@ class SqlStore : public Store, private GroupHooks {
   absl::StatusOr<std::optional<v1::Card>> LoadCard(int64_t id) override;
   absl::StatusOr<std::vector<v1::Card>> QueryCards(
       const CardQuery& query) override;
+  absl::StatusOr<std::vector<v1::Notice>> QueryNotices(
+      const NoticeQuery& query) override;
   absl::StatusOr<std::vector<std::pair<int64_t, v1::DailyReport>>>
   QueryDailyReports(const DailyReportQuery& query) override;
   absl::StatusOr<ComplianceCounts> QueryCompliance(

@@ -69,6 +69,10 @@ struct Method {
   // A REPLIED ticket's reply still waits for the bureau's review (办结审核;
   // the bureau accepts it otherwise).
   bool review_pending = false;
+  // The ticket (IN_PROGRESS) has an urging notice (催办) from the bureau;
+  // with `urge_signed` housing has signed for it.
+  bool urged = false;
+  bool urge_signed = false;
 };
 
 template <typename T>
@@ -115,7 +119,8 @@ class AccessTest : public ServerTest {
   std::string TicketIn(Ticket::State state, bool pending_suspension = false,
                        bool pending_final_answer = false, bool linked = false,
                        bool assisted = false, bool assist_signed = false,
-                       bool review_pending = false) {
+                       bool review_pending = false, bool urged = false,
+                       bool urge_signed = false) {
     if (state == Ticket::MERGED || linked) {
       const std::string name =
           TicketIn(state == Ticket::MERGED ? Ticket::DISPATCHED : state,
@@ -189,6 +194,19 @@ class AccessTest : public ServerTest {
       absl::Status approved = bureau().ApproveSuspension(approve).status();
       EXPECT_TRUE(approved.ok()) << approved;
       return name;
+    }
+    if (urged) {
+      v1::IssueNoticeRequest urge;
+      urge.set_name(name);
+      urge.set_reason("please hurry");
+      absl::Status issued = bureau().IssueNotice(urge).status();
+      EXPECT_TRUE(issued.ok()) << issued;
+      if (urge_signed) {
+        v1::AcknowledgeNoticeRequest sign;
+        sign.set_name(name + "/notices/1");
+        absl::Status signed_for = housing.AcknowledgeNotice(sign).status();
+        EXPECT_TRUE(signed_for.ok()) << signed_for;
+      }
     }
     if (state == Ticket::IN_PROGRESS) return name;
     v1::ReplyTicketRequest reply;
@@ -503,6 +521,54 @@ std::vector<Method> Methods(int* token_counter, Client* bureau) {
          return StatusOf(c.SendBackReply(r));
        },
        bureau_only, false, false, false, false, false, true},
+      {"IssueNotice", Ticket::IN_PROGRESS,
+       [](Client& c, const std::string& t) {
+         v1::IssueNoticeRequest r;
+         r.set_name(t);
+         r.set_reason("please hurry");
+         return StatusOf(c.IssueNotice(r));
+       },
+       bureau_only},
+      // The answer to a notice is the department's it is addressed to.
+      {"AcknowledgeNotice",
+       Ticket::IN_PROGRESS,
+       [](Client& c, const std::string& t) {
+         v1::AcknowledgeNoticeRequest r;
+         r.set_name(t + "/notices/1");
+         return StatusOf(c.AcknowledgeNotice(r));
+       },
+       {Role::kOwnDepartment},
+       false,
+       false,
+       false,
+       false,
+       false,
+       false,
+       /*urged=*/true},
+      {"AnswerNotice",
+       Ticket::IN_PROGRESS,
+       [](Client& c, const std::string& t) {
+         v1::AnswerNoticeRequest r;
+         r.set_name(t + "/notices/1");
+         r.set_answer("on it");
+         return StatusOf(c.AnswerNotice(r));
+       },
+       {Role::kOwnDepartment},
+       false,
+       false,
+       false,
+       false,
+       false,
+       false,
+       /*urged=*/true,
+       /*urge_signed=*/true},
+      // Each department lists the notices addressed to it; intake none.
+      {"ListNotices",
+       std::nullopt,
+       [](Client& c, const std::string&) {
+         return StatusOf(c.ListNotices(v1::ListNoticesRequest()));
+       },
+       {Role::kBureau, Role::kOwnDepartment, Role::kOtherDepartment}},
       {"CreateDepartment", std::nullopt,
        [token_counter](Client& c, const std::string&) {
          v1::CreateDepartmentRequest r;
@@ -562,7 +628,8 @@ TEST_F(AccessTest, EveryRoleAgainstEveryMethod) {
           method.needs ? TicketIn(*method.needs, method.pending_suspension,
                                   method.pending_final_answer, method.linked,
                                   method.assisted, method.assist_signed,
-                                  method.review_pending)
+                                  method.review_pending, method.urged,
+                                  method.urge_signed)
                        : "";
       const size_t history_before = ticket.empty() ? 0 : History(ticket).size();
       absl::Status status = method.call(*clients_[role], ticket);
@@ -582,7 +649,7 @@ TEST_F(AccessTest, EveryRoleAgainstEveryMethod) {
       }
     }
   }
-  EXPECT_EQ(checked, 37 * 7);
+  EXPECT_EQ(checked, 41 * 7);
 }
 
 // A token in use is remembered by the server (no database read per call);

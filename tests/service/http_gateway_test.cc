@@ -370,6 +370,20 @@ TEST_F(HttpGatewayTest, EveryRpcAnswersThroughItsHttpRoute) {
                        housing,
                        absl::StrCat(R"({"etag":")", one.etag(), R"("})"));
   EXPECT_EQ(one.state(), v1::Ticket::IN_PROGRESS);
+  // The bureau urges (催办); housing signs for the notice and answers it.
+  one =
+      Ok<v1::Ticket>("IssueNotice", "POST", "/v1/tickets/1:issueNotice", bureau,
+                     R"({"reason":"群众多次来电催促","copyTo":"分管副局长"})");
+  EXPECT_EQ(one.notices_size(), 1);
+  Ok<v1::Ticket>("AcknowledgeNotice", "POST",
+                 "/v1/tickets/1/notices/1:acknowledge", housing, "{}");
+  one = Ok<v1::Ticket>("AnswerNotice", "POST", "/v1/tickets/1/notices/1:answer",
+                       housing, R"({"answer":"已约谈施工方"})");
+  EXPECT_EQ(one.notices(0).state(), v1::Notice::ANSWERED);
+  EXPECT_EQ(Ok<v1::ListNoticesResponse>("ListNotices", "GET",
+                                        "/v1/notices?ticket=tickets/1", housing)
+                .notices_size(),
+            1);
   Ok<v1::SubmitDailyReportResponse>("SubmitDailyReport", "POST",
                                     "/v1/dailyReports", housing,
                                     R"({"date":"2021-02-18",

@@ -123,6 +123,11 @@ class RecordingStore final : public Store {
     Note(__func__);
     return store_.QueryCards(query);
   }
+  absl::StatusOr<std::vector<v1::Notice>> QueryNotices(
+      const storage::NoticeQuery& query) override {
+    Note(__func__);
+    return store_.QueryNotices(query);
+  }
   absl::StatusOr<std::vector<std::pair<int64_t, v1::DailyReport>>>
   QueryDailyReports(const DailyReportQuery& query) override {
     Note(__func__);

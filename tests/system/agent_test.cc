@@ -186,6 +186,25 @@ TEST(DepartmentAgent, SignsForNewTicketsAndResumesAfterAKill) {
         << "the agent did not sign for its assisting part";
     EXPECT_EQ(bureau.GetTicket(get)->state(), v1::Ticket::DISPATCHED);
   }
+  // Urged (催办) on a ticket it holds: the agent signs for the notice and
+  // answers it.
+  {
+    v1::IssueNoticeRequest urge;
+    urge.set_name(third);
+    urge.set_reason("群众多次来电催促");
+    ASSERT_TRUE(bureau.IssueNotice(urge).ok());
+    v1::GetTicketRequest get;
+    get.set_name(third);
+    v1::Notice::State state = v1::Notice::STATE_UNSPECIFIED;
+    const absl::Time give_up = absl::Now() + kPatience;
+    while (absl::Now() < give_up && state != v1::Notice::ANSWERED) {
+      absl::StatusOr<v1::Ticket> t = bureau.GetTicket(get);
+      if (t.ok() && t->notices_size() == 1) state = t->notices(0).state();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_EQ(state, v1::Notice::ANSWERED)
+        << "the agent did not answer the urging notice";
+  }
   // The agent journals its own signing for the fourth (the feed brings it
   // back) before it is stopped.
   int64_t fourth_signed = 0;

@@ -866,7 +866,7 @@ TEST(CliRehearsal, DefaultsComeFromTheServersClock) {
   CliRun mine = cli({"report", "--format", "csv"}, housing);
   ASSERT_EQ(mine.exit_code, 0) << mine.err;
   const std::vector<std::string> total = CsvRow(mine.out, "total,housing,");
-  ASSERT_EQ(total.size(), 39u) << mine.out;
+  ASSERT_EQ(total.size(), 43u) << mine.out;
   EXPECT_EQ(total[2], "1") << mine.out;   // received: ticket 1 is housing's
   EXPECT_EQ(total[12], "1") << mine.out;  // returns: ticket 2
   CliRun zh = cli({"report", "--format", "zh"}, housing);
@@ -877,11 +877,11 @@ TEST(CliRehearsal, DefaultsComeFromTheServersClock) {
   ASSERT_EQ(all.exit_code, 0) << all.err;
   const std::vector<std::string> row =
       CsvRow(all.out, "department,departments/housing,");
-  ASSERT_EQ(row.size(), 39u) << all.out;
+  ASSERT_EQ(row.size(), 43u) << all.out;
   EXPECT_EQ(row[12], "1") << all.out;
   const std::vector<std::string> nobody =
       CsvRow(all.out, "department,(not dispatched),");
-  ASSERT_EQ(nobody.size(), 39u) << all.out;
+  ASSERT_EQ(nobody.size(), 43u) << all.out;
   EXPECT_EQ(nobody[2], "1") << all.out;   // ticket 2, returned
   EXPECT_EQ(nobody[12], "0") << all.out;  // the return is housing's
   EXPECT_TRUE(absl::StrContains(all.out,
@@ -964,6 +964,121 @@ TEST(CliReview, SendBackAndAcceptAReply) {
       << csv.out;
   CliRun zh = cli({"report", "--format", "zh"}, bureau);
   EXPECT_TRUE(absl::StrContains(zh.out, ",答复被退回重办1件。")) << zh.out;
+}
+
+// Urging notices (催办通知) from the command line on a rehearsal server: the
+// bureau urges, housing signs for it and lets it go unanswered; the
+// escalation (督办) follows; the notice list, the report's columns and
+// clause, and the circulated notice (通报) in zh and CSV.
+TEST(CliNotice, UrgeEscalateListAndCirculate) {
+  TempDir dir;
+  const std::string db =
+      TestsUsePostgres() ? NewPostgresDatabase() : dir.File("hotline.db");
+  const std::string bureau = testing::BootstrapToken(db, "bureau");
+  ServerProcess server(
+      db, "", {"--clock=manual", "--start_time=2021-03-01T09:00:00+08:00"});
+  auto cli = [&](const std::vector<std::string>& args,
+                 const std::string& token) {
+    return testing::RunCli(HOTLINE_CLI_BINARY, server.address(), token, args,
+                           dir);
+  };
+  ASSERT_EQ(cli({"department", "create", "housing", "--display_name",
+                 "县住房和城乡建设局"},
+                bureau)
+                .exit_code,
+            0);
+  const std::string housing = SecretOf(
+      cli({"token", "create", "department/housing", "--json"}, bureau));
+  ASSERT_FALSE(housing.empty());
+  ASSERT_EQ(cli({"ticket", "create", "--type", "complaint", "--topic", "噪音",
+                 "--title", "夜间施工", "--content", "每晚", "--source_id",
+                 "GD-1001", "--dispatch_to", "housing"},
+                bureau)
+                .exit_code,
+            0);
+  ASSERT_EQ(cli({"ticket", "ack", "1"}, housing).exit_code, 0);
+  CliRun bad_level =
+      cli({"ticket", "urge", "1", "--reason", "r", "--level", "shout"}, bureau);
+  EXPECT_EQ(bad_level.exit_code, 2) << bad_level.err;
+  CliRun not_bureau = cli({"ticket", "urge", "1", "--reason", "r"}, housing);
+  EXPECT_EQ(not_bureau.exit_code, 3) << not_bureau.err;
+  CliRun urged = cli({"ticket", "urge", "1", "--reason", "群众多次来电催促",
+                      "--copy_to", "分管副局长"},
+                     bureau);
+  ASSERT_EQ(urged.exit_code, 0) << urged.err;
+  EXPECT_TRUE(absl::StrContains(
+      urged.out, "#1 URGING ISSUED, housing, answer due 2021-03-02 24:00"))
+      << urged.out;
+  CliRun mine = cli({"notice", "list"}, housing);
+  ASSERT_EQ(mine.exit_code, 0) << mine.err;
+  EXPECT_TRUE(absl::StrContains(mine.out, "tickets/1/notices/1")) << mine.out;
+  ASSERT_EQ(cli({"ticket", "notice-ack", "1", "1"}, housing).exit_code, 0);
+  // Unanswered past its deadline: 督办 follows.
+  ASSERT_EQ(
+      cli({"clock", "advance", "--to", "2021-03-03T09:00:00+08:00"}, bureau)
+          .exit_code,
+      0);
+  CliRun escalated =
+      cli({"notice", "list", "--state", "escalated,issued"}, bureau);
+  ASSERT_EQ(escalated.exit_code, 0) << escalated.err;
+  EXPECT_TRUE(absl::StrContains(escalated.out, "SUPERVISION")) << escalated.out;
+  EXPECT_TRUE(absl::StrContains(escalated.out, "tickets/1/notices/2"))
+      << escalated.out;
+  CliRun answered = cli({"ticket", "notice-answer", "tickets/1/notices/2",
+                         "--answer", "已约谈施工单位, 本周内整改"},
+                        housing);
+  EXPECT_EQ(answered.exit_code, 5) << answered.err;  // not signed for
+  EXPECT_TRUE(absl::StrContains(answered.err, "NOTICE_STATE")) << answered.err;
+  ASSERT_EQ(
+      cli({"ticket", "notice-ack", "tickets/1/notices/2"}, housing).exit_code,
+      0);
+  answered = cli({"ticket", "notice-answer", "1", "2", "--answer",
+                  "已约谈施工单位, 本周内整改"},
+                 housing);
+  ASSERT_EQ(answered.exit_code, 0) << answered.err;
+  EXPECT_TRUE(absl::StrContains(answered.out, "#2 SUPERVISION ANSWERED"))
+      << answered.out;
+  CliRun events = cli({"ticket", "events", "1"}, bureau);
+  for (const char* type : {"NOTICE_ISSUED", "NOTICE_ACKNOWLEDGED",
+                           "NOTICE_OVERDUE", "NOTICE_ANSWERED"}) {
+    EXPECT_TRUE(absl::StrContains(events.out, type)) << type << events.out;
+  }
+
+  CliRun csv = cli({"report", "--month", "2021-03", "--format", "csv"}, bureau);
+  EXPECT_EQ(CsvCell(csv.out, "departments/housing", "notices"), "2") << csv.out;
+  EXPECT_EQ(CsvCell(csv.out, "departments/housing", "notices_answered_on_time"),
+            "1")
+      << csv.out;
+  EXPECT_EQ(CsvCell(csv.out, "departments/housing", "notices_overdue"), "1")
+      << csv.out;
+  EXPECT_EQ(CsvCell(csv.out, "departments/housing", "notices_escalated"), "1")
+      << csv.out;
+  CliRun zh = cli({"report", "--month", "2021-03", "--format", "zh"}, bureau);
+  EXPECT_TRUE(
+      absl::StrContains(zh.out, ",收到催办通知2件,按期反馈1件,逾期未反馈1件。"))
+      << zh.out;
+
+  CliRun circular = cli(
+      {"circular", "--department", "housing", "--month", "2021-03"}, bureau);
+  ASSERT_EQ(circular.exit_code, 0) << circular.err;
+  EXPECT_TRUE(absl::StartsWith(
+      circular.out,
+      "关于县住房和城乡建设局逾期工单和催办未反馈情况的通报\n"
+      "2021年3月1日至2021年3月31日\n一、本期无逾期工单。\n"
+      "二、未按期反馈的催办、督办通知1件:\n"
+      "  1. GD-1001《夜间施工》 催办通知(第1号),应于2021-03-02 "
+      "24:00前反馈,未按期反馈,已升级\n"))
+      << circular.out;
+  CliRun circular_csv = cli({"circular", "--department", "housing", "--month",
+                             "2021-03", "--format", "csv"},
+                            housing);  // a department reads its own
+  ASSERT_EQ(circular_csv.exit_code, 0) << circular_csv.err;
+  EXPECT_EQ(circular_csv.out,
+            "kind,ticket,source_id,title,item,level_or_color,time,state\n"
+            "notice,tickets/1,GD-1001,夜间施工,tickets/1/notices/1,URGING,"
+            "2021-03-02 24:00,ESCALATED\n");
+  CliRun no_department = cli({"circular", "--month", "2021-03"}, bureau);
+  EXPECT_EQ(no_department.exit_code, 2) << no_department.err;
 }
 
 }  // namespace
