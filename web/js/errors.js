@@ -4,7 +4,7 @@
 // ticket, its state, a deadline...). The page shows the Chinese message
 // built from those; the server's own text (English, for operators and
 // programs) is kept as a detail.
-import {STATE, ASSIST_STATE, label, fmtDue, fmtTime} from './format.js';
+import {STATE, ASSIST_STATE, NOTICE_STATE, label, fmtDue, fmtTime} from './format.js';
 
 // The API's method names (metadata "method") as people say them.
 const METHOD = {
@@ -29,6 +29,8 @@ const METHOD = {
   AcknowledgeAssist: '签收协办任务', ReturnAssist: '退回协办任务', SubmitAssistOpinion: '提交协办意见',
   'AcknowledgeAssist, ReturnAssist or SubmitAssistOpinion': '签收、退回协办任务或提交协办意见',
   AcceptReply: '审核通过答复', SendBackReply: '退回重办', 'AcceptReply or SendBackReply': '审核答复(通过或退回重办)',
+  IssueNotice: '发出催办、督办通知', AcknowledgeNotice: '签收催办通知', AnswerNotice: '反馈催办通知',
+  'AcknowledgeNotice or AnswerNotice': '签收或反馈催办通知', ListNotices: '查看催办通知',
 };
 
 export function methodName(m) {
@@ -38,6 +40,9 @@ export function methodName(m) {
 // "tickets/12" -> "工单 #12", and so on for the other resources.
 export function resourceName(name) {
   const n = String(name || '');
+  // An urging notice (催办通知): "tickets/7/notices/2".
+  const notice = /^tickets\/(\d+)\/notices\/(\d+)$/.exec(n);
+  if (notice) return `工单 #${notice[1]} 的第 ${notice[2]} 号催办通知`;
   const [kind, id] = n.split('/');
   if (!id) return n ? `“${n}”` : '该对象';
   switch (kind) {
@@ -56,6 +61,7 @@ const states = (list) => String(list || '').split(',').map((s) => label(STATE, s
 const ticketOf = (m) => (m.ticket ? resourceName(m.ticket) : '该工单');
 const mainOf = (m) => (m.main_ticket ? resourceName(m.main_ticket) : '主工单');
 const otherOf = (m) => (m.other_ticket ? resourceName(m.other_ticket) : '另一工单');
+const noticeOf = (m) => (m.notice ? resourceName(m.notice) : '该催办通知');
 const deptOf = (m) => (m.department ? resourceName(m.department) : '该部门');
 // OPINIONS_MISSING's "missing": departments, comma separated.
 const deptList = (list) => String(list || '').split(',').map((d) => d.trim()).filter(Boolean).map(resourceName).join('、');
@@ -138,6 +144,11 @@ export const REASON_TEXT = {
   REPLY_NOT_REVIEWED: (m) => `${ticketOf(m)}的答复尚待局端审核(办结审核),审核通过后才能办结:`
     + '请先审核通过答复,或退回重办。',
   REVIEW_NOT_PENDING: (m) => `${ticketOf(m)}没有待审核的答复(已审核通过、已退回重办,或尚未回复),无需再审核:请刷新页面查看最新状态。`,
+  NOTICE_STATE: (m) => `${noticeOf(m)}${NOTICE_STATE[m.state] ? `当前为“${label(NOTICE_STATE, m.state)}”,` : ''}不能进行此操作`
+    + '(须先签收才能反馈;已反馈、已升级、已失效的通知不能再签收或反馈):请刷新页面查看最新状态。',
+  NOTICE_OPEN: (m) => `${ticketOf(m)}已有尚未反馈的${m.notice ? resourceName(m.notice).replace(/^工单 #\d+ 的/, '') : '催办通知'},`
+    + '不能再发出同级或更低级别的通知:请等部门反馈或反馈时限届满(逾期自动升级),或发出更高级别的督办。',
+  NOTICE_LIMIT: (m) => `${ticketOf(m)}的催办、督办通知已达上限(每张工单 100 件),不能再发出。`,
   DISK_FULL: () => '服务器磁盘已满,本次操作未保存。请联系管理员清理空间后重试。',
   FEED_STALLED: () => '实时推送因长时间未读取而中断,正在重新连接。',
   SERVER_UNAVAILABLE: () => '服务器正在启动或关闭,请稍后重试。',
@@ -171,12 +182,13 @@ const FIELD = {
   principal: '身份', title: '标题', content: '诉求内容', topic: '类别', type: '类型', ticket: '工单编号',
   color: '颜色', filter: '查询条件', by: '推进时长', to: '推进到',
   expected_end: '预计结束时间', expectedEnd: '预计结束时间',
-  answer: '最终答复内容', basis: '依据', final_answer_ticket: '最终答复所在工单', finalAnswerTicket: '最终答复所在工单',
+  answer: '答复内容(最终答复或催办反馈)', basis: '依据', final_answer_ticket: '最终答复所在工单', finalAnswerTicket: '最终答复所在工单',
   main_ticket: '主工单编号(须为另一张工单)', mainTicket: '主工单编号(须为另一张工单)',
   other_ticket: '关联工单编号(须为另一张工单)', otherTicket: '关联工单编号(须为另一张工单)',
   assisting_departments: '协办单位(不能是主办单位,不能重复)', assistingDepartments: '协办单位(不能是主办单位,不能重复)',
   missing_opinions_reason: '未收齐意见说明', missingOpinionsReason: '未收齐意见说明', opinion: '协办意见',
   reasons: '退回理由(至少选一项,不能重复)',
+  level: '通知级别', copy_to: '抄送(不超过 200 字)', copyTo: '抄送(不超过 200 字)',
 };
 
 // The Chinese message for a google.rpc.Status body.

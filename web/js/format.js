@@ -30,6 +30,19 @@ export const EVENT = {
   ASSIST_ADDED: '增加协办单位', ASSIST_REMOVED: '撤销协办单位', ASSIST_ACKNOWLEDGED: '协办签收', ASSIST_RETURNED: '协办退回',
   ASSIST_OPINION: '协办意见', ASSIST_ACK_OVERDUE: '协办签收超时',
   REPLY_ACCEPTED: '审核通过', REPLY_SENT_BACK: '退回重办',
+  NOTICE_ISSUED: '催办/督办通知', NOTICE_ACKNOWLEDGED: '签收通知', NOTICE_ANSWERED: '反馈', NOTICE_OVERDUE: '通知逾期',
+};
+// Urging notices (催办通知) and supervision (督办): the ladder's levels,
+// a notice's state and what issued it.
+export const NOTICE_LEVEL = {
+  URGING: '催办', SUPERVISION: '督办', ESCALATED_SUPERVISION: '提级督办', CIRCULATED_CRITICISM: '通报批评',
+};
+export const NOTICE_LEVEL_ORDER = ['URGING', 'SUPERVISION', 'ESCALATED_SUPERVISION', 'CIRCULATED_CRITICISM'];
+export const NOTICE_STATE = {
+  ISSUED: '待签收', ACKNOWLEDGED: '已签收', ANSWERED: '已反馈', ESCALATED: '已升级', UNANSWERED: '逾期未反馈', LAPSED: '已失效',
+};
+export const NOTICE_TRIGGER = {
+  BY_HAND: '局端发出', AT_WARNING: '预警时自动催办', AT_YELLOW_CARD: '亮黄牌时自动催办', ESCALATION: '逾期未反馈自动升级',
 };
 // Reply review (办结审核): the review's state and the send-back reasons' catalogue.
 export const REVIEW_STATE = {PENDING: '待审核', ACCEPTED: '已通过'};

@@ -6,7 +6,7 @@ import {table, debounced, departments, deptName, panel, act} from '../ui.js';
 import {columnChart, departmentChart, deadlineChart, chartWidth} from '../charts.js';
 import {principalLabel} from '../names.js';
 import {cardNote, noteNodes} from '../texts.js';
-import {hasAssists, assistCells, ASSIST_HEADERS, scrollable, hasSentBack} from './report.js';
+import {hasAssists, assistCells, ASSIST_HEADERS, scrollable, hasSentBack, hasNotices, noticeCells, NOTICE_HEADERS} from './report.js';
 import {reviewPending} from '../review.js';
 
 const OPEN_STATES = ['RECEIVED', 'RETURNED', 'DISPATCHED', 'IN_PROGRESS', 'SUSPENDED', 'REPLIED'];
@@ -121,11 +121,13 @@ export async function render(ctx) {
     const showAssists = hasAssists(monthStats);
     // 退回重办 (replies the review sent back) only in a month that has them.
     const showSentBack = hasSentBack(monthStats);
+    // 催办 (urging notices) only in a month that has them.
+    const showNotices = hasNotices(monthStats);
     replace(deptBox, scrollable(table(
       ['部门', '受理', '已回复', '按时回复', '未超期未回复', '超期未回复', ...(showSuspended ? ['挂起'] : []),
         ...(showClosed ? ['以最终答复办结'] : []), ...(showMerged ? ['并单'] : []),
         ...(showRefused ? ['不当退单'] : []), '黄牌', '红牌', '按时办结率', '一日一报', ...(showAssists ? ASSIST_HEADERS : []),
-        ...(showSentBack ? ['退回重办'] : [])],
+        ...(showSentBack ? ['退回重办'] : []), ...(showNotices ? NOTICE_HEADERS : [])],
       (monthStats.departments || []).map((r) => {
         const f = r.figures || {};
         return h('tr', {dataset: {department: r.department || ''}},
@@ -139,7 +141,8 @@ export async function render(ctx) {
           h('td', null, num(f.yellowCards)), h('td', null, num(f.redCards)),
           h('td', {class: 'rate'}, permille(f.onTimeRatePermille)),
           h('td', null, `${num(f.reportsGiven)}/${num(f.reportsOwed)}`), ...(showAssists ? assistCells(f) : []),
-          showSentBack ? h('td', {dataset: {figure: 'repliesSentBack'}}, num(f.repliesSentBack)) : null);
+          showSentBack ? h('td', {dataset: {figure: 'repliesSentBack'}}, num(f.repliesSentBack)) : null,
+          ...(showNotices ? noticeCells(f) : []));
       }), {caption: `${monthStart(today)} 至 ${today},截至 ${fmtTime(monthStats.asOf)}`}), '各部门本月'));
 
     const recent = cardList.items.slice().sort((a, b) => Date.parse(b.issueTime || 0) - Date.parse(a.issueTime || 0)).slice(0, 10);

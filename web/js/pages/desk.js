@@ -15,12 +15,17 @@
 // 退回重办 (reply review): a ticket the bureau sent back shows its reasons
 // and note in the in-progress list, on top; replied tickets say whether
 // their reply waits for the bureau's review.
+//
+// 催办通知: the urging and supervision notices (催办, 督办) addressed to
+// this department still open (ListNotices states ISSUED, ACKNOWLEDGED),
+// on top, those to sign for first, each with 签收 or 反馈.
 import {h, replace} from '../dom.js';
 import * as api from '../api.js';
 import {fmtTime, localDate, zhDate, zhWeekday, urgencyOf, URGENCY, label} from '../format.js';
 import {stateBadge, ticketLink, ticketSummary, deadlineBadge, cardBadges, table, act, debounced, panel, departments, deptName} from '../ui.js';
 import {ownDepartment, ownPart, partActions, assistBadge} from '../assists.js';
 import {reviewBadge, reasonsText} from '../review.js';
+import {noticesTable, noticeActions, OPEN_NOTICE_STATES} from '../notices.js';
 
 // The part's order on the desk: to sign for, to give an opinion, done.
 const PART_ORDER = {DISPATCHED: 0, ACKNOWLEDGED: 1, OPINION_GIVEN: 2};
@@ -45,12 +50,16 @@ export async function render(ctx) {
   const replied = h('div', {id: 'queue-replied'});
   const suspended = h('div', {id: 'queue-suspended'});
   const assisting = h('ul', {class: 'cards-list', id: 'assist-tasks'});
+  const noticeTasks = h('div', {id: 'notice-tasks'});
+  const noticePanel = panel('催办、督办通知(待签收、待反馈)', noticeTasks);
+  noticePanel.id = 'notice-panel';
   const own = ownDepartment(ctx.caller);
   let depts = [];
   const counts = h('p', {class: 'muted', id: 'queue-counts', 'aria-live': 'polite'});
   const daily = h('p', {class: 'daily-status', id: 'daily-status'});
   const page = h('div', null,
     h('div', {class: 'page-head'}, h('h1', null, `我的工单 · ${ctx.caller.displayName || '职能部门'}`), counts),
+    noticePanel,
     panel('待签收(先到期的在前)', toSign),
     panel('办理中(临近时限的在前)', h('p', {class: 'legend'},
       h('span', {class: 'badge due-overdue'}, '已超期'), h('span', {class: 'badge due-today'}, '24小时内'),
@@ -82,17 +91,20 @@ export async function render(ctx) {
 
   async function load() {
     await ctx.refreshCaller();
-    const [d, p, r, s, a, ds] = await Promise.all([...['DISPATCHED', 'IN_PROGRESS', 'REPLIED', 'SUSPENDED'].map((st) =>
+    const [d, p, r, s, a, ds, ns] = await Promise.all([...['DISPATCHED', 'IN_PROGRESS', 'REPLIED', 'SUSPENDED'].map((st) =>
       api.listAll('/v1/tickets', 'tickets', {filter: `state = ${st}`}, 2000)),
     api.listAll('/v1/tickets', 'tickets', {filter: `assisting = "${own}"`}, 2000),
-    departments().catch(() => depts)]);
+    departments().catch(() => depts),
+    api.listAll('/v1/notices', 'notices', {states: OPEN_NOTICE_STATES}, 2000)]);
     if (!ctx.isCurrent()) return;
     depts = ds;
+    showNotices(ns.items, new Map([...d.items, ...p.items].map((t) => [t.name, t])));
     showAssisting(a.items);
     const now = ctx.nowMs();
     const today = ctx.caller.today;
     const tasks = a.items.filter((t) => ['DISPATCHED', 'ACKNOWLEDGED'].includes((ownPart(t, own) || {}).state)).length;
-    counts.textContent = `待签收 ${d.items.length} 件 · 办理中 ${p.items.length} 件${tasks ? ` · 协办待办 ${tasks} 件` : ''}`
+    counts.textContent = `${ns.items.length ? `催办待反馈 ${ns.items.length} 件 · ` : ''}`
+      + `待签收 ${d.items.length} 件 · 办理中 ${p.items.length} 件${tasks ? ` · 协办待办 ${tasks} 件` : ''}`
       + `${s.items.length ? ` · 已挂起 ${s.items.length} 件` : ''} · 待办结 ${r.items.length} 件`;
     replace(toSign, table(['工单', '紧急程度', '类型/类别', '派单时间', '签收时限', '办理时限', ''], d.items
       .sort((a, b) => firstDue(a) - firstDue(b) || Number(api.idOf(a.name)) - Number(api.idOf(b.name)))
@@ -128,6 +140,22 @@ export async function render(ctx) {
         h('td', null, h('a', {href: `#/tickets/${api.idOf(t.name)}`, class: 'button-link'}, '恢复办理'))))));
     replace(replied, table(['工单', '状态', '回复时间'], r.items.map((t) => h('tr', {dataset: {ticket: t.name}},
       h('td', null, ticketLink(t)), h('td', null, stateBadge(t.state), ' ', reviewBadge(t)), h('td', null, fmtTime(t.repliedAt))))));
+  }
+
+  // 催办通知: the open notices, those to sign for first, then by deadline;
+  // the panel only when there are any. An answer being typed survives
+  // the live redraw.
+  function showNotices(items, tickets) {
+    noticePanel.hidden = !items.length;
+    const typed = new Map([...noticeTasks.querySelectorAll('form[data-notice] textarea')].map((x) => [x.form.dataset.notice, x.value]));
+    const rank = (n) => (n.state === 'ISSUED' ? 0 : 1) * 1e15 + Date.parse(n.answerDueAt || '9999-12-31T00:00:00Z');
+    const shown = items.slice().sort((x, y) => rank(x) - rank(y));
+    replace(noticeTasks, noticesTable(shown, depts, ctx.nowMs(), {ticket: true, tickets,
+      // No etag: the list may lag the ticket; the notice's own state decides.
+      actions: (n) => noticeActions(ctx, n, {onDone: () => reload()})}));
+    for (const x of noticeTasks.querySelectorAll('form[data-notice] textarea')) {
+      if (typed.get(x.form.dataset.notice)) x.value = typed.get(x.form.dataset.notice);
+    }
   }
 
   // A ticket in progress again because the bureau sent its reply back.

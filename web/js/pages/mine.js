@@ -51,6 +51,18 @@ export async function render(ctx) {
       tiles.push(h('div', {class: 'tile tile-warn', dataset: {figure: 'repliesSentBack'}}, h('span', {class: 'tile-title'}, '答复被退回重办'),
         h('span', {class: 'value'}, String(num(sb.repliesSentBack))), why ? h('span', {class: 'tile-note'}, why) : null));
     }
+    // 催办: urging notices addressed to this department, in a month that
+    // has any: received, answered on time, overdue (escalated as a note).
+    const nf = [ownRow && ownRow.figures, f].find((x) => x && num(x.notices) > 0);
+    if (nf) {
+      tiles.push(h('div', {class: 'tile', dataset: {figure: 'notices'}}, h('span', {class: 'tile-title'}, '收到催办通知'),
+        h('span', {class: 'value'}, String(num(nf.notices))),
+        num(nf.noticesEscalated) ? h('span', {class: 'tile-note'}, `逾期升级${num(nf.noticesEscalated)}`) : null));
+      tiles.push(h('div', {class: 'tile', dataset: {figure: 'noticesAnsweredOnTime'}}, h('span', {class: 'tile-title'}, '按期反馈'),
+        h('span', {class: 'value'}, String(num(nf.noticesAnsweredOnTime)))));
+      tiles.push(h('div', {class: `tile${num(nf.noticesOverdue) ? ' tile-warn' : ''}`, dataset: {figure: 'noticesOverdue'}},
+        h('span', {class: 'tile-title'}, '逾期未反馈'), h('span', {class: 'value'}, String(num(nf.noticesOverdue)))));
+    }
     tiles.push(h('div', {class: 'tile'}, h('span', {class: 'tile-title'}, '一日一报'), h('span', {class: 'value'}, permille(f.reportCompliancePermille)),
       h('span', {class: 'tile-note'}, `${num(f.reportsGiven)}/${num(f.reportsOwed)}`)));
     cards.items.sort((a, b) => Date.parse(b.issueTime || 0) - Date.parse(a.issueTime || 0));
@@ -71,7 +83,8 @@ export async function render(ctx) {
   const reload = debounced(() => load().catch((e) => ctx.isCurrent() && ctx.fail(e)), 500);
   ctx.onFeed((ev) => {
     if (['CARD_ISSUED', 'CARD_REVOKED', 'REPLIED', 'DISPATCHED', 'DAILY_REPORT_MISSED', 'RETURN_REFUSED',
-      'SUSPENSION_APPROVED', 'RESUMED', 'FINAL_ANSWER_APPROVED'].includes(ev.type) || ev.type.startsWith('ASSIST_')) reload();
+      'SUSPENSION_APPROVED', 'RESUMED', 'FINAL_ANSWER_APPROVED'].includes(ev.type) || ev.type.startsWith('ASSIST_')
+      || ev.type.startsWith('NOTICE_') || ev.type.startsWith('REPLY_')) reload();
   });
   await load();
   return () => reload.cancel();

@@ -21,8 +21,9 @@ function rowLabel(r, depts) {
 // (suspended), 以最终答复办结 (closed by a final answer), 并单 (merged)
 // and 不当退单 (refused returns) are said only when not zero: a period
 // without them reads as it always did; so are a department's assisting
-// figures (协办), at the end of its sentence, and its replies the bureau's
-// review sent back (退回重办) after them.
+// figures (协办), at the end of its sentence, its replies the bureau's
+// review sent back (退回重办) after them, and its urging notices (催办)
+// last.
 const also = (n, text) => (num(n) ? `,${text}${num(n)}件` : '');
 
 // A department's assisting figures (协办), only when it has any (as
@@ -38,6 +39,28 @@ export function assistsZh(f) {
 export function hasAssists(s) {
   const any = (f) => num((f || {}).assists) + num((f || {}).assistsReturned) > 0;
   return any(s.total) || (s.departments || []).some((r) => any(r.figures));
+}
+
+// A department's urging notices (催办, as hotlinectl's NoticesZh), only
+// when it received any: ",收到催办通知N件,按期反馈N件,逾期未反馈N件".
+export function noticesZh(f) {
+  if (!num(f.notices)) return '';
+  return `,收到催办通知${num(f.notices)}件,按期反馈${num(f.noticesAnsweredOnTime)}件,逾期未反馈${num(f.noticesOverdue)}件`;
+}
+
+// Whether a period has urging notices anywhere (its columns are shown).
+export function hasNotices(s) {
+  const any = (f) => num((f || {}).notices) > 0;
+  return any(s.total) || (s.departments || []).some((r) => any(r.figures));
+}
+
+// 催办通知, 按期反馈, 逾期未反馈, 升级: for a period that has them.
+export const NOTICE_HEADERS = ['催办通知', '按期反馈', '逾期未反馈', '已升级'];
+export function noticeCells(f) {
+  return [h('td', {dataset: {figure: 'notices'}}, num(f.notices)),
+    h('td', {dataset: {figure: 'noticesAnsweredOnTime'}}, num(f.noticesAnsweredOnTime)),
+    h('td', {class: num(f.noticesOverdue) ? 'bad' : '', dataset: {figure: 'noticesOverdue'}}, num(f.noticesOverdue)),
+    h('td', {dataset: {figure: 'noticesEscalated'}}, num(f.noticesEscalated))];
 }
 
 export function reportZh(s, depts) {
@@ -58,7 +81,7 @@ export function reportZh(s, depts) {
       + `${also(f.merged, '并单')},`
       + `黄牌${num(f.yellowCards)}件,红牌${num(f.redCards)}件`
       + `${also(f.refusedReturns, '不当退单')},按时办结率${f.onTimeRatePermille === undefined ? '—' : permille(f.onTimeRatePermille)}`
-      + `${assistsZh(f)}${also(f.repliesSentBack, '答复被退回重办')}。\n`;
+      + `${assistsZh(f)}${also(f.repliesSentBack, '答复被退回重办')}${noticesZh(f)}。\n`;
   }
   return out;
 }
@@ -70,13 +93,14 @@ const CSV_HEAD = ['scope', 'key', 'received', 'forwarded', 'replied', 'replied_o
   'assists', 'assist_opinions', 'assist_opinions_on_time', 'assist_overdue', 'assist_on_time_rate_percent',
   'assists_returned', 'assist_yellow_cards', 'assist_red_cards',
   'replies_sent_back', 'sent_back_nonstandard', 'sent_back_unresolved', 'sent_back_not_contacted',
-  'sent_back_no_evidence', 'sent_back_other'];
+  'sent_back_no_evidence', 'sent_back_other',
+  'notices', 'notices_answered_on_time', 'notices_overdue', 'notices_escalated'];
 
 // Quoted when it holds a comma, quote or line break. A cell a spreadsheet
 // would evaluate as a formula (=, +, -, @, tab, CR first: a topic a caller
 // typed) gets a leading apostrophe and quotes, as OWASP advises for CSV
 // injection; the figures never start with one of these.
-function csvField(text) {
+export function csvField(text) {
   const v = String(text);
   const formula = /^[=+\-@\t\r]/.test(v);
   if (!formula && !/[",\r\n]/.test(v)) return v;
@@ -93,7 +117,8 @@ function csvCells(scope, key, f) {
     num(f.assists), num(f.assistOpinions), num(f.assistOpinionsOnTime), num(f.assistOverdue), pct(f.assistOnTimeRatePermille),
     num(f.assistsReturned), num(f.assistYellowCards), num(f.assistRedCards),
     num(f.repliesSentBack), num(f.sentBackNonstandard), num(f.sentBackUnresolved), num(f.sentBackNotContacted),
-    num(f.sentBackNoEvidence), num(f.sentBackOther)];
+    num(f.sentBackNoEvidence), num(f.sentBackOther),
+    num(f.notices), num(f.noticesAnsweredOnTime), num(f.noticesOverdue), num(f.noticesEscalated)];
 }
 
 // The same columns as `hotlinectl report --format csv`.
@@ -111,7 +136,7 @@ export function reportCsv(s) {
   return lines.map((l) => `${l.map(csvField).join(',')}\n`).join('');
 }
 
-// `extra`: {suspended, closed, merged, refused, assists, sentBack}, the columns shown for this period.
+// `extra`: {suspended, closed, merged, refused, assists, sentBack, notices}, the columns shown for this period.
 function figuresRow(labelText, f, dataset, extra) {
   return h('tr', {dataset},
     h('th', {scope: 'row'}, labelText),
@@ -127,7 +152,8 @@ function figuresRow(labelText, f, dataset, extra) {
     h('td', null, `${num(f.satisfied)} / ${num(f.basicallySatisfied)} / ${num(f.dissatisfied)}`),
     h('td', null, `${num(f.reportsGiven)}/${num(f.reportsOwed)}(${permille(f.reportCompliancePermille)})`),
     ...(extra.assists ? assistCells(f) : []),
-    extra.sentBack ? h('td', {dataset: {figure: 'repliesSentBack'}, title: sentBackTitle(f)}, num(f.repliesSentBack)) : null);
+    extra.sentBack ? h('td', {dataset: {figure: 'repliesSentBack'}, title: sentBackTitle(f)}, num(f.repliesSentBack)) : null,
+    ...(extra.notices ? noticeCells(f) : []));
 }
 
 // Why replies were sent back (退回重办), by reason, for a cell's title.
@@ -166,7 +192,7 @@ function headers(extra) {
   return ['范围', '收到', '已转派', '已回复', '按时回复', '未超期未回复', '超期未回复', ...(extra.suspended ? ['挂起'] : []),
     ...(extra.closed ? ['以最终答复办结'] : []), ...(extra.merged ? ['并单'] : []),
     '黄牌', '红牌', '按时办结率', '退单/重办', ...(extra.refused ? ['不当退单'] : []), '满意/基本/不满意', '一日一报',
-    ...(extra.assists ? ASSIST_HEADERS : []), ...(extra.sentBack ? ['退回重办'] : [])];
+    ...(extra.assists ? ASSIST_HEADERS : []), ...(extra.sentBack ? ['退回重办'] : []), ...(extra.notices ? NOTICE_HEADERS : [])];
 }
 
 export async function render(ctx) {
@@ -216,7 +242,8 @@ export async function render(ctx) {
       const perDay = (s.perDay || []).map((d) => ({label: d.date.slice(5), value: num((d.figures || {}).received)}));
       const extra = {suspended: num((s.total || {}).suspended) > 0, closed: num((s.total || {}).closedByFinalAnswer) > 0,
         merged: num((s.total || {}).merged) > 0,
-        refused: num((s.total || {}).refusedReturns) > 0, assists: hasAssists(s), sentBack: hasSentBack(s)};
+        refused: num((s.total || {}).refusedReturns) > 0, assists: hasAssists(s), sentBack: hasSentBack(s),
+        notices: hasNotices(s)};
       // Charts laid out for the width they get (charts.js).
       const avail = ctx.main.clientWidth - 40;
       const pair = avail >= 2 * 380 + 16 ? 2 : 1;

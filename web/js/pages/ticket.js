@@ -23,9 +23,15 @@
 // back), the department that redoes it near the top; on a reply waiting
 // for review the bureau gets 审核通过 and 退回重办 (reasons from the
 // catalogue, at least one, and a note) and no close form until accepted.
+//
+// Urging notices (催办, 督办, notices.js): the notices table (level, state,
+// deadline, who issued it, 抄送, the answer) for everyone who sees the
+// ticket; the bureau issues one (level, reason, 抄送) on a DISPATCHED or
+// IN_PROGRESS ticket; the lead signs for its open notice (签收) and
+// answers it (反馈) in the table.
 import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
-import {STATE, TYPE, URGENCY, OUTCOME, SATISFACTION, EVENT, COLOR, FINAL_ANSWER_STATE, label, fmtTime, fmtDue, localDate, zhDate,
+import {STATE, TYPE, URGENCY, OUTCOME, SATISFACTION, EVENT, COLOR, FINAL_ANSWER_STATE, NOTICE_LEVEL, NOTICE_STATE, label, fmtTime, fmtDue, localDate, zhDate,
   zhWeekday, localInputValue, zonedTimeMs} from '../format.js';
 import {stateBadge, deadlineBadge, cardBadges, table, departments, deptName, act, debounced, serverDetail} from '../ui.js';
 import {principalLabel} from '../names.js';
@@ -34,6 +40,7 @@ import {eventNote, cardNote, noteNodes} from '../texts.js';
 import {ownDepartment, ownPart, liveParts, missingParts, partsTable, opinionsBox, partActions, assistPicker,
   PART_OPEN_STATES} from '../assists.js';
 import {reviewPending, reviewBadge, reviewNote, sendBackBox, reasonsText, reasonPicker} from '../review.js';
+import {noticesTable, noticeActions, issueFields, openNotice, noticeTitle, canAnswer} from '../notices.js';
 
 function dl(pairs) {
   return h('dl', {class: 'facts'}, pairs.filter(Boolean).map(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
@@ -70,19 +77,24 @@ export async function render(ctx) {
   const head = h('div', {class: 'page-head'});
   const facts = h('div', {class: 'panel', id: 'ticket-facts'});
   const assistsBox = h('section', {class: 'panel', id: 'ticket-assists'});
+  const noticesBox = h('section', {class: 'panel', id: 'ticket-notices'});
   const actions = h('div', {class: 'actions-grid', id: 'ticket-actions'});
   const cardsBox = h('section', {class: 'panel', id: 'ticket-cards'});
   const history = h('section', {class: 'panel', id: 'ticket-history'});
-  ctx.main.append(head, facts, assistsBox, actions, cardsBox, history);
+  ctx.main.append(head, facts, assistsBox, noticesBox, actions, cardsBox, history);
 
   function showFacts() {
     const now = ctx.nowMs();
-    replace(head, h('h1', null, `工单 #${id}:`, t.title || ''), stateBadge(t.state), reviewBadge(t), ...cardBadges(t));
+    const urging = openNotice(t);
+    replace(head, h('h1', null, `工单 #${id}:`, t.title || ''), stateBadge(t.state), reviewBadge(t), ...cardBadges(t),
+      urging ? h('span', {class: 'badge notice-open', dataset: {noticeLevel: urging.level}}, `${label(NOTICE_LEVEL, urging.level)}中`) : null);
     const confidential = t.confidential;
     replace(facts, dl([
       ['编号', h('span', {title: t.name}, `#${id}${t.sourceId ? `(平台编号 ${t.sourceId})` : ''}`)],
       ['状态', label(STATE, t.state)],
       t.lastSendBack ? ['退回重办', sendBackBox(t, depts, tokens, {lead: isLead()})] : null,
+      urging ? ['催办', h('span', {id: 'open-notice'}, `${noticeTitle(urging)}${label(NOTICE_STATE, urging.state)},`
+        + `反馈时限 ${fmtDue(urging.answerDueAt)}${isLead() ? '(见下方“催办、督办通知”)' : ''}`)] : null,
       ['类型 / 类别', `${label(TYPE, t.type)} / ${t.topic || '—'}`],
       ['紧急程度', label(URGENCY, t.urgency || 'NORMAL')],
       ['诉求内容', h('div', {class: 'content pre'}, t.content || '')],
@@ -159,6 +171,29 @@ export async function render(ctx) {
       if (done) { t = done; await refresh(true); }
     });
     return f;
+  }
+
+  // The notices (催办, 督办); the lead signs for and answers its open one
+  // here. What it is typing survives the live redraw.
+  function showNotices() {
+    if (!(t.notices || []).length) { replace(noticesBox); noticesBox.hidden = true; return; }
+    noticesBox.hidden = false;
+    const typed = new Map([...noticesBox.querySelectorAll('form[data-notice] textarea')].map((x) => [x.form.dataset.notice, x.value]));
+    const focused = noticesBox.contains(document.activeElement) ? document.activeElement.closest('form[data-notice]') : null;
+    const focusNotice = focused ? focused.dataset.notice : '';
+    const open = ['DISPATCHED', 'IN_PROGRESS'].includes(t.state);
+    const steps = isLead() && open ? (n) => noticeActions(ctx, n, {etag: t.etag, onDone: async (done) => {
+      if (done.name === name) t = done;
+      await refresh(true);
+    }}) : null;
+    const shown = (t.notices || []).slice().reverse(); // the newest first
+    replace(noticesBox, h('h2', null, '催办、督办通知'),
+      noticesTable(shown, depts, ctx.nowMs(), {tokens, actions: steps && shown.some((n) => n.state === 'ISSUED' || canAnswer(n)) ? steps : null,
+        caption: `共 ${t.notices.length} 件`}));
+    for (const x of noticesBox.querySelectorAll('form[data-notice] textarea')) {
+      if (typed.get(x.form.dataset.notice)) x.value = typed.get(x.form.dataset.notice);
+      if (x.form.dataset.notice === focusNotice) x.focus();
+    }
   }
 
   // The final answer (最终答复) given on this ticket, as it stands.
@@ -261,6 +296,12 @@ export async function render(ctx) {
     if (e.type === 'CLOSED_BY_FINAL_ANSWER' && e.finalAnswerTicket) {
       return h('td', {class: 'pre note'}, '引用', h('a', {href: `#/tickets/${api.idOf(e.finalAnswerTicket)}`}, `工单 #${api.idOf(e.finalAnswerTicket)}`),
         `的最终答复办结${e.reason ? `:${e.reason}` : ''}`);
+    }
+    if (e.type.startsWith('NOTICE_') && e.notice) {
+      // Which notice, then its reason (issued), answer or what fell due.
+      const title = `${label(NOTICE_LEVEL, e.noticeLevel)}通知(第 ${api.idOf(e.notice)} 号)`;
+      if (e.type === 'NOTICE_ANSWERED') return h('td', {class: 'pre note'}, `${title}反馈:${e.replyText || ''}`);
+      return h('td', {class: 'pre note'}, `${title}${note.text ? `:${note.text}` : ''}`, note.stored ? noteNodes(note)[1] : null);
     }
     if (e.type === 'ASSIST_OPINION') return h('td', {class: 'pre note'}, `协办意见:${e.replyText || ''}`);
     if (e.type === 'REPLY_SENT_BACK') {
@@ -420,6 +461,11 @@ export async function render(ctx) {
         forms.push(f);
       }
       if (st === 'DISPATCHED' || st === 'IN_PROGRESS') forms.push(addAssistForm());
+      if ((st === 'DISPATCHED' || st === 'IN_PROGRESS') && t.department) {
+        const issue = issueFields(t);
+        forms.push(actionForm('催办、督办', '发出通知', issue.fields, issue.body,
+          {path: 'issueNotice', cls: 'secondary', ok: '已发出通知,承办部门签收后反馈。'}));
+      }
       // 并单 and 关联 after the steps of the ticket's own state.
       if (['RECEIVED', 'RETURNED', 'DISPATCHED', 'IN_PROGRESS'].includes(st)) forms.push(mergeForm());
       forms.push(linkForm());
@@ -646,6 +692,7 @@ export async function render(ctx) {
       if (!ctx.isCurrent()) return;
       showFacts();
       showAssists();
+      showNotices();
       showHistory();
       showCards();
       if (force || before !== t.state || !typing()) showActions();
@@ -664,6 +711,7 @@ export async function render(ctx) {
 
   showFacts();
   showAssists();
+  showNotices();
   showActions();
   showCards();
   showHistory();
