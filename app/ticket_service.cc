@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -17,6 +18,7 @@
 #include "common/status_macros.h"
 #include "storage/store.h"
 #include "workflow/assist_rules.h"
+#include "workflow/callback_rules.h"
 #include "workflow/extension_rules.h"
 #include "workflow/reply_review_rules.h"
 #include "workflow/return_review_rules.h"
@@ -78,6 +80,8 @@ absl::Status CheckReplyTicket(const v1::ReplyTicketRequest& request) {
 
 absl::Status CheckCloseTicket(const v1::CloseTicketRequest& request) {
   RETURN_IF_ERROR(CheckSatisfaction(request.satisfaction(), "satisfaction"));
+  RETURN_IF_ERROR(CheckDissatisfactionReasons(request.dissatisfaction_reasons(),
+                                              request.satisfaction()));
   return CheckEtagSyntax(request.etag());
 }
 
@@ -293,8 +297,16 @@ void TicketService::CloseTicket(const Principal& principal,
       principal, TicketAction::kClose, request.name(), request,
       CheckCloseTicket(request),
       [request](storage::Store&, const v1::Ticket& ticket,
-                const ActionContext& context) {
-        return Close(ticket, request.satisfaction(), request.etag(), context);
+                const ActionContext& context) -> absl::StatusOr<TicketChange> {
+        ASSIGN_OR_RETURN(
+            TicketChange change,
+            Close(ticket, request.satisfaction(), request.etag(), context));
+        std::vector<v1::DissatisfactionReason> reasons;
+        for (int reason : request.dissatisfaction_reasons()) {
+          reasons.push_back(static_cast<v1::DissatisfactionReason>(reason));
+        }
+        SetDissatisfactionReasons(change, reasons);
+        return change;
       },
       std::move(done));
 }

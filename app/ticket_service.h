@@ -139,6 +139,15 @@ class TicketService final {
   absl::StatusOr<v1::ListNoticesResponse> ListNotices(
       const Principal& principal, const v1::ListNoticesRequest& request);
 
+  // Callbacks (回访) and appeals of a rating (申诉), in callback_steps.cc.
+  void RecordCallback(const Principal& principal,
+                      const v1::RecordCallbackRequest& request,
+                      TicketDone done);
+  void AppealRating(const Principal& principal,
+                    const v1::AppealRatingRequest& request, TicketDone done);
+  void DecideAppeal(const Principal& principal,
+                    const v1::DecideAppealRequest& request, TicketDone done);
+
   // Merged duplicates (并单) and links (关联), in merge_steps.cc.
   void MergeTicket(const Principal& principal,
                    const v1::MergeTicketRequest& request, TicketDone done);

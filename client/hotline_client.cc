@@ -301,6 +301,18 @@ absl::StatusOr<v1::ListNoticesResponse> Client::ListNotices(
     const v1::ListNoticesRequest& request) {
   return Invoke(&v1::HotlineService::Stub::ListNotices, request, true);
 }
+absl::StatusOr<v1::Ticket> Client::RecordCallback(
+    v1::RecordCallbackRequest request) {
+  return Mutate(&v1::HotlineService::Stub::RecordCallback, std::move(request));
+}
+absl::StatusOr<v1::Ticket> Client::AppealRating(
+    v1::AppealRatingRequest request) {
+  return Mutate(&v1::HotlineService::Stub::AppealRating, std::move(request));
+}
+absl::StatusOr<v1::Ticket> Client::DecideAppeal(
+    v1::DecideAppealRequest request) {
+  return Mutate(&v1::HotlineService::Stub::DecideAppeal, std::move(request));
+}
 absl::StatusOr<v1::Ticket> Client::MergeTicket(v1::MergeTicketRequest request) {
   return Mutate(&v1::HotlineService::Stub::MergeTicket, std::move(request));
 }

@@ -207,6 +207,11 @@ class Client final {
   absl::StatusOr<v1::Ticket> AnswerNotice(v1::AnswerNoticeRequest request);
   absl::StatusOr<v1::ListNoticesResponse> ListNotices(
       const v1::ListNoticesRequest& request);
+  // Callbacks (回访), the bureau's; appeals of a rating (申诉): the
+  // department appeals, the bureau decides.
+  absl::StatusOr<v1::Ticket> RecordCallback(v1::RecordCallbackRequest request);
+  absl::StatusOr<v1::Ticket> AppealRating(v1::AppealRatingRequest request);
+  absl::StatusOr<v1::Ticket> DecideAppeal(v1::DecideAppealRequest request);
   absl::StatusOr<v1::Ticket> MergeTicket(v1::MergeTicketRequest request);
   absl::StatusOr<v1::Ticket> UnmergeTicket(v1::UnmergeTicketRequest request);
   absl::StatusOr<v1::ListDuplicateCandidatesResponse> ListDuplicateCandidates(

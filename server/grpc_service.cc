@@ -277,6 +277,9 @@ HOTLINE_ASYNC(IssueNotice, tickets_, v1::IssueNoticeRequest, v1::Ticket)
 HOTLINE_ASYNC(AcknowledgeNotice, tickets_, v1::AcknowledgeNoticeRequest,
               v1::Ticket)
 HOTLINE_ASYNC(AnswerNotice, tickets_, v1::AnswerNoticeRequest, v1::Ticket)
+HOTLINE_ASYNC(RecordCallback, tickets_, v1::RecordCallbackRequest, v1::Ticket)
+HOTLINE_ASYNC(AppealRating, tickets_, v1::AppealRatingRequest, v1::Ticket)
+HOTLINE_ASYNC(DecideAppeal, tickets_, v1::DecideAppealRequest, v1::Ticket)
 HOTLINE_SYNC(ListNotices, tickets_, v1::ListNoticesRequest,
              v1::ListNoticesResponse)
 HOTLINE_ASYNC(SubmitAssistOpinion, tickets_, v1::SubmitAssistOpinionRequest,

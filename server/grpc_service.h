@@ -183,6 +183,15 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::ListNoticesRequest* request,
       v1::ListNoticesResponse* response) override;
+  grpc::ServerUnaryReactor* RecordCallback(
+      grpc::CallbackServerContext* context,
+      const v1::RecordCallbackRequest* request, v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* AppealRating(grpc::CallbackServerContext* context,
+                                         const v1::AppealRatingRequest* request,
+                                         v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* DecideAppeal(grpc::CallbackServerContext* context,
+                                         const v1::DecideAppealRequest* request,
+                                         v1::Ticket* response) override;
   grpc::ServerUnaryReactor* MergeTicket(grpc::CallbackServerContext* context,
                                         const v1::MergeTicketRequest* request,
                                         v1::Ticket* response) override;

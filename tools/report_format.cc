@@ -93,14 +93,19 @@ std::vector<std::string> CsvCells(const std::string& scope,
     cells.push_back(absl::StrCat(n));
   }
   // Replies sent back by the review (退回重办), in all and by reason.
-  for (int64_t n : {f.replies_sent_back(), f.sent_back_nonstandard(),
-                    f.sent_back_unresolved(), f.sent_back_not_contacted(),
-                    f.sent_back_no_evidence(), f.sent_back_other(),
-                    // Urging notices (催办通知).
-                    f.notices(), f.notices_answered_on_time(),
-                    f.notices_overdue(), f.notices_escalated()}) {
+  for (int64_t n :
+       {f.replies_sent_back(), f.sent_back_nonstandard(),
+        f.sent_back_unresolved(), f.sent_back_not_contacted(),
+        f.sent_back_no_evidence(), f.sent_back_other(),
+        // Urging notices (催办通知).
+        f.notices(), f.notices_answered_on_time(), f.notices_overdue(),
+        f.notices_escalated(),
+        // Callbacks (回访) and appeals (申诉).
+        f.callbacks_unreachable(), f.appeals(), f.appeals_upheld()}) {
     cells.push_back(absl::StrCat(n));
   }
+  cells.push_back(percent(f.has_satisfaction_rate_permille(),
+                          f.satisfaction_rate_permille()));
   return cells;
 }
 
@@ -173,6 +178,20 @@ std::string NoticesZh(const v1::Figures& f) {
   return absl::StrCat(",收到催办通知", f.notices(), "件,按期反馈",
                       f.notices_answered_on_time(), "件,逾期未反馈",
                       f.notices_overdue(), "件");
+}
+
+// A department's callbacks closed as unreachable and appealed ratings,
+// only when it has any: ",回访未果N件" and ",差评申诉N件,其中不合理差评N件".
+std::string CallbacksZh(const v1::Figures& f) {
+  std::string text;
+  if (f.callbacks_unreachable() > 0) {
+    absl::StrAppend(&text, ",回访未果", f.callbacks_unreachable(), "件");
+  }
+  if (f.appeals() > 0) {
+    absl::StrAppend(&text, ",差评申诉", f.appeals(), "件,其中不合理差评",
+                    f.appeals_upheld(), "件");
+  }
+  return text;
 }
 
 }  // namespace
@@ -313,7 +332,11 @@ std::string ReportCsv(const v1::Statistics& s) {
                              "notices",
                              "notices_answered_on_time",
                              "notices_overdue",
-                             "notices_escalated"});
+                             "notices_escalated",
+                             "callbacks_unreachable",
+                             "appeals",
+                             "appeals_upheld",
+                             "satisfaction_rate_percent"});
   absl::StrAppend(&out, CsvLine(CsvCells("total", TheFilter(s), s.total())));
   for (const auto& row : s.departments()) {
     absl::StrAppend(
@@ -379,7 +402,7 @@ std::string ReportZh(const v1::Statistics& s) {
         f.replies_sent_back() > 0
             ? absl::StrCat(",答复被退回重办", f.replies_sent_back(), "件")
             : "",
-        NoticesZh(f), "。\n");
+        NoticesZh(f), CallbacksZh(f), "。\n");
   }
   return out;
 }

@@ -69,6 +69,19 @@ std::string Notices(const v1::Ticket& ticket) {
   return absl::StrJoin(lines, "; ");
 }
 
+// The callback's attempts (回访), in order.
+std::string Callback(const v1::Ticket& ticket) {
+  std::vector<std::string> attempts;
+  for (const v1::CallbackAttempt& a : ticket.callback_attempts()) {
+    attempts.push_back(
+        absl::StrCat(FormatTime(a.attempt_time()), " ",
+                     v1::CallbackAttempt::Channel_Name(a.channel()), " ",
+                     v1::CallbackAttempt::Result_Name(a.result()),
+                     a.note().empty() ? "" : ": ", a.note()));
+  }
+  return absl::StrJoin(attempts, "; ");
+}
+
 // The tickets linked to this one (关联).
 std::string Links(const v1::Ticket& ticket) {
   std::vector<std::string> links;
@@ -276,9 +289,29 @@ std::string TicketDetails(const v1::Ticket& t) {
                                         }),
                           t.last_send_back().note().empty() ? "" : ": ",
                           t.last_send_back().note())},
+      {"callback (回访)", Callback(t)},
       {"closed", FormatTime(t.closed_at())},
       {"satisfaction",
-       t.satisfaction() ? v1::Ticket::Satisfaction_Name(t.satisfaction()) : ""},
+       t.satisfaction()
+           ? absl::StrCat(
+                 v1::Ticket::Satisfaction_Name(t.satisfaction()),
+                 t.dissatisfaction_reasons_size() == 0 ? "" : ": ",
+                 absl::StrJoin(t.dissatisfaction_reasons(), ", ",
+                               [](std::string* out, int reason) {
+                                 out->append(v1::DissatisfactionReason_Name(
+                                     static_cast<v1::DissatisfactionReason>(
+                                         reason)));
+                               }))
+           : (t.closed_unreachable() ? "none: the caller was not reached"
+                                     : "")},
+      {"appeal (申诉)",
+       t.rating_appeal().state() == v1::RatingAppeal::STATE_UNSPECIFIED
+           ? ""
+           : absl::StrCat(
+                 v1::RatingAppeal::State_Name(t.rating_appeal().state()), ": ",
+                 t.rating_appeal().grounds(),
+                 t.rating_appeal().decision_note().empty() ? "" : " / ",
+                 t.rating_appeal().decision_note())},
       {"cards", Cards(t)},
       {"etag", t.etag()},
   });

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "tools/cli_command.h"
 #include "tools/resource_format.h"
@@ -300,11 +301,16 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
   commands.push_back(
       {"ticket close",
        "close a replied ticket after the callback (bureau)",
-       "ticket close TICKET --satisfaction S [--etag E]",
+       "ticket close TICKET --satisfaction S [--reasons R1,R2] [--etag E]",
        "Closes a replied ticket with the callback's verdict (bureau only). "
-       "S: satisfied, basically_satisfied, dissatisfied.\nExample:\n  "
-       "hotlinectl ticket close 7 --satisfaction satisfied",
-       {"satisfaction", "etag"},
+       "S: satisfied, basically_satisfied, dissatisfied; with dissatisfied, "
+       "--reasons says why: problem_unsolved (问题未解决), poor_attitude "
+       "(态度不好), too_slow (办理拖延), not_contacted (未联系诉求人), "
+       "other_dissatisfaction (其他).\nExamples:\n  "
+       "hotlinectl ticket close 7 --satisfaction satisfied\n  hotlinectl "
+       "ticket close 8 --satisfaction dissatisfied --reasons "
+       "problem_unsolved,too_slow",
+       {"satisfaction", "reasons", "etag"},
        {},
        1,
        1,
@@ -318,6 +324,17 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
          v1::CloseTicketRequest request;
          request.set_name(TicketName(w[0]));
          request.set_satisfaction(*satisfaction);
+         for (absl::string_view part : absl::StrSplit(args.Get("reasons"), ',',
+                                                      absl::SkipWhitespace())) {
+           absl::StatusOr<v1::DissatisfactionReason> reason =
+               ParseEnum<v1::DissatisfactionReason>(
+                   "reasons", std::string(part),
+                   &v1::DissatisfactionReason_Parse,
+                   "problem_unsolved, poor_attitude, too_slow, "
+                   "not_contacted, other_dissatisfaction");
+           if (!reason.ok()) return InputError(c, reason.status());
+           request.add_dissatisfaction_reasons(*reason);
+         }
          request.set_etag(args.Get("etag"));
          return PrintTicket(c, c.client->CloseTicket(request));
        }});

@@ -65,6 +65,12 @@ absl::string_view ActionName(TicketAction action) {
       return "IssueNotice";
     case TicketAction::kAnswerNotice:
       return "AcknowledgeNotice or AnswerNotice";
+    case TicketAction::kCallback:
+      return "RecordCallback";
+    case TicketAction::kAppeal:
+      return "AppealRating";
+    case TicketAction::kDecideAppeal:
+      return "DecideAppeal";
   }
   return "unknown action";
 }
@@ -76,7 +82,8 @@ absl::Status AuthorizeAction(const Principal& principal, TicketAction action) {
       // An assisting part, and the answer to a notice, are the
       // department's own.
       allowed = action != TicketAction::kAssistPart &&
-                action != TicketAction::kAnswerNotice;
+                action != TicketAction::kAnswerNotice &&
+                action != TicketAction::kAppeal;
       break;
     case Principal::Kind::kDepartment:
       allowed = action == TicketAction::kView ||
@@ -89,7 +96,8 @@ absl::Status AuthorizeAction(const Principal& principal, TicketAction action) {
                 action == TicketAction::kSubmitFinalAnswer ||
                 action == TicketAction::kDailyReport ||
                 action == TicketAction::kAssistPart ||
-                action == TicketAction::kAnswerNotice;
+                action == TicketAction::kAnswerNotice ||
+                action == TicketAction::kAppeal;
       break;
     case Principal::Kind::kIntake:
       allowed =
@@ -104,6 +112,8 @@ absl::Status AuthorizeAction(const Principal& principal, TicketAction action) {
               ? "; only an assisting department (协办) may"
           : action == TicketAction::kAnswerNotice
               ? "; only the department the notice is addressed to may"
+          : action == TicketAction::kAppeal
+              ? "; only the department whose reply was rated may"
               : "; only the bureau may")),
       v1::ROLE_NOT_ALLOWED,
       {{"principal", principal.ToString()},

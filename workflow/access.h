@@ -63,6 +63,12 @@ enum class TicketAction {
   kUrge,
   // The lead department signs for and answers a notice (反馈).
   kAnswerNotice,
+  // The bureau's callback (回访): an attempt.
+  kCallback,
+  // The department appeals a dissatisfied rating of its reply (申诉).
+  kAppeal,
+  // The bureau decides an appeal.
+  kDecideAppeal,
 };
 
 // The method name a person would recognise, e.g. "AcknowledgeTicket".

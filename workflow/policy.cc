@@ -45,6 +45,9 @@ v1::Policy DefaultPolicy() {
   policy.set_urge_at_warning(false);
   policy.set_urge_at_yellow_card(false);
   policy.set_notice_top_level(v1::Notice::CIRCULATED_CRITICISM);
+  policy.set_callback_max_attempts(3);
+  policy.set_appeal_working_days(3);
+  policy.set_reopen_on_reasonable_dissatisfaction(false);
   return policy;
 }
 
@@ -88,6 +91,10 @@ absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
        [](v1::Policy& p, int v) { p.set_notice_answer_working_days(v); }},
       {"notice_top_level",
        [](v1::Policy& p, int v) { p.set_notice_top_level(v); }},
+      {"callback_max_attempts",
+       [](v1::Policy& p, int v) { p.set_callback_max_attempts(v); }},
+      {"appeal_working_days",
+       [](v1::Policy& p, int v) { p.set_appeal_working_days(v); }},
   };
   // Switches: 0 (off, the default) or 1, and what 1 means.
   using Switch = std::function<void(v1::Policy&, bool)>;
@@ -101,6 +108,12 @@ absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
       {"urge_at_yellow_card",
        {[](v1::Policy& p, bool v) { p.set_urge_at_yellow_card(v); },
         "an urging notice with the yellow card"}},
+      {"reopen_on_reasonable_dissatisfaction",
+       {[](v1::Policy& p, bool v) {
+          p.set_reopen_on_reasonable_dissatisfaction(v);
+        },
+        "a dissatisfied rating judged reasonable on appeal reopens the "
+        "ticket"}},
   };
   RETURN_IF_ERROR(
       ForEachDataLine(text, source, [&](absl::string_view line) -> std::string {
@@ -174,6 +187,12 @@ void FillLaterLimits(v1::Policy& policy) {
   if (policy.notice_answer_working_days() == 0) {
     policy.set_notice_answer_working_days(
         DefaultPolicy().notice_answer_working_days());
+  }
+  if (policy.callback_max_attempts() == 0) {
+    policy.set_callback_max_attempts(DefaultPolicy().callback_max_attempts());
+  }
+  if (policy.appeal_working_days() == 0) {
+    policy.set_appeal_working_days(DefaultPolicy().appeal_working_days());
   }
   if (policy.notice_top_level() == 0) {
     policy.set_notice_top_level(DefaultPolicy().notice_top_level());

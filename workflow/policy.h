@@ -48,8 +48,9 @@ absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
 // A policy recorded before a limit existed gets the limit's default (e.g.
 // suspension_max_days 180, duplicate_window_days 30,
 // assist_opinion_working_days 5, send_back_reply_working_days 5,
-// notice_answer_working_days 1, notice_top_level 4; no reply review, no
-// urging by the policy), which is what it
+// notice_answer_working_days 1, notice_top_level 4, callback_max_attempts
+// 3, appeal_working_days 3; no reply review, no urging by the policy, no
+// reopen on a reasonable dissatisfied rating), which is what it
 // meant.
 void FillLaterLimits(v1::Policy& policy);
 

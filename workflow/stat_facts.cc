@@ -48,6 +48,9 @@ const char* const kStatCounterNames[kStatCounterCount] = {
     "notices_answered_on_time",
     "notices_overdue",
     "notices_escalated",
+    "callbacks_unreachable",
+    "appeals",
+    "appeals_upheld",
 };
 
 StatVector& StatVector::operator+=(const StatVector& other) {
@@ -213,6 +216,15 @@ StatFacts TicketFacts(const Ticket& t, absl::TimeZone zone) {
   v[kSuspended] = suspended ? 1 : 0;
   // Returns are counted for the returning department (ReturnFacts).
   v[kReopens] = t.reopen_count();
+  v[kCallbacksUnreachable] =
+      t.state() == Ticket::CLOSED && t.closed_unreachable() ? 1 : 0;
+  v[kAppeals] =
+      t.rating_appeal().state() != v1::RatingAppeal::STATE_UNSPECIFIED ? 1 : 0;
+  v[kAppealsUpheld] =
+      t.state() == Ticket::CLOSED && t.satisfaction() == Ticket::DISSATISFIED &&
+              t.rating_appeal().state() == v1::RatingAppeal::UPHELD
+          ? 1
+          : 0;
   if (t.state() == Ticket::CLOSED) {
     switch (t.satisfaction()) {
       case Ticket::SATISFIED:

@@ -43,6 +43,9 @@
 // its deadline; notices_overdue 1 each whose deadline passed without an
 // answer (counted from the deadline); notices_escalated 1 each replaced by
 // a notice one level up.
+// A ticket CLOSED as unreachable (回访未果) contributes callbacks_unreachable
+// 1; one whose rating was appealed (申诉) appeals 1, and appeals_upheld 1
+// while it is CLOSED DISSATISFIED with the appeal upheld (不合理差评).
 // A card contributes yellow or red 1 on the day it was issued, while not
 // revoked; a card charged to an assisting department for a late opinion
 // (Card.assist) contributes assist_yellow_cards or assist_red_cards
@@ -112,6 +115,10 @@ enum StatCounter {
   kNoticesAnsweredOnTime,
   kNoticesOverdue,
   kNoticesEscalated,
+  // Added by schema migration 15: callbacks (回访) and appeals (申诉).
+  kCallbacksUnreachable,
+  kAppeals,
+  kAppealsUpheld,
   kStatCounterCount,
 };
 

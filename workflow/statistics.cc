@@ -94,6 +94,14 @@ v1::Figures MakeFigures(const StatVector& s, int days) {
   f.set_notices_answered_on_time(s[kNoticesAnsweredOnTime]);
   f.set_notices_overdue(s[kNoticesOverdue]);
   f.set_notices_escalated(s[kNoticesEscalated]);
+  f.set_callbacks_unreachable(s[kCallbacksUnreachable]);
+  f.set_appeals(s[kAppeals]);
+  f.set_appeals_upheld(s[kAppealsUpheld]);
+  const int64_t content = s[kSatisfied] + s[kBasicallySatisfied];
+  if (std::optional<int32_t> rate = FlooredPermille(
+          content, content + s[kDissatisfied] - s[kAppealsUpheld])) {
+    f.set_satisfaction_rate_permille(*rate);
+  }
   return f;
 }
 

@@ -126,6 +126,10 @@ void ClearReply(Ticket& t) {
   t.clear_closed_by_final_answer();
   t.clear_missing_opinions_reason();
   t.clear_reply_review();
+  // A new reply gets a new callback (回访); an appeal stays (one a ticket).
+  t.clear_callback_attempts();
+  t.clear_closed_unreachable();
+  t.clear_dissatisfaction_reasons();
 }
 
 void ClearAssignment(Ticket& t) {

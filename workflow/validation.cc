@@ -359,6 +359,53 @@ absl::Status CheckAssistingDepartments(
   return absl::OkStatus();
 }
 
+absl::Status CheckCallbackAttempt(int channel, int result) {
+  if (!v1::CallbackAttempt::Channel_IsValid(channel) ||
+      channel == v1::CallbackAttempt::CHANNEL_UNSPECIFIED) {
+    return InvalidFieldError(
+        "channel",
+        "channel is required: PHONE (电话), SMS (短信) or ONLINE (网络)");
+  }
+  if (!v1::CallbackAttempt::Result_IsValid(result) ||
+      result == v1::CallbackAttempt::RESULT_UNSPECIFIED) {
+    return InvalidFieldError("result",
+                             "result is required: REACHED (已联系上), "
+                             "UNREACHABLE (无法联系) or REFUSED (拒绝回访)");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckDissatisfactionReasons(
+    const google::protobuf::RepeatedField<int>& reasons,
+    v1::Ticket::Satisfaction satisfaction) {
+  constexpr absl::string_view kField = "dissatisfaction_reasons";
+  if (reasons.empty()) return absl::OkStatus();
+  if (satisfaction != v1::Ticket::DISSATISFIED) {
+    return InvalidFieldError(
+        kField, "dissatisfaction_reasons go with a DISSATISFIED rating only");
+  }
+  for (int i = 0; i < reasons.size(); ++i) {
+    if (!v1::DissatisfactionReason_IsValid(reasons[i]) ||
+        reasons[i] == v1::DISSATISFACTION_REASON_UNSPECIFIED) {
+      return InvalidFieldError(
+          kField, absl::StrCat(reasons[i],
+                               " is not a dissatisfaction reason; use "
+                               "PROBLEM_UNSOLVED, POOR_ATTITUDE, TOO_SLOW, "
+                               "NOT_CONTACTED or OTHER_DISSATISFACTION"));
+    }
+    for (int j = 0; j < i; ++j) {
+      if (reasons[j] == reasons[i]) {
+        return InvalidFieldError(
+            kField, absl::StrCat(
+                        v1::DissatisfactionReason_Name(
+                            static_cast<v1::DissatisfactionReason>(reasons[i])),
+                        " is given twice"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckSendBackReasons(
     const google::protobuf::RepeatedField<int>& reasons) {
   constexpr absl::string_view kField = "reasons";

@@ -104,6 +104,14 @@ absl::Status CheckAssistingDepartments(
 // SendBackReason other than unspecified, none twice.
 absl::Status CheckSendBackReasons(
     const google::protobuf::RepeatedField<int>& reasons);
+// A callback attempt's channel and result (回访): each a known value other
+// than unspecified.
+absl::Status CheckCallbackAttempt(int channel, int result);
+// CloseTicket's dissatisfaction reasons: only with a DISSATISFIED rating,
+// each a known DissatisfactionReason other than unspecified, none twice.
+absl::Status CheckDissatisfactionReasons(
+    const google::protobuf::RepeatedField<int>& reasons,
+    v1::Ticket::Satisfaction satisfaction);
 // An optional etag as a step request carries it: at most 32 characters.
 absl::Status CheckEtagSyntax(absl::string_view etag);
 

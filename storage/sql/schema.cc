@@ -13,10 +13,10 @@ namespace {
 // a new migration that adds its column to stat_counts and stat_day_changes
 // (ALTER TABLE ... ADD COLUMN ... INTEGER NOT NULL DEFAULT 0).
 constexpr int kCountersOfMigration4 = 15;
-// Migrations 9 to 14 add the rest; a new counter needs a migration
+// Migrations 9 to 15 add the rest; a new counter needs a migration
 // of its own.
-constexpr int kCountersOfMigration14 = 37;
-static_assert(kStatCounterCount == kCountersOfMigration14,
+constexpr int kCountersOfMigration15 = 40;
+static_assert(kStatCounterCount == kCountersOfMigration15,
               "a new statistics counter needs a new shared migration that "
               "adds its column (storage/sql/schema.cc)");
 
@@ -319,6 +319,16 @@ ALTER TABLE stat_day_changes ADD COLUMN notices INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE stat_day_changes ADD COLUMN notices_answered_on_time INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE stat_day_changes ADD COLUMN notices_overdue INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE stat_day_changes ADD COLUMN notices_escalated INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // 15: the counters of callbacks (回访) closed as unreachable and of
+    // appealed ratings (申诉).
+    R"sql(
+ALTER TABLE stat_counts ADD COLUMN callbacks_unreachable INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_counts ADD COLUMN appeals INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_counts ADD COLUMN appeals_upheld INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN callbacks_unreachable INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN appeals INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_day_changes ADD COLUMN appeals_upheld INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

@@ -8,7 +8,8 @@
 // 催办督办 page lists the open notice and builds the circulated notice
 // (通报) with exactly `hotlinectl circular`'s text and CSV; the report's
 // housing sentence ends with hotlinectl's ",收到催办通知..." clause and its
-// CSV has the four notice columns; 我的统计 shows the figures.
+// CSV has the four notice columns; the dashboard and 我的统计 show the
+// figures.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {execFile} from 'node:child_process';
@@ -184,6 +185,12 @@ test('the bureau urges, housing signs for and answers; an unanswered notice esca
         assert.equal(circularCsv, (await ctl(server, 'circular', '--department', 'housing', '--month', '2021-02', '--format', 'csv'))
           .replace(/\r\n/g, '\n'), 'the console\'s CSV is hotlinectl\'s');
       }
+
+      // The dashboard's month table per department: the notice columns.
+      await go(bureau.page, '#/dashboard');
+      await bureau.page.waitForSelector('tr[data-department="departments/housing"] td[data-figure="notices"]');
+      assert.equal(await text(bureau.page, `tr[data-department="departments/housing"] td[data-figure="notices"]`), '3');
+      assert.equal(await text(bureau.page, `tr[data-department="departments/housing"] td[data-figure="noticesOverdue"]`), '1');
 
       // The report: housing's sentence ends with the notices clause, in hotlinectl's words.
       await go(bureau.page, '#/report');

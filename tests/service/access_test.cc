@@ -73,6 +73,8 @@ struct Method {
   // with `urge_signed` housing has signed for it.
   bool urged = false;
   bool urge_signed = false;
+  // A CLOSED ticket (rated DISSATISFIED) whose rating housing appealed.
+  bool appealed = false;
 };
 
 template <typename T>
@@ -120,7 +122,7 @@ class AccessTest : public ServerTest {
                        bool pending_final_answer = false, bool linked = false,
                        bool assisted = false, bool assist_signed = false,
                        bool review_pending = false, bool urged = false,
-                       bool urge_signed = false) {
+                       bool urge_signed = false, bool appealed = false) {
     if (state == Ticket::MERGED || linked) {
       const std::string name =
           TicketIn(state == Ticket::MERGED ? Ticket::DISPATCHED : state,
@@ -220,7 +222,20 @@ class AccessTest : public ServerTest {
       absl::Status accepted = bureau().AcceptReply(accept).status();
       EXPECT_TRUE(accepted.ok()) << accepted;
     }
-    return name;  // REPLIED
+    if (state != Ticket::CLOSED) return name;  // REPLIED
+    v1::CloseTicketRequest close;
+    close.set_name(name);
+    close.set_satisfaction(Ticket::DISSATISFIED);
+    absl::Status closed = bureau().CloseTicket(close).status();
+    EXPECT_TRUE(closed.ok()) << closed;
+    if (appealed) {
+      v1::AppealRatingRequest appeal;
+      appeal.set_name(name);
+      appeal.set_grounds("beyond the rules");
+      absl::Status lodged = housing.AppealRating(appeal).status();
+      EXPECT_TRUE(lodged.ok()) << lodged;
+    }
+    return name;
   }
 
   std::map<Role, std::unique_ptr<Client>> clients_;
@@ -569,6 +584,34 @@ std::vector<Method> Methods(int* token_counter, Client* bureau) {
          return StatusOf(c.ListNotices(v1::ListNoticesRequest()));
        },
        {Role::kBureau, Role::kOwnDepartment, Role::kOtherDepartment}},
+      {"RecordCallback", Ticket::REPLIED,
+       [](Client& c, const std::string& t) {
+         v1::RecordCallbackRequest r;
+         r.set_name(t);
+         r.set_channel(v1::CallbackAttempt::PHONE);
+         r.set_result(v1::CallbackAttempt::REACHED);
+         return StatusOf(c.RecordCallback(r));
+       },
+       bureau_only},
+      // The appeal of a rating is the rated department's.
+      {"AppealRating",
+       Ticket::CLOSED,
+       [](Client& c, const std::string& t) {
+         v1::AppealRatingRequest r;
+         r.set_name(t);
+         r.set_grounds("beyond the rules");
+         return StatusOf(c.AppealRating(r));
+       },
+       {Role::kOwnDepartment}},
+      {"DecideAppeal", Ticket::CLOSED,
+       [](Client& c, const std::string& t) {
+         v1::DecideAppealRequest r;
+         r.set_name(t);
+         r.set_uphold(true);
+         return StatusOf(c.DecideAppeal(r));
+       },
+       bureau_only, false, false, false, false, false, false, false, false,
+       /*appealed=*/true},
       {"CreateDepartment", std::nullopt,
        [token_counter](Client& c, const std::string&) {
          v1::CreateDepartmentRequest r;
@@ -629,7 +672,7 @@ TEST_F(AccessTest, EveryRoleAgainstEveryMethod) {
                                   method.pending_final_answer, method.linked,
                                   method.assisted, method.assist_signed,
                                   method.review_pending, method.urged,
-                                  method.urge_signed)
+                                  method.urge_signed, method.appealed)
                        : "";
       const size_t history_before = ticket.empty() ? 0 : History(ticket).size();
       absl::Status status = method.call(*clients_[role], ticket);
@@ -649,7 +692,7 @@ TEST_F(AccessTest, EveryRoleAgainstEveryMethod) {
       }
     }
   }
-  EXPECT_EQ(checked, 41 * 7);
+  EXPECT_EQ(checked, 44 * 7);
 }
 
 // A token in use is remembered by the server (no database read per call);

