@@ -31,6 +31,7 @@ const METHOD = {
   AcceptReply: '审核通过答复', SendBackReply: '退回重办', 'AcceptReply or SendBackReply': '审核答复(通过或退回重办)',
   IssueNotice: '发出催办、督办通知', AcknowledgeNotice: '签收催办通知', AnswerNotice: '反馈催办通知',
   'AcknowledgeNotice or AnswerNotice': '签收或反馈催办通知', ListNotices: '查看催办通知',
+  RecordCallback: '记录回访', AppealRating: '申诉差评', DecideAppeal: '裁定差评申诉',
 };
 
 export function methodName(m) {
@@ -149,6 +150,11 @@ export const REASON_TEXT = {
   NOTICE_OPEN: (m) => `${ticketOf(m)}已有尚未反馈的${m.notice ? resourceName(m.notice).replace(/^工单 #\d+ 的/, '') : '催办通知'},`
     + '不能再发出同级或更低级别的通知:请等部门反馈或反馈时限届满(逾期自动升级),或发出更高级别的督办。',
   NOTICE_LIMIT: (m) => `${ticketOf(m)}的催办、督办通知已达上限(每张工单 100 件),不能再发出。`,
+  APPEAL_TOO_LATE: (m) => `${ticketOf(m)}的差评申诉期限${m.appeal_due_at ? `(${fmtDue(m.appeal_due_at)})` : ''}已过,`
+    + '不能再申诉:申诉须在办结后规定的工作日内提出。',
+  APPEAL_NOT_PENDING: (m) => `${ticketOf(m)}没有待裁定的差评申诉(尚未申诉,或已裁定),无需再裁定:请刷新页面查看最新状态。`,
+  APPEAL_EXISTS: (m) => `${ticketOf(m)}的差评已经申诉过(每张工单只能申诉一次),不能再申诉。`,
+  NOT_DISSATISFIED: (m) => `${ticketOf(m)}的回访评价不是“不满意”,无需申诉:只有不满意的评价(差评)才能申诉。`,
   DISK_FULL: () => '服务器磁盘已满,本次操作未保存。请联系管理员清理空间后重试。',
   FEED_STALLED: () => '实时推送因长时间未读取而中断,正在重新连接。',
   SERVER_UNAVAILABLE: () => '服务器正在启动或关闭,请稍后重试。',
@@ -189,6 +195,8 @@ const FIELD = {
   missing_opinions_reason: '未收齐意见说明', missingOpinionsReason: '未收齐意见说明', opinion: '协办意见',
   reasons: '退回理由(至少选一项,不能重复)',
   level: '通知级别', copy_to: '抄送(不超过 200 字)', copyTo: '抄送(不超过 200 字)',
+  channel: '回访方式', result: '回访结果', grounds: '申诉理由', uphold: '裁定结果',
+  dissatisfaction_reasons: '不满意原因(仅在评价为不满意时填写,不能重复)', dissatisfactionReasons: '不满意原因(仅在评价为不满意时填写,不能重复)',
 };
 
 // The Chinese message for a google.rpc.Status body.

@@ -31,7 +31,17 @@ export const EVENT = {
   ASSIST_OPINION: '协办意见', ASSIST_ACK_OVERDUE: '协办签收超时',
   REPLY_ACCEPTED: '审核通过', REPLY_SENT_BACK: '退回重办',
   NOTICE_ISSUED: '催办/督办通知', NOTICE_ACKNOWLEDGED: '签收通知', NOTICE_ANSWERED: '反馈', NOTICE_OVERDUE: '通知逾期',
+  CALLBACK_ATTEMPT: '回访记录', RATING_APPEALED: '差评申诉', APPEAL_UPHELD: '申诉成立(不合理差评)', APPEAL_REJECTED: '申诉不成立(合理差评)',
 };
+// Callbacks (回访): an attempt's channel and result; why a caller was
+// dissatisfied (不满意原因); a rating appeal's (申诉) state.
+export const CALLBACK_CHANNEL = {PHONE: '电话', SMS: '短信', ONLINE: '网络'};
+export const CALLBACK_RESULT = {REACHED: '已联系上', UNREACHABLE: '无法联系', REFUSED: '拒绝回访'};
+export const DISSATISFACTION_REASON = {
+  PROBLEM_UNSOLVED: '问题未解决', POOR_ATTITUDE: '态度不好', TOO_SLOW: '办理拖延', NOT_CONTACTED: '未联系诉求人',
+  OTHER_DISSATISFACTION: '其他',
+};
+export const APPEAL_STATE = {PENDING: '待裁定', UPHELD: '申诉成立(不合理差评)', REJECTED: '申诉不成立(合理差评)'};
 // Urging notices (催办通知) and supervision (督办): the ladder's levels,
 // a notice's state and what issued it.
 export const NOTICE_LEVEL = {

@@ -6,8 +6,10 @@ import {table, debounced, departments, deptName, panel, act} from '../ui.js';
 import {columnChart, departmentChart, deadlineChart, chartWidth} from '../charts.js';
 import {principalLabel} from '../names.js';
 import {cardNote, noteNodes} from '../texts.js';
-import {hasAssists, assistCells, ASSIST_HEADERS, scrollable, hasSentBack, hasNotices, noticeCells, NOTICE_HEADERS} from './report.js';
+import {hasAssists, assistCells, ASSIST_HEADERS, scrollable, hasSentBack, hasNotices, noticeCells, NOTICE_HEADERS,
+  hasCallbacks, callbackCells, CALLBACK_HEADERS, satisfactionCell} from './report.js';
 import {reviewPending} from '../review.js';
+import {appealPending} from '../callbacks.js';
 
 const OPEN_STATES = ['RECEIVED', 'RETURNED', 'DISPATCHED', 'IN_PROGRESS', 'SUSPENDED', 'REPLIED'];
 
@@ -45,12 +47,14 @@ export async function render(ctx) {
     const caller = await ctx.refreshCaller();
     const today = caller.today;
     const now = ctx.nowMs();
-    const [lists, todayStats, monthStats, cardList, deptList] = await Promise.all([
+    const [lists, todayStats, monthStats, cardList, deptList, closed] = await Promise.all([
       Promise.all(OPEN_STATES.map((st) => api.listAll('/v1/tickets', 'tickets', {filter: `state = ${st}`}, 2000))),
       api.get('/v1/statistics', {fromDate: today, toDate: addDays(today, 1)}),
       api.get('/v1/statistics', {fromDate: monthStart(today), toDate: addDays(today, 1)}),
       api.listAll('/v1/cards', 'cards', {which: 'ACTIVE'}, 5000),
       departments(),
+      // 待处理申诉: appeals of a rating wait on CLOSED tickets.
+      api.listAll('/v1/tickets', 'tickets', {filter: 'state = CLOSED'}, 2000),
     ]);
     if (!ctx.isCurrent()) return;
     depts = deptList;
@@ -69,6 +73,8 @@ export async function render(ctx) {
     const month = monthStats.total || {};
     // 办结审核: replies waiting for the bureau (a tile only while there are any).
     const toReview = open.filter(reviewPending).length;
+    // 申诉: dissatisfied ratings appealed, waiting for the bureau's decision.
+    const appeals = closed.items.filter(appealPending).length;
 
     replace(tiles,
       tile('received-today', '今日受理', num((todayStats.total || {}).received), 'tile-info', `#/tickets?received=${today}`, today),
@@ -76,6 +82,7 @@ export async function render(ctx) {
       ...STATE_ORDER.filter((st) => byState[st]).map((st) =>
         tile(`state-${st.toLowerCase()}`, label(STATE, st), count(st), `state-${st.toLowerCase()}`, `#/tickets?state=${st}`)),
       toReview ? tile('review-pending', '待审核(办结审核)', toReview, 'tile-warn', '#/tickets?flag=reviewPending') : null,
+      appeals ? tile('appeal-pending', '待处理申诉(差评申诉)', appeals, 'tile-warn', '#/tickets?flag=appealPending') : null,
       tile('due-soon', '预警(临近时限)', dueSoon.length, dueSoon.length ? 'tile-warn' : '', '#/tickets?flag=dueSoon'),
       tile('overdue', '超期未回复', overdue.length, overdue.length ? 'tile-bad' : '', '#/tickets?flag=overdue'),
       tile('yellow', '黄牌(有效)', yellow, 'tile-yellow', '#/cards?color=YELLOW'),
@@ -123,11 +130,13 @@ export async function render(ctx) {
     const showSentBack = hasSentBack(monthStats);
     // 催办 (urging notices) only in a month that has them.
     const showNotices = hasNotices(monthStats);
+    // 回访未果, 差评申诉 only in a month that has them.
+    const showCallbacks = hasCallbacks(monthStats);
     replace(deptBox, scrollable(table(
       ['部门', '受理', '已回复', '按时回复', '未超期未回复', '超期未回复', ...(showSuspended ? ['挂起'] : []),
         ...(showClosed ? ['以最终答复办结'] : []), ...(showMerged ? ['并单'] : []),
-        ...(showRefused ? ['不当退单'] : []), '黄牌', '红牌', '按时办结率', '一日一报', ...(showAssists ? ASSIST_HEADERS : []),
-        ...(showSentBack ? ['退回重办'] : []), ...(showNotices ? NOTICE_HEADERS : [])],
+        ...(showRefused ? ['不当退单'] : []), '黄牌', '红牌', '按时办结率', '满意率', '一日一报', ...(showAssists ? ASSIST_HEADERS : []),
+        ...(showSentBack ? ['退回重办'] : []), ...(showNotices ? NOTICE_HEADERS : []), ...(showCallbacks ? CALLBACK_HEADERS : [])],
       (monthStats.departments || []).map((r) => {
         const f = r.figures || {};
         return h('tr', {dataset: {department: r.department || ''}},
@@ -139,10 +148,10 @@ export async function render(ctx) {
           showMerged ? h('td', {dataset: {figure: 'merged'}}, num(f.merged)) : null,
           showRefused ? h('td', {dataset: {figure: 'refusedReturns'}}, num(f.refusedReturns)) : null,
           h('td', null, num(f.yellowCards)), h('td', null, num(f.redCards)),
-          h('td', {class: 'rate'}, permille(f.onTimeRatePermille)),
+          h('td', {class: 'rate'}, permille(f.onTimeRatePermille)), satisfactionCell(f),
           h('td', null, `${num(f.reportsGiven)}/${num(f.reportsOwed)}`), ...(showAssists ? assistCells(f) : []),
           showSentBack ? h('td', {dataset: {figure: 'repliesSentBack'}}, num(f.repliesSentBack)) : null,
-          ...(showNotices ? noticeCells(f) : []));
+          ...(showNotices ? noticeCells(f) : []), ...(showCallbacks ? callbackCells(f) : []));
       }), {caption: `${monthStart(today)} 至 ${today},截至 ${fmtTime(monthStats.asOf)}`}), '各部门本月'));
 
     const recent = cardList.items.slice().sort((a, b) => Date.parse(b.issueTime || 0) - Date.parse(a.issueTime || 0)).slice(0, 10);

@@ -63,6 +63,20 @@ export async function render(ctx) {
       tiles.push(h('div', {class: `tile${num(nf.noticesOverdue) ? ' tile-warn' : ''}`, dataset: {figure: 'noticesOverdue'}},
         h('span', {class: 'tile-title'}, '逾期未反馈'), h('span', {class: 'value'}, String(num(nf.noticesOverdue)))));
     }
+    // 满意率, and the callbacks closed as unreachable (回访未果) and the
+    // appeals (申诉) in a month that has any.
+    const rated = ownRow && ownRow.figures && ownRow.figures.satisfactionRatePermille !== undefined ? ownRow.figures : f;
+    tiles.push(h('div', {class: 'tile tile-info', dataset: {figure: 'satisfactionRate'}}, h('span', {class: 'tile-title'}, '满意率'),
+      h('span', {class: 'value'}, rated.satisfactionRatePermille === undefined ? '—' : permille(rated.satisfactionRatePermille)),
+      h('span', {class: 'tile-note'}, `满意${num(rated.satisfied)}/基本${num(rated.basicallySatisfied)}/不满意${num(rated.dissatisfied)}`),
+      num(rated.dissatisfied) ? h('a', {class: 'tile-note', href: '#/tickets?flag=dissatisfied', id: 'dissatisfied-link'}, '查看差评(可申诉)') : null));
+    const cb = [ownRow && ownRow.figures, f].find((x) => x && num(x.callbacksUnreachable) + num(x.appeals) > 0);
+    if (cb) {
+      tiles.push(h('div', {class: 'tile', dataset: {figure: 'callbacksUnreachable'}}, h('span', {class: 'tile-title'}, '回访未果'),
+        h('span', {class: 'value'}, String(num(cb.callbacksUnreachable)))));
+      tiles.push(h('div', {class: 'tile', dataset: {figure: 'appeals'}}, h('span', {class: 'tile-title'}, '差评申诉'),
+        h('span', {class: 'value'}, String(num(cb.appeals))), h('span', {class: 'tile-note'}, `其中不合理差评${num(cb.appealsUpheld)}`)));
+    }
     tiles.push(h('div', {class: 'tile'}, h('span', {class: 'tile-title'}, '一日一报'), h('span', {class: 'value'}, permille(f.reportCompliancePermille)),
       h('span', {class: 'tile-note'}, `${num(f.reportsGiven)}/${num(f.reportsOwed)}`)));
     cards.items.sort((a, b) => Date.parse(b.issueTime || 0) - Date.parse(a.issueTime || 0));
@@ -84,7 +98,8 @@ export async function render(ctx) {
   ctx.onFeed((ev) => {
     if (['CARD_ISSUED', 'CARD_REVOKED', 'REPLIED', 'DISPATCHED', 'DAILY_REPORT_MISSED', 'RETURN_REFUSED',
       'SUSPENSION_APPROVED', 'RESUMED', 'FINAL_ANSWER_APPROVED'].includes(ev.type) || ev.type.startsWith('ASSIST_')
-      || ev.type.startsWith('NOTICE_') || ev.type.startsWith('REPLY_')) reload();
+      || ev.type.startsWith('NOTICE_') || ev.type.startsWith('REPLY_') || ev.type.startsWith('APPEAL_')
+      || ['CLOSED', 'CALLBACK_ATTEMPT', 'RATING_APPEALED'].includes(ev.type)) reload();
   });
   await load();
   return () => reload.cancel();

@@ -22,7 +22,8 @@ function rowLabel(r, depts) {
 // and 不当退单 (refused returns) are said only when not zero: a period
 // without them reads as it always did; so are a department's assisting
 // figures (协办), at the end of its sentence, its replies the bureau's
-// review sent back (退回重办) after them, and its urging notices (催办)
+// review sent back (退回重办) after them, its urging notices (催办), then
+// its callbacks closed as unreachable (回访未果) and appealed ratings (申诉)
 // last.
 const also = (n, text) => (num(n) ? `,${text}${num(n)}件` : '');
 
@@ -46,6 +47,37 @@ export function hasAssists(s) {
 export function noticesZh(f) {
   if (!num(f.notices)) return '';
   return `,收到催办通知${num(f.notices)}件,按期反馈${num(f.noticesAnsweredOnTime)}件,逾期未反馈${num(f.noticesOverdue)}件`;
+}
+
+// A department's callbacks closed as unreachable and appealed ratings (as
+// hotlinectl's CallbacksZh), only when it has any: ",回访未果N件" and
+// ",差评申诉N件,其中不合理差评N件".
+export function callbacksZh(f) {
+  return `${also(f.callbacksUnreachable, '回访未果')}`
+    + `${num(f.appeals) ? `,差评申诉${num(f.appeals)}件,其中不合理差评${num(f.appealsUpheld)}件` : ''}`;
+}
+
+// Whether a period has callbacks closed as unreachable or appeals anywhere.
+export function hasCallbacks(s) {
+  const any = (f) => num((f || {}).callbacksUnreachable) + num((f || {}).appeals) > 0;
+  return any(s.total) || (s.departments || []).some((r) => any(r.figures));
+}
+
+// 回访未果, 差评申诉, 不合理差评: for a period that has them.
+export const CALLBACK_HEADERS = ['回访未果', '差评申诉', '不合理差评'];
+export function callbackCells(f) {
+  return [h('td', {dataset: {figure: 'callbacksUnreachable'}}, num(f.callbacksUnreachable)),
+    h('td', {dataset: {figure: 'appeals'}}, num(f.appeals)),
+    h('td', {dataset: {figure: 'appealsUpheld'}}, num(f.appealsUpheld))];
+}
+
+// 满意率 = (满意 + 基本满意) / (满意 + 基本满意 + 不满意 − 不合理差评); "—"
+// without a rating that counts. The title says what it is made of.
+export function satisfactionCell(f) {
+  const upheld = num(f.appealsUpheld) ? `,不合理差评${num(f.appealsUpheld)}件不计入` : '';
+  return h('td', {class: 'rate', dataset: {figure: 'satisfactionRate'},
+    title: `满意${num(f.satisfied)}件,基本满意${num(f.basicallySatisfied)}件,不满意${num(f.dissatisfied)}件${upheld}`},
+  f.satisfactionRatePermille === undefined ? '—' : permille(f.satisfactionRatePermille));
 }
 
 // Whether a period has urging notices anywhere (its columns are shown).
@@ -81,7 +113,7 @@ export function reportZh(s, depts) {
       + `${also(f.merged, '并单')},`
       + `黄牌${num(f.yellowCards)}件,红牌${num(f.redCards)}件`
       + `${also(f.refusedReturns, '不当退单')},按时办结率${f.onTimeRatePermille === undefined ? '—' : permille(f.onTimeRatePermille)}`
-      + `${assistsZh(f)}${also(f.repliesSentBack, '答复被退回重办')}${noticesZh(f)}。\n`;
+      + `${assistsZh(f)}${also(f.repliesSentBack, '答复被退回重办')}${noticesZh(f)}${callbacksZh(f)}。\n`;
   }
   return out;
 }
@@ -94,7 +126,8 @@ const CSV_HEAD = ['scope', 'key', 'received', 'forwarded', 'replied', 'replied_o
   'assists_returned', 'assist_yellow_cards', 'assist_red_cards',
   'replies_sent_back', 'sent_back_nonstandard', 'sent_back_unresolved', 'sent_back_not_contacted',
   'sent_back_no_evidence', 'sent_back_other',
-  'notices', 'notices_answered_on_time', 'notices_overdue', 'notices_escalated'];
+  'notices', 'notices_answered_on_time', 'notices_overdue', 'notices_escalated',
+  'callbacks_unreachable', 'appeals', 'appeals_upheld', 'satisfaction_rate_percent'];
 
 // Quoted when it holds a comma, quote or line break. A cell a spreadsheet
 // would evaluate as a formula (=, +, -, @, tab, CR first: a topic a caller
@@ -118,7 +151,8 @@ function csvCells(scope, key, f) {
     num(f.assistsReturned), num(f.assistYellowCards), num(f.assistRedCards),
     num(f.repliesSentBack), num(f.sentBackNonstandard), num(f.sentBackUnresolved), num(f.sentBackNotContacted),
     num(f.sentBackNoEvidence), num(f.sentBackOther),
-    num(f.notices), num(f.noticesAnsweredOnTime), num(f.noticesOverdue), num(f.noticesEscalated)];
+    num(f.notices), num(f.noticesAnsweredOnTime), num(f.noticesOverdue), num(f.noticesEscalated),
+    num(f.callbacksUnreachable), num(f.appeals), num(f.appealsUpheld), pct(f.satisfactionRatePermille)];
 }
 
 // The same columns as `hotlinectl report --format csv`.
@@ -136,7 +170,7 @@ export function reportCsv(s) {
   return lines.map((l) => `${l.map(csvField).join(',')}\n`).join('');
 }
 
-// `extra`: {suspended, closed, merged, refused, assists, sentBack, notices}, the columns shown for this period.
+// `extra`: {suspended, closed, merged, refused, assists, sentBack, notices, callbacks}, the columns shown for this period.
 function figuresRow(labelText, f, dataset, extra) {
   return h('tr', {dataset},
     h('th', {scope: 'row'}, labelText),
@@ -150,10 +184,11 @@ function figuresRow(labelText, f, dataset, extra) {
     h('td', null, `${num(f.returns)} / ${num(f.reopens)}`),
     extra.refused ? h('td', {dataset: {figure: 'refusedReturns'}}, num(f.refusedReturns)) : null,
     h('td', null, `${num(f.satisfied)} / ${num(f.basicallySatisfied)} / ${num(f.dissatisfied)}`),
+    satisfactionCell(f),
     h('td', null, `${num(f.reportsGiven)}/${num(f.reportsOwed)}(${permille(f.reportCompliancePermille)})`),
     ...(extra.assists ? assistCells(f) : []),
     extra.sentBack ? h('td', {dataset: {figure: 'repliesSentBack'}, title: sentBackTitle(f)}, num(f.repliesSentBack)) : null,
-    ...(extra.notices ? noticeCells(f) : []));
+    ...(extra.notices ? noticeCells(f) : []), ...(extra.callbacks ? callbackCells(f) : []));
 }
 
 // Why replies were sent back (退回重办), by reason, for a cell's title.
@@ -191,8 +226,9 @@ export function assistCells(f) {
 function headers(extra) {
   return ['范围', '收到', '已转派', '已回复', '按时回复', '未超期未回复', '超期未回复', ...(extra.suspended ? ['挂起'] : []),
     ...(extra.closed ? ['以最终答复办结'] : []), ...(extra.merged ? ['并单'] : []),
-    '黄牌', '红牌', '按时办结率', '退单/重办', ...(extra.refused ? ['不当退单'] : []), '满意/基本/不满意', '一日一报',
-    ...(extra.assists ? ASSIST_HEADERS : []), ...(extra.sentBack ? ['退回重办'] : []), ...(extra.notices ? NOTICE_HEADERS : [])];
+    '黄牌', '红牌', '按时办结率', '退单/重办', ...(extra.refused ? ['不当退单'] : []), '满意/基本/不满意', '满意率', '一日一报',
+    ...(extra.assists ? ASSIST_HEADERS : []), ...(extra.sentBack ? ['退回重办'] : []), ...(extra.notices ? NOTICE_HEADERS : []),
+    ...(extra.callbacks ? CALLBACK_HEADERS : [])];
 }
 
 export async function render(ctx) {
@@ -243,7 +279,7 @@ export async function render(ctx) {
       const extra = {suspended: num((s.total || {}).suspended) > 0, closed: num((s.total || {}).closedByFinalAnswer) > 0,
         merged: num((s.total || {}).merged) > 0,
         refused: num((s.total || {}).refusedReturns) > 0, assists: hasAssists(s), sentBack: hasSentBack(s),
-        notices: hasNotices(s)};
+        notices: hasNotices(s), callbacks: hasCallbacks(s)};
       // Charts laid out for the width they get (charts.js).
       const avail = ctx.main.clientWidth - 40;
       const pair = avail >= 2 * 380 + 16 ? 2 : 1;

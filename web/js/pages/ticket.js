@@ -29,9 +29,18 @@
 // ticket; the bureau issues one (level, reason, 抄送) on a DISPATCHED or
 // IN_PROGRESS ticket; the lead signs for its open notice (签收) and
 // answers it (反馈) in the table.
+//
+// Callbacks and appeals (回访, 申诉, callbacks.js): the attempts list, the
+// rating with its dissatisfaction reasons or 回访未果, and the appeal with
+// its decision for everyone who sees the ticket; the bureau records
+// attempts (回访) on a REPLIED ticket and closes it with the rating (不满意
+// with its reasons); the lead appeals a 不满意 rating (申诉) on the CLOSED
+// ticket within the policy's working days; the bureau decides it (申诉成立
+// / 申诉不成立, with a note).
 import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
-import {STATE, TYPE, URGENCY, OUTCOME, SATISFACTION, EVENT, COLOR, FINAL_ANSWER_STATE, NOTICE_LEVEL, NOTICE_STATE, label, fmtTime, fmtDue, localDate, zhDate,
+import {STATE, TYPE, URGENCY, OUTCOME, SATISFACTION, EVENT, COLOR, FINAL_ANSWER_STATE, NOTICE_LEVEL, NOTICE_STATE, CALLBACK_CHANNEL,
+  CALLBACK_RESULT, label, fmtTime, fmtDue, localDate, zhDate,
   zhWeekday, localInputValue, zonedTimeMs} from '../format.js';
 import {stateBadge, deadlineBadge, cardBadges, table, departments, deptName, act, debounced, serverDetail} from '../ui.js';
 import {principalLabel} from '../names.js';
@@ -41,6 +50,8 @@ import {ownDepartment, ownPart, liveParts, missingParts, partsTable, opinionsBox
   PART_OPEN_STATES} from '../assists.js';
 import {reviewPending, reviewBadge, reviewNote, sendBackBox, reasonsText, reasonPicker} from '../review.js';
 import {noticesTable, noticeActions, issueFields, openNotice, noticeTitle, canAnswer} from '../notices.js';
+import {appealBadge, ratingNote, attemptsTable, appealBox, callbackFields, dissatisfactionPicker, dissatisfactionText,
+  appealPending} from '../callbacks.js';
 
 function dl(pairs) {
   return h('dl', {class: 'facts'}, pairs.filter(Boolean).map(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
@@ -63,7 +74,8 @@ export async function render(ctx) {
   // The bureau names intake sources after their tokens.
   const tokens = ctx.role === 'bureau' ? (await api.listAll('/v1/tokens', 'tokens').catch(() => ({items: []}))).items : [];
   // The longest suspension (挂起) a department may ask for.
-  const policy = ctx.role === 'department' ? await api.get('/v1/policy').catch(() => ({})) : {};
+  // The working days after the close within which a department may appeal (申诉).
+  const policy = ['department', 'bureau'].includes(ctx.role) ? await api.get('/v1/policy').catch(() => ({})) : {};
   const suspensionMaxDays = policy.suspensionMaxDays || 180;
   if (!ctx.isCurrent()) return undefined;
 
@@ -78,15 +90,17 @@ export async function render(ctx) {
   const facts = h('div', {class: 'panel', id: 'ticket-facts'});
   const assistsBox = h('section', {class: 'panel', id: 'ticket-assists'});
   const noticesBox = h('section', {class: 'panel', id: 'ticket-notices'});
+  const callbacksBox = h('section', {class: 'panel', id: 'ticket-callbacks'});
   const actions = h('div', {class: 'actions-grid', id: 'ticket-actions'});
   const cardsBox = h('section', {class: 'panel', id: 'ticket-cards'});
   const history = h('section', {class: 'panel', id: 'ticket-history'});
-  ctx.main.append(head, facts, assistsBox, noticesBox, actions, cardsBox, history);
+  ctx.main.append(head, facts, assistsBox, noticesBox, callbacksBox, actions, cardsBox, history);
 
   function showFacts() {
     const now = ctx.nowMs();
     const urging = openNotice(t);
-    replace(head, h('h1', null, `工单 #${id}:`, t.title || ''), stateBadge(t.state), reviewBadge(t), ...cardBadges(t),
+    replace(head, h('h1', null, `工单 #${id}:`, t.title || ''), stateBadge(t.state), reviewBadge(t), appealBadge(t),
+      t.closedUnreachable ? h('span', {class: 'badge unreachable', id: 'unreachable-badge'}, '回访未果') : null, ...cardBadges(t),
       urging ? h('span', {class: 'badge notice-open', dataset: {noticeLevel: urging.level}}, `${label(NOTICE_LEVEL, urging.level)}中`) : null);
     const confidential = t.confidential;
     replace(facts, dl([
@@ -138,7 +152,8 @@ export async function render(ctx) {
       t.replyText && opinionsBox(t, depts) ? ['答复所依据的协办意见', opinionsBox(t, depts)] : null,
       t.repliedAt ? ['回复时间', fmtTime(t.repliedAt)] : null,
       t.state === 'REPLIED' && reviewNote(t, depts, tokens) ? ['办结审核', reviewNote(t, depts, tokens)] : null,
-      t.satisfaction ? ['回访评价', label(SATISFACTION, t.satisfaction)] : null,
+      t.satisfaction || t.closedUnreachable ? ['回访评价', ratingNote(t)] : null,
+      t.ratingAppeal && t.ratingAppeal.state ? ['差评申诉', appealBox(t, depts, tokens)] : null,
       t.closedAt ? ['办结时间', fmtTime(t.closedAt)] : null,
       ['派单 / 退单 / 重办', `${t.dispatchCount || 0} / ${t.returnCount || 0} / ${t.reopenCount || 0}`],
     ]));
@@ -194,6 +209,14 @@ export async function render(ctx) {
       if (typed.get(x.form.dataset.notice)) x.value = typed.get(x.form.dataset.notice);
       if (x.form.dataset.notice === focusNotice) x.focus();
     }
+  }
+
+  // The callback's attempts (回访记录), for everyone who sees the ticket.
+  function showCallbacks() {
+    const list = attemptsTable(t, depts, tokens);
+    callbacksBox.hidden = !list;
+    if (!list) { replace(callbacksBox); return; }
+    replace(callbacksBox, h('h2', null, '回访记录'), list);
   }
 
   // The final answer (最终答复) given on this ticket, as it stands.
@@ -304,6 +327,23 @@ export async function render(ctx) {
       return h('td', {class: 'pre note'}, `${title}${note.text ? `:${note.text}` : ''}`, note.stored ? noteNodes(note)[1] : null);
     }
     if (e.type === 'ASSIST_OPINION') return h('td', {class: 'pre note'}, `协办意见:${e.replyText || ''}`);
+    if (e.callbackResult) {
+      // An attempt (回访记录), or the last one closing the ticket as unreachable.
+      // The closing one's reason is the server's words, then the note:
+      // "the caller was not reached in 3 callback attempts: closed as
+      // unreachable (回访未果); 无人接听".
+      const stored = e.reason || '';
+      const closing = /^the caller was not reached in (\d+) callback attempts: [^;]*(?:; ([\s\S]*))?$/.exec(stored);
+      const typed = closing ? closing[2] || '' : stored;
+      const text = `回访(${label(CALLBACK_CHANNEL, e.callbackChannel)}):${label(CALLBACK_RESULT, e.callbackResult)}`
+        + `${typed ? `,${typed}` : ''}${e.type === 'CLOSED' ? `。${closing ? `${closing[1]} 次回访均未联系上,` : ''}回访未果,未评价,办结` : ''}`;
+      return h('td', {class: 'pre note'}, ...noteNodes({text, stored: e.type === 'CLOSED' ? stored : ''}));
+    }
+    if (e.type === 'RATING_APPEALED') return h('td', {class: 'pre note'}, `申诉理由:${e.reason || ''}`);
+    if (e.type === 'APPEAL_UPHELD' || e.type === 'APPEAL_REJECTED') {
+      return h('td', {class: 'pre note'}, `${e.type === 'APPEAL_UPHELD' ? '不合理差评,不计入满意率' : '合理差评,差评有效'}`
+        + `${e.reason ? `:${e.reason}` : ''}`);
+    }
     if (e.type === 'REPLY_SENT_BACK') {
       // The reasons, the note (stored as the event's reason), the reply sent back.
       return h('td', {class: 'pre note'}, `退回理由:${reasonsText(e.sendBackReasons)}${e.reason ? `\n说明:${e.reason}` : ''}`,
@@ -311,6 +351,7 @@ export async function render(ctx) {
     }
     const rest = [e.replyText ? `${label(OUTCOME, e.outcome)}:${e.replyText}` : '',
       e.satisfaction ? label(SATISFACTION, e.satisfaction) : '',
+      (e.dissatisfactionReasons || []).length ? `(不满意原因:${dissatisfactionText(e.dissatisfactionReasons)})` : '',
       e.card ? `${note.text.includes(label(COLOR, e.cardColor)) ? '' : label(COLOR, e.cardColor)}(${api.idOf(e.card)} 号牌)` : '',
       e.extensionWorkingDays ? `${e.extensionWorkingDays} 个工作日` : '',
       e.suspensionEnd ? `预计至 ${fmtTime(e.suspensionEnd)}` : '',
@@ -411,8 +452,37 @@ export async function render(ctx) {
         forms.push(h('section', {class: 'panel action', id: 'close-waits-review'}, h('h2', null, '办结(回访后)'),
           h('p', null, '答复尚待办结审核:审核通过后才能回访、办结。')));
       } else if (st === 'REPLIED') {
+        // 回访: each attempt recorded; the last one allowed that does not
+        // reach the caller closes the ticket (回访未果).
+        const call = callbackFields();
+        const tries = (t.callbackAttempts || []).length;
+        const most = policy.callbackMaxAttempts || 3;
+        const reached = (t.callbackAttempts || []).some((a) => a.result === 'REACHED');
+        forms.push(actionForm('回访', '记录回访', [...call.fields, h('p', {class: 'hint', id: 'callback-hint'},
+          `已回访 ${tries} 次${reached ? ',已联系上来电人,请在下方办结并评价' : ''};第 ${most} 次仍未联系上(无法联系或拒绝回访)的,`
+          + '工单以“回访未果”办结,不评价。')], call.body,
+        {path: 'recordCallback', cls: reached ? 'secondary' : '', ok: '已记录回访。'}));
         const sat = select(options(SATISFACTION, '— 回访评价 —'), {required: true, name: 'satisfaction'});
-        forms.push(actionForm('办结(回访后)', '办结', [field('回访评价', sat)], () => ({satisfaction: sat.value}), {path: 'close', ok: '已办结。'}));
+        const why = dissatisfactionPicker(sat);
+        forms.push(actionForm('办结(回访后)', '办结', [field('回访评价', sat), why.el],
+          () => ({satisfaction: sat.value, dissatisfactionReasons: why.values()}), {path: 'close', ok: '已办结。'}));
+      }
+      if (appealPending(t)) {
+        // 申诉: the department's appeal of the 不满意 rating waits for a decision.
+        const a = t.ratingAppeal;
+        const upNote = h('textarea', {rows: 2, maxlength: 2000, name: 'upholdNote'});
+        const up = actionForm('申诉成立(不合理差评)', '申诉成立', [h('p', {class: 'hint'},
+          `${deptName(depts, a.department)}申诉:${a.grounds || ''}。成立则该差评不计入满意率,工单仍为已办结。`),
+        field('裁定说明(可选)', upNote)], () => ({uphold: true, note: upNote.value}),
+        {path: 'decideAppeal', ok: '已裁定:申诉成立,不合理差评。'});
+        up.dataset.uphold = 'true';
+        const downNote = h('textarea', {rows: 2, maxlength: 2000, name: 'rejectNote'});
+        const down = actionForm('申诉不成立(合理差评)', '申诉不成立', [h('p', {class: 'hint'},
+          `差评有效,计入满意率${policy.reopenOnReasonableDissatisfaction ? ';工单同时重办,回到原承办部门' : ''}。`),
+        field('裁定说明(可选)', downNote)], () => ({uphold: false, note: downNote.value}),
+        {path: 'decideAppeal', cls: 'danger', ok: '已裁定:申诉不成立,合理差评。'});
+        down.dataset.uphold = 'false';
+        forms.push(up, down);
       }
       if ((st === 'REPLIED' || st === 'CLOSED') && !t.closedByFinalAnswer) {
         const reason = h('textarea', {required: true, maxlength: 2000, rows: 2, name: 'reason'});
@@ -531,6 +601,16 @@ export async function render(ctx) {
         if (owedDay === ctx.caller.today) forms.push(f);
       }
       if (st === 'SUSPENDED') forms.push(resumeForm());
+      if (st === 'CLOSED' && t.satisfaction === 'DISSATISFIED' && !(t.ratingAppeal || {}).state) {
+        // 申诉: within the policy's working days of the close (the server
+        // says APPEAL_TOO_LATE after, with the deadline).
+        const grounds = h('textarea', {required: true, rows: 3, maxlength: 2000, name: 'grounds'});
+        const days = policy.appealWorkingDays || 3;
+        forms.push(actionForm('差评申诉', '提交申诉', [h('p', {class: 'hint', id: 'appeal-hint'},
+          `来电人对本单位的答复评价为不满意${(t.dissatisfactionReasons || []).length ? `(${dissatisfactionText(t.dissatisfactionReasons)})` : ''}。`
+          + `认为差评不合理的,可在办结(${fmtTime(t.closedAt)})后 ${days} 个工作日内申诉一次,由局端裁定。`),
+        field('申诉理由', grounds)], () => ({grounds: grounds.value}), {path: 'appealRating', ok: '已提交申诉,待局端裁定。'}));
+      }
       // 最终答复: once per demand, again after a rejection.
       if ((st === 'IN_PROGRESS' || st === 'REPLIED') && !['PENDING', 'APPROVED'].includes((t.finalAnswer || {}).state)) {
         forms.push(finalAnswerForm());
@@ -679,7 +759,7 @@ export async function render(ctx) {
   function typing() {
     // A prefilled text left as it was is not typing.
     return [...actions.querySelectorAll('input[type=text], textarea')].some((x) => x.value.trim() && x.value !== x.defaultValue)
-      || Boolean(actions.querySelector('input[name=sendBackReason]:checked'));
+      || Boolean(actions.querySelector('input[name=sendBackReason]:checked, input[name=dissatisfactionReason]:checked'));
   }
 
   async function refresh(force) {
@@ -693,6 +773,7 @@ export async function render(ctx) {
       showFacts();
       showAssists();
       showNotices();
+      showCallbacks();
       showHistory();
       showCards();
       if (force || before !== t.state || !typing()) showActions();
@@ -712,6 +793,7 @@ export async function render(ctx) {
   showFacts();
   showAssists();
   showNotices();
+  showCallbacks();
   showActions();
   showCards();
   showHistory();

@@ -3,11 +3,15 @@
 // with the matching filter in the address: #/tickets?state=DISPATCHED,
 // ?received=YYYY-MM-DD (received that day), ?flag=dueSoon or ?flag=overdue
 // (open tickets near or past their reply deadline), ?flag=reviewPending
-// (待审核: replies waiting for the bureau's review, 办结审核).
+// (待审核: replies waiting for the bureau's review, 办结审核),
+// ?flag=appealPending (待处理申诉: appeals of a dissatisfied rating waiting
+// for the bureau's decision), ?flag=dissatisfied (差评: closed tickets
+// rated 不满意; a department finds the ones it may appeal here).
 import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
 import {STATE, TYPE, URGENCY, STATE_ORDER, fmtTime, label, zhDate, addDays, timeZone} from '../format.js';
 import {reviewPending, reviewBadge} from '../review.js';
+import {appealPending, appealBadge} from '../callbacks.js';
 import {table, stateBadge, ticketLink, ticketSummary, deadlineBadge, currentDue, cardBadges, departments, deptName} from '../ui.js';
 
 // `states`: the server's filter the flag's test runs over, client side.
@@ -17,6 +21,10 @@ const FLAGS = {
   overdue: {text: '超期未回复', states: OPEN, test: (t, now) => overdue(t, now)},
   reviewPending: {text: '待审核(答复待局端办结审核)', states: ['REPLIED'], test: (t) => reviewPending(t),
     order: (a, b) => Date.parse(a.repliedAt || 0) - Date.parse(b.repliedAt || 0)},
+  appealPending: {text: '待处理申诉(差评申诉待局端裁定)', states: ['CLOSED'], test: (t) => appealPending(t),
+    order: (a, b) => Date.parse(a.ratingAppeal.appealTime || 0) - Date.parse(b.ratingAppeal.appealTime || 0)},
+  dissatisfied: {text: '差评(回访评价为不满意)', states: ['CLOSED'], test: (t) => t.satisfaction === 'DISSATISFIED',
+    order: (a, b) => Date.parse(b.closedAt || 0) - Date.parse(a.closedAt || 0)},
 };
 function overdue(t, now) {
   return Boolean(t.replyOverdue || (t.replyDueAt && Date.parse(t.replyDueAt) < now));
@@ -70,7 +78,7 @@ export async function render(ctx) {
 
   function row(t, now) {
     return h('tr', {dataset: {ticket: t.name}},
-      h('td', null, ticketLink(t)), h('td', null, stateBadge(t.state), ' ', reviewBadge(t)), h('td', null, ticketSummary(t)),
+      h('td', null, ticketLink(t)), h('td', null, stateBadge(t.state), ' ', reviewBadge(t), appealBadge(t)), h('td', null, ticketSummary(t)),
       h('td', {class: 'dept'}, t.department ? deptName(depts, t.department) : '—'),
       h('td', null, fmtTime(t.receivedAt)), h('td', null, currentDue(t) ? deadlineBadge(currentDue(t), now) : '—'),
       h('td', null, cardBadges(t)));
