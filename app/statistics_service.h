@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "app/policy_registry.h"
 #include "hotline/v1/hotline_service.pb.h"
 #include "storage/store.h"
 #include "workflow/clock.h"
@@ -21,10 +22,13 @@ namespace hotline {
 class StatisticsService final {
  public:
   // Every pointer must outlive the service. `zone` is the bureau's time
-  // zone, the one the store counts days in.
+  // zone, the one the store counts days in; the policy in force gives the
+  // scorecard's weights (`policies` may be null where GetAssessment is not
+  // served: it then fails with FAILED_PRECONDITION).
   StatisticsService(storage::Store* store, const Clock* clock,
-                    absl::TimeZone zone)
-      : store_(store), clock_(clock), zone_(zone) {}
+                    absl::TimeZone zone,
+                    const PolicyRegistry* policies = nullptr)
+      : store_(store), clock_(clock), policies_(policies), zone_(zone) {}
   StatisticsService(const StatisticsService&) = delete;
   StatisticsService& operator=(const StatisticsService&) = delete;
 
@@ -42,9 +46,19 @@ class StatisticsService final {
   absl::StatusOr<v1::Statistics> GetStatistics(
       const Principal& principal, const v1::GetStatisticsRequest& request);
 
+  // The department scorecard (考核, workflow/assessment.h) of a period and
+  // of the period of the same length before, in assessment_report.cc:
+  // from the department rows of GetStatistics (as the bureau sees them),
+  // scored with the policy in force. The bureau gets every department, a
+  // department its own row (its rank among all); intake
+  // PERMISSION_DENIED.
+  absl::StatusOr<v1::Assessment> GetAssessment(
+      const Principal& principal, const v1::GetAssessmentRequest& request);
+
  private:
   storage::Store* const store_;
   const Clock* const clock_;
+  const PolicyRegistry* const policies_;
   const absl::TimeZone zone_;
 };
 

@@ -358,6 +358,10 @@ absl::StatusOr<v1::DailyReportCompliance> Client::GetDailyReportCompliance(
                 true);
 }
 
+absl::StatusOr<v1::Assessment> Client::GetAssessment(
+    const v1::GetAssessmentRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::GetAssessment, request, true);
+}
 absl::StatusOr<v1::Statistics> Client::GetStatistics(
     const v1::GetStatisticsRequest& request) {
   return Invoke(&v1::HotlineService::Stub::GetStatistics, request, true);

@@ -234,6 +234,9 @@ class Client final {
   // The bureau's figures for a period (a department: its own).
   absl::StatusOr<v1::Statistics> GetStatistics(
       const v1::GetStatisticsRequest& request);
+  // The department scorecard (考核): the bureau all, a department its row.
+  absl::StatusOr<v1::Assessment> GetAssessment(
+      const v1::GetAssessmentRequest& request);
 
   absl::StatusOr<v1::Policy> GetPolicy();
   // Who the server takes this client for, and the server's clock: its time

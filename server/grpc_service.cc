@@ -293,6 +293,8 @@ HOTLINE_ASYNC(SubmitDailyReport, reports_, v1::SubmitDailyReportRequest,
               v1::SubmitDailyReportResponse)
 HOTLINE_SYNC(ListDailyReports, reports_, v1::ListDailyReportsRequest,
              v1::ListDailyReportsResponse)
+HOTLINE_SYNC(GetAssessment, statistics_, v1::GetAssessmentRequest,
+             v1::Assessment)
 HOTLINE_SYNC(GetStatistics, statistics_, v1::GetStatisticsRequest,
              v1::Statistics)
 HOTLINE_SYNC(GetDailyReportCompliance, reports_,

@@ -232,6 +232,10 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::GetDailyReportComplianceRequest* request,
       v1::DailyReportCompliance* response) override;
+  grpc::ServerUnaryReactor* GetAssessment(
+      grpc::CallbackServerContext* context,
+      const v1::GetAssessmentRequest* request,
+      v1::Assessment* response) override;
   grpc::ServerUnaryReactor* GetStatistics(
       grpc::CallbackServerContext* context,
       const v1::GetStatisticsRequest* request,

@@ -244,7 +244,7 @@ absl::Status HotlineServer::MakeServices(const ServerOptions& options,
   reports_ = std::make_unique<DailyReportService>(store_.get(), clock,
                                                   policies_.get(), executor);
   statistics_ = std::make_unique<StatisticsService>(
-      store_.get(), clock, policies_->calendar().zone());
+      store_.get(), clock, policies_->calendar().zone(), policies_.get());
   feed_ = std::make_unique<EventFeed>(store_.get(), options.feed);
   ASSIGN_OR_RETURN(metrics_,
                    Metrics::Start(options.metrics_listen_address,

@@ -10,6 +10,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "common/proto_time.h"
+#include "tools/assessment_format.h"
 #include "tools/circular_format.h"
 #include "tools/cli_command.h"
 #include "tools/report_format.h"
@@ -20,7 +21,7 @@ namespace {
 constexpr const char* kUsage =
     "report [--from DATE --to DATE | --month YYYY-MM | --year YYYY] "
     "[--department D | --type T | --topic X] [--as_of TIME] "
-    "[--format table|csv|json|zh] [--top N] [--days]";
+    "[--format table|csv|json|zh] [--top N] [--days] [--assessment]";
 
 // [from, to) from --from/--to, --month YYYY-MM or --year YYYY; by default
 // the month `now` falls in, in `zone`.
@@ -70,6 +71,7 @@ int RunReport(Context& context, const Args& args,
                       absl::StrCat("--format \"", format,
                                    "\" is not one of table, csv, json, zh"));
   }
+  const bool assessment = args.Has("assessment");
   v1::GetStatisticsRequest request;
   // The current month is the server's (a rehearsal server's clock is not
   // the wall clock); asked only when no period is given.
@@ -113,6 +115,31 @@ int RunReport(Context& context, const Args& args,
                         absl::InvalidArgumentError("--top must be a number"));
     }
     request.set_top_topics(top);
+  }
+  if (assessment) {
+    if (args.Has("type") || args.Has("topic") || args.Has("as_of") ||
+        args.Has("top") || args.Has("days")) {
+      return UsageError(*context.command,
+                        "--assessment takes a period and at most "
+                        "--department");
+    }
+    v1::GetAssessmentRequest scorecard;
+    scorecard.set_from_date(request.from_date());
+    scorecard.set_to_date(request.to_date());
+    scorecard.set_department(request.department());
+    absl::StatusOr<v1::Assessment> scored =
+        context.client->GetAssessment(scorecard);
+    if (!scored.ok()) return Fail(scored.status());
+    if (format == "json") {
+      std::cout << ToJson(*scored);
+    } else if (format == "csv") {
+      std::cout << AssessmentCsv(*scored);
+    } else if (format == "zh") {
+      std::cout << AssessmentZh(*scored);
+    } else {
+      std::cout << AssessmentTable(*scored);
+    }
+    return 0;
   }
   absl::StatusOr<v1::Statistics> stats = context.client->GetStatistics(request);
   if (!stats.ok()) return Fail(stats.status());
@@ -258,13 +285,17 @@ void AddReportCommands(std::vector<Command>* commands) {
        "spreadsheets, json for scripts, zh for the sentence of the bureau's "
        "report; --days adds a row per day to the table; --top N lists N "
        "topics (default 5). docs/workflow.md, \"Statistics\", defines every "
-       "figure.\nExamples:\n"
+       "figure. --assessment gives the department scorecard (考核) instead: "
+       "each department's rates, score and rank under the policy's "
+       "assessment weights, against the period before (zh: the 红黑榜 "
+       "paragraph).\nExamples:\n"
        "  hotlinectl report --year 2021 --format zh\n"
        "  hotlinectl report --from 2021-02-01 --to 2021-03-01 --department "
-       "housing --format csv > housing-2021-02.csv",
+       "housing --format csv > housing-2021-02.csv\n"
+       "  hotlinectl report --month 2021-03 --assessment --format zh",
        {"from", "to", "month", "year", "department", "type", "topic", "as_of",
         "format", "top"},
-       {"days"},
+       {"days", "assessment"},
        0,
        0,
        RunReport});

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/status_macros.h"
+#include "workflow/assessment.h"
 #include "workflow/data_lines.h"
 
 namespace hotline {
@@ -48,6 +49,7 @@ v1::Policy DefaultPolicy() {
   policy.set_callback_max_attempts(3);
   policy.set_appeal_working_days(3);
   policy.set_reopen_on_reasonable_dissatisfaction(false);
+  SetDefaultAssessment(policy);
   return policy;
 }
 
@@ -128,6 +130,33 @@ absl::StatusOr<v1::Policy> ParsePolicy(absl::string_view text,
           policy.set_version(value);
           return "";
         }
+        constexpr absl::string_view kAssessment = "assessment.";
+        if (absl::StartsWith(key, kAssessment)) {
+          const std::string rate = key.substr(kAssessment.size());
+          int weight = -1;
+          const bool whole = absl::SimpleAtoi(value, &weight);
+          if (rate == "min_tickets") {
+            if (!whole || weight < 1 || weight > 10000) {
+              return "assessment.min_tickets must be a whole number from 1 "
+                     "to 10000";
+            }
+            policy.set_assessment_min_tickets(weight);
+            return "";
+          }
+          if (!IsAssessmentRate(rate)) {
+            return "assessment.NAME needs NAME one of on_time_reply, "
+                   "returns, refused_returns, reopens, sent_back, "
+                   "satisfaction, cards, notices, daily_reports, "
+                   "min_tickets";
+          }
+          if (!whole || weight < 0 || weight > 100) {
+            return absl::StrCat(key,
+                                " is a weight: a whole number from 0 (shown, "
+                                "not scored) to 100");
+          }
+          (*policy.mutable_assessment_weights())[rate] = weight;
+          return "";
+        }
         if (auto on = switches.find(key); on != switches.end()) {
           if (value != "0" && value != "1") {
             return absl::StrCat(key, " must be 0 (off) or 1 (",
@@ -188,6 +217,14 @@ void FillLaterLimits(v1::Policy& policy) {
     policy.set_notice_answer_working_days(
         DefaultPolicy().notice_answer_working_days());
   }
+  if (policy.assessment_weights().empty()) {
+    const int32_t min_tickets = policy.assessment_min_tickets();
+    SetDefaultAssessment(policy);
+    if (min_tickets > 0) policy.set_assessment_min_tickets(min_tickets);
+  }
+  if (policy.assessment_min_tickets() == 0) {
+    policy.set_assessment_min_tickets(DefaultPolicy().assessment_min_tickets());
+  }
   if (policy.callback_max_attempts() == 0) {
     policy.set_callback_max_attempts(DefaultPolicy().callback_max_attempts());
   }
@@ -212,15 +249,23 @@ bool SameLimits(const v1::Policy& a, const v1::Policy& b) {
     p->clear_calendar_covered_through();
   }
   // Maps serialize in no fixed order; compare them apart.
-  if (x.reply_working_days().size() != y.reply_working_days().size()) {
+  auto same = [](const google::protobuf::Map<std::string, int32_t>& p,
+                 const google::protobuf::Map<std::string, int32_t>& q) {
+    if (p.size() != q.size()) return false;
+    for (const auto& [key, value] : p) {
+      auto it = q.find(key);
+      if (it == q.end() || it->second != value) return false;
+    }
+    return true;
+  };
+  if (!same(x.reply_working_days(), y.reply_working_days()) ||
+      !same(x.assessment_weights(), y.assessment_weights())) {
     return false;
-  }
-  for (const auto& [type, days] : x.reply_working_days()) {
-    auto it = y.reply_working_days().find(type);
-    if (it == y.reply_working_days().end() || it->second != days) return false;
   }
   x.clear_reply_working_days();
   y.clear_reply_working_days();
+  x.clear_assessment_weights();
+  y.clear_assessment_weights();
   return x.SerializeAsString() == y.SerializeAsString();
 }
 

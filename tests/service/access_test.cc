@@ -612,6 +612,16 @@ std::vector<Method> Methods(int* token_counter, Client* bureau) {
        },
        bureau_only, false, false, false, false, false, false, false, false,
        /*appealed=*/true},
+      // The scorecard: the bureau's all, each department its own row.
+      {"GetAssessment",
+       std::nullopt,
+       [](Client& c, const std::string&) {
+         v1::GetAssessmentRequest r;
+         r.set_from_date("2021-02-01");
+         r.set_to_date("2021-03-01");
+         return StatusOf(c.GetAssessment(r));
+       },
+       {Role::kBureau, Role::kOwnDepartment, Role::kOtherDepartment}},
       {"CreateDepartment", std::nullopt,
        [token_counter](Client& c, const std::string&) {
          v1::CreateDepartmentRequest r;
@@ -692,7 +702,7 @@ TEST_F(AccessTest, EveryRoleAgainstEveryMethod) {
       }
     }
   }
-  EXPECT_EQ(checked, 44 * 7);
+  EXPECT_EQ(checked, 45 * 7);
 }
 
 // A token in use is remembered by the server (no database read per call);

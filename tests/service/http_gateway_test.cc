@@ -370,6 +370,12 @@ TEST_F(HttpGatewayTest, EveryRpcAnswersThroughItsHttpRoute) {
                        housing,
                        absl::StrCat(R"({"etag":")", one.etag(), R"("})"));
   EXPECT_EQ(one.state(), v1::Ticket::IN_PROGRESS);
+  // The department scorecard (考核) of February: housing's own row.
+  EXPECT_EQ(Ok<v1::Assessment>(
+                "GetAssessment", "GET",
+                "/v1/assessment?fromDate=2021-02-01&toDate=2021-03-01", housing)
+                .previous_from_date(),
+            "2021-01-04");
   // The bureau urges (催办); housing signs for the notice and answers it.
   one =
       Ok<v1::Ticket>("IssueNotice", "POST", "/v1/tickets/1:issueNotice", bureau,

@@ -248,7 +248,7 @@ TEST_F(RetryTest, EveryChangeTakesARequestId) {
       "ListDepartments", "ListTokens", "ListCards", "GetPolicy",
       "ListDailyReports", "WatchEvents", "GetStatistics",
       "GetDailyReportCompliance", "GetCaller", "ListDuplicateCandidates",
-      "ListNotices",
+      "ListNotices", "GetAssessment",
       // Copies the database and changes none of it.
       "CreateBackup"};
   for (int i = 0; i < service->method_count(); ++i) {

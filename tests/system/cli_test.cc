@@ -963,6 +963,48 @@ TEST_F(CliTest, CallbacksAndAnAppealFromTheCommandLine) {
       << zh.out;
 }
 
+// The scorecard (考核) from the command line on a rehearsal server: one
+// department with one ticket is scored but not ranked (fewer than the
+// default 5); zh, CSV.
+TEST(CliAssessment, ScoredButNotRankedFromTheCommandLine) {
+  TempDir dir;
+  const std::string db =
+      TestsUsePostgres() ? NewPostgresDatabase() : dir.File("hotline.db");
+  const std::string bureau = testing::BootstrapToken(db, "bureau");
+  ServerProcess server(
+      db, "", {"--clock=manual", "--start_time=2021-03-01T09:00:00+08:00"});
+  auto cli = [&](const std::vector<std::string>& args) {
+    return testing::RunCli(HOTLINE_CLI_BINARY, server.address(), bureau, args,
+                           dir);
+  };
+  ASSERT_EQ(cli({"department", "create", "housing", "--display_name", "住建局"})
+                .exit_code,
+            0);
+  ASSERT_EQ(cli({"ticket", "create", "--type", "complaint", "--topic", "噪音",
+                 "--title", "夜间施工", "--content", "每晚", "--dispatch_to",
+                 "housing"})
+                .exit_code,
+            0);
+  CliRun zh =
+      cli({"report", "--month", "2021-03", "--assessment", "--format", "zh"});
+  ASSERT_EQ(zh.exit_code, 0) << zh.err;
+  EXPECT_EQ(zh.out,
+            "2021年3月1日至2021年3月31日各部门考核得分(满分100分):"
+            "无参与排名的部门;工单不足5件或无可考核指标,不参与排名:住建局。\n");
+  CliRun csv =
+      cli({"report", "--month", "2021-03", "--assessment", "--format", "csv"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_TRUE(absl::StartsWith(
+      csv.out,
+      "department,display_name,tickets,ranked,rank,score,previous_rank,"
+      "previous_score,on_time_reply_percent,returns_percent,"))
+      << csv.out;
+  EXPECT_TRUE(absl::StrContains(csv.out, "\ndepartments/housing,住建局,1,no,,"))
+      << csv.out;
+  CliRun mixed = cli({"report", "--assessment", "--topic", "噪音"});
+  EXPECT_EQ(mixed.exit_code, 2) << mixed.err;
+}
+
 // The bureau's reply review (办结审核) from the command line, under a policy
 // file that turns it on: a send-back with reasons, then the acceptance.
 TEST(CliReview, SendBackAndAcceptAReply) {
