@@ -22,16 +22,20 @@ std::string NoticeName(const std::vector<std::string>& w) {
   return absl::StrCat(TicketName(w[0]), "/notices/", w[1]);
 }
 
+// --level, LEVEL_UNSPECIFIED when not given.
+absl::StatusOr<v1::Notice::Level> LevelOption(const Args& args) {
+  if (!args.Has("level")) return v1::Notice::LEVEL_UNSPECIFIED;
+  return ParseEnum<v1::Notice::Level>(
+      "level", args.Get("level"), &v1::Notice::Level_Parse,
+      "urging, supervision, escalated_supervision, circulated_criticism");
+}
+
 int RunUrge(Context& c, const Args& args, const std::vector<std::string>& w) {
   v1::IssueNoticeRequest request;
   request.set_name(TicketName(w[0]));
-  if (args.Has("level")) {
-    auto level = ParseEnum<v1::Notice::Level>(
-        "level", args.Get("level"), &v1::Notice::Level_Parse,
-        "urging, supervision, escalated_supervision, circulated_criticism");
-    if (!level.ok()) return InputError(c, level.status());
-    request.set_level(*level);
-  }
+  absl::StatusOr<v1::Notice::Level> level = LevelOption(args);
+  if (!level.ok()) return InputError(c, level.status());
+  request.set_level(*level);
   request.set_reason(args.Get("reason"));
   request.set_copy_to(args.Get("copy_to"));
   request.set_etag(args.Get("etag"));
@@ -70,13 +74,9 @@ int RunNoticeList(Context& c, const Args& args,
     if (!state.ok()) return InputError(c, state.status());
     request.add_states(*state);
   }
-  if (args.Has("level")) {
-    auto level = ParseEnum<v1::Notice::Level>(
-        "level", args.Get("level"), &v1::Notice::Level_Parse,
-        "urging, supervision, escalated_supervision, circulated_criticism");
-    if (!level.ok()) return InputError(c, level.status());
-    request.set_level(*level);
-  }
+  absl::StatusOr<v1::Notice::Level> level = LevelOption(args);
+  if (!level.ok()) return InputError(c, level.status());
+  request.set_level(*level);
   for (const std::string option : {"due_from", "due_to"}) {
     if (!args.Has(option)) continue;
     auto time = ParseTimeOption(option, args.Get(option));

@@ -60,6 +60,21 @@ absl::StatusOr<std::pair<std::string, std::string>> ReportPeriod(
                         absl::FormatCivilTime(absl::CivilDay(month + 1)));
 }
 
+// Prints `message` as `format` asks: JSON, or one of its text forms.
+template <typename Message, typename Csv, typename Zh, typename Table>
+void PrintIn(const std::string& format, const Message& message, Csv csv, Zh zh,
+             Table table) {
+  if (format == "json") {
+    std::cout << ToJson(message);
+  } else if (format == "csv") {
+    std::cout << csv(message);
+  } else if (format == "zh") {
+    std::cout << zh(message);
+  } else {
+    std::cout << table(message);
+  }
+}
+
 int RunReport(Context& context, const Args& args,
               const std::vector<std::string>&) {
   const std::string format =
@@ -130,28 +145,15 @@ int RunReport(Context& context, const Args& args,
     absl::StatusOr<v1::Assessment> scored =
         context.client->GetAssessment(scorecard);
     if (!scored.ok()) return Fail(scored.status());
-    if (format == "json") {
-      std::cout << ToJson(*scored);
-    } else if (format == "csv") {
-      std::cout << AssessmentCsv(*scored);
-    } else if (format == "zh") {
-      std::cout << AssessmentZh(*scored);
-    } else {
-      std::cout << AssessmentTable(*scored);
-    }
+    PrintIn(format, *scored, AssessmentCsv, AssessmentZh, AssessmentTable);
     return 0;
   }
   absl::StatusOr<v1::Statistics> stats = context.client->GetStatistics(request);
   if (!stats.ok()) return Fail(stats.status());
-  if (format == "json") {
-    std::cout << ToJson(*stats);
-  } else if (format == "csv") {
-    std::cout << ReportCsv(*stats);
-  } else if (format == "zh") {
-    std::cout << ReportZh(*stats);
-  } else {
-    std::cout << ReportTable(*stats, args.Has("days"));
-  }
+  PrintIn(format, *stats, ReportCsv, ReportZh,
+          [&args](const v1::Statistics& s) {
+            return ReportTable(s, args.Has("days"));
+          });
   return 0;
 }
 
