@@ -125,3 +125,36 @@ export function deadlineChart(title, buckets, {width = 640} = {}) {
   ];
   return barList(title, items, {unit: '件', width});
 }
+
+// A score over time, e.g. a department's 考核 score month by month: items
+// [{label, value}] with values from 0 to `max` (null: no score that month,
+// a gap in the line). Each point carries its value as text and title.
+export function lineChart(title, items, {max = 100, unit = '分', width = 640, caption} = {}) {
+  const W = Math.round(width); const H = 180; const L = 36; const B = 28; const T = 16; const R = 16;
+  const n = Math.max(1, items.length);
+  const step = (W - L - R) / n;
+  const y = (v) => H - B - ((H - B - T) * v) / max;
+  const svg = s('svg', {viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': title, class: 'svg-chart line-chart'});
+  for (let v = 0; v <= max; v += max / 4) {
+    svg.appendChild(s('line', {x1: L, x2: W - R, y1: y(v), y2: y(v), class: 'grid'}));
+    svg.appendChild(s('text', {x: L - 4, y: y(v) + 4, class: 'axis tick', 'text-anchor': 'end'}, String(v)));
+  }
+  // A gap where a month has no score: the line starts again after it.
+  let d = '';
+  let prev = false;
+  const points = [];
+  items.forEach((item, i) => {
+    const x = L + i * step + step / 2;
+    svg.appendChild(s('text', {x, y: H - B + 16, class: 'axis', 'text-anchor': 'middle'}, item.label));
+    const has = item.value !== null && item.value !== undefined;
+    if (has) {
+      d += `${prev ? 'L' : 'M'}${x.toFixed(1)},${y(item.value).toFixed(1)}`;
+      points.push(s('circle', {cx: x, cy: y(item.value), r: 3.5, class: 'point', 'data-value': String(item.value)},
+        s('title', null, `${item.label}:${item.value}${unit}`)));
+    }
+    prev = has;
+  });
+  if (d) svg.appendChild(s('path', {d, class: 'line', fill: 'none'}));
+  for (const p of points) svg.appendChild(p);
+  return figure(title, svg, caption);
+}

@@ -4,8 +4,30 @@ import {h, replace} from '../dom.js';
 import * as api from '../api.js';
 import {COLOR, label, fmtTime, monthStart, addDays, permille, num} from '../format.js';
 import {table, panel, debounced} from '../ui.js';
-import {columnChart, chartWidth} from '../charts.js';
+import {columnChart, lineChart, chartWidth} from '../charts.js';
+import {loadTrend, trendOf, scoreText} from '../assessment.js';
+import {unrankedText, changeText, rateCell, rateHeaders} from './scorecard.js';
 import {cardNote, noteNodes} from '../texts.js';
+
+// 考核: the department's own row of this month's scorecard (score, rank
+// among all, the change since last month, each rate with its weight) and
+// its score over the last 6 months.
+function scorecard(trend, own) {
+  const a = trend[trend.length - 1].assessment;
+  const r = (a.rows || []).find((x) => x.department === own);
+  if (!r) return null;
+  const items = trendOf(trend, own);
+  return h('section', {class: 'panel', id: 'my-assessment'}, h('h2', null, '考核(本月)'),
+    h('div', {class: 'tiles'},
+      h('div', {class: 'tile tile-info', dataset: {figure: 'score'}}, h('span', {class: 'tile-title'}, '考核得分'),
+        h('span', {class: 'value'}, scoreText(r.scorePermille)), h('span', {class: 'tile-note'}, '满分100分')),
+      h('div', {class: 'tile', dataset: {figure: 'rank'}}, h('span', {class: 'tile-title'}, '排名'),
+        h('span', {class: 'value'}, r.ranked ? `第 ${num(r.rank)} 名` : '未排名'),
+        h('span', {class: 'tile-note'}, r.ranked ? changeText(r) : unrankedText(r, a.minTickets)))),
+    table(rateHeaders(a), [h('tr', {dataset: {department: own}}, ...(r.rates || []).map(rateCell))], {cls: 'grid figures'}),
+    lineChart('得分走势(近6个月)', items, {width: 520,
+      caption: items.map((x) => `${x.label} ${x.value === null ? '-' : x.value.toFixed(1)}`).join(' · ')}));
+}
 
 export async function render(ctx) {
   const box = h('div');
@@ -14,10 +36,12 @@ export async function render(ctx) {
     const caller = await ctx.refreshCaller();
     const today = caller.today;
     const from = monthStart(today);
-    const [s, cards, compliance] = await Promise.all([
+    const [s, cards, compliance, trend] = await Promise.all([
       api.get('/v1/statistics', {fromDate: from, toDate: addDays(today, 1)}),
       api.listAll('/v1/cards', 'cards', {}, 2000),
       api.get('/v1/dailyReports:compliance', {fromDate: from, toDate: today}).catch(() => null),
+      // 考核: this month's scorecard row and the 5 months before it.
+      loadTrend(today.slice(0, 7)).catch(() => null),
     ]);
     if (!ctx.isCurrent()) return;
     const f = s.total || {};
@@ -83,6 +107,7 @@ export async function render(ctx) {
     replace(box,
       h('p', {class: 'hint'}, `${from} 至 ${today},截至 ${fmtTime(s.asOf)}`),
       h('div', {class: 'tiles'}, tiles),
+      trend ? scorecard(trend, `departments/${(caller.principal || '').split('/').pop()}`) : null,
       columnChart('本月每日收到', (s.perDay || []).map((d) => ({label: d.date.slice(5), value: num((d.figures || {}).received)})),
         {width: chartWidth(ctx.main.clientWidth - 40)}),
       panel('我的黄红牌', table(['牌', '工单', '时间', '原因', '状态'], cards.items.map((c) => h('tr', {dataset: {card: c.name}},
