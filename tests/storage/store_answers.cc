@@ -96,6 +96,13 @@ std::string Items(const std::vector<v1::Card>& cards) {
     absl::StrAppend(&text, Item(c, c.name()), " ");
   return text;
 }
+std::string Items(const std::vector<v1::Notice>& notices) {
+  std::string text;
+  for (const v1::Notice& n : notices) {
+    absl::StrAppend(&text, Item(n, n.name()), " ");
+  }
+  return text;
+}
 std::string Items(const std::vector<v1::DailyReport>& reports) {
   std::string text;
   for (const v1::DailyReport& r : reports) {

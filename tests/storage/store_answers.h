@@ -70,6 +70,7 @@ std::string Text(const absl::StatusOr<T>& answer) {
 std::string Items(const std::vector<v1::Ticket>& tickets);
 std::string Items(const std::vector<v1::Event>& events);
 std::string Items(const std::vector<v1::Card>& cards);
+std::string Items(const std::vector<v1::Notice>& notices);
 std::string Items(const std::vector<v1::DailyReport>& reports);
 std::string Items(const std::vector<v1::Department>& departments);
 std::string Items(const std::vector<v1::Token>& tokens);

@@ -327,6 +327,39 @@ History RecordHistory(int64_t first_ticket, int64_t first_card,
           EventOf(Event::DISPATCHED, department));
     }
   }
+  // Urging notices (催办) on the tickets signed for: an urging escalated
+  // to supervision, still open (i % 6 == 1), or one answered (i % 6 == 2),
+  // each due a day after its issue.
+  for (int i = 0; i < kTickets; ++i) {
+    if (i % 5 == 0 || (i % 6 != 1 && i % 6 != 2)) continue;
+    const absl::Time at = step_time(i, 2) + absl::Hours(1);
+    const std::string department = h.tickets[id_of(i)].department();
+    StepTicket(
+        h, id_of(i), at,
+        [&](Ticket& t) {
+          auto add = [&](v1::Notice::Level level, v1::Notice::State state,
+                         absl::Time issued) {
+            v1::Notice& n = *t.add_notices();
+            n.set_number(t.notices_size());
+            n.set_name(absl::StrCat(t.name(), "/notices/", n.number()));
+            n.set_level(level);
+            n.set_state(state);
+            n.set_department(department);
+            n.set_reason(absl::StrCat("催办 ", i));
+            *n.mutable_issue_time() = ToProtoTime(issued);
+            *n.mutable_answer_due_at() = ToProtoTime(issued + absl::Hours(24));
+          };
+          if (i % 6 == 1) {
+            add(v1::Notice::URGING, v1::Notice::ESCALATED, at);
+            t.mutable_notices(0)->set_overdue(true);
+            add(v1::Notice::SUPERVISION, v1::Notice::ISSUED,
+                at + absl::Hours(24));
+          } else {
+            add(v1::Notice::URGING, v1::Notice::ANSWERED, at);
+          }
+        },
+        EventOf(Event::NOTICE_ISSUED, department));
+  }
   constexpr Ticket::Satisfaction kVerdicts[] = {
       Ticket::SATISFIED, Ticket::BASICALLY_SATISFIED, Ticket::DISSATISFIED};
   for (int i = 0; i < kTickets; ++i) {

@@ -8,7 +8,8 @@
 // two policies recorded newest first; 90 tickets created one commit each
 // (two share each received instant, received order is not creation order,
 // ten share each deadline) and taken through dispatches, acknowledgements,
-// returns, replies, second dispatches and closes; cards issued and half the
+// returns, replies, second dispatches and closes, urging notices (催办) on
+// those in progress (escalated, open, answered); cards issued and half the
 // yellow ones revoked; five days of daily reports with amendments, each day
 // settled twice; create requests; request outcomes of which the first is
 // purged by the second; settings, event seq voids among them. Text holds

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <functional>
 #include <optional>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -23,6 +24,7 @@ using storage::CardQuery;
 using storage::ChangeSet;
 using storage::DailyReportQuery;
 using storage::EventFeedQuery;
+using storage::NoticeQuery;
 using storage::Store;
 using storage::TicketQuery;
 using v1::Event;
@@ -124,7 +126,7 @@ class RecordingStore final : public Store {
     return store_.QueryCards(query);
   }
   absl::StatusOr<std::vector<v1::Notice>> QueryNotices(
-      const storage::NoticeQuery& query) override {
+      const NoticeQuery& query) override {
     Note(__func__);
     return store_.QueryNotices(query);
   }
@@ -223,6 +225,7 @@ class Questions {
     AskEventReads();
     AskDueTickets();
     AskCards();
+    AskNotices();
     AskDailyReports();
     AskStatistics();
     AskDepartmentsAndTokens();
@@ -647,6 +650,91 @@ class Questions {
           [](const v1::Card& c) { return storage::CardId(c); });
       Answer(absl::StrCat("QueryCards ", Describe(query), " limit ", limit),
              PagesText(pages), ExpectedPagesText(expected, limit));
+    }
+  }
+
+  static std::string Describe(const NoticeQuery& q) {
+    std::string states;
+    for (v1::Notice::State s : q.states) absl::StrAppend(&states, s, "|");
+    return absl::StrCat(
+        "{", q.department.value_or("*"), ",",
+        q.ticket_id ? absl::StrCat(*q.ticket_id) : "*", ",",
+        q.level ? absl::StrCat(*q.level) : "*", ",",
+        states.empty() ? "*" : states, ",",
+        q.due_from_micros ? absl::StrCat(*q.due_from_micros) : "*", ",",
+        q.due_to_micros ? absl::StrCat(*q.due_to_micros) : "*", "}");
+  }
+
+  static bool Matches(const NoticeQuery& q, int64_t ticket_id,
+                      const v1::Notice& n) {
+    const int64_t due = ToUnixMicros(n.answer_due_at());
+    return (!q.department || n.department() == *q.department) &&
+           (!q.ticket_id || ticket_id == *q.ticket_id) &&
+           (!q.level || n.level() == *q.level) &&
+           (q.states.empty() || std::find(q.states.begin(), q.states.end(),
+                                          n.state()) != q.states.end()) &&
+           (!q.due_from_micros || due >= *q.due_from_micros) &&
+           (!q.due_to_micros || due < *q.due_to_micros);
+  }
+
+  void AskNoticeList(const NoticeQuery& query) {
+    std::vector<v1::Notice> expected;
+    for (const auto& [id, ticket] : h_.tickets) {
+      for (const v1::Notice& n : ticket.notices()) {
+        if (Matches(query, id, n)) expected.push_back(n);
+      }
+    }
+    for (int limit : {3, 1000}) {
+      Pages<v1::Notice> pages = ReadAllPages<v1::Notice>(
+          std::pair<int64_t, int>{0, 0}, limit,
+          [&](std::pair<int64_t, int> after, int page_limit) {
+            NoticeQuery page = query;
+            page.after_ticket_id = after.first;
+            page.after_number = after.second;
+            page.limit = page_limit;
+            return store_.QueryNotices(page);
+          },
+          [](const v1::Notice& n) {
+            const size_t at = n.name().find("/notices/");
+            return std::pair<int64_t, int>{
+                storage::TicketIdOfName(n.name().substr(0, at)), n.number()};
+          });
+      Answer(absl::StrCat("QueryNotices ", Describe(query), " limit ", limit),
+             PagesText(pages), ExpectedPagesText(expected, limit));
+    }
+  }
+
+  void AskNotices() {
+    AskNoticeList(NoticeQuery());
+    std::vector<std::pair<int64_t, v1::Notice>> samples;
+    for (const auto& [id, ticket] : h_.tickets) {
+      for (const v1::Notice& n : ticket.notices()) samples.push_back({id, n});
+    }
+    ASSERT_GE(samples.size(), 8u);
+    for (size_t i = 0; i < samples.size(); i += 3) {
+      const auto& [id, n] = samples[i];
+      NoticeQuery by_department;
+      by_department.department = n.department();
+      AskNoticeList(by_department);
+      NoticeQuery by_ticket;
+      by_ticket.ticket_id = id;
+      AskNoticeList(by_ticket);
+      NoticeQuery due;
+      due.due_from_micros = ToUnixMicros(n.answer_due_at());
+      due.due_to_micros = *due.due_from_micros + int64_t{86400000000} * 5;
+      due.level = n.level();
+      AskNoticeList(due);
+    }
+    for (const std::vector<v1::Notice::State>& states :
+         std::vector<std::vector<v1::Notice::State>>{
+             {v1::Notice::ISSUED},
+             {v1::Notice::ESCALATED, v1::Notice::ANSWERED},
+             {v1::Notice::LAPSED}}) {
+      NoticeQuery query;
+      query.states = states;
+      AskNoticeList(query);
+      query.department = samples.front().second.department();
+      AskNoticeList(query);
     }
   }
 
