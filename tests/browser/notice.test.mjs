@@ -102,8 +102,11 @@ test('the bureau urges, housing signs for and answers; an unanswered notice esca
       // The same level again: NOTICE_OPEN, in Chinese, and nothing changes.
       await bureau.page.waitForSelector('#open-notice-hint');
       assert.equal(await bureau.page.$eval(`${issue} select[name=level]`, (el) => el.value), 'SUPERVISION', 'the next level up is offered');
-      await bureau.page.select(`${issue} select[name=level]`, 'URGING');
+      // The reason first: once something is typed a live redraw (the feed's
+      // copy of the notice just issued) leaves the form, and the level, alone.
       await fill(bureau.page, `${issue} textarea[name=noticeReason]`, '再次催办');
+      await bureau.page.select(`${issue} select[name=level]`, 'URGING');
+      assert.equal(await bureau.page.$eval(`${issue} select[name=level]`, (el) => el.value), 'URGING');
       await click(bureau.page, `${issue} button[type=submit]`);
       const open = await refusal(bureau.page, /已有尚未反馈的第 1 号催办通知/);
       assert.match(open, /工单 #\d+已有尚未反馈的第 1 号催办通知,不能再发出同级或更低级别的通知/);

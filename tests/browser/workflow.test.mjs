@@ -75,6 +75,9 @@ test('bureau dispatches, department signs for, reports daily and replies live, b
     const close = '#ticket-actions form[data-action="close"]';
     await bureau.page.waitForSelector(close);
     await bureau.page.select(`${close} select[name=satisfaction]`, 'SATISFIED');
+    // Scrolled to the middle first: the close form sits after the 回访 form,
+    // where the sign-in notice at the bottom of the screen may cover it.
+    await bureau.page.$eval(`${close} button[type=submit]`, (el) => el.scrollIntoView({block: 'center'}));
     await bureau.page.click(`${close} button[type=submit]`);
     await bureau.page.waitForFunction(() => /已办结/.test(document.querySelector('.page-head')?.textContent || ''));
     const closed = await api.get(`/v1/${ticket.name}`);
