@@ -99,9 +99,11 @@ test('three missed callbacks close as unreachable; a 不满意 rating with its r
       for (const [i, result] of [[1, 'UNREACHABLE'], [2, 'REFUSED'], [3, 'UNREACHABLE']]) {
         await bureau.page.waitForSelector(callback);
         assert.match(await visible(bureau.page, `${callback} select[name=channel]`), /电话[\s\S]*短信[\s\S]*网络/);
+        // The note first: once something is typed or picked, a live redraw
+        // (the feed's copy of the attempt before) leaves the form alone.
+        await fill(bureau.page, `${callback} input[name=callbackNote]`, `第${i}次无人接听`);
         await choose(bureau.page, `${callback} select[name=channel]`, i === 2 ? 'SMS' : 'PHONE');
         await choose(bureau.page, `${callback} select[name=result]`, result);
-        await fill(bureau.page, `${callback} input[name=callbackNote]`, `第${i}次无人接听`);
         await click(bureau.page, `${callback} button[type=submit]`);
         if (i < 3) await bureau.page.waitForSelector(`#ticket-callbacks tr[data-attempt="${i}"]`);
       }

@@ -759,7 +759,9 @@ export async function render(ctx) {
   function typing() {
     // A prefilled text left as it was is not typing.
     return [...actions.querySelectorAll('input[type=text], textarea')].some((x) => x.value.trim() && x.value !== x.defaultValue)
-      || Boolean(actions.querySelector('input[name=sendBackReason]:checked, input[name=dissatisfactionReason]:checked'));
+      || Boolean(actions.querySelector('input[name=sendBackReason]:checked, input[name=dissatisfactionReason]:checked'))
+      // A rating or a callback's result picked and not yet sent.
+      || [...actions.querySelectorAll('select[name=satisfaction], select[name=result]')].some((x) => x.value);
   }
 
   async function refresh(force) {
