@@ -173,4 +173,9 @@ int PrintTicket(Context& context, const absl::StatusOr<v1::Ticket>& ticket) {
   return Print<v1::Ticket>(context, ticket, TicketDetails);
 }
 
+std::string MorePagesLine(const std::string& next_page_token) {
+  if (next_page_token.empty()) return "";
+  return absl::StrCat("(more: --page_token ", next_page_token, ", or --all)\n");
+}
+
 }  // namespace hotline::cli

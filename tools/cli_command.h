@@ -85,6 +85,31 @@ absl::StatusOr<absl::Time> ParseTimeOption(const std::string& option,
 // --page_size, 0 when absent.
 absl::StatusOr<int> PageSize(const Args& args);
 
+// A list command's pages from --page_size and --page_token: one page, or
+// with --all every page after it, the items appended (`read` is the
+// client's List call). The answer's next_page_token is the last page's.
+template <typename Response, typename Request, typename Read>
+absl::StatusOr<Response> ReadPages(const Args& args, Request request,
+                                   Read read) {
+  absl::StatusOr<int> page_size = PageSize(args);
+  if (!page_size.ok()) return page_size.status();
+  request.set_page_size(*page_size);
+  request.set_page_token(args.Get("page_token"));
+  Response all;
+  while (true) {
+    absl::StatusOr<Response> page = read(request);
+    if (!page.ok()) return page.status();
+    const std::string next = page->next_page_token();
+    all.MergeFrom(*page);  // appends the repeated items
+    all.set_next_page_token(next);
+    if (!args.Has("all") || next.empty()) return all;
+    request.set_page_token(next);
+  }
+}
+
+// The line after a list that has more pages, "" when it has none.
+std::string MorePagesLine(const std::string& next_page_token);
+
 struct Context {
   Client* client;
   bool json;

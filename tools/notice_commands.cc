@@ -85,38 +85,28 @@ int RunNoticeList(Context& c, const Args& args,
                                        : request.mutable_due_to();
     field->set_seconds(absl::ToUnixSeconds(*time));
   }
-  absl::StatusOr<int> page_size = PageSize(args);
-  if (!page_size.ok()) return InputError(c, page_size.status());
-  request.set_page_size(*page_size);
-  request.set_page_token(args.Get("page_token"));
-  v1::ListNoticesResponse all;
-  while (true) {
-    auto page = c.client->ListNotices(request);
-    if (!page.ok()) return Fail(page.status());
-    for (auto& notice : *page->mutable_notices()) {
-      *all.add_notices() = std::move(notice);
-    }
-    all.set_next_page_token(page->next_page_token());
-    if (!args.Has("all") || page->next_page_token().empty()) break;
-    request.set_page_token(page->next_page_token());
+  if (absl::Status size = PageSize(args).status(); !size.ok()) {
+    return InputError(c, size);
   }
+  absl::StatusOr<v1::ListNoticesResponse> all =
+      ReadPages<v1::ListNoticesResponse>(
+          args, request, [&c](const v1::ListNoticesRequest& page) {
+            return c.client->ListNotices(page);
+          });
+  if (!all.ok()) return Fail(all.status());
   if (c.json) {
-    std::cout << ToJson(all);
+    std::cout << ToJson(*all);
     return 0;
   }
   Table table({"NOTICE", "LEVEL", "STATE", "DEPARTMENT", "ISSUED", "ANSWER DUE",
                "OVERDUE"});
-  for (const v1::Notice& n : all.notices()) {
+  for (const v1::Notice& n : all->notices()) {
     table.AddRow({n.name(), v1::Notice::Level_Name(n.level()),
                   v1::Notice::State_Name(n.state()),
                   ShortDepartment(n.department()), FormatTime(n.issue_time()),
                   FormatDeadline(n.answer_due_at()), n.overdue() ? "yes" : ""});
   }
-  std::cout << table.Render();
-  if (!all.next_page_token().empty()) {
-    std::cout << "(more: --page_token " << all.next_page_token()
-              << ", or --all)\n";
-  }
+  std::cout << table.Render() << MorePagesLine(all->next_page_token());
   return 0;
 }
 

@@ -216,30 +216,21 @@ void AddOversightCommands(std::vector<Command>* commands_out) {
                                           : request.mutable_issued_to();
            field->set_seconds(absl::ToUnixSeconds(*time));
          }
-         absl::StatusOr<int> page_size = PageSize(args);
-         if (!page_size.ok()) return InputError(c, page_size.status());
-         request.set_page_size(*page_size);
-         request.set_page_token(args.Get("page_token"));
-         v1::ListCardsResponse all;
-         while (true) {
-           auto page = c.client->ListCards(request);
-           if (!page.ok()) return Fail(page.status());
-           for (auto& card : *page->mutable_cards()) {
-             *all.add_cards() = std::move(card);
-           }
-           all.set_next_page_token(page->next_page_token());
-           if (!args.Has("all") || page->next_page_token().empty()) break;
-           request.set_page_token(page->next_page_token());
+         if (absl::Status size = PageSize(args).status(); !size.ok()) {
+           return InputError(c, size);
          }
+         absl::StatusOr<v1::ListCardsResponse> all =
+             ReadPages<v1::ListCardsResponse>(
+                 args, request, [&c](const v1::ListCardsRequest& page) {
+                   return c.client->ListCards(page);
+                 });
+         if (!all.ok()) return Fail(all.status());
          if (c.json) {
-           std::cout << ToJson(all);
+           std::cout << ToJson(*all);
            return 0;
          }
-         std::cout << CardTable(all.cards());
-         if (!all.next_page_token().empty()) {
-           std::cout << "(more: --page_token " << all.next_page_token()
-                     << ", or --all)\n";
-         }
+         std::cout << CardTable(all->cards())
+                   << MorePagesLine(all->next_page_token());
          return 0;
        }});
   commands.push_back(
