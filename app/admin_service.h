@@ -99,6 +99,21 @@ class AdminService final {
   // Any authenticated caller.
   absl::StatusOr<v1::Policy> GetPolicy(const Principal& principal,
                                        const v1::GetPolicyRequest& request);
+
+  // The catalogues (诉求分类目录, 派单目录), in catalogue_admin.cc. Reads:
+  // any authenticated caller. UpdateDispatchCatalogue: the bureau; it
+  // replaces the rules (workflow/dispatch_catalogue.h checks them, every
+  // department must exist) and makes the next version, ABORTED
+  // (CATALOGUE_VERSION) when expected_version is not the current one.
+  absl::StatusOr<v1::ListCategoriesResponse> ListCategories(
+      const Principal& principal, const v1::ListCategoriesRequest& request);
+  absl::StatusOr<v1::DispatchCatalogue> GetDispatchCatalogue(
+      const Principal& principal,
+      const v1::GetDispatchCatalogueRequest& request);
+  void UpdateDispatchCatalogue(
+      const Principal& principal,
+      const v1::UpdateDispatchCatalogueRequest& request,
+      Done<v1::DispatchCatalogue> done);
   // Any authenticated caller: who it is, the bureau's time zone, today and
   // now, and whether the server rehearses.
   absl::StatusOr<v1::Caller> GetCaller(const Principal& principal,

@@ -45,4 +45,9 @@ absl::StatusOr<v1::Policy> LoadPolicyFile(const std::string& path) {
   return ParsePolicy(text, path);
 }
 
+absl::StatusOr<CategoryCatalogue> LoadCategoryFile(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string text, ReadText(path, "category catalogue"));
+  return CategoryCatalogue::Parse(text, path);
+}
+
 }  // namespace hotline

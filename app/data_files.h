@@ -1,7 +1,8 @@
 // The data files the server reads at start-up, read in app/ so that
 // workflow/ stays pure (it parses text; it opens no files): the working-day
-// calendar (workflow/calendar.h gives the format) and the deadline policy
-// (workflow/policy.h).
+// calendar (workflow/calendar.h gives the format), the deadline policy
+// (workflow/policy.h) and the category catalogue
+// (workflow/category_catalogue.h).
 //
 //   ASSIGN_OR_RETURN(WorkingDayCalendar calendar,
 //                    LoadCalendarFile("data/cn-holidays-2021-2026.csv",
@@ -20,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "hotline/v1/ticket.pb.h"
 #include "workflow/calendar.h"
+#include "workflow/category_catalogue.h"
 
 namespace hotline {
 
@@ -30,6 +32,9 @@ absl::StatusOr<WorkingDayCalendar> LoadCalendarFile(
 
 // Reads and parses a policy file.
 absl::StatusOr<v1::Policy> LoadPolicyFile(const std::string& path);
+
+// Reads and parses a category catalogue file (workflow/category_catalogue.h).
+absl::StatusOr<CategoryCatalogue> LoadCategoryFile(const std::string& path);
 
 }  // namespace hotline
 

@@ -1,7 +1,7 @@
-// The deadline policies the service knows: the calendar, the version in
-// force, and every earlier version still referenced by tickets (a ticket
-// keeps the version that set its deadlines; its red-card point and
-// extension limits follow that version).
+// The deadline policies the service knows: the calendar, the category
+// catalogue the server started with, the version in force, and every earlier
+// version still referenced by tickets (a ticket keeps the version that set its
+// deadlines; its red-card point and extension limits follow that version).
 //
 // Open records the requested policy in the database the first time its
 // version is seen, effective from `now`; a version already recorded with
@@ -20,6 +20,7 @@
 #include "hotline/v1/ticket.pb.h"
 #include "storage/store.h"
 #include "workflow/calendar.h"
+#include "workflow/category_catalogue.h"
 #include "workflow/deadlines.h"
 
 namespace hotline {
@@ -28,7 +29,7 @@ class PolicyRegistry final {
  public:
   static absl::StatusOr<std::unique_ptr<PolicyRegistry>> Open(
       storage::Store& store, WorkingDayCalendar calendar, v1::Policy requested,
-      absl::Time now);
+      absl::Time now, CategoryCatalogue categories = CategoryCatalogue());
 
   // The policy in force, with its effective_from and the calendar fields.
   const v1::Policy& current() const { return current_; }
@@ -37,12 +38,16 @@ class PolicyRegistry final {
   // empty version (tickets dispatched before deadlines existed).
   DeadlineRules RulesFor(const std::string& version) const;
   const WorkingDayCalendar& calendar() const { return calendar_; }
+  // The category catalogue (诉求分类目录) the server started with; empty
+  // when it has none (every category code is then unknown).
+  const CategoryCatalogue& categories() const { return categories_; }
 
  private:
-  PolicyRegistry(WorkingDayCalendar calendar)
-      : calendar_(std::move(calendar)) {}
+  PolicyRegistry(WorkingDayCalendar calendar, CategoryCatalogue categories)
+      : calendar_(std::move(calendar)), categories_(std::move(categories)) {}
 
   const WorkingDayCalendar calendar_;
+  const CategoryCatalogue categories_;
   v1::Policy current_;
   std::map<std::string, v1::Policy> by_version_;
 };

@@ -55,6 +55,18 @@ class StatisticsService final {
   absl::StatusOr<v1::Assessment> GetAssessment(
       const Principal& principal, const v1::GetAssessmentRequest& request);
 
+  // The bureau's figures by category (诉求分类) at every level and by
+  // dispatch-catalogue rule (派单目录), and the hotspots (热点) of a period
+  // against the period of the same length before, in hotspot_report.cc
+  // (workflow/hotspot_rules.h counts). Counted from the tickets received in
+  // the period, as they are now; a period is at most 366 days. Departments
+  // and intake: PERMISSION_DENIED.
+  absl::StatusOr<v1::CategoryStatistics> GetCategoryStatistics(
+      const Principal& principal,
+      const v1::GetCategoryStatisticsRequest& request);
+  absl::StatusOr<v1::Hotspots> GetHotspots(
+      const Principal& principal, const v1::GetHotspotsRequest& request);
+
  private:
   storage::Store* const store_;
   const Clock* const clock_;

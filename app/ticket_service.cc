@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "app/dispatch_catalogue_versions.h"
 #include "app/paging.h"
 #include "app/ticket_changes.h"
 #include "app/ticket_filter.h"
@@ -144,6 +145,11 @@ void TicketService::CreateTicket(const Principal& principal,
   absl::StatusOr<std::optional<std::string>> department_id =
       CheckCreateTicket(request, clock_->Now());
   if (!department_id.ok()) return done(department_id.status());
+  if (absl::Status s = policies_->categories().Check(
+          request.ticket().category(), "ticket.category");
+      !s.ok()) {
+    return done(s);
+  }
   // Within the retention of request outcomes a request_id reused for
   // another request is refused (idempotency.h); create_requests keeps every
   // create's id for good, so a late retry still finds its ticket.
@@ -216,6 +222,8 @@ absl::StatusOr<v1::Ticket> TicketService::PlanNewTicket(
                           {request.assisting_departments().begin(),
                            request.assisting_departments().end()},
                           "", "", context, policies_->CurrentRules()));
+  RETURN_IF_ERROR(AddDispatchRecord(*store_, context.now, dispatched.ticket,
+                                    dispatched.event));
   changes.AddVersion(created.ticket, &dispatched.ticket);
   changes.AddEvent(dispatched.event);
   return dispatched.ticket;
@@ -224,9 +232,12 @@ absl::StatusOr<v1::Ticket> TicketService::PlanNewTicket(
 void TicketService::DispatchTicket(const Principal& principal,
                                    const v1::DispatchTicketRequest& request,
                                    TicketDone done) {
+  absl::Status checked = CheckDispatchTicket(request);
+  if (checked.ok()) {
+    checked = policies_->categories().Check(request.category(), "category");
+  }
   Transition(
-      principal, TicketAction::kDispatch, request.name(), request,
-      CheckDispatchTicket(request),
+      principal, TicketAction::kDispatch, request.name(), request, checked,
       [this, request](
           storage::Store& store, const v1::Ticket& ticket,
           const ActionContext& context) -> absl::StatusOr<TicketChange> {
@@ -236,11 +247,20 @@ void TicketService::DispatchTicket(const Principal& principal,
           RETURN_IF_ERROR(CheckDepartmentExists(
               store, assisting, "assisting_departments: department"));
         }
-        return DispatchWithAssists(ticket, request.department(),
-                                   {request.assisting_departments().begin(),
-                                    request.assisting_departments().end()},
-                                   request.note(), request.etag(), context,
-                                   policies_->CurrentRules());
+        v1::Ticket classified = ticket;
+        if (!request.category().empty()) {
+          classified.set_category(request.category());
+        }
+        ASSIGN_OR_RETURN(
+            TicketChange dispatched,
+            DispatchWithAssists(classified, request.department(),
+                                {request.assisting_departments().begin(),
+                                 request.assisting_departments().end()},
+                                request.note(), request.etag(), context,
+                                policies_->CurrentRules()));
+        RETURN_IF_ERROR(AddDispatchRecord(store, context.now, dispatched.ticket,
+                                          dispatched.event));
+        return dispatched;
       },
       std::move(done));
 }

@@ -157,6 +157,10 @@ class TicketService final {
                    const v1::LinkTicketsRequest& request, TicketDone done);
   void UnlinkTickets(const Principal& principal,
                      const v1::UnlinkTicketsRequest& request, TicketDone done);
+  // The bureau's: what the dispatch catalogue (派单目录) suggests for the
+  // ticket now (dispatch_suggestion_steps.cc).
+  absl::StatusOr<v1::DispatchSuggestion> SuggestDispatch(
+      const Principal& principal, const v1::SuggestDispatchRequest& request);
   // The bureau's: the likely duplicates of a ticket (可能重复).
   absl::StatusOr<v1::ListDuplicateCandidatesResponse> ListDuplicateCandidates(
       const Principal& principal,

@@ -372,6 +372,32 @@ absl::StatusOr<v1::Caller> Client::GetCaller() {
                 true);
 }
 
+absl::StatusOr<v1::CategoryStatistics> Client::GetCategoryStatistics(
+    const v1::GetCategoryStatisticsRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::GetCategoryStatistics, request,
+                true);
+}
+absl::StatusOr<v1::Hotspots> Client::GetHotspots(
+    const v1::GetHotspotsRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::GetHotspots, request, true);
+}
+absl::StatusOr<v1::ListCategoriesResponse> Client::ListCategories() {
+  return Invoke(&v1::HotlineService::Stub::ListCategories,
+                v1::ListCategoriesRequest(), true);
+}
+absl::StatusOr<v1::DispatchCatalogue> Client::GetDispatchCatalogue(
+    const v1::GetDispatchCatalogueRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::GetDispatchCatalogue, request, true);
+}
+absl::StatusOr<v1::DispatchCatalogue> Client::UpdateDispatchCatalogue(
+    v1::UpdateDispatchCatalogueRequest request) {
+  return Mutate(&v1::HotlineService::Stub::UpdateDispatchCatalogue,
+                std::move(request));
+}
+absl::StatusOr<v1::DispatchSuggestion> Client::SuggestDispatch(
+    const v1::SuggestDispatchRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::SuggestDispatch, request, true);
+}
 absl::StatusOr<v1::Policy> Client::GetPolicy() {
   return Invoke(&v1::HotlineService::Stub::GetPolicy, v1::GetPolicyRequest(),
                 true);

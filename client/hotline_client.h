@@ -237,6 +237,23 @@ class Client final {
   // The department scorecard (考核): the bureau all, a department its row.
   absl::StatusOr<v1::Assessment> GetAssessment(
       const v1::GetAssessmentRequest& request);
+  // The bureau's: tickets by category and dispatches by catalogue rule;
+  // the hotspots (热点) of a period.
+  absl::StatusOr<v1::CategoryStatistics> GetCategoryStatistics(
+      const v1::GetCategoryStatisticsRequest& request);
+  absl::StatusOr<v1::Hotspots> GetHotspots(
+      const v1::GetHotspotsRequest& request);
+
+  // The catalogues: categories (诉求分类目录) and the dispatch catalogue
+  // (派单目录), which the bureau updates and asks for suggestions.
+  absl::StatusOr<v1::ListCategoriesResponse> ListCategories();
+  absl::StatusOr<v1::DispatchCatalogue> GetDispatchCatalogue(
+      const v1::GetDispatchCatalogueRequest& request);
+  // Retried safely: the request_id is set when empty.
+  absl::StatusOr<v1::DispatchCatalogue> UpdateDispatchCatalogue(
+      v1::UpdateDispatchCatalogueRequest request);
+  absl::StatusOr<v1::DispatchSuggestion> SuggestDispatch(
+      const v1::SuggestDispatchRequest& request);
 
   absl::StatusOr<v1::Policy> GetPolicy();
   // Who the server takes this client for, and the server's clock: its time

@@ -297,6 +297,17 @@ HOTLINE_SYNC(GetAssessment, statistics_, v1::GetAssessmentRequest,
              v1::Assessment)
 HOTLINE_SYNC(GetStatistics, statistics_, v1::GetStatisticsRequest,
              v1::Statistics)
+HOTLINE_SYNC(GetCategoryStatistics, statistics_,
+             v1::GetCategoryStatisticsRequest, v1::CategoryStatistics)
+HOTLINE_SYNC(GetHotspots, statistics_, v1::GetHotspotsRequest, v1::Hotspots)
+HOTLINE_SYNC(ListCategories, admin_, v1::ListCategoriesRequest,
+             v1::ListCategoriesResponse)
+HOTLINE_SYNC(GetDispatchCatalogue, admin_, v1::GetDispatchCatalogueRequest,
+             v1::DispatchCatalogue)
+HOTLINE_ASYNC(UpdateDispatchCatalogue, admin_,
+              v1::UpdateDispatchCatalogueRequest, v1::DispatchCatalogue)
+HOTLINE_SYNC(SuggestDispatch, tickets_, v1::SuggestDispatchRequest,
+             v1::DispatchSuggestion)
 HOTLINE_SYNC(GetDailyReportCompliance, reports_,
              v1::GetDailyReportComplianceRequest, v1::DailyReportCompliance)
 HOTLINE_ASYNC(CreateBackup, backups_, v1::CreateBackupRequest, v1::Backup)

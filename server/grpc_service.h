@@ -240,6 +240,29 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::GetStatisticsRequest* request,
       v1::Statistics* response) override;
+  grpc::ServerUnaryReactor* GetCategoryStatistics(
+      grpc::CallbackServerContext* context,
+      const v1::GetCategoryStatisticsRequest* request,
+      v1::CategoryStatistics* response) override;
+  grpc::ServerUnaryReactor* GetHotspots(grpc::CallbackServerContext* context,
+                                        const v1::GetHotspotsRequest* request,
+                                        v1::Hotspots* response) override;
+  grpc::ServerUnaryReactor* ListCategories(
+      grpc::CallbackServerContext* context,
+      const v1::ListCategoriesRequest* request,
+      v1::ListCategoriesResponse* response) override;
+  grpc::ServerUnaryReactor* GetDispatchCatalogue(
+      grpc::CallbackServerContext* context,
+      const v1::GetDispatchCatalogueRequest* request,
+      v1::DispatchCatalogue* response) override;
+  grpc::ServerUnaryReactor* UpdateDispatchCatalogue(
+      grpc::CallbackServerContext* context,
+      const v1::UpdateDispatchCatalogueRequest* request,
+      v1::DispatchCatalogue* response) override;
+  grpc::ServerUnaryReactor* SuggestDispatch(
+      grpc::CallbackServerContext* context,
+      const v1::SuggestDispatchRequest* request,
+      v1::DispatchSuggestion* response) override;
   grpc::ServerWriteReactor<v1::Event>* WatchEvents(
       grpc::CallbackServerContext* context,
       const v1::WatchEventsRequest* request) override;

@@ -46,18 +46,21 @@ constexpr int kCallThreads = 16;
 }  // namespace
 
 std::vector<std::string> ShippedCalendarCandidates() {
+  return ShippedDataCandidates(HOTLINE_CALENDAR_FILE_NAME);
+}
+
+std::vector<std::string> ShippedDataCandidates(const std::string& file_name) {
   std::vector<std::string> candidates;
   std::error_code error;
   const std::filesystem::path binary =
       std::filesystem::read_symlink("/proc/self/exe", error);
   if (!error) {
-    candidates.push_back((binary.parent_path().parent_path() / "share" /
-                          "hotline" / HOTLINE_CALENDAR_FILE_NAME)
-                             .lexically_normal()
-                             .string());
+    candidates.push_back(
+        (binary.parent_path().parent_path() / "share" / "hotline" / file_name)
+            .lexically_normal()
+            .string());
   }
-  candidates.push_back(std::string(HOTLINE_SOURCE_DATA_DIR) + "/" +
-                       HOTLINE_CALENDAR_FILE_NAME);
+  candidates.push_back(std::string(HOTLINE_SOURCE_DATA_DIR) + "/" + file_name);
   return candidates;
 }
 
@@ -152,6 +155,7 @@ namespace {
 // calendar and the gRPC credentials.
 absl::Status CheckBeforeStart(
     const ServerOptions& options, std::optional<WorkingDayCalendar>& calendar,
+    CategoryCatalogue& categories,
     std::shared_ptr<grpc::ServerCredentials>& credentials) {
   std::string calendar_path = options.calendar_path;
   if (calendar_path.empty()) {
@@ -159,6 +163,20 @@ absl::Status CheckBeforeStart(
   }
   ASSIGN_OR_RETURN(calendar,
                    LoadCalendarFile(calendar_path, options.time_zone));
+  std::string categories_path = options.categories_path;
+  if (categories_path.empty()) {
+    for (const std::string& candidate :
+         ShippedDataCandidates(HOTLINE_CATEGORIES_FILE_NAME)) {
+      struct stat info;
+      if (stat(candidate.c_str(), &info) == 0) {
+        categories_path = candidate;
+        break;
+      }
+    }
+  }
+  if (!categories_path.empty()) {
+    ASSIGN_OR_RETURN(categories, LoadCategoryFile(categories_path));
+  }
   ASSIGN_OR_RETURN(credentials, MakeServerCredentials(options.listen_address,
                                                       options.transport));
   RETURN_IF_ERROR(CheckCanListen(options.listen_address));
@@ -181,11 +199,13 @@ absl::Status CheckBeforeStart(
 absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
     const ServerOptions& options, Clock* clock) {
   std::optional<WorkingDayCalendar> calendar;
+  CategoryCatalogue categories;
   std::shared_ptr<grpc::ServerCredentials> credentials;
   // Before the database is touched: a refused start changes nothing.
-  RETURN_IF_ERROR(CheckBeforeStart(options, calendar, credentials));
+  RETURN_IF_ERROR(CheckBeforeStart(options, calendar, categories, credentials));
   std::unique_ptr<HotlineServer> server(new HotlineServer());
-  RETURN_IF_ERROR(server->OpenState(options, clock, *std::move(calendar)));
+  RETURN_IF_ERROR(server->OpenState(options, clock, *std::move(calendar),
+                                    std::move(categories)));
   RETURN_IF_ERROR(server->MakeServices(options, clock));
   RETURN_IF_ERROR(server->StartGrpc(options, credentials));
   if (!options.http.listen_address.empty()) {
@@ -201,8 +221,8 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(
 }
 
 absl::Status HotlineServer::OpenState(const ServerOptions& options,
-                                      Clock* clock,
-                                      WorkingDayCalendar calendar) {
+                                      Clock* clock, WorkingDayCalendar calendar,
+                                      CategoryCatalogue categories) {
   storage::StoreOptions store_options = options.store;
   store_options.time_zone = options.time_zone;
   storage::SqliteOptions sqlite = options.sqlite;
@@ -218,7 +238,7 @@ absl::Status HotlineServer::OpenState(const ServerOptions& options,
       PolicyRegistry::Open(
           *store_, std::move(calendar),
           options.policy.version().empty() ? DefaultPolicy() : options.policy,
-          clock->Now()));
+          clock->Now(), std::move(categories)));
   return ApplyCalendarCoverage(*store_, *policies_, clock->Now()).status();
 }
 

@@ -30,6 +30,7 @@
 #include "server/transport_security.h"
 #include "storage/open_store.h"
 #include "workflow/calendar.h"
+#include "workflow/category_catalogue.h"
 #include "workflow/clock.h"
 
 namespace grpc {
@@ -62,6 +63,10 @@ struct ServerOptions {
   // ShippedCalendarCandidates) and the bureau's time zone.
   std::string calendar_path;
   std::string time_zone = "Asia/Shanghai";
+  // The category catalogue file (诉求分类目录, workflow/category_catalogue.h).
+  // Empty: the shipped categories.csv when found (ShippedDataCandidates),
+  // else none (every category code is then refused).
+  std::string categories_path;
   // The change feed's batching and stall limits.
   EventFeedOptions feed;
   // The deadline policy to put in force (see workflow/policy.h); the
@@ -95,6 +100,8 @@ std::string FindShippedWebRoot();
 // binary's install prefix (<prefix>/share/hotline/ beside <prefix>/bin/,
 // found through /proc/self/exe), then the source tree it was built from.
 std::vector<std::string> ShippedCalendarCandidates();
+// The same places for another of the shipped data files.
+std::vector<std::string> ShippedDataCandidates(const std::string& file_name);
 // The first of `candidates` that exists; NOT_FOUND naming every one tried.
 absl::StatusOr<std::string> FindCalendar(
     const std::vector<std::string>& candidates);
@@ -145,7 +152,8 @@ class HotlineServer final {
   // Start's steps, in order; each leaves what it made for Shutdown.
   // The store (locked), the rehearsal clock resumed, the policies.
   absl::Status OpenState(const ServerOptions& options, Clock* clock,
-                         WorkingDayCalendar calendar);
+                         WorkingDayCalendar calendar,
+                         CategoryCatalogue categories);
   // The executor, the use cases, the feed, the metrics and the gRPC service;
   // commits reach the feed and (real clock) the sweeper.
   absl::Status MakeServices(const ServerOptions& options, Clock* clock);

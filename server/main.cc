@@ -115,6 +115,12 @@ ABSL_FLAG(std::string, calendar, "",
           ", looked for in "
           "<prefix>/share/hotline/ (the binary being <prefix>/bin/"
           "hotline-server), then in the source tree it was built from.");
+ABSL_FLAG(std::string, categories, "",
+          "The category catalogue (诉求分类目录): the line version,<text>, "
+          "the header code,name, then code,name lines of 2-, 4- and 6-digit "
+          "codes (docs/workflow.md, \"Categories and the dispatch "
+          "catalogue\"). A malformed file is refused. Empty: the shipped "
+          "sample categories.csv, looked for as the calendar is.");
 ABSL_FLAG(std::string, time_zone, "Asia/Shanghai",
           "The bureau's time zone (IANA name) for working days and deadlines.");
 ABSL_FLAG(std::string, policy, "",

@@ -30,6 +30,7 @@ ABSL_DECLARE_FLAG(std::string, web_root);
 ABSL_DECLARE_FLAG(int, http_threads);
 ABSL_DECLARE_FLAG(int, http_max_connections_per_address);
 ABSL_DECLARE_FLAG(std::string, calendar);
+ABSL_DECLARE_FLAG(std::string, categories);
 ABSL_DECLARE_FLAG(std::string, time_zone);
 ABSL_DECLARE_FLAG(std::string, policy);
 ABSL_DECLARE_FLAG(std::string, clock);

@@ -91,6 +91,7 @@ absl::Status ReadDataFileFlags(ServerOptions& options) {
     if (shipped.ok()) options.calendar_path = *shipped;
   }
   options.time_zone = absl::GetFlag(FLAGS_time_zone);
+  options.categories_path = absl::GetFlag(FLAGS_categories);
   return absl::OkStatus();
 }
 

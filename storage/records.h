@@ -178,6 +178,12 @@ struct OperationalCounts {
 // with (YYYY-MM-DD).
 inline constexpr char kRehearsalClockSetting[] = "rehearsal_clock";
 inline constexpr char kCalendarCoverageSetting[] = "calendar_covered_through";
+// The dispatch catalogue (派单目录): the current version's number, and each
+// version as protobuf JSON under the prefix and its number
+// ("dispatch_catalogue/3"); app/dispatch_catalogue_versions.h.
+inline constexpr char kDispatchCatalogueVersionSetting[] =
+    "dispatch_catalogue_version";
+inline constexpr char kDispatchCatalogueSettingPrefix[] = "dispatch_catalogue/";
 
 // ---- Statistics sums.
 

@@ -150,6 +150,7 @@ void AddReviewCommands(std::vector<Command>* commands);
 void AddMergeCommands(std::vector<Command>* commands);
 void AddAssistCommands(std::vector<Command>* commands);
 void AddNoticeCommands(std::vector<Command>* commands);
+void AddCatalogueCommands(std::vector<Command>* commands);
 void AddCallbackCommands(std::vector<Command>* commands);
 void AddAdminCommands(std::vector<Command>* commands);
 void AddOversightCommands(std::vector<Command>* commands);

@@ -31,6 +31,7 @@ std::vector<Command> Commands() {
   AddMergeCommands(&commands);
   AddAssistCommands(&commands);
   AddNoticeCommands(&commands);
+  AddCatalogueCommands(&commands);
   AddCallbackCommands(&commands);
   AddOversightCommands(&commands);
   AddReportCommands(&commands);

@@ -13,6 +13,7 @@
 #include "tools/assessment_format.h"
 #include "tools/circular_format.h"
 #include "tools/cli_command.h"
+#include "tools/hotspot_format.h"
 #include "tools/report_format.h"
 
 namespace hotline::cli {
@@ -21,7 +22,8 @@ namespace {
 constexpr const char* kUsage =
     "report [--from DATE --to DATE | --month YYYY-MM | --year YYYY] "
     "[--department D | --type T | --topic X] [--as_of TIME] "
-    "[--format table|csv|json|zh] [--top N] [--days] [--assessment]";
+    "[--format table|csv|json|zh] [--top N] [--days] [--assessment | "
+    "--categories | --hotspots [--level 1|2|3]]";
 
 // [from, to) from --from/--to, --month YYYY-MM or --year YYYY; by default
 // the month `now` falls in, in `zone`.
@@ -73,6 +75,56 @@ void PrintIn(const std::string& format, const Message& message, Csv csv, Zh zh,
   } else {
     std::cout << table(message);
   }
+}
+
+// report --categories and --hotspots: the bureau's figures by category and
+// dispatch-catalogue rule, and the hotspots (热点), of `period`'s dates.
+int RunCatalogueReport(Context& context, const Args& args,
+                       const std::string& format,
+                       const v1::GetStatisticsRequest& period) {
+  if (args.Has("categories") && args.Has("hotspots")) {
+    return UsageError(*context.command,
+                      "--categories and --hotspots are two reports; ask for "
+                      "one at a time");
+  }
+  if (args.Has("department") || args.Has("type") || args.Has("topic") ||
+      args.Has("as_of") || args.Has("days") || args.Has("assessment")) {
+    return UsageError(*context.command,
+                      "--categories and --hotspots take a period only "
+                      "(and --hotspots --level and --top)");
+  }
+  if (args.Has("categories")) {
+    if (args.Has("level") || args.Has("top")) {
+      return UsageError(*context.command,
+                        "--categories gives every level; --level and --top "
+                        "go with --hotspots");
+    }
+    v1::GetCategoryStatisticsRequest request;
+    request.set_from_date(period.from_date());
+    request.set_to_date(period.to_date());
+    absl::StatusOr<v1::CategoryStatistics> stats =
+        context.client->GetCategoryStatistics(request);
+    if (!stats.ok()) return Fail(stats.status());
+    PrintIn(format, *stats, CategoryStatisticsCsv, CategoryStatisticsZh,
+            CategoryStatisticsTable);
+    return 0;
+  }
+  v1::GetHotspotsRequest request;
+  request.set_from_date(period.from_date());
+  request.set_to_date(period.to_date());
+  request.set_limit(period.top_topics());
+  if (args.Has("level")) {
+    int level = 0;
+    if (!absl::SimpleAtoi(args.Get("level"), &level)) {
+      return InputError(
+          context, absl::InvalidArgumentError("--level must be 1, 2 or 3"));
+    }
+    request.set_level(level);
+  }
+  absl::StatusOr<v1::Hotspots> hot = context.client->GetHotspots(request);
+  if (!hot.ok()) return Fail(hot.status());
+  PrintIn(format, *hot, HotspotsCsv, HotspotsZh, HotspotsTable);
+  return 0;
 }
 
 int RunReport(Context& context, const Args& args,
@@ -133,7 +185,8 @@ int RunReport(Context& context, const Args& args,
   }
   if (assessment) {
     if (args.Has("type") || args.Has("topic") || args.Has("as_of") ||
-        args.Has("top") || args.Has("days")) {
+        args.Has("top") || args.Has("days") || args.Has("hotspots") ||
+        args.Has("categories") || args.Has("level")) {
       return UsageError(*context.command,
                         "--assessment takes a period and at most "
                         "--department");
@@ -148,12 +201,35 @@ int RunReport(Context& context, const Args& args,
     PrintIn(format, *scored, AssessmentCsv, AssessmentZh, AssessmentTable);
     return 0;
   }
+  if (args.Has("categories") || args.Has("hotspots")) {
+    return RunCatalogueReport(context, args, format, request);
+  }
+  if (args.Has("level")) {
+    return UsageError(*context.command, "--level goes with --hotspots");
+  }
   absl::StatusOr<v1::Statistics> stats = context.client->GetStatistics(request);
   if (!stats.ok()) return Fail(stats.status());
   PrintIn(format, *stats, ReportCsv, ReportZh,
           [&args](const v1::Statistics& s) {
             return ReportTable(s, args.Has("days"));
           });
+  if (format == "zh" && request.department().empty() &&
+      request.type() == v1::Ticket::TYPE_UNSPECIFIED &&
+      request.topic().empty()) {
+    // The bureau's report ends with its hotspots (热点问题); a department,
+    // an older server or a period longer than hotspots cover goes without.
+    v1::GetHotspotsRequest hotspots;
+    hotspots.set_from_date(request.from_date());
+    hotspots.set_to_date(request.to_date());
+    absl::StatusOr<v1::Hotspots> hot = context.client->GetHotspots(hotspots);
+    if (hot.ok()) {
+      std::cout << HotspotsZh(*hot);
+    } else if (hot.status().code() != absl::StatusCode::kPermissionDenied &&
+               hot.status().code() != absl::StatusCode::kUnimplemented &&
+               hot.status().code() != absl::StatusCode::kInvalidArgument) {
+      return Fail(hot.status());
+    }
+  }
   return 0;
 }
 
@@ -290,14 +366,21 @@ void AddReportCommands(std::vector<Command>* commands) {
        "figure. --assessment gives the department scorecard (考核) instead: "
        "each department's rates, score and rank under the policy's "
        "assessment weights, against the period before (zh: the 红黑榜 "
-       "paragraph).\nExamples:\n"
+       "paragraph). --categories gives the tickets by category (诉求分类) at "
+       "every level and the dispatches by catalogue rule (派单目录) with "
+       "their return rates; --hotspots the hotspots (热点): the categories "
+       "(at --level, default 2) and places with the most tickets and the "
+       "fastest growth, and repeated requests, --top N of each (bureau "
+       "only). The zh report of the bureau ends with the 热点问题 sentence "
+       "when the period's tickets have categories.\nExamples:\n"
        "  hotlinectl report --year 2021 --format zh\n"
        "  hotlinectl report --from 2021-02-01 --to 2021-03-01 --department "
        "housing --format csv > housing-2021-02.csv\n"
-       "  hotlinectl report --month 2021-03 --assessment --format zh",
+       "  hotlinectl report --month 2021-03 --assessment --format zh\n"
+       "  hotlinectl report --month 2021-03 --hotspots",
        {"from", "to", "month", "year", "department", "type", "topic", "as_of",
-        "format", "top"},
-       {"days", "assessment"},
+        "format", "top", "level"},
+       {"days", "assessment", "categories", "hotspots"},
        0,
        0,
        RunReport});

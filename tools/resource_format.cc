@@ -198,6 +198,26 @@ std::string TicketTable(
   return table.Render();
 }
 
+namespace {
+
+// The latest dispatch against the dispatch catalogue (派单目录): "suggested
+// housing (v2), followed"; "" without a record.
+std::string LatestDispatchText(const v1::Ticket& t) {
+  if (t.dispatches().empty()) return "";
+  const v1::DispatchRecord& last = *t.dispatches().rbegin();
+  if (!last.suggestion().has_rule()) {
+    return absl::StrCat("no suggestion (v",
+                        last.suggestion().catalogue_version(), ")");
+  }
+  return absl::StrCat("suggested ",
+                      ShortDepartment(last.suggestion().rule().department()),
+                      " (v", last.suggestion().catalogue_version(), "), ",
+                      last.followed() ? "followed" : "not followed",
+                      last.returned() ? ", returned" : "");
+}
+
+}  // namespace
+
 std::string TicketDetails(const v1::Ticket& t) {
   return KeyValues({
       {"ticket", t.name()},
@@ -206,6 +226,8 @@ std::string TicketDetails(const v1::Ticket& t) {
       {"department", t.department()},
       {"type", v1::Ticket::Type_Name(t.type())},
       {"topic", t.topic()},
+      {"category", t.category()},
+      {"catalogue", LatestDispatchText(t)},
       {"urgency", v1::Ticket::Urgency_Name(t.urgency())},
       {"title", t.title()},
       {"content", t.content()},

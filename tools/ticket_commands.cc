@@ -37,6 +37,7 @@ int RunTicketCreate(Context& context, const Args& args,
   ticket.set_title(args.Get("title"));
   ticket.set_content(args.Get("content"));
   ticket.set_address(args.Get("address"));
+  ticket.set_category(args.Get("category"));
   ticket.set_caller_name(args.Get("caller"));
   ticket.set_caller_phone(args.Get("phone"));
   ticket.set_confidential(args.Has("confidential"));
@@ -166,7 +167,8 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
        "--request_id or --source_id creates nothing new.\n"
        "Options: --type inquiry|help|suggestion|complaint|report|other, "
        "--urgency normal|urgent|critical, --topic, --title, --content, "
-       "--address, --caller, --phone, --confidential, --source_id, "
+       "--address, --category CODE (诉求分类, hotlinectl category list), "
+       "--caller, --phone, --confidential, --source_id, "
        "--duplicate_of SOURCE_ID (the platform marks it a repeat of that "
        "ticket), --received_at RFC3339, --dispatch_to DEPARTMENT, --assist "
        "DEPARTMENT,... (assisting departments, 协办, with --dispatch_to), "
@@ -174,9 +176,9 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
        "Example:\n  hotlinectl ticket create --type complaint --topic 噪音 "
        "--title \"工地夜间施工\" --content \"每晚十点后仍在施工\" "
        "--dispatch_to housing",
-       {"type", "urgency", "topic", "title", "content", "address", "caller",
-        "phone", "source_id", "duplicate_of", "received_at", "dispatch_to",
-        "assist", "request_id"},
+       {"type", "urgency", "topic", "title", "content", "address", "category",
+        "caller", "phone", "source_id", "duplicate_of", "received_at",
+        "dispatch_to", "assist", "request_id"},
        {"confidential"},
        0,
        0,
@@ -215,12 +217,15 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
       {"ticket dispatch",
        "assign or reassign a ticket to a department (bureau)",
        "ticket dispatch TICKET DEPARTMENT [--note TEXT] "
-       "[--assist DEPARTMENT,...] [--etag E]",
+       "[--assist DEPARTMENT,...] [--category CODE] [--etag E]",
        "Assigns or reassigns a ticket to a department, the lead (主办), "
-       "with --assist the assisting departments (协办) (bureau only).\n"
+       "with --assist the assisting departments (协办) (bureau only). "
+       "--category sets the ticket's category (诉求分类) with it; "
+       "hotlinectl ticket suggest shows what the dispatch catalogue "
+       "(派单目录) suggests.\n"
        "Example:\n  hotlinectl ticket dispatch 7 housing --note 请尽快核实 "
        "--assist transport,market",
-       {"note", "assist", "etag"},
+       {"note", "assist", "category", "etag"},
        {},
        2,
        2,
@@ -229,6 +234,7 @@ void AddTicketCommands(std::vector<Command>* commands_out) {
          request.set_name(TicketName(w[0]));
          request.set_department(DepartmentName(w[1]));
          request.set_note(args.Get("note"));
+         request.set_category(args.Get("category"));
          for (const std::string& department : AssistList(args)) {
            request.add_assisting_departments(department);
          }

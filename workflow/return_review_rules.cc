@@ -9,6 +9,7 @@
 #include "common/status_macros.h"
 #include "workflow/calendar_coverage.h"
 #include "workflow/daily_report_rules.h"
+#include "workflow/dispatch_catalogue.h"
 
 namespace hotline {
 
@@ -103,6 +104,8 @@ absl::StatusOr<TicketChange> RefuseReturn(const Ticket& ticket,
   RestoreAssignment(saved, t);
   t.clear_pending_return();
   t.set_refused_return_count(ticket.refused_return_count() + 1);
+  // The catalogue's department was right after all.
+  MarkLatestDispatchReturned(t, false);
   *t.mutable_return_refused_at() = ToProtoTime(context.now);
   if (t.state() == Ticket::IN_PROGRESS) {
     *t.mutable_daily_report_due_at() =

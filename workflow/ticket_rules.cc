@@ -12,6 +12,7 @@
 #include "workflow/assist_rules.h"
 #include "workflow/calendar_coverage.h"
 #include "workflow/daily_report_rules.h"
+#include "workflow/dispatch_catalogue.h"
 #include "workflow/notice_rules.h"
 #include "workflow/reply_review_rules.h"
 #include "workflow/return_review_rules.h"
@@ -158,6 +159,7 @@ TicketChange NewTicket(const Ticket& draft, const ActionContext& context) {
   ticket.set_duplicate_of_source_id(draft.duplicate_of_source_id());
   ticket.set_type(draft.type());
   ticket.set_topic(draft.topic());
+  ticket.set_category(draft.category());
   ticket.set_urgency(draft.urgency() == Ticket::URGENCY_UNSPECIFIED
                          ? Ticket::NORMAL
                          : draft.urgency());
@@ -271,6 +273,7 @@ absl::StatusOr<TicketChange> Return(const Ticket& ticket,
   // Time in RETURNED runs on no department's clock.
   ClearAssignment(t);
   t.set_return_count(ticket.return_count() + 1);
+  MarkLatestDispatchReturned(t, true);
   change.event.set_reason(std::string(reason));
   FinishStep(ticket, change);
   return change;

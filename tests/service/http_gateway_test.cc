@@ -390,6 +390,42 @@ TEST_F(HttpGatewayTest, EveryRpcAnswersThroughItsHttpRoute) {
                                         "/v1/notices?ticket=tickets/1", housing)
                 .notices_size(),
             1);
+  // The catalogues (诉求分类, 派单目录), the figures by category and the
+  // hotspots (热点).
+  EXPECT_EQ(Ok<v1::ListCategoriesResponse>("ListCategories", "GET",
+                                           "/v1/categories", housing)
+                .version(),
+            "sample-2026.1");
+  EXPECT_EQ(
+      Ok<v1::DispatchCatalogue>(
+          "UpdateDispatchCatalogue", "POST", "/v1/dispatchCatalogue", bureau,
+          R"({"rules":[{"category":"01","department":"departments/housing"}],
+                    "reason":"县派单目录","expectedVersion":"0"})")
+          .version(),
+      1);
+  EXPECT_EQ(Ok<v1::DispatchCatalogue>("GetDispatchCatalogue", "GET",
+                                      "/v1/dispatchCatalogue", housing)
+                .history_size(),
+            1);
+  EXPECT_EQ(Ok<v1::DispatchSuggestion>(
+                "SuggestDispatch", "GET",
+                "/v1/tickets/1:suggestDispatch?category=0101", bureau)
+                .rule()
+                .department(),
+            "departments/housing");
+  EXPECT_EQ(Ok<v1::CategoryStatistics>(
+                "GetCategoryStatistics", "GET",
+                "/v1/categoryStatistics?fromDate=2021-02-01&toDate=2021-03-01",
+                bureau)
+                .categories(0)
+                .name(),
+            "未分类");
+  EXPECT_EQ(Ok<v1::Hotspots>("GetHotspots", "GET",
+                             "/v1/hotspots?fromDate=2021-02-01&toDate=2021-03-"
+                             "01&level=1",
+                             bureau)
+                .previous_from_date(),
+            "2021-01-04");
   Ok<v1::SubmitDailyReportResponse>("SubmitDailyReport", "POST",
                                     "/v1/dailyReports", housing,
                                     R"({"date":"2021-02-18",

@@ -248,7 +248,8 @@ TEST_F(RetryTest, EveryChangeTakesARequestId) {
       "ListDepartments", "ListTokens", "ListCards", "GetPolicy",
       "ListDailyReports", "WatchEvents", "GetStatistics",
       "GetDailyReportCompliance", "GetCaller", "ListDuplicateCandidates",
-      "ListNotices", "GetAssessment",
+      "ListNotices", "GetAssessment", "ListCategories", "GetDispatchCatalogue",
+      "SuggestDispatch", "GetCategoryStatistics", "GetHotspots",
       // Copies the database and changes none of it.
       "CreateBackup"};
   for (int i = 0; i < service->method_count(); ++i) {

@@ -1,0 +1,88 @@
+#include "app/dispatch_catalogue_versions.h"
+
+#include <optional>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/error_details.h"
+#include "common/status_macros.h"
+#include "google/protobuf/util/json_util.h"
+#include "workflow/dispatch_catalogue.h"
+
+namespace hotline {
+
+absl::StatusOr<int64_t> CurrentDispatchCatalogueVersion(storage::Store& store) {
+  ASSIGN_OR_RETURN(
+      std::optional<std::string> value,
+      store.LoadSetting(storage::kDispatchCatalogueVersionSetting));
+  if (!value) return 0;
+  int64_t version = 0;
+  if (!absl::SimpleAtoi(*value, &version) || version < 0) {
+    return absl::DataLossError(
+        absl::StrCat("the setting ", storage::kDispatchCatalogueVersionSetting,
+                     " is not a version number: ", *value));
+  }
+  return version;
+}
+
+absl::StatusOr<v1::DispatchCatalogue> LoadDispatchCatalogue(
+    storage::Store& store, int64_t version) {
+  ASSIGN_OR_RETURN(const int64_t current,
+                   CurrentDispatchCatalogueVersion(store));
+  if (version == 0) version = current;
+  v1::DispatchCatalogue catalogue;
+  if (version == 0) return catalogue;  // none made yet
+  if (version > current) {
+    return ResourceNotFound("dispatch catalogue version", absl::StrCat(version),
+                            absl::StrCat("the current version is ", current));
+  }
+  const std::string key =
+      absl::StrCat(storage::kDispatchCatalogueSettingPrefix, version);
+  ASSIGN_OR_RETURN(std::optional<std::string> json, store.LoadSetting(key));
+  if (!json) {
+    return absl::DataLossError(
+        absl::StrCat("the setting ", key, " is missing"));
+  }
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;  // written by a later release
+  if (auto parsed = google::protobuf::util::JsonStringToMessage(
+          *json, &catalogue, options);
+      !parsed.ok()) {
+    return absl::DataLossError(absl::StrCat(
+        "the setting ", key, " cannot be read: ", parsed.ToString()));
+  }
+  return catalogue;
+}
+
+absl::Status AddDispatchRecord(storage::Store& store, absl::Time now,
+                               v1::Ticket& ticket, v1::Event& event) {
+  ASSIGN_OR_RETURN(v1::DispatchCatalogue catalogue,
+                   LoadDispatchCatalogue(store, 0));
+  v1::DispatchRecord record = RecordDispatch(
+      SuggestDispatch(catalogue, ticket.category(), ticket.address()),
+      ticket.department(), now);
+  *event.mutable_dispatch() = record;
+  *ticket.add_dispatches() = std::move(record);
+  return absl::OkStatus();
+}
+
+absl::Status SaveDispatchCatalogue(const v1::DispatchCatalogue& catalogue,
+                                   storage::ChangeSet& changes) {
+  v1::DispatchCatalogue stored = catalogue;
+  stored.clear_history();
+  std::string json;
+  if (auto printed = google::protobuf::util::MessageToJsonString(stored, &json);
+      !printed.ok()) {
+    return absl::InternalError(printed.ToString());
+  }
+  changes.settings.emplace_back(
+      absl::StrCat(storage::kDispatchCatalogueSettingPrefix,
+                   catalogue.version()),
+      std::move(json));
+  changes.settings.emplace_back(storage::kDispatchCatalogueVersionSetting,
+                                absl::StrCat(catalogue.version()));
+  return absl::OkStatus();
+}
+
+}  // namespace hotline

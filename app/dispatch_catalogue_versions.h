@@ -1,0 +1,42 @@
+// The dispatch catalogue's versions (派单目录) as kept with the data: in the
+// store's settings (storage/records.h names the keys), one whole catalogue
+// a version, written with the change that makes it, so that a version is
+// never half there.
+//
+// Stateless and thread-safe (as thread-safe as the store).
+#ifndef HOTLINE_APP_DISPATCH_CATALOGUE_VERSIONS_H_
+#define HOTLINE_APP_DISPATCH_CATALOGUE_VERSIONS_H_
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "hotline/v1/ticket.pb.h"
+#include "storage/change_set.h"
+#include "storage/store.h"
+
+namespace hotline {
+
+// The number of the current version; 0 before the first update.
+absl::StatusOr<int64_t> CurrentDispatchCatalogueVersion(storage::Store& store);
+
+// A version (without its history); `version` 0: the current one (an empty
+// catalogue of version 0 before the first update). NOT_FOUND for a version
+// that was never made.
+absl::StatusOr<v1::DispatchCatalogue> LoadDispatchCatalogue(
+    storage::Store& store, int64_t version);
+
+// Records a dispatch just planned (`dispatched`: the ticket and its
+// DISPATCHED event) with the current catalogue's suggestion for the
+// ticket's category and address (Ticket.dispatches, Event.dispatch).
+absl::Status AddDispatchRecord(storage::Store& store, absl::Time now,
+                               v1::Ticket& ticket, v1::Event& event);
+
+// Writes `catalogue` (its version the current one plus one) and makes it
+// current, in `changes`.
+absl::Status SaveDispatchCatalogue(const v1::DispatchCatalogue& catalogue,
+                                   storage::ChangeSet& changes);
+
+}  // namespace hotline
+
+#endif  // HOTLINE_APP_DISPATCH_CATALOGUE_VERSIONS_H_
