@@ -622,6 +622,56 @@ std::vector<Method> Methods(int* token_counter, Client* bureau) {
          return StatusOf(c.GetAssessment(r));
        },
        {Role::kBureau, Role::kOwnDepartment, Role::kOtherDepartment}},
+      // The catalogues: everyone reads them, the bureau changes the
+      // dispatch catalogue and asks it; the figures by category and the
+      // hotspots are the bureau's.
+      {"ListCategories", std::nullopt,
+       [](Client& c, const std::string&) {
+         return StatusOf(c.ListCategories());
+       },
+       everyone_valid},
+      {"GetDispatchCatalogue", std::nullopt,
+       [](Client& c, const std::string&) {
+         return StatusOf(c.GetDispatchCatalogue({}));
+       },
+       everyone_valid},
+      {"UpdateDispatchCatalogue", std::nullopt,
+       [bureau](Client& c, const std::string&) {
+         absl::StatusOr<v1::DispatchCatalogue> current =
+             bureau->GetDispatchCatalogue({});
+         if (!current.ok()) return current.status();
+         v1::UpdateDispatchCatalogueRequest r;
+         r.set_expected_version(current->version());
+         r.set_reason("a new version");
+         v1::DispatchRule* rule = r.add_rules();
+         rule->set_category("01");
+         rule->set_department("departments/housing");
+         return StatusOf(c.UpdateDispatchCatalogue(r));
+       },
+       bureau_only},
+      {"SuggestDispatch", Ticket::DISPATCHED,
+       [](Client& c, const std::string& t) {
+         v1::SuggestDispatchRequest r;
+         r.set_name(t);
+         return StatusOf(c.SuggestDispatch(r));
+       },
+       bureau_only},
+      {"GetCategoryStatistics", std::nullopt,
+       [](Client& c, const std::string&) {
+         v1::GetCategoryStatisticsRequest r;
+         r.set_from_date("2021-02-01");
+         r.set_to_date("2021-03-01");
+         return StatusOf(c.GetCategoryStatistics(r));
+       },
+       bureau_only},
+      {"GetHotspots", std::nullopt,
+       [](Client& c, const std::string&) {
+         v1::GetHotspotsRequest r;
+         r.set_from_date("2021-02-01");
+         r.set_to_date("2021-03-01");
+         return StatusOf(c.GetHotspots(r));
+       },
+       bureau_only},
       {"CreateDepartment", std::nullopt,
        [token_counter](Client& c, const std::string&) {
          v1::CreateDepartmentRequest r;
@@ -702,7 +752,7 @@ TEST_F(AccessTest, EveryRoleAgainstEveryMethod) {
       }
     }
   }
-  EXPECT_EQ(checked, 45 * 7);
+  EXPECT_EQ(checked, 51 * 7);
 }
 
 // A token in use is remembered by the server (no database read per call);

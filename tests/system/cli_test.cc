@@ -1005,6 +1005,97 @@ TEST(CliAssessment, ScoredButNotRankedFromTheCommandLine) {
   EXPECT_EQ(mixed.exit_code, 2) << mixed.err;
 }
 
+// The catalogues and hotspots from the command line on a rehearsal server:
+// a dispatch catalogue from a CSV file (a stale --expected_version refused
+// with exit 5, a malformed file a usage mistake), a categorized ticket, the
+// suggestion, a dispatch that follows it, the figures by category and rule,
+// the hotspots and the zh report's 热点问题 sentence.
+TEST(CliCatalogue, FromAFileToTheHotspots) {
+  TempDir dir;
+  const std::string db =
+      TestsUsePostgres() ? NewPostgresDatabase() : dir.File("hotline.db");
+  const std::string bureau = testing::BootstrapToken(db, "bureau");
+  ServerProcess server(
+      db, "", {"--clock=manual", "--start_time=2021-03-01T09:00:00+08:00"});
+  auto cli = [&](const std::vector<std::string>& args) {
+    return testing::RunCli(HOTLINE_CLI_BINARY, server.address(), bureau, args,
+                           dir);
+  };
+  ASSERT_EQ(cli({"department", "create", "housing", "--display_name", "住建局"})
+                .exit_code,
+            0);
+  CliRun categories = cli({"category", "list"});
+  ASSERT_EQ(categories.exit_code, 0) << categories.err;
+  EXPECT_TRUE(absl::StrContains(categories.out, "sample-2026.1"));
+  EXPECT_TRUE(absl::StrContains(categories.out, "噪声污染"));
+
+  const std::string file = dir.File("catalogue.csv");
+  {
+    std::ofstream out(file);
+    out << "category,township,department,assisting,note\n"
+        << "0201,城关镇,housing,,噪声投诉\n";
+  }
+  CliRun set = cli({"catalogue", "set", file, "--reason", "县派单目录"});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_EQ(set.out, "dispatch catalogue version 1: 1 rules\n");
+  CliRun stale = cli({"catalogue", "set", file, "--reason", "again",
+                      "--expected_version", "0"});
+  EXPECT_EQ(stale.exit_code, 5) << stale.err;
+  EXPECT_TRUE(absl::StrContains(stale.err, "CATALOGUE_VERSION")) << stale.err;
+  const std::string bad = dir.File("bad.csv");
+  {
+    std::ofstream out(bad);
+    out << "category,department\n0201,housing\n";
+  }
+  CliRun malformed = cli({"catalogue", "set", bad, "--reason", "x"});
+  EXPECT_EQ(malformed.exit_code, 2) << malformed.err;
+  CliRun shown = cli({"catalogue", "show", "--format", "csv"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_EQ(shown.out,
+            "category,township,department,assisting,note\n"
+            "0201,城关镇,housing,,噪声投诉\n");
+
+  CliRun unknown =
+      cli({"ticket", "create", "--type", "complaint", "--topic", "噪音",
+           "--title", "广场舞", "--content", "每晚", "--category", "0299"});
+  EXPECT_EQ(unknown.exit_code, 5) << unknown.err;
+  EXPECT_TRUE(absl::StrContains(unknown.err, "UNKNOWN_CATEGORY"));
+  ASSERT_EQ(cli({"ticket", "create", "--type", "complaint", "--topic", "噪音",
+                 "--title", "广场舞", "--content", "每晚", "--category",
+                 "020102", "--address", "城关镇人民广场"})
+                .exit_code,
+            0);
+  CliRun suggested = cli({"ticket", "suggest", "1"});
+  ASSERT_EQ(suggested.exit_code, 0) << suggested.err;
+  EXPECT_TRUE(absl::StrContains(suggested.out, "housing")) << suggested.out;
+  CliRun dispatched = cli({"ticket", "dispatch", "1", "housing"});
+  ASSERT_EQ(dispatched.exit_code, 0) << dispatched.err;
+  EXPECT_TRUE(
+      absl::StrContains(dispatched.out, "suggested housing (v1), followed"))
+      << dispatched.out;
+
+  CliRun figures =
+      cli({"report", "--month", "2021-03", "--categories", "--format", "csv"});
+  ASSERT_EQ(figures.exit_code, 0) << figures.err;
+  EXPECT_TRUE(
+      absl::StrContains(figures.out, "\ncategory,02,生态环境,1,1,0,0,0\n"))
+      << figures.out;
+  EXPECT_TRUE(absl::StrContains(
+      figures.out, "\nrule,0201,城关镇,departments/housing,1,1,0,0\n"))
+      << figures.out;
+  CliRun zh = cli({"report", "--month", "2021-03", "--format", "zh"});
+  ASSERT_EQ(zh.exit_code, 0) << zh.err;
+  EXPECT_TRUE(absl::EndsWith(
+      zh.out,
+      "热点问题:噪声污染1件(上期无);增长最快的是噪声污染(增加1件);"
+      "诉求集中在城关镇(1件)。\n"))
+      << zh.out;
+  CliRun both = cli({"report", "--categories", "--hotspots"});
+  EXPECT_EQ(both.exit_code, 2) << both.err;
+  CliRun level = cli({"report", "--hotspots", "--level", "4"});
+  EXPECT_EQ(level.exit_code, 5) << level.err;
+}
+
 // The bureau's reply review (办结审核) from the command line, under a policy
 // file that turns it on: a send-back with reasons, then the acceptance.
 TEST(CliReview, SendBackAndAcceptAReply) {
