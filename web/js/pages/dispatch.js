@@ -18,12 +18,19 @@
 //
 // A dispatch names the lead department (主办) and, folded under it, zero
 // or more assisting departments (协办): any department but the lead.
+//
+// Catalogues (诉求分类, 派单目录; catalogue.js): each row shows the ticket's
+// category as a picker (the bureau classifies at dispatch: the category
+// goes with the dispatch) and the dispatch catalogue's suggestion for it
+// and the township in the address beside the department picker; 采用 fills
+// the lead and assisting departments.
 import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
 import {STATE, FINAL_ANSWER_STATE, label, fmtTime, fmtDue} from '../format.js';
 import {stateBadge, ticketLink, ticketSummary, departments, deptName, debounced, act} from '../ui.js';
 import {CandidateFetcher, candidatesBox, DEFAULT_MERGE_REASON} from '../duplicates.js';
 import {assistPicker} from '../assists.js';
+import {categories, categoryPicker, suggestionBox} from '../catalogue.js';
 
 export async function render(ctx) {
   const search = h('input', {type: 'search', id: 'dispatch-search', class: 'wide-search', placeholder: '编号、标题、内容、地址、类别…'});
@@ -38,6 +45,7 @@ export async function render(ctx) {
 
   let tickets = [];
   let depts = [];
+  let cats = {categories: []};
   const drafts = new Map(); // ticket name -> {department, note, refusal, answerTicket, closeNote}
   // A typed ticket number -> {ticket} or {error}: the final answer previews.
   const answers = new Map();
@@ -85,18 +93,27 @@ export async function render(ctx) {
       refusal: refusal ? refusal.value : '', assists: picker ? picker.values() : []});
     picker = assistPicker(choices, dept, {kept: (kept && kept.assists) || [], onChange: keep, open: Boolean(kept && kept.assistsOpen),
       onToggle: (open) => drafts.set(t.name, {...drafts.get(t.name), assistsOpen: open})});
+    const category = categoryPicker(cats, {value: kept && kept.category !== undefined ? kept.category : t.category || ''});
+    const suggest = suggestionBox(ctx, depts, dept, picker.el);
+    category.addEventListener('change', () => {
+      drafts.set(t.name, {...drafts.get(t.name), category: category.value});
+      suggest.update(t, category.value);
+    });
+    suggest.update(t, category.value);
     dept.addEventListener('change', keep);
     note.addEventListener('input', keep);
     if (refusal) refusal.addEventListener('input', keep);
     const button = h('button', {type: 'submit', class: 'primary'}, review ? '改派' : '派单');
-    const form = h('form', {class: 'inline-form dispatch-form'}, field(review ? '改派部门(同意退单)' : '承办部门(主办)', dept),
-      field('派单说明', note), button, picker.el);
+    const form = h('form', {class: 'inline-form dispatch-form'}, field('诉求分类', category),
+      field(review ? '改派部门(同意退单)' : '承办部门(主办)', dept),
+      field('派单说明', note), button, suggest.el, picker.el);
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       if (!dept.value) { ctx.flash('请选择承办部门。', 'error'); dept.focus(); return; }
       const assisting = picker.values();
       const done = await act(ctx, button, () => api.post(`/v1/${t.name}:dispatch`, {
-        department: dept.value, assistingDepartments: assisting, note: note.value, etag: t.etag, requestId: api.requestId()}));
+        department: dept.value, assistingDepartments: assisting, note: note.value, category: category.value || undefined,
+        etag: t.etag, requestId: api.requestId()}));
       if (done) {
         drafts.delete(t.name);
         ctx.flash(`工单 #${api.idOf(t.name)} 已派往 ${dept.selectedOptions[0].textContent}`
@@ -300,13 +317,15 @@ export async function render(ctx) {
   }
 
   async function load() {
-    const [received, returned, d] = await Promise.all([
+    const [received, returned, d, c] = await Promise.all([
       api.listAll('/v1/tickets', 'tickets', {filter: 'state = RECEIVED'}),
       api.listAll('/v1/tickets', 'tickets', {filter: 'state = RETURNED'}),
       departments(),
+      categories().catch(() => ({categories: []})),
     ]);
     if (!ctx.isCurrent()) return;
     depts = d;
+    cats = c;
     await loadReturns(returned.items);
     if (!ctx.isCurrent()) return;
     tickets = [...returned.items, ...received.items];

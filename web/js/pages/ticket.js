@@ -37,6 +37,13 @@
 // with its reasons); the lead appeals a 不满意 rating (申诉) on the CLOSED
 // ticket within the policy's working days; the bureau decides it (申诉成立
 // / 申诉不成立, with a note).
+//
+// Catalogues (诉求分类, 派单目录; catalogue.js): the ticket's category as
+// "010101 私搭乱建 (城乡建设 › 违法建设)"; the bureau's dispatch form picks
+// the category (it goes with the dispatch) and shows the dispatch
+// catalogue's suggestion beside the department picker (采用 fills the lead
+// and assisting departments); the dispatches (每次派单: department,
+// whether it followed the catalogue, whether it was returned) for all.
 import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
 import {STATE, TYPE, URGENCY, OUTCOME, SATISFACTION, EVENT, COLOR, FINAL_ANSWER_STATE, NOTICE_LEVEL, NOTICE_STATE, CALLBACK_CHANNEL,
@@ -52,6 +59,7 @@ import {reviewPending, reviewBadge, reviewNote, sendBackBox, reasonsText, reason
 import {noticesTable, noticeActions, issueFields, openNotice, noticeTitle, canAnswer} from '../notices.js';
 import {appealBadge, ratingNote, attemptsTable, appealBox, callbackFields, dissatisfactionPicker, dissatisfactionText,
   appealPending} from '../callbacks.js';
+import {categories, categoryLabel, categoryPicker, suggestionBox, dispatchRecords} from '../catalogue.js';
 
 function dl(pairs) {
   return h('dl', {class: 'facts'}, pairs.filter(Boolean).map(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
@@ -77,6 +85,7 @@ export async function render(ctx) {
   // The working days after the close within which a department may appeal (申诉).
   const policy = ['department', 'bureau'].includes(ctx.role) ? await api.get('/v1/policy').catch(() => ({})) : {};
   const suspensionMaxDays = policy.suspensionMaxDays || 180;
+  const cats = await categories().catch(() => ({categories: []}));
   if (!ctx.isCurrent()) return undefined;
 
   const isBureau = ctx.role === 'bureau';
@@ -91,10 +100,11 @@ export async function render(ctx) {
   const assistsBox = h('section', {class: 'panel', id: 'ticket-assists'});
   const noticesBox = h('section', {class: 'panel', id: 'ticket-notices'});
   const callbacksBox = h('section', {class: 'panel', id: 'ticket-callbacks'});
+  const dispatchesBox = h('section', {class: 'panel', id: 'ticket-dispatches'});
   const actions = h('div', {class: 'actions-grid', id: 'ticket-actions'});
   const cardsBox = h('section', {class: 'panel', id: 'ticket-cards'});
   const history = h('section', {class: 'panel', id: 'ticket-history'});
-  ctx.main.append(head, facts, assistsBox, noticesBox, callbacksBox, actions, cardsBox, history);
+  ctx.main.append(head, facts, assistsBox, noticesBox, callbacksBox, dispatchesBox, actions, cardsBox, history);
 
   function showFacts() {
     const now = ctx.nowMs();
@@ -110,6 +120,7 @@ export async function render(ctx) {
       urging ? ['催办', h('span', {id: 'open-notice'}, `${noticeTitle(urging)}${label(NOTICE_STATE, urging.state)},`
         + `反馈时限 ${fmtDue(urging.answerDueAt)}${isLead() ? '(见下方“催办、督办通知”)' : ''}`)] : null,
       ['类型 / 类别', `${label(TYPE, t.type)} / ${t.topic || '—'}`],
+      ['诉求分类', h('span', {id: 'ticket-category', dataset: {code: t.category || ''}}, t.category ? categoryLabel(cats, t.category) : '未分类')],
       ['紧急程度', label(URGENCY, t.urgency || 'NORMAL')],
       ['诉求内容', h('div', {class: 'content pre'}, t.content || '')],
       ['地址', t.address || '—'],
@@ -157,6 +168,13 @@ export async function render(ctx) {
       t.closedAt ? ['办结时间', fmtTime(t.closedAt)] : null,
       ['派单 / 退单 / 重办', `${t.dispatchCount || 0} / ${t.returnCount || 0} / ${t.reopenCount || 0}`],
     ]));
+  }
+
+  // 每次派单: the dispatches with the catalogue's suggestion at the time.
+  function showDispatches() {
+    if (!(t.dispatches || []).length) { replace(dispatchesBox); dispatchesBox.hidden = true; return; }
+    dispatchesBox.hidden = false;
+    replace(dispatchesBox, h('h2', null, '每次派单'), dispatchRecords(t, depts));
   }
 
   // The assisting parts (协办); the bureau ends a live one here (撤销).
@@ -424,9 +442,15 @@ export async function render(ctx) {
         const title = review ? '改派(同意退单)' : st === 'RECEIVED' || st === 'RETURNED' ? '派单' : '改派';
         // 协办: any department but the lead chosen; those assisting already stay.
         const picker = assistPicker(depts, dept, {exclude: liveParts(t).map((a) => a.department)});
+        // 诉求分类 at dispatch, and the dispatch catalogue's suggestion for it.
+        const category = categoryPicker(cats, {value: t.category || ''});
+        const suggest = suggestionBox(ctx, depts, dept, picker.el);
+        category.addEventListener('change', () => suggest.update(t, category.value));
+        suggest.update(t, category.value);
         forms.push(actionForm(title, review ? '改派' : title,
-          [field('承办部门(主办)', dept), picker.el, field('派单说明(可选)', note)], () => ({department: dept.value, note: note.value,
-            assistingDepartments: picker.values()}),
+          [field('诉求分类', category), field('承办部门(主办)', dept), suggest.el, picker.el, field('派单说明(可选)', note)],
+          () => ({department: dept.value, note: note.value, assistingDepartments: picker.values(),
+            category: category.value || undefined}),
           {path: 'dispatch', ok: '已派单。'}));
         if (review) {
           const reason = h('textarea', {required: true, maxlength: 2000, rows: 2, name: 'reason'});
@@ -761,7 +785,9 @@ export async function render(ctx) {
     return [...actions.querySelectorAll('input[type=text], textarea')].some((x) => x.value.trim() && x.value !== x.defaultValue)
       || Boolean(actions.querySelector('input[name=sendBackReason]:checked, input[name=dissatisfactionReason]:checked'))
       // A rating or a callback's result picked and not yet sent.
-      || [...actions.querySelectorAll('select[name=satisfaction], select[name=result]')].some((x) => x.value);
+      || [...actions.querySelectorAll('select[name=satisfaction], select[name=result]')].some((x) => x.value)
+      // A category picked at dispatch and not yet sent.
+      || [...actions.querySelectorAll('select[name=category]')].some((x) => x.value !== (t.category || ''));
   }
 
   async function refresh(force) {
@@ -776,6 +802,7 @@ export async function render(ctx) {
       showAssists();
       showNotices();
       showCallbacks();
+      showDispatches();
       showHistory();
       showCards();
       if (force || before !== t.state || !typing()) showActions();
@@ -796,6 +823,7 @@ export async function render(ctx) {
   showAssists();
   showNotices();
   showCallbacks();
+  showDispatches();
   showActions();
   showCards();
   showHistory();
