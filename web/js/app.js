@@ -19,6 +19,8 @@ import * as daily from './pages/daily.js';
 import * as mine from './pages/mine.js';
 import * as urging from './pages/urging.js';
 import * as scorecard from './pages/scorecard.js';
+import * as catalogue from './pages/catalogue.js';
+import * as hotspots from './pages/hotspots.js';
 
 const BUREAU = 'bureau';
 const DEPARTMENT = 'department';
@@ -36,14 +38,18 @@ const ROUTES = [
   {re: /^\/report$/, page: report, who: BUREAU, title: '统计报表'},
   {re: /^\/notices$/, page: urging, who: BUREAU, title: '催办督办'},
   {re: /^\/assessment$/, page: scorecard, who: BUREAU, title: '考核排名'},
+  {re: /^\/catalogue$/, page: catalogue, who: ANY, title: '派单目录'},
+  {re: /^\/hotspots$/, page: hotspots, who: BUREAU, title: '热点分析'},
   {re: /^\/admin$/, page: admin, who: BUREAU, title: '部门与令牌'},
   {re: /^\/mine$/, page: mine, who: DEPARTMENT, title: '我的统计与黄红牌'},
 ];
 
 const NAV = {
   [BUREAU]: [['#/dashboard', '总览'], ['#/dispatch', '派单'], ['#/tickets', '工单查询'],
-    ['#/cards', '黄红牌'], ['#/notices', '催办督办'], ['#/extensions', '审批'], ['#/report', '统计报表'], ['#/assessment', '考核排名'], ['#/admin', '部门与令牌']],
-  [DEPARTMENT]: [['#/desk', '我的工单'], ['#/daily', '一日一报'], ['#/mine', '我的统计'], ['#/tickets', '工单查询']],
+    ['#/cards', '黄红牌'], ['#/notices', '催办督办'], ['#/extensions', '审批'], ['#/report', '统计报表'], ['#/assessment', '考核排名'],
+    ['#/hotspots', '热点分析'], ['#/catalogue', '派单目录'], ['#/admin', '部门与令牌']],
+  [DEPARTMENT]: [['#/desk', '我的工单'], ['#/daily', '一日一报'], ['#/mine', '我的统计'], ['#/tickets', '工单查询'],
+    ['#/catalogue', '派单目录']],
   intake: [['#/tickets', '工单查询']],
 };
 

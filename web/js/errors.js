@@ -32,6 +32,8 @@ const METHOD = {
   IssueNotice: '发出催办、督办通知', AcknowledgeNotice: '签收催办通知', AnswerNotice: '反馈催办通知',
   'AcknowledgeNotice or AnswerNotice': '签收或反馈催办通知', ListNotices: '查看催办通知',
   RecordCallback: '记录回访', AppealRating: '申诉差评', DecideAppeal: '裁定差评申诉',
+  ListCategories: '查看诉求分类', GetDispatchCatalogue: '查看派单目录', UpdateDispatchCatalogue: '修订派单目录',
+  SuggestDispatch: '查看派单目录建议', GetCategoryStatistics: '查看分类统计', GetHotspots: '查看热点分析',
 };
 
 export function methodName(m) {
@@ -77,6 +79,12 @@ function ticketStateText(m) {
   }
   return `${ticketOf(m)}当前为“${label(STATE, m.state)}”,不能${methodName(m.method)}`
     + `${m.allowed_states ? `(仅“${states(m.allowed_states)}”时可以)` : ''}。`;
+}
+
+// "rules[2].category" -> "(派单目录第 3 条)"; '' for another field.
+function ruleOf(field) {
+  const m = /rules\[(\d+)\]/.exec(field || '');
+  return m ? `(派单目录第 ${Number(m[1]) + 1} 条)` : '';
 }
 
 // One entry per ErrorReason value: metadata -> the Chinese message.
@@ -155,6 +163,10 @@ export const REASON_TEXT = {
   APPEAL_NOT_PENDING: (m) => `${ticketOf(m)}没有待裁定的差评申诉(尚未申诉,或已裁定),无需再裁定:请刷新页面查看最新状态。`,
   APPEAL_EXISTS: (m) => `${ticketOf(m)}的差评已经申诉过(每张工单只能申诉一次),不能再申诉。`,
   NOT_DISSATISFIED: (m) => `${ticketOf(m)}的回访评价不是“不满意”,无需申诉:只有不满意的评价(差评)才能申诉。`,
+  UNKNOWN_CATEGORY: (m) => `诉求分类${m.category ? `“${m.category}”` : ''}不在分类目录中,请从列表中选择诉求分类`
+    + `${ruleOf(m.field)}。`,
+  CATALOGUE_VERSION: (m) => `派单目录已被他人修订${m.current_version ? `(现为第 ${m.current_version} 版)` : ''},本次保存未生效:`
+    + '请重新读取最新版本,核对后再修改保存。',
   DISK_FULL: () => '服务器磁盘已满,本次操作未保存。请联系管理员清理空间后重试。',
   FEED_STALLED: () => '实时推送因长时间未读取而中断,正在重新连接。',
   SERVER_UNAVAILABLE: () => '服务器正在启动或关闭,请稍后重试。',
@@ -196,6 +208,9 @@ const FIELD = {
   reasons: '退回理由(至少选一项,不能重复)',
   level: '通知级别', copy_to: '抄送(不超过 200 字)', copyTo: '抄送(不超过 200 字)',
   channel: '回访方式', result: '回访结果', grounds: '申诉理由', uphold: '裁定结果',
+  category: '诉求分类', township: '乡镇/街道(须以镇、乡或街道结尾)', rules: '派单目录条目(同一分类和乡镇只能有一条)',
+  expected_version: '目录版本', expectedVersion: '目录版本', from_date: '起始日期', fromDate: '起始日期',
+  to_date: '截止日期', toDate: '截止日期', limit: '条数',
   dissatisfaction_reasons: '不满意原因(仅在评价为不满意时填写,不能重复)', dissatisfactionReasons: '不满意原因(仅在评价为不满意时填写,不能重复)',
 };
 

@@ -5,6 +5,7 @@ import * as api from '../api.js';
 import {TYPE, addDays, monthStart, nextMonthStart, zhDate, permille, num, fmtTime} from '../format.js';
 import {table, departments, deptName, panel} from '../ui.js';
 import {columnChart, departmentChart, barList, chartWidth} from '../charts.js';
+import {hotspotsZh} from '../catalogue.js';
 
 // One decimal without a trailing ".0", as hotlinectl prints it.
 function decimal(v) {
@@ -262,6 +263,15 @@ export async function render(ctx) {
     button.disabled = true;
     try {
       const s = await api.get('/v1/statistics', params);
+      // The bureau's whole report ends with its hotspots (热点问题), as
+      // hotlinectl report --format zh: not for one department or type, and
+      // without when the server refuses them (a period too long, an older
+      // server).
+      const hot = params.department || params.type ? null
+        : await api.get('/v1/hotspots', {fromDate: params.fromDate, toDate: params.toDate}).catch((e) => {
+          if ([400, 403, 404, 501].includes(e.status)) return null;
+          throw e;
+        });
       if (!ctx.isCurrent()) return;
       lastCsv = reportCsv(s);
       lastName = `hotline-report-${s.fromDate}-${addDays(s.toDate, -1)}.csv`;
@@ -289,7 +299,7 @@ export async function render(ctx) {
         yellow: num((r.figures || {}).yellowCards), red: num((r.figures || {}).redCards)}));
       replace(out,
         panel('报告文字', h('p', {class: 'hint'}, `统计区间 ${s.fromDate} 至 ${addDays(s.toDate, -1)}(${s.days} 天),截至 ${fmtTime(s.asOf)}`),
-          h('pre', {class: 'zh-report', id: 'report-zh'}, reportZh(s, depts)), h('div', {class: 'actions'}, download)),
+          h('pre', {class: 'zh-report', id: 'report-zh'}, reportZh(s, depts) + (hot ? hotspotsZh(hot) : '')), h('div', {class: 'actions'}, download)),
         panel('数据表', scrollable(table(headers(extra), [figuresRow('合计', s.total || {}, {scope: 'total'}, extra),
           ...(s.departments || []).map((r) => figuresRow(rowLabel(r, depts), r.figures || {}, {scope: 'department', department: r.department || ''}, extra))],
         {cls: 'grid figures', caption: `日均受理 ${Number((s.total || {}).dailyAverage || 0).toFixed(1)} 件`}), '数据表')),

@@ -373,7 +373,10 @@ export async function render(ctx) {
       e.card ? `${note.text.includes(label(COLOR, e.cardColor)) ? '' : label(COLOR, e.cardColor)}(${api.idOf(e.card)} 号牌)` : '',
       e.extensionWorkingDays ? `${e.extensionWorkingDays} 个工作日` : '',
       e.suspensionEnd ? `预计至 ${fmtTime(e.suspensionEnd)}` : '',
-      e.type === 'DAILY_REPORT' && e.reportDate ? `(${e.reportDate})` : ''].filter(Boolean).join(' ');
+      e.type === 'DAILY_REPORT' && e.reportDate ? `(${e.reportDate})` : '',
+      // A dispatch and the dispatch catalogue's suggestion at the time.
+      e.dispatch && e.dispatch.suggestion && e.dispatch.suggestion.rule
+        ? (e.dispatch.followed ? '(按派单目录建议)' : `(派单目录建议${deptName(depts, e.dispatch.suggestion.rule.department)},未采用)`) : ''].filter(Boolean).join(' ');
     return h('td', {class: 'pre note'}, ...noteNodes({text: [note.text, rest].filter(Boolean).join(' '), stored: note.stored}));
   }
 
