@@ -104,7 +104,9 @@ class AdminService final {
   // any authenticated caller. UpdateDispatchCatalogue: the bureau; it
   // replaces the rules (workflow/dispatch_catalogue.h checks them, every
   // department must exist) and makes the next version, ABORTED
-  // (CATALOGUE_VERSION) when expected_version is not the current one.
+  // (CATALOGUE_VERSION) when expected_version is not the current one. One
+  // update at a time in this process: it waits for its commit, so call it
+  // where waiting is allowed (the executor, not a gRPC callback thread).
   absl::StatusOr<v1::ListCategoriesResponse> ListCategories(
       const Principal& principal, const v1::ListCategoriesRequest& request);
   absl::StatusOr<v1::DispatchCatalogue> GetDispatchCatalogue(
@@ -135,6 +137,9 @@ class AdminService final {
   storage::Store* const store_;
   // Held while a token revocation is planned and committed.
   absl::Mutex revocations_;
+  // Held while a dispatch catalogue update is planned and committed: the
+  // next version's number is read in the plan.
+  absl::Mutex catalogue_updates_;
   const Clock* const clock_;
   const PolicyRegistry* const policies_;
   Sweeper* const sweeper_;

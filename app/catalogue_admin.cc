@@ -58,17 +58,10 @@ absl::StatusOr<v1::DispatchCatalogue> AdminService::GetDispatchCatalogue(
   ASSIGN_OR_RETURN(const int64_t current,
                    CurrentDispatchCatalogueVersion(*store_));
   if (catalogue.version() != current) return catalogue;
-  for (int64_t version = current; version >= 1; --version) {
-    ASSIGN_OR_RETURN(v1::DispatchCatalogue earlier,
-                     version == current
-                         ? absl::StatusOr<v1::DispatchCatalogue>(catalogue)
-                         : LoadDispatchCatalogue(*store_, version));
-    v1::DispatchCatalogueVersion* entry = catalogue.add_history();
-    entry->set_version(earlier.version());
-    *entry->mutable_update_time() = earlier.update_time();
-    entry->set_updated_by(earlier.updated_by());
-    entry->set_reason(earlier.reason());
-    entry->set_rule_count(earlier.rules_size());
+  ASSIGN_OR_RETURN(std::vector<v1::DispatchCatalogueVersion> history,
+                   LoadDispatchCatalogueHistory(*store_));
+  for (auto it = history.rbegin(); it != history.rend(); ++it) {
+    *catalogue.add_history() = std::move(*it);
   }
   return catalogue;
 }
@@ -80,7 +73,10 @@ void AdminService::UpdateDispatchCatalogue(
   if (absl::Status s = CheckUpdate(request, policies_->categories()); !s.ok()) {
     return done(s);
   }
-  writer_.Run<v1::DispatchCatalogue>(
+  // The version read in the plan must still be the current one at the
+  // commit: one update at a time.
+  absl::MutexLock lock(&catalogue_updates_);
+  done(writer_.RunAndWait<v1::DispatchCatalogue>(
       principal, request, WriteAccess::BureauOnly("UpdateDispatchCatalogue"),
       [this, principal,
        request]() -> absl::StatusOr<Planned<v1::DispatchCatalogue>> {
@@ -111,10 +107,10 @@ void AdminService::UpdateDispatchCatalogue(
         catalogue.set_updated_by(principal.ToString());
         catalogue.set_reason(request.reason());
         *catalogue.mutable_rules() = request.rules();
-        RETURN_IF_ERROR(SaveDispatchCatalogue(catalogue, planned.changes));
+        RETURN_IF_ERROR(
+            SaveDispatchCatalogue(*store_, catalogue, planned.changes));
         return planned;
-      },
-      std::move(done));
+      }));
 }
 
 }  // namespace hotline

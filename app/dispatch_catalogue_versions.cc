@@ -26,6 +26,35 @@ absl::StatusOr<int64_t> CurrentDispatchCatalogueVersion(storage::Store& store) {
   return version;
 }
 
+namespace {
+
+// `message` from the setting `key`, protobuf JSON; DATA_LOSS when it cannot
+// be read.
+absl::Status ReadJsonSetting(const std::string& key, const std::string& json,
+                             google::protobuf::Message& message) {
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;  // written by a later release
+  if (auto parsed =
+          google::protobuf::util::JsonStringToMessage(json, &message, options);
+      !parsed.ok()) {
+    return absl::DataLossError(absl::StrCat(
+        "the setting ", key, " cannot be read: ", parsed.ToString()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> JsonOf(const google::protobuf::Message& message) {
+  std::string json;
+  if (auto printed =
+          google::protobuf::util::MessageToJsonString(message, &json);
+      !printed.ok()) {
+    return absl::InternalError(printed.ToString());
+  }
+  return json;
+}
+
+}  // namespace
+
 absl::StatusOr<v1::DispatchCatalogue> LoadDispatchCatalogue(
     storage::Store& store, int64_t version) {
   ASSIGN_OR_RETURN(const int64_t current,
@@ -67,19 +96,45 @@ absl::Status AddDispatchRecord(storage::Store& store, absl::Time now,
   return absl::OkStatus();
 }
 
-absl::Status SaveDispatchCatalogue(const v1::DispatchCatalogue& catalogue,
+absl::StatusOr<std::vector<v1::DispatchCatalogueVersion>>
+LoadDispatchCatalogueHistory(storage::Store& store) {
+  ASSIGN_OR_RETURN(
+      std::optional<std::string> json,
+      store.LoadSetting(storage::kDispatchCatalogueHistorySetting));
+  v1::DispatchCatalogue history;
+  if (json) {
+    RETURN_IF_ERROR(ReadJsonSetting(storage::kDispatchCatalogueHistorySetting,
+                                    *json, history));
+  }
+  return std::vector<v1::DispatchCatalogueVersion>(history.history().begin(),
+                                                   history.history().end());
+}
+
+absl::Status SaveDispatchCatalogue(storage::Store& store,
+                                   const v1::DispatchCatalogue& catalogue,
                                    storage::ChangeSet& changes) {
+  ASSIGN_OR_RETURN(std::vector<v1::DispatchCatalogueVersion> versions,
+                   LoadDispatchCatalogueHistory(store));
+  v1::DispatchCatalogue history;
+  for (v1::DispatchCatalogueVersion& v : versions) {
+    *history.add_history() = std::move(v);
+  }
+  v1::DispatchCatalogueVersion* summary = history.add_history();
+  summary->set_version(catalogue.version());
+  *summary->mutable_update_time() = catalogue.update_time();
+  summary->set_updated_by(catalogue.updated_by());
+  summary->set_reason(catalogue.reason());
+  summary->set_rule_count(catalogue.rules_size());
   v1::DispatchCatalogue stored = catalogue;
   stored.clear_history();
-  std::string json;
-  if (auto printed = google::protobuf::util::MessageToJsonString(stored, &json);
-      !printed.ok()) {
-    return absl::InternalError(printed.ToString());
-  }
+  ASSIGN_OR_RETURN(std::string json, JsonOf(stored));
+  ASSIGN_OR_RETURN(std::string history_json, JsonOf(history));
   changes.settings.emplace_back(
       absl::StrCat(storage::kDispatchCatalogueSettingPrefix,
                    catalogue.version()),
       std::move(json));
+  changes.settings.emplace_back(storage::kDispatchCatalogueHistorySetting,
+                                std::move(history_json));
   changes.settings.emplace_back(storage::kDispatchCatalogueVersionSetting,
                                 absl::StrCat(catalogue.version()));
   return absl::OkStatus();

@@ -8,6 +8,7 @@
 #define HOTLINE_APP_DISPATCH_CATALOGUE_VERSIONS_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -32,9 +33,15 @@ absl::StatusOr<v1::DispatchCatalogue> LoadDispatchCatalogue(
 absl::Status AddDispatchRecord(storage::Store& store, absl::Time now,
                                v1::Ticket& ticket, v1::Event& event);
 
-// Writes `catalogue` (its version the current one plus one) and makes it
-// current, in `changes`.
-absl::Status SaveDispatchCatalogue(const v1::DispatchCatalogue& catalogue,
+// Every version's summary, oldest first (one setting, however many
+// versions).
+absl::StatusOr<std::vector<v1::DispatchCatalogueVersion>>
+LoadDispatchCatalogueHistory(storage::Store& store);
+
+// Writes `catalogue` (its version the current one plus one), its summary in
+// the history, and makes it current, in `changes`.
+absl::Status SaveDispatchCatalogue(storage::Store& store,
+                                   const v1::DispatchCatalogue& catalogue,
                                    storage::ChangeSet& changes);
 
 }  // namespace hotline

@@ -304,8 +304,18 @@ HOTLINE_SYNC(ListCategories, admin_, v1::ListCategoriesRequest,
              v1::ListCategoriesResponse)
 HOTLINE_SYNC(GetDispatchCatalogue, admin_, v1::GetDispatchCatalogueRequest,
              v1::DispatchCatalogue)
-HOTLINE_ASYNC(UpdateDispatchCatalogue, admin_,
-              v1::UpdateDispatchCatalogueRequest, v1::DispatchCatalogue)
+// Waits for its commit under a lock (one catalogue update at a time).
+grpc::ServerUnaryReactor* HotlineGrpcService::UpdateDispatchCatalogue(
+    grpc::CallbackServerContext* context,
+    const v1::UpdateDispatchCatalogueRequest* request,
+    v1::DispatchCatalogue* response) {
+  return Serve(
+      context, "UpdateDispatchCatalogue", *request, response,
+      [this, request](const Principal& principal, auto done) {
+        admin_->UpdateDispatchCatalogue(principal, *request, std::move(done));
+      },
+      /*may_wait=*/true);
+}
 HOTLINE_SYNC(SuggestDispatch, tickets_, v1::SuggestDispatchRequest,
              v1::DispatchSuggestion)
 HOTLINE_SYNC(GetDailyReportCompliance, reports_,

@@ -178,12 +178,16 @@ struct OperationalCounts {
 // with (YYYY-MM-DD).
 inline constexpr char kRehearsalClockSetting[] = "rehearsal_clock";
 inline constexpr char kCalendarCoverageSetting[] = "calendar_covered_through";
-// The dispatch catalogue (派单目录): the current version's number, and each
+// The dispatch catalogue (派单目录): the current version's number, each
 // version as protobuf JSON under the prefix and its number
-// ("dispatch_catalogue/3"); app/dispatch_catalogue_versions.h.
+// ("dispatch_catalogue/3"), and the versions' summaries;
+// app/dispatch_catalogue_versions.h.
 inline constexpr char kDispatchCatalogueVersionSetting[] =
     "dispatch_catalogue_version";
 inline constexpr char kDispatchCatalogueSettingPrefix[] = "dispatch_catalogue/";
+// Every version's summary (a DispatchCatalogue with only its history).
+inline constexpr char kDispatchCatalogueHistorySetting[] =
+    "dispatch_catalogue_history";
 
 // ---- Statistics sums.
 

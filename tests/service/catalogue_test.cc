@@ -7,6 +7,7 @@
 // by rule, and the hotspots of a period, count them. Refusals change
 // nothing.
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/error_details.h"
@@ -186,6 +187,29 @@ TEST_F(CatalogueTest, TheDispatchCatalogueIsKeptInVersions) {
   // Kept with the data.
   RestartServer();
   EXPECT_EQ(Version(), 2);
+}
+
+// Two updates of the same version at once: one makes version 1, the other
+// is refused as stale, whichever comes first.
+TEST_F(CatalogueTest, ConcurrentUpdatesOfOneVersionMakeOneVersion) {
+  std::unique_ptr<Client> second = Connect(CreateToken("bureau"));
+  absl::StatusOr<v1::DispatchCatalogue> results[2];
+  std::thread other(
+      [&] { results[1] = second->UpdateDispatchCatalogue(Update(0)); });
+  results[0] = bureau().UpdateDispatchCatalogue(Update(0));
+  other.join();
+  EXPECT_NE(results[0].ok(), results[1].ok())
+      << results[0].status() << " / " << results[1].status();
+  for (const auto& result : results) {
+    if (!result.ok()) {
+      EXPECT_EQ(ReasonOf(result.status()), v1::CATALOGUE_VERSION);
+    }
+  }
+  EXPECT_EQ(Version(), 1);
+  absl::StatusOr<v1::DispatchCatalogue> current =
+      bureau().GetDispatchCatalogue({});
+  ASSERT_TRUE(current.ok());
+  EXPECT_EQ(current->history_size(), 1);
 }
 
 TEST_F(CatalogueTest, DispatchesRecordTheSuggestionAndTheReturn) {
