@@ -170,6 +170,18 @@ test('派单目录 saved in the console suggests the dispatch; 采用, 退单, �
       assert.match(await visible(page, '#catalogue-version-view'), /0101 违法建设 \(城乡建设\)\s+城关镇\s+县住房和城乡建设局\s+县城市管理局/);
       for (const v of await axeViolations(page)) assert.fail(`axe on 派单目录: ${v}`);
 
+      // At phone width the new pages and the queue with its suggestions do not scroll sideways.
+      await page.setViewport({width: 390, height: 844, isMobile: true});
+      for (const [hash, ready] of [['#/catalogue', '#catalogue-form'], ['#/hotspots', '#hot-rules'],
+        ['#/dispatch', '#dispatch-list .dispatch-suggestion[data-state="rule"]']]) {
+        await go(page, hash);
+        await page.waitForSelector(ready);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 1, `no sideways scrolling on ${hash} at phone width (overflow ${overflow}px)`);
+      }
+      await screenshot(page, 'catalogue-dispatch-phone');
+      await page.setViewport({width: 1280, height: 800});
+
       // A department reads the catalogue, without the editor.
       const lead = await openPage(browser, server.base);
       await signIn(lead.page, housingToken);

@@ -94,7 +94,8 @@ export function suggestion(t, category) {
 // `onAdopt()` after 采用 filled them. Returns the element; `update(t,
 // category)` asks again (the category picked changed).
 export function suggestionBox(ctx, depts, leadSelect, assistEl, {onAdopt = null} = {}) {
-  const box = h('div', {class: 'dispatch-suggestion', 'aria-live': 'polite'});
+  const box = h('div', {class: 'dispatch-suggestion', 'aria-live': 'polite', dataset: {state: 'loading'}},
+    h('span', {class: 'muted'}, '派单目录建议:正在读取…'));
   let asked = 0;
   function adopt(rule) {
     if (![...leadSelect.options].some((o) => o.value === rule.department)) {
@@ -136,8 +137,11 @@ export function suggestionBox(ctx, depts, leadSelect, assistEl, {onAdopt = null}
     }
     box.dataset.state = 'rule';
     box.dataset.department = rule.department;
-    const button = h('button', {type: 'button', class: 'secondary adopt-suggestion'}, '采用');
-    button.addEventListener('click', () => adopt(rule));
+    // The lead not offered (the department that returned the ticket): no 采用.
+    const offered = [...leadSelect.options].some((o) => o.value === rule.department);
+    const button = offered ? h('button', {type: 'button', class: 'secondary adopt-suggestion'}, '采用')
+      : h('span', {class: 'muted'}, '(即退单的部门:如属其职责,请驳回退单)');
+    if (offered) button.addEventListener('click', () => adopt(rule));
     box.replaceChildren(h('strong', null, '派单目录建议: '), h('span', {class: 'suggested-departments'}, ruleDepartments(rule, depts)),
       ' ', button,
       h('span', {class: 'muted'}, ` 依据第 ${s.catalogueVersion} 版目录:${rule.category}${rule.township ? ` · ${rule.township}` : ''}`

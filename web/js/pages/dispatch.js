@@ -62,12 +62,17 @@ export async function render(ctx) {
   const asking = new Set();
   let generation = 0;
   const onScreen = new IntersectionObserver((entries) => {
-    for (const e of entries) if (e.isIntersecting) askCandidates(e.target.dataset.ticket);
+    for (const e of entries) {
+      if (!e.isIntersecting) continue;
+      askCandidates(e.target.dataset.ticket);
+      // The catalogue's suggestion, asked for the rows on screen only.
+      if (e.target.suggestNow) { e.target.suggestNow(); e.target.suggestNow = null; }
+    }
   });
 
   function matches(t, q) {
     if (!q) return true;
-    const hay = [t.name, `#${api.idOf(t.name)}`, t.sourceId, t.title, t.content, t.address, t.topic]
+    const hay = [t.name, `#${api.idOf(t.name)}`, t.sourceId, t.title, t.content, t.address, t.topic, t.category]
       .filter(Boolean).join(' ').toLowerCase();
     return q.toLowerCase().split(/\s+/).every((w) => hay.includes(w));
   }
@@ -97,9 +102,9 @@ export async function render(ctx) {
     const suggest = suggestionBox(ctx, depts, dept, picker.el);
     category.addEventListener('change', () => {
       drafts.set(t.name, {...drafts.get(t.name), category: category.value});
+      li.suggestNow = null;
       suggest.update(t, category.value);
     });
-    suggest.update(t, category.value);
     dept.addEventListener('change', keep);
     note.addEventListener('input', keep);
     if (refusal) refusal.addEventListener('input', keep);
@@ -133,6 +138,7 @@ export async function render(ctx) {
       review ? refuseForm(t, review, refusal) : null,
       closeForm(t, kept, keep),
       h('div', {class: 'dup-slot'}, dupBox(t)));
+    li.suggestNow = () => suggest.update(t, category.value);
     return li;
   }
 
