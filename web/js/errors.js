@@ -226,7 +226,12 @@ export function zhMessage(status, body) {
   const bad = details.find((d) => d && typeof d['@type'] === 'string' && d['@type'].endsWith('google.rpc.BadRequest'));
   const fields = ((bad && bad.fieldViolations) || []).map((v) => v.field).filter(Boolean);
   if (fields.length && (reason === 'INVALID_FIELD' || reason === 'MALFORMED_REQUEST' || !reason)) {
-    const names = [...new Set(fields.map((f) => FIELD[f.split('.').pop()] || f))];
+    const names = [...new Set(fields.map((f) => {
+      const last = f.split('.').pop();
+      // A dispatch catalogue rule's field, "rules[2].township": which rule.
+      const rule = /^rules\[(\d+)\]\./.exec(f);
+      return `${rule ? `派单目录第 ${Number(rule[1]) + 1} 条的` : ''}${FIELD[last] || (rule ? last : f)}`;
+    }))];
     message = `${message.replace(/。$/, '')}:${names.map((n) => `“${n}”`).join('、')}。`;
   }
   return message;
