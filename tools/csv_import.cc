@@ -87,7 +87,8 @@ absl::StatusOr<ImportColumns> ImportColumns::FromHeader(const CsvRow& header) {
       {"caller", &columns.caller},
       {"phone", &columns.phone},
       {"confidential", &columns.confidential},
-      {"department", &columns.department}};
+      {"department", &columns.department},
+      {"category", &columns.category}};
   for (size_t i = 0; i < header.fields.size(); ++i) {
     const std::string name =
         absl::AsciiStrToLower(absl::StripAsciiWhitespace(header.fields[i]));
@@ -98,7 +99,8 @@ absl::StatusOr<ImportColumns> ImportColumns::FromHeader(const CsvRow& header) {
           "line ", header.line, ": unknown column ",
           QuoteInput(header.fields[i]),
           "; the columns are source_id, received_at, type, topic, urgency, "
-          "title, content, address, caller, phone, confidential, department"));
+          "title, content, address, caller, phone, confidential, department, "
+          "category"));
     }
     *it->second = static_cast<int>(i);
   }
@@ -186,6 +188,7 @@ absl::StatusOr<v1::CreateTicketRequest> RowToRequest(const ImportColumns& c,
   t.set_title(Field(row, c.title));
   t.set_content(Field(row, c.content));
   t.set_address(Field(row, c.address));
+  t.set_category(Field(row, c.category));
   t.set_caller_name(Field(row, c.caller));
   t.set_caller_phone(Field(row, c.phone));
   const std::string confidential =

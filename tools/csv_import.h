@@ -43,7 +43,7 @@ struct ImportColumns {
   static absl::StatusOr<ImportColumns> FromHeader(const CsvRow& header);
   int source_id = -1, received_at = -1, type = -1, topic = -1, urgency = -1,
       title = -1, content = -1, address = -1, caller = -1, phone = -1,
-      confidential = -1, department = -1;
+      confidential = -1, department = -1, category = -1;
   // The header's column names by position, for messages.
   std::vector<std::string> names;
 };

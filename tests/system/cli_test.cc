@@ -1090,6 +1090,18 @@ TEST(CliCatalogue, FromAFileToTheHotspots) {
       "热点问题:噪声污染1件(上期无);增长最快的是噪声污染(增加1件);"
       "诉求集中在城关镇(1件)。\n"))
       << zh.out;
+  // The platform's export may carry the category: a known code is kept, an
+  // unknown one fails its row alone.
+  const std::string export_csv = dir.File("export.csv");
+  std::ofstream(export_csv) << "source_id,type,topic,title,content,category\n"
+                            << "SZ101,投诉,噪音,施工,夜间施工,020101\n"
+                            << "SZ102,投诉,噪音,施工,夜间施工,0299\n";
+  CliRun imported = cli({"import", export_csv});
+  EXPECT_EQ(imported.exit_code, 5) << imported.err;
+  EXPECT_TRUE(absl::StrContains(imported.err, "UNKNOWN_CATEGORY"))
+      << imported.err;
+  CliRun second = cli({"ticket", "get", "2"});
+  EXPECT_TRUE(absl::StrContains(second.out, "020101")) << second.out;
   CliRun both = cli({"report", "--categories", "--hotspots"});
   EXPECT_EQ(both.exit_code, 2) << both.err;
   CliRun level = cli({"report", "--hotspots", "--level", "4"});
