@@ -1,5 +1,6 @@
 #include "app/ticket_filter.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -178,6 +179,16 @@ absl::Status Apply(const Token& field, const Token& op, const Token& value,
     query.assisting_department = value.text;
   } else if (name == "topic") {
     query.topic = value.text;
+  } else if (name == "category") {
+    if (value.text.empty() || value.text.size() > 6 ||
+        !std::all_of(value.text.begin(), value.text.end(),
+                     [](char c) { return c >= '0' && c <= '9'; })) {
+      return FilterError(value.position,
+                         absl::StrCat("category ", QuoteInput(value.text),
+                                      " is not a category code (2, 4 or 6 "
+                                      "digits; ListCategories gives them)"));
+    }
+    query.category = value.text;
   } else if (name == "source_id") {
     query.source_id = value.text;
   } else if (name == "created_by") {
@@ -191,8 +202,8 @@ absl::Status Apply(const Token& field, const Token& op, const Token& value,
                        absl::StrCat("unknown field ", QuoteInput(name),
                                     "; filter on state, department, "
                                     "assisting, type, "
-                                    "topic, urgency, source_id, created_by or "
-                                    "received_at"));
+                                    "topic, category, urgency, source_id, "
+                                    "created_by or received_at"));
   }
   return absl::OkStatus();
 }

@@ -10,6 +10,8 @@
 //   assisting                   = "departments/{id}" (an assisting
 //                                 department, 协办)
 //   topic, source_id            = a string (quoted when it has spaces)
+//   category                    = a category code: that code and every
+//                                 code under it ("0101" takes "010101")
 //   created_by                  = a principal, e.g. "intake/city-platform"
 //   received_at                 = < <= > >= against an RFC 3339 time
 // Every error is INVALID_ARGUMENT and points at the offending part.

@@ -39,6 +39,9 @@ struct TicketQuery {
   std::optional<std::string> department;  // "departments/{id}"
   std::optional<v1::Ticket::Type> type;
   std::optional<std::string> topic;
+  // A category code (digits only): tickets of it and of every code under
+  // it.
+  std::optional<std::string> category;
   std::optional<v1::Ticket::Urgency> urgency;
   std::optional<std::string> source_id;
   std::optional<std::string> created_by;  // a principal, "intake/{id}"

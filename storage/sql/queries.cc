@@ -122,6 +122,9 @@ std::string TicketQuerySql(const Connection& db, const TicketQuery& query) {
   if (query.department) where.push_back("department = ?");
   if (query.type) where.push_back("type = ?");
   if (query.topic) where.push_back("topic = ?");
+  // The code and every code under it: codes are digits only (checked on
+  // the way in), so the prefix has no LIKE wildcard.
+  if (query.category) where.push_back("category LIKE ?");
   if (query.urgency) where.push_back("urgency = ?");
   if (query.source_id) where.push_back("source_id = ?");
   if (query.created_by) where.push_back("created_by = ?");
@@ -137,8 +140,8 @@ std::string TicketQuerySql(const Connection& db, const TicketQuery& query) {
   // engine says how to ask for that (SQLite's INDEXED BY is not PostgreSQL).
   const bool only_received_range =
       where.size() > 1 && !query.state && !query.department && !query.type &&
-      !query.topic && !query.urgency && !query.source_id && !query.created_by &&
-      !query.assisting_department;
+      !query.topic && !query.category && !query.urgency && !query.source_id &&
+      !query.created_by && !query.assisting_department;
   return absl::StrCat(
       "SELECT body FROM ",
       only_received_range
@@ -157,6 +160,7 @@ absl::StatusOr<std::vector<v1::Ticket>> QueryTickets(Connection& db,
   if (query.department) stmt.BindText(index++, *query.department);
   if (query.type) stmt.BindInt64(index++, *query.type);
   if (query.topic) stmt.BindText(index++, *query.topic);
+  if (query.category) stmt.BindText(index++, *query.category + "%");
   if (query.urgency) stmt.BindInt64(index++, *query.urgency);
   if (query.source_id) stmt.BindText(index++, *query.source_id);
   if (query.created_by) stmt.BindText(index++, *query.created_by);
@@ -353,8 +357,8 @@ absl::Status InsertTicketRow(Connection& db, const v1::Ticket& ticket) {
       Statement stmt,
       db.Prepare(
           "INSERT INTO tickets (id, source_id, created_by, state, department, "
-          "type, topic, urgency, received_at, version, body, next_due_at) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+          "type, topic, urgency, received_at, version, body, next_due_at, "
+          "category) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   stmt.BindInt64(1, id);
   stmt.BindTextOrNull(2, ticket.source_id());
   stmt.BindText(3, ticket.created_by());
@@ -367,6 +371,7 @@ absl::Status InsertTicketRow(Connection& db, const v1::Ticket& ticket) {
   stmt.BindInt64(10, version);
   stmt.BindBlob(11, ticket.SerializeAsString());
   BindNextDue(stmt, 12, ticket);
+  stmt.BindTextOrNull(13, ticket.category());
   RETURN_IF_ERROR(stmt.Run());
   return SyncTicketParts(db, ticket);
 }
@@ -380,14 +385,16 @@ absl::Status UpdateTicketRow(Connection& db, const v1::Ticket& ticket) {
   ASSIGN_OR_RETURN(
       Statement stmt,
       db.Prepare("UPDATE tickets SET state = ?, department = ?, version = ?, "
-                 "body = ?, next_due_at = ? WHERE id = ? AND version = ?"));
+                 "body = ?, next_due_at = ?, category = ? WHERE id = ? AND "
+                 "version = ?"));
   stmt.BindInt64(1, ticket.state());
   stmt.BindTextOrNull(2, ticket.department());
   stmt.BindInt64(3, version);
   stmt.BindBlob(4, ticket.SerializeAsString());
   BindNextDue(stmt, 5, ticket);
-  stmt.BindInt64(6, TicketId(ticket));
-  stmt.BindInt64(7, version - 1);
+  stmt.BindTextOrNull(6, ticket.category());
+  stmt.BindInt64(7, TicketId(ticket));
+  stmt.BindInt64(8, version - 1);
   RETURN_IF_ERROR(stmt.Run());
   if (db.Changes() != 1) {
     return ConflictError(absl::StrCat(

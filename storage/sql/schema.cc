@@ -330,6 +330,12 @@ ALTER TABLE stat_day_changes ADD COLUMN callbacks_unreachable INTEGER NOT NULL D
 ALTER TABLE stat_day_changes ADD COLUMN appeals INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE stat_day_changes ADD COLUMN appeals_upheld INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 16: a ticket's category (诉求分类) beside its body, for the list
+    // filter `category`; tickets stored before have none.
+    R"sql(
+ALTER TABLE tickets ADD COLUMN category TEXT;
+CREATE INDEX tickets_by_category ON tickets(category, id);
+)sql",
 };
 
 // The counter columns of stat_counts and stat_day_changes, one line each.

@@ -123,6 +123,34 @@ TEST_F(CatalogueTest, TicketsCarryACheckedCategory) {
   absl::StatusOr<Ticket> classified = Dispatch(made->name(), "housing", "0102");
   ASSERT_TRUE(classified.ok()) << classified.status();
   EXPECT_EQ(classified->category(), "0102");
+
+  // Lists filter by category: a code takes every code under it; the
+  // category set at dispatch is the one filtered on.
+  ASSERT_TRUE(Create("010101", "").ok());
+  ASSERT_TRUE(Create("", "").ok());
+  auto listed = [&](const std::string& filter) {
+    v1::ListTicketsRequest list;
+    list.set_filter(filter);
+    absl::StatusOr<v1::ListTicketsResponse> found = bureau().ListTickets(list);
+    EXPECT_TRUE(found.ok()) << filter << ": " << found.status();
+    std::vector<std::string> names;
+    if (found.ok()) {
+      for (const Ticket& t : found->tickets()) names.push_back(t.category());
+    }
+    return names;
+  };
+  EXPECT_EQ(listed("category = \"01\""),
+            (std::vector<std::string>{"0102", "010101"}));
+  EXPECT_EQ(listed("category = \"0101\""),
+            (std::vector<std::string>{"010101"}));
+  EXPECT_EQ(
+      listed("category = \"0102\" AND department = \"departments/housing\""),
+      (std::vector<std::string>{"0102"}));
+  EXPECT_TRUE(listed("category = \"02\"").empty());
+  v1::ListTicketsRequest wildcard;
+  wildcard.set_filter("category = \"01%\"");
+  EXPECT_EQ(bureau().ListTickets(wildcard).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(CatalogueTest, TheDispatchCatalogueIsKeptInVersions) {

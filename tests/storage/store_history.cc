@@ -204,6 +204,9 @@ History RecordHistory(int64_t first_ticket, int64_t first_card,
     }
     t.set_type(kTypes[(i * 5) % 6]);
     t.set_topic(kTopics[(i * 3) % 5]);
+    // Some without a category, the others at every level (诉求分类).
+    constexpr const char* kCategories[] = {"", "01", "0101", "010101", "0201"};
+    t.set_category(kCategories[(i * 7) % 5]);
     t.set_urgency(kUrgencies[i % 4]);
     t.set_title(absl::StrCat("工单 ", i));
     t.set_content("每晚十点后仍在施工");
@@ -272,6 +275,8 @@ History RecordHistory(int64_t first_ticket, int64_t first_card,
           t.set_department(department);
           *t.mutable_dispatched_at() = ToProtoTime(at);
           t.set_dispatch_count(1);
+          // The bureau classifies some at dispatch (an update's category).
+          if (i % 4 == 1) t.set_category("020101");
         },
         EventOf(Event::DISPATCHED, department));
   }

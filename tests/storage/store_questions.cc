@@ -290,6 +290,7 @@ class Questions {
     kUrgency,
     kSourceId,
     kCreatedBy,
+    kCategory,
     kReceivedFrom,
     kReceivedUntil,
     kFieldCount
@@ -319,6 +320,11 @@ class Questions {
       case kCreatedBy:
         query.created_by = ticket.created_by();
         break;
+      case kCategory:
+        // Its 大类, which takes the codes under it (the codes themselves
+        // are asked below).
+        query.category = ticket.category().substr(0, 2);
+        break;
       case kReceivedFrom:
         query.received_from_micros = ToUnixMicros(ticket.received_at());
         break;
@@ -343,6 +349,10 @@ class Questions {
            (!q.source_id ||
             (!t.source_id().empty() && *q.source_id == t.source_id())) &&
            (!q.created_by || *q.created_by == t.created_by()) &&
+           // A ticket without a category is stored as NULL: no code takes
+           // it.
+           (!q.category || (!t.category().empty() &&
+                            absl::StartsWith(t.category(), *q.category))) &&
            (!q.received_from_micros || received >= *q.received_from_micros) &&
            (!q.received_until_micros || received <= *q.received_until_micros);
   }
@@ -356,6 +366,7 @@ class Questions {
     if (q.urgency) parts.push_back(absl::StrCat("urgency=", *q.urgency));
     if (q.source_id) parts.push_back("source_id=" + *q.source_id);
     if (q.created_by) parts.push_back("created_by=" + *q.created_by);
+    if (q.category) parts.push_back("category=" + *q.category);
     if (q.received_from_micros) {
       parts.push_back(absl::StrCat("received>=", *q.received_from_micros));
     }
@@ -422,6 +433,11 @@ class Questions {
     nothing = TicketQuery();
     nothing.topic = "NOISE";
     AskTicketList(nothing);
+    for (const char* code : {"99", "0101", "010101"}) {
+      nothing = TicketQuery();
+      nothing.category = code;
+      AskTicketList(nothing);
+    }
     nothing = TicketQuery();
     nothing.created_by = "intake/nobody";
     AskTicketList(nothing);
