@@ -46,15 +46,9 @@ absl::StatusOr<v1::Assessment> StatisticsService::GetAssessment(
   }
   ASSIGN_OR_RETURN(Scope scope, ScopeFor(principal, ScopedRead::kStatistics,
                                          request.department()));
-  ASSIGN_OR_RETURN(absl::CivilDay from,
-                   ParseDay(request.from_date(), "from_date"));
-  ASSIGN_OR_RETURN(absl::CivilDay to, ParseDay(request.to_date(), "to_date"));
-  if (!(from < to)) {
-    return InvalidFieldError("to_date",
-                             "to_date must be after from_date (to_date is "
-                             "the first day not counted)");
-  }
-  const absl::CivilDay previous_from = from - (to - from);
+  ASSIGN_OR_RETURN(const DayPeriod days,
+                   ParseDayPeriod(request.from_date(), request.to_date()));
+  const absl::CivilDay previous_from = days.from - (days.to - days.from);
   // Every department's figures, as the bureau reads them: a department's
   // rank is among all.
   v1::GetStatisticsRequest period;

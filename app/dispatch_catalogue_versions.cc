@@ -8,7 +8,6 @@
 #include "common/error_details.h"
 #include "common/status_macros.h"
 #include "google/protobuf/util/json_util.h"
-#include "workflow/dispatch_catalogue.h"
 
 namespace hotline {
 
@@ -84,16 +83,22 @@ absl::StatusOr<v1::DispatchCatalogue> LoadDispatchCatalogue(
   return catalogue;
 }
 
-absl::Status AddDispatchRecord(storage::Store& store, absl::Time now,
-                               v1::Ticket& ticket, v1::Event& event) {
-  ASSIGN_OR_RETURN(v1::DispatchCatalogue catalogue,
-                   LoadDispatchCatalogue(store, 0));
-  v1::DispatchRecord record = RecordDispatch(
-      SuggestDispatch(catalogue, ticket.category(), ticket.address()),
-      ticket.department(), now);
-  *event.mutable_dispatch() = record;
-  *ticket.add_dispatches() = std::move(record);
-  return absl::OkStatus();
+absl::StatusOr<std::shared_ptr<const v1::DispatchCatalogue>>
+CurrentDispatchCatalogue::Get(storage::Store& store) {
+  ASSIGN_OR_RETURN(const int64_t version,
+                   CurrentDispatchCatalogueVersion(store));
+  {
+    absl::MutexLock lock(&mutex_);
+    if (kept_ != nullptr && kept_->version() == version) return kept_;
+  }
+  auto catalogue = std::make_shared<v1::DispatchCatalogue>();
+  if (version > 0) {
+    ASSIGN_OR_RETURN(*catalogue, LoadDispatchCatalogue(store, version));
+  }
+  absl::MutexLock lock(&mutex_);
+  // A later version kept meanwhile by another call stays.
+  if (kept_ == nullptr || kept_->version() < version) kept_ = catalogue;
+  return std::shared_ptr<const v1::DispatchCatalogue>(std::move(catalogue));
 }
 
 absl::StatusOr<std::vector<v1::DispatchCatalogueVersion>>

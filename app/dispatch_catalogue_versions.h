@@ -1,17 +1,20 @@
 // The dispatch catalogue's versions (派单目录) as kept with the data: in the
 // store's settings (storage/records.h names the keys), one whole catalogue
 // a version, written with the change that makes it, so that a version is
-// never half there.
+// never half there; and the current version kept in memory for dispatches
+// (CurrentDispatchCatalogue).
 //
-// Stateless and thread-safe (as thread-safe as the store).
+// The functions are stateless and thread-safe (as thread-safe as the
+// store).
 #ifndef HOTLINE_APP_DISPATCH_CATALOGUE_VERSIONS_H_
 #define HOTLINE_APP_DISPATCH_CATALOGUE_VERSIONS_H_
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/time/time.h"
+#include "absl/synchronization/mutex.h"
 #include "hotline/v1/ticket.pb.h"
 #include "storage/change_set.h"
 #include "storage/store.h"
@@ -27,11 +30,22 @@ absl::StatusOr<int64_t> CurrentDispatchCatalogueVersion(storage::Store& store);
 absl::StatusOr<v1::DispatchCatalogue> LoadDispatchCatalogue(
     storage::Store& store, int64_t version);
 
-// Records a dispatch just planned (`dispatched`: the ticket and its
-// DISPATCHED event) with the current catalogue's suggestion for the
-// ticket's category and address (Ticket.dispatches, Event.dispatch).
-absl::Status AddDispatchRecord(storage::Store& store, absl::Time now,
-                               v1::Ticket& ticket, v1::Event& event);
+// The current version, for every dispatch and suggestion: each Get reads
+// the current version's number (one setting) and reads and parses the
+// version itself only when that number changed, so a dispatch costs one
+// small read however large the catalogue. Versions never change once
+// made, so a version kept is never stale, on one server or several.
+//
+// Thread-safe.
+class CurrentDispatchCatalogue final {
+ public:
+  absl::StatusOr<std::shared_ptr<const v1::DispatchCatalogue>> Get(
+      storage::Store& store);
+
+ private:
+  absl::Mutex mutex_;
+  std::shared_ptr<const v1::DispatchCatalogue> kept_ ABSL_GUARDED_BY(mutex_);
+};
 
 // Every version's summary, oldest first (one setting, however many
 // versions).

@@ -22,10 +22,10 @@ absl::StatusOr<v1::DispatchSuggestion> TicketService::SuggestDispatch(
   RETURN_IF_ERROR(AuthorizeBureauOnly(principal, "SuggestDispatch"));
   ASSIGN_OR_RETURN(std::optional<v1::Ticket> ticket, store_->LoadTicket(id));
   if (!ticket) return ResourceNotFound("ticket", request.name());
-  ASSIGN_OR_RETURN(v1::DispatchCatalogue catalogue,
-                   LoadDispatchCatalogue(*store_, 0));
+  ASSIGN_OR_RETURN(std::shared_ptr<const v1::DispatchCatalogue> catalogue,
+                   dispatch_catalogue_.Get(*store_));
   return hotline::SuggestDispatch(
-      catalogue,
+      *catalogue,
       request.category().empty() ? ticket->category() : request.category(),
       ticket->address());
 }

@@ -24,21 +24,10 @@ namespace {
 constexpr int kMaxHotspotDays = 366;
 constexpr int kTicketPage = 500;
 
-struct Period {
-  absl::CivilDay from;
-  absl::CivilDay to;  // the first day not counted
-};
-
-absl::StatusOr<Period> ParsePeriod(const std::string& from_date,
-                                   const std::string& to_date) {
-  Period period;
-  ASSIGN_OR_RETURN(period.from, ParseDay(from_date, "from_date"));
-  ASSIGN_OR_RETURN(period.to, ParseDay(to_date, "to_date"));
-  if (!(period.from < period.to)) {
-    return InvalidFieldError("to_date",
-                             "to_date must be after from_date (to_date is "
-                             "the first day not counted)");
-  }
+// The period, at most kMaxHotspotDays long.
+absl::StatusOr<DayPeriod> ParsePeriod(const std::string& from_date,
+                                      const std::string& to_date) {
+  ASSIGN_OR_RETURN(DayPeriod period, ParseDayPeriod(from_date, to_date));
   if (period.to - period.from > kMaxHotspotDays) {
     return InvalidFieldError(
         "to_date", absl::StrCat("a period is at most ", kMaxHotspotDays,
@@ -92,7 +81,7 @@ absl::StatusOr<std::vector<v1::Ticket>> TicketsReceived(storage::Store& store,
 absl::StatusOr<v1::CategoryStatistics> StatisticsService::GetCategoryStatistics(
     const Principal& principal,
     const v1::GetCategoryStatisticsRequest& request) {
-  ASSIGN_OR_RETURN(Period period,
+  ASSIGN_OR_RETURN(DayPeriod period,
                    ParsePeriod(request.from_date(), request.to_date()));
   RETURN_IF_ERROR(AuthorizeBureauOnly(principal, "GetCategoryStatistics"));
   if (policies_ == nullptr) {
@@ -111,7 +100,7 @@ absl::StatusOr<v1::CategoryStatistics> StatisticsService::GetCategoryStatistics(
 
 absl::StatusOr<v1::Hotspots> StatisticsService::GetHotspots(
     const Principal& principal, const v1::GetHotspotsRequest& request) {
-  ASSIGN_OR_RETURN(Period period,
+  ASSIGN_OR_RETURN(DayPeriod period,
                    ParsePeriod(request.from_date(), request.to_date()));
   if (request.level() < 0 || request.level() > kCategoryLevels) {
     return InvalidFieldError(

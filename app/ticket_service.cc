@@ -20,6 +20,7 @@
 #include "storage/store.h"
 #include "workflow/assist_rules.h"
 #include "workflow/callback_rules.h"
+#include "workflow/dispatch_catalogue.h"
 #include "workflow/extension_rules.h"
 #include "workflow/reply_review_rules.h"
 #include "workflow/return_review_rules.h"
@@ -222,8 +223,10 @@ absl::StatusOr<v1::Ticket> TicketService::PlanNewTicket(
                           {request.assisting_departments().begin(),
                            request.assisting_departments().end()},
                           "", "", context, policies_->CurrentRules()));
-  RETURN_IF_ERROR(AddDispatchRecord(*store_, context.now, dispatched.ticket,
-                                    dispatched.event));
+  ASSIGN_OR_RETURN(std::shared_ptr<const v1::DispatchCatalogue> catalogue,
+                   dispatch_catalogue_.Get(*store_));
+  RecordDispatchOn(*catalogue, context.now, dispatched.ticket,
+                   dispatched.event);
   changes.AddVersion(created.ticket, &dispatched.ticket);
   changes.AddEvent(dispatched.event);
   return dispatched.ticket;
@@ -258,8 +261,10 @@ void TicketService::DispatchTicket(const Principal& principal,
                                  request.assisting_departments().end()},
                                 request.note(), request.etag(), context,
                                 policies_->CurrentRules()));
-        RETURN_IF_ERROR(AddDispatchRecord(store, context.now, dispatched.ticket,
-                                          dispatched.event));
+        ASSIGN_OR_RETURN(std::shared_ptr<const v1::DispatchCatalogue> catalogue,
+                         dispatch_catalogue_.Get(store));
+        RecordDispatchOn(*catalogue, context.now, dispatched.ticket,
+                         dispatched.event);
         return dispatched;
       },
       std::move(done));

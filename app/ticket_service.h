@@ -17,6 +17,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "app/dispatch_catalogue_versions.h"
 #include "app/executor.h"
 #include "app/policy_registry.h"
 #include "app/ticket_step.h"
@@ -226,6 +227,9 @@ class TicketService final {
   const Clock* const clock_;
   const PolicyRegistry* const policies_;
   const Writer writer_;
+  // The dispatch catalogue (派单目录) every dispatch records the suggestion
+  // of; mutable: a cache, read in const plans.
+  mutable CurrentDispatchCatalogue dispatch_catalogue_;
 };
 
 }  // namespace hotline

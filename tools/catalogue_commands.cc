@@ -1,11 +1,6 @@
 // hotlinectl category list, catalogue show / set and ticket suggest: the
 // category catalogue (诉求分类目录) and the dispatch catalogue (派单目录).
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -13,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/status_macros.h"
 #include "tools/cli_command.h"
 #include "tools/cli_format.h"
 #include "tools/csv_import.h"
@@ -118,33 +114,15 @@ int RunCatalogueShow(Context& c, const Args& args,
 // The rules of a CSV file with the header kRulesHeader.
 absl::StatusOr<std::vector<v1::DispatchRule>> ReadRules(
     const std::string& path) {
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": is a directory; give the CSV file"));
-  }
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": cannot read it: ",
-        errno != 0 ? std::strerror(errno) : "cannot open the file"));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  absl::StatusOr<std::vector<CsvRow>> rows = ParseCsv(text.str());
-  if (!rows.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": ", rows.status().message()));
-  }
-  if (rows->empty() || absl::StrJoin((*rows)[0].fields, ",") != kRulesHeader) {
+  ASSIGN_OR_RETURN(std::vector<CsvRow> rows, ReadCsvFile(path));
+  if (rows.empty() || absl::StrJoin(rows[0].fields, ",") != kRulesHeader) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": the first line must be the header ", kRulesHeader,
                      " (hotlinectl catalogue show --format csv writes one)"));
   }
   std::vector<v1::DispatchRule> rules;
-  for (size_t i = 1; i < rows->size(); ++i) {
-    const CsvRow& row = (*rows)[i];
+  for (size_t i = 1; i < rows.size(); ++i) {
+    const CsvRow& row = rows[i];
     if (row.fields.size() == 1 && row.fields[0].empty()) continue;
     if (row.fields.size() != 5) {
       return absl::InvalidArgumentError(

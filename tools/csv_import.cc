@@ -1,6 +1,11 @@
 #include "tools/csv_import.h"
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -70,6 +75,29 @@ absl::StatusOr<std::vector<CsvRow>> ParseCsv(absl::string_view text) {
     row.fields.push_back(std::move(field));
     rows.push_back(std::move(row));
   }
+  return rows;
+}
+
+absl::StatusOr<std::vector<CsvRow>> ReadCsvFile(const std::string& path) {
+  auto file_error = [&](absl::string_view what) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", what));
+  };
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    return file_error("is a directory; give the CSV file");
+  }
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return file_error(
+        absl::StrCat("cannot read it: ", errno != 0 ? std::strerror(errno)
+                                                    : "cannot open the file"));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return file_error("cannot read it to the end");
+  absl::StatusOr<std::vector<CsvRow>> rows = ParseCsv(text.str());
+  if (!rows.ok()) return file_error(rows.status().message());
   return rows;
 }
 

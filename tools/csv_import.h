@@ -37,6 +37,11 @@ struct CsvRow {
 // for an unterminated quote (naming the line it started on).
 absl::StatusOr<std::vector<CsvRow>> ParseCsv(absl::string_view text);
 
+// Reads the CSV file a person gave and splits it (ParseCsv).
+// INVALID_ARGUMENT "{path}: {what}" when it is a directory, cannot be read
+// to the end or is not CSV.
+absl::StatusOr<std::vector<CsvRow>> ReadCsvFile(const std::string& path);
+
 // Maps header names to column positions; INVALID_ARGUMENT naming a missing
 // required column or an unknown one.
 struct ImportColumns {

@@ -2,13 +2,8 @@
 // the department's reporting.
 #include <unistd.h>
 
-#include <cerrno>
 #include <csignal>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -94,22 +89,8 @@ int RunImport(Context& context, const Args&,
   auto file_error = [&](absl::string_view what) {
     return UsageError(*context.command, absl::StrCat(path, ": ", what));
   };
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error)) {
-    return file_error("is a directory; give the CSV file");
-  }
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return file_error(
-        absl::StrCat("cannot read it: ", errno != 0 ? std::strerror(errno)
-                                                    : "cannot open the file"));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return file_error("cannot read it to the end");
-  absl::StatusOr<std::vector<CsvRow>> rows = ParseCsv(text.str());
-  if (!rows.ok()) return file_error(rows.status().message());
+  absl::StatusOr<std::vector<CsvRow>> rows = ReadCsvFile(path);
+  if (!rows.ok()) return InputError(context, rows.status());
   if (rows->empty()) return file_error("is empty; it needs a header line");
   absl::StatusOr<ImportColumns> columns = ImportColumns::FromHeader((*rows)[0]);
   if (!columns.ok()) return file_error(columns.status().message());

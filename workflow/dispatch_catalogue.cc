@@ -135,6 +135,15 @@ v1::DispatchRecord RecordDispatch(const v1::DispatchSuggestion& suggestion,
   return record;
 }
 
+void RecordDispatchOn(const v1::DispatchCatalogue& catalogue, absl::Time now,
+                      v1::Ticket& ticket, v1::Event& event) {
+  v1::DispatchRecord record = RecordDispatch(
+      SuggestDispatch(catalogue, ticket.category(), ticket.address()),
+      ticket.department(), now);
+  *event.mutable_dispatch() = record;
+  *ticket.add_dispatches() = std::move(record);
+}
+
 void MarkLatestDispatchReturned(v1::Ticket& ticket, bool returned) {
   if (ticket.dispatches().empty()) return;
   ticket.mutable_dispatches()->rbegin()->set_returned(returned);

@@ -60,6 +60,13 @@ v1::DispatchRecord RecordDispatch(const v1::DispatchSuggestion& suggestion,
                                   const std::string& department,
                                   absl::Time now);
 
+// Records a dispatch just made (`ticket` at its new department, `event`
+// its DISPATCHED event) with `catalogue`'s suggestion for the ticket's
+// category and address: appended to Ticket.dispatches, copied to
+// Event.dispatch.
+void RecordDispatchOn(const v1::DispatchCatalogue& catalogue, absl::Time now,
+                      v1::Ticket& ticket, v1::Event& event);
+
 // The ticket's latest dispatch was returned (退单), or the return was
 // refused (不当退单) after all: sets or clears its `returned`. No effect on
 // a ticket without dispatch records (dispatched before they existed).

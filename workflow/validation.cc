@@ -133,6 +133,19 @@ absl::StatusOr<absl::CivilDay> ParseDay(absl::string_view date,
   return day;
 }
 
+absl::StatusOr<DayPeriod> ParseDayPeriod(absl::string_view from_date,
+                                         absl::string_view to_date) {
+  DayPeriod period;
+  ASSIGN_OR_RETURN(period.from, ParseDay(from_date, "from_date"));
+  ASSIGN_OR_RETURN(period.to, ParseDay(to_date, "to_date"));
+  if (!(period.from < period.to)) {
+    return InvalidFieldError("to_date",
+                             "to_date must be after from_date (to_date is "
+                             "the first day not counted)");
+  }
+  return period;
+}
+
 absl::StatusOr<std::string> ParseDepartmentName(absl::string_view name,
                                                 absl::string_view field) {
   constexpr absl::string_view kPrefix = "departments/";

@@ -62,6 +62,15 @@ absl::StatusOr<int64_t> ParseTicketName(absl::string_view name,
 // field when it is empty or not a real day.
 absl::StatusOr<absl::CivilDay> ParseDay(absl::string_view date,
                                         absl::string_view field);
+// A period of days [from_date, to_date) (to_date is the first day not
+// counted), each as ParseDay reads it; INVALID_ARGUMENT naming to_date
+// when it is not after from_date.
+struct DayPeriod {
+  absl::CivilDay from;
+  absl::CivilDay to;
+};
+absl::StatusOr<DayPeriod> ParseDayPeriod(absl::string_view from_date,
+                                         absl::string_view to_date);
 // "departments/{id}" -> id.
 absl::StatusOr<std::string> ParseDepartmentName(absl::string_view name,
                                                 absl::string_view field);
