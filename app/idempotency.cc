@@ -17,8 +17,8 @@ namespace {
 
 constexpr int kMaxRequestIdChars = 64;
 
-std::string Sha256(absl::string_view label, absl::string_view a,
-                   absl::string_view b) {
+std::string LabelledSha256(absl::string_view label, absl::string_view a,
+                           absl::string_view b) {
   // Each part with its length first, so no two (a, b) pairs collide.
   const std::string input = absl::StrCat(label.size(), ":", label, a.size(),
                                          ":", a, b.size(), ":", b);
@@ -64,12 +64,13 @@ absl::StatusOr<RequestIdentity> IdentifyRequest(
     }
   }
   const std::string caller = principal.ToString();
-  id.key = Sha256("request", caller, id.request_id);
-  id.seal = Sha256("seal", caller, id.request_id);
+  id.key = LabelledSha256("request", caller, id.request_id);
+  id.seal = LabelledSha256("seal", caller, id.request_id);
   std::unique_ptr<google::protobuf::Message> bare(request.New());
   bare->CopyFrom(request);
   bare->GetReflection()->ClearField(bare.get(), field);
-  id.fingerprint = Sha256("fingerprint", id.method, DeterministicBytes(*bare));
+  id.fingerprint =
+      LabelledSha256("fingerprint", id.method, DeterministicBytes(*bare));
   return id;
 }
 
@@ -79,7 +80,7 @@ std::string Xor(absl::string_view bytes, absl::string_view seal) {
   std::string out(bytes);
   std::string pad;
   for (int block = 0; pad.size() < out.size(); ++block) {
-    pad += Sha256("pad", seal, absl::StrCat(block));
+    pad += LabelledSha256("pad", seal, absl::StrCat(block));
   }
   for (size_t i = 0; i < out.size(); ++i) out[i] ^= pad[i];
   return out;

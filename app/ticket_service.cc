@@ -483,7 +483,10 @@ absl::StatusOr<v1::ListTicketEventsResponse> TicketService::ListTicketEvents(
                                              after_seq, page_size + 1));
   v1::ListTicketEventsResponse response;
   const bool more = TrimToPage(&events, page_size);
-  for (v1::Event& event : events) *response.add_events() = std::move(event);
+  for (v1::Event& event : events) {
+    HideRestrictedAttachment(principal, event);
+    *response.add_events() = std::move(event);
+  }
   if (more) {
     response.set_next_page_token(EncodePageToken(
         absl::StrCat(response.events().rbegin()[0].seq()), page_scope));

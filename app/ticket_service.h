@@ -12,11 +12,14 @@
 #ifndef HOTLINE_APP_TICKET_SERVICE_H_
 #define HOTLINE_APP_TICKET_SERVICE_H_
 
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "app/attachment_upload.h"
 #include "app/dispatch_catalogue_versions.h"
 #include "app/executor.h"
 #include "app/policy_registry.h"
@@ -25,6 +28,7 @@
 #include "hotline/v1/hotline_service.pb.h"
 #include "storage/store.h"
 #include "workflow/access.h"
+#include "workflow/attachment_rules.h"
 #include "workflow/clock.h"
 #include "workflow/principal.h"
 #include "workflow/ticket_rules.h"
@@ -32,16 +36,27 @@
 namespace hotline {
 
 using TicketDone = std::function<void(absl::StatusOr<v1::Ticket>)>;
+using AttachmentDone = std::function<void(absl::StatusOr<v1::Attachment>)>;
+
+// An attachment's record and the bytes asked for (a range of them).
+struct AttachmentBytes {
+  v1::Attachment attachment;
+  // Where `bytes` start in the file.
+  int64_t offset = 0;
+  std::string bytes;
+};
 
 class TicketService final {
  public:
   // Every pointer must outlive the service.
   TicketService(storage::Store* store, const Clock* clock,
-                const PolicyRegistry* policies, Executor* executor)
+                const PolicyRegistry* policies, Executor* executor,
+                AttachmentLimits attachment_limits = AttachmentLimits())
       : store_(store),
         clock_(clock),
         policies_(policies),
-        writer_(store, clock, executor) {}
+        writer_(store, clock, executor),
+        attachment_limits_(attachment_limits) {}
   TicketService(const TicketService&) = delete;
   TicketService& operator=(const TicketService&) = delete;
 
@@ -167,6 +182,33 @@ class TicketService final {
       const Principal& principal,
       const v1::ListDuplicateCandidatesRequest& request);
 
+  // Attachments (附件), in attachment_steps.cc; the rules are
+  // workflow/attachment_rules.h. An upload: BeginUpload with its first
+  // message (checks the header, the principal's access and step, the
+  // limits known so far; a retry of a finished upload is let through to be
+  // answered), Append each chunk to what it returns, then FinishUpload,
+  // which stores the bytes durably and records them (a retry answered with
+  // the first outcome). May read the store: call where waiting is allowed.
+  absl::StatusOr<std::unique_ptr<AttachmentUpload>> BeginUpload(
+      const Principal& principal, const v1::UploadAttachmentRequest& first);
+  void FinishUpload(const Principal& principal,
+                    std::unique_ptr<AttachmentUpload> upload,
+                    AttachmentDone done);
+  // The record and bytes of an attachment the principal may fetch, checked
+  // against its SHA-256 (DATA_LOSS, ATTACHMENT_DAMAGED otherwise). Reads
+  // the whole file: call where waiting is allowed.
+  absl::StatusOr<AttachmentBytes> ReadAttachment(
+      const Principal& principal, const v1::DownloadAttachmentRequest& request);
+  void ReleaseAttachment(const Principal& principal,
+                         const v1::ReleaseAttachmentRequest& request,
+                         AttachmentDone done);
+  // Removes the stored bytes no attachment names, older than `min_age`
+  // (uploads whose record never committed); how many.
+  absl::StatusOr<int> CollectAttachmentBytes(absl::Duration min_age);
+  const AttachmentLimits& attachment_limits() const {
+    return attachment_limits_;
+  }
+
   absl::StatusOr<v1::Ticket> GetTicket(const Principal& principal,
                                        const v1::GetTicketRequest& request);
   absl::StatusOr<v1::ListTicketsResponse> ListTickets(
@@ -230,6 +272,7 @@ class TicketService final {
   // The dispatch catalogue (派单目录) every dispatch records the suggestion
   // of; mutable: a cache, read in const plans.
   mutable CurrentDispatchCatalogue dispatch_catalogue_;
+  const AttachmentLimits attachment_limits_;
 };
 
 }  // namespace hotline

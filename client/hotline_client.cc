@@ -398,6 +398,85 @@ absl::StatusOr<v1::DispatchSuggestion> Client::SuggestDispatch(
     const v1::SuggestDispatchRequest& request) {
   return Invoke(&v1::HotlineService::Stub::SuggestDispatch, request, true);
 }
+absl::StatusOr<v1::Attachment> Client::UploadAttachment(
+    v1::AttachmentHeader header, absl::string_view bytes,
+    std::string request_id) {
+  constexpr size_t kChunk = 1 << 20;
+  if (request_id.empty()) request_id = NewRequestId();
+  header.set_size_bytes(static_cast<int64_t>(bytes.size()));
+  absl::Duration backoff = options_.initial_backoff;
+  RETURN_IF_ERROR(channel_status_);
+  for (int attempt = 1;; ++attempt) {
+    RETURN_IF_ERROR(CheckToken(options_.token));
+    grpc::ClientContext context;
+    context.set_deadline(
+        absl::ToChronoTime(absl::Now() + options_.call_timeout));
+    if (!options_.token.empty()) {
+      context.AddMetadata("authorization",
+                          absl::StrCat("Bearer ", options_.token));
+    }
+    v1::Attachment attachment;
+    std::unique_ptr<grpc::ClientWriter<v1::UploadAttachmentRequest>> writer =
+        stub_->UploadAttachment(&context, &attachment);
+    v1::UploadAttachmentRequest message;
+    *message.mutable_header() = header;
+    message.set_request_id(request_id);
+    size_t sent = 0;
+    do {
+      const size_t size = std::min(kChunk, bytes.size() - sent);
+      message.set_chunk(std::string(bytes.substr(sent, size)));
+      sent += size;
+      if (!writer->Write(message)) break;  // the server answered already
+      message.Clear();
+    } while (sent < bytes.size());
+    writer->WritesDone();
+    grpc::Status status = writer->Finish();
+    if (status.ok()) return attachment;
+    if (status.error_code() != grpc::StatusCode::UNAVAILABLE ||
+        attempt >= options_.max_attempts) {
+      return FromGrpc(status);
+    }
+    WaitToRetry(backoff);
+  }
+}
+
+absl::StatusOr<Client::DownloadedAttachment> Client::DownloadAttachment(
+    const v1::DownloadAttachmentRequest& request) {
+  absl::Duration backoff = options_.initial_backoff;
+  RETURN_IF_ERROR(channel_status_);
+  for (int attempt = 1;; ++attempt) {
+    RETURN_IF_ERROR(CheckToken(options_.token));
+    grpc::ClientContext context;
+    context.set_deadline(
+        absl::ToChronoTime(absl::Now() + options_.call_timeout));
+    if (!options_.token.empty()) {
+      context.AddMetadata("authorization",
+                          absl::StrCat("Bearer ", options_.token));
+    }
+    std::unique_ptr<grpc::ClientReader<v1::AttachmentChunk>> reader =
+        stub_->DownloadAttachment(&context, request);
+    DownloadedAttachment downloaded;
+    v1::AttachmentChunk chunk;
+    while (reader->Read(&chunk)) {
+      if (chunk.has_attachment()) downloaded.attachment = chunk.attachment();
+      downloaded.bytes.append(chunk.data());
+    }
+    grpc::Status status = reader->Finish();
+    if (status.ok()) return downloaded;
+    if (status.error_code() != grpc::StatusCode::UNAVAILABLE ||
+        attempt >= options_.max_attempts) {
+      return FromGrpc(status);
+    }
+    WaitToRetry(backoff);
+  }
+}
+
+absl::StatusOr<v1::Attachment> Client::ReleaseAttachment(
+    v1::ReleaseAttachmentRequest request) {
+  return Mutate(&v1::HotlineService::Stub::ReleaseAttachment,
+                std::move(request));
+}
+
 absl::StatusOr<v1::Policy> Client::GetPolicy() {
   return Invoke(&v1::HotlineService::Stub::GetPolicy, v1::GetPolicyRequest(),
                 true);

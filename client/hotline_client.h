@@ -255,6 +255,27 @@ class Client final {
   absl::StatusOr<v1::DispatchSuggestion> SuggestDispatch(
       const v1::SuggestDispatchRequest& request);
 
+  // Attachments (附件). Uploads `bytes` as a file attached to
+  // header.ticket, in 1 MiB messages, announcing its size (and the SHA-256
+  // the caller set in the header, if any: a transfer that does not match
+  // is refused); retried from the start while the server is UNAVAILABLE,
+  // with one request_id, so a retry never attaches it twice. The server
+  // reads the type from the bytes.
+  absl::StatusOr<v1::Attachment> UploadAttachment(v1::AttachmentHeader header,
+                                                  absl::string_view bytes,
+                                                  std::string request_id = "");
+  // An attachment's record and bytes (from `offset`, at most `length` of
+  // them; 0 for all), checked by the server against the SHA-256 first.
+  struct DownloadedAttachment {
+    v1::Attachment attachment;
+    std::string bytes;
+  };
+  absl::StatusOr<DownloadedAttachment> DownloadAttachment(
+      const v1::DownloadAttachmentRequest& request);
+  // The bureau's: lets departments see a confidential caller's file.
+  absl::StatusOr<v1::Attachment> ReleaseAttachment(
+      v1::ReleaseAttachmentRequest request);
+
   absl::StatusOr<v1::Policy> GetPolicy();
   // Who the server takes this client for, and the server's clock: its time
   // zone, today's date there and now (in rehearsal mode, the manual clock's

@@ -752,18 +752,32 @@ void ConnectionFront::Loop::Advance(Connection& c, absl::Time now) {
         expects_continue = absl::EqualsIgnoreCase(value, "100-continue");
       }
     }
+    size_t limit = options_.max_body_bytes;
+    bool upload = false;
+    if (options_.is_upload) {
+      const absl::string_view line =
+          absl::string_view(c.in).substr(0, c.in.find("\r\n"));
+      const std::vector<absl::string_view> words =
+          absl::StrSplit(line, absl::MaxSplits(' ', 2));
+      if (words.size() == 3) {
+        const absl::string_view target = words[1];
+        upload =
+            options_.is_upload(words[0], target.substr(0, target.find('?')));
+        if (upload) limit = std::max(limit, options_.max_upload_bytes);
+      }
+    }
     uint64_t length = 0;
     if (lengths == 1 && !chunked && !length_text.empty() &&
         length_text.size() <= 18 &&
         std::all_of(length_text.begin(), length_text.end(),
                     [](char ch) { return absl::ascii_isdigit(ch); }) &&
-        absl::SimpleAtoi(length_text, &length) &&
-        length <= options_.max_body_bytes) {
+        absl::SimpleAtoi(length_text, &length) && length <= limit) {
       body = static_cast<size_t>(length);
     }
     c.awaited = head_size + body;
     c.phase = Connection::Phase::kBody;
     c.deadline = now + options_.body_timeout;
+    if (upload) c.deadline += absl::Seconds(static_cast<int64_t>(body >> 15));
     if (body > 0 && expects_continue && c.in.size() < c.awaited) {
       // The client waits for this before it sends the body. (The parser
       // says it again; a client takes any number of 1xx answers.)

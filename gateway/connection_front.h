@@ -59,6 +59,12 @@ class ConnectionFront {
     // A request whose Content-Length is over this is handed over at once
     // (without its body) for the parser to refuse.
     size_t max_body_bytes = 4 << 20;
+    // Requests `is_upload` says carry a file (method and path, no query)
+    // may have bodies up to this instead, and get the body timeout plus a
+    // second for every 32 KiB of it.
+    size_t max_upload_bytes = 0;
+    std::function<bool(absl::string_view method, absl::string_view path)>
+        is_upload;
     absl::Duration idle_timeout = absl::Seconds(5);
     absl::Duration head_timeout = absl::Seconds(10);
     absl::Duration body_timeout = absl::Seconds(30);

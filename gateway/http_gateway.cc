@@ -28,6 +28,7 @@
 #include "common/log.h"
 #include "common/loopback_address.h"
 #include "common/status_macros.h"
+#include "gateway/attachment_routes.h"
 #include "gateway/connection_front.h"
 #include "gateway/json_transcoding.h"
 #include "gateway/server_certificate.h"
@@ -304,6 +305,7 @@ class HttpGateway::Impl {
       : options_(options),
         channel_(std::move(channel)),
         stub_(channel_),
+        attachment_stub_(channel_),
         routes_(std::move(routes)),
         service_(service),
         sessions_(options.session_lifetime) {}
@@ -336,6 +338,9 @@ class HttpGateway::Impl {
   void CountRefusal(const httplib::Request& request,
                     httplib::Response& response);
   void HandleApi(const httplib::Request& request, httplib::Response& response);
+  // An attachment's upload or download (attachment_routes.h).
+  void HandleAttachment(AttachmentRoute which, const httplib::Request& request,
+                        httplib::Response& response);
   void HandleSession(const httplib::Request& request,
                      httplib::Response& response);
   void HandleStatic(const httplib::Request& request,
@@ -365,6 +370,7 @@ class HttpGateway::Impl {
   const HttpGatewayOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
   grpc::GenericStub stub_;
+  v1::HotlineService::Stub attachment_stub_;
   const RouteTable routes_;
   const google::protobuf::ServiceDescriptor* const service_;
   ConsoleSessions sessions_;
@@ -384,7 +390,8 @@ void HttpGateway::Impl::Install(httplib::Server& http) {
   http.Patch(".*", handler);
   http.Delete(".*", handler);
   http.Options(".*", handler);
-  http.set_payload_max_length(options_.max_body_bytes);
+  http.set_payload_max_length(
+      std::max(options_.max_body_bytes, options_.max_upload_bytes));
   http.set_keep_alive_max_count(10000);
   // What the Keep-Alive header announces; the ConnectionFront closes idle
   // connections.
@@ -394,6 +401,8 @@ void HttpGateway::Impl::Install(httplib::Server& http) {
   // google.rpc.Status body like every other, and end the connection: what
   // follows an unreadable head cannot be told apart from a next request.
   const size_t limit = options_.max_body_bytes;
+  const size_t upload_limit =
+      std::max(options_.max_body_bytes, options_.max_upload_bytes);
   http.set_error_handler(httplib::Server::HandlerWithResponse(
       [limit](const httplib::Request&, httplib::Response& response) {
         if (!response.body.empty())
@@ -426,8 +435,9 @@ void HttpGateway::Impl::Install(httplib::Server& http) {
   // uncompressed, so that --max_message_bytes bounds what is read (a
   // chunked or unterminated body, or a small compressed one, would not be)
   // and no proxy in front can read another length than this server does.
-  http.set_pre_routing_handler([limit](const httplib::Request& request,
-                                       httplib::Response& response) {
+  http.set_pre_routing_handler([limit, upload_limit](
+                                   const httplib::Request& request,
+                                   httplib::Response& response) {
     if (request.has_header("Transfer-Encoding")) {
       return RefuseHead(response,
                         WithReason(absl::InvalidArgumentError(
@@ -469,8 +479,12 @@ void HttpGateway::Impl::Install(httplib::Server& http) {
                                      v1::MALFORMED_REQUEST),
                           400);
       }
-      if (length > limit) {
-        return RefuseHead(response, BodyTooLarge(limit), 413);
+      const size_t allowed = AttachmentRouteOf(request.method, request.path) ==
+                                     AttachmentRoute::kUpload
+                                 ? upload_limit
+                                 : limit;
+      if (length > allowed) {
+        return RefuseHead(response, BodyTooLarge(allowed), 413);
       }
     }
     const bool may_have_body = request.method == "POST" ||
@@ -647,6 +661,11 @@ void HttpGateway::Impl::HandleApi(const httplib::Request& request,
   // decode each segment once, so an encoded '/' or ':' stays data).
   std::string raw_path = request.target.substr(0, request.target.find('?'));
   if (raw_path.empty()) raw_path = request.path;
+  if (const AttachmentRoute attachment =
+          AttachmentRouteOf(request.method, raw_path);
+      attachment != AttachmentRoute::kNone) {
+    return HandleAttachment(attachment, request, response);
+  }
   // HEAD is GET without the body (httplib drops it).
   RouteMatch route = routes_.Match(
       request.method == "HEAD" ? "GET" : request.method, raw_path);
@@ -699,6 +718,33 @@ void HttpGateway::Impl::HandleApi(const httplib::Request& request,
                 PeerOf(request), answer.get());
   if (!status.ok()) return SetGrpcError(response, status);
   response.set_content(ToJson(*answer), "application/json");
+}
+
+void HttpGateway::Impl::HandleAttachment(AttachmentRoute which,
+                                         const httplib::Request& request,
+                                         httplib::Response& response) {
+  absl::StatusOr<Credentials> credentials = CredentialsOf(request);
+  if (!credentials.ok()) return SetError(response, credentials.status());
+  if (absl::Status s = CheckCsrf(request, *credentials); !s.ok()) {
+    return SetError(response, s);
+  }
+  const AttachmentCall call{&attachment_stub_, credentials->authorization,
+                            PeerOf(request), kPeerMetadata,
+                            options_.call_timeout};
+  const absl::Status status = which == AttachmentRoute::kUpload
+                                  ? ServeUpload(call, request, response)
+                                  : ServeDownload(call, request, response);
+  if (status.ok()) return;
+  if (ReasonOf(status) == v1::MALFORMED_REQUEST) {
+    return SetError(response, status);
+  }
+  int http_status = HttpStatusOf(status.code());
+  if (ReasonOf(status) == v1::ATTACHMENT_TOO_LARGE) http_status = 413;
+  if (which == AttachmentRoute::kDownload &&
+      status.code() == absl::StatusCode::kOutOfRange) {
+    http_status = 416;
+  }
+  SetStatus(response, http_status, ToRpcStatus(status));
 }
 
 std::string HttpGateway::Impl::EventText(const Message& event) const {
@@ -1092,6 +1138,10 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
   front.tls = impl.tls_context.get();
   front.threads = options.threads;
   front.max_body_bytes = options.max_body_bytes;
+  front.max_upload_bytes = options.max_upload_bytes;
+  front.is_upload = [](absl::string_view method, absl::string_view path) {
+    return AttachmentRouteOf(method, path) == AttachmentRoute::kUpload;
+  };
   front.idle_timeout = options.idle_timeout;
   front.head_timeout = options.head_timeout;
   front.body_timeout = options.body_timeout;

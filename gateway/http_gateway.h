@@ -67,8 +67,10 @@ struct HttpGatewayOptions {
   std::string tls_key_file;
   absl::Duration tls_refresh_interval = absl::Seconds(60);
   bool insecure = false;
-  // The largest request body, in bytes (413 beyond it).
+  // The largest request body, in bytes (413 beyond it); an attachment's
+  // upload (attachment_routes.h) may be up to max_upload_bytes.
   size_t max_body_bytes = 4 << 20;
+  size_t max_upload_bytes = 32 << 20;
   // Worker threads. A worker serves a request once all of it (head and
   // body) has arrived; at most half of them serve event streams, and one
   // caller (principal and credential) at most an eighth (503 beyond).

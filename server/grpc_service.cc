@@ -11,61 +11,12 @@
 #include "common/error_details.h"
 #include "common/log.h"
 #include "server/access_log.h"
+#include "server/call_context.h"
 #include "server/grpc_status.h"
 #include "server/peer_identity.h"
 
 namespace hotline {
 namespace {
-
-grpc::Status ToGrpcStatus(const absl::Status& status, const char* method) {
-  if (status.ok()) return grpc::Status::OK;
-  // Internal failures are logged in full; the caller gets no SQL or paths.
-  if (status.code() == absl::StatusCode::kDataLoss) {
-    // Not retryable: the same call would meet the same damage.
-    LogError(absl::StrFormat("%s failed: %s", method, status.ToString()));
-    return GrpcStatusOf(WithReason(
-        absl::DataLossError("the server's database file is damaged; the "
-                            "operator must restore it from a backup (the "
-                            "server log has the details)"),
-        v1::DATABASE_DAMAGED));
-  }
-  if (status.code() == absl::StatusCode::kInternal ||
-      status.code() == absl::StatusCode::kUnknown) {
-    LogError(absl::StrFormat("%s failed: %s", method, status.ToString()));
-    return GrpcStatusOf(WithReason(
-        absl::Status(status.code(),
-                     "internal error; the server log has the details"),
-        v1::INTERNAL_ERROR));
-  }
-  return GrpcStatusOf(status);
-}
-
-// The call's bearer token and verified client certificate identities.
-CallCredentials CredentialsOf(const grpc::CallbackServerContext* context) {
-  CallCredentials credentials;
-  const auto& metadata = context->client_metadata();
-  auto it = metadata.find("authorization");
-  if (it != metadata.end()) {
-    credentials.authorization.assign(it->second.data(), it->second.size());
-  }
-  credentials.certificate_identities =
-      CertificateIdentitiesOf(context->auth_context().get());
-  return credentials;
-}
-
-// Who called, for the access log: the transport's peer, or for a call the
-// HTTP gateway makes over the in-process channel (whose peer gRPC does not
-// know), the HTTP client's address the gateway passes on. Only the
-// in-process channel is trusted with it: a network client cannot set it.
-std::string PeerOf(const grpc::CallbackServerContext* context) {
-  std::string peer = context->peer();
-  if (peer != "unknown") return peer;
-  const auto& metadata = context->client_metadata();
-  auto it = metadata.find("x-hotline-http-peer");
-  if (it == metadata.end()) return peer;
-  return absl::StrCat("http:",
-                      absl::string_view(it->second.data(), it->second.size()));
-}
 
 // A stream refused before it began.
 class RefusedStream final : public grpc::ServerWriteReactor<v1::Event> {
@@ -205,6 +156,23 @@ grpc::ServerUnaryReactor* HotlineGrpcService::Serve(
   }
 
 HOTLINE_ASYNC(CreateTicket, tickets_, v1::CreateTicketRequest, v1::Ticket)
+HOTLINE_ASYNC(ReleaseAttachment, tickets_, v1::ReleaseAttachmentRequest,
+              v1::Attachment)
+
+grpc::ServerReadReactor<v1::UploadAttachmentRequest>*
+HotlineGrpcService::UploadAttachment(grpc::CallbackServerContext* context,
+                                     v1::Attachment* response) {
+  return StartUpload({authenticator_, tickets_, executor_, metrics_}, context,
+                     response);
+}
+
+grpc::ServerWriteReactor<v1::AttachmentChunk>*
+HotlineGrpcService::DownloadAttachment(
+    grpc::CallbackServerContext* context,
+    const v1::DownloadAttachmentRequest* request) {
+  return StartDownload({authenticator_, tickets_, executor_, metrics_}, context,
+                       request);
+}
 HOTLINE_SYNC(GetTicket, tickets_, v1::GetTicketRequest, v1::Ticket)
 HOTLINE_SYNC(ListTickets, tickets_, v1::ListTicketsRequest,
              v1::ListTicketsResponse)

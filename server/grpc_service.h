@@ -20,6 +20,7 @@
 #include "app/statistics_service.h"
 #include "app/ticket_service.h"
 #include "hotline/v1/hotline_service.grpc.pb.h"
+#include "server/attachment_streams.h"
 #include "server/event_feed.h"
 #include "server/metrics.h"
 
@@ -47,6 +48,15 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
   grpc::ServerUnaryReactor* CreateTicket(grpc::CallbackServerContext* context,
                                          const v1::CreateTicketRequest* request,
                                          v1::Ticket* response) override;
+  grpc::ServerReadReactor<v1::UploadAttachmentRequest>* UploadAttachment(
+      grpc::CallbackServerContext* context, v1::Attachment* response) override;
+  grpc::ServerWriteReactor<v1::AttachmentChunk>* DownloadAttachment(
+      grpc::CallbackServerContext* context,
+      const v1::DownloadAttachmentRequest* request) override;
+  grpc::ServerUnaryReactor* ReleaseAttachment(
+      grpc::CallbackServerContext* context,
+      const v1::ReleaseAttachmentRequest* request,
+      v1::Attachment* response) override;
   grpc::ServerUnaryReactor* GetTicket(grpc::CallbackServerContext* context,
                                       const v1::GetTicketRequest* request,
                                       v1::Ticket* response) override;

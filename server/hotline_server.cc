@@ -28,6 +28,7 @@
 #include "app/statistics_service.h"
 #include "app/sweeper.h"
 #include "app/ticket_service.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "server/event_feed.h"
 #include "server/grpc_service.h"
@@ -252,8 +253,20 @@ absl::Status HotlineServer::MakeServices(const ServerOptions& options,
   Executor* executor = executor_.get();
   sweeper_ = std::make_unique<Sweeper>(store_.get(), clock, policies_.get());
   authenticator_ = std::make_unique<Authenticator>(store_.get());
-  tickets_ = std::make_unique<TicketService>(store_.get(), clock,
-                                             policies_.get(), executor);
+  tickets_ = std::make_unique<TicketService>(
+      store_.get(), clock, policies_.get(), executor, options.attachments);
+  // Bytes an upload stored and never recorded (a crash between the two, a
+  // refused record) go at every start; an hour spares uploads in flight
+  // on other servers sharing the store.
+  if (absl::StatusOr<int> collected =
+          tickets_->CollectAttachmentBytes(absl::Hours(1));
+      !collected.ok()) {
+    LogWarning(absl::StrCat("could not collect unrecorded attachment bytes: ",
+                            collected.status().message()));
+  } else if (*collected > 0) {
+    LogInfo(absl::StrCat("removed ", *collected,
+                         " stored attachment file(s) no ticket records"));
+  }
   cards_ = std::make_unique<CardService>(
       store_.get(), clock, policies_->calendar().zone(), executor);
   admin_ = std::make_unique<AdminService>(
@@ -336,6 +349,9 @@ absl::Status HotlineServer::StartHttp(const ServerOptions& options) {
   http.tls_refresh_interval = options.transport.refresh_interval;
   http.insecure = options.transport.insecure;
   http.max_body_bytes = static_cast<size_t>(options.max_message_bytes);
+  // A file, and room for a multipart form's framing around it.
+  http.max_upload_bytes =
+      static_cast<size_t>(options.attachments.max_file_bytes) + (64 << 10);
   grpc::ChannelArguments arguments;
   arguments.SetMaxReceiveMessageSize(options.max_message_bytes);
   arguments.SetMaxSendMessageSize(options.max_message_bytes);

@@ -29,6 +29,7 @@
 #include "server/event_feed.h"
 #include "server/transport_security.h"
 #include "storage/open_store.h"
+#include "workflow/attachment_rules.h"
 #include "workflow/calendar.h"
 #include "workflow/category_catalogue.h"
 #include "workflow/clock.h"
@@ -67,6 +68,8 @@ struct ServerOptions {
   // Empty: the shipped categories.csv when found (ShippedDataCandidates),
   // else none (every category code is then refused).
   std::string categories_path;
+  // Attachments' limits (附件, workflow/attachment_rules.h).
+  AttachmentLimits attachments;
   // The change feed's batching and stall limits.
   EventFeedOptions feed;
   // The deadline policy to put in force (see workflow/policy.h); the

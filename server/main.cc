@@ -121,6 +121,15 @@ ABSL_FLAG(std::string, categories, "",
           "codes (docs/workflow.md, \"Categories and the dispatch "
           "catalogue\"). A malformed file is refused. Empty: the shipped "
           "sample categories.csv, looked for as the calendar is.");
+ABSL_FLAG(int64_t, attachment_max_bytes, int64_t{32} << 20,
+          "The largest file an attachment (附件) may be, in bytes.");
+ABSL_FLAG(int64_t, ticket_attachments_max_bytes, int64_t{256} << 20,
+          "The most bytes of attachments one ticket may hold.");
+ABSL_FLAG(int, ticket_attachments_max_files, 100,
+          "The most attachments one ticket may hold.");
+ABSL_FLAG(int64_t, attachment_daily_quota_bytes, int64_t{2} << 30,
+          "The attachment bytes one caller (a department, an intake source, "
+          "the bureau) may upload in a day of the bureau's time zone.");
 ABSL_FLAG(std::string, time_zone, "Asia/Shanghai",
           "The bureau's time zone (IANA name) for working days and deadlines.");
 ABSL_FLAG(std::string, policy, "",

@@ -92,6 +92,23 @@ absl::Status ReadDataFileFlags(ServerOptions& options) {
   }
   options.time_zone = absl::GetFlag(FLAGS_time_zone);
   options.categories_path = absl::GetFlag(FLAGS_categories);
+  options.attachments.max_file_bytes =
+      absl::GetFlag(FLAGS_attachment_max_bytes);
+  options.attachments.max_ticket_bytes =
+      absl::GetFlag(FLAGS_ticket_attachments_max_bytes);
+  options.attachments.max_ticket_files =
+      absl::GetFlag(FLAGS_ticket_attachments_max_files);
+  options.attachments.daily_quota_bytes =
+      absl::GetFlag(FLAGS_attachment_daily_quota_bytes);
+  if (options.attachments.max_file_bytes < 1 ||
+      options.attachments.max_ticket_bytes < 1 ||
+      options.attachments.max_ticket_files < 1 ||
+      options.attachments.daily_quota_bytes < 1) {
+    return absl::InvalidArgumentError(
+        "--attachment_max_bytes, --ticket_attachments_max_bytes, "
+        "--ticket_attachments_max_files and --attachment_daily_quota_bytes "
+        "must be positive");
+  }
   return absl::OkStatus();
 }
 

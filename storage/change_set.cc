@@ -15,11 +15,11 @@ constexpr char kConflictPayload[] = "hotline.storage/conflict";
 
 bool ChangeSet::empty() const {
   return expected_versions.empty() && new_tickets.empty() && tickets.empty() &&
-         events.empty() && create_requests.empty() && new_cards.empty() &&
-         cards.empty() && daily_reports.empty() && obligations.empty() &&
-         stat_changes.empty() && !request_outcome && departments.empty() &&
-         new_tokens.empty() && token_revocations.empty() && policies.empty() &&
-         settings.empty();
+         events.empty() && create_requests.empty() && attachments.empty() &&
+         new_cards.empty() && cards.empty() && daily_reports.empty() &&
+         obligations.empty() && stat_changes.empty() && !request_outcome &&
+         departments.empty() && new_tokens.empty() &&
+         token_revocations.empty() && policies.empty() && settings.empty();
 }
 
 namespace {
@@ -37,6 +37,7 @@ void ChangeSet::Append(ChangeSet other) {
   MoveAll(other.tickets, &tickets);
   MoveAll(other.events, &events);
   MoveAll(other.create_requests, &create_requests);
+  MoveAll(other.attachments, &attachments);
   MoveAll(other.new_cards, &new_cards);
   MoveAll(other.cards, &cards);
   MoveAll(other.daily_reports, &daily_reports);

@@ -74,6 +74,17 @@ struct DailyObligationRow {
   TimedFacts stat_change;
 };
 
+// An attachment a ticket gained (its Ticket.attachments entry), indexed
+// for its blob's references and its adder's quota.
+struct AttachmentRow {
+  int64_t ticket_id = 0;
+  int number = 0;
+  std::string sha256;
+  int64_t size = 0;
+  std::string added_by;
+  int64_t added_at_micros = 0;
+};
+
 // A new department.
 struct DepartmentRow {
   std::string id;
@@ -107,6 +118,8 @@ struct ChangeSet {
   // sets each one's seq, in this order.
   std::vector<v1::Event> events;
   std::vector<CreateRequestRow> create_requests;
+  // Attachments added to the tickets above (their blobs already stored).
+  std::vector<AttachmentRow> attachments;
 
   // Cards issued (named with a reserved number) and cards changed
   // (revoked), as complete rows.

@@ -9,6 +9,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "common/status_macros.h"
 #include "storage/postgres/postgres.h"
 #include "storage/postgres/postgres_schema.h"
@@ -25,16 +26,18 @@ namespace {
 // (CheckTables), as is a column only the source has (CopyTable), so a copy
 // can never silently leave one behind.
 constexpr const char* kTables[] = {
-    "tickets",        "events",           "create_requests",
-    "departments",    "tokens",           "cards",
-    "policies",       "daily_reports",    "daily_obligations",
-    "stat_counts",    "stat_day_changes", "stat_log",
-    "stat_meta",      "settings",         "request_outcomes",
-    "ticket_assists", "event_assists",    "ticket_notices"};
+    "tickets",           "events",           "create_requests",
+    "departments",       "tokens",           "cards",
+    "policies",          "daily_reports",    "daily_obligations",
+    "stat_counts",       "stat_day_changes", "stat_log",
+    "stat_meta",         "settings",         "request_outcomes",
+    "ticket_assists",    "event_assists",    "ticket_notices",
+    "ticket_attachments"};
 
 // PostgreSQL's own tables, which are not copied but set afterwards.
+// (attachment_blobs is filled from the SQLite store's files: CopyBlobs.)
 constexpr const char* kPostgresOnly[] = {"hotline_schema", "feed_head",
-                                         "number_counters"};
+                                         "number_counters", "attachment_blobs"};
 
 // Tables a server fills when it first opens an empty database (the
 // statistics' preparation, the policy it starts with): emptied before the
@@ -174,7 +177,38 @@ absl::StatusOr<int64_t> Count(Connection& db, const std::string& table) {
 }
 
 // The copy proper, inside both transactions.
-absl::StatusOr<CopyCounts> CopyRows(Connection& sqlite, PgConnection& pg,
+// The bytes of every attachment, from the files beside the SQLite database
+// into attachment_blobs, each checked against its SHA-256 on the way
+// (DATA_LOSS naming the first missing or damaged one: nothing is copied).
+absl::StatusOr<int64_t> CopyBlobs(Connection& sqlite, SqliteStore& source,
+                                  PgConnection& pg) {
+  ASSIGN_OR_RETURN(std::vector<std::string> blobs,
+                   sqlite.QueryTexts("SELECT DISTINCT sha256 FROM "
+                                     "ticket_attachments ORDER BY sha256"));
+  const int64_t now = absl::ToUnixMicros(absl::Now());
+  for (const std::string& sha256 : blobs) {
+    absl::StatusOr<std::string> bytes = source.ReadBlob(sha256);
+    if (!bytes.ok()) {
+      return absl::DataLossError(
+          absl::StrCat(bytes.status().message(),
+                       "; restore the file from a backup, then copy again; "
+                       "nothing was copied"));
+    }
+    ASSIGN_OR_RETURN(Statement insert,
+                     pg.Prepare("INSERT INTO attachment_blobs (sha256, "
+                                "size_bytes, content, stored_at) VALUES "
+                                "(?, ?, ?, ?)"));
+    insert.BindText(1, sha256);
+    insert.BindInt64(2, static_cast<int64_t>(bytes->size()));
+    insert.BindBlob(3, *bytes);
+    insert.BindInt64(4, now);
+    RETURN_IF_ERROR(insert.Run());
+  }
+  return static_cast<int64_t>(blobs.size());
+}
+
+absl::StatusOr<CopyCounts> CopyRows(Connection& sqlite, SqliteStore& source,
+                                    PgConnection& pg,
                                     const std::string& sqlite_path,
                                     const std::string& postgres_name) {
   ASSIGN_OR_RETURN(
@@ -223,6 +257,8 @@ absl::StatusOr<CopyCounts> CopyRows(Connection& sqlite, PgConnection& pg,
     }
     counts.tables.emplace_back(table, rows);
   }
+  ASSIGN_OR_RETURN(int64_t blobs, CopyBlobs(sqlite, source, pg));
+  counts.tables.emplace_back("attachment_blobs", blobs);
 
   // Past everything copied: the seq (and a restored backup's floor), the
   // numbers (and their floors), the identities.
@@ -295,7 +331,7 @@ absl::StatusOr<CopyCounts> CopySqliteToPostgres(const std::string& sqlite_path,
   RETURN_IF_ERROR(sqlite->BeginRead());
   RETURN_IF_ERROR(pg->BeginWrite());
   absl::StatusOr<CopyCounts> counts =
-      CopyRows(*sqlite, *pg, sqlite_path, postgres_name);
+      CopyRows(*sqlite, *source, *pg, sqlite_path, postgres_name);
   if (!counts.ok()) {
     pg->Execute("ROLLBACK").IgnoreError();
     sqlite->Execute("ROLLBACK").IgnoreError();

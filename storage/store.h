@@ -46,6 +46,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "hotline/v1/ticket.pb.h"
+#include "storage/blob_writer.h"
 #include "storage/change_set.h"
 #include "storage/records.h"
 
@@ -213,6 +214,25 @@ class Store {
       const std::string& key) = 0;
   virtual absl::StatusOr<std::optional<RequestOutcome>> FindRequestOutcome(
       const std::string& key) = 0;
+
+  // ---- Attachments' bytes (blobs, blob_writer.h), each stored once under
+  // its SHA-256: in files beside a SQLite database, in a PostgreSQL
+  // database itself (so every server sharing it has them).
+
+  virtual absl::StatusOr<std::unique_ptr<BlobWriter>> NewBlob() = 0;
+  // The bytes stored under `sha256`, whole, checked against it first:
+  // DATA_LOSS when they are missing or do not match (never served).
+  virtual absl::StatusOr<std::string> ReadBlob(const std::string& sha256) = 0;
+  // Removes the blobs no attachment refers to that were stored (or stored
+  // again) more than `min_age` ago by the machine's clock, and what
+  // uploads cut off left half written: an upload still between its Finish
+  // and its record's commit must be younger. Returns how many blobs it
+  // removed.
+  virtual absl::StatusOr<int> CollectBlobs(absl::Duration min_age) = 0;
+  // The bytes of the attachments `added_by` (a principal) added at
+  // [from_micros, to_micros): a day's quota.
+  virtual absl::StatusOr<int64_t> SumAttachmentBytes(
+      const std::string& added_by, int64_t from_micros, int64_t to_micros) = 0;
 
   // ---- Operations.
 

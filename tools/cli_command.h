@@ -155,6 +155,7 @@ void AddCallbackCommands(std::vector<Command>* commands);
 void AddAdminCommands(std::vector<Command>* commands);
 void AddOversightCommands(std::vector<Command>* commands);
 void AddReportCommands(std::vector<Command>* commands);
+void AddAttachmentCommands(std::vector<Command>* commands);
 
 }  // namespace hotline::cli
 

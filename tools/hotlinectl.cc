@@ -32,6 +32,7 @@ std::vector<Command> Commands() {
   AddAssistCommands(&commands);
   AddNoticeCommands(&commands);
   AddCatalogueCommands(&commands);
+  AddAttachmentCommands(&commands);
   AddCallbackCommands(&commands);
   AddOversightCommands(&commands);
   AddReportCommands(&commands);

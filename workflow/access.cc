@@ -1,5 +1,7 @@
 #include "workflow/access.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"
 #include "common/status_macros.h"
@@ -71,6 +73,10 @@ absl::string_view ActionName(TicketAction action) {
       return "AppealRating";
     case TicketAction::kDecideAppeal:
       return "DecideAppeal";
+    case TicketAction::kAttach:
+      return "UploadAttachment";
+    case TicketAction::kReleaseAttachment:
+      return "ReleaseAttachment";
   }
   return "unknown action";
 }
@@ -86,22 +92,23 @@ absl::Status AuthorizeAction(const Principal& principal, TicketAction action) {
                 action != TicketAction::kAppeal;
       break;
     case Principal::Kind::kDepartment:
-      allowed = action == TicketAction::kView ||
-                action == TicketAction::kAcknowledge ||
-                action == TicketAction::kReturn ||
-                action == TicketAction::kReply ||
-                action == TicketAction::kRequestExtension ||
-                action == TicketAction::kRequestSuspension ||
-                action == TicketAction::kResume ||
-                action == TicketAction::kSubmitFinalAnswer ||
-                action == TicketAction::kDailyReport ||
-                action == TicketAction::kAssistPart ||
-                action == TicketAction::kAnswerNotice ||
-                action == TicketAction::kAppeal;
+      allowed =
+          action == TicketAction::kView ||
+          action == TicketAction::kAcknowledge ||
+          action == TicketAction::kReturn || action == TicketAction::kReply ||
+          action == TicketAction::kRequestExtension ||
+          action == TicketAction::kRequestSuspension ||
+          action == TicketAction::kResume ||
+          action == TicketAction::kSubmitFinalAnswer ||
+          action == TicketAction::kDailyReport ||
+          action == TicketAction::kAssistPart ||
+          action == TicketAction::kAnswerNotice ||
+          action == TicketAction::kAppeal || action == TicketAction::kAttach;
       break;
     case Principal::Kind::kIntake:
-      allowed =
-          action == TicketAction::kCreate || action == TicketAction::kView;
+      allowed = action == TicketAction::kCreate ||
+                action == TicketAction::kView ||
+                action == TicketAction::kAttach;
       break;
   }
   if (allowed) return absl::OkStatus();
@@ -131,8 +138,10 @@ absl::Status AuthorizeOnTicket(const Principal& principal, TicketAction action,
   // The same line as every list (scope.h).
   absl::StatusOr<Scope> scope = ScopeFor(principal, ScopedRead::kTickets, "");
   if (scope.ok() && ticket != nullptr && InScope(*scope, *ticket)) {
+    // Attaching is the lead's and the assisting departments' alike; the
+    // step tells their files apart (attachment_rules.h).
     if (principal.kind != Principal::Kind::kDepartment ||
-        action == TicketAction::kView) {
+        action == TicketAction::kView || action == TicketAction::kAttach) {
       return absl::OkStatus();
     }
     // A department that sees the ticket is its lead or assists it; each
@@ -177,10 +186,24 @@ absl::Status AuthorizeBureauOnly(const Principal& principal,
       {{"principal", principal.ToString()}, {"method", std::string(what)}});
 }
 
+void HideRestrictedAttachment(const Principal& principal, v1::Event& event) {
+  if (principal.kind != Principal::Kind::kDepartment ||
+      !event.has_attachment() || !event.attachment().restricted() ||
+      event.attachment().released()) {
+    return;
+  }
+  v1::Attachment shown;
+  shown.set_name(event.attachment().name());
+  shown.set_step(event.attachment().step());
+  shown.set_restricted(true);
+  *event.mutable_attachment() = std::move(shown);
+}
+
 std::optional<v1::Event> EventViewFor(const Principal& principal,
                                       v1::Event event) {
   if (principal.kind != Principal::Kind::kDepartment) return event;
   const std::string own = principal.DepartmentName();
+  HideRestrictedAttachment(principal, event);
   if (event.department() == own) return event;
   // An assisting department (协办) sees its tickets' events whole, and the
   // one that ends its part.
@@ -205,6 +228,13 @@ v1::Ticket ViewFor(const Principal& principal, v1::Ticket ticket) {
       merged.clear_caller_name();
       merged.clear_caller_phone();
     }
+    auto* attachments = ticket.mutable_attachments();
+    attachments->erase(std::remove_if(attachments->begin(), attachments->end(),
+                                      [](const v1::Attachment& attachment) {
+                                        return attachment.restricted() &&
+                                               !attachment.released();
+                                      }),
+                       attachments->end());
   }
   return ticket;
 }

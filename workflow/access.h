@@ -69,6 +69,11 @@ enum class TicketAction {
   kAppeal,
   // The bureau decides an appeal.
   kDecideAppeal,
+  // Attach a file (附件): every party of the ticket, to the steps that are
+  // its own (attachment_rules.h).
+  kAttach,
+  // The bureau releases a confidential caller's file to departments.
+  kReleaseAttachment,
 };
 
 // The method name a person would recognise, e.g. "AcknowledgeTicket".
@@ -93,14 +98,21 @@ absl::Status AuthorizeBureauOnly(const Principal& principal,
 // The event as a department may see it on the change feed, or nothing: the
 // events of tickets it holds, and the one that takes a ticket away from it
 // (a return or a reassignment) without the new owner or the note meant for
-// them. The bureau and intake (whose feed the store already narrows to the
-// tickets it created) see events whole.
+// them; a restricted file by its name (HideRestrictedAttachment). The bureau
+// and intake (whose feed the store already narrows to the tickets it created)
+// see events whole.
 std::optional<v1::Event> EventViewFor(const Principal& principal,
                                       v1::Event event);
 
+// For a department, an event naming a confidential caller's file the
+// bureau has not released (Attachment.restricted) keeps only the file's
+// name and step: the list of a ticket's events and the feed alike.
+void HideRestrictedAttachment(const Principal& principal, v1::Event& event);
+
 // The ticket as the principal may see it: departments never see the caller's
 // name or phone on a confidential ticket, nor those of a confidential
-// ticket merged into it (并单).
+// ticket merged into it (并单), nor a confidential caller's own files the
+// bureau has not released (Attachment.restricted).
 v1::Ticket ViewFor(const Principal& principal, v1::Ticket ticket);
 
 }  // namespace hotline

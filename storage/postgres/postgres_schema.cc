@@ -31,12 +31,30 @@ CREATE TABLE number_counters (
 INSERT INTO number_counters (kind, next) VALUES (0, 1), (1, 1), (2, 1);
 )sql";
 
+// What a PostgreSQL store adds to a shared migration: the attachments'
+// bytes (a SQLite store keeps them in files beside its database), stored
+// once per SHA-256, `stored_at` the machine's clock (CollectBlobs).
+std::string OwnPartOf(int shared) {
+  if (shared == 17) {
+    return R"sql(
+CREATE TABLE attachment_blobs (
+  sha256     TEXT COLLATE "C" PRIMARY KEY,
+  size_bytes BIGINT NOT NULL,
+  content    BYTEA NOT NULL,
+  stored_at  BIGINT NOT NULL
+);
+)sql";
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string PostgresMigration(int version) {
   if (version > 1) {
-    return SharedMigration(version - 1 + kSharedMigrationsInPostgresV1,
-                           SqlDialect::kPostgres);
+    const int shared = version - 1 + kSharedMigrationsInPostgresV1;
+    return absl::StrCat(SharedMigration(shared, SqlDialect::kPostgres),
+                        OwnPartOf(shared));
   }
   std::string schema;
   for (int shared = 1; shared <= kSharedMigrationsInPostgresV1; ++shared) {

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/sha256.h"
 #include "common/status_macros.h"
 #include "storage/postgres/postgres_schema.h"
 #include "storage/sql/queries.h"
@@ -220,6 +221,100 @@ absl::StatusOr<BackupFile> PostgresStore::WriteBackup(
       "this server keeps its data in PostgreSQL, which is backed up with "
       "PostgreSQL's own tools (pg_dump, or pg_basebackup and WAL archiving; "
       "see docs/operations.md, \"PostgreSQL\"), not with CreateBackup");
+}
+
+}  // namespace hotline::storage
+
+namespace hotline::storage {
+namespace {
+
+// A blob gathered in memory, then written whole by `persist`.
+class RowBlobWriter final : public BlobWriter {
+ public:
+  using Persister =
+      std::function<absl::Status(const BlobRef&, const std::string&)>;
+  explicit RowBlobWriter(Persister persist) : persist_(std::move(persist)) {}
+
+ protected:
+  absl::Status Write(absl::string_view bytes) override {
+    bytes_.append(bytes.data(), bytes.size());
+    return absl::OkStatus();
+  }
+  absl::Status Persist(const BlobRef& ref) override {
+    return persist_(ref, bytes_);
+  }
+
+ private:
+  const Persister persist_;
+  std::string bytes_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<BlobWriter>> PostgresStore::NewBlob() {
+  return std::unique_ptr<BlobWriter>(std::make_unique<RowBlobWriter>(
+      [this](const BlobRef& ref, const std::string& bytes) {
+        return Read<bool>([&](Connection& db) -> absl::StatusOr<bool> {
+                 // Stored again, the row is young again (CollectBlobs) and
+                 // a damaged copy is replaced.
+                 ASSIGN_OR_RETURN(
+                     Statement stmt,
+                     db.Prepare(
+                         "INSERT INTO attachment_blobs (sha256, size_bytes, "
+                         "content, stored_at) VALUES (?, ?, ?, ?) ON CONFLICT "
+                         "(sha256) DO UPDATE SET content = excluded.content, "
+                         "size_bytes = excluded.size_bytes, stored_at = "
+                         "excluded.stored_at"));
+                 stmt.BindText(1, ref.sha256);
+                 stmt.BindInt64(2, ref.size);
+                 stmt.BindBlob(3, bytes);
+                 stmt.BindInt64(4, absl::ToUnixMicros(absl::Now()));
+                 RETURN_IF_ERROR(stmt.Run());
+                 return true;
+               })
+            .status();
+      }));
+}
+
+absl::StatusOr<std::string> PostgresStore::ReadBlob(const std::string& sha256) {
+  // DATA_LOSS is said outside Read: damaged attachment bytes are not a
+  // damaged database (Read would mark the store damaged).
+  ASSIGN_OR_RETURN(
+      std::optional<std::string> bytes,
+      Read<std::optional<std::string>>(
+          [&](Connection& db) -> absl::StatusOr<std::optional<std::string>> {
+            ASSIGN_OR_RETURN(
+                Statement stmt,
+                db.Prepare("SELECT content FROM attachment_blobs WHERE "
+                           "sha256 = ?"));
+            stmt.BindText(1, sha256);
+            ASSIGN_OR_RETURN(bool row, stmt.Step());
+            if (!row) return std::nullopt;
+            return std::string(stmt.ColumnBlob(0));
+          }));
+  if (!bytes) {
+    return absl::DataLossError(absl::StrCat(
+        "attachment bytes missing: attachment_blobs has no row ", sha256));
+  }
+  if (Sha256Hex(*bytes) != sha256) {
+    return absl::DataLossError(
+        absl::StrCat("attachment bytes damaged: attachment_blobs row ", sha256,
+                     " does not match its SHA-256"));
+  }
+  return *std::move(bytes);
+}
+
+absl::StatusOr<int> PostgresStore::CollectBlobs(absl::Duration min_age) {
+  return Read<int>([&](Connection& db) -> absl::StatusOr<int> {
+    ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare("DELETE FROM attachment_blobs WHERE stored_at < ? AND NOT "
+                   "EXISTS (SELECT 1 FROM ticket_attachments WHERE "
+                   "ticket_attachments.sha256 = attachment_blobs.sha256)"));
+    stmt.BindInt64(1, absl::ToUnixMicros(absl::Now() - min_age));
+    RETURN_IF_ERROR(stmt.Run());
+    return db.Changes();
+  });
 }
 
 }  // namespace hotline::storage

@@ -82,6 +82,13 @@ class PostgresStore final : public SqlStore {
                                          absl::Time now) override;
   // Stops the follower, then SqlStore::Close; lets go of the leadership.
   void Close() override;
+  // Blobs are rows of attachment_blobs, each written whole by Finish in a
+  // transaction of its own (a writer holds its bytes in memory meanwhile:
+  // the server's per-file limit bounds them). A writer must not outlive
+  // the store.
+  absl::StatusOr<std::unique_ptr<BlobWriter>> NewBlob() override;
+  absl::StatusOr<std::string> ReadBlob(const std::string& sha256) override;
+  absl::StatusOr<int> CollectBlobs(absl::Duration min_age) override;
 
  private:
   PostgresStore(absl::TimeZone zone, const std::string& uri)

@@ -451,6 +451,44 @@ absl::Status InsertCreateRequest(Connection& db, const std::string& principal,
   return stmt.Run();
 }
 
+absl::Status InsertAttachmentRow(Connection& db, const AttachmentRow& row) {
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("INSERT INTO ticket_attachments (ticket_id, number, sha256, "
+                 "size_bytes, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?)"));
+  stmt.BindInt64(1, row.ticket_id);
+  stmt.BindInt64(2, row.number);
+  stmt.BindText(3, row.sha256);
+  stmt.BindInt64(4, row.size);
+  stmt.BindText(5, row.added_by);
+  stmt.BindInt64(6, row.added_at_micros);
+  return stmt.Run();
+}
+
+absl::StatusOr<int64_t> SumAttachmentBytes(Connection& db,
+                                           const std::string& added_by,
+                                           int64_t from_micros,
+                                           int64_t to_micros) {
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("SELECT COALESCE(SUM(size_bytes), 0) FROM ticket_attachments "
+                 "WHERE added_by = ? AND added_at >= ? AND added_at < ?"));
+  stmt.BindText(1, added_by);
+  stmt.BindInt64(2, from_micros);
+  stmt.BindInt64(3, to_micros);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return 0;
+  return stmt.ColumnInt64(0);
+}
+
+absl::StatusOr<bool> BlobReferenced(Connection& db, const std::string& sha256) {
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db.Prepare("SELECT 1 FROM ticket_attachments WHERE "
+                              "sha256 = ? LIMIT 1"));
+  stmt.BindText(1, sha256);
+  return stmt.Step();
+}
+
 absl::Status InsertDepartment(Connection& db, const std::string& id,
                               const v1::Department& department) {
   ASSIGN_OR_RETURN(Statement stmt,

@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "hotline/v1/ticket.pb.h"
+#include "storage/change_set.h"
 #include "storage/records.h"
 #include "storage/sql/connection.h"
 
@@ -116,6 +117,15 @@ absl::Status InsertTokenRow(Connection& db, const std::string& secret_hash,
 absl::Status InsertCreateRequest(Connection& db, const std::string& principal,
                                  const std::string& request_id,
                                  int64_t ticket_id, int64_t created_at_micros);
+// ALREADY_EXISTS when the ticket already has an attachment of that number.
+absl::Status InsertAttachmentRow(Connection& db, const AttachmentRow& row);
+// The bytes of the attachments `added_by` added at [from, to).
+absl::StatusOr<int64_t> SumAttachmentBytes(Connection& db,
+                                           const std::string& added_by,
+                                           int64_t from_micros,
+                                           int64_t to_micros);
+// Whether some attachment refers to the blob `sha256`.
+absl::StatusOr<bool> BlobReferenced(Connection& db, const std::string& sha256);
 // ALREADY_EXISTS when the id is taken.
 absl::Status InsertDepartment(Connection& db, const std::string& id,
                               const v1::Department& department);

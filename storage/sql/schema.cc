@@ -336,6 +336,24 @@ ALTER TABLE stat_day_changes ADD COLUMN appeals_upheld INTEGER NOT NULL DEFAULT 
 ALTER TABLE tickets ADD COLUMN category TEXT;
 CREATE INDEX tickets_by_category ON tickets(category, id);
 )sql",
+    // 17: attachments (附件), beside each ticket's Ticket.attachments: which
+    // blob each refers to (a blob no row names is collected) and who added
+    // how much when (the daily quota). The bytes are the engine's own:
+    // files beside a SQLite database, a PostgreSQL table
+    // (postgres_schema.cc).
+    R"sql(
+CREATE TABLE ticket_attachments (
+  ticket_id   INTEGER NOT NULL,
+  number      INTEGER NOT NULL,
+  sha256      TEXT NOT NULL,
+  size_bytes  INTEGER NOT NULL,
+  added_by    TEXT NOT NULL,
+  added_at    INTEGER NOT NULL,
+  PRIMARY KEY (ticket_id, number)
+);
+CREATE INDEX ticket_attachments_by_sha256 ON ticket_attachments(sha256);
+CREATE INDEX ticket_attachments_by_adder ON ticket_attachments(added_by, added_at);
+)sql",
 };
 
 // The counter columns of stat_counts and stat_day_changes, one line each.

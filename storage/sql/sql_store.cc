@@ -153,6 +153,12 @@ absl::Status SqlStore::Apply(Connection& db, ChangeSet& changes) {
       return AsConflict(s, "the create's request_id");
     }
   }
+  for (const AttachmentRow& row : changes.attachments) {
+    if (absl::Status s = InsertAttachmentRow(db, row); !s.ok()) {
+      return AsConflict(s, absl::StrCat("tickets/", row.ticket_id,
+                                        "/attachments/", row.number));
+    }
+  }
   for (const v1::Card& card : changes.new_cards) {
     if (absl::Status s = InsertCardRow(db, card); !s.ok()) {
       if (s.code() == absl::StatusCode::kAlreadyExists) number_taken_ = true;
@@ -358,6 +364,13 @@ absl::StatusOr<ComplianceCounts> SqlStore::QueryCompliance(
   return ReadWith<ComplianceCounts>(*this, [&](Connection& db) {
     return storage::QueryCompliance(db, department, from_date, to_date,
                                     max_misses);
+  });
+}
+
+absl::StatusOr<int64_t> SqlStore::SumAttachmentBytes(
+    const std::string& added_by, int64_t from_micros, int64_t to_micros) {
+  return ReadWith<int64_t>(*this, [&](Connection& db) {
+    return storage::SumAttachmentBytes(db, added_by, from_micros, to_micros);
   });
 }
 

@@ -90,6 +90,9 @@ class SqlStore : public Store, private GroupHooks {
       const std::string& to_date, int max_misses) override;
   absl::StatusOr<std::vector<StatSums>> SumStats(
       const std::vector<StatSumQuery>& queries) override;
+  absl::StatusOr<int64_t> SumAttachmentBytes(const std::string& added_by,
+                                             int64_t from_micros,
+                                             int64_t to_micros) override;
   absl::StatusOr<OperationalCounts> QueryOperationalCounts() override;
   absl::StatusOr<std::optional<v1::Department>> LoadDepartment(
       const std::string& id) override;

@@ -9,12 +9,16 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "storage/sql/queries.h"
 #include "storage/sql/restored_history.h"
+#include "storage/sqlite/blob_directory.h"
 #include "storage/sqlite/sqlite.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -69,6 +73,82 @@ absl::Status MarkCopy(const std::string& path, int64_t last_seq) {
   ASSIGN_OR_RETURN(std::unique_ptr<Connection> copy,
                    SqliteConnection::Open(path, /*read_only=*/false));
   return MarkBackupCopy(*copy, last_seq);
+}
+
+// Copies `from` to `to` (mode 0600): written beside it, fsynced, renamed.
+absl::Status CopyFile(const std::string& from, const std::string& to) {
+  const int in = open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return BackupFileError("open", from, errno);
+  const std::string partial = absl::StrCat(to, kPartialSuffix);
+  const int out =
+      open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (out < 0) {
+    const int error = errno;
+    close(in);
+    return BackupFileError("create", partial, error);
+  }
+  char buffer[1 << 16];
+  absl::Status status;
+  while (status.ok()) {
+    const ssize_t got = read(in, buffer, sizeof buffer);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) status = BackupFileError("read", from, errno);
+    if (got <= 0) break;
+    for (ssize_t done = 0; done < got && status.ok();) {
+      const ssize_t put = write(out, buffer + done, got - done);
+      if (put < 0 && errno == EINTR) continue;
+      if (put < 0) status = BackupFileError("write", partial, errno);
+      done += std::max<ssize_t>(put, 0);
+    }
+  }
+  if (status.ok() && fsync(out) != 0) {
+    status = BackupFileError("sync", partial, errno);
+  }
+  close(in);
+  close(out);
+  if (status.ok() && rename(partial.c_str(), to.c_str()) != 0) {
+    status = BackupFileError("rename to", to, errno);
+  }
+  if (!status.ok()) unlink(partial.c_str());
+  return status;
+}
+
+// The attachments' files the copy at `copy` names, from `blobs` into
+// <directory>/attachments/ (laid out as the blob directory), shared by
+// every backup there: a file already there is not copied again. A file
+// missing from `blobs` is logged and left out (the backup is still
+// worth having); a restore reports it when it is fetched.
+absl::Status CopyAttachmentFiles(const std::string& copy,
+                                 const std::string& blobs,
+                                 const std::string& directory) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> db,
+                   SqliteConnection::OpenForInspection(copy));
+  ASSIGN_OR_RETURN(std::vector<std::string> names,
+                   db->QueryTexts("SELECT DISTINCT sha256 FROM "
+                                  "ticket_attachments ORDER BY sha256"));
+  if (names.empty()) return absl::OkStatus();
+  const std::string root = absl::StrCat(directory, "/attachments");
+  if (mkdir(root.c_str(), 0700) != 0 && errno != EEXIST) {
+    return BackupFileError("make the directory", root, errno);
+  }
+  for (const std::string& sha256 : names) {
+    const std::string shard = absl::StrCat("/", sha256.substr(0, 2));
+    const std::string to = absl::StrCat(root, shard, "/", sha256);
+    if (Exists(to)) continue;
+    const std::string from = absl::StrCat(blobs, shard, "/", sha256);
+    if (!Exists(from)) {
+      LogWarning(absl::StrCat("backup: attachment file ", from,
+                              " is missing; the backup goes on without it"));
+      continue;
+    }
+    const std::string dir = absl::StrCat(root, shard);
+    if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+      return BackupFileError("make the directory", dir, errno);
+    }
+    RETURN_IF_ERROR(CopyFile(from, to));
+    RETURN_IF_ERROR(FsyncPath(dir, O_RDONLY | O_DIRECTORY));
+  }
+  return FsyncPath(root, O_RDONLY | O_DIRECTORY);
 }
 
 }  // namespace
@@ -137,6 +217,12 @@ absl::StatusOr<BackupFile> WriteBackup(SqliteStore& store,
     return discard(s);
   }
   if (absl::Status s = FsyncPath(partial, O_RDONLY); !s.ok()) return discard(s);
+  // The files first: a backup under its name has every file it names.
+  if (absl::Status s = CopyAttachmentFiles(
+          partial, BlobDirectoryOf(store.path()), directory);
+      !s.ok()) {
+    return discard(s);
+  }
   if (stat(partial.c_str(), &info) != 0) {
     return discard(BackupFileError("stat", partial, errno));
   }

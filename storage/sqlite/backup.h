@@ -16,8 +16,14 @@
 // checked (PRAGMA quick_check), fsynced, renamed to "hotline-<time>.db" (UTC,
 // microseconds) and the directory fsynced.
 //
+// The attachments' files the copy names go into <directory>/attachments/
+// before the copy takes its name, shared by every backup in the directory
+// (stored once; a file already there is not copied again, and pruning old
+// backups leaves them).
+//
 // Restoring is copying a backup over the database path while the server is
-// stopped, removing the -wal and -shm files beside it (docs/operations.md,
+// stopped, removing the -wal and -shm files beside it, and copying
+// <directory>/attachments/ into <database>.attachments/ (docs/operations.md,
 // "Backup and restore").
 //
 // Thread-safety: WriteBackup and PruneBackups may run concurrently with any

@@ -429,3 +429,22 @@ absl::StatusOr<BackupFile> SqliteStore::WriteBackup(
 }
 
 }  // namespace hotline::storage
+
+namespace hotline::storage {
+
+absl::StatusOr<std::unique_ptr<BlobWriter>> SqliteStore::NewBlob() {
+  return blobs_.NewBlob();
+}
+
+absl::StatusOr<std::string> SqliteStore::ReadBlob(const std::string& sha256) {
+  return blobs_.Read(sha256);
+}
+
+absl::StatusOr<int> SqliteStore::CollectBlobs(absl::Duration min_age) {
+  return blobs_.Collect(min_age, [this](const std::string& sha256) {
+    return Read<bool>(
+        [&](Connection& db) { return BlobReferenced(db, sha256); });
+  });
+}
+
+}  // namespace hotline::storage

@@ -43,6 +43,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "storage/sql/sql_store.h"
+#include "storage/sqlite/blob_directory.h"
 #include "storage/sqlite/sqlite.h"
 #include "storage/sqlite/sqlite_options.h"
 #include "storage/store.h"
@@ -64,6 +65,10 @@ class SqliteStore final : public SqlStore {
   bool Shared() const override { return false; }
   absl::StatusOr<BackupFile> WriteBackup(const std::string& directory,
                                          absl::Time now) override;
+  // Blobs are files in BlobDirectoryOf(path) (blob_directory.h).
+  absl::StatusOr<std::unique_ptr<BlobWriter>> NewBlob() override;
+  absl::StatusOr<std::string> ReadBlob(const std::string& sha256) override;
+  absl::StatusOr<int> CollectBlobs(absl::Duration min_age) override;
   // As SqlStore::Close; the write connection, closing last, checkpoints and
   // removes the write-ahead log when no read is in flight; then the lock
   // file goes.
@@ -73,7 +78,7 @@ class SqliteStore final : public SqlStore {
 
  private:
   SqliteStore(absl::TimeZone zone, const std::string& path)
-      : SqlStore(zone, path), path_(path) {}
+      : SqlStore(zone, path), path_(path), blobs_(BlobDirectoryOf(path)) {}
 
   // Moves the counter of `kind` past every stored number (after a
   // conflict: another process took one).
@@ -92,6 +97,7 @@ class SqliteStore final : public SqlStore {
   void NumberTaken(Connection& db) override;
 
   const std::string path_;
+  const BlobDirectory blobs_;
   // The lock file's descriptor while `lock` holds it, else -1.
   int lock_fd_ = -1;
   // The flock on the database file itself (LockDatabaseFile), or -1.

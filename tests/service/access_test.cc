@@ -242,6 +242,27 @@ class AccessTest : public ServerTest {
   int spare_token_counter_;
 };
 
+// A PNG's signature and a few bytes: what an upload sniffs as image/png.
+const std::string kPng = std::string("\x89PNG\r\n\x1A\n", 8) + "IHDR....";
+
+// A file the bureau attached, at `step`, to a new ticket it dispatched to
+// housing.
+absl::StatusOr<v1::Attachment> AttachedByBureau(Client& bureau,
+                                                bool confidential,
+                                                v1::Attachment::Step step) {
+  v1::CreateTicketRequest create;
+  *create.mutable_ticket() = ServerTest::Draft();
+  create.mutable_ticket()->set_confidential(confidential);
+  create.set_dispatch_to("departments/housing");
+  absl::StatusOr<Ticket> ticket = bureau.CreateTicket(create);
+  if (!ticket.ok()) return ticket.status();
+  v1::AttachmentHeader header;
+  header.set_ticket(ticket->name());
+  header.set_file_name("photo.png");
+  header.set_step(step);
+  return bureau.UploadAttachment(header, kPng);
+}
+
 std::vector<Method> Methods(int* token_counter, Client* bureau) {
   const std::set<Role> everyone_valid = {
       Role::kBureau, Role::kOwnDepartment, Role::kOtherDepartment,
@@ -672,6 +693,40 @@ std::vector<Method> Methods(int* token_counter, Client* bureau) {
          return StatusOf(c.GetHotspots(r));
        },
        bureau_only},
+      // Attachments (附件): the caller's evidence is intake's and the
+      // bureau's to attach; the others' steps are refused them.
+      {"UploadAttachment",
+       Ticket::DISPATCHED,
+       [](Client& c, const std::string& t) {
+         v1::AttachmentHeader header;
+         header.set_ticket(t);
+         header.set_file_name("photo.png");
+         header.set_step(v1::Attachment::INTAKE);
+         return StatusOf(c.UploadAttachment(header, kPng));
+       },
+       {Role::kBureau, Role::kCreatingIntake}},
+      // On a ticket of its own: the bureau's, dispatched to housing.
+      {"DownloadAttachment", std::nullopt,
+       [bureau](Client& c, const std::string&) {
+         absl::StatusOr<v1::Attachment> attached = AttachedByBureau(
+             *bureau, /*confidential=*/false, v1::Attachment::OTHER);
+         if (!attached.ok()) return attached.status();
+         v1::DownloadAttachmentRequest r;
+         r.set_name(attached->name());
+         return StatusOf(c.DownloadAttachment(r));
+       },
+       department_actors},
+      {"ReleaseAttachment", std::nullopt,
+       [bureau](Client& c, const std::string&) {
+         absl::StatusOr<v1::Attachment> attached = AttachedByBureau(
+             *bureau, /*confidential=*/true, v1::Attachment::INTAKE);
+         if (!attached.ok()) return attached.status();
+         v1::ReleaseAttachmentRequest r;
+         r.set_name(attached->name());
+         r.set_reason("照片不含个人信息");
+         return StatusOf(c.ReleaseAttachment(r));
+       },
+       bureau_only},
       {"CreateDepartment", std::nullopt,
        [token_counter](Client& c, const std::string&) {
          v1::CreateDepartmentRequest r;
@@ -752,7 +807,7 @@ TEST_F(AccessTest, EveryRoleAgainstEveryMethod) {
       }
     }
   }
-  EXPECT_EQ(checked, 51 * 7);
+  EXPECT_EQ(checked, 54 * 7);
 }
 
 // A token in use is remembered by the server (no database read per call);

@@ -82,6 +82,8 @@ class RawConnection {
     int code = 0;
     return sscanf(head_.c_str(), "HTTP/1.1 %d", &code) == 1 ? code : 0;
   }
+  // The head as it came, byte for byte.
+  const std::string& head() const { return head_; }
 
  private:
   int fd_ = -1;
@@ -643,6 +645,35 @@ TEST_F(HttpGatewayTest, EveryRpcAnswersThroughItsHttpRoute) {
                      .path()
                      .empty());
   }
+  // A confidential caller's photo, attached over gRPC, released over HTTP.
+  v1::CreateTicketRequest secret;
+  *secret.mutable_ticket() = Draft();
+  secret.mutable_ticket()->set_confidential(true);
+  absl::StatusOr<v1::Ticket> hidden = bureau_->CreateTicket(secret);
+  ASSERT_TRUE(hidden.ok()) << hidden.status();
+  v1::AttachmentHeader header;
+  header.set_ticket(hidden->name());
+  header.set_file_name("photo.png");
+  header.set_step(v1::Attachment::INTAKE);
+  const std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + "IHDR";
+  called_.insert("UploadAttachment");
+  Reply uploaded =
+      Call("PUT",
+           absl::StrCat("/v1/", hidden->name(),
+                        "/attachments?fileName=photo.png&step=intake"),
+           bureau, png, {{"Content-Type", "image/png"}});
+  ASSERT_EQ(uploaded.status, 201) << uploaded.body;
+  absl::StatusOr<v1::Attachment> photo = Parse<v1::Attachment>(uploaded.body);
+  called_.insert("DownloadAttachment");
+  Reply fetched =
+      Call("GET", absl::StrCat("/v1/", photo->name(), ":download"), bureau);
+  EXPECT_EQ(fetched.status, 200);
+  EXPECT_EQ(fetched.body, png);
+  EXPECT_TRUE(
+      Ok<v1::Attachment>("ReleaseAttachment", "POST",
+                         absl::StrCat("/v1/", photo->name(), ":release"),
+                         bureau, R"({"reason":"不含个人信息"})")
+          .released());
   // The feed: the first event, as an event stream.
   called_.insert("WatchEvents");
   std::vector<SseEvent> feed =
@@ -661,6 +692,118 @@ TEST_F(HttpGatewayTest, EveryRpcAnswersThroughItsHttpRoute) {
     EXPECT_TRUE(called_.count(service->method(i)->name()))
         << service->method(i)->name() << " is not called through HTTP here";
   }
+}
+
+// Attachments (附件) over HTTP: a PUT of the bytes or a multipart form; the
+// download with its type, name and ETag, a range of it, and the refusals.
+TEST_F(HttpGatewayTest, AttachmentsGoUpAndComeDownOverHttp) {
+  const std::string housing = CreateDepartmentWithToken(bureau(), "housing");
+  v1::Ticket ticket = CreateTicket("housing");
+  const std::string bureau = bureau_token_;
+  std::string photo = std::string("\x89PNG\r\n\x1A\n", 8);
+  for (int i = 0; i < 5000; ++i) photo.push_back(static_cast<char>(i % 251));
+
+  // A PUT: the declared type is not trusted, the bytes are.
+  Reply put = Call("PUT",
+                   absl::StrCat("/v1/", ticket.name(),
+                                "/attachments?fileName=%E7%8E%B0%E5%9C%BA.jpg"
+                                "&step=REPLY&requestId=put-1"),
+                   housing, photo, {{"Content-Type", "image/jpeg"}});
+  ASSERT_EQ(put.status, 201) << put.body;
+  const v1::Attachment first = Parse<v1::Attachment>(put.body);
+  EXPECT_EQ(first.content_type(), "image/png");
+  EXPECT_EQ(first.file_name(), "现场.jpg");
+  EXPECT_EQ(put.Header("Location"), "/v1/" + first.name() + ":download");
+  // The same requestId again: the same attachment, not a second.
+  Reply again = Call("PUT",
+                     absl::StrCat("/v1/", ticket.name(),
+                                  "/attachments?fileName=%E7%8E%B0%E5%9C%BA.jpg"
+                                  "&step=REPLY&requestId=put-1"),
+                     housing, photo, {{"Content-Type", "image/jpeg"}});
+  EXPECT_EQ(again.status, 201);
+  EXPECT_NE(again.body.find(first.name()), std::string::npos);
+
+  // A multipart form, as a browser sends it.
+  httplib::MultipartFormDataItems form = {
+      {"file", "%PDF-1.4 回复函", "回复函.pdf", "application/pdf"},
+      {"step", "final_answer", "", ""}};
+  auto client = NewClient();
+  httplib::Headers auth = {{"Authorization", "Bearer " + housing}};
+  httplib::Result posted = client->Post(
+      absl::StrCat("/v1/", ticket.name(), "/attachments").c_str(), auth, form);
+  ASSERT_TRUE(posted);
+  ASSERT_EQ(posted->status, 201) << posted->body;
+  const v1::Attachment second = Parse<v1::Attachment>(posted->body);
+  EXPECT_EQ(second.content_type(), "application/pdf");
+  EXPECT_EQ(second.file_name(), "回复函.pdf");
+  EXPECT_EQ(second.step(), v1::Attachment::FINAL_ANSWER);
+
+  // The download: type, name, ETag, nosniff, and no shared caching.
+  Reply whole =
+      Call("GET", absl::StrCat("/v1/", first.name(), ":download"), housing);
+  ASSERT_EQ(whole.status, 200) << whole.body;
+  EXPECT_EQ(whole.body, photo);
+  EXPECT_EQ(whole.Header("Content-Type"), "image/png");
+  EXPECT_EQ(whole.Header("ETag"), "\"" + first.sha256() + "\"");
+  EXPECT_EQ(whole.Header("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(whole.Header("Accept-Ranges"), "bytes");
+  // The header as sent (httplib's client decodes its %XX).
+  RawConnection raw(server_->http_port(),
+                    absl::StrCat("GET /v1/", first.name(),
+                                 ":download HTTP/1.1\r\nHost: x\r\n"
+                                 "Authorization: Bearer ",
+                                 housing, "\r\nConnection: close\r\n\r\n"));
+  EXPECT_EQ(raw.status(), 200);
+  EXPECT_THAT(raw.head(),
+              HasSubstr("Content-Disposition: attachment; filename=\"__.jpg\"; "
+                        "filename*=UTF-8''%E7%8E%B0%E5%9C%BA.jpg\r\n"));
+  Reply shown =
+      Call("GET", absl::StrCat("/v1/", first.name(), ":download?inline=true"),
+           housing);
+  EXPECT_THAT(shown.Header("Content-Disposition"), HasSubstr("inline;"));
+  // Ranges: the first bytes, the last ones, one past the end.
+  Reply head = Call("GET", absl::StrCat("/v1/", first.name(), ":download"),
+                    housing, "", {{"Range", "bytes=0-7"}});
+  EXPECT_EQ(head.status, 206);
+  EXPECT_EQ(head.body, photo.substr(0, 8));
+  EXPECT_EQ(head.Header("Content-Range"),
+            absl::StrCat("bytes 0-7/", photo.size()));
+  Reply tail = Call("GET", absl::StrCat("/v1/", first.name(), ":download"),
+                    housing, "", {{"Range", "bytes=-10"}});
+  EXPECT_EQ(tail.status, 206);
+  EXPECT_EQ(tail.body, photo.substr(photo.size() - 10));
+  Reply past = Call("GET", absl::StrCat("/v1/", first.name(), ":download"),
+                    housing, "", {{"Range", "bytes=99999-"}});
+  EXPECT_EQ(past.status, 416);
+  EXPECT_EQ(past.Header("Content-Range"),
+            absl::StrCat("bytes */", photo.size()));
+
+  // Refusals: a program; no step; another department's file; over the
+  // limit before the body is read.
+  Reply program = Call("PUT",
+                       absl::StrCat("/v1/", ticket.name(),
+                                    "/attachments?fileName=a.jpg&step=reply"),
+                       housing, std::string("MZ\x90\0", 4) + "code");
+  EXPECT_EQ(program.status, 400);
+  EXPECT_THAT(program.body, HasSubstr("ATTACHMENT_TYPE"));
+  Reply no_step = Call(
+      "PUT", absl::StrCat("/v1/", ticket.name(), "/attachments?fileName=a.png"),
+      housing, photo);
+  EXPECT_EQ(no_step.status, 400);
+  const std::string water = CreateDepartmentWithToken(this->bureau(), "water");
+  Reply foreign =
+      Call("GET", absl::StrCat("/v1/", first.name(), ":download"), water);
+  EXPECT_EQ(foreign.status, 403);
+  Reply huge = Call("PUT",
+                    absl::StrCat("/v1/", ticket.name(),
+                                 "/attachments?fileName=big.png&step=reply"),
+                    housing, std::string(40 << 20, 'x'));
+  EXPECT_EQ(huge.status, 413);
+  v1::GetTicketRequest get;
+  get.set_name(ticket.name());
+  absl::StatusOr<v1::Ticket> after = bureau_->GetTicket(get);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->attachments_size(), 2);
 }
 
 TEST_F(HttpGatewayTest, BadInputGetsItsStatusAndAReasonAndChangesNothing) {

@@ -250,6 +250,7 @@ TEST_F(RetryTest, EveryChangeTakesARequestId) {
       "GetDailyReportCompliance", "GetCaller", "ListDuplicateCandidates",
       "ListNotices", "GetAssessment", "ListCategories", "GetDispatchCatalogue",
       "SuggestDispatch", "GetCategoryStatistics", "GetHotspots",
+      "DownloadAttachment",
       // Copies the database and changes none of it.
       "CreateBackup"};
   for (int i = 0; i < service->method_count(); ++i) {

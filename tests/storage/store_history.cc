@@ -492,6 +492,27 @@ History RecordHistory(int64_t first_ticket, int64_t first_card,
     h.Add(std::move(settled_again));
   }
   {
+    // Attachments (附件): files of some tickets, by departments and the
+    // bureau, over two days, some bytes attached twice.
+    ChangeSet changes;
+    for (int i = 0; i < kTickets; i += 3) {
+      for (int number = 1; number <= 1 + i % 2; ++number) {
+        storage::AttachmentRow row;
+        row.ticket_id = id_of(i);
+        row.number = number;
+        row.sha256 = absl::StrCat(std::string(62, 'a'), i % 4, number);
+        row.size = 1000 * (i + 1) + number;
+        row.added_by = i % 2 == 0
+                           ? "bureau"
+                           : absl::StrCat("department/", kDepartmentIds[i % 6]);
+        row.added_at_micros = Micros(ReceivedAt(i)) + number;
+        h.attachments.push_back(row);
+        changes.attachments.push_back(std::move(row));
+      }
+    }
+    h.Add(std::move(changes));
+  }
+  {
     ChangeSet first;
     first.settings.emplace_back(storage::kRehearsalClockSetting, "1");
     h.Add(std::move(first));

@@ -68,6 +68,7 @@ struct History {
   std::vector<storage::CreateRequestRow> create_requests;
   std::vector<storage::RequestOutcomeRow> outcomes;  // those still kept
   std::vector<std::string> purged_outcome_keys;
+  std::vector<storage::AttachmentRow> attachments;
 
   // Adds a commit; its events get the seqs the store will give them
   // (consecutive from 1 in a fresh store). An empty one is left out.

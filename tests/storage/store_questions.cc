@@ -4,6 +4,8 @@
 #include <cctype>
 #include <fstream>
 #include <functional>
+#include <limits>
+#include <map>
 #include <optional>
 #include <utility>
 
@@ -146,6 +148,22 @@ class RecordingStore final : public Store {
     Note(__func__);
     return store_.SumStats(queries);
   }
+  absl::StatusOr<std::unique_ptr<storage::BlobWriter>> NewBlob() override {
+    return store_.NewBlob();
+  }
+  absl::StatusOr<std::string> ReadBlob(const std::string& sha256) override {
+    Note(__func__);
+    return store_.ReadBlob(sha256);
+  }
+  absl::StatusOr<int> CollectBlobs(absl::Duration min_age) override {
+    return store_.CollectBlobs(min_age);
+  }
+  absl::StatusOr<int64_t> SumAttachmentBytes(const std::string& added_by,
+                                             int64_t from_micros,
+                                             int64_t to_micros) override {
+    Note(__func__);
+    return store_.SumAttachmentBytes(added_by, from_micros, to_micros);
+  }
   absl::StatusOr<storage::OperationalCounts> QueryOperationalCounts() override {
     Note(__func__);
     return store_.QueryOperationalCounts();
@@ -230,6 +248,7 @@ class Questions {
     AskStatistics();
     AskDepartmentsAndTokens();
     AskPoliciesSettingsAndRequests();
+    AskAttachments();
     EXPECT_EQ(wrong_answers_, 0)
         << engine_ << ": answers otherwise than the history says, of "
         << answers_.size();
@@ -237,6 +256,47 @@ class Questions {
   }
 
  private:
+  // Each adder's attachment bytes over the whole history, over one day and
+  // over nothing; a blob stored, read back, and one never stored.
+  void AskAttachments() {
+    std::map<std::string, int64_t> total;
+    int64_t first_at = std::numeric_limits<int64_t>::max();
+    for (const storage::AttachmentRow& row : h_.attachments) {
+      total[row.added_by] += row.size;
+      first_at = std::min(first_at, row.added_at_micros);
+    }
+    total["department/nobody"] = 0;
+    for (const auto& [adder, bytes] : total) {
+      Answer(absl::StrCat("SumAttachmentBytes ", adder),
+             Text(store_.SumAttachmentBytes(
+                 adder, 0, std::numeric_limits<int64_t>::max())),
+             absl::StrCat(bytes));
+      int64_t day = 0;
+      const int64_t day_end =
+          first_at + absl::ToInt64Microseconds(absl::Hours(24));
+      for (const storage::AttachmentRow& row : h_.attachments) {
+        if (row.added_by == adder && row.added_at_micros >= first_at &&
+            row.added_at_micros < day_end) {
+          day += row.size;
+        }
+      }
+      Answer(absl::StrCat("SumAttachmentBytes ", adder, " first day"),
+             Text(store_.SumAttachmentBytes(adder, first_at, day_end)),
+             absl::StrCat(day));
+    }
+    absl::StatusOr<std::unique_ptr<storage::BlobWriter>> blob =
+        store_.NewBlob();
+    ASSERT_TRUE(blob.ok()) << blob.status();
+    ASSERT_TRUE((*blob)->Append("照片的字节 ").ok());
+    ASSERT_TRUE((*blob)->Append("and more").ok());
+    absl::StatusOr<storage::BlobRef> ref = (*blob)->Finish();
+    ASSERT_TRUE(ref.ok()) << ref.status();
+    Answer("ReadBlob stored", Text(store_.ReadBlob(ref->sha256)),
+           Text(absl::StatusOr<std::string>("照片的字节 and more")));
+    Answer("ReadBlob never stored", Text(store_.ReadBlob(std::string(64, 'f'))),
+           "error DATA_LOSS");
+  }
+
   // Records the answer; when `expected` is given, the answer must be it
   // (the first 20 wrong answers are shown, then only counted).
   void Answer(const std::string& question, const std::string& answer,
@@ -1123,6 +1183,8 @@ const std::map<std::string, std::string>& MethodsThatAreNotReads() {
       {"SetHealthListener", "durability_test"},
       {"WriteBackup",
        "backup_test; PostgreSQL refuses it by design (pg_dump instead)"},
+      {"NewBlob", "a write: BlobsAreStoredOnceAndCheckedOnRead"},
+      {"CollectBlobs", "a write: BlobsAreStoredOnceAndCheckedOnRead"},
       {"Close", "every test that reopens a store"},
   };
   return *methods;
