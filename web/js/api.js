@@ -88,6 +88,46 @@ export async function listAll(path, key, params = {}, max = 5000) {
   return {items, more: Boolean(pageToken)};
 }
 
+// ---- attachments (附件) ----
+
+// Uploads a file to a ticket ("tickets/12"): PUT /v1/tickets/12/attachments
+// with the file's bytes as the body and its name, step, optional
+// description and request id in the query. By XMLHttpRequest, for the
+// upload's progress: `onProgress(sent, total)`. Resolves with the
+// Attachment; rejects with an ApiError as every other call does.
+export function upload(ticket, file, {step, description = '', requestId: id = requestId()} = {}, onProgress = null) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('PUT', `/v1/${ticket}/attachments${query({fileName: file.name, step, description, requestId: id})}`);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken);
+    if (onProgress) {
+      xhr.upload.addEventListener('progress', (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size));
+    }
+    xhr.addEventListener('load', () => {
+      let data = {};
+      if (xhr.responseText) {
+        try { data = JSON.parse(xhr.responseText); } catch { data = {message: xhr.responseText.slice(0, 300)}; }
+      }
+      if (xhr.status >= 200 && xhr.status < 300) { resolve(data); return; }
+      const err = new ApiError(xhr.status, data);
+      if (xhr.status === 401) onUnauthenticated(err);
+      reject(err);
+    });
+    // The connection dropped: the network, or a server refusing a body
+    // larger than it takes before reading it.
+    xhr.addEventListener('error', () => reject(new ApiError(0, {code: 14,
+      message: `上传中断:${file.name}(网络断开,或文件超过服务器允许的大小)`})));
+    xhr.addEventListener('abort', () => reject(new ApiError(0, {code: 1, message: `上传已取消:${file.name}`})));
+    xhr.send(file);
+  });
+}
+
+// An attachment's bytes ("tickets/12/attachments/1"); `inline` asks the
+// server to show it in the page (a thumbnail, a player) rather than save it.
+export const downloadUrl = (name, inline = false) => `/v1/${name}:download${inline ? '?inline=true' : ''}`;
+
 // ---- the console session ----
 
 export async function signIn(token) {
@@ -136,6 +176,7 @@ export const EVENT_TYPES = [
   'REPLY_ACCEPTED', 'REPLY_SENT_BACK',
   'NOTICE_ISSUED', 'NOTICE_ACKNOWLEDGED', 'NOTICE_ANSWERED', 'NOTICE_OVERDUE',
   'CALLBACK_ATTEMPT', 'RATING_APPEALED', 'APPEAL_UPHELD', 'APPEAL_REJECTED',
+  'ATTACHMENT_ADDED', 'ATTACHMENT_RELEASED',
 ];
 
 // One EventSource for the whole console; pages subscribe while shown.

@@ -119,18 +119,20 @@ export function opinionsBox(t, depts) {
 // The assisting department's own steps on its part, as its state allows:
 // 签收, 退回 (with a reason, within its return window, before its
 // opinion) and 提交协办意见 (after the sign-for). `onDone(ticket)` after
-// a step the server accepted. Returns the forms (possibly none).
-export function partActions(ctx, t, part, {onDone = () => {}, compact = false} = {}) {
+// a step the server accepted. `evidence`: the opinion's file picker
+// (attachments.js evidencePicker), whose files are uploaded before the
+// opinion. Returns the forms (possibly none).
+export function partActions(ctx, t, part, {onDone = () => {}, compact = false, evidence = null} = {}) {
   if (!part || !PART_OPEN_STATES.has(t.state)) return [];
   const id = api.idOf(t.name);
-  const post = (path, body) => api.post(`/v1/${t.name}:${path}`, {...body, etag: t.etag, requestId: api.requestId()});
-  const form = (action, title, fields, buttonText, cls, body, ok) => {
+  const post = (path, body, etag = t.etag) => api.post(`/v1/${t.name}:${path}`, {...body, etag, requestId: api.requestId()});
+  const form = (action, title, fields, buttonText, cls, body, ok, files = null) => {
     const b = h('button', {type: 'submit', class: cls}, buttonText);
     const f = h('form', {class: compact ? 'inline-form assist-action' : 'panel action assist-action', dataset: {action, ticket: t.name}},
-      compact ? null : h('h2', null, title), ...fields, compact ? b : h('div', {class: 'actions'}, b));
+      compact ? null : h('h2', null, title), ...fields, files ? files.el : null, compact ? b : h('div', {class: 'actions'}, b));
     f.addEventListener('submit', async (e) => {
       e.preventDefault();
-      const done = await act(ctx, b, () => post(action, body()), ok);
+      const done = await act(ctx, b, async () => post(action, body(), files ? await files.upload(t) : t.etag), ok);
       if (done) onDone(done);
     });
     return f;
@@ -144,7 +146,7 @@ export function partActions(ctx, t, part, {onDone = () => {}, compact = false} =
     const text = h('textarea', {required: true, rows: compact ? 2 : 4, maxlength: 20000, name: 'opinion'});
     forms.push(form('submitAssistOpinion', '提交协办意见', [field('协办意见', text,
       `反馈时限 ${fmtDue(part.opinionDueAt)};意见交主办单位,随答复一并引用。`)], '提交协办意见', 'primary',
-    () => ({opinion: text.value}), `已提交工单 #${id} 的协办意见。`));
+    () => ({opinion: text.value}), `已提交工单 #${id} 的协办意见。`, compact ? null : evidence));
   }
   if (part.state === 'DISPATCHED' || part.state === 'ACKNOWLEDGED') {
     const returnOpen = !part.returnDueAt || Date.parse(part.returnDueAt) > ctx.nowMs();

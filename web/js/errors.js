@@ -4,7 +4,7 @@
 // ticket, its state, a deadline...). The page shows the Chinese message
 // built from those; the server's own text (English, for operators and
 // programs) is kept as a detail.
-import {STATE, ASSIST_STATE, NOTICE_STATE, label, fmtDue, fmtTime} from './format.js';
+import {STATE, ASSIST_STATE, NOTICE_STATE, label, fmtDue, fmtTime, fileSize, zhDate} from './format.js';
 
 // The API's method names (metadata "method") as people say them.
 const METHOD = {
@@ -34,6 +34,7 @@ const METHOD = {
   RecordCallback: '记录回访', AppealRating: '申诉差评', DecideAppeal: '裁定差评申诉',
   ListCategories: '查看诉求分类', GetDispatchCatalogue: '查看派单目录', UpdateDispatchCatalogue: '修订派单目录',
   SuggestDispatch: '查看派单目录建议', GetCategoryStatistics: '查看分类统计', GetHotspots: '查看热点分析',
+  UploadAttachment: '上传附件', DownloadAttachment: '下载附件', ReleaseAttachment: '解除附件保密',
 };
 
 export function methodName(m) {
@@ -46,6 +47,9 @@ export function resourceName(name) {
   // An urging notice (催办通知): "tickets/7/notices/2".
   const notice = /^tickets\/(\d+)\/notices\/(\d+)$/.exec(n);
   if (notice) return `工单 #${notice[1]} 的第 ${notice[2]} 号催办通知`;
+  // An attachment (附件): "tickets/7/attachments/2".
+  const attachment = /^tickets\/(\d+)\/attachments\/(\d+)$/.exec(n);
+  if (attachment) return `工单 #${attachment[1]} 的第 ${attachment[2]} 号附件`;
   const [kind, id] = n.split('/');
   if (!id) return n ? `“${n}”` : '该对象';
   switch (kind) {
@@ -86,6 +90,21 @@ function ruleOf(field) {
   const m = /rules\[(\d+)\]/.exec(field || '');
   return m ? `(派单目录第 ${Number(m[1]) + 1} 条)` : '';
 }
+
+// ATTACHMENT_TYPE's "detected": a refused type ("video/mp4") or what the
+// bytes look like ("a Windows program"), as people say it; '' for one
+// this page does not know.
+const DETECTED = {
+  'video/mp4': 'MP4 视频', 'video/3gpp': '3GP 视频', 'application/zip': 'ZIP 压缩包',
+  'a Windows program': 'Windows 可执行程序', 'a Linux program': 'Linux 可执行程序', 'a macOS program': 'macOS 可执行程序',
+  'a script': '脚本程序', 'a RAR archive': 'RAR 压缩包', 'a 7-Zip archive': '7-Zip 压缩包', 'a gzip archive': 'gzip 压缩包',
+};
+function detectedText(d) {
+  if (DETECTED[d]) return `文件的内容是${/^[A-Za-z0-9]/.test(DETECTED[d]) ? ' ' : ''}${DETECTED[d]},`;
+  if (/^[a-z]+\/[\w.+-]+$/.test(d || '')) return `文件的内容是“${d}”类型,`;
+  return '文件的类型无法识别(如纯文本、未知格式),';
+}
+const attachmentOf = (m) => (m.attachment ? resourceName(m.attachment) : '该附件');
 
 // One entry per ErrorReason value: metadata -> the Chinese message.
 export const REASON_TEXT = {
@@ -167,6 +186,20 @@ export const REASON_TEXT = {
     + `${ruleOf(m.field)}。`,
   CATALOGUE_VERSION: (m) => `派单目录已被他人修订${m.current_version ? `(现为第 ${m.current_version} 版)` : ''},本次保存未生效:`
     + '请重新读取最新版本,核对后再修改保存。',
+  ATTACHMENT_TOO_LARGE: (m) => `文件太大${m.limit_bytes ? `(每个文件不超过 ${fileSize(m.limit_bytes)})` : ''},未上传:`
+    + '请降低照片分辨率、截短录音或拆分后再上传。',
+  TICKET_ATTACHMENTS_FULL: (m) => `${ticketOf(m)}的附件已满`
+    + `${m.limit_files || m.limit_bytes ? `(每张工单至多${m.limit_files ? ` ${m.limit_files} 个文件` : ''}`
+      + `${m.limit_files && m.limit_bytes ? '、' : ''}${m.limit_bytes ? `共 ${fileSize(m.limit_bytes)}` : ''})` : ''},不能再上传。`,
+  ATTACHMENT_QUOTA: (m) => `${m.date ? zhDate(m.date) : '今天'}上传附件的额度已用完`
+    + `${m.limit_bytes ? `(每天 ${fileSize(m.limit_bytes)}${m.used_bytes ? `,已上传 ${fileSize(m.used_bytes)}` : ''})` : ''},`
+    + '未上传:次日 0 时起恢复。',
+  ATTACHMENT_TYPE: (m) => `${detectedText(m.detected)}不能作为附件上传:附件只能是图片(JPEG、PNG、GIF、WebP、HEIC)、`
+    + '录音(MP3、AAC、AMR、WAV、Ogg、FLAC)、PDF 或 Office 文档(Word、Excel、PowerPoint,含 WPS 文档)。'
+    + '类型按文件内容判断,与扩展名无关。',
+  ATTACHMENT_MISMATCH: () => '上传的文件不完整(传输中断或出错),未保存:请重新上传。',
+  ATTACHMENT_DAMAGED: (m) => `${attachmentOf(m)}在服务器上的存储已缺失或损坏,不能下载;数据库未受影响。请联系管理员从备份恢复该文件。`,
+  ATTACHMENT_RESTRICTED: (m) => `${attachmentOf(m)}是保密来电人提供的材料,局端解除保密前承办部门不能查看。`,
   DISK_FULL: () => '服务器磁盘已满,本次操作未保存。请联系管理员清理空间后重试。',
   FEED_STALLED: () => '实时推送因长时间未读取而中断,正在重新连接。',
   SERVER_UNAVAILABLE: () => '服务器正在启动或关闭,请稍后重试。',
@@ -211,6 +244,8 @@ const FIELD = {
   category: '诉求分类', township: '乡镇/街道(须以镇、乡或街道结尾)', rules: '派单目录条目(同一分类和乡镇只能有一条)',
   expected_version: '目录版本', expectedVersion: '目录版本', from_date: '起始日期', fromDate: '起始日期',
   to_date: '截止日期', toDate: '截止日期', limit: '条数',
+  file_name: '文件名(不超过 200 字,不能含路径,不能以“.”开头)', fileName: '文件名(不超过 200 字,不能含路径,不能以“.”开头)',
+  step: '环节', description: '说明', chunk: '文件内容(不能为空)',
   dissatisfaction_reasons: '不满意原因(仅在评价为不满意时填写,不能重复)', dissatisfactionReasons: '不满意原因(仅在评价为不满意时填写,不能重复)',
 };
 

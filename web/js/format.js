@@ -32,6 +32,7 @@ export const EVENT = {
   REPLY_ACCEPTED: '审核通过', REPLY_SENT_BACK: '退回重办',
   NOTICE_ISSUED: '催办/督办通知', NOTICE_ACKNOWLEDGED: '签收通知', NOTICE_ANSWERED: '反馈', NOTICE_OVERDUE: '通知逾期',
   CALLBACK_ATTEMPT: '回访记录', RATING_APPEALED: '差评申诉', APPEAL_UPHELD: '申诉成立(不合理差评)', APPEAL_REJECTED: '申诉不成立(合理差评)',
+  ATTACHMENT_ADDED: '上传附件', ATTACHMENT_RELEASED: '解除附件保密',
 };
 // Callbacks (回访): an attempt's channel and result; why a caller was
 // dissatisfied (不满意原因); a rating appeal's (申诉) state.
@@ -70,6 +71,12 @@ export const MATCH = {
 };
 // A final answer's (最终答复) state.
 export const FINAL_ANSWER_STATE = {PENDING: '待审批', APPROVED: '已批准', REJECTED: '已驳回'};
+// The step of the work an attachment (附件) belongs to (环节).
+export const ATTACHMENT_STEP = {
+  INTAKE: '来电材料', REPLY: '办结佐证', RETURN: '退单说明', DAILY_REPORT: '一日一报', FINAL_ANSWER: '最终答复',
+  ASSIST_OPINION: '协办意见', OTHER: '其他',
+};
+export const ATTACHMENT_STEP_ORDER = ['INTAKE', 'REPLY', 'RETURN', 'DAILY_REPORT', 'FINAL_ANSWER', 'ASSIST_OPINION', 'OTHER'];
 
 export const label = (table, key) => (key && table[key]) || key || '—';
 
@@ -150,6 +157,16 @@ export function permille(p) {
   return `${Math.floor(p / 10)}.${p % 10}%`;
 }
 export const num = (v) => Number(v || 0);
+
+// A file's size (int64, may arrive as a string) -> "0.5 KB", "2.3 MB",
+// "32 MB": one decimal, none when whole; at least 0.1 KB.
+export function fileSize(bytes) {
+  const n = Number(bytes || 0);
+  const one = (v) => String(Math.round(v * 10) / 10);
+  if (n >= 2 ** 30) return `${one(n / 2 ** 30)} GB`;
+  if (n >= 2 ** 20) return `${one(n / 2 ** 20)} MB`;
+  return `${n > 0 && n < 103 ? '0.1' : one(n / 1024)} KB`;
+}
 
 // How close a deadline is, for colouring: overdue, today (< 24 h),
 // soon (< 3 days), later. `now` in ms.

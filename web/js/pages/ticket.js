@@ -44,6 +44,14 @@
 // catalogue's suggestion beside the department picker (采用 fills the lead
 // and assisting departments); the dispatches (每次派单: department,
 // whether it followed the catalogue, whether it was returned) for all.
+//
+// Attachments (附件, attachments.js): the ticket's files for all who see
+// it (a department not a confidential caller's until the bureau releases
+// them), images as thumbnails and recordings with a player, each with
+// 下载; the bureau's 解除保密 with a reason; 上传附件 with the steps the
+// caller may use now; the reply, return, daily report, final answer and
+// assisting opinion forms take optional files, uploaded with their step
+// before the form's own call.
 import {h, replace, select, field} from '../dom.js';
 import * as api from '../api.js';
 import {STATE, TYPE, URGENCY, OUTCOME, SATISFACTION, EVENT, COLOR, FINAL_ANSWER_STATE, NOTICE_LEVEL, NOTICE_STATE, CALLBACK_CHANNEL,
@@ -60,6 +68,7 @@ import {noticesTable, noticeActions, issueFields, openNotice, noticeTitle, canAn
 import {appealBadge, ratingNote, attemptsTable, appealBox, callbackFields, dissatisfactionPicker, dissatisfactionText,
   appealPending} from '../callbacks.js';
 import {categories, categoryLabel, categoryPicker, suggestionBox, dispatchRecords} from '../catalogue.js';
+import {attachmentsSection, evidencePicker, mayAttach, attachmentEventText} from '../attachments.js';
 
 function dl(pairs) {
   return h('dl', {class: 'facts'}, pairs.filter(Boolean).map(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
@@ -97,6 +106,7 @@ export async function render(ctx) {
   const assisting = () => isDept && !isLead();
   const head = h('div', {class: 'page-head'});
   const facts = h('div', {class: 'panel', id: 'ticket-facts'});
+  const attachmentsBox = h('section', {class: 'panel', id: 'ticket-attachments', hidden: true});
   const assistsBox = h('section', {class: 'panel', id: 'ticket-assists'});
   const noticesBox = h('section', {class: 'panel', id: 'ticket-notices'});
   const callbacksBox = h('section', {class: 'panel', id: 'ticket-callbacks'});
@@ -104,7 +114,11 @@ export async function render(ctx) {
   const actions = h('div', {class: 'actions-grid', id: 'ticket-actions'});
   const cardsBox = h('section', {class: 'panel', id: 'ticket-cards'});
   const history = h('section', {class: 'panel', id: 'ticket-history'});
-  ctx.main.append(head, facts, assistsBox, noticesBox, callbacksBox, dispatchesBox, actions, cardsBox, history);
+  ctx.main.append(head, facts, attachmentsBox, assistsBox, noticesBox, callbacksBox, dispatchesBox, actions, cardsBox, history);
+  // 附件: the list and 上传附件; an upload or a release reads the ticket again.
+  const filesSection = attachmentsSection(ctx, attachmentsBox, {depts, tokens, onChange: () => refresh(true)});
+  // The caller may attach to `step` of this ticket now (the forms' file pickers).
+  const canAttach = (step) => mayAttach(t, ctx.caller, ctx.role, step);
 
   function showFacts() {
     const now = ctx.nowMs();
@@ -345,6 +359,7 @@ export async function render(ctx) {
       return h('td', {class: 'pre note'}, `${title}${note.text ? `:${note.text}` : ''}`, note.stored ? noteNodes(note)[1] : null);
     }
     if (e.type === 'ASSIST_OPINION') return h('td', {class: 'pre note'}, `协办意见:${e.replyText || ''}`);
+    if (e.type === 'ATTACHMENT_ADDED' || e.type === 'ATTACHMENT_RELEASED') return h('td', {class: 'pre note'}, attachmentEventText(e));
     if (e.callbackResult) {
       // An attempt (回访记录), or the last one closing the ticket as unreachable.
       // The closing one's reason is the server's words, then the note:
@@ -402,14 +417,20 @@ export async function render(ctx) {
 
   // A small form for one action; `build` returns [fields, body()].
   // `check()`: a refusal the page gives itself (the request is not sent), or ''.
-  function actionForm(title, buttonText, fields, body, {cls = '', path, ok, check} = {}) {
+  // `evidence`: a file picker (evidencePicker) whose files are uploaded
+  // before the action, which then carries the etag after them.
+  function actionForm(title, buttonText, fields, body, {cls = '', path, ok, check, evidence = null} = {}) {
     const b = h('button', {type: 'submit', class: cls || 'primary'}, buttonText);
-    const f = h('form', {class: 'panel action', dataset: {action: path}}, h('h2', null, title), ...fields, h('div', {class: 'actions'}, b));
+    const f = h('form', {class: 'panel action', dataset: {action: path}}, h('h2', null, title), ...fields,
+      evidence ? evidence.el : null, h('div', {class: 'actions'}, b));
     f.addEventListener('submit', async (e) => {
       e.preventDefault();
       const refused = check ? check() : '';
       if (refused) { ctx.flash(refused, 'error'); return; }
-      const done = await act(ctx, b, () => api.post(`/v1/${name}:${path}`, {...body(), etag: t.etag, requestId: api.requestId()}), ok);
+      const done = await act(ctx, b, async () => {
+        const etag = evidence ? await evidence.upload(t) : t.etag;
+        return api.post(`/v1/${name}:${path}`, {...body(), etag, requestId: api.requestId()});
+      }, ok);
       if (done) {
         if (path === 'return') { ctx.go('#/desk'); return; } // no longer ours to see
         if (done.name === name) t = done;
@@ -570,7 +591,8 @@ export async function render(ctx) {
     if (isDept && !isLead()) {
       // An assisting department (协办): its part's steps only.
       const part = ownPart(t, own);
-      const steps = partActions(ctx, t, part, {onDone: async (done) => {
+      const evidence = canAttach('ASSIST_OPINION') ? evidencePicker('ASSIST_OPINION') : null;
+      const steps = partActions(ctx, t, part, {evidence, onDone: async (done) => {
         if (done.name === name) t = done;
         // A returned part: the ticket is no longer this department's to see.
         if (!ownPart(t, own)) { ctx.go('#/desk'); return; }
@@ -592,7 +614,7 @@ export async function render(ctx) {
         const text = h('textarea', {required: true, rows: 4, name: 'replyText', maxlength: 20000});
         forms.push(actionForm('回复', '提交回复', [field('办理结果', outcome), ...replyAssistFields(), field('答复内容', text)],
           () => ({outcome: outcome.value, replyText: text.value, missingOpinionsReason: missingReason ? missingReason.value : ''}),
-          {path: 'reply', ok: '已回复。', check: () => {
+          {path: 'reply', ok: '已回复。', evidence: canAttach('REPLY') ? evidencePicker('REPLY') : null, check: () => {
             if (!missingReason || missingReason.value.trim()) return '';
             missingReason.focus();
             return `尚未收齐协办意见(${missingParts(t).map((a) => deptName(depts, a.department)).join('、')}未反馈):`
@@ -615,12 +637,16 @@ export async function render(ctx) {
         }
         const progress = h('textarea', {required: true, rows: 2, maxlength: 2000, name: 'progress'});
         const b = h('button', {type: 'submit', class: 'secondary'}, '提交今日进展');
+        const reportFiles = canAttach('DAILY_REPORT') ? evidencePicker('DAILY_REPORT') : null;
         const f = h('form', {class: 'panel action', dataset: {action: 'dailyReport'}}, h('h2', null, `一日一报(${ctx.caller.today})`),
-          field('今日进展', progress), h('div', {class: 'actions'}, b));
+          field('今日进展', progress), reportFiles ? reportFiles.el : null, h('div', {class: 'actions'}, b));
         f.addEventListener('submit', async (e) => {
           e.preventDefault();
           const c = await ctx.refreshCaller();
-          if (await act(ctx, b, () => api.post('/v1/dailyReports', {date: c.today, entries: [{ticket: name, progress: progress.value}], requestId: api.requestId()}), '已提交一日一报。')) {
+          if (await act(ctx, b, async () => {
+            if (reportFiles) await reportFiles.upload(t, {conditional: false});
+            return api.post('/v1/dailyReports', {date: c.today, entries: [{ticket: name, progress: progress.value}], requestId: api.requestId()});
+          }, '已提交一日一报。')) {
             f.reset();
             refresh(true);
           }
@@ -653,7 +679,7 @@ export async function render(ctx) {
         const reason = h('textarea', {required: true, rows: 2, maxlength: 2000, name: 'reason'});
         forms.push(actionForm('退单', '退回局端', [field('退单理由(非本单位职责的依据)', reason),
           t.returnDueAt ? h('p', {class: 'hint'}, `退单时限 ${fmtDue(t.returnDueAt)}`) : null], () => ({reason: reason.value}),
-        {path: 'return', cls: 'danger', ok: '已退单。'}));
+        {path: 'return', cls: 'danger', ok: '已退单。', evidence: canAttach('RETURN') ? evidencePicker('RETURN') : null}));
       }
     }
     replace(actions, ...forms);
@@ -773,7 +799,8 @@ export async function render(ctx) {
       h('p', {class: 'hint'}, '诉求已依法依规答复到位的,可提交最终答复,经局端批准后,'
         + '同一来电人就同一事项再次来电可直接以此答复办结。'),
       field('最终答复内容', answer, '不超过 20000 字节(约 6600 个汉字)。'), field('依据(法律法规、政策或已作出的决定)', basis)],
-    () => ({answer: answer.value, basis: basis.value}), {path: 'submitFinalAnswer', cls: 'secondary', ok: '已提交最终答复,待局端审批。'});
+    () => ({answer: answer.value, basis: basis.value}), {path: 'submitFinalAnswer', cls: 'secondary', ok: '已提交最终答复,待局端审批。',
+      evidence: canAttach('FINAL_ANSWER') ? evidencePicker('FINAL_ANSWER') : null});
   }
 
   function resumeForm() {
@@ -787,6 +814,8 @@ export async function render(ctx) {
     // A prefilled text left as it was is not typing.
     return [...actions.querySelectorAll('input[type=text], textarea')].some((x) => x.value.trim() && x.value !== x.defaultValue)
       || Boolean(actions.querySelector('input[name=sendBackReason]:checked, input[name=dissatisfactionReason]:checked'))
+      // A file chosen for a form's evidence and not yet sent with it.
+      || [...actions.querySelectorAll('input[type=file]')].some((x) => x.files.length)
       // A rating or a callback's result picked and not yet sent.
       || [...actions.querySelectorAll('select[name=satisfaction], select[name=result]')].some((x) => x.value)
       // A category picked at dispatch and not yet sent.
@@ -802,6 +831,7 @@ export async function render(ctx) {
       cardList = (await api.get('/v1/cards', {ticket: name, pageSize: 100}).catch(() => ({}))).cards || [];
       if (!ctx.isCurrent()) return;
       showFacts();
+      filesSection.show(t);
       showAssists();
       showNotices();
       showCallbacks();
@@ -815,6 +845,7 @@ export async function render(ctx) {
         // The ticket left this caller (returned, reassigned): show no data.
         replace(facts, h('p', {class: 'refusal', role: 'alert'}, e.message), e.serverMessage ? serverDetail(e.serverMessage) : null);
         replace(actions); replace(cardsBox); replace(history);
+        attachmentsBox.hidden = true;
       } else {
         ctx.fail(e);
       }
@@ -823,6 +854,7 @@ export async function render(ctx) {
   const reload = debounced(() => refresh(false), 200);
 
   showFacts();
+  filesSection.show(t);
   showAssists();
   showNotices();
   showCallbacks();
