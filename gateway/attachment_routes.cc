@@ -240,8 +240,7 @@ absl::Status ServeDownload(const AttachmentCall& call,
   response.set_header(
       "Content-Disposition",
       Disposition(attachment, request.get_param_value("inline") == "true"));
-  // The ticket's files are private: never kept by a shared cache.
-  response.set_header("Cache-Control", "private, no-store");
+  // (Cache-Control: no-store, as every API answer: never kept by a cache.)
   if (request.has_header("Range")) {
     absl::StatusOr<std::optional<ByteRange>> range =
         RangeOf(request.get_header_value("Range"), size);

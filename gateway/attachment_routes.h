@@ -14,9 +14,10 @@
 //        the bytes, checked against their SHA-256 by the service first:
 //        Content-Type the type read from them, Content-Disposition
 //        attachment (inline with ?inline=true, for the console's images and
-//        audio) with the file's name, ETag the SHA-256, Accept-Ranges;
-//        one Range (bytes=a-b, a-, -n) answers 206 with Content-Range,
-//        one past the end 416.
+//        audio) with the file's name, ETag the SHA-256, Accept-Ranges (and,
+//        as every API answer, Cache-Control: no-store and nosniff); one Range
+//        (bytes=a-b, a-, -n) answers 206 with Content-Range, one past the end
+//        416.
 // Refusals are the service's, as every route's (google.rpc.Status).
 //
 // Thread-safe (functions of their arguments; the stub is gRPC's).
