@@ -3,6 +3,7 @@
 // against the real server: it signs for and replies to a ticket, prints the
 // feed, and prints a refusal's reason from the google.rpc.Status details.
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,36 @@ TEST_F(PythonClientTest, SignsForRepliesAndPrintsTheFeed) {
     }
   }
   EXPECT_EQ(printed, 3);
+}
+
+// The reply's evidence (佐证材料), streamed by Python's grpc: the server
+// keeps the bytes and reads their type from them.
+TEST_F(PythonClientTest, AttachesTheRepliesEvidence) {
+  CreateDepartment("housing");
+  const std::string housing = CreateToken("department/housing");
+  const v1::Ticket ticket = CreateTicket("housing");
+  std::string photo("\x89PNG\r\n\x1A\n", 8);
+  photo.append(3 << 20, 'p');  // more than one message
+  const std::string path = dir_.File("现场照片.png");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << photo;
+  }
+  testing::ProgramRun run =
+      RunExample(housing, {"--once", "--events", "1", "--evidence", path});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_THAT(run.out, HasSubstr(absl::StrCat("attached ", ticket.name(),
+                                              "/attachments/1: image/png, ",
+                                              photo.size(), " bytes")));
+  v1::DownloadAttachmentRequest download;
+  download.set_name(ticket.name() + "/attachments/1");
+  absl::StatusOr<Client::DownloadedAttachment> got =
+      bureau().DownloadAttachment(download);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->bytes, photo);
+  EXPECT_EQ(got->attachment.file_name(), "现场照片.png");
+  EXPECT_EQ(got->attachment.step(), v1::Attachment::REPLY);
+  EXPECT_EQ(got->attachment.added_by(), "department/housing");
 }
 
 TEST_F(PythonClientTest, PrintsTheReasonOfARefusal) {
