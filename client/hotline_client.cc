@@ -17,6 +17,16 @@
 namespace hotline {
 namespace {
 
+// A call's deadline and credentials.
+void PrepareContext(const ClientOptions& options,
+                    grpc::ClientContext& context) {
+  context.set_deadline(absl::ToChronoTime(absl::Now() + options.call_timeout));
+  if (!options.token.empty()) {
+    context.AddMetadata("authorization",
+                        absl::StrCat("Bearer ", options.token));
+  }
+}
+
 // The status with its google.rpc details (see common/error_details.h), when
 // the server sent them.
 absl::Status FromGrpc(const grpc::Status& status) {
@@ -117,12 +127,7 @@ absl::StatusOr<Response> Client::Invoke(Rpc<Request, Response> rpc,
   for (int attempt = 1;; ++attempt) {
     RETURN_IF_ERROR(CheckToken(options_.token));
     grpc::ClientContext context;
-    context.set_deadline(
-        absl::ToChronoTime(absl::Now() + options_.call_timeout));
-    if (!options_.token.empty()) {
-      context.AddMetadata("authorization",
-                          absl::StrCat("Bearer ", options_.token));
-    }
+    PrepareContext(options_, context);
     Response response;
     grpc::Status status = ((*stub_).*rpc)(&context, request, &response);
     if (status.ok()) return response;
@@ -409,12 +414,7 @@ absl::StatusOr<v1::Attachment> Client::UploadAttachment(
   for (int attempt = 1;; ++attempt) {
     RETURN_IF_ERROR(CheckToken(options_.token));
     grpc::ClientContext context;
-    context.set_deadline(
-        absl::ToChronoTime(absl::Now() + options_.call_timeout));
-    if (!options_.token.empty()) {
-      context.AddMetadata("authorization",
-                          absl::StrCat("Bearer ", options_.token));
-    }
+    PrepareContext(options_, context);
     v1::Attachment attachment;
     std::unique_ptr<grpc::ClientWriter<v1::UploadAttachmentRequest>> writer =
         stub_->UploadAttachment(&context, &attachment);
@@ -447,12 +447,7 @@ absl::StatusOr<Client::DownloadedAttachment> Client::DownloadAttachment(
   for (int attempt = 1;; ++attempt) {
     RETURN_IF_ERROR(CheckToken(options_.token));
     grpc::ClientContext context;
-    context.set_deadline(
-        absl::ToChronoTime(absl::Now() + options_.call_timeout));
-    if (!options_.token.empty()) {
-      context.AddMetadata("authorization",
-                          absl::StrCat("Bearer ", options_.token));
-    }
+    PrepareContext(options_, context);
     std::unique_ptr<grpc::ClientReader<v1::AttachmentChunk>> reader =
         stub_->DownloadAttachment(&context, request);
     DownloadedAttachment downloaded;

@@ -17,6 +17,17 @@ namespace {
 // The most bytes one download message carries.
 constexpr size_t kDownloadChunkBytes = 64 << 10;
 
+// A call's answer: logged, measured, and as the client gets it.
+grpc::Status EndCall(const AttachmentStreamParts& parts, const CallRecord& call,
+                     const char* method, const absl::Status& status) {
+  const grpc::Status answer = ToGrpcStatus(status, method);
+  const absl::Duration latency = LogCall(call, answer);
+  if (parts.metrics != nullptr) {
+    parts.metrics->RecordCall(method, status.code(), latency);
+  }
+  return answer;
+}
+
 class UploadReactor final
     : public grpc::ServerReadReactor<v1::UploadAttachmentRequest> {
  public:
@@ -104,12 +115,7 @@ class UploadReactor final
   }
 
   void Answer(const absl::Status& status) {
-    const grpc::Status answer = ToGrpcStatus(status, "UploadAttachment");
-    const absl::Duration latency = LogCall(call_, answer);
-    if (parts_.metrics != nullptr) {
-      parts_.metrics->RecordCall("UploadAttachment", status.code(), latency);
-    }
-    Finish(answer);
+    Finish(EndCall(parts_, call_, "UploadAttachment", status));
   }
 
   const AttachmentStreamParts parts_;
@@ -170,12 +176,7 @@ class DownloadReactor final
   }
 
   void Answer(const absl::Status& status) {
-    const grpc::Status answer = ToGrpcStatus(status, "DownloadAttachment");
-    const absl::Duration latency = LogCall(call_, answer);
-    if (parts_.metrics != nullptr) {
-      parts_.metrics->RecordCall("DownloadAttachment", status.code(), latency);
-    }
-    Finish(answer);
+    Finish(EndCall(parts_, call_, "DownloadAttachment", status));
   }
 
   const AttachmentStreamParts parts_;
