@@ -238,9 +238,4 @@ void TicketService::ReleaseAttachment(
       std::move(done));
 }
 
-absl::StatusOr<int> TicketService::CollectAttachmentBytes(
-    absl::Duration min_age) {
-  return store_->CollectBlobs(min_age);
-}
-
 }  // namespace hotline

@@ -202,9 +202,6 @@ class TicketService final {
   void ReleaseAttachment(const Principal& principal,
                          const v1::ReleaseAttachmentRequest& request,
                          AttachmentDone done);
-  // Removes the stored bytes no attachment names, older than `min_age`
-  // (uploads whose record never committed); how many.
-  absl::StatusOr<int> CollectAttachmentBytes(absl::Duration min_age);
   const AttachmentLimits& attachment_limits() const {
     return attachment_limits_;
   }

@@ -19,6 +19,7 @@
 #include "absl/time/clock.h"
 #include "app/admin_service.h"
 #include "app/authenticator.h"
+#include "app/blob_collector.h"
 #include "app/calendar_update.h"
 #include "app/card_service.h"
 #include "app/daily_report_service.h"
@@ -256,17 +257,10 @@ absl::Status HotlineServer::MakeServices(const ServerOptions& options,
   tickets_ = std::make_unique<TicketService>(
       store_.get(), clock, policies_.get(), executor, options.attachments);
   // Bytes an upload stored and never recorded (a crash between the two, a
-  // refused record) go at every start; an hour spares uploads in flight
-  // on other servers sharing the store.
-  if (absl::StatusOr<int> collected =
-          tickets_->CollectAttachmentBytes(absl::Hours(1));
-      !collected.ok()) {
-    LogWarning(absl::StrCat("could not collect unrecorded attachment bytes: ",
-                            collected.status().message()));
-  } else if (*collected > 0) {
-    LogInfo(absl::StrCat("removed ", *collected,
-                         " stored attachment file(s) no ticket records"));
-  }
+  // refused record) go at start and every hour after; an hour's age spares
+  // uploads in flight, here and on other servers sharing the store.
+  blob_collector_ = std::make_unique<BlobCollector>(
+      store_.get(), absl::Hours(1), absl::Hours(1));
   cards_ = std::make_unique<CardService>(
       store_.get(), clock, policies_->calendar().zone(), executor);
   admin_ = std::make_unique<AdminService>(
@@ -401,6 +395,7 @@ void HotlineServer::Shutdown(absl::Duration grace) {
   executor_.reset();
   if (sweeper_ != nullptr) sweeper_->Stop();
   if (backups_ != nullptr) backups_->Stop();
+  if (blob_collector_ != nullptr) blob_collector_->Stop();
   if (store_ != nullptr) store_->Close();
 }
 

@@ -51,6 +51,7 @@ class Sweeper;
 class HotlineGrpcService;
 class Metrics;
 class TicketService;
+class BlobCollector;
 
 struct ServerOptions {
   // host:port; port 0 picks a free one.
@@ -182,6 +183,7 @@ class HotlineServer final {
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<BackupService> backups_;
+  std::unique_ptr<BlobCollector> blob_collector_;
   std::unique_ptr<HotlineGrpcService> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<gateway::HttpGateway> http_;

@@ -21,6 +21,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "common/proto_time.h"
+#include "common/sha256.h"
 #include "gtest/gtest.h"
 #include "storage/change_set.h"
 #include "storage/open_store.h"
@@ -193,6 +194,71 @@ TYPED_TEST(StoreConformance, ATakenSourceIdIsAConflictAndWritesNothing) {
   EXPECT_TRUE(storage::IsConflict(again)) << again;
   EXPECT_EQ(*this->store_->LatestSeq(), 1);
   EXPECT_EQ(this->ReceivedTotal(), 1);
+}
+
+// Attachments' bytes (blob_writer.h): stored once under their SHA-256,
+// read back whole and checked, kept while an attachment names them and
+// across a restart, collected when none does; a writer dropped before
+// Finish stores nothing.
+TYPED_TEST(StoreConformance, BlobsAreStoredOnceAndCheckedOnRead) {
+  auto store_bytes = [&](const std::string& bytes) {
+    absl::StatusOr<std::unique_ptr<storage::BlobWriter>> blob =
+        this->store_->NewBlob();
+    EXPECT_TRUE(blob.ok()) << blob.status();
+    EXPECT_TRUE((*blob)->Append(bytes.substr(0, 3)).ok());
+    EXPECT_TRUE((*blob)->Append(bytes.substr(3)).ok());
+    absl::StatusOr<storage::BlobRef> ref = (*blob)->Finish();
+    EXPECT_TRUE(ref.ok()) << ref.status();
+    return ref.ok() ? *ref : storage::BlobRef();
+  };
+  const storage::BlobRef kept = store_bytes("现场照片 kept");
+  EXPECT_EQ(kept.sha256, Sha256Hex("现场照片 kept"));
+  EXPECT_EQ(kept.size,
+            static_cast<int64_t>(std::string("现场照片 kept").size()));
+  EXPECT_EQ(store_bytes("现场照片 kept").sha256, kept.sha256);  // once
+  const storage::BlobRef orphan = store_bytes("an upload never recorded");
+  {
+    absl::StatusOr<std::unique_ptr<storage::BlobWriter>> dropped =
+        this->store_->NewBlob();
+    ASSERT_TRUE(dropped.ok());
+    ASSERT_TRUE((*dropped)->Append("never finished").ok());
+  }
+  absl::StatusOr<std::string> read = this->store_->ReadBlob(kept.sha256);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(*read, "现场照片 kept");
+  EXPECT_EQ(this->store_->ReadBlob(Sha256Hex("never finished")).status().code(),
+            absl::StatusCode::kDataLoss);
+
+  // An attachment names `kept`; a collection removes only `orphan`, and
+  // only once it is old enough.
+  Ticket ticket;
+  ChangeSet changes = this->NewTicket("", &ticket);
+  storage::AttachmentRow row;
+  row.ticket_id = storage::TicketId(ticket);
+  row.number = 1;
+  row.sha256 = kept.sha256;
+  row.size = kept.size;
+  row.added_by = "department/housing";
+  row.added_at_micros = 1;
+  changes.attachments.push_back(row);
+  ASSERT_TRUE(this->store_->CommitAndWait(std::move(changes)).ok());
+  absl::StatusOr<int> young = this->store_->CollectBlobs(absl::Hours(1));
+  ASSERT_TRUE(young.ok()) << young.status();
+  EXPECT_EQ(*young, 0);
+  absl::StatusOr<int> collected =
+      this->store_->CollectBlobs(absl::ZeroDuration());
+  ASSERT_TRUE(collected.ok()) << collected.status();
+  EXPECT_EQ(*collected, 1);
+  EXPECT_EQ(this->store_->ReadBlob(orphan.sha256).status().code(),
+            absl::StatusCode::kDataLoss);
+  this->Reopen();
+  read = this->store_->ReadBlob(kept.sha256);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(*read, "现场照片 kept");
+  absl::StatusOr<int64_t> used =
+      this->store_->SumAttachmentBytes("department/housing", 0, 2);
+  ASSERT_TRUE(used.ok());
+  EXPECT_EQ(*used, kept.size);
 }
 
 TYPED_TEST(StoreConformance, NumbersAreUniqueAcrossThreads) {
