@@ -118,7 +118,8 @@ test('three missed callbacks close as unreachable; a 不满意 rating with its r
       assert.match(await visible(bureau.page, '#ticket-callbacks tr[data-attempt="2"]'), /第 2 次[\s\S]*短信[\s\S]*拒绝回访[\s\S]*第2次无人接听/);
       assert.equal(await bureau.page.$(callback), null, 'a closed ticket takes no callback');
       await bureau.page.waitForSelector('#ticket-history tr[data-type="CALLBACK_ATTEMPT"]');
-      assert.match(await visible(bureau.page, '#ticket-history tr[data-type="CLOSED"]'), /办结[\s\S]*回访\(电话\):无法联系,第3次无人接听。3 次回访均未联系上,回访未果,未评价,办结/);
+      // The history is redrawn as the feed's events come: wait for the row.
+      await waitText(bureau.page, '#ticket-history tr[data-type="CLOSED"]', /办结[\s\S]*回访\(电话\):无法联系,第3次无人接听。3 次回访均未联系上,回访未果,未评价,办结/);
       assert.doesNotMatch(await visible(bureau.page, '#ticket-history'), /UNREACHABLE|PHONE|CALLBACK/);
       await screenshot(bureau.page, 'callback-unreachable');
       // Housing sees the attempts and the outcome too.
