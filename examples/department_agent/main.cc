@@ -8,6 +8,8 @@
 //     for each ticket it holds IN_PROGRESS;
 //   - replies to a ticket once --work_seconds have passed since it was
 //     signed for (a stand-in for the real work; -1: never);
+//   - with --evidence_dir, attaches the file named after the ticket (附件,
+//     the reply's 佐证材料) before replying;
 //   - signs for every urging notice (催办通知, 督办) addressed to it and
 //     answers it (反馈) at once, so that no notice escalates for want of an
 //     answer.
@@ -40,8 +42,10 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -78,6 +82,10 @@ ABSL_FLAG(int, report_every_seconds, 600,
           "How often to submit today's daily reports.");
 ABSL_FLAG(int, work_seconds, -1,
           "Reply this long after signing for a ticket; -1: never.");
+ABSL_FLAG(std::string, evidence_dir, "",
+          "Before replying to tickets/N, attach the file DIR/N.* (the first "
+          "whose name starts with \"N.\") as the reply's evidence "
+          "(佐证材料); empty: attach nothing.");
 
 namespace {
 
@@ -195,6 +203,43 @@ void GiveOpinions(hotline::Client& client, const std::string& department,
   }
 }
 
+// Attaches DIR/N.* to tickets/N as its reply's evidence, unless it has
+// one from this department already or there is no such file. The request
+// id is the ticket's: an upload cut off and tried again (by this loop or
+// after a crash) attaches the file once. True when it uploaded one.
+absl::StatusOr<bool> AttachEvidence(hotline::Client& client,
+                                    const hotline::v1::Ticket& ticket,
+                                    const std::string& department,
+                                    const std::string& dir) {
+  for (const hotline::v1::Attachment& file : ticket.attachments()) {
+    if (file.step() == hotline::v1::Attachment::REPLY &&
+        file.added_by() == "department/" + department) {
+      return false;
+    }
+  }
+  const std::string id = ticket.name().substr(ticket.name().rfind('/') + 1);
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+    const std::string name = entry.path().filename().string();
+    if (!absl::StartsWith(name, id + ".") || !entry.is_regular_file()) {
+      continue;
+    }
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)),
+                            std::istreambuf_iterator<char>());
+    hotline::v1::AttachmentHeader header;
+    header.set_ticket(ticket.name());
+    header.set_file_name(name);
+    header.set_step(hotline::v1::Attachment::REPLY);
+    absl::Status uploaded =
+        client.UploadAttachment(header, bytes, absl::StrCat("evidence-", id))
+            .status();
+    if (!uploaded.ok()) return uploaded;
+    return true;
+  }
+  return false;
+}
+
 // Replies to `ticket` (as last read) if its work is done. The reply carries
 // the etag it was decided on; on ABORTED the ticket changed meanwhile, so
 // re-read it, decide again and retry with the new etag. OK when replied or
@@ -202,8 +247,23 @@ void GiveOpinions(hotline::Client& client, const std::string& department,
 absl::Status ReplyWhenDone(hotline::Client& client, hotline::v1::Ticket ticket,
                            const std::string& department, int work_seconds) {
   constexpr int kAttempts = 5;
+  const std::string evidence_dir = absl::GetFlag(FLAGS_evidence_dir);
   for (int attempt = 1;; ++attempt) {
     if (!WorkDone(ticket, department, work_seconds)) return absl::OkStatus();
+    if (!evidence_dir.empty()) {
+      absl::StatusOr<bool> attached =
+          AttachEvidence(client, ticket, department, evidence_dir);
+      if (!attached.ok()) return attached.status();
+      if (*attached) {
+        // An upload moves the etag: decide on the ticket as it is now.
+        hotline::v1::GetTicketRequest get;
+        get.set_name(ticket.name());
+        absl::StatusOr<hotline::v1::Ticket> now = client.GetTicket(get);
+        if (!now.ok()) return now.status();
+        ticket = *std::move(now);
+        continue;
+      }
+    }
     hotline::v1::ReplyTicketRequest reply;
     reply.set_name(ticket.name());
     reply.set_etag(ticket.etag());

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <fstream>
@@ -36,7 +37,8 @@ using testing::TempDir;
 // Starts the agent; its stderr goes to `log` when given.
 pid_t StartAgent(const std::string& server, const std::string& token,
                  const std::string& journal, int report_every_seconds = 3600,
-                 int work_seconds = -1, const std::string& log = "") {
+                 int work_seconds = -1, const std::string& log = "",
+                 const std::string& evidence_dir = "") {
   std::vector<std::string> args = {
       HOTLINE_AGENT_BINARY,
       "--server=" + server,
@@ -44,7 +46,8 @@ pid_t StartAgent(const std::string& server, const std::string& token,
       "--department=housing",
       "--journal=" + journal,
       absl::StrCat("--report_every_seconds=", report_every_seconds),
-      absl::StrCat("--work_seconds=", work_seconds)};
+      absl::StrCat("--work_seconds=", work_seconds),
+      "--evidence_dir=" + evidence_dir};
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
@@ -323,9 +326,17 @@ TEST(DepartmentAgent, RepliesAfterItsOwnDailyReportMovedTheEtag) {
   const std::string housing_token = bureau.CreateToken(token)->secret();
 
   const std::string log = dir.File("agent.log");
+  // The first ticket's evidence (佐证材料) waits in the agent's directory.
+  const std::string evidence = dir.File("evidence");
+  ASSERT_EQ(mkdir(evidence.c_str(), 0700), 0);
+  const std::string photo = std::string("\x89PNG\r\n\x1A\n", 8) + "现场";
+  {
+    std::ofstream out(evidence + "/1.png", std::ios::binary);
+    out << photo;
+  }
   pid_t agent =
       StartAgent(server.address(), housing_token, dir.File("agent.journal"),
-                 /*report_every_seconds=*/0, /*work_seconds=*/0, log);
+                 /*report_every_seconds=*/0, /*work_seconds=*/0, log, evidence);
   std::vector<std::string> tickets;
   for (int i = 0; i < 3; ++i) {
     v1::CreateTicketRequest create;
@@ -335,6 +346,7 @@ TEST(DepartmentAgent, RepliesAfterItsOwnDailyReportMovedTheEtag) {
     ASSERT_TRUE(created.ok()) << created.status();
     tickets.push_back(created->name());
   }
+  ASSERT_EQ(tickets[0], "tickets/1");  // a fresh database: 1.png is its
   for (const std::string& ticket : tickets) {
     EXPECT_EQ(WaitForState(bureau, ticket, v1::Ticket::REPLIED),
               v1::Ticket::REPLIED)
@@ -358,6 +370,27 @@ TEST(DepartmentAgent, RepliesAfterItsOwnDailyReportMovedTheEtag) {
   const std::string agent_log = ReadFile(log);
   EXPECT_FALSE(absl::StrContains(agent_log, "ABORTED")) << agent_log;
   EXPECT_FALSE(absl::StrContains(agent_log, "reply ")) << agent_log;
+  // The first ticket's reply came with its file, once; the others had none.
+  for (const std::string& ticket : tickets) {
+    v1::GetTicketRequest get;
+    get.set_name(ticket);
+    absl::StatusOr<v1::Ticket> replied = bureau.GetTicket(get);
+    ASSERT_TRUE(replied.ok()) << replied.status();
+    if (ticket != "tickets/1") {
+      EXPECT_EQ(replied->attachments_size(), 0) << ticket;
+      continue;
+    }
+    ASSERT_EQ(replied->attachments_size(), 1);
+    EXPECT_EQ(replied->attachments(0).step(), v1::Attachment::REPLY);
+    EXPECT_EQ(replied->attachments(0).file_name(), "1.png");
+    EXPECT_EQ(replied->attachments(0).added_by(), "department/housing");
+    v1::DownloadAttachmentRequest download;
+    download.set_name(replied->attachments(0).name());
+    absl::StatusOr<Client::DownloadedAttachment> got =
+        bureau.DownloadAttachment(download);
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_EQ(got->bytes, photo);
+  }
 }
 
 TEST(DepartmentAgent, HelpListsItsFlags) {
