@@ -9,7 +9,18 @@
 
 namespace hotline {
 
-absl::Status AttachmentUpload::Append(absl::string_view bytes) {
+absl::Status AttachmentUpload::Append(
+    const v1::UploadAttachmentRequest& message) {
+  if (started_ && (message.has_header() || !message.request_id().empty())) {
+    return InvalidFieldError(
+        "header",
+        "only the upload's first message carries a header and a request_id");
+  }
+  started_ = true;
+  return AppendBytes(message.chunk());
+}
+
+absl::Status AttachmentUpload::AppendBytes(absl::string_view bytes) {
   if (static_cast<int64_t>(bytes.size()) > kMaxUploadChunkBytes) {
     return InvalidFieldError(
         "chunk", absl::StrCat("a chunk of ", bytes.size(),

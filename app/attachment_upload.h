@@ -33,10 +33,12 @@ class AttachmentUpload final {
                    const AttachmentLimits& limits)
       : first_(std::move(first)), blob_(std::move(blob)), limits_(limits) {}
 
-  // The next bytes: RESOURCE_EXHAUSTED (ATTACHMENT_TOO_LARGE) past the
-  // per-file limit, INVALID_ARGUMENT for a chunk over 1 MiB or (reason
+  // The upload's next message, the first one (given at construction) too:
+  // its chunk is the next bytes. RESOURCE_EXHAUSTED (ATTACHMENT_TOO_LARGE)
+  // past the per-file limit; INVALID_ARGUMENT for a chunk over 1 MiB, for a
+  // later message with a header or a request_id, or (reason
   // ATTACHMENT_TYPE) once the first bytes show a type the server refuses.
-  absl::Status Append(absl::string_view bytes);
+  absl::Status Append(const v1::UploadAttachmentRequest& message);
 
   // Every byte is in: checks what only the whole file shows (its type when
   // it is short, the size and SHA-256 the header announced: reason
@@ -47,11 +49,14 @@ class AttachmentUpload final {
   const v1::UploadAttachmentRequest& first() const { return first_; }
 
  private:
+  absl::Status AppendBytes(absl::string_view bytes);
   absl::Status CheckType();
 
   const v1::UploadAttachmentRequest first_;
   std::unique_ptr<storage::BlobWriter> blob_;
   const AttachmentLimits limits_;
+  // Whether a message was appended (the first).
+  bool started_ = false;
   // The first kSniffBytes, until the type is known.
   std::string head_;
   bool sniffed_ = false;

@@ -52,15 +52,8 @@ class UploadReactor final
  private:
   // The message just read, on the executor.
   void Take() {
-    if (upload_ == nullptr) {
-      if (!Begin()) return;
-    } else if (message_.has_header() || !message_.request_id().empty()) {
-      return Fail(InvalidFieldError(
-          "header",
-          "only the upload's first message carries a header and "
-          "a request_id"));
-    }
-    if (absl::Status s = upload_->Append(message_.chunk()); !s.ok()) {
+    if (upload_ == nullptr && !Begin()) return;
+    if (absl::Status s = upload_->Append(message_); !s.ok()) {
       return Fail(s);
     }
     StartRead(&message_);

@@ -12,8 +12,10 @@ namespace hotline {
 grpc::Status ToGrpcStatus(const absl::Status& status, const char* method) {
   if (status.ok()) return grpc::Status::OK;
   // Internal failures are logged in full; the caller gets no SQL or paths.
+  // The store's damage: a DATA_LOSS without a reason of its own (a use
+  // case's, such as an attachment's damaged bytes, says what it is itself).
   if (status.code() == absl::StatusCode::kDataLoss &&
-      ReasonOf(status) != v1::ATTACHMENT_DAMAGED) {
+      ReasonOf(status) == v1::ERROR_REASON_UNSPECIFIED) {
     // Not retryable: the same call would meet the same damage.
     LogError(absl::StrFormat("%s failed: %s", method, status.ToString()));
     return GrpcStatusOf(WithReason(

@@ -2,7 +2,6 @@
 
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/error_details.h"
 #include "common/input_text.h"
@@ -239,20 +238,7 @@ absl::StatusOr<Attachment> AttachmentFor(const Principal& principal,
 
 absl::StatusOr<AttachmentName> ParseAttachmentName(absl::string_view name,
                                                    absl::string_view field) {
-  constexpr absl::string_view kPart = "/attachments/";
-  const size_t at = name.find(kPart);
-  int number = 0;
-  if (name.empty() || at == absl::string_view::npos ||
-      !ParseTicketName(name.substr(0, at), field).ok() ||
-      !absl::SimpleAtoi(name.substr(at + kPart.size()), &number) ||
-      number <= 0 || absl::StrCat(name.substr(0, at), kPart, number) != name) {
-    return InvalidFieldError(
-        field, absl::StrCat(field, " ", QuoteInput(name),
-                            " is not a valid attachment name; expected "
-                            "\"tickets/{id}/attachments/{number}\", e.g. "
-                            "\"tickets/42/attachments/1\""));
-  }
-  return AttachmentName{std::string(name.substr(0, at)), number};
+  return ParseTicketPartName(name, "attachments", "attachment", field);
 }
 
 }  // namespace hotline

@@ -31,6 +31,7 @@
 #include "hotline/v1/ticket.pb.h"
 #include "workflow/principal.h"
 #include "workflow/ticket_rules.h"
+#include "workflow/validation.h"
 
 namespace hotline {
 
@@ -97,12 +98,9 @@ absl::StatusOr<v1::Attachment> AttachmentFor(const Principal& principal,
                                              const v1::Ticket& ticket,
                                              int number);
 
-// "tickets/{id}/attachments/{n}": the ticket's name and n; INVALID_ARGUMENT
-// naming `field` otherwise.
-struct AttachmentName {
-  std::string ticket;
-  int number = 0;
-};
+// "tickets/{id}/attachments/{n}": the ticket's name and n
+// (ParseTicketPartName); INVALID_ARGUMENT naming `field` otherwise.
+using AttachmentName = TicketPartName;
 absl::StatusOr<AttachmentName> ParseAttachmentName(absl::string_view name,
                                                    absl::string_view field);
 

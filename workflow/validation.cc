@@ -86,22 +86,29 @@ absl::StatusOr<int64_t> ParseCardName(absl::string_view name,
   return ParseNumericName(name, "cards/", field);
 }
 
-absl::StatusOr<NoticeName> ParseNoticeName(absl::string_view name,
-                                           absl::string_view field) {
-  constexpr absl::string_view kPart = "/notices/";
-  const size_t at = name.find(kPart);
+absl::StatusOr<TicketPartName> ParseTicketPartName(absl::string_view name,
+                                                   absl::string_view collection,
+                                                   absl::string_view kind,
+                                                   absl::string_view field) {
+  const std::string part = absl::StrCat("/", collection, "/");
+  const size_t at = name.find(part);
   int number = 0;
   if (name.empty() || at == absl::string_view::npos ||
       !ParseTicketName(name.substr(0, at), field).ok() ||
-      !absl::SimpleAtoi(name.substr(at + kPart.size()), &number) ||
-      number <= 0 || absl::StrCat(name.substr(0, at), kPart, number) != name) {
+      !absl::SimpleAtoi(name.substr(at + part.size()), &number) ||
+      number <= 0 || absl::StrCat(name.substr(0, at), part, number) != name) {
     return InvalidFieldError(
-        field, absl::StrCat(field, " ", QuoteInput(name),
-                            " is not a valid notice name; expected "
-                            "\"tickets/{id}/notices/{number}\", e.g. "
-                            "\"tickets/42/notices/1\""));
+        field,
+        absl::StrCat(field, " ", QuoteInput(name), " is not a valid ", kind,
+                     " name; expected \"tickets/{id}/", collection,
+                     "/{number}\", e.g. \"tickets/42/", collection, "/1\""));
   }
-  return NoticeName{std::string(name.substr(0, at)), number};
+  return TicketPartName{std::string(name.substr(0, at)), number};
+}
+
+absl::StatusOr<NoticeName> ParseNoticeName(absl::string_view name,
+                                           absl::string_view field) {
+  return ParseTicketPartName(name, "notices", "notice", field);
 }
 
 absl::Status CheckNoticeLevel(int level, absl::string_view field) {

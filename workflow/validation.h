@@ -77,12 +77,19 @@ absl::StatusOr<std::string> ParseDepartmentName(absl::string_view name,
 // "cards/{id}" -> id (a positive integer).
 absl::StatusOr<int64_t> ParseCardName(absl::string_view name,
                                       absl::string_view field);
-// "tickets/{id}/notices/{number}" -> the ticket's name and the number
-// (positive integers).
-struct NoticeName {
+// "tickets/{id}/{collection}/{number}" (a ticket's notice, attachment) ->
+// the ticket's name and the number (positive integers); INVALID_ARGUMENT
+// naming `field` and saying what a `kind` name looks like otherwise.
+struct TicketPartName {
   std::string ticket;
   int number = 0;
 };
+absl::StatusOr<TicketPartName> ParseTicketPartName(absl::string_view name,
+                                                   absl::string_view collection,
+                                                   absl::string_view kind,
+                                                   absl::string_view field);
+// "tickets/{id}/notices/{number}".
+using NoticeName = TicketPartName;
 absl::StatusOr<NoticeName> ParseNoticeName(absl::string_view name,
                                            absl::string_view field);
 // A notice level (Notice.Level): unspecified (the default) or a known one.
