@@ -48,7 +48,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // `policy`: the text of a policy file (data/policy.conf's keys, e.g.
 // "version = reviewed-1\nreview_replies = 1\n"), written into the
 // server's temp dir and passed as --policy; the built-in policy without.
-export async function startServer({startTime = START_TIME, policy = ''} = {}) {
+// `serverArgs`: more flags for hotline-server (e.g.
+// "--notify_allow_loopback_http").
+export async function startServer({startTime = START_TIME, policy = '', serverArgs = []} = {}) {
   if (!SERVER_BIN) throw new Error('HOTLINE_SERVER_BIN is not set (the path of hotline-server)');
   const dir = await mkdtemp(path.join(tmpdir(), 'hotline-browser-'));
   const db = path.join(dir, 'hotline.db');
@@ -68,7 +70,7 @@ export async function startServer({startTime = START_TIME, policy = ''} = {}) {
     let log = '';
     const child = spawn(SERVER_BIN, [
       `--db=${db}`, `--listen=127.0.0.1:${grpcPort}`, `--http_listen=127.0.0.1:${httpPort}`,
-      `--web_root=${WEB_ROOT}`, '--clock=manual', `--start_time=${startTime}`, ...policyArgs,
+      `--web_root=${WEB_ROOT}`, '--clock=manual', `--start_time=${startTime}`, ...policyArgs, ...serverArgs,
     ], {stdio: ['ignore', 'pipe', 'pipe']});
     child.stdout.on('data', (d) => { log += d; });
     child.stderr.on('data', (d) => { log += d; });

@@ -75,6 +75,7 @@ async function request(method, path, body, {quiet401 = false} = {}) {
 
 export const get = (path, params) => request('GET', path + query(params));
 export const post = (path, body = {}) => request('POST', path, body);
+export const del = (path, params) => request('DELETE', path + query(params));
 
 // Every page of a List call, up to `max` items.
 export async function listAll(path, key, params = {}, max = 5000) {

@@ -21,10 +21,13 @@ import * as urging from './pages/urging.js';
 import * as scorecard from './pages/scorecard.js';
 import * as catalogue from './pages/catalogue.js';
 import * as hotspots from './pages/hotspots.js';
+import * as subscriptions from './pages/subscriptions.js';
 
 const BUREAU = 'bureau';
 const DEPARTMENT = 'department';
 const ANY = 'any';
+// The bureau and departments, not intake.
+const STAFF = 'staff';
 
 const ROUTES = [
   {re: /^\/dashboard$/, page: dashboard, who: BUREAU, title: '总览'},
@@ -42,14 +45,15 @@ const ROUTES = [
   {re: /^\/hotspots$/, page: hotspots, who: BUREAU, title: '热点分析'},
   {re: /^\/admin$/, page: admin, who: BUREAU, title: '部门与令牌'},
   {re: /^\/mine$/, page: mine, who: DEPARTMENT, title: '我的统计与黄红牌'},
+  {re: /^\/subscriptions(?:\/(\d+))?$/, page: subscriptions, who: STAFF, title: '通知订阅'},
 ];
 
 const NAV = {
   [BUREAU]: [['#/dashboard', '总览'], ['#/dispatch', '派单'], ['#/tickets', '工单查询'],
     ['#/cards', '黄红牌'], ['#/notices', '催办督办'], ['#/extensions', '审批'], ['#/report', '统计报表'], ['#/assessment', '考核排名'],
-    ['#/hotspots', '热点分析'], ['#/catalogue', '派单目录'], ['#/admin', '部门与令牌']],
+    ['#/hotspots', '热点分析'], ['#/catalogue', '派单目录'], ['#/subscriptions', '通知订阅'], ['#/admin', '部门与令牌']],
   [DEPARTMENT]: [['#/desk', '我的工单'], ['#/daily', '一日一报'], ['#/mine', '我的统计'], ['#/tickets', '工单查询'],
-    ['#/catalogue', '派单目录']],
+    ['#/catalogue', '派单目录'], ['#/subscriptions', '通知订阅']],
   intake: [['#/tickets', '工单查询']],
 };
 
@@ -185,9 +189,11 @@ async function route() {
   }
   const {r, m} = found;
   document.title = `${r.title} · 12345 工单台`;
-  if (r.who !== ANY && r.who !== role()) {
+  const allowed = r.who === ANY || r.who === role() || (r.who === STAFF && (role() === BUREAU || role() === DEPARTMENT));
+  if (!allowed) {
     main.appendChild(h('section', {class: 'panel refusal', role: 'alert'}, h('h1', null, '无权访问'),
-      h('p', null, r.who === BUREAU ? '此页面仅供局端(bureau)使用。' : '此页面仅供职能部门使用。'),
+      h('p', null, r.who === BUREAU ? '此页面仅供局端(bureau)使用。'
+        : r.who === STAFF ? '此页面仅供局端和职能部门使用。' : '此页面仅供职能部门使用。'),
       h('p', null, h('a', {href: defaultRoute()}, '回到首页'))));
     return;
   }

@@ -35,6 +35,9 @@ const METHOD = {
   ListCategories: '查看诉求分类', GetDispatchCatalogue: '查看派单目录', UpdateDispatchCatalogue: '修订派单目录',
   SuggestDispatch: '查看派单目录建议', GetCategoryStatistics: '查看分类统计', GetHotspots: '查看热点分析',
   UploadAttachment: '上传附件', DownloadAttachment: '下载附件', ReleaseAttachment: '解除附件保密',
+  CreateSubscription: '创建通知订阅', ListSubscriptions: '查看通知订阅', GetSubscription: '查看通知订阅',
+  DeleteSubscription: '删除通知订阅', PauseSubscription: '暂停通知订阅', ResumeSubscription: '恢复通知订阅',
+  RotateSubscriptionSecret: '更换通知订阅的密钥', ListDeliveries: '查看投递记录', RedeliverEvent: '重新投递',
 };
 
 export function methodName(m) {
@@ -50,6 +53,9 @@ export function resourceName(name) {
   // An attachment (附件): "tickets/7/attachments/2".
   const attachment = /^tickets\/(\d+)\/attachments\/(\d+)$/.exec(n);
   if (attachment) return `工单 #${attachment[1]} 的第 ${attachment[2]} 号附件`;
+  // A notification subscription's delivery log: "subscriptions/3/deliveries".
+  const deliveries = /^subscriptions\/(\d+)\/deliveries$/.exec(n);
+  if (deliveries) return `通知订阅 ${deliveries[1]} 号的投递记录`;
   const [kind, id] = n.split('/');
   if (!id) return n ? `“${n}”` : '该对象';
   switch (kind) {
@@ -57,6 +63,7 @@ export function resourceName(name) {
     case 'cards': return `黄红牌 ${id} 号`;
     case 'departments': return `部门“${id}”`;
     case 'tokens': return `令牌 ${id} 号`;
+    case 'subscriptions': return `通知订阅 ${id} 号`;
     case 'department': return `部门“${id}”`;
     case 'intake': return `受理来源“${id}”`;
     default: return `“${n}”`;
@@ -105,6 +112,23 @@ function detectedText(d) {
   return '文件的类型无法识别(如纯文本、未知格式),';
 }
 const attachmentOf = (m) => (m.attachment ? resourceName(m.attachment) : '该附件');
+
+// SUBSCRIPTION_URL's "rule": why the server will not send to the URL.
+const URL_RULE = {
+  https: '事件只能经 https:// 发往接收方;http:// 仅限本机回环地址(如 127.0.0.1)上的接收方。',
+  loopback_http: '本服务器不允许以 http:// 发往本机回环地址(须由管理员以 --notify_allow_loopback_http 启动),请改用 https://。',
+  scheme: '接收地址须以 https:// 开头。',
+  credentials: '接收地址中不能含用户名或密码:接收方应核验请求的签名(Hotline-Signature)。',
+  fragment: '接收地址中不能含“#”及其后的片段。',
+  host: '接收地址缺少主机名。',
+  characters: '接收地址中不能含空格或控制字符。',
+  length: '接收地址过长(不超过 2000 个字符)。',
+};
+function subscriptionUrlText(m) {
+  const url = String(m.url || '');
+  const shown = url ? `“${url.length > 80 ? `${url.slice(0, 80)}…` : url}”` : '';
+  return `不能向接收地址${shown}推送事件:${URL_RULE[m.rule] || '该地址不符合要求,请填写 https:// 开头的地址。'}`;
+}
 
 // One entry per ErrorReason value: metadata -> the Chinese message.
 export const REASON_TEXT = {
@@ -200,6 +224,11 @@ export const REASON_TEXT = {
   ATTACHMENT_MISMATCH: () => '上传的文件不完整(传输中断或出错),未保存:请重新上传。',
   ATTACHMENT_DAMAGED: (m) => `${attachmentOf(m)}在服务器上的存储已缺失或损坏,不能下载;数据库未受影响。请联系管理员从备份恢复该文件。`,
   ATTACHMENT_RESTRICTED: (m) => `${attachmentOf(m)}是保密来电人提供的材料,局端解除保密前承办部门不能查看。`,
+  SUBSCRIPTION_URL: subscriptionUrlText,
+  SUBSCRIPTIONS_FULL: (m) => `通知订阅已达上限${m.limit ? `(每个部门、局端各至多 ${m.limit} 个)` : ''},未创建:`
+    + '请先删除不再需要的订阅。',
+  SMS_GATEWAY_NOT_CONFIGURED: () => '服务器未配置短信网关(--sms_gateway),不能发送短信通知:'
+    + '请改用网络推送(Webhook),或请管理员配置短信网关。',
   DISK_FULL: () => '服务器磁盘已满,本次操作未保存。请联系管理员清理空间后重试。',
   FEED_STALLED: () => '实时推送因长时间未读取而中断,正在重新连接。',
   SERVER_UNAVAILABLE: () => '服务器正在启动或关闭,请稍后重试。',
@@ -246,6 +275,11 @@ const FIELD = {
   to_date: '截止日期', toDate: '截止日期', limit: '条数',
   file_name: '文件名(不超过 200 字,不能含路径,不能以“.”开头)', fileName: '文件名(不超过 200 字,不能含路径,不能以“.”开头)',
   step: '环节', description: '说明', chunk: '文件内容(不能为空)',
+  // Notifications (通知订阅): by the whole path where the last part means
+  // something else elsewhere (channel, department).
+  'subscription.channel': '推送方式', 'subscription.department': '订阅的部门(部门只能订阅本部门)',
+  url: '接收地址', phone_numbers: '短信号码(11 位手机号码,1 至 10 个)', phoneNumbers: '短信号码(11 位手机号码,1 至 10 个)',
+  event_types: '事件类型', eventTypes: '事件类型', overlap: '旧密钥保留时长(0 至 7 天)', seq: '投递编号',
   dissatisfaction_reasons: '不满意原因(仅在评价为不满意时填写,不能重复)', dissatisfactionReasons: '不满意原因(仅在评价为不满意时填写,不能重复)',
 };
 
@@ -265,7 +299,7 @@ export function zhMessage(status, body) {
       const last = f.split('.').pop();
       // A dispatch catalogue rule's field, "rules[2].township": which rule.
       const rule = /^rules\[(\d+)\]\./.exec(f);
-      return `${rule ? `派单目录第 ${Number(rule[1]) + 1} 条的` : ''}${FIELD[last] || (rule ? last : f)}`;
+      return `${rule ? `派单目录第 ${Number(rule[1]) + 1} 条的` : ''}${FIELD[f] || FIELD[last] || (rule ? last : f)}`;
     }))];
     message = `${message.replace(/。$/, '')}:${names.map((n) => `“${n}”`).join('、')}。`;
   }

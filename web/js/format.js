@@ -77,6 +77,11 @@ export const ATTACHMENT_STEP = {
   ASSIST_OPINION: '协办意见', OTHER: '其他',
 };
 export const ATTACHMENT_STEP_ORDER = ['INTAKE', 'REPLY', 'RETURN', 'DAILY_REPORT', 'FINAL_ANSWER', 'ASSIST_OPINION', 'OTHER'];
+// Notifications (通知订阅): a subscription's channel and state, and one
+// delivery attempt's outcome (投递记录).
+export const SUBSCRIPTION_CHANNEL = {WEBHOOK: '网络推送(Webhook)', SMS: '短信'};
+export const SUBSCRIPTION_STATE = {ACTIVE: '正常', PAUSED: '已暂停', GONE: '接收方已停用'};
+export const DELIVERY_OUTCOME = {DELIVERED: '已送达', FAILED: '失败(将重试)', DEAD_LETTERED: '死信', GONE: '接收方已停用'};
 
 export const label = (table, key) => (key && table[key]) || key || '—';
 
