@@ -8,7 +8,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/status_macros.h"
+#include "google/protobuf/util/json_util.h"
 #include "workflow/policy.h"
+#include "workflow/subscription_rules.h"
 
 namespace hotline {
 namespace {
@@ -48,6 +50,32 @@ absl::StatusOr<v1::Policy> LoadPolicyFile(const std::string& path) {
 absl::StatusOr<CategoryCatalogue> LoadCategoryFile(const std::string& path) {
   ASSIGN_OR_RETURN(std::string text, ReadText(path, "category catalogue"));
   return CategoryCatalogue::Parse(text, path);
+}
+
+absl::StatusOr<internal::SmsGateway> LoadSmsGatewayFile(
+    const std::string& path, bool allow_loopback_http) {
+  ASSIGN_OR_RETURN(std::string text, ReadText(path, "SMS gateway file"));
+  internal::SmsGateway gateway;
+  if (auto parsed = google::protobuf::util::JsonStringToMessage(text, &gateway);
+      !parsed.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path,
+                     ": not an SMS gateway's JSON (fields url, headers, "
+                     "contentType, body, signature): ",
+                     parsed.ToString()));
+  }
+  if (absl::Status url =
+          CheckDeliveryUrl(gateway.url(), "url", allow_loopback_http);
+      !url.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", url.message()));
+  }
+  if (gateway.body().empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path,
+                     ": body is required, e.g. "
+                     "{\"mobiles\":\"{{phones}}\",\"content\":\"{{text}}\"}"));
+  }
+  return gateway;
 }
 
 }  // namespace hotline

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "hotline/internal/notification_records.pb.h"
 #include "hotline/v1/ticket.pb.h"
 #include "workflow/calendar.h"
 #include "workflow/category_catalogue.h"
@@ -35,6 +36,12 @@ absl::StatusOr<v1::Policy> LoadPolicyFile(const std::string& path);
 
 // Reads and parses a category catalogue file (workflow/category_catalogue.h).
 absl::StatusOr<CategoryCatalogue> LoadCategoryFile(const std::string& path);
+
+// Reads and checks the SMS gateway file (hotline-server --sms_gateway; JSON,
+// the fields of internal::SmsGateway): a url CheckDeliveryUrl accepts, a
+// body, no unknown field.
+absl::StatusOr<internal::SmsGateway> LoadSmsGatewayFile(
+    const std::string& path, bool allow_loopback_http);
 
 }  // namespace hotline
 

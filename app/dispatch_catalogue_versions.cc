@@ -5,9 +5,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "app/json_setting.h"
 #include "common/error_details.h"
 #include "common/status_macros.h"
-#include "google/protobuf/util/json_util.h"
 
 namespace hotline {
 
@@ -24,35 +24,6 @@ absl::StatusOr<int64_t> CurrentDispatchCatalogueVersion(storage::Store& store) {
   }
   return version;
 }
-
-namespace {
-
-// `message` from the setting `key`, protobuf JSON; DATA_LOSS when it cannot
-// be read.
-absl::Status ReadJsonSetting(const std::string& key, const std::string& json,
-                             google::protobuf::Message& message) {
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;  // written by a later release
-  if (auto parsed =
-          google::protobuf::util::JsonStringToMessage(json, &message, options);
-      !parsed.ok()) {
-    return absl::DataLossError(absl::StrCat(
-        "the setting ", key, " cannot be read: ", parsed.ToString()));
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::string> JsonOf(const google::protobuf::Message& message) {
-  std::string json;
-  if (auto printed =
-          google::protobuf::util::MessageToJsonString(message, &json);
-      !printed.ok()) {
-    return absl::InternalError(printed.ToString());
-  }
-  return json;
-}
-
-}  // namespace
 
 absl::StatusOr<v1::DispatchCatalogue> LoadDispatchCatalogue(
     storage::Store& store, int64_t version) {
@@ -72,14 +43,7 @@ absl::StatusOr<v1::DispatchCatalogue> LoadDispatchCatalogue(
     return absl::DataLossError(
         absl::StrCat("the setting ", key, " is missing"));
   }
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;  // written by a later release
-  if (auto parsed = google::protobuf::util::JsonStringToMessage(
-          *json, &catalogue, options);
-      !parsed.ok()) {
-    return absl::DataLossError(absl::StrCat(
-        "the setting ", key, " cannot be read: ", parsed.ToString()));
-  }
+  RETURN_IF_ERROR(ParseJsonSetting(key, *json, catalogue));
   return catalogue;
 }
 
@@ -108,8 +72,8 @@ LoadDispatchCatalogueHistory(storage::Store& store) {
       store.LoadSetting(storage::kDispatchCatalogueHistorySetting));
   v1::DispatchCatalogue history;
   if (json) {
-    RETURN_IF_ERROR(ReadJsonSetting(storage::kDispatchCatalogueHistorySetting,
-                                    *json, history));
+    RETURN_IF_ERROR(ParseJsonSetting(storage::kDispatchCatalogueHistorySetting,
+                                     *json, history));
   }
   return std::vector<v1::DispatchCatalogueVersion>(history.history().begin(),
                                                    history.history().end());
@@ -132,8 +96,8 @@ absl::Status SaveDispatchCatalogue(storage::Store& store,
   summary->set_rule_count(catalogue.rules_size());
   v1::DispatchCatalogue stored = catalogue;
   stored.clear_history();
-  ASSIGN_OR_RETURN(std::string json, JsonOf(stored));
-  ASSIGN_OR_RETURN(std::string history_json, JsonOf(history));
+  ASSIGN_OR_RETURN(std::string json, JsonSettingValue(stored));
+  ASSIGN_OR_RETURN(std::string history_json, JsonSettingValue(history));
   changes.settings.emplace_back(
       absl::StrCat(storage::kDispatchCatalogueSettingPrefix,
                    catalogue.version()),

@@ -9,15 +9,17 @@
 
 namespace hotline {
 
-absl::StatusOr<std::string> NewTokenSecret() {
+absl::StatusOr<std::string> NewRandomSecret(absl::string_view prefix) {
   unsigned char bytes[32];
   if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
     return absl::InternalError("the random generator failed");
   }
   return absl::StrCat(
-      "hl_", absl::WebSafeBase64Escape(absl::string_view(
-                 reinterpret_cast<const char*>(bytes), sizeof(bytes))));
+      prefix, absl::WebSafeBase64Escape(absl::string_view(
+                  reinterpret_cast<const char*>(bytes), sizeof(bytes))));
 }
+
+absl::StatusOr<std::string> NewTokenSecret() { return NewRandomSecret("hl_"); }
 
 std::string HashTokenSecret(absl::string_view secret) {
   unsigned char digest[SHA256_DIGEST_LENGTH];

@@ -19,6 +19,10 @@ namespace hotline {
 // to recognise in logs and code. INTERNAL if the random generator fails.
 absl::StatusOr<std::string> NewTokenSecret();
 
+// 256 random bits, URL-safe base64, after `prefix` (a webhook's signing
+// secret: "whsec_"). INTERNAL if the random generator fails.
+absl::StatusOr<std::string> NewRandomSecret(absl::string_view prefix);
+
 // The SHA-256 digest of the secret, as 32 raw bytes.
 std::string HashTokenSecret(absl::string_view secret);
 

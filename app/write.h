@@ -61,10 +61,19 @@ class WriteAccess final {
   static WriteAccess BureauOnly(absl::string_view method) {
     return WriteAccess(std::string(method));
   }
+  // Another rule of who may call (e.g. AuthorizeSubscription for the
+  // subscription the request names); what depends on stored data is the
+  // plan's to check.
+  static WriteAccess Rule(std::function<absl::Status(const Principal&)> rule) {
+    WriteAccess access("");
+    access.rule_ = std::move(rule);
+    return access;
+  }
 
   // OK, or PERMISSION_DENIED naming the role and the action.
   absl::Status Check(const Principal& principal) const {
     if (action_) return AuthorizeAction(principal, *action_);
+    if (rule_) return rule_(principal);
     return AuthorizeBureauOnly(principal, method_);
   }
 
@@ -73,6 +82,7 @@ class WriteAccess final {
 
   std::optional<TicketAction> action_;
   std::string method_;
+  std::function<absl::Status(const Principal&)> rule_;
 };
 
 template <typename T>

@@ -399,6 +399,49 @@ absl::StatusOr<v1::DispatchCatalogue> Client::UpdateDispatchCatalogue(
   return Mutate(&v1::HotlineService::Stub::UpdateDispatchCatalogue,
                 std::move(request));
 }
+absl::StatusOr<v1::Subscription> Client::CreateSubscription(
+    v1::CreateSubscriptionRequest request) {
+  return Mutate(&v1::HotlineService::Stub::CreateSubscription,
+                std::move(request));
+}
+absl::StatusOr<v1::ListSubscriptionsResponse> Client::ListSubscriptions(
+    const v1::ListSubscriptionsRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::ListSubscriptions, request, true);
+}
+absl::StatusOr<v1::Subscription> Client::GetSubscription(
+    const std::string& name) {
+  v1::GetSubscriptionRequest request;
+  request.set_name(name);
+  return Invoke(&v1::HotlineService::Stub::GetSubscription, request, true);
+}
+absl::StatusOr<v1::Subscription> Client::DeleteSubscription(
+    v1::DeleteSubscriptionRequest request) {
+  return Mutate(&v1::HotlineService::Stub::DeleteSubscription,
+                std::move(request));
+}
+absl::StatusOr<v1::Subscription> Client::PauseSubscription(
+    v1::PauseSubscriptionRequest request) {
+  return Mutate(&v1::HotlineService::Stub::PauseSubscription,
+                std::move(request));
+}
+absl::StatusOr<v1::Subscription> Client::ResumeSubscription(
+    v1::ResumeSubscriptionRequest request) {
+  return Mutate(&v1::HotlineService::Stub::ResumeSubscription,
+                std::move(request));
+}
+absl::StatusOr<v1::Subscription> Client::RotateSubscriptionSecret(
+    v1::RotateSubscriptionSecretRequest request) {
+  return Mutate(&v1::HotlineService::Stub::RotateSubscriptionSecret,
+                std::move(request));
+}
+absl::StatusOr<v1::ListDeliveriesResponse> Client::ListDeliveries(
+    const v1::ListDeliveriesRequest& request) {
+  return Invoke(&v1::HotlineService::Stub::ListDeliveries, request, true);
+}
+absl::StatusOr<v1::Subscription> Client::RedeliverEvent(
+    v1::RedeliverEventRequest request) {
+  return Mutate(&v1::HotlineService::Stub::RedeliverEvent, std::move(request));
+}
 absl::StatusOr<v1::DispatchSuggestion> Client::SuggestDispatch(
     const v1::SuggestDispatchRequest& request) {
   return Invoke(&v1::HotlineService::Stub::SuggestDispatch, request, true);

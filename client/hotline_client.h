@@ -276,6 +276,28 @@ class Client final {
   absl::StatusOr<v1::Attachment> ReleaseAttachment(
       v1::ReleaseAttachmentRequest request);
 
+  // Notifications (通知订阅): subscriptions that send events to a webhook
+  // or as SMS, their delivery log and redelivery by hand. Changes are
+  // retried safely (the request_id is set when empty). CreateSubscription
+  // and RotateSubscriptionSecret answer with the signing secret: keep it.
+  absl::StatusOr<v1::Subscription> CreateSubscription(
+      v1::CreateSubscriptionRequest request);
+  absl::StatusOr<v1::ListSubscriptionsResponse> ListSubscriptions(
+      const v1::ListSubscriptionsRequest& request);
+  absl::StatusOr<v1::Subscription> GetSubscription(const std::string& name);
+  absl::StatusOr<v1::Subscription> DeleteSubscription(
+      v1::DeleteSubscriptionRequest request);
+  absl::StatusOr<v1::Subscription> PauseSubscription(
+      v1::PauseSubscriptionRequest request);
+  absl::StatusOr<v1::Subscription> ResumeSubscription(
+      v1::ResumeSubscriptionRequest request);
+  absl::StatusOr<v1::Subscription> RotateSubscriptionSecret(
+      v1::RotateSubscriptionSecretRequest request);
+  absl::StatusOr<v1::ListDeliveriesResponse> ListDeliveries(
+      const v1::ListDeliveriesRequest& request);
+  absl::StatusOr<v1::Subscription> RedeliverEvent(
+      v1::RedeliverEventRequest request);
+
   absl::StatusOr<v1::Policy> GetPolicy();
   // Who the server takes this client for, and the server's clock: its time
   // zone, today's date there and now (in rehearsal mode, the manual clock's

@@ -290,6 +290,38 @@ HOTLINE_SYNC(GetDailyReportCompliance, reports_,
              v1::GetDailyReportComplianceRequest, v1::DailyReportCompliance)
 HOTLINE_ASYNC(CreateBackup, backups_, v1::CreateBackupRequest, v1::Backup)
 
+// The subscriptions' changes wait for their commit under a lock (one change
+// of the book at a time): on the executor.
+#define HOTLINE_WAITING(Method, Service, Request, Response)         \
+  grpc::ServerUnaryReactor* HotlineGrpcService::Method(             \
+      grpc::CallbackServerContext* context, const Request* request, \
+      Response* response) {                                         \
+    return Serve(                                                   \
+        context, #Method, *request, response,                       \
+        [this, request](const Principal& principal, auto done) {    \
+          Service->Method(principal, *request, std::move(done));    \
+        },                                                          \
+        /*may_wait=*/true);                                         \
+  }
+HOTLINE_WAITING(CreateSubscription, subscriptions_,
+                v1::CreateSubscriptionRequest, v1::Subscription)
+HOTLINE_WAITING(DeleteSubscription, subscriptions_,
+                v1::DeleteSubscriptionRequest, v1::Subscription)
+HOTLINE_WAITING(PauseSubscription, subscriptions_, v1::PauseSubscriptionRequest,
+                v1::Subscription)
+HOTLINE_WAITING(ResumeSubscription, subscriptions_,
+                v1::ResumeSubscriptionRequest, v1::Subscription)
+HOTLINE_WAITING(RotateSubscriptionSecret, subscriptions_,
+                v1::RotateSubscriptionSecretRequest, v1::Subscription)
+HOTLINE_WAITING(RedeliverEvent, subscriptions_, v1::RedeliverEventRequest,
+                v1::Subscription)
+HOTLINE_SYNC(ListSubscriptions, subscriptions_, v1::ListSubscriptionsRequest,
+             v1::ListSubscriptionsResponse)
+HOTLINE_SYNC(GetSubscription, subscriptions_, v1::GetSubscriptionRequest,
+             v1::Subscription)
+HOTLINE_SYNC(ListDeliveries, subscriptions_, v1::ListDeliveriesRequest,
+             v1::ListDeliveriesResponse)
+
 // The sweep runs on the admin service's own thread; it stops between
 // batches once the caller has gone or its deadline is near.
 grpc::ServerUnaryReactor* HotlineGrpcService::AdvanceClock(

@@ -18,6 +18,7 @@
 #include "app/daily_report_service.h"
 #include "app/executor.h"
 #include "app/statistics_service.h"
+#include "app/subscription_service.h"
 #include "app/ticket_service.h"
 #include "hotline/v1/hotline_service.grpc.pb.h"
 #include "server/attachment_streams.h"
@@ -33,7 +34,8 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
                      CardService* cards, DailyReportService* reports,
                      StatisticsService* statistics, EventFeed* feed,
                      AdminService* admin, BackupService* backups,
-                     Executor* executor, Metrics* metrics = nullptr)
+                     SubscriptionService* subscriptions, Executor* executor,
+                     Metrics* metrics = nullptr)
       : authenticator_(authenticator),
         tickets_(tickets),
         cards_(cards),
@@ -42,6 +44,7 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
         feed_(feed),
         admin_(admin),
         backups_(backups),
+        subscriptions_(subscriptions),
         executor_(executor),
         metrics_(metrics) {}
 
@@ -283,6 +286,42 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
   grpc::ServerUnaryReactor* CreateBackup(grpc::CallbackServerContext* context,
                                          const v1::CreateBackupRequest* request,
                                          v1::Backup* response) override;
+  grpc::ServerUnaryReactor* CreateSubscription(
+      grpc::CallbackServerContext* context,
+      const v1::CreateSubscriptionRequest* request,
+      v1::Subscription* response) override;
+  grpc::ServerUnaryReactor* ListSubscriptions(
+      grpc::CallbackServerContext* context,
+      const v1::ListSubscriptionsRequest* request,
+      v1::ListSubscriptionsResponse* response) override;
+  grpc::ServerUnaryReactor* GetSubscription(
+      grpc::CallbackServerContext* context,
+      const v1::GetSubscriptionRequest* request,
+      v1::Subscription* response) override;
+  grpc::ServerUnaryReactor* DeleteSubscription(
+      grpc::CallbackServerContext* context,
+      const v1::DeleteSubscriptionRequest* request,
+      v1::Subscription* response) override;
+  grpc::ServerUnaryReactor* PauseSubscription(
+      grpc::CallbackServerContext* context,
+      const v1::PauseSubscriptionRequest* request,
+      v1::Subscription* response) override;
+  grpc::ServerUnaryReactor* ResumeSubscription(
+      grpc::CallbackServerContext* context,
+      const v1::ResumeSubscriptionRequest* request,
+      v1::Subscription* response) override;
+  grpc::ServerUnaryReactor* RotateSubscriptionSecret(
+      grpc::CallbackServerContext* context,
+      const v1::RotateSubscriptionSecretRequest* request,
+      v1::Subscription* response) override;
+  grpc::ServerUnaryReactor* ListDeliveries(
+      grpc::CallbackServerContext* context,
+      const v1::ListDeliveriesRequest* request,
+      v1::ListDeliveriesResponse* response) override;
+  grpc::ServerUnaryReactor* RedeliverEvent(
+      grpc::CallbackServerContext* context,
+      const v1::RedeliverEventRequest* request,
+      v1::Subscription* response) override;
   grpc::ServerUnaryReactor* GetCaller(grpc::CallbackServerContext* context,
                                       const v1::GetCallerRequest* request,
                                       v1::Caller* response) override;
@@ -308,6 +347,7 @@ class HotlineGrpcService final : public v1::HotlineService::CallbackService {
   EventFeed* const feed_;
   AdminService* const admin_;
   BackupService* const backups_;
+  SubscriptionService* const subscriptions_;
   // Runs every call's work (see Serve).
   Executor* const executor_;
   Metrics* const metrics_;  // may be null

@@ -24,15 +24,19 @@
 #include "app/card_service.h"
 #include "app/daily_report_service.h"
 #include "app/data_files.h"
+#include "app/notifier.h"
 #include "app/policy_registry.h"
 #include "app/rehearsal_clock.h"
 #include "app/statistics_service.h"
+#include "app/subscription_service.h"
 #include "app/sweeper.h"
 #include "app/ticket_service.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "hotline/version.h"
 #include "server/event_feed.h"
 #include "server/grpc_service.h"
+#include "server/http_notification_transport.h"
 #include "server/metrics.h"
 #include "server/request_parse_errors.h"
 #include "workflow/calendar.h"
@@ -277,20 +281,35 @@ absl::Status HotlineServer::MakeServices(const ServerOptions& options,
                    Metrics::Start(options.metrics_listen_address,
                                   {store_.get(), feed_.get(), clock}));
   backups_ = std::make_unique<BackupService>(store_.get(), options.backup);
+  notification_transport_ =
+      std::make_unique<HttpNotificationTransport>(options.notify_ca_file);
+  NotifierOptions notifier = options.notifier;
+  notifier.zone = policies_->calendar().zone();
+  notifier.user_agent = absl::StrCat("hotline/", HOTLINE_VERSION);
+  notifier_ = std::make_unique<Notifier>(
+      store_.get(), clock, notification_transport_.get(), notifier);
+  subscriptions_ = std::make_unique<SubscriptionService>(
+      store_.get(), clock, executor,
+      SubscriptionServiceOptions{options.notify_allow_loopback_http,
+                                 options.notifier.sms_gateway.has_value()},
+      [notifier = notifier_.get()] { notifier->SubscriptionsChanged(); });
   service_ = std::make_unique<HotlineGrpcService>(
       authenticator_.get(), tickets_.get(), cards_.get(), reports_.get(),
-      statistics_.get(), feed_.get(), admin_.get(), backups_.get(), executor,
-      metrics_.get());
+      statistics_.get(), feed_.get(), admin_.get(), backups_.get(),
+      subscriptions_.get(), executor, metrics_.get());
   // After every commit: the feed serves new events; the sweeper (real clock
   // only) looks for an earlier deadline.
   Sweeper* sweeper = rehearsal_clock == nullptr ? sweeper_.get() : nullptr;
   EventFeed* feed = feed_.get();
+  Notifier* notifier_now = notifier_.get();
   store_->SetCommitListener(
-      [sweeper, feed](const std::vector<v1::Event>& events) {
+      [sweeper, feed, notifier_now](const std::vector<v1::Event>& events) {
         feed->Publish(events);
         if (sweeper != nullptr) sweeper->Notify();
+        notifier_now->Wake();
       });
   if (sweeper != nullptr) sweeper->Start();
+  notifier_->Start();
 
   return absl::OkStatus();
 }
@@ -396,6 +415,8 @@ void HotlineServer::Shutdown(absl::Duration grace) {
   if (sweeper_ != nullptr) sweeper_->Stop();
   if (backups_ != nullptr) backups_->Stop();
   if (blob_collector_ != nullptr) blob_collector_->Stop();
+  // Records each subscription's cursor while the store is open.
+  if (notifier_ != nullptr) notifier_->Stop();
   if (store_ != nullptr) store_->Close();
 }
 

@@ -24,6 +24,7 @@
 #include "absl/time/time.h"
 #include "app/backup_service.h"
 #include "app/executor.h"
+#include "app/notifier.h"
 #include "gateway/http_gateway.h"
 #include "hotline/v1/ticket.pb.h"
 #include "server/event_feed.h"
@@ -52,6 +53,9 @@ class HotlineGrpcService;
 class Metrics;
 class TicketService;
 class BlobCollector;
+class Notifier;
+class NotificationTransport;
+class SubscriptionService;
 
 struct ServerOptions {
   // host:port; port 0 picks a free one.
@@ -89,6 +93,15 @@ struct ServerOptions {
   // is. Its TLS certificate, key, refresh interval and `insecure` are
   // taken from `transport`.
   gateway::HttpGatewayOptions http;
+  // Notifications (app/notifier.h): retries, timeout and the SMS gateway
+  // (its zone and user agent are the server's).
+  NotifierOptions notifier;
+  // Allow webhooks over http:// to loopback receivers (tests, a receiver on
+  // this machine); https:// only otherwise.
+  bool notify_allow_loopback_http = false;
+  // CA certificates (PEM) receivers' certificates are checked against;
+  // empty: the system's.
+  std::string notify_ca_file;
   // For tests only: runs during a rehearsal AdvanceClock's sweep, each time
   // it looks whether to stop (AdvanceClockBatchHook in admin_service.h).
   // Must be thread-safe. Empty: nothing runs.
@@ -184,6 +197,9 @@ class HotlineServer final {
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<BackupService> backups_;
   std::unique_ptr<BlobCollector> blob_collector_;
+  std::unique_ptr<NotificationTransport> notification_transport_;
+  std::unique_ptr<Notifier> notifier_;
+  std::unique_ptr<SubscriptionService> subscriptions_;
   std::unique_ptr<HotlineGrpcService> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<gateway::HttpGateway> http_;

@@ -130,6 +130,28 @@ ABSL_FLAG(int, ticket_attachments_max_files, 100,
 ABSL_FLAG(int64_t, attachment_daily_quota_bytes, int64_t{2} << 30,
           "The attachment bytes one caller (a department, an intake source, "
           "the bureau) may upload in a day of the bureau's time zone.");
+ABSL_FLAG(std::string, sms_gateway, "",
+          "The bureau's SMS gateway for SMS notifications (短信通知): a JSON "
+          "file with url, headers, contentType, body (placeholders "
+          "{{phones}}, {{text}}, {{ticket}}, {{seq}}, {{department}}) and "
+          "signature (docs/operations.md, \"Notifications\"). Empty: no "
+          "SMS subscriptions.");
+ABSL_FLAG(bool, notify_allow_loopback_http, false,
+          "Allow webhooks (and the SMS gateway) over http:// to loopback "
+          "addresses (a receiver on this machine); https:// otherwise.");
+ABSL_FLAG(std::string, notify_ca_file, "",
+          "CA certificates (PEM) receivers' certificates are checked "
+          "against. Empty: the system's.");
+ABSL_FLAG(int, notify_max_attempts, 8,
+          "Attempts to deliver one event before it becomes a dead letter.");
+ABSL_FLAG(absl::Duration, notify_first_retry, absl::Seconds(2),
+          "The wait after a failed delivery; doubled after each failure "
+          "(with jitter), at most --notify_longest_retry.");
+ABSL_FLAG(absl::Duration, notify_longest_retry, absl::Minutes(10),
+          "The longest wait between two attempts of one delivery.");
+ABSL_FLAG(absl::Duration, notify_timeout, absl::Seconds(10),
+          "How long a delivery waits to connect, to send and for each read "
+          "of the answer.");
 ABSL_FLAG(std::string, time_zone, "Asia/Shanghai",
           "The bureau's time zone (IANA name) for working days and deadlines.");
 ABSL_FLAG(std::string, policy, "",

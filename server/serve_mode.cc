@@ -77,6 +77,34 @@ absl::StatusOr<std::unique_ptr<Clock>> ClockFromFlags() {
   return std::make_unique<ManualClock>(start);
 }
 
+// --sms_gateway and --notify_*.
+absl::Status ReadNotificationFlags(ServerOptions& options) {
+  options.notify_allow_loopback_http =
+      absl::GetFlag(FLAGS_notify_allow_loopback_http);
+  options.notify_ca_file = absl::GetFlag(FLAGS_notify_ca_file);
+  NotifierOptions& notifier = options.notifier;
+  notifier.max_attempts = absl::GetFlag(FLAGS_notify_max_attempts);
+  notifier.first_retry = absl::GetFlag(FLAGS_notify_first_retry);
+  notifier.longest_retry = absl::GetFlag(FLAGS_notify_longest_retry);
+  notifier.timeout = absl::GetFlag(FLAGS_notify_timeout);
+  if (notifier.max_attempts < 1 ||
+      notifier.first_retry <= absl::ZeroDuration() ||
+      notifier.longest_retry < notifier.first_retry ||
+      notifier.timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "--notify_max_attempts must be 1 or more, --notify_first_retry and "
+        "--notify_timeout positive, and --notify_longest_retry at least "
+        "--notify_first_retry");
+  }
+  if (const std::string path = absl::GetFlag(FLAGS_sms_gateway);
+      !path.empty()) {
+    ASSIGN_OR_RETURN(
+        notifier.sms_gateway,
+        LoadSmsGatewayFile(path, options.notify_allow_loopback_http));
+  }
+  return absl::OkStatus();
+}
+
 // --policy and --calendar (the shipped calendar resolved here to be logged;
 // when none is found, Start refuses with the paths it tried).
 absl::Status ReadDataFileFlags(ServerOptions& options) {
@@ -109,7 +137,7 @@ absl::Status ReadDataFileFlags(ServerOptions& options) {
         "--ticket_attachments_max_files and --attachment_daily_quota_bytes "
         "must be positive");
   }
-  return absl::OkStatus();
+  return ReadNotificationFlags(options);
 }
 
 absl::Status ReadHttpAndBackupFlags(ServerOptions& options) {

@@ -156,6 +156,7 @@ void AddAdminCommands(std::vector<Command>* commands);
 void AddOversightCommands(std::vector<Command>* commands);
 void AddReportCommands(std::vector<Command>* commands);
 void AddAttachmentCommands(std::vector<Command>* commands);
+void AddSubscriptionCommands(std::vector<Command>* commands);
 
 }  // namespace hotline::cli
 

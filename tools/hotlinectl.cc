@@ -33,6 +33,7 @@ std::vector<Command> Commands() {
   AddNoticeCommands(&commands);
   AddCatalogueCommands(&commands);
   AddAttachmentCommands(&commands);
+  AddSubscriptionCommands(&commands);
   AddCallbackCommands(&commands);
   AddOversightCommands(&commands);
   AddReportCommands(&commands);

@@ -125,6 +125,11 @@ absl::StatusOr<int64_t> ParseTokenName(absl::string_view name,
   return ParseNumericName(name, "tokens/", field);
 }
 
+absl::StatusOr<int64_t> ParseSubscriptionName(absl::string_view name,
+                                              absl::string_view field) {
+  return ParseNumericName(name, "subscriptions/", field);
+}
+
 absl::StatusOr<absl::CivilDay> ParseDay(absl::string_view date,
                                         absl::string_view field) {
   if (date.empty()) {

@@ -97,6 +97,9 @@ absl::Status CheckNoticeLevel(int level, absl::string_view field);
 // "tokens/{id}" -> id (a positive integer).
 absl::StatusOr<int64_t> ParseTokenName(absl::string_view name,
                                        absl::string_view field);
+// "subscriptions/{n}" -> n (a positive integer).
+absl::StatusOr<int64_t> ParseSubscriptionName(absl::string_view name,
+                                              absl::string_view field);
 
 // A required text of at most `max_chars` characters, not blank, without a
 // NUL character.

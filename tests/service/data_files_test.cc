@@ -3,10 +3,12 @@
 // cannot be read or a time zone that does not exist is refused saying which.
 #include "app/data_files.h"
 
+#include <fstream>
 #include <string>
 
 #include "absl/time/civil_time.h"
 #include "gtest/gtest.h"
+#include "tests/support/temp_dir.h"
 #include "workflow/policy.h"
 
 namespace hotline {
@@ -51,6 +53,52 @@ TEST(DataFiles, AMissingPolicyIsRefusedNamingIt) {
   EXPECT_NE(missing.status().message().find("/nonexistent.conf"),
             std::string::npos)
       << missing.status();
+}
+
+}  // namespace
+}  // namespace hotline
+
+namespace hotline {
+namespace {
+
+// The SMS gateway template docs/operations.md gives (examples/), and the
+// files a start refuses.
+TEST(DataFiles, TheSmsGatewayExampleLoadsAndBadFilesAreRefused) {
+  absl::StatusOr<internal::SmsGateway> example = LoadSmsGatewayFile(
+      HOTLINE_SOURCE_DIR_FOR_TESTS "/examples/sms-gateway.json", false);
+  ASSERT_TRUE(example.ok()) << example.status();
+  EXPECT_EQ(example->url(), "https://sms.example.gov.cn/api/v1/send");
+  EXPECT_EQ(example->content_type(), "application/json");
+  EXPECT_EQ(example->signature(), "12345");
+  EXPECT_NE(example->body().find("{{text}}"), std::string::npos);
+  EXPECT_EQ(example->headers().at("Authorization"),
+            "Bearer REPLACE-WITH-THE-GATEWAY-KEY");
+
+  testing::TempDir dir;
+  auto write = [&](const std::string& text) {
+    const std::string path = dir.path() + "/gateway.json";
+    std::ofstream(path) << text;
+    return path;
+  };
+  EXPECT_EQ(LoadSmsGatewayFile("/nonexistent.json", false).status().code(),
+            absl::StatusCode::kNotFound);
+  for (const char* bad :
+       {"not json", R"({"url":"https://a/send","body":"x","colour":"red"})",
+        R"({"url":"http://sms.example.gov.cn/send","body":"x"})",
+        R"({"url":"https://a/send"})"}) {
+    absl::StatusOr<internal::SmsGateway> refused =
+        LoadSmsGatewayFile(write(bad), false);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument)
+        << bad;
+    EXPECT_NE(refused.status().message().find("gateway.json"),
+              std::string::npos)
+        << refused.status();
+  }
+  // http:// to loopback only where the operator allows it.
+  const std::string local =
+      write(R"({"url":"http://127.0.0.1:9/send","body":"{{text}}"})");
+  EXPECT_FALSE(LoadSmsGatewayFile(local, false).ok());
+  EXPECT_TRUE(LoadSmsGatewayFile(local, true).ok());
 }
 
 }  // namespace

@@ -674,6 +674,51 @@ TEST_F(HttpGatewayTest, EveryRpcAnswersThroughItsHttpRoute) {
                          absl::StrCat("/v1/", photo->name(), ":release"),
                          bureau, R"({"reason":"不含个人信息"})")
           .released());
+  // Notifications (通知订阅): housing subscribes itself; the receiver is
+  // never reached here (notification_test delivers).
+  v1::Subscription hook = Ok<v1::Subscription>(
+      "CreateSubscription", "POST", "/v1/subscriptions", housing,
+      R"({"channel":"WEBHOOK","url":"https://receiver.invalid/hook",)"
+      R"("department":"departments/housing","eventTypes":["DISPATCHED"]})");
+  EXPECT_EQ(hook.name(), "subscriptions/1");
+  EXPECT_FALSE(hook.secret().empty());
+  EXPECT_EQ(Ok<v1::ListSubscriptionsResponse>("ListSubscriptions", "GET",
+                                              "/v1/subscriptions", housing)
+                .subscriptions_size(),
+            1);
+  EXPECT_TRUE(Ok<v1::Subscription>("GetSubscription", "GET",
+                                   "/v1/subscriptions/1", housing)
+                  .secret()
+                  .empty());
+  EXPECT_EQ(Ok<v1::Subscription>("PauseSubscription", "POST",
+                                 "/v1/subscriptions/1:pause", housing,
+                                 R"({"reason":"维护"})")
+                .state(),
+            v1::Subscription::PAUSED);
+  EXPECT_EQ(Ok<v1::Subscription>("ResumeSubscription", "POST",
+                                 "/v1/subscriptions/1:resume", housing, "{}")
+                .state(),
+            v1::Subscription::ACTIVE);
+  EXPECT_NE(Ok<v1::Subscription>("RotateSubscriptionSecret", "POST",
+                                 "/v1/subscriptions/1:rotateSecret", housing,
+                                 R"({"overlap":"3600s"})")
+                .secret(),
+            hook.secret());
+  Ok<v1::ListDeliveriesResponse>(
+      "ListDeliveries", "GET",
+      "/v1/subscriptions/1/deliveries?deadLettersOnly=true", housing);
+  int64_t dispatched_seq = 0;
+  for (const v1::Event& e : History("tickets/1")) {
+    if (e.type() == v1::Event::DISPATCHED && dispatched_seq == 0) {
+      dispatched_seq = e.seq();
+    }
+  }
+  Ok<v1::Subscription>("RedeliverEvent", "POST",
+                       "/v1/subscriptions/1:redeliver", housing,
+                       absl::StrCat(R"({"seq":")", dispatched_seq, R"("})"));
+  Ok<v1::Subscription>("DeleteSubscription", "DELETE", "/v1/subscriptions/1",
+                       housing);
+  EXPECT_EQ(Call("GET", "/v1/subscriptions/1", housing).status, 404);
   // The feed: the first event, as an event stream.
   called_.insert("WatchEvents");
   std::vector<SseEvent> feed =

@@ -250,7 +250,8 @@ TEST_F(RetryTest, EveryChangeTakesARequestId) {
       "GetDailyReportCompliance", "GetCaller", "ListDuplicateCandidates",
       "ListNotices", "GetAssessment", "ListCategories", "GetDispatchCatalogue",
       "SuggestDispatch", "GetCategoryStatistics", "GetHotspots",
-      "DownloadAttachment",
+      "DownloadAttachment", "ListSubscriptions", "GetSubscription",
+      "ListDeliveries",
       // Copies the database and changes none of it.
       "CreateBackup"};
   for (int i = 0; i < service->method_count(); ++i) {
