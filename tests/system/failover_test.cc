@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -22,6 +23,7 @@
 #include "tests/support/postgres_support.h"
 #include "tests/support/programs.h"
 #include "tests/support/test_support.h"
+#include "tests/support/webhook_receiver.h"
 
 namespace hotline {
 namespace {
@@ -221,6 +223,81 @@ TEST(FailoverTest, ClientsAndAFeedConsumerGoOnOnTheOtherServer) {
   // A creation and a dispatch a ticket: nothing more.
   EXPECT_EQ(seen.size(), created.size() + dispatched.size());
   EXPECT_EQ(second.Terminate(), 0);
+}
+
+
+// Notifications with two servers on one database: only the leader (the
+// first to start, which takes the store's leadership first) delivers, so
+// no event reaches the receiver twice while both run; once it is killed,
+// the other takes over from the recorded cursor, and every committed event
+// arrives (a repeat, at most, with the same delivery id and body).
+TEST(FailoverTest, OneServerDeliversNotificationsAndTheNextLeaderGoesOn) {
+  TempDir dir;
+  const std::string uri = NewPostgresDatabase();
+  ASSERT_FALSE(uri.empty());
+  const std::string bureau_token = BootstrapToken(uri, "bureau");
+  const std::vector<std::string> flags = {"--notify_allow_loopback_http",
+                                          "--notify_first_retry=20ms"};
+  testing::WebhookReceiver receiver;
+  receiver.Start();
+  ServerProcess first(uri, "", flags, {}, dir.File("first.log"));
+  absl::SleepFor(absl::Milliseconds(200));  // first takes the leadership
+  ServerProcess second(uri, "", flags, {}, dir.File("second.log"));
+  const std::string target =
+      absl::StrCat("ipv4:", first.address(), ",", second.address());
+  std::unique_ptr<Client> client = ConnectToBoth(target, bureau_token);
+  // Each server's own client, so that both commit.
+  std::unique_ptr<Client> on_second =
+      ConnectToBoth(absl::StrCat("ipv4:", second.address()), bureau_token);
+  v1::CreateSubscriptionRequest subscribe;
+  subscribe.mutable_subscription()->set_channel(v1::Subscription::WEBHOOK);
+  subscribe.mutable_subscription()->set_url(receiver.Url("/all"));
+  ASSERT_TRUE(client->CreateSubscription(subscribe).ok());
+  auto create = [](Client& c, int n) {
+    for (int i = 0; i < n; ++i) {
+      v1::CreateTicketRequest request;
+      *request.mutable_ticket() = ServerTest::Draft();
+      ASSERT_TRUE(c.CreateTicket(request).ok());
+    }
+  };
+  auto ids = [&] {
+    std::map<int64_t, int> count;
+    for (const testing::ReceivedRequest& r : receiver.Received()) {
+      int64_t id = 0;
+      EXPECT_TRUE(absl::SimpleAtoi(r.Header("Hotline-Delivery"), &id));
+      ++count[id];
+    }
+    return count;
+  };
+  create(*client, 10);
+  create(*on_second, 10);
+  ASSERT_TRUE(WaitFor([&] { return ids().size() >= 20; }, absl::Seconds(30)))
+      << ids().size();
+  absl::SleepFor(absl::Milliseconds(300));  // a second deliverer's repeat
+  for (const auto& [id, times] : ids()) {
+    EXPECT_EQ(times, 1) << "delivery " << id << " came " << times << " times";
+  }
+  first.Kill();
+  create(*on_second, 10);
+  ASSERT_TRUE(WaitFor([&] { return ids().size() >= 30; }, absl::Seconds(30)))
+      << ids().size();
+  std::map<int64_t, std::string> bodies;
+  for (const testing::ReceivedRequest& r : receiver.Received()) {
+    int64_t id = 0;
+    ASSERT_TRUE(absl::SimpleAtoi(r.Header("Hotline-Delivery"), &id));
+    auto [it, inserted] = bodies.emplace(id, r.body);
+    if (!inserted) {
+      EXPECT_EQ(it->second, r.body) << "a repeat of " << id;
+    }
+  }
+  // Seqs 1..30: one creation a ticket (the subscription came first).
+  ASSERT_EQ(bodies.size(), 30u);
+  EXPECT_EQ(bodies.begin()->first, 1);
+  EXPECT_EQ(bodies.rbegin()->first, 30);
+  on_second.reset();
+  client.reset();
+  EXPECT_EQ(second.Terminate(), 0);
+  receiver.Stop();
 }
 
 }  // namespace
