@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/random/random.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -263,6 +264,8 @@ class Notifier::Worker final {
                     dead->end());
       }
       RecordDelivery(delivery, state_);
+      owner_->CountAttempt(record->subscription().channel(),
+                           delivery.outcome());
       dirty_ = true;
       if (outcome != Outcome::kStopped) {
         Save(/*now=*/outcome != Outcome::kDelivered);
@@ -429,6 +432,23 @@ void Notifier::Wake() {
 void Notifier::SubscriptionsChanged() {
   absl::MutexLock lock(&mutex_);
   woken_ = true;
+}
+
+void Notifier::CountAttempt(v1::Subscription::Channel channel,
+                            v1::Delivery::Outcome outcome) {
+  std::string outcome_name = v1::Delivery::Outcome_Name(outcome);
+  std::string channel_name = v1::Subscription::Channel_Name(channel);
+  for (std::string* name : {&outcome_name, &channel_name}) {
+    for (char& c : *name) c = absl::ascii_tolower(c);
+  }
+  absl::MutexLock lock(&counts_mutex_);
+  ++attempts_[{channel_name, outcome_name}];
+}
+
+std::map<std::pair<std::string, std::string>, int64_t>
+Notifier::AttemptCounts() {
+  absl::MutexLock lock(&counts_mutex_);
+  return attempts_;
 }
 
 std::shared_ptr<const internal::SubscriptionRecord> Notifier::Record(

@@ -29,6 +29,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
@@ -74,6 +75,10 @@ class Notifier final {
   // Stops every delivery (a request under way is waited for, at most the
   // timeout), records every cursor, and returns. Idempotent.
   void Stop();
+  // This process's attempts since it started, by channel ("webhook",
+  // "sms") and outcome ("delivered", "failed", "dead_lettered", "gone").
+  std::map<std::pair<std::string, std::string>, int64_t> AttemptCounts();
+
   // Events were committed: each subscription looks now.
   void Wake();
   // The subscriptions changed: read them now (else within a second).
@@ -94,6 +99,8 @@ class Notifier final {
           records,
       std::vector<std::unique_ptr<Worker>>& ended)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  void CountAttempt(v1::Subscription::Channel channel,
+                    v1::Delivery::Outcome outcome);
   // The latest record of subscription `number` (null: deleted).
   std::shared_ptr<const internal::SubscriptionRecord> Record(int64_t number);
 
@@ -108,6 +115,9 @@ class Notifier final {
   std::map<int64_t, std::shared_ptr<const internal::SubscriptionRecord>>
       records_ ABSL_GUARDED_BY(mutex_);
   std::map<int64_t, std::unique_ptr<Worker>> workers_ ABSL_GUARDED_BY(mutex_);
+  absl::Mutex counts_mutex_;
+  std::map<std::pair<std::string, std::string>, int64_t> attempts_
+      ABSL_GUARDED_BY(counts_mutex_);
   std::thread thread_;
 };
 

@@ -277,10 +277,6 @@ absl::Status HotlineServer::MakeServices(const ServerOptions& options,
   statistics_ = std::make_unique<StatisticsService>(
       store_.get(), clock, policies_->calendar().zone(), policies_.get());
   feed_ = std::make_unique<EventFeed>(store_.get(), options.feed);
-  ASSIGN_OR_RETURN(metrics_,
-                   Metrics::Start(options.metrics_listen_address,
-                                  {store_.get(), feed_.get(), clock}));
-  backups_ = std::make_unique<BackupService>(store_.get(), options.backup);
   notification_transport_ =
       std::make_unique<HttpNotificationTransport>(options.notify_ca_file);
   NotifierOptions notifier = options.notifier;
@@ -288,6 +284,10 @@ absl::Status HotlineServer::MakeServices(const ServerOptions& options,
   notifier.user_agent = absl::StrCat("hotline/", HOTLINE_VERSION);
   notifier_ = std::make_unique<Notifier>(
       store_.get(), clock, notification_transport_.get(), notifier);
+  ASSIGN_OR_RETURN(metrics_, Metrics::Start(options.metrics_listen_address,
+                                            {store_.get(), feed_.get(), clock,
+                                             notifier_.get()}));
+  backups_ = std::make_unique<BackupService>(store_.get(), options.backup);
   subscriptions_ = std::make_unique<SubscriptionService>(
       store_.get(), clock, executor,
       SubscriptionServiceOptions{options.notify_allow_loopback_http,

@@ -342,6 +342,22 @@ class Metrics::ScrapeTime final : public prometheus::Collectable {
         "once it is found damaged",
         MetricType::Gauge,
         {Sample(store.health() == storage::StoreHealth::kHealthy ? 1 : 0)}));
+    if (sources_.notifier != nullptr) {
+      std::vector<prometheus::ClientMetric> attempts;
+      for (const auto& [labels, count] : sources_.notifier->AttemptCounts()) {
+        attempts.push_back(
+            Sample(static_cast<double>(count),
+                   {{"channel", labels.first}, {"outcome", labels.second}}));
+      }
+      if (!attempts.empty()) {
+        families.push_back(Family(
+            "hotline_notification_attempts_total",
+            "Webhook and SMS delivery attempts this process made, by channel "
+            "and outcome (delivered, failed and to be retried, "
+            "dead_lettered, gone)",
+            MetricType::Counter, std::move(attempts)));
+      }
+    }
     families.push_back(Family("hotline_writer_queue_depth",
                               "Units of work waiting for the writer thread",
                               MetricType::Gauge,

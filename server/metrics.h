@@ -25,6 +25,7 @@
 //   hotline_cards_issued_total{color}                    counter
 //   hotline_cards_in_force{color}                        gauge
 //   hotline_store_healthy                                gauge (1 or 0)
+//   hotline_notification_attempts_total{channel,outcome} counter
 //   hotline_http_refusals_total{code,reason,route}       counter
 //   hotline_build_info{version,grpc_version,compiler}    gauge (always 1)
 //   process_cpu_seconds_total                            counter
@@ -50,6 +51,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "app/notifier.h"
 #include "server/event_feed.h"
 #include "storage/store.h"
 #include "workflow/clock.h"
@@ -70,6 +72,7 @@ class Metrics final {
     storage::Store* store = nullptr;
     EventFeed* feed = nullptr;
     const Clock* clock = nullptr;
+    Notifier* notifier = nullptr;  // may be null
   };
 
   // Registers the metrics and observes the store's commit groups; serves

@@ -7,6 +7,7 @@
 // with the server's code); failures retried and then kept as dead letters
 // it can have sent again; nothing of another department's; and a slow
 // receiver holding up no one else.
+#include <httplib.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -110,6 +111,27 @@ class NotificationTest : public ServerTest {
     options_.notifier.longest_retry = absl::Milliseconds(40);
     options_.notifier.record_interval = absl::Milliseconds(50);
     options_.notifier.timeout = absl::Seconds(60);
+    options_.metrics_listen_address = "127.0.0.1:0";
+  }
+
+  // hotline_notification_attempts_total for a channel and outcome, from
+  // the server's /metrics (0 when absent).
+  double Attempts(const std::string& channel, const std::string& outcome) {
+    httplib::Client http("127.0.0.1", server_->metrics_port());
+    httplib::Result scrape = http.Get("/metrics");
+    EXPECT_TRUE(scrape && scrape->status == 200);
+    if (!scrape) return -1;
+    const std::string series =
+        absl::StrCat("hotline_notification_attempts_total{channel=\"", channel,
+                     "\",outcome=\"", outcome, "\"} ");
+    for (absl::string_view line : absl::StrSplit(scrape->body, '\n')) {
+      double value = 0;
+      if (absl::ConsumePrefix(&line, series) &&
+          absl::SimpleAtod(line, &value)) {
+        return value;
+      }
+    }
+    return 0;
   }
 
   void SetUp() override {
@@ -295,6 +317,10 @@ TEST_F(NotificationTest, FailuresAreRetriedThenDeadLetteredAndSentAgainByHand) {
     ids.insert(r.Header("Hotline-Delivery"));
   }
   EXPECT_EQ(ids.size(), 1u);
+  // What an operator's alert reads.
+  EXPECT_EQ(Attempts("webhook", "failed"), 2);
+  EXPECT_EQ(Attempts("webhook", "delivered"), 1);
+  EXPECT_EQ(Attempts("webhook", "dead_lettered"), 0);
 
   // Every attempt fails: a dead letter after the third, and the next
   // event still goes out.
@@ -315,6 +341,7 @@ TEST_F(NotificationTest, FailuresAreRetriedThenDeadLetteredAndSentAgainByHand) {
   ASSERT_TRUE(now.ok());
   EXPECT_EQ(now->dead_letters(), 1);
   EXPECT_EQ(ParseBody(receiver_.Received().back()).event.ticket(), next.name());
+  EXPECT_EQ(Attempts("webhook", "dead_lettered"), 1);
 
   // By hand, once the receiver is back: the same delivery id, and the dead
   // letter is gone.
@@ -372,6 +399,36 @@ TEST_F(NotificationTest, AHangingReceiverHoldsUpOnlyItsOwnSubscription) {
   slow.SetAnswer(nullptr);
   EXPECT_EQ(slow.Received().size(), receiver_.Received().size());
   slow.Stop();
+}
+
+TEST_F(NotificationTest, AReceiverThatIsDownGetsItsEventsOnceItIsBack) {
+  options_.notifier.max_attempts = 100000;  // it retries until it is back
+  RestartServer();
+  bureau_ = Connect(bureau_token_);
+  absl::StatusOr<Subscription> made = Subscribe(
+      bureau(), "housing", receiver_.Url("/back"), {Event::DISPATCHED});
+  ASSERT_TRUE(made.ok()) << made.status();
+  receiver_.Stop();
+  const v1::Ticket t = Ticket("housing");
+  // Attempts fail while nothing listens: no answer, and why.
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  std::vector<Delivery> log;
+  while (log.size() < 2 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(20));
+    log = Deliveries(made->name());
+  }
+  ASSERT_GE(log.size(), 2u);
+  EXPECT_EQ(log[0].outcome(), Delivery::FAILED);
+  EXPECT_EQ(log[0].response_code(), 0);
+  EXPECT_NE(log[0].error().find("no answer"), std::string::npos)
+      << log[0].error();
+  receiver_.Start();  // the same port
+  ASSERT_TRUE(WaitDelivered(made->name(), LatestSeq()));
+  const std::vector<ReceivedRequest> got = receiver_.Received();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(ParseBody(got[0]).event.ticket(), t.name());
+  EXPECT_EQ(Deliveries(made->name())[0].outcome(), Delivery::DELIVERED);
+  EXPECT_TRUE(Deliveries(made->name(), true).empty());
 }
 
 TEST_F(NotificationTest, A410StopsTheSubscriptionUntilItIsResumed) {

@@ -156,6 +156,69 @@ TEST_F(CliTest, ANewcomersFirstSession) {
 // a final answer (最终答复), the bureau approves it and closes the caller's
 // next ticket with it: all from the command line, as docs/workflow.md
 // shows.
+// Notifications (通知订阅) from the command line: each subcommand, its
+// output, and the refusals (the server's, and a person's mistakes caught
+// before the call).
+TEST_F(CliTest, SubscriptionStepsFromTheCommandLine) {
+  ASSERT_EQ(
+      Cli({"department", "create", "housing", "--display_name", "x"}).exit_code,
+      0);
+  CliRun made =
+      Cli({"subscription", "create", "--url", "https://receiver.invalid/hook",
+           "--department", "housing", "--events", "dispatched,card_issued"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  EXPECT_TRUE(absl::StrContains(made.out, "subscriptions/1")) << made.out;
+  EXPECT_TRUE(absl::StrContains(made.out, "secret:")) << made.out;
+  EXPECT_TRUE(absl::StrContains(made.out, "whsec_")) << made.out;
+  EXPECT_TRUE(absl::StrContains(made.out, "DISPATCHED,CARD_ISSUED"))
+      << made.out;
+
+  CliRun refused = Cli({"subscription", "create", "--url",
+                        "http://example.org/hook", "--department", "housing"});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(refused.err, "SUBSCRIPTION_URL"))
+      << refused.err;
+  CliRun both = Cli({"subscription", "create", "--url", "https://a/b", "--sms",
+                     "13800000000"});
+  EXPECT_NE(both.exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(both.err, "one of them")) << both.err;
+  CliRun unknown = Cli({"subscription", "create", "--url", "https://a/b",
+                        "--events", "dispatched,nosuch"});
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(unknown.err, "nosuch")) << unknown.err;
+
+  CliRun listed = Cli({"subscription", "list"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_TRUE(absl::StrContains(listed.out, "subscriptions/1")) << listed.out;
+  EXPECT_TRUE(absl::StrContains(listed.out, "ACTIVE")) << listed.out;
+  EXPECT_FALSE(absl::StrContains(listed.out, "whsec_")) << listed.out;
+
+  CliRun paused =
+      Cli({"subscription", "pause", "1", "--reason", "接收系统停机维护"});
+  ASSERT_EQ(paused.exit_code, 0) << paused.err;
+  EXPECT_TRUE(absl::StrContains(paused.out, "PAUSED (接收系统停机维护)"))
+      << paused.out;
+  CliRun resumed = Cli({"subscription", "resume", "1"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_TRUE(absl::StrContains(resumed.out, "ACTIVE")) << resumed.out;
+  CliRun rotated =
+      Cli({"subscription", "rotate-secret", "1", "--overlap", "2h"});
+  ASSERT_EQ(rotated.exit_code, 0) << rotated.err;
+  EXPECT_TRUE(absl::StrContains(rotated.out, "whsec_")) << rotated.out;
+  EXPECT_TRUE(absl::StrContains(rotated.out, "previous secret signs until"))
+      << rotated.out;
+  CliRun log = Cli({"subscription", "deliveries", "1", "--dead"});
+  ASSERT_EQ(log.exit_code, 0) << log.err;
+  EXPECT_TRUE(absl::StrContains(log.out, "SEQ")) << log.out;
+  CliRun nothing = Cli({"subscription", "redeliver", "1", "--seq", "999"});
+  EXPECT_NE(nothing.exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(nothing.err, "NOT_FOUND")) << nothing.err;
+  ASSERT_EQ(Cli({"subscription", "delete", "1"}).exit_code, 0);
+  CliRun gone = Cli({"subscription", "show", "1"});
+  EXPECT_NE(gone.exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(gone.err, "does not exist")) << gone.err;
+}
+
 TEST_F(CliTest, ReviewStepsFromTheCommandLine) {
   ASSERT_EQ(
       Cli({"department", "create", "housing", "--display_name", "x"}).exit_code,

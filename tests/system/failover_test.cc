@@ -225,7 +225,6 @@ TEST(FailoverTest, ClientsAndAFeedConsumerGoOnOnTheOtherServer) {
   EXPECT_EQ(second.Terminate(), 0);
 }
 
-
 // Notifications with two servers on one database: only the leader (the
 // first to start, which takes the store's leadership first) delivers, so
 // no event reaches the receiver twice while both run; once it is killed,
