@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "common/json_string.h"
 #include "common/proto_time.h"
 
 namespace hotline {
@@ -108,34 +109,10 @@ std::string SmsText(const v1::Event& event, const v1::Ticket& ticket,
 
 namespace {
 
+// Escaped for the inside of a JSON string (JsonString without its quotes).
 std::string JsonEscaped(absl::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          absl::StrAppendFormat(&out, "\\u%04x", static_cast<int>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
+  const std::string quoted = JsonString(text);
+  return quoted.substr(1, quoted.size() - 2);
 }
 
 std::string PercentEncoded(absl::string_view text) {
