@@ -85,11 +85,13 @@ const BUREAU_PAGES = [
   ['repeat', '#closed-by-final-answer'], ['duplicate', '#merged-into'], ['main', '#merged-list'], ['assisted', '#ticket-assists table'],
   ['#/cards', '#cards-table table'], ['#/extensions', '#final-answer-list li'],
   ['#/report', '#report-output #report-zh'], ['#/admin', '#token-table table'],
+  ['#/subscriptions', '#subscription-form'],
 ];
 const DEPT_PAGES = [
   ['#/desk', '#queue-in-progress table'], ['#/daily', '#daily-form'], ['#/mine', '.tiles'],
   ['#/tickets', '#ticket-results table'], ['ticket', '#ticket-history table'], ['suspended', '#ticket-history table'],
   ['final', '#final-answer'], ['main', '#merged-list'], ['assisted', '#reply-opinions'],
+  ['#/subscriptions', '#subscription-form'],
 ];
 // The assisting department (协办): its desk's 协办任务 and the ticket it assists.
 const ASSIST_PAGES = [['#/desk', '#assist-tasks li[data-part]'], ['assisted', '#ticket-assists table']];

@@ -59,7 +59,8 @@ test('CSP header is sent and no page of the console violates it; sign out ends t
     await bureau.page.waitForSelector('#kpis .tile');
 
     const pages = [['dashboard', '#kpis .tile'], ['dispatch', '#dispatch-list li'], ['tickets', '#ticket-results table'],
-      ['cards', '#cards-table table'], ['extensions', '#extension-list li'], ['report', '#report-zh'], ['admin', '#token-table table']];
+      ['cards', '#cards-table table'], ['extensions', '#extension-list li'], ['report', '#report-zh'], ['subscriptions', '#subscription-form'],
+      ['admin', '#token-table table']];
     for (const [name, ready] of pages) {
       await bureau.page.evaluate((n) => { location.hash = `#/${n}`; }, name);
       await bureau.page.waitForSelector(ready);
@@ -86,7 +87,8 @@ test('CSP header is sent and no page of the console violates it; sign out ends t
 
     const dept = await openPage(browser, server.base);
     await signIn(dept.page, housingToken);
-    for (const [name, ready] of [['desk', '#queue-in-progress'], ['daily', 'main h1'], ['mine', 'main .tiles']]) {
+    for (const [name, ready] of [['desk', '#queue-in-progress'], ['daily', 'main h1'], ['mine', 'main .tiles'],
+      ['subscriptions', '#subscription-form']]) {
       await dept.page.evaluate((n) => { location.hash = `#/${n}`; }, name);
       await dept.page.waitForSelector(ready);
       assert.deepEqual(await unlabelled(dept.page), [], `every input on #/${name} has a label`);
