@@ -24,6 +24,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "app/admin_service.h"
+#include "bench/scratch.h"
 #include "bench/usage.h"
 #include "client/hotline_client.h"
 #include "common/log.h"
@@ -101,33 +102,16 @@ std::vector<Rate> RawDisk(const std::string& dir,
 int Run() {
   const int megabytes = absl::GetFlag(FLAGS_megabytes);
   const int count = absl::GetFlag(FLAGS_files);
-  std::string dir = absl::GetFlag(FLAGS_dir);
-  if (dir.empty())
-    dir = getenv("TMPDIR") != nullptr ? getenv("TMPDIR") : "/tmp";
-  char pattern[4096];
-  snprintf(pattern, sizeof pattern, "%s/hotline-attachment-bench-XXXXXX",
-           dir.c_str());
-  if (mkdtemp(pattern) == nullptr) {
-    std::cerr << "cannot make a directory in " << dir << "\n";
-    return 1;
-  }
-  const std::string work = pattern;
+  absl::StatusOr<std::string> scratch =
+      bench::MakeScratchDir(absl::GetFlag(FLAGS_dir), "attachment");
+  if (!scratch.ok()) return (std::cerr << scratch.status() << "\n", 1);
+  const std::string work = *scratch;
   const std::vector<std::string> files = Files(count, megabytes);
   std::vector<Rate> rates = RawDisk(work, files);
 
   const std::string path = absl::StrCat(work, "/bench.db");
-  std::string token;
-  {
-    storage::StoreOptions options;
-    options.path = path;
-    absl::StatusOr<std::unique_ptr<storage::Store>> store =
-        storage::OpenStore(options);
-    if (!store.ok()) return (std::cerr << store.status() << "\n", 1);
-    absl::StatusOr<v1::Token> made =
-        CreateTokenDirectly(**store, "bureau", "bench", absl::Now());
-    if (!made.ok()) return (std::cerr << made.status() << "\n", 1);
-    token = made->secret();
-  }
+  absl::StatusOr<std::string> token = bench::BureauToken(path);
+  if (!token.ok()) return (std::cerr << token.status() << "\n", 1);
   ManualClock clock(absl::Now());
   ServerOptions options;
   options.listen_address = "127.0.0.1:0";
@@ -142,7 +126,7 @@ int Run() {
   if (!server.ok()) return (std::cerr << server.status() << "\n", 1);
   ClientOptions client_options;
   client_options.target = absl::StrCat("127.0.0.1:", (*server)->port());
-  client_options.token = token;
+  client_options.token = *token;
   client_options.call_timeout = absl::Minutes(5);
   Client client(client_options);
   v1::CreateTicketRequest create;
@@ -183,7 +167,7 @@ int Run() {
   httplib::Client http("127.0.0.1", (*server)->http_port());
   http.set_read_timeout(300);
   http.set_write_timeout(300);
-  const httplib::Headers auth = {{"Authorization", "Bearer " + token}};
+  const httplib::Headers auth = {{"Authorization", "Bearer " + *token}};
   begin = absl::Now();
   for (const std::string& bytes : files) {
     httplib::Result put =

@@ -27,6 +27,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "app/admin_service.h"
+#include "bench/scratch.h"
 #include "bench/usage.h"
 #include "client/hotline_client.h"
 #include "common/log.h"
@@ -123,30 +124,13 @@ int Run() {
     std::cerr << "--rate, --seconds and --subscriptions must be positive\n";
     return 2;
   }
-  std::string dir = absl::GetFlag(FLAGS_dir);
-  if (dir.empty())
-    dir = getenv("TMPDIR") != nullptr ? getenv("TMPDIR") : "/tmp";
-  char pattern[4096];
-  snprintf(pattern, sizeof pattern, "%s/hotline-notify-bench-XXXXXX",
-           dir.c_str());
-  if (mkdtemp(pattern) == nullptr) {
-    std::cerr << "cannot make a directory in " << dir << "\n";
-    return 1;
-  }
-  const std::string work = pattern;
+  absl::StatusOr<std::string> scratch =
+      bench::MakeScratchDir(absl::GetFlag(FLAGS_dir), "notify");
+  if (!scratch.ok()) return (std::cerr << scratch.status() << "\n", 1);
+  const std::string work = *scratch;
   const std::string path = absl::StrCat(work, "/bench.db");
-  std::string token;
-  {
-    storage::StoreOptions options;
-    options.path = path;
-    absl::StatusOr<std::unique_ptr<storage::Store>> store =
-        storage::OpenStore(options);
-    if (!store.ok()) return (std::cerr << store.status() << "\n", 1);
-    absl::StatusOr<v1::Token> made =
-        CreateTokenDirectly(**store, "bureau", "bench", absl::Now());
-    if (!made.ok()) return (std::cerr << made.status() << "\n", 1);
-    token = made->secret();
-  }
+  absl::StatusOr<std::string> token = bench::BureauToken(path);
+  if (!token.ok()) return (std::cerr << token.status() << "\n", 1);
   Receiver receiver;
   receiver.Start();
   RealClock clock;
@@ -159,7 +143,7 @@ int Run() {
   if (!server.ok()) return (std::cerr << server.status() << "\n", 1);
   ClientOptions client_options;
   client_options.target = absl::StrCat("127.0.0.1:", (*server)->port());
-  client_options.token = token;
+  client_options.token = *token;
   Client client(client_options);
   for (int i = 0; i < subscriptions; ++i) {
     v1::CreateSubscriptionRequest subscribe;
