@@ -23,13 +23,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "app/admin_service.h"
 #include "bench/scratch.h"
 #include "bench/usage.h"
 #include "client/hotline_client.h"
 #include "common/log.h"
 #include "server/hotline_server.h"
-#include "storage/open_store.h"
 #include "workflow/clock.h"
 
 ABSL_FLAG(int, megabytes, 8, "The size of each file, in MiB.");

@@ -26,7 +26,6 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "app/admin_service.h"
 #include "bench/scratch.h"
 #include "bench/usage.h"
 #include "client/hotline_client.h"
@@ -35,7 +34,6 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "server/hotline_server.h"
-#include "storage/open_store.h"
 #include "workflow/clock.h"
 
 ABSL_FLAG(int, rate, 100, "Events a second (tickets created, one each).");
