@@ -33,8 +33,8 @@ struct TransportResult {
 class NotificationTransport {
  public:
   virtual ~NotificationTransport() = default;
-  // POSTs `request`, waiting at most `timeout` for the whole exchange
-  // (connect, send, the answer).
+  // POSTs `request`, waiting at most `timeout` for each step of the
+  // exchange (the connection, the sending, each read of the answer).
   virtual TransportResult Post(const OutgoingRequest& request,
                                absl::Duration timeout) = 0;
 };

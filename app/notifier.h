@@ -49,7 +49,7 @@ struct NotifierOptions {
   // most `longest_retry`.
   absl::Duration first_retry = absl::Seconds(2);
   absl::Duration longest_retry = absl::Minutes(10);
-  // One request's whole exchange.
+  // How long one request waits for each step (connect, send, each read).
   absl::Duration timeout = absl::Seconds(10);
   // How often a busy subscription's cursor and log are written.
   absl::Duration record_interval = absl::Milliseconds(250);

@@ -8,6 +8,7 @@
 #include <systemd/sd-daemon.h>
 
 #include <csignal>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -82,6 +83,12 @@ absl::Status ReadNotificationFlags(ServerOptions& options) {
   options.notify_allow_loopback_http =
       absl::GetFlag(FLAGS_notify_allow_loopback_http);
   options.notify_ca_file = absl::GetFlag(FLAGS_notify_ca_file);
+  if (!options.notify_ca_file.empty() &&
+      !std::ifstream(options.notify_ca_file).good()) {
+    // Every delivery would fail its TLS check: say so at the start.
+    return absl::InvalidArgumentError(
+        absl::StrCat("--notify_ca_file: cannot read ", options.notify_ca_file));
+  }
   NotifierOptions& notifier = options.notifier;
   notifier.max_attempts = absl::GetFlag(FLAGS_notify_max_attempts);
   notifier.first_retry = absl::GetFlag(FLAGS_notify_first_retry);
