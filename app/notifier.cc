@@ -6,7 +6,6 @@
 
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
@@ -26,20 +25,6 @@ namespace {
 // How long an idle deliverer sleeps when nothing wakes it: new events of
 // other servers sharing the store, redeliveries asked on them.
 constexpr absl::Duration kIdleLook = absl::Seconds(1);
-
-Principal ReceiverOf(const v1::Subscription& subscription) {
-  absl::string_view department = subscription.department();
-  if (absl::ConsumePrefix(&department, "departments/")) {
-    return Principal::Department(std::string(department));
-  }
-  return Principal::Bureau();
-}
-
-int64_t TicketId(absl::string_view name) {
-  int64_t id = 0;
-  absl::ConsumePrefix(&name, "tickets/");
-  return absl::SimpleAtoi(name, &id) ? id : 0;
-}
 
 }  // namespace
 
@@ -123,7 +108,7 @@ class Notifier::Worker final {
       storage::EventFeedQuery query;
       query.after_seq = state_.delivered_seq();
       query.limit = 100;
-      const Principal receiver = ReceiverOf(record->subscription());
+      const Principal receiver = SubscriberOf(record->subscription());
       if (receiver.kind == Principal::Kind::kDepartment) {
         query.department = record->subscription().department();
       }
@@ -187,7 +172,7 @@ class Notifier::Worker final {
       if (!events.ok()) return true;  // again at the next look
       if (!events->empty() && (*events)[0].seq() == redelivery.seq()) {
         std::optional<v1::Event> view =
-            EventViewFor(ReceiverOf(record.subscription()), (*events)[0]);
+            EventViewFor(SubscriberOf(record.subscription()), (*events)[0]);
         if (view.has_value() &&
             Deliver(*view, /*redelivery=*/true) == Outcome::kStopped) {
           return false;
@@ -321,7 +306,8 @@ class Notifier::Worker final {
       OutgoingRequest request) {
     const internal::SmsGateway& gateway = *owner_->options_.sms_gateway;
     storage::Store& store = *owner_->store_;
-    const int64_t ticket_id = TicketId(event.ticket());
+    ASSIGN_OR_RETURN(const int64_t ticket_id,
+                     ParseTicketName(event.ticket(), "ticket"));
     ASSIGN_OR_RETURN(std::optional<v1::Ticket> ticket,
                      store.LoadTicket(ticket_id));
     if (!ticket.has_value()) {

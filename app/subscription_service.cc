@@ -204,8 +204,9 @@ absl::StatusOr<v1::ListDeliveriesResponse> SubscriptionService::ListDeliveries(
 
 void SubscriptionService::ChangeSubscription(
     const Principal& principal, const google::protobuf::Message& request,
-    const std::string& name, RecordChange change, Done<v1::Subscription> done,
-    bool show_secret) {
+    const std::string& request_id, const std::string& name, RecordChange change,
+    Done<v1::Subscription> done, bool show_secret) {
+  if (absl::Status s = CheckRequestId(request_id); !s.ok()) return done(s);
   absl::StatusOr<int64_t> number = ParseSubscriptionName(name, "name");
   if (!number.ok()) return done(number.status());
   absl::MutexLock lock(&changes_);
@@ -241,11 +242,8 @@ void SubscriptionService::ChangeSubscription(
 void SubscriptionService::DeleteSubscription(
     const Principal& principal, const v1::DeleteSubscriptionRequest& request,
     Done<v1::Subscription> done) {
-  if (absl::Status s = CheckRequestId(request.request_id()); !s.ok()) {
-    return done(s);
-  }
   ChangeSubscription(
-      principal, request, request.name(),
+      principal, request, request.request_id(), request.name(),
       [](internal::SubscriptionRecord& record, storage::ChangeSet&) {
         record.set_deleted(true);
         return absl::OkStatus();
@@ -261,11 +259,8 @@ void SubscriptionService::PauseSubscription(
       !s.ok()) {
     return done(s);
   }
-  if (absl::Status s = CheckRequestId(request.request_id()); !s.ok()) {
-    return done(s);
-  }
   ChangeSubscription(
-      principal, request, request.name(),
+      principal, request, request.request_id(), request.name(),
       [&](internal::SubscriptionRecord& record, storage::ChangeSet&) {
         v1::Subscription& s = *record.mutable_subscription();
         s.set_state(v1::Subscription::PAUSED);
@@ -278,11 +273,8 @@ void SubscriptionService::PauseSubscription(
 void SubscriptionService::ResumeSubscription(
     const Principal& principal, const v1::ResumeSubscriptionRequest& request,
     Done<v1::Subscription> done) {
-  if (absl::Status s = CheckRequestId(request.request_id()); !s.ok()) {
-    return done(s);
-  }
   ChangeSubscription(
-      principal, request, request.name(),
+      principal, request, request.request_id(), request.name(),
       [](internal::SubscriptionRecord& record, storage::ChangeSet&) {
         v1::Subscription& s = *record.mutable_subscription();
         s.set_state(v1::Subscription::ACTIVE);
@@ -307,11 +299,8 @@ void SubscriptionService::RotateSubscriptionSecret(
           "overlap", "overlap is from 0 to 7 days (168h); unset: 24 hours"));
     }
   }
-  if (absl::Status s = CheckRequestId(request.request_id()); !s.ok()) {
-    return done(s);
-  }
   ChangeSubscription(
-      principal, request, request.name(),
+      principal, request, request.request_id(), request.name(),
       [&](internal::SubscriptionRecord& record, storage::ChangeSet&) {
         if (record.subscription().channel() != v1::Subscription::WEBHOOK) {
           return InvalidFieldError("name",
@@ -334,11 +323,8 @@ void SubscriptionService::RedeliverEvent(
   if (request.seq() <= 0) {
     return done(InvalidFieldError("seq", "seq is the event's seq, 1 or more"));
   }
-  if (absl::Status s = CheckRequestId(request.request_id()); !s.ok()) {
-    return done(s);
-  }
   ChangeSubscription(
-      principal, request, request.name(),
+      principal, request, request.request_id(), request.name(),
       [&](internal::SubscriptionRecord& record, storage::ChangeSet&) {
         const v1::Subscription& subscription = record.subscription();
         if (subscription.channel() == v1::Subscription::SMS &&
@@ -348,13 +334,9 @@ void SubscriptionService::RedeliverEvent(
         storage::EventFeedQuery query;
         query.after_seq = request.seq() - 1;
         query.limit = 1;
-        Principal receiver = Principal::Bureau();
+        const Principal receiver = SubscriberOf(subscription);
         if (!subscription.department().empty()) {
           query.department = subscription.department();
-          ASSIGN_OR_RETURN(
-              std::string id,
-              ParseDepartmentName(subscription.department(), "department"));
-          receiver = Principal::Department(std::move(id));
         }
         ASSIGN_OR_RETURN(std::vector<v1::Event> events,
                          store_->QueryEventFeed(query));

@@ -84,13 +84,15 @@ class SubscriptionService final {
                       Done<v1::Subscription> done);
 
  private:
-  // A change to the record `name` names: `change` runs on the record (read
+  // A change to the record `name` names (after `request_id`'s check):
+  // `change` runs on the record (read
   // from a fresh book) in the plan; the answer is the record's view, with
   // its secret when `show_secret`.
   using RecordChange = std::function<absl::Status(
       internal::SubscriptionRecord& record, storage::ChangeSet& changes)>;
   void ChangeSubscription(const Principal& principal,
                           const google::protobuf::Message& request,
+                          const std::string& request_id,
                           const std::string& name, RecordChange change,
                           Done<v1::Subscription> done,
                           bool show_secret = false);

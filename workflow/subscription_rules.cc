@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/error_details.h"
 #include "common/loopback_address.h"
 #include "common/status_macros.h"
@@ -179,6 +180,14 @@ absl::Status AuthorizeSubscription(const Principal& principal,
                        "departments may")),
       v1::ROLE_NOT_ALLOWED,
       {{"principal", principal.ToString()}, {"method", "subscriptions"}});
+}
+
+Principal SubscriberOf(const v1::Subscription& subscription) {
+  absl::string_view department = subscription.department();
+  if (absl::ConsumePrefix(&department, "departments/")) {
+    return Principal::Department(std::string(department));
+  }
+  return Principal::Bureau();
 }
 
 bool SubscriptionWants(const v1::Subscription& subscription,

@@ -46,6 +46,10 @@ absl::Status CheckNewSubscription(const v1::Subscription& subscription,
 absl::Status AuthorizeSubscription(const Principal& principal,
                                    absl::string_view department);
 
+// Whose view of the events a subscription gets: its department's
+// ("departments/{id}"), or the bureau's for every event.
+Principal SubscriberOf(const v1::Subscription& subscription);
+
 // Whether the subscription sends events of this type.
 bool SubscriptionWants(const v1::Subscription& subscription,
                        v1::Event::Type type);
