@@ -20,8 +20,10 @@ namespace hotline::testing {
 class ServerProcess {
  public:
   // Starts `hotline-server --db=db_path --listen=ADDRESS --quiet [flags]`
-  // and waits until it answers health checks (over TLS with `tls`, when
-  // enabled). ADDRESS is `address`, or 127.0.0.1 with a free port when
+  // and waits until it tells READY=1 on a notify socket of its own (so
+  // every listener of its is bound, and no other process that took the
+  // port is mistaken for it) and then answers health checks (over TLS with
+  // `tls`, when enabled). A server that ends first is a test failure. ADDRESS is `address`, or 127.0.0.1 with a free port when
   // empty. Its stderr goes to `stderr_path` when not empty (else to this
   // process's stderr).
   explicit ServerProcess(const std::string& db_path,

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -23,6 +24,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "hotline/version.h"
 #include "storage/sqlite/sqlite.h"
@@ -221,20 +223,22 @@ TEST(Startup, ASecondServerOnADatabaseInUseIsRefusedNamingItsHolder) {
 // first, so the connection waits in TIME_WAIT on the server's port.
 std::string HttpRequestClosedByServer(int port) {
   const int fd = testing::ConnectLoopback(port);
-  if (fd < 0) return "";
+  if (fd < 0) return absl::StrCat("(cannot connect: ", strerror(errno), ")");
   const std::string request =
       absl::StrCat("GET /v1/nothing HTTP/1.1\r\nHost: 127.0.0.1:", port,
                    "\r\nConnection: close\r\n\r\n");
   if (write(fd, request.data(), request.size()) !=
       static_cast<ssize_t>(request.size())) {
+    const std::string failure =
+        absl::StrCat("(cannot send: ", strerror(errno), ")");
     close(fd);
-    return "";
+    return failure;
   }
   std::string answer;
   char buffer[4096];
-  for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;) {
-    answer.append(buffer, n);
-  }
+  ssize_t n;
+  while ((n = read(fd, buffer, sizeof(buffer))) > 0) answer.append(buffer, n);
+  if (n < 0) absl::StrAppend(&answer, "(read failed: ", strerror(errno), ")");
   close(fd);
   return answer;
 }
@@ -252,8 +256,8 @@ TEST(Startup, AStoppedServerRestartsAtOnceAfterHttpTraffic) {
     ServerProcess server(db, address, {http});
     ASSERT_TRUE(ConnectTo(address)->CheckHealth().ok());
     for (int i = 0; i < 5; ++i) {
-      EXPECT_TRUE(absl::StartsWith(HttpRequestClosedByServer(http_port),
-                                   "HTTP/1.1 404"));
+      EXPECT_THAT(HttpRequestClosedByServer(http_port),
+                  ::testing::StartsWith("HTTP/1.1 404"));
     }
     if (round == 0) {
       const std::string other_db = dir.File("other.db");
