@@ -15,8 +15,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
@@ -60,8 +60,8 @@ class NotifySocket {
     address.sun_family = AF_UNIX;
     // Abstract: a leading NUL byte instead of the '@'.
     std::memcpy(address.sun_path + 1, name_.data() + 1, name_.size() - 1);
-    const socklen_t length = static_cast<socklen_t>(
-        offsetof(sockaddr_un, sun_path) + name_.size());
+    const socklen_t length =
+        static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name_.size());
     if (fd_ < 0 ||
         bind(fd_, reinterpret_cast<sockaddr*>(&address), length) != 0) {
       ADD_FAILURE() << "cannot open the notify socket " << name_ << ": "
@@ -76,8 +76,8 @@ class NotifySocket {
   // Waits up to `timeout` for a message; true when one says READY=1.
   bool ReadyWithin(absl::Duration timeout) {
     pollfd polled = {fd_, POLLIN, 0};
-    if (poll(&polled, 1, static_cast<int>(absl::ToInt64Milliseconds(
-                             timeout))) <= 0) {
+    if (poll(&polled, 1,
+             static_cast<int>(absl::ToInt64Milliseconds(timeout))) <= 0) {
       return false;
     }
     char message[4096];

@@ -23,9 +23,9 @@ class ServerProcess {
   // and waits until it tells READY=1 on a notify socket of its own (so
   // every listener of its is bound, and no other process that took the
   // port is mistaken for it) and then answers health checks (over TLS with
-  // `tls`, when enabled). A server that ends first is a test failure. ADDRESS is `address`, or 127.0.0.1 with a free port when
-  // empty. Its stderr goes to `stderr_path` when not empty (else to this
-  // process's stderr).
+  // `tls`, when enabled). A server that ends first is a test failure. ADDRESS
+  // is `address`, or 127.0.0.1 with a free port when empty. Its stderr goes to
+  // `stderr_path` when not empty (else to this process's stderr).
   explicit ServerProcess(const std::string& db_path,
                          const std::string& address = "",
                          std::vector<std::string> flags = {},
