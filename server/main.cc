@@ -60,6 +60,13 @@ ABSL_FLAG(std::string, sync, "full",
           "commit group). normal: faster; survives a process crash, may lose "
           "the last writes on power loss.");
 ABSL_FLAG(int, read_connections, 8, "SQLite connections for reads.");
+ABSL_FLAG(int, start_check_limit_mb, 64,
+          "A SQLite file of at most this many MiB is checked whole (PRAGMA "
+          "quick_check) before the server starts; a larger one has the tables "
+          "a start reads checked before, and every table in the background "
+          "right after (damage found then turns health NOT_SERVING and "
+          "refuses writes), so that a start takes the same time at any "
+          "size.");
 ABSL_FLAG(int, max_message_bytes, 4 << 20,
           "Largest request or response accepted, in bytes.");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,

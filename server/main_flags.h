@@ -20,6 +20,7 @@ ABSL_DECLARE_FLAG(bool, insecure);
 ABSL_DECLARE_FLAG(std::string, db);
 ABSL_DECLARE_FLAG(std::string, sync);
 ABSL_DECLARE_FLAG(int, read_connections);
+ABSL_DECLARE_FLAG(int, start_check_limit_mb);
 ABSL_DECLARE_FLAG(int, max_message_bytes);
 ABSL_DECLARE_FLAG(int, shutdown_grace_seconds);
 ABSL_DECLARE_FLAG(bool, quiet);

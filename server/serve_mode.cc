@@ -180,6 +180,12 @@ absl::Status ReadServingFlags(ServerOptions& options) {
   options.store.path = absl::GetFlag(FLAGS_db);
   options.sqlite.synchronous_full = absl::GetFlag(FLAGS_sync) == "full";
   options.store.read_connections = absl::GetFlag(FLAGS_read_connections);
+  if (absl::GetFlag(FLAGS_start_check_limit_mb) < 0) {
+    return absl::InvalidArgumentError(
+        "--start_check_limit_mb must be 0 or more");
+  }
+  options.sqlite.start_check_limit_bytes =
+      int64_t{absl::GetFlag(FLAGS_start_check_limit_mb)} << 20;
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.metrics_listen_address = absl::GetFlag(FLAGS_metrics_listen);
   RETURN_IF_ERROR(ReadHttpAndBackupFlags(options));

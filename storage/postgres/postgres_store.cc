@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "common/sha256.h"
 #include "common/status_macros.h"
+#include "storage/postgres/durability_settings.h"
 #include "storage/postgres/postgres_schema.h"
 #include "storage/sql/queries.h"
 #include "storage/sql/stat_rollup.h"
@@ -48,6 +49,11 @@ absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::Open(
       .IgnoreError();
   if (!prepared.ok()) return prepared;
 
+  // The promise an acknowledged write survives rests on these.
+  if (absl::StatusOr<std::string> warning = DurabilityWarning(*writer);
+      warning.ok() && !warning->empty()) {
+    LogWarning(absl::StrCat(store->description(), ": ", *warning));
+  }
   ASSIGN_OR_RETURN(int64_t head,
                    writer->QueryInt64("SELECT seq FROM feed_head"));
   store->opened_at_seq_ = head;

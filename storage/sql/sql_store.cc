@@ -45,6 +45,7 @@ void SqlStore::Observe(const absl::Status& status) {
   // Damage is for good: only a restart (which checks the file) clears it.
   if (health_ == next || health_ == StoreHealth::kDamaged) return;
   health_ = next;
+  if (next == StoreHealth::kDamaged) damage_ = std::string(status.message());
   switch (next) {
     case StoreHealth::kDamaged:
       LogError(absl::StrCat(
@@ -66,10 +67,23 @@ void SqlStore::Observe(const absl::Status& status) {
   if (health_listener_) health_listener_(next);
 }
 
+absl::Status SqlStore::RefuseWhenDamaged() const {
+  absl::MutexLock lock(&health_mutex_);
+  if (health_ != StoreHealth::kDamaged) return absl::OkStatus();
+  return absl::DataLossError(
+      absl::StrCat(description_, " is damaged (", damage_,
+                   "); writes are refused until it is restored from a backup"));
+}
+
 SqlStore::~SqlStore() { Close(); }
 
 void SqlStore::Write(WriteUnit unit, WriteDone done) {
-  writer_->Submit(std::move(unit), std::move(done));
+  writer_->Submit(
+      [this, unit = std::move(unit)](Connection& db) {
+        RETURN_IF_ERROR(RefuseWhenDamaged());
+        return unit(db);
+      },
+      std::move(done));
 }
 
 absl::Status SqlStore::WriteAndWait(WriteUnit unit) {
@@ -125,6 +139,9 @@ bool FirstUpdateChecks(const ChangeSet& changes,
 }  // namespace
 
 absl::Status SqlStore::Apply(Connection& db, ChangeSet& changes) {
+  // Damage found anywhere stops every write: a write may depend on
+  // what the damage hides.
+  RETURN_IF_ERROR(RefuseWhenDamaged());
   for (const ExpectedVersion& expected : changes.expected_versions) {
     if (FirstUpdateChecks(changes, expected)) continue;
     ASSIGN_OR_RETURN(Statement stmt,

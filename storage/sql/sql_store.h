@@ -175,7 +175,16 @@ class SqlStore : public Store, private GroupHooks {
   }
   const std::string& description() const { return description_; }
 
+  // Moves health() as a read or a write group found (see
+  // Writer::SetOutcomeObserver), or an engine's own check; logs each
+  // change. DATA_LOSS makes it kDamaged for good: every later write is
+  // refused with DATA_LOSS.
+  void Observe(const absl::Status& status);
+
  private:
+  // DATA_LOSS naming the damage once health() is kDamaged, else OK.
+  absl::Status RefuseWhenDamaged() const;
+
   // A read connection borrowed from the pool for one scope; `connection` is
   // null once the store is closed, or when none was free under
   // NonBlockingReads (`would_block`).
@@ -186,10 +195,6 @@ class SqlStore : public Store, private GroupHooks {
     std::unique_ptr<Connection> connection;
     bool would_block = false;
   };
-
-  // Moves health() as a read or a write group found (see
-  // Writer::SetOutcomeObserver); logs each change.
-  void Observe(const absl::Status& status);
 
   // Writes one change set inside the writer's transaction (a unit).
   absl::Status Apply(Connection& db, ChangeSet& changes);
@@ -202,6 +207,8 @@ class SqlStore : public Store, private GroupHooks {
   const std::string description_;
   mutable absl::Mutex health_mutex_;
   StoreHealth health_ ABSL_GUARDED_BY(health_mutex_) = StoreHealth::kHealthy;
+  // What made it kDamaged.
+  std::string damage_ ABSL_GUARDED_BY(health_mutex_);
   std::function<void(StoreHealth)> health_listener_
       ABSL_GUARDED_BY(health_mutex_);
 

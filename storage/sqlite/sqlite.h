@@ -33,6 +33,11 @@ class SqliteConnection final : public Connection {
       const std::string& path);
   ~SqliteConnection() override;
 
+  // Makes the statement running on this connection stop soon with an
+  // error. The one method that may be called from another thread (while the
+  // connection is open).
+  void Interrupt() { sqlite3_interrupt(db_); }
+
   absl::Status Execute(absl::string_view sql) override;
   absl::StatusOr<Statement> Prepare(const std::string& sql) override;
   int Changes() const override;

@@ -29,6 +29,7 @@
 #include "storage/sql/settings.h"
 #include "storage/sql/stat_rollup.h"
 #include "storage/sqlite/backup.h"
+#include "storage/sqlite/integrity_check.h"
 #include "storage/sqlite/migrations.h"
 
 namespace hotline::storage {
@@ -258,18 +259,19 @@ absl::StatusOr<FileKind> InspectFile(const StoreOptions& options,
     }
   }
   if (sqlite.check_integrity && kind != FileKind::kNew) {
-    absl::StatusOr<std::vector<std::string>> problems =
-        (*db)->QueryTexts("PRAGMA quick_check(20)");
-    if (!problems.ok()) return failed(problems.status());
-    if (problems->empty() || problems->front() != "ok") {
-      std::string first = problems->empty() ? "no answer" : problems->front();
-      first = absl::StrReplaceAll(first, {{"\n", " "}, {"\r", " "}});
-      if (first.size() > 160) first = absl::StrCat(first.substr(0, 160), "...");
-      return Refuse(absl::StrCat(damaged, " (PRAGMA quick_check found ",
-                                 problems->size() >= 20
-                                     ? "20 or more"
-                                     : absl::StrCat(problems->size()),
-                                 " problem(s), first: ", first, ")", restore));
+    // The whole file while that is quick; else what a start reads (the
+    // rest is checked in the background once serving).
+    std::vector<std::string> parts = {""};
+    if (info.st_size > sqlite.start_check_limit_bytes) {
+      parts.clear();
+      for (const char* table : kTablesReadAtStart) {
+        if (has_table(table)) parts.push_back(table);
+      }
+    }
+    for (const std::string& part : parts) {
+      if (absl::Status sound = QuickCheck(**db, part); !sound.ok()) {
+        return failed(sound);
+      }
     }
   }
   return kind;
@@ -364,7 +366,22 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   ASSIGN_OR_RETURN(int64_t next_seq, NextEventSeq(*writer));
   store->Start(std::move(readers), std::move(writer), options.max_write_batch,
                next_seq);
+  struct stat info;
+  if (sqlite.check_integrity && kind != FileKind::kNew &&
+      stat(options.path.c_str(), &info) == 0 &&
+      info.st_size > sqlite.start_check_limit_bytes) {
+    // Found damage stops writes and turns health NOT_SERVING (Observe).
+    SqliteStore* raw = store.get();
+    store->integrity_check_ = std::make_unique<BackgroundIntegrityCheck>(
+        options.path,
+        [raw](const absl::Status& damage) { raw->Observe(damage); });
+  }
   return store;
+}
+
+absl::Status SqliteStore::AwaitIntegrityCheck() {
+  if (integrity_check_ == nullptr) return absl::OkStatus();
+  return integrity_check_->Wait();
 }
 
 // ---- Writing change sets.
@@ -383,6 +400,7 @@ void SqliteStore::Close() {
   // The writer closes last (SqlStore::Close): the last connection to close
   // checkpoints the write-ahead log into the database file and removes it,
   // which read-only connections cannot do.
+  if (integrity_check_ != nullptr) integrity_check_->Stop();
   SqlStore::Close();
   // Then another server may have the file. The lock file goes first (a
   // refused start leaves nothing behind; see LockDatabase).

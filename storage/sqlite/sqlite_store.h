@@ -13,8 +13,10 @@
 // empty), or a hotline database (PRAGMA application_id kApplicationId, or an
 // unmarked file with hotline's tables from before the mark) of a schema
 // version this build knows, counting days in the same time zone, that
-// passes PRAGMA quick_check (SqliteOptions::check_integrity). Anything else is
-// refused with one line naming the file and what to do. With synchronous=FULL
+// passes PRAGMA quick_check (SqliteOptions::check_integrity: the whole file
+// when small, else the tables a start reads, and the rest in the background
+// once open). Anything else is refused with one line naming the file and
+// what to do. With synchronous=FULL
 // (SqliteOptions, the default) a commit whose `done` reported OK survives a
 // crash or power loss.
 //
@@ -44,6 +46,7 @@
 #include "absl/time/time.h"
 #include "storage/sql/sql_store.h"
 #include "storage/sqlite/blob_directory.h"
+#include "storage/sqlite/integrity_check.h"
 #include "storage/sqlite/sqlite.h"
 #include "storage/sqlite/sqlite_options.h"
 #include "storage/store.h"
@@ -75,6 +78,12 @@ class SqliteStore final : public SqlStore {
   void Close() override;
 
   const std::string& path() const { return path_; }
+  // Blocks until the background integrity check (when the file was too
+  // large to check whole at start) has ended; returns how: OK when every
+  // table was sound or none was needed, the DATA_LOSS it found (health is
+  // then kDamaged), or CANCELLED when the store closed first. For tests
+  // and tools.
+  absl::Status AwaitIntegrityCheck();
 
  private:
   SqliteStore(absl::TimeZone zone, const std::string& path)
@@ -102,6 +111,9 @@ class SqliteStore final : public SqlStore {
   int lock_fd_ = -1;
   // The flock on the database file itself (LockDatabaseFile), or -1.
   int file_lock_fd_ = -1;
+
+  // Checks the tables the start did not, while open (or null).
+  std::unique_ptr<BackgroundIntegrityCheck> integrity_check_;
 
   absl::Mutex numbers_mutex_;
   // The next number of each NumberKind to hand out.

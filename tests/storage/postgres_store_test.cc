@@ -18,6 +18,7 @@
 #include "common/proto_time.h"
 #include "gtest/gtest.h"
 #include "storage/change_set.h"
+#include "storage/postgres/durability_settings.h"
 #include "storage/postgres/postgres.h"
 #include "tests/storage/new_ticket.h"
 #include "tests/support/postgres_support.h"
@@ -283,6 +284,41 @@ TEST_F(PostgresStoreTest, BackupsAreLeftToPostgresTools) {
   ASSERT_FALSE(backup.ok());
   EXPECT_EQ(backup.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(backup.status().message().find("pg_dump"), std::string::npos);
+}
+
+// The settings hotline's promise rests on, as the session sees them: the
+// test cluster runs with fsync off (tests/postgres/cluster.sh) unless
+// HOTLINE_PG_FSYNC=on, and a database of its own may turn
+// synchronous_commit off; each is named, with what to set.
+TEST_F(PostgresStoreTest, SettingsThatBreakThePromiseAreNamed) {
+  absl::StatusOr<std::unique_ptr<storage::PgConnection>> db =
+      storage::PgConnection::Open(uri_);
+  ASSERT_TRUE(db.ok()) << db.status();
+  absl::StatusOr<std::vector<std::string>> fsync =
+      (*db)->QueryTexts("SHOW fsync");
+  ASSERT_TRUE(fsync.ok() && !fsync->empty()) << fsync.status();
+  absl::StatusOr<std::string> warning = storage::DurabilityWarning(**db);
+  ASSERT_TRUE(warning.ok()) << warning.status();
+  if (fsync->front() == "off") {
+    EXPECT_NE(warning->find("PostgreSQL has fsync = off"), std::string::npos)
+        << *warning;
+    EXPECT_NE(warning->find("set fsync = on"), std::string::npos) << *warning;
+  } else {
+    EXPECT_EQ(*warning, "");
+  }
+  EXPECT_EQ(warning->find("synchronous_commit = off"), std::string::npos);
+  ASSERT_TRUE((*db)
+                  ->Execute("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I "
+                            "SET synchronous_commit = off', "
+                            "current_database()); END $$")
+                  .ok());
+  absl::StatusOr<std::unique_ptr<storage::PgConnection>> later =
+      storage::PgConnection::Open(uri_);
+  ASSERT_TRUE(later.ok()) << later.status();
+  warning = storage::DurabilityWarning(**later);
+  ASSERT_TRUE(warning.ok()) << warning.status();
+  EXPECT_NE(warning->find("synchronous_commit = off"), std::string::npos)
+      << *warning;
 }
 
 }  // namespace

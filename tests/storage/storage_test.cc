@@ -19,6 +19,7 @@
 #include "absl/synchronization/blocking_counter.h"
 #include "absl/synchronization/notification.h"
 #include "common/proto_time.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "storage/sql/queries.h"
 #include "storage/sql/stat_rollup.h"
@@ -31,6 +32,7 @@
 namespace hotline::storage {
 namespace {
 
+using hotline::testing::DamageTablePages;
 using hotline::testing::DamageTicketPages;
 using hotline::testing::TempDir;
 
@@ -298,6 +300,92 @@ TEST(Storage, RefusesADamagedFileUntouched) {
   ExpectRefusedUntouched(dir, path, "quick_check");
 }
 
+// Opens `path` as a file too large to check whole at start.
+absl::StatusOr<std::unique_ptr<SqliteStore>> OpenAsLarge(
+    const std::string& path) {
+  StoreOptions options;
+  options.path = path;
+  SqliteOptions sqlite;
+  sqlite.start_check_limit_bytes = 0;
+  return SqliteStore::Open(options, sqlite);
+}
+
+// A file larger than the start's limit opens without reading its large
+// tables; the background check then reads every table and finds what is
+// sound sound.
+TEST(Storage, ALargeFileIsCheckedInTheBackgroundAfterItOpens) {
+  TempDir dir;
+  const std::string path = dir.File("large.db");
+  MakeHotlineFile(path, 40);
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store = OpenAsLarge(path);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_TRUE((*store)->AwaitIntegrityCheck().ok());
+  EXPECT_EQ((*store)->health(), StoreHealth::kHealthy);
+  InsertWithEvent(**store, "SZ-after");
+  // A small file is checked whole before: nothing is left to do after.
+  store->reset();
+  std::unique_ptr<SqliteStore> small = OpenStore(path);
+  ASSERT_NE(small, nullptr);
+  EXPECT_TRUE(small->AwaitIntegrityCheck().ok());
+}
+
+// Damage outside the tables a start reads: the large file opens (a start
+// does not read the whole file), and the background check finds it soon
+// after: health kDamaged, every write refused with DATA_LOSS naming the
+// table, and the refusal changes nothing.
+TEST(Storage, DamageTheBackgroundCheckFindsStopsEveryWrite) {
+  TempDir dir;
+  const std::string path = dir.File("damaged.db");
+  MakeHotlineFile(path, 40);
+  // A table no start reads (a ticket's last page is read at every start,
+  // for the next number).
+  DamageTablePages(path, "daily_reports");
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store = OpenAsLarge(path);
+  ASSERT_TRUE(store.ok()) << store.status();
+  std::vector<StoreHealth> changes;
+  (*store)->SetHealthListener(
+      [&changes](StoreHealth health) { changes.push_back(health); });
+  const absl::Status found = (*store)->AwaitIntegrityCheck();
+  EXPECT_EQ(found.code(), absl::StatusCode::kDataLoss) << found;
+  EXPECT_THAT(std::string(found.message()),
+              ::testing::HasSubstr("quick_check(daily_reports)"));
+  EXPECT_EQ((*store)->health(), StoreHealth::kDamaged);
+  EXPECT_EQ(changes.back(), StoreHealth::kDamaged);
+  // A write that does not touch the damaged table is refused all the same.
+  const absl::Status write =
+      (*store)->CommitAndWait(NewDepartment("roads", "Roads"));
+  EXPECT_EQ(write.code(), absl::StatusCode::kDataLoss) << write;
+  EXPECT_THAT(std::string(write.message()),
+              ::testing::HasSubstr("writes are refused until it is restored"));
+  absl::StatusOr<std::optional<v1::Department>> roads =
+      (*store)->LoadDepartment("roads");
+  ASSERT_TRUE(roads.ok()) << roads.status();
+  EXPECT_FALSE(roads->has_value());
+}
+
+// Damage in a table every start reads is still refused before anything is
+// written, however large the file.
+TEST(Storage, ALargeFileDamagedWhereAStartReadsIsRefusedUntouched) {
+  TempDir dir;
+  const std::string path = dir.File("damaged.db");
+  MakeHotlineFile(path, 40);
+  {
+    std::unique_ptr<SqliteStore> store = OpenStore(path);
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->CommitAndWait(NewDepartment("roads", "Roads")).ok());
+  }
+  DamageTablePages(path, "departments");
+  const std::string before = Bytes(path);
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store = OpenAsLarge(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(store.status().message()),
+              ::testing::HasSubstr("is damaged and cannot be served ("));
+  EXPECT_THAT(std::string(store.status().message()),
+              ::testing::HasSubstr("quick_check(departments)"));
+  EXPECT_TRUE(Bytes(path) == before) << "the refused file was changed";
+}
+
 TEST(Storage, MarksItsFilesAndAdoptsOnesFromBeforeTheMark) {
   TempDir dir;
   const std::string path = dir.File("db");
@@ -393,9 +481,17 @@ TEST(Storage, DamageFoundWhileRunningIsDataLossAndStays) {
   absl::Status write =
       store->CommitAndWait(NewTicketChanges(*store, SampleTicket("new")));
   EXPECT_EQ(write.code(), absl::StatusCode::kDataLoss) << write;
-  // A write elsewhere commits, but the damage is still there.
-  EXPECT_TRUE(store->CommitAndWait(NewDepartment("housing", "住建局")).ok());
+  // A write elsewhere is refused too: the file is to be restored from a
+  // backup, which would lose it; its caller retries against the restored
+  // file instead.
+  const absl::Status elsewhere =
+      store->CommitAndWait(NewDepartment("housing", "住建局"));
+  EXPECT_EQ(elsewhere.code(), absl::StatusCode::kDataLoss) << elsewhere;
   EXPECT_EQ(store->health(), StoreHealth::kDamaged);
+  absl::StatusOr<std::optional<v1::Department>> housing =
+      store->LoadDepartment("housing");
+  ASSERT_TRUE(housing.ok()) << housing.status();
+  EXPECT_FALSE(housing->has_value());
 }
 
 TEST(Storage, EverythingIsThereAfterCloseAndReopen) {

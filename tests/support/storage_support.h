@@ -7,10 +7,12 @@
 
 namespace hotline::testing {
 
-// Random bytes over every page of the tickets table and its indexes (found
-// with SQLite's dbstat) of the database file at `path`, in place: a damaged
-// file for a server to meet. Records a test failure when none is found.
-// The file must not be open elsewhere.
+// Random bytes over every page of `table` and its indexes (found with
+// SQLite's dbstat) of the database file at `path`, in place: a damaged file
+// for a store or a server to meet. Records a test failure when none is
+// found. The file must not be open elsewhere.
+void DamageTablePages(const std::string& path, const std::string& table);
+// DamageTablePages of "tickets".
 void DamageTicketPages(const std::string& path);
 
 }  // namespace hotline::testing

@@ -24,6 +24,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "hotline/version.h"
@@ -31,7 +32,7 @@
 #include "tests/support/programs.h"
 #include "tests/support/test_support.h"
 
-extern char** environ;
+    extern char** environ;
 
 namespace hotline {
 namespace {
@@ -477,6 +478,57 @@ TEST_F(ServingTest, DamageFoundWhileServingIsDataLossAndNotServing) {
   EXPECT_EQ(read.code(), absl::StatusCode::kDataLoss) << read;
   absl::Status health = bureau().CheckHealth();
   EXPECT_NE(health.message().find("NOT_SERVING"), std::string::npos) << health;
+}
+
+// A file over --start_check_limit_mb starts without a whole-file check:
+// damage outside the tables a start reads is found by the background check
+// just after, which turns health NOT_SERVING and refuses writes; the log
+// says what to do.
+TEST(Startup, DamageInALargeFileIsFoundInTheBackgroundAfterTheStart) {
+  TempDir dir;
+  const std::string db = dir.File("hotline.db");
+  const std::string token = testing::BootstrapToken(db, "bureau");
+  {
+    ServerProcess server(db);
+    std::unique_ptr<Client> client = ConnectTo(server.address(), token);
+    for (int i = 0; i < 30; ++i) {
+      v1::CreateTicketRequest request;
+      *request.mutable_ticket() = ServerTest::Draft();
+      request.mutable_ticket()->set_source_id(absl::StrCat("large-", i));
+      ASSERT_TRUE(client->CreateTicket(request).ok());
+    }
+    ASSERT_EQ(server.Terminate(), 0);
+  }
+  // A table no start reads.
+  testing::DamageTablePages(db, "daily_reports");
+  const std::string address = absl::StrCat("127.0.0.1:", testing::FreePort());
+  const pid_t pid =
+      Spawn(testing::ServerBinary(),
+            {"--db=" + db, "--listen=" + address, "--start_check_limit_mb=0"},
+            dir.File("out"), dir.File("err"));
+  ASSERT_GT(pid, 0);
+  std::unique_ptr<Client> client = ConnectTo(address, token);
+  absl::Status health;
+  // Generous: a loaded machine (or a sanitized build) is slow.
+  const absl::Time give_up = absl::Now() + absl::Seconds(90);
+  while (absl::Now() < give_up) {
+    client->WaitForConnected(absl::Milliseconds(50));
+    health = client->CheckHealth();
+    if (absl::StrContains(health.message(), "NOT_SERVING")) break;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_THAT(std::string(health.message()),
+              ::testing::HasSubstr("NOT_SERVING"));
+  v1::CreateTicketRequest request;
+  *request.mutable_ticket() = ServerTest::Draft();
+  const absl::Status write = client->CreateTicket(request).status();
+  EXPECT_EQ(write.code(), absl::StatusCode::kDataLoss) << write;
+  kill(pid, SIGTERM);
+  waitpid(pid, nullptr, 0);
+  const std::string log = Bytes(dir.File("err"));
+  EXPECT_THAT(log, ::testing::HasSubstr("in the background"));
+  EXPECT_THAT(log, ::testing::HasSubstr("quick_check(daily_reports)"));
+  EXPECT_THAT(log, ::testing::HasSubstr("restore the file from a backup"));
 }
 
 // A real full disk: a small tmpfs, which needs root (skipped otherwise).
