@@ -872,9 +872,12 @@ struct SizeResult {
   // Items on the first page (fewer than 50: the size has no full page).
   std::map<std::string, int> items;
   std::map<std::string, std::string> errors;
-  // The server's start (HotlineServer::Start, default options); the store's
-  // open checking the whole file first, as starts did before issue 27; and
-  // the background check that follows a start on a large file.
+  // The server's first start on the file (which also records the
+  // calendar's coverage, looking at every open ticket once) and a restart
+  // (HotlineServer::Start, default options); the store's open checking the
+  // whole file first, as starts did before issue 27; and the background
+  // check that follows a start on a large file.
+  absl::Duration first_start;
   absl::Duration start;
   absl::Duration start_whole_check;
   absl::Duration background_check;
@@ -981,11 +984,18 @@ std::optional<SizeResult> RunListSize(int64_t tickets, const std::string& dir,
   ServerOptions options;
   options.listen_address = "127.0.0.1:0";
   options.store.path = path;
-  DropPageCache();
-  const absl::Time begin = absl::Now();
-  absl::StatusOr<std::unique_ptr<HotlineServer>> server =
-      HotlineServer::Start(options, &clock);
-  result.start = absl::Now() - begin;
+  absl::StatusOr<std::unique_ptr<HotlineServer>> server;
+  for (absl::Duration* took : {&result.first_start, &result.start}) {
+    if (server.ok() && *server != nullptr) {
+      (*server)->Shutdown(absl::Seconds(2));
+      server->reset();
+    }
+    DropPageCache();
+    const absl::Time begin = absl::Now();
+    server = HotlineServer::Start(options, &clock);
+    *took = absl::Now() - begin;
+    if (!server.ok()) break;
+  }
   if (!server.ok()) {
     std::cerr << server.status() << "\n";
     return std::nullopt;
@@ -1061,11 +1071,12 @@ int RunLists(const std::string& dir) {
   std::cout << "\n== Start (issue 27: at most 2 s at any size) ==\n";
   for (const SizeResult& r : results) {
     std::cout << absl::StrFormat(
-        "%d tickets (%s, page cache %s): server start %.0f ms; the store's "
-        "open with the whole-file check %.0f ms; the background check after "
-        "a start %.1f s\n",
+        "%d tickets (%s, page cache %s): server restart %.0f ms (its first "
+        "start %.0f ms); the store's open with the whole-file check %.0f ms; "
+        "the background check after a start %.1f s\n",
         r.tickets, Mib(r.file_bytes), r.cold ? "emptied first" : "warm",
         absl::ToDoubleMilliseconds(r.start),
+        absl::ToDoubleMilliseconds(r.first_start),
         absl::ToDoubleMilliseconds(r.start_whole_check),
         absl::ToDoubleSeconds(r.background_check));
   }
