@@ -32,7 +32,7 @@
 #include "tests/support/programs.h"
 #include "tests/support/test_support.h"
 
-    extern char** environ;
+extern char** environ;
 
 namespace hotline {
 namespace {
