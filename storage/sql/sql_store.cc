@@ -78,6 +78,8 @@ absl::Status SqlStore::RefuseWhenDamaged() const {
 SqlStore::~SqlStore() { Close(); }
 
 void SqlStore::Write(WriteUnit unit, WriteDone done) {
+  // Damage found anywhere stops every write: a write may depend on what
+  // the damage hides, and the restore from a backup would lose it.
   writer_->Submit(
       [this, unit = std::move(unit)](Connection& db) {
         RETURN_IF_ERROR(RefuseWhenDamaged());
@@ -102,8 +104,9 @@ void SqlStore::SetCommitListener(
 void SqlStore::Commit(ChangeSet changes,
                       std::function<void(absl::Status)> done) {
   auto shared = std::make_shared<ChangeSet>(std::move(changes));
-  writer_->Submit([this, shared](Connection& db) { return Apply(db, *shared); },
-                  std::move(done));
+  // Through Write, which refuses every write once the file is damaged.
+  Write([this, shared](Connection& db) { return Apply(db, *shared); },
+        std::move(done));
 }
 
 namespace {
@@ -139,9 +142,6 @@ bool FirstUpdateChecks(const ChangeSet& changes,
 }  // namespace
 
 absl::Status SqlStore::Apply(Connection& db, ChangeSet& changes) {
-  // Damage found anywhere stops every write: a write may depend on
-  // what the damage hides.
-  RETURN_IF_ERROR(RefuseWhenDamaged());
   for (const ExpectedVersion& expected : changes.expected_versions) {
     if (FirstUpdateChecks(changes, expected)) continue;
     ASSIGN_OR_RETURN(Statement stmt,

@@ -19,6 +19,7 @@
 #include "storage/sql/queries.h"
 #include "storage/sql/restored_history.h"
 #include "storage/sqlite/blob_directory.h"
+#include "storage/sqlite/integrity_check.h"
 #include "storage/sqlite/sqlite.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -51,16 +52,14 @@ void RemovePartials(const std::string& directory) {
   for (const std::string& path : partials) unlink(path.c_str());
 }
 
-// The quick_check verdict of the copy ("ok" when sound) and its last seq.
+// Whether the copy passes PRAGMA quick_check (DATA_LOSS naming the first
+// problem when not), and its last seq.
 absl::Status CheckCopy(const std::string& path, int64_t* last_seq) {
   ASSIGN_OR_RETURN(std::unique_ptr<Connection> copy,
                    SqliteConnection::OpenForInspection(path));
-  ASSIGN_OR_RETURN(Statement check, copy->Prepare("PRAGMA quick_check"));
-  ASSIGN_OR_RETURN(bool row, check.Step());
-  const std::string verdict = row ? check.ColumnText(0) : "no answer";
-  if (verdict != "ok") {
+  if (absl::Status sound = QuickCheck(*copy, ""); !sound.ok()) {
     return absl::DataLossError(
-        absl::StrCat("backup: the copy failed its check: ", verdict));
+        absl::StrCat("backup: the copy failed its check: ", sound.message()));
   }
   ASSIGN_OR_RETURN(int64_t latest, LatestSeq(*copy));
   *last_seq = latest;

@@ -95,7 +95,6 @@ void BackgroundIntegrityCheck::Run() {
   const absl::Time began = absl::Now();
   auto end = [&](absl::Status outcome) {
     absl::MutexLock lock(&mutex_);
-    reading_ = nullptr;
     outcome_ = std::move(outcome);
   };
   absl::StatusOr<std::unique_ptr<Connection>> opened =
@@ -110,11 +109,7 @@ void BackgroundIntegrityCheck::Run() {
   std::unique_ptr<Connection> db = *std::move(opened);
   {
     absl::MutexLock lock(&mutex_);
-    if (stopping_) {
-      outcome_ = absl::CancelledError("stopped before it began");
-      return;
-    }
-    reading_ = static_cast<SqliteConnection*>(db.get());
+    if (!stopping_) reading_ = static_cast<SqliteConnection*>(db.get());
   }
   absl::StatusOr<std::vector<std::string>> tables = TablesOf(*db);
   absl::Status outcome = tables.status();

@@ -159,6 +159,14 @@ enum class FileKind {
   kMarked,    // application_id is kApplicationId
 };
 
+// What InspectFile found.
+struct Inspected {
+  FileKind kind = FileKind::kNew;
+  // Too large to check whole before the start: the tables it did not
+  // check are left to a BackgroundIntegrityCheck.
+  bool check_after_start = false;
+};
+
 absl::Status Refuse(absl::string_view message) {
   return absl::FailedPreconditionError(message);
 }
@@ -166,13 +174,13 @@ absl::Status Refuse(absl::string_view message) {
 // Looks at the file without changing a byte of it (no journal mode, no
 // lock, not even a -wal or -shm file when none is there) and says what it
 // is, or why it is refused.
-absl::StatusOr<FileKind> InspectFile(const StoreOptions& options,
-                                     const SqliteOptions& sqlite,
-                                     const absl::TimeZone& zone) {
+absl::StatusOr<Inspected> InspectFile(const StoreOptions& options,
+                                      const SqliteOptions& sqlite,
+                                      const absl::TimeZone& zone) {
   const std::string& path = options.path;
   struct stat info;
   if (stat(path.c_str(), &info) != 0) {
-    if (errno == ENOENT) return FileKind::kNew;
+    if (errno == ENOENT) return Inspected{FileKind::kNew};
     return Refuse(absl::StrCat("cannot read ", path, ": ", ErrnoText()));
   }
   if (!S_ISREG(info.st_mode)) {
@@ -181,7 +189,7 @@ absl::StatusOr<FileKind> InspectFile(const StoreOptions& options,
   struct stat wal;
   const bool has_wal =
       stat((path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0;
-  if (info.st_size == 0 && !has_wal) return FileKind::kNew;
+  if (info.st_size == 0 && !has_wal) return Inspected{FileKind::kNew};
   if (info.st_size > 0) {
     char header[16] = {};
     std::ifstream in(path, std::ios::binary);
@@ -258,11 +266,13 @@ absl::StatusOr<FileKind> InspectFile(const StoreOptions& options,
           "; start the server with --time_zone=", recorded->front()));
     }
   }
+  Inspected inspected{kind};
   if (sqlite.check_integrity && kind != FileKind::kNew) {
     // The whole file while that is quick; else what a start reads (the
     // rest is checked in the background once serving).
     std::vector<std::string> parts = {""};
     if (info.st_size > sqlite.start_check_limit_bytes) {
+      inspected.check_after_start = true;
       parts.clear();
       for (const char* table : kTablesReadAtStart) {
         if (has_table(table)) parts.push_back(table);
@@ -274,7 +284,7 @@ absl::StatusOr<FileKind> InspectFile(const StoreOptions& options,
       }
     }
   }
-  return kind;
+  return inspected;
 }
 
 }  // namespace
@@ -294,7 +304,9 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     store->file_lock_fd_ = file_fd;
   }
   // Every check passes before anything is written, journal mode included.
-  ASSIGN_OR_RETURN(FileKind kind, InspectFile(options, sqlite, zone));
+  ASSIGN_OR_RETURN(const Inspected inspected,
+                   InspectFile(options, sqlite, zone));
+  const FileKind kind = inspected.kind;
 
   // A new database holds callers' names and phones: born 0600 (SQLite
   // gives its -wal and -shm files the database file's mode).
@@ -366,10 +378,7 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   ASSIGN_OR_RETURN(int64_t next_seq, NextEventSeq(*writer));
   store->Start(std::move(readers), std::move(writer), options.max_write_batch,
                next_seq);
-  struct stat info;
-  if (sqlite.check_integrity && kind != FileKind::kNew &&
-      stat(options.path.c_str(), &info) == 0 &&
-      info.st_size > sqlite.start_check_limit_bytes) {
+  if (inspected.check_after_start) {
     // Found damage stops writes and turns health NOT_SERVING (Observe).
     SqliteStore* raw = store.get();
     store->integrity_check_ = std::make_unique<BackgroundIntegrityCheck>(

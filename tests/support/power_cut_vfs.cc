@@ -89,6 +89,12 @@ FileLog& LogOf(State& state, CutFile& file) {
   return it->second;
 }
 
+// Whether the power is gone (a read needs no more than that).
+bool PowerIsOff(State& state) {
+  std::lock_guard<std::mutex> lock(state.mutex);
+  return state.cut;
+}
+
 int Close(sqlite3_file* f) {
   CutFile* file = Cast(f);
   int rc = SQLITE_OK;
@@ -102,10 +108,7 @@ int Close(sqlite3_file* f) {
 
 int Read(sqlite3_file* f, void* buffer, int n, sqlite3_int64 offset) {
   CutFile* file = Cast(f);
-  {
-    std::lock_guard<std::mutex> lock(file->state->mutex);
-    if (file->state->cut) return SQLITE_IOERR_READ;
-  }
+  if (PowerIsOff(*file->state)) return SQLITE_IOERR_READ;
   return file->real->pMethods->xRead(file->real, buffer, n, offset);
 }
 
@@ -162,10 +165,7 @@ int Sync(sqlite3_file* f, int flags) {
 
 int FileSize(sqlite3_file* f, sqlite3_int64* size) {
   CutFile* file = Cast(f);
-  {
-    std::lock_guard<std::mutex> lock(file->state->mutex);
-    if (file->state->cut) return SQLITE_IOERR_FSTAT;
-  }
+  if (PowerIsOff(*file->state)) return SQLITE_IOERR_FSTAT;
   return file->real->pMethods->xFileSize(file->real, size);
 }
 
