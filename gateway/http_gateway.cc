@@ -45,12 +45,6 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::MethodDescriptor;
 
-// Over HTTPS the __Host- prefix makes browsers refuse the cookie unless it
-// is Secure, for this host only and for every path: a sibling subdomain
-// cannot plant one.
-constexpr char kSessionCookie[] = "hotline_session";
-constexpr char kSecureSessionCookie[] = "__Host-hotline_session";
-constexpr char kCsrfHeader[] = "X-CSRF-Token";
 constexpr char kContentSecurityPolicy[] =
     "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
@@ -338,6 +332,9 @@ class HttpGateway::Impl {
   void CountRefusal(const httplib::Request& request,
                     httplib::Response& response);
   void HandleApi(const httplib::Request& request, httplib::Response& response);
+  // The OpenAPI description, to anyone (no credentials).
+  void HandleOpenApi(const httplib::Request& request,
+                     httplib::Response& response);
   // An attachment's upload or download (attachment_routes.h).
   void HandleAttachment(AttachmentRoute which, const httplib::Request& request,
                         httplib::Response& response);
@@ -661,6 +658,7 @@ void HttpGateway::Impl::HandleApi(const httplib::Request& request,
   // decode each segment once, so an encoded '/' or ':' stays data).
   std::string raw_path = request.target.substr(0, request.target.find('?'));
   if (raw_path.empty()) raw_path = request.path;
+  if (raw_path == kOpenApiPath) return HandleOpenApi(request, response);
   if (const AttachmentRoute attachment =
           AttachmentRouteOf(request.method, raw_path);
       attachment != AttachmentRoute::kNone) {
@@ -718,6 +716,28 @@ void HttpGateway::Impl::HandleApi(const httplib::Request& request,
                 PeerOf(request), answer.get());
   if (!status.ok()) return SetGrpcError(response, status);
   response.set_content(ToJson(*answer), "application/json");
+}
+
+void HttpGateway::Impl::HandleOpenApi(const httplib::Request& request,
+                                      httplib::Response& response) {
+  if (request.method != "GET" && request.method != "HEAD") {
+    response.set_header("Allow", "GET, HEAD");
+    return SetError(
+        response,
+        WithReason(
+            absl::UnimplementedError(absl::StrCat(
+                kOpenApiPath, " takes GET or HEAD, not ", request.method)),
+            v1::HTTP_METHOD_NOT_ALLOWED, {{"allowed", "GET, HEAD"}}),
+        405);
+  }
+  if (options_.openapi_document.empty()) {
+    return SetError(response,
+                    WithReason(absl::NotFoundError(
+                                   "this server has no OpenAPI description: "
+                                   "see share/hotline/openapi.json beside it"),
+                               v1::NO_SUCH_ROUTE, {{"path", kOpenApiPath}}));
+  }
+  response.set_content(options_.openapi_document, "application/json");
 }
 
 void HttpGateway::Impl::HandleAttachment(AttachmentRoute which,

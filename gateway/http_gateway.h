@@ -57,6 +57,17 @@ struct Response;
 
 namespace hotline::gateway {
 
+// The console session's cookie, over HTTP and over HTTPS. Over HTTPS the
+// __Host- prefix makes browsers refuse the cookie unless it is Secure, for
+// this host only and for every path: a sibling subdomain cannot plant one.
+inline constexpr char kSessionCookie[] = "hotline_session";
+inline constexpr char kSecureSessionCookie[] = "__Host-hotline_session";
+// The header a change made with the session's cookie carries: the
+// session's CSRF token, as the sign-in answered it.
+inline constexpr char kCsrfHeader[] = "X-CSRF-Token";
+// Where the API's OpenAPI description is served (openapi_document.h).
+inline constexpr char kOpenApiPath[] = "/v1/openapi.json";
+
 struct HttpGatewayOptions {
   // host:port; port 0 picks a free one.
   std::string listen_address;
@@ -98,6 +109,9 @@ struct HttpGatewayOptions {
   absl::Duration call_timeout = absl::Minutes(2);
   // The console's directory; empty: no console (only the API).
   std::string web_root;
+  // The API's OpenAPI description (JSON), served at kOpenApiPath to anyone,
+  // without credentials; empty: 404 there.
+  std::string openapi_document;
   // How long a console session lasts from sign-in.
   absl::Duration session_lifetime = absl::Hours(12);
   // The RPC a console sign-in checks its token with and whose answer it

@@ -58,13 +58,16 @@ class RouteTable {
   // Every route, as "GET /v1/{name=tickets/*}  GetTicket", for logs.
   std::vector<std::string> Describe() const;
 
- private:
+  // A route as its annotation gives it, for describing the API
+  // (openapi_document.h): the template split into segments, each a literal
+  // or a wildcard, and the field each variable's segments fill.
   struct Segment {
     enum class Kind { kLiteral, kAny, kRest };
     Kind kind = Kind::kLiteral;
     std::string literal;
   };
   struct Variable {
+    // Dotted proto field names, e.g. "name".
     std::string field_path;
     // Segments [first, last) of the template.
     size_t first = 0;
@@ -72,14 +75,21 @@ class RouteTable {
   };
   struct Route {
     std::string http_method;
+    // The template as written, e.g. "/v1/{name=tickets/*}:acknowledge".
     std::string text;
     std::vector<Segment> segments;
     std::vector<Variable> variables;
+    // After the last ':', e.g. "acknowledge"; empty when none.
     std::string verb;
+    // "" (no body), "*" (the whole request) or a field of the request.
     std::string body;
     const google::protobuf::MethodDescriptor* method = nullptr;
   };
+  // In the order of the service's methods, each method's own rule first,
+  // then its additional bindings.
+  const std::vector<Route>& routes() const { return routes_; }
 
+ private:
   static absl::StatusOr<Route> Parse(
       std::string http_method, absl::string_view text, std::string body,
       const google::protobuf::MethodDescriptor* method);

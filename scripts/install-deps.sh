@@ -10,6 +10,9 @@ PACKAGES=(
   cmake make g++ pkg-config
   libgrpc++-dev protobuf-compiler protobuf-compiler-grpc libprotobuf-dev
   grpc-proto golang-github-gogo-googleapis-dev prometheus-cpp-dev
+  # google/api/field_behavior.proto, which the gogo package lacks (the jar
+  # holds the .proto files; proto/CMakeLists.txt takes it out).
+  libgoogle-common-protos-java
   libabsl-dev libsqlite3-dev libssl-dev libgtest-dev
   # The HTTP/JSON gateway.
   libcpp-httplib-dev
@@ -36,7 +39,9 @@ FUZZ_PACKAGES=(clang-14 libfuzzer-14-dev)
 # The web console's browser tests (tests/browser): Debian's Chromium, a CJK
 # font for readable screenshots, and node with npm for puppeteer-core (a
 # node that is already installed, from any source, is kept).
-BROWSER_PACKAGES=(chromium fonts-wqy-zenhei)
+# The same node project generates clients from the OpenAPI description; the
+# Python one needs python3-dateutil.
+BROWSER_PACKAGES=(chromium fonts-wqy-zenhei python3-dateutil)
 command -v node >/dev/null && command -v npm >/dev/null ||
   BROWSER_PACKAGES+=(nodejs npm)
 browser=false
@@ -78,8 +83,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # puppeteer-core, exactly as tests/browser/package-lock.json pins it (it
-# drives the system Chromium and never downloads a browser). Before CMake
-# configures: the browser tests are registered only when it is there.
+# drives the system Chromium and never downloads a browser), and the OpenAPI
+# tools the same project pins (swagger-parser, openapi-typescript,
+# openapi-fetch, typescript, quicktype). Before CMake configures: the
+# browser tests are registered only when they are there.
 if $browser; then
   cd "$(dirname "$0")/../tests/browser"
   if [ ! -d node_modules/puppeteer-core ] ||

@@ -33,6 +33,7 @@
 #include "app/ticket_service.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "gateway/embedded_openapi.h"
 #include "hotline/version.h"
 #include "server/event_feed.h"
 #include "server/grpc_service.h"
@@ -357,6 +358,10 @@ absl::Status HotlineServer::StartHttp(const ServerOptions& options) {
                                                absl::string_view route) {
     metrics->RecordHttpRefusal(http_status, reason, route);
   };
+  // The API's description as the build wrote it from the protos.
+  if (http.openapi_document.empty()) {
+    http.openapi_document = std::string(gateway::EmbeddedOpenApiDocument());
+  }
   http.tls_cert_file = options.transport.cert_file;
   http.tls_key_file = options.transport.key_file;
   http.tls_refresh_interval = options.transport.refresh_interval;

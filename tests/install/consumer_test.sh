@@ -19,6 +19,8 @@ for file in bin/hotline-server bin/hotlinectl include/hotline/version.h \
   include/hotline/v1/hotline_service.grpc.pb.h \
   share/hotline/cn-holidays-2021-2026.csv share/hotline/policy.conf \
   share/hotline/web/index.html share/hotline/proto/hotline/v1/ticket.proto \
+  share/hotline/proto/google/api/field_behavior.proto share/hotline/openapi.json \
+  include/hotline/imported_protos/google/api/field_behavior.pb.h \
   lib/cmake/hotline/hotlineConfig.cmake \
   lib/cmake/hotline/hotlineConfigVersion.cmake lib/pkgconfig/hotline.pc \
   lib/libhotline_client.a lib/libhotline_client.so; do

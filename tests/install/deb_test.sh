@@ -72,6 +72,12 @@ flags=/etc/hotline/hotline-server.flags
 
 unit=/usr/lib/systemd/system/hotline-server.service
 [ -f "$unit" ] || fail "no $unit"
+# The API's OpenAPI description, as the server serves it; the proto the
+# installed protos import that Debian's gogo package lacks.
+for file in /usr/share/hotline/openapi.json \
+  /usr/share/hotline/proto/google/api/field_behavior.proto; do
+  [ -f "$file" ] || fail "the packages have no $file"
+done
 # The README and the documents it links to, where the unit's Documentation=
 # lines point.
 for doc in README.md docs/operations.md docs/workflow.md docs/api.md; do

@@ -27,6 +27,7 @@
 #include "absl/time/clock.h"
 #include "common/dev_certificates.h"
 #include "common/error_details.h"
+#include "gateway/embedded_openapi.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -849,6 +850,26 @@ TEST_F(HttpGatewayTest, AttachmentsGoUpAndComeDownOverHttp) {
   absl::StatusOr<v1::Ticket> after = bureau_->GetTicket(get);
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->attachments_size(), 2);
+}
+
+TEST_F(HttpGatewayTest, TheOpenApiDescriptionIsServedWithoutCredentials) {
+  Reply reply = Call("GET", "/v1/openapi.json", "");
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  EXPECT_THAT(reply.Header("Content-Type"), HasSubstr("application/json"));
+  EXPECT_EQ(reply.body, std::string(gateway::EmbeddedOpenApiDocument()));
+  // A bearer token changes nothing; HEAD answers the head alone.
+  EXPECT_EQ(Call("GET", "/v1/openapi.json", bureau_token_).body, reply.body);
+  Reply head = Call("HEAD", "/v1/openapi.json", "");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.body, "");
+  // It is read-only.
+  for (const char* method : {"POST", "PUT", "DELETE"}) {
+    Reply refused = Call(method, "/v1/openapi.json", bureau_token_, "{}");
+    EXPECT_EQ(refused.status, 405) << method;
+    EXPECT_EQ(refused.Header("Allow"), "GET, HEAD") << method;
+    EXPECT_EQ(ReasonOf(RefusalOf(refused)), v1::HTTP_METHOD_NOT_ALLOWED)
+        << method;
+  }
 }
 
 TEST_F(HttpGatewayTest, BadInputGetsItsStatusAndAReasonAndChangesNothing) {

@@ -1,0 +1,981 @@
+#include "gateway/openapi_document.h"
+
+#include <deque>
+#include <map>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "common/status_macros.h"
+#include "gateway/http_gateway.h"
+#include "gateway/ordered_json.h"
+#include "gateway/route_table.h"
+#include "google/api/field_behavior.pb.h"
+
+namespace hotline::gateway {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::EnumDescriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::MethodDescriptor;
+using google::protobuf::ServiceDescriptor;
+using google::protobuf::SourceLocation;
+
+constexpr char kSchemas[] = "#/components/schemas/";
+// The google.rpc error details the service sends (common/error_details.h).
+constexpr const char* kErrorDetails[] = {
+    "google.rpc.ErrorInfo", "google.rpc.BadRequest", "google.rpc.RetryInfo"};
+
+// A comment as a description: the "//" text of the lines, each without its
+// first space, blank lines at either end dropped.
+std::string CleanComment(const std::string& comment) {
+  std::vector<std::string> lines;
+  for (absl::string_view line : absl::StrSplit(comment, '\n')) {
+    absl::ConsumePrefix(&line, " ");
+    lines.emplace_back(absl::StripTrailingAsciiWhitespace(line));
+  }
+  while (!lines.empty() && lines.back().empty()) lines.pop_back();
+  size_t first = 0;
+  while (first < lines.size() && lines[first].empty()) ++first;
+  return absl::StrJoin(lines.begin() + first, lines.end(), "\n");
+}
+
+template <typename D>
+std::string CommentOf(const D* descriptor) {
+  SourceLocation location;
+  if (!descriptor->GetSourceLocation(&location)) return "";
+  std::string text = CleanComment(location.leading_comments);
+  if (text.empty()) text = CleanComment(location.trailing_comments);
+  return text;
+}
+
+// The first sentence of a comment, for an operation's summary.
+std::string SummaryOf(const std::string& comment) {
+  std::string flat = absl::StrJoin(absl::StrSplit(comment, '\n'), " ");
+  const size_t stop = flat.find(". ");
+  if (stop != std::string::npos) flat.resize(stop + 1);
+  if (flat.size() > 200) {
+    // Cut between UTF-8 characters, not inside one.
+    size_t cut = 197;
+    while (cut > 0 && (static_cast<unsigned char>(flat[cut]) & 0xC0) == 0x80) {
+      --cut;
+    }
+    flat = absl::StrCat(flat.substr(0, cut), "...");
+  }
+  return flat;
+}
+
+bool HasBehavior(const FieldDescriptor* field,
+                 google::api::FieldBehavior behavior) {
+  const auto& options = field->options();
+  for (int i = 0; i < options.ExtensionSize(google::api::field_behavior); ++i) {
+    if (options.GetExtension(google::api::field_behavior, i) == behavior) {
+      return true;
+    }
+  }
+  return false;
+}
+
+OrderedJson Ref(absl::string_view full_name) {
+  OrderedJson ref = OrderedJson::Object();
+  ref.Set("$ref", absl::StrCat(kSchemas, full_name));
+  return ref;
+}
+
+OrderedJson TypeSchema(absl::string_view type) {
+  OrderedJson schema = OrderedJson::Object();
+  schema.Set("type", type);
+  return schema;
+}
+
+// "tickets" -> "ticket", "categories" -> "category".
+std::string Singular(absl::string_view plural) {
+  if (absl::EndsWith(plural, "ies")) {
+    return absl::StrCat(plural.substr(0, plural.size() - 3), "y");
+  }
+  if (absl::EndsWith(plural, "s") && plural.size() > 1) {
+    return std::string(plural.substr(0, plural.size() - 1));
+  }
+  return std::string(plural);
+}
+
+class DocumentBuilder {
+ public:
+  DocumentBuilder(const ServiceDescriptor* service,
+                  const OpenApiOptions& options)
+      : service_(service), options_(options) {}
+
+  absl::StatusOr<std::string> Build();
+
+ private:
+  // The schema of one value of `field` (its element, for a repeated one).
+  OrderedJson ValueSchema(const FieldDescriptor* field);
+  // The schema of `field`: its value, an array or a map, with the field's
+  // description and behavior.
+  OrderedJson FieldSchema(const FieldDescriptor* field);
+  // An object schema of `message`'s fields but those named in `leave_out`.
+  OrderedJson MessageSchema(const Descriptor* message,
+                            const std::set<std::string>& leave_out);
+  OrderedJson MessageRef(const Descriptor* message);
+  OrderedJson EnumRef(const EnumDescriptor* enumeration);
+  // Writes every schema referred to so far (and those they refer to).
+  void EmitSchemas();
+
+  // The query parameters of `message`'s fields but those in `leave_out`,
+  // appended to `parameters`; nested messages' fields dotted after
+  // `prefix` (their JSON names).
+  void AddQueryParameters(const Descriptor* message,
+                          const std::set<std::string>& leave_out,
+                          const std::string& prefix, int depth,
+                          OrderedJson& parameters);
+  absl::Status AddRoutes(OrderedJson& paths);
+  void AddAttachmentRoutes(OrderedJson& paths);
+  void AddSessionRoutes(OrderedJson& paths);
+  void AddDocumentRoute(OrderedJson& paths);
+  OrderedJson ErrorSchemas();
+  OrderedJson Security(bool change) const;
+  OrderedJson& Operation(OrderedJson& paths, const std::string& path,
+                         const std::string& http_method);
+
+  const ServiceDescriptor* service_;
+  const OpenApiOptions& options_;
+  OrderedJson schemas_ = OrderedJson::Object();
+  std::set<std::string> referred_;
+  std::deque<const Descriptor*> pending_messages_;
+  std::deque<const EnumDescriptor*> pending_enums_;
+  // A method with several bindings: how many operations it has so far.
+  std::map<std::string, int> operations_of_;
+};
+
+OrderedJson DocumentBuilder::MessageRef(const Descriptor* message) {
+  if (referred_.insert(message->full_name()).second) {
+    pending_messages_.push_back(message);
+  }
+  return Ref(message->full_name());
+}
+
+OrderedJson DocumentBuilder::EnumRef(const EnumDescriptor* enumeration) {
+  if (referred_.insert(enumeration->full_name()).second) {
+    pending_enums_.push_back(enumeration);
+  }
+  return Ref(enumeration->full_name());
+}
+
+OrderedJson DocumentBuilder::ValueSchema(const FieldDescriptor* field) {
+  switch (field->type()) {
+    case FieldDescriptor::TYPE_INT32:
+    case FieldDescriptor::TYPE_SINT32:
+    case FieldDescriptor::TYPE_SFIXED32: {
+      OrderedJson schema = TypeSchema("integer");
+      schema.Set("format", "int32");
+      return schema;
+    }
+    case FieldDescriptor::TYPE_UINT32:
+    case FieldDescriptor::TYPE_FIXED32: {
+      OrderedJson schema = TypeSchema("integer");
+      schema.Set("minimum", 0);
+      schema.Set("maximum", int64_t{4294967295});
+      return schema;
+    }
+    case FieldDescriptor::TYPE_INT64:
+    case FieldDescriptor::TYPE_SINT64:
+    case FieldDescriptor::TYPE_SFIXED64: {
+      OrderedJson schema = TypeSchema("string");
+      schema.Set("format", "int64");
+      schema.Set("pattern", "^-?[0-9]+$");
+      return schema;
+    }
+    case FieldDescriptor::TYPE_UINT64:
+    case FieldDescriptor::TYPE_FIXED64: {
+      OrderedJson schema = TypeSchema("string");
+      schema.Set("format", "uint64");
+      schema.Set("pattern", "^[0-9]+$");
+      return schema;
+    }
+    case FieldDescriptor::TYPE_DOUBLE:
+    case FieldDescriptor::TYPE_FLOAT: {
+      OrderedJson schema = TypeSchema("number");
+      schema.Set("format", field->type() == FieldDescriptor::TYPE_DOUBLE
+                               ? "double"
+                               : "float");
+      return schema;
+    }
+    case FieldDescriptor::TYPE_BOOL:
+      return TypeSchema("boolean");
+    case FieldDescriptor::TYPE_STRING:
+      return TypeSchema("string");
+    case FieldDescriptor::TYPE_BYTES: {
+      OrderedJson schema = TypeSchema("string");
+      schema.Set("contentEncoding", "base64");
+      return schema;
+    }
+    case FieldDescriptor::TYPE_ENUM:
+      return EnumRef(field->enum_type());
+    case FieldDescriptor::TYPE_MESSAGE:
+    case FieldDescriptor::TYPE_GROUP:
+      break;
+  }
+  const Descriptor* message = field->message_type();
+  const std::string& name = message->full_name();
+  if (name == "google.protobuf.Timestamp") {
+    OrderedJson schema = TypeSchema("string");
+    schema.Set("format", "date-time");
+    return schema;
+  }
+  if (name == "google.protobuf.Duration") {
+    OrderedJson schema = TypeSchema("string");
+    schema.Set("pattern", "^-?[0-9]+(\\.[0-9]{1,9})?s$");
+    return schema;
+  }
+  if (name == "google.protobuf.Empty") return TypeSchema("object");
+  if (name == "google.protobuf.Struct") {
+    OrderedJson schema = TypeSchema("object");
+    schema.Set("additionalProperties", true);
+    return schema;
+  }
+  if (name == "google.protobuf.Value") return OrderedJson::Object();
+  if (name == "google.protobuf.ListValue") return TypeSchema("array");
+  if (name == "google.protobuf.FieldMask") return TypeSchema("string");
+  if (absl::StartsWith(name, "google.protobuf.") &&
+      absl::EndsWith(name, "Value") && message->field_count() == 1) {
+    return ValueSchema(message->field(0));  // the wrappers
+  }
+  return MessageRef(message);
+}
+
+OrderedJson DocumentBuilder::FieldSchema(const FieldDescriptor* field) {
+  OrderedJson schema;
+  if (field->is_map()) {
+    schema = TypeSchema("object");
+    schema.Set("additionalProperties",
+               ValueSchema(field->message_type()->map_value()));
+  } else if (field->is_repeated()) {
+    schema = TypeSchema("array");
+    schema.Set("items", ValueSchema(field));
+  } else {
+    schema = ValueSchema(field);
+  }
+  if (const std::string comment = CommentOf(field); !comment.empty()) {
+    schema.Set("description", comment);
+  }
+  if (HasBehavior(field, google::api::OUTPUT_ONLY)) {
+    schema.Set("readOnly", true);
+  }
+  if (HasBehavior(field, google::api::INPUT_ONLY)) {
+    schema.Set("writeOnly", true);
+  }
+  return schema;
+}
+
+OrderedJson DocumentBuilder::MessageSchema(
+    const Descriptor* message, const std::set<std::string>& leave_out) {
+  OrderedJson schema = TypeSchema("object");
+  if (const std::string comment = CommentOf(message); !comment.empty()) {
+    schema.Set("description", comment);
+  }
+  OrderedJson properties = OrderedJson::Object();
+  OrderedJson required = OrderedJson::Array();
+  for (int i = 0; i < message->field_count(); ++i) {
+    const FieldDescriptor* field = message->field(i);
+    if (leave_out.count(field->name()) > 0) continue;
+    properties.Set(field->json_name(), FieldSchema(field));
+    if (HasBehavior(field, google::api::REQUIRED)) {
+      required.Add(field->json_name());
+    }
+  }
+  schema.Set("properties", std::move(properties));
+  if (required.size() > 0) schema.Set("required", std::move(required));
+  return schema;
+}
+
+void DocumentBuilder::EmitSchemas() {
+  while (!pending_messages_.empty() || !pending_enums_.empty()) {
+    if (!pending_enums_.empty()) {
+      const EnumDescriptor* enumeration = pending_enums_.front();
+      pending_enums_.pop_front();
+      OrderedJson schema = TypeSchema("string");
+      std::vector<std::string> described;
+      OrderedJson names = OrderedJson::Array();
+      for (int i = 0; i < enumeration->value_count(); ++i) {
+        const auto* value = enumeration->value(i);
+        names.Add(value->name());
+        const std::string comment = CommentOf(value);
+        described.push_back(
+            comment.empty()
+                ? absl::StrCat("- `", value->name(), "`")
+                : absl::StrCat(
+                      "- `", value->name(), "`: ",
+                      absl::StrJoin(absl::StrSplit(comment, '\n'), " ")));
+      }
+      std::string description = CommentOf(enumeration);
+      absl::StrAppend(&description, description.empty() ? "" : "\n\n",
+                      absl::StrJoin(described, "\n"));
+      schema.Set("description", description);
+      schema.Set("enum", std::move(names));
+      schemas_.Set(enumeration->full_name(), std::move(schema));
+      continue;
+    }
+    const Descriptor* message = pending_messages_.front();
+    pending_messages_.pop_front();
+    OrderedJson schema = MessageSchema(message, {});
+    for (const char* detail : kErrorDetails) {
+      if (message->full_name() != detail) continue;
+      // A detail inside google.rpc.Status: a google.protobuf.Any, its type
+      // named in "@type".
+      OrderedJson type = TypeSchema("string");
+      type.Set("const", absl::StrCat("type.googleapis.com/", detail));
+      OrderedJson& existing = *schema.Find("properties");
+      OrderedJson merged = OrderedJson::Object();
+      merged.Set("@type", std::move(type));
+      for (int i = 0; i < message->field_count(); ++i) {
+        const std::string& json = message->field(i)->json_name();
+        merged.Set(json, *existing.Find(json));
+      }
+      if (message->full_name() == "google.rpc.ErrorInfo") {
+        OrderedJson reason = Ref(options_.reason_enum);
+        reason.Set("description",
+                   "Why the call was refused: a stable name to branch on.");
+        merged.Set("reason", std::move(reason));
+      }
+      existing = std::move(merged);
+      OrderedJson required = OrderedJson::Array();
+      required.Add("@type");
+      schema.Set("required", std::move(required));
+    }
+    schemas_.Set(message->full_name(), std::move(schema));
+  }
+}
+
+void DocumentBuilder::AddQueryParameters(const Descriptor* message,
+                                         const std::set<std::string>& leave_out,
+                                         const std::string& prefix, int depth,
+                                         OrderedJson& parameters) {
+  for (int i = 0; i < message->field_count(); ++i) {
+    const FieldDescriptor* field = message->field(i);
+    if (leave_out.count(field->name()) > 0 || field->is_map()) continue;
+    const std::string name = absl::StrCat(prefix, field->json_name());
+    OrderedJson schema = FieldSchema(field);
+    const OrderedJson* type = schema.Find("type");
+    const bool nested_message =
+        field->type() == FieldDescriptor::TYPE_MESSAGE &&
+        (type == nullptr || type->text() == "object");
+    if (nested_message) {
+      // A message's fields are parameters of their own, "a.b".
+      if (!field->is_repeated() && depth < 3) {
+        AddQueryParameters(field->message_type(), {}, absl::StrCat(name, "."),
+                           depth + 1, parameters);
+      }
+      continue;
+    }
+    OrderedJson parameter = OrderedJson::Object();
+    parameter.Set("name", name);
+    parameter.Set("in", "query");
+    if (const OrderedJson* description = schema.Find("description")) {
+      parameter.Set("description", *description);
+      schema.Erase("description");
+    }
+    if (HasBehavior(field, google::api::REQUIRED)) {
+      parameter.Set("required", true);
+    }
+    if (field->is_repeated()) {
+      // Repeated fields repeat the parameter (?a=1&a=2).
+      parameter.Set("style", "form");
+      parameter.Set("explode", true);
+    }
+    parameter.Set("schema", std::move(schema));
+    parameters.Add(std::move(parameter));
+  }
+}
+
+OrderedJson DocumentBuilder::Security(bool change) const {
+  OrderedJson security = OrderedJson::Array();
+  OrderedJson bearer = OrderedJson::Object();
+  bearer.Set("bearerToken", OrderedJson::Array());
+  security.Add(std::move(bearer));
+  OrderedJson session = OrderedJson::Object();
+  session.Set("consoleSession", OrderedJson::Array());
+  if (change) session.Set("csrfToken", OrderedJson::Array());
+  security.Add(std::move(session));
+  return security;
+}
+
+OrderedJson& DocumentBuilder::Operation(OrderedJson& paths,
+                                        const std::string& path,
+                                        const std::string& http_method) {
+  OrderedJson* item = paths.Find(path);
+  if (item == nullptr) item = &paths.Set(path, OrderedJson::Object());
+  return item->Set(absl::AsciiStrToLower(http_method), OrderedJson::Object());
+}
+
+OrderedJson ErrorResponseRef() {
+  OrderedJson ref = OrderedJson::Object();
+  ref.Set("$ref", "#/components/responses/Error");
+  return ref;
+}
+
+OrderedJson JsonContent(OrderedJson schema) {
+  OrderedJson media = OrderedJson::Object();
+  media.Set("schema", std::move(schema));
+  OrderedJson content = OrderedJson::Object();
+  content.Set("application/json", std::move(media));
+  return content;
+}
+
+OrderedJson PathParameter(const std::string& name,
+                          const std::string& description) {
+  OrderedJson parameter = OrderedJson::Object();
+  parameter.Set("name", name);
+  parameter.Set("in", "path");
+  parameter.Set("required", true);
+  parameter.Set("description", description);
+  parameter.Set("schema", TypeSchema("string"));
+  return parameter;
+}
+
+absl::Status DocumentBuilder::AddRoutes(OrderedJson& paths) {
+  ASSIGN_OR_RETURN(RouteTable table, RouteTable::ForService(service_));
+  for (const RouteTable::Route& route : table.routes()) {
+    const MethodDescriptor* method = route.method;
+    // The path, each wildcard a parameter named after the literal before it.
+    std::vector<std::string> parts;
+    OrderedJson parameters = OrderedJson::Array();
+    std::set<std::string> names;
+    std::set<std::string> bound;
+    std::string tag;
+    for (size_t i = 0; i < route.segments.size(); ++i) {
+      const RouteTable::Segment& segment = route.segments[i];
+      if (segment.kind == RouteTable::Segment::Kind::kLiteral) {
+        parts.push_back(segment.literal);
+        if (tag.empty() && i > 0) tag = segment.literal;
+        continue;
+      }
+      std::string name = i > 0 && route.segments[i - 1].kind ==
+                                      RouteTable::Segment::Kind::kLiteral
+                             ? Singular(route.segments[i - 1].literal)
+                             : "id";
+      for (int n = 2; names.count(name) > 0; ++n) {
+        name = absl::StrCat(name, n);
+      }
+      names.insert(name);
+      parts.push_back(absl::StrCat("{", name, "}"));
+      std::string description;
+      for (const RouteTable::Variable& variable : route.variables) {
+        if (i < variable.first || i >= variable.last) continue;
+        std::vector<std::string> shape;
+        for (size_t j = variable.first; j < variable.last; ++j) {
+          shape.push_back(j == i ? absl::StrCat("{", name, "}")
+                          : route.segments[j].kind ==
+                                  RouteTable::Segment::Kind::kLiteral
+                              ? route.segments[j].literal
+                              : "*");
+        }
+        description = absl::StrCat("The request's `", variable.field_path,
+                                   "` is \"", absl::StrJoin(shape, "/"), "\".");
+      }
+      if (segment.kind == RouteTable::Segment::Kind::kRest) {
+        absl::StrAppend(&description, " The rest of the path, '/' included.");
+      }
+      parameters.Add(PathParameter(name, description));
+    }
+    for (const RouteTable::Variable& variable : route.variables) {
+      // The request's top-level field the variable fills.
+      bound.insert(
+          variable.field_path.substr(0, variable.field_path.find('.')));
+    }
+    std::string path = absl::StrCat("/", absl::StrJoin(parts, "/"));
+    if (!route.verb.empty()) absl::StrAppend(&path, ":", route.verb);
+    if (tag.empty()) tag = "api";
+
+    const int count = ++operations_of_[method->name()];
+    OrderedJson& operation = Operation(paths, path, route.http_method);
+    operation.Set(
+        "operationId",
+        count == 1 ? method->name() : absl::StrCat(method->name(), "_", count));
+    const std::string comment = CommentOf(method);
+    if (!comment.empty()) {
+      operation.Set("summary", SummaryOf(comment));
+      operation.Set("description", comment);
+    }
+    OrderedJson tags = OrderedJson::Array();
+    tags.Add(tag);
+    operation.Set("tags", std::move(tags));
+
+    const Descriptor* input = method->input_type();
+    if (route.body == "*") {
+      OrderedJson body = OrderedJson::Object();
+      OrderedJson schema = MessageSchema(input, bound);
+      schema.Set("title", input->name());
+      const bool needed = schema.Find("required") != nullptr;
+      body.Set("required", needed);
+      body.Set("content", JsonContent(std::move(schema)));
+      if (parameters.size() > 0) operation.Set("parameters", parameters);
+      operation.Set("requestBody", std::move(body));
+    } else {
+      std::set<std::string> leave_out = bound;
+      if (!route.body.empty()) leave_out.insert(route.body);
+      AddQueryParameters(input, leave_out, "", 0, parameters);
+      if (parameters.size() > 0) operation.Set("parameters", parameters);
+      if (!route.body.empty()) {
+        const FieldDescriptor* field = input->FindFieldByName(route.body);
+        OrderedJson body = OrderedJson::Object();
+        body.Set("required", true);
+        body.Set("content", JsonContent(FieldSchema(field)));
+        operation.Set("requestBody", std::move(body));
+      }
+    }
+
+    OrderedJson responses = OrderedJson::Object();
+    OrderedJson ok = OrderedJson::Object();
+    if (method->server_streaming()) {
+      ok.Set("description",
+             absl::StrCat(
+                 "Server-Sent Events, one a ", method->output_type()->name(),
+                 ": `id:` its seq, `event:` its type, `data:` its JSON. The "
+                 "first event, `event: start`, has as id the seq the stream "
+                 "resumes after, and data {\"seq\": \"<that seq>\"}. A "
+                 "stream that ends in a refusal sends `event: error` with a "
+                 "google.rpc.Status as data. Reconnect with Last-Event-ID "
+                 "(EventSource does) to resume after the last event seen."));
+      OrderedJson schema = TypeSchema("string");
+      schema.Set("description", "text/event-stream");
+      OrderedJson media = OrderedJson::Object();
+      media.Set("schema", std::move(schema));
+      media.Set("x-itemSchema", MessageRef(method->output_type()));
+      OrderedJson content = OrderedJson::Object();
+      content.Set("text/event-stream", std::move(media));
+      ok.Set("content", std::move(content));
+      OrderedJson last_event = OrderedJson::Object();
+      last_event.Set("name", "Last-Event-ID");
+      last_event.Set("in", "header");
+      last_event.Set("description",
+                     "Resume after this event's seq (the id of an event "
+                     "this stream sent).");
+      last_event.Set("schema", TypeSchema("string"));
+      OrderedJson* existing = operation.Find("parameters");
+      if (existing == nullptr) {
+        existing = &operation.Set("parameters", OrderedJson::Array());
+      }
+      existing->Add(std::move(last_event));
+    } else {
+      const std::string output_comment = CommentOf(method->output_type());
+      ok.Set("description", output_comment.empty()
+                                ? method->output_type()->name()
+                                : SummaryOf(output_comment));
+      ok.Set("content", JsonContent(MessageRef(method->output_type())));
+    }
+    responses.Set("200", std::move(ok));
+    responses.Set("default", ErrorResponseRef());
+    operation.Set("responses", std::move(responses));
+    operation.Set("security", Security(route.http_method != "GET"));
+  }
+  return absl::OkStatus();
+}
+
+// attachment_routes.h: the upload is client-streaming (no annotation maps
+// it) and the download's answer is the file.
+void DocumentBuilder::AddAttachmentRoutes(OrderedJson& paths) {
+  const MethodDescriptor* upload =
+      service_->FindMethodByName("UploadAttachment");
+  const MethodDescriptor* download =
+      service_->FindMethodByName("DownloadAttachment");
+  if (upload == nullptr || download == nullptr) return;
+  const Descriptor* attachment = upload->output_type();
+  const FieldDescriptor* step_field = attachment->FindFieldByName("step");
+  OrderedJson step =
+      step_field != nullptr ? ValueSchema(step_field) : TypeSchema("string");
+  const std::string ticket_description =
+      "The ticket's id: the attachment is on \"tickets/{ticket}\".";
+  auto tags = [] {
+    OrderedJson tags = OrderedJson::Array();
+    tags.Add("tickets");
+    return tags;
+  };
+  auto created = [&] {
+    OrderedJson responses = OrderedJson::Object();
+    OrderedJson ok = OrderedJson::Object();
+    ok.Set("description", "The attachment, stored.");
+    ok.Set("content", JsonContent(MessageRef(attachment)));
+    responses.Set("201", std::move(ok));
+    responses.Set("default", ErrorResponseRef());
+    return responses;
+  };
+  auto query = [](const std::string& name, OrderedJson schema, bool required,
+                  const std::string& description) {
+    OrderedJson parameter = OrderedJson::Object();
+    parameter.Set("name", name);
+    parameter.Set("in", "query");
+    parameter.Set("description", description);
+    if (required) parameter.Set("required", true);
+    parameter.Set("schema", std::move(schema));
+    return parameter;
+  };
+  const std::string path = "/v1/tickets/{ticket}/attachments";
+  const std::string upload_comment = CommentOf(upload);
+  {
+    OrderedJson& operation = Operation(paths, path, "PUT");
+    operation.Set("operationId", "UploadAttachment");
+    operation.Set("summary", "Attaches a file (附件): the body is its bytes.");
+    operation.Set("description",
+                  absl::StrCat(upload_comment,
+                               "\n\nOver HTTP: the body is the file's bytes; "
+                               "its Content-Type is not trusted (the service "
+                               "reads the type from the bytes)."));
+    operation.Set("tags", tags());
+    OrderedJson parameters = OrderedJson::Array();
+    parameters.Add(PathParameter("ticket", ticket_description));
+    parameters.Add(query("fileName", TypeSchema("string"), true,
+                         "The file's name, as the caller knows it."));
+    parameters.Add(query("step", step, true, "The step the file belongs to."));
+    parameters.Add(query("description", TypeSchema("string"), false,
+                         "What the file shows."));
+    parameters.Add(query("requestId", TypeSchema("string"), false,
+                         "Makes the upload safe to retry."));
+    operation.Set("parameters", std::move(parameters));
+    OrderedJson body = OrderedJson::Object();
+    body.Set("required", true);
+    OrderedJson bytes = TypeSchema("string");
+    bytes.Set("contentMediaType", "application/octet-stream");
+    OrderedJson media = OrderedJson::Object();
+    media.Set("schema", std::move(bytes));
+    OrderedJson content = OrderedJson::Object();
+    content.Set("application/octet-stream", std::move(media));
+    body.Set("content", std::move(content));
+    operation.Set("requestBody", std::move(body));
+    operation.Set("responses", created());
+    operation.Set("security", Security(true));
+  }
+  {
+    OrderedJson& operation = Operation(paths, path, "POST");
+    operation.Set("operationId", "UploadAttachment_2");
+    operation.Set("summary", "Attaches a file (附件) from a form.");
+    operation.Set("description",
+                  absl::StrCat(upload_comment,
+                               "\n\nAs multipart/form-data: the part "
+                               "\"file\" (its filename is the file's name) "
+                               "and the fields \"step\", \"description\", "
+                               "\"requestId\"."));
+    operation.Set("tags", tags());
+    OrderedJson parameters = OrderedJson::Array();
+    parameters.Add(PathParameter("ticket", ticket_description));
+    operation.Set("parameters", std::move(parameters));
+    OrderedJson form = TypeSchema("object");
+    OrderedJson properties = OrderedJson::Object();
+    OrderedJson file = TypeSchema("string");
+    file.Set("contentMediaType", "application/octet-stream");
+    properties.Set("file", std::move(file));
+    properties.Set("step", step);
+    properties.Set("description", TypeSchema("string"));
+    properties.Set("requestId", TypeSchema("string"));
+    form.Set("properties", std::move(properties));
+    OrderedJson required = OrderedJson::Array();
+    required.Add("file");
+    required.Add("step");
+    form.Set("required", std::move(required));
+    OrderedJson media = OrderedJson::Object();
+    media.Set("schema", std::move(form));
+    OrderedJson content = OrderedJson::Object();
+    content.Set("multipart/form-data", std::move(media));
+    OrderedJson body = OrderedJson::Object();
+    body.Set("required", true);
+    body.Set("content", std::move(content));
+    operation.Set("requestBody", std::move(body));
+    operation.Set("responses", created());
+    operation.Set("security", Security(true));
+  }
+  {
+    OrderedJson& operation = Operation(
+        paths, "/v1/tickets/{ticket}/attachments/{attachment}:download", "GET");
+    operation.Set("operationId", "DownloadAttachment");
+    const std::string comment = CommentOf(download);
+    operation.Set("summary", "An attachment's bytes.");
+    operation.Set(
+        "description",
+        absl::StrCat(comment, comment.empty() ? "" : "\n\n",
+                     "The bytes, checked against their SHA-256 first: "
+                     "Content-Type the type read from them, "
+                     "Content-Disposition attachment (inline with "
+                     "?inline=true) with the file's name, ETag the SHA-256. "
+                     "One Range (bytes=a-b, a-, -n) answers 206 with "
+                     "Content-Range; one past the end 416."));
+    operation.Set("tags", tags());
+    OrderedJson parameters = OrderedJson::Array();
+    parameters.Add(PathParameter("ticket", ticket_description));
+    parameters.Add(
+        PathParameter("attachment",
+                      "The attachment's number: its name is "
+                      "\"tickets/{ticket}/attachments/{attachment}\"."));
+    parameters.Add(query("inline", TypeSchema("boolean"), false,
+                         "Content-Disposition inline, for showing it."));
+    OrderedJson range = OrderedJson::Object();
+    range.Set("name", "Range");
+    range.Set("in", "header");
+    range.Set("description", "One byte range: bytes=a-b, a- or -n.");
+    range.Set("schema", TypeSchema("string"));
+    parameters.Add(std::move(range));
+    operation.Set("parameters", std::move(parameters));
+    auto bytes = [](const std::string& description) {
+      OrderedJson answer = OrderedJson::Object();
+      answer.Set("description", description);
+      OrderedJson schema = TypeSchema("string");
+      schema.Set("contentMediaType", "application/octet-stream");
+      OrderedJson media = OrderedJson::Object();
+      media.Set("schema", std::move(schema));
+      OrderedJson content = OrderedJson::Object();
+      content.Set("application/octet-stream", std::move(media));
+      answer.Set("content", std::move(content));
+      return answer;
+    };
+    OrderedJson responses = OrderedJson::Object();
+    responses.Set("200", bytes("The file."));
+    responses.Set("206", bytes("The range asked for."));
+    responses.Set("default", ErrorResponseRef());
+    operation.Set("responses", std::move(responses));
+    operation.Set("security", Security(false));
+  }
+}
+
+void DocumentBuilder::AddSessionRoutes(OrderedJson& paths) {
+  const MethodDescriptor* caller =
+      service_->FindMethodByName(options_.session_method);
+  if (caller == nullptr) return;
+  OrderedJson answer = TypeSchema("object");
+  OrderedJson properties = OrderedJson::Object();
+  properties.Set("caller", MessageRef(caller->output_type()));
+  OrderedJson csrf = TypeSchema("string");
+  csrf.Set("description",
+           absl::StrCat("Send it as ", kCsrfHeader,
+                        " with every change made with the cookie."));
+  properties.Set("csrfToken", std::move(csrf));
+  answer.Set("properties", std::move(properties));
+  OrderedJson required = OrderedJson::Array();
+  required.Add("caller");
+  required.Add("csrfToken");
+  answer.Set("required", std::move(required));
+  auto tags = [] {
+    OrderedJson tags = OrderedJson::Array();
+    tags.Add("console");
+    return tags;
+  };
+  auto ok = [&](const std::string& description) {
+    OrderedJson responses = OrderedJson::Object();
+    OrderedJson done = OrderedJson::Object();
+    done.Set("description", description);
+    done.Set("content", JsonContent(answer));
+    responses.Set("200", std::move(done));
+    responses.Set("default", ErrorResponseRef());
+    return responses;
+  };
+  const std::string path = "/console/session";
+  {
+    OrderedJson& operation = Operation(paths, path, "POST");
+    operation.Set("operationId", "SignIn");
+    operation.Set("summary", "The web console's sign-in with a token.");
+    operation.Set(
+        "description",
+        absl::StrCat("Checks the token and answers with a session cookie (",
+                     kSessionCookie, "; over HTTPS ", kSecureSessionCookie,
+                     ": HttpOnly, SameSite=Strict) and the session's CSRF "
+                     "token. The browser then holds only the session id."));
+    operation.Set("tags", tags());
+    OrderedJson body = TypeSchema("object");
+    OrderedJson body_properties = OrderedJson::Object();
+    OrderedJson token = TypeSchema("string");
+    token.Set("description", "The secret `hotlinectl token create` printed.");
+    body_properties.Set("token", std::move(token));
+    body.Set("properties", std::move(body_properties));
+    OrderedJson body_required = OrderedJson::Array();
+    body_required.Add("token");
+    body.Set("required", std::move(body_required));
+    OrderedJson request = OrderedJson::Object();
+    request.Set("required", true);
+    request.Set("content", JsonContent(std::move(body)));
+    operation.Set("requestBody", std::move(request));
+    operation.Set("responses", ok("Signed in."));
+    operation.Set("security", OrderedJson::Array());
+  }
+  {
+    OrderedJson& operation = Operation(paths, path, "GET");
+    operation.Set("operationId", "GetSession");
+    operation.Set("summary", "Who the console's session speaks for.");
+    operation.Set("tags", tags());
+    operation.Set("responses", ok("The session's caller and CSRF token."));
+    OrderedJson security = OrderedJson::Array();
+    OrderedJson session = OrderedJson::Object();
+    session.Set("consoleSession", OrderedJson::Array());
+    security.Add(std::move(session));
+    operation.Set("security", std::move(security));
+  }
+  {
+    OrderedJson& operation = Operation(paths, path, "DELETE");
+    operation.Set("operationId", "SignOut");
+    operation.Set("summary", "Ends the console's session.");
+    operation.Set("tags", tags());
+    OrderedJson responses = OrderedJson::Object();
+    OrderedJson done = OrderedJson::Object();
+    done.Set("description", "Signed out; the cookie is cleared.");
+    responses.Set("204", std::move(done));
+    responses.Set("default", ErrorResponseRef());
+    operation.Set("responses", std::move(responses));
+    OrderedJson security = OrderedJson::Array();
+    OrderedJson session = OrderedJson::Object();
+    session.Set("consoleSession", OrderedJson::Array());
+    session.Set("csrfToken", OrderedJson::Array());
+    security.Add(std::move(session));
+    operation.Set("security", std::move(security));
+  }
+}
+
+void DocumentBuilder::AddDocumentRoute(OrderedJson& paths) {
+  OrderedJson& operation = Operation(paths, kOpenApiPath, "GET");
+  operation.Set("operationId", "GetOpenApiDocument");
+  operation.Set("summary", "This description of the API.");
+  OrderedJson tags = OrderedJson::Array();
+  tags.Add("api");
+  operation.Set("tags", std::move(tags));
+  OrderedJson responses = OrderedJson::Object();
+  OrderedJson ok = OrderedJson::Object();
+  ok.Set("description", "The OpenAPI 3.1 document.");
+  ok.Set("content", JsonContent(TypeSchema("object")));
+  responses.Set("200", std::move(ok));
+  operation.Set("responses", std::move(responses));
+  operation.Set("security", OrderedJson::Array());
+}
+
+OrderedJson DocumentBuilder::ErrorSchemas() {
+  OrderedJson status = TypeSchema("object");
+  status.Set("description",
+             "A refusal (google.rpc.Status): the gRPC code, a message a "
+             "person can act on, and details; ErrorInfo's reason is the "
+             "stable name to branch on.");
+  OrderedJson properties = OrderedJson::Object();
+  OrderedJson code = TypeSchema("integer");
+  code.Set("format", "int32");
+  code.Set("description",
+           "The gRPC status code (google.rpc.Code), e.g. 9 "
+           "FAILED_PRECONDITION.");
+  properties.Set("code", std::move(code));
+  OrderedJson message = TypeSchema("string");
+  message.Set("description", "What went wrong and what to do, in English.");
+  properties.Set("message", std::move(message));
+  OrderedJson details = TypeSchema("array");
+  OrderedJson one_of = OrderedJson::Array();
+  for (const char* detail : kErrorDetails) {
+    const Descriptor* descriptor =
+        service_->file()->pool()->FindMessageTypeByName(detail);
+    if (descriptor != nullptr) one_of.Add(MessageRef(descriptor));
+  }
+  OrderedJson items = OrderedJson::Object();
+  items.Set("oneOf", std::move(one_of));
+  details.Set("items", std::move(items));
+  properties.Set("details", std::move(details));
+  status.Set("properties", std::move(properties));
+  OrderedJson required = OrderedJson::Array();
+  required.Add("code");
+  required.Add("message");
+  status.Set("required", std::move(required));
+  return status;
+}
+
+absl::StatusOr<std::string> DocumentBuilder::Build() {
+  const EnumDescriptor* reasons =
+      service_->file()->pool()->FindEnumTypeByName(options_.reason_enum);
+  if (reasons == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("no enum ", options_.reason_enum, " in the pool"));
+  }
+  EnumRef(reasons);
+
+  OrderedJson paths = OrderedJson::Object();
+  RETURN_IF_ERROR(AddRoutes(paths));
+  AddAttachmentRoutes(paths);
+  AddSessionRoutes(paths);
+  AddDocumentRoute(paths);
+  schemas_.Set("google.rpc.Status", ErrorSchemas());
+  EmitSchemas();
+
+  OrderedJson document = OrderedJson::Object();
+  document.Set("openapi", "3.1.0");
+  OrderedJson info = OrderedJson::Object();
+  info.Set("title", options_.title);
+  info.Set("version", options_.version);
+  std::string description = CommentOf(service_);
+  absl::StrAppend(
+      &description, description.empty() ? "" : "\n\n",
+      "The HTTP/JSON face of the gRPC service ", service_->full_name(),
+      ", written from its protos' google.api.http annotations: the same "
+      "methods, access rules and refusals. Messages follow protobuf's JSON "
+      "mapping: lowerCamelCase names (the proto names are accepted too), "
+      "64-bit integers as strings, Timestamp as RFC 3339, enums by name; "
+      "fields at their default value are left out of answers.");
+  info.Set("description", description);
+  document.Set("info", std::move(info));
+  OrderedJson servers = OrderedJson::Array();
+  OrderedJson server = OrderedJson::Object();
+  server.Set("url", "/");
+  server.Set("description", "The server this document came from.");
+  servers.Add(std::move(server));
+  document.Set("servers", std::move(servers));
+  document.Set("security", Security(true));
+  document.Set("paths", std::move(paths));
+
+  OrderedJson components = OrderedJson::Object();
+  components.Set("schemas", std::move(schemas_));
+  OrderedJson responses = OrderedJson::Object();
+  OrderedJson error = OrderedJson::Object();
+  error.Set("description",
+            "Refused: the HTTP status of the gRPC code, as google.rpc.Code "
+            "maps them (400 INVALID_ARGUMENT, FAILED_PRECONDITION or "
+            "OUT_OF_RANGE, 401 UNAUTHENTICATED, 403 PERMISSION_DENIED, 404 "
+            "NOT_FOUND, 409 ALREADY_EXISTS or ABORTED, 429 "
+            "RESOURCE_EXHAUSTED, 503 UNAVAILABLE, ...; 413 for a body too "
+            "large, 415 for one that is not JSON), the body a "
+            "google.rpc.Status.");
+  error.Set("content", JsonContent(Ref("google.rpc.Status")));
+  responses.Set("Error", std::move(error));
+  components.Set("responses", std::move(responses));
+
+  OrderedJson schemes = OrderedJson::Object();
+  OrderedJson bearer = OrderedJson::Object();
+  bearer.Set("type", "http");
+  bearer.Set("scheme", "bearer");
+  bearer.Set("description",
+             "A token from `hotlinectl token create` (hl_...): "
+             "Authorization: Bearer <token>.");
+  schemes.Set("bearerToken", std::move(bearer));
+  OrderedJson cookie = OrderedJson::Object();
+  cookie.Set("type", "apiKey");
+  cookie.Set("in", "cookie");
+  cookie.Set("name", kSessionCookie);
+  cookie.Set("description",
+             absl::StrCat("The web console's session, from POST "
+                          "/console/session (over HTTPS the cookie is ",
+                          kSecureSessionCookie, ")."));
+  schemes.Set("consoleSession", std::move(cookie));
+  OrderedJson csrf = OrderedJson::Object();
+  csrf.Set("type", "apiKey");
+  csrf.Set("in", "header");
+  csrf.Set("name", kCsrfHeader);
+  csrf.Set("description",
+           "The session's CSRF token, on every change made with the "
+           "session's cookie.");
+  schemes.Set("csrfToken", std::move(csrf));
+  components.Set("securitySchemes", std::move(schemes));
+  document.Set("components", std::move(components));
+  return absl::StrCat(document.Dump(), "\n");
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> OpenApiDocument(const ServiceDescriptor* service,
+                                            const OpenApiOptions& options) {
+  return DocumentBuilder(service, options).Build();
+}
+
+}  // namespace hotline::gateway
