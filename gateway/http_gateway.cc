@@ -174,6 +174,16 @@ void SetError(httplib::Response& response, const absl::Status& status,
   response.set_header(kRefusalMarker, v1::ErrorReason_Name(ReasonOf(status)));
 }
 
+// 405, with the methods the path takes in Allow and the reason's metadata.
+void RefuseMethod(httplib::Response& response, const std::string& allowed,
+                  const std::string& message) {
+  response.set_header("Allow", allowed);
+  SetError(response,
+           WithReason(absl::UnimplementedError(message),
+                      v1::HTTP_METHOD_NOT_ALLOWED, {{"allowed", allowed}}),
+           405);
+}
+
 // Refuses what the head alone condemns, and ends the connection after.
 httplib::Server::HandlerResponse RefuseHead(httplib::Response& response,
                                             const absl::Status& status,
@@ -678,14 +688,9 @@ void HttpGateway::Impl::HandleApi(const httplib::Request& request,
   }
   if (route.outcome == RouteMatch::Outcome::kMethodNotAllowed) {
     const std::string allowed = absl::StrJoin(route.allowed, ", ");
-    response.set_header("Allow", allowed);
-    SetError(response,
-             WithReason(absl::UnimplementedError(
-                            absl::StrCat(request.path, " takes ", allowed,
-                                         ", not ", request.method)),
-                        v1::HTTP_METHOD_NOT_ALLOWED, {{"allowed", allowed}}),
-             405);
-    return;
+    return RefuseMethod(response, allowed,
+                        absl::StrCat(request.path, " takes ", allowed, ", not ",
+                                     request.method));
   }
   absl::StatusOr<Credentials> credentials = CredentialsOf(request);
   if (!credentials.ok()) return SetError(response, credentials.status());
@@ -721,14 +726,9 @@ void HttpGateway::Impl::HandleApi(const httplib::Request& request,
 void HttpGateway::Impl::HandleOpenApi(const httplib::Request& request,
                                       httplib::Response& response) {
   if (request.method != "GET" && request.method != "HEAD") {
-    response.set_header("Allow", "GET, HEAD");
-    return SetError(
-        response,
-        WithReason(
-            absl::UnimplementedError(absl::StrCat(
-                kOpenApiPath, " takes GET or HEAD, not ", request.method)),
-            v1::HTTP_METHOD_NOT_ALLOWED, {{"allowed", "GET, HEAD"}}),
-        405);
+    return RefuseMethod(
+        response, "GET, HEAD",
+        absl::StrCat(kOpenApiPath, " takes GET or HEAD, not ", request.method));
   }
   if (options_.openapi_document.empty()) {
     return SetError(response,
@@ -1068,25 +1068,15 @@ void HttpGateway::Impl::HandleSession(const httplib::Request& request,
                                      certificate != nullptr ? "; Secure" : ""));
     return;
   }
-  response.set_header("Allow", "GET, POST, DELETE");
-  SetError(response,
-           WithReason(absl::UnimplementedError(
-                          "/console/session takes GET, POST or DELETE"),
-                      v1::HTTP_METHOD_NOT_ALLOWED,
-                      {{"allowed", "GET, POST, DELETE"}}),
-           405);
+  RefuseMethod(response, "GET, POST, DELETE",
+               "/console/session takes GET, POST or DELETE");
 }
 
 void HttpGateway::Impl::HandleStatic(const httplib::Request& request,
                                      httplib::Response& response) {
   if (request.method != "GET" && request.method != "HEAD") {
-    response.set_header("Allow", "GET, HEAD");
-    return SetError(
-        response,
-        WithReason(
-            absl::UnimplementedError("the console's files take GET or HEAD"),
-            v1::HTTP_METHOD_NOT_ALLOWED, {{"allowed", "GET, HEAD"}}),
-        405);
+    return RefuseMethod(response, "GET, HEAD",
+                        "the console's files take GET or HEAD");
   }
   if (options_.web_root.empty()) {
     return SetError(

@@ -29,6 +29,8 @@ using google::protobuf::ServiceDescriptor;
 using google::protobuf::SourceLocation;
 
 constexpr char kSchemas[] = "#/components/schemas/";
+// The tag of the attachments' routes, as of the other ticket routes.
+constexpr char kTicketsTag[] = "tickets";
 // The google.rpc error details the service sends (common/error_details.h).
 constexpr const char* kErrorDetails[] = {
     "google.rpc.ErrorInfo", "google.rpc.BadRequest", "google.rpc.RetryInfo"};
@@ -140,7 +142,6 @@ class DocumentBuilder {
   void AddSessionRoutes(OrderedJson& paths);
   void AddDocumentRoute(OrderedJson& paths);
   OrderedJson ErrorSchemas();
-  OrderedJson Security(bool change) const;
   OrderedJson& Operation(OrderedJson& paths, const std::string& path,
                          const std::string& http_method);
 
@@ -394,18 +395,6 @@ void DocumentBuilder::AddQueryParameters(const Descriptor* message,
   }
 }
 
-OrderedJson DocumentBuilder::Security(bool change) const {
-  OrderedJson security = OrderedJson::Array();
-  OrderedJson bearer = OrderedJson::Object();
-  bearer.Set("bearerToken", OrderedJson::Array());
-  security.Add(std::move(bearer));
-  OrderedJson session = OrderedJson::Object();
-  session.Set("consoleSession", OrderedJson::Array());
-  if (change) session.Set("csrfToken", OrderedJson::Array());
-  security.Add(std::move(session));
-  return security;
-}
-
 OrderedJson& DocumentBuilder::Operation(OrderedJson& paths,
                                         const std::string& path,
                                         const std::string& http_method) {
@@ -420,12 +409,56 @@ OrderedJson ErrorResponseRef() {
   return ref;
 }
 
-OrderedJson JsonContent(OrderedJson schema) {
+// A content map of one media type.
+OrderedJson Content(absl::string_view media_type, OrderedJson schema) {
   OrderedJson media = OrderedJson::Object();
   media.Set("schema", std::move(schema));
   OrderedJson content = OrderedJson::Object();
-  content.Set("application/json", std::move(media));
+  content.Set(media_type, std::move(media));
   return content;
+}
+
+OrderedJson JsonContent(OrderedJson schema) {
+  return Content("application/json", std::move(schema));
+}
+
+// A file's bytes, as a body or an answer.
+OrderedJson BytesContent() {
+  OrderedJson bytes = TypeSchema("string");
+  bytes.Set("contentMediaType", "application/octet-stream");
+  return Content("application/octet-stream", std::move(bytes));
+}
+
+OrderedJson Tags(absl::string_view tag) {
+  OrderedJson tags = OrderedJson::Array();
+  tags.Add(tag);
+  return tags;
+}
+
+// The console's session, with its CSRF header for a change: one security
+// requirement.
+OrderedJson SessionRequirement(bool change) {
+  OrderedJson session = OrderedJson::Object();
+  session.Set("consoleSession", OrderedJson::Array());
+  if (change) session.Set("csrfToken", OrderedJson::Array());
+  return session;
+}
+
+// The console's session alone.
+OrderedJson SessionSecurity(bool change) {
+  OrderedJson security = OrderedJson::Array();
+  security.Add(SessionRequirement(change));
+  return security;
+}
+
+// A bearer token, or the console's session.
+OrderedJson Security(bool change) {
+  OrderedJson security = OrderedJson::Array();
+  OrderedJson bearer = OrderedJson::Object();
+  bearer.Set("bearerToken", OrderedJson::Array());
+  security.Add(std::move(bearer));
+  security.Add(SessionRequirement(change));
+  return security;
 }
 
 OrderedJson PathParameter(const std::string& name,
@@ -503,9 +536,7 @@ absl::Status DocumentBuilder::AddRoutes(OrderedJson& paths) {
       operation.Set("summary", SummaryOf(comment));
       operation.Set("description", comment);
     }
-    OrderedJson tags = OrderedJson::Array();
-    tags.Add(tag);
-    operation.Set("tags", std::move(tags));
+    operation.Set("tags", Tags(tag));
 
     const Descriptor* input = method->input_type();
     if (route.body == "*") {
@@ -592,11 +623,6 @@ void DocumentBuilder::AddAttachmentRoutes(OrderedJson& paths) {
       step_field != nullptr ? ValueSchema(step_field) : TypeSchema("string");
   const std::string ticket_description =
       "The ticket's id: the attachment is on \"tickets/{ticket}\".";
-  auto tags = [] {
-    OrderedJson tags = OrderedJson::Array();
-    tags.Add("tickets");
-    return tags;
-  };
   auto created = [&] {
     OrderedJson responses = OrderedJson::Object();
     OrderedJson ok = OrderedJson::Object();
@@ -627,7 +653,7 @@ void DocumentBuilder::AddAttachmentRoutes(OrderedJson& paths) {
                                "\n\nOver HTTP: the body is the file's bytes; "
                                "its Content-Type is not trusted (the service "
                                "reads the type from the bytes)."));
-    operation.Set("tags", tags());
+    operation.Set("tags", Tags(kTicketsTag));
     OrderedJson parameters = OrderedJson::Array();
     parameters.Add(PathParameter("ticket", ticket_description));
     parameters.Add(query("fileName", TypeSchema("string"), true,
@@ -640,13 +666,7 @@ void DocumentBuilder::AddAttachmentRoutes(OrderedJson& paths) {
     operation.Set("parameters", std::move(parameters));
     OrderedJson body = OrderedJson::Object();
     body.Set("required", true);
-    OrderedJson bytes = TypeSchema("string");
-    bytes.Set("contentMediaType", "application/octet-stream");
-    OrderedJson media = OrderedJson::Object();
-    media.Set("schema", std::move(bytes));
-    OrderedJson content = OrderedJson::Object();
-    content.Set("application/octet-stream", std::move(media));
-    body.Set("content", std::move(content));
+    body.Set("content", BytesContent());
     operation.Set("requestBody", std::move(body));
     operation.Set("responses", created());
     operation.Set("security", Security(true));
@@ -661,7 +681,7 @@ void DocumentBuilder::AddAttachmentRoutes(OrderedJson& paths) {
                                "\"file\" (its filename is the file's name) "
                                "and the fields \"step\", \"description\", "
                                "\"requestId\"."));
-    operation.Set("tags", tags());
+    operation.Set("tags", Tags(kTicketsTag));
     OrderedJson parameters = OrderedJson::Array();
     parameters.Add(PathParameter("ticket", ticket_description));
     operation.Set("parameters", std::move(parameters));
@@ -678,13 +698,9 @@ void DocumentBuilder::AddAttachmentRoutes(OrderedJson& paths) {
     required.Add("file");
     required.Add("step");
     form.Set("required", std::move(required));
-    OrderedJson media = OrderedJson::Object();
-    media.Set("schema", std::move(form));
-    OrderedJson content = OrderedJson::Object();
-    content.Set("multipart/form-data", std::move(media));
     OrderedJson body = OrderedJson::Object();
     body.Set("required", true);
-    body.Set("content", std::move(content));
+    body.Set("content", Content("multipart/form-data", std::move(form)));
     operation.Set("requestBody", std::move(body));
     operation.Set("responses", created());
     operation.Set("security", Security(true));
@@ -704,7 +720,7 @@ void DocumentBuilder::AddAttachmentRoutes(OrderedJson& paths) {
                      "?inline=true) with the file's name, ETag the SHA-256. "
                      "One Range (bytes=a-b, a-, -n) answers 206 with "
                      "Content-Range; one past the end 416."));
-    operation.Set("tags", tags());
+    operation.Set("tags", Tags(kTicketsTag));
     OrderedJson parameters = OrderedJson::Array();
     parameters.Add(PathParameter("ticket", ticket_description));
     parameters.Add(
@@ -723,13 +739,7 @@ void DocumentBuilder::AddAttachmentRoutes(OrderedJson& paths) {
     auto bytes = [](const std::string& description) {
       OrderedJson answer = OrderedJson::Object();
       answer.Set("description", description);
-      OrderedJson schema = TypeSchema("string");
-      schema.Set("contentMediaType", "application/octet-stream");
-      OrderedJson media = OrderedJson::Object();
-      media.Set("schema", std::move(schema));
-      OrderedJson content = OrderedJson::Object();
-      content.Set("application/octet-stream", std::move(media));
-      answer.Set("content", std::move(content));
+      answer.Set("content", BytesContent());
       return answer;
     };
     OrderedJson responses = OrderedJson::Object();
@@ -758,11 +768,6 @@ void DocumentBuilder::AddSessionRoutes(OrderedJson& paths) {
   required.Add("caller");
   required.Add("csrfToken");
   answer.Set("required", std::move(required));
-  auto tags = [] {
-    OrderedJson tags = OrderedJson::Array();
-    tags.Add("console");
-    return tags;
-  };
   auto ok = [&](const std::string& description) {
     OrderedJson responses = OrderedJson::Object();
     OrderedJson done = OrderedJson::Object();
@@ -783,7 +788,7 @@ void DocumentBuilder::AddSessionRoutes(OrderedJson& paths) {
                      kSessionCookie, "; over HTTPS ", kSecureSessionCookie,
                      ": HttpOnly, SameSite=Strict) and the session's CSRF "
                      "token. The browser then holds only the session id."));
-    operation.Set("tags", tags());
+    operation.Set("tags", Tags("console"));
     OrderedJson body = TypeSchema("object");
     OrderedJson body_properties = OrderedJson::Object();
     OrderedJson token = TypeSchema("string");
@@ -804,31 +809,22 @@ void DocumentBuilder::AddSessionRoutes(OrderedJson& paths) {
     OrderedJson& operation = Operation(paths, path, "GET");
     operation.Set("operationId", "GetSession");
     operation.Set("summary", "Who the console's session speaks for.");
-    operation.Set("tags", tags());
+    operation.Set("tags", Tags("console"));
     operation.Set("responses", ok("The session's caller and CSRF token."));
-    OrderedJson security = OrderedJson::Array();
-    OrderedJson session = OrderedJson::Object();
-    session.Set("consoleSession", OrderedJson::Array());
-    security.Add(std::move(session));
-    operation.Set("security", std::move(security));
+    operation.Set("security", SessionSecurity(false));
   }
   {
     OrderedJson& operation = Operation(paths, path, "DELETE");
     operation.Set("operationId", "SignOut");
     operation.Set("summary", "Ends the console's session.");
-    operation.Set("tags", tags());
+    operation.Set("tags", Tags("console"));
     OrderedJson responses = OrderedJson::Object();
     OrderedJson done = OrderedJson::Object();
     done.Set("description", "Signed out; the cookie is cleared.");
     responses.Set("204", std::move(done));
     responses.Set("default", ErrorResponseRef());
     operation.Set("responses", std::move(responses));
-    OrderedJson security = OrderedJson::Array();
-    OrderedJson session = OrderedJson::Object();
-    session.Set("consoleSession", OrderedJson::Array());
-    session.Set("csrfToken", OrderedJson::Array());
-    security.Add(std::move(session));
-    operation.Set("security", std::move(security));
+    operation.Set("security", SessionSecurity(true));
   }
 }
 
@@ -836,9 +832,7 @@ void DocumentBuilder::AddDocumentRoute(OrderedJson& paths) {
   OrderedJson& operation = Operation(paths, kOpenApiPath, "GET");
   operation.Set("operationId", "GetOpenApiDocument");
   operation.Set("summary", "This description of the API.");
-  OrderedJson tags = OrderedJson::Array();
-  tags.Add("api");
-  operation.Set("tags", std::move(tags));
+  operation.Set("tags", Tags("api"));
   OrderedJson responses = OrderedJson::Object();
   OrderedJson ok = OrderedJson::Object();
   ok.Set("description", "The OpenAPI 3.1 document.");

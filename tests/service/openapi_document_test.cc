@@ -36,9 +36,11 @@ using ::testing::HasSubstr;
 using ::testing::IsSupersetOf;
 using ::testing::Not;
 
+// The compiled-in descriptors (through a message of the file: that links
+// them in).
 const google::protobuf::ServiceDescriptor* Service() {
-  return google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
-      "hotline.v1.HotlineService");
+  return v1::CreateTicketRequest::descriptor()->file()->FindServiceByName(
+      "HotlineService");
 }
 
 Struct ParseDocument(absl::string_view text) {
