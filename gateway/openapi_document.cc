@@ -567,7 +567,7 @@ absl::Status DocumentBuilder::AddRoutes(OrderedJson& paths) {
     if (method->server_streaming()) {
       ok.Set("description",
              absl::StrCat(
-                 "Server-Sent Events, one a ", method->output_type()->name(),
+                 "Server-Sent Events, one per ", method->output_type()->name(),
                  ": `id:` its seq, `event:` its type, `data:` its JSON. The "
                  "first event, `event: start`, has as id the seq the stream "
                  "resumes after, and data {\"seq\": \"<that seq>\"}. A "
@@ -900,6 +900,17 @@ absl::StatusOr<std::string> DocumentBuilder::Build() {
   info.Set("title", options_.title);
   info.Set("version", options_.version);
   std::string description = CommentOf(service_);
+  if (description.empty()) {
+    // The file's opening comment, above `syntax` (field 12 of
+    // FileDescriptorProto).
+    SourceLocation location;
+    if (service_->file()->GetSourceLocation({12}, &location)) {
+      description = CleanComment(location.leading_comments);
+      if (description.empty() && !location.leading_detached_comments.empty()) {
+        description = CleanComment(location.leading_detached_comments.front());
+      }
+    }
+  }
   absl::StrAppend(
       &description, description.empty() ? "" : "\n\n",
       "The HTTP/JSON face of the gRPC service ", service_->full_name(),
