@@ -159,30 +159,31 @@ absl::Status ServeUpload(const AttachmentCall& call,
   absl::string_view bytes;
   httplib::MultipartFormData file;  // a form's file part, kept for `bytes`
   if (request.method == "PUT") {
-    header.set_file_name(request.get_param_value("fileName"));
-    step_text = request.get_param_value("step");
-    header.set_description(request.get_param_value("description"));
-    first.set_request_id(request.get_param_value("requestId"));
+    header.set_file_name(request.get_param_value(kFileNameParameter));
+    step_text = request.get_param_value(kStepParameter);
+    header.set_description(request.get_param_value(kDescriptionParameter));
+    first.set_request_id(request.get_param_value(kRequestIdParameter));
     bytes = request.body;
   } else {
-    if (!request.is_multipart_form_data() || !request.has_file("file")) {
+    if (!request.is_multipart_form_data() || !request.has_file(kFileField)) {
       return WithReason(
           absl::InvalidArgumentError(
               "send the file as multipart/form-data with a part named "
               "\"file\", or PUT its bytes with ?fileName=&step="),
           v1::MALFORMED_REQUEST);
     }
-    file = request.get_file_value("file");
+    file = request.get_file_value(kFileField);
     header.set_file_name(file.filename);
     bytes = file.content;
-    if (request.has_file("step")) {
-      step_text = request.get_file_value("step").content;
+    if (request.has_file(kStepParameter)) {
+      step_text = request.get_file_value(kStepParameter).content;
     }
-    if (request.has_file("description")) {
-      header.set_description(request.get_file_value("description").content);
+    if (request.has_file(kDescriptionParameter)) {
+      header.set_description(
+          request.get_file_value(kDescriptionParameter).content);
     }
-    if (request.has_file("requestId")) {
-      first.set_request_id(request.get_file_value("requestId").content);
+    if (request.has_file(kRequestIdParameter)) {
+      first.set_request_id(request.get_file_value(kRequestIdParameter).content);
     }
   }
   absl::StatusOr<v1::Attachment::Step> step = StepOf(step_text);
@@ -237,9 +238,9 @@ absl::Status ServeDownload(const AttachmentCall& call,
   const int64_t size = static_cast<int64_t>(bytes.size());
   response.set_header("ETag", absl::StrCat("\"", attachment.sha256(), "\""));
   response.set_header("Accept-Ranges", "bytes");
-  response.set_header(
-      "Content-Disposition",
-      Disposition(attachment, request.get_param_value("inline") == "true"));
+  response.set_header("Content-Disposition",
+                      Disposition(attachment, request.get_param_value(
+                                                  kInlineParameter) == "true"));
   // (Cache-Control: no-store, as every API answer: never kept by a cache.)
   if (request.has_header("Range")) {
     absl::StatusOr<std::optional<ByteRange>> range =

@@ -41,6 +41,16 @@ namespace hotline::gateway {
 
 enum class AttachmentRoute { kNone, kUpload, kDownload };
 
+// The names the routes read (the OpenAPI description names the same): the
+// upload's query parameters, which are also a form's fields beside the
+// part kFileField, and the download's.
+inline constexpr char kFileNameParameter[] = "fileName";
+inline constexpr char kStepParameter[] = "step";
+inline constexpr char kDescriptionParameter[] = "description";
+inline constexpr char kRequestIdParameter[] = "requestId";
+inline constexpr char kFileField[] = "file";
+inline constexpr char kInlineParameter[] = "inline";
+
 // Which of the routes above `method` and `path` (undecoded, no query) are.
 AttachmentRoute AttachmentRouteOf(absl::string_view method,
                                   absl::string_view path);

@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/status_macros.h"
+#include "gateway/attachment_routes.h"
 #include "gateway/http_gateway.h"
 #include "gateway/ordered_json.h"
 #include "gateway/route_table.h"
@@ -126,6 +127,9 @@ class DocumentBuilder {
   OrderedJson MessageSchema(const Descriptor* message,
                             const std::set<std::string>& leave_out);
   OrderedJson MessageRef(const Descriptor* message);
+  // One Server-Sent Event of a stream of `message`s (what OpenAPI 3.2
+  // calls the itemSchema of text/event-stream): its id, name and data.
+  OrderedJson StreamEventSchema(const Descriptor* message);
   OrderedJson EnumRef(const EnumDescriptor* enumeration);
   // Writes every schema referred to so far (and those they refer to).
   void EmitSchemas();
@@ -153,6 +157,8 @@ class DocumentBuilder {
   std::deque<const EnumDescriptor*> pending_enums_;
   // A method with several bindings: how many operations it has so far.
   std::map<std::string, int> operations_of_;
+  // The first path and method described twice.
+  absl::Status conflict_;
 };
 
 OrderedJson DocumentBuilder::MessageRef(const Descriptor* message) {
@@ -160,6 +166,46 @@ OrderedJson DocumentBuilder::MessageRef(const Descriptor* message) {
     pending_messages_.push_back(message);
   }
   return Ref(message->full_name());
+}
+
+OrderedJson DocumentBuilder::StreamEventSchema(const Descriptor* message) {
+  OrderedJson properties = OrderedJson::Object();
+  OrderedJson id = TypeSchema("string");
+  id.Set("description", "The event's seq: send it back as Last-Event-ID.");
+  properties.Set("id", std::move(id));
+  OrderedJson name = TypeSchema("string");
+  name.Set("description",
+           absl::StrCat("The ", message->name(),
+                        "'s type; \"start\" first, \"error\" last when "
+                        "the stream ends in a refusal."));
+  properties.Set("event", std::move(name));
+  // The data: the message, {"seq"} for "start", a Status for "error".
+  OrderedJson start = TypeSchema("object");
+  OrderedJson start_properties = OrderedJson::Object();
+  OrderedJson seq = TypeSchema("string");
+  seq.Set("format", "int64");
+  start_properties.Set("seq", std::move(seq));
+  start.Set("properties", std::move(start_properties));
+  OrderedJson kinds = OrderedJson::Array();
+  kinds.Add(MessageRef(message));
+  kinds.Add(std::move(start));
+  kinds.Add(Ref("google.rpc.Status"));
+  OrderedJson any_of = OrderedJson::Object();
+  any_of.Set("anyOf", std::move(kinds));
+  OrderedJson data = TypeSchema("string");
+  data.Set("description",
+           absl::StrCat("JSON: the ", message->name(),
+                        " (for \"start\": {\"seq\": ...}; for \"error\": "
+                        "a google.rpc.Status)."));
+  data.Set("contentMediaType", "application/json");
+  data.Set("contentSchema", std::move(any_of));
+  properties.Set("data", std::move(data));
+  OrderedJson retry = TypeSchema("integer");
+  retry.Set("description", "Milliseconds to wait before reconnecting.");
+  properties.Set("retry", std::move(retry));
+  OrderedJson event = TypeSchema("object");
+  event.Set("properties", std::move(properties));
+  return event;
 }
 
 OrderedJson DocumentBuilder::EnumRef(const EnumDescriptor* enumeration) {
@@ -400,7 +446,16 @@ OrderedJson& DocumentBuilder::Operation(OrderedJson& paths,
                                         const std::string& http_method) {
   OrderedJson* item = paths.Find(path);
   if (item == nullptr) item = &paths.Set(path, OrderedJson::Object());
-  return item->Set(absl::AsciiStrToLower(http_method), OrderedJson::Object());
+  const std::string method = absl::AsciiStrToLower(http_method);
+  if (item->Find(method) != nullptr && conflict_.ok()) {
+    // Two routes the gateway cannot both serve (the gateway's own routes,
+    // attachments and this document, come before the annotations').
+    conflict_ = absl::InvalidArgumentError(
+        absl::StrCat(http_method, " ", path,
+                     " is described twice: an "
+                     "annotated route takes the path of another route"));
+  }
+  return item->Set(method, OrderedJson::Object());
 }
 
 OrderedJson ErrorResponseRef() {
@@ -578,7 +633,7 @@ absl::Status DocumentBuilder::AddRoutes(OrderedJson& paths) {
       schema.Set("description", "text/event-stream");
       OrderedJson media = OrderedJson::Object();
       media.Set("schema", std::move(schema));
-      media.Set("x-itemSchema", MessageRef(method->output_type()));
+      media.Set("x-itemSchema", StreamEventSchema(method->output_type()));
       OrderedJson content = OrderedJson::Object();
       content.Set("text/event-stream", std::move(media));
       ok.Set("content", std::move(content));
@@ -656,12 +711,13 @@ void DocumentBuilder::AddAttachmentRoutes(OrderedJson& paths) {
     operation.Set("tags", Tags(kTicketsTag));
     OrderedJson parameters = OrderedJson::Array();
     parameters.Add(PathParameter("ticket", ticket_description));
-    parameters.Add(query("fileName", TypeSchema("string"), true,
+    parameters.Add(query(kFileNameParameter, TypeSchema("string"), true,
                          "The file's name, as the caller knows it."));
-    parameters.Add(query("step", step, true, "The step the file belongs to."));
-    parameters.Add(query("description", TypeSchema("string"), false,
+    parameters.Add(
+        query(kStepParameter, step, true, "The step the file belongs to."));
+    parameters.Add(query(kDescriptionParameter, TypeSchema("string"), false,
                          "What the file shows."));
-    parameters.Add(query("requestId", TypeSchema("string"), false,
+    parameters.Add(query(kRequestIdParameter, TypeSchema("string"), false,
                          "Makes the upload safe to retry."));
     operation.Set("parameters", std::move(parameters));
     OrderedJson body = OrderedJson::Object();
@@ -675,12 +731,12 @@ void DocumentBuilder::AddAttachmentRoutes(OrderedJson& paths) {
     OrderedJson& operation = Operation(paths, path, "POST");
     operation.Set("operationId", "UploadAttachment_2");
     operation.Set("summary", "Attaches a file (附件) from a form.");
-    operation.Set("description",
-                  absl::StrCat(upload_comment,
-                               "\n\nAs multipart/form-data: the part "
-                               "\"file\" (its filename is the file's name) "
-                               "and the fields \"step\", \"description\", "
-                               "\"requestId\"."));
+    operation.Set(
+        "description",
+        absl::StrCat(upload_comment, "\n\nAs multipart/form-data: the part \"",
+                     kFileField,
+                     "\" (its filename is the file's name) and the "
+                     "fields of the PUT's query parameters."));
     operation.Set("tags", Tags(kTicketsTag));
     OrderedJson parameters = OrderedJson::Array();
     parameters.Add(PathParameter("ticket", ticket_description));
@@ -689,14 +745,14 @@ void DocumentBuilder::AddAttachmentRoutes(OrderedJson& paths) {
     OrderedJson properties = OrderedJson::Object();
     OrderedJson file = TypeSchema("string");
     file.Set("contentMediaType", "application/octet-stream");
-    properties.Set("file", std::move(file));
-    properties.Set("step", step);
-    properties.Set("description", TypeSchema("string"));
-    properties.Set("requestId", TypeSchema("string"));
+    properties.Set(kFileField, std::move(file));
+    properties.Set(kStepParameter, step);
+    properties.Set(kDescriptionParameter, TypeSchema("string"));
+    properties.Set(kRequestIdParameter, TypeSchema("string"));
     form.Set("properties", std::move(properties));
     OrderedJson required = OrderedJson::Array();
-    required.Add("file");
-    required.Add("step");
+    required.Add(kFileField);
+    required.Add(kStepParameter);
     form.Set("required", std::move(required));
     OrderedJson body = OrderedJson::Object();
     body.Set("required", true);
@@ -727,7 +783,7 @@ void DocumentBuilder::AddAttachmentRoutes(OrderedJson& paths) {
         PathParameter("attachment",
                       "The attachment's number: its name is "
                       "\"tickets/{ticket}/attachments/{attachment}\"."));
-    parameters.Add(query("inline", TypeSchema("boolean"), false,
+    parameters.Add(query(kInlineParameter, TypeSchema("boolean"), false,
                          "Content-Disposition inline, for showing it."));
     OrderedJson range = OrderedJson::Object();
     range.Set("name", "Range");
@@ -736,15 +792,30 @@ void DocumentBuilder::AddAttachmentRoutes(OrderedJson& paths) {
     range.Set("schema", TypeSchema("string"));
     parameters.Add(std::move(range));
     operation.Set("parameters", std::move(parameters));
-    auto bytes = [](const std::string& description) {
+    // The bytes in the type the service read from them.
+    auto bytes = [](const std::string& description, bool range) {
       OrderedJson answer = OrderedJson::Object();
       answer.Set("description", description);
-      answer.Set("content", BytesContent());
+      OrderedJson headers = OrderedJson::Object();
+      auto header = [&](const char* name, const char* what) {
+        OrderedJson value = OrderedJson::Object();
+        value.Set("description", what);
+        value.Set("schema", TypeSchema("string"));
+        headers.Set(name, std::move(value));
+      };
+      header("ETag", "The file's SHA-256, quoted.");
+      header("Content-Disposition",
+             "attachment (inline with ?inline=true) with the file's name.");
+      if (range) header("Content-Range", "The range sent, of the whole.");
+      answer.Set("headers", std::move(headers));
+      OrderedJson file = TypeSchema("string");
+      file.Set("description", "The file, as its Content-Type says.");
+      answer.Set("content", Content("*/*", std::move(file)));
       return answer;
     };
     OrderedJson responses = OrderedJson::Object();
-    responses.Set("200", bytes("The file."));
-    responses.Set("206", bytes("The range asked for."));
+    responses.Set("200", bytes("The file.", false));
+    responses.Set("206", bytes("The range asked for.", true));
     responses.Set("default", ErrorResponseRef());
     operation.Set("responses", std::move(responses));
     operation.Set("security", Security(false));
@@ -872,7 +943,6 @@ OrderedJson DocumentBuilder::ErrorSchemas() {
   status.Set("properties", std::move(properties));
   OrderedJson required = OrderedJson::Array();
   required.Add("code");
-  required.Add("message");
   status.Set("required", std::move(required));
   return status;
 }
@@ -891,6 +961,7 @@ absl::StatusOr<std::string> DocumentBuilder::Build() {
   AddAttachmentRoutes(paths);
   AddSessionRoutes(paths);
   AddDocumentRoute(paths);
+  RETURN_IF_ERROR(conflict_);
   schemas_.Set("google.rpc.Status", ErrorSchemas());
   EmitSchemas();
 

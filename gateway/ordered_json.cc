@@ -1,40 +1,10 @@
 #include "gateway/ordered_json.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
+#include "common/json_string.h"
 
 namespace hotline::gateway {
 namespace {
-
-void AppendQuoted(std::string* out, absl::string_view text) {
-  out->push_back('"');
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          absl::StrAppendFormat(out, "\\u%04x", static_cast<int>(c));
-        } else {
-          out->push_back(c);
-        }
-    }
-  }
-  out->push_back('"');
-}
 
 void Indent(std::string* out, int depth) {
   out->push_back('\n');
@@ -122,7 +92,7 @@ void OrderedJson::DumpTo(std::string* out, int depth) const {
       absl::StrAppend(out, integer_);
       return;
     case Kind::kString:
-      AppendQuoted(out, text_);
+      out->append(JsonString(text_));
       return;
     case Kind::kArray:
       if (elements_.empty()) {
@@ -147,7 +117,7 @@ void OrderedJson::DumpTo(std::string* out, int depth) const {
       for (size_t i = 0; i < members_.size(); ++i) {
         if (i > 0) out->push_back(',');
         Indent(out, depth + 1);
-        AppendQuoted(out, members_[i].first);
+        out->append(JsonString(members_[i].first));
         out->append(": ");
         members_[i].second.DumpTo(out, depth + 1);
       }

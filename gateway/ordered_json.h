@@ -1,6 +1,7 @@
 // A JSON value whose objects keep their keys in the order they were set,
 // for documents people read and diff (the OpenAPI description): the same
-// input writes the same bytes.
+// input writes the same bytes. Strings are written as common/json_string.h
+// writes them (valid UTF-8 whatever the bytes).
 //
 //   OrderedJson doc = OrderedJson::Object();
 //   doc.Set("openapi", "3.1.0");

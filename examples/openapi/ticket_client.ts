@@ -2,11 +2,14 @@
 // from the server's OpenAPI description: openapi-typescript writes the
 // types (hotline-api.d.ts beside this file), openapi-fetch makes the calls,
 // and the TypeScript compiler checks every path, parameter and body
-// against them.
+// against them. In a node project whose package.json says
+// "type": "module", with openapi-fetch, openapi-typescript, typescript and
+// @types/node installed (docs/api.md, "The OpenAPI description"):
 //
 //   npx openapi-typescript http://127.0.0.1:8080/v1/openapi.json \
 //       -o hotline-api.d.ts
-//   npx tsc --strict --module nodenext --target es2022 ticket_client.ts
+//   npx tsc --strict --module nodenext --target es2022 --types node \
+//       ticket_client.ts
 //   HOTLINE_URL=http://127.0.0.1:8080 HOTLINE_TOKEN=hl_... \
 //   HOTLINE_DEPARTMENT=departments/housing HOTLINE_DEPARTMENT_TOKEN=hl_... \
 //       node ticket_client.js

@@ -26,6 +26,8 @@ for file in bin/hotline-server bin/hotlinectl include/hotline/version.h \
   lib/libhotline_client.a lib/libhotline_client.so; do
   [ -e "$prefix/$file" ] || fail "cmake --install did not install $file"
 done
+cmp -s "$prefix/share/hotline/openapi.json" "$build/gateway/openapi.json" ||
+  fail "share/hotline/openapi.json is not the document the build wrote"
 # The package's system files come only with the Debian package.
 [ ! -e "$prefix/lib/systemd" ] || fail "a plain install has the systemd unit"
 

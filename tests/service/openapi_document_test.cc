@@ -5,17 +5,22 @@
 // and field behavior, every reference resolves, and what cannot be
 // described is refused. The document is read back as JSON by protobuf's
 // parser (google.protobuf.Struct), not by the code that wrote it.
+// (tests/browser/openapi_client.test.mjs validates it with an independent
+// validator and generates clients from it.)
 #include "gateway/openapi_document.h"
 
+#include <map>
 #include <set>
 #include <string>
 #include <tuple>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gateway/embedded_openapi.h"
-#include "gateway/ordered_json.h"
+#include "gateway/http_gateway.h"
+#include "gateway/route_table.h"
 #include "gmock/gmock.h"
 #include "google/api/annotations.pb.h"
 #include "google/protobuf/descriptor.h"
@@ -108,12 +113,44 @@ TEST(OpenApiDocumentTest, EveryMethodOfTheServiceHasAnOperation) {
   const Struct document = ParseDocument(gateway::EmbeddedOpenApiDocument());
   EXPECT_EQ(At(document, "openapi").string_value(), "3.1.0");
   std::set<std::string> ids;
-  for (const auto& [path, method, id] : Operations(document)) ids.insert(id);
+  std::set<std::pair<std::string, std::string>> ids_and_methods;
+  for (const auto& [path, method, id] : Operations(document)) {
+    ids.insert(id);
+    ids_and_methods.emplace(id, method);
+  }
   const auto* service = Service();
   ASSERT_NE(service, nullptr);
   for (int i = 0; i < service->method_count(); ++i) {
     EXPECT_THAT(ids, Contains(service->method(i)->name()))
         << "no operation for " << service->method(i)->full_name();
+  }
+  // Each annotated route with its HTTP method, as the gateway routes it.
+  absl::StatusOr<gateway::RouteTable> routes =
+      gateway::RouteTable::ForService(service);
+  ASSERT_TRUE(routes.ok()) << routes.status();
+  std::map<std::string, int> seen;
+  for (const gateway::RouteTable::Route& route : routes->routes()) {
+    const int n = ++seen[route.method->name()];
+    const std::string id = n == 1 ? route.method->name()
+                                  : absl::StrCat(route.method->name(), "_", n);
+    EXPECT_THAT(
+        ids_and_methods,
+        Contains(std::make_pair(id, absl::AsciiStrToLower(route.http_method))))
+        << route.text;
+  }
+  // The routes of the gateway's own: attachments (client-streaming, or a
+  // file for an answer), the console's sign-in, this document.
+  for (const auto& own :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"/v1/tickets/{ticket}/attachments", "put", "UploadAttachment"},
+           {"/v1/tickets/{ticket}/attachments", "post", "UploadAttachment_2"},
+           {"/v1/tickets/{ticket}/attachments/{attachment}:download", "get",
+            "DownloadAttachment"},
+           {"/console/session", "post", "SignIn"},
+           {"/console/session", "get", "GetSession"},
+           {"/console/session", "delete", "SignOut"},
+           {"/v1/openapi.json", "get", "GetOpenApiDocument"}}) {
+    EXPECT_THAT(Operations(document), Contains(own)) << std::get<0>(own);
   }
 }
 
@@ -175,8 +212,48 @@ TEST(OpenApiDocumentTest, RoutesHaveTheirPathQueryAndBodyParameters) {
                     "200"),
              "content"),
       "text/event-stream");
-  EXPECT_EQ(At(Object(watch, "x-itemSchema"), "$ref").string_value(),
-            "#/components/schemas/hotline.v1.Event");
+  const Struct& data =
+      Object(Object(Object(watch, "x-itemSchema"), "properties"), "data");
+  EXPECT_EQ(At(data, "contentMediaType").string_value(), "application/json");
+  const Value& kinds = At(Object(data, "contentSchema"), "anyOf");
+  ASSERT_EQ(kinds.list_value().values_size(), 3);
+  EXPECT_EQ(
+      At(kinds.list_value().values(0).struct_value(), "$ref").string_value(),
+      "#/components/schemas/hotline.v1.Event");
+  EXPECT_EQ(
+      At(kinds.list_value().values(2).struct_value(), "$ref").string_value(),
+      "#/components/schemas/google.rpc.Status");
+
+  // Credentials: a bearer token, or the console's cookie, with its CSRF
+  // header on a change; the sign-in and this document need none.
+  const Struct& schemes =
+      Object(Object(document, "components"), "securitySchemes");
+  EXPECT_EQ(At(Object(schemes, "bearerToken"), "scheme").string_value(),
+            "bearer");
+  EXPECT_EQ(At(Object(schemes, "consoleSession"), "in").string_value(),
+            "cookie");
+  EXPECT_EQ(At(Object(schemes, "consoleSession"), "name").string_value(),
+            gateway::kSessionCookie);
+  EXPECT_EQ(At(Object(schemes, "csrfToken"), "name").string_value(),
+            gateway::kCsrfHeader);
+  auto schemes_of = [](const Struct& operation) {
+    std::vector<std::set<std::string>> out;
+    for (const Value& requirement :
+         At(operation, "security").list_value().values()) {
+      std::set<std::string> names;
+      for (const auto& [name, scopes] : requirement.struct_value().fields()) {
+        names.insert(name);
+      }
+      out.push_back(names);
+    }
+    return out;
+  };
+  EXPECT_EQ(schemes_of(acknowledge),
+            (std::vector<std::set<std::string>>{
+                {"bearerToken"}, {"consoleSession", "csrfToken"}}));
+  EXPECT_EQ(schemes_of(Object(Object(paths, "/v1/tickets"), "get")),
+            (std::vector<std::set<std::string>>{{"bearerToken"},
+                                                {"consoleSession"}}));
 
   // Routes beside the annotations: attachments, the console's sign-in.
   EXPECT_EQ(At(Object(Object(paths, "/v1/tickets/{ticket}/attachments"), "put"),
@@ -217,6 +294,24 @@ TEST(OpenApiDocumentTest, SchemasFollowTheJsonMappingWithTheProtosComments) {
   EXPECT_THAT(
       Strings(At(Schema(document, "hotline.v1.Ticket.State"), "enum")),
       IsSupersetOf({"RECEIVED", "DISPATCHED", "IN_PROGRESS", "REPLIED"}));
+  // Durations are strings of seconds ("1.5s").
+  bool found_duration = false;
+  for (const auto& [name, schema] :
+       Object(Object(document, "components"), "schemas").fields()) {
+    const auto& fields = schema.struct_value().fields();
+    auto props = fields.find("properties");
+    if (props == fields.end()) continue;
+    for (const auto& [field, value] : props->second.struct_value().fields()) {
+      const auto& f = value.struct_value().fields();
+      auto pattern = f.find("pattern");
+      if (pattern != f.end() &&
+          absl::StrContains(pattern->second.string_value(), "s$")) {
+        found_duration = true;
+        EXPECT_EQ(f.at("type").string_value(), "string") << name << field;
+      }
+    }
+  }
+  EXPECT_TRUE(found_duration) << "no Duration field described";
   // 64-bit integers are strings.
   const Struct& seq =
       Object(Object(Schema(document, "hotline.v1.Event"), "properties"), "seq");
@@ -294,34 +389,23 @@ TEST(OpenApiDocumentTest, WhatCannotBeDescribedIsRefused) {
       gateway::OpenApiDocument(pool.FindServiceByName("bad.Bad"), defaults);
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(bad.status().message(), HasSubstr("bad.Bad.Get"));
-}
 
-TEST(OrderedJsonTest, KeepsKeysInOrderAndEscapesText) {
-  gateway::OrderedJson object = gateway::OrderedJson::Object();
-  object.Set("b", 1);
-  object.Set("a", "say \"hi\"\\\n\t\x01 工单");
-  object.Set("b", true);  // replaced where it was
-  gateway::OrderedJson& list = object.Set("c", gateway::OrderedJson::Array());
-  list.Add(gateway::OrderedJson());
-  list.Add(gateway::OrderedJson::Object());
-  object.Set("d", gateway::OrderedJson::Array());
-  object.Set("gone", 2);
-  object.Erase("gone");
-  EXPECT_EQ(object.Dump(),
-            "{\n"
-            "  \"b\": true,\n"
-            "  \"a\": \"say \\\"hi\\\"\\\\\\n\\t\\u0001 工单\",\n"
-            "  \"c\": [\n"
-            "    null,\n"
-            "    {}\n"
-            "  ],\n"
-            "  \"d\": []\n"
-            "}");
-  Value parsed;
-  ASSERT_TRUE(
-      google::protobuf::util::JsonStringToMessage(object.Dump(), &parsed).ok());
-  EXPECT_EQ(parsed.struct_value().fields().at("a").string_value(),
-            "say \"hi\"\\\n\t\x01 工单");
+  // An annotated route on a path the gateway serves itself: the gateway
+  // would never reach it, and the document says so.
+  file.set_name("openapi_test_taken.proto");
+  file.set_package("taken");
+  service->set_name("Taken");
+  method->set_input_type(".taken.Request");
+  method->set_output_type(".taken.Request");
+  method->mutable_options()
+      ->MutableExtension(google::api::http)
+      ->set_get("/v1/openapi.json");
+  ASSERT_NE(pool.BuildFile(file), nullptr);
+  absl::StatusOr<std::string> taken =
+      gateway::OpenApiDocument(pool.FindServiceByName("taken.Taken"), defaults);
+  EXPECT_EQ(taken.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(taken.status().message(),
+              HasSubstr("GET /v1/openapi.json is described twice"));
 }
 
 }  // namespace
