@@ -1,6 +1,5 @@
 #include "gateway/openapi_document.h"
 
-#include <deque>
 #include <map>
 #include <set>
 #include <utility>
@@ -15,6 +14,7 @@
 #include "common/status_macros.h"
 #include "gateway/attachment_routes.h"
 #include "gateway/http_gateway.h"
+#include "gateway/openapi_schemas.h"
 #include "gateway/ordered_json.h"
 #include "gateway/route_table.h"
 #include "google/api/field_behavior.pb.h"
@@ -29,36 +29,8 @@ using google::protobuf::MethodDescriptor;
 using google::protobuf::ServiceDescriptor;
 using google::protobuf::SourceLocation;
 
-constexpr char kSchemas[] = "#/components/schemas/";
 // The tag of the attachments' routes, as of the other ticket routes.
 constexpr char kTicketsTag[] = "tickets";
-// The google.rpc error details the service sends (common/error_details.h).
-constexpr const char* kErrorDetails[] = {
-    "google.rpc.ErrorInfo", "google.rpc.BadRequest", "google.rpc.RetryInfo"};
-
-// A comment as a description: the "//" text of the lines, each without its
-// first space, blank lines at either end dropped.
-std::string CleanComment(const std::string& comment) {
-  std::vector<std::string> lines;
-  for (absl::string_view line : absl::StrSplit(comment, '\n')) {
-    absl::ConsumePrefix(&line, " ");
-    lines.emplace_back(absl::StripTrailingAsciiWhitespace(line));
-  }
-  while (!lines.empty() && lines.back().empty()) lines.pop_back();
-  size_t first = 0;
-  while (first < lines.size() && lines[first].empty()) ++first;
-  return absl::StrJoin(lines.begin() + first, lines.end(), "\n");
-}
-
-template <typename D>
-std::string CommentOf(const D* descriptor) {
-  SourceLocation location;
-  if (!descriptor->GetSourceLocation(&location)) return "";
-  std::string text = CleanComment(location.leading_comments);
-  if (text.empty()) text = CleanComment(location.trailing_comments);
-  return text;
-}
-
 // The first sentence of a comment, for an operation's summary.
 std::string SummaryOf(const std::string& comment) {
   std::string flat = absl::StrJoin(absl::StrSplit(comment, '\n'), " ");
@@ -73,29 +45,6 @@ std::string SummaryOf(const std::string& comment) {
     flat = absl::StrCat(flat.substr(0, cut), "...");
   }
   return flat;
-}
-
-bool HasBehavior(const FieldDescriptor* field,
-                 google::api::FieldBehavior behavior) {
-  const auto& options = field->options();
-  for (int i = 0; i < options.ExtensionSize(google::api::field_behavior); ++i) {
-    if (options.GetExtension(google::api::field_behavior, i) == behavior) {
-      return true;
-    }
-  }
-  return false;
-}
-
-OrderedJson Ref(absl::string_view full_name) {
-  OrderedJson ref = OrderedJson::Object();
-  ref.Set("$ref", absl::StrCat(kSchemas, full_name));
-  return ref;
-}
-
-OrderedJson TypeSchema(absl::string_view type) {
-  OrderedJson schema = OrderedJson::Object();
-  schema.Set("type", type);
-  return schema;
 }
 
 // "tickets" -> "ticket", "categories" -> "category".
@@ -113,27 +62,11 @@ class DocumentBuilder {
  public:
   DocumentBuilder(const ServiceDescriptor* service,
                   const OpenApiOptions& options)
-      : service_(service), options_(options) {}
+      : service_(service), options_(options), schemas_(options.reason_enum) {}
 
   absl::StatusOr<std::string> Build();
 
  private:
-  // The schema of one value of `field` (its element, for a repeated one).
-  OrderedJson ValueSchema(const FieldDescriptor* field);
-  // The schema of `field`: its value, an array or a map, with the field's
-  // description and behavior.
-  OrderedJson FieldSchema(const FieldDescriptor* field);
-  // An object schema of `message`'s fields but those named in `leave_out`.
-  OrderedJson MessageSchema(const Descriptor* message,
-                            const std::set<std::string>& leave_out);
-  OrderedJson MessageRef(const Descriptor* message);
-  // One Server-Sent Event of a stream of `message`s (what OpenAPI 3.2
-  // calls the itemSchema of text/event-stream): its id, name and data.
-  OrderedJson StreamEventSchema(const Descriptor* message);
-  OrderedJson EnumRef(const EnumDescriptor* enumeration);
-  // Writes every schema referred to so far (and those they refer to).
-  void EmitSchemas();
-
   // The query parameters of `message`'s fields but those in `leave_out`,
   // appended to `parameters`; nested messages' fields dotted after
   // `prefix` (their JSON names).
@@ -151,254 +84,12 @@ class DocumentBuilder {
 
   const ServiceDescriptor* service_;
   const OpenApiOptions& options_;
-  OrderedJson schemas_ = OrderedJson::Object();
-  std::set<std::string> referred_;
-  std::deque<const Descriptor*> pending_messages_;
-  std::deque<const EnumDescriptor*> pending_enums_;
+  OpenApiSchemas schemas_;
   // A method with several bindings: how many operations it has so far.
   std::map<std::string, int> operations_of_;
   // The first path and method described twice.
   absl::Status conflict_;
 };
-
-OrderedJson DocumentBuilder::MessageRef(const Descriptor* message) {
-  if (referred_.insert(message->full_name()).second) {
-    pending_messages_.push_back(message);
-  }
-  return Ref(message->full_name());
-}
-
-OrderedJson DocumentBuilder::StreamEventSchema(const Descriptor* message) {
-  OrderedJson properties = OrderedJson::Object();
-  OrderedJson id = TypeSchema("string");
-  id.Set("description", "The event's seq: send it back as Last-Event-ID.");
-  properties.Set("id", std::move(id));
-  OrderedJson name = TypeSchema("string");
-  name.Set("description",
-           absl::StrCat("The ", message->name(),
-                        "'s type; \"start\" first, \"error\" last when "
-                        "the stream ends in a refusal."));
-  properties.Set("event", std::move(name));
-  // The data: the message, {"seq"} for "start", a Status for "error".
-  OrderedJson start = TypeSchema("object");
-  OrderedJson start_properties = OrderedJson::Object();
-  OrderedJson seq = TypeSchema("string");
-  seq.Set("format", "int64");
-  start_properties.Set("seq", std::move(seq));
-  start.Set("properties", std::move(start_properties));
-  OrderedJson kinds = OrderedJson::Array();
-  kinds.Add(MessageRef(message));
-  kinds.Add(std::move(start));
-  kinds.Add(Ref("google.rpc.Status"));
-  OrderedJson any_of = OrderedJson::Object();
-  any_of.Set("anyOf", std::move(kinds));
-  OrderedJson data = TypeSchema("string");
-  data.Set("description",
-           absl::StrCat("JSON: the ", message->name(),
-                        " (for \"start\": {\"seq\": ...}; for \"error\": "
-                        "a google.rpc.Status)."));
-  data.Set("contentMediaType", "application/json");
-  data.Set("contentSchema", std::move(any_of));
-  properties.Set("data", std::move(data));
-  OrderedJson retry = TypeSchema("integer");
-  retry.Set("description", "Milliseconds to wait before reconnecting.");
-  properties.Set("retry", std::move(retry));
-  OrderedJson event = TypeSchema("object");
-  event.Set("properties", std::move(properties));
-  return event;
-}
-
-OrderedJson DocumentBuilder::EnumRef(const EnumDescriptor* enumeration) {
-  if (referred_.insert(enumeration->full_name()).second) {
-    pending_enums_.push_back(enumeration);
-  }
-  return Ref(enumeration->full_name());
-}
-
-OrderedJson DocumentBuilder::ValueSchema(const FieldDescriptor* field) {
-  switch (field->type()) {
-    case FieldDescriptor::TYPE_INT32:
-    case FieldDescriptor::TYPE_SINT32:
-    case FieldDescriptor::TYPE_SFIXED32: {
-      OrderedJson schema = TypeSchema("integer");
-      schema.Set("format", "int32");
-      return schema;
-    }
-    case FieldDescriptor::TYPE_UINT32:
-    case FieldDescriptor::TYPE_FIXED32: {
-      OrderedJson schema = TypeSchema("integer");
-      schema.Set("minimum", 0);
-      schema.Set("maximum", int64_t{4294967295});
-      return schema;
-    }
-    case FieldDescriptor::TYPE_INT64:
-    case FieldDescriptor::TYPE_SINT64:
-    case FieldDescriptor::TYPE_SFIXED64: {
-      OrderedJson schema = TypeSchema("string");
-      schema.Set("format", "int64");
-      schema.Set("pattern", "^-?[0-9]+$");
-      return schema;
-    }
-    case FieldDescriptor::TYPE_UINT64:
-    case FieldDescriptor::TYPE_FIXED64: {
-      OrderedJson schema = TypeSchema("string");
-      schema.Set("format", "uint64");
-      schema.Set("pattern", "^[0-9]+$");
-      return schema;
-    }
-    case FieldDescriptor::TYPE_DOUBLE:
-    case FieldDescriptor::TYPE_FLOAT: {
-      OrderedJson schema = TypeSchema("number");
-      schema.Set("format", field->type() == FieldDescriptor::TYPE_DOUBLE
-                               ? "double"
-                               : "float");
-      return schema;
-    }
-    case FieldDescriptor::TYPE_BOOL:
-      return TypeSchema("boolean");
-    case FieldDescriptor::TYPE_STRING:
-      return TypeSchema("string");
-    case FieldDescriptor::TYPE_BYTES: {
-      OrderedJson schema = TypeSchema("string");
-      schema.Set("contentEncoding", "base64");
-      return schema;
-    }
-    case FieldDescriptor::TYPE_ENUM:
-      return EnumRef(field->enum_type());
-    case FieldDescriptor::TYPE_MESSAGE:
-    case FieldDescriptor::TYPE_GROUP:
-      break;
-  }
-  const Descriptor* message = field->message_type();
-  const std::string& name = message->full_name();
-  if (name == "google.protobuf.Timestamp") {
-    OrderedJson schema = TypeSchema("string");
-    schema.Set("format", "date-time");
-    return schema;
-  }
-  if (name == "google.protobuf.Duration") {
-    OrderedJson schema = TypeSchema("string");
-    schema.Set("pattern", "^-?[0-9]+(\\.[0-9]{1,9})?s$");
-    return schema;
-  }
-  if (name == "google.protobuf.Empty") return TypeSchema("object");
-  if (name == "google.protobuf.Struct") {
-    OrderedJson schema = TypeSchema("object");
-    schema.Set("additionalProperties", true);
-    return schema;
-  }
-  if (name == "google.protobuf.Value") return OrderedJson::Object();
-  if (name == "google.protobuf.ListValue") return TypeSchema("array");
-  if (name == "google.protobuf.FieldMask") return TypeSchema("string");
-  if (absl::StartsWith(name, "google.protobuf.") &&
-      absl::EndsWith(name, "Value") && message->field_count() == 1) {
-    return ValueSchema(message->field(0));  // the wrappers
-  }
-  return MessageRef(message);
-}
-
-OrderedJson DocumentBuilder::FieldSchema(const FieldDescriptor* field) {
-  OrderedJson schema;
-  if (field->is_map()) {
-    schema = TypeSchema("object");
-    schema.Set("additionalProperties",
-               ValueSchema(field->message_type()->map_value()));
-  } else if (field->is_repeated()) {
-    schema = TypeSchema("array");
-    schema.Set("items", ValueSchema(field));
-  } else {
-    schema = ValueSchema(field);
-  }
-  if (const std::string comment = CommentOf(field); !comment.empty()) {
-    schema.Set("description", comment);
-  }
-  if (HasBehavior(field, google::api::OUTPUT_ONLY)) {
-    schema.Set("readOnly", true);
-  }
-  if (HasBehavior(field, google::api::INPUT_ONLY)) {
-    schema.Set("writeOnly", true);
-  }
-  return schema;
-}
-
-OrderedJson DocumentBuilder::MessageSchema(
-    const Descriptor* message, const std::set<std::string>& leave_out) {
-  OrderedJson schema = TypeSchema("object");
-  if (const std::string comment = CommentOf(message); !comment.empty()) {
-    schema.Set("description", comment);
-  }
-  OrderedJson properties = OrderedJson::Object();
-  OrderedJson required = OrderedJson::Array();
-  for (int i = 0; i < message->field_count(); ++i) {
-    const FieldDescriptor* field = message->field(i);
-    if (leave_out.count(field->name()) > 0) continue;
-    properties.Set(field->json_name(), FieldSchema(field));
-    if (HasBehavior(field, google::api::REQUIRED)) {
-      required.Add(field->json_name());
-    }
-  }
-  schema.Set("properties", std::move(properties));
-  if (required.size() > 0) schema.Set("required", std::move(required));
-  return schema;
-}
-
-void DocumentBuilder::EmitSchemas() {
-  while (!pending_messages_.empty() || !pending_enums_.empty()) {
-    if (!pending_enums_.empty()) {
-      const EnumDescriptor* enumeration = pending_enums_.front();
-      pending_enums_.pop_front();
-      OrderedJson schema = TypeSchema("string");
-      std::vector<std::string> described;
-      OrderedJson names = OrderedJson::Array();
-      for (int i = 0; i < enumeration->value_count(); ++i) {
-        const auto* value = enumeration->value(i);
-        names.Add(value->name());
-        const std::string comment = CommentOf(value);
-        described.push_back(
-            comment.empty()
-                ? absl::StrCat("- `", value->name(), "`")
-                : absl::StrCat(
-                      "- `", value->name(), "`: ",
-                      absl::StrJoin(absl::StrSplit(comment, '\n'), " ")));
-      }
-      std::string description = CommentOf(enumeration);
-      absl::StrAppend(&description, description.empty() ? "" : "\n\n",
-                      absl::StrJoin(described, "\n"));
-      schema.Set("description", description);
-      schema.Set("enum", std::move(names));
-      schemas_.Set(enumeration->full_name(), std::move(schema));
-      continue;
-    }
-    const Descriptor* message = pending_messages_.front();
-    pending_messages_.pop_front();
-    OrderedJson schema = MessageSchema(message, {});
-    for (const char* detail : kErrorDetails) {
-      if (message->full_name() != detail) continue;
-      // A detail inside google.rpc.Status: a google.protobuf.Any, its type
-      // named in "@type".
-      OrderedJson type = TypeSchema("string");
-      type.Set("const", absl::StrCat("type.googleapis.com/", detail));
-      OrderedJson& existing = *schema.Find("properties");
-      OrderedJson merged = OrderedJson::Object();
-      merged.Set("@type", std::move(type));
-      for (int i = 0; i < message->field_count(); ++i) {
-        const std::string& json = message->field(i)->json_name();
-        merged.Set(json, *existing.Find(json));
-      }
-      if (message->full_name() == "google.rpc.ErrorInfo") {
-        OrderedJson reason = Ref(options_.reason_enum);
-        reason.Set("description",
-                   "Why the call was refused: a stable name to branch on.");
-        merged.Set("reason", std::move(reason));
-      }
-      existing = std::move(merged);
-      OrderedJson required = OrderedJson::Array();
-      required.Add("@type");
-      schema.Set("required", std::move(required));
-    }
-    schemas_.Set(message->full_name(), std::move(schema));
-  }
-}
 
 void DocumentBuilder::AddQueryParameters(const Descriptor* message,
                                          const std::set<std::string>& leave_out,
@@ -408,7 +99,7 @@ void DocumentBuilder::AddQueryParameters(const Descriptor* message,
     const FieldDescriptor* field = message->field(i);
     if (leave_out.count(field->name()) > 0 || field->is_map()) continue;
     const std::string name = absl::StrCat(prefix, field->json_name());
-    OrderedJson schema = FieldSchema(field);
+    OrderedJson schema = schemas_.FieldSchema(field);
     const OrderedJson* type = schema.Find("type");
     const bool nested_message =
         field->type() == FieldDescriptor::TYPE_MESSAGE &&
@@ -428,7 +119,7 @@ void DocumentBuilder::AddQueryParameters(const Descriptor* message,
       parameter.Set("description", *description);
       schema.Erase("description");
     }
-    if (HasBehavior(field, google::api::REQUIRED)) {
+    if (HasFieldBehavior(field, google::api::REQUIRED)) {
       parameter.Set("required", true);
     }
     if (field->is_repeated()) {
@@ -596,7 +287,7 @@ absl::Status DocumentBuilder::AddRoutes(OrderedJson& paths) {
     const Descriptor* input = method->input_type();
     if (route.body == "*") {
       OrderedJson body = OrderedJson::Object();
-      OrderedJson schema = MessageSchema(input, bound);
+      OrderedJson schema = schemas_.MessageSchema(input, bound);
       schema.Set("title", input->name());
       const bool needed = schema.Find("required") != nullptr;
       body.Set("required", needed);
@@ -612,7 +303,7 @@ absl::Status DocumentBuilder::AddRoutes(OrderedJson& paths) {
         const FieldDescriptor* field = input->FindFieldByName(route.body);
         OrderedJson body = OrderedJson::Object();
         body.Set("required", true);
-        body.Set("content", JsonContent(FieldSchema(field)));
+        body.Set("content", JsonContent(schemas_.FieldSchema(field)));
         operation.Set("requestBody", std::move(body));
       }
     }
@@ -633,7 +324,8 @@ absl::Status DocumentBuilder::AddRoutes(OrderedJson& paths) {
       schema.Set("description", "text/event-stream");
       OrderedJson media = OrderedJson::Object();
       media.Set("schema", std::move(schema));
-      media.Set("x-itemSchema", StreamEventSchema(method->output_type()));
+      media.Set("x-itemSchema",
+                schemas_.StreamEventSchema(method->output_type()));
       OrderedJson content = OrderedJson::Object();
       content.Set("text/event-stream", std::move(media));
       ok.Set("content", std::move(content));
@@ -654,7 +346,8 @@ absl::Status DocumentBuilder::AddRoutes(OrderedJson& paths) {
       ok.Set("description", output_comment.empty()
                                 ? method->output_type()->name()
                                 : SummaryOf(output_comment));
-      ok.Set("content", JsonContent(MessageRef(method->output_type())));
+      ok.Set("content",
+             JsonContent(schemas_.MessageRef(method->output_type())));
     }
     responses.Set("200", std::move(ok));
     responses.Set("default", ErrorResponseRef());
@@ -674,15 +367,15 @@ void DocumentBuilder::AddAttachmentRoutes(OrderedJson& paths) {
   if (upload == nullptr || download == nullptr) return;
   const Descriptor* attachment = upload->output_type();
   const FieldDescriptor* step_field = attachment->FindFieldByName("step");
-  OrderedJson step =
-      step_field != nullptr ? ValueSchema(step_field) : TypeSchema("string");
+  OrderedJson step = step_field != nullptr ? schemas_.ValueSchema(step_field)
+                                           : TypeSchema("string");
   const std::string ticket_description =
       "The ticket's id: the attachment is on \"tickets/{ticket}\".";
   auto created = [&] {
     OrderedJson responses = OrderedJson::Object();
     OrderedJson ok = OrderedJson::Object();
     ok.Set("description", "The attachment, stored.");
-    ok.Set("content", JsonContent(MessageRef(attachment)));
+    ok.Set("content", JsonContent(schemas_.MessageRef(attachment)));
     responses.Set("201", std::move(ok));
     responses.Set("default", ErrorResponseRef());
     return responses;
@@ -828,7 +521,7 @@ void DocumentBuilder::AddSessionRoutes(OrderedJson& paths) {
   if (caller == nullptr) return;
   OrderedJson answer = TypeSchema("object");
   OrderedJson properties = OrderedJson::Object();
-  properties.Set("caller", MessageRef(caller->output_type()));
+  properties.Set("caller", schemas_.MessageRef(caller->output_type()));
   OrderedJson csrf = TypeSchema("string");
   csrf.Set("description",
            absl::StrCat("Send it as ", kCsrfHeader,
@@ -931,10 +624,10 @@ OrderedJson DocumentBuilder::ErrorSchemas() {
   properties.Set("message", std::move(message));
   OrderedJson details = TypeSchema("array");
   OrderedJson one_of = OrderedJson::Array();
-  for (const char* detail : kErrorDetails) {
+  for (const char* detail : kErrorDetailTypes) {
     const Descriptor* descriptor =
         service_->file()->pool()->FindMessageTypeByName(detail);
-    if (descriptor != nullptr) one_of.Add(MessageRef(descriptor));
+    if (descriptor != nullptr) one_of.Add(schemas_.MessageRef(descriptor));
   }
   OrderedJson items = OrderedJson::Object();
   items.Set("oneOf", std::move(one_of));
@@ -954,7 +647,7 @@ absl::StatusOr<std::string> DocumentBuilder::Build() {
     return absl::InvalidArgumentError(
         absl::StrCat("no enum ", options_.reason_enum, " in the pool"));
   }
-  EnumRef(reasons);
+  schemas_.EnumRef(reasons);
 
   OrderedJson paths = OrderedJson::Object();
   RETURN_IF_ERROR(AddRoutes(paths));
@@ -962,8 +655,7 @@ absl::StatusOr<std::string> DocumentBuilder::Build() {
   AddSessionRoutes(paths);
   AddDocumentRoute(paths);
   RETURN_IF_ERROR(conflict_);
-  schemas_.Set("google.rpc.Status", ErrorSchemas());
-  EmitSchemas();
+  schemas_.Add("google.rpc.Status", ErrorSchemas());
 
   OrderedJson document = OrderedJson::Object();
   document.Set("openapi", "3.1.0");
@@ -1002,7 +694,7 @@ absl::StatusOr<std::string> DocumentBuilder::Build() {
   document.Set("paths", std::move(paths));
 
   OrderedJson components = OrderedJson::Object();
-  components.Set("schemas", std::move(schemas_));
+  components.Set("schemas", schemas_.TakeSchemas());
   OrderedJson responses = OrderedJson::Object();
   OrderedJson error = OrderedJson::Object();
   error.Set("description",
@@ -1013,7 +705,7 @@ absl::StatusOr<std::string> DocumentBuilder::Build() {
             "RESOURCE_EXHAUSTED, 503 UNAVAILABLE, ...; 413 for a body too "
             "large, 415 for one that is not JSON), the body a "
             "google.rpc.Status.");
-  error.Set("content", JsonContent(Ref("google.rpc.Status")));
+  error.Set("content", JsonContent(SchemaRef("google.rpc.Status")));
   responses.Set("Error", std::move(error));
   components.Set("responses", std::move(responses));
 

@@ -10,18 +10,20 @@
 //     the body, nested messages' fields dotted) or its JSON body (the
 //     request less its path fields, or the field the annotation names);
 //   - its answer: the response message, or for a server-streaming method
-//     Server-Sent Events (text/event-stream, each event's data the message,
-//     named in x-itemSchema: OpenAPI 3.2's itemSchema);
+//     Server-Sent Events (text/event-stream, each event described whole in
+//     x-itemSchema: OpenAPI 3.2's itemSchema);
 //   - every refusal as the "Error" response: google.rpc.Status with its
 //     details, ErrorInfo's reason an enum of `reason_enum`'s names.
-// Messages are schemas under protobuf's JSON mapping: lowerCamelCase names,
-// 64-bit integers as strings, Timestamp as RFC 3339, Duration as "1.5s",
-// enums by name, bytes as base64; the protos' comments are the
-// descriptions; google.api.field_behavior REQUIRED fields are "required",
-// OUTPUT_ONLY ones readOnly. The routes the gateway serves beside the
-// annotations (attachments' upload and download, the console's session,
-// this document) are described too, and the security schemes: a bearer
-// token, or the console's session cookie with its CSRF header on changes.
+// Messages are schemas under protobuf's JSON mapping (openapi_schemas.h):
+// lowerCamelCase names, 64-bit integers as strings, Timestamp as RFC 3339,
+// Duration as "1.5s", enums by name, bytes as base64; the protos' comments
+// are the descriptions; google.api.field_behavior REQUIRED fields are
+// "required", OUTPUT_ONLY ones readOnly. A route described twice (an
+// annotation on a path the gateway serves itself) is INVALID_ARGUMENT. The
+// routes the gateway serves beside the annotations (attachments' upload and
+// download, the console's session, this document) are described too, and the
+// security schemes: a bearer token, or the console's session cookie with its
+// CSRF header on changes.
 //
 // Comments reach the document only when the descriptors carry their source
 // (a pool built from `protoc --include_source_info --descriptor_set_out`;
