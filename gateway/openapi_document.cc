@@ -553,15 +553,10 @@ void DocumentBuilder::AddSessionRoutes(OrderedJson& paths) {
                      ": HttpOnly, SameSite=Strict) and the session's CSRF "
                      "token. The browser then holds only the session id."));
     operation.Set("tags", Tags("console"));
-    OrderedJson body = TypeSchema("object");
-    OrderedJson body_properties = OrderedJson::Object();
     OrderedJson token = TypeSchema("string");
     token.Set("description", "The secret `hotlinectl token create` printed.");
-    body_properties.Set("token", std::move(token));
-    body.Set("properties", std::move(body_properties));
-    OrderedJson body_required = OrderedJson::Array();
-    body_required.Add("token");
-    body.Set("required", std::move(body_required));
+    OrderedJson body =
+        OnePropertySchema("token", std::move(token), /*required=*/true);
     OrderedJson request = OrderedJson::Object();
     request.Set("required", true);
     request.Set("content", JsonContent(std::move(body)));

@@ -53,6 +53,20 @@ OrderedJson TypeSchema(absl::string_view type) {
   return schema;
 }
 
+OrderedJson OnePropertySchema(absl::string_view name, OrderedJson schema,
+                              bool required) {
+  OrderedJson object = TypeSchema("object");
+  OrderedJson properties = OrderedJson::Object();
+  properties.Set(name, std::move(schema));
+  object.Set("properties", std::move(properties));
+  if (required) {
+    OrderedJson names = OrderedJson::Array();
+    names.Add(name);
+    object.Set("required", std::move(names));
+  }
+  return object;
+}
+
 OpenApiSchemas::OpenApiSchemas(std::string reason_enum)
     : reason_enum_(std::move(reason_enum)) {}
 
@@ -85,15 +99,11 @@ OrderedJson OpenApiSchemas::StreamEventSchema(const Descriptor* message) {
                         "the stream ends in a refusal."));
   properties.Set("event", std::move(name));
   // The data: the message, {"seq"} for "start", a Status for "error".
-  OrderedJson start = TypeSchema("object");
-  OrderedJson start_properties = OrderedJson::Object();
   OrderedJson seq = TypeSchema("string");
   seq.Set("format", "int64");
-  start_properties.Set("seq", std::move(seq));
-  start.Set("properties", std::move(start_properties));
   OrderedJson kinds = OrderedJson::Array();
   kinds.Add(MessageRef(message));
-  kinds.Add(std::move(start));
+  kinds.Add(OnePropertySchema("seq", std::move(seq), /*required=*/false));
   kinds.Add(SchemaRef("google.rpc.Status"));
   OrderedJson any_of = OrderedJson::Object();
   any_of.Set("anyOf", std::move(kinds));

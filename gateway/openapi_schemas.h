@@ -57,6 +57,9 @@ bool HasFieldBehavior(const google::protobuf::FieldDescriptor* field,
 OrderedJson SchemaRef(absl::string_view full_name);
 // {"type": <type>}.
 OrderedJson TypeSchema(absl::string_view type);
+// An object schema of one property, `name`, required or not.
+OrderedJson OnePropertySchema(absl::string_view name, OrderedJson schema,
+                              bool required);
 
 class OpenApiSchemas {
  public:
