@@ -2,14 +2,14 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "app/planned_write.h"
-#include "app/ticket_changes.h"
 #include "common/log.h"
 #include "common/status_macros.h"
-#include "storage/store.h"
+#include "storage/records.h"
 #include "workflow/calendar_coverage.h"
 
 namespace hotline {
@@ -20,13 +20,15 @@ using v1::Ticket;
 // Ids of open tickets (DISPATCHED, IN_PROGRESS) whose deadlines were
 // computed past a calendar that ended before `covered_through`.
 absl::StatusOr<std::vector<int64_t>> ProvisionalTickets(
-    storage::Store& store, absl::CivilDay covered_through) {
+    storage::Store& store, absl::CivilDay covered_through,
+    const std::function<bool()>& stop) {
   std::vector<int64_t> ids;
   for (Ticket::State state : {Ticket::DISPATCHED, Ticket::IN_PROGRESS}) {
     storage::TicketQuery query;
     query.state = state;
     query.limit = 500;
     while (true) {
+      if (stop && stop()) return absl::CancelledError("the server is stopping");
       ASSIGN_OR_RETURN(std::vector<Ticket> page, store.QueryTickets(query));
       for (const Ticket& t : page) {
         absl::CivilDay marked;
@@ -44,11 +46,25 @@ absl::StatusOr<std::vector<int64_t>> ProvisionalTickets(
 
 }  // namespace
 
+bool CatchUpWithCalendar(const PolicyRegistry& policies, TicketChanges& changes,
+                         Ticket* ticket) {
+  std::optional<TicketChange> moved = RecomputeProvisionalDeadlines(
+      *ticket, policies.in_force_since(),
+      policies.RulesFor(ticket->policy_version()));
+  if (!moved) return false;
+  changes.AddVersion(*ticket, &moved->ticket);
+  changes.AddEvent(std::move(moved->event));
+  *ticket = std::move(moved->ticket);
+  return true;
+}
+
 absl::StatusOr<int> ApplyCalendarCoverage(storage::Store& store,
                                           const PolicyRegistry& policies,
-                                          absl::Time now) {
+                                          const std::function<bool()>& stop) {
   const WorkingDayCalendar& calendar = policies.calendar();
-  if (std::string warning = CoverageWarning(calendar, now); !warning.empty()) {
+  if (std::string warning =
+          CoverageWarning(calendar, policies.in_force_since());
+      !warning.empty()) {
     LogWarning(warning);
   }
   const std::string covered = absl::FormatCivilTime(calendar.covered_through());
@@ -57,22 +73,19 @@ absl::StatusOr<int> ApplyCalendarCoverage(storage::Store& store,
   if (recorded.has_value() && *recorded == covered) return 0;
 
   ASSIGN_OR_RETURN(std::vector<int64_t> ids,
-                   ProvisionalTickets(store, calendar.covered_through()));
+                   ProvisionalTickets(store, calendar.covered_through(), stop));
   int recomputed = 0;
   for (int64_t id : ids) {
+    if (stop && stop()) return absl::CancelledError("the server is stopping");
     absl::StatusOr<bool> done = CommitPlannedAndWait<bool>(
         &store, [&]() -> absl::StatusOr<Planned<bool>> {
           Planned<bool> planned{{}, false};
           ASSIGN_OR_RETURN(std::optional<Ticket> ticket, store.LoadTicket(id));
           if (!ticket.has_value()) return planned;
-          std::optional<TicketChange> change = RecomputeProvisionalDeadlines(
-              *ticket, now, policies.RulesFor(ticket->policy_version()));
-          if (!change) return planned;
           TicketChanges changes(&store, calendar.zone(), &planned.changes);
           changes.ExpectStored(*ticket);
-          changes.AddVersion(*ticket, &change->ticket);
-          changes.AddEvent(change->event);
-          planned.answer = true;
+          planned.answer = CatchUpWithCalendar(policies, changes, &*ticket);
+          if (!planned.answer) planned.changes = storage::ChangeSet();
           return planned;
         });
     RETURN_IF_ERROR(done.status());
@@ -87,6 +100,34 @@ absl::StatusOr<int> ApplyCalendarCoverage(storage::Store& store,
                          " open ticket(s) computed again"));
   }
   return recomputed;
+}
+
+CalendarCoverageUpdate::CalendarCoverageUpdate(storage::Store* store,
+                                               const PolicyRegistry* policies) {
+  worker_ = std::thread([this, store, policies] {
+    absl::Status status = ApplyCalendarCoverage(*store, *policies, [this] {
+                            absl::MutexLock lock(&mutex_);
+                            return stopping_;
+                          }).status();
+    if (!status.ok() && !absl::IsCancelled(status)) {
+      LogWarning(absl::StrCat(
+          "could not compute the provisional deadlines of open tickets on "
+          "the new calendar: ",
+          status.message(),
+          " (steps and sweeps still count each ticket they touch on the new "
+          "calendar; the next start tries again)"));
+    }
+  });
+}
+
+CalendarCoverageUpdate::~CalendarCoverageUpdate() { Stop(); }
+
+void CalendarCoverageUpdate::Stop() {
+  {
+    absl::MutexLock lock(&mutex_);
+    stopping_ = true;
+  }
+  if (worker_.joinable()) worker_.join();
 }
 
 }  // namespace hotline

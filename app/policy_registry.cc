@@ -16,7 +16,7 @@ absl::StatusOr<std::unique_ptr<PolicyRegistry>> PolicyRegistry::Open(
     storage::Store& store, WorkingDayCalendar calendar, v1::Policy requested,
     absl::Time now, CategoryCatalogue categories) {
   std::unique_ptr<PolicyRegistry> registry(
-      new PolicyRegistry(std::move(calendar), std::move(categories)));
+      new PolicyRegistry(std::move(calendar), std::move(categories), now));
   ASSIGN_OR_RETURN(std::vector<v1::Policy> recorded, store.LoadPolicies());
   for (v1::Policy& policy : recorded) {
     FillLaterLimits(policy);

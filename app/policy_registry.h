@@ -38,16 +38,24 @@ class PolicyRegistry final {
   // empty version (tickets dispatched before deadlines existed).
   DeadlineRules RulesFor(const std::string& version) const;
   const WorkingDayCalendar& calendar() const { return calendar_; }
+  // The `now` of Open: the calendar has been in force since. A deadline
+  // that passed before it was acted on under the calendar before
+  // (app/calendar_update.h).
+  absl::Time in_force_since() const { return in_force_since_; }
   // The category catalogue (诉求分类目录) the server started with; empty
   // when it has none (every category code is then unknown).
   const CategoryCatalogue& categories() const { return categories_; }
 
  private:
-  PolicyRegistry(WorkingDayCalendar calendar, CategoryCatalogue categories)
-      : calendar_(std::move(calendar)), categories_(std::move(categories)) {}
+  PolicyRegistry(WorkingDayCalendar calendar, CategoryCatalogue categories,
+                 absl::Time in_force_since)
+      : calendar_(std::move(calendar)),
+        categories_(std::move(categories)),
+        in_force_since_(in_force_since) {}
 
   const WorkingDayCalendar calendar_;
   const CategoryCatalogue categories_;
+  const absl::Time in_force_since_;
   v1::Policy current_;
   std::map<std::string, v1::Policy> by_version_;
 };

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/blocking_counter.h"
+#include "app/calendar_update.h"
 #include "common/log.h"
 #include "common/proto_time.h"
 #include "common/status_macros.h"
@@ -75,6 +76,12 @@ absl::StatusOr<std::optional<storage::ChangeSet>> Sweeper::PlanSweep(
     int64_t id, absl::Time now, Counts* local) {
   ASSIGN_OR_RETURN(std::optional<v1::Ticket> ticket, store_->LoadTicket(id));
   if (!ticket.has_value()) return std::optional<storage::ChangeSet>();
+  storage::ChangeSet changes;
+  TicketChanges builder(store_, policies_->calendar().zone(), &changes);
+  builder.ExpectStored(*ticket);
+  // A deadline a newer calendar moved is counted on it before it can fall
+  // due (calendar_update.h).
+  CatchUpWithCalendar(*policies_, builder, &*ticket);
   const DeadlineRules rules = policies_->RulesFor(ticket->policy_version());
   SweepResult result = Sweep(*ticket, now, rules);
   if (result.steps.empty()) {
@@ -87,9 +94,6 @@ absl::StatusOr<std::optional<storage::ChangeSet>> Sweeper::PlanSweep(
       *result.ticket.mutable_next_due_at() = ToProtoTime(next);
     }
   }
-  storage::ChangeSet changes;
-  TicketChanges builder(store_, policies_->calendar().zone(), &changes);
-  builder.ExpectStored(*ticket);
   builder.AddVersion(*ticket, &result.ticket);
   RETURN_IF_ERROR(builder.AddSweepSteps(result.ticket, result.steps, local));
   local->tickets = result.steps.empty() ? 0 : 1;

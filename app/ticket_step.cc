@@ -3,6 +3,7 @@
 #include <optional>
 #include <utility>
 
+#include "app/calendar_update.h"
 #include "app/ticket_changes.h"
 #include "common/error_details.h"
 #include "common/status_macros.h"
@@ -13,16 +14,29 @@
 namespace hotline {
 namespace {
 
-// One ticket of a step, read and settled: the version stored, and what it
-// is once everything due before now has fallen.
+// One ticket of a step, read and settled: the version the step starts
+// from (the stored one, or its deadlines counted on a newer calendar, that
+// change already recorded), and what it is once everything due before now
+// has fallen.
 struct Settled {
   v1::Ticket stored;
   SweepResult due;
 };
 
+// Expects `stored` unchanged at the commit, brings its provisional
+// deadlines up to the calendar in force (calendar_update.h) and settles
+// what fell due.
+Settled Settle(v1::Ticket stored, const PolicyRegistry& policies,
+               const ActionContext& context, TicketChanges& changes) {
+  changes.ExpectStored(stored);
+  CatchUpWithCalendar(policies, changes, &stored);
+  SweepResult due =
+      Sweep(stored, context.now, policies.RulesFor(stored.policy_version()));
+  return Settled{std::move(stored), std::move(due)};
+}
+
 // Loads ticket `id`, checks the actor's access to it (and that it is not
-// merged, but for an unmerge), expects it unchanged at the commit, and
-// settles what fell due.
+// merged, but for an unmerge) and settles it.
 absl::StatusOr<Settled> LoadSettled(storage::Store& store,
                                     const PolicyRegistry& policies,
                                     const ActionContext& context,
@@ -35,10 +49,7 @@ absl::StatusOr<Settled> LoadSettled(storage::Store& store,
   if (action != TicketAction::kUnmerge) {
     RETURN_IF_ERROR(CheckNotMerged(*current, ActionName(action)));
   }
-  changes.ExpectStored(*current);
-  SweepResult due = Sweep(*current, context.now,
-                          policies.RulesFor(current->policy_version()));
-  return Settled{*std::move(ticket), std::move(due)};
+  return Settle(*std::move(ticket), policies, context, changes);
 }
 
 // Records `change` of a settled ticket: what fell due first (stored on its
@@ -125,11 +136,10 @@ absl::StatusOr<Planned<v1::Ticket>> PlanPairStep(
   ASSIGN_OR_RETURN(std::optional<v1::Ticket> stored,
                    store.LoadTicket(storage::TicketIdOfName(other.name)));
   if (!stored) return ResourceNotFound(other.field + ": ticket", other.name);
-  Settled second{*stored, Sweep(*stored, context.now,
-                                policies.RulesFor(stored->policy_version()))};
-  if (second.stored.name() != settled.stored.name()) {
-    changes.ExpectStored(second.stored);
-  }
+  // The same ticket twice is the rule's to refuse; it is expected once.
+  Settled second = stored->name() == settled.stored.name()
+                       ? settled
+                       : Settle(*std::move(stored), policies, context, changes);
   ASSIGN_OR_RETURN(TicketPairChange pair,
                    rule(settled.due.ticket, second.due.ticket, context));
   ASSIGN_OR_RETURN(planned.answer, RecordStep(policies, context, settled,

@@ -246,7 +246,14 @@ absl::Status HotlineServer::OpenState(const ServerOptions& options,
           *store_, std::move(calendar),
           options.policy.version().empty() ? DefaultPolicy() : options.policy,
           clock->Now(), std::move(categories)));
-  return ApplyCalendarCoverage(*store_, *policies_, clock->Now()).status();
+  // In rehearsal, before serving, so that a replay is the same on every
+  // run; on the real clock, behind the start (calendar_update.h).
+  if (dynamic_cast<ManualClock*>(clock) != nullptr) {
+    return ApplyCalendarCoverage(*store_, *policies_).status();
+  }
+  calendar_update_ =
+      std::make_unique<CalendarCoverageUpdate>(store_.get(), policies_.get());
+  return absl::OkStatus();
 }
 
 absl::Status HotlineServer::MakeServices(const ServerOptions& options,
@@ -420,6 +427,7 @@ void HotlineServer::Shutdown(absl::Duration grace) {
   if (sweeper_ != nullptr) sweeper_->Stop();
   if (backups_ != nullptr) backups_->Stop();
   if (blob_collector_ != nullptr) blob_collector_->Stop();
+  if (calendar_update_ != nullptr) calendar_update_->Stop();
   // Records each subscription's cursor while the store is open.
   if (notifier_ != nullptr) notifier_->Stop();
   if (store_ != nullptr) store_->Close();

@@ -23,6 +23,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "app/backup_service.h"
+#include "app/calendar_update.h"
 #include "app/executor.h"
 #include "app/notifier.h"
 #include "gateway/http_gateway.h"
@@ -138,6 +139,10 @@ class HotlineServer final {
   // outlive the server. A ManualClock puts the server in rehearsal mode: no
   // background sweeper, and AdvanceClock moves the clock and sweeps.
   //
+  // A calendar that covers further than the one deadlines were computed
+  // with moves open tickets' provisional deadlines (app/calendar_update.h):
+  // before serving in rehearsal mode, behind the start on the real clock.
+  //
   // Health (grpc.health.v1), for "" and for "hotline.v1.HotlineService",
   // is SERVING while the store is healthy, and NOT_SERVING when its file is
   // found damaged (until a restart) or its disk is full (until a write
@@ -186,6 +191,8 @@ class HotlineServer final {
   bool shut_down_ = false;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<PolicyRegistry> policies_;
+  // Real clock only: open tickets' deadlines on a newer calendar.
+  std::unique_ptr<CalendarCoverageUpdate> calendar_update_;
   std::unique_ptr<Sweeper> sweeper_;
   std::unique_ptr<Authenticator> authenticator_;
   std::unique_ptr<TicketService> tickets_;

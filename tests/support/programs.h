@@ -6,12 +6,12 @@
 #ifndef HOTLINE_TESTS_SUPPORT_PROGRAMS_H_
 #define HOTLINE_TESTS_SUPPORT_PROGRAMS_H_
 
-#include <sys/types.h>
-
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "client/hotline_client.h"
+#include "common/child_process.h"
 #include "tests/support/temp_dir.h"
 
 namespace hotline::testing {
@@ -44,7 +44,7 @@ class ServerProcess {
   bool Running();
 
  private:
-  pid_t pid_ = -1;
+  std::unique_ptr<ChildProcess> process_;  // null when it could not start
   std::string address_;
 };
 

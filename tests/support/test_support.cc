@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "app/admin_service.h"
+#include "common/child_process.h"
 #include "common/log.h"
 #include "common/proto_time.h"
 #include "storage/open_store.h"
@@ -189,19 +190,7 @@ int ConnectLoopback(int port) {
   return fd;
 }
 
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  socklen_t length = sizeof(address);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  const int port = ntohs(address.sin_port);
-  close(fd);
-  return port;
-}
+int FreePort() { return FreeLoopbackPort(); }
 
 std::string CreateDepartmentWithToken(Client& bureau, const std::string& id) {
   v1::CreateDepartmentRequest department;
