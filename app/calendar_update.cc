@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "app/planned_write.h"
 #include "common/log.h"
 #include "common/status_macros.h"
@@ -72,6 +73,7 @@ absl::StatusOr<int> ApplyCalendarCoverage(storage::Store& store,
                    store.LoadSetting(storage::kCalendarCoverageSetting));
   if (recorded.has_value() && *recorded == covered) return 0;
 
+  const absl::Time began = absl::Now();
   ASSIGN_OR_RETURN(std::vector<int64_t> ids,
                    ProvisionalTickets(store, calendar.covered_through(), stop));
   int recomputed = 0;
@@ -94,11 +96,14 @@ absl::StatusOr<int> ApplyCalendarCoverage(storage::Store& store,
   storage::ChangeSet setting;
   setting.settings.emplace_back(storage::kCalendarCoverageSetting, covered);
   RETURN_IF_ERROR(store.CommitAndWait(std::move(setting)));
-  if (recomputed > 0) {
-    LogInfo(absl::StrCat("the calendar now covers through ", covered,
-                         ": deadlines of ", recomputed,
-                         " open ticket(s) computed again"));
-  }
+  if (ids.empty()) return 0;
+  LogInfo(absl::StrCat("the calendar now covers through ", covered,
+                       ": deadlines of ", recomputed,
+                       " open ticket(s) computed again (", ids.size(),
+                       " marked provisional; took ",
+                       absl::FormatDuration(absl::Trunc(absl::Now() - began,
+                                                        absl::Milliseconds(1))),
+                       ")"));
   return recomputed;
 }
 
