@@ -25,14 +25,26 @@ namespace {
 // them. A table added to the schemas and not here is refused by name
 // (CheckTables), as is a column only the source has (CopyTable), so a copy
 // can never silently leave one behind.
-constexpr const char* kTables[] = {
-    "tickets",           "events",           "create_requests",
-    "departments",       "tokens",           "cards",
-    "policies",          "daily_reports",    "daily_obligations",
-    "stat_counts",       "stat_day_changes", "stat_log",
-    "stat_meta",         "settings",         "request_outcomes",
-    "ticket_assists",    "event_assists",    "ticket_notices",
-    "ticket_attachments"};
+constexpr const char* kTables[] = {"tickets",
+                                   "events",
+                                   "create_requests",
+                                   "departments",
+                                   "tokens",
+                                   "cards",
+                                   "policies",
+                                   "daily_reports",
+                                   "daily_obligations",
+                                   "stat_counts",
+                                   "stat_day_changes",
+                                   "stat_log",
+                                   "stat_meta",
+                                   "settings",
+                                   "request_outcomes",
+                                   "ticket_assists",
+                                   "event_assists",
+                                   "ticket_notices",
+                                   "ticket_attachments",
+                                   "ticket_receipt_hours"};
 
 // PostgreSQL's own tables, which are not copied but set afterwards.
 // (attachment_blobs is filled from the SQLite store's files: CopyBlobs.)

@@ -45,10 +45,6 @@ class PgConnection final : public Connection {
     return Execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   }
   absl::string_view Greatest() const override { return "GREATEST"; }
-  std::string TableThroughIndex(absl::string_view table,
-                                absl::string_view /*index*/) const override {
-    return std::string(table);
-  }
 
   // Whether the server answers now (a round trip).
   bool Alive();

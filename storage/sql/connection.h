@@ -4,7 +4,7 @@
 // of scope. SQL uses `?` for parameters and the subset of SQL that SQLite
 // 3.40 and PostgreSQL 15 share (ON CONFLICT upserts, partial indexes,
 // RETURNING); where they differ, the connection says the engine's word
-// (Greatest, TableThroughIndex, BeginWrite, BeginRead). No engine's own
+// (Greatest, BeginWrite, BeginRead). No engine's own
 // syntax is written into SQL that both engines run: ask the connection.
 //
 //   ASSIGN_OR_RETURN(Statement stmt, connection.Prepare(
@@ -126,12 +126,6 @@ class Connection {
   virtual absl::Status BeginRead() = 0;
   // The engine's name of the two-argument maximum (MAX or GREATEST).
   virtual absl::string_view Greatest() const = 0;
-  // `table` as a SELECT's FROM names it when the engine should read it
-  // through `index`: SQLite's "table INDEXED BY index", for a plan its
-  // planner would not choose; just `table` on PostgreSQL, which has no such
-  // clause (its planner chooses from the table's statistics).
-  virtual std::string TableThroughIndex(absl::string_view table,
-                                        absl::string_view index) const = 0;
 
   // The bureau's time zone, in which the statistics tables count calendar
   // days (stat_rollup.h). UTC until set; the Store sets it on its writer.

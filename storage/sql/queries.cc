@@ -10,6 +10,7 @@
 #include "common/proto_time.h"
 #include "common/status_macros.h"
 #include "storage/change_set.h"
+#include "storage/sql/receipt_hours.h"
 #include "storage/sql/rows.h"
 
 namespace hotline::storage {
@@ -114,7 +115,7 @@ absl::StatusOr<std::optional<int64_t>> FindCreateRequest(
   return std::optional<int64_t>(stmt.ColumnInt64(0));
 }
 
-std::string TicketQuerySql(const Connection& db, const TicketQuery& query) {
+std::string TicketQuerySql(const Connection& /*db*/, const TicketQuery& query) {
   // The statement text depends only on which fields are set, so the cache
   // holds at most one statement per combination actually used.
   std::vector<std::string> where = {"id > ?"};
@@ -132,30 +133,35 @@ std::string TicketQuerySql(const Connection& db, const TicketQuery& query) {
     where.push_back(
         "id IN (SELECT ticket_id FROM ticket_assists WHERE department = ?)");
   }
-  if (query.received_from_micros) where.push_back("received_at >= ?");
-  if (query.received_until_micros) where.push_back("received_at <= ?");
-  // With only a received_at range, SQLite prefers walking the primary key
-  // (no sort for ORDER BY id), which reads the whole table when the range is
-  // narrow. The received_at index reads just the range, then sorts it. The
-  // engine says how to ask for that (SQLite's INDEXED BY is not PostgreSQL).
-  const bool only_received_range =
-      where.size() > 1 && !query.state && !query.department && !query.type &&
-      !query.topic && !query.category && !query.urgency && !query.source_id &&
-      !query.created_by && !query.assisting_department;
-  return absl::StrCat(
-      "SELECT body FROM ",
-      only_received_range
-          ? db.TableThroughIndex("tickets", "tickets_by_received")
-          : "tickets",
-      " WHERE ", absl::StrJoin(where, " AND "), " ORDER BY id LIMIT ?");
+  // A received_at span bounds the ids that can match (receipt_hours.h):
+  // the lower bound is folded into `id > ?`, the upper one is its own. The
+  // unary plus keeps the engines from reading received_at through an index
+  // (none is kept for it): the ids are walked in order, through the index
+  // of the other filters or the table itself, and a first page stops after
+  // its last row.
+  if (query.received_until_micros) where.push_back("id <= ?");
+  if (query.received_from_micros) where.push_back("+received_at >= ?");
+  if (query.received_until_micros) where.push_back("+received_at <= ?");
+  return absl::StrCat("SELECT body FROM tickets WHERE ",
+                      absl::StrJoin(where, " AND "), " ORDER BY id LIMIT ?");
 }
 
 absl::StatusOr<std::vector<v1::Ticket>> QueryTickets(Connection& db,
                                                      const TicketQuery& query) {
+  int64_t after_id = query.after_id;
+  std::optional<int64_t> last_id;
+  if (query.received_from_micros || query.received_until_micros) {
+    ASSIGN_OR_RETURN(std::optional<ReceiptIdBounds> bounds,
+                     ReceiptIdBoundsOf(db, query.received_from_micros,
+                                       query.received_until_micros));
+    if (!bounds) return std::vector<v1::Ticket>();  // none can match
+    if (bounds->first) after_id = std::max(after_id, *bounds->first - 1);
+    last_id = bounds->last;
+  }
   const std::string sql = TicketQuerySql(db, query);
   ASSIGN_OR_RETURN(Statement stmt, db.Prepare(sql));
   int index = 1;
-  stmt.BindInt64(index++, query.after_id);
+  stmt.BindInt64(index++, after_id);
   if (query.state) stmt.BindInt64(index++, *query.state);
   if (query.department) stmt.BindText(index++, *query.department);
   if (query.type) stmt.BindInt64(index++, *query.type);
@@ -167,6 +173,7 @@ absl::StatusOr<std::vector<v1::Ticket>> QueryTickets(Connection& db,
   if (query.assisting_department) {
     stmt.BindText(index++, *query.assisting_department);
   }
+  if (last_id) stmt.BindInt64(index++, *last_id);
   if (query.received_from_micros) {
     stmt.BindInt64(index++, *query.received_from_micros);
   }

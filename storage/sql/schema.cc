@@ -354,6 +354,22 @@ CREATE TABLE ticket_attachments (
 CREATE INDEX ticket_attachments_by_sha256 ON ticket_attachments(sha256);
 CREATE INDEX ticket_attachments_by_adder ON ticket_attachments(added_by, added_at);
 )sql",
+    // 18: for each hour tickets were received in (UTC, received_at /
+    // 3,600,000,000), the first and the last id among them, so that a list
+    // filtered by received_at walks only the ids that can match, in id
+    // order (receipt_hours.h); filled from the tickets stored before. The
+    // received_at index it replaces is no longer read.
+    R"sql(
+CREATE TABLE ticket_receipt_hours (
+  hour     INTEGER PRIMARY KEY,
+  first_id INTEGER NOT NULL,
+  last_id  INTEGER NOT NULL
+);
+INSERT INTO ticket_receipt_hours (hour, first_id, last_id)
+  SELECT received_at / 3600000000, MIN(id), MAX(id) FROM tickets
+  GROUP BY received_at / 3600000000;
+DROP INDEX tickets_by_received;
+)sql",
 };
 
 // The counter columns of stat_counts and stat_day_changes, one line each.

@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/proto_time.h"
 #include "common/status_macros.h"
 #include "storage/change_set.h"
 #include "storage/sql/operational_counts.h"
@@ -231,6 +232,9 @@ absl::Status SqlStore::Apply(Connection& db, ChangeSet& changes) {
   // in BeforeCommit.
   for (const TimedFacts& change : changes.stat_changes) stats_.Add(change);
   for (const TimedFacts* change : settled) stats_.Add(*change);
+  for (const v1::Ticket& ticket : changes.new_tickets) {
+    receipt_hours_.Add(ToUnixMicros(ticket.received_at()), TicketId(ticket));
+  }
   for (v1::Event& event : changes.events) {
     group_events_.push_back(std::move(event));
   }
@@ -239,6 +243,7 @@ absl::Status SqlStore::Apply(Connection& db, ChangeSet& changes) {
 
 absl::Status SqlStore::BeginGroup(Connection& /*db*/) {
   stats_.Clear();
+  receipt_hours_.Clear();
   group_events_.clear();
   group_start_seq_ = next_seq_;
   return absl::OkStatus();
@@ -256,6 +261,7 @@ absl::Status SqlStore::BeforeCommit(Connection& db) {
     RETURN_IF_ERROR(InsertEventRow(db, event));
   }
   RETURN_IF_ERROR(stats_.Write(db));
+  RETURN_IF_ERROR(receipt_hours_.Write(db));
   RETURN_IF_ERROR(SeqsOfGroupTaken(db, first, seq));
   next_seq_ = seq;
   return absl::OkStatus();
@@ -269,6 +275,7 @@ void SqlStore::EndGroup(Connection& db, bool committed) {
   }
   if (committed && !group_events_.empty()) Committed(group_events_);
   stats_.Clear();
+  receipt_hours_.Clear();
   group_events_.clear();
 }
 

@@ -32,6 +32,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "storage/sql/connection.h"
+#include "storage/sql/receipt_hours.h"
 #include "storage/sql/stat_rollup.h"
 #include "storage/sql/writer.h"
 #include "storage/store.h"
@@ -216,6 +217,7 @@ class SqlStore : public Store, private GroupHooks {
   int64_t next_seq_ = 1;
   int64_t group_start_seq_ = 1;
   StatBatch stats_;
+  ReceiptHourBatch receipt_hours_;
   std::vector<v1::Event> group_events_;
   bool number_taken_ = false;
 

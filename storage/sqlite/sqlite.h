@@ -14,7 +14,6 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "storage/sql/connection.h"
 
@@ -45,10 +44,6 @@ class SqliteConnection final : public Connection {
   absl::Status BeginWrite() override { return Execute("BEGIN IMMEDIATE"); }
   absl::Status BeginRead() override { return Execute("BEGIN"); }
   absl::string_view Greatest() const override { return "MAX"; }
-  std::string TableThroughIndex(absl::string_view table,
-                                absl::string_view index) const override {
-    return absl::StrCat(table, " INDEXED BY ", index);
-  }
 
  private:
   class Prepared;
