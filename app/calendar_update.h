@@ -15,7 +15,8 @@
 //
 // The coverage reached is recorded (storage::kCalendarCoverageSetting) only
 // once every ticket is done: a walk cut short (a stop, a crash, a failure)
-// is done again at the next start, skipping the tickets already moved.
+// is done again at the next start, skipping the tickets already moved and
+// counting the others as of that start.
 #ifndef HOTLINE_APP_CALENDAR_UPDATE_H_
 #define HOTLINE_APP_CALENDAR_UPDATE_H_
 
@@ -49,9 +50,12 @@ bool CatchUpWithCalendar(const PolicyRegistry& policies, TicketChanges& changes,
 // Warns when the calendar is about to run out; then, unless the recorded
 // coverage is already the calendar's, brings every open ticket up to it
 // (CatchUpWithCalendar), one commit per ticket, and records the coverage.
-// Blocks until every moved ticket is durable. Stops early, with CANCELLED
-// and the coverage not recorded, when `stop` (may be empty) returns true
-// between tickets. Returns how many tickets moved.
+// Blocks until every moved ticket is durable. A ticket that cannot be moved
+// (a conflict too many times over, an error) does not stop the others; the
+// coverage is then not recorded, and the first error is returned, counted.
+// Stops early, with CANCELLED and the coverage not recorded, when `stop`
+// (may be empty) returns true between tickets. Returns how many tickets
+// moved.
 absl::StatusOr<int> ApplyCalendarCoverage(
     storage::Store& store, const PolicyRegistry& policies,
     const std::function<bool()>& stop = {});

@@ -29,9 +29,14 @@ struct Settled {
 Settled Settle(v1::Ticket stored, const PolicyRegistry& policies,
                const ActionContext& context, TicketChanges& changes) {
   changes.ExpectStored(stored);
+  const std::string read_etag = stored.etag();
   CatchUpWithCalendar(policies, changes, &stored);
   SweepResult due =
       Sweep(stored, context.now, policies.RulesFor(stored.policy_version()));
+  // The rule checks the caller's etag against the version the caller could
+  // read: the stored one. What the catch-up and the sweep add is the
+  // server's own (RecordStep numbers the versions).
+  due.ticket.set_etag(read_etag);
   return Settled{std::move(stored), std::move(due)};
 }
 

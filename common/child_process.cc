@@ -95,6 +95,15 @@ std::vector<std::string> EnvironmentWithNotifySocket(
   return environment;
 }
 
+// Waits for `pid` to end (a signal's interruption is not an end); its wait
+// status.
+int WaitFor(pid_t pid) {
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return status;
+}
+
 }  // namespace
 
 int FreeLoopbackPort() {
@@ -165,7 +174,7 @@ ChildProcess::~ChildProcess() { Kill(); }
 void ChildProcess::Kill() {
   if (pid_ <= 0) return;
   kill(pid_, SIGKILL);
-  waitpid(pid_, nullptr, 0);
+  WaitFor(pid_);
   pid_ = -1;
 }
 
@@ -186,8 +195,7 @@ bool ChildProcess::Running() {
 int ChildProcess::Terminate() {
   if (pid_ <= 0) return -1;
   kill(pid_, SIGTERM);
-  int status = 0;
-  waitpid(pid_, &status, 0);
+  const int status = WaitFor(pid_);
   pid_ = -1;
   return status;
 }

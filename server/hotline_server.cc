@@ -247,12 +247,10 @@ absl::Status HotlineServer::OpenState(const ServerOptions& options,
           options.policy.version().empty() ? DefaultPolicy() : options.policy,
           clock->Now(), std::move(categories)));
   // In rehearsal, before serving, so that a replay is the same on every
-  // run; on the real clock, behind the start (calendar_update.h).
+  // run; on the real clock, behind the start (MakeServices).
   if (dynamic_cast<ManualClock*>(clock) != nullptr) {
     return ApplyCalendarCoverage(*store_, *policies_).status();
   }
-  calendar_update_ =
-      std::make_unique<CalendarCoverageUpdate>(store_.get(), policies_.get());
   return absl::OkStatus();
 }
 
@@ -318,7 +316,12 @@ absl::Status HotlineServer::MakeServices(const ServerOptions& options,
       });
   if (sweeper != nullptr) sweeper->Start();
   notifier_->Start();
-
+  // On the real clock, open tickets are brought up to a newer calendar
+  // behind the start (calendar_update.h), once the feed hears every commit.
+  if (rehearsal_clock == nullptr) {
+    calendar_update_ =
+        std::make_unique<CalendarCoverageUpdate>(store_.get(), policies_.get());
+  }
   return absl::OkStatus();
 }
 

@@ -8,11 +8,15 @@
 // [from, until] has an id in [first id of the hours from `from`'s on, last
 // id of the hours up to `until`'s], and the walk checks received_at itself.
 //
-// A ticket's received_at never changes after it is stored, and each new
-// ticket has the largest id so far, so an hour's first id is fixed by its
-// first ticket and its last id grows with late arrivals (imports of old
-// tickets). Such late arrivals widen the walk for their hours; nothing else
-// does.
+// The bounds hold whatever order ids are committed in (two servers on one
+// PostgreSQL database reserve numbers apart): each is the least or the
+// greatest id actually stored for an hour, written in the transaction that
+// stores the tickets. A ticket's received_at never changes after it is
+// stored, and it is never later than the ticket's creation, so ids grow
+// with the hours: an hour's span of ids is narrow, except for tickets
+// stored long after they were received (imports of old tickets), which
+// widen the walk for their hours. The MIN and MAX read every hour on one
+// side of the span (8,760 small rows a year of data).
 //
 // Functions run on the caller's connection. Not thread-safe beyond the
 // Connection's own rules.
