@@ -18,6 +18,9 @@
 // the server processes only: the clients' work, and PostgreSQL's own
 // processes, are not counted).
 //
+// The daily reports are for the day the run started (Beijing time): a run
+// that crosses midnight there gets them refused, and says so in errors.
+//
 //   hotline-city-bench --clients=8,32 --seconds=10
 //   hotline-city-bench --postgres=postgresql://...   # also PostgreSQL
 #include <algorithm>
