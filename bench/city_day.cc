@@ -151,17 +151,12 @@ std::vector<std::unique_ptr<Client>> Connect(const Deployment& d, int count,
   return clients;
 }
 
-std::string P99(std::vector<absl::Duration>& latencies) {
+// The `percent`th percentile in milliseconds, "-" when there is none.
+std::string PercentileMillis(std::vector<absl::Duration>& latencies,
+                             int percent) {
   if (latencies.empty()) return "-";
   std::sort(latencies.begin(), latencies.end());
-  const size_t n = latencies.size();
-  return Millis(latencies[std::min(n - 1, n * 99 / 100)]);
-}
-
-std::string P50(std::vector<absl::Duration>& latencies) {
-  if (latencies.empty()) return "-";
-  std::sort(latencies.begin(), latencies.end());
-  return Millis(latencies[latencies.size() / 2]);
+  return Millis(bench::Percentile(latencies, percent));
 }
 
 // Times one call into `into`.
@@ -243,7 +238,8 @@ absl::StatusOr<Sustained> MeasureWorkflow(const Deployment& d, int count,
       "  %3d clients: %8.1f tickets/s through the workflow (%.0f calls/s), "
       "workflow p50 %s ms p99 %s ms, %d errors, server CPU %.0f us a "
       "ticket\n",
-      count, rate, rate * kSteps, P50(r.latencies), P99(r.latencies), r.errors,
+      count, rate, rate * kSteps, PercentileMillis(r.latencies, 50),
+      PercentileMillis(r.latencies, 99), r.errors,
       tickets == 0
           ? 0.0
           : absl::ToDoubleMicroseconds(cpu_after - cpu_before) / tickets);
@@ -253,11 +249,11 @@ absl::StatusOr<Sustained> MeasureWorkflow(const Deployment& d, int count,
     for (auto& client : steps) {
       all.insert(all.end(), client[k].begin(), client[k].end());
     }
-    absl::StrAppend(&line, " ", kStepNames[k], " ", P50(all), "/", P99(all),
-                    k + 1 < kSteps ? ";" : "");
+    absl::StrAppend(&line, " ", kStepNames[k], " ", PercentileMillis(all, 50),
+                    "/", PercentileMillis(all, 99), k + 1 < kSteps ? ";" : "");
   }
   std::cout << line << "\n";
-  return Sustained{rate, P99(r.latencies)};
+  return Sustained{rate, PercentileMillis(r.latencies, 99)};
 }
 
 // Server CPU a call, for health checks and for CreateTicket, in turns (three

@@ -79,6 +79,12 @@ std::string Millis(absl::Duration d) {
   return absl::StrFormat("%.2f", absl::ToDoubleMilliseconds(d));
 }
 
+absl::Duration Percentile(const std::vector<absl::Duration>& sorted,
+                          int percent) {
+  const size_t n = sorted.size();
+  return sorted[std::min(n - 1, n * percent / 100)];
+}
+
 double PerSecond(const Result& r) {
   return r.latencies.empty()
              ? 0
@@ -93,10 +99,10 @@ void Print(const std::vector<Result>& results, const Result* baseline) {
   for (const Result& r : results) {
     const size_t n = r.latencies.size();
     if (n == 0) continue;
-    std::cout << absl::StrFormat(
-        "%-26s %10d %12.0f %10s %10s %8d", r.name, n, PerSecond(r),
-        Millis(r.latencies[n / 2]),
-        Millis(r.latencies[std::min(n - 1, n * 99 / 100)]), r.errors);
+    std::cout << absl::StrFormat("%-26s %10d %12.0f %10s %10s %8d", r.name, n,
+                                 PerSecond(r),
+                                 Millis(Percentile(r.latencies, 50)),
+                                 Millis(Percentile(r.latencies, 99)), r.errors);
     if (baseline != nullptr && PerSecond(*baseline) > 0) {
       std::cout << absl::StrFormat("  %10.2f",
                                    PerSecond(r) / PerSecond(*baseline));

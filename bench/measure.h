@@ -48,6 +48,9 @@ std::vector<Result> InTurns(
 
 // Milliseconds with two decimals.
 std::string Millis(absl::Duration d);
+// The `percent`th percentile of `sorted` latencies (not empty).
+absl::Duration Percentile(const std::vector<absl::Duration>& sorted,
+                          int percent);
 // Calls a second over the result's wall time.
 double PerSecond(const Result& r);
 

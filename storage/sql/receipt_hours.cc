@@ -48,24 +48,30 @@ absl::Status ReceiptHourBatch::Write(Connection& db) const {
 absl::StatusOr<std::optional<ReceiptIdBounds>> ReceiptIdBoundsOf(
     Connection& db, std::optional<int64_t> from_micros,
     std::optional<int64_t> until_micros) {
+  // One bound: `sql`'s aggregate over the hours on one side of `micros`'
+  // hour; nullopt when there is no such hour.
+  auto bound = [&db](const char* sql,
+                     int64_t micros) -> absl::StatusOr<std::optional<int64_t>> {
+    ASSIGN_OR_RETURN(Statement stmt, db.Prepare(sql));
+    stmt.BindInt64(1, ReceiptHour(micros));
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row || stmt.ColumnIsNull(0)) return std::optional<int64_t>();
+    return std::optional<int64_t>(stmt.ColumnInt64(0));
+  };
   ReceiptIdBounds bounds;
   if (from_micros) {
-    ASSIGN_OR_RETURN(Statement stmt,
-                     db.Prepare("SELECT MIN(first_id) FROM "
-                                "ticket_receipt_hours WHERE hour >= ?"));
-    stmt.BindInt64(1, ReceiptHour(*from_micros));
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row || stmt.ColumnIsNull(0)) return std::optional<ReceiptIdBounds>();
-    bounds.first = stmt.ColumnInt64(0);
+    ASSIGN_OR_RETURN(bounds.first,
+                     bound("SELECT MIN(first_id) FROM ticket_receipt_hours "
+                           "WHERE hour >= ?",
+                           *from_micros));
+    if (!bounds.first) return std::optional<ReceiptIdBounds>();
   }
   if (until_micros) {
-    ASSIGN_OR_RETURN(Statement stmt,
-                     db.Prepare("SELECT MAX(last_id) FROM "
-                                "ticket_receipt_hours WHERE hour <= ?"));
-    stmt.BindInt64(1, ReceiptHour(*until_micros));
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row || stmt.ColumnIsNull(0)) return std::optional<ReceiptIdBounds>();
-    bounds.last = stmt.ColumnInt64(0);
+    ASSIGN_OR_RETURN(bounds.last,
+                     bound("SELECT MAX(last_id) FROM ticket_receipt_hours "
+                           "WHERE hour <= ?",
+                           *until_micros));
+    if (!bounds.last) return std::optional<ReceiptIdBounds>();
   }
   return std::optional<ReceiptIdBounds>(bounds);
 }
