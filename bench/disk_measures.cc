@@ -57,6 +57,36 @@ absl::StatusOr<Footprint> MeasureFootprint(const std::string& path) {
   return footprint;
 }
 
+absl::StatusOr<Footprint> MeasurePostgresFootprint(const std::string& uri) {
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> db, PgConnection::Open(uri));
+  RETURN_IF_ERROR(db->Execute("VACUUM"));
+  ASSIGN_OR_RETURN(
+      Statement query,
+      db->Prepare("SELECT c.relname, CASE c.relkind WHEN 'r' THEN "
+                  "pg_table_size(c.oid) ELSE pg_relation_size(c.oid) END AS "
+                  "bytes FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                  "c.relnamespace WHERE n.nspname = current_schema() AND "
+                  "c.relkind IN ('r', 'i') ORDER BY bytes DESC"));
+  Footprint footprint;
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, query.Step());
+    if (!row) break;
+    footprint.tables.push_back({query.ColumnText(0), query.ColumnInt64(1)});
+    footprint.file_bytes += query.ColumnInt64(1);
+  }
+  ASSIGN_OR_RETURN(footprint.tickets,
+                   db->QueryInt64("SELECT COUNT(*) FROM tickets"));
+  return footprint;
+}
+
+absl::StatusOr<bool> PostgresDatabaseIsEmpty(const std::string& uri) {
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> db, PgConnection::Open(uri));
+  ASSIGN_OR_RETURN(int64_t tables,
+                   db->QueryInt64("SELECT COUNT(*) FROM pg_tables WHERE "
+                                  "schemaname = current_schema()"));
+  return tables == 0;
+}
+
 absl::StatusOr<std::string> DescribePostgresDurability(const std::string& uri) {
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> db, PgConnection::Open(uri));
   auto setting = [&](const char* name) -> absl::StatusOr<std::string> {

@@ -48,6 +48,14 @@ struct Footprint {
 // measures what it holds.
 absl::StatusOr<Footprint> MeasureFootprint(const std::string& path);
 
+// The same of the PostgreSQL database `uri` (its servers stopped), after a
+// VACUUM: each table with its TOAST data and maps (pg_table_size), each
+// index (pg_relation_size); file_bytes is their sum.
+absl::StatusOr<Footprint> MeasurePostgresFootprint(const std::string& uri);
+
+// Whether the PostgreSQL database `uri` holds no table in its schema.
+absl::StatusOr<bool> PostgresDatabaseIsEmpty(const std::string& uri);
+
 // The PostgreSQL server's version and the settings that decide what a
 // commit waits for, e.g. "PostgreSQL 15.14: fsync=on,
 // synchronous_commit=on, wal_sync_method=fdatasync".

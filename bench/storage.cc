@@ -26,6 +26,7 @@
 // ratios over 1.5.
 //
 //   hotline-storage-bench --footprint
+//   hotline-storage-bench --footprint --postgres=postgresql://...   # empty db
 //   hotline-storage-bench --lists --list_sizes=10000,200000
 //   hotline-storage-bench                 # both
 #include <unistd.h>
@@ -81,6 +82,9 @@ ABSL_FLAG(int, calls, 50, "--lists: timed calls per list (median).");
 ABSL_FLAG(std::string, dir, "",
           "Where the databases go (default: $TMPDIR or /tmp).");
 ABSL_FLAG(bool, keep, false, "Keep the databases (their paths are printed).");
+ABSL_FLAG(std::string, postgres, "",
+          "--footprint: replay into this PostgreSQL database instead "
+          "(postgresql://...; it must hold no table, and is left filled).");
 
 namespace hotline {
 namespace {
@@ -485,9 +489,23 @@ void CountChanges(const storage::ChangeSet& changes, ReplayCounts& counts) {
 }
 
 int RunFootprint(const std::string& dir) {
+  const std::string postgres = absl::GetFlag(FLAGS_postgres);
   const std::string path =
-      absl::StrCat(dir, "/hotline-storage-bench-footprint-", getpid(), ".db");
-  RemoveDatabase(path);
+      !postgres.empty() ? postgres
+                        : absl::StrCat(dir, "/hotline-storage-bench-footprint-",
+                                       getpid(), ".db");
+  if (postgres.empty()) {
+    RemoveDatabase(path);
+  } else {
+    absl::StatusOr<bool> empty = storage::PostgresDatabaseIsEmpty(postgres);
+    if (!empty.ok() || !*empty) {
+      std::cerr << "footprint: --postgres must name an empty database ("
+                << (empty.ok() ? "it holds tables; CREATE DATABASE a new one"
+                               : empty.status().ToString())
+                << ")\n";
+      return 1;
+    }
+  }
   absl::StatusOr<std::string> calendar_path =
       FindCalendar(ShippedCalendarCandidates());
   if (!calendar_path.ok()) {
@@ -562,7 +580,8 @@ int RunFootprint(const std::string& dir) {
     (*store)->Close();
   }
   absl::StatusOr<storage::Footprint> footprint =
-      storage::MeasureFootprint(path);
+      postgres.empty() ? storage::MeasureFootprint(path)
+                       : storage::MeasurePostgresFootprint(postgres);
   if (!footprint.ok()) {
     std::cerr << "footprint: " << footprint.status() << "\n";
     return 1;
@@ -572,9 +591,9 @@ int RunFootprint(const std::string& dir) {
       "\n== Footprint: a county's year x10 (2025, Asia/Shanghai, 20 "
       "departments, 50 topics) ==\n"
       "replayed through the Store with the workflow rules in %.0f s "
-      "(%.0f tickets/s, synchronous=NORMAL, %d tickets a commit)\n\n",
+      "(%.0f tickets/s, %s, %d tickets a commit)\n\n",
       absl::ToDoubleSeconds(fill_time), n / absl::ToDoubleSeconds(fill_time),
-      kBatch);
+      postgres.empty() ? "SQLite, synchronous=NORMAL" : "PostgreSQL", kBatch);
   std::cout << "rows made:\n";
   auto row = [&](const std::string& what, int64_t count) {
     std::cout << absl::StrFormat("  %-44s %10d  %6.2f a ticket\n", what, count,
@@ -597,12 +616,15 @@ int RunFootprint(const std::string& dir) {
   row("closings", counts.closed);
 
   std::cout << absl::StrFormat(
-      "\ndatabase after a checkpoint: %d bytes (%s) for %d tickets: %.0f "
-      "bytes a ticket (goal: under 2048)\n\n",
+      "\n%s: %d bytes (%s) for %d tickets: %.0f bytes a ticket (goal: under "
+      "%d)\n\n",
+      postgres.empty() ? "database after a checkpoint"
+                       : "PostgreSQL tables and indexes after a VACUUM",
       footprint->file_bytes, Mib(footprint->file_bytes), footprint->tickets,
       footprint->tickets > 0
           ? static_cast<double>(footprint->file_bytes) / footprint->tickets
-          : 0.0);
+          : 0.0,
+      postgres.empty() ? 2048 : 4096);
   std::cout << absl::StrFormat("%-40s %14s %10s %8s\n", "table or index",
                                "bytes", "per ticket", "share");
   for (const storage::TableBytes& t : footprint->tables) {
@@ -610,6 +632,7 @@ int RunFootprint(const std::string& dir) {
         "%-40s %14d %10.0f %7.1f%%\n", t.name, t.bytes, t.bytes / n,
         100.0 * t.bytes / std::max<int64_t>(1, footprint->file_bytes));
   }
+  if (!postgres.empty()) return 0;
   if (absl::GetFlag(FLAGS_keep)) {
     std::cout << "kept: " << path << "\n";
   } else {

@@ -109,6 +109,10 @@ ABSL_FLAG(std::string, web_root, "",
 ABSL_FLAG(int, http_threads, 64,
           "HTTP worker threads; each open event stream (SSE) holds one, and "
           "at most half serve streams.");
+ABSL_FLAG(int, http_max_connections, 1024,
+          "HTTP connections open at once in all (each open event stream is "
+          "one); beyond it a new one is answered 503. Each is a file "
+          "descriptor: keep it under the open-files limit (LimitNOFILE).");
 ABSL_FLAG(int, http_max_connections_per_address, 128,
           "HTTP connections one client address (an IPv6 /64) may hold open at "
           "once; beyond it a new one is answered 503. 0: no limit (behind a "

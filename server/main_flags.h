@@ -29,6 +29,7 @@ ABSL_DECLARE_FLAG(std::string, metrics_listen);
 ABSL_DECLARE_FLAG(std::string, http_listen);
 ABSL_DECLARE_FLAG(std::string, web_root);
 ABSL_DECLARE_FLAG(int, http_threads);
+ABSL_DECLARE_FLAG(int, http_max_connections);
 ABSL_DECLARE_FLAG(int, http_max_connections_per_address);
 ABSL_DECLARE_FLAG(std::string, calendar);
 ABSL_DECLARE_FLAG(std::string, categories);

@@ -157,6 +157,11 @@ absl::Status ReadHttpAndBackupFlags(ServerOptions& options) {
   if (options.http.threads < 2) {
     return absl::InvalidArgumentError("--http_threads must be at least 2");
   }
+  options.http.max_connections = absl::GetFlag(FLAGS_http_max_connections);
+  if (options.http.max_connections < 1) {
+    return absl::InvalidArgumentError(
+        "--http_max_connections must be at least 1");
+  }
   options.http.max_connections_per_address =
       absl::GetFlag(FLAGS_http_max_connections_per_address);
   if (options.http.max_connections_per_address < 0) {

@@ -37,6 +37,7 @@ constexpr const char* kTables[] = {"tickets",
                                    "stat_counts",
                                    "stat_day_changes",
                                    "stat_log",
+                                   "stat_changes",
                                    "stat_meta",
                                    "settings",
                                    "request_outcomes",
@@ -54,13 +55,13 @@ constexpr const char* kPostgresOnly[] = {"hotline_schema", "feed_head",
 // Tables a server fills when it first opens an empty database (the
 // statistics' preparation, the policy it starts with): emptied before the
 // copy. Every other table must be empty: it holds what people did.
-constexpr const char* kPreparedTables[] = {"stat_counts", "stat_day_changes",
-                                           "stat_log",    "stat_meta",
-                                           "settings",    "policies"};
+constexpr const char* kPreparedTables[] = {
+    "stat_counts", "stat_day_changes", "stat_log", "stat_changes",
+    "stat_meta",   "settings",         "policies"};
 
 // Tables with an identity id whose sequence must start past the copied ids.
 constexpr const char* kIdentityTables[] = {"daily_reports", "stat_log",
-                                           "request_outcomes"};
+                                           "stat_changes", "request_outcomes"};
 
 enum class ColumnKind { kInteger, kText, kBytes };
 

@@ -10,6 +10,7 @@
 #include "common/proto_time.h"
 #include "common/status_macros.h"
 #include "storage/change_set.h"
+#include "storage/sql/event_rows.h"
 #include "storage/sql/receipt_hours.h"
 #include "storage/sql/rows.h"
 
@@ -46,6 +47,12 @@ absl::StatusOr<std::vector<Message>> LoadAllBodies(Statement& stmt,
   return CollectRows<Message>(stmt, [what](const Statement& row) {
     return ParseBody<Message>(row, 0, what);
   });
+}
+
+// Every row, selected with kEventColumns.
+absl::StatusOr<std::vector<v1::Event>> LoadAllEvents(Statement& stmt) {
+  return CollectRows<v1::Event>(
+      stmt, [](const Statement& row) { return EventFromRow(row, 0); });
 }
 
 v1::Department DepartmentFromRow(const Statement& stmt) {
@@ -188,13 +195,14 @@ absl::StatusOr<std::vector<v1::Event>> QueryTicketEvents(Connection& db,
                                                          int64_t ticket_id,
                                                          int64_t after_seq,
                                                          int limit) {
-  ASSIGN_OR_RETURN(Statement stmt,
-                   db.Prepare("SELECT body FROM events WHERE ticket_id = ? AND "
-                              "seq > ? ORDER BY seq LIMIT ?"));
+  ASSIGN_OR_RETURN(Statement stmt, db.Prepare(absl::StrCat(
+                                       "SELECT ", kEventColumns,
+                                       " FROM events WHERE ticket_id = ? "
+                                       "AND seq > ? ORDER BY seq LIMIT ?")));
   stmt.BindInt64(1, ticket_id);
   stmt.BindInt64(2, after_seq);
   stmt.BindInt64(3, limit);
-  return LoadAllBodies<v1::Event>(stmt, "event");
+  return LoadAllEvents(stmt);
 }
 
 absl::StatusOr<std::optional<v1::Department>> LoadDepartment(
@@ -423,7 +431,7 @@ absl::Status InsertEventRow(Connection& db, const v1::Event& event) {
   stmt.BindText(5, event.actor());
   stmt.BindTextOrNull(6, event.department());
   stmt.BindTextOrNull(7, event.previous_department());
-  stmt.BindBlob(8, event.SerializeAsString());
+  stmt.BindBlob(8, StoredEventBody(event));
   RETURN_IF_ERROR(stmt.Run());
   // The assisting departments (协办) that see the event on their feed.
   std::vector<std::string> audience(event.assisting_departments().begin(),
@@ -793,43 +801,37 @@ namespace {
 absl::StatusOr<std::vector<v1::Event>> QueryDepartmentFeed(
     Connection& db, const std::string& department, int64_t after_seq,
     int limit) {
-  std::vector<std::pair<int64_t, std::string>> rows;
-  static const char* const kRanges[] = {
-      "SELECT seq, body FROM events WHERE department = ? AND seq > ? ORDER "
-      "BY seq LIMIT ?",
-      "SELECT seq, body FROM events WHERE previous_department = ? AND seq > "
-      "? ORDER BY seq LIMIT ?",
+  static const std::string* const kRanges = new std::string[3]{
+      absl::StrCat("SELECT ", kEventColumns,
+                   " FROM events WHERE department = ? AND seq > ? ORDER BY "
+                   "seq LIMIT ?"),
+      absl::StrCat("SELECT ", kEventColumns,
+                   " FROM events WHERE previous_department = ? AND seq > ? "
+                   "ORDER BY seq LIMIT ?"),
       // The events of tickets it assists (协办).
-      "SELECT a.seq, e.body FROM event_assists a JOIN events e ON e.seq = "
-      "a.seq WHERE a.department = ? AND a.seq > ? ORDER BY a.seq LIMIT ?",
+      absl::StrCat("SELECT ", kEventColumnsOfE,
+                   " FROM event_assists a JOIN events e ON e.seq = a.seq "
+                   "WHERE a.department = ? AND a.seq > ? ORDER BY a.seq "
+                   "LIMIT ?"),
   };
-  for (const char* range : kRanges) {
-    ASSIGN_OR_RETURN(Statement stmt, db.Prepare(range));
+  std::vector<v1::Event> events;
+  for (int range = 0; range < 3; ++range) {
+    ASSIGN_OR_RETURN(Statement stmt, db.Prepare(kRanges[range]));
     stmt.BindText(1, department);
     stmt.BindInt64(2, after_seq);
     stmt.BindInt64(3, limit);
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (!row) break;
-      rows.emplace_back(stmt.ColumnInt64(0), std::string(stmt.ColumnBlob(1)));
-    }
+    ASSIGN_OR_RETURN(std::vector<v1::Event> part, LoadAllEvents(stmt));
+    for (v1::Event& event : part) events.push_back(std::move(event));
   }
-  std::sort(rows.begin(), rows.end());
-  rows.erase(std::unique(rows.begin(), rows.end(),
-                         [](const auto& a, const auto& b) {
-                           return a.first == b.first;
-                         }),
-             rows.end());
-  if (static_cast<int>(rows.size()) > limit) rows.resize(limit);
-  std::vector<v1::Event> events;
-  events.reserve(rows.size());
-  for (const auto& [seq, body] : rows) {
-    v1::Event event;
-    if (!event.ParseFromString(body)) {
-      return absl::DataLossError("stored event cannot be parsed");
-    }
-    events.push_back(std::move(event));
-  }
+  std::sort(
+      events.begin(), events.end(),
+      [](const v1::Event& a, const v1::Event& b) { return a.seq() < b.seq(); });
+  events.erase(std::unique(events.begin(), events.end(),
+                           [](const v1::Event& a, const v1::Event& b) {
+                             return a.seq() == b.seq();
+                           }),
+               events.end());
+  if (static_cast<int>(events.size()) > limit) events.resize(limit);
   return events;
 }
 
@@ -843,19 +845,21 @@ absl::StatusOr<std::vector<v1::Event>> QueryEventFeed(
   }
   std::string sql;
   if (query.ticket_id) {
-    sql = "SELECT body FROM events WHERE ticket_id = ? AND seq > ?";
+    sql = absl::StrCat("SELECT ", kEventColumns,
+                       " FROM events WHERE ticket_id = ? AND seq > ?");
   } else if (query.department) {
     // Index ranges, merged by seq.
-    sql =
-        "SELECT body FROM events WHERE seq > ? AND (department = ? OR "
+    sql = absl::StrCat(
+        "SELECT ", kEventColumns,
+        " FROM events WHERE seq > ? AND (department = ? OR "
         "previous_department = ? OR seq IN (SELECT seq FROM event_assists "
-        "WHERE department = ?))";
+        "WHERE department = ?))");
   } else if (query.created_by) {
-    sql =
-        "SELECT e.body FROM events e JOIN tickets t ON t.id = e.ticket_id "
-        "WHERE e.seq > ? AND t.created_by = ?";
+    sql = absl::StrCat("SELECT ", kEventColumnsOfE,
+                       " FROM events e JOIN tickets t ON t.id = e.ticket_id "
+                       "WHERE e.seq > ? AND t.created_by = ?");
   } else {
-    sql = "SELECT body FROM events WHERE seq > ?";
+    sql = absl::StrCat("SELECT ", kEventColumns, " FROM events WHERE seq > ?");
   }
   ASSIGN_OR_RETURN(Statement stmt,
                    db.Prepare(absl::StrCat(sql, " ORDER BY seq LIMIT ?")));
@@ -875,7 +879,7 @@ absl::StatusOr<std::vector<v1::Event>> QueryEventFeed(
     stmt.BindInt64(index++, query.after_seq);
   }
   stmt.BindInt64(index++, query.limit);
-  return LoadAllBodies<v1::Event>(stmt, "event");
+  return LoadAllEvents(stmt);
 }
 
 absl::StatusOr<int64_t> LatestSeq(Connection& db) {

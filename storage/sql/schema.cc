@@ -370,6 +370,18 @@ INSERT INTO ticket_receipt_hours (hour, first_id, last_id)
   GROUP BY received_at / 3600000000;
 DROP INDEX tickets_by_received;
 )sql",
+    // 19: the statistics log in a compact form (stat_change_codec.h): each
+    // change's effect on the sums, in binary, instead of the two whole text
+    // vectors of stat_log. New changes go here; what stat_log holds is
+    // moved here while the server serves (stat_log_conversion.h).
+    R"sql(
+CREATE TABLE stat_changes (
+  id     {AUTO_ID},
+  at     INTEGER NOT NULL,
+  change BLOB NOT NULL
+);
+CREATE INDEX stat_changes_by_time ON stat_changes(at);
+)sql",
 };
 
 // The counter columns of stat_counts and stat_day_changes, one line each.

@@ -499,12 +499,18 @@ SqlStore::Lease::~Lease() {
 }
 
 void SqlStore::Close() {
+  if (stat_log_conversion_ != nullptr) stat_log_conversion_->Stop();
   {
     absl::MutexLock lock(&pool_mutex_);
     closed_ = true;
     idle_readers_.clear();
   }
   if (writer_ != nullptr) writer_->Stop();
+}
+
+absl::Status SqlStore::AwaitStatLogConversion() {
+  if (stat_log_conversion_ == nullptr) return absl::OkStatus();
+  return stat_log_conversion_->Wait();
 }
 
 void SqlStore::Start(std::vector<std::unique_ptr<Connection>> readers,
@@ -520,6 +526,21 @@ void SqlStore::Start(std::vector<std::unique_ptr<Connection>> readers,
   writer_->SetGroupHooks(this);
   writer_->SetOutcomeObserver(
       [this](const absl::Status& status) { Observe(status); });
+  absl::StatusOr<std::unique_ptr<StatLogConversion>> conversion =
+      Read<std::unique_ptr<StatLogConversion>>([this](Connection& db) {
+        return StatLogConversion::StartIfNeeded(
+            db,
+            [this](WriteUnit unit) { return WriteAndWait(std::move(unit)); },
+            description_);
+      });
+  if (conversion.ok()) {
+    stat_log_conversion_ = *std::move(conversion);
+  } else {
+    LogWarning(absl::StrCat(description_,
+                            ": the statistics log stays in its text form "
+                            "until the next start: ",
+                            conversion.status().message()));
+  }
 }
 
 }  // namespace hotline::storage

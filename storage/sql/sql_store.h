@@ -33,6 +33,7 @@
 #include "absl/time/time.h"
 #include "storage/sql/connection.h"
 #include "storage/sql/receipt_hours.h"
+#include "storage/sql/stat_log_conversion.h"
 #include "storage/sql/stat_rollup.h"
 #include "storage/sql/writer.h"
 #include "storage/store.h"
@@ -125,6 +126,12 @@ class SqlStore : public Store, private GroupHooks {
   // Write, and wait for `done`.
   absl::Status WriteAndWait(WriteUnit unit);
 
+  // Blocks until the statistics log of an older schema has moved to its
+  // compact form behind the start (stat_log_conversion.h): OK when it is
+  // (or nothing was to move), CANCELLED when the store closed first, or
+  // the error that stopped it. For tests and tools.
+  absl::Status AwaitStatLogConversion();
+
   // Runs `read` on a read connection, waiting while all are in use.
   template <typename T>
   absl::StatusOr<T> Read(
@@ -148,7 +155,8 @@ class SqlStore : public Store, private GroupHooks {
 
   // Completes an Open: takes the read connections and the write connection
   // (migrated, its statistics prepared) and starts the writer; events get
-  // seqs from `next_seq` on.
+  // seqs from `next_seq` on. Starts moving the text statistics log, when
+  // the database has one, behind the start (stat_log_conversion.h).
   void Start(std::vector<std::unique_ptr<Connection>> readers,
              std::unique_ptr<Connection> writer, int max_write_batch,
              int64_t next_seq);
@@ -222,6 +230,8 @@ class SqlStore : public Store, private GroupHooks {
   bool number_taken_ = false;
 
   std::unique_ptr<Writer> writer_;
+  // Set by Start, stopped by Close (before the writer).
+  std::unique_ptr<StatLogConversion> stat_log_conversion_;
   absl::Mutex pool_mutex_;
   std::function<void(const std::vector<v1::Event>&)> commit_listener_;
   std::vector<std::unique_ptr<Connection>> idle_readers_

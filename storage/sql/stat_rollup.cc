@@ -5,14 +5,12 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/escaping.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "common/proto_time.h"
 #include "common/status_macros.h"
 #include "storage/sql/rows.h"
+#include "storage/sql/stat_change_codec.h"
 
 namespace hotline::storage {
 namespace {
@@ -82,57 +80,13 @@ absl::Status AddToRow(Connection& db, const StatKey& key, int64_t day,
   return stmt.Run();
 }
 
-// Fields separated by \x1f; the strings C-escaped, so none holds one.
-std::string EncodeFacts(const std::optional<StatFacts>& f) {
-  if (!f) return "";
-  return absl::StrCat(absl::CEscape(f->department), "\x1f",
-                      absl::CEscape(f->type), "\x1f", absl::CEscape(f->topic),
-                      "\x1f", f->day, "\x1f", absl::StrJoin(f->counts.c, ","));
-}
-
-absl::StatusOr<std::optional<StatFacts>> DecodeFacts(absl::string_view text) {
-  if (text.empty()) return std::optional<StatFacts>();
-  std::vector<absl::string_view> parts = absl::StrSplit(text, '\x1f');
-  std::vector<absl::string_view> counts;
-  StatFacts f;
-  bool ok = parts.size() == 5 && absl::SimpleAtoi(parts[3], &f.day);
-  if (ok) {
-    counts = absl::StrSplit(parts[4], ',');
-    // Changes logged before a counter was added have fewer (those count 0).
-    ok = counts.size() <= kStatCounterCount;
-  }
-  for (size_t i = 0; ok && i < counts.size(); ++i) {
-    ok = absl::SimpleAtoi(counts[i], &f.counts.c[i]);
-  }
-  ok = ok && absl::CUnescape(parts[0], &f.department) &&
-       absl::CUnescape(parts[1], &f.type) &&
-       absl::CUnescape(parts[2], &f.topic);
-  if (!ok) return absl::DataLossError("a stored statistics change is corrupt");
-  return std::optional<StatFacts>(std::move(f));
-}
-
-// Calls `add(key, day, signed counts)` for every sum row a change touches.
+// Calls `add(key, day, signed counts)` for every sum row `effect`
+// (StatEffect) touches.
 template <typename Add>
-absl::Status ForEachSumRow(const TimedFacts& change, Add add) {
-  if (change.before && change.after && change.before->SameKey(*change.after)) {
-    StatVector delta = change.after->counts;
-    delta -= change.before->counts;
-    if (delta.IsZero()) return absl::OkStatus();
-    for (const StatKey& key : KeysOf(*change.after)) {
-      RETURN_IF_ERROR(add(key, change.after->day, delta));
-    }
-    return absl::OkStatus();
-  }
-  if (change.before) {
-    StatVector minus;
-    minus -= change.before->counts;
-    for (const StatKey& key : KeysOf(*change.before)) {
-      RETURN_IF_ERROR(add(key, change.before->day, minus));
-    }
-  }
-  if (change.after) {
-    for (const StatKey& key : KeysOf(*change.after)) {
-      RETURN_IF_ERROR(add(key, change.after->day, change.after->counts));
+absl::Status ForEachSumRow(const std::vector<StatFacts>& effect, Add add) {
+  for (const StatFacts& contribution : effect) {
+    for (const StatKey& key : KeysOf(contribution)) {
+      RETURN_IF_ERROR(add(key, contribution.day, contribution.counts));
     }
   }
   return absl::OkStatus();
@@ -191,18 +145,16 @@ absl::Status RecountStoredRows(Connection& db, absl::TimeZone zone) {
 }  // namespace
 
 void StatBatch::Add(const TimedFacts& change) {
+  const std::vector<StatFacts> effect = StatEffect(change.before, change.after);
+  if (effect.empty()) return;
   const int64_t change_day = DayNumber(absl::ToCivilDay(change.at, zone_));
-  bool touched = false;
-  ForEachSumRow(change, [&](const StatKey& key, int64_t day,
+  ForEachSumRow(effect, [&](const StatKey& key, int64_t day,
                             const StatVector& counts) {
-    touched = true;
     counts_[{key.kind, key.a, key.b, day}] += counts;
     day_changes_[{key.kind, change_day, key.a, key.b, day}] += counts;
     return absl::OkStatus();
   }).IgnoreError();
-  if (!touched) return;
-  log_.push_back({absl::ToUnixMicros(change.at), EncodeFacts(change.before),
-                  EncodeFacts(change.after)});
+  log_.push_back({absl::ToUnixMicros(change.at), EncodeStatEffect(effect)});
 }
 
 void StatBatch::Clear() {
@@ -228,14 +180,56 @@ absl::Status StatBatch::Write(Connection& db) const {
   for (const LogRow& entry : log_) {
     ASSIGN_OR_RETURN(
         Statement stmt,
-        db.Prepare(
-            "INSERT INTO stat_log (at, before, after) VALUES (?, ?, ?)"));
+        db.Prepare("INSERT INTO stat_changes (at, change) VALUES (?, ?)"));
     stmt.BindInt64(1, entry.at_micros);
-    stmt.BindText(2, entry.before);
-    stmt.BindText(3, entry.after);
+    stmt.BindBlob(2, entry.change);
     RETURN_IF_ERROR(stmt.Run());
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<MovedStatLog> MoveTextStatLog(Connection& db, int limit) {
+  std::vector<std::pair<int64_t, std::string>> rows;  // at, change
+  MovedStatLog moved;
+  int64_t first_id = 0;
+  {
+    ASSIGN_OR_RETURN(Statement read,
+                     db.Prepare("SELECT id, at, before, after FROM stat_log "
+                                "ORDER BY id LIMIT ?"));
+    read.BindInt64(1, limit);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, read.Step());
+      if (!row) break;
+      if (moved.rows++ == 0) first_id = read.ColumnInt64(0);
+      moved.last_id = read.ColumnInt64(0);
+      ASSIGN_OR_RETURN(
+          std::vector<StatFacts> effect,
+          DecodeTextStatChange(read.ColumnText(2), read.ColumnText(3)));
+      if (!effect.empty()) {
+        rows.emplace_back(read.ColumnInt64(1), EncodeStatEffect(effect));
+      }
+    }
+  }
+  if (moved.rows == 0) return moved;
+  ASSIGN_OR_RETURN(
+      Statement remove,
+      db.Prepare("DELETE FROM stat_log WHERE id >= ? AND id <= ?"));
+  remove.BindInt64(1, first_id);
+  remove.BindInt64(2, moved.last_id);
+  RETURN_IF_ERROR(remove.Run());
+  if (db.Changes() != moved.rows) {
+    return absl::AbortedError(
+        "another process moved part of the statistics log first");
+  }
+  for (const auto& [at, change] : rows) {
+    ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare("INSERT INTO stat_changes (at, change) VALUES (?, ?)"));
+    stmt.BindInt64(1, at);
+    stmt.BindBlob(2, change);
+    RETURN_IF_ERROR(stmt.Run());
+  }
+  return moved;
 }
 
 absl::Status RecordStatChange(Connection& db, const TimedFacts& change) {
@@ -332,22 +326,9 @@ absl::StatusOr<StatSums> SumStats(Connection& db, const StatSumQuery& q) {
     RETURN_IF_ERROR(collect(stmt, -1));
   }
   if (at_day_start) return out;
-  ASSIGN_OR_RETURN(
-      Statement log,
-      db.Prepare(
-          "SELECT before, after FROM stat_log WHERE at >= ? AND at < ?"));
-  log.BindInt64(1, absl::ToUnixMicros(*q.as_of));
-  log.BindInt64(2, absl::ToUnixMicros(q.as_of_next_day_start));
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, log.Step());
-    if (!row) return out;
-    ASSIGN_OR_RETURN(std::optional<StatFacts> before,
-                     DecodeFacts(log.ColumnText(0)));
-    ASSIGN_OR_RETURN(std::optional<StatFacts> after,
-                     DecodeFacts(log.ColumnText(1)));
-    TimedFacts change{*q.as_of, std::move(before), std::move(after)};
-    RETURN_IF_ERROR(ForEachSumRow(
-        change, [&](const StatKey& key, int64_t day, const StatVector& counts) {
+  auto take_back = [&](const std::vector<StatFacts>& effect) {
+    return ForEachSumRow(
+        effect, [&](const StatKey& key, int64_t day, const StatVector& counts) {
           if (key.kind != q.kind || (q.a && key.a != *q.a) ||
               day < q.from_day || day >= q.to_day) {
             return absl::OkStatus();
@@ -358,7 +339,37 @@ absl::StatusOr<StatSums> SumStats(Connection& db, const StatSumQuery& q) {
                                                                         : key.b;
           out[group_key] -= counts;
           return absl::OkStatus();
-        }));
+        });
+  };
+  // The compact log, and what is left of the text log of schema 4 to 18
+  // (stat_log_conversion.h moves it to the compact one).
+  {
+    ASSIGN_OR_RETURN(
+        Statement log,
+        db.Prepare("SELECT change FROM stat_changes WHERE at >= ? AND at < ?"));
+    log.BindInt64(1, absl::ToUnixMicros(*q.as_of));
+    log.BindInt64(2, absl::ToUnixMicros(q.as_of_next_day_start));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, log.Step());
+      if (!row) break;
+      ASSIGN_OR_RETURN(std::vector<StatFacts> effect,
+                       DecodeStatEffect(log.ColumnBlob(0)));
+      RETURN_IF_ERROR(take_back(effect));
+    }
+  }
+  ASSIGN_OR_RETURN(
+      Statement log,
+      db.Prepare(
+          "SELECT before, after FROM stat_log WHERE at >= ? AND at < ?"));
+  log.BindInt64(1, absl::ToUnixMicros(*q.as_of));
+  log.BindInt64(2, absl::ToUnixMicros(q.as_of_next_day_start));
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, log.Step());
+    if (!row) return out;
+    ASSIGN_OR_RETURN(
+        std::vector<StatFacts> effect,
+        DecodeTextStatChange(log.ColumnText(0), log.ColumnText(1)));
+    RETURN_IF_ERROR(take_back(effect));
   }
 }
 

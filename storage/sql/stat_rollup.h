@@ -15,8 +15,12 @@
 //   stat_day_changes  the same sums split by the day the change took effect:
 //                     subtracting the changes from a day on gives the counters
 //                     as of that day's start.
-//   stat_log          every change with its exact instant, read only for the
-//                     part of one day after an as-of instant inside it.
+//   stat_changes      every change with its exact instant, its effect on the
+//                     sums in a compact binary form (stat_change_codec.h),
+//                     read only for the part of one day after an as-of
+//                     instant inside it. stat_log holds, in text, the
+//                     changes of schema versions 4 to 18 not yet moved here
+//                     (stat_log_conversion.h); both are read.
 //
 // Functions run on the caller's connection; recording ones belong inside a
 // write unit. Not thread-safe beyond the Connection's own rules.
@@ -53,8 +57,7 @@ class StatBatch {
  private:
   struct LogRow {
     int64_t at_micros;
-    std::string before;
-    std::string after;
+    std::string change;  // EncodeStatEffect
   };
   absl::TimeZone zone_;
   // (kind, a, b, day) and (kind, change_day, a, b, day) -> counters.
@@ -85,6 +88,16 @@ absl::StatusOr<StatSums> SumStats(Connection& db, const StatSumQuery& query);
 // sees the same commits.
 absl::StatusOr<std::vector<StatSums>> SumStatsTogether(
     Connection& db, const std::vector<StatSumQuery>& queries);
+
+struct MovedStatLog {
+  int rows = 0;
+  int64_t last_id = 0;  // of the rows moved
+};
+// Moves up to `limit` of the oldest rows of the text log (stat_log) into
+// stat_changes, inside the caller's write unit: how many, 0 when none is
+// left. ABORTED when another process moved some of them first (roll the
+// unit back).
+absl::StatusOr<MovedStatLog> MoveTextStatLog(Connection& db, int limit);
 
 }  // namespace hotline::storage
 

@@ -3,9 +3,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <random>
 #include <set>
@@ -14,11 +16,14 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/blocking_counter.h"
 #include "absl/synchronization/notification.h"
 #include "common/proto_time.h"
+#include "common/status_macros.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "storage/sql/queries.h"
@@ -840,13 +845,16 @@ TEST(Storage, ReceivedSpansFindLateTicketsAndTicketsFromBeforeTheBounds) {
                                                  hour + absl::Hours(99))))
                     .empty());
   }
-  // As migration 17 left a database: no bounds, the received_at index.
+  // As migration 17 left a database: no bounds, the received_at index
+  // (and none of migration 19's compact statistics log, which this test
+  // does not read).
   {
     absl::StatusOr<std::unique_ptr<Connection>> db =
         SqliteConnection::Open(path, /*read_only=*/false);
     ASSERT_TRUE(db.ok()) << db.status();
     ASSERT_TRUE((*db)
-                    ->Execute("BEGIN; DROP TABLE ticket_receipt_hours; "
+                    ->Execute("BEGIN; DROP TABLE stat_changes; "
+                              "DROP TABLE ticket_receipt_hours; "
                               "CREATE INDEX tickets_by_received ON "
                               "tickets(received_at, id); PRAGMA user_version "
                               "= 17; COMMIT;")
@@ -912,7 +920,7 @@ TEST(Storage, StatisticsAreRebuiltWhenMissingAndKeepTheirTimeZone) {
                     ->WriteAndWait([](Connection& db) {
                       return db.Execute(
                           "DELETE FROM stat_counts; DELETE FROM "
-                          "stat_day_changes; DELETE FROM stat_log; DELETE "
+                          "stat_day_changes; DELETE FROM stat_changes; DELETE "
                           "FROM stat_meta;");
                     })
                     .ok());
@@ -935,6 +943,174 @@ TEST(Storage, StatisticsAreRebuiltWhenMissingAndKeepTheirTimeZone) {
   utc.time_zone = "Mars/Olympus";
   EXPECT_EQ(SqliteStore::Open(utc).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+using FlatSums =
+    std::vector<std::map<std::string, std::array<int64_t, kStatCounterCount>>>;
+
+// The as-of sums a report reads, for a set of instants in one day, by day,
+// by department and by department x topic: what must not change while the
+// statistics log changes form.
+FlatSums AsOfSums(SqliteStore& store, absl::CivilDay day) {
+  const absl::TimeZone zone = StoreZone();
+  const absl::Time start = absl::FromCivil(day, zone);
+  std::vector<StatSumQuery> queries;
+  for (int minutes : {0, 30, 61, 125, 240, 600, 1439, -1}) {
+    for (StatKind kind : {kStatAll, kStatDepartment, kStatDeptTopic}) {
+      StatSumQuery q;
+      q.kind = kind;
+      q.from_day = DayNumber(day) - 1;
+      q.to_day = DayNumber(day) + 2;
+      q.group = kind == kStatAll          ? StatSumQuery::kByDay
+                : kind == kStatDepartment ? StatSumQuery::kByA
+                                          : StatSumQuery::kByB;
+      if (kind == kStatDeptTopic) q.a = "departments/water";
+      if (minutes >= 0) {
+        q.as_of = start + absl::Minutes(minutes);
+        q.as_of_day = DayNumber(day);
+        q.as_of_day_start = start;
+        q.as_of_next_day_start = absl::FromCivil(day + 1, zone);
+      }
+      queries.push_back(q);
+    }
+  }
+  return ReadOrDie<FlatSums>(store, [&](Connection& db) {
+    FlatSums out;
+    for (const StatSumQuery& q : queries) {
+      absl::StatusOr<StatSums> sums = SumStats(db, q);
+      if (!sums.ok()) return absl::StatusOr<FlatSums>(sums.status());
+      out.emplace_back();
+      for (const auto& [key, counts] : *sums) out.back()[key] = counts.c;
+    }
+    return absl::StatusOr<FlatSums>(std::move(out));
+  });
+}
+
+int64_t CountRows(SqliteStore& store, const std::string& table) {
+  return ReadOrDie<int64_t>(store, [&](Connection& db) {
+    return db.QueryInt64(absl::StrCat("SELECT COUNT(*) FROM ", table));
+  });
+}
+
+// One side of a change as the text log of schema 4 to 18 kept it.
+std::string TextFacts(const StatFacts& f, int counters) {
+  std::vector<std::string> counts;
+  for (int i = 0; i < counters; ++i)
+    counts.push_back(absl::StrCat(f.counts.c[i]));
+  return absl::StrCat(absl::CEscape(f.department), "\x1f",
+                      absl::CEscape(f.type), "\x1f", absl::CEscape(f.topic),
+                      "\x1f", f.day, "\x1f", absl::StrJoin(counts, ","));
+}
+
+TEST(Storage, TheTextStatisticsLogMovesBehindTheStartAndAnswersTheSame) {
+  TempDir dir;
+  const std::string path = dir.File("stat-log.db");
+  const absl::TimeZone zone = StoreZone();
+  const absl::CivilDay day(2021, 2, 10);
+  const absl::Time start = absl::FromCivil(day, zone);
+  // Changes at instants through the day: new contributions, changes that
+  // keep their key, and changes of department and of day.
+  auto facts = [&](const std::string& department, const std::string& topic,
+                   int64_t day_number, StatCounter counter, int64_t value) {
+    StatFacts f;
+    f.department = department;
+    f.type = "COMPLAINT";
+    f.topic = topic;
+    f.day = day_number;
+    f.counts[counter] = value;
+    f.counts[kReceived] = 1;
+    return f;
+  };
+  std::vector<TimedFacts> history;
+  std::vector<std::pair<std::string, std::string>> text_rows;  // as schema 18
+  std::mt19937 random(7);
+  const char* const departments[] = {"departments/water", "departments/roads",
+                                     ""};
+  const char* const topics[] = {"噪音", "路灯"};
+  for (int i = 0; i < 120; ++i) {
+    const absl::Time at = start + absl::Minutes(i * 12 + 1);
+    const int64_t d = DayNumber(day) - static_cast<int64_t>(random() % 2);
+    StatFacts before = facts(departments[random() % 3], topics[random() % 2], d,
+                             kForwarded, 1);
+    StatFacts after = i % 3 == 0 ? before
+                                 : facts(departments[random() % 3],
+                                         topics[random() % 2], d, kReplied, 1);
+    if (i % 3 == 0) after.counts[kRepliedOnTime] = 1;
+    if (i % 5 == 0) {
+      history.push_back({at, std::nullopt, before});
+      text_rows.emplace_back("",
+                             TextFacts(before, i % 2 ? 15 : kStatCounterCount));
+    } else {
+      history.push_back({at, before, after});
+      text_rows.emplace_back(TextFacts(before, kStatCounterCount),
+                             TextFacts(after, kStatCounterCount));
+    }
+  }
+  FlatSums expected;
+  {
+    std::unique_ptr<SqliteStore> store = OpenStore(path);
+    ASSERT_NE(store, nullptr);
+    ChangeSet changes;
+    changes.stat_changes = history;
+    ASSERT_TRUE(store->CommitAndWait(std::move(changes)).ok());
+    expected = AsOfSums(*store, day);
+    ASSERT_EQ(expected.size(), 24u);
+    // The log is read: half an hour into the day differs from its start
+    // and from now.
+    EXPECT_NE(expected[3], expected[0]);
+    EXPECT_NE(expected[3], expected[21]);
+    ASSERT_GT(CountRows(*store, "stat_changes"), 0);
+    // The same log as a database of schema 18 holds it: in text, in
+    // stat_log.
+    ASSERT_TRUE(store
+                    ->WriteAndWait([&](Connection& db) -> absl::Status {
+                      RETURN_IF_ERROR(db.Execute("DELETE FROM stat_changes"));
+                      for (size_t i = 0; i < history.size(); ++i) {
+                        ASSIGN_OR_RETURN(
+                            Statement insert,
+                            db.Prepare("INSERT INTO stat_log (at, before, "
+                                       "after) VALUES (?, ?, ?)"));
+                        insert.BindInt64(1, absl::ToUnixMicros(history[i].at));
+                        insert.BindText(2, text_rows[i].first);
+                        insert.BindText(3, text_rows[i].second);
+                        RETURN_IF_ERROR(insert.Run());
+                      }
+                      return absl::OkStatus();
+                    })
+                    .ok());
+    EXPECT_EQ(AsOfSums(*store, day), expected) << "read from the text log";
+    // Part of it moved, as a start killed mid-way leaves it: both are read.
+    ASSERT_TRUE(
+        store
+            ->WriteAndWait([](Connection& db) -> absl::Status {
+              ASSIGN_OR_RETURN(MovedStatLog moved, MoveTextStatLog(db, 50));
+              return moved.rows == 50 ? absl::OkStatus()
+                                      : absl::InternalError("moved too few");
+            })
+            .ok());
+    EXPECT_EQ(CountRows(*store, "stat_log"), 70);
+    EXPECT_EQ(AsOfSums(*store, day), expected) << "read from both";
+  }
+  // The next start moves the rest while it serves.
+  std::unique_ptr<SqliteStore> store = OpenStore(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_TRUE(store->AwaitStatLogConversion().ok());
+  EXPECT_EQ(CountRows(*store, "stat_log"), 0);
+  EXPECT_EQ(AsOfSums(*store, day), expected) << "read from the compact log";
+  // A damaged text row stops the move and is reported, not skipped.
+  ASSERT_TRUE(store
+                  ->WriteAndWait([](Connection& db) {
+                    return db.Execute(
+                        "INSERT INTO stat_log (at, before, after) VALUES (1, "
+                        "'', 'not a change')");
+                  })
+                  .ok());
+  store.reset();
+  store = OpenStore(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->AwaitStatLogConversion().code(),
+            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(CountRows(*store, "stat_log"), 1);
 }
 
 }  // namespace
