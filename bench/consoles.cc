@@ -399,9 +399,20 @@ absl::Status MeasureRates(const std::string& dir, int grpc_port, int http_port,
   v1::GetTicketRequest request;
   request.set_name(ticket);
   const std::string body = request.SerializeAsString();
-  std::string frame(5, '\0');
-  frame[4] = static_cast<char>(body.size());
+  std::string frame(5, '\0');  // not compressed; the length, big-endian
+  for (int i = 0; i < 4; ++i) {
+    frame[1 + i] = static_cast<char>((body.size() >> (8 * (3 - i))) & 0xff);
+  }
   frame += body;
+  // h2load counts HTTP statuses, and a refused gRPC call is HTTP 200 too:
+  // the same call, through the client, must succeed first.
+  {
+    ClientOptions options;
+    options.target = absl::StrCat("127.0.0.1:", grpc_port);
+    options.token = token;
+    Client client(options);
+    RETURN_IF_ERROR(client.GetTicket(request).status());
+  }
   const std::string frame_path = dir + "/get-ticket.grpc";
   std::ofstream(frame_path, std::ios::binary) << frame;
   const int requests = absl::GetFlag(FLAGS_requests);

@@ -12,10 +12,13 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "common/proto_time.h"
+#include "common/status_macros.h"
 #include "gtest/gtest.h"
 #include "storage/change_set.h"
 #include "storage/postgres/durability_settings.h"
@@ -69,6 +72,107 @@ class PostgresStoreTest : public ::testing::Test {
   }
   std::string uri_;
 };
+
+// Received tickets by day as of `as_of` (the statistics log read for the
+// rest of its day), and as of now.
+std::map<std::string, int64_t> ReceivedByDay(Store& store,
+                                             std::optional<absl::Time> as_of) {
+  const absl::TimeZone zone = absl::FixedTimeZone(8 * 3600);
+  storage::StatSumQuery query;
+  query.kind = storage::kStatAll;
+  query.group = storage::StatSumQuery::kByDay;
+  query.from_day = 0;
+  query.to_day = 1'000'000;
+  if (as_of) {
+    const absl::CivilDay day = absl::ToCivilDay(*as_of, zone);
+    query.as_of = as_of;
+    query.as_of_day = DayNumber(day);
+    query.as_of_day_start = absl::FromCivil(day, zone);
+    query.as_of_next_day_start = absl::FromCivil(day + 1, zone);
+  }
+  absl::StatusOr<std::vector<storage::StatSums>> sums = store.SumStats({query});
+  EXPECT_TRUE(sums.ok()) << sums.status();
+  std::map<std::string, int64_t> out;
+  if (!sums.ok()) return out;
+  for (const auto& [key, vector] : (*sums)[0]) out[key] = vector[kReceived];
+  return out;
+}
+
+// Two servers started together on a database whose statistics log is in
+// the text form of schema 18 both move it behind their start: every change
+// lands in the compact log once, and the figures as of any instant stay.
+TEST_F(PostgresStoreTest, ServersStartedTogetherMoveTheTextStatisticsLogOnce) {
+  const absl::TimeZone zone = absl::FixedTimeZone(8 * 3600);
+  const absl::Time day_start =
+      absl::FromCivil(absl::CivilDay(2025, 3, 3), zone);
+  constexpr int kChanges = 5000;  // three batches
+  std::vector<TimedFacts> history;
+  for (int i = 0; i < kChanges; ++i) {
+    StatFacts f;
+    f.department = absl::StrCat("departments/d", i % 3);
+    f.type = "COMPLAINT";
+    f.topic = "噪音";
+    f.day = DayNumber(absl::CivilDay(2025, 3, 3));
+    f.counts[kReceived] = 1;
+    history.push_back({day_start + absl::Seconds(i), std::nullopt, f});
+  }
+  const absl::Time as_of =
+      day_start + absl::Seconds(kChanges / 2) + absl::Milliseconds(500);
+  std::map<std::string, int64_t> now, then;
+  {
+    std::unique_ptr<Store> store = OpenOn(uri_);
+    ASSERT_NE(store, nullptr);
+    ChangeSet changes;
+    changes.stat_changes = history;
+    ASSERT_TRUE(store->CommitAndWait(std::move(changes)).ok());
+    now = ReceivedByDay(*store, std::nullopt);
+    then = ReceivedByDay(*store, as_of);
+    ASSERT_EQ(then.begin()->second, now.begin()->second - kChanges / 2 + 1);
+    // As schema 18 kept the log: in text, in stat_log.
+    auto* sql = dynamic_cast<storage::SqlStore*>(store.get());
+    ASSERT_NE(sql, nullptr);
+    ASSERT_TRUE(
+        sql->WriteAndWait([&](storage::Connection& db) -> absl::Status {
+             RETURN_IF_ERROR(db.Execute("DELETE FROM stat_changes"));
+             for (const TimedFacts& change : history) {
+               const StatFacts& f = *change.after;
+               std::vector<std::string> counts;
+               for (int64_t c : f.counts.c) {
+                 counts.push_back(absl::StrCat(c));
+               }
+               ASSIGN_OR_RETURN(storage::Statement insert,
+                                db.Prepare("INSERT INTO stat_log (at, before, "
+                                           "after) VALUES (?, ?, ?)"));
+               insert.BindInt64(1, absl::ToUnixMicros(change.at));
+               insert.BindText(2, "");
+               insert.BindText(
+                   3, absl::StrCat(f.department, "\x1f", f.type, "\x1f",
+                                   absl::CEscape(f.topic), "\x1f", f.day,
+                                   "\x1f", absl::StrJoin(counts, ",")));
+               RETURN_IF_ERROR(insert.Run());
+             }
+             return absl::OkStatus();
+           })
+            .ok());
+    EXPECT_EQ(ReceivedByDay(*store, as_of), then) << "from the text log";
+  }
+  std::unique_ptr<Store> a = OpenOn(uri_);
+  std::unique_ptr<Store> b = OpenOn(uri_);
+  ASSERT_TRUE(a && b);
+  for (Store* store : {a.get(), b.get()}) {
+    absl::Status moved =
+        dynamic_cast<storage::SqlStore*>(store)->AwaitStatLogConversion();
+    EXPECT_TRUE(moved.ok() || moved.code() == absl::StatusCode::kCancelled)
+        << moved;
+  }
+  std::unique_ptr<storage::PgConnection> db =
+      std::move(storage::PgConnection::Open(uri_)).value();
+  EXPECT_EQ(db->QueryInt64("SELECT COUNT(*) FROM stat_log").value(), 0);
+  EXPECT_EQ(db->QueryInt64("SELECT COUNT(*) FROM stat_changes").value(),
+            kChanges);
+  EXPECT_EQ(ReceivedByDay(*a, as_of), then);
+  EXPECT_EQ(ReceivedByDay(*b, std::nullopt), now);
+}
 
 TEST_F(PostgresStoreTest, ServersWritingTogetherGiveEverySeqOnceInCommitOrder) {
   std::unique_ptr<Store> a = OpenOn(uri_);
