@@ -21,8 +21,9 @@ bool TimeFitsColumn(const google::protobuf::Timestamp& time) {
 std::string StoredEventBody(const v1::Event& event) {
   v1::Event body = event;
   body.clear_seq();
-  if (event.ticket() ==
-      absl::StrCat(kTicketPrefix, TicketIdOfName(event.ticket()))) {
+  const int64_t ticket_id = TicketIdOfName(event.ticket());
+  if (ticket_id != 0 &&
+      event.ticket() == absl::StrCat(kTicketPrefix, ticket_id)) {
     body.clear_ticket();
   }
   // An unset time stays unset: its column (0) does not restore it.
@@ -43,7 +44,7 @@ absl::StatusOr<v1::Event> EventFromRow(const Statement& row, int first) {
     return absl::DataLossError("stored event cannot be parsed");
   }
   if (event.seq() == 0) event.set_seq(row.ColumnInt64(first));
-  if (event.ticket().empty()) {
+  if (event.ticket().empty() && row.ColumnInt64(first + 1) != 0) {
     event.set_ticket(absl::StrCat(kTicketPrefix, row.ColumnInt64(first + 1)));
   }
   if (!event.has_time() && row.ColumnInt64(first + 2) != 0) {
