@@ -1,8 +1,8 @@
 // The rows of the events table: the columns lists filter on (seq,
 // ticket_id, time, type, actor, department, previous_department), and the
 // body, the serialized hotline.v1.Event without the fields those columns
-// already hold. An event is about a fifth smaller for it (the ticket name,
-// the actor, the departments and the time are no longer kept twice).
+// already hold. Events take about a third less room for it (the county
+// year x10 of the storage bench: 2,035 -> 1,365 bytes a ticket).
 //
 // A field is left out of the body only when its column gives it back
 // exactly: a time with a whole number of microseconds, a ticket named

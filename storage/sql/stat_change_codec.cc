@@ -40,6 +40,8 @@ bool GetVarint(absl::string_view& in, uint64_t& value) {
     if (in.empty()) return false;
     const uint8_t byte = static_cast<uint8_t>(in.front());
     in.remove_prefix(1);
+    // The tenth byte holds the 64th bit only.
+    if (shift == 63 && byte > 1) return false;
     value |= static_cast<uint64_t>(byte & 0x7f) << shift;
     if ((byte & 0x80) == 0) return true;
   }
@@ -136,7 +138,9 @@ std::string EncodeStatEffect(const std::vector<StatFacts>& effect) {
 absl::StatusOr<std::vector<StatFacts>> DecodeStatEffect(
     absl::string_view blob) {
   uint64_t count;
-  if (!GetVarint(blob, count) || count > blob.size()) return Corrupt();
+  // A contribution takes at least 6 bytes: a corrupt count cannot ask for
+  // more room than the blob could describe.
+  if (!GetVarint(blob, count) || count > blob.size() / 6) return Corrupt();
   std::vector<StatFacts> effect(count);
   for (StatFacts& f : effect) {
     uint64_t flags, pairs;
@@ -152,8 +156,9 @@ absl::StatusOr<std::vector<StatFacts>> DecodeStatEffect(
     for (uint64_t k = 0; k < pairs; ++k) {
       uint64_t index;
       int64_t value;
+      // Each counter at most once, never zero: as EncodeStatEffect writes.
       if (!GetVarint(blob, index) || index >= kStatCounterCount ||
-          !GetSigned(blob, value)) {
+          f.counts.c[index] != 0 || !GetSigned(blob, value) || value == 0) {
         return Corrupt();
       }
       f.counts.c[index] = value;

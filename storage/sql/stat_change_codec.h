@@ -15,7 +15,8 @@
 //   department    := length bytes  (without "departments/" when flags & 1)
 //   type, topic   := length bytes
 // Decoding refuses anything else (a truncated blob, trailing bytes, a
-// counter index this build does not know): DATA_LOSS.
+// counter index this build does not know or given twice, a zero value, a
+// varint over 64 bits): DATA_LOSS.
 //
 // Stateless and thread-safe.
 #ifndef HOTLINE_STORAGE_SQL_STAT_CHANGE_CODEC_H_

@@ -59,6 +59,7 @@ void StatLogConversion::Run() {
                        first_id_, " to ", last_id_, ") while serving"));
   absl::Time last_report = start;
   int64_t moved = 0;
+  bool warned_retry = false;
   absl::Status outcome;
   for (;;) {
     {
@@ -76,7 +77,24 @@ void StatLogConversion::Run() {
       through = result.last_id;
       return absl::OkStatus();
     });
-    if (s.code() == absl::StatusCode::kAborted) continue;  // another process
+    // Another process moved part of the batch: read again. A commit that
+    // failed for a while (a full disk, a lost connection): try again later.
+    if (s.code() == absl::StatusCode::kAborted ||
+        s.code() == absl::StatusCode::kUnavailable ||
+        s.code() == absl::StatusCode::kResourceExhausted) {
+      if (s.code() != absl::StatusCode::kAborted && !warned_retry) {
+        LogWarning(absl::StrCat(description_,
+                                ": moving the statistics log waits (",
+                                s.message(), "); it tries again every second"));
+        warned_retry = true;
+      }
+      absl::MutexLock lock(&mutex_);
+      mutex_.AwaitWithTimeout(absl::Condition(&stopping_),
+                              s.code() == absl::StatusCode::kAborted
+                                  ? absl::Milliseconds(50)
+                                  : absl::Seconds(1));
+      continue;
+    }
     if (!s.ok()) {
       outcome = s;
       LogWarning(

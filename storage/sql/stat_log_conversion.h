@@ -12,9 +12,17 @@
 // other, so it waits its turn behind the service's own commits and holds
 // the writer for one batch only (a few milliseconds). Two processes on one
 // PostgreSQL database may both move: a batch that finds rows already moved
-// is rolled back and read again.
+// is rolled back and read again. A batch whose commit fails for a while
+// (UNAVAILABLE, RESOURCE_EXHAUSTED: a lost connection, a full disk) is
+// tried again every second; a row that cannot be read stops the move
+// (FAILED_PRECONDITION naming it, logged once; the row stays, and the
+// store stays healthy).
 //
-//   auto conversion = StatLogConversion::StartIfNeeded(&store, db);
+//   ASSIGN_OR_RETURN(
+//       std::unique_ptr<StatLogConversion> conversion,   // null: nothing to
+//       move StatLogConversion::StartIfNeeded(
+//           db, [&](WriteUnit unit) { return store.WriteAndWait(unit); },
+//           "/var/lib/hotline/hotline.db"));
 //   ...
 //   conversion->Stop();   // between batches
 //

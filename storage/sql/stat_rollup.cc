@@ -202,9 +202,16 @@ absl::StatusOr<MovedStatLog> MoveTextStatLog(Connection& db, int limit) {
       if (!row) break;
       if (moved.rows++ == 0) first_id = read.ColumnInt64(0);
       moved.last_id = read.ColumnInt64(0);
-      ASSIGN_OR_RETURN(
-          std::vector<StatFacts> effect,
-          DecodeTextStatChange(read.ColumnText(2), read.ColumnText(3)));
+      absl::StatusOr<std::vector<StatFacts>> decoded =
+          DecodeTextStatChange(read.ColumnText(2), read.ColumnText(3));
+      if (!decoded.ok()) {
+        // Not DATA_LOSS: that would mark the whole store damaged at every
+        // start for one row only an as-of figure of its day reads.
+        return absl::FailedPreconditionError(absl::StrCat(
+            "row ", read.ColumnInt64(0), " of stat_log cannot be read (",
+            decoded.status().message(), "); it stays where it is"));
+      }
+      const std::vector<StatFacts>& effect = *decoded;
       if (!effect.empty()) {
         rows.emplace_back(read.ColumnInt64(1), EncodeStatEffect(effect));
       }

@@ -96,7 +96,7 @@ struct MovedStatLog {
 // Moves up to `limit` of the oldest rows of the text log (stat_log) into
 // stat_changes, inside the caller's write unit: how many, 0 when none is
 // left. ABORTED when another process moved some of them first (roll the
-// unit back).
+// unit back); FAILED_PRECONDITION naming a row that cannot be decoded.
 absl::StatusOr<MovedStatLog> MoveTextStatLog(Connection& db, int limit);
 
 }  // namespace hotline::storage

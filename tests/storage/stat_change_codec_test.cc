@@ -110,6 +110,25 @@ TEST(StatChangeCodec, ADamagedBlobIsRefused) {
   index[index.size() - 2] = static_cast<char>(kStatCounterCount);
   EXPECT_EQ(DecodeStatEffect(index).status().code(),
             absl::StatusCode::kDataLoss);
+  // A counter given twice, and a zero (EncodeStatEffect writes neither).
+  std::string twice =
+      EncodeStatEffect({Facts("", "", 0, {{kReceived, 1}, {kForwarded, 1}})});
+  twice[twice.size() - 2] = static_cast<char>(kReceived);
+  EXPECT_EQ(DecodeStatEffect(twice).status().code(),
+            absl::StatusCode::kDataLoss);
+  std::string zero = EncodeStatEffect({Facts("", "", 0, {{kReceived, 1}})});
+  zero.back() = '\0';
+  EXPECT_EQ(DecodeStatEffect(zero).status().code(),
+            absl::StatusCode::kDataLoss);
+  // A count of contributions the blob cannot hold, and a varint of eleven
+  // bytes.
+  EXPECT_EQ(
+      DecodeStatEffect(std::string("\xff\xff\xff\x7f") + std::string(20, '\0'))
+          .status()
+          .code(),
+      absl::StatusCode::kDataLoss);
+  EXPECT_EQ(DecodeStatEffect(std::string(10, '\xff') + '\x01').status().code(),
+            absl::StatusCode::kDataLoss);
 }
 
 TEST(StatChangeCodec, TheTextLogOfOlderSchemasDecodesToTheSameEffect) {
