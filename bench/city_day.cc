@@ -68,6 +68,7 @@ namespace {
 
 using bench::Measure;
 using bench::Millis;
+using bench::PercentileMillis;
 using bench::PerSecond;
 using bench::Result;
 
@@ -149,14 +150,6 @@ std::vector<std::unique_ptr<Client>> Connect(const Deployment& d, int count,
     clients.push_back(std::make_unique<Client>(options));
   }
   return clients;
-}
-
-// The `percent`th percentile in milliseconds, "-" when there is none.
-std::string PercentileMillis(std::vector<absl::Duration>& latencies,
-                             int percent) {
-  if (latencies.empty()) return "-";
-  std::sort(latencies.begin(), latencies.end());
-  return Millis(bench::Percentile(latencies, percent));
 }
 
 // Times one call into `into`.

@@ -77,7 +77,7 @@ ABSL_FLAG(std::string, dir, "",
 namespace hotline {
 namespace {
 
-using bench::Millis;
+using bench::PercentileMillis;
 
 constexpr int kStreamsPerAddress = 100;
 constexpr int kMeasureThreads = 4;
@@ -346,12 +346,6 @@ Latencies MeasureBeside(const std::string& grpc_address, int http_port,
   return out;
 }
 
-std::string P(std::vector<absl::Duration> latencies, int percent) {
-  if (latencies.empty()) return "-";
-  std::sort(latencies.begin(), latencies.end());
-  return Millis(bench::Percentile(latencies, percent));
-}
-
 // Runs `command`; its standard output.
 std::string Capture(const std::string& command) {
   std::string out;
@@ -507,8 +501,9 @@ absl::Status Run() {
     std::cout << absl::StrFormat(
         "no stream open: server %.1f MiB, %d threads; health p50/p99 %s/%s "
         "ms, HTTP read p50/p99 %s/%s ms (%d failed)\n",
-        rss0 / 1048576.0, threads0, P(idle.health, 50), P(idle.health, 99),
-        P(idle.read, 50), P(idle.read, 99), idle.failures);
+        rss0 / 1048576.0, threads0, PercentileMillis(idle.health, 50),
+        PercentileMillis(idle.health, 99), PercentileMillis(idle.read, 50),
+        PercentileMillis(idle.read, 99), idle.failures);
   }
   std::cout << absl::StrFormat(
       "%8s %6s %8s %8s %10s %12s %8s %16s %16s %22s\n", "streams", "open",
@@ -533,9 +528,12 @@ absl::Status Run() {
         "%8d %6d %8d %8d %10.1f %12.1f %8d %16s %16s %22s\n", step, open,
         refused, waiting, rss / 1048576.0,
         open > 0 ? (rss - rss0) / 1024.0 / open : 0.0, server_threads,
-        absl::StrCat(P(beside.health, 50), "/", P(beside.health, 99)),
-        absl::StrCat(P(beside.read, 50), "/", P(beside.read, 99)),
-        absl::StrCat(delays.size(), " of ", open, " (", P(delays, 99), " ms)"));
+        absl::StrCat(PercentileMillis(beside.health, 50), "/",
+                     PercentileMillis(beside.health, 99)),
+        absl::StrCat(PercentileMillis(beside.read, 50), "/",
+                     PercentileMillis(beside.read, 99)),
+        absl::StrCat(delays.size(), " of ", open, " (",
+                     PercentileMillis(delays, 99), " ms)"));
     if (beside.failures > 0) {
       std::cout << "  (" << beside.failures
                 << " health checks or reads failed beside the streams)\n";

@@ -85,6 +85,13 @@ absl::Duration Percentile(const std::vector<absl::Duration>& sorted,
   return sorted[std::min(n - 1, n * percent / 100)];
 }
 
+std::string PercentileMillis(std::vector<absl::Duration> latencies,
+                             int percent) {
+  if (latencies.empty()) return "-";
+  std::sort(latencies.begin(), latencies.end());
+  return Millis(Percentile(latencies, percent));
+}
+
 double PerSecond(const Result& r) {
   return r.latencies.empty()
              ? 0

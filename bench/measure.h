@@ -51,6 +51,10 @@ std::string Millis(absl::Duration d);
 // The `percent`th percentile of `sorted` latencies (not empty).
 absl::Duration Percentile(const std::vector<absl::Duration>& sorted,
                           int percent);
+// The `percent`th percentile of `latencies` (any order) in milliseconds
+// with two decimals; "-" when there is none.
+std::string PercentileMillis(std::vector<absl::Duration> latencies,
+                             int percent);
 // Calls a second over the result's wall time.
 double PerSecond(const Result& r);
 
