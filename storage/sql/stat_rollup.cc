@@ -92,6 +92,34 @@ absl::Status ForEachSumRow(const std::vector<StatFacts>& effect, Add add) {
   return absl::OkStatus();
 }
 
+// Logs one change (EncodeStatEffect) that took effect at `at_micros`.
+absl::Status InsertStatChange(Connection& db, int64_t at_micros,
+                              const std::string& change) {
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("INSERT INTO stat_changes (at, change) VALUES (?, ?)"));
+  stmt.BindInt64(1, at_micros);
+  stmt.BindBlob(2, change);
+  return stmt.Run();
+}
+
+// Calls `each` with the effect of every change `select` (a query of
+// [from, until) in microseconds) returns, decoded from its row by `decode`.
+template <typename Decode, typename Each>
+absl::Status ForEachLoggedEffect(Connection& db, const char* select,
+                                 int64_t from, int64_t until, Decode decode,
+                                 Each each) {
+  ASSIGN_OR_RETURN(Statement log, db.Prepare(select));
+  log.BindInt64(1, from);
+  log.BindInt64(2, until);
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, log.Step());
+    if (!row) return absl::OkStatus();
+    ASSIGN_OR_RETURN(std::vector<StatFacts> effect, decode(log));
+    RETURN_IF_ERROR(each(effect));
+  }
+}
+
 // Counts every ticket, card and settled daily report already stored (by a
 // schema older than the statistics tables), each from when it began.
 absl::Status RecountStoredRows(Connection& db, absl::TimeZone zone) {
@@ -178,12 +206,7 @@ absl::Status StatBatch::Write(Connection& db) const {
         AddToRow(db, row, std::get<4>(key), std::get<1>(key), counts));
   }
   for (const LogRow& entry : log_) {
-    ASSIGN_OR_RETURN(
-        Statement stmt,
-        db.Prepare("INSERT INTO stat_changes (at, change) VALUES (?, ?)"));
-    stmt.BindInt64(1, entry.at_micros);
-    stmt.BindBlob(2, entry.change);
-    RETURN_IF_ERROR(stmt.Run());
+    RETURN_IF_ERROR(InsertStatChange(db, entry.at_micros, entry.change));
   }
   return absl::OkStatus();
 }
@@ -229,12 +252,7 @@ absl::StatusOr<MovedStatLog> MoveTextStatLog(Connection& db, int limit) {
         "another process moved part of the statistics log first");
   }
   for (const auto& [at, change] : rows) {
-    ASSIGN_OR_RETURN(
-        Statement stmt,
-        db.Prepare("INSERT INTO stat_changes (at, change) VALUES (?, ?)"));
-    stmt.BindInt64(1, at);
-    stmt.BindBlob(2, change);
-    RETURN_IF_ERROR(stmt.Run());
+    RETURN_IF_ERROR(InsertStatChange(db, at, change));
   }
   return moved;
 }
@@ -350,34 +368,21 @@ absl::StatusOr<StatSums> SumStats(Connection& db, const StatSumQuery& q) {
   };
   // The compact log, and what is left of the text log of schema 4 to 18
   // (stat_log_conversion.h moves it to the compact one).
-  {
-    ASSIGN_OR_RETURN(
-        Statement log,
-        db.Prepare("SELECT change FROM stat_changes WHERE at >= ? AND at < ?"));
-    log.BindInt64(1, absl::ToUnixMicros(*q.as_of));
-    log.BindInt64(2, absl::ToUnixMicros(q.as_of_next_day_start));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, log.Step());
-      if (!row) break;
-      ASSIGN_OR_RETURN(std::vector<StatFacts> effect,
-                       DecodeStatEffect(log.ColumnBlob(0)));
-      RETURN_IF_ERROR(take_back(effect));
-    }
-  }
-  ASSIGN_OR_RETURN(
-      Statement log,
-      db.Prepare(
-          "SELECT before, after FROM stat_log WHERE at >= ? AND at < ?"));
-  log.BindInt64(1, absl::ToUnixMicros(*q.as_of));
-  log.BindInt64(2, absl::ToUnixMicros(q.as_of_next_day_start));
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, log.Step());
-    if (!row) return out;
-    ASSIGN_OR_RETURN(
-        std::vector<StatFacts> effect,
-        DecodeTextStatChange(log.ColumnText(0), log.ColumnText(1)));
-    RETURN_IF_ERROR(take_back(effect));
-  }
+  const int64_t from = absl::ToUnixMicros(*q.as_of);
+  const int64_t until = absl::ToUnixMicros(q.as_of_next_day_start);
+  RETURN_IF_ERROR(ForEachLoggedEffect(
+      db, "SELECT change FROM stat_changes WHERE at >= ? AND at < ?", from,
+      until,
+      [](const Statement& row) { return DecodeStatEffect(row.ColumnBlob(0)); },
+      take_back));
+  RETURN_IF_ERROR(ForEachLoggedEffect(
+      db, "SELECT before, after FROM stat_log WHERE at >= ? AND at < ?", from,
+      until,
+      [](const Statement& row) {
+        return DecodeTextStatChange(row.ColumnText(0), row.ColumnText(1));
+      },
+      take_back));
+  return out;
 }
 
 absl::StatusOr<std::vector<StatSums>> SumStatsTogether(
