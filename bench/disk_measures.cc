@@ -59,7 +59,7 @@ absl::StatusOr<Footprint> MeasureFootprint(const std::string& path) {
 
 absl::StatusOr<Footprint> MeasurePostgresFootprint(const std::string& uri) {
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> db, PgConnection::Open(uri));
-  RETURN_IF_ERROR(db->Execute("VACUUM"));
+  RETURN_IF_ERROR(db->Execute("VACUUM ANALYZE"));
   ASSIGN_OR_RETURN(
       Statement query,
       db->Prepare("SELECT c.relname, CASE c.relkind WHEN 'r' THEN "

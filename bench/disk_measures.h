@@ -49,7 +49,8 @@ struct Footprint {
 absl::StatusOr<Footprint> MeasureFootprint(const std::string& path);
 
 // The same of the PostgreSQL database `uri` (its servers stopped), after a
-// VACUUM: each table with its TOAST data and maps (pg_table_size), each
+// VACUUM ANALYZE (which also leaves the planner the statistics autovacuum
+// would gather): each table with its TOAST data and maps (pg_table_size), each
 // index (pg_relation_size); file_bytes is their sum.
 absl::StatusOr<Footprint> MeasurePostgresFootprint(const std::string& uri);
 

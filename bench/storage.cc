@@ -19,15 +19,24 @@
 // 50 topics, events, cards and daily reports); times the store's open with
 // the whole-file check and the background check of a large file, and the
 // real server's start (with the page cache emptied before each, when run
-// as root); starts the real server on it, and times through the real client the
+// as root); starts the real server on it (on SQLite without the background
+// check, which would share the machine with what is timed for minutes on a
+// large file), and times through the real client the
 // first page (page_size 50) of every list, for the bureau and for one
 // department, under each filter alone and the common pairs: median of --calls
-// calls. Prints each list's medians, the ratio largest/smallest and marks
-// ratios over 1.5.
+// calls; and GetStatistics for a month and a year (issue 27: at most 50 ms).
+// Prints each list's medians, the ratio largest/smallest and marks ratios
+// over 1.5. --list_databases names the databases instead of new files in
+// --dir: SQLite paths or postgresql:// URIs, one a size. One that does not
+// exist (or holds no table) is filled and kept; one an earlier run filled
+// with that many tickets is measured again as it is, so a large database
+// filled once can be measured in several runs.
 //
 //   hotline-storage-bench --footprint
 //   hotline-storage-bench --footprint --postgres=postgresql://...   # empty db
 //   hotline-storage-bench --lists --list_sizes=10000,200000
+//   hotline-storage-bench --lists --list_sizes=10000,1000000
+//       --list_databases=postgresql://.../small,postgresql://.../large
 //   hotline-storage-bench                 # both
 #include <unistd.h>
 
@@ -79,6 +88,12 @@ ABSL_FLAG(int, tickets, 123630, "--footprint: tickets of the year.");
 ABSL_FLAG(std::string, list_sizes, "10000,1000000",
           "--lists: ticket counts, comma-separated.");
 ABSL_FLAG(int, calls, 50, "--lists: timed calls per list (median).");
+ABSL_FLAG(std::string, list_databases, "",
+          "--lists: one database a --list_sizes entry, comma-separated: "
+          "SQLite paths or postgresql:// URIs. One that does not exist or "
+          "holds no table is filled and kept; one an earlier run filled with "
+          "that many tickets is measured as it is. Default: new SQLite files "
+          "in --dir.");
 ABSL_FLAG(std::string, dir, "",
           "Where the databases go (default: $TMPDIR or /tmp).");
 ABSL_FLAG(bool, keep, false, "Keep the databases (their paths are printed).");
@@ -764,8 +779,11 @@ struct ListCase {
   std::string name;
   // Whose token: false the bureau, true department d3.
   bool as_department = false;
-  // The number of items on the first page.
+  // The number of items on the first page (GetStatistics: the tickets
+  // received in its range).
   std::function<absl::StatusOr<int>(Client&)> call;
+  // false: GetStatistics, whose goal is a time (at most 50 ms), not a ratio.
+  bool page = true;
 };
 
 // The lists timed, for the bureau and for department d3.
@@ -884,6 +902,33 @@ std::vector<ListCase> ListCases(int64_t middle_ticket, int64_t middle_seq) {
           "2025-12-01");
   reports("dept reports", true, "", "");
   reports("dept reports from_date", true, "", "2025-12-01");
+  auto statistics = [&](const std::string& name, const std::string& from,
+                        const std::string& to,
+                        const std::string& filter_department,
+                        std::optional<absl::CivilSecond> as_of) {
+    ListCase c{name, false, [=](Client& client) -> absl::StatusOr<int> {
+                 v1::GetStatisticsRequest request;
+                 request.set_from_date(from);
+                 request.set_to_date(to);
+                 request.set_department(filter_department);
+                 if (as_of) {
+                   *request.mutable_as_of() =
+                       ToProtoTime(absl::FromCivil(*as_of, Beijing()));
+                 }
+                 ASSIGN_OR_RETURN(v1::Statistics s,
+                                  client.GetStatistics(request));
+                 return static_cast<int>(s.total().received());
+               }};
+    c.page = false;
+    cases.push_back(std::move(c));
+  };
+  statistics("statistics month", "2025-12-01", "2026-01-01", "", std::nullopt);
+  statistics("statistics year", "2025-01-01", "2026-01-01", "", std::nullopt);
+  statistics("statistics year department", "2025-01-01", "2026-01-01",
+             "departments/d3", std::nullopt);
+  // As of mid-year: the sums less what the log recorded after it.
+  statistics("statistics year as_of 2025-07-01", "2025-01-01", "2026-01-01", "",
+             absl::CivilSecond(2025, 7, 1, 12, 0, 0));
   return cases;
 }
 
@@ -907,6 +952,11 @@ struct SizeResult {
   // Whether the kernel's page cache was emptied before each (root only):
   // else the file was read from memory.
   bool cold = false;
+  // Filled by this run (else measured as an earlier run left it).
+  bool refilled = false;
+  // On PostgreSQL: no file check (start_whole_check and background_check
+  // stay zero); file_bytes is its tables and indexes.
+  bool postgres = false;
 };
 
 // Empties the kernel's page cache (root only); true when it did.
@@ -941,20 +991,61 @@ bool TimeOpen(const std::string& path, int64_t limit, absl::Duration* open,
   return checked.ok();
 }
 
-std::optional<SizeResult> RunListSize(int64_t tickets, const std::string& dir,
-                                      int calls) {
-  const std::string path = absl::StrCat(dir, "/hotline-storage-bench-lists-",
-                                        tickets, "-", getpid(), ".db");
-  RemoveDatabase(path);
-  std::cerr << "lists: filling " << path << " with " << tickets << " tickets\n";
+// The tickets an earlier --lists fill left in `store`: the fill numbers
+// them 1..count, so the highest that loads is the count.
+absl::StatusOr<int64_t> CountFilledTickets(storage::Store& store) {
+  int64_t low = 0;  // known to load (0: none)
+  int64_t high = 1;
+  for (;;) {  // a bound that does not load
+    ASSIGN_OR_RETURN(std::optional<v1::Ticket> t, store.LoadTicket(high));
+    if (!t) break;
+    low = high;
+    high *= 2;
+  }
+  while (high - low > 1) {
+    const int64_t middle = low + (high - low) / 2;
+    ASSIGN_OR_RETURN(std::optional<v1::Ticket> t, store.LoadTicket(middle));
+    (t ? low : high) = middle;
+  }
+  return low;
+}
+
+// Whether `database` is still to be filled: a SQLite file that does not
+// exist, or a PostgreSQL database with no table.
+absl::StatusOr<bool> DatabaseIsNew(const std::string& database) {
+  if (storage::IsPostgresDatabase(database)) {
+    return storage::PostgresDatabaseIsEmpty(database);
+  }
+  FILE* f = std::fopen(database.c_str(), "rb");
+  if (f == nullptr) return true;
+  std::fclose(f);
+  return false;
+}
+
+// Times the lists on `database` (see --list_databases), filling it first
+// with `tickets` when it is new. `generated`: the bench named it, and
+// removes it afterwards unless --keep.
+std::optional<SizeResult> RunListSize(int64_t tickets,
+                                      const std::string& database,
+                                      bool generated, int calls) {
+  const bool postgres = storage::IsPostgresDatabase(database);
+  const std::string shown = storage::RedactedDatabase(database);
+  if (generated) RemoveDatabase(database);
+  absl::StatusOr<bool> is_new = DatabaseIsNew(database);
+  if (!is_new.ok()) {
+    std::cerr << shown << ": " << is_new.status() << "\n";
+    return std::nullopt;
+  }
   SizeResult result;
   result.tickets = tickets;
+  result.refilled = *is_new;
+  result.postgres = postgres;
   std::string bureau_token;
   std::string department_token;
   int64_t latest_seq = 0;
   {
     storage::StoreOptions options;
-    options.path = path;
+    options.path = database;
     storage::SqliteOptions sqlite;
     sqlite.synchronous_full = false;
     absl::StatusOr<std::unique_ptr<storage::Store>> store =
@@ -963,12 +1054,29 @@ std::optional<SizeResult> RunListSize(int64_t tickets, const std::string& dir,
       std::cerr << store.status() << "\n";
       return std::nullopt;
     }
-    const absl::Time start = absl::Now();
-    if (absl::Status s = FillForLists(**store, tickets); !s.ok()) {
-      std::cerr << "fill: " << s << "\n";
-      return std::nullopt;
+    if (*is_new) {
+      std::cerr << "lists: filling " << shown << " with " << tickets
+                << " tickets\n";
+      const absl::Time start = absl::Now();
+      if (absl::Status s = FillForLists(**store, tickets); !s.ok()) {
+        std::cerr << "fill: " << s << "\n";
+        return std::nullopt;
+      }
+      result.fill = absl::Now() - start;
+    } else {
+      absl::StatusOr<int64_t> held = CountFilledTickets(**store);
+      if (!held.ok() || *held != tickets) {
+        std::cerr << "lists: " << shown << " holds "
+                  << (held.ok() ? absl::StrCat(*held, " tickets")
+                                : held.status().ToString())
+                  << ", not the " << tickets
+                  << " its --list_sizes entry says (give a new database to "
+                     "fill, or the size an earlier run filled it with)\n";
+        return std::nullopt;
+      }
+      std::cerr << "lists: measuring the " << tickets << " tickets already in "
+                << shown << "\n";
     }
-    result.fill = absl::Now() - start;
     absl::StatusOr<v1::Token> bureau =
         CreateTokenDirectly(**store, "bureau", "bench", absl::Now());
     absl::StatusOr<v1::Token> department =
@@ -984,8 +1092,18 @@ std::optional<SizeResult> RunListSize(int64_t tickets, const std::string& dir,
     if (latest.ok()) latest_seq = *latest;
     (*store)->Close();
   }
-  {
-    FILE* f = std::fopen(path.c_str(), "rb");
+  if (postgres) {
+    // Its size after a VACUUM ANALYZE, which also gives the planner the
+    // statistics autovacuum would gather after such a fill.
+    absl::StatusOr<storage::Footprint> footprint =
+        storage::MeasurePostgresFootprint(database);
+    if (!footprint.ok()) {
+      std::cerr << "footprint: " << footprint.status() << "\n";
+      return std::nullopt;
+    }
+    result.file_bytes = footprint->file_bytes;
+  } else {
+    FILE* f = std::fopen(database.c_str(), "rb");
     if (f != nullptr) {
       std::fseek(f, 0, SEEK_END);
       result.file_bytes = std::ftell(f);
@@ -994,19 +1112,21 @@ std::optional<SizeResult> RunListSize(int64_t tickets, const std::string& dir,
   }
   absl::Duration unused;
   result.cold = DropPageCache();
-  if (!TimeOpen(path, std::numeric_limits<int64_t>::max(),
-                &result.start_whole_check, &unused)) {
-    return std::nullopt;
-  }
-  DropPageCache();
-  if (!TimeOpen(path, 0, &unused, &result.background_check)) {
-    return std::nullopt;
+  if (!postgres) {
+    if (!TimeOpen(database, std::numeric_limits<int64_t>::max(),
+                  &result.start_whole_check, &unused)) {
+      return std::nullopt;
+    }
+    DropPageCache();
+    if (!TimeOpen(database, 0, &unused, &result.background_check)) {
+      return std::nullopt;
+    }
   }
   ManualClock clock(
       absl::FromCivil(absl::CivilSecond(2026, 1, 10, 9, 0, 0), Beijing()));
   ServerOptions options;
   options.listen_address = "127.0.0.1:0";
-  options.store.path = path;
+  options.store.path = database;
   absl::StatusOr<std::unique_ptr<HotlineServer>> server;
   for (absl::Duration* took : {&result.first_start, &result.start}) {
     if (server.ok() && *server != nullptr) {
@@ -1018,6 +1138,15 @@ std::optional<SizeResult> RunListSize(int64_t tickets, const std::string& dir,
     server = HotlineServer::Start(options, &clock);
     *took = absl::Now() - begin;
     if (!server.ok()) break;
+  }
+  if (server.ok() && !postgres) {
+    // The lists are timed on a server started without the background check
+    // (on a large file it reads the whole file for minutes after a start,
+    // and every answer meanwhile shares the disk and the cores with it).
+    (*server)->Shutdown(absl::Seconds(2));
+    server->reset();
+    options.sqlite.check_integrity = false;
+    server = HotlineServer::Start(options, &clock);
   }
   if (!server.ok()) {
     std::cerr << server.status() << "\n";
@@ -1059,16 +1188,16 @@ std::optional<SizeResult> RunListSize(int64_t tickets, const std::string& dir,
   department.reset();
   (*server)->Shutdown(absl::Seconds(2));
   server->reset();
-  if (absl::GetFlag(FLAGS_keep)) {
-    std::cerr << "kept: " << path << "\n";
+  if (!generated || absl::GetFlag(FLAGS_keep)) {
+    std::cerr << "kept: " << shown << "\n";
   } else {
-    RemoveDatabase(path);
+    RemoveDatabase(database);
   }
   return result;
 }
 
 int RunLists(const std::string& dir) {
-  std::vector<SizeResult> results;
+  std::vector<int64_t> sizes;
   for (absl::string_view size : absl::StrSplit(absl::GetFlag(FLAGS_list_sizes),
                                                ',', absl::SkipEmpty())) {
     int64_t tickets = 0;
@@ -1076,23 +1205,58 @@ int RunLists(const std::string& dir) {
       std::cerr << "--list_sizes: \"" << size << "\" is not a ticket count\n";
       return 2;
     }
-    std::optional<SizeResult> r =
-        RunListSize(tickets, dir, std::max(1, absl::GetFlag(FLAGS_calls)));
+    sizes.push_back(tickets);
+  }
+  const std::vector<std::string> databases = absl::StrSplit(
+      absl::GetFlag(FLAGS_list_databases), ',', absl::SkipWhitespace());
+  if (!databases.empty() && databases.size() != sizes.size()) {
+    std::cerr << "--list_databases names " << databases.size()
+              << " databases for " << sizes.size()
+              << " --list_sizes entries: give one a size, in the same order\n";
+    return 2;
+  }
+  std::vector<SizeResult> results;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    const bool generated = databases.empty();
+    const std::string database =
+        generated ? absl::StrCat(dir, "/hotline-storage-bench-lists-", sizes[i],
+                                 "-", getpid(), ".db")
+                  : databases[i];
+    std::optional<SizeResult> r = RunListSize(
+        sizes[i], database, generated, std::max(1, absl::GetFlag(FLAGS_calls)));
     if (!r) return 1;
     results.push_back(std::move(*r));
   }
   if (results.empty()) return 0;
   std::cout << "\n== Lists: first page (page_size 50), median of "
             << absl::GetFlag(FLAGS_calls)
-            << " calls, real client, embedded server ==\n";
+            << " calls, real client, embedded server (on SQLite started "
+               "without its background check) ==\n";
   for (const SizeResult& r : results) {
-    std::cout << absl::StrFormat(
-        "%d tickets: filled in %.0f s (%.0f tickets/s), database %s\n",
-        r.tickets, absl::ToDoubleSeconds(r.fill),
-        r.tickets / absl::ToDoubleSeconds(r.fill), Mib(r.file_bytes));
+    const std::string engine = r.postgres ? "PostgreSQL" : "SQLite";
+    std::cout << (r.refilled
+                      ? absl::StrFormat(
+                            "%d tickets: filled in %.0f s (%.0f tickets/s), "
+                            "%s %s\n",
+                            r.tickets, absl::ToDoubleSeconds(r.fill),
+                            r.tickets / absl::ToDoubleSeconds(r.fill), engine,
+                            Mib(r.file_bytes))
+                      : absl::StrFormat("%d tickets: filled by an earlier run, "
+                                        "%s %s\n",
+                                        r.tickets, engine, Mib(r.file_bytes)));
   }
   std::cout << "\n== Start (issue 27: at most 2 s at any size) ==\n";
   for (const SizeResult& r : results) {
+    if (r.postgres) {
+      std::cout << absl::StrFormat(
+          "%d tickets (PostgreSQL %s, the kernel's page cache %s, the "
+          "server's own buffers not): server restart %.0f ms (its first "
+          "start %.0f ms)\n",
+          r.tickets, Mib(r.file_bytes), r.cold ? "emptied first" : "warm",
+          absl::ToDoubleMilliseconds(r.start),
+          absl::ToDoubleMilliseconds(r.first_start));
+      continue;
+    }
     std::cout << absl::StrFormat(
         "%d tickets (%s, page cache %s): server restart %.0f ms (its first "
         "start %.0f ms); the store's open with the whole-file check %.0f ms; "
@@ -1111,7 +1275,15 @@ int RunLists(const std::string& dir) {
   const SizeResult& first = results.front();
   const SizeResult& last = results.back();
   int over = 0;
+  double slowest_statistics_ms = 0;
   for (const ListCase& c : ListCases(1, 0)) {
+    if (!c.page) {
+      auto it = last.medians.find(c.name);
+      if (it != last.medians.end()) {
+        slowest_statistics_ms = std::max(
+            slowest_statistics_ms, absl::ToDoubleMilliseconds(it->second));
+      }
+    }
     std::cout << absl::StrFormat("%-40s", c.name);
     for (const SizeResult& r : results) {
       auto it = r.medians.find(c.name);
@@ -1131,13 +1303,19 @@ int RunLists(const std::string& dir) {
         b != last.medians.end()) {
       const double ratio =
           absl::ToDoubleSeconds(b->second) / absl::ToDoubleSeconds(a->second);
+      // GetStatistics' goal is a time (below), not a ratio.
+      const bool marked = c.page && ratio > 1.5;
       std::cout << absl::StrFormat(" %8.2f%s", ratio,
-                                   ratio > 1.5 ? "  <-- over 1.5" : "");
-      if (ratio > 1.5) ++over;
+                                   marked ? "  <-- over 1.5" : "");
+      if (marked) ++over;
     }
     std::cout << "\n";
   }
   std::cout << "(n): the first page held only n items at that size.\n";
+  std::cout << absl::StrFormat(
+      "GetStatistics at %d tickets: the slowest median %.2f ms (goal: at "
+      "most 50).\n",
+      last.tickets, slowest_statistics_ms);
   if (results.size() >= 2) {
     std::cout << absl::StrFormat(
         "%d of the lists grow more than 1.5x from %d to %d tickets.\n", over,
