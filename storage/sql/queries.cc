@@ -165,8 +165,13 @@ absl::StatusOr<std::vector<v1::Ticket>> QueryTickets(Connection& db,
     if (bounds->first) after_id = std::max(after_id, *bounds->first - 1);
     last_id = bounds->last;
   }
-  const std::string sql = TicketQuerySql(db, query);
-  ASSIGN_OR_RETURN(Statement stmt, db.Prepare(sql));
+  ASSIGN_OR_RETURN(Statement stmt, db.Prepare(TicketQuerySql(db, query)));
+  BindTicketQuery(query, after_id, last_id, stmt);
+  return LoadAllBodies<v1::Ticket>(stmt, "ticket");
+}
+
+void BindTicketQuery(const TicketQuery& query, int64_t after_id,
+                     std::optional<int64_t> last_id, Statement& stmt) {
   int index = 1;
   stmt.BindInt64(index++, after_id);
   if (query.state) stmt.BindInt64(index++, *query.state);
@@ -188,7 +193,6 @@ absl::StatusOr<std::vector<v1::Ticket>> QueryTickets(Connection& db,
     stmt.BindInt64(index++, *query.received_until_micros);
   }
   stmt.BindInt64(index++, query.limit);
-  return LoadAllBodies<v1::Ticket>(stmt, "ticket");
 }
 
 absl::StatusOr<std::vector<v1::Event>> QueryTicketEvents(Connection& db,

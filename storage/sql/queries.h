@@ -32,8 +32,13 @@ absl::StatusOr<std::optional<int64_t>> FindCreateRequest(
 absl::StatusOr<std::vector<v1::Ticket>> QueryTickets(Connection& db,
                                                      const TicketQuery& query);
 // The SELECT that QueryTickets runs on `db`'s engine for this combination of
-// fields (exposed so tests can check its query plan).
+// fields, and the binding of its parameters: `after_id` in place of
+// query.after_id (a received_at span raises it), `last_id` the span's last
+// id (set only with query.received_until_micros). Exposed so tests can check
+// the query's plan.
 std::string TicketQuerySql(const Connection& db, const TicketQuery& query);
+void BindTicketQuery(const TicketQuery& query, int64_t after_id,
+                     std::optional<int64_t> last_id, Statement& stmt);
 // Events of one ticket with seq > after_seq, oldest first, at most `limit`.
 absl::StatusOr<std::vector<v1::Event>> QueryTicketEvents(Connection& db,
                                                          int64_t ticket_id,

@@ -23,7 +23,9 @@
 #include "storage/change_set.h"
 #include "storage/postgres/durability_settings.h"
 #include "storage/postgres/postgres.h"
+#include "storage/sql/queries.h"
 #include "tests/storage/new_ticket.h"
+#include "tests/storage/ticket_filters.h"
 #include "tests/support/postgres_support.h"
 #include "workflow/stat_facts.h"
 
@@ -425,6 +427,56 @@ TEST_F(PostgresStoreTest, SettingsThatBreakThePromiseAreNamed) {
   ASSERT_TRUE(warning.ok()) << warning.status();
   EXPECT_NE(warning->find("synchronous_commit = off"), std::string::npos)
       << *warning;
+}
+
+// Every ticket filter's first page walks an index in id order and stops
+// at the page's end, as storage_test checks of SQLite's plans: no table
+// scan, and no sort of every match. The tables are empty, so the planner
+// is told to avoid both wherever it can (enable_seqscan and enable_sort
+// off); a plan with either then means no index serves the filter. The
+// table's own key serves only a received_at span alone (the ids it
+// bounds); any other filter walked along it would read every ticket. A
+// source_id is unique: its index finds the one match, whose sort is of one
+// row (told to avoid sorts, the planner would walk the key instead).
+TEST_F(PostgresStoreTest, EveryTicketFilterWalksAnIndexInIdOrder) {
+  ASSERT_NE(OpenOn(uri_), nullptr);  // the schema
+  absl::StatusOr<std::unique_ptr<storage::PgConnection>> db =
+      storage::PgConnection::Open(uri_);
+  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_TRUE((*db)->Execute("SET enable_seqscan = off").ok());
+  for (const auto& [label, query] : hotline::testing::TicketFilters()) {
+    const bool unique = query.source_id.has_value();
+    ASSERT_TRUE(
+        (*db)
+            ->Execute(unique ? "SET enable_sort = on" : "SET enable_sort = off")
+            .ok());
+    absl::StatusOr<storage::Statement> plan =
+        (*db)->Prepare("EXPLAIN " + storage::TicketQuerySql(**db, query));
+    ASSERT_TRUE(plan.ok()) << plan.status();
+    std::optional<int64_t> last_id;
+    if (query.received_until_micros) last_id = 100;
+    storage::BindTicketQuery(query, /*after_id=*/0, last_id, *plan);
+    std::string details = label + ":\n";
+    for (;;) {
+      absl::StatusOr<bool> row = plan->Step();
+      ASSERT_TRUE(row.ok()) << label << ": " << row.status();
+      if (!*row) break;
+      details += plan->ColumnText(0) + "\n";
+    }
+    EXPECT_EQ(details.find("Seq Scan"), std::string::npos) << details;
+    EXPECT_NE(details.find("Index"), std::string::npos) << details;
+    if (unique) {
+      EXPECT_NE(details.find("tickets_source_id_key"), std::string::npos)
+          << details;
+      continue;
+    }
+    EXPECT_EQ(details.find("Sort"), std::string::npos) << details;
+    const bool span_alone = !query.state && !query.department && !query.type &&
+                            !query.topic && !query.urgency && !query.created_by;
+    if (!span_alone) {
+      EXPECT_EQ(details.find("tickets_pkey"), std::string::npos) << details;
+    }
+  }
 }
 
 }  // namespace

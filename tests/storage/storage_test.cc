@@ -30,6 +30,7 @@
 #include "storage/sql/stat_rollup.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "tests/storage/ticket_filters.h"
 #include "tests/support/storage_support.h"
 #include "tests/support/temp_dir.h"
 #include "workflow/stat_facts.h"
@@ -816,58 +817,7 @@ TEST(Storage, EveryTicketFilterUsesAnIndex) {
   absl::StatusOr<std::unique_ptr<Connection>> db =
       SqliteConnection::Open(path, /*read_only=*/true);
   ASSERT_TRUE(db.ok());
-  std::vector<std::pair<std::string, TicketQuery>> queries;
-  auto add = [&](const std::string& label, auto set) {
-    TicketQuery query;
-    set(query);
-    queries.emplace_back(label, query);
-  };
-  add("state", [](TicketQuery& q) { q.state = v1::Ticket::RECEIVED; });
-  add("department", [](TicketQuery& q) { q.department = "departments/x"; });
-  add("department+state", [](TicketQuery& q) {
-    q.department = "departments/x";
-    q.state = v1::Ticket::IN_PROGRESS;
-  });
-  add("type", [](TicketQuery& q) { q.type = v1::Ticket::HELP; });
-  add("topic", [](TicketQuery& q) { q.topic = "噪音"; });
-  add("urgency", [](TicketQuery& q) { q.urgency = v1::Ticket::URGENT; });
-  add("source_id", [](TicketQuery& q) { q.source_id = "SZ-1"; });
-  add("created_by", [](TicketQuery& q) { q.created_by = "intake/city"; });
-  add("received range", [](TicketQuery& q) {
-    q.received_from_micros = 1;
-    q.received_until_micros = 2;
-  });
-  add("received from", [](TicketQuery& q) { q.received_from_micros = 1; });
-  add("received until", [](TicketQuery& q) { q.received_until_micros = 2; });
-  add("department+received", [](TicketQuery& q) {
-    q.department = "departments/x";
-    q.received_from_micros = 1;
-    q.received_until_micros = 2;
-  });
-  add("state+received", [](TicketQuery& q) {
-    q.state = v1::Ticket::RECEIVED;
-    q.received_from_micros = 1;
-    q.received_until_micros = 2;
-  });
-  add("department+state+received", [](TicketQuery& q) {
-    q.department = "departments/x";
-    q.state = v1::Ticket::IN_PROGRESS;
-    q.received_from_micros = 1;
-  });
-  // The pairs a department's desk and the bureau's searches use.
-  add("department+type", [](TicketQuery& q) {
-    q.department = "departments/x";
-    q.type = v1::Ticket::HELP;
-  });
-  add("department+topic", [](TicketQuery& q) {
-    q.department = "departments/x";
-    q.topic = "噪音";
-  });
-  add("state+type", [](TicketQuery& q) {
-    q.state = v1::Ticket::RECEIVED;
-    q.type = v1::Ticket::HELP;
-  });
-  for (const auto& [label, query] : queries) {
+  for (const auto& [label, query] : hotline::testing::TicketFilters()) {
     absl::StatusOr<Statement> plan =
         (*db)->Prepare("EXPLAIN QUERY PLAN " + TicketQuerySql(**db, query));
     ASSERT_TRUE(plan.ok()) << plan.status();
