@@ -1307,10 +1307,15 @@ int RunLists(const std::string& dir) {
             slowest_statistics_ms, absl::ToDoubleMilliseconds(it->second));
       }
     }
+    // Items on the first page at a size (0 when the call failed).
+    auto items = [&c](const SizeResult& r) {
+      auto it = r.items.find(c.name);
+      return it == r.items.end() ? 0 : it->second;
+    };
     std::cout << absl::StrFormat("%-40s", c.name);
     for (const SizeResult& r : results) {
       auto it = r.medians.find(c.name);
-      const int items = r.items.count(c.name) ? r.items.at(c.name) : 0;
+      const int held = items(r);
       std::cout
           << (it == r.medians.end()
                   ? absl::StrFormat(" %10s", "error")
@@ -1318,14 +1323,10 @@ int RunLists(const std::string& dir) {
                         " %10s",
                         absl::StrFormat(
                             "%.2f%s", absl::ToDoubleMilliseconds(it->second),
-                            items < 50 ? absl::StrCat("(", items, ")") : "")));
+                            held < 50 ? absl::StrCat("(", held, ")") : "")));
     }
     auto a = first.medians.find(c.name);
     auto b = last.medians.find(c.name);
-    auto items = [&c](const SizeResult& r) {
-      auto it = r.items.find(c.name);
-      return it == r.items.end() ? 0 : it->second;
-    };
     const int a_items = items(first);
     const int b_items = items(last);
     if (results.size() >= 2 && a != first.medians.end() &&
